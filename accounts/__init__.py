@@ -1,0 +1,1 @@
+"""Users, roles, memberships of contracting authorities, sessions, login and guards."""

@@ -1,0 +1,54 @@
+"""Demo users: one per role. Their passwords are generated per installation."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from accounts import service
+from accounts.tables import User
+from audit.domain import Actor
+
+
+@dataclass(frozen=True)
+class DemoUser:
+    email: str
+    name: str
+    role: str
+    language: str
+    authorities: str  # "all" or a comma-separated list of authority names
+
+
+DEMO_USERS: list[DemoUser] = [
+    DemoUser("admin@tenderdesk.example", "Ada Admin", "admin", "en", ""),
+    DemoUser("officer@tenderdesk.example", "Olga de Vries", "officer", "nl", "all"),
+    DemoUser("evaluator@tenderdesk.example", "Evert Jansen", "evaluator", "nl",
+             "Gemeente Utrecht"),
+    DemoUser("finance@tenderdesk.example", "Femke Bakker", "finance", "nl", "all"),
+]
+
+
+def _authority_ids(spec: str, authorities: dict[str, int]) -> list[int]:
+    if spec == "all":
+        return sorted(authorities.values())
+    return [authorities[name.strip()] for name in spec.split(",") if name.strip()]
+
+
+async def load(actor: Actor, authorities: dict[str, int],
+               known_passwords: dict[str, str]) -> dict[str, str]:
+    """Create missing demo users; returns each demo user's password by email.
+
+    A demo user whose password is not known (its credentials file was removed) gets a new one.
+    """
+    passwords: dict[str, str] = {}
+    for demo in DEMO_USERS:
+        row = await User.select(User.id).where(User.email == demo.email).first()
+        if row is None:
+            form = {"email": demo.email, "name": demo.name, "role": demo.role,
+                    "language": demo.language,
+                    "authority_ids": _authority_ids(demo.authorities, authorities)}
+            _, passwords[demo.email] = await service.create_user(actor, form)
+        elif demo.email in known_passwords:
+            passwords[demo.email] = known_passwords[demo.email]
+        else:
+            passwords[demo.email] = await service.reset_password(actor, row["id"])
+    return passwords

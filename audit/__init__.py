@@ -1,0 +1,1 @@
+"""The append-only audit log: every state change, with a hash chain that shows tampering."""

@@ -1,0 +1,1 @@
+"""Contracting authorities: the municipalities and agencies that run tenders and subsidy rounds."""

@@ -1,0 +1,49 @@
+"""Demo contracting authorities: those of the source documents.
+
+Registration numbers pass their check digits; except Gemeente Utrecht's, Vesthimmerland's and
+Wrocław's they are illustrative, not looked up.
+"""
+
+from __future__ import annotations
+
+from audit.domain import Actor
+from authorities import service
+from authorities.tables import Authority
+
+WROCLAW_AREA = [
+    ("Gmina Wrocław", "931934644"),
+    ("Gmina Czernica", "930010004"),
+    ("Gmina Długołęka", "930010375"),
+    ("Gmina Jelcz-Laskowice", "930010748"),
+    ("Gmina Kąty Wrocławskie", "930011110"),
+    ("Gmina Kobierzyce", "930011481"),
+    ("Gmina Miękinia", "930011854"),
+    ("Gmina Oborniki Śląskie", "930012227"),
+    ("Gmina Miasto Oleśnica", "930012598"),
+    ("Gmina Miasto Oława", "930012960"),
+    ("Gmina Siechnice", "930013333"),
+    ("Gmina Sobótka", "930013706"),
+    ("Gmina Trzebnica", "930014077"),
+    ("Gmina Wisznia Mała", "930014440"),
+    ("Gmina Żórawina", "930014812"),
+]
+
+DEMO_AUTHORITIES: list[dict[str, str]] = [
+    {"name": "Gemeente Utrecht", "country": "NL", "registration_number": "30280353"},
+    {"name": "Vesthimmerlands Kommune", "country": "DK", "registration_number": "29189587"},
+    {"name": "Socialstyrelsen", "country": "DK", "registration_number": "26144205"},
+    *({"name": name, "country": "PL", "registration_number": number}
+      for name, number in WROCLAW_AREA),
+    {"name": "Botkyrka kommun", "country": "SE", "registration_number": "212000-0043"},
+]
+
+
+async def load(actor: Actor) -> dict[str, int]:
+    """Create the demo authorities that are missing; returns every demo authority's id by name."""
+    existing = {row["name"]: row["id"]
+                for row in await Authority.select(Authority.id, Authority.name)}
+    for form in DEMO_AUTHORITIES:
+        if form["name"] not in existing:
+            created = await service.create_authority(actor, form)
+            existing[created["name"]] = created["id"]
+    return {form["name"]: existing[form["name"]] for form in DEMO_AUTHORITIES}

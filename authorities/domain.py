@@ -1,0 +1,116 @@
+"""Rules for contracting authorities: country defaults and validation of what an admin enters."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from common.errors import DomainError, ProblemCollector
+from common.i18n import N_
+from common.localtime import is_valid_zone
+from common.money import CURRENCIES
+from common.registration import COUNTRIES, normalise_registration_number
+
+LETTER_LANGUAGES: dict[str, str] = {
+    "nl": "Nederlands",
+    "en": "English",
+    "da": "Dansk",
+    "pl": "Polski",
+    "sv": "Svenska",
+}
+
+# The standstill period after award decisions are sent: 20 calendar days under the Dutch
+# Aanbestedingswet (art. 2.127), 10 days as the EU default (Directive 2007/66/EC).
+STANDSTILL_DAYS_NL = 20
+STANDSTILL_DAYS_EU = 10
+
+
+@dataclass(frozen=True)
+class CountryDefaults:
+    currency: str
+    timezone: str
+    language: str
+    standstill_days: int
+
+
+COUNTRY_DEFAULTS: dict[str, CountryDefaults] = {
+    "NL": CountryDefaults("EUR", "Europe/Amsterdam", "nl", STANDSTILL_DAYS_NL),
+    "DK": CountryDefaults("DKK", "Europe/Copenhagen", "da", STANDSTILL_DAYS_EU),
+    "PL": CountryDefaults("PLN", "Europe/Warsaw", "pl", STANDSTILL_DAYS_EU),
+    "SE": CountryDefaults("SEK", "Europe/Stockholm", "sv", STANDSTILL_DAYS_EU),
+}
+
+
+@dataclass(frozen=True)
+class AuthorityData:
+    name: str
+    country: str
+    currency: str
+    timezone: str
+    language: str
+    registration_number: str
+    standstill_days: int
+    active: bool = True
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def validate_authority(form: Mapping[str, Any]) -> AuthorityData:
+    """Check an authority as entered; every problem is reported with its field.
+
+    Currency, time zone, language and standstill period default to the country's when empty.
+    """
+    problems = ProblemCollector()
+    name = str(form.get("name") or "").strip()
+    if not name:
+        problems.add("name", N_("A name is required"))
+    elif len(name) > 200:
+        problems.add("name", N_("The name is longer than {limit} characters"), limit=200)
+
+    country = str(form.get("country") or "").strip().upper()
+    defaults = COUNTRY_DEFAULTS.get(country)
+    if defaults is None:
+        problems.add("country", N_("Choose one of the countries {allowed}"),
+                     allowed=", ".join(COUNTRIES))
+
+    currency = str(form.get("currency") or (defaults.currency if defaults else "")).upper()
+    if currency not in CURRENCIES:
+        problems.add("currency", N_("Choose one of the currencies {allowed}"),
+                     allowed=", ".join(CURRENCIES))
+
+    timezone = str(form.get("timezone") or (defaults.timezone if defaults else "")).strip()
+    if not is_valid_zone(timezone):
+        problems.add("timezone", N_("{zone} is not a known time zone"), zone=timezone or "-")
+
+    language = str(form.get("language") or (defaults.language if defaults else "")).strip()
+    if language not in LETTER_LANGUAGES:
+        problems.add("language", N_("Choose one of the languages {allowed}"),
+                     allowed=", ".join(LETTER_LANGUAGES))
+
+    registration = ""
+    if defaults is not None:
+        try:
+            registration = normalise_registration_number(
+                country, str(form.get("registration_number") or "")
+            )
+        except DomainError as exc:
+            problems.add("registration_number", exc.problem.message, **exc.problem.params)
+
+    standstill_raw = form.get("standstill_days")
+    standstill = defaults.standstill_days if defaults else STANDSTILL_DAYS_EU
+    if standstill_raw not in (None, ""):
+        try:
+            standstill = int(str(standstill_raw))
+        except ValueError:
+            problems.add("standstill_days", N_("Enter a whole number of days"))
+        else:
+            if not 0 <= standstill <= 90:
+                problems.add("standstill_days", N_("Enter between {low} and {high} days"),
+                             low=0, high=90)
+
+    active = form.get("active", True) not in (False, "false", "0", "off", "")
+    problems.raise_if_any()
+    return AuthorityData(name, country, currency, timezone, language, registration, standstill,
+                         active)

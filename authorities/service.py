@@ -1,0 +1,74 @@
+"""Use cases for contracting authorities. Each change is one transaction with its audit event."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from audit import service as audit
+from audit.domain import Actor, changes
+from authorities.domain import AuthorityData, validate_authority
+from authorities.tables import Authority
+from common import clock
+from common.errors import NotFound, Problem, ValidationFailed
+from common.i18n import N_
+from config.database import transaction
+
+FIELDS = tuple(AuthorityData.__dataclass_fields__)
+
+
+async def list_authorities(only_active: bool = False,
+                           ids: frozenset[int] | None = None) -> list[dict[str, Any]]:
+    query = Authority.select().order_by(Authority.country).order_by(Authority.name)
+    if only_active:
+        query = query.where(Authority.active.eq(True))
+    if ids is not None:
+        if not ids:
+            return []
+        query = query.where(Authority.id.is_in(list(ids)))
+    return await query
+
+
+async def get_authority(authority_id: int) -> dict[str, Any]:
+    row = await Authority.select().where(Authority.id == authority_id).first()
+    if row is None:
+        raise NotFound(N_("Authority {id} does not exist"), id=authority_id)
+    return row
+
+
+async def _name_taken(name: str, except_id: int | None = None) -> bool:
+    query = Authority.exists().where(Authority.name == name)
+    if except_id is not None:
+        query = query.where(Authority.id != except_id)
+    return await query
+
+
+def _duplicate_name(name: str) -> ValidationFailed:
+    return ValidationFailed([Problem(N_("An authority named {name} already exists"),
+                                     {"name": name}, "name")])
+
+
+async def create_authority(actor: Actor, form: Mapping[str, Any]) -> dict[str, Any]:
+    data = validate_authority(form)
+    async with transaction():
+        if await _name_taken(data.name):
+            raise _duplicate_name(data.name)
+        row = Authority(**data.as_dict(), created_at=clock.now())
+        await row.save()
+        await audit.record(actor, "authority.created", "authority", row.id, after=data.as_dict())
+    return await get_authority(row.id)
+
+
+async def update_authority(actor: Actor, authority_id: int,
+                           form: Mapping[str, Any]) -> dict[str, Any]:
+    data = validate_authority(form)
+    async with transaction():
+        current = await get_authority(authority_id)
+        if await _name_taken(data.name, except_id=authority_id):
+            raise _duplicate_name(data.name)
+        before, after = changes({f: current[f] for f in FIELDS}, data.as_dict())
+        if after:
+            await Authority.update(data.as_dict()).where(Authority.id == authority_id)
+            await audit.record(actor, "authority.updated", "authority", authority_id,
+                               before=before, after=after)
+    return await get_authority(authority_id)

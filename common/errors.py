@@ -1,0 +1,93 @@
+"""Errors raised by domain rules and services, translated and rendered at the edge.
+
+Each error carries a message id (English, marked with ``N_``) and named parameters, so that the
+web layer can translate the message into the user's language before filling in the values.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with some input: where (a field, a row, a cell) and what."""
+
+    message: str
+    params: Mapping[str, Any] = field(default_factory=dict)
+    location: str | None = None
+
+    def text(self, translate: Any = None) -> str:
+        """The message with its parameters filled in, translated when ``translate`` is given."""
+        template = translate(self.message) if translate else self.message
+        return template.format(**self.params) if self.params else template
+
+    def render(self, translate: Any = None) -> str:
+        """The message preceded by its location (``Scores!E7: ...``) when it has one."""
+        text = self.text(translate)
+        return f"{self.location}: {text}" if self.location else text
+
+
+class DomainError(Exception):
+    """A rule refused the action; the message says what is missing or wrong (HTTP 409)."""
+
+    status_code = 409
+
+    def __init__(self, message: str, **params: Any) -> None:
+        self.problem = Problem(message, params)
+        super().__init__(self.problem.render())
+
+    @property
+    def problems(self) -> list[Problem]:
+        return [self.problem]
+
+
+class ValidationFailed(DomainError):
+    """Input was refused; every problem found is listed, each with its location (HTTP 422)."""
+
+    status_code = 422
+
+    def __init__(self, problems: Iterable[Problem]) -> None:
+        self._problems = list(problems)
+        if not self._problems:
+            raise ValueError("ValidationFailed needs at least one problem")
+        self.problem = self._problems[0]
+        Exception.__init__(self, "; ".join(p.render() for p in self._problems))
+
+    @property
+    def problems(self) -> list[Problem]:
+        return self._problems
+
+    def for_location(self, location: str) -> list[Problem]:
+        return [p for p in self._problems if p.location == location]
+
+
+class NotFound(DomainError):
+    """The object does not exist, or the user may not know that it does (HTTP 404)."""
+
+    status_code = 404
+
+
+class Forbidden(DomainError):
+    """The user may not do this to this object (HTTP 403)."""
+
+    status_code = 403
+
+
+class ProblemCollector:
+    """Collects problems while validating, so that all of them are reported at once."""
+
+    def __init__(self) -> None:
+        self.problems: list[Problem] = []
+
+    def add(self, location: str | None, message: str, **params: Any) -> None:
+        self.problems.append(Problem(message, params, location))
+
+    def __bool__(self) -> bool:
+        return bool(self.problems)
+
+    def raise_if_any(self) -> None:
+        if self.problems:
+            raise ValidationFailed(self.problems)

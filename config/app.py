@@ -1,0 +1,155 @@
+"""The app factory: every bounded context's routes, templates and panels wired into one app."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+from litestar import Litestar, Request
+from litestar.config.csrf import CSRFConfig
+from litestar.connection import ASGIConnection
+from litestar.datastructures import CacheControlHeader, State
+from litestar.openapi import OpenAPIConfig
+from litestar.plugins.flash import FlashConfig, FlashPlugin
+from litestar.plugins.htmx import HTMXPlugin
+from litestar.plugins.jinja import JinjaTemplateEngine
+from litestar.security.session_auth import SessionAuth
+from litestar.static_files import create_static_files_router
+from litestar.template import TemplateConfig
+
+from accounts import controllers as accounts_controllers
+from accounts import dashboard as accounts_dashboard
+from accounts.domain import Principal, Role
+from accounts.guards import current_principal
+from accounts.service import load_principal
+from accounts.sessions import DatabaseSessionStore, SessionBackend, SessionConfig
+from audit import controllers as audit_controllers
+from audit import dashboard as audit_dashboard
+from authorities import controllers as authorities_controllers
+from authorities import dashboard as authorities_dashboard
+from common.i18n import N_
+from config import database
+from config.settings import Settings, get_settings
+from web.controllers import LANGUAGE_COOKIE, ShellController
+from web.dashboard import PanelProvider
+from web.errors import EXCEPTION_HANDLERS
+from web.i18n import negotiate, set_current_language
+from web.navigation import NavItem
+from web.templating import create_environment
+
+STATIC_DIRECTORY = Path(__file__).resolve().parents[1] / "web" / "static"
+EVERYONE = frozenset(Role)
+
+NAVIGATION: list[NavItem] = [
+    NavItem(N_("Dashboard"), "/", EVERYONE),
+    NavItem(N_("Authorities"), "/admin/authorities", frozenset({Role.ADMIN})),
+    NavItem(N_("Users"), "/admin/users", frozenset({Role.ADMIN})),
+    NavItem(N_("Audit log"), "/admin/audit", frozenset({Role.ADMIN})),
+]
+
+DASHBOARD_PANELS: list[PanelProvider] = [
+    authorities_dashboard.my_authorities,
+    accounts_dashboard.users_by_role,
+    audit_dashboard.recent_events,
+]
+
+ROUTE_HANDLERS: list[Any] = [
+    ShellController,
+    *accounts_controllers.CONTROLLERS,
+    *authorities_controllers.CONTROLLERS,
+    *audit_controllers.CONTROLLERS,
+]
+
+
+async def retrieve_principal(session: dict[str, Any],
+                             connection: ASGIConnection) -> Principal | None:
+    user_id = session.get("user_id")
+    return await load_principal(user_id) if isinstance(user_id, int) else None
+
+
+async def choose_language(request: Request) -> None:
+    """The signed-in user's language; otherwise the cookie, the browser's wish or the default."""
+    principal = current_principal(request)
+    if principal is not None:
+        set_current_language(principal.language)
+        return
+    settings: Settings = request.app.state.settings
+    chosen = request.cookies.get(LANGUAGE_COOKIE) or negotiate(
+        request.headers.get("accept-language"), settings.default_language)
+    set_current_language(chosen)
+
+
+@asynccontextmanager
+async def database_pool(app: Litestar) -> AsyncIterator[None]:
+    """A PostgreSQL connection pool for the app's lifetime (unless turned off)."""
+    if not app.state.settings.db_pool:
+        yield
+        return
+    await database.open_pool()
+    try:
+        yield
+    finally:
+        await database.close_pool()
+
+
+def create_app(settings: Settings | None = None) -> Litestar:
+    settings = settings or get_settings()
+
+    environment = create_environment(NAVIGATION, settings.timezone)
+    template_config = TemplateConfig(engine=JinjaTemplateEngine.from_environment(environment))
+
+    session_config = SessionConfig(
+        key="tenderdesk_session",
+        max_age=settings.session_hours * 3600,
+        renew_on_access=True,
+        httponly=True,
+        samesite="lax",
+        secure=settings.secure_cookies,
+        exclude=["^/static/"],
+        store="sessions",
+    )
+    session_auth = SessionAuth[Principal, SessionBackend](
+        retrieve_user_handler=retrieve_principal,
+        session_backend_config=session_config,
+        exclude=["^/login", "^/static/", "^/schema"],
+    )
+    csrf_config = CSRFConfig(
+        secret=settings.secret_key,
+        cookie_name="tenderdesk_csrf",
+        cookie_secure=settings.secure_cookies,
+        cookie_httponly=True,
+        cookie_samesite="lax",
+        header_name="x-csrftoken",
+    )
+    static_files = create_static_files_router(
+        path="/static",
+        directories=[STATIC_DIRECTORY],
+        opt={"exclude_from_auth": True},
+        include_in_schema=False,
+        cache_control=CacheControlHeader(max_age=3600),
+        name="static",
+    )
+
+    return Litestar(
+        route_handlers=[*ROUTE_HANDLERS, static_files],
+        on_app_init=[session_auth.on_app_init],
+        lifespan=[database_pool],
+        before_request=choose_language,
+        stores={"sessions": DatabaseSessionStore()},
+        csrf_config=csrf_config,
+        template_config=template_config,
+        plugins=[HTMXPlugin(), FlashPlugin(config=FlashConfig(template_config=template_config))],
+        exception_handlers=EXCEPTION_HANDLERS,
+        openapi_config=OpenAPIConfig(
+            title="tenderdesk API",
+            version="1",
+            path="/schema",
+            description="Subsidy rounds, tenders, scoring, letters and finance exports. "
+                        "Sign in through /login; send the CSRF cookie's value in the "
+                        "x-csrftoken header with every change.",
+        ),
+        state=State({"settings": settings, "dashboard_panels": DASHBOARD_PANELS}),
+        debug=settings.debug,
+    )

@@ -1,0 +1,121 @@
+"""The ``tenderdesk`` command line."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sys
+from collections.abc import Coroutine
+from typing import Any
+
+import click
+
+import config  # noqa: F401  (sets PICCOLO_CONF before any table is used)
+from accounts.domain import Role
+from audit.domain import Actor
+from common.errors import DomainError
+
+
+def run(coroutine: Coroutine[Any, Any, Any]) -> Any:
+    return asyncio.run(coroutine)
+
+
+def fail(error: DomainError) -> None:
+    for problem in error.problems:
+        click.echo(f"error: {problem.render()}", err=True)
+    sys.exit(1)
+
+
+@click.group()
+def main() -> None:
+    """tenderdesk: subsidy rounds, tenders, scoring, letters and finance exports."""
+
+
+@main.command()
+def migrate() -> None:
+    """Apply the database migrations that have not run yet."""
+    from config.database import migrate as run_migrations
+
+    run(run_migrations())
+    click.echo("Database is up to date.")
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--demo", is_flag=True, help="Load the demo data when the database is empty.")
+def serve(host: str, port: int, demo: bool) -> None:
+    """Migrate the database, then serve the app."""
+    import uvicorn
+
+    from config import demo as demo_data
+    from config.database import migrate as run_migrations
+
+    logging.basicConfig(level=logging.INFO,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    run(run_migrations())
+    if demo:
+        credentials = run(demo_data.load_if_empty())
+        if credentials:
+            demo_data.print_credentials(credentials, click.echo)
+    click.echo(f"Serving tenderdesk at http://{host}:{port}")
+    uvicorn.run("config.app:create_app", factory=True, host=host, port=port,
+                proxy_headers=True, log_level="info")
+
+
+@main.command()
+def demo() -> None:
+    """Load the demo data (safe to repeat) and print the demo users' credentials."""
+    from config import demo as demo_data
+    from config.database import migrate as run_migrations
+
+    run(run_migrations())
+    demo_data.print_credentials(run(demo_data.load()), click.echo)
+
+
+@main.command("create-user")
+@click.argument("email")
+@click.option("--role", required=True, type=click.Choice([role.value for role in Role]))
+@click.option("--name", default=None, help="Full name (default: the part before the @).")
+@click.option("--language", default="en", type=click.Choice(["en", "nl"]), show_default=True)
+@click.option("--authority", "authorities", multiple=True, type=int,
+              help="Id of an authority the user works for (repeatable).")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+def create_user(email: str, role: str, name: str | None, language: str,
+                authorities: tuple[int, ...], password_stdin: bool) -> None:
+    """Create a user. Without --password-stdin a password is generated and printed."""
+    from accounts import service
+
+    password = sys.stdin.readline().rstrip("\n") if password_stdin else None
+    form = {"email": email, "name": name or email.split("@")[0], "role": role,
+            "language": language, "authority_ids": list(authorities)}
+    try:
+        user, generated = run(service.create_user(Actor.system("cli"), form, password))
+    except DomainError as exc:
+        fail(exc)
+    click.echo(f"Created {user['email']} ({user['role']}).")
+    if password is None:
+        click.echo(f"Password: {generated}")
+
+
+@main.group()
+def audit() -> None:
+    """The audit log."""
+
+
+@audit.command("verify")
+def audit_verify() -> None:
+    """Check the hash chain: exit 0 when intact, 1 naming the first bad event."""
+    from audit import service
+
+    result = run(service.verify())
+    if result.intact:
+        click.echo(f"Audit chain intact: {result.checked} events checked.")
+        return
+    assert result.problem is not None
+    click.echo(f"Audit chain broken at {result.problem}", err=True)
+    sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,113 @@
+"""The database engine, transactions, migrations and health.
+
+Services open one transaction per use case with :func:`transaction`. On SQLite it is an
+IMMEDIATE transaction: the write lock is taken at the start, so two requests that both read and
+then write wait for each other (up to the busy timeout) instead of failing with
+"database is locked" halfway. The database runs in WAL mode so that readers never wait for a
+writer. On PostgreSQL a connection pool is opened and closed in the app's lifespan.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import re
+from typing import Any
+
+from piccolo.engine.base import Engine
+from piccolo.engine.finder import engine_finder
+from piccolo.engine.postgres import PostgresEngine
+from piccolo.engine.sqlite import SQLiteEngine, TransactionType
+
+from config.settings import Settings
+
+SQLITE_BUSY_TIMEOUT_SECONDS = 30
+
+
+def create_engine(settings: Settings) -> Engine:
+    if settings.is_postgres:
+        url = re.sub(r"^postgres://", "postgresql://", settings.database_url)
+        return PostgresEngine(config={"dsn": url})
+    settings.sqlite_path.parent.mkdir(parents=True, exist_ok=True)
+    return SQLiteEngine(path=str(settings.sqlite_path), timeout=SQLITE_BUSY_TIMEOUT_SECONDS)
+
+
+def engine() -> Engine:
+    found = engine_finder()
+    if found is None:
+        raise RuntimeError("No Piccolo engine configured (PICCOLO_CONF)")
+    return found
+
+
+def is_sqlite() -> bool:
+    return isinstance(engine(), SQLiteEngine)
+
+
+def contains(column: Any, text: str) -> Any:
+    """Case-insensitive "column contains text" on both databases (SQLite's LIKE already is)."""
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    pattern = f"%{escaped}%"
+    return column.like(pattern) if is_sqlite() else column.ilike(pattern)
+
+
+def transaction() -> Any:
+    """One transaction for one use case. Nested calls join the outer transaction."""
+    db = engine()
+    if isinstance(db, SQLiteEngine):
+        return db.transaction(transaction_type=TransactionType.immediate)
+    return db.transaction()
+
+
+def in_transaction() -> bool:
+    return engine().transaction_exists()
+
+
+async def raw(sql: str, *args: Any) -> list[dict[str, Any]]:
+    """Run SQL with ``{}`` placeholders on the current engine (inside a transaction if open)."""
+    from piccolo.querystring import QueryString
+
+    return await engine().run_querystring(QueryString(sql, *args))
+
+
+async def prepare() -> None:
+    """Per-database settings that persist in the database file (SQLite: WAL journal)."""
+    if is_sqlite():
+        await raw("PRAGMA journal_mode=WAL")
+
+
+async def open_pool() -> None:
+    db = engine()
+    if isinstance(db, PostgresEngine):
+        await db.start_connection_pool(min_size=1, max_size=10)
+
+
+async def close_pool() -> None:
+    db = engine()
+    if isinstance(db, PostgresEngine):
+        await db.close_connection_pool()
+
+
+async def migrate() -> None:
+    """Apply every migration that has not run yet, app by app in dependency order.
+
+    Piccolo's progress output is kept back and shown only when a migration fails.
+    """
+    from piccolo.apps.migrations.commands.forwards import run_forwards
+
+    await prepare()
+    output = io.StringIO()
+    with contextlib.redirect_stdout(output):
+        result = await run_forwards(app_name="all")
+    if not result.success:
+        raise RuntimeError(f"Migrations failed: {result.message}\n{output.getvalue()}")
+
+
+async def status() -> dict[str, Any]:
+    """Whether the database answers, for the health endpoint."""
+    db = engine()
+    kind = "postgresql" if isinstance(db, PostgresEngine) else "sqlite"
+    try:
+        await raw("SELECT 1")
+    except Exception as exc:  # any driver error means the database is not usable
+        return {"engine": kind, "ok": False, "error": type(exc).__name__}
+    return {"engine": kind, "ok": True}

@@ -1,0 +1,58 @@
+"""The demo data of every bounded context, loaded in dependency order (safe to repeat).
+
+The demo users' passwords are generated on first load and kept in the data dir
+(``demo-credentials.json``, readable only by its owner) so that later runs print the same ones.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+from accounts import demo as accounts_demo
+from accounts.tables import User
+from audit.domain import Actor
+from authorities import demo as authorities_demo
+from config.settings import get_settings
+
+DEMO_ACTOR = Actor.system("demo")
+
+
+def credentials_file() -> Path:
+    return get_settings().data_dir / "demo-credentials.json"
+
+
+def _read_credentials() -> dict[str, str]:
+    path = credentials_file()
+    return json.loads(path.read_text()) if path.exists() else {}
+
+
+def _write_credentials(passwords: dict[str, str]) -> None:
+    path = credentials_file()
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        json.dump(passwords, handle, indent=2)
+
+
+async def load() -> dict[str, str]:
+    """Load whatever demo data is missing; returns the demo users' passwords by email."""
+    authorities = await authorities_demo.load(DEMO_ACTOR)
+    passwords = await accounts_demo.load(DEMO_ACTOR, authorities, _read_credentials())
+    _write_credentials(passwords)
+    return passwords
+
+
+async def load_if_empty() -> dict[str, str]:
+    """Load the demo data into an empty database; otherwise return the known credentials."""
+    if not await User.exists():
+        return await load()
+    return _read_credentials()
+
+
+def print_credentials(passwords: dict[str, str], echo: Callable[[str], None]) -> None:
+    roles = {user.email: user.role for user in accounts_demo.DEMO_USERS}
+    echo("Demo users (sign in at /login):")
+    for email, password in passwords.items():
+        echo(f"  {roles.get(email, ''):<10} {email:<34} {password}")

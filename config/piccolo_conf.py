@@ -1,0 +1,16 @@
+"""Piccolo configuration: the engine from the settings and every bounded context as an app."""
+
+from piccolo.conf.apps import AppRegistry
+
+from config.database import create_engine
+from config.settings import get_settings
+
+DB = create_engine(get_settings())
+
+APP_REGISTRY = AppRegistry(
+    apps=[
+        "audit.piccolo_app",
+        "authorities.piccolo_app",
+        "accounts.piccolo_app",
+    ]
+)

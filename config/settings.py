@@ -1,0 +1,148 @@
+"""Settings from the environment, with safe defaults. One cached :func:`get_settings`.
+
+| variable                  | default                                   |
+| ------------------------- | ----------------------------------------- |
+| TENDERDESK_DATA_DIR       | ./var                                     |
+| DATABASE_URL              | sqlite:///<data dir>/tenderdesk.sqlite3   |
+| TENDERDESK_TIMEZONE       | Europe/Amsterdam                          |
+| TENDERDESK_LANGUAGE       | en (nl also supported)                    |
+| TENDERDESK_PUBLIC_URL     | http://127.0.0.1:8000 (https: secure cookies) |
+| TENDERDESK_SECRET_KEY     | generated into <data dir>/secret_key      |
+| TENDERDESK_SMTP_HOST/PORT/USERNAME/PASSWORD/FROM/TLS | no SMTP: mail waits in the outbox |
+| TENDERDESK_SESSION_HOURS  | 8 (idle time before a session ends)        |
+| TENDERDESK_DB_POOL        | on (PostgreSQL connection pool; 0 turns it off) |
+| TENDERDESK_DEBUG          | off                                       |
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from common.localtime import is_valid_zone
+
+UI_LANGUAGES: tuple[str, ...] = ("en", "nl")
+
+
+class SettingsError(RuntimeError):
+    """A setting has a value the service cannot run with; the message names it."""
+
+
+@dataclass(frozen=True)
+class SmtpSettings:
+    host: str | None
+    port: int
+    username: str | None
+    password: str | None
+    sender: str
+    security: str  # "starttls", "tls" or "none"
+
+    @property
+    def configured(self) -> bool:
+        return bool(self.host)
+
+
+@dataclass(frozen=True)
+class Settings:
+    data_dir: Path
+    database_url: str
+    timezone: str
+    default_language: str
+    public_url: str
+    secret_key: str
+    session_hours: int
+    smtp: SmtpSettings
+    debug: bool
+    db_pool: bool = True
+
+    @property
+    def is_postgres(self) -> bool:
+        return self.database_url.startswith(("postgresql://", "postgres://"))
+
+    @property
+    def sqlite_path(self) -> Path:
+        return Path(self.database_url.removeprefix("sqlite:///"))
+
+    @property
+    def secure_cookies(self) -> bool:
+        return self.public_url.startswith("https://")
+
+    @property
+    def files_dir(self) -> Path:
+        return self.data_dir / "files"
+
+
+def _secret_key(data_dir: Path, environ: Mapping[str, str]) -> str:
+    """The configured secret key, or the one generated into the data dir on first run."""
+    if environ.get("TENDERDESK_SECRET_KEY"):
+        return environ["TENDERDESK_SECRET_KEY"]
+    key_file = data_dir / "secret_key"
+    if not key_file.exists():
+        fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_urlsafe(48))
+    return key_file.read_text().strip()
+
+
+def _int(environ: Mapping[str, str], name: str, default: int) -> int:
+    raw = environ.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError as exc:
+        raise SettingsError(f"{name} must be a whole number, not {raw!r}") from exc
+
+
+def load_settings(environ: Mapping[str, str] = os.environ) -> Settings:
+    data_dir = Path(environ.get("TENDERDESK_DATA_DIR") or "var").resolve()
+    data_dir.mkdir(parents=True, exist_ok=True)
+
+    database_url = environ.get("DATABASE_URL") or f"sqlite:///{data_dir / 'tenderdesk.sqlite3'}"
+    if not database_url.startswith(("sqlite:///", "postgresql://", "postgres://")):
+        raise SettingsError(
+            "DATABASE_URL must start with sqlite:/// or postgresql://, "
+            f"not {database_url.split(':', 1)[0]}:"
+        )
+
+    timezone = environ.get("TENDERDESK_TIMEZONE") or "Europe/Amsterdam"
+    if not is_valid_zone(timezone):
+        raise SettingsError(f"TENDERDESK_TIMEZONE {timezone!r} is not a known time zone")
+
+    language = environ.get("TENDERDESK_LANGUAGE") or "en"
+    if language not in UI_LANGUAGES:
+        raise SettingsError(f"TENDERDESK_LANGUAGE must be one of {', '.join(UI_LANGUAGES)}")
+
+    security = (environ.get("TENDERDESK_SMTP_SECURITY") or "starttls").lower()
+    if security not in ("starttls", "tls", "none"):
+        raise SettingsError("TENDERDESK_SMTP_SECURITY must be starttls, tls or none")
+    smtp = SmtpSettings(
+        host=environ.get("TENDERDESK_SMTP_HOST") or None,
+        port=_int(environ, "TENDERDESK_SMTP_PORT", 587),
+        username=environ.get("TENDERDESK_SMTP_USERNAME") or None,
+        password=environ.get("TENDERDESK_SMTP_PASSWORD") or None,
+        sender=environ.get("TENDERDESK_SMTP_FROM") or "tenderdesk@localhost",
+        security=security,
+    )
+
+    return Settings(
+        data_dir=data_dir,
+        database_url=database_url,
+        timezone=timezone,
+        default_language=language,
+        public_url=(environ.get("TENDERDESK_PUBLIC_URL") or "http://127.0.0.1:8000").rstrip("/"),
+        secret_key=_secret_key(data_dir, environ),
+        session_hours=_int(environ, "TENDERDESK_SESSION_HOURS", 8),
+        smtp=smtp,
+        debug=(environ.get("TENDERDESK_DEBUG") or "").lower() in ("1", "true", "yes"),
+        db_pool=(environ.get("TENDERDESK_DB_POOL") or "1").lower() not in ("0", "false", "no"),
+    )
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return load_settings()

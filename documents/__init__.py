@@ -1,0 +1,1 @@
+"""File storage, Excel scoresheets, Word letters and reports, finance exports."""

@@ -1,0 +1,1 @@
+"""Subsidy rounds: round, application, eligibility, allocation, decision, payment, settlement."""

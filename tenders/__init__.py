@@ -1,0 +1,1 @@
+"""Procurement procedures: tender, lot, candidate, bid, dialogue, Q&A, award, contract."""

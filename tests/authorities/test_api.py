@@ -1,0 +1,59 @@
+"""Authorities through the API (every signed-in role reads; admins write) and the pages."""
+
+from audit.tables import AuditEvent
+from authorities.tables import Authority
+from tests.support.http import post_form, sign_in, text_of
+
+
+async def test_every_role_reads_the_authorities(client_factory, make_user, make_authority):
+    await make_authority("Gemeente Utrecht")
+    for role in ("admin", "officer", "evaluator", "finance"):
+        user = await make_user(role)
+        async with client_factory() as client:
+            await sign_in(client, user.email)
+            response = await client.get("/api/v1/authorities")
+            assert response.status_code == 200
+            assert [a["name"] for a in response.json()] == ["Gemeente Utrecht"]
+
+
+async def test_admin_creates_and_updates_through_the_api(client, make_user):
+    admin = await make_user("admin")
+    await sign_in(client, admin.email)
+    created = await client.post("/api/v1/authorities", json={
+        "name": "Botkyrka kommun", "country": "SE", "registration_number": "2120000043"})
+    assert created.status_code == 201
+    body = created.json()
+    assert body["registration_number"] == "212000-0043" and body["currency"] == "SEK"
+    updated = await client.put(f"/api/v1/authorities/{body['id']}", json={
+        "name": "Botkyrka kommun", "country": "SE", "registration_number": "212000-0043",
+        "standstill_days": 15})
+    assert updated.json()["standstill_days"] == 15
+    event = await AuditEvent.select().where(AuditEvent.action == "authority.updated").first()
+    assert event["before"] == '{"standstill_days":10}'
+    assert event["after"] == '{"standstill_days":15}'
+
+
+async def test_bad_input_is_refused_naming_each_field_and_nothing_is_stored(client, make_user):
+    admin = await make_user("admin")
+    await sign_in(client, admin.email)
+    refused = await client.post("/api/v1/authorities", json={
+        "name": "Gmina X", "country": "PL", "registration_number": "123", "currency": "USD"})
+    assert refused.status_code == 422
+    locations = {p["location"] for p in refused.json()["problems"]}
+    assert locations == {"registration_number", "currency"}
+    assert await Authority.count() == 0
+
+
+async def test_admin_pages_add_an_authority(client, make_user):
+    admin = await make_user("admin")
+    await sign_in(client, admin.email)
+    refused = await post_form(client, "/admin/authorities", {
+        "name": "Vesthimmerlands Kommune", "country": "DK", "registration_number": "29189588"})
+    assert refused.status_code == 422
+    assert "the check digit is wrong" in text_of(refused.text)
+    added = await post_form(client, "/admin/authorities", {
+        "name": "Vesthimmerlands Kommune", "country": "DK", "registration_number": "29189587"})
+    assert added.status_code == 303
+    listing = await client.get("/admin/authorities")
+    assert "Vesthimmerlands Kommune" in text_of(listing.text)
+    assert "Vesthimmerlands Kommune has been added." in text_of(listing.text)

@@ -1,0 +1,38 @@
+"""Routes of the shell, accounts, authorities and audit log."""
+
+from tests.authz import ADMIN, ALL_ROLES, PUBLIC
+
+ROUTES = {
+    ("GET", "/"): ALL_ROLES,
+    ("GET", "/health"): PUBLIC,
+    ("POST", "/language"): PUBLIC,
+    ("GET", "/static/{file_path:path}"): PUBLIC,
+    ("GET", "/login"): PUBLIC,
+    ("POST", "/login"): PUBLIC,
+    ("POST", "/logout"): ALL_ROLES,
+    ("GET", "/account"): ALL_ROLES,
+    ("POST", "/account/password"): ALL_ROLES,
+    ("GET", "/admin/users"): ADMIN,
+    ("GET", "/admin/users/new"): ADMIN,
+    ("POST", "/admin/users"): ADMIN,
+    ("GET", "/admin/users/{user_id:int}"): ADMIN,
+    ("POST", "/admin/users/{user_id:int}"): ADMIN,
+    ("POST", "/admin/users/{user_id:int}/password"): ADMIN,
+    ("POST", "/admin/users/{user_id:int}/unlock"): ADMIN,
+    ("GET", "/api/v1/users"): ADMIN,
+    ("GET", "/api/v1/users/{user_id:int}"): ADMIN,
+    ("POST", "/api/v1/users"): ADMIN,
+    ("GET", "/api/v1/me"): ALL_ROLES,
+    ("GET", "/admin/authorities"): ADMIN,
+    ("GET", "/admin/authorities/new"): ADMIN,
+    ("POST", "/admin/authorities"): ADMIN,
+    ("GET", "/admin/authorities/{authority_id:int}"): ADMIN,
+    ("POST", "/admin/authorities/{authority_id:int}"): ADMIN,
+    ("GET", "/api/v1/authorities"): ALL_ROLES,
+    ("GET", "/api/v1/authorities/{authority_id:int}"): ALL_ROLES,
+    ("POST", "/api/v1/authorities"): ADMIN,
+    ("PUT", "/api/v1/authorities/{authority_id:int}"): ADMIN,
+    ("GET", "/admin/audit"): ADMIN,
+    ("POST", "/admin/audit/verify"): ADMIN,
+    ("GET", "/api/v1/audit/events"): ADMIN,
+}

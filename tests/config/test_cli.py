@@ -1,0 +1,44 @@
+"""The command line as an operator uses it."""
+
+from accounts.tables import User
+from authorities.tables import Authority
+from config.demo import credentials_file
+from tests.support.cli import tenderdesk
+
+
+async def test_create_user_prints_a_generated_password(db):
+    result = tenderdesk("create-user", "Olga@Utrecht.nl", "--role", "officer",
+                        "--name", "Olga de Vries")
+    assert result.returncode == 0, result.stderr
+    assert "Created olga@utrecht.nl (officer)." in result.stdout
+    assert "Password: " in result.stdout
+    row = await User.select(User.name, User.role).where(User.email == "olga@utrecht.nl").first()
+    assert row == {"name": "Olga de Vries", "role": "officer"}
+
+
+async def test_create_user_reads_the_password_from_stdin_and_refuses_bad_input(db):
+    ok = tenderdesk("create-user", "eva@utrecht.nl", "--role", "evaluator",
+                    "--password-stdin", stdin="a long enough password\n")
+    assert ok.returncode == 0 and "Password:" not in ok.stdout
+    short = tenderdesk("create-user", "x@utrecht.nl", "--role", "evaluator",
+                       "--password-stdin", stdin="short\n")
+    assert short.returncode == 1
+    assert "A password needs at least 12 characters" in short.stderr
+    again = tenderdesk("create-user", "EVA@utrecht.nl", "--role", "evaluator")
+    assert again.returncode == 1 and "already exists" in again.stderr
+    wrong_role = tenderdesk("create-user", "y@utrecht.nl", "--role", "king")
+    assert wrong_role.returncode == 2
+
+
+async def test_demo_is_idempotent_and_prints_the_same_credentials(db):
+    first = tenderdesk("demo")
+    assert first.returncode == 0, first.stderr
+    for email in ("admin@", "officer@", "evaluator@", "finance@"):
+        assert email in first.stdout
+    authorities = await Authority.count()
+    assert authorities == 19  # Utrecht, 2 Danish, 15 Wrocław area, Botkyrka
+    second = tenderdesk("demo")
+    assert second.returncode == 0
+    assert second.stdout == first.stdout
+    assert await Authority.count() == authorities and await User.count() == 4
+    assert credentials_file().exists()

@@ -1,0 +1,36 @@
+import os
+import stat
+
+import pytest
+
+from config.settings import SettingsError, load_settings
+
+
+def test_defaults_and_a_generated_secret(tmp_path):
+    settings = load_settings({"TENDERDESK_DATA_DIR": str(tmp_path)})
+    assert settings.database_url == f"sqlite:///{tmp_path / 'tenderdesk.sqlite3'}"
+    assert settings.timezone == "Europe/Amsterdam" and settings.default_language == "en"
+    assert not settings.secure_cookies and not settings.smtp.configured
+    key_file = tmp_path / "secret_key"
+    assert stat.S_IMODE(os.stat(key_file).st_mode) == 0o600
+    assert len(settings.secret_key) >= 48
+    assert load_settings({"TENDERDESK_DATA_DIR": str(tmp_path)}).secret_key == settings.secret_key
+
+
+def test_postgres_and_https(tmp_path):
+    settings = load_settings({"TENDERDESK_DATA_DIR": str(tmp_path),
+                              "DATABASE_URL": "postgresql://postgres@127.0.0.1/x",
+                              "TENDERDESK_PUBLIC_URL": "https://tenderdesk.utrecht.nl/"})
+    assert settings.is_postgres and settings.secure_cookies
+    assert settings.public_url == "https://tenderdesk.utrecht.nl"
+
+
+@pytest.mark.parametrize(("name", "value", "message"), [
+    ("DATABASE_URL", "mysql://x", "DATABASE_URL must start with"),
+    ("TENDERDESK_TIMEZONE", "Europe/Atlantis", "not a known time zone"),
+    ("TENDERDESK_LANGUAGE", "fr", "TENDERDESK_LANGUAGE must be one of"),
+    ("TENDERDESK_SMTP_PORT", "twenty-five", "must be a whole number"),
+])
+def test_bad_settings_name_the_variable(tmp_path, name, value, message):
+    with pytest.raises(SettingsError, match=message):
+        load_settings({"TENDERDESK_DATA_DIR": str(tmp_path), name: value})

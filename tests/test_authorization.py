@@ -1,0 +1,102 @@
+"""Every route is guarded as its table says: anonymous, each role, allowed and refused.
+
+Anonymous callers of a protected page are redirected to the login page, of the API get 401;
+a signed-in user without the role gets 403; an allowed role is let through (its answer may be
+404 or 422 for the made-up ids and empty bodies used here, but never 401, 403 or a 5xx).
+"""
+
+from __future__ import annotations
+
+import re
+
+from litestar import Litestar
+from litestar.routes import HTTPRoute
+
+from accounts.domain import Role
+from tests.authz import collect
+from tests.support.http import csrf_token, sign_in
+
+SKIPPED_METHODS = {"HEAD", "OPTIONS"}
+SCHEMA_PREFIX = "/schema"
+
+
+def registered_routes(app: Litestar) -> set[tuple[str, str]]:
+    found: set[tuple[str, str]] = set()
+    for route in app.routes:
+        if not isinstance(route, HTTPRoute) or route.path.startswith(SCHEMA_PREFIX):
+            continue
+        for handler in route.route_handlers:
+            for method in handler.http_methods:
+                if method not in SKIPPED_METHODS:
+                    found.add((method, route.path))
+    return found
+
+
+def concrete_path(template: str) -> str:
+    def value(match: re.Match[str]) -> str:
+        kind = match.group(2)
+        return {"int": "987654", "path": "no/such/file.css", "uuid":
+                "00000000-0000-0000-0000-000000000000"}.get(kind, "nonexistent")
+
+    return re.sub(r"\{(\w+):(\w+)\}", value, template)
+
+
+async def call(client, method: str, path: str):
+    headers = {"x-csrftoken": await csrf_token(client)}
+    if path.startswith("/api/"):
+        return await client.request(method, path, headers=headers,
+                                    json={} if method != "GET" else None)
+    return await client.request(method, path, headers=headers,
+                                data={} if method != "GET" else None)
+
+
+def test_every_route_is_in_a_table(app: Litestar) -> None:
+    table = collect()
+    routes = registered_routes(app)
+    missing = sorted(routes - table.keys())
+    stale = sorted(table.keys() - routes)
+    assert not missing, f"routes without an entry in tests/authz: {missing}"
+    assert not stale, f"entries in tests/authz without a route: {stale}"
+
+
+async def test_anonymous_callers_are_sent_to_login(app: Litestar, client) -> None:
+    problems = []
+    for (method, template), roles in sorted(collect().items()):
+        path = concrete_path(template)
+        response = await call(client, method, path)
+        if "anonymous" in roles:
+            if response.status_code in (401, 403) or response.status_code >= 500:
+                problems.append(f"{method} {template}: public but answered "
+                                f"{response.status_code}")
+        elif template.startswith("/api/"):
+            if response.status_code != 401:
+                problems.append(f"{method} {template}: expected 401, got "
+                                f"{response.status_code}")
+        elif response.status_code != 303 or not response.headers.get("location", "").startswith(
+                "/login"):
+            problems.append(f"{method} {template}: expected a redirect to /login, got "
+                            f"{response.status_code}")
+    assert not problems, "\n".join(problems)
+
+
+async def test_each_role_gets_exactly_its_routes(app: Litestar, client_factory,
+                                                 make_user) -> None:
+    problems = []
+    table = collect()
+    for role in Role:
+        user = await make_user(role)
+        async with client_factory() as client:
+            await sign_in(client, user.email)
+            for (method, template), roles in sorted(table.items()):
+                if (method, template) == ("POST", "/logout"):
+                    continue  # would end this client's session in the middle of the walk
+                response = await call(client, method, concrete_path(template))
+                status = response.status_code
+                if role.value in roles:
+                    if status in (401, 403) or status >= 500:
+                        problems.append(f"{role.value} {method} {template}: allowed but got "
+                                        f"{status}")
+                elif status != 403:
+                    problems.append(f"{role.value} {method} {template}: expected 403, got "
+                                    f"{status}")
+    assert not problems, "\n".join(problems)

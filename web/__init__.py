@@ -1,0 +1,1 @@
+"""The web shell: layout, static assets, translations, error pages, navigation, dashboards."""

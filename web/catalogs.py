@@ -1,0 +1,77 @@
+"""Keeping the message catalogs complete: extract each package's messages, update, check.
+
+Used by ``scripts/i18n.py`` (developers) and by the test that fails on untranslated text.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from babel.messages.catalog import Catalog
+from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
+from babel.messages.pofile import read_po, write_po
+
+from web.i18n import PROJECT_ROOT
+
+CATALOG_LANGUAGES = ("nl",)
+KEYWORDS = {**DEFAULT_KEYWORDS, "N_": None}
+METHOD_MAP = [("templates/**.html", "jinja2"), ("**.py", "python")]
+OPTIONS_MAP = {"templates/**.html": {"extensions": "jinja2.ext.i18n"}}
+PACKAGES = ("common", "config", "accounts", "authorities", "audit", "web", "tenders",
+            "subsidies", "scoring", "documents", "notifications")
+
+
+def catalog_path(package: str, language: str) -> Path:
+    return PROJECT_ROOT / package / "locales" / language / "LC_MESSAGES" / "messages.po"
+
+
+def extract(package: str) -> Catalog:
+    """Every translatable message used in ``package``'s code and templates."""
+    catalog = Catalog()
+    directory = PROJECT_ROOT / package
+    for filename, lineno, message, comments, context in extract_from_dir(
+        str(directory), METHOD_MAP, OPTIONS_MAP, keywords=KEYWORDS,
+        callback=None, strip_comment_tags=True,
+    ):
+        if "piccolo_migrations" in filename or "locales" in filename:
+            continue
+        catalog.add(message, None, [(f"{package}/{filename}", lineno)],
+                    auto_comments=comments, context=context)
+    return catalog
+
+
+def load(package: str, language: str) -> Catalog:
+    path = catalog_path(package, language)
+    if not path.exists():
+        return Catalog(locale=language, project="tenderdesk")
+    with path.open("rb") as handle:
+        return read_po(handle, locale=language)
+
+
+def update(package: str, language: str) -> int:
+    """Merge newly extracted messages into the catalog; returns how many lack a translation."""
+    template = extract(package)
+    if not len(template):
+        return 0
+    catalog = load(package, language)
+    catalog.update(template, no_fuzzy_matching=True)
+    path = catalog_path(package, language)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("wb") as handle:
+        write_po(handle, catalog, ignore_obsolete=True, width=100, sort_output=True)
+    return len(missing(package, language))
+
+
+def missing(package: str, language: str) -> list[str]:
+    """Messages used in ``package`` without a (non-fuzzy) translation in its catalog."""
+    catalog = load(package, language)
+    gaps = []
+    for message in extract(package):
+        if not message.id:
+            continue
+        found = catalog.get(message.id, context=message.context)
+        translated = found is not None and not found.fuzzy and (
+            all(found.string) if isinstance(found.string, tuple) else bool(found.string))
+        if not translated:
+            gaps.append(message.id if isinstance(message.id, str) else message.id[0])
+    return gaps

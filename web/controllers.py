@@ -1,0 +1,63 @@
+"""The shell's own routes: dashboard, health, language switch."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Controller, Request, Response, get, post
+from litestar.params import URLEncodedBody
+from litestar.response import Redirect, Template
+
+from accounts import service as accounts
+from accounts.domain import ROLE_LABELS
+from accounts.guards import ANY_ROLE, current_principal
+from config import database
+from web.dashboard import panels_for
+from web.errors import back_to_referrer, safe_local_path
+from web.i18n import UI_LANGUAGES
+
+LANGUAGE_COOKIE = "tenderdesk_language"
+
+
+class ShellController(Controller):
+    @get("/", guards=[ANY_ROLE], name="dashboard")
+    async def dashboard(self, request: Request) -> Template:
+        principal = current_principal(request)
+        assert principal is not None
+        panels = await panels_for(principal, request.app.state.dashboard_panels)
+        return Template(
+            template_name="web/dashboard.html",
+            context={"panels": panels, "role_label": ROLE_LABELS[principal.role]},
+        )
+
+    @get("/health", exclude_from_auth=True, exclude_from_csrf=True, name="health")
+    async def health(self) -> Response[dict[str, Any]]:
+        db = await database.status()
+        return Response({"status": "ok" if db["ok"] else "unavailable", "database": db},
+                        status_code=200 if db["ok"] else 503)
+
+    @post("/language", exclude_from_auth=True, name="language")
+    async def switch_language(
+        self,
+        request: Request,
+        data: URLEncodedBody[dict[str, str]],
+    ) -> Redirect:
+        language = data.get("language", "")
+        target = safe_local_path(data.get("next")) if data.get("next") else back_to_referrer(
+            request)
+        response = Redirect(target, status_code=303)
+        if language not in UI_LANGUAGES:
+            return response
+        principal = await _signed_in(request)
+        if principal is not None and principal.language != language:
+            await accounts.set_language(principal, language)
+        response.set_cookie(LANGUAGE_COOKIE, language, max_age=365 * 24 * 3600,
+                            httponly=True, samesite="lax",
+                            secure=request.app.state.settings.secure_cookies)
+        return response
+
+
+async def _signed_in(request: Request) -> Any:
+    """The principal on a public route (where authentication middleware did not run)."""
+    user_id = request.session.get("user_id") if request.session else None
+    return await accounts.load_principal(user_id) if user_id else None

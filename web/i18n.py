@@ -1,0 +1,103 @@
+"""Translations (Babel message catalogs) and the language of the current request.
+
+Each package keeps its own catalog in ``<package>/locales/<lang>/LC_MESSAGES/messages.po``;
+they are compiled in memory and merged when first needed. English is the source language.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from functools import cache
+from pathlib import Path
+
+from babel import Locale, UnknownLocaleError
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.support import NullTranslations, Translations
+
+from common.errors import Problem
+
+UI_LANGUAGES: dict[str, str] = {"en": "English", "nl": "Nederlands"}
+# Locales for formatting: British English gives European day-month order and 24-hour times.
+FORMAT_LOCALES: dict[str, str] = {
+    "en": "en_GB", "nl": "nl_NL", "da": "da_DK", "pl": "pl_PL", "sv": "sv_SE",
+}
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+
+_language: ContextVar[str] = ContextVar("tenderdesk_language", default="en")
+
+
+def catalog_files(language: str) -> list[Path]:
+    return sorted(PROJECT_ROOT.glob(f"*/locales/{language}/LC_MESSAGES/messages.po"))
+
+
+@cache
+def translations(language: str) -> NullTranslations:
+    merged: Translations | None = None
+    for path in catalog_files(language):
+        with path.open("rb") as handle:
+            catalog = read_po(handle, locale=language)
+        buffer = io.BytesIO()
+        write_mo(buffer, catalog, use_fuzzy=False)
+        buffer.seek(0)
+        compiled = Translations(buffer)
+        merged = compiled if merged is None else merged.merge(compiled)
+    return merged or NullTranslations()
+
+
+def current_language() -> str:
+    return _language.get()
+
+
+def set_current_language(language: str) -> None:
+    _language.set(language if language in UI_LANGUAGES else "en")
+
+
+@contextmanager
+def language(code: str) -> Iterator[None]:
+    token = _language.set(code)
+    try:
+        yield
+    finally:
+        _language.reset(token)
+
+
+def format_locale(language_code: str | None = None) -> str:
+    return FORMAT_LOCALES.get(language_code or current_language(), "en_GB")
+
+
+def gettext(message: str) -> str:
+    return translations(current_language()).gettext(message)
+
+
+def ngettext(singular: str, plural: str, count: int) -> str:
+    return translations(current_language()).ngettext(singular, plural, count)
+
+
+def translate_problem(problem: Problem) -> str:
+    """The problem in the user's language, with its location."""
+    return problem.render(gettext)
+
+
+def translate_message(problem: Problem) -> str:
+    """The problem in the user's language, without its location."""
+    return problem.text(gettext)
+
+
+def negotiate(accept_language: str | None, default: str) -> str:
+    """The best UI language for an Accept-Language header."""
+    if not accept_language:
+        return default
+    preferred: list[str] = []
+    for part in accept_language.split(","):
+        tag = part.split(";")[0].strip().replace("-", "_")
+        if tag and tag != "*":
+            preferred.append(tag)
+    try:
+        found = Locale.negotiate(preferred, list(UI_LANGUAGES), sep="_")
+    except (UnknownLocaleError, ValueError):
+        return default
+    return str(found.language) if found else default
