@@ -12,5 +12,7 @@ APP_REGISTRY = AppRegistry(
         "audit.piccolo_app",
         "authorities.piccolo_app",
         "accounts.piccolo_app",
+        "organisations.piccolo_app",
+        "documents.piccolo_app",
     ]
 )

@@ -17,7 +17,8 @@ CATALOG_LANGUAGES = ("nl",)
 KEYWORDS = {**DEFAULT_KEYWORDS, "N_": None}
 METHOD_MAP = [("templates/**.html", "jinja2"), ("**.py", "python")]
 OPTIONS_MAP = {"templates/**.html": {"extensions": "jinja2.ext.i18n"}}
-PACKAGES = ("common", "config", "accounts", "authorities", "audit", "web", "tenders",
+PACKAGES = ("common", "config", "accounts", "authorities", "audit", "web", "organisations",
+            "tenders",
             "subsidies", "scoring", "documents", "notifications")
 
 

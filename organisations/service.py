@@ -1,0 +1,105 @@
+"""Finding and registering organisations. Callers pass their own transaction and actor."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from audit import service as audit
+from audit.domain import Actor, changes
+from common import clock
+from common.errors import NotFound
+from common.i18n import N_
+from config.database import contains, transaction
+from organisations.domain import OrganisationData
+from organisations.tables import Organisation
+
+FIELDS = tuple(OrganisationData.__dataclass_fields__)
+
+
+async def get_organisation(organisation_id: int) -> dict[str, Any]:
+    row = await Organisation.select().where(Organisation.id == organisation_id).first()
+    if row is None:
+        raise NotFound(N_("Organisation {id} does not exist"), id=organisation_id)
+    return row
+
+
+async def find_by_registration(country: str, registration_number: str) -> dict[str, Any] | None:
+    return await Organisation.select().where(
+        (Organisation.country == country)
+        & (Organisation.registration_number == registration_number)
+    ).first()
+
+
+async def register(actor: Actor, data: OrganisationData) -> int:
+    """The id of the organisation with this registration number, created or brought up to date.
+
+    Details given now (name, IBAN, contact) replace the stored ones; empty ones keep them.
+    """
+    async with transaction():
+        existing = await find_by_registration(data.country, data.registration_number)
+        now = clock.now()
+        if existing is None:
+            row = Organisation(**data.as_dict(), created_at=now, updated_at=now)
+            await row.save()
+            await audit.record(actor, "organisation.created", "organisation", row.id,
+                               after=data.as_dict())
+            return row.id
+        current = {name: existing[name] for name in FIELDS}
+        wanted = {name: value for name, value in data.as_dict().items() if value}
+        before, after = changes(current, {**current, **wanted})
+        if after:
+            await Organisation.update({**after, "updated_at": now}).where(
+                Organisation.id == existing["id"])
+            await audit.record(actor, "organisation.updated", "organisation", existing["id"],
+                               before=before, after=after)
+        return existing["id"]
+
+
+async def register_many(actor: Actor, organisations: list[OrganisationData]) -> list[int]:
+    """Ids in the same order as given, for a bulk import: one lookup, new ones inserted in batches.
+
+    Existing organisations keep their stored details here; use :func:`register` to update one.
+    """
+    keys = [(data.country, data.registration_number) for data in organisations]
+    async with transaction():
+        known: dict[tuple[str, str], int] = {}
+        numbers = sorted({number for _, number in keys})
+        for start in range(0, len(numbers), 500):
+            rows = await Organisation.select(
+                Organisation.id, Organisation.country, Organisation.registration_number
+            ).where(Organisation.registration_number.is_in(numbers[start:start + 500]))
+            known.update({(r["country"], r["registration_number"]): r["id"] for r in rows})
+        now = clock.now()
+        new: dict[tuple[str, str], OrganisationData] = {}
+        for key, data in zip(keys, organisations, strict=True):
+            if key not in known:
+                new.setdefault(key, data)
+        pending = list(new.items())
+        for start in range(0, len(pending), 500):
+            batch = pending[start:start + 500]
+            inserted = await Organisation.insert(
+                *[Organisation(**data.as_dict(), created_at=now, updated_at=now)
+                  for _, data in batch]
+            ).returning(Organisation.id)
+            for (key, _), row in zip(batch, inserted, strict=True):
+                known[key] = row["id"]
+        await audit.record_many(actor, [
+            audit.NewEvent("organisation.created", "organisation", known[key], after=data.as_dict())
+            for key, data in pending
+        ])
+        return [known[key] for key in keys]
+
+
+async def search(text: str = "", limit: int = 50) -> list[dict[str, Any]]:
+    query = Organisation.select().order_by(Organisation.name).limit(limit)
+    if text:
+        query = query.where(contains(Organisation.name, text)
+                            | (Organisation.registration_number == text.replace(" ", "")))
+    return await query
+
+
+async def by_ids(ids: list[int]) -> dict[int, dict[str, Any]]:
+    if not ids:
+        return {}
+    rows = await Organisation.select().where(Organisation.id.is_in(sorted(set(ids))))
+    return {row["id"]: row for row in rows}

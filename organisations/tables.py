@@ -1,0 +1,17 @@
+from piccolo.columns import Text, Timestamptz, Varchar
+from piccolo.table import Table
+
+
+class Organisation(Table, tablename="organisations_organisation"):
+    """One organisation, identified by its country and registration number."""
+
+    name = Varchar(length=200, index=True)
+    country = Varchar(length=2)
+    registration_number = Varchar(length=20, index=True)
+    iban = Varchar(length=34, null=True, default=None)
+    address = Text(default="")
+    contact_name = Varchar(length=200, default="")
+    email = Varchar(length=254, default="")
+    phone = Varchar(length=40, default="")
+    created_at = Timestamptz()
+    updated_at = Timestamptz()

@@ -1,0 +1,50 @@
+import pytest
+
+from audit.domain import Actor
+from audit.tables import AuditEvent
+from common.errors import ValidationFailed
+from organisations import service
+from organisations.domain import format_iban, validate_organisation
+from organisations.tables import Organisation
+
+ACTOR = Actor(None, "test")
+
+
+def test_validation_names_each_bad_field_with_a_prefix():
+    with pytest.raises(ValidationFailed) as caught:
+        validate_organisation({"name": "", "country": "NL", "registration_number": "123",
+                               "iban": "NL91ABNA0417164301", "email": "x"}, prefix="applicant_")
+    assert {p.location for p in caught.value.problems} == {
+        "applicant_name", "applicant_registration_number", "applicant_iban", "applicant_email"}
+
+
+def test_valid_organisation_is_normalised():
+    data = validate_organisation({"name": "Stichting Al Amal", "country": "nl",
+                                  "registration_number": "4123 4567",
+                                  "iban": "nl91 abna 0417 1643 00", "email": "Info@AlAmal.NL"})
+    assert (data.country, data.registration_number, data.iban, data.email) == (
+        "NL", "41234567", "NL91ABNA0417164300", "info@alamal.nl")
+    assert format_iban(data.iban) == "NL91 ABNA 0417 1643 00"
+
+
+async def test_register_finds_the_same_organisation_again_and_updates_it(db):
+    first = validate_organisation({"name": "Abrona", "country": "NL",
+                                   "registration_number": "41179217"})
+    organisation_id = await service.register(ACTOR, first)
+    again = validate_organisation({"name": "Abrona", "country": "NL",
+                                   "registration_number": "41179217",
+                                   "iban": "NL91ABNA0417164300"})
+    assert await service.register(ACTOR, again) == organisation_id
+    assert (await service.get_organisation(organisation_id))["iban"] == "NL91ABNA0417164300"
+    assert await AuditEvent.count().where(AuditEvent.object_type == "organisation") == 2
+
+
+async def test_register_many_inserts_each_new_organisation_once(db):
+    rows = [validate_organisation({"name": f"Org {n % 3}", "country": "NL",
+                                   "registration_number": f"{41000000 + n % 3}"})
+            for n in range(7)]
+    ids = await service.register_many(ACTOR, rows)
+    assert len(ids) == 7 and len(set(ids)) == 3
+    assert ids[0] == ids[3] == ids[6]
+    assert await Organisation.count() == 3
+    assert await service.register_many(ACTOR, rows[:2]) == ids[:2]
