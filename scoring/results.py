@@ -1,0 +1,296 @@
+"""The ranking as letters and reports quote it: dataclasses built from the pure computation.
+
+Every number is a ``Decimal`` rounded for people (points to two decimals, money to the cent);
+every explanation is a translatable :class:`Problem` (message id and parameters), so that a
+letter in Dutch or Polish says "40 × laagste prijs 100.00 / prijs 150.00 = 26.67" in its own
+language.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+import pandas as pd
+
+from common.errors import NotFound, Problem
+from common.i18n import N_
+from scoring.criteria import Criterion, Formula, Kind, Tree, plain
+from scoring.ranking import MEDIAN, Outcome
+
+TWO = Decimal("0.01")
+FOUR = Decimal("0.0001")
+
+
+def dec(value: Any, places: Decimal = TWO) -> Decimal | None:
+    """A float from the computation as a rounded Decimal (None for NaN or None)."""
+    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
+        return None
+    return Decimal(repr(float(value))).quantize(places, rounding=ROUND_HALF_UP)
+
+
+@dataclass(frozen=True)
+class ScoreLine:
+    """One evaluator's final score of one subject on one criterion."""
+
+    evaluator_id: int
+    evaluator: str
+    value: Decimal
+    label: str | None  # the level's name on a scale of named levels
+    points: Decimal
+    justification: str
+
+
+@dataclass(frozen=True)
+class CriterionResult:
+    criterion_id: int
+    name: str
+    kind: str
+    parent_id: int | None
+    weight: Decimal
+    points: Decimal | None  # None for pass/fail and for a price not looked at
+    passed: bool | None  # pass/fail criteria only
+    formula: str  # "mean", "median", "consensus", "sum", "pass_fail" or a price formula
+    explanation: Problem
+    inputs: Mapping[str, str]
+    value: Decimal | None = None  # the score on the scale that counted
+    spread: Decimal | None = None
+    flagged: bool = False
+    consensus: Decimal | None = None
+    consensus_justification: str = ""
+    individual: tuple[ScoreLine, ...] = ()
+
+
+@dataclass(frozen=True)
+class RankedSubject:
+    ref: str
+    name: str
+    code: str
+    rank: int | None
+    total: Decimal | None
+    quality: Decimal
+    value: Decimal | None  # value-based: the quality's money value
+    price: Decimal | None
+    price_points: Decimal | None
+    winner: bool
+    knocked_out: bool
+    excluded: bool
+    reasons: tuple[Problem, ...]
+    criteria: tuple[CriterionResult, ...]
+    explained: bool  # individual scores and justifications included
+
+    def criterion(self, name_or_id: str | int) -> CriterionResult:
+        for result in self.criteria:
+            if name_or_id in (result.criterion_id, result.name):
+                return result
+        raise KeyError(name_or_id)
+
+
+@dataclass(frozen=True)
+class LotteryDraw:
+    """Subjects tied on total and quality, in the order the seeded lottery put them."""
+
+    seed: str
+    refs: tuple[str, ...]
+    total: Decimal | None
+    quality: Decimal | None
+
+
+@dataclass(frozen=True)
+class RankReversal:
+    """Leaving out ``left_out`` would turn each pair round: (now above, would be above)."""
+
+    left_out: str
+    pairs: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True)
+class Ranking:
+    evaluation_id: int
+    currency: str
+    method: str  # "points", "value_based" or "price_per_quality"
+    higher_is_better: bool
+    formula: str | None
+    criteria_version: int
+    subjects: tuple[RankedSubject, ...]  # ranked first, then knocked out, then excluded
+    winners: tuple[str, ...]
+    lottery_seed: str
+    lottery: tuple[LotteryDraw, ...]
+    reversal_checked: bool  # False when no relative formula is used
+    reversals: tuple[RankReversal, ...]
+    confirmed_at: datetime | None = None
+    by_ref: dict[str, RankedSubject] = field(default_factory=dict, compare=False, repr=False)
+
+    def subject(self, ref: str) -> RankedSubject:
+        if not self.by_ref:
+            self.by_ref.update({s.ref: s for s in self.subjects})
+        found = self.by_ref.get(ref)
+        if found is None:
+            raise NotFound(N_("No subject {ref} in this evaluation"), ref=ref)
+        return found
+
+    def audit_view(self) -> dict[str, Any]:
+        """What confirming the ranking puts on record."""
+        return {
+            "criteria_version": self.criteria_version,
+            "ranking": [{"ref": s.ref, "rank": s.rank, "total": s.total} for s in self.subjects
+                        if s.rank is not None],
+            "knocked_out": [s.ref for s in self.subjects if s.knocked_out],
+            "excluded": [s.ref for s in self.subjects if s.excluded],
+            "winners": list(self.winners),
+            "lottery_seed": self.lottery_seed,
+            "lottery": [list(draw.refs) for draw in self.lottery],
+            "reversals": [{"left_out": r.left_out, "pairs": [list(p) for p in r.pairs]}
+                          for r in self.reversals],
+        }
+
+
+SCORE_EXPLANATIONS = {
+    "mean": N_("Mean score {value} of {top}: {weight} × {value} / {top} = {points}"),
+    "median": N_("Median score {value} of {top}: {weight} × {value} / {top} = {points}"),
+    "consensus": N_("Consensus score {value} of {top}: {weight} × {value} / {top} = {points}"),
+}
+
+
+@dataclass(frozen=True)
+class Details:
+    """What is loaded only for the subjects being explained."""
+
+    individual: Mapping[tuple[int, int], Sequence[ScoreLine]] = field(default_factory=dict)
+    consensus_justifications: Mapping[tuple[int, int], str] = field(default_factory=dict)
+
+
+def _leaf_result(criterion: Criterion, row: Mapping[str, Any] | None, method: str,
+                 details: Details, subject_id: int, explained: bool) -> CriterionResult:
+    scale = criterion.effective_scale
+    assert scale is not None
+    key = (subject_id, criterion.id)
+    individual = tuple(details.individual.get(key, ())) if explained else ()
+    if row is None:
+        return CriterionResult(criterion.id, criterion.name, criterion.kind.value,
+                               criterion.parent_id, criterion.weight, None, None, "none",
+                               Problem(N_("Not scored")), {}, individual=individual)
+    has_consensus = not math.isnan(row["consensus"])
+    how = "consensus" if has_consensus else method
+    value = dec(row["value"])
+    common = dict(value=value, spread=dec(row["spread"]), flagged=bool(row["flagged"]),
+                  consensus=dec(row["consensus"]),
+                  consensus_justification=details.consensus_justifications.get(key, "")
+                  if explained else "", individual=individual)
+    if criterion.kind is Kind.PASS_FAIL:
+        passed = bool(row["value"] >= 1)
+        return CriterionResult(criterion.id, criterion.name, criterion.kind.value,
+                               criterion.parent_id, criterion.weight, None, passed,
+                               "consensus" if has_consensus else "pass_fail",
+                               Problem(N_("Passed") if passed else N_("Not passed")),
+                               {"passed": "yes" if passed else "no"}, **common)
+    points = dec(row["points"])
+    inputs = {"weight": plain(criterion.weight), "value": plain(value or 0),
+              "top": plain(scale.top), "points": str(points), "method": how}
+    return CriterionResult(criterion.id, criterion.name, criterion.kind.value,
+                           criterion.parent_id, criterion.weight, points, None, how,
+                           Problem(SCORE_EXPLANATIONS[how], dict(inputs)), inputs, **common)
+
+
+def _price_result(criterion: Criterion, outcome: Outcome, row: Mapping[str, Any],
+                  valid: bool) -> CriterionResult:
+    assert criterion.formula is not None
+    formula = criterion.formula
+    base = (criterion.id, criterion.name, criterion.kind.value, criterion.parent_id,
+            criterion.weight)
+    if not valid:
+        return CriterionResult(*base, None, None, formula.value,
+                               Problem(N_("Price not considered: the subject was out before "
+                                          "prices were looked at")), {})
+    price = dec(row["price"])
+    inputs: dict[str, str] = {"weight": plain(criterion.weight), "price": str(price)}
+    points = dec(row["price_points"])
+    if formula is Formula.VALUE_BASED:
+        inputs |= {"value": str(dec(row["value"])), "total": str(dec(row["total"]))}
+        message = N_("Fictitious price: price {price} − quality value {value} = {total}")
+    elif formula is Formula.PRICE_PER_QUALITY:
+        inputs |= {"quality": str(dec(row["quality"])),
+                   "total": str(dec(row["total"], FOUR))}
+        message = N_("Price per quality point: price {price} / quality {quality} = {total}")
+    else:
+        bounds = outcome.bounds
+        low, high = dec(bounds.low), dec(bounds.high)
+        inputs |= {"points": str(points), "low": str(low), "high": str(high)}
+        if formula is Formula.RELATIVE_LOWEST:
+            message = N_("{weight} × lowest price {low} / price {price} = {points}")
+        elif low == high:
+            message = N_("All prices are equal: {weight} points")
+        elif formula is Formula.LINEAR_FIXED:
+            message = N_("{weight} × ({high} − price {price}) / ({high} − {low}) = {points}, "
+                         "kept within 0 and {weight}")
+        else:
+            message = N_("{weight} × (highest price {high} − price {price}) / (highest price "
+                         "{high} − lowest price {low}) = {points}")
+    return CriterionResult(*base, points, None, formula.value, Problem(message, dict(inputs)),
+                           inputs)
+
+
+def build_ranking(*, evaluation_id: int, currency: str, criteria_version: int, seed: str,
+                  tree: Tree, outcome: Outcome, names: Mapping[int, tuple[str, str]],
+                  aggregation: str, explain: Collection[int] | None, details: Details,
+                  confirmed_at: datetime | None = None) -> Ranking:
+    """``names``: subject id → (name, code); ``explain``: subject ids to give every individual
+    score and justification (None: all of them)."""
+    method_default = "median" if aggregation == MEDIAN else "mean"
+    aggregates = outcome.aggregates
+    rows_by_pair = {key: row for key, row in zip(
+        aggregates.index, aggregates[["value", "consensus", "spread", "flagged", "points"]]
+        .to_dict("records"), strict=True)}
+    ordered = tree.ordered()
+    price = tree.price()
+    subjects: list[RankedSubject] = []
+    for subject_id, row in zip(outcome.table.index, outcome.table.to_dict("records"),
+                               strict=True):
+        subject_id = int(subject_id)
+        explained = explain is None or subject_id in explain
+        valid = not row["excluded"] and not row["knocked_out"]
+        points_row = outcome.points.loc[subject_id] if subject_id in outcome.points.index \
+            else None
+        results: list[CriterionResult] = []
+        for criterion in ordered:
+            if criterion.kind is Kind.PRICE:
+                results.append(_price_result(criterion, outcome, row, valid))
+            elif tree.is_leaf(criterion):
+                results.append(_leaf_result(criterion, rows_by_pair.get((subject_id,
+                                                                        criterion.id)),
+                                            method_default, details, subject_id, explained))
+            else:
+                total = dec(points_row[criterion.id]) if points_row is not None else None
+                results.append(CriterionResult(
+                    criterion.id, criterion.name, criterion.kind.value, None, criterion.weight,
+                    total, None, "sum", Problem(N_("Sum of its sub-criteria: {points}"),
+                                                {"points": str(total)}),
+                    {"points": str(total)}))
+        name, code = names.get(subject_id, (row["ref"], ""))
+        rank = row.get("rank")
+        subjects.append(RankedSubject(
+            ref=row["ref"], name=name, code=code,
+            rank=None if rank is None or rank is pd.NA else int(rank),
+            total=dec(row.get("total"), FOUR if outcome.method == "price_per_quality" else TWO),
+            quality=dec(row["quality"]) or Decimal("0.00"),
+            value=dec(row["value"]) if outcome.method == "value_based" else None,
+            price=dec(row["price"]), price_points=dec(row.get("price_points")),
+            winner=bool(row["winner"]), knocked_out=bool(row["knocked_out"]),
+            excluded=bool(row["excluded"]), reasons=tuple(outcome.reasons.get(subject_id, ())),
+            criteria=tuple(results), explained=explained))
+    refs = outcome.table["ref"]
+    return Ranking(
+        evaluation_id=evaluation_id, currency=currency, method=outcome.method,
+        higher_is_better=outcome.higher_is_better,
+        formula=price.formula.value if price and price.formula else None,
+        criteria_version=criteria_version, subjects=tuple(subjects),
+        winners=tuple(str(refs[s]) for s in outcome.winners), lottery_seed=seed,
+        lottery=tuple(LotteryDraw(seed, d.refs, dec(d.total), dec(d.quality))
+                      for d in outcome.draws),
+        reversal_checked=outcome.reversals is not None,
+        reversals=tuple(RankReversal(r.left_out, r.pairs) for r in outcome.reversals or ()),
+        confirmed_at=confirmed_at)
