@@ -289,7 +289,12 @@ def parse_levels(raw: Any) -> list[tuple[Any, Any]]:
 
 
 def _scale(problems: ProblemCollector, form: Mapping[str, Any]) -> Scale | None:
-    if str(form.get("scale_type") or "range") == "levels":
+    """The scale entered, or None when none was (a parent criterion needs none)."""
+    levels_given = str(form.get("scale_type") or "range") == "levels"
+    fields = ("levels",) if levels_given else ("scale_min", "scale_max", "scale_step")
+    if all(form.get(name) in (None, "", []) for name in fields):
+        return None
+    if levels_given:
         pairs = parse_levels(form.get("levels"))
         levels: list[Level] = []
         for number, (raw_value, label) in enumerate(pairs, start=1):
