@@ -32,6 +32,9 @@ from authorities import dashboard as authorities_dashboard
 from common.i18n import N_
 from config import database
 from config.settings import Settings, get_settings
+from scoring import api as scoring_api
+from scoring import controllers as scoring_controllers
+from scoring import dashboard as scoring_dashboard
 from web.controllers import LANGUAGE_COOKIE, ShellController
 from web.dashboard import PanelProvider
 from web.errors import EXCEPTION_HANDLERS
@@ -44,12 +47,14 @@ EVERYONE = frozenset(Role)
 
 NAVIGATION: list[NavItem] = [
     NavItem(N_("Dashboard"), "/", EVERYONE),
+    NavItem(N_("Scoring"), "/scoring", EVERYONE),
     NavItem(N_("Authorities"), "/admin/authorities", frozenset({Role.ADMIN})),
     NavItem(N_("Users"), "/admin/users", frozenset({Role.ADMIN})),
     NavItem(N_("Audit log"), "/admin/audit", frozenset({Role.ADMIN})),
 ]
 
 DASHBOARD_PANELS: list[PanelProvider] = [
+    scoring_dashboard.evaluations,
     authorities_dashboard.my_authorities,
     accounts_dashboard.users_by_role,
     audit_dashboard.recent_events,
@@ -60,6 +65,8 @@ ROUTE_HANDLERS: list[Any] = [
     *accounts_controllers.CONTROLLERS,
     *authorities_controllers.CONTROLLERS,
     *audit_controllers.CONTROLLERS,
+    *scoring_controllers.CONTROLLERS,
+    *scoring_api.CONTROLLERS,
 ]
 
 

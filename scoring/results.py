@@ -123,15 +123,12 @@ class Ranking:
     reversal_checked: bool  # False when no relative formula is used
     reversals: tuple[RankReversal, ...]
     confirmed_at: datetime | None = None
-    by_ref: dict[str, RankedSubject] = field(default_factory=dict, compare=False, repr=False)
 
     def subject(self, ref: str) -> RankedSubject:
-        if not self.by_ref:
-            self.by_ref.update({s.ref: s for s in self.subjects})
-        found = self.by_ref.get(ref)
-        if found is None:
-            raise NotFound(N_("No subject {ref} in this evaluation"), ref=ref)
-        return found
+        for found in self.subjects:
+            if found.ref == ref:
+                return found
+        raise NotFound(N_("No subject {ref} in this evaluation"), ref=ref)
 
     def audit_view(self) -> dict[str, Any]:
         """What confirming the ranking puts on record."""

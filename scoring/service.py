@@ -113,20 +113,19 @@ links = access.links
 BATCH = 500
 
 __all__ = [
-    "EvaluationSpec", "EvaluationStatus", "EvaluationView", "Links", "Ranking", "SubjectView",
+    "EvaluationSpec", "EvaluationStatus", "EvaluationView", "Links", "Ranking", "SettingsSpec",
+    "SubjectView",
     "can_view_subject", "confirm_ranking", "create_evaluation", "evaluations_of",
     "exclude_subject", "get_evaluation", "links", "ranking", "register_subjects",
     "replace_criteria", "set_prices", "status",
 ]
 
 
-@dataclass(frozen=True)
-class EvaluationSpec:
+@dataclass(frozen=True, kw_only=True)
+class SettingsSpec:
+    """What the lead officer may change until the criteria are frozen (the title: always)."""
+
     title: str
-    authority_id: int
-    currency: str
-    owner_ref: str = ""
-    owner_url: str = ""
     blind: bool = False
     two_envelope: bool = False
     aggregation: str = "mean"
@@ -134,6 +133,14 @@ class EvaluationSpec:
     winners: int = 1
     total_points: Decimal = Decimal(100)
     min_total_quality: Decimal | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class EvaluationSpec(SettingsSpec):
+    authority_id: int
+    currency: str
+    owner_ref: str = ""
+    owner_url: str = ""
     lottery_seed: str | None = None
 
 
@@ -244,8 +251,9 @@ async def list_evaluations(principal: Principal) -> list[EvaluationView]:
 
 
 async def update_settings(principal: Principal, evaluation_id: int,
-                          form: Mapping[str, Any]) -> EvaluationView:
+                          settings: SettingsSpec | Mapping[str, Any]) -> EvaluationView:
     """Title and options; the options only while the criteria are not frozen."""
+    form = _form_of(settings)
     options = validate_options(form)
     title = str(form.get("title") or "").strip()
     if not title or len(title) > 200:
