@@ -12,18 +12,20 @@ An evaluation a user may not know of answers NotFound, as if it did not exist.
 from __future__ import annotations
 
 import json
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from itertools import chain
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from accounts.domain import Principal, Role
 from common.errors import DomainError, Forbidden, NotFound
 from common.i18n import N_
-from config.database import raw
+from config.database import raw_rows
 from scoring.criteria import Criterion, Formula, Kind, Level, Scale, Tree
 from scoring.domain import Options, Phase, names_hidden, phase_of, prices_sealed
 from scoring.ranking import consensus_frame, scores_frame, subjects_frame
@@ -234,35 +236,47 @@ async def scopes(assignments: Collection[dict[str, Any]]) -> dict[int, Scope]:
 
 
 async def subject_frame(evaluation_id: int) -> pd.DataFrame:
-    rows = await raw(
-        "SELECT id AS subject_id, ref, CAST(price AS DOUBLE PRECISION) AS price, "
-        "CASE WHEN excluded_at IS NULL THEN 0 ELSE 1 END AS excluded, excluded_reason "
+    rows = await raw_rows(
+        "SELECT CAST(id AS INTEGER), ref, CAST(price AS DOUBLE PRECISION), "
+        "CASE WHEN excluded_at IS NULL THEN 0 ELSE 1 END, excluded_reason "
         "FROM scoring_subject WHERE evaluation = {} ORDER BY id", evaluation_id)
-    return subjects_frame(pd.DataFrame.from_records(rows, columns=[
-        "subject_id", "ref", "price", "excluded", "excluded_reason"]))
+    return subjects_frame(_frame(rows, {"subject_id": "int64", "ref": "object",
+                                        "price": "float64", "excluded": "bool",
+                                        "excluded_reason": "object"}))
 
 
 async def final_scores(evaluation_id: int) -> pd.DataFrame:
     """The scores of submitted sheets only: drafts never count and are never shown."""
-    rows = await raw(
-        "SELECT s.subject, s.criterion, a.evaluator, CAST(s.value AS DOUBLE PRECISION) "
+    rows = await raw_rows(
+        "SELECT CAST(s.subject AS INTEGER), CAST(s.criterion AS INTEGER), "
+        "CAST(a.evaluator AS INTEGER), CAST(s.value AS DOUBLE PRECISION) "
         "FROM scoring_score s JOIN scoring_assignment a ON a.id = s.assignment "
         "WHERE s.evaluation = {} AND a.submitted_at IS NOT NULL AND s.value IS NOT NULL",
         evaluation_id)
-    return scores_frame(_records(rows, ["subject_id", "criterion_id", "evaluator_id", "value"]))
+    return scores_frame(_frame(rows, SCORE_TYPES))
 
 
 async def consensus_scores(evaluation_id: int) -> pd.DataFrame:
-    rows = await raw(
-        "SELECT subject, criterion, CAST(value AS DOUBLE PRECISION) FROM scoring_consensus "
-        "WHERE evaluation = {}", evaluation_id)
-    return consensus_frame(_records(rows, ["subject_id", "criterion_id", "value"]))
+    rows = await raw_rows(
+        "SELECT CAST(subject AS INTEGER), CAST(criterion AS INTEGER), "
+        "CAST(value AS DOUBLE PRECISION) FROM scoring_consensus WHERE evaluation = {}",
+        evaluation_id)
+    return consensus_frame(_frame(rows, CONSENSUS_TYPES))
 
 
-def _records(rows: list[dict[str, Any]], columns: list[str]) -> pd.DataFrame:
-    """Rows as a DataFrame with our column names (the drivers name computed columns freely)."""
-    if not rows:
-        return pd.DataFrame(columns=columns)
-    frame = pd.DataFrame(rows)
-    frame.columns = columns
-    return frame
+SCORE_TYPES = {"subject_id": "int64", "criterion_id": "int64", "evaluator_id": "int64",
+               "value": "float64"}
+CONSENSUS_TYPES = {"subject_id": "int64", "criterion_id": "int64", "value": "float64"}
+
+
+def _frame(rows: Sequence[Sequence[Any]], types: dict[str, str]) -> pd.DataFrame:
+    """Rows as a DataFrame built column by column, not row by row (500,000 rows of numbers
+    go through one numpy array)."""
+    if rows and "object" not in types.values():
+        matrix = np.fromiter(chain.from_iterable(rows), dtype=np.float64,
+                             count=len(rows) * len(types)).reshape(len(rows), len(types))
+        return pd.DataFrame({name: matrix[:, n].astype(kind)
+                             for n, (name, kind) in enumerate(types.items())})
+    columns = list(zip(*rows, strict=True)) if rows else [() for _ in types]
+    return pd.DataFrame({name: np.asarray(column, dtype=object if kind == "object" else kind)
+                         for (name, kind), column in zip(types.items(), columns, strict=True)})

@@ -21,7 +21,7 @@ from scoring import service, sheets
 from scoring.access import EvaluationView
 from scoring.controllers import EVALUATOR, READERS
 from scoring.criteria import Criterion
-from scoring.results import Ranking
+from scoring.results import RankingOut
 from scoring.service import (
     AssignmentView,
     EvaluationSpec,
@@ -330,15 +330,17 @@ class ConsensusApiController(Controller):
     @get("/ranking", guards=[READERS], name="api_scoring_ranking")
     async def ranking(self, request: Request, evaluation_id: FromPath[int],
                       explain: FromQuery[list[str] | None] = None,
-                      explain_all: FromQuery[bool] = False) -> Ranking:
+                      explain_all: FromQuery[bool] = False) -> RankingOut:
         """The ranking once quality is final. ``explain`` (repeatable): subject refs to include
         every individual score and justification for; ``explain_all=true``: all subjects."""
         wanted = None if explain_all else (explain or [])
-        return localise(await service.ranking(_me(request), evaluation_id, explain=wanted))
+        found = await service.ranking(_me(request), evaluation_id, explain=wanted)
+        return localise(found.materialised())
 
     @post("/ranking/confirm", guards=[OFFICER], name="api_scoring_ranking_confirm")
-    async def confirm(self, request: Request, evaluation_id: FromPath[int]) -> Ranking:
-        return localise(await service.confirm_ranking(_me(request), evaluation_id))
+    async def confirm(self, request: Request, evaluation_id: FromPath[int]) -> RankingOut:
+        return localise((await service.confirm_ranking(_me(request), evaluation_id))
+                        .materialised())
 
 
 CONTROLLERS = [ScoringApiController, CriteriaApiController, AssignmentsApiController,

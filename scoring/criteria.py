@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
+from functools import lru_cache
 from typing import Any
 
 from common.errors import Problem, ProblemCollector, ValidationFailed
@@ -166,6 +167,7 @@ class Criterion:
         }
 
 
+@lru_cache(maxsize=4096)
 def plain(value: Decimal | int | float) -> str:
     """A number as people write it: 7.5, 10, 0.25 (no trailing zeros, no exponent)."""
     number = Decimal(value) if not isinstance(value, Decimal) else value

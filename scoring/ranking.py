@@ -131,9 +131,18 @@ def aggregate(tree: Tree, scores: pd.DataFrame, consensus: pd.DataFrame,
     """
     leaves = _leaf_table(tree)
     scored = scores[scores["criterion_id"].isin(leaves.index)]
-    grouped = scored.groupby(["subject_id", "criterion_id"], sort=True)["value"]
+    # One int64 key per (subject, criterion) groups much faster than two columns.
+    low_c = int(leaves.index.min()) if len(leaves) else 0
+    width = (int(leaves.index.max()) - low_c + 1) if len(leaves) else 1
+    subject = scored["subject_id"].to_numpy(dtype=np.int64)
+    low_s = int(subject.min()) if len(subject) else 0
+    key = (subject - low_s) * width + (scored["criterion_id"].to_numpy(dtype=np.int64) - low_c)
+    grouped = scored["value"].groupby(key, sort=True)
     stats = grouped.agg(["count", "min", "max", options.aggregation])
     stats.columns = ["count", "low", "high", "aggregate"]
+    keys = stats.index.to_numpy(dtype=np.int64)
+    stats.index = pd.MultiIndex.from_arrays([keys // width + low_s, keys % width + low_c],
+                                            names=["subject_id", "criterion_id"])
     given = consensus[consensus["criterion_id"].isin(leaves.index)].set_index(
         ["subject_id", "criterion_id"])["value"].rename("consensus")
     table = stats.join(given, how="outer")
@@ -209,28 +218,42 @@ def lottery_keys(refs: pd.Series, seed: str) -> pd.Series:
 
 
 def _order(frame: pd.DataFrame, higher_is_better: bool, seed: str) -> tuple[pd.Index, list[Draw]]:
-    """Subject ids best first (frame has ``total``, ``quality``, ``value``, ``ref``)."""
+    """Subject ids best first (frame has ``total``, ``quality``, ``value``, ``ref``).
+
+    Total first, then higher quality, then higher value; subjects equal in all three are put
+    in order by the seeded lottery (their references break a collision of lottery numbers).
+    """
     if frame.empty:
         return frame.index, []
-    keys = pd.DataFrame({
-        "total": frame["total"].round(TIE_DECIMALS),
-        "quality": frame["quality"].round(TIE_DECIMALS),
-        "value": frame["value"].round(TIE_DECIMALS),
-    }, index=frame.index)
-    tied = keys.duplicated(keep=False)
-    keys["lottery"] = 0
+    total = frame["total"].to_numpy(dtype=float).round(TIE_DECIMALS)
+    quality = frame["quality"].to_numpy(dtype=float).round(TIE_DECIMALS)
+    value = frame["value"].to_numpy(dtype=float).round(TIE_DECIMALS)
+    tied = pd.DataFrame({"t": total, "q": quality, "v": value}).duplicated(keep=False).to_numpy()
+    lottery = np.zeros(len(frame), dtype=np.int64)
+    by_ref = np.zeros(len(frame), dtype=np.int64)
     if tied.any():
-        keys.loc[tied, "lottery"] = lottery_keys(frame.loc[tied, "ref"], seed)
-    keys["ref"] = frame["ref"]
-    ordered = keys.sort_values(["total", "quality", "value", "lottery", "ref"],
-                               ascending=[not higher_is_better, False, False, True, True],
-                               kind="mergesort")
-    draws = []
-    if tied.any():
-        for (total, quality, _), group in ordered[tied.reindex(ordered.index)].groupby(
-                ["total", "quality", "value"], sort=False):
-            draws.append(Draw(tuple(group["ref"]), float(total), float(quality)))
-    return ordered.index, draws
+        refs = frame["ref"].to_numpy()[tied]
+        lottery[tied] = lottery_keys(pd.Series(refs), seed).to_numpy(dtype=np.int64)
+        by_ref[tied] = np.argsort(np.argsort(refs.astype(str), kind="stable"), kind="stable")
+    order = np.lexsort((by_ref, lottery, -value, -quality, -total if higher_is_better else total))
+    draws: list[Draw] = []
+    group: list[int] = []
+    for position in [int(p) for p in order if tied[p]]:
+        if group and (total[position], quality[position], value[position]) != (
+                total[group[0]], quality[group[0]], value[group[0]]):
+            draws.append(_draw(frame, group, total, quality))
+            group = []
+        group.append(position)
+    if group:
+        draws.append(_draw(frame, group, total, quality))
+    return frame.index[order], draws
+
+
+def _draw(frame: pd.DataFrame, positions: list[int], total: np.ndarray,
+          quality: np.ndarray) -> Draw:
+    refs = frame["ref"].to_numpy()
+    return Draw(tuple(str(refs[p]) for p in positions), float(total[positions[0]]),
+                float(quality[positions[0]]))
 
 
 def _method(tree: Tree) -> tuple[str, bool]:

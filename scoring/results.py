@@ -9,10 +9,11 @@ language.
 from __future__ import annotations
 
 import math
-from collections.abc import Collection, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Collection, Mapping, Sequence
+from dataclasses import dataclass, field, fields
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
+from functools import cached_property, lru_cache, partial
 from typing import Any
 
 import pandas as pd
@@ -28,9 +29,18 @@ FOUR = Decimal("0.0001")
 
 def dec(value: Any, places: Decimal = TWO) -> Decimal | None:
     """A float from the computation as a rounded Decimal (None for NaN or None)."""
-    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
+    if value is None or value is pd.NA:
         return None
-    return Decimal(repr(float(value))).quantize(places, rounding=ROUND_HALF_UP)
+    number = float(value)
+    if math.isnan(number):
+        return None
+    return _rounded(number, places)
+
+
+@lru_cache(maxsize=65536)
+def _rounded(number: float, places: Decimal) -> Decimal:
+    # Scores sit on scales, so the same few values come back again and again.
+    return Decimal(repr(number)).quantize(places, rounding=ROUND_HALF_UP)
 
 
 @dataclass(frozen=True)
@@ -65,8 +75,8 @@ class CriterionResult:
     individual: tuple[ScoreLine, ...] = ()
 
 
-@dataclass(frozen=True)
-class RankedSubject:
+@dataclass(frozen=True, kw_only=True)
+class RankedSubjectData:
     ref: str
     name: str
     code: str
@@ -80,14 +90,32 @@ class RankedSubject:
     knocked_out: bool
     excluded: bool
     reasons: tuple[Problem, ...]
-    criteria: tuple[CriterionResult, ...]
-    explained: bool  # individual scores and justifications included
+    explained: bool  # individual scores and justifications included in the breakdown
 
     def criterion(self, name_or_id: str | int) -> CriterionResult:
-        for result in self.criteria:
+        for result in self.criteria:  # type: ignore[attr-defined]
             if name_or_id in (result.criterion_id, result.name):
                 return result
         raise KeyError(name_or_id)
+
+
+@dataclass(frozen=True, kw_only=True)
+class RankedSubject(RankedSubjectData):
+    """One subject's place. ``criteria``, the breakdown per criterion, is built when first
+    read: a round of ten thousand needs the totals of all, the breakdown of a few."""
+
+    breakdown: Callable[[], tuple[CriterionResult, ...]] = field(repr=False, compare=False)
+
+    @cached_property
+    def criteria(self) -> tuple[CriterionResult, ...]:
+        return self.breakdown()
+
+
+@dataclass(frozen=True, kw_only=True)
+class RankedSubjectOut(RankedSubjectData):
+    """The same with its breakdown built: for serialising (the API)."""
+
+    criteria: tuple[CriterionResult, ...]
 
 
 @dataclass(frozen=True)
@@ -108,21 +136,38 @@ class RankReversal:
     pairs: tuple[tuple[str, str], ...]
 
 
-@dataclass(frozen=True)
-class Ranking:
+@dataclass(frozen=True, kw_only=True)
+class RankingData:
     evaluation_id: int
     currency: str
     method: str  # "points", "value_based" or "price_per_quality"
     higher_is_better: bool
     formula: str | None
     criteria_version: int
-    subjects: tuple[RankedSubject, ...]  # ranked first, then knocked out, then excluded
     winners: tuple[str, ...]
     lottery_seed: str
     lottery: tuple[LotteryDraw, ...]
     reversal_checked: bool  # False when no relative formula is used
     reversals: tuple[RankReversal, ...]
     confirmed_at: datetime | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class RankingOut(RankingData):
+    subjects: tuple[RankedSubjectOut, ...]
+
+
+@dataclass(frozen=True, kw_only=True)
+class Ranking(RankingData):
+    subjects: tuple[RankedSubject, ...]  # ranked first, then knocked out, then excluded
+
+    def materialised(self) -> RankingOut:
+        """Every subject with its breakdown built, ready to serialise."""
+        data = {f.name: getattr(self, f.name) for f in fields(RankingData)}
+        subject_fields = [f.name for f in fields(RankedSubjectData)]
+        return RankingOut(**data, subjects=tuple(
+            RankedSubjectOut(**{name: getattr(s, name) for name in subject_fields},
+                             criteria=s.criteria) for s in self.subjects))
 
     def subject(self, ref: str) -> RankedSubject:
         for found in self.subjects:
@@ -161,36 +206,46 @@ class Details:
     consensus_justifications: Mapping[tuple[int, int], str] = field(default_factory=dict)
 
 
-def _leaf_result(criterion: Criterion, row: Mapping[str, Any] | None, method: str,
-                 details: Details, subject_id: int, explained: bool) -> CriterionResult:
-    scale = criterion.effective_scale
-    assert scale is not None
+@dataclass(frozen=True)
+class _Leaf:
+    """What every result of one scored criterion shares."""
+
+    criterion: Criterion
+    weight: str
+    top: str
+
+
+def _leaf_result(leaf: _Leaf, row: tuple[float, float, float, bool, float] | None,
+                 method: str, details: Details, subject_id: int,
+                 explained: bool) -> CriterionResult:
+    criterion = leaf.criterion
     key = (subject_id, criterion.id)
     individual = tuple(details.individual.get(key, ())) if explained else ()
     if row is None:
         return CriterionResult(criterion.id, criterion.name, criterion.kind.value,
                                criterion.parent_id, criterion.weight, None, None, "none",
                                Problem(N_("Not scored")), {}, individual=individual)
-    has_consensus = not math.isnan(row["consensus"])
+    raw_value, raw_consensus, raw_spread, flagged, raw_points = row
+    has_consensus = not math.isnan(raw_consensus)
     how = "consensus" if has_consensus else method
-    value = dec(row["value"])
-    common = dict(value=value, spread=dec(row["spread"]), flagged=bool(row["flagged"]),
-                  consensus=dec(row["consensus"]),
-                  consensus_justification=details.consensus_justifications.get(key, "")
-                  if explained else "", individual=individual)
+    value = dec(raw_value)
+    justification = details.consensus_justifications.get(key, "") if explained else ""
     if criterion.kind is Kind.PASS_FAIL:
-        passed = bool(row["value"] >= 1)
+        passed = raw_value >= 1
         return CriterionResult(criterion.id, criterion.name, criterion.kind.value,
                                criterion.parent_id, criterion.weight, None, passed,
                                "consensus" if has_consensus else "pass_fail",
                                Problem(N_("Passed") if passed else N_("Not passed")),
-                               {"passed": "yes" if passed else "no"}, **common)
-    points = dec(row["points"])
-    inputs = {"weight": plain(criterion.weight), "value": plain(value or 0),
-              "top": plain(scale.top), "points": str(points), "method": how}
+                               {"passed": "yes" if passed else "no"}, value, dec(raw_spread),
+                               flagged, dec(raw_consensus), justification, individual)
+    points = dec(raw_points)
+    inputs = {"weight": leaf.weight, "value": plain(value or Decimal(0)), "top": leaf.top,
+              "points": str(points), "method": how}
     return CriterionResult(criterion.id, criterion.name, criterion.kind.value,
                            criterion.parent_id, criterion.weight, points, None, how,
-                           Problem(SCORE_EXPLANATIONS[how], dict(inputs)), inputs, **common)
+                           Problem(SCORE_EXPLANATIONS[how], inputs), inputs, value,
+                           dec(raw_spread), flagged, dec(raw_consensus), justification,
+                           individual)
 
 
 def _price_result(criterion: Criterion, outcome: Outcome, row: Mapping[str, Any],
@@ -231,55 +286,87 @@ def _price_result(criterion: Criterion, outcome: Outcome, row: Mapping[str, Any]
                            inputs)
 
 
+@dataclass
+class _Breakdowns:
+    """Builds one subject's per-criterion results, from what all subjects share."""
+
+    tree: Tree
+    outcome: Outcome
+    aggregation: str
+    details: Details
+    rows_by_pair: dict[tuple[int, int], tuple[float, float, float, bool, float]] | None = None
+
+    def __post_init__(self) -> None:
+        self.ordered = self.tree.ordered()
+        self.leaves = {c.id: _Leaf(c, plain(c.weight), plain(c.effective_scale.top))
+                       for c in self.ordered
+                       if self.tree.is_leaf(c) and c.effective_scale is not None}
+        self.parents = [c.id for c in self.ordered
+                        if c.kind is not Kind.PRICE and not self.tree.is_leaf(c)]
+
+    def _pairs(self) -> dict[tuple[int, int], tuple[float, float, float, bool, float]]:
+        if self.rows_by_pair is None:
+            a = self.outcome.aggregates
+            self.rows_by_pair = dict(zip(
+                zip(a.index.get_level_values(0).tolist(), a.index.get_level_values(1).tolist(),
+                    strict=True),
+                zip(a["value"].tolist(), a["consensus"].tolist(), a["spread"].tolist(),
+                    a["flagged"].tolist(), a["points"].tolist(), strict=True), strict=True))
+        return self.rows_by_pair
+
+    def build(self, subject_id: int, row: dict[str, Any],
+              explained: bool) -> tuple[CriterionResult, ...]:
+        pairs = self._pairs()
+        valid = not row["excluded"] and not row["knocked_out"]
+        sums = self.outcome.points.loc[subject_id] if self.parents else None
+        results: list[CriterionResult] = []
+        for criterion in self.ordered:
+            if criterion.kind is Kind.PRICE:
+                results.append(_price_result(criterion, self.outcome, row, valid))
+            elif criterion.id in self.leaves:
+                results.append(_leaf_result(self.leaves[criterion.id],
+                                            pairs.get((subject_id, criterion.id)),
+                                            self.aggregation, self.details, subject_id,
+                                            explained))
+            else:
+                total = dec(sums[criterion.id]) if sums is not None else None
+                results.append(CriterionResult(
+                    criterion.id, criterion.name, criterion.kind.value, None, criterion.weight,
+                    total, None, "sum", Problem(N_("Sum of its sub-criteria: {points}"),
+                                                {"points": str(total)}),
+                    {"points": str(total)}))
+        return tuple(results)
+
+
 def build_ranking(*, evaluation_id: int, currency: str, criteria_version: int, seed: str,
                   tree: Tree, outcome: Outcome, names: Mapping[int, tuple[str, str]],
                   aggregation: str, explain: Collection[int] | None, details: Details,
                   confirmed_at: datetime | None = None) -> Ranking:
     """``names``: subject id → (name, code); ``explain``: subject ids to give every individual
     score and justification (None: all of them)."""
-    method_default = "median" if aggregation == MEDIAN else "mean"
-    aggregates = outcome.aggregates
-    rows_by_pair = {key: row for key, row in zip(
-        aggregates.index, aggregates[["value", "consensus", "spread", "flagged", "points"]]
-        .to_dict("records"), strict=True)}
-    ordered = tree.ordered()
-    price = tree.price()
+    builder = _Breakdowns(tree, outcome, "median" if aggregation == MEDIAN else "mean",
+                          details)
+    total_places = FOUR if outcome.method == "price_per_quality" else TWO
+    value_based = outcome.method == "value_based"
     subjects: list[RankedSubject] = []
-    for subject_id, row in zip(outcome.table.index, outcome.table.to_dict("records"),
-                               strict=True):
-        subject_id = int(subject_id)
+    for subject_id, row in zip(outcome.table.index.tolist(),
+                               outcome.table.to_dict("records"), strict=True):
         explained = explain is None or subject_id in explain
-        valid = not row["excluded"] and not row["knocked_out"]
-        points_row = outcome.points.loc[subject_id] if subject_id in outcome.points.index \
-            else None
-        results: list[CriterionResult] = []
-        for criterion in ordered:
-            if criterion.kind is Kind.PRICE:
-                results.append(_price_result(criterion, outcome, row, valid))
-            elif tree.is_leaf(criterion):
-                results.append(_leaf_result(criterion, rows_by_pair.get((subject_id,
-                                                                        criterion.id)),
-                                            method_default, details, subject_id, explained))
-            else:
-                total = dec(points_row[criterion.id]) if points_row is not None else None
-                results.append(CriterionResult(
-                    criterion.id, criterion.name, criterion.kind.value, None, criterion.weight,
-                    total, None, "sum", Problem(N_("Sum of its sub-criteria: {points}"),
-                                                {"points": str(total)}),
-                    {"points": str(total)}))
         name, code = names.get(subject_id, (row["ref"], ""))
         rank = row.get("rank")
         subjects.append(RankedSubject(
             ref=row["ref"], name=name, code=code,
             rank=None if rank is None or rank is pd.NA else int(rank),
-            total=dec(row.get("total"), FOUR if outcome.method == "price_per_quality" else TWO),
+            total=dec(row.get("total"), total_places),
             quality=dec(row["quality"]) or Decimal("0.00"),
-            value=dec(row["value"]) if outcome.method == "value_based" else None,
+            value=dec(row["value"]) if value_based else None,
             price=dec(row["price"]), price_points=dec(row.get("price_points")),
             winner=bool(row["winner"]), knocked_out=bool(row["knocked_out"]),
             excluded=bool(row["excluded"]), reasons=tuple(outcome.reasons.get(subject_id, ())),
-            criteria=tuple(results), explained=explained))
+            explained=explained,
+            breakdown=partial(builder.build, subject_id, row, explained)))
     refs = outcome.table["ref"]
+    price = tree.price()
     return Ranking(
         evaluation_id=evaluation_id, currency=currency, method=outcome.method,
         higher_is_better=outcome.higher_is_better,
