@@ -100,7 +100,8 @@ def _int(environ: Mapping[str, str], name: str, default: int) -> int:
 
 def load_settings(environ: Mapping[str, str] = os.environ) -> Settings:
     data_dir = Path(environ.get("TENDERDESK_DATA_DIR") or "var").resolve()
-    data_dir.mkdir(parents=True, exist_ok=True)
+    # The data dir holds the database, uploaded files and the secret key: owner only.
+    data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
 
     database_url = environ.get("DATABASE_URL") or f"sqlite:///{data_dir / 'tenderdesk.sqlite3'}"
     if not database_url.startswith(("sqlite:///", "postgresql://", "postgres://")):
