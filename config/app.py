@@ -32,6 +32,8 @@ from authorities import dashboard as authorities_dashboard
 from common.i18n import N_
 from config import database
 from config.settings import Settings, get_settings
+from notifications import controllers as notifications_controllers
+from notifications import dashboard as notifications_dashboard
 from web.controllers import LANGUAGE_COOKIE, ShellController
 from web.dashboard import PanelProvider
 from web.errors import EXCEPTION_HANDLERS
@@ -47,12 +49,14 @@ NAVIGATION: list[NavItem] = [
     NavItem(N_("Authorities"), "/admin/authorities", frozenset({Role.ADMIN})),
     NavItem(N_("Service types"), "/admin/service-types", frozenset({Role.ADMIN})),
     NavItem(N_("Users"), "/admin/users", frozenset({Role.ADMIN})),
+    NavItem(N_("Outbox"), "/admin/outbox", frozenset({Role.ADMIN})),
     NavItem(N_("Audit log"), "/admin/audit", frozenset({Role.ADMIN})),
 ]
 
 DASHBOARD_PANELS: list[PanelProvider] = [
     authorities_dashboard.my_authorities,
     accounts_dashboard.users_by_role,
+    notifications_dashboard.outbox,
     audit_dashboard.recent_events,
 ]
 
@@ -61,6 +65,7 @@ ROUTE_HANDLERS: list[Any] = [
     *accounts_controllers.CONTROLLERS,
     *authorities_controllers.CONTROLLERS,
     *audit_controllers.CONTROLLERS,
+    *notifications_controllers.CONTROLLERS,
 ]
 
 

@@ -14,5 +14,6 @@ APP_REGISTRY = AppRegistry(
         "accounts.piccolo_app",
         "organisations.piccolo_app",
         "documents.piccolo_app",
+        "notifications.piccolo_app",
     ]
 )

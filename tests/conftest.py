@@ -57,7 +57,7 @@ import pytest  # noqa: E402
 from config.database import migrate  # noqa: E402
 from tests.support.database import reset_database  # noqa: E402
 
-pytest_plugins = ["tests.support.fixtures", "tests.support.browser"]
+pytest_plugins = ["tests.support.fixtures", "tests.support.browser", "tests.support.smtp"]
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:
