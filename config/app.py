@@ -29,8 +29,10 @@ from audit import controllers as audit_controllers
 from audit import dashboard as audit_dashboard
 from authorities import controllers as authorities_controllers
 from authorities import dashboard as authorities_dashboard
+from common.deadlines import DeadlineSource
 from common.i18n import N_
 from config import database
+from config.scheduler import Scheduler
 from config.settings import Settings, get_settings
 from notifications import controllers as notifications_controllers
 from notifications import dashboard as notifications_dashboard
@@ -87,6 +89,26 @@ async def choose_language(request: Request) -> None:
     set_current_language(chosen)
 
 
+# Contexts with deadline-driven steps (tenders, subsidy rounds, scoring reminders).
+DEADLINE_SOURCES: list[DeadlineSource] = []
+
+
+@asynccontextmanager
+async def scheduler(app: Litestar) -> AsyncIterator[None]:
+    """The deadline scheduler, in the leading process only (unless turned off)."""
+    settings: Settings = app.state.settings
+    if not settings.scheduler:
+        yield
+        return
+    running = Scheduler(settings, DEADLINE_SOURCES)
+    app.state.scheduler = running
+    await running.start()
+    try:
+        yield
+    finally:
+        await running.stop()
+
+
 @asynccontextmanager
 async def database_pool(app: Litestar) -> AsyncIterator[None]:
     """A PostgreSQL connection pool for the app's lifetime (unless turned off)."""
@@ -141,7 +163,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     return Litestar(
         route_handlers=[*ROUTE_HANDLERS, static_files],
         on_app_init=[session_auth.on_app_init],
-        lifespan=[database_pool],
+        lifespan=[database_pool, scheduler],
         before_request=choose_language,
         stores={"sessions": DatabaseSessionStore()},
         csrf_config=csrf_config,

@@ -11,6 +11,7 @@
 | TENDERDESK_SMTP_HOST/PORT/USERNAME/PASSWORD/FROM/TLS | no SMTP: mail waits in the outbox |
 | TENDERDESK_SESSION_HOURS  | 8 (idle time before a session ends)        |
 | TENDERDESK_DB_POOL        | on (PostgreSQL connection pool; 0 turns it off) |
+| TENDERDESK_SCHEDULER      | on (deadlines, reminders, mail; 0 turns it off) |
 | TENDERDESK_DEBUG          | off                                       |
 """
 
@@ -58,6 +59,7 @@ class Settings:
     smtp: SmtpSettings
     debug: bool
     db_pool: bool = True
+    scheduler: bool = True
 
     @property
     def is_postgres(self) -> bool:
@@ -96,6 +98,13 @@ def _int(environ: Mapping[str, str], name: str, default: int) -> int:
         return int(raw)
     except ValueError as exc:
         raise SettingsError(f"{name} must be a whole number, not {raw!r}") from exc
+
+
+def _flag(environ: Mapping[str, str], name: str, default: bool = True) -> bool:
+    raw = (environ.get(name) or "").strip().lower()
+    if not raw:
+        return default
+    return raw not in ("0", "false", "no", "off")
 
 
 def load_settings(environ: Mapping[str, str] = os.environ) -> Settings:
@@ -140,7 +149,8 @@ def load_settings(environ: Mapping[str, str] = os.environ) -> Settings:
         session_hours=_int(environ, "TENDERDESK_SESSION_HOURS", 8),
         smtp=smtp,
         debug=(environ.get("TENDERDESK_DEBUG") or "").lower() in ("1", "true", "yes"),
-        db_pool=(environ.get("TENDERDESK_DB_POOL") or "1").lower() not in ("0", "false", "no"),
+        db_pool=_flag(environ, "TENDERDESK_DB_POOL"),
+        scheduler=_flag(environ, "TENDERDESK_SCHEDULER"),
     )
 
 
