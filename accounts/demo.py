@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from accounts import service
 from accounts.tables import User
 from audit.domain import Actor
+from authorities.demo import WROCLAW_AREA as WROCLAW_AREA_AUTHORITIES
 
 
 @dataclass(frozen=True)
@@ -18,12 +19,24 @@ class DemoUser:
     authorities: str  # "all" or a comma-separated list of authority names
 
 
+WROCLAW_AREA = ",".join(name for name, _ in WROCLAW_AREA_AUTHORITIES)
+
 DEMO_USERS: list[DemoUser] = [
     DemoUser("admin@tenderdesk.example", "Ada Admin", "admin", "en", ""),
     DemoUser("officer@tenderdesk.example", "Olga de Vries", "officer", "nl", "all"),
     DemoUser("evaluator@tenderdesk.example", "Evert Jansen", "evaluator", "nl",
              "Gemeente Utrecht"),
     DemoUser("finance@tenderdesk.example", "Femke Bakker", "finance", "nl", "all"),
+    # A second officer (bids are opened by two), and evaluators for panels of three.
+    DemoUser("officer2@tenderdesk.example", "Sanne Visser", "officer", "nl", "all"),
+    DemoUser("evaluator2@tenderdesk.example", "Pieter de Boer", "evaluator", "nl",
+             "Gemeente Utrecht"),
+    DemoUser("evaluator3@tenderdesk.example", "Mette Sørensen", "evaluator", "en",
+             "Gemeente Utrecht,Vesthimmerlands Kommune,Socialstyrelsen"),
+    DemoUser("evaluator4@tenderdesk.example", "Agnieszka Nowak", "evaluator", "en",
+             WROCLAW_AREA),
+    DemoUser("evaluator5@tenderdesk.example", "Lars Lindqvist", "evaluator", "en",
+             "Botkyrka kommun"),
 ]
 
 

@@ -146,4 +146,106 @@ class AuthorityApiController(Controller):
                                                               authority_id, data.__dict__))
 
 
-CONTROLLERS = [AuthorityAdminController, AuthorityApiController]
+class ServiceTypeAdminController(Controller):
+    path = "/admin/service-types"
+    guards = [ADMIN]
+    include_in_schema = False
+
+    def _form(self, service_type: dict[str, Any] | None, values: dict[str, Any],
+              errors: dict[str, list[str]], status: int = 200) -> Template:
+        return Template("authorities/service_type_form.html", status_code=status,
+                        context={"service_type": service_type, "values": values,
+                                 "errors": errors})
+
+    @get("", name="service_types")
+    async def service_types(self) -> Template:
+        return Template("authorities/service_types.html",
+                        context={"service_types": await service.list_service_types()})
+
+    @get("/new", name="service_type_new")
+    async def new_service_type(self) -> Template:
+        return self._form(None, {"active": True}, {})
+
+    @post("", name="service_type_create")
+    async def create_service_type(self, request: Request) -> Template | Redirect:
+        principal = current_principal(request)
+        assert principal is not None
+        values = await read_form(request)
+        try:
+            await service.create_service_type(principal.as_actor(), values)
+        except ValidationFailed as exc:
+            return self._form(None, values, field_errors(exc), status=422)
+        flash(request, gettext("{name} has been added.").format(name=values.get("name_en")),
+              category="success")
+        return Redirect("/admin/service-types", status_code=303)
+
+    @get("/{service_type_id:int}", name="service_type")
+    async def service_type(self, service_type_id: FromPath[int]) -> Template:
+        found = await service.get_service_type(service_type_id)
+        return self._form(found, found, {})
+
+    @post("/{service_type_id:int}", name="service_type_update")
+    async def update_service_type(self, request: Request,
+                                  service_type_id: FromPath[int]) -> Template | Redirect:
+        principal = current_principal(request)
+        assert principal is not None
+        found = await service.get_service_type(service_type_id)
+        values = await read_form(request)
+        values.setdefault("active", "")
+        try:
+            await service.update_service_type(principal.as_actor(), service_type_id, values)
+        except ValidationFailed as exc:
+            return self._form(found, values, field_errors(exc), status=422)
+        flash(request, gettext("{name} has been saved.").format(name=values.get("name_en")),
+              category="success")
+        return Redirect("/admin/service-types", status_code=303)
+
+
+@dataclass
+class ServiceTypeOut:
+    id: int
+    code: str
+    name_en: str
+    name_nl: str
+    active: bool
+
+    @classmethod
+    def of(cls, row: dict[str, Any]) -> ServiceTypeOut:
+        return cls(**{name: row[name] for name in cls.__dataclass_fields__})
+
+
+@dataclass
+class ServiceTypeIn:
+    code: str
+    name_en: str
+    name_nl: str
+    active: bool = True
+
+
+class ServiceTypeApiController(Controller):
+    path = "/api/v1/service-types"
+    tags = ["authorities"]
+
+    @get("", guards=[ANY_ROLE], name="api_service_types")
+    async def list_service_types(self) -> list[ServiceTypeOut]:
+        return [ServiceTypeOut.of(row) for row in await service.list_service_types()]
+
+    @post("", guards=[ADMIN], status_code=HTTP_201_CREATED, name="api_service_type_create")
+    async def create_service_type(self, request: Request,
+                                  data: JSONBody[ServiceTypeIn]) -> ServiceTypeOut:
+        principal = current_principal(request)
+        assert principal is not None
+        return ServiceTypeOut.of(await service.create_service_type(principal.as_actor(),
+                                                                   data.__dict__))
+
+    @put("/{service_type_id:int}", guards=[ADMIN], name="api_service_type_update")
+    async def update_service_type(self, request: Request, service_type_id: FromPath[int],
+                                  data: JSONBody[ServiceTypeIn]) -> ServiceTypeOut:
+        principal = current_principal(request)
+        assert principal is not None
+        return ServiceTypeOut.of(await service.update_service_type(
+            principal.as_actor(), service_type_id, data.__dict__))
+
+
+CONTROLLERS = [AuthorityAdminController, AuthorityApiController, ServiceTypeAdminController,
+               ServiceTypeApiController]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from audit.domain import Actor
 from authorities import service
-from authorities.tables import Authority
+from authorities.tables import Authority, ServiceType
 
 WROCLAW_AREA = [
     ("Gmina Wrocław", "931934644"),
@@ -47,3 +47,25 @@ async def load(actor: Actor) -> dict[str, int]:
             created = await service.create_authority(actor, form)
             existing[created["name"]] = created["id"]
     return {form["name"]: existing[form["name"]] for form in DEMO_AUTHORITIES}
+
+
+DEMO_SERVICE_TYPES: list[dict[str, str]] = [
+    {"code": "day_support", "name_en": "Day support", "name_nl": "Dagondersteuning"},
+    {"code": "household_help", "name_en": "Household help", "name_nl": "Hulp bij het huishouden"},
+    {"code": "respite_care", "name_en": "Respite care", "name_nl": "Respijtzorg"},
+    {"code": "personal_assistance", "name_en": "Personal assistance",
+     "name_nl": "Persoonlijke assistentie"},
+    {"code": "individual_guidance", "name_en": "Individual guidance",
+     "name_nl": "Individuele begeleiding"},
+    {"code": "housing_support", "name_en": "Housing support", "name_nl": "Woonbegeleiding"},
+]
+
+
+async def load_service_types(actor: Actor) -> dict[str, int]:
+    """Create the missing service types; returns every service type's id by code."""
+    existing = {row["code"]: row["id"]
+                for row in await ServiceType.select(ServiceType.id, ServiceType.code)}
+    for form in DEMO_SERVICE_TYPES:
+        if form["code"] not in existing:
+            existing[form["code"]] = (await service.create_service_type(actor, form))["id"]
+    return existing

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from typing import Any
@@ -114,3 +115,38 @@ def validate_authority(form: Mapping[str, Any]) -> AuthorityData:
     problems.raise_if_any()
     return AuthorityData(name, country, currency, timezone, language, registration, standstill,
                          active)
+
+
+_CODE = re.compile(r"^[a-z][a-z0-9_]{1,39}$")
+
+
+@dataclass(frozen=True)
+class ServiceTypeData:
+    code: str
+    name_en: str
+    name_nl: str
+    active: bool = True
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    def name(self, language: str) -> str:
+        return self.name_nl if language == "nl" else self.name_en
+
+
+def validate_service_type(form: Mapping[str, Any]) -> ServiceTypeData:
+    problems = ProblemCollector()
+    code = str(form.get("code") or "").strip().lower()
+    if not _CODE.match(code):
+        problems.add("code", N_("A code is lower-case letters, digits and _, such as "
+                                "household_help"))
+    names = {}
+    for field in ("name_en", "name_nl"):
+        names[field] = str(form.get(field) or "").strip()
+        if not names[field]:
+            problems.add(field, N_("A name is required"))
+        elif len(names[field]) > 120:
+            problems.add(field, N_("The name is longer than {limit} characters"), limit=120)
+    active = form.get("active", True) not in (False, "false", "0", "off", "")
+    problems.raise_if_any()
+    return ServiceTypeData(code, names["name_en"], names["name_nl"], active)

@@ -7,8 +7,13 @@ from typing import Any
 
 from audit import service as audit
 from audit.domain import Actor, changes
-from authorities.domain import AuthorityData, validate_authority
-from authorities.tables import Authority
+from authorities.domain import (
+    AuthorityData,
+    ServiceTypeData,
+    validate_authority,
+    validate_service_type,
+)
+from authorities.tables import Authority, ServiceType
 from common import clock
 from common.errors import NotFound, Problem, ValidationFailed
 from common.i18n import N_
@@ -72,3 +77,57 @@ async def update_authority(actor: Actor, authority_id: int,
             await audit.record(actor, "authority.updated", "authority", authority_id,
                                before=before, after=after)
     return await get_authority(authority_id)
+
+
+async def list_service_types(only_active: bool = False) -> list[dict[str, Any]]:
+    query = ServiceType.select().order_by(ServiceType.name_en)
+    if only_active:
+        query = query.where(ServiceType.active.eq(True))
+    return await query
+
+
+async def get_service_type(service_type_id: int) -> dict[str, Any]:
+    row = await ServiceType.select().where(ServiceType.id == service_type_id).first()
+    if row is None:
+        raise NotFound(N_("Service type {id} does not exist"), id=service_type_id)
+    return row
+
+
+async def _code_taken(code: str, except_id: int | None = None) -> bool:
+    query = ServiceType.exists().where(ServiceType.code == code)
+    if except_id is not None:
+        query = query.where(ServiceType.id != except_id)
+    return await query
+
+
+def _duplicate_code(code: str) -> ValidationFailed:
+    return ValidationFailed([Problem(N_("A service type with the code {code} already exists"),
+                                     {"code": code}, "code")])
+
+
+async def create_service_type(actor: Actor, form: Mapping[str, Any]) -> dict[str, Any]:
+    data = validate_service_type(form)
+    async with transaction():
+        if await _code_taken(data.code):
+            raise _duplicate_code(data.code)
+        row = ServiceType(**data.as_dict())
+        await row.save()
+        await audit.record(actor, "service_type.created", "service_type", row.id,
+                           after=data.as_dict())
+    return await get_service_type(row.id)
+
+
+async def update_service_type(actor: Actor, service_type_id: int,
+                              form: Mapping[str, Any]) -> dict[str, Any]:
+    data = validate_service_type(form)
+    async with transaction():
+        current = await get_service_type(service_type_id)
+        if await _code_taken(data.code, except_id=service_type_id):
+            raise _duplicate_code(data.code)
+        before, after = changes({f: current[f] for f in ServiceTypeData.__dataclass_fields__},
+                                data.as_dict())
+        if after:
+            await ServiceType.update(data.as_dict()).where(ServiceType.id == service_type_id)
+            await audit.record(actor, "service_type.updated", "service_type", service_type_id,
+                               before=before, after=after)
+    return await get_service_type(service_type_id)

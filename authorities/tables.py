@@ -12,3 +12,12 @@ class Authority(Table, tablename="authorities_authority"):
     standstill_days = Integer(default=10)
     active = Boolean(default=True)
     created_at = Timestamptz()
+
+
+class ServiceType(Table, tablename="authorities_service_type"):
+    """A kind of care that is commissioned (day support, household help, ...); admin-editable."""
+
+    code = Varchar(length=40, unique=True)
+    name_en = Varchar(length=120)
+    name_nl = Varchar(length=120)
+    active = Boolean(default=True)

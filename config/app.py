@@ -29,9 +29,13 @@ from audit import controllers as audit_controllers
 from audit import dashboard as audit_dashboard
 from authorities import controllers as authorities_controllers
 from authorities import dashboard as authorities_dashboard
+from common.deadlines import DeadlineSource
 from common.i18n import N_
 from config import database
+from config.scheduler import Scheduler
 from config.settings import Settings, get_settings
+from notifications import controllers as notifications_controllers
+from notifications import dashboard as notifications_dashboard
 from scoring import api as scoring_api
 from scoring import controllers as scoring_controllers
 from scoring import dashboard as scoring_dashboard
@@ -49,7 +53,9 @@ NAVIGATION: list[NavItem] = [
     NavItem(N_("Dashboard"), "/", EVERYONE),
     NavItem(N_("Scoring"), "/scoring", EVERYONE),
     NavItem(N_("Authorities"), "/admin/authorities", frozenset({Role.ADMIN})),
+    NavItem(N_("Service types"), "/admin/service-types", frozenset({Role.ADMIN})),
     NavItem(N_("Users"), "/admin/users", frozenset({Role.ADMIN})),
+    NavItem(N_("Outbox"), "/admin/outbox", frozenset({Role.ADMIN})),
     NavItem(N_("Audit log"), "/admin/audit", frozenset({Role.ADMIN})),
 ]
 
@@ -57,6 +63,7 @@ DASHBOARD_PANELS: list[PanelProvider] = [
     scoring_dashboard.evaluations,
     authorities_dashboard.my_authorities,
     accounts_dashboard.users_by_role,
+    notifications_dashboard.outbox,
     audit_dashboard.recent_events,
 ]
 
@@ -67,6 +74,7 @@ ROUTE_HANDLERS: list[Any] = [
     *audit_controllers.CONTROLLERS,
     *scoring_controllers.CONTROLLERS,
     *scoring_api.CONTROLLERS,
+    *notifications_controllers.CONTROLLERS,
 ]
 
 
@@ -86,6 +94,26 @@ async def choose_language(request: Request) -> None:
     chosen = request.cookies.get(LANGUAGE_COOKIE) or negotiate(
         request.headers.get("accept-language"), settings.default_language)
     set_current_language(chosen)
+
+
+# Contexts with deadline-driven steps (tenders, subsidy rounds, scoring reminders).
+DEADLINE_SOURCES: list[DeadlineSource] = []
+
+
+@asynccontextmanager
+async def scheduler(app: Litestar) -> AsyncIterator[None]:
+    """The deadline scheduler, in the leading process only (unless turned off)."""
+    settings: Settings = app.state.settings
+    if not settings.scheduler:
+        yield
+        return
+    running = Scheduler(settings, DEADLINE_SOURCES)
+    app.state.scheduler = running
+    await running.start()
+    try:
+        yield
+    finally:
+        await running.stop()
 
 
 @asynccontextmanager
@@ -142,7 +170,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     return Litestar(
         route_handlers=[*ROUTE_HANDLERS, static_files],
         on_app_init=[session_auth.on_app_init],
-        lifespan=[database_pool],
+        lifespan=[database_pool, scheduler],
         before_request=choose_language,
         stores={"sessions": DatabaseSessionStore()},
         csrf_config=csrf_config,

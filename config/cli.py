@@ -99,6 +99,25 @@ def create_user(email: str, role: str, name: str | None, language: str,
 
 
 @main.group()
+def mail() -> None:
+    """The mail outbox."""
+
+
+@mail.command("send")
+def mail_send() -> None:
+    """Send the messages that are due (for cron; the app's scheduler does this too)."""
+    from config.settings import get_settings
+    from notifications.sender import send_due
+
+    smtp = get_settings().smtp
+    if not smtp.configured:
+        click.echo("No mail server configured (TENDERDESK_SMTP_HOST); messages stay queued.")
+        return
+    summary = run(send_due(smtp, limit=1000))
+    click.echo(f"Sent {summary.sent}; to retry {summary.retrying}; failed {summary.failed}.")
+
+
+@main.group()
 def audit() -> None:
     """The audit log."""
 

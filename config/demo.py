@@ -39,6 +39,7 @@ def _write_credentials(passwords: dict[str, str]) -> None:
 async def load() -> dict[str, str]:
     """Load whatever demo data is missing; returns the demo users' passwords by email."""
     authorities = await authorities_demo.load(DEMO_ACTOR)
+    await authorities_demo.load_service_types(DEMO_ACTOR)
     passwords = await accounts_demo.load(DEMO_ACTOR, authorities, _read_credentials())
     _write_credentials(passwords)
     return passwords

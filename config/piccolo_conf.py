@@ -14,6 +14,7 @@ APP_REGISTRY = AppRegistry(
         "accounts.piccolo_app",
         "organisations.piccolo_app",
         "documents.piccolo_app",
+        "notifications.piccolo_app",
         "scoring.piccolo_app",
     ]
 )

@@ -11,6 +11,7 @@
 | TENDERDESK_SMTP_HOST/PORT/USERNAME/PASSWORD/FROM/TLS | no SMTP: mail waits in the outbox |
 | TENDERDESK_SESSION_HOURS  | 8 (idle time before a session ends)        |
 | TENDERDESK_DB_POOL        | on (PostgreSQL connection pool; 0 turns it off) |
+| TENDERDESK_SCHEDULER      | on (deadlines, reminders, mail; 0 turns it off) |
 | TENDERDESK_DEBUG          | off                                       |
 """
 
@@ -58,6 +59,7 @@ class Settings:
     smtp: SmtpSettings
     debug: bool
     db_pool: bool = True
+    scheduler: bool = True
 
     @property
     def is_postgres(self) -> bool:
@@ -98,9 +100,17 @@ def _int(environ: Mapping[str, str], name: str, default: int) -> int:
         raise SettingsError(f"{name} must be a whole number, not {raw!r}") from exc
 
 
+def _flag(environ: Mapping[str, str], name: str, default: bool = True) -> bool:
+    raw = (environ.get(name) or "").strip().lower()
+    if not raw:
+        return default
+    return raw not in ("0", "false", "no", "off")
+
+
 def load_settings(environ: Mapping[str, str] = os.environ) -> Settings:
     data_dir = Path(environ.get("TENDERDESK_DATA_DIR") or "var").resolve()
-    data_dir.mkdir(parents=True, exist_ok=True)
+    # The data dir holds the database, uploaded files and the secret key: owner only.
+    data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
 
     database_url = environ.get("DATABASE_URL") or f"sqlite:///{data_dir / 'tenderdesk.sqlite3'}"
     if not database_url.startswith(("sqlite:///", "postgresql://", "postgres://")):
@@ -139,7 +149,8 @@ def load_settings(environ: Mapping[str, str] = os.environ) -> Settings:
         session_hours=_int(environ, "TENDERDESK_SESSION_HOURS", 8),
         smtp=smtp,
         debug=(environ.get("TENDERDESK_DEBUG") or "").lower() in ("1", "true", "yes"),
-        db_pool=(environ.get("TENDERDESK_DB_POOL") or "1").lower() not in ("0", "false", "no"),
+        db_pool=_flag(environ, "TENDERDESK_DB_POOL"),
+        scheduler=_flag(environ, "TENDERDESK_SCHEDULER"),
     )
 
 

@@ -25,6 +25,8 @@ os.environ.pop("TENDERDESK_SMTP_HOST", None)
 # The in-process test client runs the app in its own event loop; a pool opened there could not
 # serve the test's own queries. The live server for browser tests turns the pool back on.
 os.environ["TENDERDESK_DB_POOL"] = "0"
+# The scheduler runs only where a test turns it on.
+os.environ["TENDERDESK_SCHEDULER"] = "0"
 
 _SERVER_URL = os.environ.get("DATABASE_URL", "")
 _TEST_DATABASE: str | None = None
@@ -57,7 +59,7 @@ import pytest  # noqa: E402
 from config.database import migrate  # noqa: E402
 from tests.support.database import reset_database  # noqa: E402
 
-pytest_plugins = ["tests.support.fixtures", "tests.support.browser"]
+pytest_plugins = ["tests.support.fixtures", "tests.support.browser", "tests.support.smtp"]
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:

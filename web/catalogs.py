@@ -15,8 +15,9 @@ from web.i18n import PROJECT_ROOT
 
 CATALOG_LANGUAGES = ("nl",)
 KEYWORDS = {**DEFAULT_KEYWORDS, "N_": None}
-METHOD_MAP = [("templates/**.html", "jinja2"), ("**.py", "python")]
-OPTIONS_MAP = {"templates/**.html": {"extensions": "jinja2.ext.i18n"}}
+METHOD_MAP = [("templates/**.html", "jinja2"), ("templates/**.txt", "jinja2"), ("**.py", "python")]
+OPTIONS_MAP = {pattern: {"extensions": "jinja2.ext.i18n"}
+               for pattern in ("templates/**.html", "templates/**.txt")}
 PACKAGES = ("common", "config", "accounts", "authorities", "audit", "web", "organisations",
             "tenders",
             "subsidies", "scoring", "documents", "notifications")

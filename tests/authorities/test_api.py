@@ -57,3 +57,26 @@ async def test_admin_pages_add_an_authority(client, make_user):
     listing = await client.get("/admin/authorities")
     assert "Vesthimmerlands Kommune" in text_of(listing.text)
     assert "Vesthimmerlands Kommune has been added." in text_of(listing.text)
+
+
+async def test_service_types_are_managed_by_admins_and_read_by_all(client_factory, make_user):
+    admin, officer = await make_user("admin"), await make_user("officer")
+    async with client_factory() as client:
+        await sign_in(client, admin.email)
+        refused = await client.post("/api/v1/service-types", json={
+            "code": "Household Help", "name_en": "", "name_nl": "Hulp bij het huishouden"})
+        assert refused.status_code == 422
+        assert {p["location"] for p in refused.json()["problems"]} == {"code", "name_en"}
+        created = await client.post("/api/v1/service-types", json={
+            "code": "household_help", "name_en": "Household help",
+            "name_nl": "Hulp bij het huishouden"})
+        assert created.status_code == 201
+        duplicate = await post_form(client, "/admin/service-types", {
+            "code": "household_help", "name_en": "Cleaning", "name_nl": "Schoonmaak"})
+        assert duplicate.status_code == 422
+        assert "already exists" in text_of(duplicate.text)
+    async with client_factory() as client:
+        await sign_in(client, officer.email)
+        listed = await client.get("/api/v1/service-types")
+        assert [t["code"] for t in listed.json()] == ["household_help"]
+        assert (await post_form(client, "/admin/service-types", {})).status_code == 403

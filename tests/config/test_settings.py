@@ -7,7 +7,9 @@ from config.settings import SettingsError, load_settings
 
 
 def test_defaults_and_a_generated_secret(tmp_path):
-    settings = load_settings({"TENDERDESK_DATA_DIR": str(tmp_path)})
+    settings = load_settings({"TENDERDESK_DATA_DIR": str(tmp_path / "var")})
+    tmp_path = tmp_path / "var"
+    assert stat.S_IMODE(os.stat(tmp_path).st_mode) == 0o700
     assert settings.database_url == f"sqlite:///{tmp_path / 'tenderdesk.sqlite3'}"
     assert settings.timezone == "Europe/Amsterdam" and settings.default_language == "en"
     assert not settings.secure_cookies and not settings.smtp.configured

@@ -1,0 +1,219 @@
+"""The scheduler: deadlines applied on time, once, and after downtime at start-up.
+
+APScheduler's AsyncIOScheduler runs in the app's lifespan, in one process only (the leader): a
+PostgreSQL advisory lock held on its own connection, or a file lock in the data dir on SQLite.
+A process that is not the leader tries again every few seconds, so a survivor takes over when
+the leader stops. The leader
+
+- sweeps at once (catch-up: whatever fell due while the service was down is applied now, once,
+  in deadline order; the sources audit it as late, with the delay),
+- sweeps every minute (ticks every source, sends due mail, re-reads the next deadlines),
+- keeps one job at each procedure's next deadline, moved whenever a deadline changes.
+
+No job store: the database is the only source of truth.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import fcntl
+import logging
+import os
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+from apscheduler.jobstores.base import JobLookupError
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+from common import clock
+from common.deadlines import AppliedStep, DeadlineSource, deadline_changes
+from config.settings import Settings
+
+log = logging.getLogger("tenderdesk.scheduler")
+SWEEP_SECONDS = 60
+LEADERSHIP_RETRY_SECONDS = 10
+ADVISORY_LOCK_KEY = 0x7E4D_E5C0  # "tenderdesk scheduler"
+
+
+class Leadership:
+    """Who may run the scheduler: one holder of a lock at a time."""
+
+    async def acquire(self) -> bool:
+        raise NotImplementedError
+
+    async def release(self) -> None:
+        raise NotImplementedError
+
+
+class PostgresLeadership(Leadership):
+    def __init__(self, dsn: str) -> None:
+        self.dsn = re.sub(r"^postgres://", "postgresql://", dsn)
+        self.connection = None
+
+    async def acquire(self) -> bool:
+        import asyncpg
+
+        if self.connection is not None and not self.connection.is_closed():
+            return True
+        connection = await asyncpg.connect(self.dsn, timeout=10)
+        if await connection.fetchval("SELECT pg_try_advisory_lock($1)", ADVISORY_LOCK_KEY):
+            self.connection = connection
+            return True
+        await connection.close()
+        return False
+
+    async def release(self) -> None:
+        if self.connection is not None and not self.connection.is_closed():
+            with contextlib.suppress(Exception):
+                await self.connection.execute("SELECT pg_advisory_unlock($1)",
+                                              ADVISORY_LOCK_KEY)
+            await self.connection.close()
+        self.connection = None
+
+
+class FileLeadership(Leadership):
+    """SQLite: one process per data dir holds an exclusive lock on a file."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.handle: int | None = None
+
+    async def acquire(self) -> bool:
+        if self.handle is not None:
+            return True
+        handle = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            os.close(handle)
+            return False
+        self.handle = handle
+        return True
+
+    async def release(self) -> None:
+        if self.handle is not None:
+            fcntl.flock(self.handle, fcntl.LOCK_UN)
+            os.close(self.handle)
+            self.handle = None
+
+
+def leadership_for(settings: Settings) -> Leadership:
+    if settings.is_postgres:
+        return PostgresLeadership(settings.database_url)
+    return FileLeadership(str(settings.data_dir / "scheduler.lock"))
+
+
+@dataclass
+class SweepReport:
+    applied: list[AppliedStep] = field(default_factory=list)
+    mail_sent: int = 0
+
+
+class Scheduler:
+    def __init__(self, settings: Settings, sources: Sequence[DeadlineSource],
+                 leadership: Leadership | None = None) -> None:
+        self.settings = settings
+        self.sources = list(sources)
+        self.leadership = leadership or leadership_for(settings)
+        self.aps = AsyncIOScheduler(timezone=UTC)
+        self.is_leader = False
+        self.scheduled: dict[str, datetime] = {}  # job id -> when it runs
+        self._campaign: asyncio.Task[None] | None = None
+        self._lock = asyncio.Lock()
+
+    # -- life cycle ---------------------------------------------------------------------------
+    async def start(self) -> None:
+        self.aps.start()
+        deadline_changes.subscribe(self._deadline_changed)
+        self._campaign = asyncio.create_task(self._campaign_for_leadership())
+
+    async def stop(self) -> None:
+        deadline_changes.unsubscribe(self._deadline_changed)
+        if self._campaign is not None:
+            self._campaign.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._campaign
+            self._campaign = None
+        if self.aps.running:
+            self.aps.shutdown(wait=False)
+        if self.is_leader:
+            await self.leadership.release()
+            self.is_leader = False
+
+    async def _campaign_for_leadership(self) -> None:
+        while True:
+            try:
+                if not self.is_leader and await self.leadership.acquire():
+                    await self._lead()
+            except Exception:  # a lost database connection: try again later
+                log.exception("scheduler leadership attempt failed")
+            await asyncio.sleep(LEADERSHIP_RETRY_SECONDS)
+
+    async def _lead(self) -> None:
+        self.is_leader = True
+        log.info("this process runs the scheduler")
+        await self.sweep()
+        self.aps.add_job(self.sweep, "interval", seconds=SWEEP_SECONDS, id="sweep",
+                         replace_existing=True, coalesce=True, max_instances=1)
+
+    # -- work -----------------------------------------------------------------------------------
+    async def sweep(self) -> SweepReport:
+        """Apply everything due, send due mail, and move the deadline jobs."""
+        async with self._lock:
+            report = SweepReport()
+            now = clock.now()
+            for source in self.sources:
+                try:
+                    report.applied.extend(await source.tick(now))
+                except Exception:
+                    log.exception("tick of %s failed", source.name)
+            report.mail_sent = await self._send_mail()
+            await self.reschedule()
+            return report
+
+    async def _send_mail(self) -> int:
+        from notifications.sender import send_due
+
+        try:
+            return (await send_due(self.settings.smtp)).sent
+        except Exception:
+            log.exception("sending mail failed")
+            return 0
+
+    async def reschedule(self) -> int:
+        """One date job per procedure at its next deadline; jobs of closed ones removed.
+
+        Only jobs whose time changed are touched, so a minute's sweep over thousands of open
+        procedures costs one query per source.
+        """
+        now = clock.now()
+        wanted: dict[str, tuple[DeadlineSource, str, datetime]] = {}
+        for source in self.sources:
+            for deadline in await source.upcoming(now):
+                run_at = max(deadline.due_at, now + timedelta(seconds=1))
+                wanted[f"{source.name}|{deadline.key}"] = (source, deadline.key, run_at)
+        for job_id in set(self.scheduled) - set(wanted):
+            with contextlib.suppress(JobLookupError):
+                self.aps.remove_job(job_id)
+            del self.scheduled[job_id]
+        for job_id, (source, key, run_at) in wanted.items():
+            if self.scheduled.get(job_id) == run_at:
+                continue
+            self.aps.add_job(self._tick_one, "date", run_date=run_at, args=[source, key],
+                             id=job_id, replace_existing=True, misfire_grace_time=None)
+            self.scheduled[job_id] = run_at
+        return len(wanted)
+
+    async def _tick_one(self, source: DeadlineSource, key: str) -> list[AppliedStep]:
+        self.scheduled.pop(f"{source.name}|{key}", None)  # the date job has fired
+        async with self._lock:
+            applied = await source.tick(clock.now(), key)
+        await self.reschedule()
+        return applied
+
+    def _deadline_changed(self, key: str) -> None:
+        if self.is_leader:
+            asyncio.get_running_loop().create_task(self.reschedule())

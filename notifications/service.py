@@ -1,0 +1,167 @@
+"""The outbox: queue messages in the caller's transaction, hand them to a sender, keep them.
+
+Nothing is lost: a message is queued in the same transaction as the change it reports; without
+an SMTP server it waits; a failure is retried with growing waits and, after the last attempt,
+kept as failed with its error, for an administrator to see and send again.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from audit import service as audit
+from audit.domain import Actor
+from common import clock
+from common.errors import DomainError, NotFound
+from common.i18n import N_
+from config.database import is_sqlite, raw, transaction
+from notifications.domain import (
+    CLAIM_TIMEOUT,
+    OutgoingMessage,
+    Status,
+    after_failure,
+    check_message,
+)
+from notifications.tables import OutboxAttachment, OutboxMessage
+
+DUE_MESSAGES = (
+    "SELECT id FROM notifications_outbox"
+    " WHERE (status = {} AND next_attempt_at <= {}) OR (status = {} AND claimed_at <= {})"
+    " ORDER BY id LIMIT {}"
+)
+
+
+async def enqueue(actor: Actor, message: OutgoingMessage) -> int | None:
+    """Queue ``message``; returns its id, or None when its dedupe key was queued before."""
+    check_message(message)
+    async with transaction():
+        if message.dedupe_key and await OutboxMessage.exists().where(
+                OutboxMessage.dedupe_key == message.dedupe_key):
+            return None
+        now = clock.now()
+        row = OutboxMessage(
+            kind=message.kind, dedupe_key=message.dedupe_key, recipient=message.recipient,
+            recipient_name=message.recipient_name, language=message.language,
+            subject=message.subject, body=message.body, object_type=message.object_type,
+            object_id=message.object_id, status=Status.QUEUED.value, attempts=0,
+            next_attempt_at=now, created_at=now)
+        await row.save()
+        if message.attachment_file_ids:
+            await OutboxAttachment.insert(*[OutboxAttachment(message=row.id, file=file_id)
+                                            for file_id in message.attachment_file_ids])
+        await audit.record(actor, "mail.queued", "mail", row.id,
+                           after={"kind": message.kind, "recipient": message.recipient,
+                                  "subject": message.subject})
+        return row.id
+
+
+@dataclass(frozen=True)
+class ClaimedMessage:
+    id: int
+    recipient: str
+    recipient_name: str
+    subject: str
+    body: str
+    attempts: int
+    attachment_file_ids: list[int]
+
+
+async def claim_due(now: datetime, limit: int = 50) -> list[ClaimedMessage]:
+    """Hand out messages whose time has come, each to one sender only.
+
+    A claim marks the message as sending; a claim older than CLAIM_TIMEOUT (its sender died) is
+    handed out again.
+    """
+    stale = now - CLAIM_TIMEOUT
+    # PostgreSQL: concurrent senders skip each other's rows; SQLite: the write lock serialises.
+    lock = "" if is_sqlite() else " FOR UPDATE SKIP LOCKED"
+    async with transaction():
+        rows = await raw(DUE_MESSAGES + lock, Status.QUEUED.value, now, Status.SENDING.value,
+                         stale, limit)
+        ids = [row["id"] for row in rows]
+        if not ids:
+            return []
+        await OutboxMessage.update({OutboxMessage.status: Status.SENDING.value,
+                                    OutboxMessage.claimed_at: now}).where(
+            OutboxMessage.id.is_in(ids))
+        messages = await OutboxMessage.select().where(OutboxMessage.id.is_in(ids)).order_by(
+            OutboxMessage.id)
+        attachments = await OutboxAttachment.select(
+            OutboxAttachment.message, OutboxAttachment.file).where(
+            OutboxAttachment.message.is_in(ids))
+    files: dict[int, list[int]] = {}
+    for attachment in attachments:
+        files.setdefault(attachment["message"], []).append(attachment["file"])
+    return [ClaimedMessage(m["id"], m["recipient"], m["recipient_name"], m["subject"], m["body"],
+                           m["attempts"], files.get(m["id"], [])) for m in messages]
+
+
+async def mark_sent(message_id: int, now: datetime) -> None:
+    async with transaction():
+        await OutboxMessage.update({
+            OutboxMessage.status: Status.SENT.value, OutboxMessage.sent_at: now,
+            OutboxMessage.attempts: OutboxMessage.attempts + 1, OutboxMessage.claimed_at: None,
+            OutboxMessage.last_error: ""}).where(OutboxMessage.id == message_id)
+        await audit.record(Actor.system("mail"), "mail.sent", "mail", message_id)
+
+
+async def mark_failed_attempt(message_id: int, attempts_before: int, error: str,
+                              now: datetime) -> Status:
+    outcome = after_failure(attempts_before + 1, now)
+    async with transaction():
+        await OutboxMessage.update({
+            OutboxMessage.status: outcome.status.value,
+            OutboxMessage.attempts: attempts_before + 1,
+            OutboxMessage.next_attempt_at: outcome.next_attempt_at or now,
+            OutboxMessage.claimed_at: None,
+            OutboxMessage.last_error: error[:2000]}).where(OutboxMessage.id == message_id)
+        if outcome.status is Status.FAILED:
+            await audit.record(Actor.system("mail"), "mail.failed", "mail", message_id,
+                               after={"attempts": attempts_before + 1, "error": error[:500]})
+    return outcome.status
+
+
+async def retry(actor: Actor, message_id: int) -> None:
+    """Send a failed message again (from now, with a fresh count of attempts)."""
+    async with transaction():
+        row = await get_message(message_id)
+        if row["status"] != Status.FAILED.value:
+            raise DomainError(N_("Only a failed message can be sent again"))
+        await OutboxMessage.update({OutboxMessage.status: Status.QUEUED.value,
+                                    OutboxMessage.attempts: 0,
+                                    OutboxMessage.next_attempt_at: clock.now()}).where(
+            OutboxMessage.id == message_id)
+        await audit.record(actor, "mail.retried", "mail", message_id,
+                           before={"last_error": row["last_error"]})
+
+
+async def get_message(message_id: int) -> dict[str, Any]:
+    row = await OutboxMessage.select().where(OutboxMessage.id == message_id).first()
+    if row is None:
+        raise NotFound(N_("Message {id} does not exist"), id=message_id)
+    row["attachments"] = await OutboxAttachment.select(
+        OutboxAttachment.file.id, OutboxAttachment.file.filename,
+        OutboxAttachment.file.size).where(OutboxAttachment.message == message_id)
+    return row
+
+
+async def count_by_status() -> dict[str, int]:
+    counts = {status.value: 0 for status in Status}
+    for row in await OutboxMessage.select(OutboxMessage.status):
+        counts[row["status"]] += 1
+    return counts
+
+
+async def list_messages(status: str | None, offset: int, limit: int) -> tuple[list[dict], int]:
+    query = OutboxMessage.select(
+        OutboxMessage.id, OutboxMessage.kind, OutboxMessage.recipient, OutboxMessage.subject,
+        OutboxMessage.status, OutboxMessage.attempts, OutboxMessage.next_attempt_at,
+        OutboxMessage.last_error, OutboxMessage.created_at, OutboxMessage.sent_at,
+    ).order_by(OutboxMessage.id, ascending=False).offset(offset).limit(limit)
+    count = OutboxMessage.count()
+    if status:
+        query = query.where(OutboxMessage.status == status)
+        count = count.where(OutboxMessage.status == status)
+    return await query, await count

@@ -1,0 +1,59 @@
+"""CSV and xlsx exports read back equal to what went in, with formulas defused."""
+
+import io
+from datetime import date
+from decimal import Decimal
+
+import pandas as pd
+from openpyxl import load_workbook
+
+from documents.tables_export import Column, Sheet, csv_chunks, escape_text, xlsx_file
+
+COLUMNS = [Column("provider", "Provider", width=30), Column("amount", "Amount", "money"),
+           Column("currency", "Currency", width=8), Column("start", "Start", "date")]
+ROWS = [
+    {"provider": "Stichting Al Amal", "amount": Decimal("125000.50"), "currency": "EUR",
+     "start": date(2022, 1, 1)},
+    {"provider": "=HYPERLINK(\"http://evil\";\"click\")", "amount": Decimal("1400000.00"),
+     "currency": "DKK", "start": date(2022, 11, 1)},
+    {"provider": "+31 20 123", "amount": Decimal("99.99"), "currency": "EUR",
+     "start": date(2023, 1, 1)},
+]
+
+
+def test_formula_triggers_are_escaped():
+    for text in ("=1+1", "+1", "-1", "@SUM(A1)", "\tx", "\rx"):
+        assert escape_text(text) == "'" + text
+    assert escape_text("Abrona") == "Abrona"
+
+
+def test_csv_for_dutch_excel_reads_back():
+    data = b"".join(csv_chunks(Sheet("Awards", COLUMNS, ROWS)))
+    assert data.startswith("\ufeff".encode())
+    frame = pd.read_csv(io.BytesIO(data), sep=";", decimal=",", encoding="utf-8-sig",
+                        dtype={"Amount": str})
+    assert list(frame["Provider"]) == ["Stichting Al Amal", "'=HYPERLINK(\"http://evil\";"
+                                       "\"click\")", "'+31 20 123"]
+    assert list(frame["Amount"]) == ["125000,50", "1400000,00", "99,99"]
+
+
+def test_csv_with_commas_and_points():
+    data = b"".join(csv_chunks(Sheet("Awards", COLUMNS, ROWS), separator=",",
+                               decimal_comma=False, bom=False))
+    frame = pd.read_csv(io.BytesIO(data), dtype={"Amount": str})
+    assert list(frame["Amount"]) == ["125000.50", "1400000.00", "99.99"]
+
+
+def test_xlsx_keeps_values_formats_and_totals_per_currency():
+    handle = xlsx_file([Sheet("Awards", COLUMNS, ROWS, totals=True)])
+    workbook = load_workbook(handle)
+    sheet = workbook["Awards"]
+    assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref == "A1:D4"
+    assert [c.value for c in sheet[1]] == ["Provider", "Amount", "Currency", "Start"]
+    assert sheet["A3"].value == "'=HYPERLINK(\"http://evil\";\"click\")"
+    assert sheet["A3"].data_type == "s"
+    assert Decimal(str(sheet["B2"].value)) == Decimal("125000.50")
+    assert "€" in sheet["B2"].number_format and "kr." in sheet["B3"].number_format
+    totals = {sheet.cell(row, 1).value: sheet.cell(row, 2).value for row in (5, 6)}
+    assert totals == {"Total DKK": 1400000, "Total EUR": 125100.49}
+    assert sheet.column_dimensions["A"].width == 30
