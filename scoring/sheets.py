@@ -3,7 +3,8 @@
 An evaluator sees only their own sheet: their drafts are theirs alone (officers see scores once
 a sheet is submitted). A subject opens only after they declared no conflict of interest with
 it; a declared conflict takes them off that subject for good (their scores of it are removed,
-on record) and leaves a notice for the lead officers. In a blind evaluation the sheet lists
+on record), leaves a notice for the lead officers on the evaluation's page and mails them
+through the outbox. In a blind evaluation the sheet lists
 subjects by code, and only once every declaration is made, so that the names on the
 declaration page cannot be matched to the codes one by one.
 
@@ -19,14 +20,19 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from accounts.domain import Principal
+from accounts.domain import Principal, Role
+from accounts.tables import Membership, User
 from audit import service as audit
 from common import clock
 from common.errors import DomainError, NotFound, Problem, ValidationFailed
 from common.i18n import N_
 from config.database import transaction
+from config.settings import get_settings
+from notifications import service as outbox
+from notifications.compose import compose
+from notifications.domain import OutgoingMessage
 from scoring import access
-from scoring.access import EvaluationView, Scope, evaluation_view, load_tree
+from scoring.access import EvaluationView, Scope, evaluation_view, links, load_tree
 from scoring.criteria import Criterion, Tree
 from scoring.domain import check_score, sheet_gaps, validate_declaration
 from scoring.tables import Assignment, Declaration, Notice, Score, Subject
@@ -202,15 +208,43 @@ async def declare(principal: Principal, evaluation_id: int,
                 removed = await Score.delete().where(
                     (Score.assignment == ctx.assignment["id"])
                     & (Score.subject == item.subject_id)).returning(Score.id)
-                await Notice.insert(Notice(evaluation=evaluation_id, kind="conflict",
-                                           subject=item.subject_id, evaluator=principal.id,
-                                           note=item.note, created_at=now))
-                after |= {"note": item.note, "scores_removed": len(removed)}
+                notice = Notice(evaluation=evaluation_id, kind="conflict",
+                                subject=item.subject_id, evaluator=principal.id,
+                                note=item.note, created_at=now, sent_at=now)
+                await notice.save()
+                mailed = await _tell_lead_officers(principal, ctx.row, subject, item.note,
+                                                   notice.id)
+                after |= {"note": item.note, "scores_removed": len(removed),
+                          "officers_told": mailed}
             events.append(audit.NewEvent(
                 "declaration.conflict" if item.conflict else "declaration.no_conflict",
                 "evaluation", evaluation_id, after=after))
         await audit.record_many(principal.as_actor(), events)
         return len(events)
+
+
+async def _tell_lead_officers(principal: Principal, row: dict[str, Any],
+                              subject: dict[str, Any], note: str, notice_id: int) -> int:
+    """Mail every active officer of the evaluation's authority, in their own language, through
+    the outbox (in this transaction). Returns how many were told."""
+    members = [m["user"] for m in await Membership.select(Membership.user).where(
+        Membership.authority == row["authority"])]
+    if not members:
+        return 0
+    officers = await User.select(User.id, User.email, User.name, User.language).where(
+        User.id.is_in(members) & (User.role == Role.OFFICER.value) & User.active.eq(True))
+    url = f"{get_settings().public_url}{links(row['id']).overview}"
+    for officer in officers:
+        title, body = compose("scoring/mail/conflict.txt", officer["language"],
+                              name=officer["name"], evaluator=principal.name,
+                              subject=subject["name"], evaluation=row["title"], note=note,
+                              url=url)
+        await outbox.enqueue(principal.as_actor(), OutgoingMessage(
+            kind="scoring.conflict", recipient=officer["email"],
+            recipient_name=officer["name"], language=officer["language"], subject=title,
+            body=body, dedupe_key=f"scoring.conflict:{notice_id}:{officer['id']}",
+            object_type="evaluation", object_id=str(row["id"])))
+    return len(officers)
 
 
 # --- scoring --------------------------------------------------------------------------------

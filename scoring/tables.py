@@ -133,7 +133,8 @@ class Consensus(Table, tablename="scoring_consensus"):
 
 
 class Notice(Table, tablename="scoring_notice"):
-    """Something the lead officers must know (a declared conflict); sent by mail later."""
+    """Something the lead officers must know (a declared conflict); ``sent_at``: when it was
+    handed to the mail outbox."""
 
     evaluation = ForeignKey(references=Evaluation, on_delete=OnDelete.cascade, index=True)
     kind = Varchar(length=40)

@@ -6,6 +6,7 @@ import pytest
 
 from audit.tables import AuditEvent
 from common.errors import DomainError, NotFound, ValidationFailed
+from notifications.tables import OutboxMessage
 from scoring import service, sheets
 from scoring.domain import Phase
 from scoring.tables import Consensus, Notice, Score
@@ -93,7 +94,13 @@ async def test_a_conflict_removes_the_evaluator_and_tells_the_lead_officer(scena
     assert not await service.can_view_subject(first, s.evaluation_id, "bid:1")
     [notice] = await service.notices(s.officer)
     assert notice.subject == "Zorg Plus BV" and notice.note == "My sister works there"
-    assert await Notice.count() == 1 and notice.sent_at is None
+    assert await Notice.count() == 1 and notice.sent_at is not None
+    [mail] = await OutboxMessage.select().where(OutboxMessage.kind == "scoring.conflict")
+    assert mail["recipient"] == s.officer.email and mail["status"] == "queued"
+    assert mail["subject"] == "Conflict of interest declared: Household help, lot 1"
+    assert "declared a conflict of interest with Zorg Plus BV" in mail["body"]
+    assert "My sister works there" in mail["body"]
+    assert f"/scoring/evaluations/{s.evaluation_id}" in mail["body"]
     with pytest.raises(ValidationFailed, match="cannot be withdrawn"):
         await sheets.declare(first, s.evaluation_id, {ids["bid:1"]: ("none", "")})
     [event] = await events("declaration.conflict")
