@@ -208,43 +208,44 @@ class Details:
 
 @dataclass(frozen=True)
 class _Leaf:
-    """What every result of one scored criterion shares."""
+    """What every result of one scored criterion shares, worked out once."""
 
     criterion: Criterion
     weight: str
     top: str
 
+    @property
+    def head(self) -> tuple[int, str, str, int | None, Decimal]:
+        c = self.criterion
+        return (c.id, c.name, c.kind.value, c.parent_id, c.weight)
 
-def _leaf_result(leaf: _Leaf, row: tuple[float, float, float, bool, float] | None,
-                 method: str, details: Details, subject_id: int,
-                 explained: bool) -> CriterionResult:
-    criterion = leaf.criterion
-    key = (subject_id, criterion.id)
+
+def _leaf_result(leaf: _Leaf, head: tuple[int, str, str, int | None, Decimal],
+                 row: tuple[float, float, float, bool, float] | None, method: str,
+                 details: Details, subject_id: int, explained: bool) -> CriterionResult:
+    key = (subject_id, head[0])
     individual = tuple(details.individual.get(key, ())) if explained else ()
     if row is None:
-        return CriterionResult(criterion.id, criterion.name, criterion.kind.value,
-                               criterion.parent_id, criterion.weight, None, None, "none",
-                               Problem(N_("Not scored")), {}, individual=individual)
+        return CriterionResult(*head, None, None, "none", Problem(N_("Not scored")), {},
+                               individual=individual)
     raw_value, raw_consensus, raw_spread, flagged, raw_points = row
-    has_consensus = not math.isnan(raw_consensus)
+    has_consensus = raw_consensus == raw_consensus  # not NaN
     how = "consensus" if has_consensus else method
     value = dec(raw_value)
+    consensus = dec(raw_consensus) if has_consensus else None
     justification = details.consensus_justifications.get(key, "") if explained else ""
-    if criterion.kind is Kind.PASS_FAIL:
+    if head[2] == Kind.PASS_FAIL.value:
         passed = raw_value >= 1
-        return CriterionResult(criterion.id, criterion.name, criterion.kind.value,
-                               criterion.parent_id, criterion.weight, None, passed,
+        return CriterionResult(*head, None, passed,
                                "consensus" if has_consensus else "pass_fail",
                                Problem(N_("Passed") if passed else N_("Not passed")),
                                {"passed": "yes" if passed else "no"}, value, dec(raw_spread),
-                               flagged, dec(raw_consensus), justification, individual)
+                               flagged, consensus, justification, individual)
     points = dec(raw_points)
     inputs = {"weight": leaf.weight, "value": plain(value or Decimal(0)), "top": leaf.top,
               "points": str(points), "method": how}
-    return CriterionResult(criterion.id, criterion.name, criterion.kind.value,
-                           criterion.parent_id, criterion.weight, points, None, how,
-                           Problem(SCORE_EXPLANATIONS[how], inputs), inputs, value,
-                           dec(raw_spread), flagged, dec(raw_consensus), justification,
+    return CriterionResult(*head, points, None, how, Problem(SCORE_EXPLANATIONS[how], inputs),
+                           inputs, value, dec(raw_spread), flagged, consensus, justification,
                            individual)
 
 
@@ -295,6 +296,7 @@ class _Breakdowns:
     aggregation: str
     details: Details
     rows_by_pair: dict[tuple[int, int], tuple[float, float, float, bool, float]] | None = None
+    parent_sums: dict[int, dict[int, float]] | None = None
 
     def __post_init__(self) -> None:
         self.ordered = self.tree.ordered()
@@ -303,6 +305,7 @@ class _Breakdowns:
                        if self.tree.is_leaf(c) and c.effective_scale is not None}
         self.parents = [c.id for c in self.ordered
                         if c.kind is not Kind.PRICE and not self.tree.is_leaf(c)]
+        self.heads = {c: leaf.head for c, leaf in self.leaves.items()}
 
     def _pairs(self) -> dict[tuple[int, int], tuple[float, float, float, bool, float]]:
         if self.rows_by_pair is None:
@@ -314,17 +317,25 @@ class _Breakdowns:
                     a["flagged"].tolist(), a["points"].tolist(), strict=True), strict=True))
         return self.rows_by_pair
 
+    def _sums(self) -> dict[int, dict[int, float]]:
+        """Each subject's points per parent criterion (sum of its sub-criteria)."""
+        if self.parent_sums is None:
+            self.parent_sums = self.outcome.points.reindex(columns=self.parents).to_dict(
+                "index") if self.parents else {}
+        return self.parent_sums
+
     def build(self, subject_id: int, row: dict[str, Any],
               explained: bool) -> tuple[CriterionResult, ...]:
         pairs = self._pairs()
         valid = not row["excluded"] and not row["knocked_out"]
-        sums = self.outcome.points.loc[subject_id] if self.parents else None
+        sums = self._sums().get(subject_id)
         results: list[CriterionResult] = []
         for criterion in self.ordered:
             if criterion.kind is Kind.PRICE:
                 results.append(_price_result(criterion, self.outcome, row, valid))
             elif criterion.id in self.leaves:
                 results.append(_leaf_result(self.leaves[criterion.id],
+                                            self.heads[criterion.id],
                                             pairs.get((subject_id, criterion.id)),
                                             self.aggregation, self.details, subject_id,
                                             explained))
