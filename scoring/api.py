@@ -330,12 +330,14 @@ class ConsensusApiController(Controller):
     @get("/ranking", guards=[READERS], name="api_scoring_ranking")
     async def ranking(self, request: Request, evaluation_id: FromPath[int],
                       explain: FromQuery[list[str] | None] = None,
-                      explain_all: FromQuery[bool] = False) -> RankingOut:
+                      explain_all: FromQuery[bool] = False,
+                      breakdown: FromQuery[bool] = True) -> RankingOut:
         """The ranking once quality is final. ``explain`` (repeatable): subject refs to include
-        every individual score and justification for; ``explain_all=true``: all subjects."""
+        every individual score and justification for; ``explain_all=true``: all subjects;
+        ``breakdown=false``: leave out the per-criterion results (large rounds)."""
         wanted = None if explain_all else (explain or [])
         found = await service.ranking(_me(request), evaluation_id, explain=wanted)
-        return localise(found.materialised())
+        return localise(found.materialised(breakdown))
 
     @post("/ranking/confirm", guards=[OFFICER], name="api_scoring_ranking_confirm")
     async def confirm(self, request: Request, evaluation_id: FromPath[int]) -> RankingOut:

@@ -161,13 +161,14 @@ class RankingOut(RankingData):
 class Ranking(RankingData):
     subjects: tuple[RankedSubject, ...]  # ranked first, then knocked out, then excluded
 
-    def materialised(self) -> RankingOut:
-        """Every subject with its breakdown built, ready to serialise."""
+    def materialised(self, breakdown: bool = True) -> RankingOut:
+        """Every subject with its breakdown built (or without any), ready to serialise."""
         data = {f.name: getattr(self, f.name) for f in fields(RankingData)}
         subject_fields = [f.name for f in fields(RankedSubjectData)]
         return RankingOut(**data, subjects=tuple(
             RankedSubjectOut(**{name: getattr(s, name) for name in subject_fields},
-                             criteria=s.criteria) for s in self.subjects))
+                             criteria=s.criteria if breakdown else ())
+            for s in self.subjects))
 
     def subject(self, ref: str) -> RankedSubject:
         for found in self.subjects:

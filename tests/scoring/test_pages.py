@@ -295,6 +295,9 @@ async def test_the_whole_use_case_through_the_api(login, make_user, make_authori
     plan = next(c for c in out["criteria"] if c["name"] == "Quality of plan")
     assert plan["individual"][0]["justification"] == "ok"
     assert plan["explanation"]["message"] == "Mean score 0 of 10: 40 × 0 / 10 = 0.00"
+    brief = (await officer.get(f"{api}/ranking", params={"breakdown": "false"})).json()
+    assert [s["ref"] for s in brief["subjects"]] == [s[0] for s in order]
+    assert all(s["criteria"] == [] for s in brief["subjects"])
     confirmed = await officer.post(f"{api}/ranking/confirm")
     assert confirmed.status_code == 201 and confirmed.json()["confirmed_at"]
     status = (await officer.get(f"{api}/status")).json()
