@@ -36,6 +36,9 @@ from config.scheduler import Scheduler
 from config.settings import Settings, get_settings
 from notifications import controllers as notifications_controllers
 from notifications import dashboard as notifications_dashboard
+from scoring import api as scoring_api
+from scoring import controllers as scoring_controllers
+from scoring import dashboard as scoring_dashboard
 from web.controllers import LANGUAGE_COOKIE, ShellController
 from web.dashboard import PanelProvider
 from web.errors import EXCEPTION_HANDLERS
@@ -48,6 +51,7 @@ EVERYONE = frozenset(Role)
 
 NAVIGATION: list[NavItem] = [
     NavItem(N_("Dashboard"), "/", EVERYONE),
+    NavItem(N_("Scoring"), "/scoring", EVERYONE),
     NavItem(N_("Authorities"), "/admin/authorities", frozenset({Role.ADMIN})),
     NavItem(N_("Service types"), "/admin/service-types", frozenset({Role.ADMIN})),
     NavItem(N_("Users"), "/admin/users", frozenset({Role.ADMIN})),
@@ -56,6 +60,7 @@ NAVIGATION: list[NavItem] = [
 ]
 
 DASHBOARD_PANELS: list[PanelProvider] = [
+    scoring_dashboard.evaluations,
     authorities_dashboard.my_authorities,
     accounts_dashboard.users_by_role,
     notifications_dashboard.outbox,
@@ -67,6 +72,8 @@ ROUTE_HANDLERS: list[Any] = [
     *accounts_controllers.CONTROLLERS,
     *authorities_controllers.CONTROLLERS,
     *audit_controllers.CONTROLLERS,
+    *scoring_controllers.CONTROLLERS,
+    *scoring_api.CONTROLLERS,
     *notifications_controllers.CONTROLLERS,
 ]
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import io
 import re
+from collections.abc import Sequence
 from typing import Any
 
 from piccolo.engine.base import Engine
@@ -67,6 +68,41 @@ async def raw(sql: str, *args: Any) -> list[dict[str, Any]]:
     from piccolo.querystring import QueryString
 
     return await engine().run_querystring(QueryString(sql, *args))
+
+
+async def raw_rows(sql: str, *args: Any) -> Sequence[Sequence[Any]]:
+    """Like :func:`raw`, but rows come as tuples (PostgreSQL: records, which index and iterate
+    like tuples): for large reads into numpy or pandas.
+
+    Building a dict per row costs more than the query itself once rows run into the hundreds
+    of thousands. On SQLite, columns of a declared type still go through the driver's
+    converters; select ``CAST(x AS INTEGER)`` or ``CAST(x AS REAL)`` to skip them.
+    """
+    from piccolo.querystring import QueryString
+
+    db = engine()
+    query, values = QueryString(sql, *args).compile_string(engine_type=db.engine_type)
+    current = db.current_transaction.get()
+    if isinstance(db, SQLiteEngine):
+        connection = current.connection if current else await db.get_connection()
+        try:
+            async with connection.execute(query, values) as cursor:
+                cursor.row_factory = None
+                return list(await cursor.fetchall())
+        finally:
+            if not current:
+                await connection.close()
+    if current:
+        return await current.connection.fetch(query, *values)
+    assert isinstance(db, PostgresEngine)
+    if db.pool:
+        async with db.pool.acquire() as connection:
+            return await connection.fetch(query, *values)
+    connection = await db.get_new_connection()
+    try:
+        return await connection.fetch(query, *values)
+    finally:
+        await connection.close()
 
 
 async def prepare() -> None:

@@ -15,5 +15,6 @@ APP_REGISTRY = AppRegistry(
         "organisations.piccolo_app",
         "documents.piccolo_app",
         "notifications.piccolo_app",
+        "scoring.piccolo_app",
     ]
 )
