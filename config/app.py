@@ -39,6 +39,7 @@ from notifications import dashboard as notifications_dashboard
 from scoring import api as scoring_api
 from scoring import controllers as scoring_controllers
 from scoring import dashboard as scoring_dashboard
+from tenders import deadlines as tender_deadlines
 from web.controllers import LANGUAGE_COOKIE, ShellController
 from web.dashboard import PanelProvider
 from web.errors import EXCEPTION_HANDLERS
@@ -97,7 +98,7 @@ async def choose_language(request: Request) -> None:
 
 
 # Contexts with deadline-driven steps (tenders, subsidy rounds, scoring reminders).
-DEADLINE_SOURCES: list[DeadlineSource] = []
+DEADLINE_SOURCES: list[DeadlineSource] = [tender_deadlines.DEADLINES]
 
 
 @asynccontextmanager
