@@ -41,6 +41,7 @@ from scoring import controllers as scoring_controllers
 from scoring import dashboard as scoring_dashboard
 from web.controllers import LANGUAGE_COOKIE, ShellController
 from web.dashboard import PanelProvider
+from web.deadlines import DeadlinesApiController, DeadlinesController
 from web.errors import EXCEPTION_HANDLERS
 from web.i18n import negotiate, set_current_language
 from web.navigation import NavItem
@@ -52,6 +53,7 @@ EVERYONE = frozenset(Role)
 NAVIGATION: list[NavItem] = [
     NavItem(N_("Dashboard"), "/", EVERYONE),
     NavItem(N_("Scoring"), "/scoring", EVERYONE),
+    NavItem(N_("Deadlines"), "/deadlines", frozenset({Role.ADMIN, Role.OFFICER, Role.FINANCE})),
     NavItem(N_("Authorities"), "/admin/authorities", frozenset({Role.ADMIN})),
     NavItem(N_("Service types"), "/admin/service-types", frozenset({Role.ADMIN})),
     NavItem(N_("Users"), "/admin/users", frozenset({Role.ADMIN})),
@@ -69,6 +71,8 @@ DASHBOARD_PANELS: list[PanelProvider] = [
 
 ROUTE_HANDLERS: list[Any] = [
     ShellController,
+    DeadlinesController,
+    DeadlinesApiController,
     *accounts_controllers.CONTROLLERS,
     *authorities_controllers.CONTROLLERS,
     *audit_controllers.CONTROLLERS,
@@ -185,6 +189,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
                         "Sign in through /login; send the CSRF cookie's value in the "
                         "x-csrftoken header with every change.",
         ),
-        state=State({"settings": settings, "dashboard_panels": DASHBOARD_PANELS}),
+        state=State({"settings": settings, "dashboard_panels": DASHBOARD_PANELS,
+                     "deadline_sources": DEADLINE_SOURCES}),
         debug=settings.debug,
     )
