@@ -34,6 +34,8 @@ from common.i18n import N_
 from config import database
 from config.scheduler import Scheduler
 from config.settings import Settings, get_settings
+from finance import controllers as finance_controllers
+from finance.domain import FinanceSource
 from notifications import controllers as notifications_controllers
 from notifications import dashboard as notifications_dashboard
 from scoring import api as scoring_api
@@ -53,6 +55,7 @@ EVERYONE = frozenset(Role)
 NAVIGATION: list[NavItem] = [
     NavItem(N_("Dashboard"), "/", EVERYONE),
     NavItem(N_("Scoring"), "/scoring", EVERYONE),
+    NavItem(N_("Finance"), "/finance", frozenset({Role.ADMIN, Role.OFFICER, Role.FINANCE})),
     NavItem(N_("Deadlines"), "/deadlines", frozenset({Role.ADMIN, Role.OFFICER, Role.FINANCE})),
     NavItem(N_("Authorities"), "/admin/authorities", frozenset({Role.ADMIN})),
     NavItem(N_("Service types"), "/admin/service-types", frozenset({Role.ADMIN})),
@@ -73,6 +76,7 @@ ROUTE_HANDLERS: list[Any] = [
     ShellController,
     DeadlinesController,
     DeadlinesApiController,
+    *finance_controllers.CONTROLLERS,
     *accounts_controllers.CONTROLLERS,
     *authorities_controllers.CONTROLLERS,
     *audit_controllers.CONTROLLERS,
@@ -102,6 +106,8 @@ async def choose_language(request: Request) -> None:
 
 # Contexts with deadline-driven steps (tenders, subsidy rounds, scoring reminders).
 DEADLINE_SOURCES: list[DeadlineSource] = []
+# Contexts whose awards, budgets and payments finance reads (tenders, subsidy rounds).
+FINANCE_SOURCES: list[FinanceSource] = []
 
 
 @asynccontextmanager
@@ -190,6 +196,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
                         "x-csrftoken header with every change.",
         ),
         state=State({"settings": settings, "dashboard_panels": DASHBOARD_PANELS,
-                     "deadline_sources": DEADLINE_SOURCES}),
+                     "deadline_sources": DEADLINE_SOURCES,
+                     "finance_sources": FINANCE_SOURCES}),
         debug=settings.debug,
     )
