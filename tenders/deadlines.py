@@ -23,7 +23,7 @@ from notifications.domain import OutgoingMessage
 from tenders import service
 from tenders.machine import ACTION_LABELS, AUTOMATIC, Action
 from tenders.procedures import DEADLINE_LABELS, PHASE_LABELS, Phase
-from tenders.tables import Objection, Tender
+from tenders.tables import Objection, Tender, TenderAuthority
 from web.i18n import gettext, language
 
 TICKER = Actor.system("deadline")
@@ -56,7 +56,13 @@ class TenderDeadlines:
 
     async def upcoming(self, now: datetime) -> list[Deadline]:
         found = []
-        for row in await self._open(None):
+        rows = await self._open(None)
+        members: dict[int, list[int]] = {}
+        for link in await TenderAuthority.select(TenderAuthority.tender,
+                                                 TenderAuthority.authority).where(
+                TenderAuthority.tender.is_in([r["id"] for r in rows] or [0])):
+            members.setdefault(link["tender"], []).append(link["authority"])
+        for row in rows:
             step = _next(row)
             if step is None:
                 continue
@@ -64,7 +70,8 @@ class TenderDeadlines:
             if what == STANDSTILL_ENDS and due_at <= now:
                 continue  # told at the sweep; nothing left to schedule
             found.append(Deadline(f"tender:{row['id']}", due_at, what, row["title"],
-                                  service.tender_url(row["id"]), row["lead_authority.timezone"]))
+                                  service.tender_url(row["id"]), row["lead_authority.timezone"],
+                                  tuple(members.get(row["id"], ()))))
         return found
 
     async def tick(self, now: datetime, key: str | None = None) -> list[AppliedStep]:

@@ -183,6 +183,7 @@ async def test_due_transitions_are_applied_once_and_late_ones_say_by_how_much(wo
     await service.publish(world.officer, tender_id)
     [upcoming] = await DEADLINES.upcoming(world.clock.now())
     assert upcoming.key == f"tender:{tender_id}" and upcoming.step == "Close bidding"
+    assert upcoming.authority_ids == (world.authority["id"],)
     assert await DEADLINES.tick(world.clock.now()) == []
     world.travel(timedelta(days=40, hours=2))
     [applied] = await DEADLINES.tick(world.clock.now())
