@@ -41,6 +41,8 @@ from notifications import dashboard as notifications_dashboard
 from scoring import api as scoring_api
 from scoring import controllers as scoring_controllers
 from scoring import dashboard as scoring_dashboard
+from tenders import api as tender_api
+from tenders import controllers as tender_controllers
 from tenders import deadlines as tender_deadlines
 from web.controllers import LANGUAGE_COOKIE, ShellController
 from web.dashboard import PanelProvider
@@ -56,6 +58,7 @@ EVERYONE = frozenset(Role)
 NAVIGATION: list[NavItem] = [
     NavItem(N_("Dashboard"), "/", EVERYONE),
     NavItem(N_("Scoring"), "/scoring", EVERYONE),
+    NavItem(N_("Tenders"), "/tenders", frozenset({Role.OFFICER, Role.ADMIN, Role.FINANCE})),
     NavItem(N_("Finance"), "/finance", frozenset({Role.ADMIN, Role.OFFICER, Role.FINANCE})),
     NavItem(N_("Deadlines"), "/deadlines", frozenset({Role.ADMIN, Role.OFFICER, Role.FINANCE})),
     NavItem(N_("Authorities"), "/admin/authorities", frozenset({Role.ADMIN})),
@@ -83,6 +86,8 @@ ROUTE_HANDLERS: list[Any] = [
     *audit_controllers.CONTROLLERS,
     *scoring_controllers.CONTROLLERS,
     *scoring_api.CONTROLLERS,
+    *tender_controllers.CONTROLLERS,
+    *tender_api.CONTROLLERS,
     *notifications_controllers.CONTROLLERS,
 ]
 
