@@ -41,6 +41,7 @@ from notifications import dashboard as notifications_dashboard
 from scoring import api as scoring_api
 from scoring import controllers as scoring_controllers
 from scoring import dashboard as scoring_dashboard
+from scoring import scoresheet_controllers as scoring_scoresheets
 from web.controllers import LANGUAGE_COOKIE, ShellController
 from web.dashboard import PanelProvider
 from web.deadlines import DeadlinesApiController, DeadlinesController
@@ -82,6 +83,7 @@ ROUTE_HANDLERS: list[Any] = [
     *audit_controllers.CONTROLLERS,
     *scoring_controllers.CONTROLLERS,
     *scoring_api.CONTROLLERS,
+    *scoring_scoresheets.CONTROLLERS,
     *notifications_controllers.CONTROLLERS,
 ]
 
