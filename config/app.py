@@ -42,6 +42,7 @@ from scoring import api as scoring_api
 from scoring import controllers as scoring_controllers
 from scoring import dashboard as scoring_dashboard
 from scoring import scoresheet_controllers as scoring_scoresheets
+from scoring.reminders import ScoringReminders
 from web.controllers import LANGUAGE_COOKIE, ShellController
 from web.dashboard import PanelProvider
 from web.deadlines import DeadlinesApiController, DeadlinesController
@@ -107,7 +108,7 @@ async def choose_language(request: Request) -> None:
 
 
 # Contexts with deadline-driven steps (tenders, subsidy rounds, scoring reminders).
-DEADLINE_SOURCES: list[DeadlineSource] = []
+DEADLINE_SOURCES: list[DeadlineSource] = [ScoringReminders()]
 # Contexts whose awards, budgets and payments finance reads (tenders, subsidy rounds).
 FINANCE_SOURCES: list[FinanceSource] = []
 
