@@ -41,6 +41,8 @@ from notifications import dashboard as notifications_dashboard
 from scoring import api as scoring_api
 from scoring import controllers as scoring_controllers
 from scoring import dashboard as scoring_dashboard
+from scoring import scoresheet_controllers as scoring_scoresheets
+from scoring.reminders import ScoringReminders
 from tenders import api as tender_api
 from tenders import controllers as tender_controllers
 from tenders import deadlines as tender_deadlines
@@ -86,6 +88,7 @@ ROUTE_HANDLERS: list[Any] = [
     *audit_controllers.CONTROLLERS,
     *scoring_controllers.CONTROLLERS,
     *scoring_api.CONTROLLERS,
+    *scoring_scoresheets.CONTROLLERS,
     *tender_controllers.CONTROLLERS,
     *tender_api.CONTROLLERS,
     *notifications_controllers.CONTROLLERS,
@@ -111,7 +114,7 @@ async def choose_language(request: Request) -> None:
 
 
 # Contexts with deadline-driven steps (tenders, subsidy rounds, scoring reminders).
-DEADLINE_SOURCES: list[DeadlineSource] = [tender_deadlines.DEADLINES]
+DEADLINE_SOURCES: list[DeadlineSource] = [ScoringReminders(), tender_deadlines.DEADLINES]
 # Contexts whose awards, budgets and payments finance reads (tenders, subsidy rounds).
 FINANCE_SOURCES: list[FinanceSource] = []
 

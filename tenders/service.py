@@ -142,7 +142,7 @@ def _require_draft(tender: TenderRef, message: str) -> None:
 async def update_tender(principal: Principal, tender_id: int, form: Mapping[str, Any]) -> None:
     data = validate_tender(form)
     async with transaction():
-        tender = await as_officer(principal, tender_id)
+        tender = await for_change(principal, tender_id)
         _require_draft(tender, N_("The tender's particulars can only be changed in draft; "
                                   "after publication change its documents and deadlines"))
         await _check_service_type(data.service_type_id)
@@ -186,7 +186,7 @@ async def set_authorities(principal: Principal, tender_id: int,
         raise ValidationFailed([Problem(exc.problem.message, exc.problem.params, "shares")]
                                ) from None
     async with transaction():
-        tender = await as_officer(principal, tender_id)
+        tender = await for_change(principal, tender_id)
         _require_draft(tender, N_("The authorities can only be changed in draft"))
         if tender.row["lead_authority"] not in parsed:
             raise ValidationFailed([Problem(N_("The lead authority must take part"), {},
@@ -211,7 +211,7 @@ async def add_lot(principal: Principal, tender_id: int, form: Mapping[str, Any])
     """A lot with its own evaluation in the scoring engine (criteria set there)."""
     data = validate_lot(form)
     async with transaction():
-        tender = await as_officer(principal, tender_id)
+        tender = await for_change(principal, tender_id)
         if tender.phase not in (Phase.DRAFT, Phase.PUBLISHED, Phase.SELECTION,
                                 Phase.DIALOGUE):
             raise DomainError(N_("Lots can only be added before bidding starts"))
@@ -252,7 +252,7 @@ async def update_lot(principal: Principal, tender_id: int, lot_id: int,
                      form: Mapping[str, Any]) -> None:
     data = validate_lot(form)
     async with transaction():
-        tender = await as_officer(principal, tender_id)
+        tender = await for_change(principal, tender_id)
         _require_draft(tender, N_("A lot can only be changed in draft"))
         lot = await get_lot_row(tender_id, lot_id)
         await _require_free_number(tender_id, data.number, except_id=lot_id)
@@ -292,7 +292,7 @@ async def upload_document(principal: Principal, tender_id: int, name: str, filen
         raise ValidationFailed([Problem(N_("The name is longer than {limit} characters"),
                                         {"limit": 200}, "name")])
     async with transaction():
-        tender = await as_officer(principal, tender_id)
+        tender = await for_change(principal, tender_id)
         if tender.phase in FINAL_PHASES:
             raise DomainError(N_("The documents of a closed tender cannot change"))
         stored = await storage.store(principal.as_actor(), filename, content_type, data)
@@ -334,7 +334,7 @@ async def set_deadlines(principal: Principal, tender_id: int, form: Mapping[str,
     """Deadlines entered as local times. One that has passed cannot be moved; a new one lies
     in the future. Returns warnings for periods shorter than the legal minimum."""
     async with transaction():
-        tender = await as_officer(principal, tender_id)
+        tender = await for_change(principal, tender_id)
         if tender.phase in FINAL_PHASES:
             raise DomainError(N_("The deadlines of a closed tender cannot change"))
         wanted = parse_deadlines(form, tender.zone)
@@ -397,8 +397,7 @@ async def transition(principal: Principal, tender_id: int, action: Action,
     scheduler's next sweep (bids closed at the deadline, not a minute later).
     """
     now = clock.now()
-    await apply_due(TICKER, tender_id, now)
-    tender = await as_officer(principal, tender_id)
+    tender = await for_change(principal, tender_id)
     facts = await access.facts(tender)
     refuse(missing(action, facts, now, principal.id), tender.zone)
     target = _target(action, facts)
@@ -453,7 +452,7 @@ async def send_award_decisions(principal: Principal, tender_id: int,
     standstill; returns its end. The letters themselves are written by the documents context,
     which calls this once they are sent."""
     async with transaction():
-        tender = await as_officer(principal, tender_id)
+        tender = await for_change(principal, tender_id)
         moment = sent_at or clock.now()
         ends = standstill_end(moment, tender.standstill_days, tender.zone, tender.country)
         await transition(principal, tender_id, Action.SEND_AWARD_DECISIONS,
@@ -496,6 +495,13 @@ async def apply_due(actor: Actor, tender_id: int, now: datetime) -> list[Applied
                         if late >= 60 else {"due_at": due.due_at})
             applied.append(AppliedStep(tender.key, due.action.value, due.due_at, now))
     return applied
+
+
+async def for_change(principal: Principal, tender_id: int) -> TenderRef:
+    """The tender for an officer's change, with whatever deadline step is due applied first
+    (so that nobody waits for the scheduler: the selection opens at the requests deadline)."""
+    await apply_due(TICKER, tender_id, clock.now())
+    return await as_officer(principal, tender_id)
 
 
 # --- reading ----------------------------------------------------------------------------------
