@@ -60,6 +60,9 @@ from tenders.procedures import (
 from tenders.tables import Lot, Tender, TenderAuthority, TenderDocument
 
 TICKER = Actor.system("deadline")
+# Phases in which the periods still run (afterwards a warning about them helps nobody).
+OPEN_FOR_BIDS = frozenset({Phase.DRAFT, Phase.PUBLISHED, Phase.SELECTION, Phase.DIALOGUE,
+                           Phase.TENDERING})
 TENDER_FIELDS = ("title", "reference", "description", "procedure", "service_type",
                  "cpv_codes", "currency", "estimated_value", "contract_start", "contract_end",
                  "extension_options", "max_candidates", "two_envelope", "electronic_submission")
@@ -640,7 +643,7 @@ async def overview(principal: Principal, tender_id: int) -> Overview:
         localise(p, tender.zone) for p in missing(a, facts, now, principal.id)))
         for a in possible(facts)] if tender.can_change else []
     kind = PROCEDURE_TYPES[tender.row["procedure"]]
-    warnings = [] if tender.phase in FINAL_PHASES else check_minimum_periods(
+    warnings = [] if tender.phase not in OPEN_FOR_BIDS else check_minimum_periods(
         kind, facts.deadlines, tender.row["published_at"] or now, tender.zone,
         tender.row["electronic_submission"], tender.row["invited_at"])
     service_type = None
