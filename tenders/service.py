@@ -313,6 +313,11 @@ async def upload_document(principal: Principal, tender_id: int, name: str, filen
 
 async def documents(principal: Principal, tender_id: int) -> list[dict[str, Any]]:
     await as_reader(principal, tender_id)
+    return await documents_of(tender_id)
+
+
+async def documents_of(tender_id: int) -> list[dict[str, Any]]:
+    """The documents of a tender the caller has already been let into."""
     return await TenderDocument.select(
         TenderDocument.all_columns(), TenderDocument.file.filename, TenderDocument.file.size,
     ).where(TenderDocument.tender == tender_id).order_by(TenderDocument.name).order_by(
@@ -632,13 +637,13 @@ def next_step(facts: TenderFacts, row: Mapping[str, Any], now: datetime) -> Next
 
 async def overview(principal: Principal, tender_id: int) -> Overview:
     tender = await as_reader(principal, tender_id)
-    facts = await access.facts(tender)
+    lot_rows = await access.lots_of(tender_id)
+    facts = await access.facts(tender, lot_rows)
     now = clock.now()
     authorities = await TenderAuthority.select(
         TenderAuthority.authority, TenderAuthority.share, TenderAuthority.authority.name,
         TenderAuthority.authority.country).where(TenderAuthority.tender == tender_id).order_by(
         TenderAuthority.share, ascending=False)
-    lot_rows = await Lot.select().where(Lot.tender == tender_id).order_by(Lot.number)
     actions = [ActionView(a, ACTION_LABELS[a], tuple(
         localise(p, tender.zone) for p in missing(a, facts, now, principal.id)))
         for a in possible(facts)] if tender.can_change else []
@@ -646,12 +651,7 @@ async def overview(principal: Principal, tender_id: int) -> Overview:
     warnings = [] if tender.phase not in OPEN_FOR_BIDS else check_minimum_periods(
         kind, facts.deadlines, tender.row["published_at"] or now, tender.zone,
         tender.row["electronic_submission"], tender.row["invited_at"])
-    service_type = None
-    if tender.row["service_type"]:
-        service_type = await ServiceType.select().where(
-            ServiceType.id == tender.row["service_type"]).first()
-    row = {**tender.row, "service_type_row": service_type}
-    return Overview(row, tender.zone, tender.country, tender.standstill_days,
+    return Overview(tender.row, tender.zone, tender.country, tender.standstill_days,
                     tender.can_change, authorities, lot_rows, kind.phases, tender.phase,
                     actions, next_step(facts, tender.row, now), warnings, facts,
                     facts.deadlines)
