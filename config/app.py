@@ -39,6 +39,9 @@ from notifications import dashboard as notifications_dashboard
 from scoring import api as scoring_api
 from scoring import controllers as scoring_controllers
 from scoring import dashboard as scoring_dashboard
+from subsidies import api as subsidies_api
+from subsidies import controllers as subsidies_controllers
+from subsidies import deadlines as subsidies_deadlines
 from web.controllers import LANGUAGE_COOKIE, ShellController
 from web.dashboard import PanelProvider
 from web.errors import EXCEPTION_HANDLERS
@@ -52,6 +55,8 @@ EVERYONE = frozenset(Role)
 NAVIGATION: list[NavItem] = [
     NavItem(N_("Dashboard"), "/", EVERYONE),
     NavItem(N_("Scoring"), "/scoring", EVERYONE),
+    NavItem(N_("Subsidy rounds"), "/subsidies",
+            frozenset({Role.OFFICER, Role.ADMIN, Role.FINANCE})),
     NavItem(N_("Authorities"), "/admin/authorities", frozenset({Role.ADMIN})),
     NavItem(N_("Service types"), "/admin/service-types", frozenset({Role.ADMIN})),
     NavItem(N_("Users"), "/admin/users", frozenset({Role.ADMIN})),
@@ -75,6 +80,8 @@ ROUTE_HANDLERS: list[Any] = [
     *scoring_controllers.CONTROLLERS,
     *scoring_api.CONTROLLERS,
     *notifications_controllers.CONTROLLERS,
+    *subsidies_controllers.CONTROLLERS,
+    *subsidies_api.CONTROLLERS,
 ]
 
 
@@ -97,7 +104,9 @@ async def choose_language(request: Request) -> None:
 
 
 # Contexts with deadline-driven steps (tenders, subsidy rounds, scoring reminders).
-DEADLINE_SOURCES: list[DeadlineSource] = []
+DEADLINE_SOURCES: list[DeadlineSource] = [
+    subsidies_deadlines.SOURCE,
+]
 
 
 @asynccontextmanager
