@@ -16,5 +16,6 @@ APP_REGISTRY = AppRegistry(
         "documents.piccolo_app",
         "notifications.piccolo_app",
         "scoring.piccolo_app",
+        "subsidies.piccolo_app",
     ]
 )
