@@ -34,6 +34,7 @@ from common.i18n import N_
 from config import database
 from config.scheduler import Scheduler
 from config.settings import Settings, get_settings
+from documents import controllers as documents_controllers
 from notifications import controllers as notifications_controllers
 from notifications import dashboard as notifications_dashboard
 from scoring import api as scoring_api
@@ -57,6 +58,7 @@ NAVIGATION: list[NavItem] = [
     NavItem(N_("Users"), "/admin/users", frozenset({Role.ADMIN})),
     NavItem(N_("Outbox"), "/admin/outbox", frozenset({Role.ADMIN})),
     NavItem(N_("Audit log"), "/admin/audit", frozenset({Role.ADMIN})),
+    NavItem(N_("Letter templates"), "/admin/letter-templates", frozenset({Role.ADMIN})),
 ]
 
 DASHBOARD_PANELS: list[PanelProvider] = [
@@ -75,6 +77,7 @@ ROUTE_HANDLERS: list[Any] = [
     *scoring_controllers.CONTROLLERS,
     *scoring_api.CONTROLLERS,
     *notifications_controllers.CONTROLLERS,
+    *documents_controllers.CONTROLLERS,
 ]
 
 

@@ -28,8 +28,14 @@ from documents.letters.service import ActiveTemplate, GeneratedLetter
 Templates = Mapping[tuple[LetterKind, str], ActiveTemplate]
 
 
+# Letters NFKD does not take apart (Danish, Polish, Swedish, German names).
+_LATIN = str.maketrans({"Æ": "AE", "æ": "ae", "Ø": "O", "ø": "o", "Ł": "L", "ł": "l",
+                        "ß": "ss", "Đ": "D", "đ": "d"})
+
+
 def _slug(text: str, limit: int = 60) -> str:
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    ascii_text = unicodedata.normalize("NFKD", text.translate(_LATIN)).encode(
+        "ascii", "ignore").decode()
     slug = re.sub(r"[^A-Za-z0-9]+", "-", ascii_text).strip("-").lower()
     return slug[:limit].strip("-") or "letter"
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 
 from common.errors import DomainError
 from common.i18n import N_
@@ -63,6 +64,14 @@ class AwardSetting:
     reasons: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # extra, per ref
 
 
+def plain(value: Decimal) -> Decimal:
+    """A weight or a scale's bound as people write it: 25, not 25.00 (PostgreSQL keeps the
+    column's scale, SQLite does not)."""
+    if value == value.to_integral_value():
+        return value.quantize(Decimal(1))
+    return value.normalize()
+
+
 def _gettext(language: str) -> Callable[[str], str]:
     return translations(language).gettext
 
@@ -82,7 +91,8 @@ def justification(result: CriterionResult, translate: Callable[[str], str]) -> s
 
 def _criterion_scores(subject: RankedSubjectData, translate: Callable[[str], str]
                       ) -> tuple[CriterionScore, ...]:
-    return tuple(CriterionScore(r.name, r.weight, r.value, r.points, justification(r, translate))
+    return tuple(CriterionScore(r.name, plain(r.weight), r.value, r.points,
+                                justification(r, translate))
                  for r in subject.criteria)  # type: ignore[attr-defined]
 
 
@@ -93,7 +103,7 @@ def _comparisons(own: RankedSubjectData, winner: RankedSubjectData,
     for mine in own.criteria:  # type: ignore[attr-defined]
         other = theirs.get(mine.criterion_id)
         rows.append(CriterionComparison(
-            mine.name, mine.weight, mine.value, mine.points, justification(mine, translate),
+            mine.name, plain(mine.weight), mine.value, mine.points, justification(mine, translate),
             other.value if other else None, other.points if other else None,
             justification(other, translate) if other else ""))
     return tuple(rows)
@@ -164,9 +174,9 @@ def _scale_text(scale: Scale | None, language: str) -> str:
     if scale is None:
         return ""
     if scale.levels:
-        return ", ".join(f"{level.label} ({number(level.value, language)})"
+        return ", ".join(f"{level.label} ({number(plain(level.value), language)})"
                          for level in scale.levels)
-    return f"{number(scale.minimum, language)}–{number(scale.maximum, language)}"
+    return f"{number(plain(scale.minimum), language)}–{number(plain(scale.maximum), language)}"
 
 
 def report_criteria(tree: Tree, language: str) -> tuple[ReportCriterion, ...]:
@@ -177,9 +187,10 @@ def report_criteria(tree: Tree, language: str) -> tuple[ReportCriterion, ...]:
         if c.formula is not None:
             formula = translate(FORMULA_LABELS[Formula(c.formula)])
         rows.append(ReportCriterion(
-            c.name, translate(KIND_LABELS[c.kind]), c.weight, 0 if c.parent_id is None else 1,
+            c.name, translate(KIND_LABELS[c.kind]), plain(c.weight),
+            0 if c.parent_id is None else 1,
             _scale_text(c.effective_scale if c.kind is not Kind.PRICE else None, language),
-            c.minimum, formula))
+            None if c.minimum is None else plain(c.minimum), formula))
     return tuple(rows)
 
 
