@@ -13,7 +13,7 @@ import re
 import unicodedata
 import zipfile
 from collections import deque
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import AsyncIterable, AsyncIterator, Iterable, Iterator, Mapping
 from concurrent.futures import Future, ProcessPoolExecutor
 from typing import Any
 
@@ -129,21 +129,42 @@ class _Sink:
         return taken
 
 
-def zip_stream(files: Iterable[tuple[str, bytes]]) -> Iterator[bytes]:
-    """One zip of ``files`` as a stream of chunks; only one file is held at a time.
+class ZipBuilder:
+    """One zip file built a file at a time: :meth:`add` returns the bytes to send on,
+    :meth:`finish` the central directory. Names are made unique (``-2``, ``-3``); .docx and
+    .pdf files are stored as they are (already compressed), anything else is deflated."""
 
-    Names are made unique (``-2``, ``-3``); .docx files are stored as they are (they are zip
-    files themselves), anything else is deflated."""
-    sink = _Sink()
-    seen: set[str] = set()
-    with zipfile.ZipFile(sink, mode="w") as archive:  # type: ignore[arg-type]
-        for name, data in files:
-            unique = _unique(name, seen)
-            method = zipfile.ZIP_STORED if unique.endswith((".docx", ".pdf", ".zip")) else (
-                zipfile.ZIP_DEFLATED)
-            archive.writestr(unique, data, compress_type=method)
-            yield sink.take()
-    yield sink.take()
+    def __init__(self) -> None:
+        self._sink = _Sink()
+        self._seen: set[str] = set()
+        self._archive = zipfile.ZipFile(self._sink, mode="w")  # type: ignore[arg-type]
+
+    def add(self, name: str, data: bytes) -> bytes:
+        unique = _unique(name, self._seen)
+        method = zipfile.ZIP_STORED if unique.endswith((".docx", ".pdf", ".zip")) else (
+            zipfile.ZIP_DEFLATED)
+        self._archive.writestr(unique, data, compress_type=method)
+        return self._sink.take()
+
+    def finish(self) -> bytes:
+        self._archive.close()
+        return self._sink.take()
+
+
+def zip_stream(files: Iterable[tuple[str, bytes]]) -> Iterator[bytes]:
+    """One zip of ``files`` as a stream of chunks; only one file is held at a time."""
+    builder = ZipBuilder()
+    for name, data in files:
+        yield builder.add(name, data)
+    yield builder.finish()
+
+
+async def zip_stream_async(files: AsyncIterable[tuple[str, bytes]]) -> AsyncIterator[bytes]:
+    """The same for files that come one by one from async work (PDF conversions)."""
+    builder = ZipBuilder()
+    async for name, data in files:
+        yield builder.add(name, data)
+    yield builder.finish()
 
 
 def _unique(name: str, seen: set[str]) -> str:
@@ -165,6 +186,13 @@ def pdf_available() -> bool:
 def require_pdf() -> None:
     if not pdf_available():
         raise DomainError(N_("PDF is not available: LibreOffice is not installed"))
+
+
+async def as_pdfs(letters: Iterable[GeneratedLetter]) -> AsyncIterator[GeneratedLetter]:
+    """Each letter as PDF, converted one after the other (LibreOffice runs one at a time)."""
+    require_pdf()
+    for letter in letters:
+        yield await as_pdf(letter)
 
 
 async def as_pdf(letter: GeneratedLetter) -> GeneratedLetter:

@@ -16,6 +16,7 @@ from documents.letters.bundle import (
     letters_for,
     letters_in_parallel,
     zip_stream,
+    zip_stream_async,
 )
 from documents.letters.kinds import Addressee, LetterKind
 from documents.letters.reports import Clarification, ClarificationNotice, clarification_notice
@@ -54,6 +55,17 @@ def test_the_zip_is_a_stream_of_one_letter_at_a_time_and_reads_back():
         assert archive.read("a-2.docx") == b"second"
         assert archive.getinfo("a.docx").compress_type == zipfile.ZIP_STORED
         assert archive.getinfo("b.csv").compress_type == zipfile.ZIP_DEFLATED
+
+
+async def test_the_zip_can_be_fed_by_async_work():
+    async def files():
+        for number in range(3):
+            yield f"letter-{number}.pdf", b"%PDF" + bytes([number])
+
+    chunks = [chunk async for chunk in zip_stream_async(files())]
+    assert len(chunks) == 4
+    with zipfile.ZipFile(io.BytesIO(b"".join(chunks))) as archive:
+        assert archive.read("letter-2.pdf") == b"%PDF\x02"
 
 
 def test_an_empty_zip_is_still_a_zip():

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import io
+import zipfile
 from datetime import date
 
 import pytest
 
 from documents import office
-from documents.letters.bundle import as_pdf, letters_for
+from documents.letters.bundle import as_pdfs, letters_for, zip_stream_async
 from documents.letters.kinds import LetterKind
 from documents.letters.reports import Clarification, ClarificationNotice, clarification_notice
 from documents.letters.samples import TENDER, sample_letter
@@ -18,14 +20,19 @@ pytestmark = pytest.mark.office
 
 
 @pytest.mark.parametrize("language", ["nl", "en"])
-async def test_every_kind_of_letter_converts_to_pdf(db, language):
+async def test_every_kind_of_letter_converts_to_pdf_into_one_zip(db, language):
     require_tool(office.available(), "LibreOffice")
     templates = await templates_for(None, [(kind, language) for kind in LetterKind])
     letters = [(kind.value, sample_letter(kind)) for kind in LetterKind]
-    for generated in letters_for(templates, letters, language):
-        pdf = await as_pdf(generated)
-        assert pdf.data.startswith(b"%PDF"), generated.filename
-        assert pdf.filename.endswith(".pdf") and len(pdf.data) > 5000
+    pdfs = (((pdf.filename, pdf.data)) async for pdf in as_pdfs(
+        letters_for(templates, letters, language)))
+    chunks = [chunk async for chunk in zip_stream_async(pdfs)]
+    with zipfile.ZipFile(io.BytesIO(b"".join(chunks))) as archive:
+        names = archive.namelist()
+        assert [name.split("-")[0] for name in names] == [k.value for k in LetterKind]
+        for name in names:
+            data = archive.read(name)
+            assert name.endswith(".pdf") and data.startswith(b"%PDF") and len(data) > 5000
 
 
 async def test_the_clarification_notice_converts_to_pdf():
