@@ -73,8 +73,17 @@ def letters_for(templates: Templates, letters: Iterable[tuple[str, Letter]],
         yield _generated(template, letter, ref, render_letter(template, letter), None)
 
 
-def _render_in_worker(job: tuple[bytes, str, Letter]) -> bytes:
-    data, written_in, letter = job
+_worker_templates: dict[tuple[LetterKind, str], tuple[bytes, str]] = {}
+
+
+def _start_worker(templates: dict[tuple[LetterKind, str], tuple[bytes, str]]) -> None:
+    """Each process of the pool gets the templates once, not with every letter."""
+    _worker_templates.update(templates)
+
+
+def _render_in_worker(job: tuple[tuple[LetterKind, str], Letter]) -> bytes:
+    key, letter = job
+    data, written_in = _worker_templates[key]
     return render(data, context_of(letter, written_in))
 
 
@@ -84,18 +93,19 @@ def letters_in_parallel(templates: Templates, letters: Iterable[tuple[str, Lette
     """Like :func:`letters_for`, rendered by a pool of processes (one per core), in order.
 
     At most ``window`` letters are in flight, so a round of ten thousand never sits in memory
-    as a whole; the template travels with each job (the pool's processes cache its compiled
-    form)."""
+    as a whole."""
     workers = workers or os.cpu_count() or 1
     if workers == 1:
         yield from letters_for(templates, letters, language)
         return
+    shipped = {key: (t.data, t.written_in) for key, t in templates.items()}
     pending: deque[tuple[str, Letter, ActiveTemplate, Future[bytes]]] = deque()
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    with ProcessPoolExecutor(max_workers=workers, initializer=_start_worker,
+                             initargs=(shipped,)) as pool:
         for ref, letter in letters:
             template = _template(templates, letter, language)
-            pending.append((ref, letter, template, pool.submit(
-                _render_in_worker, (template.data, template.written_in, letter))))
+            job = ((kind_of(letter), language), letter)
+            pending.append((ref, letter, template, pool.submit(_render_in_worker, job)))
             if len(pending) >= window:
                 done_ref, done, used, future = pending.popleft()
                 yield _generated(used, done, done_ref, future.result(), None)

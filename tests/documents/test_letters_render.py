@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import dataclasses
+import io
+import zipfile
 from datetime import date
 from decimal import Decimal
 
 import pytest
+from docx import Document
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -18,7 +21,7 @@ from documents.letters.kinds import (
     SettlementDecision,
 )
 from documents.letters.present import context_of, day, money, number
-from documents.letters.render import render
+from documents.letters.render import open_template, render, render_template
 from documents.letters.samples import sample_letter
 from documents.letters.templates import default_language, default_template
 from tests.documents.letters_support import docx_text, table_rows
@@ -214,3 +217,34 @@ def test_hostile_text_appears_literally_and_breaks_nothing(kind, language):
         assert "linewithcontrol" in text
         for item in HOSTILE[:5]:
             assert item in text
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+@pytest.mark.parametrize("kind", list(LetterKind))
+def test_the_prepared_rendering_writes_what_docxtpl_writes(kind, language):
+    """render() prepares each template once; its parts must be docxtpl's, byte for byte."""
+    data, _ = default_template(kind, language)
+    context = context_of(sample_letter(kind), language)
+    prepared = parts_of(render(data, context))
+    full = parts_of(render_template(open_template(data), context))
+    assert prepared.keys() == full.keys()
+    for name in prepared:
+        if name != "docProps/core.xml":  # python-docx writes empty properties its own way
+            assert prepared[name] == full[name], name
+
+
+def test_templates_with_placeholders_in_their_properties_render_fully():
+    document = Document()
+    document.add_paragraph("Dear {{ addressee.name }}")
+    document.core_properties.title = "Grant for {{ addressee.name }}"
+    out = io.BytesIO()
+    document.save(out)
+    data = render(out.getvalue(), context_of(sample_letter(LetterKind.GRANT), "en"))
+    rendered = Document(io.BytesIO(data))
+    assert rendered.core_properties.title == "Grant for Zorggroep De Linde B.V."
+    assert rendered.paragraphs[0].text == "Dear Zorggroep De Linde B.V."
+
+
+def parts_of(data: bytes) -> dict[str, bytes]:
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        return {name: archive.read(name) for name in archive.namelist()}
