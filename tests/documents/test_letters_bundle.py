@@ -8,6 +8,7 @@ import io
 import json
 import zipfile
 from datetime import date
+from decimal import Decimal
 
 from audit.tables import AuditEvent
 from documents import storage
@@ -19,7 +20,15 @@ from documents.letters.bundle import (
     zip_stream_async,
 )
 from documents.letters.kinds import Addressee, LetterKind
-from documents.letters.reports import Clarification, ClarificationNotice, clarification_notice
+from documents.letters.reports import (
+    Clarification,
+    ClarificationNotice,
+    EvaluationReport,
+    ReportCell,
+    ReportSubject,
+    clarification_notice,
+    evaluation_report,
+)
 from documents.letters.samples import TENDER, sample_letter
 from documents.letters.service import record_sent, templates_for
 from tests.documents.letters_support import docx_text, table_rows
@@ -126,3 +135,21 @@ def test_addressee_names_make_safe_file_names():
     assert letter_filename(odd, "application:12") == "refusal-aero-zorg-co-b-application-12.docx"
     polish = dataclasses.replace(letter, addressee=Addressee("Fundacja Łódź"))
     assert letter_filename(polish) == "refusal-fundacja-lodz-2026-0815.docx"
+
+
+def test_the_evaluation_report_states_lotteries_reversals_and_exclusions():
+    subject = ReportSubject(
+        name="Samen Sterk", rank=None, total=None, quality=Decimal("20.00"), price=None,
+        price_points=None, winner=False, knocked_out=False, excluded=True,
+        reasons=("Late submission",), cells=(ReportCell("Method", None, None, "Not scored"),))
+    report = EvaluationReport(
+        authority="Gemeente Utrecht", procedure=TENDER, date=date(2026, 12, 1),
+        method="highest total of points", aggregation="median", criteria=(), evaluators=(),
+        subjects=(subject,), lottery=("Tied on 80 points: A, B",), reversal_checked=True,
+        reversals=("Without C: B would rank above A",))
+    text = docx_text(evaluation_report(report, "en"))
+    assert "Samen Sterk: Excluded" in text and "Late submission" in text
+    assert "Lottery among tied subjects" in text and "Tied on 80 points: A, B" in text
+    assert "Leaving out one subject would reverse the order of others:" in text
+    assert "Without C: B would rank above A" in text
+    assert "combined by the median" in text and "None" in text  # no evaluators listed

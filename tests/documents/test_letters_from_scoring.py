@@ -155,3 +155,35 @@ async def test_the_evaluation_report_converts_to_pdf(ranked):
                                  language="nl")
     pdf = await office.convert(evaluation_report(report, "nl"), ".docx", "pdf")
     assert pdf.startswith(b"%PDF")
+
+
+async def test_a_knocked_out_bid_is_told_which_minimum_it_missed(make_user, make_authority):
+    s = await make_scenario(make_user, make_authority)
+    for evaluator in s.evaluators:
+        await s.declare_all(evaluator)
+        for ref, team in (("bid:1", "3"), ("bid:2", "8"), ("bid:3", "7")):
+            await s.score(evaluator, ref, {"Method": "6", "Team": team, "Certified": "1"})
+        await sheets.submit_sheet(evaluator, s.evaluation_id)
+    await service.finalise_quality(s.officer, s.evaluation_id)
+    await service.set_prices(s.officer, s.evaluation_id,
+                             {"bid:1": "90000", "bid:2": "100000", "bid:3": "120000"})
+    ranking = await service.ranking(s.officer, s.evaluation_id, explain=None)
+    tree = await service.criteria(s.officer, s.evaluation_id)
+    assert ranking.subject("bid:1").knocked_out
+    letters = dict(award_letters(ranking, {"bid:1": Addressee("Zorg Plus BV")}, SETTING, "en"))
+    rejection = letters["bid:1"]
+    assert rejection.rank is None and rejection.own_total is None
+    assert rejection.reasons[0].startswith("Your bid did not meet a minimum requirement: ")
+    assert "Team" in rejection.reasons[0]
+    templates = await templates_for(s.authority_id, [(LetterKind.REJECTION, "en")])
+    [generated] = list(letters_for(templates, letters.items(), "en"))
+    text = docx_text(generated.data)
+    assert "Your bid was not included in the ranking." in text
+    assert rejection.reasons[0] in text and "Thuishulp West" in text
+    report = report_from_ranking(ranking, tree, authority="Gemeente Utrecht",
+                                 procedure=SETTING.procedure, on=date(2026, 12, 1),
+                                 language="en")
+    report_text = docx_text(evaluation_report(report, "en"))
+    assert "Zorg Plus BV: Knocked out" in report_text
+    assert rejection.reasons[0].removeprefix(
+        "Your bid did not meet a minimum requirement: ") in report_text

@@ -248,3 +248,18 @@ def test_templates_with_placeholders_in_their_properties_render_fully():
 def parts_of(data: bytes) -> dict[str, bytes]:
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         return {name: archive.read(name) for name in archive.namelist()}
+
+
+@given(name=st.text(st.characters(blacklist_categories=("Cs", "Cc", "Zl", "Zp"),
+                                  blacklist_characters="\xa0\u202f"), min_size=1, max_size=80),
+       reason=st.text(st.characters(blacklist_categories=("Cs", "Cc", "Zl", "Zp")),
+                      max_size=200))
+@settings(max_examples=40, deadline=None)
+def test_any_text_appears_literally(name, reason):
+    letter = sample_letter(LetterKind.REFUSAL)
+    letter = dataclasses.replace(letter, addressee=dataclasses.replace(letter.addressee,
+                                                                       name=name),
+                                 details=(reason,))
+    text = rendered(letter, "en")
+    assert name.replace("\xa0", " ") in text
+    assert reason.replace("\xa0", " ").replace("\u202f", " ") in text
