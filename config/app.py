@@ -34,6 +34,7 @@ from common.i18n import N_
 from config import database
 from config.scheduler import Scheduler
 from config.settings import Settings, get_settings
+from documents import controllers as documents_controllers
 from finance import controllers as finance_controllers
 from finance.domain import FinanceSource
 from notifications import controllers as notifications_controllers
@@ -69,6 +70,7 @@ NAVIGATION: list[NavItem] = [
     NavItem(N_("Users"), "/admin/users", frozenset({Role.ADMIN})),
     NavItem(N_("Outbox"), "/admin/outbox", frozenset({Role.ADMIN})),
     NavItem(N_("Audit log"), "/admin/audit", frozenset({Role.ADMIN})),
+    NavItem(N_("Letter templates"), "/admin/letter-templates", frozenset({Role.ADMIN})),
 ]
 
 DASHBOARD_PANELS: list[PanelProvider] = [
@@ -93,6 +95,7 @@ ROUTE_HANDLERS: list[Any] = [
     *notifications_controllers.CONTROLLERS,
     *subsidies_controllers.CONTROLLERS,
     *subsidies_api.CONTROLLERS,
+    *documents_controllers.CONTROLLERS,
 ]
 
 
