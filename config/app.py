@@ -47,6 +47,9 @@ from scoring.reminders import ScoringReminders
 from subsidies import api as subsidies_api
 from subsidies import controllers as subsidies_controllers
 from subsidies import deadlines as subsidies_deadlines
+from tenders import api as tender_api
+from tenders import controllers as tender_controllers
+from tenders import deadlines as tender_deadlines
 from web.controllers import LANGUAGE_COOKIE, ShellController
 from web.dashboard import PanelProvider
 from web.deadlines import DeadlinesApiController, DeadlinesController
@@ -61,6 +64,7 @@ EVERYONE = frozenset(Role)
 NAVIGATION: list[NavItem] = [
     NavItem(N_("Dashboard"), "/", EVERYONE),
     NavItem(N_("Scoring"), "/scoring", EVERYONE),
+    NavItem(N_("Tenders"), "/tenders", frozenset({Role.OFFICER, Role.ADMIN, Role.FINANCE})),
     NavItem(N_("Subsidy rounds"), "/subsidies",
             frozenset({Role.OFFICER, Role.ADMIN, Role.FINANCE})),
     NavItem(N_("Finance"), "/finance", frozenset({Role.ADMIN, Role.OFFICER, Role.FINANCE})),
@@ -92,6 +96,8 @@ ROUTE_HANDLERS: list[Any] = [
     *scoring_controllers.CONTROLLERS,
     *scoring_api.CONTROLLERS,
     *scoring_scoresheets.CONTROLLERS,
+    *tender_controllers.CONTROLLERS,
+    *tender_api.CONTROLLERS,
     *notifications_controllers.CONTROLLERS,
     *subsidies_controllers.CONTROLLERS,
     *subsidies_api.CONTROLLERS,
@@ -119,8 +125,9 @@ async def choose_language(request: Request) -> None:
 
 # Contexts with deadline-driven steps (tenders, subsidy rounds, scoring reminders).
 DEADLINE_SOURCES: list[DeadlineSource] = [
-    ScoringReminders(),
+    tender_deadlines.DEADLINES,
     subsidies_deadlines.SOURCE,
+    ScoringReminders(),
 ]
 # Contexts whose awards, budgets and payments finance reads (tenders, subsidy rounds).
 FINANCE_SOURCES: list[FinanceSource] = []
