@@ -34,16 +34,21 @@ from common.i18n import N_
 from config import database
 from config.scheduler import Scheduler
 from config.settings import Settings, get_settings
+from finance import controllers as finance_controllers
+from finance.domain import FinanceSource
 from notifications import controllers as notifications_controllers
 from notifications import dashboard as notifications_dashboard
 from scoring import api as scoring_api
 from scoring import controllers as scoring_controllers
 from scoring import dashboard as scoring_dashboard
+from scoring import scoresheet_controllers as scoring_scoresheets
 from subsidies import api as subsidies_api
 from subsidies import controllers as subsidies_controllers
 from subsidies import deadlines as subsidies_deadlines
+from subsidies import finance as subsidies_finance
 from web.controllers import LANGUAGE_COOKIE, ShellController
 from web.dashboard import PanelProvider
+from web.deadlines import DeadlinesApiController, DeadlinesController
 from web.errors import EXCEPTION_HANDLERS
 from web.i18n import negotiate, set_current_language
 from web.navigation import NavItem
@@ -57,6 +62,8 @@ NAVIGATION: list[NavItem] = [
     NavItem(N_("Scoring"), "/scoring", EVERYONE),
     NavItem(N_("Subsidy rounds"), "/subsidies",
             frozenset({Role.OFFICER, Role.ADMIN, Role.FINANCE})),
+    NavItem(N_("Finance"), "/finance", frozenset({Role.ADMIN, Role.OFFICER, Role.FINANCE})),
+    NavItem(N_("Deadlines"), "/deadlines", frozenset({Role.ADMIN, Role.OFFICER, Role.FINANCE})),
     NavItem(N_("Authorities"), "/admin/authorities", frozenset({Role.ADMIN})),
     NavItem(N_("Service types"), "/admin/service-types", frozenset({Role.ADMIN})),
     NavItem(N_("Users"), "/admin/users", frozenset({Role.ADMIN})),
@@ -74,11 +81,15 @@ DASHBOARD_PANELS: list[PanelProvider] = [
 
 ROUTE_HANDLERS: list[Any] = [
     ShellController,
+    DeadlinesController,
+    DeadlinesApiController,
+    *finance_controllers.CONTROLLERS,
     *accounts_controllers.CONTROLLERS,
     *authorities_controllers.CONTROLLERS,
     *audit_controllers.CONTROLLERS,
     *scoring_controllers.CONTROLLERS,
     *scoring_api.CONTROLLERS,
+    *scoring_scoresheets.CONTROLLERS,
     *notifications_controllers.CONTROLLERS,
     *subsidies_controllers.CONTROLLERS,
     *subsidies_api.CONTROLLERS,
@@ -106,6 +117,10 @@ async def choose_language(request: Request) -> None:
 # Contexts with deadline-driven steps (tenders, subsidy rounds, scoring reminders).
 DEADLINE_SOURCES: list[DeadlineSource] = [
     subsidies_deadlines.SOURCE,
+]
+# Contexts whose awards, budgets and payments finance reads (tenders, subsidy rounds).
+FINANCE_SOURCES: list[FinanceSource] = [
+    subsidies_finance.SOURCE,
 ]
 
 
@@ -194,6 +209,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
                         "Sign in through /login; send the CSRF cookie's value in the "
                         "x-csrftoken header with every change.",
         ),
-        state=State({"settings": settings, "dashboard_panels": DASHBOARD_PANELS}),
+        state=State({"settings": settings, "dashboard_panels": DASHBOARD_PANELS,
+                     "deadline_sources": DEADLINE_SOURCES,
+                     "finance_sources": FINANCE_SOURCES}),
         debug=settings.debug,
     )

@@ -14,6 +14,7 @@ import config  # noqa: F401  (sets PICCOLO_CONF before any table is used)
 from accounts.domain import Role
 from audit.domain import Actor
 from common.errors import DomainError
+from common.i18n import N_
 
 
 def run(coroutine: Coroutine[Any, Any, Any]) -> Any:
@@ -134,6 +135,100 @@ def audit_verify() -> None:
     assert result.problem is not None
     click.echo(f"Audit chain broken at {result.problem}", err=True)
     sys.exit(1)
+
+
+@main.command("export")
+@click.argument("view", type=click.Choice(["awards", "shares", "budget", "payments"]))
+@click.option("--format", "file_format", type=click.Choice(["xlsx", "csv"]), default="xlsx",
+              show_default=True)
+@click.option("--authority", default="", help="Only this authority's awards (its id).")
+@click.option("--from", "period_from", default="", help="Period overlapping from (YYYY-MM-DD).")
+@click.option("--to", "period_to", default="", help="Period overlapping until (YYYY-MM-DD).")
+@click.option("--service-type", default="", help="Only this service type.")
+@click.option("--reference", default="", help="Tender or round reference, or part of it.")
+@click.option("--status", default="", help="Only rows with this status.")
+@click.option("--separator", type=click.Choice([";", ","]), default=";", show_default=True)
+@click.option("--decimal-point", is_flag=True, help="csv: 1234.56 instead of 1234,56.")
+@click.option("--language", default=None, type=click.Choice(["en", "nl"]),
+              help="Language of the headers (default: the configured language).")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False))
+def export(view: str, file_format: str, output: str, separator: str, decimal_point: bool,
+           language: str | None, **filters: str) -> None:
+    """Write a finance export (for scheduled exports): exit 0 when written, 1 on bad filters."""
+    from finance.cli import export_sheets, write_file
+
+    params = {"authority": filters["authority"], "from": filters["period_from"],
+              "to": filters["period_to"], "service_type": filters["service_type"],
+              "reference": filters["reference"], "status": filters["status"]}
+    try:
+        exported = run(export_sheets(view, params, language))
+    except DomainError as error:
+        fail(error)
+    count = write_file(exported, file_format, output, separator, not decimal_point)
+    click.echo(f"Wrote {output} ({count} rows).")
+
+
+async def _evaluator(who: str) -> Any:
+    """The evaluator by email or id, as a principal."""
+    from accounts.service import load_principal
+    from accounts.tables import User
+
+    query = User.select(User.id)
+    row = await (query.where(User.id == int(who)) if who.isdigit()
+                 else query.where(User.email == who.strip().lower())).first()
+    principal = await load_principal(row["id"]) if row else None
+    if principal is None or principal.role is not Role.EVALUATOR:
+        raise DomainError(N_("No active evaluator {who}"), who=who)
+    return principal
+
+
+@main.command("scoresheet")
+@click.argument("evaluation", type=int)
+@click.argument("evaluator")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, writable=True),
+              help="Where to write the .xlsx file.")
+def scoresheet(evaluation: int, evaluator: str, output: str) -> None:
+    """Write EVALUATOR's (email or id) scoresheet of EVALUATION to a file."""
+    from pathlib import Path
+
+    from scoring import scoresheets
+
+    async def work() -> Any:
+        return await scoresheets.scoresheet(await _evaluator(evaluator), evaluation)
+
+    try:
+        download = run(work())
+    except DomainError as exc:
+        fail(exc)
+    Path(output).write_bytes(download.data)
+    click.echo(f"Wrote {output} ({len(download.data)} bytes).")
+
+
+@main.command("scoresheet-import")
+@click.argument("evaluation", type=int)
+@click.argument("evaluator")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--submit", is_flag=True, help="Submit the scores as final.")
+def scoresheet_import(evaluation: int, evaluator: str, file: str, submit: bool) -> None:
+    """Store a filled scoresheet: exit 0 when stored, 1 listing every problem."""
+    from pathlib import Path
+
+    from scoring import scoresheets
+
+    path = Path(file)
+    data = path.read_bytes()
+
+    async def work() -> Any:
+        return await scoresheets.import_scoresheet(await _evaluator(evaluator), evaluation,
+                                                   path.name, data, submit)
+
+    try:
+        summary = run(work())
+    except DomainError as exc:
+        fail(exc)
+    click.echo(f"Stored {summary.rows} rows: {summary.added} added, {summary.changed} changed, "
+               f"{summary.removed} removed, {summary.unchanged} unchanged"
+               + ("; submitted." if summary.submitted else "."))
 
 
 if __name__ == "__main__":

@@ -77,6 +77,7 @@ class EvaluationView:
     ranking_confirmed_at: datetime | None
     created_at: datetime
     links: Links
+    scores_due_at: datetime | None = None  # UTC; shown in the authority's zone
 
     @property
     def frozen(self) -> bool:
@@ -104,7 +105,7 @@ def evaluation_view(row: dict[str, Any]) -> EvaluationView:
         phase_of(row["criteria_frozen_at"] is not None, row["quality_final_at"] is not None,
                  row["ranking_confirmed_at"] is not None),
         row["criteria_frozen_at"], row["quality_final_at"], row["ranking_confirmed_at"],
-        row["created_at"], links(row["id"]))
+        row["created_at"], links(row["id"]), row.get("scores_due_at"))
 
 
 def _not_found(evaluation_id: int) -> NotFound:

@@ -18,7 +18,8 @@ from accounts.domain import Principal, Role
 from accounts.guards import ANY_ROLE, OFFICER, current_principal, requires_role
 from common.errors import NotFound, Problem, ValidationFailed
 from common.i18n import N_
-from scoring import service, sheets
+from common.localtime import utc_to_local
+from scoring import scoresheets, service, sheets
 from scoring.access import EvaluationView, links
 from scoring.criteria import FORMULA_LABELS, KIND_LABELS, Kind, plain, points_total
 from scoring.domain import PHASE_LABELS
@@ -99,7 +100,11 @@ class EvaluationPages(Controller):
         principal = _me(request)
         evaluation = await service.get_evaluation(principal, evaluation_id)
         current = await service.status(principal, evaluation_id)
+        zone = await scoresheets.zone_of(evaluation.authority_id)
+        due = evaluation.scores_due_at
         return _page("scoring/overview.html", principal, evaluation, "overview", status,
+                     zone=zone, due_local=utc_to_local(due, zone).strftime("%Y-%m-%dT%H:%M")
+                     if due else "",
                      status_=current, subjects=await service.list_subjects(principal,
                                                                            evaluation_id),
                      notices=await service.notices(principal, evaluation_id),
@@ -449,7 +454,8 @@ class SheetPages(Controller):
                      problems: list[str] | None = None, status: int = 200) -> Template:
         view = await sheets.sheet(_me(request), evaluation_id)
         return Template("scoring/sheet.html", status_code=status, context={
-            "sheet": view, "evaluation": view.evaluation, "problems": problems or []})
+            "sheet": view, "evaluation": view.evaluation, "problems": problems or [],
+            "zone": await scoresheets.zone_of(view.evaluation.authority_id)})
 
     @get("/sheet", name="scoring_sheet")
     async def sheet(self, request: Request, evaluation_id: FromPath[int]) -> Template:

@@ -43,6 +43,7 @@ class Evaluation(Table, tablename="scoring_evaluation"):
     criteria_frozen_at = Timestamptz(null=True, default=None)
     quality_final_at = Timestamptz(null=True, default=None)
     ranking_confirmed_at = Timestamptz(null=True, default=None)
+    scores_due_at = Timestamptz(null=True, default=None)  # when evaluators' scores are due
     created_at = Timestamptz()
 
 

@@ -1,0 +1,343 @@
+"""Signed Excel scoresheets: writing them from plain data.
+
+A scoresheet has three sheets:
+
+``Instructions``  how to fill it in, every criterion with its scale, the deadline (in the
+                  reader's language, through the ``translate`` function given);
+``Scores``        (or ``Consensus``) one row per subject × criterion; only the score and
+                  justification cells are unlocked; the score cell carries Excel data
+                  validation for its scale;
+``tenderdesk``    very hidden: what the sheet is (kind, evaluation, evaluator, criteria version,
+                  a fingerprint per criterion) and each row's subject and criterion ids and
+                  labels, with an HMAC-SHA256 signature over all of it.
+
+This module knows nothing of tenders, subsidies or the database: callers give ids, labels and
+scales, and get bytes. :mod:`documents.scoresheet_reader` reads the files back.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import io
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment, Font, PatternFill, Protection
+from openpyxl.utils import get_column_letter
+from openpyxl.workbook.protection import WorkbookProtection
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.properties import PageSetupProperties
+
+from common.i18n import N_
+from documents.tables_export import escape_text
+
+Translate = Callable[[str], str]
+FORMAT = "tenderdesk scoresheet 1"
+IDENTITY_SHEET = "tenderdesk"
+SCORES_SHEET = "Scores"
+CONSENSUS_SHEET = "Consensus"
+SCORES = "scores"
+CONSENSUS = "consensus"
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+_HEADER_FONT = Font(bold=True)
+_HEADER_FILL = PatternFill("solid", fgColor="DDE6F0")
+_OPEN_FILL = PatternFill("solid", fgColor="FFF7D6")
+_WRAP = Alignment(wrap_text=True, vertical="top")
+_TOP = Alignment(vertical="top")
+_UNLOCKED = Protection(locked=False)
+
+
+def signing_key(secret: str) -> bytes:
+    """The key for scoresheet signatures, derived from the server secret."""
+    return hmac.new(secret.encode(), b"tenderdesk scoresheet signature", hashlib.sha256).digest()
+
+
+@dataclass(frozen=True)
+class Scale:
+    """A score scale as a sheet shows and checks it."""
+
+    text: str  # how it reads: "0 to 10 in steps of 0.5", "0 = insufficient, ..., 10 = excellent"
+    minimum: Decimal
+    maximum: Decimal
+    whole: bool  # whole numbers only
+    allowed: tuple[Decimal, ...] = ()  # named levels (and pass or fail): only these values
+
+
+@dataclass(frozen=True)
+class Row:
+    subject_id: int
+    criterion_id: int
+    subject: str  # the name, or the blind code
+    criterion: str  # "Plan of approach › Method" for a sub-criterion
+    description: str
+    scale: Scale
+    value: Decimal | None = None
+    justification: str = ""
+    # consensus workbooks: (score, justification) per evaluator, mean, spread, flag
+    individual: tuple[tuple[Decimal | None, str], ...] = ()
+    mean: Decimal | None = None
+    spread: Decimal | None = None
+    flagged: bool = False
+
+
+@dataclass(frozen=True)
+class Identity:
+    """What a sheet is; everything here is signed."""
+
+    kind: str  # SCORES or CONSENSUS
+    evaluation_id: int
+    evaluator_id: int  # 0 in a consensus workbook
+    criteria_version: int
+    criteria: tuple[tuple[int, str], ...]  # (criterion id, fingerprint)
+    rows: tuple[tuple[int, int, str, str], ...]  # (subject id, criterion id, subject, criterion)
+    value_column: int  # 1-based column of the score
+    justification_column: int
+
+    def payload(self) -> bytes:
+        return json.dumps([FORMAT, self.kind, self.evaluation_id, self.evaluator_id,
+                           self.criteria_version, [list(c) for c in self.criteria],
+                           [list(r) for r in self.rows], self.value_column,
+                           self.justification_column],
+                          ensure_ascii=False, separators=(",", ":")).encode()
+
+    def signature(self, key: bytes) -> str:
+        return hmac.new(key, self.payload(), hashlib.sha256).hexdigest()
+
+
+def fingerprint(*parts: Any) -> str:
+    """A short digest of what a criterion is (name, kind, scale, description)."""
+    text = json.dumps([str(p) for p in parts], ensure_ascii=False)
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class ScoreSheet:
+    """An evaluator's sheet (``evaluators`` empty) or the officer's consensus workbook."""
+
+    title: str
+    person: str  # the evaluator, or the officer who downloads the consensus workbook
+    evaluation_id: int
+    evaluator_id: int
+    criteria_version: int
+    criteria: tuple[tuple[int, str], ...]
+    rows: Sequence[Row]
+    due: str | None = None  # the deadline, already written in the reader's zone and language
+    blind: bool = False
+    kind: str = SCORES  # or CONSENSUS
+    evaluators: tuple[str, ...] = field(default_factory=tuple)  # consensus: column names
+
+
+def _columns(sheet: ScoreSheet, _: Translate) -> list[tuple[str, int, bool]]:
+    """(header, width, wrapped) per column of the data sheet."""
+    columns = [(_(N_("Subject")), 28, True), (_(N_("Criterion")), 30, True)]
+    if sheet.kind == SCORES:
+        columns += [(_(N_("Description")), 50, True), (_(N_("Scale")), 30, True)]
+    else:
+        columns.append((_(N_("Scale")), 24, True))
+        score, justification = _(N_("score")), _(N_("justification"))
+        for name in sheet.evaluators:
+            columns += [(f"{name}: {score}", 12, False), (f"{name}: {justification}", 40, True)]
+        columns += [(_(N_("Mean")), 10, False), (_(N_("Spread")), 10, False),
+                    (_(N_("Flagged")), 10, False)]
+    columns += [(_(N_("Consensus score") if sheet.kind == CONSENSUS else N_("Score")), 12,
+                 False), (_(N_("Justification")), 60, True)]
+    return columns
+
+
+def _number(value: Decimal | None) -> int | float | None:
+    if value is None:
+        return None
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def _validation(scale: Scale, _: Translate) -> DataValidation:
+    if scale.allowed:
+        listed = ",".join(format(v.normalize(), "f") for v in scale.allowed)
+        rule = DataValidation(type="list", formula1=f'"{listed}"', allow_blank=True)
+        message = _(N_("Choose one of {allowed}")).format(allowed=listed.replace(",", ", "))
+    else:
+        low, high = format(scale.minimum.normalize(), "f"), format(scale.maximum.normalize(), "f")
+        rule = DataValidation(type="whole" if scale.whole else "decimal", operator="between",
+                              formula1=low, formula2=high, allow_blank=True)
+        message = _(N_("Enter a number from {low} to {high}")).format(low=low, high=high)
+    rule.error = message
+    rule.errorTitle = _(N_("Not on the scale"))
+    rule.prompt = scale.text[:255]
+    rule.showErrorMessage = True
+    rule.showInputMessage = True
+    return rule
+
+
+def _header(ws: Any, columns: list[tuple[str, int, bool]]) -> None:
+    for index, (_title, width, _wrapped) in enumerate(columns, start=1):
+        ws.column_dimensions[get_column_letter(index)].width = width
+    ws.freeze_panes = "C2"
+    ws.print_title_rows = "1:1"
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = "9"  # A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    ws.protection.sheet = True
+    ws.protection.formatColumns = False  # evaluators may widen columns and rows
+    ws.protection.formatRows = False
+    cells = []
+    for title, _width, _wrapped in columns:
+        cell = WriteOnlyCell(ws, escape_text(title))
+        cell.font, cell.fill, cell.alignment = _HEADER_FONT, _HEADER_FILL, _WRAP
+        cells.append(cell)
+    ws.append(cells)
+
+
+def _data_sheet(wb: Workbook, sheet: ScoreSheet, _: Translate) -> tuple[int, int]:
+    """Write the rows; returns the 1-based columns of the score and the justification."""
+    ws = wb.create_sheet(SCORES_SHEET if sheet.kind == SCORES else CONSENSUS_SHEET)
+    columns = _columns(sheet, _)
+    value_column, text_column = len(columns) - 1, len(columns)
+    _header(ws, columns)
+    rules: dict[Scale, DataValidation] = {}
+    yes, no = _(N_("yes")), _(N_("no"))
+    value_letter = get_column_letter(value_column)
+
+    def text(value: str, wrapped: bool = True) -> WriteOnlyCell:
+        cell = WriteOnlyCell(ws, escape_text(value))
+        cell.alignment = _WRAP if wrapped else _TOP
+        return cell
+
+    def number(value: Decimal | None) -> WriteOnlyCell:
+        cell = WriteOnlyCell(ws, _number(value))
+        cell.alignment = _TOP
+        return cell
+
+    for index, row in enumerate(sheet.rows, start=2):
+        cells = [text(row.subject), text(row.criterion)]
+        if sheet.kind == SCORES:
+            cells += [text(row.description), text(row.scale.text)]
+        else:
+            cells.append(text(row.scale.text))
+            for value, justification in row.individual:
+                cells += [number(value), text(justification)]
+            cells += [number(row.mean), number(row.spread), text(yes if row.flagged else no,
+                                                                 False)]
+        score = number(row.value)
+        score.protection, score.fill = _UNLOCKED, _OPEN_FILL
+        justification = text(row.justification)
+        justification.protection, justification.fill = _UNLOCKED, _OPEN_FILL
+        ws.append([*cells, score, justification])
+        rule = rules.get(row.scale)
+        if rule is None:
+            rule = rules[row.scale] = _validation(row.scale, _)
+            ws.data_validations.append(rule)
+        rule.add(f"{value_letter}{index}")
+    return value_column, text_column
+
+
+def _instructions(wb: Workbook, sheet: ScoreSheet, _: Translate) -> None:
+    ws = wb.create_sheet(_(N_("Instructions"))[:31])
+    ws.column_dimensions["A"].width = 34
+    ws.column_dimensions["B"].width = 90
+    ws.protection.sheet = True
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+
+    def line(label: str, value: str = "", bold: bool = False) -> None:
+        first = WriteOnlyCell(ws, escape_text(label))
+        first.alignment = _WRAP
+        if bold:
+            first.font = Font(bold=True, size=14 if not value else 11)
+        second = WriteOnlyCell(ws, escape_text(value))
+        second.alignment = _WRAP
+        ws.append([first, second])
+
+    data = SCORES_SHEET if sheet.kind == SCORES else CONSENSUS_SHEET
+    if sheet.kind == SCORES:
+        line(_(N_("Scoresheet")), bold=True)
+        line(_(N_("Evaluation")), sheet.title)
+        line(_(N_("Evaluator")), sheet.person)
+        line(_(N_("Scores due")), sheet.due or _(N_("no deadline set")))
+        line("")
+        steps = [
+            N_("Score every row on the sheet {sheet}: type the score in the yellow Score "
+               "column and explain it in the Justification column. Other cells are locked."),
+            N_("Every score needs a justification (a pass or fail criterion only when it "
+               "fails). Leave a row empty to score it later."),
+            N_("Scores must be on the criterion's scale; whole numbers where the scale has "
+               "no decimals. Do not type formulas, and do not add, remove or move rows."),
+            N_("Save the file as an Excel workbook (.xlsx) and upload it on your scoring page. "
+               "Nothing is stored when a problem is found: every problem is listed with its "
+               "cell, so you can fix them all and upload again."),
+            N_("Uploaded scores are drafts until you submit them; tick \"submit\" when "
+               "uploading to make them final. Only you can upload this sheet."),
+        ]
+        if sheet.blind:
+            steps.append(N_("This evaluation is blind: subjects are shown by their code."))
+    else:
+        line(_(N_("Consensus workbook")), bold=True)
+        line(_(N_("Evaluation")), sheet.title)
+        line(_(N_("Made for")), sheet.person)
+        line("")
+        steps = [
+            N_("Every evaluator's submitted score and justification is shown side by side "
+               "with the mean, the spread and whether the pair is flagged for the consensus "
+               "meeting."),
+            N_("Type the consensus score and its justification in the yellow columns of the "
+               "sheet {sheet}. A consensus score needs a justification; emptying both "
+               "removes a consensus score."),
+            N_("Upload the workbook on the consensus page. Nothing is stored when a problem "
+               "is found: every problem is listed with its cell."),
+        ]
+    for number, step in enumerate(steps, start=1):
+        line(f"{number}.", _(step).format(sheet=data))
+    line("")
+    line(_(N_("Criteria and their scales")), bold=True)
+    seen: set[int] = set()
+    for row in sheet.rows:
+        if row.criterion_id in seen:
+            continue
+        seen.add(row.criterion_id)
+        about = row.scale.text if not row.description else f"{row.scale.text}\n{row.description}"
+        line(row.criterion, about)
+
+
+def _identity_sheet(wb: Workbook, identity: Identity, key: bytes) -> None:
+    ws = wb.create_sheet(IDENTITY_SHEET)
+    ws.sheet_state = "veryHidden"
+    ws.protection.sheet = True
+    ws.append([FORMAT, identity.kind])
+    ws.append(["evaluation", identity.evaluation_id])
+    ws.append(["evaluator", identity.evaluator_id])
+    ws.append(["criteria_version", identity.criteria_version])
+    ws.append(["columns", identity.value_column, identity.justification_column])
+    ws.append(["signature", identity.signature(key)])
+    ws.append(["criteria", len(identity.criteria)])
+    for criterion_id, print_ in identity.criteria:
+        ws.append([criterion_id, print_])
+    ws.append(["rows", len(identity.rows)])
+    for subject_id, criterion_id, subject, criterion in identity.rows:
+        ws.append([subject_id, criterion_id, escape_text(subject), escape_text(criterion)])
+
+
+def write(sheet: ScoreSheet, key: bytes, translate: Translate) -> bytes:
+    """The workbook as bytes, signed with ``key`` (see :func:`signing_key`)."""
+    wb = Workbook(write_only=True)
+    _instructions(wb, sheet, translate)
+    value_column, text_column = _data_sheet(wb, sheet, translate)
+    identity = Identity(sheet.kind, sheet.evaluation_id, sheet.evaluator_id,
+                        sheet.criteria_version, tuple(sheet.criteria),
+                        tuple((r.subject_id, r.criterion_id, escape_text(r.subject),
+                               escape_text(r.criterion)) for r in sheet.rows),
+                        value_column, text_column)
+    _identity_sheet(wb, identity, key)
+    wb.security = WorkbookProtection(lockStructure=True)
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()

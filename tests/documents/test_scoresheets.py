@@ -1,0 +1,120 @@
+"""Signed scoresheets from plain data, read back (no database)."""
+
+from __future__ import annotations
+
+import io
+from decimal import Decimal
+
+import openpyxl.xml
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from openpyxl import load_workbook
+
+from common.errors import ValidationFailed
+from documents import scoresheet_reader as reader
+from documents import scoresheets as sheets
+
+KEY = sheets.signing_key("test secret")
+LEVELS = sheets.Scale("0 = poor, 5 = fair, 10 = good", Decimal(0), Decimal(10), True,
+                      (Decimal(0), Decimal(5), Decimal(10)))
+RANGE = sheets.Scale("0 to 10 in steps of 0.5", Decimal(0), Decimal(10), False)
+
+
+def sheet(rows: list[sheets.Row], **extra) -> sheets.ScoreSheet:
+    return sheets.ScoreSheet("Day support 2027", "Eva Evaluator", 7, 42, 3,
+                             ((11, "aaaa"), (12, "bbbb")), rows, **extra)
+
+
+def rows(count: int = 2) -> list[sheets.Row]:
+    return [sheets.Row(100 + n, 11 + n % 2, f"Provider {n // 2}", ["Method", "Team"][n % 2],
+                       "How the work is done", [LEVELS, RANGE][n % 2])
+            for n in range(count)]
+
+
+def identity(data: bytes) -> reader.Sheet:
+    return reader.read(data, KEY)
+
+
+def test_openpyxl_parses_with_defusedxml() -> None:
+    assert openpyxl.xml.DEFUSEDXML is True
+
+
+def test_written_sheet_reads_back_with_its_identity_and_cells() -> None:
+    data = sheets.write(sheet(rows(4), due="1 December 2026 17:00"), KEY, str)
+    found = identity(data)
+    assert found.problems == []
+    assert found.identity.kind == sheets.SCORES
+    assert (found.identity.evaluation_id, found.identity.evaluator_id,
+            found.identity.criteria_version) == (7, 42, 3)
+    assert [(e.row, e.subject_id, e.criterion_id, e.value_cell, e.justification_cell)
+            for e in found.entries] == [(2, 100, 11, "Scores!E2", "Scores!F2"),
+                                        (3, 101, 12, "Scores!E3", "Scores!F3"),
+                                        (4, 102, 11, "Scores!E4", "Scores!F4"),
+                                        (5, 103, 12, "Scores!E5", "Scores!F5")]
+    wb = load_workbook(io.BytesIO(data))
+    instructions = [c for r in wb["Instructions"].iter_rows(values_only=True) for c in r if c]
+    assert "1 December 2026 17:00" in instructions
+    assert "0 = poor, 5 = fair, 10 = good" in "\n".join(map(str, instructions))
+    assert wb.security.lockStructure
+
+
+def test_another_servers_key_is_refused() -> None:
+    data = sheets.write(sheet(rows()), KEY, str)
+    with pytest.raises(ValidationFailed) as refused:
+        reader.read(data, sheets.signing_key("another server"))
+    assert refused.value.problems[0].render().startswith(
+        "tenderdesk: The signature does not match")
+
+
+def test_a_scoresheet_is_not_a_consensus_workbook() -> None:
+    data = sheets.write(sheet(rows()), KEY, str)
+    with pytest.raises(ValidationFailed, match="not a consensus workbook"):
+        reader.read(data, KEY, sheets.CONSENSUS)
+
+
+def test_text_that_looks_like_a_formula_is_written_as_text() -> None:
+    evil = [sheets.Row(1, 11, "=HYPERLINK(\"http://x\")", "Method", "@SUM(1)", LEVELS,
+                       None, "-2 points for risk")]
+    data = sheets.write(sheet(evil), KEY, str)
+    ws = load_workbook(io.BytesIO(data))["Scores"]
+    assert ws["A2"].data_type == "s" and ws["A2"].value.startswith("'=")
+    assert ws["C2"].value == "'@SUM(1)" and ws["F2"].value == "'-2 points for risk"
+    assert identity(data).problems == []
+
+
+def test_a_consensus_workbook_puts_evaluators_side_by_side() -> None:
+    row = sheets.Row(1, 11, "Provider", "Method", "", LEVELS, Decimal(5), "Agreed",
+                     ((Decimal(10), "Great"), (None, "")), Decimal(10), Decimal(0), True)
+    data = sheets.write(sheet([row], kind=sheets.CONSENSUS, evaluators=("Ann", "Bob")), KEY,
+                        str)
+    ws = load_workbook(io.BytesIO(data))["Consensus"]
+    assert [c.value for c in ws[1]] == ["Subject", "Criterion", "Scale", "Ann: score",
+                                        "Ann: justification", "Bob: score",
+                                        "Bob: justification", "Mean", "Spread", "Flagged",
+                                        "Consensus score", "Justification"]
+    assert [c.value for c in ws[2]][3:] == [10, "Great", None, None, 10, 0, "yes", 5, "Agreed"]
+    found = reader.read(data, KEY, sheets.CONSENSUS)
+    assert [(e.value_cell, e.value, e.justification) for e in found.entries] == [
+        ("Consensus!K2", 5, "Agreed")]
+
+
+labels = st.text(st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, max_size=40
+                 ).filter(lambda t: t.strip() == t and t)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(subjects=st.lists(labels, min_size=1, max_size=4, unique=True),
+       texts=st.lists(st.text(st.characters(blacklist_categories=("Cs", "Cc")), max_size=60),
+                      min_size=1, max_size=4),
+       values=st.lists(st.sampled_from([None, 0, 5, 10]), min_size=1, max_size=4))
+def test_any_labels_and_texts_read_back_exactly(subjects, texts, values) -> None:
+    written = [sheets.Row(n, 11, subject, "Method", "", LEVELS,
+                          None if values[n % len(values)] is None
+                          else Decimal(values[n % len(values)]), texts[n % len(texts)])
+               for n, subject in enumerate(subjects)]
+    found = identity(sheets.write(sheet(written), KEY, str))
+    assert found.problems == []
+    assert [(e.subject_id, e.value, e.justification or "") for e in found.entries] == [
+        (r.subject_id, None if r.value is None else int(r.value),
+         sheets.escape_text(r.justification)) for r in written]
