@@ -9,14 +9,22 @@ from typing import Any
 
 from authorities.service import service_type_names
 from finance.domain import AwardRow, BudgetRow, FinanceQuery, PaymentRow, cents
+from subsidies.lifecycle import HOLDING_A_GRANT
 from subsidies.tables import Application, Payment, SubsidyRound
 from web.i18n import current_language
 
-GRANTED = ("granted", "partly_granted", "advance_paid", "report_due", "settled", "closed")
+GRANTED = sorted(state.value for state in HOLDING_A_GRANT)
 
 
 def _visible(query: FinanceQuery, authority_id: int) -> bool:
     return query.authority_ids is None or authority_id in query.authority_ids
+
+
+def _narrowed(select: Any, column: Any, query: FinanceQuery) -> Any:
+    """The query's authorities in SQL already (the rows are checked again in Python)."""
+    if query.authority_ids is None:
+        return select
+    return select.where(column.is_in(sorted(query.authority_ids) or [-1]))
 
 
 def _codes(row: dict[str, Any], key: str) -> str:
@@ -31,7 +39,7 @@ class SubsidyFinance:
     name = "subsidies"
 
     async def awards(self, query: FinanceQuery) -> list[AwardRow]:
-        rows = await Application.select(
+        rows = await _narrowed(Application.select(
             Application.reference, Application.title, Application.state, Application.granted,
             Application.final_amount, Application.round.title,
             Application.round.regulation_reference, Application.round.currency,
@@ -39,8 +47,8 @@ class SubsidyFinance:
             Application.round.service_types, Application.round.authority.id,
             Application.round.authority.name, Application.organisation.name,
             Application.organisation.registration_number, Application.organisation.iban,
-        ).where(Application.state.is_in(list(GRANTED)) & Application.granted.is_not_null()
-                ).order_by(Application.id)
+        ).where(Application.state.is_in(GRANTED) & Application.granted.is_not_null()
+                ).order_by(Application.id), Application.round.authority, query)
         names = await service_type_names(current_language())
         return [AwardRow(
             kind="grant", authority_id=r["round.authority.id"],
@@ -57,16 +65,16 @@ class SubsidyFinance:
             for r in rows if _visible(query, r["round.authority.id"])]
 
     async def budgets(self, query: FinanceQuery) -> list[BudgetRow]:
-        rounds = [r for r in await SubsidyRound.select(
+        rounds = [r for r in await _narrowed(SubsidyRound.select(
             SubsidyRound.id, SubsidyRound.title, SubsidyRound.regulation_reference,
             SubsidyRound.currency, SubsidyRound.ceiling, SubsidyRound.period_start,
             SubsidyRound.period_end, SubsidyRound.service_types, SubsidyRound.authority.id,
-            SubsidyRound.authority.name).order_by(SubsidyRound.id)
+            SubsidyRound.authority.name).order_by(SubsidyRound.id), SubsidyRound.authority, query)
             if _visible(query, r["authority.id"])]
         names = await service_type_names(current_language())
         granted: dict[int, Decimal] = defaultdict(Decimal)
         for a in await Application.select(Application.round, Application.granted).where(
-                Application.state.is_in(list(GRANTED)) & Application.granted.is_not_null()):
+                Application.state.is_in(GRANTED) & Application.granted.is_not_null()):
             granted[a["round"]] += cents(a["granted"])
         paid: dict[int, Decimal] = defaultdict(Decimal)
         for p in await Payment.select(Payment.application.round, Payment.amount).where(
@@ -81,12 +89,13 @@ class SubsidyFinance:
             period_end=r["period_end"]) for r in rounds]
 
     async def payments(self, query: FinanceQuery) -> list[PaymentRow]:
-        rows = await Payment.select(
+        rows = await _narrowed(Payment.select(
             Payment.due_on, Payment.amount, Payment.status, Payment.paid_at,
             Payment.application.reference, Payment.application.organisation.name,
             Payment.application.round.currency, Payment.application.round.service_types,
             Payment.application.round.authority.id,
-            Payment.application.round.authority.name).order_by(Payment.due_on, Payment.id)
+            Payment.application.round.authority.name).order_by(Payment.due_on, Payment.id),
+            Payment.application.round.authority, query)
         names = await service_type_names(current_language())
         return [PaymentRow(
             authority_id=r["application.round.authority.id"],
