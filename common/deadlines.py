@@ -24,6 +24,7 @@ class Deadline:
     subject: str  # the procedure's title
     url: str
     zone: str  # the authority's time zone, for showing the wall-clock time
+    authority_ids: tuple[int, ...] = ()  # who may see it (the procedure's authorities)
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,14 @@ class AppliedStep:
     @property
     def late_by_seconds(self) -> float:
         return (self.applied_at - self.due_at).total_seconds()
+
+
+def visible_deadlines(deadlines: list[Deadline], authority_ids: frozenset[int],
+                      sees_all: bool) -> list[Deadline]:
+    """The deadlines of the given authorities' procedures (all of them for ``sees_all``)."""
+    if sees_all:
+        return list(deadlines)
+    return [d for d in deadlines if authority_ids.intersection(d.authority_ids)]
 
 
 class DeadlineSource(Protocol):

@@ -34,6 +34,8 @@ from common.i18n import N_
 from config import database
 from config.scheduler import Scheduler
 from config.settings import Settings, get_settings
+from finance import controllers as finance_controllers
+from finance.domain import FinanceSource
 from notifications import controllers as notifications_controllers
 from notifications import dashboard as notifications_dashboard
 from scoring import api as scoring_api
@@ -42,6 +44,7 @@ from scoring import dashboard as scoring_dashboard
 from scoring import scoresheet_controllers as scoring_scoresheets
 from web.controllers import LANGUAGE_COOKIE, ShellController
 from web.dashboard import PanelProvider
+from web.deadlines import DeadlinesApiController, DeadlinesController
 from web.errors import EXCEPTION_HANDLERS
 from web.i18n import negotiate, set_current_language
 from web.navigation import NavItem
@@ -53,6 +56,8 @@ EVERYONE = frozenset(Role)
 NAVIGATION: list[NavItem] = [
     NavItem(N_("Dashboard"), "/", EVERYONE),
     NavItem(N_("Scoring"), "/scoring", EVERYONE),
+    NavItem(N_("Finance"), "/finance", frozenset({Role.ADMIN, Role.OFFICER, Role.FINANCE})),
+    NavItem(N_("Deadlines"), "/deadlines", frozenset({Role.ADMIN, Role.OFFICER, Role.FINANCE})),
     NavItem(N_("Authorities"), "/admin/authorities", frozenset({Role.ADMIN})),
     NavItem(N_("Service types"), "/admin/service-types", frozenset({Role.ADMIN})),
     NavItem(N_("Users"), "/admin/users", frozenset({Role.ADMIN})),
@@ -70,6 +75,9 @@ DASHBOARD_PANELS: list[PanelProvider] = [
 
 ROUTE_HANDLERS: list[Any] = [
     ShellController,
+    DeadlinesController,
+    DeadlinesApiController,
+    *finance_controllers.CONTROLLERS,
     *accounts_controllers.CONTROLLERS,
     *authorities_controllers.CONTROLLERS,
     *audit_controllers.CONTROLLERS,
@@ -100,6 +108,8 @@ async def choose_language(request: Request) -> None:
 
 # Contexts with deadline-driven steps (tenders, subsidy rounds, scoring reminders).
 DEADLINE_SOURCES: list[DeadlineSource] = []
+# Contexts whose awards, budgets and payments finance reads (tenders, subsidy rounds).
+FINANCE_SOURCES: list[FinanceSource] = []
 
 
 @asynccontextmanager
@@ -187,6 +197,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
                         "Sign in through /login; send the CSRF cookie's value in the "
                         "x-csrftoken header with every change.",
         ),
-        state=State({"settings": settings, "dashboard_panels": DASHBOARD_PANELS}),
+        state=State({"settings": settings, "dashboard_panels": DASHBOARD_PANELS,
+                     "deadline_sources": DEADLINE_SOURCES,
+                     "finance_sources": FINANCE_SOURCES}),
         debug=settings.debug,
     )

@@ -60,6 +60,7 @@ class Settings:
     debug: bool
     db_pool: bool = True
     scheduler: bool = True
+    reminder_days: int = 3  # evaluators who have not submitted are reminded this long before
 
     @property
     def is_postgres(self) -> bool:
@@ -151,7 +152,15 @@ def load_settings(environ: Mapping[str, str] = os.environ) -> Settings:
         debug=(environ.get("TENDERDESK_DEBUG") or "").lower() in ("1", "true", "yes"),
         db_pool=_flag(environ, "TENDERDESK_DB_POOL"),
         scheduler=_flag(environ, "TENDERDESK_SCHEDULER"),
+        reminder_days=_reminder_days(environ),
     )
+
+
+def _reminder_days(environ: Mapping[str, str]) -> int:
+    days = _int(environ, "TENDERDESK_REMINDER_DAYS", 3)
+    if not 0 <= days <= 60:
+        raise SettingsError("TENDERDESK_REMINDER_DAYS must be between 0 and 60")
+    return days
 
 
 @lru_cache(maxsize=1)

@@ -5,6 +5,7 @@ Used by ``scripts/i18n.py`` (developers) and by the test that fails on untransla
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 from babel.messages.catalog import Catalog
@@ -20,7 +21,7 @@ OPTIONS_MAP = {pattern: {"extensions": "jinja2.ext.i18n"}
                for pattern in ("templates/**.html", "templates/**.txt")}
 PACKAGES = ("common", "config", "accounts", "authorities", "audit", "web", "organisations",
             "tenders",
-            "subsidies", "scoring", "documents", "notifications")
+            "subsidies", "scoring", "documents", "notifications", "finance")
 
 
 def catalog_path(package: str, language: str) -> Path:
@@ -56,11 +57,17 @@ def update(package: str, language: str) -> int:
     if not len(template):
         return 0
     catalog = load(package, language)
+    created = catalog.creation_date
     catalog.update(template, no_fuzzy_matching=True)
+    catalog.creation_date = created  # no change to the file when no message changed
     path = catalog_path(package, language)
     path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("wb") as handle:
-        write_po(handle, catalog, ignore_obsolete=True, width=100, sort_output=True)
+    buffer = io.BytesIO()
+    # Without line numbers, so that moving code does not touch the catalogs (nor cause merges).
+    write_po(buffer, catalog, ignore_obsolete=True, width=100, sort_output=True,
+             include_lineno=False)
+    if not path.exists() or path.read_bytes() != buffer.getvalue():
+        path.write_bytes(buffer.getvalue())
     return len(missing(package, language))
 
 

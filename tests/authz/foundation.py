@@ -5,6 +5,8 @@ from tests.authz import ADMIN, ALL_ROLES, PUBLIC
 ROUTES = {
     ("GET", "/"): ALL_ROLES,
     ("GET", "/health"): PUBLIC,
+    ("GET", "/deadlines"): frozenset({"admin", "officer", "finance"}),
+    ("GET", "/api/v1/deadlines"): frozenset({"admin", "officer", "finance"}),
     ("POST", "/language"): PUBLIC,
     ("GET", "/static/{file_path:path}"): PUBLIC,
     ("GET", "/login"): PUBLIC,

@@ -1,0 +1,135 @@
+"""Finance's read-only use cases: the rows each view shows, for the principal, as tables.
+
+Nothing here writes: finance reads everything it may see and changes nothing. Officers and
+finance see the awards of their own authorities (in a joint procurement, every participating
+authority sees the award and its own share); administrators see all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+from decimal import Decimal
+from typing import Any
+
+import pandas as pd
+
+from accounts.domain import Principal
+from common.i18n import N_
+from finance.domain import (
+    HUNDRED,
+    AwardRow,
+    BudgetRow,
+    FinanceQuery,
+    FinanceSource,
+    PaymentRow,
+    Share,
+    split_by_shares,
+)
+from web.i18n import gettext as _
+
+KIND_LABELS = {"contract": N_("Contract"), "grant": N_("Grant"), "tender": N_("Tender"),
+               "round": N_("Subsidy round")}
+STATUS_LABELS = {"scheduled": N_("Scheduled"), "approved": N_("Approved"), "paid": N_("Paid")}
+
+
+def for_principal(principal: Principal, query: FinanceQuery) -> FinanceQuery:
+    """The query narrowed to the authorities the principal works for (admins: as asked)."""
+    if principal.is_admin:
+        return query
+    own = frozenset(principal.authority_ids)
+    wanted = own if query.authority_ids is None else own & query.authority_ids
+    return replace(query, authority_ids=wanted)
+
+
+async def awards(sources: Sequence[FinanceSource], query: FinanceQuery) -> list[AwardRow]:
+    rows = [row for source in sources for row in await source.awards(query)
+            if query.matches_award(row)]
+    return sorted(rows, key=lambda r: (r.authority, r.reference, r.lot, r.provider))
+
+
+async def budgets(sources: Sequence[FinanceSource], query: FinanceQuery) -> list[BudgetRow]:
+    rows = [row for source in sources for row in await source.budgets(query)
+            if query.matches_budget(row)]
+    return sorted(rows, key=lambda r: (r.authority, r.reference))
+
+
+async def payments(sources: Sequence[FinanceSource], query: FinanceQuery) -> list[PaymentRow]:
+    rows = [row for source in sources for row in await source.payments(query)
+            if query.matches_payment(row)]
+    return sorted(rows, key=lambda r: (r.due_on, r.authority, r.reference, r.payee))
+
+
+def share_lines(rows: Sequence[AwardRow], query: FinanceQuery) -> list[dict[str, Any]]:
+    """Every award split by the authorities' shares (a single authority pays 100 %)."""
+    lines = []
+    for row in rows:
+        shares = row.shares or (Share(row.authority_id, row.authority, HUNDRED),)
+        for part in split_by_shares(row.amount, shares):
+            if query.authority_ids is not None and part.authority_id not in query.authority_ids:
+                continue
+            lines.append({"authority": part.authority, "reference": row.reference,
+                          "procedure": row.procedure, "lot": row.lot, "provider": row.provider,
+                          "award_amount": row.amount, "percent": part.percent / HUNDRED,
+                          "amount": part.amount, "rounding": part.rounding,
+                          "currency": row.currency, "budget_line": row.budget_line})
+    return lines
+
+
+def award_dicts(rows: Sequence[AwardRow]) -> list[dict[str, Any]]:
+    return [{"kind": _(KIND_LABELS[row.kind]), "authority": row.authority,
+             "procedure": row.procedure, "reference": row.reference, "lot": row.lot,
+             "provider": row.provider, "registration_number": row.registration_number,
+             "iban": row.iban, "service_type": row.service_type, "amount": row.amount,
+             "currency": row.currency, "period_start": row.period_start,
+             "period_end": row.period_end, "budget_line": row.budget_line,
+             "status": row.status,
+             "joint": ", ".join(f"{s.authority} {s.percent}%" for s in row.shares)}
+            for row in rows]
+
+
+def budget_dicts(rows: Sequence[BudgetRow]) -> list[dict[str, Any]]:
+    return [{"kind": _(KIND_LABELS[row.kind]), "authority": row.authority,
+             "reference": row.reference, "procedure": row.procedure,
+             "service_type": row.service_type, "ceiling": row.ceiling,
+             "committed": row.committed, "paid": row.paid, "remaining": row.remaining,
+             "currency": row.currency} for row in rows]
+
+
+def payment_dicts(rows: Sequence[PaymentRow]) -> list[dict[str, Any]]:
+    return [{"due_on": row.due_on, "authority": row.authority, "budget_line": row.budget_line,
+             "reference": row.reference, "payee": row.payee, "amount": row.amount,
+             "currency": row.currency, "status": _(STATUS_LABELS.get(row.status, row.status)),
+             "paid_on": row.paid_on} for row in rows]
+
+
+def payment_pivot(rows: Sequence[PaymentRow], period: str) -> tuple[list[str], list[dict]]:
+    """Payments summed per authority, budget line, currency and status by month or year.
+
+    Returns the period labels (``2026-03`` or ``2026``) and one dict per line. Amounts stay
+    Decimal (pandas sums the objects), and currencies stay apart: currency is part of the line.
+    """
+    if not rows:
+        return [], []
+    frame = pd.DataFrame({
+        "authority": [r.authority for r in rows],
+        "budget_line": [r.budget_line for r in rows],
+        "currency": [r.currency for r in rows],
+        "status": [r.status for r in rows],
+        "period": [f"{r.due_on:%Y-%m}" if period == "month" else f"{r.due_on:%Y}"
+                   for r in rows],
+        "amount": pd.Series([r.amount for r in rows], dtype=object),
+    })
+    table = frame.pivot_table(index=["authority", "budget_line", "currency", "status"],
+                              columns="period", values="amount", aggfunc="sum",
+                              fill_value=Decimal(0), observed=True)
+    periods = [str(p) for p in table.columns]
+    lines = []
+    for (authority, budget_line, currency, status), values in table.iterrows():
+        line: dict[str, Any] = {"authority": authority, "budget_line": budget_line,
+                                "currency": currency,
+                                "status": _(STATUS_LABELS.get(status, status))}
+        line.update({p: Decimal(v) for p, v in zip(periods, values, strict=True)})
+        line["total"] = sum((Decimal(v) for v in values), Decimal(0))
+        lines.append(line)
+    return periods, lines
