@@ -16,6 +16,7 @@ from accounts.tables import User
 from audit.domain import Actor
 from authorities import demo as authorities_demo
 from config.settings import get_settings
+from subsidies import demo as subsidies_demo
 
 DEMO_ACTOR = Actor.system("demo")
 
@@ -42,6 +43,7 @@ async def load() -> dict[str, str]:
     await authorities_demo.load_service_types(DEMO_ACTOR)
     passwords = await accounts_demo.load(DEMO_ACTOR, authorities, _read_credentials())
     _write_credentials(passwords)
+    await subsidies_demo.load(authorities)
     return passwords
 
 
