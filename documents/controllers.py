@@ -29,7 +29,7 @@ from documents.letters.bundle import require_pdf
 from documents.letters.kinds import KIND_LABELS, LetterKind
 from documents.letters.render import DOCX_CONTENT_TYPE
 from documents.letters.templates import LETTER_LANGUAGES
-from web.i18n import gettext, translate_problem
+from web.i18n import gettext, translate_message, translate_problem
 
 LANGUAGE_NAMES = {"nl": "Nederlands", "en": "English", "da": "Dansk", "pl": "Polski",
                   "sv": "Svenska"}
@@ -46,6 +46,13 @@ def _actor(request: Request) -> Any:
     principal = current_principal(request)
     assert principal is not None
     return principal.as_actor()
+
+
+def _problem_text(problem: Problem) -> str:
+    """A place in the document is shown (``document ¶3: ...``); a form field is not."""
+    if problem.location in (None, "file", "kind"):
+        return translate_message(problem)
+    return translate_problem(problem)
 
 
 class LetterTemplatePages(Controller):
@@ -95,7 +102,7 @@ class LetterTemplatePages(Controller):
             await service.upload_template(_actor(request), authority_id, LetterKind(kind),
                                           language, filename, data)
         except ValidationFailed as exc:
-            return await self._page(authority_id, [translate_problem(p) for p in exc.problems],
+            return await self._page(authority_id, [_problem_text(p) for p in exc.problems],
                                     values, status=422)
         flash(request, gettext("The template has been checked and is now used for this "
                                "authority's letters."), category="success")

@@ -26,6 +26,7 @@ from documents.letters.kinds import (
     Money,
     Procedure,
     Rejection,
+    SelectionOutcome,
     Sender,
 )
 from documents.letters.present import number
@@ -168,6 +169,51 @@ def award_letters(ranking: Ranking, addressees: Mapping[str, Addressee],
                      *setting.reasons.get(subject.ref, ())),
             winner_advantages=(*setting.winner_advantages, *_advantages(rows, language)),
             scores=rows, objection=setting.objection)
+
+
+@dataclass(frozen=True)
+class SelectionSetting:
+    """What the tender adds to the ranking of a preselection."""
+
+    sender: Sender
+    procedure: Procedure
+    date: date
+    reference: str
+    selected: frozenset[str]  # the refs of the candidates on the shortlist
+    next_steps: tuple[str, ...] = ()
+    objection: str = ""
+    reasons: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # extra, per ref
+
+
+def _selection_reasons(subject: RankedSubjectData, language: str) -> list[str]:
+    translate = _gettext(language)
+    own = [problem.text(translate) for problem in subject.reasons]
+    if subject.excluded or subject.knocked_out:
+        return [translate(N_("Your request did not meet a requirement: {reason}")).format(
+            reason=r) for r in own]
+    return [translate(N_("Your request ranked {rank}; the candidates ranked higher were "
+                         "selected.")).format(rank=subject.rank)]
+
+
+def selection_letters(ranking: Ranking, addressees: Mapping[str, Addressee],
+                      setting: SelectionSetting,
+                      language: str) -> Iterator[tuple[str, Letter]]:
+    """(ref, letter) for every candidate in ``addressees``: selected or not, with the
+    candidate's scores per criterion and, when not selected, why."""
+    translate = _gettext(language)
+    for subject in ranking.subjects:
+        addressee = addressees.get(subject.ref)
+        if addressee is None:
+            continue
+        chosen = subject.ref in setting.selected
+        reasons = () if chosen else (*_selection_reasons(subject, language),
+                                     *setting.reasons.get(subject.ref, ()))
+        yield subject.ref, SelectionOutcome(
+            sender=setting.sender, addressee=addressee, date=setting.date,
+            reference=setting.reference, procedure=setting.procedure, selected=chosen,
+            reasons=reasons, scores=_criterion_scores(subject, translate),
+            selected_count=len(setting.selected), next_steps=setting.next_steps,
+            objection=setting.objection)
 
 
 def _scale_text(scale: Scale | None, language: str) -> str:

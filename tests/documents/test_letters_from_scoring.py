@@ -10,7 +10,13 @@ import pytest
 from common.errors import DomainError
 from documents import office
 from documents.letters.bundle import letters_for
-from documents.letters.from_scoring import AwardSetting, award_letters, report_from_ranking
+from documents.letters.from_scoring import (
+    AwardSetting,
+    SelectionSetting,
+    award_letters,
+    report_from_ranking,
+    selection_letters,
+)
 from documents.letters.kinds import Addressee, AwardIntent, LetterKind, Procedure, Rejection
 from documents.letters.reports import evaluation_report
 from documents.letters.samples import SENDER
@@ -187,3 +193,23 @@ async def test_a_knocked_out_bid_is_told_which_minimum_it_missed(make_user, make
     assert "Zorg Plus BV: Knocked out" in report_text
     assert rejection.reasons[0].removeprefix(
         "Your bid did not meet a minimum requirement: ") in report_text
+
+
+async def test_selection_letters_from_a_preselection_ranking(ranked):
+    s, ranking, _ = ranked
+    setting = SelectionSetting(sender=SENDER, procedure=SETTING.procedure,
+                               date=date(2026, 12, 1), reference="2026/0901",
+                               selected=frozenset({"bid:2", "bid:3"}),
+                               next_steps=("You will receive the invitation to tender.",))
+    addressees = {ref: Addressee(name) for ref, name in NAMES.items()}
+    letters = dict(selection_letters(ranking, addressees, setting, "nl"))
+    assert letters["bid:2"].selected and letters["bid:3"].selected
+    assert not letters["bid:1"].selected
+    assert letters["bid:1"].reasons == ("Uw aanmelding eindigde als nummer 3; de hoger "
+                                        "gerangschikte gegadigden zijn geselecteerd.",)
+    templates = await templates_for(s.authority_id, [(LetterKind.SELECTION, "nl")])
+    generated = {g.ref: docx_text(g.data) for g in letters_for(templates, letters.items(),
+                                                               "nl")}
+    assert "niet bent geselecteerd" in generated["bid:1"]
+    assert "Method | 25 | 8,00 | 20,00" in generated["bid:1"]
+    assert "In totaal zijn 2 gegadigden geselecteerd." in generated["bid:2"]
