@@ -42,7 +42,7 @@ class Instance:
             self.process.kill()
 
 
-async def until(condition, seconds: float = 40.0, what: str = "") -> None:
+async def until(condition, seconds: float = 90.0, what: str = "") -> None:
     ends = time.monotonic() + seconds
     while not await condition():
         assert time.monotonic() < ends, f"timed out waiting for {what}"
