@@ -14,7 +14,6 @@ from decimal import Decimal
 from typing import Any
 
 from accounts.domain import Principal, Role
-from authorities.tables import Authority
 from common.errors import Forbidden, NotFound
 from common.i18n import N_
 from scoring.tables import Evaluation, Subject
@@ -73,17 +72,19 @@ def may_change(principal: Principal, authority_ids: tuple[int, ...]) -> bool:
 
 async def load(tender_id: int) -> TenderRef:
     """The tender without an access check (the deadline ticker, the officer checks below)."""
-    row = await Tender.select().where(Tender.id == tender_id).first()
+    row = await Tender.select(
+        Tender.all_columns(), Tender.lead_authority.timezone.as_alias("lead_timezone"),
+        Tender.lead_authority.country.as_alias("lead_country"),
+        Tender.lead_authority.standstill_days.as_alias("lead_standstill_days"),
+        Tender.service_type.name_en.as_alias("service_type_en"),
+        Tender.service_type.name_nl.as_alias("service_type_nl"),
+    ).where(Tender.id == tender_id).first()
     if row is None:
         raise not_found(tender_id)
     authority_ids = tuple(r["authority"] for r in await TenderAuthority.select(
         TenderAuthority.authority).where(TenderAuthority.tender == tender_id))
-    lead = await Authority.select(Authority.timezone, Authority.country,
-                                  Authority.standstill_days).where(
-        Authority.id == row["lead_authority"]).first()
-    assert lead is not None
-    return TenderRef(row, authority_ids or (row["lead_authority"],), lead["timezone"],
-                     lead["country"], lead["standstill_days"], False)
+    return TenderRef(row, authority_ids or (row["lead_authority"],), row["lead_timezone"],
+                     row["lead_country"], row["lead_standstill_days"], False)
 
 
 async def as_reader(principal: Principal, tender_id: int) -> TenderRef:
@@ -111,36 +112,56 @@ def deadlines_of(row: dict[str, Any]) -> dict[Deadline, datetime]:
     return found
 
 
-async def facts(tender: TenderRef) -> TenderFacts:
-    """Everything the preconditions of the state machine look at, read in a few queries."""
+async def lots_of(tender_id: int) -> list[dict[str, Any]]:
+    return await Lot.select().where(Lot.tender == tender_id).order_by(Lot.number)
+
+
+SELECTING = frozenset({Phase.SELECTION, Phase.DIALOGUE})
+WITH_BIDS = frozenset({Phase.TENDERING, Phase.OPENING, Phase.EVALUATION, Phase.AWARD_INTENT,
+                       Phase.AWARDED})
+
+
+async def facts(tender: TenderRef, lots: list[dict[str, Any]] | None = None) -> TenderFacts:
+    """Everything the preconditions of the state machine look at. Only what the current
+    phase's actions need is read (a page view costs a few queries, not a dozen)."""
     row = tender.row
     tender_id = tender.id
-    lots = await Lot.select(Lot.id, Lot.number, Lot.title, Lot.evaluation_id).where(
-        Lot.tender == tender_id).order_by(Lot.number)
-    shares = [r["share"] for r in await TenderAuthority.select(TenderAuthority.share).where(
-        TenderAuthority.tender == tender_id)]
-    total = sum(shares, Decimal(0))
-    candidates = await Candidate.select(Candidate.status, Candidate.organisation.name).where(
-        Candidate.tender == tender_id)
-    bids = await Bid.select(Bid.id, Bid.lot, Bid.winner, Bid.withdrawn_at,
-                            Bid.organisation.name).where(Bid.tender == tender_id)
-    live = [b for b in bids if b["withdrawn_at"] is None]
-    approvals = tuple(r["officer"] for r in await OpeningApproval.select(
-        OpeningApproval.officer).where(OpeningApproval.tender == tender_id).order_by(
-        OpeningApproval.id))
+    phase = tender.phase
+    if lots is None:
+        lots = await lots_of(tender_id)
     lot_names = {lot["id"]: f"{lot['number']}. {lot['title']}" for lot in lots}
-    knocked_out = await knocked_out_refs(lots) if tender.phase in (
-        Phase.EVALUATION, Phase.OPENING) else set()
-    confirmed = await confirmed_lots(lots) if tender.phase is Phase.EVALUATION else set()
+    total = "100"
+    if phase is Phase.DRAFT:
+        shares = [r["share"] for r in await TenderAuthority.select(
+            TenderAuthority.share).where(TenderAuthority.tender == tender_id)]
+        total = format(sum(shares, Decimal(0)).normalize(), "f") if shares else "100"
+    candidates: list[dict[str, Any]] = []
+    if phase in SELECTING:
+        candidates = await Candidate.select(Candidate.status, Candidate.organisation.name
+                                            ).where(Candidate.tender == tender_id)
+    live: list[dict[str, Any]] = []
+    if phase in WITH_BIDS:
+        live = await Bid.select(Bid.id, Bid.lot, Bid.winner, Bid.organisation.name).where(
+            (Bid.tender == tender_id) & Bid.withdrawn_at.is_null())
+    approvals: tuple[int, ...] = ()
+    if phase is Phase.OPENING:
+        approvals = tuple(r["officer"] for r in await OpeningApproval.select(
+            OpeningApproval.officer).where(OpeningApproval.tender == tender_id).order_by(
+            OpeningApproval.id))
+    knocked_out = await knocked_out_refs(lots) if phase is Phase.EVALUATION else set()
+    confirmed = await confirmed_lots(lots) if phase is Phase.EVALUATION else set()
     winners_by_lot = {b["lot"] for b in live if b["winner"]}
-    contracted = {r["bid"] for r in await Contract.select(Contract.bid).where(
-        Contract.tender == tender_id)}
-    open_objections = await Objection.count().where(
-        (Objection.tender == tender_id) & Objection.resolved_at.is_null())
+    contracted: set[int] = set()
+    if phase is Phase.AWARDED:
+        contracted = {r["bid"] for r in await Contract.select(Contract.bid).where(
+            Contract.tender == tender_id)}
+    open_objections = 0
+    if phase is Phase.AWARD_INTENT:
+        open_objections = await Objection.count().where(
+            (Objection.tender == tender_id) & Objection.resolved_at.is_null())
     return TenderFacts(
-        procedure=row["procedure"], phase=tender.phase, title=row["title"],
-        lots=tuple(lot_names.values()),
-        shares_total=format(total.normalize(), "f") if shares else "100",
+        procedure=row["procedure"], phase=phase, title=row["title"],
+        lots=tuple(lot_names.values()), shares_total=total,
         cpv_codes=tuple(c for c in row["cpv_codes"].split(",") if c),
         has_service_type=row["service_type"] is not None,
         deadlines=deadlines_of(row),

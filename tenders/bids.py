@@ -28,11 +28,11 @@ from organisations.domain import validate_organisation
 from scoring import service as scoring
 from scoring.results import Ranking
 from tenders import access
-from tenders.access import TenderRef, as_officer, as_reader
+from tenders.access import TenderRef, as_reader
 from tenders.domain import choose_winners, require_in_time, require_reason
 from tenders.machine import Action, missing
 from tenders.procedures import PROCEDURE_TYPES, Phase
-from tenders.service import TICKER, apply_due, get_lot_row, refuse, transition
+from tenders.service import for_change, get_lot_row, refuse, transition
 from tenders.tables import (
     Bid,
     BidFile,
@@ -89,13 +89,14 @@ async def register_bid(principal: Principal, tender_id: int, lot_id: int,
     problems.raise_if_any()
     assert organisation is not None and price is not None
     async with transaction():
-        tender = await as_officer(principal, tender_id)
+        tender = await for_change(principal, tender_id)
+        moment = received_at or clock.now()
+        if tender.phase in (Phase.TENDERING, Phase.OPENING):  # a late bid is told so
+            require_in_time(moment, tender.row["deadline_bids"],
+                            N_("Bids closed at {deadline}; this one came at {received}"),
+                            tender.zone)
         if tender.phase is not Phase.TENDERING:
             raise DomainError(N_("Bids are registered in the tendering phase"))
-        moment = received_at or clock.now()
-        require_in_time(moment, tender.row["deadline_bids"],
-                        N_("Bids closed at {deadline}; this one came at {received}"),
-                        tender.zone)
         await get_lot_row(tender_id, lot_id)
         organisation_id = await organisations.register(principal.as_actor(), organisation)
         if PROCEDURE_TYPES[tender.row["procedure"]].selects and not await Candidate.exists(
@@ -123,7 +124,7 @@ async def register_bid(principal: Principal, tender_id: int, lot_id: int,
 async def withdraw_bid(principal: Principal, tender_id: int, bid_id: int, reason: str) -> None:
     text = require_reason(reason)
     async with transaction():
-        tender = await as_officer(principal, tender_id)
+        tender = await for_change(principal, tender_id)
         if tender.phase is not Phase.TENDERING:
             raise DomainError(N_("A bid can be withdrawn until bidding closes"))
         await _bid(tender_id, bid_id)
@@ -224,8 +225,7 @@ async def approve_opening(principal: Principal, tender_id: int) -> bool:
     Returns True once opened."""
     now = clock.now()
     async with transaction():
-        await apply_due(TICKER, tender_id, now)  # bids close first if the ticker is behind
-        tender = await as_officer(principal, tender_id)
+        tender = await for_change(principal, tender_id)  # bids close first if due
         facts = await access.facts(tender)
         problems = missing(Action.OPEN_BIDS, facts, now, principal.id)
         if problems and problems[0].message == FOUR_EYES:
@@ -280,7 +280,7 @@ async def knock_out(principal: Principal, tender_id: int, bid_id: int, reason: s
     """Take a bid out of the race (e.g. it misses a requirement), with the reason on record."""
     text = require_reason(reason)
     async with transaction():
-        tender = await as_officer(principal, tender_id)
+        tender = await for_change(principal, tender_id)
         if tender.phase is not Phase.EVALUATION:
             raise DomainError(N_("Bids are knocked out during the evaluation"))
         bid = await _bid(tender_id, bid_id)
@@ -314,7 +314,7 @@ async def choose_award(principal: Principal, tender_id: int, lot_id: int,
     """The award intent for a lot: winners from the confirmed ranking; picking other than
     the best-ranked needs a reason. An open house admits every bid that passed."""
     async with transaction():
-        tender = await as_officer(principal, tender_id)
+        tender = await for_change(principal, tender_id)
         if tender.phase is not Phase.EVALUATION:
             raise DomainError(N_("The award intent is decided at the end of the evaluation"))
         lot = await get_lot_row(tender_id, lot_id)
@@ -356,7 +356,7 @@ async def record_objection(principal: Principal, tender_id: int, objector: str, 
         problems.add("grounds", N_("Give the grounds of the objection"))
     problems.raise_if_any()
     async with transaction():
-        tender = await as_officer(principal, tender_id)
+        tender = await for_change(principal, tender_id)
         if tender.phase is not Phase.AWARD_INTENT:
             raise DomainError(N_("Objections are recorded against an award intent"))
         if lot_id is not None:
@@ -373,7 +373,7 @@ async def resolve_objection(principal: Principal, tender_id: int, objection_id: 
                             resolution: str) -> None:
     text = require_reason(resolution)
     async with transaction():
-        await as_officer(principal, tender_id)
+        await for_change(principal, tender_id)
         row = await Objection.select().where((Objection.id == objection_id)
                                              & (Objection.tender == tender_id)).first()
         if row is None:
@@ -427,7 +427,7 @@ async def record_contract(principal: Principal, tender_id: int, bid_id: int,
     dates = _contract_dates(form, problems)
     problems.raise_if_any()
     async with transaction():
-        tender = await as_officer(principal, tender_id)
+        tender = await for_change(principal, tender_id)
         if tender.phase is not Phase.AWARDED:
             raise DomainError(N_("Contracts are recorded after the definitive award"))
         bid = await _bid(tender_id, bid_id)

@@ -33,7 +33,7 @@ from tenders.machine import ACTION_LABELS, Action
 from tenders.procedures import DEADLINE_LABELS, PHASE_LABELS, PROCEDURE_TYPES, Deadline, Phase
 from web.forms import field_errors, read_form
 from web.i18n import current_language, gettext, translate_message
-from web.pagination import paginate
+from web.pagination import page_number, paginate
 
 READERS = requires_role(Role.OFFICER, Role.ADMIN, Role.FINANCE)
 PER_PAGE = 25
@@ -116,10 +116,11 @@ def labels() -> dict[str, Any]:
 
 
 async def tender_page(request: Request, tender_id: int, template: str, tab: str,
-                      status: int = 200, **context: Any) -> Template:
+                      status: int = 200, view: service.Overview | None = None,
+                      **context: Any) -> Template:
     """A page of one tender: its header (title, phase stepper, tabs) and ``context``."""
     principal = me(request)
-    view = await service.overview(principal, tender_id)
+    view = view or await service.overview(principal, tender_id)
     return Template(template, status_code=status, context={
         "view": view, "tender": view.tender, "tab": tab, "base": f"/tenders/{tender_id}",
         "tabs": tabs_for(view.tender["procedure"]), "leads": view.can_change,
@@ -170,9 +171,12 @@ class TenderPages(Controller):
             service_type_id=int(query["service_type"])
             if query.get("service_type", "").isdigit() else None,
             text=(query.get("q") or "").strip() or None)
-        _, total = await service.list_tenders(principal, filters, 0, 0)
+        offset = (page_number(query.get("page")) - 1) * PER_PAGE
+        items, total = await service.list_tenders(principal, filters, offset, PER_PAGE)
         pages = paginate("/tenders", query, total, PER_PAGE)
-        items, total = await service.list_tenders(principal, filters, pages.offset, PER_PAGE)
+        if pages.offset != offset:  # asked beyond the last page: show the last one
+            items, total = await service.list_tenders(principal, filters, pages.offset,
+                                                      PER_PAGE)
         return Template("tenders/list.html", context={
             "items": items, "pages": pages, "query": query, "language": current_language(),
             "authorities": await _authority_choices(principal),
@@ -208,17 +212,23 @@ class TenderPages(Controller):
             return await self._form(request, values, field_errors(exc), 409)
         return done(request, N_("The draft tender has been created."), f"/tenders/{tender_id}")
 
+    async def _overview(self, request: Request, tender_id: int, status: int = 200,
+                        errors: dict[str, list[str]] | None = None,
+                        deadline_values: dict[str, str] | None = None) -> Template:
+        view = await service.overview(me(request), tender_id)
+        drafting = view.can_change and view.phase is Phase.DRAFT
+        return await tender_page(
+            request, tender_id, "tenders/tender.html", "overview", status, view=view,
+            documents=await service.documents_of(tender_id),
+            warnings=warning_texts(view.warnings), errors=errors or {},
+            deadline_values=deadline_values or {
+                d.value: local_value(view.deadlines.get(d), view.zone) for d in Deadline},
+            all_authorities=await authorities.list_authorities(only_active=True)
+            if drafting else [])
+
     @get("/{tender_id:int}", guards=[READERS], name="tender")
     async def overview(self, request: Request, tender_id: FromPath[int]) -> Template:
-        principal = me(request)
-        view = await service.overview(principal, tender_id)
-        return await tender_page(
-            request, tender_id, "tenders/tender.html", "overview",
-            documents=await service.documents(principal, tender_id),
-            warnings=warning_texts(view.warnings),
-            deadline_values={d.value: local_value(view.deadlines.get(d), view.zone)
-                             for d in Deadline},
-            all_authorities=await authorities.list_authorities(only_active=True))
+        return await self._overview(request, tender_id)
 
     @get("/{tender_id:int}/edit", guards=[OFFICER], name="tender_edit")
     async def edit(self, request: Request, tender_id: FromPath[int]) -> Template:
@@ -244,14 +254,9 @@ class TenderPages(Controller):
         try:
             warnings = await service.set_deadlines(me(request), tender_id, values)
         except ValidationFailed as exc:
-            view = await service.overview(me(request), tender_id)
-            return await tender_page(
-                request, tender_id, "tenders/tender.html", "overview", 422,
-                documents=await service.documents(me(request), tender_id),
-                warnings=warning_texts(view.warnings), errors=field_errors(exc),
-                deadline_values={d.value: values.get(f"deadline_{d.value}", "")
-                                 for d in Deadline},
-                all_authorities=await authorities.list_authorities(only_active=True))
+            return await self._overview(
+                request, tender_id, 422, field_errors(exc),
+                {d.value: values.get(f"deadline_{d.value}", "") for d in Deadline})
         for text in warning_texts(warnings):
             flash(request, text, category="info")
         return done(request, N_("The deadlines have been saved."), f"/tenders/{tender_id}")

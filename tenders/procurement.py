@@ -27,12 +27,12 @@ from documents import storage
 from organisations import service as organisations
 from organisations.domain import validate_organisation
 from scoring import service as scoring
-from tenders.access import TenderRef, as_officer, as_reader, deadlines_of
+from tenders.access import TenderRef, as_reader, deadlines_of
 from tenders.domain import Assessment as AssessmentData
 from tenders.domain import decide_selection, require_in_time, require_reason
 from tenders.machine import Action
 from tenders.procedures import PROCEDURE_TYPES, Deadline, Phase
-from tenders.service import tender_url, transition
+from tenders.service import for_change, tender_url, transition
 from tenders.tables import (
     Assessment,
     Candidate,
@@ -61,14 +61,15 @@ async def register_candidate(principal: Principal, tender_id: int, form: Mapping
     """A request to participate, received before the requests deadline."""
     organisation = validate_organisation(form)
     async with transaction():
-        tender = await as_officer(principal, tender_id)
+        tender = await for_change(principal, tender_id)
+        moment = received_at or clock.now()
+        if tender.phase in (Phase.PUBLISHED, Phase.SELECTION):  # a late request is told so
+            require_in_time(moment, tender.row["deadline_requests"],
+                            N_("Requests to participate closed at {deadline}; this one came "
+                               "at {received}"), tender.zone)
         if tender.phase is not Phase.PUBLISHED:
             raise DomainError(N_("Requests to participate are received while the tender is "
                                  "published"))
-        moment = received_at or clock.now()
-        require_in_time(moment, tender.row["deadline_requests"],
-                        N_("Requests to participate closed at {deadline}; this one came at "
-                           "{received}"), tender.zone)
         organisation_id = await organisations.register(principal.as_actor(), organisation)
         if await Candidate.exists().where((Candidate.tender == tender_id)
                                           & (Candidate.organisation == organisation_id)):
@@ -109,7 +110,7 @@ async def add_requirement(principal: Principal, tender_id: int, kind: str, name:
         problems.add("name", N_("A name is required"))
     problems.raise_if_any()
     async with transaction():
-        tender = await as_officer(principal, tender_id)
+        tender = await for_change(principal, tender_id)
         if tender.phase not in (Phase.DRAFT, Phase.PUBLISHED):
             raise DomainError(N_("Requirements are set before the selection starts"))
         row = Requirement(tender=tender_id, kind=kind, name=name[:300])
@@ -133,7 +134,7 @@ async def assess(principal: Principal, tender_id: int, candidate_id: int,
                  verdicts: Mapping[int, tuple[bool, str]]) -> None:
     """Pass/fail with a note for each requirement (``{requirement_id: (passed, note)}``)."""
     async with transaction():
-        tender = await as_officer(principal, tender_id)
+        tender = await for_change(principal, tender_id)
         _selection_open(tender)
         await _candidate(tender_id, candidate_id)
         known = {r["id"] for r in await requirements(tender_id)}
@@ -167,7 +168,7 @@ async def decide(principal: Principal, tender_id: int, candidate_id: int, admit:
     """The selection decision for one candidate, with its reasons; every requirement must
     have been assessed, and a candidate failing one cannot be admitted."""
     async with transaction():
-        tender = await as_officer(principal, tender_id)
+        tender = await for_change(principal, tender_id)
         _selection_open(tender)
         candidate = await _candidate(tender_id, candidate_id)
         needed = await requirements(tender_id)
@@ -193,7 +194,7 @@ async def start_selection_scoring(principal: Principal, tender_id: int) -> int:
     """An evaluation of the selection criteria in the scoring engine (when the number of
     candidates is limited); the candidates are its subjects. Returns its id."""
     async with transaction():
-        tender = await as_officer(principal, tender_id)
+        tender = await for_change(principal, tender_id)
         _selection_open(tender)
         row = tender.row
         if row["max_candidates"] is None:
@@ -223,7 +224,7 @@ async def shortlist_from_ranking(principal: Principal, tender_id: int) -> list[i
     the others, naming their rank; a candidate failing a requirement was excluded in the
     engine. Returns the admitted candidates' ids."""
     async with transaction():
-        tender = await as_officer(principal, tender_id)
+        tender = await for_change(principal, tender_id)
         _selection_open(tender)
         evaluation_id = tender.row["selection_evaluation_id"]
         if not evaluation_id:
@@ -277,7 +278,7 @@ async def add_round(principal: Principal, tender_id: int, topic: str) -> int:
     if not topic:
         raise ValidationFailed([Problem(N_("A topic is required"), {}, "topic")])
     async with transaction():
-        tender = await as_officer(principal, tender_id)
+        tender = await for_change(principal, tender_id)
         _dialogue_open(tender)
         numbers = await DialogueRound.select(DialogueRound.number).where(
             DialogueRound.tender == tender_id)
@@ -304,7 +305,7 @@ async def record_session(principal: Principal, tender_id: int, round_id: int,
         problems.add("candidate_id", N_("Choose a candidate"))
         candidate_id = 0
     async with transaction():
-        tender = await as_officer(principal, tender_id)
+        tender = await for_change(principal, tender_id)
         _dialogue_open(tender)
         held_at = None
         try:
@@ -342,7 +343,7 @@ async def drop_candidate(principal: Principal, tender_id: int, candidate_id: int
                          reason: str) -> None:
     text = require_reason(reason)
     async with transaction():
-        tender = await as_officer(principal, tender_id)
+        tender = await for_change(principal, tender_id)
         _dialogue_open(tender)
         candidate = await _candidate(tender_id, candidate_id)
         if candidate["status"] != "admitted":
@@ -415,7 +416,7 @@ async def ask(principal: Principal, tender_id: int, asker: str, question: str,
         problems.add("question", N_("The question is empty"))
     problems.raise_if_any()
     async with transaction():
-        tender = await as_officer(principal, tender_id)
+        tender = await for_change(principal, tender_id)
         if tender.phase not in QUESTION_PHASES:
             raise DomainError(N_("Questions are received between publication and the bid "
                                  "deadline"))
@@ -439,7 +440,7 @@ async def answer(principal: Principal, tender_id: int, question_id: int, text: s
     if not text:
         raise ValidationFailed([Problem(N_("The answer is empty"), {}, "answer")])
     async with transaction():
-        tender = await as_officer(principal, tender_id)
+        tender = await for_change(principal, tender_id)
         now = clock.now()
         bids_close = deadlines_of(tender.row).get(Deadline.BIDS)
         if tender.phase not in QUESTION_PHASES or (bids_close is not None

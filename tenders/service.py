@@ -60,6 +60,9 @@ from tenders.procedures import (
 from tenders.tables import Lot, Tender, TenderAuthority, TenderDocument
 
 TICKER = Actor.system("deadline")
+# Phases in which the periods still run (afterwards a warning about them helps nobody).
+OPEN_FOR_BIDS = frozenset({Phase.DRAFT, Phase.PUBLISHED, Phase.SELECTION, Phase.DIALOGUE,
+                           Phase.TENDERING})
 TENDER_FIELDS = ("title", "reference", "description", "procedure", "service_type",
                  "cpv_codes", "currency", "estimated_value", "contract_start", "contract_end",
                  "extension_options", "max_candidates", "two_envelope", "electronic_submission")
@@ -142,7 +145,7 @@ def _require_draft(tender: TenderRef, message: str) -> None:
 async def update_tender(principal: Principal, tender_id: int, form: Mapping[str, Any]) -> None:
     data = validate_tender(form)
     async with transaction():
-        tender = await as_officer(principal, tender_id)
+        tender = await for_change(principal, tender_id)
         _require_draft(tender, N_("The tender's particulars can only be changed in draft; "
                                   "after publication change its documents and deadlines"))
         await _check_service_type(data.service_type_id)
@@ -186,7 +189,7 @@ async def set_authorities(principal: Principal, tender_id: int,
         raise ValidationFailed([Problem(exc.problem.message, exc.problem.params, "shares")]
                                ) from None
     async with transaction():
-        tender = await as_officer(principal, tender_id)
+        tender = await for_change(principal, tender_id)
         _require_draft(tender, N_("The authorities can only be changed in draft"))
         if tender.row["lead_authority"] not in parsed:
             raise ValidationFailed([Problem(N_("The lead authority must take part"), {},
@@ -211,7 +214,7 @@ async def add_lot(principal: Principal, tender_id: int, form: Mapping[str, Any])
     """A lot with its own evaluation in the scoring engine (criteria set there)."""
     data = validate_lot(form)
     async with transaction():
-        tender = await as_officer(principal, tender_id)
+        tender = await for_change(principal, tender_id)
         if tender.phase not in (Phase.DRAFT, Phase.PUBLISHED, Phase.SELECTION,
                                 Phase.DIALOGUE):
             raise DomainError(N_("Lots can only be added before bidding starts"))
@@ -252,7 +255,7 @@ async def update_lot(principal: Principal, tender_id: int, lot_id: int,
                      form: Mapping[str, Any]) -> None:
     data = validate_lot(form)
     async with transaction():
-        tender = await as_officer(principal, tender_id)
+        tender = await for_change(principal, tender_id)
         _require_draft(tender, N_("A lot can only be changed in draft"))
         lot = await get_lot_row(tender_id, lot_id)
         await _require_free_number(tender_id, data.number, except_id=lot_id)
@@ -292,7 +295,7 @@ async def upload_document(principal: Principal, tender_id: int, name: str, filen
         raise ValidationFailed([Problem(N_("The name is longer than {limit} characters"),
                                         {"limit": 200}, "name")])
     async with transaction():
-        tender = await as_officer(principal, tender_id)
+        tender = await for_change(principal, tender_id)
         if tender.phase in FINAL_PHASES:
             raise DomainError(N_("The documents of a closed tender cannot change"))
         stored = await storage.store(principal.as_actor(), filename, content_type, data)
@@ -310,6 +313,11 @@ async def upload_document(principal: Principal, tender_id: int, name: str, filen
 
 async def documents(principal: Principal, tender_id: int) -> list[dict[str, Any]]:
     await as_reader(principal, tender_id)
+    return await documents_of(tender_id)
+
+
+async def documents_of(tender_id: int) -> list[dict[str, Any]]:
+    """The documents of a tender the caller has already been let into."""
     return await TenderDocument.select(
         TenderDocument.all_columns(), TenderDocument.file.filename, TenderDocument.file.size,
     ).where(TenderDocument.tender == tender_id).order_by(TenderDocument.name).order_by(
@@ -334,7 +342,7 @@ async def set_deadlines(principal: Principal, tender_id: int, form: Mapping[str,
     """Deadlines entered as local times. One that has passed cannot be moved; a new one lies
     in the future. Returns warnings for periods shorter than the legal minimum."""
     async with transaction():
-        tender = await as_officer(principal, tender_id)
+        tender = await for_change(principal, tender_id)
         if tender.phase in FINAL_PHASES:
             raise DomainError(N_("The deadlines of a closed tender cannot change"))
         wanted = parse_deadlines(form, tender.zone)
@@ -397,8 +405,7 @@ async def transition(principal: Principal, tender_id: int, action: Action,
     scheduler's next sweep (bids closed at the deadline, not a minute later).
     """
     now = clock.now()
-    await apply_due(TICKER, tender_id, now)
-    tender = await as_officer(principal, tender_id)
+    tender = await for_change(principal, tender_id)
     facts = await access.facts(tender)
     refuse(missing(action, facts, now, principal.id), tender.zone)
     target = _target(action, facts)
@@ -453,7 +460,7 @@ async def send_award_decisions(principal: Principal, tender_id: int,
     standstill; returns its end. The letters themselves are written by the documents context,
     which calls this once they are sent."""
     async with transaction():
-        tender = await as_officer(principal, tender_id)
+        tender = await for_change(principal, tender_id)
         moment = sent_at or clock.now()
         ends = standstill_end(moment, tender.standstill_days, tender.zone, tender.country)
         await transition(principal, tender_id, Action.SEND_AWARD_DECISIONS,
@@ -496,6 +503,13 @@ async def apply_due(actor: Actor, tender_id: int, now: datetime) -> list[Applied
                         if late >= 60 else {"due_at": due.due_at})
             applied.append(AppliedStep(tender.key, due.action.value, due.due_at, now))
     return applied
+
+
+async def for_change(principal: Principal, tender_id: int) -> TenderRef:
+    """The tender for an officer's change, with whatever deadline step is due applied first
+    (so that nobody waits for the scheduler: the selection opens at the requests deadline)."""
+    await apply_due(TICKER, tender_id, clock.now())
+    return await as_officer(principal, tender_id)
 
 
 # --- reading ----------------------------------------------------------------------------------
@@ -623,26 +637,21 @@ def next_step(facts: TenderFacts, row: Mapping[str, Any], now: datetime) -> Next
 
 async def overview(principal: Principal, tender_id: int) -> Overview:
     tender = await as_reader(principal, tender_id)
-    facts = await access.facts(tender)
+    lot_rows = await access.lots_of(tender_id)
+    facts = await access.facts(tender, lot_rows)
     now = clock.now()
     authorities = await TenderAuthority.select(
         TenderAuthority.authority, TenderAuthority.share, TenderAuthority.authority.name,
         TenderAuthority.authority.country).where(TenderAuthority.tender == tender_id).order_by(
         TenderAuthority.share, ascending=False)
-    lot_rows = await Lot.select().where(Lot.tender == tender_id).order_by(Lot.number)
     actions = [ActionView(a, ACTION_LABELS[a], tuple(
         localise(p, tender.zone) for p in missing(a, facts, now, principal.id)))
         for a in possible(facts)] if tender.can_change else []
     kind = PROCEDURE_TYPES[tender.row["procedure"]]
-    warnings = [] if tender.phase in FINAL_PHASES else check_minimum_periods(
+    warnings = [] if tender.phase not in OPEN_FOR_BIDS else check_minimum_periods(
         kind, facts.deadlines, tender.row["published_at"] or now, tender.zone,
         tender.row["electronic_submission"], tender.row["invited_at"])
-    service_type = None
-    if tender.row["service_type"]:
-        service_type = await ServiceType.select().where(
-            ServiceType.id == tender.row["service_type"]).first()
-    row = {**tender.row, "service_type_row": service_type}
-    return Overview(row, tender.zone, tender.country, tender.standstill_days,
+    return Overview(tender.row, tender.zone, tender.country, tender.standstill_days,
                     tender.can_change, authorities, lot_rows, kind.phases, tender.phase,
                     actions, next_step(facts, tender.row, now), warnings, facts,
                     facts.deadlines)
