@@ -17,5 +17,6 @@ APP_REGISTRY = AppRegistry(
         "notifications.piccolo_app",
         "scoring.piccolo_app",
         "subsidies.piccolo_app",
+        "tenders.piccolo_app",
     ]
 )

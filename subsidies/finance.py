@@ -1,7 +1,5 @@
-"""What finance reads of the subsidy rounds: grants, each round's ceiling use, payments.
-
-Rows are narrowed to the query's authorities in SQL; finance applies the other filters.
-"""
+"""What finance reads of subsidy rounds: grants as awards, each round's ceiling against what was
+granted and paid, and every payment of every grant."""
 
 from __future__ import annotations
 
@@ -9,88 +7,107 @@ from collections import defaultdict
 from decimal import Decimal
 from typing import Any
 
-from authorities.tables import Authority
-from finance.domain import AwardRow, BudgetRow, FinanceQuery, PaymentRow
+from authorities.service import service_type_names
+from finance.domain import AwardRow, BudgetRow, FinanceQuery, PaymentRow, cents
 from subsidies.lifecycle import HOLDING_A_GRANT
 from subsidies.tables import Application, Payment, SubsidyRound
+from web.i18n import current_language
 
-ZERO = Decimal("0.00")
+GRANTED = sorted(state.value for state in HOLDING_A_GRANT)
 
 
-def _authorities_filter(column: Any, query: FinanceQuery) -> Any:
+def _visible(query: FinanceQuery, authority_id: int) -> bool:
+    return query.authority_ids is None or authority_id in query.authority_ids
+
+
+def _narrowed(select: Any, column: Any, query: FinanceQuery) -> Any:
+    """The query's authorities in SQL already (the rows are checked again in Python)."""
     if query.authority_ids is None:
-        return None
-    return column.is_in(sorted(query.authority_ids) or [-1])
+        return select
+    return select.where(column.is_in(sorted(query.authority_ids) or [-1]))
 
 
-async def _names() -> dict[int, str]:
-    return {r["id"]: r["name"] for r in await Authority.select(Authority.id, Authority.name)}
+def _codes(row: dict[str, Any], key: str) -> str:
+    return ",".join(c.strip() for c in (row.get(key) or "").split(",") if c.strip())
+
+
+def _names(codes: str, names: dict[str, str]) -> str:
+    return ", ".join(names.get(code, code) for code in codes.split(",") if code)
 
 
 class SubsidyFinance:
     name = "subsidies"
 
     async def awards(self, query: FinanceQuery) -> list[AwardRow]:
-        select = Application.select(
-            Application.reference, Application.granted, Application.state,
-            Application.organisation.name, Application.organisation.registration_number,
-            Application.organisation.iban, Application.round.authority,
-            Application.round.title, Application.round.currency,
-            Application.round.service_types, Application.round.regulation_reference,
+        rows = await _narrowed(Application.select(
+            Application.reference, Application.title, Application.state, Application.granted,
+            Application.final_amount, Application.round.title,
+            Application.round.regulation_reference, Application.round.currency,
             Application.round.period_start, Application.round.period_end,
-        ).where(Application.state.is_in([s.value for s in HOLDING_A_GRANT]))
-        narrowed = _authorities_filter(Application.round.authority, query)
-        if narrowed is not None:
-            select = select.where(narrowed)
-        names = await _names()
+            Application.round.service_types, Application.round.authority.id,
+            Application.round.authority.name, Application.organisation.name,
+            Application.organisation.registration_number, Application.organisation.iban,
+        ).where(Application.state.is_in(GRANTED) & Application.granted.is_not_null()
+                ).order_by(Application.id), Application.round.authority, query)
+        names = await service_type_names(current_language())
         return [AwardRow(
-            "grant", r["round.authority"], names[r["round.authority"]], r["round.title"],
-            r["reference"], "", r["organisation.name"], r["organisation.registration_number"],
-            r["organisation.iban"] or "", r["round.service_types"], r["granted"] or ZERO,
-            r["round.currency"], r["round.period_start"], r["round.period_end"],
-            r["round.regulation_reference"], r["state"]) for r in await select]
+            kind="grant", authority_id=r["round.authority.id"],
+            authority=r["round.authority.name"], procedure=r["round.title"],
+            reference=r["reference"], lot=r["title"], provider=r["organisation.name"],
+            registration_number=r["organisation.registration_number"],
+            iban=r["organisation.iban"] or "",
+            service_type=_names(_codes(r, "round.service_types"), names),
+            service_type_code=_codes(r, "round.service_types"),
+            amount=cents(r["final_amount"] if r["final_amount"] is not None
+                         else r["granted"]),
+            currency=r["round.currency"], period_start=r["round.period_start"],
+            period_end=r["round.period_end"], budget_line="", status=r["state"])
+            for r in rows if _visible(query, r["round.authority.id"])]
 
     async def budgets(self, query: FinanceQuery) -> list[BudgetRow]:
-        select = SubsidyRound.select()
-        narrowed = _authorities_filter(SubsidyRound.authority, query)
-        if narrowed is not None:
-            select = select.where(narrowed)
-        rounds = await select
-        committed: dict[int, Decimal] = defaultdict(lambda: ZERO)
-        paid: dict[int, Decimal] = defaultdict(lambda: ZERO)
-        ids = [r["id"] for r in rounds]
-        if ids:
-            for row in await Application.select(Application.round, Application.granted).where(
-                    Application.round.is_in(ids)
-                    & Application.state.is_in([s.value for s in HOLDING_A_GRANT])):
-                committed[row["round"]] += row["granted"] or ZERO
-            for row in await Payment.select(Payment.application.round, Payment.amount).where(
-                    Payment.application.round.is_in(ids) & (Payment.status == "paid")):
-                paid[row["application.round"]] += row["amount"]
-        names = await _names()
-        return [BudgetRow("round", r["authority"], names[r["authority"]],
-                          r["regulation_reference"] or f"R{r['id']}", r["title"],
-                          r["service_types"], r["currency"], r["ceiling"], committed[r["id"]],
-                          paid[r["id"]], r["period_start"], r["period_end"],
-                          frozenset({r["authority"]})) for r in rounds]
+        rounds = [r for r in await _narrowed(SubsidyRound.select(
+            SubsidyRound.id, SubsidyRound.title, SubsidyRound.regulation_reference,
+            SubsidyRound.currency, SubsidyRound.ceiling, SubsidyRound.period_start,
+            SubsidyRound.period_end, SubsidyRound.service_types, SubsidyRound.authority.id,
+            SubsidyRound.authority.name).order_by(SubsidyRound.id), SubsidyRound.authority, query)
+            if _visible(query, r["authority.id"])]
+        names = await service_type_names(current_language())
+        granted: dict[int, Decimal] = defaultdict(Decimal)
+        for a in await Application.select(Application.round, Application.granted).where(
+                Application.state.is_in(GRANTED) & Application.granted.is_not_null()):
+            granted[a["round"]] += cents(a["granted"])
+        paid: dict[int, Decimal] = defaultdict(Decimal)
+        for p in await Payment.select(Payment.application.round, Payment.amount).where(
+                Payment.status == "paid"):
+            paid[p["application.round"]] += cents(p["amount"])
+        return [BudgetRow(
+            kind="round", authority_id=r["authority.id"], authority=r["authority.name"],
+            reference=r["regulation_reference"] or f"R{r['id']}", procedure=r["title"],
+            service_type=_names(_codes(r, "service_types"), names), service_type_code=_codes(
+                r, "service_types"), currency=r["currency"], ceiling=cents(r["ceiling"]),
+            committed=granted[r["id"]], paid=paid[r["id"]], period_start=r["period_start"],
+            period_end=r["period_end"]) for r in rounds]
 
     async def payments(self, query: FinanceQuery) -> list[PaymentRow]:
-        select = Payment.select(
+        rows = await _narrowed(Payment.select(
             Payment.due_on, Payment.amount, Payment.status, Payment.paid_at,
             Payment.application.reference, Payment.application.organisation.name,
-            Payment.application.round.authority, Payment.application.round.currency,
-            Payment.application.round.service_types,
-            Payment.application.round.regulation_reference)
-        narrowed = _authorities_filter(Payment.application.round.authority, query)
-        if narrowed is not None:
-            select = select.where(narrowed)
-        names = await _names()
+            Payment.application.round.currency, Payment.application.round.service_types,
+            Payment.application.round.authority.id,
+            Payment.application.round.authority.name).order_by(Payment.due_on, Payment.id),
+            Payment.application.round.authority, query)
+        names = await service_type_names(current_language())
         return [PaymentRow(
-            r["application.round.authority"], names[r["application.round.authority"]],
-            r["application.reference"], r["application.organisation.name"],
-            r["application.round.regulation_reference"], r["application.round.service_types"],
-            r["due_on"], r["amount"], r["application.round.currency"], r["status"],
-            r["paid_at"].date() if r["paid_at"] else None) for r in await select]
+            authority_id=r["application.round.authority.id"],
+            authority=r["application.round.authority.name"],
+            reference=r["application.reference"], payee=r["application.organisation.name"],
+            budget_line="",
+            service_type=_names(_codes(r, "application.round.service_types"), names),
+            service_type_code=_codes(r, "application.round.service_types"),
+            due_on=r["due_on"], amount=cents(r["amount"]),
+            currency=r["application.round.currency"], status=r["status"],
+            paid_on=r["paid_at"].date() if r["paid_at"] else None)
+            for r in rows if _visible(query, r["application.round.authority.id"])]
 
 
 SOURCE = SubsidyFinance()
