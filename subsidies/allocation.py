@@ -33,6 +33,10 @@ from common.i18n import N_
 from common.money import CENT, floor_cents
 
 ZERO = Decimal("0.00")
+# Reasons without parameters are shared: a round of ten thousand needs them thousands of times.
+CEILING_REACHED = Problem(N_("ceiling reached"))
+GRANTED_IN_FULL = Problem(N_("granted in full"))
+GRANTED = Problem(N_("granted"))
 
 
 class Method(StrEnum):
@@ -146,11 +150,11 @@ def _money(value: Decimal) -> str:
     return f"{value:,.2f}"
 
 
-def _wanted(candidate: Candidate, rules: Rules) -> tuple[Decimal, list[Problem]]:
+def _wanted(candidate: Candidate, rules: Rules) -> tuple[Decimal, tuple[Problem, ...]]:
     if rules.maximum is not None and candidate.requested > rules.maximum:
-        return rules.maximum, [Problem(N_("capped at the maximum per applicant {maximum}"),
-                                       {"maximum": _money(rules.maximum)})]
-    return candidate.requested, []
+        return rules.maximum, (Problem(N_("capped at the maximum per applicant {maximum}"),
+                                       {"maximum": _money(rules.maximum)}),)
+    return candidate.requested, ()
 
 
 def _below_minimum(candidate: Candidate, rules: Rules) -> Problem | None:
@@ -193,16 +197,17 @@ def allocate(candidates: Sequence[Candidate], rules: Rules) -> Allocation:
             out.append(Line(candidate.ref, candidate.requested, ZERO, None, (problem,)))
         else:
             racing.append(candidate)
+    wants = {c.ref: _wanted(c, rules) for c in racing}
     if rules.method is Method.PRO_RATA:
-        return _pro_rata(racing, out, rules)
+        return _pro_rata(racing, out, rules, wants)
     if rules.method is Method.RANKING:
         ordered = sorted(racing, key=lambda c: (c.rank, c.ref))
         positions = [Problem(N_("place {position} in the ranking"), {"position": c.rank})
                      for c in ordered]
-        lines, _ = _fill(ordered, positions, rules)
+        lines, _ = _fill(ordered, positions, rules, wants)
         return Allocation(rules.method, rules.ceiling, (*lines, *out), *_totals(lines, rules),
                           ZERO, None, rules.seed, None, ())
-    return _first_come(racing, out, rules)
+    return _first_come(racing, out, rules, wants)
 
 
 def _totals(lines: Sequence[Line], rules: Rules) -> tuple[Decimal, Decimal]:
@@ -211,6 +216,7 @@ def _totals(lines: Sequence[Line], rules: Rules) -> tuple[Decimal, Decimal]:
 
 
 def _fill(ordered: Sequence[Candidate], positions: Sequence[Problem], rules: Rules,
+          wants: Mapping[str, tuple[Decimal, tuple[Problem, ...]]],
           ) -> tuple[list[Line], int | None]:
     """Grant in order until the budget is used; returns the lines and the index of the first
     candidate that did not fit in full (None when all did)."""
@@ -219,14 +225,14 @@ def _fill(ordered: Sequence[Candidate], positions: Sequence[Problem], rules: Rul
     first_misfit: int | None = None
     lines: list[Line] = []
     for index, (candidate, position) in enumerate(zip(ordered, positions, strict=True)):
-        wanted, notes = _wanted(candidate, rules)
+        wanted, notes = wants[candidate.ref]
         reasons = [position, *notes]
         granted = ZERO
         if stopped or budget <= 0:
-            reasons.append(Problem(N_("ceiling reached")))
+            reasons.append(CEILING_REACHED)
         elif wanted <= budget:
             granted = wanted
-            reasons.append(Problem(N_("granted in full") if not notes else N_("granted")))
+            reasons.append(GRANTED if notes else GRANTED_IN_FULL)
         else:
             first_misfit = index if first_misfit is None else first_misfit
             if rules.remainder is Remainder.GRANT_REMAINDER:
@@ -238,15 +244,11 @@ def _fill(ordered: Sequence[Candidate], positions: Sequence[Problem], rules: Rul
                                           "{amount}"), {"amount": _money(budget)}))
             else:
                 stopped = True
-                reasons.append(Problem(N_("ceiling reached")))
+                reasons.append(CEILING_REACHED)
         budget -= granted
         lines.append(Line(candidate.ref, candidate.requested, granted, index + 1,
                           tuple(reasons)))
     return lines, first_misfit
-
-
-def local_day(moment: datetime, zone: str) -> date:
-    return moment.astimezone(ZoneInfo(zone)).date()
 
 
 def lottery_order(refs: Iterable[str], seed: str) -> list[str]:
@@ -257,12 +259,17 @@ def lottery_order(refs: Iterable[str], seed: str) -> list[str]:
     return ordered
 
 
-def _first_come(racing: list[Candidate], out: list[Line], rules: Rules) -> Allocation:
+def _first_come(racing: list[Candidate], out: list[Line], rules: Rules,
+                wants: Mapping[str, tuple[Decimal, tuple[Problem, ...]]]) -> Allocation:
     by_time = sorted(racing, key=lambda c: (c.complete_at, c.ref))
+    zone = ZoneInfo(rules.zone)
     days: dict[date, list[Candidate]] = {}
+    shown: dict[str, str] = {}
     for candidate in by_time:
         assert candidate.complete_at is not None
-        days.setdefault(local_day(candidate.complete_at, rules.zone), []).append(candidate)
+        local = candidate.complete_at.astimezone(zone)
+        shown[candidate.ref] = local.replace(tzinfo=None).isoformat(" ", "seconds")
+        days.setdefault(local.date(), []).append(candidate)
     ordered: list[Candidate] = []
     positions: list[Problem] = []
     budget = rules.ceiling
@@ -270,7 +277,7 @@ def _first_come(racing: list[Candidate], out: list[Line], rules: Rules) -> Alloc
     draw: tuple[str, ...] = ()
     ran_out = False
     for day, group in days.items():
-        wanted = sum((_wanted(c, rules)[0] for c in group), ZERO)
+        wanted = sum((wants[c.ref][0] for c in group), ZERO)
         lottery = not ran_out and wanted > budget and len(group) > 1
         ran_out = ran_out or wanted > budget
         if lottery:
@@ -285,19 +292,18 @@ def _first_come(racing: list[Candidate], out: list[Line], rules: Rules) -> Alloc
                     {"day": day.isoformat(), "number": number, "count": len(draw)}))
         else:
             for candidate in group:
-                assert candidate.complete_at is not None
                 ordered.append(candidate)
-                positions.append(Problem(N_("complete at {moment}"), {
-                    "moment": candidate.complete_at.astimezone(ZoneInfo(rules.zone))
-                    .strftime("%Y-%m-%d %H:%M:%S")}))
+                positions.append(Problem(N_("complete at {moment}"),
+                                         {"moment": shown[candidate.ref]}))
         budget -= wanted
-    lines, _ = _fill(ordered, positions, rules)
+    lines, _ = _fill(ordered, positions, rules, wants)
     return Allocation(rules.method, rules.ceiling, (*lines, *out), *_totals(lines, rules),
                       ZERO, None, rules.seed, lottery_day, draw)
 
 
-def _pro_rata(racing: list[Candidate], out: list[Line], rules: Rules) -> Allocation:
-    wanted = [(c, *_wanted(c, rules)) for c in sorted(racing, key=lambda c: c.ref)]
+def _pro_rata(racing: list[Candidate], out: list[Line], rules: Rules,
+              wants: Mapping[str, tuple[Decimal, tuple[Problem, ...]]]) -> Allocation:
+    wanted = [(c, *wants[c.ref]) for c in sorted(racing, key=lambda c: c.ref)]
     asked = sum((amount for _, amount, _ in wanted), ZERO)
     lines: list[Line] = []
     if asked <= rules.ceiling:

@@ -241,11 +241,10 @@ class ApplicationsApi(Controller):
                            ) -> ApplicationList:
         """50 per page; ``state`` filters by state, ``q`` by organisation or reference."""
         state = request.query_params.get("state", "")
-        number = page_number(page)
         listing = await service.list_applications(
             _me(request), round_id, state=state if state in {s.value for s in State} else "",
-            text=q, offset=(number - 1) * PER_PAGE, limit=PER_PAGE)
-        return ApplicationList(listing.items, listing.total, number, PER_PAGE,
+            text=q, page=page_number(page), limit=PER_PAGE, counts=True)
+        return ApplicationList(listing.items, listing.total, listing.page, PER_PAGE,
                                dict(listing.counts))
 
     @post("/rounds/{round_id:int}/applications", guards=[OFFICER],

@@ -36,7 +36,7 @@ from subsidies.domain import (
 from subsidies.lifecycle import ACTION_LABELS, STATE_LABELS, Action, State, allowed
 from web.forms import field_errors, read_form
 from web.i18n import gettext
-from web.pagination import paginate
+from web.pagination import page_number, paginate
 
 READERS = requires_role(Role.OFFICER, Role.ADMIN, Role.FINANCE)
 PER_PAGE = 50
@@ -156,7 +156,7 @@ class RoundPages(Controller):
     async def show(self, request: Request, round_id: FromPath[int]) -> Template:
         principal = _me(request)
         view = await service.get_round(principal, round_id)
-        listing = await service.list_applications(principal, round_id, limit=0)
+        listing = await service.list_applications(principal, round_id, limit=0, counts=True)
         return _round_page("subsidies/round.html", principal, view, "overview",
                            budget=await service.budget(round_id, view.ceiling),
                            counts=listing.counts, total=listing.total)
@@ -257,12 +257,10 @@ class ApplicationPages(Controller):
         view = await service.get_round(principal, round_id)
         query = {k: request.query_params.get(k, "") for k in ("state", "q", "page")}
         state = query["state"] if query["state"] in {s.value for s in State} else ""
-        first = await service.list_applications(principal, round_id, state=state,
-                                                text=query["q"], limit=0)
-        pages = paginate(f"{round_path(round_id)}/applications", query, first.total, PER_PAGE)
-        listing = await service.list_applications(principal, round_id, state=state,
-                                                  text=query["q"], offset=pages.offset,
-                                                  limit=PER_PAGE)
+        listing = await service.list_applications(
+            principal, round_id, state=state, text=query["q"],
+            page=page_number(query["page"]), limit=PER_PAGE)
+        pages = paginate(f"{round_path(round_id)}/applications", query, listing.total, PER_PAGE)
         return _round_page("subsidies/applications.html", principal, view, "applications",
                            listing=listing, pages=pages, state=state, q=query["q"],
                            states=[(s.value, gettext(label))

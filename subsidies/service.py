@@ -16,6 +16,8 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from piccolo.table import Table
+
 from accounts.domain import Principal
 from audit import service as audit
 from audit.domain import changes
@@ -24,7 +26,7 @@ from common import clock
 from common.errors import DomainError, NotFound, Problem, ProblemCollector, ValidationFailed
 from common.i18n import N_
 from common.localtime import utc_to_local
-from config.database import contains, raw, transaction
+from config.database import contains, engine, is_sqlite, raw, transaction
 from documents import storage
 from documents.tables import StoredFile
 from organisations import service as organisations
@@ -533,12 +535,14 @@ class ListedApplication:
 class ApplicationPage:
     items: list[ListedApplication]
     total: int
-    counts: Mapping[str, int]  # per state, for the filter
+    counts: Mapping[str, int]  # per state, when asked for
+    page: int
 
 
 async def list_applications(principal: Principal, round_id: int, *, state: str = "",
-                            text: str = "", offset: int = 0, limit: int = 50,
-                            ) -> ApplicationPage:
+                            text: str = "", page: int = 1, limit: int = 50,
+                            counts: bool = False) -> ApplicationPage:
+    """One page (the last one when ``page`` is past the end); ``counts``: per state too."""
     await access.round_row(principal, round_id)
     where = Application.round == round_id
     if state:
@@ -547,7 +551,9 @@ async def list_applications(principal: Principal, round_id: int, *, state: str =
         where &= contains(Application.organisation.name, text) | (
             Application.reference == text.strip())
     total = await Application.count().where(where)
-    rows = await Application.select(
+    page = max(1, min(page, -(-total // limit) if limit else 1))
+    offset = (page - 1) * limit
+    rows = [] if not limit else await Application.select(
         Application.id, Application.reference, Application.organisation.name,
         Application.requested, Application.state, Application.submitted_at,
         Application.late_by_seconds, Application.complete_at, Application.granted,
@@ -557,13 +563,13 @@ async def list_applications(principal: Principal, round_id: int, *, state: str =
         proposed = {r["application"]: r["proposed"] for r in await AllocationLine.select(
             AllocationLine.application, AllocationLine.proposed).where(
             AllocationLine.application.is_in([r["id"] for r in rows]))}
-    counts = {r["state"]: r["count"] for r in await raw(
+    per_state = {} if not counts else {r["state"]: r["count"] for r in await raw(
         "SELECT state, COUNT(*) AS count FROM subsidies_application WHERE round = {} "
         "GROUP BY state", round_id)}
     return ApplicationPage([ListedApplication(
         r["id"], r["reference"], r["organisation.name"], r["requested"], State(r["state"]),
         r["submitted_at"], bool(r["late_by_seconds"]), r["complete_at"], proposed.get(r["id"]),
-        r["granted"]) for r in rows], total, counts)
+        r["granted"]) for r in rows], total, per_state, page)
 
 
 async def history(principal: Principal, application_id: int) -> list[dict[str, Any]]:
@@ -582,8 +588,9 @@ async def _transition(principal: Principal, row: Mapping[str, Any], target: Stat
     await Application.update(values).where(Application.id == row["id"])
     await audit.record(principal.as_actor(), f"application.{action.value}", "application",
                        row["id"], before={"state": row["state"]},
-                       after={"state": target.value, **(note or {}),
-                              **{k: v for k, v in (extra or {}).items() if k != "updated_at"}})
+                       after={"state": target.value,
+                              **{k: v for k, v in (extra or {}).items() if k != "updated_at"},
+                              **(note or {})})
 
 
 async def act(principal: Principal, application_id: int, action: Action | str,
@@ -645,7 +652,8 @@ async def mark_eligibility(principal: Principal, application_id: int,
         reason = "; ".join(failed + ([note.strip()] if note.strip() else []))
         target = step(State(row["state"]), action, reason=reason)
         await _transition(principal, row, target, action, {
-            "eligibility": json.dumps(results), "state_reason": reason})
+            "eligibility": json.dumps(results), "state_reason": reason},
+            note={"eligibility": results})
         if failed:
             await AllocationLine.delete().where(AllocationLine.application == application_id)
         return target
@@ -709,6 +717,20 @@ async def start_review(principal: Principal, round_id: int) -> int:
 # --- allocation -----------------------------------------------------------------------------
 
 
+async def _insert_rows(table: type[Table], columns: Sequence[str],
+                       rows: Sequence[Sequence[Any]]) -> None:
+    """Insert many rows in the current transaction with one prepared statement, without a
+    table instance per row (which costs more than the database's work at 10,000 rows).
+    Values go through the same driver adapters as Piccolo's own inserts."""
+    current = engine().current_transaction.get()
+    assert current is not None, "bulk inserts belong to the use case's transaction"
+    names = ", ".join(f'"{column}"' for column in columns)
+    marks = ", ".join("?" if is_sqlite() else f"${n}" for n in range(1, len(columns) + 1))
+    sql = f'INSERT INTO "{table._meta.tablename}" ({names}) VALUES ({marks})'  # noqa: S608
+    if rows:
+        await current.connection.executemany(sql, rows)
+
+
 def _reasons_json(line: Line) -> str:
     return json.dumps([{"message": p.message, "params": dict(p.params)} for p in line.reasons],
                       default=str)
@@ -762,12 +784,12 @@ async def propose_allocation(principal: Principal, round_id: int) -> dict[str, A
         result = allocate(candidates, view.rules())
         scores = {c.ref: (c.rank, c.score) for c in candidates}
         await AllocationLine.delete().where(AllocationLine.round == round_id)
-        lines = [AllocationLine(
-            round=round_id, application=int(line.ref.split(":")[1]), position=line.position,
-            rank=scores[line.ref][0], score=scores[line.ref][1], requested=line.requested,
-            proposed=line.granted, reasons=_reasons_json(line)) for line in result.lines]
-        for start in range(0, len(lines), BATCH):
-            await AllocationLine.insert(*lines[start:start + BATCH])
+        lines = [(round_id, int(line.ref.split(":")[1]), line.position, scores[line.ref][0],
+                  scores[line.ref][1], line.requested, line.granted, _reasons_json(line), False)
+                 for line in result.lines]
+        await _insert_rows(AllocationLine, ("round", "application", "position", "rank",
+                                            "score", "requested", "proposed", "reasons",
+                                            "adjusted"), lines)
         summary = _allocation_summary(result)
         now = clock.now()
         await SubsidyRound.update({SubsidyRound.allocation: json.dumps(summary),
@@ -886,8 +908,8 @@ async def decide(principal: Principal, round_id: int) -> dict[str, int]:
         now = clock.now()
         today = utc_to_local(now, view.zone).date()
         counts = {State.GRANTED: 0, State.PARTLY_GRANTED: 0, State.REFUSED: 0}
-        payments: list[Payment] = []
-        reports: list[Report] = []
+        payments: list[tuple[Any, ...]] = []
+        reports: list[tuple[Any, ...]] = []
         events: list[audit.NewEvent] = []
         by_target: dict[tuple[State, Decimal], list[int]] = {}
         for line in stored:
@@ -900,11 +922,10 @@ async def decide(principal: Principal, round_id: int) -> dict[str, int]:
             for instalment in payment_schedule(line["proposed"], today, view.period_start,
                                                view.period_end, view.advance_share,
                                                view.instalments, view.instalment_dates):
-                payments.append(Payment(application=application_id, kind=instalment.kind,
-                                        due_on=instalment.due_on, amount=instalment.amount))
+                payments.append((application_id, instalment.kind, instalment.due_on,
+                                 instalment.amount, "scheduled"))
             if target is not State.REFUSED:
-                reports.extend(Report(application=application_id, kind=due.kind.value,
-                                      due_on=due.due_on, final=due.final)
+                reports.extend((application_id, due.kind.value, due.due_on, due.final)
                                for due in reports_due(line["proposed"], view.tiers,
                                                       view.period_start, view.period_end,
                                                       view.yearly_reports))
@@ -919,10 +940,9 @@ async def decide(principal: Principal, round_id: int) -> dict[str, int]:
                     Application.state: target.value, Application.granted: amount,
                     Application.decided_at: now, Application.updated_at: now,
                 }).where(Application.id.is_in(ids[start:start + BATCH]))
-        for start in range(0, len(payments), BATCH):
-            await Payment.insert(*payments[start:start + BATCH])
-        for start in range(0, len(reports), BATCH):
-            await Report.insert(*reports[start:start + BATCH])
+        await _insert_rows(Payment, ("application", "kind", "due_on", "amount", "status"),
+                           payments)
+        await _insert_rows(Report, ("application", "kind", "due_on", "final"), reports)
         await SubsidyRound.update({SubsidyRound.phase: RoundPhase.DECIDED.value,
                                    SubsidyRound.decided_at: now}).where(
             SubsidyRound.id == round_id)

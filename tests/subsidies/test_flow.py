@@ -290,3 +290,21 @@ async def test_files_of_an_application_and_the_regulation(setup, make_user, make
     assert data == b"%PDF regel" and info.filename == "nadere regel.pdf"
     assert (await service.get_round(s.officer, s.round_id)).regulation_document == info.id
     assert "application.file_added" in await actions("application")
+
+
+async def test_the_application_list_pages_and_filters(setup):
+    s = setup
+    rows = [row(f"Stichting Buurt {n:02d}", f"{31000000 + n:08d}", "", str(1000 + n))
+            for n in range(60)]
+    ids = await service.import_applications(s.officer, s.round_id, "p.csv", csv_bytes(rows))
+    await service.complete_many(s.officer, s.round_id, ids[:5])
+    second = await service.list_applications(s.officer, s.round_id, page=2, limit=50)
+    assert second.total == 60 and second.page == 2 and len(second.items) == 10
+    assert second.items[0].reference == f"R{s.round_id}-0051" and second.counts == {}
+    past = await service.list_applications(s.officer, s.round_id, page=99, limit=50)
+    assert past.page == 2
+    complete = await service.list_applications(s.officer, s.round_id, state="complete",
+                                               counts=True)
+    assert complete.total == 5 and complete.counts == {"complete": 5, "submitted": 55}
+    found = await service.list_applications(s.officer, s.round_id, text="buurt 07")
+    assert [a.organisation for a in found.items] == ["Stichting Buurt 07"]
