@@ -47,9 +47,11 @@ from scoring.reminders import ScoringReminders
 from subsidies import api as subsidies_api
 from subsidies import controllers as subsidies_controllers
 from subsidies import deadlines as subsidies_deadlines
+from subsidies import finance as subsidies_finance
 from tenders import api as tender_api
 from tenders import controllers as tender_controllers
 from tenders import deadlines as tender_deadlines
+from tenders import finance as tender_finance
 from web.controllers import LANGUAGE_COOKIE, ShellController
 from web.dashboard import PanelProvider
 from web.deadlines import DeadlinesApiController, DeadlinesController
@@ -130,7 +132,7 @@ DEADLINE_SOURCES: list[DeadlineSource] = [
     ScoringReminders(),
 ]
 # Contexts whose awards, budgets and payments finance reads (tenders, subsidy rounds).
-FINANCE_SOURCES: list[FinanceSource] = []
+FINANCE_SOURCES: list[FinanceSource] = [tender_finance.SOURCE, subsidies_finance.SOURCE]
 
 
 @asynccontextmanager

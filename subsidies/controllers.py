@@ -13,7 +13,7 @@ from litestar import Controller, Request, get, post
 from litestar.datastructures import UploadFile
 from litestar.params import FromPath
 from litestar.plugins.flash import flash
-from litestar.response import Redirect, Template
+from litestar.response import Redirect, Response, Template
 
 from accounts.domain import Principal, Role
 from accounts.guards import OFFICER, current_principal, requires_role
@@ -359,6 +359,7 @@ class ApplicationPages(Controller):
             payments=await service.payments(principal, view.id,
                                             application_id=application_id),
             reports=await service.reports(principal, application_id),
+            files=await service.files(principal, application_id),
             steps=[a for a in allowed(application.state) if a in STEP_ACTIONS],
             can_judge=application.state in (State.COMPLETE, State.ELIGIBLE,
                                             State.INELIGIBLE),
@@ -397,8 +398,57 @@ class ApplicationPages(Controller):
                      to_pay=_plain(result["to_pay"]))
 
 
+async def _upload(request: Request) -> tuple[str, str, bytes]:
+    form = await request.form()
+    upload = form.get("file")
+    if not isinstance(upload, UploadFile) or not upload.filename:
+        raise ValidationFailed([Problem(N_("Choose a file"), {}, "file")])
+    return upload.filename, upload.content_type or "", await upload.read()
+
+
+def _attachment(info: Any, data: bytes) -> Response[bytes]:
+    return Response(data, media_type=info.content_type, headers={
+        "content-disposition": f'attachment; filename="{info.filename}"',
+        "x-content-type-options": "nosniff"})
+
+
+class FilePages(Controller):
+    """Files of applications and regulation documents, served after the access check."""
+
+    path = BASE
+    include_in_schema = False
+
+    @post("/applications/{application_id:int}/files", guards=[OFFICER],
+          name="subsidies_application_file_add", request_max_body_size=26 * 1024 * 1024)
+    async def add(self, request: Request, application_id: FromPath[int]) -> Redirect:
+        filename, content_type, data = await _upload(request)
+        await service.attach_file(_me(request), application_id, filename, content_type, data)
+        return _done(request, N_("{name} has been added."), application_path(application_id),
+                     name=filename)
+
+    @get("/applications/{application_id:int}/files/{file_id:int}", guards=[READERS],
+         name="subsidies_application_file")
+    async def file(self, request: Request, application_id: FromPath[int],
+                   file_id: FromPath[int]) -> Response[bytes]:
+        return _attachment(*await service.read_file(_me(request), application_id, file_id))
+
+    @post("/rounds/{round_id:int}/regulation", guards=[OFFICER],
+          name="subsidies_round_regulation_add", request_max_body_size=26 * 1024 * 1024)
+    async def add_regulation(self, request: Request, round_id: FromPath[int]) -> Redirect:
+        filename, content_type, data = await _upload(request)
+        await service.set_regulation_document(_me(request), round_id, filename, content_type,
+                                              data)
+        return _done(request, N_("{name} has been added."), round_path(round_id),
+                     name=filename)
+
+    @get("/rounds/{round_id:int}/regulation", guards=[READERS],
+         name="subsidies_round_regulation")
+    async def regulation(self, request: Request, round_id: FromPath[int]) -> Response[bytes]:
+        return _attachment(*await service.regulation_document(_me(request), round_id))
+
+
 def _plain(amount: Decimal) -> str:
     return f"{amount:,.2f}"
 
 
-CONTROLLERS = [RoundPages, ApplicationPages]
+CONTROLLERS = [RoundPages, ApplicationPages, FilePages]

@@ -43,16 +43,18 @@ class SubsidyDeadlines:
                 SubsidyRound.authority).where(SubsidyRound.phase == RoundPhase.OPEN.value):
             found.append(Deadline(f"{ROUND_KEY}{row['id']}", row["closes_at"], WINDOW_CLOSES,
                                   row["title"], f"/subsidies/rounds/{row['id']}",
-                                  zones[row["authority"]]))
+                                  zones[row["authority"]], (row["authority"],)))
         for row in await Report.select(
                 Report.id, Report.due_on, Report.application,
                 Report.application.reference, Report.application.round.authority).where(
                 Report.noticed_at.is_null() & Report.received_at.is_null()):
-            zone = zones[row["application.round.authority"]]
+            authority = row["application.round.authority"]
+            zone = zones[authority]
             found.append(Deadline(f"{REPORT_KEY}{row['id']}",
                                   local_to_utc(row["due_on"], time(0, 0), zone), REPORT_DUE,
                                   row["application.reference"],
-                                  f"/subsidies/applications/{row['application']}", zone))
+                                  f"/subsidies/applications/{row['application']}", zone,
+                                  (authority,)))
         return found
 
     async def tick(self, now: datetime, key: str | None = None) -> list[AppliedStep]:

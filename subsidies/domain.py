@@ -249,7 +249,8 @@ def _text(form: Mapping[str, Any], name: str) -> str:
 
 def parse_money(problems: ProblemCollector, form: Mapping[str, Any], name: str,
                 required: bool = True) -> Decimal | None:
-    text = _text(form, name).replace(" ", "").replace("\u00a0", "")
+    shown = _text(form, name)
+    text = shown.replace(" ", "").replace("\u00a0", "")
     if not text:
         if required:
             problems.add(name, N_("An amount is required"))
@@ -257,12 +258,12 @@ def parse_money(problems: ProblemCollector, form: Mapping[str, Any], name: str,
     try:
         value = Decimal(text.replace(",", "")) if "." in text else Decimal(
             text.replace(".", "").replace(",", "."))
-        return check_amount(value, text)
+        return check_amount(value, shown)
     except (InvalidOperation, DomainError) as exc:
         if isinstance(exc, DomainError):
             problems.add(name, exc.problem.message, **exc.problem.params)
         else:
-            problems.add(name, N_("{value} is not an amount"), value=text)
+            problems.add(name, N_("{value} is not an amount"), value=shown)
     return None
 
 

@@ -63,7 +63,14 @@ from subsidies.domain import (
     validate_round,
 )
 from subsidies.lifecycle import HOLDING_A_GRANT, Action, Refused, State, step
-from subsidies.tables import AllocationLine, Application, Payment, Report, SubsidyRound
+from subsidies.tables import (
+    AllocationLine,
+    Application,
+    ApplicationFile,
+    Payment,
+    Report,
+    SubsidyRound,
+)
 
 BATCH = 500
 ZERO = Decimal("0.00")
@@ -135,6 +142,7 @@ class RoundView:
     allocated_at: datetime | None
     decided_at: datetime | None
     created_at: datetime
+    regulation_document: int | None = None
 
     @property
     def fixed(self) -> bool:
@@ -161,7 +169,8 @@ def _round_view(row: Mapping[str, Any], authority: Mapping[str, Any]) -> RoundVi
         row["period_end"], row["advance_share"], Instalments(row["instalments"]),
         tuple(date.fromisoformat(d) for d in row["instalment_dates"].split(",") if d),
         row["yearly_reports"], row["tiers"], RoundPhase(row["phase"]), row["evaluation_id"],
-        row["allocated_at"], row["decided_at"], row["created_at"])
+        row["allocated_at"], row["decided_at"], row["created_at"],
+        regulation_document=row["regulation_document"])
 
 
 async def _authority(authority_id: int) -> dict[str, Any]:
@@ -922,6 +931,71 @@ async def decide(principal: Principal, round_id: int) -> dict[str, int]:
                                      after={**result, "total": total}))
         await audit.record_many(principal.as_actor(), events)
         return result
+
+
+# --- files ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FileView:
+    id: int
+    filename: str
+    size: int
+    created_at: datetime
+
+
+async def attach_file(principal: Principal, application_id: int, filename: str,
+                      content_type: str, data: bytes) -> int:
+    """A file sent with the application (budget, activity plan, statutes)."""
+    async with transaction():
+        await access.application_row(principal, application_id, run=True)
+        info = await storage.store(principal.as_actor(), filename, content_type, data)
+        await ApplicationFile(application=application_id, file=info.id,
+                              created_at=clock.now()).save()
+        await audit.record(principal.as_actor(), "application.file_added", "application",
+                           application_id, after={"file": info.id, "filename": info.filename,
+                                                  "sha256": info.sha256})
+        return info.id
+
+
+async def files(principal: Principal, application_id: int) -> list[FileView]:
+    await access.application_row(principal, application_id)
+    rows = await ApplicationFile.select(
+        ApplicationFile.file, ApplicationFile.file.filename, ApplicationFile.file.size,
+        ApplicationFile.created_at).where(ApplicationFile.application == application_id
+                                          ).order_by(ApplicationFile.id)
+    return [FileView(r["file"], r["file.filename"], r["file.size"], r["created_at"])
+            for r in rows]
+
+
+async def read_file(principal: Principal, application_id: int, file_id: int,
+                    ) -> tuple[storage.FileInfo, bytes]:
+    await access.application_row(principal, application_id)
+    if not await ApplicationFile.exists().where(
+            (ApplicationFile.application == application_id) & (ApplicationFile.file == file_id)):
+        raise NotFound(N_("File {id} does not exist"), id=file_id)
+    return await storage.read(file_id)
+
+
+async def set_regulation_document(principal: Principal, round_id: int, filename: str,
+                                  content_type: str, data: bytes) -> int:
+    async with transaction():
+        row = await access.round_row(principal, round_id, run=True)
+        info = await storage.store(principal.as_actor(), filename, content_type, data)
+        await SubsidyRound.update({SubsidyRound.regulation_document: info.id}).where(
+            SubsidyRound.id == round_id)
+        await audit.record(principal.as_actor(), "round.regulation_document", "subsidy_round",
+                           round_id, before={"file": row["regulation_document"]},
+                           after={"file": info.id, "filename": info.filename})
+        return info.id
+
+
+async def regulation_document(principal: Principal, round_id: int,
+                              ) -> tuple[storage.FileInfo, bytes]:
+    row = await access.round_row(principal, round_id)
+    if row["regulation_document"] is None:
+        raise NotFound(N_("The round has no regulation document"))
+    return await storage.read(row["regulation_document"])
 
 
 # --- payments and settlement ----------------------------------------------------------------

@@ -59,3 +59,10 @@ ROUTES |= {
     ("POST", f"{AA}/eligibility"): OFFICER,
     ("POST", f"{AA}/settlement"): OFFICER,
 }
+
+ROUTES |= {
+    ("POST", f"{A}/files"): OFFICER,
+    ("GET", f"{A}/files/{{file_id:int}}"): READERS,
+    ("POST", f"{R}/regulation"): OFFICER,
+    ("GET", f"{R}/regulation"): READERS,
+}

@@ -265,3 +265,28 @@ async def test_pro_rata_and_withdrawal(make_user, make_authority, fixed_clock):
                                                           D("5000.00")]
     assert proposal.summary["rounding_rest"] == "0.02"
     assert await AllocationLine.count() == 3
+
+
+async def test_files_of_an_application_and_the_regulation(setup, make_user, make_authority):
+    s = setup
+    [application_id] = await service.import_applications(
+        s.officer, s.round_id, "p.csv", csv_bytes([row(*APPLICANTS[0])]))
+    file_id = await service.attach_file(s.officer, application_id, "begroting 2021.pdf",
+                                        "application/pdf", b"%PDF-1.7 begroting")
+    [listed] = await service.files(s.officer, application_id)
+    assert (listed.id, listed.filename, listed.size) == (file_id, "begroting 2021.pdf", 18)
+    info, data = await service.read_file(s.officer, application_id, file_id)
+    assert data == b"%PDF-1.7 begroting" and info.content_type == "application/pdf"
+    stranger = await make_user("officer", authorities=[(await make_authority("Zeist"))["id"]])
+    with pytest.raises(NotFound):
+        await service.read_file(stranger, application_id, file_id)
+    with pytest.raises(NotFound):
+        await service.read_file(s.officer, application_id, file_id + 1)
+    with pytest.raises(DomainError, match="no regulation document"):
+        await service.regulation_document(s.officer, s.round_id)
+    await service.set_regulation_document(s.officer, s.round_id, "nadere regel.pdf",
+                                          "application/pdf", b"%PDF regel")
+    info, data = await service.regulation_document(s.officer, s.round_id)
+    assert data == b"%PDF regel" and info.filename == "nadere regel.pdf"
+    assert (await service.get_round(s.officer, s.round_id)).regulation_document == info.id
+    assert "application.file_added" in await actions("application")

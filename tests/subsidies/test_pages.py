@@ -127,3 +127,25 @@ async def test_the_round_form_in_dutch(client_factory, make_user, make_authority
         refused = await post_form(client, "/subsidies/rounds", round_form(
             authority["id"], ceiling="-1"))
         assert "-1 is negatief" in text_of(refused.text)
+
+
+async def test_files_are_uploaded_and_served_to_readers_only(client_factory, make_user,
+                                                            make_authority, setup):
+    s = setup
+    from subsidies import service
+
+    [application_id] = await service.import_applications(
+        s.officer, s.round_id, "p.xlsx", xlsx([row(*APPLICANTS[0])]))
+    async with AsyncExitStack() as stack:
+        client = await _login(client_factory, stack, s.officer)
+        path = f"/subsidies/applications/{application_id}"
+        sent = await upload(client, f"{path}/files", "plan.txt", b"activiteitenplan")
+        assert sent.status_code == 303
+        page = (await client.get(path)).text
+        href = re.search(rf'href="({path}/files/\d+)"', page).group(1)
+        served = await client.get(href)
+        assert served.content == b"activiteitenplan"
+        assert 'filename="plan.txt"' in served.headers["content-disposition"]
+        other = await make_user("officer", authorities=[(await make_authority("Zeist"))["id"]])
+        stranger = await _login(client_factory, stack, other)
+        assert (await stranger.get(href)).status_code == 404
