@@ -241,14 +241,16 @@ class SentLetter:
 
 async def record_sent(actor: Actor, object_type: str, object_id: Any,
                       letters: Iterable[GeneratedLetter], keep: bool = True,
-                      extra: Mapping[str, Any] | None = None) -> list[SentLetter]:
+                      extra: Mapping[str, Any] | None = None,
+                      sent_at: datetime | None = None) -> list[SentLetter]:
     """Record each letter as sent (date, addressee, hash) in the audit log, under the tender
-    lot or round it belongs to; ``keep`` also stores the files. Runs in the caller's
+    lot or round it belongs to; ``keep`` also stores the files. ``sent_at`` (now by default)
+    is the moment the caller's standstill or objection period runs from. Runs in the caller's
     transaction when there is one (the award and its letters are one change)."""
     sent: list[SentLetter] = []
     events: list[audit.NewEvent] = []
     async with transaction():
-        now = clock.now()
+        now = sent_at or clock.now()
         for letter in letters:
             file_id = None
             if keep:

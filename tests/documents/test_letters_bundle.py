@@ -7,7 +7,7 @@ import hashlib
 import io
 import json
 import zipfile
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 from audit.tables import AuditEvent
@@ -103,8 +103,9 @@ async def test_letters_are_recorded_as_sent_with_addressee_and_hash(db):
 async def test_sending_without_keeping_stores_no_files(db):
     templates = await templates_for(None, [(LetterKind.GRANT, "en")])
     [letter] = list(letters_for(templates, grants(1), "en"))
-    [sent] = await record_sent(SETUP, "round", 8, [letter], keep=False)
-    assert sent.file_id is None
+    moment = datetime(2026, 12, 1, 9, 30, tzinfo=UTC)
+    [sent] = await record_sent(SETUP, "round", 8, [letter], keep=False, sent_at=moment)
+    assert sent.file_id is None and sent.sent_at == moment
 
 
 def test_a_clarification_notice_lists_questions_and_answers_without_askers():
