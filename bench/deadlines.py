@@ -8,8 +8,8 @@ as after a night of downtime.
     .venv/bin/python bench/deadlines.py --postgres postgresql://postgres@127.0.0.1:5432/test
 
 Prints, on SQLite and (when a server URL is given) on PostgreSQL:
-- start-up scheduling: reading every source's next deadline and placing one APScheduler date
-  job per procedure (``Scheduler.reschedule``), target ≤ 2 s;
+- start-up scheduling: reading every source's next deadline and placing APScheduler date jobs
+  for those of the coming hour (``Scheduler.reschedule``), target ≤ 2 s;
 - one sweep applying the 1,000 overdue deadlines (each in its own transaction, audited as late,
   the lead officer mailed), then rescheduling, target ≤ 2 s;
 - a second sweep, which applies nothing.
@@ -128,7 +128,7 @@ def main() -> None:
         if f is None:
             continue
         print(f"{name}: {TENDERS + ROUNDS + EVALUATIONS:,} open procedures")
-        print(f"  start-up scheduling: {f['startup']:.2f} s for {f['jobs']:,} date jobs "
+        print(f"  start-up scheduling: {f['startup']:.2f} s for {f['jobs']:,} pending deadlines "
               f"(target ≤ 2 s)")
         print(f"  sweep with the overdue deadlines: {f['sweep']:.2f} s, {f['applied']:,} steps "
               f"applied, the latest {f['late'] / 3600:.1f} h late (target ≤ 2 s)")
