@@ -30,7 +30,7 @@ from zoneinfo import ZoneInfo
 
 from common.errors import DomainError, Problem, ProblemCollector
 from common.i18n import N_
-from common.money import CENT, floor_cents
+from common.money import CENT
 
 ZERO = Decimal("0.00")
 # Reasons without parameters are shared: a round of ten thousand needs them thousands of times.
@@ -301,6 +301,10 @@ def _first_come(racing: list[Candidate], out: list[Line], rules: Rules,
                       ZERO, None, rules.seed, lottery_day, draw)
 
 
+def _cents(amount: Decimal) -> int:
+    return int(amount.scaleb(2))
+
+
 def _pro_rata(racing: list[Candidate], out: list[Line], rules: Rules,
               wants: Mapping[str, tuple[Decimal, tuple[Problem, ...]]]) -> Allocation:
     wanted = [(c, *wants[c.ref]) for c in sorted(racing, key=lambda c: c.ref)]
@@ -313,12 +317,14 @@ def _pro_rata(racing: list[Candidate], out: list[Line], rules: Rules,
                               (*notes, Problem(N_("every request fits; granted in full")))))
     else:
         share = rules.ceiling / asked
-        shown = (share * 100).quantize(Decimal("0.0001"), rounding=ROUND_DOWN)
+        shown = str((share * 100).quantize(Decimal("0.0001"), rounding=ROUND_DOWN))
+        # In whole cents: the share of each request rounded down exactly, by integer division.
+        ceiling_cents, asked_cents = _cents(rules.ceiling), _cents(asked)
         for position, (candidate, amount, notes) in enumerate(wanted, 1):
-            granted = floor_cents(amount * rules.ceiling / asked)
+            granted = Decimal(_cents(amount) * ceiling_cents // asked_cents).scaleb(-2)
             lines.append(Line(candidate.ref, candidate.requested, granted, position, (
                 *notes, Problem(N_("pro rata: {percent}% of {amount}, rounded down to the "
-                                   "cent"), {"percent": str(shown), "amount": _money(amount)}))))
+                                   "cent"), {"percent": shown, "amount": _money(amount)}))))
     total, rest = _totals(lines, rules)
     rounding_rest = rest if asked > rules.ceiling else ZERO
     return Allocation(rules.method, rules.ceiling, (*lines, *out), total, rest, rounding_rest,

@@ -1,7 +1,9 @@
 """Subsidy rounds' tables. Foreign keys point within subsidies or to shared contexts only.
 
 Settings kept as text (service types, eligibility criteria, instalment dates, reporting tiers)
-are read and written through :mod:`subsidies.domain`.
+are read and written through :mod:`subsidies.domain`. Uniqueness over several columns (a
+reference per round, one allocation line per application) is enforced by unique indexes that
+a migration creates (``subsidies_2026_11_23t19_40_00_000000``).
 """
 
 from decimal import Decimal
