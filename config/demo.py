@@ -16,6 +16,8 @@ from accounts.tables import User
 from audit.domain import Actor
 from authorities import demo as authorities_demo
 from config.settings import get_settings
+from subsidies import demo as subsidies_demo
+from tenders import demo as tenders_demo
 
 DEMO_ACTOR = Actor.system("demo")
 
@@ -39,9 +41,11 @@ def _write_credentials(passwords: dict[str, str]) -> None:
 async def load() -> dict[str, str]:
     """Load whatever demo data is missing; returns the demo users' passwords by email."""
     authorities = await authorities_demo.load(DEMO_ACTOR)
-    await authorities_demo.load_service_types(DEMO_ACTOR)
+    service_types = await authorities_demo.load_service_types(DEMO_ACTOR)
     passwords = await accounts_demo.load(DEMO_ACTOR, authorities, _read_credentials())
     _write_credentials(passwords)
+    await subsidies_demo.load(authorities)
+    await tenders_demo.load(authorities, service_types)
     return passwords
 
 

@@ -24,6 +24,7 @@ from accounts.domain import Principal
 from audit import service as audit
 from authorities.tables import Authority
 from common import clock
+from common.deadlines import deadline_changes
 from common.errors import DomainError, Problem, ValidationFailed
 from common.i18n import N_
 from common.localtime import parse_local_datetime
@@ -558,4 +559,5 @@ async def set_scores_due(principal: Principal, evaluation_id: int,
             await audit.record(principal.as_actor(), "evaluation.scores_due_set", "evaluation",
                                evaluation_id, before={"scores_due_at": row["scores_due_at"]},
                                after={"scores_due_at": due})
+            deadline_changes.changed(f"evaluation:{evaluation_id}")
     return evaluation_view(await access.evaluation_row(evaluation_id))

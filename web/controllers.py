@@ -31,10 +31,12 @@ class ShellController(Controller):
         )
 
     @get("/health", exclude_from_auth=True, exclude_from_csrf=True, name="health")
-    async def health(self) -> Response[dict[str, Any]]:
+    async def health(self, request: Request) -> Response[dict[str, Any]]:
         db = await database.status()
-        return Response({"status": "ok" if db["ok"] else "unavailable", "database": db},
-                        status_code=200 if db["ok"] else 503)
+        running = getattr(request.app.state, "scheduler", None)
+        scheduler = "off" if running is None else "leader" if running.is_leader else "standby"
+        return Response({"status": "ok" if db["ok"] else "unavailable", "database": db,
+                         "scheduler": scheduler}, status_code=200 if db["ok"] else 503)
 
     @post("/language", exclude_from_auth=True, name="language")
     async def switch_language(

@@ -1,0 +1,460 @@
+"""Bids to contracts: sealed bids, the four-eyes opening, evaluation per lot through the scoring
+engine, the award intent chosen from the ranking, objections and contracts.
+
+Sealed means: before the opening nobody (administrators included) reads a bid's price or
+files, on a page, through the API or as a download; the audit log holds neither. Every attempt
+to reach sealed material, and every download of a bid's file after the opening, is audited.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from accounts.domain import Principal
+from audit import service as audit
+from common import clock
+from common.deadlines import deadline_changes
+from common.errors import DomainError, NotFound, Problem, ProblemCollector, ValidationFailed
+from common.i18n import N_
+from common.money import check_amount
+from config.database import transaction
+from documents import storage
+from organisations import service as organisations
+from organisations.domain import validate_organisation
+from scoring import service as scoring
+from scoring.results import Ranking
+from tenders import access
+from tenders.access import TenderRef, as_reader
+from tenders.domain import choose_winners, require_in_time, require_reason
+from tenders.machine import Action, missing
+from tenders.procedures import PROCEDURE_TYPES, Phase
+from tenders.service import for_change, get_lot_row, refuse, transition
+from tenders.tables import (
+    Bid,
+    BidFile,
+    Candidate,
+    Contract,
+    Lot,
+    Objection,
+    OpeningApproval,
+)
+
+
+def bid_ref(bid_id: int) -> str:
+    return f"bid:{bid_id}"
+
+
+def is_sealed(tender: TenderRef) -> bool:
+    return tender.row["opened_at"] is None
+
+
+def _price(raw: Any) -> Decimal:
+    text = str(raw or "").strip().replace(" ", "")
+    if not text:
+        raise DomainError(N_("A price is required"))
+    try:
+        return check_amount(Decimal(text), raw)
+    except InvalidOperation:
+        raise DomainError(N_("{value} is not an amount"), value=raw) from None
+
+
+# --- registering bids -------------------------------------------------------------------------
+
+
+async def register_bid(principal: Principal, tender_id: int, lot_id: int,
+                       form: Mapping[str, Any], files: Sequence[tuple[str, str, bytes]] = (),
+                       received_at: datetime | None = None) -> int:
+    """A bid on a lot as received, before the bid deadline, with its price and files.
+
+    In a procedure with preselection only admitted candidates bid. Neither the price nor the
+    files' names go into the audit log: it is readable before the opening.
+    """
+    problems = ProblemCollector()
+    organisation = None
+    try:
+        organisation = validate_organisation(form)
+    except ValidationFailed as exc:
+        problems.problems.extend(exc.problems)
+    price = None
+    try:
+        price = _price(form.get("price"))
+    except DomainError as exc:
+        problems.add("price", exc.problem.message, **exc.problem.params)
+    if not files:
+        problems.add("files", N_("Attach the bid's documents"))
+    problems.raise_if_any()
+    assert organisation is not None and price is not None
+    async with transaction():
+        tender = await for_change(principal, tender_id)
+        moment = received_at or clock.now()
+        if tender.phase in (Phase.TENDERING, Phase.OPENING):  # a late bid is told so
+            require_in_time(moment, tender.row["deadline_bids"],
+                            N_("Bids closed at {deadline}; this one came at {received}"),
+                            tender.zone)
+        if tender.phase is not Phase.TENDERING:
+            raise DomainError(N_("Bids are registered in the tendering phase"))
+        await get_lot_row(tender_id, lot_id)
+        organisation_id = await organisations.register(principal.as_actor(), organisation)
+        if PROCEDURE_TYPES[tender.row["procedure"]].selects and not await Candidate.exists(
+                ).where((Candidate.tender == tender_id)
+                        & (Candidate.organisation == organisation_id)
+                        & (Candidate.status == "admitted")):
+            raise DomainError(N_("{name} was not invited to bid"), name=organisation.name)
+        if await Bid.exists().where((Bid.lot == lot_id) & (Bid.organisation == organisation_id)
+                                    & Bid.withdrawn_at.is_null()):
+            raise DomainError(N_("{name} already has a bid on this lot; withdraw it first"),
+                              name=organisation.name)
+        row = Bid(tender=tender_id, lot=lot_id, organisation=organisation_id,
+                  received_at=moment, price=price, registered_by=principal.as_actor().label)
+        await row.save()
+        for filename, content_type, data in files:
+            stored = await storage.store(principal.as_actor(), filename, content_type, data)
+            await BidFile(bid=row.id, file=stored.id).save()
+        await audit.record(principal.as_actor(), "bid.registered", "tender", tender_id,
+                           after={"bid": row.id, "lot": lot_id,
+                                  "organisation": organisation.name, "received_at": moment,
+                                  "files": len(files)})
+    return int(row.id)
+
+
+async def withdraw_bid(principal: Principal, tender_id: int, bid_id: int, reason: str) -> None:
+    text = require_reason(reason)
+    async with transaction():
+        tender = await for_change(principal, tender_id)
+        if tender.phase is not Phase.TENDERING:
+            raise DomainError(N_("A bid can be withdrawn until bidding closes"))
+        await _bid(tender_id, bid_id)
+        await Bid.update({Bid.withdrawn_at: clock.now(), Bid.withdrawn_reason: text}).where(
+            Bid.id == bid_id)
+        await audit.record(principal.as_actor(), "bid.withdrawn", "tender", tender_id,
+                           after={"bid": bid_id, "reason": text})
+
+
+async def _bid(tender_id: int, bid_id: int) -> dict[str, Any]:
+    row = await Bid.select(Bid.all_columns(), Bid.organisation.name).where(
+        (Bid.id == bid_id) & (Bid.tender == tender_id)).first()
+    if row is None:
+        raise NotFound(N_("Bid {id} does not exist"), id=bid_id)
+    return row
+
+
+@dataclass(frozen=True)
+class BidView:
+    id: int
+    ref: str
+    lot_id: int
+    lot: str
+    organisation: str
+    received_at: datetime
+    sealed: bool
+    price: Decimal | None  # None while sealed
+    files: tuple[dict[str, Any], ...]  # empty while sealed
+    file_count: int
+    withdrawn: bool
+    withdrawn_reason: str
+    winner: bool
+
+
+async def bids(principal: Principal, tender_id: int, lot_id: int | None = None
+               ) -> list[BidView]:
+    """The bids as the principal may see them: prices and files only after the opening."""
+    tender = await as_reader(principal, tender_id)
+    sealed = is_sealed(tender)
+    query = Bid.select(Bid.all_columns(), Bid.organisation.name, Bid.lot.number,
+                       Bid.lot.title).where(Bid.tender == tender_id)
+    if lot_id is not None:
+        query = query.where(Bid.lot == lot_id)
+    rows = await query.order_by(Bid.lot.number).order_by(Bid.received_at)
+    files = await BidFile.select(BidFile.bid, BidFile.file, BidFile.file.filename,
+                                 BidFile.file.size).where(
+        BidFile.bid.is_in([r["id"] for r in rows] or [0]))
+    by_bid: dict[int, list[dict[str, Any]]] = {}
+    for f in files:
+        by_bid.setdefault(f["bid"], []).append(f)
+    return [BidView(r["id"], bid_ref(r["id"]), r["lot"],
+                    f"{r['lot.number']}. {r['lot.title']}", r["organisation.name"],
+                    r["received_at"], sealed, None if sealed else r["price"],
+                    () if sealed else tuple(by_bid.get(r["id"], [])),
+                    len(by_bid.get(r["id"], [])), r["withdrawn_at"] is not None,
+                    r["withdrawn_reason"], r["winner"]) for r in rows]
+
+
+async def bid_file(principal: Principal, tender_id: int, bid_id: int, file_id: int
+                   ) -> tuple[storage.FileInfo, bytes]:
+    """A bid's file, after the opening only. Every attempt is audited, refused ones too."""
+    tender = await as_reader(principal, tender_id)
+    async with transaction():
+        await _bid(tender_id, bid_id)
+        if not await BidFile.exists().where((BidFile.bid == bid_id)
+                                            & (BidFile.file == file_id)):
+            raise NotFound(N_("File {id} does not exist"), id=file_id)
+        sealed = is_sealed(tender)
+        await audit.record(principal.as_actor(),
+                           "bid.sealed_access_refused" if sealed else "bid.file_downloaded",
+                           "tender", tender_id, after={"bid": bid_id, "file": file_id})
+    if sealed:
+        raise DomainError(N_("Bids are sealed until the opening"))
+    return await storage.read(file_id)
+
+
+async def refuse_sealed_price(principal: Principal, tender_id: int, bid_id: int) -> None:
+    """Record an attempt to read a sealed price (an API call for one bid) and refuse it."""
+    tender = await as_reader(principal, tender_id)
+    async with transaction():
+        await _bid(tender_id, bid_id)
+        sealed = is_sealed(tender)
+        if sealed:
+            await audit.record(principal.as_actor(), "bid.sealed_access_refused", "tender",
+                               tender_id, after={"bid": bid_id, "what": "price"})
+    if sealed:
+        raise DomainError(N_("Bids are sealed until the opening"))
+
+
+# --- opening (four eyes) ----------------------------------------------------------------------
+
+FOUR_EYES = N_("Opening the bids needs two different officers; a second officer must confirm")
+
+
+async def approve_opening(principal: Principal, tender_id: int) -> bool:
+    """One officer's part in opening the bids. The first records their approval; a second,
+    different officer opens: the bids are unsealed and handed to each lot's evaluation.
+    Returns True once opened."""
+    now = clock.now()
+    async with transaction():
+        tender = await for_change(principal, tender_id)  # bids close first if due
+        facts = await access.facts(tender)
+        problems = missing(Action.OPEN_BIDS, facts, now, principal.id)
+        if problems and problems[0].message == FOUR_EYES:
+            if principal.id in facts.opening_approvals:
+                raise DomainError(N_("You have already approved the opening; a second, "
+                                     "different officer must confirm"))
+            await OpeningApproval(tender=tender_id, officer=principal.id,
+                                  approved_at=now).save()
+            await audit.record(principal.as_actor(), "tender.opening_approved", "tender",
+                               tender_id, after={"officer": principal.id})
+            return False
+        refuse(problems, tender.zone)
+        officers = [*facts.opening_approvals, principal.id]
+        await OpeningApproval(tender=tender_id, officer=principal.id, approved_at=now).save()
+        await transition(principal, tender_id, Action.OPEN_BIDS, extra={"opened_at": now},
+                         details={"officers": officers})
+        await _unseal(principal, tender_id)
+    deadline_changes.changed(tender.key)
+    return True
+
+
+async def _unseal(principal: Principal, tender_id: int) -> None:
+    """Hand every live bid with its price to its lot's evaluation; put the prices on record."""
+    rows = await Bid.select(Bid.id, Bid.lot, Bid.price, Bid.organisation.name).where(
+        (Bid.tender == tender_id) & Bid.withdrawn_at.is_null()).order_by(Bid.id)
+    evaluations = {r["id"]: r["evaluation_id"] for r in await Lot.select(
+        Lot.id, Lot.evaluation_id).where(Lot.tender == tender_id)}
+    for lot_id, evaluation_id in evaluations.items():
+        lot_bids = [r for r in rows if r["lot"] == lot_id]
+        if not evaluation_id or not lot_bids:
+            continue
+        await scoring.register_subjects(principal, evaluation_id, [
+            {"ref": bid_ref(r["id"]), "name": r["organisation.name"]} for r in lot_bids])
+        await scoring.set_prices(principal, evaluation_id,
+                                 {bid_ref(r["id"]): str(r["price"]) for r in lot_bids})
+    await audit.record(principal.as_actor(), "bid.unsealed", "tender", tender_id,
+                       after={"bids": [{"bid": r["id"], "lot": r["lot"],
+                                        "organisation": r["organisation.name"],
+                                        "price": r["price"]} for r in rows]})
+
+
+async def opening_approvals(tender_id: int) -> list[dict[str, Any]]:
+    return await OpeningApproval.select(OpeningApproval.all_columns(),
+                                        OpeningApproval.officer.name).where(
+        OpeningApproval.tender == tender_id).order_by(OpeningApproval.id)
+
+
+# --- evaluation -------------------------------------------------------------------------------
+
+
+async def knock_out(principal: Principal, tender_id: int, bid_id: int, reason: str) -> None:
+    """Take a bid out of the race (e.g. it misses a requirement), with the reason on record."""
+    text = require_reason(reason)
+    async with transaction():
+        tender = await for_change(principal, tender_id)
+        if tender.phase is not Phase.EVALUATION:
+            raise DomainError(N_("Bids are knocked out during the evaluation"))
+        bid = await _bid(tender_id, bid_id)
+        lot = await get_lot_row(tender_id, bid["lot"])
+        await scoring.exclude_subject(principal, lot["evaluation_id"], bid_ref(bid_id), text)
+        await audit.record(principal.as_actor(), "bid.knocked_out", "tender", tender_id,
+                           after={"bid": bid_id, "reason": text})
+
+
+@dataclass(frozen=True)
+class LotResult:
+    lot: dict[str, Any]
+    status: scoring.EvaluationStatus | None
+    ranking: Ranking | None  # once quality is final
+    blocking: tuple[Problem, ...]
+
+
+async def lot_result(principal: Principal, tender_id: int, lot_id: int) -> LotResult:
+    await as_reader(principal, tender_id)
+    lot = await get_lot_row(tender_id, lot_id)
+    if not lot["evaluation_id"]:
+        return LotResult(lot, None, None, ())
+    status = await scoring.status(principal, lot["evaluation_id"])
+    ranking = await scoring.ranking(principal, lot["evaluation_id"]) if (
+        status.quality_final) else None
+    return LotResult(lot, status, ranking, status.blocking)
+
+
+async def choose_award(principal: Principal, tender_id: int, lot_id: int,
+                       bid_ids: Sequence[int], reason: str = "") -> None:
+    """The award intent for a lot: winners from the confirmed ranking; picking other than
+    the best-ranked needs a reason. An open house admits every bid that passed."""
+    async with transaction():
+        tender = await for_change(principal, tender_id)
+        if tender.phase is not Phase.EVALUATION:
+            raise DomainError(N_("The award intent is decided at the end of the evaluation"))
+        lot = await get_lot_row(tender_id, lot_id)
+        result = await scoring.ranking(principal, lot["evaluation_id"])
+        if result.confirmed_at is None:
+            raise DomainError(N_("Confirm the lot's ranking first"))
+        ranked = [s.ref for s in result.subjects if s.rank is not None]
+        out = [s.ref for s in result.subjects if s.knocked_out or s.excluded]
+        kind = PROCEDURE_TYPES[tender.row["procedure"]]
+        expected = lot["winners"] if kind.ranked else len(ranked)
+        choice = choose_winners(ranked, out, [bid_ref(b) for b in bid_ids], expected, reason)
+        lot_bids = {r["id"] for r in await Bid.select(Bid.id).where(Bid.lot == lot_id)}
+        winners = [int(ref.split(":")[1]) for ref in choice.winners]
+        if not set(winners) <= lot_bids:
+            raise ValidationFailed([Problem(N_("Choose bids on this lot"), {}, "winners")])
+        await Bid.update({Bid.winner: False}).where(Bid.lot == lot_id)
+        await Bid.update({Bid.winner: True}).where(Bid.id.is_in(winners))
+        await Lot.update({Lot.intent_at: clock.now(), Lot.intent_deviates: choice.deviates,
+                          Lot.intent_reason: choice.reason}).where(Lot.id == lot_id)
+        await audit.record(principal.as_actor(), "lot.award_intent", "tender", tender_id,
+                           after={"lot": lot_id, "winners": list(choice.winners),
+                                  "ranking": ranked, "deviates": choice.deviates,
+                                  "reason": choice.reason})
+
+
+# --- objections -------------------------------------------------------------------------------
+
+
+async def record_objection(principal: Principal, tender_id: int, objector: str, grounds: str,
+                           lot_id: int | None = None, received_at: datetime | None = None
+                           ) -> int:
+    """An objection against the award intent; it suspends the definitive award until it is
+    resolved."""
+    problems = ProblemCollector()
+    objector, grounds = (objector or "").strip(), (grounds or "").strip()
+    if not objector:
+        problems.add("objector", N_("Say who objects"))
+    if not grounds:
+        problems.add("grounds", N_("Give the grounds of the objection"))
+    problems.raise_if_any()
+    async with transaction():
+        tender = await for_change(principal, tender_id)
+        if tender.phase is not Phase.AWARD_INTENT:
+            raise DomainError(N_("Objections are recorded against an award intent"))
+        if lot_id is not None:
+            await get_lot_row(tender_id, lot_id)
+        row = Objection(tender=tender_id, lot=lot_id, objector=objector[:300],
+                        received_at=received_at or clock.now(), grounds=grounds)
+        await row.save()
+        await audit.record(principal.as_actor(), "objection.recorded", "tender", tender_id,
+                           after={"objection": row.id, "objector": objector, "lot": lot_id})
+    return int(row.id)
+
+
+async def resolve_objection(principal: Principal, tender_id: int, objection_id: int,
+                            resolution: str) -> None:
+    text = require_reason(resolution)
+    async with transaction():
+        await for_change(principal, tender_id)
+        row = await Objection.select().where((Objection.id == objection_id)
+                                             & (Objection.tender == tender_id)).first()
+        if row is None:
+            raise NotFound(N_("Objection {id} does not exist"), id=objection_id)
+        if row["resolved_at"] is not None:
+            raise DomainError(N_("This objection has already been resolved"))
+        await Objection.update({Objection.resolved_at: clock.now(),
+                                Objection.resolution: text}).where(
+            Objection.id == objection_id)
+        await audit.record(principal.as_actor(), "objection.resolved", "tender", tender_id,
+                           after={"objection": objection_id, "resolution": text})
+
+
+async def objections(principal: Principal, tender_id: int) -> list[dict[str, Any]]:
+    await as_reader(principal, tender_id)
+    return await Objection.select(Objection.all_columns(), Objection.lot.title).where(
+        Objection.tender == tender_id).order_by(Objection.received_at)
+
+
+# --- contracts --------------------------------------------------------------------------------
+
+
+def _contract_dates(form: Mapping[str, Any], problems: ProblemCollector
+                    ) -> dict[str, date | None]:
+    found: dict[str, date | None] = {}
+    for name in ("start", "end", "signed_on"):
+        raw = str(form.get(name) or "").strip()
+        found[name] = None
+        if not raw:
+            problems.add(name, N_("A date is required"))
+            continue
+        try:
+            found[name] = date.fromisoformat(raw)
+        except ValueError:
+            problems.add(name, N_("{value} is not a date"), value=raw)
+    start, end = found["start"], found["end"]
+    if start and end and end <= start:
+        problems.add("end", N_("The contract ends after it starts"))
+    return found
+
+
+async def record_contract(principal: Principal, tender_id: int, bid_id: int,
+                          form: Mapping[str, Any]) -> int:
+    """A contract with a winner: value, start, end, signed date."""
+    problems = ProblemCollector()
+    value = None
+    try:
+        value = _price(form.get("value"))
+    except DomainError as exc:
+        problems.add("value", exc.problem.message, **exc.problem.params)
+    dates = _contract_dates(form, problems)
+    problems.raise_if_any()
+    async with transaction():
+        tender = await for_change(principal, tender_id)
+        if tender.phase is not Phase.AWARDED:
+            raise DomainError(N_("Contracts are recorded after the definitive award"))
+        bid = await _bid(tender_id, bid_id)
+        if not bid["winner"]:
+            raise DomainError(N_("{name} did not win this lot"), name=bid["organisation.name"])
+        if await Contract.exists().where(Contract.bid == bid_id):
+            raise DomainError(N_("The contract with {name} is already recorded"),
+                              name=bid["organisation.name"])
+        row = Contract(tender=tender_id, lot=bid["lot"], bid=bid_id,
+                       organisation=bid["organisation"], value=value,
+                       currency=tender.row["currency"], **dates)
+        await row.save()
+        await audit.record(principal.as_actor(), "contract.recorded", "tender", tender_id,
+                           after={"contract": row.id, "bid": bid_id, "value": value,
+                                  "currency": tender.row["currency"], **dates})
+    return int(row.id)
+
+
+async def contracts(principal: Principal, tender_id: int) -> list[dict[str, Any]]:
+    await as_reader(principal, tender_id)
+    return await Contract.select(Contract.all_columns(), Contract.organisation.name,
+                                 Contract.lot.number, Contract.lot.title).where(
+        Contract.tender == tender_id).order_by(Contract.lot.number)
+
+
+async def winners(principal: Principal, tender_id: int) -> list[dict[str, Any]]:
+    await as_reader(principal, tender_id)
+    return await Bid.select(Bid.id, Bid.lot, Bid.price, Bid.organisation.name, Bid.lot.number,
+                            Bid.lot.title).where(
+        (Bid.tender == tender_id) & Bid.winner.eq(True)).order_by(Bid.lot.number)

@@ -1,0 +1,688 @@
+"""Tender pages: the list, the tender with its phase stepper, and a page per part of the
+procedure (lots, candidates, selection, dialogue, questions, bids, opening, evaluation, award,
+contracts).
+
+Officers of the tender's authorities change things; administrators and finance staff read.
+Every form works without JavaScript; a refused action comes back as a message at the top of
+the page it was sent from.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from litestar import Controller, Request, get, post
+from litestar.datastructures import UploadFile
+from litestar.params import FromPath
+from litestar.plugins.flash import flash
+from litestar.response import Redirect, Response, Template
+
+from accounts.domain import Principal, Role
+from accounts.guards import OFFICER, current_principal, requires_role
+from authorities import service as authorities
+from common.errors import DomainError, Problem, ValidationFailed
+from common.i18n import N_
+from common.localtime import utc_to_local
+from documents.storage import FileInfo
+from scoring.access import links as scoring_links
+from scoring.domain import PHASE_LABELS as SCORING_PHASES
+from tenders import bids, procurement, service
+from tenders.domain import PeriodWarning
+from tenders.machine import ACTION_LABELS, Action
+from tenders.procedures import DEADLINE_LABELS, PHASE_LABELS, PROCEDURE_TYPES, Deadline, Phase
+from web.forms import field_errors, read_form
+from web.i18n import current_language, gettext, translate_message
+from web.pagination import page_number, paginate
+
+READERS = requires_role(Role.OFFICER, Role.ADMIN, Role.FINANCE)
+PER_PAGE = 25
+BASE = "/tenders/{tender_id:int}"
+TABS = (
+    ("overview", N_("Overview"), ""),
+    ("lots", N_("Lots"), "/lots"),
+    ("candidates", N_("Candidates"), "/candidates"),
+    ("selection", N_("Selection"), "/selection"),
+    ("dialogue", N_("Dialogue"), "/dialogue"),
+    ("questions", N_("Questions"), "/questions"),
+    ("bids", N_("Bids"), "/bids"),
+    ("opening", N_("Opening"), "/opening"),
+    ("evaluation", N_("Evaluation"), "/evaluation"),
+    ("award", N_("Award"), "/award"),
+    ("contracts", N_("Contracts"), "/contracts"),
+)
+# Tabs a procedure type without preselection or dialogue does not show.
+SELECTION_TABS = frozenset({"candidates", "selection"})
+ACTION_MESSAGES = {
+    Action.PUBLISH: N_("The tender has been published."),
+    Action.COMPLETE_SELECTION: N_("The selection is complete."),
+    Action.CLOSE_DIALOGUE: N_("The dialogue is closed; the remaining candidates are invited "
+                              "to submit final bids."),
+    Action.OPEN_BIDS: N_("The bids are open."),
+    Action.SEND_AWARD_DECISIONS: N_("The award decisions are recorded as sent; the standstill "
+                                    "period runs."),
+    Action.AWARD: N_("The tender is awarded definitively."),
+    Action.CONCLUDE_CONTRACTS: N_("Contracting is concluded."),
+    Action.CANCEL: N_("The tender has been cancelled."),
+    Action.DECLARE_UNSUCCESSFUL: N_("The tender has been declared unsuccessful."),
+}
+NEEDS_REASON = frozenset({Action.CANCEL, Action.DECLARE_UNSUCCESSFUL})
+
+
+def me(request: Request) -> Principal:
+    principal = current_principal(request)
+    assert principal is not None
+    return principal
+
+
+def done(request: Request, message: str, target: str, **params: Any) -> Redirect:
+    flash(request, gettext(message).format(**params), category="success")
+    return Redirect(target, status_code=303)
+
+
+def with_flags(values: dict[str, Any]) -> dict[str, Any]:
+    """An unticked checkbox is not sent: say so, so that it does not take its default."""
+    for name in ("two_envelope", "electronic_submission"):
+        values.setdefault(name, "0")
+    return values
+
+
+def warning_texts(warnings: Sequence[PeriodWarning]) -> list[str]:
+    """Each warning with its rule, all in the reader's language."""
+    texts = []
+    for warning in warnings:
+        problem = warning.problem()
+        texts.append(gettext(problem.message).format(
+            **{**problem.params, "rule": gettext(warning.rule)}))
+    return texts
+
+
+def local_value(moment: Any, zone: str) -> str:
+    """A UTC moment as the value of a datetime-local input in the authority's zone."""
+    return utc_to_local(moment, zone).strftime("%Y-%m-%dT%H:%M") if moment else ""
+
+
+def tabs_for(procedure: str) -> list[tuple[str, str, str]]:
+    kind = PROCEDURE_TYPES[procedure]
+    return [(key, label, suffix) for key, label, suffix in TABS
+            if (kind.selects or key not in SELECTION_TABS)
+            and (kind.has(Phase.DIALOGUE) or key != "dialogue")]
+
+
+def labels() -> dict[str, Any]:
+    return {"phase_labels": PHASE_LABELS, "procedure_types": PROCEDURE_TYPES,
+            "deadline_labels": DEADLINE_LABELS, "action_labels": ACTION_LABELS,
+            "Phase": Phase, "Deadline": Deadline, "scoring_phases": SCORING_PHASES}
+
+
+async def tender_page(request: Request, tender_id: int, template: str, tab: str,
+                      status: int = 200, view: service.Overview | None = None,
+                      **context: Any) -> Template:
+    """A page of one tender: its header (title, phase stepper, tabs) and ``context``."""
+    principal = me(request)
+    view = view or await service.overview(principal, tender_id)
+    return Template(template, status_code=status, context={
+        "view": view, "tender": view.tender, "tab": tab, "base": f"/tenders/{tender_id}",
+        "tabs": tabs_for(view.tender["procedure"]), "leads": view.can_change,
+        "language": current_language(), "errors": {}, "values": {}, **labels(), **context})
+
+
+async def upload(request: Request, name: str) -> list[tuple[str, str, bytes]]:
+    """The files sent in the multipart field ``name``."""
+    form = await request.form()
+    found = []
+    for item in form.getall(name) if name in form else []:
+        if isinstance(item, UploadFile) and item.filename:
+            found.append((item.filename, item.content_type, await item.read()))
+    return found
+
+
+def download(info: FileInfo, data: bytes) -> Response:
+    return Response(data, media_type=info.content_type, headers={
+        "content-disposition": f'attachment; filename="{info.filename}"',
+        "x-content-type-options": "nosniff"})
+
+
+async def _authority_choices(principal: Principal) -> list[tuple[int, str]]:
+    rows = await authorities.list_authorities(
+        only_active=True, ids=None if principal.is_admin else principal.authority_ids)
+    return [(r["id"], r["name"]) for r in rows]
+
+
+async def _service_type_choices() -> list[tuple[int, str]]:
+    dutch = current_language() == "nl"
+    return [(r["id"], r["name_nl"] if dutch else r["name_en"])
+            for r in await authorities.list_service_types(only_active=True)]
+
+
+class TenderPages(Controller):
+    path = "/tenders"
+    include_in_schema = False
+
+    @get("", guards=[READERS], name="tenders")
+    async def index(self, request: Request) -> Template:
+        principal = me(request)
+        query = dict(request.query_params)
+        filters = service.Filters(
+            phase=query.get("phase") if query.get("phase") in Phase.__members__.values()
+            else None,
+            authority_id=int(query["authority"]) if query.get("authority", "").isdigit()
+            else None,
+            service_type_id=int(query["service_type"])
+            if query.get("service_type", "").isdigit() else None,
+            text=(query.get("q") or "").strip() or None)
+        offset = (page_number(query.get("page")) - 1) * PER_PAGE
+        items, total = await service.list_tenders(principal, filters, offset, PER_PAGE)
+        pages = paginate("/tenders", query, total, PER_PAGE)
+        if pages.offset != offset:  # asked beyond the last page: show the last one
+            items, total = await service.list_tenders(principal, filters, pages.offset,
+                                                      PER_PAGE)
+        return Template("tenders/list.html", context={
+            "items": items, "pages": pages, "query": query, "language": current_language(),
+            "authorities": await _authority_choices(principal),
+            "service_types": await _service_type_choices(), **labels()})
+
+    async def _form(self, request: Request, values: dict[str, Any],
+                    errors: dict[str, list[str]] | None = None, status: int = 200,
+                    tender_id: int | None = None) -> Template:
+        principal = me(request)
+        return Template("tenders/form.html", status_code=status, context={
+            "values": values, "errors": errors or {}, "tender_id": tender_id,
+            "authorities": await _authority_choices(principal),
+            "service_types": await _service_type_choices(),
+            "procedures": [(code, gettext(kind.label)) for code, kind in
+                           PROCEDURE_TYPES.items()], **labels()})
+
+    @get("/new", guards=[OFFICER], name="tender_new")
+    async def new(self, request: Request) -> Template:
+        principal = me(request)
+        first = sorted(principal.authority_ids)[:1]
+        return await self._form(request, {"currency": "EUR", "procedure": "open",
+                                          "electronic_submission": True,
+                                          "authority_id": first[0] if first else ""})
+
+    @post("", guards=[OFFICER], name="tender_create")
+    async def create(self, request: Request) -> Template | Redirect:
+        values = with_flags(await read_form(request))
+        try:
+            tender_id = await service.create_tender(me(request), values)
+        except ValidationFailed as exc:
+            return await self._form(request, values, field_errors(exc), 422)
+        except DomainError as exc:
+            return await self._form(request, values, field_errors(exc), 409)
+        return done(request, N_("The draft tender has been created."), f"/tenders/{tender_id}")
+
+    async def _overview(self, request: Request, tender_id: int, status: int = 200,
+                        errors: dict[str, list[str]] | None = None,
+                        deadline_values: dict[str, str] | None = None) -> Template:
+        view = await service.overview(me(request), tender_id)
+        drafting = view.can_change and view.phase is Phase.DRAFT
+        return await tender_page(
+            request, tender_id, "tenders/tender.html", "overview", status, view=view,
+            documents=await service.documents_of(tender_id),
+            warnings=warning_texts(view.warnings), errors=errors or {},
+            deadline_values=deadline_values or {
+                d.value: local_value(view.deadlines.get(d), view.zone) for d in Deadline},
+            all_authorities=await authorities.list_authorities(only_active=True)
+            if drafting else [])
+
+    @get("/{tender_id:int}", guards=[READERS], name="tender")
+    async def overview(self, request: Request, tender_id: FromPath[int]) -> Template:
+        return await self._overview(request, tender_id)
+
+    @get("/{tender_id:int}/edit", guards=[OFFICER], name="tender_edit")
+    async def edit(self, request: Request, tender_id: FromPath[int]) -> Template:
+        view = await service.overview(me(request), tender_id)
+        row = view.tender
+        values = {**row, "service_type_id": row["service_type"],
+                  "authority_id": row["lead_authority"]}
+        return await self._form(request, values, tender_id=tender_id)
+
+    @post("/{tender_id:int}/edit", guards=[OFFICER], name="tender_update")
+    async def update(self, request: Request, tender_id: FromPath[int]) -> Template | Redirect:
+        values = with_flags(await read_form(request))
+        try:
+            await service.update_tender(me(request), tender_id, values)
+        except ValidationFailed as exc:
+            return await self._form(request, values, field_errors(exc), 422, tender_id)
+        return done(request, N_("The tender has been saved."), f"/tenders/{tender_id}")
+
+    @post("/{tender_id:int}/deadlines", guards=[OFFICER], name="tender_deadlines")
+    async def deadlines(self, request: Request, tender_id: FromPath[int]
+                        ) -> Template | Redirect:
+        values = await read_form(request)
+        try:
+            warnings = await service.set_deadlines(me(request), tender_id, values)
+        except ValidationFailed as exc:
+            return await self._overview(
+                request, tender_id, 422, field_errors(exc),
+                {d.value: values.get(f"deadline_{d.value}", "") for d in Deadline})
+        for text in warning_texts(warnings):
+            flash(request, text, category="info")
+        return done(request, N_("The deadlines have been saved."), f"/tenders/{tender_id}")
+
+    @post("/{tender_id:int}/authorities", guards=[OFFICER], name="tender_authorities")
+    async def set_authorities(self, request: Request, tender_id: FromPath[int]) -> Redirect:
+        values = await read_form(request)
+        shares = {int(key.removeprefix("share_")): value for key, value in values.items()
+                  if key.startswith("share_") and key[6:].isdigit() and str(value).strip()}
+        await service.set_authorities(me(request), tender_id, shares)
+        return done(request, N_("The authorities and their shares have been saved."),
+                    f"/tenders/{tender_id}")
+
+    @post("/{tender_id:int}/documents", guards=[OFFICER], name="tender_document_upload")
+    async def upload_document(self, request: Request, tender_id: FromPath[int]) -> Redirect:
+        form = await request.form()
+        files = await upload(request, "file")
+        if not files:
+            raise ValidationFailed([_problem(N_("Choose a file"), "file")])
+        filename, content_type, data = files[0]
+        await service.upload_document(me(request), tender_id, str(form.get("name") or ""),
+                                      filename, content_type, data)
+        return done(request, N_("The document has been uploaded."), f"/tenders/{tender_id}")
+
+    @get("/{tender_id:int}/documents/{document_id:int}", guards=[READERS],
+         name="tender_document")
+    async def document(self, request: Request, tender_id: FromPath[int],
+                       document_id: FromPath[int]) -> Response:
+        return download(*await service.document_file(me(request), tender_id, document_id))
+
+    @post("/{tender_id:int}/actions/{action:str}", guards=[OFFICER], name="tender_action")
+    async def act(self, request: Request, tender_id: FromPath[int], action: FromPath[str]
+                  ) -> Redirect:
+        principal = me(request)
+        form = await read_form(request)
+        try:
+            chosen = Action(action)
+        except ValueError:
+            raise DomainError(N_("Unknown action {action}"), action=action) from None
+        target = f"/tenders/{tender_id}"
+        if chosen is Action.PUBLISH:
+            warnings = await service.publish(principal, tender_id)
+            for text in warning_texts(warnings):
+                flash(request, text, category="info")
+        elif chosen is Action.COMPLETE_SELECTION:
+            await procurement.complete_selection(principal, tender_id)
+        elif chosen is Action.CLOSE_DIALOGUE:
+            await procurement.close_dialogue(principal, tender_id)
+        elif chosen is Action.OPEN_BIDS:
+            if not await bids.approve_opening(principal, tender_id):
+                return done(request, N_("Your approval is recorded; a second officer must "
+                                        "confirm the opening."), f"{target}/opening")
+        elif chosen is Action.SEND_AWARD_DECISIONS:
+            await service.send_award_decisions(principal, tender_id)
+        elif chosen is Action.AWARD:
+            await service.award(principal, tender_id)
+        elif chosen is Action.CONCLUDE_CONTRACTS:
+            await service.conclude_contracts(principal, tender_id)
+        elif chosen is Action.CANCEL:
+            await service.cancel(principal, tender_id, form.get("reason"))
+        elif chosen is Action.DECLARE_UNSUCCESSFUL:
+            await service.declare_unsuccessful(principal, tender_id, form.get("reason"))
+        else:
+            raise DomainError(N_("{action} happens by itself at its deadline"),
+                              action=gettext(ACTION_LABELS[chosen]))
+        return done(request, ACTION_MESSAGES[chosen], target)
+
+    # --- lots -----------------------------------------------------------------------------------
+
+    @get("/{tender_id:int}/lots", guards=[READERS], name="tender_lots")
+    async def lots(self, request: Request, tender_id: FromPath[int]) -> Template:
+        return await tender_page(request, tender_id, "tenders/lots.html", "lots",
+                                 values={"number": await _next_lot_number(request, tender_id),
+                                         "winners": 1})
+
+    @post("/{tender_id:int}/lots", guards=[OFFICER], name="tender_lot_add")
+    async def add_lot(self, request: Request, tender_id: FromPath[int]) -> Template | Redirect:
+        values = await read_form(request)
+        try:
+            await service.add_lot(me(request), tender_id, values)
+        except ValidationFailed as exc:
+            return await tender_page(request, tender_id, "tenders/lots.html", "lots", 422,
+                                     values=values, errors=field_errors(exc))
+        return done(request, N_("The lot has been added."), f"/tenders/{tender_id}/lots")
+
+    @get("/{tender_id:int}/lots/{lot_id:int}", guards=[READERS], name="tender_lot")
+    async def lot(self, request: Request, tender_id: FromPath[int], lot_id: FromPath[int]
+                  ) -> Template:
+        principal = me(request)
+        result = await bids.lot_result(principal, tender_id, lot_id)
+        lot_bids = await bids.bids(principal, tender_id, lot_id)
+        return await tender_page(
+            request, tender_id, "tenders/lot.html", "lots", result=result, lot=result.lot,
+            bids=lot_bids, bid_names={b.ref: b.organisation for b in lot_bids},
+            winner_refs={b.ref for b in lot_bids if b.winner},
+            scoring=scoring_links(result.lot["evaluation_id"])
+            if result.lot["evaluation_id"] else None,
+            blocking=[translate_message(p) for p in result.blocking],
+            values={k: result.lot[k] for k in ("number", "title", "description", "winners",
+                                               "estimated_value")})
+
+    @post("/{tender_id:int}/lots/{lot_id:int}", guards=[OFFICER], name="tender_lot_update")
+    async def update_lot(self, request: Request, tender_id: FromPath[int],
+                         lot_id: FromPath[int]) -> Redirect:
+        await service.update_lot(me(request), tender_id, lot_id, await read_form(request))
+        return done(request, N_("The lot has been saved."),
+                    f"/tenders/{tender_id}/lots/{lot_id}")
+
+    @post("/{tender_id:int}/lots/{lot_id:int}/award", guards=[OFFICER],
+          name="tender_lot_award")
+    async def choose_award(self, request: Request, tender_id: FromPath[int],
+                           lot_id: FromPath[int]) -> Redirect:
+        form = await read_form(request, lists=("winners",))
+        chosen = [int(w) for w in form["winners"] if str(w).isdigit()]
+        await bids.choose_award(me(request), tender_id, lot_id, chosen,
+                                str(form.get("reason") or ""))
+        return done(request, N_("The award intent for this lot has been recorded."),
+                    f"/tenders/{tender_id}/lots/{lot_id}")
+
+    # --- candidates and selection ---------------------------------------------------------------
+
+    async def _candidates(self, request: Request, tender_id: int, template: str, tab: str,
+                          status: int = 200, **context: Any) -> Template:
+        principal = me(request)
+        return await tender_page(
+            request, tender_id, template, tab, status,
+            candidates=await procurement.candidates(principal, tender_id),
+            requirements=await procurement.requirements(tender_id),
+            assessments=await procurement.assessments(tender_id),
+            status_labels=procurement.CANDIDATE_STATUS,
+            kind_labels=procurement.REQUIREMENT_KINDS, **context)
+
+    @get("/{tender_id:int}/candidates", guards=[READERS], name="tender_candidates")
+    async def candidates(self, request: Request, tender_id: FromPath[int]) -> Template:
+        return await self._candidates(request, tender_id, "tenders/candidates.html",
+                                      "candidates", values={"country": "NL"})
+
+    @post("/{tender_id:int}/candidates", guards=[OFFICER], name="tender_candidate_add")
+    async def add_candidate(self, request: Request, tender_id: FromPath[int]
+                            ) -> Template | Redirect:
+        values = await read_form(request)
+        try:
+            await procurement.register_candidate(me(request), tender_id, values)
+        except ValidationFailed as exc:
+            return await self._candidates(request, tender_id, "tenders/candidates.html",
+                                          "candidates", 422, values=values,
+                                          errors=field_errors(exc))
+        return done(request, N_("The request to participate has been registered."),
+                    f"/tenders/{tender_id}/candidates")
+
+    @post("/{tender_id:int}/requirements", guards=[OFFICER], name="tender_requirement_add")
+    async def add_requirement(self, request: Request, tender_id: FromPath[int]) -> Redirect:
+        form = await read_form(request)
+        await procurement.add_requirement(me(request), tender_id, str(form.get("kind") or ""),
+                                          str(form.get("name") or ""))
+        return done(request, N_("The requirement has been added."),
+                    f"/tenders/{tender_id}/selection")
+
+    @get("/{tender_id:int}/selection", guards=[READERS], name="tender_selection")
+    async def selection(self, request: Request, tender_id: FromPath[int]) -> Template:
+        view = await service.overview(me(request), tender_id)
+        evaluation_id = view.tender["selection_evaluation_id"]
+        return await self._candidates(
+            request, tender_id, "tenders/selection.html", "selection",
+            scoring=scoring_links(evaluation_id) if evaluation_id else None)
+
+    @post("/{tender_id:int}/candidates/{candidate_id:int}/assessment", guards=[OFFICER],
+          name="tender_candidate_assess")
+    async def assess(self, request: Request, tender_id: FromPath[int],
+                     candidate_id: FromPath[int]) -> Redirect:
+        form = await read_form(request)
+        verdicts = {}
+        for requirement in await procurement.requirements(tender_id):
+            answer = form.get(f"passed_{requirement['id']}")
+            if answer in ("pass", "fail"):
+                verdicts[requirement["id"]] = (answer == "pass",
+                                               str(form.get(f"note_{requirement['id']}") or ""))
+        await procurement.assess(me(request), tender_id, candidate_id, verdicts)
+        return done(request, N_("The assessment has been saved."),
+                    f"/tenders/{tender_id}/selection")
+
+    @post("/{tender_id:int}/candidates/{candidate_id:int}/decision", guards=[OFFICER],
+          name="tender_candidate_decide")
+    async def decide(self, request: Request, tender_id: FromPath[int],
+                     candidate_id: FromPath[int]) -> Redirect:
+        form = await read_form(request)
+        await procurement.decide(me(request), tender_id, candidate_id,
+                                 form.get("decision") == "admit", str(form.get("reason") or ""))
+        return done(request, N_("The selection decision has been recorded."),
+                    f"/tenders/{tender_id}/selection")
+
+    @post("/{tender_id:int}/selection/scoring", guards=[OFFICER],
+          name="tender_selection_scoring")
+    async def start_scoring(self, request: Request, tender_id: FromPath[int]) -> Redirect:
+        evaluation_id = await procurement.start_selection_scoring(me(request), tender_id)
+        return done(request, N_("Set the selection criteria and evaluators in the scoring "
+                                "pages."), scoring_links(evaluation_id).criteria)
+
+    @post("/{tender_id:int}/selection/shortlist", guards=[OFFICER],
+          name="tender_selection_shortlist")
+    async def shortlist(self, request: Request, tender_id: FromPath[int]) -> Redirect:
+        admitted = await procurement.shortlist_from_ranking(me(request), tender_id)
+        return done(request, N_("{count} candidates are on the shortlist."),
+                    f"/tenders/{tender_id}/selection", count=len(admitted))
+
+    # --- dialogue -------------------------------------------------------------------------------
+
+    @get("/{tender_id:int}/dialogue", guards=[READERS], name="tender_dialogue")
+    async def dialogue(self, request: Request, tender_id: FromPath[int]) -> Template:
+        principal = me(request)
+        candidates = await procurement.candidates(principal, tender_id)
+        return await tender_page(
+            request, tender_id, "tenders/dialogue.html", "dialogue",
+            rounds=await procurement.dialogue(principal, tender_id), candidates=candidates,
+            admitted_choices=[(c["id"], c["organisation.name"]) for c in candidates
+                              if c["status"] == "admitted"],
+            status_labels=procurement.CANDIDATE_STATUS)
+
+    @post("/{tender_id:int}/dialogue/rounds", guards=[OFFICER], name="tender_round_add")
+    async def add_round(self, request: Request, tender_id: FromPath[int]) -> Redirect:
+        form = await read_form(request)
+        await procurement.add_round(me(request), tender_id, str(form.get("topic") or ""))
+        return done(request, N_("The dialogue round has been added."),
+                    f"/tenders/{tender_id}/dialogue")
+
+    @post("/{tender_id:int}/dialogue/rounds/{round_id:int}/sessions", guards=[OFFICER],
+          name="tender_session_add")
+    async def add_session(self, request: Request, tender_id: FromPath[int],
+                          round_id: FromPath[int]) -> Redirect:
+        form = await read_form(request)
+        files = await upload(request, "file")
+        await procurement.record_session(me(request), tender_id, round_id, form,
+                                         files[0] if files else None)
+        return done(request, N_("The session has been recorded."),
+                    f"/tenders/{tender_id}/dialogue")
+
+    @get("/{tender_id:int}/dialogue/sessions/{session_id:int}/file", guards=[READERS],
+         name="tender_session_file")
+    async def session_file(self, request: Request, tender_id: FromPath[int],
+                           session_id: FromPath[int]) -> Response:
+        return download(*await procurement.minutes_file(me(request), tender_id, session_id))
+
+    @post("/{tender_id:int}/candidates/{candidate_id:int}/drop", guards=[OFFICER],
+          name="tender_candidate_drop")
+    async def drop(self, request: Request, tender_id: FromPath[int],
+                   candidate_id: FromPath[int]) -> Redirect:
+        form = await read_form(request)
+        await procurement.drop_candidate(me(request), tender_id, candidate_id,
+                                         str(form.get("reason") or ""))
+        return done(request, N_("The candidate has been dropped from the dialogue."),
+                    f"/tenders/{tender_id}/dialogue")
+
+    # --- questions ------------------------------------------------------------------------------
+
+    @get("/{tender_id:int}/questions", guards=[READERS], name="tender_questions")
+    async def questions(self, request: Request, tender_id: FromPath[int]) -> Template:
+        principal = me(request)
+        return await tender_page(
+            request, tender_id, "tenders/questions.html", "questions",
+            questions=await procurement.questions(principal, tender_id),
+            published=await procurement.nota_van_inlichtingen(principal, tender_id))
+
+    @post("/{tender_id:int}/questions", guards=[OFFICER], name="tender_question_add")
+    async def ask(self, request: Request, tender_id: FromPath[int]) -> Redirect:
+        form = await read_form(request)
+        await procurement.ask(me(request), tender_id, str(form.get("asker") or ""),
+                              str(form.get("question") or ""))
+        return done(request, N_("The question has been recorded."),
+                    f"/tenders/{tender_id}/questions")
+
+    @post("/{tender_id:int}/questions/{question_id:int}/answer", guards=[OFFICER],
+          name="tender_question_answer")
+    async def answer(self, request: Request, tender_id: FromPath[int],
+                     question_id: FromPath[int]) -> Redirect:
+        form = await read_form(request)
+        await procurement.answer(me(request), tender_id, question_id,
+                                 str(form.get("answer") or ""))
+        return done(request, N_("The answer has been published."),
+                    f"/tenders/{tender_id}/questions")
+
+    # --- bids and opening -----------------------------------------------------------------------
+
+    @get("/{tender_id:int}/bids", guards=[READERS], name="tender_bids")
+    async def bids(self, request: Request, tender_id: FromPath[int]) -> Template:
+        principal = me(request)
+        return await tender_page(
+            request, tender_id, "tenders/bids.html", "bids",
+            bids=await bids.bids(principal, tender_id),
+            lot_choices=await _lot_choices(principal, tender_id), values={"country": "NL"})
+
+    @post("/{tender_id:int}/bids", guards=[OFFICER], name="tender_bid_add")
+    async def add_bid(self, request: Request, tender_id: FromPath[int]) -> Template | Redirect:
+        values = await read_form(request)
+        values.pop("files", None)
+        files = await upload(request, "files")
+        try:
+            lot_id = int(str(values.get("lot_id") or ""))
+        except ValueError:
+            raise ValidationFailed([_problem(N_("Choose a lot"), "lot_id")]) from None
+        try:
+            await bids.register_bid(me(request), tender_id, lot_id, values, files)
+        except ValidationFailed as exc:
+            principal = me(request)
+            return await tender_page(
+                request, tender_id, "tenders/bids.html", "bids", 422,
+                bids=await bids.bids(principal, tender_id),
+                lot_choices=await _lot_choices(principal, tender_id), values=values,
+                errors=field_errors(exc))
+        return done(request, N_("The bid has been registered and sealed."),
+                    f"/tenders/{tender_id}/bids")
+
+    @post("/{tender_id:int}/bids/{bid_id:int}/withdraw", guards=[OFFICER],
+          name="tender_bid_withdraw")
+    async def withdraw(self, request: Request, tender_id: FromPath[int], bid_id: FromPath[int]
+                       ) -> Redirect:
+        form = await read_form(request)
+        await bids.withdraw_bid(me(request), tender_id, bid_id, str(form.get("reason") or ""))
+        return done(request, N_("The bid has been withdrawn."), f"/tenders/{tender_id}/bids")
+
+    @get("/{tender_id:int}/bids/{bid_id:int}/files/{file_id:int}", guards=[READERS],
+         name="tender_bid_file")
+    async def bid_file(self, request: Request, tender_id: FromPath[int], bid_id: FromPath[int],
+                       file_id: FromPath[int]) -> Response:
+        return download(*await bids.bid_file(me(request), tender_id, bid_id, file_id))
+
+    @get("/{tender_id:int}/opening", guards=[READERS], name="tender_opening")
+    async def opening(self, request: Request, tender_id: FromPath[int]) -> Template:
+        principal = me(request)
+        return await tender_page(
+            request, tender_id, "tenders/opening.html", "opening",
+            approvals=await bids.opening_approvals(tender_id),
+            bids=await bids.bids(principal, tender_id))
+
+    # --- evaluation, award, contracts -----------------------------------------------------------
+
+    @get("/{tender_id:int}/evaluation", guards=[READERS], name="tender_evaluation")
+    async def evaluation(self, request: Request, tender_id: FromPath[int]) -> Template:
+        principal = me(request)
+        lot_rows = await service.lots(principal, tender_id)
+        results = [await bids.lot_result(principal, tender_id, lot["id"]) for lot in lot_rows]
+        return await tender_page(
+            request, tender_id, "tenders/evaluation.html", "evaluation", results=results,
+            bids=await bids.bids(principal, tender_id), scoring_links=scoring_links)
+
+    @post("/{tender_id:int}/bids/{bid_id:int}/knock-out", guards=[OFFICER],
+          name="tender_bid_knock_out")
+    async def knock_out(self, request: Request, tender_id: FromPath[int],
+                        bid_id: FromPath[int]) -> Redirect:
+        form = await read_form(request)
+        await bids.knock_out(me(request), tender_id, bid_id, str(form.get("reason") or ""))
+        return done(request, N_("The bid is out of the race."),
+                    f"/tenders/{tender_id}/evaluation")
+
+    @get("/{tender_id:int}/award", guards=[READERS], name="tender_award")
+    async def award(self, request: Request, tender_id: FromPath[int]) -> Template:
+        principal = me(request)
+        return await tender_page(
+            request, tender_id, "tenders/award.html", "award",
+            winners=await bids.winners(principal, tender_id),
+            lot_rows=await service.lots(principal, tender_id),
+            lot_choices=await _lot_choices(principal, tender_id),
+            objections=await bids.objections(principal, tender_id))
+
+    @post("/{tender_id:int}/objections", guards=[OFFICER], name="tender_objection_add")
+    async def add_objection(self, request: Request, tender_id: FromPath[int]) -> Redirect:
+        form = await read_form(request)
+        lot = str(form.get("lot_id") or "")
+        await bids.record_objection(me(request), tender_id, str(form.get("objector") or ""),
+                                    str(form.get("grounds") or ""),
+                                    int(lot) if lot.isdigit() else None)
+        return done(request, N_("The objection has been recorded; the definitive award is "
+                                "suspended."), f"/tenders/{tender_id}/award")
+
+    @post("/{tender_id:int}/objections/{objection_id:int}/resolve", guards=[OFFICER],
+          name="tender_objection_resolve")
+    async def resolve(self, request: Request, tender_id: FromPath[int],
+                      objection_id: FromPath[int]) -> Redirect:
+        form = await read_form(request)
+        await bids.resolve_objection(me(request), tender_id, objection_id,
+                                     str(form.get("resolution") or ""))
+        return done(request, N_("The objection has been resolved."),
+                    f"/tenders/{tender_id}/award")
+
+    @get("/{tender_id:int}/contracts", guards=[READERS], name="tender_contracts")
+    async def contracts(self, request: Request, tender_id: FromPath[int]) -> Template:
+        return await self._contracts(request, tender_id)
+
+    async def _contracts(self, request: Request, tender_id: int, status: int = 200,
+                         **context: Any) -> Template:
+        principal = me(request)
+        winners = await bids.winners(principal, tender_id)
+        return await tender_page(
+            request, tender_id, "tenders/contracts.html", "contracts", status,
+            contracts=await bids.contracts(principal, tender_id),
+            winner_choices=[(w["id"], f"{w['lot.number']}. {w['lot.title']}: "
+                                      f"{w['organisation.name']}") for w in winners],
+            **context)
+
+    @post("/{tender_id:int}/contracts", guards=[OFFICER], name="tender_contract_add")
+    async def add_contract(self, request: Request, tender_id: FromPath[int]
+                           ) -> Template | Redirect:
+        values = await read_form(request)
+        bid = str(values.get("bid_id") or "")
+        if not bid.isdigit():
+            raise ValidationFailed([_problem(N_("Choose a winner"), "bid_id")])
+        try:
+            await bids.record_contract(me(request), tender_id, int(bid), values)
+        except ValidationFailed as exc:
+            return await self._contracts(request, tender_id, 422, values=values,
+                                         errors=field_errors(exc))
+        return done(request, N_("The contract has been recorded."),
+                    f"/tenders/{tender_id}/contracts")
+
+
+def _problem(message: str, location: str) -> Problem:
+    return Problem(message, {}, location)
+
+
+async def _lot_choices(principal: Principal, tender_id: int) -> list[tuple[int, str]]:
+    return [(r["id"], f"{r['number']}. {r['title']}")
+            for r in await service.lots(principal, tender_id)]
+
+
+async def _next_lot_number(request: Request, tender_id: int) -> int:
+    rows = await service.lots(me(request), tender_id)
+    return max((r["number"] for r in rows), default=0) + 1
+
+
+CONTROLLERS = [TenderPages]

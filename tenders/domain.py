@@ -1,0 +1,418 @@
+"""Rules of a tender outside the state machine: what an officer enters and the periods. Pure.
+
+CPV codes, the authorities' shares, deadlines in local time and the legal minimum periods,
+bids on time, the standstill end, the choice of winners from a ranking.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass, field
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+import holidays
+
+from common.errors import DomainError, Problem, ProblemCollector
+from common.i18n import N_
+from common.localtime import local_to_utc, parse_local_datetime, utc_to_local
+from common.money import CURRENCIES, check_amount
+from tenders.procedures import PROCEDURE_TYPES, Deadline, ProcedureType
+
+# The 45 divisions of the Common Procurement Vocabulary (Regulation (EC) 213/2008).
+CPV_DIVISIONS = frozenset({
+    "03", "09", "14", "15", "16", "18", "19", "22", "24", "30", "31", "32", "33", "34", "35",
+    "37", "38", "39", "41", "42", "43", "44", "45", "48", "50", "51", "55", "60", "63", "64",
+    "65", "66", "70", "71", "72", "73", "75", "76", "77", "79", "80", "85", "90", "92", "98",
+})
+_CPV = re.compile(r"^(\d{8})-(\d)$")
+HUNDRED = Decimal(100)
+
+
+def check_cpv(code: str) -> str:
+    """A CPV code as ``85311000-2``: eight digits, a hyphen, a check digit, a known division."""
+    cleaned = re.sub(r"\s+", "", code or "")
+    match = _CPV.match(cleaned)
+    if match is None:
+        raise DomainError(N_("{code} is not a CPV code: write eight digits, a hyphen and the "
+                             "check digit, such as 85311000-2"), code=code)
+    if cleaned[:2] not in CPV_DIVISIONS:
+        raise DomainError(N_("{code} is not a CPV code: there is no division {division}"),
+                          code=code, division=cleaned[:2])
+    return cleaned
+
+
+def parse_cpv_list(text: str) -> list[str]:
+    """CPV codes separated by commas, semicolons or new lines; duplicates removed."""
+    codes: list[str] = []
+    for part in re.split(r"[,;\n]+", text or ""):
+        if part.strip():
+            code = check_cpv(part)
+            if code not in codes:
+                codes.append(code)
+    return codes
+
+
+def parse_share(raw: Any) -> Decimal:
+    try:
+        value = Decimal(str(raw).strip().replace(",", ".").rstrip("%"))
+    except InvalidOperation:
+        raise DomainError(N_("{value} is not a percentage"), value=raw) from None
+    if not value.is_finite() or value <= 0 or value > HUNDRED:
+        raise DomainError(N_("A share is more than 0% and at most 100%, not {value}"),
+                          value=raw)
+    if value != value.quantize(Decimal("0.01")):
+        raise DomainError(N_("{value} has more than two decimals"), value=raw)
+    return value.quantize(Decimal("0.01"))
+
+
+def check_shares(shares: Mapping[int, Decimal]) -> None:
+    """The shares of a joint procurement add up to exactly 100%."""
+    total = sum(shares.values(), Decimal(0))
+    if total != HUNDRED:
+        raise DomainError(N_("The authorities' shares add up to {total}%, not 100%"),
+                          total=plain(total))
+
+
+def equal_shares(count: int) -> list[Decimal]:
+    """``count`` shares of two decimals adding up to 100 (the first ones get the cents)."""
+    base = (HUNDRED / count).quantize(Decimal("0.01"), rounding="ROUND_DOWN")
+    rest = int((HUNDRED - base * count) / Decimal("0.01"))
+    return [base + (Decimal("0.01") if i < rest else 0) for i in range(count)]
+
+
+def plain(value: Decimal) -> str:
+    text = format(value.normalize(), "f")
+    return text
+
+
+@dataclass(frozen=True)
+class TenderData:
+    title: str
+    reference: str
+    description: str
+    procedure: str
+    service_type_id: int | None
+    cpv_codes: tuple[str, ...]
+    currency: str
+    estimated_value: Decimal | None
+    contract_start: date | None
+    contract_end: date | None
+    extension_options: str
+    max_candidates: int | None
+    two_envelope: bool
+    electronic_submission: bool
+
+    def as_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["cpv_codes"] = ",".join(self.cpv_codes)
+        return data
+
+
+def _text(form: Mapping[str, Any], name: str) -> str:
+    return str(form.get(name) or "").strip()
+
+
+def _flag(form: Mapping[str, Any], name: str, default: bool = False) -> bool:
+    value = form.get(name, default)
+    return value not in (False, None, "", "0", "false", "off")
+
+
+def _date(problems: ProblemCollector, form: Mapping[str, Any], name: str) -> date | None:
+    raw = _text(form, name)
+    if not raw:
+        return None
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        problems.add(name, N_("{value} is not a date"), value=raw)
+        return None
+
+
+def validate_tender(form: Mapping[str, Any]) -> TenderData:
+    """Check a tender as entered; every problem names its field."""
+    problems = ProblemCollector()
+    title = _text(form, "title")
+    if not title:
+        problems.add("title", N_("A title is required"))
+    elif len(title) > 200:
+        problems.add("title", N_("The title is longer than {limit} characters"), limit=200)
+    reference = _text(form, "reference")
+    if not reference:
+        problems.add("reference", N_("A reference is required"))
+    elif len(reference) > 60:
+        problems.add("reference", N_("The reference is longer than {limit} characters"),
+                     limit=60)
+    procedure = _text(form, "procedure")
+    if procedure not in PROCEDURE_TYPES:
+        problems.add("procedure", N_("Choose a procedure type"))
+    service_type_id: int | None = None
+    if _text(form, "service_type_id"):
+        try:
+            service_type_id = int(_text(form, "service_type_id"))
+        except ValueError:
+            problems.add("service_type_id", N_("Choose a service type"))
+    cpv: list[str] = []
+    raw_cpv = form.get("cpv_codes") or ""
+    if isinstance(raw_cpv, list | tuple):
+        raw_cpv = ",".join(str(c) for c in raw_cpv)
+    try:
+        cpv = parse_cpv_list(str(raw_cpv))
+    except DomainError as exc:
+        problems.add("cpv_codes", exc.problem.message, **exc.problem.params)
+    currency = _text(form, "currency").upper()
+    if currency not in CURRENCIES:
+        problems.add("currency", N_("Choose one of the currencies {allowed}"),
+                     allowed=", ".join(CURRENCIES))
+    estimated: Decimal | None = None
+    raw_value = _text(form, "estimated_value")
+    if raw_value:
+        try:
+            estimated = check_amount(Decimal(raw_value.replace(" ", "")), raw_value)
+        except InvalidOperation:
+            problems.add("estimated_value", N_("{value} is not an amount"), value=raw_value)
+        except DomainError as exc:
+            problems.add("estimated_value", exc.problem.message, **exc.problem.params)
+    start = _date(problems, form, "contract_start")
+    end = _date(problems, form, "contract_end")
+    if start and end and end <= start:
+        problems.add("contract_end", N_("The contract ends after it starts"))
+    max_candidates: int | None = None
+    if _text(form, "max_candidates"):
+        try:
+            max_candidates = int(_text(form, "max_candidates"))
+            if max_candidates < 1:
+                raise ValueError
+        except ValueError:
+            problems.add("max_candidates", N_("Enter a whole number of at least 1"))
+    problems.raise_if_any()
+    return TenderData(title, reference, _text(form, "description"), procedure,
+                      service_type_id, tuple(cpv), currency, estimated, start, end,
+                      _text(form, "extension_options"), max_candidates,
+                      _flag(form, "two_envelope"), _flag(form, "electronic_submission", True))
+
+
+@dataclass(frozen=True)
+class LotData:
+    number: int
+    title: str
+    description: str
+    winners: int
+    estimated_value: Decimal | None
+
+
+def validate_lot(form: Mapping[str, Any]) -> LotData:
+    problems = ProblemCollector()
+    number = 0
+    try:
+        number = int(_text(form, "number"))
+        if number < 1:
+            raise ValueError
+    except ValueError:
+        problems.add("number", N_("Enter a whole number of at least 1"))
+    title = _text(form, "title")
+    if not title:
+        problems.add("title", N_("A title is required"))
+    elif len(title) > 200:
+        problems.add("title", N_("The title is longer than {limit} characters"), limit=200)
+    winners = 1
+    if _text(form, "winners"):
+        try:
+            winners = int(_text(form, "winners"))
+            if winners < 1:
+                raise ValueError
+        except ValueError:
+            problems.add("winners", N_("Enter a whole number of at least 1"))
+    estimated: Decimal | None = None
+    raw_value = _text(form, "estimated_value")
+    if raw_value:
+        try:
+            estimated = check_amount(Decimal(raw_value.replace(" ", "")), raw_value)
+        except InvalidOperation:
+            problems.add("estimated_value", N_("{value} is not an amount"), value=raw_value)
+        except DomainError as exc:
+            problems.add("estimated_value", exc.problem.message, **exc.problem.params)
+    problems.raise_if_any()
+    return LotData(number, title, _text(form, "description"), winners, estimated)
+
+
+# --- deadlines and periods ------------------------------------------------------------------
+
+
+def parse_deadlines(form: Mapping[str, Any], zone: str) -> dict[Deadline, datetime | None]:
+    """The deadlines entered as local wall-clock times (``deadline_bids`` = "2026-03-01T12:00")
+    in ``zone``, in UTC. An empty field clears the deadline."""
+    problems = ProblemCollector()
+    found: dict[Deadline, datetime | None] = {}
+    for deadline in Deadline:
+        name = f"deadline_{deadline.value}"
+        if name not in form:
+            continue
+        raw = _text(form, name)
+        if not raw:
+            found[deadline] = None
+            continue
+        try:
+            found[deadline] = parse_local_datetime(raw, zone)
+        except DomainError as exc:
+            problems.add(name, exc.problem.message, **exc.problem.params)
+    problems.raise_if_any()
+    return found
+
+
+@dataclass(frozen=True)
+class PeriodWarning:
+    """A deadline shorter than a legal minimum: a warning naming the rule, not a refusal."""
+
+    deadline: Deadline
+    days_given: int
+    days_required: int
+    rule: str
+
+    def problem(self) -> Problem:
+        return Problem(N_("{days_given} days is shorter than the minimum of {days_required} "
+                          "days ({rule})"),
+                       {"days_given": self.days_given, "days_required": self.days_required,
+                        "rule": self.rule}, f"deadline_{self.deadline.value}")
+
+
+def period_days(start: datetime, end: datetime, zone: str) -> int:
+    """Whole calendar days from ``start`` to ``end``, counted on the local calendar."""
+    return (utc_to_local(end, zone).date() - utc_to_local(start, zone).date()).days
+
+
+def check_minimum_periods(kind: ProcedureType, deadlines: Mapping[Deadline, datetime],
+                          published_at: datetime, zone: str, electronic: bool,
+                          invited_at: datetime | None = None) -> list[PeriodWarning]:
+    """Warnings for deadlines shorter than the type's minimum periods.
+
+    Periods counted from the invitation are checked once there is one (``invited_at``).
+    """
+    warnings: list[PeriodWarning] = []
+    for deadline in Deadline:
+        minimum = kind.minimum(deadline, electronic)
+        moment = deadlines.get(deadline)
+        if minimum is None or moment is None:
+            continue
+        start = invited_at if minimum.from_invitation else published_at
+        if start is None:
+            continue
+        days = period_days(start, moment, zone)
+        if days < minimum.days:
+            warnings.append(PeriodWarning(deadline, days, minimum.days, minimum.rule))
+    return warnings
+
+
+def received_in_time(received_at: datetime, deadline: datetime) -> bool:
+    """A bid, request or question counts when it arrives before the deadline, not at it."""
+    return received_at < deadline
+
+
+def require_in_time(received_at: datetime, deadline: datetime | None, message: str,
+                    zone: str) -> None:
+    if deadline is None:
+        raise DomainError(N_("No deadline has been set yet"))
+    if not received_in_time(received_at, deadline):
+        raise DomainError(message, deadline=local_text(deadline, zone),
+                          received=local_text(received_at, zone))
+
+
+def local_text(moment: datetime, zone: str) -> str:
+    """A UTC moment as the authority's wall-clock time, e.g. ``2026-03-01 12:00:00 (CET)``."""
+    local = utc_to_local(moment, zone)
+    return f"{local:%Y-%m-%d %H:%M:%S} ({local.tzname()})"
+
+
+def standstill_end(sent_at: datetime, days: int, zone: str, country: str) -> datetime:
+    """The moment the standstill period ends: at the end of the ``days``-th calendar day after
+    the day the decisions were sent (local calendar).
+
+    In the Netherlands a period ending on a Saturday, Sunday or public holiday runs on to the
+    next working day (Algemene termijnenwet art. 1).
+    """
+    last = utc_to_local(sent_at, zone).date() + timedelta(days=days)
+    if country == "NL" and days > 0:
+        dutch = holidays.country_holidays("NL", years=range(last.year, last.year + 2))
+        while last.weekday() >= 5 or last in dutch:
+            last += timedelta(days=1)
+    return local_to_utc(last + timedelta(days=1), time(0, 0), zone)
+
+
+def standstill_last_day(ends_at: datetime, zone: str) -> date:
+    return utc_to_local(ends_at, zone).date() - timedelta(days=1)
+
+
+# --- award ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AwardChoice:
+    winners: tuple[str, ...]
+    deviates: bool
+    reason: str
+
+
+def choose_winners(ranked: Sequence[str], knocked_out: Sequence[str], chosen: Sequence[str],
+                   expected: int, reason: str) -> AwardChoice:
+    """Winners chosen from a ranking (refs best first). Choosing other than the top
+    ``expected`` valid bids is a deviation and needs a reason."""
+    problems = ProblemCollector()
+    chosen = list(dict.fromkeys(chosen))
+    if not chosen:
+        problems.add("winners", N_("Choose at least one winner"))
+    for ref in chosen:
+        if ref in knocked_out:
+            problems.add("winners", N_("{ref} was knocked out and cannot win"), ref=ref)
+        elif ref not in ranked:
+            problems.add("winners", N_("{ref} is not in the ranking"), ref=ref)
+    valid = [ref for ref in ranked if ref not in knocked_out]
+    top = valid[:expected]
+    deviates = sorted(chosen) != sorted(top)
+    reason = (reason or "").strip()
+    if deviates and not reason:
+        problems.add("reason", N_("The choice deviates from the ranking; give the reason"))
+    problems.raise_if_any()
+    return AwardChoice(tuple(chosen), deviates, reason)
+
+
+# --- selection ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """One exclusion ground or suitability requirement for one candidate: pass or fail."""
+
+    requirement: str
+    passed: bool
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class SelectionDecision:
+    admitted: bool
+    reason: str
+    failed: tuple[str, ...] = field(default_factory=tuple)
+
+
+def decide_selection(assessments: Sequence[Assessment], admit: bool, reason: str
+                     ) -> SelectionDecision:
+    """A candidate is admitted only when every requirement passes; a rejection needs a reason."""
+    failed = tuple(a.requirement for a in assessments if not a.passed)
+    reason = (reason or "").strip()
+    if admit and failed:
+        raise DomainError(N_("A candidate who fails {requirements} cannot be admitted"),
+                          requirements=", ".join(failed))
+    if not admit and not reason:
+        raise DomainError(N_("Give the reason for not admitting the candidate"))
+    return SelectionDecision(admit, reason, failed)
+
+
+def require_reason(raw: Any) -> str:
+    reason = str(raw or "").strip()
+    if not reason:
+        raise DomainError(N_("Give a reason"))
+    if len(reason) > 2000:
+        raise DomainError(N_("The reason is longer than {limit} characters"), limit=2000)
+    return reason

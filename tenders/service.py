@@ -1,0 +1,657 @@
+"""Use cases of a tender: create, lots, authorities, documents, deadlines, the phase changes.
+
+Each change is one transaction with its audit events. The state machine (``tenders.machine``)
+decides; this module gathers the facts, applies the result and records it. Candidates and
+dialogue live in ``tenders.procurement``, bids to contracts in ``tenders.bids``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from accounts.domain import Principal
+from audit import service as audit
+from audit.domain import Actor, changes
+from authorities.tables import Authority, ServiceType
+from common import clock
+from common.deadlines import AppliedStep, deadline_changes
+from common.errors import DomainError, NotFound, Problem, ProblemCollector, ValidationFailed
+from common.i18n import N_
+from config.database import contains, transaction
+from documents import storage
+from scoring import service as scoring
+from tenders import access
+from tenders.access import TenderRef, as_officer, as_reader
+from tenders.domain import (
+    LotData,
+    PeriodWarning,
+    check_minimum_periods,
+    check_shares,
+    local_text,
+    parse_deadlines,
+    parse_share,
+    require_reason,
+    standstill_end,
+    validate_lot,
+    validate_tender,
+)
+from tenders.machine import (
+    ACTION_LABELS,
+    AUTOMATIC,
+    Action,
+    TenderFacts,
+    due_transitions,
+    missing,
+    next_automatic,
+    possible,
+    target,
+)
+from tenders.procedures import (
+    DEADLINE_LABELS,
+    FINAL_PHASES,
+    PROCEDURE_TYPES,
+    Deadline,
+    Phase,
+)
+from tenders.tables import Lot, Tender, TenderAuthority, TenderDocument
+
+TICKER = Actor.system("deadline")
+# Phases in which the periods still run (afterwards a warning about them helps nobody).
+OPEN_FOR_BIDS = frozenset({Phase.DRAFT, Phase.PUBLISHED, Phase.SELECTION, Phase.DIALOGUE,
+                           Phase.TENDERING})
+TENDER_FIELDS = ("title", "reference", "description", "procedure", "service_type",
+                 "cpv_codes", "currency", "estimated_value", "contract_start", "contract_end",
+                 "extension_options", "max_candidates", "two_envelope", "electronic_submission")
+
+
+def tender_url(tender_id: int) -> str:
+    return f"/tenders/{tender_id}"
+
+
+def lot_ref(tender_id: int, lot_id: int) -> str:
+    return f"tender:{tender_id}:lot:{lot_id}"
+
+
+def localise(problem: Problem, zone: str) -> Problem:
+    """Moments in a problem's parameters written as the authority's wall-clock time."""
+    params = {k: local_text(v, zone) if isinstance(v, datetime) else v
+              for k, v in problem.params.items()}
+    return Problem(problem.message, params, problem.location)
+
+
+def refuse(problems: list[Problem], zone: str) -> None:
+    """Raise the first problem as a DomainError (HTTP 409) in the authority's time."""
+    if problems:
+        first = localise(problems[0], zone)
+        raise DomainError(first.message, **first.params)
+
+
+def _row_data(data: Any) -> dict[str, Any]:
+    values = data.as_dict()
+    values["service_type"] = values.pop("service_type_id")
+    return values
+
+
+async def _check_service_type(service_type_id: int | None) -> None:
+    if service_type_id is not None and not await ServiceType.exists().where(
+            ServiceType.id == service_type_id):
+        raise ValidationFailed([Problem(N_("Choose a service type"), {}, "service_type_id")])
+
+
+# --- creating and editing ---------------------------------------------------------------------
+
+
+async def create_tender(principal: Principal, form: Mapping[str, Any]) -> int:
+    """A draft tender of one of the principal's authorities (``authority_id``)."""
+    data = validate_tender(form)
+    try:
+        authority_id = int(str(form.get("authority_id") or ""))
+    except ValueError:
+        raise ValidationFailed([Problem(N_("Choose an authority"), {}, "authority_id")]
+                               ) from None
+    if not access.may_change(principal, (authority_id,)):
+        raise ValidationFailed([Problem(N_("Choose one of your authorities"), {},
+                                        "authority_id")])
+    async with transaction():
+        authority = await Authority.select(Authority.timezone).where(
+            Authority.id == authority_id).first()
+        if authority is None:
+            raise ValidationFailed([Problem(N_("Choose an authority"), {}, "authority_id")])
+        await _check_service_type(data.service_type_id)
+        deadlines = parse_deadlines(form, authority["timezone"])
+        now = clock.now()
+        row = Tender(**_row_data(data), phase=Phase.DRAFT.value, lead_authority=authority_id,
+                     lead_officer=principal.id, phase_changed_at=now, created_at=now,
+                     updated_at=now,
+                     **{f"deadline_{d.value}": m for d, m in deadlines.items()})
+        await row.save()
+        await TenderAuthority(tender=row.id, authority=authority_id,
+                              share=Decimal(100)).save()
+        await audit.record(principal.as_actor(), "tender.created", "tender", row.id,
+                           after={**data.as_dict(), "authority_id": authority_id,
+                                  **{f"deadline_{d.value}": m for d, m in deadlines.items()}})
+    return int(row.id)
+
+
+def _require_draft(tender: TenderRef, message: str) -> None:
+    if tender.phase is not Phase.DRAFT:
+        raise DomainError(message)
+
+
+async def update_tender(principal: Principal, tender_id: int, form: Mapping[str, Any]) -> None:
+    data = validate_tender(form)
+    async with transaction():
+        tender = await for_change(principal, tender_id)
+        _require_draft(tender, N_("The tender's particulars can only be changed in draft; "
+                                  "after publication change its documents and deadlines"))
+        await _check_service_type(data.service_type_id)
+        values = _row_data(data)
+        current = {name: tender.row[name] for name in TENDER_FIELDS}
+        before, after = changes(current, values)
+        if after:
+            await Tender.update({**after, "updated_at": clock.now()}).where(
+                Tender.id == tender_id)
+            await audit.record(principal.as_actor(), "tender.updated", "tender", tender_id,
+                               before=before, after=after)
+        await _sync_evaluations(principal, tender_id, values)
+
+
+async def _sync_evaluations(principal: Principal, tender_id: int, values: dict[str, Any]
+                            ) -> None:
+    """Keep the lots' evaluations in step with the tender's envelope setting and title."""
+    lots = await Lot.select().where(Lot.tender == tender_id)
+    for lot in lots:
+        if lot["evaluation_id"]:
+            await scoring.update_settings(principal, lot["evaluation_id"], {
+                "title": f"{values['title']}: {lot['title']}",
+                "two_envelope": values["two_envelope"], "winners": lot["winners"]})
+
+
+async def set_authorities(principal: Principal, tender_id: int,
+                          shares: Mapping[int, Any]) -> None:
+    """The contracting authorities of a (joint) procurement and each one's share in percent;
+    the lead authority stays one of them."""
+    problems = ProblemCollector()
+    parsed: dict[int, Decimal] = {}
+    for authority_id, raw_share in shares.items():
+        try:
+            parsed[int(authority_id)] = parse_share(raw_share)
+        except DomainError as exc:
+            problems.add(f"share_{authority_id}", exc.problem.message, **exc.problem.params)
+    problems.raise_if_any()
+    try:
+        check_shares(parsed)
+    except DomainError as exc:
+        raise ValidationFailed([Problem(exc.problem.message, exc.problem.params, "shares")]
+                               ) from None
+    async with transaction():
+        tender = await for_change(principal, tender_id)
+        _require_draft(tender, N_("The authorities can only be changed in draft"))
+        if tender.row["lead_authority"] not in parsed:
+            raise ValidationFailed([Problem(N_("The lead authority must take part"), {},
+                                            "shares")])
+        known = {r["id"] for r in await Authority.select(Authority.id).where(
+            Authority.id.is_in(list(parsed)))}
+        unknown = sorted(set(parsed) - known)
+        if unknown:
+            raise ValidationFailed([Problem(N_("Authority {id} does not exist"),
+                                            {"id": unknown[0]}, "shares")])
+        before = {str(r["authority"]): r["share"] for r in await TenderAuthority.select(
+            TenderAuthority.authority, TenderAuthority.share).where(
+            TenderAuthority.tender == tender_id)}
+        await TenderAuthority.delete().where(TenderAuthority.tender == tender_id)
+        await TenderAuthority.insert(*[TenderAuthority(tender=tender_id, authority=a, share=s)
+                                       for a, s in sorted(parsed.items())])
+        await audit.record(principal.as_actor(), "tender.authorities_set", "tender", tender_id,
+                           before=before, after={str(a): s for a, s in parsed.items()})
+
+
+async def add_lot(principal: Principal, tender_id: int, form: Mapping[str, Any]) -> int:
+    """A lot with its own evaluation in the scoring engine (criteria set there)."""
+    data = validate_lot(form)
+    async with transaction():
+        tender = await for_change(principal, tender_id)
+        if tender.phase not in (Phase.DRAFT, Phase.PUBLISHED, Phase.SELECTION,
+                                Phase.DIALOGUE):
+            raise DomainError(N_("Lots can only be added before bidding starts"))
+        await _require_free_number(tender_id, data.number)
+        row = Lot(tender=tender_id, number=data.number, title=data.title,
+                  description=data.description, winners=data.winners,
+                  estimated_value=data.estimated_value)
+        await row.save()
+        await _create_evaluation(principal, tender, row.id, data)
+        await audit.record(principal.as_actor(), "lot.created", "tender", tender_id,
+                           after={"lot": row.id, **data.__dict__})
+    return int(row.id)
+
+
+async def _require_free_number(tender_id: int, number: int, except_id: int | None = None
+                               ) -> None:
+    query = Lot.exists().where((Lot.tender == tender_id) & (Lot.number == number))
+    if except_id is not None:
+        query = query.where(Lot.id != except_id)
+    if await query:
+        raise ValidationFailed([Problem(N_("Lot {number} already exists"), {"number": number},
+                                        "number")])
+
+
+async def _create_evaluation(principal: Principal, tender: TenderRef, lot_id: int,
+                             data: LotData) -> None:
+    row = tender.row
+    ranked = PROCEDURE_TYPES[row["procedure"]].ranked
+    evaluation = await scoring.create_evaluation(principal, scoring.EvaluationSpec(
+        title=f"{row['title']}: {data.title}", authority_id=row["lead_authority"],
+        currency=row["currency"], owner_ref=lot_ref(tender.id, lot_id),
+        owner_url=f"{tender_url(tender.id)}/lots/{lot_id}", two_envelope=row["two_envelope"],
+        winners=data.winners if ranked else 10_000))
+    await Lot.update({Lot.evaluation_id: evaluation.id}).where(Lot.id == lot_id)
+
+
+async def update_lot(principal: Principal, tender_id: int, lot_id: int,
+                     form: Mapping[str, Any]) -> None:
+    data = validate_lot(form)
+    async with transaction():
+        tender = await for_change(principal, tender_id)
+        _require_draft(tender, N_("A lot can only be changed in draft"))
+        lot = await get_lot_row(tender_id, lot_id)
+        await _require_free_number(tender_id, data.number, except_id=lot_id)
+        values = {"number": data.number, "title": data.title, "description": data.description,
+                  "winners": data.winners, "estimated_value": data.estimated_value}
+        before, after = changes({k: lot[k] for k in values}, values)
+        if after:
+            await Lot.update(after).where(Lot.id == lot_id)
+            await audit.record(principal.as_actor(), "lot.updated", "tender", tender_id,
+                               before={"lot": lot_id, **before}, after={"lot": lot_id, **after})
+            if lot["evaluation_id"]:
+                await scoring.update_settings(principal, lot["evaluation_id"], {
+                    "title": f"{tender.row['title']}: {data.title}",
+                    "two_envelope": tender.row["two_envelope"], "winners": data.winners})
+
+
+async def get_lot_row(tender_id: int, lot_id: int) -> dict[str, Any]:
+    lot = await Lot.select().where((Lot.id == lot_id) & (Lot.tender == tender_id)).first()
+    if lot is None:
+        raise NotFound(N_("Lot {id} does not exist"), id=lot_id)
+    return lot
+
+
+async def lots(principal: Principal, tender_id: int) -> list[dict[str, Any]]:
+    await as_reader(principal, tender_id)
+    return await Lot.select().where(Lot.tender == tender_id).order_by(Lot.number)
+
+
+# --- documents --------------------------------------------------------------------------------
+
+
+async def upload_document(principal: Principal, tender_id: int, name: str, filename: str,
+                          content_type: str, data: bytes) -> int:
+    """A tender document; a file under a name already used becomes its next version."""
+    name = (name or "").strip() or storage.safe_filename(filename)
+    if len(name) > 200:
+        raise ValidationFailed([Problem(N_("The name is longer than {limit} characters"),
+                                        {"limit": 200}, "name")])
+    async with transaction():
+        tender = await for_change(principal, tender_id)
+        if tender.phase in FINAL_PHASES:
+            raise DomainError(N_("The documents of a closed tender cannot change"))
+        stored = await storage.store(principal.as_actor(), filename, content_type, data)
+        versions = await TenderDocument.select(TenderDocument.version).where(
+            (TenderDocument.tender == tender_id) & (TenderDocument.name == name))
+        version = max((v["version"] for v in versions), default=0) + 1
+        row = TenderDocument(tender=tender_id, name=name, version=version, file=stored.id,
+                             uploaded_at=clock.now(), uploaded_by=principal.as_actor().label)
+        await row.save()
+        await audit.record(principal.as_actor(), "tender.document_uploaded", "tender",
+                           tender_id, after={"name": name, "version": version,
+                                             "file": stored.filename, "sha256": stored.sha256})
+    return int(row.id)
+
+
+async def documents(principal: Principal, tender_id: int) -> list[dict[str, Any]]:
+    await as_reader(principal, tender_id)
+    return await documents_of(tender_id)
+
+
+async def documents_of(tender_id: int) -> list[dict[str, Any]]:
+    """The documents of a tender the caller has already been let into."""
+    return await TenderDocument.select(
+        TenderDocument.all_columns(), TenderDocument.file.filename, TenderDocument.file.size,
+    ).where(TenderDocument.tender == tender_id).order_by(TenderDocument.name).order_by(
+        TenderDocument.version, ascending=False)
+
+
+async def document_file(principal: Principal, tender_id: int, document_id: int
+                        ) -> tuple[storage.FileInfo, bytes]:
+    await as_reader(principal, tender_id)
+    row = await TenderDocument.select(TenderDocument.file).where(
+        (TenderDocument.id == document_id) & (TenderDocument.tender == tender_id)).first()
+    if row is None:
+        raise NotFound(N_("Document {id} does not exist"), id=document_id)
+    return await storage.read(row["file"])
+
+
+# --- deadlines --------------------------------------------------------------------------------
+
+
+async def set_deadlines(principal: Principal, tender_id: int, form: Mapping[str, Any]
+                        ) -> list[PeriodWarning]:
+    """Deadlines entered as local times. One that has passed cannot be moved; a new one lies
+    in the future. Returns warnings for periods shorter than the legal minimum."""
+    async with transaction():
+        tender = await for_change(principal, tender_id)
+        if tender.phase in FINAL_PHASES:
+            raise DomainError(N_("The deadlines of a closed tender cannot change"))
+        wanted = parse_deadlines(form, tender.zone)
+        now = clock.now()
+        current = access.deadlines_of(tender.row)
+        problems = ProblemCollector()
+        for deadline, moment in wanted.items():
+            old = current.get(deadline)
+            if old == moment:
+                continue
+            location = f"deadline_{deadline.value}"
+            if tender.phase is not Phase.DRAFT and old is not None and old <= now:
+                problems.add(location, N_("This deadline has passed and can no longer be "
+                                          "moved"))
+            elif moment is not None and moment <= now:
+                problems.add(location, N_("Choose a moment in the future"))
+            elif moment is None and tender.phase is not Phase.DRAFT:
+                problems.add(location, N_("A deadline of a published tender cannot be "
+                                          "removed"))
+        problems.raise_if_any()
+        update = {f"deadline_{d.value}": m for d, m in wanted.items() if current.get(d) != m}
+        if update:
+            await Tender.update({**update, "updated_at": now}).where(Tender.id == tender_id)
+            await audit.record(principal.as_actor(), "tender.deadlines_changed", "tender",
+                               tender_id, before={k: tender.row[k] for k in update},
+                               after=update)
+    deadline_changes.changed(tender.key)
+    return await period_warnings(principal, tender_id)
+
+
+async def period_warnings(principal: Principal, tender_id: int) -> list[PeriodWarning]:
+    tender = await as_reader(principal, tender_id)
+    row = tender.row
+    start = row["published_at"] or clock.now()
+    return check_minimum_periods(PROCEDURE_TYPES[row["procedure"]],
+                                 access.deadlines_of(row), start, tender.zone,
+                                 row["electronic_submission"], row["invited_at"])
+
+
+# --- phase changes ----------------------------------------------------------------------------
+
+
+async def _move(actor: Actor, tender: TenderRef, action: Action, target: Phase,
+                now: datetime, extra: Mapping[str, Any] | None = None,
+                details: Mapping[str, Any] | None = None) -> None:
+    values = {"phase": target.value, "phase_changed_at": now, "updated_at": now,
+              **(extra or {})}
+    await Tender.update(values).where(Tender.id == tender.id)
+    await audit.record(actor, f"tender.{action.value}", "tender", tender.id,
+                       before={"phase": tender.phase.value},
+                       after={"phase": target.value, **(extra or {}), **(details or {})})
+
+
+async def transition(principal: Principal, tender_id: int, action: Action,
+                      extra: Mapping[str, Any] | None = None,
+                      details: Mapping[str, Any] | None = None) -> TenderRef:
+    """Check ``action`` against the facts and apply it; in the caller's transaction.
+
+    Deadline-driven steps that are due are applied first, so that nobody waits for the
+    scheduler's next sweep (bids closed at the deadline, not a minute later).
+    """
+    now = clock.now()
+    tender = await for_change(principal, tender_id)
+    facts = await access.facts(tender)
+    refuse(missing(action, facts, now, principal.id), tender.zone)
+    target = _target(action, facts)
+    await _move(principal.as_actor(), tender, action, target, now, extra, details)
+    return tender
+
+
+def _target(action: Action, facts: TenderFacts) -> Phase:
+    found = target(action, facts)
+    assert found is not None
+    return found
+
+
+async def publish(principal: Principal, tender_id: int) -> list[PeriodWarning]:
+    """Publish a draft; returns the minimum-period warnings (they do not stop it)."""
+    async with transaction():
+        now = clock.now()
+        tender = await transition(principal, tender_id, Action.PUBLISH,
+                                   extra={"published_at": now})
+        warnings = check_minimum_periods(
+            PROCEDURE_TYPES[tender.row["procedure"]], access.deadlines_of(tender.row), now,
+            tender.zone, tender.row["electronic_submission"])
+        if warnings:
+            await audit.record(principal.as_actor(), "tender.period_warnings", "tender",
+                               tender_id, after={"warnings": [
+                                   {"deadline": w.deadline.value, "days": w.days_given,
+                                    "minimum": w.days_required, "rule": w.rule}
+                                   for w in warnings]})
+    deadline_changes.changed(tender.key)
+    return warnings
+
+
+async def cancel(principal: Principal, tender_id: int, reason: Any) -> None:
+    text = require_reason(reason)
+    async with transaction():
+        tender = await transition(principal, tender_id, Action.CANCEL,
+                                   extra={"closed_reason": text})
+    deadline_changes.changed(tender.key)
+
+
+async def declare_unsuccessful(principal: Principal, tender_id: int, reason: Any) -> None:
+    text = require_reason(reason)
+    async with transaction():
+        tender = await transition(principal, tender_id, Action.DECLARE_UNSUCCESSFUL,
+                                   extra={"closed_reason": text})
+    deadline_changes.changed(tender.key)
+
+
+async def send_award_decisions(principal: Principal, tender_id: int,
+                               sent_at: datetime | None = None) -> datetime:
+    """Record that the award decisions went out (``sent_at``, now by default) and start the
+    standstill; returns its end. The letters themselves are written by the documents context,
+    which calls this once they are sent."""
+    async with transaction():
+        tender = await for_change(principal, tender_id)
+        moment = sent_at or clock.now()
+        ends = standstill_end(moment, tender.standstill_days, tender.zone, tender.country)
+        await transition(principal, tender_id, Action.SEND_AWARD_DECISIONS,
+                          extra={"decisions_sent_at": moment, "standstill_ends_at": ends},
+                          details={"standstill_days": tender.standstill_days})
+    deadline_changes.changed(tender.key)
+    return ends
+
+
+async def award(principal: Principal, tender_id: int) -> None:
+    """The definitive award: after the standstill, with no objection open."""
+    async with transaction():
+        tender = await transition(principal, tender_id, Action.AWARD,
+                                   extra={"awarded_at": clock.now()})
+    deadline_changes.changed(tender.key)
+
+
+async def conclude_contracts(principal: Principal, tender_id: int) -> None:
+    async with transaction():
+        await transition(principal, tender_id, Action.CONCLUDE_CONTRACTS)
+
+
+# --- deadline-driven steps --------------------------------------------------------------------
+
+
+async def apply_due(actor: Actor, tender_id: int, now: datetime) -> list[AppliedStep]:
+    """Apply what is due for one tender, once: a second call finds nothing left to do.
+
+    A step applied after its moment is audited as late, with the delay in seconds.
+    """
+    applied: list[AppliedStep] = []
+    async with transaction():
+        tender = await access.load(tender_id)
+        facts = await access.facts(tender)
+        for due in due_transitions(facts, now):
+            current = await access.load(tender_id)
+            late = (now - due.due_at).total_seconds()
+            await _move(actor, current, due.action, due.target, now,
+                        details={"due_at": due.due_at, "late_by_seconds": round(late)}
+                        if late >= 60 else {"due_at": due.due_at})
+            applied.append(AppliedStep(tender.key, due.action.value, due.due_at, now))
+    return applied
+
+
+async def for_change(principal: Principal, tender_id: int) -> TenderRef:
+    """The tender for an officer's change, with whatever deadline step is due applied first
+    (so that nobody waits for the scheduler: the selection opens at the requests deadline)."""
+    await apply_due(TICKER, tender_id, clock.now())
+    return await as_officer(principal, tender_id)
+
+
+# --- reading ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Filters:
+    phase: str | None = None
+    authority_id: int | None = None
+    service_type_id: int | None = None
+    text: str | None = None
+
+
+@dataclass(frozen=True)
+class TenderListItem:
+    id: int
+    reference: str
+    title: str
+    procedure: str
+    phase: str
+    authority: str
+    service_type: dict[str, str | None]  # its name by language
+    next_deadline: datetime | None
+    zone: str
+    updated_at: datetime
+
+
+async def list_tenders(principal: Principal, filters: Filters, offset: int = 0,
+                       limit: int = 25) -> tuple[list[TenderListItem], int]:
+    if principal.role not in access.READER_ROLES:
+        return [], 0
+    query = Tender.select(
+        Tender.id, Tender.reference, Tender.title, Tender.procedure, Tender.phase,
+        Tender.deadline_requests, Tender.deadline_bids, Tender.updated_at,
+        Tender.lead_authority.name, Tender.lead_authority.timezone, Tender.service_type.name_en,
+        Tender.service_type.name_nl)
+    count = Tender.count()
+    conditions = []
+    if not principal.is_admin:
+        visible = TenderAuthority.select(TenderAuthority.tender).where(
+            TenderAuthority.authority.is_in(sorted(principal.authority_ids) or [0]))
+        conditions.append(Tender.id.is_in(visible))
+    if filters.phase:
+        conditions.append(Tender.phase == filters.phase)
+    if filters.authority_id:
+        conditions.append(Tender.id.is_in(TenderAuthority.select(TenderAuthority.tender).where(
+            TenderAuthority.authority == filters.authority_id)))
+    if filters.service_type_id:
+        conditions.append(Tender.service_type == filters.service_type_id)
+    if filters.text:
+        conditions.append(contains(Tender.title, filters.text)
+                          | contains(Tender.reference, filters.text))
+    for condition in conditions:
+        query = query.where(condition)
+        count = count.where(condition)
+    total = await count
+    rows = await query.order_by(Tender.updated_at, ascending=False).order_by(
+        Tender.id, ascending=False).offset(offset).limit(limit)
+    items = []
+    for r in rows:
+        phase = Phase(r["phase"])
+        nxt = r["deadline_requests"] if phase is Phase.PUBLISHED else (
+            r["deadline_bids"] if phase is Phase.TENDERING else None)
+        service = {"en": r["service_type.name_en"], "nl": r["service_type.name_nl"]}
+        items.append(TenderListItem(r["id"], r["reference"], r["title"], r["procedure"],
+                                    r["phase"], r["lead_authority.name"], service, nxt,
+                                    r["lead_authority.timezone"], r["updated_at"]))
+    return items, total
+
+
+@dataclass(frozen=True)
+class ActionView:
+    action: Action
+    label: str
+    missing: tuple[Problem, ...]
+
+    @property
+    def allowed(self) -> bool:
+        return not self.missing
+
+
+@dataclass(frozen=True)
+class NextStep:
+    """The next deadline and what happens at it."""
+
+    label: str  # message id of the deadline
+    at: datetime
+    does: str  # message id of what it will do
+    automatic: bool
+
+
+@dataclass(frozen=True)
+class Overview:
+    tender: dict[str, Any]
+    zone: str
+    country: str
+    standstill_days: int
+    can_change: bool
+    authorities: list[dict[str, Any]]
+    lots: list[dict[str, Any]]
+    phases: tuple[Phase, ...]
+    phase: Phase
+    actions: list[ActionView]
+    next_step: NextStep | None
+    warnings: list[PeriodWarning]
+    facts: TenderFacts
+    deadlines: dict[Deadline, datetime] = field(default_factory=dict)
+
+
+def next_step(facts: TenderFacts, row: Mapping[str, Any], now: datetime) -> NextStep | None:
+    automatic = next_automatic(facts)
+    if automatic is not None:
+        action, moment = automatic
+        return NextStep(DEADLINE_LABELS[AUTOMATIC[action]], moment, ACTION_LABELS[action], True)
+    if facts.phase is Phase.AWARD_INTENT and row["standstill_ends_at"] is not None:
+        return NextStep(N_("End of the standstill period"), row["standstill_ends_at"],
+                        N_("The definitive award becomes possible"), False)
+    questions = facts.deadlines.get(Deadline.QUESTIONS)
+    if facts.phase in (Phase.PUBLISHED, Phase.SELECTION, Phase.DIALOGUE, Phase.TENDERING) and (
+            questions is not None and questions > now):
+        return NextStep(DEADLINE_LABELS[Deadline.QUESTIONS], questions,
+                        N_("Questions received later are refused"), False)
+    return None
+
+
+async def overview(principal: Principal, tender_id: int) -> Overview:
+    tender = await as_reader(principal, tender_id)
+    lot_rows = await access.lots_of(tender_id)
+    facts = await access.facts(tender, lot_rows)
+    now = clock.now()
+    authorities = await TenderAuthority.select(
+        TenderAuthority.authority, TenderAuthority.share, TenderAuthority.authority.name,
+        TenderAuthority.authority.country).where(TenderAuthority.tender == tender_id).order_by(
+        TenderAuthority.share, ascending=False)
+    actions = [ActionView(a, ACTION_LABELS[a], tuple(
+        localise(p, tender.zone) for p in missing(a, facts, now, principal.id)))
+        for a in possible(facts)] if tender.can_change else []
+    kind = PROCEDURE_TYPES[tender.row["procedure"]]
+    warnings = [] if tender.phase not in OPEN_FOR_BIDS else check_minimum_periods(
+        kind, facts.deadlines, tender.row["published_at"] or now, tender.zone,
+        tender.row["electronic_submission"], tender.row["invited_at"])
+    return Overview(tender.row, tender.zone, tender.country, tender.standstill_days,
+                    tender.can_change, authorities, lot_rows, kind.phases, tender.phase,
+                    actions, next_step(facts, tender.row, now), warnings, facts,
+                    facts.deadlines)

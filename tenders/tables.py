@@ -1,0 +1,202 @@
+"""The tenders context's tables. Foreign keys point within tenders or to shared contexts only.
+
+Scoring evaluations are referenced by id (``evaluation_id``), not by foreign key: the engine is
+another context and knows its owners only by ``owner_ref``.
+"""
+
+from decimal import Decimal
+
+from piccolo.columns import (
+    Boolean,
+    Date,
+    ForeignKey,
+    Integer,
+    Numeric,
+    Text,
+    Timestamptz,
+    Varchar,
+)
+from piccolo.columns.base import OnDelete
+from piccolo.table import Table
+
+from accounts.tables import User
+from authorities.tables import Authority, ServiceType
+from documents.tables import StoredFile
+from organisations.tables import Organisation
+
+
+class Tender(Table, tablename="tenders_tender"):
+    title = Varchar(length=200)
+    reference = Varchar(length=60, index=True)
+    description = Text(default="")
+    procedure = Varchar(length=30)
+    phase = Varchar(length=20, index=True)
+    lead_authority = ForeignKey(references=Authority, on_delete=OnDelete.restrict, index=True)
+    service_type = ForeignKey(references=ServiceType, null=True, default=None,
+                              on_delete=OnDelete.restrict)
+    cpv_codes = Varchar(length=300, default="")
+    currency = Varchar(length=3)
+    estimated_value = Numeric(digits=(14, 2), null=True, default=None)
+    contract_start = Date(null=True, default=None)
+    contract_end = Date(null=True, default=None)
+    extension_options = Text(default="")
+    max_candidates = Integer(null=True, default=None)
+    two_envelope = Boolean(default=False)
+    electronic_submission = Boolean(default=True)
+    lead_officer = ForeignKey(references=User, null=True, default=None,
+                              on_delete=OnDelete.set_null)
+    deadline_requests = Timestamptz(null=True, default=None)
+    deadline_questions = Timestamptz(null=True, default=None)
+    deadline_bids = Timestamptz(null=True, default=None)
+    published_at = Timestamptz(null=True, default=None)
+    invited_at = Timestamptz(null=True, default=None)
+    opened_at = Timestamptz(null=True, default=None)
+    decisions_sent_at = Timestamptz(null=True, default=None)
+    standstill_ends_at = Timestamptz(null=True, default=None)
+    awarded_at = Timestamptz(null=True, default=None)
+    closed_reason = Text(default="")
+    selection_evaluation_id = Integer(null=True, default=None)
+    phase_changed_at = Timestamptz()
+    created_at = Timestamptz()
+    updated_at = Timestamptz(index=True)
+
+
+class TenderAuthority(Table, tablename="tenders_authority"):
+    """A contracting authority of a (joint) procurement with its share in percent."""
+
+    tender = ForeignKey(references=Tender, on_delete=OnDelete.cascade, index=True)
+    authority = ForeignKey(references=Authority, on_delete=OnDelete.restrict, index=True)
+    share = Numeric(digits=(5, 2), default=Decimal(100))
+
+
+class Lot(Table, tablename="tenders_lot"):
+    tender = ForeignKey(references=Tender, on_delete=OnDelete.cascade, index=True)
+    number = Integer()
+    title = Varchar(length=200)
+    description = Text(default="")
+    winners = Integer(default=1)
+    estimated_value = Numeric(digits=(14, 2), null=True, default=None)
+    evaluation_id = Integer(null=True, default=None)
+    intent_at = Timestamptz(null=True, default=None)
+    intent_deviates = Boolean(default=False)
+    intent_reason = Text(default="")
+
+
+class TenderDocument(Table, tablename="tenders_document"):
+    """One version of a tender document; a new version keeps the older ones."""
+
+    tender = ForeignKey(references=Tender, on_delete=OnDelete.cascade, index=True)
+    name = Varchar(length=200)
+    version = Integer(default=1)
+    file = ForeignKey(references=StoredFile, on_delete=OnDelete.restrict)
+    uploaded_at = Timestamptz()
+    uploaded_by = Varchar(length=255)
+
+
+class Candidate(Table, tablename="tenders_candidate"):
+    """An organisation that asked to participate (preselection)."""
+
+    tender = ForeignKey(references=Tender, on_delete=OnDelete.cascade, index=True)
+    organisation = ForeignKey(references=Organisation, on_delete=OnDelete.restrict)
+    received_at = Timestamptz()
+    contact = Varchar(length=300, default="")
+    status = Varchar(length=20, default="pending")  # pending, admitted, rejected, dropped
+    reason = Text(default="")
+    decided_at = Timestamptz(null=True, default=None)
+
+
+class Requirement(Table, tablename="tenders_requirement"):
+    """An exclusion ground or a suitability requirement, assessed pass/fail per candidate."""
+
+    tender = ForeignKey(references=Tender, on_delete=OnDelete.cascade, index=True)
+    kind = Varchar(length=20)  # exclusion, suitability
+    name = Varchar(length=300)
+
+
+class Assessment(Table, tablename="tenders_assessment"):
+    candidate = ForeignKey(references=Candidate, on_delete=OnDelete.cascade, index=True)
+    requirement = ForeignKey(references=Requirement, on_delete=OnDelete.cascade)
+    passed = Boolean()
+    note = Text(default="")
+
+
+class DialogueRound(Table, tablename="tenders_dialogue_round"):
+    tender = ForeignKey(references=Tender, on_delete=OnDelete.cascade, index=True)
+    number = Integer()
+    topic = Varchar(length=300)
+
+
+class DialogueSession(Table, tablename="tenders_dialogue_session"):
+    round = ForeignKey(references=DialogueRound, on_delete=OnDelete.cascade, index=True)
+    candidate = ForeignKey(references=Candidate, on_delete=OnDelete.cascade)
+    held_at = Timestamptz()
+    attendees = Text(default="")
+    minutes = Text(default="")
+    file = ForeignKey(references=StoredFile, null=True, default=None,
+                      on_delete=OnDelete.restrict)
+
+
+class Question(Table, tablename="tenders_question"):
+    """A clarification question; published (Nota van Inlichtingen) without the asker."""
+
+    tender = ForeignKey(references=Tender, on_delete=OnDelete.cascade, index=True)
+    number = Integer()
+    asked_at = Timestamptz()
+    asker = Varchar(length=300)
+    question = Text()
+    answer = Text(default="")
+    answered_at = Timestamptz(null=True, default=None)
+
+
+class Bid(Table, tablename="tenders_bid"):
+    """A bid on one lot. Price and files are sealed until the opening."""
+
+    tender = ForeignKey(references=Tender, on_delete=OnDelete.cascade, index=True)
+    lot = ForeignKey(references=Lot, on_delete=OnDelete.cascade, index=True)
+    organisation = ForeignKey(references=Organisation, on_delete=OnDelete.restrict)
+    received_at = Timestamptz()
+    price = Numeric(digits=(14, 2), null=True, default=None)
+    registered_by = Varchar(length=255)
+    withdrawn_at = Timestamptz(null=True, default=None)
+    withdrawn_reason = Text(default="")
+    winner = Boolean(default=False)
+
+
+class BidFile(Table, tablename="tenders_bid_file"):
+    bid = ForeignKey(references=Bid, on_delete=OnDelete.cascade, index=True)
+    file = ForeignKey(references=StoredFile, on_delete=OnDelete.restrict)
+
+
+class OpeningApproval(Table, tablename="tenders_opening_approval"):
+    """One officer's part in opening the bids (four eyes: two different officers)."""
+
+    tender = ForeignKey(references=Tender, on_delete=OnDelete.cascade, index=True)
+    officer = ForeignKey(references=User, on_delete=OnDelete.restrict)
+    approved_at = Timestamptz()
+
+
+class Objection(Table, tablename="tenders_objection"):
+    tender = ForeignKey(references=Tender, on_delete=OnDelete.cascade, index=True)
+    lot = ForeignKey(references=Lot, null=True, default=None, on_delete=OnDelete.cascade)
+    objector = Varchar(length=300)
+    received_at = Timestamptz()
+    grounds = Text()
+    resolved_at = Timestamptz(null=True, default=None)
+    resolution = Text(default="")
+
+
+class Contract(Table, tablename="tenders_contract"):
+    tender = ForeignKey(references=Tender, on_delete=OnDelete.cascade, index=True)
+    lot = ForeignKey(references=Lot, on_delete=OnDelete.cascade)
+    bid = ForeignKey(references=Bid, on_delete=OnDelete.restrict)
+    organisation = ForeignKey(references=Organisation, on_delete=OnDelete.restrict)
+    value = Numeric(digits=(14, 2))
+    currency = Varchar(length=3)
+    start = Date()
+    end = Date()
+    signed_on = Date()
+
+
+TABLES = [Tender, TenderAuthority, Lot, TenderDocument, Candidate, Requirement, Assessment,
+          DialogueRound, DialogueSession, Question, Bid, BidFile, OpeningApproval, Objection,
+          Contract]

@@ -1,0 +1,143 @@
+"""A tender set up as an officer would: authority, officers, service type, a fixed clock."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+
+from accounts.domain import Principal
+from audit.tables import AuditEvent
+from authorities import service as authorities
+from common.clock import FixedClock, use_clock
+from common.localtime import utc_to_local
+from scoring import service as scoring
+from scoring import sheets
+from tenders import bids, procurement, service
+from tests.support.fixtures import SETUP
+
+START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)  # Monday 2 March 2026, 10:00 in Amsterdam
+ZONE = "Europe/Amsterdam"
+KVK = ["30280353", "41216593", "27124701", "33302047", "17096575", "24302856", "56297866"]
+NAMES = ["Zorg Plus BV", "Thuishulp West", "Samen Sterk", "Huishoudhulp Utrecht",
+         "Axion Continu", "Careyn", "Tzorg"]
+TREE = [
+    {"name": "Quality plan", "kind": "quality", "weight": "60", "scale_type": "range",
+     "scale_min": "0", "scale_max": "10", "scale_step": "1"},
+    {"name": "Price", "kind": "price", "weight": "40", "formula": "relative_lowest"},
+]
+
+
+def local(moment: datetime) -> str:
+    """A UTC moment as the datetime-local value an officer types in Amsterdam."""
+    return utc_to_local(moment, ZONE).strftime("%Y-%m-%dT%H:%M")
+
+
+@dataclass
+class World:
+    clock: FixedClock
+    officer: Principal
+    second: Principal
+    evaluator: Principal
+    admin: Principal
+    finance: Principal
+    stranger: Principal
+    authority: dict
+    service_type_id: int
+
+    def form(self, **extra: Any) -> dict[str, Any]:
+        days = 40
+        return {"title": "Hulp bij het huishouden 2022", "reference": "UTR-HH-2022",
+                "procedure": "open", "service_type_id": str(self.service_type_id),
+                "cpv_codes": "98513310-8, 85312000-9", "currency": "EUR",
+                "estimated_value": "48000000.00", "authority_id": str(self.authority["id"]),
+                "deadline_questions": local(self.clock.now() + timedelta(days=days - 10)),
+                "deadline_bids": local(self.clock.now() + timedelta(days=days)),
+                **extra}
+
+    async def tender(self, lots: int = 1, winners: int = 1, **extra: Any) -> int:
+        tender_id = await service.create_tender(self.officer, self.form(**extra))
+        for number in range(1, lots + 1):
+            lot_id = await service.add_lot(self.officer, tender_id, {
+                "number": str(number), "title": f"District {number}", "winners": str(winners)})
+            lot = await service.get_lot_row(tender_id, lot_id)
+            await scoring.replace_criteria(self.officer, lot["evaluation_id"], TREE)
+        return tender_id
+
+    async def lot_ids(self, tender_id: int) -> list[int]:
+        return [lot["id"] for lot in await service.lots(self.officer, tender_id)]
+
+    def travel(self, delta: timedelta) -> None:
+        self.clock.advance(delta)
+
+    async def bid(self, tender_id: int, lot_id: int, index: int, price: str = "100000") -> int:
+        return await bids.register_bid(self.officer, tender_id, lot_id, {
+            "name": NAMES[index], "country": "NL", "registration_number": KVK[index],
+            "price": price}, [(f"bid-{index}.pdf", "application/pdf", b"%PDF-1.4 bid " +
+                               NAMES[index].encode())])
+
+    async def to_evaluation(self, tender_id: int, prices: dict[int, str] | None = None
+                            ) -> list[int]:
+        """Publish, receive bids on the first lot, close, open with two officers."""
+        await service.publish(self.officer, tender_id)
+        [lot_id, *_] = await self.lot_ids(tender_id)
+        prices = prices or {0: "150000", 1: "100000", 2: "120000"}
+        ids = [await self.bid(tender_id, lot_id, i, p) for i, p in prices.items()]
+        self.travel(timedelta(days=41))
+        await bids.approve_opening(self.officer, tender_id)
+        assert await bids.approve_opening(self.second, tender_id)
+        return ids
+
+    async def score_and_confirm(self, tender_id: int, marks: dict[int, str]) -> int:
+        """Score the first lot's bids (bid id -> quality mark), finalise, confirm."""
+        [lot_id, *_] = await self.lot_ids(tender_id)
+        evaluation_id = (await service.get_lot_row(tender_id, lot_id))["evaluation_id"]
+        await scoring.freeze_criteria(self.officer, evaluation_id)
+        await scoring.assign(self.officer, evaluation_id, self.evaluator.id)
+        subjects = {s.ref: s for s in await scoring.list_subjects(self.officer, evaluation_id)}
+        await sheets.declare(self.evaluator, evaluation_id,
+                             {s.id: ("none", "") for s in subjects.values()})
+        criteria = {c.name: c.id for c in (await scoring.criteria(self.officer,
+                                                                  evaluation_id)).criteria}
+        for bid_id, mark in marks.items():
+            await sheets.save_scores(self.evaluator, evaluation_id,
+                                     subjects[f"bid:{bid_id}"].code,
+                                     {criteria["Quality plan"]: (mark, "Clear plan")})
+        await sheets.submit_sheet(self.evaluator, evaluation_id)
+        await scoring.finalise_quality(self.officer, evaluation_id)
+        await scoring.confirm_ranking(self.officer, evaluation_id)
+        return lot_id
+
+
+@pytest.fixture
+def fixed_clock() -> Iterator[FixedClock]:
+    with use_clock(FixedClock(START)) as clock:
+        yield clock  # type: ignore[misc]
+
+
+@pytest.fixture
+async def world(make_user, make_authority, fixed_clock) -> World:
+    authority = await make_authority("Gemeente Utrecht", registration_number="30280353")
+    other = await make_authority("Gemeente Zeist")
+    service_type = await authorities.create_service_type(SETUP, {
+        "code": "household_help", "name_en": "Household help",
+        "name_nl": "Hulp bij het huishouden"})
+    return World(
+        fixed_clock,
+        await make_user("officer", authorities=[authority["id"]], name="Anna Inkoper"),
+        await make_user("officer", authorities=[authority["id"]], name="Bart Tweede"),
+        await make_user("evaluator"),
+        await make_user("admin"),
+        await make_user("finance", authorities=[authority["id"]]),
+        await make_user("officer", authorities=[other["id"]]),
+        authority, service_type["id"])
+
+
+async def events(action: str) -> list[dict]:
+    return await AuditEvent.select().where(AuditEvent.action == action).order_by(AuditEvent.seq)
+
+
+__all__ = ["NAMES", "START", "World", "events", "local", "procurement"]
