@@ -131,3 +131,9 @@ async def update_service_type(actor: Actor, service_type_id: int,
             await audit.record(actor, "service_type.updated", "service_type", service_type_id,
                                before=before, after=after)
     return await get_service_type(service_type_id)
+
+
+async def service_type_names(language: str) -> dict[str, str]:
+    """Each service type's name in ``language`` (Dutch or English), by code."""
+    rows = await ServiceType.select(ServiceType.code, ServiceType.name_en, ServiceType.name_nl)
+    return {r["code"]: (r["name_nl"] if language == "nl" else r["name_en"]) for r in rows}

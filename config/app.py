@@ -34,6 +34,7 @@ from common.i18n import N_
 from config import database
 from config.scheduler import Scheduler
 from config.settings import Settings, get_settings
+from documents import controllers as documents_controllers
 from finance import controllers as finance_controllers
 from finance.domain import FinanceSource
 from notifications import controllers as notifications_controllers
@@ -43,9 +44,14 @@ from scoring import controllers as scoring_controllers
 from scoring import dashboard as scoring_dashboard
 from scoring import scoresheet_controllers as scoring_scoresheets
 from scoring.reminders import ScoringReminders
+from subsidies import api as subsidies_api
+from subsidies import controllers as subsidies_controllers
+from subsidies import deadlines as subsidies_deadlines
+from subsidies import finance as subsidies_finance
 from tenders import api as tender_api
 from tenders import controllers as tender_controllers
 from tenders import deadlines as tender_deadlines
+from tenders import finance as tender_finance
 from web.controllers import LANGUAGE_COOKIE, ShellController
 from web.dashboard import PanelProvider
 from web.deadlines import DeadlinesApiController, DeadlinesController
@@ -61,6 +67,8 @@ NAVIGATION: list[NavItem] = [
     NavItem(N_("Dashboard"), "/", EVERYONE),
     NavItem(N_("Scoring"), "/scoring", EVERYONE),
     NavItem(N_("Tenders"), "/tenders", frozenset({Role.OFFICER, Role.ADMIN, Role.FINANCE})),
+    NavItem(N_("Subsidy rounds"), "/subsidies",
+            frozenset({Role.OFFICER, Role.ADMIN, Role.FINANCE})),
     NavItem(N_("Finance"), "/finance", frozenset({Role.ADMIN, Role.OFFICER, Role.FINANCE})),
     NavItem(N_("Deadlines"), "/deadlines", frozenset({Role.ADMIN, Role.OFFICER, Role.FINANCE})),
     NavItem(N_("Authorities"), "/admin/authorities", frozenset({Role.ADMIN})),
@@ -68,6 +76,7 @@ NAVIGATION: list[NavItem] = [
     NavItem(N_("Users"), "/admin/users", frozenset({Role.ADMIN})),
     NavItem(N_("Outbox"), "/admin/outbox", frozenset({Role.ADMIN})),
     NavItem(N_("Audit log"), "/admin/audit", frozenset({Role.ADMIN})),
+    NavItem(N_("Letter templates"), "/admin/letter-templates", frozenset({Role.ADMIN})),
 ]
 
 DASHBOARD_PANELS: list[PanelProvider] = [
@@ -92,6 +101,9 @@ ROUTE_HANDLERS: list[Any] = [
     *tender_controllers.CONTROLLERS,
     *tender_api.CONTROLLERS,
     *notifications_controllers.CONTROLLERS,
+    *subsidies_controllers.CONTROLLERS,
+    *subsidies_api.CONTROLLERS,
+    *documents_controllers.CONTROLLERS,
 ]
 
 
@@ -114,9 +126,13 @@ async def choose_language(request: Request) -> None:
 
 
 # Contexts with deadline-driven steps (tenders, subsidy rounds, scoring reminders).
-DEADLINE_SOURCES: list[DeadlineSource] = [ScoringReminders(), tender_deadlines.DEADLINES]
+DEADLINE_SOURCES: list[DeadlineSource] = [
+    tender_deadlines.DEADLINES,
+    subsidies_deadlines.SOURCE,
+    ScoringReminders(),
+]
 # Contexts whose awards, budgets and payments finance reads (tenders, subsidy rounds).
-FINANCE_SOURCES: list[FinanceSource] = []
+FINANCE_SOURCES: list[FinanceSource] = [tender_finance.SOURCE, subsidies_finance.SOURCE]
 
 
 @asynccontextmanager

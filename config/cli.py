@@ -137,37 +137,6 @@ def audit_verify() -> None:
     sys.exit(1)
 
 
-@main.command("export")
-@click.argument("view", type=click.Choice(["awards", "shares", "budget", "payments"]))
-@click.option("--format", "file_format", type=click.Choice(["xlsx", "csv"]), default="xlsx",
-              show_default=True)
-@click.option("--authority", default="", help="Only this authority's awards (its id).")
-@click.option("--from", "period_from", default="", help="Period overlapping from (YYYY-MM-DD).")
-@click.option("--to", "period_to", default="", help="Period overlapping until (YYYY-MM-DD).")
-@click.option("--service-type", default="", help="Only this service type.")
-@click.option("--reference", default="", help="Tender or round reference, or part of it.")
-@click.option("--status", default="", help="Only rows with this status.")
-@click.option("--separator", type=click.Choice([";", ","]), default=";", show_default=True)
-@click.option("--decimal-point", is_flag=True, help="csv: 1234.56 instead of 1234,56.")
-@click.option("--language", default=None, type=click.Choice(["en", "nl"]),
-              help="Language of the headers (default: the configured language).")
-@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False))
-def export(view: str, file_format: str, output: str, separator: str, decimal_point: bool,
-           language: str | None, **filters: str) -> None:
-    """Write a finance export (for scheduled exports): exit 0 when written, 1 on bad filters."""
-    from finance.cli import export_sheets, write_file
-
-    params = {"authority": filters["authority"], "from": filters["period_from"],
-              "to": filters["period_to"], "service_type": filters["service_type"],
-              "reference": filters["reference"], "status": filters["status"]}
-    try:
-        exported = run(export_sheets(view, params, language))
-    except DomainError as error:
-        fail(error)
-    count = write_file(exported, file_format, output, separator, not decimal_point)
-    click.echo(f"Wrote {output} ({count} rows).")
-
-
 async def _evaluator(who: str) -> Any:
     """The evaluator by email or id, as a principal."""
     from accounts.service import load_principal
@@ -229,6 +198,37 @@ def scoresheet_import(evaluation: int, evaluator: str, file: str, submit: bool) 
     click.echo(f"Stored {summary.rows} rows: {summary.added} added, {summary.changed} changed, "
                f"{summary.removed} removed, {summary.unchanged} unchanged"
                + ("; submitted." if summary.submitted else "."))
+
+
+@main.command("export")
+@click.argument("view", type=click.Choice(["awards", "shares", "budget", "payments"]))
+@click.option("--format", "file_format", type=click.Choice(["xlsx", "csv"]), default="xlsx",
+              show_default=True)
+@click.option("--authority", default="", help="Only this authority's awards (its id).")
+@click.option("--from", "period_from", default="", help="Period overlapping from (YYYY-MM-DD).")
+@click.option("--to", "period_to", default="", help="Period overlapping until (YYYY-MM-DD).")
+@click.option("--service-type", default="", help="Only this service type.")
+@click.option("--reference", default="", help="Tender or round reference, or part of it.")
+@click.option("--status", default="", help="Only rows with this status.")
+@click.option("--separator", type=click.Choice([";", ","]), default=";", show_default=True)
+@click.option("--decimal-point", is_flag=True, help="csv: 1234.56 instead of 1234,56.")
+@click.option("--language", default=None, type=click.Choice(["en", "nl"]),
+              help="Language of the headers (default: the configured language).")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False))
+def export(view: str, file_format: str, output: str, separator: str, decimal_point: bool,
+           language: str | None, **filters: str) -> None:
+    """Write a finance export (for scheduled exports): exit 0 when written, 1 on bad filters."""
+    from finance.cli import export_sheets, write_file
+
+    params = {"authority": filters["authority"], "from": filters["period_from"],
+              "to": filters["period_to"], "service_type": filters["service_type"],
+              "reference": filters["reference"], "status": filters["status"]}
+    try:
+        exported = run(export_sheets(view, params, language))
+    except DomainError as error:
+        fail(error)
+    count = write_file(exported, file_format, output, separator, not decimal_point)
+    click.echo(f"Wrote {output} ({count} rows).")
 
 
 if __name__ == "__main__":

@@ -16,6 +16,7 @@ from accounts.tables import User
 from audit.domain import Actor
 from authorities import demo as authorities_demo
 from config.settings import get_settings
+from subsidies import demo as subsidies_demo
 from tenders import demo as tenders_demo
 
 DEMO_ACTOR = Actor.system("demo")
@@ -43,6 +44,7 @@ async def load() -> dict[str, str]:
     service_types = await authorities_demo.load_service_types(DEMO_ACTOR)
     passwords = await accounts_demo.load(DEMO_ACTOR, authorities, _read_credentials())
     _write_credentials(passwords)
+    await subsidies_demo.load(authorities)
     await tenders_demo.load(authorities, service_types)
     return passwords
 

@@ -8,7 +8,8 @@ the leader stops. The leader
 - sweeps at once (catch-up: whatever fell due while the service was down is applied now, once,
   in deadline order; the sources audit it as late, with the delay),
 - sweeps every minute (ticks every source, sends due mail, re-reads the next deadlines),
-- keeps one job at each procedure's next deadline, moved whenever a deadline changes.
+- keeps one job at each procedure's next deadline within the coming hour, moved whenever a
+  deadline changes (later ones get theirs at the sweep that brings them within the hour).
 
 No job store: the database is the only source of truth.
 """
@@ -34,6 +35,10 @@ from config.settings import Settings
 
 log = logging.getLogger("tenderdesk.scheduler")
 SWEEP_SECONDS = 60
+# Date jobs are kept for deadlines due within this horizon; each minute's sweep adds those that
+# come into it. Thousands of procedures then cost a few jobs, and every deadline still fires
+# on the second.
+JOB_HORIZON = timedelta(hours=1)
 LEADERSHIP_RETRY_SECONDS = 10
 ADVISORY_LOCK_KEY = 0x7E4D_E5C0  # "tenderdesk scheduler"
 
@@ -184,15 +189,20 @@ class Scheduler:
             return 0
 
     async def reschedule(self) -> int:
-        """One date job per procedure at its next deadline; jobs of closed ones removed.
+        """A date job at the next deadline of each procedure due within :data:`JOB_HORIZON`;
+        jobs of closed or moved procedures removed. Returns how many deadlines are pending.
 
         Only jobs whose time changed are touched, so a minute's sweep over thousands of open
-        procedures costs one query per source.
+        procedures costs one query per source and a few jobs.
         """
         now = clock.now()
         wanted: dict[str, tuple[DeadlineSource, str, datetime]] = {}
+        pending = 0
         for source in self.sources:
             for deadline in await source.upcoming(now):
+                pending += 1
+                if deadline.due_at > now + JOB_HORIZON:
+                    continue
                 run_at = max(deadline.due_at, now + timedelta(seconds=1))
                 wanted[f"{source.name}|{deadline.key}"] = (source, deadline.key, run_at)
         for job_id in set(self.scheduled) - set(wanted):
@@ -205,7 +215,7 @@ class Scheduler:
             self.aps.add_job(self._tick_one, "date", run_date=run_at, args=[source, key],
                              id=job_id, replace_existing=True, misfire_grace_time=None)
             self.scheduled[job_id] = run_at
-        return len(wanted)
+        return pending
 
     async def _tick_one(self, source: DeadlineSource, key: str) -> list[AppliedStep]:
         self.scheduled.pop(f"{source.name}|{key}", None)  # the date job has fired

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import hmac
 import io
+import json
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -32,6 +33,7 @@ from openpyxl.utils import get_column_letter
 from common.errors import Problem, ValidationFailed
 from common.i18n import N_
 from documents.scoresheets import (
+    CHUNK_MARK,
     CONSENSUS_SHEET,
     FORMAT,
     IDENTITY_SHEET,
@@ -149,14 +151,17 @@ def _identity(rows: Iterator[tuple[Any, ...]]) -> tuple[Identity, str]:
     version = _int(take("criteria_version")[1])
     columns = take("columns")
     signature = _text(take("signature")[1])
-    criteria = tuple((_int(r[0]), _text(r[1])) for r in
-                     (next(rows) for _ in range(_int(take("criteria")[1]))))
-    count = _int(take("rows")[1])
-    entries = []
-    for _ in range(count):
-        row = next(rows)
-        entries.append((_int(row[0]), _int(row[1]), _text(row[2]), _text(row[3])))
-    return Identity(kind, evaluation_id, evaluator_id, version, criteria, tuple(entries),
+
+    def joined(label: str) -> Any:
+        count = _int(take(label)[1])
+        pieces = [_text(next(rows)[0]) for _ in range(count)]
+        if not all(piece.startswith(CHUNK_MARK) for piece in pieces):
+            raise ValueError(label)
+        return json.loads("".join(piece[len(CHUNK_MARK):] for piece in pieces))
+
+    criteria = tuple((int(c), str(p)) for c, p in joined("criteria"))
+    entries = tuple((int(s), int(c), str(a), str(b)) for s, c, a, b in joined("rows"))
+    return Identity(kind, evaluation_id, evaluator_id, version, criteria, entries,
                     _int(columns[1]), _int(columns[2])), signature
 
 
@@ -205,8 +210,8 @@ def _read(wb: Any, key: bytes, kind: str) -> Sheet:
     hidden = wb[IDENTITY_SHEET]
     hidden.reset_dimensions()
     try:
-        identity, signature = _identity(hidden.iter_rows(values_only=True))
-    except (StopIteration, ValueError, TypeError, IndexError):
+        identity, signature = _identity(hidden.iter_rows(max_col=3, values_only=True))
+    except (StopIteration, ValueError, TypeError, IndexError, RecursionError):
         raise ValidationFailed([Problem(N_("The signature sheet was changed; download a new "
                                            "sheet"), {}, IDENTITY_SHEET)]) from None
     if not hmac.compare_digest(identity.signature(key), signature):
@@ -236,7 +241,7 @@ def _rows(identity: Identity, ws: Any, name: str) -> Sheet:
     entries: list[Entry] = []
     problems: list[Problem] = []
     seen: set[int] = set()
-    for number, raw in enumerate(ws.iter_rows(min_row=2), start=2):
+    for number, raw in enumerate(ws.iter_rows(min_row=2, max_col=width), start=2):
         found = tuple(raw[:width])
         cells = tuple(_value(c) for c in found) + (None,) * (width - len(found))
         index = number - 2

@@ -21,16 +21,20 @@ import hashlib
 import hmac
 import io
 import json
-from collections.abc import Callable, Sequence
+import zipfile
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
+from xml.sax.saxutils import escape
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook.protection import WorkbookProtection
+from openpyxl.worksheet.cell_range import MultiCellRange
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.properties import PageSetupProperties
 
@@ -151,12 +155,6 @@ def _columns(sheet: ScoreSheet, _: Translate) -> list[tuple[str, int, bool]]:
     return columns
 
 
-def _number(value: Decimal | None) -> int | float | None:
-    if value is None:
-        return None
-    return int(value) if value == value.to_integral_value() else float(value)
-
-
 def _validation(scale: Scale, _: Translate) -> DataValidation:
     if scale.allowed:
         listed = ",".join(format(v.normalize(), "f") for v in scale.allowed)
@@ -196,47 +194,97 @@ def _header(ws: Any, columns: list[tuple[str, int, bool]]) -> None:
     ws.append(cells)
 
 
-def _data_sheet(wb: Workbook, sheet: ScoreSheet, _: Translate) -> tuple[int, int]:
-    """Write the rows; returns the 1-based columns of the score and the justification."""
+def _style_ids(wb: Workbook, ws: Any) -> dict[str, int]:
+    """The style index of each kind of data cell, registered with the workbook once."""
+    protos = {"wrap": (_WRAP, None, None), "top": (_TOP, None, None),
+              "open": (_TOP, _UNLOCKED, _OPEN_FILL), "open_wrap": (_WRAP, _UNLOCKED, _OPEN_FILL)}
+    found = {}
+    for name, (alignment, protection, fill) in protos.items():
+        cell = WriteOnlyCell(ws, None)
+        cell.alignment = alignment
+        if protection is not None:
+            cell.protection, cell.fill = protection, fill
+        found[name] = wb._cell_styles.add(cell._style)
+    return found
+
+
+def _xml_text(value: str) -> str:
+    return escape(ILLEGAL_CHARACTERS_RE.sub("", escape_text(value)))
+
+
+def _row_xml(number: int, cells: list[tuple[Any, int]]) -> str:
+    """One row of sheet XML: strings inline, numbers as written, empty cells styled (so that
+    an empty score cell is still unlocked)."""
+    parts = [f'<row r="{number}">']
+    for column, (value, style) in enumerate(cells):
+        ref = f"{_LETTERS[column]}{number}"
+        if value is None or value == "":
+            parts.append(f'<c r="{ref}" s="{style}"/>')
+        elif isinstance(value, Decimal | int) and not isinstance(value, bool):
+            digits = format(Decimal(value).normalize(), "f")
+            parts.append(f'<c r="{ref}" s="{style}"><v>{digits}</v></c>')
+        else:
+            parts.append(f'<c r="{ref}" s="{style}" t="inlineStr"><is>'
+                         f'<t xml:space="preserve">{_xml_text(str(value))}</t></is></c>')
+    parts.append("</row>")
+    return "".join(parts)
+
+
+_LETTERS = [get_column_letter(n) for n in range(1, 200)]
+
+
+def _data_rows(sheet: ScoreSheet, styles: dict[str, int], _: Translate) -> Iterator[str]:
+    yes, no = _(N_("yes")), _(N_("no"))
+    wrap, top = styles["wrap"], styles["top"]
+    for number, row in enumerate(sheet.rows, start=2):
+        cells: list[tuple[Any, int]] = [(row.subject, wrap), (row.criterion, wrap)]
+        if sheet.kind == SCORES:
+            cells += [(row.description, wrap), (row.scale.text, wrap)]
+        else:
+            cells.append((row.scale.text, wrap))
+            for value, justification in row.individual:
+                cells += [(value, top), (justification, wrap)]
+            cells += [(row.mean, top), (row.spread, top), (yes if row.flagged else no, top)]
+        cells += [(row.value, styles["open"]), (row.justification, styles["open_wrap"])]
+        yield _row_xml(number, cells)
+
+
+def _data_sheet(wb: Workbook, sheet: ScoreSheet, _: Translate) -> tuple[Any, int, int]:
+    """The data sheet with its header, settings and validations; the rows are added to the
+    saved file by :func:`_with_rows` (openpyxl's cell objects cost too much for 10,000 rows).
+    Returns the sheet and the 1-based columns of the score and the justification."""
     ws = wb.create_sheet(SCORES_SHEET if sheet.kind == SCORES else CONSENSUS_SHEET)
     columns = _columns(sheet, _)
     value_column, text_column = len(columns) - 1, len(columns)
     _header(ws, columns)
-    rules: dict[Scale, DataValidation] = {}
-    yes, no = _(N_("yes")), _(N_("no"))
+    cells_of: dict[Scale, list[str]] = {}
     value_letter = get_column_letter(value_column)
+    for number, row in enumerate(sheet.rows, start=2):
+        cells_of.setdefault(row.scale, []).append(f"{value_letter}{number}")
+    for scale, where in cells_of.items():  # one rule per scale, its cells given at once
+        rule = _validation(scale, _)
+        rule.sqref = MultiCellRange(" ".join(where))
+        ws.data_validations.append(rule)
+    return ws, value_column, text_column
 
-    def text(value: str, wrapped: bool = True) -> WriteOnlyCell:
-        cell = WriteOnlyCell(ws, escape_text(value))
-        cell.alignment = _WRAP if wrapped else _TOP
-        return cell
 
-    def number(value: Decimal | None) -> WriteOnlyCell:
-        cell = WriteOnlyCell(ws, _number(value))
-        cell.alignment = _TOP
-        return cell
-
-    for index, row in enumerate(sheet.rows, start=2):
-        cells = [text(row.subject), text(row.criterion)]
-        if sheet.kind == SCORES:
-            cells += [text(row.description), text(row.scale.text)]
-        else:
-            cells.append(text(row.scale.text))
-            for value, justification in row.individual:
-                cells += [number(value), text(justification)]
-            cells += [number(row.mean), number(row.spread), text(yes if row.flagged else no,
-                                                                 False)]
-        score = number(row.value)
-        score.protection, score.fill = _UNLOCKED, _OPEN_FILL
-        justification = text(row.justification)
-        justification.protection, justification.fill = _UNLOCKED, _OPEN_FILL
-        ws.append([*cells, score, justification])
-        rule = rules.get(row.scale)
-        if rule is None:
-            rule = rules[row.scale] = _validation(row.scale, _)
-            ws.data_validations.append(rule)
-        rule.add(f"{value_letter}{index}")
-    return value_column, text_column
+def _with_rows(data: bytes, part: str, rows: Iterator[str], dimension: str) -> bytes:
+    """The saved workbook with the data rows written into ``part``'s sheet data (and its
+    dimension, which readers use to size the sheet without reading it twice)."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            body = source.read(item.filename)
+            if item.filename == part:
+                head, marker, tail = body.decode("utf-8").partition("</sheetData>")
+                if not marker:
+                    raise ValueError(f"{part} has no sheet data")
+                head = head.replace("<sheetViews>", f'<dimension ref="{dimension}"/><sheetViews>',
+                                    1)
+                body = "".join((head, *rows, marker, tail)).encode("utf-8")
+            target.writestr(item, body, compress_type=zipfile.ZIP_DEFLATED)
+    return buffer.getvalue()
 
 
 def _instructions(wb: Workbook, sheet: ScoreSheet, _: Translate) -> None:
@@ -308,6 +356,16 @@ def _instructions(wb: Workbook, sheet: ScoreSheet, _: Translate) -> None:
         line(row.criterion, about)
 
 
+CHUNK = 15000  # characters per cell of the identity sheet (Excel allows 32,767)
+CHUNK_MARK = "#"  # before every chunk, so that none can be taken for a formula
+
+
+def chunks(value: Any) -> list[str]:
+    """A JSON value cut into cell-sized pieces."""
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return [CHUNK_MARK + text[start:start + CHUNK] for start in range(0, len(text), CHUNK)]
+
+
 def _identity_sheet(wb: Workbook, identity: Identity, key: bytes) -> None:
     ws = wb.create_sheet(IDENTITY_SHEET)
     ws.sheet_state = "veryHidden"
@@ -318,19 +376,21 @@ def _identity_sheet(wb: Workbook, identity: Identity, key: bytes) -> None:
     ws.append(["criteria_version", identity.criteria_version])
     ws.append(["columns", identity.value_column, identity.justification_column])
     ws.append(["signature", identity.signature(key)])
-    ws.append(["criteria", len(identity.criteria)])
-    for criterion_id, print_ in identity.criteria:
-        ws.append([criterion_id, print_])
-    ws.append(["rows", len(identity.rows)])
-    for subject_id, criterion_id, subject, criterion in identity.rows:
-        ws.append([subject_id, criterion_id, escape_text(subject), escape_text(criterion)])
+    for label, value in (("criteria", [list(c) for c in identity.criteria]),
+                         ("rows", [list(r) for r in identity.rows])):
+        pieces = chunks(value)
+        ws.append([label, len(pieces)])
+        for piece in pieces:
+            ws.append([piece])
 
 
 def write(sheet: ScoreSheet, key: bytes, translate: Translate) -> bytes:
     """The workbook as bytes, signed with ``key`` (see :func:`signing_key`)."""
     wb = Workbook(write_only=True)
     _instructions(wb, sheet, translate)
-    value_column, text_column = _data_sheet(wb, sheet, translate)
+    ws, value_column, text_column = _data_sheet(wb, sheet, translate)
+    styles = _style_ids(wb, ws)
+    part = f"xl/worksheets/sheet{wb.worksheets.index(ws) + 1}.xml"  # as openpyxl numbers them
     identity = Identity(sheet.kind, sheet.evaluation_id, sheet.evaluator_id,
                         sheet.criteria_version, tuple(sheet.criteria),
                         tuple((r.subject_id, r.criterion_id, escape_text(r.subject),
@@ -340,4 +400,5 @@ def write(sheet: ScoreSheet, key: bytes, translate: Translate) -> bytes:
     wb.security = WorkbookProtection(lockStructure=True)
     buffer = io.BytesIO()
     wb.save(buffer)
-    return buffer.getvalue()
+    dimension = f"A1:{get_column_letter(text_column)}{len(sheet.rows) + 1}"
+    return _with_rows(buffer.getvalue(), part, _data_rows(sheet, styles, translate), dimension)

@@ -18,10 +18,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, Literal
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
+import xlsxwriter
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 CURRENCY_FORMATS = {
@@ -88,62 +85,93 @@ def csv_chunks(sheet: Sheet, separator: str = ";", decimal_comma: bool = True,
     yield (prefix + buffer.getvalue()).encode("utf-8")
 
 
-def _cell(worksheet: Any, value: Any, column: Column, row: Mapping[str, Any]) -> Any:
-    if isinstance(value, str):
-        value = escape_text(value)
-    cell = WriteOnlyCell(worksheet, value=value)
+class _Formats:
+    """XlsxWriter formats, one per number format and weight (a workbook keeps few of them)."""
+
+    def __init__(self, workbook: Any) -> None:
+        self.workbook = workbook
+        self.cache: dict[tuple[str | None, bool], Any] = {}
+
+    def get(self, number_format: str | None, bold: bool = False) -> Any:
+        key = (number_format, bold)
+        if key not in self.cache:
+            spec: dict[str, Any] = {"bold": True} if bold else {}
+            if number_format:
+                spec["num_format"] = number_format
+            self.cache[key] = self.workbook.add_format(spec) if spec else None
+        return self.cache[key]
+
+
+def _number_format(column: Column, row: Mapping[str, Any]) -> str | None:
     if column.kind == "money":
-        cell.number_format = CURRENCY_FORMATS.get(str(row.get(column.currency_key)), "#,##0.00")
-    elif column.kind == "date" and value is not None:
-        cell.number_format = DATE_FORMAT
-    elif column.kind == "percent":
-        cell.number_format = "0.00%"
-    return cell
+        return CURRENCY_FORMATS.get(str(row.get(column.currency_key)), "#,##0.00")
+    if column.kind == "date":
+        return DATE_FORMAT
+    if column.kind == "percent":
+        return "0.00%"
+    return None
 
 
-def _excel_value(value: Any) -> Any:
-    if isinstance(value, datetime):
-        return value.replace(tzinfo=None)  # Excel has no time zones; values are given in UTC
-    return value
+def _write(worksheet: Any, row_index: int, col: int, value: Any, cell_format: Any) -> None:
+    """One cell. Text is always written as text (never as a formula), escaped like CSV."""
+    if value is None:
+        if cell_format is not None:
+            worksheet.write_blank(row_index, col, None, cell_format)
+    elif isinstance(value, str):
+        worksheet.write_string(row_index, col, escape_text(value), cell_format)
+    elif isinstance(value, bool):
+        worksheet.write_boolean(row_index, col, value, cell_format)
+    elif isinstance(value, Decimal | int | float):
+        worksheet.write_number(row_index, col, float(value), cell_format)
+    elif isinstance(value, datetime):
+        # Excel has no time zones; values are given in UTC
+        worksheet.write_datetime(row_index, col, value.replace(tzinfo=None), cell_format)
+    elif isinstance(value, date):
+        worksheet.write_datetime(row_index, col, value, cell_format)
+    else:
+        worksheet.write_string(row_index, col, escape_text(str(value)), cell_format)
 
 
 def write_xlsx(sheets: Sequence[Sheet], target: Any) -> None:
-    """Write the sheets to ``target`` (a path or binary file) in openpyxl's write-only mode."""
-    workbook = Workbook(write_only=True)
-    bold = Font(bold=True)
+    """Write the sheets to ``target`` (a path or a seekable binary file), row by row.
+
+    XlsxWriter in constant-memory mode: each row goes to a temporary file as it is written, so
+    a sheet of any length costs little memory (openpyxl reads the files back elsewhere).
+    """
+    workbook = xlsxwriter.Workbook(target, {"constant_memory": True,
+                                            "strings_to_formulas": False,
+                                            "strings_to_urls": False,
+                                            "strings_to_numbers": False})
+    formats = _Formats(workbook)
     for sheet in sheets:
-        worksheet = workbook.create_sheet(title=sheet.title[:31])
-        for index, column in enumerate(sheet.columns, start=1):
-            worksheet.column_dimensions[get_column_letter(index)].width = column.width
-        worksheet.freeze_panes = "A2"
-        header = []
-        for column in sheet.columns:
-            cell = WriteOnlyCell(worksheet, value=escape_text(column.header))
-            cell.font = bold
-            header.append(cell)
-        worksheet.append(header)
+        worksheet = workbook.add_worksheet(sheet.title[:31])
+        for index, column in enumerate(sheet.columns):
+            worksheet.set_column(index, index, column.width)
+        worksheet.freeze_panes(1, 0)
+        bold = formats.get(None, bold=True)
+        for index, column in enumerate(sheet.columns):
+            worksheet.write_string(0, index, escape_text(column.header), bold)
         totals: dict[tuple[str, str], Decimal] = {}
         count = 0
+        plain = [column.kind == "text" for column in sheet.columns]
         for row in sheet.rows:
             count += 1
-            cells = []
-            for column in sheet.columns:
-                value = _excel_value(row.get(column.key))
-                cells.append(_cell(worksheet, value, column, row))
+            for index, column in enumerate(sheet.columns):
+                value = row.get(column.key)
+                cell_format = None if plain[index] else formats.get(_number_format(column, row))
+                _write(worksheet, count, index, value, cell_format)
                 if sheet.totals and column.kind == "money" and value is not None:
                     key = (column.key, str(row.get(column.currency_key)))
                     totals[key] = totals.get(key, Decimal("0")) + Decimal(value)
-            worksheet.append(cells)
-        last = get_column_letter(len(sheet.columns))
-        worksheet.auto_filter.ref = f"A1:{last}{count + 1}"
+        worksheet.autofilter(0, 0, count, len(sheet.columns) - 1)
         for currency in sorted({currency for _, currency in totals}):
-            worksheet.append(_total_row(worksheet, sheet.columns, totals, currency, bold))
-    workbook.save(target)
+            count += 1
+            _total_row(worksheet, count, sheet.columns, totals, currency, formats)
+    workbook.close()
 
 
-def _total_row(worksheet: Any, columns: Sequence[Column], totals: dict[tuple[str, str], Decimal],
-               currency: str, bold: Font) -> list[Any]:
-    cells = []
+def _total_row(worksheet: Any, row_index: int, columns: Sequence[Column],
+               totals: dict[tuple[str, str], Decimal], currency: str, formats: _Formats) -> None:
     for index, column in enumerate(columns):
         if index == 0:
             value: Any = f"Total {currency}"
@@ -153,10 +181,8 @@ def _total_row(worksheet: Any, columns: Sequence[Column], totals: dict[tuple[str
             value = currency
         else:
             value = None
-        cell = _cell(worksheet, value, column, {column.currency_key: currency})
-        cell.font = bold
-        cells.append(cell)
-    return cells
+        number_format = _number_format(column, {column.currency_key: currency})
+        _write(worksheet, row_index, index, value, formats.get(number_format, bold=True))
 
 
 def xlsx_file(sheets: Sequence[Sheet]) -> tempfile.SpooledTemporaryFile:

@@ -28,7 +28,7 @@ from finance.domain import (
 )
 from finance.filters import FORMATS, parse_query, parse_view
 from web.forms import field_errors
-from web.i18n import gettext
+from web.i18n import current_language, gettext
 
 READERS = requires_role(Role.ADMIN, Role.OFFICER, Role.FINANCE)
 PREVIEW_ROWS = 50
@@ -76,15 +76,18 @@ class FinanceController(Controller):
             errors, query = field_errors(exc), service.for_principal(principal, FinanceQuery())
         sources = request.app.state.finance_sources
         unfiltered = await sheets.view_rows(chosen, sources, replace(query, status=""))
-        rows = [r for r in unfiltered if not query.status or r.get("status") == query.status]
+        rows = [r for r in unfiltered
+                if not query.status or r.get("status_code") == query.status]
         return Template("finance/index.html", status_code=422 if errors else 200, context={
             "view": chosen, "views": [(v, gettext(sheets.TITLES[v])) for v in VIEWS],
             "columns": sheets.view_columns(chosen), "rows": rows[:PREVIEW_ROWS],
             "count": len(rows), "totals": _totals(chosen, rows), "errors": errors,
             "filters": dict(request.query_params),
             "authorities": await _authority_options(principal),
-            "service_types": [t["name"] for t in await authorities.list_service_types()],
-            "statuses": sorted({str(r.get("status")) for r in unfiltered if r.get("status")}),
+            "service_types": [(t["code"], t["name_nl"] if current_language() == "nl"
+                               else t["name_en"]) for t in await authorities.list_service_types()],
+            "statuses": sorted({(r["status_code"], r["status"]) for r in unfiltered
+                                if r.get("status_code")}),
             "export_query": request.url.query or "",
         })
 

@@ -23,6 +23,11 @@ VIEWS: tuple[View, ...] = ("awards", "shares", "budget", "payments")
 PAYMENT_STATUSES = ("scheduled", "approved", "paid")
 
 
+def cents(value: Decimal | int | str | float) -> Decimal:
+    """An amount as read from the database, to the cent (SQLite forgets trailing zeros)."""
+    return Decimal(str(value)).quantize(CENT)
+
+
 @dataclass(frozen=True)
 class Share:
     authority_id: int
@@ -51,6 +56,7 @@ class AwardRow:
     budget_line: str
     status: str
     shares: tuple[Share, ...] = ()  # joint procurement: who pays which part
+    service_type_code: str = ""
 
     @property
     def authority_ids(self) -> frozenset[int]:
@@ -68,10 +74,11 @@ class BudgetRow:
     currency: str
     ceiling: Decimal  # a round's ceiling or a tender's estimated value
     committed: Decimal  # allocated (grants) or awarded (contracts)
-    paid: Decimal
+    paid: Decimal | None  # None: not paid through tenderdesk (contracts)
     period_start: date | None = None
     period_end: date | None = None
     authority_ids: frozenset[int] = frozenset()
+    service_type_code: str = ""
 
     @property
     def remaining(self) -> Decimal:
@@ -91,6 +98,7 @@ class PaymentRow:
     currency: str
     status: str  # scheduled, approved, paid
     paid_on: date | None = None
+    service_type_code: str = ""
 
 
 @dataclass(frozen=True)
@@ -100,7 +108,7 @@ class FinanceQuery:
     authority_ids: frozenset[int] | None = None
     period_from: date | None = None
     period_to: date | None = None
-    service_type: str = ""
+    service_type: str = ""  # a service type's code
     reference: str = ""
     status: str = ""
 
@@ -110,25 +118,25 @@ class FinanceQuery:
             return False
         return not (self.period_to and start and start > self.period_to)
 
-    def _common(self, authority_ids: Iterable[int], service_type: str, reference: str) -> bool:
+    def _common(self, authority_ids: Iterable[int], service_types: str, reference: str) -> bool:
         if self.authority_ids is not None and not self.authority_ids.intersection(authority_ids):
             return False
-        if self.service_type and service_type != self.service_type:
+        if self.service_type and self.service_type not in service_types.split(","):
             return False
         return not (self.reference and self.reference.casefold() not in reference.casefold())
 
     def matches_award(self, row: AwardRow) -> bool:
-        return (self._common(row.authority_ids, row.service_type, row.reference)
+        return (self._common(row.authority_ids, row.service_type_code, row.reference)
                 and self.overlaps(row.period_start, row.period_end)
                 and (not self.status or row.status == self.status))
 
     def matches_budget(self, row: BudgetRow) -> bool:
-        return (self._common(row.authority_ids or {row.authority_id}, row.service_type,
+        return (self._common(row.authority_ids or {row.authority_id}, row.service_type_code,
                              row.reference)
                 and self.overlaps(row.period_start, row.period_end))
 
     def matches_payment(self, row: PaymentRow) -> bool:
-        return (self._common({row.authority_id}, row.service_type, row.reference)
+        return (self._common({row.authority_id}, row.service_type_code, row.reference)
                 and self.overlaps(row.due_on, row.due_on)
                 and (not self.status or row.status == self.status))
 

@@ -30,7 +30,17 @@ from web.i18n import gettext as _
 
 KIND_LABELS = {"contract": N_("Contract"), "grant": N_("Grant"), "tender": N_("Tender"),
                "round": N_("Subsidy round")}
-STATUS_LABELS = {"scheduled": N_("Scheduled"), "approved": N_("Approved"), "paid": N_("Paid")}
+STATUS_LABELS = {
+    "scheduled": N_("Scheduled"), "approved": N_("Approved"), "paid": N_("Paid"),
+    "signed": N_("Signed, not started"), "running": N_("Running"), "ended": N_("Ended"),
+    "granted": N_("Granted"), "partly_granted": N_("Partly granted"),
+    "advance_paid": N_("Advance paid"), "report_due": N_("Report due"),
+    "settled": N_("Settled"), "closed": N_("Closed"),
+}
+
+
+def status_label(code: str) -> str:
+    return _(STATUS_LABELS[code]) if code in STATUS_LABELS else code
 
 
 def for_principal(principal: Principal, query: FinanceQuery) -> FinanceQuery:
@@ -83,7 +93,7 @@ def award_dicts(rows: Sequence[AwardRow]) -> list[dict[str, Any]]:
              "iban": row.iban, "service_type": row.service_type, "amount": row.amount,
              "currency": row.currency, "period_start": row.period_start,
              "period_end": row.period_end, "budget_line": row.budget_line,
-             "status": row.status,
+             "status": status_label(row.status), "status_code": row.status,
              "joint": ", ".join(f"{s.authority} {s.percent}%" for s in row.shares)}
             for row in rows]
 
@@ -99,8 +109,8 @@ def budget_dicts(rows: Sequence[BudgetRow]) -> list[dict[str, Any]]:
 def payment_dicts(rows: Sequence[PaymentRow]) -> list[dict[str, Any]]:
     return [{"due_on": row.due_on, "authority": row.authority, "budget_line": row.budget_line,
              "reference": row.reference, "payee": row.payee, "amount": row.amount,
-             "currency": row.currency, "status": _(STATUS_LABELS.get(row.status, row.status)),
-             "paid_on": row.paid_on} for row in rows]
+             "currency": row.currency, "status": status_label(row.status),
+             "status_code": row.status, "paid_on": row.paid_on} for row in rows]
 
 
 def payment_pivot(rows: Sequence[PaymentRow], period: str) -> tuple[list[str], list[dict]]:
@@ -128,7 +138,7 @@ def payment_pivot(rows: Sequence[PaymentRow], period: str) -> tuple[list[str], l
     for (authority, budget_line, currency, status), values in table.iterrows():
         line: dict[str, Any] = {"authority": authority, "budget_line": budget_line,
                                 "currency": currency,
-                                "status": _(STATUS_LABELS.get(status, status))}
+                                "status": status_label(status)}
         line.update({p: Decimal(v) for p, v in zip(periods, values, strict=True)})
         line["total"] = sum((Decimal(v) for v in values), Decimal(0))
         lines.append(line)

@@ -51,9 +51,6 @@ PIVOT_KEYS = (
 )
 TITLES = {"awards": N_("Awards"), "shares": N_("Shares"), "budget": N_("Budget use"),
           "payments": N_("Payments")}
-# The sheets of each export: a view and what belongs with it.
-EXPORTS: dict[View, tuple[View, ...]] = {"awards": ("awards", "shares"), "shares": ("shares",),
-                                         "budget": ("budget",), "payments": ("payments",)}
 
 
 def columns(spec: Sequence[tuple[str, str, str, int]]) -> list[Column]:
@@ -80,7 +77,7 @@ def view_columns(view: View) -> list[Column]:
 
 async def export_sheets(view: View, sources: Sequence[FinanceSource],
                         query: FinanceQuery) -> list[Sheet]:
-    """Every sheet of a view's export: awards with their shares; payments with pivots."""
+    """Every sheet of a view's export: the view itself, and for payments the pivots."""
     if view == "payments":
         rows = await service.payments(sources, query)
         sheets = [Sheet(_(TITLES[view]), view_columns(view),
@@ -91,11 +88,5 @@ async def export_sheets(view: View, sources: Sequence[FinanceSource],
             pivot_columns.append(Column("total", _("Total"), "money", 16))
             sheets.append(Sheet(_(title), pivot_columns, lines, totals=True))
         return sheets
-    if view in ("awards", "shares"):
-        awards = await service.awards(sources, query)
-        built = {"awards": service.award_dicts(awards),
-                 "shares": service.share_lines(awards, query)}
-        return [Sheet(_(TITLES[v]), view_columns(v), built[v], totals=True)
-                for v in EXPORTS[view]]
     return [Sheet(_(TITLES[view]), view_columns(view), await view_rows(view, sources, query),
                   totals=True)]

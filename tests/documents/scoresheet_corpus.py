@@ -150,22 +150,26 @@ def _drop_signature(wb: Any) -> None:
     del wb[workbook.IDENTITY_SHEET]
 
 
+def _identity_cells(wb: Any) -> list[Any]:
+    """The cells of the identity sheet holding (pieces of) its JSON lists."""
+    return [cells[0] for cells in wb[workbook.IDENTITY_SHEET].iter_rows()
+            if isinstance(cells[0].value, str) and cells[0].value.startswith("#")]
+
+
 def _tamper_ids(wb: Any) -> None:
-    ws = wb[workbook.IDENTITY_SHEET]
-    for cells in ws.iter_rows():
-        if cells[0].value == 1 and cells[1].value is not None and len(cells) > 2 \
-                and cells[2].value == "Zorg Plus BV":
-            cells[0].value = 2
+    """The first row's subject id 1 made 2 (another subject's)."""
+    for cell in _identity_cells(wb):
+        if cell.value.startswith("#[[1,"):
+            cell.value = cell.value.replace("#[[1,", "#[[2,", 1)
             return
+    raise AssertionError("no row list in the identity sheet")
 
 
 def _tamper_label(wb: Any) -> None:
-    ws = wb[workbook.IDENTITY_SHEET]
-    for cells in ws.iter_rows():
-        if len(cells) > 2 and cells[2].value == "Samen Sterk":
-            cells[2].value = "Samen Sterker"
-    ws = wb["Scores"]
-    for cells in ws.iter_rows(min_row=2):
+    """A subject renamed in both the visible and the identity sheet."""
+    for cell in _identity_cells(wb):
+        cell.value = cell.value.replace('"Samen Sterk"', '"Samen Sterker"')
+    for cells in wb["Scores"].iter_rows(min_row=2):
         if cells[0].value == "Samen Sterk":
             cells[0].value = "Samen Sterker"
 

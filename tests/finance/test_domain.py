@@ -85,7 +85,8 @@ def award(**overrides) -> AwardRow:
     values = {"kind": "contract", "authority_id": 1, "authority": "Gemeente Utrecht",
               "procedure": "Hulp bij het huishouden", "reference": "UTR-2025-HH", "lot": "West",
               "provider": "Zorg BV", "registration_number": "12345678", "iban": "",
-              "service_type": "Household help", "amount": D("1000.00"), "currency": "EUR",
+              "service_type": "Household help", "service_type_code": "household_help",
+              "amount": D("1000.00"), "currency": "EUR",
               "period_start": date(2026, 1, 1), "period_end": date(2028, 12, 31),
               "budget_line": "WMO-HH", "status": "signed"}
     return AwardRow(**{**values, **overrides})
@@ -99,7 +100,8 @@ def award(**overrides) -> AwardRow:
     (FinanceQuery(period_from=date(2029, 1, 1)), False),
     (FinanceQuery(period_to=date(2025, 12, 31)), False),
     (FinanceQuery(period_from=date(2020, 1, 1), period_to=date(2026, 1, 1)), True),
-    (FinanceQuery(service_type="Day support"), False),
+    (FinanceQuery(service_type="day_support"), False),
+    (FinanceQuery(service_type="household_help"), True),
     (FinanceQuery(reference="utr-2025"), True),
     (FinanceQuery(reference="WRO"), False),
     (FinanceQuery(status="signed"), True),

@@ -57,7 +57,7 @@ async def test_preview_totals_and_downloads_read_back(app, client, make_user, ma
 
     workbook = load_workbook(io.BytesIO((await client.get(
         "/finance/export/awards.xlsx")).content), read_only=True)
-    assert workbook.sheetnames == ["Awards", "Shares"]
+    assert workbook.sheetnames == ["Awards"]
     rows = list(workbook["Awards"].iter_rows(values_only=True))
     assert rows[0][5] == "Provider or applicant"
     assert [r[5] for r in rows[1:4]] == ["'=HYPERLINK(\"http://evil\")", "Dansk Pleje A/S",

@@ -31,10 +31,17 @@ async def test_noon_on_the_last_sundays_of_march_and_october_is_noon_local(make_
     await scoresheets.set_scores_due(autumn.officer, autumn.evaluation_id, "2026-10-25T12:00")
     scheduler = Scheduler(load_settings(), [ScoringReminders(reminder_days=0)])
     scheduler.aps.start(paused=True)
+    runs = {}
     try:
+        # Far ahead nothing is placed yet; in the hour before, the job is placed at noon local.
         with use_clock(FixedClock(datetime(2026, 3, 1, tzinfo=UTC))):
-            await scheduler.reschedule()
-        runs = {job.id: job.trigger.run_date for job in scheduler.aps.get_jobs()}
+            assert await scheduler.reschedule() == 2 and scheduler.aps.get_jobs() == []
+        for moment, scenario in ((datetime(2026, 3, 29, 11, 15, tzinfo=AMSTERDAM), spring),
+                                 (datetime(2026, 10, 25, 11, 15, tzinfo=AMSTERDAM), autumn)):
+            with use_clock(FixedClock(moment)):
+                await scheduler.reschedule()
+            job_id = f"scoring|evaluation:{scenario.evaluation_id}"
+            runs[job_id] = scheduler.aps.get_job(job_id).trigger.run_date
     finally:
         scheduler.aps.shutdown(wait=False)
     spring_run = runs[f"scoring|evaluation:{spring.evaluation_id}"]

@@ -42,8 +42,8 @@ class Instance:
             self.process.kill()
 
 
-async def until(condition, timeout: float = 40.0, what: str = "") -> None:
-    ends = time.monotonic() + timeout
+async def until(condition, seconds: float = 90.0, what: str = "") -> None:
+    ends = time.monotonic() + seconds
     while not await condition():
         assert time.monotonic() < ends, f"timed out waiting for {what}"
         await asyncio.sleep(0.25)

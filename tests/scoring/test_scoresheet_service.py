@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import pytest
 from openpyxl import load_workbook
+from openpyxl.styles import Font
 
 from audit.tables import AuditEvent
 from common.errors import DomainError, ValidationFailed
@@ -15,7 +16,7 @@ from documents.tables import StoredFile
 from scoring import scoresheets, service, sheets
 from scoring.tables import Score
 from tests.scoring.conftest import make_scenario
-from tests.scoring.scoresheet_support import fill, rows_of, stored_scores
+from tests.scoring.scoresheet_support import edit, fill, rows_of, stored_scores
 
 
 async def test_a_downloaded_sheet_lists_every_subject_and_criterion_with_drafts(scenario):
@@ -169,3 +170,30 @@ async def test_scores_due_is_entered_in_local_time_and_stored_in_utc(scenario):
     with pytest.raises(DomainError):
         await scoresheets.set_scores_due(scenario.evaluators[0], scenario.evaluation_id,
                                          "2026-12-01T12:00")
+
+
+async def test_a_sheet_restyled_and_reordered_as_excel_saves_it_still_imports(scenario):
+    """Excel re-orders sheets and parts, re-styles cells, turns whole numbers into floats
+    and keeps text a user typed into a text-formatted cell as text."""
+    evaluator = scenario.evaluators[0]
+    await scenario.declare_all(evaluator)
+    data = (await scoresheets.scoresheet(evaluator, scenario.evaluation_id)).data
+
+    def like_excel(wb) -> None:
+        wb._sheets.reverse()  # the hidden sheet first, instructions last
+        wb.active = 1
+        ws = wb["Scores"]
+        for row in ws.iter_rows():
+            for cell in row:
+                cell.font = Font(name="Calibri", size=12, italic=True)
+        ws.column_dimensions["F"].width = 90
+        ws["E2"], ws["F2"] = 8.0, "Clear method"
+        ws["E3"], ws["F3"] = "7,5", "Typed in a text cell"
+        ws["E6"], ws["F6"] = 6.0, "Fine"
+
+    summary = await scoresheets.import_scoresheet(evaluator, scenario.evaluation_id,
+                                                  "excel.xlsx", edit(data, like_excel))
+    assert summary.added == 3
+    scores = await stored_scores(evaluator, scenario)
+    assert scores[("bid:1", "Team")] == (Decimal("7.5"), "Typed in a text cell")
+    assert scores[("bid:1", "Method")] == (Decimal("8"), "Clear method")

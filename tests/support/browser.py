@@ -60,7 +60,7 @@ def live_server() -> Iterator[LiveServer]:
         env={**os.environ, "TENDERDESK_DB_POOL": "1"},
     )
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + 120  # a loaded machine (CI) can take a while to migrate
     while True:
         try:
             if httpx.get(f"{url}/health", timeout=1).status_code == 200:

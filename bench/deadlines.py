@@ -1,0 +1,140 @@
+"""Benchmark: the scheduler over 10,000 open procedures.
+
+6,000 tenders taking bids, 2,000 subsidy rounds taking applications and 2,000 evaluations
+whose scores fall due, of which 1,000 (500 tenders, 250 rounds, 250 evaluations) are overdue,
+as after a night of downtime.
+
+    .venv/bin/python bench/deadlines.py
+    .venv/bin/python bench/deadlines.py --postgres postgresql://postgres@127.0.0.1:5432/test
+
+Prints, on SQLite and (when a server URL is given) on PostgreSQL:
+- start-up scheduling: reading every source's next deadline and placing APScheduler date jobs
+  for those of the coming hour (``Scheduler.reschedule``), target ≤ 2 s;
+- one sweep applying the 1,000 overdue deadlines (each in its own transaction, audited as late,
+  the lead officer mailed), then rescheduling, target ≤ 2 s;
+- a second sweep, which applies nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench.support import bulk_insert, max_rss_mib, per_database
+
+NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
+TENDERS, ROUNDS, EVALUATIONS = 6_000, 2_000, 2_000
+OVERDUE = {"tenders": 500, "rounds": 250, "evaluations": 250}
+
+
+def parse() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--postgres", default=os.environ.get("BENCH_POSTGRES_URL"))
+    parser.add_argument("--run-database", help=argparse.SUPPRESS)
+    return parser.parse_args()
+
+
+def due(n: int, overdue: int) -> datetime:
+    """The first ``overdue`` procedures fell due in the night; the others over the next months."""
+    if n < overdue:
+        return NOW - timedelta(hours=8) + timedelta(seconds=20 * n)
+    return NOW + timedelta(hours=1 + n)
+
+
+async def fill() -> None:
+    from accounts.tables import Membership, User
+    from audit.domain import Actor
+    from authorities import service as authorities
+    from config.database import raw
+
+    actor = Actor.system("bench")
+    authority = await authorities.create_authority(actor, {
+        "name": "Gemeente Utrecht", "country": "NL", "registration_number": "30280353"})
+    officer = User(email="officer@bench.example", name="Officer", role="officer",
+                   password_hash="-", created_at=NOW)
+    await officer.save()
+    await Membership(user=officer.id, authority=authority["id"]).save()
+    evaluator = User(email="evaluator@bench.example", name="Evaluator", role="evaluator",
+                     password_hash="-", created_at=NOW)
+    await evaluator.save()
+    await bulk_insert("tenders_tender",
+                      ["title", "reference", "procedure", "phase", "lead_authority", "currency",
+                       "deadline_bids", "lead_officer", "published_at", "phase_changed_at",
+                       "created_at", "updated_at"],
+                      [(f"Tender {n}", f"T-{n:05d}", "open", "tendering", authority["id"],
+                        "EUR", due(n, OVERDUE["tenders"]), officer.id, NOW - timedelta(days=40),
+                        NOW, NOW, NOW) for n in range(TENDERS)])
+    await raw("INSERT INTO tenders_authority (tender, authority, share) "
+              "SELECT id, {}, 100 FROM tenders_tender", authority["id"])
+    await bulk_insert("subsidies_round",
+                      ["authority", "title", "opens_at", "closes_at", "ceiling", "currency",
+                       "method", "lottery_seed", "period_start", "period_end", "phase",
+                       "created_at"],
+                      [(authority["id"], f"Round {n}", NOW - timedelta(days=30),
+                        due(n, OVERDUE["rounds"]), Decimal(1_000_000), "EUR", "ranking", "b",
+                        date(2027, 1, 1), date(2027, 12, 31), "open", NOW)
+                       for n in range(ROUNDS)])
+    await bulk_insert("scoring_evaluation",
+                      ["title", "authority", "currency", "owner_ref", "lottery_seed",
+                       "scores_due_at", "created_at"],
+                      [(f"Evaluation {n}", authority["id"], "EUR", f"bench:{n}", "b",
+                        due(n, OVERDUE["evaluations"]) + timedelta(days=3), NOW)
+                       for n in range(EVALUATIONS)])
+    await raw("INSERT INTO scoring_assignment (evaluation, evaluator, all_subjects, "
+              "all_criteria, created_at) SELECT id, {}, {}, {}, {} FROM scoring_evaluation",
+              evaluator.id, True, True, NOW)
+
+
+async def measure() -> dict[str, object]:
+    from common.clock import FixedClock, use_clock
+    from config.app import DEADLINE_SOURCES
+    from config.database import is_sqlite
+    from config.scheduler import Scheduler
+    from config.settings import get_settings
+
+    await fill()
+    scheduler = Scheduler(get_settings(), DEADLINE_SOURCES)
+    scheduler.aps.start(paused=True)
+    try:
+        with use_clock(FixedClock(NOW)):
+            started = time.perf_counter()
+            jobs = await scheduler.reschedule()
+            startup = time.perf_counter() - started
+            started = time.perf_counter()
+            report = await scheduler.sweep()
+            sweep = time.perf_counter() - started
+            started = time.perf_counter()
+            again = await scheduler.sweep()
+            quiet = time.perf_counter() - started
+    finally:
+        scheduler.aps.shutdown(wait=False)
+    return {"engine": "SQLite" if is_sqlite() else "PostgreSQL", "jobs": jobs,
+            "startup": startup, "sweep": sweep, "applied": len(report.applied),
+            "quiet": quiet, "applied_again": len(again.applied),
+            "late": max(a.late_by_seconds for a in report.applied),
+            "maxrss_mib": max_rss_mib()}
+
+
+def main() -> None:
+    args = parse()
+    for name, f in per_database(__file__, sys.argv[1:], args.postgres, measure):
+        if f is None:
+            continue
+        print(f"{name}: {TENDERS + ROUNDS + EVALUATIONS:,} open procedures")
+        print(f"  start-up scheduling: {f['startup']:.2f} s for {f['jobs']:,} pending deadlines "
+              f"(target ≤ 2 s)")
+        print(f"  sweep with the overdue deadlines: {f['sweep']:.2f} s, {f['applied']:,} steps "
+              f"applied, the latest {f['late'] / 3600:.1f} h late (target ≤ 2 s)")
+        print(f"  the next sweep: {f['quiet']:.2f} s, {f['applied_again']} applied; "
+              f"max RSS {f['maxrss_mib']:.0f} MiB")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,215 @@
+"""Benchmark: an evaluator's Excel scoresheet for a large evaluation, down and back up.
+
+1,000 subjects × 10 scored criteria = 10,000 score rows on one evaluator's sheet.
+
+    .venv/bin/python bench/scoresheets.py
+    .venv/bin/python bench/scoresheets.py --postgres postgresql://postgres@127.0.0.1:5432/test
+    .venv/bin/python bench/scoresheets.py --subjects 200        # a smaller run
+
+Prints, per database (each in its own subprocess, on a fresh database):
+- generating the sheet (``scoring.scoresheets.scoresheet``: loading, writing, signing);
+  target ≤ 1 s;
+- importing a filled sheet (``scoring.scoresheets.import_scoresheet``: the checks before
+  parsing, reading, the signature, every cell checked, 10,000 drafts stored, the file kept,
+  the audit event); target ≤ 2 s; and again with a tenth of the scores changed;
+- peak memory of each: Python's traced peak (a separate run, since tracing slows it) and the
+  process's maximum RSS at the end; target ≤ 300 MB.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import io
+import json
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import tracemalloc
+import uuid
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bench.ranking import _admin, _bulk_insert, _with_database  # noqa: E402
+
+CRITERIA = [
+    {"name": "Plan", "kind": "quality", "weight": "80", "children": [
+        {"name": f"Plan {n}", "kind": "quality", "weight": "10", "scale_type": "range",
+         "scale_min": "0", "scale_max": "10", "scale_step": "1",
+         "description": f"How well the plan covers point {n} of the programme of demands."}
+        for n in range(1, 9)]},
+    {"name": "Reach", "kind": "quality", "weight": "20", "scale_type": "levels",
+     "levels": "0 = none\n5 = some\n10 = wide"},
+    {"name": "Registered", "kind": "pass_fail"},
+]
+REPEAT = 3
+
+
+def fill(data: bytes, change_every: int = 1) -> bytes:
+    """Every score and justification typed in (or every ``change_every``-th changed)."""
+    from openpyxl import load_workbook
+
+    wb = load_workbook(io.BytesIO(data))
+    ws = wb["Scores"]
+    for number, cells in enumerate(ws.iter_rows(min_row=2), start=2):
+        if (number - 2) % change_every:
+            continue
+        criterion = cells[1].value
+        if criterion == "Registered":
+            value = 1
+        elif criterion == "Reach":
+            value = 5 if change_every == 1 else 10
+        else:
+            value = (number % 9) + (1 if change_every == 1 else 0)
+        cells[4].value = value
+        cells[5].value = f"Row {number}: the plan is {'clear' if value > 5 else 'thin'} here"
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
+
+
+async def use_case(subjects: int) -> dict:
+    from accounts.domain import Principal, Role
+    from accounts.tables import User
+    from audit.domain import Actor
+    from authorities import service as authorities
+    from common import clock
+    from config.database import is_sqlite, migrate, raw
+    from scoring import scoresheets, service
+    from scoring.tables import Score
+
+    await migrate()
+    actor = Actor.system("bench")
+    authority = await authorities.create_authority(actor, {
+        "name": "Gemeente Bench", "country": "NL", "registration_number": "30280353"})
+    now = clock.now()
+    people = []
+    for n, role in enumerate([Role.OFFICER, Role.EVALUATOR]):
+        user = User(email=f"{role.value}{n}@bench.example", name=f"{role.value} {n}",
+                    role=role.value, password_hash="-", created_at=now)
+        await user.save()
+        people.append(Principal(user.id, user.email, user.name, role, "en",
+                                frozenset({authority["id"]})))
+    officer, evaluator = people
+    evaluation = await service.create_evaluation(officer, {
+        "title": "Bench round", "authority_id": authority["id"], "currency": "EUR",
+        "owner_ref": "round:bench", "lottery_seed": "bench"})
+    eid = evaluation.id
+    await service.replace_criteria(officer, eid, CRITERIA)
+    await service.register_subjects(officer, eid, [
+        {"ref": f"application:{n}", "name": f"Organisation {n}"}
+        for n in range(1, subjects + 1)])
+    await service.assign(officer, eid, evaluator.id)
+    await service.freeze_criteria(officer, eid)
+    assignment = (await raw("SELECT id FROM scoring_assignment WHERE evaluation = {}",
+                            eid))[0]["id"]
+    subject_ids = [r["id"] for r in await raw(
+        "SELECT id FROM scoring_subject WHERE evaluation = {}", eid)]
+    await _bulk_insert("scoring_declaration",
+                       ["assignment", "subject", "conflict", "note", "declared_at"],
+                       [(assignment, s, False, "", now) for s in subject_ids])
+
+    async def generate() -> tuple[float, bytes]:
+        start = time.perf_counter()
+        data = (await scoresheets.scoresheet(evaluator, eid)).data
+        return time.perf_counter() - start, data
+
+    async def upload(data: bytes) -> tuple[float, object]:
+        start = time.perf_counter()
+        summary = await scoresheets.import_scoresheet(evaluator, eid, "bench.xlsx", data)
+        return time.perf_counter() - start, summary
+
+    await generate()  # warm up
+    generation = []
+    for _ in range(REPEAT):
+        elapsed, blank = await generate()
+        generation.append(elapsed)
+    filled = fill(blank)
+    imports, summary = [], None
+    for _ in range(REPEAT):
+        await Score.delete().where(Score.assignment == assignment)
+        elapsed, summary = await upload(filled)
+        imports.append(elapsed)
+    assert summary.added == subjects * 10, summary
+    _, with_drafts = await generate()
+    changed = fill(with_drafts, change_every=10)
+    elapsed_changed, changed_summary = await upload(changed)
+
+    tracemalloc.start()
+    await generate()
+    generate_peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    await Score.delete().where(Score.assignment == assignment)
+    tracemalloc.start()
+    await upload(filled)
+    import_peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    return {
+        "engine": "SQLite" if is_sqlite() else "PostgreSQL", "subjects": subjects,
+        "rows": summary.rows, "file_kib": len(filled) / 1024,
+        "generate_best": min(generation), "generate_median": statistics.median(generation),
+        "import_best": min(imports), "import_median": statistics.median(imports),
+        "import_changed": elapsed_changed, "changed": changed_summary.changed,
+        "generate_peak_mib": generate_peak / 2**20, "import_peak_mib": import_peak / 2**20,
+        "maxrss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    }
+
+
+def run_database(target: str, subjects: int) -> None:
+    """In a subprocess: point the app at a fresh database, fill it, time the use cases."""
+    data_dir = tempfile.mkdtemp(prefix="tenderdesk-bench-")
+    os.environ["TENDERDESK_DATA_DIR"] = data_dir
+    os.environ["PICCOLO_CONF"] = "config.piccolo_conf"
+    os.environ["TENDERDESK_DB_POOL"] = "0"
+    database = None
+    if target == "sqlite":
+        os.environ.pop("DATABASE_URL", None)
+    else:
+        database = f"tenderdesk_bench_{uuid.uuid4().hex[:10]}"
+        asyncio.run(_admin(target, f'CREATE DATABASE "{database}"'))
+        os.environ["DATABASE_URL"] = _with_database(target, database)
+    try:
+        print(json.dumps(asyncio.run(use_case(subjects))))
+    finally:
+        if database:
+            asyncio.run(_admin(target, f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--subjects", type=int, default=1_000)
+    parser.add_argument("--postgres", default=os.environ.get("BENCH_POSTGRES_URL"),
+                        help="a PostgreSQL server URL (a fresh database is created there)")
+    parser.add_argument("--run-database", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.run_database:
+        run_database(args.run_database, args.subjects)
+        return
+    targets = ["sqlite"] + ([args.postgres] if args.postgres else [])
+    for target in targets:
+        done = subprocess.run([sys.executable, __file__, "--run-database", target,
+                               "--subjects", str(args.subjects)], cwd=ROOT,
+                              capture_output=True, text=True, check=False)
+        if done.returncode != 0:
+            print(f"{target}: failed\n{done.stderr[-3000:]}")
+            continue
+        f = json.loads(done.stdout.strip().splitlines()[-1])
+        print(f"{f['engine']}: {f['subjects']:,} subjects × 10 criteria = {f['rows']:,} rows "
+              f"(filled file {f['file_kib']:.0f} KiB)")
+        print(f"  generate: best {f['generate_best']:.2f} s, median "
+              f"{f['generate_median']:.2f} s (target ≤ 1 s); traced peak "
+              f"{f['generate_peak_mib']:.0f} MiB")
+        print(f"  import:   best {f['import_best']:.2f} s, median {f['import_median']:.2f} s "
+              f"(target ≤ 2 s); traced peak {f['import_peak_mib']:.0f} MiB; with "
+              f"{f['changed']:,} scores changed {f['import_changed']:.2f} s")
+        print(f"  process max RSS {f['maxrss_mib']:.0f} MiB (target ≤ 300 MB)")
+
+
+if __name__ == "__main__":
+    main()

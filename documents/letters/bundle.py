@@ -1,0 +1,213 @@
+"""Letters in bulk: rendering many (on every core), one zip streamed as it is built, PDF.
+
+``letters_for(...)`` is what a tender lot or a subsidy round calls: it takes the letters as
+plain data and the templates read beforehand (:func:`documents.letters.service.templates_for`)
+and yields :class:`GeneratedLetter` one by one. :func:`zip_stream` turns any iterable of
+(filename, bytes) into the chunks of one zip file, holding one letter in memory at a time.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import unicodedata
+import zipfile
+from collections import deque
+from collections.abc import AsyncIterable, AsyncIterator, Iterable, Iterator, Mapping
+from concurrent.futures import Future, ProcessPoolExecutor
+from typing import Any
+
+from common.errors import DomainError
+from common.i18n import N_
+from documents import office
+from documents.letters.kinds import Letter, LetterKind, kind_of
+from documents.letters.present import context_of
+from documents.letters.render import render
+from documents.letters.service import ActiveTemplate, GeneratedLetter
+
+Templates = Mapping[tuple[LetterKind, str], ActiveTemplate]
+
+
+# Letters NFKD does not take apart (Danish, Polish, Swedish, German names).
+_LATIN = str.maketrans({"Æ": "AE", "æ": "ae", "Ø": "O", "ø": "o", "Ł": "L", "ł": "l",
+                        "ß": "ss", "Đ": "D", "đ": "d"})
+
+
+def _slug(text: str, limit: int = 60) -> str:
+    ascii_text = unicodedata.normalize("NFKD", text.translate(_LATIN)).encode(
+        "ascii", "ignore").decode()
+    slug = re.sub(r"[^A-Za-z0-9]+", "-", ascii_text).strip("-").lower()
+    return slug[:limit].strip("-") or "letter"
+
+
+def letter_filename(letter: Letter, ref: str = "") -> str:
+    """``rejection-zorggroep-de-linde-b-v-2026-0815.docx``: kind, addressee, reference."""
+    parts = [kind_of(letter).value, _slug(letter.addressee.name), _slug(ref or letter.reference,
+                                                                          30)]
+    return "-".join(p for p in parts if p) + ".docx"
+
+
+def render_letter(template: ActiveTemplate, letter: Letter) -> bytes:
+    """One letter in the template's own language (a fallback template formats in English)."""
+    return render(template.data, context_of(letter, template.written_in))
+
+
+def _generated(template: ActiveTemplate, letter: Letter, ref: str, data: bytes,
+               filename: str | None) -> GeneratedLetter:
+    return GeneratedLetter(filename or letter_filename(letter, ref), kind_of(letter),
+                           template.written_in, letter.addressee.name, ref, data)
+
+
+def _template(templates: Templates, letter: Letter, language: str) -> ActiveTemplate:
+    key = (kind_of(letter), language)
+    if key not in templates:
+        raise KeyError(f"no template read for {key}")
+    return templates[key]
+
+
+def letters_for(templates: Templates, letters: Iterable[tuple[str, Letter]],
+                language: str) -> Iterator[GeneratedLetter]:
+    """Render ``letters`` ((ref, letter) pairs) one after the other, in this process."""
+    for ref, letter in letters:
+        template = _template(templates, letter, language)
+        yield _generated(template, letter, ref, render_letter(template, letter), None)
+
+
+_worker_templates: dict[tuple[LetterKind, str], tuple[bytes, str]] = {}
+
+
+def _start_worker(templates: dict[tuple[LetterKind, str], tuple[bytes, str]]) -> None:
+    """Each process of the pool gets the templates once, not with every letter."""
+    _worker_templates.update(templates)
+
+
+def _render_in_worker(job: tuple[tuple[LetterKind, str], Letter]) -> bytes:
+    key, letter = job
+    data, written_in = _worker_templates[key]
+    return render(data, context_of(letter, written_in))
+
+
+def letters_in_parallel(templates: Templates, letters: Iterable[tuple[str, Letter]],
+                        language: str, workers: int | None = None,
+                        window: int = 32) -> Iterator[GeneratedLetter]:
+    """Like :func:`letters_for`, rendered by a pool of processes (one per core), in order.
+
+    At most ``window`` letters are in flight, so a round of ten thousand never sits in memory
+    as a whole."""
+    workers = workers or os.cpu_count() or 1
+    if workers == 1:
+        yield from letters_for(templates, letters, language)
+        return
+    shipped = {key: (t.data, t.written_in) for key, t in templates.items()}
+    pending: deque[tuple[str, Letter, ActiveTemplate, Future[bytes]]] = deque()
+    with ProcessPoolExecutor(max_workers=workers, initializer=_start_worker,
+                             initargs=(shipped,)) as pool:
+        for ref, letter in letters:
+            template = _template(templates, letter, language)
+            job = ((kind_of(letter), language), letter)
+            pending.append((ref, letter, template, pool.submit(_render_in_worker, job)))
+            if len(pending) >= window:
+                done_ref, done, used, future = pending.popleft()
+                yield _generated(used, done, done_ref, future.result(), None)
+        while pending:
+            done_ref, done, used, future = pending.popleft()
+            yield _generated(used, done, done_ref, future.result(), None)
+
+
+class _Sink:
+    """A write-only file for zipfile that hands out what was written since the last look."""
+
+    def __init__(self) -> None:
+        self._chunks: list[bytes] = []
+        self._position = 0
+
+    def write(self, data: Any) -> int:
+        chunk = bytes(data)
+        self._chunks.append(chunk)
+        self._position += len(chunk)
+        return len(chunk)
+
+    def tell(self) -> int:
+        return self._position
+
+    def flush(self) -> None:
+        return None
+
+    def take(self) -> bytes:
+        taken = b"".join(self._chunks)
+        self._chunks.clear()
+        return taken
+
+
+class ZipBuilder:
+    """One zip file built a file at a time: :meth:`add` returns the bytes to send on,
+    :meth:`finish` the central directory. Names are made unique (``-2``, ``-3``); .docx and
+    .pdf files are stored as they are (already compressed), anything else is deflated."""
+
+    def __init__(self) -> None:
+        self._sink = _Sink()
+        self._seen: set[str] = set()
+        self._archive = zipfile.ZipFile(self._sink, mode="w")  # type: ignore[arg-type]
+
+    def add(self, name: str, data: bytes) -> bytes:
+        unique = _unique(name, self._seen)
+        method = zipfile.ZIP_STORED if unique.endswith((".docx", ".pdf", ".zip")) else (
+            zipfile.ZIP_DEFLATED)
+        self._archive.writestr(unique, data, compress_type=method)
+        return self._sink.take()
+
+    def finish(self) -> bytes:
+        self._archive.close()
+        return self._sink.take()
+
+
+def zip_stream(files: Iterable[tuple[str, bytes]]) -> Iterator[bytes]:
+    """One zip of ``files`` as a stream of chunks; only one file is held at a time."""
+    builder = ZipBuilder()
+    for name, data in files:
+        yield builder.add(name, data)
+    yield builder.finish()
+
+
+async def zip_stream_async(files: AsyncIterable[tuple[str, bytes]]) -> AsyncIterator[bytes]:
+    """The same for files that come one by one from async work (PDF conversions)."""
+    builder = ZipBuilder()
+    async for name, data in files:
+        yield builder.add(name, data)
+    yield builder.finish()
+
+
+def _unique(name: str, seen: set[str]) -> str:
+    stem, dot, suffix = name.rpartition(".")
+    if not dot:
+        stem, suffix = name, ""
+    candidate, number = name, 1
+    while candidate in seen:
+        number += 1
+        candidate = f"{stem}-{number}.{suffix}" if suffix else f"{stem}-{number}"
+    seen.add(candidate)
+    return candidate
+
+
+def pdf_available() -> bool:
+    return office.available()
+
+
+def require_pdf() -> None:
+    if not pdf_available():
+        raise DomainError(N_("PDF is not available: LibreOffice is not installed"))
+
+
+async def as_pdfs(letters: Iterable[GeneratedLetter]) -> AsyncIterator[GeneratedLetter]:
+    """Each letter as PDF, converted one after the other (LibreOffice runs one at a time)."""
+    require_pdf()
+    for letter in letters:
+        yield await as_pdf(letter)
+
+
+async def as_pdf(letter: GeneratedLetter) -> GeneratedLetter:
+    """The letter converted by LibreOffice (one conversion at a time, off the event loop)."""
+    require_pdf()
+    pdf = await office.convert(letter.data, ".docx", "pdf")
+    return GeneratedLetter(letter.filename.removesuffix(".docx") + ".pdf", letter.kind,
+                           letter.language, letter.addressee, letter.ref, pdf)

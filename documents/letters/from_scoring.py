@@ -1,0 +1,297 @@
+"""Letters and the evaluation report from the scoring engine's ranking.
+
+The ranking (``scoring.service.ranking(principal, evaluation_id, explain=None)``) carries every
+subject's points per criterion with the justifications. Here it becomes an award intent for
+each winner and an art. 2.130 rejection for every other bidder (their scores beside the
+winner's, per criterion), and the evaluation report. The caller adds what only it knows: the
+addressees by subject ref, the dates, the standstill period and its own wording of the
+winning bid's advantages.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from common.errors import DomainError
+from common.i18n import N_
+from documents.letters.kinds import (
+    Addressee,
+    AwardIntent,
+    CriterionComparison,
+    CriterionScore,
+    Letter,
+    Money,
+    Procedure,
+    Rejection,
+    SelectionOutcome,
+    Sender,
+)
+from documents.letters.present import number
+from documents.letters.reports import (
+    EvaluationReport,
+    ReportCell,
+    ReportCriterion,
+    ReportScore,
+    ReportSubject,
+)
+from scoring.criteria import FORMULA_LABELS, KIND_LABELS, Formula, Kind, Scale, Tree
+from scoring.results import CriterionResult, RankedSubjectData, Ranking
+from web.i18n import translations
+
+METHOD_LABELS = {
+    "points": N_("highest total of points"),
+    "value_based": N_("lowest fictitious price (price minus the value of quality)"),
+    "price_per_quality": N_("lowest price per quality point"),
+}
+AGGREGATION_LABELS = {"mean": N_("mean"), "median": N_("median")}
+
+
+@dataclass(frozen=True)
+class AwardSetting:
+    """What the tender adds to the ranking for the letters of one lot."""
+
+    sender: Sender
+    procedure: Procedure
+    date: date
+    reference: str
+    standstill_days: int
+    standstill_end: date
+    objection: str = ""
+    next_steps: tuple[str, ...] = ()
+    winner_advantages: tuple[str, ...] = ()  # the officer's words on the winning bid
+    reasons: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # extra, per ref
+
+
+def plain(value: Decimal) -> Decimal:
+    """A weight or a scale's bound as people write it: 25, not 25.00 (PostgreSQL keeps the
+    column's scale, SQLite does not)."""
+    if value == value.to_integral_value():
+        return value.quantize(Decimal(1))
+    return value.normalize()
+
+
+def _gettext(language: str) -> Callable[[str], str]:
+    return translations(language).gettext
+
+
+def justification(result: CriterionResult, translate: Callable[[str], str]) -> str:
+    """What a letter quotes for one criterion: the consensus text, else the evaluators' own
+    words (without their names), else how the points were worked out."""
+    if result.kind in (Kind.QUALITY.value, Kind.PASS_FAIL.value):
+        if result.consensus_justification:
+            return result.consensus_justification
+        texts = list(dict.fromkeys(line.justification for line in result.individual
+                                   if line.justification))
+        if texts:
+            return " / ".join(texts)
+    return result.explanation.text(translate)
+
+
+def _criterion_scores(subject: RankedSubjectData, translate: Callable[[str], str]
+                      ) -> tuple[CriterionScore, ...]:
+    return tuple(CriterionScore(r.name, plain(r.weight), r.value, r.points,
+                                justification(r, translate))
+                 for r in subject.criteria)  # type: ignore[attr-defined]
+
+
+def _comparisons(own: RankedSubjectData, winner: RankedSubjectData,
+                 translate: Callable[[str], str]) -> tuple[CriterionComparison, ...]:
+    theirs = {r.criterion_id: r for r in winner.criteria}  # type: ignore[attr-defined]
+    rows = []
+    for mine in own.criteria:  # type: ignore[attr-defined]
+        other = theirs.get(mine.criterion_id)
+        rows.append(CriterionComparison(
+            mine.name, plain(mine.weight), mine.value, mine.points, justification(mine, translate),
+            other.value if other else None, other.points if other else None,
+            justification(other, translate) if other else ""))
+    return tuple(rows)
+
+
+def _advantages(rows: Sequence[CriterionComparison], language: str) -> list[str]:
+    translate = _gettext(language)
+    found = []
+    for row in rows:
+        if row.winner_points is not None and (row.own_points is None
+                                              or row.winner_points > row.own_points):
+            found.append(translate(N_("{criterion}: {winner} points against {own} for your "
+                                    "bid")).format(
+                criterion=row.criterion, winner=number(row.winner_points, language),
+                own=number(row.own_points, language) if row.own_points is not None else "0"))
+    return found
+
+
+def _reasons(subject: RankedSubjectData, winners: int, language: str) -> list[str]:
+    translate = _gettext(language)
+    own = [problem.text(translate) for problem in subject.reasons]
+    if subject.excluded:
+        return [translate(N_("Your bid was excluded: {reason}")).format(reason=r) for r in own]
+    if subject.knocked_out:
+        return [translate(N_("Your bid did not meet a minimum requirement: {reason}")).format(
+            reason=r) for r in own]
+    message = (N_("Your bid ranked {rank}; the contract goes to the highest-ranked bid.")
+               if winners == 1 else
+               N_("Your bid ranked {rank}; the contract goes to the {count} highest-ranked "
+                  "bids."))
+    return [translate(message).format(rank=subject.rank, count=winners)]
+
+
+def award_letters(ranking: Ranking, addressees: Mapping[str, Addressee],
+                  setting: AwardSetting, language: str) -> Iterator[tuple[str, Letter]]:
+    """(ref, letter) for every subject in ``addressees``: an award intent to each winner, a
+    rejection to every other, comparing its scores with the lowest-ranked winner's."""
+    winners = [ranking.subject(ref) for ref in ranking.winners]
+    if not winners:
+        raise DomainError(N_("There is no winner: no award letters can be written"))
+    benchmark = max(winners, key=lambda s: s.rank or 0)
+    names = ", ".join(w.name for w in sorted(winners, key=lambda s: s.rank or 0))
+    ranked = sum(1 for s in ranking.subjects if s.rank is not None)
+    translate = _gettext(language)
+    common = {"sender": setting.sender, "date": setting.date, "reference": setting.reference,
+              "procedure": setting.procedure, "standstill_days": setting.standstill_days,
+              "standstill_end": setting.standstill_end}
+    for subject in ranking.subjects:
+        addressee = addressees.get(subject.ref)
+        if addressee is None:
+            continue
+        if subject.winner:
+            yield subject.ref, AwardIntent(
+                **common, addressee=addressee, rank=subject.rank or 1, total=subject.total,
+                scores=_criterion_scores(subject, translate), next_steps=setting.next_steps)
+            continue
+        rows = _comparisons(subject, benchmark, translate)
+        yield subject.ref, Rejection(
+            **common, addressee=addressee, winner=names, rank=subject.rank,
+            ranked_count=ranked, own_total=subject.total, winner_total=benchmark.total,
+            reasons=(*_reasons(subject, len(winners), language),
+                     *setting.reasons.get(subject.ref, ())),
+            winner_advantages=(*setting.winner_advantages, *_advantages(rows, language)),
+            scores=rows, objection=setting.objection)
+
+
+@dataclass(frozen=True)
+class SelectionSetting:
+    """What the tender adds to the ranking of a preselection."""
+
+    sender: Sender
+    procedure: Procedure
+    date: date
+    reference: str
+    selected: frozenset[str]  # the refs of the candidates on the shortlist
+    next_steps: tuple[str, ...] = ()
+    objection: str = ""
+    reasons: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # extra, per ref
+
+
+def _selection_reasons(subject: RankedSubjectData, language: str) -> list[str]:
+    translate = _gettext(language)
+    own = [problem.text(translate) for problem in subject.reasons]
+    if subject.excluded or subject.knocked_out:
+        return [translate(N_("Your request did not meet a requirement: {reason}")).format(
+            reason=r) for r in own]
+    return [translate(N_("Your request ranked {rank}; the candidates ranked higher were "
+                         "selected.")).format(rank=subject.rank)]
+
+
+def selection_letters(ranking: Ranking, addressees: Mapping[str, Addressee],
+                      setting: SelectionSetting,
+                      language: str) -> Iterator[tuple[str, Letter]]:
+    """(ref, letter) for every candidate in ``addressees``: selected or not, with the
+    candidate's scores per criterion and, when not selected, why."""
+    translate = _gettext(language)
+    for subject in ranking.subjects:
+        addressee = addressees.get(subject.ref)
+        if addressee is None:
+            continue
+        chosen = subject.ref in setting.selected
+        reasons = () if chosen else (*_selection_reasons(subject, language),
+                                     *setting.reasons.get(subject.ref, ()))
+        yield subject.ref, SelectionOutcome(
+            sender=setting.sender, addressee=addressee, date=setting.date,
+            reference=setting.reference, procedure=setting.procedure, selected=chosen,
+            reasons=reasons, scores=_criterion_scores(subject, translate),
+            selected_count=len(setting.selected), next_steps=setting.next_steps,
+            objection=setting.objection)
+
+
+def _scale_text(scale: Scale | None, language: str) -> str:
+    if scale is None:
+        return ""
+    if scale.levels:
+        return ", ".join(f"{level.label} ({number(plain(level.value), language)})"
+                         for level in scale.levels)
+    return f"{number(plain(scale.minimum), language)}–{number(plain(scale.maximum), language)}"
+
+
+def report_criteria(tree: Tree, language: str) -> tuple[ReportCriterion, ...]:
+    translate = _gettext(language)
+    rows = []
+    for c in tree.ordered():
+        formula = ""
+        if c.formula is not None:
+            formula = translate(FORMULA_LABELS[Formula(c.formula)])
+        rows.append(ReportCriterion(
+            c.name, translate(KIND_LABELS[c.kind]), plain(c.weight),
+            0 if c.parent_id is None else 1,
+            _scale_text(c.effective_scale if c.kind is not Kind.PRICE else None, language),
+            None if c.minimum is None else plain(c.minimum), formula))
+    return tuple(rows)
+
+
+def _cell(result: CriterionResult, translate: Callable[[str], str],
+          evaluator_label: Callable[[int, str], str]) -> ReportCell:
+    return ReportCell(
+        result.name, result.value, result.points, result.explanation.text(translate),
+        result.spread, result.flagged, result.consensus, result.consensus_justification,
+        tuple(ReportScore(evaluator_label(line.evaluator_id, line.evaluator), line.value,
+                          line.label or "", line.points, line.justification)
+              for line in result.individual))
+
+
+def report_from_ranking(ranking: Ranking, tree: Tree, *, authority: str,
+                        procedure: Procedure, on: date, language: str,
+                        evaluator_codes: bool = False, decision: tuple[str, ...] = (),
+                        notes: tuple[str, ...] = ()) -> EvaluationReport:
+    """The evaluation report's data. ``evaluator_codes``: name evaluators "E1", "E2" ...
+    instead of by name. Pass a ranking with every subject explained (``explain=None``)."""
+    translate = _gettext(language)
+    codes: dict[int, str] = {}
+    names: dict[int, str] = {}
+
+    def label(evaluator_id: int, name: str) -> str:
+        names.setdefault(evaluator_id, name)
+        if not evaluator_codes:
+            return name
+        return codes.setdefault(evaluator_id, f"E{len(codes) + 1}")
+
+    subjects = tuple(ReportSubject(
+        s.name, s.rank, s.total, s.quality,
+        Money(s.price, ranking.currency) if s.price is not None else None, s.price_points,
+        s.winner, s.knocked_out, s.excluded, tuple(p.text(translate) for p in s.reasons),
+        tuple(_cell(r, translate, label) for r in s.criteria)) for s in ranking.subjects)
+    by_ref = {s.ref: s.name for s in ranking.subjects}
+    lottery = tuple(translate(N_("Tied on {total} points: the seeded lottery ({seed}) put them in "
+                               "this order: {order}")).format(
+        total=number(draw.total, language) if draw.total is not None else "–", seed=draw.seed,
+        order=", ".join(by_ref.get(ref, ref) for ref in draw.refs)) for draw in ranking.lottery)
+    reversals = tuple(
+        translate(N_("Without {left_out}: {pairs}")).format(
+            left_out=by_ref.get(r.left_out, r.left_out),
+            pairs="; ".join(translate(N_("{second} would rank above {first}")).format(
+                first=by_ref.get(a, a), second=by_ref.get(b, b)) for a, b in r.pairs))
+        for r in ranking.reversals)
+    evaluators = tuple(codes[i] if evaluator_codes else names[i] for i in names)
+    return EvaluationReport(
+        authority=authority, procedure=procedure, date=on,
+        method=translate(METHOD_LABELS.get(ranking.method, ranking.method)),
+        aggregation=translate(AGGREGATION_LABELS["median" if _uses_median(ranking) else "mean"]),
+        criteria=report_criteria(tree, language), evaluators=evaluators, subjects=subjects,
+        lottery=lottery, reversal_checked=ranking.reversal_checked, reversals=reversals,
+        decision=decision, notes=notes)
+
+
+def _uses_median(ranking: Ranking) -> bool:
+    return any(r.formula == "median" for s in ranking.subjects for r in s.criteria)
+

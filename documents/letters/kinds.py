@@ -1,0 +1,271 @@
+"""What each letter says, as plain data: one frozen dataclass per kind of letter.
+
+The tender and subsidy contexts fill these in (names, amounts, dates, scores); nothing here
+knows of their tables. Every field a template may use is declared here, so that a template
+naming anything else is refused when it is uploaded (:mod:`documents.letters.checks`).
+
+Money is :class:`Money` (a ``Decimal`` with its currency), days are ``date`` in the authority's
+zone, scores and points are ``Decimal``. :mod:`documents.letters.present` formats them in the
+letter's language.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+from enum import StrEnum
+
+from common.i18n import N_
+
+OBJECTION_WEEKS = 6  # Dutch Awb art. 6:7: six weeks to object to a decision
+
+
+class LetterKind(StrEnum):
+    AWARD_INTENT = "award_intent"
+    REJECTION = "rejection"
+    SELECTION = "selection"
+    GRANT = "grant"
+    REFUSAL = "refusal"
+    SETTLEMENT = "settlement"
+
+
+class RefusalReason(StrEnum):
+    INELIGIBLE = "ineligible"
+    BELOW_MINIMUM = "below_minimum"
+    CEILING_REACHED = "ceiling_reached"
+
+
+@dataclass(frozen=True)
+class Money:
+    amount: Decimal
+    currency: str
+
+
+@dataclass(frozen=True)
+class Sender:
+    """The contracting authority that signs the letter."""
+
+    name: str
+    address: tuple[str, ...] = ()
+    signatory: str = ""
+    signatory_title: str = ""
+    contact: str = ""  # a person, an e-mail address or a telephone number
+
+
+@dataclass(frozen=True)
+class Addressee:
+    name: str
+    contact_person: str = ""
+    address: tuple[str, ...] = ()
+    email: str = ""
+    registration_number: str = ""
+
+
+@dataclass(frozen=True)
+class Procedure:
+    """A tender (and its lot) or a subsidy round, as the letter names it."""
+
+    title: str
+    reference: str
+    lot: str = ""
+    procedure_type: str = ""  # in words, in the letter's language ("open procedure")
+
+
+@dataclass(frozen=True)
+class CriterionScore:
+    """The addressee's score on one criterion (award intent, selection)."""
+
+    criterion: str
+    weight: Decimal
+    score: Decimal | None
+    points: Decimal | None
+    justification: str = ""
+
+
+@dataclass(frozen=True)
+class CriterionComparison:
+    """One criterion, the addressee's score beside the winner's, each with its justification
+    (Aanbestedingswet art. 2.130)."""
+
+    criterion: str
+    weight: Decimal
+    own_score: Decimal | None
+    own_points: Decimal | None
+    own_justification: str
+    winner_score: Decimal | None
+    winner_points: Decimal | None
+    winner_justification: str
+
+
+@dataclass(frozen=True)
+class Payment:
+    due: date
+    amount: Money
+    description: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class Letter:
+    """What every letter has: who writes to whom, when, under which reference."""
+
+    sender: Sender
+    addressee: Addressee
+    date: date
+    reference: str
+    procedure: Procedure
+
+    @property
+    def objection_end(self) -> date:
+        """The last day to object to a decision (six weeks, Awb art. 6:7 and 6:8)."""
+        return self.date + timedelta(weeks=OBJECTION_WEEKS)
+
+
+@dataclass(frozen=True, kw_only=True)
+class AwardIntent(Letter):
+    """To a winner of a lot: the intention to award, subject to the standstill period."""
+
+    rank: int
+    total: Decimal | None
+    scores: tuple[CriterionScore, ...] = ()
+    standstill_days: int
+    standstill_end: date
+    next_steps: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, kw_only=True)
+class Rejection(Letter):
+    """To every other bidder: what art. 2.130 Aanbestedingswet requires."""
+
+    winner: str
+    rank: int | None  # None when the bid was knocked out or excluded
+    ranked_count: int
+    own_total: Decimal | None
+    winner_total: Decimal | None
+    reasons: tuple[str, ...]
+    winner_advantages: tuple[str, ...]  # characteristics and relative advantages of the winner
+    scores: tuple[CriterionComparison, ...]
+    standstill_days: int
+    standstill_end: date
+    objection: str  # how to object: the court, the complaints desk, the contact
+
+
+@dataclass(frozen=True, kw_only=True)
+class SelectionOutcome(Letter):
+    """To a candidate after preselection."""
+
+    selected: bool
+    reasons: tuple[str, ...] = ()
+    scores: tuple[CriterionScore, ...] = ()
+    selected_count: int = 0
+    next_steps: tuple[str, ...] = ()
+    objection: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class GrantDecision(Letter):
+    """A subsidy granted, wholly or in part."""
+
+    activity: str
+    requested: Money
+    granted: Money
+    period_start: date
+    period_end: date
+    reasons_partly: tuple[str, ...] = ()  # why less than requested was granted
+    conditions: tuple[str, ...] = ()
+    payments: tuple[Payment, ...] = ()
+    reporting: str = ""  # what must be reported (activity report, accountant's statement)
+    report_due: date | None = None
+
+    @property
+    def partly(self) -> bool:
+        return self.granted.amount < self.requested.amount
+
+
+@dataclass(frozen=True, kw_only=True)
+class Refusal(Letter):
+    """A subsidy application refused, with the reason."""
+
+    activity: str
+    requested: Money
+    reason: RefusalReason
+    details: tuple[str, ...] = ()
+    score: Decimal | None = None
+    minimum_score: Decimal | None = None
+    ceiling: Money | None = None
+
+    @property
+    def ineligible(self) -> bool:
+        return self.reason is RefusalReason.INELIGIBLE
+
+    @property
+    def below_minimum(self) -> bool:
+        return self.reason is RefusalReason.BELOW_MINIMUM
+
+    @property
+    def ceiling_reached(self) -> bool:
+        return self.reason is RefusalReason.CEILING_REACHED
+
+
+@dataclass(frozen=True, kw_only=True)
+class SettlementDecision(Letter):
+    """The final amount of a subsidy, against what was paid in advance."""
+
+    activity: str
+    granted: Money
+    final_amount: Money
+    paid: Money
+    payment_due: date | None = None  # when the authority pays, or the organisation repays
+    considerations: tuple[str, ...] = field(default_factory=tuple)
+
+    def __post_init__(self) -> None:
+        currencies = {self.granted.currency, self.final_amount.currency, self.paid.currency}
+        if len(currencies) != 1:
+            raise ValueError("a settlement is in one currency")
+
+    @property
+    def balance(self) -> Money:
+        """Still to pay (positive) or to reclaim (negative)."""
+        return Money(self.final_amount.amount - self.paid.amount, self.final_amount.currency)
+
+    @property
+    def to_pay(self) -> Money:
+        return Money(max(self.balance.amount, Decimal(0)), self.balance.currency)
+
+    @property
+    def to_reclaim(self) -> Money:
+        return Money(max(-self.balance.amount, Decimal(0)), self.balance.currency)
+
+    @property
+    def outcome(self) -> str:
+        """"pay", "reclaim" or "settled": what the letter announces."""
+        if self.balance.amount > 0:
+            return "pay"
+        return "reclaim" if self.balance.amount < 0 else "settled"
+
+
+KIND_CLASSES: dict[LetterKind, type[Letter]] = {
+    LetterKind.AWARD_INTENT: AwardIntent,
+    LetterKind.REJECTION: Rejection,
+    LetterKind.SELECTION: SelectionOutcome,
+    LetterKind.GRANT: GrantDecision,
+    LetterKind.REFUSAL: Refusal,
+    LetterKind.SETTLEMENT: SettlementDecision,
+}
+
+
+def kind_of(letter: Letter) -> LetterKind:
+    for kind, cls in KIND_CLASSES.items():
+        if type(letter) is cls:
+            return kind
+    raise TypeError(f"not a letter: {type(letter).__name__}")
+
+
+KIND_LABELS: dict[LetterKind, str] = {
+    LetterKind.AWARD_INTENT: N_("Award intent"),
+    LetterKind.REJECTION: N_("Rejection (award decision)"),
+    LetterKind.SELECTION: N_("Selection outcome"),
+    LetterKind.GRANT: N_("Subsidy grant decision"),
+    LetterKind.REFUSAL: N_("Subsidy refusal"),
+    LetterKind.SETTLEMENT: N_("Settlement decision"),
+}

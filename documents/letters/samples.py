@@ -1,0 +1,99 @@
+"""A filled-in letter of every kind: to check an uploaded template, to preview one, to test.
+
+The sample uses every field (lists with items, every optional value set), so that rendering it
+exercises every placeholder a template is likely to use.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+from documents.letters.kinds import (
+    Addressee,
+    AwardIntent,
+    CriterionComparison,
+    CriterionScore,
+    GrantDecision,
+    Letter,
+    LetterKind,
+    Money,
+    Payment,
+    Procedure,
+    Refusal,
+    RefusalReason,
+    Rejection,
+    SelectionOutcome,
+    Sender,
+    SettlementDecision,
+)
+
+SENDER = Sender(name="Gemeente Utrecht", address=("Postbus 16200", "3500 CE Utrecht"),
+                signatory="J. de Vries", signatory_title="Afdelingshoofd Inkoop",
+                contact="inkoop@utrecht.example")
+ADDRESSEE = Addressee(name="Zorggroep De Linde B.V.", contact_person="mw. A. Jansen",
+                      address=("Lindelaan 4", "3511 AB Utrecht"), email="info@delinde.example",
+                      registration_number="12345678")
+TENDER = Procedure(title="Huishoudelijke ondersteuning 2027", reference="AB-2026-014",
+                   lot="Utrecht-Noord", procedure_type="open")
+ROUND = Procedure(title="Sociale prestatie en dagondersteuning 2027", reference="SUB-2026-03")
+
+
+def _eur(amount: str) -> Money:
+    return Money(Decimal(amount), "EUR")
+
+
+def sample_letter(kind: LetterKind, day: date | None = None) -> Letter:
+    """A complete letter of ``kind`` dated ``day`` (default 1 December 2026)."""
+    day = day or date(2026, 12, 1)
+    common = {"sender": SENDER, "addressee": ADDRESSEE, "date": day, "reference": "2026/0815"}
+    kind = LetterKind(kind)
+    if kind is LetterKind.AWARD_INTENT:
+        return AwardIntent(**common, procedure=TENDER, rank=1, total=Decimal("86.67"),
+                           scores=(CriterionScore("Kwaliteit", Decimal(60), Decimal("8.5"),
+                                                  Decimal("51.00"), "Sterk plan van aanpak"),
+                                   CriterionScore("Prijs", Decimal(40), None,
+                                                  Decimal("35.67"))),
+                           standstill_days=20, standstill_end=day + timedelta(days=20),
+                           next_steps=("Wij nemen contact met u op over de overeenkomst.",))
+    if kind is LetterKind.REJECTION:
+        return Rejection(
+            **common, procedure=TENDER, winner="Thuiszorg Midden B.V.", rank=2, ranked_count=4,
+            own_total=Decimal("73.30"), winner_total=Decimal("86.67"),
+            reasons=("Uw inschrijving scoort lager op kwaliteit en prijs.",),
+            winner_advantages=("Een uitgewerkt plan voor de inzet van vrijwilligers.",),
+            scores=(CriterionComparison("Kwaliteit", Decimal(60), Decimal("7"),
+                                        Decimal("42.00"), "Voldoende, weinig concreet",
+                                        Decimal("8.5"), Decimal("51.00"), "Zeer concreet"),
+                    CriterionComparison("Prijs", Decimal(40), None, Decimal("31.30"), "",
+                                        None, Decimal("35.67"), "")),
+            standstill_days=20, standstill_end=day + timedelta(days=20),
+            objection="Vragen: inkoop@utrecht.example")
+    if kind is LetterKind.SELECTION:
+        return SelectionOutcome(
+            **common, procedure=TENDER, selected=False, selected_count=5,
+            reasons=("De referentieopdracht voldoet niet aan de geschiktheidseis.",),
+            scores=(CriterionScore("Ervaring", Decimal(50), Decimal("5"), Decimal("25.00"),
+                                   "Eén referentie"),),
+            next_steps=("Geen.",), objection="Binnen 20 dagen bij de voorzieningenrechter.")
+    if kind is LetterKind.GRANT:
+        return GrantDecision(
+            **common, procedure=ROUND, activity="Inloop voor mantelzorgers",
+            requested=_eur("50000"), granted=_eur("42500"),
+            period_start=date(2027, 1, 1), period_end=date(2027, 12, 31),
+            reasons_partly=("Het subsidieplafond laat niet meer toe.",),
+            conditions=("U meldt wijzigingen in de activiteit direct.",),
+            payments=(Payment(date(2027, 1, 15), _eur("34000"), "Voorschot 80%"),
+                      Payment(date(2028, 6, 1), _eur("8500"), "Na vaststelling")),
+            reporting="Een activiteitenverslag", report_due=date(2028, 4, 1))
+    if kind is LetterKind.REFUSAL:
+        return Refusal(**common, procedure=ROUND, activity="Buurtmaaltijden",
+                       requested=_eur("18000"), reason=RefusalReason.CEILING_REACHED,
+                       details=("Het plafond was op 3 november 2026 bereikt.",),
+                       score=Decimal("62.5"), minimum_score=Decimal("55"),
+                       ceiling=_eur("1400000"))
+    return SettlementDecision(
+        **common, procedure=ROUND, activity="Inloop voor mantelzorgers",
+        granted=_eur("42500"), final_amount=_eur("39000"), paid=_eur("42500"),
+        payment_due=day + timedelta(weeks=6),
+        considerations=("Minder bijeenkomsten dan gepland.",))

@@ -1,0 +1,296 @@
+"""The subsidy rounds' JSON API under /api/v1/subsidies: the same use cases as the pages.
+
+Reasons in the allocation come as ``{"message", "params", "location"}`` with the message in the
+caller's language.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from litestar import Controller, Request, get, post, put
+from litestar.params import FromPath, FromQuery, JSONBody
+from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
+
+from accounts.domain import Principal
+from accounts.guards import OFFICER, current_principal
+from scoring import service as scoring
+from scoring.access import Links
+from scoring.api import localise
+from subsidies import service
+from subsidies.controllers import PER_PAGE, READERS
+from subsidies.lifecycle import Action, State
+from subsidies.service import (
+    AllocationView,
+    ApplicationView,
+    Budget,
+    ListedApplication,
+    PaymentView,
+    RoundSummary,
+    RoundView,
+)
+from web.pagination import page_number
+
+BASE = "/api/v1/subsidies"
+
+
+def _me(request: Request) -> Principal:
+    principal = current_principal(request)
+    assert principal is not None
+    return principal
+
+
+@dataclass
+class TierIn:
+    up_to: Decimal | None
+    kind: str  # none | activity | financial
+    months: int = 3
+
+
+@dataclass
+class RoundIn:
+    """A round's settings; moments are UTC (or local to the authority without an offset)."""
+
+    title: str
+    authority_id: int
+    opens_at: datetime
+    closes_at: datetime
+    ceiling: Decimal
+    currency: str
+    method: str  # ranking | first_come | pro_rata
+    period_start: date
+    period_end: date
+    remainder: str = "grant_remainder"  # grant_remainder | skip | stop
+    lottery_seed: str = ""
+    regulation_name: str = ""
+    regulation_reference: str = ""
+    service_types: list[str] = field(default_factory=list)
+    eligibility_criteria: list[str] = field(default_factory=list)
+    minimum_score: Decimal | None = None
+    maximum_per_applicant: Decimal | None = None
+    advance_share: Decimal = Decimal(0)
+    instalments: str = "yearly"  # yearly | dates
+    instalment_dates: list[date] = field(default_factory=list)
+    yearly_reports: bool = False
+    tiers: list[TierIn] = field(default_factory=list)
+
+    def form(self) -> dict[str, Any]:
+        values = asdict(self)
+        values["instalment_dates"] = ",".join(d.isoformat() for d in self.instalment_dates)
+        values["tiers"] = "\n".join(
+            f"{'-' if t.up_to is None else t.up_to};{t.kind};{t.months}" for t in self.tiers)
+        values["yearly_reports"] = "on" if self.yearly_reports else ""
+        return {k: ("" if v is None else v) for k, v in values.items()}
+
+
+@dataclass
+class RoundOut:
+    round: RoundView
+    budget: Budget
+
+
+@dataclass
+class ApplicationIn:
+    name: str
+    country: str
+    registration_number: str
+    requested: Decimal
+    activity_plan: str
+    target_group: str
+    iban: str = ""
+    address: str = ""
+    contact_name: str = ""
+    contact_email: str = ""
+    phone: str = ""
+    title: str = ""
+    own_contribution: Decimal | None = None
+    budget_lines: str = ""  # lines "description; amount"
+    districts: str = ""
+    expected_participants: int = 0
+    submitted_at: datetime | None = None
+
+
+@dataclass
+class ApplicationList:
+    items: list[ListedApplication]
+    total: int
+    page: int
+    per_page: int
+    counts: dict[str, int]
+
+
+@dataclass
+class StepIn:
+    action: str  # ask_information | complete | withdraw | close
+    reason: str = ""
+
+
+@dataclass
+class EligibilityIn:
+    passed: list[str]  # the round's criteria that are met
+    note: str = ""
+
+
+@dataclass
+class AdjustIn:
+    amount: Decimal
+    reason: str
+
+
+@dataclass
+class StatusIn:
+    status: str  # approved | paid
+
+
+@dataclass
+class SettlementIn:
+    final_amount: Decimal
+
+
+@dataclass
+class ReviewOut:
+    evaluation_id: int
+    links: Links
+
+
+class RoundsApi(Controller):
+    path = BASE
+    tags = ["subsidies"]
+
+    @get("/rounds", guards=[READERS], name="api_subsidies_rounds")
+    async def rounds(self, request: Request) -> list[RoundSummary]:
+        return await service.list_rounds(_me(request))
+
+    @post("/rounds", guards=[OFFICER], status_code=HTTP_201_CREATED,
+          name="api_subsidies_round_create")
+    async def create(self, request: Request, data: JSONBody[RoundIn]) -> RoundView:
+        return await service.create_round(_me(request), data.form())
+
+    @get("/rounds/{round_id:int}", guards=[READERS], name="api_subsidies_round")
+    async def round(self, request: Request, round_id: FromPath[int]) -> RoundOut:
+        view = await service.get_round(_me(request), round_id)
+        return RoundOut(view, await service.budget(round_id, view.ceiling))
+
+    @put("/rounds/{round_id:int}", guards=[OFFICER], name="api_subsidies_round_update")
+    async def update(self, request: Request, round_id: FromPath[int],
+                     data: JSONBody[RoundIn]) -> RoundView:
+        """Refused (422) for the method, ceiling, currency, remainder policy and seed once the
+        round is open."""
+        return await service.update_round(_me(request), round_id, data.form())
+
+    @post("/rounds/{round_id:int}/open", guards=[OFFICER], name="api_subsidies_round_open")
+    async def open(self, request: Request, round_id: FromPath[int]) -> RoundView:
+        return await service.open_round(_me(request), round_id)
+
+    @post("/rounds/{round_id:int}/review", guards=[OFFICER],
+          name="api_subsidies_round_review")
+    async def review(self, request: Request, round_id: FromPath[int]) -> ReviewOut:
+        """The eligible applications become subjects of the round's evaluation."""
+        evaluation_id = await service.start_review(_me(request), round_id)
+        return ReviewOut(evaluation_id, scoring.links(evaluation_id))
+
+    @post("/rounds/{round_id:int}/allocation", guards=[OFFICER],
+          name="api_subsidies_round_allocate")
+    async def allocate(self, request: Request, round_id: FromPath[int]) -> AllocationView:
+        await service.propose_allocation(_me(request), round_id)
+        return localise(await service.allocation(_me(request), round_id))
+
+    @get("/rounds/{round_id:int}/allocation", guards=[READERS],
+         name="api_subsidies_round_allocation")
+    async def allocation(self, request: Request, round_id: FromPath[int]) -> AllocationView:
+        return localise(await service.allocation(_me(request), round_id))
+
+    @put("/rounds/{round_id:int}/allocation/{application_id:int}", guards=[OFFICER],
+         name="api_subsidies_round_adjust")
+    async def adjust(self, request: Request, round_id: FromPath[int],
+                     application_id: FromPath[int], data: JSONBody[AdjustIn],
+                     ) -> AllocationView:
+        await service.adjust_line(_me(request), round_id, application_id, data.amount,
+                                  data.reason)
+        return localise(await service.allocation(_me(request), round_id))
+
+    @post("/rounds/{round_id:int}/decision", guards=[OFFICER],
+          name="api_subsidies_round_decide")
+    async def decide(self, request: Request, round_id: FromPath[int]) -> dict[str, int]:
+        return await service.decide(_me(request), round_id)
+
+    @get("/rounds/{round_id:int}/payments", guards=[READERS],
+         name="api_subsidies_round_payments")
+    async def payments(self, request: Request, round_id: FromPath[int],
+                       status: FromQuery[str] = "") -> list[PaymentView]:
+        return await service.payments(_me(request), round_id, status=status)
+
+    @put("/payments/{payment_id:int}", guards=[OFFICER], status_code=HTTP_204_NO_CONTENT,
+         name="api_subsidies_payment")
+    async def payment(self, request: Request, payment_id: FromPath[int],
+                      data: JSONBody[StatusIn]) -> None:
+        await service.set_payment_status(_me(request), payment_id, data.status)
+
+
+class ApplicationsApi(Controller):
+    path = BASE
+    tags = ["subsidies"]
+
+    @get("/rounds/{round_id:int}/applications", guards=[READERS],
+         name="api_subsidies_applications")
+    async def applications(self, request: Request, round_id: FromPath[int],
+                           q: FromQuery[str] = "", page: FromQuery[str] = "1",
+                           ) -> ApplicationList:
+        """50 per page; ``state`` filters by state, ``q`` by organisation or reference."""
+        state = request.query_params.get("state", "")
+        listing = await service.list_applications(
+            _me(request), round_id, state=state if state in {s.value for s in State} else "",
+            text=q, page=page_number(page), limit=PER_PAGE, counts=True)
+        return ApplicationList(listing.items, listing.total, listing.page, PER_PAGE,
+                               dict(listing.counts))
+
+    @post("/rounds/{round_id:int}/applications", guards=[OFFICER],
+          status_code=HTTP_201_CREATED, name="api_subsidies_application_create")
+    async def register(self, request: Request, round_id: FromPath[int],
+                       data: JSONBody[ApplicationIn]) -> ApplicationView:
+        values = {k: ("" if v is None else v) for k, v in asdict(data).items()}
+        values["submitted_at"] = data.submitted_at
+        application_id = await service.register_application(_me(request), round_id, values)
+        return await service.get_application(_me(request), application_id)
+
+    @get("/applications/{application_id:int}", guards=[READERS],
+         name="api_subsidies_application")
+    async def application(self, request: Request, application_id: FromPath[int],
+                          ) -> ApplicationView:
+        return await service.get_application(_me(request), application_id)
+
+    @get("/applications/{application_id:int}/history", guards=[READERS],
+         name="api_subsidies_application_history")
+    async def history(self, request: Request, application_id: FromPath[int],
+                      ) -> list[dict[str, Any]]:
+        return await service.history(_me(request), application_id)
+
+    @post("/applications/{application_id:int}/steps", guards=[OFFICER],
+          name="api_subsidies_application_step")
+    async def step(self, request: Request, application_id: FromPath[int],
+                   data: JSONBody[StepIn]) -> ApplicationView:
+        """Ask for information (reason), mark complete, withdraw (reason), close."""
+        await service.act(_me(request), application_id, Action(data.action)
+                          if data.action in {a.value for a in Action} else Action.SUBMIT,
+                          data.reason)
+        return await service.get_application(_me(request), application_id)
+
+    @post("/applications/{application_id:int}/eligibility", guards=[OFFICER],
+          name="api_subsidies_application_eligibility")
+    async def eligibility(self, request: Request, application_id: FromPath[int],
+                          data: JSONBody[EligibilityIn]) -> ApplicationView:
+        await service.mark_eligibility(_me(request), application_id, data.passed, data.note)
+        return await service.get_application(_me(request), application_id)
+
+    @post("/applications/{application_id:int}/settlement", guards=[OFFICER],
+          name="api_subsidies_application_settle")
+    async def settle(self, request: Request, application_id: FromPath[int],
+                     data: JSONBody[SettlementIn]) -> dict[str, Decimal]:
+        return await service.settle_application(_me(request), application_id,
+                                                data.final_amount)
+
+
+CONTROLLERS = [RoundsApi, ApplicationsApi]

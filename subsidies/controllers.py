@@ -1,0 +1,452 @@
+"""Subsidy round pages: rounds, applications, import, review, allocation, decision, payments.
+
+Officers of the round's authority change things; finance staff and administrators read. Every
+form works without JavaScript.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from litestar import Controller, Request, get, post
+from litestar.datastructures import UploadFile
+from litestar.params import FromPath
+from litestar.plugins.flash import flash
+from litestar.response import Redirect, Response, Template
+
+from accounts.domain import Principal, Role
+from accounts.guards import OFFICER, current_principal, requires_role
+from common.errors import DomainError, NotFound, Problem, ValidationFailed
+from common.i18n import N_
+from common.localtime import utc_to_local
+from common.money import CURRENCIES
+from scoring import service as scoring
+from subsidies import access, service
+from subsidies.allocation import METHOD_LABELS, OUTCOME_LABELS, REMAINDER_LABELS
+from subsidies.applications import MAX_UPLOAD_BYTES
+from subsidies.domain import (
+    INSTALMENT_LABELS,
+    PAYMENT_KIND_LABELS,
+    PAYMENT_STATUS_LABELS,
+    PHASE_LABELS,
+    REPORT_LABELS,
+    tiers_text,
+)
+from subsidies.lifecycle import ACTION_LABELS, STATE_LABELS, Action, State, allowed
+from web.forms import field_errors, read_form
+from web.i18n import gettext
+from web.pagination import page_number, paginate
+
+READERS = requires_role(Role.OFFICER, Role.ADMIN, Role.FINANCE)
+PER_PAGE = 50
+BASE = "/subsidies"
+STEP_ACTIONS = (Action.ASK_INFORMATION, Action.COMPLETE, Action.WITHDRAW, Action.CLOSE)
+
+
+def _me(request: Request) -> Principal:
+    principal = current_principal(request)
+    assert principal is not None
+    return principal
+
+
+def _done(request: Request, message: str, target: str, **params: Any) -> Redirect:
+    flash(request, gettext(message).format(**params), category="success")
+    return Redirect(target, status_code=303)
+
+
+def round_path(round_id: int) -> str:
+    return f"{BASE}/rounds/{round_id}"
+
+
+def application_path(application_id: int) -> str:
+    return f"{BASE}/applications/{application_id}"
+
+
+def _labels() -> dict[str, Any]:
+    return {"phase_labels": PHASE_LABELS, "method_labels": METHOD_LABELS,
+            "remainder_labels": REMAINDER_LABELS, "state_labels": STATE_LABELS,
+            "action_labels": ACTION_LABELS, "outcome_labels": OUTCOME_LABELS,
+            "payment_kind_labels": {**PAYMENT_KIND_LABELS, "settlement": N_("Settlement")},
+            "payment_status_labels": PAYMENT_STATUS_LABELS, "report_labels": REPORT_LABELS,
+            "instalment_labels": INSTALMENT_LABELS}
+
+
+def _round_page(template: str, principal: Principal, view: service.RoundView, tab: str,
+                status: int = 200, **context: Any) -> Template:
+    return Template(template, status_code=status, context={
+        "round": view, "tab": tab, "runs": access.may_run(principal, view.authority_id),
+        "links": scoring.links(view.evaluation_id) if view.evaluation_id else None,
+        **_labels(), **context})
+
+
+def _local_input(moment: Any, zone: str) -> str:
+    return utc_to_local(moment, zone).strftime("%Y-%m-%dT%H:%M") if moment else ""
+
+
+def round_values(view: service.RoundView) -> dict[str, Any]:
+    return {
+        "title": view.title, "authority_id": view.authority_id,
+        "regulation_name": view.regulation_name,
+        "regulation_reference": view.regulation_reference,
+        "service_types": ", ".join(view.service_types),
+        "opens_at": _local_input(view.opens_at, view.zone),
+        "closes_at": _local_input(view.closes_at, view.zone), "ceiling": view.ceiling,
+        "currency": view.currency, "method": view.method.value,
+        "remainder": view.remainder.value, "lottery_seed": view.lottery_seed,
+        "eligibility_criteria": "\n".join(view.eligibility_criteria),
+        "minimum_score": view.minimum_score if view.minimum_score is not None else "",
+        "maximum_per_applicant": view.maximum_per_applicant or "",
+        "period_start": view.period_start.isoformat(),
+        "period_end": view.period_end.isoformat(), "advance_share": view.advance_share,
+        "instalments": view.instalments.value,
+        "instalment_dates": ", ".join(d.isoformat() for d in view.instalment_dates),
+        "yearly_reports": view.yearly_reports, "tiers": tiers_text(view.tiers),
+    }
+
+
+def _choices() -> dict[str, Any]:
+    return {
+        "currencies": [(c, c) for c in CURRENCIES],
+        "methods": [(m.value, gettext(label)) for m, label in METHOD_LABELS.items()],
+        "remainders": [(r.value, gettext(label)) for r, label in REMAINDER_LABELS.items()],
+        "instalment_choices": [(i.value, gettext(label))
+                               for i, label in INSTALMENT_LABELS.items()],
+    }
+
+
+class RoundPages(Controller):
+    path = BASE
+    include_in_schema = False
+
+    @get("", guards=[READERS], name="subsidies")
+    async def index(self, request: Request) -> Template:
+        principal = _me(request)
+        return Template("subsidies/index.html", context={
+            "rounds": await service.list_rounds(principal),
+            "can_create": principal.role is Role.OFFICER, **_labels()})
+
+    async def _form(self, request: Request, values: dict[str, Any],
+                    errors: dict[str, list[str]] | None = None, status: int = 200,
+                    view: service.RoundView | None = None) -> Template:
+        principal = _me(request)
+        return Template("subsidies/round_form.html", status_code=status, context={
+            "values": values, "errors": errors or {}, "round": view,
+            "authorities": await service.authority_choices(principal), **_choices()})
+
+    @get("/rounds/new", guards=[OFFICER], name="subsidies_round_new")
+    async def new(self, request: Request) -> Template:
+        choices = await service.authority_choices(_me(request))
+        return await self._form(request, {
+            "authority_id": choices[0][0] if choices else "", "currency": "EUR",
+            "method": "ranking", "remainder": "grant_remainder", "advance_share": "80",
+            "instalments": "yearly", "tiers": "5000;none;0\n50000;activity;3\n-;financial;6"})
+
+    @post("/rounds", guards=[OFFICER], name="subsidies_round_create")
+    async def create(self, request: Request) -> Template | Redirect:
+        values = await read_form(request)
+        try:
+            view = await service.create_round(_me(request), values)
+        except ValidationFailed as exc:
+            return await self._form(request, values, field_errors(exc), 422)
+        return _done(request, N_("The round {title} has been created."), round_path(view.id),
+                     title=view.title)
+
+    @get("/rounds/{round_id:int}", guards=[READERS], name="subsidies_round")
+    async def show(self, request: Request, round_id: FromPath[int]) -> Template:
+        principal = _me(request)
+        view = await service.get_round(principal, round_id)
+        listing = await service.list_applications(principal, round_id, limit=0, counts=True)
+        return _round_page("subsidies/round.html", principal, view, "overview",
+                           budget=await service.budget(round_id, view.ceiling),
+                           counts=listing.counts, total=listing.total)
+
+    @get("/rounds/{round_id:int}/edit", guards=[OFFICER], name="subsidies_round_edit")
+    async def edit(self, request: Request, round_id: FromPath[int]) -> Template:
+        view = await service.get_round(_me(request), round_id)
+        if not access.may_run(_me(request), view.authority_id):
+            raise NotFound(N_("Subsidy round {id} does not exist"), id=round_id)
+        return await self._form(request, round_values(view), view=view)
+
+    @post("/rounds/{round_id:int}", guards=[OFFICER], name="subsidies_round_update")
+    async def update(self, request: Request, round_id: FromPath[int]) -> Template | Redirect:
+        values = await read_form(request)
+        try:
+            await service.update_round(_me(request), round_id, values)
+        except ValidationFailed as exc:
+            view = await service.get_round(_me(request), round_id)
+            return await self._form(request, {**values, "authority_id": view.authority_id},
+                                    field_errors(exc), 422, view)
+        return _done(request, N_("The settings have been saved."), round_path(round_id))
+
+    @post("/rounds/{round_id:int}/open", guards=[OFFICER], name="subsidies_round_open")
+    async def open(self, request: Request, round_id: FromPath[int]) -> Redirect:
+        await service.open_round(_me(request), round_id)
+        return _done(request, N_("The round is open; its method and ceiling are now fixed."),
+                     round_path(round_id))
+
+    @post("/rounds/{round_id:int}/review", guards=[OFFICER], name="subsidies_round_review")
+    async def review(self, request: Request, round_id: FromPath[int]) -> Redirect:
+        evaluation_id = await service.start_review(_me(request), round_id)
+        return _done(request, N_("The eligible applications are under review."),
+                     scoring.links(evaluation_id).overview)
+
+    @post("/rounds/{round_id:int}/allocation", guards=[OFFICER],
+          name="subsidies_round_allocate")
+    async def allocate(self, request: Request, round_id: FromPath[int]) -> Redirect:
+        await service.propose_allocation(_me(request), round_id)
+        return _done(request, N_("The allocation has been proposed."),
+                     f"{round_path(round_id)}/allocation")
+
+    @get("/rounds/{round_id:int}/allocation", guards=[READERS],
+         name="subsidies_round_allocation")
+    async def allocation(self, request: Request, round_id: FromPath[int]) -> Template:
+        principal = _me(request)
+        proposal = await service.allocation(principal, round_id)
+        return _round_page("subsidies/allocation.html", principal, proposal.round,
+                           "allocation", proposal=proposal,
+                           budget=await service.budget(round_id, proposal.round.ceiling))
+
+    @post("/rounds/{round_id:int}/allocation/{application_id:int}", guards=[OFFICER],
+          name="subsidies_round_adjust")
+    async def adjust(self, request: Request, round_id: FromPath[int],
+                     application_id: FromPath[int]) -> Redirect:
+        form = await read_form(request)
+        await service.adjust_line(_me(request), round_id, application_id,
+                                  str(form.get("amount") or ""), str(form.get("reason") or ""))
+        return _done(request, N_("The proposed amount has been changed."),
+                     f"{round_path(round_id)}/allocation")
+
+    @post("/rounds/{round_id:int}/decision", guards=[OFFICER], name="subsidies_round_decide")
+    async def decide(self, request: Request, round_id: FromPath[int]) -> Redirect:
+        result = await service.decide(_me(request), round_id)
+        return _done(request, N_("Decided: {granted} granted, {partly} partly granted, "
+                                 "{refused} refused."), round_path(round_id),
+                     granted=result["granted"], partly=result["partly_granted"],
+                     refused=result["refused"])
+
+    @get("/rounds/{round_id:int}/payments", guards=[READERS], name="subsidies_round_payments")
+    async def payments(self, request: Request, round_id: FromPath[int]) -> Template:
+        principal = _me(request)
+        view = await service.get_round(principal, round_id)
+        status = request.query_params.get("status", "")
+        status = status if status in PAYMENT_STATUS_LABELS else ""
+        return _round_page("subsidies/payments.html", principal, view, "payments",
+                           payments=await service.payments(principal, round_id, status=status),
+                           status_filter=status,
+                           budget=await service.budget(round_id, view.ceiling))
+
+    @post("/payments/{payment_id:int}", guards=[OFFICER], name="subsidies_payment")
+    async def payment(self, request: Request, payment_id: FromPath[int]) -> Redirect:
+        form = await read_form(request)
+        await service.set_payment_status(_me(request), payment_id,
+                                         str(form.get("status") or ""))
+        target = str(form.get("back") or "")
+        return _done(request, N_("The payment has been updated."),
+                     target if target.startswith(f"{BASE}/") else BASE)
+
+
+class ApplicationPages(Controller):
+    path = BASE
+    include_in_schema = False
+
+    @get("/rounds/{round_id:int}/applications", guards=[READERS],
+         name="subsidies_applications")
+    async def index(self, request: Request, round_id: FromPath[int]) -> Template:
+        principal = _me(request)
+        view = await service.get_round(principal, round_id)
+        query = {k: request.query_params.get(k, "") for k in ("state", "q", "page")}
+        state = query["state"] if query["state"] in {s.value for s in State} else ""
+        listing = await service.list_applications(
+            principal, round_id, state=state, text=query["q"],
+            page=page_number(query["page"]), limit=PER_PAGE)
+        pages = paginate(f"{round_path(round_id)}/applications", query, listing.total, PER_PAGE)
+        return _round_page("subsidies/applications.html", principal, view, "applications",
+                           listing=listing, pages=pages, state=state, q=query["q"],
+                           states=[(s.value, gettext(label))
+                                   for s, label in STATE_LABELS.items()])
+
+    @post("/rounds/{round_id:int}/applications/bulk", guards=[OFFICER],
+          name="subsidies_applications_bulk")
+    async def bulk(self, request: Request, round_id: FromPath[int]) -> Redirect:
+        form = await read_form(request, lists=("ids",))
+        ids = [int(i) for i in form["ids"] if str(i).isdigit()]
+        if form.get("action") == "eligible":
+            count = await service.mark_eligible_many(_me(request), round_id, ids)
+            message = N_("{count} applications marked eligible.")
+        else:
+            count = await service.complete_many(_me(request), round_id, ids)
+            message = N_("{count} applications marked complete.")
+        return _done(request, message, f"{round_path(round_id)}/applications", count=count)
+
+    async def _form(self, request: Request, round_id: int, values: dict[str, Any],
+                    errors: dict[str, list[str]] | None = None, status: int = 200,
+                    ) -> Template:
+        principal = _me(request)
+        view = await service.get_round(principal, round_id)
+        return _round_page("subsidies/application_form.html", principal, view,
+                           "applications", status, values=values, errors=errors or {},
+                           countries=[("NL", "NL"), ("DK", "DK"), ("PL", "PL"), ("SE", "SE")])
+
+    @get("/rounds/{round_id:int}/applications/new", guards=[OFFICER],
+         name="subsidies_application_new")
+    async def new(self, request: Request, round_id: FromPath[int]) -> Template:
+        return await self._form(request, round_id, {"country": "NL"})
+
+    @post("/rounds/{round_id:int}/applications", guards=[OFFICER],
+          name="subsidies_application_create")
+    async def create(self, request: Request, round_id: FromPath[int]) -> Template | Redirect:
+        values = await read_form(request)
+        try:
+            application_id = await service.register_application(_me(request), round_id,
+                                                                values)
+        except ValidationFailed as exc:
+            return await self._form(request, round_id, values, field_errors(exc), 422)
+        return _done(request, N_("The application has been registered."),
+                     application_path(application_id))
+
+    async def _import_page(self, request: Request, round_id: int, status: int = 200,
+                           **context: Any) -> Template:
+        principal = _me(request)
+        view = await service.get_round(principal, round_id)
+        return _round_page("subsidies/import.html", principal, view, "applications", status,
+                           **{"preview": None, "file_id": None, "errors": {}, **context})
+
+    @get("/rounds/{round_id:int}/import", guards=[OFFICER], name="subsidies_import")
+    async def import_form(self, request: Request, round_id: FromPath[int]) -> Template:
+        return await self._import_page(request, round_id)
+
+    @post("/rounds/{round_id:int}/import", guards=[OFFICER], name="subsidies_import_preview",
+          request_max_body_size=MAX_UPLOAD_BYTES + 64 * 1024)
+    async def import_preview(self, request: Request, round_id: FromPath[int]) -> Template:
+        """The uploaded file checked row by row and kept (content-addressed) for the import."""
+        principal = _me(request)
+        form = await request.form()
+        upload = form.get("file")
+        if not isinstance(upload, UploadFile) or not upload.filename:
+            return await self._import_page(request, round_id, 422, errors={
+                "file": [gettext("Choose a spreadsheet or CSV file")]})
+        data = await upload.read()
+        try:
+            preview, file_id = await service.upload_import(principal, round_id,
+                                                           upload.filename, data)
+        except DomainError as exc:
+            return await self._import_page(request, round_id, 422, errors={
+                "file": [m for messages in field_errors(exc).values() for m in messages]})
+        return await self._import_page(request, round_id, 422 if preview.problems else 200,
+                                       preview=preview, file_id=file_id,
+                                       filename=upload.filename)
+
+    @post("/rounds/{round_id:int}/import/{file_id:int}", guards=[OFFICER],
+          name="subsidies_import_confirm")
+    async def import_confirm(self, request: Request, round_id: FromPath[int],
+                             file_id: FromPath[int]) -> Redirect:
+        ids = await service.import_uploaded(_me(request), round_id, file_id)
+        return _done(request, N_("{count} applications have been imported."),
+                     f"{round_path(round_id)}/applications", count=len(ids))
+
+    @get("/applications/{application_id:int}", guards=[READERS], name="subsidies_application")
+    async def show(self, request: Request, application_id: FromPath[int]) -> Template:
+        principal = _me(request)
+        application = await service.get_application(principal, application_id)
+        view = await service.get_round(principal, application.round_id)
+        return _round_page(
+            "subsidies/application.html", principal, view, "applications",
+            application=application,
+            history=await service.history(principal, application_id),
+            payments=await service.payments(principal, view.id,
+                                            application_id=application_id),
+            reports=await service.reports(principal, application_id),
+            files=await service.files(principal, application_id),
+            steps=[a for a in allowed(application.state) if a in STEP_ACTIONS],
+            can_judge=application.state in (State.COMPLETE, State.ELIGIBLE,
+                                            State.INELIGIBLE),
+            can_settle=Action.SETTLE in allowed(application.state))
+
+    @post("/applications/{application_id:int}/step", guards=[OFFICER],
+          name="subsidies_application_step")
+    async def step(self, request: Request, application_id: FromPath[int]) -> Redirect:
+        form = await read_form(request)
+        try:
+            action = Action(str(form.get("action") or ""))
+        except ValueError:
+            raise ValidationFailed([Problem(N_("Choose a step"), {}, "action")]) from None
+        await service.act(_me(request), application_id, action, str(form.get("reason") or ""))
+        return _done(request, N_("{step}: done."), application_path(application_id),
+                     step=gettext(ACTION_LABELS[action]))
+
+    @post("/applications/{application_id:int}/eligibility", guards=[OFFICER],
+          name="subsidies_application_eligibility")
+    async def eligibility(self, request: Request, application_id: FromPath[int]) -> Redirect:
+        form = await read_form(request, lists=("passed",))
+        state = await service.mark_eligibility(_me(request), application_id, form["passed"],
+                                               str(form.get("note") or ""))
+        return _done(request, N_("The application is {state}."),
+                     application_path(application_id),
+                     state=gettext(STATE_LABELS[state]).lower())
+
+    @post("/applications/{application_id:int}/settlement", guards=[OFFICER],
+          name="subsidies_application_settle")
+    async def settle(self, request: Request, application_id: FromPath[int]) -> Redirect:
+        form = await read_form(request)
+        result = await service.settle_application(_me(request), application_id,
+                                                  str(form.get("final_amount") or ""))
+        return _done(request, N_("Settled: {reclaim} to reclaim, {to_pay} still to pay."),
+                     application_path(application_id), reclaim=_plain(result["reclaim"]),
+                     to_pay=_plain(result["to_pay"]))
+
+
+async def _upload(request: Request) -> tuple[str, str, bytes]:
+    form = await request.form()
+    upload = form.get("file")
+    if not isinstance(upload, UploadFile) or not upload.filename:
+        raise ValidationFailed([Problem(N_("Choose a file"), {}, "file")])
+    return upload.filename, upload.content_type or "", await upload.read()
+
+
+def _attachment(info: Any, data: bytes) -> Response[bytes]:
+    return Response(data, media_type=info.content_type, headers={
+        "content-disposition": f'attachment; filename="{info.filename}"',
+        "x-content-type-options": "nosniff"})
+
+
+class FilePages(Controller):
+    """Files of applications and regulation documents, served after the access check."""
+
+    path = BASE
+    include_in_schema = False
+
+    @post("/applications/{application_id:int}/files", guards=[OFFICER],
+          name="subsidies_application_file_add", request_max_body_size=26 * 1024 * 1024)
+    async def add(self, request: Request, application_id: FromPath[int]) -> Redirect:
+        filename, content_type, data = await _upload(request)
+        await service.attach_file(_me(request), application_id, filename, content_type, data)
+        return _done(request, N_("{name} has been added."), application_path(application_id),
+                     name=filename)
+
+    @get("/applications/{application_id:int}/files/{file_id:int}", guards=[READERS],
+         name="subsidies_application_file")
+    async def file(self, request: Request, application_id: FromPath[int],
+                   file_id: FromPath[int]) -> Response[bytes]:
+        return _attachment(*await service.read_file(_me(request), application_id, file_id))
+
+    @post("/rounds/{round_id:int}/regulation", guards=[OFFICER],
+          name="subsidies_round_regulation_add", request_max_body_size=26 * 1024 * 1024)
+    async def add_regulation(self, request: Request, round_id: FromPath[int]) -> Redirect:
+        filename, content_type, data = await _upload(request)
+        await service.set_regulation_document(_me(request), round_id, filename, content_type,
+                                              data)
+        return _done(request, N_("{name} has been added."), round_path(round_id),
+                     name=filename)
+
+    @get("/rounds/{round_id:int}/regulation", guards=[READERS],
+         name="subsidies_round_regulation")
+    async def regulation(self, request: Request, round_id: FromPath[int]) -> Response[bytes]:
+        return _attachment(*await service.regulation_document(_me(request), round_id))
+
+
+def _plain(amount: Decimal) -> str:
+    return f"{amount:,.2f}"
+
+
+CONTROLLERS = [RoundPages, ApplicationPages, FilePages]

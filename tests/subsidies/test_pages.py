@@ -1,0 +1,151 @@
+"""The subsidy pages through the app: forms, import, allocation, decision, payments, access."""
+
+import re
+from contextlib import AsyncExitStack
+
+from audit.tables import AuditEvent
+from subsidies.tables import Application, SubsidyRound
+from tests.subsidies.conftest import APPLICANTS, round_form, row, xlsx
+from tests.support.http import csrf_token, post_form, sign_in, text_of
+
+
+async def _login(client_factory, stack, principal):
+    client = await stack.enter_async_context(client_factory())
+    await sign_in(client, principal.email)
+    return client
+
+
+async def upload(client, url: str, filename: str, data: bytes):
+    return await client.post(url, files={"file": (filename, data)},
+                             headers={"x-csrftoken": await csrf_token(client)})
+
+
+async def test_an_officer_runs_a_pro_rata_round_through_the_pages(client_factory, make_user,
+                                                                  make_authority, fixed_clock):
+    authority = await make_authority("Gemeente Utrecht")
+    officer = await make_user("officer", authorities=[authority["id"]])
+    finance = await make_user("finance", authorities=[authority["id"]])
+    other = await make_user("officer", authorities=[(await make_authority("Zeist"))["id"]])
+    async with AsyncExitStack() as stack:
+        client = await _login(client_factory, stack, officer)
+        assert "New subsidy round" in text_of((await client.get("/subsidies/rounds/new")).text)
+        refused = await post_form(client, "/subsidies/rounds", round_form(
+            authority["id"], title="", ceiling="abc", method="pro_rata"))
+        assert refused.status_code == 422
+        assert "A title is required" in text_of(refused.text)
+        assert "abc is not an amount" in text_of(refused.text)
+        assert await SubsidyRound.count() == 0
+        # The window has closed by the time of the test's clock (20 September).
+        created = await post_form(client, "/subsidies/rounds", round_form(
+            authority["id"], method="pro_rata", ceiling="10000", closes_at="2020-09-16T12:00"))
+        assert created.status_code == 303
+        base = created.headers["location"]
+        round_id = int(base.rsplit("/", 1)[1])
+        await post_form(client, f"{base}/open")
+        page = text_of((await client.get(base)).text)
+        assert "Ceiling € 10,000.00" in page or "Ceiling €10,000.00" in page
+        assert "Pro rata" in page
+
+        bad = await upload(client, f"{base}/import", "portal.xlsx", xlsx([
+            row(*APPLICANTS[0]), row("Buurtteam", "123", "", "x")]))
+        assert bad.status_code == 422
+        text = text_of(bad.text)
+        assert "nothing has been imported" in text
+        assert "Row 3, registration_number: 123 is not a valid KvK number" in text
+        assert "Row 3, requested: x is not an amount" in text
+        assert await Application.count() == 0
+        good = await upload(client, f"{base}/import", "portal.xlsx", xlsx(
+            [row(*a) for a in APPLICANTS]))
+        assert good.status_code == 200 and "4 applications are ready to import" in text_of(
+            good.text)
+        file_id = re.search(rf'action="/subsidies/rounds/{round_id}/import/(\d+)"',
+                            good.text).group(1)
+        stranger = await _login(client_factory, stack, other)
+        assert (await post_form(stranger, f"{base}/import/{file_id}")).status_code == 404
+        done = await post_form(client, f"{base}/import/{file_id}")
+        assert done.status_code == 303 and await Application.count() == 4
+
+        listing = (await client.get(f"{base}/applications")).text
+        ids = re.findall(r'name="ids" value="(\d+)"', listing)
+        assert len(ids) == 4 and "Stichting Mantelzorg Utrecht" in text_of(listing)
+        await post_form(client, f"{base}/applications/bulk", {"ids": ids, "action": "complete"})
+        await post_form(client, f"{base}/applications/bulk", {"ids": ids[:3],
+                                                              "action": "eligible"})
+        last = f"/subsidies/applications/{ids[3]}"
+        await post_form(client, f"{last}/eligibility",
+                        {"passed": ["Registered in the Netherlands"], "note": "Outside Utrecht"})
+        filtered = text_of((await client.get(f"{base}/applications?state=ineligible")).text)
+        assert "1 application" in filtered and "Stichting Dagbesteding Leidsche Rijn" in filtered
+        page = text_of((await client.get(last)).text)
+        assert "Ineligible Activities in Utrecht; Outside Utrecht" in page
+        assert "application.mark_ineligible" in page
+
+        # A refused step comes back as a message on the page it came from.
+        refused_step = await post_form(client, f"{last}/step", {"action": "complete"},
+                                       headers={"referer": f"http://testserver.local{last}"})
+        assert refused_step.status_code == 303
+
+        await post_form(client, f"{base}/allocation")
+        allocation = text_of((await client.get(f"{base}/allocation")).text)
+        assert "pro rata: 9.5238% of 40,000.00, rounded down to the cent" in allocation
+        adjusted = await post_form(client, f"{base}/allocation/{ids[0]}",
+                                   {"amount": "3000", "reason": "Fewer participants"})
+        assert adjusted.status_code == 303
+        allocation = text_of((await client.get(f"{base}/allocation")).text)
+        assert "changed by the officer: Fewer participants" in allocation
+
+        decided = await post_form(client, f"{base}/decision")
+        assert decided.status_code == 303
+        assert (await SubsidyRound.select(SubsidyRound.phase).first())["phase"] == "decided"
+        payments = (await client.get(f"{base}/payments")).text
+        payment_id = re.search(r'action="/subsidies/payments/(\d+)"', payments).group(1)
+        await post_form(client, f"/subsidies/payments/{payment_id}",
+                        {"status": "approved", "back": f"{base}/payments"})
+        await post_form(client, f"/subsidies/payments/{payment_id}",
+                        {"status": "paid", "back": f"{base}/payments"})
+        assert "Paid" in text_of((await client.get(f"{base}/payments?status=paid")).text)
+        overview = text_of((await client.get("/subsidies")).text)
+        assert "Sociale Prestatie en Dagondersteuning 2021" in overview
+
+        reader = await _login(client_factory, stack, finance)
+        seen = (await reader.get(base)).text
+        assert "Open the round" not in seen and "Propose the allocation" not in seen
+        assert (await reader.get(f"{base}/allocation")).status_code == 200
+        assert (await post_form(reader, f"{base}/decision")).status_code == 403
+        assert (await stranger.get(base)).status_code == 404
+        assert (await stranger.get(last)).status_code == 404
+    assert await AuditEvent.count().where(AuditEvent.action == "payment.paid") == 1
+
+
+async def test_the_round_form_in_dutch(client_factory, make_user, make_authority):
+    authority = await make_authority("Gemeente Utrecht")
+    officer = await make_user("officer", authorities=[authority["id"]], language="nl")
+    async with AsyncExitStack() as stack:
+        client = await _login(client_factory, stack, officer)
+        page = text_of((await client.get("/subsidies/rounds/new")).text)
+        assert "Nieuwe subsidieronde" in page and "Subsidieplafond" in page
+        refused = await post_form(client, "/subsidies/rounds", round_form(
+            authority["id"], ceiling="-1"))
+        assert "-1 is negatief" in text_of(refused.text)
+
+
+async def test_files_are_uploaded_and_served_to_readers_only(client_factory, make_user,
+                                                            make_authority, setup):
+    s = setup
+    from subsidies import service
+
+    [application_id] = await service.import_applications(
+        s.officer, s.round_id, "p.xlsx", xlsx([row(*APPLICANTS[0])]))
+    async with AsyncExitStack() as stack:
+        client = await _login(client_factory, stack, s.officer)
+        path = f"/subsidies/applications/{application_id}"
+        sent = await upload(client, f"{path}/files", "plan.txt", b"activiteitenplan")
+        assert sent.status_code == 303
+        page = (await client.get(path)).text
+        href = re.search(rf'href="({path}/files/\d+)"', page).group(1)
+        served = await client.get(href)
+        assert served.content == b"activiteitenplan"
+        assert 'filename="plan.txt"' in served.headers["content-disposition"]
+        other = await make_user("officer", authorities=[(await make_authority("Zeist"))["id"]])
+        stranger = await _login(client_factory, stack, other)
+        assert (await stranger.get(href)).status_code == 404
