@@ -36,10 +36,11 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+from bench.support import admin, with_database  # noqa: E402
 
 REPEAT = 5
 PASSWORD = "bench password 1234"
@@ -181,16 +182,6 @@ def _run_child(count: int, env: dict[str, str]) -> dict[str, object]:
     return json.loads(answer.stdout.strip().splitlines()[-1])
 
 
-async def _admin(url: str, sql: str) -> None:
-    import asyncpg
-
-    connection = await asyncpg.connect(url, timeout=10)
-    try:
-        await connection.execute(sql)
-    finally:
-        await connection.close()
-
-
 def _report(name: str, figures: dict[str, object]) -> None:
     for method in ("first_come", "pro_rata"):
         row = figures[method]
@@ -223,15 +214,14 @@ def main() -> None:
         _report("SQLite", _run_child(count, env))
     if args.postgres:
         name = f"tenderdesk_bench_{uuid.uuid4().hex[:10]}"
-        asyncio.run(_admin(args.postgres, f'CREATE DATABASE "{name}"'))
-        parts = urlsplit(args.postgres)
-        url = urlunsplit((parts.scheme, parts.netloc, f"/{name}", parts.query, ""))
+        asyncio.run(admin(args.postgres, f'CREATE DATABASE "{name}"'))
+        url = with_database(args.postgres, name)
         try:
             with tempfile.TemporaryDirectory() as data_dir:
                 _report("PostgreSQL", _run_child(count, {
                     **base, "TENDERDESK_DATA_DIR": data_dir, "DATABASE_URL": url}))
         finally:
-            asyncio.run(_admin(args.postgres, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            asyncio.run(admin(args.postgres, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
 if __name__ == "__main__":

@@ -35,7 +35,9 @@ import httpx
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.ranking import _admin, _bulk_insert, _with_database  # noqa: E402
+from bench.support import admin as _admin  # noqa: E402
+from bench.support import bulk_insert as _bulk_insert  # noqa: E402
+from bench.support import with_database as _with_database  # noqa: E402
 
 PASSWORD = "bench password 2026"
 LOTS = 2

@@ -37,13 +37,16 @@ import tracemalloc
 import uuid
 from decimal import Decimal
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 import numpy as np
 import pandas as pd
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+from bench.support import admin as _admin  # noqa: E402
+from bench.support import bulk_insert as _bulk_insert  # noqa: E402
+from bench.support import with_database as _with_database  # noqa: E402
 
 EVALUATORS = 5
 LEAVES = 10  # scored criteria: 8 quality sub-criteria, 1 quality, 1 pass/fail
@@ -131,49 +134,6 @@ def computation(subjects: int) -> None:
 
 
 # --- the use case from a database -----------------------------------------------------------
-
-
-def _with_database(url: str, name: str) -> str:
-    parts = urlsplit(url)
-    return urlunsplit((parts.scheme, parts.netloc, f"/{name}", parts.query, parts.fragment))
-
-
-async def _admin(url: str, sql: str) -> None:
-    import asyncpg
-
-    connection = await asyncpg.connect(url, timeout=10)
-    try:
-        await connection.execute(sql)
-    finally:
-        await connection.close()
-
-
-async def _bulk_insert(table: str, columns: list[str], rows: list[tuple]) -> None:
-    """Test data straight through the driver (fast), on the app's own database."""
-    from piccolo.engine.sqlite import ADAPTERS
-
-    from config.database import engine, is_sqlite
-
-    if is_sqlite():
-        import sqlite3
-
-        path = engine().path
-        adapt = [ADAPTERS.get(type(v), lambda x: x) for v in rows[0]]
-        connection = sqlite3.connect(path, timeout=60)
-        with connection:
-            placeholders = ", ".join("?" for _ in columns)
-            connection.executemany(
-                f'INSERT INTO "{table}" ({", ".join(columns)}) VALUES ({placeholders})',
-                ([a(v) for a, v in zip(adapt, row, strict=True)] for row in rows))
-        connection.close()
-    else:
-        import asyncpg
-
-        connection = await asyncpg.connect(engine().config["dsn"])
-        try:
-            await connection.copy_records_to_table(table, records=rows, columns=columns)
-        finally:
-            await connection.close()
 
 
 async def use_case(subjects: int) -> dict:
