@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -21,6 +22,7 @@ from typing import Any
 
 from audit import service as audit
 from audit.domain import Actor
+from audit.tables import AuditEvent
 from authorities.tables import Authority
 from common import clock
 from common.errors import NotFound, Problem, ValidationFailed
@@ -28,12 +30,15 @@ from common.i18n import N_
 from config.database import transaction
 from documents import storage
 from documents.letters.checks import check_template
-from documents.letters.kinds import LetterKind
+from documents.letters.kinds import KIND_LABELS, LetterKind
 from documents.letters.present import context_of
 from documents.letters.render import DOCX_CONTENT_TYPE, MAX_TEMPLATE_BYTES, render
 from documents.letters.samples import sample_letter
 from documents.letters.templates import LETTER_LANGUAGES, default_template
 from documents.tables import LetterTemplate
+from notifications.compose import compose
+from notifications.domain import OutgoingMessage
+from notifications.service import enqueue
 
 
 @dataclass(frozen=True)
@@ -267,3 +272,55 @@ async def record_sent(actor: Actor, object_type: str, object_id: Any,
         await audit.record_many(actor, events)
     return sent
 
+
+
+def _sent_letter(after: Mapping[str, Any]) -> SentLetter:
+    return SentLetter(after["filename"], LetterKind(after["kind"]), after["addressee"],
+                      after["ref"], after["sha256"], after["size"],
+                      datetime.fromisoformat(after["sent_at"]), after.get("file_id"))
+
+
+async def sent_letters(object_type: str, object_id: Any) -> list[SentLetter]:
+    """The letters recorded as sent under one lot, tender or round, oldest first."""
+    rows = await (AuditEvent.select(AuditEvent.after)
+                  .where((AuditEvent.object_type == object_type)
+                         & (AuditEvent.object_id == str(object_id))
+                         & (AuditEvent.action == "letter.sent"))
+                  .order_by(AuditEvent.seq))
+    return [_sent_letter(json.loads(row["after"])) for row in rows]
+
+
+@dataclass(frozen=True)
+class LetterMail:
+    """Who receives a sent letter by mail, in which language, about which procedure."""
+
+    letter: SentLetter
+    email: str
+    name: str
+    language: str
+    procedure: str  # the tender's or round's title, for the subject line
+    authority: str
+
+
+async def mail_letters(actor: Actor, object_type: str, object_id: Any,
+                       mails: Iterable[LetterMail]) -> int:
+    """Queue each stored letter to its addressee with the document attached, in the caller's
+    transaction; letters without an email address or a stored file are left to the officer
+    (they are downloaded and posted). Returns how many were queued; a letter is mailed at most
+    once to an address (its hash is the dedupe key)."""
+    queued = 0
+    for mail in mails:
+        if not mail.email or mail.letter.file_id is None:
+            continue
+        subject, body = compose("documents/mail/letter.txt", mail.language, name=mail.name,
+                                kind=KIND_LABELS[mail.letter.kind], procedure=mail.procedure,
+                                authority=mail.authority, filename=mail.letter.filename)
+        message = OutgoingMessage(
+            kind="letter", recipient=mail.email, language=mail.language, subject=subject,
+            body=body, recipient_name=mail.name,
+            dedupe_key=f"letter:{mail.letter.sha256}:{mail.email.lower()}",
+            object_type=object_type, object_id=str(object_id),
+            attachment_file_ids=(mail.letter.file_id,))
+        if await enqueue(actor, message) is not None:
+            queued += 1
+    return queued
