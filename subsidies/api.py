@@ -13,6 +13,7 @@ from typing import Any
 
 from litestar import Controller, Request, get, post, put
 from litestar.params import FromPath, FromQuery, JSONBody
+from litestar.response import Response, Stream
 from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
 from accounts.domain import Principal
@@ -20,8 +21,9 @@ from accounts.guards import OFFICER, current_principal
 from scoring import service as scoring
 from scoring.access import Links
 from scoring.api import localise
-from subsidies import service
-from subsidies.controllers import PER_PAGE, READERS
+from subsidies import letters, service
+from subsidies.controllers import PER_PAGE, READERS, download, letters_zip
+from subsidies.letters import LetterView
 from subsidies.lifecycle import Action, State
 from subsidies.service import (
     AllocationView,
@@ -293,4 +295,59 @@ class ApplicationsApi(Controller):
                                                 data.final_amount)
 
 
-CONTROLLERS = [RoundsApi, ApplicationsApi]
+class LettersApi(Controller):
+    """The letters sent in a round (decision and settlement letters) and its evaluation
+    report: listed as JSON, each downloadable as .docx, all as one zip (``?pdf=true``: PDF,
+    where LibreOffice is installed; 409 otherwise)."""
+
+    path = BASE
+    tags = ["subsidies"]
+
+    @get("/rounds/{round_id:int}/letters", guards=[READERS], name="api_subsidies_round_letters")
+    async def letters(self, request: Request, round_id: FromPath[int]) -> list[LetterView]:
+        return await letters.round_letters(_me(request), round_id)
+
+    @post("/rounds/{round_id:int}/letters", guards=[OFFICER], status_code=HTTP_201_CREATED,
+          name="api_subsidies_round_letters_send")
+    async def send(self, request: Request, round_id: FromPath[int]) -> list[LetterView]:
+        """Write, record and mail the decision letters of a decided round (once)."""
+        return await letters.send_decision_letters(_me(request), round_id)
+
+    @get("/rounds/{round_id:int}/letters.zip", guards=[READERS],
+         name="api_subsidies_round_letters_zip")
+    async def zip(self, request: Request, round_id: FromPath[int],
+                  pdf: FromQuery[bool] = False) -> Stream:
+        return await letters_zip(_me(request), round_id, pdf)
+
+    @get("/rounds/{round_id:int}/letters/{file_id:int}", guards=[READERS],
+         name="api_subsidies_round_letter")
+    async def letter(self, request: Request, round_id: FromPath[int],
+                     file_id: FromPath[int]) -> Response[bytes]:
+        return download(*await _named(letters.read_round_letter(_me(request), round_id,
+                                                                file_id)))
+
+    @get("/rounds/{round_id:int}/evaluation-report.docx", guards=[READERS],
+         name="api_subsidies_round_report")
+    async def report(self, request: Request, round_id: FromPath[int]) -> Response[bytes]:
+        return download(*await letters.evaluation_report(_me(request), round_id))
+
+    @get("/applications/{application_id:int}/letters", guards=[READERS],
+         name="api_subsidies_application_letters")
+    async def application_letters(self, request: Request, application_id: FromPath[int],
+                                  ) -> list[LetterView]:
+        return await letters.application_letters(_me(request), application_id)
+
+    @get("/applications/{application_id:int}/letters/{file_id:int}", guards=[READERS],
+         name="api_subsidies_application_letter")
+    async def application_letter(self, request: Request, application_id: FromPath[int],
+                                 file_id: FromPath[int]) -> Response[bytes]:
+        return download(*await _named(letters.read_application_letter(
+            _me(request), application_id, file_id)))
+
+
+async def _named(reading: Any) -> tuple[str, bytes]:
+    info, data = await reading
+    return info.filename, data
+
+
+CONTROLLERS = [RoundsApi, ApplicationsApi, LettersApi]

@@ -11,9 +11,9 @@ from typing import Any
 
 from litestar import Controller, Request, get, post
 from litestar.datastructures import UploadFile
-from litestar.params import FromPath
+from litestar.params import FromPath, FromQuery
 from litestar.plugins.flash import flash
-from litestar.response import Redirect, Response, Template
+from litestar.response import Redirect, Response, Stream, Template
 
 from accounts.domain import Principal, Role
 from accounts.guards import OFFICER, current_principal, requires_role
@@ -21,8 +21,11 @@ from common.errors import DomainError, NotFound, Problem, ValidationFailed
 from common.i18n import N_
 from common.localtime import utc_to_local
 from common.money import CURRENCIES
+from documents.letters import bundle
+from documents.letters.kinds import KIND_LABELS
+from documents.letters.render import DOCX_CONTENT_TYPE
 from scoring import service as scoring
-from subsidies import access, service
+from subsidies import access, letters, service
 from subsidies.allocation import METHOD_LABELS, OUTCOME_LABELS, REMAINDER_LABELS
 from subsidies.applications import MAX_UPLOAD_BYTES
 from subsidies.domain import (
@@ -221,7 +224,8 @@ class RoundPages(Controller):
     async def decide(self, request: Request, round_id: FromPath[int]) -> Redirect:
         result = await service.decide(_me(request), round_id)
         return _done(request, N_("Decided: {granted} granted, {partly} partly granted, "
-                                 "{refused} refused."), round_path(round_id),
+                                 "{refused} refused. Send the decision letters next."),
+                     f"{round_path(round_id)}/letters",
                      granted=result["granted"], partly=result["partly_granted"],
                      refused=result["refused"])
 
@@ -358,6 +362,8 @@ class ApplicationPages(Controller):
                                             application_id=application_id),
             reports=await service.reports(principal, application_id),
             files=await service.files(principal, application_id),
+            letters=await letters.application_letters(principal, application_id),
+            kind_labels=KIND_LABELS,
             steps=[a for a in allowed(application.state) if a in STEP_ACTIONS],
             can_judge=application.state in (State.COMPLETE, State.ELIGIBLE,
                                             State.INELIGIBLE),
@@ -449,4 +455,72 @@ def _plain(amount: Decimal) -> str:
     return f"{amount:,.2f}"
 
 
-CONTROLLERS = [RoundPages, ApplicationPages, FilePages]
+def download(filename: str, data: bytes, media_type: str = DOCX_CONTENT_TYPE,
+             ) -> Response[bytes]:
+    return Response(data, media_type=media_type, headers={
+        "content-disposition": f'attachment; filename="{filename}"',
+        "x-content-type-options": "nosniff"})
+
+
+async def letters_zip(principal: Principal, round_id: int, pdf: bool) -> Stream:
+    """All letters of the round (decisions and settlements) as one zip, streamed."""
+    listed = await letters.round_letters(principal, round_id)
+    if not listed:
+        raise DomainError(N_("No letters have been sent in this round yet"))
+    name = await letters.round_zip_name(principal, round_id, pdf)
+    return Stream(letters.zip_of(listed, pdf), media_type="application/zip",
+                  headers={"content-disposition": f'attachment; filename="{name}"'})
+
+
+class LetterPages(Controller):
+    """Decision and settlement letters of a round, and its evaluation report. Readers
+    download; officers send."""
+
+    path = BASE
+    include_in_schema = False
+
+    @get("/rounds/{round_id:int}/letters", guards=[READERS], name="subsidies_round_letters")
+    async def index(self, request: Request, round_id: FromPath[int]) -> Template:
+        principal = _me(request)
+        view = await service.get_round(principal, round_id)
+        listed = await letters.round_letters(principal, round_id)
+        return _round_page("subsidies/letters.html", principal, view, "letters",
+                           letters=listed, kind_labels=KIND_LABELS,
+                           decision_sent=any(x.kind in letters.DECISION_KINDS for x in listed),
+                           pdf=bundle.pdf_available())
+
+    @post("/rounds/{round_id:int}/letters", guards=[OFFICER],
+          name="subsidies_round_letters_send")
+    async def send(self, request: Request, round_id: FromPath[int]) -> Redirect:
+        sent = await letters.send_decision_letters(_me(request), round_id)
+        return _done(request, N_("{count} decision letters have been sent."),
+                     f"{round_path(round_id)}/letters", count=len(sent))
+
+    @get("/rounds/{round_id:int}/letters.zip", guards=[READERS],
+         name="subsidies_round_letters_zip")
+    async def zip(self, request: Request, round_id: FromPath[int],
+                  pdf: FromQuery[bool] = False) -> Stream:
+        return await letters_zip(_me(request), round_id, pdf)
+
+    @get("/rounds/{round_id:int}/letters/{file_id:int}", guards=[READERS],
+         name="subsidies_round_letter")
+    async def letter(self, request: Request, round_id: FromPath[int],
+                     file_id: FromPath[int]) -> Response[bytes]:
+        info, data = await letters.read_round_letter(_me(request), round_id, file_id)
+        return download(info.filename, data)
+
+    @get("/applications/{application_id:int}/letters/{file_id:int}", guards=[READERS],
+         name="subsidies_application_letter")
+    async def application_letter(self, request: Request, application_id: FromPath[int],
+                                 file_id: FromPath[int]) -> Response[bytes]:
+        info, data = await letters.read_application_letter(_me(request), application_id,
+                                                           file_id)
+        return download(info.filename, data)
+
+    @get("/rounds/{round_id:int}/evaluation-report.docx", guards=[READERS],
+         name="subsidies_round_report")
+    async def report(self, request: Request, round_id: FromPath[int]) -> Response[bytes]:
+        return download(*await letters.evaluation_report(_me(request), round_id))
+
+
+CONTROLLERS = [RoundPages, ApplicationPages, FilePages, LetterPages]

@@ -31,7 +31,7 @@ from documents import storage
 from documents.tables import StoredFile
 from organisations import service as organisations
 from scoring import service as scoring
-from subsidies import access
+from subsidies import access, letters
 from subsidies.allocation import (
     Adjustment,
     Allocation,
@@ -1115,6 +1115,8 @@ async def settle_application(principal: Principal, application_id: int,
         await _transition(principal, row, target, Action.SETTLE, {
             "final_amount": result.final, "reclaim": result.reclaim, "to_pay": result.to_pay,
             "settled_at": now}, note={"paid": paid, "granted": result.granted})
+        await letters.write_settlement(principal.as_actor(), application_id, result.granted,
+                                       result.final, paid)
         return {"final": result.final, "paid": paid, "reclaim": result.reclaim,
                 "to_pay": result.to_pay}
 

@@ -66,3 +66,20 @@ ROUTES |= {
     ("POST", f"{R}/regulation"): OFFICER,
     ("GET", f"{R}/regulation"): READERS,
 }
+
+# Letters: readers list and download, officers send.
+ROUTES |= {
+    ("GET", f"{R}/letters"): READERS,
+    ("POST", f"{R}/letters"): OFFICER,
+    ("GET", f"{R}/letters.zip"): READERS,
+    ("GET", f"{R}/letters/{{file_id:int}}"): READERS,
+    ("GET", f"{A}/letters/{{file_id:int}}"): READERS,
+    ("GET", f"{R}/evaluation-report.docx"): READERS,
+    ("GET", f"{AR}/letters"): READERS,
+    ("POST", f"{AR}/letters"): OFFICER,
+    ("GET", f"{AR}/letters.zip"): READERS,
+    ("GET", f"{AR}/letters/{{file_id:int}}"): READERS,
+    ("GET", f"{AR}/evaluation-report.docx"): READERS,
+    ("GET", f"{AA}/letters"): READERS,
+    ("GET", f"{AA}/letters/{{file_id:int}}"): READERS,
+}
