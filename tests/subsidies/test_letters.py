@@ -132,13 +132,17 @@ async def test_decision_letters_state_the_decision(setup, fixed_clock):
     assert names
 
 
-async def test_only_officers_send_and_readers_download_a_zip(setup, fixed_clock, make_user):
+async def test_only_officers_send_and_readers_download_a_zip(setup, fixed_clock, make_user,
+                                                            monkeypatch):
     s = setup
     await decided_round(s, fixed_clock)
     finance = await make_user("finance", authorities=[s.authority_id])
     with pytest.raises(Forbidden):
         await letters.send_decision_letters(finance, s.round_id)
+    monkeypatch.setattr(letters, "PARALLEL_FROM", 2)  # through the process pool
     sent = await letters.send_decision_letters(s.officer, s.round_id)
+    ids = [x.application_id for x in sent]
+    assert len(ids) == 5 and ids == sorted(ids)  # in the applications' order
     listed = await letters.round_letters(finance, s.round_id)
     assert [x.file_id for x in listed] == [x.file_id for x in sent]
     chunks = [chunk async for chunk in letters.zip_of(listed)]
