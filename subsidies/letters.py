@@ -48,7 +48,7 @@ from documents.letters.kinds import (
 from documents.letters.kinds import (
     Payment as LetterPayment,
 )
-from documents.letters.present import money
+from documents.letters.present import money, number
 from documents.letters.service import GeneratedLetter, LetterMail, SentLetter
 from documents.letters.templates import LETTER_LANGUAGES
 from scoring import service as scoring
@@ -64,6 +64,7 @@ PARALLEL_FROM = 1000  # rounds with this many letters render on every core
 DECISION_KINDS = frozenset({LetterKind.GRANT, LetterKind.REFUSAL})
 PAYMENT_LABELS = {**PAYMENT_KIND_LABELS, "settlement": N_("Settlement")}
 ZERO = Decimal("0.00")
+MONEY_PARAMS = frozenset({"amount", "maximum"})
 
 # The allocation's reasons that make a refusal "below the minimum score" or "ineligible";
 # any other refusal is for want of budget.
@@ -120,6 +121,19 @@ class _Writer:
     def money(self, amount: Decimal | None) -> Money:
         return Money(amount if amount is not None else ZERO, self.currency)
 
+    def reason(self, problem: Problem) -> str:
+        """An allocation reason in the letter's language, its amounts and numbers written
+        the language's way ("€ 25.000,00", not "25,000.00")."""
+        params = dict(problem.params)
+        for name, value in params.items():
+            try:
+                figure = Decimal(str(value).replace(",", ""))
+            except ArithmeticError:
+                continue
+            params[name] = (money(self.money(figure), self.language)
+                            if name in MONEY_PARAMS else number(figure, self.language))
+        return Problem(problem.message, params).text(self._)
+
     def common(self, row: Mapping[str, Any]) -> dict[str, Any]:
         address = tuple(line.strip() for line in (row["organisation.address"] or "").splitlines()
                         if line.strip())
@@ -149,7 +163,7 @@ class _Writer:
               ) -> GrantDecision:
         granted = row["granted"] or ZERO
         partly = () if granted >= row["requested"] or line is None else tuple(
-            p.text(self._) for p in _problems(line["reasons"]))
+            self.reason(p) for p in _problems(line["reasons"]))
         finals = [r for r in due if r["final"]] or list(due)
         report_due = max((r["due_on"] for r in finals), default=None)
         kinds = list(dict.fromkeys(r["kind"] for r in finals))
@@ -173,7 +187,7 @@ class _Writer:
             score = None
         else:
             problems = _problems(line["reasons"])
-            reason, details = refusal_reason(problems), tuple(p.text(self._) for p in problems)
+            reason, details = refusal_reason(problems), tuple(self.reason(p) for p in problems)
             score = line["score"]
         return Refusal(**self.common(row), activity=self.activity(row),
                        requested=self.money(row["requested"]), reason=reason, details=details,

@@ -98,6 +98,8 @@ async def test_decision_letters_state_the_decision(setup, fixed_clock):
 
     partly = text_of_docx(await data_of(by_name(sent, "Vrijwilligers Centrale Zuid")))
     assert f"€{NBSP}25.000,00" in partly and f"U vroeg €{NBSP}30.000,00" in partly
+    # Why less: the allocation's reasons in Dutch, amounts written the Dutch way.
+    assert f"het restant van het budget verleend: €{NBSP}25.000,00" in partly
 
     ceiling = text_of_docx(await data_of(by_name(sent, "Stichting Zonder Mail")))
     assert f"Het subsidieplafond van €{NBSP}100.000,00 is bereikt" in ceiling
