@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import re
 import zipfile
 from datetime import date
 from decimal import Decimal
@@ -22,7 +23,7 @@ from documents.storage import read
 from notifications.tables import OutboxAttachment, OutboxMessage
 from subsidies import letters, service
 from subsidies.tables import SubsidyRound
-from tests.subsidies.conftest import NOVEMBER, imported, review, row, xlsx
+from tests.subsidies.conftest import NOVEMBER, Setup, imported, review, round_form, row, xlsx
 
 D = Decimal
 NBSP = "\xa0"
@@ -264,3 +265,26 @@ def test_a_very_long_hostile_name_appears_literally():
     text = text_of_docx(generated.data)
     assert name in text and "Ronde {{ 7*7 }}" in text and "Gemeente & Co" in text
     assert "Er is geen verantwoording nodig" in text
+
+
+async def test_a_refusal_below_the_minimum_score_says_so(make_user, make_authority,
+                                                         fixed_clock):
+    authority = await make_authority("Gemeente Utrecht")
+    officer = await make_user("officer", authorities=[authority["id"]])
+    evaluator = await make_user("evaluator")
+    created = await service.create_round(officer, round_form(authority["id"],
+                                                             minimum_score="75"))
+    await service.open_round(officer, created.id)
+    s = Setup(officer, evaluator, authority["id"], created.id)
+    ids = await imported(s, HOSTILE[2:])
+    await review(s, dict(zip(ids.values(), ["9", "7"], strict=True)))
+    await service.propose_allocation(officer, created.id)
+    fixed_clock.set(NOVEMBER)
+    await service.decide(officer, created.id)
+    sent = await letters.send_decision_letters(officer, created.id)
+    refusal = by_name(sent, "Stichting Zonder Mail")
+    assert refusal.kind is LetterKind.REFUSAL
+    text = text_of_docx(await data_of(refusal))
+    assert re.search(r"Uw aanvraag behaalde 70(,00)? punten; de minimumscore is 75(,00)? "
+                     r"punten", text), text
+    assert "subsidieplafond" not in text
