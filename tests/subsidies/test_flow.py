@@ -243,8 +243,8 @@ async def test_ranking_allocation_decision_payments_and_settlement(setup, fixed_
     [payment] = await service.payments(s.officer, s.round_id, application_id=ids[names[1]])
     assert payment.kind == "settlement" and payment.amount == D("35000.00")
     history = [e["action"] for e in await service.history(s.officer, ids[names[0]])]
-    assert history[-5:] == ["application.decide", "payment.approved", "payment.paid",
-                            "application.pay_advance", "application.settle"]
+    assert history[-6:] == ["application.decide", "payment.approved", "payment.paid",
+                            "application.pay_advance", "application.settle", "letter.sent"]
     assert await Report.count() == 3
 
 
