@@ -225,7 +225,7 @@ class RoundPages(Controller):
         result = await service.decide(_me(request), round_id)
         return _done(request, N_("Decided: {granted} granted, {partly} partly granted, "
                                  "{refused} refused. Send the decision letters next."),
-                     f"{round_path(round_id)}/letters",
+                     round_path(round_id),
                      granted=result["granted"], partly=result["partly_granted"],
                      refused=result["refused"])
 

@@ -142,3 +142,15 @@ async def test_officer_runs_a_round_from_settings_to_decision(db, live_server, p
     await page.click(".tab-list >> text=Payments")
     await accessible(page, "subsidies-payments")
     assert await Payment.count() == 6
+
+    # The decision letters: sent once from the Letters tab, then listed for download.
+    await page.click(".tab-list >> text=Letters")
+    await accessible(page, "subsidies-letters-to-send")
+    await submit(page, "text=Send the decision letters")
+    assert "4 decision letters have been sent." in await page.locator("#messages").inner_text()
+    letters = await page.locator("table").inner_text()
+    assert APPLICANTS[2][0] in letters and "Subsidy grant decision" in letters
+    async with page.expect_download() as download:
+        await page.click("text=Download all (zip)")
+    assert (await download.value).suggested_filename.endswith(".zip")
+    await accessible(page, "subsidies-letters")
