@@ -411,9 +411,11 @@ async def round_zip_name(principal: Principal, round_id: int, pdf: bool = False)
     return storage.safe_filename(f"letters-{round_code(row)}{'-pdf' if pdf else ''}.zip")
 
 
-async def letters_of_round(reference: str) -> list[tuple[str, bytes]] | None:
+async def letters_of_round(reference: str, pdf: bool = False,
+                           ) -> list[tuple[str, bytes]] | None:
     """For the CLI: the stored letters of the round named ``reference`` (its regulation
-    reference, or R<id>) as (filename, data); None when there is no such round."""
+    reference, or R<id>) as (filename, data), converted to PDF with ``pdf`` (LibreOffice);
+    None when there is no such round."""
     wanted = reference.strip()
     row = None
     if wanted[:1] in ("R", "r") and wanted[1:].isdigit():
@@ -425,8 +427,10 @@ async def letters_of_round(reference: str) -> list[tuple[str, bytes]] | None:
             SubsidyRound.id, ascending=False).first()
     if row is None:
         return None
+    if pdf:
+        bundle.require_pdf()
     letters = await _round_letters(row["id"])
-    return [item async for item in _files(letters, pdf=False)]
+    return [item async for item in _files(letters, pdf)]
 
 
 # --- the evaluation report ------------------------------------------------------------------

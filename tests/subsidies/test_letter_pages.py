@@ -145,3 +145,5 @@ async def test_the_letters_as_pdf_in_a_zip(client_factory, make_user, make_autho
         assert archive.status_code == 200
         [(name, data)] = zipped(archive.content).items()
         assert name.endswith(".pdf") and data.startswith(b"%PDF")
+    [(cli_name, cli_data)] = await letters.letters_of_round(f"R{created.id}", pdf=True)
+    assert cli_name == name and cli_data.startswith(b"%PDF")
