@@ -13,6 +13,7 @@ one transaction. A settlement decision is written inside the settlement's own tr
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import json
 from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -254,9 +255,12 @@ async def _decision_letters(writer: _Writer) -> tuple[list[tuple[str, Letter]],
 
 def _render_all(templates: bundle.Templates, pairs: list[tuple[str, Letter]],
                 language: str) -> list[GeneratedLetter]:
-    if len(pairs) >= PARALLEL_FROM:
-        return list(bundle.letters_in_parallel(templates, pairs, language))
-    return list(bundle.letters_for(templates, pairs, language))
+    """Every letter rendered (on every core for large rounds), named after the addressee and
+    the application's reference: ``grant-stichting-de-linde-r12-0003.docx``."""
+    render = bundle.letters_in_parallel if len(pairs) >= PARALLEL_FROM else bundle.letters_for
+    return [dataclasses.replace(generated, filename=bundle.letter_filename(letter))
+            for (_, letter), generated in zip(pairs, render(templates, pairs, language),
+                                              strict=True)]
 
 
 async def _decision_letters_sent(round_id: int) -> bool:
@@ -308,8 +312,7 @@ async def write_settlement(actor: Actor, application_id: int, granted: Decimal,
     templates = await letter_service.templates_for(
         round_["authority"], [(LetterKind.SETTLEMENT, writer.language)])
     [generated] = await asyncio.to_thread(
-        lambda: list(bundle.letters_for(templates, [(subject_ref(application_id), letter)],
-                                        writer.language)))
+        _render_all, templates, [(subject_ref(application_id), letter)], writer.language)
     [sent] = await letter_service.record_sent(actor, APPLICATION, application_id, [generated])
     await letter_service.mail_letters(actor, APPLICATION, application_id,
                                       [writer.mail(sent, row)])

@@ -102,6 +102,8 @@ async def test_decision_letters_state_the_decision(setup, fixed_clock):
     # Why less: the allocation's reasons in Dutch, amounts written the Dutch way.
     assert f"het restant van het budget verleend: €{NBSP}25.000,00" in partly
 
+    assert by_name(sent, "Stichting Zonder Mail").filename == (
+        f"refusal-stichting-zonder-mail-r{s.round_id}-0004.docx")  # the application's reference
     ceiling = text_of_docx(await data_of(by_name(sent, "Stichting Zonder Mail")))
     assert f"Het subsidieplafond van €{NBSP}100.000,00 is bereikt" in ceiling
     assert "Wij weigeren deze subsidie" in ceiling
