@@ -102,7 +102,7 @@ def _problems(text: str) -> tuple[Problem, ...]:
     return tuple(Problem(r["message"], r["params"]) for r in json.loads(text or "[]"))
 
 
-class _Writer:
+class RoundWriter:
     """What the letters of one round share: sender, procedure, day, language."""
 
     def __init__(self, round_: Mapping[str, Any], authority: Mapping[str, Any]) -> None:
@@ -221,7 +221,7 @@ def _grouped(rows: Iterable[Mapping[str, Any]]) -> dict[int, list[Mapping[str, A
     return grouped
 
 
-async def _decision_letters(writer: _Writer) -> tuple[list[tuple[str, Letter]],
+async def _decision_letters(writer: RoundWriter) -> tuple[list[tuple[str, Letter]],
                                                       dict[str, Mapping[str, Any]]]:
     """(ref, letter) for every decided or ineligible application, and the rows by ref."""
     round_id = writer.round["id"]
@@ -275,7 +275,7 @@ async def send_decision_letters(principal: Principal, round_id: int) -> list[Let
         raise DomainError(N_("Decide the round first: the letters state the decision"))
     if await _decision_letters_sent(round_id):
         raise DomainError(N_("The decision letters of this round have already been sent"))
-    writer = _Writer(row, await _authority(row["authority"]))
+    writer = RoundWriter(row, await _authority(row["authority"]))
     pairs, by_ref = await _decision_letters(writer)
     if not pairs:
         raise DomainError(N_("No application of this round has a decision to send"))
@@ -304,7 +304,7 @@ async def write_settlement(actor: Actor, application_id: int, granted: Decimal,
         Application.id == application_id)
     round_ = await SubsidyRound.select().where(SubsidyRound.id == row["round"]).first()
     assert round_ is not None
-    writer = _Writer(round_, await _authority(round_["authority"]))
+    writer = RoundWriter(round_, await _authority(round_["authority"]))
     letter = SettlementDecision(
         **writer.common(row), activity=writer.activity(row), granted=writer.money(granted),
         final_amount=writer.money(final), paid=writer.money(paid),
@@ -444,7 +444,7 @@ async def evaluation_report(principal: Principal, round_id: int) -> tuple[str, b
     row = await access.round_row(principal, round_id)
     if row["evaluation_id"] is None:
         raise DomainError(N_("This round was not scored: it has no evaluation report"))
-    writer = _Writer(row, await _authority(row["authority"]))
+    writer = RoundWriter(row, await _authority(row["authority"]))
     ranking = await scoring.ranking(principal, row["evaluation_id"], explain=None)
     tree = await scoring.criteria(principal, row["evaluation_id"])
     report = report_from_ranking(
@@ -454,7 +454,7 @@ async def evaluation_report(principal: Principal, round_id: int) -> tuple[str, b
     return storage.safe_filename(f"evaluation-report-{round_code(row)}.docx"), data
 
 
-async def _decision(writer: _Writer) -> tuple[str, ...]:
+async def _decision(writer: RoundWriter) -> tuple[str, ...]:
     if writer.round["decided_at"] is None:
         return ()
     rows = await Application.select(Application.reference, Application.organisation.name,

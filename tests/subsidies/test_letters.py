@@ -251,7 +251,7 @@ def test_a_very_long_hostile_name_appears_literally():
     round_ = {"id": 1, "title": "Ronde {{ 7*7 }}", "regulation_reference": "", "currency": "EUR",
               "regulation_name": "", "period_start": date(2021, 1, 1),
               "period_end": date(2021, 12, 31), "minimum_score": None, "ceiling": D("1000")}
-    writer = letters._Writer(round_, {"name": "Gemeente & Co", "language": "nl",
+    writer = letters.RoundWriter(round_, {"name": "Gemeente & Co", "language": "nl",
                                       "timezone": "Europe/Amsterdam"})
     application = {"id": 7, "reference": "R1-0007", "title": "", "contact_name": name,
                    "contact_email": "", "requested": D("100"), "granted": D("100"),
