@@ -1,0 +1,180 @@
+"""The letters of a tender: award decisions with the standstill, selection outcomes, the
+evaluation report and the clarification notice, read back with python-docx."""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from audit.tables import AuditEvent
+from common.errors import DomainError
+from documents import storage
+from documents.letters.kinds import LetterKind
+from notifications.tables import OutboxAttachment, OutboxMessage
+from tenders import bids, letters, procurement, service
+from tenders.deadlines import DEADLINES
+from tenders.tables import Tender
+from tests.documents.letters_support import docx_text
+from tests.tenders.conftest import KVK, NAMES, World
+from tests.tenders.test_procurement import candidate, published_dialogue
+
+HOSTILE = "{{ 7*7 }} <w:t>Zorg & Co</w:t> {% for x in y %}"
+
+
+async def _bid(world: World, tender_id: int, lot_id: int, index: int, name: str, price: str,
+               email: str = "") -> int:
+    return await bids.register_bid(world.officer, tender_id, lot_id, {
+        "name": name, "country": "NL", "registration_number": KVK[index], "price": price,
+        "email": email, "contact_name": "mw. A. Jansen", "address": "Lindelaan 4\n3511 AB Utrecht"},
+        [(f"bid-{index}.pdf", "application/pdf", b"%PDF-1.4 bid")])
+
+
+async def _ranked(world: World) -> tuple[int, int]:
+    """A tender in evaluation with three bids on its lot, ranked and confirmed, the best
+    chosen: Samen Sterk wins, the hostile name ranks second, Thuishulp West third."""
+    tender_id = await world.tender()
+    await service.publish(world.officer, tender_id)
+    [lot_id] = await world.lot_ids(tender_id)
+    ids = [await _bid(world, tender_id, lot_id, 0, HOSTILE, "150000", "hostile@example.nl"),
+           await _bid(world, tender_id, lot_id, 1, "Thuishulp West", "100000"),
+           await _bid(world, tender_id, lot_id, 2, "Samen Sterk", "120000",
+                      "info@samensterk.example")]
+    world.travel(timedelta(days=41))
+    await bids.approve_opening(world.officer, tender_id)
+    assert await bids.approve_opening(world.second, tender_id)
+    await world.score_and_confirm(tender_id, {ids[0]: "9", ids[1]: "5", ids[2]: "8"})
+    await bids.choose_award(world.officer, tender_id, lot_id, [ids[2]])
+    return tender_id, lot_id
+
+
+async def test_award_decisions_write_every_letter_and_start_the_standstill(world):
+    tender_id, lot_id = await _ranked(world)
+    world.clock.set(datetime(2026, 12, 1, 10, 0, tzinfo=UTC))  # Tuesday 1 December 2026
+    sent = await letters.send_award_decisions(world.officer, tender_id)
+    # 20 calendar days from 1 December: Monday 21 December is the last day.
+    assert sent.standstill_last_day.isoformat() == "2026-12-21"
+    row = await Tender.select().where(Tender.id == tender_id).first()
+    assert row["phase"] == "award_intent"
+    assert row["decisions_sent_at"] == sent.sent_at == world.clock.now()
+    assert row["standstill_ends_at"] == sent.standstill_ends_at
+    by_kind = {}
+    for letter in sent.letters:
+        by_kind.setdefault(letter.kind, []).append(letter)
+        assert letter.sent_at == row["decisions_sent_at"]
+    [intent] = by_kind[LetterKind.AWARD_INTENT]
+    assert intent.addressee == "Samen Sterk"
+    hostile, other = by_kind[LetterKind.REJECTION]
+    assert (hostile.addressee, other.addressee) == (HOSTILE, "Thuishulp West")
+
+    _, data = await storage.read(hostile.file_id)
+    text = docx_text(data)
+    assert HOSTILE in text and "49" not in text.replace("2026", "")
+    assert "Samen Sterk" in text  # the winner's name
+    assert "21 december 2026" in text  # the standstill's last day, in Dutch
+    assert "Quality plan" in text and "Clear plan" in text
+    # Both parties' points per criterion: quality 60 × 9/10 = 54 against 60 × 8/10 = 48.
+    assert "54" in text and "48" in text
+    _, data = await storage.read(intent.file_id)
+    assert "21 december 2026" in docx_text(data)
+
+    events = await AuditEvent.select().where(AuditEvent.action == "letter.sent").order_by(
+        AuditEvent.seq)
+    assert len(events) == 3
+    for event, letter in zip(events, sent.letters, strict=True):
+        after = json.loads(event["after"])
+        assert (event["object_type"], event["object_id"]) == ("lot", str(lot_id))
+        assert after["sha256"] == letter.sha256 and after["tender"] == tender_id
+    messages = await OutboxMessage.select().order_by(OutboxMessage.recipient)
+    letters_mailed = [m for m in messages if m["kind"] == "letter"]
+    assert [m["recipient"] for m in letters_mailed] == ["hostile@example.nl",
+                                                         "info@samensterk.example"]
+    attachments = {a["file"] for a in await OutboxAttachment.select()}
+    assert attachments == {hostile.file_id, intent.file_id}
+
+    listed = await letters.sent_letters(world.finance, tender_id)
+    assert [x.sha256 for x in listed] == [x.sha256 for x in sent.letters]
+    name, stream = await letters.zip_of(world.finance, tender_id, lot_id)
+    archive = zipfile.ZipFile(io.BytesIO(b"".join([c async for c in stream])))
+    assert sorted(archive.namelist()) == sorted(x.filename for x in sent.letters)
+    assert name.endswith(".zip")
+    assert await letters.letters_of_tender("UTR-HH-2022") == [
+        (x.filename, (await storage.read(x.file_id))[1]) for x in sent.letters]
+    assert await letters.letters_of_tender("NO-SUCH") is None
+
+
+async def test_award_decisions_only_at_the_end_of_the_evaluation_and_once(world):
+    tender_id, _ = await _ranked(world)
+    draft = await world.tender()
+    with pytest.raises(DomainError, match="end of the evaluation"):
+        await letters.send_award_decisions(world.officer, draft)
+    await letters.send_award_decisions(world.officer, tender_id)
+    with pytest.raises(DomainError):  # not twice
+        await letters.send_award_decisions(world.officer, tender_id)
+    assert len(await letters.sent_letters(world.officer, tender_id)) == 3
+
+
+async def test_no_letters_and_no_standstill_without_a_confirmed_ranking(world):
+    tender_id = await world.tender()
+    await world.to_evaluation(tender_id)
+    with pytest.raises(DomainError, match=r"The ranking is not confirmed for 1\. District 1"):
+        await letters.send_award_decisions(world.officer, tender_id)
+    row = await Tender.select().where(Tender.id == tender_id).first()
+    assert row["phase"] == "evaluation" and row["standstill_ends_at"] is None
+    assert await AuditEvent.count().where(AuditEvent.action == "letter.sent") == 0
+
+
+async def test_the_evaluation_report_and_the_clarification_notice(world):
+    tender_id, lot_id = await _ranked(world)
+    name, data = await letters.lot_report(world.finance, tender_id, lot_id)
+    assert name.endswith(".docx")
+    text = docx_text(data)
+    assert "Quality plan" in text and "Clear plan" in text and HOSTILE in text
+    assert "Samen Sterk" in text
+
+    other = await world.tender(reference="NVI-1")
+    await service.publish(world.officer, other)
+    first = await procurement.ask(world.officer, other, "Geheime Vrager BV",
+                                  "Mag de prijs <w:t> & {{ 7*7 }} bevatten?")
+    await procurement.ask(world.officer, other, "Tweede Vrager", "Onbeantwoord?")
+    await procurement.answer(world.officer, other, first, "Ja & nee.")
+    _, data = await letters.nota(world.finance, other)
+    text = docx_text(data)
+    assert "Mag de prijs <w:t> & {{ 7*7 }} bevatten?" in text and "Ja & nee." in text
+    assert "Geheime Vrager" not in text and "Onbeantwoord" not in text
+
+
+async def test_selection_letters_go_to_every_candidate_once(world):
+    tender_id = await published_dialogue(world)
+    ids = [await procurement.register_candidate(world.officer, tender_id, candidate(i))
+           for i in range(3)]
+    world.travel(timedelta(days=30))
+    await DEADLINES.tick(world.clock.now())
+    requirements = await procurement.requirements(tender_id)
+    for index, candidate_id in enumerate(ids):
+        await procurement.assess(world.officer, tender_id, candidate_id, {
+            r["id"]: (index != 2 or r["kind"] == "exclusion", "not shown")
+            for r in requirements})
+    await procurement.decide(world.officer, tender_id, ids[0], True, "")
+    with pytest.raises(DomainError, match="Decide on every candidate first: Thuishulp West"):
+        await letters.send_selection_letters(world.officer, tender_id)
+    await procurement.decide(world.officer, tender_id, ids[1], True, "")
+    await procurement.decide(world.officer, tender_id, ids[2], False, "No HKZ certificate")
+    sent = await letters.send_selection_letters(world.officer, tender_id)
+    assert [s.addressee for s in sent] == NAMES[:3]
+    assert all(s.kind is LetterKind.SELECTION for s in sent)
+    refused = docx_text((await storage.read(sent[2].file_id))[1])
+    assert "HKZ certificate: not shown" in refused and NAMES[2] in refused
+    chosen = docx_text((await storage.read(sent[0].file_id))[1])
+    assert "HKZ certificate" not in chosen
+    assert refused != chosen
+    assert await OutboxMessage.count().where(OutboxMessage.kind == "letter") == 3
+    assert [e["object_type"] for e in await AuditEvent.select().where(
+        AuditEvent.action == "letter.sent")] == ["tender"] * 3
+    with pytest.raises(DomainError, match="already been sent"):
+        await letters.send_selection_letters(world.officer, tender_id)
+    assert [x.addressee for x in await letters.sent_letters(world.admin, tender_id)
+            ] == NAMES[:3]
