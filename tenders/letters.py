@@ -315,6 +315,16 @@ def _unranked_outcome(ctx: Context, setting: SelectionSetting, addressee: Addres
 # --- listing and downloading ----------------------------------------------------------------
 
 
+def kind_from(value: str | None) -> LetterKind | None:
+    """A kind of letter from a query; an unknown one is not found."""
+    if not value:
+        return None
+    try:
+        return LetterKind(value)
+    except ValueError:
+        raise NotFound(N_("There is no kind of letter {kind}"), kind=value[:40]) from None
+
+
 @dataclass(frozen=True)
 class TenderLetter:
     """A letter sent under the tender (selection) or one of its lots (award decisions)."""
@@ -350,13 +360,14 @@ def _listed(lot_id: int | None, lot: str, sent: SentLetter) -> TenderLetter:
                         sent.addressee, sent.sha256, sent.size, sent.sent_at, sent.file_id)
 
 
-async def sent_letters(principal: Principal, tender_id: int, lot_id: int | None = None
-                       ) -> list[TenderLetter]:
-    """The letters sent for the tender (or one lot of it), oldest first."""
+async def sent_letters(principal: Principal, tender_id: int, lot_id: int | None = None,
+                       kind: LetterKind | None = None) -> list[TenderLetter]:
+    """The letters sent for the tender (or one lot of it, or of one kind), oldest first."""
     await as_reader(principal, tender_id)
     if lot_id is not None:
         await service.get_lot_row(tender_id, lot_id)
-    return await _sent(tender_id, lot_id)
+    found = await _sent(tender_id, lot_id)
+    return [letter for letter in found if kind is None or letter.kind is kind]
 
 
 async def letter_file(principal: Principal, tender_id: int, file_id: int
@@ -385,16 +396,18 @@ async def letter_pdfs(letters_: Iterable[TenderLetter]) -> AsyncIterator[tuple[s
 
 
 async def zip_of(principal: Principal, tender_id: int, lot_id: int | None = None,
-                 pdf: bool = False) -> tuple[str, AsyncIterator[bytes]]:
-    """The zip's filename and its stream: every letter of the tender or one lot."""
-    found = await sent_letters(principal, tender_id, lot_id)
+                 kind: LetterKind | None = None, pdf: bool = False
+                 ) -> tuple[str, AsyncIterator[bytes]]:
+    """The zip's filename and its stream: every letter of the tender, one lot or one kind."""
+    found = await sent_letters(principal, tender_id, lot_id, kind)
     if not found:
         raise DomainError(N_("No letters have been sent yet"))
     if pdf:
         bundle.require_pdf()
     tender = await as_reader(principal, tender_id)
     name = bundle._slug(tender.row["reference"] or f"tender-{tender_id}", 40)
-    suffix = f"-lot-{found[0].lot.split('.')[0]}" if lot_id is not None else ""
+    suffix = f"-lot-{found[0].lot.split('.')[0]}" if lot_id is not None else (
+        f"-{kind.value}" if kind is not None else "")
     files = letter_pdfs(found) if pdf else letter_files(found)
     return (f"letters-{name}{suffix}{'-pdf' if pdf else ''}.zip",
             bundle.zip_stream_async(files))

@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import json
 import zipfile
+from contextlib import AsyncExitStack
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -13,12 +14,14 @@ import pytest
 from audit.tables import AuditEvent
 from common.errors import DomainError
 from documents import storage
+from documents.letters import bundle
 from documents.letters.kinds import LetterKind
 from notifications.tables import OutboxAttachment, OutboxMessage
 from tenders import bids, letters, procurement, service
 from tenders.deadlines import DEADLINES
 from tenders.tables import Tender
 from tests.documents.letters_support import docx_text
+from tests.support.http import post_form, sign_in, text_of
 from tests.tenders.conftest import KVK, NAMES, World
 from tests.tenders.test_procurement import candidate, published_dialogue
 
@@ -178,3 +181,72 @@ async def test_selection_letters_go_to_every_candidate_once(world):
         await letters.send_selection_letters(world.officer, tender_id)
     assert [x.addressee for x in await letters.sent_letters(world.admin, tender_id)
             ] == NAMES[:3]
+
+
+@pytest.fixture
+async def login(client_factory):
+    async with AsyncExitStack() as stack:
+        async def sign(principal):
+            client = await stack.enter_async_context(client_factory())
+            await sign_in(client, principal.email)
+            return client
+
+        yield sign
+
+
+async def test_the_officer_sends_the_decisions_from_the_award_page_and_readers_download(
+        world, login):
+    tender_id, lot_id = await _ranked(world)
+    world.clock.set(datetime.now(UTC))
+    officer, finance = await login(world.officer), await login(world.finance)
+    base = f"/tenders/{tender_id}"
+    page = await officer.get(f"{base}/award")
+    assert "Send award decisions" in text_of(page.text)
+    assert "Send award decisions" not in text_of((await finance.get(f"{base}/award")).text)
+    refused = await post_form(finance, f"{base}/award/letters")
+    assert refused.status_code == 403
+    assert await Tender.select(Tender.phase).where(Tender.id == tender_id).first() == {
+        "phase": "evaluation"}
+    sent = await post_form(officer, f"{base}/award/letters")
+    assert sent.status_code == 303 and sent.headers["location"] == f"{base}/award"
+    page = text_of((await officer.get(f"{base}/award")).text)
+    assert "3 award decisions have been sent" in page
+    assert "Letters sent" in page and "Samen Sterk" in page and HOSTILE in page
+    assert "Send award decisions" not in page
+
+    listed = await letters.sent_letters(world.finance, tender_id)
+    one = await finance.get(f"{base}/letters/{listed[0].file_id}")
+    assert one.status_code == 200
+    assert one.content == (await storage.read(listed[0].file_id))[1]
+    assert (await finance.get(f"{base}/letters/999999")).status_code == 404
+    zipped = await finance.get(f"{base}/letters.zip", params={"lot": lot_id})
+    assert zipped.status_code == 200 and zipped.headers["content-type"] == "application/zip"
+    archive = zipfile.ZipFile(io.BytesIO(zipped.content))
+    assert sorted(archive.namelist()) == sorted(x.filename for x in listed)
+    assert archive.read(listed[0].filename) == one.content
+    lot_page = text_of((await finance.get(f"{base}/lots/{lot_id}")).text)
+    assert "Evaluation report (.docx)" in lot_page and HOSTILE in lot_page
+    if not bundle.pdf_available():
+        assert "PDF is unavailable" in lot_page
+    report = await finance.get(f"{base}/lots/{lot_id}/report")
+    assert report.status_code == 200 and "Clear plan" in docx_text(report.content)
+
+    api = await finance.get(f"/api/v1/tenders/{tender_id}/letters")
+    assert [x["sha256"] for x in api.json()] == [x.sha256 for x in listed]
+    assert (await finance.get(f"/api/v1/tenders/{tender_id}/letters",
+                              params={"kind": "nonsense"})).status_code == 404
+
+
+async def test_the_api_sends_the_decisions_and_refuses_twice(world, login):
+    tender_id, _ = await _ranked(world)
+    world.clock.set(datetime.now(UTC))
+    officer = await login(world.officer)
+    answer = await officer.post(f"/api/v1/tenders/{tender_id}/award-decisions")
+    assert answer.status_code == 200, answer.text
+    body = answer.json()
+    row = await Tender.select().where(Tender.id == tender_id).first()
+    assert datetime.fromisoformat(body["standstill_ends_at"]) == row["standstill_ends_at"]
+    assert [x["kind"] for x in body["letters"]] == ["award_intent", "rejection", "rejection"]
+    again = await officer.post(f"/api/v1/tenders/{tender_id}/award-decisions")
+    assert again.status_code == 409
+    assert await AuditEvent.count().where(AuditEvent.action == "letter.sent") == 3
