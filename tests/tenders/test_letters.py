@@ -21,6 +21,7 @@ from tenders import bids, letters, procurement, service
 from tenders.deadlines import DEADLINES
 from tenders.tables import Tender
 from tests.documents.letters_support import docx_text
+from tests.support.cli import tenderdesk
 from tests.support.http import post_form, sign_in, text_of
 from tests.tenders.conftest import KVK, NAMES, World
 from tests.tenders.test_procurement import candidate, published_dialogue
@@ -250,3 +251,19 @@ async def test_the_api_sends_the_decisions_and_refuses_twice(world, login):
     again = await officer.post(f"/api/v1/tenders/{tender_id}/award-decisions")
     assert again.status_code == 409
     assert await AuditEvent.count().where(AuditEvent.action == "letter.sent") == 3
+
+
+async def test_the_command_line_writes_a_tenders_letters_into_a_zip(world, tmp_path):
+    tender_id, _ = await _ranked(world)
+    sent = await letters.send_award_decisions(world.officer, tender_id)
+    output = tmp_path / "letters.zip"
+    result = tenderdesk("letters", "UTR-HH-2022", "-o", str(output))
+    assert result.returncode == 0, result.stderr
+    assert "Wrote" in result.stdout and "(3 letters)" in result.stdout
+    archive = zipfile.ZipFile(output)
+    assert archive.namelist() == [x.filename for x in sent.letters]
+    assert archive.read(sent.letters[0].filename) == (
+        await storage.read(sent.letters[0].file_id))[1]
+    missing = tenderdesk("letters", "NO-SUCH-REF", "-o", str(tmp_path / "none.zip"))
+    assert missing.returncode == 1 and "NO-SUCH-REF" in missing.stderr
+    assert not (tmp_path / "none.zip").exists()
