@@ -68,10 +68,8 @@ from web.i18n import translations
 
 SELECTION_PHASES = frozenset({Phase.SELECTION, Phase.DIALOGUE, Phase.TENDERING})
 SELECTED_STATUSES = frozenset({"admitted", "dropped"})  # dropped later, in the dialogue
-OBJECTION = N_("If you disagree with this decision, tell us before the end of the standstill "
-               "period on {end} ({contact}). Within that period you may also start summary "
-               "proceedings (kort geding) before the civil court; after it, the contract is "
-               "awarded definitively.")
+OBJECTION = N_("Questions about this decision, or a complaint, can be sent to {contact} until "
+               "{end}.")
 NEXT_STEPS = N_("When the standstill period has ended on {end} without objection, we award the "
                 "contract definitively and contact you about signing it.")
 SELECTION_OBJECTION = N_("If you disagree with this decision, tell us within 20 days "
