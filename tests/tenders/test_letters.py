@@ -21,6 +21,7 @@ from tenders import bids, letters, procurement, service
 from tenders.deadlines import DEADLINES
 from tenders.tables import Tender
 from tests.documents.letters_support import docx_text
+from tests.support.browser import require_tool
 from tests.support.cli import tenderdesk
 from tests.support.http import post_form, sign_in, text_of
 from tests.tenders.conftest import KVK, NAMES, World
@@ -267,3 +268,20 @@ async def test_the_command_line_writes_a_tenders_letters_into_a_zip(world, tmp_p
     missing = tenderdesk("letters", "NO-SUCH-REF", "-o", str(tmp_path / "none.zip"))
     assert missing.returncode == 1 and "NO-SUCH-REF" in missing.stderr
     assert not (tmp_path / "none.zip").exists()
+
+
+async def test_the_letters_of_a_lot_as_pdfs_in_one_zip(world, monkeypatch):
+    tender_id, lot_id = await _ranked(world)
+    sent = await letters.send_award_decisions(world.officer, tender_id)
+    monkeypatch.setattr(bundle, "pdf_available", lambda: False)
+    monkeypatch.setattr(bundle.office, "available", lambda: False)
+    with pytest.raises(DomainError, match="PDF is not available"):
+        await letters.zip_of(world.finance, tender_id, lot_id, pdf=True)
+    monkeypatch.undo()
+    require_tool(bundle.pdf_available(), "LibreOffice")
+    name, stream = await letters.zip_of(world.finance, tender_id, lot_id, pdf=True)
+    archive = zipfile.ZipFile(io.BytesIO(b"".join([c async for c in stream])))
+    assert name.endswith("-pdf.zip")
+    assert archive.namelist() == [x.filename.removesuffix(".docx") + ".pdf"
+                                  for x in sent.letters]
+    assert all(archive.read(n).startswith(b"%PDF") for n in archive.namelist())
