@@ -152,7 +152,9 @@ async def test_the_evaluation_report_and_the_clarification_notice(world):
     assert "Geheime Vrager" not in text and "Onbeantwoord" not in text
 
 
-async def test_selection_letters_go_to_every_candidate_once(world):
+async def _preselection(world: World) -> tuple[int, list[int]]:
+    """A competitive dialogue in its selection phase with three candidates assessed; the
+    third fails the certificate."""
     tender_id = await published_dialogue(world)
     ids = [await procurement.register_candidate(world.officer, tender_id, candidate(i))
            for i in range(3)]
@@ -163,6 +165,11 @@ async def test_selection_letters_go_to_every_candidate_once(world):
         await procurement.assess(world.officer, tender_id, candidate_id, {
             r["id"]: (index != 2 or r["kind"] == "exclusion", "not shown")
             for r in requirements})
+    return tender_id, ids
+
+
+async def test_selection_letters_go_to_every_candidate_once(world):
+    tender_id, ids = await _preselection(world)
     await procurement.decide(world.officer, tender_id, ids[0], True, "")
     with pytest.raises(DomainError, match="Decide on every candidate first: Thuishulp West"):
         await letters.send_selection_letters(world.officer, tender_id)
@@ -285,3 +292,39 @@ async def test_the_letters_of_a_lot_as_pdfs_in_one_zip(world, monkeypatch):
     assert archive.namelist() == [x.filename.removesuffix(".docx") + ".pdf"
                                   for x in sent.letters]
     assert all(archive.read(n).startswith(b"%PDF") for n in archive.namelist())
+
+
+async def test_the_phase_action_sends_the_letters_too(world, login):
+    tender_id, lot_id = await _ranked(world)
+    world.clock.set(datetime.now(UTC))
+    officer = await login(world.officer)
+    answer = await post_form(officer, f"/tenders/{tender_id}/actions/send_award_decisions")
+    assert answer.status_code == 303
+    row = await Tender.select().where(Tender.id == tender_id).first()
+    sent = await letters.sent_letters(world.officer, tender_id, lot_id)
+    assert row["phase"] == "award_intent" and len(sent) == 3
+    assert {x.sent_at for x in sent} == {row["decisions_sent_at"]}
+    page = text_of((await officer.get(f"/tenders/{tender_id}/questions")).text)
+    assert "Clarification notice (.docx)" not in page  # nothing published yet
+
+
+async def test_the_officer_sends_the_selection_letters_from_the_selection_page(world, login):
+    tender_id, ids = await _preselection(world)
+    for candidate_id, admit in zip(ids, (True, True, False), strict=True):
+        await procurement.decide(world.officer, tender_id, candidate_id, admit, "Checked")
+    world.clock.set(datetime.now(UTC))
+    officer, finance = await login(world.officer), await login(world.finance)
+    base = f"/tenders/{tender_id}/selection"
+    assert "Send selection letters" in text_of((await officer.get(base)).text)
+    assert (await post_form(finance, f"{base}/letters")).status_code == 403
+    answer = await post_form(officer, f"{base}/letters")
+    assert answer.status_code == 303
+    page = text_of((await finance.get(base)).text)
+    assert "3 selection letters have been sent." not in page  # the message is the officer's
+    assert all(name in page for name in NAMES[:3]) and "Selection outcome" in page
+    page = text_of((await officer.get(base)).text)
+    assert "3 selection letters have been sent." in page
+    assert "Send selection letters" not in page
+    refused = await post_form(officer, f"{base}/letters")
+    assert refused.status_code in (303, 409)
+    assert await AuditEvent.count().where(AuditEvent.action == "letter.sent") == 3
