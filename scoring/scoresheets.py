@@ -14,6 +14,7 @@ back up, and the deadline the sheets show.
 from __future__ import annotations
 
 import asyncio
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -117,8 +118,8 @@ def _labels(view: EvaluationView, subjects: Sequence[dict[str, Any]]) -> dict[in
     when two subjects share a name, so that every row can be told apart)."""
     if view.names_hidden:
         return {s["id"]: s["code"] for s in subjects}
-    names = [s["name"] for s in subjects]
-    return {s["id"]: s["name"] if names.count(s["name"]) == 1 else f"{s['name']} ({s['code']})"
+    names = Counter(s["name"] for s in subjects)
+    return {s["id"]: s["name"] if names[s["name"]] == 1 else f"{s['name']} ({s['code']})"
             for s in subjects}
 
 

@@ -240,3 +240,15 @@ def test_dates_booleans_and_errors_come_back_as_openpyxl_gives_them() -> None:
     found = reader.read(buffer.getvalue(), KEY)
     assert [e.value for e in found.entries] == [datetime(2026, 12, 1), True,
                                                 reader.Formula("=1/0"), "#N/A"]
+
+
+def test_validations_cover_runs_of_rows_as_ranges() -> None:
+    """Rows sharing a scale are validated by one rule; runs of them as one range."""
+    scales = [RANGE, RANGE, RANGE, LEVELS, RANGE, LEVELS]
+    written = [sheets.Row(100 + n, 11, f"Provider {n}", "Method", "", scale)
+               for n, scale in enumerate(scales)]
+    ws = load_workbook(io.BytesIO(sheets.write(sheet(written), KEY, str)))["Scores"]
+    rules = {str(dv.sqref): (dv.type, dv.formula1, dv.formula2)
+             for dv in ws.data_validations.dataValidation}
+    assert rules == {"E2:E4 E6": ("decimal", "0", "10"),
+                     "E5 E7": ("list", '"0,5,10"', None)}
