@@ -212,25 +212,26 @@ def _xml_text(value: str) -> str:
     return escape(ILLEGAL_CHARACTERS_RE.sub("", escape_text(value)))
 
 
-def _row_xml(number: int, cells: list[tuple[Any, int]], texts: dict[str, str]) -> str:
+def _row_xml(number: int, cells: list[tuple[Any, int]],
+             texts: dict[tuple[str, int], str]) -> str:
     """One row of sheet XML: strings inline, numbers as written, empty cells styled (so that
-    an empty score cell is still unlocked). ``texts`` remembers each string's XML (labels,
-    descriptions and scales repeat on every subject's rows)."""
+    an empty score cell is still unlocked). ``texts`` remembers each styled string's XML
+    (labels, descriptions and scales repeat on every subject's rows)."""
     parts = [f'<row r="{number}">']
     for column, (value, style) in enumerate(cells):
-        ref = f"{_LETTERS[column]}{number}"
+        ref = f'<c r="{_LETTERS[column]}{number}"'
         if value is None or value == "":
-            parts.append(f'<c r="{ref}" s="{style}"/>')
+            parts.append(f'{ref} s="{style}"/>')
         elif isinstance(value, Decimal | int) and not isinstance(value, bool):
             digits = format(Decimal(value).normalize(), "f")
-            parts.append(f'<c r="{ref}" s="{style}"><v>{digits}</v></c>')
+            parts.append(f'{ref} s="{style}"><v>{digits}</v></c>')
         else:
-            text = str(value)
-            xml = texts.get(text)
-            if xml is None:
-                xml = texts[text] = _xml_text(text)
-            parts.append(f'<c r="{ref}" s="{style}" t="inlineStr"><is>'
-                         f'<t xml:space="preserve">{xml}</t></is></c>')
+            key = (str(value), style)
+            rest = texts.get(key)
+            if rest is None:
+                rest = texts[key] = (f' s="{style}" t="inlineStr"><is><t xml:space="preserve">'
+                                     f'{_xml_text(key[0])}</t></is></c>')
+            parts.append(ref + rest)
     parts.append("</row>")
     return "".join(parts)
 
@@ -241,7 +242,7 @@ _LETTERS = [get_column_letter(n) for n in range(1, 200)]
 def _data_rows(sheet: ScoreSheet, styles: dict[str, int], _: Translate) -> Iterator[str]:
     yes, no = _(N_("yes")), _(N_("no"))
     wrap, top = styles["wrap"], styles["top"]
-    texts: dict[str, str] = {}
+    texts: dict[tuple[str, int], str] = {}
     for number, row in enumerate(sheet.rows, start=2):
         cells: list[tuple[Any, int]] = [(row.subject, wrap), (row.criterion, wrap)]
         if sheet.kind == SCORES:
