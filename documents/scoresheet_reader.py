@@ -271,6 +271,17 @@ def _column(ref: str) -> int:
     return found
 
 
+def _row_number(given: str) -> int:
+    """A row's number as written (openpyxl also takes ``7.0``)."""
+    try:
+        return int(given)
+    except ValueError:
+        number = float(given)
+        if not number.is_integer():
+            raise _Unreadable(given) from None
+        return int(number)
+
+
 class _Book:
     """The parts of an .xlsx the reader needs: sheet names and their parts, shared strings,
     which styles are dates, the date epoch. openpyxl's read-only mode builds an object per
@@ -399,6 +410,7 @@ class _Book:
         others = [column for column in range(width) if column not in wanted]
         counter = first
         row_number = 0
+        columns = _COLUMNS
         for events in self._parse(self.sheets[name]):
             for _event, element in events:
                 tag = element.tag
@@ -407,7 +419,7 @@ class _Book:
                         return
                     continue
                 given = element.get("r")
-                row_number = int(float(given)) if given else row_number + 1
+                row_number = _row_number(given) if given else row_number + 1
                 if row_number < counter:
                     element.clear()
                     continue
@@ -416,7 +428,8 @@ class _Book:
                 for cell in element:
                     if cell.tag == _CELL:
                         ref = cell.get("r")
-                        column = _column(ref) if ref else column + 1
+                        column = (columns.get(ref.rstrip(_DIGITS)) or _column(ref) if ref
+                                  else column + 1)
                         if column <= width:
                             cells[column - 1] = cell
                 values: list[Any] = [None] * width
