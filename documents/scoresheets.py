@@ -212,20 +212,26 @@ def _xml_text(value: str) -> str:
     return escape(ILLEGAL_CHARACTERS_RE.sub("", escape_text(value)))
 
 
-def _row_xml(number: int, cells: list[tuple[Any, int]]) -> str:
+def _row_xml(number: int, cells: list[tuple[Any, int]],
+             texts: dict[tuple[str, int], str]) -> str:
     """One row of sheet XML: strings inline, numbers as written, empty cells styled (so that
-    an empty score cell is still unlocked)."""
+    an empty score cell is still unlocked). ``texts`` remembers each styled string's XML
+    (labels, descriptions and scales repeat on every subject's rows)."""
     parts = [f'<row r="{number}">']
     for column, (value, style) in enumerate(cells):
-        ref = f"{_LETTERS[column]}{number}"
+        ref = f'<c r="{_LETTERS[column]}{number}"'
         if value is None or value == "":
-            parts.append(f'<c r="{ref}" s="{style}"/>')
+            parts.append(f'{ref} s="{style}"/>')
         elif isinstance(value, Decimal | int) and not isinstance(value, bool):
             digits = format(Decimal(value).normalize(), "f")
-            parts.append(f'<c r="{ref}" s="{style}"><v>{digits}</v></c>')
+            parts.append(f'{ref} s="{style}"><v>{digits}</v></c>')
         else:
-            parts.append(f'<c r="{ref}" s="{style}" t="inlineStr"><is>'
-                         f'<t xml:space="preserve">{_xml_text(str(value))}</t></is></c>')
+            key = (str(value), style)
+            rest = texts.get(key)
+            if rest is None:
+                rest = texts[key] = (f' s="{style}" t="inlineStr"><is><t xml:space="preserve">'
+                                     f'{_xml_text(key[0])}</t></is></c>')
+            parts.append(ref + rest)
     parts.append("</row>")
     return "".join(parts)
 
@@ -236,6 +242,7 @@ _LETTERS = [get_column_letter(n) for n in range(1, 200)]
 def _data_rows(sheet: ScoreSheet, styles: dict[str, int], _: Translate) -> Iterator[str]:
     yes, no = _(N_("yes")), _(N_("no"))
     wrap, top = styles["wrap"], styles["top"]
+    texts: dict[tuple[str, int], str] = {}
     for number, row in enumerate(sheet.rows, start=2):
         cells: list[tuple[Any, int]] = [(row.subject, wrap), (row.criterion, wrap)]
         if sheet.kind == SCORES:
@@ -246,31 +253,55 @@ def _data_rows(sheet: ScoreSheet, styles: dict[str, int], _: Translate) -> Itera
                 cells += [(value, top), (justification, wrap)]
             cells += [(row.mean, top), (row.spread, top), (yes if row.flagged else no, top)]
         cells += [(row.value, styles["open"]), (row.justification, styles["open_wrap"])]
-        yield _row_xml(number, cells)
+        yield _row_xml(number, cells, texts)
 
 
-def _data_sheet(wb: Workbook, sheet: ScoreSheet, _: Translate) -> tuple[Any, int, int]:
+def _ranges(letter: str, numbers: list[int]) -> str:
+    """Rows as a sheet reference, runs of rows as ranges: ``E2:E9 E12:E19 E22``."""
+    parts = []
+    start = previous = numbers[0]
+    for number in [*numbers[1:], None]:
+        if number is not None and number == previous + 1:
+            previous = number
+            continue
+        parts.append(f"{letter}{start}" if start == previous
+                     else f"{letter}{start}:{letter}{previous}")
+        if number is not None:
+            start = previous = number
+    return " ".join(parts)
+
+
+def _data_sheet(wb: Workbook, sheet: ScoreSheet, _: Translate,
+                ) -> tuple[Any, int, int, dict[str, str]]:
     """The data sheet with its header, settings and validations; the rows are added to the
-    saved file by :func:`_with_rows` (openpyxl's cell objects cost too much for 10,000 rows).
-    Returns the sheet and the 1-based columns of the score and the justification."""
+    saved file by :func:`_with_rows` (openpyxl's cell objects cost too much for 10,000 rows),
+    and so are the cells of each validation (openpyxl makes an object of every reference):
+    the rules are written with a placeholder cell, returned with the real references.
+    Returns the sheet, the 1-based columns of the score and the justification, and the
+    placeholders."""
     ws = wb.create_sheet(SCORES_SHEET if sheet.kind == SCORES else CONSENSUS_SHEET)
     columns = _columns(sheet, _)
     value_column, text_column = len(columns) - 1, len(columns)
     _header(ws, columns)
-    cells_of: dict[Scale, list[str]] = {}
-    value_letter = get_column_letter(value_column)
+    rows_of: dict[Scale, list[int]] = {}
     for number, row in enumerate(sheet.rows, start=2):
-        cells_of.setdefault(row.scale, []).append(f"{value_letter}{number}")
-    for scale, where in cells_of.items():  # one rule per scale, its cells given at once
+        rows_of.setdefault(row.scale, []).append(number)
+    value_letter = get_column_letter(value_column)
+    references = {}
+    for n, (scale, numbers) in enumerate(rows_of.items()):  # one rule per scale
         rule = _validation(scale, _)
-        rule.sqref = MultiCellRange(" ".join(where))
+        placeholder = f"XFD{1_048_576 - n}"  # the sheet's last cells, never written
+        rule.sqref = MultiCellRange(placeholder)
+        references[f'sqref="{placeholder}"'] = f'sqref="{_ranges(value_letter, numbers)}"'
         ws.data_validations.append(rule)
-    return ws, value_column, text_column
+    return ws, value_column, text_column, references
 
 
-def _with_rows(data: bytes, part: str, rows: Iterator[str], dimension: str) -> bytes:
+def _with_rows(data: bytes, part: str, rows: Iterator[str], dimension: str,
+               references: dict[str, str]) -> bytes:
     """The saved workbook with the data rows written into ``part``'s sheet data (and its
-    dimension, which readers use to size the sheet without reading it twice)."""
+    dimension, which readers use to size the sheet without reading it twice) and the
+    validations' placeholders replaced."""
     source = zipfile.ZipFile(io.BytesIO(data))
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
@@ -282,6 +313,10 @@ def _with_rows(data: bytes, part: str, rows: Iterator[str], dimension: str) -> b
                     raise ValueError(f"{part} has no sheet data")
                 head = head.replace("<sheetViews>", f'<dimension ref="{dimension}"/><sheetViews>',
                                     1)
+                for placeholder, reference in references.items():
+                    if placeholder not in tail:
+                        raise ValueError(f"{part} has no {placeholder}")
+                    tail = tail.replace(placeholder, reference, 1)
                 body = "".join((head, *rows, marker, tail)).encode("utf-8")
             target.writestr(item, body, compress_type=zipfile.ZIP_DEFLATED)
     return buffer.getvalue()
@@ -388,7 +423,7 @@ def write(sheet: ScoreSheet, key: bytes, translate: Translate) -> bytes:
     """The workbook as bytes, signed with ``key`` (see :func:`signing_key`)."""
     wb = Workbook(write_only=True)
     _instructions(wb, sheet, translate)
-    ws, value_column, text_column = _data_sheet(wb, sheet, translate)
+    ws, value_column, text_column, references = _data_sheet(wb, sheet, translate)
     styles = _style_ids(wb, ws)
     part = f"xl/worksheets/sheet{wb.worksheets.index(ws) + 1}.xml"  # as openpyxl numbers them
     identity = Identity(sheet.kind, sheet.evaluation_id, sheet.evaluator_id,
@@ -401,4 +436,5 @@ def write(sheet: ScoreSheet, key: bytes, translate: Translate) -> bytes:
     buffer = io.BytesIO()
     wb.save(buffer)
     dimension = f"A1:{get_column_letter(text_column)}{len(sheet.rows) + 1}"
-    return _with_rows(buffer.getvalue(), part, _data_rows(sheet, styles, translate), dimension)
+    return _with_rows(buffer.getvalue(), part, _data_rows(sheet, styles, translate), dimension,
+                      references)

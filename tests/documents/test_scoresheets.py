@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import io
+import re
+import zipfile
+from collections.abc import Callable
+from datetime import datetime
 from decimal import Decimal
 
 import openpyxl.xml
@@ -118,3 +122,133 @@ def test_any_labels_and_texts_read_back_exactly(subjects, texts, values) -> None
     assert [(e.subject_id, e.value, e.justification or "") for e in found.entries] == [
         (r.subject_id, None if r.value is None else int(r.value),
          sheets.escape_text(r.justification)) for r in written]
+
+
+# --- the reader's own XML handling: as openpyxl reads it, and guarded as defusedxml guards ---
+
+
+def _rewrite(data: bytes, change: dict[str, Callable[[str], str]]) -> bytes:
+    """The workbook with some parts' XML text changed (and others copied)."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            body = source.read(item.filename)
+            if item.filename in change:
+                body = change[item.filename](body.decode()).encode()
+            target.writestr(item, body)
+    return buffer.getvalue()
+
+
+def _filled() -> bytes:
+    data = sheets.write(sheet(rows(2)), KEY, str)
+    wb = load_workbook(io.BytesIO(data))
+    wb["Scores"]["E2"], wb["Scores"]["F2"] = 5, "Fine & clear"
+    wb["Scores"]["E3"], wb["Scores"]["F3"] = 7.5, "Good <enough>"
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
+
+
+def _scores_part(data: bytes) -> str:
+    archive = zipfile.ZipFile(io.BytesIO(data))
+    return next(n for n in archive.namelist() if b"Fine &amp; clear" in archive.read(n))
+
+
+def _cells(found: reader.Sheet) -> list[tuple[str, object, object]]:
+    return [(e.value_cell, e.value, e.justification) for e in found.entries]
+
+
+LAUGHS = ('<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
+          '<!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]>')
+EXTERNAL = '<?xml version="1.0"?><!DOCTYPE x [<!ENTITY secret SYSTEM "file:///etc/passwd">]>'
+
+
+@pytest.mark.parametrize("prolog", [LAUGHS, EXTERNAL, '<?xml version="1.0"?><!DOCTYPE x>'])
+@pytest.mark.parametrize("part", ["scores", "xl/workbook.xml"])
+def test_xml_with_a_document_type_declaration_is_refused(prolog: str, part: str) -> None:
+    data = _filled()
+    name = _scores_part(data) if part == "scores" else part
+
+    def declared(xml: str) -> str:
+        body = xml.split("?>", 1)[1] if xml.startswith("<?xml") else xml
+        return prolog + body.replace("Fine &amp; clear", "&lol2;" if prolog == LAUGHS
+                                     else "&secret;" if prolog == EXTERNAL else "Fine")
+
+    with pytest.raises(ValidationFailed) as refused:
+        reader.read(_rewrite(data, {name: declared}), KEY)
+    assert [p.render() for p in refused.value.problems] == [
+        "file: The file could not be read as an Excel workbook"]
+
+
+def test_shared_and_rich_strings_read_as_written() -> None:
+    """LibreOffice and Excel keep strings in the shared table, some as rich text runs (and
+    Japanese phonetic runs, which are not part of the text); cells may lack references."""
+    data = _filled()
+    plain = reader.read(data, KEY)
+    name = _scores_part(data)
+    table: list[str] = []
+
+    def shared(xml: str) -> str:
+        def one(match: re.Match[str]) -> str:
+            text = match.group(2)
+            if text == "Fine &amp; clear":  # as rich text: two runs and a phonetic run
+                item = ('<si><r><t>Fine </t></r><r><rPr><b/></rPr><t>&amp; clear</t></r>'
+                        '<rPh sb="0" eb="1"><t>ignored</t></rPh></si>')
+            else:
+                item = f'<si><t xml:space="preserve">{text}</t></si>'
+            table.append(item)
+            return f'{match.group(1)} t="s"><v>{len(table) - 1}</v></c>'
+
+        xml = re.sub(r'(<c r="[A-Z]+\d+"(?: s="\d+")?) t="inlineStr"><is><t[^>]*>(.*?)</t>'
+                     r'</is></c>', one, xml)
+        return re.sub(r'<c r="[A-Z]+(\d+)"', "<c", xml)  # positions from the order alone
+
+    changed = _rewrite(data, {name: shared})
+    main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    strings = (f'<sst xmlns="{main}" count="{len(table)}" uniqueCount="{len(table)}">'
+               + "".join(table) + "</sst>")
+    source = zipfile.ZipFile(io.BytesIO(changed))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            body = source.read(item.filename)
+            if item.filename == "xl/_rels/workbook.xml.rels":
+                body = body.replace(b"</Relationships>", (
+                    b'<Relationship Id="rIdS" Target="sharedStrings.xml" Type="http://schemas.'
+                    b'openxmlformats.org/officeDocument/2006/relationships/sharedStrings"/>'
+                    b"</Relationships>"))
+            target.writestr(item, body)
+        target.writestr("xl/sharedStrings.xml", strings)
+    found = reader.read(buffer.getvalue(), KEY)
+    assert found.problems == []
+    assert _cells(found) == _cells(plain) == [("Scores!E2", 5, "Fine & clear"),
+                                              ("Scores!E3", 7.5, "Good <enough>")]
+
+
+def test_dates_booleans_and_errors_come_back_as_openpyxl_gives_them() -> None:
+    data = sheets.write(sheet(rows(4)), KEY, str)
+    wb = load_workbook(io.BytesIO(data))
+    ws = wb["Scores"]
+    ws["E2"] = datetime(2026, 12, 1)
+    ws["E3"] = True
+    ws["E4"] = "=1/0"
+    ws["E5"] = "#N/A"
+    ws["E5"].data_type = "e"
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    found = reader.read(buffer.getvalue(), KEY)
+    assert [e.value for e in found.entries] == [datetime(2026, 12, 1), True,
+                                                reader.Formula("=1/0"), "#N/A"]
+
+
+def test_validations_cover_runs_of_rows_as_ranges() -> None:
+    """Rows sharing a scale are validated by one rule; runs of them as one range."""
+    scales = [RANGE, RANGE, RANGE, LEVELS, RANGE, LEVELS]
+    written = [sheets.Row(100 + n, 11, f"Provider {n}", "Method", "", scale)
+               for n, scale in enumerate(scales)]
+    ws = load_workbook(io.BytesIO(sheets.write(sheet(written), KEY, str)))["Scores"]
+    rules = {str(dv.sqref): (dv.type, dv.formula1, dv.formula2)
+             for dv in ws.data_validations.dataValidation}
+    assert rules == {"E2:E4 E6": ("decimal", "0", "10"),
+                     "E5 E7": ("list", '"0,5,10"', None)}
