@@ -111,12 +111,13 @@ async def fill(sizes: dict[str, int], overdue: dict[str, int]) -> None:
 async def measure() -> dict[str, object]:
     from common.clock import FixedClock, use_clock
     from config.app import DEADLINE_SOURCES
-    from config.database import is_sqlite
+    from config.database import close_pool, is_sqlite, open_pool
     from config.scheduler import Scheduler
     from config.settings import get_settings
 
     sizes, overdue = scaled(SIZES, SCALE), scaled(OVERDUE, SCALE)
     await fill(sizes, overdue)
+    await open_pool()  # as the app's lifespan does (PostgreSQL)
     scheduler = Scheduler(get_settings(), DEADLINE_SOURCES)
     scheduler.aps.start(paused=True)
     try:
@@ -136,6 +137,7 @@ async def measure() -> dict[str, object]:
             quiet = time.perf_counter() - started
     finally:
         scheduler.aps.shutdown(wait=False)
+        await close_pool()
     return {"engine": "SQLite" if is_sqlite() else "PostgreSQL", "jobs": jobs,
             "procedures": sum(sizes.values()), "overdue": sum(overdue.values()),
             "peak_mib": peak,

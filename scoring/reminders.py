@@ -85,7 +85,8 @@ class ScoringReminders:
         """Apply every due step, across evaluations in deadline order, :data:`CHUNK` per
         transaction (checked again inside it, so that two callers never both apply it)."""
         due = sorted((DueStep(at, row, step, deadline.scores_due_at)
-                      for row, deadline in await _open_evaluations(key)
+                      for row, deadline in await _open_evaluations(
+                          key, now + timedelta(days=self.reminder_days))
                       for step, at in due_steps(deadline, self.reminder_days, now)),
                      key=lambda item: (item.at, item.row["id"]))
         applied: list[AppliedStep] = []
@@ -109,23 +110,32 @@ class DueStep:
         return self.row["id"], STEP_KINDS[self.step], self.scores_due_at.isoformat()
 
 
-async def _open_evaluations(key: str | None = None) -> list[tuple[dict[str, Any],
-                                                                 ScoringDeadline]]:
-    """Evaluations still being scored, with a due date and a sheet not yet submitted."""
-    query = Evaluation.select(Evaluation.id, Evaluation.title, Evaluation.authority,
-                              Evaluation.authority.timezone, Evaluation.scores_due_at).where(
-        Evaluation.scores_due_at.is_not_null() & Evaluation.quality_final_at.is_null())
+def _still_scored(evaluation: Any, key: str | None, due_by: datetime | None) -> Any:
+    """The condition on ``evaluation`` (the table, or a foreign key to it) of the evaluations
+    :func:`_open_evaluations` reads: joins, not a list of thousands of ids."""
+    where = evaluation.scores_due_at.is_not_null() & evaluation.quality_final_at.is_null()
     if key is not None:
-        query = query.where(Evaluation.id == int(key.removeprefix("evaluation:")))
-    rows = await query
+        where = where & (evaluation.id == int(key.removeprefix("evaluation:")))
+    if due_by is not None:
+        where = where & (evaluation.scores_due_at <= due_by)
+    return where
+
+
+async def _open_evaluations(key: str | None = None, due_by: datetime | None = None
+                            ) -> list[tuple[dict[str, Any], ScoringDeadline]]:
+    """Evaluations still being scored, with a due date (by ``due_by`` when given) and a sheet
+    not yet submitted."""
+    rows = await Evaluation.select(
+        Evaluation.id, Evaluation.title, Evaluation.authority, Evaluation.authority.timezone,
+        Evaluation.scores_due_at).where(_still_scored(Evaluation, key, due_by))
     if not rows:
         return []
-    ids = [r["id"] for r in rows]
     waiting = {a["evaluation"] for a in await Assignment.select(Assignment.evaluation).where(
-        Assignment.evaluation.is_in(ids) & Assignment.submitted_at.is_null())}
+        _still_scored(Assignment.evaluation, key, due_by) & Assignment.submitted_at.is_null())}
     notices: dict[int, set[tuple[str, str]]] = {}
     for notice in await Notice.select(Notice.evaluation, Notice.kind, Notice.note).where(
-            Notice.evaluation.is_in(ids) & Notice.kind.is_in(list(STEP_KINDS.values()))):
+            _still_scored(Notice.evaluation, key, due_by)
+            & Notice.kind.is_in(list(STEP_KINDS.values()))):
         notices.setdefault(notice["evaluation"], set()).add((notice["kind"], notice["note"]))
     found = []
     for row in rows:

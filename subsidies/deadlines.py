@@ -7,7 +7,7 @@ round's window, "subsidy-report:31" for one report.
 
 from __future__ import annotations
 
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 
 from audit import service as audit
 from audit.domain import Actor
@@ -37,19 +37,27 @@ async def _zones() -> dict[int, str]:
 class SubsidyDeadlines:
     name = "subsidies"
 
-    async def upcoming(self, now: datetime) -> list[Deadline]:
+    async def upcoming(self, now: datetime, due_by: datetime | None = None) -> list[Deadline]:
+        """Every window still open and report neither noticed nor received (only those due by
+        ``due_by`` when given: the sweep reads those, not the thousands ahead)."""
         zones = await _zones()
         found: list[Deadline] = []
+        rounds = SubsidyRound.phase == RoundPhase.OPEN.value
+        reports = Report.noticed_at.is_null() & Report.received_at.is_null()
+        if due_by is not None:
+            rounds = rounds & (SubsidyRound.closes_at <= due_by)
+            # a day's local midnight is at most 14 hours before its midnight UTC
+            reports = reports & (Report.due_on <= (due_by + timedelta(days=1)).date())
         for row in await SubsidyRound.select(
                 SubsidyRound.id, SubsidyRound.title, SubsidyRound.closes_at,
-                SubsidyRound.authority).where(SubsidyRound.phase == RoundPhase.OPEN.value):
+                SubsidyRound.authority).where(rounds):
             found.append(Deadline(f"{ROUND_KEY}{row['id']}", row["closes_at"], WINDOW_CLOSES,
                                   row["title"], f"/subsidies/rounds/{row['id']}",
                                   zones[row["authority"]], (row["authority"],)))
         for row in await Report.select(
                 Report.id, Report.due_on, Report.application,
                 Report.application.reference, Report.application.round.authority).where(
-                Report.noticed_at.is_null() & Report.received_at.is_null()):
+                reports):
             authority = row["application.round.authority"]
             zone = zones[authority]
             found.append(Deadline(f"{REPORT_KEY}{row['id']}",
@@ -63,7 +71,7 @@ class SubsidyDeadlines:
         """Every due step in deadline order, :data:`CHUNK` per transaction; each update is
         guarded (an open window, a report not yet noticed), so nothing is applied twice."""
         applied: list[AppliedStep] = []
-        due = sorted((d for d in await self.upcoming(now)
+        due = sorted((d for d in await self.upcoming(now, due_by=now)
                       if d.due_at <= now and (key is None or d.key == key)),
                      key=lambda d: d.due_at)
         for start in range(0, len(due), CHUNK):

@@ -33,6 +33,7 @@ COLUMNS = (Tender.id, Tender.title, Tender.reference, Tender.phase, Tender.deadl
            Tender.lead_authority.timezone)
 STANDSTILL_ENDS = N_("End of the standstill period")
 CHUNK = 200  # tenders per transaction of a sweep
+WAITING = [Phase.PUBLISHED.value, Phase.TENDERING.value, Phase.AWARD_INTENT.value]
 
 
 def _next(row: dict[str, Any]) -> tuple[datetime, str] | None:
@@ -49,11 +50,19 @@ def _next(row: dict[str, Any]) -> tuple[datetime, str] | None:
 class TenderDeadlines:
     name = "tenders"
 
-    async def _open(self, key: str | None) -> list[dict[str, Any]]:
-        query = Tender.select(*COLUMNS).where(Tender.phase.is_in(
-            [Phase.PUBLISHED.value, Phase.TENDERING.value, Phase.AWARD_INTENT.value]))
+    async def _open(self, key: str | None, due_by: datetime | None = None
+                    ) -> list[dict[str, Any]]:
+        """Tenders with an automatic step ahead (of one tender with ``key``; only those whose
+        step is due by ``due_by`` when given: the sweep reads the due, not the thousands)."""
+        query = Tender.select(*COLUMNS).where(Tender.phase.is_in(WAITING))
         if key is not None:
             query = query.where(Tender.id == int(key.split(":")[1]))
+        if due_by is not None:
+            query = query.where(
+                ((Tender.phase == Phase.PUBLISHED.value) & (Tender.deadline_requests <= due_by))
+                | ((Tender.phase == Phase.TENDERING.value) & (Tender.deadline_bids <= due_by))
+                | ((Tender.phase == Phase.AWARD_INTENT.value)
+                   & (Tender.standstill_ends_at <= due_by)))
         return await query
 
     async def upcoming(self, now: datetime) -> list[Deadline]:
@@ -62,7 +71,7 @@ class TenderDeadlines:
         members: dict[int, list[int]] = {}
         for link in await TenderAuthority.select(TenderAuthority.tender,
                                                  TenderAuthority.authority).where(
-                TenderAuthority.tender.is_in([r["id"] for r in rows] or [0])):
+                TenderAuthority.tender.phase.is_in(WAITING)):
             members.setdefault(link["tender"], []).append(link["authority"])
         for row in rows:
             step = _next(row)
@@ -79,7 +88,7 @@ class TenderDeadlines:
     async def tick(self, now: datetime, key: str | None = None) -> list[AppliedStep]:
         """Apply every due step in deadline order, :data:`CHUNK` tenders per transaction (each
         checked again inside it by ``service.move_due``, so a step is never applied twice)."""
-        due = sorted(((step[0], row["id"], row) for row in await self._open(key)
+        due = sorted(((step[0], row["id"], row) for row in await self._open(key, now)
                       if (step := _next(row)) is not None and step[0] <= now),
                      key=lambda item: item[:2])
         applied: list[AppliedStep] = []
