@@ -1,8 +1,9 @@
 """The tenders' deadlines for the scheduler: bids and requests close on time, once.
 
-``tick`` applies every due transition (``tenders.service.apply_due``: idempotent, audited as
-late with its delay) and tells the lead officer through the mail outbox; when a standstill
-period ends the lead officer is told once as well. ``upcoming`` gives each open tender's next
+``tick`` applies every due transition in deadline order, :data:`CHUNK` tenders per transaction
+(``tenders.service.move_due``, the code of ``apply_due`` for many: idempotent, audited as late
+with its delay), and tells the lead officer through the mail outbox; when a standstill period
+ends the lead officer is told once as well. ``upcoming`` gives each open tender's next
 automatic step.
 """
 
