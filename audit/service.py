@@ -20,9 +20,10 @@ from audit.domain import (
 )
 from audit.tables import AuditEvent, AuditHead
 from common import clock
-from config.database import contains, in_transaction, is_sqlite, raw
+from config.database import contains, in_transaction, insert_rows, is_sqlite, raw
 
 HEAD_ID = 1
+EVENT_COLUMNS = (*EventData.__dataclass_fields__, "hash")
 VERIFY_BATCH = 5000
 
 
@@ -55,7 +56,7 @@ async def record_many(actor: Actor, events: list[NewEvent]) -> None:
         raise RuntimeError("audit events must be written in the transaction of their change")
     head = await _lock_head()
     occurred_at = clock.now()
-    rows: list[AuditEvent] = []
+    rows: list[tuple[Any, ...]] = []
     seq, previous = head.seq, head.hash
     for event in events:
         seq += 1
@@ -72,9 +73,8 @@ async def record_many(actor: Actor, events: list[NewEvent]) -> None:
             prev_hash=previous,
         )
         previous = event_hash(data)
-        rows.append(AuditEvent(**data.__dict__, hash=previous))
-    for start in range(0, len(rows), 500):
-        await AuditEvent.insert(*rows[start : start + 500])
+        rows.append((*(getattr(data, name) for name in EVENT_COLUMNS[:-1]), previous))
+    await insert_rows(AuditEvent._meta.tablename, EVENT_COLUMNS, rows)
     await AuditHead.update({AuditHead.seq: seq, AuditHead.hash: previous}).where(
         AuditHead.id == HEAD_ID
     )

@@ -105,6 +105,27 @@ async def raw_rows(sql: str, *args: Any) -> Sequence[Sequence[Any]]:
         await connection.close()
 
 
+async def insert_rows(table: str, columns: Sequence[str],
+                      rows: Sequence[Sequence[Any]]) -> None:
+    """Insert ``rows`` (values in the order of ``columns``) with one prepared statement run
+    for every row, on the current transaction's connection: bulk appends without an ORM
+    instance and SQL text per row. ``table`` and ``columns`` are names from code, never input.
+    """
+    if not rows:
+        return
+    db = engine()
+    current = db.current_transaction.get()
+    if current is None:
+        raise RuntimeError("insert_rows runs inside a transaction")
+    names = ", ".join(f'"{column}"' for column in columns)
+    if isinstance(db, SQLiteEngine):
+        marks = ", ".join("?" for _ in columns)
+    else:
+        marks = ", ".join(f"${n}" for n in range(1, len(columns) + 1))
+    await current.connection.executemany(
+        f'INSERT INTO "{table}" ({names}) VALUES ({marks})', rows)  # noqa: S608 - names from code
+
+
 async def prepare() -> None:
     """Per-database settings that persist in the database file (SQLite: WAL journal)."""
     if is_sqlite():

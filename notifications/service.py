@@ -7,16 +7,18 @@ kept as failed with its error, for an administrator to see and send again.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from audit import service as audit
 from audit.domain import Actor
+from audit.service import NewEvent
 from common import clock
 from common.errors import DomainError, NotFound
 from common.i18n import N_
-from config.database import is_sqlite, raw, transaction
+from config.database import in_transaction, insert_rows, is_sqlite, raw, transaction
 from notifications.domain import (
     CLAIM_TIMEOUT,
     OutgoingMessage,
@@ -37,24 +39,79 @@ async def enqueue(actor: Actor, message: OutgoingMessage) -> int | None:
     """Queue ``message``; returns its id, or None when its dedupe key was queued before."""
     check_message(message)
     async with transaction():
-        if message.dedupe_key and await OutboxMessage.exists().where(
-                OutboxMessage.dedupe_key == message.dedupe_key):
-            return None
-        now = clock.now()
-        row = OutboxMessage(
-            kind=message.kind, dedupe_key=message.dedupe_key, recipient=message.recipient,
-            recipient_name=message.recipient_name, language=message.language,
-            subject=message.subject, body=message.body, object_type=message.object_type,
-            object_id=message.object_id, status=Status.QUEUED.value, attempts=0,
-            next_attempt_at=now, created_at=now)
-        await row.save()
-        if message.attachment_file_ids:
-            await OutboxAttachment.insert(*[OutboxAttachment(message=row.id, file=file_id)
-                                            for file_id in message.attachment_file_ids])
-        await audit.record(actor, "mail.queued", "mail", row.id,
-                           after={"kind": message.kind, "recipient": message.recipient,
-                                  "subject": message.subject})
-        return row.id
+        [queued], events = await queue_many([message])
+        await audit.record_many(actor, events)
+        return queued
+
+
+async def queue_many(messages: Sequence[OutgoingMessage]
+                     ) -> tuple[list[int | None], list[NewEvent]]:
+    """Queue ``messages`` at once, in the caller's transaction (:func:`enqueue` for many: a
+    few queries, whatever their number). Returns each message's id (None when its dedupe key
+    was queued before, here or earlier) and the "mail.queued" events, which the caller records
+    in the same transaction (``audit.record_many``), in the order it chooses."""
+    if not messages:
+        return [], []
+    if not in_transaction():
+        raise RuntimeError("messages are queued in the transaction of the change they report")
+    for message in messages:
+        check_message(message)
+    keys = [m.dedupe_key for m in messages if m.dedupe_key]
+    seen: set[str] = set()
+    for start in range(0, len(keys), 500):
+        seen.update(r["dedupe_key"] for r in await OutboxMessage.select(
+            OutboxMessage.dedupe_key).where(OutboxMessage.dedupe_key.is_in(
+                keys[start:start + 500])))
+    now = clock.now()
+    fresh: list[int] = []  # indexes of the messages to queue
+    for index, message in enumerate(messages):
+        if message.dedupe_key:
+            if message.dedupe_key in seen:
+                continue
+            seen.add(message.dedupe_key)
+        fresh.append(index)
+    queued_ids = await _insert([messages[i] for i in fresh], now)
+    queued = dict(zip(fresh, queued_ids, strict=True))
+    attachments = [OutboxAttachment(message=queued[i], file=file_id)
+                   for i in fresh for file_id in messages[i].attachment_file_ids]
+    if attachments:
+        await OutboxAttachment.insert(*attachments)
+    return [queued.get(i) for i in range(len(messages))], [
+        NewEvent("mail.queued", "mail", queued[i], after={
+            "kind": messages[i].kind, "recipient": messages[i].recipient,
+            "subject": messages[i].subject}) for i in fresh]
+
+
+OUTBOX_COLUMNS = ("kind", "dedupe_key", "recipient", "recipient_name", "language", "subject",
+                  "body", "object_type", "object_id", "status", "attempts", "next_attempt_at",
+                  "claimed_at", "last_error", "created_at", "sent_at")
+
+
+async def _insert(messages: list[OutgoingMessage], now: datetime) -> list[int]:
+    """Insert ``messages`` queued; their ids in order. Those with a dedupe key (unique) go in
+    with one prepared statement and their ids are read back by key; the others one by one."""
+    ids: dict[int, int] = {}
+    keyed = [i for i, m in enumerate(messages) if m.dedupe_key]
+    await insert_rows(OutboxMessage._meta.tablename, OUTBOX_COLUMNS, [
+        (m.kind, m.dedupe_key, m.recipient, m.recipient_name, m.language, m.subject, m.body,
+         m.object_type, m.object_id, Status.QUEUED.value, 0, now, None, "", now, None)
+        for m in (messages[i] for i in keyed)])
+    by_key: dict[str, int] = {}
+    for start in range(0, len(keyed), 500):
+        by_key.update((r["dedupe_key"], r["id"]) for r in await OutboxMessage.select(
+            OutboxMessage.id, OutboxMessage.dedupe_key).where(OutboxMessage.dedupe_key.is_in(
+                [messages[i].dedupe_key for i in keyed[start:start + 500]])))
+    ids.update((i, by_key[messages[i].dedupe_key]) for i in keyed)  # type: ignore[index]
+    for index, m in enumerate(messages):
+        if index not in ids:
+            row = OutboxMessage(
+                kind=m.kind, dedupe_key=None, recipient=m.recipient,
+                recipient_name=m.recipient_name, language=m.language, subject=m.subject,
+                body=m.body, object_type=m.object_type, object_id=m.object_id,
+                status=Status.QUEUED.value, attempts=0, next_attempt_at=now, created_at=now)
+            await row.save()
+            ids[index] = row.id
+    return [ids[i] for i in range(len(messages))]
 
 
 @dataclass(frozen=True)

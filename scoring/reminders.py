@@ -17,6 +17,7 @@ from accounts.domain import Role
 from accounts.tables import Membership, User
 from audit import service as audit
 from audit.domain import Actor
+from audit.service import NewEvent
 from common.deadlines import AppliedStep, Deadline
 from common.i18n import N_
 from config.database import transaction
@@ -31,6 +32,7 @@ REMIND = N_("Remind evaluators who have not submitted their scores")
 TELL_LEAD = N_("Scores due: tell the lead officers whose scores are missing")
 STEP_KINDS = {REMIND: "reminders_sent", TELL_LEAD: "scores_due_told"}
 SYSTEM = Actor.system("scheduler")
+CHUNK = 200  # steps per transaction of a sweep
 
 
 @dataclass(frozen=True)
@@ -80,39 +82,60 @@ class ScoringReminders:
         return deadlines
 
     async def tick(self, now: datetime, key: str | None = None) -> list[AppliedStep]:
-        """Apply every due step, across evaluations in deadline order, each in its own
+        """Apply every due step, across evaluations in deadline order, :data:`CHUNK` per
         transaction (checked again inside it, so that two callers never both apply it)."""
-        due = sorted(((at, row, step, deadline.scores_due_at)
-                      for row, deadline in await _open_evaluations(key)
+        due = sorted((DueStep(at, row, step, deadline.scores_due_at)
+                      for row, deadline in await _open_evaluations(
+                          key, now + timedelta(days=self.reminder_days))
                       for step, at in due_steps(deadline, self.reminder_days, now)),
-                     key=lambda item: (item[0], item[1]["id"]))
+                     key=lambda item: (item.at, item.row["id"]))
         applied: list[AppliedStep] = []
-        for at, row, step, scores_due_at in due:
+        for start in range(0, len(due), CHUNK):
             async with transaction():
-                if await _already_done(row["id"], step, scores_due_at):
-                    continue
-                await _apply(row, step, at, scores_due_at, now)
-            applied.append(AppliedStep(f"evaluation:{row['id']}", step, at, now))
+                done = await _apply(due[start:start + CHUNK], now)
+            applied.extend(AppliedStep(f"evaluation:{d.row['id']}", d.step, d.at, now)
+                           for d in done)
         return applied
 
 
-async def _open_evaluations(key: str | None = None) -> list[tuple[dict[str, Any],
-                                                                 ScoringDeadline]]:
-    """Evaluations still being scored, with a due date and a sheet not yet submitted."""
-    query = Evaluation.select(Evaluation.id, Evaluation.title, Evaluation.authority,
-                              Evaluation.authority.timezone, Evaluation.scores_due_at).where(
-        Evaluation.scores_due_at.is_not_null() & Evaluation.quality_final_at.is_null())
+@dataclass(frozen=True)
+class DueStep:
+    at: datetime
+    row: dict[str, Any]
+    step: str
+    scores_due_at: datetime
+
+    @property
+    def notice(self) -> tuple[int, str, str]:
+        return self.row["id"], STEP_KINDS[self.step], self.scores_due_at.isoformat()
+
+
+def _still_scored(evaluation: Any, key: str | None, due_by: datetime | None) -> Any:
+    """The condition on ``evaluation`` (the table, or a foreign key to it) of the evaluations
+    :func:`_open_evaluations` reads: joins, not a list of thousands of ids."""
+    where = evaluation.scores_due_at.is_not_null() & evaluation.quality_final_at.is_null()
     if key is not None:
-        query = query.where(Evaluation.id == int(key.removeprefix("evaluation:")))
-    rows = await query
+        where = where & (evaluation.id == int(key.removeprefix("evaluation:")))
+    if due_by is not None:
+        where = where & (evaluation.scores_due_at <= due_by)
+    return where
+
+
+async def _open_evaluations(key: str | None = None, due_by: datetime | None = None
+                            ) -> list[tuple[dict[str, Any], ScoringDeadline]]:
+    """Evaluations still being scored, with a due date (by ``due_by`` when given) and a sheet
+    not yet submitted."""
+    rows = await Evaluation.select(
+        Evaluation.id, Evaluation.title, Evaluation.authority, Evaluation.authority.timezone,
+        Evaluation.scores_due_at).where(_still_scored(Evaluation, key, due_by))
     if not rows:
         return []
-    ids = [r["id"] for r in rows]
     waiting = {a["evaluation"] for a in await Assignment.select(Assignment.evaluation).where(
-        Assignment.evaluation.is_in(ids) & Assignment.submitted_at.is_null())}
+        _still_scored(Assignment.evaluation, key, due_by) & Assignment.submitted_at.is_null())}
     notices: dict[int, set[tuple[str, str]]] = {}
     for notice in await Notice.select(Notice.evaluation, Notice.kind, Notice.note).where(
-            Notice.evaluation.is_in(ids) & Notice.kind.is_in(list(STEP_KINDS.values()))):
+            _still_scored(Notice.evaluation, key, due_by)
+            & Notice.kind.is_in(list(STEP_KINDS.values()))):
         notices.setdefault(notice["evaluation"], set()).add((notice["kind"], notice["note"]))
     found = []
     for row in rows:
@@ -124,69 +147,109 @@ async def _open_evaluations(key: str | None = None) -> list[tuple[dict[str, Any]
     return found
 
 
-async def _already_done(evaluation_id: int, step: str, scores_due_at: datetime) -> bool:
-    return await Notice.exists().where(
-        (Notice.evaluation == evaluation_id) & (Notice.kind == STEP_KINDS[step])
-        & (Notice.note == scores_due_at.isoformat()))
+async def _apply(due: list[DueStep], now: datetime) -> list[DueStep]:
+    """Apply the steps of ``due`` not applied yet, in the caller's transaction: mail queued,
+    a notice each, audit events in order. Returns the steps applied."""
+    ids = list({d.row["id"] for d in due})
+    done = {(n["evaluation"], n["kind"], n["note"]) for n in await Notice.select(
+        Notice.evaluation, Notice.kind, Notice.note).where(
+        Notice.evaluation.is_in(ids) & Notice.kind.is_in(list(STEP_KINDS.values())))}
+    due = [d for d in due if d.notice not in done]
+    if not due:
+        return []
+    waiting: dict[int, list[dict[str, Any]]] = {}
+    for w in await Assignment.select(
+            Assignment.evaluation, Assignment.evaluator.id, Assignment.evaluator.email,
+            Assignment.evaluator.name, Assignment.evaluator.language).where(
+            Assignment.evaluation.is_in(ids) & Assignment.submitted_at.is_null()
+            & Assignment.evaluator.active.eq(True)).order_by(Assignment.id):
+        waiting.setdefault(w["evaluation"], []).append({
+            "id": w["evaluator.id"], "email": w["evaluator.email"],
+            "name": w["evaluator.name"], "language": w["evaluator.language"]})
+    officers = await _lead_officers({d.row["authority"] for d in due if d.step == TELL_LEAD})
+    mail: list[tuple[int, OutgoingMessage]] = []  # (index in due, message)
+    for index, d in enumerate(due):
+        evaluators = waiting.get(d.row["id"], [])
+        if d.step == REMIND:
+            messages = _reminders(d.row, evaluators, d.scores_due_at)
+        else:
+            messages = _scores_due(d.row, evaluators, officers.get(d.row["authority"], []),
+                                   d.scores_due_at)
+        mail.extend((index, message) for message in messages)
+    queued, mail_events = await outbox.queue_many([message for _, message in mail])
+    told: dict[int, list[NewEvent]] = {}
+    events = iter(mail_events)  # those of the messages queued (not queued before)
+    for (index, _), message_id in zip(mail, queued, strict=True):
+        if message_id is not None:
+            told.setdefault(index, []).append(next(events))
+    await Notice.insert(*[Notice(evaluation=d.row["id"], kind=STEP_KINDS[d.step],
+                                 note=d.scores_due_at.isoformat(), created_at=now, sent_at=now)
+                          for d in due])
+    audit_events: list[NewEvent] = []
+    for index, d in enumerate(due):
+        evaluators = waiting.get(d.row["id"], [])
+        mailed = len(evaluators) if d.step == REMIND else len(officers.get(d.row["authority"],
+                                                                           []))
+        late = max((now - d.at).total_seconds(), 0.0)
+        audit_events.extend(told.get(index, []))
+        audit_events.append(NewEvent(
+            f"evaluation.{STEP_KINDS[d.step]}", "evaluation", d.row["id"], after={
+                "scores_due_at": d.scores_due_at.isoformat(), "due_at": d.at.isoformat(),
+                "mailed": mailed, "evaluators_waiting": [e["id"] for e in evaluators],
+                **({"applied_late_by_seconds": round(late)} if late >= 60 else {})}))
+    await audit.record_many(SYSTEM, audit_events)
+    return due
 
 
-async def _apply(row: dict[str, Any], step: str, at: datetime, scores_due_at: datetime,
-                 now: datetime) -> None:
-    waiting = await Assignment.select(
-        Assignment.evaluator.id, Assignment.evaluator.email, Assignment.evaluator.name,
-        Assignment.evaluator.language).where(
-        (Assignment.evaluation == row["id"]) & Assignment.submitted_at.is_null()
-        & Assignment.evaluator.active.eq(True))
-    evaluators = [{"id": w["evaluator.id"], "email": w["evaluator.email"],
-                   "name": w["evaluator.name"], "language": w["evaluator.language"]}
-                  for w in waiting]
-    if step == REMIND:
-        mailed = await _remind(row, evaluators, scores_due_at)
-    else:
-        mailed = await _tell_lead_officers(row, evaluators, scores_due_at)
-    await Notice(evaluation=row["id"], kind=STEP_KINDS[step], note=scores_due_at.isoformat(),
-                 created_at=now, sent_at=now).save()
-    late = max((now - at).total_seconds(), 0.0)
-    await audit.record(SYSTEM, f"evaluation.{STEP_KINDS[step]}", "evaluation", row["id"], after={
-        "scores_due_at": scores_due_at.isoformat(), "due_at": at.isoformat(),
-        "mailed": mailed, "evaluators_waiting": [e["id"] for e in evaluators],
-        **({"applied_late_by_seconds": round(late)} if late >= 60 else {})})
+async def _lead_officers(authority_ids: set[int]) -> dict[int, list[dict[str, Any]]]:
+    """The active officers of each authority."""
+    if not authority_ids:
+        return {}
+    members: dict[int, list[int]] = {}
+    for m in await Membership.select(Membership.user, Membership.authority).where(
+            Membership.authority.is_in(list(authority_ids))):
+        members.setdefault(m["user"], []).append(m["authority"])
+    found: dict[int, list[dict[str, Any]]] = {}
+    for officer in await User.select(User.id, User.email, User.name, User.language).where(
+            User.id.is_in(list(members) or [-1]) & (User.role == Role.OFFICER.value)
+            & User.active.eq(True)).order_by(User.id):
+        for authority in members[officer["id"]]:
+            found.setdefault(authority, []).append(officer)
+    return found
 
 
-async def _remind(row: dict[str, Any], evaluators: list[dict[str, Any]],
-                  scores_due_at: datetime) -> int:
+def _reminders(row: dict[str, Any], evaluators: list[dict[str, Any]],
+               scores_due_at: datetime) -> list[OutgoingMessage]:
     url = f"{get_settings().public_url}{links(row['id']).sheet}"
+    messages = []
     for evaluator in evaluators:
         subject, body = compose("scoring/mail/reminder.txt", evaluator["language"],
                                 name=evaluator["name"], evaluation=row["title"],
                                 due=scores_due_at, zone=row["authority.timezone"], url=url)
-        await outbox.enqueue(SYSTEM, OutgoingMessage(
+        messages.append(OutgoingMessage(
             kind="scoring.reminder", recipient=evaluator["email"],
             recipient_name=evaluator["name"], language=evaluator["language"], subject=subject,
             body=body, object_type="evaluation", object_id=str(row["id"]),
             dedupe_key=f"scoring.reminder:{row['id']}:{evaluator['id']}:"
                        f"{scores_due_at.isoformat()}"))
-    return len(evaluators)
+    return messages
 
 
-async def _tell_lead_officers(row: dict[str, Any], evaluators: list[dict[str, Any]],
-                              scores_due_at: datetime) -> int:
-    members = [m["user"] for m in await Membership.select(Membership.user).where(
-        Membership.authority == row["authority"])]
-    officers = await User.select(User.id, User.email, User.name, User.language).where(
-        User.id.is_in(members or [-1]) & (User.role == Role.OFFICER.value)
-        & User.active.eq(True))
+def _scores_due(row: dict[str, Any], evaluators: list[dict[str, Any]],
+                officers: list[dict[str, Any]], scores_due_at: datetime
+                ) -> list[OutgoingMessage]:
     url = f"{get_settings().public_url}{links(row['id']).overview}"
     missing = ", ".join(sorted(e["name"] for e in evaluators))
+    messages = []
     for officer in officers:
         subject, body = compose("scoring/mail/scores_due.txt", officer["language"],
                                 name=officer["name"], evaluation=row["title"],
                                 due=scores_due_at, zone=row["authority.timezone"],
                                 missing=missing, count=len(evaluators), url=url)
-        await outbox.enqueue(SYSTEM, OutgoingMessage(
+        messages.append(OutgoingMessage(
             kind="scoring.scores_due", recipient=officer["email"],
             recipient_name=officer["name"], language=officer["language"], subject=subject,
             body=body, object_type="evaluation", object_id=str(row["id"]),
             dedupe_key=f"scoring.scores_due:{row['id']}:{officer['id']}:"
                        f"{scores_due_at.isoformat()}"))
-    return len(officers)
+    return messages

@@ -8,6 +8,7 @@ tender the principal may not know of answers NotFound.
 
 from __future__ import annotations
 
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -70,21 +71,37 @@ def may_change(principal: Principal, authority_ids: tuple[int, ...]) -> bool:
         principal.authority_ids.intersection(authority_ids))
 
 
+TENDER_COLUMNS = (
+    Tender.all_columns(), Tender.lead_authority.timezone.as_alias("lead_timezone"),
+    Tender.lead_authority.country.as_alias("lead_country"),
+    Tender.lead_authority.standstill_days.as_alias("lead_standstill_days"),
+    Tender.service_type.name_en.as_alias("service_type_en"),
+    Tender.service_type.name_nl.as_alias("service_type_nl"),
+)
+
+
+async def load_many(tender_ids: Collection[int]) -> dict[int, TenderRef]:
+    """The tenders found among ``tender_ids`` by id, without an access check, in two queries."""
+    if not tender_ids:
+        return {}
+    ids = list(tender_ids)
+    rows = await Tender.select(*TENDER_COLUMNS).where(Tender.id.is_in(ids))
+    members: dict[int, list[int]] = {}
+    for link in await TenderAuthority.select(TenderAuthority.tender, TenderAuthority.authority
+                                             ).where(TenderAuthority.tender.is_in(ids)):
+        members.setdefault(link["tender"], []).append(link["authority"])
+    return {row["id"]: TenderRef(row, tuple(members.get(row["id"], ())) or
+                                 (row["lead_authority"],), row["lead_timezone"],
+                                 row["lead_country"], row["lead_standstill_days"], False)
+            for row in rows}
+
+
 async def load(tender_id: int) -> TenderRef:
     """The tender without an access check (the deadline ticker, the officer checks below)."""
-    row = await Tender.select(
-        Tender.all_columns(), Tender.lead_authority.timezone.as_alias("lead_timezone"),
-        Tender.lead_authority.country.as_alias("lead_country"),
-        Tender.lead_authority.standstill_days.as_alias("lead_standstill_days"),
-        Tender.service_type.name_en.as_alias("service_type_en"),
-        Tender.service_type.name_nl.as_alias("service_type_nl"),
-    ).where(Tender.id == tender_id).first()
-    if row is None:
+    found = (await load_many([tender_id])).get(tender_id)
+    if found is None:
         raise not_found(tender_id)
-    authority_ids = tuple(r["authority"] for r in await TenderAuthority.select(
-        TenderAuthority.authority).where(TenderAuthority.tender == tender_id))
-    return TenderRef(row, authority_ids or (row["lead_authority"],), row["lead_timezone"],
-                     row["lead_country"], row["lead_standstill_days"], False)
+    return found
 
 
 async def as_reader(principal: Principal, tender_id: int) -> TenderRef:
@@ -124,43 +141,81 @@ WITH_BIDS = frozenset({Phase.TENDERING, Phase.OPENING, Phase.EVALUATION, Phase.A
 async def facts(tender: TenderRef, lots: list[dict[str, Any]] | None = None) -> TenderFacts:
     """Everything the preconditions of the state machine look at. Only what the current
     phase's actions need is read (a page view costs a few queries, not a dozen)."""
-    row = tender.row
-    tender_id = tender.id
-    phase = tender.phase
+    return (await facts_many([tender], None if lots is None else {tender.id: lots}))[tender.id]
+
+
+def _grouped(rows: list[dict[str, Any]], key: str) -> dict[int, list[dict[str, Any]]]:
+    found: dict[int, list[dict[str, Any]]] = {}
+    for row in rows:
+        found.setdefault(row[key], []).append(row)
+    return found
+
+
+async def facts_many(tenders: Sequence[TenderRef],
+                     lots: Mapping[int, list[dict[str, Any]]] | None = None,
+                     ) -> dict[int, TenderFacts]:
+    """:func:`facts` of many tenders by id, in a few set-based queries (one per kind of fact
+    some tender's phase needs), whatever their number: the deadline sweep reads hundreds."""
+    def ids_in(phases: frozenset[Phase]) -> list[int]:
+        return [t.id for t in tenders if t.phase in phases]
+
     if lots is None:
-        lots = await lots_of(tender_id)
+        lots = _grouped(await Lot.select().where(Lot.tender.is_in(
+            [t.id for t in tenders] or [0])).order_by(Lot.tender, Lot.number), "tender")
+    every_lot = [lot for tender in tenders for lot in lots.get(tender.id, [])]
+    shares: dict[int, list[dict[str, Any]]] = {}
+    if drafts := ids_in(frozenset({Phase.DRAFT})):
+        shares = _grouped(await TenderAuthority.select(
+            TenderAuthority.tender, TenderAuthority.share).where(
+            TenderAuthority.tender.is_in(drafts)), "tender")
+    candidates: dict[int, list[dict[str, Any]]] = {}
+    if selecting := ids_in(SELECTING):
+        candidates = _grouped(await Candidate.select(
+            Candidate.tender, Candidate.status, Candidate.organisation.name).where(
+            Candidate.tender.is_in(selecting)), "tender")
+    live: dict[int, list[dict[str, Any]]] = {}
+    if with_bids := ids_in(WITH_BIDS):
+        live = _grouped(await Bid.select(
+            Bid.tender, Bid.id, Bid.lot, Bid.winner, Bid.organisation.name).where(
+            Bid.tender.is_in(with_bids) & Bid.withdrawn_at.is_null()), "tender")
+    approvals: dict[int, list[dict[str, Any]]] = {}
+    if opening := ids_in(frozenset({Phase.OPENING})):
+        approvals = _grouped(await OpeningApproval.select(
+            OpeningApproval.tender, OpeningApproval.officer).where(
+            OpeningApproval.tender.is_in(opening)).order_by(OpeningApproval.id), "tender")
+    evaluating = set(ids_in(frozenset({Phase.EVALUATION})))
+    evaluated_lots = [lot for lot in every_lot if lot["tender"] in evaluating]
+    knocked_out = await knocked_out_refs(evaluated_lots) if evaluating else set()
+    confirmed = await confirmed_lots(evaluated_lots) if evaluating else set()
+    contracted: set[int] = set()
+    if awarded := ids_in(frozenset({Phase.AWARDED})):
+        contracted = {r["bid"] for r in await Contract.select(Contract.bid).where(
+            Contract.tender.is_in(awarded))}
+    objections: dict[int, int] = {}
+    if intent := ids_in(frozenset({Phase.AWARD_INTENT})):
+        for r in await Objection.select(Objection.tender).where(
+                Objection.tender.is_in(intent) & Objection.resolved_at.is_null()):
+            objections[r["tender"]] = objections.get(r["tender"], 0) + 1
+    return {tender.id: _facts_of(tender, lots.get(tender.id, []), shares.get(tender.id),
+                                 candidates.get(tender.id, []), live.get(tender.id, []),
+                                 tuple(r["officer"] for r in approvals.get(tender.id, [])),
+                                 knocked_out, confirmed, contracted,
+                                 objections.get(tender.id, 0))
+            for tender in tenders}
+
+
+def _facts_of(tender: TenderRef, lots: list[dict[str, Any]],
+              shares: list[dict[str, Any]] | None, candidates: list[dict[str, Any]],
+              live: list[dict[str, Any]], approvals: tuple[int, ...], knocked_out: set[str],
+              confirmed: set[int], contracted: set[int], open_objections: int) -> TenderFacts:
+    row = tender.row
     lot_names = {lot["id"]: f"{lot['number']}. {lot['title']}" for lot in lots}
     total = "100"
-    if phase is Phase.DRAFT:
-        shares = [r["share"] for r in await TenderAuthority.select(
-            TenderAuthority.share).where(TenderAuthority.tender == tender_id)]
-        total = format(sum(shares, Decimal(0)).normalize(), "f") if shares else "100"
-    candidates: list[dict[str, Any]] = []
-    if phase in SELECTING:
-        candidates = await Candidate.select(Candidate.status, Candidate.organisation.name
-                                            ).where(Candidate.tender == tender_id)
-    live: list[dict[str, Any]] = []
-    if phase in WITH_BIDS:
-        live = await Bid.select(Bid.id, Bid.lot, Bid.winner, Bid.organisation.name).where(
-            (Bid.tender == tender_id) & Bid.withdrawn_at.is_null())
-    approvals: tuple[int, ...] = ()
-    if phase is Phase.OPENING:
-        approvals = tuple(r["officer"] for r in await OpeningApproval.select(
-            OpeningApproval.officer).where(OpeningApproval.tender == tender_id).order_by(
-            OpeningApproval.id))
-    knocked_out = await knocked_out_refs(lots) if phase is Phase.EVALUATION else set()
-    confirmed = await confirmed_lots(lots) if phase is Phase.EVALUATION else set()
+    if shares:
+        total = format(sum((r["share"] for r in shares), Decimal(0)).normalize(), "f")
     winners_by_lot = {b["lot"] for b in live if b["winner"]}
-    contracted: set[int] = set()
-    if phase is Phase.AWARDED:
-        contracted = {r["bid"] for r in await Contract.select(Contract.bid).where(
-            Contract.tender == tender_id)}
-    open_objections = 0
-    if phase is Phase.AWARD_INTENT:
-        open_objections = await Objection.count().where(
-            (Objection.tender == tender_id) & Objection.resolved_at.is_null())
     return TenderFacts(
-        procedure=row["procedure"], phase=phase, title=row["title"],
+        procedure=row["procedure"], phase=tender.phase, title=row["title"],
         lots=tuple(lot_names.values()), shares_total=total,
         cpv_codes=tuple(c for c in row["cpv_codes"].split(",") if c),
         has_service_type=row["service_type"] is not None,

@@ -1,8 +1,9 @@
 """The tenders' deadlines for the scheduler: bids and requests close on time, once.
 
-``tick`` applies every due transition (``tenders.service.apply_due``: idempotent, audited as
-late with its delay) and tells the lead officer through the mail outbox; when a standstill
-period ends the lead officer is told once as well. ``upcoming`` gives each open tender's next
+``tick`` applies every due transition in deadline order, :data:`CHUNK` tenders per transaction
+(``tenders.service.move_due``, the code of ``apply_due`` for many: idempotent, audited as late
+with its delay), and tells the lead officer through the mail outbox; when a standstill period
+ends the lead officer is told once as well. ``upcoming`` gives each open tender's next
 automatic step.
 """
 
@@ -12,6 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from accounts.tables import User
+from audit import service as audit
 from audit.domain import Actor
 from common.deadlines import AppliedStep, Deadline
 from common.i18n import N_
@@ -31,6 +33,8 @@ COLUMNS = (Tender.id, Tender.title, Tender.reference, Tender.phase, Tender.deadl
            Tender.deadline_bids, Tender.standstill_ends_at, Tender.lead_officer,
            Tender.lead_authority.timezone)
 STANDSTILL_ENDS = N_("End of the standstill period")
+CHUNK = 200  # tenders per transaction of a sweep
+WAITING = [Phase.PUBLISHED.value, Phase.TENDERING.value, Phase.AWARD_INTENT.value]
 
 
 def _next(row: dict[str, Any]) -> tuple[datetime, str] | None:
@@ -47,11 +51,19 @@ def _next(row: dict[str, Any]) -> tuple[datetime, str] | None:
 class TenderDeadlines:
     name = "tenders"
 
-    async def _open(self, key: str | None) -> list[dict[str, Any]]:
-        query = Tender.select(*COLUMNS).where(Tender.phase.is_in(
-            [Phase.PUBLISHED.value, Phase.TENDERING.value, Phase.AWARD_INTENT.value]))
+    async def _open(self, key: str | None, due_by: datetime | None = None
+                    ) -> list[dict[str, Any]]:
+        """Tenders with an automatic step ahead (of one tender with ``key``; only those whose
+        step is due by ``due_by`` when given: the sweep reads the due, not the thousands)."""
+        query = Tender.select(*COLUMNS).where(Tender.phase.is_in(WAITING))
         if key is not None:
             query = query.where(Tender.id == int(key.split(":")[1]))
+        if due_by is not None:
+            query = query.where(
+                ((Tender.phase == Phase.PUBLISHED.value) & (Tender.deadline_requests <= due_by))
+                | ((Tender.phase == Phase.TENDERING.value) & (Tender.deadline_bids <= due_by))
+                | ((Tender.phase == Phase.AWARD_INTENT.value)
+                   & (Tender.standstill_ends_at <= due_by)))
         return await query
 
     async def upcoming(self, now: datetime) -> list[Deadline]:
@@ -60,7 +72,7 @@ class TenderDeadlines:
         members: dict[int, list[int]] = {}
         for link in await TenderAuthority.select(TenderAuthority.tender,
                                                  TenderAuthority.authority).where(
-                TenderAuthority.tender.is_in([r["id"] for r in rows] or [0])):
+                TenderAuthority.tender.phase.is_in(WAITING)):
             members.setdefault(link["tender"], []).append(link["authority"])
         for row in rows:
             step = _next(row)
@@ -75,63 +87,87 @@ class TenderDeadlines:
         return found
 
     async def tick(self, now: datetime, key: str | None = None) -> list[AppliedStep]:
+        """Apply every due step in deadline order, :data:`CHUNK` tenders per transaction (each
+        checked again inside it by ``service.move_due``, so a step is never applied twice)."""
+        due = sorted(((step[0], row["id"], row) for row in await self._open(key, now)
+                      if (step := _next(row)) is not None and step[0] <= now),
+                     key=lambda item: item[:2])
         applied: list[AppliedStep] = []
-        for row in await self._open(key):
-            step = _next(row)
-            if step is None or step[0] > now:
-                continue
-            if Phase(row["phase"]) is Phase.AWARD_INTENT:
-                await self._standstill_over(row)
-                continue
-            async with transaction():
-                steps = await service.apply_due(TICKER, row["id"], now)
-                for done in steps:
-                    await self._tell_lead_officer(row, done)
-            applied.extend(steps)
+        for start in range(0, len(due), CHUNK):
+            applied.extend(await self._apply(TICKER, [row for *_, row in due[start:start + CHUNK]],
+                                             now))
         return applied
 
-    async def _lead_officer(self, row: dict[str, Any]) -> dict[str, Any] | None:
-        if row["lead_officer"] is None:
-            return None
-        return await User.select(User.id, User.email, User.name, User.language).where(
-            (User.id == row["lead_officer"]) & User.active.eq(True)).first()
+    async def _apply(self, actor: Actor, rows: list[dict[str, Any]], now: datetime
+                     ) -> list[AppliedStep]:
+        """One transaction: the due moves of ``rows``, the ends of their standstill periods,
+        a notice to each lead officer, and the audit events in the order of ``rows``."""
+        standstill = {row["id"] for row in rows if Phase(row["phase"]) is Phase.AWARD_INTENT}
+        async with transaction():
+            moves = {m.tender.id: m for m in await service.move_due(
+                [row["id"] for row in rows if row["id"] not in standstill], now)}
+            officers = await self._lead_officers(rows)
+            objections: dict[int, int] = {}
+            for r in await Objection.select(Objection.tender).where(Objection.tender.is_in(
+                    list(standstill) or [0]) & Objection.resolved_at.is_null()):
+                objections[r["tender"]] = objections.get(r["tender"], 0) + 1
+            notices: list[tuple[int, OutgoingMessage]] = []
+            for row in rows:
+                officer = officers.get(row["lead_officer"])
+                if officer is None:
+                    continue
+                if row["id"] in standstill:
+                    notices.append((row["id"], self._message(
+                        officer, row, "tenders/mail/standstill.txt", "standstill",
+                        due_at=row["standstill_ends_at"],
+                        objections=objections.get(row["id"], 0))))
+                elif row["id"] in moves:
+                    notices.extend((row["id"], self._step_message(officer, row, done,
+                                                                  moves[row["id"]].phase))
+                                   for done in moves[row["id"]].applied)
+            queued, mail_events = await outbox.queue_many([message for _, message in notices])
+            events = iter(mail_events)  # those of the messages queued (not queued before)
+            told: dict[int, list[audit.NewEvent]] = {}
+            for (tender_id, _), message_id in zip(notices, queued, strict=True):
+                if message_id is not None:
+                    told.setdefault(tender_id, []).append(next(events))
+            await audit.record_many(actor, [
+                event for row in rows
+                for event in [*(moves[row["id"]].events if row["id"] in moves else []),
+                              *told.get(row["id"], [])]])
+        return [step for row in rows if row["id"] in moves for step in moves[row["id"]].applied]
 
-    async def _tell_lead_officer(self, row: dict[str, Any], done: AppliedStep) -> None:
-        officer = await self._lead_officer(row)
-        if officer is None:
-            return
+    async def _lead_officers(self, rows: list[dict[str, Any]]) -> dict[int, dict[str, Any]]:
+        ids = list({row["lead_officer"] for row in rows if row["lead_officer"] is not None})
+        if not ids:
+            return {}
+        return {u["id"]: u for u in await User.select(
+            User.id, User.email, User.name, User.language).where(
+            User.id.is_in(ids) & User.active.eq(True))}
+
+    def _step_message(self, officer: dict[str, Any], row: dict[str, Any], done: AppliedStep,
+                      phase: Phase) -> OutgoingMessage:
         action = Action(done.step)
-        now_in = await Tender.select(Tender.phase).where(Tender.id == row["id"]).first()
-        assert now_in is not None
         with language(officer["language"]):
             deadline = gettext(DEADLINE_LABELS[AUTOMATIC[action]]).lower()
             step = gettext(ACTION_LABELS[action])
-            phase = gettext(PHASE_LABELS[Phase(now_in["phase"])])
-        await self._send(officer, row, "tenders/mail/deadline.txt", f"{action.value}",
-                         deadline=deadline, step=step, phase=phase, due_at=done.due_at)
+            phase_name = gettext(PHASE_LABELS[phase])
+        return self._message(officer, row, "tenders/mail/deadline.txt", f"{action.value}",
+                             deadline=deadline, step=step, phase=phase_name,
+                             due_at=done.due_at)
 
-    async def _standstill_over(self, row: dict[str, Any]) -> None:
-        officer = await self._lead_officer(row)
-        if officer is None:
-            return
-        async with transaction():
-            open_objections = await Objection.count().where(
-                (Objection.tender == row["id"]) & Objection.resolved_at.is_null())
-            await self._send(officer, row, "tenders/mail/standstill.txt", "standstill",
-                             due_at=row["standstill_ends_at"], objections=open_objections)
-
-    async def _send(self, officer: dict[str, Any], row: dict[str, Any], template: str,
-                    kind: str, **context: Any) -> None:
+    def _message(self, officer: dict[str, Any], row: dict[str, Any], template: str,
+                 kind: str, **context: Any) -> OutgoingMessage:
         title, body = compose(template, officer["language"], name=officer["name"],
                               title=row["title"], reference=row["reference"],
                               zone=row["lead_authority.timezone"],
                               url=f"{get_settings().public_url}{service.tender_url(row['id'])}",
                               **context)
-        await outbox.enqueue(TICKER, OutgoingMessage(
+        return OutgoingMessage(
             kind="tenders.deadline", recipient=officer["email"],
             recipient_name=officer["name"], language=officer["language"], subject=title,
             body=body, dedupe_key=f"tenders.{kind}:{row['id']}:{context['due_at'].isoformat()}",
-            object_type="tender", object_id=str(row["id"])))
+            object_type="tender", object_id=str(row["id"]))
 
 
 DEADLINES = TenderDeadlines()

@@ -7,7 +7,7 @@ dialogue live in ``tenders.procurement``, bids to contracts in ``tenders.bids``.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
@@ -494,23 +494,71 @@ async def conclude_contracts(principal: Principal, tender_id: int) -> None:
 # --- deadline-driven steps --------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class DueMoves:
+    """The deadline-driven steps applied to one tender, with their audit events."""
+
+    tender: TenderRef  # as it was before the steps
+    applied: list[AppliedStep]
+    events: list[audit.NewEvent]
+    phase: Phase  # where the steps left it
+
+
+async def move_due(tender_ids: Sequence[int], now: datetime) -> list[DueMoves]:
+    """Apply what is due for the given tenders, once, in the caller's transaction, which must
+    record the returned events (``audit.record_many``). A few queries for any number of
+    tenders: their facts at once, one update per kind of move. Tenders with nothing due (or
+    moved meanwhile by someone else) are left out; the others come in the order given.
+    """
+    found = await access.load_many(tender_ids)
+    tenders = [found[i] for i in dict.fromkeys(tender_ids) if i in found]
+    facts = await access.facts_many(tenders)
+    plans = [(t, due) for t in tenders if (due := due_transitions(facts[t.id], now))]
+    groups: dict[tuple[Phase, Phase], list[int]] = {}
+    for tender, due in plans:
+        groups.setdefault((tender.phase, due[-1].target), []).append(tender.id)
+    moved: set[int] = set()
+    for (source, final), ids in groups.items():
+        for start in range(0, len(ids), 500):
+            moved.update(r["id"] for r in await Tender.update({
+                Tender.phase: final.value, Tender.phase_changed_at: now,
+                Tender.updated_at: now}).where(
+                Tender.id.is_in(ids[start:start + 500]) & (Tender.phase == source.value)
+            ).returning(Tender.id))
+    done: list[DueMoves] = []
+    for tender, due in plans:
+        if tender.id not in moved:
+            continue
+        applied, events = [], []
+        for step in due:
+            late = (now - step.due_at).total_seconds()
+            details = ({"due_at": step.due_at, "late_by_seconds": round(late)} if late >= 60
+                       else {"due_at": step.due_at})
+            events.append(audit.NewEvent(f"tender.{step.action.value}", "tender", tender.id,
+                                         before={"phase": step.source.value},
+                                         after={"phase": step.target.value, **details}))
+            applied.append(AppliedStep(tender.key, step.action.value, step.due_at, now))
+        done.append(DueMoves(tender, applied, events, due[-1].target))
+    return done
+
+
+async def apply_due_many(actor: Actor, tender_ids: Sequence[int], now: datetime
+                         ) -> list[DueMoves]:
+    """:func:`move_due` in one transaction with its audit events."""
+    async with transaction():
+        done = await move_due(tender_ids, now)
+        await audit.record_many(actor, [event for moves in done for event in moves.events])
+    return done
+
+
 async def apply_due(actor: Actor, tender_id: int, now: datetime) -> list[AppliedStep]:
     """Apply what is due for one tender, once: a second call finds nothing left to do.
 
-    A step applied after its moment is audited as late, with the delay in seconds.
+    A step applied after its moment is audited as late, with the delay in seconds. The same
+    code as the scheduler's sweep over many tenders (:func:`apply_due_many`).
     """
-    applied: list[AppliedStep] = []
-    async with transaction():
-        tender = await access.load(tender_id)
-        facts = await access.facts(tender)
-        for due in due_transitions(facts, now):
-            current = await access.load(tender_id)
-            late = (now - due.due_at).total_seconds()
-            await _move(actor, current, due.action, due.target, now,
-                        details={"due_at": due.due_at, "late_by_seconds": round(late)}
-                        if late >= 60 else {"due_at": due.due_at})
-            applied.append(AppliedStep(tender.key, due.action.value, due.due_at, now))
-    return applied
+    return [step for moves in await apply_due_many(actor, [tender_id], now)
+            for step in moves.applied]
 
 
 async def for_change(principal: Principal, tender_id: int) -> TenderRef:

@@ -4,12 +4,24 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
+from functools import cache
 from zoneinfo import ZoneInfo
 
+from babel import Locale
 from babel.dates import format_date, format_datetime
 from babel.numbers import format_currency, format_decimal, format_percent
 
-from web.i18n import format_locale
+from web.i18n import format_locale as locale_code
+
+
+def format_locale(language: str | None = None) -> Locale:
+    """The reader's formatting locale, parsed once (babel parses a code on every call)."""
+    return _parsed(locale_code(language))
+
+
+@cache
+def _parsed(code: str) -> Locale:
+    return Locale.parse(code)
 
 
 def money(amount: Decimal | int | None, currency: str, language: str | None = None) -> str:
