@@ -79,6 +79,7 @@ class BudgetRow:
     period_end: date | None = None
     authority_ids: frozenset[int] = frozenset()
     service_type_code: str = ""
+    budget_line: str = ""
 
     @property
     def remaining(self) -> Decimal:

@@ -101,7 +101,8 @@ def award_dicts(rows: Sequence[AwardRow]) -> list[dict[str, Any]]:
 def budget_dicts(rows: Sequence[BudgetRow]) -> list[dict[str, Any]]:
     return [{"kind": _(KIND_LABELS[row.kind]), "authority": row.authority,
              "reference": row.reference, "procedure": row.procedure,
-             "service_type": row.service_type, "ceiling": row.ceiling,
+             "service_type": row.service_type, "budget_line": row.budget_line,
+             "ceiling": row.ceiling,
              "committed": row.committed, "paid": row.paid, "remaining": row.remaining,
              "currency": row.currency} for row in rows]
 

@@ -34,6 +34,7 @@ BUDGET_COLUMNS = (
     ("kind", N_("Kind"), "text", 14), ("authority", N_("Authority"), "text", 26),
     ("reference", N_("Reference"), "text", 16), ("procedure", N_("Procedure or round"), "text", 36),
     ("service_type", N_("Service type"), "text", 20),
+    ("budget_line", N_("Budget line"), "text", 18),
     ("ceiling", N_("Ceiling or estimated value"), "money", 18),
     ("committed", N_("Allocated or awarded"), "money", 18), ("paid", N_("Paid"), "money", 16),
     ("remaining", N_("Remaining"), "money", 16), ("currency", N_("Currency"), "text", 9),

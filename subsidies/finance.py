@@ -44,7 +44,8 @@ class SubsidyFinance:
             Application.final_amount, Application.round.title,
             Application.round.regulation_reference, Application.round.currency,
             Application.round.period_start, Application.round.period_end,
-            Application.round.service_types, Application.round.authority.id,
+            Application.round.service_types, Application.round.budget_line,
+            Application.round.authority.id,
             Application.round.authority.name, Application.organisation.name,
             Application.organisation.registration_number, Application.organisation.iban,
         ).where(Application.state.is_in(GRANTED) & Application.granted.is_not_null()
@@ -61,14 +62,16 @@ class SubsidyFinance:
             amount=cents(r["final_amount"] if r["final_amount"] is not None
                          else r["granted"]),
             currency=r["round.currency"], period_start=r["round.period_start"],
-            period_end=r["round.period_end"], budget_line="", status=r["state"])
+            period_end=r["round.period_end"], budget_line=r["round.budget_line"],
+            status=r["state"])
             for r in rows if _visible(query, r["round.authority.id"])]
 
     async def budgets(self, query: FinanceQuery) -> list[BudgetRow]:
         rounds = [r for r in await _narrowed(SubsidyRound.select(
             SubsidyRound.id, SubsidyRound.title, SubsidyRound.regulation_reference,
             SubsidyRound.currency, SubsidyRound.ceiling, SubsidyRound.period_start,
-            SubsidyRound.period_end, SubsidyRound.service_types, SubsidyRound.authority.id,
+            SubsidyRound.period_end, SubsidyRound.service_types, SubsidyRound.budget_line,
+            SubsidyRound.authority.id,
             SubsidyRound.authority.name).order_by(SubsidyRound.id), SubsidyRound.authority, query)
             if _visible(query, r["authority.id"])]
         names = await service_type_names(current_language())
@@ -86,13 +89,14 @@ class SubsidyFinance:
             service_type=_names(_codes(r, "service_types"), names), service_type_code=_codes(
                 r, "service_types"), currency=r["currency"], ceiling=cents(r["ceiling"]),
             committed=granted[r["id"]], paid=paid[r["id"]], period_start=r["period_start"],
-            period_end=r["period_end"]) for r in rounds]
+            period_end=r["period_end"], budget_line=r["budget_line"]) for r in rounds]
 
     async def payments(self, query: FinanceQuery) -> list[PaymentRow]:
         rows = await _narrowed(Payment.select(
             Payment.due_on, Payment.amount, Payment.status, Payment.paid_at,
             Payment.application.reference, Payment.application.organisation.name,
             Payment.application.round.currency, Payment.application.round.service_types,
+            Payment.application.round.budget_line,
             Payment.application.round.authority.id,
             Payment.application.round.authority.name).order_by(Payment.due_on, Payment.id),
             Payment.application.round.authority, query)
@@ -101,7 +105,7 @@ class SubsidyFinance:
             authority_id=r["application.round.authority.id"],
             authority=r["application.round.authority.name"],
             reference=r["application.reference"], payee=r["application.organisation.name"],
-            budget_line="",
+            budget_line=r["application.round.budget_line"],
             service_type=_names(_codes(r, "application.round.service_types"), names),
             service_type_code=_codes(r, "application.round.service_types"),
             due_on=r["due_on"], amount=cents(r["amount"]),

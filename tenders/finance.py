@@ -49,6 +49,7 @@ class TenderFinance:
         rows = await Contract.select(
             Contract.value, Contract.currency, Contract.start, Contract.end,
             Contract.tender.id, Contract.tender.title, Contract.tender.reference,
+            Contract.tender.budget_line,
             Contract.tender.lead_authority.id, Contract.tender.lead_authority.name,
             Contract.tender.service_type.code, Contract.tender.service_type.name_en,
             Contract.tender.service_type.name_nl, Contract.lot.number, Contract.lot.title,
@@ -70,14 +71,15 @@ class TenderFinance:
                 iban=r["organisation.iban"] or "", service_type=_type_name(
                     r, "tender.service_type"), service_type_code=r["tender.service_type.code"]
                 or "", amount=cents(r["value"]), currency=r["currency"],
-                period_start=r["start"], period_end=r["end"], budget_line="",
+                period_start=r["start"], period_end=r["end"], budget_line=r["tender.budget_line"],
                 status=contract_status(r["start"], r["end"], today),
                 shares=joint if len(joint) > 1 else ()))
         return awards
 
     async def budgets(self, query: FinanceQuery) -> list[BudgetRow]:
         tenders = await Tender.select(
-            Tender.id, Tender.title, Tender.reference, Tender.currency, Tender.estimated_value,
+            Tender.id, Tender.title, Tender.reference, Tender.budget_line, Tender.currency,
+            Tender.estimated_value,
             Tender.contract_start, Tender.contract_end, Tender.lead_authority.id,
             Tender.lead_authority.name, Tender.service_type.code, Tender.service_type.name_en,
             Tender.service_type.name_nl).where(Tender.estimated_value.is_not_null())
@@ -92,6 +94,7 @@ class TenderFinance:
             service_type_code=t["service_type.code"] or "", currency=t["currency"],
             ceiling=cents(t["estimated_value"]), committed=contracted[t["id"]],
             paid=None, period_start=t["contract_start"], period_end=t["contract_end"],
+            budget_line=t["budget_line"],
             authority_ids=frozenset({t["lead_authority.id"],
                                      *(s.authority_id for s in shares.get(t["id"], ()))}))
             for t in tenders
