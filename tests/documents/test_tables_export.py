@@ -57,3 +57,18 @@ def test_xlsx_keeps_values_formats_and_totals_per_currency():
     totals = {sheet.cell(row, 1).value: sheet.cell(row, 2).value for row in (5, 6)}
     assert totals == {"Total DKK": 1400000, "Total EUR": 125100.49}
     assert round(sheet.column_dimensions["A"].width) == 31  # 30 characters plus the padding
+
+
+def test_empty_sheets_and_text_xml_cannot_hold():
+    columns = [Column("provider", "Provider"), Column("amount", "Amount", "money")]
+    assert b"".join(csv_chunks(Sheet("Awards", columns, []), bom=False)) == (
+        b"Provider;Amount\r\n")
+    rows = [{"provider": "Zorg & Welzijn <Noord>\x07\x1f", "amount": None},
+            {"provider": None, "amount": Decimal("-12.30"), "currency": "SEK"}]
+    sheet = load_workbook(xlsx_file([Sheet("Awards/2026", columns, rows, totals=True)]))
+    [title] = sheet.sheetnames
+    values = list(sheet[title].iter_rows(values_only=True))
+    assert values == [("Provider", "Amount"), ("Zorg & Welzijn <Noord>", None),
+                      (None, -12.3), ("Total SEK", -12.3)]
+    empty = load_workbook(xlsx_file([Sheet("Awards", columns, [], totals=True)]))["Awards"]
+    assert empty.auto_filter.ref == "A1:B1" and empty.max_row == 1
