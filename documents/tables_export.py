@@ -27,6 +27,8 @@ from itertools import islice
 from typing import Any, Literal
 from xml.sax.saxutils import escape, quoteattr
 
+from common.gcpause import paused_collection
+
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 _TRIGGERS = frozenset(FORMULA_TRIGGERS)
 CURRENCY_FORMATS = {
@@ -94,15 +96,24 @@ def csv_chunks(sheet: Sheet, separator: str = ";", decimal_comma: bool = True,
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=separator, lineterminator="\r\n")
     writer.writerow([escape_text(column.header) for column in sheet.columns])
-    plan = [(column.key, _csv_formatter(column, decimal_comma)) for column in sheet.columns]
+    plan = [(column.key, column.kind, _csv_formatter(column, decimal_comma))
+            for column in sheet.columns]
     prefix = "\ufeff" if bom else ""
     rows, sent = iter(sheet.rows), False
     while chunk := list(islice(rows, ROWS_PER_CHUNK)):
         columns = []
-        for key, plain in plan:
+        for key, kind, plain in plan:
             values = [row.get(key) for row in chunk]
-            columns.append([value if value.__class__ is str and value[:1] not in _TRIGGERS
-                            else plain(value) for value in values])
+            if kind == "date":
+                columns.append([value.isoformat() if value.__class__ is date else plain(value)
+                                for value in values])
+            elif kind == "money":
+                columns.append([(f"{value:.2f}".replace(".", ",") if decimal_comma
+                                 else f"{value:.2f}") if value.__class__ is Decimal
+                                else plain(value) for value in values])
+            else:
+                columns.append([value if value.__class__ is str and value[:1] not in _TRIGGERS
+                                else plain(value) for value in values])
         writer.writerows(zip(*columns, strict=True))
         yield (prefix + buffer.getvalue()).encode("utf-8")
         prefix, sent = "", True
@@ -329,6 +340,11 @@ def write_xlsx(sheets: Sequence[Sheet], target: Any) -> None:
     on, column widths, a number format per currency, totals per currency), so a sheet of any
     length costs little memory.
     """
+    with paused_collection():
+        _write_xlsx(sheets, target)
+
+
+def _write_xlsx(sheets: Sequence[Sheet], target: Any) -> None:
     styles = _Styles()
     titles: list[str] = []
     filters: list[str] = []

@@ -30,6 +30,16 @@ def cents(value: Decimal | int | str | float) -> Decimal:
     return Decimal(str(value)).quantize(CENT)
 
 
+class Days(dict):
+    """Dates read as ISO text, each distinct one parsed once (a column of tens of thousands of
+    dates holds few distinct ones; the driver would parse every one)."""
+
+    def __missing__(self, text: str | date | None) -> date | None:
+        day = self[text] = (None if text is None else text if isinstance(text, date)
+                            else date.fromisoformat(str(text)[:10]))
+        return day
+
+
 @dataclass(frozen=True)
 class Share:
     authority_id: int

@@ -13,7 +13,7 @@ from typing import Any
 
 from authorities.service import service_type_names
 from config.database import raw_rows
-from finance.domain import AwardRow, BudgetRow, FinanceQuery, PaymentRow, cents
+from finance.domain import AwardRow, BudgetRow, Days, FinanceQuery, PaymentRow, cents
 from subsidies.lifecycle import HOLDING_A_GRANT
 from subsidies.tables import SubsidyRound
 from web.i18n import current_language
@@ -73,17 +73,17 @@ class _ServiceTypes:
 GRANTS = """
 SELECT CAST(r.authority AS INTEGER), a.name, r.title, ap.reference, ap.title, o.name,
        o.registration_number, o.iban, r.service_types, ap.final_amount, ap.granted, r.currency,
-       r.period_start, r.period_end, r.budget_line, ap.state
+       CAST(r.period_start AS TEXT), CAST(r.period_end AS TEXT), r.budget_line, ap.state
 FROM subsidies_application ap
 JOIN subsidies_round r ON r.id = ap.round
 JOIN authorities_authority a ON a.id = r.authority
 JOIN organisations_organisation o ON o.id = ap.organisation
 {where}
-ORDER BY ap.id
+ORDER BY a.name, ap.reference, ap.title, o.name, ap.id
 """
 PAYMENTS = """
 SELECT CAST(r.authority AS INTEGER), a.name, ap.reference, o.name, r.budget_line,
-       r.service_types, p.due_on, p.amount, r.currency, p.status, p.paid_at
+       r.service_types, CAST(p.due_on AS TEXT), p.amount, r.currency, p.status, p.paid_at
 FROM subsidies_payment p
 JOIN subsidies_application ap ON ap.id = p.application
 JOIN subsidies_round r ON r.id = ap.round
@@ -101,6 +101,7 @@ class SubsidyFinance:
         where, values = _where(query, _in("ap.state", GRANTED), ("ap.granted IS NOT NULL", []))
         rows = await raw_rows(GRANTS.replace("{where}", where), *values)
         types = _ServiceTypes(await service_type_names(current_language()))
+        days = Days()
         awards = []
         append = awards.append
         for (authority_id, authority, title, reference, lot, provider, registration, iban,
@@ -111,7 +112,7 @@ class SubsidyFinance:
                 "grant", authority_id, authority, title, reference, lot, provider,
                 registration, iban or "", names,
                 cents(final_amount if final_amount is not None else granted), currency,
-                start, end, budget_line, state, (), codes))
+                days[start], days[end], budget_line, state, (), codes))
         return awards
 
     async def budgets(self, query: FinanceQuery) -> list[BudgetRow]:
@@ -147,13 +148,14 @@ class SubsidyFinance:
         where, values = _where(query)
         rows = await raw_rows(PAYMENTS.replace("{where}", where), *values)
         types = _ServiceTypes(await service_type_names(current_language()))
+        days = Days()
         payments = []
         append = payments.append
         for (authority_id, authority, reference, payee, budget_line, service_types, due_on,
              amount, currency, status, paid_at) in rows:
             codes, names = types(service_types)
             append(PaymentRow(
-                authority_id, authority, reference, payee, budget_line, names, due_on,
+                authority_id, authority, reference, payee, budget_line, names, days[due_on],
                 cents(amount), currency, status, paid_at.date() if paid_at else None, codes))
         return payments
 

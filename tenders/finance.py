@@ -14,7 +14,7 @@ from typing import Any
 
 from common import clock
 from config.database import raw_rows
-from finance.domain import AwardRow, BudgetRow, FinanceQuery, PaymentRow, Share, cents
+from finance.domain import AwardRow, BudgetRow, Days, FinanceQuery, PaymentRow, Share, cents
 from tenders.tables import Tender, TenderAuthority
 from web.i18n import current_language
 
@@ -53,15 +53,16 @@ def _visible(query: FinanceQuery, lead: int, shares: tuple[Share, ...]) -> bool:
 
 CONTRACTS = """
 SELECT CAST(t.id AS INTEGER), CAST(t.lead_authority AS INTEGER), a.name, t.title, t.reference,
-       t.budget_line, st.code, st.{name}, l.number, l.title, o.name, o.registration_number,
-       o.iban, c.value, c.currency, c.start, c."end"
+       t.budget_line, st.code, st.{name}, CAST(l.number AS INTEGER), l.title, o.name,
+       o.registration_number,
+       o.iban, c.value, c.currency, CAST(c.start AS TEXT), CAST(c."end" AS TEXT)
 FROM tenders_contract c
 JOIN tenders_tender t ON t.id = c.tender
 JOIN authorities_authority a ON a.id = t.lead_authority
 JOIN tenders_lot l ON l.id = c.lot
 JOIN organisations_organisation o ON o.id = c.organisation
 LEFT JOIN authorities_service_type st ON st.id = t.service_type
-ORDER BY c.id
+ORDER BY a.name, t.reference, l.number, o.name, c.id
 """
 
 
@@ -74,11 +75,13 @@ class TenderFinance:
         shares = await _shares(None)
         today = clock.now().date()
         visible: dict[int, bool] = {}
+        days = Days()
         awards = []
         append = awards.append
         for (tender, lead, authority, title, reference, budget_line, code, type_name, number,
              lot, provider, registration, iban, value, currency, start, end) in rows:
             joint = shares.get(tender, ())
+            start, end = days[start], days[end]
             seen = visible.get(tender)
             if seen is None:
                 seen = visible[tender] = _visible(query, lead, joint)
