@@ -101,21 +101,24 @@ def csv_chunks(sheet: Sheet, separator: str = ";", decimal_comma: bool = True,
     prefix = "\ufeff" if bom else ""
     rows, sent = iter(sheet.rows), False
     while chunk := list(islice(rows, ROWS_PER_CHUNK)):
-        columns = []
-        for key, kind, plain in plan:
-            values = [row.get(key) for row in chunk]
-            if kind == "date":
-                columns.append([value.isoformat() if value.__class__ is date else plain(value)
-                                for value in values])
-            elif kind == "money":
-                columns.append([(f"{value:.2f}".replace(".", ",") if decimal_comma
-                                 else f"{value:.2f}") if value.__class__ is Decimal
-                                else plain(value) for value in values])
-            else:
-                columns.append([value if value.__class__ is str and value[:1] not in _TRIGGERS
-                                else plain(value) for value in values])
-        writer.writerows(zip(*columns, strict=True))
-        yield (prefix + buffer.getvalue()).encode("utf-8")
+        with paused_collection():  # not across the yield: only while the chunk is made
+            columns = []
+            for key, kind, plain in plan:
+                values = [row.get(key) for row in chunk]
+                if kind == "date":
+                    columns.append([value.isoformat() if value.__class__ is date
+                                    else plain(value) for value in values])
+                elif kind == "money":
+                    columns.append([(f"{value:.2f}".replace(".", ",") if decimal_comma
+                                     else f"{value:.2f}") if value.__class__ is Decimal
+                                    else plain(value) for value in values])
+                else:
+                    columns.append([value if value.__class__ is str
+                                    and value[:1] not in _TRIGGERS else plain(value)
+                                    for value in values])
+            writer.writerows(zip(*columns, strict=True))
+            data = (prefix + buffer.getvalue()).encode("utf-8")
+        yield data
         prefix, sent = "", True
         buffer.seek(0)
         buffer.truncate()
