@@ -17,6 +17,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import shutil
 import tempfile
 import zipfile
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -238,6 +239,7 @@ class _SheetWriter:
         self.sheet, self.styles = sheet, styles
         self.letters = [_letters(i) for i in range(len(sheet.columns))]
         self.count = 0  # data rows written
+        self.last_row = 1  # the header, the data rows and the totals
 
     def head(self, selected: bool) -> str:
         cols = "".join(f'<col min="{i}" max="{i}" width="{_width(c.width)}" customWidth="1"/>'
@@ -245,7 +247,8 @@ class _SheetWriter:
         tab = ' tabSelected="1"' if selected else ""
         header = "".join(_cell(f"{letter}1", column.header, 1)
                          for letter, column in zip(self.letters, self.sheet.columns, strict=True))
-        return (f'{_HEAD}<worksheet xmlns="{_MAIN}" xmlns:r="{_RELS}"><sheetViews>'
+        return (f'{_HEAD}<worksheet xmlns="{_MAIN}" xmlns:r="{_RELS}">'
+                f'<dimension ref="A1:{self.letters[-1]}{self.last_row}"/><sheetViews>'
                 f'<sheetView{tab} workbookViewId="0">'
                 '<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>'
                 '<selection pane="bottomLeft" activeCell="A2" sqref="A2"/></sheetView>'
@@ -300,6 +303,7 @@ class _SheetWriter:
         for currency in sorted({currency for _, currency in totals}):
             number += 1
             yield f'<row r="{number}">{self._total(number, totals, currency)}</row>'
+        self.last_row = number
 
     def _total(self, number: int, totals: dict[tuple[str, str], Decimal], currency: str) -> str:
         cells = []
@@ -356,12 +360,17 @@ def _write_xlsx(sheets: Sequence[Sheet], target: Any) -> None:
         for number, sheet in enumerate(sheets, start=1):
             title = _title(sheet.title, taken)
             writer = _SheetWriter(sheet, styles)
-            with archive.open(f"xl/worksheets/sheet{number}.xml", "w",
-                              force_zip64=True) as part:
-                part.write(writer.head(number == 1).encode("utf-8"))
+            # The rows go to a temporary file first: the sheet's head states its dimension
+            # (readers size the sheet by it), known once the rows are written.
+            with tempfile.TemporaryFile() as body:
                 for rows in writer.rows():
-                    part.write(_legal(rows).encode("utf-8"))
-                part.write(writer.tail().encode("utf-8"))
+                    body.write(_legal(rows).encode("utf-8"))
+                body.seek(0)
+                with archive.open(f"xl/worksheets/sheet{number}.xml", "w",
+                                  force_zip64=True) as part:
+                    part.write(writer.head(number == 1).encode("utf-8"))
+                    shutil.copyfileobj(body, part, 1024 * 1024)
+                    part.write(writer.tail().encode("utf-8"))
             titles.append(title)
             quoted = title.replace("'", "''")
             start, _, end = writer.filter_range().partition(":")

@@ -72,3 +72,15 @@ def test_empty_sheets_and_text_xml_cannot_hold():
                       (None, -12.3), ("Total SEK", -12.3)]
     empty = load_workbook(xlsx_file([Sheet("Awards", columns, [], totals=True)]))["Awards"]
     assert empty.auto_filter.ref == "A1:B1" and empty.max_row == 1
+
+
+def test_read_only_readers_get_the_sheets_size_and_full_rows():
+    columns = [Column("provider", "Provider"), Column("amount", "Amount", "money"),
+               Column("currency", "Currency"), Column("note", "Note")]
+    rows = [{"provider": "Abrona", "amount": Decimal("10.00"), "currency": "EUR"}]
+    sheet = load_workbook(xlsx_file([Sheet("Awards", columns, rows, totals=True)]),
+                          read_only=True)["Awards"]
+    assert (sheet.max_row, sheet.max_column) == (3, 4)
+    assert list(sheet.iter_rows(values_only=True)) == [
+        ("Provider", "Amount", "Currency", "Note"), ("Abrona", 10, "EUR", None),
+        ("Total EUR", 10, "EUR", None)]
