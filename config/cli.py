@@ -231,5 +231,49 @@ def export(view: str, file_format: str, output: str, separator: str, decimal_poi
     click.echo(f"Wrote {output} ({count} rows).")
 
 
+# Where ``tenderdesk letters`` looks up a reference, in order: each is "module:function", an
+# ``async def f(reference: str, pdf: bool = False) -> list[tuple[str, bytes]] | None`` giving
+# the letters sent for the tender or round with that reference (None: not one of its own).
+# Subsidy rounds plug in here (e.g. "subsidies.letters:letters_of_round").
+LETTER_SOURCES: tuple[str, ...] = ("tenders.letters:letters_of_tender",)
+
+
+async def _sent_letters(reference: str, pdf: bool) -> list[tuple[str, bytes]] | None:
+    import importlib
+
+    for source in LETTER_SOURCES:
+        module, _, name = source.partition(":")
+        found = await getattr(importlib.import_module(module), name)(reference, pdf)
+        if found is not None:
+            return found
+    return None
+
+
+@main.command("letters")
+@click.argument("reference")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, writable=True),
+              help="Where to write the .zip file.")
+@click.option("--pdf", is_flag=True, help="The letters as PDF (needs LibreOffice).")
+def letters(reference: str, output: str, pdf: bool) -> None:
+    """Write every letter sent for a tender or round (by REFERENCE) into one zip."""
+    from pathlib import Path
+
+    from documents.letters.bundle import require_pdf, zip_stream
+
+    try:
+        if pdf:
+            require_pdf()
+        found = run(_sent_letters(reference, pdf))
+    except DomainError as exc:
+        fail(exc)
+    if found is None:
+        click.echo(f"error: no tender or round with the reference {reference}", err=True)
+        sys.exit(1)
+    with Path(output).open("wb") as handle:
+        for chunk in zip_stream(found):
+            handle.write(chunk)
+    click.echo(f"Wrote {output} ({len(found)} letters).")
+
+
 if __name__ == "__main__":
     main()

@@ -16,15 +16,15 @@ from typing import Any
 
 from litestar import Controller, Request, get, post, put
 from litestar.params import FromPath, FromQuery, JSONBody
-from litestar.response import Response
+from litestar.response import Response, Stream
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
 from accounts.guards import OFFICER
 from common.errors import DomainError, Problem, ValidationFailed
 from common.i18n import N_
 from scoring.results import RankingOut
-from tenders import bids, procurement, service
-from tenders.controllers import READERS, download, me
+from tenders import bids, letters, procurement, service
+from tenders.controllers import READERS, docx_download, download, me, zip_download
 from tenders.machine import Action
 from tenders.procedures import Phase
 from web.i18n import gettext, translate_message
@@ -426,6 +426,39 @@ async def _contracts(request: Request, tender_id: int) -> list[ContractOut]:
             for c in await bids.contracts(me(request), tender_id)]
 
 
+@dataclass
+class LetterOut:
+    lot_id: int | None
+    lot: str
+    kind: str
+    addressee: str
+    filename: str
+    sha256: str
+    size: int
+    sent_at: datetime
+    file_id: int | None
+
+
+def letter_out(letter: letters.TenderLetter) -> LetterOut:
+    return LetterOut(letter.lot_id, letter.lot, letter.kind.value, letter.addressee,
+                     letter.filename, letter.sha256, letter.size, letter.sent_at,
+                     letter.file_id)
+
+
+@dataclass
+class AwardDecisionsOut:
+    sent_at: datetime
+    standstill_ends_at: datetime
+    standstill_last_day: date
+    letters: list[LetterOut]
+
+
+async def _letters_out(request: Request, tender_id: int, lot_id: int | None = None,
+                       kind: str | None = None) -> list[LetterOut]:
+    return [letter_out(x) for x in await letters.sent_letters(
+        me(request), tender_id, lot_id, letters.kind_from(kind))]
+
+
 class TenderApi(Controller):
     path = "/api/v1/tenders"
     tags = ["tenders"]
@@ -623,6 +656,48 @@ class TenderApi(Controller):
             "value": str(data.value), "start": data.start.isoformat(),
             "end": data.end.isoformat(), "signed_on": data.signed_on.isoformat()})
         return await _contracts(request, tender_id)
+
+    @post(f"{BASE}/award-decisions", guards=[OFFICER], status_code=HTTP_200_OK)
+    async def send_award_decisions(self, request: Request, tender_id: FromPath[int]
+                                   ) -> AwardDecisionsOut:
+        """Send every lot's award decisions and start the standstill (one transaction)."""
+        sent = await letters.send_award_decisions(me(request), tender_id)
+        listed = {x.file_id: x for x in await letters.sent_letters(me(request), tender_id)}
+        return AwardDecisionsOut(sent.sent_at, sent.standstill_ends_at,
+                                 sent.standstill_last_day,
+                                 [letter_out(listed[s.file_id]) for s in sent.letters])
+
+    @post(f"{BASE}/selection-letters", guards=[OFFICER], status_code=HTTP_200_OK)
+    async def send_selection_letters(self, request: Request, tender_id: FromPath[int]
+                                     ) -> list[LetterOut]:
+        await letters.send_selection_letters(me(request), tender_id)
+        return await _letters_out(request, tender_id, kind="selection")
+
+    @get(f"{BASE}/letters", guards=[READERS])
+    async def list_letters(self, request: Request, tender_id: FromPath[int],
+                      lot: FromQuery[int | None] = None, kind: FromQuery[str | None] = None
+                      ) -> list[LetterOut]:
+        return await _letters_out(request, tender_id, lot, kind)
+
+    @get(f"{BASE}/letters/{{file_id:int}}", guards=[READERS])
+    async def letter(self, request: Request, tender_id: FromPath[int], file_id: FromPath[int]
+                     ) -> Response:
+        return download(*await letters.letter_file(me(request), tender_id, file_id))
+
+    @get(f"{BASE}/letters.zip", guards=[READERS])
+    async def letters_zip(self, request: Request, tender_id: FromPath[int],
+                          lot: FromQuery[int | None] = None, kind: FromQuery[str | None] = None,
+                          pdf: FromQuery[bool] = False) -> Stream:
+        return await zip_download(me(request), tender_id, lot, kind, pdf)
+
+    @get(f"{BASE}/lots/{{lot_id:int}}/report", guards=[READERS])
+    async def lot_report(self, request: Request, tender_id: FromPath[int],
+                         lot_id: FromPath[int]) -> Response:
+        return docx_download(*await letters.lot_report(me(request), tender_id, lot_id))
+
+    @get(f"{BASE}/nota.docx", guards=[READERS])
+    async def nota_docx(self, request: Request, tender_id: FromPath[int]) -> Response:
+        return docx_download(*await letters.nota(me(request), tender_id))
 
 
 CONTROLLERS = [TenderApi]

@@ -14,9 +14,9 @@ from typing import Any
 
 from litestar import Controller, Request, get, post
 from litestar.datastructures import UploadFile
-from litestar.params import FromPath
+from litestar.params import FromPath, FromQuery
 from litestar.plugins.flash import flash
-from litestar.response import Redirect, Response, Template
+from litestar.response import Redirect, Response, Stream, Template
 
 from accounts.domain import Principal, Role
 from accounts.guards import OFFICER, current_principal, requires_role
@@ -24,10 +24,14 @@ from authorities import service as authorities
 from common.errors import DomainError, Problem, ValidationFailed
 from common.i18n import N_
 from common.localtime import utc_to_local
+from documents.letters import bundle
+from documents.letters.kinds import LetterKind
+from documents.letters.present import day
+from documents.letters.render import DOCX_CONTENT_TYPE
 from documents.storage import FileInfo
 from scoring.access import links as scoring_links
 from scoring.domain import PHASE_LABELS as SCORING_PHASES
-from tenders import bids, procurement, service
+from tenders import bids, letters, procurement, service
 from tenders.domain import PeriodWarning
 from tenders.machine import ACTION_LABELS, Action
 from tenders.procedures import DEADLINE_LABELS, PHASE_LABELS, PROCEDURE_TYPES, Deadline, Phase
@@ -59,8 +63,8 @@ ACTION_MESSAGES = {
     Action.CLOSE_DIALOGUE: N_("The dialogue is closed; the remaining candidates are invited "
                               "to submit final bids."),
     Action.OPEN_BIDS: N_("The bids are open."),
-    Action.SEND_AWARD_DECISIONS: N_("The award decisions are recorded as sent; the standstill "
-                                    "period runs."),
+    Action.SEND_AWARD_DECISIONS: N_("The award decisions have been sent to every bidder; the "
+                                    "standstill period runs."),
     Action.AWARD: N_("The tender is awarded definitively."),
     Action.CONCLUDE_CONTRACTS: N_("Contracting is concluded."),
     Action.CANCEL: N_("The tender has been cancelled."),
@@ -140,6 +144,22 @@ async def upload(request: Request, name: str) -> list[tuple[str, str, bytes]]:
 def download(info: FileInfo, data: bytes) -> Response:
     return Response(data, media_type=info.content_type, headers={
         "content-disposition": f'attachment; filename="{info.filename}"',
+        "x-content-type-options": "nosniff"})
+
+
+def docx_download(filename: str, data: bytes) -> Response:
+    return Response(data, media_type=DOCX_CONTENT_TYPE, headers={
+        "content-disposition": f'attachment; filename="{filename}"',
+        "x-content-type-options": "nosniff"})
+
+
+async def zip_download(principal: Principal, tender_id: int, lot: int | None,
+                       kind: str | None, pdf: bool) -> Stream:
+    """The letters of the tender (one lot, one kind) as one zip, built as it is sent."""
+    filename, chunks = await letters.zip_of(principal, tender_id, lot, letters.kind_from(kind),
+                                            pdf)
+    return Stream(chunks, media_type="application/zip", headers={
+        "content-disposition": f'attachment; filename="{filename}"',
         "x-content-type-options": "nosniff"})
 
 
@@ -355,6 +375,8 @@ class TenderPages(Controller):
             scoring=scoring_links(result.lot["evaluation_id"])
             if result.lot["evaluation_id"] else None,
             blocking=[translate_message(p) for p in result.blocking],
+            sent=await letters.sent_letters(principal, tender_id, lot_id),
+            pdf=bundle.pdf_available(),
             values={k: result.lot[k] for k in ("number", "title", "description", "winners",
                                                "estimated_value")})
 
@@ -421,7 +443,10 @@ class TenderPages(Controller):
         evaluation_id = view.tender["selection_evaluation_id"]
         return await self._candidates(
             request, tender_id, "tenders/selection.html", "selection",
-            scoring=scoring_links(evaluation_id) if evaluation_id else None)
+            scoring=scoring_links(evaluation_id) if evaluation_id else None,
+            sent=await letters.sent_letters(me(request), tender_id,
+                                            kind=LetterKind.SELECTION),
+            pdf=bundle.pdf_available())
 
     @post("/{tender_id:int}/candidates/{candidate_id:int}/assessment", guards=[OFFICER],
           name="tender_candidate_assess")
@@ -618,7 +643,9 @@ class TenderPages(Controller):
             winners=await bids.winners(principal, tender_id),
             lot_rows=await service.lots(principal, tender_id),
             lot_choices=await _lot_choices(principal, tender_id),
-            objections=await bids.objections(principal, tender_id))
+            objections=await bids.objections(principal, tender_id),
+            sent=await letters.sent_letters(principal, tender_id),
+            pdf=bundle.pdf_available())
 
     @post("/{tender_id:int}/objections", guards=[OFFICER], name="tender_objection_add")
     async def add_objection(self, request: Request, tender_id: FromPath[int]) -> Redirect:
@@ -669,6 +696,47 @@ class TenderPages(Controller):
                                          errors=field_errors(exc))
         return done(request, N_("The contract has been recorded."),
                     f"/tenders/{tender_id}/contracts")
+
+    # --- letters and reports --------------------------------------------------------------------
+
+    @post("/{tender_id:int}/award/letters", guards=[OFFICER], name="tender_award_letters")
+    async def send_award_letters(self, request: Request, tender_id: FromPath[int]
+                                 ) -> Redirect:
+        sent = await letters.send_award_decisions(me(request), tender_id)
+        return done(request, N_("{count} award decisions have been sent; the standstill period "
+                                "runs until the end of {day}."), f"/tenders/{tender_id}/award",
+                    count=len(sent.letters),
+                    day=day(sent.standstill_last_day, current_language()))
+
+    @post("/{tender_id:int}/selection/letters", guards=[OFFICER],
+          name="tender_selection_letters")
+    async def send_selection_letters(self, request: Request, tender_id: FromPath[int]
+                                     ) -> Redirect:
+        sent = await letters.send_selection_letters(me(request), tender_id)
+        return done(request, N_("{count} selection letters have been sent."),
+                    f"/tenders/{tender_id}/selection", count=len(sent))
+
+    @get("/{tender_id:int}/letters/{file_id:int}", guards=[READERS], name="tender_letter")
+    async def letter(self, request: Request, tender_id: FromPath[int], file_id: FromPath[int]
+                     ) -> Response:
+        return download(*await letters.letter_file(me(request), tender_id, file_id))
+
+    @get("/{tender_id:int}/letters.zip", guards=[READERS], name="tender_letters_zip")
+    async def letters_zip(self, request: Request, tender_id: FromPath[int],
+                          lot: FromQuery[int | None] = None,
+                          kind: FromQuery[str | None] = None,
+                          pdf: FromQuery[bool] = False) -> Stream:
+        return await zip_download(me(request), tender_id, lot, kind, pdf)
+
+    @get("/{tender_id:int}/lots/{lot_id:int}/report", guards=[READERS],
+         name="tender_lot_report")
+    async def lot_report(self, request: Request, tender_id: FromPath[int],
+                         lot_id: FromPath[int]) -> Response:
+        return docx_download(*await letters.lot_report(me(request), tender_id, lot_id))
+
+    @get("/{tender_id:int}/questions/nota.docx", guards=[READERS], name="tender_nota")
+    async def nota(self, request: Request, tender_id: FromPath[int]) -> Response:
+        return docx_download(*await letters.nota(me(request), tender_id))
 
 
 def _problem(message: str, location: str) -> Problem:

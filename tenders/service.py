@@ -455,20 +455,28 @@ async def declare_unsuccessful(principal: Principal, tender_id: int, reason: Any
     deadline_changes.changed(tender.key)
 
 
+async def start_standstill(principal: Principal, tender_id: int, sent_at: datetime
+                           ) -> tuple[TenderRef, datetime]:
+    """Record that the award decisions went out at ``sent_at`` and start the standstill, in the
+    caller's transaction; returns the tender and the standstill's end. Only
+    :func:`tenders.letters.send_award_decisions` calls it: it sends the letters in the same
+    transaction, with the end written in them."""
+    tender = await for_change(principal, tender_id)
+    ends = standstill_end(sent_at, tender.standstill_days, tender.zone, tender.country)
+    await transition(principal, tender_id, Action.SEND_AWARD_DECISIONS,
+                     extra={"decisions_sent_at": sent_at, "standstill_ends_at": ends},
+                     details={"standstill_days": tender.standstill_days})
+    return tender, ends
+
+
 async def send_award_decisions(principal: Principal, tender_id: int,
                                sent_at: datetime | None = None) -> datetime:
-    """Record that the award decisions went out (``sent_at``, now by default) and start the
-    standstill; returns its end. The letters themselves are written by the documents context,
-    which calls this once they are sent."""
-    async with transaction():
-        tender = await for_change(principal, tender_id)
-        moment = sent_at or clock.now()
-        ends = standstill_end(moment, tender.standstill_days, tender.zone, tender.country)
-        await transition(principal, tender_id, Action.SEND_AWARD_DECISIONS,
-                          extra={"decisions_sent_at": moment, "standstill_ends_at": ends},
-                          details={"standstill_days": tender.standstill_days})
-    deadline_changes.changed(tender.key)
-    return ends
+    """Send the award decisions (the letters of every lot) and start the standstill; returns
+    its end. See :func:`tenders.letters.send_award_decisions`."""
+    from tenders import letters  # letters builds on this module
+
+    return (await letters.send_award_decisions(principal, tender_id, sent_at)
+            ).standstill_ends_at
 
 
 async def award(principal: Principal, tender_id: int) -> None:

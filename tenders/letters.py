@@ -1,0 +1,473 @@
+"""The letters of a tender: award decisions per lot, selection outcomes, and the documents
+that go with them (the evaluation report per lot, the clarification notice).
+
+Sending the award decisions is one change: in one transaction the standstill starts (the
+tender moves to the award intent), every lot's letters are written from its confirmed ranking
+(an award intent to each winner, an art. 2.130 Aw rejection to every other bidder), each is
+stored and recorded as sent under its lot at the same moment the standstill runs from, and a
+mail with the letter attached is queued to each addressee whose address is known. The end of
+the standstill period written in the letters is the one stored on the tender.
+
+The letters engine (:mod:`documents.letters`) knows nothing of tenders: this module reads the
+tender's rows and hands it plain data.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+from collections.abc import AsyncIterator, Callable, Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from accounts.domain import Principal
+from authorities.tables import Authority
+from common import clock
+from common.deadlines import deadline_changes
+from common.errors import DomainError, NotFound
+from common.i18n import N_
+from common.localtime import utc_to_local
+from config.database import transaction
+from documents import storage
+from documents.letters import bundle
+from documents.letters import service as letters
+from documents.letters.from_scoring import (
+    AwardSetting,
+    SelectionSetting,
+    award_letters,
+    report_from_ranking,
+    selection_letters,
+)
+from documents.letters.kinds import (
+    KIND_LABELS,
+    Addressee,
+    Letter,
+    LetterKind,
+    Procedure,
+    SelectionOutcome,
+    Sender,
+)
+from documents.letters.present import day
+from documents.letters.reports import (
+    Clarification,
+    ClarificationNotice,
+    clarification_notice,
+    evaluation_report,
+)
+from documents.letters.service import GeneratedLetter, LetterMail, SentLetter
+from documents.letters.templates import LETTER_LANGUAGES
+from scoring import service as scoring
+from scoring.results import Ranking
+from tenders import access, procurement, service
+from tenders.access import TenderRef, as_reader
+from tenders.domain import standstill_last_day
+from tenders.procedures import PROCEDURE_TYPES, Phase
+from tenders.tables import Assessment, Bid, Candidate, Lot, Tender
+from web.i18n import translations
+
+SELECTION_PHASES = frozenset({Phase.SELECTION, Phase.DIALOGUE, Phase.TENDERING})
+SELECTED_STATUSES = frozenset({"admitted", "dropped"})  # dropped later, in the dialogue
+OBJECTION = N_("Questions about this decision, or a complaint, can be sent to {contact} until "
+               "{end}.")
+NEXT_STEPS = N_("When the standstill period has ended on {end} without objection, we award the "
+                "contract definitively and contact you about signing it.")
+SELECTION_OBJECTION = N_("If you disagree with this decision, tell us within 20 days "
+                         "({contact}); within that period you may also start summary "
+                         "proceedings (kort geding) before the civil court.")
+SELECTION_NEXT = N_("The selected candidates are invited to the next phase of the procedure.")
+
+
+# --- what every letter of a tender shares -----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Context:
+    """The tender's sender, language and procedure as its letters name them."""
+
+    tender: TenderRef
+    authority: str
+    language: str
+    sender: Sender
+    gettext: Callable[[str], str]
+
+    def procedure(self, lot: Mapping[str, Any] | None = None) -> Procedure:
+        row = self.tender.row
+        kind = self.gettext(PROCEDURE_TYPES[row["procedure"]].label)
+        return Procedure(row["title"], row["reference"],
+                         f"{lot['number']}. {lot['title']}" if lot else "", kind)
+
+    def reference(self, lot: Mapping[str, Any] | None = None) -> str:
+        base = self.tender.row["reference"]
+        return f"{base}/{lot['number']}" if lot else base
+
+    def local_day(self, moment: datetime) -> date:
+        return utc_to_local(moment, self.tender.zone).date()
+
+
+async def _context(principal: Principal, tender: TenderRef) -> Context:
+    row = await Authority.select(Authority.name, Authority.language).where(
+        Authority.id == tender.row["lead_authority"]).first()
+    assert row is not None
+    language = row["language"] if row["language"] in LETTER_LANGUAGES else "nl"
+    gettext = translations(language).gettext
+    sender = Sender(row["name"], signatory=principal.name,
+                    signatory_title=gettext(N_("Procurement officer")),
+                    contact=principal.email)
+    return Context(tender, row["name"], language, sender, gettext)
+
+
+def _addressee(row: Mapping[str, Any], prefix: str) -> Addressee:
+    address = tuple(line.strip() for line in (row[f"{prefix}address"] or "").splitlines()
+                    if line.strip())
+    return Addressee(row[f"{prefix}name"], row[f"{prefix}contact_name"] or "", address,
+                     row[f"{prefix}email"] or "", row[f"{prefix}registration_number"] or "")
+
+
+def _organisation_columns(column: Any) -> list[Any]:
+    return [column.name, column.contact_name, column.address, column.email,
+            column.registration_number]
+
+
+async def _render(ctx: Context, pairs: Iterable[tuple[str, Letter]],
+                  kinds: Iterable[LetterKind]) -> list[GeneratedLetter]:
+    templates = await letters.templates_for(ctx.tender.row["lead_authority"],
+                                            [(k, ctx.language) for k in kinds])
+    pairs = list(pairs)
+    return await asyncio.to_thread(lambda: list(bundle.letters_for(templates, pairs,
+                                                                   ctx.language)))
+
+
+async def _record_and_mail(principal: Principal, ctx: Context, object_type: str,
+                           object_id: int, generated: list[GeneratedLetter],
+                           emails: Mapping[str, str], moment: datetime) -> list[SentLetter]:
+    actor = principal.as_actor()
+    sent = await letters.record_sent(actor, object_type, object_id, generated, keep=True,
+                                     extra={"tender": ctx.tender.id}, sent_at=moment)
+    await letters.mail_letters(actor, object_type, object_id, [
+        LetterMail(s, emails.get(s.ref, ""), s.addressee, ctx.language,
+                   ctx.tender.row["title"], ctx.authority) for s in sent])
+    return sent
+
+
+# --- award decisions ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AwardDecisions:
+    sent_at: datetime
+    standstill_ends_at: datetime
+    standstill_last_day: date
+    letters: tuple[SentLetter, ...]
+
+
+def with_chosen_winners(ranking: Ranking, refs: Iterable[str]) -> Ranking:
+    """The ranking with the officer's award intent as its winners (it may deviate from the
+    ranking, with a reason on record)."""
+    chosen = set(refs)
+    if set(ranking.winners) == chosen:
+        return ranking
+    subjects = tuple(dataclasses.replace(s, winner=s.ref in chosen) for s in ranking.subjects)
+    return dataclasses.replace(ranking, winners=tuple(s.ref for s in subjects if s.winner),
+                               subjects=subjects)
+
+
+async def _lot_letters(principal: Principal, ctx: Context, lot: Mapping[str, Any],
+                       moment: datetime, ends: datetime) -> list[SentLetter]:
+    label = f"{lot['number']}. {lot['title']}"
+    if not lot["evaluation_id"]:
+        raise DomainError(N_("Lot {lot} has no confirmed ranking: no letters can be written"),
+                          lot=label)
+    ranking = await scoring.ranking(principal, lot["evaluation_id"], explain=None)
+    if ranking.confirmed_at is None:
+        raise DomainError(N_("Lot {lot} has no confirmed ranking: no letters can be written"),
+                          lot=label)
+    rows = await Bid.select(Bid.id, Bid.winner, *_organisation_columns(Bid.organisation)
+                            ).where((Bid.lot == lot["id"]) & Bid.withdrawn_at.is_null())
+    addressees = {f"bid:{r['id']}": _addressee(r, "organisation.") for r in rows}
+    winners = [f"bid:{r['id']}" for r in rows if r["winner"]]
+    if not winners:
+        raise DomainError(N_("No award intent yet for {lots}"), lots=label)
+    last_day = standstill_last_day(ends, ctx.tender.zone)
+    end_text = day(last_day, ctx.language)
+    reasons: dict[str, tuple[str, ...]] = {}
+    if lot["intent_deviates"] and lot["intent_reason"]:
+        reasons = {ref: (lot["intent_reason"],) for ref in addressees if ref not in winners}
+    setting = AwardSetting(
+        sender=ctx.sender, procedure=ctx.procedure(lot), date=ctx.local_day(moment),
+        reference=ctx.reference(lot), standstill_days=ctx.tender.standstill_days,
+        standstill_end=last_day,
+        objection=ctx.gettext(OBJECTION).format(end=end_text, contact=ctx.sender.contact),
+        next_steps=(ctx.gettext(NEXT_STEPS).format(end=end_text),), reasons=reasons)
+    pairs = award_letters(with_chosen_winners(ranking, winners), addressees, setting,
+                          ctx.language)
+    generated = await _render(ctx, pairs, (LetterKind.AWARD_INTENT, LetterKind.REJECTION))
+    return await _record_and_mail(principal, ctx, "lot", lot["id"], generated,
+                                  {ref: a.email for ref, a in addressees.items()}, moment)
+
+
+async def send_award_decisions(principal: Principal, tender_id: int,
+                               sent_at: datetime | None = None) -> AwardDecisions:
+    """Start the standstill and send every lot's award decisions at ``sent_at`` (now by
+    default), in one transaction: nothing is sent when any lot cannot be written."""
+    moment = sent_at or clock.now()
+    async with transaction():
+        tender, ends = await service.start_standstill(principal, tender_id, moment)
+        ctx = await _context(principal, tender)
+        sent: list[SentLetter] = []
+        for lot in await access.lots_of(tender_id):
+            sent += await _lot_letters(principal, ctx, lot, moment, ends)
+    deadline_changes.changed(tender.key)
+    return AwardDecisions(moment, ends, standstill_last_day(ends, tender.zone), tuple(sent))
+
+
+# --- selection outcomes -------------------------------------------------------------------------
+
+
+async def _failed_requirements(tender_id: int) -> dict[int, list[str]]:
+    rows = await Assessment.select(Assessment.candidate, Assessment.note,
+                                   Assessment.requirement.name).where(
+        Assessment.candidate.is_in(Candidate.select(Candidate.id).where(
+            Candidate.tender == tender_id)) & Assessment.passed.eq(False)).order_by(
+        Assessment.id)
+    found: dict[int, list[str]] = {}
+    for r in rows:
+        text = r["requirement.name"] + (f": {r['note']}" if r["note"] else "")
+        found.setdefault(r["candidate"], []).append(text)
+    return found
+
+
+async def _selection_ranking(principal: Principal, tender: TenderRef) -> Ranking | None:
+    evaluation_id = tender.row["selection_evaluation_id"]
+    if not evaluation_id:
+        return None
+    ranking = await scoring.ranking(principal, evaluation_id, explain=None)
+    return ranking if ranking.confirmed_at is not None else None
+
+
+async def send_selection_letters(principal: Principal, tender_id: int,
+                                 sent_at: datetime | None = None) -> list[SentLetter]:
+    """The outcome of the preselection to every candidate (selected or not, with the reasons),
+    recorded under the tender and mailed, once all candidates are decided."""
+    moment = sent_at or clock.now()
+    async with transaction():
+        tender = await service.for_change(principal, tender_id)
+        if tender.phase not in SELECTION_PHASES:
+            raise DomainError(N_("Selection letters are sent after the preselection"))
+        rows = await Candidate.select(Candidate.id, Candidate.status, Candidate.reason,
+                                      *_organisation_columns(Candidate.organisation)).where(
+            Candidate.tender == tender_id).order_by(Candidate.id)
+        if not rows:
+            raise DomainError(N_("There are no candidates to write to"))
+        pending = [r["organisation.name"] for r in rows if r["status"] == "pending"]
+        if pending:
+            raise DomainError(N_("Decide on every candidate first: {names}"),
+                              names=", ".join(pending))
+        if any(s.kind is LetterKind.SELECTION
+               for s in await letters.sent_letters("tender", tender_id)):
+            raise DomainError(N_("The selection letters have already been sent"))
+        ctx = await _context(principal, tender)
+        failed = await _failed_requirements(tender_id)
+        addressees = {procurement.candidate_ref(r["id"]): _addressee(r, "organisation.")
+                      for r in rows}
+        selected = frozenset(procurement.candidate_ref(r["id"]) for r in rows
+                             if r["status"] in SELECTED_STATUSES)
+        reasons = {procurement.candidate_ref(r["id"]): tuple(failed.get(r["id"], ()))
+                   for r in rows}
+        setting = SelectionSetting(
+            sender=ctx.sender, procedure=ctx.procedure(), date=ctx.local_day(moment),
+            reference=ctx.reference(), selected=selected,
+            next_steps=(ctx.gettext(SELECTION_NEXT),),
+            objection=ctx.gettext(SELECTION_OBJECTION).format(contact=ctx.sender.contact),
+            reasons=reasons)
+        ranking = await _selection_ranking(principal, tender)
+        pairs: list[tuple[str, Letter]] = []
+        ranked: set[str] = set()
+        if ranking is not None:
+            ranked = {s.ref for s in ranking.subjects}
+            pairs += selection_letters(ranking, addressees, setting, ctx.language)
+        for r in rows:
+            ref = procurement.candidate_ref(r["id"])
+            if ref not in ranked:
+                pairs.append((ref, _unranked_outcome(ctx, setting, addressees[ref], ref,
+                                                     r["reason"])))
+        generated = await _render(ctx, pairs, (LetterKind.SELECTION,))
+        return await _record_and_mail(principal, ctx, "tender", tender_id, generated,
+                                      {ref: a.email for ref, a in addressees.items()}, moment)
+
+
+def _unranked_outcome(ctx: Context, setting: SelectionSetting, addressee: Addressee,
+                      ref: str, reason: str) -> SelectionOutcome:
+    """A candidate decided without a selection ranking (on the requirements alone)."""
+    chosen = ref in setting.selected
+    reasons: tuple[str, ...] = ()
+    if not chosen:
+        reasons = setting.reasons.get(ref) or ((reason,) if reason else ())
+    return SelectionOutcome(
+        sender=setting.sender, addressee=addressee, date=setting.date,
+        reference=setting.reference, procedure=setting.procedure, selected=chosen,
+        reasons=reasons, selected_count=len(setting.selected),
+        next_steps=setting.next_steps, objection=setting.objection)
+
+
+# --- listing and downloading ----------------------------------------------------------------
+
+
+def kind_from(value: str | None) -> LetterKind | None:
+    """A kind of letter from a query; an unknown one is not found."""
+    if not value:
+        return None
+    try:
+        return LetterKind(value)
+    except ValueError:
+        raise NotFound(N_("There is no kind of letter {kind}"), kind=value[:40]) from None
+
+
+@dataclass(frozen=True)
+class TenderLetter:
+    """A letter sent under the tender (selection) or one of its lots (award decisions)."""
+
+    lot_id: int | None
+    lot: str
+    filename: str
+    kind: LetterKind
+    kind_label: str
+    addressee: str
+    sha256: str
+    size: int
+    sent_at: datetime
+    file_id: int | None
+
+
+async def _sent(tender_id: int, lot_id: int | None = None) -> list[TenderLetter]:
+    found = []
+    if lot_id is None:
+        found += [_listed(None, "", s) for s in await letters.sent_letters("tender", tender_id)]
+    lots = await Lot.select(Lot.id, Lot.number, Lot.title).where(
+        Lot.tender == tender_id).order_by(Lot.number)
+    for lot in lots:
+        if lot_id is None or lot["id"] == lot_id:
+            label = f"{lot['number']}. {lot['title']}"
+            found += [_listed(lot["id"], label, s)
+                      for s in await letters.sent_letters("lot", lot["id"])]
+    return found
+
+
+def _listed(lot_id: int | None, lot: str, sent: SentLetter) -> TenderLetter:
+    return TenderLetter(lot_id, lot, sent.filename, sent.kind, KIND_LABELS[sent.kind],
+                        sent.addressee, sent.sha256, sent.size, sent.sent_at, sent.file_id)
+
+
+async def sent_letters(principal: Principal, tender_id: int, lot_id: int | None = None,
+                       kind: LetterKind | None = None) -> list[TenderLetter]:
+    """The letters sent for the tender (or one lot of it, or of one kind), oldest first."""
+    await as_reader(principal, tender_id)
+    if lot_id is not None:
+        await service.get_lot_row(tender_id, lot_id)
+    found = await _sent(tender_id, lot_id)
+    return [letter for letter in found if kind is None or letter.kind is kind]
+
+
+async def letter_file(principal: Principal, tender_id: int, file_id: int
+                      ) -> tuple[storage.FileInfo, bytes]:
+    """One stored letter of the tender; a file that is not one of its letters is not found."""
+    found = await sent_letters(principal, tender_id)
+    if not any(letter.file_id == file_id for letter in found):
+        raise NotFound(N_("Letter {id} does not exist"), id=file_id)
+    return await storage.read(file_id)
+
+
+async def letter_files(letters_: Iterable[TenderLetter]) -> AsyncIterator[tuple[str, bytes]]:
+    """The stored letters one at a time, for a zip built as it is sent."""
+    for letter in letters_:
+        if letter.file_id is not None:
+            _, data = await storage.read(letter.file_id)
+            yield letter.filename, data
+
+
+async def letter_pdfs(letters_: Iterable[TenderLetter]) -> AsyncIterator[tuple[str, bytes]]:
+    """The same converted to PDF, one conversion at a time."""
+    async for filename, data in letter_files(letters_):
+        letter = GeneratedLetter(filename, LetterKind.REJECTION, "", "", "", data)
+        pdf = await bundle.as_pdf(letter)
+        yield pdf.filename, pdf.data
+
+
+async def zip_of(principal: Principal, tender_id: int, lot_id: int | None = None,
+                 kind: LetterKind | None = None, pdf: bool = False
+                 ) -> tuple[str, AsyncIterator[bytes]]:
+    """The zip's filename and its stream: every letter of the tender, one lot or one kind."""
+    found = await sent_letters(principal, tender_id, lot_id, kind)
+    if not found:
+        raise DomainError(N_("No letters have been sent yet"))
+    if pdf:
+        bundle.require_pdf()
+    tender = await as_reader(principal, tender_id)
+    name = bundle._slug(tender.row["reference"] or f"tender-{tender_id}", 40)
+    suffix = f"-lot-{found[0].lot.split('.')[0]}" if lot_id is not None else (
+        f"-{kind.value}" if kind is not None else "")
+    files = letter_pdfs(found) if pdf else letter_files(found)
+    return (f"letters-{name}{suffix}{'-pdf' if pdf else ''}.zip",
+            bundle.zip_stream_async(files))
+
+
+async def letters_of_tender(reference: str, pdf: bool = False
+                            ) -> list[tuple[str, bytes]] | None:
+    """Every letter sent for the tender with this reference (the newest such tender), as
+    (filename, data); None when there is no such tender. For the command line."""
+    row = await Tender.select(Tender.id).where(Tender.reference == reference).order_by(
+        Tender.id, ascending=False).first()
+    if row is None:
+        return None
+    found = await _sent(row["id"])
+    files = letter_pdfs(found) if pdf else letter_files(found)
+    return [item async for item in files]
+
+
+# --- the evaluation report and the clarification notice ---------------------------------------
+
+
+async def lot_report(principal: Principal, tender_id: int, lot_id: int) -> tuple[str, bytes]:
+    """The evaluation report of one lot (.docx) from its ranking, every score explained."""
+    tender = await as_reader(principal, tender_id)
+    lot = await service.get_lot_row(tender_id, lot_id)
+    if not lot["evaluation_id"]:
+        raise DomainError(N_("This lot has no evaluation"))
+    status = await scoring.status(principal, lot["evaluation_id"])
+    if not status.quality_final:
+        raise DomainError(N_("The evaluation report is available once quality is final"))
+    ranking = await scoring.ranking(principal, lot["evaluation_id"], explain=None)
+    winners = await Bid.select(Bid.id, Bid.organisation.name).where(
+        (Bid.lot == lot_id) & Bid.winner.eq(True)).order_by(Bid.id)
+    if winners:
+        ranking = with_chosen_winners(ranking, [f"bid:{w['id']}" for w in winners])
+    tree = await scoring.criteria(principal, lot["evaluation_id"])
+    ctx = await _context(principal, tender)
+    decision: tuple[str, ...] = ()
+    if winners:
+        decision = (ctx.gettext(N_("Award intent: {names}")).format(
+            names=", ".join(w["organisation.name"] for w in winners)),)
+        if lot["intent_deviates"]:
+            decision += (ctx.gettext(N_("Deviates from the ranking: {reason}")).format(
+                reason=lot["intent_reason"]),)
+    report = report_from_ranking(ranking, tree, authority=ctx.authority,
+                                 procedure=ctx.procedure(lot),
+                                 on=ctx.local_day(clock.now()), language=ctx.language,
+                                 decision=decision)
+    data = await asyncio.to_thread(evaluation_report, report, ctx.language)
+    name = bundle._slug(f"{tender.row['reference']}-lot-{lot['number']}", 60)
+    return f"evaluation-report-{name}.docx", data
+
+
+async def nota(principal: Principal, tender_id: int) -> tuple[str, bytes]:
+    """The clarification notice (.docx): every published answer, without who asked."""
+    tender = await as_reader(principal, tender_id)
+    published = await procurement.nota_van_inlichtingen(principal, tender_id)
+    ctx = await _context(principal, tender)
+    notice = ClarificationNotice(
+        authority=ctx.authority, procedure=ctx.procedure(), date=ctx.local_day(clock.now()),
+        sequence=1, items=tuple(Clarification(a.number, a.question, a.answer)
+                                for a in published))
+    data = await asyncio.to_thread(clarification_notice, notice, ctx.language)
+    name = bundle._slug(tender.row["reference"] or f"tender-{tender_id}", 60)
+    return f"clarification-notice-{name}.docx", data
