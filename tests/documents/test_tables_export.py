@@ -1,5 +1,6 @@
 """CSV and xlsx exports read back equal to what went in, with formulas defused."""
 
+import csv
 import io
 from datetime import date
 from decimal import Decimal
@@ -84,3 +85,22 @@ def test_read_only_readers_get_the_sheets_size_and_full_rows():
     assert list(sheet.iter_rows(values_only=True)) == [
         ("Provider", "Amount", "Currency", "Note"), ("Abrona", 10, "EUR", None),
         ("Total EUR", 10, "EUR", None)]
+
+
+def test_csv_lines_equal_the_csv_modules_for_every_kind_of_field():
+    columns = [Column("a", "A"), Column("b", "B")]
+    texts = ["plain", "with;semicolon", "with,comma", 'with "quotes"', "two\nlines",
+             "carriage\rreturn", "both\r\nends", "", " spaced ", "ünïcødé €"]
+    rows = [{"a": a, "b": b} for a in texts for b in texts]
+    for separator, decimal_comma in ((";", True), (",", False)):
+        expected = io.StringIO()
+        writer = csv.writer(expected, delimiter=separator, lineterminator="\r\n")
+        writer.writerow(["A", "B"])
+        writer.writerows([(r["a"], r["b"]) for r in rows])
+        got = b"".join(csv_chunks(Sheet("S", columns, rows), separator=separator,
+                                  decimal_comma=decimal_comma, bom=False)).decode("utf-8")
+        assert got == expected.getvalue()
+        plain = [{"a": "x", "b": "y"}] * 3
+        assert b"".join(csv_chunks(Sheet("S", columns, plain), separator=separator,
+                                   decimal_comma=decimal_comma, bom=False)) == (
+            f"A{separator}B\r\n" + f"x{separator}y\r\n" * 3).encode()
