@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 from decimal import Decimal
+from operator import attrgetter
 from typing import Any
 
 import pandas as pd
@@ -52,22 +53,33 @@ def for_principal(principal: Principal, query: FinanceQuery) -> FinanceQuery:
     return replace(query, authority_ids=wanted)
 
 
+AWARD_ORDER = attrgetter("authority", "reference", "lot", "provider")
+BUDGET_ORDER = attrgetter("authority", "reference")
+PAYMENT_ORDER = attrgetter("due_on", "authority", "reference", "payee")
+
+
 async def awards(sources: Sequence[FinanceSource], query: FinanceQuery) -> list[AwardRow]:
-    rows = [row for source in sources for row in await source.awards(query)
-            if query.matches_award(row)]
-    return sorted(rows, key=lambda r: (r.authority, r.reference, r.lot, r.provider))
+    """Every source's awards the query matches, by authority, reference, lot and provider
+    (sources that give theirs in about that order make the sort cheap)."""
+    rows = [row for source in sources for row in await source.awards(query)]
+    if not query.everything:
+        rows = [row for row in rows if query.matches_award(row)]
+    rows.sort(key=AWARD_ORDER)
+    return rows
 
 
 async def budgets(sources: Sequence[FinanceSource], query: FinanceQuery) -> list[BudgetRow]:
     rows = [row for source in sources for row in await source.budgets(query)
             if query.matches_budget(row)]
-    return sorted(rows, key=lambda r: (r.authority, r.reference))
+    return sorted(rows, key=BUDGET_ORDER)
 
 
 async def payments(sources: Sequence[FinanceSource], query: FinanceQuery) -> list[PaymentRow]:
-    rows = [row for source in sources for row in await source.payments(query)
-            if query.matches_payment(row)]
-    return sorted(rows, key=lambda r: (r.due_on, r.authority, r.reference, r.payee))
+    rows = [row for source in sources for row in await source.payments(query)]
+    if not query.everything:
+        rows = [row for row in rows if query.matches_payment(row)]
+    rows.sort(key=PAYMENT_ORDER)
+    return rows
 
 
 def share_lines(rows: Sequence[AwardRow], query: FinanceQuery) -> list[dict[str, Any]]:
@@ -86,30 +98,49 @@ def share_lines(rows: Sequence[AwardRow], query: FinanceQuery) -> list[dict[str,
     return lines
 
 
+class _Labels(dict):
+    """Translated labels of codes, each translated once per export rather than once per row."""
+
+    def __missing__(self, code: str) -> str:
+        label = self[code] = _(KIND_LABELS[code]) if code in KIND_LABELS else status_label(code)
+        return label
+
+
+def _joint(shares: tuple[Share, ...], seen: dict[int, str]) -> str:
+    """The shares as text, once per tender (its awards share one tuple of shares)."""
+    text = seen.get(id(shares))
+    if text is None:
+        text = seen[id(shares)] = ", ".join(f"{s.authority} {s.percent}%" for s in shares)
+    return text
+
+
 def award_dicts(rows: Sequence[AwardRow]) -> list[dict[str, Any]]:
-    return [{"kind": _(KIND_LABELS[row.kind]), "authority": row.authority,
+    labels, joint = _Labels(), {id(()): ""}
+    return [{"kind": labels[row.kind], "authority": row.authority,
              "procedure": row.procedure, "reference": row.reference, "lot": row.lot,
              "provider": row.provider, "registration_number": row.registration_number,
              "iban": row.iban, "service_type": row.service_type, "amount": row.amount,
              "currency": row.currency, "period_start": row.period_start,
              "period_end": row.period_end, "budget_line": row.budget_line,
-             "status": status_label(row.status), "status_code": row.status,
-             "joint": ", ".join(f"{s.authority} {s.percent}%" for s in row.shares)}
+             "status": labels[row.status], "status_code": row.status,
+             "joint": _joint(row.shares, joint)}
             for row in rows]
 
 
 def budget_dicts(rows: Sequence[BudgetRow]) -> list[dict[str, Any]]:
     return [{"kind": _(KIND_LABELS[row.kind]), "authority": row.authority,
              "reference": row.reference, "procedure": row.procedure,
-             "service_type": row.service_type, "ceiling": row.ceiling,
+             "service_type": row.service_type, "budget_line": row.budget_line,
+             "ceiling": row.ceiling,
              "committed": row.committed, "paid": row.paid, "remaining": row.remaining,
              "currency": row.currency} for row in rows]
 
 
 def payment_dicts(rows: Sequence[PaymentRow]) -> list[dict[str, Any]]:
+    labels = _Labels()
     return [{"due_on": row.due_on, "authority": row.authority, "budget_line": row.budget_line,
              "reference": row.reference, "payee": row.payee, "amount": row.amount,
-             "currency": row.currency, "status": status_label(row.status),
+             "currency": row.currency, "status": labels[row.status],
              "status_code": row.status, "paid_on": row.paid_on} for row in rows]
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from common.gcpause import paused_collection
 from common.i18n import N_
 from documents.tables_export import Column, Sheet
 from finance import service
@@ -34,6 +35,7 @@ BUDGET_COLUMNS = (
     ("kind", N_("Kind"), "text", 14), ("authority", N_("Authority"), "text", 26),
     ("reference", N_("Reference"), "text", 16), ("procedure", N_("Procedure or round"), "text", 36),
     ("service_type", N_("Service type"), "text", 20),
+    ("budget_line", N_("Budget line"), "text", 18),
     ("ceiling", N_("Ceiling or estimated value"), "money", 18),
     ("committed", N_("Allocated or awarded"), "money", 18), ("paid", N_("Paid"), "money", 16),
     ("remaining", N_("Remaining"), "money", 16), ("currency", N_("Currency"), "text", 9),
@@ -78,6 +80,12 @@ def view_columns(view: View) -> list[Column]:
 async def export_sheets(view: View, sources: Sequence[FinanceSource],
                         query: FinanceQuery) -> list[Sheet]:
     """Every sheet of a view's export: the view itself, and for payments the pivots."""
+    with paused_collection():
+        return await _export_sheets(view, sources, query)
+
+
+async def _export_sheets(view: View, sources: Sequence[FinanceSource],
+                         query: FinanceQuery) -> list[Sheet]:
     if view == "payments":
         rows = await service.payments(sources, query)
         sheets = [Sheet(_(TITLES[view]), view_columns(view),

@@ -70,6 +70,7 @@ class RoundIn:
     regulation_name: str = ""
     regulation_reference: str = ""
     service_types: list[str] = field(default_factory=list)
+    budget_line: str = ""
     eligibility_criteria: list[str] = field(default_factory=list)
     minimum_score: Decimal | None = None
     maximum_per_applicant: Decimal | None = None

@@ -105,6 +105,7 @@ def round_values(view: service.RoundView) -> dict[str, Any]:
         "instalments": view.instalments.value,
         "instalment_dates": ", ".join(d.isoformat() for d in view.instalment_dates),
         "yearly_reports": view.yearly_reports, "tiers": tiers_text(view.tiers),
+        "budget_line": view.budget_line,
     }
 
 

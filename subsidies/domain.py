@@ -194,6 +194,9 @@ def settle(granted: Decimal, final: Decimal, paid: Decimal) -> Settlement:
 # --- round settings -------------------------------------------------------------------------
 
 
+BUDGET_LINE_LIMIT = 100
+
+
 @dataclass(frozen=True)
 class RoundData:
     title: str
@@ -218,6 +221,7 @@ class RoundData:
     instalment_dates: tuple[date, ...]
     yearly_reports: bool
     tiers: tuple[Tier, ...]
+    budget_line: str = ""
 
     def settings(self) -> dict[str, Any]:
         """The stored columns (for the table and for audit events)."""
@@ -236,6 +240,7 @@ class RoundData:
             "advance_share": self.advance_share, "instalments": self.instalments.value,
             "instalment_dates": ",".join(d.isoformat() for d in self.instalment_dates),
             "yearly_reports": self.yearly_reports, "tiers": tiers_to_json(self.tiers),
+            "budget_line": self.budget_line,
         }
 
 
@@ -413,6 +418,10 @@ def validate_round(form: Mapping[str, Any], zone: str = "Europe/Amsterdam") -> R
         else str(form.get("service_types") or "").replace(",", "\n"))}))
     criteria = tuple(_lines(form.get("eligibility_criteria")))
     tiers = parse_tiers(problems, form)
+    budget_line = _text(form, "budget_line")
+    if len(budget_line) > BUDGET_LINE_LIMIT:
+        problems.add("budget_line", N_("The budget line is longer than {limit} characters"),
+                     limit=BUDGET_LINE_LIMIT)
     problems.raise_if_any()
     assert opens_at and closes_at and ceiling is not None and period_start and period_end
     return RoundData(
@@ -420,7 +429,8 @@ def validate_round(form: Mapping[str, Any], zone: str = "Europe/Amsterdam") -> R
         service_types, opens_at, closes_at, ceiling, currency, method, remainder,
         _text(form, "lottery_seed"), criteria, minimum_score, maximum, period_start, period_end,
         advance_share, instalments, tuple(sorted(dates)),
-        str(form.get("yearly_reports") or "").lower() in ("on", "true", "1", "yes"), tiers)
+        str(form.get("yearly_reports") or "").lower() in ("on", "true", "1", "yes"), tiers,
+        budget_line)
 
 
 def fixed_changes(stored: Mapping[str, Any], wanted: Mapping[str, Any]) -> list[str]:

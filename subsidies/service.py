@@ -145,6 +145,7 @@ class RoundView:
     decided_at: datetime | None
     created_at: datetime
     regulation_document: int | None = None
+    budget_line: str = ""
 
     @property
     def fixed(self) -> bool:
@@ -172,7 +173,7 @@ def _round_view(row: Mapping[str, Any], authority: Mapping[str, Any]) -> RoundVi
         tuple(date.fromisoformat(d) for d in row["instalment_dates"].split(",") if d),
         row["yearly_reports"], row["tiers"], RoundPhase(row["phase"]), row["evaluation_id"],
         row["allocated_at"], row["decided_at"], row["created_at"],
-        regulation_document=row["regulation_document"])
+        regulation_document=row["regulation_document"], budget_line=row["budget_line"])
 
 
 async def _authority(authority_id: int) -> dict[str, Any]:

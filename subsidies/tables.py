@@ -36,6 +36,7 @@ class SubsidyRound(Table, tablename="subsidies_round"):
     regulation_document = ForeignKey(references=StoredFile, null=True, default=None,
                                      on_delete=OnDelete.restrict)
     service_types = Text(default="")
+    budget_line = Varchar(length=100, default="")  # finance's budget line, "6.1.2 Wmo dagbesteding"
     opens_at = Timestamptz()
     closes_at = Timestamptz()
     ceiling = Numeric(digits=MONEY)

@@ -107,6 +107,7 @@ class TenderOut:
     next_step: NextStepOut | None
     actions: list[ActionOut]
     warnings: list[ProblemOut]
+    budget_line: str = ""
 
 
 def lot_out(row: dict[str, Any]) -> LotOut:
@@ -135,7 +136,8 @@ async def tender_out(request: Request, tender_id: int) -> TenderOut:
                    [problem_out(p) for p in a.missing]) for a in view.actions],
         [problem_out(Problem(w.problem().message, {**w.problem().params,
                                                    "rule": gettext(w.rule)},
-                             w.problem().location)) for w in view.warnings])
+                             w.problem().location)) for w in view.warnings],
+        budget_line=row["budget_line"])
 
 
 @dataclass
@@ -154,6 +156,7 @@ class TenderIn:
     contract_start: date | None = None
     contract_end: date | None = None
     extension_options: str = ""
+    budget_line: str = ""
     max_candidates: int | None = None
     two_envelope: bool = False
     electronic_submission: bool = True

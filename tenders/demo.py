@@ -191,6 +191,7 @@ async def _household_help(story: Story, reference: str, authorities: dict[str, i
         "estimated_value": "54000000.00", "max_candidates": "5",
         "contract_start": f"{next_year}-01-01", "contract_end": f"{next_year + 3}-12-31",
         "extension_options": "Twice by two years",
+        "budget_line": "6.1.3 Wmo hulp bij het huishouden",
         "description": "Nieuwe contracten voor hulp bij het huishouden, op basis van de door "
                        "de gemeenteraad vastgestelde Visie toekomst Hulp bij het Huishouden.",
         "deadline_requests": _local(story.at(125, 12), zone),
@@ -291,6 +292,7 @@ async def _day_support(story: Story, reference: str, authorities: dict[str, int]
         "currency": "EUR", "estimated_value": "21500000.00",
         "contract_start": f"{start.year + 1}-01-01", "contract_end": f"{start.year + 3}-12-31",
         "extension_options": "Once by two years",
+        "budget_line": "6.1.2 Wmo dagbesteding",
         "description": "Groepsondersteuning voor ouderen, alleen toegankelijk met een indicatie "
                        "via het buurtteam. Raamovereenkomst met dertien aanbieders.",
         "deadline_questions": _local(story.at(380, 12), zone),
@@ -342,6 +344,7 @@ async def _wroclaw(story: Story, reference: str, authorities: dict[str, int],
         "service_type_id": service_types["respite_care"],
         "cpv_codes": "85312000-9, 85311200-4", "currency": "PLN",
         "estimated_value": "18400000.00", "two_envelope": "on",
+        "budget_line": "852-85228 Usługi opiekuńcze",
         "description": "Wspólne zamówienie 15 gmin WrOF: opieka wytchnieniowa (dzienna, "
                        "całodobowa, w domu i w ośrodku) oraz asystentura osobista, "
                        "współfinansowane z RPO WD 2021-2027 i wkładów własnych gmin.",
@@ -379,6 +382,7 @@ async def _botkyrka(story: Story, reference: str, authorities: dict[str, int],
         "procedure": "open", "authority_id": authorities["Botkyrka kommun"],
         "service_type_id": service_types["housing_support"], "cpv_codes": "79419000-4",
         "currency": "SEK", "estimated_value": "950000.00",
+        "budget_line": "Vht 5 Stöd och service LSS",
         "description": "Extern genomlysning av vård- och omsorgsförvaltningens "
                        "myndighetsutövning och boendestödet till personer med "
                        "funktionsnedsättning, med rekommendationer till nämnden.",

@@ -88,6 +88,9 @@ def plain(value: Decimal) -> str:
     return text
 
 
+BUDGET_LINE_LIMIT = 100
+
+
 @dataclass(frozen=True)
 class TenderData:
     title: str
@@ -104,6 +107,7 @@ class TenderData:
     max_candidates: int | None
     two_envelope: bool
     electronic_submission: bool
+    budget_line: str = ""
 
     def as_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -187,11 +191,16 @@ def validate_tender(form: Mapping[str, Any]) -> TenderData:
                 raise ValueError
         except ValueError:
             problems.add("max_candidates", N_("Enter a whole number of at least 1"))
+    budget_line = _text(form, "budget_line")
+    if len(budget_line) > BUDGET_LINE_LIMIT:
+        problems.add("budget_line", N_("The budget line is longer than {limit} characters"),
+                     limit=BUDGET_LINE_LIMIT)
     problems.raise_if_any()
     return TenderData(title, reference, _text(form, "description"), procedure,
                       service_type_id, tuple(cpv), currency, estimated, start, end,
                       _text(form, "extension_options"), max_candidates,
-                      _flag(form, "two_envelope"), _flag(form, "electronic_submission", True))
+                      _flag(form, "two_envelope"), _flag(form, "electronic_submission", True),
+                      budget_line)
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,9 @@
 """What finance reads of tenders: contracts as awards (split over a joint procurement's shares)
-and each tender's estimated value against what was contracted."""
+and each tender's estimated value against what was contracted.
+
+The contracts are read with one joined query as plain rows (an export may hold tens of
+thousands of them); a tender's facts are worked out once per tender, not once per row.
+"""
 
 from __future__ import annotations
 
@@ -9,8 +13,9 @@ from decimal import Decimal
 from typing import Any
 
 from common import clock
-from finance.domain import AwardRow, BudgetRow, FinanceQuery, PaymentRow, Share, cents
-from tenders.tables import Contract, Tender, TenderAuthority
+from config.database import raw_rows
+from finance.domain import AwardRow, BudgetRow, Days, FinanceQuery, PaymentRow, Share, cents
+from tenders.tables import Tender, TenderAuthority
 from web.i18n import current_language
 
 
@@ -25,15 +30,19 @@ def _type_name(row: dict[str, Any], prefix: str) -> str:
     return name or ""
 
 
-async def _shares(tender_ids: list[int]) -> dict[int, tuple[Share, ...]]:
+async def _shares(tender_ids: list[int] | None) -> dict[int, tuple[Share, ...]]:
+    """Each tender's authorities with their shares (None: of every tender)."""
     shares: dict[int, list[Share]] = defaultdict(list)
-    if tender_ids:
-        for row in await TenderAuthority.select(
-                TenderAuthority.tender, TenderAuthority.authority.id,
-                TenderAuthority.authority.name, TenderAuthority.share).where(
-                TenderAuthority.tender.is_in(tender_ids)).order_by(TenderAuthority.id):
-            shares[row["tender"]].append(Share(row["authority.id"], row["authority.name"],
-                                               Decimal(row["share"])))
+    if tender_ids == []:
+        return {}
+    select = TenderAuthority.select(
+        TenderAuthority.tender, TenderAuthority.authority.id, TenderAuthority.authority.name,
+        TenderAuthority.share).order_by(TenderAuthority.id)
+    if tender_ids is not None:
+        select = select.where(TenderAuthority.tender.is_in(tender_ids))
+    for row in await select:
+        shares[row["tender"]].append(Share(row["authority.id"], row["authority.name"],
+                                           Decimal(row["share"])))
     return {tender: tuple(found) for tender, found in shares.items()}
 
 
@@ -42,48 +51,60 @@ def _visible(query: FinanceQuery, lead: int, shares: tuple[Share, ...]) -> bool:
     return query.authority_ids is None or bool(query.authority_ids & ids)
 
 
+CONTRACTS = """
+SELECT CAST(t.id AS INTEGER), CAST(t.lead_authority AS INTEGER), a.name, t.title, t.reference,
+       t.budget_line, st.code, st.{name}, CAST(l.number AS INTEGER), l.title, o.name,
+       o.registration_number,
+       o.iban, c.value, c.currency, CAST(c.start AS TEXT), CAST(c."end" AS TEXT)
+FROM tenders_contract c
+JOIN tenders_tender t ON t.id = c.tender
+JOIN authorities_authority a ON a.id = t.lead_authority
+JOIN tenders_lot l ON l.id = c.lot
+JOIN organisations_organisation o ON o.id = c.organisation
+LEFT JOIN authorities_service_type st ON st.id = t.service_type
+ORDER BY a.name, t.reference, l.number, o.name, c.id
+"""
+
+
 class TenderFinance:
     name = "tenders"
 
     async def awards(self, query: FinanceQuery) -> list[AwardRow]:
-        rows = await Contract.select(
-            Contract.value, Contract.currency, Contract.start, Contract.end,
-            Contract.tender.id, Contract.tender.title, Contract.tender.reference,
-            Contract.tender.lead_authority.id, Contract.tender.lead_authority.name,
-            Contract.tender.service_type.code, Contract.tender.service_type.name_en,
-            Contract.tender.service_type.name_nl, Contract.lot.number, Contract.lot.title,
-            Contract.organisation.name, Contract.organisation.registration_number,
-            Contract.organisation.iban).order_by(Contract.id)
-        shares = await _shares(sorted({r["tender.id"] for r in rows}))
+        name = "name_nl" if current_language() == "nl" else "name_en"
+        rows = await raw_rows(CONTRACTS.replace("{name}", name))
+        shares = await _shares(None)
         today = clock.now().date()
+        visible: dict[int, bool] = {}
+        days = Days()
         awards = []
-        for r in rows:
-            joint = shares.get(r["tender.id"], ())
-            if not _visible(query, r["tender.lead_authority.id"], joint):
+        append = awards.append
+        for (tender, lead, authority, title, reference, budget_line, code, type_name, number,
+             lot, provider, registration, iban, value, currency, start, end) in rows:
+            joint = shares.get(tender, ())
+            start, end = days[start], days[end]
+            seen = visible.get(tender)
+            if seen is None:
+                seen = visible[tender] = _visible(query, lead, joint)
+            if not seen:
                 continue
-            awards.append(AwardRow(
-                kind="contract", authority_id=r["tender.lead_authority.id"],
-                authority=r["tender.lead_authority.name"], procedure=r["tender.title"],
-                reference=r["tender.reference"], lot=f"{r['lot.number']}. {r['lot.title']}",
-                provider=r["organisation.name"],
-                registration_number=r["organisation.registration_number"],
-                iban=r["organisation.iban"] or "", service_type=_type_name(
-                    r, "tender.service_type"), service_type_code=r["tender.service_type.code"]
-                or "", amount=cents(r["value"]), currency=r["currency"],
-                period_start=r["start"], period_end=r["end"], budget_line="",
-                status=contract_status(r["start"], r["end"], today),
-                shares=joint if len(joint) > 1 else ()))
+            append(AwardRow(
+                "contract", lead, authority, title, reference, f"{number}. {lot}", provider,
+                registration, iban or "", type_name or "", cents(value), currency, start, end,
+                budget_line, contract_status(start, end, today),
+                joint if len(joint) > 1 else (), code or ""))
         return awards
 
     async def budgets(self, query: FinanceQuery) -> list[BudgetRow]:
         tenders = await Tender.select(
-            Tender.id, Tender.title, Tender.reference, Tender.currency, Tender.estimated_value,
+            Tender.id, Tender.title, Tender.reference, Tender.budget_line, Tender.currency,
+            Tender.estimated_value,
             Tender.contract_start, Tender.contract_end, Tender.lead_authority.id,
             Tender.lead_authority.name, Tender.service_type.code, Tender.service_type.name_en,
             Tender.service_type.name_nl).where(Tender.estimated_value.is_not_null())
         contracted: dict[int, Decimal] = defaultdict(Decimal)
-        for c in await Contract.select(Contract.tender, Contract.value):
-            contracted[c["tender"]] += cents(c["value"])
+        for tender, value in await raw_rows(
+                "SELECT CAST(tender AS INTEGER), value FROM tenders_contract"):
+            contracted[tender] += cents(value)
         shares = await _shares([t["id"] for t in tenders])
         return [BudgetRow(
             kind="tender", authority_id=t["lead_authority.id"],
@@ -92,6 +113,7 @@ class TenderFinance:
             service_type_code=t["service_type.code"] or "", currency=t["currency"],
             ceiling=cents(t["estimated_value"]), committed=contracted[t["id"]],
             paid=None, period_start=t["contract_start"], period_end=t["contract_end"],
+            budget_line=t["budget_line"],
             authority_ids=frozenset({t["lead_authority.id"],
                                      *(s.authority_id for s in shares.get(t["id"], ()))}))
             for t in tenders

@@ -65,7 +65,8 @@ OPEN_FOR_BIDS = frozenset({Phase.DRAFT, Phase.PUBLISHED, Phase.SELECTION, Phase.
                            Phase.TENDERING})
 TENDER_FIELDS = ("title", "reference", "description", "procedure", "service_type",
                  "cpv_codes", "currency", "estimated_value", "contract_start", "contract_end",
-                 "extension_options", "max_candidates", "two_envelope", "electronic_submission")
+                 "extension_options", "max_candidates", "two_envelope", "electronic_submission",
+                 "budget_line")
 
 
 def tender_url(tender_id: int) -> str:

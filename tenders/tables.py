@@ -37,6 +37,7 @@ class Tender(Table, tablename="tenders_tender"):
     cpv_codes = Varchar(length=300, default="")
     currency = Varchar(length=3)
     estimated_value = Numeric(digits=(14, 2), null=True, default=None)
+    budget_line = Varchar(length=100, default="")  # finance's budget line, "6.1.2 Wmo dagbesteding"
     contract_start = Date(null=True, default=None)
     contract_end = Date(null=True, default=None)
     extension_options = Text(default="")

@@ -1,5 +1,6 @@
 """CSV and xlsx exports read back equal to what went in, with formulas defused."""
 
+import csv
 import io
 from datetime import date
 from decimal import Decimal
@@ -57,3 +58,49 @@ def test_xlsx_keeps_values_formats_and_totals_per_currency():
     totals = {sheet.cell(row, 1).value: sheet.cell(row, 2).value for row in (5, 6)}
     assert totals == {"Total DKK": 1400000, "Total EUR": 125100.49}
     assert round(sheet.column_dimensions["A"].width) == 31  # 30 characters plus the padding
+
+
+def test_empty_sheets_and_text_xml_cannot_hold():
+    columns = [Column("provider", "Provider"), Column("amount", "Amount", "money")]
+    assert b"".join(csv_chunks(Sheet("Awards", columns, []), bom=False)) == (
+        b"Provider;Amount\r\n")
+    rows = [{"provider": "Zorg & Welzijn <Noord>\x07\x1f", "amount": None},
+            {"provider": None, "amount": Decimal("-12.30"), "currency": "SEK"}]
+    sheet = load_workbook(xlsx_file([Sheet("Awards/2026", columns, rows, totals=True)]))
+    [title] = sheet.sheetnames
+    values = list(sheet[title].iter_rows(values_only=True))
+    assert values == [("Provider", "Amount"), ("Zorg & Welzijn <Noord>", None),
+                      (None, -12.3), ("Total SEK", -12.3)]
+    empty = load_workbook(xlsx_file([Sheet("Awards", columns, [], totals=True)]))["Awards"]
+    assert empty.auto_filter.ref == "A1:B1" and empty.max_row == 1
+
+
+def test_read_only_readers_get_the_sheets_size_and_full_rows():
+    columns = [Column("provider", "Provider"), Column("amount", "Amount", "money"),
+               Column("currency", "Currency"), Column("note", "Note")]
+    rows = [{"provider": "Abrona", "amount": Decimal("10.00"), "currency": "EUR"}]
+    sheet = load_workbook(xlsx_file([Sheet("Awards", columns, rows, totals=True)]),
+                          read_only=True)["Awards"]
+    assert (sheet.max_row, sheet.max_column) == (3, 4)
+    assert list(sheet.iter_rows(values_only=True)) == [
+        ("Provider", "Amount", "Currency", "Note"), ("Abrona", 10, "EUR", None),
+        ("Total EUR", 10, "EUR", None)]
+
+
+def test_csv_lines_equal_the_csv_modules_for_every_kind_of_field():
+    columns = [Column("a", "A"), Column("b", "B")]
+    texts = ["plain", "with;semicolon", "with,comma", 'with "quotes"', "two\nlines",
+             "carriage\rreturn", "both\r\nends", "", " spaced ", "ünïcødé €"]
+    rows = [{"a": a, "b": b} for a in texts for b in texts]
+    for separator, decimal_comma in ((";", True), (",", False)):
+        expected = io.StringIO()
+        writer = csv.writer(expected, delimiter=separator, lineterminator="\r\n")
+        writer.writerow(["A", "B"])
+        writer.writerows([(r["a"], r["b"]) for r in rows])
+        got = b"".join(csv_chunks(Sheet("S", columns, rows), separator=separator,
+                                  decimal_comma=decimal_comma, bom=False)).decode("utf-8")
+        assert got == expected.getvalue()
+        plain = [{"a": "x", "b": "y"}] * 3
+        assert b"".join(csv_chunks(Sheet("S", columns, plain), separator=separator,
+                                   decimal_comma=decimal_comma, bom=False)) == (
+            f"A{separator}B\r\n" + f"x{separator}y\r\n" * 3).encode()

@@ -129,3 +129,47 @@ async def test_budget_and_payments_of_a_grant(app, client, make_user, make_autho
     assert [r[5] for r in rows[1:]] == ["466666.67", "466666.67", "466666.66"]
     assert sum(D(r[5]) for r in rows[1:]) == sum(
         D(p["amount"]) for p in await Payment.select(Payment.amount))
+
+
+async def test_budget_lines_of_a_tender_and_a_round_reach_every_export(app, client, make_user,
+                                                                        make_authority):
+    municipalities = [await make_authority(f"Gmina {i:02d}", country="PL",
+                                           registration_number=None) for i in range(15)]
+    tender_id = await joint_tender(municipalities)
+    await Tender.update({Tender.budget_line: "852-85228 Usługi opiekuńcze"}).where(
+        Tender.id == tender_id)
+    vesthimmerland = await make_authority("Vesthimmerlands Kommune", country="DK")
+    round_id = await danish_grant(vesthimmerland)
+    await SubsidyRound.update({SubsidyRound.budget_line: "§ 15.75.23 Selvvisitering"}).where(
+        SubsidyRound.id == round_id)
+    app.state.finance_sources = [TENDERS, SUBSIDIES]
+    await sign_in(client, (await make_user("admin")).email)
+
+    with use_clock(FixedClock(NOW)):
+        awards = list(load_workbook(io.BytesIO((await client.get(
+            "/finance/export/awards.xlsx")).content), read_only=True)["Awards"].iter_rows(
+            values_only=True))
+        csv_rows = list(csv.reader(io.StringIO((await client.get(
+            "/finance/export/awards.csv")).content.decode("utf-8-sig")), delimiter=";"))
+    line = awards[0].index("Budget line")
+    assert {(r[3], r[line]) for r in awards[1:4]} == {
+        ("WOF-2026-01", "852-85228 Usługi opiekuńcze"), ("DK-0001", "§ 15.75.23 Selvvisitering")}
+    assert csv_rows[0][line] == "Budget line"
+    assert sorted(r[line] for r in csv_rows[1:]) == [
+        "852-85228 Usługi opiekuńcze", "852-85228 Usługi opiekuńcze",
+        "§ 15.75.23 Selvvisitering"]
+
+    book = load_workbook(io.BytesIO((await client.get(
+        "/finance/export/payments.xlsx")).content), read_only=True)
+    payments = list(book["Payments"].iter_rows(values_only=True))
+    assert [r[2] for r in payments[1:4]] == ["§ 15.75.23 Selvvisitering"] * 3
+    by_year = list(book["By year"].iter_rows(values_only=True))
+    assert by_year[0][:4] == ("Authority", "Budget line", "Currency", "Status")
+    assert {r[1] for r in by_year[1:4]} == {"§ 15.75.23 Selvvisitering"}
+
+    budget = list(csv.reader(io.StringIO((await client.get(
+        "/finance/export/budget.csv")).content.decode("utf-8-sig")), delimiter=";"))
+    column = budget[0].index("Budget line")
+    assert {(r[2], r[column]) for r in budget[1:]} == {
+        ("WOF-2026-01", "852-85228 Usługi opiekuńcze"),
+        ("DK-SELV-2022", "§ 15.75.23 Selvvisitering")}

@@ -37,6 +37,10 @@ async def test_a_round_through_the_api(client_factory, make_user, make_authority
         round_id = created.json()["id"]
         base = f"/api/v1/subsidies/rounds/{round_id}"
         assert (await client.post(f"{base}/open")).status_code == 201
+        lined = await client.put(base, json={**ROUND, "authority_id": authority["id"],
+                                             "budget_line": "§ 15.75.23"})
+        assert lined.status_code == 200, lined.text
+        assert lined.json()["budget_line"] == "§ 15.75.23"
         changed = await client.put(base, json={**ROUND, "authority_id": authority["id"],
                                                "ceiling": "20000"})
         assert changed.status_code == 422

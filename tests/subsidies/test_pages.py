@@ -28,23 +28,27 @@ async def test_an_officer_runs_a_pro_rata_round_through_the_pages(client_factory
     other = await make_user("officer", authorities=[(await make_authority("Zeist"))["id"]])
     async with AsyncExitStack() as stack:
         client = await _login(client_factory, stack, officer)
-        assert "New subsidy round" in text_of((await client.get("/subsidies/rounds/new")).text)
+        new = (await client.get("/subsidies/rounds/new")).text
+        assert "New subsidy round" in text_of(new)
+        assert '<label class="utrecht-form-label" for="f-budget_line"' in new
         refused = await post_form(client, "/subsidies/rounds", round_form(
-            authority["id"], title="", ceiling="abc", method="pro_rata"))
+            authority["id"], title="", ceiling="abc", method="pro_rata", budget_line="6" * 101))
         assert refused.status_code == 422
         assert "A title is required" in text_of(refused.text)
+        assert "The budget line is longer than 100 characters" in text_of(refused.text)
         assert "abc is not an amount" in text_of(refused.text)
         assert await SubsidyRound.count() == 0
         # The window has closed by the time of the test's clock (20 September).
         created = await post_form(client, "/subsidies/rounds", round_form(
-            authority["id"], method="pro_rata", ceiling="10000", closes_at="2020-09-16T12:00"))
+            authority["id"], method="pro_rata", ceiling="10000", closes_at="2020-09-16T12:00",
+            budget_line="6.1.2 Wmo dagbesteding"))
         assert created.status_code == 303
         base = created.headers["location"]
         round_id = int(base.rsplit("/", 1)[1])
         await post_form(client, f"{base}/open")
         page = text_of((await client.get(base)).text)
         assert "Ceiling € 10,000.00" in page or "Ceiling €10,000.00" in page
-        assert "Pro rata" in page
+        assert "Pro rata" in page and "Budget line 6.1.2 Wmo dagbesteding" in page
 
         bad = await upload(client, f"{base}/import", "portal.xlsx", xlsx([
             row(*APPLICANTS[0]), row("Buurtteam", "123", "", "x")]))

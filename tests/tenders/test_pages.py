@@ -55,13 +55,17 @@ async def test_the_officer_creates_a_tender_through_the_pages(world, login):
     officer = await login(world.officer)
     form = await officer.get("/tenders/new")
     assert form.status_code == 200 and "New tender" in text_of(form.text)
+    assert '<label class="utrecht-form-label" for="f-budget_line"' in form.text
     refused = await post_form(officer, "/tenders", {**world.form(), "title": "",
-                                                    "cpv_codes": "12345678-1"})
+                                                    "cpv_codes": "12345678-1",
+                                                    "budget_line": "6" * 101})
     assert refused.status_code == 422
     text = text_of(refused.text)
     assert "A title is required" in text and "there is no division 12" in text
+    assert "The budget line is longer than 100 characters" in text
     assert await Tender.count() == 0
-    created = await post_form(officer, "/tenders", world.form())
+    created = await post_form(officer, "/tenders", {**world.form(),
+                                                    "budget_line": "6.1.3 Wmo hulp"})
     assert created.status_code == 303
     page = await officer.get(created.headers["location"])
     text = text_of(page.text)
@@ -69,8 +73,10 @@ async def test_the_officer_creates_a_tender_through_the_pages(world, login):
     assert "Hulp bij het huishouden 2022" in text and "Not possible yet:" in text
     assert "Publish: Add at least one lot" in text
     tender_id = int(created.headers["location"].rsplit("/", 1)[1])
-    row = await Tender.select(Tender.electronic_submission).first()
+    assert "Budget line 6.1.3 Wmo hulp" in text
+    row = await Tender.select(Tender.electronic_submission, Tender.budget_line).first()
     assert row["electronic_submission"] is False  # the box was not ticked
+    assert row["budget_line"] == "6.1.3 Wmo hulp"
     # Publishing without a lot: refused, with the message at the top of the tender page.
     response = await post_form(officer, f"/tenders/{tender_id}/actions/publish",
                                headers={"referer": f"/tenders/{tender_id}"})
@@ -147,12 +153,14 @@ async def test_the_api_runs_a_tender_and_answers_refusals_with_409(world, login)
     body = {"title": "Dagbegeleiding ouderen", "reference": "UTR-DB-2020",
             "procedure": "open", "authority_id": world.authority["id"], "currency": "EUR",
             "service_type_id": world.service_type_id, "cpv_codes": ["85312100-0"],
+            "budget_line": "6.1.2 Wmo dagbesteding",
             "deadline_questions": local(now + timedelta(days=20)),
             "deadline_bids": local(now + timedelta(days=36))}
     created = await client.post("/api/v1/tenders", json=body)
     assert created.status_code == 201, created.text
     tender = created.json()
     assert tender["phase"] == "draft" and tender["time_zone"] == "Europe/Amsterdam"
+    assert tender["budget_line"] == "6.1.2 Wmo dagbesteding"
     publish = next(a for a in tender["actions"] if a["action"] == "publish")
     assert publish["allowed"] is False
     assert publish["missing"][0]["message"] == "Add at least one lot"
