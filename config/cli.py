@@ -234,8 +234,9 @@ def export(view: str, file_format: str, output: str, separator: str, decimal_poi
 # Where ``tenderdesk letters`` looks up a reference, in order: each is "module:function", an
 # ``async def f(reference: str, pdf: bool = False) -> list[tuple[str, bytes]] | None`` giving
 # the letters sent for the tender or round with that reference (None: not one of its own).
-# Subsidy rounds plug in here (e.g. "subsidies.letters:letters_of_round").
-LETTER_SOURCES: tuple[str, ...] = ("tenders.letters:letters_of_tender",)
+# A round is named by its regulation reference or R<id>.
+LETTER_SOURCES: tuple[str, ...] = ("tenders.letters:letters_of_tender",
+                                  "subsidies.letters:letters_of_round")
 
 
 async def _sent_letters(reference: str, pdf: bool) -> list[tuple[str, bytes]] | None:

@@ -24,6 +24,7 @@ from notifications.tables import OutboxAttachment, OutboxMessage
 from subsidies import letters, service
 from subsidies.tables import SubsidyRound
 from tests.subsidies.conftest import NOVEMBER, Setup, imported, review, round_form, row, xlsx
+from tests.support.cli import tenderdesk
 
 D = Decimal
 NBSP = "\xa0"
@@ -290,3 +291,17 @@ async def test_a_refusal_below_the_minimum_score_says_so(make_user, make_authori
     assert re.search(r"Uw aanvraag behaalde 70(,00)? punten; de minimumscore is 75(,00)? "
                      r"punten", text), text
     assert "subsidieplafond" not in text
+
+
+async def test_the_command_line_writes_a_rounds_letters_into_a_zip(setup, fixed_clock, tmp_path):
+    s = setup
+    await decided_round(s, fixed_clock)
+    sent = await letters.send_decision_letters(s.officer, s.round_id)
+    output = tmp_path / "round.zip"
+    result = tenderdesk("letters", f"R{s.round_id}", "-o", str(output))
+    assert result.returncode == 0, result.stderr
+    assert f"({len(sent)} letters)" in result.stdout
+    archive = zipfile.ZipFile(output)
+    assert sorted(archive.namelist()) == sorted(x.filename for x in sent)
+    first = sent[0]
+    assert archive.read(first.filename) == (await read(first.file_id))[1]
