@@ -53,7 +53,7 @@ TEXT: dict[str, dict[str, str]] = {
         "rejection_intro": "Hartelijk dank voor uw inschrijving op de aanbesteding "
                            "{{ procedure.title }} (kenmerk {{ procedure.reference }}). Met "
                            "deze brief delen wij u mee dat wij voornemens zijn de opdracht "
-                           "te gunnen aan {{ winner }}. Uw inschrijving komt daarom niet voor "
+                           "aan {{ winner }} te gunnen. Uw inschrijving komt daarom niet voor "
                            "gunning in aanmerking.",
         "rejection_rank": "Uw inschrijving is als nummer {{ rank }} van {{ ranked_count }} "
                           "gerangschikt met {{ own_total }} punten; de winnende inschrijving "

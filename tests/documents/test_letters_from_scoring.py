@@ -100,7 +100,7 @@ async def test_the_rejection_letter_in_dutch_has_both_parties_scores(ranked):
     text = docx_text(generated.data)
     assert generated.filename == "rejection-zorg-plus-bv-bid-1.docx"
     assert generated.ref == "bid:1" and generated.addressee == "Zorg Plus BV"
-    assert "opdracht te gunnen aan Thuishulp West" in text
+    assert "opdracht aan Thuishulp West te gunnen" in text
     assert "als nummer 3 van 3 gerangschikt met 70,50 punten" in text
     assert "Method | 25 | 8,00 | 20,00 | 6,00 | 15,00" in text
     assert "Price | 60 |  | 40,00 |  | 60,00" in text
