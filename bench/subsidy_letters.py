@@ -109,7 +109,13 @@ def main() -> None:
     args, _ = parser.parse_known_args()
 
     async def run() -> dict[str, object]:
-        return await work(args.applications)
+        from config.database import close_pool, open_pool
+
+        await open_pool()  # as the app's lifespan does (PostgreSQL)
+        try:
+            return await work(args.applications)
+        finally:
+            await close_pool()
 
     for name, figures in per_database(__file__, sys.argv[1:], args.postgres or None, run):
         if figures is None:
