@@ -198,7 +198,8 @@ async def _lot_letters(principal: Principal, ctx: Context, lot: Mapping[str, Any
         reference=ctx.reference(lot), standstill_days=ctx.tender.standstill_days,
         standstill_end=last_day,
         objection=ctx.gettext(OBJECTION).format(end=end_text, contact=ctx.sender.contact),
-        next_steps=(ctx.gettext(NEXT_STEPS).format(end=end_text),), reasons=reasons)
+        next_steps=(ctx.gettext(NEXT_STEPS).format(end=end_text),), reasons=reasons,
+        deviates=bool(lot["intent_deviates"]))
     pairs = award_letters(with_chosen_winners(ranking, winners), addressees, setting,
                           ctx.language)
     generated = await _render(ctx, pairs, (LetterKind.AWARD_INTENT, LetterKind.REJECTION))

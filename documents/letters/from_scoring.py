@@ -63,6 +63,8 @@ class AwardSetting:
     next_steps: tuple[str, ...] = ()
     winner_advantages: tuple[str, ...] = ()  # the officer's words on the winning bid
     reasons: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # extra, per ref
+    # The authority awards to other bids than the highest-ranked (its reason is in ``reasons``).
+    deviates: bool = False
 
 
 def plain(value: Decimal) -> Decimal:
@@ -123,7 +125,8 @@ def _advantages(rows: Sequence[CriterionComparison], language: str) -> list[str]
     return found
 
 
-def _reasons(subject: RankedSubjectData, winners: int, language: str) -> list[str]:
+def _reasons(subject: RankedSubjectData, winners: int, deviates: bool,
+             language: str) -> list[str]:
     translate = _gettext(language)
     own = [problem.text(translate) for problem in subject.reasons]
     if subject.excluded:
@@ -131,6 +134,9 @@ def _reasons(subject: RankedSubjectData, winners: int, language: str) -> list[st
     if subject.knocked_out:
         return [translate(N_("Your bid did not meet a minimum requirement: {reason}")).format(
             reason=r) for r in own]
+    if deviates:
+        return [translate(N_("Your bid ranked {rank}. The contracting authority deviates from "
+                             "the ranking for the reason below.")).format(rank=subject.rank)]
     message = (N_("Your bid ranked {rank}; the contract goes to the highest-ranked bid.")
                if winners == 1 else
                N_("Your bid ranked {rank}; the contract goes to the {count} highest-ranked "
@@ -165,7 +171,7 @@ def award_letters(ranking: Ranking, addressees: Mapping[str, Addressee],
         yield subject.ref, Rejection(
             **common, addressee=addressee, winner=names, rank=subject.rank,
             ranked_count=ranked, own_total=subject.total, winner_total=benchmark.total,
-            reasons=(*_reasons(subject, len(winners), language),
+            reasons=(*_reasons(subject, len(winners), setting.deviates, language),
                      *setting.reasons.get(subject.ref, ())),
             winner_advantages=(*setting.winner_advantages, *_advantages(rows, language)),
             scores=rows, objection=setting.objection)

@@ -91,6 +91,18 @@ async def test_the_winner_gets_an_award_intent_and_the_others_a_comparison(ranke
     assert "Price: 60.00 points against 50.00 for your bid" in rejection.winner_advantages
 
 
+async def test_a_rejection_after_deviating_from_the_ranking_gives_the_authoritys_reason(ranked):
+    _, ranking, _ = ranked
+    addressees = {ref: Addressee(name) for ref, name in NAMES.items()}
+    setting = replace(SETTING, deviates=True,
+                      reasons={"bid:3": ("The bid's price is abnormally low.",)})
+    rejection = dict(award_letters(ranking, addressees, setting, "en"))["bid:3"]
+    assert rejection.reasons == (
+        "Your bid ranked 2. The contracting authority deviates from the ranking for the "
+        "reason below.", "The bid's price is abnormally low.")
+    assert not any("highest-ranked" in reason for reason in rejection.reasons)
+
+
 async def test_the_rejection_letter_in_dutch_has_both_parties_scores(ranked):
     s, ranking, _ = ranked
     addressees = {"bid:1": Addressee("Zorg Plus BV")}

@@ -19,7 +19,7 @@ from documents.letters.kinds import LetterKind
 from notifications.tables import OutboxAttachment, OutboxMessage
 from tenders import bids, letters, procurement, service
 from tenders.deadlines import DEADLINES
-from tenders.tables import Tender
+from tenders.tables import Bid, Tender
 from tests.documents.letters_support import docx_text
 from tests.support.browser import require_tool
 from tests.support.cli import tenderdesk
@@ -54,6 +54,21 @@ async def _ranked(world: World) -> tuple[int, int]:
     await world.score_and_confirm(tender_id, {ids[0]: "9", ids[1]: "5", ids[2]: "8"})
     await bids.choose_award(world.officer, tender_id, lot_id, [ids[2]])
     return tender_id, lot_id
+
+
+async def test_a_rejection_after_deviating_from_the_ranking_states_the_reason(world):
+    tender_id, lot_id = await _ranked(world)
+    hostile_bid = await Bid.select(Bid.id).where(
+        (Bid.lot == lot_id) & (Bid.organisation.name == HOSTILE)).first()
+    await bids.choose_award(world.officer, tender_id, lot_id, [hostile_bid["id"]],
+                            reason="Samen Sterk cannot start before 1 April")
+    sent = await letters.send_award_decisions(world.officer, tender_id)
+    [best] = [x for x in sent.letters if x.addressee == "Samen Sterk"]
+    assert best.kind is LetterKind.REJECTION
+    text = docx_text((await storage.read(best.file_id))[1])
+    assert "Samen Sterk cannot start before 1 April" in text
+    assert "wijkt om de hieronder genoemde reden af van de rangschikking" in text
+    assert "hoogst gerangschikte" not in text
 
 
 async def test_award_decisions_write_every_letter_and_start_the_standstill(world):
