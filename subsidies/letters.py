@@ -26,7 +26,7 @@ from audit import service as audit
 from audit.domain import Actor
 from authorities.tables import Authority
 from common import clock
-from common.errors import DomainError, NotFound, Problem
+from common.errors import DomainError, Problem
 from common.i18n import N_
 from common.localtime import utc_to_local
 from config.database import transaction
@@ -372,41 +372,22 @@ async def _application_letters(row: Mapping[str, Any]) -> list[LetterView]:
             *(_view(s) for s in await letter_service.sent_letters(APPLICATION, row["id"]))]
 
 
-async def _read(letters: Sequence[LetterView], file_id: int) -> tuple[storage.FileInfo, bytes]:
-    if not any(letter.file_id == file_id for letter in letters):
-        raise NotFound(N_("Letter {id} does not exist"), id=file_id)
-    return await storage.read(file_id)
-
-
 async def read_round_letter(principal: Principal, round_id: int, file_id: int,
                             ) -> tuple[storage.FileInfo, bytes]:
-    return await _read(await round_letters(principal, round_id), file_id)
+    return await bundle.read_stored(await round_letters(principal, round_id), file_id)
 
 
 async def read_application_letter(principal: Principal, application_id: int, file_id: int,
                                   ) -> tuple[storage.FileInfo, bytes]:
-    return await _read(await application_letters(principal, application_id), file_id)
-
-
-async def _files(letters: Sequence[LetterView], pdf: bool) -> AsyncIterator[tuple[str, bytes]]:
-    """Each stored letter read when the zip needs it (converted to PDF when asked)."""
-    for letter in letters:
-        if letter.file_id is None:
-            continue
-        info, data = await storage.read(letter.file_id)
-        if pdf:
-            converted = await bundle.as_pdf(GeneratedLetter(
-                info.filename, letter.kind, "", letter.addressee, "", data))
-            yield converted.filename, converted.data
-        else:
-            yield info.filename, data
+    return await bundle.read_stored(await application_letters(principal, application_id),
+                                     file_id)
 
 
 def zip_of(letters: Sequence[LetterView], pdf: bool = False) -> AsyncIterator[bytes]:
     """The letters as one zip, streamed as it is built; PDF only where LibreOffice is."""
     if pdf:
         bundle.require_pdf()
-    return bundle.zip_stream_async(_files(letters, pdf))
+    return bundle.zip_stream_async(bundle.stored_files(letters, pdf))
 
 
 async def round_zip_name(principal: Principal, round_id: int, pdf: bool = False) -> str:
@@ -430,10 +411,7 @@ async def letters_of_round(reference: str, pdf: bool = False,
             SubsidyRound.id, ascending=False).first()
     if row is None:
         return None
-    if pdf:
-        bundle.require_pdf()
-    letters = await _round_letters(row["id"])
-    return [item async for item in _files(letters, pdf)]
+    return [item async for item in bundle.stored_files(await _round_letters(row["id"]), pdf)]
 
 
 # --- the evaluation report ------------------------------------------------------------------

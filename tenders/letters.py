@@ -372,26 +372,7 @@ async def sent_letters(principal: Principal, tender_id: int, lot_id: int | None 
 async def letter_file(principal: Principal, tender_id: int, file_id: int
                       ) -> tuple[storage.FileInfo, bytes]:
     """One stored letter of the tender; a file that is not one of its letters is not found."""
-    found = await sent_letters(principal, tender_id)
-    if not any(letter.file_id == file_id for letter in found):
-        raise NotFound(N_("Letter {id} does not exist"), id=file_id)
-    return await storage.read(file_id)
-
-
-async def letter_files(letters_: Iterable[TenderLetter]) -> AsyncIterator[tuple[str, bytes]]:
-    """The stored letters one at a time, for a zip built as it is sent."""
-    for letter in letters_:
-        if letter.file_id is not None:
-            _, data = await storage.read(letter.file_id)
-            yield letter.filename, data
-
-
-async def letter_pdfs(letters_: Iterable[TenderLetter]) -> AsyncIterator[tuple[str, bytes]]:
-    """The same converted to PDF, one conversion at a time."""
-    async for filename, data in letter_files(letters_):
-        letter = GeneratedLetter(filename, LetterKind.REJECTION, "", "", "", data)
-        pdf = await bundle.as_pdf(letter)
-        yield pdf.filename, pdf.data
+    return await bundle.read_stored(await sent_letters(principal, tender_id), file_id)
 
 
 async def zip_of(principal: Principal, tender_id: int, lot_id: int | None = None,
@@ -407,9 +388,8 @@ async def zip_of(principal: Principal, tender_id: int, lot_id: int | None = None
     name = bundle._slug(tender.row["reference"] or f"tender-{tender_id}", 40)
     suffix = f"-lot-{found[0].lot.split('.')[0]}" if lot_id is not None else (
         f"-{kind.value}" if kind is not None else "")
-    files = letter_pdfs(found) if pdf else letter_files(found)
     return (f"letters-{name}{suffix}{'-pdf' if pdf else ''}.zip",
-            bundle.zip_stream_async(files))
+            bundle.zip_stream_async(bundle.stored_files(found, pdf)))
 
 
 async def letters_of_tender(reference: str, pdf: bool = False
@@ -420,9 +400,7 @@ async def letters_of_tender(reference: str, pdf: bool = False
         Tender.id, ascending=False).first()
     if row is None:
         return None
-    found = await _sent(row["id"])
-    files = letter_pdfs(found) if pdf else letter_files(found)
-    return [item async for item in files]
+    return [item async for item in bundle.stored_files(await _sent(row["id"]), pdf)]
 
 
 # --- the evaluation report and the clarification notice ---------------------------------------

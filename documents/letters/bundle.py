@@ -15,11 +15,11 @@ import zipfile
 from collections import deque
 from collections.abc import AsyncIterable, AsyncIterator, Iterable, Iterator, Mapping
 from concurrent.futures import Future, ProcessPoolExecutor
-from typing import Any
+from typing import Any, Protocol
 
-from common.errors import DomainError
+from common.errors import DomainError, NotFound
 from common.i18n import N_
-from documents import office
+from documents import office, storage
 from documents.letters.kinds import Letter, LetterKind, kind_of
 from documents.letters.present import context_of
 from documents.letters.render import render
@@ -211,3 +211,38 @@ async def as_pdf(letter: GeneratedLetter) -> GeneratedLetter:
     pdf = await office.convert(letter.data, ".docx", "pdf")
     return GeneratedLetter(letter.filename.removesuffix(".docx") + ".pdf", letter.kind,
                            letter.language, letter.addressee, letter.ref, pdf)
+
+
+class StoredLetter(Protocol):
+    """A letter sent and kept, as a context lists it (its own view of :class:`SentLetter`)."""
+
+    @property
+    def file_id(self) -> int | None: ...
+
+    @property
+    def filename(self) -> str: ...
+
+
+async def stored_files(letters: Iterable[StoredLetter], pdf: bool = False
+                       ) -> AsyncIterator[tuple[str, bytes]]:
+    """Each kept letter read when the zip needs it, as (filename, data); as PDF with ``pdf``
+    (converted one at a time)."""
+    if pdf:
+        require_pdf()
+    for letter in letters:
+        if letter.file_id is None:
+            continue
+        _, data = await storage.read(letter.file_id)
+        if pdf:
+            yield (letter.filename.removesuffix(".docx") + ".pdf",
+                   await office.convert(data, ".docx", "pdf"))
+        else:
+            yield letter.filename, data
+
+
+async def read_stored(letters: Iterable[StoredLetter], file_id: int
+                      ) -> tuple[storage.FileInfo, bytes]:
+    """One kept letter among ``letters``; a file that is not one of them is not found."""
+    if not any(letter.file_id == file_id for letter in letters):
+        raise NotFound(N_("Letter {id} does not exist"), id=file_id)
+    return await storage.read(file_id)
