@@ -51,7 +51,7 @@ from documents.letters.kinds import (
 )
 from documents.letters.present import money, number
 from documents.letters.service import GeneratedLetter, LetterMail, SentLetter
-from documents.letters.templates import LETTER_LANGUAGES
+from documents.letters.templates import letter_language
 from scoring import service as scoring
 from subsidies import access
 from subsidies.domain import PAYMENT_KIND_LABELS, REPORT_LABELS, RoundPhase
@@ -93,11 +93,6 @@ def round_code(row: Mapping[str, Any]) -> str:
     return row["regulation_reference"] or f"R{row['id']}"
 
 
-def letter_language(authority: Mapping[str, Any]) -> str:
-    language = authority["language"]
-    return language if language in LETTER_LANGUAGES else "en"
-
-
 def _problems(text: str) -> tuple[Problem, ...]:
     return tuple(Problem(r["message"], r["params"]) for r in json.loads(text or "[]"))
 
@@ -108,7 +103,7 @@ class RoundWriter:
     def __init__(self, round_: Mapping[str, Any], authority: Mapping[str, Any]) -> None:
         self.round = round_
         self.authority = authority
-        self.language = letter_language(authority)
+        self.language = letter_language(authority["language"])
         self.today = utc_to_local(clock.now(), authority["timezone"]).date()
         self.currency = round_["currency"]
         self.sender = Sender(name=authority["name"])

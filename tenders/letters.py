@@ -56,7 +56,7 @@ from documents.letters.reports import (
     evaluation_report,
 )
 from documents.letters.service import GeneratedLetter, LetterMail, SentLetter
-from documents.letters.templates import LETTER_LANGUAGES
+from documents.letters.templates import letter_language
 from scoring import service as scoring
 from scoring.results import Ranking
 from tenders import access, procurement, service
@@ -109,7 +109,7 @@ async def _context(principal: Principal, tender: TenderRef) -> Context:
     row = await Authority.select(Authority.name, Authority.language).where(
         Authority.id == tender.row["lead_authority"]).first()
     assert row is not None
-    language = row["language"] if row["language"] in LETTER_LANGUAGES else "nl"
+    language = letter_language(row["language"])
     gettext = translations(language).gettext
     sender = Sender(row["name"], signatory=principal.name,
                     signatory_title=gettext(N_("Procurement officer")),

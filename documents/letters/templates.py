@@ -18,6 +18,11 @@ LETTER_LANGUAGES = ("nl", "en", "da", "pl", "sv")
 FALLBACK_LANGUAGE = "en"
 
 
+def letter_language(language: str | None) -> str:
+    """The language an authority's letters are written in: its own where letters have it."""
+    return language if language in LETTER_LANGUAGES else FALLBACK_LANGUAGE
+
+
 def default_path(kind: LetterKind, language: str) -> Path:
     return DEFAULT_DIRECTORY / language / f"{LetterKind(kind).value}.docx"
 
