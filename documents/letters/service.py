@@ -38,7 +38,7 @@ from documents.letters.templates import LETTER_LANGUAGES, default_template
 from documents.tables import LetterTemplate
 from notifications.compose import compose
 from notifications.domain import OutgoingMessage
-from notifications.service import enqueue
+from notifications.service import queue_many
 
 
 @dataclass(frozen=True)
@@ -308,19 +308,21 @@ async def mail_letters(actor: Actor, object_type: str, object_id: Any,
     transaction; letters without an email address or a stored file are left to the officer
     (they are downloaded and posted). Returns how many were queued; a letter is mailed at most
     once to an address (its hash is the dedupe key)."""
-    queued = 0
-    for mail in mails:
-        if not mail.email or mail.letter.file_id is None:
-            continue
-        subject, body = compose("documents/mail/letter.txt", mail.language, name=mail.name,
-                                kind=KIND_LABELS[mail.letter.kind], procedure=mail.procedure,
-                                authority=mail.authority, filename=mail.letter.filename)
-        message = OutgoingMessage(
-            kind="letter", recipient=mail.email, language=mail.language, subject=subject,
-            body=body, recipient_name=mail.name,
-            dedupe_key=f"letter:{mail.letter.sha256}:{mail.email.lower()}",
-            object_type=object_type, object_id=str(object_id),
-            attachment_file_ids=(mail.letter.file_id,))
-        if await enqueue(actor, message) is not None:
-            queued += 1
-    return queued
+    messages = [_letter_message(object_type, object_id, mail) for mail in mails
+                if mail.email and mail.letter.file_id is not None]
+    async with transaction():
+        ids, events = await queue_many(messages)
+        await audit.record_many(actor, events)
+    return sum(1 for queued in ids if queued is not None)
+
+
+def _letter_message(object_type: str, object_id: Any, mail: LetterMail) -> OutgoingMessage:
+    subject, body = compose("documents/mail/letter.txt", mail.language, name=mail.name,
+                            kind=KIND_LABELS[mail.letter.kind], procedure=mail.procedure,
+                            authority=mail.authority, filename=mail.letter.filename)
+    return OutgoingMessage(
+        kind="letter", recipient=mail.email, language=mail.language, subject=subject,
+        body=body, recipient_name=mail.name,
+        dedupe_key=f"letter:{mail.letter.sha256}:{mail.email.lower()}",
+        object_type=object_type, object_id=str(object_id),
+        attachment_file_ids=(mail.letter.file_id,))
