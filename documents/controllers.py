@@ -10,7 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
-from urllib.parse import quote
 
 from litestar import Controller, Request, Response, delete, get, post, put
 from litestar.datastructures import UploadFile
@@ -29,6 +28,7 @@ from documents.letters.bundle import require_pdf
 from documents.letters.kinds import KIND_LABELS, LetterKind
 from documents.letters.render import DOCX_CONTENT_TYPE
 from documents.letters.templates import LETTER_LANGUAGES
+from web.downloads import attachment
 from web.i18n import gettext, translate_message, translate_problem
 
 LANGUAGE_NAMES = {"nl": "Nederlands", "en": "English", "da": "Dansk", "pl": "Polski",
@@ -36,10 +36,8 @@ LANGUAGE_NAMES = {"nl": "Nederlands", "en": "English", "da": "Dansk", "pl": "Pol
 BASE = "/admin/letter-templates"
 
 
-def attachment(data: bytes, filename: str, media_type: str) -> Response[bytes]:
-    return Response(data, media_type=media_type, headers={
-        "Content-Disposition": f"attachment; filename*=UTF-8''{quote(filename)}",
-        "Cache-Control": "no-store"})
+def _attachment(data: bytes, filename: str, media_type: str) -> Response[bytes]:
+    return attachment(data, filename, media_type, no_store=True)
 
 
 def _actor(request: Request) -> Any:
@@ -114,7 +112,7 @@ class LetterTemplatePages(Controller):
         letter_kind, code = service.parse_slot(kind, language)
         await authorities.get_authority(authority_id)
         active = await service.template_for(authority_id, letter_kind, code)
-        return attachment(active.data, f"{letter_kind.value}-{active.written_in}.docx",
+        return _attachment(active.data, f"{letter_kind.value}-{active.written_in}.docx",
                           DOCX_CONTENT_TYPE)
 
     @get("/{authority_id:int}/{kind:str}/{language:str}/preview", name="letter_template_preview")
@@ -125,9 +123,9 @@ class LetterTemplatePages(Controller):
         name = f"preview-{kind}-{language}"
         if format == "pdf":
             require_pdf()
-            return attachment(await office.convert(data, ".docx", "pdf"), f"{name}.pdf",
+            return _attachment(await office.convert(data, ".docx", "pdf"), f"{name}.pdf",
                               "application/pdf")
-        return attachment(data, f"{name}.docx", DOCX_CONTENT_TYPE)
+        return _attachment(data, f"{name}.docx", DOCX_CONTENT_TYPE)
 
     @post("/{authority_id:int}/{kind:str}/{language:str}/reset", name="letter_template_reset")
     async def reset(self, request: Request, authority_id: FromPath[int], kind: FromPath[str],

@@ -27,6 +27,7 @@ from finance.domain import (
     totals_by_currency,
 )
 from finance.filters import FORMATS, parse_query, parse_view
+from web.downloads import attachment_stream
 from web.forms import field_errors
 from web.i18n import current_language, gettext
 
@@ -113,8 +114,7 @@ class FinanceController(Controller):
         else:
             body = file_chunks(await asyncio.to_thread(xlsx_file, exported))
             media_type = XLSX_TYPE
-        return Stream(body, media_type=media_type,
-                      headers={"content-disposition": f'attachment; filename="{name}"'})
+        return attachment_stream(body, name, media_type)
 
 
 class FinanceApiController(Controller):

@@ -27,6 +27,7 @@ from scoring.access import EvaluationView, links
 from scoring.controllers import EVALUATOR, PER_PAGE, READERS, _page
 from scoring.criteria import plain
 from scoring.scoresheets import Download, ImportSummary
+from web.downloads import attachment
 from web.forms import field_errors, read_form
 from web.i18n import gettext, translate_problem
 from web.pagination import paginate
@@ -42,9 +43,7 @@ def _me(request: Request) -> Principal:
 
 
 def _file(download: Download) -> Response[bytes]:
-    return Response(download.data, media_type=download.content_type, headers={
-        "content-disposition": f'attachment; filename="{download.filename}"',
-        "cache-control": "no-store"})
+    return attachment(download.data, download.filename, download.content_type, no_store=True)
 
 
 async def _upload(request: Request) -> tuple[str, bytes, dict[str, Any]]:

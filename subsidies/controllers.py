@@ -37,6 +37,7 @@ from subsidies.domain import (
     tiers_text,
 )
 from subsidies.lifecycle import ACTION_LABELS, STATE_LABELS, Action, State, allowed
+from web.downloads import attachment, attachment_stream
 from web.forms import field_errors, read_form
 from web.i18n import gettext
 from web.pagination import page_number, paginate
@@ -412,9 +413,7 @@ async def _upload(request: Request) -> tuple[str, str, bytes]:
 
 
 def _attachment(info: Any, data: bytes) -> Response[bytes]:
-    return Response(data, media_type=info.content_type, headers={
-        "content-disposition": f'attachment; filename="{info.filename}"',
-        "x-content-type-options": "nosniff"})
+    return attachment(data, info.filename, info.content_type)
 
 
 class FilePages(Controller):
@@ -458,9 +457,7 @@ def _plain(amount: Decimal) -> str:
 
 def download(filename: str, data: bytes, media_type: str = DOCX_CONTENT_TYPE,
              ) -> Response[bytes]:
-    return Response(data, media_type=media_type, headers={
-        "content-disposition": f'attachment; filename="{filename}"',
-        "x-content-type-options": "nosniff"})
+    return attachment(data, filename, media_type)
 
 
 async def letters_zip(principal: Principal, round_id: int, pdf: bool) -> Stream:
@@ -469,8 +466,7 @@ async def letters_zip(principal: Principal, round_id: int, pdf: bool) -> Stream:
     if not listed:
         raise DomainError(N_("No letters have been sent in this round yet"))
     name = await letters.round_zip_name(principal, round_id, pdf)
-    return Stream(letters.zip_of(listed, pdf), media_type="application/zip",
-                  headers={"content-disposition": f'attachment; filename="{name}"'})
+    return attachment_stream(letters.zip_of(listed, pdf), name, "application/zip")
 
 
 class LetterPages(Controller):

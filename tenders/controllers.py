@@ -35,6 +35,7 @@ from tenders import bids, letters, procurement, service
 from tenders.domain import PeriodWarning
 from tenders.machine import ACTION_LABELS, Action
 from tenders.procedures import DEADLINE_LABELS, PHASE_LABELS, PROCEDURE_TYPES, Deadline, Phase
+from web.downloads import attachment, attachment_stream
 from web.forms import field_errors, read_form
 from web.i18n import current_language, gettext, translate_message
 from web.pagination import page_number, paginate
@@ -142,15 +143,11 @@ async def upload(request: Request, name: str) -> list[tuple[str, str, bytes]]:
 
 
 def download(info: FileInfo, data: bytes) -> Response:
-    return Response(data, media_type=info.content_type, headers={
-        "content-disposition": f'attachment; filename="{info.filename}"',
-        "x-content-type-options": "nosniff"})
+    return attachment(data, info.filename, info.content_type)
 
 
 def docx_download(filename: str, data: bytes) -> Response:
-    return Response(data, media_type=DOCX_CONTENT_TYPE, headers={
-        "content-disposition": f'attachment; filename="{filename}"',
-        "x-content-type-options": "nosniff"})
+    return attachment(data, filename, DOCX_CONTENT_TYPE)
 
 
 async def zip_download(principal: Principal, tender_id: int, lot: int | None,
@@ -158,9 +155,7 @@ async def zip_download(principal: Principal, tender_id: int, lot: int | None,
     """The letters of the tender (one lot, one kind) as one zip, built as it is sent."""
     filename, chunks = await letters.zip_of(principal, tender_id, lot, letters.kind_from(kind),
                                             pdf)
-    return Stream(chunks, media_type="application/zip", headers={
-        "content-disposition": f'attachment; filename="{filename}"',
-        "x-content-type-options": "nosniff"})
+    return attachment_stream(chunks, filename, "application/zip")
 
 
 async def _authority_choices(principal: Principal) -> list[tuple[int, str]]:

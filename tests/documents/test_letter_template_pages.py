@@ -69,7 +69,8 @@ async def test_an_admin_replaces_a_template_and_letters_use_it(admin_client):
     assert "Gemeente Wrocław — Gemeente Utrecht" in text
     download = await client.get(f"/admin/letter-templates/{authority['id']}/grant/nl")
     assert download.content == active.data
-    assert download.headers["content-disposition"] == "attachment; filename*=UTF-8''grant-nl.docx"
+    assert download.headers["content-disposition"] == 'attachment; filename="grant-nl.docx"'
+    assert download.headers["cache-control"] == "no-store"
     [event] = await AuditEvent.select().where(AuditEvent.action == "letter_template.uploaded")
     assert event["object_id"] == str(authority["id"])
     assert json.loads(event["after"])["filename"] == "brief.docx"

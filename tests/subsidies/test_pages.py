@@ -150,6 +150,15 @@ async def test_files_are_uploaded_and_served_to_readers_only(client_factory, mak
         served = await client.get(href)
         assert served.content == b"activiteitenplan"
         assert 'filename="plan.txt"' in served.headers["content-disposition"]
+        # A Polish name with a quote in it: saved under its own name, not a server error.
+        await upload(client, f"{path}/files", 'Opis "łódź" ż.txt', b"opis")
+        page = (await client.get(path)).text
+        polish = re.findall(rf'href="({path}/files/\d+)"', page)[-1]
+        served = await client.get(polish)
+        assert served.status_code == 200 and served.content == b"opis"
+        assert served.headers["content-disposition"] == (
+            'attachment; filename="Opis _odz_ z.txt"; '
+            "filename*=UTF-8''Opis%20%22%C5%82%C3%B3d%C5%BA%22%20%C5%BC.txt")
         other = await make_user("officer", authorities=[(await make_authority("Zeist"))["id"]])
         stranger = await _login(client_factory, stack, other)
         assert (await stranger.get(href)).status_code == 404
