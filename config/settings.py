@@ -7,7 +7,10 @@
 | TENDERDESK_TIMEZONE       | Europe/Amsterdam                          |
 | TENDERDESK_LANGUAGE       | en (nl also supported)                    |
 | TENDERDESK_PUBLIC_URL     | http://127.0.0.1:8000 (https: secure cookies) |
-| TENDERDESK_SECRET_KEY     | generated into <data dir>/secret_key      |
+| TENDERDESK_SECRET_KEY     | generated into <data dir>/secret_key (PostgreSQL: required) |
+| TENDERDESK_AUDIT_KEY      | generated into <data dir>/audit_key (PostgreSQL: required) |
+| TENDERDESK_STORAGE        | local (SQLite) or postgres (PostgreSQL); s3 is not built in |
+| TENDERDESK_JOBS           | on (this instance runs queued jobs; 0 turns it off) |
 | TENDERDESK_SMTP_HOST/PORT/USERNAME/PASSWORD/FROM/TLS | no SMTP: mail waits in the outbox |
 | TENDERDESK_SESSION_HOURS  | 8 (idle time before a session ends)        |
 | TENDERDESK_DB_POOL        | on (PostgreSQL connection pool; 0 turns it off) |
@@ -61,6 +64,9 @@ class Settings:
     db_pool: bool = True
     scheduler: bool = True
     reminder_days: int = 3  # evaluators who have not submitted are reminded this long before
+    audit_key: str = ""  # keys the audit chain (HMAC); from the environment with PostgreSQL
+    storage: str = "local"  # where files live: "local" (the data dir) or "postgres"
+    jobs: bool = True  # this instance claims and runs queued jobs
 
     @property
     def is_postgres(self) -> bool:
@@ -79,11 +85,24 @@ class Settings:
         return self.data_dir / "files"
 
 
-def _secret_key(data_dir: Path, environ: Mapping[str, str]) -> str:
-    """The configured secret key, or the one generated into the data dir on first run."""
-    if environ.get("TENDERDESK_SECRET_KEY"):
-        return environ["TENDERDESK_SECRET_KEY"]
-    key_file = data_dir / "secret_key"
+STORAGE_BACKENDS = ("local", "postgres")
+# Keys every instance on one database must share: the environment variable and the file the
+# key is generated into for a single machine on SQLite.
+KEYS = {"TENDERDESK_SECRET_KEY": "secret_key", "TENDERDESK_AUDIT_KEY": "audit_key"}
+
+
+def _key(variable: str, data_dir: Path, environ: Mapping[str, str], postgres: bool) -> str:
+    """The key from the environment; on SQLite (one machine) the one generated into the data
+    dir on first run. With PostgreSQL several instances share the database, so a key each
+    instance generated for itself would sign differently: it must come from the environment."""
+    if environ.get(variable):
+        return environ[variable]
+    if postgres:
+        raise SettingsError(
+            f"{variable} must be set in the environment when DATABASE_URL is PostgreSQL: "
+            "every instance on the database signs with the same key (generate one with "
+            "`python -c 'import secrets; print(secrets.token_urlsafe(48))'`)")
+    key_file = data_dir / KEYS[variable]
     if not key_file.exists():
         fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "w") as handle:
@@ -140,13 +159,24 @@ def load_settings(environ: Mapping[str, str] = os.environ) -> Settings:
         security=security,
     )
 
+    postgres = database_url.startswith(("postgresql://", "postgres://"))
+    storage = (environ.get("TENDERDESK_STORAGE") or ("postgres" if postgres else "local")).lower()
+    if storage not in STORAGE_BACKENDS:
+        raise SettingsError(f"TENDERDESK_STORAGE must be one of {', '.join(STORAGE_BACKENDS)}, "
+                            f"not {storage!r}")
+    if storage == "postgres" and not postgres:
+        raise SettingsError("TENDERDESK_STORAGE=postgres needs DATABASE_URL to be PostgreSQL")
+
     return Settings(
         data_dir=data_dir,
         database_url=database_url,
         timezone=timezone,
         default_language=language,
         public_url=(environ.get("TENDERDESK_PUBLIC_URL") or "http://127.0.0.1:8000").rstrip("/"),
-        secret_key=_secret_key(data_dir, environ),
+        secret_key=_key("TENDERDESK_SECRET_KEY", data_dir, environ, postgres),
+        audit_key=_key("TENDERDESK_AUDIT_KEY", data_dir, environ, postgres),
+        storage=storage,
+        jobs=_flag(environ, "TENDERDESK_JOBS"),
         session_hours=_int(environ, "TENDERDESK_SESSION_HOURS", 8),
         smtp=smtp,
         debug=(environ.get("TENDERDESK_DEBUG") or "").lower() in ("1", "true", "yes"),

@@ -1,29 +1,38 @@
 """Storing uploaded and generated files. Who may read a file is decided by its owner's context.
 
-Files live under ``<data dir>/files/<aa>/<bb>/<sha256>`` (identical content is kept once); the
-row in ``documents_file`` gives each upload its own name, type and uploader. There is no
-download route here: tenders, subsidies and scoring check access (sealed bids!) and then serve
-the file with :func:`read`.
+A file's content is kept once per SHA-256 in the configured storage (``TENDERDESK_STORAGE``:
+the data dir, or the database so that every instance reads the same files: see
+:mod:`documents.blobs`); the row in ``documents_file`` gives each upload its own name, type and
+uploader. There is no download route here: tenders, subsidies and scoring check access (sealed
+bids!) and then serve the file with :func:`stream` (or :func:`read` for small files they work on).
+
+Content comes in as bytes or as a binary file (an upload spooled to disk), and goes out a
+chunk at a time, so large files never sit in memory whole.
 """
 
 from __future__ import annotations
 
 import asyncio
 import hashlib
-import os
 import re
 import unicodedata
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from pathlib import Path
+from datetime import timedelta
+from typing import BinaryIO
 
 from audit.domain import Actor
 from common import clock
 from common.errors import DomainError, NotFound
 from common.i18n import N_
+from config.database import transaction
 from config.settings import get_settings
+from documents import blobs
 from documents.tables import StoredFile
 
 DEFAULT_MAX_BYTES = 25 * 1024 * 1024
+
+Content = bytes | BinaryIO
 
 
 @dataclass(frozen=True)
@@ -43,34 +52,54 @@ def safe_filename(name: str) -> str:
     return cleaned[:200] or "file"
 
 
-def _path(sha256: str) -> Path:
-    return get_settings().files_dir / sha256[:2] / sha256[2:4] / sha256
+def backend(name: str | None = None) -> blobs.Backend:
+    """The configured storage (or the one named)."""
+    settings = get_settings()
+    return blobs.backend_named(name or settings.storage, settings.files_dir)
 
 
-def _write(sha256: str, data: bytes) -> None:
-    path = _path(sha256)
-    if path.exists():
+def _hash_file(handle: BinaryIO) -> tuple[str, int]:
+    handle.seek(0)
+    digest, size = hashlib.sha256(), 0
+    while chunk := handle.read(blobs.CHUNK_BYTES):
+        digest.update(chunk)
+        size += len(chunk)
+    handle.seek(0)
+    return digest.hexdigest(), size
+
+
+async def _chunks(content: Content) -> AsyncIterator[bytes]:
+    if isinstance(content, bytes | bytearray | memoryview):
+        view = memoryview(content)
+        for start in range(0, len(view), blobs.CHUNK_BYTES):
+            yield bytes(view[start:start + blobs.CHUNK_BYTES])
         return
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_suffix(f".{os.getpid()}.tmp")
-    temporary.write_bytes(data)
-    os.replace(temporary, path)
+    content.seek(0)
+    while chunk := await asyncio.to_thread(content.read, blobs.CHUNK_BYTES):
+        yield chunk
 
 
-async def store(actor: Actor, filename: str, content_type: str, data: bytes,
+async def store(actor: Actor, filename: str, content_type: str, data: Content,
                 max_bytes: int = DEFAULT_MAX_BYTES) -> FileInfo:
-    """Keep ``data``; call inside the transaction of the change the file belongs to."""
-    if not data:
+    """Keep ``data`` (bytes, or a seekable binary file read a chunk at a time); call inside
+    the transaction of the change the file belongs to. In the database storage the content is
+    written in that transaction; on disk it is written first and swept when the transaction
+    does not commit."""
+    if isinstance(data, bytes | bytearray | memoryview):
+        sha256, size = hashlib.sha256(data).hexdigest(), len(data)
+    else:
+        sha256, size = await asyncio.to_thread(_hash_file, data)
+    if not size:
         raise DomainError(N_("The file {name} is empty"), name=safe_filename(filename))
-    if len(data) > max_bytes:
+    if size > max_bytes:
         raise DomainError(N_("The file {name} is larger than {limit} MB"),
                           name=safe_filename(filename), limit=max_bytes // (1024 * 1024))
-    sha256 = hashlib.sha256(data).hexdigest()
-    await asyncio.to_thread(_write, sha256, data)
-    row = StoredFile(sha256=sha256, size=len(data), filename=safe_filename(filename),
-                     content_type=(content_type or "application/octet-stream")[:150],
-                     created_at=clock.now(), created_by=actor.label)
-    await row.save()
+    async with transaction():  # the caller's; its own when called outside one
+        await backend().put(sha256, size, _chunks(data))
+        row = StoredFile(sha256=sha256, size=size, filename=safe_filename(filename),
+                         content_type=(content_type or "application/octet-stream")[:150],
+                         created_at=clock.now(), created_by=actor.label)
+        await row.save()
     return FileInfo(row.id, row.filename, row.content_type, row.size, sha256)
 
 
@@ -81,7 +110,18 @@ async def info(file_id: int) -> FileInfo:
     return FileInfo(row["id"], row["filename"], row["content_type"], row["size"], row["sha256"])
 
 
-async def read(file_id: int) -> tuple[FileInfo, bytes]:
+async def stream(file_id: int) -> tuple[FileInfo, AsyncIterator[bytes]]:
+    """The file's description and its content, a chunk at a time (for downloads)."""
     found = await info(file_id)
-    data = await asyncio.to_thread(_path(found.sha256).read_bytes)
-    return found, data
+    return found, backend().get(found.sha256)
+
+
+async def read(file_id: int) -> tuple[FileInfo, bytes]:
+    """The whole file in memory: for files a use case works on (templates, letters)."""
+    found, chunks = await stream(file_id)
+    return found, b"".join([chunk async for chunk in chunks])
+
+
+async def sweep(grace: timedelta = blobs.SWEEP_GRACE) -> int:
+    """Remove content no stored file refers to (left by transactions that rolled back)."""
+    return await blobs.sweep(backend(), grace)

@@ -1,4 +1,4 @@
-from piccolo.columns import BigInt, ForeignKey, Timestamptz, Varchar
+from piccolo.columns import BigInt, Bytea, ForeignKey, Integer, Timestamptz, Varchar
 from piccolo.columns.base import OnDelete
 from piccolo.table import Table
 
@@ -6,7 +6,8 @@ from authorities.tables import Authority
 
 
 class StoredFile(Table, tablename="documents_file"):
-    """A file kept in the data dir under its SHA-256; the row holds its name and type."""
+    """A file kept under its SHA-256 (in the configured storage: see documents.blobs); the row
+    holds its name and type."""
 
     sha256 = Varchar(length=64, index=True)
     size = BigInt()
@@ -28,3 +29,23 @@ class LetterTemplate(Table, tablename="documents_letter_template"):
     file = ForeignKey(StoredFile, on_delete=OnDelete.restrict)
     uploaded_at = Timestamptz()
     uploaded_by = Varchar(length=255)
+
+
+class Blob(Table, tablename="documents_blob"):
+    """The content of stored files in the database (the postgres storage), once per SHA-256;
+    its bytes are in ``documents_blob_chunk``. ``last_used_at`` is moved on each reuse so that
+    a sweep never removes a blob a transaction is about to refer to."""
+
+    sha256 = Varchar(length=64, unique=True)
+    size = BigInt()
+    chunks = Integer()
+    created_at = Timestamptz()
+    last_used_at = Timestamptz()
+
+
+class BlobChunk(Table, tablename="documents_blob_chunk"):
+    """One piece of a blob, in order (``seq`` from 0); (blob, seq) is unique."""
+
+    blob = ForeignKey(Blob, on_delete=OnDelete.cascade)
+    seq = Integer()
+    data = Bytea()

@@ -21,12 +21,16 @@ _DATA_DIR = tempfile.mkdtemp(prefix="tenderdesk-test-")
 os.environ["TENDERDESK_DATA_DIR"] = _DATA_DIR
 os.environ["PICCOLO_CONF"] = "config.piccolo_conf"
 os.environ.pop("TENDERDESK_SECRET_KEY", None)
+os.environ.pop("TENDERDESK_AUDIT_KEY", None)
+os.environ.pop("TENDERDESK_STORAGE", None)
 os.environ.pop("TENDERDESK_SMTP_HOST", None)
 # The in-process test client runs the app in its own event loop; a pool opened there could not
 # serve the test's own queries. The live server for browser tests turns the pool back on.
 os.environ["TENDERDESK_DB_POOL"] = "0"
 # The scheduler runs only where a test turns it on.
 os.environ["TENDERDESK_SCHEDULER"] = "0"
+# Queued jobs are run by the test itself (tests.support.jobs.run_jobs) or by a live server.
+os.environ["TENDERDESK_JOBS"] = "0"
 
 _SERVER_URL = os.environ.get("DATABASE_URL", "")
 _TEST_DATABASE: str | None = None
@@ -51,6 +55,10 @@ if _SERVER_URL.startswith(("postgres://", "postgresql://")):
     _TEST_DATABASE = f"tenderdesk_test_{uuid.uuid4().hex[:12]}"
     asyncio.run(_admin(f'CREATE DATABASE "{_TEST_DATABASE}"'))
     os.environ["DATABASE_URL"] = _with_database(_SERVER_URL, _TEST_DATABASE)
+    # With PostgreSQL every instance takes its keys from the environment (several instances
+    # share the database); a run has its own.
+    os.environ["TENDERDESK_SECRET_KEY"] = f"test-secret-{uuid.uuid4().hex}"
+    os.environ["TENDERDESK_AUDIT_KEY"] = f"test-audit-{uuid.uuid4().hex}"
 else:
     os.environ.pop("DATABASE_URL", None)
 

@@ -19,12 +19,42 @@ def test_defaults_and_a_generated_secret(tmp_path):
     assert load_settings({"TENDERDESK_DATA_DIR": str(tmp_path)}).secret_key == settings.secret_key
 
 
+POSTGRES_KEYS = {"TENDERDESK_SECRET_KEY": "s" * 48, "TENDERDESK_AUDIT_KEY": "a" * 48}
+
+
 def test_postgres_and_https(tmp_path):
     settings = load_settings({"TENDERDESK_DATA_DIR": str(tmp_path),
                               "DATABASE_URL": "postgresql://postgres@127.0.0.1/x",
-                              "TENDERDESK_PUBLIC_URL": "https://tenderdesk.utrecht.nl/"})
+                              "TENDERDESK_PUBLIC_URL": "https://tenderdesk.utrecht.nl/",
+                              **POSTGRES_KEYS})
     assert settings.is_postgres and settings.secure_cookies
     assert settings.public_url == "https://tenderdesk.utrecht.nl"
+    assert (settings.secret_key, settings.audit_key) == ("s" * 48, "a" * 48)
+    # Files go where every instance on the database reads them.
+    assert settings.storage == "postgres"
+    assert not (tmp_path / "secret_key").exists() and not (tmp_path / "audit_key").exists()
+
+
+@pytest.mark.parametrize("missing", sorted(POSTGRES_KEYS))
+def test_postgres_refuses_keys_an_instance_would_generate_for_itself(tmp_path, missing):
+    environ = {"TENDERDESK_DATA_DIR": str(tmp_path),
+               "DATABASE_URL": "postgresql://postgres@127.0.0.1/x", **POSTGRES_KEYS}
+    del environ[missing]
+    with pytest.raises(SettingsError, match=f"{missing} must be set in the environment"):
+        load_settings(environ)
+    assert not (tmp_path / "secret_key").exists()
+
+
+def test_sqlite_generates_both_keys_and_stores_files_locally(tmp_path):
+    settings = load_settings({"TENDERDESK_DATA_DIR": str(tmp_path)})
+    assert settings.storage == "local"
+    assert settings.audit_key and settings.audit_key != settings.secret_key
+    assert stat.S_IMODE(os.stat(tmp_path / "audit_key").st_mode) == 0o600
+    assert load_settings({"TENDERDESK_DATA_DIR": str(tmp_path)}).audit_key == settings.audit_key
+    chosen = load_settings({"TENDERDESK_DATA_DIR": str(tmp_path),
+                            "DATABASE_URL": "postgresql://postgres@127.0.0.1/x",
+                            "TENDERDESK_STORAGE": "local", **POSTGRES_KEYS})
+    assert chosen.storage == "local"
 
 
 @pytest.mark.parametrize(("name", "value", "message"), [
@@ -32,6 +62,8 @@ def test_postgres_and_https(tmp_path):
     ("TENDERDESK_TIMEZONE", "Europe/Atlantis", "not a known time zone"),
     ("TENDERDESK_LANGUAGE", "fr", "TENDERDESK_LANGUAGE must be one of"),
     ("TENDERDESK_SMTP_PORT", "twenty-five", "must be a whole number"),
+    ("TENDERDESK_STORAGE", "floppy", "TENDERDESK_STORAGE must be one of local, postgres"),
+    ("TENDERDESK_STORAGE", "postgres", "TENDERDESK_STORAGE=postgres needs DATABASE_URL"),
 ])
 def test_bad_settings_name_the_variable(tmp_path, name, value, message):
     with pytest.raises(SettingsError, match=message):
