@@ -30,6 +30,13 @@ def fail(error: DomainError) -> None:
 @click.group()
 def main() -> None:
     """tenderdesk: subsidy rounds, tenders, scoring, letters and finance exports."""
+    from config.settings import SettingsError, get_settings
+
+    try:
+        get_settings()
+    except SettingsError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(1)
 
 
 @main.command()
@@ -55,6 +62,7 @@ def serve(host: str, port: int, demo: bool) -> None:
     logging.basicConfig(level=logging.INFO,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     run(run_migrations())
+    refuse_other_keys()
     if demo:
         credentials = run(demo_data.load_if_empty())
         if credentials:
@@ -62,6 +70,18 @@ def serve(host: str, port: int, demo: bool) -> None:
     click.echo(f"Serving tenderdesk at http://{host}:{port}")
     uvicorn.run("config.app:create_app", factory=True, host=host, port=port,
                 proxy_headers=True, log_level="info")
+
+
+def refuse_other_keys() -> None:
+    """Exit naming each key that differs from the one the database was first started with."""
+    from config import keys
+    from config.settings import get_settings
+
+    mismatches = run(keys.check(get_settings()))
+    for mismatch in mismatches:
+        click.echo(f"error: {mismatch.message()}", err=True)
+    if mismatches:
+        sys.exit(1)
 
 
 @main.command()

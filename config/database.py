@@ -168,3 +168,32 @@ async def status() -> dict[str, Any]:
     except Exception as exc:  # any driver error means the database is not usable
         return {"engine": kind, "ok": False, "error": type(exc).__name__}
     return {"engine": kind, "ok": True}
+
+
+_KNOWN_MIGRATIONS: set[tuple[str, str]] | None = None
+
+
+def known_migrations() -> set[tuple[str, str]]:
+    """(app, migration id) of every migration this code has (read once per process)."""
+    global _KNOWN_MIGRATIONS
+    if _KNOWN_MIGRATIONS is None:
+        from piccolo.apps.migrations.commands.base import BaseMigrationManager
+
+        manager = BaseMigrationManager()
+        found = set()
+        for module in manager.get_app_modules():
+            app_config = module.APP_CONFIG
+            modules = manager.get_migration_modules(app_config.resolved_migrations_folder_path)
+            found.update((app_config.app_name, id_) for id_ in manager.get_migration_ids(modules))
+        _KNOWN_MIGRATIONS = found
+    return _KNOWN_MIGRATIONS
+
+
+async def pending_migrations() -> list[tuple[str, str]]:
+    """Migrations of this code that the database has not run (none: the schema is current)."""
+    try:
+        rows = await raw('SELECT app_name, name FROM "migration"')
+    except Exception:  # no migration table yet: nothing has run
+        rows = []
+    done = {(row["app_name"], row["name"]) for row in rows}
+    return sorted(known_migrations() - done)

@@ -9,6 +9,7 @@ DB = create_engine(get_settings())
 
 APP_REGISTRY = AppRegistry(
     apps=[
+        "config.piccolo_app",
         "audit.piccolo_app",
         "authorities.piccolo_app",
         "accounts.piccolo_app",

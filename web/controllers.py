@@ -38,6 +38,21 @@ class ShellController(Controller):
         return Response({"status": "ok" if db["ok"] else "unavailable", "database": db,
                          "scheduler": scheduler}, status_code=200 if db["ok"] else 503)
 
+    @get("/health/live", exclude_from_auth=True, exclude_from_csrf=True, name="health_live")
+    async def live(self) -> dict[str, str]:
+        """For the load balancer: the process is up and answers (nothing else is checked)."""
+        return {"status": "alive"}
+
+    @get("/health/ready", exclude_from_auth=True, exclude_from_csrf=True, name="health_ready")
+    async def ready(self, request: Request) -> Response[dict[str, Any]]:
+        """For the load balancer: send this instance traffic only when its database answers,
+        has every migration this code needs, and knows this instance's keys. Says which check
+        failed, never which database or where (anyone may ask)."""
+        checks = await readiness(request.app.state.settings)
+        ready = all(value == "ok" for value in checks.values())
+        return Response({"status": "ready" if ready else "not ready", "checks": checks},
+                        status_code=200 if ready else 503)
+
     @post("/language", exclude_from_auth=True, name="language")
     async def switch_language(
         self,
@@ -57,6 +72,23 @@ class ShellController(Controller):
                             httponly=True, samesite="lax",
                             secure=request.app.state.settings.secure_cookies)
         return response
+
+
+async def readiness(settings: Any) -> dict[str, str]:
+    """Each readiness check: "ok" or what is wrong, in words that reveal no detail."""
+    from config import keys
+
+    checks = {"database": "ok", "migrations": "ok", "keys": "ok"}
+    if not (await database.status())["ok"]:
+        return {name: "unavailable" for name in checks}
+    try:
+        if await database.pending_migrations():
+            checks["migrations"] = "pending"
+        if await keys.check(settings):
+            checks["keys"] = "mismatch"
+    except Exception:  # the database went away halfway
+        return {name: "unavailable" for name in checks}
+    return checks
 
 
 async def _signed_in(request: Request) -> Any:

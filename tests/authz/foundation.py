@@ -5,6 +5,8 @@ from tests.authz import ADMIN, ALL_ROLES, PUBLIC
 ROUTES = {
     ("GET", "/"): ALL_ROLES,
     ("GET", "/health"): PUBLIC,
+    ("GET", "/health/live"): PUBLIC,
+    ("GET", "/health/ready"): PUBLIC,
     ("GET", "/deadlines"): frozenset({"admin", "officer", "finance"}),
     ("GET", "/api/v1/deadlines"): frozenset({"admin", "officer", "finance"}),
     ("POST", "/language"): PUBLIC,
