@@ -65,7 +65,8 @@ async def test_not_ready_with_another_key_or_a_migration_missing(client, app):
                             "checks": {"database": "ok", "migrations": "ok", "keys": "mismatch"}}
     assert (await client.get("/health/live")).status_code == 200
 
-    [newest] = await raw('SELECT id, app_name, name, ran_on FROM "migration" ORDER BY id DESC LIMIT 1')
+    [newest] = await raw('SELECT id, app_name, name, ran_on FROM "migration" '
+                         "ORDER BY id DESC LIMIT 1")
     await raw('DELETE FROM "migration" WHERE id = {}', newest["id"])
     try:
         assert (await client.get("/health/ready")).json()["checks"]["migrations"] == "pending"
