@@ -35,8 +35,12 @@ from config import database
 from config.scheduler import Scheduler
 from config.settings import Settings, get_settings
 from documents import controllers as documents_controllers
+from documents.letters import bundle
 from finance import controllers as finance_controllers
 from finance.domain import FinanceSource
+from jobs import controllers as jobs_controllers
+from jobs.service import Handler
+from jobs.worker import Worker
 from notifications import controllers as notifications_controllers
 from notifications import dashboard as notifications_dashboard
 from scoring import api as scoring_api
@@ -48,6 +52,7 @@ from subsidies import api as subsidies_api
 from subsidies import controllers as subsidies_controllers
 from subsidies import deadlines as subsidies_deadlines
 from subsidies import finance as subsidies_finance
+from subsidies import jobs as subsidies_jobs
 from tenders import api as tender_api
 from tenders import controllers as tender_controllers
 from tenders import deadlines as tender_deadlines
@@ -104,6 +109,7 @@ ROUTE_HANDLERS: list[Any] = [
     *subsidies_controllers.CONTROLLERS,
     *subsidies_api.CONTROLLERS,
     *documents_controllers.CONTROLLERS,
+    *jobs_controllers.CONTROLLERS,
 ]
 
 
@@ -149,6 +155,27 @@ async def scheduler(app: Litestar) -> AsyncIterator[None]:
         yield
     finally:
         await running.stop()
+
+
+# The long work of the contexts, run as jobs by any instance: kind -> handler.
+JOB_HANDLERS: dict[str, Handler] = {
+    bundle.PDF_ZIP: bundle.pdf_zip_job,
+    **subsidies_jobs.HANDLERS,
+}
+
+
+@asynccontextmanager
+async def job_worker(app: Litestar) -> AsyncIterator[None]:
+    """This instance claims and runs queued jobs (unless turned off)."""
+    if not app.state.settings.jobs:
+        yield
+        return
+    worker = Worker(JOB_HANDLERS)
+    await worker.start()
+    try:
+        yield
+    finally:
+        await worker.stop()
 
 
 @asynccontextmanager
@@ -205,7 +232,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     return Litestar(
         route_handlers=[*ROUTE_HANDLERS, static_files],
         on_app_init=[session_auth.on_app_init],
-        lifespan=[database_pool, scheduler],
+        lifespan=[database_pool, scheduler, job_worker],
         before_request=choose_language,
         stores={"sessions": DatabaseSessionStore()},
         csrf_config=csrf_config,

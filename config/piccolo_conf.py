@@ -16,6 +16,7 @@ APP_REGISTRY = AppRegistry(
         "organisations.piccolo_app",
         "documents.piccolo_app",
         "notifications.piccolo_app",
+        "jobs.piccolo_app",
         "scoring.piccolo_app",
         "subsidies.piccolo_app",
         "tenders.piccolo_app",

@@ -13,14 +13,17 @@ from typing import Any
 
 from litestar import Controller, Request, get, post, put
 from litestar.params import FromPath, FromQuery, JSONBody
-from litestar.response import Response, Stream
-from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
+from litestar.response import Response
+from litestar.status_codes import HTTP_201_CREATED, HTTP_202_ACCEPTED, HTTP_204_NO_CONTENT
 
 from accounts.domain import Principal
 from accounts.guards import OFFICER, current_principal
+from jobs import service as jobs
+from jobs.controllers import JobOut, accepted
 from scoring import service as scoring
 from scoring.access import Links
 from scoring.api import localise
+from subsidies import jobs as subsidy_jobs
 from subsidies import letters, service
 from subsidies.controllers import PER_PAGE, READERS, download, letters_zip
 from subsidies.letters import LetterView
@@ -308,16 +311,23 @@ class LettersApi(Controller):
     async def letters(self, request: Request, round_id: FromPath[int]) -> list[LetterView]:
         return await letters.round_letters(_me(request), round_id)
 
-    @post("/rounds/{round_id:int}/letters", guards=[OFFICER], status_code=HTTP_201_CREATED,
+    @post("/rounds/{round_id:int}/letters", guards=[OFFICER], status_code=HTTP_202_ACCEPTED,
           name="api_subsidies_round_letters_send")
-    async def send(self, request: Request, round_id: FromPath[int]) -> list[LetterView]:
-        """Write, record and mail the decision letters of a decided round (once)."""
-        return await letters.send_decision_letters(_me(request), round_id)
+    async def send(self, request: Request, round_id: FromPath[int]) -> Response[JobOut]:
+        """Queue writing, recording and mailing the decision letters of a decided round
+        (once): 202 with the job, whose ``status_url`` tells when they are sent."""
+        job_id = await subsidy_jobs.queue_decision_letters(_me(request), round_id)
+        return accepted(await jobs.status(_me(request), job_id))
 
     @get("/rounds/{round_id:int}/letters.zip", guards=[READERS],
          name="api_subsidies_round_letters_zip")
     async def zip(self, request: Request, round_id: FromPath[int],
-                  pdf: FromQuery[bool] = False) -> Stream:
+                  pdf: FromQuery[bool] = False) -> Response:
+        """The zip, streamed; with ``pdf=true`` 202 with the job that builds it (its
+        ``result_url`` gives the file when it is done)."""
+        if pdf:
+            job_id = await subsidy_jobs.queue_pdf_zip(_me(request), round_id)
+            return accepted(await jobs.status(_me(request), job_id))
         return await letters_zip(_me(request), round_id, pdf)
 
     @get("/rounds/{round_id:int}/letters/{file_id:int}", guards=[READERS],

@@ -24,8 +24,10 @@ from common.money import CURRENCIES
 from documents.letters import bundle
 from documents.letters.kinds import KIND_LABELS
 from documents.letters.render import DOCX_CONTENT_TYPE
+from jobs.controllers import job_path
 from scoring import service as scoring
 from subsidies import access, letters, service
+from subsidies import jobs as subsidy_jobs
 from subsidies.allocation import METHOD_LABELS, OUTCOME_LABELS, REMAINDER_LABELS
 from subsidies.applications import MAX_UPLOAD_BYTES
 from subsidies.domain import (
@@ -347,9 +349,9 @@ class ApplicationPages(Controller):
           name="subsidies_import_confirm")
     async def import_confirm(self, request: Request, round_id: FromPath[int],
                              file_id: FromPath[int]) -> Redirect:
-        ids = await service.import_uploaded(_me(request), round_id, file_id)
-        return _done(request, N_("{count} applications have been imported."),
-                     f"{round_path(round_id)}/applications", count=len(ids))
+        """The import runs as a job; its page shows how it went."""
+        return Redirect(job_path(await subsidy_jobs.queue_import(_me(request), round_id,
+                                                                 file_id)), status_code=303)
 
     @get("/applications/{application_id:int}", guards=[READERS], name="subsidies_application")
     async def show(self, request: Request, application_id: FromPath[int]) -> Template:
@@ -461,7 +463,8 @@ def download(filename: str, data: bytes, media_type: str = DOCX_CONTENT_TYPE,
 
 
 async def letters_zip(principal: Principal, round_id: int, pdf: bool) -> Stream:
-    """All letters of the round (decisions and settlements) as one zip, streamed."""
+    """All letters of the round (decisions and settlements) as one zip, streamed (as PDF:
+    see :func:`subsidy_jobs.queue_pdf_zip`)."""
     listed = await letters.round_letters(principal, round_id)
     if not listed:
         raise DomainError(N_("No letters have been sent in this round yet"))
@@ -489,14 +492,19 @@ class LetterPages(Controller):
     @post("/rounds/{round_id:int}/letters", guards=[OFFICER],
           name="subsidies_round_letters_send")
     async def send(self, request: Request, round_id: FromPath[int]) -> Redirect:
-        sent = await letters.send_decision_letters(_me(request), round_id)
-        return _done(request, N_("{count} decision letters have been sent."),
-                     f"{round_path(round_id)}/letters", count=len(sent))
+        """Sending runs as a job; its page shows the progress and links back here."""
+        job_id = await subsidy_jobs.queue_decision_letters(_me(request), round_id)
+        return Redirect(job_path(job_id), status_code=303)
 
     @get("/rounds/{round_id:int}/letters.zip", guards=[READERS],
          name="subsidies_round_letters_zip")
     async def zip(self, request: Request, round_id: FromPath[int],
-                  pdf: FromQuery[bool] = False) -> Stream:
+                  pdf: FromQuery[bool] = False) -> Response:
+        """The zip, streamed; as PDF it is built by a job (the same one while it runs),
+        whose page offers the file when it is done."""
+        if pdf:
+            job_id = await subsidy_jobs.queue_pdf_zip(_me(request), round_id)
+            return Redirect(job_path(job_id), status_code=303)
         return await letters_zip(_me(request), round_id, pdf)
 
     @get("/rounds/{round_id:int}/letters/{file_id:int}", guards=[READERS],

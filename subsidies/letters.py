@@ -15,7 +15,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import json
-from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -52,6 +52,8 @@ from documents.letters.kinds import (
 from documents.letters.present import money, number
 from documents.letters.service import GeneratedLetter, LetterMail, SentLetter
 from documents.letters.templates import letter_language
+from jobs.domain import Message
+from jobs.service import JobContext
 from scoring import service as scoring
 from subsidies import access
 from subsidies.domain import PAYMENT_KIND_LABELS, REPORT_LABELS, RoundPhase
@@ -249,13 +251,18 @@ async def _decision_letters(writer: RoundWriter) -> tuple[list[tuple[str, Letter
 
 
 def _render_all(templates: bundle.Templates, pairs: list[tuple[str, Letter]],
-                language: str) -> list[GeneratedLetter]:
+                language: str, rendered: Callable[[int], None] | None = None,
+                ) -> list[GeneratedLetter]:
     """Every letter rendered (on every core for large rounds), named after the addressee and
-    the application's reference: ``grant-stichting-de-linde-r12-0003.docx``."""
+    the application's reference: ``grant-stichting-de-linde-r12-0003.docx``. ``rendered``
+    is told how many are done as they come."""
     render = bundle.letters_in_parallel if len(pairs) >= PARALLEL_FROM else bundle.letters_for
-    return [dataclasses.replace(generated, filename=bundle.letter_filename(letter))
-            for (_, letter), generated in zip(pairs, render(templates, pairs, language),
-                                              strict=True)]
+    found: list[GeneratedLetter] = []
+    for (_, letter), generated in zip(pairs, render(templates, pairs, language), strict=True):
+        found.append(dataclasses.replace(generated, filename=bundle.letter_filename(letter)))
+        if rendered is not None:
+            rendered(len(found))
+    return found
 
 
 async def _decision_letters_sent(round_id: int) -> bool:
@@ -263,20 +270,32 @@ async def _decision_letters_sent(round_id: int) -> bool:
                for s in await letter_service.sent_letters(ROUND, round_id))
 
 
-async def send_decision_letters(principal: Principal, round_id: int) -> list[LetterView]:
-    """Write, record and mail the decision letters of a decided round, once."""
+async def check_can_send(principal: Principal, round_id: int) -> dict[str, Any]:
+    """The round, when its decision letters may be sent now (by this user)."""
     row = await access.round_row(principal, round_id, run=True)
     if row["phase"] != RoundPhase.DECIDED.value:
         raise DomainError(N_("Decide the round first: the letters state the decision"))
     if await _decision_letters_sent(round_id):
         raise DomainError(N_("The decision letters of this round have already been sent"))
+    return row
+
+
+async def send_decision_letters(principal: Principal, round_id: int,
+                                job: JobContext | None = None) -> list[LetterView]:
+    """Write, record and mail the decision letters of a decided round, once. As a job
+    (``job``), rendering reports its progress and the job is marked done in the transaction
+    that records the letters."""
+    row = await check_can_send(principal, round_id)
     writer = RoundWriter(row, await _authority(row["authority"]))
     pairs, by_ref = await _decision_letters(writer)
     if not pairs:
         raise DomainError(N_("No application of this round has a decision to send"))
     templates = await letter_service.templates_for(row["authority"], [
         (LetterKind.GRANT, writer.language), (LetterKind.REFUSAL, writer.language)])
-    generated = await asyncio.to_thread(_render_all, templates, pairs, writer.language)
+    if job is not None:
+        job.progress(0, len(pairs))
+    generated = await asyncio.to_thread(_render_all, templates, pairs, writer.language,
+                                        job.progress if job is not None else None)
     actor = principal.as_actor()
     async with transaction():
         if await _decision_letters_sent(round_id):  # sent by someone else meanwhile
@@ -288,6 +307,9 @@ async def send_decision_letters(principal: Principal, round_id: int) -> list[Let
             "grant": sum(1 for s in sent if s.kind is LetterKind.GRANT),
             "refusal": sum(1 for s in sent if s.kind is LetterKind.REFUSAL),
             "mailed": queued})
+        if job is not None:
+            await job.finish(Message(N_("{count} decision letters have been sent."),
+                                     {"count": len(sent)}))
     return [_view(s) for s in sent]
 
 

@@ -450,12 +450,17 @@ async def upload_import(principal: Principal, round_id: int, filename: str,
         return preview, info.id
 
 
-async def import_uploaded(principal: Principal, round_id: int, file_id: int) -> list[int]:
-    """Import a file kept by :func:`upload_import` (by the same user)."""
+async def uploaded_import(principal: Principal, file_id: int) -> None:
+    """Not found unless ``file_id`` is a file kept by :func:`upload_import` for this user."""
     row = await StoredFile.select().where(StoredFile.id == file_id).first()
     if row is None or row["content_type"] != IMPORT_TYPE or (
             row["created_by"] != principal.as_actor().label):
         raise NotFound(N_("The uploaded file is no longer there; upload it again"))
+
+
+async def import_uploaded(principal: Principal, round_id: int, file_id: int) -> list[int]:
+    """Import a file kept by :func:`upload_import` (by the same user)."""
+    await uploaded_import(principal, file_id)
     info, data = await storage.read(file_id)
     return await import_applications(principal, round_id, info.filename, data)
 

@@ -21,7 +21,7 @@ OPTIONS_MAP = {pattern: {"extensions": "jinja2.ext.i18n"}
                for pattern in ("templates/**.html", "templates/**.txt")}
 PACKAGES = ("common", "config", "accounts", "authorities", "audit", "web", "organisations",
             "tenders",
-            "subsidies", "scoring", "documents", "notifications", "finance")
+            "subsidies", "scoring", "documents", "notifications", "jobs", "finance")
 
 
 def catalog_path(package: str, language: str) -> Path:

@@ -246,3 +246,61 @@ async def read_stored(letters: Iterable[StoredLetter], file_id: int
     if not any(letter.file_id == file_id for letter in letters):
         raise NotFound(N_("Letter {id} does not exist"), id=file_id)
     return await storage.read(file_id)
+
+
+# --- a zip of PDF letters as a job ------------------------------------------------------------
+
+PDF_ZIP = "documents.pdf_zip"  # the kind of job that builds one
+
+
+class JobLike(Protocol):
+    """What a job runner hands the work (see jobs.service.JobContext)."""
+
+    payload: dict[str, Any]
+
+    def progress(self, done: int, total: int | None = None) -> None: ...
+
+    async def finish(self, summary: Any = None, file_id: int | None = None) -> None: ...
+
+
+def pdf_zip_payload(letters: Iterable[StoredLetter], zip_name: str, actor: str
+                    ) -> dict[str, Any]:
+    """What a :data:`PDF_ZIP` job needs: the kept letters (checked for access by the caller
+    when queueing), the zip's name and who asked."""
+    return {"files": [[letter.file_id, letter.filename] for letter in letters
+                      if letter.file_id is not None],
+            "name": zip_name, "actor": actor}
+
+
+def pdf_zip_key(payload: Mapping[str, Any]) -> str:
+    """One job per set of letters at a time."""
+    import hashlib
+    import json
+
+    listed = json.dumps(payload["files"], separators=(",", ":")).encode()
+    return f"{PDF_ZIP}:{hashlib.sha256(listed).hexdigest()[:40]}"
+
+
+async def pdf_zip_job(job: JobLike) -> None:
+    """Convert each letter to PDF (LibreOffice, one at a time) into a zip on disk, then keep
+    the zip in the shared storage as the job's file: any instance serves the download."""
+    import tempfile
+
+    from audit.domain import Actor
+    from config.database import transaction
+
+    require_pdf()
+    files = job.payload["files"]
+    job.progress(0, len(files))
+    with tempfile.TemporaryFile() as spooled:
+        builder = ZipBuilder()
+        for number, (file_id, filename) in enumerate(files, 1):
+            _, data = await storage.read(file_id)
+            pdf = await office.convert(data, ".docx", "pdf")
+            spooled.write(builder.add(filename.removesuffix(".docx") + ".pdf", pdf))
+            job.progress(number)
+        spooled.write(builder.finish())
+        async with transaction():
+            stored = await storage.store(Actor.system(job.payload["actor"]), job.payload["name"],
+                                         "application/zip", spooled, max_bytes=2**40)
+            await job.finish(file_id=stored.id)

@@ -13,6 +13,7 @@ from tests.subsidies.conftest import imported, round_form
 from tests.subsidies.test_letters import decided_round, text_of_docx
 from tests.support.browser import require_tool
 from tests.support.http import post_form, sign_in, text_of
+from tests.support.jobs import run_jobs
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -47,7 +48,15 @@ async def test_officers_send_and_readers_download_through_the_pages(
         assert (await other.get(f"{base}/letters")).status_code == 404
 
         sent = await post_form(officer, f"{base}/letters")
-        assert sent.status_code == 303 and sent.headers["location"] == f"{base}/letters"
+        # Sending runs as a job: the officer follows it on its page, which links back.
+        assert sent.status_code == 303 and sent.headers["location"].startswith("/jobs/")
+        job = sent.headers["location"]
+        assert "Waiting to start" in text_of((await officer.get(job)).text)
+        assert (await reader.get(job)).status_code == 404  # the officer's job, not theirs
+        assert len(await run_jobs()) == 1
+        done = (await officer.get(job)).text
+        assert "5 decision letters have been sent." in text_of(done)
+        assert f'href="{base}/letters"' in done
         page = (await reader.get(f"{base}/letters")).text
         shown = text_of(page)
         assert "{{ 7*7 }} Stichting Buurt" in shown and "<w:t> & Partners Zorg" in shown
@@ -102,13 +111,21 @@ async def test_letters_through_the_api(setup, fixed_clock, client_factory, make_
         reader = await _login(client_factory, stack, finance)
         assert (await reader.get(f"{base}/letters")).json() == []
         assert (await reader.post(f"{base}/letters")).status_code == 403
-        sent = await officer.post(f"{base}/letters")
-        assert sent.status_code == 201, sent.text
-        assert len(sent.json()) == 5
+        queued = await officer.post(f"{base}/letters")
+        assert queued.status_code == 202, queued.text
+        job = queued.json()
+        assert job["state"] == "queued" and queued.headers["location"] == job["status_url"]
+        # Asked twice while it waits: the same job, not a second sending.
+        assert (await officer.post(f"{base}/letters")).json()["id"] == job["id"]
+        await run_jobs()
+        finished = (await officer.get(job["status_url"])).json()
+        assert finished["state"] == "done" and finished["percent"] == 100
+        assert finished["done"] == finished["total"] == 5
+        assert finished["summary"] == "5 decision letters have been sent."
         again = await officer.post(f"{base}/letters")
         assert again.status_code == 409 and "already been sent" in again.text
         listed = (await reader.get(f"{base}/letters")).json()
-        assert listed == sent.json()
+        assert len(listed) == 5
         assert {x["kind"] for x in listed} == {"grant", "refusal"}
         first = next(x for x in listed if x["addressee"] == "{{ 7*7 }} Stichting Buurt")
         assert first["application_id"] == names["{{ 7*7 }} Stichting Buurt"]
@@ -141,8 +158,17 @@ async def test_the_letters_as_pdf_in_a_zip(client_factory, make_user, make_autho
         client = await _login(client_factory, stack, officer)
         page = text_of((await client.get(f"/subsidies/rounds/{created.id}/letters")).text)
         assert "Download all as PDF (zip)" in page and "PDF is unavailable" not in page
-        archive = await client.get(f"/subsidies/rounds/{created.id}/letters.zip?pdf=true")
+        # LibreOffice takes a while per letter: the zip is built by a job, whose page offers
+        # the file (kept in the shared storage) when it is done.
+        queued = await client.get(f"/subsidies/rounds/{created.id}/letters.zip?pdf=true")
+        assert queued.status_code == 303 and queued.headers["location"].startswith("/jobs/")
+        await run_jobs()
+        job = (await client.get(queued.headers["location"])).text
+        assert "Done" in text_of(job) and "Download the file" in text_of(job)
+        archive = await client.get(f"{queued.headers['location']}/result")
         assert archive.status_code == 200
+        assert archive.headers["content-type"].startswith("application/zip")
+        assert "-pdf.zip" in archive.headers["content-disposition"]
         [(name, data)] = zipped(archive.content).items()
         assert name.endswith(".pdf") and data.startswith(b"%PDF")
     [(cli_name, cli_data)] = await letters.letters_of_round(f"R{created.id}", pdf=True)

@@ -7,6 +7,7 @@ from audit.tables import AuditEvent
 from subsidies.tables import Application, SubsidyRound
 from tests.subsidies.conftest import APPLICANTS, round_form, row, xlsx
 from tests.support.http import csrf_token, post_form, sign_in, text_of
+from tests.support.jobs import run_jobs
 
 
 async def _login(client_factory, stack, principal):
@@ -67,7 +68,14 @@ async def test_an_officer_runs_a_pro_rata_round_through_the_pages(client_factory
         stranger = await _login(client_factory, stack, other)
         assert (await post_form(stranger, f"{base}/import/{file_id}")).status_code == 404
         done = await post_form(client, f"{base}/import/{file_id}")
-        assert done.status_code == 303 and await Application.count() == 4
+        # The import runs as a job; its page says how it went and links to the applications.
+        assert done.status_code == 303 and done.headers["location"].startswith("/jobs/")
+        assert await Application.count() == 0
+        await run_jobs()
+        assert await Application.count() == 4
+        job = (await client.get(done.headers["location"])).text
+        assert "4 applications have been imported." in text_of(job)
+        assert f'href="{base}/applications"' in job
 
         listing = (await client.get(f"{base}/applications")).text
         ids = re.findall(r'name="ids" value="(\d+)"', listing)
