@@ -139,6 +139,64 @@ def mail_send() -> None:
 
 
 @main.group()
+def storage() -> None:
+    """Where uploaded and generated files are kept (TENDERDESK_STORAGE)."""
+
+
+@storage.command("migrate")
+@click.option("--to", "target", required=True, type=click.Choice(["local", "postgres"]),
+              help="The storage to move every file to.")
+@click.option("--from", "source", default=None, type=click.Choice(["local", "postgres"]),
+              help="The storage the files are in (default: TENDERDESK_STORAGE).")
+@click.option("--delete-source", is_flag=True,
+              help="Remove the files from the source, only when every file was verified.")
+def storage_migrate(target: str, source: str | None, delete_source: bool) -> None:
+    """Copy every file to another storage, each verified by its SHA-256. Safe to interrupt
+    and run again. Then set TENDERDESK_STORAGE to the target and restart the instances."""
+    from config.settings import get_settings
+    from documents import blobs
+    from documents import storage as files
+
+    source = source or get_settings().storage
+    if source == target:
+        click.echo(f"error: the files are in {source} already", err=True)
+        sys.exit(1)
+    try:
+        report = run(blobs.migrate(files.backend(source), files.backend(target),
+                                   delete_source, click.echo))
+    except ValueError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(1)
+    for sha256, why in report.failed:
+        click.echo(f"error: {sha256}: {why}", err=True)
+    click.echo(f"{report.verified} files verified in {target} ({report.copied} copied, "
+               f"{report.present} already there), {len(report.failed)} failed.")
+    if report.failed:
+        if delete_source:
+            click.echo(f"Nothing was deleted from {source}: not every file is verified.",
+                       err=True)
+        sys.exit(1)
+    if delete_source:
+        click.echo(f"Deleted {report.deleted} files from {source}.")
+    else:
+        click.echo(f"The files stay in {source} too; run again with --delete-source to "
+                   "remove them there.")
+
+
+@storage.command("sweep")
+@click.option("--grace-minutes", default=60, show_default=True, type=int,
+              help="Keep unreferenced files younger than this (an upload may be committing).")
+def storage_sweep(grace_minutes: int) -> None:
+    """Remove stored content no file refers to (from uploads whose change was rolled back)."""
+    from datetime import timedelta
+
+    from documents import storage as files
+
+    removed = run(files.sweep(timedelta(minutes=grace_minutes)))
+    click.echo(f"Removed {removed} unreferenced files.")
+
+
+@main.group()
 def audit() -> None:
     """The audit log."""
 

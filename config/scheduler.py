@@ -8,6 +8,7 @@ the leader stops. The leader
 - sweeps at once (catch-up: whatever fell due while the service was down is applied now, once,
   in deadline order; the sources audit it as late, with the delay),
 - sweeps every minute (ticks every source, sends due mail, re-reads the next deadlines),
+- sweeps the file storage every hour (content of uploads whose transaction rolled back),
 - keeps one job at each procedure's next deadline within the coming hour, moved whenever a
   deadline changes (later ones get theirs at the sweep that brings them within the hour).
 
@@ -35,6 +36,7 @@ from config.settings import Settings
 
 log = logging.getLogger("tenderdesk.scheduler")
 SWEEP_SECONDS = 60
+STORAGE_SWEEP_SECONDS = 3600
 # Date jobs are kept for deadlines due within this horizon; each minute's sweep adds those that
 # come into it. Thousands of procedures then cost a few jobs, and every deadline still fires
 # on the second.
@@ -163,6 +165,9 @@ class Scheduler:
         await self.sweep()
         self.aps.add_job(self.sweep, "interval", seconds=SWEEP_SECONDS, id="sweep",
                          replace_existing=True, coalesce=True, max_instances=1)
+        self.aps.add_job(self.sweep_storage, "interval", seconds=STORAGE_SWEEP_SECONDS,
+                         id="storage-sweep", replace_existing=True, coalesce=True,
+                         max_instances=1)
 
     # -- work -----------------------------------------------------------------------------------
     async def sweep(self) -> SweepReport:
@@ -178,6 +183,16 @@ class Scheduler:
             report.mail_sent = await self._send_mail()
             await self.reschedule()
             return report
+
+    async def sweep_storage(self) -> int:
+        """Remove stored content no file refers to (uploads whose change rolled back)."""
+        from documents.storage import sweep
+
+        try:
+            return await sweep()
+        except Exception:
+            log.exception("sweeping the file storage failed")
+            return 0
 
     async def _send_mail(self) -> int:
         from notifications.sender import send_due
