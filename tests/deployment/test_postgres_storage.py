@@ -62,14 +62,7 @@ async def test_migrate_to_the_data_dir_and_back_interrupted_and_resumed(db, tmp_
     env = {"TENDERDESK_DATA_DIR": str(data_dir)}
 
     # kill -9 part way through: some files are in the data dir, none half-written.
-    process = subprocess.Popen([sys.executable, "-m", "config", "storage", "migrate", "--to",
-                                "local"], cwd=ROOT, env={**os.environ, **env},
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    ends = time.monotonic() + 120
-    while len(local._scan()) < 20 and process.poll() is None and time.monotonic() < ends:
-        await asyncio.sleep(0.05)
-    process.send_signal(signal.SIGKILL)
-    process.wait()
+    await asyncio.to_thread(_kill_part_way, local, env)
     copied = local._scan()
     assert 0 < len(copied) < 120, "the migration was not interrupted part way"
     for path, _ in copied:
@@ -100,6 +93,17 @@ async def test_migrate_to_the_data_dir_and_back_interrupted_and_resumed(db, tmp_
     for file_id, sha in stored.items():
         _, data = await storage.read(file_id)
         assert hashlib.sha256(data).hexdigest() == sha
+
+
+def _kill_part_way(local, env) -> None:
+    process = subprocess.Popen([sys.executable, "-m", "config", "storage", "migrate", "--to",
+                                "local"], cwd=ROOT, env={**os.environ, **env},
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    ends = time.monotonic() + 120
+    while len(local._scan()) < 20 and process.poll() is None and time.monotonic() < ends:
+        time.sleep(0.05)
+    process.send_signal(signal.SIGKILL)
+    process.wait()
 
 
 async def _blob_count() -> int:
