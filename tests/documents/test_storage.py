@@ -1,9 +1,14 @@
+import hashlib
+import os
+from datetime import timedelta
+
 import pytest
 
 from audit.domain import Actor
 from common.errors import DomainError
 from config.database import transaction
-from documents import storage
+from documents import blobs, storage
+from documents.tables import StoredFile
 
 ACTOR = Actor(3, "olga@utrecht.nl")
 
@@ -31,3 +36,70 @@ async def test_empty_and_oversized_files_are_refused(db):
         with pytest.raises(DomainError, match="larger than 1 MB"):
             await storage.store(ACTOR, "b.pdf", "application/pdf", b"x" * (1024 * 1024 + 1),
                                 max_bytes=1024 * 1024)
+
+
+async def _committed_then_rolled_back(data: bytes) -> str:
+    with pytest.raises(RuntimeError, match="the change fails"):
+        async with transaction():
+            await storage.store(ACTOR, "draft.pdf", "application/pdf", data)
+            raise RuntimeError("the change fails")
+    return hashlib.sha256(data).hexdigest()
+
+
+async def test_a_file_object_is_read_in_chunks_and_kept_once(db, tmp_path):
+    data = os.urandom(blobs.CHUNK_BYTES * 2 + 123)
+    path = tmp_path / "upload.bin"
+    path.write_bytes(data)
+    with path.open("rb") as handle:
+        async with transaction():
+            first = await storage.store(ACTOR, "upload.bin", "application/pdf", handle)
+    async with transaction():
+        second = await storage.store(ACTOR, "again.bin", "application/pdf", data)
+    assert first.sha256 == second.sha256 == hashlib.sha256(data).hexdigest()
+    found, chunks = await storage.stream(first.id)
+    pieces = [chunk async for chunk in chunks]
+    assert found.size == len(data) and b"".join(pieces) == data
+    assert max(len(p) for p in pieces) <= blobs.CHUNK_BYTES and len(pieces) == 3
+    listed = [sha async for sha, _ in storage.backend().listing()]
+    assert listed.count(first.sha256) == 1  # once, for both files
+
+
+async def test_a_rolled_back_upload_leaves_nothing_for_long(db):
+    """The database storage writes in the transaction (a rollback takes the content with
+    it); on disk the content is written first and swept once it is old and unreferenced."""
+    backend = storage.backend()
+    kept = (await storage.store(ACTOR, "kept.pdf", "application/pdf", b"kept")).sha256
+    orphan = await _committed_then_rolled_back(b"never referenced")
+    if backend.transactional:
+        assert not await backend.exists(orphan)
+    else:
+        assert await backend.exists(orphan)
+        assert await storage.sweep() == 0  # within the grace period: maybe still committing
+    assert await storage.sweep(timedelta(0)) == (0 if backend.transactional else 1)
+    assert not await backend.exists(orphan) and await backend.exists(kept)
+    assert (await storage.read((await StoredFile.select(StoredFile.id).first())["id"]))[1] == (
+        b"kept")
+
+
+async def test_reusing_content_keeps_it_from_a_sweep(db):
+    orphan = await _committed_then_rolled_back(b"uploaded twice")
+    backend = storage.backend()
+    async with transaction():  # the same content again, committed this time
+        await storage.store(ACTOR, "second try.pdf", "application/pdf", b"uploaded twice")
+    assert await storage.sweep(timedelta(0)) == 0
+    assert await blobs.verify(backend, orphan)
+
+
+async def test_content_missing_from_the_storage_is_reported_not_served_empty(db):
+    async with transaction():
+        stored = await storage.store(ACTOR, "gone.pdf", "application/pdf", b"content")
+    await storage.backend().delete(stored.sha256)
+    with pytest.raises(blobs.BlobMissing):
+        await storage.read(stored.id)
+
+
+async def test_a_blob_whose_bytes_do_not_match_its_hash_is_refused(db):
+    with pytest.raises(blobs.BlobCorrupt):
+        async with transaction():
+            await storage.backend().put("0" * 64, 4, storage._chunks(b"data"))
+    assert not await storage.backend().exists("0" * 64)
