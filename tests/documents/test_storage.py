@@ -75,7 +75,9 @@ async def test_a_rolled_back_upload_leaves_nothing_for_long(db):
     else:
         assert await backend.exists(orphan)
         assert await storage.sweep() == 0  # within the grace period: maybe still committing
-    assert await storage.sweep(timedelta(0)) == (0 if backend.transactional else 1)
+    removed = await storage.sweep(timedelta(0))
+    # (On disk, files of earlier tests whose rows were emptied go too.)
+    assert removed == 0 if backend.transactional else removed >= 1
     assert not await backend.exists(orphan) and await backend.exists(kept)
     assert (await storage.read((await StoredFile.select(StoredFile.id).first())["id"]))[1] == (
         b"kept")
