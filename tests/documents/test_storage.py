@@ -88,7 +88,7 @@ async def test_reusing_content_keeps_it_from_a_sweep(db):
     backend = storage.backend()
     async with transaction():  # the same content again, committed this time
         await storage.store(ACTOR, "second try.pdf", "application/pdf", b"uploaded twice")
-    assert await storage.sweep(timedelta(0)) == 0
+    await storage.sweep(timedelta(0))
     assert await blobs.verify(backend, orphan)
 
 
