@@ -116,10 +116,14 @@ async def stream(file_id: int) -> tuple[FileInfo, AsyncIterator[bytes]]:
     return found, backend().get(found.sha256)
 
 
+async def collect(chunks: AsyncIterator[bytes]) -> bytes:
+    return b"".join([chunk async for chunk in chunks])
+
+
 async def read(file_id: int) -> tuple[FileInfo, bytes]:
     """The whole file in memory: for files a use case works on (templates, letters)."""
     found, chunks = await stream(file_id)
-    return found, b"".join([chunk async for chunk in chunks])
+    return found, await collect(chunks)
 
 
 async def sweep(grace: timedelta = blobs.SWEEP_GRACE) -> int:

@@ -6,6 +6,7 @@ form works without JavaScript.
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from decimal import Decimal
 from typing import Any
 
@@ -414,8 +415,9 @@ async def _upload(request: Request) -> tuple[str, str, bytes]:
     return upload.filename, upload.content_type or "", await upload.read()
 
 
-def _attachment(info: Any, data: bytes) -> Response[bytes]:
-    return attachment(data, info.filename, info.content_type)
+def _attachment(info: Any, chunks: AsyncIterator[bytes]) -> Stream:
+    """A stored file, sent as it is read."""
+    return attachment_stream(chunks, info.filename, info.content_type)
 
 
 class FilePages(Controller):

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import secrets
-from collections.abc import Mapping, Sequence
+from collections.abc import AsyncIterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -995,12 +995,12 @@ async def files(principal: Principal, application_id: int) -> list[FileView]:
 
 
 async def read_file(principal: Principal, application_id: int, file_id: int,
-                    ) -> tuple[storage.FileInfo, bytes]:
+                    ) -> tuple[storage.FileInfo, AsyncIterator[bytes]]:
     await access.application_row(principal, application_id)
     if not await ApplicationFile.exists().where(
             (ApplicationFile.application == application_id) & (ApplicationFile.file == file_id)):
         raise NotFound(N_("File {id} does not exist"), id=file_id)
-    return await storage.read(file_id)
+    return await storage.stream(file_id)
 
 
 async def set_regulation_document(principal: Principal, round_id: int, filename: str,
@@ -1017,11 +1017,11 @@ async def set_regulation_document(principal: Principal, round_id: int, filename:
 
 
 async def regulation_document(principal: Principal, round_id: int,
-                              ) -> tuple[storage.FileInfo, bytes]:
+                              ) -> tuple[storage.FileInfo, AsyncIterator[bytes]]:
     row = await access.round_row(principal, round_id)
     if row["regulation_document"] is None:
         raise NotFound(N_("The round has no regulation document"))
-    return await storage.read(row["regulation_document"])
+    return await storage.stream(row["regulation_document"])
 
 
 # --- payments and settlement ----------------------------------------------------------------

@@ -8,7 +8,7 @@ to reach sealed material, and every download of a bid's file after the opening, 
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import AsyncIterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
@@ -184,7 +184,7 @@ async def bids(principal: Principal, tender_id: int, lot_id: int | None = None
 
 
 async def bid_file(principal: Principal, tender_id: int, bid_id: int, file_id: int
-                   ) -> tuple[storage.FileInfo, bytes]:
+                   ) -> tuple[storage.FileInfo, AsyncIterator[bytes]]:
     """A bid's file, after the opening only. Every attempt is audited, refused ones too."""
     tender = await as_reader(principal, tender_id)
     async with transaction():
@@ -198,7 +198,7 @@ async def bid_file(principal: Principal, tender_id: int, bid_id: int, file_id: i
                            "tender", tender_id, after={"bid": bid_id, "file": file_id})
     if sealed:
         raise DomainError(N_("Bids are sealed until the opening"))
-    return await storage.read(file_id)
+    return await storage.stream(file_id)
 
 
 async def refuse_sealed_price(principal: Principal, tender_id: int, bid_id: int) -> None:

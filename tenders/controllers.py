@@ -9,7 +9,7 @@ the page it was sent from.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
 from typing import Any
 
 from litestar import Controller, Request, get, post
@@ -142,8 +142,11 @@ async def upload(request: Request, name: str) -> list[tuple[str, str, bytes]]:
     return found
 
 
-def download(info: FileInfo, data: bytes) -> Response:
-    return attachment(data, info.filename, info.content_type)
+def download(info: FileInfo, data: bytes | AsyncIterator[bytes]) -> Response:
+    """A stored file: sent as it is read (an upload can be large), or bytes at hand."""
+    if isinstance(data, bytes):
+        return attachment(data, info.filename, info.content_type)
+    return attachment_stream(data, info.filename, info.content_type)
 
 
 def docx_download(filename: str, data: bytes) -> Response:

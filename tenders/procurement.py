@@ -10,7 +10,7 @@ answered and published to all candidates without the asker's name.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -390,14 +390,14 @@ async def dialogue(principal: Principal, tender_id: int) -> list[RoundView]:
 
 
 async def minutes_file(principal: Principal, tender_id: int, session_id: int
-                       ) -> tuple[storage.FileInfo, bytes]:
+                       ) -> tuple[storage.FileInfo, AsyncIterator[bytes]]:
     await as_reader(principal, tender_id)
     row = await DialogueSession.select(DialogueSession.file).where(
         (DialogueSession.id == session_id)
         & (DialogueSession.round.tender == tender_id)).first()
     if row is None or row["file"] is None:
         raise NotFound(N_("Session {id} has no file"), id=session_id)
-    return await storage.read(row["file"])
+    return await storage.stream(row["file"])
 
 
 # --- clarification questions (Nota van Inlichtingen) ------------------------------------------

@@ -7,7 +7,7 @@ dialogue live in ``tenders.procurement``, bids to contracts in ``tenders.bids``.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import AsyncIterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
@@ -326,13 +326,13 @@ async def documents_of(tender_id: int) -> list[dict[str, Any]]:
 
 
 async def document_file(principal: Principal, tender_id: int, document_id: int
-                        ) -> tuple[storage.FileInfo, bytes]:
+                        ) -> tuple[storage.FileInfo, AsyncIterator[bytes]]:
     await as_reader(principal, tender_id)
     row = await TenderDocument.select(TenderDocument.file).where(
         (TenderDocument.id == document_id) & (TenderDocument.tender == tender_id)).first()
     if row is None:
         raise NotFound(N_("Document {id} does not exist"), id=document_id)
-    return await storage.read(row["file"])
+    return await storage.stream(row["file"])
 
 
 # --- deadlines --------------------------------------------------------------------------------

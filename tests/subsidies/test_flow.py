@@ -7,6 +7,7 @@ import pytest
 
 from audit.tables import AuditEvent
 from common.errors import DomainError, Forbidden, NotFound, ValidationFailed
+from documents import storage
 from organisations.tables import Organisation
 from scoring.tables import Evaluation
 from subsidies import service
@@ -275,7 +276,8 @@ async def test_files_of_an_application_and_the_regulation(setup, make_user, make
                                         "application/pdf", b"%PDF-1.7 begroting")
     [listed] = await service.files(s.officer, application_id)
     assert (listed.id, listed.filename, listed.size) == (file_id, "begroting 2021.pdf", 18)
-    info, data = await service.read_file(s.officer, application_id, file_id)
+    info, chunks = await service.read_file(s.officer, application_id, file_id)
+    data = await storage.collect(chunks)
     assert data == b"%PDF-1.7 begroting" and info.content_type == "application/pdf"
     stranger = await make_user("officer", authorities=[(await make_authority("Zeist"))["id"]])
     with pytest.raises(NotFound):
@@ -286,8 +288,8 @@ async def test_files_of_an_application_and_the_regulation(setup, make_user, make
         await service.regulation_document(s.officer, s.round_id)
     await service.set_regulation_document(s.officer, s.round_id, "nadere regel.pdf",
                                           "application/pdf", b"%PDF regel")
-    info, data = await service.regulation_document(s.officer, s.round_id)
-    assert data == b"%PDF regel" and info.filename == "nadere regel.pdf"
+    info, chunks = await service.regulation_document(s.officer, s.round_id)
+    assert await storage.collect(chunks) == b"%PDF regel" and info.filename == "nadere regel.pdf"
     assert (await service.get_round(s.officer, s.round_id)).regulation_document == info.id
     assert "application.file_added" in await actions("application")
 

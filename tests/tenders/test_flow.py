@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 
 from common.errors import DomainError, Forbidden, NotFound, ValidationFailed
+from documents import storage
 from documents.tables import StoredFile
 from notifications.tables import OutboxMessage
 from scoring import service as scoring
@@ -112,9 +113,11 @@ async def test_documents_keep_their_old_versions(world):
                                            "application/pdf", b"version two")
     docs = await service.documents(world.officer, tender_id)
     assert [(d["name"], d["version"]) for d in docs] == [("Bestek", 2), ("Bestek", 1)]
-    _, data = await service.document_file(world.finance, tender_id, first)
+    data = await storage.collect((await service.document_file(world.finance, tender_id,
+                                                              first))[1])
     assert data == b"version one"
-    _, data = await service.document_file(world.officer, tender_id, second)
+    data = await storage.collect((await service.document_file(world.officer, tender_id,
+                                                              second))[1])
     assert data == b"version two"
 
 
@@ -168,7 +171,8 @@ async def test_sealed_bids_are_unreadable_for_every_role_until_two_officers_open
     assert await bids.approve_opening(world.second, tender_id) is True
     [view] = await bids.bids(world.admin, tender_id)
     assert not view.sealed and view.price == Decimal("123456.78")
-    _, data = await bids.bid_file(world.admin, tender_id, bid_id, file_row["file"])
+    data = await storage.collect((await bids.bid_file(world.admin, tender_id, bid_id,
+                                                      file_row["file"]))[1])
     assert data.startswith(b"%PDF-1.4 bid")
     assert len(await events("bid.file_downloaded")) == 1
     [opened] = await events("tender.open_bids")

@@ -5,6 +5,7 @@ from datetime import timedelta
 import pytest
 
 from common.errors import DomainError, ValidationFailed
+from documents import storage
 from organisations.tables import Organisation
 from scoring import service as scoring
 from scoring import sheets
@@ -118,7 +119,8 @@ async def test_selection_with_scored_criteria_then_dialogue_then_final_bids(worl
     [view] = await procurement.dialogue(world.finance, tender_id)
     [session] = view.sessions
     assert session["candidate.organisation.name"] == NAMES[0]
-    _, data = await procurement.minutes_file(world.officer, tender_id, session["id"])
+    _, chunks = await procurement.minutes_file(world.officer, tender_id, session["id"])
+    data = await storage.collect(chunks)
     assert data == b"%PDF minutes"
     await procurement.drop_candidate(world.officer, tender_id, ids[4], "Withdrew its approach")
     invited = await procurement.close_dialogue(world.officer, tender_id)
