@@ -16,12 +16,14 @@ from typing import Any
 
 from litestar import Controller, Request, get, post, put
 from litestar.params import FromPath, FromQuery, JSONBody
-from litestar.response import Response, Stream
+from litestar.response import Response
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
 from accounts.guards import OFFICER
 from common.errors import DomainError, Problem, ValidationFailed
 from common.i18n import N_
+from jobs import service as jobs
+from jobs.controllers import accepted
 from scoring.results import RankingOut
 from tenders import bids, letters, procurement, service
 from tenders.controllers import READERS, docx_download, download, me, zip_download
@@ -687,7 +689,13 @@ class TenderApi(Controller):
     @get(f"{BASE}/letters.zip", guards=[READERS])
     async def letters_zip(self, request: Request, tender_id: FromPath[int],
                           lot: FromQuery[int | None] = None, kind: FromQuery[str | None] = None,
-                          pdf: FromQuery[bool] = False) -> Stream:
+                          pdf: FromQuery[bool] = False) -> Response:
+        """The zip, streamed; with ``pdf=true`` 202 with the job that builds it (its
+        ``result_url`` gives the file when it is done)."""
+        if pdf:
+            job_id = await letters.queue_pdf_zip(me(request), tender_id, lot,
+                                                 letters.kind_from(kind))
+            return accepted(await jobs.status(me(request), job_id))
         return await zip_download(me(request), tender_id, lot, kind, pdf)
 
     @get(f"{BASE}/lots/{{lot_id:int}}/report", guards=[READERS])

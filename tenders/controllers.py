@@ -29,6 +29,7 @@ from documents.letters.kinds import LetterKind
 from documents.letters.present import day
 from documents.letters.render import DOCX_CONTENT_TYPE
 from documents.storage import FileInfo
+from jobs.controllers import job_path
 from scoring.access import links as scoring_links
 from scoring.domain import PHASE_LABELS as SCORING_PHASES
 from tenders import bids, letters, procurement, service
@@ -154,8 +155,12 @@ def docx_download(filename: str, data: bytes) -> Response:
 
 
 async def zip_download(principal: Principal, tender_id: int, lot: int | None,
-                       kind: str | None, pdf: bool) -> Stream:
-    """The letters of the tender (one lot, one kind) as one zip, built as it is sent."""
+                       kind: str | None, pdf: bool) -> Response:
+    """The letters of the tender (one lot, one kind) as one zip, built as it is sent; as PDF
+    a job builds it, and its page offers the file."""
+    if pdf:
+        job_id = await letters.queue_pdf_zip(principal, tender_id, lot, letters.kind_from(kind))
+        return Redirect(job_path(job_id), status_code=303)
     filename, chunks = await letters.zip_of(principal, tender_id, lot, letters.kind_from(kind),
                                             pdf)
     return attachment_stream(chunks, filename, "application/zip")

@@ -57,6 +57,9 @@ from documents.letters.reports import (
 )
 from documents.letters.service import GeneratedLetter, LetterMail, SentLetter
 from documents.letters.templates import letter_language
+from jobs import service as jobs
+from jobs.domain import Message
+from jobs.service import NewJob
 from scoring import service as scoring
 from scoring.results import Ranking
 from tenders import access, procurement, service
@@ -379,6 +382,12 @@ async def zip_of(principal: Principal, tender_id: int, lot_id: int | None = None
                  kind: LetterKind | None = None, pdf: bool = False
                  ) -> tuple[str, AsyncIterator[bytes]]:
     """The zip's filename and its stream: every letter of the tender, one lot or one kind."""
+    name, found = await _zip_contents(principal, tender_id, lot_id, kind, pdf)
+    return name, bundle.zip_stream_async(bundle.stored_files(found, pdf))
+
+
+async def _zip_contents(principal: Principal, tender_id: int, lot_id: int | None,
+                        kind: LetterKind | None, pdf: bool) -> tuple[str, list[TenderLetter]]:
     found = await sent_letters(principal, tender_id, lot_id, kind)
     if not found:
         raise DomainError(N_("No letters have been sent yet"))
@@ -388,8 +397,20 @@ async def zip_of(principal: Principal, tender_id: int, lot_id: int | None = None
     name = bundle._slug(tender.row["reference"] or f"tender-{tender_id}", 40)
     suffix = f"-lot-{found[0].lot.split('.')[0]}" if lot_id is not None else (
         f"-{kind.value}" if kind is not None else "")
-    return (f"letters-{name}{suffix}{'-pdf' if pdf else ''}.zip",
-            bundle.zip_stream_async(bundle.stored_files(found, pdf)))
+    return f"letters-{name}{suffix}{'-pdf' if pdf else ''}.zip", found
+
+
+async def queue_pdf_zip(principal: Principal, tender_id: int, lot_id: int | None = None,
+                        kind: LetterKind | None = None) -> int:
+    """Queue the zip of the letters as PDF (LibreOffice converts one at a time, which takes
+    a while): a job whose file any instance serves when it is done; its id."""
+    name, found = await _zip_contents(principal, tender_id, lot_id, kind, pdf=True)
+    payload = bundle.pdf_zip_payload(found, name, principal.as_actor().label)
+    return await jobs.queue(principal, NewJob(
+        bundle.PDF_ZIP, payload, Message(N_("The letters as PDF in one zip: {name}"),
+                                         {"name": name}),
+        return_url=f"/tenders/{tender_id}/lots/{lot_id}" if lot_id is not None else
+        f"/tenders/{tender_id}/award", key=bundle.pdf_zip_key(payload)))
 
 
 async def letters_of_tender(reference: str, pdf: bool = False

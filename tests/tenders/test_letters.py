@@ -24,6 +24,7 @@ from tests.documents.letters_support import docx_text
 from tests.support.browser import require_tool
 from tests.support.cli import tenderdesk
 from tests.support.http import post_form, sign_in, text_of
+from tests.support.jobs import run_jobs
 from tests.tenders.conftest import KVK, NAMES, World
 from tests.tenders.test_procurement import candidate, published_dialogue
 
@@ -307,6 +308,31 @@ async def test_the_letters_of_a_lot_as_pdfs_in_one_zip(world, monkeypatch):
     assert archive.namelist() == [x.filename.removesuffix(".docx") + ".pdf"
                                   for x in sent.letters]
     assert all(archive.read(n).startswith(b"%PDF") for n in archive.namelist())
+
+
+async def test_a_pdf_zip_through_the_pages_and_the_api_is_built_by_a_job(world, login):
+    require_tool(bundle.pdf_available(), "LibreOffice")
+    tender_id, lot_id = await _ranked(world)
+    sent = await letters.send_award_decisions(world.officer, tender_id)
+    finance = await login(world.finance)
+    api = await finance.get(f"/api/v1/tenders/{tender_id}/letters.zip?lot={lot_id}&pdf=true")
+    assert api.status_code == 202 and api.json()["state"] == "queued"
+    # The link on the lot's page finds the same job while it waits.
+    page = await finance.get(f"/tenders/{tender_id}/letters.zip?lot={lot_id}&pdf=true")
+    assert page.status_code == 303 and page.headers["location"] == f"/jobs/{api.json()['id']}"
+    assert len(await run_jobs()) == 1
+    done = (await finance.get(api.json()["status_url"])).json()
+    assert done["state"] == "done" and done["done"] == done["total"] == len(sent.letters)
+    assert done["return_url"] == f"/tenders/{tender_id}/lots/{lot_id}"
+    archive = await finance.get(done["result_url"])
+    assert archive.status_code == 200 and "-pdf.zip" in archive.headers["content-disposition"]
+    with zipfile.ZipFile(io.BytesIO(archive.content)) as opened:
+        assert opened.namelist() == [x.filename.removesuffix(".docx") + ".pdf"
+                                     for x in sent.letters]
+        assert all(opened.read(n).startswith(b"%PDF") for n in opened.namelist())
+    # Someone else's job and its file are not theirs to see.
+    other = await login(world.officer)
+    assert (await other.get(done["result_url"])).status_code == 404
 
 
 async def test_the_phase_action_sends_the_letters_too(world, login):
