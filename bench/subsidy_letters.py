@@ -8,7 +8,8 @@ A decided pro-rata round (nine in ten applications partly granted with their pay
 one in ten ineligible, half of them with a contact email) sends its decision letters through
 ``subsidies.letters.send_decision_letters``: reading the decision, rendering every letter (a
 pool of processes from 1,000 letters, off the event loop), then one transaction storing each
-file, recording each as sent and queueing the mails. Then all letters are read back as one zip
+file (in the configured storage: the data dir on SQLite, the database on PostgreSQL), recording
+each as sent and queueing the mails. Then all letters are read back as one zip
 stream (``subsidies.letters.zip_of``). Prints both times, letters per second and the peak memory
 of the process. Target (issue 7, for rendering alone): ≤ 20 s for 1,000 on two cores.
 Each database runs in its own subprocess (bench/support.py).
@@ -96,10 +97,12 @@ async def work(count: int) -> dict[str, object]:
     async for chunk in letters.zip_of(await letters.round_letters(officer, round_id)):
         size += len(chunk)
     zipping = time.perf_counter() - started
+    from config.settings import get_settings
     from notifications.tables import OutboxMessage
 
     return {"letters": len(sent), "send": sending, "zip": zipping, "zip_mb": size / 2**20,
-            "mails": await OutboxMessage.count(), "rss": max_rss_mib()}
+            "mails": await OutboxMessage.count(), "rss": max_rss_mib(),
+            "storage": get_settings().storage}
 
 
 def main() -> None:
@@ -122,7 +125,8 @@ def main() -> None:
             continue
         print(f"  {name:<10} send decision letters: {figures['letters']} letters in "
               f"{figures['send']:.2f} s ({figures['letters'] / figures['send']:.0f}/s), "
-              f"{figures['mails']} mails queued; target ≤ 20 s for 1,000")
+              f"{figures['mails']} mails queued, files in {figures['storage']} storage; "
+              "target ≤ 20 s for 1,000")
         print(f"  {name:<10} all letters as one zip stream: {figures['zip']:.2f} s, "
               f"{figures['zip_mb']:.1f} MB; peak memory {figures['rss']:.0f} MB max RSS")
 

@@ -78,6 +78,7 @@ def _run_here(target: str, work: Callable[[], Awaitable[dict[str, Any]]]) -> Non
     os.environ["PICCOLO_CONF"] = "config.piccolo_conf"
     os.environ["TENDERDESK_DB_POOL"] = "0"
     os.environ["TENDERDESK_SCHEDULER"] = "0"
+    os.environ["TENDERDESK_JOBS"] = "0"
     database = None
     if target == "sqlite":
         os.environ.pop("DATABASE_URL", None)
@@ -85,6 +86,9 @@ def _run_here(target: str, work: Callable[[], Awaitable[dict[str, Any]]]) -> Non
         database = f"tenderdesk_bench_{uuid.uuid4().hex[:10]}"
         asyncio.run(admin(target, f'CREATE DATABASE "{database}"'))
         os.environ["DATABASE_URL"] = with_database(target, database)
+        # Instances on PostgreSQL take their keys from the environment.
+        os.environ.setdefault("TENDERDESK_SECRET_KEY", f"bench-{uuid.uuid4().hex}")
+        os.environ.setdefault("TENDERDESK_AUDIT_KEY", f"bench-{uuid.uuid4().hex}")
     try:
         async def migrated() -> dict[str, Any]:
             from config.database import migrate
