@@ -44,11 +44,13 @@ async def check(settings: Settings) -> list[KeyMismatch]:
     """Record the fingerprints the database does not have yet; the keys that differ from the
     recorded ones (none: every key matches)."""
     wanted = {name: fingerprint(name, key) for name, key in keys_of(settings).items()}
-    now = clock.now()
-    await KeyFingerprint.insert(*[
-        KeyFingerprint(name=name, fingerprint=value, recorded_at=now)
-        for name, value in wanted.items()
-    ]).on_conflict(target=KeyFingerprint.name, action="DO NOTHING")
     rows = await KeyFingerprint.select().where(KeyFingerprint.name.is_in(list(wanted)))
+    if len(rows) < len(wanted):  # first start: record them (a read otherwise, for /health)
+        now = clock.now()
+        await KeyFingerprint.insert(*[
+            KeyFingerprint(name=name, fingerprint=value, recorded_at=now)
+            for name, value in wanted.items()
+        ]).on_conflict(target=KeyFingerprint.name, action="DO NOTHING")
+        rows = await KeyFingerprint.select().where(KeyFingerprint.name.is_in(list(wanted)))
     return [KeyMismatch(row["name"], row["recorded_at"]) for row in rows
             if not hmac.compare_digest(row["fingerprint"], wanted[row["name"]])]

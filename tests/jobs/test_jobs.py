@@ -144,3 +144,22 @@ async def test_the_status_as_json_and_as_a_polling_fragment(client, make_user):
     assert fragment.text.lstrip().startswith('<div id="job-status"')
     assert f'hx-get="/jobs/{job_id}"' in fragment.text and "<progress" in fragment.text
     assert (await client.get(f"/jobs/{job_id}/result")).status_code == 404
+
+
+async def test_a_job_interrupted_by_a_stopping_instance_is_queued_again(make_user):
+    owner = await make_user(Role.OFFICER)
+    job_id = await service.queue(owner, new())
+    started = asyncio.Event()
+
+    async def long_work(job):
+        started.set()
+        await asyncio.sleep(60)
+
+    running = asyncio.create_task(service.run_next({"test.work": long_work}, "stopping"))
+    await started.wait()
+    running.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await running
+    view = await service.status(owner, job_id)
+    assert view.state is JobState.QUEUED and view.attempts == 1
+    assert (await service.claim("next"))["id"] == job_id
