@@ -82,6 +82,12 @@ async def queue(principal: Principal, new: NewJob) -> int:
         return row["id"]
 
 
+async def active(key: str) -> int | None:
+    """The id of the job queued or running under ``key``, if there is one."""
+    row = await Job.select(Job.id).where(Job.active_key == key).first()
+    return row["id"] if row else None
+
+
 # --- running --------------------------------------------------------------------------------
 
 

@@ -489,6 +489,7 @@ class LetterPages(Controller):
         return _round_page("subsidies/letters.html", principal, view, "letters",
                            letters=listed, kind_labels=KIND_LABELS,
                            decision_sent=any(x.kind in letters.DECISION_KINDS for x in listed),
+                           sending=await subsidy_jobs.sending(round_id),
                            pdf=bundle.pdf_available())
 
     @post("/rounds/{round_id:int}/letters", guards=[OFFICER],

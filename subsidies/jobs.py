@@ -35,6 +35,11 @@ async def queue_decision_letters(principal: Principal, round_id: int) -> int:
         return_url=f"{_round_path(round_id)}/letters", key=f"{SEND_LETTERS}:{round_id}"))
 
 
+async def sending(round_id: int) -> int | None:
+    """The job sending the round's decision letters, while it is queued or running."""
+    return await jobs.active(f"{SEND_LETTERS}:{round_id}")
+
+
 async def send_letters_job(job: JobContext) -> None:
     await letters.send_decision_letters(await job.principal(), job.payload["round_id"], job)
 

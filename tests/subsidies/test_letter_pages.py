@@ -53,6 +53,9 @@ async def test_officers_send_and_readers_download_through_the_pages(
         job = sent.headers["location"]
         assert "Waiting to start" in text_of((await officer.get(job)).text)
         assert (await reader.get(job)).status_code == 404  # the officer's job, not theirs
+        waiting = text_of((await officer.get(f"{base}/letters")).text)
+        assert "The decision letters are being sent. Follow the progress" in waiting
+        assert "Send the decision letters" not in waiting
         assert len(await run_jobs()) == 1
         done = (await officer.get(job)).text
         assert "5 decision letters have been sent." in text_of(done)
