@@ -13,6 +13,7 @@ from subsidies.tables import Application, Payment, SubsidyRound
 from tests.subsidies.conftest import APPLICANTS, row, xlsx
 from tests.support.browser import screenshot, serious_accessibility_violations, sign_in_page
 from tests.support.fixtures import TEST_PASSWORD
+from tests.support.jobs import run_jobs
 
 pytestmark = pytest.mark.browser
 
@@ -90,7 +91,14 @@ async def test_officer_runs_a_round_from_settings_to_decision(db, live_server, p
     await submit(page, "text=Check the file")
     assert "4 applications are ready to import" in await page.locator("main").inner_text()
     await submit(page, "text=Import all rows")
-    assert "4 applications have been imported" in await page.locator("#messages").inner_text()
+    # The import runs as a job (here the test runs it): its page says how it went and leads
+    # back to the applications.
+    assert "Waiting to start" in await page.locator("main").inner_text()
+    await accessible(page, "job-waiting")
+    await run_jobs()
+    await page.reload()
+    assert "4 applications have been imported" in await page.locator("main").inner_text()
+    await submit(page, "text=Back")
 
     # Completeness and eligibility: three at once, the fourth fails a criterion.
     for checkbox in await page.locator("input[name=ids]").all():
@@ -147,7 +155,13 @@ async def test_officer_runs_a_round_from_settings_to_decision(db, live_server, p
     await page.click(".tab-list >> text=Letters")
     await accessible(page, "subsidies-letters-to-send")
     await submit(page, "text=Send the decision letters")
-    assert "4 decision letters have been sent." in await page.locator("#messages").inner_text()
+    # Sending runs as a job: its page follows it (an htmx fragment that asks again every
+    # two seconds) until the letters are sent, then leads back to the Letters tab.
+    assert "Waiting to start" in await page.locator("#job-status").inner_text()
+    await run_jobs()
+    await page.wait_for_selector("#job-status >> text=4 decision letters have been sent.")
+    await accessible(page, "job-done")
+    await submit(page, "text=Back")
     letters = await page.locator("table").inner_text()
     assert APPLICANTS[2][0] in letters and "Subsidy grant decision" in letters
     async with page.expect_download() as download:

@@ -57,7 +57,7 @@ def live_server() -> Iterator[LiveServer]:
     process = subprocess.Popen(
         [sys.executable, "-m", "config", "serve", "--port", str(port)],
         cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT,
-        env={**os.environ, "TENDERDESK_DB_POOL": "1", "TENDERDESK_JOBS": "1"},
+        env={**os.environ, "TENDERDESK_DB_POOL": "1"},
     )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 120  # a loaded machine (CI) can take a while to migrate
