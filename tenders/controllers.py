@@ -382,6 +382,15 @@ class TenderPages(Controller):
         return done(request, N_("The lot has been saved."),
                     f"/tenders/{tender_id}/lots/{lot_id}")
 
+    @post("/{tender_id:int}/lots/{lot_id:int}/price-opening", guards=[OFFICER],
+          name="tender_lot_price_opening")
+    async def price_opening(self, request: Request, tender_id: FromPath[int],
+                            lot_id: FromPath[int]) -> Redirect:
+        opened = await bids.approve_price_opening(me(request), tender_id, lot_id)
+        return done(request, N_("The prices are open.") if opened else N_(
+            "Your approval is recorded; a second, different officer opens the prices."),
+            f"/tenders/{tender_id}/lots/{lot_id}")
+
     @post("/{tender_id:int}/lots/{lot_id:int}/award", guards=[OFFICER],
           name="tender_lot_award")
     async def choose_award(self, request: Request, tender_id: FromPath[int],
@@ -571,13 +580,16 @@ class TenderPages(Controller):
     async def add_bid(self, request: Request, tender_id: FromPath[int]) -> Template | Redirect:
         values = await read_form(request)
         values.pop("files", None)
+        values.pop("price_files", None)
         files = await upload(request, "files")
+        price_files = await upload(request, "price_files")
         try:
             lot_id = int(str(values.get("lot_id") or ""))
         except ValueError:
             raise ValidationFailed([_problem(N_("Choose a lot"), "lot_id")]) from None
         try:
-            await bids.register_bid(me(request), tender_id, lot_id, values, files)
+            await bids.register_bid(me(request), tender_id, lot_id, values, files,
+                                    price_files=price_files)
         except ValidationFailed as exc:
             principal = me(request)
             return await tender_page(
