@@ -13,7 +13,7 @@ from typing import Any
 
 from litestar import Controller, Request, delete, get, post, put
 from litestar.params import FromPath, FromQuery, JSONBody
-from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
+from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
 from accounts.guards import ANY_ROLE, OFFICER, current_principal
 from common.errors import Problem
@@ -328,7 +328,8 @@ class ConsensusApiController(Controller):
                        ) -> EvaluationStatus:
         return localise(await service.finalise_quality(_me(request), evaluation_id))
 
-    @post("/quality/price-opening", guards=[OFFICER], name="api_scoring_price_opening")
+    @post("/quality/price-opening", guards=[OFFICER], status_code=HTTP_200_OK,
+          name="api_scoring_price_opening")
     async def price_opening(self, request: Request, evaluation_id: FromPath[int]
                             ) -> EvaluationStatus:
         """Two envelopes, quality final: one officer's part in opening the sealed prices (four
