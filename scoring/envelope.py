@@ -33,12 +33,6 @@ class Envelope(StrEnum):
     PRICE = "price"
 
 
-ENVELOPE_LABELS: dict[Envelope, str] = {
-    Envelope.QUALITY: N_("quality"),
-    Envelope.PRICE: N_("price"),
-}
-
-
 @dataclass(frozen=True)
 class EnvelopeFacts:
     """What the rule looks at for one bid (or one evaluation subject)."""

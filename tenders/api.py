@@ -205,11 +205,13 @@ class ReasonIn:
 @dataclass
 class DeadlinesIn:
     """Local wall-clock times ("2026-03-01T12:00"); null leaves a deadline as it is, "" clears
-    it (in draft only)."""
+    it (in draft only). After publication a deadline moves later freely; earlier only with a
+    ``reason`` (candidates are told it by mail) and never below the legal minimum period."""
 
     requests: str | None = None
     questions: str | None = None
     bids: str | None = None
+    reason: str | None = None
 
 
 @dataclass
@@ -560,7 +562,8 @@ class TenderApi(Controller):
     async def deadlines(self, request: Request, tender_id: FromPath[int],
                         data: JSONBody[DeadlinesIn]) -> TenderOut:
         await service.set_deadlines(me(request), tender_id, {
-            f"deadline_{k}": v for k, v in data.__dict__.items() if v is not None})
+            **{f"deadline_{k}": v for k, v in data.__dict__.items()
+               if v is not None and k != "reason"}, "reason": data.reason or ""})
         return await tender_out(request, tender_id)
 
     @put(f"{BASE}/authorities", guards=[OFFICER])

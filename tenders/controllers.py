@@ -37,7 +37,7 @@ from tenders.machine import ACTION_LABELS, Action
 from tenders.procedures import DEADLINE_LABELS, PHASE_LABELS, PROCEDURE_TYPES, Deadline, Phase
 from web.downloads import attachment, attachment_stream
 from web.forms import field_errors, read_form
-from web.i18n import current_language, gettext, translate_message
+from web.i18n import current_language, gettext, ngettext, translate_message
 from web.pagination import page_number, paginate
 
 READERS = requires_role(Role.OFFICER, Role.ADMIN, Role.FINANCE)
@@ -267,13 +267,22 @@ class TenderPages(Controller):
                         ) -> Template | Redirect:
         values = await read_form(request)
         try:
-            warnings = await service.set_deadlines(me(request), tender_id, values)
+            saved = await service.set_deadlines(me(request), tender_id, values)
         except ValidationFailed as exc:
             return await self._overview(
                 request, tender_id, 422, field_errors(exc),
-                {d.value: values.get(f"deadline_{d.value}", "") for d in Deadline})
-        for text in warning_texts(warnings):
+                {**{d.value: values.get(f"deadline_{d.value}", "") for d in Deadline},
+                 "reason": str(values.get("reason") or "")})
+        for text in warning_texts(saved.warnings):
             flash(request, text, category="info")
+        if saved.told:
+            flash(request, ngettext("{count} candidate has been told by mail.",
+                                    "{count} candidates have been told by mail.",
+                                    len(saved.told)).format(count=len(saved.told)),
+                  category="info")
+        if saved.without_address:
+            flash(request, gettext(N_("No email address to tell: {names}.")).format(
+                names=", ".join(saved.without_address)), category="info")
         return done(request, N_("The deadlines have been saved."), f"/tenders/{tender_id}")
 
     @post("/{tender_id:int}/authorities", guards=[OFFICER], name="tender_authorities")
