@@ -418,6 +418,16 @@ class ContractOut:
     signed_on: date
 
 
+BID_REGISTRATION = (
+    "Register a bid received before the deadline, with its documents in the same JSON body "
+    "(application/json): each file as {filename, content_type, content_base64}, its bytes in "
+    "standard base64 (RFC 4648). `files` is the quality envelope (at least one document), "
+    "`price_files` the price envelope (with two envelopes sealed until the lot's prices are "
+    "opened). The request is at most 10 MB. The answer shows the bid sealed; a file that is "
+    "not base64 or has no media type is refused (422) with its place, e.g. "
+    "`files[0].content_base64`.")
+
+
 def bid_out(view: bids.BidView) -> BidOut:
     return BidOut(view.id, view.lot_id, view.lot, view.organisation, view.received_at,
                   view.sealed, view.price,
@@ -661,12 +671,10 @@ class TenderApi(Controller):
     async def bids(self, request: Request, tender_id: FromPath[int]) -> list[BidOut]:
         return [bid_out(b) for b in await bids.bids(me(request), tender_id)]
 
-    @post(f"{BASE}/bids", guards=[OFFICER], status_code=HTTP_201_CREATED)
+    @post(f"{BASE}/bids", guards=[OFFICER], status_code=HTTP_201_CREATED,
+          description=BID_REGISTRATION)
     async def add_bid(self, request: Request, tender_id: FromPath[int],
                       data: JSONBody[BidIn]) -> BidOut:
-        """Register a bid received before the deadline, with its documents base64-encoded in
-        the JSON body (``files``: the quality envelope, at least one; ``price_files``: the
-        price envelope). The answer shows the bid sealed."""
         form = _form(data, leave_out=("files", "price_files", "lot_id"))
         files, price_files = _decode(data.files), _decode(data.price_files, "price_files")
         bid_id = await bids.register_bid(me(request), tender_id, data.lot_id, form, files,
