@@ -342,3 +342,39 @@ async def test_no_read_path_shows_a_sealed_price_to_anyone(app, world, login, ma
     still = {"C", "W"}
     assert await stored_leaks(still) == []
     await crawl(login, {"officer": world.officer}, paths, still)
+
+
+async def test_a_withdrawn_bid_is_never_opened_scored_or_read(world):
+    """One envelope: the opening opens every live bid, never a withdrawn one."""
+    world.clock.set(datetime.now(UTC).replace(microsecond=0) - timedelta(days=60))
+    tender_id = await world.tender()
+    await service.publish(world.officer, tender_id)
+    [lot_id] = await world.lot_ids(tender_id)
+    live = await world.bid(tender_id, lot_id, 0, "111111.11")
+    gone = await world.bid(tender_id, lot_id, 1, "222222.22")
+    await bids.withdraw_bid(world.officer, tender_id, gone, "Capacity went elsewhere")
+    world.clock.set(datetime.now(UTC).replace(microsecond=0))
+    await bids.approve_opening(world.officer, tender_id)
+    assert await bids.approve_opening(world.second, tender_id)
+    files = {r["bid"]: r["file"] for r in await BidFile.select()}
+    views = {v.id: v for v in await bids.bids(world.admin, tender_id)}
+    assert views[live].price == Decimal("111111.11") and len(views[live].files) == 1
+    withdrawn = views[gone]
+    assert withdrawn.withdrawn and withdrawn.sealed and withdrawn.price_sealed
+    assert withdrawn.price is None and withdrawn.files == () and withdrawn.sealed_files == 1
+    assert withdrawn.withdrawn_reason == "Capacity went elsewhere"
+    for who in (world.officer, world.admin, world.finance):
+        with pytest.raises(DomainError) as refused:
+            await bids.bid_file(who, tender_id, gone, files[gone])
+        assert refused.value.problem.message == WITHDRAWN
+    refusals = await events("bid.sealed_access_refused")
+    assert len(refusals) == 3 and all(f'"bid":{gone}' in e["after"] for e in refusals)
+    # Not scored: the engine never hears of it; the opening lists it as withdrawn, unpriced.
+    lot = await service.get_lot_row(tender_id, lot_id)
+    assert [s.ref for s in await scoring.list_subjects(world.officer, lot["evaluation_id"])
+            ] == [f"bid:{live}"]
+    [unsealed] = await events("bid.unsealed")
+    assert "111111.11" in unsealed["after"] and "222222" not in unsealed["after"]
+    assert f'"withdrawn":[{{"bid":{gone}' in unsealed["after"]
+    assert not any("222222" in f"{e['before']} {e['after']}" for e in
+                   await AuditEvent.select(AuditEvent.before, AuditEvent.after))
