@@ -328,6 +328,10 @@ async def test_no_read_path_shows_a_sealed_price_to_anyone(app, world, login, ma
     refused = await second.get(f"/api/v1/tenders/{tender.id}/bids/{tender.bid['W']}/files/"
                                f"{tender.files['W']['quality']}")
     assert refused.status_code == 409 and refused.json()["detail"] == WITHDRAWN
+    for page in (f"{base}/bids", f"{base}/lots/{lot_1}",
+                 f"/api/v1/scoring/evaluations/{tender.evaluations[0]}/ranking"):
+        shown = SEPARATORS.sub("", (await second.get(page)).text)
+        assert DIGITS["A"] in shown and DIGITS["B"] in shown, page
     download = await second.get(price_a)
     assert download.status_code == 200 and b"PRICE-SECRET-A" in download.content
     report = await second.get(f"{base}/lots/{lot_1}/report")
