@@ -93,8 +93,17 @@ def price_opening_step(*, two_envelope: bool, quality_final: bool, prices_opened
 
 
 def check_envelope_setting(two_envelope_before: bool, two_envelope_after: bool,
-                           holds_sealed_prices: bool) -> None:
-    """Prices received sealed stay sealed: one envelope cannot be chosen once they are in."""
-    if two_envelope_before and not two_envelope_after and holds_sealed_prices:
+                           holds_sealed_prices: bool, owner_ref: str = "",
+                           by_owner: bool = False) -> None:
+    """Whether an evaluation's envelope setting may change: an evaluation owned by a procedure
+    (a tender lot) takes it from its owner only, so that both ask this rule with the same
+    facts; and prices received sealed stay sealed (one envelope cannot be chosen once they are
+    in)."""
+    if two_envelope_before == two_envelope_after:
+        return
+    if owner_ref and not by_owner:
+        raise DomainError(N_("The envelopes of this evaluation are set by its owner, "
+                             "{owner}"), owner=owner_ref)
+    if two_envelope_before and holds_sealed_prices:
         raise DomainError(N_("Sealed prices have been received; the evaluation keeps two "
                              "envelopes"))

@@ -255,8 +255,10 @@ async def list_evaluations(principal: Principal) -> list[EvaluationView]:
 
 
 async def update_settings(principal: Principal, evaluation_id: int,
-                          settings: SettingsSpec | Mapping[str, Any]) -> EvaluationView:
-    """Title and options; the options only while the criteria are not frozen."""
+                          settings: SettingsSpec | Mapping[str, Any], *,
+                          by_owner: bool = False) -> EvaluationView:
+    """Title and options; the options only while the criteria are not frozen. The envelope
+    setting of an owned evaluation changes only when its owner asks (``by_owner``)."""
     form = _form_of(settings)
     options = validate_options(form)
     title = str(form.get("title") or "").strip()
@@ -274,7 +276,8 @@ async def update_settings(principal: Principal, evaluation_id: int,
             check_envelope_setting(current.options.two_envelope, options.two_envelope,
                                    current.prices_sealed and await Subject.exists().where(
                                        (Subject.evaluation == evaluation_id)
-                                       & Subject.price.is_not_null()))
+                                       & Subject.price.is_not_null()),
+                                   current.owner_ref, by_owner)
         if after:
             await Evaluation.update(after).where(Evaluation.id == evaluation_id)
             await audit.record(principal.as_actor(), "evaluation.settings_changed",

@@ -170,7 +170,8 @@ async def _sync_evaluations(principal: Principal, tender_id: int, values: dict[s
         if lot["evaluation_id"]:
             await scoring.update_settings(principal, lot["evaluation_id"], {
                 "title": f"{values['title']}: {lot['title']}",
-                "two_envelope": values["two_envelope"], "winners": lot["winners"]})
+                "two_envelope": values["two_envelope"], "winners": lot["winners"]},
+                by_owner=True)
 
 
 async def set_authorities(principal: Principal, tender_id: int,
@@ -271,7 +272,8 @@ async def update_lot(principal: Principal, tender_id: int, lot_id: int,
             if lot["evaluation_id"]:
                 await scoring.update_settings(principal, lot["evaluation_id"], {
                     "title": f"{tender.row['title']}: {data.title}",
-                    "two_envelope": tender.row["two_envelope"], "winners": data.winners})
+                    "two_envelope": tender.row["two_envelope"], "winners": data.winners},
+                    by_owner=True)
 
 
 async def get_lot_row(tender_id: int, lot_id: int) -> dict[str, Any]:

@@ -75,3 +75,13 @@ def test_prices_received_sealed_keep_two_envelopes():
     check_envelope_setting(True, False, holds_sealed_prices=False)  # no price came in yet
     check_envelope_setting(False, True, holds_sealed_prices=False)
     check_envelope_setting(True, True, holds_sealed_prices=True)
+
+
+def test_an_owned_evaluation_takes_its_envelopes_from_its_owner():
+    for before, after in ((True, False), (False, True)):
+        with pytest.raises(DomainError, match="set by its owner, tender:4:lot:9"):
+            check_envelope_setting(before, after, False, owner_ref="tender:4:lot:9")
+        check_envelope_setting(before, after, False, owner_ref="tender:4:lot:9", by_owner=True)
+    check_envelope_setting(True, True, False, owner_ref="tender:4:lot:9")  # unchanged
+    with pytest.raises(DomainError, match="keeps two envelopes"):
+        check_envelope_setting(True, False, True, owner_ref="tender:4:lot:9", by_owner=True)

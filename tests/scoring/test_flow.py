@@ -165,11 +165,13 @@ async def test_sealed_prices_stay_sealed_until_two_officers_open_them_after_qual
         await service.ranking(s.officer, s.evaluation_id)
     with pytest.raises(DomainError, match="once quality is final"):
         await service.approve_price_opening(s.officer, s.evaluation_id)
-    # Prices received sealed keep the evaluation at two envelopes (criteria reopened or not).
+    # The owner sets the envelopes; prices received sealed keep two of them even for it.
     await service.reopen_criteria(s.officer, s.evaluation_id, "Add a criterion")
+    one = {"title": "Household help, lot 1", "two_envelope": False}
+    with pytest.raises(DomainError, match="set by its owner, tender:12/lot:1"):
+        await service.update_settings(s.officer, s.evaluation_id, one)
     with pytest.raises(DomainError, match="keeps two envelopes"):
-        await service.update_settings(s.officer, s.evaluation_id, {
-            "title": "Household help, lot 1", "two_envelope": False})
+        await service.update_settings(s.officer, s.evaluation_id, one, by_owner=True)
     await service.freeze_criteria(s.officer, s.evaluation_id)
     evaluator = s.evaluators[0]
     await s.declare_all(evaluator)
