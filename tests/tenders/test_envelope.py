@@ -160,6 +160,10 @@ NOT_THIS_TENDER = {
     "/admin/letter-templates/{authority_id:int}/{kind:str}/{language:str}": "templates",
     "/admin/letter-templates/{authority_id:int}/{kind:str}/{language:str}/preview":
         "templates, with made-up data",
+    "/jobs/{job_id:int}": "a job's state, for the user who queued it (no job here)",
+    "/api/v1/jobs/{job_id:int}": "as above",
+    "/jobs/{job_id:int}/result": "a job's file: letters as PDF, which need a confirmed "
+    "ranking (see the letters above)",
 }
 
 
