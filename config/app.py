@@ -24,7 +24,7 @@ from accounts import dashboard as accounts_dashboard
 from accounts.domain import Principal, Role
 from accounts.guards import current_principal
 from accounts.service import load_principal
-from accounts.sessions import DatabaseSessionStore, SessionBackend, SessionConfig
+from accounts.sessions import SESSION_COOKIE, DatabaseSessionStore, SessionBackend, SessionConfig
 from audit import controllers as audit_controllers
 from audit import dashboard as audit_dashboard
 from authorities import controllers as authorities_controllers
@@ -171,7 +171,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     template_config = TemplateConfig(engine=JinjaTemplateEngine.from_environment(environment))
 
     session_config = SessionConfig(
-        key="tenderdesk_session",
+        key=SESSION_COOKIE,
         max_age=settings.session_hours * 3600,
         renew_on_access=True,
         httponly=True,
