@@ -18,6 +18,7 @@ from accounts.guards import ADMIN, ANY_ROLE, current_principal
 from accounts.sessions import DatabaseSessionStore, rotate_session_id, session_key
 from authorities.service import list_authorities
 from common.errors import ValidationFailed
+from web.csrf import bind_to_new_session
 from web.errors import safe_local_path
 from web.forms import field_errors, read_form
 from web.i18n import gettext
@@ -57,7 +58,7 @@ class LoginController(Controller):
                                      "email": email})
         store: DatabaseSessionStore = request.app.stores.get("sessions")  # type: ignore[assignment]
         await store.delete_expired()
-        rotate_session_id(request.scope)
+        bind_to_new_session(request.scope, rotate_session_id(request.scope))
         request.set_session({"user_id": principal.id})
         return Redirect(target, status_code=303)
 

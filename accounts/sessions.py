@@ -8,6 +8,7 @@ session a new id at login so that an id planted before login is worthless (sessi
 from __future__ import annotations
 
 import json
+import secrets
 from datetime import timedelta
 from typing import Any
 
@@ -30,9 +31,13 @@ _LOADED = "tenderdesk.loaded_session"
 RENEW_GRANULARITY = timedelta(minutes=5)
 
 
-def rotate_session_id(scope: Scope) -> None:
-    """Ask for a fresh session id when the response is sent (call at login)."""
+def rotate_session_id(scope: Scope) -> str:
+    """Give the session a fresh id when the response is sent (call at login); returns it, so
+    that what is bound to the session (the CSRF token) can be bound to the new id."""
+    new_id = secrets.token_hex(32)
     scope[_ROTATE] = True  # type: ignore[literal-required]
+    scope[_NEW_ID] = new_id  # type: ignore[literal-required]
+    return new_id
 
 
 def _seconds(value: int | timedelta | None) -> timedelta | None:

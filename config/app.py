@@ -8,10 +8,11 @@ from pathlib import Path
 from typing import Any
 
 from litestar import Litestar, Request
-from litestar.config.csrf import CSRFConfig
 from litestar.connection import ASGIConnection
 from litestar.datastructures import CacheControlHeader, State
+from litestar.middleware import DefineMiddleware
 from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import JsonRenderPlugin
 from litestar.plugins.flash import FlashConfig, FlashPlugin
 from litestar.plugins.htmx import HTMXPlugin
 from litestar.plugins.jinja import JinjaTemplateEngine
@@ -53,11 +54,13 @@ from tenders import controllers as tender_controllers
 from tenders import deadlines as tender_deadlines
 from tenders import finance as tender_finance
 from web.controllers import LANGUAGE_COOKIE, ShellController
+from web.csrf import CsrfFailed, SessionBoundCSRFMiddleware, csrf_failed_handler
 from web.dashboard import PanelProvider
 from web.deadlines import DeadlinesApiController, DeadlinesController
 from web.errors import EXCEPTION_HANDLERS
 from web.i18n import negotiate, set_current_language
 from web.navigation import NavItem
+from web.security import security_headers
 from web.templating import create_environment
 
 STATIC_DIRECTORY = Path(__file__).resolve().parents[1] / "web" / "static"
@@ -185,14 +188,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
         session_backend_config=session_config,
         exclude=["^/login", "^/static/", "^/schema"],
     )
-    csrf_config = CSRFConfig(
-        secret=settings.secret_key,
-        cookie_name="tenderdesk_csrf",
-        cookie_secure=settings.secure_cookies,
-        cookie_httponly=True,
-        cookie_samesite="lax",
-        header_name="x-csrftoken",
-    )
+    csrf = DefineMiddleware(SessionBoundCSRFMiddleware, secret=settings.secret_key,
+                            session_cookie=SESSION_COOKIE, secure=settings.secure_cookies)
     static_files = create_static_files_router(
         path="/static",
         directories=[STATIC_DIRECTORY],
@@ -208,14 +205,18 @@ def create_app(settings: Settings | None = None) -> Litestar:
         lifespan=[database_pool, scheduler],
         before_request=choose_language,
         stores={"sessions": DatabaseSessionStore()},
-        csrf_config=csrf_config,
+        middleware=[csrf],  # inside the session and auth middleware: it sees who signed in
+        before_send=[security_headers(https=settings.secure_cookies)],
         template_config=template_config,
         plugins=[HTMXPlugin(), FlashPlugin(config=FlashConfig(template_config=template_config))],
-        exception_handlers=EXCEPTION_HANDLERS,
+        exception_handlers={**EXCEPTION_HANDLERS, CsrfFailed: csrf_failed_handler},
         openapi_config=OpenAPIConfig(
             title="tenderdesk API",
             version="1",
             path="/schema",
+            # The document only (at /schema and /schema/openapi.json): the HTML viewers load
+            # their scripts from CDNs, which the Content-Security-Policy does not allow.
+            render_plugins=[JsonRenderPlugin()],
             description="Subsidy rounds, tenders, scoring, letters and finance exports. "
                         "Sign in through /login; send the CSRF cookie's value in the "
                         "x-csrftoken header with every change.",

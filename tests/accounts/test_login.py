@@ -164,8 +164,8 @@ async def test_a_post_without_csrf_token_is_refused(client, make_user):
 
 async def test_session_cookie_is_httponly_samesite_and_renewed_at_login(client, make_user):
     officer = await make_user()
-    await csrf_token(client)
     client.cookies.set("tenderdesk_session", "planted-by-an-attacker")
+    await csrf_token(client)
     response = await post_form(client, "/login", {"email": officer.email,
                                                   "password": TEST_PASSWORD})
     cookie = next(value for name, value in response.headers.multi_items()
