@@ -59,6 +59,7 @@ from web.dashboard import PanelProvider
 from web.deadlines import DeadlinesApiController, DeadlinesController
 from web.errors import EXCEPTION_HANDLERS
 from web.i18n import negotiate, set_current_language
+from web.limits import IntegerBoundsMiddleware, out_of_range_handlers
 from web.navigation import NavItem
 from web.security import security_headers
 from web.templating import create_environment
@@ -205,11 +206,13 @@ def create_app(settings: Settings | None = None) -> Litestar:
         lifespan=[database_pool, scheduler],
         before_request=choose_language,
         stores={"sessions": DatabaseSessionStore()},
-        middleware=[csrf],  # inside the session and auth middleware: it sees who signed in
+        # Inside the session and auth middleware: they see who signed in.
+        middleware=[IntegerBoundsMiddleware, csrf],
         before_send=[security_headers(https=settings.secure_cookies)],
         template_config=template_config,
         plugins=[HTMXPlugin(), FlashPlugin(config=FlashConfig(template_config=template_config))],
-        exception_handlers={**EXCEPTION_HANDLERS, CsrfFailed: csrf_failed_handler},
+        exception_handlers={**EXCEPTION_HANDLERS, **out_of_range_handlers(),
+                            CsrfFailed: csrf_failed_handler},
         openapi_config=OpenAPIConfig(
             title="tenderdesk API",
             version="1",
