@@ -66,6 +66,8 @@ def _policy(key: str) -> ThrottlePolicy:
 
 
 async def _throttles(keys: list[str]) -> dict[str, Throttle]:
+    if not keys:
+        return {}
     rows = await LoginThrottle.select().where(LoginThrottle.key.is_in(keys))
     found = {row["key"]: Throttle(row["failures"], row["last_failure_at"]) for row in rows}
     return {key: found.get(key, Throttle()) for key in keys}

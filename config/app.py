@@ -12,7 +12,6 @@ from litestar.connection import ASGIConnection
 from litestar.datastructures import CacheControlHeader, State
 from litestar.middleware import DefineMiddleware
 from litestar.openapi import OpenAPIConfig
-from litestar.openapi.plugins import JsonRenderPlugin
 from litestar.plugins.flash import FlashConfig, FlashPlugin
 from litestar.plugins.htmx import HTMXPlugin
 from litestar.plugins.jinja import JinjaTemplateEngine
@@ -61,6 +60,7 @@ from web.errors import EXCEPTION_HANDLERS
 from web.i18n import negotiate, set_current_language
 from web.limits import IntegerBoundsMiddleware, out_of_range_handlers
 from web.navigation import NavItem
+from web.openapi import CompletedJsonRenderPlugin
 from web.security import security_headers
 from web.templating import create_environment
 
@@ -217,9 +217,10 @@ def create_app(settings: Settings | None = None) -> Litestar:
             title="tenderdesk API",
             version="1",
             path="/schema",
-            # The document only (at /schema and /schema/openapi.json): the HTML viewers load
-            # their scripts from CDNs, which the Content-Security-Policy does not allow.
-            render_plugins=[JsonRenderPlugin()],
+            # The document only (at /schema and /schema/openapi.json), with every error answer
+            # and the files' media types (web.openapi); the HTML viewers load their scripts
+            # from CDNs, which the Content-Security-Policy does not allow.
+            render_plugins=[CompletedJsonRenderPlugin()],
             description="Subsidy rounds, tenders, scoring, letters and finance exports. "
                         "Sign in through /login; send the CSRF cookie's value in the "
                         "x-csrftoken header with every change.",

@@ -20,7 +20,7 @@ LANGUAGE_COOKIE = "tenderdesk_language"
 
 
 class ShellController(Controller):
-    @get("/", guards=[ANY_ROLE], name="dashboard")
+    @get("/", guards=[ANY_ROLE], name="dashboard", include_in_schema=False)
     async def dashboard(self, request: Request) -> Template:
         principal = current_principal(request)
         assert principal is not None
@@ -42,7 +42,7 @@ class ShellController(Controller):
         return Response({"status": "ok" if db["ok"] else "unavailable", "database": shown,
                          "scheduler": scheduler}, status_code=200 if db["ok"] else 503)
 
-    @post("/language", exclude_from_auth=True, name="language")
+    @post("/language", exclude_from_auth=True, name="language", include_in_schema=False)
     async def switch_language(
         self,
         request: Request,
