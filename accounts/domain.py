@@ -119,11 +119,12 @@ class Throttle:
 
 
 def address_key(address: str | None) -> str:
-    return f"address:{(address or 'unknown').strip().lower()}"
+    return f"address:{(address or 'unknown').strip().lower()[:200]}"
 
 
 def account_key(email: str) -> str:
-    return f"account:{normalise_email(email)}"
+    """The throttle's key for an email address as typed (cut to what an address can be)."""
+    return f"account:{normalise_email(email)[:254]}"
 
 
 def generate_password() -> str:

@@ -83,6 +83,9 @@ async def _count_failure(keys: list[str], now: datetime, count: bool = True) -> 
     """Count a failure against each key (inside the transaction), holding the rows' locks so
     that concurrent failures all count. ``count=False`` runs the same statements and leaves the
     counts as they are (an attempt refused while waiting), so both take as long."""
+    # Counts nobody needs any more go, so addresses tried once do not pile up.
+    forgotten = now - max(ADDRESS_THROTTLE.forget_after, ACCOUNT_THROTTLE.forget_after)
+    await LoginThrottle.delete().where(LoginThrottle.last_failure_at < forgotten)
     for key in keys:
         await LoginThrottle.insert(LoginThrottle(key=key, failures=0)).on_conflict(
             target=LoginThrottle.key, action="DO NOTHING")
@@ -125,7 +128,8 @@ async def authenticate(email: str, password: str, address: str | None) -> Princi
     user = row if row is not None and row["active"] else None
     waits = _waits_until(await _throttles(keys), now)
     password_ok = await verify_password(user["password_hash"] if user else None, password)
-    actor = Actor(row["id"] if row else None, account or "(empty)")
+    # What was typed goes into the log cut to its columns (an address has at most 254 characters).
+    actor = Actor(row["id"] if row else None, (account or "(empty)")[:254])
     if user is not None and password_ok and waits is None:
         async with transaction():
             await User.update({User.last_login_at: now}).where(User.id == user["id"])
@@ -137,7 +141,7 @@ async def authenticate(email: str, password: str, address: str | None) -> Princi
               else "wrong password" if user is not None else "unknown or inactive account")
     async with transaction():
         await _count_failure(keys, now, count=waits is None)
-        await audit.record(actor, "login.failed", "user", row["id"] if row else account,
+        await audit.record(actor, "login.failed", "user", row["id"] if row else account[:100],
                            after={"reason": reason, "address": address})
     return None
 

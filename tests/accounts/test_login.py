@@ -295,3 +295,19 @@ async def test_guessable_new_passwords_are_refused(client, client_factory, make_
     assert api.status_code == 422
     assert "too easy to guess" in api.json()["problems"][0]["message"]
     assert not await User.exists().where(User.email == "new@example.org")
+
+
+async def test_an_overlong_address_gets_the_usual_answer(client, db):
+    response = await post_form(client, "/login", {"email": "x" * 5000 + "@example.org",
+                                                  "password": "whatever"})
+    assert response.status_code == 400 and WRONG in text_of(response.text)
+
+
+async def test_forgotten_counts_are_cleared_away(make_user, db):
+    officer = await make_user()
+    with use_clock(FixedClock(clock.now())) as travel:
+        await service.authenticate("typo@example.org", "x", "192.0.2.50")
+        travel.advance(ACCOUNT_THROTTLE.forget_after + timedelta(minutes=1))
+        await service.authenticate(officer.email, "wrong", "192.0.2.51")
+    keys = {row["key"] for row in await LoginThrottle.select(LoginThrottle.key)}
+    assert keys == {f"account:{officer.email}", "address:192.0.2.51"}
