@@ -1,9 +1,12 @@
 """Bids to contracts: sealed bids, the four-eyes opening, evaluation per lot through the scoring
-engine, the award intent chosen from the ranking, objections and contracts.
+engine, the four-eyes opening of the prices (two envelopes), the award intent chosen from the
+ranking, objections and contracts.
 
-Sealed means: before the opening nobody (administrators included) reads a bid's price or
-files, on a page, through the API or as a download; the audit log holds neither. Every attempt
-to reach sealed material, and every download of a bid's file after the opening, is audited.
+Sealed means: nobody (administrators included) reads it, on a page, through the API, as a
+download, in a letter, a report or an audit event. What is sealed when is one rule,
+:mod:`scoring.envelope`: everything until the bid opening; with two envelopes the prices and
+price documents until quality is final and two officers open them; a withdrawn bid forever.
+Every attempt to reach sealed material, and every download of a bid's file, is audited.
 """
 
 from __future__ import annotations
@@ -26,9 +29,10 @@ from documents import storage
 from organisations import service as organisations
 from organisations.domain import validate_organisation
 from scoring import service as scoring
+from scoring.envelope import Envelope
 from scoring.results import Ranking
 from tenders import access
-from tenders.access import TenderRef, as_reader
+from tenders.access import TenderRef, as_reader, bid_ref, seals
 from tenders.domain import choose_winners, require_in_time, require_reason
 from tenders.machine import Action, missing
 from tenders.procedures import PROCEDURE_TYPES, Phase
@@ -42,14 +46,6 @@ from tenders.tables import (
     Objection,
     OpeningApproval,
 )
-
-
-def bid_ref(bid_id: int) -> str:
-    return f"bid:{bid_id}"
-
-
-def is_sealed(tender: TenderRef) -> bool:
-    return tender.row["opened_at"] is None
 
 
 def _price(raw: Any) -> Decimal:
@@ -67,8 +63,11 @@ def _price(raw: Any) -> Decimal:
 
 async def register_bid(principal: Principal, tender_id: int, lot_id: int,
                        form: Mapping[str, Any], files: Sequence[tuple[str, str, bytes]] = (),
-                       received_at: datetime | None = None) -> int:
-    """A bid on a lot as received, before the bid deadline, with its price and files.
+                       received_at: datetime | None = None,
+                       price_files: Sequence[tuple[str, str, bytes]] = ()) -> int:
+    """A bid on a lot as received, before the bid deadline, with its price and files:
+    ``files`` (the quality envelope: at least one) and ``price_files`` (the price envelope,
+    e.g. a price sheet; with two envelopes they stay sealed until the prices are opened).
 
     In a procedure with preselection only admitted candidates bid. Neither the price nor the
     files' names go into the audit log: it is readable before the opening.
@@ -111,13 +110,15 @@ async def register_bid(principal: Principal, tender_id: int, lot_id: int,
         row = Bid(tender=tender_id, lot=lot_id, organisation=organisation_id,
                   received_at=moment, price=price, registered_by=principal.as_actor().label)
         await row.save()
-        for filename, content_type, data in files:
-            stored = await storage.store(principal.as_actor(), filename, content_type, data)
-            await BidFile(bid=row.id, file=stored.id).save()
+        for envelope, documents in ((Envelope.QUALITY, files), (Envelope.PRICE, price_files)):
+            for filename, content_type, data in documents:
+                stored = await storage.store(principal.as_actor(), filename, content_type,
+                                             data)
+                await BidFile(bid=row.id, file=stored.id, envelope=envelope.value).save()
         await audit.record(principal.as_actor(), "bid.registered", "tender", tender_id,
                            after={"bid": row.id, "lot": lot_id,
                                   "organisation": organisation.name, "received_at": moment,
-                                  "files": len(files)})
+                                  "files": len(files), "price_files": len(price_files)})
     return int(row.id)
 
 
@@ -150,68 +151,64 @@ class BidView:
     lot: str
     organisation: str
     received_at: datetime
-    sealed: bool
-    price: Decimal | None  # None while sealed
-    files: tuple[dict[str, Any], ...]  # empty while sealed
+    sealed: bool  # nothing of the bid may be read (before the opening; a withdrawn bid)
+    price: Decimal | None  # None while the price envelope is sealed
+    files: tuple[dict[str, Any], ...]  # the files that may be read, each with its envelope
     file_count: int
     withdrawn: bool
     withdrawn_reason: str
     winner: bool
+    price_sealed: bool = True
+    sealed_files: int = 0  # files still sealed (all before the opening; price documents)
 
 
 async def bids(principal: Principal, tender_id: int, lot_id: int | None = None
                ) -> list[BidView]:
-    """The bids as the principal may see them: prices and files only after the opening."""
+    """The bids as the principal may see them: what the envelope rule keeps sealed is left
+    out (prices, price documents, every file of a withdrawn bid)."""
     tender = await as_reader(principal, tender_id)
-    sealed = is_sealed(tender)
+    state = await seals(tender)
     query = Bid.select(Bid.all_columns(), Bid.organisation.name, Bid.lot.number,
                        Bid.lot.title).where(Bid.tender == tender_id)
     if lot_id is not None:
         query = query.where(Bid.lot == lot_id)
     rows = await query.order_by(Bid.lot.number).order_by(Bid.received_at)
-    files = await BidFile.select(BidFile.bid, BidFile.file, BidFile.file.filename,
-                                 BidFile.file.size).where(
-        BidFile.bid.is_in([r["id"] for r in rows] or [0]))
+    files = await BidFile.select(BidFile.bid, BidFile.file, BidFile.envelope,
+                                 BidFile.file.filename, BidFile.file.size).where(
+        BidFile.bid.is_in([r["id"] for r in rows] or [0])).order_by(BidFile.id)
     by_bid: dict[int, list[dict[str, Any]]] = {}
     for f in files:
         by_bid.setdefault(f["bid"], []).append(f)
-    return [BidView(r["id"], bid_ref(r["id"]), r["lot"],
-                    f"{r['lot.number']}. {r['lot.title']}", r["organisation.name"],
-                    r["received_at"], sealed, None if sealed else r["price"],
-                    () if sealed else tuple(by_bid.get(r["id"], [])),
-                    len(by_bid.get(r["id"], [])), r["withdrawn_at"] is not None,
-                    r["withdrawn_reason"], r["winner"]) for r in rows]
+    views = []
+    for r in rows:
+        withdrawn = r["withdrawn_at"] is not None
+        mine = by_bid.get(r["id"], [])
+        readable = tuple(f for f in mine if not state.sealed(r["lot"], withdrawn,
+                                                             Envelope(f["envelope"])))
+        price_sealed = state.sealed(r["lot"], withdrawn, Envelope.PRICE)
+        views.append(BidView(
+            r["id"], bid_ref(r["id"]), r["lot"], f"{r['lot.number']}. {r['lot.title']}",
+            r["organisation.name"], r["received_at"],
+            state.sealed(r["lot"], withdrawn, Envelope.QUALITY),
+            None if price_sealed else r["price"], readable, len(mine), withdrawn,
+            r["withdrawn_reason"], r["winner"], price_sealed, len(mine) - len(readable)))
+    return views
 
 
 async def bid_file(principal: Principal, tender_id: int, bid_id: int, file_id: int
                    ) -> tuple[storage.FileInfo, bytes]:
-    """A bid's file, after the opening only. Every attempt is audited, refused ones too."""
-    tender = await as_reader(principal, tender_id)
+    """A bid's file, as :func:`tenders.access.bid_document` allows. Every attempt is
+    audited, refused ones too."""
+    document = await access.bid_document(principal, tender_id, bid_id, file_id)
     async with transaction():
-        await _bid(tender_id, bid_id)
-        if not await BidFile.exists().where((BidFile.bid == bid_id)
-                                            & (BidFile.file == file_id)):
-            raise NotFound(N_("File {id} does not exist"), id=file_id)
-        sealed = is_sealed(tender)
+        details: dict[str, Any] = {"bid": bid_id, "file": file_id,
+                                   "envelope": document.envelope.value}
         await audit.record(principal.as_actor(),
-                           "bid.sealed_access_refused" if sealed else "bid.file_downloaded",
-                           "tender", tender_id, after={"bid": bid_id, "file": file_id})
-    if sealed:
-        raise DomainError(N_("Bids are sealed until the opening"))
+                           "bid.sealed_access_refused" if document.sealed
+                           else "bid.file_downloaded", "tender", tender_id, after=details)
+    if document.sealed_reason is not None:
+        raise DomainError(document.sealed_reason)
     return await storage.read(file_id)
-
-
-async def refuse_sealed_price(principal: Principal, tender_id: int, bid_id: int) -> None:
-    """Record an attempt to read a sealed price (an API call for one bid) and refuse it."""
-    tender = await as_reader(principal, tender_id)
-    async with transaction():
-        await _bid(tender_id, bid_id)
-        sealed = is_sealed(tender)
-        if sealed:
-            await audit.record(principal.as_actor(), "bid.sealed_access_refused", "tender",
-                               tender_id, after={"bid": bid_id, "what": "price"})
-    if sealed:
-        raise DomainError(N_("Bids are sealed until the opening"))
 
 
 # --- opening (four eyes) ----------------------------------------------------------------------
@@ -242,15 +239,21 @@ async def approve_opening(principal: Principal, tender_id: int) -> bool:
         await OpeningApproval(tender=tender_id, officer=principal.id, approved_at=now).save()
         await transition(principal, tender_id, Action.OPEN_BIDS, extra={"opened_at": now},
                          details={"officers": officers})
-        await _unseal(principal, tender_id)
+        await _unseal(principal, tender)
     deadline_changes.changed(tender.key)
     return True
 
 
-async def _unseal(principal: Principal, tender_id: int) -> None:
-    """Hand every live bid with its price to its lot's evaluation; put the prices on record."""
+async def _unseal(principal: Principal, tender: TenderRef) -> None:
+    """Hand every live bid with its price to its lot's evaluation (which keeps a price sealed
+    as the envelope rule says) and put on record what was opened: the prices only where the
+    rule opens them now (one envelope). Withdrawn bids are never opened: listed as withdrawn."""
+    tender_id = tender.id
     rows = await Bid.select(Bid.id, Bid.lot, Bid.price, Bid.organisation.name).where(
         (Bid.tender == tender_id) & Bid.withdrawn_at.is_null()).order_by(Bid.id)
+    withdrawn = await Bid.select(Bid.id, Bid.lot, Bid.organisation.name).where(
+        (Bid.tender == tender_id) & Bid.withdrawn_at.is_not_null()).order_by(Bid.id)
+    state = await seals(tender, opened=True)
     evaluations = {r["id"]: r["evaluation_id"] for r in await Lot.select(
         Lot.id, Lot.evaluation_id).where(Lot.tender == tender_id)}
     for lot_id, evaluation_id in evaluations.items():
@@ -261,10 +264,44 @@ async def _unseal(principal: Principal, tender_id: int) -> None:
             {"ref": bid_ref(r["id"]), "name": r["organisation.name"]} for r in lot_bids])
         await scoring.set_prices(principal, evaluation_id,
                                  {bid_ref(r["id"]): str(r["price"]) for r in lot_bids})
+    opened = []
+    for r in rows:
+        entry = {"bid": r["id"], "lot": r["lot"], "organisation": r["organisation.name"]}
+        if not state.sealed(r["lot"], False, Envelope.PRICE):
+            entry["price"] = r["price"]
+        opened.append(entry)
     await audit.record(principal.as_actor(), "bid.unsealed", "tender", tender_id,
-                       after={"bids": [{"bid": r["id"], "lot": r["lot"],
-                                        "organisation": r["organisation.name"],
-                                        "price": r["price"]} for r in rows]})
+                       after={"bids": opened, "prices_sealed": state.two_envelope,
+                              "withdrawn": [{"bid": r["id"], "lot": r["lot"],
+                                             "organisation": r["organisation.name"]}
+                                            for r in withdrawn]})
+
+
+async def approve_price_opening(principal: Principal, tender_id: int, lot_id: int) -> bool:
+    """Two envelopes: one officer's part in opening the sealed prices of a lot once its quality
+    is final (the engine's four-eyes step, :func:`scoring.service.approve_price_opening`). The
+    second, different officer opens them: the lot's prices and price documents become readable
+    and go on the tender's record ("lot.prices_opened"). Returns True once opened."""
+    async with transaction():
+        tender = await for_change(principal, tender_id)
+        if tender.phase is not Phase.EVALUATION:
+            raise DomainError(N_("The prices are opened during the evaluation"))
+        lot = await get_lot_row(tender_id, lot_id)
+        if not lot["evaluation_id"]:
+            raise DomainError(N_("This lot has no evaluation"))
+        done = await scoring.approve_price_opening(principal, lot["evaluation_id"])
+        if not done.opened:
+            await audit.record(principal.as_actor(), "lot.price_opening_approved", "tender",
+                               tender_id, after={"lot": lot_id, "officer": principal.id})
+            return False
+        rows = await Bid.select(Bid.id, Bid.price, Bid.organisation.name).where(
+            (Bid.lot == lot_id) & Bid.withdrawn_at.is_null()).order_by(Bid.id)
+        await audit.record(principal.as_actor(), "lot.prices_opened", "tender", tender_id,
+                           after={"lot": lot_id, "officers": list(done.officers),
+                                  "bids": [{"bid": r["id"], "organisation":
+                                            r["organisation.name"], "price": r["price"]}
+                                           for r in rows]})
+    return True
 
 
 async def opening_approvals(tender_id: int) -> list[dict[str, Any]]:
@@ -294,8 +331,9 @@ async def knock_out(principal: Principal, tender_id: int, bid_id: int, reason: s
 class LotResult:
     lot: dict[str, Any]
     status: scoring.EvaluationStatus | None
-    ranking: Ranking | None  # once quality is final
+    ranking: Ranking | None  # once quality is final (two envelopes: and the prices opened)
     blocking: tuple[Problem, ...]
+    evaluation: scoring.EvaluationView | None = None
 
 
 async def lot_result(principal: Principal, tender_id: int, lot_id: int) -> LotResult:
@@ -305,8 +343,9 @@ async def lot_result(principal: Principal, tender_id: int, lot_id: int) -> LotRe
         return LotResult(lot, None, None, ())
     status = await scoring.status(principal, lot["evaluation_id"])
     ranking = await scoring.ranking(principal, lot["evaluation_id"]) if (
-        status.quality_final) else None
-    return LotResult(lot, status, ranking, status.blocking)
+        status.quality_final and not status.prices_sealed) else None
+    return LotResult(lot, status, ranking, status.blocking,
+                     await scoring.get_evaluation(principal, lot["evaluation_id"]))
 
 
 async def choose_award(principal: Principal, tender_id: int, lot_id: int,
@@ -454,7 +493,12 @@ async def contracts(principal: Principal, tender_id: int) -> list[dict[str, Any]
 
 
 async def winners(principal: Principal, tender_id: int) -> list[dict[str, Any]]:
-    await as_reader(principal, tender_id)
-    return await Bid.select(Bid.id, Bid.lot, Bid.price, Bid.organisation.name, Bid.lot.number,
-                            Bid.lot.title).where(
+    """The bids chosen in the award intent, with their prices where the envelope rule opens
+    them."""
+    tender = await as_reader(principal, tender_id)
+    state = await seals(tender)
+    rows = await Bid.select(Bid.id, Bid.lot, Bid.price, Bid.withdrawn_at, Bid.organisation.name,
+                            Bid.lot.number, Bid.lot.title).where(
         (Bid.tender == tender_id) & Bid.winner.eq(True)).order_by(Bid.lot.number)
+    return [{**r, "price": None if state.sealed(r["lot"], r["withdrawn_at"] is not None)
+             else r["price"]} for r in rows]
