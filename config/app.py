@@ -222,8 +222,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
             # from CDNs, which the Content-Security-Policy does not allow.
             render_plugins=[CompletedJsonRenderPlugin()],
             description="Subsidy rounds, tenders, scoring, letters and finance exports. "
-                        "Sign in through /login; send the CSRF cookie's value in the "
-                        "x-csrftoken header with every change.",
+                        "Sign in through /login; send the value of the tenderdesk_csrf "
+                        "cookie in the x-csrftoken header with every change (the sign-in "
+                        "answer sets a new one, bound to the new session).",
         ),
         state=State({"settings": settings, "dashboard_panels": DASHBOARD_PANELS,
                      "deadline_sources": DEADLINE_SOURCES,
