@@ -23,7 +23,7 @@ from __future__ import annotations
 import os
 import secrets
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -64,7 +64,9 @@ class Settings:
     db_pool: bool = True
     scheduler: bool = True
     reminder_days: int = 3  # evaluators who have not submitted are reminded this long before
-    audit_key: str = ""  # keys the audit chain (HMAC); from the environment with PostgreSQL
+    # Keys the audit chain (HMAC) and its checkpoints: kept out of the database, so that whoever
+    # can write the database cannot rewrite the log and recompute its hashes.
+    audit_key: str = field(default="", repr=False)
     storage: str = "local"  # where files live: "local" (the data dir) or "postgres"
     jobs: bool = True  # this instance claims and runs queued jobs
 
@@ -86,15 +88,14 @@ class Settings:
 
 
 STORAGE_BACKENDS = ("local", "postgres")
-# Keys every instance on one database must share: the environment variable and the file the
-# key is generated into for a single machine on SQLite.
-KEYS = {"TENDERDESK_SECRET_KEY": "secret_key", "TENDERDESK_AUDIT_KEY": "audit_key"}
 
 
-def _key(variable: str, data_dir: Path, environ: Mapping[str, str], postgres: bool) -> str:
-    """The key from the environment; on SQLite (one machine) the one generated into the data
-    dir on first run. With PostgreSQL several instances share the database, so a key each
-    instance generated for itself would sign differently: it must come from the environment."""
+def _generated_key(data_dir: Path, environ: Mapping[str, str], variable: str,
+                   file_name: str, postgres: bool = False) -> str:
+    """The key set in ``variable``, or the one generated into the data dir on first run
+    (readable by its owner only). With PostgreSQL several instances share the database, so a
+    key each instance generated for itself would sign differently: it must come from the
+    environment."""
     if environ.get(variable):
         return environ[variable]
     if postgres:
@@ -102,12 +103,24 @@ def _key(variable: str, data_dir: Path, environ: Mapping[str, str], postgres: bo
             f"{variable} must be set in the environment when DATABASE_URL is PostgreSQL: "
             "every instance on the database signs with the same key (generate one with "
             "`python -c 'import secrets; print(secrets.token_urlsafe(48))'`)")
-    key_file = data_dir / KEYS[variable]
+    key_file = data_dir / file_name
     if not key_file.exists():
-        fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        # Written aside and linked into place, so no process ever reads a half-written key.
+        draft = data_dir / f".{file_name}.{os.getpid()}.{secrets.token_hex(4)}"
+        fd = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "w") as handle:
             handle.write(secrets.token_urlsafe(48))
-    return key_file.read_text().strip()
+        try:
+            os.link(draft, key_file)
+        except FileExistsError:  # another process generated it a moment ago: use theirs
+            pass
+        finally:
+            draft.unlink()
+    key = key_file.read_text().strip()
+    if not key:
+        raise SettingsError(f"{key_file} is empty: remove it to generate a new key, or set "
+                            f"{variable}")
+    return key
 
 
 def _int(environ: Mapping[str, str], name: str, default: int) -> int:
@@ -173,8 +186,8 @@ def load_settings(environ: Mapping[str, str] = os.environ) -> Settings:
         timezone=timezone,
         default_language=language,
         public_url=(environ.get("TENDERDESK_PUBLIC_URL") or "http://127.0.0.1:8000").rstrip("/"),
-        secret_key=_key("TENDERDESK_SECRET_KEY", data_dir, environ, postgres),
-        audit_key=_key("TENDERDESK_AUDIT_KEY", data_dir, environ, postgres),
+        secret_key=_generated_key(data_dir, environ, "TENDERDESK_SECRET_KEY", "secret_key",
+                                  postgres),
         storage=storage,
         jobs=_flag(environ, "TENDERDESK_JOBS"),
         session_hours=_int(environ, "TENDERDESK_SESSION_HOURS", 8),
@@ -183,6 +196,8 @@ def load_settings(environ: Mapping[str, str] = os.environ) -> Settings:
         db_pool=_flag(environ, "TENDERDESK_DB_POOL"),
         scheduler=_flag(environ, "TENDERDESK_SCHEDULER"),
         reminder_days=_reminder_days(environ),
+        audit_key=_generated_key(data_dir, environ, "TENDERDESK_AUDIT_KEY", "audit_key",
+                                 postgres),
     )
 
 
