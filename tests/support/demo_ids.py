@@ -52,6 +52,8 @@ async def demo_ids() -> dict[str, dict[str, Any]]:
         "user_id": await _one("SELECT id FROM accounts_user ORDER BY id LIMIT 1"),
         "service_type_id": await _one("SELECT id FROM authorities_service_type LIMIT 1"),
         "message_id": await _one("SELECT id FROM notifications_outbox ORDER BY id LIMIT 1"),
+        # The demo queues no job; a job nobody may see answers 404 to every role.
+        "job_id": await _one("SELECT id FROM jobs_job ORDER BY id LIMIT 1") or 1,
         "kind": "award_intent", "language": "nl", "filename": "awards.xlsx",
         "file_path": "css/app.css", "action": "cancel",
         "payment_id": payment[0]["payment"],
