@@ -114,8 +114,11 @@ def _decimal(problems: ProblemCollector, form: Mapping[str, Any], name: str,
 
 def validate_options(form: Mapping[str, Any], problems: ProblemCollector | None = None,
                      ) -> Options:
+    """The options as given; every problem goes into ``problems`` (raised here when the
+    caller gave none). An empty collector is falsy, so it is told apart by ``is None``."""
     own = problems is None
-    problems = problems or ProblemCollector()
+    if problems is None:
+        problems = ProblemCollector()
     aggregation = str(form.get("aggregation") or MEAN)
     if aggregation not in AGGREGATIONS:
         problems.add("aggregation", N_("Choose one of {allowed}"), allowed=", ".join(AGGREGATIONS))

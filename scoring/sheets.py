@@ -182,6 +182,13 @@ async def declare(principal: Principal, evaluation_id: int,
         ctx = await _context(principal, evaluation_id)
         access.require_not_final(ctx.row)
         by_id = {s["id"]: s for s in ctx.subjects}
+        if not parsed:  # an empty form is not a success: say what is expected
+            first_open = next((s["id"] for s in ctx.subjects if s["id"] not in ctx.answers),
+                              None)
+            raise ValidationFailed([Problem(
+                N_("Nothing was declared: for each subject choose no conflict of interest or "
+                   "a conflict of interest, then record your declarations"), {},
+                f"answer-{first_open}" if first_open is not None else None)])
         events: list[audit.NewEvent] = []
         now = clock.now()
         for item in parsed:

@@ -594,12 +594,19 @@ async def _transition(principal: Principal, row: Mapping[str, Any], target: Stat
                               **(note or {})})
 
 
+STEP_ACTIONS = (Action.ASK_INFORMATION, Action.COMPLETE, Action.WITHDRAW, Action.CLOSE)
+
+
 async def act(principal: Principal, application_id: int, action: Action | str,
               reason: str = "") -> State:
-    """Ask for information, mark complete, withdraw, close."""
-    action = Action(action)
-    if action not in (Action.ASK_INFORMATION, Action.COMPLETE, Action.WITHDRAW, Action.CLOSE):
-        raise DomainError(N_("This step is taken elsewhere"))
+    """Ask for information, mark complete, withdraw, close. Any other value is refused (422)
+    naming the steps taken here."""
+    allowed = {a.value: a for a in STEP_ACTIONS}
+    if str(action) not in allowed:
+        raise ValidationFailed([Problem(N_("{value} is not one of {allowed}"),
+                                        {"value": str(action)[:40],
+                                         "allowed": ", ".join(allowed)}, "action")])
+    action = allowed[str(action)]
     async with transaction():
         row, _ = await access.application_row(principal, application_id, run=True)
         target = step(State(row["state"]), action, reason=reason)

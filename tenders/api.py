@@ -508,7 +508,9 @@ class TenderApi(Controller):
         }
         chosen = next((a for a in handlers if a.value == action), None)
         if chosen is None:
-            raise DomainError(N_("Unknown action {action}"), action=action)
+            raise ValidationFailed([Problem(N_("{value} is not one of {allowed}"), {
+                "value": action[:40], "allowed": ", ".join(a.value for a in handlers)},
+                "action")])
         await handlers[chosen]()
         return await tender_out(request, tender_id)
 
