@@ -802,7 +802,8 @@ class Matrix:
 def _options(row: dict[str, Any]) -> RankOptions:
     limit = row["spread_limit"]
     minimum = row["min_total_quality"]
-    return RankOptions(known_aggregation(row["aggregation"]), float(limit) if limit is not None else None,
+    return RankOptions(known_aggregation(row["aggregation"]),
+                       float(limit) if limit is not None else None,
                        row["winners"], row["lottery_seed"],
                        float(minimum) if minimum is not None else None)
 
@@ -1083,7 +1084,8 @@ async def _ranking(row: dict[str, Any], explain: Collection[str] | None) -> Rank
     return build_ranking(
         evaluation_id=evaluation_id, currency=row["currency"],
         criteria_version=row["criteria_version"], seed=row["lottery_seed"], tree=tree,
-        outcome=outcome, names=names, aggregation=known_aggregation(row["aggregation"]), explain=explained,
+        outcome=outcome, names=names, aggregation=known_aggregation(row["aggregation"]),
+        explain=explained,
         details=details, confirmed_at=row["ranking_confirmed_at"])
 
 

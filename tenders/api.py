@@ -20,7 +20,7 @@ from litestar.response import Response, Stream
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
 from accounts.guards import OFFICER
-from common.errors import DomainError, Problem, ValidationFailed
+from common.errors import Problem, ValidationFailed
 from common.i18n import N_
 from scoring.results import RankingOut
 from tenders import bids, letters, procurement, service
