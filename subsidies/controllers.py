@@ -20,7 +20,8 @@ from accounts.guards import OFFICER, current_principal, requires_role
 from common.errors import DomainError, NotFound, Problem, ValidationFailed
 from common.i18n import N_
 from common.localtime import utc_to_local
-from common.money import CURRENCIES
+from common.money import CURRENCIES, input_amount
+from common.numbers import input_text
 from documents.letters import bundle
 from documents.letters.kinds import KIND_LABELS
 from documents.letters.render import DOCX_CONTENT_TYPE
@@ -95,14 +96,16 @@ def round_values(view: service.RoundView) -> dict[str, Any]:
         "regulation_reference": view.regulation_reference,
         "service_types": ", ".join(view.service_types),
         "opens_at": _local_input(view.opens_at, view.zone),
-        "closes_at": _local_input(view.closes_at, view.zone), "ceiling": view.ceiling,
+        "closes_at": _local_input(view.closes_at, view.zone),
+        "ceiling": input_amount(view.ceiling),
         "currency": view.currency, "method": view.method.value,
         "remainder": view.remainder.value, "lottery_seed": view.lottery_seed,
         "eligibility_criteria": "\n".join(view.eligibility_criteria),
-        "minimum_score": view.minimum_score if view.minimum_score is not None else "",
-        "maximum_per_applicant": view.maximum_per_applicant or "",
+        "minimum_score": input_text(view.minimum_score),
+        "maximum_per_applicant": input_amount(view.maximum_per_applicant),
         "period_start": view.period_start.isoformat(),
-        "period_end": view.period_end.isoformat(), "advance_share": view.advance_share,
+        "period_end": view.period_end.isoformat(),
+        "advance_share": input_text(view.advance_share),
         "instalments": view.instalments.value,
         "instalment_dates": ", ".join(d.isoformat() for d in view.instalment_dates),
         "yearly_reports": view.yearly_reports, "tiers": tiers_text(view.tiers),

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from accounts.domain import Principal
@@ -20,7 +20,7 @@ from common import clock
 from common.deadlines import deadline_changes
 from common.errors import DomainError, NotFound, Problem, ProblemCollector, ValidationFailed
 from common.i18n import N_
-from common.money import check_amount
+from common.money import parse_amount
 from config.database import transaction
 from documents import storage
 from organisations import service as organisations
@@ -52,14 +52,10 @@ def is_sealed(tender: TenderRef) -> bool:
     return tender.row["opened_at"] is None
 
 
-def _price(raw: Any) -> Decimal:
-    text = str(raw or "").strip().replace(" ", "")
-    if not text:
+def _price(raw: Any, currency: str | None = None) -> Decimal:
+    if raw is None or not str(raw).strip():
         raise DomainError(N_("A price is required"))
-    try:
-        return check_amount(Decimal(text), raw)
-    except InvalidOperation:
-        raise DomainError(N_("{value} is not an amount"), value=raw) from None
+    return parse_amount(raw, currency=currency)
 
 
 # --- registering bids -------------------------------------------------------------------------
@@ -260,7 +256,7 @@ async def _unseal(principal: Principal, tender_id: int) -> None:
         await scoring.register_subjects(principal, evaluation_id, [
             {"ref": bid_ref(r["id"]), "name": r["organisation.name"]} for r in lot_bids])
         await scoring.set_prices(principal, evaluation_id,
-                                 {bid_ref(r["id"]): str(r["price"]) for r in lot_bids})
+                                 {bid_ref(r["id"]): r["price"] for r in lot_bids})
     await audit.record(principal.as_actor(), "bid.unsealed", "tender", tender_id,
                        after={"bids": [{"bid": r["id"], "lot": r["lot"],
                                         "organisation": r["organisation.name"],

@@ -24,6 +24,7 @@ from authorities import service as authorities
 from common.errors import DomainError, Problem, ValidationFailed
 from common.i18n import N_
 from common.localtime import utc_to_local
+from common.money import input_amount
 from documents.letters import bundle
 from documents.letters.kinds import LetterKind
 from documents.letters.present import day
@@ -250,7 +251,8 @@ class TenderPages(Controller):
         view = await service.overview(me(request), tender_id)
         row = view.tender
         values = {**row, "service_type_id": row["service_type"],
-                  "authority_id": row["lead_authority"]}
+                  "authority_id": row["lead_authority"],
+                  "estimated_value": input_amount(row["estimated_value"])}
         return await self._form(request, values, tender_id=tender_id)
 
     @post("/{tender_id:int}/edit", guards=[OFFICER], name="tender_update")
@@ -372,8 +374,9 @@ class TenderPages(Controller):
             blocking=[translate_message(p) for p in result.blocking],
             sent=await letters.sent_letters(principal, tender_id, lot_id),
             pdf=bundle.pdf_available(),
-            values={k: result.lot[k] for k in ("number", "title", "description", "winners",
-                                               "estimated_value")})
+            values={**{k: result.lot[k] for k in ("number", "title", "description",
+                                                  "winners")},
+                    "estimated_value": input_amount(result.lot["estimated_value"])})
 
     @post("/{tender_id:int}/lots/{lot_id:int}", guards=[OFFICER], name="tender_lot_update")
     async def update_lot(self, request: Request, tender_id: FromPath[int],

@@ -162,3 +162,36 @@ async def test_files_are_uploaded_and_served_to_readers_only(client_factory, mak
         other = await make_user("officer", authorities=[(await make_authority("Zeist"))["id"]])
         stranger = await _login(client_factory, stack, other)
         assert (await stranger.get(href)).status_code == 404
+
+
+async def test_dutch_amounts_on_the_round_form(client_factory, make_user, make_authority):
+    """Issue 14: a ceiling typed "1.000,00" in the Dutch UI was stored as 1.00; the page shows
+    amounts as "€ 12.500.000,00" and must read them back so."""
+    from decimal import Decimal
+
+    authority = await make_authority("Gemeente Utrecht")
+    officer = await make_user("officer", authorities=[authority["id"]], language="nl")
+    async with AsyncExitStack() as stack:
+        client = await _login(client_factory, stack, officer)
+        created = await post_form(client, "/subsidies/rounds", round_form(
+            authority["id"], ceiling="1.000,00", maximum_per_applicant="€ 250,50",
+            minimum_score="5,5", advance_share="12,5"))
+        assert created.status_code == 303, text_of(created.text)
+        row = await SubsidyRound.select().first()
+        assert row["ceiling"] == Decimal("1000.00")
+        assert row["maximum_per_applicant"] == Decimal("250.50")
+        assert row["minimum_score"] == Decimal("5.5") and row["advance_share"] == Decimal("12.5")
+        for typed, stored in (("€ 12.500.000,00", "12500000.00"),
+                              ("12500000,5", "12500000.50")):
+            changed = await post_form(client, f"/subsidies/rounds/{row['id']}", round_form(
+                authority["id"], ceiling=typed))
+            assert changed.status_code == 303, text_of(changed.text)
+            again = await SubsidyRound.select(SubsidyRound.ceiling).first()
+            assert again["ceiling"] == Decimal(stored)
+        refused = await post_form(client, f"/subsidies/rounds/{row['id']}", round_form(
+            authority["id"], ceiling="1,000"))
+        assert refused.status_code == 422
+        assert ("1,000 is dubbelzinnig: het kan 1000,00 of 1,00 zijn; typ een van beide"
+                in text_of(refused.text))
+        assert (await SubsidyRound.select(SubsidyRound.ceiling).first())["ceiling"] == Decimal(
+            "12500000.50")
