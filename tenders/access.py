@@ -214,6 +214,8 @@ def _facts_of(tender: TenderRef, lots: list[dict[str, Any]],
     if shares:
         total = format(sum((r["share"] for r in shares), Decimal(0)).normalize(), "f")
     winners_by_lot = {b["lot"] for b in live if b["winner"]}
+    closed = {lot["id"] for lot in lots if lot.get("unsuccessful_at") is not None}
+    in_race = [b for b in live if b["lot"] not in closed]
     return TenderFacts(
         procedure=row["procedure"], phase=tender.phase, title=row["title"],
         lots=tuple(lot_names.values()), shares_total=total,
@@ -226,12 +228,14 @@ def _facts_of(tender: TenderRef, lots: list[dict[str, Any]],
         max_candidates=row["max_candidates"],
         candidates_in_dialogue=sum(1 for c in candidates if c["status"] == "admitted"),
         bids=len(live),
-        valid_bids=sum(1 for b in live if f"bid:{b['id']}" not in knocked_out),
+        valid_bids=sum(1 for b in in_race if f"bid:{b['id']}" not in knocked_out),
         opening_approvals=approvals,
         lots_unranked=tuple(lot_names[lot["id"]] for lot in lots
-                            if lot["id"] not in confirmed),
+                            if lot["id"] not in confirmed and lot["id"] not in closed),
         lots_without_winner=tuple(lot_names[lot["id"]] for lot in lots
-                                  if lot["id"] not in winners_by_lot),
+                                  if lot["id"] not in winners_by_lot
+                                  and lot["id"] not in closed),
+        lots_unsuccessful=tuple(lot_names[lot["id"]] for lot in lots if lot["id"] in closed),
         standstill_ends_at=row["standstill_ends_at"],
         open_objections=open_objections,
         winners_without_contract=tuple(b["organisation.name"] for b in live

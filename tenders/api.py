@@ -69,6 +69,8 @@ class LotOut:
     intent_at: datetime | None
     intent_deviates: bool
     intent_reason: str
+    unsuccessful_at: datetime | None = None
+    unsuccessful_reason: str = ""
 
 
 @dataclass
@@ -113,7 +115,8 @@ class TenderOut:
 def lot_out(row: dict[str, Any]) -> LotOut:
     return LotOut(row["id"], row["number"], row["title"], row["description"], row["winners"],
                   row["estimated_value"], row["evaluation_id"], row["intent_at"],
-                  row["intent_deviates"], row["intent_reason"])
+                  row["intent_deviates"], row["intent_reason"], row["unsuccessful_at"],
+                  row["unsuccessful_reason"])
 
 
 async def tender_out(request: Request, tender_id: int) -> TenderOut:
@@ -551,6 +554,16 @@ class TenderApi(Controller):
     async def award(self, request: Request, tender_id: FromPath[int], lot_id: FromPath[int],
                     data: JSONBody[AwardIn]) -> LotOut:
         await bids.choose_award(me(request), tender_id, lot_id, data.bid_ids, data.reason)
+        return lot_out(await service.get_lot_row(tender_id, lot_id))
+
+    @post(f"{BASE}/lots/{{lot_id:int}}/unsuccessful", guards=[OFFICER],
+          status_code=HTTP_200_OK)
+    async def declare_lot_unsuccessful(self, request: Request, tender_id: FromPath[int],
+                                       lot_id: FromPath[int], data: JSONBody[ReasonIn]
+                                       ) -> LotOut:
+        """Declare the lot unsuccessful with the reason: out of the ranking and the award,
+        a letter to each of its bidders; the tender becomes unsuccessful with its last lot."""
+        await letters.declare_lot_unsuccessful(me(request), tender_id, lot_id, data.reason)
         return lot_out(await service.get_lot_row(tender_id, lot_id))
 
     @get(f"{BASE}/candidates", guards=[READERS])

@@ -37,7 +37,7 @@ from tenders.domain import PeriodWarning
 from tenders.machine import ACTION_LABELS, Action
 from tenders.procedures import DEADLINE_LABELS, PHASE_LABELS, PROCEDURE_TYPES, Deadline, Phase
 from web.downloads import attachment, attachment_stream
-from web.forms import field_errors, read_form
+from web.forms import field_errors, read_form, require_confirmation
 from web.i18n import current_language, gettext, translate_message
 from web.pagination import page_number, paginate
 
@@ -313,6 +313,7 @@ class TenderPages(Controller):
             chosen = Action(action)
         except ValueError:
             raise DomainError(N_("Unknown action {action}"), action=action) from None
+        require_confirmation(form)
         target = f"/tenders/{tender_id}"
         if chosen is Action.PUBLISH:
             warnings = await service.publish(principal, tender_id)
@@ -395,6 +396,21 @@ class TenderPages(Controller):
                                 str(form.get("reason") or ""))
         return done(request, N_("The award intent for this lot has been recorded."),
                     f"/tenders/{tender_id}/lots/{lot_id}")
+
+    @post("/{tender_id:int}/lots/{lot_id:int}/unsuccessful", guards=[OFFICER],
+          name="tender_lot_unsuccessful")
+    async def declare_lot_unsuccessful(self, request: Request, tender_id: FromPath[int],
+                                       lot_id: FromPath[int]) -> Redirect:
+        form = await read_form(request)
+        require_confirmation(form)
+        closed = await letters.declare_lot_unsuccessful(me(request), tender_id, lot_id,
+                                                        form.get("reason"))
+        if closed.tender_unsuccessful:
+            return done(request, N_("The lot has been declared unsuccessful; every lot now is, "
+                                    "so the tender is unsuccessful."), f"/tenders/{tender_id}")
+        return done(request, N_("The lot has been declared unsuccessful; {count} bidders have "
+                                "been told."), f"/tenders/{tender_id}/lots/{lot_id}",
+                    count=len(closed.letters))
 
     # --- candidates and selection ---------------------------------------------------------------
 
@@ -700,6 +716,7 @@ class TenderPages(Controller):
     @post("/{tender_id:int}/award/letters", guards=[OFFICER], name="tender_award_letters")
     async def send_award_letters(self, request: Request, tender_id: FromPath[int]
                                  ) -> Redirect:
+        require_confirmation(await read_form(request))
         sent = await letters.send_award_decisions(me(request), tender_id)
         return done(request, N_("{count} award decisions have been sent; the standstill period "
                                 "runs until the end of {day}."), f"/tenders/{tender_id}/award",
@@ -710,6 +727,7 @@ class TenderPages(Controller):
           name="tender_selection_letters")
     async def send_selection_letters(self, request: Request, tender_id: FromPath[int]
                                      ) -> Redirect:
+        require_confirmation(await read_form(request))
         sent = await letters.send_selection_letters(me(request), tender_id)
         return done(request, N_("{count} selection letters have been sent."),
                     f"/tenders/{tender_id}/selection", count=len(sent))

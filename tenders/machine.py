@@ -92,6 +92,7 @@ class TenderFacts:
     opening_approvals: tuple[int, ...] = ()  # officer ids, in order
     lots_unranked: tuple[str, ...] = ()  # lots whose ranking is not confirmed
     lots_without_winner: tuple[str, ...] = ()
+    lots_unsuccessful: tuple[str, ...] = ()  # declared unsuccessful: out of the award
     standstill_ends_at: datetime | None = None
     open_objections: int = 0
     winners_without_contract: tuple[str, ...] = ()
@@ -285,6 +286,8 @@ def _open_bids(facts: TenderFacts, now: datetime, actor_id: int | None) -> list[
 def _send_award_decisions(facts: TenderFacts, now: datetime, actor_id: int | None
                           ) -> list[Problem]:
     problems: list[Problem] = []
+    if facts.lots and len(facts.lots_unsuccessful) == len(facts.lots):
+        return [Problem(N_("Every lot is unsuccessful: there is no award to send"))]
     if facts.lots_unranked:
         problems.append(Problem(N_("The ranking is not confirmed for {lots}"),
                                 {"lots": ", ".join(facts.lots_unranked)}))
@@ -324,6 +327,37 @@ def _unsuccessful(facts: TenderFacts, now: datetime, actor_id: int | None) -> li
     if facts.valid_bids > 0:
         return [Problem(N_("{count} valid bid(s) remain"), {"count": facts.valid_bids})]
     return []
+
+
+@dataclass(frozen=True)
+class OpeningStep:
+    """What the opening page offers an officer now: a button (its label) or a sentence saying
+    why not. Never a button that the state would then refuse."""
+
+    offer: str | None = None  # message id of the button
+    reason: Problem | None = None  # why there is no button now
+
+
+def opening_step(facts: TenderFacts, now: datetime, actor_id: int | None) -> OpeningStep:
+    """The four-eyes opening as one officer sees it: approve (the first), confirm (a second,
+    different officer), or why neither is possible yet."""
+    if facts.phase not in (Phase.TENDERING, Phase.OPENING):
+        return OpeningStep()
+    moment = facts.deadlines.get(Deadline.BIDS)
+    if moment is None:
+        return OpeningStep(reason=_deadline_problem(Deadline.BIDS))
+    if now < moment:
+        return OpeningStep(reason=Problem(N_("The bids can be opened after the deadline for "
+                                             "bids, {deadline}"), {"deadline": moment}))
+    if facts.bids == 0:
+        return OpeningStep(reason=Problem(N_("No bids were received: declare the tender "
+                                             "unsuccessful")))
+    if actor_id is not None and actor_id in facts.opening_approvals:
+        return OpeningStep(reason=Problem(N_("You have approved the opening; a second, "
+                                             "different officer must confirm it")))
+    if facts.opening_approvals:
+        return OpeningStep(offer=N_("Confirm the opening"))
+    return OpeningStep(offer=N_("Approve the opening"))
 
 
 _CHECKS = {
