@@ -51,6 +51,7 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import asdict, dataclass, is_dataclass
 from datetime import datetime
 from decimal import Decimal
+from enum import StrEnum
 from typing import Any
 
 import pandas as pd
@@ -71,6 +72,7 @@ from scoring.access import (
     as_lead,
     as_reader,
     criterion_columns,
+    criterion_of,
     evaluation_view,
     load_tree,
     require_not_final,
@@ -113,11 +115,27 @@ links = access.links
 BATCH = 500
 
 __all__ = [
-    "EvaluationSpec", "EvaluationStatus", "EvaluationView", "Links", "Ranking", "SettingsSpec",
+    "EvaluationSpec",
+    "EvaluationStatus",
+    "EvaluationView",
+    "Links",
+    "Ranking",
+    "Readiness",
+    "SettingsSpec",
     "SubjectView",
-    "can_view_subject", "confirm_ranking", "create_evaluation", "evaluations_of",
-    "exclude_subject", "get_evaluation", "links", "ranking", "register_subjects",
-    "replace_criteria", "set_prices", "status",
+    "can_view_subject",
+    "confirm_ranking",
+    "create_evaluation",
+    "criteria_readiness",
+    "evaluations_of",
+    "exclude_subject",
+    "get_evaluation",
+    "links",
+    "ranking",
+    "register_subjects",
+    "replace_criteria",
+    "set_prices",
+    "status",
 ]
 
 
@@ -527,6 +545,44 @@ async def replace_criteria(principal: Principal, evaluation_id: int,
                                                                old.ordered()]},
                            after={"criteria": [c.as_dict() for c in tree.ordered()]})
     return tree.ordered()
+
+
+class Readiness(StrEnum):
+    """Whether an evaluation's criteria could be frozen as they stand."""
+
+    MISSING = "missing"  # no criterion at all (or no evaluation)
+    INCOMPLETE = "incomplete"  # criteria that would not pass the check before scoring
+    READY = "ready"
+
+
+async def criteria_readiness(evaluation_ids: Collection[int], ranked: bool = True
+                             ) -> dict[int, Readiness]:
+    """For an owner checking its procedure before it goes out (a tender before publication):
+    per evaluation, whether its criteria are there and would pass the check that freezing them
+    makes. Unranked procedures (an open house) need criteria, not points adding up."""
+    ids = sorted(set(evaluation_ids))
+    if not ids:
+        return {}
+    rows = {r["id"]: r for r in await Evaluation.select(
+        Evaluation.id, Evaluation.total_points, Evaluation.min_total_quality).where(
+        Evaluation.id.is_in(ids))}
+    criteria: dict[int, list[Criterion]] = {i: [] for i in ids}
+    for row in await CriterionRow.select().where(CriterionRow.evaluation.is_in(ids)):
+        criteria[row["evaluation"]].append(criterion_of(row))
+    found: dict[int, Readiness] = {}
+    for evaluation_id in ids:
+        given = criteria[evaluation_id]
+        if evaluation_id not in rows or not given:
+            found[evaluation_id] = Readiness.MISSING
+            continue
+        found[evaluation_id] = Readiness.READY
+        if ranked:
+            row = rows[evaluation_id]
+            try:
+                validate_tree(given, row["total_points"], row["min_total_quality"])
+            except ValidationFailed:
+                found[evaluation_id] = Readiness.INCOMPLETE
+    return found
 
 
 async def freeze_criteria(principal: Principal, evaluation_id: int) -> EvaluationView:

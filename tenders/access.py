@@ -9,7 +9,7 @@ tender the principal may not know of answers NotFound.
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -17,9 +17,10 @@ from typing import Any
 from accounts.domain import Principal, Role
 from common.errors import Forbidden, NotFound
 from common.i18n import N_
+from scoring import service as scoring
 from scoring.tables import Evaluation, Subject
 from tenders.machine import TenderFacts
-from tenders.procedures import Deadline, Phase
+from tenders.procedures import PROCEDURE_TYPES, Deadline, Phase
 from tenders.tables import (
     Bid,
     Candidate,
@@ -29,6 +30,7 @@ from tenders.tables import (
     OpeningApproval,
     Tender,
     TenderAuthority,
+    TenderDocument,
 )
 
 READER_ROLES = frozenset({Role.OFFICER, Role.ADMIN, Role.FINANCE})
@@ -164,10 +166,20 @@ async def facts_many(tenders: Sequence[TenderRef],
             [t.id for t in tenders] or [0])).order_by(Lot.tender, Lot.number), "tender")
     every_lot = [lot for tender in tenders for lot in lots.get(tender.id, [])]
     shares: dict[int, list[dict[str, Any]]] = {}
+    readiness: dict[int, scoring.Readiness] = {}
+    documents: dict[int, int] = {}
     if drafts := ids_in(frozenset({Phase.DRAFT})):
         shares = _grouped(await TenderAuthority.select(
             TenderAuthority.tender, TenderAuthority.share).where(
             TenderAuthority.tender.is_in(drafts)), "tender")
+        for ranked in (True, False):
+            readiness |= await scoring.criteria_readiness(
+                [lot["evaluation_id"] for t in tenders if t.id in drafts
+                 and PROCEDURE_TYPES[t.row["procedure"]].ranked is ranked
+                 for lot in lots.get(t.id, []) if lot["evaluation_id"]], ranked=ranked)
+        for r in await TenderDocument.select(TenderDocument.tender).where(
+                TenderDocument.tender.is_in(drafts)):
+            documents[r["tender"]] = documents.get(r["tender"], 0) + 1
     candidates: dict[int, list[dict[str, Any]]] = {}
     if selecting := ids_in(SELECTING):
         candidates = _grouped(await Candidate.select(
@@ -196,12 +208,33 @@ async def facts_many(tenders: Sequence[TenderRef],
         for r in await Objection.select(Objection.tender).where(
                 Objection.tender.is_in(intent) & Objection.resolved_at.is_null()):
             objections[r["tender"]] = objections.get(r["tender"], 0) + 1
-    return {tender.id: _facts_of(tender, lots.get(tender.id, []), shares.get(tender.id),
-                                 candidates.get(tender.id, []), live.get(tender.id, []),
-                                 tuple(r["officer"] for r in approvals.get(tender.id, [])),
-                                 knocked_out, confirmed, contracted,
-                                 objections.get(tender.id, 0))
-            for tender in tenders}
+    found = {tender.id: _facts_of(tender, lots.get(tender.id, []), shares.get(tender.id),
+                                  candidates.get(tender.id, []), live.get(tender.id, []),
+                                  tuple(r["officer"] for r in approvals.get(tender.id, [])),
+                                  knocked_out, confirmed, contracted,
+                                  objections.get(tender.id, 0))
+             for tender in tenders}
+    for tender_id in drafts:
+        found[tender_id] = _draft_facts(found[tender_id], lots.get(tender_id, []), readiness,
+                                        documents.get(tender_id, 0))
+    return found
+
+
+def _draft_facts(facts: TenderFacts, lots: list[dict[str, Any]],
+                 readiness: Mapping[int, Any], documents: int) -> TenderFacts:
+    """What publishing a draft looks at: each lot's criteria (asked of the scoring engine),
+    its estimated value, the tender's documents."""
+    def name(lot: dict[str, Any]) -> str:
+        return f"{lot['number']}. {lot['title']}"
+
+    state = {lot["id"]: readiness.get(lot["evaluation_id"], "missing") for lot in lots}
+    return replace(
+        facts,
+        lots_without_criteria=tuple(name(lot) for lot in lots if state[lot["id"]] == "missing"),
+        lots_with_incomplete_criteria=tuple(name(lot) for lot in lots
+                                            if state[lot["id"]] == "incomplete"),
+        lots_without_value=tuple(name(lot) for lot in lots if lot["estimated_value"] is None),
+        documents=documents)
 
 
 def _facts_of(tender: TenderRef, lots: list[dict[str, Any]],

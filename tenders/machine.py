@@ -93,6 +93,11 @@ class TenderFacts:
     lots_unranked: tuple[str, ...] = ()  # lots whose ranking is not confirmed
     lots_without_winner: tuple[str, ...] = ()
     lots_unsuccessful: tuple[str, ...] = ()  # declared unsuccessful: out of the award
+    # Gathered for drafts only (what publishing looks at):
+    lots_without_criteria: tuple[str, ...] = ()
+    lots_with_incomplete_criteria: tuple[str, ...] = ()
+    lots_without_value: tuple[str, ...] = ()
+    documents: int | None = None  # None: not counted
     standstill_ends_at: datetime | None = None
     open_objections: int = 0
     winners_without_contract: tuple[str, ...] = ()
@@ -204,6 +209,12 @@ def _publish(facts: TenderFacts, now: datetime, actor_id: int | None) -> list[Pr
         problems.append(Problem(N_("At least one CPV code is required"), {}, "cpv_codes"))
     if not facts.lots:
         problems.append(Problem(N_("Add at least one lot"), {}, "lots"))
+    for lot in facts.lots_without_criteria:
+        problems.append(Problem(N_("Lot {lot} has no award criteria"), {"lot": lot}, "lots"))
+    for lot in facts.lots_with_incomplete_criteria:
+        problems.append(Problem(N_("The award criteria of lot {lot} are not complete (the "
+                                   "weights, scales or price formula); its criteria page says "
+                                   "what is missing"), {"lot": lot}, "lots"))
     if facts.shares_total is not None and facts.shares_total != "100":
         problems.append(Problem(N_("The authorities' shares add up to {total}%, not 100%"),
                                 {"total": facts.shares_total}, "shares"))
@@ -221,6 +232,19 @@ def _publish(facts: TenderFacts, now: datetime, actor_id: int | None) -> list[Pr
                                     "deadline_bids"))
         previous = moment if deadline is not Deadline.BIDS else previous
     return problems
+
+
+def publish_warnings(facts: TenderFacts) -> list[Problem]:
+    """What publishing does not stop but the officer should see first (messages are ids)."""
+    if facts.phase is not Phase.DRAFT:
+        return []
+    warnings: list[Problem] = []
+    if facts.documents == 0:
+        warnings.append(Problem(N_("No tender documents have been uploaded: candidates will "
+                                   "find only the particulars")))
+    for lot in facts.lots_without_value:
+        warnings.append(Problem(N_("Lot {lot} has no estimated value"), {"lot": lot}))
+    return warnings
 
 
 def _future_bids_deadline(facts: TenderFacts, now: datetime) -> list[Problem]:

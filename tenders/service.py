@@ -50,6 +50,7 @@ from tenders.machine import (
     next_automatic,
     opening_step,
     possible,
+    publish_warnings,
     target,
 )
 from tenders.procedures import (
@@ -677,6 +678,7 @@ class Overview:
     facts: TenderFacts
     deadlines: dict[Deadline, datetime] = field(default_factory=dict)
     opening: OpeningStep = field(default_factory=OpeningStep)
+    publish_warnings: list[Problem] = field(default_factory=list)
 
 
 def next_step(facts: TenderFacts, row: Mapping[str, Any], now: datetime) -> NextStep | None:
@@ -717,4 +719,5 @@ async def overview(principal: Principal, tender_id: int) -> Overview:
     return Overview(tender.row, tender.zone, tender.country, tender.standstill_days,
                     tender.can_change, authorities, lot_rows, kind.phases, tender.phase,
                     actions, next_step(facts, tender.row, now), warnings, facts,
-                    facts.deadlines, opening)
+                    facts.deadlines, opening,
+                    publish_warnings(facts) if tender.can_change else [])
