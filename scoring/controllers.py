@@ -12,7 +12,7 @@ from typing import Any
 from litestar import Controller, Request, get, post
 from litestar.params import FromPath
 from litestar.plugins.flash import flash
-from litestar.response import Redirect, Template
+from litestar.response import Redirect, Response, Template
 
 from accounts.domain import Principal, Role
 from accounts.guards import ANY_ROLE, OFFICER, current_principal, requires_role
@@ -22,8 +22,10 @@ from common.localtime import utc_to_local
 from scoring import scoresheets, service, sheets
 from scoring.access import EvaluationView, links
 from scoring.criteria import FORMULA_LABELS, KIND_LABELS, Kind, plain, points_total
+from scoring.documents import documents_of, read_document
 from scoring.domain import PHASE_LABELS
 from scoring.ranking import AGGREGATIONS
+from web.downloads import attachment
 from web.forms import field_errors, read_form
 from web.i18n import gettext, translate_message, translate_problem
 from web.pagination import paginate
@@ -483,9 +485,24 @@ class SheetPages(Controller):
                 values[f"value-{entry.criterion.id}"] = plain(entry.value) \
                     if entry.value is not None else ""
                 values[f"justification-{entry.criterion.id}"] = entry.justification
+        principal = _me(request)
+        subject = await sheets.subject_for_documents(principal, evaluation_id, code)
+        files = await documents_of(request.app.state.subject_documents, principal, subject)
         return Template("scoring/sheet_subject.html", status_code=status, context={
             "found": found, "evaluation": found.sheet.evaluation, "errors": errors or {},
-            "values": values, "scale_text": _scale_text, "plain": plain})
+            "values": values, "scale_text": _scale_text, "plain": plain,
+            "documents": files})
+
+    @get("/sheet/{code:str}/documents/{document_id:int}", name="scoring_subject_document")
+    async def document(self, request: Request, evaluation_id: FromPath[int],
+                       code: FromPath[str], document_id: FromPath[int]) -> Response:
+        """One document of a subject on the evaluator's sheet, as its owner serves it (named
+        by the subject's code in a blind evaluation); the owner audits every access."""
+        principal = _me(request)
+        subject = await sheets.subject_for_documents(principal, evaluation_id, code)
+        found = await read_document(request.app.state.subject_documents, principal, subject,
+                                    document_id)
+        return attachment(found.data, found.filename, found.content_type, no_store=True)
 
     @get("/sheet/{code:str}", name="scoring_sheet_subject")
     async def subject(self, request: Request, evaluation_id: FromPath[int],

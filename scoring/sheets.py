@@ -34,6 +34,7 @@ from notifications.domain import OutgoingMessage
 from scoring import access
 from scoring.access import EvaluationView, Scope, evaluation_view, links, load_tree
 from scoring.criteria import Criterion, Tree
+from scoring.documents import SubjectOnSheet
 from scoring.domain import check_score, sheet_gaps, validate_declaration
 from scoring.tables import Assignment, Declaration, Notice, Score, Subject
 
@@ -285,6 +286,17 @@ async def _subject_sheet(ctx: _Context, subject: dict[str, Any]) -> SubjectSheet
 async def subject_sheet(principal: Principal, evaluation_id: int, code: str) -> SubjectSheet:
     ctx = await _context(principal, evaluation_id)
     return await _subject_sheet(ctx, _cleared_subject(ctx, code))
+
+
+async def subject_for_documents(principal: Principal, evaluation_id: int, code: str
+                                ) -> SubjectOnSheet:
+    """The subject behind ``code`` on the evaluator's own sheet, for reading its documents:
+    assigned to them, declared free of conflict, not excluded (NotFound otherwise)."""
+    ctx = await _context(principal, evaluation_id)
+    subject = _cleared_subject(ctx, code)
+    view = evaluation_view(ctx.row)
+    return SubjectOnSheet(evaluation_id, ctx.row["owner_ref"], subject["ref"], subject["code"],
+                          view.names_hidden)
 
 
 async def save_scores(principal: Principal, evaluation_id: int, code: str,

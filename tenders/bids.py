@@ -14,7 +14,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from accounts.domain import Principal
+from accounts.domain import Principal, Role
 from audit import service as audit
 from common import clock
 from common.deadlines import deadline_changes
@@ -26,6 +26,7 @@ from documents import storage
 from organisations import service as organisations
 from organisations.domain import validate_organisation
 from scoring import service as scoring
+from scoring.documents import DocumentFile, SubjectDocument, SubjectOnSheet, coded_name
 from scoring.results import Ranking
 from tenders import access
 from tenders.access import TenderRef, as_reader
@@ -179,22 +180,115 @@ async def bids(principal: Principal, tender_id: int, lot_id: int | None = None
                     r["withdrawn_reason"], r["winner"]) for r in rows]
 
 
-async def bid_file(principal: Principal, tender_id: int, bid_id: int, file_id: int
-                   ) -> tuple[storage.FileInfo, bytes]:
-    """A bid's file, after the opening only. Every attempt is audited, refused ones too."""
-    tender = await as_reader(principal, tender_id)
-    async with transaction():
-        await _bid(tender_id, bid_id)
-        if not await BidFile.exists().where((BidFile.bid == bid_id)
-                                            & (BidFile.file == file_id)):
-            raise NotFound(N_("File {id} does not exist"), id=file_id)
-        sealed = is_sealed(tender)
-        await audit.record(principal.as_actor(),
-                           "bid.sealed_access_refused" if sealed else "bid.file_downloaded",
-                           "tender", tender_id, after={"bid": bid_id, "file": file_id})
+async def bid_file_access(principal: Principal, tender_id: int, bid_id: int, file_id: int,
+                          via: str = "tender") -> dict[str, Any]:
+    """May this principal read this bid document now? The one check on every way to a bid's
+    files (the tender's pages and API, an evaluator's scoring page), in the caller's
+    transaction; every attempt is audited, refused ones too. Returns the bid.
+
+    - the tender's readers (its officers, finance, admins): after the opening;
+    - an evaluator: after the opening, for a bid on a lot whose evaluation assigns them that
+      bid, declared free of conflict and not knocked out (the scoring engine answers that);
+    - anyone else, or a file that is not the bid's: not found.
+    Rules on kinds of documents (prices sealed until quality is final) belong here too.
+    """
+    tender = await access.load(tender_id)
+    bid = await _bid(tender_id, bid_id)
+    if not await BidFile.exists().where((BidFile.bid == bid_id) & (BidFile.file == file_id)):
+        raise NotFound(N_("File {id} does not exist"), id=file_id)
+    if not access.may_read(principal, tender.authority_ids):
+        lot = await get_lot_row(tender_id, bid["lot"])
+        if principal.role is not Role.EVALUATOR or not lot["evaluation_id"] or not (
+                await scoring.can_view_subject(principal, lot["evaluation_id"],
+                                               bid_ref(bid_id))):
+            raise access.not_found(tender_id)
+    sealed = is_sealed(tender)
+    await audit.record(principal.as_actor(),
+                       "bid.sealed_access_refused" if sealed else "bid.file_downloaded",
+                       "tender", tender_id, after={"bid": bid_id, "file": file_id, "via": via})
     if sealed:
         raise DomainError(N_("Bids are sealed until the opening"))
+    return bid
+
+
+async def bid_file(principal: Principal, tender_id: int, bid_id: int, file_id: int
+                   ) -> tuple[storage.FileInfo, bytes]:
+    """A bid's file, after the opening only (see :func:`bid_file_access`)."""
+    async with transaction():
+        try:
+            await bid_file_access(principal, tender_id, bid_id, file_id)
+        except DomainError as exc:
+            if isinstance(exc, NotFound):
+                raise
+            refused = exc
+        else:
+            refused = None
+    if refused is not None:
+        raise refused
     return await storage.read(file_id)
+
+
+class BidDocuments:
+    """The files of a bid as the evaluators of its lot read them from their scoring pages
+    (a :class:`scoring.documents.SubjectDocuments` for the lots' evaluations)."""
+
+    def owns(self, owner_ref: str) -> bool:
+        return _lot_of(owner_ref) is not None
+
+    async def _files(self, subject: SubjectOnSheet) -> tuple[int, int, list[dict[str, Any]]]:
+        found = _lot_of(subject.owner_ref)
+        if found is None or not subject.ref.startswith("bid:"):
+            raise NotFound(N_("No subject {code} on your sheet"), code=subject.code)
+        tender_id, _ = found
+        bid_id = int(subject.ref.split(":")[1])
+        files = await BidFile.select(BidFile.file, BidFile.file.filename, BidFile.file.size,
+                                     BidFile.file.content_type).where(
+            BidFile.bid == bid_id).order_by(BidFile.id)
+        return tender_id, bid_id, files
+
+    @staticmethod
+    def _name(subject: SubjectOnSheet, number: int, filename: str) -> str:
+        return coded_name(subject.code, number, filename) if subject.names_hidden else filename
+
+    async def documents(self, principal: Principal, subject: SubjectOnSheet
+                        ) -> list[SubjectDocument]:
+        tender_id, _, files = await self._files(subject)
+        if is_sealed(await access.load(tender_id)):
+            return []
+        return [SubjectDocument(f["file"], self._name(subject, n, f["file.filename"]),
+                                f["file.size"]) for n, f in enumerate(files, start=1)]
+
+    async def read(self, principal: Principal, subject: SubjectOnSheet, document_id: int
+                   ) -> DocumentFile:
+        tender_id, bid_id, files = await self._files(subject)
+        number = next((n for n, f in enumerate(files, start=1) if f["file"] == document_id),
+                      None)
+        refused: DomainError | None = None
+        async with transaction():
+            try:
+                await bid_file_access(principal, tender_id, bid_id, document_id,
+                                      via=f"scoring:{subject.evaluation_id}:{subject.code}")
+            except NotFound:
+                raise
+            except DomainError as exc:
+                refused = exc
+        if refused is not None:
+            raise refused
+        assert number is not None
+        info, data = await storage.read(document_id)
+        return DocumentFile(self._name(subject, number, info.filename), info.content_type, data)
+
+
+def _lot_of(owner_ref: str) -> tuple[int, int] | None:
+    """``tender:12:lot:34`` as (12, 34)."""
+    parts = owner_ref.split(":")
+    if len(parts) == 4 and parts[0] == "tender" and parts[2] == "lot" and parts[1].isdigit() \
+            and parts[3].isdigit():
+        return int(parts[1]), int(parts[3])
+    return None
+
+
+BID_DOCUMENTS = BidDocuments()
 
 
 async def refuse_sealed_price(principal: Principal, tender_id: int, bid_id: int) -> None:
