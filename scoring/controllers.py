@@ -26,7 +26,7 @@ from scoring.documents import documents_of, read_document
 from scoring.domain import PHASE_LABELS
 from scoring.ranking import AGGREGATIONS
 from web.downloads import attachment
-from web.forms import field_errors, read_form
+from web.forms import field_errors, read_form, require_confirmation
 from web.i18n import gettext, translate_message, translate_problem
 from web.pagination import paginate
 
@@ -145,6 +145,7 @@ class EvaluationPages(Controller):
     @post("/evaluations/{evaluation_id:int}/finalise", guards=[OFFICER],
           name="scoring_finalise")
     async def finalise(self, request: Request, evaluation_id: FromPath[int]) -> Redirect:
+        require_confirmation(await read_form(request))
         await service.finalise_quality(_me(request), evaluation_id)
         return _done(request, N_("Quality is final."), links(evaluation_id).overview)
 
@@ -373,6 +374,7 @@ class EvaluationPages(Controller):
     @post("/evaluations/{evaluation_id:int}/ranking/confirm", guards=[OFFICER],
           name="scoring_ranking_confirm")
     async def confirm(self, request: Request, evaluation_id: FromPath[int]) -> Redirect:
+        require_confirmation(await read_form(request))
         await service.confirm_ranking(_me(request), evaluation_id)
         return _done(request, N_("The ranking has been confirmed."), links(evaluation_id).ranking)
 
@@ -466,6 +468,7 @@ class SheetPages(Controller):
     @post("/submit", name="scoring_submit")
     async def submit(self, request: Request, evaluation_id: FromPath[int]
                      ) -> Template | Redirect:
+        require_confirmation(await read_form(request))
         try:
             await sheets.submit_sheet(_me(request), evaluation_id)
         except ValidationFailed as exc:

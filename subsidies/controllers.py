@@ -39,7 +39,7 @@ from subsidies.domain import (
 )
 from subsidies.lifecycle import ACTION_LABELS, STATE_LABELS, Action, State, allowed
 from web.downloads import attachment, attachment_stream
-from web.forms import field_errors, read_form
+from web.forms import field_errors, read_form, require_confirmation
 from web.i18n import gettext
 from web.pagination import page_number, paginate
 
@@ -189,6 +189,7 @@ class RoundPages(Controller):
 
     @post("/rounds/{round_id:int}/open", guards=[OFFICER], name="subsidies_round_open")
     async def open(self, request: Request, round_id: FromPath[int]) -> Redirect:
+        require_confirmation(await read_form(request))
         await service.open_round(_me(request), round_id)
         return _done(request, N_("The round is open; its method and ceiling are now fixed."),
                      round_path(round_id))
@@ -227,6 +228,7 @@ class RoundPages(Controller):
 
     @post("/rounds/{round_id:int}/decision", guards=[OFFICER], name="subsidies_round_decide")
     async def decide(self, request: Request, round_id: FromPath[int]) -> Redirect:
+        require_confirmation(await read_form(request))
         result = await service.decide(_me(request), round_id)
         return _done(request, N_("Decided: {granted} granted, {partly} partly granted, "
                                  "{refused} refused. Send the decision letters next."),
@@ -492,6 +494,7 @@ class LetterPages(Controller):
     @post("/rounds/{round_id:int}/letters", guards=[OFFICER],
           name="subsidies_round_letters_send")
     async def send(self, request: Request, round_id: FromPath[int]) -> Redirect:
+        require_confirmation(await read_form(request))
         sent = await letters.send_decision_letters(_me(request), round_id)
         return _done(request, N_("{count} decision letters have been sent."),
                      f"{round_path(round_id)}/letters", count=len(sent))

@@ -46,7 +46,11 @@ async def test_officers_send_and_readers_download_through_the_pages(
         assert (await post_form(reader, f"{base}/letters")).status_code == 403
         assert (await other.get(f"{base}/letters")).status_code == 404
 
-        sent = await post_form(officer, f"{base}/letters")
+        unconfirmed = await post_form(officer, f"{base}/letters")
+        assert unconfirmed.status_code == 303
+        assert "Nothing was done" in text_of((await officer.get(
+            unconfirmed.headers["location"])).text)
+        sent = await post_form(officer, f"{base}/letters", {"confirm": "yes"})
         assert sent.status_code == 303 and sent.headers["location"] == f"{base}/letters"
         page = (await reader.get(f"{base}/letters")).text
         shown = text_of(page)

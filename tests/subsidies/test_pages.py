@@ -45,7 +45,7 @@ async def test_an_officer_runs_a_pro_rata_round_through_the_pages(client_factory
         assert created.status_code == 303
         base = created.headers["location"]
         round_id = int(base.rsplit("/", 1)[1])
-        await post_form(client, f"{base}/open")
+        await post_form(client, f"{base}/open", {"confirm": "yes"})
         page = text_of((await client.get(base)).text)
         assert "Ceiling € 10,000.00" in page or "Ceiling €10,000.00" in page
         assert "Pro rata" in page and "Budget line 6.1.2 Wmo dagbesteding" in page
@@ -98,7 +98,7 @@ async def test_an_officer_runs_a_pro_rata_round_through_the_pages(client_factory
         allocation = text_of((await client.get(f"{base}/allocation")).text)
         assert "changed by the officer: Fewer participants" in allocation
 
-        decided = await post_form(client, f"{base}/decision")
+        decided = await post_form(client, f"{base}/decision", {"confirm": "yes"})
         assert decided.status_code == 303
         assert (await SubsidyRound.select(SubsidyRound.phase).first())["phase"] == "decided"
         payments = (await client.get(f"{base}/payments")).text
