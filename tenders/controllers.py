@@ -38,7 +38,7 @@ from tenders.machine import ACTION_LABELS, Action
 from tenders.procedures import DEADLINE_LABELS, PHASE_LABELS, PROCEDURE_TYPES, Deadline, Phase
 from web.downloads import attachment, attachment_stream
 from web.forms import field_errors, read_form, require_confirmation
-from web.i18n import current_language, gettext, translate_message
+from web.i18n import current_language, gettext, ngettext, translate_message
 from web.pagination import page_number, paginate
 
 READERS = requires_role(Role.OFFICER, Role.ADMIN, Role.FINANCE)
@@ -408,9 +408,12 @@ class TenderPages(Controller):
         if closed.tender_unsuccessful:
             return done(request, N_("The lot has been declared unsuccessful; every lot now is, "
                                     "so the tender is unsuccessful."), f"/tenders/{tender_id}")
-        return done(request, N_("The lot has been declared unsuccessful; {count} bidders have "
-                                "been told."), f"/tenders/{tender_id}/lots/{lot_id}",
-                    count=len(closed.letters))
+        count = len(closed.letters)
+        flash(request, ngettext("The lot has been declared unsuccessful; {count} bidder has "
+                                "been told.", "The lot has been declared unsuccessful; {count} "
+                                "bidders have been told.", count).format(count=count),
+              category="success")
+        return Redirect(f"/tenders/{tender_id}/lots/{lot_id}", status_code=303)
 
     # --- candidates and selection ---------------------------------------------------------------
 

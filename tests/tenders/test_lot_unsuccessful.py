@@ -107,3 +107,53 @@ async def test_only_in_the_evaluation(world):
     # the scoring engine knows nothing of it: the lot's evaluation is untouched
     lot = await service.get_lot_row(tender_id, lot_id)
     assert (await scoring.status(world.officer, lot["evaluation_id"])).subjects == 0
+
+
+@pytest.fixture
+async def login(client_factory):
+    from contextlib import AsyncExitStack
+
+    from tests.support.http import sign_in
+
+    async with AsyncExitStack() as stack:
+        async def sign(principal):
+            client = await stack.enter_async_context(client_factory())
+            await sign_in(client, principal.email)
+            return client
+
+        yield sign
+
+
+async def test_the_page_needs_the_confirmation_and_the_api_declares_too(world, login):
+    from datetime import UTC, datetime
+
+    from tests.support.http import post_form, text_of
+
+    tender_id, first, second, _, _ = await two_lots_in_evaluation(world)
+    world.clock.set(datetime.now(UTC))
+    officer = await login(world.officer)
+    url = f"/tenders/{tender_id}/lots/{second}"
+    page = text_of((await officer.get(url)).text)
+    assert "Declare this lot unsuccessful" in page
+    unconfirmed = await post_form(officer, f"{url}/unsuccessful", {"reason": "No valid bid"},
+                                  headers={"referer": url})
+    assert unconfirmed.status_code == 303
+    assert "Nothing was done" in text_of((await officer.get(
+        unconfirmed.headers["location"])).text)
+    assert (await Lot.select(Lot.unsuccessful_at).where(Lot.id == second).first())[
+        "unsuccessful_at"] is None
+    done = await post_form(officer, f"{url}/unsuccessful",
+                           {"reason": "No valid bid", "confirm": "yes"})
+    assert done.status_code == 303
+    page = text_of((await officer.get(url)).text)
+    assert "1 bidder has been told" in page and "No valid bid" in page
+    assert "Declare this lot unsuccessful" not in page
+    finance = await login(world.finance)
+    assert (await post_form(finance, f"/tenders/{tender_id}/lots/{first}/unsuccessful",
+                            {"reason": "x", "confirm": "yes"})).status_code == 403
+    api = await officer.post(f"/api/v1/tenders/{tender_id}/lots/{first}/unsuccessful",
+                             json={"reason": "Every bid above the budget"})
+    assert api.status_code == 200, api.text
+    assert api.json()["unsuccessful_reason"] == "Every bid above the budget"
+    tender = (await officer.get(f"/api/v1/tenders/{tender_id}")).json()
+    assert tender["phase"] == "unsuccessful"
