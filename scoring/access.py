@@ -25,9 +25,11 @@ import pandas as pd
 from accounts.domain import Principal, Role
 from common.errors import DomainError, Forbidden, NotFound
 from common.i18n import N_
+from common.paths import is_local_path
 from config.database import raw_rows
 from scoring.criteria import Criterion, Formula, Kind, Level, Scale, Tree
-from scoring.domain import Options, Phase, names_hidden, phase_of, prices_sealed
+from scoring.domain import Options, Phase, names_hidden, phase_of
+from scoring.envelope import EnvelopeFacts, price_sealed
 from scoring.ranking import consensus_frame, known_aggregation, scores_frame, subjects_frame
 from scoring.tables import (
     Assignment,
@@ -78,6 +80,9 @@ class EvaluationView:
     created_at: datetime
     links: Links
     scores_due_at: datetime | None = None  # UTC; shown in the authority's zone
+    price_opening_approved_by: int | None = None  # two envelopes: the first officer
+    price_opening_approved_at: datetime | None = None
+    prices_opened_at: datetime | None = None  # two envelopes: by a second officer
 
     @property
     def frozen(self) -> bool:
@@ -88,8 +93,14 @@ class EvaluationView:
         return self.quality_final_at is not None
 
     @property
+    def envelope(self) -> EnvelopeFacts:
+        """The envelope rule's facts: a subject exists only after its bids were opened."""
+        return EnvelopeFacts(bids_opened=True, two_envelope=self.options.two_envelope,
+                             prices_opened=self.prices_opened_at is not None)
+
+    @property
     def prices_sealed(self) -> bool:
-        return prices_sealed(self.options.two_envelope, self.quality_final)
+        return price_sealed(self.envelope)
 
     @property
     def names_hidden(self) -> bool:
@@ -102,11 +113,14 @@ def evaluation_view(row: dict[str, Any]) -> EvaluationView:
                       row["winners"], row["total_points"], row["min_total_quality"])
     return EvaluationView(
         row["id"], row["title"], row["authority"], row["currency"], row["owner_ref"],
-        row["owner_url"], options, row["lottery_seed"], row["criteria_version"],
+        row["owner_url"] if is_local_path(row["owner_url"]) else "", options,
+        row["lottery_seed"], row["criteria_version"],
         phase_of(row["criteria_frozen_at"] is not None, row["quality_final_at"] is not None,
                  row["ranking_confirmed_at"] is not None),
         row["criteria_frozen_at"], row["quality_final_at"], row["ranking_confirmed_at"],
-        row["created_at"], links(row["id"]), row.get("scores_due_at"))
+        row["created_at"], links(row["id"]), row.get("scores_due_at"),
+        row.get("price_opening_approved_by"), row.get("price_opening_approved_at"),
+        row.get("prices_opened_at"))
 
 
 def _not_found(evaluation_id: int) -> NotFound:

@@ -13,7 +13,7 @@ from typing import Any
 
 from litestar import Controller, Request, delete, get, post, put
 from litestar.params import FromPath, FromQuery, JSONBody
-from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
+from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
 from accounts.guards import ANY_ROLE, OFFICER, current_principal
 from common.errors import Problem
@@ -201,7 +201,8 @@ class CriteriaApiController(Controller):
     @get("/subjects", guards=[READERS], name="api_scoring_subjects")
     async def subjects(self, request: Request, evaluation_id: FromPath[int]
                        ) -> list[SubjectView]:
-        """Prices read null while sealed (two envelopes, quality not final)."""
+        """Prices read null while sealed (two envelopes: until quality is final and two officers
+        have opened them)."""
         return await service.list_subjects(_me(request), evaluation_id)
 
     @put("/subjects", guards=[OFFICER], name="api_scoring_subjects_register")
@@ -327,12 +328,23 @@ class ConsensusApiController(Controller):
                        ) -> EvaluationStatus:
         return localise(await service.finalise_quality(_me(request), evaluation_id))
 
+    @post("/quality/price-opening", guards=[OFFICER], status_code=HTTP_200_OK,
+          name="api_scoring_price_opening")
+    async def price_opening(self, request: Request, evaluation_id: FromPath[int]
+                            ) -> EvaluationStatus:
+        """Two envelopes, quality final: one officer's part in opening the sealed prices (four
+        eyes). The first call records the approval (``prices_sealed`` stays true); a second,
+        different officer's call opens the prices. 409 when it cannot be done now."""
+        await service.approve_price_opening(_me(request), evaluation_id)
+        return localise(await service.status(_me(request), evaluation_id))
+
     @get("/ranking", guards=[READERS], name="api_scoring_ranking")
     async def ranking(self, request: Request, evaluation_id: FromPath[int],
                       explain: FromQuery[list[str] | None] = None,
                       explain_all: FromQuery[bool] = False,
                       breakdown: FromQuery[bool] = True) -> RankingOut:
-        """The ranking once quality is final. ``explain`` (repeatable): subject refs to include
+        """The ranking once quality is final (and, with two envelopes, the prices are opened;
+        409 before). ``explain`` (repeatable): subject refs to include
         every individual score and justification for; ``explain_all=true``: all subjects;
         ``breakdown=false``: leave out the per-criterion results (large rounds)."""
         wanted = None if explain_all else (explain or [])

@@ -149,6 +149,14 @@ class EvaluationPages(Controller):
         await service.finalise_quality(_me(request), evaluation_id)
         return _done(request, N_("Quality is final."), links(evaluation_id).overview)
 
+    @post("/evaluations/{evaluation_id:int}/price-opening", guards=[OFFICER],
+          name="scoring_price_opening")
+    async def price_opening(self, request: Request, evaluation_id: FromPath[int]) -> Redirect:
+        done = await service.approve_price_opening(_me(request), evaluation_id)
+        return _done(request, N_("The prices are open.") if done.opened else N_(
+            "Your approval is recorded; a second, different officer opens the prices."),
+            links(evaluation_id).overview)
+
     # --- criteria ---------------------------------------------------------------------------
 
     async def _criteria(self, request: Request, evaluation_id: int,

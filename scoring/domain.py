@@ -5,7 +5,8 @@ An evaluation goes through phases:
 ``criteria``       the officer builds the criteria tree; evaluators may already declare;
 ``scoring``        the tree is frozen (version N); evaluators score and submit their sheets;
 ``quality_final``  the lead officer closed the quality evaluation: every sheet submitted, every
-                   flagged pair settled by consensus; sealed prices open, blind names show;
+                   flagged pair settled by consensus; blind names show; with two envelopes
+                   two different officers then open the sealed prices (``scoring.envelope``);
 ``complete``       the ranking is confirmed; its lottery draws are on record.
 
 Reopening the criteria (with a reason) goes back to ``criteria`` with version N+1; once sealed
@@ -25,6 +26,7 @@ from common.errors import DomainError, Problem, ProblemCollector, ValidationFail
 from common.i18n import N_
 from common.money import CURRENCIES, MAX_AMOUNT
 from common.numbers import parse_number
+from common.paths import is_local_path
 from scoring.criteria import JUSTIFIED_KINDS, Criterion, Kind, plain
 from scoring.ranking import AGGREGATIONS, MEAN
 
@@ -60,11 +62,6 @@ def phase_of(frozen: bool, quality_final: bool, confirmed: bool) -> Phase:
     if quality_final:
         return Phase.QUALITY_FINAL
     return Phase.SCORING if frozen else Phase.CRITERIA
-
-
-def prices_sealed(two_envelope: bool, quality_final: bool) -> bool:
-    """With two envelopes nobody sees a price until every quality score is final."""
-    return two_envelope and not quality_final
 
 
 def names_hidden(blind: bool, quality_final: bool) -> bool:
@@ -173,8 +170,7 @@ def validate_evaluation(form: Mapping[str, Any]) -> EvaluationData:
         problems.add("owner_ref", N_("The reference is longer than {limit} characters"),
                      limit=MAX_REF)
     owner_url = str(form.get("owner_url") or "").strip()
-    if owner_url and (not owner_url.startswith("/") or owner_url.startswith("//")
-                      or len(owner_url) > MAX_URL):
+    if owner_url and not is_local_path(owner_url, MAX_URL):
         problems.add("owner_url", N_("Give a path on this site, such as /tenders/12"))
     seed = str(form.get("lottery_seed") or "").strip() or new_seed()
     if len(seed) > 64:

@@ -28,7 +28,10 @@ out):
     Add or update by ``ref``: ``name``, ``code`` (blind code; generated when empty).
 ``set_prices(principal, evaluation_id, {ref: price or None})``
     Prices may come after bid opening; with two envelopes they stay sealed (hidden from
-    everyone, also in the audit log) until quality is final.
+    everyone, also in the audit log) until quality is final and two officers open them.
+``approve_price_opening(principal, evaluation_id) -> PriceOpening``
+    Two envelopes: the four-eyes opening of the sealed prices once quality is final; the
+    first officer approves, a second, different one opens (``scoring.envelope`` is the rule).
 ``exclude_subject(principal, evaluation_id, ref, reason)``
     A withdrawn bid: kept on record, out of the ranking.
 ``status(principal, evaluation_id) -> EvaluationStatus``
@@ -95,6 +98,7 @@ from scoring.domain import (
     validate_reason,
     validate_subjects,
 )
+from scoring.envelope import PriceOpeningStep, check_envelope_setting, price_opening_step
 from scoring.ranking import Options as RankOptions
 from scoring.ranking import aggregate, known_aggregation, missing_pairs, rank
 from scoring.results import Details, Ranking, ScoreLine, build_ranking, dec
@@ -115,27 +119,11 @@ links = access.links
 BATCH = 500
 
 __all__ = [
-    "EvaluationSpec",
-    "EvaluationStatus",
-    "EvaluationView",
-    "Links",
-    "Ranking",
-    "Readiness",
-    "SettingsSpec",
-    "SubjectView",
-    "can_view_subject",
-    "confirm_ranking",
-    "create_evaluation",
-    "criteria_readiness",
-    "evaluations_of",
-    "exclude_subject",
-    "get_evaluation",
-    "links",
-    "ranking",
-    "register_subjects",
-    "replace_criteria",
-    "set_prices",
-    "status",
+    "EvaluationSpec", "EvaluationStatus", "EvaluationView", "Links", "PriceOpening", "Ranking",
+    "Readiness", "SettingsSpec", "SubjectView",
+    "approve_price_opening", "can_view_subject", "confirm_ranking", "create_evaluation",
+    "criteria_readiness", "evaluations_of", "exclude_subject", "get_evaluation", "links",
+    "ranking", "register_subjects", "replace_criteria", "set_prices", "status",
 ]
 
 
@@ -269,8 +257,10 @@ async def list_evaluations(principal: Principal) -> list[EvaluationView]:
 
 
 async def update_settings(principal: Principal, evaluation_id: int,
-                          settings: SettingsSpec | Mapping[str, Any]) -> EvaluationView:
-    """Title and options; the options only while the criteria are not frozen."""
+                          settings: SettingsSpec | Mapping[str, Any], *,
+                          by_owner: bool = False) -> EvaluationView:
+    """Title and options; the options only while the criteria are not frozen. The envelope
+    setting of an owned evaluation changes only when its owner asks (``by_owner``)."""
     form = _form_of(settings)
     options = validate_options(form)
     title = str(form.get("title") or "").strip()
@@ -284,6 +274,12 @@ async def update_settings(principal: Principal, evaluation_id: int,
         before, after = changes({"title": current.title, **current.options.as_dict()}, wanted)
         if current.frozen and any(key != "title" for key in after):
             raise DomainError(N_("The criteria are frozen; reopen them to change the options"))
+        if "two_envelope" in after:
+            check_envelope_setting(current.options.two_envelope, options.two_envelope,
+                                   current.prices_sealed and await Subject.exists().where(
+                                       (Subject.evaluation == evaluation_id)
+                                       & Subject.price.is_not_null()),
+                                   current.owner_ref, by_owner)
         if after:
             await Evaluation.update(after).where(Evaluation.id == evaluation_id)
             await audit.record(principal.as_actor(), "evaluation.settings_changed",
@@ -626,7 +622,7 @@ async def reopen_criteria(principal: Principal, evaluation_id: int,
         row = await as_lead(principal, evaluation_id)
         if row["criteria_frozen_at"] is None:
             raise DomainError(N_("The criteria are not frozen"))
-        if row["two_envelope"] and row["quality_final_at"] is not None:
+        if row["two_envelope"] and row["prices_opened_at"] is not None:
             raise DomainError(N_("The sealed prices have been opened; the criteria can no "
                                  "longer change"))
         scores = await raw(
@@ -642,6 +638,8 @@ async def reopen_criteria(principal: Principal, evaluation_id: int,
         await Evaluation.update({
             Evaluation.criteria_version: row["criteria_version"] + 1,
             Evaluation.criteria_frozen_at: None, Evaluation.quality_final_at: None,
+            Evaluation.price_opening_approved_by: None,
+            Evaluation.price_opening_approved_at: None,
             Evaluation.ranking_confirmed_at: None}).where(Evaluation.id == evaluation_id)
         kept = [{"evaluator": s["evaluator"], "subject": s["subject"],
                  "criterion": s["criterion"], "value": s["value"],
@@ -1077,6 +1075,8 @@ async def _status(row: dict[str, Any]) -> EvaluationStatus:
         if flagged_open:
             blocking.append(Problem(N_("{count} flagged scores need a consensus"),
                                     {"count": flagged_open}))
+    elif view.phase is Phase.QUALITY_FINAL and view.prices_sealed:
+        blocking.append(Problem(N_("The prices are sealed: two different officers open them")))
     elif view.phase is Phase.QUALITY_FINAL and unpriced:
         blocking.append(Problem(N_("{count} subjects have no price"), {"count": len(unpriced)}))
     return EvaluationStatus(
@@ -1093,7 +1093,8 @@ async def status(principal: Principal, evaluation_id: int) -> EvaluationStatus:
 
 async def finalise_quality(principal: Principal, evaluation_id: int) -> EvaluationStatus:
     """Close the quality evaluation: every sheet submitted, every score there, every flag
-    settled. Opens the sealed prices (on record) and shows blind names."""
+    settled. Shows blind names; sealed prices stay sealed until two officers open them
+    (:func:`approve_price_opening`)."""
     async with transaction():
         row = await as_lead(principal, evaluation_id)
         if row["quality_final_at"] is not None:
@@ -1104,20 +1105,55 @@ async def finalise_quality(principal: Principal, evaluation_id: int) -> Evaluati
                                     for p in current.blocking])
         await Evaluation.update({Evaluation.quality_final_at: clock.now()}).where(
             Evaluation.id == evaluation_id)
-        actor = principal.as_actor()
-        await audit.record(actor, "evaluation.quality_finalised", "evaluation", evaluation_id,
+        await audit.record(principal.as_actor(), "evaluation.quality_finalised", "evaluation",
+                           evaluation_id,
                            after={"sheets": current.sheets, "version": row["criteria_version"]})
-        if row["two_envelope"]:
-            prices = {s["ref"]: s["price"] for s in await _subject_rows(evaluation_id)}
-            await audit.record(actor, "evaluation.prices_opened", "evaluation", evaluation_id,
-                               after={"prices": prices})
         return await _status(await access.evaluation_row(evaluation_id))
+
+
+@dataclass(frozen=True)
+class PriceOpening:
+    opened: bool
+    officers: tuple[int, ...]  # who approved, in order
+    prices: dict[str, Decimal | None]  # by subject ref, once opened (else empty)
+
+
+async def approve_price_opening(principal: Principal, evaluation_id: int) -> PriceOpening:
+    """One officer's part in opening the sealed prices of a two-envelope evaluation once
+    quality is final. The first records their approval; a second, different officer opens:
+    the prices become readable everywhere and go on record ("evaluation.prices_opened")."""
+    async with transaction():
+        row = await as_lead(principal, evaluation_id)
+        view = evaluation_view(row)
+        step = price_opening_step(
+            two_envelope=view.options.two_envelope, quality_final=view.quality_final,
+            prices_opened=view.prices_opened_at is not None,
+            approved_by=view.price_opening_approved_by, officer_id=principal.id)
+        now = clock.now()
+        actor = principal.as_actor()
+        if step is PriceOpeningStep.APPROVE:
+            await Evaluation.update({Evaluation.price_opening_approved_by: principal.id,
+                                     Evaluation.price_opening_approved_at: now}).where(
+                Evaluation.id == evaluation_id)
+            await audit.record(actor, "evaluation.price_opening_approved", "evaluation",
+                               evaluation_id, after={"officer": principal.id})
+            return PriceOpening(False, (principal.id,), {})
+        officers = (int(row["price_opening_approved_by"]), principal.id)
+        await Evaluation.update({Evaluation.prices_opened_at: now}).where(
+            Evaluation.id == evaluation_id)
+        prices = {s["ref"]: s["price"] for s in await _subject_rows(evaluation_id)}
+        await audit.record(actor, "evaluation.prices_opened", "evaluation", evaluation_id,
+                           after={"officers": list(officers), "prices": prices})
+        return PriceOpening(True, officers, prices)
 
 
 async def _ranking(row: dict[str, Any], explain: Collection[str] | None) -> Ranking:
     evaluation_id = row["id"]
     if row["quality_final_at"] is None:
         raise DomainError(N_("The ranking can be computed once quality is final"))
+    if evaluation_view(row).prices_sealed:
+        raise DomainError(N_("The ranking can be computed once two officers have opened the "
+                             "sealed prices"))
     tree = await load_tree(evaluation_id)
     subjects = await access.subject_frame(evaluation_id)
     scores = await access.final_scores(evaluation_id)

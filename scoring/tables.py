@@ -43,6 +43,12 @@ class Evaluation(Table, tablename="scoring_evaluation"):
     criteria_frozen_at = Timestamptz(null=True, default=None)
     quality_final_at = Timestamptz(null=True, default=None)
     ranking_confirmed_at = Timestamptz(null=True, default=None)
+    # Two envelopes: the first officer's approval of the price opening, and the opening itself
+    # by a second, different officer (see scoring.envelope).
+    price_opening_approved_by = ForeignKey(references=User, null=True, default=None,
+                                           on_delete=OnDelete.set_null)
+    price_opening_approved_at = Timestamptz(null=True, default=None)
+    prices_opened_at = Timestamptz(null=True, default=None)
     scores_due_at = Timestamptz(null=True, default=None)  # when evaluators' scores are due
     created_at = Timestamptz()
 

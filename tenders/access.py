@@ -1,9 +1,14 @@
-"""Who may see and change a tender, and the facts its state machine looks at.
+"""Who may see and change a tender, what of its bids is still sealed, and the facts its state
+machine looks at.
 
 Officers act for the tenders of their authorities (any authority of a joint procurement);
 finance staff read those; administrators read every tender but change none (they are not
-procurement officers). Evaluators work in the scoring pages and never see a tender here. A
-tender the principal may not know of answers NotFound.
+procurement officers). Evaluators work in the scoring pages and never see a tender here; they
+read a bid's documents only as :func:`bid_document` allows. A tender the principal may not know
+of answers NotFound.
+
+What is sealed is decided by one rule, :mod:`scoring.envelope`; :class:`Seals` gives it a
+tender's facts (bids opened, two envelopes, the lots whose prices were opened).
 """
 
 from __future__ import annotations
@@ -18,11 +23,13 @@ from accounts.domain import Principal, Role
 from common.errors import Forbidden, NotFound
 from common.i18n import N_
 from scoring import service as scoring
+from scoring.envelope import Envelope, EnvelopeFacts, sealed_reason
 from scoring.tables import Evaluation, Subject
 from tenders.machine import TenderFacts
 from tenders.procedures import PROCEDURE_TYPES, Deadline, Phase
 from tenders.tables import (
     Bid,
+    BidFile,
     Candidate,
     Contract,
     Lot,
@@ -293,3 +300,97 @@ async def knocked_out_refs(lots: list[dict[str, Any]]) -> set[str]:
         return set()
     return {r["ref"] for r in await Subject.select(Subject.ref).where(
         Subject.evaluation.is_in(ids) & Subject.excluded_at.is_not_null())}
+
+
+# --- what is sealed -----------------------------------------------------------------------------
+
+
+def bid_ref(bid_id: int) -> str:
+    return f"bid:{bid_id}"
+
+
+@dataclass(frozen=True)
+class Seals:
+    """A tender's facts for the envelope rule (:mod:`scoring.envelope`), per lot and bid."""
+
+    bids_opened: bool
+    two_envelope: bool
+    prices_opened_lots: frozenset[int] = frozenset()
+
+    def facts(self, lot_id: int, withdrawn: bool) -> EnvelopeFacts:
+        return EnvelopeFacts(bids_opened=self.bids_opened, two_envelope=self.two_envelope,
+                             prices_opened=lot_id in self.prices_opened_lots,
+                             withdrawn=withdrawn)
+
+    def reason(self, lot_id: int, withdrawn: bool,
+               envelope: Envelope = Envelope.PRICE) -> str | None:
+        """Why that envelope of a bid on ``lot_id`` is sealed, or None when it may be read."""
+        return sealed_reason(self.facts(lot_id, withdrawn), envelope)
+
+    def sealed(self, lot_id: int, withdrawn: bool,
+               envelope: Envelope = Envelope.PRICE) -> bool:
+        return self.reason(lot_id, withdrawn, envelope) is not None
+
+
+async def seals(tender: TenderRef, opened: bool | None = None) -> Seals:
+    """What of ``tender``'s bids is sealed (``opened``: whether the bids are open, when the
+    caller is opening them in this transaction)."""
+    row = tender.row
+    bids_opened = row["opened_at"] is not None if opened is None else opened
+    if not row["two_envelope"] or not bids_opened:
+        return Seals(bids_opened, bool(row["two_envelope"]))
+    lots = await Lot.select(Lot.id, Lot.evaluation_id).where(Lot.tender == tender.id)
+    ids = [lot["evaluation_id"] for lot in lots if lot["evaluation_id"]]
+    opened_evaluations = {r["id"] for r in await Evaluation.select(Evaluation.id).where(
+        Evaluation.id.is_in(ids or [0]) & Evaluation.prices_opened_at.is_not_null())}
+    return Seals(True, True, frozenset(lot["id"] for lot in lots
+                                       if lot["evaluation_id"] in opened_evaluations))
+
+
+@dataclass(frozen=True)
+class BidDocument:
+    """A bid's document as one principal asked for it: whether the envelope rule keeps it shut
+    (``sealed_reason``, a message id) and what the download audit needs."""
+
+    tender: TenderRef
+    bid_id: int
+    lot_id: int
+    file_id: int
+    envelope: Envelope
+    sealed_reason: str | None
+
+    @property
+    def sealed(self) -> bool:
+        return self.sealed_reason is not None
+
+
+async def bid_document(principal: Principal, tender_id: int, bid_id: int, file_id: int
+                       ) -> BidDocument:
+    """May this principal read this bid document? The one check for every route that serves a
+    bid's file (tender pages, the API, the scoring pages' links for evaluators).
+
+    Who: the tender's readers (its officers, finance staff, administrators) and an evaluator
+    assigned to the lot's evaluation who declared no conflict of interest with the bid. Anyone
+    else gets NotFound. What: the envelope rule: nothing before the opening, nothing of a
+    withdrawn bid, price documents of a two-envelope tender only once its prices are opened.
+    A sealed document is answered with the reason, for the caller to audit and refuse.
+    """
+    tender = await load(tender_id)
+    bid = await Bid.select(Bid.id, Bid.lot, Bid.withdrawn_at, Bid.lot.evaluation_id).where(
+        (Bid.id == bid_id) & (Bid.tender == tender_id)).first()
+    if not may_read(principal, tender.authority_ids):
+        evaluation_id = bid["lot.evaluation_id"] if bid else None
+        if (principal.role is not Role.EVALUATOR or not evaluation_id
+                or not await scoring.can_view_subject(principal, evaluation_id,
+                                                      bid_ref(bid_id))):
+            raise not_found(tender_id)
+    if bid is None:
+        raise NotFound(N_("Bid {id} does not exist"), id=bid_id)
+    found = await BidFile.select(BidFile.envelope).where(
+        (BidFile.bid == bid_id) & (BidFile.file == file_id)).first()
+    if found is None:
+        raise NotFound(N_("File {id} does not exist"), id=file_id)
+    envelope = Envelope(found["envelope"])
+    state = await seals(tender)
+    return BidDocument(tender, bid_id, bid["lot"], file_id, envelope,
+                       state.reason(bid["lot"], bid["withdrawn_at"] is not None, envelope))

@@ -2,20 +2,27 @@
 
 Refusals come as ``{"status_code", "detail", "problems"}`` with the message in the caller's
 language (409 for a rule, 422 for input, 404 for what the caller may not know of). Sealed bids
-come without price and files until the opening; their files answer 409 and are audited.
+come without price and files until the opening; with two envelopes without price and price
+documents until the lot's prices are opened; a withdrawn bid never opens. Sealed files answer
+409 and are audited.
+
+A bid is registered with its documents in one JSON request: each file as ``{"filename",
+"content_type", "content_base64"}`` (standard base64), the quality envelope in ``files`` and the
+price envelope in ``price_files``. The request is at most 10 MB (files of about 7 MB together).
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
 from litestar import Controller, Request, get, post, put
-from litestar.params import FromPath, FromQuery, JSONBody
+from litestar.params import FromPath, FromQuery, JSONBody, KwargDefinition
 from litestar.response import Response, Stream
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
@@ -168,8 +175,8 @@ class TenderIn:
     deadline_bids: str | None = None
 
 
-def _form(data: Any) -> dict[str, Any]:
-    values = {k: v for k, v in data.__dict__.items() if v is not None}
+def _form(data: Any, leave_out: tuple[str, ...] = ()) -> dict[str, Any]:
+    values = {k: v for k, v in data.__dict__.items() if v is not None and k not in leave_out}
     return {k: (",".join(v) if isinstance(v, list) else v) for k, v in values.items()}
 
 
@@ -201,11 +208,13 @@ class ReasonIn:
 @dataclass
 class DeadlinesIn:
     """Local wall-clock times ("2026-03-01T12:00"); null leaves a deadline as it is, "" clears
-    it (in draft only)."""
+    it (in draft only). After publication a deadline moves later freely; earlier only with a
+    ``reason`` (candidates are told it by mail) and never below the legal minimum period."""
 
     requests: str | None = None
     questions: str | None = None
     bids: str | None = None
+    reason: str | None = None
 
 
 @dataclass
@@ -300,16 +309,30 @@ class QuestionOut:
 
 @dataclass
 class FileIn:
-    filename: str
-    content_type: str
-    content_base64: str
+    """One document, its bytes in standard base64 (RFC 4648, padded)."""
+
+    filename: Annotated[str, KwargDefinition(description=(
+        "The document's file name as the bidder sent it"))]
+    content_type: Annotated[str, KwargDefinition(description=(
+        "The document's media type, e.g. application/pdf or "
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))]
+    content_base64: Annotated[str, KwargDefinition(content_encoding="base64", description=(
+        "The document's bytes, base64-encoded"))]
+
+
+MEDIA_TYPE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}"
+                        r"/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}$")
 
 
 @dataclass
 class BidIn(OrganisationIn):
+    """A bid as received: the bidder, the lot, the price and its documents (at least one in
+    ``files``, the quality envelope; a price sheet in ``price_files``, the price envelope)."""
+
     lot_id: int = 0
     price: Decimal | None = None
     files: list[FileIn] = field(default_factory=list)
+    price_files: list[FileIn] = field(default_factory=list)
 
 
 @dataclass
@@ -317,10 +340,16 @@ class BidFileOut:
     file_id: int
     filename: str
     size: int
+    envelope: str = "quality"  # "quality" or "price"
 
 
 @dataclass
 class BidOut:
+    """``sealed``: nothing of the bid can be read (before the opening; a withdrawn bid).
+    ``price_sealed``: the price is null and the price documents are left out (also with two
+    envelopes until the lot's prices are opened). ``files`` lists what may be read;
+    ``sealed_files`` how many more there are."""
+
     id: int
     lot_id: int
     lot: str
@@ -332,6 +361,14 @@ class BidOut:
     file_count: int
     withdrawn: bool
     winner: bool
+    price_sealed: bool = True
+    sealed_files: int = 0
+    withdrawn_reason: str = ""
+
+
+@dataclass
+class PriceOpeningOut:
+    opened: bool
 
 
 @dataclass
@@ -384,23 +421,42 @@ class ContractOut:
     signed_on: date
 
 
+BID_REGISTRATION = (
+    "Register a bid received before the deadline, with its documents in the same JSON body "
+    "(application/json): each file as {filename, content_type, content_base64}, its bytes in "
+    "standard base64 (RFC 4648). `files` is the quality envelope (at least one document), "
+    "`price_files` the price envelope (with two envelopes sealed until the lot's prices are "
+    "opened). The request is at most 10 MB. The answer shows the bid sealed; a file that is "
+    "not base64 or has no media type is refused (422) with its place, e.g. "
+    "`files[0].content_base64`.")
+
+
 def bid_out(view: bids.BidView) -> BidOut:
     return BidOut(view.id, view.lot_id, view.lot, view.organisation, view.received_at,
                   view.sealed, view.price,
-                  [BidFileOut(f["file"], f["file.filename"], f["file.size"]) for f in view.files],
-                  view.file_count, view.withdrawn, view.winner)
+                  [BidFileOut(f["file"], f["file.filename"], f["file.size"], f["envelope"])
+                   for f in view.files],
+                  view.file_count, view.withdrawn, view.winner, view.price_sealed,
+                  view.sealed_files, view.withdrawn_reason)
 
 
-def _decode(files: list[FileIn]) -> list[tuple[str, str, bytes]]:
-    decoded = []
+def _decode(files: list[FileIn], name: str = "files") -> list[tuple[str, str, bytes]]:
+    """The files' bytes; every file that is not base64 or has no media type is named."""
+    decoded, problems = [], []
     for index, item in enumerate(files):
+        location = f"{name}[{index}]"
+        if not MEDIA_TYPE.match(item.content_type or ""):
+            problems.append(Problem(N_("{value} is not a media type such as application/pdf"),
+                                    {"value": item.content_type}, f"{location}.content_type"))
         try:
             data = base64.b64decode(item.content_base64, validate=True)
         except (binascii.Error, ValueError):
-            raise ValidationFailed([Problem(N_("The file {name} is not base64"),
-                                            {"name": item.filename}, f"files[{index}]")]
-                                   ) from None
+            problems.append(Problem(N_("The file {name} is not base64"),
+                                    {"name": item.filename}, f"{location}.content_base64"))
+            continue
         decoded.append((item.filename, item.content_type, data))
+    if problems:
+        raise ValidationFailed(problems)
     return decoded
 
 
@@ -521,7 +577,8 @@ class TenderApi(Controller):
     async def deadlines(self, request: Request, tender_id: FromPath[int],
                         data: JSONBody[DeadlinesIn]) -> TenderOut:
         await service.set_deadlines(me(request), tender_id, {
-            f"deadline_{k}": v for k, v in data.__dict__.items() if v is not None})
+            **{f"deadline_{k}": v for k, v in data.__dict__.items()
+               if v is not None and k != "reason"}, "reason": data.reason or ""})
         return await tender_out(request, tender_id)
 
     @put(f"{BASE}/authorities", guards=[OFFICER])
@@ -549,6 +606,15 @@ class TenderApi(Controller):
                             [problem_out(p) for p in result.blocking],
                             result.ranking.materialised(breakdown=False)
                             if result.ranking else None)
+
+    @post(f"{BASE}/lots/{{lot_id:int}}/price-opening", guards=[OFFICER],
+          status_code=HTTP_200_OK)
+    async def price_opening(self, request: Request, tender_id: FromPath[int],
+                            lot_id: FromPath[int]) -> PriceOpeningOut:
+        """Two envelopes, the lot's quality final: one officer's part in opening its sealed
+        prices (four eyes). ``opened`` is false after the first officer, true after a second,
+        different one."""
+        return PriceOpeningOut(await bids.approve_price_opening(me(request), tender_id, lot_id))
 
     @post(f"{BASE}/lots/{{lot_id:int}}/award", guards=[OFFICER], status_code=HTTP_200_OK)
     async def award(self, request: Request, tender_id: FromPath[int], lot_id: FromPath[int],
@@ -620,13 +686,14 @@ class TenderApi(Controller):
     async def bids(self, request: Request, tender_id: FromPath[int]) -> list[BidOut]:
         return [bid_out(b) for b in await bids.bids(me(request), tender_id)]
 
-    @post(f"{BASE}/bids", guards=[OFFICER], status_code=HTTP_201_CREATED)
+    @post(f"{BASE}/bids", guards=[OFFICER], status_code=HTTP_201_CREATED,
+          description=BID_REGISTRATION)
     async def add_bid(self, request: Request, tender_id: FromPath[int],
                       data: JSONBody[BidIn]) -> BidOut:
-        form = _form(data)
-        form.pop("files", None)
-        bid_id = await bids.register_bid(me(request), tender_id, data.lot_id, form,
-                                         _decode(data.files))
+        form = _form(data, leave_out=("files", "price_files", "lot_id"))
+        files, price_files = _decode(data.files), _decode(data.price_files, "price_files")
+        bid_id = await bids.register_bid(me(request), tender_id, data.lot_id, form, files,
+                                         price_files=price_files)
         [found] = [b for b in await bids.bids(me(request), tender_id) if b.id == bid_id]
         return bid_out(found)
 

@@ -1,9 +1,12 @@
 """Bids to contracts: sealed bids, the four-eyes opening, evaluation per lot through the scoring
-engine, the award intent chosen from the ranking, objections and contracts.
+engine, the four-eyes opening of the prices (two envelopes), the award intent chosen from the
+ranking, objections and contracts.
 
-Sealed means: before the opening nobody (administrators included) reads a bid's price or
-files, on a page, through the API or as a download; the audit log holds neither. Every attempt
-to reach sealed material, and every download of a bid's file after the opening, is audited.
+Sealed means: nobody (administrators included) reads it, on a page, through the API, as a
+download, in a letter, a report or an audit event. What is sealed when is one rule,
+:mod:`scoring.envelope`: everything until the bid opening; with two envelopes the prices and
+price documents until quality is final and two officers open them; a withdrawn bid forever.
+Every attempt to reach sealed material, and every download of a bid's file, is audited.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from accounts.domain import Principal, Role
+from accounts.domain import Principal
 from audit import service as audit
 from common import clock
 from common.deadlines import deadline_changes
@@ -27,9 +30,10 @@ from organisations import service as organisations
 from organisations.domain import validate_organisation
 from scoring import service as scoring
 from scoring.documents import DocumentFile, SubjectDocument, SubjectOnSheet, coded_name
+from scoring.envelope import Envelope
 from scoring.results import Ranking
 from tenders import access
-from tenders.access import TenderRef, as_reader
+from tenders.access import TenderRef, as_reader, bid_ref, seals
 from tenders.domain import choose_winners, require_in_time, require_reason
 from tenders.machine import Action, missing
 from tenders.procedures import PROCEDURE_TYPES, Phase
@@ -45,14 +49,6 @@ from tenders.tables import (
 )
 
 
-def bid_ref(bid_id: int) -> str:
-    return f"bid:{bid_id}"
-
-
-def is_sealed(tender: TenderRef) -> bool:
-    return tender.row["opened_at"] is None
-
-
 def _price(raw: Any, currency: str | None = None) -> Decimal:
     if raw is None or not str(raw).strip():
         raise DomainError(N_("A price is required"))
@@ -64,8 +60,11 @@ def _price(raw: Any, currency: str | None = None) -> Decimal:
 
 async def register_bid(principal: Principal, tender_id: int, lot_id: int,
                        form: Mapping[str, Any], files: Sequence[tuple[str, str, bytes]] = (),
-                       received_at: datetime | None = None) -> int:
-    """A bid on a lot as received, before the bid deadline, with its price and files.
+                       received_at: datetime | None = None,
+                       price_files: Sequence[tuple[str, str, bytes]] = ()) -> int:
+    """A bid on a lot as received, before the bid deadline, with its price and files:
+    ``files`` (the quality envelope: at least one) and ``price_files`` (the price envelope,
+    e.g. a price sheet; with two envelopes they stay sealed until the prices are opened).
 
     In a procedure with preselection only admitted candidates bid. Neither the price nor the
     files' names go into the audit log: it is readable before the opening.
@@ -108,13 +107,15 @@ async def register_bid(principal: Principal, tender_id: int, lot_id: int,
         row = Bid(tender=tender_id, lot=lot_id, organisation=organisation_id,
                   received_at=moment, price=price, registered_by=principal.as_actor().label)
         await row.save()
-        for filename, content_type, data in files:
-            stored = await storage.store(principal.as_actor(), filename, content_type, data)
-            await BidFile(bid=row.id, file=stored.id).save()
+        for envelope, documents in ((Envelope.QUALITY, files), (Envelope.PRICE, price_files)):
+            for filename, content_type, data in documents:
+                stored = await storage.store(principal.as_actor(), filename, content_type,
+                                             data)
+                await BidFile(bid=row.id, file=stored.id, envelope=envelope.value).save()
         await audit.record(principal.as_actor(), "bid.registered", "tender", tender_id,
                            after={"bid": row.id, "lot": lot_id,
                                   "organisation": organisation.name, "received_at": moment,
-                                  "files": len(files)})
+                                  "files": len(files), "price_files": len(price_files)})
     return int(row.id)
 
 
@@ -147,90 +148,74 @@ class BidView:
     lot: str
     organisation: str
     received_at: datetime
-    sealed: bool
-    price: Decimal | None  # None while sealed
-    files: tuple[dict[str, Any], ...]  # empty while sealed
+    sealed: bool  # nothing of the bid may be read (before the opening; a withdrawn bid)
+    price: Decimal | None  # None while the price envelope is sealed
+    files: tuple[dict[str, Any], ...]  # the files that may be read, each with its envelope
     file_count: int
     withdrawn: bool
     withdrawn_reason: str
     winner: bool
+    price_sealed: bool = True
+    sealed_files: int = 0  # files still sealed (all before the opening; price documents)
 
 
 async def bids(principal: Principal, tender_id: int, lot_id: int | None = None
                ) -> list[BidView]:
-    """The bids as the principal may see them: prices and files only after the opening."""
+    """The bids as the principal may see them: what the envelope rule keeps sealed is left
+    out (prices, price documents, every file of a withdrawn bid)."""
     tender = await as_reader(principal, tender_id)
-    sealed = is_sealed(tender)
+    state = await seals(tender)
     query = Bid.select(Bid.all_columns(), Bid.organisation.name, Bid.lot.number,
                        Bid.lot.title).where(Bid.tender == tender_id)
     if lot_id is not None:
         query = query.where(Bid.lot == lot_id)
     rows = await query.order_by(Bid.lot.number).order_by(Bid.received_at)
-    files = await BidFile.select(BidFile.bid, BidFile.file, BidFile.file.filename,
-                                 BidFile.file.size).where(
-        BidFile.bid.is_in([r["id"] for r in rows] or [0]))
+    files = await BidFile.select(BidFile.bid, BidFile.file, BidFile.envelope,
+                                 BidFile.file.filename, BidFile.file.size).where(
+        BidFile.bid.is_in([r["id"] for r in rows] or [0])).order_by(BidFile.id)
     by_bid: dict[int, list[dict[str, Any]]] = {}
     for f in files:
         by_bid.setdefault(f["bid"], []).append(f)
-    return [BidView(r["id"], bid_ref(r["id"]), r["lot"],
-                    f"{r['lot.number']}. {r['lot.title']}", r["organisation.name"],
-                    r["received_at"], sealed, None if sealed else r["price"],
-                    () if sealed else tuple(by_bid.get(r["id"], [])),
-                    len(by_bid.get(r["id"], [])), r["withdrawn_at"] is not None,
-                    r["withdrawn_reason"], r["winner"]) for r in rows]
+    views = []
+    for r in rows:
+        withdrawn = r["withdrawn_at"] is not None
+        mine = by_bid.get(r["id"], [])
+        readable = tuple(f for f in mine if not state.sealed(r["lot"], withdrawn,
+                                                             Envelope(f["envelope"])))
+        price_sealed = state.sealed(r["lot"], withdrawn, Envelope.PRICE)
+        views.append(BidView(
+            r["id"], bid_ref(r["id"]), r["lot"], f"{r['lot.number']}. {r['lot.title']}",
+            r["organisation.name"], r["received_at"],
+            state.sealed(r["lot"], withdrawn, Envelope.QUALITY),
+            None if price_sealed else r["price"], readable, len(mine), withdrawn,
+            r["withdrawn_reason"], r["winner"], price_sealed, len(mine) - len(readable)))
+    return views
 
 
-async def bid_file_access(principal: Principal, tender_id: int, bid_id: int, file_id: int,
-                          via: str = "tender") -> dict[str, Any]:
-    """May this principal read this bid document now? The one check on every way to a bid's
-    files (the tender's pages and API, an evaluator's scoring page), in the caller's
-    transaction; every attempt is audited, refused ones too. Returns the bid.
-
-    - the tender's readers (its officers, finance, admins): after the opening;
-    - an evaluator: after the opening, for a bid on a lot whose evaluation assigns them that
-      bid, declared free of conflict and not knocked out (the scoring engine answers that);
-    - anyone else, or a file that is not the bid's: not found.
-    Rules on kinds of documents (prices sealed until quality is final) belong here too.
-    """
-    tender = await access.load(tender_id)
-    bid = await _bid(tender_id, bid_id)
-    if not await BidFile.exists().where((BidFile.bid == bid_id) & (BidFile.file == file_id)):
-        raise NotFound(N_("File {id} does not exist"), id=file_id)
-    if not access.may_read(principal, tender.authority_ids):
-        lot = await get_lot_row(tender_id, bid["lot"])
-        if principal.role is not Role.EVALUATOR or not lot["evaluation_id"] or not (
-                await scoring.can_view_subject(principal, lot["evaluation_id"],
-                                               bid_ref(bid_id))):
-            raise access.not_found(tender_id)
-    sealed = is_sealed(tender)
-    await audit.record(principal.as_actor(),
-                       "bid.sealed_access_refused" if sealed else "bid.file_downloaded",
-                       "tender", tender_id, after={"bid": bid_id, "file": file_id, "via": via})
-    if sealed:
-        raise DomainError(N_("Bids are sealed until the opening"))
-    return bid
-
-
-async def bid_file(principal: Principal, tender_id: int, bid_id: int, file_id: int
-                   ) -> tuple[storage.FileInfo, bytes]:
-    """A bid's file, after the opening only (see :func:`bid_file_access`)."""
+async def bid_file(principal: Principal, tender_id: int, bid_id: int, file_id: int,
+                   via: str = "tender") -> tuple[storage.FileInfo, bytes]:
+    """A bid's file, as :func:`tenders.access.bid_document` allows (the one check for every way
+    to a bid's files: the tender's pages and API, an evaluator's scoring page). Every attempt is
+    audited, refused ones too, with the way it came (``via``)."""
+    document = await access.bid_document(principal, tender_id, bid_id, file_id)
     async with transaction():
-        try:
-            await bid_file_access(principal, tender_id, bid_id, file_id)
-        except DomainError as exc:
-            if isinstance(exc, NotFound):
-                raise
-            refused = exc
-        else:
-            refused = None
-    if refused is not None:
-        raise refused
+        details: dict[str, Any] = {"bid": bid_id, "file": file_id,
+                                   "envelope": document.envelope.value}
+        if via != "tender":
+            details["via"] = via
+        await audit.record(principal.as_actor(),
+                           "bid.sealed_access_refused" if document.sealed
+                           else "bid.file_downloaded", "tender", tender_id, after=details)
+    if document.sealed_reason is not None:
+        raise DomainError(document.sealed_reason)
     return await storage.read(file_id)
 
 
 class BidDocuments:
     """The files of a bid as the evaluators of its lot read them from their scoring pages
-    (a :class:`scoring.documents.SubjectDocuments` for the lots' evaluations)."""
+    (a :class:`scoring.documents.SubjectDocuments` for the lots' evaluations). What may be
+    read is what :func:`tenders.access.bid_document` allows: a sealed document (before the
+    opening, a price document while prices are sealed) is neither listed nor served."""
 
     def owns(self, owner_ref: str) -> bool:
         return _lot_of(owner_ref) is not None
@@ -241,9 +226,8 @@ class BidDocuments:
             raise NotFound(N_("No subject {code} on your sheet"), code=subject.code)
         tender_id, _ = found
         bid_id = int(subject.ref.split(":")[1])
-        files = await BidFile.select(BidFile.file, BidFile.file.filename, BidFile.file.size,
-                                     BidFile.file.content_type).where(
-            BidFile.bid == bid_id).order_by(BidFile.id)
+        files = await BidFile.select(BidFile.file, BidFile.file.filename, BidFile.file.size
+                                     ).where(BidFile.bid == bid_id).order_by(BidFile.id)
         return tender_id, bid_id, files
 
     @staticmethod
@@ -252,30 +236,23 @@ class BidDocuments:
 
     async def documents(self, principal: Principal, subject: SubjectOnSheet
                         ) -> list[SubjectDocument]:
-        tender_id, _, files = await self._files(subject)
-        if is_sealed(await access.load(tender_id)):
-            return []
-        return [SubjectDocument(f["file"], self._name(subject, n, f["file.filename"]),
-                                f["file.size"]) for n, f in enumerate(files, start=1)]
+        tender_id, bid_id, files = await self._files(subject)
+        listed = []
+        for number, f in enumerate(files, start=1):
+            document = await access.bid_document(principal, tender_id, bid_id, f["file"])
+            if not document.sealed:
+                listed.append(SubjectDocument(f["file"], self._name(
+                    subject, number, f["file.filename"]), f["file.size"]))
+        return listed
 
     async def read(self, principal: Principal, subject: SubjectOnSheet, document_id: int
                    ) -> DocumentFile:
         tender_id, bid_id, files = await self._files(subject)
         number = next((n for n, f in enumerate(files, start=1) if f["file"] == document_id),
                       None)
-        refused: DomainError | None = None
-        async with transaction():
-            try:
-                await bid_file_access(principal, tender_id, bid_id, document_id,
-                                      via=f"scoring:{subject.evaluation_id}:{subject.code}")
-            except NotFound:
-                raise
-            except DomainError as exc:
-                refused = exc
-        if refused is not None:
-            raise refused
-        assert number is not None
-        info, data = await storage.read(document_id)
+        info, data = await bid_file(principal, tender_id, bid_id, document_id,
+                                    via=f"scoring:{subject.evaluation_id}:{subject.code}")
+        assert number is not None  # bid_document found the file on this bid
         return DocumentFile(self._name(subject, number, info.filename), info.content_type, data)
 
 
@@ -289,19 +266,6 @@ def _lot_of(owner_ref: str) -> tuple[int, int] | None:
 
 
 BID_DOCUMENTS = BidDocuments()
-
-
-async def refuse_sealed_price(principal: Principal, tender_id: int, bid_id: int) -> None:
-    """Record an attempt to read a sealed price (an API call for one bid) and refuse it."""
-    tender = await as_reader(principal, tender_id)
-    async with transaction():
-        await _bid(tender_id, bid_id)
-        sealed = is_sealed(tender)
-        if sealed:
-            await audit.record(principal.as_actor(), "bid.sealed_access_refused", "tender",
-                               tender_id, after={"bid": bid_id, "what": "price"})
-    if sealed:
-        raise DomainError(N_("Bids are sealed until the opening"))
 
 
 # --- opening (four eyes) ----------------------------------------------------------------------
@@ -332,15 +296,21 @@ async def approve_opening(principal: Principal, tender_id: int) -> bool:
         await OpeningApproval(tender=tender_id, officer=principal.id, approved_at=now).save()
         await transition(principal, tender_id, Action.OPEN_BIDS, extra={"opened_at": now},
                          details={"officers": officers})
-        await _unseal(principal, tender_id)
+        await _unseal(principal, tender)
     deadline_changes.changed(tender.key)
     return True
 
 
-async def _unseal(principal: Principal, tender_id: int) -> None:
-    """Hand every live bid with its price to its lot's evaluation; put the prices on record."""
+async def _unseal(principal: Principal, tender: TenderRef) -> None:
+    """Hand every live bid with its price to its lot's evaluation (which keeps a price sealed
+    as the envelope rule says) and put on record what was opened: the prices only where the
+    rule opens them now (one envelope). Withdrawn bids are never opened: listed as withdrawn."""
+    tender_id = tender.id
     rows = await Bid.select(Bid.id, Bid.lot, Bid.price, Bid.organisation.name).where(
         (Bid.tender == tender_id) & Bid.withdrawn_at.is_null()).order_by(Bid.id)
+    withdrawn = await Bid.select(Bid.id, Bid.lot, Bid.organisation.name).where(
+        (Bid.tender == tender_id) & Bid.withdrawn_at.is_not_null()).order_by(Bid.id)
+    state = await seals(tender, opened=True)
     evaluations = {r["id"]: r["evaluation_id"] for r in await Lot.select(
         Lot.id, Lot.evaluation_id).where(Lot.tender == tender_id)}
     for lot_id, evaluation_id in evaluations.items():
@@ -350,11 +320,45 @@ async def _unseal(principal: Principal, tender_id: int) -> None:
         await scoring.register_subjects(principal, evaluation_id, [
             {"ref": bid_ref(r["id"]), "name": r["organisation.name"]} for r in lot_bids])
         await scoring.set_prices(principal, evaluation_id,
-                                 {bid_ref(r["id"]): r["price"] for r in lot_bids})
+                                 {bid_ref(r["id"]): str(r["price"]) for r in lot_bids})
+    opened = []
+    for r in rows:
+        entry = {"bid": r["id"], "lot": r["lot"], "organisation": r["organisation.name"]}
+        if not state.sealed(r["lot"], False, Envelope.PRICE):
+            entry["price"] = r["price"]
+        opened.append(entry)
     await audit.record(principal.as_actor(), "bid.unsealed", "tender", tender_id,
-                       after={"bids": [{"bid": r["id"], "lot": r["lot"],
-                                        "organisation": r["organisation.name"],
-                                        "price": r["price"]} for r in rows]})
+                       after={"bids": opened, "prices_sealed": state.two_envelope,
+                              "withdrawn": [{"bid": r["id"], "lot": r["lot"],
+                                             "organisation": r["organisation.name"]}
+                                            for r in withdrawn]})
+
+
+async def approve_price_opening(principal: Principal, tender_id: int, lot_id: int) -> bool:
+    """Two envelopes: one officer's part in opening the sealed prices of a lot once its quality
+    is final (the engine's four-eyes step, :func:`scoring.service.approve_price_opening`). The
+    second, different officer opens them: the lot's prices and price documents become readable
+    and go on the tender's record ("lot.prices_opened"). Returns True once opened."""
+    async with transaction():
+        tender = await for_change(principal, tender_id)
+        if tender.phase is not Phase.EVALUATION:
+            raise DomainError(N_("The prices are opened during the evaluation"))
+        lot = await get_lot_row(tender_id, lot_id)
+        if not lot["evaluation_id"]:
+            raise DomainError(N_("This lot has no evaluation"))
+        done = await scoring.approve_price_opening(principal, lot["evaluation_id"])
+        if not done.opened:
+            await audit.record(principal.as_actor(), "lot.price_opening_approved", "tender",
+                               tender_id, after={"lot": lot_id, "officer": principal.id})
+            return False
+        rows = await Bid.select(Bid.id, Bid.price, Bid.organisation.name).where(
+            (Bid.lot == lot_id) & Bid.withdrawn_at.is_null()).order_by(Bid.id)
+        await audit.record(principal.as_actor(), "lot.prices_opened", "tender", tender_id,
+                           after={"lot": lot_id, "officers": list(done.officers),
+                                  "bids": [{"bid": r["id"], "organisation":
+                                            r["organisation.name"], "price": r["price"]}
+                                           for r in rows]})
+    return True
 
 
 async def opening_approvals(tender_id: int) -> list[dict[str, Any]]:
@@ -384,8 +388,9 @@ async def knock_out(principal: Principal, tender_id: int, bid_id: int, reason: s
 class LotResult:
     lot: dict[str, Any]
     status: scoring.EvaluationStatus | None
-    ranking: Ranking | None  # once quality is final
+    ranking: Ranking | None  # once quality is final (two envelopes: and the prices opened)
     blocking: tuple[Problem, ...]
+    evaluation: scoring.EvaluationView | None = None
 
 
 async def lot_result(principal: Principal, tender_id: int, lot_id: int) -> LotResult:
@@ -395,8 +400,9 @@ async def lot_result(principal: Principal, tender_id: int, lot_id: int) -> LotRe
         return LotResult(lot, None, None, ())
     status = await scoring.status(principal, lot["evaluation_id"])
     ranking = await scoring.ranking(principal, lot["evaluation_id"]) if (
-        status.quality_final) else None
-    return LotResult(lot, status, ranking, status.blocking)
+        status.quality_final and not status.prices_sealed) else None
+    return LotResult(lot, status, ranking, status.blocking,
+                     await scoring.get_evaluation(principal, lot["evaluation_id"]))
 
 
 async def choose_award(principal: Principal, tender_id: int, lot_id: int,
@@ -544,7 +550,12 @@ async def contracts(principal: Principal, tender_id: int) -> list[dict[str, Any]
 
 
 async def winners(principal: Principal, tender_id: int) -> list[dict[str, Any]]:
-    await as_reader(principal, tender_id)
-    return await Bid.select(Bid.id, Bid.lot, Bid.price, Bid.organisation.name, Bid.lot.number,
-                            Bid.lot.title).where(
+    """The bids chosen in the award intent, with their prices where the envelope rule opens
+    them."""
+    tender = await as_reader(principal, tender_id)
+    state = await seals(tender)
+    rows = await Bid.select(Bid.id, Bid.lot, Bid.price, Bid.withdrawn_at, Bid.organisation.name,
+                            Bid.lot.number, Bid.lot.title).where(
         (Bid.tender == tender_id) & Bid.winner.eq(True)).order_by(Bid.lot.number)
+    return [{**r, "price": None if state.sealed(r["lot"], r["withdrawn_at"] is not None)
+             else r["price"]} for r in rows]

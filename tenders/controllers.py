@@ -269,13 +269,22 @@ class TenderPages(Controller):
                         ) -> Template | Redirect:
         values = await read_form(request)
         try:
-            warnings = await service.set_deadlines(me(request), tender_id, values)
+            saved = await service.set_deadlines(me(request), tender_id, values)
         except ValidationFailed as exc:
             return await self._overview(
                 request, tender_id, 422, field_errors(exc),
-                {d.value: values.get(f"deadline_{d.value}", "") for d in Deadline})
-        for text in warning_texts(warnings):
+                {**{d.value: values.get(f"deadline_{d.value}", "") for d in Deadline},
+                 "reason": str(values.get("reason") or "")})
+        for text in warning_texts(saved.warnings):
             flash(request, text, category="info")
+        if saved.told:
+            flash(request, ngettext("{count} candidate has been told by mail.",
+                                    "{count} candidates have been told by mail.",
+                                    len(saved.told)).format(count=len(saved.told)),
+                  category="info")
+        if saved.without_address:
+            flash(request, gettext(N_("No email address to tell: {names}.")).format(
+                names=", ".join(saved.without_address)), category="info")
         return done(request, N_("The deadlines have been saved."), f"/tenders/{tender_id}")
 
     @post("/{tender_id:int}/authorities", guards=[OFFICER], name="tender_authorities")
@@ -385,6 +394,15 @@ class TenderPages(Controller):
         await service.update_lot(me(request), tender_id, lot_id, await read_form(request))
         return done(request, N_("The lot has been saved."),
                     f"/tenders/{tender_id}/lots/{lot_id}")
+
+    @post("/{tender_id:int}/lots/{lot_id:int}/price-opening", guards=[OFFICER],
+          name="tender_lot_price_opening")
+    async def price_opening(self, request: Request, tender_id: FromPath[int],
+                            lot_id: FromPath[int]) -> Redirect:
+        opened = await bids.approve_price_opening(me(request), tender_id, lot_id)
+        return done(request, N_("The prices are open.") if opened else N_(
+            "Your approval is recorded; a second, different officer opens the prices."),
+            f"/tenders/{tender_id}/lots/{lot_id}")
 
     @post("/{tender_id:int}/lots/{lot_id:int}/award", guards=[OFFICER],
           name="tender_lot_award")
@@ -593,13 +611,16 @@ class TenderPages(Controller):
     async def add_bid(self, request: Request, tender_id: FromPath[int]) -> Template | Redirect:
         values = await read_form(request)
         values.pop("files", None)
+        values.pop("price_files", None)
         files = await upload(request, "files")
+        price_files = await upload(request, "price_files")
         try:
             lot_id = int(str(values.get("lot_id") or ""))
         except ValueError:
             raise ValidationFailed([_problem(N_("Choose a lot"), "lot_id")]) from None
         try:
-            await bids.register_bid(me(request), tender_id, lot_id, values, files)
+            await bids.register_bid(me(request), tender_id, lot_id, values, files,
+                                    price_files=price_files)
         except ValidationFailed as exc:
             principal = me(request)
             return await tender_page(

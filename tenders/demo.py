@@ -127,6 +127,9 @@ class Story:
                                          subjects[f"bid:{bid_id}"].code, scores)
             await sheets.submit_sheet(evaluator, evaluation_id)
         await scoring.finalise_quality(self.officer, evaluation_id)
+        if (await scoring.get_evaluation(self.officer, evaluation_id)).options.two_envelope:
+            await bids.approve_price_opening(self.officer, tender_id, lot_id)  # four eyes
+            await bids.approve_price_opening(self.second, tender_id, lot_id)
         await scoring.confirm_ranking(self.officer, evaluation_id)
         return evaluation_id
 
@@ -378,7 +381,9 @@ async def _wroclaw(story: Story, reference: str, authorities: dict[str, int],
         await bids.register_bid(officer, tender_id, lots[index % 2], {
             "name": name, "country": "PL", "registration_number": _regon(index + 1),
             "price": f"{4_200_000 + index * 310_000}.00"},
-            [("oferta.pdf", "application/pdf", f"%PDF-1.4 Oferta {name}".encode())])
+            [("oferta.pdf", "application/pdf", f"%PDF-1.4 Oferta {name}".encode())],
+            price_files=[("formularz-cenowy.pdf", "application/pdf",
+                          f"%PDF-1.4 Formularz cenowy {name}".encode())])
     await procurement.ask(officer, tender_id, WROCLAW_NGOS[0],
                           "Czy wkład własny gmin obejmuje koszty transportu?")
     return tender_id

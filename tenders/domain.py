@@ -302,6 +302,77 @@ def check_minimum_periods(kind: ProcedureType, deadlines: Mapping[Deadline, date
     return warnings
 
 
+@dataclass(frozen=True)
+class DeadlineChange:
+    """One deadline as it was and as it is wanted (None: not set, or removed)."""
+
+    deadline: Deadline
+    before: datetime | None
+    after: datetime | None
+
+    @property
+    def earlier(self) -> bool:
+        return self.before is not None and self.after is not None and self.after < self.before
+
+
+MAX_REASON = 2000
+
+
+def check_deadline_changes(kind: ProcedureType, published: bool,
+                           current: Mapping[Deadline, datetime],
+                           wanted: Mapping[Deadline, datetime | None], now: datetime, *,
+                           zone: str, electronic: bool, published_at: datetime | None = None,
+                           invited_at: datetime | None = None, reason: str = ""
+                           ) -> list[DeadlineChange]:
+    """The deadlines that change, or ValidationFailed naming every field that may not.
+
+    In draft any deadline may be set, moved or cleared (to a moment in the future). After
+    publication candidates rely on them: a deadline that has passed stays, none is removed, a
+    new moment lies in the future; a deadline may move later freely, but earlier only with a
+    reason and never below the procedure type's legal minimum period (counted from the
+    publication, or from the invitation to tender once there is one). Candidates are told of
+    an earlier deadline (by the caller).
+    """
+    problems = ProblemCollector()
+    found: list[DeadlineChange] = []
+    for deadline, moment in wanted.items():
+        old = current.get(deadline)
+        if old == moment:
+            continue
+        location = f"deadline_{deadline.value}"
+        change = DeadlineChange(deadline, old, moment)
+        found.append(change)
+        if published and old is not None and old <= now:
+            problems.add(location, N_("This deadline has passed and can no longer be moved"))
+        elif moment is not None and moment <= now:
+            problems.add(location, N_("Choose a moment in the future"))
+        elif moment is None and published:
+            problems.add(location, N_("A deadline of a published tender cannot be removed"))
+        elif published and change.earlier and moment is not None:
+            minimum = kind.minimum(deadline, electronic)
+            start = invited_at if minimum and minimum.from_invitation else published_at
+            if minimum is not None and start is not None and period_days(
+                    start, moment, zone) < minimum.days:
+                earliest = utc_to_local(start, zone).date() + timedelta(days=minimum.days)
+                problems.add(location, N_(
+                    "The legal minimum for this procedure is {minimum} days from the "
+                    "invitation to tender: choose {earliest} or later")
+                    if minimum.from_invitation else N_(
+                    "The legal minimum for this procedure is {minimum} days from "
+                    "publication: choose {earliest} or later"),
+                    minimum=minimum.days, earliest=earliest.isoformat())
+    text = (reason or "").strip()
+    if published and any(c.earlier for c in found):
+        if not text:
+            problems.add("reason", N_("A deadline moves earlier: give the reason, which "
+                                      "candidates are told"))
+        elif len(text) > MAX_REASON:
+            problems.add("reason", N_("The reason is longer than {limit} characters"),
+                         limit=MAX_REASON)
+    problems.raise_if_any()
+    return found
+
+
 def received_in_time(received_at: datetime, deadline: datetime) -> bool:
     """A bid, request or question counts when it arrives before the deadline, not at it."""
     return received_at < deadline

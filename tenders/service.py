@@ -24,11 +24,12 @@ from common.i18n import N_
 from config.database import contains, transaction
 from documents import storage
 from scoring import service as scoring
-from tenders import access
+from tenders import access, notices
 from tenders.access import TenderRef, as_officer, as_reader
 from tenders.domain import (
     LotData,
     PeriodWarning,
+    check_deadline_changes,
     check_minimum_periods,
     check_shares,
     local_text,
@@ -172,7 +173,8 @@ async def _sync_evaluations(principal: Principal, tender_id: int, values: dict[s
         if lot["evaluation_id"]:
             await scoring.update_settings(principal, lot["evaluation_id"], {
                 "title": f"{values['title']}: {lot['title']}",
-                "two_envelope": values["two_envelope"], "winners": lot["winners"]})
+                "two_envelope": values["two_envelope"], "winners": lot["winners"]},
+                by_owner=True)
 
 
 async def set_authorities(principal: Principal, tender_id: int,
@@ -273,7 +275,8 @@ async def update_lot(principal: Principal, tender_id: int, lot_id: int,
             if lot["evaluation_id"]:
                 await scoring.update_settings(principal, lot["evaluation_id"], {
                     "title": f"{tender.row['title']}: {data.title}",
-                    "two_envelope": tender.row["two_envelope"], "winners": data.winners})
+                    "two_envelope": tender.row["two_envelope"], "winners": data.winners},
+                    by_owner=True)
 
 
 async def get_lot_row(tender_id: int, lot_id: int) -> dict[str, Any]:
@@ -341,40 +344,53 @@ async def document_file(principal: Principal, tender_id: int, document_id: int
 # --- deadlines --------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class DeadlinesSaved:
+    warnings: list[PeriodWarning]  # periods shorter than a legal minimum (later moves)
+    told: tuple[str, ...] = ()  # candidates told of a deadline moved earlier
+    without_address: tuple[str, ...] = ()  # candidates who could not be told (no email)
+
+
 async def set_deadlines(principal: Principal, tender_id: int, form: Mapping[str, Any]
-                        ) -> list[PeriodWarning]:
-    """Deadlines entered as local times. One that has passed cannot be moved; a new one lies
-    in the future. Returns warnings for periods shorter than the legal minimum."""
+                        ) -> DeadlinesSaved:
+    """Deadlines entered as local times, with ``reason`` when one moves earlier after
+    publication (:func:`tenders.domain.check_deadline_changes` is the rule: later freely,
+    earlier with a reason and never below the legal minimum). Candidates are told of an
+    earlier deadline through the mail outbox. Returns the minimum-period warnings and who was
+    told."""
+    reason = str(form.get("reason") or "").strip()
+    told = notices.Told((), ())
     async with transaction():
         tender = await for_change(principal, tender_id)
         if tender.phase in FINAL_PHASES:
             raise DomainError(N_("The deadlines of a closed tender cannot change"))
         wanted = parse_deadlines(form, tender.zone)
         now = clock.now()
-        current = access.deadlines_of(tender.row)
-        problems = ProblemCollector()
-        for deadline, moment in wanted.items():
-            old = current.get(deadline)
-            if old == moment:
-                continue
-            location = f"deadline_{deadline.value}"
-            if tender.phase is not Phase.DRAFT and old is not None and old <= now:
-                problems.add(location, N_("This deadline has passed and can no longer be "
-                                          "moved"))
-            elif moment is not None and moment <= now:
-                problems.add(location, N_("Choose a moment in the future"))
-            elif moment is None and tender.phase is not Phase.DRAFT:
-                problems.add(location, N_("A deadline of a published tender cannot be "
-                                          "removed"))
-        problems.raise_if_any()
-        update = {f"deadline_{d.value}": m for d, m in wanted.items() if current.get(d) != m}
+        row = tender.row
+        found = check_deadline_changes(
+            PROCEDURE_TYPES[row["procedure"]], tender.phase is not Phase.DRAFT,
+            access.deadlines_of(row), wanted, now, zone=tender.zone,
+            electronic=row["electronic_submission"], published_at=row["published_at"],
+            invited_at=row["invited_at"], reason=reason)
+        update = {f"deadline_{c.deadline.value}": c.after for c in found}
         if update:
+            earlier = [c for c in found if c.earlier] if tender.phase is not Phase.DRAFT \
+                else []
             await Tender.update({**update, "updated_at": now}).where(Tender.id == tender_id)
+            after: dict[str, Any] = dict(update)
+            if earlier:
+                after.update(reason=reason, earlier=[c.deadline.value for c in earlier])
             await audit.record(principal.as_actor(), "tender.deadlines_changed", "tender",
-                               tender_id, before={k: tender.row[k] for k in update},
-                               after=update)
+                               tender_id, before={k: row[k] for k in update}, after=after)
+            if earlier:
+                language = await Authority.select(Authority.language).where(
+                    Authority.id == row["lead_authority"]).first()
+                told = await notices.tell_deadlines_moved_earlier(
+                    principal.as_actor(), tender, language["language"] if language else "en",
+                    earlier, reason)
     deadline_changes.changed(tender.key)
-    return await period_warnings(principal, tender_id)
+    return DeadlinesSaved(await period_warnings(principal, tender_id), told.told,
+                          told.without_address)
 
 
 async def period_warnings(principal: Principal, tender_id: int) -> list[PeriodWarning]:

@@ -154,7 +154,8 @@ class Question(Table, tablename="tenders_question"):
 
 
 class Bid(Table, tablename="tenders_bid"):
-    """A bid on one lot. Price and files are sealed until the opening."""
+    """A bid on one lot. Price and files are sealed until the opening; with two envelopes the
+    price (and the price documents) until the prices are opened (see scoring.envelope)."""
 
     tender = ForeignKey(references=Tender, on_delete=OnDelete.cascade, index=True)
     lot = ForeignKey(references=Lot, on_delete=OnDelete.cascade, index=True)
@@ -168,8 +169,12 @@ class Bid(Table, tablename="tenders_bid"):
 
 
 class BidFile(Table, tablename="tenders_bid_file"):
+    """A document of a bid, in its envelope: "quality" (opened at the bid opening) or "price"
+    (with two envelopes: opened with the prices; see scoring.envelope)."""
+
     bid = ForeignKey(references=Bid, on_delete=OnDelete.cascade, index=True)
     file = ForeignKey(references=StoredFile, on_delete=OnDelete.restrict)
+    envelope = Varchar(length=10, default="quality")
 
 
 class OpeningApproval(Table, tablename="tenders_opening_approval"):

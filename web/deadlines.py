@@ -1,8 +1,8 @@
 """Upcoming deadlines across every tender, subsidy round and scoring deadline.
 
 A calendar-like list: what each open procedure's next automatic step is and when it happens,
-in the authority's own wall-clock time. Officers see their authorities' procedures,
-administrators and finance all of them.
+in the authority's own wall-clock time. Officers and finance staff see their authorities'
+procedures (a joint procurement: any of its authorities), administrators all of them.
 """
 
 from __future__ import annotations
@@ -45,8 +45,7 @@ async def upcoming_for(principal: Principal, sources: list[DeadlineSource], now:
     found: list[Deadline] = []
     for source in sources:
         found.extend(d for d in await source.upcoming(now) if d.due_at <= until)
-    sees_all = principal.is_admin or principal.role is Role.FINANCE
-    visible = visible_deadlines(found, principal.authority_ids, sees_all)
+    visible = visible_deadlines(found, principal.authority_ids, principal.is_admin)
     return sorted(visible, key=lambda d: (d.due_at, d.subject))
 
 

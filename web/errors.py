@@ -25,6 +25,7 @@ from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
 from common.errors import DomainError, Forbidden, NotFound
+from common.paths import local_path_or
 from web.i18n import gettext, translate_message, translate_problem
 
 log = logging.getLogger("tenderdesk")
@@ -39,13 +40,9 @@ def is_htmx(request: Request) -> bool:
 
 
 def safe_local_path(target: str | None, fallback: str = "/") -> str:
-    """``target`` when it is a path on this site, else ``fallback`` (no open redirects)."""
-    if not target:
-        return fallback
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not parts.path.startswith("/") or target.startswith("//"):
-        return fallback
-    return target
+    """``target`` when it is a path on this site, else ``fallback`` (no open redirects; the
+    rule is :func:`common.paths.is_local_path`)."""
+    return local_path_or(target, fallback)
 
 
 def back_to_referrer(request: Request) -> str:

@@ -13,6 +13,7 @@ ROUTES = {
     ("POST", f"{E}/freeze"): OFFICER,
     ("POST", f"{E}/reopen"): OFFICER,
     ("POST", f"{E}/finalise"): OFFICER,
+    ("POST", f"{E}/price-opening"): OFFICER,
     ("GET", f"{E}/criteria"): READERS,
     ("POST", f"{E}/criteria"): OFFICER,
     ("GET", f"{E}/criteria/{{criterion_id:int}}"): OFFICER,
@@ -65,6 +66,7 @@ ROUTES = {
     ("PUT", f"{A}/consensus"): OFFICER,
     ("DELETE", f"{A}/consensus/{{subject_id:int}}/{{criterion_id:int}}"): OFFICER,
     ("POST", f"{A}/quality/finalise"): OFFICER,
+    ("POST", f"{A}/quality/price-opening"): OFFICER,
     ("GET", f"{A}/ranking"): READERS,
     ("POST", f"{A}/ranking/confirm"): OFFICER,
 }

@@ -144,29 +144,73 @@ async def test_evaluators_see_only_their_own_sheet(scenario, make_user):
     assert all(not row.cells for row in matrix.rows)  # drafts never reach the officer
 
 
-async def test_sealed_prices_stay_sealed_until_quality_is_final(make_user, make_authority):
+async def test_sealed_prices_stay_sealed_until_two_officers_open_them_after_quality(
+        make_user, make_authority):
     s = await make_scenario(make_user, make_authority, two_envelope=True, evaluators=1)
-    await service.set_prices(s.officer, s.evaluation_id, {"bid:1": "98765.43"})
-    [shown] = [x for x in await service.list_subjects(s.officer, s.evaluation_id)
-               if x.ref == "bid:1"]
+    second = await make_user("officer", authorities=[s.authority_id])
+    await service.set_prices(s.officer, s.evaluation_id, {
+        "bid:1": "98765.43", "bid:2": "90000", "bid:3": "110000"})
+
+    async def bid_1() -> service.SubjectView:
+        [found] = [x for x in await service.list_subjects(s.officer, s.evaluation_id)
+                   if x.ref == "bid:1"]
+        return found
+
+    shown = await bid_1()
     assert shown.price is None and shown.price_sealed and shown.has_price
-    [event] = await events("subject.price_set")
-    assert "98765" not in event["after"] and '"price":"sealed"' in event["after"]
+    set_events = await events("subject.price_set")
+    assert len(set_events) == 3 and all('"price":"sealed"' in e["after"] for e in set_events)
+    assert not any("98765" in e["after"] for e in set_events)
     with pytest.raises(DomainError):
         await service.ranking(s.officer, s.evaluation_id)
+    with pytest.raises(DomainError, match="once quality is final"):
+        await service.approve_price_opening(s.officer, s.evaluation_id)
+    # The owner sets the envelopes; prices received sealed keep two of them even for it.
+    await service.reopen_criteria(s.officer, s.evaluation_id, "Add a criterion")
+    one = {"title": "Household help, lot 1", "two_envelope": False}
+    with pytest.raises(DomainError, match="set by its owner, tender:12/lot:1"):
+        await service.update_settings(s.officer, s.evaluation_id, one)
+    with pytest.raises(DomainError, match="keeps two envelopes"):
+        await service.update_settings(s.officer, s.evaluation_id, one, by_owner=True)
+    await service.freeze_criteria(s.officer, s.evaluation_id)
     evaluator = s.evaluators[0]
     await s.declare_all(evaluator)
     for ref in ("bid:1", "bid:2", "bid:3"):
         await s.score(evaluator, ref, {"Method": "8", "Team": "7", "Certified": "1"})
     await sheets.submit_sheet(evaluator, s.evaluation_id)
-    await service.finalise_quality(s.officer, s.evaluation_id)
-    [opened] = [x for x in await service.list_subjects(s.officer, s.evaluation_id)
-                if x.ref == "bid:1"]
+    status = await service.finalise_quality(s.officer, s.evaluation_id)
+    # Quality final opens nothing: the prices wait for two different officers.
+    assert status.prices_sealed and (await bid_1()).price is None
+    assert [p.message for p in status.blocking] == [
+        "The prices are sealed: two different officers open them"]
+    with pytest.raises(DomainError, match="once two officers have opened"):
+        await service.ranking(s.officer, s.evaluation_id)
+    with pytest.raises(DomainError, match="once two officers have opened"):
+        await service.confirm_ranking(s.officer, s.evaluation_id)
+    first = await service.approve_price_opening(s.officer, s.evaluation_id)
+    assert not first.opened and first.prices == {} and (await bid_1()).price_sealed
+    with pytest.raises(DomainError, match="a second, different officer must confirm"):
+        await service.approve_price_opening(s.officer, s.evaluation_id)
+    assert await events("evaluation.prices_opened") == []
+    [approved] = await events("evaluation.price_opening_approved")
+    assert "98765" not in approved["after"]
+    done = await service.approve_price_opening(second, s.evaluation_id)
+    assert done.opened and done.officers == (s.officer.id, second.id)
+    opened = await bid_1()
     assert opened.price == Decimal("98765.43") and not opened.price_sealed
     [event] = await events("evaluation.prices_opened")
-    assert "98765.43" in event["after"]
+    assert "98765.43" in event["after"] and f"[{s.officer.id},{second.id}]" in event["after"]
+    assert event["actor_id"] == second.id
+    with pytest.raises(DomainError, match="already been opened"):
+        await service.approve_price_opening(s.officer, s.evaluation_id)
     with pytest.raises(DomainError, match="sealed prices have been opened"):
         await service.reopen_criteria(s.officer, s.evaluation_id, "typo")
+    assert (await service.ranking(s.officer, s.evaluation_id)).subjects
+
+
+async def test_a_one_envelope_evaluation_has_no_price_opening(scenario):
+    with pytest.raises(DomainError, match="one envelope"):
+        await service.approve_price_opening(scenario.officer, scenario.evaluation_id)
 
 
 async def test_reopening_the_criteria_keeps_the_old_scores_in_the_audit_log(scenario):

@@ -204,7 +204,21 @@ async def test_nobody_sees_sealed_prices_before_quality_is_final(login, make_use
     await sheets.submit_sheet(evaluator, s.evaluation_id)
     await service.finalise_quality(s.officer, s.evaluation_id)
     officer = await login(s.officer)
-    assert "87,654.32" in text_of((await officer.get(base)).text)
+    # Quality final opens nothing: two different officers open the prices on the overview.
+    page = text_of((await officer.get(base)).text)
+    assert "87,654" not in page and "sealed until two officers open them" in page
+    assert (await officer.get(f"{api}/ranking")).status_code == 409
+    await post_form(officer, f"{base}/price-opening", {})
+    page = text_of((await officer.get(base)).text)
+    assert "87,654" not in page and "a second officer confirms" in page
+    refused = await officer.post(f"{api}/quality/price-opening")
+    assert refused.status_code == 409 and "second, different officer" in refused.json()[
+        "detail"]
+    second = await login(await make_user("officer", authorities=[s.authority_id]))
+    answer = await second.post(f"{api}/quality/price-opening")
+    assert answer.status_code == 200 and answer.json()["prices_sealed"] is False
+    page = text_of((await officer.get(base)).text)
+    assert "87,654.32" in page and "opened at" in page
 
 
 async def test_blind_evaluation_shows_codes_once_everything_is_declared(login,

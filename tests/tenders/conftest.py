@@ -92,8 +92,19 @@ class World:
         return ids
 
     async def score_and_confirm(self, tender_id: int, marks: dict[int, str]) -> int:
-        """Score the first lot's bids (bid id -> quality mark), finalise, confirm."""
+        """Score the first lot's bids (bid id -> quality mark), finalise, open the prices
+        (two envelopes: both officers), confirm."""
         [lot_id, *_] = await self.lot_ids(tender_id)
+        evaluation_id = await self.score_quality(tender_id, lot_id, marks)
+        if (await scoring.get_evaluation(self.officer, evaluation_id)).options.two_envelope:
+            assert not await bids.approve_price_opening(self.officer, tender_id, lot_id)
+            assert await bids.approve_price_opening(self.second, tender_id, lot_id)
+        await scoring.confirm_ranking(self.officer, evaluation_id)
+        return lot_id
+
+    async def score_quality(self, tender_id: int, lot_id: int, marks: dict[int, str]) -> int:
+        """The evaluator scores the lot's bids (bid id -> quality mark); quality is made
+        final. Returns the lot's evaluation."""
         evaluation_id = (await service.get_lot_row(tender_id, lot_id))["evaluation_id"]
         await scoring.freeze_criteria(self.officer, evaluation_id)
         await scoring.assign(self.officer, evaluation_id, self.evaluator.id)
@@ -108,8 +119,7 @@ class World:
                                      {criteria["Quality plan"]: (mark, "Clear plan")})
         await sheets.submit_sheet(self.evaluator, evaluation_id)
         await scoring.finalise_quality(self.officer, evaluation_id)
-        await scoring.confirm_ranking(self.officer, evaluation_id)
-        return lot_id
+        return evaluation_id
 
 
 @pytest.fixture

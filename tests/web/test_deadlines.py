@@ -2,8 +2,11 @@
 
 from datetime import UTC, datetime, timedelta
 
+from authorities import service as authorities
 from common.clock import FixedClock, use_clock
 from common.deadlines import AppliedStep, Deadline
+from tenders import service as tenders
+from tests.support.fixtures import SETUP
 from tests.support.http import sign_in, text_of
 
 NOW = datetime(2026, 3, 27, 9, 0, tzinfo=UTC)  # Friday before the clocks go forward
@@ -59,23 +62,63 @@ async def test_officers_see_their_authorities_deadlines_in_local_time(app, clien
     assert api[0]["overdue"] is True and api[1]["overdue"] is False
 
 
-async def test_administrators_and_finance_see_every_authority(app, client_factory, make_user,
-                                                              make_authority):
+async def test_administrators_see_every_authority_finance_only_their_own(
+        app, client_factory, make_user, make_authority):
     utrecht, wroclaw = await make_authority(), await make_authority(country="PL")
     app.state.deadline_sources = [ListedDeadlines([
         deadline("1", NOW + timedelta(days=1), "Utrecht", utrecht["id"]),
         deadline("2", NOW + timedelta(days=2), "Wrocław", wroclaw["id"], zone="Europe/Warsaw"),
     ])]
-    for role in ("admin", "finance"):
-        user = await make_user(role)
+    for user, expected in ((await make_user("admin"), ["1", "2"]),
+                           (await make_user("finance", authorities=[utrecht["id"]]), ["1"]),
+                           (await make_user("finance", authorities=[wroclaw["id"]]), ["2"]),
+                           (await make_user("finance"), [])):
         async with client_factory() as client:
             await sign_in(client, user.email)
             with use_clock(FixedClock(NOW)):
                 keys = [d["key"] for d in (await client.get("/api/v1/deadlines")).json()]
-        assert keys == ["1", "2"], role
+                page = text_of((await client.get("/deadlines")).text)
+        assert keys == expected, (user.role, user.authority_ids)
+        assert ("Wrocław" in page) is ("2" in expected)
+        assert ("Utrecht" in page) is ("1" in expected)
 
 
 async def test_an_empty_period_says_so(app, client, make_user):
     app.state.deadline_sources = [ListedDeadlines([])]
     await sign_in(client, (await make_user("admin")).email)
     assert "No automatic steps in this period." in text_of((await client.get("/deadlines")).text)
+
+
+async def test_real_tenders_finance_and_another_authoritys_officer(client_factory, make_user,
+                                                                   make_authority):
+    """With the application's own deadline sources: a finance user of Utrecht and an officer
+    of Zeist each see only their authority's tender, on the page and through the API."""
+    service_type = await authorities.create_service_type(SETUP, {
+        "code": "day_support", "name_en": "Day support", "name_nl": "Dagbesteding"})
+    utrecht, zeist = await make_authority("Gemeente Utrecht"), await make_authority(
+        "Gemeente Zeist")
+    now = datetime.now(UTC)
+    titles = {}
+    for authority, title in ((utrecht, "Hulp bij het huishouden Utrecht"),
+                             (zeist, "Dagbesteding Zeist")):
+        officer = await make_user("officer", authorities=[authority["id"]])
+        tender_id = await tenders.create_tender(officer, {
+            "title": title, "reference": f"REF-{authority['id']}", "procedure": "open",
+            "currency": "EUR", "authority_id": str(authority["id"]),
+            "service_type_id": str(service_type["id"]), "cpv_codes": "85312000-9",
+            "deadline_questions": (now + timedelta(days=30)).strftime("%Y-%m-%dT%H:%M"),
+            "deadline_bids": (now + timedelta(days=40)).strftime("%Y-%m-%dT%H:%M")})
+        await tenders.add_lot(officer, tender_id, {"number": "1", "title": "Stad"})
+        await tenders.publish(officer, tender_id)
+        titles[authority["id"]] = (f"tender:{tender_id}", title)
+    cases = ((await make_user("finance", authorities=[utrecht["id"]]), [utrecht["id"]]),
+             (await make_user("officer", authorities=[zeist["id"]]), [zeist["id"]]),
+             (await make_user("admin"), [utrecht["id"], zeist["id"]]))
+    for user, seen in cases:
+        async with client_factory() as client:
+            await sign_in(client, user.email)
+            api = (await client.get("/api/v1/deadlines?days=90")).json()
+            page = text_of((await client.get("/deadlines?days=90")).text)
+        assert sorted(d["key"] for d in api) == sorted(titles[a][0] for a in seen), user.role
+        for authority_id, (_, title) in titles.items():
+            assert (title in page) is (authority_id in seen), (user.role, title)
