@@ -84,7 +84,7 @@ async def test_the_evaluator_opens_a_bid_document_from_the_scoring_page(world, m
     assert "Zorg" not in answer.headers["content-disposition"]
     [event] = await AuditEvent.select().where(AuditEvent.action == "bid.file_downloaded")
     after = json.loads(event["after"])
-    assert after == {"bid": first, "file": file_id,
+    assert after == {"bid": first, "file": file_id, "envelope": "quality",
                      "via": f"scoring:{evaluation_id}:{code}"}
 
     # The bid declared in conflict: neither its page nor its file, not even through another code.
