@@ -15,16 +15,21 @@ from litestar.status_codes import HTTP_201_CREATED
 from accounts import service
 from accounts.domain import ROLE_LABELS, UI_LANGUAGES, Role
 from accounts.guards import ADMIN, ANY_ROLE, current_principal
-from accounts.sessions import DatabaseSessionStore, rotate_session_id
+from accounts.sessions import DatabaseSessionStore, rotate_session_id, session_key
 from authorities.service import list_authorities
-from common import clock
 from common.errors import ValidationFailed
+from web.csrf import bind_to_new_session
 from web.errors import safe_local_path
-from web.formatting import moment
 from web.forms import field_errors, read_form
 from web.i18n import gettext
 
 FormData = URLEncodedBody[dict[str, str]]
+
+
+def client_address(request: Request) -> str | None:
+    """The client's address (behind a proxy, uvicorn takes it from X-Forwarded-For when the
+    proxy is trusted: --forwarded-allow-ips)."""
+    return request.client.host if request.client else None
 
 
 class LoginController(Controller):
@@ -41,26 +46,20 @@ class LoginController(Controller):
     @post("/login", name="login_submit")
     async def login(self, request: Request, data: FormData) -> Template | Redirect:
         email = data.get("email", "")
-        outcome = await service.authenticate(email, data.get("password", ""))
+        principal = await service.authenticate(email, data.get("password", ""),
+                                               client_address(request))
         target = safe_local_path(data.get("next"))
-        if outcome.principal is None:
-            if outcome.locked_until is not None:
-                error = gettext(
-                    "Too many failed attempts. This account is locked for 15 minutes, "
-                    "until {time}."
-                ).format(time=moment(outcome.locked_until,
-                                     request.app.state.settings.timezone, "short"))
-                status = 429
-            else:
-                error = gettext("The email address or password is not right.")
-                status = 400
-            return Template("accounts/login.html", status_code=status,
+        if principal is None:
+            # One answer for an unknown address, a wrong password and a throttled attempt.
+            error = gettext("The email address or password is not right. After several failed "
+                            "attempts, each further attempt has to wait a little longer.")
+            return Template("accounts/login.html", status_code=400,
                             context={"next": data.get("next", ""), "error": error,
                                      "email": email})
         store: DatabaseSessionStore = request.app.stores.get("sessions")  # type: ignore[assignment]
         await store.delete_expired()
-        rotate_session_id(request.scope)
-        request.set_session({"user_id": outcome.principal.id})
+        bind_to_new_session(request.scope, rotate_session_id(request.scope))
+        request.set_session({"user_id": principal.id})
         return Redirect(target, status_code=303)
 
     @post("/logout", guards=[ANY_ROLE], name="logout")
@@ -92,7 +91,9 @@ class AccountController(Controller):
         assert principal is not None
         try:
             await service.change_own_password(principal, data.get("current_password", ""),
-                                              data.get("new_password", ""))
+                                              data.get("new_password", ""),
+                                              address=client_address(request),
+                                              keep_session=session_key(request))
         except ValidationFailed as exc:
             return await self._page(request, field_errors(exc), status=422)
         flash(request, gettext("Your password has been changed."), category="success")
@@ -126,7 +127,6 @@ class UserAdminController(Controller):
         return Template("accounts/users.html", context={
             "users": users, "authority_names": names, "roles": _role_options(),
             "role": role or "", "q": text or "",
-            "now": clock.now(),
         })
 
     @get("/new", name="user_new")
@@ -169,7 +169,8 @@ class UserAdminController(Controller):
     async def reset_password(self, request: Request, user_id: FromPath[int]) -> Template:
         principal = current_principal(request)
         assert principal is not None
-        password = await service.reset_password(principal.as_actor(), user_id)
+        password = await service.reset_password(principal.as_actor(), user_id,
+                                                keep_session=session_key(request))
         user = await service.get_user(user_id)
         return Template("accounts/password_once.html",
                         context={"user": user, "password": password, "created": False})
@@ -179,7 +180,7 @@ class UserAdminController(Controller):
         principal = current_principal(request)
         assert principal is not None
         await service.unlock(principal.as_actor(), user_id)
-        flash(request, gettext("The account has been unlocked."), category="success")
+        flash(request, gettext("The user can sign in again at once."), category="success")
         return Redirect(f"/admin/users/{user_id}", status_code=303)
 
 
@@ -192,7 +193,7 @@ class UserOut:
     language: str
     active: bool
     authority_ids: list[int]
-    locked_until: datetime | None
+    sign_in_waits_until: datetime | None
     last_login_at: datetime | None
     created_at: datetime
 

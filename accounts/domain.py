@@ -1,11 +1,12 @@
-"""Roles, the signed-in principal, the lockout rule and user validation. Pure Python."""
+"""Roles, the signed-in principal, sign-in throttling, password strength and user validation.
+Pure Python."""
 
 from __future__ import annotations
 
 import re
 import secrets
 from collections.abc import Collection, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
@@ -15,9 +16,11 @@ from common.errors import ProblemCollector
 from common.i18n import N_
 
 UI_LANGUAGES: dict[str, str] = {"en": "English", "nl": "Nederlands"}
-LOCKOUT_AFTER_FAILURES = 5
-LOCKOUT_PERIOD = timedelta(minutes=15)
 MIN_PASSWORD_LENGTH = 12
+MAX_PASSWORD_LENGTH = 1000
+# zxcvbn's score (0-4): 3 means "safely unguessable" (about 10^8 guesses and more).
+MIN_PASSWORD_SCORE = 3
+_STRENGTH_CHECKED_CHARACTERS = 72  # zxcvbn's own limit; longer passwords are checked by prefix
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
@@ -66,24 +69,62 @@ class Principal:
 
 
 @dataclass(frozen=True)
-class LoginState:
-    failed_attempts: int
-    locked_until: datetime | None
+class ThrottlePolicy:
+    """Failed password checks slow further attempts down; nothing ever locks.
 
-    def is_locked(self, now: datetime) -> bool:
-        return self.locked_until is not None and now < self.locked_until
-
-
-def after_failed_login(state: LoginState, now: datetime) -> LoginState:
-    """Count a failed attempt; the fifth in a row locks the account for 15 minutes.
-
-    A lock that has run out starts the count afresh.
+    After ``free_failures`` failures in a row, each attempt waits ``base_delay`` doubled per
+    further failure, at most ``max_delay``, counted from the last failure. Failures older than
+    ``forget_after`` are forgotten. An attempt made while waiting is refused unchecked and does
+    not count, so nobody can make another user's wait grow by hammering.
     """
-    lock_over = state.locked_until is not None and now >= state.locked_until
-    attempts = (0 if lock_over else state.failed_attempts) + 1
-    if attempts >= LOCKOUT_AFTER_FAILURES:
-        return LoginState(attempts, now + LOCKOUT_PERIOD)
-    return replace(state, failed_attempts=attempts, locked_until=None)
+
+    free_failures: int
+    base_delay: timedelta
+    max_delay: timedelta
+    forget_after: timedelta
+
+
+# Per client address: offices behind one address get some slack; one address trying many
+# accounts (or one) is slowed to one attempt per quarter of an hour.
+ADDRESS_THROTTLE = ThrottlePolicy(10, timedelta(seconds=1), timedelta(minutes=15),
+                                  timedelta(hours=1))
+# Per account (or unknown email address alike, so the wait tells nothing about existence):
+# guessing from many addresses is slowed to one attempt per five minutes.
+ACCOUNT_THROTTLE = ThrottlePolicy(5, timedelta(seconds=1), timedelta(minutes=5),
+                                  timedelta(hours=1))
+
+
+@dataclass(frozen=True)
+class Throttle:
+    """Failures counted for one client address or one account."""
+
+    failures: int = 0
+    last_failure_at: datetime | None = None
+
+    def waits_until(self, policy: ThrottlePolicy, now: datetime) -> datetime | None:
+        """Until when attempts are refused (None: an attempt may be checked now)."""
+        if self.last_failure_at is None or self.failures < policy.free_failures:
+            return None
+        if now - self.last_failure_at >= policy.forget_after:
+            return None
+        exponent = min(self.failures - policy.free_failures, 30)
+        delay = min(policy.base_delay * (2 ** exponent), policy.max_delay)
+        until = self.last_failure_at + delay
+        return until if now < until else None
+
+    def after_failure(self, policy: ThrottlePolicy, now: datetime) -> Throttle:
+        forgotten = (self.last_failure_at is None
+                     or now - self.last_failure_at >= policy.forget_after)
+        return Throttle(1 if forgotten else self.failures + 1, now)
+
+
+def address_key(address: str | None) -> str:
+    return f"address:{(address or 'unknown').strip().lower()[:200]}"
+
+
+def account_key(email: str) -> str:
+    """The throttle's key for an email address as typed (cut to what an address can be)."""
+    return f"account:{normalise_email(email)[:254]}"
 
 
 def generate_password() -> str:
@@ -91,10 +132,36 @@ def generate_password() -> str:
 
 
 def check_password_strength(password: str, problems: ProblemCollector,
-                            location: str = "password") -> None:
+                            location: str = "password",
+                            user_inputs: Collection[str] = ()) -> None:
+    """At least 12 characters, and not guessable: no common password, word, name or pattern
+    (zxcvbn, with ``user_inputs`` such as the user's email and name as known words)."""
     if len(password) < MIN_PASSWORD_LENGTH:
         problems.add(location, N_("A password needs at least {count} characters"),
                      count=MIN_PASSWORD_LENGTH)
+        return
+    if len(password) > MAX_PASSWORD_LENGTH:
+        problems.add(location, N_("A password has at most {count} characters"),
+                     count=MAX_PASSWORD_LENGTH)
+        return
+    if password_score(password, user_inputs) < MIN_PASSWORD_SCORE:
+        problems.add(location, N_(
+            "This password is too easy to guess: it is a common password, or made of words, "
+            "names, dates, repeats or sequences such as aaaa or 1234. Choose a longer phrase "
+            "of unrelated words, or let a password manager make one"))
+
+
+def password_score(password: str, user_inputs: Collection[str] = ()) -> int:
+    """zxcvbn's estimate, 0 (guessed at once) to 4 (very hard to guess)."""
+    from zxcvbn import zxcvbn
+
+    words = ["tenderdesk"]
+    for value in user_inputs:
+        value = value.lower().strip()
+        local = value.split("@")[0]
+        parts = [part for part in re.split(r"[^\w]+", value) if len(part) > 2]
+        words.extend([value, local, "".join(re.split(r"[^\w]+", local)), *parts])
+    return int(zxcvbn(password[:_STRENGTH_CHECKED_CHARACTERS], user_inputs=words)["score"])
 
 
 def normalise_email(email: str) -> str:

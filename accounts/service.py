@@ -3,33 +3,36 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from accounts.domain import (
-    LoginState,
+    ACCOUNT_THROTTLE,
+    ADDRESS_THROTTLE,
     Principal,
     Role,
+    Throttle,
+    ThrottlePolicy,
     UserData,
-    after_failed_login,
+    account_key,
+    address_key,
     check_password_strength,
     generate_password,
     normalise_email,
     validate_user,
 )
 from accounts.passwords import hash_password, verify_password
-from accounts.tables import Membership, User
+from accounts.tables import LoginThrottle, Membership, User, WebSession
 from audit import service as audit
 from audit.domain import Actor, changes
 from authorities.tables import Authority
 from common import clock
 from common.errors import DomainError, NotFound, Problem, ProblemCollector, ValidationFailed
 from common.i18n import N_
-from config.database import contains, transaction
+from config.database import contains, is_sqlite, raw, transaction
 
 USER_COLUMNS = (User.id, User.email, User.name, User.role, User.language, User.active,
-                User.failed_logins, User.locked_until, User.last_login_at, User.created_at)
+                User.last_login_at, User.created_at)
 
 
 async def _authority_ids_of(user_ids: list[int]) -> dict[int, frozenset[int]]:
@@ -56,53 +59,91 @@ async def load_principal(user_id: int) -> Principal | None:
                      authority_ids)
 
 
-@dataclass(frozen=True)
-class LoginOutcome:
-    principal: Principal | None = None
-    locked_until: datetime | None = None
+# -- throttling -------------------------------------------------------------------------------
+
+def _policy(key: str) -> ThrottlePolicy:
+    return ADDRESS_THROTTLE if key.startswith("address:") else ACCOUNT_THROTTLE
 
 
-async def authenticate(email: str, password: str) -> LoginOutcome:
-    """Check a login. Five failures in a row lock the account for fifteen minutes.
+async def _throttles(keys: list[str]) -> dict[str, Throttle]:
+    if not keys:
+        return {}
+    rows = await LoginThrottle.select().where(LoginThrottle.key.is_in(keys))
+    found = {row["key"]: Throttle(row["failures"], row["last_failure_at"]) for row in rows}
+    return {key: found.get(key, Throttle()) for key in keys}
 
-    While locked, even the right password is refused and the lock is not extended.
+
+def _waits_until(throttles: Mapping[str, Throttle], now: datetime) -> datetime | None:
+    waits = [until for key, throttle in throttles.items()
+             if (until := throttle.waits_until(_policy(key), now)) is not None]
+    return max(waits) if waits else None
+
+
+async def _count_failure(keys: list[str], now: datetime, count: bool = True) -> None:
+    """Count a failure against each key (inside the transaction), holding the rows' locks so
+    that concurrent failures all count. ``count=False`` runs the same statements and leaves the
+    counts as they are (an attempt refused while waiting), so both take as long."""
+    # Counts nobody needs any more go, so addresses tried once do not pile up.
+    forgotten = now - max(ADDRESS_THROTTLE.forget_after, ACCOUNT_THROTTLE.forget_after)
+    await LoginThrottle.delete().where(LoginThrottle.last_failure_at < forgotten)
+    for key in keys:
+        await LoginThrottle.insert(LoginThrottle(key=key, failures=0)).on_conflict(
+            target=LoginThrottle.key, action="DO NOTHING")
+    lock = "" if is_sqlite() else " FOR UPDATE"
+    marks = ", ".join("{}" for _ in keys)
+    query = ('SELECT "key", failures, last_failure_at FROM accounts_login_throttle '  # noqa: S608
+             f'WHERE "key" IN ({marks}){lock}')  # placeholders only
+    rows = await raw(query, *keys)
+    for row in rows:
+        current = Throttle(row["failures"], row["last_failure_at"])
+        after = current.after_failure(_policy(row["key"]), now) if count else current
+        await LoginThrottle.update({LoginThrottle.failures: after.failures,
+                                    LoginThrottle.last_failure_at: after.last_failure_at}).where(
+            LoginThrottle.key == row["key"])
+
+
+async def _forget_failures(key: str) -> None:
+    await LoginThrottle.delete().where(LoginThrottle.key == key)
+
+
+async def sign_in_waits_until(email: str, now: datetime | None = None) -> datetime | None:
+    """Until when sign-in attempts for this account are refused (for the administrator)."""
+    key = account_key(email)
+    return _waits_until(await _throttles([key]), now or clock.now())
+
+
+async def authenticate(email: str, password: str, address: str | None) -> Principal | None:
+    """Check a sign-in; the principal when it succeeds.
+
+    Failures are throttled per client address and per account (see ``ThrottlePolicy``); nothing
+    locks. Unknown, inactive, wrong and throttled attempts all fail the same way, after the same
+    work: one Argon2 verification (against a dummy hash when there is no active user), then the
+    same writes (an attempt refused while waiting counts nothing).
     """
-    address = normalise_email(email)
-    row = await User.select(User.id, User.password_hash, User.active, User.failed_logins,
-                            User.locked_until).where(User.email == address).first()
+    account = normalise_email(email)
+    keys = [address_key(address), account_key(account)]
     now = clock.now()
-    if row is not None and row["active"]:
-        state = LoginState(row["failed_logins"], row["locked_until"])
-        if state.is_locked(now):
-            return LoginOutcome(locked_until=state.locked_until)
-    password_ok = await verify_password(row["password_hash"] if row else None, password)
-    actor = Actor(row["id"] if row else None, address or "(empty)")
-    if row is None or not row["active"]:
+    row = await User.select(User.id, User.password_hash, User.active).where(
+        User.email == account).first()
+    user = row if row is not None and row["active"] else None
+    waits = _waits_until(await _throttles(keys), now)
+    password_ok = await verify_password(user["password_hash"] if user else None, password)
+    # What was typed goes into the log cut to its columns (an address has at most 254 characters).
+    actor = Actor(row["id"] if row else None, (account or "(empty)")[:254])
+    if user is not None and password_ok and waits is None:
         async with transaction():
-            await audit.record(actor, "login.failed", "user", row["id"] if row else address,
-                               after={"reason": "unknown or inactive account"})
-        return LoginOutcome()
+            await User.update({User.last_login_at: now}).where(User.id == user["id"])
+            await _forget_failures(keys[1])
+            await audit.record(actor, "login.succeeded", "user", user["id"],
+                               after={"address": address})
+        return await load_principal(user["id"])
+    reason = ("throttled" if waits is not None
+              else "wrong password" if user is not None else "unknown or inactive account")
     async with transaction():
-        if password_ok:
-            await User.update({User.failed_logins: 0, User.locked_until: None,
-                               User.last_login_at: now}).where(User.id == row["id"])
-            await audit.record(actor, "login.succeeded", "user", row["id"])
-        else:
-            current = await User.select(User.failed_logins, User.locked_until).where(
-                User.id == row["id"]).first()
-            state = after_failed_login(LoginState(current["failed_logins"],
-                                                  current["locked_until"]), now)
-            await User.update({User.failed_logins: state.failed_attempts,
-                               User.locked_until: state.locked_until}).where(User.id == row["id"])
-            await audit.record(actor, "login.failed", "user", row["id"],
-                               after={"failed_attempts": state.failed_attempts})
-            if state.locked_until is not None:
-                await audit.record(actor, "account.locked", "user", row["id"],
-                                   after={"locked_until": state.locked_until})
-                return LoginOutcome(locked_until=state.locked_until)
-    if not password_ok:
-        return LoginOutcome()
-    return LoginOutcome(principal=await load_principal(row["id"]))
+        await _count_failure(keys, now, count=waits is None)
+        await audit.record(actor, "login.failed", "user", row["id"] if row else account[:100],
+                           after={"reason": reason, "address": address})
+    return None
 
 
 async def _known_authority_ids() -> set[int]:
@@ -136,7 +177,7 @@ async def create_user(actor: Actor, form: Mapping[str, Any],
         password = generate_password()
     else:
         problems = ProblemCollector()
-        check_password_strength(password, problems)
+        check_password_strength(password, problems, user_inputs=(data.email, data.name))
         problems.raise_if_any()
     password_hash = await hash_password(password)
     async with transaction():
@@ -156,6 +197,7 @@ async def get_user(user_id: int) -> dict[str, Any]:
     if row is None:
         raise NotFound(N_("User {id} does not exist"), id=user_id)
     row["authority_ids"] = sorted((await _authority_ids_of([user_id]))[user_id])
+    row["sign_in_waits_until"] = await sign_in_waits_until(row["email"])
     return row
 
 
@@ -182,38 +224,70 @@ async def update_user(actor: Actor, user_id: int, form: Mapping[str, Any]) -> di
     return await get_user(user_id)
 
 
-async def reset_password(actor: Actor, user_id: int) -> str:
-    """Give a user a new generated password (shown once to the administrator)."""
-    await get_user(user_id)
+async def end_sessions(user_id: int, keep: str | None = None) -> int:
+    """End every session of ``user_id`` but ``keep`` (inside the caller's transaction)."""
+    others = WebSession.user_id == user_id
+    if keep:
+        others = others & (WebSession.key != keep)
+    ended = await WebSession.count().where(others)
+    await WebSession.delete().where(others)
+    return ended
+
+
+async def reset_password(actor: Actor, user_id: int, keep_session: str | None = None) -> str:
+    """Give a user a new generated password (shown once to the administrator); every session
+    of theirs ends (but ``keep_session``, the administrator's own when they reset their own)."""
+    user = await get_user(user_id)
     password = generate_password()
     password_hash = await hash_password(password)
     async with transaction():
-        await User.update({User.password_hash: password_hash, User.failed_logins: 0,
-                           User.locked_until: None}).where(User.id == user_id)
-        await audit.record(actor, "user.password_reset", "user", user_id)
+        await User.update({User.password_hash: password_hash}).where(User.id == user_id)
+        await _forget_failures(account_key(user["email"]))
+        ended = await end_sessions(user_id, keep_session)
+        await audit.record(actor, "user.password_reset", "user", user_id,
+                           after={"sessions_ended": ended})
     return password
 
 
-async def change_own_password(principal: Principal, current: str, new: str) -> None:
-    row = await User.select(User.password_hash).where(User.id == principal.id).first()
+async def change_own_password(principal: Principal, current: str, new: str,
+                              address: str | None = None,
+                              keep_session: str | None = None) -> None:
+    """Change one's own password: the current one is checked (throttled like a sign-in, per
+    account and address); every other session of the user ends, ``keep_session`` stays."""
+    keys = [address_key(address), account_key(principal.email)]
+    now = clock.now()
     problems = ProblemCollector()
-    if row is None or not await verify_password(row["password_hash"], current):
-        problems.add("current_password", N_("The current password is not right"))
-    check_password_strength(new, problems, "new_password")
+    waits = _waits_until(await _throttles(keys), now)
+    if waits is not None:
+        problems.add("current_password", N_("Too many wrong passwords: try again in {seconds} "
+                                            "seconds"),
+                     seconds=max(1, int((waits - now).total_seconds()) + 1))
+    else:
+        row = await User.select(User.password_hash).where(User.id == principal.id).first()
+        if row is None or not await verify_password(row["password_hash"], current):
+            async with transaction():
+                await _count_failure(keys, now)
+                await audit.record(principal.as_actor(), "user.password_check_failed", "user",
+                                   principal.id, after={"address": address})
+            problems.add("current_password", N_("The current password is not right"))
+    check_password_strength(new, problems, "new_password", (principal.email, principal.name))
     problems.raise_if_any()
     password_hash = await hash_password(new)
     async with transaction():
         await User.update({User.password_hash: password_hash}).where(User.id == principal.id)
-        await audit.record(principal.as_actor(), "user.password_changed", "user", principal.id)
+        await _forget_failures(keys[1])
+        ended = await end_sessions(principal.id, keep_session)
+        await audit.record(principal.as_actor(), "user.password_changed", "user", principal.id,
+                           after={"sessions_ended": ended})
 
 
 async def unlock(actor: Actor, user_id: int) -> None:
+    """Let a user sign in again at once: forget the failed attempts counted for the account."""
     async with transaction():
         current = await get_user(user_id)
-        await User.update({User.failed_logins: 0, User.locked_until: None}).where(
-            User.id == user_id)
+        await _forget_failures(account_key(current["email"]))
         await audit.record(actor, "user.unlocked", "user", user_id,
-                           before={"locked_until": current["locked_until"]})
+                           before={"sign_in_waits_until": current["sign_in_waits_until"]})
 
 
 async def set_language(principal: Principal, language: str) -> None:
@@ -231,8 +305,12 @@ async def list_users(role: str | None = None, text: str | None = None) -> list[d
         query = query.where(contains(User.name, text) | contains(User.email, text))
     rows = await query
     memberships = await _authority_ids_of([row["id"] for row in rows])
+    throttles = await _throttles([account_key(row["email"]) for row in rows])
+    now = clock.now()
     for row in rows:
         row["authority_ids"] = sorted(memberships[row["id"]])
+        row["sign_in_waits_until"] = throttles[account_key(row["email"])].waits_until(
+            ACCOUNT_THROTTLE, now)
     return rows
 
 

@@ -7,6 +7,8 @@ session a new id at login so that an id planted before login is worthless (sessi
 
 from __future__ import annotations
 
+import json
+import secrets
 from datetime import timedelta
 from typing import Any
 
@@ -21,6 +23,7 @@ from litestar.types import Empty, Message, Scope, ScopeSession
 from accounts.tables import WebSession
 from common import clock
 
+SESSION_COOKIE = "tenderdesk_session"
 _ROTATE = "tenderdesk.rotate_session"
 _NEW_ID = "tenderdesk.new_session_id"
 _LOADED = "tenderdesk.loaded_session"
@@ -28,9 +31,13 @@ _LOADED = "tenderdesk.loaded_session"
 RENEW_GRANULARITY = timedelta(minutes=5)
 
 
-def rotate_session_id(scope: Scope) -> None:
-    """Ask for a fresh session id when the response is sent (call at login)."""
+def rotate_session_id(scope: Scope) -> str:
+    """Give the session a fresh id when the response is sent (call at login); returns it, so
+    that what is bound to the session (the CSRF token) can be bound to the new id."""
+    new_id = secrets.token_hex(32)
     scope[_ROTATE] = True  # type: ignore[literal-required]
+    scope[_NEW_ID] = new_id  # type: ignore[literal-required]
+    return new_id
 
 
 def _seconds(value: int | timedelta | None) -> timedelta | None:
@@ -39,14 +46,31 @@ def _seconds(value: int | timedelta | None) -> timedelta | None:
     return value if isinstance(value, timedelta) else timedelta(seconds=value)
 
 
+def session_user_id(data: bytes) -> int | None:
+    """The signed-in user a stored session belongs to (None before sign-in)."""
+    try:
+        value = json.loads(data)
+    except ValueError:
+        return None
+    user_id = value.get("user_id") if isinstance(value, dict) else None
+    return user_id if isinstance(user_id, int) else None
+
+
+def session_key(connection: ASGIConnection) -> str | None:
+    """The id of the session this request came with (the session cookie's value)."""
+    return connection.cookies.get(SESSION_COOKIE)
+
+
 class DatabaseSessionStore(Store):
     async def set(self, key: str, value: str | bytes,
                   expires_in: int | timedelta | None = None) -> None:
         data = value.encode() if isinstance(value, str) else value
         expires_at = clock.now() + (_seconds(expires_in) or timedelta(days=1))
-        await WebSession.insert(WebSession(key=key, data=data, expires_at=expires_at)).on_conflict(
+        row = WebSession(key=key, data=data, expires_at=expires_at,
+                         user_id=session_user_id(data))
+        await WebSession.insert(row).on_conflict(
             target=WebSession.key, action="DO UPDATE",
-            values=[WebSession.data, WebSession.expires_at],
+            values=[WebSession.data, WebSession.expires_at, WebSession.user_id],
         )
 
     async def get(self, key: str, renew_for: int | timedelta | None = None) -> bytes | None:

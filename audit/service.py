@@ -1,8 +1,18 @@
-"""Appending events (inside the caller's transaction), verifying the chain, listing events."""
+"""Appending events (inside the caller's transaction), verifying the chain, listing events.
+
+The chain is keyed with the audit key (``TENDERDESK_AUDIT_KEY``, kept out of the database) and
+anchored by signed checkpoints outside the database (:mod:`audit.checkpoints`). There is no head
+row: appends are ordered by a lock (PostgreSQL: a transaction-level advisory lock; SQLite: the
+write lock the IMMEDIATE transaction already holds) and continue from the newest event, and on
+PostgreSQL the events table refuses UPDATE, DELETE and TRUNCATE (a trigger, and
+``tenderdesk audit harden`` for the app's role). A head row in the same database would need
+exactly the UPDATE right that an attacker could use to roll it back; the checkpoints do its job
+from outside.
+"""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -13,18 +23,26 @@ from audit.domain import (
     ChainBreak,
     ChainHead,
     ChainVerifier,
+    Checkpoint,
     EventData,
     StoredEvent,
     canonical_json,
     event_hash,
+    key_bytes,
 )
-from audit.tables import AuditEvent, AuditHead
+from audit.tables import AuditEvent
 from common import clock
 from config.database import contains, in_transaction, insert_rows, is_sqlite, raw
+from config.settings import get_settings
 
-HEAD_ID = 1
 EVENT_COLUMNS = (*EventData.__dataclass_fields__, "hash")
 VERIFY_BATCH = 5000
+# pg_advisory_xact_lock key that orders appends to the chain ("tenderdesk audit").
+APPEND_LOCK_KEY = 0x7E4D_A0D1
+
+
+def audit_key() -> bytes:
+    return key_bytes(get_settings().audit_key)
 
 
 @dataclass(frozen=True)
@@ -36,16 +54,20 @@ class NewEvent:
     after: Mapping[str, Any] | None = None
 
 
-async def _lock_head() -> ChainHead:
-    """Read the chain head, holding the lock that orders concurrent appends."""
-    await AuditHead.insert(AuditHead(id=HEAD_ID, seq=0, hash=GENESIS_HASH)).on_conflict(
-        action="DO NOTHING"
-    )
+async def last_event() -> ChainHead:
+    """The newest event's position and hash (seq 0 and the genesis hash for an empty log)."""
+    rows = await raw("SELECT seq, hash FROM audit_event ORDER BY seq DESC LIMIT 1")
+    if not rows:
+        return ChainHead(0, GENESIS_HASH)
+    return ChainHead(int(rows[0]["seq"]), rows[0]["hash"])
+
+
+async def _lock_chain() -> ChainHead:
+    """Take the lock that orders concurrent appends, then read the newest event."""
     # SQLite: the IMMEDIATE transaction already holds the database's write lock.
-    lock = "" if is_sqlite() else " FOR UPDATE"
-    query = f"SELECT seq, hash FROM audit_head WHERE id = {{}}{lock}"  # noqa: S608 - constant
-    rows = await raw(query, HEAD_ID)
-    return ChainHead(seq=int(rows[0]["seq"]), hash=rows[0]["hash"])
+    if not is_sqlite():
+        await raw("SELECT pg_advisory_xact_lock({})", APPEND_LOCK_KEY)
+    return await last_event()
 
 
 async def record_many(actor: Actor, events: list[NewEvent]) -> None:
@@ -54,7 +76,8 @@ async def record_many(actor: Actor, events: list[NewEvent]) -> None:
         return
     if not in_transaction():
         raise RuntimeError("audit events must be written in the transaction of their change")
-    head = await _lock_head()
+    key = audit_key()
+    head = await _lock_chain()
     occurred_at = clock.now()
     rows: list[tuple[Any, ...]] = []
     seq, previous = head.seq, head.hash
@@ -72,12 +95,9 @@ async def record_many(actor: Actor, events: list[NewEvent]) -> None:
             after=canonical_json(event.after),
             prev_hash=previous,
         )
-        previous = event_hash(data)
+        previous = event_hash(data, key)
         rows.append((*(getattr(data, name) for name in EVENT_COLUMNS[:-1]), previous))
     await insert_rows(AuditEvent._meta.tablename, EVENT_COLUMNS, rows)
-    await AuditHead.update({AuditHead.seq: seq, AuditHead.hash: previous}).where(
-        AuditHead.id == HEAD_ID
-    )
 
 
 async def record(
@@ -92,13 +112,13 @@ async def record(
     await record_many(actor, [NewEvent(action, object_type, object_id, before, after)])
 
 
-def _stored(row: dict[str, Any]) -> StoredEvent:
+def stored_event(row: Mapping[str, Any]) -> StoredEvent:
     data = EventData(**{name: row[name] for name in EventData.__dataclass_fields__})
     return StoredEvent(data=data, hash=row["hash"])
 
 
-async def _all_events() -> AsyncIterator[list[StoredEvent]]:
-    after = 0
+async def events_after(after: int = 0) -> AsyncIterator[list[StoredEvent]]:
+    """Every event after ``seq`` ``after``, in order, a batch at a time."""
     while True:
         rows = (
             await AuditEvent.select()
@@ -108,7 +128,7 @@ async def _all_events() -> AsyncIterator[list[StoredEvent]]:
         )
         if not rows:
             return
-        yield [_stored(row) for row in rows]
+        yield [stored_event(row) for row in rows]
         after = rows[-1]["seq"]
 
 
@@ -116,21 +136,40 @@ async def _all_events() -> AsyncIterator[list[StoredEvent]]:
 class Verification:
     checked: int
     problem: ChainBreak | None
+    # The newest checkpoint the chain was held against, and how many events came after it.
+    anchor: Checkpoint | None = None
+    unanchored: int = 0
+    checkpoints: int = 0
 
     @property
     def intact(self) -> bool:
         return self.problem is None
 
 
-async def verify() -> Verification:
-    verifier = ChainVerifier()
-    async for batch in _all_events():
+async def verify(extra_checkpoints: Iterable[Checkpoint] = ()) -> Verification:
+    """Check the whole chain under the audit key, against every checkpoint kept in the data dir
+    and ``extra_checkpoints`` (exported ones given back). A checkpoint not signed with the audit
+    key is itself a break."""
+    from audit import checkpoints as kept
+
+    key = audit_key()
+    found = kept.read_checkpoints()
+    given = list(extra_checkpoints)
+    forged = [cp for cp in given if not cp.is_authentic(key)]
+    if found.problem is not None or forged:
+        problem = found.problem or ChainBreak(forged[0].seq, "a checkpoint given is not signed "
+                                                             "with the audit key")
+        return Verification(0, problem)
+    anchors = [*found.checkpoints, *given]
+    verifier = ChainVerifier(key, anchors)
+    async for batch in events_after(0):
         problem = verifier.feed(batch)
         if problem:
-            return Verification(verifier.checked, problem)
-    head_row = await AuditHead.select().where(AuditHead.id == HEAD_ID).first()
-    head = ChainHead(int(head_row["seq"]), head_row["hash"]) if head_row else None
-    return Verification(verifier.checked, verifier.finish(head))
+            return Verification(verifier.checked, problem, checkpoints=len(anchors))
+    problem = verifier.finish()
+    anchor = max(anchors, key=lambda cp: (cp.seq, cp.made_at)) if anchors else None
+    return Verification(verifier.checked, problem, anchor,
+                        verifier.checked - (anchor.seq if anchor else 0), len(anchors))
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,8 @@ from piccolo.table import Table
 
 
 class AuditEvent(Table, tablename="audit_event"):
-    """One event in the chain. Rows are only ever inserted, never updated or deleted."""
+    """One event in the chain. Rows are only ever inserted, never updated or deleted (on
+    PostgreSQL a trigger refuses both, and TRUNCATE; see audit.hardening)."""
 
     seq = BigInt(unique=True, index=True)
     occurred_at = Timestamptz()
@@ -15,11 +16,4 @@ class AuditEvent(Table, tablename="audit_event"):
     before = Text(null=True, default=None)
     after = Text(null=True, default=None)
     prev_hash = Varchar(length=64)
-    hash = Varchar(length=64)
-
-
-class AuditHead(Table, tablename="audit_head"):
-    """The newest event's position and hash: shows when the last events were removed."""
-
-    seq = BigInt()
     hash = Varchar(length=64)

@@ -8,9 +8,9 @@ from pathlib import Path
 from typing import Any
 
 from litestar import Litestar, Request
-from litestar.config.csrf import CSRFConfig
 from litestar.connection import ASGIConnection
 from litestar.datastructures import CacheControlHeader, State
+from litestar.middleware import DefineMiddleware
 from litestar.openapi import OpenAPIConfig
 from litestar.plugins.flash import FlashConfig, FlashPlugin
 from litestar.plugins.htmx import HTMXPlugin
@@ -24,7 +24,7 @@ from accounts import dashboard as accounts_dashboard
 from accounts.domain import Principal, Role
 from accounts.guards import current_principal
 from accounts.service import load_principal
-from accounts.sessions import DatabaseSessionStore, SessionBackend, SessionConfig
+from accounts.sessions import SESSION_COOKIE, DatabaseSessionStore, SessionBackend, SessionConfig
 from audit import controllers as audit_controllers
 from audit import dashboard as audit_dashboard
 from authorities import controllers as authorities_controllers
@@ -55,11 +55,15 @@ from tenders import controllers as tender_controllers
 from tenders import deadlines as tender_deadlines
 from tenders import finance as tender_finance
 from web.controllers import LANGUAGE_COOKIE, ShellController
+from web.csrf import CsrfFailed, SessionBoundCSRFMiddleware, csrf_failed_handler
 from web.dashboard import PanelProvider
 from web.deadlines import DeadlinesApiController, DeadlinesController
 from web.errors import EXCEPTION_HANDLERS
 from web.i18n import negotiate, set_current_language
+from web.limits import IntegerBoundsMiddleware, out_of_range_handlers
 from web.navigation import NavItem
+from web.openapi import CompletedJsonRenderPlugin
+from web.security import security_headers
 from web.templating import create_environment
 
 STATIC_DIRECTORY = Path(__file__).resolve().parents[1] / "web" / "static"
@@ -175,7 +179,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     template_config = TemplateConfig(engine=JinjaTemplateEngine.from_environment(environment))
 
     session_config = SessionConfig(
-        key="tenderdesk_session",
+        key=SESSION_COOKIE,
         max_age=settings.session_hours * 3600,
         renew_on_access=True,
         httponly=True,
@@ -189,14 +193,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
         session_backend_config=session_config,
         exclude=["^/login", "^/static/", "^/schema"],
     )
-    csrf_config = CSRFConfig(
-        secret=settings.secret_key,
-        cookie_name="tenderdesk_csrf",
-        cookie_secure=settings.secure_cookies,
-        cookie_httponly=True,
-        cookie_samesite="lax",
-        header_name="x-csrftoken",
-    )
+    csrf = DefineMiddleware(SessionBoundCSRFMiddleware, secret=settings.secret_key,
+                            session_cookie=SESSION_COOKIE, secure=settings.secure_cookies)
     static_files = create_static_files_router(
         path="/static",
         directories=[STATIC_DIRECTORY],
@@ -212,17 +210,25 @@ def create_app(settings: Settings | None = None) -> Litestar:
         lifespan=[database_pool, scheduler],
         before_request=choose_language,
         stores={"sessions": DatabaseSessionStore()},
-        csrf_config=csrf_config,
+        # Inside the session and auth middleware: they see who signed in.
+        middleware=[IntegerBoundsMiddleware, csrf],
+        before_send=[security_headers(https=settings.secure_cookies)],
         template_config=template_config,
         plugins=[HTMXPlugin(), FlashPlugin(config=FlashConfig(template_config=template_config))],
-        exception_handlers=EXCEPTION_HANDLERS,
+        exception_handlers={**EXCEPTION_HANDLERS, **out_of_range_handlers(),
+                            CsrfFailed: csrf_failed_handler},
         openapi_config=OpenAPIConfig(
             title="tenderdesk API",
             version="1",
             path="/schema",
+            # The document only (at /schema and /schema/openapi.json), with every error answer
+            # and the files' media types (web.openapi); the HTML viewers load their scripts
+            # from CDNs, which the Content-Security-Policy does not allow.
+            render_plugins=[CompletedJsonRenderPlugin()],
             description="Subsidy rounds, tenders, scoring, letters and finance exports. "
-                        "Sign in through /login; send the CSRF cookie's value in the "
-                        "x-csrftoken header with every change.",
+                        "Sign in through /login; send the value of the tenderdesk_csrf "
+                        "cookie in the x-csrftoken header with every change (the sign-in "
+                        "answer sets a new one, bound to the new session).",
         ),
         state=State({"settings": settings, "dashboard_panels": DASHBOARD_PANELS,
                      "deadline_sources": DEADLINE_SOURCES,

@@ -59,6 +59,7 @@ def serve(host: str, port: int, demo: bool) -> None:
         credentials = run(demo_data.load_if_empty())
         if credentials:
             demo_data.print_credentials(credentials, click.echo)
+    checkpoint_at_start()
     click.echo(f"Serving tenderdesk at http://{host}:{port}")
     uvicorn.run("config.app:create_app", factory=True, host=host, port=port,
                 proxy_headers=True, log_level="info")
@@ -123,18 +124,105 @@ def audit() -> None:
     """The audit log."""
 
 
+def _read_checkpoint_files(paths: tuple[str, ...]) -> list[Any]:
+    from pathlib import Path
+
+    from audit.domain import parse_checkpoint
+
+    found = []
+    for path in paths:
+        for number, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), 1):
+            if not line.strip():
+                continue
+            try:
+                found.append(parse_checkpoint(line))
+            except ValueError:
+                click.echo(f"error: {path} line {number} is not a checkpoint", err=True)
+                sys.exit(1)
+    return found
+
+
 @audit.command("verify")
-def audit_verify() -> None:
-    """Check the hash chain: exit 0 when intact, 1 naming the first bad event."""
+@click.option("--checkpoint", "checkpoint_files", multiple=True,
+              type=click.Path(exists=True, dir_okay=False),
+              help="An exported checkpoint (tenderdesk audit checkpoint) to hold the chain "
+                   "against, besides those kept in the data dir (repeatable).")
+def audit_verify(checkpoint_files: tuple[str, ...]) -> None:
+    """Check the keyed chain and its checkpoints: exit 0 when intact, 1 naming the first
+    bad event."""
     from audit import service
 
-    result = run(service.verify())
-    if result.intact:
-        click.echo(f"Audit chain intact: {result.checked} events checked.")
+    result = run(service.verify(_read_checkpoint_files(checkpoint_files)))
+    if not result.intact:
+        assert result.problem is not None
+        click.echo(f"Audit chain broken at {result.problem}", err=True)
+        sys.exit(1)
+    click.echo(f"Audit chain intact: {result.checked} events checked.")
+    if result.anchor is None:
+        click.echo("No checkpoint yet: removing the newest events would not show. "
+                   "Run `tenderdesk audit checkpoint`.")
+    else:
+        click.echo(f"Held against {result.checkpoints} checkpoint(s); the newest is event "
+                   f"#{result.anchor.seq} of {result.anchor.made_at:%Y-%m-%d %H:%M} UTC; "
+                   f"{result.unanchored} event(s) since.")
+
+
+@audit.command("checkpoint")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), default=None,
+              help="Also write the checkpoint to this file (to keep it elsewhere).")
+def audit_checkpoint(output: str | None) -> None:
+    """Check the events since the last checkpoint, then sign and keep a checkpoint of the newest
+    event in the data dir, and print it (one JSON line) for safekeeping elsewhere."""
+    from pathlib import Path
+
+    from audit.checkpoints import CheckpointRefused, write_checkpoint
+
+    try:
+        checkpoint = run(write_checkpoint())
+    except CheckpointRefused as exc:
+        click.echo(f"Audit chain broken at {exc.problem}: no checkpoint written", err=True)
+        sys.exit(1)
+    if checkpoint is None:
+        click.echo("The audit log is empty: nothing to checkpoint.", err=True)
         return
-    assert result.problem is not None
-    click.echo(f"Audit chain broken at {result.problem}", err=True)
-    sys.exit(1)
+    line = checkpoint.to_json()
+    click.echo(line)
+    if output:
+        Path(output).write_text(line + "\n", encoding="utf-8")
+
+
+@audit.command("harden")
+@click.option("--role", required=True, help="The database role the app connects as.")
+@click.option("--print-sql", is_flag=True, help="Only print the statements.")
+def audit_harden(role: str, print_sql: bool) -> None:
+    """PostgreSQL: leave ROLE only SELECT and INSERT on the audit log (run as the owner)."""
+    from audit.hardening import HardeningError, harden, statements
+
+    try:
+        if print_sql:
+            for statement in statements(role):
+                click.echo(statement + ";")
+            return
+        report = run(harden(role))
+    except HardeningError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(1)
+    rights = ", ".join(f"{name} {'yes' if ok else 'no'}" for name, ok in report.privileges.items())
+    click.echo(f"{report.role} on the audit log: {rights}.")
+    for warning in report.warnings:
+        click.echo(f"warning: {warning}", err=True)
+
+
+def checkpoint_at_start() -> None:
+    """Anchor the chain as the app starts (after migrations and demo data)."""
+    from audit.checkpoints import CheckpointRefused, write_checkpoint
+
+    try:
+        run(write_checkpoint())
+    except CheckpointRefused as exc:
+        logging.getLogger("tenderdesk").error(
+            "The audit chain is broken at %s: no checkpoint written. Run `tenderdesk audit "
+            "verify`.", exc.problem)
 
 
 async def _evaluator(who: str) -> Any:

@@ -126,6 +126,26 @@ async def insert_rows(table: str, columns: Sequence[str],
         f'INSERT INTO "{table}" ({names}) VALUES ({marks})', rows)  # noqa: S608 - names from code
 
 
+async def update_rows(table: str, key_column: str, columns: Sequence[str],
+                      rows: Sequence[Sequence[Any]]) -> None:
+    """Set ``columns`` of many rows with one prepared statement, on the current transaction's
+    connection: each row holds the new values in the order of ``columns``, then the value of
+    ``key_column`` that picks the row. Names come from code, never input."""
+    if not rows:
+        return
+    db = engine()
+    current = db.current_transaction.get()
+    if current is None:
+        raise RuntimeError("update_rows runs inside a transaction")
+    sqlite = isinstance(db, SQLiteEngine)
+    marks = ["?" if sqlite else f"${n}" for n in range(1, len(columns) + 2)]
+    assignments = ", ".join(f'"{column}" = {mark}' for column, mark in zip(columns, marks,
+                                                                           strict=False))
+    await current.connection.executemany(
+        f'UPDATE "{table}" SET {assignments} WHERE "{key_column}" = {marks[-1]}',  # noqa: S608
+        rows)
+
+
 async def prepare() -> None:
     """Per-database settings that persist in the database file (SQLite: WAL journal)."""
     if is_sqlite():

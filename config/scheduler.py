@@ -7,7 +7,8 @@ the leader stops. The leader
 
 - sweeps at once (catch-up: whatever fell due while the service was down is applied now, once,
   in deadline order; the sources audit it as late, with the delay),
-- sweeps every minute (ticks every source, sends due mail, re-reads the next deadlines),
+- sweeps every minute (ticks every source, sends due mail, re-reads the next deadlines, and
+  signs an audit checkpoint when one is due: see audit.checkpoints),
 - keeps one job at each procedure's next deadline within the coming hour, moved whenever a
   deadline changes (later ones get theirs at the sweep that brings them within the hour).
 
@@ -176,6 +177,7 @@ class Scheduler:
                 except Exception:
                     log.exception("tick of %s failed", source.name)
             report.mail_sent = await self._send_mail()
+            await self._checkpoint_audit()
             await self.reschedule()
             return report
 
@@ -187,6 +189,14 @@ class Scheduler:
         except Exception:
             log.exception("sending mail failed")
             return 0
+
+    async def _checkpoint_audit(self) -> None:
+        from audit.checkpoints import checkpoint_if_due
+
+        try:
+            await checkpoint_if_due()
+        except Exception:  # a broken chain is logged; the sweep goes on
+            log.exception("signing an audit checkpoint failed")
 
     async def reschedule(self) -> int:
         """A date job at the next deadline of each procedure due within :data:`JOB_HORIZON`;

@@ -8,6 +8,7 @@
 | TENDERDESK_LANGUAGE       | en (nl also supported)                    |
 | TENDERDESK_PUBLIC_URL     | http://127.0.0.1:8000 (https: secure cookies) |
 | TENDERDESK_SECRET_KEY     | generated into <data dir>/secret_key      |
+| TENDERDESK_AUDIT_KEY      | generated into <data dir>/audit_key (keys the audit chain) |
 | TENDERDESK_SMTP_HOST/PORT/USERNAME/PASSWORD/FROM/TLS | no SMTP: mail waits in the outbox |
 | TENDERDESK_SESSION_HOURS  | 8 (idle time before a session ends)        |
 | TENDERDESK_DB_POOL        | on (PostgreSQL connection pool; 0 turns it off) |
@@ -20,7 +21,7 @@ from __future__ import annotations
 import os
 import secrets
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -61,6 +62,9 @@ class Settings:
     db_pool: bool = True
     scheduler: bool = True
     reminder_days: int = 3  # evaluators who have not submitted are reminded this long before
+    # Keys the audit chain (HMAC) and its checkpoints: kept out of the database, so that whoever
+    # can write the database cannot rewrite the log and recompute its hashes.
+    audit_key: str = field(default="", repr=False)
 
     @property
     def is_postgres(self) -> bool:
@@ -79,16 +83,30 @@ class Settings:
         return self.data_dir / "files"
 
 
-def _secret_key(data_dir: Path, environ: Mapping[str, str]) -> str:
-    """The configured secret key, or the one generated into the data dir on first run."""
-    if environ.get("TENDERDESK_SECRET_KEY"):
-        return environ["TENDERDESK_SECRET_KEY"]
-    key_file = data_dir / "secret_key"
+def _generated_key(data_dir: Path, environ: Mapping[str, str], variable: str,
+                   file_name: str) -> str:
+    """The key set in ``variable``, or the one generated into the data dir on first run
+    (readable by its owner only)."""
+    if environ.get(variable):
+        return environ[variable]
+    key_file = data_dir / file_name
     if not key_file.exists():
-        fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        # Written aside and linked into place, so no process ever reads a half-written key.
+        draft = data_dir / f".{file_name}.{os.getpid()}.{secrets.token_hex(4)}"
+        fd = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "w") as handle:
             handle.write(secrets.token_urlsafe(48))
-    return key_file.read_text().strip()
+        try:
+            os.link(draft, key_file)
+        except FileExistsError:  # another process generated it a moment ago: use theirs
+            pass
+        finally:
+            draft.unlink()
+    key = key_file.read_text().strip()
+    if not key:
+        raise SettingsError(f"{key_file} is empty: remove it to generate a new key, or set "
+                            f"{variable}")
+    return key
 
 
 def _int(environ: Mapping[str, str], name: str, default: int) -> int:
@@ -146,13 +164,14 @@ def load_settings(environ: Mapping[str, str] = os.environ) -> Settings:
         timezone=timezone,
         default_language=language,
         public_url=(environ.get("TENDERDESK_PUBLIC_URL") or "http://127.0.0.1:8000").rstrip("/"),
-        secret_key=_secret_key(data_dir, environ),
+        secret_key=_generated_key(data_dir, environ, "TENDERDESK_SECRET_KEY", "secret_key"),
         session_hours=_int(environ, "TENDERDESK_SESSION_HOURS", 8),
         smtp=smtp,
         debug=(environ.get("TENDERDESK_DEBUG") or "").lower() in ("1", "true", "yes"),
         db_pool=_flag(environ, "TENDERDESK_DB_POOL"),
         scheduler=_flag(environ, "TENDERDESK_SCHEDULER"),
         reminder_days=_reminder_days(environ),
+        audit_key=_generated_key(data_dir, environ, "TENDERDESK_AUDIT_KEY", "audit_key"),
     )
 
 

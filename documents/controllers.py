@@ -152,6 +152,14 @@ class TemplateSlotOut:
                    slot.uploaded_at, slot.uploaded_by)
 
 
+@dataclass
+class TemplateUpload:
+    """The multipart form of an upload: the .docx in the field ``data``. (A dataclass, so that
+    a form without the file is refused with 400 rather than failing inside the framework.)"""
+
+    data: UploadFile
+
+
 class LetterTemplateApi(Controller):
     path = "/api/v1/letter-templates"
     tags = ["letters"]
@@ -165,12 +173,13 @@ class LetterTemplateApi(Controller):
     @put("/{authority_id:int}/{kind:str}/{language:str}", name="api_letter_template_upload")
     async def upload(self, request: Request, authority_id: FromPath[int], kind: FromPath[str],
                      language: FromPath[str],
-                     data: MultipartBody[UploadFile]) -> TemplateSlotOut:
+                     data: MultipartBody[TemplateUpload]) -> TemplateSlotOut:
         """Replace the template (multipart field ``data``, a .docx). Refused with 422 and
         every problem with its location when it does not render with sample data."""
         letter_kind, code = service.parse_slot(kind, language)
+        upload = data.data
         slot = await service.upload_template(_actor(request), authority_id, letter_kind, code,
-                                             data.filename or "", await data.read())
+                                             upload.filename or "", await upload.read())
         return TemplateSlotOut.of(slot)
 
     @delete("/{authority_id:int}/{kind:str}/{language:str}", status_code=HTTP_204_NO_CONTENT,

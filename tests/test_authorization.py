@@ -118,3 +118,74 @@ async def test_finance_changes_nothing(app: Litestar, client, make_user) -> None
                                                    concrete_path(template))).status_code
                for method, template in changing}
     assert {route: status for route, status in answers.items() if status != 403} == {}
+
+
+async def test_every_route_with_real_ids_of_the_demo_data(app: Litestar, client_factory,
+                                                          make_user, make_authority) -> None:
+    """Every route with ids of real demo objects, for every demo role and for an officer and a
+    finance user of another authority (on SQLite and PostgreSQL alike).
+
+    Nobody ever gets a 5xx; a role the route's table leaves out gets 403; the demo users (who
+    work for every demo authority) are let through; the users of the other authority get 403 or
+    404 for every page and API answer about an object of an authority they do not serve, and
+    change nothing there: no change of theirs succeeds (2xx) and the audit log, where every
+    change is recorded, holds nothing of theirs but their sign-in. (An empty form may be refused
+    for its content before the object is looked up: 400, 422, or a redirect with the message.)
+    Users who must not change anything walk first, the officer and the administrator (whose
+    empty forms are mostly refused, but may change a demo object) last.
+    """
+    from audit.tables import AuditEvent
+    from config import demo
+    from tests.support.demo_ids import demo_ids, fill, is_authority_bound
+
+    passwords = await demo.load()
+    elsewhere = await make_authority("Gemeente Elders")
+    outsiders = {
+        "officer of another authority": await make_user(Role.OFFICER,
+                                                        authorities=[elsewhere["id"]]),
+        "finance of another authority": await make_user(Role.FINANCE,
+                                                        authorities=[elsewhere["id"]]),
+    }
+    ids = await demo_ids()
+    walkers = [
+        *((label, user.email, None, user.role.value) for label, user in outsiders.items()),
+        ("evaluator", "evaluator@tenderdesk.example", passwords, "evaluator"),
+        ("finance", "finance@tenderdesk.example", passwords, "finance"),
+        ("officer", "officer@tenderdesk.example", passwords, "officer"),
+        ("admin", "admin@tenderdesk.example", passwords, "admin"),
+    ]
+    problems = []
+    table = collect()
+    for label, email, known, role in walkers:
+        async with client_factory() as client:
+            if known is None:
+                await sign_in(client, email)
+            else:
+                await sign_in(client, email, known[email])
+            for (method, template), roles in sorted(table.items()):
+                if (method, template) == ("POST", "/logout"):
+                    continue
+                path = fill(template, ids)
+                status = (await call(client, method, path)).status_code
+                where = f"{label} {method} {path} ({template})"
+                if status >= 500:
+                    problems.append(f"{where}: {status}")
+                elif role not in roles:
+                    if status != 403:
+                        problems.append(f"{where}: expected 403, got {status}")
+                elif status == 401:
+                    problems.append(f"{where}: allowed but got 401")
+                elif label in outsiders and is_authority_bound(template):
+                    if method == "GET" and status not in (403, 404):
+                        problems.append(f"{where}: another authority's object answered "
+                                        f"{status}, not 403 or 404")
+                    elif method != "GET" and 200 <= status < 300:
+                        problems.append(f"{where}: a change to another authority's object "
+                                        f"answered {status}")
+    recorded = await AuditEvent.select(AuditEvent.actor_id, AuditEvent.action,
+                                       AuditEvent.object_type, AuditEvent.object_id).where(
+        AuditEvent.actor_id.is_in([user.id for user in outsiders.values()]))
+    about_others = [row for row in recorded  # their sign-in and own account aside
+                    if (row["object_type"], row["object_id"]) != ("user", str(row["actor_id"]))]
+    assert about_others == []
+    assert not problems, "\n".join(problems)

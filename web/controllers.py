@@ -20,7 +20,7 @@ LANGUAGE_COOKIE = "tenderdesk_language"
 
 
 class ShellController(Controller):
-    @get("/", guards=[ANY_ROLE], name="dashboard")
+    @get("/", guards=[ANY_ROLE], name="dashboard", include_in_schema=False)
     async def dashboard(self, request: Request) -> Template:
         principal = current_principal(request)
         assert principal is not None
@@ -32,13 +32,17 @@ class ShellController(Controller):
 
     @get("/health", exclude_from_auth=True, exclude_from_csrf=True, name="health")
     async def health(self, request: Request) -> Response[dict[str, Any]]:
+        """Whether the service can serve; which database engine (and its error) only for a
+        signed-in administrator, not for anyone who asks."""
         db = await database.status()
         running = getattr(request.app.state, "scheduler", None)
         scheduler = "off" if running is None else "leader" if running.is_leader else "standby"
-        return Response({"status": "ok" if db["ok"] else "unavailable", "database": db,
+        principal = await _signed_in(request)
+        shown = db if principal is not None and principal.is_admin else {"ok": db["ok"]}
+        return Response({"status": "ok" if db["ok"] else "unavailable", "database": shown,
                          "scheduler": scheduler}, status_code=200 if db["ok"] else 503)
 
-    @post("/language", exclude_from_auth=True, name="language")
+    @post("/language", exclude_from_auth=True, name="language", include_in_schema=False)
     async def switch_language(
         self,
         request: Request,

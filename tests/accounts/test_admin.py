@@ -1,10 +1,10 @@
 """Administrators manage users through pages and the API; every change is audited."""
 
-from datetime import timedelta
 
 from accounts.tables import Membership, User
 from audit.tables import AuditEvent
 from common import clock
+from common.clock import FixedClock, use_clock
 from tests.support.http import post_form, sign_in, text_of
 
 
@@ -62,15 +62,24 @@ async def test_users_api_creates_and_lists(client, make_user, make_authority):
     assert [u["email"] for u in listed.json()] == ["femke@utrecht.nl"]
 
 
-async def test_unlock_clears_a_lock(client, make_user):
+async def test_an_administrator_lets_a_throttled_user_sign_in_at_once(client, make_user):
+    from accounts import service
+    from accounts.domain import ACCOUNT_THROTTLE
+
     admin = await make_user("admin")
-    locked = await make_user("officer")
-    await User.update({User.failed_logins: 5,
-                       User.locked_until: clock.now() + timedelta(minutes=10)}).where(
-        User.id == locked.id)
-    await sign_in(client, admin.email)
-    response = await post_form(client, f"/admin/users/{locked.id}/unlock")
-    assert response.status_code == 303
-    row = await User.select(User.locked_until).where(User.id == locked.id).first()
-    assert row["locked_until"] is None
+    waiting = await make_user("officer")
+    with use_clock(FixedClock(clock.now())):
+        for _ in range(ACCOUNT_THROTTLE.free_failures):
+            await service.authenticate(waiting.email, "wrong", "192.0.2.7")
+        assert await service.sign_in_waits_until(waiting.email) is not None
+        await sign_in(client, admin.email)
+        listed = text_of((await client.get("/admin/users")).text)
+        assert "sign-in waits" in listed
+        page = text_of((await client.get(f"/admin/users/{waiting.id}")).text)
+        assert "attempts for this account wait until" in page
+        response = await post_form(client, f"/admin/users/{waiting.id}/unlock")
+        assert response.status_code == 303
+        assert await service.sign_in_waits_until(waiting.email) is None
     assert await AuditEvent.exists().where(AuditEvent.action == "user.unlocked")
+    api = await client.get(f"/api/v1/users/{waiting.id}")
+    assert api.json()["sign_in_waits_until"] is None

@@ -3,6 +3,7 @@
 import pytest
 
 from tests.support.browser import (
+    console_errors,
     screenshot,
     serious_accessibility_violations,
     sign_in_page,
@@ -34,6 +35,8 @@ async def test_each_demo_role_lands_on_its_dashboard(db, live_server, page):
         await screenshot(page, f"dashboard-{email.split('@')[0]}")
         violations = await serious_accessibility_violations(page)
         assert not violations, f"{email}: " + "\n".join(violations)
+    # No script, style or frame the Content-Security-Policy refused, on any dashboard.
+    assert console_errors(page) == []
 
 
 async def test_switching_language_on_the_login_page_and_after(db, live_server, page):
@@ -56,6 +59,7 @@ async def test_switching_language_on_the_login_page_and_after(db, live_server, p
     assert await page.locator("h1").inner_text() == "Gebruikers"
     await page.click("button[name=language][value=en]")
     assert await page.locator("h1").inner_text() == "Users"
+    assert console_errors(page) == []
 
 
 async def test_a_wrong_password_is_announced_and_keyboard_usable(db, live_server, page):
@@ -72,3 +76,19 @@ async def test_a_wrong_password_is_announced_and_keyboard_usable(db, live_server
     assert await page.evaluate("document.activeElement.id") == "problems"
     violations = await serious_accessibility_violations(page)
     assert not violations, "\n".join(violations)
+
+
+async def test_the_browser_enforces_the_content_security_policy(db, live_server, page):
+    """The control for the console checks above: what the policy forbids is refused, and
+    that shows as a console error."""
+    await page.goto(f"{live_server.url}/login")
+    assert console_errors(page) == []
+    ran = await page.evaluate("""() => {
+        window.injected = false;
+        const script = document.createElement("script");
+        script.textContent = "window.injected = true";
+        document.head.appendChild(script);
+        return window.injected;
+    }""")
+    assert ran is False
+    assert any("Content Security Policy" in text for text in console_errors(page))

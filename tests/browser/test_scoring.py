@@ -5,7 +5,12 @@ import pytest
 
 from scoring import service, sheets
 from tests.scoring.conftest import make_scenario
-from tests.support.browser import screenshot, serious_accessibility_violations, sign_in_page
+from tests.support.browser import (
+    console_errors,
+    screenshot,
+    serious_accessibility_violations,
+    sign_in_page,
+)
 from tests.support.fixtures import TEST_PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -58,6 +63,8 @@ async def test_evaluator_scores_and_officer_sees_consensus_and_ranking(
     await status.filter(has_text="Draft saved.").wait_for()
     await page.check(f"#value-{certified}-2")  # Pass
     await page.locator(f"#status-{certified}").filter(has_text="Draft saved.").wait_for()
+    # htmx saved those drafts within the Content-Security-Policy (no refused script or style).
+    assert console_errors(page) == []
 
     # Submitting too early lists what is missing.
     await page.click("text=Back to your subjects")

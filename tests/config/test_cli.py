@@ -25,6 +25,9 @@ async def test_create_user_reads_the_password_from_stdin_and_refuses_bad_input(d
                        "--password-stdin", stdin="short\n")
     assert short.returncode == 1
     assert "A password needs at least 12 characters" in short.stderr
+    guessable = tenderdesk("create-user", "z@utrecht.nl", "--role", "evaluator",
+                           "--password-stdin", stdin="aaaaaaaaaaaa\n")
+    assert guessable.returncode == 1 and "too easy to guess" in guessable.stderr
     again = tenderdesk("create-user", "EVA@utrecht.nl", "--role", "evaluator")
     assert again.returncode == 1 and "already exists" in again.stderr
     wrong_role = tenderdesk("create-user", "y@utrecht.nl", "--role", "king")

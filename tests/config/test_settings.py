@@ -36,3 +36,18 @@ def test_postgres_and_https(tmp_path):
 def test_bad_settings_name_the_variable(tmp_path, name, value, message):
     with pytest.raises(SettingsError, match=message):
         load_settings({"TENDERDESK_DATA_DIR": str(tmp_path), name: value})
+
+
+def test_the_audit_key_is_generated_apart_from_the_secret_key(tmp_path):
+    settings = load_settings({"TENDERDESK_DATA_DIR": str(tmp_path)})
+    key_file = tmp_path / "audit_key"
+    assert stat.S_IMODE(os.stat(key_file).st_mode) == 0o600
+    assert settings.audit_key == key_file.read_text().strip() != settings.secret_key
+    assert len(settings.audit_key) >= 48 and settings.audit_key not in repr(settings)
+    assert load_settings({"TENDERDESK_DATA_DIR": str(tmp_path)}).audit_key == settings.audit_key
+    chosen = load_settings({"TENDERDESK_DATA_DIR": str(tmp_path),
+                            "TENDERDESK_AUDIT_KEY": "from the environment"})
+    assert chosen.audit_key == "from the environment"
+    key_file.write_text("")
+    with pytest.raises(SettingsError, match="audit_key is empty"):
+        load_settings({"TENDERDESK_DATA_DIR": str(tmp_path)})

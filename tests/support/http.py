@@ -21,11 +21,15 @@ async def csrf_token(client: AsyncTestClient) -> str:
 
 
 async def sign_in(client: AsyncTestClient, email: str, password: str = TEST_PASSWORD) -> None:
-    token = await csrf_token(client)
+    # As a browser does: the login page first (its token is bound to the session, if any).
+    client.headers.pop("x-csrftoken", None)
+    await client.get("/login")
+    token = client.cookies[CSRF_COOKIE]
     response = await client.post("/login", data={"email": email, "password": password,
                                                  "_csrf_token": token})
     assert response.status_code == 303, f"sign-in as {email} failed: {response.status_code}"
-    client.headers["x-csrftoken"] = token
+    # The sign-in hands out a token bound to the new session.
+    client.headers["x-csrftoken"] = client.cookies[CSRF_COOKIE]
 
 
 async def post_form(client: AsyncTestClient, url: str, data: dict[str, Any] | None = None,
