@@ -1,11 +1,34 @@
-"""Marking translatable text in pure domain code.
+"""Marking translatable text in pure domain code, and the reader's language.
 
 Domain modules cannot depend on the web layer's translations, yet their messages reach users in
 Dutch or English. They mark message ids with :func:`N_` (picked up by Babel's extractor) and carry
 the parameters separately; the web layer translates and fills them in at the edge.
+
+The language of the current request lives here (the web layer sets it, ``web.i18n``), so that
+pure building blocks such as the number and money parsers read what a user typed the way the
+user's interface writes numbers, without the web layer.
 """
+
+from contextvars import ContextVar
+
+# Locales for formatting and reading numbers: British English gives European day-month order
+# and 24-hour times.
+FORMAT_LOCALES: dict[str, str] = {
+    "en": "en_GB", "nl": "nl_NL", "da": "da_DK", "pl": "pl_PL", "sv": "sv_SE",
+}
+
+_language: ContextVar[str] = ContextVar("tenderdesk_language", default="en")
 
 
 def N_(message: str) -> str:
     """Mark ``message`` for extraction into the message catalogs without translating it here."""
     return message
+
+
+def current_language() -> str:
+    return _language.get()
+
+
+def format_locale(language_code: str | None = None) -> str:
+    """The Babel locale for formatting and reading numbers in a language (the current one)."""
+    return FORMAT_LOCALES.get(language_code or current_language(), "en_GB")

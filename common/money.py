@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping
 from dataclasses import dataclass
-from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
+from functools import cache
+from typing import Any
 
-from babel.numbers import NumberFormatError, parse_decimal
+from babel.numbers import get_currency_symbol
 
-from common.errors import DomainError
-from common.i18n import N_
+from common.errors import DomainError, ProblemCollector
+from common.i18n import FORMAT_LOCALES, N_, format_locale
+from common.numbers import MINUS, SPACES, plain_text, read
 
 CURRENCIES: tuple[str, ...] = ("EUR", "DKK", "PLN", "SEK")
 CENT = Decimal("0.01")
@@ -37,20 +42,80 @@ def floor_cents(amount: Decimal) -> Decimal:
     return amount.quantize(CENT, rounding=ROUND_DOWN)
 
 
-def parse_amount(text: str, locale: str = "en_GB") -> Decimal:
-    """Parse an amount typed by a user ("1.234,56" in Dutch, "1,234.56" in English).
+@cache
+def _currency_marks() -> tuple[tuple[str, frozenset[str]], ...]:
+    """Every way an amount may name its currency (codes, and the symbols Babel writes in each
+    formatting language), longest first, each with the currencies it may stand for."""
+    marks: dict[str, set[str]] = {}
+    for code in CURRENCIES:
+        marks.setdefault(code.lower(), set()).add(code)
+        for locale in FORMAT_LOCALES.values():
+            marks.setdefault(get_currency_symbol(code, locale).lower(), set()).add(code)
+    marks.setdefault("kr", set()).update({"DKK", "SEK"})
+    return tuple(sorted(((m, frozenset(c)) for m, c in marks.items()),
+                        key=lambda item: -len(item[0])))
 
-    Raises :class:`DomainError` naming the value when it is not an amount, is negative, has more
-    than two decimals or exceeds :data:`MAX_AMOUNT`.
+
+def _strip_currency(text: str) -> tuple[str, frozenset[str] | None]:
+    """The text without a currency mark at its start or end, and what the mark may mean."""
+    lowered = text.lower()
+    for mark, codes in _currency_marks():
+        if lowered.startswith(mark):
+            return text[len(mark):], codes
+        if lowered.endswith(mark):
+            return text[:-len(mark)], codes
+    return text, None
+
+
+def parse_amount(text: Any, locale: str | None = None, currency: str | None = None
+                 ) -> Decimal:
+    """An amount as a user types it, read by :mod:`common.numbers`' rule in the user's language
+    (``locale``: a Babel locale; by default the current request's).
+
+    Accepts what the pages show (``€ 12.500.000,00``, ``12.500.000,00``, ``12500000,5`` in
+    Dutch; ``€12,500,000.00`` in English), with or without a currency code or symbol and spaces
+    of any kind, and the Dutch ``12,-``. Raises :class:`DomainError` naming the value when it is
+    not an amount, is ambiguous (both readings shown), names another currency than
+    ``currency``, is negative, has more than two decimals or exceeds :data:`MAX_AMOUNT`.
     """
-    cleaned = (text or "").strip().replace("\u00a0", "").replace(" ", "")
+    if isinstance(text, Decimal | int) and not isinstance(text, bool):
+        return check_amount(Decimal(text))
+    shown = str(text or "").strip()
+    cleaned = SPACES.sub("", shown)
     if not cleaned:
         raise DomainError(N_("An amount is required"))
+    sign = ""
+    if cleaned.startswith(MINUS):  # "-€ 12,50" as English writes a negative amount
+        sign, cleaned = "-", cleaned[1:]
+    cleaned, codes = _strip_currency(cleaned)
+    if codes is not None and currency is not None and currency not in codes:
+        raise DomainError(N_("{value} is not in {currency}"), value=shown, currency=currency)
+    cleaned = re.sub(r"[.,]-{1,2}$", "", cleaned)  # "12,-": whole euros, as Dutch writes them
+    value = read(sign + cleaned, locale, shown=shown,
+                 not_a_number=N_("{value} is not an amount"), decimals_shown=2)
+    return check_amount(value, shown)
+
+
+def read_amount(problems: ProblemCollector, form: Mapping[str, Any], name: str,
+                required: bool = True, locale: str | None = None,
+                currency: str | None = None) -> Decimal | None:
+    """:func:`parse_amount` of a form field, its problem (if any) added under the field's
+    name; None when empty (a problem too when ``required``) or refused."""
+    raw = form.get(name)
+    if raw is None or (isinstance(raw, str) and not SPACES.sub("", raw)):
+        if required:
+            problems.add(name, N_("An amount is required"))
+        return None
     try:
-        value = parse_decimal(cleaned, locale=locale, strict=False)
-    except (NumberFormatError, InvalidOperation) as exc:
-        raise DomainError(N_("{value} is not an amount"), value=text) from exc
-    return check_amount(value, text)
+        return parse_amount(raw, locale, currency)
+    except DomainError as exc:
+        problems.add(name, exc.problem.message, **exc.problem.params)
+        return None
+
+
+def input_amount(amount: Decimal | None, locale: str | None = None) -> str:
+    """A stored amount as a form field shows it for editing (``1250000,50`` in Dutch)."""
+    return "" if amount is None else plain_text(Decimal(amount), locale or format_locale(), 2)
 
 
 def check_amount(value: Decimal, shown_as: object = None) -> Decimal:

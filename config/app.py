@@ -47,6 +47,7 @@ from scoring import api as scoring_api
 from scoring import controllers as scoring_controllers
 from scoring import dashboard as scoring_dashboard
 from scoring import scoresheet_controllers as scoring_scoresheets
+from scoring.documents import SubjectDocuments
 from scoring.reminders import ScoringReminders
 from subsidies import api as subsidies_api
 from subsidies import controllers as subsidies_controllers
@@ -54,6 +55,7 @@ from subsidies import deadlines as subsidies_deadlines
 from subsidies import finance as subsidies_finance
 from subsidies import jobs as subsidies_jobs
 from tenders import api as tender_api
+from tenders import bids as tender_bids
 from tenders import controllers as tender_controllers
 from tenders import deadlines as tender_deadlines
 from tenders import finance as tender_finance
@@ -143,6 +145,8 @@ DEADLINE_SOURCES: list[DeadlineSource] = [
 ]
 # Contexts whose awards, budgets and payments finance reads (tenders, subsidy rounds).
 FINANCE_SOURCES: list[FinanceSource] = [tender_finance.SOURCE, subsidies_finance.SOURCE]
+# Contexts whose evaluations' subjects have documents an evaluator reads (a tender's bids).
+SUBJECT_DOCUMENTS: list[SubjectDocuments] = [tender_bids.BID_DOCUMENTS]
 
 
 @asynccontextmanager
@@ -255,6 +259,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         ),
         state=State({"settings": settings, "dashboard_panels": DASHBOARD_PANELS,
                      "deadline_sources": DEADLINE_SOURCES,
-                     "finance_sources": FINANCE_SOURCES}),
+                     "finance_sources": FINANCE_SOURCES,
+                     "subject_documents": SUBJECT_DOCUMENTS}),
         debug=settings.debug,
     )

@@ -30,7 +30,7 @@ from config.database import raw_rows
 from scoring.criteria import Criterion, Formula, Kind, Level, Scale, Tree
 from scoring.domain import Options, Phase, names_hidden, phase_of
 from scoring.envelope import EnvelopeFacts, price_sealed
-from scoring.ranking import consensus_frame, scores_frame, subjects_frame
+from scoring.ranking import consensus_frame, known_aggregation, scores_frame, subjects_frame
 from scoring.tables import (
     Assignment,
     AssignmentCriterion,
@@ -108,7 +108,8 @@ class EvaluationView:
 
 
 def evaluation_view(row: dict[str, Any]) -> EvaluationView:
-    options = Options(row["blind"], row["two_envelope"], row["aggregation"], row["spread_limit"],
+    options = Options(row["blind"], row["two_envelope"], known_aggregation(row["aggregation"]),
+                      row["spread_limit"],
                       row["winners"], row["total_points"], row["min_total_quality"])
     return EvaluationView(
         row["id"], row["title"], row["authority"], row["currency"], row["owner_ref"],

@@ -12,7 +12,7 @@ from typing import Any
 from litestar import Controller, Request, get, post
 from litestar.params import FromPath
 from litestar.plugins.flash import flash
-from litestar.response import Redirect, Template
+from litestar.response import Redirect, Response, Template
 
 from accounts.domain import Principal, Role
 from accounts.guards import ANY_ROLE, OFFICER, current_principal, requires_role
@@ -22,9 +22,11 @@ from common.localtime import utc_to_local
 from scoring import scoresheets, service, sheets
 from scoring.access import EvaluationView, links
 from scoring.criteria import FORMULA_LABELS, KIND_LABELS, Kind, plain, points_total
+from scoring.documents import documents_of, read_document
 from scoring.domain import PHASE_LABELS
 from scoring.ranking import AGGREGATIONS
-from web.forms import field_errors, read_form
+from web.downloads import attachment_stream
+from web.forms import field_errors, read_form, require_confirmation
 from web.i18n import gettext, translate_message, translate_problem
 from web.pagination import paginate
 
@@ -143,6 +145,7 @@ class EvaluationPages(Controller):
     @post("/evaluations/{evaluation_id:int}/finalise", guards=[OFFICER],
           name="scoring_finalise")
     async def finalise(self, request: Request, evaluation_id: FromPath[int]) -> Redirect:
+        require_confirmation(await read_form(request))
         await service.finalise_quality(_me(request), evaluation_id)
         return _done(request, N_("Quality is final."), links(evaluation_id).overview)
 
@@ -379,6 +382,7 @@ class EvaluationPages(Controller):
     @post("/evaluations/{evaluation_id:int}/ranking/confirm", guards=[OFFICER],
           name="scoring_ranking_confirm")
     async def confirm(self, request: Request, evaluation_id: FromPath[int]) -> Redirect:
+        require_confirmation(await read_form(request))
         await service.confirm_ranking(_me(request), evaluation_id)
         return _done(request, N_("The ranking has been confirmed."), links(evaluation_id).ranking)
 
@@ -472,6 +476,7 @@ class SheetPages(Controller):
     @post("/submit", name="scoring_submit")
     async def submit(self, request: Request, evaluation_id: FromPath[int]
                      ) -> Template | Redirect:
+        require_confirmation(await read_form(request))
         try:
             await sheets.submit_sheet(_me(request), evaluation_id)
         except ValidationFailed as exc:
@@ -491,9 +496,24 @@ class SheetPages(Controller):
                 values[f"value-{entry.criterion.id}"] = plain(entry.value) \
                     if entry.value is not None else ""
                 values[f"justification-{entry.criterion.id}"] = entry.justification
+        principal = _me(request)
+        subject = await sheets.subject_for_documents(principal, evaluation_id, code)
+        files = await documents_of(request.app.state.subject_documents, principal, subject)
         return Template("scoring/sheet_subject.html", status_code=status, context={
             "found": found, "evaluation": found.sheet.evaluation, "errors": errors or {},
-            "values": values, "scale_text": _scale_text, "plain": plain})
+            "values": values, "scale_text": _scale_text, "plain": plain,
+            "documents": files})
+
+    @get("/sheet/{code:str}/documents/{document_id:int}", name="scoring_subject_document")
+    async def document(self, request: Request, evaluation_id: FromPath[int],
+                       code: FromPath[str], document_id: FromPath[int]) -> Response:
+        """One document of a subject on the evaluator's sheet, as its owner serves it (named
+        by the subject's code in a blind evaluation); the owner audits every access."""
+        principal = _me(request)
+        subject = await sheets.subject_for_documents(principal, evaluation_id, code)
+        found = await read_document(request.app.state.subject_documents, principal, subject,
+                                    document_id)
+        return attachment_stream(found.chunks, found.filename, found.content_type)
 
     @get("/sheet/{code:str}", name="scoring_sheet_subject")
     async def subject(self, request: Request, evaluation_id: FromPath[int],

@@ -11,13 +11,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from enum import StrEnum
 from functools import lru_cache
 from typing import Any
 
-from common.errors import Problem, ProblemCollector, ValidationFailed
+from common.errors import DomainError, Problem, ProblemCollector, ValidationFailed
 from common.i18n import N_
+from common.numbers import parse_number
 
 MAX_POINTS = Decimal("100000")
 MAX_SCALE = Decimal("1000")
@@ -227,39 +228,14 @@ class Tree:
 # --- reading what officers type -------------------------------------------------------------
 
 
-def parse_number(raw: Any) -> Decimal | None:
-    """A number typed as ``7.5`` or ``7,5``; None when empty. Raises ValueError when not one."""
-    if raw is None:
-        return None
-    if isinstance(raw, Decimal):
-        number = raw
-    elif isinstance(raw, bool):
-        raise ValueError(raw)
-    elif isinstance(raw, int | float):
-        number = Decimal(str(raw))
-    else:
-        text = str(raw).strip().replace("\u00a0", "").replace(" ", "")
-        if not text:
-            return None
-        if "," in text and "." not in text:
-            text = text.replace(",", ".")
-        try:
-            number = Decimal(text)
-        except InvalidOperation as exc:
-            raise ValueError(raw) from exc
-    if not number.is_finite():
-        raise ValueError(raw)
-    return number
-
-
 def _number(problems: ProblemCollector, form: Mapping[str, Any], name: str,
             required: bool = False, minimum: Decimal = Decimal(0),
             maximum: Decimal = MAX_POINTS) -> Decimal | None:
     raw = form.get(name)
     try:
         value = parse_number(raw)
-    except ValueError:
-        problems.add(name, N_("{value} is not a number"), value=str(raw))
+    except DomainError as exc:
+        problems.add(name, exc.problem.message, **exc.problem.params)
         return None
     if value is None:
         if required:
@@ -302,7 +278,7 @@ def _scale(problems: ProblemCollector, form: Mapping[str, Any]) -> Scale | None:
         for number, (raw_value, label) in enumerate(pairs, start=1):
             try:
                 value = parse_number(raw_value)
-            except ValueError:
+            except DomainError:
                 value = None
             if value is None or value < 0 or value > MAX_SCALE:
                 problems.add("levels", N_("Level {number}: {value} is not a score from 0 to "

@@ -22,11 +22,12 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
-from common.errors import Problem, ProblemCollector, ValidationFailed
+from common.errors import DomainError, Problem, ProblemCollector, ValidationFailed
 from common.i18n import N_
 from common.money import CURRENCIES, MAX_AMOUNT
+from common.numbers import parse_number
 from common.paths import is_local_path
-from scoring.criteria import JUSTIFIED_KINDS, Criterion, Kind, parse_number, plain
+from scoring.criteria import JUSTIFIED_KINDS, Criterion, Kind, plain
 from scoring.ranking import AGGREGATIONS, MEAN
 
 MAX_TITLE = 200
@@ -96,8 +97,8 @@ def _decimal(problems: ProblemCollector, form: Mapping[str, Any], name: str,
     raw = form.get(name)
     try:
         value = parse_number(raw)
-    except ValueError:
-        problems.add(name, N_("{value} is not a number"), value=str(raw))
+    except DomainError as exc:
+        problems.add(name, exc.problem.message, **exc.problem.params)
         return None
     if value is None:
         return None
@@ -111,8 +112,11 @@ def _decimal(problems: ProblemCollector, form: Mapping[str, Any], name: str,
 
 def validate_options(form: Mapping[str, Any], problems: ProblemCollector | None = None,
                      ) -> Options:
+    """The options as given; every problem goes into ``problems`` (raised here when the
+    caller gave none). An empty collector is falsy, so it is told apart by ``is None``."""
     own = problems is None
-    problems = problems or ProblemCollector()
+    if problems is None:
+        problems = ProblemCollector()
     aggregation = str(form.get("aggregation") or MEAN)
     if aggregation not in AGGREGATIONS:
         problems.add("aggregation", N_("Choose one of {allowed}"), allowed=", ".join(AGGREGATIONS))
@@ -238,8 +242,8 @@ def validate_price(raw: Any, location: str = "price") -> Decimal | None:
     """A price (None or empty removes it): above 0, at most two decimals."""
     try:
         value = parse_number(raw)
-    except ValueError:
-        raise ValidationFailed([Problem(N_("{value} is not a number"), {"value": str(raw)},
+    except DomainError as exc:
+        raise ValidationFailed([Problem(exc.problem.message, exc.problem.params,
                                         location)]) from None
     if value is None:
         return None
@@ -307,9 +311,9 @@ def check_score(criterion: Criterion, raw_value: Any, justification: Any,
                                         location)])
     try:
         value = parse_number(raw_value)
-    except ValueError:
-        raise ValidationFailed([Problem(N_("{value} is not a number"),
-                                        {"value": str(raw_value)}, location)]) from None
+    except DomainError as exc:
+        raise ValidationFailed([Problem(exc.problem.message, exc.problem.params,
+                                        location)]) from None
     if value is None:
         return None, text
     problem = scale.problem_with(value)

@@ -47,6 +47,12 @@ from scoring.formulas import (
 MEAN = "mean"
 MEDIAN = "median"
 AGGREGATIONS = (MEAN, MEDIAN)
+
+
+def known_aggregation(value: object) -> str:
+    """The stored aggregation when it is one the engine knows, else the mean (the default):
+    a value stored before the options were validated must not break a page or a ranking."""
+    return value if isinstance(value, str) and value in AGGREGATIONS else MEAN
 # Totals are compared at this many decimals, so that float noise never decides a tie.
 TIE_DECIMALS = 6
 EPSILON = 1e-9
@@ -138,7 +144,7 @@ def aggregate(tree: Tree, scores: pd.DataFrame, consensus: pd.DataFrame,
     low_s = int(subject.min()) if len(subject) else 0
     key = (subject - low_s) * width + (scored["criterion_id"].to_numpy(dtype=np.int64) - low_c)
     grouped = scored["value"].groupby(key, sort=True)
-    stats = grouped.agg(["count", "min", "max", options.aggregation])
+    stats = grouped.agg(["count", "min", "max", known_aggregation(options.aggregation)])
     stats.columns = ["count", "low", "high", "aggregate"]
     keys = stats.index.to_numpy(dtype=np.int64)
     stats.index = pd.MultiIndex.from_arrays([keys // width + low_s, keys % width + low_c],

@@ -29,6 +29,7 @@ from common.deadlines import deadline_changes
 from common.errors import DomainError, Problem, ValidationFailed
 from common.i18n import N_
 from common.localtime import parse_local_datetime
+from common.numbers import AMBIGUOUS, parse_number
 from config.database import engine, in_transaction, is_sqlite, transaction
 from config.settings import get_settings
 from documents import scoresheet_reader, storage
@@ -37,7 +38,7 @@ from documents.scoresheet_reader import Formula
 from documents.tables_export import FORMULA_TRIGGERS
 from scoring import access, service, sheets
 from scoring.access import EvaluationView, evaluation_view
-from scoring.criteria import Criterion, Kind, Tree, parse_number, plain
+from scoring.criteria import Criterion, Kind, Tree, plain
 from scoring.domain import check_score, needs_justification
 from scoring.tables import Consensus, Evaluation, Score
 from web.formatting import moment
@@ -236,7 +237,9 @@ def _check_value(criterion: Criterion, entry: scoresheet_reader.Entry,
         justification = justification[1:]  # as escaped when written
     try:
         number = parse_number(raw)
-    except ValueError:
+    except DomainError as exc:
+        if exc.problem.message == AMBIGUOUS:
+            return [Problem(exc.problem.message, exc.problem.params, entry.value_cell)], None, ""
         return [Problem(N_("{value} is text, not a number"), {"value": str(raw)[:50]},
                         entry.value_cell)], None, ""
     if number is not None and whole and number != number.to_integral_value():

@@ -54,6 +54,7 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import asdict, dataclass, is_dataclass
 from datetime import datetime
 from decimal import Decimal
+from enum import StrEnum
 from typing import Any
 
 import pandas as pd
@@ -74,6 +75,7 @@ from scoring.access import (
     as_lead,
     as_reader,
     criterion_columns,
+    criterion_of,
     evaluation_view,
     load_tree,
     require_not_final,
@@ -98,7 +100,7 @@ from scoring.domain import (
 )
 from scoring.envelope import PriceOpeningStep, check_envelope_setting, price_opening_step
 from scoring.ranking import Options as RankOptions
-from scoring.ranking import aggregate, missing_pairs, rank
+from scoring.ranking import aggregate, known_aggregation, missing_pairs, rank
 from scoring.results import Details, Ranking, ScoreLine, build_ranking, dec
 from scoring.tables import (
     Assignment,
@@ -118,10 +120,10 @@ BATCH = 500
 
 __all__ = [
     "EvaluationSpec", "EvaluationStatus", "EvaluationView", "Links", "PriceOpening", "Ranking",
-    "SettingsSpec", "SubjectView",
+    "Readiness", "SettingsSpec", "SubjectView",
     "approve_price_opening", "can_view_subject", "confirm_ranking", "create_evaluation",
-    "evaluations_of", "exclude_subject", "get_evaluation", "links", "ranking", "register_subjects",
-    "replace_criteria", "set_prices", "status",
+    "criteria_readiness", "evaluations_of", "exclude_subject", "get_evaluation", "links",
+    "ranking", "register_subjects", "replace_criteria", "set_prices", "status",
 ]
 
 
@@ -541,6 +543,44 @@ async def replace_criteria(principal: Principal, evaluation_id: int,
     return tree.ordered()
 
 
+class Readiness(StrEnum):
+    """Whether an evaluation's criteria could be frozen as they stand."""
+
+    MISSING = "missing"  # no criterion at all (or no evaluation)
+    INCOMPLETE = "incomplete"  # criteria that would not pass the check before scoring
+    READY = "ready"
+
+
+async def criteria_readiness(evaluation_ids: Collection[int], ranked: bool = True
+                             ) -> dict[int, Readiness]:
+    """For an owner checking its procedure before it goes out (a tender before publication):
+    per evaluation, whether its criteria are there and would pass the check that freezing them
+    makes. Unranked procedures (an open house) need criteria, not points adding up."""
+    ids = sorted(set(evaluation_ids))
+    if not ids:
+        return {}
+    rows = {r["id"]: r for r in await Evaluation.select(
+        Evaluation.id, Evaluation.total_points, Evaluation.min_total_quality).where(
+        Evaluation.id.is_in(ids))}
+    criteria: dict[int, list[Criterion]] = {i: [] for i in ids}
+    for row in await CriterionRow.select().where(CriterionRow.evaluation.is_in(ids)):
+        criteria[row["evaluation"]].append(criterion_of(row))
+    found: dict[int, Readiness] = {}
+    for evaluation_id in ids:
+        given = criteria[evaluation_id]
+        if evaluation_id not in rows or not given:
+            found[evaluation_id] = Readiness.MISSING
+            continue
+        found[evaluation_id] = Readiness.READY
+        if ranked:
+            row = rows[evaluation_id]
+            try:
+                validate_tree(given, row["total_points"], row["min_total_quality"])
+            except ValidationFailed:
+                found[evaluation_id] = Readiness.INCOMPLETE
+    return found
+
+
 async def freeze_criteria(principal: Principal, evaluation_id: int) -> EvaluationView:
     """Check the whole tree and open scoring; scores kept from before a reopen that no longer
     fit their criterion's scale are dropped (and put on record)."""
@@ -816,7 +856,8 @@ class Matrix:
 def _options(row: dict[str, Any]) -> RankOptions:
     limit = row["spread_limit"]
     minimum = row["min_total_quality"]
-    return RankOptions(row["aggregation"], float(limit) if limit is not None else None,
+    return RankOptions(known_aggregation(row["aggregation"]),
+                       float(limit) if limit is not None else None,
                        row["winners"], row["lottery_seed"],
                        float(minimum) if minimum is not None else None)
 
@@ -1135,7 +1176,8 @@ async def _ranking(row: dict[str, Any], explain: Collection[str] | None) -> Rank
     return build_ranking(
         evaluation_id=evaluation_id, currency=row["currency"],
         criteria_version=row["criteria_version"], seed=row["lottery_seed"], tree=tree,
-        outcome=outcome, names=names, aggregation=row["aggregation"], explain=explained,
+        outcome=outcome, names=names, aggregation=known_aggregation(row["aggregation"]),
+        explain=explained,
         details=details, confirmed_at=row["ranking_confirmed_at"])
 
 

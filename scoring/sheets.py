@@ -34,6 +34,7 @@ from notifications.domain import OutgoingMessage
 from scoring import access
 from scoring.access import EvaluationView, Scope, evaluation_view, links, load_tree
 from scoring.criteria import Criterion, Tree
+from scoring.documents import SubjectOnSheet
 from scoring.domain import check_score, sheet_gaps, validate_declaration
 from scoring.tables import Assignment, Declaration, Notice, Score, Subject
 
@@ -182,6 +183,13 @@ async def declare(principal: Principal, evaluation_id: int,
         ctx = await _context(principal, evaluation_id)
         access.require_not_final(ctx.row)
         by_id = {s["id"]: s for s in ctx.subjects}
+        if not parsed:  # an empty form is not a success: say what is expected
+            first_open = next((s["id"] for s in ctx.subjects if s["id"] not in ctx.answers),
+                              None)
+            raise ValidationFailed([Problem(
+                N_("Nothing was declared: for each subject choose no conflict of interest or "
+                   "a conflict of interest, then record your declarations"), {},
+                f"answer-{first_open}" if first_open is not None else None)])
         events: list[audit.NewEvent] = []
         now = clock.now()
         for item in parsed:
@@ -278,6 +286,17 @@ async def _subject_sheet(ctx: _Context, subject: dict[str, Any]) -> SubjectSheet
 async def subject_sheet(principal: Principal, evaluation_id: int, code: str) -> SubjectSheet:
     ctx = await _context(principal, evaluation_id)
     return await _subject_sheet(ctx, _cleared_subject(ctx, code))
+
+
+async def subject_for_documents(principal: Principal, evaluation_id: int, code: str
+                                ) -> SubjectOnSheet:
+    """The subject behind ``code`` on the evaluator's own sheet, for reading its documents:
+    assigned to them, declared free of conflict, not excluded (NotFound otherwise)."""
+    ctx = await _context(principal, evaluation_id)
+    subject = _cleared_subject(ctx, code)
+    view = evaluation_view(ctx.row)
+    return SubjectOnSheet(evaluation_id, ctx.row["owner_ref"], subject["ref"], subject["code"],
+                          view.names_hidden)
 
 
 async def save_scores(principal: Principal, evaluation_id: int, code: str,

@@ -12,7 +12,7 @@ the English ones until a translator adds them here.
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from docx import Document
@@ -74,6 +74,16 @@ TEXT: dict[str, dict[str, str]] = {
                                "op {{ standstill_end }} een kort geding aanhangig maken bij de "
                                "voorzieningenrechter. Doet u dat niet binnen deze termijn, "
                                "dan vervalt uw recht om tegen deze beslissing op te komen.",
+        # lot unsuccessful
+        "unsuccessful_subject": "Perceel niet gegund:",
+        "unsuccessful_intro": "Hartelijk dank voor uw inschrijving op de aanbesteding "
+                              "{{ procedure.title }} (kenmerk {{ procedure.reference }}). Met "
+                              "deze brief delen wij u mee dat wij perceel {{ procedure.lot }} "
+                              "niet gunnen: het perceel is mislukt verklaard. Uw inschrijving "
+                              "op dit perceel leidt daarom niet tot een opdracht.",
+        "unsuccessful_reason": "Reden",
+        "unsuccessful_others": "Over de andere percelen van deze aanbesteding ontvangt u, als "
+                               "u daarop hebt ingeschreven, een afzonderlijke beslissing.",
         # selection
         "selection_subject": "Uitkomst van de selectie",
         "selection_intro": "Hartelijk dank voor uw aanmelding voor de aanbesteding "
@@ -174,6 +184,16 @@ TEXT: dict[str, dict[str, str]] = {
                                "proceedings before the court no later than "
                                "{{ standstill_end }}. If you do not do so within this period, "
                                "you lose the right to challenge this decision.",
+        # lot unsuccessful
+        "unsuccessful_subject": "Lot not awarded:",
+        "unsuccessful_intro": "Thank you for your bid in the tender {{ procedure.title }} "
+                              "(reference {{ procedure.reference }}). With this letter we "
+                              "inform you that we do not award lot {{ procedure.lot }}: the lot "
+                              "has been declared unsuccessful. Your bid on this lot therefore "
+                              "does not lead to a contract.",
+        "unsuccessful_reason": "Reason",
+        "unsuccessful_others": "If you bid on other lots of this tender, you receive a "
+                               "separate decision on each of them.",
         "selection_subject": "Outcome of the selection",
         "selection_intro": "Thank you for your request to participate in the tender "
                            "{{ procedure.title }} (reference {{ procedure.reference }}).",
@@ -362,6 +382,16 @@ def rejection(b: Builder) -> None:
     b.closing()
 
 
+def lot_unsuccessful(b: Builder) -> None:
+    b.opening("unsuccessful_subject")
+    b.text("unsuccessful_intro")
+    b.heading("unsuccessful_reason")
+    b.p("{{ reason }}")
+    b.text("unsuccessful_others")
+    b.when("objection", lambda: (b.heading("objection"), b.p("{{ objection }}")))
+    b.closing()
+
+
 def selection(b: Builder) -> None:
     b.opening("selection_subject")
     b.text("selection_intro")
@@ -430,13 +460,18 @@ def settlement(b: Builder) -> None:
 LAYOUTS: dict[str, Callable[[Builder], None]] = {
     "award_intent": award_intent, "rejection": rejection, "selection": selection,
     "grant": grant, "refusal": refusal, "settlement": settlement,
+    "lot_unsuccessful": lot_unsuccessful,
 }
 
 
-def build(directory: Path = DEFAULT_DIRECTORY) -> list[Path]:
+def build(directory: Path = DEFAULT_DIRECTORY, kinds: Sequence[str] = ()) -> list[Path]:
+    """Write every template (or those of ``kinds`` only, leaving the others' files as they
+    are: a .docx written again differs in its timestamps)."""
     written = []
     for language in TEXT:
         for kind, layout in LAYOUTS.items():
+            if kinds and kind not in kinds:
+                continue
             builder = Builder(language)
             layout(builder)
             target = directory / language / f"{kind}.docx"
@@ -449,5 +484,5 @@ def build(directory: Path = DEFAULT_DIRECTORY) -> list[Path]:
 
 
 if __name__ == "__main__":
-    for path in build():
+    for path in build(kinds=sys.argv[1:]):
         print(path.relative_to(ROOT))

@@ -27,7 +27,7 @@ from subsidies import jobs as subsidy_jobs
 from subsidies import letters, service
 from subsidies.controllers import PER_PAGE, READERS, download, letters_zip
 from subsidies.letters import LetterView
-from subsidies.lifecycle import Action, State
+from subsidies.lifecycle import State
 from subsidies.service import (
     AllocationView,
     ApplicationView,
@@ -279,9 +279,7 @@ class ApplicationsApi(Controller):
     async def step(self, request: Request, application_id: FromPath[int],
                    data: JSONBody[StepIn]) -> ApplicationView:
         """Ask for information (reason), mark complete, withdraw (reason), close."""
-        await service.act(_me(request), application_id, Action(data.action)
-                          if data.action in {a.value for a in Action} else Action.SUBMIT,
-                          data.reason)
+        await service.act(_me(request), application_id, data.action, data.reason)
         return await service.get_application(_me(request), application_id)
 
     @post("/applications/{application_id:int}/eligibility", guards=[OFFICER],

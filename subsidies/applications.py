@@ -22,8 +22,8 @@ from openpyxl import load_workbook
 from common.errors import DomainError, Problem, ProblemCollector, ValidationFailed
 from common.i18n import N_
 from common.localtime import local_to_utc
+from common.money import read_amount
 from organisations.domain import OrganisationData, validate_organisation
-from subsidies.domain import parse_money
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 20_000
@@ -103,7 +103,7 @@ def parse_budget_lines(problems: ProblemCollector, text: str, location: str,
     for number, line in enumerate((t for t in text.splitlines() if t.strip()), 1):
         description, _, amount = line.rpartition(";")
         inner = ProblemCollector()
-        value = parse_money(inner, {"amount": amount}, "amount")
+        value = read_amount(inner, {"amount": amount}, "amount")
         if not description.strip() or value is None:
             problems.add(location, N_("Budget line {number} is not \"description; amount\""),
                          number=number)
@@ -149,11 +149,11 @@ def validate_application(form: Mapping[str, Any], zone: str = "Europe/Amsterdam"
             if location == f"{prefix}email":
                 location = f"{prefix}contact_email"
             problems.add(location, problem.message, **problem.params)
-    requested = parse_money(problems, {f"{prefix}requested": form.get("requested")},
+    requested = read_amount(problems, {f"{prefix}requested": form.get("requested")},
                             f"{prefix}requested")
     if requested is not None and requested <= 0:
         problems.add(f"{prefix}requested", N_("The requested amount must be above 0.00"))
-    own = parse_money(problems, {f"{prefix}own_contribution": form.get("own_contribution")},
+    own = read_amount(problems, {f"{prefix}own_contribution": form.get("own_contribution")},
                       f"{prefix}own_contribution", required=False)
     budget = parse_budget_lines(problems, _text(form, "budget_lines"), f"{prefix}budget_lines")
     activity_plan = _text(form, "activity_plan")

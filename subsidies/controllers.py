@@ -21,7 +21,8 @@ from accounts.guards import OFFICER, current_principal, requires_role
 from common.errors import DomainError, NotFound, Problem, ValidationFailed
 from common.i18n import N_
 from common.localtime import utc_to_local
-from common.money import CURRENCIES
+from common.money import CURRENCIES, input_amount
+from common.numbers import input_text
 from documents.letters import bundle
 from documents.letters.kinds import KIND_LABELS
 from documents.letters.render import DOCX_CONTENT_TYPE
@@ -41,7 +42,7 @@ from subsidies.domain import (
 )
 from subsidies.lifecycle import ACTION_LABELS, STATE_LABELS, Action, State, allowed
 from web.downloads import attachment, attachment_stream
-from web.forms import field_errors, read_form
+from web.forms import field_errors, read_form, require_confirmation
 from web.i18n import gettext
 from web.pagination import page_number, paginate
 
@@ -98,14 +99,16 @@ def round_values(view: service.RoundView) -> dict[str, Any]:
         "regulation_reference": view.regulation_reference,
         "service_types": ", ".join(view.service_types),
         "opens_at": _local_input(view.opens_at, view.zone),
-        "closes_at": _local_input(view.closes_at, view.zone), "ceiling": view.ceiling,
+        "closes_at": _local_input(view.closes_at, view.zone),
+        "ceiling": input_amount(view.ceiling),
         "currency": view.currency, "method": view.method.value,
         "remainder": view.remainder.value, "lottery_seed": view.lottery_seed,
         "eligibility_criteria": "\n".join(view.eligibility_criteria),
-        "minimum_score": view.minimum_score if view.minimum_score is not None else "",
-        "maximum_per_applicant": view.maximum_per_applicant or "",
+        "minimum_score": input_text(view.minimum_score),
+        "maximum_per_applicant": input_amount(view.maximum_per_applicant),
         "period_start": view.period_start.isoformat(),
-        "period_end": view.period_end.isoformat(), "advance_share": view.advance_share,
+        "period_end": view.period_end.isoformat(),
+        "advance_share": input_text(view.advance_share),
         "instalments": view.instalments.value,
         "instalment_dates": ", ".join(d.isoformat() for d in view.instalment_dates),
         "yearly_reports": view.yearly_reports, "tiers": tiers_text(view.tiers),
@@ -189,6 +192,7 @@ class RoundPages(Controller):
 
     @post("/rounds/{round_id:int}/open", guards=[OFFICER], name="subsidies_round_open")
     async def open(self, request: Request, round_id: FromPath[int]) -> Redirect:
+        require_confirmation(await read_form(request))
         await service.open_round(_me(request), round_id)
         return _done(request, N_("The round is open; its method and ceiling are now fixed."),
                      round_path(round_id))
@@ -227,6 +231,7 @@ class RoundPages(Controller):
 
     @post("/rounds/{round_id:int}/decision", guards=[OFFICER], name="subsidies_round_decide")
     async def decide(self, request: Request, round_id: FromPath[int]) -> Redirect:
+        require_confirmation(await read_form(request))
         result = await service.decide(_me(request), round_id)
         return _done(request, N_("Decided: {granted} granted, {partly} partly granted, "
                                  "{refused} refused. Send the decision letters next."),
@@ -496,6 +501,7 @@ class LetterPages(Controller):
           name="subsidies_round_letters_send")
     async def send(self, request: Request, round_id: FromPath[int]) -> Redirect:
         """Sending runs as a job; its page shows the progress and links back here."""
+        require_confirmation(await read_form(request))
         job_id = await subsidy_jobs.queue_decision_letters(_me(request), round_id)
         return Redirect(job_path(job_id), status_code=303)
 

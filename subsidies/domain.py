@@ -13,7 +13,8 @@ from typing import Any, TypeVar
 from common.errors import DomainError, ProblemCollector
 from common.i18n import N_
 from common.localtime import is_valid_zone, parse_local_datetime
-from common.money import CENT, check_amount, check_currency, floor_cents
+from common.money import CENT, check_currency, floor_cents, parse_amount, read_amount
+from common.numbers import parse_number, parse_percentage
 from subsidies.allocation import Method, Remainder
 
 ZERO = Decimal("0.00")
@@ -252,26 +253,6 @@ def _text(form: Mapping[str, Any], name: str) -> str:
     return "" if value is None else str(value).strip()
 
 
-def parse_money(problems: ProblemCollector, form: Mapping[str, Any], name: str,
-                required: bool = True) -> Decimal | None:
-    shown = _text(form, name)
-    text = shown.replace(" ", "").replace("\u00a0", "")
-    if not text:
-        if required:
-            problems.add(name, N_("An amount is required"))
-        return None
-    try:
-        value = Decimal(text.replace(",", "")) if "." in text else Decimal(
-            text.replace(".", "").replace(",", "."))
-        return check_amount(value, shown)
-    except (InvalidOperation, DomainError) as exc:
-        if isinstance(exc, DomainError):
-            problems.add(name, exc.problem.message, **exc.problem.params)
-        else:
-            problems.add(name, N_("{value} is not an amount"), value=shown)
-    return None
-
-
 def parse_day(problems: ProblemCollector, form: Mapping[str, Any], name: str) -> date | None:
     text = _text(form, name)
     if not text:
@@ -329,7 +310,7 @@ def parse_tiers(problems: ProblemCollector, form: Mapping[str, Any]) -> tuple[Ti
     for number, line in enumerate(lines, 1):
         parts = [p.strip() for p in line.split(";")]
         try:
-            up_to = None if parts[0] in ("", "-") else check_amount(Decimal(parts[0]))
+            up_to = None if parts[0] in ("", "-") else parse_amount(parts[0])
             tiers.append(Tier(up_to, ReportKind(parts[1]), int(parts[2]) if len(parts) > 2
                               else 3))
         except (IndexError, ValueError, InvalidOperation, DomainError):
@@ -367,7 +348,7 @@ def validate_round(form: Mapping[str, Any], zone: str = "Europe/Amsterdam") -> R
     closes_at = _moment(problems, form, "closes_at", zone)
     if opens_at and closes_at and closes_at <= opens_at:
         problems.add("closes_at", N_("The window must close after it opens"))
-    ceiling = parse_money(problems, form, "ceiling")
+    ceiling = read_amount(problems, form, "ceiling")
     if ceiling is not None and ceiling <= 0:
         problems.add("ceiling", N_("The ceiling must be above 0.00"))
     currency = "EUR"
@@ -380,14 +361,15 @@ def validate_round(form: Mapping[str, Any], zone: str = "Europe/Amsterdam") -> R
     minimum_score = None
     if _text(form, "minimum_score"):
         try:
-            minimum_score = Decimal(_text(form, "minimum_score").replace(",", "."))
-            if minimum_score < 0 or not minimum_score.is_finite():
-                raise InvalidOperation
-        except InvalidOperation:
-            problems.add("minimum_score", N_("{value} is not a score of at least 0"),
-                         value=_text(form, "minimum_score"))
-            minimum_score = None
-    maximum = parse_money(problems, form, "maximum_per_applicant", required=False)
+            minimum_score = parse_number(_text(form, "minimum_score"))
+        except DomainError as exc:
+            problems.add("minimum_score", exc.problem.message, **exc.problem.params)
+        else:
+            if minimum_score is not None and minimum_score < 0:
+                problems.add("minimum_score", N_("{value} is not a score of at least 0"),
+                             value=_text(form, "minimum_score"))
+                minimum_score = None
+    maximum = read_amount(problems, form, "maximum_per_applicant", required=False)
     if maximum is not None and maximum <= 0:
         problems.add("maximum_per_applicant", N_("The maximum must be above 0.00"))
     period_start = parse_day(problems, form, "period_start")
@@ -397,12 +379,15 @@ def validate_round(form: Mapping[str, Any], zone: str = "Europe/Amsterdam") -> R
     advance_share = ZERO
     if _text(form, "advance_share"):
         try:
-            advance_share = Decimal(_text(form, "advance_share").replace(",", "."))
-            if not (0 <= advance_share <= HUNDRED) or advance_share != advance_share.quantize(
-                    CENT):
-                raise InvalidOperation
-        except InvalidOperation:
-            problems.add("advance_share", N_("The advance share is a percentage from 0 to 100"))
+            share = parse_percentage(_text(form, "advance_share"))
+        except DomainError as exc:
+            problems.add("advance_share", exc.problem.message, **exc.problem.params)
+        else:
+            if share is None or not (0 <= share <= HUNDRED) or share != share.quantize(CENT):
+                problems.add("advance_share",
+                             N_("The advance share is a percentage from 0 to 100"))
+            else:
+                advance_share = share
     instalments = _choice(problems, form, "instalments", Instalments, Instalments.YEARLY)
     dates: list[date] = []
     for text in _lines(str(form.get("instalment_dates") or "").replace(",", "\n")):

@@ -26,6 +26,7 @@ from common import clock
 from common.errors import DomainError, NotFound, Problem, ProblemCollector, ValidationFailed
 from common.i18n import N_
 from common.localtime import utc_to_local
+from common.money import read_amount
 from config.database import contains, engine, is_sqlite, raw, transaction
 from documents import storage
 from documents.tables import StoredFile
@@ -57,7 +58,6 @@ from subsidies.domain import (
     RoundData,
     RoundPhase,
     fixed_changes,
-    parse_money,
     payment_schedule,
     reports_due,
     settle,
@@ -599,12 +599,19 @@ async def _transition(principal: Principal, row: Mapping[str, Any], target: Stat
                               **(note or {})})
 
 
+STEP_ACTIONS = (Action.ASK_INFORMATION, Action.COMPLETE, Action.WITHDRAW, Action.CLOSE)
+
+
 async def act(principal: Principal, application_id: int, action: Action | str,
               reason: str = "") -> State:
-    """Ask for information, mark complete, withdraw, close."""
-    action = Action(action)
-    if action not in (Action.ASK_INFORMATION, Action.COMPLETE, Action.WITHDRAW, Action.CLOSE):
-        raise DomainError(N_("This step is taken elsewhere"))
+    """Ask for information, mark complete, withdraw, close. Any other value is refused (422)
+    naming the steps taken here."""
+    allowed = {a.value: a for a in STEP_ACTIONS}
+    if str(action) not in allowed:
+        raise ValidationFailed([Problem(N_("{value} is not one of {allowed}"),
+                                        {"value": str(action)[:40],
+                                         "allowed": ", ".join(allowed)}, "action")])
+    action = allowed[str(action)]
     async with transaction():
         row, _ = await access.application_row(principal, application_id, run=True)
         target = step(State(row["state"]), action, reason=reason)
@@ -853,7 +860,7 @@ async def adjust_line(principal: Principal, round_id: int, application_id: int,
     """The officer changes one proposed amount, with a reason; the total stays under the
     ceiling and no amount exceeds its request or the maximum."""
     problems = ProblemCollector()
-    value = amount if isinstance(amount, Decimal) else parse_money(
+    value = amount if isinstance(amount, Decimal) else read_amount(
         problems, {"amount": amount}, "amount")
     problems.raise_if_any()
     assert value is not None
@@ -1101,7 +1108,7 @@ async def settle_application(principal: Principal, application_id: int,
     """The final amount (at most the grant); payments not yet made are dropped, and what is
     still owed becomes one settlement payment, or the overpayment is to be reclaimed."""
     problems = ProblemCollector()
-    value = final_amount if isinstance(final_amount, Decimal) else parse_money(
+    value = final_amount if isinstance(final_amount, Decimal) else read_amount(
         problems, {"final_amount": final_amount}, "final_amount")
     problems.raise_if_any()
     assert value is not None

@@ -14,7 +14,7 @@ tender's facts (bids opened, two envelopes, the lots whose prices were opened).
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -26,7 +26,7 @@ from scoring import service as scoring
 from scoring.envelope import Envelope, EnvelopeFacts, sealed_reason
 from scoring.tables import Evaluation, Subject
 from tenders.machine import TenderFacts
-from tenders.procedures import Deadline, Phase
+from tenders.procedures import PROCEDURE_TYPES, Deadline, Phase
 from tenders.tables import (
     Bid,
     BidFile,
@@ -37,6 +37,7 @@ from tenders.tables import (
     OpeningApproval,
     Tender,
     TenderAuthority,
+    TenderDocument,
 )
 
 READER_ROLES = frozenset({Role.OFFICER, Role.ADMIN, Role.FINANCE})
@@ -172,10 +173,20 @@ async def facts_many(tenders: Sequence[TenderRef],
             [t.id for t in tenders] or [0])).order_by(Lot.tender, Lot.number), "tender")
     every_lot = [lot for tender in tenders for lot in lots.get(tender.id, [])]
     shares: dict[int, list[dict[str, Any]]] = {}
+    readiness: dict[int, scoring.Readiness] = {}
+    documents: dict[int, int] = {}
     if drafts := ids_in(frozenset({Phase.DRAFT})):
         shares = _grouped(await TenderAuthority.select(
             TenderAuthority.tender, TenderAuthority.share).where(
             TenderAuthority.tender.is_in(drafts)), "tender")
+        for ranked in (True, False):
+            readiness |= await scoring.criteria_readiness(
+                [lot["evaluation_id"] for t in tenders if t.id in drafts
+                 and PROCEDURE_TYPES[t.row["procedure"]].ranked is ranked
+                 for lot in lots.get(t.id, []) if lot["evaluation_id"]], ranked=ranked)
+        for r in await TenderDocument.select(TenderDocument.tender).where(
+                TenderDocument.tender.is_in(drafts)):
+            documents[r["tender"]] = documents.get(r["tender"], 0) + 1
     candidates: dict[int, list[dict[str, Any]]] = {}
     if selecting := ids_in(SELECTING):
         candidates = _grouped(await Candidate.select(
@@ -204,12 +215,33 @@ async def facts_many(tenders: Sequence[TenderRef],
         for r in await Objection.select(Objection.tender).where(
                 Objection.tender.is_in(intent) & Objection.resolved_at.is_null()):
             objections[r["tender"]] = objections.get(r["tender"], 0) + 1
-    return {tender.id: _facts_of(tender, lots.get(tender.id, []), shares.get(tender.id),
-                                 candidates.get(tender.id, []), live.get(tender.id, []),
-                                 tuple(r["officer"] for r in approvals.get(tender.id, [])),
-                                 knocked_out, confirmed, contracted,
-                                 objections.get(tender.id, 0))
-            for tender in tenders}
+    found = {tender.id: _facts_of(tender, lots.get(tender.id, []), shares.get(tender.id),
+                                  candidates.get(tender.id, []), live.get(tender.id, []),
+                                  tuple(r["officer"] for r in approvals.get(tender.id, [])),
+                                  knocked_out, confirmed, contracted,
+                                  objections.get(tender.id, 0))
+             for tender in tenders}
+    for tender_id in drafts:
+        found[tender_id] = _draft_facts(found[tender_id], lots.get(tender_id, []), readiness,
+                                        documents.get(tender_id, 0))
+    return found
+
+
+def _draft_facts(facts: TenderFacts, lots: list[dict[str, Any]],
+                 readiness: Mapping[int, Any], documents: int) -> TenderFacts:
+    """What publishing a draft looks at: each lot's criteria (asked of the scoring engine),
+    its estimated value, the tender's documents."""
+    def name(lot: dict[str, Any]) -> str:
+        return f"{lot['number']}. {lot['title']}"
+
+    state = {lot["id"]: readiness.get(lot["evaluation_id"], "missing") for lot in lots}
+    return replace(
+        facts,
+        lots_without_criteria=tuple(name(lot) for lot in lots if state[lot["id"]] == "missing"),
+        lots_with_incomplete_criteria=tuple(name(lot) for lot in lots
+                                            if state[lot["id"]] == "incomplete"),
+        lots_without_value=tuple(name(lot) for lot in lots if lot["estimated_value"] is None),
+        documents=documents)
 
 
 def _facts_of(tender: TenderRef, lots: list[dict[str, Any]],
@@ -222,6 +254,8 @@ def _facts_of(tender: TenderRef, lots: list[dict[str, Any]],
     if shares:
         total = format(sum((r["share"] for r in shares), Decimal(0)).normalize(), "f")
     winners_by_lot = {b["lot"] for b in live if b["winner"]}
+    closed = {lot["id"] for lot in lots if lot.get("unsuccessful_at") is not None}
+    in_race = [b for b in live if b["lot"] not in closed]
     return TenderFacts(
         procedure=row["procedure"], phase=tender.phase, title=row["title"],
         lots=tuple(lot_names.values()), shares_total=total,
@@ -234,12 +268,14 @@ def _facts_of(tender: TenderRef, lots: list[dict[str, Any]],
         max_candidates=row["max_candidates"],
         candidates_in_dialogue=sum(1 for c in candidates if c["status"] == "admitted"),
         bids=len(live),
-        valid_bids=sum(1 for b in live if f"bid:{b['id']}" not in knocked_out),
+        valid_bids=sum(1 for b in in_race if f"bid:{b['id']}" not in knocked_out),
         opening_approvals=approvals,
         lots_unranked=tuple(lot_names[lot["id"]] for lot in lots
-                            if lot["id"] not in confirmed),
+                            if lot["id"] not in confirmed and lot["id"] not in closed),
         lots_without_winner=tuple(lot_names[lot["id"]] for lot in lots
-                                  if lot["id"] not in winners_by_lot),
+                                  if lot["id"] not in winners_by_lot
+                                  and lot["id"] not in closed),
+        lots_unsuccessful=tuple(lot_names[lot["id"]] for lot in lots if lot["id"] in closed),
         standstill_ends_at=row["standstill_ends_at"],
         open_objections=open_objections,
         winners_without_contract=tuple(b["organisation.name"] for b in live

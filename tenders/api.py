@@ -27,7 +27,7 @@ from litestar.response import Response
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
 from accounts.guards import OFFICER
-from common.errors import DomainError, Problem, ValidationFailed
+from common.errors import Problem, ValidationFailed
 from common.i18n import N_
 from jobs import service as jobs
 from jobs.controllers import accepted
@@ -78,6 +78,8 @@ class LotOut:
     intent_at: datetime | None
     intent_deviates: bool
     intent_reason: str
+    unsuccessful_at: datetime | None = None
+    unsuccessful_reason: str = ""
 
 
 @dataclass
@@ -122,7 +124,8 @@ class TenderOut:
 def lot_out(row: dict[str, Any]) -> LotOut:
     return LotOut(row["id"], row["number"], row["title"], row["description"], row["winners"],
                   row["estimated_value"], row["evaluation_id"], row["intent_at"],
-                  row["intent_deviates"], row["intent_reason"])
+                  row["intent_deviates"], row["intent_reason"], row["unsuccessful_at"],
+                  row["unsuccessful_reason"])
 
 
 async def tender_out(request: Request, tender_id: int) -> TenderOut:
@@ -566,7 +569,9 @@ class TenderApi(Controller):
         }
         chosen = next((a for a in handlers if a.value == action), None)
         if chosen is None:
-            raise DomainError(N_("Unknown action {action}"), action=action)
+            raise ValidationFailed([Problem(N_("{value} is not one of {allowed}"), {
+                "value": action[:40], "allowed": ", ".join(a.value for a in handlers)},
+                "action")])
         await handlers[chosen]()
         return await tender_out(request, tender_id)
 
@@ -617,6 +622,16 @@ class TenderApi(Controller):
     async def award(self, request: Request, tender_id: FromPath[int], lot_id: FromPath[int],
                     data: JSONBody[AwardIn]) -> LotOut:
         await bids.choose_award(me(request), tender_id, lot_id, data.bid_ids, data.reason)
+        return lot_out(await service.get_lot_row(tender_id, lot_id))
+
+    @post(f"{BASE}/lots/{{lot_id:int}}/unsuccessful", guards=[OFFICER],
+          status_code=HTTP_200_OK)
+    async def declare_lot_unsuccessful(self, request: Request, tender_id: FromPath[int],
+                                       lot_id: FromPath[int], data: JSONBody[ReasonIn]
+                                       ) -> LotOut:
+        """Declare the lot unsuccessful with the reason: out of the ranking and the award,
+        a letter to each of its bidders; the tender becomes unsuccessful with its last lot."""
+        await letters.declare_lot_unsuccessful(me(request), tender_id, lot_id, data.reason)
         return lot_out(await service.get_lot_row(tender_id, lot_id))
 
     @get(f"{BASE}/candidates", guards=[READERS])

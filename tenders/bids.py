@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from accounts.domain import Principal
@@ -23,12 +23,13 @@ from common import clock
 from common.deadlines import deadline_changes
 from common.errors import DomainError, NotFound, Problem, ProblemCollector, ValidationFailed
 from common.i18n import N_
-from common.money import check_amount
+from common.money import parse_amount
 from config.database import transaction
 from documents import storage
 from organisations import service as organisations
 from organisations.domain import validate_organisation
 from scoring import service as scoring
+from scoring.documents import DocumentFile, SubjectDocument, SubjectOnSheet, coded_name
 from scoring.envelope import Envelope
 from scoring.results import Ranking
 from tenders import access
@@ -48,14 +49,10 @@ from tenders.tables import (
 )
 
 
-def _price(raw: Any) -> Decimal:
-    text = str(raw or "").strip().replace(" ", "")
-    if not text:
+def _price(raw: Any, currency: str | None = None) -> Decimal:
+    if raw is None or not str(raw).strip():
         raise DomainError(N_("A price is required"))
-    try:
-        return check_amount(Decimal(text), raw)
-    except InvalidOperation:
-        raise DomainError(N_("{value} is not an amount"), value=raw) from None
+    return parse_amount(raw, currency=currency)
 
 
 # --- registering bids -------------------------------------------------------------------------
@@ -195,20 +192,81 @@ async def bids(principal: Principal, tender_id: int, lot_id: int | None = None
     return views
 
 
-async def bid_file(principal: Principal, tender_id: int, bid_id: int, file_id: int
-                   ) -> tuple[storage.FileInfo, AsyncIterator[bytes]]:
-    """A bid's file, as :func:`tenders.access.bid_document` allows. Every attempt is
-    audited, refused ones too."""
+async def bid_file(principal: Principal, tender_id: int, bid_id: int, file_id: int,
+                   via: str = "tender") -> tuple[storage.FileInfo, AsyncIterator[bytes]]:
+    """A bid's file, as :func:`tenders.access.bid_document` allows (the one check for every way
+    to a bid's files: the tender's pages and API, an evaluator's scoring page). Every attempt is
+    audited, refused ones too, with the way it came (``via``)."""
     document = await access.bid_document(principal, tender_id, bid_id, file_id)
     async with transaction():
         details: dict[str, Any] = {"bid": bid_id, "file": file_id,
                                    "envelope": document.envelope.value}
+        if via != "tender":
+            details["via"] = via
         await audit.record(principal.as_actor(),
                            "bid.sealed_access_refused" if document.sealed
                            else "bid.file_downloaded", "tender", tender_id, after=details)
     if document.sealed_reason is not None:
         raise DomainError(document.sealed_reason)
     return await storage.stream(file_id)
+
+
+class BidDocuments:
+    """The files of a bid as the evaluators of its lot read them from their scoring pages
+    (a :class:`scoring.documents.SubjectDocuments` for the lots' evaluations). What may be
+    read is what :func:`tenders.access.bid_document` allows: a sealed document (before the
+    opening, a price document while prices are sealed) is neither listed nor served."""
+
+    def owns(self, owner_ref: str) -> bool:
+        return _lot_of(owner_ref) is not None
+
+    async def _files(self, subject: SubjectOnSheet) -> tuple[int, int, list[dict[str, Any]]]:
+        found = _lot_of(subject.owner_ref)
+        if found is None or not subject.ref.startswith("bid:"):
+            raise NotFound(N_("No subject {code} on your sheet"), code=subject.code)
+        tender_id, _ = found
+        bid_id = int(subject.ref.split(":")[1])
+        files = await BidFile.select(BidFile.file, BidFile.file.filename, BidFile.file.size
+                                     ).where(BidFile.bid == bid_id).order_by(BidFile.id)
+        return tender_id, bid_id, files
+
+    @staticmethod
+    def _name(subject: SubjectOnSheet, number: int, filename: str) -> str:
+        return coded_name(subject.code, number, filename) if subject.names_hidden else filename
+
+    async def documents(self, principal: Principal, subject: SubjectOnSheet
+                        ) -> list[SubjectDocument]:
+        tender_id, bid_id, files = await self._files(subject)
+        listed = []
+        for number, f in enumerate(files, start=1):
+            document = await access.bid_document(principal, tender_id, bid_id, f["file"])
+            if not document.sealed:
+                listed.append(SubjectDocument(f["file"], self._name(
+                    subject, number, f["file.filename"]), f["file.size"]))
+        return listed
+
+    async def read(self, principal: Principal, subject: SubjectOnSheet, document_id: int
+                   ) -> DocumentFile:
+        tender_id, bid_id, files = await self._files(subject)
+        number = next((n for n, f in enumerate(files, start=1) if f["file"] == document_id),
+                      None)
+        info, chunks = await bid_file(principal, tender_id, bid_id, document_id,
+                                    via=f"scoring:{subject.evaluation_id}:{subject.code}")
+        assert number is not None  # bid_document found the file on this bid
+        return DocumentFile(self._name(subject, number, info.filename), info.content_type,
+                            chunks)
+
+
+def _lot_of(owner_ref: str) -> tuple[int, int] | None:
+    """``tender:12:lot:34`` as (12, 34)."""
+    parts = owner_ref.split(":")
+    if len(parts) == 4 and parts[0] == "tender" and parts[2] == "lot" and parts[1].isdigit() \
+            and parts[3].isdigit():
+        return int(parts[1]), int(parts[3])
+    return None
+
+
+BID_DOCUMENTS = BidDocuments()
 
 
 # --- opening (four eyes) ----------------------------------------------------------------------

@@ -24,6 +24,7 @@ from authorities import service as authorities
 from common.errors import DomainError, Problem, ValidationFailed
 from common.i18n import N_
 from common.localtime import utc_to_local
+from common.money import input_amount
 from documents.letters import bundle
 from documents.letters.kinds import LetterKind
 from documents.letters.present import day
@@ -37,7 +38,7 @@ from tenders.domain import PeriodWarning
 from tenders.machine import ACTION_LABELS, Action
 from tenders.procedures import DEADLINE_LABELS, PHASE_LABELS, PROCEDURE_TYPES, Deadline, Phase
 from web.downloads import attachment, attachment_stream
-from web.forms import field_errors, read_form
+from web.forms import field_errors, read_form, require_confirmation
 from web.i18n import current_language, gettext, ngettext, translate_message
 from web.pagination import page_number, paginate
 
@@ -258,7 +259,8 @@ class TenderPages(Controller):
         view = await service.overview(me(request), tender_id)
         row = view.tender
         values = {**row, "service_type_id": row["service_type"],
-                  "authority_id": row["lead_authority"]}
+                  "authority_id": row["lead_authority"],
+                  "estimated_value": input_amount(row["estimated_value"])}
         return await self._form(request, values, tender_id=tender_id)
 
     @post("/{tender_id:int}/edit", guards=[OFFICER], name="tender_update")
@@ -328,6 +330,7 @@ class TenderPages(Controller):
             chosen = Action(action)
         except ValueError:
             raise DomainError(N_("Unknown action {action}"), action=action) from None
+        require_confirmation(form)
         target = f"/tenders/{tender_id}"
         if chosen is Action.PUBLISH:
             warnings = await service.publish(principal, tender_id)
@@ -389,8 +392,9 @@ class TenderPages(Controller):
             blocking=[translate_message(p) for p in result.blocking],
             sent=await letters.sent_letters(principal, tender_id, lot_id),
             pdf=bundle.pdf_available(),
-            values={k: result.lot[k] for k in ("number", "title", "description", "winners",
-                                               "estimated_value")})
+            values={**{k: result.lot[k] for k in ("number", "title", "description",
+                                                  "winners")},
+                    "estimated_value": input_amount(result.lot["estimated_value"])})
 
     @post("/{tender_id:int}/lots/{lot_id:int}", guards=[OFFICER], name="tender_lot_update")
     async def update_lot(self, request: Request, tender_id: FromPath[int],
@@ -418,6 +422,24 @@ class TenderPages(Controller):
                                 str(form.get("reason") or ""))
         return done(request, N_("The award intent for this lot has been recorded."),
                     f"/tenders/{tender_id}/lots/{lot_id}")
+
+    @post("/{tender_id:int}/lots/{lot_id:int}/unsuccessful", guards=[OFFICER],
+          name="tender_lot_unsuccessful")
+    async def declare_lot_unsuccessful(self, request: Request, tender_id: FromPath[int],
+                                       lot_id: FromPath[int]) -> Redirect:
+        form = await read_form(request)
+        require_confirmation(form)
+        closed = await letters.declare_lot_unsuccessful(me(request), tender_id, lot_id,
+                                                        form.get("reason"))
+        if closed.tender_unsuccessful:
+            return done(request, N_("The lot has been declared unsuccessful; every lot now is, "
+                                    "so the tender is unsuccessful."), f"/tenders/{tender_id}")
+        count = len(closed.letters)
+        flash(request, ngettext("The lot has been declared unsuccessful; {count} bidder has "
+                                "been told.", "The lot has been declared unsuccessful; {count} "
+                                "bidders have been told.", count).format(count=count),
+              category="success")
+        return Redirect(f"/tenders/{tender_id}/lots/{lot_id}", status_code=303)
 
     # --- candidates and selection ---------------------------------------------------------------
 
@@ -726,6 +748,7 @@ class TenderPages(Controller):
     @post("/{tender_id:int}/award/letters", guards=[OFFICER], name="tender_award_letters")
     async def send_award_letters(self, request: Request, tender_id: FromPath[int]
                                  ) -> Redirect:
+        require_confirmation(await read_form(request))
         sent = await letters.send_award_decisions(me(request), tender_id)
         return done(request, N_("{count} award decisions have been sent; the standstill period "
                                 "runs until the end of {day}."), f"/tenders/{tender_id}/award",
@@ -736,6 +759,7 @@ class TenderPages(Controller):
           name="tender_selection_letters")
     async def send_selection_letters(self, request: Request, tender_id: FromPath[int]
                                      ) -> Redirect:
+        require_confirmation(await read_form(request))
         sent = await letters.send_selection_letters(me(request), tender_id)
         return done(request, N_("{count} selection letters have been sent."),
                     f"/tenders/{tender_id}/selection", count=len(sent))

@@ -33,7 +33,7 @@ from common.clock import FixedClock, use_clock
 from common.localtime import utc_to_local
 from scoring import service as scoring
 from scoring import sheets
-from tenders import bids, procurement, service
+from tenders import bids, letters, procurement, service
 from tenders.tables import Tender
 
 QUALITY = [
@@ -204,8 +204,9 @@ async def _household_help(story: Story, reference: str, authorities: dict[str, i
     lots = [await service.add_lot(officer, tender_id, {"number": str(n), "title": title,
                                                        "winners": "2"})
             for n, title in enumerate(("Noordwest en West", "Zuid en Zuidwest",
-                                       "Oost en Noordoost"), start=1)]
-    for lot_id in lots:
+                                       "Oost en Noordoost", "Binnenstad"), start=1)]
+    inner_city = lots.pop()  # one bid, knocked out: the lot is declared unsuccessful
+    for lot_id in [*lots, inner_city]:
         lot = await service.get_lot_row(tender_id, lot_id)
         await scoring.replace_criteria(officer, lot["evaluation_id"], QUALITY)
     await service.upload_document(officer, tender_id, "Selectieleidraad", "selectieleidraad.pdf",
@@ -269,8 +270,19 @@ async def _household_help(story: Story, reference: str, authorities: dict[str, i
                 [(f"inschrijving-{name.split()[0].lower()}-perceel-{lot_number + 1}.pdf",
                   "application/pdf", f"%PDF-1.4 Inschrijving {name}".encode())])
             bid_ids[lot_id][bid_id] = marks[(index + lot_number) % 5]
+    name, kvk = HOUSEHOLD_HELP_PROVIDERS[4]
+    lone_bid = await bids.register_bid(officer, tender_id, inner_city, {
+        "name": name, "country": "NL", "registration_number": kvk, "price": "41.00"},
+        [("inschrijving-binnenstad.pdf", "application/pdf",
+          f"%PDF-1.4 Inschrijving {name} Binnenstad".encode())])
     story.at(39)
     await story.open_bids(tender_id)
+    story.at(25)
+    await bids.knock_out(officer, tender_id, lone_bid,
+                         "Het tarief ligt boven het maximumtarief van de aanbestedingsleidraad")
+    await letters.declare_lot_unsuccessful(
+        officer, tender_id, inner_city, "Geen geldige inschrijving: de enige inschrijving is "
+        "terzijde gelegd omdat het tarief boven het maximumtarief ligt.")
     story.at(20)
     for lot_id in lots:
         await story.score_lot(tender_id, lot_id, bid_ids[lot_id], QUALITY)

@@ -10,7 +10,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, time, timedelta
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 import holidays
@@ -18,7 +18,8 @@ import holidays
 from common.errors import DomainError, Problem, ProblemCollector
 from common.i18n import N_
 from common.localtime import local_to_utc, parse_local_datetime, utc_to_local
-from common.money import CURRENCIES, check_amount
+from common.money import CURRENCIES, read_amount
+from common.numbers import NOT_A_NUMBER, parse_percentage
 from tenders.procedures import PROCEDURE_TYPES, Deadline, ProcedureType
 
 # The 45 divisions of the Common Procurement Vocabulary (Regulation (EC) 213/2008).
@@ -57,10 +58,12 @@ def parse_cpv_list(text: str) -> list[str]:
 
 def parse_share(raw: Any) -> Decimal:
     try:
-        value = Decimal(str(raw).strip().replace(",", ".").rstrip("%"))
-    except InvalidOperation:
+        value = parse_percentage(raw)
+    except DomainError as exc:
+        if exc.problem.message != NOT_A_NUMBER:
+            raise  # ambiguous, or misgrouped: that message says more
         raise DomainError(N_("{value} is not a percentage"), value=raw) from None
-    if not value.is_finite() or value <= 0 or value > HUNDRED:
+    if value is None or value <= 0 or value > HUNDRED:
         raise DomainError(N_("A share is more than 0% and at most 100%, not {value}"),
                           value=raw)
     if value != value.quantize(Decimal("0.01")):
@@ -170,15 +173,8 @@ def validate_tender(form: Mapping[str, Any]) -> TenderData:
     if currency not in CURRENCIES:
         problems.add("currency", N_("Choose one of the currencies {allowed}"),
                      allowed=", ".join(CURRENCIES))
-    estimated: Decimal | None = None
-    raw_value = _text(form, "estimated_value")
-    if raw_value:
-        try:
-            estimated = check_amount(Decimal(raw_value.replace(" ", "")), raw_value)
-        except InvalidOperation:
-            problems.add("estimated_value", N_("{value} is not an amount"), value=raw_value)
-        except DomainError as exc:
-            problems.add("estimated_value", exc.problem.message, **exc.problem.params)
+    estimated = read_amount(problems, form, "estimated_value", required=False,
+                            currency=currency if currency in CURRENCIES else None)
     start = _date(problems, form, "contract_start")
     end = _date(problems, form, "contract_end")
     if start and end and end <= start:
@@ -234,15 +230,7 @@ def validate_lot(form: Mapping[str, Any]) -> LotData:
                 raise ValueError
         except ValueError:
             problems.add("winners", N_("Enter a whole number of at least 1"))
-    estimated: Decimal | None = None
-    raw_value = _text(form, "estimated_value")
-    if raw_value:
-        try:
-            estimated = check_amount(Decimal(raw_value.replace(" ", "")), raw_value)
-        except InvalidOperation:
-            problems.add("estimated_value", N_("{value} is not an amount"), value=raw_value)
-        except DomainError as exc:
-            problems.add("estimated_value", exc.problem.message, **exc.problem.params)
+    estimated = read_amount(problems, form, "estimated_value", required=False)
     problems.raise_if_any()
     return LotData(number, title, _text(form, "description"), winners, estimated)
 

@@ -22,6 +22,7 @@ from datetime import date, datetime
 from typing import Any
 
 from accounts.domain import Principal
+from audit import service as audit
 from authorities.tables import Authority
 from common import clock
 from common.deadlines import deadline_changes
@@ -44,6 +45,7 @@ from documents.letters.kinds import (
     Addressee,
     Letter,
     LetterKind,
+    LotUnsuccessful,
     Procedure,
     SelectionOutcome,
     Sender,
@@ -64,7 +66,8 @@ from scoring import service as scoring
 from scoring.results import Ranking
 from tenders import access, procurement, service
 from tenders.access import TenderRef, as_reader
-from tenders.domain import standstill_last_day
+from tenders.domain import require_reason, standstill_last_day
+from tenders.machine import Action
 from tenders.procedures import PROCEDURE_TYPES, Phase
 from tenders.tables import Assessment, Bid, Candidate, Lot, Tender
 from web.i18n import translations
@@ -220,9 +223,69 @@ async def send_award_decisions(principal: Principal, tender_id: int,
         ctx = await _context(principal, tender)
         sent: list[SentLetter] = []
         for lot in await access.lots_of(tender_id):
-            sent += await _lot_letters(principal, ctx, lot, moment, ends)
+            if lot["unsuccessful_at"] is None:  # its bidders had their letter already
+                sent += await _lot_letters(principal, ctx, lot, moment, ends)
     deadline_changes.changed(tender.key)
     return AwardDecisions(moment, ends, standstill_last_day(ends, tender.zone), tuple(sent))
+
+
+# --- a lot declared unsuccessful ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LotClosed:
+    letters: tuple[SentLetter, ...]
+    tender_unsuccessful: bool  # every lot is: the tender became unsuccessful with it
+
+
+async def declare_lot_unsuccessful(principal: Principal, tender_id: int, lot_id: int,
+                                   reason: Any, sent_at: datetime | None = None) -> LotClosed:
+    """Declare one lot unsuccessful (no valid bid, or none that can be accepted), with the
+    reason, in one transaction: the lot leaves the ranking and the award (the other lots go
+    on to their award decisions), each of its bidders gets a letter saying so, and when it was
+    the last lot still open the whole tender becomes unsuccessful."""
+    text = require_reason(reason)
+    moment = sent_at or clock.now()
+    async with transaction():
+        tender = await service.for_change(principal, tender_id)
+        if tender.phase is not Phase.EVALUATION:
+            raise DomainError(N_("A lot is declared unsuccessful during the evaluation, "
+                                 "before the award decisions are sent"))
+        lot = await service.get_lot_row(tender_id, lot_id)
+        label = f"{lot['number']}. {lot['title']}"
+        if lot["unsuccessful_at"] is not None:
+            raise DomainError(N_("Lot {lot} has already been declared unsuccessful"),
+                              lot=label)
+        await Bid.update({Bid.winner: False}).where(Bid.lot == lot_id)
+        await Lot.update({Lot.unsuccessful_at: moment, Lot.unsuccessful_reason: text,
+                          Lot.intent_at: None, Lot.intent_deviates: False,
+                          Lot.intent_reason: ""}).where(Lot.id == lot_id)
+        rows = await Bid.select(Bid.id, *_organisation_columns(Bid.organisation)).where(
+            (Bid.lot == lot_id) & Bid.withdrawn_at.is_null()).order_by(Bid.id)
+        ctx = await _context(principal, tender)
+        sent: list[SentLetter] = []
+        if rows:
+            addressees = {f"bid:{r['id']}": _addressee(r, "organisation.") for r in rows}
+            objection = ctx.gettext(SELECTION_OBJECTION).format(contact=ctx.sender.contact)
+            pairs = [(ref, LotUnsuccessful(
+                sender=ctx.sender, addressee=addressee, date=ctx.local_day(moment),
+                reference=ctx.reference(lot), procedure=ctx.procedure(lot), reason=text,
+                objection=objection)) for ref, addressee in addressees.items()]
+            generated = await _render(ctx, pairs, (LetterKind.LOT_UNSUCCESSFUL,))
+            sent = await _record_and_mail(principal, ctx, "lot", lot_id, generated,
+                                          {ref: a.email for ref, a in addressees.items()},
+                                          moment)
+        await audit.record(principal.as_actor(), "lot.declared_unsuccessful", "tender",
+                           tender_id, after={"lot": lot_id, "number": lot["number"],
+                                             "reason": text, "letters": len(sent)})
+        still_open = await Lot.count().where((Lot.tender == tender_id)
+                                             & Lot.unsuccessful_at.is_null())
+        if not still_open:
+            await service.transition(principal, tender_id, Action.DECLARE_UNSUCCESSFUL,
+                                     extra={"closed_reason": text},
+                                     details={"every_lot_unsuccessful": True})
+    deadline_changes.changed(tender.key)
+    return LotClosed(tuple(sent), not still_open)
 
 
 # --- selection outcomes -------------------------------------------------------------------------

@@ -92,6 +92,12 @@ class TenderFacts:
     opening_approvals: tuple[int, ...] = ()  # officer ids, in order
     lots_unranked: tuple[str, ...] = ()  # lots whose ranking is not confirmed
     lots_without_winner: tuple[str, ...] = ()
+    lots_unsuccessful: tuple[str, ...] = ()  # declared unsuccessful: out of the award
+    # Gathered for drafts only (what publishing looks at):
+    lots_without_criteria: tuple[str, ...] = ()
+    lots_with_incomplete_criteria: tuple[str, ...] = ()
+    lots_without_value: tuple[str, ...] = ()
+    documents: int | None = None  # None: not counted
     standstill_ends_at: datetime | None = None
     open_objections: int = 0
     winners_without_contract: tuple[str, ...] = ()
@@ -203,6 +209,12 @@ def _publish(facts: TenderFacts, now: datetime, actor_id: int | None) -> list[Pr
         problems.append(Problem(N_("At least one CPV code is required"), {}, "cpv_codes"))
     if not facts.lots:
         problems.append(Problem(N_("Add at least one lot"), {}, "lots"))
+    for lot in facts.lots_without_criteria:
+        problems.append(Problem(N_("Lot {lot} has no award criteria"), {"lot": lot}, "lots"))
+    for lot in facts.lots_with_incomplete_criteria:
+        problems.append(Problem(N_("The award criteria of lot {lot} are not complete (the "
+                                   "weights, scales or price formula); its criteria page says "
+                                   "what is missing"), {"lot": lot}, "lots"))
     if facts.shares_total is not None and facts.shares_total != "100":
         problems.append(Problem(N_("The authorities' shares add up to {total}%, not 100%"),
                                 {"total": facts.shares_total}, "shares"))
@@ -220,6 +232,19 @@ def _publish(facts: TenderFacts, now: datetime, actor_id: int | None) -> list[Pr
                                     "deadline_bids"))
         previous = moment if deadline is not Deadline.BIDS else previous
     return problems
+
+
+def publish_warnings(facts: TenderFacts) -> list[Problem]:
+    """What publishing does not stop but the officer should see first (messages are ids)."""
+    if facts.phase is not Phase.DRAFT:
+        return []
+    warnings: list[Problem] = []
+    if facts.documents == 0:
+        warnings.append(Problem(N_("No tender documents have been uploaded: candidates will "
+                                   "find only the particulars")))
+    for lot in facts.lots_without_value:
+        warnings.append(Problem(N_("Lot {lot} has no estimated value"), {"lot": lot}))
+    return warnings
 
 
 def _future_bids_deadline(facts: TenderFacts, now: datetime) -> list[Problem]:
@@ -285,6 +310,8 @@ def _open_bids(facts: TenderFacts, now: datetime, actor_id: int | None) -> list[
 def _send_award_decisions(facts: TenderFacts, now: datetime, actor_id: int | None
                           ) -> list[Problem]:
     problems: list[Problem] = []
+    if facts.lots and len(facts.lots_unsuccessful) == len(facts.lots):
+        return [Problem(N_("Every lot is unsuccessful: there is no award to send"))]
     if facts.lots_unranked:
         problems.append(Problem(N_("The ranking is not confirmed for {lots}"),
                                 {"lots": ", ".join(facts.lots_unranked)}))
@@ -324,6 +351,37 @@ def _unsuccessful(facts: TenderFacts, now: datetime, actor_id: int | None) -> li
     if facts.valid_bids > 0:
         return [Problem(N_("{count} valid bid(s) remain"), {"count": facts.valid_bids})]
     return []
+
+
+@dataclass(frozen=True)
+class OpeningStep:
+    """What the opening page offers an officer now: a button (its label) or a sentence saying
+    why not. Never a button that the state would then refuse."""
+
+    offer: str | None = None  # message id of the button
+    reason: Problem | None = None  # why there is no button now
+
+
+def opening_step(facts: TenderFacts, now: datetime, actor_id: int | None) -> OpeningStep:
+    """The four-eyes opening as one officer sees it: approve (the first), confirm (a second,
+    different officer), or why neither is possible yet."""
+    if facts.phase not in (Phase.TENDERING, Phase.OPENING):
+        return OpeningStep()
+    moment = facts.deadlines.get(Deadline.BIDS)
+    if moment is None:
+        return OpeningStep(reason=_deadline_problem(Deadline.BIDS))
+    if now < moment:
+        return OpeningStep(reason=Problem(N_("The bids can be opened after the deadline for "
+                                             "bids, {deadline}"), {"deadline": moment}))
+    if facts.bids == 0:
+        return OpeningStep(reason=Problem(N_("No bids were received: declare the tender "
+                                             "unsuccessful")))
+    if actor_id is not None and actor_id in facts.opening_approvals:
+        return OpeningStep(reason=Problem(N_("You have approved the opening; a second, "
+                                             "different officer must confirm it")))
+    if facts.opening_approvals:
+        return OpeningStep(offer=N_("Confirm the opening"))
+    return OpeningStep(offer=N_("Approve the opening"))
 
 
 _CHECKS = {

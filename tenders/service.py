@@ -44,11 +44,14 @@ from tenders.machine import (
     ACTION_LABELS,
     AUTOMATIC,
     Action,
+    OpeningStep,
     TenderFacts,
     due_transitions,
     missing,
     next_automatic,
+    opening_step,
     possible,
+    publish_warnings,
     target,
 )
 from tenders.procedures import (
@@ -690,6 +693,8 @@ class Overview:
     warnings: list[PeriodWarning]
     facts: TenderFacts
     deadlines: dict[Deadline, datetime] = field(default_factory=dict)
+    opening: OpeningStep = field(default_factory=OpeningStep)
+    publish_warnings: list[Problem] = field(default_factory=list)
 
 
 def next_step(facts: TenderFacts, row: Mapping[str, Any], now: datetime) -> NextStep | None:
@@ -724,7 +729,11 @@ async def overview(principal: Principal, tender_id: int) -> Overview:
     warnings = [] if tender.phase not in OPEN_FOR_BIDS else check_minimum_periods(
         kind, facts.deadlines, tender.row["published_at"] or now, tender.zone,
         tender.row["electronic_submission"], tender.row["invited_at"])
+    opening = opening_step(facts, now, principal.id) if tender.can_change else OpeningStep()
+    if opening.reason is not None:
+        opening = OpeningStep(reason=localise(opening.reason, tender.zone))
     return Overview(tender.row, tender.zone, tender.country, tender.standstill_days,
                     tender.can_change, authorities, lot_rows, kind.phases, tender.phase,
                     actions, next_step(facts, tender.row, now), warnings, facts,
-                    facts.deadlines)
+                    facts.deadlines, opening,
+                    publish_warnings(facts) if tender.can_change else [])

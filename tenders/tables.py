@@ -81,6 +81,10 @@ class Lot(Table, tablename="tenders_lot"):
     intent_at = Timestamptz(null=True, default=None)
     intent_deviates = Boolean(default=False)
     intent_reason = Text(default="")
+    # Declared unsuccessful (no valid bid, or none the authority can accept): out of the
+    # ranking and the award; the rest of the tender goes on.
+    unsuccessful_at = Timestamptz(null=True, default=None)
+    unsuccessful_reason = Text(default="")
 
 
 class TenderDocument(Table, tablename="tenders_document"):

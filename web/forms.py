@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from litestar import Request
 
 from common.errors import DomainError
+from common.i18n import N_
 from web.i18n import translate_message
 
 
@@ -31,3 +32,21 @@ def field_errors(error: DomainError) -> dict[str, list[str]]:
     for problem in error.problems:
         grouped.setdefault(problem.location or "_", []).append(translate_message(problem))
     return grouped
+
+
+CONFIRM_FIELD = "confirm"
+CONFIRMED = frozenset({"yes", "on", "1", "true"})
+
+
+def confirmed(form: Mapping[str, Any]) -> bool:
+    return str(form.get(CONFIRM_FIELD) or "").strip().lower() in CONFIRMED
+
+
+def require_confirmation(form: Mapping[str, Any]) -> None:
+    """An irreversible step (publish, open, send letters, award, cancel, submit a sheet...) is
+    taken only with its confirmation box ticked (``forms.confirm`` in the page's form): the
+    browser asks for it (``required``), and without JavaScript or with a hand-made request
+    nothing happens and the page says why."""
+    if not confirmed(form):
+        raise DomainError(N_("Nothing was done: tick the box to confirm this step; it cannot "
+                             "be undone"))

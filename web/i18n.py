@@ -9,7 +9,6 @@ from __future__ import annotations
 import io
 from collections.abc import Iterator
 from contextlib import contextmanager
-from contextvars import ContextVar
 from functools import cache
 from pathlib import Path
 
@@ -19,15 +18,19 @@ from babel.messages.pofile import read_po
 from babel.support import NullTranslations, Translations
 
 from common.errors import Problem
+from common.i18n import (  # the request language lives in common, read by its parsers
+    FORMAT_LOCALES,
+    _language,
+    current_language,
+    format_locale,
+)
+
+__all__ = ["FORMAT_LOCALES", "UI_LANGUAGES", "catalog_files", "current_language",
+           "format_locale", "gettext", "language", "negotiate", "ngettext",
+           "set_current_language", "translate_message", "translate_problem", "translations"]
 
 UI_LANGUAGES: dict[str, str] = {"en": "English", "nl": "Nederlands"}
-# Locales for formatting: British English gives European day-month order and 24-hour times.
-FORMAT_LOCALES: dict[str, str] = {
-    "en": "en_GB", "nl": "nl_NL", "da": "da_DK", "pl": "pl_PL", "sv": "sv_SE",
-}
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
-
-_language: ContextVar[str] = ContextVar("tenderdesk_language", default="en")
 
 
 def catalog_files(language: str) -> list[Path]:
@@ -48,10 +51,6 @@ def translations(language: str) -> NullTranslations:
     return merged or NullTranslations()
 
 
-def current_language() -> str:
-    return _language.get()
-
-
 def set_current_language(language: str) -> None:
     _language.set(language if language in UI_LANGUAGES else "en")
 
@@ -63,10 +62,6 @@ def language(code: str) -> Iterator[None]:
         yield
     finally:
         _language.reset(token)
-
-
-def format_locale(language_code: str | None = None) -> str:
-    return FORMAT_LOCALES.get(language_code or current_language(), "en_GB")
 
 
 def gettext(message: str) -> str:

@@ -28,6 +28,7 @@ class LetterKind(StrEnum):
     GRANT = "grant"
     REFUSAL = "refusal"
     SETTLEMENT = "settlement"
+    LOT_UNSUCCESSFUL = "lot_unsuccessful"
 
 
 class RefusalReason(StrEnum):
@@ -151,6 +152,15 @@ class Rejection(Letter):
 
 
 @dataclass(frozen=True, kw_only=True)
+class LotUnsuccessful(Letter):
+    """To every bidder on a lot that is not awarded: the lot is declared unsuccessful, why,
+    and how to object. The other lots of the tender are decided in their own letters."""
+
+    reason: str
+    objection: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
 class SelectionOutcome(Letter):
     """To a candidate after preselection."""
 
@@ -251,6 +261,7 @@ KIND_CLASSES: dict[LetterKind, type[Letter]] = {
     LetterKind.GRANT: GrantDecision,
     LetterKind.REFUSAL: Refusal,
     LetterKind.SETTLEMENT: SettlementDecision,
+    LetterKind.LOT_UNSUCCESSFUL: LotUnsuccessful,
 }
 
 
@@ -268,4 +279,5 @@ KIND_LABELS: dict[LetterKind, str] = {
     LetterKind.GRANT: N_("Subsidy grant decision"),
     LetterKind.REFUSAL: N_("Subsidy refusal"),
     LetterKind.SETTLEMENT: N_("Settlement decision"),
+    LetterKind.LOT_UNSUCCESSFUL: N_("Lot not awarded (unsuccessful)"),
 }

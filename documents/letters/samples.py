@@ -17,6 +17,7 @@ from documents.letters.kinds import (
     GrantDecision,
     Letter,
     LetterKind,
+    LotUnsuccessful,
     Money,
     Payment,
     Procedure,
@@ -69,6 +70,11 @@ def sample_letter(kind: LetterKind, day: date | None = None) -> Letter:
                                         None, Decimal("35.67"), "")),
             standstill_days=20, standstill_end=day + timedelta(days=20),
             objection="Vragen: inkoop@utrecht.example")
+    if kind is LetterKind.LOT_UNSUCCESSFUL:
+        return LotUnsuccessful(
+            **common, procedure=TENDER,
+            reason="Geen van de inschrijvingen voldoet aan de minimumeisen voor kwaliteit.",
+            objection="Binnen 20 dagen bij de voorzieningenrechter.")
     if kind is LetterKind.SELECTION:
         return SelectionOutcome(
             **common, procedure=TENDER, selected=False, selected_count=5,

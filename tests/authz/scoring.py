@@ -34,6 +34,7 @@ ROUTES = {
     ("GET", f"{E}/sheet"): EVALUATOR,
     ("POST", f"{E}/submit"): EVALUATOR,
     ("GET", f"{E}/sheet/{{code:str}}"): EVALUATOR,
+    ("GET", f"{E}/sheet/{{code:str}}/documents/{{document_id:int}}"): EVALUATOR,
     ("POST", f"{E}/sheet/{{code:str}}"): EVALUATOR,
     ("POST", f"{E}/sheet/{{code:str}}/{{criterion_id:int}}"): EVALUATOR,
     ("GET", "/api/v1/scoring/evaluations"): ALL_ROLES,

@@ -68,7 +68,8 @@ async def test_evaluator_scores_and_officer_sees_consensus_and_ranking(
 
     # Submitting too early lists what is missing.
     await page.click("text=Back to your subjects")
-    await page.click("text=Submit my scores")
+    await page.check("#f-confirm-submit")
+    await page.click("button:has-text('Submit my scores')")
     await page.wait_for_load_state("networkidle")
     problems = await page.locator("#problems").inner_text()
     assert "Thuishulp West · Method: No score yet" in problems
@@ -88,7 +89,8 @@ async def test_evaluator_scores_and_officer_sees_consensus_and_ranking(
         assert "Your draft scores have been saved." in await page.locator(
             "#messages").inner_text()
         await page.click("text=Back to your subjects")
-    await page.click("text=Submit my scores")
+    await page.check("#f-confirm-submit")
+    await page.click("button:has-text('Submit my scores')")
     await page.wait_for_load_state("networkidle")
     assert "Your scores have been submitted" in await page.locator("#messages").inner_text()
 
@@ -111,7 +113,8 @@ async def test_evaluator_scores_and_officer_sees_consensus_and_ranking(
         "#messages").inner_text()
     await accessible(page, "scoring-consensus-subject")
     await page.goto(base)
-    await page.click("text=Make quality final")
+    await page.check("#f-confirm-finalise")
+    await page.click("button:has-text('Make quality final')")
     await page.wait_for_load_state("networkidle")
     assert "Quality is final." in await page.locator("#messages").inner_text()
     await page.click("nav.evaluation-tabs >> text=Ranking")

@@ -68,7 +68,8 @@ async def test_officer_runs_a_round_from_settings_to_decision(db, live_server, p
     await page.fill("#f-ceiling", "100000")
     await submit(page, "text=Save")
     assert await page.locator("h1").inner_text() == "Sociale Prestatie en Dagondersteuning 2021"
-    await submit(page, "text=Open the round")
+    await page.check("#f-confirm-open")  # an irreversible step: confirmed
+    await submit(page, "button:has-text('Open the round')")
     assert "method and ceiling are now fixed" in await page.locator("#messages").inner_text()
 
     # Import: a file with a bad row is refused as a whole, with the row and column named.
@@ -125,7 +126,8 @@ async def test_officer_runs_a_round_from_settings_to_decision(db, live_server, p
     await score_everything(officer, evaluator, evaluation_id, {
         APPLICANTS[0][0]: "9", APPLICANTS[1][0]: "8", APPLICANTS[2][0]: "7"})
     await page.reload()
-    await submit(page, "text=Make quality final")
+    await page.check("#f-confirm-finalise")  # an irreversible step: confirmed
+    await submit(page, "button:has-text('Make quality final')")
 
     # Allocation with reasons; the officer moves money and decides.
     await page.goto(f"{live_server.url}/subsidies/rounds/{round_id}")
@@ -141,7 +143,8 @@ async def test_officer_runs_a_round_from_settings_to_decision(db, live_server, p
     await submit(page, f"form[action$='/allocation/{third}'] button")
     assert "changed by the officer: Activities in two districts only" in await page.locator(
         "table").inner_text()
-    await submit(page, "text=Decide on every application as shown")
+    await page.check("#f-confirm-decide")  # an irreversible step: confirmed
+    await submit(page, "button:has-text('Decide on every application as shown')")
     assert "Decided: 2 granted, 1 partly granted, 0 refused." in await page.locator(
         "#messages").inner_text()
     budget = await page.locator(".budget").inner_text()
@@ -154,7 +157,8 @@ async def test_officer_runs_a_round_from_settings_to_decision(db, live_server, p
     # The decision letters: sent once from the Letters tab, then listed for download.
     await page.click(".tab-list >> text=Letters")
     await accessible(page, "subsidies-letters-to-send")
-    await submit(page, "text=Send the decision letters")
+    await page.check("#f-confirm-letters")  # an irreversible step: confirmed
+    await submit(page, "button:has-text('Send the decision letters')")
     # Sending runs as a job: its page follows it (an htmx fragment that asks again every
     # two seconds) until the letters are sent, then leads back to the Letters tab.
     assert "Waiting to start" in await page.locator("#job-status").inner_text()

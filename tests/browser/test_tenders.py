@@ -43,6 +43,10 @@ async def phase_shown(page) -> str:
 
 
 async def submit(page, form: str) -> None:
+    """Submit a form as a person does, ticking its confirmation box when it has one."""
+    boxes = page.locator(f"{form} input[name=confirm]")
+    for index in range(await boxes.count()):
+        await boxes.nth(index).check()
     await page.click(f"{form} button[type=submit]")
     await page.wait_for_load_state("networkidle")
 
@@ -182,8 +186,7 @@ async def test_officer_runs_a_restricted_tender_to_the_award_intent(
     await submit(page, f"form[action$='/lots/{lot['id']}/award']")
     assert "award intent for this lot" in await page.locator("#messages").inner_text()
     await page.goto(f"{base}/award")
-    await page.click("form[action$='/award/letters'] button[type=submit]")
-    await page.wait_for_load_state("networkidle")
+    await submit(page, "form[action$='/award/letters']")
     assert "2 award decisions have been sent" in await page.locator("#messages").inner_text()
     sent = await page.locator("#letters").inner_text()
     assert "Zorg Plus BV" in sent and "Thuishulp West" in sent and "Rejection" in sent

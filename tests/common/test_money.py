@@ -13,7 +13,7 @@ from common.money import MAX_AMOUNT, Money, check_currency, floor_cents, parse_a
     [
         ("1.234,56", "nl_NL", Decimal("1234.56")),
         ("1,234.56", "en_GB", Decimal("1234.56")),
-        ("€ 1.400.000", "nl_NL", None),
+        ("€ 1.400.000", "nl_NL", Decimal("1400000.00")),
         ("1400000", "da_DK", Decimal("1400000.00")),
         (" 12,5 ", "nl_NL", Decimal("12.50")),
     ],
@@ -28,7 +28,8 @@ def test_parse_amount_in_the_users_language(text, locale, expected):
 
 @pytest.mark.parametrize(
     ("text", "message"),
-    [("", "An amount is required"), ("-5", "is negative"), ("1,234", "more than two decimals"),
+    [("", "An amount is required"), ("-5", "is negative"), ("1,234", "is ambiguous"),
+     ("1,2345", "more than two decimals"),
      ("abc", "is not an amount"), ("1000000000000", "above the maximum")],
 )
 def test_parse_amount_refuses_with_a_reason(text, message):

@@ -150,7 +150,9 @@ def test_evaluation_subjects_prices_and_declarations():
     assert validate_price("1.234,50".replace(".", "")) == D("1234.50")
     assert validate_price("") is None
     assert problems(validate_price, "0") == ["price: A price must be above 0"]
-    assert problems(validate_price, "12.345") == ["price: 12.345 has more than two decimals"]
+    assert problems(validate_price, "12.3456") == ["price: 12.3456 has more than two decimals"]
+    assert problems(validate_price, "12.345") == [
+        "price: 12.345 is ambiguous: it can mean 12345 or 12.345; type one of these"]
     assert validate_declaration(4, "", "", "a") is None
     assert problems(validate_declaration, 4, "conflict", " ", "a") == [
         "a: Describe the conflict of interest"]

@@ -93,7 +93,7 @@ async def test_evaluator_declares_scores_and_submits_through_the_pages(login,
     saved = await Score.select(Score.value, Score.justification).first()
     assert saved == {"value": Decimal("7.50"), "justification": "Experienced"}
 
-    early = await post_form(client, f"{base}/submit")
+    early = await post_form(client, f"{base}/submit", {"confirm": "yes"})
     assert early.status_code == 422
     assert "Thuishulp West · Method: No score yet" in text_of(early.text)
     for ref in ("bid:2", "bid:3"):
@@ -102,7 +102,7 @@ async def test_evaluator_declares_scores_and_submits_through_the_pages(login,
             f"value-{criteria['Team']}": "8", f"justification-{criteria['Team']}": "Strong",
             f"value-{criteria['Certified']}": "1"})
         assert response.status_code == 303
-    submitted = await post_form(client, f"{base}/submit")
+    submitted = await post_form(client, f"{base}/submit", {"confirm": "yes"})
     assert submitted.status_code == 303
     assert "You submitted your scores" in text_of((await client.get(f"{base}/sheet")).text)
     late = await post_form(client, f"{base}/sheet/{code}", {
@@ -341,7 +341,7 @@ async def test_officer_records_consensus_and_confirms_the_ranking_on_the_pages(
     assert "1 flagged score still needs a consensus." in matrix
     assert "flagged: needs a consensus" in matrix and "Zorg Plus BV" in matrix
     assert "Thuishulp West" not in matrix  # filtered: nothing flagged there
-    refused = await post_form(officer, f"{base}/finalise")
+    refused = await post_form(officer, f"{base}/finalise", {"confirm": "yes"})
     follow = text_of((await officer.get(refused.headers["location"])).text)
     assert "quality: 1 flagged scores need a consensus" in follow
     detail = text_of((await officer.get(f"{base}/consensus/{ids['bid:1']}")).text)
@@ -354,7 +354,7 @@ async def test_officer_records_consensus_and_confirms_the_ranking_on_the_pages(
                                               f"justification-{criteria['Method']}":
                                                   "Agreed after discussion"})
     assert recorded.status_code == 303
-    assert (await post_form(officer, f"{base}/finalise")).status_code == 303
+    assert (await post_form(officer, f"{base}/finalise", {"confirm": "yes"})).status_code == 303
     ranking = text_of((await officer.get(f"{base}/ranking")).text)
     # bid:1: 25 × 8/10 + 15 × 7/10 = 30.5 + 60 = 90.50; bid:2: 25.5 + 50 = 75.50;
     # bid:3: 25.5 + 40 = 65.50
@@ -367,7 +367,11 @@ async def test_officer_records_consensus_and_confirms_the_ranking_on_the_pages(
     assert "Consensus score 8 of 10: 25 × 8 / 10 = 20.00" in explained
     assert "Agreed after discussion" in explained and f"Reasoned by {second.name}" in explained
     assert "60 × lowest price 100.00 / price 100.00 = 60.00" in explained
-    assert (await post_form(officer, f"{base}/ranking/confirm")).status_code == 303
+    unconfirmed = await post_form(officer, f"{base}/ranking/confirm")
+    assert unconfirmed.status_code == 303
+    assert (await service.status(s.officer, s.evaluation_id)).complete is False
+    assert (await post_form(officer, f"{base}/ranking/confirm",
+                            {"confirm": "yes"})).status_code == 303
     assert "Confirmed" in text_of((await officer.get(f"{base}/ranking")).text)
     finance = await login(await make_user("finance", authorities=[s.authority_id]))
     assert "90.50" in text_of((await finance.get(f"{base}/ranking")).text)

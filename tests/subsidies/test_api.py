@@ -86,3 +86,30 @@ async def test_a_round_through_the_api(client_factory, make_user, make_authority
         summary = (await client.get(base)).json()
         assert Decimal(summary["budget"]["allocated"]) == Decimal("9999.99")
     assert await Application.count() == 3
+
+
+async def test_an_unknown_step_is_refused_not_taken_as_submit(client_factory, make_user,
+                                                              make_authority, fixed_clock):
+    """Issue 14: ``{"action": "typo"}`` used to become ``submit``; it is a 422 naming the steps
+    this endpoint takes, and the application stays as it was."""
+    authority = await make_authority("Socialstyrelsen", country="DK")
+    officer = await make_user("officer", authorities=[authority["id"]])
+    async with AsyncExitStack() as stack:
+        client = await stack.enter_async_context(client_factory())
+        await sign_in(client, officer.email)
+        created = await client.post("/api/v1/subsidies/rounds",
+                                    json={**ROUND, "authority_id": authority["id"]})
+        base = f"/api/v1/subsidies/rounds/{created.json()['id']}"
+        assert (await client.post(f"{base}/open")).status_code == 201
+        name, number, _, requested = APPLICANTS[0]
+        answer = await client.post(f"{base}/applications",
+                                   json=application(name, number, requested))
+        path = f"/api/v1/subsidies/applications/{answer.json()['id']}"
+        before = answer.json()["state"]
+        for action in ("complet", "submit", "decide", ""):
+            refused = await client.post(f"{path}/steps", json={"action": action})
+            assert refused.status_code == 422, (action, refused.text)
+            problem = refused.json()["problems"][0]
+            assert problem["location"] == "action"
+            assert "ask_information, complete, withdraw, close" in problem["message"]
+        assert (await client.get(path)).json()["state"] == before

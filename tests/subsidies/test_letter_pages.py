@@ -47,7 +47,11 @@ async def test_officers_send_and_readers_download_through_the_pages(
         assert (await post_form(reader, f"{base}/letters")).status_code == 403
         assert (await other.get(f"{base}/letters")).status_code == 404
 
-        sent = await post_form(officer, f"{base}/letters")
+        unconfirmed = await post_form(officer, f"{base}/letters")
+        assert unconfirmed.status_code == 303
+        assert "Nothing was done" in text_of((await officer.get(
+            unconfirmed.headers["location"])).text)
+        sent = await post_form(officer, f"{base}/letters", {"confirm": "yes"})
         # Sending runs as a job: the officer follows it on its page, which links back.
         assert sent.status_code == 303 and sent.headers["location"].startswith("/jobs/")
         job = sent.headers["location"]

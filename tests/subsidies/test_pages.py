@@ -46,7 +46,7 @@ async def test_an_officer_runs_a_pro_rata_round_through_the_pages(client_factory
         assert created.status_code == 303
         base = created.headers["location"]
         round_id = int(base.rsplit("/", 1)[1])
-        await post_form(client, f"{base}/open")
+        await post_form(client, f"{base}/open", {"confirm": "yes"})
         page = text_of((await client.get(base)).text)
         assert "Ceiling € 10,000.00" in page or "Ceiling €10,000.00" in page
         assert "Pro rata" in page and "Budget line 6.1.2 Wmo dagbesteding" in page
@@ -106,7 +106,7 @@ async def test_an_officer_runs_a_pro_rata_round_through_the_pages(client_factory
         allocation = text_of((await client.get(f"{base}/allocation")).text)
         assert "changed by the officer: Fewer participants" in allocation
 
-        decided = await post_form(client, f"{base}/decision")
+        decided = await post_form(client, f"{base}/decision", {"confirm": "yes"})
         assert decided.status_code == 303
         assert (await SubsidyRound.select(SubsidyRound.phase).first())["phase"] == "decided"
         payments = (await client.get(f"{base}/payments")).text
@@ -170,3 +170,36 @@ async def test_files_are_uploaded_and_served_to_readers_only(client_factory, mak
         other = await make_user("officer", authorities=[(await make_authority("Zeist"))["id"]])
         stranger = await _login(client_factory, stack, other)
         assert (await stranger.get(href)).status_code == 404
+
+
+async def test_dutch_amounts_on_the_round_form(client_factory, make_user, make_authority):
+    """Issue 14: a ceiling typed "1.000,00" in the Dutch UI was stored as 1.00; the page shows
+    amounts as "€ 12.500.000,00" and must read them back so."""
+    from decimal import Decimal
+
+    authority = await make_authority("Gemeente Utrecht")
+    officer = await make_user("officer", authorities=[authority["id"]], language="nl")
+    async with AsyncExitStack() as stack:
+        client = await _login(client_factory, stack, officer)
+        created = await post_form(client, "/subsidies/rounds", round_form(
+            authority["id"], ceiling="1.000,00", maximum_per_applicant="€ 250,50",
+            minimum_score="5,5", advance_share="12,5"))
+        assert created.status_code == 303, text_of(created.text)
+        row = await SubsidyRound.select().first()
+        assert row["ceiling"] == Decimal("1000.00")
+        assert row["maximum_per_applicant"] == Decimal("250.50")
+        assert row["minimum_score"] == Decimal("5.5") and row["advance_share"] == Decimal("12.5")
+        for typed, stored in (("€ 12.500.000,00", "12500000.00"),
+                              ("12500000,5", "12500000.50")):
+            changed = await post_form(client, f"/subsidies/rounds/{row['id']}", round_form(
+                authority["id"], ceiling=typed))
+            assert changed.status_code == 303, text_of(changed.text)
+            again = await SubsidyRound.select(SubsidyRound.ceiling).first()
+            assert again["ceiling"] == Decimal(stored)
+        refused = await post_form(client, f"/subsidies/rounds/{row['id']}", round_form(
+            authority["id"], ceiling="1,000"))
+        assert refused.status_code == 422
+        assert ("1,000 is dubbelzinnig: het kan 1000,00 of 1,00 zijn; typ een van beide"
+                in text_of(refused.text))
+        assert (await SubsidyRound.select(SubsidyRound.ceiling).first())["ceiling"] == Decimal(
+            "12500000.50")

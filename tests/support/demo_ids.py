@@ -72,7 +72,12 @@ async def demo_ids() -> dict[str, dict[str, Any]]:
                     "file_id": a["file"] or b["file"]},
         "scoring": {**common, "evaluation_id": e["evaluation"], "subject_id": e["subject"],
                     "code": e["code"], "criterion_id": e["criterion"],
-                    "assignment_id": e["assignment"]},
+                    "assignment_id": e["assignment"],
+                    # a document of that subject (a bid's file), as its evaluator opens it
+                    "document_id": await _one(
+                        "SELECT f.file FROM scoring_subject s JOIN tenders_bid_file f "
+                        "ON s.ref = 'bid:' || CAST(f.bid AS VARCHAR(20)) WHERE s.id = {} "
+                        "ORDER BY f.file LIMIT 1", e["subject"]) or b["file"]},
         "other": common,
     }
 

@@ -8,12 +8,13 @@ import pytest
 from audit.tables import AuditEvent
 from common.errors import ValidationFailed
 from notifications.tables import OutboxMessage
+from scoring import service as scoring
 from tenders import bids, procurement, service
 from tenders.domain import DeadlineChange, check_deadline_changes
 from tenders.procedures import PROCEDURE_TYPES, Deadline
 from tenders.tables import Tender
 from tests.support.http import post_form, sign_in, text_of
-from tests.tenders.conftest import KVK, NAMES, events, local
+from tests.tenders.conftest import KVK, NAMES, TREE, events, local
 
 AMS = "Europe/Amsterdam"
 PUBLISHED = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)  # 10:00 in Amsterdam
@@ -163,7 +164,9 @@ async def test_restricted_candidates_still_in_the_procedure_are_told(world):
         deadline_requests=local(world.clock.now() + timedelta(days=40)),
         deadline_questions=local(world.clock.now() + timedelta(days=30)),
         deadline_bids=local(world.clock.now() + timedelta(days=90))))
-    await service.add_lot(world.officer, tender_id, {"number": "1", "title": "Stad"})
+    lot_id = await service.add_lot(world.officer, tender_id, {"number": "1", "title": "Stad"})
+    await scoring.replace_criteria(world.officer, (await service.get_lot_row(
+        tender_id, lot_id))["evaluation_id"], TREE)
     await service.publish(world.officer, tender_id)
     for index in range(3):
         await procurement.register_candidate(world.officer, tender_id, {

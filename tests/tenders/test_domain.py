@@ -48,7 +48,7 @@ def test_shares_add_up_to_exactly_one_hundred():
         check_shares({1: Decimal("33.33"), 2: Decimal("33.33"), 3: Decimal("33.33")})
     assert parse_share("6,67") == Decimal("6.67")
     for bad, message in (("0", "more than 0%"), ("100.5", "at most 100%"), ("x", "not a"),
-                         ("1.234", "more than two decimals")):
+                         ("1.2345", "more than two decimals"), ("1.234", "ambiguous")):
         with pytest.raises(DomainError, match=message):
             parse_share(bad)
 

@@ -150,8 +150,6 @@ def values_for(tender: Tender, extra: dict[str, list]) -> dict[str, list]:
 
 # Routes whose ids this tender does not have, and why they cannot show its prices.
 NOT_THIS_TENDER = {
-    "/tenders/{tender_id:int}/documents/{document_id:int}": "tender documents: the "
-    "authority's own, before any bid",
     "/tenders/{tender_id:int}/dialogue/sessions/{session_id:int}/file": "dialogue minutes "
     "(an open procedure has none)",
     "/tenders/{tender_id:int}/letters/{file_id:int}": "letters need a confirmed ranking: "
@@ -275,7 +273,9 @@ async def test_no_read_path_shows_a_sealed_price_to_anyone(app, world, login, ma
     assert await stored_leaks(everything) == []
     extra = {"message_id": [m["id"] for m in await OutboxMessage.select(OutboxMessage.id)],
              "authority_id": [world.authority["id"]], "user_id": [world.officer.id],
-             "service_type_id": [world.service_type_id]}
+             "service_type_id": [world.service_type_id],
+             # the evaluator's own route to a bid's documents (a price file too: refused)
+             "document_id": [f for files in tender.files.values() for f in files.values()]}
     paths = urls(app, tender, extra)
     statuses = await crawl(login, crawled, paths, everything)
     # The crawl reached the pages and downloads that would show a price (not only refusals).

@@ -14,7 +14,7 @@ from tenders import bids, service
 from tenders.deadlines import DEADLINES
 from tenders.procedures import Phase
 from tenders.tables import Bid, Lot, Tender, TenderAuthority
-from tests.tenders.conftest import events, local
+from tests.tenders.conftest import TREE, events, local
 
 
 async def phase(tender_id: int) -> str:
@@ -72,9 +72,31 @@ async def test_publishing_names_what_is_missing_and_warns_about_short_periods(wo
         await service.publish(world.officer, tender_id)
     assert str(refused.value) == "Add at least one lot"
     assert await phase(tender_id) == "draft"
-    await service.add_lot(world.officer, tender_id, {"number": "1", "title": "Stad"})
+    lot_id = await service.add_lot(world.officer, tender_id, {"number": "1", "title": "Stad"})
+    second = await service.add_lot(world.officer, tender_id, {"number": "2", "title": "Wijk",
+                                                             "estimated_value": "1.000,00"})
+    # Lots without criteria make the tender unusable later: refused, each lot named.
+    facts = (await service.overview(world.officer, tender_id)).facts
+    from tenders.machine import Action, missing
+
+    assert [p.text() for p in missing(Action.PUBLISH, facts, world.clock.now())][:2] == [
+        "Lot 1. Stad has no award criteria", "Lot 2. Wijk has no award criteria"]
+    with pytest.raises(DomainError, match=r"Lot 1\. Stad has no award criteria"):
+        await service.publish(world.officer, tender_id)
+    evaluations = [(await service.get_lot_row(tender_id, i))["evaluation_id"]
+                   for i in (lot_id, second)]
+    await scoring.replace_criteria(world.officer, evaluations[0], TREE)
+    await scoring.add_criterion(world.officer, evaluations[1], TREE[0])  # 60 of 100 points
+    with pytest.raises(DomainError, match=r"The award criteria of lot 2\. Wijk are not complete"):
+        await service.publish(world.officer, tender_id)
+    await scoring.replace_criteria(world.officer, evaluations[1], TREE)
     with pytest.raises(DomainError, match="The deadline for bids is missing"):
         await service.publish(world.officer, tender_id)
+    # What does not stop publication is shown beforehand: no documents, no estimated value.
+    warned = (await service.overview(world.officer, tender_id)).publish_warnings
+    assert [p.text() for p in warned] == [
+        "No tender documents have been uploaded: candidates will find only the particulars",
+        "Lot 1. Stad has no estimated value"]
     await service.set_deadlines(world.officer, tender_id, {
         "deadline_bids": local(world.clock.now() + timedelta(days=20))})
     with pytest.raises(DomainError, match="Bids must close after the other deadlines"):

@@ -232,7 +232,11 @@ async def test_the_officer_sends_the_decisions_from_the_award_page_and_readers_d
     assert refused.status_code == 403
     assert await Tender.select(Tender.phase).where(Tender.id == tender_id).first() == {
         "phase": "evaluation"}
-    sent = await post_form(officer, f"{base}/award/letters")
+    unconfirmed = await post_form(officer, f"{base}/award/letters")
+    assert unconfirmed.status_code == 303
+    assert await Tender.select(Tender.phase).where(Tender.id == tender_id).first() == {
+        "phase": "evaluation"}
+    sent = await post_form(officer, f"{base}/award/letters", {"confirm": "yes"})
     assert sent.status_code == 303 and sent.headers["location"] == f"{base}/award"
     page = text_of((await officer.get(f"{base}/award")).text)
     assert "3 award decisions have been sent" in page
@@ -339,7 +343,8 @@ async def test_the_phase_action_sends_the_letters_too(world, login):
     tender_id, lot_id = await _ranked(world)
     world.clock.set(datetime.now(UTC))
     officer = await login(world.officer)
-    answer = await post_form(officer, f"/tenders/{tender_id}/actions/send_award_decisions")
+    answer = await post_form(officer, f"/tenders/{tender_id}/actions/send_award_decisions",
+                             {"confirm": "yes"})
     assert answer.status_code == 303
     row = await Tender.select().where(Tender.id == tender_id).first()
     sent = await letters.sent_letters(world.officer, tender_id, lot_id)
@@ -358,7 +363,7 @@ async def test_the_officer_sends_the_selection_letters_from_the_selection_page(w
     base = f"/tenders/{tender_id}/selection"
     assert "Send selection letters" in text_of((await officer.get(base)).text)
     assert (await post_form(finance, f"{base}/letters")).status_code == 403
-    answer = await post_form(officer, f"{base}/letters")
+    answer = await post_form(officer, f"{base}/letters", {"confirm": "yes"})
     assert answer.status_code == 303
     page = text_of((await finance.get(base)).text)
     assert "3 selection letters have been sent." not in page  # the message is the officer's

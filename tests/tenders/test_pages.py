@@ -13,10 +13,11 @@ import pytest
 from accounts.domain import Principal
 from audit.tables import AuditEvent
 from common.clock import FixedClock, use_clock
+from scoring import service as scoring
 from tenders import bids, service
 from tenders.tables import Tender
 from tests.support.http import post_form, sign_in, text_of
-from tests.tenders.conftest import local
+from tests.tenders.conftest import TREE, local
 
 PAGES = ("", "/lots", "/bids", "/opening", "/evaluation", "/award", "/contracts",
          "/questions")
@@ -79,14 +80,26 @@ async def test_the_officer_creates_a_tender_through_the_pages(world, login):
     assert row["budget_line"] == "6.1.3 Wmo hulp"
     # Publishing without a lot: refused, with the message at the top of the tender page.
     response = await post_form(officer, f"/tenders/{tender_id}/actions/publish",
-                               headers={"referer": f"/tenders/{tender_id}"})
+                               {"confirm": "yes"}, headers={"referer": f"/tenders/{tender_id}"})
     assert response.status_code == 303
     page = await officer.get(response.headers["location"])
     assert "Add at least one lot" in text_of(page.text.split('id="messages"')[1][:600])
     added = await post_form(officer, f"/tenders/{tender_id}/lots",
                             {"number": "1", "title": "Noordoost", "winners": "1"})
     assert added.status_code == 303
-    published = await post_form(officer, f"/tenders/{tender_id}/actions/publish")
+    page = text_of((await officer.get(f"/tenders/{tender_id}")).text)
+    assert "Publish: Lot 1. Noordoost has no award criteria" in page
+    [lot] = await service.lots(world.officer, tender_id)
+    await scoring.replace_criteria(world.officer, lot["evaluation_id"], TREE)
+    # Without the confirmation box ticked nothing happens, and the page says why.
+    unconfirmed = await post_form(officer, f"/tenders/{tender_id}/actions/publish",
+                                  headers={"referer": f"/tenders/{tender_id}"})
+    assert unconfirmed.status_code == 303
+    page = text_of((await officer.get(unconfirmed.headers["location"])).text)
+    assert "Nothing was done: tick the box to confirm this step" in page
+    assert (await Tender.select(Tender.phase).first())["phase"] == "draft"
+    published = await post_form(officer, f"/tenders/{tender_id}/actions/publish",
+                                {"confirm": "yes"})
     assert published.status_code == 303
     page = text_of((await officer.get(f"/tenders/{tender_id}")).text)
     assert "current: Tendering" in page and "Then, automatically: Close bidding." in page
@@ -133,7 +146,8 @@ async def test_sealed_bids_stay_sealed_on_pages_api_and_downloads(world, login):
     assert refusals == 6
     # One officer alone cannot open; the second one can, after the deadline.
     first = await login(world.officer)
-    response = await post_form(first, f"/tenders/{tender_id}/actions/open_bids")
+    response = await post_form(first, f"/tenders/{tender_id}/actions/open_bids",
+                               {"confirm": "yes"})
     assert response.headers["location"] == f"/tenders/{tender_id}/opening"
     again = await first.post(f"/api/v1/tenders/{tender_id}/opening")
     assert again.status_code == 409 and "second, different officer" in again.json()["detail"]
@@ -169,6 +183,7 @@ async def test_the_api_runs_a_tender_and_answers_refusals_with_409(world, login)
     lot = await client.post(f"/api/v1/tenders/{tender['id']}/lots",
                             json={"number": 1, "title": "Stad", "winners": 13})
     assert lot.status_code == 201 and lot.json()["winners"] == 13
+    await scoring.replace_criteria(world.officer, lot.json()["evaluation_id"], TREE)
     published = await client.post(f"/api/v1/tenders/{tender['id']}/actions/publish")
     assert published.status_code == 200 and published.json()["phase"] == "tendering"
     assert published.json()["next_step"]["does"] == "Close bidding"

@@ -12,7 +12,7 @@ from scoring import sheets
 from tenders import bids, procurement, service
 from tenders.deadlines import DEADLINES
 from tenders.tables import Candidate, Question, Tender
-from tests.tenders.conftest import KVK, NAMES, events, local
+from tests.tenders.conftest import KVK, NAMES, TREE, events, local
 
 
 def dialogue_form(world, **extra):
@@ -25,7 +25,10 @@ def dialogue_form(world, **extra):
 
 async def published_dialogue(world) -> int:
     tender_id = await service.create_tender(world.officer, dialogue_form(world))
-    await service.add_lot(world.officer, tender_id, {"number": "1", "title": "Noordwest"})
+    lot_id = await service.add_lot(world.officer, tender_id, {"number": "1",
+                                                             "title": "Noordwest"})
+    await scoring.replace_criteria(world.officer, (await service.get_lot_row(
+        tender_id, lot_id))["evaluation_id"], TREE)
     await procurement.add_requirement(world.officer, tender_id, "exclusion",
                                       "No ground for exclusion (UEA part III)")
     await procurement.add_requirement(world.officer, tender_id, "suitability",

@@ -17,10 +17,11 @@ from config.app import DEADLINE_SOURCES
 from config.scheduler import Scheduler
 from config.settings import load_settings
 from notifications.tables import OutboxMessage
+from scoring import service as scoring
 from tenders import deadlines, service
 from tenders.deadlines import DEADLINES
 from tenders.tables import Tender
-from tests.tenders.conftest import START, local
+from tests.tenders.conftest import START, TREE, local
 
 DUE = START + timedelta(days=40)
 KINDS = ("open",) * 14 + ("restricted",) * 12 + ("standstill",) * 4  # 30 due per set
@@ -41,7 +42,10 @@ async def make_tender(world, label: str, index: int, kind: str, moment: datetime
     else:
         form |= {"deadline_bids": local(moment)}
     tender_id = await service.create_tender(world.officer, world.form(**form))
-    await service.add_lot(world.officer, tender_id, {"number": "1", "title": "District"})
+    lot_id = await service.add_lot(world.officer, tender_id, {"number": "1",
+                                                             "title": "District"})
+    await scoring.replace_criteria(world.officer, (await service.get_lot_row(
+        tender_id, lot_id))["evaluation_id"], TREE)
     await service.publish(world.officer, tender_id)
     if kind == "standstill":  # a shortcut: the award decisions went out, the period ends
         await Tender.update({Tender.phase: "award_intent", Tender.standstill_ends_at: moment}

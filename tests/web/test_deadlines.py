@@ -5,9 +5,11 @@ from datetime import UTC, datetime, timedelta
 from authorities import service as authorities
 from common.clock import FixedClock, use_clock
 from common.deadlines import AppliedStep, Deadline
+from scoring import service as scoring
 from tenders import service as tenders
 from tests.support.fixtures import SETUP
 from tests.support.http import sign_in, text_of
+from tests.tenders.conftest import TREE
 
 NOW = datetime(2026, 3, 27, 9, 0, tzinfo=UTC)  # Friday before the clocks go forward
 
@@ -108,7 +110,9 @@ async def test_real_tenders_finance_and_another_authoritys_officer(client_factor
             "service_type_id": str(service_type["id"]), "cpv_codes": "85312000-9",
             "deadline_questions": (now + timedelta(days=30)).strftime("%Y-%m-%dT%H:%M"),
             "deadline_bids": (now + timedelta(days=40)).strftime("%Y-%m-%dT%H:%M")})
-        await tenders.add_lot(officer, tender_id, {"number": "1", "title": "Stad"})
+        lot_id = await tenders.add_lot(officer, tender_id, {"number": "1", "title": "Stad"})
+        await scoring.replace_criteria(officer, (await tenders.get_lot_row(
+            tender_id, lot_id))["evaluation_id"], TREE)
         await tenders.publish(officer, tender_id)
         titles[authority["id"]] = (f"tender:{tender_id}", title)
     cases = ((await make_user("finance", authorities=[utrecht["id"]]), [utrecht["id"]]),
