@@ -51,7 +51,7 @@ out):
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
-from dataclasses import asdict, dataclass, is_dataclass
+from dataclasses import asdict, dataclass, is_dataclass, replace
 from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
@@ -260,7 +260,9 @@ async def update_settings(principal: Principal, evaluation_id: int,
                           settings: SettingsSpec | Mapping[str, Any], *,
                           by_owner: bool = False) -> EvaluationView:
     """Title and options; the options only while the criteria are not frozen. The envelope
-    setting of an owned evaluation changes only when its owner asks (``by_owner``)."""
+    setting of an owned evaluation changes only when its owner asks (``by_owner``). An owner
+    passes only the options it decides (a tender: title, envelope, winners); the others keep
+    the values the lead officer chose."""
     form = _form_of(settings)
     options = validate_options(form)
     title = str(form.get("title") or "").strip()
@@ -270,6 +272,9 @@ async def update_settings(principal: Principal, evaluation_id: int,
     async with transaction():
         row = await as_lead(principal, evaluation_id)
         current = evaluation_view(row)
+        if by_owner:
+            options = replace(current.options, **{
+                name: value for name, value in options.as_dict().items() if name in form})
         wanted = {"title": title, **options.as_dict()}
         before, after = changes({"title": current.title, **current.options.as_dict()}, wanted)
         if current.frozen and any(key != "title" for key in after):

@@ -24,6 +24,7 @@ from common.i18n import N_
 from config.database import contains, transaction
 from documents import storage
 from scoring import service as scoring
+from scoring.domain import MAX_WINNERS
 from tenders import access, notices
 from tenders.access import TenderRef, as_officer, as_reader
 from tenders.domain import (
@@ -173,8 +174,15 @@ async def _sync_evaluations(principal: Principal, tender_id: int, values: dict[s
         if lot["evaluation_id"]:
             await scoring.update_settings(principal, lot["evaluation_id"], {
                 "title": f"{values['title']}: {lot['title']}",
-                "two_envelope": values["two_envelope"], "winners": lot["winners"]},
+                "two_envelope": values["two_envelope"],
+                "winners": _evaluation_winners(values["procedure"], lot["winners"])},
                 by_owner=True)
+
+
+def _evaluation_winners(procedure: str, lot_winners: int) -> int:
+    """How many bids the lot's evaluation selects: the lot's winners, or every bid that
+    meets the terms where the procedure does not rank (open house)."""
+    return lot_winners if PROCEDURE_TYPES[procedure].ranked else MAX_WINNERS
 
 
 async def set_authorities(principal: Principal, tender_id: int,
@@ -248,12 +256,11 @@ async def _require_free_number(tender_id: int, number: int, except_id: int | Non
 async def _create_evaluation(principal: Principal, tender: TenderRef, lot_id: int,
                              data: LotData) -> None:
     row = tender.row
-    ranked = PROCEDURE_TYPES[row["procedure"]].ranked
     evaluation = await scoring.create_evaluation(principal, scoring.EvaluationSpec(
         title=f"{row['title']}: {data.title}", authority_id=row["lead_authority"],
         currency=row["currency"], owner_ref=lot_ref(tender.id, lot_id),
         owner_url=f"{tender_url(tender.id)}/lots/{lot_id}", two_envelope=row["two_envelope"],
-        winners=data.winners if ranked else 10_000))
+        winners=_evaluation_winners(row["procedure"], data.winners)))
     await Lot.update({Lot.evaluation_id: evaluation.id}).where(Lot.id == lot_id)
 
 
@@ -275,7 +282,8 @@ async def update_lot(principal: Principal, tender_id: int, lot_id: int,
             if lot["evaluation_id"]:
                 await scoring.update_settings(principal, lot["evaluation_id"], {
                     "title": f"{tender.row['title']}: {data.title}",
-                    "two_envelope": tender.row["two_envelope"], "winners": data.winners},
+                    "two_envelope": tender.row["two_envelope"],
+                    "winners": _evaluation_winners(tender.row["procedure"], data.winners)},
                     by_owner=True)
 
 

@@ -294,3 +294,33 @@ async def test_cancelling_needs_a_reason_and_is_final(world):
         await service.cancel(world.officer, tender_id, "again")
     [event] = await events("tender.cancel")
     assert "Budget withdrawn" in event["after"]
+
+
+async def test_changing_the_draft_keeps_the_options_the_lead_officer_chose(world):
+    """The tender passes its lots' evaluations only what it decides (title, envelope, winners):
+    blind scoring, aggregation, spread limit and thresholds stay as the lead officer set them."""
+    tender_id = await world.tender(lots=1)
+    [lot] = await Lot.select().where(Lot.tender == tender_id)
+    chosen = {"title": "Beoordeling", "blind": "on", "aggregation": "median",
+              "spread_limit": "20", "total_points": "100", "min_total_quality": "30",
+              "winners": "1"}
+    await scoring.update_settings(world.officer, lot["evaluation_id"], chosen)
+    await service.update_tender(world.officer, tender_id, world.form(
+        title="Hulp bij het huishouden 2023", two_envelope="on"))
+    await service.update_lot(world.officer, tender_id, lot["id"], {
+        "number": "1", "title": "Noord", "winners": "2"})
+    options = (await scoring.get_evaluation(world.officer, lot["evaluation_id"])).options
+    assert options.blind and options.aggregation == "median"
+    assert options.spread_limit == Decimal(20) and options.min_total_quality == Decimal(30)
+    assert options.two_envelope and options.winners == 2
+
+
+async def test_an_open_house_lot_admits_every_bid_after_its_lot_changes(world):
+    tender_id = await world.tender(lots=1, procedure="open_house")
+    [lot] = await Lot.select().where(Lot.tender == tender_id)
+    await service.update_lot(world.officer, tender_id, lot["id"], {
+        "number": "1", "title": "Noord", "winners": "1"})
+    await service.update_tender(world.officer, tender_id, world.form(
+        procedure="open_house", title="Open house 2023"))
+    view = await scoring.get_evaluation(world.officer, lot["evaluation_id"])
+    assert view.options.winners == 10_000 and view.title == "Open house 2023: Noord"
