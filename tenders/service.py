@@ -435,9 +435,12 @@ async def transition(principal: Principal, tender_id: int, action: Action,
     now = clock.now()
     tender = await for_change(principal, tender_id)
     facts = await access.facts(tender)
+    if target(action, facts) is None:  # not from this phase: someone moved the tender on
+        raise await audit.conflict(DomainError(missing(action, facts, now)[0].message),
+                                   "tender", tender_id)
     refuse(missing(action, facts, now, principal.id), tender.zone)
-    target = _target(action, facts)
-    await _move(principal.as_actor(), tender, action, target, now, extra, details)
+    await _move(principal.as_actor(), tender, action, _target(action, facts), now, extra,
+                details)
     return tender
 
 
@@ -591,7 +594,8 @@ async def apply_due(actor: Actor, tender_id: int, now: datetime) -> list[Applied
 
 async def for_change(principal: Principal, tender_id: int) -> TenderRef:
     """The tender for an officer's change, with whatever deadline step is due applied first
-    (so that nobody waits for the scheduler: the selection opens at the requests deadline)."""
+    (so that nobody waits for the scheduler: the selection opens at the requests deadline),
+    its row locked until the caller's transaction ends (:func:`access.as_officer`)."""
     await apply_due(TICKER, tender_id, clock.now())
     return await as_officer(principal, tender_id)
 
