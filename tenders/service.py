@@ -158,12 +158,12 @@ async def update_tender(principal: Principal, tender_id: int, form: Mapping[str,
         values = _row_data(data)
         current = {name: tender.row[name] for name in TENDER_FIELDS}
         before, after = changes(current, values)
+        await _sync_evaluations(principal, tender_id, values)  # locks them: before the audit
         if after:
             await Tender.update({**after, "updated_at": clock.now()}).where(
                 Tender.id == tender_id)
             await audit.record(principal.as_actor(), "tender.updated", "tender", tender_id,
                                before=before, after=after)
-        await _sync_evaluations(principal, tender_id, values)
 
 
 async def _sync_evaluations(principal: Principal, tender_id: int, values: dict[str, Any]
@@ -276,15 +276,15 @@ async def update_lot(principal: Principal, tender_id: int, lot_id: int,
                   "winners": data.winners, "estimated_value": data.estimated_value}
         before, after = changes({k: lot[k] for k in values}, values)
         if after:
-            await Lot.update(after).where(Lot.id == lot_id)
-            await audit.record(principal.as_actor(), "lot.updated", "tender", tender_id,
-                               before={"lot": lot_id, **before}, after={"lot": lot_id, **after})
-            if lot["evaluation_id"]:
+            if lot["evaluation_id"]:  # locks the evaluation: before the audit (CONTRIBUTING)
                 await scoring.update_settings(principal, lot["evaluation_id"], {
                     "title": f"{tender.row['title']}: {data.title}",
                     "two_envelope": tender.row["two_envelope"],
                     "winners": _evaluation_winners(tender.row["procedure"], data.winners)},
                     by_owner=True)
+            await Lot.update(after).where(Lot.id == lot_id)
+            await audit.record(principal.as_actor(), "lot.updated", "tender", tender_id,
+                               before={"lot": lot_id, **before}, after={"lot": lot_id, **after})
 
 
 async def get_lot_row(tender_id: int, lot_id: int) -> dict[str, Any]:
