@@ -105,3 +105,20 @@ async def test_a_blob_whose_bytes_do_not_match_its_hash_is_refused(db):
         async with transaction():
             await storage.backend().put("0" * 64, 4, storage._chunks(b"data"))
     assert not await storage.backend().exists("0" * 64)
+
+
+@pytest.mark.parametrize(("filename", "declared", "served"), [
+    ("plan.pdf", "text/html", "application/pdf"),
+    ("PLAN.PDF", "application/pdf", "application/pdf"),
+    ("begroting.xlsx", "application/octet-stream",
+     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    ("offerte.html", "text/html", "application/octet-stream"),
+    ("logo.svg", "image/svg+xml", "application/octet-stream"),
+    ("zonder-extensie", "application/pdf", "application/octet-stream"),
+])
+async def test_a_file_is_served_with_the_type_of_its_extension_not_the_declared_one(
+        db, filename, declared, served):
+    """An uploader cannot make a stored "document" come back as a page or script of this site."""
+    info = await storage.store(ACTOR, filename, declared, b"<script>alert(1)</script>")
+    assert info.content_type == served
+    assert (await storage.read(info.id))[0].content_type == served
