@@ -3,7 +3,12 @@
 APScheduler's AsyncIOScheduler runs in the app's lifespan, in one process only (the leader): a
 PostgreSQL advisory lock held on its own connection, or a file lock in the data dir on SQLite.
 A process that is not the leader tries again every few seconds, so a survivor takes over when
-the leader stops. The leader
+the leader stops. The leader checks that it still holds its lock every few seconds and before
+every step it applies: a lock whose connection was dropped (terminated, a network blip, a
+database restart) is gone, and the process steps down at once instead of leading beside the
+one that took the lock over. The steps are guarded in their sources anyway (each applied once,
+checked inside its transaction), so even a moment with two leaders applies nothing twice. The
+leader
 
 - sweeps at once (catch-up: whatever fell due while the service was down is applied now, once,
   in deadline order; the sources audit it as late, with the delay),
@@ -42,7 +47,8 @@ STORAGE_SWEEP_SECONDS = 3600
 # come into it. Thousands of procedures then cost a few jobs, and every deadline still fires
 # on the second.
 JOB_HORIZON = timedelta(hours=1)
-LEADERSHIP_RETRY_SECONDS = 10
+LEADERSHIP_RETRY_SECONDS = 10  # also how often the leader checks that it still leads
+VERIFY_TIMEOUT_SECONDS = 5
 ADVISORY_LOCK_KEY = 0x7E4D_E5C0  # "tenderdesk scheduler"
 
 
@@ -53,6 +59,10 @@ class Leadership:
         raise NotImplementedError
 
     async def release(self) -> None:
+        raise NotImplementedError
+
+    async def verify(self) -> bool:
+        """Whether the lock acquired earlier is still held (False when it never was)."""
         raise NotImplementedError
 
 
@@ -81,6 +91,29 @@ class PostgresLeadership(Leadership):
             await self.connection.close()
         self.connection = None
 
+    async def verify(self) -> bool:
+        """Ask the lock's own connection whether it still holds the lock; a connection that
+        fails to answer (terminated, or the database away) holds nothing."""
+        connection = self.connection
+        if connection is None or connection.is_closed():
+            self.connection = None
+            return False
+        try:
+            held = await connection.fetchval(
+                "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted"
+                " AND pid = pg_backend_pid() AND classid = $1 AND objid = $2 AND objsubid = 1",
+                ADVISORY_LOCK_KEY >> 32, ADVISORY_LOCK_KEY & 0xFFFF_FFFF,
+                timeout=VERIFY_TIMEOUT_SECONDS)
+        except Exception:  # any failure means the lock cannot be counted on
+            log.warning("the scheduler lock's connection does not answer", exc_info=True)
+            held = 0
+        if held:
+            return True
+        with contextlib.suppress(Exception):
+            connection.terminate()
+        self.connection = None
+        return False
+
 
 class FileLeadership(Leadership):
     """SQLite: one process per data dir holds an exclusive lock on a file."""
@@ -106,6 +139,9 @@ class FileLeadership(Leadership):
             fcntl.flock(self.handle, fcntl.LOCK_UN)
             os.close(self.handle)
             self.handle = None
+
+    async def verify(self) -> bool:
+        return self.handle is not None  # a flock lasts as long as its descriptor
 
 
 def leadership_for(settings: Settings) -> Leadership:
@@ -154,7 +190,9 @@ class Scheduler:
     async def _campaign_for_leadership(self) -> None:
         while True:
             try:
-                if not self.is_leader and await self.leadership.acquire():
+                if self.is_leader:
+                    await self._still_leading()
+                elif await self.leadership.acquire():
                     await self._lead()
             except Exception:  # a lost database connection: try again later
                 log.exception("scheduler leadership attempt failed")
@@ -164,13 +202,35 @@ class Scheduler:
         self.is_leader = True
         log.info("this process runs the scheduler")
         await self.sweep()
-        self.aps.add_job(self.sweep, "interval", seconds=SWEEP_SECONDS, id="sweep",
+        self.aps.add_job(self._leading_sweep, "interval", seconds=SWEEP_SECONDS, id="sweep",
                          replace_existing=True, coalesce=True, max_instances=1)
         self.aps.add_job(self.sweep_storage, "interval", seconds=STORAGE_SWEEP_SECONDS,
                          id="storage-sweep", replace_existing=True, coalesce=True,
                          max_instances=1)
 
+    async def _still_leading(self) -> bool:
+        """Whether this process still holds the lock; steps down when it lost it."""
+        if not self.is_leader:
+            return False
+        if await self.leadership.verify():
+            return True
+        log.warning("this process lost the scheduler lock and steps down")
+        self.is_leader = False
+        for job in self.aps.get_jobs():
+            with contextlib.suppress(JobLookupError):
+                job.remove()
+        self.scheduled.clear()
+        with contextlib.suppress(Exception):
+            await self.leadership.release()
+        return False
+
     # -- work -----------------------------------------------------------------------------------
+    async def _leading_sweep(self) -> SweepReport | None:
+        """The minute's sweep, by the leader only: nothing when it lost the lock."""
+        if not await self._still_leading():
+            return None
+        return await self.sweep()
+
     async def sweep(self) -> SweepReport:
         """Apply everything due, send due mail, and move the deadline jobs."""
         async with self._lock:
@@ -244,6 +304,8 @@ class Scheduler:
 
     async def _tick_one(self, source: DeadlineSource, key: str) -> list[AppliedStep]:
         self.scheduled.pop(f"{source.name}|{key}", None)  # the date job has fired
+        if not await self._still_leading():
+            return []
         async with self._lock:
             applied = await source.tick(clock.now(), key)
         await self.reschedule()

@@ -20,7 +20,7 @@ from audit.domain import Actor
 from audit.service import NewEvent
 from common.deadlines import AppliedStep, Deadline
 from common.i18n import N_
-from config.database import transaction
+from config.database import is_sqlite, transaction
 from config.settings import get_settings
 from notifications import service as outbox
 from notifications.compose import compose
@@ -149,8 +149,15 @@ async def _open_evaluations(key: str | None = None, due_by: datetime | None = No
 
 async def _apply(due: list[DueStep], now: datetime) -> list[DueStep]:
     """Apply the steps of ``due`` not applied yet, in the caller's transaction: mail queued,
-    a notice each, audit events in order. Returns the steps applied."""
-    ids = list({d.row["id"] for d in due})
+    a notice each, audit events in order. Returns the steps applied.
+
+    The evaluations are locked first (PostgreSQL; SQLite's write lock is taken up front), so
+    that of two callers at once (two leaders for a moment) the second reads the first's
+    notices and applies nothing again."""
+    ids = sorted({d.row["id"] for d in due})
+    if not is_sqlite():
+        await Evaluation.select(Evaluation.id).where(Evaluation.id.is_in(ids)).order_by(
+            Evaluation.id).lock_rows()
     done = {(n["evaluation"], n["kind"], n["note"]) for n in await Notice.select(
         Notice.evaluation, Notice.kind, Notice.note).where(
         Notice.evaluation.is_in(ids) & Notice.kind.is_in(list(STEP_KINDS.values())))}
