@@ -12,8 +12,10 @@ leader
 
 - sweeps at once (catch-up: whatever fell due while the service was down is applied now, once,
   in deadline order; the sources audit it as late, with the delay),
-- sweeps every minute (ticks every source, sends due mail, re-reads the next deadlines, and
-  signs an audit checkpoint when one is due: see audit.checkpoints),
+- sweeps every minute (ticks every source, re-reads the next deadlines, and signs an audit
+  checkpoint when one is due: see audit.checkpoints),
+- sends due mail every few seconds, as a job of its own with its own time budget
+  (notifications.sender): a mail server that hangs never delays a deadline,
 - sweeps the file storage every hour (content of uploads whose transaction rolled back),
 - keeps one job at each procedure's next deadline within the coming hour, moved whenever a
   deadline changes (later ones get theirs at the sweep that brings them within the hour).
@@ -43,6 +45,7 @@ from config.settings import Settings
 log = logging.getLogger("tenderdesk.scheduler")
 SWEEP_SECONDS = 60
 STORAGE_SWEEP_SECONDS = 3600
+MAIL_SECONDS = 15
 # Date jobs are kept for deadlines due within this horizon; each minute's sweep adds those that
 # come into it. Thousands of procedures then cost a few jobs, and every deadline still fires
 # on the second.
@@ -153,7 +156,6 @@ def leadership_for(settings: Settings) -> Leadership:
 @dataclass
 class SweepReport:
     applied: list[AppliedStep] = field(default_factory=list)
-    mail_sent: int = 0
 
 
 class Scheduler:
@@ -207,6 +209,9 @@ class Scheduler:
         self.aps.add_job(self.sweep_storage, "interval", seconds=STORAGE_SWEEP_SECONDS,
                          id="storage-sweep", replace_existing=True, coalesce=True,
                          max_instances=1)
+        self.aps.add_job(self._leading_mail, "interval", seconds=MAIL_SECONDS, id="mail",
+                         replace_existing=True, coalesce=True, max_instances=1,
+                         next_run_time=datetime.now(UTC))
 
     async def _still_leading(self) -> bool:
         """Whether this process still holds the lock; steps down when it lost it."""
@@ -241,7 +246,6 @@ class Scheduler:
                     report.applied.extend(await source.tick(now))
                 except Exception:
                     log.exception("tick of %s failed", source.name)
-            report.mail_sent = await self._send_mail()
             await self._checkpoint_audit()
             await self.reschedule()
             return report
@@ -256,7 +260,8 @@ class Scheduler:
             log.exception("sweeping the file storage failed")
             return 0
 
-    async def _send_mail(self) -> int:
+    async def send_mail(self) -> int:
+        """Send due mail (not under the sweep's lock: deadlines never wait for it)."""
         from notifications.sender import send_due
 
         try:
@@ -264,6 +269,10 @@ class Scheduler:
         except Exception:
             log.exception("sending mail failed")
             return 0
+
+    async def _leading_mail(self) -> None:
+        if await self._still_leading():
+            await self.send_mail()
 
     async def _checkpoint_audit(self) -> None:
         from audit.checkpoints import checkpoint_if_due

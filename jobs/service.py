@@ -21,9 +21,6 @@ import asyncio
 import contextlib
 import json
 import logging
-import os
-import socket
-import uuid
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -34,6 +31,7 @@ from audit.domain import Actor
 from common import clock
 from common.errors import DomainError, NotFound
 from common.i18n import N_
+from common.instance import INSTANCE
 from config.database import is_sqlite, raw, transaction
 from jobs.domain import FINISHED, MAX_ATTEMPTS, JobState, Message, percent, retry_delay_seconds
 from jobs.tables import Job
@@ -42,7 +40,6 @@ log = logging.getLogger("tenderdesk.jobs")
 
 HEARTBEAT_SECONDS = 2.0
 STALE_AFTER = timedelta(seconds=60)
-INSTANCE = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
 
 Handler = Callable[["JobContext"], Awaitable[None]]
 
