@@ -437,7 +437,7 @@ async def import_applications(principal: Principal, round_id: int, filename: str
         return ids
 
 
-IMPORT_TYPE = "application/x-subsidy-import"
+IMPORT_TYPE = f"{storage.APP_TYPE_PREFIX}subsidy-import"
 
 
 async def upload_import(principal: Principal, round_id: int, filename: str,
