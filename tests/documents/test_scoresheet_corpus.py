@@ -82,7 +82,9 @@ CASES: dict[str, tuple[list[str], Setup | None]] = {
                               "own sheet"], None),
     "consensus_as_scoresheet.xlsx": (["file: This is a consensus workbook, not a scoresheet"],
                                      None),
-    "criteria_changed.xlsx": (["Scores: the criterion Team and staff changed since this sheet "
+    "criteria_changed.xlsx": (["Scores: the criteria were reopened since this sheet was made "
+                               "(version 1, now 2); download a new sheet",
+                               "Scores: the criterion Team and staff changed since this sheet "
                                "was made; download a new sheet"], _reopen_and_rename),
     "rows_moved.xlsx": ([
         "Scores!A3: the row Thuishulp West · Plan of approach › Team was moved; it belongs on "
