@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import hmac
 import json
-import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -286,7 +285,8 @@ class _Book:
         if cell.kind == "s":
             index = _small_int(value)
             if not 0 <= index < len(self.strings):
-                return value
+                raise refused(N_("the cell {cell} refers to a text the workbook does not "
+                                 "hold; save the workbook again"), cell=quoted(cell.ref))
             return self.strings[index]
         if cell.kind == "b":
             return value.strip() in ("1", "true")
@@ -342,8 +342,6 @@ def read(data: bytes, key: bytes, kind: str = SCORES, filename: str = "upload.xl
     except ValidationFailed:
         raise
     except Exception:  # whatever else a hostile file provokes is a refusal, never a 500
-        if os.environ.get("TENDERDESK_READER_DEBUG"):
-            raise
         raise refused(N_("The file could not be read as an Excel workbook")) from None
 
 
@@ -478,6 +476,7 @@ class _Matcher:
                 self.problems.append(Problem(N_("the cell {cell} holds a formula; a "
                                                 "scoresheet holds no formulas"), {"cell": cell},
                                              f"{self.sheet}!{cell}"))
+                self.seen.add(number - 2)  # refused for its formula, not as a row removed
                 return
         if all(_blank(values.get(c)) for c in self.at):
             return

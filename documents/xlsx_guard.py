@@ -142,7 +142,7 @@ class SheetInfo:
     state: str  # visible, hidden, veryHidden
 
 
-_COLUMN = re.compile(r"([A-Za-z]{1,3})(\d{1,7})")
+_COLUMN = re.compile(r"([A-Za-z]{1,3})(\d{1,20})")
 _CHUNK = 16 * 1024
 
 
@@ -209,6 +209,8 @@ class Package:
             raise refused(N_("{name} is not an Excel workbook (.xlsx)"), name=self.name) from None
         self.sizes = {m.filename: m.file_size for m in members}
         self._check_members(members)
+        for rels in [n for n in self.sizes if n.endswith(".rels")]:
+            self._relations_file(rels)  # an external target is refused, wherever it is
 
     def _check_members(self, members: list[zipfile.ZipInfo]) -> None:
         names = [m.filename for m in members]
@@ -349,8 +351,10 @@ class Package:
         target other than a hyperlink is refused."""
         folder, name = posixpath.split(part)
         rels = posixpath.join(folder, "_rels", name + ".rels")
-        if rels not in self.sizes:
-            return {}
+        return self._relations_file(rels) if rels in self.sizes else {}
+
+    def _relations_file(self, rels: str) -> dict[str, tuple[str, str]]:
+        folder = posixpath.dirname(posixpath.dirname(rels))
         found = {}
         for rel in self.small(rels).iter(f"{_RELS}Relationship"):
             target, kind = rel.get("Target", ""), rel.get("Type", "")
