@@ -55,6 +55,7 @@ MAX_STRING_CHARS = 16 * 1024 * 1024
 NUMBER = re.compile(r"-?(\d+\.?\d*|\.\d+)([eE][-+]?\d{1,3})?")
 MAX_NUMBER_TEXT = 40
 _M = "{" + guard.MAIN + "}"
+_SI = _M + "si"
 NO_SIGNATURE = N_("The sheet has no signature: it was not made by tenderdesk, or was copied "
                   "into another workbook; download a new one")
 CHANGED_IDENTITY = N_("The signature sheet was changed; download a new sheet")
@@ -182,7 +183,8 @@ class _Book:
         shared strings looked up without keeping the others."""
         sheet = self.sheets[IDENTITY_SHEET]
         limits = Limits(rows=IDENTITY_ROWS, last_row=IDENTITY_ROWS, columns=3,
-                        elements=IDENTITY_ROWS * 16 + 1_000, text=CHUNK + 100)
+                        elements=IDENTITY_ROWS * 16 + 1_000,
+                        bytes=IDENTITY_ROWS * (CHUNK * 4 + 1_000), text=CHUNK + 100)
         found: list[tuple[int, dict[int, guard.Cell]]] = []
         for row in self.package.rows(sheet, limits):
             found.append((row.number, row.cells))
@@ -205,15 +207,16 @@ class _Book:
             return strings[int(cell.value or "")]
         return cell.inline if cell.kind == "inlineStr" else cell.value
 
-    def _strings(self, wanted: set[int] | None, max_chars: int,
-                 max_count: int = 0) -> Iterator[tuple[int, str]]:
+    def _strings(self, wanted: set[int] | None, max_chars: int, max_count: int = 0,
+                 max_bytes: int = guard.MAX_UNCOMPRESSED) -> Iterator[tuple[int, str]]:
         """(index, text) of the shared strings, only the ``wanted`` ones when given."""
         if self.strings_part is None:
             return
         index = chars = 0
-        for event, element in self.package.events(self.strings_part, 8 * guard.MAX_TEXT
-                                                  + 40 * (max_count or len(wanted or ())) + 100):
-            if event != "end" or element.tag != f"{_M}si":
+        events = self.package.events(self.strings_part, 8 * guard.MAX_TEXT
+                                     + 40 * (max_count or len(wanted or ())) + 100, max_bytes)
+        for event, element in (pair for batch in events for pair in batch):
+            if event != "end" or element.tag != _SI:
                 continue
             if max_count and index >= max_count:
                 raise refused(N_("The workbook holds more than {limit} texts; a scoresheet "
@@ -228,9 +231,9 @@ class _Book:
             element.clear()
             index += 1
 
-    def load_strings(self, max_count: int) -> None:
+    def load_strings(self, max_count: int, max_bytes: int) -> None:
         self.strings = [text for _index, text in self._strings(None, MAX_STRING_CHARS,
-                                                               max_count)]
+                                                               max_count, max_bytes)]
 
     def load_styles(self) -> None:
         """Which cell styles show numbers as dates or durations (a score typed as a date is
@@ -245,7 +248,8 @@ class _Book:
         counts: dict[str, int] = {}
         index = 0
         in_cells = False
-        for event, element in self.package.events(self.styles_part, guard.MAX_STYLES * 40):
+        events = self.package.events(self.styles_part, guard.MAX_STYLES * 40, guard.SMALL_PART)
+        for event, element in (pair for batch in events for pair in batch):
             tag = element.tag
             if event == "start":
                 in_cells = in_cells or tag == f"{_M}cellXfs"
@@ -358,13 +362,15 @@ def _read(book: _Book, key: bytes, kind: str) -> Sheet:
         raise refused(N_("The sheet {sheet} is hidden; show it, or download a new sheet"),
                       data_name, sheet=data_name)
     rows, width = len(identity.rows), len(identity.headers)
-    book.load_strings((rows + 2 + EXTRA_ROWS) * (width + EXTRA_COLUMNS) + 20 * len(
-        identity.criteria) + 3 * IDENTITY_ROWS + 200)
+    lines = rows + 2 + EXTRA_ROWS + 40 + len(identity.criteria)  # data and instructions
+    book.load_strings(lines * (width + EXTRA_COLUMNS) + 3 * IDENTITY_ROWS,
+                      lines * guard.ROW_BYTES + 2**20)
     book.load_styles()
     _check_other_sheets(book, identity, data_name)
     limits = Limits(rows=rows + 1 + EXTRA_ROWS, last_row=rows + 1 + EXTRA_ROWS,
                     columns=width + EXTRA_COLUMNS,
-                    elements=(rows + 2 + EXTRA_ROWS) * (width + EXTRA_COLUMNS) * 4 + 20_000)
+                    elements=(rows + 2 + EXTRA_ROWS) * (width + EXTRA_COLUMNS) * 4 + 20_000,
+                    bytes=(rows + 2 + EXTRA_ROWS) * guard.ROW_BYTES + 2**20)
     return _rows(identity, book, data_name, limits)
 
 
@@ -395,7 +401,8 @@ def _check_other_sheets(book: _Book, identity: Identity, data_name: str) -> None
                          "remove it"), sheet=quoted(others[-1].name))
     lines = 40 + len(identity.criteria)
     for sheet in others:
-        limits = Limits(rows=lines, last_row=lines, columns=2, elements=lines * 12 + 5_000)
+        limits = Limits(rows=lines, last_row=lines, columns=2, elements=lines * 12 + 5_000,
+                        bytes=lines * guard.ROW_BYTES + 2**20)
         for row in book.package.rows(sheet, limits):
             _refuse_formulas(sheet.name, row)
 

@@ -50,11 +50,15 @@ SECONDS = 10.0
 MAX_CELLS_PER_ROW = 1_024  # LibreOffice may write a formatted row's empty cells
 QUOTE = 40
 MAX_PROBLEMS = 50
+SMALL_PART = 4 * 1024 * 1024  # workbook, relationships, styles: a few kB when saved
+ROW_BYTES = 64 * 1024  # a row of a sheet, unpacked, at most (Excel's 32,767 characters a cell)
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 STRICT = "http://purl.oclc.org/ooxml/spreadsheetml/main"
 _M = "{" + MAIN + "}"
 _RELS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+_TAG_ROW, _TAG_C, _TAG_MERGECELL, _TAG_V, _TAG_F, _TAG_IS, _TAG_T, _TAG_R, _TAG_SHEET = (
+    _M + tag for tag in ("row", "c", "mergeCell", "v", "f", "is", "t", "r", "sheet"))
 REL_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
 
 # What a saved workbook contains (Excel, LibreOffice, openpyxl); anything else is refused.
@@ -112,6 +116,7 @@ class Limits:
     last_row: int  # the highest row number with a value
     columns: int  # the highest column with a value; also cells per row
     elements: int  # every element of the part
+    bytes: int  # the part unpacked
     text: int = MAX_TEXT
 
 
@@ -146,11 +151,18 @@ _COLUMN = re.compile(r"([A-Za-z]{1,3})(\d{1,20})")
 _CHUNK = 16 * 1024
 
 
+_NUMBERS: dict[str, int] = {}
+
+
 def column_number(letters: str) -> int:
-    number = 0
-    for ch in letters.upper():
-        number = number * 26 + ord(ch) - 64
-    return number
+    """The 1-based column of ``letters`` (at most three, as the caller checked)."""
+    found = _NUMBERS.get(letters)
+    if found is None:
+        found = 0
+        for ch in letters.upper():
+            found = found * 26 + ord(ch) - 64
+        _NUMBERS[letters] = found
+    return found
 
 
 def column_letters(number: int) -> str:
@@ -293,32 +305,36 @@ class Package:
                           part=quoted(part))
         return b"".join(self.chunks(part))
 
-    def events(self, part: str, max_elements: int,
-               ) -> Iterator[tuple[str, ElementTree.Element]]:
-        """(event, element) for every start and end of the part's elements, after the DTD
-        guard, refusing a part with more than ``max_elements`` elements."""
+    def events(self, part: str, max_elements: int, max_bytes: int = SMALL_PART,
+               ) -> Iterator[list[tuple[str, ElementTree.Element]]]:
+        """(event, element) for every start and end of the part's elements, a batch per
+        chunk read, after the DTD guard, refusing a part larger than ``max_bytes`` unpacked
+        or with more than ``max_elements`` elements."""
+        if self.sizes.get(part, 0) > max_bytes:
+            raise refused(N_("The part {part} is larger than a workbook of this kind holds"),
+                          part=quoted(part))
         root = self._guard(part)
         if root.startswith("{" + STRICT):
             raise refused(N_("The workbook is saved as Strict Open XML; save it as an Excel "
                              "workbook (.xlsx)"))
         parser = ElementTree.XMLPullParser(events=("start", "end"))
         count = 0
+        text = _TextRun(part)
         try:
             for chunk in self.chunks(part):
+                text.check(chunk)
                 parser.feed(chunk)
-                for event, element in parser.read_events():
-                    if event == "start":
-                        count += 1
-                        if count > max_elements:
-                            raise refused(N_("The part {part} holds more than {limit} "
-                                             "elements; it is refused"), part=quoted(part),
-                                          limit=max_elements)
-                    yield event, element  # type: ignore[misc]
+                batch = list(parser.read_events())
+                count += len(batch) // 2 + 1  # starts and ends: an upper bound of elements
+                if count > max_elements + 1_000:
+                    raise refused(N_("The part {part} holds more than {limit} elements; it "
+                                     "is refused"), part=quoted(part), limit=max_elements)
+                yield batch  # type: ignore[misc]
             parser.close()
         except ElementTree.ParseError:
             raise refused(N_("The part {part} of the workbook is not valid XML"),
                           part=quoted(part)) from None
-        yield from parser.read_events()  # type: ignore[misc]
+        yield list(parser.read_events())  # type: ignore[misc]
 
     def _guard(self, part: str) -> str:
         """Refuse a document type declaration (as defusedxml's ``forbid_dtd``) before the
@@ -340,9 +356,9 @@ class Package:
     def small(self, part: str, max_elements: int = 10_000) -> ElementTree.Element:
         """A small part (workbook, relationships) parsed whole, guarded and bounded."""
         root: ElementTree.Element | None = None
-        for event, element in self.events(part, max_elements):
-            if event == "start" and root is None:
-                root = element
+        for batch in self.events(part, max_elements):
+            if batch and root is None:
+                root = batch[0][1]
         assert root is not None
         return root
 
@@ -374,7 +390,7 @@ class Package:
         rels = self.relations("xl/workbook.xml")
         found: list[SheetInfo] = []
         seen: set[str] = set()
-        for sheet in book.iter(f"{_M}sheet"):
+        for sheet in book.iter(_TAG_SHEET):
             name = sheet.get("name", "")
             if name.casefold() in seen:
                 raise refused(N_("The workbook has two sheets named {sheet}"),
@@ -391,13 +407,37 @@ class Package:
         """The sheet's rows with at least one cell, as written, within ``limits``; then
         the merged ranges are checked (a merge is refused: it hides cells)."""
         reader = _RowReader(sheet.name, limits)
-        for event, element in self.events(sheet.part, limits.elements):
-            found = reader.feed(event, element)
-            if found is not None:
-                yield found
+        feed = reader.feed
+        for batch in self.events(sheet.part, limits.elements, limits.bytes):
+            for event, element in batch:
+                found = feed(event, element)
+                if found is not None:
+                    yield found
 
     def close(self) -> None:
         self.archive.close()
+
+
+class _TextRun:
+    """Refuses a text longer than a cell holds before the parser gathers it: text cannot
+    contain ``<`` (CDATA, which could, is refused; Excel and LibreOffice never write it), so
+    a long run of bytes without one is a long text."""
+
+    LIMIT = MAX_TEXT * 6 + 1_024  # every character written as an entity such as &#1234;
+
+    def __init__(self, part: str) -> None:
+        self.part, self.run, self.tail = part, 0, b""
+
+    def check(self, chunk: bytes) -> None:
+        if b"<![CDATA[" in self.tail + chunk[:16] or b"<![CDATA[" in chunk:
+            raise refused(N_("The part {part} holds a CDATA section, which Excel never "
+                             "writes; save the workbook again"), part=quoted(self.part))
+        last = chunk.rfind(b"<")
+        self.run = self.run + len(chunk) if last < 0 else len(chunk) - last - 1
+        if self.run > self.LIMIT:
+            raise refused(N_("The part {part} holds a text longer than a cell can; it is "
+                             "refused"), part=quoted(self.part))
+        self.tail = chunk[-16:]
 
 
 class _RowReader:
@@ -418,33 +458,36 @@ class _RowReader:
     def feed(self, event: str, element: ElementTree.Element) -> Row | None:
         """Take one parse event; a row once it ends. Elements done with are dropped from
         their parent, so that memory stays that of one row."""
-        tag = element.tag
+        stack = self.stack
         if event == "start":
-            self.stack.append(element)
-            if tag == f"{_M}row":
-                self._start_row(element)
-            elif tag == f"{_M}c" and self.row is not None:
+            stack.append(element)
+            tag = element.tag
+            if tag == _TAG_C and self.row is not None:
                 self.cells += 1
                 if self.cells > MAX_CELLS_PER_ROW:
                     raise self._refuse(N_("row {number} holds more than {limit} cells"),
                                        f"A{self.row.number}", number=self.row.number,
                                        limit=MAX_CELLS_PER_ROW)
+            elif tag == _TAG_ROW:
+                self._start_row(element)
             return None
-        self.stack.pop()
-        parent = self.stack[-1] if self.stack else None
+        stack.pop()
+        if len(stack) > 3:
+            return None  # inside a cell (or deep elsewhere): kept until its parent ends
+        tag = element.tag
         found = None
-        if tag == f"{_M}c" and self.row is not None:
+        if tag == _TAG_C and self.row is not None:
             self._cell(element)
-        elif tag == f"{_M}row" and self.row is not None:
+        elif tag == _TAG_ROW and self.row is not None:
             found, self.row = self.row, None
-        elif tag == f"{_M}mergeCell":
+        elif tag == _TAG_MERGECELL:
             ref = element.get("ref", "")
             raise self._refuse(N_("cells {range} are merged; unmerge them and upload again"),
                                quoted(ref.split(":")[0]), range=quoted(ref))
-        elif len(self.stack) > 2:
-            return None  # inside a cell, or deep in another part of the sheet: kept for now
-        if parent is not None:
-            parent.remove(element)
+        elif len(stack) > 2:
+            return None
+        if stack:
+            stack[-1].remove(element)
         return found if found is not None and found.cells else None
 
     def _start_row(self, element: ElementTree.Element) -> None:
@@ -499,11 +542,11 @@ class _RowReader:
     def _read_cell(self, element: ElementTree.Element, column: int) -> Cell:
         value = inline = formula = None
         for child in element:
-            if child.tag == f"{_M}v":
+            if child.tag == _TAG_V:
                 value = child.text or ""
-            elif child.tag == f"{_M}f":
+            elif child.tag == _TAG_F:
                 formula = quoted(child.text)
-            elif child.tag == f"{_M}is":
+            elif child.tag == _TAG_IS:
                 inline = text_of(child)
         for text in (value, inline):
             if text is not None and len(text) > self.limits.text:
@@ -523,10 +566,10 @@ def text_of(node: ElementTree.Element) -> str:
     ``t``; phonetic runs left out."""
     pieces = []
     for child in node:
-        if child.tag == f"{_M}t":
+        if child.tag == _TAG_T:
             pieces.append(child.text or "")
-        elif child.tag == f"{_M}r":
-            t = child.find(f"{_M}t")
+        elif child.tag == _TAG_R:
+            t = child.find(_TAG_T)
             if t is not None and t.text is not None:
                 pieces.append(t.text)
     return "".join(pieces)
