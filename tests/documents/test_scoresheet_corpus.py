@@ -199,7 +199,7 @@ HOSTILE: dict[str, list[str]] = {
         "Scores!E2: 1e+300 is not on the scale",
     ],
     "huge_shared_string.xlsx": [
-        "file: The workbook holds more text than a scoresheet of this size; it is refused",
+        "file: The workbook holds more text than a workbook of its kind; it is refused",
     ],
     "identity_count_huge.xlsx": [
         "tenderdesk: The signature sheet was changed; download a new sheet",
@@ -234,7 +234,7 @@ HOSTILE: dict[str, list[str]] = {
         "Scores!A64: the sheet has more than 63 rows; rows cannot be added",
     ],
     "many_shared_strings.xlsx": [
-        "file: The workbook holds more than 5358 texts; a scoresheet of this size holds fewer",
+        "file: The workbook holds more than 5358 texts; a workbook of this kind holds fewer",
     ],
     "many_styles.xlsx": [
         "file: The workbook has more than 4000 styles; it is refused",
