@@ -3,11 +3,11 @@
     python -m tests.documents.scoresheet_limits FILE...
 
 Prints one JSON line per file: its name, size, outcome ("refused", "read", or how the child
-died), seconds (wall clock and CPU) and extra peak RSS in MB. The modules are imported once; each file is read in a
-child forked from this process, after resetting its peak RSS (``/proc/self/clear_refs``) and
-with ``RLIMIT_AS`` at its current address space plus :data:`MEMORY_MB`, ``RLIMIT_CPU`` and an
-alarm at :data:`ABORT_SECONDS`. Used by tests/documents/test_scoresheet_limits.py and by
-bench/scoresheets.py.
+died), seconds (wall clock and CPU) and extra peak RSS in MB. The modules are imported once;
+each file is read in a child forked from this process, after resetting its peak RSS
+(``/proc/self/clear_refs``), with ``RLIMIT_AS`` at its current address space plus
+:data:`MEMORY_MB`, ``RLIMIT_CPU`` and an alarm at :data:`ABORT_SECONDS`. Used by
+tests/documents/test_scoresheet_limits.py and by bench/scoresheets.py.
 """
 
 from __future__ import annotations
