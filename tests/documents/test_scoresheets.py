@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 from common.errors import ValidationFailed
+from common.numbers import parse_number
 from documents import scoresheet_reader as reader
 from documents import scoresheets as sheets
 
@@ -252,3 +253,32 @@ def test_validations_cover_runs_of_rows_as_ranges() -> None:
              for dv in ws.data_validations.dataValidation}
     assert rules == {"E2:E4 E6": ("decimal", "0", "10"),
                      "E5 E7": ("list", '"0,5,10"', None)}
+
+
+scores = st.one_of(st.none(), st.integers(0, 20).map(lambda n: n / 2))
+justifications = st.text(st.characters(blacklist_categories=("Cs", "Cc")), max_size=80
+                         ).filter(lambda t: not t.startswith("="))  # typed "=" is a formula
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(fill=st.lists(st.tuples(scores, justifications), min_size=1, max_size=6),
+       inserted=st.booleans())
+def test_any_valid_fill_reads_back_as_typed(fill, inserted) -> None:
+    """Issue 15: whatever an evaluator types into the open cells (with a column of their own
+    inserted left of the score, or not) comes back exactly, as the number stored."""
+    written = [sheets.Row(100 + n, 11, f"Provider {n}", "Method", "", RANGE)
+               for n in range(len(fill))]
+    wb = load_workbook(io.BytesIO(sheets.write(sheet(written), KEY, str)))
+    ws = wb["Scores"]
+    if inserted:
+        ws.insert_cols(5)
+        ws["E1"] = "Notes"
+    value_at, text_at = ("F", "G") if inserted else ("E", "F")
+    for number, (value, text) in enumerate(fill, start=2):
+        ws[f"{value_at}{number}"], ws[f"{text_at}{number}"] = value, text or None
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    found = identity(buffer.getvalue())
+    assert found.problems == []
+    assert [(parse_number(e.value), e.justification or "") for e in found.entries] == [
+        (None if value is None else Decimal(str(value)), text) for value, text in fill]
