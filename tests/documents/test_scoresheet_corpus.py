@@ -388,3 +388,31 @@ async def test_a_complete_corpus_sheet_is_accepted(db, monkeypatch) -> None:
         found.evaluators[0], found.evaluation_id, "good.xlsx",
         corpus.filled(sheet, corpus.complete_values()), submit=True)
     assert (summary.added, summary.submitted) == (12, True)
+
+
+@pytest.mark.parametrize("kind", ["scores", "consensus"])
+async def test_a_sheet_from_before_a_reopen_is_refused_even_if_nothing_changed(
+        db, monkeypatch, kind: str) -> None:
+    """Issue 15: the criteria version is signed, and compared, for both kinds of workbook."""
+    monkeypatch.setattr(scoresheets, "_key", lambda: corpus.KEY)
+    found = await corpus.build_evaluation()
+    evaluator = found.evaluators[0]
+    if kind == "scores":
+        data = corpus.filled((await scoresheets.scoresheet(evaluator, found.evaluation_id)).data,
+                             corpus.complete_values())
+    else:
+        data = (await scoresheets.consensus_workbook(found.officer, found.evaluation_id)).data
+    await service.reopen_criteria(found.officer, found.evaluation_id, "A second look")
+    await service.freeze_criteria(found.officer, found.evaluation_id)
+    before = await _snapshot()
+    with pytest.raises(ValidationFailed) as refused:
+        if kind == "scores":
+            await scoresheets.import_scoresheet(evaluator, found.evaluation_id, "old.xlsx", data)
+        else:
+            await scoresheets.import_consensus(found.officer, found.evaluation_id, "old.xlsx",
+                                               data)
+    sheet = "Scores" if kind == "scores" else "Consensus"
+    assert [p.render() for p in refused.value.problems] == [
+        f"{sheet}: the criteria were reopened since this sheet was made (version 1, now 2); "
+        "download a new sheet"]
+    assert await _snapshot() == before

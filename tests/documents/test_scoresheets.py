@@ -282,3 +282,24 @@ def test_any_valid_fill_reads_back_as_typed(fill, inserted) -> None:
     assert found.problems == []
     assert [(parse_number(e.value), e.justification or "") for e in found.entries] == [
         (None if value is None else Decimal(str(value)), text) for value, text in fill]
+
+
+def test_printer_settings_and_a_typed_hyperlink_are_allowed() -> None:
+    """Excel writes printer settings when the page setup is set (the sheet sets landscape
+    and fit to width); a link typed into a cell is an external hyperlink relationship."""
+    data = _filled()
+    rels = ('<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/'
+            'relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/'
+            'officeDocument/2006/relationships/printerSettings" Target="../printerSettings/'
+            'printerSettings1.bin"/><Relationship Id="rId2" Type="http://schemas.'
+            'openxmlformats.org/officeDocument/2006/relationships/hyperlink" '
+            'Target="https://example.org/" TargetMode="External"/></Relationships>')
+    source = zipfile.ZipFile(io.BytesIO(data))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            target.writestr(item, source.read(item.filename))
+        target.writestr("xl/printerSettings/printerSettings1.bin", b"\0" * 4000)
+        target.writestr(f"xl/worksheets/_rels/{_scores_part(data).rsplit('/', 1)[1]}.rels",
+                        rels)
+    assert _cells(reader.read(buffer.getvalue(), KEY)) == _cells(reader.read(data, KEY))
