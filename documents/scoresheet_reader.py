@@ -115,6 +115,10 @@ def parse_identity(rows: list[tuple[Any, ...]]) -> tuple[Identity, str]:
         return row
 
     first = next(lines)
+    if first and isinstance(first[0], str) and first[0].startswith(FORMAT[:-1]) \
+            and first[0] != FORMAT:
+        raise refused(N_("This sheet was made by an earlier version of tenderdesk; download "
+                         "a new sheet"), IDENTITY_SHEET)
     if not first or first[0] != FORMAT:
         raise ValueError("format")
     kind = str(first[1])

@@ -303,3 +303,16 @@ def test_printer_settings_and_a_typed_hyperlink_are_allowed() -> None:
         target.writestr(f"xl/worksheets/_rels/{_scores_part(data).rsplit('/', 1)[1]}.rels",
                         rels)
     assert _cells(reader.read(buffer.getvalue(), KEY)) == _cells(reader.read(data, KEY))
+
+
+def test_a_sheet_of_the_earlier_format_is_refused_by_name() -> None:
+    data = _filled()
+    identity_part = next(n for n in zipfile.ZipFile(io.BytesIO(data)).namelist()
+                         if b"tenderdesk scoresheet 2" in zipfile.ZipFile(io.BytesIO(data)).read(n))
+    old = _rewrite(data, {identity_part: lambda xml: xml.replace("tenderdesk scoresheet 2",
+                                                                "tenderdesk scoresheet 1")})
+    with pytest.raises(ValidationFailed) as refused:
+        reader.read(old, KEY)
+    assert [p.render() for p in refused.value.problems] == [
+        "tenderdesk: This sheet was made by an earlier version of tenderdesk; download a new "
+        "sheet"]
