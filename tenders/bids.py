@@ -321,7 +321,8 @@ async def _unseal(principal: Principal, tender: TenderRef) -> None:
         await scoring.register_subjects(principal, evaluation_id, [
             {"ref": bid_ref(r["id"]), "name": r["organisation.name"]} for r in lot_bids])
         await scoring.set_prices(principal, evaluation_id,
-                                 {bid_ref(r["id"]): str(r["price"]) for r in lot_bids})
+                                 {bid_ref(r["id"]): str(r["price"]) for r in lot_bids},
+                                 by_owner=True)
     opened = []
     for r in rows:
         entry = {"bid": r["id"], "lot": r["lot"], "organisation": r["organisation.name"]}

@@ -49,7 +49,8 @@ async def scored_ranking(make_user, make_authority):
                                    criteria["Method"], "8", "Agreed: strong method")
     await service.finalise_quality(s.officer, s.evaluation_id)
     await service.set_prices(s.officer, s.evaluation_id,
-                             {"bid:1": "150000", "bid:2": "100000", "bid:3": "120000"})
+                             {"bid:1": "150000", "bid:2": "100000", "bid:3": "120000"},
+                             by_owner=True)
     ranking = await service.ranking(s.officer, s.evaluation_id, explain=None)
     tree = await service.criteria(s.officer, s.evaluation_id)
     return s, ranking, tree
@@ -184,7 +185,8 @@ async def test_a_knocked_out_bid_is_told_which_minimum_it_missed(make_user, make
         await sheets.submit_sheet(evaluator, s.evaluation_id)
     await service.finalise_quality(s.officer, s.evaluation_id)
     await service.set_prices(s.officer, s.evaluation_id,
-                             {"bid:1": "90000", "bid:2": "100000", "bid:3": "120000"})
+                             {"bid:1": "90000", "bid:2": "100000", "bid:3": "120000"},
+                             by_owner=True)
     ranking = await service.ranking(s.officer, s.evaluation_id, explain=None)
     tree = await service.criteria(s.officer, s.evaluation_id)
     assert ranking.subject("bid:1").knocked_out
