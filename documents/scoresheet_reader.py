@@ -40,21 +40,17 @@ from documents.scoresheets import (
 )
 from documents.xlsx_guard import MAX_BYTES, Formula, Limits, quoted, refused
 
-__all__ = ["MAX_BYTES", "Entry", "Formula", "Sheet", "check_container", "read"]
+__all__ = ["MAX_BYTES", "Entry", "Formula", "Sheet", "read"]
 
 MAX_IDENTITY_PIECES = 400  # 6 MB of JSON per list: far more than 20,000 rows
 IDENTITY_ROWS = 10 + 3 * MAX_IDENTITY_PIECES
+IDENTITY_CHARS = 600 * (CHUNK + 100)  # all three lists together: 9 MB of JSON
 EXTRA_ROWS = 50  # rows added below the last are reported one by one, up to this many
 EXTRA_COLUMNS = 10  # columns inserted by the evaluator are allowed (found by header)
 _M = "{" + guard.MAIN + "}"
 NO_SIGNATURE = N_("The sheet has no signature: it was not made by tenderdesk, or was copied "
                   "into another workbook; download a new one")
 CHANGED_IDENTITY = N_("The signature sheet was changed; download a new sheet")
-
-
-def check_container(filename: str, data: bytes) -> None:
-    """Refuse what must not be unpacked at all, naming why (see :func:`read`)."""
-    guard.check_container(filename, data)
 
 
 @dataclass(frozen=True)
@@ -162,11 +158,15 @@ class _Book(guard.Book):
                         elements=IDENTITY_ROWS * 16 + 1_000,
                         bytes=IDENTITY_ROWS * (CHUNK * 4 + 1_000), text=CHUNK + 100)
         found: list[tuple[int, dict[int, guard.Cell]]] = []
+        chars = 0
         for row in self.package.rows(sheet, limits):
+            chars += sum(len(c.value or c.inline or "") for c in row.cells.values())
+            if chars > IDENTITY_CHARS:
+                raise ValueError("identity too long")
             found.append((row.number, row.cells))
         wanted = {int(c.value) for _n, cells in found for c in cells.values()
                   if c.kind == "s" and c.value is not None and c.value.isdigit()}
-        strings = dict(self._strings(wanted, len(wanted) * (CHUNK + 100)))
+        strings = dict(self._strings(wanted, IDENTITY_CHARS))
         rows: list[tuple[Any, ...]] = []
         for number, cells in found:
             if number != len(rows) + 1:
