@@ -188,6 +188,8 @@ def run_database(target: str, subjects: int) -> None:
     os.environ["TENDERDESK_DATA_DIR"] = data_dir
     os.environ["PICCOLO_CONF"] = "config.piccolo_conf"
     os.environ["TENDERDESK_DB_POOL"] = "0"
+    for key in ("TENDERDESK_SECRET_KEY", "TENDERDESK_AUDIT_KEY"):  # PostgreSQL asks for them
+        os.environ.setdefault(key, f"bench-{uuid.uuid4().hex}")
     database = None
     if target == "sqlite":
         os.environ.pop("DATABASE_URL", None)
