@@ -114,7 +114,7 @@ class Budget:
 class Limits:
     """What one worksheet may hold; exceeding any is a refusal naming the sheet."""
 
-    rows: int  # <row> elements
+    rows: int  # rows holding a value
     last_row: int  # the highest row number with a value
     columns: int  # the highest column with a value; also cells per row
     elements: int  # every element of the part
@@ -631,6 +631,7 @@ class _RowReader:
             self._cell(element)
         elif tag == _TAG_ROW and self.row is not None:
             found, self.row = self.row, None
+            self._count(found)
         elif tag == _TAG_MERGECELL:
             ref = element.get("ref", "")
             raise self._refuse(N_("cells {range} are merged; unmerge them and upload again"),
@@ -642,10 +643,6 @@ class _RowReader:
         return found if found is not None and found.cells else None
 
     def _start_row(self, element: ElementTree.Element) -> None:
-        self.rows += 1
-        if self.rows > self.limits.rows:
-            raise self._refuse(N_("the sheet has more than {limit} rows; rows cannot be "
-                                  "added"), f"A{self.previous + 1}", limit=self.limits.rows)
         given = element.get("r")
         try:
             number = int(given) if given is not None else self.previous + 1
@@ -659,6 +656,16 @@ class _RowReader:
         self.column = 0
         self.cells = 0
         self.row = Row(number)
+
+    def _count(self, row: Row) -> None:
+        """Rows with a value count; rows only formatted (a height, a style) cost no more than
+        their elements."""
+        if not row.cells:
+            return
+        self.rows += 1
+        if self.rows > self.limits.rows:
+            raise self._refuse(N_("the sheet has more than {limit} rows; rows cannot be "
+                                  "added"), f"A{row.number}", limit=self.limits.rows)
 
     def _cell(self, element: ElementTree.Element) -> None:
         assert self.row is not None

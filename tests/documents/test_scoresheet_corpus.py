@@ -231,7 +231,7 @@ HOSTILE: dict[str, list[str]] = {
         "file: The part xl/worksheets/sheet2.xml holds more than 24096 elements; it is refused",
     ],
     "many_rows_added.xlsx": [
-        "Scores!A64: the sheet has more than 63 rows; rows cannot be added",
+        "Scores!A64: row 64 is beyond the sheet's last row (63); rows cannot be added",
     ],
     "many_shared_strings.xlsx": [
         "file: The workbook holds more than 5358 texts; a workbook of this kind holds fewer",

@@ -316,3 +316,14 @@ def test_a_sheet_of_the_earlier_format_is_refused_by_name() -> None:
     assert [p.render() for p in refused.value.problems] == [
         "tenderdesk: This sheet was made by an earlier version of tenderdesk; download a new "
         "sheet"]
+
+
+def test_rows_only_formatted_below_the_sheet_are_ignored() -> None:
+    """An evaluator may set the height of rows (the protection allows it): LibreOffice and
+    Excel then write those rows, empty; they count as elements, not as rows added."""
+    data = _filled()
+    styled = "".join(f'<row r="{n}" ht="30" customHeight="1"><c r="E{n}" s="1"/></row>'
+                     for n in range(4, 2_000))
+    changed = _rewrite(data, {_scores_part(data): lambda xml: xml.replace(
+        "</sheetData>", styled + "</sheetData>")})
+    assert _cells(reader.read(changed, KEY)) == _cells(reader.read(data, KEY))
