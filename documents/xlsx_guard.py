@@ -687,11 +687,12 @@ class _RowReader:
         cell = self._read_cell(element, column)
         if cell.value is None and cell.inline is None and cell.formula is None:
             return  # an empty cell, only styled
-        where = f"{column_letters(column)}{self.row.number}"
         if column > self.limits.columns:
+            where = f"{column_letters(column)}{self.row.number}"
             raise self._refuse(N_("the cell {cell} is beyond the sheet's last column; columns "
                                   "beyond it cannot be filled in"), where, cell=where)
         if self.row.number > self.limits.last_row:
+            where = f"{column_letters(column)}{self.row.number}"
             raise self._refuse(N_("row {number} is beyond the sheet's last row ({last}); rows "
                                   "cannot be added"), where, number=self.row.number,
                                last=self.limits.last_row)
@@ -700,12 +701,15 @@ class _RowReader:
     def _read_cell(self, element: ElementTree.Element, column: int) -> Cell:
         value = inline = formula = None
         for child in element:
-            if child.tag == _TAG_V:
+            tag = child.tag
+            if tag == _TAG_V:
                 value = child.text or ""
-            elif child.tag == _TAG_F:
+            elif tag == _TAG_F:
                 formula = quoted(child.text)
-            elif child.tag == _TAG_IS:
-                inline = text_of(child)
+            elif tag == _TAG_IS:
+                first = child[0] if len(child) == 1 else None
+                inline = (first.text or "") if first is not None and first.tag == _TAG_T \
+                    else text_of(child)
         for text in (value, inline):
             if text is not None and len(text) > self.limits.text:
                 where = f"{column_letters(column)}{self.row.number if self.row else 0}"
