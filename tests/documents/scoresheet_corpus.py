@@ -3,7 +3,9 @@
 ``scripts/build_bad_scoresheets.py`` builds the files into ``tests/documents/bad_scoresheets/``
 on an empty database; ``tests/documents/test_scoresheet_corpus.py`` sets up the same evaluation
 on the empty test database (so the ids match) and uploads each file. Files are signed with the
-key of :data:`CORPUS_SECRET`, which the test uses in place of the server's.
+key of :data:`CORPUS_SECRET`, which the test uses in place of the server's. :func:`hostile`
+makes the hostile files of issue 15 from a good sheet by editing its zip or its XML;
+tests/documents/test_scoresheet_limits.py reads every file under memory and time limits.
 """
 
 from __future__ import annotations
