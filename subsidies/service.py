@@ -147,6 +147,8 @@ class RoundView:
     created_at: datetime
     regulation_document: int | None = None
     budget_line: str = ""
+    window_closed_at: datetime | None = None  # when the window was closed (applied)
+    window_close_due_at: datetime | None = None  # when it was due to close
 
     @property
     def fixed(self) -> bool:
@@ -174,7 +176,9 @@ def _round_view(row: Mapping[str, Any], authority: Mapping[str, Any]) -> RoundVi
         tuple(date.fromisoformat(d) for d in row["instalment_dates"].split(",") if d),
         row["yearly_reports"], row["tiers"], RoundPhase(row["phase"]), row["evaluation_id"],
         row["allocated_at"], row["decided_at"], row["created_at"],
-        regulation_document=row["regulation_document"], budget_line=row["budget_line"])
+        regulation_document=row["regulation_document"], budget_line=row["budget_line"],
+        window_closed_at=row["window_closed_at"],
+        window_close_due_at=row["window_close_due_at"])
 
 
 async def _authority(authority_id: int) -> dict[str, Any]:

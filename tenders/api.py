@@ -119,6 +119,10 @@ class TenderOut:
     actions: list[ActionOut]
     warnings: list[ProblemOut]
     budget_line: str = ""
+    # When the current phase began (applied), and when that change was due when it was
+    # deadline-driven (earlier than phase_changed_at when caught up after downtime).
+    phase_changed_at: datetime | None = None
+    phase_due_at: datetime | None = None
 
 
 def lot_out(row: dict[str, Any]) -> LotOut:
@@ -149,7 +153,8 @@ async def tender_out(request: Request, tender_id: int) -> TenderOut:
         [problem_out(Problem(w.problem().message, {**w.problem().params,
                                                    "rule": gettext(w.rule)},
                              w.problem().location)) for w in view.warnings],
-        budget_line=row["budget_line"])
+        budget_line=row["budget_line"], phase_changed_at=row["phase_changed_at"],
+        phase_due_at=row["phase_due_at"])
 
 
 @dataclass

@@ -57,7 +57,10 @@ class Tender(Table, tablename="tenders_tender"):
     awarded_at = Timestamptz(null=True, default=None)
     closed_reason = Text(default="")
     selection_evaluation_id = Integer(null=True, default=None)
-    phase_changed_at = Timestamptz()
+    phase_changed_at = Timestamptz()  # when the phase was changed (applied)
+    # When a deadline-driven change was due (earlier than phase_changed_at when it was caught
+    # up after downtime); None for a change someone made.
+    phase_due_at = Timestamptz(null=True, default=None)
     created_at = Timestamptz()
     updated_at = Timestamptz(index=True)
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import os
 import re
+import threading
+import time
 import unicodedata
 import zipfile
 from collections import deque
@@ -74,11 +76,35 @@ def letters_for(templates: Templates, letters: Iterable[tuple[str, Letter]],
 
 
 _worker_templates: dict[tuple[LetterKind, str], tuple[bytes, str]] = {}
+PARENT_POLL_SECONDS = 0.25
 
 
-def _start_worker(templates: dict[tuple[LetterKind, str], tuple[bytes, str]]) -> None:
-    """Each process of the pool gets the templates once, not with every letter."""
+def _start_worker(templates: dict[tuple[LetterKind, str], tuple[bytes, str]],
+                  parent: int) -> None:
+    """Each process of the pool gets the templates once, not with every letter, and dies
+    with the process that started it (see :func:`_die_with_parent`)."""
     _worker_templates.update(templates)
+    _die_with_parent(parent)
+
+
+def _die_with_parent(parent: int) -> None:
+    """End this process as soon as ``parent`` is no longer its parent (it died).
+
+    A worker forked from the server holds the server's listening socket: had it lived on after
+    the server was killed (kill -9 during a large round), the restarted server could not bind
+    its port. A thread of the worker looks every :data:`PARENT_POLL_SECONDS`; it needs nothing
+    of the platform and, unlike ``PR_SET_PDEATHSIG``, does not fire when merely the thread
+    that forked the worker ends.
+    """
+    if os.getppid() != parent:
+        os._exit(1)
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(PARENT_POLL_SECONDS)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="die-with-parent", daemon=True).start()
 
 
 def _render_in_worker(job: tuple[tuple[LetterKind, str], Letter]) -> bytes:
@@ -101,7 +127,7 @@ def letters_in_parallel(templates: Templates, letters: Iterable[tuple[str, Lette
     shipped = {key: (t.data, t.written_in) for key, t in templates.items()}
     pending: deque[tuple[str, Letter, ActiveTemplate, Future[bytes]]] = deque()
     with ProcessPoolExecutor(max_workers=workers, initializer=_start_worker,
-                             initargs=(shipped,)) as pool:
+                             initargs=(shipped, os.getpid())) as pool:
         for ref, letter in letters:
             template = _template(templates, letter, language)
             job = ((kind_of(letter), language), letter)
