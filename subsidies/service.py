@@ -30,6 +30,7 @@ from common.money import read_amount
 from config.database import contains, engine, is_sqlite, raw, transaction
 from documents import storage
 from documents.tables import StoredFile
+from documents.xlsx_guard import capped
 from organisations import service as organisations
 from scoring import service as scoring
 from subsidies import access, letters
@@ -425,7 +426,7 @@ async def import_applications(principal: Principal, round_id: int, filename: str
     async with transaction():
         preview = await preview_import(principal, round_id, filename, data)
         if preview.problems:
-            raise ValidationFailed(preview.problems)
+            raise ValidationFailed(capped(list(preview.problems)))
         if not preview.rows:
             raise DomainError(N_("The file has no applications"))
         row = await _row(round_id)
