@@ -9,6 +9,7 @@ from typing import Any
 
 from common.errors import DomainError, ProblemCollector
 from common.i18n import N_
+from common.jurisdictions import eu, jurisdiction_for
 from common.localtime import is_valid_zone
 from common.money import CURRENCIES
 from common.registration import COUNTRIES, normalise_registration_number
@@ -21,12 +22,6 @@ LETTER_LANGUAGES: dict[str, str] = {
     "sv": "Svenska",
 }
 
-# The standstill period after award decisions are sent: 20 calendar days under the Dutch
-# Aanbestedingswet (art. 2.127), 10 days as the EU default (Directive 2007/66/EC).
-STANDSTILL_DAYS_NL = 20
-STANDSTILL_DAYS_EU = 10
-
-
 @dataclass(frozen=True)
 class CountryDefaults:
     currency: str
@@ -35,12 +30,17 @@ class CountryDefaults:
     standstill_days: int
 
 
+def _defaults(country: str) -> CountryDefaults:
+    """What a new authority of ``country`` starts with: its jurisdiction's defaults."""
+    law = jurisdiction_for(country)
+    return CountryDefaults(law.currency, law.timezone, law.language,
+                           law.standstill.period.amount)
+
+
 COUNTRY_DEFAULTS: dict[str, CountryDefaults] = {
-    "NL": CountryDefaults("EUR", "Europe/Amsterdam", "nl", STANDSTILL_DAYS_NL),
-    "DK": CountryDefaults("DKK", "Europe/Copenhagen", "da", STANDSTILL_DAYS_EU),
-    "PL": CountryDefaults("PLN", "Europe/Warsaw", "pl", STANDSTILL_DAYS_EU),
-    "SE": CountryDefaults("SEK", "Europe/Stockholm", "sv", STANDSTILL_DAYS_EU),
-}
+    country: _defaults(country) for country in ("NL", "DK", "PL", "SE")}
+# The EU minimum (Directive 2007/66/EC) for a country without defaults.
+STANDSTILL_DAYS_EU = eu.STANDSTILL.period.amount
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ import dataclasses
 import json
 from collections.abc import AsyncIterator, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -28,6 +28,7 @@ from authorities.tables import Authority
 from common import clock
 from common.errors import DomainError, Problem
 from common.i18n import N_
+from common.jurisdictions import jurisdiction_for
 from common.localtime import utc_to_local
 from config.database import transaction
 from documents import storage
@@ -108,7 +109,8 @@ class RoundWriter:
         self.language = letter_language(authority["language"])
         self.today = utc_to_local(clock.now(), authority["timezone"]).date()
         self.currency = round_["currency"]
-        self.sender = Sender(name=authority["name"])
+        self.sender = Sender(name=authority["name"], country=authority["country"])
+        self.law = jurisdiction_for(authority["country"])
         self.procedure = Procedure(title=round_["title"], reference=round_code(round_))
         self._ = translations(self.language).gettext
 
@@ -325,7 +327,7 @@ async def write_settlement(actor: Actor, application_id: int, granted: Decimal,
     letter = SettlementDecision(
         **writer.common(row), activity=writer.activity(row), granted=writer.money(granted),
         final_amount=writer.money(final), paid=writer.money(paid),
-        payment_due=writer.today + timedelta(weeks=6) if final < paid else writer.today)
+        payment_due=None if final == paid else writer.law.payment_last_day(writer.today))
     templates = await letter_service.templates_for(
         round_["authority"], [(LetterKind.SETTLEMENT, writer.language)])
     [generated] = await asyncio.to_thread(

@@ -112,14 +112,14 @@ class Context:
 
 
 async def _context(principal: Principal, tender: TenderRef) -> Context:
-    row = await Authority.select(Authority.name, Authority.language).where(
+    row = await Authority.select(Authority.name, Authority.language, Authority.country).where(
         Authority.id == tender.row["lead_authority"]).first()
     assert row is not None
     language = letter_language(row["language"])
     gettext = translations(language).gettext
     sender = Sender(row["name"], signatory=principal.name,
                     signatory_title=gettext(N_("Procurement officer")),
-                    contact=principal.email)
+                    contact=principal.email, country=row["country"])
     return Context(tender, row["name"], language, sender, gettext)
 
 

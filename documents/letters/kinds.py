@@ -12,13 +12,12 @@ letter's language.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 
 from common.i18n import N_
-
-OBJECTION_WEEKS = 6  # Dutch Awb art. 6:7: six weeks to object to a decision
+from common.jurisdictions import jurisdiction_for
 
 
 class LetterKind(StrEnum):
@@ -52,6 +51,7 @@ class Sender:
     signatory: str = ""
     signatory_title: str = ""
     contact: str = ""  # a person, an e-mail address or a telephone number
+    country: str = "NL"  # whose law the letter applies: its periods and their calendar
 
 
 @dataclass(frozen=True)
@@ -118,8 +118,10 @@ class Letter:
 
     @property
     def objection_end(self) -> date:
-        """The last day to object to a decision (six weeks, Awb art. 6:7 and 6:8)."""
-        return self.date + timedelta(weeks=OBJECTION_WEEKS)
+        """The last day to object to a decision: in the Netherlands six weeks from the day
+        after the letter's date (Awb art. 6:7, 6:8), rolled forward by the Algemene
+        termijnenwet."""
+        return jurisdiction_for(self.sender.country).objection_last_day(self.date)
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -6,9 +6,10 @@ exercises every placeholder a template is likely to use.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 
+from common.jurisdictions import jurisdiction_for
 from documents.letters.kinds import (
     Addressee,
     AwardIntent,
@@ -40,6 +41,10 @@ TENDER = Procedure(title="Huishoudelijke ondersteuning 2027", reference="AB-2026
 ROUND = Procedure(title="Sociale prestatie en dagondersteuning 2027", reference="SUB-2026-03")
 
 
+def _standstill_end(sent_on: date) -> date:
+    return jurisdiction_for(SENDER.country).standstill_last_day(sent_on)
+
+
 def _eur(amount: str) -> Money:
     return Money(Decimal(amount), "EUR")
 
@@ -55,7 +60,7 @@ def sample_letter(kind: LetterKind, day: date | None = None) -> Letter:
                                                   Decimal("51.00"), "Sterk plan van aanpak"),
                                    CriterionScore("Prijs", Decimal(40), None,
                                                   Decimal("35.67"))),
-                           standstill_days=20, standstill_end=day + timedelta(days=20),
+                           standstill_days=20, standstill_end=_standstill_end(day),
                            next_steps=("Wij nemen contact met u op over de overeenkomst.",))
     if kind is LetterKind.REJECTION:
         return Rejection(
@@ -68,7 +73,7 @@ def sample_letter(kind: LetterKind, day: date | None = None) -> Letter:
                                         Decimal("8.5"), Decimal("51.00"), "Zeer concreet"),
                     CriterionComparison("Prijs", Decimal(40), None, Decimal("31.30"), "",
                                         None, Decimal("35.67"), "")),
-            standstill_days=20, standstill_end=day + timedelta(days=20),
+            standstill_days=20, standstill_end=_standstill_end(day),
             objection="Vragen: inkoop@utrecht.example")
     if kind is LetterKind.LOT_UNSUCCESSFUL:
         return LotUnsuccessful(
@@ -101,5 +106,5 @@ def sample_letter(kind: LetterKind, day: date | None = None) -> Letter:
     return SettlementDecision(
         **common, procedure=ROUND, activity="Inloop voor mantelzorgers",
         granted=_eur("42500"), final_amount=_eur("39000"), paid=_eur("42500"),
-        payment_due=day + timedelta(weeks=6),
+        payment_due=jurisdiction_for(SENDER.country).payment_last_day(day),
         considerations=("Minder bijeenkomsten dan gepland.",))
