@@ -16,8 +16,11 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from docx import Document
+from docx.document import Document as DocumentObject
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.shared import Cm, Pt
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Mm, Pt
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -62,6 +65,9 @@ TEXT: dict[str, dict[str, str]] = {
         "reasons": "Redenen van de afwijzing",
         "advantages": "Kenmerken en relatieve voordelen van de winnende inschrijving",
         "comparison": "Uw scores en die van de winnende inschrijving per criterium",
+        "comparison_several": "Er zijn meerdere winnende inschrijvingen. Wij vergelijken uw "
+                              "inschrijving met de laagst gerangschikte daarvan; de andere "
+                              "winnende inschrijvingen scoren gelijk of hoger.",
         "justification_own": "Motivering van uw score:",
         "justification_winner": "Motivering van de score van {{ winner }}:",
         "standstill": "Opschortende termijn",
@@ -70,6 +76,7 @@ TEXT: dict[str, dict[str, str]] = {
                                 "na de dag van verzending van deze brief is verstreken. Deze "
                                 "termijn eindigt op {{ standstill_end }}.",
         "objection": "Bezwaar",
+        "remedies": "Rechtsbescherming",
         "rejection_objection": "Bent u het niet eens met deze beslissing, dan kunt u uiterlijk "
                                "op {{ standstill_end }} een kort geding aanhangig maken bij de "
                                "voorzieningenrechter. Doet u dat niet binnen deze termijn, "
@@ -172,6 +179,9 @@ TEXT: dict[str, dict[str, str]] = {
         "reasons": "Reasons for the rejection",
         "advantages": "Characteristics and relative advantages of the winning bid",
         "comparison": "Your scores and those of the winning bid per criterion",
+        "comparison_several": "There are several winning bids. We compare your bid with the "
+                              "lowest-ranked of them; the other winning bids scored the same "
+                              "or higher.",
         "justification_own": "Justification of your score:",
         "justification_winner": "Justification of the score of {{ winner }}:",
         "standstill": "Standstill period",
@@ -180,6 +190,7 @@ TEXT: dict[str, dict[str, str]] = {
                                 "this letter was sent has passed. The standstill period ends "
                                 "on {{ standstill_end }}.",
         "objection": "How to object",
+        "remedies": "Legal remedies",
         "rejection_objection": "If you disagree with this decision, you may start summary "
                                "proceedings before the court no later than "
                                "{{ standstill_end }}. If you do not do so within this period, "
@@ -249,12 +260,31 @@ TEXT: dict[str, dict[str, str]] = {
 }
 
 
+# The language the text is written in, for spelling and hyphenation in Word and LibreOffice.
+LANGUAGE_TAGS = {"nl": "nl-NL", "en": "en-GB"}
+
+
+def set_language(doc: DocumentObject, tag: str) -> None:
+    """Mark every run of the document as written in ``tag`` (the style defaults)."""
+    defaults = doc.styles.element.find(qn("w:docDefaults"))
+    run = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    lang = run.find(qn("w:lang"))
+    if lang is None:
+        lang = OxmlElement("w:lang")
+        run.append(lang)
+    for attribute in ("w:val", "w:eastAsia", "w:bidi"):
+        lang.set(qn(attribute), tag)
+    doc.core_properties.language = tag
+
+
 class Builder:
     def __init__(self, language: str) -> None:
         self.t = TEXT[language]
         self.doc = Document()
         section = self.doc.sections[0]
+        section.page_width, section.page_height = Mm(210), Mm(297)  # A4
         section.left_margin = section.right_margin = Cm(2.5)
+        set_language(self.doc, LANGUAGE_TAGS[language])
         style = self.doc.styles["Normal"]
         style.font.name = "Calibri"
         style.font.size = Pt(11)
@@ -363,7 +393,9 @@ def rejection(b: Builder) -> None:
     b.bullets("reasons")
     b.heading("advantages")
     b.bullets("winner_advantages")
+    b.p("{%p if rank %}")
     b.heading("comparison")
+    b.when("', ' in winner", lambda: b.text("comparison_several"))
     b.table([t["criterion"], t["weight"], t["own_score"], t["own_points"], t["winner_score"],
              t["winner_points"]], "scores",
             ["{{ row.criterion }}", "{{ row.weight }}", "{{ row.own_score }}",
@@ -374,9 +406,10 @@ def rejection(b: Builder) -> None:
     b.p(f"{t['justification_own']} {{{{ row.own_justification or '—' }}}}")
     b.p(f"{t['justification_winner']} {{{{ row.winner_justification or '—' }}}}")
     b.p("{%p endfor %}")
+    b.p("{%p endif %}")
     b.heading("standstill")
     b.text("rejection_standstill")
-    b.heading("objection")
+    b.heading("remedies")
     b.text("rejection_objection")
     b.when("objection", lambda: b.p("{{ objection }}"))
     b.closing()
@@ -388,7 +421,7 @@ def lot_unsuccessful(b: Builder) -> None:
     b.heading("unsuccessful_reason")
     b.p("{{ reason }}")
     b.text("unsuccessful_others")
-    b.when("objection", lambda: (b.heading("objection"), b.p("{{ objection }}")))
+    b.when("objection", lambda: (b.heading("remedies"), b.p("{{ objection }}")))
     b.closing()
 
 
@@ -403,7 +436,7 @@ def selection(b: Builder) -> None:
     b.when("reasons", lambda: (b.heading("reasons"), b.bullets("reasons")))
     b.scores("selection_scores")
     b.when("next_steps", lambda: (b.heading("next_steps"), b.bullets("next_steps")))
-    b.when("objection", lambda: (b.heading("objection"), b.p("{{ objection }}")))
+    b.when("objection", lambda: (b.heading("remedies"), b.p("{{ objection }}")))
     b.closing()
 
 

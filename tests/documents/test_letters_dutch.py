@@ -4,9 +4,12 @@ comes from the authority's jurisdiction (the Algemene termijnenwet in the Nether
 from __future__ import annotations
 
 import dataclasses
+import io
 from datetime import date
 
 import pytest
+from docx import Document
+from docx.oxml.ns import qn
 
 from documents.letters.kinds import LetterKind
 from documents.letters.present import context_of
@@ -44,3 +47,47 @@ def test_another_countrys_letter_counts_by_its_own_calendar():
     # (Thursday 4 February) is a working day in both.
     assert danish.objection_end == date(2027, 1, 18)
     assert dataclasses.replace(danish, date=date(2026, 12, 24)).objection_end == date(2027, 2, 4)
+
+
+def _document(kind: LetterKind, letter=None):
+    data, language = default_template(kind, "nl")
+    return Document(io.BytesIO(render(data, context_of(letter or sample_letter(kind),
+                                                         language))))
+
+
+@pytest.mark.parametrize("kind", list(LetterKind))
+def test_every_letter_is_a4_and_written_in_dutch(kind):
+    document = _document(kind)
+    section = document.sections[0]
+    assert (round(section.page_width.mm), round(section.page_height.mm)) == (210, 297)
+    lang = document.styles.element.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(
+        qn("w:rPr")).find(qn("w:lang"))
+    assert lang.get(qn("w:val")) == "nl-NL"
+    assert document.core_properties.language == "nl-NL"
+
+
+@pytest.mark.parametrize("kind", [LetterKind.REJECTION, LetterKind.SELECTION,
+                                  LetterKind.LOT_UNSUCCESSFUL])
+def test_tender_letters_head_their_remedies_rechtsbescherming_not_bezwaar(kind):
+    lines = rendered(kind, sample_letter(kind)).splitlines()
+    assert "Rechtsbescherming" in lines and "Bezwaar" not in lines
+
+
+def test_a_rejection_of_a_knocked_out_bid_gives_the_reason_and_no_empty_scores():
+    letter = dataclasses.replace(
+        sample_letter(LetterKind.REJECTION), rank=None, own_total=None,
+        reasons=("Uw inschrijving voldoet niet aan een minimumeis: geen VOG overgelegd.",))
+    text = rendered(LetterKind.REJECTION, letter)
+    assert "geen VOG overgelegd" in text
+    assert "Uw inschrijving is niet in de rangschikking opgenomen." in text
+    assert "Totaal" not in text and "Uw scores en die van de winnende" not in text
+    assert "punten tegen 0" not in text
+
+
+def test_several_winners_the_comparison_says_it_is_with_the_lowest_ranked_winner():
+    one = rendered(LetterKind.REJECTION, sample_letter(LetterKind.REJECTION))
+    assert "laagst gerangschikte" not in one
+    several = dataclasses.replace(sample_letter(LetterKind.REJECTION),
+                                  winner="Thuiszorg Midden B.V., Axion Continu")
+    text = rendered(LetterKind.REJECTION, several)
+    assert "Wij vergelijken uw inschrijving met de laagst gerangschikte daarvan" in text
