@@ -14,6 +14,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 from docx import Document
 from docx.document import Document as DocumentObject
@@ -32,6 +33,7 @@ TEXT: dict[str, dict[str, str]] = {
         "date": "Datum", "reference": "Ons kenmerk", "subject": "Onderwerp",
         "attention": "t.a.v.", "dear": "Geachte heer, mevrouw,",
         "regards": "Met vriendelijke groet,", "lot": "perceel",
+        "postal": "Postadres", "visiting": "Bezoekadres", "mandate": "namens dezen,",
         "criterion": "Criterium", "weight": "Weging", "score": "Score", "points": "Punten",
         "own_score": "Uw score", "own_points": "Uw punten",
         "winner_score": "Score winnaar", "winner_points": "Punten winnaar",
@@ -100,6 +102,9 @@ TEXT: dict[str, dict[str, str]] = {
         "not_selected": "Wij moeten u helaas meedelen dat u niet bent geselecteerd voor de "
                         "volgende fase.",
         "selection_scores": "Uw scores per selectiecriterium",
+        "selection_totals": "Uw aanmelding behaalde in totaal {{ total }} punten; de laagst "
+                            "gerangschikte geselecteerde gegadigde behaalde "
+                            "{{ lowest_selected_total }} punten.",
         # subsidies
         "grant_subject": "Besluit subsidieverlening",
         "grant_intro": "Op uw aanvraag voor subsidie uit {{ procedure.title }} (kenmerk "
@@ -145,11 +150,19 @@ TEXT: dict[str, dict[str, str]] = {
                               "bedrag terug; betaal het uiterlijk op {{ payment_due }} onder "
                               "vermelding van ons kenmerk.",
         "settlement_settled": "U hoeft niets terug te betalen en wij betalen niets meer.",
+        "settlement_iban": "Maak het bedrag over naar rekeningnummer {{ sender.iban }} ten "
+                           "name van {{ sender.name }}, onder vermelding van kenmerk "
+                           "{{ reference }}.",
+        "settlement_basis": "Wij stellen de subsidie vast op grond van "
+                            "{{ law.settlement_rules }}. Wat u te veel ontving, vorderen wij "
+                            "terug op grond van {{ law.reclaim_rule }}.",
     },
     "en": {
         "date": "Date", "reference": "Our reference", "subject": "Subject",
         "attention": "for the attention of", "dear": "Dear Sir or Madam,",
         "regards": "Yours faithfully,", "lot": "lot",
+        "postal": "Postal address", "visiting": "Visiting address",
+        "mandate": "on their behalf,",
         "criterion": "Criterion", "weight": "Weight", "score": "Score", "points": "Points",
         "own_score": "Your score", "own_points": "Your points",
         "winner_score": "Winner's score", "winner_points": "Winner's points",
@@ -213,6 +226,8 @@ TEXT: dict[str, dict[str, str]] = {
         "not_selected": "We regret to inform you that you have not been selected for the next "
                         "phase.",
         "selection_scores": "Your scores per selection criterion",
+        "selection_totals": "Your request scored {{ total }} points in total; the lowest-ranked "
+                            "selected candidate scored {{ lowest_selected_total }} points.",
         "grant_subject": "Subsidy grant decision",
         "grant_intro": "We have decided on your application for a subsidy from "
                        "{{ procedure.title }} (reference {{ procedure.reference }}) for "
@@ -256,6 +271,10 @@ TEXT: dict[str, dict[str, str]] = {
                               "amount; please pay it no later than {{ payment_due }}, quoting "
                               "our reference.",
         "settlement_settled": "Nothing remains to be paid or repaid.",
+        "settlement_iban": "Please transfer the amount to account {{ sender.iban }} in the "
+                           "name of {{ sender.name }}, quoting reference {{ reference }}.",
+        "settlement_basis": "We settle the subsidy under {{ law.settlement_rules }}. What you "
+                            "received too much we reclaim under {{ law.reclaim_rule }}.",
     },
 }
 
@@ -288,10 +307,31 @@ class Builder:
         style = self.doc.styles["Normal"]
         style.font.name = "Calibri"
         style.font.size = Pt(11)
-        header = section.header.paragraphs[0]
-        header.text = "{{ sender.name }}"
-        header.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        self.letterhead(section.header)
         section.footer.paragraphs[0].text = "{{ sender.name }} · {{ reference }}"
+
+    def letterhead(self, header: Any) -> None:
+        """The authority's name, postal and visiting address and website, right-aligned."""
+        t = self.t
+        lines = ["{{ sender.name }}",
+                 "{%p if sender.address %}",
+                 f"{t['postal']}: {{{{ sender.address | join(', ') }}}}",
+                 "{%p endif %}",
+                 "{%p if sender.visiting_address %}",
+                 f"{t['visiting']}: {{{{ sender.visiting_address | join(', ') }}}}",
+                 "{%p endif %}",
+                 "{%p if sender.website %}",
+                 "{{ sender.website }}",
+                 "{%p endif %}"]
+        first = header.paragraphs[0]
+        first.text = lines[0]
+        first.runs[0].bold = True
+        first.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        for line in lines[1:]:
+            paragraph = header.add_paragraph(line)
+            paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+            for run in paragraph.runs:
+                run.font.size = Pt(9)
 
     def p(self, text: str = "", bold: bool = False, style: str | None = None) -> None:
         paragraph = self.doc.add_paragraph(style=style)
@@ -347,6 +387,8 @@ class Builder:
     def closing(self) -> None:
         self.p()
         self.text("regards")
+        self.when("sender.decision_body", lambda: (self.p("{{ sender.decision_body }},"),
+                                                   self.text("mandate")))
         self.p()
         self.p("{{ sender.signatory }}")
         self.p("{{ sender.signatory_title }}")
@@ -434,6 +476,8 @@ def selection(b: Builder) -> None:
     b.text("not_selected")
     b.p("{%p endif %}")
     b.when("reasons", lambda: (b.heading("reasons"), b.bullets("reasons")))
+    b.when("not selected and total and lowest_selected_total",
+           lambda: b.text("selection_totals"))
     b.scores("selection_scores")
     b.when("next_steps", lambda: (b.heading("next_steps"), b.bullets("next_steps")))
     b.when("objection", lambda: (b.heading("remedies"), b.p("{{ objection }}")))
@@ -483,6 +527,8 @@ def settlement(b: Builder) -> None:
     b.text("settlement_intro")
     b.when("outcome == 'pay'", lambda: b.text("settlement_pay"))
     b.when("outcome == 'reclaim'", lambda: b.text("settlement_reclaim"))
+    b.when("outcome == 'reclaim' and sender.iban", lambda: b.text("settlement_iban"))
+    b.when("law.settlement_rules", lambda: b.text("settlement_basis"))
     b.when("outcome == 'settled'", lambda: b.text("settlement_settled"))
     b.when("considerations", lambda: (b.heading("considerations"),
                                       b.bullets("considerations")))

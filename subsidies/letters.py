@@ -109,7 +109,7 @@ class RoundWriter:
         self.language = letter_language(authority["language"])
         self.today = utc_to_local(clock.now(), authority["timezone"]).date()
         self.currency = round_["currency"]
-        self.sender = Sender(name=authority["name"], country=authority["country"])
+        self.sender = Sender.of_authority(authority)
         self.law = jurisdiction_for(authority["country"])
         self.procedure = Procedure(title=round_["title"], reference=round_code(round_))
         self._ = translations(self.language).gettext

@@ -207,6 +207,8 @@ def selection_letters(ranking: Ranking, addressees: Mapping[str, Addressee],
     """(ref, letter) for every candidate in ``addressees``: selected or not, with the
     candidate's scores per criterion and, when not selected, why."""
     translate = _gettext(language)
+    lowest = min((s.total for s in ranking.subjects
+                  if s.ref in setting.selected and s.total is not None), default=None)
     for subject in ranking.subjects:
         addressee = addressees.get(subject.ref)
         if addressee is None:
@@ -218,7 +220,8 @@ def selection_letters(ranking: Ranking, addressees: Mapping[str, Addressee],
             sender=setting.sender, addressee=addressee, date=setting.date,
             reference=setting.reference, procedure=setting.procedure, selected=chosen,
             reasons=reasons, scores=_criterion_scores(subject, translate),
-            selected_count=len(setting.selected), next_steps=setting.next_steps,
+            selected_count=len(setting.selected), total=subject.total,
+            lowest_selected_total=lowest, next_steps=setting.next_steps,
             objection=setting.objection)
 
 

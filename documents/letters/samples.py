@@ -32,7 +32,11 @@ from documents.letters.kinds import (
 
 SENDER = Sender(name="Gemeente Utrecht", address=("Postbus 16200", "3500 CE Utrecht"),
                 signatory="J. de Vries", signatory_title="Afdelingshoofd Inkoop",
-                contact="inkoop@utrecht.example")
+                contact="inkoop@utrecht.example",
+                visiting_address=("Stadsplateau 1", "3521 AZ Utrecht"),
+                website="https://www.utrecht.example", complaint_desk="klachten@utrecht.example",
+                decision_body="Het college van burgemeester en wethouders van Utrecht",
+                iban="NL91 ABNA 0417 1643 00")
 ADDRESSEE = Addressee(name="Zorggroep De Linde B.V.", contact_person="mw. A. Jansen",
                       address=("Lindelaan 4", "3511 AB Utrecht"), email="info@delinde.example",
                       registration_number="12345678")

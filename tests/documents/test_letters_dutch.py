@@ -91,3 +91,41 @@ def test_several_winners_the_comparison_says_it_is_with_the_lowest_ranked_winner
                                   winner="Thuiszorg Midden B.V., Axion Continu")
     text = rendered(LetterKind.REJECTION, several)
     assert "Wij vergelijken uw inschrijving met de laagst gerangschikte daarvan" in text
+
+
+@pytest.mark.parametrize("kind", list(LetterKind))
+def test_every_letter_has_the_letterhead_and_the_signature_by_mandate(kind):
+    data, language = default_template(kind, "nl")
+    document = Document(io.BytesIO(render(data, context_of(sample_letter(kind), language))))
+    header = [p.text for p in document.sections[0].header.paragraphs]
+    assert header == ["Gemeente Utrecht", "Postadres: Postbus 16200, 3500 CE Utrecht",
+                      "Bezoekadres: Stadsplateau 1, 3521 AZ Utrecht",
+                      "https://www.utrecht.example"]
+    body = [p.text for p in document.paragraphs]
+    regards = body.index("Met vriendelijke groet,")
+    assert body[regards + 1:regards + 6] == [
+        "Het college van burgemeester en wethouders van Utrecht,", "namens dezen,", "",
+        "J. de Vries", "Afdelingshoofd Inkoop"]
+
+
+def test_a_letterhead_without_addresses_or_website_has_no_empty_lines():
+    letter = sample_letter(LetterKind.GRANT)
+    bare = dataclasses.replace(letter, sender=dataclasses.replace(
+        letter.sender, address=(), visiting_address=(), website="", decision_body=""))
+    data, language = default_template(LetterKind.GRANT, "nl")
+    document = Document(io.BytesIO(render(data, context_of(bare, language))))
+    assert [p.text for p in document.sections[0].header.paragraphs] == ["Gemeente Utrecht"]
+    assert "namens dezen," not in [p.text for p in document.paragraphs]
+
+
+def test_a_settlement_reclaiming_money_gives_the_basis_the_iban_and_a_later_payment_day():
+    letter = sample_letter(LetterKind.SETTLEMENT, date(2026, 12, 1))
+    assert letter.outcome == "reclaim" and letter.payment_due > letter.date
+    text = rendered(LetterKind.SETTLEMENT, letter)
+    assert "U heeft € 3.500,00 te veel ontvangen." in text
+    assert ("Maak het bedrag over naar rekeningnummer NL91 ABNA 0417 1643 00 ten name van "
+            "Gemeente Utrecht, onder vermelding van kenmerk 2026/0815.") in text
+    assert ("op grond van artikelen 4:44 tot en met 4:46 Algemene wet bestuursrecht" in text
+            and "op grond van artikel 4:57 Algemene wet bestuursrecht" in text)
+    # Six weeks from 1 December 2026: Tuesday 12 January 2027 (Awb 4:87).
+    assert "uiterlijk op 12 januari 2027" in text

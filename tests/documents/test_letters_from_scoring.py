@@ -18,6 +18,7 @@ from documents.letters.from_scoring import (
     selection_letters,
 )
 from documents.letters.kinds import Addressee, AwardIntent, LetterKind, Procedure, Rejection
+from documents.letters.present import number
 from documents.letters.reports import evaluation_report
 from documents.letters.samples import SENDER
 from documents.letters.service import templates_for
@@ -227,3 +228,10 @@ async def test_selection_letters_from_a_preselection_ranking(ranked):
     assert "niet bent geselecteerd" in generated["bid:1"]
     assert "Method | 25 | 8,00 | 20,00" in generated["bid:1"]
     assert "In totaal zijn 2 gegadigden geselecteerd." in generated["bid:2"]
+    lowest = min(ranking.subject(ref).total for ref in ("bid:2", "bid:3"))
+    assert letters["bid:1"].lowest_selected_total == lowest
+    own = number(ranking.subject("bid:1").total, "nl")
+    assert (f"Uw aanmelding behaalde in totaal {own} punten; de laagst gerangschikte "
+            f"geselecteerde gegadigde behaalde {number(lowest, 'nl')} punten."
+            ) in generated["bid:1"]
+    assert "laagst gerangschikte" not in generated["bid:2"]

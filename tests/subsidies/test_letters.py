@@ -253,7 +253,8 @@ def test_a_very_long_hostile_name_appears_literally():
               "regulation_name": "", "period_start": date(2021, 1, 1),
               "period_end": date(2021, 12, 31), "minimum_score": None, "ceiling": D("1000")}
     writer = letters.RoundWriter(round_, {"name": "Gemeente & Co", "language": "nl",
-                                      "timezone": "Europe/Amsterdam"})
+                                      "timezone": "Europe/Amsterdam",
+                                      "country": "NL"})
     application = {"id": 7, "reference": "R1-0007", "title": "", "contact_name": name,
                    "contact_email": "", "requested": D("100"), "granted": D("100"),
                    "state": "granted", "state_reason": "", "organisation.name": name,

@@ -186,6 +186,7 @@ async def _preselection(world: World) -> tuple[int, list[int]]:
 
 async def test_selection_letters_go_to_every_candidate_once(world):
     tender_id, ids = await _preselection(world)
+    world.clock.set(datetime(2027, 4, 15, 9, 0, tzinfo=UTC))
     await procurement.decide(world.officer, tender_id, ids[0], True, "")
     with pytest.raises(DomainError, match="Decide on every candidate first: Thuishulp West"):
         await letters.send_selection_letters(world.officer, tender_id)
@@ -196,6 +197,8 @@ async def test_selection_letters_go_to_every_candidate_once(world):
     assert all(s.kind is LetterKind.SELECTION for s in sent)
     refused = docx_text((await storage.read(sent[2].file_id))[1])
     assert "HKZ certificate: not shown" in refused and NAMES[2] in refused
+    # 20 days from 15 April 2027 end on 5 May, then Ascension Day: the exact day, by the Atw.
+    assert "uiterlijk op 7 mei 2027" in refused
     chosen = docx_text((await storage.read(sent[0].file_id))[1])
     assert "HKZ certificate" not in chosen
     assert refused != chosen
