@@ -32,6 +32,7 @@ TEXT: dict[str, dict[str, str]] = {
     "nl": {
         "date": "Datum", "reference": "Ons kenmerk", "subject": "Onderwerp",
         "attention": "t.a.v.", "dear": "Geachte heer, mevrouw,",
+        "dear_named": "Geachte {{ addressee.contact_person }},",
         "regards": "Met vriendelijke groet,", "lot": "perceel",
         "postal": "Postadres", "visiting": "Bezoekadres", "mandate": "namens dezen,",
         "criterion": "Criterium", "weight": "Weging", "score": "Score", "points": "Punten",
@@ -116,11 +117,17 @@ TEXT: dict[str, dict[str, str]] = {
                         "{{ requested }}; wij verlenen minder om de volgende redenen:",
         "conditions": "Voorwaarden",
         "payments": "Betaling",
-        "payments_intro": "Wij betalen de subsidie als volgt:",
+        "payments_intro": "Wij betalen de subsidie als voorschot ({{ law.advance_rule }}), als "
+                          "volgt:",
+        "advance_settled": "De voorschotten worden verrekend met het bedrag waarop wij de "
+                           "subsidie vaststellen.",
+        "legal_basis": "Wij nemen dit besluit op grond van {{ legal_basis }}.",
         "payment_date": "Datum", "payment_amount": "Bedrag", "payment_description":
             "Omschrijving",
         "reporting": "Verantwoording",
-        "report_due": "Uw verantwoording moet uiterlijk op {{ report_due }} bij ons zijn.",
+        "report_due": "Vraag de vaststelling van de subsidie aan door uw verantwoording "
+                      "uiterlijk op {{ report_due }} bij ons in te dienen. Daarna stellen wij "
+                      "de subsidie vast ({{ law.settlement_rules }}).",
         "awb_objection": "Bent u het niet eens met dit besluit, dan kunt u binnen zes weken "
                          "na de dag van verzending bezwaar maken (artikel 6:7 Algemene wet "
                          "bestuursrecht), dus uiterlijk op {{ objection_end }}. Stuur uw "
@@ -160,6 +167,7 @@ TEXT: dict[str, dict[str, str]] = {
     "en": {
         "date": "Date", "reference": "Our reference", "subject": "Subject",
         "attention": "for the attention of", "dear": "Dear Sir or Madam,",
+        "dear_named": "Dear {{ addressee.contact_person }},",
         "regards": "Yours faithfully,", "lot": "lot",
         "postal": "Postal address", "visiting": "Visiting address",
         "mandate": "on their behalf,",
@@ -239,11 +247,17 @@ TEXT: dict[str, dict[str, str]] = {
                         "for {{ requested }}; we grant less for the following reasons:",
         "conditions": "Conditions",
         "payments": "Payment",
-        "payments_intro": "We will pay the subsidy as follows:",
+        "payments_intro": "We will pay the subsidy as an advance ({{ law.advance_rule }}), as "
+                          "follows:",
+        "advance_settled": "The advances are set off against the amount at which we settle "
+                           "the subsidy.",
+        "legal_basis": "We take this decision under {{ legal_basis }}.",
         "payment_date": "Date", "payment_amount": "Amount", "payment_description":
             "Description",
         "reporting": "Reporting",
-        "report_due": "Your report must reach us no later than {{ report_due }}.",
+        "report_due": "Apply for the settlement of the subsidy by sending us your report no "
+                      "later than {{ report_due }}. We then settle the subsidy "
+                      "({{ law.settlement_rules }}).",
         "awb_objection": "If you disagree with this decision, you may lodge an objection "
                          "within six weeks of the day it was sent, that is no later than "
                          "{{ objection_end }}. Send your signed objection to "
@@ -377,7 +391,11 @@ class Builder:
                f"{{% if procedure.lot %}}, {self.t['lot']} {{{{ procedure.lot }}}}{{% endif %}}",
                bold=True)
         self.p()
+        self.p("{%p if addressee.contact_person %}")
+        self.text("dear_named")
+        self.p("{%p else %}")
         self.text("dear")
+        self.p("{%p endif %}")
 
     def bullets_plain(self, sequence: str) -> None:
         self.p(f"{{%p for line in {sequence} %}}")
@@ -499,11 +517,13 @@ def grant(b: Builder) -> None:
     b.p("{%p else %}")
     b.text("grant_full")
     b.p("{%p endif %}")
+    b.when("legal_basis", lambda: b.text("legal_basis"))
     b.when("conditions", lambda: (b.heading("conditions"), b.bullets("conditions")))
     b.when("payments", lambda: (
         b.heading("payments"), b.text("payments_intro"),
         b.table([t["payment_date"], t["payment_amount"], t["payment_description"]],
-                "payments", ["{{ row.due }}", "{{ row.amount }}", "{{ row.description }}"])))
+                "payments", ["{{ row.due }}", "{{ row.amount }}", "{{ row.description }}"]),
+        b.text("advance_settled")))
     b.when("reporting", lambda: (b.heading("reporting"), b.p("{{ reporting }}")))
     b.when("report_due", lambda: b.text("report_due"))
     awb_objection(b)

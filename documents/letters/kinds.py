@@ -225,7 +225,8 @@ class GrantDecision(Letter):
     conditions: tuple[str, ...] = ()
     payments: tuple[Payment, ...] = ()
     reporting: str = ""  # what must be reported (activity report, accountant's statement)
-    report_due: date | None = None
+    report_due: date | None = None  # by when to apply for the settlement (with the report)
+    legal_basis: str = ""  # the regulation and article the grant rests on
 
     @property
     def partly(self) -> bool:

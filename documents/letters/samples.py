@@ -100,7 +100,8 @@ def sample_letter(kind: LetterKind, day: date | None = None) -> Letter:
             conditions=("U meldt wijzigingen in de activiteit direct.",),
             payments=(Payment(date(2027, 1, 15), _eur("34000"), "Voorschot 80%"),
                       Payment(date(2028, 6, 1), _eur("8500"), "Na vaststelling")),
-            reporting="Een activiteitenverslag", report_due=date(2028, 4, 1))
+            reporting="Een activiteitenverslag", report_due=date(2028, 4, 1),
+            legal_basis="artikel 4 van de Subsidieregeling Sociale prestatie Utrecht 2027")
     if kind is LetterKind.REFUSAL:
         return Refusal(**common, procedure=ROUND, activity="Buurtmaaltijden",
                        requested=_eur("18000"), reason=RefusalReason.CEILING_REACHED,

@@ -129,3 +129,28 @@ def test_a_settlement_reclaiming_money_gives_the_basis_the_iban_and_a_later_paym
             and "op grond van artikel 4:57 Algemene wet bestuursrecht" in text)
     # Six weeks from 1 December 2026: Tuesday 12 January 2027 (Awb 4:87).
     assert "uiterlijk op 12 januari 2027" in text
+
+
+def test_a_grant_names_its_legal_basis_the_advance_and_how_to_apply_for_settlement():
+    text = rendered(LetterKind.GRANT, sample_letter(LetterKind.GRANT, date(2026, 12, 1)))
+    assert ("Wij nemen dit besluit op grond van artikel 4 van de Subsidieregeling Sociale "
+            "prestatie Utrecht 2027.") in text
+    assert ("Wij betalen de subsidie als voorschot (artikel 4:95 Algemene wet "
+            "bestuursrecht), als volgt:") in text
+    assert ("De voorschotten worden verrekend met het bedrag waarop wij de subsidie "
+            "vaststellen.") in text
+    assert ("Vraag de vaststelling van de subsidie aan door uw verantwoording uiterlijk op "
+            "1 april 2028 bij ons in te dienen. Daarna stellen wij de subsidie vast (artikelen "
+            "4:44 tot en met 4:46 Algemene wet bestuursrecht).") in text
+    assert "€ 42.500,00" in text and "€ 50.000,00" in text
+    assert "Het college van burgemeester en wethouders van Utrecht," in text
+    assert "uiterlijk op 12 januari 2027" in text  # six weeks to object (6:7 Awb)
+
+
+def test_the_letter_greets_the_contact_person_by_name_when_known():
+    letter = sample_letter(LetterKind.REFUSAL)
+    lines = rendered(LetterKind.REFUSAL, letter).splitlines()
+    assert "Geachte mw. A. Jansen," in lines and "Geachte heer, mevrouw," not in lines
+    anonymous = dataclasses.replace(letter, addressee=dataclasses.replace(
+        letter.addressee, contact_person=""))
+    assert "Geachte heer, mevrouw," in rendered(LetterKind.REFUSAL, anonymous).splitlines()
