@@ -13,7 +13,7 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
-from common.errors import DomainError, Problem, ProblemCollector
+from common.errors import DomainError, Problem, ProblemCollector, ValidationFailed
 from common.i18n import N_
 from common.jurisdictions import jurisdiction_for
 from common.localtime import local_to_utc, parse_local_datetime, utc_to_local
@@ -406,6 +406,23 @@ def standstill_last_day(ends_at: datetime, zone: str) -> date:
 
 
 # --- award ----------------------------------------------------------------------------------
+
+
+MAX_ADVANTAGES = 4000
+
+
+def require_advantages(text: str, ranked: bool) -> str:
+    """The officer's description of the winning bid's characteristics and relative
+    advantages, tidied; required where bids are ranked (the rejections give it)."""
+    described = "\n".join(line.strip() for line in (text or "").strip().splitlines())
+    if ranked and not described:
+        raise ValidationFailed([Problem(N_(
+            "Describe the characteristics and relative advantages of the winning bid(s): "
+            "every rejection letter gives them"), {}, "advantages")])
+    if len(described) > MAX_ADVANTAGES:
+        raise ValidationFailed([Problem(N_("The text is longer than {limit} characters"),
+                                        {"limit": MAX_ADVANTAGES}, "advantages")])
+    return described
 
 
 @dataclass(frozen=True)

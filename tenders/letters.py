@@ -211,6 +211,7 @@ async def _lot_letters(principal: Principal, ctx: Context, lot: Mapping[str, Any
         standstill_end=last_day,
         objection=ctx.gettext(OBJECTION).format(end=end_text, contact=ctx.sender.complaints_to),
         next_steps=(ctx.gettext(NEXT_STEPS).format(end=end_text),), reasons=reasons,
+        winner_advantages=(lot["intent_advantages"],) if lot["intent_advantages"] else (),
         deviates=bool(lot["intent_deviates"]))
     pairs = award_letters(with_chosen_winners(ranking, winners), addressees, setting,
                           ctx.language)
