@@ -73,7 +73,6 @@ ACTION_MESSAGES = {
     Action.CANCEL: N_("The tender has been cancelled."),
     Action.DECLARE_UNSUCCESSFUL: N_("The tender has been declared unsuccessful."),
 }
-NEEDS_REASON = frozenset({Action.CANCEL, Action.DECLARE_UNSUCCESSFUL})
 
 
 def me(request: Request) -> Principal:

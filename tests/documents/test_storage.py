@@ -6,7 +6,7 @@ import pytest
 
 from audit.domain import Actor
 from common.errors import DomainError
-from config.database import transaction
+from config.database import raw, transaction
 from documents import blobs, storage
 from documents.tables import StoredFile
 
@@ -97,6 +97,19 @@ async def test_content_missing_from_the_storage_is_reported_not_served_empty(db)
         stored = await storage.store(ACTOR, "gone.pdf", "application/pdf", b"content")
     await storage.backend().delete(stored.sha256)
     with pytest.raises(blobs.BlobMissing):
+        await storage.read(stored.id)
+
+
+@pytest.mark.parametrize("lost_seq", [0, 131, 262])
+async def test_a_database_blob_missing_a_row_is_reported_not_served_short(db, lost_seq):
+    """Rows of the first query, of a later one, and the last row: each loss is noticed."""
+    if storage.backend().name != "postgres":
+        pytest.skip("about the database storage (the PostgreSQL run)")
+    data = os.urandom(blobs.READ_BYTES * 2 + 1000)
+    async with transaction():
+        stored = await storage.store(ACTOR, "big.pdf", "application/pdf", data)
+    await raw("DELETE FROM documents_blob_chunk WHERE seq = {}", lost_seq)
+    with pytest.raises(blobs.BlobMissing, match=f"chunks from {lost_seq // 131 * 131}"):
         await storage.read(stored.id)
 
 
