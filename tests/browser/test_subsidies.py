@@ -3,22 +3,15 @@ preview first), marks eligibility, starts the review, allocates under the ceilin
 amount with a reason and decides."""
 
 import re
-import zipfile
 from pathlib import Path
 
 import pytest
 
-from documents import office
 from scoring import service as scoring
 from scoring import sheets
 from subsidies.tables import Application, Payment, SubsidyRound
 from tests.subsidies.conftest import APPLICANTS, row, xlsx
-from tests.support.browser import (
-    require_tool,
-    screenshot,
-    serious_accessibility_violations,
-    sign_in_page,
-)
+from tests.support.browser import screenshot, serious_accessibility_violations, sign_in_page
 from tests.support.fixtures import TEST_PASSWORD
 from tests.support.jobs import run_jobs
 
@@ -179,20 +172,3 @@ async def test_officer_runs_a_round_from_settings_to_decision(db, live_server, p
         await page.click("text=Download all (zip)")
     assert (await download.value).suggested_filename.endswith(".zip")
     await accessible(page, "subsidies-letters")
-
-    # The letters as PDF: a job with a progress bar, then the zip to download.
-    require_tool(office.available(), "LibreOffice")
-    await page.click("text=Download all as PDF (zip)")
-    await page.wait_for_selector("#job-status progress")
-    assert "Waiting to start" in await page.locator("#job-status").inner_text()
-    await accessible(page, "job-pdf-zip-waiting")
-    await run_jobs()
-    await page.wait_for_selector("#job-status >> text=Download the file", timeout=20_000)
-    assert await page.locator("#job-status progress").count() == 0
-    async with page.expect_download() as download:
-        await page.click("#job-status >> text=Download the file")
-    pdf_zip = await download.value
-    with zipfile.ZipFile(await pdf_zip.path()) as archive:
-        names = archive.namelist()
-        assert len(names) == 4 and all(name.endswith(".pdf") for name in names)
-        assert all(archive.read(name).startswith(b"%PDF") for name in names)
