@@ -61,6 +61,7 @@ from subsidies.domain import (
     fixed_changes,
     payment_schedule,
     reports_due,
+    require_reports_ahead,
     settle,
     tiers_from_json,
     validate_round,
@@ -943,10 +944,11 @@ async def decide(principal: Principal, round_id: int) -> dict[str, int]:
                 payments.append((application_id, instalment.kind, instalment.due_on,
                                  instalment.amount, "scheduled"))
             if target is not State.REFUSED:
+                due_reports = reports_due(line["proposed"], view.tiers, view.period_start,
+                                          view.period_end, view.yearly_reports)
+                require_reports_ahead(due_reports, today)
                 reports.extend((application_id, due.kind.value, due.due_on, due.final)
-                               for due in reports_due(line["proposed"], view.tiers,
-                                                      view.period_start, view.period_end,
-                                                      view.yearly_reports))
+                               for due in due_reports)
             events.append(audit.NewEvent(
                 "application.decide", "application", application_id,
                 before={"state": states[application_id]["state"]},

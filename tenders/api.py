@@ -245,6 +245,7 @@ class LotResultOut:
 class AwardIn:
     bid_ids: list[int]
     reason: str = ""
+    advantages: str = ""  # characteristics and relative advantages of the winning bid(s)
 
 
 @dataclass
@@ -626,7 +627,8 @@ class TenderApi(Controller):
     @post(f"{BASE}/lots/{{lot_id:int}}/award", guards=[OFFICER], status_code=HTTP_200_OK)
     async def award(self, request: Request, tender_id: FromPath[int], lot_id: FromPath[int],
                     data: JSONBody[AwardIn]) -> LotOut:
-        await bids.choose_award(me(request), tender_id, lot_id, data.bid_ids, data.reason)
+        await bids.choose_award(me(request), tender_id, lot_id, data.bid_ids, data.reason,
+                                data.advantages)
         return lot_out(await service.get_lot_row(tender_id, lot_id))
 
     @post(f"{BASE}/lots/{{lot_id:int}}/unsuccessful", guards=[OFFICER],

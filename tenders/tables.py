@@ -84,6 +84,9 @@ class Lot(Table, tablename="tenders_lot"):
     intent_at = Timestamptz(null=True, default=None)
     intent_deviates = Boolean(default=False)
     intent_reason = Text(default="")
+    # The officer's description of the characteristics and relative advantages of the winning
+    # bid(s), given in every rejection (Aanbestedingswet art. 2.130).
+    intent_advantages = Text(default="")
     # Declared unsuccessful (no valid bid, or none the authority can accept): out of the
     # ranking and the award; the rest of the tender goes on.
     unsuccessful_at = Timestamptz(null=True, default=None)
