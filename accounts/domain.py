@@ -15,7 +15,8 @@ from audit.domain import Actor
 from common.errors import ProblemCollector
 from common.i18n import N_
 
-UI_LANGUAGES: dict[str, str] = {"en": "English", "nl": "Nederlands"}
+UI_LANGUAGES: dict[str, str] = {"en": "English", "nl": "Nederlands", "da": "Dansk", "pl": "Polski",
+                                "sv": "Svenska"}
 MIN_PASSWORD_LENGTH = 12
 MAX_PASSWORD_LENGTH = 1000
 # zxcvbn's score (0-4): 3 means "safely unguessable" (about 10^8 guesses and more).
