@@ -99,7 +99,8 @@ def demo() -> None:
 @click.argument("email")
 @click.option("--role", required=True, type=click.Choice([role.value for role in Role]))
 @click.option("--name", default=None, help="Full name (default: the part before the @).")
-@click.option("--language", default="en", type=click.Choice(["en", "nl", "da", "pl", "sv"]), show_default=True)
+@click.option("--language", default="en", type=click.Choice(["en", "nl", "da", "pl", "sv"]),
+              show_default=True)
 @click.option("--authority", "authorities", multiple=True, type=int,
               help="Id of an authority the user works for (repeatable).")
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")

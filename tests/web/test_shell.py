@@ -62,6 +62,6 @@ async def test_the_switcher_offers_danish_polish_and_swedish(client):
     page = await client.get("/login")
     for code, label in (("da", "Dansk"), ("pl", "Polski"), ("sv", "Svenska")):
         assert f'value="{code}"' in page.text and label in page.text
-    for code, sign_in in (("da", "Log ind"), ("pl", "Zaloguj się"), ("sv", "Logga in")):
+    for code, words in (("da", "Log ind"), ("pl", "Zaloguj się"), ("sv", "Logga in")):
         await post_form(client, "/language", {"language": code})
-        assert sign_in in text_of((await client.get("/login")).text)
+        assert words in text_of((await client.get("/login")).text)
