@@ -51,6 +51,9 @@ SERVED_TYPES = {
     "zip": "application/zip",
 }
 OPAQUE = "application/octet-stream"
+# A type the app gives a file it keeps for itself (an import waiting for its confirmation) to
+# recognise it later; such a file is never shown in a browser (nor would this type be).
+APP_TYPE_PREFIX = "application/x-tenderdesk-"
 
 Content = bytes | BinaryIO
 
@@ -99,8 +102,11 @@ async def _chunks(content: Content) -> AsyncIterator[bytes]:
         yield chunk
 
 
-def served_type(filename: str) -> str:
-    """The content type a file is kept and served with: by its extension (see SERVED_TYPES)."""
+def served_type(filename: str, declared: str = "") -> str:
+    """The content type a file is kept and served with: by its extension (see SERVED_TYPES),
+    or the app's own mark (APP_TYPE_PREFIX)."""
+    if declared.startswith(APP_TYPE_PREFIX):
+        return declared[:150]
     extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
     return SERVED_TYPES.get(extension, OPAQUE)
 
@@ -123,7 +129,7 @@ async def store(actor: Actor, filename: str, content_type: str, data: Content,
     async with transaction():  # the caller's; its own when called outside one
         await backend().put(sha256, size, _chunks(data))
         row = StoredFile(sha256=sha256, size=size, filename=safe_filename(filename),
-                         content_type=served_type(filename),
+                         content_type=served_type(filename, content_type),
                          created_at=clock.now(), created_by=actor.label)
         await row.save()
     return FileInfo(row.id, row.filename, row.content_type, row.size, sha256)

@@ -418,7 +418,8 @@ class TenderPages(Controller):
         form = await read_form(request, lists=("winners",))
         chosen = [int(w) for w in form["winners"] if str(w).isdigit()]
         await bids.choose_award(me(request), tender_id, lot_id, chosen,
-                                str(form.get("reason") or ""))
+                                str(form.get("reason") or ""),
+                                str(form.get("advantages") or ""))
         return done(request, N_("The award intent for this lot has been recorded."),
                     f"/tenders/{tender_id}/lots/{lot_id}")
 

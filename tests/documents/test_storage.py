@@ -128,6 +128,8 @@ async def test_a_blob_whose_bytes_do_not_match_its_hash_is_refused(db):
     ("offerte.html", "text/html", "application/octet-stream"),
     ("logo.svg", "image/svg+xml", "application/octet-stream"),
     ("zonder-extensie", "application/pdf", "application/octet-stream"),
+    ("aanvragen.csv", "application/x-tenderdesk-subsidy-import",
+     "application/x-tenderdesk-subsidy-import"),  # the app's own mark of a kept import
 ])
 async def test_a_file_is_served_with_the_type_of_its_extension_not_the_declared_one(
         db, filename, declared, served):
