@@ -78,12 +78,25 @@ class AccountController(Controller):
         principal = current_principal(request)
         assert principal is not None
         authorities = await list_authorities(ids=principal.authority_ids)
-        return Template("accounts/account.html", status_code=status,
-                        context={"authorities": authorities, "errors": errors or {}})
+        own = (await service.get_user(principal.id))["language"]
+        return Template("accounts/account.html", status_code=status, context={
+            "authorities": authorities, "errors": errors or {},
+            "language_choices": _language_choices(), "own_language": own})
 
     @get("", name="account")
     async def account(self, request: Request) -> Template:
         return await self._page(request)
+
+    @post("/language", name="account_language")
+    async def change_language(self, request: Request, data: FormData) -> Template | Redirect:
+        principal = current_principal(request)
+        assert principal is not None
+        try:
+            await service.set_language(principal, data.get("language", ""))
+        except ValidationFailed as exc:
+            return await self._page(request, field_errors(exc), status=422)
+        flash(request, gettext("Your language has been saved."), category="success")
+        return Redirect("/account", status_code=303)
 
     @post("/password", name="account_password")
     async def change_password(self, request: Request, data: FormData) -> Template | Redirect:
@@ -100,6 +113,10 @@ class AccountController(Controller):
         return Redirect("/account", status_code=303)
 
 
+def _language_choices() -> list[tuple[str, str]]:
+    return [("", gettext("The authority's language")), *UI_LANGUAGES.items()]
+
+
 def _role_options() -> list[tuple[str, str]]:
     return [(role.value, gettext(ROLE_LABELS[role])) for role in Role]
 
@@ -114,7 +131,7 @@ class UserAdminController(Controller):
         authorities = await list_authorities()
         return Template("accounts/user_form.html", status_code=status, context={
             "user": user, "values": values, "errors": errors, "roles": _role_options(),
-            "languages": list(UI_LANGUAGES.items()),
+            "languages": _language_choices(),
             "authorities": [(a["id"], a["name"]) for a in authorities],
         })
 
@@ -131,7 +148,7 @@ class UserAdminController(Controller):
 
     @get("/new", name="user_new")
     async def new_user(self, request: Request) -> Template:
-        return await self._form(request, None, {"role": "evaluator", "language": "nl",
+        return await self._form(request, None, {"role": "evaluator", "language": "",
                                                 "authority_ids": [], "active": True}, {})
 
     @post("", name="user_create")

@@ -126,9 +126,10 @@ async def retrieve_principal(session: dict[str, Any],
 
 
 async def choose_language(request: Request) -> None:
-    """The signed-in user's language; otherwise the cookie, the browser's wish or the default."""
+    """The signed-in user's language (their own or their authority's); otherwise the cookie, the
+    browser's wish or the default."""
     principal = current_principal(request)
-    if principal is not None:
+    if principal is not None and principal.language:
         set_current_language(principal.language)
         return
     settings: Settings = request.app.state.settings

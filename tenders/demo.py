@@ -6,9 +6,10 @@
 - Utrecht, day support for the elderly ("Dagbegeleiding voor ouderen"): one lot, thirteen
   winners, contracted.
 - Wrocław Functional Area: respite care and personal assistance, social-services light
-  regime, a joint procurement of fifteen municipalities with shares, in PLN; bids sealed.
+  regime, a joint procurement of fifteen municipalities with shares, in PLN; bids sealed. Run by
+  the Polish officer, in Polish.
 - Botkyrka: a review of the needs assessment and housing support (SEK), bids opened and being
-  evaluated.
+  evaluated. Run by the Swedish officer, in Swedish.
 
 The procedures are played through the services on a clock set in the past, so every step is
 checked and audited as it would be live. Registration numbers pass their check digits but are
@@ -44,6 +45,17 @@ QUALITY = [
     {"name": "Price", "kind": "price", "weight": "30", "formula": "relative_lowest"},
 ]
 
+# The same criteria as the Polish and the Swedish authorities write them.
+QUALITY_PL = [
+    {**QUALITY[0], "name": "Koncepcja realizacji usługi"},
+    {**QUALITY[1], "name": "Współpraca z ośrodkami pomocy społecznej"},
+    {**QUALITY[2], "name": "Cena"},
+]
+QUALITY_SV = [
+    {**QUALITY[0], "name": "Genomförandeplan"},
+    {**QUALITY[1], "name": "Samverkan med förvaltningen"},
+    {**QUALITY[2], "name": "Pris"},
+]
 HOUSEHOLD_HELP_PROVIDERS = [
     ("Axion Continu", "30210930"), ("Careyn", "24381301"), ("Tzorg", "34237578"),
     ("Vivent Thuishulp", "17094017"), ("Zorgspectrum Thuiszorg", "30181446"),
@@ -168,18 +180,21 @@ async def load(authorities: dict[str, int], service_types: dict[str, int]) -> li
     second = await _principal("officer2@tenderdesk.example")
     utrecht_panel = [await _principal("evaluator@tenderdesk.example"),
                      await _principal("evaluator2@tenderdesk.example")]
-    loaders = [("UTR-2021-HBH", _household_help, utrecht_panel),
-               ("UTR-2020-DBO", _day_support, utrecht_panel[:1]),
-               ("WROF-2021-OW", _wroclaw, []),
-               ("BOT-2023-GL", _botkyrka, [await _principal("evaluator5@tenderdesk.example")])]
+    polish = await _principal("officer.pl@tenderdesk.example")
+    swedish = await _principal("officer.se@tenderdesk.example")
+    loaders = [("UTR-2021-HBH", _household_help, officer, utrecht_panel),
+               ("UTR-2020-DBO", _day_support, officer, utrecht_panel[:1]),
+               ("WROF-2021-OW", _wroclaw, polish, []),
+               ("BOT-2023-GL", _botkyrka, swedish,
+                [await _principal("evaluator5@tenderdesk.example")])]
     ids = []
-    for reference, loader, panel in loaders:
+    for reference, loader, lead, panel in loaders:
         existing = await Tender.select(Tender.id).where(Tender.reference == reference).first()
         if existing is not None:
             ids.append(existing["id"])
             continue
         with _travel() as clock:
-            story = Story(clock, officer, second, panel)
+            story = Story(clock, lead, second, panel)
             ids.append(await loader(story, reference, authorities, service_types))
     return ids
 
@@ -378,7 +393,7 @@ async def _wroclaw(story: Story, reference: str, authorities: dict[str, int],
                                       start=1)]
     for lot_id in lots:
         lot = await service.get_lot_row(tender_id, lot_id)
-        await scoring.replace_criteria(officer, lot["evaluation_id"], QUALITY)
+        await scoring.replace_criteria(officer, lot["evaluation_id"], QUALITY_PL)
     await service.publish(officer, tender_id)
     for index, name in enumerate(WROCLAW_NGOS):
         story.at(20 - index * 3)
@@ -413,7 +428,7 @@ async def _botkyrka(story: Story, reference: str, authorities: dict[str, int],
     lot_id = await service.add_lot(officer, tender_id, {"number": "1",
                                                         "title": "Genomlysning"})
     lot = await service.get_lot_row(tender_id, lot_id)
-    await scoring.replace_criteria(officer, lot["evaluation_id"], QUALITY)
+    await scoring.replace_criteria(officer, lot["evaluation_id"], QUALITY_SV)
     await service.publish(officer, tender_id)
     for index, name in enumerate(BOTKYRKA_CONSULTANTS):
         story.at(50 - index)

@@ -29,7 +29,8 @@ __all__ = ["FORMAT_LOCALES", "UI_LANGUAGES", "catalog_files", "current_language"
            "format_locale", "gettext", "language", "negotiate", "ngettext",
            "set_current_language", "translate_message", "translate_problem", "translations"]
 
-UI_LANGUAGES: dict[str, str] = {"en": "English", "nl": "Nederlands"}
+UI_LANGUAGES: dict[str, str] = {"en": "English", "nl": "Nederlands", "da": "Dansk", "pl": "Polski",
+                                "sv": "Svenska"}
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 
 
