@@ -13,7 +13,7 @@ from itertools import groupby
 from typing import Annotated, Any
 
 from litestar import Controller, Request, get
-from litestar.params import FromQuery, Parameter
+from litestar.params import FromQuery, QueryParameter
 from litestar.response import Template
 
 from accounts.domain import Principal, Role
@@ -98,7 +98,7 @@ class DeadlinesApiController(Controller):
     @get("/", name="api-deadlines")
     async def list_deadlines(
             self, request: Request,
-            days: Annotated[int, Parameter(query="days", ge=1, le=365)] = 90,
+            days: Annotated[int, QueryParameter(ge=1, le=365)] = 90,
     ) -> list[DeadlineOut]:
         """The next automatic step of each open procedure within ``days``, soonest first."""
         principal = current_principal(request)
