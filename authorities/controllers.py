@@ -100,6 +100,14 @@ class AuthorityOut:
     standstill_days: int
     active: bool
     created_at: datetime
+    postal_address: str = ""
+    visiting_address: str = ""
+    website: str = ""
+    complaint_desk: str = ""
+    decision_body: str = ""
+    signatory_name: str = ""
+    signatory_function: str = ""
+    iban: str = ""
 
     @classmethod
     def of(cls, row: dict[str, Any]) -> AuthorityOut:
@@ -116,6 +124,14 @@ class AuthorityIn:
     language: str | None = None
     standstill_days: int | None = None
     active: bool = True
+    postal_address: str = ""
+    visiting_address: str = ""
+    website: str = ""
+    complaint_desk: str = ""
+    decision_body: str = ""
+    signatory_name: str = ""
+    signatory_function: str = ""
+    iban: str = ""
 
 
 class AuthorityApiController(Controller):

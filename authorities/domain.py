@@ -7,8 +7,11 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from stdnum import iban as iban_number
+
 from common.errors import DomainError, ProblemCollector
 from common.i18n import N_
+from common.jurisdictions import eu, jurisdiction_for
 from common.localtime import is_valid_zone
 from common.money import CURRENCIES
 from common.registration import COUNTRIES, normalise_registration_number
@@ -21,12 +24,6 @@ LETTER_LANGUAGES: dict[str, str] = {
     "sv": "Svenska",
 }
 
-# The standstill period after award decisions are sent: 20 calendar days under the Dutch
-# Aanbestedingswet (art. 2.127), 10 days as the EU default (Directive 2007/66/EC).
-STANDSTILL_DAYS_NL = 20
-STANDSTILL_DAYS_EU = 10
-
-
 @dataclass(frozen=True)
 class CountryDefaults:
     currency: str
@@ -35,12 +32,17 @@ class CountryDefaults:
     standstill_days: int
 
 
+def _defaults(country: str) -> CountryDefaults:
+    """What a new authority of ``country`` starts with: its jurisdiction's defaults."""
+    law = jurisdiction_for(country)
+    return CountryDefaults(law.currency, law.timezone, law.language,
+                           law.standstill.period.amount)
+
+
 COUNTRY_DEFAULTS: dict[str, CountryDefaults] = {
-    "NL": CountryDefaults("EUR", "Europe/Amsterdam", "nl", STANDSTILL_DAYS_NL),
-    "DK": CountryDefaults("DKK", "Europe/Copenhagen", "da", STANDSTILL_DAYS_EU),
-    "PL": CountryDefaults("PLN", "Europe/Warsaw", "pl", STANDSTILL_DAYS_EU),
-    "SE": CountryDefaults("SEK", "Europe/Stockholm", "sv", STANDSTILL_DAYS_EU),
-}
+    country: _defaults(country) for country in ("NL", "DK", "PL", "SE")}
+# The EU minimum (Directive 2007/66/EC) for a country without defaults.
+STANDSTILL_DAYS_EU = eu.STANDSTILL.period.amount
 
 
 @dataclass(frozen=True)
@@ -53,9 +55,49 @@ class AuthorityData:
     registration_number: str
     standstill_days: int
     active: bool = True
+    # What the authority's letters carry: letterhead, signature and where to complain or pay.
+    postal_address: str = ""
+    visiting_address: str = ""
+    website: str = ""
+    complaint_desk: str = ""  # an e-mail address or a web page
+    decision_body: str = ""  # the bestuursorgaan that decides ("het college van B&W")
+    signatory_name: str = ""  # who signs by mandate
+    signatory_function: str = ""
+    iban: str = ""  # for repayments
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_URL = re.compile(r"^https?://[^\s]+\.[^\s]+$")
+LETTER_TEXT_FIELDS = ("decision_body", "signatory_name", "signatory_function")
+ADDRESS_FIELDS = ("postal_address", "visiting_address")
+
+
+def _letter_settings(form: Mapping[str, Any], problems: ProblemCollector) -> dict[str, str]:
+    """The letterhead, signature, complaint desk and IBAN as entered (all optional)."""
+    found: dict[str, str] = {}
+    for name in (*LETTER_TEXT_FIELDS, "website", "complaint_desk"):
+        value = " ".join(str(form.get(name) or "").split())
+        if len(value) > 200:
+            problems.add(name, N_("The text is longer than {limit} characters"), limit=200)
+        found[name] = value
+    for name in ADDRESS_FIELDS:
+        lines = [line.strip() for line in str(form.get(name) or "").splitlines()]
+        found[name] = "\n".join(line for line in lines if line)
+        if len(found[name]) > 400:
+            problems.add(name, N_("The text is longer than {limit} characters"), limit=400)
+    if found["website"] and not _URL.match(found["website"]):
+        problems.add("website", N_("Enter a web address starting with https://"))
+    desk = found["complaint_desk"]
+    if desk and not (_EMAIL.match(desk) or _URL.match(desk)):
+        problems.add("complaint_desk", N_("Enter an e-mail address or a web address"))
+    iban = "".join(str(form.get("iban") or "").split()).upper()
+    if iban and not iban_number.is_valid(iban):
+        problems.add("iban", N_("{iban} is not a valid IBAN"), iban=iban)
+    found["iban"] = iban_number.format(iban) if iban and iban_number.is_valid(iban) else iban
+    return found
 
 
 def validate_authority(form: Mapping[str, Any]) -> AuthorityData:
@@ -112,9 +154,10 @@ def validate_authority(form: Mapping[str, Any]) -> AuthorityData:
                              low=0, high=90)
 
     active = form.get("active", True) not in (False, "false", "0", "off", "")
+    letters = _letter_settings(form, problems)
     problems.raise_if_any()
     return AuthorityData(name, country, currency, timezone, language, registration, standstill,
-                         active)
+                         active, **letters)
 
 
 _CODE = re.compile(r"^[a-z][a-z0-9_]{1,39}$")

@@ -1,4 +1,4 @@
-from piccolo.columns import Boolean, Integer, Timestamptz, Varchar
+from piccolo.columns import Boolean, Integer, Text, Timestamptz, Varchar
 from piccolo.table import Table
 
 
@@ -12,6 +12,15 @@ class Authority(Table, tablename="authorities_authority"):
     standstill_days = Integer(default=10)
     active = Boolean(default=True)
     created_at = Timestamptz()
+    # letters: letterhead, signature by mandate, where to complain, where to repay
+    postal_address = Text(default="")
+    visiting_address = Text(default="")
+    website = Varchar(length=200, default="")
+    complaint_desk = Varchar(length=200, default="")
+    decision_body = Varchar(length=200, default="")
+    signatory_name = Varchar(length=200, default="")
+    signatory_function = Varchar(length=200, default="")
+    iban = Varchar(length=42, default="")
 
 
 class ServiceType(Table, tablename="authorities_service_type"):

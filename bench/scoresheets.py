@@ -16,7 +16,11 @@ Prints, per database (each in its own subprocess, on a fresh database):
   process's maximum RSS at the end; target ≤ 300 MB;
 - the CPU seconds of this process for the best run of each (the machine may be shared: CPU
   time moves less with the load than the wall clock; PostgreSQL's own work is not in it) and
-  the load average before and after.
+  the load average before and after;
+- the worst hostile file of each class (the bad-scoresheet corpus and the large hostile files
+  of tests/documents/test_scoresheet_limits.py, plus a valid sheet of as many rows as the run),
+  each read in its own process under the memory and time limits: its CPU and wall seconds and
+  extra peak RSS (targets ≤ 3 s, ≤ 150 MB). ``--hostile-only`` prints only these.
 """
 
 from __future__ import annotations
@@ -184,6 +188,8 @@ def run_database(target: str, subjects: int) -> None:
     os.environ["TENDERDESK_DATA_DIR"] = data_dir
     os.environ["PICCOLO_CONF"] = "config.piccolo_conf"
     os.environ["TENDERDESK_DB_POOL"] = "0"
+    for key in ("TENDERDESK_SECRET_KEY", "TENDERDESK_AUDIT_KEY"):  # PostgreSQL asks for them
+        os.environ.setdefault(key, f"bench-{uuid.uuid4().hex}")
     database = None
     if target == "sqlite":
         os.environ.pop("DATABASE_URL", None)
@@ -198,15 +204,64 @@ def run_database(target: str, subjects: int) -> None:
             asyncio.run(_admin(target, f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'))
 
 
+HOSTILE_CLASSES = (  # name prefix → class, first match
+    (("zip", "too_large", "not_a_zip", "compression"), "container"),
+    (("macro", "vba", "activex", "ole", "external", "unknown", "comments", "attached"),
+     "parts"),
+    (("dtd", "strict", "invalid_xml"), "xml"),
+    (("identity",), "identity"),
+    (("many", "wide", "big", "huge_shared", "huge_inline", "rows_added", "sixty", "cell_row",
+      "empty_row", "cell_beyond"), "amplification"),
+    (("overflow", "infinite", "huge_number", "megabyte", "number_as", "score_as"), "numbers"),
+    (("hidden", "second_scores", "scores_hidden", "extra_sheet", "sheet_not", "data_sheet",
+      "duplicated", "rows_out", "merged", "cell_of", "cell_without", "row_number"),
+     "what was seen"),
+    (("dde", "formula", "webservice", "text_and"), "formulas"),
+    (("header",), "headers"),
+    (("large_valid",), "valid"),
+)
+
+
+def hostile(rows: int) -> None:
+    """The worst file of each hostile class, each read in a subprocess under the limits."""
+    from tests.documents import scoresheet_corpus as corpus
+    from tests.documents.scoresheet_limits import ABORT_SECONDS, MEMORY_MB
+    from tests.documents.test_scoresheet_limits import large_hostile, large_sheet, measure
+
+    with tempfile.TemporaryDirectory(prefix="tenderdesk-hostile-") as folder:
+        good = (corpus.CORPUS / "conflict.xlsx").read_bytes()
+        made = {**large_hostile(good), "large_valid.xlsx": large_sheet(rows)}
+        for name, data in made.items():
+            (Path(folder) / name).write_bytes(data)
+        found = measure(sorted(corpus.CORPUS.iterdir()) + sorted(Path(folder).iterdir()))
+    worst: dict[str, dict] = {}
+    for f in found:
+        kind = next((k for prefixes, k in HOSTILE_CLASSES if f["name"].startswith(prefixes)),
+                    "content")
+        if kind not in worst or f.get("cpu", 99) > worst[kind].get("cpu", 99):
+            worst[kind] = f
+    print(f"Hostile files: {len(found)}, each in a subprocess (limits {MEMORY_MB} MB extra, "
+          f"{ABORT_SECONDS} s); "
+          "worst of each class by CPU time:")
+    for kind, f in sorted(worst.items()):
+        print(f"  {kind:<14} {f['name']:<32} {f['bytes'] / 1024:>7.0f} KiB  {f['outcome']:<8} "
+              f"{f.get('cpu', 0):.2f} s CPU, {f.get('seconds', 0):.2f} s wall, "
+              f"+{f.get('extra_mb', 0):.0f} MB RSS")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--subjects", type=int, default=1_000)
     parser.add_argument("--postgres", default=os.environ.get("BENCH_POSTGRES_URL"),
                         help="a PostgreSQL server URL (a fresh database is created there)")
     parser.add_argument("--run-database", help=argparse.SUPPRESS)
+    parser.add_argument("--hostile-only", action="store_true")
     args = parser.parse_args()
     if args.run_database:
         run_database(args.run_database, args.subjects)
+        return
+    if args.hostile_only:
+        hostile(args.subjects * 10)
         return
     targets = ["sqlite"] + ([args.postgres] if args.postgres else [])
     for target in targets:
@@ -228,6 +283,7 @@ def main() -> None:
               f"{f['import_changed']:.2f} s")
         print(f"  process max RSS {f['maxrss_mib']:.0f} MiB (target ≤ 300 MB); load average "
               f"{f['load'][0]:.1f} before, {f['load'][1]:.1f} after")
+    hostile(args.subjects * 10)
 
 
 if __name__ == "__main__":

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
+from decimal import ROUND_DOWN, Decimal
 from functools import cache
 from typing import Any
 
@@ -31,10 +31,6 @@ def check_currency(code: str) -> str:
             allowed=", ".join(CURRENCIES),
         )
     return code
-
-
-def to_cents(amount: Decimal, rounding: str = ROUND_HALF_UP) -> Decimal:
-    return amount.quantize(CENT, rounding=rounding)
 
 
 def floor_cents(amount: Decimal) -> Decimal:

@@ -3,12 +3,19 @@
 APScheduler's AsyncIOScheduler runs in the app's lifespan, in one process only (the leader): a
 PostgreSQL advisory lock held on its own connection, or a file lock in the data dir on SQLite.
 A process that is not the leader tries again every few seconds, so a survivor takes over when
-the leader stops. The leader
+the leader stops. The leader checks that it still holds its lock every few seconds and before
+every step it applies: a lock whose connection was dropped (terminated, a network blip, a
+database restart) is gone, and the process steps down at once instead of leading beside the
+one that took the lock over. The steps are guarded in their sources anyway (each applied once,
+checked inside its transaction), so even a moment with two leaders applies nothing twice. The
+leader
 
 - sweeps at once (catch-up: whatever fell due while the service was down is applied now, once,
   in deadline order; the sources audit it as late, with the delay),
-- sweeps every minute (ticks every source, sends due mail, re-reads the next deadlines, and
-  signs an audit checkpoint when one is due: see audit.checkpoints),
+- sweeps every minute (ticks every source, re-reads the next deadlines, and signs an audit
+  checkpoint when one is due: see audit.checkpoints),
+- sends due mail every few seconds, as a job of its own with its own time budget
+  (notifications.sender): a mail server that hangs never delays a deadline,
 - sweeps the file storage every hour (content of uploads whose transaction rolled back),
 - keeps one job at each procedure's next deadline within the coming hour, moved whenever a
   deadline changes (later ones get theirs at the sweep that brings them within the hour).
@@ -38,11 +45,13 @@ from config.settings import Settings
 log = logging.getLogger("tenderdesk.scheduler")
 SWEEP_SECONDS = 60
 STORAGE_SWEEP_SECONDS = 3600
+MAIL_SECONDS = 15
 # Date jobs are kept for deadlines due within this horizon; each minute's sweep adds those that
 # come into it. Thousands of procedures then cost a few jobs, and every deadline still fires
 # on the second.
 JOB_HORIZON = timedelta(hours=1)
-LEADERSHIP_RETRY_SECONDS = 10
+LEADERSHIP_RETRY_SECONDS = 10  # also how often the leader checks that it still leads
+VERIFY_TIMEOUT_SECONDS = 5
 ADVISORY_LOCK_KEY = 0x7E4D_E5C0  # "tenderdesk scheduler"
 
 
@@ -53,6 +62,10 @@ class Leadership:
         raise NotImplementedError
 
     async def release(self) -> None:
+        raise NotImplementedError
+
+    async def verify(self) -> bool:
+        """Whether the lock acquired earlier is still held (False when it never was)."""
         raise NotImplementedError
 
 
@@ -81,6 +94,29 @@ class PostgresLeadership(Leadership):
             await self.connection.close()
         self.connection = None
 
+    async def verify(self) -> bool:
+        """Ask the lock's own connection whether it still holds the lock; a connection that
+        fails to answer (terminated, or the database away) holds nothing."""
+        connection = self.connection
+        if connection is None or connection.is_closed():
+            self.connection = None
+            return False
+        try:
+            held = await connection.fetchval(
+                "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted"
+                " AND pid = pg_backend_pid() AND classid = $1 AND objid = $2 AND objsubid = 1",
+                ADVISORY_LOCK_KEY >> 32, ADVISORY_LOCK_KEY & 0xFFFF_FFFF,
+                timeout=VERIFY_TIMEOUT_SECONDS)
+        except Exception:  # any failure means the lock cannot be counted on
+            log.warning("the scheduler lock's connection does not answer", exc_info=True)
+            held = 0
+        if held:
+            return True
+        with contextlib.suppress(Exception):
+            connection.terminate()
+        self.connection = None
+        return False
+
 
 class FileLeadership(Leadership):
     """SQLite: one process per data dir holds an exclusive lock on a file."""
@@ -107,6 +143,9 @@ class FileLeadership(Leadership):
             os.close(self.handle)
             self.handle = None
 
+    async def verify(self) -> bool:
+        return self.handle is not None  # a flock lasts as long as its descriptor
+
 
 def leadership_for(settings: Settings) -> Leadership:
     if settings.is_postgres:
@@ -117,7 +156,6 @@ def leadership_for(settings: Settings) -> Leadership:
 @dataclass
 class SweepReport:
     applied: list[AppliedStep] = field(default_factory=list)
-    mail_sent: int = 0
 
 
 class Scheduler:
@@ -154,7 +192,9 @@ class Scheduler:
     async def _campaign_for_leadership(self) -> None:
         while True:
             try:
-                if not self.is_leader and await self.leadership.acquire():
+                if self.is_leader:
+                    await self._still_leading()
+                elif await self.leadership.acquire():
                     await self._lead()
             except Exception:  # a lost database connection: try again later
                 log.exception("scheduler leadership attempt failed")
@@ -164,13 +204,38 @@ class Scheduler:
         self.is_leader = True
         log.info("this process runs the scheduler")
         await self.sweep()
-        self.aps.add_job(self.sweep, "interval", seconds=SWEEP_SECONDS, id="sweep",
+        self.aps.add_job(self._leading_sweep, "interval", seconds=SWEEP_SECONDS, id="sweep",
                          replace_existing=True, coalesce=True, max_instances=1)
         self.aps.add_job(self.sweep_storage, "interval", seconds=STORAGE_SWEEP_SECONDS,
                          id="storage-sweep", replace_existing=True, coalesce=True,
                          max_instances=1)
+        self.aps.add_job(self._leading_mail, "interval", seconds=MAIL_SECONDS, id="mail",
+                         replace_existing=True, coalesce=True, max_instances=1,
+                         next_run_time=datetime.now(UTC))
+
+    async def _still_leading(self) -> bool:
+        """Whether this process still holds the lock; steps down when it lost it."""
+        if not self.is_leader:
+            return False
+        if await self.leadership.verify():
+            return True
+        log.warning("this process lost the scheduler lock and steps down")
+        self.is_leader = False
+        for job in self.aps.get_jobs():
+            with contextlib.suppress(JobLookupError):
+                job.remove()
+        self.scheduled.clear()
+        with contextlib.suppress(Exception):
+            await self.leadership.release()
+        return False
 
     # -- work -----------------------------------------------------------------------------------
+    async def _leading_sweep(self) -> SweepReport | None:
+        """The minute's sweep, by the leader only: nothing when it lost the lock."""
+        if not await self._still_leading():
+            return None
+        return await self.sweep()
+
     async def sweep(self) -> SweepReport:
         """Apply everything due, send due mail, and move the deadline jobs."""
         async with self._lock:
@@ -181,7 +246,6 @@ class Scheduler:
                     report.applied.extend(await source.tick(now))
                 except Exception:
                     log.exception("tick of %s failed", source.name)
-            report.mail_sent = await self._send_mail()
             await self._checkpoint_audit()
             await self.reschedule()
             return report
@@ -196,7 +260,8 @@ class Scheduler:
             log.exception("sweeping the file storage failed")
             return 0
 
-    async def _send_mail(self) -> int:
+    async def send_mail(self) -> int:
+        """Send due mail (not under the sweep's lock: deadlines never wait for it)."""
         from notifications.sender import send_due
 
         try:
@@ -204,6 +269,10 @@ class Scheduler:
         except Exception:
             log.exception("sending mail failed")
             return 0
+
+    async def _leading_mail(self) -> None:
+        if await self._still_leading():
+            await self.send_mail()
 
     async def _checkpoint_audit(self) -> None:
         from audit.checkpoints import checkpoint_if_due
@@ -244,6 +313,8 @@ class Scheduler:
 
     async def _tick_one(self, source: DeadlineSource, key: str) -> list[AppliedStep]:
         self.scheduled.pop(f"{source.name}|{key}", None)  # the date job has fired
+        if not await self._still_leading():
+            return []
         async with self._lock:
             applied = await source.tick(clock.now(), key)
         await self.reschedule()

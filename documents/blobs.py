@@ -6,7 +6,7 @@ A blob is a file's content under its SHA-256 (identical content is kept once). T
   written (and synced to disk) *before* the database row that refers to it commits; when that
   transaction rolls back the blob is an orphan, which :func:`sweep` removes after a grace period.
 - ``postgres``: ``documents_blob`` (one row per content) and ``documents_blob_chunk`` (its
-  bytes in chunks of :data:`CHUNK_BYTES`, stored uncompressed out of line), written on the
+  bytes in rows of :data:`ROW_BYTES`, stored uncompressed in the table's pages), written on the
   connection of the use case's transaction: a rollback takes the blob with it. Every instance
   on the database reads the same files; the default when ``DATABASE_URL`` is PostgreSQL.
 
@@ -27,9 +27,14 @@ from pathlib import Path
 from typing import Protocol
 
 from common import clock
-from config.database import is_sqlite, raw, transaction
+from config.database import insert_rows, is_sqlite, raw, raw_rows, transaction
 
 CHUNK_BYTES = 1024 * 1024
+# A row of documents_blob_chunk holds this much: it fits a database page uncompressed
+# (STORAGE PLAIN), so reading a blob is a range scan of its rows, not one TOAST lookup per
+# 2 KB as with large values.
+ROW_BYTES = 8000
+READ_BYTES = 1024 * 1024  # about this much per query when reading
 SWEEP_GRACE = timedelta(hours=1)  # a blob younger than this may belong to an open transaction
 
 
@@ -214,35 +219,49 @@ class PostgresBackend:
                     raise BlobMissing(f"{sha256} is registered without content")
                 return False
             digest = hashlib.sha256()
-            count = 0
+            pending, count = bytearray(), 0
             async for chunk in chunks:
                 digest.update(chunk)
-                await raw("INSERT INTO documents_blob_chunk (blob, seq, data) VALUES ({}, {}, {})",
-                          row["id"], count, chunk)
-                count += 1
+                pending += chunk
+                full = len(pending) - len(pending) % ROW_BYTES
+                count = await self._insert(row["id"], count, pending[:full])
+                del pending[:full]
+            count = await self._insert(row["id"], count, pending)
             if digest.hexdigest() != sha256:
                 raise BlobCorrupt(f"content does not hash to {sha256}")
             await raw("UPDATE documents_blob SET chunks = {} WHERE id = {}", count, row["id"])
         return True
 
+    @staticmethod
+    async def _insert(blob: int, first_seq: int, data: bytes | bytearray) -> int:
+        """Store ``data`` as rows of ROW_BYTES from ``first_seq``; returns the next seq."""
+        rows = [(blob, first_seq + n, bytes(data[start:start + ROW_BYTES]))
+                for n, start in enumerate(range(0, len(data), ROW_BYTES))]
+        await insert_rows("documents_blob_chunk", ("blob", "seq", "data"), rows)
+        return first_seq + len(rows)
+
     async def get(self, sha256: str) -> AsyncIterator[bytes]:
-        # The first chunk comes with the count: a file up to CHUNK_BYTES is one round trip.
-        rows = await raw(
+        # About READ_BYTES per query; the first come with the blob's row, so that a file up
+        # to that size is one round trip.
+        per_query = READ_BYTES // ROW_BYTES
+        found = await raw_rows(
             "SELECT b.id, b.chunks, c.data FROM documents_blob b LEFT JOIN documents_blob_chunk c "
-            "ON c.blob = b.id AND c.seq = 0 WHERE b.sha256 = {}", sha256)
-        if not rows:
+            "ON c.blob = b.id AND c.seq < {} WHERE b.sha256 = {} ORDER BY c.seq",
+            per_query, sha256)
+        if not found:
             raise BlobMissing(sha256)
-        blob, chunks, first = rows[0]["id"], rows[0]["chunks"], rows[0]["data"]
-        if chunks and first is None:
-            raise BlobMissing(f"{sha256}: chunk 0")
-        if chunks:
-            yield bytes(first)
-        for seq in range(1, chunks):
-            found = await raw("SELECT data FROM documents_blob_chunk WHERE blob = {} AND seq = {}",
-                              blob, seq)
-            if not found:
-                raise BlobMissing(f"{sha256}: chunk {seq}")
-            yield bytes(found[0]["data"])
+        blob, chunks = found[0][0], found[0][1]
+        rows = [row[2] for row in found if row[2] is not None]
+        start = 0
+        while start < chunks:
+            if len(rows) != min(per_query, chunks - start):
+                raise BlobMissing(f"{sha256}: chunks from {start}")
+            yield b"".join(rows)
+            start += per_query
+            if start < chunks:
+                rows = [row[0] for row in await raw_rows(
+                    "SELECT data FROM documents_blob_chunk WHERE blob = {} AND seq >= {} "
+                    "AND seq < {} ORDER BY seq", blob, start, start + per_query)]
 
     async def delete(self, sha256: str) -> None:
         await raw("DELETE FROM documents_blob WHERE sha256 = {}", sha256)

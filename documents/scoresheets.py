@@ -42,7 +42,7 @@ from common.i18n import N_
 from documents.tables_export import escape_text
 
 Translate = Callable[[str], str]
-FORMAT = "tenderdesk scoresheet 1"
+FORMAT = "tenderdesk scoresheet 2"  # 2: the data sheet's headers are signed
 IDENTITY_SHEET = "tenderdesk"
 SCORES_SHEET = "Scores"
 CONSENSUS_SHEET = "Consensus"
@@ -101,14 +101,16 @@ class Identity:
     criteria_version: int
     criteria: tuple[tuple[int, str], ...]  # (criterion id, fingerprint)
     rows: tuple[tuple[int, int, str, str], ...]  # (subject id, criterion id, subject, criterion)
-    value_column: int  # 1-based column of the score
+    value_column: int  # 1-based column of the score, as written
     justification_column: int
+    headers: tuple[str, ...] = ()  # the data sheet's header row, as written: columns are
+    # found by these (an inserted column moves them)
 
     def payload(self) -> bytes:
         return json.dumps([FORMAT, self.kind, self.evaluation_id, self.evaluator_id,
                            self.criteria_version, [list(c) for c in self.criteria],
                            [list(r) for r in self.rows], self.value_column,
-                           self.justification_column],
+                           self.justification_column, list(self.headers)],
                           ensure_ascii=False, separators=(",", ":")).encode()
 
     def signature(self, key: bytes) -> str:
@@ -272,16 +274,16 @@ def _ranges(letter: str, numbers: list[int]) -> str:
 
 
 def _data_sheet(wb: Workbook, sheet: ScoreSheet, _: Translate,
-                ) -> tuple[Any, int, int, dict[str, str]]:
+                ) -> tuple[Any, list[str], dict[str, str]]:
     """The data sheet with its header, settings and validations; the rows are added to the
     saved file by :func:`_with_rows` (openpyxl's cell objects cost too much for 10,000 rows),
     and so are the cells of each validation (openpyxl makes an object of every reference):
     the rules are written with a placeholder cell, returned with the real references.
-    Returns the sheet, the 1-based columns of the score and the justification, and the
-    placeholders."""
+    Returns the sheet, its headers (the score and the justification are the last two) and
+    the placeholders."""
     ws = wb.create_sheet(SCORES_SHEET if sheet.kind == SCORES else CONSENSUS_SHEET)
     columns = _columns(sheet, _)
-    value_column, text_column = len(columns) - 1, len(columns)
+    value_column = len(columns) - 1
     _header(ws, columns)
     rows_of: dict[Scale, list[int]] = {}
     for number, row in enumerate(sheet.rows, start=2):
@@ -294,7 +296,7 @@ def _data_sheet(wb: Workbook, sheet: ScoreSheet, _: Translate,
         rule.sqref = MultiCellRange(placeholder)
         references[f'sqref="{placeholder}"'] = f'sqref="{_ranges(value_letter, numbers)}"'
         ws.data_validations.append(rule)
-    return ws, value_column, text_column, references
+    return ws, [escape_text(title) for title, _width, _wrapped in columns], references
 
 
 def _with_rows(data: bytes, part: str, rows: Iterator[str], dimension: str,
@@ -412,7 +414,8 @@ def _identity_sheet(wb: Workbook, identity: Identity, key: bytes) -> None:
     ws.append(["columns", identity.value_column, identity.justification_column])
     ws.append(["signature", identity.signature(key)])
     for label, value in (("criteria", [list(c) for c in identity.criteria]),
-                         ("rows", [list(r) for r in identity.rows])):
+                         ("rows", [list(r) for r in identity.rows]),
+                         ("headers", list(identity.headers))):
         pieces = chunks(value)
         ws.append([label, len(pieces)])
         for piece in pieces:
@@ -423,14 +426,15 @@ def write(sheet: ScoreSheet, key: bytes, translate: Translate) -> bytes:
     """The workbook as bytes, signed with ``key`` (see :func:`signing_key`)."""
     wb = Workbook(write_only=True)
     _instructions(wb, sheet, translate)
-    ws, value_column, text_column, references = _data_sheet(wb, sheet, translate)
+    ws, headers, references = _data_sheet(wb, sheet, translate)
+    value_column, text_column = len(headers) - 1, len(headers)
     styles = _style_ids(wb, ws)
     part = f"xl/worksheets/sheet{wb.worksheets.index(ws) + 1}.xml"  # as openpyxl numbers them
     identity = Identity(sheet.kind, sheet.evaluation_id, sheet.evaluator_id,
                         sheet.criteria_version, tuple(sheet.criteria),
                         tuple((r.subject_id, r.criterion_id, escape_text(r.subject),
                                escape_text(r.criterion)) for r in sheet.rows),
-                        value_column, text_column)
+                        value_column, text_column, tuple(headers))
     _identity_sheet(wb, identity, key)
     wb.security = WorkbookProtection(lockStructure=True)
     buffer = io.BytesIO()

@@ -32,6 +32,29 @@ from documents.tables import StoredFile
 
 DEFAULT_MAX_BYTES = 25 * 1024 * 1024
 
+# The type a stored file is served with follows its name's extension, never what the uploader
+# declared: a "document" declared as text/html must not come back as a page of this site.
+# Whatever is not on this list is served as plain bytes.
+SERVED_TYPES = {
+    "pdf": "application/pdf",
+    "doc": "application/msword",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "xls": "application/vnd.ms-excel",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "odt": "application/vnd.oasis.opendocument.text",
+    "ods": "application/vnd.oasis.opendocument.spreadsheet",
+    "csv": "text/csv",
+    "txt": "text/plain",
+    "png": "image/png",
+    "jpg": "image/jpeg",
+    "jpeg": "image/jpeg",
+    "zip": "application/zip",
+}
+OPAQUE = "application/octet-stream"
+# A type the app gives a file it keeps for itself (an import waiting for its confirmation) to
+# recognise it later; such a file is never shown in a browser (nor would this type be).
+APP_TYPE_PREFIX = "application/x-tenderdesk-"
+
 Content = bytes | BinaryIO
 
 
@@ -79,6 +102,15 @@ async def _chunks(content: Content) -> AsyncIterator[bytes]:
         yield chunk
 
 
+def served_type(filename: str, declared: str = "") -> str:
+    """The content type a file is kept and served with: by its extension (see SERVED_TYPES),
+    or the app's own mark (APP_TYPE_PREFIX)."""
+    if declared.startswith(APP_TYPE_PREFIX):
+        return declared[:150]
+    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
+    return SERVED_TYPES.get(extension, OPAQUE)
+
+
 async def store(actor: Actor, filename: str, content_type: str, data: Content,
                 max_bytes: int = DEFAULT_MAX_BYTES) -> FileInfo:
     """Keep ``data`` (bytes, or a seekable binary file read a chunk at a time); call inside
@@ -97,7 +129,7 @@ async def store(actor: Actor, filename: str, content_type: str, data: Content,
     async with transaction():  # the caller's; its own when called outside one
         await backend().put(sha256, size, _chunks(data))
         row = StoredFile(sha256=sha256, size=size, filename=safe_filename(filename),
-                         content_type=(content_type or "application/octet-stream")[:150],
+                         content_type=served_type(filename, content_type),
                          created_at=clock.now(), created_by=actor.label)
         await row.save()
     return FileInfo(row.id, row.filename, row.content_type, row.size, sha256)

@@ -20,7 +20,6 @@ CENT = Decimal("0.01")
 HUNDRED = Decimal(100)
 View = Literal["awards", "shares", "budget", "payments"]
 VIEWS: tuple[View, ...] = ("awards", "shares", "budget", "payments")
-PAYMENT_STATUSES = ("scheduled", "approved", "paid")
 
 
 def cents(value: Decimal | int | str | float) -> Decimal:

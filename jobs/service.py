@@ -21,9 +21,6 @@ import asyncio
 import contextlib
 import json
 import logging
-import os
-import socket
-import uuid
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -34,6 +31,7 @@ from audit.domain import Actor
 from common import clock
 from common.errors import DomainError, NotFound
 from common.i18n import N_
+from common.instance import INSTANCE, is_dead
 from config.database import is_sqlite, raw, transaction
 from jobs.domain import FINISHED, MAX_ATTEMPTS, JobState, Message, percent, retry_delay_seconds
 from jobs.tables import Job
@@ -42,7 +40,6 @@ log = logging.getLogger("tenderdesk.jobs")
 
 HEARTBEAT_SECONDS = 2.0
 STALE_AFTER = timedelta(seconds=60)
-INSTANCE = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
 
 Handler = Callable[["JobContext"], Awaitable[None]]
 
@@ -161,6 +158,20 @@ async def claim(instance: str = INSTANCE) -> dict[str, Any] | None:
                          "ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED) RETURNING *",
                          JobState.RUNNING.value, instance, now, now, *args)
     return rows[0] if rows else None
+
+
+async def release_dead_claims() -> int:
+    """Running jobs whose instance is known to have stopped (:func:`common.instance.is_dead`:
+    a process of this host that no longer runs, e.g. killed and restarted) are made stale at
+    once, so the next claim takes them without waiting :data:`STALE_AFTER`. Returns how many."""
+    rows = await raw("SELECT id, claimed_by FROM jobs_job WHERE state = {}",
+                     JobState.RUNNING.value)
+    dead = [row["id"] for row in rows if row["claimed_by"] and is_dead(row["claimed_by"])]
+    for job_id in dead:
+        await raw("UPDATE jobs_job SET heartbeat_at = {} WHERE id = {} AND state = {}",
+                  clock.now() - STALE_AFTER - timedelta(seconds=1), job_id,
+                  JobState.RUNNING.value)
+    return len(dead)
 
 
 async def _beat(context: JobContext) -> None:

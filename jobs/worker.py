@@ -27,6 +27,12 @@ class Worker:
     async def start(self) -> None:
         self._task = asyncio.create_task(self._loop())
 
+    async def _release_dead_claims(self) -> None:
+        try:
+            await service.release_dead_claims()
+        except Exception:  # the database is away a moment: stale claims expire anyway
+            log.exception("releasing the jobs of stopped instances failed")
+
     async def stop(self) -> None:
         if self._task is not None:
             self._task.cancel()
@@ -35,6 +41,7 @@ class Worker:
             self._task = None
 
     async def _loop(self) -> None:
+        await self._release_dead_claims()
         while True:
             try:
                 ran = await service.run_next(self.handlers, self.instance)

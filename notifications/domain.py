@@ -15,8 +15,12 @@ _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 RETRY_DELAYS = (timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=15),
                 timedelta(hours=1), timedelta(hours=4))
 MAX_ATTEMPTS = len(RETRY_DELAYS) + 1
-# A message claimed by a sender that died is handed out again after this long.
-CLAIM_TIMEOUT = timedelta(minutes=10)
+# A sender claims one message at a time and gives up on it after MESSAGE_BUDGET (every SMTP
+# step has a timeout of its own too), so a claim older than CLAIM_TIMEOUT belongs to a sender
+# that died: the message is handed out again. A sender on the same host that is known to have
+# stopped loses its claims at once (see service.release_dead_claims).
+MESSAGE_BUDGET = timedelta(seconds=60)
+CLAIM_TIMEOUT = timedelta(minutes=3)
 
 
 class Status(StrEnum):

@@ -15,9 +15,10 @@ from typing import Any
 from audit import service as audit
 from audit.domain import Actor
 from audit.service import NewEvent
-from common import clock
+from common import clock, instance
 from common.errors import DomainError, NotFound
 from common.i18n import N_
+from common.instance import INSTANCE
 from config.database import in_transaction, insert_rows, is_sqlite, raw, transaction
 from notifications.domain import (
     CLAIM_TIMEOUT,
@@ -28,10 +29,10 @@ from notifications.domain import (
 )
 from notifications.tables import OutboxAttachment, OutboxMessage
 
-DUE_MESSAGES = (
+DUE_MESSAGE = (
     "SELECT id FROM notifications_outbox"
     " WHERE (status = {} AND next_attempt_at <= {}) OR (status = {} AND claimed_at <= {})"
-    " ORDER BY id LIMIT {}"
+    " ORDER BY id LIMIT 1"
 )
 
 
@@ -84,7 +85,7 @@ async def queue_many(messages: Sequence[OutgoingMessage]
 
 OUTBOX_COLUMNS = ("kind", "dedupe_key", "recipient", "recipient_name", "language", "subject",
                   "body", "object_type", "object_id", "status", "attempts", "next_attempt_at",
-                  "claimed_at", "last_error", "created_at", "sent_at")
+                  "claimed_at", "claimed_by", "last_error", "created_at", "sent_at")
 
 
 async def _insert(messages: list[OutgoingMessage], now: datetime) -> list[int]:
@@ -94,7 +95,7 @@ async def _insert(messages: list[OutgoingMessage], now: datetime) -> list[int]:
     keyed = [i for i, m in enumerate(messages) if m.dedupe_key]
     await insert_rows(OutboxMessage._meta.tablename, OUTBOX_COLUMNS, [
         (m.kind, m.dedupe_key, m.recipient, m.recipient_name, m.language, m.subject, m.body,
-         m.object_type, m.object_id, Status.QUEUED.value, 0, now, None, "", now, None)
+         m.object_type, m.object_id, Status.QUEUED.value, 0, now, None, "", "", now, None)
         for m in (messages[i] for i in keyed)])
     by_key: dict[str, int] = {}
     for start in range(0, len(keyed), 500):
@@ -125,56 +126,78 @@ class ClaimedMessage:
     attachment_file_ids: list[int]
 
 
-async def claim_due(now: datetime, limit: int = 50) -> list[ClaimedMessage]:
-    """Hand out messages whose time has come, each to one sender only.
+async def claim_next(now: datetime, sender: str = INSTANCE) -> ClaimedMessage | None:
+    """Hand the next message whose time has come to ``sender``, and to no other sender.
 
-    A claim marks the message as sending; a claim older than CLAIM_TIMEOUT (its sender died) is
-    handed out again.
+    One message at a time: a sender that dies leaves at most the message it was sending in
+    ``sending``, and a long run never holds messages it has not come to. A claim older than
+    CLAIM_TIMEOUT (longer than a sender spends on one message) is handed out again.
     """
-    stale = now - CLAIM_TIMEOUT
     # PostgreSQL: concurrent senders skip each other's rows; SQLite: the write lock serialises.
     lock = "" if is_sqlite() else " FOR UPDATE SKIP LOCKED"
     async with transaction():
-        rows = await raw(DUE_MESSAGES + lock, Status.QUEUED.value, now, Status.SENDING.value,
-                         stale, limit)
-        ids = [row["id"] for row in rows]
-        if not ids:
-            return []
+        rows = await raw(DUE_MESSAGE + lock, Status.QUEUED.value, now, Status.SENDING.value,
+                         now - CLAIM_TIMEOUT)
+        if not rows:
+            return None
+        message_id = rows[0]["id"]
         await OutboxMessage.update({OutboxMessage.status: Status.SENDING.value,
-                                    OutboxMessage.claimed_at: now}).where(
-            OutboxMessage.id.is_in(ids))
-        messages = await OutboxMessage.select().where(OutboxMessage.id.is_in(ids)).order_by(
-            OutboxMessage.id)
-        attachments = await OutboxAttachment.select(
-            OutboxAttachment.message, OutboxAttachment.file).where(
-            OutboxAttachment.message.is_in(ids))
-    files: dict[int, list[int]] = {}
-    for attachment in attachments:
-        files.setdefault(attachment["message"], []).append(attachment["file"])
-    return [ClaimedMessage(m["id"], m["recipient"], m["recipient_name"], m["subject"], m["body"],
-                           m["attempts"], files.get(m["id"], [])) for m in messages]
+                                    OutboxMessage.claimed_at: now,
+                                    OutboxMessage.claimed_by: sender}).where(
+            OutboxMessage.id == message_id)
+        m = await OutboxMessage.select().where(OutboxMessage.id == message_id).first()
+        files = [a["file"] for a in await OutboxAttachment.select(OutboxAttachment.file).where(
+            OutboxAttachment.message == message_id).order_by(OutboxAttachment.id)]
+    return ClaimedMessage(m["id"], m["recipient"], m["recipient_name"], m["subject"], m["body"],
+                          m["attempts"], files)
 
 
-async def mark_sent(message_id: int, now: datetime) -> None:
+async def release_dead_claims(now: datetime) -> int:
+    """Messages claimed by senders known to have stopped (see :func:`common.instance.is_dead`)
+    go back to the queue at once, due now; returns how many. Their attempt is not counted:
+    whether it reached the server is unknown, and sending twice beats not sending."""
     async with transaction():
-        await OutboxMessage.update({
+        claims = await OutboxMessage.select(OutboxMessage.id, OutboxMessage.claimed_by).where(
+            OutboxMessage.status == Status.SENDING.value)
+        dead = [c["id"] for c in claims if c["claimed_by"] and instance.is_dead(c["claimed_by"])]
+        if dead:
+            await OutboxMessage.update({OutboxMessage.status: Status.QUEUED.value,
+                                        OutboxMessage.next_attempt_at: now,
+                                        OutboxMessage.claimed_at: None,
+                                        OutboxMessage.claimed_by: ""}).where(
+                OutboxMessage.id.is_in(dead) & (OutboxMessage.status == Status.SENDING.value))
+    return len(dead)
+
+
+def _claimed_by(message_id: int, sender: str) -> Any:
+    """The message, while ``sender`` still holds its claim (else it was handed to another)."""
+    return ((OutboxMessage.id == message_id) & (OutboxMessage.status == Status.SENDING.value)
+            & (OutboxMessage.claimed_by == sender))
+
+
+async def mark_sent(message_id: int, now: datetime, sender: str = INSTANCE) -> None:
+    async with transaction():
+        done = await OutboxMessage.update({
             OutboxMessage.status: Status.SENT.value, OutboxMessage.sent_at: now,
             OutboxMessage.attempts: OutboxMessage.attempts + 1, OutboxMessage.claimed_at: None,
-            OutboxMessage.last_error: ""}).where(OutboxMessage.id == message_id)
-        await audit.record(Actor.system("mail"), "mail.sent", "mail", message_id)
+            OutboxMessage.claimed_by: "", OutboxMessage.last_error: ""}).where(
+            _claimed_by(message_id, sender)).returning(OutboxMessage.id)
+        if done:
+            await audit.record(Actor.system("mail"), "mail.sent", "mail", message_id)
 
 
 async def mark_failed_attempt(message_id: int, attempts_before: int, error: str,
-                              now: datetime) -> Status:
+                              now: datetime, sender: str = INSTANCE) -> Status:
     outcome = after_failure(attempts_before + 1, now)
     async with transaction():
-        await OutboxMessage.update({
+        done = await OutboxMessage.update({
             OutboxMessage.status: outcome.status.value,
             OutboxMessage.attempts: attempts_before + 1,
             OutboxMessage.next_attempt_at: outcome.next_attempt_at or now,
-            OutboxMessage.claimed_at: None,
-            OutboxMessage.last_error: error[:2000]}).where(OutboxMessage.id == message_id)
-        if outcome.status is Status.FAILED:
+            OutboxMessage.claimed_at: None, OutboxMessage.claimed_by: "",
+            OutboxMessage.last_error: error[:2000]}).where(
+            _claimed_by(message_id, sender)).returning(OutboxMessage.id)
+        if done and outcome.status is Status.FAILED:
             await audit.record(Actor.system("mail"), "mail.failed", "mail", message_id,
                                after={"attempts": attempts_before + 1, "error": error[:500]})
     return outcome.status

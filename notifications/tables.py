@@ -21,6 +21,7 @@ class OutboxMessage(Table, tablename="notifications_outbox"):
     attempts = Integer(default=0)
     next_attempt_at = Timestamptz(index=True)
     claimed_at = Timestamptz(null=True, default=None)
+    claimed_by = Varchar(length=120, default="")  # the sending process (common.instance)
     last_error = Text(default="")
     created_at = Timestamptz()
     sent_at = Timestamptz(null=True, default=None)

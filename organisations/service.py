@@ -96,10 +96,3 @@ async def search(text: str = "", limit: int = 50) -> list[dict[str, Any]]:
         query = query.where(contains(Organisation.name, text)
                             | (Organisation.registration_number == text.replace(" ", "")))
     return await query
-
-
-async def by_ids(ids: list[int]) -> dict[int, dict[str, Any]]:
-    if not ids:
-        return {}
-    rows = await Organisation.select().where(Organisation.id.is_in(sorted(set(ids))))
-    return {row["id"]: row for row in rows}

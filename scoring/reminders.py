@@ -20,7 +20,7 @@ from audit.domain import Actor
 from audit.service import NewEvent
 from common.deadlines import AppliedStep, Deadline
 from common.i18n import N_
-from config.database import transaction
+from config.database import is_sqlite, transaction
 from config.settings import get_settings
 from notifications import service as outbox
 from notifications.compose import compose
@@ -33,6 +33,7 @@ TELL_LEAD = N_("Scores due: tell the lead officers whose scores are missing")
 STEP_KINDS = {REMIND: "reminders_sent", TELL_LEAD: "scores_due_told"}
 SYSTEM = Actor.system("scheduler")
 CHUNK = 200  # steps per transaction of a sweep
+STALE_AFTER = timedelta(minutes=1)  # a step this late was missed while the service was down
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,15 @@ def steps(deadline: ScoringDeadline, reminder_days: int) -> list[tuple[str, date
     remind_at = deadline.scores_due_at - timedelta(days=reminder_days)
     return [(step, at) for step, at in ((REMIND, remind_at), (TELL_LEAD, deadline.scores_due_at))
             if STEP_KINDS[step] not in deadline.done]
+
+
+def reminder_is_stale(scores_due_at: datetime, now: datetime) -> bool:
+    """A reminder applied after the scores were due (the service was down at its moment)
+    would announce a deadline that has passed: the evaluators are told that their scores are
+    overdue instead, under the same dedupe key, so never both. Due "now" (a reminder set for
+    the due moment itself, applied on time) is not stale: :data:`STALE_AFTER` allows for the
+    time a sweep takes."""
+    return now - scores_due_at >= STALE_AFTER
 
 
 def due_steps(deadline: ScoringDeadline, reminder_days: int,
@@ -149,8 +159,15 @@ async def _open_evaluations(key: str | None = None, due_by: datetime | None = No
 
 async def _apply(due: list[DueStep], now: datetime) -> list[DueStep]:
     """Apply the steps of ``due`` not applied yet, in the caller's transaction: mail queued,
-    a notice each, audit events in order. Returns the steps applied."""
-    ids = list({d.row["id"] for d in due})
+    a notice each, audit events in order. Returns the steps applied.
+
+    The evaluations are locked first (PostgreSQL; SQLite's write lock is taken up front), so
+    that of two callers at once (two leaders for a moment) the second reads the first's
+    notices and applies nothing again."""
+    ids = sorted({d.row["id"] for d in due})
+    if not is_sqlite():
+        await Evaluation.select(Evaluation.id).where(Evaluation.id.is_in(ids)).order_by(
+            Evaluation.id).lock_rows()
     done = {(n["evaluation"], n["kind"], n["note"]) for n in await Notice.select(
         Notice.evaluation, Notice.kind, Notice.note).where(
         Notice.evaluation.is_in(ids) & Notice.kind.is_in(list(STEP_KINDS.values())))}
@@ -171,7 +188,8 @@ async def _apply(due: list[DueStep], now: datetime) -> list[DueStep]:
     for index, d in enumerate(due):
         evaluators = waiting.get(d.row["id"], [])
         if d.step == REMIND:
-            messages = _reminders(d.row, evaluators, d.scores_due_at)
+            messages = _reminders(d.row, evaluators, d.scores_due_at,
+                                  overdue=reminder_is_stale(d.scores_due_at, now))
         else:
             messages = _scores_due(d.row, evaluators, officers.get(d.row["authority"], []),
                                    d.scores_due_at)
@@ -196,6 +214,8 @@ async def _apply(due: list[DueStep], now: datetime) -> list[DueStep]:
             f"evaluation.{STEP_KINDS[d.step]}", "evaluation", d.row["id"], after={
                 "scores_due_at": d.scores_due_at.isoformat(), "due_at": d.at.isoformat(),
                 "mailed": mailed, "evaluators_waiting": [e["id"] for e in evaluators],
+                **({"overdue": True} if d.step == REMIND and reminder_is_stale(
+                    d.scores_due_at, now) else {}),
                 **({"applied_late_by_seconds": round(late)} if late >= 60 else {})}))
     await audit.record_many(SYSTEM, audit_events)
     return due
@@ -219,15 +239,19 @@ async def _lead_officers(authority_ids: set[int]) -> dict[int, list[dict[str, An
 
 
 def _reminders(row: dict[str, Any], evaluators: list[dict[str, Any]],
-               scores_due_at: datetime) -> list[OutgoingMessage]:
+               scores_due_at: datetime, overdue: bool) -> list[OutgoingMessage]:
+    """A reminder to each evaluator, or, when the scores are due already, an overdue notice
+    (one dedupe key for both: an evaluator never gets both)."""
     url = f"{get_settings().public_url}{links(row['id']).sheet}"
+    template, kind = (("scoring/mail/overdue.txt", "scoring.overdue") if overdue
+                      else ("scoring/mail/reminder.txt", "scoring.reminder"))
     messages = []
     for evaluator in evaluators:
-        subject, body = compose("scoring/mail/reminder.txt", evaluator["language"],
+        subject, body = compose(template, evaluator["language"],
                                 name=evaluator["name"], evaluation=row["title"],
                                 due=scores_due_at, zone=row["authority.timezone"], url=url)
         messages.append(OutgoingMessage(
-            kind="scoring.reminder", recipient=evaluator["email"],
+            kind=kind, recipient=evaluator["email"],
             recipient_name=evaluator["name"], language=evaluator["language"], subject=subject,
             body=body, object_type="evaluation", object_id=str(row["id"]),
             dedupe_key=f"scoring.reminder:{row['id']}:{evaluator['id']}:"

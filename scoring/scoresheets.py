@@ -36,6 +36,7 @@ from documents import scoresheet_reader, storage
 from documents import scoresheets as workbook
 from documents.scoresheet_reader import Formula
 from documents.tables_export import FORMULA_TRIGGERS
+from documents.xlsx_guard import capped, quoted
 from scoring import access, service, sheets
 from scoring.access import EvaluationView, evaluation_view
 from scoring.criteria import Criterion, Kind, Tree, plain
@@ -45,6 +46,7 @@ from web.formatting import moment
 from web.i18n import language, translations
 
 BATCH = 500
+MAX_SCORE = Decimal(10) ** 12  # beyond every scale; larger numbers never reach the arithmetic
 
 
 @dataclass(frozen=True)
@@ -219,6 +221,16 @@ def _criteria_problems(identity_criteria: Sequence[tuple[int, str]], tree: Tree,
     return problems, stale
 
 
+def _version_problems(signed: int, current: int, location: str) -> list[Problem]:
+    """A sheet made before the criteria were reopened is refused, even where no criterion it
+    shows changed: its rows were scored against criteria that were open to change."""
+    if signed == current:
+        return []
+    return [Problem(N_("the criteria were reopened since this sheet was made (version "
+                       "{signed}, now {current}); download a new sheet"),
+                    {"signed": signed, "current": current}, location)]
+
+
 def _check_value(criterion: Criterion, entry: scoresheet_reader.Entry,
                  whole: bool) -> tuple[list[Problem], Decimal | None, str]:
     """The problems of one row's score and justification cells, and their values."""
@@ -227,7 +239,7 @@ def _check_value(criterion: Criterion, entry: scoresheet_reader.Entry,
         return [Problem(N_("a formula is not a score; type the number"), {},
                         entry.value_cell)], None, ""
     if (raw is not None and not isinstance(raw, int | float | str)) or isinstance(raw, bool):
-        return [Problem(N_("{value} is not a number"), {"value": str(raw)},
+        return [Problem(N_("{value} is not a number"), {"value": quoted(raw)},
                         entry.value_cell)], None, ""
     if isinstance(text, Formula):
         return [Problem(N_("a formula is not a justification; type the text"), {},
@@ -239,12 +251,17 @@ def _check_value(criterion: Criterion, entry: scoresheet_reader.Entry,
         number = parse_number(raw)
     except DomainError as exc:
         if exc.problem.message == AMBIGUOUS:
-            return [Problem(exc.problem.message, exc.problem.params, entry.value_cell)], None, ""
-        return [Problem(N_("{value} is text, not a number"), {"value": str(raw)[:50]},
+            return [Problem(exc.problem.message, {k: quoted(v) for k, v in
+                                                  exc.problem.params.items()},
+                            entry.value_cell)], None, ""
+        return [Problem(N_("{value} is text, not a number"), {"value": quoted(raw)},
+                        entry.value_cell)], None, ""
+    if number is not None and not -MAX_SCORE < number < MAX_SCORE:
+        return [Problem(N_("{value} is not on the scale"), {"value": quoted(raw)},
                         entry.value_cell)], None, ""
     if number is not None and whole and number != number.to_integral_value():
         return [Problem(N_("{value} has decimals; this scale has whole numbers only"),
-                        {"value": plain(number)}, entry.value_cell)], None, ""
+                        {"value": quoted(plain(number))}, entry.value_cell)], None, ""
     try:
         value, justification = check_score(criterion, number, justification, entry.value_cell)
     except ValidationFailed as exc:
@@ -258,8 +275,8 @@ def _check_value(criterion: Criterion, entry: scoresheet_reader.Entry,
 async def import_scoresheet(principal: Principal, evaluation_id: int, filename: str,
                             data: bytes, submit: bool = False) -> ImportSummary:
     """Store a filled sheet's scores as drafts (all of them, or none), or submit them."""
-    scoresheet_reader.check_container(filename, data)
-    parsed = await asyncio.to_thread(scoresheet_reader.read, data, _key(), workbook.SCORES)
+    parsed = await asyncio.to_thread(scoresheet_reader.read, data, _key(), workbook.SCORES,
+                                     filename)
     identity = parsed.identity
     async with transaction():
         found = await _evaluator_sheet(principal, evaluation_id)
@@ -277,6 +294,8 @@ async def import_scoresheet(principal: Principal, evaluation_id: int, filename: 
             problems.append(Problem(N_("your scores have already been submitted as final; ask "
                                        "the lead officer to reopen your sheet"), {},
                                     workbook.SCORES_SHEET))
+        problems += _version_problems(identity.criteria_version, view.criteria_version,
+                                      workbook.SCORES_SHEET)
         changed, stale = _criteria_problems(identity.criteria, found.tree, found.criteria,
                                             workbook.SCORES_SHEET)
         problems += changed
@@ -310,7 +329,7 @@ async def import_scoresheet(principal: Principal, evaluation_id: int, filename: 
                                         entry.value_cell))
             checked[(subject_id, entry.criterion_id)] = (value, text, entry)
         if problems:
-            raise ValidationFailed(problems)
+            raise ValidationFailed(capped(problems))
         summary = await _store_drafts(principal, evaluation_id, ctx.assignment["id"], checked,
                                       found, submit)
         stored = await storage.store(principal.as_actor(), filename or "scoresheet.xlsx",
@@ -439,8 +458,8 @@ async def consensus_workbook(principal: Principal, evaluation_id: int) -> Downlo
 async def import_consensus(principal: Principal, evaluation_id: int, filename: str,
                            data: bytes) -> ImportSummary:
     """Record (or, where both cells were emptied, clear) consensus scores from the workbook."""
-    scoresheet_reader.check_container(filename, data)
-    parsed = await asyncio.to_thread(scoresheet_reader.read, data, _key(), workbook.CONSENSUS)
+    parsed = await asyncio.to_thread(scoresheet_reader.read, data, _key(), workbook.CONSENSUS,
+                                     filename)
     identity = parsed.identity
     async with transaction():
         row = await access.as_lead(principal, evaluation_id)
@@ -450,8 +469,11 @@ async def import_consensus(principal: Principal, evaluation_id: int, filename: s
                                                "({id})"), {"id": identity.evaluation_id},
                                             "file")])
         tree = await access.load_tree(evaluation_id)
-        problems, stale = _criteria_problems(identity.criteria, tree, tree.scored(),
-                                             workbook.CONSENSUS_SHEET)
+        problems = _version_problems(identity.criteria_version, row["criteria_version"],
+                                     workbook.CONSENSUS_SHEET)
+        changed, stale = _criteria_problems(identity.criteria, tree, tree.scored(),
+                                            workbook.CONSENSUS_SHEET)
+        problems += changed
         problems += parsed.problems
         criteria = {c.id: c for c in tree.scored()}
         subjects = {s.id: s for s in await service.list_subjects(principal, evaluation_id)}
@@ -474,7 +496,7 @@ async def import_consensus(principal: Principal, evaluation_id: int, filename: s
             problems += found
             checked[(entry.subject_id, entry.criterion_id)] = (value, text, entry)
         if problems:
-            raise ValidationFailed(problems)
+            raise ValidationFailed(capped(problems))
         return await _store_consensus(principal, evaluation_id, tree, checked, subjects,
                                       filename, data)
 

@@ -383,8 +383,10 @@ async def _subject_by_ref(evaluation_id: int, ref: str) -> dict[str, Any]:
 
 
 async def set_prices(principal: Principal, evaluation_id: int,
-                     prices: Mapping[str, Any]) -> None:
-    """Set (or with None, remove) prices by subject reference."""
+                     prices: Mapping[str, Any], *, by_owner: bool = False) -> None:
+    """Set (or with None, remove) prices by subject reference. An owned evaluation (a tender's
+    lot) takes its prices from the bids, which its owner hands over (``by_owner``) at the bid
+    opening: nobody else may change them, least of all while they are sealed."""
     problems: list[Problem] = []
     parsed: dict[str, Decimal | None] = {}
     for ref, value in prices.items():
@@ -394,6 +396,9 @@ async def set_prices(principal: Principal, evaluation_id: int,
             problems.extend(exc.problems)
     async with transaction():
         row = await as_lead(principal, evaluation_id)
+        if row["owner_ref"] and not by_owner:
+            raise DomainError(N_("The prices of this evaluation are the prices of the bids; "
+                                 "they cannot be changed here"))
         if row["ranking_confirmed_at"] is not None:
             raise DomainError(N_("The ranking has been confirmed; prices can no longer change"))
         known = {r["ref"]: r for r in await _subject_rows(evaluation_id)}

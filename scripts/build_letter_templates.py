@@ -14,10 +14,14 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 from docx import Document
+from docx.document import Document as DocumentObject
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.shared import Cm, Pt
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Mm, Pt
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -28,7 +32,9 @@ TEXT: dict[str, dict[str, str]] = {
     "nl": {
         "date": "Datum", "reference": "Ons kenmerk", "subject": "Onderwerp",
         "attention": "t.a.v.", "dear": "Geachte heer, mevrouw,",
+        "dear_named": "Geachte {{ addressee.contact_person }},",
         "regards": "Met vriendelijke groet,", "lot": "perceel",
+        "postal": "Postadres", "visiting": "Bezoekadres", "mandate": "namens dezen,",
         "criterion": "Criterium", "weight": "Weging", "score": "Score", "points": "Punten",
         "own_score": "Uw score", "own_points": "Uw punten",
         "winner_score": "Score winnaar", "winner_points": "Punten winnaar",
@@ -62,6 +68,9 @@ TEXT: dict[str, dict[str, str]] = {
         "reasons": "Redenen van de afwijzing",
         "advantages": "Kenmerken en relatieve voordelen van de winnende inschrijving",
         "comparison": "Uw scores en die van de winnende inschrijving per criterium",
+        "comparison_several": "Er zijn meerdere winnende inschrijvingen. Wij vergelijken uw "
+                              "inschrijving met de laagst gerangschikte daarvan; de andere "
+                              "winnende inschrijvingen scoren gelijk of hoger.",
         "justification_own": "Motivering van uw score:",
         "justification_winner": "Motivering van de score van {{ winner }}:",
         "standstill": "Opschortende termijn",
@@ -70,6 +79,7 @@ TEXT: dict[str, dict[str, str]] = {
                                 "na de dag van verzending van deze brief is verstreken. Deze "
                                 "termijn eindigt op {{ standstill_end }}.",
         "objection": "Bezwaar",
+        "remedies": "Rechtsbescherming",
         "rejection_objection": "Bent u het niet eens met deze beslissing, dan kunt u uiterlijk "
                                "op {{ standstill_end }} een kort geding aanhangig maken bij de "
                                "voorzieningenrechter. Doet u dat niet binnen deze termijn, "
@@ -93,6 +103,9 @@ TEXT: dict[str, dict[str, str]] = {
         "not_selected": "Wij moeten u helaas meedelen dat u niet bent geselecteerd voor de "
                         "volgende fase.",
         "selection_scores": "Uw scores per selectiecriterium",
+        "selection_totals": "Uw aanmelding behaalde in totaal {{ total }} punten; de laagst "
+                            "gerangschikte geselecteerde gegadigde behaalde "
+                            "{{ lowest_selected_total }} punten.",
         # subsidies
         "grant_subject": "Besluit subsidieverlening",
         "grant_intro": "Op uw aanvraag voor subsidie uit {{ procedure.title }} (kenmerk "
@@ -104,11 +117,17 @@ TEXT: dict[str, dict[str, str]] = {
                         "{{ requested }}; wij verlenen minder om de volgende redenen:",
         "conditions": "Voorwaarden",
         "payments": "Betaling",
-        "payments_intro": "Wij betalen de subsidie als volgt:",
+        "payments_intro": "Wij betalen de subsidie als voorschot ({{ law.advance_rule }}), als "
+                          "volgt:",
+        "advance_settled": "De voorschotten worden verrekend met het bedrag waarop wij de "
+                           "subsidie vaststellen.",
+        "legal_basis": "Wij nemen dit besluit op grond van {{ legal_basis }}.",
         "payment_date": "Datum", "payment_amount": "Bedrag", "payment_description":
             "Omschrijving",
         "reporting": "Verantwoording",
-        "report_due": "Uw verantwoording moet uiterlijk op {{ report_due }} bij ons zijn.",
+        "report_due": "Vraag de vaststelling van de subsidie aan door uw verantwoording "
+                      "uiterlijk op {{ report_due }} bij ons in te dienen. Daarna stellen wij "
+                      "de subsidie vast ({{ law.settlement_rules }}).",
         "awb_objection": "Bent u het niet eens met dit besluit, dan kunt u binnen zes weken "
                          "na de dag van verzending bezwaar maken (artikel 6:7 Algemene wet "
                          "bestuursrecht), dus uiterlijk op {{ objection_end }}. Stuur uw "
@@ -138,11 +157,20 @@ TEXT: dict[str, dict[str, str]] = {
                               "bedrag terug; betaal het uiterlijk op {{ payment_due }} onder "
                               "vermelding van ons kenmerk.",
         "settlement_settled": "U hoeft niets terug te betalen en wij betalen niets meer.",
+        "settlement_iban": "Maak het bedrag over naar rekeningnummer {{ sender.iban }} ten "
+                           "name van {{ sender.name }}, onder vermelding van kenmerk "
+                           "{{ reference }}.",
+        "settlement_basis": "Wij stellen de subsidie vast op grond van "
+                            "{{ law.settlement_rules }}. Wat u te veel ontving, vorderen wij "
+                            "terug op grond van {{ law.reclaim_rule }}.",
     },
     "en": {
         "date": "Date", "reference": "Our reference", "subject": "Subject",
         "attention": "for the attention of", "dear": "Dear Sir or Madam,",
+        "dear_named": "Dear {{ addressee.contact_person }},",
         "regards": "Yours faithfully,", "lot": "lot",
+        "postal": "Postal address", "visiting": "Visiting address",
+        "mandate": "on their behalf,",
         "criterion": "Criterion", "weight": "Weight", "score": "Score", "points": "Points",
         "own_score": "Your score", "own_points": "Your points",
         "winner_score": "Winner's score", "winner_points": "Winner's points",
@@ -172,6 +200,9 @@ TEXT: dict[str, dict[str, str]] = {
         "reasons": "Reasons for the rejection",
         "advantages": "Characteristics and relative advantages of the winning bid",
         "comparison": "Your scores and those of the winning bid per criterion",
+        "comparison_several": "There are several winning bids. We compare your bid with the "
+                              "lowest-ranked of them; the other winning bids scored the same "
+                              "or higher.",
         "justification_own": "Justification of your score:",
         "justification_winner": "Justification of the score of {{ winner }}:",
         "standstill": "Standstill period",
@@ -180,6 +211,7 @@ TEXT: dict[str, dict[str, str]] = {
                                 "this letter was sent has passed. The standstill period ends "
                                 "on {{ standstill_end }}.",
         "objection": "How to object",
+        "remedies": "Legal remedies",
         "rejection_objection": "If you disagree with this decision, you may start summary "
                                "proceedings before the court no later than "
                                "{{ standstill_end }}. If you do not do so within this period, "
@@ -202,6 +234,8 @@ TEXT: dict[str, dict[str, str]] = {
         "not_selected": "We regret to inform you that you have not been selected for the next "
                         "phase.",
         "selection_scores": "Your scores per selection criterion",
+        "selection_totals": "Your request scored {{ total }} points in total; the lowest-ranked "
+                            "selected candidate scored {{ lowest_selected_total }} points.",
         "grant_subject": "Subsidy grant decision",
         "grant_intro": "We have decided on your application for a subsidy from "
                        "{{ procedure.title }} (reference {{ procedure.reference }}) for "
@@ -213,11 +247,17 @@ TEXT: dict[str, dict[str, str]] = {
                         "for {{ requested }}; we grant less for the following reasons:",
         "conditions": "Conditions",
         "payments": "Payment",
-        "payments_intro": "We will pay the subsidy as follows:",
+        "payments_intro": "We will pay the subsidy as an advance ({{ law.advance_rule }}), as "
+                          "follows:",
+        "advance_settled": "The advances are set off against the amount at which we settle "
+                           "the subsidy.",
+        "legal_basis": "We take this decision under {{ legal_basis }}.",
         "payment_date": "Date", "payment_amount": "Amount", "payment_description":
             "Description",
         "reporting": "Reporting",
-        "report_due": "Your report must reach us no later than {{ report_due }}.",
+        "report_due": "Apply for the settlement of the subsidy by sending us your report no "
+                      "later than {{ report_due }}. We then settle the subsidy "
+                      "({{ law.settlement_rules }}).",
         "awb_objection": "If you disagree with this decision, you may lodge an objection "
                          "within six weeks of the day it was sent, that is no later than "
                          "{{ objection_end }}. Send your signed objection to "
@@ -245,8 +285,29 @@ TEXT: dict[str, dict[str, str]] = {
                               "amount; please pay it no later than {{ payment_due }}, quoting "
                               "our reference.",
         "settlement_settled": "Nothing remains to be paid or repaid.",
+        "settlement_iban": "Please transfer the amount to account {{ sender.iban }} in the "
+                           "name of {{ sender.name }}, quoting reference {{ reference }}.",
+        "settlement_basis": "We settle the subsidy under {{ law.settlement_rules }}. What you "
+                            "received too much we reclaim under {{ law.reclaim_rule }}.",
     },
 }
+
+
+# The language the text is written in, for spelling and hyphenation in Word and LibreOffice.
+LANGUAGE_TAGS = {"nl": "nl-NL", "en": "en-GB"}
+
+
+def set_language(doc: DocumentObject, tag: str) -> None:
+    """Mark every run of the document as written in ``tag`` (the style defaults)."""
+    defaults = doc.styles.element.find(qn("w:docDefaults"))
+    run = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    lang = run.find(qn("w:lang"))
+    if lang is None:
+        lang = OxmlElement("w:lang")
+        run.append(lang)
+    for attribute in ("w:val", "w:eastAsia", "w:bidi"):
+        lang.set(qn(attribute), tag)
+    doc.core_properties.language = tag
 
 
 class Builder:
@@ -254,14 +315,37 @@ class Builder:
         self.t = TEXT[language]
         self.doc = Document()
         section = self.doc.sections[0]
+        section.page_width, section.page_height = Mm(210), Mm(297)  # A4
         section.left_margin = section.right_margin = Cm(2.5)
+        set_language(self.doc, LANGUAGE_TAGS[language])
         style = self.doc.styles["Normal"]
         style.font.name = "Calibri"
         style.font.size = Pt(11)
-        header = section.header.paragraphs[0]
-        header.text = "{{ sender.name }}"
-        header.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        self.letterhead(section.header)
         section.footer.paragraphs[0].text = "{{ sender.name }} · {{ reference }}"
+
+    def letterhead(self, header: Any) -> None:
+        """The authority's name, postal and visiting address and website, right-aligned."""
+        t = self.t
+        lines = ["{{ sender.name }}",
+                 "{%p if sender.address %}",
+                 f"{t['postal']}: {{{{ sender.address | join(', ') }}}}",
+                 "{%p endif %}",
+                 "{%p if sender.visiting_address %}",
+                 f"{t['visiting']}: {{{{ sender.visiting_address | join(', ') }}}}",
+                 "{%p endif %}",
+                 "{%p if sender.website %}",
+                 "{{ sender.website }}",
+                 "{%p endif %}"]
+        first = header.paragraphs[0]
+        first.text = lines[0]
+        first.runs[0].bold = True
+        first.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        for line in lines[1:]:
+            paragraph = header.add_paragraph(line)
+            paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+            for run in paragraph.runs:
+                run.font.size = Pt(9)
 
     def p(self, text: str = "", bold: bool = False, style: str | None = None) -> None:
         paragraph = self.doc.add_paragraph(style=style)
@@ -307,7 +391,11 @@ class Builder:
                f"{{% if procedure.lot %}}, {self.t['lot']} {{{{ procedure.lot }}}}{{% endif %}}",
                bold=True)
         self.p()
+        self.p("{%p if addressee.contact_person %}")
+        self.text("dear_named")
+        self.p("{%p else %}")
         self.text("dear")
+        self.p("{%p endif %}")
 
     def bullets_plain(self, sequence: str) -> None:
         self.p(f"{{%p for line in {sequence} %}}")
@@ -317,6 +405,8 @@ class Builder:
     def closing(self) -> None:
         self.p()
         self.text("regards")
+        self.when("sender.decision_body", lambda: (self.p("{{ sender.decision_body }},"),
+                                                   self.text("mandate")))
         self.p()
         self.p("{{ sender.signatory }}")
         self.p("{{ sender.signatory_title }}")
@@ -363,7 +453,9 @@ def rejection(b: Builder) -> None:
     b.bullets("reasons")
     b.heading("advantages")
     b.bullets("winner_advantages")
+    b.p("{%p if rank %}")
     b.heading("comparison")
+    b.when("', ' in winner", lambda: b.text("comparison_several"))
     b.table([t["criterion"], t["weight"], t["own_score"], t["own_points"], t["winner_score"],
              t["winner_points"]], "scores",
             ["{{ row.criterion }}", "{{ row.weight }}", "{{ row.own_score }}",
@@ -374,9 +466,10 @@ def rejection(b: Builder) -> None:
     b.p(f"{t['justification_own']} {{{{ row.own_justification or '—' }}}}")
     b.p(f"{t['justification_winner']} {{{{ row.winner_justification or '—' }}}}")
     b.p("{%p endfor %}")
+    b.p("{%p endif %}")
     b.heading("standstill")
     b.text("rejection_standstill")
-    b.heading("objection")
+    b.heading("remedies")
     b.text("rejection_objection")
     b.when("objection", lambda: b.p("{{ objection }}"))
     b.closing()
@@ -388,7 +481,7 @@ def lot_unsuccessful(b: Builder) -> None:
     b.heading("unsuccessful_reason")
     b.p("{{ reason }}")
     b.text("unsuccessful_others")
-    b.when("objection", lambda: (b.heading("objection"), b.p("{{ objection }}")))
+    b.when("objection", lambda: (b.heading("remedies"), b.p("{{ objection }}")))
     b.closing()
 
 
@@ -401,9 +494,11 @@ def selection(b: Builder) -> None:
     b.text("not_selected")
     b.p("{%p endif %}")
     b.when("reasons", lambda: (b.heading("reasons"), b.bullets("reasons")))
+    b.when("not selected and total and lowest_selected_total",
+           lambda: b.text("selection_totals"))
     b.scores("selection_scores")
     b.when("next_steps", lambda: (b.heading("next_steps"), b.bullets("next_steps")))
-    b.when("objection", lambda: (b.heading("objection"), b.p("{{ objection }}")))
+    b.when("objection", lambda: (b.heading("remedies"), b.p("{{ objection }}")))
     b.closing()
 
 
@@ -422,11 +517,13 @@ def grant(b: Builder) -> None:
     b.p("{%p else %}")
     b.text("grant_full")
     b.p("{%p endif %}")
+    b.when("legal_basis", lambda: b.text("legal_basis"))
     b.when("conditions", lambda: (b.heading("conditions"), b.bullets("conditions")))
     b.when("payments", lambda: (
         b.heading("payments"), b.text("payments_intro"),
         b.table([t["payment_date"], t["payment_amount"], t["payment_description"]],
-                "payments", ["{{ row.due }}", "{{ row.amount }}", "{{ row.description }}"])))
+                "payments", ["{{ row.due }}", "{{ row.amount }}", "{{ row.description }}"]),
+        b.text("advance_settled")))
     b.when("reporting", lambda: (b.heading("reporting"), b.p("{{ reporting }}")))
     b.when("report_due", lambda: b.text("report_due"))
     awb_objection(b)
@@ -450,6 +547,8 @@ def settlement(b: Builder) -> None:
     b.text("settlement_intro")
     b.when("outcome == 'pay'", lambda: b.text("settlement_pay"))
     b.when("outcome == 'reclaim'", lambda: b.text("settlement_reclaim"))
+    b.when("outcome == 'reclaim' and sender.iban", lambda: b.text("settlement_iban"))
+    b.when("law.settlement_rules", lambda: b.text("settlement_basis"))
     b.when("outcome == 'settled'", lambda: b.text("settlement_settled"))
     b.when("considerations", lambda: (b.heading("considerations"),
                                       b.bullets("considerations")))

@@ -1,7 +1,8 @@
 """An application as entered by an officer or read from an application portal's export.
 
-Pure Python over plain data and bytes: reading a spreadsheet (xlsx with openpyxl in read-only
-mode, or CSV), checked for size and kind before parsing, and validating every row so that a
+Pure Python over plain data and bytes: reading a spreadsheet (xlsx streamed within bounds by
+:mod:`documents.xlsx_guard`, or CSV within the same limits of rows, columns and text),
+checked for size and kind before parsing, and validating every row so that a
 preview can list each bad row with its column and reason.
 """
 
@@ -10,24 +11,23 @@ from __future__ import annotations
 import csv
 import io
 import json
-import zipfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
-from openpyxl import load_workbook
-
 from common.errors import DomainError, Problem, ProblemCollector, ValidationFailed
 from common.i18n import N_
 from common.localtime import local_to_utc
 from common.money import read_amount
+from documents import xlsx_guard
+from documents.xlsx_guard import quoted
 from organisations.domain import OrganisationData, validate_organisation
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 20_000
-MAX_UNPACKED_BYTES = 100 * 1024 * 1024
+MAX_COLUMNS = 100
 
 # Column name in the file → field. Headers are matched without case, spaces or underscores.
 COLUMNS: dict[str, str] = {
@@ -204,44 +204,88 @@ def check_upload(filename: str, data: bytes) -> str:
     if name.endswith(".csv"):
         return "csv"
     if name.endswith(".xlsx"):
-        if not zipfile.is_zipfile(io.BytesIO(data)):
-            raise DomainError(N_("{filename} is not an Excel workbook"), filename=filename)
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            if sum(info.file_size for info in archive.infolist()) > MAX_UNPACKED_BYTES:
-                raise DomainError(N_("{filename} unpacks to more than {limit} MB"),
-                                  filename=filename, limit=MAX_UNPACKED_BYTES // (1024 * 1024))
-            if any(info.filename.endswith("vbaProject.bin") for info in archive.infolist()):
-                raise DomainError(N_("Workbooks with macros are refused"))
+        xlsx_guard.check_container(filename, data)
         return "xlsx"
     raise DomainError(N_("Upload an .xlsx or a .csv file; {filename} is neither"),
-                      filename=filename or "(no name)")
+                      filename=quoted(filename) or "(no name)")
+
+
+def _csv_table(data: bytes) -> list[tuple[int, list[Any]]]:
+    """The CSV's records, numbered, within the limits (rows, columns, text per value)."""
+    text = data.decode("utf-8-sig", errors="replace")
+    if "\0" in text:
+        raise DomainError(N_("The file is not a CSV text file"))
+    try:
+        dialect: Any = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    table: list[tuple[int, list[Any]]] = []
+    reader = csv.reader(io.StringIO(text), dialect)
+    number = 0
+    try:
+        for number, values in enumerate(reader, start=1):
+            _check_record(number, len(values), max((len(v) for v in values), default=0))
+            table.append((number, values))
+    except csv.Error:
+        raise DomainError(N_("Row {row} of the file cannot be read as CSV"),
+                          row=number + 1) from None
+    return table
+
+
+def _check_record(number: int, columns: int, longest: int) -> None:
+    if number > MAX_ROWS + 1:
+        raise DomainError(N_("The file has more than {limit} rows"), limit=MAX_ROWS)
+    if columns > MAX_COLUMNS:
+        raise DomainError(N_("Row {row} has more than {limit} columns"), row=number,
+                          limit=MAX_COLUMNS)
+    if longest > xlsx_guard.MAX_TEXT:
+        raise DomainError(N_("Row {row} has a value longer than {limit} characters"),
+                          row=number, limit=xlsx_guard.MAX_TEXT)
+
+
+def _xlsx_table(filename: str, data: bytes) -> list[tuple[int, list[Any]]]:
+    """The first visible sheet's rows that hold anything, numbered as the sheet shows them,
+    read within bounds (:mod:`documents.xlsx_guard`); a formula is refused by its cell."""
+    book = xlsx_guard.Book(filename, data)
+    try:
+        sheet = next((s for s in book.sheets.values() if s.state == "visible"), None)
+        if sheet is None:
+            return []
+        book.load_strings((MAX_ROWS + 2) * MAX_COLUMNS, xlsx_guard.MAX_UNCOMPRESSED)
+        book.load_styles()
+        limits = xlsx_guard.Limits(
+            rows=MAX_ROWS + 2, last_row=1_048_576, columns=MAX_COLUMNS,
+            elements=(MAX_ROWS + 2) * MAX_COLUMNS * 4 + 20_000,
+            bytes=xlsx_guard.MAX_UNCOMPRESSED)
+        table: list[tuple[int, list[Any]]] = []
+        for count, row in enumerate(book.package.rows(sheet, limits), start=1):
+            _check_record(count, 0, 0)
+            values: list[Any] = [None] * max(row.cells)
+            for column, cell in row.cells.items():
+                values[column - 1] = book.value(cell)
+                if isinstance(values[column - 1], xlsx_guard.Formula):
+                    raise ValidationFailed([Problem(
+                        N_("the cell holds a formula; import values only"), {},
+                        f"{xlsx_guard.column_letters(column)}{row.number}")])
+            table.append((row.number, values))
+        return table
+    finally:
+        book.close()
 
 
 def read_rows(filename: str, data: bytes) -> list[tuple[int, dict[str, Any]]]:
     """(row number as the user sees it, values by column key) for every non-empty row."""
     kind = check_upload(filename, data)
-    if kind == "csv":
-        text = data.decode("utf-8-sig", errors="replace")
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t") if text.strip() else None
-        table = list(csv.reader(io.StringIO(text), dialect or csv.excel))
-    else:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        try:
-            sheet = workbook.worksheets[0]
-            table = [list(row) for row in sheet.iter_rows(values_only=True)]
-        finally:
-            workbook.close()
+    table = _csv_table(data) if kind == "csv" else _xlsx_table(filename, data)
     if not table:
         raise DomainError(N_("The file has no rows"))
-    headers = [_header_key(h) for h in table[0]]
+    headers = [_header_key(h) for h in table[0][1]]
     missing = [c for c in REQUIRED_COLUMNS if c not in headers]
     if missing:
         raise ValidationFailed([Problem(N_("The column {column} is missing"), {"column": c},
                                         c) for c in missing])
-    if len(table) - 1 > MAX_ROWS:
-        raise DomainError(N_("The file has more than {limit} rows"), limit=MAX_ROWS)
     rows: list[tuple[int, dict[str, Any]]] = []
-    for number, values in enumerate(table[1:], 2):
+    for number, values in table[1:]:
         if all(v in (None, "") for v in values):
             continue
         row = {COLUMNS[h]: v for h, v in zip(headers, values, strict=False) if h in COLUMNS}

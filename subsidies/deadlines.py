@@ -16,7 +16,7 @@ from authorities.tables import Authority
 from common.deadlines import AppliedStep, Deadline
 from common.i18n import N_
 from common.localtime import local_to_utc
-from config.database import transaction
+from config.database import transaction, update_rows
 from subsidies.domain import RoundPhase
 from subsidies.lifecycle import Action, State, step
 from subsidies.tables import Application, Report, SubsidyRound
@@ -97,6 +97,8 @@ async def _close_windows(deadlines: list[Deadline], now: datetime) -> dict[str, 
                                         SubsidyRound.window_closed_at: now}).where(
         SubsidyRound.id.is_in(list(rounds)) & (SubsidyRound.phase == RoundPhase.OPEN.value)
     ).returning(SubsidyRound.id)
+    await update_rows(SubsidyRound._meta.tablename, "id", ["window_close_due_at"],
+                      [(rounds[r["id"]].due_at, r["id"]) for r in closed])
     return {rounds[r["id"]].key: NewEvent(
         "round.window_closed", "subsidy_round", r["id"],
         after={"closes_at": rounds[r["id"]].due_at, "applied_at": now,

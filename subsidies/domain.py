@@ -127,6 +127,17 @@ def reports_due(amount: Decimal, tiers: Sequence[Tier], period_start: date, peri
     return due
 
 
+def require_reports_ahead(due: Sequence[ReportDue], decided_on: date) -> None:
+    """A grant cannot ask for a report on a day before it is decided (the grant letter would
+    name a day already past): refuse the decision until the round's period or reporting terms
+    are changed."""
+    past = [d.due_on for d in due if d.due_on < decided_on]
+    if past:
+        raise DomainError(N_("A report would fall due on {day}, before the decision on "
+                             "{today}: change the round's grant period or its reporting terms "
+                             "first"), day=min(past).isoformat(), today=decided_on.isoformat())
+
+
 # --- payments -------------------------------------------------------------------------------
 
 

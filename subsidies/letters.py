@@ -17,7 +17,7 @@ import dataclasses
 import json
 from collections.abc import AsyncIterator, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -28,6 +28,7 @@ from authorities.tables import Authority
 from common import clock
 from common.errors import DomainError, Problem
 from common.i18n import N_
+from common.jurisdictions import jurisdiction_for
 from common.localtime import utc_to_local
 from config.database import transaction
 from documents import storage
@@ -49,7 +50,7 @@ from documents.letters.kinds import (
 from documents.letters.kinds import (
     Payment as LetterPayment,
 )
-from documents.letters.present import money, number
+from documents.letters.present import day, money, number
 from documents.letters.service import GeneratedLetter, LetterMail, SentLetter
 from documents.letters.templates import letter_language
 from jobs.domain import Message
@@ -74,6 +75,45 @@ MONEY_PARAMS = frozenset({"amount", "maximum"})
 BELOW_MINIMUM_REASONS = frozenset({"score {score} is below the minimum {minimum}", "no score",
                                    "not ranked"})
 INELIGIBLE_REASONS = frozenset({"not complete"})
+
+
+# The allocation's reasons (short notes for the officer's table) as the sentences a letter
+# gives; None: not a reason worth a sentence (the grant itself says it).
+LETTER_SENTENCES: dict[str, str | None] = {
+    "granted": None,
+    "granted in full": None,
+    "every request fits; granted in full": None,
+    "place {position} in the ranking": N_(
+        "Your application was placed {position} in the ranking of the applications by their "
+        "scores; the budget is granted in that order."),
+    "complete at {moment}": N_(
+        "Your application was complete on {day} at {time}; applications are handled in the "
+        "order in which they were complete."),
+    "complete on {day}, the day the budget ran out; drawn {number} of {count} in the lottery":
+        N_("Your application was complete on {day}, the day the budget ran out. The order of "
+           "the applications complete that day was drawn by lot: yours was drawn {number} of "
+           "{count}."),
+    "ceiling reached": N_("The subsidy ceiling had been reached when your application's turn "
+                          "came."),
+    "granted what was left of the budget: {amount}": N_(
+        "When your application's turn came, {amount} was left of the budget; we grant that "
+        "amount."),
+    "does not fit in what is left of the budget: {amount}": N_(
+        "The amount you applied for does not fit in what was left of the budget when your "
+        "application's turn came ({amount})."),
+    "capped at the maximum per applicant {maximum}": N_(
+        "The regulation grants at most {maximum} per applicant."),
+    "pro rata: {percent}% of {amount}, rounded down to the cent": N_(
+        "Together the applications ask for more than the budget, so every applicant receives "
+        "the same share: {percent}% of {amount}, rounded down to the cent."),
+    "score {score} is below the minimum {minimum}": N_(
+        "Your application scored {score} points; the minimum for a subsidy is {minimum} "
+        "points."),
+    "no score": N_("Your application has no score, so it could not be ranked."),
+    "not ranked": N_("Your application was not included in the ranking."),
+    "not complete": N_("Your application was not complete when the application window "
+                       "closed."),
+}
 
 
 def refusal_reason(reasons: Sequence[Problem]) -> RefusalReason:
@@ -108,7 +148,8 @@ class RoundWriter:
         self.language = letter_language(authority["language"])
         self.today = utc_to_local(clock.now(), authority["timezone"]).date()
         self.currency = round_["currency"]
-        self.sender = Sender(name=authority["name"])
+        self.sender = Sender.of_authority(authority)
+        self.law = jurisdiction_for(authority["country"])
         self.procedure = Procedure(title=round_["title"], reference=round_code(round_))
         self._ = translations(self.language).gettext
 
@@ -119,18 +160,33 @@ class RoundWriter:
     def money(self, amount: Decimal | None) -> Money:
         return Money(amount if amount is not None else ZERO, self.currency)
 
-    def reason(self, problem: Problem) -> str:
-        """An allocation reason in the letter's language, its amounts and numbers written
-        the language's way ("€ 25.000,00", not "25,000.00")."""
+    def reason(self, problem: Problem) -> str | None:
+        """An allocation reason as a sentence in the letter's language (None: no reason to
+        give), its amounts, numbers and days written the language's way ("€ 25.000,00",
+        "3 februari 2022"), not "25,000.00" or "2022-02-03 10:05:00"."""
+        sentence = LETTER_SENTENCES.get(problem.message, problem.message)
+        if sentence is None:
+            return None
         params = dict(problem.params)
+        if "moment" in params:
+            moment = datetime.fromisoformat(str(params.pop("moment")))
+            params |= {"day": day(moment.date(), self.language),
+                       "time": moment.strftime("%H:%M")}
+        elif "day" in params:
+            params["day"] = day(date.fromisoformat(str(params["day"])), self.language)
         for name, value in params.items():
+            if name in ("day", "time"):
+                continue
             try:
                 figure = Decimal(str(value).replace(",", ""))
             except ArithmeticError:
                 continue
             params[name] = (money(self.money(figure), self.language)
                             if name in MONEY_PARAMS else number(figure, self.language))
-        return Problem(problem.message, params).text(self._)
+        return Problem(sentence, params).text(self._)
+
+    def reasons(self, problems: Sequence[Problem]) -> tuple[str, ...]:
+        return tuple(text for p in problems if (text := self.reason(p)) is not None)
 
     def common(self, row: Mapping[str, Any]) -> dict[str, Any]:
         address = tuple(line.strip() for line in (row["organisation.address"] or "").splitlines()
@@ -160,8 +216,8 @@ class RoundWriter:
               payments: Sequence[Mapping[str, Any]], due: Sequence[Mapping[str, Any]],
               ) -> GrantDecision:
         granted = row["granted"] or ZERO
-        partly = () if granted >= row["requested"] or line is None else tuple(
-            self.reason(p) for p in _problems(line["reasons"]))
+        partly = () if granted >= row["requested"] or line is None else self.reasons(
+            _problems(line["reasons"]))
         finals = [r for r in due if r["final"]] or list(due)
         report_due = max((r["due_on"] for r in finals), default=None)
         kinds = list(dict.fromkeys(r["kind"] for r in finals))
@@ -176,7 +232,15 @@ class RoundWriter:
                            for p in payments),
             reporting=reporting or self.t(N_("No settlement report is needed: the subsidy is "
                                              "settled at the granted amount.")),
-            report_due=report_due)
+            report_due=report_due, legal_basis=self.legal_basis())
+
+    def legal_basis(self) -> str:
+        """The regulation the grant rests on, with its reference (the article or chapter the
+        officer entered): "Nadere regel Sociale Prestatie (Wmo 2020, hoofdstuk 2.2)"."""
+        name, reference = self.round["regulation_name"], self.round["regulation_reference"]
+        if name and reference:
+            return f"{name} ({reference})"
+        return name or reference
 
     def refusal(self, row: Mapping[str, Any], line: Mapping[str, Any] | None) -> Refusal:
         if line is None or row["state"] == State.INELIGIBLE.value:
@@ -185,7 +249,7 @@ class RoundWriter:
             score = None
         else:
             problems = _problems(line["reasons"])
-            reason, details = refusal_reason(problems), tuple(self.reason(p) for p in problems)
+            reason, details = refusal_reason(problems), self.reasons(problems)
             score = line["score"]
         return Refusal(**self.common(row), activity=self.activity(row),
                        requested=self.money(row["requested"]), reason=reason, details=details,
@@ -325,7 +389,7 @@ async def write_settlement(actor: Actor, application_id: int, granted: Decimal,
     letter = SettlementDecision(
         **writer.common(row), activity=writer.activity(row), granted=writer.money(granted),
         final_amount=writer.money(final), paid=writer.money(paid),
-        payment_due=writer.today + timedelta(weeks=6) if final < paid else writer.today)
+        payment_due=None if final == paid else writer.law.payment_last_day(writer.today))
     templates = await letter_service.templates_for(
         round_["authority"], [(LetterKind.SETTLEMENT, writer.language)])
     [generated] = await asyncio.to_thread(

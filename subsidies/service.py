@@ -30,6 +30,7 @@ from common.money import read_amount
 from config.database import contains, engine, is_sqlite, raw, transaction
 from documents import storage
 from documents.tables import StoredFile
+from documents.xlsx_guard import capped
 from organisations import service as organisations
 from scoring import service as scoring
 from subsidies import access, letters
@@ -60,6 +61,7 @@ from subsidies.domain import (
     fixed_changes,
     payment_schedule,
     reports_due,
+    require_reports_ahead,
     settle,
     tiers_from_json,
     validate_round,
@@ -146,6 +148,8 @@ class RoundView:
     created_at: datetime
     regulation_document: int | None = None
     budget_line: str = ""
+    window_closed_at: datetime | None = None  # when the window was closed (applied)
+    window_close_due_at: datetime | None = None  # when it was due to close
 
     @property
     def fixed(self) -> bool:
@@ -173,7 +177,9 @@ def _round_view(row: Mapping[str, Any], authority: Mapping[str, Any]) -> RoundVi
         tuple(date.fromisoformat(d) for d in row["instalment_dates"].split(",") if d),
         row["yearly_reports"], row["tiers"], RoundPhase(row["phase"]), row["evaluation_id"],
         row["allocated_at"], row["decided_at"], row["created_at"],
-        regulation_document=row["regulation_document"], budget_line=row["budget_line"])
+        regulation_document=row["regulation_document"], budget_line=row["budget_line"],
+        window_closed_at=row["window_closed_at"],
+        window_close_due_at=row["window_close_due_at"])
 
 
 async def _authority(authority_id: int) -> dict[str, Any]:
@@ -421,7 +427,7 @@ async def import_applications(principal: Principal, round_id: int, filename: str
     async with transaction():
         preview = await preview_import(principal, round_id, filename, data)
         if preview.problems:
-            raise ValidationFailed(preview.problems)
+            raise ValidationFailed(capped(list(preview.problems)))
         if not preview.rows:
             raise DomainError(N_("The file has no applications"))
         row = await _row(round_id)
@@ -433,7 +439,7 @@ async def import_applications(principal: Principal, round_id: int, filename: str
         return ids
 
 
-IMPORT_TYPE = "application/x-subsidy-import"
+IMPORT_TYPE = f"{storage.APP_TYPE_PREFIX}subsidy-import"
 
 
 async def upload_import(principal: Principal, round_id: int, filename: str,
@@ -938,10 +944,11 @@ async def decide(principal: Principal, round_id: int) -> dict[str, int]:
                 payments.append((application_id, instalment.kind, instalment.due_on,
                                  instalment.amount, "scheduled"))
             if target is not State.REFUSED:
+                due_reports = reports_due(line["proposed"], view.tiers, view.period_start,
+                                          view.period_end, view.yearly_reports)
+                require_reports_ahead(due_reports, today)
                 reports.extend((application_id, due.kind.value, due.due_on, due.final)
-                               for due in reports_due(line["proposed"], view.tiers,
-                                                      view.period_start, view.period_end,
-                                                      view.yearly_reports))
+                               for due in due_reports)
             events.append(audit.NewEvent(
                 "application.decide", "application", application_id,
                 before={"state": states[application_id]["state"]},

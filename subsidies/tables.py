@@ -57,6 +57,8 @@ class SubsidyRound(Table, tablename="subsidies_round"):
     phase = Varchar(length=10, default="draft", index=True)
     opened_at = Timestamptz(null=True, default=None)
     window_closed_at = Timestamptz(null=True, default=None)  # the tick that closed it
+    # The deadline it closed at (window_closed_at is later when caught up after downtime).
+    window_close_due_at = Timestamptz(null=True, default=None)
     evaluation_id = Integer(null=True, default=None)  # the scoring engine's evaluation
     allocated_at = Timestamptz(null=True, default=None)  # the proposal's moment
     allocation = Text(default="")  # the proposal's figures (JSON): method, seed, draw, rests

@@ -119,6 +119,10 @@ class TenderOut:
     actions: list[ActionOut]
     warnings: list[ProblemOut]
     budget_line: str = ""
+    # When the current phase began (applied), and when that change was due when it was
+    # deadline-driven (earlier than phase_changed_at when caught up after downtime).
+    phase_changed_at: datetime | None = None
+    phase_due_at: datetime | None = None
 
 
 def lot_out(row: dict[str, Any]) -> LotOut:
@@ -149,7 +153,8 @@ async def tender_out(request: Request, tender_id: int) -> TenderOut:
         [problem_out(Problem(w.problem().message, {**w.problem().params,
                                                    "rule": gettext(w.rule)},
                              w.problem().location)) for w in view.warnings],
-        budget_line=row["budget_line"])
+        budget_line=row["budget_line"], phase_changed_at=row["phase_changed_at"],
+        phase_due_at=row["phase_due_at"])
 
 
 @dataclass
@@ -240,6 +245,7 @@ class LotResultOut:
 class AwardIn:
     bid_ids: list[int]
     reason: str = ""
+    advantages: str = ""  # characteristics and relative advantages of the winning bid(s)
 
 
 @dataclass
@@ -621,7 +627,8 @@ class TenderApi(Controller):
     @post(f"{BASE}/lots/{{lot_id:int}}/award", guards=[OFFICER], status_code=HTTP_200_OK)
     async def award(self, request: Request, tender_id: FromPath[int], lot_id: FromPath[int],
                     data: JSONBody[AwardIn]) -> LotOut:
-        await bids.choose_award(me(request), tender_id, lot_id, data.bid_ids, data.reason)
+        await bids.choose_award(me(request), tender_id, lot_id, data.bid_ids, data.reason,
+                                data.advantages)
         return lot_out(await service.get_lot_row(tender_id, lot_id))
 
     @post(f"{BASE}/lots/{{lot_id:int}}/unsuccessful", guards=[OFFICER],

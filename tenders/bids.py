@@ -34,7 +34,7 @@ from scoring.envelope import Envelope
 from scoring.results import Ranking
 from tenders import access
 from tenders.access import TenderRef, as_reader, bid_ref, seals
-from tenders.domain import choose_winners, require_in_time, require_reason
+from tenders.domain import choose_winners, require_advantages, require_in_time, require_reason
 from tenders.machine import Action, missing
 from tenders.procedures import PROCEDURE_TYPES, Phase
 from tenders.service import for_change, get_lot_row, refuse, transition
@@ -321,7 +321,8 @@ async def _unseal(principal: Principal, tender: TenderRef) -> None:
         await scoring.register_subjects(principal, evaluation_id, [
             {"ref": bid_ref(r["id"]), "name": r["organisation.name"]} for r in lot_bids])
         await scoring.set_prices(principal, evaluation_id,
-                                 {bid_ref(r["id"]): str(r["price"]) for r in lot_bids})
+                                 {bid_ref(r["id"]): str(r["price"]) for r in lot_bids},
+                                 by_owner=True)
     opened = []
     for r in rows:
         entry = {"bid": r["id"], "lot": r["lot"], "organisation": r["organisation.name"]}
@@ -407,9 +408,11 @@ async def lot_result(principal: Principal, tender_id: int, lot_id: int) -> LotRe
 
 
 async def choose_award(principal: Principal, tender_id: int, lot_id: int,
-                       bid_ids: Sequence[int], reason: str = "") -> None:
+                       bid_ids: Sequence[int], reason: str = "", advantages: str = "") -> None:
     """The award intent for a lot: winners from the confirmed ranking; picking other than
-    the best-ranked needs a reason. An open house admits every bid that passed."""
+    the best-ranked needs a reason. An open house admits every bid that passed. A ranked
+    procedure needs the officer's description of the characteristics and relative advantages
+    of the winning bid(s): every rejection letter gives it (Aanbestedingswet art. 2.130)."""
     async with transaction():
         tender = await for_change(principal, tender_id)
         if tender.phase is not Phase.EVALUATION:
@@ -423,6 +426,7 @@ async def choose_award(principal: Principal, tender_id: int, lot_id: int,
         kind = PROCEDURE_TYPES[tender.row["procedure"]]
         expected = lot["winners"] if kind.ranked else len(ranked)
         choice = choose_winners(ranked, out, [bid_ref(b) for b in bid_ids], expected, reason)
+        described = require_advantages(advantages, kind.ranked)
         lot_bids = {r["id"] for r in await Bid.select(Bid.id).where(Bid.lot == lot_id)}
         winners = [int(ref.split(":")[1]) for ref in choice.winners]
         if not set(winners) <= lot_bids:
@@ -430,11 +434,12 @@ async def choose_award(principal: Principal, tender_id: int, lot_id: int,
         await Bid.update({Bid.winner: False}).where(Bid.lot == lot_id)
         await Bid.update({Bid.winner: True}).where(Bid.id.is_in(winners))
         await Lot.update({Lot.intent_at: clock.now(), Lot.intent_deviates: choice.deviates,
-                          Lot.intent_reason: choice.reason}).where(Lot.id == lot_id)
+                          Lot.intent_reason: choice.reason,
+                          Lot.intent_advantages: described}).where(Lot.id == lot_id)
         await audit.record(principal.as_actor(), "lot.award_intent", "tender", tender_id,
                            after={"lot": lot_id, "winners": list(choice.winners),
                                   "ranking": ranked, "deviates": choice.deviates,
-                                  "reason": choice.reason})
+                                  "reason": choice.reason, "advantages": described})
 
 
 # --- objections -------------------------------------------------------------------------------

@@ -73,7 +73,6 @@ ACTION_MESSAGES = {
     Action.CANCEL: N_("The tender has been cancelled."),
     Action.DECLARE_UNSUCCESSFUL: N_("The tender has been declared unsuccessful."),
 }
-NEEDS_REASON = frozenset({Action.CANCEL, Action.DECLARE_UNSUCCESSFUL})
 
 
 def me(request: Request) -> Principal:
@@ -419,7 +418,8 @@ class TenderPages(Controller):
         form = await read_form(request, lists=("winners",))
         chosen = [int(w) for w in form["winners"] if str(w).isdigit()]
         await bids.choose_award(me(request), tender_id, lot_id, chosen,
-                                str(form.get("reason") or ""))
+                                str(form.get("reason") or ""),
+                                str(form.get("advantages") or ""))
         return done(request, N_("The award intent for this lot has been recorded."),
                     f"/tenders/{tender_id}/lots/{lot_id}")
 

@@ -141,7 +141,11 @@ class Story:
         lot = await service.get_lot_row(tender_id, lot_id)
         result = await scoring.ranking(self.officer, lot["evaluation_id"])
         best = [int(s.ref.split(":")[1]) for s in result.subjects if s.winner]
-        await bids.choose_award(self.officer, tender_id, lot_id, best)
+        await bids.choose_award(
+            self.officer, tender_id, lot_id, best,
+            advantages="De winnende inschrijving scoort het hoogst op het plan van aanpak: "
+                       "vaste begeleiders per wijk, een uitgewerkte inzet van vrijwilligers en "
+                       "de kortste reactietijd bij spoed.")
 
     async def open_bids(self, tender_id: int) -> None:
         await bids.approve_opening(self.officer, tender_id)

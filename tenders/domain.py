@@ -13,10 +13,9 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
-import holidays
-
-from common.errors import DomainError, Problem, ProblemCollector
+from common.errors import DomainError, Problem, ProblemCollector, ValidationFailed
 from common.i18n import N_
+from common.jurisdictions import jurisdiction_for
 from common.localtime import local_to_utc, parse_local_datetime, utc_to_local
 from common.money import CURRENCIES, read_amount
 from common.numbers import NOT_A_NUMBER, parse_percentage
@@ -394,17 +393,11 @@ def local_text(moment: datetime, zone: str) -> str:
 
 
 def standstill_end(sent_at: datetime, days: int, zone: str, country: str) -> datetime:
-    """The moment the standstill period ends: at the end of the ``days``-th calendar day after
-    the day the decisions were sent (local calendar).
-
-    In the Netherlands a period ending on a Saturday, Sunday or public holiday runs on to the
-    next working day (Algemene termijnenwet art. 1).
-    """
-    last = utc_to_local(sent_at, zone).date() + timedelta(days=days)
-    if country == "NL" and days > 0:
-        dutch = holidays.country_holidays("NL", years=range(last.year, last.year + 2))
-        while last.weekday() >= 5 or last in dutch:
-            last += timedelta(days=1)
+    """The moment the standstill period ends: at the end of its last day, ``days`` calendar days
+    after the day the decisions were sent (local calendar), counted by the calendar of the
+    authority's jurisdiction (in the Netherlands the Algemene termijnenwet's roll-forward)."""
+    sent_on = utc_to_local(sent_at, zone).date()
+    last = jurisdiction_for(country).standstill_last_day(sent_on, days)
     return local_to_utc(last + timedelta(days=1), time(0, 0), zone)
 
 
@@ -413,6 +406,23 @@ def standstill_last_day(ends_at: datetime, zone: str) -> date:
 
 
 # --- award ----------------------------------------------------------------------------------
+
+
+MAX_ADVANTAGES = 4000
+
+
+def require_advantages(text: str, ranked: bool) -> str:
+    """The officer's description of the winning bid's characteristics and relative
+    advantages, tidied; required where bids are ranked (the rejections give it)."""
+    described = "\n".join(line.strip() for line in (text or "").strip().splitlines())
+    if ranked and not described:
+        raise ValidationFailed([Problem(N_(
+            "Describe the characteristics and relative advantages of the winning bid(s): "
+            "every rejection letter gives them"), {}, "advantages")])
+    if len(described) > MAX_ADVANTAGES:
+        raise ValidationFailed([Problem(N_("The text is longer than {limit} characters"),
+                                        {"limit": MAX_ADVANTAGES}, "advantages")])
+    return described
 
 
 @dataclass(frozen=True)

@@ -28,6 +28,7 @@ from common import clock
 from common.deadlines import deadline_changes
 from common.errors import DomainError, NotFound
 from common.i18n import N_
+from common.jurisdictions import jurisdiction_for
 from common.localtime import utc_to_local
 from config.database import transaction
 from documents import storage
@@ -78,9 +79,9 @@ OBJECTION = N_("Questions about this decision, or a complaint, can be sent to {c
                "{end}.")
 NEXT_STEPS = N_("When the standstill period has ended on {end} without objection, we award the "
                 "contract definitively and contact you about signing it.")
-SELECTION_OBJECTION = N_("If you disagree with this decision, tell us within 20 days "
-                         "({contact}); within that period you may also start summary "
-                         "proceedings (kort geding) before the civil court.")
+SELECTION_OBJECTION = N_("If you disagree with this decision, tell us ({contact}) no later "
+                         "than {end}; until that day you may also start summary proceedings "
+                         "(kort geding) before the civil court.")
 SELECTION_NEXT = N_("The selected candidates are invited to the next phase of the procedure.")
 
 
@@ -110,16 +111,21 @@ class Context:
     def local_day(self, moment: datetime) -> date:
         return utc_to_local(moment, self.tender.zone).date()
 
+    def remedies_end(self, moment: datetime) -> date:
+        """The last day to go to court against a decision sent at ``moment`` (the
+        jurisdiction's time limit, counted by its calendar)."""
+        law = jurisdiction_for(self.sender.country)
+        return law.calendar.last_day(self.local_day(moment), law.remedies.period)
+
 
 async def _context(principal: Principal, tender: TenderRef) -> Context:
-    row = await Authority.select(Authority.name, Authority.language).where(
-        Authority.id == tender.row["lead_authority"]).first()
+    row = await Authority.select().where(Authority.id == tender.row["lead_authority"]).first()
     assert row is not None
     language = letter_language(row["language"])
     gettext = translations(language).gettext
-    sender = Sender(row["name"], signatory=principal.name,
-                    signatory_title=gettext(N_("Procurement officer")),
-                    contact=principal.email)
+    sender = Sender.of_authority(row, signatory=principal.name,
+                                 signatory_title=gettext(N_("Procurement officer")),
+                                 contact=principal.email)
     return Context(tender, row["name"], language, sender, gettext)
 
 
@@ -203,8 +209,9 @@ async def _lot_letters(principal: Principal, ctx: Context, lot: Mapping[str, Any
         sender=ctx.sender, procedure=ctx.procedure(lot), date=ctx.local_day(moment),
         reference=ctx.reference(lot), standstill_days=ctx.tender.standstill_days,
         standstill_end=last_day,
-        objection=ctx.gettext(OBJECTION).format(end=end_text, contact=ctx.sender.contact),
+        objection=ctx.gettext(OBJECTION).format(end=end_text, contact=ctx.sender.complaints_to),
         next_steps=(ctx.gettext(NEXT_STEPS).format(end=end_text),), reasons=reasons,
+        winner_advantages=(lot["intent_advantages"],) if lot["intent_advantages"] else (),
         deviates=bool(lot["intent_deviates"]))
     pairs = award_letters(with_chosen_winners(ranking, winners), addressees, setting,
                           ctx.language)
@@ -266,7 +273,9 @@ async def declare_lot_unsuccessful(principal: Principal, tender_id: int, lot_id:
         sent: list[SentLetter] = []
         if rows:
             addressees = {f"bid:{r['id']}": _addressee(r, "organisation.") for r in rows}
-            objection = ctx.gettext(SELECTION_OBJECTION).format(contact=ctx.sender.contact)
+            objection = ctx.gettext(SELECTION_OBJECTION).format(
+                contact=ctx.sender.complaints_to,
+                end=day(ctx.remedies_end(moment), ctx.language))
             pairs = [(ref, LotUnsuccessful(
                 sender=ctx.sender, addressee=addressee, date=ctx.local_day(moment),
                 reference=ctx.reference(lot), procedure=ctx.procedure(lot), reason=text,
@@ -345,7 +354,9 @@ async def send_selection_letters(principal: Principal, tender_id: int,
             sender=ctx.sender, procedure=ctx.procedure(), date=ctx.local_day(moment),
             reference=ctx.reference(), selected=selected,
             next_steps=(ctx.gettext(SELECTION_NEXT),),
-            objection=ctx.gettext(SELECTION_OBJECTION).format(contact=ctx.sender.contact),
+            objection=ctx.gettext(SELECTION_OBJECTION).format(
+                contact=ctx.sender.complaints_to,
+                end=day(ctx.remedies_end(moment), ctx.language)),
             reasons=reasons)
         ranking = await _selection_ranking(principal, tender)
         pairs: list[tuple[str, Letter]] = []

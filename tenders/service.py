@@ -21,7 +21,7 @@ from common import clock
 from common.deadlines import AppliedStep, deadline_changes
 from common.errors import DomainError, NotFound, Problem, ProblemCollector, ValidationFailed
 from common.i18n import N_
-from config.database import contains, transaction
+from config.database import contains, transaction, update_rows
 from documents import storage
 from scoring import service as scoring
 from scoring.domain import MAX_WINNERS
@@ -416,8 +416,8 @@ async def period_warnings(principal: Principal, tender_id: int) -> list[PeriodWa
 async def _move(actor: Actor, tender: TenderRef, action: Action, target: Phase,
                 now: datetime, extra: Mapping[str, Any] | None = None,
                 details: Mapping[str, Any] | None = None) -> None:
-    values = {"phase": target.value, "phase_changed_at": now, "updated_at": now,
-              **(extra or {})}
+    values = {"phase": target.value, "phase_changed_at": now, "phase_due_at": None,
+              "updated_at": now, **(extra or {})}
     await Tender.update(values).where(Tender.id == tender.id)
     await audit.record(actor, f"tender.{action.value}", "tender", tender.id,
                        before={"phase": tender.phase.value},
@@ -553,6 +553,9 @@ async def move_due(tender_ids: Sequence[int], now: datetime) -> list[DueMoves]:
                 Tender.updated_at: now}).where(
                 Tender.id.is_in(ids[start:start + 500]) & (Tender.phase == source.value)
             ).returning(Tender.id))
+    # The moment each move was due beside the moment it was applied (``now``).
+    await update_rows(Tender._meta.tablename, "id", ["phase_due_at"],
+                      [(due[-1].due_at, tender.id) for tender, due in plans if tender.id in moved])
     done: list[DueMoves] = []
     for tender, due in plans:
         if tender.id not in moved:

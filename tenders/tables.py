@@ -57,7 +57,10 @@ class Tender(Table, tablename="tenders_tender"):
     awarded_at = Timestamptz(null=True, default=None)
     closed_reason = Text(default="")
     selection_evaluation_id = Integer(null=True, default=None)
-    phase_changed_at = Timestamptz()
+    phase_changed_at = Timestamptz()  # when the phase was changed (applied)
+    # When a deadline-driven change was due (earlier than phase_changed_at when it was caught
+    # up after downtime); None for a change someone made.
+    phase_due_at = Timestamptz(null=True, default=None)
     created_at = Timestamptz()
     updated_at = Timestamptz(index=True)
 
@@ -81,6 +84,9 @@ class Lot(Table, tablename="tenders_lot"):
     intent_at = Timestamptz(null=True, default=None)
     intent_deviates = Boolean(default=False)
     intent_reason = Text(default="")
+    # The officer's description of the characteristics and relative advantages of the winning
+    # bid(s), given in every rejection (Aanbestedingswet art. 2.130).
+    intent_advantages = Text(default="")
     # Declared unsuccessful (no valid bid, or none the authority can accept): out of the
     # ranking and the award; the rest of the tender goes on.
     unsuccessful_at = Timestamptz(null=True, default=None)

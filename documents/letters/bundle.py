@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import os
 import re
+import threading
+import time
 import unicodedata
 import zipfile
 from collections import deque
 from collections.abc import AsyncIterable, AsyncIterator, Iterable, Iterator, Mapping
 from concurrent.futures import Future, ProcessPoolExecutor
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from common.errors import DomainError, NotFound
 from common.i18n import N_
@@ -24,6 +26,8 @@ from documents.letters.kinds import Letter, LetterKind, kind_of
 from documents.letters.present import context_of
 from documents.letters.render import render
 from documents.letters.service import ActiveTemplate, GeneratedLetter
+
+T = TypeVar("T")
 
 Templates = Mapping[tuple[LetterKind, str], ActiveTemplate]
 
@@ -75,11 +79,35 @@ def letters_for(templates: Templates, letters: Iterable[tuple[str, Letter]],
 
 
 _worker_templates: dict[tuple[LetterKind, str], tuple[bytes, str]] = {}
+PARENT_POLL_SECONDS = 0.25
 
 
-def _start_worker(templates: dict[tuple[LetterKind, str], tuple[bytes, str]]) -> None:
-    """Each process of the pool gets the templates once, not with every letter."""
+def _start_worker(templates: dict[tuple[LetterKind, str], tuple[bytes, str]],
+                  parent: int) -> None:
+    """Each process of the pool gets the templates once, not with every letter, and dies
+    with the process that started it (see :func:`_die_with_parent`)."""
     _worker_templates.update(templates)
+    _die_with_parent(parent)
+
+
+def _die_with_parent(parent: int) -> None:
+    """End this process as soon as ``parent`` is no longer its parent (it died).
+
+    A worker forked from the server holds the server's listening socket: had it lived on after
+    the server was killed (kill -9 during a large round), the restarted server could not bind
+    its port. A thread of the worker looks every :data:`PARENT_POLL_SECONDS`; it needs nothing
+    of the platform and, unlike ``PR_SET_PDEATHSIG``, does not fire when merely the thread
+    that forked the worker ends.
+    """
+    if os.getppid() != parent:
+        os._exit(1)
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(PARENT_POLL_SECONDS)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="die-with-parent", daemon=True).start()
 
 
 def _render_in_worker(job: tuple[tuple[LetterKind, str], Letter]) -> bytes:
@@ -102,7 +130,7 @@ def letters_in_parallel(templates: Templates, letters: Iterable[tuple[str, Lette
     shipped = {key: (t.data, t.written_in) for key, t in templates.items()}
     pending: deque[tuple[str, Letter, ActiveTemplate, Future[bytes]]] = deque()
     with ProcessPoolExecutor(max_workers=workers, initializer=_start_worker,
-                             initargs=(shipped,)) as pool:
+                             initargs=(shipped, os.getpid())) as pool:
         for ref, letter in letters:
             template = _template(templates, letter, language)
             job = ((kind_of(letter), language), letter)
@@ -200,18 +228,25 @@ def require_pdf() -> None:
 
 
 async def as_pdfs(letters: Iterable[GeneratedLetter]) -> AsyncIterator[GeneratedLetter]:
-    """Each letter as PDF, converted one after the other (LibreOffice runs one at a time)."""
+    """Each letter as PDF, converted :data:`office.PDF_CHUNK` at a time (a batch of
+    LibreOffice processes per chunk, see :func:`office.convert_many`)."""
     require_pdf()
-    for letter in letters:
-        yield await as_pdf(letter)
+    for chunk in _chunks(letters):
+        pdfs = await office.convert_many([letter.data for letter in chunk], ".docx", "pdf")
+        for letter, pdf in zip(chunk, pdfs, strict=True):
+            yield GeneratedLetter(letter.filename.removesuffix(".docx") + ".pdf", letter.kind,
+                                  letter.language, letter.addressee, letter.ref, pdf)
 
 
-async def as_pdf(letter: GeneratedLetter) -> GeneratedLetter:
-    """The letter converted by LibreOffice (one conversion at a time, off the event loop)."""
-    require_pdf()
-    pdf = await office.convert(letter.data, ".docx", "pdf")
-    return GeneratedLetter(letter.filename.removesuffix(".docx") + ".pdf", letter.kind,
-                           letter.language, letter.addressee, letter.ref, pdf)
+def _chunks(items: Iterable[T], size: int = office.PDF_CHUNK) -> Iterator[list[T]]:
+    chunk: list[T] = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
 
 
 class StoredLetter(Protocol):
@@ -227,18 +262,18 @@ class StoredLetter(Protocol):
 async def stored_files(letters: Iterable[StoredLetter], pdf: bool = False
                        ) -> AsyncIterator[tuple[str, bytes]]:
     """Each kept letter read when the zip needs it, as (filename, data); as PDF with ``pdf``
-    (converted one at a time)."""
+    (converted a chunk at a time)."""
     if pdf:
         require_pdf()
-    for letter in letters:
-        if letter.file_id is None:
-            continue
-        _, data = await storage.read(letter.file_id)
+    kept = [letter for letter in letters if letter.file_id is not None]
+    for chunk in _chunks(kept, office.PDF_CHUNK if pdf else 1):
+        read = [(await storage.read(letter.file_id))[1] for letter in chunk
+                if letter.file_id is not None]
         if pdf:
-            yield (letter.filename.removesuffix(".docx") + ".pdf",
-                   await office.convert(data, ".docx", "pdf"))
-        else:
-            yield letter.filename, data
+            read = await office.convert_many(read, ".docx", "pdf")
+        for letter, data in zip(chunk, read, strict=True):
+            yield (letter.filename.removesuffix(".docx") + ".pdf" if pdf else letter.filename,
+                   data)
 
 
 async def read_stored(letters: Iterable[StoredLetter], file_id: int
@@ -283,7 +318,7 @@ def pdf_zip_key(payload: Mapping[str, Any]) -> str:
 
 
 async def pdf_zip_job(job: JobLike) -> None:
-    """Convert each letter to PDF (LibreOffice, one at a time) into a zip on disk, then keep
+    """Convert the letters to PDF (LibreOffice, a chunk at a time) into a zip on disk, then keep
     the zip in the shared storage as the job's file: any instance serves the download."""
     import tempfile
 
@@ -295,11 +330,14 @@ async def pdf_zip_job(job: JobLike) -> None:
     job.progress(0, len(files))
     with tempfile.TemporaryFile() as spooled:
         builder = ZipBuilder()
-        for number, (file_id, filename) in enumerate(files, 1):
-            _, data = await storage.read(file_id)
-            pdf = await office.convert(data, ".docx", "pdf")
-            spooled.write(builder.add(filename.removesuffix(".docx") + ".pdf", pdf))
-            job.progress(number)
+        done = 0
+        for chunk in _chunks(files):
+            read = [(await storage.read(file_id))[1] for file_id, _ in chunk]
+            pdfs = await office.convert_many(read, ".docx", "pdf")
+            for (_, filename), pdf in zip(chunk, pdfs, strict=True):
+                spooled.write(builder.add(filename.removesuffix(".docx") + ".pdf", pdf))
+            done += len(chunk)
+            job.progress(done)
         spooled.write(builder.finish())
         async with transaction():
             stored = await storage.store(Actor.system(job.payload["actor"]), job.payload["name"],

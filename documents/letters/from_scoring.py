@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from common.errors import DomainError
+from common.errors import DomainError, Problem
 from common.i18n import N_
 from documents.letters.kinds import (
     Addressee,
@@ -29,7 +29,7 @@ from documents.letters.kinds import (
     SelectionOutcome,
     Sender,
 )
-from documents.letters.present import number
+from documents.letters.present import money, number
 from documents.letters.reports import (
     EvaluationReport,
     ReportCell,
@@ -79,9 +79,15 @@ def _gettext(language: str) -> Callable[[str], str]:
     return translations(language).gettext
 
 
-def justification(result: CriterionResult, translate: Callable[[str], str]) -> str:
+# The parameters of a price criterion's explanation that are amounts of money.
+PRICE_PARAMS = frozenset({"price", "low", "high", "value"})
+
+
+def justification(result: CriterionResult, translate: Callable[[str], str],
+                  language: str = "en", currency: str = "") -> str:
     """What a letter quotes for one criterion: the consensus text, else the evaluators' own
-    words (without their names), else how the points were worked out."""
+    words (without their names), else how the points were worked out, its prices and points
+    in the letter's notation ("€ 1.350.000,00", "51,35"), not the computation's."""
     if result.kind in (Kind.QUALITY.value, Kind.PASS_FAIL.value):
         if result.consensus_justification:
             return result.consensus_justification
@@ -89,26 +95,39 @@ def justification(result: CriterionResult, translate: Callable[[str], str]) -> s
                                    if line.justification))
         if texts:
             return " / ".join(texts)
-    return result.explanation.text(translate)
+    params = dict(result.explanation.params)
+    for name, raw in params.items():
+        try:
+            figure = Decimal(str(raw))
+        except ArithmeticError:
+            continue
+        params[name] = (money(Money(figure, currency), language)
+                        if currency and name in PRICE_PARAMS else number(figure, language))
+    return Problem(result.explanation.message, params).text(translate)
 
 
-def _criterion_scores(subject: RankedSubjectData, translate: Callable[[str], str]
+def _explainer(language: str, currency: str) -> Callable[[CriterionResult], str]:
+    translate = _gettext(language)
+    return lambda result: justification(result, translate, language, currency)
+
+
+def _criterion_scores(subject: RankedSubjectData, explain: Callable[[CriterionResult], str]
                       ) -> tuple[CriterionScore, ...]:
-    return tuple(CriterionScore(r.name, plain(r.weight), r.value, r.points,
-                                justification(r, translate))
+    return tuple(CriterionScore(r.name, plain(r.weight), r.value, r.points, explain(r))
                  for r in subject.criteria)  # type: ignore[attr-defined]
 
 
 def _comparisons(own: RankedSubjectData, winner: RankedSubjectData,
-                 translate: Callable[[str], str]) -> tuple[CriterionComparison, ...]:
+                 explain: Callable[[CriterionResult], str]
+                 ) -> tuple[CriterionComparison, ...]:
     theirs = {r.criterion_id: r for r in winner.criteria}  # type: ignore[attr-defined]
     rows = []
     for mine in own.criteria:  # type: ignore[attr-defined]
         other = theirs.get(mine.criterion_id)
         rows.append(CriterionComparison(
-            mine.name, plain(mine.weight), mine.value, mine.points, justification(mine, translate),
+            mine.name, plain(mine.weight), mine.value, mine.points, explain(mine),
             other.value if other else None, other.points if other else None,
-            justification(other, translate) if other else ""))
+            explain(other) if other else ""))
     return tuple(rows)
 
 
@@ -154,7 +173,7 @@ def award_letters(ranking: Ranking, addressees: Mapping[str, Addressee],
     benchmark = max(winners, key=lambda s: s.rank or 0)
     names = ", ".join(w.name for w in sorted(winners, key=lambda s: s.rank or 0))
     ranked = sum(1 for s in ranking.subjects if s.rank is not None)
-    translate = _gettext(language)
+    explain = _explainer(language, ranking.currency)
     common = {"sender": setting.sender, "date": setting.date, "reference": setting.reference,
               "procedure": setting.procedure, "standstill_days": setting.standstill_days,
               "standstill_end": setting.standstill_end}
@@ -165,9 +184,9 @@ def award_letters(ranking: Ranking, addressees: Mapping[str, Addressee],
         if subject.winner:
             yield subject.ref, AwardIntent(
                 **common, addressee=addressee, rank=subject.rank or 1, total=subject.total,
-                scores=_criterion_scores(subject, translate), next_steps=setting.next_steps)
+                scores=_criterion_scores(subject, explain), next_steps=setting.next_steps)
             continue
-        rows = _comparisons(subject, benchmark, translate)
+        rows = _comparisons(subject, benchmark, explain)
         yield subject.ref, Rejection(
             **common, addressee=addressee, winner=names, rank=subject.rank,
             ranked_count=ranked, own_total=subject.total, winner_total=benchmark.total,
@@ -206,7 +225,9 @@ def selection_letters(ranking: Ranking, addressees: Mapping[str, Addressee],
                       language: str) -> Iterator[tuple[str, Letter]]:
     """(ref, letter) for every candidate in ``addressees``: selected or not, with the
     candidate's scores per criterion and, when not selected, why."""
-    translate = _gettext(language)
+    explain = _explainer(language, ranking.currency)
+    lowest = min((s.total for s in ranking.subjects
+                  if s.ref in setting.selected and s.total is not None), default=None)
     for subject in ranking.subjects:
         addressee = addressees.get(subject.ref)
         if addressee is None:
@@ -217,8 +238,9 @@ def selection_letters(ranking: Ranking, addressees: Mapping[str, Addressee],
         yield subject.ref, SelectionOutcome(
             sender=setting.sender, addressee=addressee, date=setting.date,
             reference=setting.reference, procedure=setting.procedure, selected=chosen,
-            reasons=reasons, scores=_criterion_scores(subject, translate),
-            selected_count=len(setting.selected), next_steps=setting.next_steps,
+            reasons=reasons, scores=_criterion_scores(subject, explain),
+            selected_count=len(setting.selected), total=subject.total,
+            lowest_selected_total=lowest, next_steps=setting.next_steps,
             objection=setting.objection)
 
 

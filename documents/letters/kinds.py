@@ -11,14 +11,15 @@ letter's language.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 from enum import StrEnum
+from typing import Any
 
 from common.i18n import N_
-
-OBJECTION_WEEKS = 6  # Dutch Awb art. 6:7: six weeks to object to a decision
+from common.jurisdictions import GrantLaw, jurisdiction_for
 
 
 class LetterKind(StrEnum):
@@ -45,13 +46,43 @@ class Money:
 
 @dataclass(frozen=True)
 class Sender:
-    """The contracting authority that signs the letter."""
+    """The contracting authority (or bestuursorgaan) that writes and signs the letter."""
 
     name: str
-    address: tuple[str, ...] = ()
+    address: tuple[str, ...] = ()  # the postal address
     signatory: str = ""
     signatory_title: str = ""
     contact: str = ""  # a person, an e-mail address or a telephone number
+    country: str = "NL"  # whose law the letter applies: its periods and their calendar
+    visiting_address: tuple[str, ...] = ()
+    website: str = ""
+    complaint_desk: str = ""  # where bidders complain (an e-mail address or a web page)
+    decision_body: str = ""  # the bestuursorgaan deciding; the signatory signs by mandate
+    iban: str = ""  # where money is repaid
+
+    @classmethod
+    def of_authority(cls, row: Mapping[str, Any], **given: str) -> Sender:
+        """The sender as an authority's settings describe it (a row of the authorities'
+        table, as a mapping); ``given`` fills what the authority leaves empty (the officer
+        who signs, the contact)."""
+        def lines(text: str | None) -> tuple[str, ...]:
+            return tuple(line.strip() for line in (text or "").splitlines() if line.strip())
+
+        signatory = row.get("signatory_name") or ""
+        return cls(
+            name=row["name"], address=lines(row.get("postal_address")),
+            signatory=signatory or given.get("signatory", ""),
+            signatory_title=(row.get("signatory_function") or "") if signatory
+            else given.get("signatory_title", ""),
+            contact=given.get("contact", ""), country=row["country"],
+            visiting_address=lines(row.get("visiting_address")),
+            website=row.get("website") or "", complaint_desk=row.get("complaint_desk") or "",
+            decision_body=row.get("decision_body") or "", iban=row.get("iban") or "")
+
+    @property
+    def complaints_to(self) -> str:
+        """Where a complaint goes: the complaint desk, else the contact."""
+        return self.complaint_desk or self.contact
 
 
 @dataclass(frozen=True)
@@ -118,8 +149,15 @@ class Letter:
 
     @property
     def objection_end(self) -> date:
-        """The last day to object to a decision (six weeks, Awb art. 6:7 and 6:8)."""
-        return self.date + timedelta(weeks=OBJECTION_WEEKS)
+        """The last day to object to a decision: in the Netherlands six weeks from the day
+        after the letter's date (Awb art. 6:7, 6:8), rolled forward by the Algemene
+        termijnenwet."""
+        return jurisdiction_for(self.sender.country).objection_last_day(self.date)
+
+    @property
+    def law(self) -> GrantLaw:
+        """The articles a decision cites (objection, advances, settlement, reclaim)."""
+        return jurisdiction_for(self.sender.country).grant_law
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -168,6 +206,8 @@ class SelectionOutcome(Letter):
     reasons: tuple[str, ...] = ()
     scores: tuple[CriterionScore, ...] = ()
     selected_count: int = 0
+    total: Decimal | None = None  # the addressee's total score, when ranked
+    lowest_selected_total: Decimal | None = None  # the score of the lowest selected candidate
     next_steps: tuple[str, ...] = ()
     objection: str = ""
 
@@ -185,7 +225,8 @@ class GrantDecision(Letter):
     conditions: tuple[str, ...] = ()
     payments: tuple[Payment, ...] = ()
     reporting: str = ""  # what must be reported (activity report, accountant's statement)
-    report_due: date | None = None
+    report_due: date | None = None  # by when to apply for the settlement (with the report)
+    legal_basis: str = ""  # the regulation and article the grant rests on
 
     @property
     def partly(self) -> bool:

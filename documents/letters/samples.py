@@ -6,9 +6,10 @@ exercises every placeholder a template is likely to use.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 
+from common.jurisdictions import jurisdiction_for
 from documents.letters.kinds import (
     Addressee,
     AwardIntent,
@@ -31,13 +32,21 @@ from documents.letters.kinds import (
 
 SENDER = Sender(name="Gemeente Utrecht", address=("Postbus 16200", "3500 CE Utrecht"),
                 signatory="J. de Vries", signatory_title="Afdelingshoofd Inkoop",
-                contact="inkoop@utrecht.example")
+                contact="inkoop@utrecht.example",
+                visiting_address=("Stadsplateau 1", "3521 AZ Utrecht"),
+                website="https://www.utrecht.example", complaint_desk="klachten@utrecht.example",
+                decision_body="Het college van burgemeester en wethouders van Utrecht",
+                iban="NL91 ABNA 0417 1643 00")
 ADDRESSEE = Addressee(name="Zorggroep De Linde B.V.", contact_person="mw. A. Jansen",
                       address=("Lindelaan 4", "3511 AB Utrecht"), email="info@delinde.example",
                       registration_number="12345678")
 TENDER = Procedure(title="Huishoudelijke ondersteuning 2027", reference="AB-2026-014",
                    lot="Utrecht-Noord", procedure_type="open")
 ROUND = Procedure(title="Sociale prestatie en dagondersteuning 2027", reference="SUB-2026-03")
+
+
+def _standstill_end(sent_on: date) -> date:
+    return jurisdiction_for(SENDER.country).standstill_last_day(sent_on)
 
 
 def _eur(amount: str) -> Money:
@@ -55,7 +64,7 @@ def sample_letter(kind: LetterKind, day: date | None = None) -> Letter:
                                                   Decimal("51.00"), "Sterk plan van aanpak"),
                                    CriterionScore("Prijs", Decimal(40), None,
                                                   Decimal("35.67"))),
-                           standstill_days=20, standstill_end=day + timedelta(days=20),
+                           standstill_days=20, standstill_end=_standstill_end(day),
                            next_steps=("Wij nemen contact met u op over de overeenkomst.",))
     if kind is LetterKind.REJECTION:
         return Rejection(
@@ -68,7 +77,7 @@ def sample_letter(kind: LetterKind, day: date | None = None) -> Letter:
                                         Decimal("8.5"), Decimal("51.00"), "Zeer concreet"),
                     CriterionComparison("Prijs", Decimal(40), None, Decimal("31.30"), "",
                                         None, Decimal("35.67"), "")),
-            standstill_days=20, standstill_end=day + timedelta(days=20),
+            standstill_days=20, standstill_end=_standstill_end(day),
             objection="Vragen: inkoop@utrecht.example")
     if kind is LetterKind.LOT_UNSUCCESSFUL:
         return LotUnsuccessful(
@@ -91,7 +100,8 @@ def sample_letter(kind: LetterKind, day: date | None = None) -> Letter:
             conditions=("U meldt wijzigingen in de activiteit direct.",),
             payments=(Payment(date(2027, 1, 15), _eur("34000"), "Voorschot 80%"),
                       Payment(date(2028, 6, 1), _eur("8500"), "Na vaststelling")),
-            reporting="Een activiteitenverslag", report_due=date(2028, 4, 1))
+            reporting="Een activiteitenverslag", report_due=date(2028, 4, 1),
+            legal_basis="artikel 4 van de Subsidieregeling Sociale prestatie Utrecht 2027")
     if kind is LetterKind.REFUSAL:
         return Refusal(**common, procedure=ROUND, activity="Buurtmaaltijden",
                        requested=_eur("18000"), reason=RefusalReason.CEILING_REACHED,
@@ -101,5 +111,5 @@ def sample_letter(kind: LetterKind, day: date | None = None) -> Letter:
     return SettlementDecision(
         **common, procedure=ROUND, activity="Inloop voor mantelzorgers",
         granted=_eur("42500"), final_amount=_eur("39000"), paid=_eur("42500"),
-        payment_due=day + timedelta(weeks=6),
+        payment_due=jurisdiction_for(SENDER.country).payment_last_day(day),
         considerations=("Minder bijeenkomsten dan gepland.",))

@@ -17,10 +17,11 @@ async def forwards():
         await engine.run_ddl('CREATE UNIQUE INDEX "documents_blob_chunk_uq" '
                              'ON "documents_blob_chunk" (blob, seq)')
         if isinstance(engine, PostgresEngine):
-            # Files are mostly compressed already (docx, xlsx, pdf, zip): keep the chunks out
-            # of line without trying to compress them again.
+            # Files are mostly compressed already (docx, xlsx, pdf, zip): keep the chunk rows
+            # (small enough for a page) in the table, without trying to compress them again
+            # and without TOAST (see documents.blobs.ROW_BYTES).
             await engine.run_ddl('ALTER TABLE "documents_blob_chunk" ALTER COLUMN data '
-                                 "SET STORAGE EXTERNAL")
+                                 "SET STORAGE PLAIN")
 
     async def drop():
         await engine_finder().run_ddl('DROP INDEX "documents_blob_chunk_uq"')

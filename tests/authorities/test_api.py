@@ -57,6 +57,16 @@ async def test_admin_pages_add_an_authority(client, make_user):
     listing = await client.get("/admin/authorities")
     assert "Vesthimmerlands Kommune" in text_of(listing.text)
     assert "Vesthimmerlands Kommune has been added." in text_of(listing.text)
+    [row] = await Authority.select().where(Authority.name == "Vesthimmerlands Kommune")
+    desk = await post_form(client, f"/admin/authorities/{row['id']}", {
+        "name": "Vesthimmerlands Kommune", "country": "DK", "registration_number": "29189587",
+        "active": "on", "postal_address": "Himmerlandsgade 27\n9600 Aars",
+        "complaint_desk": "https://vesthimmerland.dk/klage", "iban": "DK50 0040 0440 1162 43"})
+    assert desk.status_code == 303
+    saved = await Authority.select().where(Authority.id == row["id"]).first()
+    assert (saved["postal_address"], saved["complaint_desk"], saved["iban"]) == (
+        "Himmerlandsgade 27\n9600 Aars", "https://vesthimmerland.dk/klage",
+        "DK50 0040 0440 1162 43")
 
 
 async def test_service_types_are_managed_by_admins_and_read_by_all(client_factory, make_user):

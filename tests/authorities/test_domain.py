@@ -29,3 +29,24 @@ def test_an_unknown_country_is_refused():
     with pytest.raises(ValidationFailed) as caught:
         validate_authority({"name": "Stadt Köln", "country": "DE", "registration_number": "1"})
     assert caught.value.for_location("country")
+
+
+def test_the_letter_settings_are_checked_and_tidied():
+    data = validate_authority({
+        "name": "Gemeente Utrecht", "country": "NL", "registration_number": "30280353",
+        "postal_address": " Postbus 16200\r\n\r\n3500 CE Utrecht ",
+        "visiting_address": "Stadsplateau 1\n3521 AZ Utrecht", "website": "https://utrecht.nl",
+        "complaint_desk": "klachten@utrecht.nl", "decision_body": "Het college van B&W",
+        "signatory_name": "J. de Vries", "signatory_function": "Afdelingshoofd Inkoop",
+        "iban": "nl91abna0417164300"})
+    assert data.postal_address == "Postbus 16200\n3500 CE Utrecht"
+    assert data.iban == "NL91 ABNA 0417 1643 00"
+    assert data.complaint_desk == "klachten@utrecht.nl"
+    with pytest.raises(ValidationFailed) as caught:
+        validate_authority({"name": "Gemeente Utrecht", "country": "NL",
+                            "registration_number": "30280353", "website": "utrecht",
+                            "complaint_desk": "the desk", "iban": "NL91ABNA0417164301",
+                            "signatory_name": "x" * 201})
+    problems = {p.location: p.render() for p in caught.value.problems}
+    assert set(problems) == {"website", "complaint_desk", "iban", "signatory_name"}
+    assert problems["iban"].endswith("NL91ABNA0417164301 is not a valid IBAN")

@@ -180,7 +180,8 @@ async def test_dutch_officer_from_nothing_to_award_decisions_with_an_unsuccessfu
     await scoring.finalise_quality(officer, evaluation_id)
     ranking = await scoring.confirm_ranking(officer, evaluation_id)
     await bids.choose_award(officer, tender_id, lots[0]["id"],
-                            [int(ranking.winners[0].split(":")[1])])
+                            [int(ranking.winners[0].split(":")[1])],
+                            advantages="Het beste plan van aanpak voor de wijk.")
     await page.goto(f"{base}/award")
     await accessible(page, "journey-4-award-nl")
     await submit(page, "form[action$='/award/letters']")

@@ -32,7 +32,7 @@ async def test_evaluator_scores_and_officer_sees_consensus_and_ranking(
                                        "Certified": "1"}, justification="Colleague's view")
     await sheets.submit_sheet(colleague, s.evaluation_id)
     await service.set_prices(s.officer, s.evaluation_id,
-                             {"bid:1": "95000", "bid:2": "80000", "bid:3": "120000"})
+                             {"bid:1": "95000", "bid:2": "80000", "bid:3": "120000"}, by_owner=True)
     criteria = await s.criteria()
     base = f"{live_server.url}/scoring/evaluations/{s.evaluation_id}"
 

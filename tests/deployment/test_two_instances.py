@@ -143,7 +143,7 @@ async def test_letters_sent_by_one_zip_through_the_other_and_the_job_ran_on_the_
     user = User()
     await user.sign_in(a, officer.email)
     base = f"/subsidies/rounds/{created.id}"
-    queued = await user.post(f"{a.url}{base}/letters")
+    queued = await user.post(f"{a.url}{base}/letters", {"confirm": "yes"})
     assert queued.status_code == 303 and queued.headers["location"].startswith("/jobs/")
     job_url = queued.headers["location"]
     job_id = int(job_url.rsplit("/", 1)[1])

@@ -4,24 +4,28 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date
+from decimal import Decimal
 
 import pytest
 
-from common.errors import DomainError
+from common.errors import DomainError, Problem
 from documents import office
 from documents.letters.bundle import letters_for
 from documents.letters.from_scoring import (
     AwardSetting,
     SelectionSetting,
     award_letters,
+    justification,
     report_from_ranking,
     selection_letters,
 )
 from documents.letters.kinds import Addressee, AwardIntent, LetterKind, Procedure, Rejection
+from documents.letters.present import number
 from documents.letters.reports import evaluation_report
 from documents.letters.samples import SENDER
 from documents.letters.service import templates_for
 from scoring import service, sheets
+from scoring.results import CriterionResult
 from tests.documents.letters_support import docx_text
 from tests.scoring.conftest import make_scenario
 from tests.support.browser import require_tool
@@ -49,7 +53,8 @@ async def scored_ranking(make_user, make_authority):
                                    criteria["Method"], "8", "Agreed: strong method")
     await service.finalise_quality(s.officer, s.evaluation_id)
     await service.set_prices(s.officer, s.evaluation_id,
-                             {"bid:1": "150000", "bid:2": "100000", "bid:3": "120000"})
+                             {"bid:1": "150000", "bid:2": "100000", "bid:3": "120000"},
+                             by_owner=True)
     ranking = await service.ranking(s.officer, s.evaluation_id, explain=None)
     tree = await service.criteria(s.officer, s.evaluation_id)
     return s, ranking, tree
@@ -84,7 +89,9 @@ async def test_the_winner_gets_an_award_intent_and_the_others_a_comparison(ranke
     assert method.winner_justification == ("bid:2: clear & <concrete> (first) / "
                                            "bid:2: clear & <concrete> (second)")
     price = next(row for row in rejection.scores if row.criterion == "Price")
-    assert "lowest price 100000.00 / price 120000.00 = 50.00" in price.own_justification
+    # prices with their currency, in the letter's notation
+    assert price.own_justification == ("60 × lowest price €100,000.00 / price €120,000.00 = "
+                                       "50.00")
     assert rejection.reasons[0] == ("Your bid ranked 2; the contract goes to the "
                                     "highest-ranked bid.")
     assert rejection.winner_advantages[0] == "A district team that already knows the clients"
@@ -118,6 +125,21 @@ async def test_the_rejection_letter_in_dutch_has_both_parties_scores(ranked):
     assert "Price | 60 |  | 40,00 |  | 60,00" in text
     assert "21 december 2026" in text
     assert "Uw inschrijving eindigde als nummer 3" in text  # the reason, in Dutch
+    # How the price points were worked out, in Dutch notation with the currency.
+    price = next(r for r in ranking.subject("bid:1").criteria if r.kind == "price")
+    shown = justification(price, lambda message: message, "nl", ranking.currency)
+    assert "€" in shown and "." not in shown.replace("€ ", "").split("=")[-1], shown
+
+
+def test_price_explanations_are_written_in_the_letters_notation():
+    result = CriterionResult(
+        7, "Prijs", "price", None, Decimal(40), Decimal("20.54"), None, "lowest",
+        Problem("{weight} × lowest price {low} / price {price} = {points}",
+                {"weight": "40", "low": "1350000.00", "price": "2628750.00",
+                 "points": "20.54"}), {})
+    shown = justification(result, lambda message: message, "nl", "EUR")
+    assert shown.replace("\xa0", " ") == (
+        "40 × lowest price € 1.350.000,00 / price € 2.628.750,00 = 20,54")
 
 
 async def test_without_a_winner_no_letters_can_be_written(ranked):
@@ -184,7 +206,8 @@ async def test_a_knocked_out_bid_is_told_which_minimum_it_missed(make_user, make
         await sheets.submit_sheet(evaluator, s.evaluation_id)
     await service.finalise_quality(s.officer, s.evaluation_id)
     await service.set_prices(s.officer, s.evaluation_id,
-                             {"bid:1": "90000", "bid:2": "100000", "bid:3": "120000"})
+                             {"bid:1": "90000", "bid:2": "100000", "bid:3": "120000"},
+                             by_owner=True)
     ranking = await service.ranking(s.officer, s.evaluation_id, explain=None)
     tree = await service.criteria(s.officer, s.evaluation_id)
     assert ranking.subject("bid:1").knocked_out
@@ -225,3 +248,10 @@ async def test_selection_letters_from_a_preselection_ranking(ranked):
     assert "niet bent geselecteerd" in generated["bid:1"]
     assert "Method | 25 | 8,00 | 20,00" in generated["bid:1"]
     assert "In totaal zijn 2 gegadigden geselecteerd." in generated["bid:2"]
+    lowest = min(ranking.subject(ref).total for ref in ("bid:2", "bid:3"))
+    assert letters["bid:1"].lowest_selected_total == lowest
+    own = number(ranking.subject("bid:1").total, "nl")
+    assert (f"Uw aanmelding behaalde in totaal {own} punten; de laagst gerangschikte "
+            f"geselecteerde gegadigde behaalde {number(lowest, 'nl')} punten."
+            ) in generated["bid:1"]
+    assert "laagst gerangschikte" not in generated["bid:2"]

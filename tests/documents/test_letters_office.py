@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
+import re
 import zipfile
 from datetime import date
 
@@ -44,3 +46,23 @@ async def test_the_clarification_notice_converts_to_pdf():
                                  (Clarification(1, "Q & <A>?", "Yes."),))
     pdf = await office.convert(clarification_notice(notice, "nl"), ".docx", "pdf")
     assert pdf.startswith(b"%PDF")
+
+
+def _pages(pdf: bytes) -> int:
+    return len(re.findall(rb"/Type\s*/Page[^s]", pdf))
+
+
+async def test_a_batch_is_converted_by_several_libreoffice_processes_in_its_order(db):
+    require_tool(office.available(), "LibreOffice")
+    templates = await templates_for(None, [(LetterKind.GRANT, "nl")])
+    base = sample_letter(LetterKind.GRANT)
+    # Letters growing by about a page each: their page counts show the order kept.
+    letters = [(f"grant-{n}", dataclasses.replace(
+        base, conditions=tuple(f"Voorwaarde {n}.{i}" for i in range(45 * n))))
+        for n in range(5)]
+    documents = [g.data for g in letters_for(templates, letters, "nl")]
+    pdfs = await office.convert_many(documents, ".docx", "pdf")
+    pages = [_pages(pdf) for pdf in pdfs]
+    assert all(pdf.startswith(b"%PDF") for pdf in pdfs)
+    assert pages == sorted(pages) and len(set(pages)) == len(pages), pages
+    assert office.convert_batch([], ".docx", "pdf") == []

@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 from common.errors import ValidationFailed
+from common.numbers import parse_number
 from documents import scoresheet_reader as reader
 from documents import scoresheets as sheets
 
@@ -178,7 +179,7 @@ def test_xml_with_a_document_type_declaration_is_refused(prolog: str, part: str)
     with pytest.raises(ValidationFailed) as refused:
         reader.read(_rewrite(data, {name: declared}), KEY)
     assert [p.render() for p in refused.value.problems] == [
-        "file: The file could not be read as an Excel workbook"]
+        f"file: The part {name} of the workbook is not valid XML or declares entities"]
 
 
 def test_shared_and_rich_strings_read_as_written() -> None:
@@ -252,3 +253,77 @@ def test_validations_cover_runs_of_rows_as_ranges() -> None:
              for dv in ws.data_validations.dataValidation}
     assert rules == {"E2:E4 E6": ("decimal", "0", "10"),
                      "E5 E7": ("list", '"0,5,10"', None)}
+
+
+scores = st.one_of(st.none(), st.integers(0, 20).map(lambda n: n / 2))
+justifications = st.text(st.characters(blacklist_categories=("Cs", "Cc")), max_size=80
+                         ).filter(lambda t: not t.startswith("="))  # typed "=" is a formula
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(fill=st.lists(st.tuples(scores, justifications), min_size=1, max_size=6),
+       inserted=st.booleans())
+def test_any_valid_fill_reads_back_as_typed(fill, inserted) -> None:
+    """Issue 15: whatever an evaluator types into the open cells (with a column of their own
+    inserted left of the score, or not) comes back exactly, as the number stored."""
+    written = [sheets.Row(100 + n, 11, f"Provider {n}", "Method", "", RANGE)
+               for n in range(len(fill))]
+    wb = load_workbook(io.BytesIO(sheets.write(sheet(written), KEY, str)))
+    ws = wb["Scores"]
+    if inserted:
+        ws.insert_cols(5)
+        ws["E1"] = "Notes"
+    value_at, text_at = ("F", "G") if inserted else ("E", "F")
+    for number, (value, text) in enumerate(fill, start=2):
+        ws[f"{value_at}{number}"], ws[f"{text_at}{number}"] = value, text or None
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    found = identity(buffer.getvalue())
+    assert found.problems == []
+    assert [(parse_number(e.value), e.justification or "") for e in found.entries] == [
+        (None if value is None else Decimal(str(value)), text) for value, text in fill]
+
+
+def test_printer_settings_and_a_typed_hyperlink_are_allowed() -> None:
+    """Excel writes printer settings when the page setup is set (the sheet sets landscape
+    and fit to width); a link typed into a cell is an external hyperlink relationship."""
+    data = _filled()
+    rels = ('<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/'
+            'relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/'
+            'officeDocument/2006/relationships/printerSettings" Target="../printerSettings/'
+            'printerSettings1.bin"/><Relationship Id="rId2" Type="http://schemas.'
+            'openxmlformats.org/officeDocument/2006/relationships/hyperlink" '
+            'Target="https://example.org/" TargetMode="External"/></Relationships>')
+    source = zipfile.ZipFile(io.BytesIO(data))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            target.writestr(item, source.read(item.filename))
+        target.writestr("xl/printerSettings/printerSettings1.bin", b"\0" * 4000)
+        target.writestr(f"xl/worksheets/_rels/{_scores_part(data).rsplit('/', 1)[1]}.rels",
+                        rels)
+    assert _cells(reader.read(buffer.getvalue(), KEY)) == _cells(reader.read(data, KEY))
+
+
+def test_a_sheet_of_the_earlier_format_is_refused_by_name() -> None:
+    data = _filled()
+    identity_part = next(n for n in zipfile.ZipFile(io.BytesIO(data)).namelist()
+                         if b"tenderdesk scoresheet 2" in zipfile.ZipFile(io.BytesIO(data)).read(n))
+    old = _rewrite(data, {identity_part: lambda xml: xml.replace("tenderdesk scoresheet 2",
+                                                                "tenderdesk scoresheet 1")})
+    with pytest.raises(ValidationFailed) as refused:
+        reader.read(old, KEY)
+    assert [p.render() for p in refused.value.problems] == [
+        "tenderdesk: This sheet was made by an earlier version of tenderdesk; download a new "
+        "sheet"]
+
+
+def test_rows_only_formatted_below_the_sheet_are_ignored() -> None:
+    """An evaluator may set the height of rows (the protection allows it): LibreOffice and
+    Excel then write those rows, empty; they count as elements, not as rows added."""
+    data = _filled()
+    styled = "".join(f'<row r="{n}" ht="30" customHeight="1"><c r="E{n}" s="1"/></row>'
+                     for n in range(4, 2_000))
+    changed = _rewrite(data, {_scores_part(data): lambda xml: xml.replace(
+        "</sheetData>", styled + "</sheetData>")})
+    assert _cells(reader.read(changed, KEY)) == _cells(reader.read(data, KEY))

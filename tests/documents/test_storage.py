@@ -6,7 +6,7 @@ import pytest
 
 from audit.domain import Actor
 from common.errors import DomainError
-from config.database import transaction
+from config.database import raw, transaction
 from documents import blobs, storage
 from documents.tables import StoredFile
 
@@ -100,8 +100,40 @@ async def test_content_missing_from_the_storage_is_reported_not_served_empty(db)
         await storage.read(stored.id)
 
 
+@pytest.mark.parametrize("lost_seq", [0, 131, 262])
+async def test_a_database_blob_missing_a_row_is_reported_not_served_short(db, lost_seq):
+    """Rows of the first query, of a later one, and the last row: each loss is noticed."""
+    if storage.backend().name != "postgres":
+        pytest.skip("about the database storage (the PostgreSQL run)")
+    data = os.urandom(blobs.READ_BYTES * 2 + 1000)
+    async with transaction():
+        stored = await storage.store(ACTOR, "big.pdf", "application/pdf", data)
+    await raw("DELETE FROM documents_blob_chunk WHERE seq = {}", lost_seq)
+    with pytest.raises(blobs.BlobMissing, match=f"chunks from {lost_seq // 131 * 131}"):
+        await storage.read(stored.id)
+
+
 async def test_a_blob_whose_bytes_do_not_match_its_hash_is_refused(db):
     with pytest.raises(blobs.BlobCorrupt):
         async with transaction():
             await storage.backend().put("0" * 64, 4, storage._chunks(b"data"))
     assert not await storage.backend().exists("0" * 64)
+
+
+@pytest.mark.parametrize(("filename", "declared", "served"), [
+    ("plan.pdf", "text/html", "application/pdf"),
+    ("PLAN.PDF", "application/pdf", "application/pdf"),
+    ("begroting.xlsx", "application/octet-stream",
+     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    ("offerte.html", "text/html", "application/octet-stream"),
+    ("logo.svg", "image/svg+xml", "application/octet-stream"),
+    ("zonder-extensie", "application/pdf", "application/octet-stream"),
+    ("aanvragen.csv", "application/x-tenderdesk-subsidy-import",
+     "application/x-tenderdesk-subsidy-import"),  # the app's own mark of a kept import
+])
+async def test_a_file_is_served_with_the_type_of_its_extension_not_the_declared_one(
+        db, filename, declared, served):
+    """An uploader cannot make a stored "document" come back as a page or script of this site."""
+    info = await storage.store(ACTOR, filename, declared, b"<script>alert(1)</script>")
+    assert info.content_type == served
+    assert (await storage.read(info.id))[0].content_type == served

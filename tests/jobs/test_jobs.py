@@ -9,6 +9,7 @@ from accounts.domain import Role
 from common import clock
 from common.errors import DomainError
 from common.i18n import N_
+from common.instance import HOST
 from config.database import raw, transaction
 from jobs import service
 from jobs.domain import JobState, Message
@@ -163,3 +164,20 @@ async def test_a_job_interrupted_by_a_stopping_instance_is_queued_again(make_use
     view = await service.status(owner, job_id)
     assert view.state is JobState.QUEUED and view.attempts == 1
     assert (await service.claim("next"))["id"] == job_id
+
+
+async def test_a_restarted_instance_takes_over_the_jobs_of_a_killed_one_at_once(make_user):
+    owner = await make_user(Role.OFFICER)
+    job_id = await service.queue(owner, new("killed"))
+    gone = await asyncio.create_subprocess_exec("true")
+    await gone.wait()  # a process of this host that no longer runs
+    killed = f"{HOST}:{gone.pid}:abc123"
+    assert (await service.claim(killed))["id"] == job_id
+    alive = await service.queue(owner, new("alive"))
+    assert (await service.claim(f"{HOST}:1:def456"))["id"] == alive  # pid 1 runs
+    assert await service.claim("instance-b") is None, "both beat still"
+
+    assert await service.release_dead_claims() == 1
+    taken = await service.claim("instance-b")
+    assert taken["id"] == job_id and taken["attempts"] == 2, "no wait for a stale heartbeat"
+    assert await service.claim("instance-c") is None

@@ -13,7 +13,7 @@ from config.database import transaction
 from documents import storage
 from notifications import sender, service
 from notifications.compose import compose
-from notifications.domain import MAX_ATTEMPTS, OutgoingMessage
+from notifications.domain import CLAIM_TIMEOUT, MAX_ATTEMPTS, OutgoingMessage
 from notifications.tables import OutboxMessage
 from tests.support.http import post_form, sign_in, text_of
 from tests.support.smtp import free_port, smtp_settings
@@ -89,12 +89,20 @@ async def test_a_server_that_is_down_is_retried_then_the_message_is_failed(db, s
 
 
 async def test_a_claim_is_exclusive_until_it_times_out(db):
-    await service.enqueue(ACTOR, letter())
+    message_id = await service.enqueue(ACTOR, letter())
     with use_clock(FixedClock(clock.now())) as travel:
-        assert len(await service.claim_due(travel.now())) == 1
-        assert await service.claim_due(travel.now()) == []
-        travel.advance(timedelta(minutes=11))
-        assert len(await service.claim_due(travel.now())) == 1, "a dead sender's claim expires"
+        assert (await service.claim_next(travel.now(), "a:1:x")).id == message_id
+        assert await service.claim_next(travel.now(), "b:2:y") is None
+        travel.advance(CLAIM_TIMEOUT + timedelta(seconds=1))
+        assert (await service.claim_next(travel.now(), "b:2:y")).id == message_id, \
+            "a dead sender's claim expires"
+        await service.mark_sent(message_id, travel.now(), "a:1:x")
+        row = await OutboxMessage.select().where(OutboxMessage.id == message_id).first()
+        assert (row["status"], row["claimed_by"]) == ("sending", "b:2:y"), \
+            "a sender that lost its claim changes nothing"
+        await service.mark_sent(message_id, travel.now(), "b:2:y")
+        row = await OutboxMessage.select().where(OutboxMessage.id == message_id).first()
+        assert (row["status"], row["attempts"]) == ("sent", 1)
 
 
 async def test_a_bad_address_is_refused_and_nothing_is_queued(db):

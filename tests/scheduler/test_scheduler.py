@@ -1,4 +1,4 @@
-"""The scheduler runs in one process only; a survivor takes over; a sweep sends due mail."""
+"""The scheduler runs in one process only; a survivor takes over; its mail job sends due mail."""
 
 import asyncio
 
@@ -49,13 +49,12 @@ async def test_a_survivor_takes_over_when_the_leader_stops(db, monkeypatch):
         await two.stop()
 
 
-async def test_a_sweep_sends_the_mail_that_is_due(db, smtp_server):
+async def test_the_mail_job_sends_the_mail_that_is_due(db, smtp_server):
     settings = load_settings()
     settings = type(settings)(**{**settings.__dict__, "smtp": smtp_server.settings})
     await outbox.enqueue(Actor(None, "test"), OutgoingMessage(
         kind="notice", recipient="olga@utrecht.nl", language="nl", subject="Termijn verstreken",
         body="De inschrijvingstermijn is verstreken.\n"))
-    report = await Scheduler(settings, []).sweep()
-    assert report.mail_sent == 1
+    assert await Scheduler(settings, []).send_mail() == 1
     assert (await OutboxMessage.select(OutboxMessage.status).first())["status"] == "sent"
     assert smtp_server.mailbox.received[0]["Subject"] == "Termijn verstreken"

@@ -1,6 +1,7 @@
 """Two app instances with the scheduler on: one leads, each deadline is applied exactly once,
-and the survivor takes over when the leader stops. Real processes on the test database
-(PostgreSQL: an advisory lock; SQLite: a file lock in the shared data dir)."""
+and the survivor takes over when the leader stops or loses its lock connection. Real processes
+on the test database (PostgreSQL: an advisory lock; SQLite: a file lock in the shared data
+dir)."""
 
 import asyncio
 import os
@@ -10,9 +11,12 @@ import time
 from datetime import timedelta
 
 import httpx
+import pytest
 
 from audit.tables import AuditEvent
 from common import clock
+from config.database import is_sqlite, raw
+from config.scheduler import ADVISORY_LOCK_KEY
 from notifications.tables import OutboxMessage
 from scoring.tables import Evaluation
 from tests.scheduler.test_on_time import evaluation
@@ -107,3 +111,42 @@ async def test_one_leader_applies_each_deadline_once_and_a_survivor_takes_over(
     finally:
         for instance in instances:
             instance.stop()
+
+
+@pytest.mark.skipif(is_sqlite(), reason="a PostgreSQL advisory lock's connection")
+async def test_a_leader_whose_lock_connection_is_terminated_reports_standby_and_the_other_leads(
+        make_user, make_authority):
+    scenario = await evaluation(make_user, make_authority)
+    await due_in(scenario.evaluation_id, 3600)
+    instances = [Instance(), Instance()]
+    try:
+        async def roles() -> bool:
+            return sorted(str(i.scheduler()) for i in instances) == ["leader", "standby"]
+
+        await until(roles, what="one leader and one standby")
+        leader = next(i for i in instances if i.scheduler() == "leader")
+        other = next(i for i in instances if i is not leader)
+        [holder] = await raw(
+            "SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted"
+            " AND objid = {}", ADVISORY_LOCK_KEY & 0xFFFF_FFFF)
+        await raw("SELECT pg_terminate_backend({})", holder["pid"])
+
+        async def swapped() -> bool:
+            return (leader.scheduler(), other.scheduler()) == ("standby", "leader")
+
+        await until(swapped, seconds=60, what="the old leader to step down, the other to lead")
+        await due_in(scenario.evaluation_id, 1)
+        await until(lambda: _applied_twice_or_more(scenario.evaluation_id),
+                    what="the deadline, applied by the new leader")
+        await asyncio.sleep(3)  # time for a second, wrong application to show
+        assert sorted(await applied(scenario.evaluation_id)) == [
+            "evaluation.reminders_sent", "evaluation.scores_due_told"]
+        assert await OutboxMessage.count().where(
+            OutboxMessage.recipient == scenario.evaluators[0].email) == 1
+    finally:
+        for instance in instances:
+            instance.stop()
+
+
+async def _applied_twice_or_more(evaluation_id: int) -> bool:
+    return len(await applied(evaluation_id)) >= 2

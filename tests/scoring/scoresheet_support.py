@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import io
+import subprocess
+import tempfile
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from openpyxl import load_workbook
 
+from documents import office
 from scoring.tables import Assignment, Score
 
 
@@ -50,3 +54,27 @@ async def stored_scores(evaluator, scenario) -> dict[tuple[str, str], tuple[Deci
         & (Assignment.evaluator == evaluator.id)).first()
     return {(refs[r["subject"]], names[r["criterion"]]): (r["value"], r["justification"])
             for r in await Score.select().where(Score.assignment == assignment["id"])}
+
+
+MACRO = Path(__file__).resolve().parent / "libreoffice_edit.xba"
+
+
+def libreoffice_edit(data: bytes, insert_column: bool) -> bytes:
+    """The sheet edited by LibreOffice itself, headless, by the Basic macro of
+    ``libreoffice_edit.xba``: Scores unprotected, optionally a column "My notes" inserted left
+    of Score, row 2 scored 8 "Clear method", row 3 7.5 "Good team, & more", saved as .xlsx."""
+    program = office.soffice()
+    assert program is not None
+    with tempfile.TemporaryDirectory(prefix="tenderdesk-lo-macro-") as folder:
+        root = Path(folder)
+        profile = f"-env:UserInstallation=file://{root / 'profile'}"
+        subprocess.run([program, profile, "--headless", "--terminate_after_init"],
+                       check=True, timeout=120, capture_output=True)
+        (root / "profile/user/basic/Standard/Module1.xba").write_bytes(MACRO.read_bytes())
+        source, target = root / "in.xlsx", root / "out.xlsx"
+        source.write_bytes(data)
+        call = (f'macro:///Standard.Module1.Edit("{source}","{target}",'
+                f'"{1 if insert_column else 0}")')
+        subprocess.run([program, profile, "--headless", call], check=True, timeout=120,
+                       capture_output=True)
+        return target.read_bytes()

@@ -43,7 +43,8 @@ async def test_from_declarations_to_a_confirmed_ranking(scenario):
         await service.ranking(s.officer, s.evaluation_id)
     await service.finalise_quality(s.officer, s.evaluation_id)
     await service.set_prices(s.officer, s.evaluation_id,
-                             {"bid:1": "150000", "bid:2": "100000", "bid:3": "120000"})
+                             {"bid:1": "150000", "bid:2": "100000", "bid:3": "120000"},
+                             by_owner=True)
 
     result = await service.ranking(s.officer, s.evaluation_id, explain=["bid:3"])
     # Quality: Method 25 × mean/10, Team 15 × mean/10; price 60 × 100000 / P.
@@ -149,7 +150,7 @@ async def test_sealed_prices_stay_sealed_until_two_officers_open_them_after_qual
     s = await make_scenario(make_user, make_authority, two_envelope=True, evaluators=1)
     second = await make_user("officer", authorities=[s.authority_id])
     await service.set_prices(s.officer, s.evaluation_id, {
-        "bid:1": "98765.43", "bid:2": "90000", "bid:3": "110000"})
+        "bid:1": "98765.43", "bid:2": "90000", "bid:3": "110000"}, by_owner=True)
 
     async def bid_1() -> service.SubjectView:
         [found] = [x for x in await service.list_subjects(s.officer, s.evaluation_id)

@@ -65,6 +65,7 @@ async def test_a_stored_unknown_aggregation_breaks_nothing(db, make_user, make_a
     final = await service.finalise_quality(s.officer, s.evaluation_id)
     assert final.quality_final
     await service.set_prices(s.officer, s.evaluation_id,
-                             {"bid:1": "150000", "bid:2": "100000", "bid:3": "120000"})
+                             {"bid:1": "150000", "bid:2": "100000", "bid:3": "120000"},
+                             by_owner=True)
     ranking = await service.ranking(s.officer, s.evaluation_id)
     assert ranking.winners == ("bid:2",)

@@ -177,7 +177,7 @@ async def test_an_evaluator_never_sees_another_evaluators_drafts(login, make_use
 async def test_nobody_sees_sealed_prices_before_quality_is_final(login, make_user,
                                                                  make_authority):
     s = await make_scenario(make_user, make_authority, evaluators=1, two_envelope=True)
-    await service.set_prices(s.officer, s.evaluation_id, {"bid:1": "87654.32"})
+    await service.set_prices(s.officer, s.evaluation_id, {"bid:1": "87654.32"}, by_owner=True)
     admin = await make_user("admin")
     finance = await make_user("finance", authorities=[s.authority_id])
     evaluator = s.evaluators[0]
@@ -333,7 +333,7 @@ async def test_officer_records_consensus_and_confirms_the_ranking_on_the_pages(
                           justification=f"Reasoned by {evaluator.name}")
         await sheets.submit_sheet(evaluator, s.evaluation_id)
     await service.set_prices(s.officer, s.evaluation_id,
-                             {"bid:1": "100", "bid:2": "120", "bid:3": "150"})
+                             {"bid:1": "100", "bid:2": "120", "bid:3": "150"}, by_owner=True)
     officer = await login(s.officer)
     base = f"/scoring/evaluations/{s.evaluation_id}"
     ids = await s.subject_ids()

@@ -84,3 +84,35 @@ async def test_moving_the_due_date_reminds_again_and_a_finished_evaluation_is_qu
     await source.tick(later - timedelta(days=3))
     assert len(await mail_to(evaluator.email)) == 2, "one reminder per due date"
     assert reminders.STEP_KINDS[REMIND] == "reminders_sent"
+
+
+def test_a_reminder_is_stale_only_once_the_scores_are_past_due():
+    assert not reminders.reminder_is_stale(DUE, DUE - timedelta(days=1))
+    assert not reminders.reminder_is_stale(DUE, DUE + timedelta(seconds=59)), "on time"
+    assert reminders.reminder_is_stale(DUE, DUE + timedelta(minutes=1))
+    assert reminders.reminder_is_stale(DUE, DUE + timedelta(days=2))
+
+
+async def test_after_downtime_a_passed_reminder_is_replaced_by_the_overdue_notice(
+        make_user, make_authority):
+    scenario = await make_scenario(make_user, make_authority, evaluators=1)
+    [evaluator] = scenario.evaluators
+    await scoresheets.set_scores_due(scenario.officer, scenario.evaluation_id,
+                                     "2026-03-30T17:00")
+    source = ScoringReminders(reminder_days=3)
+    back_up = DUE + timedelta(days=2)  # down from before the reminder until after the due date
+    applied = await source.tick(back_up)
+    assert [a.step for a in applied] == [REMIND, TELL_LEAD]
+    assert await source.tick(back_up + timedelta(minutes=5)) == []
+
+    [mail] = await mail_to(evaluator.email)
+    assert mail["kind"] == "scoring.overdue"
+    assert mail["dedupe_key"].startswith(f"scoring.reminder:{scenario.evaluation_id}:"), \
+        "the reminder's key: one or the other, never both"
+    assert "Overdue: your scores for Household help, lot 1 were due" in mail["subject"]
+    assert "are due" not in mail["subject"] and "are due" not in mail["body"]
+    assert len(await mail_to(scenario.officer.email)) == 1, "the lead officer is told"
+    event = await AuditEvent.select().where(
+        AuditEvent.action == "evaluation.reminders_sent").first()
+    assert json.loads(event["after"])["overdue"] is True
+

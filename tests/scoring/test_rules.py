@@ -101,16 +101,16 @@ async def test_an_excluded_subject_leaves_the_ranking_with_its_reason(make_user,
         await service.confirm_ranking(s.officer, s.evaluation_id)
     with pytest.raises(ValidationFailed) as refused:
         await service.set_prices(s.officer, s.evaluation_id,
-                                 {"bid:1": "-5", "bid:2": "12,50", "bid:9": "10"})
+                                 {"bid:1": "-5", "bid:2": "12,50", "bid:9": "10"}, by_owner=True)
     assert [p.render() for p in refused.value.problems] == [
         "prices.bid:1: A price must be above 0", "prices.bid:9: No subject bid:9 in this "
                                                  "evaluation"]
     assert await Subject.count().where(Subject.price.is_not_null()) == 0
     await service.set_prices(s.officer, s.evaluation_id,
-                             {"bid:1": "100", "bid:2": "90", "bid:3": "80"})
+                             {"bid:1": "100", "bid:2": "90", "bid:3": "80"}, by_owner=True)
     await service.confirm_ranking(s.officer, s.evaluation_id)
     with pytest.raises(DomainError, match="prices can no longer change"):
-        await service.set_prices(s.officer, s.evaluation_id, {"bid:1": "70"})
+        await service.set_prices(s.officer, s.evaluation_id, {"bid:1": "70"}, by_owner=True)
     await service.exclude_subject(s.officer, s.evaluation_id, "bid:3", "Bid withdrawn")
     status = await service.status(s.officer, s.evaluation_id)
     assert status.phase is Phase.QUALITY_FINAL and not status.complete

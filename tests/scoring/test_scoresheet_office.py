@@ -6,6 +6,7 @@ skip when soffice is missing.
 
 from __future__ import annotations
 
+import asyncio
 from decimal import Decimal
 
 import pytest
@@ -15,7 +16,7 @@ from documents import office
 from scoring import scoresheets, sheets
 from scoring.tables import Consensus
 from tests.scoring.conftest import make_scenario
-from tests.scoring.scoresheet_support import fill, rows_of, stored_scores
+from tests.scoring.scoresheet_support import fill, libreoffice_edit, rows_of, stored_scores
 from tests.support.browser import require_tool
 
 pytestmark = pytest.mark.office
@@ -58,6 +59,23 @@ async def test_a_sheet_saved_by_libreoffice_keeps_its_problems_located(scenario)
                                             resaved)
     assert [p.render() for p in refused.value.problems] == [
         "Scores!E6: 11 is above the maximum 10"]
+
+
+@pytest.mark.parametrize("insert_column", [False, True])
+async def test_cells_typed_by_libreoffice_itself_round_trip(scenario, insert_column):
+    """Issue 15: a Basic macro in headless LibreOffice unprotects the sheet, inserts a column
+    left of Score (or not), types scores and saves; exactly those are stored."""
+    require_tool(office.available(), "LibreOffice")
+    evaluator = scenario.evaluators[0]
+    await scenario.declare_all(evaluator)
+    data = (await scoresheets.scoresheet(evaluator, scenario.evaluation_id)).data
+    edited = await asyncio.to_thread(libreoffice_edit, data, insert_column)
+    summary = await scoresheets.import_scoresheet(evaluator, scenario.evaluation_id,
+                                                  "macro.xlsx", edited)
+    assert (summary.added, summary.changed, summary.removed) == (2, 0, 0)
+    assert await stored_scores(evaluator, scenario) == {
+        ("bid:1", "Method"): (Decimal("8"), "Clear method"),
+        ("bid:1", "Team"): (Decimal("7.5"), "Good team, & more")}
 
 
 async def test_the_generated_sheet_converts_to_pdf(scenario):

@@ -197,3 +197,43 @@ async def test_a_sheet_restyled_and_reordered_as_excel_saves_it_still_imports(sc
     scores = await stored_scores(evaluator, scenario)
     assert scores[("bid:1", "Team")] == (Decimal("7.5"), "Typed in a text cell")
     assert scores[("bid:1", "Method")] == (Decimal("8"), "Clear method")
+
+
+async def test_a_column_inserted_left_of_the_score_moves_the_columns_read(scenario):
+    """Issue 15: the sheet protection has no password; a column inserted left of Score used
+    to store every score empty. Columns are found by their header."""
+    evaluator = scenario.evaluators[0]
+    await scenario.declare_all(evaluator)
+    data = (await scoresheets.scoresheet(evaluator, scenario.evaluation_id)).data
+
+    def insert(wb):
+        ws = wb["Scores"]
+        ws.protection.sheet = False
+        ws.insert_cols(5)
+        ws["E1"] = "My notes"
+        ws["E2"] = "looked twice"
+
+    filled = fill(edit(data, insert), {2: (8, "Clear method"), 3: (7.5, "Good team")},
+                  columns=("F", "G"))
+    summary = await scoresheets.import_scoresheet(evaluator, scenario.evaluation_id,
+                                                  "inserted.xlsx", filled)
+    assert summary.added == 2
+    scores = await stored_scores(evaluator, scenario)
+    assert scores == {("bid:1", "Method"): (Decimal("8"), "Clear method"),
+                      ("bid:1", "Team"): (Decimal("7.5"), "Good team")}
+
+
+async def test_a_changed_score_header_is_refused_naming_its_cell(scenario):
+    evaluator = scenario.evaluators[0]
+    await scenario.declare_all(evaluator)
+    data = (await scoresheets.scoresheet(evaluator, scenario.evaluation_id)).data
+
+    def rename(wb):
+        wb["Scores"]["E1"] = "Points"
+
+    with pytest.raises(ValidationFailed) as refused:
+        await scoresheets.import_scoresheet(evaluator, scenario.evaluation_id, "renamed.xlsx",
+                                            fill(edit(data, rename), {2: (8, "Clear")}))
+    assert [p.render() for p in refused.value.problems] == [
+        "Scores!E1: the column Score is missing or its header was changed; download a new "
+        "sheet"]

@@ -8,6 +8,8 @@ from subsidies import service
 from subsidies.deadlines import SOURCE
 from subsidies.tables import Application, Report, SubsidyRound
 from tests.subsidies.conftest import NOVEMBER, imported, review
+from tests.support.http import sign_in, text_of
+from web.formatting import moment
 
 CLOSES = datetime(2020, 10, 1, 10, 0, tzinfo=UTC)  # 12:00 in Amsterdam
 
@@ -26,6 +28,21 @@ async def test_the_window_closes_once_and_late_is_recorded(setup):
     assert (await SubsidyRound.select(SubsidyRound.phase).first())["phase"] == "closed"
     [event] = await AuditEvent.select().where(AuditEvent.action == "round.window_closed")
     assert '"late_by_seconds":420' in event["after"] and event["actor"] == "scheduler"
+    row = await SubsidyRound.select(SubsidyRound.window_closed_at,
+                                    SubsidyRound.window_close_due_at).first()
+    assert (row["window_close_due_at"], row["window_closed_at"]) == (CLOSES, ran_at), \
+        "the moment it was due beside the moment it was applied"
+
+
+async def test_the_round_page_shows_when_the_window_was_due_to_close(setup, client_factory):
+    s = setup
+    await SOURCE.tick(CLOSES + timedelta(hours=3))  # the service was down for a while
+    async with client_factory() as client:
+        await sign_in(client, s.officer.email)
+        text = text_of((await client.get(f"/subsidies/rounds/{s.round_id}")).text)
+    due = moment(CLOSES, "Europe/Amsterdam", "short", "en")
+    applied = moment(CLOSES + timedelta(hours=3), "Europe/Amsterdam", "short", "en")
+    assert f"closed at {due} (applied {applied}, after the service was down)" in text
 
 
 async def test_a_final_report_falls_due_after_the_advance(setup, fixed_clock):

@@ -11,10 +11,12 @@ from common.errors import DomainError, ValidationFailed
 from subsidies.domain import (
     DEFAULT_TIERS,
     Instalments,
+    ReportDue,
     ReportKind,
     fixed_changes,
     payment_schedule,
     reports_due,
+    require_reports_ahead,
     settle,
     tier_for,
     validate_round,
@@ -156,3 +158,11 @@ def test_bad_round_settings_name_every_field():
     assert sorted({p.location for p in refused.value.problems}) == [
         "advance_share", "ceiling", "closes_at", "currency", "instalment_dates", "method",
         "period_end", "tiers", "title"]
+
+
+def test_a_grant_asking_for_a_report_before_its_decision_is_refused():
+    due = [ReportDue(ReportKind.ACTIVITY, date(2026, 3, 31), final=True)]
+    require_reports_ahead(due, date(2026, 3, 31))  # on the day itself: fine
+    with pytest.raises(DomainError, match="A report would fall due on 2026-03-31, before the "
+                                          "decision on 2026-12-06"):
+        require_reports_ahead(due, date(2026, 12, 6))

@@ -100,8 +100,10 @@ async def test_decision_letters_state_the_decision(setup, fixed_clock):
 
     partly = text_of_docx(await data_of(by_name(sent, "Vrijwilligers Centrale Zuid")))
     assert f"€{NBSP}25.000,00" in partly and f"U vroeg €{NBSP}30.000,00" in partly
-    # Why less: the allocation's reasons in Dutch, amounts written the Dutch way.
-    assert f"het restant van het budget verleend: €{NBSP}25.000,00" in partly
+    # Why less: the allocation's reasons as sentences, amounts written the Dutch way.
+    assert (f"Toen uw aanvraag aan de beurt was, was er nog €{NBSP}25.000,00 van het budget "
+            "over; dat bedrag verlenen wij.") in partly
+    assert "in de rangschikking;" not in partly and "verleend:" not in partly
 
     assert by_name(sent, "Stichting Zonder Mail").filename == (
         f"refusal-stichting-zonder-mail-r{s.round_id}-0004.docx")  # the application's reference
@@ -253,7 +255,8 @@ def test_a_very_long_hostile_name_appears_literally():
               "regulation_name": "", "period_start": date(2021, 1, 1),
               "period_end": date(2021, 12, 31), "minimum_score": None, "ceiling": D("1000")}
     writer = letters.RoundWriter(round_, {"name": "Gemeente & Co", "language": "nl",
-                                      "timezone": "Europe/Amsterdam"})
+                                      "timezone": "Europe/Amsterdam",
+                                      "country": "NL"})
     application = {"id": 7, "reference": "R1-0007", "title": "", "contact_name": name,
                    "contact_email": "", "requested": D("100"), "granted": D("100"),
                    "state": "granted", "state_reason": "", "organisation.name": name,
@@ -305,3 +308,33 @@ async def test_the_command_line_writes_a_rounds_letters_into_a_zip(setup, fixed_
     assert sorted(archive.namelist()) == sorted(x.filename for x in sent)
     first = sent[0]
     assert archive.read(first.filename) == (await read(first.file_id))[1]
+
+
+@pytest.mark.parametrize(("problem", "sentence"), [
+    (Problem("place {position} in the ranking", {"position": 32}),
+     "Uw aanvraag staat op plaats 32 in de rangschikking van de aanvragen naar hun score; "
+     "het budget wordt in die volgorde verdeeld."),
+    (Problem("complete at {moment}", {"moment": "2022-02-03 10:05:00"}),
+     "Uw aanvraag was volledig op 3 februari 2022 om 10:05; aanvragen worden behandeld in de "
+     "volgorde waarin zij volledig waren."),
+    (Problem("complete on {day}, the day the budget ran out; drawn {number} of {count} in the "
+             "lottery", {"day": "2022-02-03", "number": 2, "count": 5}),
+     "Uw aanvraag was volledig op 3 februari 2022, de dag waarop het budget opraakte. De "
+     "volgorde van de aanvragen die op die dag volledig waren, is door loting bepaald: uw "
+     "aanvraag werd als 2 van 5 getrokken."),
+    (Problem("granted what was left of the budget: {amount}", {"amount": "12,500.00"}),
+     "Toen uw aanvraag aan de beurt was, was er nog € 12.500,00 van het budget over; dat "
+     "bedrag verlenen wij."),
+    (Problem("score {score} is below the minimum {minimum}", {"score": "48.5", "minimum": "55"}),
+     "Uw aanvraag behaalde 48,5 punten; voor subsidie is ten minste 55 punten nodig."),
+    (Problem("granted"), None),
+    (Problem("granted in full"), None),
+])
+def test_allocation_notes_become_readable_sentences_in_the_letters(problem, sentence):
+    round_ = {"id": 1, "title": "Ronde", "regulation_reference": "", "currency": "EUR",
+              "regulation_name": "", "period_start": date(2021, 1, 1),
+              "period_end": date(2021, 12, 31), "minimum_score": None, "ceiling": D("1000")}
+    writer = letters.RoundWriter(round_, {"name": "Gemeente Utrecht", "language": "nl",
+                                          "timezone": "Europe/Amsterdam", "country": "NL"})
+    found = writer.reason(problem)
+    assert (found.replace("\xa0", " ") if found else found) == sentence

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import socket
 from collections.abc import Iterator
@@ -11,6 +12,7 @@ from email.message import EmailMessage
 
 import pytest
 from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import SMTP
 
 from config.settings import SmtpSettings
 
@@ -54,4 +56,33 @@ def smtp_server() -> Iterator[SmtpServer]:
     server = SmtpServer(mailbox, smtp_settings(port), controller)
     yield server
     with contextlib.suppress(AssertionError):  # stopped by the test already
+        controller.stop()
+
+
+class _Silent(SMTP):
+    """Accepts the connection, then never says a word (not even the greeting)."""
+
+    async def _handle_client(self) -> None:
+        await asyncio.Event().wait()
+
+
+class _SilentController(Controller):
+    def factory(self) -> SMTP:
+        return _Silent(self.handler, **self.SMTP_kwargs)
+
+    def _trigger_server(self) -> None:
+        # The usual check reads the greeting, which this server never sends.
+        with socket.create_connection((self.hostname, self.port), 1.0):
+            pass
+
+
+@pytest.fixture
+def hung_smtp_server() -> Iterator[SmtpServer]:
+    """An SMTP server that accepts connections but never answers."""
+    mailbox = Mailbox()
+    port = free_port()
+    controller = _SilentController(mailbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    yield SmtpServer(mailbox, smtp_settings(port), controller)
+    with contextlib.suppress(AssertionError):
         controller.stop()

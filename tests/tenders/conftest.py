@@ -21,6 +21,9 @@ from tests.support.fixtures import SETUP
 
 START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)  # Monday 2 March 2026, 10:00 in Amsterdam
 ZONE = "Europe/Amsterdam"
+# The officer's description of the winning bid at the award intent (Aanbestedingswet 2.130).
+ADVANTAGES = ("Het winnende plan zet vaste begeleiders per wijk in en heeft de kortste "
+              "reactietijd bij spoed.")
 KVK = ["30280353", "41216593", "27124701", "33302047", "17096575", "24302856", "56297866"]
 NAMES = ["Zorg Plus BV", "Thuishulp West", "Samen Sterk", "Huishoudhulp Utrecht",
          "Axion Continu", "Careyn", "Tzorg"]

@@ -165,6 +165,15 @@ def test_standstill_ends_after_twenty_calendar_days_in_the_netherlands():
     assert standstill_last_day(kings, AMS) == date(2026, 4, 28)
 
 
+def test_the_dutch_standstill_follows_the_algemene_termijnenwet_not_the_public_holidays():
+    # Good Friday (26 March 2027) is no holiday under the Atw: the period ends on it.
+    good_friday = standstill_end(datetime(2027, 3, 6, 9, 0, tzinfo=UTC), 20, AMS, "NL")
+    assert standstill_last_day(good_friday, AMS) == date(2027, 3, 26)
+    # 5 May is one every year (2027 is no lustrum year), then Ascension Day: Friday 7 May.
+    may = standstill_end(datetime(2027, 4, 15, 9, 0, tzinfo=UTC), 20, AMS, "NL")
+    assert standstill_last_day(may, AMS) == date(2027, 5, 7)
+
+
 def test_winners_come_from_the_ranking_and_a_deviation_needs_a_reason():
     ranked = ["bid:3", "bid:1", "bid:2", "bid:4"]
     choice = choose_winners(ranked, ["bid:1"], ["bid:3", "bid:2"], 2, "")

@@ -43,6 +43,7 @@ from notifications.tables import OutboxMessage
 from scoring import service as scoring
 from scoring import sheets
 from scoring.envelope import PRICES_SEALED, WITHDRAWN
+from scoring.tables import Subject
 from tenders import access, bids, service
 from tenders.tables import BidFile
 from tests.support.http import post_form, sign_in
@@ -387,3 +388,24 @@ async def test_a_withdrawn_bid_is_never_opened_scored_or_read(world):
     assert f'"withdrawn":[{{"bid":{gone}' in unsealed["after"]
     assert not any("222222" in f"{e['before']} {e['after']}" for e in
                    await AuditEvent.select(AuditEvent.before, AuditEvent.after))
+
+
+async def test_nobody_overwrites_a_bid_price_through_the_evaluation(world, login):
+    """A tender lot's evaluation takes its prices from the bids at the opening. The officer may
+    not change them through the scoring API (a sealed price least of all): the bids' prices are
+    what is ranked."""
+    tender = await two_envelopes(world)
+    evaluation_id = tender.evaluations[0]
+    ref = f"bid:{tender.bid['A']}"
+    before = {r["ref"]: r["price"] for r in await Subject.select().where(
+        Subject.evaluation == evaluation_id)}
+    recorded = len(await events("subject.price_set"))
+    client = await login(world.officer)
+    refused = await client.put(f"/api/v1/scoring/evaluations/{evaluation_id}/prices",
+                               json={ref: "1"})
+    assert refused.status_code == 409, refused.text
+    assert "prices of the bids" in refused.text
+    after = {r["ref"]: r["price"] for r in await Subject.select().where(
+        Subject.evaluation == evaluation_id)}
+    assert after == before and after[ref] == Decimal(PRICES["A"])
+    assert len(await events("subject.price_set")) == recorded

@@ -14,7 +14,7 @@ from tenders import bids, service
 from tenders.deadlines import DEADLINES
 from tenders.procedures import Phase
 from tenders.tables import Bid, Lot, Tender, TenderAuthority
-from tests.tenders.conftest import TREE, events, local
+from tests.tenders.conftest import ADVANTAGES, TREE, events, local
 
 
 async def phase(tender_id: int) -> str:
@@ -240,7 +240,9 @@ async def test_from_evaluation_through_standstill_and_objection_to_contract(worl
         await service.send_award_decisions(world.officer, tender_id)
     with pytest.raises(ValidationFailed, match="deviates from the ranking"):
         await bids.choose_award(world.officer, tender_id, lot_id, [ids[0]])
-    await bids.choose_award(world.officer, tender_id, lot_id, [ids[2]])
+    with pytest.raises(ValidationFailed, match="relative advantages of the winning bid"):
+        await bids.choose_award(world.officer, tender_id, lot_id, [ids[2]], advantages="  ")
+    await bids.choose_award(world.officer, tender_id, lot_id, [ids[2]], advantages=ADVANTAGES)
     ends = await service.send_award_decisions(world.officer, tender_id)
     # Sent Sunday 12 April 2026; 20 calendar days end on Saturday 2 May, so the period runs
     # on to the end of Monday 4 May (Algemene termijnenwet).

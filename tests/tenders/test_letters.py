@@ -25,7 +25,7 @@ from tests.support.browser import require_tool
 from tests.support.cli import tenderdesk
 from tests.support.http import post_form, sign_in, text_of
 from tests.support.jobs import run_jobs
-from tests.tenders.conftest import KVK, NAMES, World
+from tests.tenders.conftest import ADVANTAGES, KVK, NAMES, World
 from tests.tenders.test_procurement import candidate, published_dialogue
 
 HOSTILE = "{{ 7*7 }} <w:t>Zorg & Co</w:t> {% for x in y %}"
@@ -53,7 +53,8 @@ async def _ranked(world: World) -> tuple[int, int]:
     await bids.approve_opening(world.officer, tender_id)
     assert await bids.approve_opening(world.second, tender_id)
     await world.score_and_confirm(tender_id, {ids[0]: "9", ids[1]: "5", ids[2]: "8"})
-    await bids.choose_award(world.officer, tender_id, lot_id, [ids[2]])
+    await bids.choose_award(world.officer, tender_id, lot_id, [ids[2]],
+                            advantages=ADVANTAGES)
     return tender_id, lot_id
 
 
@@ -62,7 +63,8 @@ async def test_a_rejection_after_deviating_from_the_ranking_states_the_reason(wo
     hostile_bid = await Bid.select(Bid.id).where(
         (Bid.lot == lot_id) & (Bid.organisation.name == HOSTILE)).first()
     await bids.choose_award(world.officer, tender_id, lot_id, [hostile_bid["id"]],
-                            reason="Samen Sterk cannot start before 1 April")
+                            reason="Samen Sterk cannot start before 1 April",
+                            advantages=ADVANTAGES)
     sent = await letters.send_award_decisions(world.officer, tender_id)
     [best] = [x for x in sent.letters if x.addressee == "Samen Sterk"]
     assert best.kind is LetterKind.REJECTION
@@ -99,6 +101,11 @@ async def test_award_decisions_write_every_letter_and_start_the_standstill(world
     assert "Quality plan" in text and "Clear plan" in text
     # Both parties' points per criterion: quality 60 × 9/10 = 54 against 60 × 8/10 = 48.
     assert "54" in text and "48" in text
+    # The officer's own description of the winning bid, in every rejection (art. 2.130), and
+    # complaints go to the officer (the authority has no complaint desk set).
+    for rejection in (hostile, other):
+        assert ADVANTAGES in docx_text((await storage.read(rejection.file_id))[1])
+    assert "Rechtsbescherming" in text and "Bezwaar" not in text.splitlines()
     _, data = await storage.read(intent.file_id)
     assert "21 december 2026" in docx_text(data)
 
@@ -186,6 +193,7 @@ async def _preselection(world: World) -> tuple[int, list[int]]:
 
 async def test_selection_letters_go_to_every_candidate_once(world):
     tender_id, ids = await _preselection(world)
+    world.clock.set(datetime(2027, 4, 15, 9, 0, tzinfo=UTC))
     await procurement.decide(world.officer, tender_id, ids[0], True, "")
     with pytest.raises(DomainError, match="Decide on every candidate first: Thuishulp West"):
         await letters.send_selection_letters(world.officer, tender_id)
@@ -196,6 +204,8 @@ async def test_selection_letters_go_to_every_candidate_once(world):
     assert all(s.kind is LetterKind.SELECTION for s in sent)
     refused = docx_text((await storage.read(sent[2].file_id))[1])
     assert "HKZ certificate: not shown" in refused and NAMES[2] in refused
+    # 20 days from 15 April 2027 end on 5 May, then Ascension Day: the exact day, by the Atw.
+    assert "uiterlijk op 7 mei 2027" in refused
     chosen = docx_text((await storage.read(sent[0].file_id))[1])
     assert "HKZ certificate" not in chosen
     assert refused != chosen

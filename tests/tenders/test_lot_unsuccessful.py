@@ -19,7 +19,7 @@ from tenders import bids, letters, service
 from tenders.finance import TenderFinance
 from tenders.tables import Bid, Lot, Tender
 from tests.documents.letters_support import docx_text
-from tests.tenders.conftest import World
+from tests.tenders.conftest import ADVANTAGES, World
 
 
 async def two_lots_in_evaluation(world: World) -> tuple[int, int, int, list[int], int]:
@@ -65,7 +65,8 @@ async def test_a_lot_without_valid_bids_is_closed_and_the_rest_is_awarded(world)
     await world.score_and_confirm(tender_id, {ids[0]: "9", ids[1]: "5", ids[2]: "8"})
     lot1 = await service.get_lot_row(tender_id, first)
     best = (await scoring.ranking(world.officer, lot1["evaluation_id"])).winners
-    await bids.choose_award(world.officer, tender_id, first, [int(best[0].split(":")[1])])
+    await bids.choose_award(world.officer, tender_id, first, [int(best[0].split(":")[1])],
+                            advantages=ADVANTAGES)
     sent = await letters.send_award_decisions(world.officer, tender_id)
     assert {x.kind for x in sent.letters} == {LetterKind.AWARD_INTENT, LetterKind.REJECTION}
     assert lone not in {b["id"] for b in await Bid.select(Bid.id).where(Bid.winner.eq(True))}

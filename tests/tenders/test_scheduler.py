@@ -14,6 +14,7 @@ from config.settings import load_settings
 from notifications.tables import OutboxMessage
 from tenders import bids, service
 from tenders.tables import Tender
+from tests.tenders.conftest import ADVANTAGES
 
 
 async def phase(tender_id: int) -> str:
@@ -48,7 +49,8 @@ async def test_the_end_of_the_standstill_enables_the_definitive_award(world):
     tender_id = await world.tender()
     ids = await world.to_evaluation(tender_id)
     lot_id = await world.score_and_confirm(tender_id, {ids[0]: "9", ids[1]: "5", ids[2]: "8"})
-    await bids.choose_award(world.officer, tender_id, lot_id, [ids[2]])
+    await bids.choose_award(world.officer, tender_id, lot_id, [ids[2]],
+                            advantages=ADVANTAGES)
     ends = await service.send_award_decisions(world.officer, tender_id)
     scheduler = Scheduler(load_settings(), DEADLINE_SOURCES)
 

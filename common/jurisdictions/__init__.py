@@ -1,0 +1,185 @@
+"""The law of a country as configuration: one pure module per country, chosen by the
+authority's country.
+
+A country's module (``nl.py``; later ``dk.py``, ``pl.py``, ``se.py``) defines one
+:class:`Jurisdiction` named ``JURISDICTION``: its calendar for statutory periods, its standstill
+period and how it is counted, the remedies body and time limits, the law on grant decisions
+(objection period, the articles cited) and its defaults (language, currency, time zone).
+Letters and deadline computations read it through :func:`jurisdiction_for`; nothing else asks
+which country it is.
+
+Adding a country: write ``<code>.py`` with its ``JURISDICTION`` (a :class:`Calendar` of its
+own, or :class:`HolidaysCalendar` from the ``holidays`` package where the law counts the
+ordinary public holidays) and add it to :data:`_MODULES`. A country without a module gets
+:func:`eu_default` (the EU directives' standstill), so its authorities keep working meanwhile.
+
+The minimum periods per procedure type are still those of ``tenders.procedures`` (the
+directives' and the Aanbestedingswet's, the same numbers): they move here when a country with
+other minimums is added.
+
+Pure Python: no Litestar, no Piccolo, no I/O.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+from datetime import date, timedelta
+from enum import StrEnum
+from functools import cache
+from typing import Protocol
+
+import holidays as holiday_tables
+
+
+class Unit(StrEnum):
+    DAYS = "days"
+    WEEKS = "weeks"
+    WORKING_DAYS = "working_days"
+
+
+@dataclass(frozen=True)
+class Period:
+    """A statutory period counted from the day after an event (sending, publication)."""
+
+    amount: int
+    unit: Unit = Unit.DAYS
+
+    def __post_init__(self) -> None:
+        if self.amount < 0:
+            raise ValueError("a period is not negative")
+
+    @property
+    def days(self) -> int:
+        """Its length in calendar days (working days count as one each, as a lower bound)."""
+        return self.amount * 7 if self.unit is Unit.WEEKS else self.amount
+
+
+class Calendar(Protocol):
+    """How a country counts a statutory period forward to its last day."""
+
+    def is_working_day(self, day: date) -> bool:
+        ...
+
+    def last_day(self, start: date, period: Period) -> date:
+        """The last day of ``period`` counted from the day after ``start``."""
+        ...
+
+
+def _next_working_day(calendar: Calendar, day: date) -> date:
+    while not calendar.is_working_day(day):
+        day += timedelta(days=1)
+    return day
+
+
+def _add_working_days(calendar: Calendar, start: date, days: int) -> date:
+    day, counted = start, 0
+    while counted < days:
+        day += timedelta(days=1)
+        if calendar.is_working_day(day):
+            counted += 1
+    return day
+
+
+class HolidaysCalendar:
+    """Weekends and the public holidays of the ``holidays`` package; a period ending on a
+    non-working day runs on to the next working day. The fallback for countries whose module
+    does not define a calendar of its own."""
+
+    def __init__(self, country: str) -> None:
+        self.country = country
+
+    def is_working_day(self, day: date) -> bool:
+        return day.weekday() < 5 and day not in _holidays(self.country, day.year)
+
+    def last_day(self, start: date, period: Period) -> date:
+        if period.unit is Unit.WORKING_DAYS:
+            return _add_working_days(self, start, period.amount)
+        return _next_working_day(self, start + timedelta(days=period.days))
+
+
+@cache
+def _holidays(country: str, year: int) -> frozenset[date]:
+    return frozenset(holiday_tables.country_holidays(country, years=year))
+
+
+@dataclass(frozen=True)
+class Standstill:
+    """The period after the award decisions are sent before the contract may be signed."""
+
+    period: Period
+    rule: str  # the provision, cited in letters ("artikel 2.127 Aanbestedingswet 2012")
+
+
+@dataclass(frozen=True)
+class Remedies:
+    """Where a bidder turns against an award decision, and within which period."""
+
+    body: str  # "de voorzieningenrechter van de rechtbank"
+    period: Period  # the time limit (the standstill period where the law ties them)
+    rule: str
+
+
+@dataclass(frozen=True)
+class GrantLaw:
+    """The administrative law under which subsidies are granted, settled and objected to."""
+
+    objection: Period  # to object to a decision, from the day after it was sent
+    objection_rule: str
+    advance_rule: str  # the article on advances ("artikel 4:95 Awb")
+    settlement_rules: str  # the articles on the final amount ("artikelen 4:44-4:46 Awb")
+    reclaim_rule: str  # the article on reclaiming advances ("artikel 4:57 Awb")
+    reasons_rule: str  # the duty to give reasons ("artikel 3:46 Awb")
+    payment: Period  # within which a payment (or a repayment) is due after the decision
+    payment_rule: str  # "artikel 4:87 Awb"
+
+
+@dataclass(frozen=True)
+class Jurisdiction:
+    country: str  # ISO 3166-1 alpha-2
+    language: str
+    currency: str
+    timezone: str
+    calendar: Calendar
+    standstill: Standstill
+    remedies: Remedies
+    grant_law: GrantLaw
+
+    def standstill_last_day(self, sent_on: date, days: int | None = None) -> date:
+        """The last day of the standstill period for decisions sent on ``sent_on`` (``days``:
+        the authority's own longer period in days, counted the same way)."""
+        period = self.standstill.period if days is None else Period(days,
+                                                                     self.standstill.period.unit)
+        return self.calendar.last_day(sent_on, period)
+
+    def objection_last_day(self, sent_on: date) -> date:
+        """The last day to object to a grant decision sent on ``sent_on``."""
+        return self.calendar.last_day(sent_on, self.grant_law.objection)
+
+    def payment_last_day(self, decided_on: date) -> date:
+        """The day by which a settled amount is paid or repaid, for a decision of
+        ``decided_on``."""
+        return self.calendar.last_day(decided_on, self.grant_law.payment)
+
+
+# The countries with a module of their own (``common/jurisdictions/<code>.py``).
+_MODULES: dict[str, str] = {"NL": "common.jurisdictions.nl"}
+
+
+@cache
+def jurisdiction_for(country: str) -> Jurisdiction:
+    """The law of ``country`` (the EU default for a country without a module yet)."""
+    code = country.upper()
+    module = _MODULES.get(code)
+    if module is None:
+        return eu_default(code)
+    found: Jurisdiction = importlib.import_module(module).JURISDICTION
+    return found
+
+
+def eu_default(country: str) -> Jurisdiction:
+    """The directives' minimums with the country's public holidays: 10 days' standstill
+    (Directive 2007/66/EC), periods rolled to the next working day."""
+    from common.jurisdictions import eu
+
+    return eu.for_country(country)

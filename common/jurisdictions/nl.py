@@ -1,0 +1,104 @@
+"""The Netherlands: Aanbestedingswet 2012, Algemene wet bestuursrecht, Algemene termijnenwet.
+
+The calendar is the Algemene termijnenwet's own, not the ``holidays`` package's list of Dutch
+public holidays: Good Friday is not a holiday under the Atw, and 5 May is one every year.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from functools import cache
+
+from dateutil.easter import easter
+
+from common.jurisdictions import (
+    GrantLaw,
+    Jurisdiction,
+    Period,
+    Remedies,
+    Standstill,
+    Unit,
+)
+
+
+@cache
+def atw_holidays(year: int) -> frozenset[date]:
+    """The "algemeen erkende feestdagen" of Atw art. 3(1) in ``year``.
+
+    New Year's Day, Easter Monday, Ascension Day, Whit Monday, Christmas Day and Boxing Day,
+    the day the King's birthday is celebrated (27 April, 26 April when the 27th is a Sunday:
+    Koninklijk Besluit of 2013) and 5 May (Liberation Day). Good Friday is not among them.
+    """
+    sunday = easter(year)
+    kings_day = date(year, 4, 27)
+    if kings_day.weekday() == 6:
+        kings_day = date(year, 4, 26)
+    return frozenset({
+        date(year, 1, 1),
+        sunday + timedelta(days=1),  # tweede paasdag
+        sunday + timedelta(days=39),  # Hemelvaartsdag
+        sunday + timedelta(days=50),  # tweede pinksterdag
+        kings_day,
+        date(year, 5, 5),
+        date(year, 12, 25),
+        date(year, 12, 26),
+    })
+
+
+class AtwCalendar:
+    """Periods under the Algemene termijnenwet.
+
+    Art. 1: a statutory period ending on a Saturday, Sunday or holiday (art. 3) runs on to the
+    next day that is none of these. Art. 2: a period of at least three days is extended as far
+    as needed to contain at least two such working days.
+    """
+
+    def is_working_day(self, day: date) -> bool:
+        return day.weekday() < 5 and day not in atw_holidays(day.year)
+
+    def last_day(self, start: date, period: Period) -> date:
+        if period.unit is Unit.WORKING_DAYS:
+            day, counted = start, 0
+            while counted < period.amount:
+                day += timedelta(days=1)
+                counted += self.is_working_day(day)
+            return day
+        end = start + timedelta(days=period.days)
+        while not self.is_working_day(end):  # art. 1
+            end += timedelta(days=1)
+        if period.days >= 3:  # art. 2
+            while self._working_days(start, end) < 2:
+                end += timedelta(days=1)
+                while not self.is_working_day(end):
+                    end += timedelta(days=1)
+        return end
+
+    def _working_days(self, start: date, end: date) -> int:
+        """Working days after ``start`` up to and including ``end``."""
+        return sum(self.is_working_day(start + timedelta(days=n))
+                   for n in range(1, (end - start).days + 1))
+
+
+CALENDAR = AtwCalendar()
+
+# Aanbestedingswet 2012 art. 2.127: at least 20 calendar days from the day after sending.
+STANDSTILL = Standstill(Period(20), "artikel 2.127 Aanbestedingswet 2012")
+
+JURISDICTION = Jurisdiction(
+    country="NL", language="nl", currency="EUR", timezone="Europe/Amsterdam",
+    calendar=CALENDAR,
+    standstill=STANDSTILL,
+    # Aanbestedingswet 2012 art. 2.127(2): a kort geding within the standstill period.
+    remedies=Remedies("de voorzieningenrechter van de rechtbank", STANDSTILL.period,
+                      "artikel 2.127 Aanbestedingswet 2012"),
+    grant_law=GrantLaw(
+        objection=Period(6, Unit.WEEKS),
+        objection_rule="artikelen 6:7 en 6:8 Algemene wet bestuursrecht",
+        advance_rule="artikel 4:95 Algemene wet bestuursrecht",
+        settlement_rules="artikelen 4:44 tot en met 4:46 Algemene wet bestuursrecht",
+        reclaim_rule="artikel 4:57 Algemene wet bestuursrecht",
+        reasons_rule="artikel 3:46 Algemene wet bestuursrecht",
+        payment=Period(6, Unit.WEEKS),
+        payment_rule="artikel 4:87 Algemene wet bestuursrecht",
+    ),
+)
