@@ -56,12 +56,13 @@ from subsidies import jobs as subsidies_jobs
 from tenders import api as tender_api
 from tenders import bids as tender_bids
 from tenders import controllers as tender_controllers
+from tenders import dashboard as tender_dashboard
 from tenders import deadlines as tender_deadlines
 from tenders import finance as tender_finance
 from web.controllers import ShellController
 from web.csrf import CsrfFailed, SessionBoundCSRFMiddleware, csrf_failed_handler
 from web.dashboard import PanelProvider
-from web.deadlines import DeadlinesApiController, DeadlinesController
+from web.deadlines import DeadlinesApiController, DeadlinesController, next_deadlines
 from web.errors import EXCEPTION_HANDLERS
 from web.i18n import request_language, set_current_language
 from web.limits import IntegerBoundsMiddleware, out_of_range_handlers
@@ -90,6 +91,8 @@ NAVIGATION: list[NavItem] = [
 ]
 
 DASHBOARD_PANELS: list[PanelProvider] = [
+    tender_dashboard.running_tenders,
+    next_deadlines([tender_deadlines.DEADLINES, subsidies_deadlines.SOURCE]),
     scoring_dashboard.evaluations,
     authorities_dashboard.my_authorities,
     accounts_dashboard.users_by_role,
