@@ -15,6 +15,7 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote, urlsplit
 
+from asyncpg.exceptions import DeadlockDetectedError
 from litestar import MediaType, Request, Response
 from litestar.exceptions import (
     HTTPException,
@@ -27,6 +28,7 @@ from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
 from common.errors import DomainError, Forbidden, NotFound
+from common.i18n import N_
 from common.paths import local_path_or
 from web.i18n import (
     gettext,
@@ -108,6 +110,15 @@ def domain_error_handler(request: Request, exc: DomainError) -> Response:
     return Redirect(back_to_referrer(request), status_code=303)
 
 
+def deadlock_handler(request: Request, exc: Exception) -> Response:
+    """PostgreSQL broke a deadlock between two transactions by rolling this one back: nothing
+    was done, and trying again works. A refusal (409), not a crash. Use cases avoid it by
+    taking their locks first (CONTRIBUTING.md, "Concurrent changes")."""
+    log.warning("Deadlock on %s %s: rolled back", request.method, request.url.path)
+    return domain_error_handler(request, DomainError(N_(
+        "Someone else changed this at the same moment, so nothing was done; try again")))
+
+
 def not_authorized_handler(request: Request, exc: NotAuthorizedException) -> Response:
     if is_api(request):
         return Response({"status_code": 401, "detail": gettext("Sign in first")},
@@ -169,6 +180,7 @@ def in_users_language(handler: Callable[[Request, Any], Response]
 
 EXCEPTION_HANDLERS: dict[Any, Any] = {
     DomainError: in_users_language(domain_error_handler),
+    DeadlockDetectedError: in_users_language(deadlock_handler),
     NotAuthorizedException: in_users_language(not_authorized_handler),
     PermissionDeniedException: in_users_language(permission_denied_handler),
     HTTPException: in_users_language(http_exception_handler),
