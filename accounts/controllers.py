@@ -21,7 +21,7 @@ from common.errors import ValidationFailed
 from web.csrf import bind_to_new_session
 from web.errors import safe_local_path
 from web.forms import field_errors, read_form
-from web.i18n import gettext
+from web.i18n import LANGUAGE_COOKIE, gettext
 
 FormData = URLEncodedBody[dict[str, str]]
 
@@ -60,7 +60,11 @@ class LoginController(Controller):
         await store.delete_expired()
         bind_to_new_session(request.scope, rotate_session_id(request.scope))
         request.set_session({"user_id": principal.id})
-        return Redirect(target, status_code=303)
+        response = Redirect(target, status_code=303)
+        response.set_cookie(LANGUAGE_COOKIE, principal.language, max_age=365 * 24 * 3600,
+                            httponly=True, samesite="lax",
+                            secure=request.app.state.settings.secure_cookies)
+        return response
 
     @post("/logout", guards=[ANY_ROLE], name="logout")
     async def logout(self, request: Request) -> Redirect:

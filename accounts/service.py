@@ -313,6 +313,14 @@ async def set_language(principal: Principal, language: str) -> None:
                            after={"language": language})
 
 
+async def names_by_email(emails: set[str]) -> dict[str, str]:
+    """People's names for the emails given (the actors of audit events)."""
+    if not emails:
+        return {}
+    rows = await User.select(User.email, User.name).where(User.email.is_in(sorted(emails)))
+    return {row["email"]: row["name"] for row in rows}
+
+
 async def list_users(role: str | None = None, text: str | None = None) -> list[dict[str, Any]]:
     query = User.select(*USER_COLUMNS).order_by(User.name)
     if role:

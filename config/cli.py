@@ -61,10 +61,12 @@ def serve(host: str, port: int, demo: bool) -> None:
 
     logging.basicConfig(level=logging.INFO,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # Piccolo logs the database's version at every connection check: noise, not news.
+    logging.getLogger("piccolo.engine.base").setLevel(logging.WARNING)
     run(run_migrations())
     refuse_other_keys()
     if demo:
-        credentials = run(demo_data.load_if_empty())
+        credentials = run(demo_data.load_if_empty(click.echo))
         if credentials:
             demo_data.print_credentials(credentials, click.echo)
     checkpoint_at_start()
@@ -92,7 +94,7 @@ def demo() -> None:
     from config.database import migrate as run_migrations
 
     run(run_migrations())
-    demo_data.print_credentials(run(demo_data.load()), click.echo)
+    demo_data.print_credentials(run(demo_data.load(click.echo)), click.echo)
 
 
 @main.command("create-user")
