@@ -68,11 +68,13 @@ TEXT: dict[str, dict[str, str]] = {
         "reasons": "Redenen van de afwijzing",
         "advantages": "Kenmerken en relatieve voordelen van de winnende inschrijving",
         "comparison": "Uw scores en die van de winnende inschrijving per criterium",
-        "comparison_several": "Er zijn meerdere winnende inschrijvingen. Wij vergelijken uw "
-                              "inschrijving met de laagst gerangschikte daarvan; de andere "
-                              "winnende inschrijvingen scoren gelijk of hoger.",
+        "comparison_several": "Er zijn {{ winner_count }} winnende inschrijvingen. Wij "
+                              "vergelijken uw inschrijving met de laagst gerangschikte "
+                              "daarvan, die van {{ benchmark }}; de andere winnende "
+                              "inschrijvingen scoren gelijk of hoger.",
+        "award_others": "Wij zijn eveneens voornemens de opdracht te gunnen aan:",
         "justification_own": "Motivering van uw score:",
-        "justification_winner": "Motivering van de score van {{ winner }}:",
+        "justification_winner": "Motivering van de score van {{ benchmark or winner }}:",
         "standstill": "Opschortende termijn",
         "rejection_standstill": "Wij gunnen de opdracht niet definitief voordat de "
                                 "opschortende termijn van {{ standstill_days }} kalenderdagen "
@@ -200,11 +202,12 @@ TEXT: dict[str, dict[str, str]] = {
         "reasons": "Reasons for the rejection",
         "advantages": "Characteristics and relative advantages of the winning bid",
         "comparison": "Your scores and those of the winning bid per criterion",
-        "comparison_several": "There are several winning bids. We compare your bid with the "
-                              "lowest-ranked of them; the other winning bids scored the same "
-                              "or higher.",
+        "comparison_several": "There are {{ winner_count }} winning bids. We compare your "
+                              "bid with the lowest-ranked of them, that of {{ benchmark }}; "
+                              "the other winning bids scored the same or higher.",
+        "award_others": "We also intend to award the contract to:",
         "justification_own": "Justification of your score:",
-        "justification_winner": "Justification of the score of {{ winner }}:",
+        "justification_winner": "Justification of the score of {{ benchmark or winner }}:",
         "standstill": "Standstill period",
         "rejection_standstill": "We will not conclude the contract before the standstill "
                                 "period of {{ standstill_days }} calendar days after the day "
@@ -433,6 +436,7 @@ def award_intent(b: Builder) -> None:
     b.opening("award_subject")
     b.text("award_intro")
     b.text("award_rank")
+    b.when("other_winners", lambda: (b.text("award_others"), b.bullets("other_winners")))
     b.scores("award_scores")
     b.heading("standstill")
     b.text("award_standstill")
@@ -455,7 +459,7 @@ def rejection(b: Builder) -> None:
     b.bullets("winner_advantages")
     b.p("{%p if rank %}")
     b.heading("comparison")
-    b.when("', ' in winner", lambda: b.text("comparison_several"))
+    b.when("winner_count > 1", lambda: b.text("comparison_several"))
     b.table([t["criterion"], t["weight"], t["own_score"], t["own_points"], t["winner_score"],
              t["winner_points"]], "scores",
             ["{{ row.criterion }}", "{{ row.weight }}", "{{ row.own_score }}",

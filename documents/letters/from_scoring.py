@@ -171,7 +171,8 @@ def award_letters(ranking: Ranking, addressees: Mapping[str, Addressee],
     if not winners:
         raise DomainError(N_("There is no winner: no award letters can be written"))
     benchmark = max(winners, key=lambda s: s.rank or 0)
-    names = ", ".join(w.name for w in sorted(winners, key=lambda s: s.rank or 0))
+    by_rank = [w.name for w in sorted(winners, key=lambda s: s.rank or 0)]
+    names = ", ".join(by_rank)
     ranked = sum(1 for s in ranking.subjects if s.rank is not None)
     explain = _explainer(language, ranking.currency)
     common = {"sender": setting.sender, "date": setting.date, "reference": setting.reference,
@@ -184,7 +185,9 @@ def award_letters(ranking: Ranking, addressees: Mapping[str, Addressee],
         if subject.winner:
             yield subject.ref, AwardIntent(
                 **common, addressee=addressee, rank=subject.rank or 1, total=subject.total,
-                scores=_criterion_scores(subject, explain), next_steps=setting.next_steps)
+                scores=_criterion_scores(subject, explain), next_steps=setting.next_steps,
+                other_winners=tuple(w.name for w in sorted(winners, key=lambda s: s.rank or 0)
+                                    if w.ref != subject.ref))
             continue
         rows = _comparisons(subject, benchmark, explain)
         yield subject.ref, Rejection(
@@ -193,7 +196,8 @@ def award_letters(ranking: Ranking, addressees: Mapping[str, Addressee],
             reasons=(*_reasons(subject, len(winners), setting.deviates, language),
                      *setting.reasons.get(subject.ref, ())),
             winner_advantages=(*setting.winner_advantages, *_advantages(rows, language)),
-            scores=rows, objection=setting.objection)
+            scores=rows, objection=setting.objection, winner_count=len(winners),
+            benchmark=benchmark.name)
 
 
 @dataclass(frozen=True)

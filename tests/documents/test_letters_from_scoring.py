@@ -255,3 +255,32 @@ async def test_selection_letters_from_a_preselection_ranking(ranked):
             f"geselecteerde gegadigde behaalde {number(lowest, 'nl')} punten."
             ) in generated["bid:1"]
     assert "laagst gerangschikte" not in generated["bid:2"]
+
+
+async def test_with_several_winners_each_is_told_the_others_and_rejections_name_the_benchmark(
+        ranked):
+    s, ranking, _ = ranked
+    two = replace(ranking, winners=("bid:2", "bid:3"), subjects=tuple(
+        replace(x, winner=x.ref in ("bid:2", "bid:3")) for x in ranking.subjects))
+    addressees = {ref: Addressee(name) for ref, name in NAMES.items()}
+    letters = list(award_letters(two, addressees, SETTING, "nl"))
+    templates = await templates_for(s.authority_id, [(LetterKind.REJECTION, "nl"),
+                                                     (LetterKind.AWARD_INTENT, "nl")])
+    texts = {g.ref: docx_text(g.data) for g in letters_for(templates, letters, "nl")}
+    # Each winner reads who else the lot goes to.
+    assert "eveneens voornemens de opdracht te gunnen aan:\nSamen Sterk" in texts["bid:2"]
+    assert "eveneens voornemens de opdracht te gunnen aan:\nThuishulp West" in texts["bid:3"]
+    # The rejection compares with the lowest-ranked winner (bid:3, 79,00) and names it, and
+    # the winner's justifications are that bid's, not labelled with every winner's name.
+    rejection = texts["bid:1"]
+    assert "opdracht aan Thuishulp West, Samen Sterk te gunnen" in rejection
+    assert ("Er zijn 2 winnende inschrijvingen. Wij vergelijken uw inschrijving met de laagst "
+            "gerangschikte daarvan, die van Samen Sterk;") in rejection
+    assert "de winnende inschrijving behaalde 79,00 punten" in rejection
+    assert "Motivering van de score van Samen Sterk:" in rejection
+    assert "Motivering van de score van Thuishulp West, Samen Sterk" not in rejection
+    # With one winner neither sentence appears.
+    alone = list(award_letters(ranking, addressees, SETTING, "nl"))
+    one = {g.ref: docx_text(g.data) for g in letters_for(templates, alone, "nl")}
+    assert "eveneens voornemens" not in one["bid:2"]
+    assert "winnende inschrijvingen" not in one["bid:1"]
