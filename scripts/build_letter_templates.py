@@ -149,6 +149,7 @@ TEXT: dict[str, dict[str, str]] = {
                            "budget meer beschikbaar (artikel 4:25 Algemene wet "
                            "bestuursrecht).",
         "considerations": "Toelichting",
+        "refusal_scores": "Uw scores per criterium",
         "settlement_subject": "Besluit subsidievaststelling",
         "settlement_intro": "Wij stellen de subsidie voor {{ activity }} ({{ procedure.title }}"
                             ", kenmerk {{ procedure.reference }}) vast op {{ final_amount }}. "
@@ -184,6 +185,7 @@ TEXT: dict[str, dict[str, str]] = {
         "award_rank": "Your bid was ranked {{ rank }} with a total score of {{ total }} "
                       "points.",
         "award_scores": "Your scores per criterion",
+        "refusal_scores": "Your scores per criterion",
         "award_standstill": "This is an intention, not yet the final award. The other "
                             "bidders may challenge it within the standstill period of "
                             "{{ standstill_days }} calendar days, which ends on "
@@ -542,6 +544,7 @@ def refusal(b: Builder) -> None:
     b.when("below_minimum", lambda: b.text("refusal_minimum"))
     b.when("ceiling_reached", lambda: b.text("refusal_ceiling"))
     b.bullets("details")
+    b.scores("refusal_scores")
     awb_objection(b)
     b.closing()
 

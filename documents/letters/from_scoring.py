@@ -117,6 +117,14 @@ def _criterion_scores(subject: RankedSubjectData, explain: Callable[[CriterionRe
                  for r in subject.criteria)  # type: ignore[attr-defined]
 
 
+def scores_by_ref(ranking: Ranking, language: str) -> dict[str, tuple[CriterionScore, ...]]:
+    """Every ranked subject's scores per criterion, each with its justification, by ref
+    (for letters that give the addressee's own scores, e.g. a subsidy refused on rank)."""
+    explain = _explainer(language, ranking.currency)
+    return {s.ref: _criterion_scores(s, explain) for s in ranking.subjects
+            if s.criteria}  # type: ignore[attr-defined]
+
+
 def _comparisons(own: RankedSubjectData, winner: RankedSubjectData,
                  explain: Callable[[CriterionResult], str]
                  ) -> tuple[CriterionComparison, ...]:

@@ -248,6 +248,7 @@ class Refusal(Letter):
     score: Decimal | None = None
     minimum_score: Decimal | None = None
     ceiling: Money | None = None
+    scores: tuple[CriterionScore, ...] = ()  # per criterion, where the round was ranked (3:46)
 
     @property
     def ineligible(self) -> bool:
