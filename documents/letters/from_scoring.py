@@ -152,12 +152,19 @@ def _advantages(rows: Sequence[CriterionComparison], language: str) -> list[str]
     return found
 
 
+def _exclusion(subject: RankedSubjectData, own: list[str]) -> list[str]:
+    """Why an excluded subject was taken out: the reason the officer recorded when
+    excluding it (the ranking gives an excluded subject no reasons of its own)."""
+    return [*own, *([subject.excluded_reason] if subject.excluded_reason else [])]
+
+
 def _reasons(subject: RankedSubjectData, winners: int, deviates: bool,
              language: str) -> list[str]:
     translate = _gettext(language)
     own = [problem.text(translate) for problem in subject.reasons]
     if subject.excluded:
-        return [translate(N_("Your bid was excluded: {reason}")).format(reason=r) for r in own]
+        return [translate(N_("Your bid was excluded: {reason}")).format(reason=r)
+                for r in _exclusion(subject, own)]
     if subject.knocked_out:
         return [translate(N_("Your bid did not meet a minimum requirement: {reason}")).format(
             reason=r) for r in own]
@@ -203,7 +210,9 @@ def award_letters(ranking: Ranking, addressees: Mapping[str, Addressee],
             ranked_count=ranked, own_total=subject.total, winner_total=benchmark.total,
             reasons=(*_reasons(subject, len(winners), setting.deviates, language),
                      *setting.reasons.get(subject.ref, ())),
-            winner_advantages=(*setting.winner_advantages, *_advantages(rows, language)),
+            # Point differences only where both bids were scored: not for one taken out.
+            winner_advantages=(*setting.winner_advantages,
+                               *(_advantages(rows, language) if subject.rank else ())),
             scores=rows, objection=setting.objection, winner_count=len(winners),
             benchmark=benchmark.name)
 
@@ -227,7 +236,7 @@ def _selection_reasons(subject: RankedSubjectData, language: str) -> list[str]:
     own = [problem.text(translate) for problem in subject.reasons]
     if subject.excluded or subject.knocked_out:
         return [translate(N_("Your request did not meet a requirement: {reason}")).format(
-            reason=r) for r in own]
+            reason=r) for r in _exclusion(subject, own)]
     return [translate(N_("Your request ranked {rank}; the candidates ranked higher were "
                          "selected.")).format(rank=subject.rank)]
 
@@ -309,7 +318,8 @@ def report_from_ranking(ranking: Ranking, tree: Tree, *, authority: str,
     subjects = tuple(ReportSubject(
         s.name, s.rank, s.total, s.quality,
         Money(s.price, ranking.currency) if s.price is not None else None, s.price_points,
-        s.winner, s.knocked_out, s.excluded, tuple(p.text(translate) for p in s.reasons),
+        s.winner, s.knocked_out, s.excluded,
+        tuple(_exclusion(s, [p.text(translate) for p in s.reasons])),
         tuple(_cell(r, translate, label) for r in s.criteria)) for s in ranking.subjects)
     by_ref = {s.ref: s.name for s in ranking.subjects}
     lottery = tuple(translate(N_("Tied on {total} points: the seeded lottery ({seed}) put them in "

@@ -284,3 +284,36 @@ async def test_with_several_winners_each_is_told_the_others_and_rejections_name_
     one = {g.ref: docx_text(g.data) for g in letters_for(templates, alone, "nl")}
     assert "eveneens voornemens" not in one["bid:2"]
     assert "winnende inschrijvingen" not in one["bid:1"]
+
+
+async def test_an_excluded_bid_is_told_the_recorded_reason_and_gets_no_empty_scores(
+        make_user, make_authority):
+    s = await make_scenario(make_user, make_authority)
+    for evaluator in s.evaluators:
+        await s.declare_all(evaluator)
+        for ref, team in (("bid:1", "6"), ("bid:2", "8"), ("bid:3", "7")):
+            await s.score(evaluator, ref, {"Method": "6", "Team": team, "Certified": "1"})
+        await sheets.submit_sheet(evaluator, s.evaluation_id)
+    await service.finalise_quality(s.officer, s.evaluation_id)
+    await service.set_prices(s.officer, s.evaluation_id,
+                             {"bid:1": "90000", "bid:2": "100000", "bid:3": "120000"},
+                             by_owner=True)
+    reason = "Uitsluitingsgrond art. 2.86 Aw: onherroepelijke veroordeling (UEA deel III)"
+    await service.exclude_subject(s.officer, s.evaluation_id, "bid:1", reason)
+    ranking = await service.ranking(s.officer, s.evaluation_id, explain=None)
+    tree = await service.criteria(s.officer, s.evaluation_id)
+    assert ranking.subject("bid:1").excluded
+    letters = list(award_letters(ranking, {"bid:1": Addressee("Zorg Plus BV")}, SETTING, "nl"))
+    templates = await templates_for(s.authority_id, [(LetterKind.REJECTION, "nl")])
+    [generated] = list(letters_for(templates, letters, "nl"))
+    lines = docx_text(generated.data).splitlines()
+    # Under "Redenen van de afwijzing": the exclusion with the reason the officer recorded.
+    reasons = lines.index("Redenen van de afwijzing")
+    assert lines[reasons + 1] == f"Uw inschrijving is uitgesloten: {reason}"
+    assert "Uw inschrijving is niet in de rangschikking opgenomen." in lines
+    text = "\n".join(lines)
+    assert "Totaal" not in text and "punten tegen 0" not in text
+    report = report_from_ranking(ranking, tree, authority="Gemeente Utrecht",
+                                 procedure=SETTING.procedure, on=date(2026, 12, 1),
+                                 language="nl")
+    assert reason in docx_text(evaluation_report(report, "nl"))
