@@ -197,17 +197,24 @@ async def test_the_evaluation_report_converts_to_pdf(ranked):
     assert pdf.startswith(b"%PDF")
 
 
-async def test_a_knocked_out_bid_is_told_which_minimum_it_missed(make_user, make_authority):
+async def priced_scenario(make_user, make_authority, bid_1_team: str):
+    """Method 6 for all, Team ``bid_1_team``/8/7 (the Team minimum is 6 points), quality final and
+    priced 90,000 / 100,000 / 120,000."""
     s = await make_scenario(make_user, make_authority)
     for evaluator in s.evaluators:
         await s.declare_all(evaluator)
-        for ref, team in (("bid:1", "3"), ("bid:2", "8"), ("bid:3", "7")):
+        for ref, team in (("bid:1", bid_1_team), ("bid:2", "8"), ("bid:3", "7")):
             await s.score(evaluator, ref, {"Method": "6", "Team": team, "Certified": "1"})
         await sheets.submit_sheet(evaluator, s.evaluation_id)
     await service.finalise_quality(s.officer, s.evaluation_id)
     await service.set_prices(s.officer, s.evaluation_id,
                              {"bid:1": "90000", "bid:2": "100000", "bid:3": "120000"},
                              by_owner=True)
+    return s
+
+
+async def test_a_knocked_out_bid_is_told_which_minimum_it_missed(make_user, make_authority):
+    s = await priced_scenario(make_user, make_authority, bid_1_team="3")
     ranking = await service.ranking(s.officer, s.evaluation_id, explain=None)
     tree = await service.criteria(s.officer, s.evaluation_id)
     assert ranking.subject("bid:1").knocked_out
@@ -288,16 +295,7 @@ async def test_with_several_winners_each_is_told_the_others_and_rejections_name_
 
 async def test_an_excluded_bid_is_told_the_recorded_reason_and_gets_no_empty_scores(
         make_user, make_authority):
-    s = await make_scenario(make_user, make_authority)
-    for evaluator in s.evaluators:
-        await s.declare_all(evaluator)
-        for ref, team in (("bid:1", "6"), ("bid:2", "8"), ("bid:3", "7")):
-            await s.score(evaluator, ref, {"Method": "6", "Team": team, "Certified": "1"})
-        await sheets.submit_sheet(evaluator, s.evaluation_id)
-    await service.finalise_quality(s.officer, s.evaluation_id)
-    await service.set_prices(s.officer, s.evaluation_id,
-                             {"bid:1": "90000", "bid:2": "100000", "bid:3": "120000"},
-                             by_owner=True)
+    s = await priced_scenario(make_user, make_authority, bid_1_team="6")
     reason = "Uitsluitingsgrond art. 2.86 Aw: onherroepelijke veroordeling (UEA deel III)"
     await service.exclude_subject(s.officer, s.evaluation_id, "bid:1", reason)
     ranking = await service.ranking(s.officer, s.evaluation_id, explain=None)
