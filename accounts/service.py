@@ -29,7 +29,7 @@ from authorities.tables import Authority
 from common import clock
 from common.errors import DomainError, NotFound, Problem, ProblemCollector, ValidationFailed
 from common.i18n import N_
-from config.database import contains, is_sqlite, raw, transaction
+from config.database import contains, is_sqlite, lock, lock_name, raw, transaction
 
 USER_COLUMNS = (User.id, User.email, User.name, User.role, User.language, User.active,
                 User.last_login_at, User.created_at)
@@ -181,6 +181,7 @@ async def create_user(actor: Actor, form: Mapping[str, Any],
         problems.raise_if_any()
     password_hash = await hash_password(password)
     async with transaction():
+        await lock_name(f"user-email:{data.email}")
         if await _email_taken(data.email):
             raise _email_in_use(data.email)
         user = User(email=data.email, name=data.name, role=data.role.value,
@@ -209,6 +210,8 @@ def _user_view(row: Mapping[str, Any]) -> dict[str, Any]:
 async def update_user(actor: Actor, user_id: int, form: Mapping[str, Any]) -> dict[str, Any]:
     data = validate_user(form, await _known_authority_ids())
     async with transaction():
+        await lock(User, user_id)
+        await lock_name(f"user-email:{data.email}")
         current = await get_user(user_id)
         if actor.id == user_id and (data.role is not Role.ADMIN or not data.active):
             raise DomainError(N_("You cannot take away your own administrator role or account"))
@@ -284,6 +287,7 @@ async def change_own_password(principal: Principal, current: str, new: str,
 async def unlock(actor: Actor, user_id: int) -> None:
     """Let a user sign in again at once: forget the failed attempts counted for the account."""
     async with transaction():
+        await lock(User, user_id)
         current = await get_user(user_id)
         await _forget_failures(account_key(current["email"]))
         await audit.record(actor, "user.unlocked", "user", user_id,

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from audit.domain import (
@@ -32,6 +32,8 @@ from audit.domain import (
 )
 from audit.tables import AuditEvent
 from common import clock
+from common.errors import Conflict, DomainError, Problem
+from common.i18n import N_
 from config.database import contains, in_transaction, insert_rows, is_sqlite, raw
 from config.settings import get_settings
 
@@ -210,6 +212,23 @@ async def list_events(filters: EventFilter, before_seq: int | None = None,
     more = len(rows) > limit
     rows = rows[:limit]
     return EventPage(rows, rows[-1]["seq"] if more and rows else None)
+
+
+async def conflict(reason: DomainError, object_type: str, object_id: Any) -> DomainError:
+    """``reason`` (a refusal because the object is no longer in the state the action needs)
+    as a :class:`Conflict` naming the object's latest audited change: who did what, when.
+    Raise it where a locked use case finds that someone else got there first; an object
+    without audited changes keeps ``reason`` as it is."""
+    latest = await AuditEvent.select(
+        AuditEvent.actor, AuditEvent.action, AuditEvent.occurred_at).where(
+        (AuditEvent.object_type == object_type) & (AuditEvent.object_id == str(object_id))
+    ).order_by(AuditEvent.seq, ascending=False).first()
+    if latest is None:
+        return reason
+    moment = latest["occurred_at"].astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+    return Conflict(Problem(N_("Changed meanwhile: {actor} did {action} at {moment}"),
+                            {"actor": latest["actor"], "action": latest["action"],
+                             "moment": moment}), reason.problem)
 
 
 async def object_types() -> list[str]:

@@ -17,7 +17,7 @@ from authorities.tables import Authority, ServiceType
 from common import clock
 from common.errors import NotFound, Problem, ValidationFailed
 from common.i18n import N_
-from config.database import transaction
+from config.database import lock, lock_name, transaction
 
 FIELDS = tuple(AuthorityData.__dataclass_fields__)
 
@@ -56,6 +56,7 @@ def _duplicate_name(name: str) -> ValidationFailed:
 async def create_authority(actor: Actor, form: Mapping[str, Any]) -> dict[str, Any]:
     data = validate_authority(form)
     async with transaction():
+        await lock_name(f"authority-name:{data.name}")
         if await _name_taken(data.name):
             raise _duplicate_name(data.name)
         row = Authority(**data.as_dict(), created_at=clock.now())
@@ -68,6 +69,8 @@ async def update_authority(actor: Actor, authority_id: int,
                            form: Mapping[str, Any]) -> dict[str, Any]:
     data = validate_authority(form)
     async with transaction():
+        await lock(Authority, authority_id)
+        await lock_name(f"authority-name:{data.name}")
         current = await get_authority(authority_id)
         if await _name_taken(data.name, except_id=authority_id):
             raise _duplicate_name(data.name)
@@ -108,6 +111,7 @@ def _duplicate_code(code: str) -> ValidationFailed:
 async def create_service_type(actor: Actor, form: Mapping[str, Any]) -> dict[str, Any]:
     data = validate_service_type(form)
     async with transaction():
+        await lock_name(f"service-type-code:{data.code}")
         if await _code_taken(data.code):
             raise _duplicate_code(data.code)
         row = ServiceType(**data.as_dict())
@@ -121,6 +125,8 @@ async def update_service_type(actor: Actor, service_type_id: int,
                               form: Mapping[str, Any]) -> dict[str, Any]:
     data = validate_service_type(form)
     async with transaction():
+        await lock(ServiceType, service_type_id)
+        await lock_name(f"service-type-code:{data.code}")
         current = await get_service_type(service_type_id)
         if await _code_taken(data.code, except_id=service_type_id):
             raise _duplicate_code(data.code)

@@ -76,6 +76,21 @@ class Forbidden(DomainError):
     status_code = 403
 
 
+class Conflict(DomainError):
+    """Someone changed the object first, so the action no longer fits it (HTTP 409): the
+    first problem names who changed what and when, the second why the action is refused now.
+    Built by :func:`audit.service.conflict` from the object's latest audited change."""
+
+    def __init__(self, change: Problem, reason: Problem) -> None:
+        self.problem = change
+        self._problems = [change, reason]
+        Exception.__init__(self, f"{change.render()}: {reason.render()}")
+
+    @property
+    def problems(self) -> list[Problem]:
+        return self._problems
+
+
 class ProblemCollector:
     """Collects problems while validating, so that all of them are reported at once."""
 

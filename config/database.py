@@ -19,6 +19,7 @@ from piccolo.engine.base import Engine
 from piccolo.engine.finder import engine_finder
 from piccolo.engine.postgres import PostgresEngine
 from piccolo.engine.sqlite import SQLiteEngine, TransactionType
+from piccolo.table import Table
 
 from config.settings import Settings
 
@@ -61,6 +62,39 @@ def transaction() -> Any:
 
 def in_transaction() -> bool:
     return engine().transaction_exists()
+
+
+async def lock(table: type[Table], *ids: int, share: bool = False) -> None:
+    """Lock rows of ``table`` by id until the use case's transaction ends: the one pattern
+    for every check-then-write (see CONTRIBUTING.md, "Concurrent changes").
+
+    Call it first thing in the transaction, before reading what the checks look at: a
+    concurrent change of the same rows then waits until this transaction commits, and reads
+    what it wrote (on PostgreSQL every statement of a READ COMMITTED transaction sees the
+    latest commits), so its check refuses instead of both writing. PostgreSQL:
+    ``SELECT ... FOR UPDATE`` (``share``: ``FOR SHARE``, for use cases that only need the
+    rows to stay as they are, such as evaluators saving their own sheets while the lead may
+    close the evaluation). Ids are locked in ascending order, so two use cases locking the
+    same rows never deadlock. SQLite: nothing to do, :func:`transaction` already holds the
+    database's write lock from its start.
+    """
+    if not in_transaction():
+        raise RuntimeError("lock() runs inside the use case's transaction")
+    if not ids or is_sqlite():
+        return
+    query = table.select(table.id).where(table.id.is_in(sorted(set(ids)))).order_by(table.id)
+    await query.lock_rows("SHARE" if share else "UPDATE")
+
+
+async def lock_name(name: str) -> None:
+    """Lock a name until the use case's transaction ends, for a check that looks for a row
+    not yet there (is this email address still free?): :func:`lock` needs a row to lock.
+    PostgreSQL: a transaction-level advisory lock on the name's hash; SQLite: nothing to do,
+    as in :func:`lock`."""
+    if not in_transaction():
+        raise RuntimeError("lock_name() runs inside the use case's transaction")
+    if not is_sqlite():
+        await raw("SELECT pg_advisory_xact_lock(hashtextextended({}, 0))", name)
 
 
 async def raw(sql: str, *args: Any) -> list[dict[str, Any]]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import zlib
+from collections.abc import Iterable
 from typing import Any
 
 from audit import service as audit
@@ -9,11 +11,22 @@ from audit.domain import Actor, changes
 from common import clock
 from common.errors import NotFound
 from common.i18n import N_
-from config.database import contains, transaction
+from config.database import contains, lock_name, transaction
 from organisations.domain import OrganisationData
 from organisations.tables import Organisation
 
 FIELDS = tuple(OrganisationData.__dataclass_fields__)
+# Registrations of one organisation at once (two bids, an import) must find each other rather
+# than both create it: each locks the names of its registration numbers' buckets, a few dozen
+# at most, however many organisations an import brings (advisory locks share a small table).
+REGISTER_BUCKETS = 64
+
+
+async def _lock_registrations(keys: Iterable[tuple[str, str]]) -> None:
+    buckets = {zlib.crc32(f"{country}:{number}".encode()) % REGISTER_BUCKETS
+               for country, number in keys}
+    for bucket in sorted(buckets):
+        await lock_name(f"organisation-registration:{bucket}")
 
 
 async def get_organisation(organisation_id: int) -> dict[str, Any]:
@@ -36,6 +49,7 @@ async def register(actor: Actor, data: OrganisationData) -> int:
     Details given now (name, IBAN, contact) replace the stored ones; empty ones keep them.
     """
     async with transaction():
+        await _lock_registrations([(data.country, data.registration_number)])
         existing = await find_by_registration(data.country, data.registration_number)
         now = clock.now()
         if existing is None:
@@ -62,6 +76,7 @@ async def register_many(actor: Actor, organisations: list[OrganisationData]) -> 
     """
     keys = [(data.country, data.registration_number) for data in organisations]
     async with transaction():
+        await _lock_registrations(keys)
         known: dict[tuple[str, str], int] = {}
         numbers = sorted({number for _, number in keys})
         for start in range(0, len(numbers), 500):

@@ -26,6 +26,7 @@ from accounts.domain import Principal, Role
 from common.errors import DomainError, Forbidden, NotFound
 from common.i18n import N_
 from common.paths import is_local_path
+from config.database import lock as lock_rows
 from config.database import raw_rows
 from scoring.criteria import Criterion, Formula, Kind, Level, Scale, Tree
 from scoring.domain import Options, Phase, names_hidden, phase_of
@@ -146,8 +147,14 @@ async def as_reader(principal: Principal, evaluation_id: int) -> dict[str, Any]:
     return row
 
 
-async def as_lead(principal: Principal, evaluation_id: int) -> dict[str, Any]:
-    """The evaluation for one of the officers who lead it."""
+async def as_lead(principal: Principal, evaluation_id: int, *, lock: bool = True
+                  ) -> dict[str, Any]:
+    """The evaluation for one of the officers who lead it. With ``lock`` (the default) its
+    row is locked until the caller's transaction ends and read after the lock, so that a
+    concurrent change waits and then checks against this one's result
+    (``config.database.lock``)."""
+    if lock:
+        await lock_rows(Evaluation, evaluation_id)
     row = await as_reader(principal, evaluation_id)
     if principal.role is not Role.OFFICER:
         raise Forbidden(N_("Only the procurement officers of the evaluation's authority can "
@@ -155,13 +162,24 @@ async def as_lead(principal: Principal, evaluation_id: int) -> dict[str, Any]:
     return row
 
 
-async def as_evaluator(principal: Principal, evaluation_id: int,
+async def as_evaluator(principal: Principal, evaluation_id: int, *, lock: bool = True,
                        ) -> tuple[dict[str, Any], dict[str, Any]]:
-    """The evaluation and the principal's own sheet (assignment) in it."""
+    """The evaluation and the principal's own sheet (assignment) in it.
+
+    With ``lock`` (the default, for changes) the sheet is locked until the caller's
+    transaction ends, and the evaluation share-locked: the evaluator's own changes (drafts,
+    uploads, submitting) happen one after the other and each checks the previous one's result,
+    evaluators never wait for each other, and a lead's change of the evaluation (which locks
+    it for update, :func:`as_lead`) waits for them and they for it. Reading pass
+    ``lock=False``."""
+    where = (Assignment.evaluation == evaluation_id) & (Assignment.evaluator == principal.id)
+    if lock:
+        await lock_rows(Evaluation, evaluation_id, share=True)
+        found = await Assignment.select(Assignment.id).where(where).first()
+        if found is not None:
+            await lock_rows(Assignment, found["id"])
     row = await evaluation_row(evaluation_id)
-    assignment = await Assignment.select().where(
-        (Assignment.evaluation == evaluation_id) & (Assignment.evaluator == principal.id)
-    ).first()
+    assignment = await Assignment.select().where(where).first()
     if assignment is None:
         raise _not_found(evaluation_id)
     return row, assignment

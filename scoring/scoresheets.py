@@ -149,8 +149,9 @@ class _Sheet:
     labels: dict[int, str]
 
 
-async def _evaluator_sheet(principal: Principal, evaluation_id: int) -> _Sheet:
-    ctx = await sheets._context(principal, evaluation_id)
+async def _evaluator_sheet(principal: Principal, evaluation_id: int, *, lock: bool = True
+                           ) -> _Sheet:
+    ctx = await sheets._context(principal, evaluation_id, lock=lock)
     view = evaluation_view(ctx.row)
     if not view.frozen:
         raise DomainError(N_("Scoring has not started: the criteria are not final yet"))
@@ -167,7 +168,7 @@ async def _evaluator_sheet(principal: Principal, evaluation_id: int) -> _Sheet:
 async def scoresheet(principal: Principal, evaluation_id: int) -> Download:
     """The signed-in evaluator's sheet, in their language, with their drafts filled in."""
     async with transaction():
-        found = await _evaluator_sheet(principal, evaluation_id)
+        found = await _evaluator_sheet(principal, evaluation_id, lock=False)
         stored = {(r["subject"], r["criterion"]): r for r in await Score.select(
             Score.subject, Score.criterion, Score.value, Score.justification).where(
             Score.assignment == found.ctx.assignment["id"])}
@@ -279,7 +280,7 @@ async def import_scoresheet(principal: Principal, evaluation_id: int, filename: 
                                      filename)
     identity = parsed.identity
     async with transaction():
-        found = await _evaluator_sheet(principal, evaluation_id)
+        found = await _evaluator_sheet(principal, evaluation_id)  # the sheet locked
         view, ctx = found.view, found.ctx
         access.require_open_for_scores(ctx.row)
         if identity.evaluation_id != evaluation_id:

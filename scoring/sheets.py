@@ -102,8 +102,10 @@ class _Context:
     answers: dict[int, dict[str, Any]]  # subject id → declaration
 
 
-async def _context(principal: Principal, evaluation_id: int) -> _Context:
-    row, assignment = await access.as_evaluator(principal, evaluation_id)
+async def _context(principal: Principal, evaluation_id: int, *, lock: bool = True
+                   ) -> _Context:
+    """The evaluator's sheet; ``lock`` as in :func:`access.as_evaluator` (off for reading)."""
+    row, assignment = await access.as_evaluator(principal, evaluation_id, lock=lock)
     scope = (await access.scopes([assignment]))[assignment["id"]]
     subjects = [s for s in await Subject.select().where(
         (Subject.evaluation == evaluation_id) & Subject.excluded_at.is_null()
@@ -143,7 +145,7 @@ async def _sheet(ctx: _Context) -> SheetView:
 
 
 async def sheet(principal: Principal, evaluation_id: int) -> SheetView:
-    return await _sheet(await _context(principal, evaluation_id))
+    return await _sheet(await _context(principal, evaluation_id, lock=False))
 
 
 # --- declarations ---------------------------------------------------------------------------
@@ -152,7 +154,7 @@ async def sheet(principal: Principal, evaluation_id: int) -> SheetView:
 async def declarations(principal: Principal, evaluation_id: int,
                        ) -> tuple[EvaluationView, list[DeclarationRow]]:
     """Every subject on the evaluator's sheet by name, with what they declared so far."""
-    ctx = await _context(principal, evaluation_id)
+    ctx = await _context(principal, evaluation_id, lock=False)
     rows = [DeclarationRow(s["id"], s["name"],
                            ("conflict" if ctx.answers[s["id"]]["conflict"] else "none")
                            if s["id"] in ctx.answers else "",
@@ -284,7 +286,7 @@ async def _subject_sheet(ctx: _Context, subject: dict[str, Any]) -> SubjectSheet
 
 
 async def subject_sheet(principal: Principal, evaluation_id: int, code: str) -> SubjectSheet:
-    ctx = await _context(principal, evaluation_id)
+    ctx = await _context(principal, evaluation_id, lock=False)
     return await _subject_sheet(ctx, _cleared_subject(ctx, code))
 
 
@@ -292,7 +294,7 @@ async def subject_for_documents(principal: Principal, evaluation_id: int, code: 
                                 ) -> SubjectOnSheet:
     """The subject behind ``code`` on the evaluator's own sheet, for reading its documents:
     assigned to them, declared free of conflict, not excluded (NotFound otherwise)."""
-    ctx = await _context(principal, evaluation_id)
+    ctx = await _context(principal, evaluation_id, lock=False)
     subject = _cleared_subject(ctx, code)
     view = evaluation_view(ctx.row)
     return SubjectOnSheet(evaluation_id, ctx.row["owner_ref"], subject["ref"], subject["code"],

@@ -12,6 +12,7 @@ from typing import Any
 from accounts.domain import Principal, Role
 from common.errors import Forbidden, NotFound
 from common.i18n import N_
+from config import database
 from subsidies.tables import Application, SubsidyRound
 
 READER_ROLES = frozenset({Role.OFFICER, Role.ADMIN, Role.FINANCE})
@@ -26,8 +27,14 @@ def may_run(principal: Principal, authority_id: int) -> bool:
 
 
 async def round_row(principal: Principal, round_id: int, *, run: bool = False,
-                    ) -> dict[str, Any]:
-    """The round's row for a reader (or, with ``run``, for one of its officers)."""
+                    lock: bool | None = None) -> dict[str, Any]:
+    """The round's row for a reader (or, with ``run``, for one of its officers).
+
+    ``lock`` (by default: when ``run``) locks the row until the caller's transaction ends and
+    reads it after the lock, so that a concurrent change of the round waits and then checks
+    against this one's result (``config.database.lock``)."""
+    if run if lock is None else lock:
+        await database.lock(SubsidyRound, round_id)
     row = await SubsidyRound.select().where(SubsidyRound.id == round_id).first()
     if row is None or not may_read(principal, row["authority"]):
         raise NotFound(N_("Subsidy round {id} does not exist"), id=round_id)
@@ -38,12 +45,19 @@ async def round_row(principal: Principal, round_id: int, *, run: bool = False,
 
 async def application_row(principal: Principal, application_id: int, *, run: bool = False,
                           ) -> tuple[dict[str, Any], dict[str, Any]]:
-    """The application's row and its round's row."""
+    """The application's row and its round's row. With ``run`` both are locked (the round
+    first, as every change of the round does) and read after the locks."""
+    if run:
+        found = await Application.select(Application.round).where(
+            Application.id == application_id).first()
+        if found is not None:
+            await database.lock(SubsidyRound, found["round"])
+            await database.lock(Application, application_id)
     row = await Application.select().where(Application.id == application_id).first()
     if row is None:
         raise NotFound(N_("Application {id} does not exist"), id=application_id)
     try:
-        round_ = await round_row(principal, row["round"], run=run)
+        round_ = await round_row(principal, row["round"], run=run, lock=False)
     except NotFound:
         raise NotFound(N_("Application {id} does not exist"), id=application_id) from None
     return row, round_

@@ -15,6 +15,7 @@ from documents.letters import bundle
 from jobs import service as jobs
 from jobs.domain import Message
 from jobs.service import JobContext, NewJob
+from jobs.tables import Job
 from subsidies import letters, service
 from subsidies.letters import round_code
 
@@ -27,12 +28,22 @@ def _round_path(round_id: int) -> str:
 
 
 async def queue_decision_letters(principal: Principal, round_id: int) -> int:
-    """Queue sending the decision letters of a decided round (once); the job's id."""
-    row = await letters.check_can_send(principal, round_id)
-    return await jobs.queue(principal, NewJob(
-        SEND_LETTERS, {"round_id": round_id},
-        Message(N_("Sending the decision letters of {round}"), {"round": round_code(row)}),
-        return_url=f"{_round_path(round_id)}/letters", key=f"{SEND_LETTERS}:{round_id}"))
+    """Queue sending the decision letters of a decided round (once); the job's id. The round
+    is locked while checking and queueing: a second request at the same moment waits, then
+    finds the letters sent, or the job queued (its own: that job's id; someone else's: a
+    refusal naming them); the job checks again under the same lock."""
+    async with transaction():
+        row = await letters.check_can_send(principal, round_id)
+        queued = await Job.select(Job.owner, Job.owner_label, Job.created_at).where(
+            Job.active_key == f"{SEND_LETTERS}:{round_id}").first()
+        if queued is not None and queued["owner"] != principal.id:
+            raise DomainError(N_("{who} is already sending the decision letters of this "
+                                 "round (since {moment})"), who=queued["owner_label"],
+                              moment=queued["created_at"].strftime("%Y-%m-%d %H:%M UTC"))
+        return await jobs.queue(principal, NewJob(
+            SEND_LETTERS, {"round_id": round_id},
+            Message(N_("Sending the decision letters of {round}"), {"round": round_code(row)}),
+            return_url=f"{_round_path(round_id)}/letters", key=f"{SEND_LETTERS}:{round_id}"))
 
 
 async def sending(round_id: int) -> int | None:

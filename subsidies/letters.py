@@ -341,13 +341,18 @@ async def _decision_letters_sent(round_id: int) -> bool:
                for s in await letter_service.sent_letters(ROUND, round_id))
 
 
-async def check_can_send(principal: Principal, round_id: int) -> dict[str, Any]:
-    """The round, when its decision letters may be sent now (by this user)."""
-    row = await access.round_row(principal, round_id, run=True)
+async def check_can_send(principal: Principal, round_id: int, *, lock: bool = True
+                         ) -> dict[str, Any]:
+    """The round, when its decision letters may be sent now (by this user). With ``lock``
+    (the default; inside a transaction) the round stays locked until it ends, so that two
+    senders at once are told one after the other, and the second finds the letters sent."""
+    row = await access.round_row(principal, round_id, run=True, lock=lock)
     if row["phase"] != RoundPhase.DECIDED.value:
         raise DomainError(N_("Decide the round first: the letters state the decision"))
     if await _decision_letters_sent(round_id):
-        raise DomainError(N_("The decision letters of this round have already been sent"))
+        raise await audit.conflict(DomainError(N_(
+            "The decision letters of this round have already been sent")),
+            "subsidy_round", round_id)
     return row
 
 
@@ -356,7 +361,7 @@ async def send_decision_letters(principal: Principal, round_id: int,
     """Write, record and mail the decision letters of a decided round, once. As a job
     (``job``), rendering reports its progress and the job is marked done in the transaction
     that records the letters."""
-    row = await check_can_send(principal, round_id)
+    row = await check_can_send(principal, round_id, lock=False)  # before the long rendering
     writer = RoundWriter(row, await _authority(row["authority"]))
     pairs, by_ref = await _decision_letters(principal, writer)
     if not pairs:
@@ -369,8 +374,7 @@ async def send_decision_letters(principal: Principal, round_id: int,
                                         job.progress if job is not None else None)
     actor = principal.as_actor()
     async with transaction():
-        if await _decision_letters_sent(round_id):  # sent by someone else meanwhile
-            raise DomainError(N_("The decision letters of this round have already been sent"))
+        await check_can_send(principal, round_id)  # locked: perhaps sent by someone meanwhile
         sent = await letter_service.record_sent(actor, ROUND, round_id, generated, keep=True)
         queued = await letter_service.mail_letters(actor, ROUND, round_id, [
             writer.mail(s, by_ref[s.ref]) for s in sent])

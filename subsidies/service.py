@@ -413,8 +413,8 @@ class ImportPreview:
 
 async def preview_import(principal: Principal, round_id: int, filename: str,
                          data: bytes) -> ImportPreview:
-    """Every row checked; nothing is stored."""
-    row = await access.round_row(principal, round_id, run=True)
+    """Every row checked; nothing is stored (the callers that store lock the round first)."""
+    row = await access.round_row(principal, round_id, run=True, lock=False)
     _require_accepting(row)
     zone = (await _authority(row["authority"]))["timezone"]
     parsed = parse_rows(read_rows(filename, data), zone, await _known_applicants(round_id))
@@ -425,6 +425,7 @@ async def import_applications(principal: Principal, round_id: int, filename: str
                               data: bytes) -> list[int]:
     """Every row stored, or (when any row is bad) none: the refusal names each bad row."""
     async with transaction():
+        await access.round_row(principal, round_id, run=True)
         preview = await preview_import(principal, round_id, filename, data)
         if preview.problems:
             raise ValidationFailed(capped(list(preview.problems)))
@@ -446,6 +447,7 @@ async def upload_import(principal: Principal, round_id: int, filename: str,
                         data: bytes) -> tuple[ImportPreview, int | None]:
     """The preview of an upload; a file without problems is kept for the import (its id)."""
     async with transaction():
+        await access.round_row(principal, round_id, run=True)
         preview = await preview_import(principal, round_id, filename, data)
         if preview.problems or not preview.rows:
             return preview, None
@@ -1089,6 +1091,10 @@ async def set_payment_status(principal: Principal, payment_id: int, status: str)
                                                           run=True)
         except NotFound:
             raise NotFound(N_("Payment {id} does not exist"), id=payment_id) from None
+        # read again under the application's lock: another officer may have just moved it
+        payment = await Payment.select().where(Payment.id == payment_id).first()
+        if payment is None:
+            raise NotFound(N_("Payment {id} does not exist"), id=payment_id)
         if payment["status"] != PAYMENT_STEPS[status]:
             raise Refused(N_("A payment that is {current} cannot become {status}"),
                           translated=("current", "status"),

@@ -22,6 +22,7 @@ from typing import Any
 from accounts.domain import Principal, Role
 from common.errors import Forbidden, NotFound
 from common.i18n import N_
+from config import database
 from scoring import service as scoring
 from scoring.envelope import Envelope, EnvelopeFacts, sealed_reason
 from scoring.tables import Evaluation, Subject
@@ -121,7 +122,12 @@ async def as_reader(principal: Principal, tender_id: int) -> TenderRef:
                      found.standstill_days, may_change(principal, found.authority_ids))
 
 
-async def as_officer(principal: Principal, tender_id: int) -> TenderRef:
+async def as_officer(principal: Principal, tender_id: int, *, lock: bool = True) -> TenderRef:
+    """The tender for a change by one of its officers. With ``lock`` (the default) its row is
+    locked until the caller's transaction ends and read after the lock: a concurrent change
+    of the same tender waits, then finds this one's result (``config.database.lock``)."""
+    if lock:
+        await database.lock(Tender, tender_id)
     found = await as_reader(principal, tender_id)
     if not found.can_change:
         raise Forbidden(N_("Only procurement officers of the tender's authorities can change "

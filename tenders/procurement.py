@@ -359,6 +359,7 @@ async def drop_candidate(principal: Principal, tender_id: int, candidate_id: int
 async def close_dialogue(principal: Principal, tender_id: int) -> list[str]:
     """Invite the remaining candidates to submit final bids; returns their names."""
     async with transaction():
+        await for_change(principal, tender_id)  # locked before the candidates are read
         remaining = await Candidate.select(Candidate.organisation.name).where(
             (Candidate.tender == tender_id) & (Candidate.status == "admitted"))
         names = [r["organisation.name"] for r in remaining]

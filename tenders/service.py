@@ -158,12 +158,12 @@ async def update_tender(principal: Principal, tender_id: int, form: Mapping[str,
         values = _row_data(data)
         current = {name: tender.row[name] for name in TENDER_FIELDS}
         before, after = changes(current, values)
+        await _sync_evaluations(principal, tender_id, values)  # locks them: before the audit
         if after:
             await Tender.update({**after, "updated_at": clock.now()}).where(
                 Tender.id == tender_id)
             await audit.record(principal.as_actor(), "tender.updated", "tender", tender_id,
                                before=before, after=after)
-        await _sync_evaluations(principal, tender_id, values)
 
 
 async def _sync_evaluations(principal: Principal, tender_id: int, values: dict[str, Any]
@@ -276,15 +276,15 @@ async def update_lot(principal: Principal, tender_id: int, lot_id: int,
                   "winners": data.winners, "estimated_value": data.estimated_value}
         before, after = changes({k: lot[k] for k in values}, values)
         if after:
-            await Lot.update(after).where(Lot.id == lot_id)
-            await audit.record(principal.as_actor(), "lot.updated", "tender", tender_id,
-                               before={"lot": lot_id, **before}, after={"lot": lot_id, **after})
-            if lot["evaluation_id"]:
+            if lot["evaluation_id"]:  # locks the evaluation: before the audit (CONTRIBUTING)
                 await scoring.update_settings(principal, lot["evaluation_id"], {
                     "title": f"{tender.row['title']}: {data.title}",
                     "two_envelope": tender.row["two_envelope"],
                     "winners": _evaluation_winners(tender.row["procedure"], data.winners)},
                     by_owner=True)
+            await Lot.update(after).where(Lot.id == lot_id)
+            await audit.record(principal.as_actor(), "lot.updated", "tender", tender_id,
+                               before={"lot": lot_id, **before}, after={"lot": lot_id, **after})
 
 
 async def get_lot_row(tender_id: int, lot_id: int) -> dict[str, Any]:
@@ -436,9 +436,12 @@ async def transition(principal: Principal, tender_id: int, action: Action,
     now = clock.now()
     tender = await for_change(principal, tender_id)
     facts = await access.facts(tender)
+    if target(action, facts) is None:  # not from this phase: someone moved the tender on
+        raise await audit.conflict(DomainError(missing(action, facts, now)[0].message),
+                                   "tender", tender_id)
     refuse(missing(action, facts, now, principal.id), tender.zone)
-    target = _target(action, facts)
-    await _move(principal.as_actor(), tender, action, target, now, extra, details)
+    await _move(principal.as_actor(), tender, action, _target(action, facts), now, extra,
+                details)
     return tender
 
 
@@ -595,7 +598,8 @@ async def apply_due(actor: Actor, tender_id: int, now: datetime) -> list[Applied
 
 async def for_change(principal: Principal, tender_id: int) -> TenderRef:
     """The tender for an officer's change, with whatever deadline step is due applied first
-    (so that nobody waits for the scheduler: the selection opens at the requests deadline)."""
+    (so that nobody waits for the scheduler: the selection opens at the requests deadline),
+    its row locked until the caller's transaction ends (:func:`access.as_officer`)."""
     await apply_due(TICKER, tender_id, clock.now())
     return await as_officer(principal, tender_id)
 

@@ -13,6 +13,7 @@ import logging
 from typing import Any
 from urllib.parse import quote, urlsplit
 
+from asyncpg.exceptions import DeadlockDetectedError
 from litestar import MediaType, Request, Response
 from litestar.exceptions import (
     HTTPException,
@@ -25,6 +26,7 @@ from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
 from common.errors import DomainError, Forbidden, NotFound
+from common.i18n import N_
 from common.paths import local_path_or
 from web.i18n import gettext, translate_message, translate_problem
 
@@ -100,6 +102,15 @@ def domain_error_handler(request: Request, exc: DomainError) -> Response:
     return Redirect(back_to_referrer(request), status_code=303)
 
 
+def deadlock_handler(request: Request, exc: Exception) -> Response:
+    """PostgreSQL broke a deadlock between two transactions by rolling this one back: nothing
+    was done, and trying again works. A refusal (409), not a crash. Use cases avoid it by
+    taking their locks first (CONTRIBUTING.md, "Concurrent changes")."""
+    log.warning("Deadlock on %s %s: rolled back", request.method, request.url.path)
+    return domain_error_handler(request, DomainError(N_(
+        "Someone else changed this at the same moment, so nothing was done; try again")))
+
+
 def not_authorized_handler(request: Request, exc: NotAuthorizedException) -> Response:
     if is_api(request):
         return Response({"status_code": 401, "detail": gettext("Sign in first")},
@@ -148,6 +159,7 @@ def internal_error_handler(request: Request, exc: Exception) -> Response:
 
 EXCEPTION_HANDLERS: dict[Any, Any] = {
     DomainError: domain_error_handler,
+    DeadlockDetectedError: deadlock_handler,
     NotAuthorizedException: not_authorized_handler,
     PermissionDeniedException: permission_denied_handler,
     HTTPException: http_exception_handler,

@@ -1,3 +1,5 @@
+import asyncio
+
 import pytest
 
 from audit.domain import Actor
@@ -48,3 +50,15 @@ async def test_register_many_inserts_each_new_organisation_once(db):
     assert ids[0] == ids[3] == ids[6]
     assert await Organisation.count() == 3
     assert await service.register_many(ACTOR, rows[:2]) == ids[:2]
+
+
+async def test_one_organisation_registered_twice_at_once_is_one_row(db):
+    """Two bids (or an import and a bid) of a new organisation at the same moment: on
+    PostgreSQL both used to find it missing and create it twice."""
+    data = validate_organisation({"name": "Zorg Plus BV", "country": "NL",
+                                  "registration_number": "30280353"})
+    ids = await asyncio.gather(service.register(ACTOR, data),
+                               service.register_many(ACTOR, [data]),
+                               service.register(ACTOR, data))
+    assert await Organisation.count() == 1
+    assert {ids[0], ids[1][0], ids[2]} == {(await Organisation.select().first())["id"]}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 
+import httpx
 import pytest
 from argon2 import PasswordHasher
 from litestar import Litestar
@@ -96,3 +97,17 @@ async def client(app: Litestar) -> AsyncIterator[AsyncTestClient]:
 def client_factory(app: Litestar) -> Callable[[], AsyncTestClient]:
     """More clients of the same app, e.g. one signed in per role."""
     return lambda: no_redirects(AsyncTestClient(app=app))
+
+
+@pytest.fixture
+def parallel_client_factory(app: Litestar) -> Callable[[], httpx.AsyncClient]:
+    """Clients whose requests really run at the same time (``asyncio.gather``), for races.
+
+    Litestar's test client answers each request through a blocking portal, so two of its
+    requests never overlap; these call the app in the test's own event loop. The app's
+    lifespan does not run: on PostgreSQL each transaction takes its own connection, as it
+    would from the pool of a server."""
+    return lambda: httpx.AsyncClient(transport=httpx.ASGITransport(app=app),
+                                     base_url="http://testserver.local",
+                                     follow_redirects=False)
+
