@@ -223,10 +223,11 @@ async def reset_template(actor: Actor, authority_id: int, kind: LetterKind,
 
 
 async def preview(authority_id: int, kind: LetterKind, language: str) -> bytes:
-    """The authority's template of ``kind`` filled in with the sample letter."""
+    """The authority's template of ``kind`` filled in with the sample letter, with the
+    authority's logo as its letters will have it."""
     kind, language = parse_slot(kind, language)
     await _authority(authority_id)
-    active = await template_for(authority_id, kind, language)
+    active = (await templates_for(authority_id, [(kind, language)]))[(kind, language)]
     return await asyncio.to_thread(render, active.data,
                                    context_of(sample_letter(kind), active.written_in))
 

@@ -71,6 +71,9 @@ async def test_the_admin_uploads_a_logo_and_letters_carry_it(client, make_user, 
     assert header_images(letter.data) == [logo]
     header = [p.text for p in Document(io.BytesIO(letter.data)).sections[0].header.paragraphs]
     assert header[:2] == ["", "Gemeente Utrecht"]
+    # The admin's preview of a template shows it as well.
+    preview = await client.get(f"/admin/letter-templates/{authority['id']}/rejection/nl/preview")
+    assert preview.status_code == 200 and header_images(preview.content) == [logo]
     # Another authority's letters have no logo.
     other = await make_authority("Gemeente Zeist")
     templates = await templates_for(other["id"], [(LetterKind.REJECTION, "nl")])
