@@ -21,7 +21,7 @@ from common.errors import ValidationFailed
 from web.csrf import bind_to_new_session
 from web.errors import safe_local_path
 from web.forms import field_errors, read_form
-from web.i18n import gettext
+from web.i18n import LANGUAGE_COOKIE, gettext
 
 FormData = URLEncodedBody[dict[str, str]]
 
@@ -60,7 +60,11 @@ class LoginController(Controller):
         await store.delete_expired()
         bind_to_new_session(request.scope, rotate_session_id(request.scope))
         request.set_session({"user_id": principal.id})
-        return Redirect(target, status_code=303)
+        response = Redirect(target, status_code=303)
+        response.set_cookie(LANGUAGE_COOKIE, principal.language, max_age=365 * 24 * 3600,
+                            httponly=True, samesite="lax",
+                            secure=request.app.state.settings.secure_cookies)
+        return response
 
     @post("/logout", guards=[ANY_ROLE], name="logout")
     async def logout(self, request: Request) -> Redirect:
@@ -78,12 +82,25 @@ class AccountController(Controller):
         principal = current_principal(request)
         assert principal is not None
         authorities = await list_authorities(ids=principal.authority_ids)
-        return Template("accounts/account.html", status_code=status,
-                        context={"authorities": authorities, "errors": errors or {}})
+        own = (await service.get_user(principal.id))["language"]
+        return Template("accounts/account.html", status_code=status, context={
+            "authorities": authorities, "errors": errors or {},
+            "language_choices": _language_choices(), "own_language": own})
 
     @get("", name="account")
     async def account(self, request: Request) -> Template:
         return await self._page(request)
+
+    @post("/language", name="account_language")
+    async def change_language(self, request: Request, data: FormData) -> Template | Redirect:
+        principal = current_principal(request)
+        assert principal is not None
+        try:
+            await service.set_language(principal, data.get("language", ""))
+        except ValidationFailed as exc:
+            return await self._page(request, field_errors(exc), status=422)
+        flash(request, gettext("Your language has been saved."), category="success")
+        return Redirect("/account", status_code=303)
 
     @post("/password", name="account_password")
     async def change_password(self, request: Request, data: FormData) -> Template | Redirect:
@@ -100,6 +117,10 @@ class AccountController(Controller):
         return Redirect("/account", status_code=303)
 
 
+def _language_choices() -> list[tuple[str, str]]:
+    return [("", gettext("The authority's language")), *UI_LANGUAGES.items()]
+
+
 def _role_options() -> list[tuple[str, str]]:
     return [(role.value, gettext(ROLE_LABELS[role])) for role in Role]
 
@@ -114,7 +135,7 @@ class UserAdminController(Controller):
         authorities = await list_authorities()
         return Template("accounts/user_form.html", status_code=status, context={
             "user": user, "values": values, "errors": errors, "roles": _role_options(),
-            "languages": list(UI_LANGUAGES.items()),
+            "languages": _language_choices(),
             "authorities": [(a["id"], a["name"]) for a in authorities],
         })
 
@@ -131,7 +152,7 @@ class UserAdminController(Controller):
 
     @get("/new", name="user_new")
     async def new_user(self, request: Request) -> Template:
-        return await self._form(request, None, {"role": "evaluator", "language": "nl",
+        return await self._form(request, None, {"role": "evaluator", "language": "",
                                                 "authority_ids": [], "active": True}, {})
 
     @post("", name="user_create")

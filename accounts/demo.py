@@ -31,11 +31,18 @@ DEMO_USERS: list[DemoUser] = [
     DemoUser("officer2@tenderdesk.example", "Sanne Visser", "officer", "nl", "all"),
     DemoUser("evaluator2@tenderdesk.example", "Pieter de Boer", "evaluator", "nl",
              "Gemeente Utrecht"),
-    DemoUser("evaluator3@tenderdesk.example", "Mette Sørensen", "evaluator", "en",
+    DemoUser("evaluator3@tenderdesk.example", "Mette Sørensen", "evaluator", "da",
              "Gemeente Utrecht,Vesthimmerlands Kommune,Socialstyrelsen"),
-    DemoUser("evaluator4@tenderdesk.example", "Agnieszka Nowak", "evaluator", "en",
+    DemoUser("evaluator4@tenderdesk.example", "Agnieszka Nowak", "evaluator", "pl",
              WROCLAW_AREA),
-    DemoUser("evaluator5@tenderdesk.example", "Lars Lindqvist", "evaluator", "en",
+    DemoUser("evaluator5@tenderdesk.example", "Lars Lindqvist", "evaluator", "sv",
+             "Botkyrka kommun"),
+    # An officer per country who works in its language (the pool, the joint tender, the review).
+    DemoUser("officer.dk@tenderdesk.example", "Anne Kristensen", "officer", "da",
+             "Vesthimmerlands Kommune,Socialstyrelsen"),
+    DemoUser("officer.pl@tenderdesk.example", "Katarzyna Wiśniewska", "officer", "pl",
+             WROCLAW_AREA),
+    DemoUser("officer.se@tenderdesk.example", "Sara Johansson", "officer", "sv",
              "Botkyrka kommun"),
 ]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 import secrets
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -15,7 +15,22 @@ from audit.domain import Actor
 from common.errors import ProblemCollector
 from common.i18n import N_
 
-UI_LANGUAGES: dict[str, str] = {"en": "English", "nl": "Nederlands"}
+UI_LANGUAGES: dict[str, str] = {"en": "English", "nl": "Nederlands", "da": "Dansk", "pl": "Polski",
+                                "sv": "Svenska"}
+# A user's stored language: one of UI_LANGUAGES, or this to follow their authority's language.
+AUTHORITY_LANGUAGE = ""
+
+
+def effective_language(own: str, authority_languages: Sequence[str]) -> str:
+    """The interface language of a user: their own choice, else their (first) authority's.
+
+    Empty when neither is a language of the interface; the request's browser wish or the
+    site default then decides.
+    """
+    if own in UI_LANGUAGES:
+        return own
+    return next((code for code in authority_languages if code in UI_LANGUAGES), "")
+
 MIN_PASSWORD_LENGTH = 12
 MAX_PASSWORD_LENGTH = 1000
 # zxcvbn's score (0-4): 3 means "safely unguessable" (about 10^8 guesses and more).
@@ -183,6 +198,21 @@ class UserData:
                 "active": self.active}
 
 
+def _check_language(language: str, problems: ProblemCollector) -> None:
+    if language != AUTHORITY_LANGUAGE and language not in UI_LANGUAGES:
+        problems.add("language", N_("Choose one of the languages {allowed}"),
+                     allowed=", ".join(UI_LANGUAGES))
+
+
+def validate_language(value: Any) -> str:
+    """A user's own choice of language; empty follows their authority's language."""
+    problems = ProblemCollector()
+    language = str(value or AUTHORITY_LANGUAGE)
+    _check_language(language, problems)
+    problems.raise_if_any()
+    return language
+
+
 def validate_user(form: Mapping[str, Any], known_authorities: Collection[int]) -> UserData:
     """Check a user as an administrator enters them; every problem with its field."""
     problems = ProblemCollector()
@@ -199,10 +229,8 @@ def validate_user(form: Mapping[str, Any], known_authorities: Collection[int]) -
     if role is None:
         problems.add("role", N_("Choose one of the roles {allowed}"),
                      allowed=", ".join(r.value for r in Role))
-    language = str(form.get("language") or "en")
-    if language not in UI_LANGUAGES:
-        problems.add("language", N_("Choose one of the languages {allowed}"),
-                     allowed=", ".join(UI_LANGUAGES))
+    language = str(form.get("language") or AUTHORITY_LANGUAGE)
+    _check_language(language, problems)
     authority_ids: set[int] = set()
     for raw in form.get("authority_ids") or []:
         try:

@@ -9,6 +9,7 @@ from typing import Any
 from accounts.domain import (
     ACCOUNT_THROTTLE,
     ADDRESS_THROTTLE,
+    UI_LANGUAGES,
     Principal,
     Role,
     Throttle,
@@ -17,8 +18,10 @@ from accounts.domain import (
     account_key,
     address_key,
     check_password_strength,
+    effective_language,
     generate_password,
     normalise_email,
+    validate_language,
     validate_user,
 )
 from accounts.passwords import hash_password, verify_password
@@ -55,8 +58,13 @@ async def load_principal(user_id: int) -> Principal | None:
     if row is None:
         return None
     authority_ids = (await _authority_ids_of([row["id"]]))[row["id"]]
-    return Principal(row["id"], row["email"], row["name"], Role(row["role"]), row["language"],
-                     authority_ids)
+    authority_languages: list[str] = []
+    if row["language"] not in UI_LANGUAGES and authority_ids:
+        authority_languages = await Authority.select(Authority.language).where(
+            Authority.id.is_in(sorted(authority_ids))).order_by(Authority.id).output(
+            as_list=True)
+    return Principal(row["id"], row["email"], row["name"], Role(row["role"]),
+                     effective_language(row["language"], authority_languages), authority_ids)
 
 
 # -- throttling -------------------------------------------------------------------------------
@@ -295,10 +303,22 @@ async def unlock(actor: Actor, user_id: int) -> None:
 
 
 async def set_language(principal: Principal, language: str) -> None:
+    """Store the user's own language; empty makes them follow their authority's language."""
+    language = validate_language(language)
     async with transaction():
+        before = await User.select(User.language).where(User.id == principal.id).first()
         await User.update({User.language: language}).where(User.id == principal.id)
         await audit.record(principal.as_actor(), "user.language_changed", "user", principal.id,
-                           before={"language": principal.language}, after={"language": language})
+                           before={"language": before["language"] if before else None},
+                           after={"language": language})
+
+
+async def names_by_email(emails: set[str]) -> dict[str, str]:
+    """People's names for the emails given (the actors of audit events)."""
+    if not emails:
+        return {}
+    rows = await User.select(User.email, User.name).where(User.email.is_in(sorted(emails)))
+    return {row["email"]: row["name"] for row in rows}
 
 
 async def list_users(role: str | None = None, text: str | None = None) -> list[dict[str, Any]]:

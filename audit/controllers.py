@@ -10,11 +10,14 @@ from litestar import Controller, Request, get, post
 from litestar.params import FromQuery
 from litestar.response import Template
 
+from accounts import service as accounts
 from accounts.guards import ADMIN
 from audit import service
+from audit.sentences import SYSTEM, told
 from audit.service import EventFilter
 from common.errors import DomainError
 from common.localtime import local_to_utc
+from web.i18n import gettext
 
 
 def _day_start(text: str | None, zone: str, shift: int = 0) -> datetime | None:
@@ -46,6 +49,12 @@ def _before(request: Request) -> int | None:
     return int(raw) if raw.isdigit() else None
 
 
+async def with_sentences(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Events told as sentences, for pages (the API keeps the recorded codes)."""
+    names = await accounts.names_by_email({event["actor"] for event in events})
+    return told(events, names, gettext(SYSTEM), gettext)
+
+
 async def _object_type_options() -> list[tuple[str, str]]:
     return [(name, name) for name in await service.object_types()]
 
@@ -60,7 +69,8 @@ class AuditController(Controller):
         filters, params = _filters(request)
         page = await service.list_events(filters, before_seq=_before(request))
         return Template("audit/events.html", context={
-            "page": page, "params": params, "object_types": await _object_type_options(),
+            "page": page, "events": await with_sentences(page.events), "params": params,
+            "object_types": await _object_type_options(),
             "verification": None,
         })
 
@@ -70,7 +80,8 @@ class AuditController(Controller):
         verification = await service.verify()
         page = await service.list_events(filters)
         return Template("audit/events.html", context={
-            "page": page, "params": params, "object_types": await _object_type_options(),
+            "page": page, "events": await with_sentences(page.events), "params": params,
+            "object_types": await _object_type_options(),
             "verification": verification,
         })
 

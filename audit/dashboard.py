@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from accounts.domain import Principal
 from audit import service
+from audit.controllers import with_sentences
 from audit.service import EventFilter
 from common.i18n import N_
 from web.dashboard import Panel
@@ -13,4 +14,5 @@ async def recent_events(principal: Principal) -> Panel | None:
     if not principal.is_admin:
         return None
     page = await service.list_events(EventFilter(), limit=8)
-    return Panel(N_("Recent activity"), "audit/_panel.html", {"events": page.events})
+    return Panel(N_("Recent activity"), "audit/_panel.html",
+                 {"events": await with_sentences(page.events)})

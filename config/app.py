@@ -22,7 +22,6 @@ from litestar.template import TemplateConfig
 from accounts import controllers as accounts_controllers
 from accounts import dashboard as accounts_dashboard
 from accounts.domain import Principal, Role
-from accounts.guards import current_principal
 from accounts.service import load_principal
 from accounts.sessions import SESSION_COOKIE, DatabaseSessionStore, SessionBackend, SessionConfig
 from audit import controllers as audit_controllers
@@ -57,14 +56,15 @@ from subsidies import jobs as subsidies_jobs
 from tenders import api as tender_api
 from tenders import bids as tender_bids
 from tenders import controllers as tender_controllers
+from tenders import dashboard as tender_dashboard
 from tenders import deadlines as tender_deadlines
 from tenders import finance as tender_finance
-from web.controllers import LANGUAGE_COOKIE, ShellController
+from web.controllers import ShellController
 from web.csrf import CsrfFailed, SessionBoundCSRFMiddleware, csrf_failed_handler
 from web.dashboard import PanelProvider
-from web.deadlines import DeadlinesApiController, DeadlinesController
+from web.deadlines import DeadlinesApiController, DeadlinesController, next_deadlines
 from web.errors import EXCEPTION_HANDLERS
-from web.i18n import negotiate, set_current_language
+from web.i18n import request_language, set_current_language
 from web.limits import IntegerBoundsMiddleware, out_of_range_handlers
 from web.navigation import NavItem
 from web.openapi import CompletedJsonRenderPlugin
@@ -91,6 +91,8 @@ NAVIGATION: list[NavItem] = [
 ]
 
 DASHBOARD_PANELS: list[PanelProvider] = [
+    tender_dashboard.running_tenders,
+    next_deadlines([tender_deadlines.DEADLINES, subsidies_deadlines.SOURCE]),
     scoring_dashboard.evaluations,
     authorities_dashboard.my_authorities,
     accounts_dashboard.users_by_role,
@@ -127,14 +129,7 @@ async def retrieve_principal(session: dict[str, Any],
 
 async def choose_language(request: Request) -> None:
     """The signed-in user's language; otherwise the cookie, the browser's wish or the default."""
-    principal = current_principal(request)
-    if principal is not None:
-        set_current_language(principal.language)
-        return
-    settings: Settings = request.app.state.settings
-    chosen = request.cookies.get(LANGUAGE_COOKIE) or negotiate(
-        request.headers.get("accept-language"), settings.default_language)
-    set_current_language(chosen)
+    set_current_language(request_language(request))
 
 
 # Contexts with deadline-driven steps (tenders, subsidy rounds, scoring reminders).

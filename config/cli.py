@@ -61,10 +61,12 @@ def serve(host: str, port: int, demo: bool) -> None:
 
     logging.basicConfig(level=logging.INFO,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # Piccolo logs the database's version at every connection check: noise, not news.
+    logging.getLogger("piccolo.engine.base").setLevel(logging.WARNING)
     run(run_migrations())
     refuse_other_keys()
     if demo:
-        credentials = run(demo_data.load_if_empty())
+        credentials = run(demo_data.load_if_empty(click.echo))
         if credentials:
             demo_data.print_credentials(credentials, click.echo)
     checkpoint_at_start()
@@ -92,14 +94,15 @@ def demo() -> None:
     from config.database import migrate as run_migrations
 
     run(run_migrations())
-    demo_data.print_credentials(run(demo_data.load()), click.echo)
+    demo_data.print_credentials(run(demo_data.load(click.echo)), click.echo)
 
 
 @main.command("create-user")
 @click.argument("email")
 @click.option("--role", required=True, type=click.Choice([role.value for role in Role]))
 @click.option("--name", default=None, help="Full name (default: the part before the @).")
-@click.option("--language", default="en", type=click.Choice(["en", "nl"]), show_default=True)
+@click.option("--language", default="en", type=click.Choice(["en", "nl", "da", "pl", "sv"]),
+              show_default=True)
 @click.option("--authority", "authorities", multiple=True, type=int,
               help="Id of an authority the user works for (repeatable).")
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
@@ -378,7 +381,7 @@ def scoresheet_import(evaluation: int, evaluator: str, file: str, submit: bool) 
 @click.option("--status", default="", help="Only rows with this status.")
 @click.option("--separator", type=click.Choice([";", ","]), default=";", show_default=True)
 @click.option("--decimal-point", is_flag=True, help="csv: 1234.56 instead of 1234,56.")
-@click.option("--language", default=None, type=click.Choice(["en", "nl"]),
+@click.option("--language", default=None, type=click.Choice(["en", "nl", "da", "pl", "sv"]),
               help="Language of the headers (default: the configured language).")
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False))
 def export(view: str, file_format: str, output: str, separator: str, decimal_point: bool,

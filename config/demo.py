@@ -38,21 +38,31 @@ def _write_credentials(passwords: dict[str, str]) -> None:
         json.dump(passwords, handle, indent=2)
 
 
-async def load() -> dict[str, str]:
-    """Load whatever demo data is missing; returns the demo users' passwords by email."""
+def _quiet(line: str) -> None:
+    """Progress goes nowhere unless the caller asks for it."""
+
+
+async def load(progress: Callable[[str], None] = _quiet) -> dict[str, str]:
+    """Load whatever demo data is missing; returns the demo users' passwords by email.
+
+    ``progress`` is told each step as it starts: on a fresh database the whole takes tens of
+    seconds, and a command that says nothing meanwhile looks stuck."""
+    progress("Demo data: authorities and users ...")
     authorities = await authorities_demo.load(DEMO_ACTOR)
     service_types = await authorities_demo.load_service_types(DEMO_ACTOR)
     passwords = await accounts_demo.load(DEMO_ACTOR, authorities, _read_credentials())
     _write_credentials(passwords)
+    progress("Demo data: subsidy rounds ...")
     await subsidies_demo.load(authorities)
-    await tenders_demo.load(authorities, service_types)
+    await tenders_demo.load(authorities, service_types, progress)
+    progress("Demo data: ready.")
     return passwords
 
 
-async def load_if_empty() -> dict[str, str]:
+async def load_if_empty(progress: Callable[[str], None] = _quiet) -> dict[str, str]:
     """Load the demo data into an empty database; otherwise return the known credentials."""
     if not await User.exists():
-        return await load()
+        return await load(progress)
     return _read_credentials()
 
 

@@ -29,7 +29,7 @@ from pathlib import Path
 
 from common.localtime import is_valid_zone
 
-UI_LANGUAGES: tuple[str, ...] = ("en", "nl")
+UI_LANGUAGES: tuple[str, ...] = ("en", "nl", "da", "pl", "sv")
 
 
 class SettingsError(RuntimeError):

@@ -65,6 +65,7 @@ class Sheet:
     columns: Sequence[Column]
     rows: Iterable[Mapping[str, Any]]
     totals: bool = False  # a total per currency under each money column
+    total_label: str = "Total"  # before the currency in a totals row, in the reader's language
 
 
 # --- CSV --------------------------------------------------------------------------------------
@@ -337,7 +338,7 @@ class _SheetWriter:
                                                      strict=True)):
             value: Any = None
             if index == 0:
-                value = f"Total {currency}"
+                value = f"{self.sheet.total_label} {currency}"
             elif column.kind == "money":
                 value = totals.get((column.key, currency))
             elif column.key in (column.currency_key, "currency"):

@@ -89,12 +89,13 @@ async def _export_sheets(view: View, sources: Sequence[FinanceSource],
     if view == "payments":
         rows = await service.payments(sources, query)
         sheets = [Sheet(_(TITLES[view]), view_columns(view),
-                        service.payment_dicts(rows), totals=True)]
+                        service.payment_dicts(rows), totals=True, total_label=_("Total"))]
         for period, title in (("month", N_("By month")), ("year", N_("By year"))):
             periods, lines = service.payment_pivot(rows, period)
             pivot_columns = columns(PIVOT_KEYS) + [Column(p, p, "money", 14) for p in periods]
             pivot_columns.append(Column("total", _("Total"), "money", 16))
-            sheets.append(Sheet(_(title), pivot_columns, lines, totals=True))
+            sheets.append(Sheet(_(title), pivot_columns, lines, totals=True,
+                                total_label=_("Total")))
         return sheets
     return [Sheet(_(TITLES[view]), view_columns(view), await view_rows(view, sources, query),
-                  totals=True)]
+                  totals=True, total_label=_("Total"))]

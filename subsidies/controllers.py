@@ -18,6 +18,8 @@ from litestar.response import Redirect, Response, Stream, Template
 
 from accounts.domain import Principal, Role
 from accounts.guards import OFFICER, current_principal, requires_role
+from audit.controllers import with_sentences
+from authorities.service import service_type_names
 from common.errors import DomainError, NotFound, Problem, ValidationFailed
 from common.i18n import N_
 from common.localtime import utc_to_local
@@ -43,7 +45,7 @@ from subsidies.domain import (
 from subsidies.lifecycle import ACTION_LABELS, STATE_LABELS, Action, State, allowed
 from web.downloads import attachment, attachment_stream
 from web.forms import field_errors, read_form, require_confirmation
-from web.i18n import gettext
+from web.i18n import current_language, gettext
 from web.pagination import page_number, paginate
 
 READERS = requires_role(Role.OFFICER, Role.ADMIN, Role.FINANCE)
@@ -170,7 +172,8 @@ class RoundPages(Controller):
         listing = await service.list_applications(principal, round_id, limit=0, counts=True)
         return _round_page("subsidies/round.html", principal, view, "overview",
                            budget=await service.budget(round_id, view.ceiling),
-                           counts=listing.counts, total=listing.total)
+                           counts=listing.counts, total=listing.total,
+                           service_type_names=await service_type_names(current_language()))
 
     @get("/rounds/{round_id:int}/edit", guards=[OFFICER], name="subsidies_round_edit")
     async def edit(self, request: Request, round_id: FromPath[int]) -> Template:
@@ -367,7 +370,7 @@ class ApplicationPages(Controller):
         return _round_page(
             "subsidies/application.html", principal, view, "applications",
             application=application,
-            history=await service.history(principal, application_id),
+            history=await with_sentences(await service.history(principal, application_id)),
             payments=await service.payments(principal, view.id,
                                             application_id=application_id),
             reports=await service.reports(principal, application_id),

@@ -27,6 +27,7 @@ from subsidies import service
 from subsidies.tables import SubsidyRound
 
 OFFICER = "officer@tenderdesk.example"
+DANISH_OFFICER = "officer.dk@tenderdesk.example"
 EVALUATOR = "evaluator@tenderdesk.example"
 
 HEADERS = ["Organisation", "Country", "Registration number", "IBAN", "Contact name",
@@ -88,7 +89,8 @@ async def load(authorities: dict[str, int]) -> None:
     if officer is None or evaluator is None:
         return
     await _utrecht(officer, evaluator, authorities["Gemeente Utrecht"])
-    await _danish_pool(officer, authorities["Socialstyrelsen"])
+    await _danish_pool(await _principal(DANISH_OFFICER) or officer,
+                       authorities["Socialstyrelsen"])
     await _first_come(officer, authorities["Gemeente Utrecht"])
 
 

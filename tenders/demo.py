@@ -6,9 +6,11 @@
 - Utrecht, day support for the elderly ("Dagbegeleiding voor ouderen"): one lot, thirteen
   winners, contracted.
 - Wrocław Functional Area: respite care and personal assistance, social-services light
-  regime, a joint procurement of fifteen municipalities with shares, in PLN; bids sealed.
-- Botkyrka: a review of the needs assessment and housing support (SEK), bids opened and being
-  evaluated.
+  regime, a joint procurement of fifteen municipalities with shares, in PLN; bids sealed. Run by
+  the Polish officer, in Polish.
+- Botkyrka: a review of the needs assessment and housing support (SEK), bids opened; one lot
+  being scored, the other's quality scores final. Run by the Swedish officer, in Swedish.
+- Utrecht, respite care: a draft, its criteria being set.
 
 The procedures are played through the services on a clock set in the past, so every step is
 checked and audited as it would be live. Registration numbers pass their check digits but are
@@ -17,7 +19,7 @@ illustrative.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
@@ -44,6 +46,17 @@ QUALITY = [
     {"name": "Price", "kind": "price", "weight": "30", "formula": "relative_lowest"},
 ]
 
+# The same criteria as the Polish and the Swedish authorities write them.
+QUALITY_PL = [
+    {**QUALITY[0], "name": "Koncepcja realizacji usługi"},
+    {**QUALITY[1], "name": "Współpraca z ośrodkami pomocy społecznej"},
+    {**QUALITY[2], "name": "Cena"},
+]
+QUALITY_SV = [
+    {**QUALITY[0], "name": "Genomförandeplan"},
+    {**QUALITY[1], "name": "Samverkan med förvaltningen"},
+    {**QUALITY[2], "name": "Pris"},
+]
 HOUSEHOLD_HELP_PROVIDERS = [
     ("Axion Continu", "30210930"), ("Careyn", "24381301"), ("Tzorg", "34237578"),
     ("Vivent Thuishulp", "17094017"), ("Zorgspectrum Thuiszorg", "30181446"),
@@ -103,8 +116,9 @@ class Story:
         return moment
 
     async def score_lot(self, tender_id: int, lot_id: int, marks: dict[int, tuple[int, int]],
-                        criteria: list[dict[str, Any]]) -> int:
-        """Every evaluator scores every bid of the lot; quality final, ranking confirmed."""
+                        criteria: list[dict[str, Any]], confirm: bool = True) -> int:
+        """Every evaluator scores every bid of the lot; quality final, ranking confirmed
+        (unless ``confirm`` is false: then the evaluation stays at "quality final")."""
         lot = await service.get_lot_row(tender_id, lot_id)
         evaluation_id = lot["evaluation_id"]
         tree = await scoring.criteria(self.officer, evaluation_id)
@@ -127,6 +141,8 @@ class Story:
                                          subjects[f"bid:{bid_id}"].code, scores)
             await sheets.submit_sheet(evaluator, evaluation_id)
         await scoring.finalise_quality(self.officer, evaluation_id)
+        if not confirm:
+            return evaluation_id
         if (await scoring.get_evaluation(self.officer, evaluation_id)).options.two_envelope:
             await bids.approve_price_opening(self.officer, tender_id, lot_id)  # four eyes
             await bids.approve_price_opening(self.second, tender_id, lot_id)
@@ -162,24 +178,30 @@ def _travel() -> Iterator[FixedClock]:
         yield clock  # type: ignore[misc]
 
 
-async def load(authorities: dict[str, int], service_types: dict[str, int]) -> list[int]:
+async def load(authorities: dict[str, int], service_types: dict[str, int],
+               progress: Callable[[str], None]) -> list[int]:
     """Create the demo tenders that are missing; returns their ids."""
     officer = await _principal("officer@tenderdesk.example")
     second = await _principal("officer2@tenderdesk.example")
     utrecht_panel = [await _principal("evaluator@tenderdesk.example"),
                      await _principal("evaluator2@tenderdesk.example")]
-    loaders = [("UTR-2021-HBH", _household_help, utrecht_panel),
-               ("UTR-2020-DBO", _day_support, utrecht_panel[:1]),
-               ("WROF-2021-OW", _wroclaw, []),
-               ("BOT-2023-GL", _botkyrka, [await _principal("evaluator5@tenderdesk.example")])]
+    polish = await _principal("officer.pl@tenderdesk.example")
+    swedish = await _principal("officer.se@tenderdesk.example")
+    loaders = [("UTR-2021-HBH", _household_help, officer, utrecht_panel),
+               ("UTR-2020-DBO", _day_support, officer, utrecht_panel[:1]),
+               ("WROF-2021-OW", _wroclaw, polish, []),
+               ("BOT-2023-GL", _botkyrka, swedish,
+                [await _principal("evaluator5@tenderdesk.example")]),
+               ("UTR-2027-RSP", _draft, officer, [])]
     ids = []
-    for reference, loader, panel in loaders:
+    for reference, loader, lead, panel in loaders:
         existing = await Tender.select(Tender.id).where(Tender.reference == reference).first()
         if existing is not None:
             ids.append(existing["id"])
             continue
+        progress(f"Demo data: tender {reference} ...")
         with _travel() as clock:
-            story = Story(clock, officer, second, panel)
+            story = Story(clock, lead, second, panel)
             ids.append(await loader(story, reference, authorities, service_types))
     return ids
 
@@ -378,7 +400,7 @@ async def _wroclaw(story: Story, reference: str, authorities: dict[str, int],
                                       start=1)]
     for lot_id in lots:
         lot = await service.get_lot_row(tender_id, lot_id)
-        await scoring.replace_criteria(officer, lot["evaluation_id"], QUALITY)
+        await scoring.replace_criteria(officer, lot["evaluation_id"], QUALITY_PL)
     await service.publish(officer, tender_id)
     for index, name in enumerate(WROCLAW_NGOS):
         story.at(20 - index * 3)
@@ -412,20 +434,56 @@ async def _botkyrka(story: Story, reference: str, authorities: dict[str, int],
     story.at(70)
     lot_id = await service.add_lot(officer, tender_id, {"number": "1",
                                                         "title": "Genomlysning"})
+    # A second lot, scored already: its evaluation waits at "quality final".
+    follow_up = await service.add_lot(officer, tender_id, {"number": "2",
+                                                           "title": "Uppföljning"})
     lot = await service.get_lot_row(tender_id, lot_id)
-    await scoring.replace_criteria(officer, lot["evaluation_id"], QUALITY)
+    for each in (lot_id, follow_up):
+        row = await service.get_lot_row(tender_id, each)
+        await scoring.replace_criteria(officer, row["evaluation_id"], QUALITY_SV)
     await service.publish(officer, tender_id)
+    marks: dict[int, tuple[int, int]] = {}
     for index, name in enumerate(BOTKYRKA_CONSULTANTS):
         story.at(50 - index)
         await bids.register_bid(officer, tender_id, lot_id, {
             "name": name, "country": "SE", "registration_number": _orgnr(index + 1),
             "price": f"{780_000 + index * 65_000}.00"},
             [("anbud.pdf", "application/pdf", f"%PDF-1.4 Anbud {name}".encode())])
+        bid_id = await bids.register_bid(officer, tender_id, follow_up, {
+            "name": name, "country": "SE", "registration_number": _orgnr(index + 1),
+            "price": f"{240_000 + index * 15_000}.00"},
+            [("anbud-uppfoljning.pdf", "application/pdf", f"%PDF-1.4 Anbud {name}".encode())])
+        marks[bid_id] = (7 + index % 3, 6 + index % 2)
     story.at(34)
     await story.open_bids(tender_id)
+    story.at(30)
+    await story.score_lot(tender_id, follow_up, marks, QUALITY_SV, confirm=False)
     evaluation_id = lot["evaluation_id"]
     await scoring.freeze_criteria(officer, evaluation_id)
     for evaluator in story.evaluators:
         await scoring.assign(officer, evaluation_id, evaluator.id)
     return tender_id
 
+
+
+async def _draft(story: Story, reference: str, authorities: dict[str, int],
+                 service_types: dict[str, int]) -> int:
+    """A tender still being drafted: one lot, its criteria being set."""
+    zone = "Europe/Amsterdam"
+    officer = story.officer
+    story.at(3)
+    tender_id = await service.create_tender(officer, {
+        "title": "Respijtzorg voor mantelzorgers", "reference": reference, "procedure": "open",
+        "authority_id": authorities["Gemeente Utrecht"],
+        "service_type_id": service_types["respite_care"], "cpv_codes": "85312000-9",
+        "currency": "EUR", "estimated_value": "3200000.00",
+        "description": "Kortdurend verblijf en respijt aan huis, zodat mantelzorgers op adem "
+                       "kunnen komen.",
+        "deadline_questions": _local(story.at(-30, 12), zone),
+        "deadline_bids": _local(story.at(-45, 12), zone)})
+    story.at(3)
+    lot_id = await service.add_lot(officer, tender_id, {"number": "1",
+                                                        "title": "Respijt aan huis"})
+    lot = await service.get_lot_row(tender_id, lot_id)
+    await scoring.replace_criteria(officer, lot["evaluation_id"], [{**QUALITY[0], "weight": "100"}])
+    return tender_id

@@ -104,7 +104,7 @@ async def test_each_role_gets_exactly_its_routes(app: Litestar, client_factory,
 
 # The changes finance may make are to its own session and account only.
 FINANCE_OWN_CHANGES = {("POST", "/logout"), ("POST", "/language"), ("POST", "/login"),
-                       ("POST", "/account/password")}
+                       ("POST", "/account/password"), ("POST", "/account/language")}
 
 
 async def test_finance_changes_nothing(app: Litestar, client, make_user) -> None:

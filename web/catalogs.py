@@ -14,7 +14,7 @@ from babel.messages.pofile import read_po, write_po
 
 from web.i18n import PROJECT_ROOT
 
-CATALOG_LANGUAGES = ("nl",)
+CATALOG_LANGUAGES = ("nl", "da", "pl", "sv")
 KEYWORDS = {**DEFAULT_KEYWORDS, "N_": None}
 METHOD_MAP = [("templates/**.html", "jinja2"), ("templates/**.txt", "jinja2"), ("**.py", "python")]
 OPTIONS_MAP = {pattern: {"extensions": "jinja2.ext.i18n"}

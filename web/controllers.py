@@ -14,9 +14,7 @@ from accounts.guards import ANY_ROLE, current_principal
 from config import database
 from web.dashboard import panels_for
 from web.errors import back_to_referrer, safe_local_path
-from web.i18n import UI_LANGUAGES
-
-LANGUAGE_COOKIE = "tenderdesk_language"
+from web.i18n import LANGUAGE_COOKIE, UI_LANGUAGES
 
 
 class ShellController(Controller):

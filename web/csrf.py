@@ -33,7 +33,7 @@ from litestar.response import Template
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 from litestar.utils.scope.state import ScopeState
 
-from web.i18n import gettext, negotiate, set_current_language
+from web.i18n import gettext, request_language, set_current_language
 
 CSRF_COOKIE = "tenderdesk_csrf"
 CSRF_HEADER = "x-csrftoken"
@@ -131,14 +131,7 @@ class SessionBoundCSRFMiddleware:
 
 def _use_the_users_language(request: Request) -> None:
     """Exceptions from middleware come before the app picks the language: pick it here."""
-    from web.controllers import LANGUAGE_COOKIE
-
-    principal = request.scope.get("user")
-    language = getattr(principal, "language", None) or request.cookies.get(LANGUAGE_COOKIE)
-    if not language:
-        language = negotiate(request.headers.get("accept-language"),
-                             request.app.state.settings.default_language)
-    set_current_language(language)
+    set_current_language(request_language(request))
 
 
 def csrf_failed_handler(request: Request, exc: CsrfFailed) -> Response:

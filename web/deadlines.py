@@ -7,20 +7,23 @@ procedures (a joint procurement: any of its authorities), administrators all of 
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from itertools import groupby
 from typing import Annotated, Any
 
 from litestar import Controller, Request, get
-from litestar.params import FromQuery, Parameter
+from litestar.params import FromQuery, QueryParameter
 from litestar.response import Template
 
 from accounts.domain import Principal, Role
 from accounts.guards import current_principal, requires_role
 from common import clock
 from common.deadlines import Deadline, DeadlineSource, visible_deadlines
+from common.i18n import N_
 from common.localtime import utc_to_local
+from web.dashboard import Panel
 from web.i18n import gettext
 
 READERS = requires_role(Role.ADMIN, Role.OFFICER, Role.FINANCE)
@@ -98,7 +101,7 @@ class DeadlinesApiController(Controller):
     @get("/", name="api-deadlines")
     async def list_deadlines(
             self, request: Request,
-            days: Annotated[int, Parameter(query="days", ge=1, le=365)] = 90,
+            days: Annotated[int, QueryParameter(ge=1, le=365)] = 90,
     ) -> list[DeadlineOut]:
         """The next automatic step of each open procedure within ``days``, soonest first."""
         principal = current_principal(request)
@@ -108,3 +111,16 @@ class DeadlinesApiController(Controller):
         return [DeadlineOut(d.key, gettext(d.step), d.subject, d.url, d.due_at,
                             utc_to_local(d.due_at, d.zone).isoformat(), d.zone, d.due_at <= now)
                 for d in deadlines]
+
+
+def next_deadlines(sources: list[DeadlineSource]) -> Callable[[Principal], Awaitable[Panel | None]]:
+    """A dashboard panel of the next automatic steps (30 days) for officers and finance: what
+    is about to close, so that it is ready in time."""
+
+    async def panel(principal: Principal) -> Panel | None:
+        if principal.role not in (Role.OFFICER, Role.FINANCE, Role.ADMIN):
+            return None
+        found = await upcoming_for(principal, sources, clock.now(), 30)
+        return Panel(N_("Next deadlines"), "web/_deadlines_panel.html", {"deadlines": found[:6]})
+
+    return panel

@@ -9,7 +9,9 @@
 
 from __future__ import annotations
 
+import functools
 import logging
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote, urlsplit
 
@@ -28,7 +30,13 @@ from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 from common.errors import DomainError, Forbidden, NotFound
 from common.i18n import N_
 from common.paths import local_path_or
-from web.i18n import gettext, translate_message, translate_problem
+from web.i18n import (
+    gettext,
+    request_language,
+    set_current_language,
+    translate_message,
+    translate_problem,
+)
 
 log = logging.getLogger("tenderdesk")
 
@@ -157,11 +165,24 @@ def internal_error_handler(request: Request, exc: Exception) -> Response:
     return _error_page(500, gettext("Something went wrong"), [message])
 
 
+def in_users_language(handler: Callable[[Request, Any], Response]
+                      ) -> Callable[[Request, Any], Response]:
+    """The handler, answering in the user's language: an error can come before the app's
+    ``before_request`` chose it (a guard refused, or no route matched)."""
+
+    @functools.wraps(handler)
+    def answer(request: Request, exc: Any) -> Response:
+        set_current_language(request_language(request))
+        return handler(request, exc)
+
+    return answer
+
+
 EXCEPTION_HANDLERS: dict[Any, Any] = {
-    DomainError: domain_error_handler,
-    DeadlockDetectedError: deadlock_handler,
-    NotAuthorizedException: not_authorized_handler,
-    PermissionDeniedException: permission_denied_handler,
-    HTTPException: http_exception_handler,
-    HTTP_500_INTERNAL_SERVER_ERROR: internal_error_handler,
+    DomainError: in_users_language(domain_error_handler),
+    DeadlockDetectedError: in_users_language(deadlock_handler),
+    NotAuthorizedException: in_users_language(not_authorized_handler),
+    PermissionDeniedException: in_users_language(permission_denied_handler),
+    HTTPException: in_users_language(http_exception_handler),
+    HTTP_500_INTERNAL_SERVER_ERROR: in_users_language(internal_error_handler),
 }

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from babel import Locale, UnknownLocaleError
 from babel.messages.mofile import write_mo
@@ -25,11 +26,29 @@ from common.i18n import (  # the request language lives in common, read by its p
     format_locale,
 )
 
-__all__ = ["FORMAT_LOCALES", "UI_LANGUAGES", "catalog_files", "current_language",
-           "format_locale", "gettext", "language", "negotiate", "ngettext",
-           "set_current_language", "translate_message", "translate_problem", "translations"]
+__all__ = [
+    "FORMAT_LOCALES",
+    "LANGUAGE_COOKIE",
+    "UI_LANGUAGES",
+    "catalog_files",
+    "current_language",
+    "format_locale",
+    "gettext",
+    "language",
+    "negotiate",
+    "ngettext",
+    "request_language",
+    "set_current_language",
+    "translate_message",
+    "translate_problem",
+    "translations",
+]
 
-UI_LANGUAGES: dict[str, str] = {"en": "English", "nl": "Nederlands"}
+UI_LANGUAGES: dict[str, str] = {"en": "English", "nl": "Nederlands", "da": "Dansk", "pl": "Polski",
+                                "sv": "Svenska"}
+# The language chosen with the switch, or the signed-in user's (set at sign-in): pages that
+# answer before the session is read (no route matched: 404, 405) still speak it.
+LANGUAGE_COOKIE = "tenderdesk_language"
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -80,6 +99,18 @@ def translate_problem(problem: Problem) -> str:
 def translate_message(problem: Problem) -> str:
     """The problem in the user's language, without its location."""
     return problem.text(gettext)
+
+
+def request_language(request: Any) -> str:
+    """The signed-in user's language; otherwise the cookie, the browser's wish or the default."""
+    language = getattr(request.scope.get("user"), "language", None)
+    if language in UI_LANGUAGES:
+        return language
+    chosen = request.cookies.get(LANGUAGE_COOKIE)
+    if chosen in UI_LANGUAGES:
+        return chosen
+    return negotiate(request.headers.get("accept-language"),
+                     request.app.state.settings.default_language)
 
 
 def negotiate(accept_language: str | None, default: str) -> str:

@@ -45,9 +45,10 @@ def _slug(text: str, limit: int = 60) -> str:
 
 
 def letter_filename(letter: Letter, ref: str = "") -> str:
-    """``rejection-zorggroep-de-linde-b-v-2026-0815.docx``: kind, addressee, reference."""
-    parts = [kind_of(letter).value, _slug(letter.addressee.name), _slug(ref or letter.reference,
-                                                                          30)]
+    """``award-intent-zorggroep-de-linde-b-v-2026-0815.docx``: kind, addressee, reference
+    (a file name people read: hyphens, no code such as ``award_intent``)."""
+    parts = [_slug(kind_of(letter).value), _slug(letter.addressee.name),
+             _slug(ref or letter.reference, 30)]
     return "-".join(p for p in parts if p) + ".docx"
 
 

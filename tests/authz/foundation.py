@@ -16,6 +16,7 @@ ROUTES = {
     ("POST", "/logout"): ALL_ROLES,
     ("GET", "/account"): ALL_ROLES,
     ("POST", "/account/password"): ALL_ROLES,
+    ("POST", "/account/language"): ALL_ROLES,
     ("GET", "/admin/users"): ADMIN,
     ("GET", "/admin/users/new"): ADMIN,
     ("POST", "/admin/users"): ADMIN,

@@ -183,7 +183,10 @@ async def test_officer_runs_a_restricted_tender_to_the_award_intent(
     await page.goto(f"{base}/lots/{lot['id']}")
     ranking = await page.locator("table").first.inner_text()
     assert ranking.index("Zorg Plus BV") < ranking.index("Thuishulp West")
-    await submit(page, f"form[action$='/lots/{lot['id']}/award']")
+    award_form = f"form[action$='/lots/{lot['id']}/award']"
+    await page.fill(f"{award_form} textarea[name='advantages']",
+                    "Zorg Plus BV offers the best plan of approach at a lower price.")
+    await submit(page, award_form)
     assert "award intent for this lot" in await page.locator("#messages").inner_text()
     await page.goto(f"{base}/award")
     await submit(page, "form[action$='/award/letters']")

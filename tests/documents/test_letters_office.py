@@ -31,7 +31,10 @@ async def test_every_kind_of_letter_converts_to_pdf_into_one_zip(db, language):
     chunks = [chunk async for chunk in zip_stream_async(pdfs)]
     with zipfile.ZipFile(io.BytesIO(b"".join(chunks))) as archive:
         names = archive.namelist()
-        assert [name.split("-")[0] for name in names] == [k.value for k in LetterKind]
+        # file names people read: the kind with hyphens (award-intent-...), no code
+        assert len(names) == len(LetterKind)
+        assert all(name.startswith(kind.value.replace("_", "-") + "-")
+                   for name, kind in zip(names, LetterKind, strict=True))
         for name in names:
             data = archive.read(name)
             assert name.endswith(".pdf") and data.startswith(b"%PDF") and len(data) > 5000

@@ -128,3 +128,33 @@ async def test_budget_and_payments_views(app, client, make_user, make_authority)
     by_month = list(workbook["By month"].iter_rows(values_only=True))
     assert by_month[0][:5] == ("Authority", "Budget line", "Currency", "Status", "2023-01")
     assert by_month[1][:5] == ("Vesthimmerlands Kommune", "ÆLDRE", "DKK", "Paid", 466666.67)
+
+
+async def test_danish_polish_and_swedish_amounts_are_totalled_per_currency(app, client,
+                                                                         make_user,
+                                                                         make_authority):
+    dk = await make_authority("Vesthimmerlands Kommune", country="DK")
+    pl = await make_authority("Gmina Wrocław", country="PL")
+    se = await make_authority("Botkyrka kommun", country="SE")
+    app.state.finance_sources = [ListedFinance(awards=[
+        award(dk, "Aars Aktivitetscenter", "1400000.00", currency="DKK"),
+        award(dk, "Farsø Frivilligcenter", "250000.50", currency="DKK"),
+        award(pl, "Fundacja Opieka", "1000000.01", currency="PLN"),
+        award(pl, "Stowarzyszenie Asystent", "2345678.91", currency="PLN"),
+        award(se, "Tumba Dagverksamhet AB", "3200000.00", currency="SEK"),
+    ])]
+    finance = await make_user("finance", authorities=[dk["id"], pl["id"], se["id"]],
+                              language="pl")
+    await sign_in(client, finance.email)
+
+    page = text_of((await client.get("/finance?view=awards")).text).replace("\u00a0", " ")
+    for shown in ("1 650 000,50 DKK", "3 345 678,92 zł", "3 200 000,00 SEK"):
+        assert shown in page, shown
+
+    workbook = load_workbook(io.BytesIO((await client.get(
+        "/finance/export/awards.xlsx")).content), read_only=True)
+    rows = list(workbook.worksheets[0].iter_rows(values_only=True))
+    totals = {r[0]: D(str(r[9])) for r in rows[6:]}
+    assert totals == {"Razem DKK": D("1650000.50"), "Razem PLN": D("3345678.92"),
+                      "Razem SEK": D("3200000.00")}
+    assert sorted(r[10] for r in rows[1:6]) == ["DKK", "DKK", "PLN", "PLN", "SEK"]

@@ -27,7 +27,8 @@ async def test_officer_pages_show_the_evaluation(login, make_user, make_authorit
     ranking = text_of((await officer.get(f"{base}/ranking")).text)
     assert "The ranking is shown once quality is final" in ranking
     listing = text_of((await officer.get("/scoring")).text)
-    assert "Household help, lot 1" in listing and "tender:12/lot:1" in listing
+    # the title names the lot; the internal reference is not shown
+    assert "Household help, lot 1" in listing and "tender:12/lot:1" not in listing
     dashboard = text_of((await officer.get("/")).text)
     assert "Evaluations" in dashboard and "Household help, lot 1" in dashboard
 

@@ -41,7 +41,9 @@ async def test_anonymous_visitors_get_their_browsers_language(client, db):
 
 
 def test_negotiation_falls_back_to_the_default():
-    assert negotiate("da-DK,da;q=0.9", "en") == "en"
+    assert negotiate("da-DK,da;q=0.9", "en") == "da"
+    assert negotiate("sv-SE,pl;q=0.5", "en") == "sv"
+    assert negotiate("de-DE", "en") == "en"
     assert negotiate("nl-BE", "en") == "nl"
     assert negotiate(None, "nl") == "nl"
 
@@ -54,3 +56,12 @@ def test_money_and_dates_in_the_readers_language():
     with language("nl"):
         assert formatting.moment(moment, "Europe/Amsterdam", "short") == "29-03-2026, 12:00"
     assert formatting.moment(moment, "Europe/London", "short", "en") == "29/03/2026, 11:00"
+
+
+async def test_the_switcher_offers_danish_polish_and_swedish(client):
+    page = await client.get("/login")
+    for code, label in (("da", "Dansk"), ("pl", "Polski"), ("sv", "Svenska")):
+        assert f'value="{code}"' in page.text and label in page.text
+    for code, words in (("da", "Log ind"), ("pl", "Zaloguj się"), ("sv", "Logga in")):
+        await post_form(client, "/language", {"language": code})
+        assert words in text_of((await client.get("/login")).text)
