@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from litestar import Controller, Request, get, post, put
+from litestar.datastructures import UploadFile
 from litestar.params import FromPath, JSONBody
 from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
@@ -86,6 +87,24 @@ class AuthorityAdminController(Controller):
         flash(request, gettext("{name} has been saved.").format(name=values.get("name")),
               category="success")
         return Redirect("/admin/authorities", status_code=303)
+
+    @post("/{authority_id:int}/logo", name="authority_logo")
+    async def upload_logo(self, request: Request,
+                          authority_id: FromPath[int]) -> Template | Redirect:
+        principal = current_principal(request)
+        assert principal is not None
+        authority = await service.get_authority(authority_id)
+        upload = (await request.form()).get("logo")
+        data, filename = b"", ""
+        if isinstance(upload, UploadFile):
+            data, filename = await upload.read(), upload.filename or ""
+        try:
+            await service.set_logo(principal.as_actor(), authority_id, filename, data)
+        except ValidationFailed as exc:
+            return self._form(authority, authority, field_errors(exc), status=422)
+        flash(request, gettext("The logo has been saved; letters carry it from now on."),
+              category="success")
+        return Redirect(f"/admin/authorities/{authority_id}", status_code=303)
 
 
 @dataclass

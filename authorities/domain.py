@@ -9,7 +9,7 @@ from typing import Any
 
 from stdnum import iban as iban_number
 
-from common.errors import DomainError, ProblemCollector
+from common.errors import DomainError, Problem, ProblemCollector, ValidationFailed
 from common.i18n import N_
 from common.jurisdictions import eu, jurisdiction_for
 from common.localtime import is_valid_zone
@@ -193,3 +193,21 @@ def validate_service_type(form: Mapping[str, Any]) -> ServiceTypeData:
     active = form.get("active", True) not in (False, "false", "0", "off", "")
     problems.raise_if_any()
     return ServiceTypeData(code, names["name_en"], names["name_nl"], active)
+
+
+MAX_LOGO_BYTES = 512 * 1024
+LOGO_TYPES = {b"\x89PNG\r\n\x1a\n": ("image/png", "png"), b"\xff\xd8\xff": ("image/jpeg", "jpg")}
+
+
+def check_logo(data: bytes) -> tuple[str, str]:
+    """The content type and extension of a letterhead logo, read from its first bytes (not
+    from the name or the browser's word); refused unless PNG or JPEG of at most 512 KB."""
+    if not data:
+        raise ValidationFailed([Problem(N_("Choose a PNG or JPEG image"), {}, "logo")])
+    if len(data) > MAX_LOGO_BYTES:
+        raise ValidationFailed([Problem(N_("The logo is larger than {limit} KB"),
+                                        {"limit": MAX_LOGO_BYTES // 1024}, "logo")])
+    for magic, kind in LOGO_TYPES.items():
+        if data.startswith(magic):
+            return kind
+    raise ValidationFailed([Problem(N_("The logo must be a PNG or JPEG image"), {}, "logo")])

@@ -21,6 +21,7 @@ class Authority(Table, tablename="authorities_authority"):
     signatory_name = Varchar(length=200, default="")
     signatory_function = Varchar(length=200, default="")
     iban = Varchar(length=42, default="")
+    logo_file = Integer(null=True, default=None)  # a documents file: PNG or JPEG
 
 
 class ServiceType(Table, tablename="authorities_service_type"):

@@ -51,12 +51,14 @@ async def _decided_round(count: int):
     await Membership(user=user.id, authority=authority["id"]).save()
     officer = Principal(user.id, user.email, "Bench", Role.OFFICER, "nl",
                         frozenset({authority["id"]}))
+    next_year = clock.now().year + 1  # reports fall due after the decision, as they must
     view = await service.create_round(officer, {
         "title": "Sociale prestatie bench", "authority_id": authority["id"],
         "regulation_name": "Subsidieregeling Bench", "regulation_reference": "BENCH-1",
         "opens_at": "2024-01-01T09:00", "closes_at": "2024-06-01T12:00",
         "ceiling": str(count * 12000), "currency": "EUR", "method": "pro_rata",
-        "lottery_seed": "bench", "period_start": "2025-01-01", "period_end": "2025-12-31",
+        "lottery_seed": "bench", "period_start": f"{next_year}-01-01",
+        "period_end": f"{next_year}-12-31",
         "advance_share": "80", "instalments": "yearly",
         "tiers": "5000;none;0\n50000;activity;3\n-;financial;6"})
     await service.open_round(officer, view.id)

@@ -359,7 +359,8 @@ def rank(tree: Tree, subjects: pd.DataFrame, scores: pd.DataFrame, consensus: pd
     method, higher = _method(tree)
     table = pd.DataFrame({"ref": subjects["ref"], "price": subjects["price"],
                           "quality": quality, "value": value,
-                          "excluded": subjects["excluded"]})
+                          "excluded": subjects["excluded"],
+                          "excluded_reason": subjects.get("excluded_reason", "")})
     table["knocked_out"] = table.index.isin(list(reasons))
     valid_mask = ~table["excluded"] & ~table["knocked_out"]
     if method == "price_per_quality":

@@ -91,6 +91,7 @@ class RankedSubjectData:
     excluded: bool
     reasons: tuple[Problem, ...]
     explained: bool  # individual scores and justifications included in the breakdown
+    excluded_reason: str = ""  # why the subject was taken out, as the officer recorded it
 
     def criterion(self, name_or_id: str | int) -> CriterionResult:
         for result in self.criteria:  # type: ignore[attr-defined]
@@ -375,6 +376,7 @@ def build_ranking(*, evaluation_id: int, currency: str, criteria_version: int, s
             price=dec(row["price"]), price_points=dec(row.get("price_points")),
             winner=bool(row["winner"]), knocked_out=bool(row["knocked_out"]),
             excluded=bool(row["excluded"]), reasons=tuple(outcome.reasons.get(subject_id, ())),
+            excluded_reason=str(row.get("excluded_reason") or "") if row["excluded"] else "",
             explained=explained,
             breakdown=partial(builder.build, subject_id, row, explained)))
     refs = outcome.table["ref"]

@@ -68,11 +68,13 @@ TEXT: dict[str, dict[str, str]] = {
         "reasons": "Redenen van de afwijzing",
         "advantages": "Kenmerken en relatieve voordelen van de winnende inschrijving",
         "comparison": "Uw scores en die van de winnende inschrijving per criterium",
-        "comparison_several": "Er zijn meerdere winnende inschrijvingen. Wij vergelijken uw "
-                              "inschrijving met de laagst gerangschikte daarvan; de andere "
-                              "winnende inschrijvingen scoren gelijk of hoger.",
+        "comparison_several": "Er zijn {{ winner_count }} winnende inschrijvingen. Wij "
+                              "vergelijken uw inschrijving met de laagst gerangschikte "
+                              "daarvan, die van {{ benchmark }}; de andere winnende "
+                              "inschrijvingen scoren gelijk of hoger.",
+        "award_others": "Wij zijn eveneens voornemens de opdracht te gunnen aan:",
         "justification_own": "Motivering van uw score:",
-        "justification_winner": "Motivering van de score van {{ winner }}:",
+        "justification_winner": "Motivering van de score van {{ benchmark or winner }}:",
         "standstill": "Opschortende termijn",
         "rejection_standstill": "Wij gunnen de opdracht niet definitief voordat de "
                                 "opschortende termijn van {{ standstill_days }} kalenderdagen "
@@ -147,6 +149,7 @@ TEXT: dict[str, dict[str, str]] = {
                            "budget meer beschikbaar (artikel 4:25 Algemene wet "
                            "bestuursrecht).",
         "considerations": "Toelichting",
+        "refusal_scores": "Uw scores per criterium",
         "settlement_subject": "Besluit subsidievaststelling",
         "settlement_intro": "Wij stellen de subsidie voor {{ activity }} ({{ procedure.title }}"
                             ", kenmerk {{ procedure.reference }}) vast op {{ final_amount }}. "
@@ -182,6 +185,7 @@ TEXT: dict[str, dict[str, str]] = {
         "award_rank": "Your bid was ranked {{ rank }} with a total score of {{ total }} "
                       "points.",
         "award_scores": "Your scores per criterion",
+        "refusal_scores": "Your scores per criterion",
         "award_standstill": "This is an intention, not yet the final award. The other "
                             "bidders may challenge it within the standstill period of "
                             "{{ standstill_days }} calendar days, which ends on "
@@ -200,11 +204,12 @@ TEXT: dict[str, dict[str, str]] = {
         "reasons": "Reasons for the rejection",
         "advantages": "Characteristics and relative advantages of the winning bid",
         "comparison": "Your scores and those of the winning bid per criterion",
-        "comparison_several": "There are several winning bids. We compare your bid with the "
-                              "lowest-ranked of them; the other winning bids scored the same "
-                              "or higher.",
+        "comparison_several": "There are {{ winner_count }} winning bids. We compare your "
+                              "bid with the lowest-ranked of them, that of {{ benchmark }}; "
+                              "the other winning bids scored the same or higher.",
+        "award_others": "We also intend to award the contract to:",
         "justification_own": "Justification of your score:",
-        "justification_winner": "Justification of the score of {{ winner }}:",
+        "justification_winner": "Justification of the score of {{ benchmark or winner }}:",
         "standstill": "Standstill period",
         "rejection_standstill": "We will not conclude the contract before the standstill "
                                 "period of {{ standstill_days }} calendar days after the day "
@@ -433,6 +438,7 @@ def award_intent(b: Builder) -> None:
     b.opening("award_subject")
     b.text("award_intro")
     b.text("award_rank")
+    b.when("other_winners", lambda: (b.text("award_others"), b.bullets("other_winners")))
     b.scores("award_scores")
     b.heading("standstill")
     b.text("award_standstill")
@@ -455,7 +461,7 @@ def rejection(b: Builder) -> None:
     b.bullets("winner_advantages")
     b.p("{%p if rank %}")
     b.heading("comparison")
-    b.when("', ' in winner", lambda: b.text("comparison_several"))
+    b.when("winner_count > 1", lambda: b.text("comparison_several"))
     b.table([t["criterion"], t["weight"], t["own_score"], t["own_points"], t["winner_score"],
              t["winner_points"]], "scores",
             ["{{ row.criterion }}", "{{ row.weight }}", "{{ row.own_score }}",
@@ -538,6 +544,7 @@ def refusal(b: Builder) -> None:
     b.when("below_minimum", lambda: b.text("refusal_minimum"))
     b.when("ceiling_reached", lambda: b.text("refusal_ceiling"))
     b.bullets("details")
+    b.scores("refusal_scores")
     awb_objection(b)
     b.closing()
 

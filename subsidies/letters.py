@@ -34,9 +34,10 @@ from config.database import transaction
 from documents import storage
 from documents.letters import bundle, reports
 from documents.letters import service as letter_service
-from documents.letters.from_scoring import report_from_ranking
+from documents.letters.from_scoring import report_from_ranking, scores_by_ref
 from documents.letters.kinds import (
     Addressee,
+    CriterionScore,
     GrantDecision,
     Letter,
     LetterKind,
@@ -242,11 +243,14 @@ class RoundWriter:
             return f"{name} ({reference})"
         return name or reference
 
-    def refusal(self, row: Mapping[str, Any], line: Mapping[str, Any] | None) -> Refusal:
+    def refusal(self, row: Mapping[str, Any], line: Mapping[str, Any] | None,
+                scores: tuple[CriterionScore, ...] = ()) -> Refusal:
+        """``scores``: the application's scores per criterion where the round was ranked
+        by the review; an application refused as ineligible was never scored."""
         if line is None or row["state"] == State.INELIGIBLE.value:
             reason, details = RefusalReason.INELIGIBLE, tuple(
                 d.strip() for d in (row["state_reason"] or "").split(";") if d.strip())
-            score = None
+            score, scores = None, ()
         else:
             problems = _problems(line["reasons"])
             reason, details = refusal_reason(problems), self.reasons(problems)
@@ -254,7 +258,7 @@ class RoundWriter:
         return Refusal(**self.common(row), activity=self.activity(row),
                        requested=self.money(row["requested"]), reason=reason, details=details,
                        score=score, minimum_score=self.round["minimum_score"],
-                       ceiling=self.money(self.round["ceiling"]))
+                       ceiling=self.money(self.round["ceiling"]), scores=scores)
 
     def mail(self, letter: SentLetter, row: Mapping[str, Any]) -> LetterMail:
         return LetterMail(letter, row["contact_email"],
@@ -282,10 +286,13 @@ def _grouped(rows: Iterable[Mapping[str, Any]]) -> dict[int, list[Mapping[str, A
     return grouped
 
 
-async def _decision_letters(writer: RoundWriter) -> tuple[list[tuple[str, Letter]],
-                                                      dict[str, Mapping[str, Any]]]:
+async def _decision_letters(principal: Principal, writer: RoundWriter
+                            ) -> tuple[list[tuple[str, Letter]], dict[str, Mapping[str, Any]]]:
     """(ref, letter) for every decided or ineligible application, and the rows by ref."""
     round_id = writer.round["id"]
+    evaluation_id = writer.round["evaluation_id"]
+    scores = {} if evaluation_id is None else scores_by_ref(
+        await scoring.ranking(principal, evaluation_id, explain=None), writer.language)
     holding = [s.value for s in HOLDING_A_GRANT]
     rows = await Application.select(*APPLICATION_COLUMNS).where(
         (Application.round == round_id) & Application.state.is_in(
@@ -310,7 +317,7 @@ async def _decision_letters(writer: RoundWriter) -> tuple[list[tuple[str, Letter
             pairs.append((ref, writer.grant(row, line, payments.get(row["id"], []),
                                             due.get(row["id"], []))))
         else:
-            pairs.append((ref, writer.refusal(row, line)))
+            pairs.append((ref, writer.refusal(row, line, scores.get(ref, ()))))
     return pairs, by_ref
 
 
@@ -356,7 +363,7 @@ async def send_decision_letters(principal: Principal, round_id: int,
     that records the letters."""
     row = await check_can_send(principal, round_id, lock=False)  # before the long rendering
     writer = RoundWriter(row, await _authority(row["authority"]))
-    pairs, by_ref = await _decision_letters(writer)
+    pairs, by_ref = await _decision_letters(principal, writer)
     if not pairs:
         raise DomainError(N_("No application of this round has a decision to send"))
     templates = await letter_service.templates_for(row["authority"], [

@@ -281,14 +281,16 @@ def period_days(start: datetime, end: datetime, zone: str) -> int:
 
 def check_minimum_periods(kind: ProcedureType, deadlines: Mapping[Deadline, datetime],
                           published_at: datetime, zone: str, electronic: bool,
-                          invited_at: datetime | None = None) -> list[PeriodWarning]:
-    """Warnings for deadlines shorter than the type's minimum periods.
+                          invited_at: datetime | None = None, *,
+                          country: str) -> list[PeriodWarning]:
+    """Warnings for deadlines shorter than the type's minimum periods in ``country`` (the
+    lead authority's).
 
     Periods counted from the invitation are checked once there is one (``invited_at``).
     """
     warnings: list[PeriodWarning] = []
     for deadline in Deadline:
-        minimum = kind.minimum(deadline, electronic)
+        minimum = kind.minimum(deadline, electronic, country)
         moment = deadlines.get(deadline)
         if minimum is None or moment is None:
             continue
@@ -320,7 +322,8 @@ MAX_REASON = 2000
 def check_deadline_changes(kind: ProcedureType, published: bool,
                            current: Mapping[Deadline, datetime],
                            wanted: Mapping[Deadline, datetime | None], now: datetime, *,
-                           zone: str, electronic: bool, published_at: datetime | None = None,
+                           zone: str, country: str, electronic: bool,
+                           published_at: datetime | None = None,
                            invited_at: datetime | None = None, reason: str = ""
                            ) -> list[DeadlineChange]:
     """The deadlines that change, or ValidationFailed naming every field that may not.
@@ -348,7 +351,7 @@ def check_deadline_changes(kind: ProcedureType, published: bool,
         elif moment is None and published:
             problems.add(location, N_("A deadline of a published tender cannot be removed"))
         elif published and change.earlier and moment is not None:
-            minimum = kind.minimum(deadline, electronic)
+            minimum = kind.minimum(deadline, electronic, country)
             start = invited_at if minimum and minimum.from_invitation else published_at
             if minimum is not None and start is not None and period_days(
                     start, moment, zone) < minimum.days:

@@ -1,7 +1,8 @@
 """Procedure types as configuration: which phases each has and its legal minimum periods.
 
 One state machine (``tenders.machine``) serves every type; a type only says which of the phases
-it passes through and which minimum periods apply to its deadlines. Pure Python.
+it passes through. The minimum periods of its deadlines are the law of the lead authority's
+country (``common.jurisdictions``). Pure Python.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from common.i18n import N_
+from common.jurisdictions import MinimumPeriod, jurisdiction_for
 
 
 class Phase(StrEnum):
@@ -61,24 +63,10 @@ DEADLINE_LABELS: dict[Deadline, str] = {
 
 
 @dataclass(frozen=True)
-class MinimumPeriod:
-    """A legal minimum: ``days`` between ``start`` (publication or invitation) and ``deadline``.
-
-    ``rule`` names the provision, so that a warning can say which rule it is about.
-    """
-
-    deadline: Deadline
-    days: int
-    rule: str
-    from_invitation: bool = False  # counted from the invitation to tender, not publication
-
-
-@dataclass(frozen=True)
 class ProcedureType:
     code: str
     label: str
     phases: tuple[Phase, ...]
-    minimum_periods: tuple[MinimumPeriod, ...] = ()
     ranked: bool = True  # open house admits everyone meeting the terms: no ranking
 
     def has(self, phase: Phase) -> bool:
@@ -100,13 +88,11 @@ class ProcedureType:
         needed = [Deadline.REQUESTS] if self.selects else []
         return (*needed, Deadline.QUESTIONS, Deadline.BIDS)
 
-    def minimum(self, deadline: Deadline, electronic: bool) -> MinimumPeriod | None:
-        found = [p for p in self.minimum_periods if p.deadline is deadline]
-        if not found:
-            return None
-        if deadline is Deadline.BIDS and electronic and len(found) > 1:
-            return found[1]
-        return found[0]
+    def minimum(self, deadline: Deadline, electronic: bool,
+                country: str) -> MinimumPeriod | None:
+        """The legal minimum period for ``deadline`` in this type, in ``country`` (the lead
+        authority's): its jurisdiction holds the numbers and the provisions they come from."""
+        return jurisdiction_for(country).minimum_period(self.code, deadline.value, electronic)
 
 
 OPEN_TAIL = (Phase.TENDERING, Phase.OPENING, Phase.EVALUATION, Phase.AWARD_INTENT,
@@ -114,38 +100,18 @@ OPEN_TAIL = (Phase.TENDERING, Phase.OPENING, Phase.EVALUATION, Phase.AWARD_INTEN
 
 OPEN = ProcedureType(
     "open", N_("Open procedure"), (Phase.DRAFT, *OPEN_TAIL),
-    (MinimumPeriod(Deadline.BIDS, 35, N_("Directive 2014/24/EU art. 27(1), Aanbestedingswet "
-                                        "2012 art. 2.71: 35 days for bids")),
-     MinimumPeriod(Deadline.BIDS, 30, N_("Directive 2014/24/EU art. 27(4), Aanbestedingswet "
-                                        "2012 art. 2.71: 30 days for bids submitted "
-                                        "electronically"))),
 )
 RESTRICTED = ProcedureType(
     "restricted", N_("Restricted procedure"),
     (Phase.DRAFT, Phase.PUBLISHED, Phase.SELECTION, *OPEN_TAIL),
-    (MinimumPeriod(Deadline.REQUESTS, 30, N_("Directive 2014/24/EU art. 28(1), Aanbestedingswet "
-                                            "2012 art. 2.74: 30 days for requests to "
-                                            "participate")),
-     MinimumPeriod(Deadline.BIDS, 30, N_("Directive 2014/24/EU art. 28(2), Aanbestedingswet "
-                                        "2012 art. 2.75: 30 days for bids after the "
-                                        "invitation"), from_invitation=True)),
 )
 COMPETITIVE_DIALOGUE = ProcedureType(
     "competitive_dialogue", N_("Competitive dialogue"),
     (Phase.DRAFT, Phase.PUBLISHED, Phase.SELECTION, Phase.DIALOGUE, *OPEN_TAIL),
-    (MinimumPeriod(Deadline.REQUESTS, 30, N_("Directive 2014/24/EU art. 30(1), Aanbestedingswet "
-                                            "2012 art. 2.80: 30 days for requests to "
-                                            "participate")),),
 )
 NEGOTIATION = ProcedureType(
     "negotiation", N_("Competitive procedure with negotiation"),
     (Phase.DRAFT, Phase.PUBLISHED, Phase.SELECTION, Phase.DIALOGUE, *OPEN_TAIL),
-    (MinimumPeriod(Deadline.REQUESTS, 30, N_("Directive 2014/24/EU art. 29(1), Aanbestedingswet "
-                                            "2012 art. 2.78: 30 days for requests to "
-                                            "participate")),
-     MinimumPeriod(Deadline.BIDS, 30, N_("Directive 2014/24/EU art. 29(1), Aanbestedingswet "
-                                        "2012 art. 2.78: 30 days for initial bids after the "
-                                        "invitation"), from_invitation=True)),
 )
 # Social and other specific services (Directive 2014/24/EU art. 74-76): no fixed minimum periods;
 # the authority sets reasonable ones.

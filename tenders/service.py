@@ -377,7 +377,7 @@ async def set_deadlines(principal: Principal, tender_id: int, form: Mapping[str,
         row = tender.row
         found = check_deadline_changes(
             PROCEDURE_TYPES[row["procedure"]], tender.phase is not Phase.DRAFT,
-            access.deadlines_of(row), wanted, now, zone=tender.zone,
+            access.deadlines_of(row), wanted, now, zone=tender.zone, country=tender.country,
             electronic=row["electronic_submission"], published_at=row["published_at"],
             invited_at=row["invited_at"], reason=reason)
         update = {f"deadline_{c.deadline.value}": c.after for c in found}
@@ -407,7 +407,8 @@ async def period_warnings(principal: Principal, tender_id: int) -> list[PeriodWa
     start = row["published_at"] or clock.now()
     return check_minimum_periods(PROCEDURE_TYPES[row["procedure"]],
                                  access.deadlines_of(row), start, tender.zone,
-                                 row["electronic_submission"], row["invited_at"])
+                                 row["electronic_submission"], row["invited_at"],
+                                 country=tender.country)
 
 
 # --- phase changes ----------------------------------------------------------------------------
@@ -458,7 +459,7 @@ async def publish(principal: Principal, tender_id: int) -> list[PeriodWarning]:
                                    extra={"published_at": now})
         warnings = check_minimum_periods(
             PROCEDURE_TYPES[tender.row["procedure"]], access.deadlines_of(tender.row), now,
-            tender.zone, tender.row["electronic_submission"])
+            tender.zone, tender.row["electronic_submission"], country=tender.country)
         if warnings:
             await audit.record(principal.as_actor(), "tender.period_warnings", "tender",
                                tender_id, after={"warnings": [
@@ -743,7 +744,7 @@ async def overview(principal: Principal, tender_id: int) -> Overview:
     kind = PROCEDURE_TYPES[tender.row["procedure"]]
     warnings = [] if tender.phase not in OPEN_FOR_BIDS else check_minimum_periods(
         kind, facts.deadlines, tender.row["published_at"] or now, tender.zone,
-        tender.row["electronic_submission"], tender.row["invited_at"])
+        tender.row["electronic_submission"], tender.row["invited_at"], country=tender.country)
     opening = opening_step(facts, now, principal.id) if tender.can_change else OpeningStep()
     if opening.reason is not None:
         opening = OpeningStep(reason=localise(opening.reason, tender.zone))

@@ -13,9 +13,9 @@ own, or :class:`HolidaysCalendar` from the ``holidays`` package where the law co
 ordinary public holidays) and add it to :data:`_MODULES`. A country without a module gets
 :func:`eu_default` (the EU directives' standstill), so its authorities keep working meanwhile.
 
-The minimum periods per procedure type are still those of ``tenders.procedures`` (the
-directives' and the Aanbestedingswet's, the same numbers): they move here when a country with
-other minimums is added.
+The minimum periods of each procedure type (``tenders.procedures`` names the types and their
+phases) are the country's too: the directives' numbers with the national articles in the
+Netherlands, the directives' alone in the EU fallback.
 
 Pure Python: no Litestar, no Piccolo, no I/O.
 """
@@ -23,7 +23,8 @@ Pure Python: no Litestar, no Piccolo, no I/O.
 from __future__ import annotations
 
 import importlib
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from enum import StrEnum
 from functools import cache
@@ -135,6 +136,20 @@ class GrantLaw:
 
 
 @dataclass(frozen=True)
+class MinimumPeriod:
+    """A legal minimum: ``days`` between the start (publication, or the invitation to tender)
+    and ``deadline`` ("requests", "questions" or "bids", the deadlines of
+    ``tenders.procedures``). ``rule`` names the provision, so that a warning can say which rule
+    it is about."""
+
+    deadline: str
+    days: int
+    rule: str
+    from_invitation: bool = False  # counted from the invitation to tender, not publication
+    electronic: bool = False  # the shorter minimum for bids submitted electronically
+
+
+@dataclass(frozen=True)
 class Jurisdiction:
     country: str  # ISO 3166-1 alpha-2
     language: str
@@ -144,6 +159,16 @@ class Jurisdiction:
     standstill: Standstill
     remedies: Remedies
     grant_law: GrantLaw
+    # The minimum periods of each procedure type, by its code ("open", "restricted", ...).
+    minimum_periods: Mapping[str, tuple[MinimumPeriod, ...]] = field(default_factory=dict)
+
+    def minimum_period(self, procedure: str, deadline: str,
+                       electronic: bool) -> MinimumPeriod | None:
+        """The minimum period for ``deadline`` in a procedure of type ``procedure``: with
+        electronic submission its shorter electronic minimum where the law has one."""
+        found = [p for p in self.minimum_periods.get(procedure, ())
+                 if p.deadline == deadline and (electronic or not p.electronic)]
+        return min(found, key=lambda p: p.days, default=None)
 
     def standstill_last_day(self, sent_on: date, days: int | None = None) -> date:
         """The last day of the standstill period for decisions sent on ``sent_on`` (``days``:

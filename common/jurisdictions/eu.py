@@ -7,10 +7,12 @@ of its own (see :mod:`common.jurisdictions`).
 
 from __future__ import annotations
 
+from common.i18n import N_
 from common.jurisdictions import (
     GrantLaw,
     HolidaysCalendar,
     Jurisdiction,
+    MinimumPeriod,
     Period,
     Remedies,
     Standstill,
@@ -26,6 +28,31 @@ _DEFAULTS: dict[str, tuple[str, str, str]] = {
 
 STANDSTILL = Standstill(Period(10), "Directive 2007/66/EC, art. 2a")
 
+# Directive 2014/24/EU's minimum periods, without a national law's articles.
+MINIMUM_PERIODS: dict[str, tuple[MinimumPeriod, ...]] = {
+    "open": (
+        MinimumPeriod("bids", 35, N_("Directive 2014/24/EU art. 27(1): 35 days for bids")),
+        MinimumPeriod("bids", 30, N_("Directive 2014/24/EU art. 27(4): 30 days for bids "
+                                     "submitted electronically"), electronic=True),
+    ),
+    "restricted": (
+        MinimumPeriod("requests", 30, N_("Directive 2014/24/EU art. 28(1): 30 days for "
+                                         "requests to participate")),
+        MinimumPeriod("bids", 30, N_("Directive 2014/24/EU art. 28(2): 30 days for bids after "
+                                     "the invitation"), from_invitation=True),
+    ),
+    "competitive_dialogue": (
+        MinimumPeriod("requests", 30, N_("Directive 2014/24/EU art. 30(1): 30 days for "
+                                         "requests to participate")),
+    ),
+    "negotiation": (
+        MinimumPeriod("requests", 30, N_("Directive 2014/24/EU art. 29(1): 30 days for "
+                                         "requests to participate")),
+        MinimumPeriod("bids", 30, N_("Directive 2014/24/EU art. 29(1): 30 days for initial "
+                                     "bids after the invitation"), from_invitation=True),
+    ),
+}
+
 def for_country(country: str) -> Jurisdiction:
     language, currency, zone = _DEFAULTS.get(country, ("en", "EUR", "Europe/Brussels"))
     return Jurisdiction(
@@ -37,4 +64,5 @@ def for_country(country: str) -> Jurisdiction:
         grant_law=GrantLaw(objection=Period(6, Unit.WEEKS), objection_rule="",
                            advance_rule="", settlement_rules="", reclaim_rule="",
                            reasons_rule="", payment=Period(6, Unit.WEEKS), payment_rule=""),
+        minimum_periods=MINIMUM_PERIODS,
     )

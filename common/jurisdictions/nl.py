@@ -11,9 +11,11 @@ from functools import cache
 
 from dateutil.easter import easter
 
+from common.i18n import N_
 from common.jurisdictions import (
     GrantLaw,
     Jurisdiction,
+    MinimumPeriod,
     Period,
     Remedies,
     Standstill,
@@ -84,6 +86,40 @@ CALENDAR = AtwCalendar()
 # Aanbestedingswet 2012 art. 2.127: at least 20 calendar days from the day after sending.
 STANDSTILL = Standstill(Period(20), "artikel 2.127 Aanbestedingswet 2012")
 
+# Aanbestedingswet 2012 with the directive it implements (the same numbers). The light regime
+# (Directive 2014/24/EU art. 74-76, Aw 2.38-2.39) and open house have none: the authority sets
+# reasonable periods.
+MINIMUM_PERIODS: dict[str, tuple[MinimumPeriod, ...]] = {
+    "open": (
+        MinimumPeriod("bids", 35, N_("Directive 2014/24/EU art. 27(1), Aanbestedingswet 2012 "
+                                     "art. 2.71: 35 days for bids")),
+        MinimumPeriod("bids", 30, N_("Directive 2014/24/EU art. 27(4), Aanbestedingswet 2012 "
+                                     "art. 2.71: 30 days for bids submitted electronically"),
+                      electronic=True),
+    ),
+    "restricted": (
+        MinimumPeriod("requests", 30, N_("Directive 2014/24/EU art. 28(1), Aanbestedingswet "
+                                         "2012 art. 2.74: 30 days for requests to "
+                                         "participate")),
+        MinimumPeriod("bids", 30, N_("Directive 2014/24/EU art. 28(2), Aanbestedingswet 2012 "
+                                     "art. 2.75: 30 days for bids after the invitation"),
+                      from_invitation=True),
+    ),
+    "competitive_dialogue": (
+        MinimumPeriod("requests", 30, N_("Directive 2014/24/EU art. 30(1), Aanbestedingswet "
+                                         "2012 art. 2.80: 30 days for requests to "
+                                         "participate")),
+    ),
+    "negotiation": (
+        MinimumPeriod("requests", 30, N_("Directive 2014/24/EU art. 29(1), Aanbestedingswet "
+                                         "2012 art. 2.78: 30 days for requests to "
+                                         "participate")),
+        MinimumPeriod("bids", 30, N_("Directive 2014/24/EU art. 29(1), Aanbestedingswet 2012 "
+                                     "art. 2.78: 30 days for initial bids after the "
+                                     "invitation"), from_invitation=True),
+    ),
+}
+
 JURISDICTION = Jurisdiction(
     country="NL", language="nl", currency="EUR", timezone="Europe/Amsterdam",
     calendar=CALENDAR,
@@ -101,4 +137,5 @@ JURISDICTION = Jurisdiction(
         payment=Period(6, Unit.WEEKS),
         payment_rule="artikel 4:87 Algemene wet bestuursrecht",
     ),
+    minimum_periods=MINIMUM_PERIODS,
 )

@@ -117,6 +117,14 @@ def _criterion_scores(subject: RankedSubjectData, explain: Callable[[CriterionRe
                  for r in subject.criteria)  # type: ignore[attr-defined]
 
 
+def scores_by_ref(ranking: Ranking, language: str) -> dict[str, tuple[CriterionScore, ...]]:
+    """Every ranked subject's scores per criterion, each with its justification, by ref
+    (for letters that give the addressee's own scores, e.g. a subsidy refused on rank)."""
+    explain = _explainer(language, ranking.currency)
+    return {s.ref: _criterion_scores(s, explain) for s in ranking.subjects
+            if s.criteria}  # type: ignore[attr-defined]
+
+
 def _comparisons(own: RankedSubjectData, winner: RankedSubjectData,
                  explain: Callable[[CriterionResult], str]
                  ) -> tuple[CriterionComparison, ...]:
@@ -144,12 +152,19 @@ def _advantages(rows: Sequence[CriterionComparison], language: str) -> list[str]
     return found
 
 
+def _exclusion(subject: RankedSubjectData, own: list[str]) -> list[str]:
+    """Why an excluded subject was taken out: the reason the officer recorded when
+    excluding it (the ranking gives an excluded subject no reasons of its own)."""
+    return [*own, *([subject.excluded_reason] if subject.excluded_reason else [])]
+
+
 def _reasons(subject: RankedSubjectData, winners: int, deviates: bool,
              language: str) -> list[str]:
     translate = _gettext(language)
     own = [problem.text(translate) for problem in subject.reasons]
     if subject.excluded:
-        return [translate(N_("Your bid was excluded: {reason}")).format(reason=r) for r in own]
+        return [translate(N_("Your bid was excluded: {reason}")).format(reason=r)
+                for r in _exclusion(subject, own)]
     if subject.knocked_out:
         return [translate(N_("Your bid did not meet a minimum requirement: {reason}")).format(
             reason=r) for r in own]
@@ -171,7 +186,8 @@ def award_letters(ranking: Ranking, addressees: Mapping[str, Addressee],
     if not winners:
         raise DomainError(N_("There is no winner: no award letters can be written"))
     benchmark = max(winners, key=lambda s: s.rank or 0)
-    names = ", ".join(w.name for w in sorted(winners, key=lambda s: s.rank or 0))
+    by_rank = [w.name for w in sorted(winners, key=lambda s: s.rank or 0)]
+    names = ", ".join(by_rank)
     ranked = sum(1 for s in ranking.subjects if s.rank is not None)
     explain = _explainer(language, ranking.currency)
     common = {"sender": setting.sender, "date": setting.date, "reference": setting.reference,
@@ -184,7 +200,9 @@ def award_letters(ranking: Ranking, addressees: Mapping[str, Addressee],
         if subject.winner:
             yield subject.ref, AwardIntent(
                 **common, addressee=addressee, rank=subject.rank or 1, total=subject.total,
-                scores=_criterion_scores(subject, explain), next_steps=setting.next_steps)
+                scores=_criterion_scores(subject, explain), next_steps=setting.next_steps,
+                other_winners=tuple(w.name for w in sorted(winners, key=lambda s: s.rank or 0)
+                                    if w.ref != subject.ref))
             continue
         rows = _comparisons(subject, benchmark, explain)
         yield subject.ref, Rejection(
@@ -192,8 +210,11 @@ def award_letters(ranking: Ranking, addressees: Mapping[str, Addressee],
             ranked_count=ranked, own_total=subject.total, winner_total=benchmark.total,
             reasons=(*_reasons(subject, len(winners), setting.deviates, language),
                      *setting.reasons.get(subject.ref, ())),
-            winner_advantages=(*setting.winner_advantages, *_advantages(rows, language)),
-            scores=rows, objection=setting.objection)
+            # Point differences only where both bids were scored: not for one taken out.
+            winner_advantages=(*setting.winner_advantages,
+                               *(_advantages(rows, language) if subject.rank else ())),
+            scores=rows, objection=setting.objection, winner_count=len(winners),
+            benchmark=benchmark.name)
 
 
 @dataclass(frozen=True)
@@ -215,7 +236,7 @@ def _selection_reasons(subject: RankedSubjectData, language: str) -> list[str]:
     own = [problem.text(translate) for problem in subject.reasons]
     if subject.excluded or subject.knocked_out:
         return [translate(N_("Your request did not meet a requirement: {reason}")).format(
-            reason=r) for r in own]
+            reason=r) for r in _exclusion(subject, own)]
     return [translate(N_("Your request ranked {rank}; the candidates ranked higher were "
                          "selected.")).format(rank=subject.rank)]
 
@@ -297,7 +318,8 @@ def report_from_ranking(ranking: Ranking, tree: Tree, *, authority: str,
     subjects = tuple(ReportSubject(
         s.name, s.rank, s.total, s.quality,
         Money(s.price, ranking.currency) if s.price is not None else None, s.price_points,
-        s.winner, s.knocked_out, s.excluded, tuple(p.text(translate) for p in s.reasons),
+        s.winner, s.knocked_out, s.excluded,
+        tuple(_exclusion(s, [p.text(translate) for p in s.reasons])),
         tuple(_cell(r, translate, label) for r in s.criteria)) for s in ranking.subjects)
     by_ref = {s.ref: s.name for s in ranking.subjects}
     lottery = tuple(translate(N_("Tied on {total} points: the seeded lottery ({seed}) put them in "

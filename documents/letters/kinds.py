@@ -170,13 +170,14 @@ class AwardIntent(Letter):
     standstill_days: int
     standstill_end: date
     next_steps: tuple[str, ...] = ()
+    other_winners: tuple[str, ...] = ()  # the lot's other winners, when it has several
 
 
 @dataclass(frozen=True, kw_only=True)
 class Rejection(Letter):
     """To every other bidder: what art. 2.130 Aanbestedingswet requires."""
 
-    winner: str
+    winner: str  # every winner of the lot, by rank
     rank: int | None  # None when the bid was knocked out or excluded
     ranked_count: int
     own_total: Decimal | None
@@ -187,6 +188,9 @@ class Rejection(Letter):
     standstill_days: int
     standstill_end: date
     objection: str  # how to object: the court, the complaints desk, the contact
+    winner_count: int = 1
+    # The winning bid the scores are compared with: with several winners the lowest-ranked.
+    benchmark: str = ""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -244,6 +248,7 @@ class Refusal(Letter):
     score: Decimal | None = None
     minimum_score: Decimal | None = None
     ceiling: Money | None = None
+    scores: tuple[CriterionScore, ...] = ()  # per criterion, where the round was ranked (3:46)
 
     @property
     def ineligible(self) -> bool:

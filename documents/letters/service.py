@@ -13,6 +13,7 @@ moment, in the caller's transaction, so that a standstill period starts from tha
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import hashlib
 import json
 from collections.abc import Iterable, Mapping
@@ -31,6 +32,7 @@ from config.database import transaction
 from documents import storage
 from documents.letters.checks import check_template
 from documents.letters.kinds import KIND_LABELS, LetterKind
+from documents.letters.letterhead import with_logo
 from documents.letters.present import context_of
 from documents.letters.render import DOCX_CONTENT_TYPE, MAX_TEMPLATE_BYTES, render
 from documents.letters.samples import sample_letter
@@ -132,9 +134,25 @@ async def template_for(authority_id: int | None, kind: LetterKind,
 async def templates_for(authority_id: int | None,
                         needed: Iterable[tuple[LetterKind, str]]
                         ) -> dict[tuple[LetterKind, str], ActiveTemplate]:
-    """The templates for several (kind, language) pairs, read once before rendering."""
-    return {(LetterKind(kind), language): await template_for(authority_id, kind, language)
-            for kind, language in set(needed)}
+    """The templates for several (kind, language) pairs, read once before rendering, with
+    the authority's logo in their letterhead when it has uploaded one."""
+    found = {(LetterKind(kind), language): await template_for(authority_id, kind, language)
+             for kind, language in set(needed)}
+    logo = await authority_logo(authority_id)
+    if logo is None:
+        return found
+    return {key: dataclasses.replace(t, data=await asyncio.to_thread(with_logo, t.data, logo))
+            for key, t in found.items()}
+
+
+async def authority_logo(authority_id: int | None) -> bytes | None:
+    if authority_id is None:
+        return None
+    row = await Authority.select(Authority.logo_file).where(
+        Authority.id == authority_id).first()
+    if row is None or row["logo_file"] is None:
+        return None
+    return (await storage.read(row["logo_file"]))[1]
 
 
 def problems_of(data: bytes, kind: LetterKind, language: str) -> list[Problem]:
@@ -205,10 +223,11 @@ async def reset_template(actor: Actor, authority_id: int, kind: LetterKind,
 
 
 async def preview(authority_id: int, kind: LetterKind, language: str) -> bytes:
-    """The authority's template of ``kind`` filled in with the sample letter."""
+    """The authority's template of ``kind`` filled in with the sample letter, with the
+    authority's logo as its letters will have it."""
     kind, language = parse_slot(kind, language)
     await _authority(authority_id)
-    active = await template_for(authority_id, kind, language)
+    active = (await templates_for(authority_id, [(kind, language)]))[(kind, language)]
     return await asyncio.to_thread(render, active.data,
                                    context_of(sample_letter(kind), active.written_in))
 

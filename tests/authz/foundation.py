@@ -33,6 +33,7 @@ ROUTES = {
     ("POST", "/admin/authorities"): ADMIN,
     ("GET", "/admin/authorities/{authority_id:int}"): ADMIN,
     ("POST", "/admin/authorities/{authority_id:int}"): ADMIN,
+    ("POST", "/admin/authorities/{authority_id:int}/logo"): ADMIN,
     ("GET", "/api/v1/authorities"): ALL_ROLES,
     ("GET", "/api/v1/authorities/{authority_id:int}"): ALL_ROLES,
     ("POST", "/api/v1/authorities"): ADMIN,

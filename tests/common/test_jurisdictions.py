@@ -111,3 +111,16 @@ def test_a_country_without_a_module_gets_the_eu_default_with_its_own_holidays():
     assert denmark.standstill_last_day(date(2027, 4, 1)) == date(2027, 4, 12)
     # Good Friday is a Danish public holiday: 16 Mar 2027 + 10 = Fri 26 Mar -> Tue 30 Mar.
     assert denmark.standstill_last_day(date(2027, 3, 16)) == date(2027, 3, 30)
+
+
+def test_the_minimum_periods_per_procedure_are_the_jurisdictions():
+    dutch = jurisdiction_for("NL")
+    assert dutch.minimum_period("open", "bids", electronic=False).days == 35
+    assert dutch.minimum_period("open", "bids", electronic=True).days == 30
+    restricted = dutch.minimum_period("restricted", "bids", electronic=True)
+    assert restricted.days == 30 and restricted.from_invitation
+    assert "art. 2.75" in restricted.rule
+    assert dutch.minimum_period("light_regime", "bids", electronic=True) is None
+    assert dutch.minimum_period("open", "questions", electronic=True) is None
+    polish = jurisdiction_for("PL").minimum_period("negotiation", "requests", electronic=False)
+    assert polish.days == 30 and "Aanbestedingswet" not in polish.rule

@@ -88,9 +88,11 @@ def test_several_winners_the_comparison_says_it_is_with_the_lowest_ranked_winner
     one = rendered(LetterKind.REJECTION, sample_letter(LetterKind.REJECTION))
     assert "laagst gerangschikte" not in one
     several = dataclasses.replace(sample_letter(LetterKind.REJECTION),
-                                  winner="Thuiszorg Midden B.V., Axion Continu")
+                                  winner="Thuiszorg Midden B.V., Axion Continu",
+                                  winner_count=2, benchmark="Axion Continu")
     text = rendered(LetterKind.REJECTION, several)
-    assert "Wij vergelijken uw inschrijving met de laagst gerangschikte daarvan" in text
+    assert ("Wij vergelijken uw inschrijving met de laagst gerangschikte daarvan, die van "
+            "Axion Continu") in text
 
 
 @pytest.mark.parametrize("kind", list(LetterKind))

@@ -197,17 +197,24 @@ async def test_the_evaluation_report_converts_to_pdf(ranked):
     assert pdf.startswith(b"%PDF")
 
 
-async def test_a_knocked_out_bid_is_told_which_minimum_it_missed(make_user, make_authority):
+async def priced_scenario(make_user, make_authority, bid_1_team: str):
+    """Method 6 for all, Team ``bid_1_team``/8/7 (the Team minimum is 6 points), quality final and
+    priced 90,000 / 100,000 / 120,000."""
     s = await make_scenario(make_user, make_authority)
     for evaluator in s.evaluators:
         await s.declare_all(evaluator)
-        for ref, team in (("bid:1", "3"), ("bid:2", "8"), ("bid:3", "7")):
+        for ref, team in (("bid:1", bid_1_team), ("bid:2", "8"), ("bid:3", "7")):
             await s.score(evaluator, ref, {"Method": "6", "Team": team, "Certified": "1"})
         await sheets.submit_sheet(evaluator, s.evaluation_id)
     await service.finalise_quality(s.officer, s.evaluation_id)
     await service.set_prices(s.officer, s.evaluation_id,
                              {"bid:1": "90000", "bid:2": "100000", "bid:3": "120000"},
                              by_owner=True)
+    return s
+
+
+async def test_a_knocked_out_bid_is_told_which_minimum_it_missed(make_user, make_authority):
+    s = await priced_scenario(make_user, make_authority, bid_1_team="3")
     ranking = await service.ranking(s.officer, s.evaluation_id, explain=None)
     tree = await service.criteria(s.officer, s.evaluation_id)
     assert ranking.subject("bid:1").knocked_out
@@ -255,3 +262,56 @@ async def test_selection_letters_from_a_preselection_ranking(ranked):
             f"geselecteerde gegadigde behaalde {number(lowest, 'nl')} punten."
             ) in generated["bid:1"]
     assert "laagst gerangschikte" not in generated["bid:2"]
+
+
+async def test_with_several_winners_each_is_told_the_others_and_rejections_name_the_benchmark(
+        ranked):
+    s, ranking, _ = ranked
+    two = replace(ranking, winners=("bid:2", "bid:3"), subjects=tuple(
+        replace(x, winner=x.ref in ("bid:2", "bid:3")) for x in ranking.subjects))
+    addressees = {ref: Addressee(name) for ref, name in NAMES.items()}
+    letters = list(award_letters(two, addressees, SETTING, "nl"))
+    templates = await templates_for(s.authority_id, [(LetterKind.REJECTION, "nl"),
+                                                     (LetterKind.AWARD_INTENT, "nl")])
+    texts = {g.ref: docx_text(g.data) for g in letters_for(templates, letters, "nl")}
+    # Each winner reads who else the lot goes to.
+    assert "eveneens voornemens de opdracht te gunnen aan:\nSamen Sterk" in texts["bid:2"]
+    assert "eveneens voornemens de opdracht te gunnen aan:\nThuishulp West" in texts["bid:3"]
+    # The rejection compares with the lowest-ranked winner (bid:3, 79,00) and names it, and
+    # the winner's justifications are that bid's, not labelled with every winner's name.
+    rejection = texts["bid:1"]
+    assert "opdracht aan Thuishulp West, Samen Sterk te gunnen" in rejection
+    assert ("Er zijn 2 winnende inschrijvingen. Wij vergelijken uw inschrijving met de laagst "
+            "gerangschikte daarvan, die van Samen Sterk;") in rejection
+    assert "de winnende inschrijving behaalde 79,00 punten" in rejection
+    assert "Motivering van de score van Samen Sterk:" in rejection
+    assert "Motivering van de score van Thuishulp West, Samen Sterk" not in rejection
+    # With one winner neither sentence appears.
+    alone = list(award_letters(ranking, addressees, SETTING, "nl"))
+    one = {g.ref: docx_text(g.data) for g in letters_for(templates, alone, "nl")}
+    assert "eveneens voornemens" not in one["bid:2"]
+    assert "winnende inschrijvingen" not in one["bid:1"]
+
+
+async def test_an_excluded_bid_is_told_the_recorded_reason_and_gets_no_empty_scores(
+        make_user, make_authority):
+    s = await priced_scenario(make_user, make_authority, bid_1_team="6")
+    reason = "Uitsluitingsgrond art. 2.86 Aw: onherroepelijke veroordeling (UEA deel III)"
+    await service.exclude_subject(s.officer, s.evaluation_id, "bid:1", reason)
+    ranking = await service.ranking(s.officer, s.evaluation_id, explain=None)
+    tree = await service.criteria(s.officer, s.evaluation_id)
+    assert ranking.subject("bid:1").excluded
+    letters = list(award_letters(ranking, {"bid:1": Addressee("Zorg Plus BV")}, SETTING, "nl"))
+    templates = await templates_for(s.authority_id, [(LetterKind.REJECTION, "nl")])
+    [generated] = list(letters_for(templates, letters, "nl"))
+    lines = docx_text(generated.data).splitlines()
+    # Under "Redenen van de afwijzing": the exclusion with the reason the officer recorded.
+    reasons = lines.index("Redenen van de afwijzing")
+    assert lines[reasons + 1] == f"Uw inschrijving is uitgesloten: {reason}"
+    assert "Uw inschrijving is niet in de rangschikking opgenomen." in lines
+    text = "\n".join(lines)
+    assert "Totaal" not in text and "punten tegen 0" not in text
+    report = report_from_ranking(ranking, tree, authority="Gemeente Utrecht",
+                                 procedure=SETTING.procedure, on=date(2026, 12, 1),
+                                 language="nl")
+    assert reason in docx_text(evaluation_report(report, "nl"))

@@ -110,10 +110,15 @@ async def test_decision_letters_state_the_decision(setup, fixed_clock):
     ceiling = text_of_docx(await data_of(by_name(sent, "Stichting Zonder Mail")))
     assert f"Het subsidieplafond van €{NBSP}100.000,00 is bereikt" in ceiling
     assert "Wij weigeren deze subsidie" in ceiling
+    # Refused on its rank: the application's own score per criterion, with the evaluators'
+    # justification (Awb 3:46), so the applicant can see why it ranked where it did.
+    assert "Uw scores per criterium" in ceiling
+    assert "Quality of the plan | 100 | 6,00 | 60,00" in ceiling and "Clear plan" in ceiling
 
     ineligible = text_of_docx(await data_of(by_name(sent, "Stichting Buiten Utrecht")))
     assert "voldoet niet aan de voorwaarden" in ineligible
     assert "Activities in Utrecht" in ineligible  # the criterion it failed
+    assert "Uw scores per criterium" not in ineligible  # never scored
 
     # Each letter recorded as sent under the round, with the stored file's hash.
     events = await AuditEvent.select(AuditEvent.after).where(

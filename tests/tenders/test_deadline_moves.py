@@ -26,7 +26,7 @@ def check(procedure="open", published=True, wanted=None, reason="", electronic=T
           invited_at=None, current=None):
     return check_deadline_changes(
         PROCEDURE_TYPES[procedure], published, current or {Deadline.BIDS: BIDS},
-        wanted or {}, NOW, zone=AMS, electronic=electronic, published_at=PUBLISHED,
+        wanted or {}, NOW, zone=AMS, country="NL", electronic=electronic, published_at=PUBLISHED,
         invited_at=invited_at, reason=reason)
 
 

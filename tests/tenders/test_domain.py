@@ -128,26 +128,43 @@ def test_minimum_periods_are_warned_about_with_their_rule():
     bids = published + timedelta(days=31)
     open_kind = PROCEDURE_TYPES["open"]
     [warning] = check_minimum_periods(open_kind, {Deadline.BIDS: bids}, published, AMS,
-                                      electronic=False)
+                                      electronic=False, country="NL")
     assert (warning.days_given, warning.days_required) == (31, 35)
     assert "art. 27(1)" in warning.rule
     assert warning.problem().render().startswith(
         "deadline_bids: 31 days is shorter than the minimum of 35 days (Directive")
     assert check_minimum_periods(open_kind, {Deadline.BIDS: bids}, published, AMS,
-                                 electronic=True) == []
+                                 electronic=True, country="NL") == []
     dialogue = PROCEDURE_TYPES["competitive_dialogue"]
     [warning] = check_minimum_periods(dialogue, {Deadline.REQUESTS: published
-                                                 + timedelta(days=20)}, published, AMS, True)
+                                                 + timedelta(days=20)}, published, AMS, True,
+                                      country="NL")
     assert "art. 30(1)" in warning.rule and warning.deadline is Deadline.REQUESTS
     restricted = PROCEDURE_TYPES["restricted"]
     late_invite = {Deadline.REQUESTS: published + timedelta(days=30),
                    Deadline.BIDS: published + timedelta(days=50)}
-    assert check_minimum_periods(restricted, late_invite, published, AMS, True) == []
+    assert check_minimum_periods(restricted, late_invite, published, AMS, True,
+                                 country="NL") == []
     [warning] = check_minimum_periods(restricted, late_invite, published, AMS, True,
-                                      invited_at=published + timedelta(days=31))
+                                      invited_at=published + timedelta(days=31), country="NL")
     assert warning.days_given == 19 and "art. 28(2)" in warning.rule
     assert check_minimum_periods(PROCEDURE_TYPES["light_regime"], {Deadline.BIDS: bids},
-                                 published, AMS, True) == []
+                                 published, AMS, True, country="NL") == []
+
+
+def test_the_minimum_periods_are_the_lead_authoritys_countrys():
+    # The Netherlands cite the Aanbestedingswet beside the directive; a country without a
+    # module of its own gets the directive's minimums and cites the directive alone.
+    published = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+    bids = {Deadline.BIDS: published + timedelta(days=31)}
+    open_kind = PROCEDURE_TYPES["open"]
+    [dutch] = check_minimum_periods(open_kind, bids, published, AMS, False, country="NL")
+    assert dutch.rule == ("Directive 2014/24/EU art. 27(1), Aanbestedingswet 2012 art. 2.71: "
+                          "35 days for bids")
+    [danish] = check_minimum_periods(open_kind, bids, published, "Europe/Copenhagen", False,
+                                     country="DK")
+    assert danish.days_required == 35
+    assert danish.rule == "Directive 2014/24/EU art. 27(1): 35 days for bids"
 
 
 def test_standstill_ends_after_twenty_calendar_days_in_the_netherlands():
