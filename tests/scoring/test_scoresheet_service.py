@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import io
+import string
 from datetime import UTC, datetime
 from decimal import Decimal
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from openpyxl import load_workbook
 from openpyxl.styles import Font
 
@@ -237,3 +240,41 @@ async def test_a_changed_score_header_is_refused_naming_its_cell(scenario):
     assert [p.render() for p in refused.value.problems] == [
         "Scores!E1: the column Score is missing or its header was changed; download a new "
         "sheet"]
+
+
+def _valid_score(criterion: str) -> st.SearchStrategy:
+    """A score the scenario's scale for ``criterion`` allows, or an empty cell."""
+    if criterion.endswith("Method"):
+        allowed = st.sampled_from([0, 2, 4, 6, 8, 10])
+    elif criterion.endswith("Team"):
+        allowed = st.integers(0, 20).map(lambda halves: Decimal(halves) / 2)
+    else:
+        allowed = st.sampled_from([0, 1])
+    return st.one_of(st.none(), allowed)
+
+
+# (A fail or a score below a criterion's minimum needs one: every typed score gets one here.)
+JUSTIFICATIONS = st.text(string.ascii_letters + string.digits + " .,;:!?()'éëøåłż",
+                         min_size=1, max_size=40).map(str.strip).filter(bool)
+
+
+@settings(max_examples=12, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+async def test_any_valid_fill_is_stored_exactly_as_typed(scenario, data):
+    """Issue 15, through the database: whatever valid scores and justifications an evaluator
+    types into the sheet, the import stores exactly those (an empty row: nothing)."""
+    evaluator = scenario.evaluators[0]
+    await scenario.declare_all(evaluator)
+    sheet = (await scoresheets.scoresheet(evaluator, scenario.evaluation_id)).data
+    refs = {name: ref for ref, name in (("bid:1", "Zorg Plus BV"), ("bid:2", "Thuishulp West"),
+                                        ("bid:3", "Samen Sterk"))}
+    typed = {}
+    for number, row in enumerate(rows_of(sheet), start=2):
+        value = data.draw(_valid_score(row[1]))
+        typed[number] = (value, data.draw(JUSTIFICATIONS) if value is not None else "", row)
+    filled = fill(sheet, {n: (v, j or None) for n, (v, j, _) in typed.items()})
+    await scoresheets.import_scoresheet(evaluator, scenario.evaluation_id, "mine.xlsx", filled)
+    assert await stored_scores(evaluator, scenario) == {
+        (refs[row[0]], row[1].rsplit(" › ", 1)[-1]): (Decimal(str(value)), text)
+        for value, text, row in typed.values() if value is not None}
