@@ -63,6 +63,8 @@ def serve(host: str, port: int, demo: bool) -> None:
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     # Piccolo logs the database's version at every connection check: noise, not news.
     logging.getLogger("piccolo.engine.base").setLevel(logging.WARNING)
+    # APScheduler logs every run of every job (the mail job runs every 15 s): only trouble.
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
     run(run_migrations())
     refuse_other_keys()
     if demo:
