@@ -5,15 +5,17 @@
 The .docx files are committed so that they can be reviewed and opened in Word; this script is
 how they are made again after a change of wording. Each template is plain docxtpl: ``{{ ... }}``
 for values, ``{%p ... %}`` for repeated or conditional paragraphs, ``{%tr ... %}`` for table
-rows. Dutch and English are complete; a language without its own templates (da, pl, sv) gets
-the English ones until a translator adds them here.
+rows. The wording of each language is in ``scripts/letter_texts/<language>.py`` (its ``TEXT``
+and its language ``TAG``); a language without its own templates gets the English ones.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 from docx import Document
@@ -28,278 +30,23 @@ sys.path.insert(0, str(ROOT))
 
 from documents.letters.templates import DEFAULT_DIRECTORY  # noqa: E402
 
-TEXT: dict[str, dict[str, str]] = {
-    "nl": {
-        "date": "Datum", "reference": "Ons kenmerk", "subject": "Onderwerp",
-        "attention": "t.a.v.", "dear": "Geachte heer, mevrouw,",
-        "dear_named": "Geachte {{ addressee.contact_person }},",
-        "regards": "Met vriendelijke groet,", "lot": "perceel",
-        "postal": "Postadres", "visiting": "Bezoekadres", "mandate": "namens dezen,",
-        "criterion": "Criterium", "weight": "Weging", "score": "Score", "points": "Punten",
-        "own_score": "Uw score", "own_points": "Uw punten",
-        "winner_score": "Score winnaar", "winner_points": "Punten winnaar",
-        "total": "Totaal",
-        # award intent
-        "award_subject": "Voornemen tot gunning",
-        "award_intro": "Hartelijk dank voor uw inschrijving op de aanbesteding "
-                       "{{ procedure.title }} (kenmerk {{ procedure.reference }}). Met "
-                       "genoegen delen wij u mee dat wij voornemens zijn de opdracht aan u te "
-                       "gunnen.",
-        "award_rank": "Uw inschrijving is als nummer {{ rank }} gerangschikt met een "
-                      "totaalscore van {{ total }} punten.",
-        "award_scores": "Uw scores per criterium",
-        "award_standstill": "Dit is een voornemen, nog geen definitieve gunning. De andere "
-                            "inschrijvers kunnen binnen de opschortende termijn van "
-                            "{{ standstill_days }} kalenderdagen hiertegen opkomen. Deze "
-                            "termijn eindigt op {{ standstill_end }}. Daarna ontvangt u de "
-                            "definitieve gunning, tenzij een rechter anders beslist.",
-        "next_steps": "Vervolgstappen",
-        # rejection
-        "rejection_subject": "Gunningsbeslissing",
-        "rejection_intro": "Hartelijk dank voor uw inschrijving op de aanbesteding "
-                           "{{ procedure.title }} (kenmerk {{ procedure.reference }}). Met "
-                           "deze brief delen wij u mee dat wij voornemens zijn de opdracht "
-                           "aan {{ winner }} te gunnen. Uw inschrijving komt daarom niet voor "
-                           "gunning in aanmerking.",
-        "rejection_rank": "Uw inschrijving is als nummer {{ rank }} van {{ ranked_count }} "
-                          "gerangschikt met {{ own_total }} punten; de winnende inschrijving "
-                          "behaalde {{ winner_total }} punten.",
-        "rejection_unranked": "Uw inschrijving is niet in de rangschikking opgenomen.",
-        "reasons": "Redenen van de afwijzing",
-        "advantages": "Kenmerken en relatieve voordelen van de winnende inschrijving",
-        "comparison": "Uw scores en die van de winnende inschrijving per criterium",
-        "comparison_several": "Er zijn {{ winner_count }} winnende inschrijvingen. Wij "
-                              "vergelijken uw inschrijving met de laagst gerangschikte "
-                              "daarvan, die van {{ benchmark }}; de andere winnende "
-                              "inschrijvingen scoren gelijk of hoger.",
-        "award_others": "Wij zijn eveneens voornemens de opdracht te gunnen aan:",
-        "justification_own": "Motivering van uw score:",
-        "justification_winner": "Motivering van de score van {{ benchmark or winner }}:",
-        "standstill": "Opschortende termijn",
-        "rejection_standstill": "Wij gunnen de opdracht niet definitief voordat de "
-                                "opschortende termijn van {{ standstill_days }} kalenderdagen "
-                                "na de dag van verzending van deze brief is verstreken. Deze "
-                                "termijn eindigt op {{ standstill_end }}.",
-        "objection": "Bezwaar",
-        "remedies": "Rechtsbescherming",
-        "rejection_objection": "Bent u het niet eens met deze beslissing, dan kunt u uiterlijk "
-                               "op {{ standstill_end }} een kort geding aanhangig maken bij de "
-                               "voorzieningenrechter. Doet u dat niet binnen deze termijn, "
-                               "dan vervalt uw recht om tegen deze beslissing op te komen.",
-        # lot unsuccessful
-        "unsuccessful_subject": "Perceel niet gegund:",
-        "unsuccessful_intro": "Hartelijk dank voor uw inschrijving op de aanbesteding "
-                              "{{ procedure.title }} (kenmerk {{ procedure.reference }}). Met "
-                              "deze brief delen wij u mee dat wij perceel {{ procedure.lot }} "
-                              "niet gunnen: het perceel is mislukt verklaard. Uw inschrijving "
-                              "op dit perceel leidt daarom niet tot een opdracht.",
-        "unsuccessful_reason": "Reden",
-        "unsuccessful_others": "Over de andere percelen van deze aanbesteding ontvangt u, als "
-                               "u daarop hebt ingeschreven, een afzonderlijke beslissing.",
-        # selection
-        "selection_subject": "Uitkomst van de selectie",
-        "selection_intro": "Hartelijk dank voor uw aanmelding voor de aanbesteding "
-                           "{{ procedure.title }} (kenmerk {{ procedure.reference }}).",
-        "selected": "Wij delen u met genoegen mee dat u bent geselecteerd voor de volgende "
-                    "fase. In totaal zijn {{ selected_count }} gegadigden geselecteerd.",
-        "not_selected": "Wij moeten u helaas meedelen dat u niet bent geselecteerd voor de "
-                        "volgende fase.",
-        "selection_scores": "Uw scores per selectiecriterium",
-        "selection_totals": "Uw aanmelding behaalde in totaal {{ total }} punten; de laagst "
-                            "gerangschikte geselecteerde gegadigde behaalde "
-                            "{{ lowest_selected_total }} punten.",
-        # subsidies
-        "grant_subject": "Besluit subsidieverlening",
-        "grant_intro": "Op uw aanvraag voor subsidie uit {{ procedure.title }} (kenmerk "
-                       "{{ procedure.reference }}) voor {{ activity }} hebben wij besloten.",
-        "grant_full": "Wij verlenen u een subsidie van {{ granted }} voor de periode van "
-                      "{{ period_start }} tot en met {{ period_end }}.",
-        "grant_partly": "Wij verlenen u een subsidie van {{ granted }} voor de periode van "
-                        "{{ period_start }} tot en met {{ period_end }}. U vroeg "
-                        "{{ requested }}; wij verlenen minder om de volgende redenen:",
-        "conditions": "Voorwaarden",
-        "payments": "Betaling",
-        "payments_intro": "Wij betalen de subsidie als voorschot ({{ law.advance_rule }}), als "
-                          "volgt:",
-        "advance_settled": "De voorschotten worden verrekend met het bedrag waarop wij de "
-                           "subsidie vaststellen.",
-        "legal_basis": "Wij nemen dit besluit op grond van {{ legal_basis }}.",
-        "payment_date": "Datum", "payment_amount": "Bedrag", "payment_description":
-            "Omschrijving",
-        "reporting": "Verantwoording",
-        "report_due": "Vraag de vaststelling van de subsidie aan door uw verantwoording "
-                      "uiterlijk op {{ report_due }} bij ons in te dienen. Daarna stellen wij "
-                      "de subsidie vast ({{ law.settlement_rules }}).",
-        "awb_objection": "Bent u het niet eens met dit besluit, dan kunt u binnen zes weken "
-                         "na de dag van verzending bezwaar maken (artikel 6:7 Algemene wet "
-                         "bestuursrecht), dus uiterlijk op {{ objection_end }}. Stuur uw "
-                         "ondertekende bezwaarschrift aan {{ sender.name }}, met uw naam en "
-                         "adres, de datum, een omschrijving van het besluit en de redenen "
-                         "van uw bezwaar.",
-        "refusal_subject": "Besluit op uw subsidieaanvraag",
-        "refusal_intro": "U vroeg een subsidie van {{ requested }} aan uit "
-                         "{{ procedure.title }} (kenmerk {{ procedure.reference }}) voor "
-                         "{{ activity }}. Wij weigeren deze subsidie.",
-        "refusal_ineligible": "Uw aanvraag voldoet niet aan de voorwaarden om voor subsidie "
-                              "in aanmerking te komen.",
-        "refusal_minimum": "Uw aanvraag behaalde {{ score }} punten; de minimumscore is "
-                           "{{ minimum_score }} punten.",
-        "refusal_ceiling": "Het subsidieplafond van {{ ceiling }} is bereikt. Aanvragen zijn "
-                           "in de vastgestelde volgorde behandeld; voor uw aanvraag is geen "
-                           "budget meer beschikbaar (artikel 4:25 Algemene wet "
-                           "bestuursrecht).",
-        "considerations": "Toelichting",
-        "refusal_scores": "Uw scores per criterium",
-        "settlement_subject": "Besluit subsidievaststelling",
-        "settlement_intro": "Wij stellen de subsidie voor {{ activity }} ({{ procedure.title }}"
-                            ", kenmerk {{ procedure.reference }}) vast op {{ final_amount }}. "
-                            "Verleend was {{ granted }}; u ontving al {{ paid }}.",
-        "settlement_pay": "Wij betalen u het verschil van {{ to_pay }} uiterlijk op "
-                          "{{ payment_due }}.",
-        "settlement_reclaim": "U heeft {{ to_reclaim }} te veel ontvangen. Wij vorderen dit "
-                              "bedrag terug; betaal het uiterlijk op {{ payment_due }} onder "
-                              "vermelding van ons kenmerk.",
-        "settlement_settled": "U hoeft niets terug te betalen en wij betalen niets meer.",
-        "settlement_iban": "Maak het bedrag over naar rekeningnummer {{ sender.iban }} ten "
-                           "name van {{ sender.name }}, onder vermelding van kenmerk "
-                           "{{ reference }}.",
-        "settlement_basis": "Wij stellen de subsidie vast op grond van "
-                            "{{ law.settlement_rules }}. Wat u te veel ontving, vorderen wij "
-                            "terug op grond van {{ law.reclaim_rule }}.",
-    },
-    "en": {
-        "date": "Date", "reference": "Our reference", "subject": "Subject",
-        "attention": "for the attention of", "dear": "Dear Sir or Madam,",
-        "dear_named": "Dear {{ addressee.contact_person }},",
-        "regards": "Yours faithfully,", "lot": "lot",
-        "postal": "Postal address", "visiting": "Visiting address",
-        "mandate": "on their behalf,",
-        "criterion": "Criterion", "weight": "Weight", "score": "Score", "points": "Points",
-        "own_score": "Your score", "own_points": "Your points",
-        "winner_score": "Winner's score", "winner_points": "Winner's points",
-        "total": "Total",
-        "award_subject": "Intention to award",
-        "award_intro": "Thank you for your bid in the tender {{ procedure.title }} (reference "
-                       "{{ procedure.reference }}). We are pleased to inform you that we "
-                       "intend to award the contract to you.",
-        "award_rank": "Your bid was ranked {{ rank }} with a total score of {{ total }} "
-                      "points.",
-        "award_scores": "Your scores per criterion",
-        "refusal_scores": "Your scores per criterion",
-        "award_standstill": "This is an intention, not yet the final award. The other "
-                            "bidders may challenge it within the standstill period of "
-                            "{{ standstill_days }} calendar days, which ends on "
-                            "{{ standstill_end }}. After that you will receive the final "
-                            "award, unless a court decides otherwise.",
-        "next_steps": "Next steps",
-        "rejection_subject": "Award decision",
-        "rejection_intro": "Thank you for your bid in the tender {{ procedure.title }} "
-                           "(reference {{ procedure.reference }}). With this letter we inform "
-                           "you that we intend to award the contract to {{ winner }} and that "
-                           "your bid will therefore not be awarded.",
-        "rejection_rank": "Your bid was ranked {{ rank }} of {{ ranked_count }} with "
-                          "{{ own_total }} points; the winning bid scored {{ winner_total }} "
-                          "points.",
-        "rejection_unranked": "Your bid was not included in the ranking.",
-        "reasons": "Reasons for the rejection",
-        "advantages": "Characteristics and relative advantages of the winning bid",
-        "comparison": "Your scores and those of the winning bid per criterion",
-        "comparison_several": "There are {{ winner_count }} winning bids. We compare your "
-                              "bid with the lowest-ranked of them, that of {{ benchmark }}; "
-                              "the other winning bids scored the same or higher.",
-        "award_others": "We also intend to award the contract to:",
-        "justification_own": "Justification of your score:",
-        "justification_winner": "Justification of the score of {{ benchmark or winner }}:",
-        "standstill": "Standstill period",
-        "rejection_standstill": "We will not conclude the contract before the standstill "
-                                "period of {{ standstill_days }} calendar days after the day "
-                                "this letter was sent has passed. The standstill period ends "
-                                "on {{ standstill_end }}.",
-        "objection": "How to object",
-        "remedies": "Legal remedies",
-        "rejection_objection": "If you disagree with this decision, you may start summary "
-                               "proceedings before the court no later than "
-                               "{{ standstill_end }}. If you do not do so within this period, "
-                               "you lose the right to challenge this decision.",
-        # lot unsuccessful
-        "unsuccessful_subject": "Lot not awarded:",
-        "unsuccessful_intro": "Thank you for your bid in the tender {{ procedure.title }} "
-                              "(reference {{ procedure.reference }}). With this letter we "
-                              "inform you that we do not award lot {{ procedure.lot }}: the lot "
-                              "has been declared unsuccessful. Your bid on this lot therefore "
-                              "does not lead to a contract.",
-        "unsuccessful_reason": "Reason",
-        "unsuccessful_others": "If you bid on other lots of this tender, you receive a "
-                               "separate decision on each of them.",
-        "selection_subject": "Outcome of the selection",
-        "selection_intro": "Thank you for your request to participate in the tender "
-                           "{{ procedure.title }} (reference {{ procedure.reference }}).",
-        "selected": "We are pleased to inform you that you have been selected for the next "
-                    "phase. In total {{ selected_count }} candidates have been selected.",
-        "not_selected": "We regret to inform you that you have not been selected for the next "
-                        "phase.",
-        "selection_scores": "Your scores per selection criterion",
-        "selection_totals": "Your request scored {{ total }} points in total; the lowest-ranked "
-                            "selected candidate scored {{ lowest_selected_total }} points.",
-        "grant_subject": "Subsidy grant decision",
-        "grant_intro": "We have decided on your application for a subsidy from "
-                       "{{ procedure.title }} (reference {{ procedure.reference }}) for "
-                       "{{ activity }}.",
-        "grant_full": "We grant you a subsidy of {{ granted }} for the period from "
-                      "{{ period_start }} up to and including {{ period_end }}.",
-        "grant_partly": "We grant you a subsidy of {{ granted }} for the period from "
-                        "{{ period_start }} up to and including {{ period_end }}. You applied "
-                        "for {{ requested }}; we grant less for the following reasons:",
-        "conditions": "Conditions",
-        "payments": "Payment",
-        "payments_intro": "We will pay the subsidy as an advance ({{ law.advance_rule }}), as "
-                          "follows:",
-        "advance_settled": "The advances are set off against the amount at which we settle "
-                           "the subsidy.",
-        "legal_basis": "We take this decision under {{ legal_basis }}.",
-        "payment_date": "Date", "payment_amount": "Amount", "payment_description":
-            "Description",
-        "reporting": "Reporting",
-        "report_due": "Apply for the settlement of the subsidy by sending us your report no "
-                      "later than {{ report_due }}. We then settle the subsidy "
-                      "({{ law.settlement_rules }}).",
-        "awb_objection": "If you disagree with this decision, you may lodge an objection "
-                         "within six weeks of the day it was sent, that is no later than "
-                         "{{ objection_end }}. Send your signed objection to "
-                         "{{ sender.name }}, stating your name and address, the date, a "
-                         "description of the decision and the grounds for your objection.",
-        "refusal_subject": "Decision on your subsidy application",
-        "refusal_intro": "You applied for a subsidy of {{ requested }} from "
-                         "{{ procedure.title }} (reference {{ procedure.reference }}) for "
-                         "{{ activity }}. We refuse this subsidy.",
-        "refusal_ineligible": "Your application does not meet the conditions for a subsidy.",
-        "refusal_minimum": "Your application scored {{ score }} points; the minimum score is "
-                           "{{ minimum_score }} points.",
-        "refusal_ceiling": "The subsidy ceiling of {{ ceiling }} has been reached. "
-                           "Applications were dealt with in the order set for this round; no "
-                           "budget is left for your application.",
-        "considerations": "Explanation",
-        "settlement_subject": "Subsidy settlement decision",
-        "settlement_intro": "We set the subsidy for {{ activity }} ({{ procedure.title }}, "
-                            "reference {{ procedure.reference }}) at {{ final_amount }}. "
-                            "The amount granted was {{ granted }}; you have received "
-                            "{{ paid }}.",
-        "settlement_pay": "We will pay you the difference of {{ to_pay }} no later than "
-                          "{{ payment_due }}.",
-        "settlement_reclaim": "You have received {{ to_reclaim }} too much. We reclaim this "
-                              "amount; please pay it no later than {{ payment_due }}, quoting "
-                              "our reference.",
-        "settlement_settled": "Nothing remains to be paid or repaid.",
-        "settlement_iban": "Please transfer the amount to account {{ sender.iban }} in the "
-                           "name of {{ sender.name }}, quoting reference {{ reference }}.",
-        "settlement_basis": "We settle the subsidy under {{ law.settlement_rules }}. What you "
-                            "received too much we reclaim under {{ law.reclaim_rule }}.",
-    },
-}
+
+def _load(path: Path) -> ModuleType:
+    spec = importlib.util.spec_from_file_location(f"letter_texts.{path.stem}", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+# One module per language: scripts/letter_texts/<language>.py with its TEXT and its TAG.
+_WORDING = {path.stem: _load(path) for path in sorted((ROOT / "scripts" / "letter_texts")
+                                                       .glob("[a-z][a-z].py"))}
+TEXT: dict[str, dict[str, str]] = {language: m.TEXT for language, m in _WORDING.items()}
 
 
 # The language the text is written in, for spelling and hyphenation in Word and LibreOffice.
-LANGUAGE_TAGS = {"nl": "nl-NL", "en": "en-GB"}
+LANGUAGE_TAGS = {language: m.TAG for language, m in _WORDING.items()}
 
 
 def set_language(doc: DocumentObject, tag: str) -> None:

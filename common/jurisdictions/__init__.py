@@ -8,10 +8,11 @@ period and how it is counted, the remedies body and time limits, the law on gran
 Letters and deadline computations read it through :func:`jurisdiction_for`; nothing else asks
 which country it is.
 
-Adding a country: write ``<code>.py`` with its ``JURISDICTION`` (a :class:`Calendar` of its
-own, or :class:`HolidaysCalendar` from the ``holidays`` package where the law counts the
-ordinary public holidays) and add it to :data:`_MODULES`. A country without a module gets
-:func:`eu_default` (the EU directives' standstill), so its authorities keep working meanwhile.
+Adding a country: write ``<code>.py`` (lower-case ISO code) with its ``JURISDICTION`` (a
+:class:`Calendar` of its own, or :class:`HolidaysCalendar` from the ``holidays`` package where
+the law counts the ordinary public holidays); :func:`jurisdiction_for` finds it by the code.
+A country without a module gets :func:`eu_default` (the EU directives' standstill), so its
+authorities keep working meanwhile.
 
 The minimum periods of each procedure type (``tenders.procedures`` names the types and their
 phases) are the country's too: the directives' numbers with the national articles in the
@@ -23,6 +24,7 @@ Pure Python: no Litestar, no Piccolo, no I/O.
 from __future__ import annotations
 
 import importlib
+import importlib.util
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -187,16 +189,15 @@ class Jurisdiction:
         return self.calendar.last_day(decided_on, self.grant_law.payment)
 
 
-# The countries with a module of their own (``common/jurisdictions/<code>.py``).
-_MODULES: dict[str, str] = {"NL": "common.jurisdictions.nl"}
-
-
 @cache
 def jurisdiction_for(country: str) -> Jurisdiction:
-    """The law of ``country`` (the EU default for a country without a module yet)."""
+    """The law of ``country``: its module ``common/jurisdictions/<code>.py`` (the EU default
+    for a country without a module yet)."""
     code = country.upper()
-    module = _MODULES.get(code)
-    if module is None:
+    if not (len(code) == 2 and code.isalpha() and code.isascii()) or code == "EU":
+        return eu_default(code)
+    module = f"{__name__}.{code.lower()}"
+    if importlib.util.find_spec(module) is None:
         return eu_default(code)
     found: Jurisdiction = importlib.import_module(module).JURISDICTION
     return found

@@ -1,0 +1,132 @@
+"""The English wording of the default letters (for authorities that write in English)."""
+
+TAG = "en-GB"  # the language the text is written in, for spelling in Word
+
+TEXT: dict[str, str] = {
+    "date": "Date", "reference": "Our reference", "subject": "Subject",
+    "attention": "for the attention of", "dear": "Dear Sir or Madam,",
+    "dear_named": "Dear {{ addressee.contact_person }},",
+    "regards": "Yours faithfully,", "lot": "lot",
+    "postal": "Postal address", "visiting": "Visiting address",
+    "mandate": "on their behalf,",
+    "criterion": "Criterion", "weight": "Weight", "score": "Score", "points": "Points",
+    "own_score": "Your score", "own_points": "Your points",
+    "winner_score": "Winner's score", "winner_points": "Winner's points",
+    "total": "Total",
+    "award_subject": "Intention to award",
+    "award_intro": "Thank you for your bid in the tender {{ procedure.title }} (reference "
+                   "{{ procedure.reference }}). We are pleased to inform you that we "
+                   "intend to award the contract to you.",
+    "award_rank": "Your bid was ranked {{ rank }} with a total score of {{ total }} "
+                  "points.",
+    "award_scores": "Your scores per criterion",
+    "refusal_scores": "Your scores per criterion",
+    "award_standstill": "This is an intention, not yet the final award. The other "
+                        "bidders may challenge it within the standstill period of "
+                        "{{ standstill_days }} calendar days, which ends on "
+                        "{{ standstill_end }}. After that you will receive the final "
+                        "award, unless a court decides otherwise.",
+    "next_steps": "Next steps",
+    "rejection_subject": "Award decision",
+    "rejection_intro": "Thank you for your bid in the tender {{ procedure.title }} "
+                       "(reference {{ procedure.reference }}). With this letter we inform "
+                       "you that we intend to award the contract to {{ winner }} and that "
+                       "your bid will therefore not be awarded.",
+    "rejection_rank": "Your bid was ranked {{ rank }} of {{ ranked_count }} with "
+                      "{{ own_total }} points; the winning bid scored {{ winner_total }} "
+                      "points.",
+    "rejection_unranked": "Your bid was not included in the ranking.",
+    "reasons": "Reasons for the rejection",
+    "advantages": "Characteristics and relative advantages of the winning bid",
+    "comparison": "Your scores and those of the winning bid per criterion",
+    "comparison_several": "There are {{ winner_count }} winning bids. We compare your "
+                          "bid with the lowest-ranked of them, that of {{ benchmark }}; "
+                          "the other winning bids scored the same or higher.",
+    "award_others": "We also intend to award the contract to:",
+    "justification_own": "Justification of your score:",
+    "justification_winner": "Justification of the score of {{ benchmark or winner }}:",
+    "standstill": "Standstill period",
+    "rejection_standstill": "We will not conclude the contract before the standstill "
+                            "period of {{ standstill_days }} calendar days after the day "
+                            "this letter was sent has passed. The standstill period ends "
+                            "on {{ standstill_end }}.",
+    "objection": "How to object",
+    "remedies": "Legal remedies",
+    "rejection_objection": "If you disagree with this decision, you may start summary "
+                           "proceedings before the court no later than "
+                           "{{ standstill_end }}. If you do not do so within this period, "
+                           "you lose the right to challenge this decision.",
+    # lot unsuccessful
+    "unsuccessful_subject": "Lot not awarded:",
+    "unsuccessful_intro": "Thank you for your bid in the tender {{ procedure.title }} "
+                          "(reference {{ procedure.reference }}). With this letter we "
+                          "inform you that we do not award lot {{ procedure.lot }}: the lot "
+                          "has been declared unsuccessful. Your bid on this lot therefore "
+                          "does not lead to a contract.",
+    "unsuccessful_reason": "Reason",
+    "unsuccessful_others": "If you bid on other lots of this tender, you receive a "
+                           "separate decision on each of them.",
+    "selection_subject": "Outcome of the selection",
+    "selection_intro": "Thank you for your request to participate in the tender "
+                       "{{ procedure.title }} (reference {{ procedure.reference }}).",
+    "selected": "We are pleased to inform you that you have been selected for the next "
+                "phase. In total {{ selected_count }} candidates have been selected.",
+    "not_selected": "We regret to inform you that you have not been selected for the next "
+                    "phase.",
+    "selection_scores": "Your scores per selection criterion",
+    "selection_totals": "Your request scored {{ total }} points in total; the lowest-ranked "
+                        "selected candidate scored {{ lowest_selected_total }} points.",
+    "grant_subject": "Subsidy grant decision",
+    "grant_intro": "We have decided on your application for a subsidy from "
+                   "{{ procedure.title }} (reference {{ procedure.reference }}) for "
+                   "{{ activity }}.",
+    "grant_full": "We grant you a subsidy of {{ granted }} for the period from "
+                  "{{ period_start }} up to and including {{ period_end }}.",
+    "grant_partly": "We grant you a subsidy of {{ granted }} for the period from "
+                    "{{ period_start }} up to and including {{ period_end }}. You applied "
+                    "for {{ requested }}; we grant less for the following reasons:",
+    "conditions": "Conditions",
+    "payments": "Payment",
+    "payments_intro": "We will pay the subsidy as an advance ({{ law.advance_rule }}), as "
+                      "follows:",
+    "advance_settled": "The advances are set off against the amount at which we settle "
+                       "the subsidy.",
+    "legal_basis": "We take this decision under {{ legal_basis }}.",
+    "payment_date": "Date", "payment_amount": "Amount", "payment_description":
+        "Description",
+    "reporting": "Reporting",
+    "report_due": "Apply for the settlement of the subsidy by sending us your report no "
+                  "later than {{ report_due }}. We then settle the subsidy "
+                  "({{ law.settlement_rules }}).",
+    "awb_objection": "If you disagree with this decision, you may lodge an objection "
+                     "within six weeks of the day it was sent, that is no later than "
+                     "{{ objection_end }}. Send your signed objection to "
+                     "{{ sender.name }}, stating your name and address, the date, a "
+                     "description of the decision and the grounds for your objection.",
+    "refusal_subject": "Decision on your subsidy application",
+    "refusal_intro": "You applied for a subsidy of {{ requested }} from "
+                     "{{ procedure.title }} (reference {{ procedure.reference }}) for "
+                     "{{ activity }}. We refuse this subsidy.",
+    "refusal_ineligible": "Your application does not meet the conditions for a subsidy.",
+    "refusal_minimum": "Your application scored {{ score }} points; the minimum score is "
+                       "{{ minimum_score }} points.",
+    "refusal_ceiling": "The subsidy ceiling of {{ ceiling }} has been reached. "
+                       "Applications were dealt with in the order set for this round; no "
+                       "budget is left for your application.",
+    "considerations": "Explanation",
+    "settlement_subject": "Subsidy settlement decision",
+    "settlement_intro": "We set the subsidy for {{ activity }} ({{ procedure.title }}, "
+                        "reference {{ procedure.reference }}) at {{ final_amount }}. "
+                        "The amount granted was {{ granted }}; you have received "
+                        "{{ paid }}.",
+    "settlement_pay": "We will pay you the difference of {{ to_pay }} no later than "
+                      "{{ payment_due }}.",
+    "settlement_reclaim": "You have received {{ to_reclaim }} too much. We reclaim this "
+                          "amount; please pay it no later than {{ payment_due }}, quoting "
+                          "our reference.",
+    "settlement_settled": "Nothing remains to be paid or repaid.",
+    "settlement_iban": "Please transfer the amount to account {{ sender.iban }} in the "
+                       "name of {{ sender.name }}, quoting reference {{ reference }}.",
+    "settlement_basis": "We settle the subsidy under {{ law.settlement_rules }}. What you "
+                        "received too much we reclaim under {{ law.reclaim_rule }}.",
+}
