@@ -131,6 +131,3 @@ PROCEDURE_TYPES: dict[str, ProcedureType] = {
     t.code: t for t in (OPEN, RESTRICTED, COMPETITIVE_DIALOGUE, NEGOTIATION, LIGHT_REGIME,
                         OPEN_HOUSE)
 }
-
-# The EU threshold for social and other specific services (art. 4(d)), in euro.
-LIGHT_REGIME_THRESHOLD_EUR = 750_000

@@ -152,6 +152,20 @@ class MinimumPeriod:
 
 
 @dataclass(frozen=True)
+class LightRegime:
+    """The light regime for social and other specific services (Directive 2014/24/EU
+    art. 74-76, Annex XIV): at or above ``threshold_eur`` the contract is announced in the EU's
+    journal and its award published; below it, national law alone applies."""
+
+    threshold_eur: int
+    rule: str  # the provision, cited in warnings
+
+
+# Directive 2014/24/EU art. 4(d): EUR 750,000 for social and other specific services.
+EU_LIGHT_REGIME = LightRegime(750_000, "Directive 2014/24/EU art. 4(d) and 74-76")
+
+
+@dataclass(frozen=True)
 class Jurisdiction:
     country: str  # ISO 3166-1 alpha-2
     language: str
@@ -163,6 +177,7 @@ class Jurisdiction:
     grant_law: GrantLaw
     # The minimum periods of each procedure type, by its code ("open", "restricted", ...).
     minimum_periods: Mapping[str, tuple[MinimumPeriod, ...]] = field(default_factory=dict)
+    light_regime: LightRegime = EU_LIGHT_REGIME
 
     def minimum_period(self, procedure: str, deadline: str,
                        electronic: bool) -> MinimumPeriod | None:

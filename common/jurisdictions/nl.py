@@ -15,6 +15,7 @@ from common.i18n import N_
 from common.jurisdictions import (
     GrantLaw,
     Jurisdiction,
+    LightRegime,
     MinimumPeriod,
     Period,
     Remedies,
@@ -138,4 +139,5 @@ JURISDICTION = Jurisdiction(
         payment_rule="artikel 4:87 Algemene wet bestuursrecht",
     ),
     minimum_periods=MINIMUM_PERIODS,
+    light_regime=LightRegime(750_000, "artikelen 2.38 en 2.39 Aanbestedingswet 2012"),
 )
