@@ -225,7 +225,7 @@ async def conflict(reason: DomainError, object_type: str, object_id: Any) -> Dom
     ).order_by(AuditEvent.seq, ascending=False).first()
     if latest is None:
         return reason
-    moment = latest["occurred_at"].astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+    moment = latest["occurred_at"].astimezone(UTC)  # shown in the reader's zone and format
     return Conflict(Problem(N_("Changed meanwhile: {actor} did {action} at {moment}"),
                             {"actor": latest["actor"], "action": latest["action"],
                              "moment": moment}), reason.problem)

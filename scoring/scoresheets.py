@@ -185,7 +185,7 @@ async def scoresheet(principal: Principal, evaluation_id: int) -> Download:
                 scales[c.id], draft["value"] if draft else None,
                 draft["justification"] if draft else ""))
     with language(principal.language):
-        due = moment(found.view.scores_due_at, zone, "full",
+        due = moment(found.view.scores_due_at, zone,
                      principal.language) if found.view.scores_due_at else None
     sheet = workbook.ScoreSheet(
         found.view.title, principal.name, evaluation_id, principal.id,

@@ -39,7 +39,7 @@ async def queue_decision_letters(principal: Principal, round_id: int) -> int:
         if queued is not None and queued["owner"] != principal.id:
             raise DomainError(N_("{who} is already sending the decision letters of this "
                                  "round (since {moment})"), who=queued["owner_label"],
-                              moment=queued["created_at"].strftime("%Y-%m-%d %H:%M UTC"))
+                              moment=queued["created_at"])
         return await jobs.queue(principal, NewJob(
             SEND_LETTERS, {"round_id": round_id},
             Message(N_("Sending the decision letters of {round}"), {"round": round_code(row)}),

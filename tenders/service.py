@@ -21,6 +21,7 @@ from common import clock
 from common.deadlines import AppliedStep, deadline_changes
 from common.errors import DomainError, NotFound, Problem, ProblemCollector, ValidationFailed
 from common.i18n import N_
+from common.localtime import utc_to_local
 from config.database import contains, transaction, update_rows
 from documents import storage
 from scoring import service as scoring
@@ -33,7 +34,6 @@ from tenders.domain import (
     check_deadline_changes,
     check_minimum_periods,
     check_shares,
-    local_text,
     parse_deadlines,
     parse_share,
     require_reason,
@@ -83,8 +83,9 @@ def lot_ref(tender_id: int, lot_id: int) -> str:
 
 
 def localise(problem: Problem, zone: str) -> Problem:
-    """Moments in a problem's parameters written as the authority's wall-clock time."""
-    params = {k: local_text(v, zone) if isinstance(v, datetime) else v
+    """Moments in a problem's parameters as the authority's wall-clock time (naive: a page
+    writes them in the reader's one format for moments)."""
+    params = {k: utc_to_local(v, zone).replace(tzinfo=None) if isinstance(v, datetime) else v
               for k, v in problem.params.items()}
     return Problem(problem.message, params, problem.location)
 

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping
+from dataclasses import replace
 from datetime import date, datetime
 from decimal import Decimal
 from functools import cache
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from babel import Locale
 from babel.dates import format_date, format_datetime
 from babel.numbers import format_currency, format_decimal, format_percent
 
-from web.i18n import format_locale as locale_code
+from common.errors import Problem
+from common.i18n import format_locale as locale_code
 
 
 def format_locale(language: str | None = None) -> Locale:
@@ -42,15 +47,66 @@ def percent(value: Decimal | float | None, language: str | None = None) -> str:
     return format_percent(value, locale=format_locale(language), decimal_quantization=False)
 
 
-def day(value: date | datetime | None, style: str = "medium", language: str | None = None) -> str:
-    if value is None:
+# One way to write a day and one to write a moment per language, wherever a user reads them:
+# the locale's medium date ("29 Mar 2026", "29. mar. 2026") and, for a moment, its short time
+# (hours and minutes, never seconds) joined as the locale joins them ("29 Mar 2026, 12:05").
+DATE_STYLE = "medium"
+TIME_STYLE = "short"
+
+
+def day(value: date | datetime | str | None, language: str | None = None) -> str:
+    """A day (or an ISO day, as kept in JSON) in the reader's one format for days."""
+    if value is None or value == "":
         return ""
-    return format_date(value, style, locale=format_locale(language))
+    if isinstance(value, str):
+        value = date.fromisoformat(value)
+    return format_date(value, DATE_STYLE, locale=format_locale(language))
 
 
-def moment(value: datetime | None, zone: str = "Europe/Amsterdam", style: str = "medium",
+def moment(value: datetime | None, zone: str = "Europe/Amsterdam",
            language: str | None = None) -> str:
-    """A UTC moment shown as wall-clock time in ``zone``."""
+    """A UTC moment shown as wall-clock time in ``zone``, in the reader's one moment format."""
     if value is None:
         return ""
-    return format_datetime(value, style, tzinfo=ZoneInfo(zone), locale=format_locale(language))
+    return format_datetime(value, moment_pattern(format_locale(language)), tzinfo=ZoneInfo(zone),
+                           locale=format_locale(language))
+
+
+@cache
+def moment_pattern(locale: Locale) -> str:
+    """The locale's medium date and short time, joined by its own pattern for the two."""
+    joined = str(locale.datetime_formats[DATE_STYLE])
+    return joined.replace("{1}", locale.date_formats[DATE_STYLE].pattern).replace(
+        "{0}", locale.time_formats[TIME_STYLE].pattern)
+
+
+# A message parameter written as an ISO day ("2026-03-01") or a local wall-clock moment
+# ("2026-03-01 10:05:00", as stored in a reason) is shown as every other day and moment.
+ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+ISO_MOMENT = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?")
+
+
+def readable(value: Any, zone: str, language: str | None = None) -> Any:
+    """A message parameter as the reader reads it: days and moments in the one format."""
+    if isinstance(value, datetime):
+        if value.tzinfo is None:  # already wall-clock time
+            return format_datetime(value, moment_pattern(format_locale(language)),
+                                   locale=format_locale(language))
+        return moment(value, zone, language)
+    if isinstance(value, date):
+        return day(value, language)
+    if isinstance(value, str) and ISO_DAY.fullmatch(value):
+        return day(date.fromisoformat(value), language)
+    if isinstance(value, str) and ISO_MOMENT.fullmatch(value):
+        return readable(datetime.fromisoformat(value), zone, language)
+    return value
+
+
+def readable_problem(problem: Problem, zone: str) -> Problem:
+    """The problem with its days and moments written for the reader (``zone``: for moments
+    in UTC)."""
+    if not problem.params:
+        return problem
+    params: Mapping[str, Any] = {name: readable(value, zone)
+                                 for name, value in problem.params.items()}
+    return replace(problem, params=params)

@@ -25,6 +25,8 @@ from common.i18n import (  # the request language lives in common, read by its p
     current_language,
     format_locale,
 )
+from config.settings import get_settings
+from web.formatting import readable_problem
 
 __all__ = [
     "FORMAT_LOCALES",
@@ -93,12 +95,16 @@ def ngettext(singular: str, plural: str, count: int) -> str:
 
 def translate_problem(problem: Problem) -> str:
     """The problem in the user's language, with its location."""
-    return problem.render(gettext)
+    return _readable(problem).render(gettext)
 
 
 def translate_message(problem: Problem) -> str:
     """The problem in the user's language, without its location."""
-    return problem.text(gettext)
+    return _readable(problem).text(gettext)
+
+
+def _readable(problem: Problem) -> Problem:
+    return readable_problem(problem, get_settings().timezone)
 
 
 def request_language(request: Any) -> str:

@@ -10,7 +10,14 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
 from accounts.domain import ROLE_LABELS, Principal
 from common.errors import Problem
 from web import formatting
-from web.i18n import PROJECT_ROOT, UI_LANGUAGES, current_language, gettext, ngettext
+from web.i18n import (
+    PROJECT_ROOT,
+    UI_LANGUAGES,
+    current_language,
+    gettext,
+    ngettext,
+    translate_problem,
+)
 from web.navigation import NavItem, items_for
 
 
@@ -25,7 +32,7 @@ def _principal(context: Any) -> Principal | None:
 
 
 def _problem_text(problem: Problem) -> str:
-    return problem.render(gettext)
+    return translate_problem(problem)
 
 
 def create_environment(navigation: Sequence[NavItem], default_timezone: str) -> Environment:
@@ -55,8 +62,8 @@ def create_environment(navigation: Sequence[NavItem], default_timezone: str) -> 
             return []
         return request.session.pop("_messages", [])
 
-    def moment(value: Any, zone: str | None = None, style: str = "medium") -> str:
-        return formatting.moment(value, zone or default_timezone, style)
+    def moment(value: Any, zone: str | None = None) -> str:
+        return formatting.moment(value, zone or default_timezone)
 
     env.filters.update(
         money=formatting.money,

@@ -40,8 +40,8 @@ async def test_the_round_page_shows_when_the_window_was_due_to_close(setup, clie
     async with client_factory() as client:
         await sign_in(client, s.officer.email)
         text = text_of((await client.get(f"/subsidies/rounds/{s.round_id}")).text)
-    due = moment(CLOSES, "Europe/Amsterdam", "short", "en")
-    applied = moment(CLOSES + timedelta(hours=3), "Europe/Amsterdam", "short", "en")
+    due = moment(CLOSES, "Europe/Amsterdam", "en")
+    applied = moment(CLOSES + timedelta(hours=3), "Europe/Amsterdam", "en")
     assert f"closed at {due} (applied {applied}, after the service was down)" in text
 
 

@@ -31,6 +31,12 @@ HIDDEN_TAGS = {"script", "style", "template", "title", "head", "noscript", "opti
 INTERNAL_REFERENCE = re.compile(
     r"\b(?:tender|lot|bid|round|application|evaluation|subject|payment):\d+\b")
 RAW_CODE = re.compile(r"\b[a-z]+(?:_[a-z]+)+\b")
+# Days and moments a page shows in a machine's format rather than the reader's one: an ISO day
+# or timestamp (2026-03-01, 2026-03-01T10:05, 2026-03-01 10:05:00) or a time with seconds
+# (10:05:00, Danish 10.05.00).
+RAW_MOMENT = re.compile(r"\b\d{4}-\d{2}-\d{2}(?:\b|T)"
+                        r"|\b(?:[01]?\d|2[0-3]):[0-5]\d:[0-5]\d\b"
+                        r"|\b(?:[01]\d|2[0-3])\.[0-5]\d\.[0-5]\d\b")  # Danish: 10.05.00
 
 
 @dataclass
@@ -218,5 +224,10 @@ def internal_text(texts: Iterable[str], allowed: frozenset[str] = frozenset()) -
             if text not in allowed and (INTERNAL_REFERENCE.search(text) or RAW_CODE.search(text))]
 
 
-__all__ = ["PACKAGES", "Page", "crawl", "followable", "internal_text", "read_page", "shape",
-           "untranslated"]
+def raw_moments(texts: Iterable[str], allowed: frozenset[str] = frozenset()) -> list[str]:
+    """Texts that show a day or a time as a machine writes it (ISO, or with seconds)."""
+    return [text for text in texts if text not in allowed and RAW_MOMENT.search(text)]
+
+
+__all__ = ["PACKAGES", "Page", "crawl", "followable", "internal_text", "raw_moments", "read_page",
+           "shape", "untranslated"]
