@@ -19,7 +19,7 @@ from litestar.response import Redirect, Response, Stream, Template
 from accounts.domain import Principal, Role
 from accounts.guards import OFFICER, current_principal, requires_role
 from audit.controllers import with_sentences
-from authorities.service import service_type_names
+from authorities.service import list_service_types, service_type_names
 from common.errors import DomainError, NotFound, Problem, ValidationFailed
 from common.i18n import N_
 from common.localtime import utc_to_local
@@ -99,7 +99,7 @@ def round_values(view: service.RoundView) -> dict[str, Any]:
         "title": view.title, "authority_id": view.authority_id,
         "regulation_name": view.regulation_name,
         "regulation_reference": view.regulation_reference,
-        "service_types": ", ".join(view.service_types),
+        "service_types": list(view.service_types),
         "opens_at": _local_input(view.opens_at, view.zone),
         "closes_at": _local_input(view.closes_at, view.zone),
         "ceiling": input_amount(view.ceiling),
@@ -128,6 +128,15 @@ def _choices() -> dict[str, Any]:
     }
 
 
+async def _service_type_options(view: service.RoundView | None) -> list[tuple[str, str]]:
+    """The active service types, and those the round already names, by name."""
+    names = await service_type_names(current_language())
+    active = {t["code"] for t in await list_service_types(only_active=True)}
+    kept = set(view.service_types) if view else set()
+    return sorted(((code, name) for code, name in names.items() if code in active | kept),
+                  key=lambda option: option[1].casefold())
+
+
 class RoundPages(Controller):
     path = BASE
     include_in_schema = False
@@ -145,7 +154,8 @@ class RoundPages(Controller):
         principal = _me(request)
         return Template("subsidies/round_form.html", status_code=status, context={
             "values": values, "errors": errors or {}, "round": view,
-            "authorities": await service.authority_choices(principal), **_choices()})
+            "authorities": await service.authority_choices(principal),
+            "service_types": await _service_type_options(view), **_choices()})
 
     @get("/rounds/new", guards=[OFFICER], name="subsidies_round_new")
     async def new(self, request: Request) -> Template:
@@ -153,11 +163,12 @@ class RoundPages(Controller):
         return await self._form(request, {
             "authority_id": choices[0][0] if choices else "", "currency": "EUR",
             "method": "ranking", "remainder": "grant_remainder", "advance_share": "80",
+            "service_types": [],
             "instalments": "yearly", "tiers": "5000;none;0\n50000;activity;3\n-;financial;6"})
 
     @post("/rounds", guards=[OFFICER], name="subsidies_round_create")
     async def create(self, request: Request) -> Template | Redirect:
-        values = await read_form(request)
+        values = await read_form(request, lists=("service_types",))
         try:
             view = await service.create_round(_me(request), values)
         except ValidationFailed as exc:
@@ -184,7 +195,7 @@ class RoundPages(Controller):
 
     @post("/rounds/{round_id:int}", guards=[OFFICER], name="subsidies_round_update")
     async def update(self, request: Request, round_id: FromPath[int]) -> Template | Redirect:
-        values = await read_form(request)
+        values = await read_form(request, lists=("service_types",))
         try:
             await service.update_round(_me(request), round_id, values)
         except ValidationFailed as exc:

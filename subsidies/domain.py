@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
@@ -340,8 +340,10 @@ def tiers_text(tiers: Sequence[Tier]) -> str:
                      for t in tiers)
 
 
-def validate_round(form: Mapping[str, Any], zone: str = "Europe/Amsterdam") -> RoundData:
-    """Every setting of a round, each problem with its field."""
+def validate_round(form: Mapping[str, Any], zone: str = "Europe/Amsterdam",
+                   service_types: Collection[str] | None = None) -> RoundData:
+    """Every setting of a round, each problem with its field; ``service_types``: the codes a
+    round may name (None: any)."""
     problems = ProblemCollector()
     title = _text(form, "title")
     if not title:
@@ -409,9 +411,13 @@ def validate_round(form: Mapping[str, Any], zone: str = "Europe/Amsterdam") -> R
                          value=text)
     if instalments is Instalments.DATES and not dates:
         problems.add("instalment_dates", N_("Give the dates of the instalments"))
-    service_types = tuple(sorted({s.strip() for s in _lines(
+    chosen = tuple(sorted({s.strip() for s in _lines(
         form.get("service_types") if isinstance(form.get("service_types"), list | tuple)
         else str(form.get("service_types") or "").replace(",", "\n"))}))
+    for code in chosen:
+        if service_types is not None and code not in service_types:
+            problems.add("service_types", N_("{value} is not one of the service types"),
+                         value=code)
     criteria = tuple(_lines(form.get("eligibility_criteria")))
     tiers = parse_tiers(problems, form)
     budget_line = _text(form, "budget_line")
@@ -422,7 +428,7 @@ def validate_round(form: Mapping[str, Any], zone: str = "Europe/Amsterdam") -> R
     assert opens_at and closes_at and ceiling is not None and period_start and period_end
     return RoundData(
         title, authority_id, _text(form, "regulation_name"), _text(form, "regulation_reference"),
-        service_types, opens_at, closes_at, ceiling, currency, method, remainder,
+        chosen, opens_at, closes_at, ceiling, currency, method, remainder,
         _text(form, "lottery_seed"), criteria, minimum_score, maximum, period_start, period_end,
         advance_share, instalments, tuple(sorted(dates)),
         str(form.get("yearly_reports") or "").lower() in ("on", "true", "1", "yes"), tiers,

@@ -21,6 +21,7 @@ from piccolo.table import Table
 from accounts.domain import Principal
 from audit import service as audit
 from audit.domain import changes
+from authorities.service import list_service_types
 from authorities.tables import Authority
 from common import clock
 from common.errors import DomainError, NotFound, Problem, ProblemCollector, ValidationFailed
@@ -194,8 +195,12 @@ async def _view(row: Mapping[str, Any]) -> RoundView:
     return _round_view(row, await _authority(row["authority"]))
 
 
-def _check_settings(principal: Principal, form: Mapping[str, Any], zone: str) -> RoundData:
-    data = validate_round(form, zone)
+async def _check_settings(principal: Principal, form: Mapping[str, Any], zone: str,
+                          kept: Sequence[str] = ()) -> RoundData:
+    """The settings checked; the service types among the active ones (or those the round
+    already names: ``kept``)."""
+    known = {t["code"] for t in await list_service_types(only_active=True)} | set(kept)
+    data = validate_round(form, zone, known)
     if not access.may_run(principal, data.authority_id):
         raise ValidationFailed([Problem(N_("You do not act for this authority"), {},
                                         "authority_id")])
@@ -212,7 +217,7 @@ async def _zone_for(form: Mapping[str, Any]) -> str:
 
 
 async def create_round(principal: Principal, form: Mapping[str, Any]) -> RoundView:
-    data = _check_settings(principal, form, await _zone_for(form))
+    data = await _check_settings(principal, form, await _zone_for(form))
     settings = data.settings()
     settings["lottery_seed"] = data.lottery_seed or secrets.token_hex(8)
     async with transaction():
@@ -237,8 +242,9 @@ async def update_round(principal: Principal, round_id: int, form: Mapping[str, A
     policy and lottery seed are fixed (Awb 4:25), and changing them is refused."""
     async with transaction():
         row = await access.round_row(principal, round_id, run=True)
-        data = _check_settings(principal, {**form, "authority_id": row["authority"]},
-                               (await _authority(row["authority"]))["timezone"])
+        data = await _check_settings(principal, {**form, "authority_id": row["authority"]},
+                                     (await _authority(row["authority"]))["timezone"],
+                                     row["service_types"].split(","))
         wanted = data.settings()
         wanted["lottery_seed"] = data.lottery_seed or row["lottery_seed"]
         if row["phase"] != RoundPhase.DRAFT.value:
@@ -909,8 +915,7 @@ async def decide(principal: Principal, round_id: int) -> dict[str, int]:
         if (view.method is not Method.FIRST_COME and view.phase is RoundPhase.OPEN
                 and clock.now() < view.closes_at):
             raise DomainError(N_("The application window is still open until {moment}"),
-                              moment=utc_to_local(view.closes_at, view.zone).strftime(
-                                  "%Y-%m-%d %H:%M"))
+                              moment=utc_to_local(view.closes_at, view.zone).replace(tzinfo=None))
         stored = await AllocationLine.select().where(AllocationLine.round == round_id)
         if not stored:
             raise DomainError(N_("Propose an allocation first"))
