@@ -50,6 +50,7 @@ from scoring.documents import SubjectDocuments
 from scoring.reminders import ScoringReminders
 from subsidies import api as subsidies_api
 from subsidies import controllers as subsidies_controllers
+from subsidies import dashboard as subsidies_dashboard
 from subsidies import deadlines as subsidies_deadlines
 from subsidies import finance as subsidies_finance
 from subsidies import jobs as subsidies_jobs
@@ -92,6 +93,8 @@ NAVIGATION: list[NavItem] = [
 
 DASHBOARD_PANELS: list[PanelProvider] = [
     tender_dashboard.running_tenders,
+    subsidies_dashboard.officer_rounds,
+    subsidies_dashboard.payments_due,
     next_deadlines([tender_deadlines.DEADLINES, subsidies_deadlines.SOURCE]),
     scoring_dashboard.evaluations,
     authorities_dashboard.my_authorities,
