@@ -9,6 +9,9 @@
   reports; the first instalment paid.
 - An Utrecht first-come-first-served round for informal-care initiatives that ran out of
   budget, with a lottery among those complete on that day.
+- Utrecht rounds around today in the phases before a decision: one in draft (its window still
+  ahead), one open (applications coming in, some checked) and one closed (its window passed
+  last week, applications waiting to be checked).
 """
 
 from __future__ import annotations
@@ -16,14 +19,17 @@ from __future__ import annotations
 import csv
 import io
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from accounts.domain import Principal
 from accounts.service import load_principal
 from accounts.tables import User
 from common import clock
+from common.localtime import utc_to_local
 from scoring import service as scoring
 from scoring import sheets
 from subsidies import service
+from subsidies.deadlines import ROUND_KEY, SOURCE
 from subsidies.tables import SubsidyRound
 
 OFFICER = "officer@tenderdesk.example"
@@ -92,6 +98,7 @@ async def load(authorities: dict[str, int]) -> None:
     await _danish_pool(await _principal(DANISH_OFFICER) or officer,
                        authorities["Socialstyrelsen"])
     await _first_come(officer, authorities["Gemeente Utrecht"])
+    await _current(officer, authorities["Gemeente Utrecht"])
 
 
 def _kvk(number: int) -> str:
@@ -232,3 +239,64 @@ async def _first_come(officer: Principal, authority_id: int) -> None:
     with clock.use_clock(clock.FixedClock(datetime(2022, 2, 10, 9, 0, tzinfo=UTC))):
         await service.propose_allocation(officer, view.id)
         await service.decide(officer, view.id)
+
+
+ZONE = "Europe/Amsterdam"
+
+
+def _local(days: int, hour: int = 12) -> str:
+    """A wall-clock moment in Utrecht ``days`` from today, as a form gives it."""
+    today = utc_to_local(clock.now(), ZONE).date()
+    return f"{today + timedelta(days=days):%Y-%m-%d}T{hour:02d}:00"
+
+
+def _current_round(title: str, opens: int, closes: int, **settings: Any) -> dict[str, Any]:
+    year = utc_to_local(clock.now(), ZONE).year
+    return {
+        "title": title, "regulation_name": "Subsidieregeling ontmoeting en ondersteuning",
+        "regulation_reference": f"Wmo {year}, hoofdstuk 2.3", "budget_line": "6.1.4 Ontmoeting",
+        "opens_at": _local(opens, 9), "closes_at": _local(closes, 17), "currency": "EUR",
+        "method": "ranking", "remainder": "skip", "minimum_score": "50",
+        "eligibility_criteria": "Vrij toegankelijke activiteiten in de wijk\n"
+                                "Activiteiten in de gemeente Utrecht",
+        "maximum_per_applicant": "15000", "period_start": f"{year + 1}-01-01",
+        "period_end": f"{year + 1}-12-31", "advance_share": "80", "instalments": "yearly",
+        **settings}
+
+
+async def _applications(officer: Principal, round_id: int, names: list[str],
+                        first_day: int) -> list[int]:
+    rows = [[name, "NL", _kvk(200 + round_id * 10 + i), "", "", f"info{i}@example.org",
+             "Ontmoeting in de wijk", f"{5000 + (i * 1911) % 9000}.00", "0",
+             "Wekelijkse ontmoeting en samen eten", "Ouderen in de wijk",
+             DISTRICTS[i % len(DISTRICTS)], "40", _local(first_day + i, 10).replace("T", " ")]
+            for i, name in enumerate(names)]
+    return await service.import_applications(officer, round_id, "aanvragen.csv", _csv(rows))
+
+
+async def _current(officer: Principal, authority_id: int) -> None:
+    """Rounds in draft, open and closed, dated around today."""
+    year = utc_to_local(clock.now(), ZONE).year
+    draft = f"Buurtinitiatieven ontmoeting {year + 1}"
+    if not await _exists(draft):
+        await service.create_round(officer, {**_current_round(
+            draft, 60, 90, ceiling="400000", service_types=["day_support", "respite_care"]),
+            "authority_id": authority_id})
+    opened = f"Respijt en logeeropvang {year}"
+    if not await _exists(opened):
+        view = await service.create_round(officer, {**_current_round(
+            opened, -14, 21, ceiling="250000", service_types=["respite_care"]),
+            "authority_id": authority_id})
+        await service.open_round(officer, view.id)
+        ids = await _applications(officer, view.id, UTRECHT_ORGANISATIONS[20:26], -12)
+        await service.complete_many(officer, view.id, ids[:2])
+    closed = f"Zomeractiviteiten ouderen {year}"
+    if not await _exists(closed):
+        view = await service.create_round(officer, {**_current_round(
+            closed, -45, -7, ceiling="180000", service_types=["day_support"]),
+            "authority_id": authority_id})
+        await service.open_round(officer, view.id)
+        ids = await _applications(officer, view.id, UTRECHT_ORGANISATIONS[26:34], -40)
+        await service.complete_many(officer, view.id, ids[:5])
+        await service.mark_eligible_many(officer, view.id, ids[:3])
+        await SOURCE.tick(clock.now(), f"{ROUND_KEY}{view.id}")  # the window closes

@@ -4,6 +4,7 @@ import json
 from datetime import date
 from decimal import Decimal
 
+from common import clock
 from config import demo
 from subsidies.tables import Application, Payment, Report, SubsidyRound
 
@@ -12,7 +13,20 @@ async def test_demo_rounds(db):
     await demo.load()
     await demo.load()
     rounds = {r["title"]: r for r in await SubsidyRound.select()}
-    assert len(rounds) == 3
+    assert len(rounds) == 6
+    # every phase of a round is there to be seen, around today
+    phases = sorted(r["phase"] for r in rounds.values())
+    assert phases == ["closed", "decided", "decided", "decided", "draft", "open"]
+    now = clock.now()
+    by_phase = {r["phase"]: r for r in rounds.values()}
+    assert by_phase["draft"]["opens_at"] > now
+    assert by_phase["open"]["opens_at"] < now < by_phase["open"]["closes_at"]
+    assert by_phase["closed"]["closes_at"] < now and by_phase["closed"]["window_closed_at"]
+    assert by_phase["draft"]["service_types"] == "day_support,respite_care"
+    for phase in ("open", "closed"):
+        states = {a["state"] for a in await Application.select(Application.state).where(
+            Application.round == by_phase[phase]["id"])}
+        assert "submitted" in states and "complete" in states, phase
     utrecht = rounds["Sociale Prestatie en Dagondersteuning 2021"]
     states = [r["state"] for r in await Application.select(Application.state).where(
         Application.round == utrecht["id"])]
