@@ -16,6 +16,7 @@ from web.i18n import (
     current_language,
     gettext,
     ngettext,
+    translate_message,
     translate_problem,
 )
 from web.navigation import NavItem, items_for
@@ -72,6 +73,7 @@ def create_environment(navigation: Sequence[NavItem], default_timezone: str) -> 
         day=formatting.day,
         moment=moment,
         problem=_problem_text,
+        message=translate_message,
     )
     env.globals.update(
         current_user=current_user,
