@@ -1,12 +1,14 @@
-"""Every page reachable from the dashboard, for each demo role, in English and Dutch, over the
-demo data (tenders, rounds and evaluations in each of their phases), answers without a 5xx,
-shows no English message the Dutch catalog translates on a Dutch page, no internal reference
-(``bid:38``) or raw code (``day_support``), and passes axe-core without a serious or critical
-violation.
+"""Every page reachable from the dashboard, for each demo role, in English and Dutch, and for
+the Danish, Polish and Swedish officers and an evaluator of each country in their language,
+over the demo data (tenders, rounds and evaluations in each of their phases), answers without a
+5xx, shows no English message the page's catalog translates, no internal reference (``bid:38``)
+or raw code (``day_support``), no day or time in a machine's format (ISO, or with seconds), and
+passes axe-core without a serious or critical violation; no page is wider than a 390 px phone.
 
 The pages are fetched through the app in process (links and GET forms, breadth first, at most
 a few pages of each shape: :mod:`tests.support.crawl`); axe runs in Chromium on one page of
-each shape per role, against a live server on the same database. It runs on SQLite only: what
+each shape per role, against a live server on the same database, and the same page is then
+narrowed to 390 px. It runs on SQLite only: what
 it looks at is how pages render, which does not depend on the database, and the demo data
 takes long enough to build once.
 """
@@ -14,6 +16,7 @@ takes long enough to build once.
 from __future__ import annotations
 
 import os
+import time
 
 import pytest
 from litestar.testing import AsyncTestClient
@@ -22,19 +25,56 @@ from accounts.tables import User
 from config.app import create_app
 from config.settings import load_settings
 from tests.support.browser import serious_accessibility_violations, sign_in_page
-from tests.support.crawl import crawl, internal_text, read_page, shape, untranslated
+from tests.support.crawl import (
+    crawl,
+    internal_text,
+    raw_moments,
+    read_page,
+    shape,
+    untranslated,
+)
 from tests.support.http import sign_in
 
 pytestmark = [pytest.mark.browser,
               pytest.mark.skipif(os.environ.get("DATABASE_URL", "").startswith("postgres"),
                                  reason="renders pages; once, on SQLite, is enough")]
 
-# One demo user per role, and the evaluator of the evaluation still being scored.
+# One demo user per role, and the evaluator of the evaluation still being scored, in English
+# and Dutch; each country's officer and another role in its language (the Danish and Polish
+# demo evaluators are assigned nothing, so finance and the administrator instead).
 USERS = {"admin": "admin@tenderdesk.example", "officer": "officer@tenderdesk.example",
          "evaluator": "evaluator@tenderdesk.example", "finance": "finance@tenderdesk.example",
          "evaluator scoring": "evaluator5@tenderdesk.example"}
+COUNTRY_USERS = {
+    "da": {"officer dk": "officer.dk@tenderdesk.example",
+           "finance dk": "finance@tenderdesk.example"},
+    "pl": {"officer pl": "officer.pl@tenderdesk.example",
+           "admin pl": "admin@tenderdesk.example"},
+    "sv": {"officer se": "officer.se@tenderdesk.example",
+           "evaluator se": "evaluator5@tenderdesk.example"},
+}
 # Demo data that happens to read like a message (a criterion named "Price").
 DATA = frozenset({"Price", "Plan of approach", "Cooperation with the district teams"})
+PHONE = 390  # px: no page may be wider than this viewport
+# The first elements that stick out on the right (outside a scroll region), to name the culprit.
+STICKING_OUT = """() => {
+  const width = document.documentElement.clientWidth, found = [];
+  for (const element of document.querySelectorAll("body *")) {
+    const right = element.getBoundingClientRect().right;
+    const positioned = getComputedStyle(element).position === "absolute";
+    if (right > width + 1 && (positioned || !element.parentElement.closest(".table-scroll"))) {
+      found.push(`${element.tagName.toLowerCase()}.${[...element.classList].join(".")} ${right}`);
+    }
+  }
+  return found.slice(0, 4);
+}"""
+
+
+def walks() -> list[tuple[str, str, str]]:
+    """(role, email, language) for every crawl."""
+    walks = [(role, email, language) for role, email in USERS.items() for language in ("en", "nl")]
+    return walks + [(role, email, language) for language, users in COUNTRY_USERS.items()
+                    for role, email in users.items()]
 
 
 @pytest.fixture
@@ -59,36 +99,74 @@ async def crawl_as(app, email: str, password: str, language: str) -> dict[str, t
         return await crawl(fetch)
 
 
-async def test_every_page_for_every_role_in_both_languages(demo, live_server, browser):
+def page_problems(where: str, language: str, status: int, body: str) -> list[str]:
+    """What is wrong with one page as a reader sees it."""
+    if status >= 500:
+        return [f"{where}: {status}"]
+    shown = read_page(body)
+    texts = shown.texts
+    problems = [f"{where}: internal text {text!r}"
+                for text in internal_text(texts, DATA | shown.codes)]
+    problems += [f"{where}: raw day or time {text!r}" for text in raw_moments(texts, shown.codes)]
+    if language != "en":
+        problems += [f"{where}: untranslated {text!r}"
+                     for text in untranslated(texts, language, DATA)]
+    return problems
+
+
+async def browser_problems(browser, live_server, role: str, language: str, email: str,
+                           password: str, urls: list[str]) -> list[str]:
+    """Each page in Chromium: axe on the Dutch ones (the markup is the same in every language),
+    and in every language no wider than a phone (the words are not)."""
+    await User.update({User.language: language}).where(User.email == email)
+    context = await browser.new_context(viewport={"width": 1280, "height": 900})
+    page = await context.new_page()
+    await sign_in_page(page, live_server, email, password)
+    problems: list[str] = []
+    if language != "nl":
+        await page.set_viewport_size({"width": PHONE, "height": 800})
+    for url in urls:
+        await page.goto(f"{live_server.url}{url}")
+        if language == "nl":
+            await page.set_viewport_size({"width": 1280, "height": 900})
+            for violation in await serious_accessibility_violations(page):
+                problems.append(f"{role} [{language}] {url}: {violation}")
+            await page.set_viewport_size({"width": PHONE, "height": 800})
+        width = await page.evaluate("document.documentElement.scrollWidth")
+        if width > PHONE:
+            problems.append(f"{role} [{language}] {url}: {width} px wide at {PHONE} px: "
+                            + ", ".join(await page.evaluate(STICKING_OUT)))
+        if language == "nl":
+            await page.set_viewport_size({"width": 1280, "height": 900})
+    await context.close()
+    return problems
+
+
+async def test_every_page_for_every_role_in_every_language(demo, live_server, browser):
     app = create_app(load_settings())
     problems: list[str] = []
-    to_check: dict[str, dict[str, str]] = {}  # role -> shape -> url, for axe
-    for role, email in USERS.items():
-        for language in ("en", "nl"):
-            pages = await crawl_as(app, email, demo[email], language)
-            assert len(pages) > 5, f"{role} reached only {list(pages)}"
-            for url, (status, body) in pages.items():
-                where = f"{role} [{language}] {url}"
-                if status >= 500:
-                    problems.append(f"{where}: {status}")
-                    continue
-                shown = read_page(body)
-                texts = shown.texts
-                for text in internal_text(texts, DATA | shown.codes):
-                    problems.append(f"{where}: internal text {text!r}")
-                if language == "nl":
-                    for text in untranslated(texts, "nl", DATA):
-                        problems.append(f"{where}: untranslated {text!r}")
-                    to_check.setdefault(role, {}).setdefault(shape(url), url)
+    to_check: dict[tuple[str, str], dict[str, str]] = {}  # (role, language) -> shape -> url
+    started = time.monotonic()
+    for role, email, language in walks():
+        walked = time.monotonic()
+        pages = await crawl_as(app, email, demo[email], language)
+        print(f"\n{role} [{language}]: {len(pages)} pages, {time.monotonic() - walked:.0f} s")
+        if len(pages) <= 5:
+            problems.append(f"{role} [{language}] reached only {list(pages)}")
+        for url, (status, body) in pages.items():
+            problems += page_problems(f"{role} [{language}] {url}", language, status, body)
+            if language != "en":
+                to_check.setdefault((role, language), {}).setdefault(shape(url), url)
+    crawled = time.monotonic()
     assert not problems, f"{len(problems)} problem(s):\n" + "\n".join(sorted(set(problems)))
 
-    for role, shapes in to_check.items():
-        context = await browser.new_context(viewport={"width": 1280, "height": 900})
-        page = await context.new_page()
-        await sign_in_page(page, live_server, USERS[role], demo[USERS[role]])
-        for url in shapes.values():
-            await page.goto(f"{live_server.url}{url}")
-            for violation in await serious_accessibility_violations(page):
-                problems.append(f"{role} {url}: {violation}")
-        await context.close()
-    assert not problems, f"{len(problems)} accessibility problem(s):\n" + "\n".join(problems)
+    for (role, language), shapes in to_check.items():
+        email = USERS.get(role) or COUNTRY_USERS[language][role]
+        walked = time.monotonic()
+        problems += await browser_problems(browser, live_server, role, language, email,
+                                           demo[email], list(shapes.values()))
+        print(f"\n{role} [{language}] in Chromium: {len(shapes)} pages, "
+              f"{time.monotonic() - walked:.0f} s")
+    print(f"\ncrawl {crawled - started:.0f} s, browser {time.monotonic() - crawled:.0f} s, "
+          f"{sum(len(s) for s in to_check.values())} pages in Chromium")
+    assert not problems, f"{len(problems)} browser problem(s):\n" + "\n".join(problems)
