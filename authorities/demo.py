@@ -50,14 +50,21 @@ async def load(actor: Actor) -> dict[str, int]:
 
 
 DEMO_SERVICE_TYPES: list[dict[str, str]] = [
-    {"code": "day_support", "name_en": "Day support", "name_nl": "Dagondersteuning"},
-    {"code": "household_help", "name_en": "Household help", "name_nl": "Hulp bij het huishouden"},
-    {"code": "respite_care", "name_en": "Respite care", "name_nl": "Respijtzorg"},
+    {"code": "day_support", "name_en": "Day support", "name_nl": "Dagondersteuning",
+     "name_da": "Dagtilbud", "name_pl": "Wsparcie dzienne", "name_sv": "Dagverksamhet"},
+    {"code": "household_help", "name_en": "Household help", "name_nl": "Hulp bij het huishouden",
+     "name_da": "Praktisk hjælp i hjemmet", "name_pl": "Pomoc w prowadzeniu gospodarstwa "
+     "domowego", "name_sv": "Hemtjänst, serviceinsatser"},
+    {"code": "respite_care", "name_en": "Respite care", "name_nl": "Respijtzorg",
+     "name_da": "Aflastning", "name_pl": "Opieka wytchnieniowa", "name_sv": "Avlösning"},
     {"code": "personal_assistance", "name_en": "Personal assistance",
-     "name_nl": "Persoonlijke assistentie"},
+     "name_nl": "Persoonlijke assistentie", "name_da": "Personlig assistance",
+     "name_pl": "Asystencja osobista", "name_sv": "Personlig assistans"},
     {"code": "individual_guidance", "name_en": "Individual guidance",
-     "name_nl": "Individuele begeleiding"},
-    {"code": "housing_support", "name_en": "Housing support", "name_nl": "Woonbegeleiding"},
+     "name_nl": "Individuele begeleiding", "name_da": "Socialpædagogisk støtte",
+     "name_pl": "Wsparcie indywidualne", "name_sv": "Individuellt stöd"},
+    {"code": "housing_support", "name_en": "Housing support", "name_nl": "Woonbegeleiding",
+     "name_da": "Støtte i eget hjem", "name_pl": "Mieszkalnictwo wspomagane", "name_sv": "Boendestöd"},
 ]
 
 
