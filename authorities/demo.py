@@ -64,7 +64,8 @@ DEMO_SERVICE_TYPES: list[dict[str, str]] = [
      "name_nl": "Individuele begeleiding", "name_da": "Socialpædagogisk støtte",
      "name_pl": "Wsparcie indywidualne", "name_sv": "Individuellt stöd"},
     {"code": "housing_support", "name_en": "Housing support", "name_nl": "Woonbegeleiding",
-     "name_da": "Støtte i eget hjem", "name_pl": "Mieszkalnictwo wspomagane", "name_sv": "Boendestöd"},
+     "name_da": "Støtte i eget hjem", "name_pl": "Mieszkalnictwo wspomagane",
+     "name_sv": "Boendestöd"},
 ]
 
 
