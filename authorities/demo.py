@@ -30,8 +30,14 @@ WROCLAW_AREA = [
 
 DEMO_AUTHORITIES: list[dict[str, str]] = [
     {"name": "Gemeente Utrecht", "country": "NL", "registration_number": "30280353"},
-    {"name": "Vesthimmerlands Kommune", "country": "DK", "registration_number": "29189587"},
-    {"name": "Socialstyrelsen", "country": "DK", "registration_number": "26144205"},
+    {"name": "Vesthimmerlands Kommune", "country": "DK", "registration_number": "29189587",
+     "postal_address": "Himmerlandsgade 27\n9600 Aars", "website": "https://vesthimmerland.dk",
+     "decision_body": "Sundhedsudvalget i Vesthimmerlands Kommune",
+     "signatory_name": "Vibeke Vad Eriksen",
+     "signatory_function": "Afdelingsleder, Bevilling Voksen/Ældre"},
+    {"name": "Socialstyrelsen", "country": "DK", "registration_number": "26144205",
+     "postal_address": "Edisonsvej 1\n5000 Odense C", "website": "https://www.sm.dk",
+     "signatory_name": "Anne Kristensen", "signatory_function": "Puljeadministrator"},
     *({"name": name, "country": "PL", "registration_number": number}
       for name, number in WROCLAW_AREA),
     {"name": "Botkyrka kommun", "country": "SE", "registration_number": "212000-0043"},
