@@ -1,7 +1,7 @@
 """The law of a country as configuration: one pure module per country, chosen by the
 authority's country.
 
-A country's module (``nl.py``; later ``dk.py``, ``pl.py``, ``se.py``) defines one
+A country's module (``nl.py``, ``dk.py``; later ``pl.py``, ``se.py``) defines one
 :class:`Jurisdiction` named ``JURISDICTION``: its calendar for statutory periods, its standstill
 period and how it is counted, the remedies body and time limits, the law on grant decisions
 (objection period, the articles cited) and its defaults (language, currency, time zone).
