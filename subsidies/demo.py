@@ -28,7 +28,7 @@ from common import clock
 from common.localtime import utc_to_local
 from scoring import service as scoring
 from scoring import sheets
-from subsidies import service
+from subsidies import letters, service
 from subsidies.deadlines import ROUND_KEY, SOURCE
 from subsidies.tables import SubsidyRound
 
@@ -199,6 +199,8 @@ async def _danish_pool(officer: Principal, authority_id: int) -> None:
     with clock.use_clock(clock.FixedClock(datetime(2022, 10, 3, 9, 0, tzinfo=UTC))):
         await service.propose_allocation(officer, view.id)
         await service.decide(officer, view.id)
+        # The tilsagn letters, in Danish under Danish law (forvaltningsloven, no appeal).
+        await letters.send_decision_letters(officer, view.id)
     vesthimmerland = ids[0]
     first = (await service.payments(officer, view.id, application_id=vesthimmerland))[0]
     await service.set_payment_status(officer, first.id, "approved")
