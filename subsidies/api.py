@@ -72,6 +72,8 @@ class RoundIn:
     lottery_seed: str = ""
     regulation_name: str = ""
     regulation_reference: str = ""
+    basis_regulation: str = ""  # the legal basis decisions cite: the regulation
+    basis_articles: str = ""  # and its article(s): "4", "4 en 5", "2.3, eerste lid"
     service_types: list[str] = field(default_factory=list)
     budget_line: str = ""
     eligibility_criteria: list[str] = field(default_factory=list)
@@ -109,6 +111,8 @@ class ApplicationIn:
     iban: str = ""
     address: str = ""
     contact_name: str = ""
+    contact_form_of_address: str = ""  # ms | mr | neutral | "" (not known)
+    contact_surname: str = ""  # after mevrouw / heer; taken from contact_name when empty
     contact_email: str = ""
     phone: str = ""
     title: str = ""

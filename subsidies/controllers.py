@@ -114,7 +114,8 @@ def round_values(view: service.RoundView) -> dict[str, Any]:
         "instalments": view.instalments.value,
         "instalment_dates": ", ".join(d.isoformat() for d in view.instalment_dates),
         "yearly_reports": view.yearly_reports, "tiers": tiers_text(view.tiers),
-        "budget_line": view.budget_line,
+        "budget_line": view.budget_line, "basis_regulation": view.basis_regulation,
+        "basis_articles": view.basis_articles,
     }
 
 

@@ -150,6 +150,8 @@ class RoundView:
     budget_line: str = ""
     window_closed_at: datetime | None = None  # when the window was closed (applied)
     window_close_due_at: datetime | None = None  # when it was due to close
+    basis_regulation: str = ""  # the legal basis its decisions cite: the regulation
+    basis_articles: str = ""  # and its article(s)
 
     @property
     def fixed(self) -> bool:
@@ -179,7 +181,8 @@ def _round_view(row: Mapping[str, Any], authority: Mapping[str, Any]) -> RoundVi
         row["allocated_at"], row["decided_at"], row["created_at"],
         regulation_document=row["regulation_document"], budget_line=row["budget_line"],
         window_closed_at=row["window_closed_at"],
-        window_close_due_at=row["window_close_due_at"])
+        window_close_due_at=row["window_close_due_at"],
+        basis_regulation=row["basis_regulation"], basis_articles=row["basis_articles"])
 
 
 async def _authority(authority_id: int) -> dict[str, Any]:
