@@ -184,7 +184,8 @@ async def test_settlement_decision_reclaims_the_overpaid_advance(setup, fixed_cl
     text = text_of_docx((await letters.read_application_letter(
         s.officer, first, letter.file_id))[1])
     assert f"vast op €{NBSP}30.000,00" in text
-    assert f"Verleend was €{NBSP}40.000,00; u ontving al €{NBSP}32.000,00" in text
+    assert (f"Wij verleenden u een subsidie van ten hoogste €{NBSP}40.000,00; aan voorschotten "
+            f"ontving u €{NBSP}32.000,00") in text
     assert f"U heeft €{NBSP}2.000,00 te veel ontvangen" in text
     [event] = await AuditEvent.select(AuditEvent.after).where(
         (AuditEvent.action == "letter.sent") & (AuditEvent.object_type == "application")
@@ -258,7 +259,8 @@ def test_a_very_long_hostile_name_appears_literally():
     assert len(name) > 2000
     round_ = {"id": 1, "title": "Ronde {{ 7*7 }}", "regulation_reference": "", "currency": "EUR",
               "regulation_name": "", "period_start": date(2021, 1, 1),
-              "period_end": date(2021, 12, 31), "minimum_score": None, "ceiling": D("1000")}
+              "period_end": date(2021, 12, 31), "minimum_score": None, "ceiling": D("1000"),
+              "basis_regulation": "", "basis_articles": ""}
     writer = letters.RoundWriter(round_, {"name": "Gemeente & Co", "language": "nl",
                                       "timezone": "Europe/Amsterdam",
                                       "country": "NL"})
@@ -266,7 +268,9 @@ def test_a_very_long_hostile_name_appears_literally():
                    "contact_email": "", "requested": D("100"), "granted": D("100"),
                    "state": "granted", "state_reason": "", "organisation.name": name,
                    "organisation.address": "Lindelaan 4\n3511 AB Utrecht",
-                   "organisation.registration_number": "30123451"}
+                   "organisation.registration_number": "30123451",
+                   "organisation.contact_name": name, "organisation.contact_form_of_address": "",
+                   "organisation.contact_surname": ""}
     letter = writer.grant(application, None, [], [])
     data, written_in = default_template(LetterKind.GRANT, "nl")
     template = letter_service.ActiveTemplate(LetterKind.GRANT, "nl", written_in, data, False,
@@ -338,7 +342,8 @@ async def test_the_command_line_writes_a_rounds_letters_into_a_zip(setup, fixed_
 def test_allocation_notes_become_readable_sentences_in_the_letters(problem, sentence):
     round_ = {"id": 1, "title": "Ronde", "regulation_reference": "", "currency": "EUR",
               "regulation_name": "", "period_start": date(2021, 1, 1),
-              "period_end": date(2021, 12, 31), "minimum_score": None, "ceiling": D("1000")}
+              "period_end": date(2021, 12, 31), "minimum_score": None, "ceiling": D("1000"),
+              "basis_regulation": "", "basis_articles": ""}
     writer = letters.RoundWriter(round_, {"name": "Gemeente Utrecht", "language": "nl",
                                           "timezone": "Europe/Amsterdam", "country": "NL"})
     found = writer.reason(problem)
