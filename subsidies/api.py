@@ -158,6 +158,7 @@ class StatusIn:
 @dataclass
 class SettlementIn:
     final_amount: Decimal
+    reasons: str = ""  # why less than the grant, one per line: the settlement decision says it
 
 
 @dataclass
@@ -298,7 +299,7 @@ class ApplicationsApi(Controller):
     async def settle(self, request: Request, application_id: FromPath[int],
                      data: JSONBody[SettlementIn]) -> dict[str, Decimal]:
         return await service.settle_application(_me(request), application_id,
-                                                data.final_amount)
+                                                data.final_amount, data.reasons)
 
 
 class LettersApi(Controller):

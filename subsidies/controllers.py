@@ -410,7 +410,8 @@ class ApplicationPages(Controller):
     async def settle(self, request: Request, application_id: FromPath[int]) -> Redirect:
         form = await read_form(request)
         result = await service.settle_application(_me(request), application_id,
-                                                  str(form.get("final_amount") or ""))
+                                                  str(form.get("final_amount") or ""),
+                                                  str(form.get("reasons") or ""))
         return _done(request, N_("Settled: {reclaim} to reclaim, {to_pay} still to pay."),
                      application_path(application_id), reclaim=_plain(result["reclaim"]),
                      to_pay=_plain(result["to_pay"]))

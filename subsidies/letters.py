@@ -407,7 +407,8 @@ async def send_decision_letters(principal: Principal, round_id: int,
 
 
 async def write_settlement(actor: Actor, application_id: int, granted: Decimal,
-                           final: Decimal, paid: Decimal) -> SentLetter:
+                           final: Decimal, paid: Decimal, reasons: tuple[str, ...] = (),
+                           ) -> SentLetter:
     """The settlement decision of one application, recorded and mailed; call it inside the
     settlement's transaction (after the application and its payments are updated)."""
     [row] = await Application.select(*APPLICATION_COLUMNS, Application.round).where(
@@ -419,7 +420,7 @@ async def write_settlement(actor: Actor, application_id: int, granted: Decimal,
         **writer.common(row), activity=writer.activity(row), granted=writer.money(granted),
         final_amount=writer.money(final), paid=writer.money(paid),
         payment_due=None if final == paid else writer.law.payment_last_day(writer.today),
-        legal_basis=writer.legal_basis())
+        legal_basis=writer.legal_basis(), considerations=reasons)
     templates = await letter_service.templates_for(
         round_["authority"], [(LetterKind.SETTLEMENT, writer.language)])
     [generated] = await asyncio.to_thread(

@@ -14,7 +14,7 @@ import pytest
 from docx import Document
 
 from audit.tables import AuditEvent
-from common.errors import DomainError, Forbidden, Problem
+from common.errors import DomainError, Forbidden, Problem, ValidationFailed
 from documents.letters import bundle
 from documents.letters import service as letter_service
 from documents.letters.kinds import LetterKind, RefusalReason
@@ -178,7 +178,11 @@ async def test_settlement_decision_reclaims_the_overpaid_advance(setup, fixed_cl
     [advance, _] = await service.payments(s.officer, s.round_id, application_id=first)
     await service.set_payment_status(s.officer, advance.id, "approved")
     await service.set_payment_status(s.officer, advance.id, "paid")
-    await service.settle_application(s.officer, first, "30000")
+    with pytest.raises(ValidationFailed):
+        await service.settle_application(s.officer, first, "30000", "x" * 4001)
+    await service.settle_application(s.officer, first, "30000",
+                                     "Minder bijeenkomsten dan gepland.\n\n"
+                                     "Geen accountantsverklaring voor de huur.")
     [letter] = await letters.application_letters(s.officer, first)
     assert letter.kind is LetterKind.SETTLEMENT
     text = text_of_docx((await letters.read_application_letter(
@@ -187,6 +191,11 @@ async def test_settlement_decision_reclaims_the_overpaid_advance(setup, fixed_cl
     assert (f"Wij verleenden u een subsidie van ten hoogste €{NBSP}40.000,00; aan voorschotten "
             f"ontving u €{NBSP}32.000,00") in text
     assert f"U heeft €{NBSP}2.000,00 te veel ontvangen" in text
+    # Why the final amount is lower than the grant, as the officer gave it (Awb 3:46).
+    lines = text.splitlines()
+    reasons = lines.index("Waarom het vastgestelde bedrag afwijkt van de verlening")
+    assert lines[reasons + 1:reasons + 3] == ["Minder bijeenkomsten dan gepland.",
+                                              "Geen accountantsverklaring voor de huur."]
     [event] = await AuditEvent.select(AuditEvent.after).where(
         (AuditEvent.action == "letter.sent") & (AuditEvent.object_type == "application")
         & (AuditEvent.object_id == str(first)))
