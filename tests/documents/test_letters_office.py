@@ -58,7 +58,7 @@ async def test_a_batch_is_converted_by_several_libreoffice_processes_in_its_orde
     base = sample_letter(LetterKind.GRANT)
     # Letters growing by about a page each: their page counts show the order kept.
     letters = [(f"grant-{n}", dataclasses.replace(
-        base, conditions=tuple(f"Voorwaarde {n}.{i}" for i in range(45 * n))))
+        base, conditions=tuple(f"Voorwaarde {n}.{i}" for i in range(60 * n))))
         for n in range(5)]
     documents = [g.data for g in letters_for(templates, letters, "nl")]
     pdfs = await office.convert_many(documents, ".docx", "pdf")
