@@ -150,6 +150,8 @@ class RoundView:
     budget_line: str = ""
     window_closed_at: datetime | None = None  # when the window was closed (applied)
     window_close_due_at: datetime | None = None  # when it was due to close
+    basis_regulation: str = ""  # the legal basis its decisions cite: the regulation
+    basis_articles: str = ""  # and its article(s)
 
     @property
     def fixed(self) -> bool:
@@ -179,7 +181,8 @@ def _round_view(row: Mapping[str, Any], authority: Mapping[str, Any]) -> RoundVi
         row["allocated_at"], row["decided_at"], row["created_at"],
         regulation_document=row["regulation_document"], budget_line=row["budget_line"],
         window_closed_at=row["window_closed_at"],
-        window_close_due_at=row["window_close_due_at"])
+        window_close_due_at=row["window_close_due_at"],
+        basis_regulation=row["basis_regulation"], basis_articles=row["basis_articles"])
 
 
 async def _authority(authority_id: int) -> dict[str, Any]:
@@ -1116,13 +1119,23 @@ async def set_payment_status(principal: Principal, payment_id: int, status: str)
                               note={"payment": payment_id})
 
 
+SETTLEMENT_REASONS_LIMIT = 4000
+
+
 async def settle_application(principal: Principal, application_id: int,
-                             final_amount: Decimal | str) -> dict[str, Decimal]:
+                             final_amount: Decimal | str, reasons: str = "",
+                             ) -> dict[str, Decimal]:
     """The final amount (at most the grant); payments not yet made are dropped, and what is
-    still owed becomes one settlement payment, or the overpayment is to be reclaimed."""
+    still owed becomes one settlement payment, or the overpayment is to be reclaimed.
+    ``reasons``: why the final amount is lower than the grant, one per line, for the
+    settlement decision (Awb 3:46)."""
     problems = ProblemCollector()
     value = final_amount if isinstance(final_amount, Decimal) else read_amount(
         problems, {"final_amount": final_amount}, "final_amount")
+    why = tuple(line.strip() for line in reasons.splitlines() if line.strip())
+    if sum(len(line) for line in why) > SETTLEMENT_REASONS_LIMIT:
+        problems.add("reasons", N_("At most {limit} characters"),
+                     limit=SETTLEMENT_REASONS_LIMIT)
     problems.raise_if_any()
     assert value is not None
     async with transaction():
@@ -1140,9 +1153,10 @@ async def settle_application(principal: Principal, application_id: int,
                           due_on=utc_to_local(now, zone).date(), amount=result.to_pay).save()
         await _transition(principal, row, target, Action.SETTLE, {
             "final_amount": result.final, "reclaim": result.reclaim, "to_pay": result.to_pay,
-            "settled_at": now}, note={"paid": paid, "granted": result.granted})
+            "settled_at": now}, note={"paid": paid, "granted": result.granted,
+                                      "reasons": list(why)})
         await letters.write_settlement(principal.as_actor(), application_id, result.granted,
-                                       result.final, paid)
+                                       result.final, paid, why)
         return {"final": result.final, "paid": paid, "reclaim": result.reclaim,
                 "to_pay": result.to_pay}
 
