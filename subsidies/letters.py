@@ -370,7 +370,7 @@ async def check_can_send(principal: Principal, round_id: int, *, lock: bool = Tr
     if await _decision_letters_sent(round_id):
         raise await audit.conflict(DomainError(N_(
             "The decision letters of this round have already been sent")),
-            "subsidy_round", round_id)
+            "subsidy_round", round_id, actions=("round.letters_sent",))
     return row
 
 

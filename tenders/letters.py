@@ -263,13 +263,15 @@ async def declare_lot_unsuccessful(principal: Principal, tender_id: int, lot_id:
     async with transaction():
         tender = await service.for_change(principal, tender_id)
         if tender.phase is not Phase.EVALUATION:
-            raise DomainError(N_("A lot is declared unsuccessful during the evaluation, "
-                                 "before the award decisions are sent"))
+            raise await access.moved(DomainError(N_(
+                "A lot is declared unsuccessful during the evaluation, before the award "
+                "decisions are sent")), tender)
         lot = await service.get_lot_row(tender_id, lot_id)
         label = f"{lot['number']}. {lot['title']}"
         if lot["unsuccessful_at"] is not None:
-            raise DomainError(N_("Lot {lot} has already been declared unsuccessful"),
-                              lot=label)
+            raise await access.changed(DomainError(N_(
+                "Lot {lot} has already been declared unsuccessful"), lot=label), tender,
+                "lot.declared_unsuccessful", lot=lot_id)
         await Bid.update({Bid.winner: False}).where(Bid.lot == lot_id)
         await Lot.update({Lot.unsuccessful_at: moment, Lot.unsuccessful_reason: text,
                           Lot.intent_at: None, Lot.intent_deviates: False,
@@ -336,7 +338,8 @@ async def send_selection_letters(principal: Principal, tender_id: int,
     async with transaction():
         tender = await service.for_change(principal, tender_id)
         if tender.phase not in SELECTION_PHASES:
-            raise DomainError(N_("Selection letters are sent after the preselection"))
+            raise await access.moved(DomainError(N_(
+                "Selection letters are sent after the preselection")), tender)
         rows = await Candidate.select(Candidate.id, Candidate.status, Candidate.reason,
                                       *_organisation_columns(Candidate.organisation)).where(
             Candidate.tender == tender_id).order_by(Candidate.id)
@@ -348,7 +351,9 @@ async def send_selection_letters(principal: Principal, tender_id: int,
                               names=", ".join(pending))
         if any(s.kind is LetterKind.SELECTION
                for s in await letters.sent_letters("tender", tender_id)):
-            raise DomainError(N_("The selection letters have already been sent"))
+            raise await access.changed(DomainError(N_(
+                "The selection letters have already been sent")), tender, "letter.sent",
+                kind=LetterKind.SELECTION.value)
         ctx = await _context(principal, tender)
         failed = await _failed_requirements(tender_id)
         addressees = {procurement.candidate_ref(r["id"]): _addressee(r, "organisation.")
