@@ -10,6 +10,9 @@ user's interface writes numbers, without the web layer.
 """
 
 from contextvars import ContextVar
+from functools import cache
+
+from babel import Locale
 
 # Locales for formatting and reading numbers: British English gives European day-month order
 # and 24-hour times.
@@ -32,3 +35,17 @@ def current_language() -> str:
 def format_locale(language_code: str | None = None) -> str:
     """The Babel locale for formatting and reading numbers in a language (the current one)."""
     return FORMAT_LOCALES.get(language_code or current_language(), "en_GB")
+
+
+# One way to write a moment per language, wherever a user reads it: the locale's medium date and
+# its short time (hours and minutes, never seconds), joined as the locale joins them.
+DATE_STYLE = "medium"
+TIME_STYLE = "short"
+
+
+@cache
+def moment_pattern(locale: Locale) -> str:
+    """The locale's medium date and short time, joined by its own pattern for the two."""
+    joined = str(locale.datetime_formats[DATE_STYLE])
+    return joined.replace("{1}", locale.date_formats[DATE_STYLE].pattern).replace(
+        "{0}", locale.time_formats[TIME_STYLE].pattern)

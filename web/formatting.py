@@ -16,6 +16,7 @@ from babel.dates import format_date, format_datetime
 from babel.numbers import format_currency, format_decimal, format_percent
 
 from common.errors import Problem
+from common.i18n import DATE_STYLE, moment_pattern
 from common.i18n import format_locale as locale_code
 
 
@@ -47,11 +48,6 @@ def percent(value: Decimal | float | None, language: str | None = None) -> str:
     return format_percent(value, locale=format_locale(language), decimal_quantization=False)
 
 
-# One way to write a day and one to write a moment per language, wherever a user reads them:
-# the locale's medium date ("29 Mar 2026", "29. mar. 2026") and, for a moment, its short time
-# (hours and minutes, never seconds) joined as the locale joins them ("29 Mar 2026, 12:05").
-DATE_STYLE = "medium"
-TIME_STYLE = "short"
 
 
 def day(value: date | datetime | str | None, language: str | None = None) -> str:
@@ -72,12 +68,6 @@ def moment(value: datetime | None, zone: str = "Europe/Amsterdam",
                            locale=format_locale(language))
 
 
-@cache
-def moment_pattern(locale: Locale) -> str:
-    """The locale's medium date and short time, joined by its own pattern for the two."""
-    joined = str(locale.datetime_formats[DATE_STYLE])
-    return joined.replace("{1}", locale.date_formats[DATE_STYLE].pattern).replace(
-        "{0}", locale.time_formats[TIME_STYLE].pattern)
 
 
 # A message parameter written as an ISO day ("2026-03-01") or a local wall-clock moment
