@@ -18,7 +18,7 @@ from scoring.tables import Assignment
 from tests.scoring.conftest import Scenario, make_scenario
 from tests.scoring.test_rules import score_all
 
-ON_THE_DAY = "on 2 Mar 2026, 10:00:00)"
+ON_THE_DAY = "on 2 Mar 2026, 10:00)"
 
 
 @pytest.fixture

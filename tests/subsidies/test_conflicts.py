@@ -14,7 +14,7 @@ from tests.subsidies.conftest import imported
 from tests.subsidies.test_letters import decided_round
 from tests.support.http import sign_in
 
-IN_NOVEMBER = "on 2 Nov 2020, 13:00:00)"
+IN_NOVEMBER = "on 2 Nov 2020, 13:00)"
 
 
 async def _twice(client_factory, first, second, method: str, url: str, body: dict):
@@ -39,7 +39,7 @@ async def test_an_applications_state_names_who_put_it_there(setup, make_user,
                         {"action": "withdraw", "reason": "Applied twice"})
     assert body["detail"].startswith("Withdraw needs an application that is"), body
     assert body["detail"].endswith(f"(Bea Tweede withdrew application {application_id} on "
-                                   "20 Sept 2020, 14:00:00)"), body
+                                   "20 Sept 2020, 14:00)"), body
 
 
 async def test_a_payments_status_names_who_set_it(setup, fixed_clock, make_user,
