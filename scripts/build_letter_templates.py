@@ -149,6 +149,15 @@ class Builder:
         self.text("dear")
         self.p("{%p endif %}")
 
+    def remedies(self, key: str) -> None:
+        """How to challenge the decision: the language's own paragraph ``key`` where its
+        wording has one (the remedy of its country's law), else the letter's ``objection``."""
+        if key in self.t:
+            self.heading("remedies")
+            self.text(key)
+        else:
+            self.when("objection", lambda: (self.heading("remedies"), self.p("{{ objection }}")))
+
     def bullets_plain(self, sequence: str) -> None:
         self.p(f"{{%p for line in {sequence} %}}")
         self.p("{{ line }}")
@@ -234,7 +243,7 @@ def lot_unsuccessful(b: Builder) -> None:
     b.heading("unsuccessful_reason")
     b.p("{{ reason }}")
     b.text("unsuccessful_others")
-    b.when("objection", lambda: (b.heading("remedies"), b.p("{{ objection }}")))
+    b.remedies("unsuccessful_remedies")
     b.closing()
 
 
@@ -251,7 +260,7 @@ def selection(b: Builder) -> None:
            lambda: b.text("selection_totals"))
     b.scores("selection_scores")
     b.when("next_steps", lambda: (b.heading("next_steps"), b.bullets("next_steps")))
-    b.when("objection", lambda: (b.heading("remedies"), b.p("{{ objection }}")))
+    b.remedies("selection_remedies")
     b.closing()
 
 

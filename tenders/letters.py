@@ -115,7 +115,8 @@ class Context:
         """The last day to go to court against a decision sent at ``moment`` (the
         jurisdiction's time limit, counted by its calendar)."""
         law = jurisdiction_for(self.sender.country)
-        return law.calendar.last_day(self.local_day(moment), law.remedies.period)
+        remedies = law.remedies_for(self.tender.row["procedure"])
+        return law.calendar.last_day(self.local_day(moment), remedies.period)
 
 
 async def _context(principal: Principal, tender: TenderRef) -> Context:

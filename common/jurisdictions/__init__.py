@@ -112,6 +112,11 @@ class Standstill:
 
     period: Period
     rule: str  # the provision, cited in letters ("artikel 2.127 Aanbestedingswet 2012")
+    # The longer period where the decisions are sent other than electronically (None: the same).
+    not_electronic: Period | None = None
+
+    def period_for(self, electronic: bool) -> Period:
+        return self.period if electronic or self.not_electronic is None else self.not_electronic
 
 
 @dataclass(frozen=True)
@@ -135,6 +140,9 @@ class GrantLaw:
     reasons_rule: str  # the duty to give reasons ("artikel 3:46 Awb")
     payment: Period  # within which a payment (or a repayment) is due after the decision
     payment_rule: str  # "artikel 4:87 Awb"
+    # Whether and where a grant decision can be appealed, in the letter's words (empty: the
+    # objection above is the remedy).
+    appeal: str = ""
 
 
 @dataclass(frozen=True)
@@ -178,6 +186,13 @@ class Jurisdiction:
     # The minimum periods of each procedure type, by its code ("open", "restricted", ...).
     minimum_periods: Mapping[str, tuple[MinimumPeriod, ...]] = field(default_factory=dict)
     light_regime: LightRegime = EU_LIGHT_REGIME
+    # Remedies of their own for some procedure types ("open_house" under another law).
+    procedure_remedies: Mapping[str, Remedies] = field(default_factory=dict)
+
+    def remedies_for(self, procedure: str) -> Remedies:
+        """Where and within which period a decision in a procedure of type ``procedure`` is
+        challenged."""
+        return self.procedure_remedies.get(procedure, self.remedies)
 
     def minimum_period(self, procedure: str, deadline: str,
                        electronic: bool) -> MinimumPeriod | None:
@@ -187,12 +202,15 @@ class Jurisdiction:
                  if p.deadline == deadline and (electronic or not p.electronic)]
         return min(found, key=lambda p: p.days, default=None)
 
-    def standstill_last_day(self, sent_on: date, days: int | None = None) -> date:
+    def standstill_last_day(self, sent_on: date, days: int | None = None,
+                            electronic: bool = True) -> date:
         """The last day of the standstill period for decisions sent on ``sent_on`` (``days``:
-        the authority's own longer period in days, counted the same way)."""
-        period = self.standstill.period if days is None else Period(days,
-                                                                     self.standstill.period.unit)
-        return self.calendar.last_day(sent_on, period)
+        the authority's own longer period in days, counted the same way; ``electronic``:
+        whether they were sent electronically, where the law makes it longer otherwise)."""
+        unit = self.standstill.period.unit
+        period = self.standstill.period if days is None else Period(days, unit)
+        least = period if electronic else self.standstill.period_for(electronic)
+        return self.calendar.last_day(sent_on, max(period, least, key=lambda p: p.days))
 
     def objection_last_day(self, sent_on: date) -> date:
         """The last day to object to a grant decision sent on ``sent_on``."""
