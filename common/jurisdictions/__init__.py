@@ -202,15 +202,20 @@ class Jurisdiction:
                  if p.deadline == deadline and (electronic or not p.electronic)]
         return min(found, key=lambda p: p.days, default=None)
 
-    def standstill_last_day(self, sent_on: date, days: int | None = None,
-                            electronic: bool = True) -> date:
-        """The last day of the standstill period for decisions sent on ``sent_on`` (``days``:
-        the authority's own longer period in days, counted the same way; ``electronic``:
-        whether they were sent electronically, where the law makes it longer otherwise)."""
+    def standstill_period(self, days: int | None = None, electronic: bool = True) -> Period:
+        """The standstill period: ``days`` (the authority's own period, counted the same way)
+        or the law's, and at least the law's longer period where the decisions are not all
+        sent electronically."""
         unit = self.standstill.period.unit
         period = self.standstill.period if days is None else Period(days, unit)
         least = period if electronic else self.standstill.period_for(electronic)
-        return self.calendar.last_day(sent_on, max(period, least, key=lambda p: p.days))
+        return max(period, least, key=lambda p: p.days)
+
+    def standstill_last_day(self, sent_on: date, days: int | None = None,
+                            electronic: bool = True) -> date:
+        """The last day of the standstill period for decisions sent on ``sent_on`` (see
+        :meth:`standstill_period`)."""
+        return self.calendar.last_day(sent_on, self.standstill_period(days, electronic))
 
     def objection_last_day(self, sent_on: date) -> date:
         """The last day to object to a grant decision sent on ``sent_on``."""

@@ -41,8 +41,8 @@ TEXT: dict[str, str] = {
     "award_standstill": "Tilldelningsbeslutet innebär ännu inte att avtal har slutits. Avtal "
                         "får inte ingås under avtalsspärren enligt 20 kap. 1 och 2 §§ LOU, "
                         "som gäller i {{ standstill_days }} dagar från den dag då denna "
-                        "underrättelse skickades med elektroniska medel och löper till och "
-                        "med {{ standstill_end }}. Om en annan leverantör ansöker om "
+                        "underrättelse skickades och löper till och med "
+                        "{{ standstill_end }}. Om en annan leverantör ansöker om "
                         "överprövning hos förvaltningsrätten under avtalsspärren får avtal "
                         "inte ingås förrän tio dagar har gått från det att rätten har avgjort "
                         "målet (förlängd avtalsspärr).",
@@ -70,8 +70,9 @@ TEXT: dict[str, str] = {
     "standstill": "Avtalsspärr",
     "rejection_standstill": "Avtal får inte ingås under avtalsspärren enligt 20 kap. 1 och "
                             "2 §§ LOU: {{ standstill_days }} dagar från den dag då denna "
-                            "underrättelse skickades med elektroniska medel. Avtalsspärren "
-                            "löper till och med {{ standstill_end }}.",
+                            "underrättelse skickades (10 dagar när underrättelserna skickas "
+                            "med elektroniska medel, annars 15). Avtalsspärren löper till och "
+                            "med {{ standstill_end }}.",
     "objection": "Hur beslutet kan överklagas",
     "remedies": "Överprövning",
     "rejection_objection": f"{_REVIEW} Ansökan ska ha kommit in till förvaltningsrätten "
