@@ -27,9 +27,11 @@ from documents.letters.reports import (
     clarification_notice,
     evaluation_report,
 )
+from documents.letters.samples import sample_letter
+from documents.letters.samples_sv import SWEDEN, TENDER
+from documents.letters.service import problems_of
 from documents.letters.templates import default_template
 from tests.documents.letters_support import docx_text
-from tests.documents.swedish_letters import SWEDEN, TENDER, swedish_letter
 
 LOU = "lagen (2016:1145) om offentlig upphandling (LOU)"
 REVIEW = ("kan ansöka om överprövning hos förvaltningsrätten i den domkrets där Botkyrka "
@@ -46,10 +48,14 @@ TENDER_KINDS = [LetterKind.AWARD_INTENT, LetterKind.REJECTION, LetterKind.SELECT
 GRANT_KINDS = [LetterKind.GRANT, LetterKind.REFUSAL, LetterKind.SETTLEMENT]
 
 
+def sv_letter(kind: LetterKind, day: date = date(2026, 12, 1)):
+    return sample_letter(kind, day, language="sv")
+
+
 def rendered(kind: LetterKind, letter=None) -> str:
     data, language = default_template(kind, "sv")
     assert language == "sv"
-    return docx_text(render(data, context_of(letter or swedish_letter(kind), language)))
+    return docx_text(render(data, context_of(letter or sv_letter(kind), language)))
 
 
 @pytest.mark.parametrize("kind", list(LetterKind))
@@ -62,7 +68,7 @@ def test_every_kind_has_a_swedish_template_marked_sv_se(kind):
 
 
 @pytest.mark.parametrize("kind", list(LetterKind))
-def test_no_english_word_in_a_swedish_letter(kind):
+def test_no_english_word_in_a_sv_letter(kind):
     words = set(re.findall(r"[a-zåäö]+", rendered(kind).lower()))
     assert not words & ENGLISH, words & ENGLISH
     assert "kort geding" not in rendered(kind)
@@ -73,7 +79,7 @@ def test_the_underrattelse_om_tilldelningsbeslut_cites_lou_and_the_avtalssparr(k
     # Sent Monday 14 December 2026: ten days end on julafton, which with juldagen, annandag
     # jul and the Sunday runs to Monday 28 December 2026 (lagen (1930:173) om beräkning av
     # lagstadgad tid).
-    letter = swedish_letter(kind, date(2026, 12, 14))
+    letter = sv_letter(kind, date(2026, 12, 14))
     assert letter.standstill_end == date(2026, 12, 28)
     text = rendered(kind, letter)
     assert f"enligt 12 kap. 12 § {LOU}" in text
@@ -83,7 +89,7 @@ def test_the_underrattelse_om_tilldelningsbeslut_cites_lou_and_the_avtalssparr(k
 
 
 def test_the_rejection_gives_the_reasons_the_scores_and_how_to_apply_for_overprovning():
-    text = rendered(LetterKind.REJECTION, swedish_letter(LetterKind.REJECTION,
+    text = rendered(LetterKind.REJECTION, sv_letter(LetterKind.REJECTION,
                                                          date(2026, 12, 1)))
     assert "vi har beslutat att tilldela kontraktet till Ramboll Sverige AB" in text
     assert "Skälen för beslutet\nErt anbud fick lägre poäng för genomförandeplanen." in text
@@ -141,7 +147,7 @@ def test_a_refusal_cites_the_duty_to_give_reasons_and_the_budget_in_kronor():
 
 def test_a_settlement_reclaims_by_a_day_counted_by_the_swedish_calendar():
     # 30 days from Tuesday 1 December 2026 end on nyårsafton: Monday 4 January 2027.
-    letter = swedish_letter(LetterKind.SETTLEMENT, date(2026, 12, 1))
+    letter = sv_letter(LetterKind.SETTLEMENT, date(2026, 12, 1))
     assert letter.payment_due == date(2027, 1, 4)
     text = rendered(LetterKind.SETTLEMENT, letter)
     assert "Ni har fått 35 000,00 kr för mycket." in text
@@ -157,7 +163,7 @@ def test_swedish_amounts_are_babels_sv_format_only():
 @pytest.mark.parametrize("kind", list(LetterKind))
 def test_the_letterhead_and_signature_by_delegation(kind):
     data, language = default_template(kind, "sv")
-    document = Document(io.BytesIO(render(data, context_of(swedish_letter(kind), language))))
+    document = Document(io.BytesIO(render(data, context_of(sv_letter(kind), language))))
     header = [p.text for p in document.sections[0].header.paragraphs]
     assert header[:2] == ["Botkyrka kommun", "Postadress: Botkyrka kommun, 147 85 Tumba"]
     body = [p.text for p in document.paragraphs]
@@ -168,7 +174,7 @@ def test_the_letterhead_and_signature_by_delegation(kind):
 
 
 def test_the_greeting_without_a_contact_person():
-    letter = swedish_letter(LetterKind.REFUSAL)
+    letter = sv_letter(LetterKind.REFUSAL)
     anonymous = dataclasses.replace(letter, addressee=dataclasses.replace(
         letter.addressee, contact_person=""))
     assert "Hej!" in rendered(LetterKind.REFUSAL, anonymous).splitlines()
@@ -199,9 +205,17 @@ def test_the_evaluation_report_and_the_clarification_notice_in_swedish():
 
 
 def test_the_avtalssparr_in_the_letters_is_the_jurisdictions():
-    letter = swedish_letter(LetterKind.REJECTION, date(2027, 3, 16))
+    letter = sv_letter(LetterKind.REJECTION, date(2027, 3, 16))
     # Ten days from Tuesday 16 March 2027 end on långfredagen; annandag påsk follows the
     # weekend: Tuesday 30 March.
     assert letter.standstill_end == SWEDEN.standstill_last_day(date(2027, 3, 16)) == date(
         2027, 3, 30)
     assert "30 mars 2027" in rendered(LetterKind.REJECTION, letter)
+
+
+@pytest.mark.parametrize("kind", list(LetterKind))
+def test_the_swedish_templates_pass_the_upload_check_with_the_swedish_sample(kind):
+    data, _ = default_template(kind, "sv")
+    assert problems_of(data, kind, "sv") == []
+    assert sample_letter(kind, language="sv").sender.name == "Botkyrka kommun"
+    assert sample_letter(kind, language="nl").sender.name == "Gemeente Utrecht"

@@ -1,4 +1,8 @@
-"""Swedish letters of every kind, as Botkyrka kommun writes them, for the letter tests."""
+"""The sample letters in Swedish: Botkyrka kommun's, under Swedish law (LOU, kommunallagen).
+
+What an administrator sees when previewing a Swedish template, and what the Swedish letter
+tests read back: Swedish names, amounts in kronor, the avtalsspärr of the Swedish calendar.
+"""
 
 from __future__ import annotations
 
@@ -18,7 +22,6 @@ from documents.letters.kinds import (
     Procedure,
     Sender,
 )
-from documents.letters.samples import sample_letter
 
 SWEDEN = jurisdiction_for("SE")
 SENDER = Sender(name="Botkyrka kommun", address=("Botkyrka kommun", "147 85 Tumba"),
@@ -96,8 +99,8 @@ def _fields(kind: LetterKind, day: date) -> dict[str, object]:
     }[kind]
 
 
-def swedish_letter(kind: LetterKind, day: date = date(2026, 12, 1)) -> Letter:
-    """The sample letter of ``kind`` written by Botkyrka kommun in Swedish, dated ``day``."""
-    letter = sample_letter(kind, day)
-    return dataclasses.replace(letter, sender=SENDER, addressee=ADDRESSEE,
+def swedish_letter(base: Letter, kind: LetterKind, day: date) -> Letter:
+    """``base`` (the sample letter of ``kind`` dated ``day``) as Botkyrka kommun writes it in
+    Swedish."""
+    return dataclasses.replace(base, sender=SENDER, addressee=ADDRESSEE,
                                reference="VON/2026:815", **_fields(kind, day))
