@@ -486,7 +486,8 @@ async def _botkyrka_elderly_care(story: Story, reference: str, authorities: dict
                                  service_types: dict[str, int]) -> int:
     """The review of äldreomsorgen the nämnd bought before (the source document): scored,
     awarded to Ramboll, the underrättelser om tilldelningsbeslut sent three days ago in Swedish;
-    the avtalsspärr runs."""
+    the avtalsspärr runs (15 days: the consultants have no e-mail address, so the letters go by
+    post)."""
     zone = "Europe/Stockholm"
     officer = story.officer
     story.at(60)

@@ -53,13 +53,16 @@ async def test_botkyrka_sent_its_underrattelser_in_swedish_under_lou(db):
     assert len(sent) == 4
     zone = authority["timezone"]
     sent_on = utc_to_local(sent[0].sent_at, zone).date()
-    end = day(jurisdiction_for("SE").standstill_last_day(sent_on), "sv").replace("\xa0", " ")
+    # The demo's consultants have no e-mail address: the underrättelser go by post, and the
+    # avtalsspärr is 15 days (LOU 20 kap. 2 §).
+    last = jurisdiction_for("SE").standstill_last_day(sent_on, electronic=False)
+    end = day(last, "sv").replace("\xa0", " ")
     winner = next(s for s in sent if s.kind is LetterKind.AWARD_INTENT)
     assert winner.addressee == "Ramboll Sverige AB"
     for letter in sent:
         text = docx_text((await storage.read(letter.file_id))[1])
         assert "12 kap. 12 § lagen (2016:1145) om offentlig upphandling (LOU)" in text
-        assert f"till och med {end}" in text
+        assert f"till och med {end}" in text and "15 dagar" in text
         assert "Vård- och omsorgsnämnden," in text and "Munkhättevägen 45" in text
         assert "Concrete" not in text and "De winnende" not in text
     rejection = next(s for s in sent if s.kind is LetterKind.REJECTION)
