@@ -142,10 +142,11 @@ MINIMUM_PERIODS: dict[str, tuple[MinimumPeriod, ...]] = {
     ),
 }
 
-# A municipality's föreningsbidrag is not appealed by förvaltningsbesvär: any member of the
-# municipality may have it tried by laglighetsprövning (kommunallagen 13 kap. 1 §), within three
-# weeks from the day the approval of the minutes was announced on the municipality's notice
-# board (13 kap. 5 §), on the grounds of 13 kap. 8 § only. The decision gives its reasons
+# A municipality's föreningsbidrag is not appealed by förvaltningsbesvär (``appeal`` false):
+# any member of the municipality may have it tried by laglighetsprövning at the
+# förvaltningsrätt (kommunallagen 13 kap. 1 §), within three weeks (``objection``) from the day
+# the approval of the minutes was announced on the municipality's notice board (13 kap. 5 §),
+# on the grounds of 13 kap. 8 § only. The decision gives its reasons
 # (förvaltningslagen 32 §). The act has no articles on advances, settlement or reclaiming: the
 # conditions of the decision govern them, and payment falls due 30 days after demand
 # (räntelagen (1975:635) 4 §).
@@ -156,7 +157,9 @@ GRANT_LAW = GrantLaw(
     reasons_rule="32 § förvaltningslagen (2017:900)",
     payment=Period(30),
     payment_rule="4 § räntelagen (1975:635)",
-    appeal="laglighetsprövning hos förvaltningsrätten enligt 13 kap. kommunallagen (2017:725)",
+    appeal=False,
+    supervision="förvaltningsrätten, genom laglighetsprövning enligt 13 kap. kommunallagen "
+                "(2017:725)",
 )
 
 JURISDICTION = Jurisdiction(

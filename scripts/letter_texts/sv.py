@@ -127,17 +127,23 @@ TEXT: dict[str, str] = {
     "reporting": "Redovisning",
     "report_due": "Lämna er redovisning senast {{ report_due }}. Därefter fastställer vi det "
                   "slutliga bidraget.",
-    "awb_objection": "Ett beslut om föreningsbidrag kan inte överklagas genom "
-                     "förvaltningsbesvär. Varje medlem av kommunen kan däremot få beslutets "
-                     "laglighet prövad genom {{ law.appeal }}. Överklagandet ska enligt "
-                     "{{ law.objection_rule }} ha kommit in till förvaltningsrätten inom tre "
-                     "veckor från den dag då det tillkännagavs på kommunens anslagstavla att "
-                     "protokollet över beslutet har justerats. Förvaltningsrätten prövar "
-                     "endast om beslutet har kommit till i laga ordning, om det rör en "
-                     "angelägenhet för kommunen, om det organ som har fattat beslutet har "
-                     "överskridit sina befogenheter och om beslutet strider mot lag eller "
-                     "annan författning (13 kap. 8 § kommunallagen). Rätten kan upphäva "
-                     "beslutet men inte sätta ett annat beslut i dess ställe.",
+    # A decision open to förvaltningsbesvär (förvaltningslagen 43-44 §§); Swedish law's
+    # föreningsbidrag are not (law.appeal false): ``no_appeal``.
+    "awb_objection": "Om ni vill överklaga beslutet ska ni skriva till {{ sender.name }} "
+                     "och tala om vilket beslut ni överklagar och hur ni vill att det ska "
+                     "ändras (43 § förvaltningslagen (2017:900)). Överklagandet ska ha kommit "
+                     "in inom tre veckor från den dag då ni fick del av beslutet (44 §).",
+    "no_appeal": "Ett beslut om föreningsbidrag kan inte överklagas genom "
+                 "förvaltningsbesvär. Varje medlem av kommunen kan däremot få beslutets "
+                 "laglighet prövad av {{ law.supervision }}. Överklagandet ska enligt "
+                 "{{ law.objection_rule }} ha kommit in till förvaltningsrätten inom tre "
+                 "veckor från den dag då det tillkännagavs på kommunens anslagstavla att "
+                 "protokollet över beslutet har justerats. Förvaltningsrätten prövar "
+                 "endast om beslutet har kommit till i laga ordning, om det rör en "
+                 "angelägenhet för kommunen, om det organ som har fattat beslutet har "
+                 "överskridit sina befogenheter och om beslutet strider mot lag eller "
+                 "annan författning (13 kap. 8 § kommunallagen). Rätten kan upphäva "
+                 "beslutet men inte sätta ett annat beslut i dess ställe.",
     "refusal_subject": "Beslut om er ansökan om föreningsbidrag ur",
     "refusal_intro": "Ni har ansökt om ett bidrag på {{ requested }} ur "
                      "{{ procedure.title }} (diarienummer {{ procedure.reference }}) för "

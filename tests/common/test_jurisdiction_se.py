@@ -149,7 +149,8 @@ def test_the_swedish_jurisdiction_and_its_articles():
     assert SE.grant_law.reasons_rule == "32 § förvaltningslagen (2017:900)"
     assert SE.grant_law.objection == Period(3, Unit.WEEKS)
     assert "13 kap. 5 §" in SE.grant_law.objection_rule
-    assert "laglighetsprövning" in SE.grant_law.appeal
+    assert SE.grant_law.appeal is False  # no förvaltningsbesvär
+    assert "laglighetsprövning enligt 13 kap." in SE.grant_law.supervision
     assert "19 kap." in SE.light_regime.rule and SE.light_regime.threshold_eur == 750_000
 
 

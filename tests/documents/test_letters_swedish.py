@@ -36,8 +36,8 @@ from tests.documents.letters_support import docx_text
 LOU = "lagen (2016:1145) om offentlig upphandling (LOU)"
 REVIEW = ("kan ansöka om överprövning hos förvaltningsrätten i den domkrets där Botkyrka "
           "kommun har sin hemvist (20 kap. 4–6 §§ LOU)")
-LAGLIGHET = ("laglighetsprövning hos förvaltningsrätten enligt 13 kap. kommunallagen "
-             "(2017:725)")
+LAGLIGHET = ("laglighet prövad av förvaltningsrätten, genom laglighetsprövning enligt 13 kap. "
+             "kommunallagen (2017:725)")
 # Words of the English templates and catalogs that no Swedish letter may contain.
 ENGLISH = {"the", "and", "of", "your", "our", "we", "bid", "award", "standstill", "decision",
            "contract", "regards", "dear", "subject", "lot", "score", "points", "total",
