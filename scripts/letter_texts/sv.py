@@ -21,9 +21,8 @@ _QUESTIONS = "Frågor om beslutet kan ställas till {{ sender.complaints_to or s
 
 TEXT: dict[str, str] = {
     "date": "Datum", "reference": "Vårt diarienummer", "subject": "Ärende",
-    "attention": "Att:", "dear": "Hej!",
-    "dear_named": "Hej {{ addressee.contact_person }}!",
-    "regards": "Med vänlig hälsning", "lot": "delområde",
+    "attention": "Att:", "regards": "Med vänlig hälsning", "lot": "delområde",
+    "page": "sida", "page_of": "av",
     "postal": "Postadress", "visiting": "Besöksadress", "mandate": "enligt delegation",
     "criterion": "Kriterium", "weight": "Vikt", "score": "Bedömning", "points": "Poäng",
     "own_score": "Er bedömning", "own_points": "Era poäng",
@@ -58,6 +57,8 @@ TEXT: dict[str, str] = {
                       "fick {{ winner_total }} poäng.",
     "rejection_unranked": "Ert anbud har inte rangordnats.",
     "reasons": "Skälen för beslutet",
+    "totals": "Totalt: ert anbud {{ own_total }} poäng, anbudet från {{ benchmark or winner }} "
+              "{{ winner_total }} poäng.",
     "advantages": "Det vinnande anbudets egenskaper och relativa fördelar",
     "comparison": "Era poäng och det vinnande anbudets poäng per kriterium",
     "comparison_several": "Kontraktet tilldelas {{ winner_count }} anbudsgivare. Vi jämför "
@@ -103,6 +104,7 @@ TEXT: dict[str, str] = {
     "not_selected": "Vi måste tyvärr meddela att ni inte har kvalificerats och därför inte "
                     "bjuds in att lämna anbud.",
     "selection_scores": "Era poäng per urvalskriterium",
+    "selection_reasons": "Skälen för beslutet",
     "selection_totals": "Er ansökan fick totalt {{ total }} poäng; den lägst rangordnade "
                         "kvalificerade anbudssökanden fick {{ lowest_selected_total }} poäng.",
     "selection_remedies": f"{_REVIEW} En ansökan om överprövning kan inte längre prövas när "
@@ -133,6 +135,9 @@ TEXT: dict[str, str] = {
                      "och tala om vilket beslut ni överklagar och hur ni vill att det ska "
                      "ändras (43 § förvaltningslagen (2017:900)). Överklagandet ska ha kommit "
                      "in inom tre veckor från den dag då ni fick del av beslutet (44 §).",
+    "interim_relief": "Ett överklagande hindrar inte att beslutet gäller, men den som prövar "
+                      "överklagandet kan besluta att beslutet tills vidare inte ska gälla "
+                      "(inhibition).",
     "no_appeal": "Ett beslut om föreningsbidrag kan inte överklagas genom "
                  "förvaltningsbesvär. Varje medlem av kommunen kan däremot få beslutets "
                  "laglighet prövad av {{ law.supervision }}. Överklagandet ska enligt "
@@ -156,6 +161,8 @@ TEXT: dict[str, str] = {
                        "förbrukade. Ansökningarna har prövats i den ordning som bestämdes i "
                        "förväg, och för er ansökan finns inga medel kvar.",
     "considerations": "Motivering",
+    "refusal_reasons": "Skälen för beslutet",
+    "settlement_reasons": "Skälen till att det slutliga bidraget avviker från det beviljade",
     "refusal_scores": "Era poäng per kriterium",
     "settlement_subject": "Beslut om slutligt föreningsbidrag ur",
     "settlement_intro": "Vi har granskat er redovisning av bidraget för {{ activity }} "

@@ -95,7 +95,8 @@ def test_the_rejection_gives_the_reasons_the_scores_and_how_to_apply_for_overpro
     assert "Skälen för beslutet\nErt anbud fick lägre poäng för genomförandeplanen." in text
     assert "Det vinnande anbudets egenskaper och relativa fördelar" in text
     assert "Genomförandeplan | 40 | 6 | 24,00 | 8 | 32,00" in text
-    assert "Totalt: 71,50 / 86,00" in text
+    assert ("Totalt: ert anbud 71,50 poäng, anbudet från Ramboll Sverige AB 86,00 "
+            "poäng.") in text
     assert REVIEW in text
     assert ("Ansökan ska ha kommit in till förvaltningsrätten senast 11 december 2026, den "
             "sista dagen av avtalsspärren") in text
