@@ -107,11 +107,38 @@ def _holidays(country: str, year: int) -> frozenset[date]:
 
 
 @dataclass(frozen=True)
+class Case:
+    """A period that depends on the contract's value and on how the decision was sent: the
+    law's period and provision for a contract ``above_thresholds`` (at or above the EU
+    thresholds) or not, sent ``electronically`` or otherwise (Directive 2007/66/EC art. 2a(2):
+    a longer standstill when not sent electronically)."""
+
+    above_thresholds: bool
+    electronic: bool
+    period: Period
+    rule: str
+
+
+def _rule_for(cases: tuple[Case, ...], days: int, default: str) -> str:
+    """The provision of the case whose period is ``days`` long (electronic sending and the
+    higher value first: they are the usual case), else ``default``."""
+    ordered = sorted(cases, key=lambda c: (not c.electronic, not c.above_thresholds))
+    return next((c.rule for c in ordered if c.period.days == days), default)
+
+
+@dataclass(frozen=True)
 class Standstill:
     """The period after the award decisions are sent before the contract may be signed."""
 
     period: Period
     rule: str  # the provision, cited in letters ("artikel 2.127 Aanbestedingswet 2012")
+    # Where the law sets other periods by value and by the means of sending; ``period`` and
+    # ``rule`` are the usual case (electronic, at or above the thresholds).
+    cases: tuple[Case, ...] = ()
+
+    def rule_for(self, days: int) -> str:
+        """The provision of a standstill of ``days`` (the authority's period)."""
+        return _rule_for(self.cases, days, self.rule)
 
 
 @dataclass(frozen=True)
@@ -121,6 +148,11 @@ class Remedies:
     body: str  # "de voorzieningenrechter van de rechtbank"
     period: Period  # the time limit (the standstill period where the law ties them)
     rule: str
+    cases: tuple[Case, ...] = ()  # as for the standstill
+
+    def rule_for(self, days: int) -> str:
+        """The provision of a time limit of ``days``."""
+        return _rule_for(self.cases, days, self.rule)
 
 
 @dataclass(frozen=True)
@@ -135,6 +167,12 @@ class GrantLaw:
     reasons_rule: str  # the duty to give reasons ("artikel 3:46 Awb")
     payment: Period  # within which a payment (or a repayment) is due after the decision
     payment_rule: str  # "artikel 4:87 Awb"
+    # Where a grant decision can be appealed against, in the letter's words; empty where the
+    # law gives no appeal (in Poland, art. 15(2j) of the act on public benefit activity).
+    appeal: str = ""
+    # The provision under which the outcome is an agreement, not a decision (in Poland the
+    # umowa of art. 16 of that act); empty where a decision grants the subsidy.
+    contract_rule: str = ""
 
 
 @dataclass(frozen=True)
@@ -178,6 +216,10 @@ class Jurisdiction:
     # The minimum periods of each procedure type, by its code ("open", "restricted", ...).
     minimum_periods: Mapping[str, tuple[MinimumPeriod, ...]] = field(default_factory=dict)
     light_regime: LightRegime = EU_LIGHT_REGIME
+    # The provision under which the notice of the award decision gives every offer's points
+    # per criterion and in total (Pzp art. 253(1)(1) in Poland); empty where it gives the
+    # addressee's and the winner's only.
+    every_offers_scores: str = ""
 
     def minimum_period(self, procedure: str, deadline: str,
                        electronic: bool) -> MinimumPeriod | None:
@@ -187,12 +229,27 @@ class Jurisdiction:
                  if p.deadline == deadline and (electronic or not p.electronic)]
         return min(found, key=lambda p: p.days, default=None)
 
-    def standstill_last_day(self, sent_on: date, days: int | None = None) -> date:
+    def standstill_last_day(self, sent_on: date, days: int | None = None, *,
+                            above_thresholds: bool = True, electronic: bool = True) -> date:
         """The last day of the standstill period for decisions sent on ``sent_on`` (``days``:
-        the authority's own longer period in days, counted the same way)."""
-        period = self.standstill.period if days is None else Period(days,
-                                                                     self.standstill.period.unit)
-        return self.calendar.last_day(sent_on, period)
+        the authority's own longer period in days, counted the same way; else the law's
+        period for the contract's value and the means of sending)."""
+        if days is not None:
+            return self.calendar.last_day(sent_on, Period(days, self.standstill.period.unit))
+        return self._case_last_day(sent_on, self.standstill.cases, above_thresholds,
+                                   electronic, self.standstill.period)
+
+    def remedies_last_day(self, sent_on: date, *, above_thresholds: bool = True,
+                          electronic: bool = True) -> date:
+        """The last day to seek review of a decision sent on ``sent_on``."""
+        return self._case_last_day(sent_on, self.remedies.cases, above_thresholds, electronic,
+                                   self.remedies.period)
+
+    def _case_last_day(self, sent_on: date, cases: tuple[Case, ...], above_thresholds: bool,
+                       electronic: bool, default: Period) -> date:
+        found = next((c.period for c in cases if (c.above_thresholds, c.electronic)
+                      == (above_thresholds, electronic)), default)
+        return self.calendar.last_day(sent_on, found)
 
     def objection_last_day(self, sent_on: date) -> date:
         """The last day to object to a grant decision sent on ``sent_on``."""
