@@ -181,15 +181,52 @@ class Builder:
         ))
 
 
+    def every_offer(self) -> None:
+        """Every offer's points per criterion and in total, and why each rejected offer was:
+        in the languages whose letters give them (their text has ``offers_heading``)."""
+        t = self.t
+        if "offers_heading" not in t:
+            return
+        points = (f"{{% if row.rejected %}}{t['offer_rejected']}{{% else %}}"
+                  "{% for c in row.points %}{{ c.criterion }}: {{ c.points }}"
+                  "{% if not loop.last %}; {% endif %}{% endfor %}{% endif %}")
+        self.when("offers", lambda: (
+            self.heading("offers_heading"),
+            self.table([t["offer_rank"], t["offer_name"], t["offer_seat"], t["offer_points"],
+                        t["offer_total"]], "offers",
+                       ["{{ row.rank or '—' }}", "{{ row.name }}", "{{ row.seat }}", points,
+                        "{{ row.total }}"]),
+            self.p("{%p for row in offers %}"),
+            self.p("{%p if row.rejected %}"),
+            self.p(f"{{{{ row.name }}}}: {t['offer_rejected_reasons']}", bold=True),
+            self.bullets("row.reasons", "reason"),
+            self.p("{%p endif %}"),
+            self.p("{%p endfor %}"),
+        ))
+
+    def remedies(self, key: str) -> None:
+        """How to seek review: the language's own text where it has ``key`` (written for its
+        law, from the letter's remedies fields), else the sender's words in ``objection``."""
+        if key in self.t:
+            self.heading("remedies")
+            self.text(key)
+        else:
+            self.when("objection", lambda: (self.heading("remedies"), self.p("{{ objection }}")))
+
+
 def award_intent(b: Builder) -> None:
     b.opening("award_subject")
     b.text("award_intro")
     b.text("award_rank")
     b.when("other_winners", lambda: (b.text("award_others"), b.bullets("other_winners")))
     b.scores("award_scores")
+    b.every_offer()
     b.heading("standstill")
     b.text("award_standstill")
     b.when("next_steps", lambda: (b.heading("next_steps"), b.bullets("next_steps")))
+    if "award_remedies" in b.t:
+        b.heading("remedies")
+        b.text("award_remedies")
     b.closing()
 
 
@@ -220,6 +257,7 @@ def rejection(b: Builder) -> None:
     b.p(f"{t['justification_winner']} {{{{ row.winner_justification or '—' }}}}")
     b.p("{%p endfor %}")
     b.p("{%p endif %}")
+    b.every_offer()
     b.heading("standstill")
     b.text("rejection_standstill")
     b.heading("remedies")
@@ -234,7 +272,7 @@ def lot_unsuccessful(b: Builder) -> None:
     b.heading("unsuccessful_reason")
     b.p("{{ reason }}")
     b.text("unsuccessful_others")
-    b.when("objection", lambda: (b.heading("remedies"), b.p("{{ objection }}")))
+    b.remedies("unsuccessful_remedies")
     b.closing()
 
 
@@ -251,13 +289,15 @@ def selection(b: Builder) -> None:
            lambda: b.text("selection_totals"))
     b.scores("selection_scores")
     b.when("next_steps", lambda: (b.heading("next_steps"), b.bullets("next_steps")))
-    b.when("objection", lambda: (b.heading("remedies"), b.p("{{ objection }}")))
+    b.remedies("selection_remedies")
     b.closing()
 
 
-def awb_objection(b: Builder) -> None:
+def awb_objection(b: Builder, key: str = "awb_objection") -> None:
+    """How to object to a decision: ``key``'s text where the language has it (a settlement
+    that is no decision), else the objection to a decision."""
     b.heading("objection")
-    b.text("awb_objection")
+    b.text(key if key in b.t else "awb_objection")
 
 
 def grant(b: Builder) -> None:
@@ -306,7 +346,7 @@ def settlement(b: Builder) -> None:
     b.when("outcome == 'settled'", lambda: b.text("settlement_settled"))
     b.when("considerations", lambda: (b.heading("considerations"),
                                       b.bullets("considerations")))
-    awb_objection(b)
+    awb_objection(b, "settlement_objection")
     b.closing()
 
 

@@ -114,8 +114,7 @@ class Context:
     def remedies_end(self, moment: datetime) -> date:
         """The last day to go to court against a decision sent at ``moment`` (the
         jurisdiction's time limit, counted by its calendar)."""
-        law = jurisdiction_for(self.sender.country)
-        return law.calendar.last_day(self.local_day(moment), law.remedies.period)
+        return jurisdiction_for(self.sender.country).remedies_last_day(self.local_day(moment))
 
 
 async def _context(principal: Principal, tender: TenderRef) -> Context:

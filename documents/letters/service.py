@@ -229,7 +229,8 @@ async def preview(authority_id: int, kind: LetterKind, language: str) -> bytes:
     await _authority(authority_id)
     active = (await templates_for(authority_id, [(kind, language)]))[(kind, language)]
     return await asyncio.to_thread(render, active.data,
-                                   context_of(sample_letter(kind), active.written_in))
+                                   context_of(sample_letter(kind, language=active.written_in),
+                                              active.written_in))
 
 
 # --- sending ----------------------------------------------------------------------------------
