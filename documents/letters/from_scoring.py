@@ -190,6 +190,7 @@ def every_offer(ranking: Ranking, addressees: Mapping[str, Addressee],
                 language: str) -> tuple[OfferScores, ...]:
     """Every offer with its points per criterion and in total, ranked ones first, and every
     rejected one with why (Pzp art. 253(1): the notice gives them all)."""
+    translate = _gettext(language)
     found = []
     for s in sorted(ranking.subjects, key=lambda s: (s.rank is None, s.rank or 0)):
         addressee = addressees.get(s.ref)
@@ -201,7 +202,7 @@ def every_offer(ranking: Ranking, addressees: Mapping[str, Addressee],
             () if rejected else tuple(CriterionPoints(r.name, r.points)
                                       for r in s.criteria),  # type: ignore[attr-defined]
             None if rejected else s.total, s.winner, rejected,
-            tuple(_reasons(s, 1, False, language)) if rejected else ()))
+            tuple(_exclusion(s, [p.text(translate) for p in s.reasons])) if rejected else ()))
     return tuple(found)
 
 
