@@ -4,15 +4,20 @@ import json
 from datetime import date
 from decimal import Decimal
 
+from accounts.service import load_principal
+from accounts.tables import User
 from config import demo
+from documents.letters.kinds import LetterKind
+from subsidies import letters
 from subsidies.tables import Application, Payment, Report, SubsidyRound
+from tests.documents.letters_support import docx_text
 
 
 async def test_demo_rounds(db):
     await demo.load()
     await demo.load()
     rounds = {r["title"]: r for r in await SubsidyRound.select()}
-    assert len(rounds) == 3
+    assert len(rounds) == 4
     utrecht = rounds["Sociale Prestatie en Dagondersteuning 2021"]
     states = [r["state"] for r in await Application.select(Application.state).where(
         Application.round == utrecht["id"])]
@@ -47,3 +52,28 @@ async def test_demo_rounds(db):
     refused = await Application.count().where((Application.round == first_come["id"])
                                               & (Application.state == "refused"))
     assert refused >= 1
+
+
+async def test_the_polish_call_for_proposals_tells_its_result_in_polish(db):
+    await demo.load()
+    call = await SubsidyRound.select().where(
+        SubsidyRound.title == "Otwarty konkurs ofert: opieka wytchnieniowa 2023").first()
+    assert call["currency"] == "PLN"
+    states = sorted(r["state"] for r in await Application.select(Application.state).where(
+        Application.round == call["id"]))
+    assert states.count("ineligible") == 1 and "refused" in states
+    assert states.count("granted") + states.count("partly_granted") >= 3
+    user = await User.select(User.id).where(
+        User.email == "officer.pl@tenderdesk.example").first()
+    officer = await load_principal(user["id"])
+    sent = await letters.round_letters(officer, call["id"])
+    assert {s.kind for s in sent} == {LetterKind.GRANT, LetterKind.REFUSAL}
+    for letter in sent:
+        _, data = await letters.read_round_letter(officer, call["id"], letter.file_id)
+        text = docx_text(data)
+        assert "Informacja o wyniku otwartego konkursu ofert" in text
+        assert "nie stosuje się trybu odwoławczego (art. 15 ust. 2j u.d.p.p.)" in text
+        # Sent on Friday 2 December 2022: thirty days end on Sunday 1 January 2023, a
+        # holiday, and run to Monday 2 January.
+        assert "tj. do dnia 2 stycznia 2023" in text
+        assert " zł" in text and "€" not in text and "Awb" not in text
