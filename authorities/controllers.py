@@ -243,6 +243,9 @@ class ServiceTypeOut:
     name_en: str
     name_nl: str
     active: bool
+    name_da: str
+    name_pl: str
+    name_sv: str
 
     @classmethod
     def of(cls, row: dict[str, Any]) -> ServiceTypeOut:
@@ -255,6 +258,9 @@ class ServiceTypeIn:
     name_en: str
     name_nl: str
     active: bool = True
+    name_da: str = ""
+    name_pl: str = ""
+    name_sv: str = ""
 
 
 class ServiceTypeApiController(Controller):

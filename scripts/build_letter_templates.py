@@ -180,7 +180,6 @@ class Builder:
             self.p("{%p endfor %}"),
         ))
 
-
     def every_offer(self) -> None:
         """Every offer's points per criterion and in total, and why each rejected offer was:
         in the languages whose letters give them (their text has ``offers_heading``)."""
@@ -203,15 +202,6 @@ class Builder:
             self.p("{%p endif %}"),
             self.p("{%p endfor %}"),
         ))
-
-    def remedies(self, key: str) -> None:
-        """How to seek review: the language's own text where it has ``key`` (written for its
-        law, from the letter's remedies fields), else the sender's words in ``objection``."""
-        if key in self.t:
-            self.heading("remedies")
-            self.text(key)
-        else:
-            self.when("objection", lambda: (self.heading("remedies"), self.p("{{ objection }}")))
 
 
 def award_intent(b: Builder) -> None:
@@ -272,7 +262,7 @@ def lot_unsuccessful(b: Builder) -> None:
     b.heading("unsuccessful_reason")
     b.p("{{ reason }}")
     b.text("unsuccessful_others")
-    b.remedies("unsuccessful_remedies")
+    b.when("objection", lambda: (b.heading("remedies"), b.text("unsuccessful_remedies")))
     b.closing()
 
 
@@ -289,15 +279,21 @@ def selection(b: Builder) -> None:
            lambda: b.text("selection_totals"))
     b.scores("selection_scores")
     b.when("next_steps", lambda: (b.heading("next_steps"), b.bullets("next_steps")))
-    b.remedies("selection_remedies")
+    b.when("objection", lambda: (b.heading("remedies"), b.text("selection_remedies")))
     b.closing()
 
 
-def awb_objection(b: Builder, key: str = "awb_objection") -> None:
-    """How to object to a decision: ``key``'s text where the language has it (a settlement
-    that is no decision), else the objection to a decision."""
+def awb_objection(b: Builder, no_appeal: str = "no_appeal") -> None:
+    """How to object to or appeal a grant decision, or, where the jurisdiction has no
+    administrative appeal (``law.appeal`` false), that there is none and what remains: the
+    ``no_appeal`` text where the language has one of that name (a settlement under an
+    agreement), else its general one."""
     b.heading("objection")
-    b.text(key if key in b.t else "awb_objection")
+    b.p("{%p if law.appeal %}")
+    b.text("awb_objection")
+    b.p("{%p else %}")
+    b.text(no_appeal if no_appeal in b.t else "no_appeal")
+    b.p("{%p endif %}")
 
 
 def grant(b: Builder) -> None:
@@ -346,7 +342,7 @@ def settlement(b: Builder) -> None:
     b.when("outcome == 'settled'", lambda: b.text("settlement_settled"))
     b.when("considerations", lambda: (b.heading("considerations"),
                                       b.bullets("considerations")))
-    awb_objection(b, "settlement_objection")
+    awb_objection(b, "settlement_no_appeal")
     b.closing()
 
 

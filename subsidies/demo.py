@@ -214,6 +214,8 @@ async def _danish_pool(officer: Principal, authority_id: int) -> None:
     with clock.use_clock(clock.FixedClock(datetime(2022, 10, 3, 9, 0, tzinfo=UTC))):
         await service.propose_allocation(officer, view.id)
         await service.decide(officer, view.id)
+        # The tilsagn letters, in Danish under Danish law (forvaltningsloven, no appeal).
+        await letters.send_decision_letters(officer, view.id)
     vesthimmerland = ids[0]
     first = (await service.payments(officer, view.id, application_id=vesthimmerland))[0]
     await service.set_payment_status(officer, first.id, "approved")

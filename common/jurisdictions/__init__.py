@@ -1,7 +1,7 @@
 """The law of a country as configuration: one pure module per country, chosen by the
 authority's country.
 
-A country's module (``nl.py``; later ``dk.py``, ``pl.py``, ``se.py``) defines one
+A country's module (``nl.py``, ``dk.py``; later ``pl.py``, ``se.py``) defines one
 :class:`Jurisdiction` named ``JURISDICTION``: its calendar for statutory periods, its standstill
 period and how it is counted, the remedies body and time limits, the law on grant decisions
 (objection period, the articles cited) and its defaults (language, currency, time zone).
@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from enum import StrEnum
@@ -101,6 +101,35 @@ class HolidaysCalendar:
         return _next_working_day(self, start + timedelta(days=period.days))
 
 
+class DaysOffCalendar:
+    """Weekends and a country's own days off (``days_off(year)``), counted as the Netherlands'
+    Algemene termijnenwet (art. 1-2) and the EU's Regulation 1182/71 (art. 3(4)-(5)) both do: a
+    period ending on a day off runs on to the next working day, and a period of at least three
+    days (two, under the Regulation) holds at least two working days."""
+
+    def __init__(self, days_off: Callable[[int], frozenset[date]],
+                 two_working_days_from: int = 3) -> None:
+        self.days_off = days_off
+        self.two_working_days_from = two_working_days_from
+
+    def is_working_day(self, day: date) -> bool:
+        return day.weekday() < 5 and day not in self.days_off(day.year)
+
+    def last_day(self, start: date, period: Period) -> date:
+        if period.unit is Unit.WORKING_DAYS:
+            return _add_working_days(self, start, period.amount)
+        end = _next_working_day(self, start + timedelta(days=period.days))
+        if period.days >= self.two_working_days_from:
+            while self._working_days(start, end) < 2:
+                end = _next_working_day(self, end + timedelta(days=1))
+        return end
+
+    def _working_days(self, start: date, end: date) -> int:
+        """Working days after ``start`` up to and including ``end``."""
+        return sum(self.is_working_day(start + timedelta(days=n))
+                   for n in range(1, (end - start).days + 1))
+
+
 @cache
 def _holidays(country: str, year: int) -> frozenset[date]:
     return frozenset(holiday_tables.country_holidays(country, years=year))
@@ -132,8 +161,10 @@ class Standstill:
 
     period: Period
     rule: str  # the provision, cited in letters ("artikel 2.127 Aanbestedingswet 2012")
-    # Where the law sets other periods by value and by the means of sending; ``period`` and
-    # ``rule`` are the usual case (electronic, at or above the thresholds).
+    # The longer period where the decisions are not sent electronically (None: the same).
+    not_electronic: Period | None = None
+    # Where the law sets other periods by the contract's value too (Poland: below the EU
+    # thresholds); ``period`` and ``rule`` are the usual case (electronic, at or above them).
     cases: tuple[Case, ...] = ()
 
     def rule_for(self, days: int) -> str:
@@ -167,11 +198,14 @@ class GrantLaw:
     reasons_rule: str  # the duty to give reasons ("artikel 3:46 Awb")
     payment: Period  # within which a payment (or a repayment) is due after the decision
     payment_rule: str  # "artikel 4:87 Awb"
-    # Where a grant decision can be appealed against, in the letter's words; empty where the
-    # law gives no appeal (in Poland, art. 15(2j) of the act on public benefit activity).
-    appeal: str = ""
+    # Whether a grant decision can be objected to or appealed administratively (within
+    # ``objection``). Where it cannot (Denmark), letters say so, and ``supervision`` names who
+    # oversees the authority's lawfulness instead, with its articles.
+    appeal: bool = True
+    supervision: str = ""
     # The provision under which the outcome is an agreement, not a decision (in Poland the
-    # umowa of art. 16 of that act); empty where a decision grants the subsidy.
+    # umowa of art. 16 of the act on public benefit activity); empty where a decision grants
+    # the subsidy.
     contract_rule: str = ""
 
 
@@ -229,15 +263,19 @@ class Jurisdiction:
                  if p.deadline == deadline and (electronic or not p.electronic)]
         return min(found, key=lambda p: p.days, default=None)
 
-    def standstill_last_day(self, sent_on: date, days: int | None = None, *,
-                            above_thresholds: bool = True, electronic: bool = True) -> date:
+    def standstill_last_day(self, sent_on: date, days: int | None = None,
+                            electronic: bool = True, *, above_thresholds: bool = True) -> date:
         """The last day of the standstill period for decisions sent on ``sent_on`` (``days``:
-        the authority's own longer period in days, counted the same way; else the law's
-        period for the contract's value and the means of sending)."""
+        the authority's own longer period in days, counted the same way; else the law's period
+        for the means of sending, ``electronic`` as tenderdesk sends them, and for the
+        contract's value, ``above_thresholds`` the EU thresholds)."""
+        legal = self.standstill.period
+        if not electronic and self.standstill.not_electronic is not None:
+            legal = self.standstill.not_electronic
         if days is not None:
-            return self.calendar.last_day(sent_on, Period(days, self.standstill.period.unit))
+            return self.calendar.last_day(sent_on, Period(days, legal.unit))
         return self._case_last_day(sent_on, self.standstill.cases, above_thresholds,
-                                   electronic, self.standstill.period)
+                                   electronic, legal)
 
     def remedies_last_day(self, sent_on: date, *, above_thresholds: bool = True,
                           electronic: bool = True) -> date:

@@ -97,7 +97,7 @@ class KodeksCywilnyCalendar:
 
 CALENDAR = KodeksCywilnyCalendar()
 
-STANDSTILL = Standstill(Period(10), f"art. 264 ust. 1 {PZP}", cases=(
+STANDSTILL = Standstill(Period(10), f"art. 264 ust. 1 {PZP}", not_electronic=Period(15), cases=(
     Case(True, True, Period(10), f"art. 264 ust. 1 {PZP}"),
     Case(True, False, Period(15), f"art. 264 ust. 1 {PZP}"),
     Case(False, True, Period(5), f"art. 308 ust. 2 {PZP}"),
@@ -153,7 +153,9 @@ JURISDICTION = Jurisdiction(
         reasons_rule=f"art. 15 ust. 2g {UDPP}",
         payment=Period(15),
         payment_rule=f"art. 251 ust. 2 {UFP}",
-        appeal="",
+        appeal=False,
+        supervision="wojewoda (art. 85 i 86 ustawy z dnia 8 marca 1990 r. o samorządzie "
+                    "gminnym)",
         contract_rule=f"art. 16 ust. 1 {UDPP}",
     ),
     minimum_periods=MINIMUM_PERIODS,

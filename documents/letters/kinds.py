@@ -19,7 +19,7 @@ from enum import StrEnum
 from typing import Any
 
 from common.i18n import N_
-from common.jurisdictions import GrantLaw, jurisdiction_for
+from common.jurisdictions import GrantLaw, Remedies, jurisdiction_for
 
 
 class LetterKind(StrEnum):
@@ -182,9 +182,14 @@ class Letter:
         return jurisdiction_for(self.sender.country).grant_law
 
     @property
-    def remedies_body(self) -> str:
-        """Where a bidder or candidate seeks review ("Prezes Krajowej Izby Odwoławczej")."""
-        return jurisdiction_for(self.sender.country).remedies.body
+    def standstill_rule(self) -> str:
+        """The provision on the standstill period, as the letter cites it."""
+        return jurisdiction_for(self.sender.country).standstill.rule
+
+    @property
+    def remedies(self) -> Remedies:
+        """Where a bidder turns against the decision (body, time limit, provision)."""
+        return jurisdiction_for(self.sender.country).remedies
 
     @property
     def remedies_rule(self) -> str:
@@ -200,7 +205,7 @@ class Letter:
 
 class _StandstillLetter:
     """An award decision: its standstill of ``standstill_days`` and the provisions on it and
-    on the review that the law ties to it."""
+    on the review that the law ties to it (in Poland art. 264(1) or 308(2), by the days)."""
 
     sender: Sender
     standstill_days: int

@@ -142,6 +142,7 @@ TENDER_PL = Procedure(title="Opieka wytchnieniowa i asystencja osobista we Wroc�
                             "Obszarze Funkcjonalnym 2027", reference="ZP/WrOF/2026/7",
                       lot="1. Opieka wytchnieniowa dzienna",
                       procedure_type="przetarg nieograniczony")
+OBJECTION_PL = "Pytania: zamowienia@mops.wroclaw.example"
 ROUND_PL = Procedure(title="Wsparcie opiekunów osób z niepełnosprawnościami 2027",
                      reference="KO/MOPS/2026/3")
 
@@ -194,16 +195,16 @@ def _tender_pl(letter: Letter) -> Letter:
                                            Decimal("32.00"), "Dobry plan, mniej konkretny",
                                            Decimal("8.5"), Decimal("34.00"),
                                            "Szczegółowy plan opieki")),
-            "objection": "Pytania: zamowienia@mops.wroclaw.example"}
+            "objection": OBJECTION_PL}
     if isinstance(letter, LotUnsuccessful):
         changes |= {"reason": "Wszystkie oferty złożone w tej części podlegały odrzuceniu "
-                              "(art. 255 pkt 2 Pzp).", "objection": ""}
+                              "(art. 255 pkt 2 Pzp).", "objection": OBJECTION_PL}
     if isinstance(letter, SelectionOutcome):
         changes |= {"reasons": ("Wykonawca nie wykazał doświadczenia w świadczeniu usług "
                                 "opiekuńczych wymaganego w ogłoszeniu.",),
                     "scores": (CriterionScore("Doświadczenie", Decimal(50), Decimal(5),
                                               Decimal("25.00"), "Jedna usługa referencyjna"),),
-                    "next_steps": (), "objection": ""}
+                    "next_steps": (), "objection": OBJECTION_PL}
     return dataclasses.replace(letter, **changes)  # type: ignore[arg-type]
 
 

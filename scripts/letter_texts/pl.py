@@ -13,9 +13,8 @@ act (u.f.p. art. 250-252).
 
 The keys beyond the Dutch ones make the layouts differ where Polish law does:
 ``offers_heading`` (and the ``offer_*`` labels) adds the table of every offer, ``award_remedies``
-the instruction on the odwołanie to the winner's notice too, ``selection_remedies`` and
-``unsuccessful_remedies`` the instruction written here instead of the sender's ``objection``,
-and ``settlement_objection`` the settlement's own instruction.
+the instruction on the odwołanie to the winner's notice too,
+and ``settlement_no_appeal`` the settlement's own instruction where no appeal lies.
 """
 
 TAG = "pl-PL"  # the language the text is written in, for spelling in Word
@@ -158,7 +157,10 @@ TEXT: dict[str, str] = {
     "reporting": "Sprawozdawczość",
     "report_due": "Sprawozdanie należy złożyć do dnia {{ report_due }}. Na jego podstawie "
                   "rozliczymy dotację ({{ law.settlement_rules }}).",
-    "awb_objection": "Do rozstrzygnięcia otwartego konkursu ofert nie stosuje się trybu "
+    "awb_objection": "Od tego rozstrzygnięcia przysługuje środek zaskarżenia w terminie "
+                     "określonym w {{ law.objection_rule }}, tj. do dnia {{ objection_end }}, "
+                     "wnoszony za pośrednictwem: {{ sender.name }}.",
+    "no_appeal": "Do rozstrzygnięcia otwartego konkursu ofert nie stosuje się trybu "
                      "odwoławczego (art. 15 ust. 2j u.d.p.p.): wybór oferty nie jest decyzją "
                      "administracyjną, nie przysługuje od niego odwołanie ani wniosek o "
                      "ponowne rozpatrzenie sprawy. W terminie 30 dni od dnia ogłoszenia "
@@ -168,9 +170,10 @@ TEXT: dict[str, str] = {
                      "na zarządzenie rozstrzygające konkurs jest możliwa jedynie w granicach "
                      "art. 101 ustawy o samorządzie gminnym, gdy rozstrzygnięcie narusza "
                      "Państwa interes prawny lub uprawnienie; orzecznictwo sądów "
-                     "administracyjnych nie jest w tej kwestii jednolite. Dotację przyznaje i "
-                     "rozlicza umowa ({{ law.contract_rule }}); spory z niej wynikające "
-                     "rozstrzyga sąd powszechny.",
+                     "administracyjnych nie jest w tej kwestii jednolite. Nadzór nad zgodnością "
+                     "działań gminy z prawem sprawuje {{ law.supervision }}; nie jest to organ "
+                     "odwoławczy. Dotację przyznaje i rozlicza umowa ({{ law.contract_rule }}); "
+                     "spory z niej wynikające rozstrzyga sąd powszechny.",
     "refusal_subject": "Informacja o wyniku otwartego konkursu ofert pn.",
     "refusal_intro": "W otwartym konkursie ofert {{ procedure.title }} (znak sprawy "
                      "{{ procedure.reference }}) złożyli Państwo ofertę na realizację zadania "
@@ -206,7 +209,7 @@ TEXT: dict[str, str] = {
     "settlement_basis": "Dotację rozliczamy zgodnie z umową, na podstawie "
                         "{{ law.settlement_rules }}. Zwrot środków następuje na podstawie "
                         "{{ law.reclaim_rule }}.",
-    "settlement_objection": "Rozliczenie dotacji następuje w wykonaniu umowy "
+    "settlement_no_appeal": "Rozliczenie dotacji następuje w wykonaniu umowy "
                             "({{ law.contract_rule }}) i nie jest decyzją administracyjną: nie "
                             "przysługuje od niego odwołanie. Zastrzeżenia do rozliczenia "
                             "prosimy zgłosić do dnia {{ objection_end }}, kierując pismo do: "

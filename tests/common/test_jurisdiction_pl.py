@@ -66,6 +66,10 @@ def test_the_standstill_and_the_odwolanie_end_on_the_hand_checked_day(sent, abov
     assert PL.remedies_last_day(sent, above_thresholds=above, electronic=electronic) == last
 
 
+def test_sent_otherwise_the_standstill_is_fifteen_days():
+    assert PL.standstill_last_day(date(2026, 12, 1), electronic=False) == date(2026, 12, 16)
+
+
 def test_the_authoritys_own_number_of_days_counts_by_the_same_calendar():
     assert PL.standstill_last_day(date(2025, 12, 14), days=10) == date(2025, 12, 29)
     assert PL.standstill_last_day(date(2026, 12, 1), days=5) == date(2026, 12, 7)
@@ -96,7 +100,8 @@ def test_holidays_saturdays_and_sundays_are_not_working_days(day):
 
 def test_the_grant_law_gives_no_appeal_and_an_agreement_not_a_decision():
     law = PL.grant_law
-    assert law.appeal == "" and law.contract_rule.startswith("art. 16 ust. 1")
+    assert law.appeal is False and law.contract_rule.startswith("art. 16 ust. 1")
+    assert "wojewoda" in law.supervision
     assert "art. 15 ust. 2g" in law.reasons_rule
     # 30 days to ask for the reasons: 25 Nov 2026 + 30 = Friday 25 Dec -> Monday 28 Dec.
     assert PL.objection_last_day(date(2026, 11, 25)) == date(2026, 12, 28)
