@@ -35,7 +35,7 @@ _ODWOLANIE = ("Wykonawcy, a także innemu podmiotowi, jeżeli ma lub miał inter
               "zamawiającego przepisów Pzp, przysługuje odwołanie od niezgodnej z przepisami "
               "czynności zamawiającego lub zaniechania czynności, do której zamawiający był "
               "obowiązany (art. 505 ust. 1 i art. 513 Pzp). Adresat odwołania: "
-              "{{ remedies_body }} (art. 514 ust. 1 Pzp). ")
+              "{{ remedies.body }} (art. 514 ust. 1 Pzp). ")
 
 TEXT: dict[str, str] = {
     "date": "Data", "reference": "Znak sprawy", "subject": "Dotyczy",
