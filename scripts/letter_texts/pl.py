@@ -39,9 +39,8 @@ _ODWOLANIE = ("Wykonawcy, a także innemu podmiotowi, jeżeli ma lub miał inter
 
 TEXT: dict[str, str] = {
     "date": "Data", "reference": "Znak sprawy", "subject": "Dotyczy",
-    "attention": "Do rąk:", "dear": "Szanowni Państwo,",
-    "dear_named": "Szanowni Państwo,",
-    "regards": "Z poważaniem", "lot": "część",
+    "attention": "Do rąk:",
+    "regards": "Z poważaniem", "lot": "część", "page": "strona", "page_of": "z",
     "postal": "Adres do korespondencji", "visiting": "Siedziba", "mandate": "z upoważnienia",
     "criterion": "Kryterium", "weight": "Waga", "score": "Ocena", "points": "Punkty",
     "own_score": "Ocena Państwa oferty", "own_points": "Punkty Państwa oferty",
@@ -81,6 +80,9 @@ TEXT: dict[str, str] = {
                           "Uzasadnienie faktyczne i prawne podajemy poniżej (art. 253 ust. 1 "
                           "pkt 2 Pzp).",
     "reasons": "Uzasadnienie",
+    "selection_reasons": "Uzasadnienie",
+    "totals": "Łączna punktacja: Państwa oferta {{ own_total }} pkt, oferta wykonawcy "
+              "{{ benchmark or winner }} {{ winner_total }} pkt.",
     "advantages": "Cechy i względne zalety oferty najkorzystniejszej",
     "comparison": "Punktacja Państwa oferty i oferty najkorzystniejszej w poszczególnych "
                   "kryteriach",
@@ -160,6 +162,8 @@ TEXT: dict[str, str] = {
     "awb_objection": "Od tego rozstrzygnięcia przysługuje środek zaskarżenia w terminie "
                      "określonym w {{ law.objection_rule }}, tj. do dnia {{ objection_end }}, "
                      "wnoszony za pośrednictwem: {{ sender.name }}.",
+    "interim_relief": "Wniesienie środka zaskarżenia nie wstrzymuje wykonania "
+                      "rozstrzygnięcia.",
     "no_appeal": "Do rozstrzygnięcia otwartego konkursu ofert nie stosuje się trybu "
                      "odwoławczego (art. 15 ust. 2j u.d.p.p.): wybór oferty nie jest decyzją "
                      "administracyjną, nie przysługuje od niego odwołanie ani wniosek o "
@@ -180,6 +184,7 @@ TEXT: dict[str, str] = {
                      "publicznego: {{ activity }}, wnioskując o dotację w wysokości "
                      "{{ requested }}. Rozstrzygając konkurs na podstawie art. 15 " + _UDPP +
                      ", nie wybraliśmy Państwa oferty: dotacja nie zostanie przyznana.",
+    "refusal_reasons": "Uzasadnienie",
     "refusal_ineligible": "Oferta nie spełnia wymogów formalnych określonych w ogłoszeniu o "
                           "konkursie i w art. 14 u.d.p.p.",
     "refusal_minimum": "Oferta uzyskała {{ score }} pkt; minimalna liczba punktów wymagana do "
@@ -195,6 +200,7 @@ TEXT: dict[str, str] = {
                         "sprawy {{ procedure.reference }}) w kwocie {{ final_amount }}. "
                         "Przyznana kwota dotacji wynosiła {{ granted }}; przekazaliśmy "
                         "Państwu {{ paid }}.",
+    "settlement_reasons": "Dlaczego kwota rozliczenia jest niższa od kwoty przyznanej",
     "settlement_pay": "Pozostałą kwotę {{ to_pay }} przekażemy na Państwa rachunek bankowy do "
                       "dnia {{ payment_due }}.",
     "settlement_reclaim": "Kwota {{ to_reclaim }} podlega zwrotowi. Prosimy o jej zwrot do "
