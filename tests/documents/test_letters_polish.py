@@ -198,3 +198,18 @@ def test_the_clarification_notice_in_polish():
         assert polish in text, polish
     words = {word.lower() for word in re.findall(r"[^\W\d_]+", text)}
     assert not words & ENGLISH
+
+
+@pytest.mark.parametrize(("form", "surname", "greeting", "attention"), [
+    ("ms", "Kowalska", "Szanowna Pani,", "Pani Anna Kowalska"),
+    ("mr", "Nowak", "Szanowny Panie,", "Pan Anna Kowalska"),
+    ("neutral", "", "Szanowni Państwo,", "Anna Kowalska"),
+    ("", "", "Szanowni Państwo,", "Anna Kowalska"),
+])
+def test_a_polish_letter_greets_by_title_not_by_surname(form, surname, greeting, attention):
+    letter = sample_letter(LetterKind.GRANT, SENT, "pl")
+    addressee = dataclasses.replace(letter.addressee, contact_person="Anna Kowalska",
+                                    form_of_address=form, surname=surname)
+    lines = text_of(LetterKind.GRANT, dataclasses.replace(letter, addressee=addressee)
+                    ).splitlines()
+    assert greeting in lines and f"Do rąk: {attention}" in lines
