@@ -28,6 +28,16 @@ WROCLAW_AREA = [
     ("Gmina Żórawina", "930014812"),
 ]
 
+# What the lead authority's Polish letters carry: letterhead, signature by authorisation of the
+# mayor, where to write and where to repay.
+WROCLAW_LETTERS = {"Gmina Wrocław": {
+    "postal_address": "pl. Nowy Targ 1-8\n50-141 Wrocław",
+    "visiting_address": "ul. Strzegomska 6\n53-611 Wrocław",
+    "website": "https://bip.wroclaw.example", "complaint_desk": "zamowienia@wroclaw.example",
+    "decision_body": "Prezydent Wrocławia", "signatory_name": "Katarzyna Wiśniewska",
+    "signatory_function": "Dyrektor Wydziału Zamówień Publicznych",
+    "iban": "PL61 1090 1014 0000 0712 1981 2874"}}
+
 DEMO_AUTHORITIES: list[dict[str, str]] = [
     {"name": "Gemeente Utrecht", "country": "NL", "registration_number": "30280353"},
     {"name": "Vesthimmerlands Kommune", "country": "DK", "registration_number": "29189587",
@@ -38,8 +48,8 @@ DEMO_AUTHORITIES: list[dict[str, str]] = [
     {"name": "Socialstyrelsen", "country": "DK", "registration_number": "26144205",
      "postal_address": "Edisonsvej 1\n5000 Odense C", "website": "https://www.sm.dk",
      "signatory_name": "Anne Kristensen", "signatory_function": "Puljeadministrator"},
-    *({"name": name, "country": "PL", "registration_number": number}
-      for name, number in WROCLAW_AREA),
+    *({"name": name, "country": "PL", "registration_number": number,
+       **WROCLAW_LETTERS.get(name, {})} for name, number in WROCLAW_AREA),
     # Botkyrka writes its letters in Swedish, signed for the vård- och omsorgsnämnd that
     # ordered the review of Myndighet and boendestödet (the source document).
     {"name": "Botkyrka kommun", "country": "SE", "registration_number": "212000-0043",

@@ -215,6 +215,29 @@ class Builder:
             self.p("{%p endfor %}"),
         ))
 
+    def every_offer(self) -> None:
+        """Every offer's points per criterion and in total, and why each rejected offer was:
+        in the languages whose letters give them (their text has ``offers_heading``)."""
+        t = self.t
+        if "offers_heading" not in t:
+            return
+        points = (f"{{% if row.rejected %}}{t['offer_rejected']}{{% else %}}"
+                  "{% for c in row.points %}{{ c.criterion }}: {{ c.points }}"
+                  "{% if not loop.last %}; {% endif %}{% endfor %}{% endif %}")
+        self.when("offers", lambda: (
+            self.heading("offers_heading"),
+            self.table([t["offer_rank"], t["offer_name"], t["offer_seat"], t["offer_points"],
+                        t["offer_total"]], "offers",
+                       ["{{ row.rank or '—' }}", "{{ row.name }}", "{{ row.seat }}", points,
+                        "{{ row.total }}"]),
+            self.p("{%p for row in offers %}"),
+            self.p("{%p if row.rejected %}"),
+            self.p(f"{{{{ row.name }}}}: {t['offer_rejected_reasons']}", bold=True),
+            self.bullets("row.reasons", "reason"),
+            self.p("{%p endif %}"),
+            self.p("{%p endfor %}"),
+        ))
+
 
 def award_intent(b: Builder) -> None:
     b.opening("award_subject")
@@ -222,9 +245,13 @@ def award_intent(b: Builder) -> None:
     b.text("award_rank")
     b.when("other_winners", lambda: (b.text("award_others"), b.bullets("other_winners")))
     b.scores("award_scores")
+    b.every_offer()
     b.heading("standstill")
     b.text("award_standstill")
     b.when("next_steps", lambda: (b.heading("next_steps"), b.bullets("next_steps")))
+    if "award_remedies" in b.t:
+        b.heading("remedies")
+        b.text("award_remedies")
     b.closing()
 
 
@@ -257,6 +284,7 @@ def rejection(b: Builder) -> None:
     b.p("{%p endif %}")
     b.p("{%p endfor %}")
     b.p("{%p endif %}")
+    b.every_offer()
     b.heading("standstill")
     b.text("rejection_standstill")
     b.heading("remedies")
@@ -292,16 +320,18 @@ def selection(b: Builder) -> None:
     b.closing()
 
 
-def awb_objection(b: Builder) -> None:
+def awb_objection(b: Builder, no_appeal: str = "no_appeal") -> None:
     """How to object to or appeal a grant decision, or, where the jurisdiction has no
-    administrative appeal (``law.appeal`` false), that there is none and what remains."""
+    administrative appeal (``law.appeal`` false), that there is none and what remains: the
+    ``no_appeal`` text where the language has one of that name (a settlement under an
+    agreement), else its general one."""
     b.heading("objection")
     b.p("{%p if law.appeal %}")
     b.text("awb_objection")
     b.text("interim_relief")
     b.keep_last_with_next()  # the branch that renders is the one before the closing
     b.p("{%p else %}")
-    b.text("no_appeal")
+    b.text(no_appeal if no_appeal in b.t else "no_appeal")
     b.p("{%p endif %}")
 
 
@@ -353,7 +383,7 @@ def settlement(b: Builder) -> None:
     b.when("outcome == 'reclaim'", lambda: b.text("settlement_reclaim"))
     b.when("outcome == 'reclaim' and sender.iban", lambda: b.text("settlement_iban"))
     b.when("outcome == 'settled'", lambda: b.text("settlement_settled"))
-    awb_objection(b)
+    awb_objection(b, "settlement_no_appeal")
     b.closing()
 
 

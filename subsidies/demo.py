@@ -12,14 +12,21 @@
 - Utrecht rounds around today in the phases before a decision: one in draft (its window still
   ahead), one open (applications coming in, some checked) and one closed (its window passed
   last week, applications waiting to be checked).
+- Gmina Wrocław's open call for proposals (otwarty konkurs ofert) for respite care by NGOs, in
+  PLN, run by the Polish officer and scored by the Polish evaluator: one offer formally
+  rejected, one below the minimum score, the rest granted under the ceiling until it ran out;
+  the results in Polish under the act on public benefit activity (no appeal; an agreement).
 """
 
 from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
+
+from stdnum.pl import nip
 
 from accounts.domain import Principal
 from accounts.service import load_principal
@@ -34,7 +41,9 @@ from subsidies.tables import SubsidyRound
 
 OFFICER = "officer@tenderdesk.example"
 DANISH_OFFICER = "officer.dk@tenderdesk.example"
+POLISH_OFFICER = "officer.pl@tenderdesk.example"
 EVALUATOR = "evaluator@tenderdesk.example"
+POLISH_EVALUATOR = "evaluator4@tenderdesk.example"
 
 HEADERS = ["Organisation", "Country", "Registration number", "IBAN", "Contact name",
            "Contact email", "Title", "Requested", "Own contribution", "Activity plan",
@@ -100,6 +109,33 @@ async def load(authorities: dict[str, int]) -> None:
                        authorities["Socialstyrelsen"])
     await _first_come(officer, authorities["Gemeente Utrecht"])
     await _current(officer, authorities["Gemeente Utrecht"])
+    polish, polish_evaluator = (await _principal(POLISH_OFFICER),
+                                await _principal(POLISH_EVALUATOR))
+    if polish is not None and polish_evaluator is not None:
+        await _wroclaw_call(polish, polish_evaluator, authorities["Gmina Wrocław"])
+
+
+async def _review(officer: Principal, evaluator: Principal, round_id: int,
+                  criteria: tuple[str, str], marks_of: Callable[[int], tuple[int, int]],
+                  justification: str) -> None:
+    """The round's review by one evaluator on two quality criteria of equal weight (0-10),
+    the marks of the n-th application from ``marks_of``; quality final, ranking confirmed."""
+    evaluation_id = await service.start_review(officer, round_id)
+    await scoring.replace_criteria(officer, evaluation_id, [
+        {"name": name, "kind": "quality", "weight": "50", "scale_type": "range",
+         "scale_min": "0", "scale_max": "10", "scale_step": "1"} for name in criteria])
+    await scoring.assign(officer, evaluation_id, evaluator.id)
+    await scoring.freeze_criteria(officer, evaluation_id)
+    subjects = await scoring.list_subjects(officer, evaluation_id)
+    await sheets.declare(evaluator, evaluation_id, {s.id: ("none", "") for s in subjects})
+    tree = await scoring.criteria(officer, evaluation_id)
+    for index, subject in enumerate(subjects):
+        await sheets.save_scores(evaluator, evaluation_id, subject.code, {
+            criterion.id: (str(mark), justification)
+            for criterion, mark in zip(tree.criteria, marks_of(index), strict=True)})
+    await sheets.submit_sheet(evaluator, evaluation_id)
+    await scoring.finalise_quality(officer, evaluation_id)
+    await scoring.confirm_ranking(officer, evaluation_id)
 
 
 def _kvk(number: int) -> str:
@@ -148,25 +184,11 @@ async def _utrecht(officer: Principal, evaluator: Principal, authority_id: int) 
     await service.mark_eligibility(officer, ids[-2], [criteria[0], criteria[2]],
                                    "Algemeen welzijnsaanbod; hoort in de sociale basis")
     await service.mark_eligible_many(officer, view.id, ids[:-2])
-    evaluation_id = await service.start_review(officer, view.id)
-    await scoring.replace_criteria(officer, evaluation_id, [
-        {"name": "Bereik en toegankelijkheid", "kind": "quality", "weight": "50",
-         "scale_type": "range", "scale_min": "0", "scale_max": "10", "scale_step": "1"},
-        {"name": "Samenwerking in de wijk", "kind": "quality", "weight": "50",
-         "scale_type": "range", "scale_min": "0", "scale_max": "10", "scale_step": "1"}])
-    await scoring.assign(officer, evaluation_id, evaluator.id)
-    await scoring.freeze_criteria(officer, evaluation_id)
-    subjects = await scoring.list_subjects(officer, evaluation_id)
-    await sheets.declare(evaluator, evaluation_id, {s.id: ("none", "") for s in subjects})
-    tree = await scoring.criteria(officer, evaluation_id)
-    for index, subject in enumerate(subjects):
-        marks = (3, 4) if index in (5, 17, 29) else (5 + (index * 7) % 6, 6 + (index * 3) % 5)
-        await sheets.save_scores(evaluator, evaluation_id, subject.code, {
-            criterion.id: (str(mark), "Onderbouwd in het activiteitenplan")
-            for criterion, mark in zip(tree.criteria, marks, strict=True)})
-    await sheets.submit_sheet(evaluator, evaluation_id)
-    await scoring.finalise_quality(officer, evaluation_id)
-    await scoring.confirm_ranking(officer, evaluation_id)
+    await _review(officer, evaluator, view.id,
+                  ("Bereik en toegankelijkheid", "Samenwerking in de wijk"),
+                  lambda index: (3, 4) if index in (5, 17, 29) else (5 + (index * 7) % 6,
+                                                                     6 + (index * 3) % 5),
+                  "Onderbouwd in het activiteitenplan")
     await service.propose_allocation(officer, view.id)
     # Decided in time for its 2021 grant period: a decision now would ask for reports due
     # before it, which is refused.
@@ -306,3 +328,70 @@ async def _current(officer: Principal, authority_id: int) -> None:
         await service.complete_many(officer, view.id, ids[:5])
         await service.mark_eligible_many(officer, view.id, ids[:3])
         await SOURCE.tick(clock.now(), f"{ROUND_KEY}{view.id}")  # the window closes
+
+
+# (name, requested PLN, the offer's task) of the NGOs answering Wrocław's call for proposals.
+WROCLAW_NGOS = [
+    ("Fundacja Opieki Wytchnieniowej „Oddech”", 160000, "Dzienny pobyt wytchnieniowy"),
+    ("Stowarzyszenie Rodzin Osób z Niepełnosprawnościami", 140000,
+     "Opieka wytchnieniowa w domu opiekuna"),
+    ("Caritas Archidiecezji Wrocławskiej", 150000, "Całodobowy pobyt wytchnieniowy"),
+    ("Fundacja Aktywizacja", 90000, "Wsparcie psychologiczne dla opiekunów"),
+    ("Polski Komitet Pomocy Społecznej – Zarząd Wojewódzki", 120000,
+     "Opieka wytchnieniowa dla seniorów"),
+    ("Fundacja „Razem dla Samodzielności”", 110000, "Weekendowe pobyty wytchnieniowe"),
+    ("Stowarzyszenie „Dom Otwarty”", 80000, "Wytchnienie w ośrodku dziennym"),
+]
+
+
+def _nip(number: int) -> str:
+    """A ten-digit NIP that passes its check (illustrative): the first from the seed whose
+    weighted sum leaves a check digit."""
+    start = 897100000 + number * 7331
+    return next(f"{body:09d}{digit}" for body in range(start, start + 20) for digit in range(10)
+                if nip.is_valid(f"{body:09d}{digit}"))
+
+
+async def _wroclaw_call(officer: Principal, evaluator: Principal, authority_id: int) -> None:
+    title = "Otwarty konkurs ofert: opieka wytchnieniowa 2023"
+    if await _exists(title):
+        return
+    view = await service.create_round(officer, {
+        "title": title, "authority_id": authority_id,
+        "regulation_name": "Program współpracy Gminy Wrocław z organizacjami pozarządowymi "
+                           "na 2023 rok",
+        "regulation_reference": "art. 11 ust. 1 pkt 1 i art. 13 ustawy o działalności pożytku "
+                                "publicznego i o wolontariacie",
+        "service_types": "respite_care", "budget_line": "852-85228 Usługi opiekuńcze",
+        "opens_at": "2022-10-03T09:00", "closes_at": "2022-10-28T15:00",
+        "ceiling": "600000", "currency": "PLN", "method": "ranking",
+        "remainder": "grant_remainder", "lottery_seed": "wroclaw-ow-2023",
+        "eligibility_criteria": "Organizacja pozarządowa lub podmiot z art. 3 ust. 3 ustawy\n"
+                                "Oferta na wzorze z rozporządzenia\n"
+                                "Zadanie realizowane na terenie Gminy Wrocław",
+        "minimum_score": "55", "maximum_per_applicant": "160000",
+        "period_start": "2023-01-01", "period_end": "2023-12-31", "advance_share": "100",
+        "instalments": "yearly"})
+    await service.open_round(officer, view.id)
+    rows = [[name, "PL", _nip(number), "", "Koordynator projektu", f"oferta{number}@ngo.example",
+             task, f"{requested}.00", f"{requested // 10}.00",
+             f"{task}: wsparcie opiekunów osób z niepełnosprawnościami we Wrocławiu.",
+             "Opiekunowie osób z niepełnosprawnościami", "Wrocław", str(20 + number * 5),
+             f"2022-10-{10 + number:02d} 10:00"]
+            for number, (name, requested, task) in enumerate(WROCLAW_NGOS)]
+    ids = await service.import_applications(officer, view.id, "oferty-konkurs-2023.csv",
+                                            _csv(rows))
+    await service.complete_many(officer, view.id, ids)
+    criteria = [c for c in (await service.get_round(officer, view.id)).eligibility_criteria]
+    await service.mark_eligibility(officer, ids[-1], criteria[:2],
+                                   "Zadanie realizowane poza Gminą Wrocław")
+    await service.mark_eligible_many(officer, view.id, ids[:-1])
+    await _review(officer, evaluator, view.id,
+                  ("Możliwość realizacji zadania", "Jakość wykonania i kwalifikacje osób"),
+                  lambda index: (4, 4) if index == 3 else (9 - index % 4, 8 - index % 3),
+                  "Ocena zgodna z art. 15 ust. 1 ustawy: opis zadania, kalkulacja kosztów i "
+                  "kwalifikacje kadry")
+    await service.propose_allocation(officer, view.id)
+    with clock.use_clock(clock.FixedClock(datetime(2022, 12, 2, 9, 0, tzinfo=UTC))):
+        await service.decide(officer, view.id)
+        await letters.send_decision_letters(officer, view.id)

@@ -8,6 +8,10 @@
 - Wrocław Functional Area: respite care and personal assistance, social-services light
   regime, a joint procurement of fifteen municipalities with shares, in PLN; bids sealed. Run by
   the Polish officer, in Polish.
+- Wrocław Functional Area, personal assistance (asystencja osobista): an open procedure of the
+  fifteen municipalities played through to the award decisions: one offer rejected, the notice
+  of the choice of the most advantageous offer sent in Polish (every offer's points, the
+  standstill of Pzp art. 264, the odwołanie to the KIO) and its standstill running.
 - Botkyrka: the earlier review of its elderly care, awarded to Ramboll with the Swedish letters
   sent three days ago (the avtalsspärr of LOU 20 kap. runs); and the review of the needs
   assessment and housing support (SEK), bids opened; one lot being scored, the other's quality
@@ -82,6 +86,16 @@ WROCLAW_SHARES = {
 }
 WROCLAW_NGOS = ["Fundacja Aktywizacja", "Stowarzyszenie Na Rzecz Osób Niepełnosprawnych",
                 "Fundacja Opieki Wytchnieniowej", "Caritas Archidiecezji Wrocławskiej"]
+# (name, address, contact person) of the providers of personal assistance.
+WROCLAW_ASSISTANCE = [
+    ("Fundacja „Razem dla Samodzielności”", "ul. Kościuszki 12\n50-038 Wrocław", "Jan Nowak"),
+    ("Stowarzyszenie Asystentów Osobistych", "ul. Legnicka 55\n54-203 Wrocław",
+     "Ewa Zielińska"),
+    ("Spółdzielnia Socjalna „Pomocna Dłoń”", "ul. Rynek 4\n55-080 Kąty Wrocławskie",
+     "Marek Lewandowski"),
+    ("Centrum Usług Opiekuńczych Sp. z o.o.", "ul. Wrocławska 20\n55-011 Siechnice",
+     "Piotr Kamiński"),
+]
 # Ramboll carried out the review (the source document); the others bid against it.
 BOTKYRKA_CONSULTANTS = ["Ramboll Sverige AB", "Ensolution AB", "Public Partner AB",
                         "Rådgivarna i Sverige AB"]
@@ -133,7 +147,8 @@ class Story:
         return moment
 
     async def score_lot(self, tender_id: int, lot_id: int, marks: dict[int, tuple[int, int]],
-                        criteria: list[dict[str, Any]], confirm: bool = True) -> int:
+                        criteria: list[dict[str, Any]], confirm: bool = True,
+                        justification: str = "") -> int:
         """Every evaluator scores every bid of the lot; quality final, ranking confirmed
         (unless ``confirm`` is false: then the evaluation stays at "quality final")."""
         lot = await service.get_lot_row(tender_id, lot_id)
@@ -152,7 +167,7 @@ class Story:
                                  {s.id: ("none", "") for s in subjects.values()})
             for bid_id, values in marks.items():
                 scores = {ids[name]: (str(max(0, min(10, value + (offset % 2)))),
-                                      self.justification)
+                                      justification or self.justification)
                           for name, value in zip(quality, values, strict=False)}
                 await sheets.save_scores(evaluator, evaluation_id,
                                          subjects[f"bid:{bid_id}"].code, scores)
@@ -166,12 +181,12 @@ class Story:
         await scoring.confirm_ranking(self.officer, evaluation_id)
         return evaluation_id
 
-    async def intend_best(self, tender_id: int, lot_id: int) -> None:
+    async def intend_best(self, tender_id: int, lot_id: int, advantages: str = "") -> None:
         lot = await service.get_lot_row(tender_id, lot_id)
         result = await scoring.ranking(self.officer, lot["evaluation_id"])
         best = [int(s.ref.split(":")[1]) for s in result.subjects if s.winner]
         await bids.choose_award(self.officer, tender_id, lot_id, best,
-                                advantages=self.advantages)
+                                advantages=advantages or self.advantages)
 
     async def open_bids(self, tender_id: int) -> None:
         await bids.approve_opening(self.officer, tender_id)
@@ -206,6 +221,8 @@ async def load(authorities: dict[str, int], service_types: dict[str, int],
                ("WROF-2021-OW", _wroclaw, polish, [], "pl"),
                ("BOT-2018-GA", _botkyrka_elderly_care, swedish,
                 [await _principal("evaluator5@tenderdesk.example")], "sv"),
+               ("WROF-2022-AO", _wroclaw_assistance, polish,
+                [await _principal("evaluator4@tenderdesk.example")], "pl"),
                ("BOT-2023-GL", _botkyrka, swedish,
                 [await _principal("evaluator5@tenderdesk.example")], "sv"),
                ("UTR-2027-RSP", _draft, officer, [], "nl")]
@@ -428,6 +445,69 @@ async def _wroclaw(story: Story, reference: str, authorities: dict[str, int],
                           f"%PDF-1.4 Formularz cenowy {name}".encode())])
     await procurement.ask(officer, tender_id, WROCLAW_NGOS[0],
                           "Czy wkład własny gmin obejmuje koszty transportu?")
+    return tender_id
+
+
+async def _wroclaw_assistance(story: Story, reference: str, authorities: dict[str, int],
+                              service_types: dict[str, int]) -> int:
+    """The notice of the choice of the most advantageous offer (Pzp art. 253), sent three days
+    ago: its ten-day standstill runs."""
+    zone = "Europe/Warsaw"
+    officer = story.officer
+    start = story.at(75)
+    tender_id = await service.create_tender(officer, {
+        "title": "Asystencja osobista osób z niepełnosprawnościami we Wrocławskim Obszarze "
+                 "Funkcjonalnym", "reference": reference, "procedure": "open",
+        "authority_id": authorities["Gmina Wrocław"],
+        "service_type_id": service_types["personal_assistance"],
+        "cpv_codes": "85311200-4", "currency": "PLN", "estimated_value": "6200000.00",
+        "contract_start": f"{start.year + 1}-01-01", "contract_end": f"{start.year + 2}-12-31",
+        "budget_line": "852-85295 Asystencja osobista",
+        "description": "Usługi asystencji osobistej dla osób z niepełnosprawnościami w 15 "
+                       "gminach WrOF, współfinansowane z programu Fundusze Europejskie dla "
+                       "Dolnego Śląska 2021-2027 i z wkładów własnych gmin.",
+        "deadline_questions": _local(story.at(45, 12), zone),
+        "deadline_bids": _local(story.at(38, 12), zone)})
+    story.at(75)
+    await service.set_authorities(officer, tender_id, {
+        authorities[name]: share for name, share in WROCLAW_SHARES.items()})
+    lot_id = await service.add_lot(officer, tender_id, {
+        "number": "1", "title": "Asystencja osobista w 15 gminach WrOF"})
+    lot = await service.get_lot_row(tender_id, lot_id)
+    await scoring.replace_criteria(officer, lot["evaluation_id"], QUALITY_PL)
+    await service.publish(officer, tender_id)
+    story.at(60)
+    question = await procurement.ask(officer, tender_id, WROCLAW_ASSISTANCE[1][0],
+                                     "Czy asystent może świadczyć usługi w dwóch gminach?")
+    await procurement.answer(officer, tender_id, question,
+                             "Tak, pod warunkiem zachowania wymiaru godzin w każdej z nich.")
+    marks, rejected = {}, 0
+    for index, (name, address, contact) in enumerate(WROCLAW_ASSISTANCE):
+        story.at(50 - index)
+        bid_id = await bids.register_bid(officer, tender_id, lot_id, {
+            "name": name, "country": "PL", "registration_number": _regon(11 + index),
+            "address": address, "contact_name": contact,
+            "email": f"biuro{index + 1}@asystencja.example",
+            "price": f"{5_650_000 + index * 215_000}.00"},
+            [("oferta.pdf", "application/pdf", f"%PDF-1.4 Oferta {name}".encode())])
+        marks[bid_id] = ((8, 7), (7, 8), (6, 6), (5, 5))[index]
+        rejected = bid_id
+    story.at(37)
+    await story.open_bids(tender_id)
+    story.at(20)
+    evaluation_id = await story.score_lot(
+        tender_id, lot_id, marks, QUALITY_PL, confirm=False,
+        justification="Konkretna koncepcja, z przykładami z gmin WrOF")
+    await bids.knock_out(officer, tender_id, rejected,
+                         "Oferta odrzucona na podstawie art. 226 ust. 1 pkt 5 Pzp: jej treść "
+                         "jest niezgodna z warunkami zamówienia (brak asystentów z wymaganym "
+                         "doświadczeniem).")
+    await scoring.confirm_ranking(officer, evaluation_id)
+    await story.intend_best(tender_id, lot_id, advantages=(
+        "Oferta najkorzystniejsza uzyskała najwięcej punktów za koncepcję realizacji usługi: "
+        "stały asystent dla każdego uczestnika i dyżur w weekendy."))
+    story.at(3, 9)
+    await service.send_award_decisions(officer, tender_id)
     return tender_id
 
 

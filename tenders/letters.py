@@ -122,9 +122,8 @@ class Context:
     def remedies_end(self, moment: datetime) -> date:
         """The last day to go to court against a decision sent at ``moment`` (the
         jurisdiction's time limit, counted by its calendar)."""
-        law = jurisdiction_for(self.sender.country)
-        remedies = law.remedies_for(self.tender.row["procedure"])
-        return law.calendar.last_day(self.local_day(moment), remedies.period)
+        return jurisdiction_for(self.sender.country).remedies_last_day(
+            self.local_day(moment), self.tender.row["procedure"])
 
 
 async def _context(principal: Principal, tender: TenderRef) -> Context:

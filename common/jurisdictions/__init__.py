@@ -136,6 +136,31 @@ def _holidays(country: str, year: int) -> frozenset[date]:
 
 
 @dataclass(frozen=True)
+class Case:
+    """A period that depends on the contract's value and on how the decision was sent: the
+    law's period and provision for a contract ``above_thresholds`` (at or above the EU
+    thresholds) or not, sent ``electronically`` or otherwise (Directive 2007/66/EC art. 2a(2):
+    a longer standstill when not sent electronically)."""
+
+    above_thresholds: bool
+    electronic: bool
+    period: Period
+    rule: str
+
+
+def _rule_for(cases: tuple[Case, ...], days: int, default: str) -> str:
+    """The provision of the case whose period is ``days`` long (electronic sending and the
+    higher value first: they are the usual case), else ``default``."""
+    ordered = sorted(cases, key=lambda c: (not c.electronic, not c.above_thresholds))
+    return next((c.rule for c in ordered if c.period.days == days), default)
+
+
+def _case(cases: tuple[Case, ...], above_thresholds: bool, electronic: bool) -> Period | None:
+    return next((c.period for c in cases
+                 if (c.above_thresholds, c.electronic) == (above_thresholds, electronic)), None)
+
+
+@dataclass(frozen=True)
 class Standstill:
     """The period after the award decisions are sent before the contract may be signed."""
 
@@ -143,6 +168,13 @@ class Standstill:
     rule: str  # the provision, cited in letters ("artikel 2.127 Aanbestedingswet 2012")
     # The longer period where the decisions are sent other than electronically (None: the same).
     not_electronic: Period | None = None
+    # Where the law sets other periods by the contract's value too (Poland: below the EU
+    # thresholds); ``period`` and ``rule`` are the usual case (electronic, at or above them).
+    cases: tuple[Case, ...] = ()
+
+    def rule_for(self, days: int) -> str:
+        """The provision of a standstill of ``days`` (the authority's period)."""
+        return _rule_for(self.cases, days, self.rule)
 
     def period_for(self, electronic: bool) -> Period:
         return self.period if electronic or self.not_electronic is None else self.not_electronic
@@ -155,6 +187,11 @@ class Remedies:
     body: str  # "de voorzieningenrechter van de rechtbank"
     period: Period  # the time limit (the standstill period where the law ties them)
     rule: str
+    cases: tuple[Case, ...] = ()  # as for the standstill
+
+    def rule_for(self, days: int) -> str:
+        """The provision of a time limit of ``days``."""
+        return _rule_for(self.cases, days, self.rule)
 
 
 @dataclass(frozen=True)
@@ -174,6 +211,10 @@ class GrantLaw:
     # oversees the authority's lawfulness instead, with its articles.
     appeal: bool = True
     supervision: str = ""
+    # The provision under which the outcome is an agreement, not a decision (in Poland the
+    # umowa of art. 16 of the act on public benefit activity); empty where a decision grants
+    # the subsidy.
+    contract_rule: str = ""
 
 
 @dataclass(frozen=True)
@@ -219,6 +260,10 @@ class Jurisdiction:
     light_regime: LightRegime = EU_LIGHT_REGIME
     # Remedies of their own for some procedure types ("open_house" under another law).
     procedure_remedies: Mapping[str, Remedies] = field(default_factory=dict)
+    # The provision under which the notice of the award decision gives every offer's points
+    # per criterion and in total (Pzp art. 253(1)(1) in Poland); empty where it gives the
+    # addressee's and the winner's only.
+    every_offers_scores: str = ""
 
     def remedies_for(self, procedure: str) -> Remedies:
         """Where and within which period a decision in a procedure of type ``procedure`` is
@@ -243,10 +288,23 @@ class Jurisdiction:
         return max(period, least, key=lambda p: p.days)
 
     def standstill_last_day(self, sent_on: date, days: int | None = None,
-                            electronic: bool = True) -> date:
-        """The last day of the standstill period for decisions sent on ``sent_on`` (see
-        :meth:`standstill_period`)."""
+                            electronic: bool = True, *, above_thresholds: bool = True) -> date:
+        """The last day of the standstill period for decisions sent on ``sent_on``: the law's
+        case for the contract's value (``above_thresholds``, the EU thresholds) and the means
+        of sending where it has such cases and the authority sets no period of its own, else
+        :meth:`standstill_period`."""
+        case = _case(self.standstill.cases, above_thresholds, electronic)
+        if days is None and case is not None:
+            return self.calendar.last_day(sent_on, case)
         return self.calendar.last_day(sent_on, self.standstill_period(days, electronic))
+
+    def remedies_last_day(self, sent_on: date, procedure: str = "", *,
+                          above_thresholds: bool = True, electronic: bool = True) -> date:
+        """The last day to seek review of a decision sent on ``sent_on`` in a procedure of
+        type ``procedure``."""
+        remedies = self.remedies_for(procedure)
+        case = _case(remedies.cases, above_thresholds, electronic)
+        return self.calendar.last_day(sent_on, case or remedies.period)
 
     def objection_last_day(self, sent_on: date) -> date:
         """The last day to object to a grant decision sent on ``sent_on``."""

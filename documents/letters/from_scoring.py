@@ -17,13 +17,16 @@ from decimal import Decimal
 
 from common.errors import DomainError, Problem
 from common.i18n import N_
+from common.jurisdictions import jurisdiction_for
 from documents.letters.kinds import (
     Addressee,
     AwardIntent,
     CriterionComparison,
+    CriterionPoints,
     CriterionScore,
     Letter,
     Money,
+    OfferScores,
     Procedure,
     Rejection,
     SelectionOutcome,
@@ -178,6 +181,31 @@ def _reasons(subject: RankedSubjectData, winners: int, deviates: bool,
     return [translate(message).format(rank=subject.rank, count=winners)]
 
 
+def _seat(addressee: Addressee) -> str:
+    """Where a bidder is seated: the last line of its address (postcode and town)."""
+    return addressee.address[-1] if addressee.address else ""
+
+
+def every_offer(ranking: Ranking, addressees: Mapping[str, Addressee],
+                language: str) -> tuple[OfferScores, ...]:
+    """Every offer with its points per criterion and in total, ranked ones first, and every
+    rejected one with why (Pzp art. 253(1): the notice gives them all)."""
+    translate = _gettext(language)
+    found = []
+    for s in sorted(ranking.subjects, key=lambda s: (s.rank is None, s.rank or 0)):
+        addressee = addressees.get(s.ref)
+        if addressee is None:  # withdrawn: no longer an offer
+            continue
+        rejected = s.rank is None
+        found.append(OfferScores(
+            addressee.name, _seat(addressee), s.rank,
+            () if rejected else tuple(CriterionPoints(r.name, r.points)
+                                      for r in s.criteria),  # type: ignore[attr-defined]
+            None if rejected else s.total, s.winner, rejected,
+            tuple(_exclusion(s, [p.text(translate) for p in s.reasons])) if rejected else ()))
+    return tuple(found)
+
+
 def award_letters(ranking: Ranking, addressees: Mapping[str, Addressee],
                   setting: AwardSetting, language: str) -> Iterator[tuple[str, Letter]]:
     """(ref, letter) for every subject in ``addressees``: an award intent to each winner, a
@@ -190,9 +218,11 @@ def award_letters(ranking: Ranking, addressees: Mapping[str, Addressee],
     names = ", ".join(by_rank)
     ranked = sum(1 for s in ranking.subjects if s.rank is not None)
     explain = _explainer(language, ranking.currency)
+    every = jurisdiction_for(setting.sender.country).every_offers_scores
     common = {"sender": setting.sender, "date": setting.date, "reference": setting.reference,
               "procedure": setting.procedure, "standstill_days": setting.standstill_days,
-              "standstill_end": setting.standstill_end}
+              "standstill_end": setting.standstill_end,
+              "offers": every_offer(ranking, addressees, language) if every else ()}
     for subject in ranking.subjects:
         addressee = addressees.get(subject.ref)
         if addressee is None:

@@ -160,6 +160,28 @@ class CriterionComparison:
 
 
 @dataclass(frozen=True)
+class CriterionPoints:
+    criterion: str
+    points: Decimal | None
+
+
+@dataclass(frozen=True)
+class OfferScores:
+    """One offer as a notice that lists every offer gives it (Pzp art. 253(1)(1)): who made
+    it and where it is seated, its points per criterion and in total; a rejected offer with
+    no points, and why."""
+
+    name: str
+    seat: str  # the town (with its postcode) the bidder is seated in
+    rank: int | None
+    points: tuple[CriterionPoints, ...]
+    total: Decimal | None
+    winner: bool = False
+    rejected: bool = False
+    reasons: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Payment:
     due: date
     amount: Money
@@ -198,9 +220,36 @@ class Letter:
         """Where a bidder turns against the decision (body, time limit, provision)."""
         return jurisdiction_for(self.sender.country).remedies
 
+    @property
+    def remedies_rule(self) -> str:
+        """The provision on the time limit for review."""
+        return jurisdiction_for(self.sender.country).remedies.rule
+
+    @property
+    def remedies_end(self) -> date:
+        """The last day to seek review of a decision sent on the letter's date (the usual
+        case: electronically, at or above the EU thresholds)."""
+        return jurisdiction_for(self.sender.country).remedies_last_day(self.date)
+
+
+class _StandstillLetter:
+    """An award decision: its standstill of ``standstill_days`` and the provisions on it and
+    on the review that the law ties to it (in Poland art. 264(1) or 308(2), by the days)."""
+
+    sender: Sender
+    standstill_days: int
+
+    @property
+    def standstill_rule(self) -> str:
+        return jurisdiction_for(self.sender.country).standstill.rule_for(self.standstill_days)
+
+    @property
+    def remedies_rule(self) -> str:
+        return jurisdiction_for(self.sender.country).remedies.rule_for(self.standstill_days)
+
 
 @dataclass(frozen=True, kw_only=True)
-class AwardIntent(Letter):
+class AwardIntent(_StandstillLetter, Letter):
     """To a winner of a lot: the intention to award, subject to the standstill period."""
 
     rank: int
@@ -210,10 +259,13 @@ class AwardIntent(Letter):
     standstill_end: date
     next_steps: tuple[str, ...] = ()
     other_winners: tuple[str, ...] = ()  # the lot's other winners, when it has several
+    # Every offer's points where the law has the notice give them (Jurisdiction.
+    # every_offers_scores); empty elsewhere.
+    offers: tuple[OfferScores, ...] = ()
 
 
 @dataclass(frozen=True, kw_only=True)
-class Rejection(Letter):
+class Rejection(_StandstillLetter, Letter):
     """To every other bidder: what art. 2.130 Aanbestedingswet requires."""
 
     winner: str  # every winner of the lot, by rank
@@ -230,6 +282,7 @@ class Rejection(Letter):
     winner_count: int = 1
     # The winning bid the scores are compared with: with several winners the lowest-ranked.
     benchmark: str = ""
+    offers: tuple[OfferScores, ...] = ()  # as in the award intent
 
 
 @dataclass(frozen=True, kw_only=True)

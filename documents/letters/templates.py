@@ -1,7 +1,7 @@
 """The default letter templates that ship with tenderdesk, per language, and the fallback.
 
-``documents/letter_templates/<language>/<kind>.docx``. Dutch, English and Danish are complete;
-Polish and Swedish have their directory and fall back to English until their templates are
+``documents/letter_templates/<language>/<kind>.docx``. Dutch, English, Danish and Polish are
+complete; Swedish has its directory and falls back to English until its templates are
 added (``scripts/build_letter_templates.py``). A letter in a fallback language is written and
 formatted in English throughout, so that its text and its dates agree.
 """

@@ -4,11 +4,14 @@ import json
 from datetime import date
 from decimal import Decimal
 
+from accounts.service import load_principal
+from accounts.tables import User
 from common import clock
 from config import demo
 from documents import storage
 from documents.letters import service as letter_service
 from documents.letters.kinds import LetterKind
+from subsidies import letters
 from subsidies.tables import Application, Payment, Report, SubsidyRound
 from tests.documents.letters_support import docx_text
 
@@ -17,10 +20,10 @@ async def test_demo_rounds(db):
     await demo.load()
     await demo.load()
     rounds = {r["title"]: r for r in await SubsidyRound.select()}
-    assert len(rounds) == 6
+    assert len(rounds) == 7
     # every phase of a round is there to be seen, around today
     phases = sorted(r["phase"] for r in rounds.values())
-    assert phases == ["closed", "decided", "decided", "decided", "draft", "open"]
+    assert phases == ["closed", "decided", "decided", "decided", "decided", "draft", "open"]
     now = clock.now()
     by_phase = {r["phase"]: r for r in rounds.values()}
     assert by_phase["draft"]["opens_at"] > now
@@ -81,3 +84,28 @@ async def test_the_danish_pool_wrote_its_tilsagn_in_danish_under_danish_law(db):
             "2022 til og med 31. december 2025.") in text
     assert "Afgørelsen kan ikke påklages til en anden administrativ myndighed" in text
     assert "Postadresse: Edisonsvej 1, 5000 Odense C" in text and "Dato: 3. oktober 2022" in text
+
+
+async def test_the_polish_call_for_proposals_tells_its_result_in_polish(db):
+    await demo.load()
+    call = await SubsidyRound.select().where(
+        SubsidyRound.title == "Otwarty konkurs ofert: opieka wytchnieniowa 2023").first()
+    assert call["currency"] == "PLN"
+    states = sorted(r["state"] for r in await Application.select(Application.state).where(
+        Application.round == call["id"]))
+    assert states.count("ineligible") == 1 and "refused" in states
+    assert states.count("granted") + states.count("partly_granted") >= 3
+    user = await User.select(User.id).where(
+        User.email == "officer.pl@tenderdesk.example").first()
+    officer = await load_principal(user["id"])
+    sent = await letters.round_letters(officer, call["id"])
+    assert {s.kind for s in sent} == {LetterKind.GRANT, LetterKind.REFUSAL}
+    for letter in sent:
+        _, data = await letters.read_round_letter(officer, call["id"], letter.file_id)
+        text = docx_text(data)
+        assert "Informacja o wyniku otwartego konkursu ofert" in text
+        assert "nie stosuje się trybu odwoławczego (art. 15 ust. 2j u.d.p.p.)" in text
+        # Sent on Friday 2 December 2022: thirty days end on Sunday 1 January 2023, a
+        # holiday, and run to Monday 2 January.
+        assert "tj. do dnia 2 stycznia 2023" in text
+        assert " zł" in text and "€" not in text and "Awb" not in text
