@@ -1,37 +1,7 @@
-"""Guards: every route states which roles may call it; objects are checked in the services."""
+"""The route guards' old home: they live in ``web.guards`` (below every context)."""
 
-from __future__ import annotations
-
-from typing import Any
-
-from litestar.connection import ASGIConnection
-from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
-from litestar.handlers.base import BaseRouteHandler
-from litestar.types import Guard
-
-from accounts.domain import Principal, Role
-
-
-def current_principal(connection: ASGIConnection) -> Principal | None:
-    user = connection.scope.get("user")
-    return user if isinstance(user, Principal) else None
-
-
-def requires_role(*roles: Role) -> Guard:
-    """A guard that lets only users with one of ``roles`` through (403 otherwise)."""
-    allowed = frozenset(roles)
-
-    def guard(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
-        principal = current_principal(connection)
-        if principal is None:
-            raise NotAuthorizedException()
-        if principal.role not in allowed:
-            raise PermissionDeniedException()
-
-    guard.allowed_roles = allowed  # type: ignore[attr-defined]
-    return guard
-
-
-ANY_ROLE = requires_role(*Role)
-ADMIN = requires_role(Role.ADMIN)
-OFFICER = requires_role(Role.OFFICER)
+from web.guards import ADMIN as ADMIN
+from web.guards import ANY_ROLE as ANY_ROLE
+from web.guards import OFFICER as OFFICER
+from web.guards import current_principal as current_principal
+from web.guards import requires_role as requires_role

@@ -25,19 +25,9 @@ from decimal import Decimal
 from enum import Enum
 from typing import Any
 
+from common.identity import Actor as Actor  # re-exported: the name's old home
+
 GENESIS_HASH = "0" * 64
-
-
-@dataclass(frozen=True)
-class Actor:
-    """Who caused an event: a user, or the system itself (scheduler, CLI)."""
-
-    id: int | None
-    label: str
-
-    @classmethod
-    def system(cls, label: str = "system") -> Actor:
-        return cls(None, label)
 
 
 def _default(value: Any) -> Any:

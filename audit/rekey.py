@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
+from audit.chain import audit_key, events_after
 from audit.domain import (
     GENESIS_HASH,
     Actor,
@@ -21,7 +22,7 @@ from audit.domain import (
     event_hash,
     legacy_event_hash,
 )
-from audit.service import audit_key, events_after, record
+from audit.service import record
 from config.database import in_transaction, is_sqlite, raw, update_rows
 
 

@@ -22,7 +22,7 @@ from litestar.template import TemplateConfig
 from accounts import controllers as accounts_controllers
 from accounts import dashboard as accounts_dashboard
 from accounts.domain import Principal, Role
-from accounts.service import load_principal
+from accounts.service import load_principal, names_by_email
 from accounts.sessions import SESSION_COOKIE, DatabaseSessionStore, SessionBackend, SessionConfig
 from audit import controllers as audit_controllers
 from audit import dashboard as audit_dashboard
@@ -33,6 +33,7 @@ from common.i18n import N_
 from config import database
 from config.scheduler import Scheduler
 from config.settings import Settings, get_settings
+from config.shell import ShellController
 from documents import controllers as documents_controllers
 from documents.letters import bundle
 from finance import controllers as finance_controllers
@@ -59,7 +60,6 @@ from tenders import controllers as tender_controllers
 from tenders import dashboard as tender_dashboard
 from tenders import deadlines as tender_deadlines
 from tenders import finance as tender_finance
-from web.controllers import ShellController
 from web.csrf import CsrfFailed, SessionBoundCSRFMiddleware, csrf_failed_handler
 from web.dashboard import PanelProvider
 from web.deadlines import DeadlinesApiController, DeadlinesController, next_deadlines
@@ -99,6 +99,9 @@ DASHBOARD_PANELS: list[PanelProvider] = [
     notifications_dashboard.outbox,
     audit_dashboard.recent_events,
 ]
+
+# The audit log's pages tell who acted by name; the names are the users' (accounts).
+audit_controllers.use_actor_names(names_by_email)
 
 ROUTE_HANDLERS: list[Any] = [
     ShellController,

@@ -27,6 +27,7 @@ from common.errors import DomainError, NotFound, Problem, ProblemCollector, Vali
 from common.i18n import N_
 from common.localtime import utc_to_local
 from common.money import read_amount
+from common.refs import SubjectRef
 from config.database import contains, engine, is_sqlite, raw, transaction
 from documents import storage
 from documents.tables import StoredFile
@@ -58,6 +59,7 @@ from subsidies.domain import (
     Instalments,
     RoundData,
     RoundPhase,
+    RoundSettings,
     fixed_changes,
     payment_schedule,
     reports_due,
@@ -82,7 +84,7 @@ RUNNING = (State.ELIGIBLE, State.UNDER_REVIEW)  # in the race for the budget
 
 
 def subject_ref(application_id: int) -> str:
-    return f"application:{application_id}"
+    return str(SubjectRef("application", application_id))
 
 
 def owner_ref(round_id: int) -> str:
@@ -114,32 +116,13 @@ class Budget:
             Decimal("0.1"))
 
 
-@dataclass(frozen=True)
-class RoundView:
+@dataclass(frozen=True, kw_only=True)
+class RoundView(RoundSettings):
+    """A round's settings with its state, as pages and the API show it."""
+
     id: int
-    authority_id: int
     authority: str
     zone: str
-    title: str
-    regulation_name: str
-    regulation_reference: str
-    service_types: tuple[str, ...]
-    opens_at: datetime
-    closes_at: datetime
-    ceiling: Decimal
-    currency: str
-    method: Method
-    remainder: Remainder
-    lottery_seed: str
-    eligibility_criteria: tuple[str, ...]
-    minimum_score: Decimal | None
-    maximum_per_applicant: Decimal | None
-    period_start: date
-    period_end: date
-    advance_share: Decimal
-    instalments: Instalments
-    instalment_dates: tuple[date, ...]
-    yearly_reports: bool
     tiers_json: str
     phase: RoundPhase
     evaluation_id: int | None
@@ -147,7 +130,6 @@ class RoundView:
     decided_at: datetime | None
     created_at: datetime
     regulation_document: int | None = None
-    budget_line: str = ""
     window_closed_at: datetime | None = None  # when the window was closed (applied)
     window_close_due_at: datetime | None = None  # when it was due to close
 
@@ -166,19 +148,24 @@ class RoundView:
 
 def _round_view(row: Mapping[str, Any], authority: Mapping[str, Any]) -> RoundView:
     return RoundView(
-        row["id"], row["authority"], authority["name"], authority["timezone"], row["title"],
-        row["regulation_name"], row["regulation_reference"],
-        tuple(s for s in row["service_types"].split(",") if s), row["opens_at"],
-        row["closes_at"], row["ceiling"], row["currency"], Method(row["method"]),
-        Remainder(row["remainder"]), row["lottery_seed"],
-        tuple(s for s in row["eligibility_criteria"].splitlines() if s),
-        row["minimum_score"], row["maximum_per_applicant"], row["period_start"],
-        row["period_end"], row["advance_share"], Instalments(row["instalments"]),
-        tuple(date.fromisoformat(d) for d in row["instalment_dates"].split(",") if d),
-        row["yearly_reports"], row["tiers"], RoundPhase(row["phase"]), row["evaluation_id"],
-        row["allocated_at"], row["decided_at"], row["created_at"],
-        regulation_document=row["regulation_document"], budget_line=row["budget_line"],
-        window_closed_at=row["window_closed_at"],
+        id=row["id"], authority_id=row["authority"], authority=authority["name"],
+        zone=authority["timezone"], title=row["title"], regulation_name=row["regulation_name"],
+        regulation_reference=row["regulation_reference"],
+        service_types=tuple(s for s in row["service_types"].split(",") if s),
+        opens_at=row["opens_at"], closes_at=row["closes_at"], ceiling=row["ceiling"],
+        currency=row["currency"], method=Method(row["method"]),
+        remainder=Remainder(row["remainder"]), lottery_seed=row["lottery_seed"],
+        eligibility_criteria=tuple(s for s in row["eligibility_criteria"].splitlines() if s),
+        minimum_score=row["minimum_score"], maximum_per_applicant=row["maximum_per_applicant"],
+        period_start=row["period_start"], period_end=row["period_end"],
+        advance_share=row["advance_share"], instalments=Instalments(row["instalments"]),
+        instalment_dates=tuple(date.fromisoformat(d)
+                               for d in row["instalment_dates"].split(",") if d),
+        yearly_reports=row["yearly_reports"], tiers_json=row["tiers"],
+        phase=RoundPhase(row["phase"]), evaluation_id=row["evaluation_id"],
+        allocated_at=row["allocated_at"], decided_at=row["decided_at"],
+        created_at=row["created_at"], regulation_document=row["regulation_document"],
+        budget_line=row["budget_line"], window_closed_at=row["window_closed_at"],
         window_close_due_at=row["window_close_due_at"])
 
 
@@ -805,7 +792,7 @@ async def propose_allocation(principal: Principal, round_id: int) -> dict[str, A
         result = allocate(candidates, view.rules())
         scores = {c.ref: (c.rank, c.score) for c in candidates}
         await AllocationLine.delete().where(AllocationLine.round == round_id)
-        lines = [(round_id, int(line.ref.split(":")[1]), line.position, scores[line.ref][0],
+        lines = [(round_id, SubjectRef.parse(line.ref).id, line.position, scores[line.ref][0],
                   scores[line.ref][1], line.requested, line.granted, _reasons_json(line), False)
                  for line in result.lines]
         await _insert_rows(AllocationLine, ("round", "application", "position", "rank",
@@ -880,11 +867,12 @@ async def adjust_line(principal: Principal, round_id: int, application_id: int,
         stored = await AllocationLine.select().where(AllocationLine.round == round_id)
         if not stored:
             raise DomainError(N_("Propose an allocation first"))
-        current = Allocation(view.method, view.ceiling, tuple(
-            Line(subject_ref(r["application"]), r["requested"], r["proposed"], r["position"],
-                 reasons_of(r["reasons"])) for r in stored),
-            sum((r["proposed"] for r in stored), ZERO), ZERO, ZERO, None, view.lottery_seed,
-            None, ())
+        current = Allocation(
+            method=view.method, ceiling=view.ceiling, lines=tuple(
+                Line(subject_ref(r["application"]), r["requested"], r["proposed"],
+                     r["position"], reasons_of(r["reasons"])) for r in stored),
+            total=sum((r["proposed"] for r in stored), ZERO), rest=ZERO,
+            seed=view.lottery_seed)
         ref = subject_ref(application_id)
         changed = adjust(current, {ref: Adjustment(value, reason)}, view.maximum_per_applicant)
         line = changed.line(ref)

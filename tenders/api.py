@@ -32,9 +32,8 @@ from common.i18n import N_
 from jobs import service as jobs
 from jobs.controllers import accepted
 from scoring.results import RankingOut
-from tenders import bids, letters, procurement, service
+from tenders import actions, bids, letters, procurement, service
 from tenders.controllers import READERS, docx_download, download, me, zip_download
-from tenders.machine import Action
 from tenders.procedures import Phase
 from web.i18n import gettext, translate_message
 
@@ -558,27 +557,12 @@ class TenderApi(Controller):
     async def act(self, request: Request, tender_id: FromPath[int], action: FromPath[str],
                   data: JSONBody[ReasonIn | None] = None) -> TenderOut:
         principal = me(request)
-        reason = data.reason if data else ""
-        handlers = {
-            Action.PUBLISH: lambda: service.publish(principal, tender_id),
-            Action.COMPLETE_SELECTION: lambda: procurement.complete_selection(principal,
-                                                                              tender_id),
-            Action.CLOSE_DIALOGUE: lambda: procurement.close_dialogue(principal, tender_id),
-            Action.OPEN_BIDS: lambda: bids.approve_opening(principal, tender_id),
-            Action.SEND_AWARD_DECISIONS: lambda: service.send_award_decisions(principal,
-                                                                              tender_id),
-            Action.AWARD: lambda: service.award(principal, tender_id),
-            Action.CONCLUDE_CONTRACTS: lambda: service.conclude_contracts(principal, tender_id),
-            Action.CANCEL: lambda: service.cancel(principal, tender_id, reason),
-            Action.DECLARE_UNSUCCESSFUL: lambda: service.declare_unsuccessful(
-                principal, tender_id, reason),
-        }
-        chosen = next((a for a in handlers if a.value == action), None)
+        chosen = actions.by_name(action)
         if chosen is None:
             raise ValidationFailed([Problem(N_("{value} is not one of {allowed}"), {
-                "value": action[:40], "allowed": ", ".join(a.value for a in handlers)},
+                "value": action[:40], "allowed": ", ".join(a.value for a in actions.STEPS)},
                 "action")])
-        await handlers[chosen]()
+        await actions.perform(principal, tender_id, chosen, data.reason if data else "")
         return await tender_out(request, tender_id)
 
     @put(f"{BASE}/deadlines", guards=[OFFICER])

@@ -33,7 +33,7 @@ from documents.storage import FileInfo
 from jobs.controllers import job_path
 from scoring.access import links as scoring_links
 from scoring.domain import PHASE_LABELS as SCORING_PHASES
-from tenders import bids, letters, procurement, service
+from tenders import actions, bids, letters, procurement, service
 from tenders.domain import PeriodWarning
 from tenders.machine import ACTION_LABELS, Action
 from tenders.procedures import DEADLINE_LABELS, PHASE_LABELS, PROCEDURE_TYPES, Deadline, Phase
@@ -331,31 +331,16 @@ class TenderPages(Controller):
             raise DomainError(N_("Unknown action {action}"), action=action) from None
         require_confirmation(form)
         target = f"/tenders/{tender_id}"
-        if chosen is Action.PUBLISH:
-            warnings = await service.publish(principal, tender_id)
-            for text in warning_texts(warnings):
-                flash(request, text, category="info")
-        elif chosen is Action.COMPLETE_SELECTION:
-            await procurement.complete_selection(principal, tender_id)
-        elif chosen is Action.CLOSE_DIALOGUE:
-            await procurement.close_dialogue(principal, tender_id)
-        elif chosen is Action.OPEN_BIDS:
-            if not await bids.approve_opening(principal, tender_id):
-                return done(request, N_("Your approval is recorded; a second officer must "
-                                        "confirm the opening."), f"{target}/opening")
-        elif chosen is Action.SEND_AWARD_DECISIONS:
-            await service.send_award_decisions(principal, tender_id)
-        elif chosen is Action.AWARD:
-            await service.award(principal, tender_id)
-        elif chosen is Action.CONCLUDE_CONTRACTS:
-            await service.conclude_contracts(principal, tender_id)
-        elif chosen is Action.CANCEL:
-            await service.cancel(principal, tender_id, form.get("reason"))
-        elif chosen is Action.DECLARE_UNSUCCESSFUL:
-            await service.declare_unsuccessful(principal, tender_id, form.get("reason"))
-        else:
+        if chosen not in actions.STEPS:
             raise DomainError(N_("{action} happens by itself at its deadline"),
                               action=gettext(ACTION_LABELS[chosen]))
+        result = await actions.perform(principal, tender_id, chosen, form.get("reason"))
+        if chosen is Action.PUBLISH:
+            for text in warning_texts(result):
+                flash(request, text, category="info")
+        if chosen is Action.OPEN_BIDS and not result:
+            return done(request, N_("Your approval is recorded; a second officer must "
+                                    "confirm the opening."), f"{target}/opening")
         return done(request, ACTION_MESSAGES[chosen], target)
 
     # --- lots -----------------------------------------------------------------------------------

@@ -33,6 +33,7 @@ from accounts.service import load_principal
 from accounts.tables import User
 from common.clock import FixedClock, use_clock
 from common.localtime import utc_to_local
+from common.refs import SubjectRef
 from scoring import service as scoring
 from scoring import sheets
 from tenders import bids, letters, procurement, service
@@ -152,7 +153,7 @@ class Story:
     async def intend_best(self, tender_id: int, lot_id: int) -> None:
         lot = await service.get_lot_row(tender_id, lot_id)
         result = await scoring.ranking(self.officer, lot["evaluation_id"])
-        best = [int(s.ref.split(":")[1]) for s in result.subjects if s.winner]
+        best = [SubjectRef.parse(s.ref).id for s in result.subjects if s.winner]
         await bids.choose_award(
             self.officer, tender_id, lot_id, best,
             advantages="De winnende inschrijving scoort het hoogst op het plan van aanpak: "
@@ -314,7 +315,7 @@ async def _household_help(story: Story, reference: str, authorities: dict[str, i
         await story.score_lot(tender_id, lot_id, bid_ids[lot_id], QUALITY)
         await story.intend_best(tender_id, lot_id)
     story.at(5, 9)
-    await service.send_award_decisions(officer, tender_id)
+    await letters.send_award_decisions(officer, tender_id)
     story.at(2)
     await bids.record_objection(officer, tender_id, HOUSEHOLD_HELP_PROVIDERS[2][0],
                                 "De prijsformule benadeelt lage tarieven.", lots[0])
@@ -360,7 +361,7 @@ async def _day_support(story: Story, reference: str, authorities: dict[str, int]
     await story.score_lot(tender_id, lot_id, marks, criteria)
     await story.intend_best(tender_id, lot_id)
     story.at(330)
-    await service.send_award_decisions(officer, tender_id)
+    await letters.send_award_decisions(officer, tender_id)
     story.at(300)
     await service.award(officer, tender_id)
     story.at(290)

@@ -21,6 +21,7 @@ from common import clock
 from common.deadlines import AppliedStep, deadline_changes
 from common.errors import DomainError, NotFound, Problem, ProblemCollector, ValidationFailed
 from common.i18n import N_
+from common.jurisdictions import jurisdiction_for
 from config.database import contains, transaction, update_rows
 from documents import storage
 from scoring import service as scoring
@@ -33,6 +34,8 @@ from tenders.domain import (
     check_deadline_changes,
     check_minimum_periods,
     check_shares,
+    contract_value,
+    light_regime_warnings,
     local_text,
     parse_deadlines,
     parse_share,
@@ -500,16 +503,6 @@ async def start_standstill(principal: Principal, tender_id: int, sent_at: dateti
     return tender, ends
 
 
-async def send_award_decisions(principal: Principal, tender_id: int,
-                               sent_at: datetime | None = None) -> datetime:
-    """Send the award decisions (the letters of every lot) and start the standstill; returns
-    its end. See :func:`tenders.letters.send_award_decisions`."""
-    from tenders import letters  # letters builds on this module
-
-    return (await letters.send_award_decisions(principal, tender_id, sent_at)
-            ).standstill_ends_at
-
-
 async def award(principal: Principal, tender_id: int) -> None:
     """The definitive award: after the standstill, with no objection open."""
     async with transaction():
@@ -711,6 +704,8 @@ class Overview:
     deadlines: dict[Deadline, datetime] = field(default_factory=dict)
     opening: OpeningStep = field(default_factory=OpeningStep)
     publish_warnings: list[Problem] = field(default_factory=list)
+    # What the light regime asks at the tender's value (EU publication), in every phase.
+    regime_warnings: list[Problem] = field(default_factory=list)
 
 
 def next_step(facts: TenderFacts, row: Mapping[str, Any], now: datetime) -> NextStep | None:
@@ -752,4 +747,9 @@ async def overview(principal: Principal, tender_id: int) -> Overview:
                     tender.can_change, authorities, lot_rows, kind.phases, tender.phase,
                     actions, next_step(facts, tender.row, now), warnings, facts,
                     facts.deadlines, opening,
-                    publish_warnings(facts) if tender.can_change else [])
+                    publish_warnings(facts) if tender.can_change else [],
+                    light_regime_warnings(
+                        tender.row["procedure"],
+                        contract_value(tender.row["estimated_value"],
+                                       [lot["estimated_value"] for lot in lot_rows]),
+                        tender.row["currency"], jurisdiction_for(tender.country).light_regime))

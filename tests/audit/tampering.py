@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from audit import service
+from audit import chain, service
 from audit.domain import GENESIS_HASH, Actor
 from config.database import engine, is_sqlite, raw, transaction
 
@@ -32,7 +32,7 @@ async def rewrite_chain(hasher, edit=lambda data: data) -> None:
     rows = await raw("SELECT * FROM audit_event ORDER BY seq")
     previous = GENESIS_HASH
     for row in rows:
-        stored = service.stored_event(row)
+        stored = chain.stored_event(row)
         data = replace(edit(stored.data), prev_hash=previous)
         previous = hasher(data)
         await tamper("UPDATE audit_event SET actor = {}, after = {}, prev_hash = {}, hash = {} "

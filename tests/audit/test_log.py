@@ -2,7 +2,7 @@
 
 import pytest
 
-from audit import service
+from audit import chain, service
 from audit.domain import Actor
 from audit.tables import AuditEvent
 from config.database import transaction
@@ -27,7 +27,7 @@ async def test_a_rolled_back_change_leaves_no_event(db):
 
 
 async def test_the_chain_of_many_batches_verifies(db, monkeypatch):
-    monkeypatch.setattr(service, "VERIFY_BATCH", 3)
+    monkeypatch.setattr(chain, "VERIFY_BATCH", 3)
     await record_events(10)
     result = await service.verify()
     assert result.intact and result.checked == 10
