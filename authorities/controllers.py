@@ -223,6 +223,9 @@ class ServiceTypeOut:
     name_en: str
     name_nl: str
     active: bool
+    name_da: str
+    name_pl: str
+    name_sv: str
 
     @classmethod
     def of(cls, row: dict[str, Any]) -> ServiceTypeOut:
@@ -235,6 +238,9 @@ class ServiceTypeIn:
     name_en: str
     name_nl: str
     active: bool = True
+    name_da: str = ""
+    name_pl: str = ""
+    name_sv: str = ""
 
 
 class ServiceTypeApiController(Controller):

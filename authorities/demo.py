@@ -30,8 +30,14 @@ WROCLAW_AREA = [
 
 DEMO_AUTHORITIES: list[dict[str, str]] = [
     {"name": "Gemeente Utrecht", "country": "NL", "registration_number": "30280353"},
-    {"name": "Vesthimmerlands Kommune", "country": "DK", "registration_number": "29189587"},
-    {"name": "Socialstyrelsen", "country": "DK", "registration_number": "26144205"},
+    {"name": "Vesthimmerlands Kommune", "country": "DK", "registration_number": "29189587",
+     "postal_address": "Himmerlandsgade 27\n9600 Aars", "website": "https://vesthimmerland.dk",
+     "decision_body": "Sundhedsudvalget i Vesthimmerlands Kommune",
+     "signatory_name": "Vibeke Vad Eriksen",
+     "signatory_function": "Afdelingsleder, Bevilling Voksen/Ældre"},
+    {"name": "Socialstyrelsen", "country": "DK", "registration_number": "26144205",
+     "postal_address": "Edisonsvej 1\n5000 Odense C", "website": "https://www.sm.dk",
+     "signatory_name": "Anne Kristensen", "signatory_function": "Puljeadministrator"},
     *({"name": name, "country": "PL", "registration_number": number}
       for name, number in WROCLAW_AREA),
     {"name": "Botkyrka kommun", "country": "SE", "registration_number": "212000-0043"},
@@ -50,14 +56,22 @@ async def load(actor: Actor) -> dict[str, int]:
 
 
 DEMO_SERVICE_TYPES: list[dict[str, str]] = [
-    {"code": "day_support", "name_en": "Day support", "name_nl": "Dagondersteuning"},
-    {"code": "household_help", "name_en": "Household help", "name_nl": "Hulp bij het huishouden"},
-    {"code": "respite_care", "name_en": "Respite care", "name_nl": "Respijtzorg"},
+    {"code": "day_support", "name_en": "Day support", "name_nl": "Dagondersteuning",
+     "name_da": "Dagtilbud", "name_pl": "Wsparcie dzienne", "name_sv": "Dagverksamhet"},
+    {"code": "household_help", "name_en": "Household help", "name_nl": "Hulp bij het huishouden",
+     "name_da": "Praktisk hjælp i hjemmet", "name_pl": "Pomoc w prowadzeniu gospodarstwa "
+     "domowego", "name_sv": "Hemtjänst, serviceinsatser"},
+    {"code": "respite_care", "name_en": "Respite care", "name_nl": "Respijtzorg",
+     "name_da": "Aflastning", "name_pl": "Opieka wytchnieniowa", "name_sv": "Avlösning"},
     {"code": "personal_assistance", "name_en": "Personal assistance",
-     "name_nl": "Persoonlijke assistentie"},
+     "name_nl": "Persoonlijke assistentie", "name_da": "Personlig assistance",
+     "name_pl": "Asystencja osobista", "name_sv": "Personlig assistans"},
     {"code": "individual_guidance", "name_en": "Individual guidance",
-     "name_nl": "Individuele begeleiding"},
-    {"code": "housing_support", "name_en": "Housing support", "name_nl": "Woonbegeleiding"},
+     "name_nl": "Individuele begeleiding", "name_da": "Socialpædagogisk støtte",
+     "name_pl": "Wsparcie indywidualne", "name_sv": "Individuellt stöd"},
+    {"code": "housing_support", "name_en": "Housing support", "name_nl": "Woonbegeleiding",
+     "name_da": "Støtte i eget hjem", "name_pl": "Mieszkalnictwo wspomagane",
+     "name_sv": "Boendestöd"},
 ]
 
 

@@ -163,18 +163,38 @@ def validate_authority(form: Mapping[str, Any]) -> AuthorityData:
 _CODE = re.compile(r"^[a-z][a-z0-9_]{1,39}$")
 
 
+# The languages a service type is named in, each in its column ``name_<language>``: English and
+# Dutch are required; in the others an empty name falls back to the English one.
+SERVICE_TYPE_LANGUAGES = ("en", "nl", "da", "pl", "sv")
+REQUIRED_NAME_LANGUAGES = ("en", "nl")
+
+
+def name_column(language: str) -> str:
+    """The column holding a service type's name in ``language`` (English for any other)."""
+    return f"name_{language}" if language in SERVICE_TYPE_LANGUAGES else "name_en"
+
+
+def localized_name(row: Mapping[str, Any], language: str, prefix: str = "") -> str:
+    """A service type's name in ``language`` from a row with its name columns (under
+    ``prefix``, such as ``"service_type."``), the English name where it has none."""
+    return row.get(f"{prefix}{name_column(language)}") or row.get(f"{prefix}name_en") or ""
+
+
 @dataclass(frozen=True)
 class ServiceTypeData:
     code: str
     name_en: str
     name_nl: str
     active: bool = True
+    name_da: str = ""
+    name_pl: str = ""
+    name_sv: str = ""
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
 
     def name(self, language: str) -> str:
-        return self.name_nl if language == "nl" else self.name_en
+        return localized_name(self.as_dict(), language)
 
 
 def validate_service_type(form: Mapping[str, Any]) -> ServiceTypeData:
@@ -184,15 +204,16 @@ def validate_service_type(form: Mapping[str, Any]) -> ServiceTypeData:
         problems.add("code", N_("A code is lower-case letters, digits and _, such as "
                                 "household_help"))
     names = {}
-    for field in ("name_en", "name_nl"):
+    for language in SERVICE_TYPE_LANGUAGES:
+        field = name_column(language)
         names[field] = str(form.get(field) or "").strip()
-        if not names[field]:
+        if not names[field] and language in REQUIRED_NAME_LANGUAGES:
             problems.add(field, N_("A name is required"))
         elif len(names[field]) > 120:
             problems.add(field, N_("The name is longer than {limit} characters"), limit=120)
     active = form.get("active", True) not in (False, "false", "0", "off", "")
     problems.raise_if_any()
-    return ServiceTypeData(code, names["name_en"], names["name_nl"], active)
+    return ServiceTypeData(code, active=active, **names)
 
 
 MAX_LOGO_BYTES = 512 * 1024

@@ -10,6 +10,7 @@ from audit.domain import Actor, changes
 from authorities.domain import (
     AuthorityData,
     ServiceTypeData,
+    localized_name,
     validate_authority,
     validate_service_type,
 )
@@ -140,6 +141,7 @@ async def update_service_type(actor: Actor, service_type_id: int,
 
 
 async def service_type_names(language: str) -> dict[str, str]:
-    """Each service type's name in ``language`` (Dutch or English), by code."""
-    rows = await ServiceType.select(ServiceType.code, ServiceType.name_en, ServiceType.name_nl)
-    return {r["code"]: (r["name_nl"] if language == "nl" else r["name_en"]) for r in rows}
+    """Each service type's name in ``language`` (the English one where it has none), by
+    code."""
+    rows = await ServiceType.select()
+    return {r["code"]: localized_name(r, language) for r in rows}

@@ -31,3 +31,7 @@ class ServiceType(Table, tablename="authorities_service_type"):
     name_en = Varchar(length=120)
     name_nl = Varchar(length=120)
     active = Boolean(default=True)
+    # The name in the other interface languages; empty: the English name is shown.
+    name_da = Varchar(length=120, default="")
+    name_pl = Varchar(length=120, default="")
+    name_sv = Varchar(length=120, default="")

@@ -13,6 +13,7 @@ from litestar.response import Stream, Template
 from accounts.domain import Principal, Role
 from accounts.guards import current_principal, requires_role
 from authorities import service as authorities
+from authorities.domain import localized_name
 from common.errors import NotFound, Problem, ValidationFailed
 from common.i18n import N_
 from documents.tables_export import csv_chunks, file_chunks, xlsx_file
@@ -85,8 +86,8 @@ class FinanceController(Controller):
             "count": len(rows), "totals": _totals(chosen, rows), "errors": errors,
             "filters": dict(request.query_params),
             "authorities": await _authority_options(principal),
-            "service_types": [(t["code"], t["name_nl"] if current_language() == "nl"
-                               else t["name_en"]) for t in await authorities.list_service_types()],
+            "service_types": [(t["code"], localized_name(t, current_language()))
+                              for t in await authorities.list_service_types()],
             "statuses": sorted({(r["status_code"], r["status"]) for r in unfiltered
                                 if r.get("status_code")}),
             "export_query": request.url.query or "",

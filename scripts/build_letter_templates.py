@@ -234,7 +234,7 @@ def lot_unsuccessful(b: Builder) -> None:
     b.heading("unsuccessful_reason")
     b.p("{{ reason }}")
     b.text("unsuccessful_others")
-    b.when("objection", lambda: (b.heading("remedies"), b.p("{{ objection }}")))
+    b.when("objection", lambda: (b.heading("remedies"), b.text("unsuccessful_remedies")))
     b.closing()
 
 
@@ -251,13 +251,19 @@ def selection(b: Builder) -> None:
            lambda: b.text("selection_totals"))
     b.scores("selection_scores")
     b.when("next_steps", lambda: (b.heading("next_steps"), b.bullets("next_steps")))
-    b.when("objection", lambda: (b.heading("remedies"), b.p("{{ objection }}")))
+    b.when("objection", lambda: (b.heading("remedies"), b.text("selection_remedies")))
     b.closing()
 
 
 def awb_objection(b: Builder) -> None:
+    """How to object to or appeal a grant decision, or, where the jurisdiction has no
+    administrative appeal (``law.appeal`` false), that there is none and what remains."""
     b.heading("objection")
+    b.p("{%p if law.appeal %}")
     b.text("awb_objection")
+    b.p("{%p else %}")
+    b.text("no_appeal")
+    b.p("{%p endif %}")
 
 
 def grant(b: Builder) -> None:

@@ -23,7 +23,7 @@ from accounts.tables import User
 from common import clock
 from scoring import service as scoring
 from scoring import sheets
-from subsidies import service
+from subsidies import letters, service
 from subsidies.tables import SubsidyRound
 
 OFFICER = "officer@tenderdesk.example"
@@ -192,6 +192,8 @@ async def _danish_pool(officer: Principal, authority_id: int) -> None:
     with clock.use_clock(clock.FixedClock(datetime(2022, 10, 3, 9, 0, tzinfo=UTC))):
         await service.propose_allocation(officer, view.id)
         await service.decide(officer, view.id)
+        # The tilsagn letters, in Danish under Danish law (forvaltningsloven, no appeal).
+        await letters.send_decision_letters(officer, view.id)
     vesthimmerland = ids[0]
     first = (await service.payments(officer, view.id, application_id=vesthimmerland))[0]
     await service.set_payment_status(officer, first.id, "approved")

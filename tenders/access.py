@@ -20,6 +20,7 @@ from decimal import Decimal
 from typing import Any
 
 from accounts.domain import Principal, Role
+from authorities.domain import SERVICE_TYPE_LANGUAGES, name_column
 from common.errors import Forbidden, NotFound
 from common.i18n import N_
 from common.refs import SubjectRef
@@ -86,9 +87,12 @@ TENDER_COLUMNS = (
     Tender.all_columns(), Tender.lead_authority.timezone.as_alias("lead_timezone"),
     Tender.lead_authority.country.as_alias("lead_country"),
     Tender.lead_authority.standstill_days.as_alias("lead_standstill_days"),
-    Tender.service_type.name_en.as_alias("service_type_en"),
-    Tender.service_type.name_nl.as_alias("service_type_nl"),
+    *(getattr(Tender.service_type, name_column(language)).as_alias(f"service_type_{language}")
+      for language in SERVICE_TYPE_LANGUAGES),
 )
+# A tender's service type's names in every language, as ``service_type.name_<language>``.
+SERVICE_TYPE_NAMES = tuple(getattr(Tender.service_type, name_column(language))
+                           for language in SERVICE_TYPE_LANGUAGES)
 
 
 async def load_many(tender_ids: Collection[int]) -> dict[int, TenderRef]:

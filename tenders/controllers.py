@@ -21,6 +21,7 @@ from litestar.response import Redirect, Response, Stream, Template
 from accounts.domain import Principal, Role
 from accounts.guards import OFFICER, current_principal, requires_role
 from authorities import service as authorities
+from authorities.domain import localized_name
 from common.errors import DomainError, Problem, ValidationFailed
 from common.i18n import N_
 from common.localtime import utc_to_local
@@ -173,8 +174,8 @@ async def _authority_choices(principal: Principal) -> list[tuple[int, str]]:
 
 
 async def _service_type_choices() -> list[tuple[int, str]]:
-    dutch = current_language() == "nl"
-    return [(r["id"], r["name_nl"] if dutch else r["name_en"])
+    language = current_language()
+    return [(r["id"], localized_name(r, language))
             for r in await authorities.list_service_types(only_active=True)]
 
 

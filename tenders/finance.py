@@ -12,9 +12,11 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from authorities.domain import localized_name, name_column
 from common import clock
 from config.database import raw_rows
 from finance.domain import AwardRow, BudgetRow, Days, FinanceQuery, PaymentRow, Share, cents
+from tenders.access import SERVICE_TYPE_NAMES
 from tenders.tables import Tender, TenderAuthority
 from web.i18n import current_language
 
@@ -26,8 +28,7 @@ def contract_status(start: date, end: date, today: date) -> str:
 
 
 def _type_name(row: dict[str, Any], prefix: str) -> str:
-    name = row.get(f"{prefix}.name_nl" if current_language() == "nl" else f"{prefix}.name_en")
-    return name or ""
+    return localized_name(row, current_language(), f"{prefix}.")
 
 
 async def _shares(tender_ids: list[int] | None) -> dict[int, tuple[Share, ...]]:
@@ -53,8 +54,8 @@ def _visible(query: FinanceQuery, lead: int, shares: tuple[Share, ...]) -> bool:
 
 CONTRACTS = """
 SELECT CAST(t.id AS INTEGER), CAST(t.lead_authority AS INTEGER), a.name, t.title, t.reference,
-       t.budget_line, st.code, st.{name}, CAST(l.number AS INTEGER), l.title, o.name,
-       o.registration_number,
+       t.budget_line, st.code, COALESCE(NULLIF(st.{name}, ''), st.name_en),
+       CAST(l.number AS INTEGER), l.title, o.name, o.registration_number,
        o.iban, c.value, c.currency, CAST(c.start AS TEXT), CAST(c."end" AS TEXT)
 FROM tenders_contract c
 JOIN tenders_tender t ON t.id = c.tender
@@ -70,8 +71,7 @@ class TenderFinance:
     name = "tenders"
 
     async def awards(self, query: FinanceQuery) -> list[AwardRow]:
-        name = "name_nl" if current_language() == "nl" else "name_en"
-        rows = await raw_rows(CONTRACTS.replace("{name}", name))
+        rows = await raw_rows(CONTRACTS.replace("{name}", name_column(current_language())))
         shares = await _shares(None)
         today = clock.now().date()
         visible: dict[int, bool] = {}
@@ -99,8 +99,8 @@ class TenderFinance:
             Tender.id, Tender.title, Tender.reference, Tender.budget_line, Tender.currency,
             Tender.estimated_value,
             Tender.contract_start, Tender.contract_end, Tender.lead_authority.id,
-            Tender.lead_authority.name, Tender.service_type.code, Tender.service_type.name_en,
-            Tender.service_type.name_nl).where(Tender.estimated_value.is_not_null())
+            Tender.lead_authority.name, Tender.service_type.code, *SERVICE_TYPE_NAMES).where(
+            Tender.estimated_value.is_not_null())
         contracted: dict[int, Decimal] = defaultdict(Decimal)
         for tender, value in await raw_rows(
                 "SELECT CAST(tender AS INTEGER), value FROM tenders_contract"):

@@ -16,6 +16,7 @@ from typing import Any
 from accounts.domain import Principal
 from audit import service as audit
 from audit.domain import Actor, changes
+from authorities.domain import SERVICE_TYPE_LANGUAGES, localized_name
 from authorities.tables import Authority, ServiceType
 from common import clock
 from common.deadlines import AppliedStep, deadline_changes
@@ -629,8 +630,8 @@ async def list_tenders(principal: Principal, filters: Filters, offset: int = 0,
     query = Tender.select(
         Tender.id, Tender.reference, Tender.title, Tender.procedure, Tender.phase,
         Tender.deadline_requests, Tender.deadline_bids, Tender.updated_at,
-        Tender.lead_authority.name, Tender.lead_authority.timezone, Tender.service_type.name_en,
-        Tender.service_type.name_nl)
+        Tender.lead_authority.name, Tender.lead_authority.timezone,
+        *access.SERVICE_TYPE_NAMES)
     count = Tender.count()
     conditions = []
     if not principal.is_admin:
@@ -658,7 +659,8 @@ async def list_tenders(principal: Principal, filters: Filters, offset: int = 0,
         phase = Phase(r["phase"])
         nxt = r["deadline_requests"] if phase is Phase.PUBLISHED else (
             r["deadline_bids"] if phase is Phase.TENDERING else None)
-        service = {"en": r["service_type.name_en"], "nl": r["service_type.name_nl"]}
+        service = {language: localized_name(r, language, "service_type.")
+                   for language in SERVICE_TYPE_LANGUAGES}
         items.append(TenderListItem(r["id"], r["reference"], r["title"], r["procedure"],
                                     r["phase"], r["lead_authority.name"], service, nxt,
                                     r["lead_authority.timezone"], r["updated_at"]))

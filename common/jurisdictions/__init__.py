@@ -1,7 +1,7 @@
 """The law of a country as configuration: one pure module per country, chosen by the
 authority's country.
 
-A country's module (``nl.py``; later ``dk.py``, ``pl.py``, ``se.py``) defines one
+A country's module (``nl.py``, ``dk.py``; later ``pl.py``, ``se.py``) defines one
 :class:`Jurisdiction` named ``JURISDICTION``: its calendar for statutory periods, its standstill
 period and how it is counted, the remedies body and time limits, the law on grant decisions
 (objection period, the articles cited) and its defaults (language, currency, time zone).
@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from enum import StrEnum
@@ -101,6 +101,35 @@ class HolidaysCalendar:
         return _next_working_day(self, start + timedelta(days=period.days))
 
 
+class DaysOffCalendar:
+    """Weekends and a country's own days off (``days_off(year)``), counted as the Netherlands'
+    Algemene termijnenwet (art. 1-2) and the EU's Regulation 1182/71 (art. 3(4)-(5)) both do: a
+    period ending on a day off runs on to the next working day, and a period of at least three
+    days (two, under the Regulation) holds at least two working days."""
+
+    def __init__(self, days_off: Callable[[int], frozenset[date]],
+                 two_working_days_from: int = 3) -> None:
+        self.days_off = days_off
+        self.two_working_days_from = two_working_days_from
+
+    def is_working_day(self, day: date) -> bool:
+        return day.weekday() < 5 and day not in self.days_off(day.year)
+
+    def last_day(self, start: date, period: Period) -> date:
+        if period.unit is Unit.WORKING_DAYS:
+            return _add_working_days(self, start, period.amount)
+        end = _next_working_day(self, start + timedelta(days=period.days))
+        if period.days >= self.two_working_days_from:
+            while self._working_days(start, end) < 2:
+                end = _next_working_day(self, end + timedelta(days=1))
+        return end
+
+    def _working_days(self, start: date, end: date) -> int:
+        """Working days after ``start`` up to and including ``end``."""
+        return sum(self.is_working_day(start + timedelta(days=n))
+                   for n in range(1, (end - start).days + 1))
+
+
 @cache
 def _holidays(country: str, year: int) -> frozenset[date]:
     return frozenset(holiday_tables.country_holidays(country, years=year))
@@ -112,6 +141,8 @@ class Standstill:
 
     period: Period
     rule: str  # the provision, cited in letters ("artikel 2.127 Aanbestedingswet 2012")
+    # The longer period where the decisions are not sent electronically (None: the same).
+    not_electronic: Period | None = None
 
 
 @dataclass(frozen=True)
@@ -135,6 +166,11 @@ class GrantLaw:
     reasons_rule: str  # the duty to give reasons ("artikel 3:46 Awb")
     payment: Period  # within which a payment (or a repayment) is due after the decision
     payment_rule: str  # "artikel 4:87 Awb"
+    # Whether a grant decision can be objected to or appealed administratively (within
+    # ``objection``). Where it cannot (Denmark), letters say so, and ``supervision`` names who
+    # oversees the authority's lawfulness instead, with its articles.
+    appeal: bool = True
+    supervision: str = ""
 
 
 @dataclass(frozen=True)
@@ -187,11 +223,15 @@ class Jurisdiction:
                  if p.deadline == deadline and (electronic or not p.electronic)]
         return min(found, key=lambda p: p.days, default=None)
 
-    def standstill_last_day(self, sent_on: date, days: int | None = None) -> date:
+    def standstill_last_day(self, sent_on: date, days: int | None = None,
+                            electronic: bool = True) -> date:
         """The last day of the standstill period for decisions sent on ``sent_on`` (``days``:
-        the authority's own longer period in days, counted the same way)."""
-        period = self.standstill.period if days is None else Period(days,
-                                                                     self.standstill.period.unit)
+        the authority's own longer period in days, counted the same way; ``electronic``: the
+        decisions were sent electronically, as tenderdesk sends them)."""
+        legal = self.standstill.period
+        if not electronic and self.standstill.not_electronic is not None:
+            legal = self.standstill.not_electronic
+        period = legal if days is None else Period(days, legal.unit)
         return self.calendar.last_day(sent_on, period)
 
     def objection_last_day(self, sent_on: date) -> date:

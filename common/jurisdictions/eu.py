@@ -21,7 +21,6 @@ from common.jurisdictions import (
 
 # Defaults for the countries whose modules are still to be written: (language, currency, zone).
 _DEFAULTS: dict[str, tuple[str, str, str]] = {
-    "DK": ("da", "DKK", "Europe/Copenhagen"),
     "PL": ("pl", "PLN", "Europe/Warsaw"),
     "SE": ("sv", "SEK", "Europe/Stockholm"),
 }

@@ -14,6 +14,7 @@ from dateutil.easter import easter
 
 from common.i18n import N_
 from common.jurisdictions import (
+    DaysOffCalendar,
     GrantLaw,
     Jurisdiction,
     LightRegime,
@@ -50,41 +51,10 @@ def atw_holidays(year: int) -> frozenset[date]:
     })
 
 
-class AtwCalendar:
-    """Periods under the Algemene termijnenwet.
-
-    Art. 1: a statutory period ending on a Saturday, Sunday or holiday (art. 3) runs on to the
-    next day that is none of these. Art. 2: a period of at least three days is extended as far
-    as needed to contain at least two such working days.
-    """
-
-    def is_working_day(self, day: date) -> bool:
-        return day.weekday() < 5 and day not in atw_holidays(day.year)
-
-    def last_day(self, start: date, period: Period) -> date:
-        if period.unit is Unit.WORKING_DAYS:
-            day, counted = start, 0
-            while counted < period.amount:
-                day += timedelta(days=1)
-                counted += self.is_working_day(day)
-            return day
-        end = start + timedelta(days=period.days)
-        while not self.is_working_day(end):  # art. 1
-            end += timedelta(days=1)
-        if period.days >= 3:  # art. 2
-            while self._working_days(start, end) < 2:
-                end += timedelta(days=1)
-                while not self.is_working_day(end):
-                    end += timedelta(days=1)
-        return end
-
-    def _working_days(self, start: date, end: date) -> int:
-        """Working days after ``start`` up to and including ``end``."""
-        return sum(self.is_working_day(start + timedelta(days=n))
-                   for n in range(1, (end - start).days + 1))
-
-
-CALENDAR = AtwCalendar()
+# Periods under the Algemene termijnenwet. Art. 1: a statutory period ending on a Saturday,
+# Sunday or holiday (art. 3) runs on to the next day that is none of these. Art. 2: a period of
+# at least three days is extended as far as needed to contain at least two such working days.
+CALENDAR = DaysOffCalendar(atw_holidays)
 
 # Aanbestedingswet 2012 art. 2.127: at least 20 calendar days from the day after sending.
 STANDSTILL = Standstill(Period(20), "artikel 2.127 Aanbestedingswet 2012")

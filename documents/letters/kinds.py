@@ -19,7 +19,7 @@ from enum import StrEnum
 from typing import Any
 
 from common.i18n import N_
-from common.jurisdictions import GrantLaw, jurisdiction_for
+from common.jurisdictions import GrantLaw, Remedies, jurisdiction_for
 
 
 class LetterKind(StrEnum):
@@ -158,6 +158,16 @@ class Letter:
     def law(self) -> GrantLaw:
         """The articles a decision cites (objection, advances, settlement, reclaim)."""
         return jurisdiction_for(self.sender.country).grant_law
+
+    @property
+    def standstill_rule(self) -> str:
+        """The provision on the standstill period, as the letter cites it."""
+        return jurisdiction_for(self.sender.country).standstill.rule
+
+    @property
+    def remedies(self) -> Remedies:
+        """Where a bidder turns against the decision (body, time limit, provision)."""
+        return jurisdiction_for(self.sender.country).remedies
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -1,6 +1,6 @@
 """The default letter templates that ship with tenderdesk, per language, and the fallback.
 
-``documents/letter_templates/<language>/<kind>.docx``. Dutch and English are complete; Danish,
+``documents/letter_templates/<language>/<kind>.docx``. Dutch, English and Danish are complete;
 Polish and Swedish have their directory and fall back to English until their templates are
 added (``scripts/build_letter_templates.py``). A letter in a fallback language is written and
 formatted in English throughout, so that its text and its dates agree.

@@ -129,4 +129,11 @@ TEXT: dict[str, str] = {
                        "name of {{ sender.name }}, quoting reference {{ reference }}.",
     "settlement_basis": "We settle the subsidy under {{ law.settlement_rules }}. What you "
                         "received too much we reclaim under {{ law.reclaim_rule }}.",
+    # the remedies of a tender (the tender's own wording, or the language's text of its law)
+    "selection_remedies": "{{ objection }}",
+    "unsuccessful_remedies": "{{ objection }}",
+    "no_appeal": "This decision cannot be appealed to another administrative authority "
+                 "({{ law.objection_rule }}). The lawfulness of the authority's decisions is "
+                 "supervised by {{ law.supervision }}, which is not an appeal body. You may "
+                 "bring the decision before the courts.",
 }

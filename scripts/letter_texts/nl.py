@@ -139,4 +139,11 @@ TEXT: dict[str, str] = {
     "settlement_basis": "Wij stellen de subsidie vast op grond van "
                         "{{ law.settlement_rules }}. Wat u te veel ontving, vorderen wij "
                         "terug op grond van {{ law.reclaim_rule }}.",
+    # the remedies of a tender (the tender's own wording, or the language's text of its law)
+    "selection_remedies": "{{ objection }}",
+    "unsuccessful_remedies": "{{ objection }}",
+    "no_appeal": "Tegen dit besluit staan geen bezwaar en geen administratief beroep open "
+                 "({{ law.objection_rule }}). Toezicht op de rechtmatigheid houdt "
+                 "{{ law.supervision }}; dat is geen beroepsinstantie. U kunt het besluit "
+                 "aan de rechter voorleggen.",
 }

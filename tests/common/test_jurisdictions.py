@@ -104,13 +104,12 @@ def test_letters_read_the_standstill_and_objection_periods_from_the_jurisdiction
 
 
 def test_a_country_without_a_module_gets_the_eu_default_with_its_own_holidays():
-    denmark = jurisdiction_for("dk")
-    assert denmark.country == "DK" and denmark.language == "da" and denmark.currency == "DKK"
-    assert denmark.standstill.period == Period(10)
-    # Thu 1 Apr 2027 + 10 = Sun 11 Apr -> Mon 12 Apr (Danish Easter holidays are earlier).
-    assert denmark.standstill_last_day(date(2027, 4, 1)) == date(2027, 4, 12)
-    # Good Friday is a Danish public holiday: 16 Mar 2027 + 10 = Fri 26 Mar -> Tue 30 Mar.
-    assert denmark.standstill_last_day(date(2027, 3, 16)) == date(2027, 3, 30)
+    finland = jurisdiction_for("fi")
+    assert finland.country == "FI" and finland.language == "en" and finland.currency == "EUR"
+    assert finland.standstill.period == Period(10)
+    assert "Directive 2007/66/EC" in finland.standstill.rule
+    # Good Friday is a Finnish public holiday: 16 Mar 2027 + 10 = Fri 26 Mar -> Tue 30 Mar.
+    assert finland.standstill_last_day(date(2027, 3, 16)) == date(2027, 3, 30)
 
 
 def test_the_minimum_periods_per_procedure_are_the_jurisdictions():

@@ -164,7 +164,7 @@ async def test_the_api_lists_replaces_refuses_and_resets(admin_client):
     slots = (await client.get(url)).json()
     assert len(slots) == len(LetterKind) * 5
     danish = next(s for s in slots if s["kind"] == "grant" and s["language"] == "da")
-    assert danish == {**danish, "custom": False, "written_in": "en"}
+    assert danish == {**danish, "custom": False, "written_in": "da"}  # shipped in Danish
     refused = await client.put(f"{url}/grant/da", files={"data": ("x.docx",
                                                                    letterhead(*BROKEN), DOCX)})
     assert refused.status_code == 422

@@ -42,11 +42,11 @@ def test_the_standstill_end_of_the_sample_letters_is_the_atw_one():
 
 def test_another_countrys_letter_counts_by_its_own_calendar():
     letter = sample_letter(LetterKind.GRANT, date(2026, 12, 6))
-    danish = dataclasses.replace(letter, sender=dataclasses.replace(letter.sender, country="DK"))
+    finnish = dataclasses.replace(letter, sender=dataclasses.replace(letter.sender, country="FI"))
     # Sunday 17 January 2027 runs to Monday 18 January there as well; 24 Dec 2026 + 6 weeks
     # (Thursday 4 February) is a working day in both.
-    assert danish.objection_end == date(2027, 1, 18)
-    assert dataclasses.replace(danish, date=date(2026, 12, 24)).objection_end == date(2027, 2, 4)
+    assert finnish.objection_end == date(2027, 1, 18)
+    assert dataclasses.replace(finnish, date=date(2026, 12, 24)).objection_end == date(2027, 2, 4)
 
 
 def _document(kind: LetterKind, letter=None):

@@ -5,7 +5,11 @@ from datetime import date
 from decimal import Decimal
 
 from config import demo
+from documents import storage
+from documents.letters import service as letter_service
+from documents.letters.kinds import LetterKind
 from subsidies.tables import Application, Payment, Report, SubsidyRound
+from tests.documents.letters_support import docx_text
 
 
 async def test_demo_rounds(db):
@@ -47,3 +51,19 @@ async def test_demo_rounds(db):
     refused = await Application.count().where((Application.round == first_come["id"])
                                               & (Application.state == "refused"))
     assert refused >= 1
+
+
+async def test_the_danish_pool_wrote_its_tilsagn_in_danish_under_danish_law(db):
+    await demo.load()
+    pool = await SubsidyRound.select().where(
+        SubsidyRound.title == "Pulje til forsøg med selvvisitering i ældreplejen").first()
+    sent = await letter_service.sent_letters("round", pool["id"])
+    [letter] = [s for s in sent if s.addressee == "Vesthimmerlands Kommune"]
+    assert letter.kind is LetterKind.GRANT
+    _, data = await storage.read(letter.file_id)
+    text = docx_text(data)
+    assert "Tilsagn om tilskud – Pulje til forsøg med selvvisitering i ældreplejen" in text
+    assert ("Vi giver jer tilsagn om et tilskud på 1.400.000,00 kr. for perioden 1. november "
+            "2022 til og med 31. december 2025.") in text
+    assert "Afgørelsen kan ikke påklages til en anden administrativ myndighed" in text
+    assert "Postadresse: Edisonsvej 1, 5000 Odense C" in text and "Dato: 3. oktober 2022" in text

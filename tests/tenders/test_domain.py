@@ -153,7 +153,7 @@ def test_minimum_periods_are_warned_about_with_their_rule():
 
 
 def test_the_minimum_periods_are_the_lead_authoritys_countrys():
-    # The Netherlands cite the Aanbestedingswet beside the directive; a country without a
+    # The Netherlands and Denmark cite their act beside the directive; a country without a
     # module of its own gets the directive's minimums and cites the directive alone.
     published = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
     bids = {Deadline.BIDS: published + timedelta(days=31)}
@@ -164,7 +164,10 @@ def test_the_minimum_periods_are_the_lead_authoritys_countrys():
     [danish] = check_minimum_periods(open_kind, bids, published, "Europe/Copenhagen", False,
                                      country="DK")
     assert danish.days_required == 35
-    assert danish.rule == "Directive 2014/24/EU art. 27(1): 35 days for bids"
+    assert danish.rule == "Directive 2014/24/EU art. 27(1), udbudsloven § 57: 35 days for bids"
+    [finnish] = check_minimum_periods(open_kind, bids, published, "Europe/Helsinki", False,
+                                      country="FI")
+    assert finnish.rule == "Directive 2014/24/EU art. 27(1): 35 days for bids"
 
 
 def test_standstill_ends_after_twenty_calendar_days_in_the_netherlands():
