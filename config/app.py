@@ -55,11 +55,13 @@ from subsidies import deadlines as subsidies_deadlines
 from subsidies import finance as subsidies_finance
 from subsidies import jobs as subsidies_jobs
 from tenders import api as tender_api
+from tenders import award_pages as tender_award_pages
 from tenders import bids as tender_bids
 from tenders import controllers as tender_controllers
 from tenders import dashboard as tender_dashboard
 from tenders import deadlines as tender_deadlines
 from tenders import finance as tender_finance
+from tenders import procurement_pages as tender_procurement_pages
 from web.csrf import CsrfFailed, SessionBoundCSRFMiddleware, csrf_failed_handler
 from web.dashboard import PanelProvider
 from web.deadlines import DeadlinesApiController, DeadlinesController, next_deadlines
@@ -115,6 +117,8 @@ ROUTE_HANDLERS: list[Any] = [
     *scoring_api.CONTROLLERS,
     *scoring_scoresheets.CONTROLLERS,
     *tender_controllers.CONTROLLERS,
+    *tender_procurement_pages.CONTROLLERS,
+    *tender_award_pages.CONTROLLERS,
     *tender_api.CONTROLLERS,
     *notifications_controllers.CONTROLLERS,
     *subsidies_controllers.CONTROLLERS,
