@@ -158,16 +158,19 @@ async def _known_authority_ids() -> set[int]:
     return {row["id"] for row in await Authority.select(Authority.id)}
 
 
-async def _email_taken(email: str, except_id: int | None = None) -> bool:
-    query = User.exists().where(User.email == email)
+async def _email_taken(email: str, except_id: int | None = None) -> int | None:
+    """The id of the user who has ``email`` (other than ``except_id``)."""
+    query = User.select(User.id).where(User.email == email)
     if except_id is not None:
         query = query.where(User.id != except_id)
-    return await query
+    found = await query.first()
+    return None if found is None else int(found["id"])
 
 
-def _email_in_use(email: str) -> ValidationFailed:
-    return ValidationFailed([Problem(N_("A user with the email {email} already exists"),
-                                     {"email": email}, "email")])
+async def _email_in_use(email: str, user_id: int) -> ValidationFailed:
+    return await audit.taken(Problem(N_("A user with the email {email} already exists"),
+                                     {"email": email}, "email"), "user", user_id,
+                             actions=("user.created", "user.updated"), about={"email": email})
 
 
 async def _set_memberships(user_id: int, authority_ids: frozenset[int]) -> None:
@@ -190,8 +193,8 @@ async def create_user(actor: Actor, form: Mapping[str, Any],
     password_hash = await hash_password(password)
     async with transaction():
         await lock_name(f"user-email:{data.email}")
-        if await _email_taken(data.email):
-            raise _email_in_use(data.email)
+        if holder := await _email_taken(data.email):
+            raise await _email_in_use(data.email, holder)
         user = User(email=data.email, name=data.name, role=data.role.value,
                     language=data.language, active=data.active, password_hash=password_hash,
                     created_at=clock.now())
@@ -223,8 +226,8 @@ async def update_user(actor: Actor, user_id: int, form: Mapping[str, Any]) -> di
         current = await get_user(user_id)
         if actor.id == user_id and (data.role is not Role.ADMIN or not data.active):
             raise DomainError(N_("You cannot take away your own administrator role or account"))
-        if await _email_taken(data.email, except_id=user_id):
-            raise _email_in_use(data.email)
+        if holder := await _email_taken(data.email, except_id=user_id):
+            raise await _email_in_use(data.email, holder)
         before, after = changes(_user_view(current), data.audit_view())
         if after:
             await User.update({User.email: data.email, User.name: data.name,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -49,27 +48,9 @@ def _before(request: Request) -> int | None:
     return int(raw) if raw.isdigit() else None
 
 
-ActorNames = Callable[[set[str]], Awaitable[dict[str, str]]]
-
-
-async def _no_names(emails: set[str]) -> dict[str, str]:
-    return {}
-
-
-# People's names for the actors' emails. The users are kept by ``accounts``, which records
-# audit events and so depends on ``audit``; the composition root (``config.app``) plugs its
-# lookup in here, so that ``audit`` never imports ``accounts``.
-_actor_names: ActorNames = _no_names
-
-
-def use_actor_names(lookup: ActorNames) -> None:
-    global _actor_names
-    _actor_names = lookup
-
-
 async def with_sentences(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Events told as sentences, for pages (the API keeps the recorded codes)."""
-    names = await _actor_names({event["actor"] for event in events})
+    names = await service.actor_names({event["actor"] for event in events})
     return told(events, names, gettext(SYSTEM), gettext)
 
 

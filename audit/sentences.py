@@ -46,6 +46,8 @@ SENTENCES: dict[str, str] = {
     "tender.send_award_decisions": N_("{actor} sent the award decisions of tender {object}"),
     "tender.award": N_("{actor} awarded tender {object}"),
     "tender.conclude_contracts": N_("{actor} concluded the contracts of tender {object}"),
+    "tender.cancel": N_("{actor} cancelled tender {object}"),
+    "tender.declare_unsuccessful": N_("{actor} declared tender {object} unsuccessful"),
     "lot.created": N_("{actor} added lot {lot} to tender {object}"),
     "lot.updated": N_("{actor} changed lot {lot} of tender {object}"),
     "lot.award_intent": N_("{actor} chose whom to award lot {lot} of tender {object}"),
@@ -61,14 +63,19 @@ SENTENCES: dict[str, str] = {
     "dialogue.round_added": N_("{actor} added a dialogue round to tender {object}"),
     "dialogue.session_recorded": N_("{actor} recorded a dialogue session of tender {object}"),
     "bid.registered": N_("{actor} registered a bid for tender {object}"),
+    "bid.withdrawn": N_("{actor} withdrew a bid for tender {object}"),
     "bid.knocked_out": N_("{actor} set a bid for tender {object} aside"),
     "bid.unsealed": N_("{actor} unsealed a bid for tender {object}"),
     "bid.file_downloaded": N_("{actor} opened a bid's document of tender {object}"),
     "contract.recorded": N_("{actor} recorded a contract of tender {object}"),
     "objection.recorded": N_("{actor} recorded an objection to tender {object}"),
+    "objection.resolved": N_("{actor} resolved an objection to tender {object}"),
+    "dialogue.candidate_dropped": N_("{actor} took a candidate out of the dialogue of tender "
+                                     "{object}"),
     "evaluation.created": N_("{actor} created evaluation {object}"),
     "criteria.replaced": N_("{actor} set the criteria of evaluation {object}"),
     "criteria.frozen": N_("{actor} fixed the criteria of evaluation {object}"),
+    "criteria.reopened": N_("{actor} reopened the criteria of evaluation {object}"),
     "assignment.created": N_("{actor} assigned an evaluator to evaluation {object}"),
     "subject.registered": N_("{actor} added a subject to evaluation {object}"),
     "subject.price_set": N_("{actor} set a price in evaluation {object}"),
@@ -77,6 +84,10 @@ SENTENCES: dict[str, str] = {
                                   "{object}"),
     "score.submitted": N_("{actor} scored in evaluation {object}"),
     "sheet.submitted": N_("{actor} submitted their scores in evaluation {object}"),
+    "sheet.reopened": N_("{actor} reopened a sheet of evaluation {object}"),
+    "evaluation.price_opening_approved": N_("{actor} approved opening the prices of "
+                                            "evaluation {object}"),
+    "evaluation.prices_opened": N_("{actor} opened the prices of evaluation {object}"),
     "evaluation.quality_finalised": N_("{actor} made the quality scores of evaluation {object} "
                                        "final"),
     "ranking.confirmed": N_("{actor} confirmed the ranking of evaluation {object}"),
@@ -89,8 +100,15 @@ SENTENCES: dict[str, str] = {
     "round.allocation_proposed": N_("{actor} proposed the allocation of subsidy round "
                                     "{object}"),
     "round.decided": N_("{actor} decided subsidy round {object}"),
+    "round.letters_sent": N_("{actor} sent the decision letters of subsidy round {object}"),
     "application.registered": N_("{actor} registered application {object}"),
+    "application.submit": N_("{actor} submitted application {object}"),
+    "application.ask_information": N_("{actor} asked for information on application "
+                                      "{object}"),
     "application.complete": N_("{actor} marked application {object} complete"),
+    "application.withdraw": N_("{actor} withdrew application {object}"),
+    "application.settle": N_("{actor} settled application {object}"),
+    "application.close": N_("{actor} closed application {object}"),
     "application.mark_eligible": N_("{actor} found application {object} eligible"),
     "application.mark_ineligible": N_("{actor} found application {object} ineligible"),
     "application.start_review": N_("Application {object} went into review"),
@@ -100,6 +118,7 @@ SENTENCES: dict[str, str] = {
     "payment.paid": N_("{actor} recorded a payment on application {object} as paid"),
     "letter.sent": N_("{actor} sent a letter to {addressee}"),
     "mail.queued": N_("A message to {recipient} was put in the outbox"),
+    "mail.retried": N_("{actor} put message {object} back in the outbox"),
 }
 
 # By the kind of object changed, for actions without a sentence of their own.
@@ -129,7 +148,8 @@ def _after(event: Mapping[str, Any]) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
-def sentence(event: Mapping[str, Any], names: Mapping[str, str], system: str) -> Problem:
+def sentence(event: Mapping[str, Any], names: Mapping[str, str], system: str | Problem
+             ) -> Problem:
     """The event as a message with its parameters (translate with ``Problem.text``).
 
     ``names`` maps the actors recorded (emails) to people's names; an actor that is no user

@@ -12,9 +12,10 @@ from outside.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import json
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from audit import checkpoints as kept
@@ -29,11 +30,13 @@ from audit.domain import (
     canonical_json,
     event_hash,
 )
+from audit.sentences import SYSTEM, sentence
 from audit.tables import AuditEvent
 from common import clock
-from common.errors import Conflict, DomainError, Problem
+from common.errors import Conflict, DomainError, Moment, Problem, ValidationFailed
 from common.i18n import N_
 from config.database import contains, in_transaction, insert_rows, is_sqlite, raw
+from config.settings import get_settings
 
 EVENT_COLUMNS = (*EventData.__dataclass_fields__, "hash")
 # pg_advisory_xact_lock key that orders appends to the chain ("tenderdesk audit").
@@ -177,21 +180,105 @@ async def list_events(filters: EventFilter, before_seq: int | None = None,
     return EventPage(rows, rows[-1]["seq"] if more and rows else None)
 
 
-async def conflict(reason: DomainError, object_type: str, object_id: Any) -> DomainError:
-    """``reason`` (a refusal because the object is no longer in the state the action needs)
-    as a :class:`Conflict` naming the object's latest audited change: who did what, when.
-    Raise it where a locked use case finds that someone else got there first; an object
-    without audited changes keeps ``reason`` as it is."""
-    latest = await AuditEvent.select(
-        AuditEvent.actor, AuditEvent.action, AuditEvent.occurred_at).where(
-        (AuditEvent.object_type == object_type) & (AuditEvent.object_id == str(object_id))
-    ).order_by(AuditEvent.seq, ascending=False).first()
+# How many of an object's latest events of the actions asked for are looked through for one
+# that is about the part refused (``about``).
+CONFLICT_SCAN = 200
+
+
+def _about(row: Mapping[str, Any], about: Mapping[str, Any]) -> bool:
+    told = {**_values(row["before"]), **_values(row["after"])}
+    return all(str(told.get(key)) == str(value) for key, value in about.items())
+
+
+def _values(stored: Any) -> dict[str, Any]:
+    try:
+        found = json.loads(stored) if isinstance(stored, str) else stored
+    except ValueError:
+        return {}
+    return found if isinstance(found, dict) else {}
+
+
+async def latest_change(object_type: str, object_id: Any, *, actions: Iterable[str] = (),
+                        actor: str | None = None, about: Mapping[str, Any] | None = None
+                        ) -> dict[str, Any] | None:
+    """The object's newest event of ``actions`` (any action when none are given), by
+    ``actor`` when given, whose ``before`` or ``after`` holds the values of ``about``."""
+    query = AuditEvent.select(
+        AuditEvent.actor, AuditEvent.action, AuditEvent.object_type, AuditEvent.object_id,
+        AuditEvent.occurred_at, AuditEvent.before, AuditEvent.after).where(
+        (AuditEvent.object_type == object_type) & (AuditEvent.object_id == str(object_id)))
+    if actions:
+        query = query.where(AuditEvent.action.is_in(list(actions)))
+    if actor is not None:
+        query = query.where(AuditEvent.actor == actor)
+    rows = await query.order_by(AuditEvent.seq, ascending=False).limit(
+        CONFLICT_SCAN if about else 1)
+    return next((row for row in rows if _about(row, about or {})), None)
+
+
+async def change_told(object_type: str, object_id: Any, *, actions: Iterable[str] = (),
+                      actor: str | None = None, about: Mapping[str, Any] | None = None,
+                      zone: str | None = None) -> Problem | None:
+    """The object's latest change of ``actions`` (see :func:`latest_change`) as a message:
+    who did what, and when (wall-clock time in ``zone``, the site's zone by default, written
+    in the reader's language); None without such a change."""
+    latest = await latest_change(object_type, object_id, actions=actions, actor=actor,
+                                 about=about)
     if latest is None:
-        return reason
-    moment = latest["occurred_at"].astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
-    return Conflict(Problem(N_("Changed meanwhile: {actor} did {action} at {moment}"),
-                            {"actor": latest["actor"], "action": latest["action"],
-                             "moment": moment}), reason.problem)
+        return None
+    told = sentence(latest, await actor_names({latest["actor"]}), Problem(SYSTEM))
+    return Problem(N_("{change} on {moment}"), {
+        "change": told, "moment": Moment(latest["occurred_at"],
+                                         zone or get_settings().timezone)})
+
+
+async def conflict(reason: DomainError, object_type: str, object_id: Any, *,
+                   actions: Iterable[str] = (), actor: str | None = None,
+                   about: Mapping[str, Any] | None = None, zone: str | None = None
+                   ) -> DomainError:
+    """``reason`` (a refusal because the object is no longer in the state the action needs)
+    as a :class:`Conflict` that names the change that put it there (:func:`change_told`).
+    Raise it where a locked use case finds that someone got there first; without such a
+    change ``reason`` is kept as it is."""
+    change = await change_told(object_type, object_id, actions=actions, actor=actor,
+                               about=about, zone=zone)
+    return reason if change is None else Conflict(change, reason.problem)
+
+
+async def taken(problem: Problem, object_type: str, object_id: Any, *,
+                actions: Iterable[str] = (), about: Mapping[str, Any] | None = None
+                ) -> ValidationFailed:
+    """Input refused because another object already holds it (an email address, a name):
+    ``problem`` followed by who gave the value to that object, and when."""
+    change = await change_told(object_type, object_id, actions=actions, about=about)
+    if change is None:
+        return ValidationFailed([problem])
+    return ValidationFailed([Problem(N_("{problem} ({change})"), {
+        "problem": Problem(problem.message, problem.params), "change": change},
+        problem.location)])
+
+
+ActorNames = Callable[[set[str]], Awaitable[dict[str, str]]]
+
+
+async def _no_names(emails: set[str]) -> dict[str, str]:
+    return {}
+
+
+# People's names for the actors' emails. The users are kept by ``accounts``, which records its
+# changes through this module and so depends on ``audit``; the composition root
+# (``config.app``) plugs its lookup in here, so that ``audit`` never imports ``accounts``.
+_actor_names: ActorNames = _no_names
+
+
+def use_actor_names(lookup: ActorNames) -> None:
+    global _actor_names
+    _actor_names = lookup
+
+
+async def actor_names(emails: set[str]) -> dict[str, str]:
+    """The names of the people with these emails (an email unknown, or the system, has none)."""
+    return await _actor_names(emails) if emails else {}
 
 
 async def object_types() -> list[str]:

@@ -5,6 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from piccolo.columns import Column
+from piccolo.table import Table
+
 from audit import service as audit
 from audit.domain import Actor, changes
 from authorities.domain import (
@@ -42,24 +45,33 @@ async def get_authority(authority_id: int) -> dict[str, Any]:
     return row
 
 
-async def _name_taken(name: str, except_id: int | None = None) -> bool:
-    query = Authority.exists().where(Authority.name == name)
+async def _holder(table: type[Table], column: Column, value: str,
+                  except_id: int | None) -> int | None:
+    """The id of the row (other than ``except_id``) whose ``column`` holds ``value``."""
+    query = table.select(table.id).where(column == value)
     if except_id is not None:
-        query = query.where(Authority.id != except_id)
-    return await query
+        query = query.where(table.id != except_id)
+    found = await query.first()
+    return None if found is None else int(found["id"])
 
 
-def _duplicate_name(name: str) -> ValidationFailed:
-    return ValidationFailed([Problem(N_("An authority named {name} already exists"),
-                                     {"name": name}, "name")])
+async def _name_taken(name: str, except_id: int | None = None) -> int | None:
+    return await _holder(Authority, Authority.name, name, except_id)
+
+
+async def _duplicate_name(name: str, holder: int) -> ValidationFailed:
+    return await audit.taken(Problem(N_("An authority named {name} already exists"),
+                                     {"name": name}, "name"), "authority", holder,
+                             actions=("authority.created", "authority.updated"),
+                             about={"name": name})
 
 
 async def create_authority(actor: Actor, form: Mapping[str, Any]) -> dict[str, Any]:
     data = validate_authority(form)
     async with transaction():
         await lock_name(f"authority-name:{data.name}")
-        if await _name_taken(data.name):
-            raise _duplicate_name(data.name)
+        if holder := await _name_taken(data.name):
+            raise await _duplicate_name(data.name, holder)
         row = Authority(**data.as_dict(), created_at=clock.now())
         await row.save()
         await audit.record(actor, "authority.created", "authority", row.id, after=data.as_dict())
@@ -73,8 +85,8 @@ async def update_authority(actor: Actor, authority_id: int,
         await lock(Authority, authority_id)
         await lock_name(f"authority-name:{data.name}")
         current = await get_authority(authority_id)
-        if await _name_taken(data.name, except_id=authority_id):
-            raise _duplicate_name(data.name)
+        if holder := await _name_taken(data.name, except_id=authority_id):
+            raise await _duplicate_name(data.name, holder)
         before, after = changes({f: current[f] for f in FIELDS}, data.as_dict())
         if after:
             await Authority.update(data.as_dict()).where(Authority.id == authority_id)
@@ -97,24 +109,23 @@ async def get_service_type(service_type_id: int) -> dict[str, Any]:
     return row
 
 
-async def _code_taken(code: str, except_id: int | None = None) -> bool:
-    query = ServiceType.exists().where(ServiceType.code == code)
-    if except_id is not None:
-        query = query.where(ServiceType.id != except_id)
-    return await query
+async def _code_taken(code: str, except_id: int | None = None) -> int | None:
+    return await _holder(ServiceType, ServiceType.code, code, except_id)
 
 
-def _duplicate_code(code: str) -> ValidationFailed:
-    return ValidationFailed([Problem(N_("A service type with the code {code} already exists"),
-                                     {"code": code}, "code")])
+async def _duplicate_code(code: str, holder: int) -> ValidationFailed:
+    return await audit.taken(Problem(N_("A service type with the code {code} already exists"),
+                                     {"code": code}, "code"), "service_type", holder,
+                             actions=("service_type.created", "service_type.updated"),
+                             about={"code": code})
 
 
 async def create_service_type(actor: Actor, form: Mapping[str, Any]) -> dict[str, Any]:
     data = validate_service_type(form)
     async with transaction():
         await lock_name(f"service-type-code:{data.code}")
-        if await _code_taken(data.code):
-            raise _duplicate_code(data.code)
+        if holder := await _code_taken(data.code):
+            raise await _duplicate_code(data.code, holder)
         row = ServiceType(**data.as_dict())
         await row.save()
         await audit.record(actor, "service_type.created", "service_type", row.id,
@@ -129,8 +140,8 @@ async def update_service_type(actor: Actor, service_type_id: int,
         await lock(ServiceType, service_type_id)
         await lock_name(f"service-type-code:{data.code}")
         current = await get_service_type(service_type_id)
-        if await _code_taken(data.code, except_id=service_type_id):
-            raise _duplicate_code(data.code)
+        if holder := await _code_taken(data.code, except_id=service_type_id):
+            raise await _duplicate_code(data.code, holder)
         before, after = changes({f: current[f] for f in ServiceTypeData.__dataclass_fields__},
                                 data.as_dict())
         if after:

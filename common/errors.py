@@ -8,7 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_datetime
+
+from common.i18n import N_, format_locale
 
 
 @dataclass(frozen=True)
@@ -20,14 +26,52 @@ class Problem:
     location: str | None = None
 
     def text(self, translate: Any = None) -> str:
-        """The message with its parameters filled in, translated when ``translate`` is given."""
+        """The message with its parameters filled in, translated when ``translate`` is given
+        (a parameter that is itself a :class:`Problem` or a :class:`Moment` is rendered the
+        same way)."""
         template = translate(self.message) if translate else self.message
-        return template.format(**self.params) if self.params else template
+        if not self.params:
+            return template
+        return template.format(**{name: value.text(translate) if isinstance(
+            value, Problem | Moment) else value for name, value in self.params.items()})
 
     def render(self, translate: Any = None) -> str:
         """The message preceded by its location (``Scores!E7: ...``) when it has one."""
         text = self.text(translate)
         return f"{self.location}: {text}" if self.location else text
+
+
+@dataclass(frozen=True)
+class Moment:
+    """A UTC moment as a message parameter: wall-clock time in ``zone``, written the way the
+    reader's language writes it (the current language when the message is rendered)."""
+
+    at: datetime
+    zone: str
+
+    def text(self, translate: Any = None) -> str:
+        return format_datetime(self.at, "medium", tzinfo=ZoneInfo(self.zone),
+                               locale=format_locale())
+
+
+def plain(value: Any) -> Any:
+    """A message parameter as JSON-ready data (:func:`revived` turns it back)."""
+    if isinstance(value, Problem):
+        return {"problem": value.message,
+                "params": {name: plain(v) for name, v in value.params.items()}}
+    if isinstance(value, Moment):
+        return {"moment": value.at.isoformat(), "zone": value.zone}
+    return value
+
+
+def revived(value: Any) -> Any:
+    """A message parameter stored by :func:`plain`, as it was."""
+    if isinstance(value, dict) and "problem" in value:
+        return Problem(value["problem"], {name: revived(v)
+                                          for name, v in value.get("params", {}).items()})
+    if isinstance(value, dict) and "moment" in value:
+        return Moment(datetime.fromisoformat(value["moment"]), value["zone"])
+    return value
 
 
 class DomainError(Exception):
@@ -42,6 +86,11 @@ class DomainError(Exception):
     @property
     def problems(self) -> list[Problem]:
         return [self.problem]
+
+    @property
+    def whole(self) -> Problem:
+        """The refusal as one message (kept where only one fits, such as a failed job)."""
+        return self.problem
 
 
 class ValidationFailed(DomainError):
@@ -84,11 +133,18 @@ class Conflict(DomainError):
     def __init__(self, change: Problem, reason: Problem) -> None:
         self.problem = change
         self._problems = [change, reason]
-        Exception.__init__(self, f"{change.render()}: {reason.render()}")
+        Exception.__init__(self, self.whole.render())
 
     @property
     def problems(self) -> list[Problem]:
         return self._problems
+
+    @property
+    def whole(self) -> Problem:
+        """The reason, then the change: Your sheet has already been submitted (Eva Jansen
+        submitted their scores in evaluation 3 on 7 Dec 2026, 10:15:02)."""
+        return Problem(N_("{problem} ({change})"), {"problem": self._problems[1],
+                                                    "change": self._problems[0]})
 
 
 class ProblemCollector:

@@ -26,6 +26,7 @@ from accounts.service import load_principal, names_by_email
 from accounts.sessions import SESSION_COOKIE, DatabaseSessionStore, SessionBackend, SessionConfig
 from audit import controllers as audit_controllers
 from audit import dashboard as audit_dashboard
+from audit import service as audit_service
 from authorities import controllers as authorities_controllers
 from authorities import dashboard as authorities_dashboard
 from common.deadlines import DeadlineSource
@@ -103,7 +104,7 @@ DASHBOARD_PANELS: list[PanelProvider] = [
 ]
 
 # The audit log's pages tell who acted by name; the names are the users' (accounts).
-audit_controllers.use_actor_names(names_by_email)
+audit_service.use_actor_names(names_by_email)
 
 ROUTE_HANDLERS: list[Any] = [
     ShellController,

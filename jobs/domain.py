@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from common.errors import Problem
+from common.errors import Problem, plain, revived
 from common.i18n import N_
 
 
@@ -41,14 +41,16 @@ class Message:
     params: Mapping[str, Any] = field(default_factory=dict)
 
     def to_json(self) -> str:
-        return json.dumps({"message": self.text, "params": dict(self.params)}, default=str)
+        return json.dumps({"message": self.text, "params": {
+            name: plain(value) for name, value in self.params.items()}}, default=str)
 
     @classmethod
     def from_json(cls, raw: str | None) -> Message | None:
         if not raw:
             return None
         found = json.loads(raw)
-        return cls(found["message"], found.get("params") or {})
+        return cls(found["message"], {name: revived(value) for name, value in
+                                      (found.get("params") or {}).items()})
 
     def as_problem(self) -> Problem:
         return Problem(self.text, self.params)

@@ -233,7 +233,7 @@ async def run(row: Mapping[str, Any], handlers: Mapping[str, Handler],
             await asyncio.shield(_release(row, instance))
         raise
     except DomainError as refusal:  # the work is refused as it stands: running it again won't do
-        await _fail(row, instance, Message(refusal.problem.message, refusal.problem.params),
+        await _fail(row, instance, Message(refusal.whole.message, refusal.whole.params),
                     retry=False)
     except Exception as exc:
         log.exception("job %s (%s) failed", context.id, context.kind)

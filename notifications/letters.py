@@ -27,6 +27,7 @@ class LetterMail:
     language: str
     procedure: str  # the tender's or round's title, for the subject line
     authority: str
+    greeting: str = ""  # as the letter greets the addressee ("Geachte mevrouw Jansen,")
 
 
 async def mail_letters(actor: Actor, object_type: str, object_id: Any,
@@ -45,6 +46,7 @@ async def mail_letters(actor: Actor, object_type: str, object_id: Any,
 
 def _letter_message(object_type: str, object_id: Any, mail: LetterMail) -> OutgoingMessage:
     subject, body = compose("documents/mail/letter.txt", mail.language, name=mail.name,
+                            greeting=mail.greeting,
                             kind=KIND_LABELS[mail.letter.kind], procedure=mail.procedure,
                             authority=mail.authority, filename=mail.letter.filename)
     return OutgoingMessage(

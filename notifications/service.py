@@ -19,7 +19,7 @@ from common import clock, instance
 from common.errors import DomainError, NotFound
 from common.i18n import N_
 from common.instance import INSTANCE
-from config.database import in_transaction, insert_rows, is_sqlite, raw, transaction
+from config.database import in_transaction, insert_rows, is_sqlite, lock, raw, transaction
 from notifications.domain import (
     CLAIM_TIMEOUT,
     OutgoingMessage,
@@ -206,9 +206,12 @@ async def mark_failed_attempt(message_id: int, attempts_before: int, error: str,
 async def retry(actor: Actor, message_id: int) -> None:
     """Send a failed message again (from now, with a fresh count of attempts)."""
     async with transaction():
+        await lock(OutboxMessage, message_id)
         row = await get_message(message_id)
         if row["status"] != Status.FAILED.value:
-            raise DomainError(N_("Only a failed message can be sent again"))
+            raise await audit.conflict(DomainError(N_(
+                "Only a failed message can be sent again")), "mail", message_id,
+                actions=("mail.retried",))
         await OutboxMessage.update({OutboxMessage.status: Status.QUEUED.value,
                                     OutboxMessage.attempts: 0,
                                     OutboxMessage.next_attempt_at: clock.now()}).where(

@@ -60,6 +60,9 @@ async def register(actor: Actor, data: OrganisationData) -> int:
             return row.id
         current = {name: existing[name] for name in FIELDS}
         wanted = {name: value for name, value in data.as_dict().items() if value}
+        if wanted.get("contact_name", current["contact_name"]) != current["contact_name"]:
+            # Another contact person: the stored salutation was the previous one's.
+            wanted = {"contact_form_of_address": "", "contact_surname": "", **wanted}
         before, after = changes(current, {**current, **wanted})
         if after:
             await Organisation.update({**after, "updated_at": now}).where(

@@ -11,6 +11,10 @@ class Organisation(Table, tablename="organisations_organisation"):
     iban = Varchar(length=34, null=True, default=None)
     address = Text(default="")
     contact_name = Varchar(length=200, default="")
+    # How letters greet the contact: "ms", "mr", "neutral" or "" (organisations.domain.
+    # FormOfAddress), and the surname after mevrouw / heer ("Jansen", "de Vries").
+    contact_form_of_address = Varchar(length=10, default="")
+    contact_surname = Varchar(length=200, default="")
     email = Varchar(length=254, default="")
     phone = Varchar(length=40, default="")
     created_at = Timestamptz()

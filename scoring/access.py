@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from accounts.domain import Principal, Role
+from audit import service as audit
 from common.errors import DomainError, Forbidden, NotFound
 from common.i18n import N_
 from common.paths import is_local_path
@@ -185,16 +186,28 @@ async def as_evaluator(principal: Principal, evaluation_id: int, *, lock: bool =
     return row, assignment
 
 
-def require_open_for_scores(row: dict[str, Any]) -> None:
+async def changed(reason: DomainError, evaluation_id: int, *actions: str,
+                  actor: str | None = None, **about: Any) -> DomainError:
+    """``reason`` naming who put the evaluation in its state, and when: its latest event of
+    ``actions`` (by ``actor``, whose recorded values include ``about``); see
+    :func:`audit.service.conflict`."""
+    return await audit.conflict(reason, "evaluation", evaluation_id, actions=actions,
+                                actor=actor, about=about or None)
+
+
+async def require_open_for_scores(row: dict[str, Any]) -> None:
     if row["criteria_frozen_at"] is None:
-        raise DomainError(N_("Scoring has not started: the criteria are not final yet"))
-    if row["quality_final_at"] is not None:
-        raise DomainError(N_("Quality is final; scores can no longer change"))
+        raise await changed(DomainError(N_(
+            "Scoring has not started: the criteria are not final yet")), row["id"],
+            "criteria.reopened")
+    await require_not_final(row, N_("Quality is final; scores can no longer change"))
 
 
-def require_not_final(row: dict[str, Any]) -> None:
+async def require_not_final(row: dict[str, Any],
+                            reason: str = N_("Quality is final; this can no longer change")
+                            ) -> None:
     if row["quality_final_at"] is not None:
-        raise DomainError(N_("Quality is final; this can no longer change"))
+        raise await changed(DomainError(reason), row["id"], "evaluation.quality_finalised")
 
 
 # --- criteria -------------------------------------------------------------------------------

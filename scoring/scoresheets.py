@@ -282,7 +282,7 @@ async def import_scoresheet(principal: Principal, evaluation_id: int, filename: 
     async with transaction():
         found = await _evaluator_sheet(principal, evaluation_id)  # the sheet locked
         view, ctx = found.view, found.ctx
-        access.require_open_for_scores(ctx.row)
+        await access.require_open_for_scores(ctx.row)
         if identity.evaluation_id != evaluation_id:
             raise ValidationFailed([Problem(N_("This sheet belongs to another evaluation "
                                                "({id})"), {"id": identity.evaluation_id},
@@ -464,7 +464,7 @@ async def import_consensus(principal: Principal, evaluation_id: int, filename: s
     identity = parsed.identity
     async with transaction():
         row = await access.as_lead(principal, evaluation_id)
-        access.require_open_for_scores(row)
+        await access.require_open_for_scores(row)
         if identity.evaluation_id != evaluation_id:
             raise ValidationFailed([Problem(N_("This workbook belongs to another evaluation "
                                                "({id})"), {"id": identity.evaluation_id},
@@ -569,7 +569,7 @@ async def set_scores_due(principal: Principal, evaluation_id: int,
     ``2026-12-01T17:00`` is wall-clock time in the authority's zone; stored in UTC."""
     async with transaction():
         row = await access.as_lead(principal, evaluation_id)
-        access.require_not_final(row)
+        await access.require_not_final(row)
         due: datetime | None = None
         if isinstance(local, datetime):
             if local.tzinfo is None:

@@ -74,6 +74,7 @@ from scoring.access import (
     Links,
     as_lead,
     as_reader,
+    changed,
     criterion_columns,
     criterion_of,
     evaluation_view,
@@ -278,7 +279,9 @@ async def update_settings(principal: Principal, evaluation_id: int,
         wanted = {"title": title, **options.as_dict()}
         before, after = changes({"title": current.title, **current.options.as_dict()}, wanted)
         if current.frozen and any(key != "title" for key in after):
-            raise DomainError(N_("The criteria are frozen; reopen them to change the options"))
+            raise await changed(DomainError(N_(
+                "The criteria are frozen; reopen them to change the options")), evaluation_id,
+                "criteria.frozen")
         if "two_envelope" in after:
             check_envelope_setting(current.options.two_envelope, options.two_envelope,
                                    current.prices_sealed and await Subject.exists().where(
@@ -400,7 +403,9 @@ async def set_prices(principal: Principal, evaluation_id: int,
             raise DomainError(N_("The prices of this evaluation are the prices of the bids; "
                                  "they cannot be changed here"))
         if row["ranking_confirmed_at"] is not None:
-            raise DomainError(N_("The ranking has been confirmed; prices can no longer change"))
+            raise await changed(DomainError(N_(
+                "The ranking has been confirmed; prices can no longer change")), evaluation_id,
+                "ranking.confirmed")
         known = {r["ref"]: r for r in await _subject_rows(evaluation_id)}
         problems.extend(Problem(N_("No subject {ref} in this evaluation"), {"ref": ref},
                                 f"prices.{ref}") for ref in parsed if ref not in known)
@@ -426,7 +431,8 @@ async def exclude_subject(principal: Principal, evaluation_id: int, ref: str,
         row = await as_lead(principal, evaluation_id)
         subject = await _subject_by_ref(evaluation_id, ref)
         if subject["excluded_at"] is not None:
-            raise DomainError(N_("{ref} is already excluded"), ref=ref)
+            raise await changed(DomainError(N_("{ref} is already excluded"), ref=ref),
+                                evaluation_id, "subject.excluded", ref=ref)
         await Subject.update({Subject.excluded_at: clock.now(), Subject.excluded_reason: text}
                              ).where(Subject.id == subject["id"])
         after: dict[str, Any] = {"ref": ref, "reason": text}
@@ -466,15 +472,17 @@ async def criteria(principal: Principal, evaluation_id: int) -> Tree:
     return await load_tree(evaluation_id)
 
 
-def _require_editable(row: dict[str, Any]) -> None:
+async def _require_editable(row: dict[str, Any]) -> None:
     if row["criteria_frozen_at"] is not None:
-        raise DomainError(N_("The criteria are frozen while scoring runs; reopen them first"))
+        raise await changed(DomainError(N_(
+            "The criteria are frozen while scoring runs; reopen them first")), row["id"],
+            "criteria.frozen")
 
 
 async def add_criterion(principal: Principal, evaluation_id: int,
                         form: Mapping[str, Any]) -> Criterion:
     async with transaction():
-        _require_editable(await as_lead(principal, evaluation_id))
+        await _require_editable(await as_lead(principal, evaluation_id))
         criterion = parse_criterion(form)
         tree = await load_tree(evaluation_id)
         siblings = tree.children.get(criterion.parent_id, [])
@@ -491,7 +499,7 @@ async def add_criterion(principal: Principal, evaluation_id: int,
 async def update_criterion(principal: Principal, evaluation_id: int, criterion_id: int,
                            form: Mapping[str, Any]) -> Criterion:
     async with transaction():
-        _require_editable(await as_lead(principal, evaluation_id))
+        await _require_editable(await as_lead(principal, evaluation_id))
         tree = await load_tree(evaluation_id)
         current = tree.by_id.get(criterion_id)
         if current is None:
@@ -517,7 +525,7 @@ async def update_criterion(principal: Principal, evaluation_id: int, criterion_i
 
 async def delete_criterion(principal: Principal, evaluation_id: int, criterion_id: int) -> None:
     async with transaction():
-        _require_editable(await as_lead(principal, evaluation_id))
+        await _require_editable(await as_lead(principal, evaluation_id))
         tree = await load_tree(evaluation_id)
         current = tree.by_id.get(criterion_id)
         if current is None:
@@ -534,7 +542,7 @@ async def replace_criteria(principal: Principal, evaluation_id: int,
     parsed = parse_tree(items)
     async with transaction():
         row = await as_lead(principal, evaluation_id)
-        _require_editable(row)
+        await _require_editable(row)
         validate_tree(parsed, row["total_points"], row["min_total_quality"])
         old = await load_tree(evaluation_id)
         await CriterionRow.delete().where(CriterionRow.evaluation == evaluation_id)
@@ -596,7 +604,7 @@ async def freeze_criteria(principal: Principal, evaluation_id: int) -> Evaluatio
     fit their criterion's scale are dropped (and put on record)."""
     async with transaction():
         row = await as_lead(principal, evaluation_id)
-        _require_editable(row)
+        await _require_editable(row)
         tree = validate_tree((await load_tree(evaluation_id)).criteria, row["total_points"],
                              row["min_total_quality"])
         dropped = await _drop_misfits(evaluation_id, tree)
@@ -631,10 +639,12 @@ async def reopen_criteria(principal: Principal, evaluation_id: int,
     async with transaction():
         row = await as_lead(principal, evaluation_id)
         if row["criteria_frozen_at"] is None:
-            raise DomainError(N_("The criteria are not frozen"))
+            raise await changed(DomainError(N_("The criteria are not frozen")), evaluation_id,
+                                "criteria.reopened")
         if row["two_envelope"] and row["prices_opened_at"] is not None:
-            raise DomainError(N_("The sealed prices have been opened; the criteria can no "
-                                 "longer change"))
+            raise await changed(DomainError(N_(
+                "The sealed prices have been opened; the criteria can no longer change")),
+                evaluation_id, "evaluation.prices_opened")
         scores = await raw(
             "SELECT a.evaluator, s.subject, s.criterion, s.value, s.justification, "
             "a.submitted_at FROM scoring_score s JOIN scoring_assignment a "
@@ -722,7 +732,7 @@ async def assign(principal: Principal, evaluation_id: int, evaluator_id: int,
     and drops its scores outside the new scope."""
     async with transaction():
         row = await as_lead(principal, evaluation_id)
-        require_not_final(row)
+        await require_not_final(row)
         evaluator = await User.select(User.id, User.role, User.active).where(
             User.id == evaluator_id).first()
         if evaluator is None or evaluator["role"] != Role.EVALUATOR.value \
@@ -804,7 +814,7 @@ async def _assignment(evaluation_id: int, assignment_id: int) -> dict[str, Any]:
 async def unassign(principal: Principal, evaluation_id: int, assignment_id: int) -> None:
     """Take a sheet away; its scores and declarations go into the audit log."""
     async with transaction():
-        require_not_final(await as_lead(principal, evaluation_id))
+        await require_not_final(await as_lead(principal, evaluation_id))
         found = await _assignment(evaluation_id, assignment_id)
         scores = await Score.select(Score.subject, Score.criterion, Score.value,
                                     Score.justification).where(Score.assignment == assignment_id)
@@ -818,10 +828,11 @@ async def reopen_sheet(principal: Principal, evaluation_id: int, assignment_id: 
                        reason: str) -> None:
     text = validate_reason(reason)
     async with transaction():
-        require_not_final(await as_lead(principal, evaluation_id))
+        await require_not_final(await as_lead(principal, evaluation_id))
         found = await _assignment(evaluation_id, assignment_id)
         if found["submitted_at"] is None:
-            raise DomainError(N_("This sheet has not been submitted"))
+            raise await changed(DomainError(N_("This sheet has not been submitted")),
+                                evaluation_id, "sheet.reopened", evaluator=found["evaluator"])
         await Assignment.update({Assignment.submitted_at: None}).where(
             Assignment.id == assignment_id)
         await audit.record(principal.as_actor(), "sheet.reopened", "evaluation",
@@ -1015,7 +1026,7 @@ async def record_consensus(principal: Principal, evaluation_id: int, subject_id:
                            criterion_id: int, value: Any, justification: Any) -> None:
     async with transaction():
         row = await as_lead(principal, evaluation_id)
-        access.require_open_for_scores(row)
+        await access.require_open_for_scores(row)
         subject, criterion = await _scored_pair(evaluation_id, subject_id, criterion_id)
         number, text = check_consensus(criterion, value, justification)
         current = await Consensus.select(Consensus.value, Consensus.justification).where(
@@ -1036,7 +1047,7 @@ async def clear_consensus(principal: Principal, evaluation_id: int, subject_id: 
                           criterion_id: int) -> None:
     async with transaction():
         row = await as_lead(principal, evaluation_id)
-        access.require_open_for_scores(row)
+        await access.require_open_for_scores(row)
         subject, criterion = await _scored_pair(evaluation_id, subject_id, criterion_id)
         current = await Consensus.select(Consensus.value, Consensus.justification).where(
             (Consensus.subject == subject_id) & (Consensus.criterion == criterion_id)).first()
@@ -1108,7 +1119,8 @@ async def finalise_quality(principal: Principal, evaluation_id: int) -> Evaluati
     async with transaction():
         row = await as_lead(principal, evaluation_id)
         if row["quality_final_at"] is not None:
-            raise DomainError(N_("Quality is already final"))
+            raise await changed(DomainError(N_("Quality is already final")), evaluation_id,
+                                "evaluation.quality_finalised")
         current = await _status(row)
         if current.blocking:
             raise ValidationFailed([Problem(p.message, p.params, "quality")
@@ -1135,10 +1147,14 @@ async def approve_price_opening(principal: Principal, evaluation_id: int) -> Pri
     async with transaction():
         row = await as_lead(principal, evaluation_id)
         view = evaluation_view(row)
-        step = price_opening_step(
-            two_envelope=view.options.two_envelope, quality_final=view.quality_final,
-            prices_opened=view.prices_opened_at is not None,
-            approved_by=view.price_opening_approved_by, officer_id=principal.id)
+        try:
+            step = price_opening_step(
+                two_envelope=view.options.two_envelope, quality_final=view.quality_final,
+                prices_opened=view.prices_opened_at is not None,
+                approved_by=view.price_opening_approved_by, officer_id=principal.id)
+        except DomainError as refusal:  # opened, or approved by this officer: say by whom
+            raise await changed(refusal, evaluation_id, "evaluation.prices_opened",
+                                "evaluation.price_opening_approved") from None
         now = clock.now()
         actor = principal.as_actor()
         if step is PriceOpeningStep.APPROVE:
@@ -1203,7 +1219,8 @@ async def confirm_ranking(principal: Principal, evaluation_id: int) -> Ranking:
     async with transaction():
         row = await as_lead(principal, evaluation_id)
         if row["ranking_confirmed_at"] is not None:
-            raise DomainError(N_("The ranking is already confirmed"))
+            raise await changed(DomainError(N_("The ranking is already confirmed")),
+                                evaluation_id, "ranking.confirmed")
         result = await _ranking(row, ())
         await Evaluation.update({Evaluation.ranking_confirmed_at: clock.now()}).where(
             Evaluation.id == evaluation_id)

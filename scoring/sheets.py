@@ -183,7 +183,7 @@ async def declare(principal: Principal, evaluation_id: int,
         raise ValidationFailed(problems)
     async with transaction():
         ctx = await _context(principal, evaluation_id)
-        access.require_not_final(ctx.row)
+        await access.require_not_final(ctx.row)
         by_id = {s["id"]: s for s in ctx.subjects}
         if not parsed:  # an empty form is not a success: say what is expected
             first_open = next((s["id"] for s in ctx.subjects if s["id"] not in ctx.answers),
@@ -301,6 +301,14 @@ async def subject_for_documents(principal: Principal, evaluation_id: int, code: 
                           view.names_hidden)
 
 
+async def _submitted(principal: Principal, evaluation_id: int,
+                     reason: DomainError) -> DomainError:
+    """``reason`` naming when the sheet was submitted (and by whom: in another tab, or on
+    behalf of ...)."""
+    return await access.changed(reason, evaluation_id, "sheet.submitted",
+                                actor=principal.as_actor().label)
+
+
 async def save_scores(principal: Principal, evaluation_id: int, code: str,
                       entries: Mapping[int, tuple[Any, Any]]) -> SubjectSheet:
     """Save draft scores of one subject: ``{criterion id: (value, justification)}``.
@@ -310,10 +318,11 @@ async def save_scores(principal: Principal, evaluation_id: int, code: str,
     """
     async with transaction():
         ctx = await _context(principal, evaluation_id)
-        access.require_open_for_scores(ctx.row)
+        await access.require_open_for_scores(ctx.row)
         if ctx.assignment["submitted_at"] is not None:
-            raise DomainError(N_("Your sheet has been submitted; ask the lead officer to reopen "
-                                 "it to change a score"))
+            raise await _submitted(principal, evaluation_id, DomainError(N_(
+                "Your sheet has been submitted; ask the lead officer to reopen it to change a "
+                "score")))
         subject = _cleared_subject(ctx, code)
         criteria = {c.id: c for c in ctx.scope.criteria(ctx.tree)}
         problems: list[Problem] = []
@@ -350,9 +359,10 @@ async def submit_sheet(principal: Principal, evaluation_id: int) -> None:
     """Make the sheet final: every subject declared, every score given and justified."""
     async with transaction():
         ctx = await _context(principal, evaluation_id)
-        access.require_open_for_scores(ctx.row)
+        await access.require_open_for_scores(ctx.row)
         if ctx.assignment["submitted_at"] is not None:
-            raise DomainError(N_("Your sheet has already been submitted"))
+            raise await _submitted(principal, evaluation_id, DomainError(N_(
+                "Your sheet has already been submitted")))
         view = evaluation_view(ctx.row)
         undeclared = [s for s in ctx.subjects if s["id"] not in ctx.answers]
         if undeclared:

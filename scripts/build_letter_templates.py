@@ -19,15 +19,15 @@ from types import ModuleType
 from typing import Any
 
 from docx import Document
-from docx.document import Document as DocumentObject
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Cm, Mm, Pt
+from docx.shared import Cm, Pt
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from documents.letters.paper import a4, set_language  # noqa: E402
 from documents.letters.templates import DEFAULT_DIRECTORY  # noqa: E402
 
 
@@ -49,17 +49,21 @@ TEXT: dict[str, dict[str, str]] = {language: m.TEXT for language, m in _WORDING.
 LANGUAGE_TAGS = {language: m.TAG for language, m in _WORDING.items()}
 
 
-def set_language(doc: DocumentObject, tag: str) -> None:
-    """Mark every run of the document as written in ``tag`` (the style defaults)."""
-    defaults = doc.styles.element.find(qn("w:docDefaults"))
-    run = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
-    lang = run.find(qn("w:lang"))
-    if lang is None:
-        lang = OxmlElement("w:lang")
-        run.append(lang)
-    for attribute in ("w:val", "w:eastAsia", "w:bidi"):
-        lang.set(qn(attribute), tag)
-    doc.core_properties.language = tag
+def field(instruction: str) -> Any:
+    """A simple field (PAGE, NUMPAGES) with "1" shown until it is updated."""
+    element = OxmlElement("w:fldSimple")
+    element.set(qn("w:instr"), instruction)
+    run = OxmlElement("w:r")
+    size = OxmlElement("w:rPr")
+    half_points = OxmlElement("w:sz")
+    half_points.set(qn("w:val"), "18")
+    size.append(half_points)
+    run.append(size)
+    text = OxmlElement("w:t")
+    text.text = "1"
+    run.append(text)
+    element.append(run)
+    return element
 
 
 class Builder:
@@ -67,14 +71,28 @@ class Builder:
         self.t = TEXT[language]
         self.doc = Document()
         section = self.doc.sections[0]
-        section.page_width, section.page_height = Mm(210), Mm(297)  # A4
-        section.left_margin = section.right_margin = Cm(2.5)
+        a4(self.doc)
         set_language(self.doc, LANGUAGE_TAGS[language])
         style = self.doc.styles["Normal"]
         style.font.name = "Calibri"
         style.font.size = Pt(11)
+        # A letter's spacing: 6 pt between paragraphs, single lines (Word's default 8 pt and
+        # 1.08 lines push a one-page letter's closing onto a second page).
+        style.paragraph_format.space_after = Pt(6)
+        style.paragraph_format.line_spacing = 1.0
+        section.top_margin = section.bottom_margin = Cm(2)
         self.letterhead(section.header)
-        section.footer.paragraphs[0].text = "{{ sender.name }} · {{ reference }}"
+        self.footer(section.footer.paragraphs[0])
+
+    def footer(self, paragraph: Any) -> None:
+        """"Gemeente Utrecht · 2026/0815 · pagina 1 van 2": the page fields Word and
+        LibreOffice fill in."""
+        paragraph.add_run(f"{{{{ sender.name }}}} · {{{{ reference }}}} · {self.t['page']} ")
+        paragraph._p.append(field("PAGE"))
+        paragraph.add_run(f" {self.t['page_of']} ")
+        paragraph._p.append(field("NUMPAGES"))
+        for run in paragraph.runs:
+            run.font.size = Pt(9)
 
     def letterhead(self, header: Any) -> None:
         """The authority's name, postal and visiting address and website, right-aligned."""
@@ -98,11 +116,17 @@ class Builder:
             paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
             for run in paragraph.runs:
                 run.font.size = Pt(9)
+        for paragraph in header.paragraphs:
+            paragraph.paragraph_format.space_after = Pt(0)
 
-    def p(self, text: str = "", bold: bool = False, style: str | None = None) -> None:
+    def p(self, text: str = "", bold: bool = False, style: str | None = None,
+          tight: bool = False) -> None:
+        """A paragraph; ``tight``: no space after it (lines of an address, a signature)."""
         paragraph = self.doc.add_paragraph(style=style)
         run = paragraph.add_run(text)
         run.bold = bold
+        if tight:
+            paragraph.paragraph_format.space_after = Pt(0)
 
     def heading(self, key: str) -> None:
         self.doc.add_heading(self.t[key], level=2)
@@ -132,38 +156,49 @@ class Builder:
         self.p()
 
     def opening(self, subject_key: str) -> None:
-        self.p("{{ addressee.name }}", bold=True)
+        self.p("{{ addressee.name }}", bold=True, tight=True)
         self.when("addressee.contact_person",
-                  lambda: self.p(f"{self.t['attention']} {{{{ addressee.contact_person }}}}"))
+                  lambda: self.p(f"{self.t['attention']} {{{{ addressee.attention }}}}",
+                                 tight=True))
         self.bullets_plain("addressee.address")
         self.p()
-        self.p(f"{self.t['date']}: {{{{ date }}}}")
+        self.p(f"{self.t['date']}: {{{{ date }}}}", tight=True)
         self.p(f"{self.t['reference']}: {{{{ reference }}}}")
         self.p(f"{self.t['subject']}: {self.t[subject_key]} {{{{ procedure.title }}}}"
                f"{{% if procedure.lot %}}, {self.t['lot']} {{{{ procedure.lot }}}}{{% endif %}}",
                bold=True)
         self.p()
-        self.p("{%p if addressee.contact_person %}")
-        self.text("dear_named")
-        self.p("{%p else %}")
-        self.text("dear")
-        self.p("{%p endif %}")
+        self.p("{{ addressee.greeting }}")
 
     def bullets_plain(self, sequence: str) -> None:
         self.p(f"{{%p for line in {sequence} %}}")
-        self.p("{{ line }}")
+        self.p("{{ line }}", tight=True)
         self.p("{%p endfor %}")
 
     def closing(self) -> None:
+        """The greeting and the signature, kept on one page with the paragraph before them
+        (never a last page with only the closing)."""
+        self.keep_last_with_next()
+        start = len(self.doc.paragraphs)
         self.p()
         self.text("regards")
-        self.when("sender.decision_body", lambda: (self.p("{{ sender.decision_body }},"),
+        self.when("sender.decision_body", lambda: (self.p("{{ sender.decision_body }},",
+                                                          tight=True),
                                                    self.text("mandate")))
         self.p()
-        self.p("{{ sender.signatory }}")
-        self.p("{{ sender.signatory_title }}")
-        self.p("{{ sender.name }}")
-        self.when("sender.contact", lambda: self.p("{{ sender.contact }}"))
+        self.p("{{ sender.signatory }}", tight=True)
+        self.p("{{ sender.signatory_title }}", tight=True)
+        self.p("{{ sender.name }}", tight=True)
+        self.when("sender.contact", lambda: self.p("{{ sender.contact }}", tight=True))
+        for paragraph in self.doc.paragraphs[start:-1]:
+            paragraph.paragraph_format.keep_with_next = True
+
+    def keep_last_with_next(self) -> None:
+        """The last paragraph with text (not a template tag) stays with what follows."""
+        for paragraph in reversed(self.doc.paragraphs):
+            if paragraph.text.strip() and not paragraph.text.startswith("{%"):
+                paragraph.paragraph_format.keep_with_next = True
+                return
 
     def scores(self, key: str) -> None:
         t = self.t
@@ -213,11 +248,13 @@ def rejection(b: Builder) -> None:
              t["winner_points"]], "scores",
             ["{{ row.criterion }}", "{{ row.weight }}", "{{ row.own_score }}",
              "{{ row.own_points }}", "{{ row.winner_score }}", "{{ row.winner_points }}"])
-    b.p(f"{t['total']}: {{{{ own_total }}}} / {{{{ winner_total }}}}")
+    b.text("totals")
     b.p("{%p for row in scores %}")
+    b.p("{%p if row.own_justification or row.winner_justification %}")
     b.p("{{ row.criterion }}", bold=True)
     b.p(f"{t['justification_own']} {{{{ row.own_justification or '—' }}}}")
     b.p(f"{t['justification_winner']} {{{{ row.winner_justification or '—' }}}}")
+    b.p("{%p endif %}")
     b.p("{%p endfor %}")
     b.p("{%p endif %}")
     b.heading("standstill")
@@ -246,7 +283,7 @@ def selection(b: Builder) -> None:
     b.p("{%p else %}")
     b.text("not_selected")
     b.p("{%p endif %}")
-    b.when("reasons", lambda: (b.heading("reasons"), b.bullets("reasons")))
+    b.when("reasons", lambda: (b.heading("selection_reasons"), b.bullets("reasons")))
     b.when("not selected and total and lowest_selected_total",
            lambda: b.text("selection_totals"))
     b.scores("selection_scores")
@@ -261,6 +298,8 @@ def awb_objection(b: Builder) -> None:
     b.heading("objection")
     b.p("{%p if law.appeal %}")
     b.text("awb_objection")
+    b.text("interim_relief")
+    b.keep_last_with_next()  # the branch that renders is the one before the closing
     b.p("{%p else %}")
     b.text("no_appeal")
     b.p("{%p endif %}")
@@ -292,11 +331,12 @@ def grant(b: Builder) -> None:
 def refusal(b: Builder) -> None:
     b.opening("refusal_subject")
     b.text("refusal_intro")
-    b.heading("reasons")
+    b.heading("refusal_reasons")
     b.when("ineligible", lambda: b.text("refusal_ineligible"))
     b.when("below_minimum", lambda: b.text("refusal_minimum"))
     b.when("ceiling_reached", lambda: b.text("refusal_ceiling"))
     b.bullets("details")
+    b.when("legal_basis", lambda: b.text("legal_basis"))
     b.scores("refusal_scores")
     awb_objection(b)
     b.closing()
@@ -305,13 +345,14 @@ def refusal(b: Builder) -> None:
 def settlement(b: Builder) -> None:
     b.opening("settlement_subject")
     b.text("settlement_intro")
+    b.when("law.settlement_rules", lambda: b.text("settlement_basis"))
+    b.when("considerations", lambda: (b.heading("settlement_reasons"),
+                                      b.bullets("considerations")))
+    b.heading("payments")
     b.when("outcome == 'pay'", lambda: b.text("settlement_pay"))
     b.when("outcome == 'reclaim'", lambda: b.text("settlement_reclaim"))
     b.when("outcome == 'reclaim' and sender.iban", lambda: b.text("settlement_iban"))
-    b.when("law.settlement_rules", lambda: b.text("settlement_basis"))
     b.when("outcome == 'settled'", lambda: b.text("settlement_settled"))
-    b.when("considerations", lambda: (b.heading("considerations"),
-                                      b.bullets("considerations")))
     awb_objection(b)
     b.closing()
 

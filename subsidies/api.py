@@ -72,6 +72,8 @@ class RoundIn:
     lottery_seed: str = ""
     regulation_name: str = ""
     regulation_reference: str = ""
+    basis_regulation: str = ""  # the legal basis decisions cite: the regulation
+    basis_articles: str = ""  # and its article(s): "4", "4 en 5", "2.3, eerste lid"
     service_types: list[str] = field(default_factory=list)
     budget_line: str = ""
     eligibility_criteria: list[str] = field(default_factory=list)
@@ -109,6 +111,8 @@ class ApplicationIn:
     iban: str = ""
     address: str = ""
     contact_name: str = ""
+    contact_form_of_address: str = ""  # ms | mr | neutral | "" (not known)
+    contact_surname: str = ""  # after mevrouw / heer; taken from contact_name when empty
     contact_email: str = ""
     phone: str = ""
     title: str = ""
@@ -154,6 +158,7 @@ class StatusIn:
 @dataclass
 class SettlementIn:
     final_amount: Decimal
+    reasons: str = ""  # why less than the grant, one per line: the settlement decision says it
 
 
 @dataclass
@@ -294,7 +299,7 @@ class ApplicationsApi(Controller):
     async def settle(self, request: Request, application_id: FromPath[int],
                      data: JSONBody[SettlementIn]) -> dict[str, Decimal]:
         return await service.settle_application(_me(request), application_id,
-                                                data.final_amount)
+                                                data.final_amount, data.reasons)
 
 
 class LettersApi(Controller):

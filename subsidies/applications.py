@@ -38,6 +38,8 @@ COLUMNS: dict[str, str] = {
     "iban": "iban",
     "address": "address",
     "contact_name": "contact_name",
+    "contact_form_of_address": "contact_form_of_address",
+    "contact_surname": "contact_surname",
     "contact_email": "contact_email",
     "phone": "phone",
     "title": "title",
@@ -134,6 +136,8 @@ def validate_application(form: Mapping[str, Any], zone: str = "Europe/Amsterdam"
             "registration_number": fields.text(form, "registration_number"),
             "iban": form.get("iban"), "address": form.get("address"),
             "contact_name": form.get("contact_name"), "email": form.get("contact_email"),
+            "contact_form_of_address": form.get("contact_form_of_address"),
+            "contact_surname": form.get("contact_surname"),
             "phone": form.get("phone")}, prefix)
     except ValidationFailed as exc:
         for problem in exc.problems:

@@ -114,7 +114,8 @@ def round_values(view: service.RoundView) -> dict[str, Any]:
         "instalments": view.instalments.value,
         "instalment_dates": ", ".join(d.isoformat() for d in view.instalment_dates),
         "yearly_reports": view.yearly_reports, "tiers": tiers_text(view.tiers),
-        "budget_line": view.budget_line,
+        "budget_line": view.budget_line, "basis_regulation": view.basis_regulation,
+        "basis_articles": view.basis_articles,
     }
 
 
@@ -409,7 +410,8 @@ class ApplicationPages(Controller):
     async def settle(self, request: Request, application_id: FromPath[int]) -> Redirect:
         form = await read_form(request)
         result = await service.settle_application(_me(request), application_id,
-                                                  str(form.get("final_amount") or ""))
+                                                  str(form.get("final_amount") or ""),
+                                                  str(form.get("reasons") or ""))
         return _done(request, N_("Settled: {reclaim} to reclaim, {to_pay} still to pay."),
                      application_path(application_id), reclaim=_plain(result["reclaim"]),
                      to_pay=_plain(result["to_pay"]))

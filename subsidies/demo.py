@@ -32,7 +32,8 @@ EVALUATOR = "evaluator@tenderdesk.example"
 
 HEADERS = ["Organisation", "Country", "Registration number", "IBAN", "Contact name",
            "Contact email", "Title", "Requested", "Own contribution", "Activity plan",
-           "Target group", "Districts", "Expected participants", "Submitted at"]
+           "Target group", "Districts", "Expected participants", "Submitted at",
+           "Contact form of address"]
 
 UTRECHT_ORGANISATIONS = [
     "InteraktContour", "Buurthuis de Paraplu", "Al Amal", "Abrona", "De Wilg", "WIJ3.0",
@@ -106,6 +107,8 @@ async def _utrecht(officer: Principal, evaluator: Principal, authority_id: int) 
         "title": title, "authority_id": authority_id,
         "regulation_name": "Nadere regel Sociale Prestatie en Dagondersteuning",
         "regulation_reference": "Wmo 2020, hoofdstuk 2.2", "service_types": "day_support",
+        "basis_regulation": "Nadere regel Sociale Prestatie en Dagondersteuning",
+        "basis_articles": "4",
         "budget_line": "6.1.2 Wmo dagbesteding",
         "opens_at": "2020-09-01T09:00", "closes_at": "2020-10-01T12:00",
         "ceiling": "1250000", "currency": "EUR", "method": "ranking",
@@ -127,7 +130,8 @@ async def _utrecht(officer: Principal, evaluator: Principal, authority_id: int) 
                      "eten en ondersteuning van mantelzorgers.",
                      "Ouderen en mensen met een beperking, en hun mantelzorgers",
                      DISTRICTS[number % len(DISTRICTS)], str(25 + (number * 37) % 160),
-                     f"2020-09-{2 + number % 27:02d} {9 + number % 8:02d}:15"])
+                     f"2020-09-{2 + number % 27:02d} {9 + number % 8:02d}:15",
+                     "mevrouw" if number == 0 else ""])
     ids = await service.import_applications(officer, view.id, "aanvraagportaal-2021.csv",
                                             _csv(rows))
     await service.complete_many(officer, view.id, ids)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -208,6 +209,53 @@ def settle(granted: Decimal, final: Decimal, paid: Decimal) -> Settlement:
 
 
 BUDGET_LINE_LIMIT = 100
+BASIS_REGULATION_LIMIT = 300
+BASIS_ARTICLES_LIMIT = 100
+# "artikel 4", "art. 4", "artikelen 4 en 5", "article 4", "articles 4 and 5": the letter adds
+# the word itself, in its own language and number.
+_ARTICLE_WORD = re.compile(r"^(artikel(en)?|art\.?|articles?)\s+", re.IGNORECASE)
+# Between two article numbers: "4 en 5", "4, 5", "4-6", "4 t/m 6", "4 and 5" (not "4, tweede
+# lid" or "4 lid 2": a paragraph of one article).
+_SEVERAL_ARTICLES = re.compile(
+    r"\d[\w.:]*\s*(,|;|\ben\b|\band\b|\bt/m\b|\btot en met\b|[-\u2013])\s*\d+[a-z]?"
+    r"(?![\w.]*\s*(e|de|ste)?\s*lid\b)", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class LegalBasis:
+    """The regulation a round's decisions rest on and its article(s), as the officer entered
+    them: ("Subsidieregeling dagbesteding 2027", "4, eerste lid")."""
+
+    regulation: str
+    articles: str
+
+    @property
+    def several(self) -> bool:
+        """More than one article ("4 en 5", "4-6"): the letter says "artikelen"."""
+        return bool(_SEVERAL_ARTICLES.search(self.articles))
+
+
+def read_legal_basis(problems: ProblemCollector, form: Mapping[str, Any]) -> LegalBasis | None:
+    """The round's legal basis: the regulation and its article(s), both or neither."""
+    regulation = " ".join(fields.text(form, "basis_regulation").split())
+    articles = _ARTICLE_WORD.sub("", " ".join(fields.text(form, "basis_articles").split()))
+    if not regulation and not articles:
+        return None
+    if not regulation:
+        problems.add("basis_regulation", N_("Name the regulation the article is in"))
+    elif len(regulation) > BASIS_REGULATION_LIMIT:
+        problems.add("basis_regulation", N_("At most {limit} characters"),
+                     limit=BASIS_REGULATION_LIMIT)
+    if not articles:
+        problems.add("basis_articles", N_("Give the article of the regulation the decisions "
+                                          "rest on, such as 4"))
+    elif len(articles) > BASIS_ARTICLES_LIMIT:
+        problems.add("basis_articles", N_("At most {limit} characters"),
+                     limit=BASIS_ARTICLES_LIMIT)
+    elif not any(c.isdigit() for c in articles):
+        problems.add("basis_articles", N_("{value} names no article number; give it as 4, "
+                                          "4.2 or 4 and 5"), value=articles)
+    return LegalBasis(regulation, articles)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -242,6 +290,7 @@ class RoundSettings:
 @dataclass(frozen=True, kw_only=True)
 class RoundData(RoundSettings):
     tiers: tuple[Tier, ...]
+    legal_basis: LegalBasis | None = None
 
     def settings(self) -> dict[str, Any]:
         """The stored columns (for the table and for audit events)."""
@@ -261,6 +310,8 @@ class RoundData(RoundSettings):
             "instalment_dates": ",".join(d.isoformat() for d in self.instalment_dates),
             "yearly_reports": self.yearly_reports, "tiers": tiers_to_json(self.tiers),
             "budget_line": self.budget_line,
+            "basis_regulation": self.legal_basis.regulation if self.legal_basis else "",
+            "basis_articles": self.legal_basis.articles if self.legal_basis else "",
         }
 
 
@@ -421,6 +472,7 @@ def validate_round(form: Mapping[str, Any], zone: str = "Europe/Amsterdam") -> R
     if len(budget_line) > BUDGET_LINE_LIMIT:
         problems.add("budget_line", N_("The budget line is longer than {limit} characters"),
                      limit=BUDGET_LINE_LIMIT)
+    basis = read_legal_basis(problems, form)
     problems.raise_if_any()
     assert opens_at and closes_at and ceiling is not None and period_start and period_end
     return RoundData(
@@ -435,7 +487,7 @@ def validate_round(form: Mapping[str, Any], zone: str = "Europe/Amsterdam") -> R
         instalment_dates=tuple(sorted(dates)),
         yearly_reports=str(form.get("yearly_reports") or "").lower() in ("on", "true", "1",
                                                                           "yes"),
-        tiers=tiers, budget_line=budget_line)
+        tiers=tiers, budget_line=budget_line, legal_basis=basis)
 
 
 def fixed_changes(stored: Mapping[str, Any], wanted: Mapping[str, Any]) -> list[str]:

@@ -8,9 +8,10 @@ job) and queues the work; any instance runs it (:data:`HANDLERS`, wired in ``con
 from __future__ import annotations
 
 from accounts.domain import Principal
-from common.errors import DomainError
+from common.errors import DomainError, Moment
 from common.i18n import N_
 from config.database import transaction
+from config.settings import get_settings
 from documents.letters import bundle
 from jobs import service as jobs
 from jobs.domain import Message
@@ -39,7 +40,7 @@ async def queue_decision_letters(principal: Principal, round_id: int) -> int:
         if queued is not None and queued["owner"] != principal.id:
             raise DomainError(N_("{who} is already sending the decision letters of this "
                                  "round (since {moment})"), who=queued["owner_label"],
-                              moment=queued["created_at"].strftime("%Y-%m-%d %H:%M UTC"))
+                              moment=Moment(queued["created_at"], get_settings().timezone))
         return await jobs.queue(principal, NewJob(
             SEND_LETTERS, {"round_id": round_id},
             Message(N_("Sending the decision letters of {round}"), {"round": round_code(row)}),

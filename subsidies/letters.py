@@ -60,7 +60,7 @@ from notifications.letters import LetterMail, mail_letters
 from scoring import service as scoring
 from scoring.letters import report_from_ranking, scores_by_ref
 from subsidies import access
-from subsidies.domain import PAYMENT_KIND_LABELS, REPORT_LABELS, RoundPhase
+from subsidies.domain import PAYMENT_KIND_LABELS, REPORT_LABELS, LegalBasis, RoundPhase
 from subsidies.lifecycle import HOLDING_A_GRANT, STATE_LABELS, State
 from subsidies.tables import AllocationLine, Application, Payment, Report, SubsidyRound
 from web.i18n import translations
@@ -192,15 +192,8 @@ class RoundWriter:
         return tuple(text for p in problems if (text := self.reason(p)) is not None)
 
     def common(self, row: Mapping[str, Any]) -> dict[str, Any]:
-        address = tuple(line.strip() for line in (row["organisation.address"] or "").splitlines()
-                        if line.strip())
         return {"sender": self.sender, "date": self.today, "reference": row["reference"],
-                "procedure": self.procedure,
-                "addressee": Addressee(name=row["organisation.name"],
-                                       contact_person=row["contact_name"], address=address,
-                                       email=row["contact_email"],
-                                       registration_number=row["organisation.registration_number"]
-                                       )}
+                "procedure": self.procedure, "addressee": addressee_of(row)}
 
     def activity(self, row: Mapping[str, Any]) -> str:
         return row["title"] or self.round["title"]
@@ -238,12 +231,18 @@ class RoundWriter:
             report_due=report_due, legal_basis=self.legal_basis())
 
     def legal_basis(self) -> str:
-        """The regulation the grant rests on, with its reference (the article or chapter the
-        officer entered): "Nadere regel Sociale Prestatie (Wmo 2020, hoofdstuk 2.2)"."""
-        name, reference = self.round["regulation_name"], self.round["regulation_reference"]
-        if name and reference:
-            return f"{name} ({reference})"
-        return name or reference
+        """The article(s) and regulation the round's decisions rest on, as the letter cites
+        them: "artikel 4 van de Subsidieregeling dagbesteding 2027"; without them only the
+        round's regulation ("de Nadere regel Sociale Prestatie"), or nothing."""
+        regulation, articles = self.round["basis_regulation"], self.round["basis_articles"]
+        if regulation and articles:
+            several = LegalBasis(regulation, articles).several
+            return self.t(N_("articles {articles} of the {regulation}") if several
+                          else N_("article {articles} of the {regulation}"),
+                          articles=articles, regulation=regulation)
+        if self.round["regulation_name"]:
+            return self.t(N_("the {regulation}"), regulation=self.round["regulation_name"])
+        return ""
 
     def refusal(self, row: Mapping[str, Any], line: Mapping[str, Any] | None,
                 scores: tuple[CriterionScore, ...] = ()) -> Refusal:
@@ -260,19 +259,38 @@ class RoundWriter:
         return Refusal(**self.common(row), activity=self.activity(row),
                        requested=self.money(row["requested"]), reason=reason, details=details,
                        score=score, minimum_score=self.round["minimum_score"],
-                       ceiling=self.money(self.round["ceiling"]), scores=scores)
+                       ceiling=self.money(self.round["ceiling"]), scores=scores,
+                       legal_basis=self.legal_basis())
 
     def mail(self, letter: SentLetter, row: Mapping[str, Any]) -> LetterMail:
         return LetterMail(letter, row["contact_email"],
                           row["contact_name"] or row["organisation.name"], self.language,
-                          self.round["title"], self.authority["name"])
+                          self.round["title"], self.authority["name"],
+                          addressee_of(row).worded(self.language)["greeting"])
+
+
+def addressee_of(row: Mapping[str, Any]) -> Addressee:
+    """The applicant, its contact the application's (else the organisation's). The contact is
+    greeted by name only when the organisation's salutation is that of this very person."""
+    address = tuple(line.strip() for line in (row["organisation.address"] or "").splitlines()
+                    if line.strip())
+    known = row["organisation.contact_name"] or ""
+    contact = row["contact_name"] or known
+    same = " ".join(contact.split()).casefold() == " ".join(known.split()).casefold()
+    return Addressee(name=row["organisation.name"], contact_person=contact, address=address,
+                     email=row["contact_email"],
+                     registration_number=row["organisation.registration_number"],
+                     form_of_address=row["organisation.contact_form_of_address"] if same else "",
+                     surname=row["organisation.contact_surname"] if same else "")
 
 
 APPLICATION_COLUMNS = (
     Application.id, Application.reference, Application.title, Application.contact_name,
     Application.contact_email, Application.requested, Application.granted, Application.state,
     Application.state_reason, Application.organisation.name, Application.organisation.address,
-    Application.organisation.registration_number)
+    Application.organisation.registration_number, Application.organisation.contact_name,
+    Application.organisation.contact_form_of_address,
+    Application.organisation.contact_surname)
 
 
 async def _authority(authority_id: int) -> dict[str, Any]:
@@ -354,7 +372,7 @@ async def check_can_send(principal: Principal, round_id: int, *, lock: bool = Tr
     if await _decision_letters_sent(round_id):
         raise await audit.conflict(DomainError(N_(
             "The decision letters of this round have already been sent")),
-            "subsidy_round", round_id)
+            "subsidy_round", round_id, actions=("round.letters_sent",))
     return row
 
 
@@ -391,7 +409,8 @@ async def send_decision_letters(principal: Principal, round_id: int,
 
 
 async def write_settlement(actor: Actor, application_id: int, granted: Decimal,
-                           final: Decimal, paid: Decimal) -> SentLetter:
+                           final: Decimal, paid: Decimal, reasons: tuple[str, ...] = (),
+                           ) -> SentLetter:
     """The settlement decision of one application, recorded and mailed; call it inside the
     settlement's transaction (after the application and its payments are updated)."""
     [row] = await Application.select(*APPLICATION_COLUMNS, Application.round).where(
@@ -402,7 +421,8 @@ async def write_settlement(actor: Actor, application_id: int, granted: Decimal,
     letter = SettlementDecision(
         **writer.common(row), activity=writer.activity(row), granted=writer.money(granted),
         final_amount=writer.money(final), paid=writer.money(paid),
-        payment_due=None if final == paid else writer.law.payment_last_day(writer.today))
+        payment_due=None if final == paid else writer.law.payment_last_day(writer.today),
+        legal_basis=writer.legal_basis(), considerations=reasons)
     templates = await letter_service.templates_for(
         round_["authority"], [(LetterKind.SETTLEMENT, writer.language)])
     [generated] = await asyncio.to_thread(

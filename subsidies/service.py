@@ -68,7 +68,7 @@ from subsidies.domain import (
     tiers_from_json,
     validate_round,
 )
-from subsidies.lifecycle import HOLDING_A_GRANT, Action, Refused, State, step
+from subsidies.lifecycle import HOLDING_A_GRANT, TRANSITIONS, Action, Refused, State, step
 from subsidies.tables import (
     AllocationLine,
     Application,
@@ -132,6 +132,8 @@ class RoundView(RoundSettings):
     regulation_document: int | None = None
     window_closed_at: datetime | None = None  # when the window was closed (applied)
     window_close_due_at: datetime | None = None  # when it was due to close
+    basis_regulation: str = ""  # the legal basis its decisions cite: the regulation
+    basis_articles: str = ""  # and its article(s)
 
     @property
     def fixed(self) -> bool:
@@ -166,7 +168,8 @@ def _round_view(row: Mapping[str, Any], authority: Mapping[str, Any]) -> RoundVi
         allocated_at=row["allocated_at"], decided_at=row["decided_at"],
         created_at=row["created_at"], regulation_document=row["regulation_document"],
         budget_line=row["budget_line"], window_closed_at=row["window_closed_at"],
-        window_close_due_at=row["window_close_due_at"])
+        window_close_due_at=row["window_close_due_at"],
+        basis_regulation=row["basis_regulation"], basis_articles=row["basis_articles"])
 
 
 async def _authority(authority_id: int) -> dict[str, Any]:
@@ -246,7 +249,8 @@ async def open_round(principal: Principal, round_id: int) -> RoundView:
     async with transaction():
         row = await access.round_row(principal, round_id, run=True)
         if row["phase"] != RoundPhase.DRAFT.value:
-            raise DomainError(N_("The round is already open"))
+            raise await _round_changed(DomainError(N_("The round is already open")), row,
+                                       "round.opened")
         now = clock.now()
         await SubsidyRound.update({SubsidyRound.phase: RoundPhase.OPEN.value,
                                    SubsidyRound.opened_at: now}).where(
@@ -313,11 +317,19 @@ def _late_by(row: Mapping[str, Any], moment: datetime) -> int | None:
     return int(late) if late > 0 else None
 
 
-def _require_accepting(row: Mapping[str, Any]) -> None:
+async def _round_changed(reason: DomainError, row: Mapping[str, Any],
+                         *actions: str) -> DomainError:
+    """``reason`` naming who put the round in its state, and when (its latest event of
+    ``actions``; see :func:`audit.service.conflict`)."""
+    return await audit.conflict(reason, "subsidy_round", row["id"], actions=actions)
+
+
+async def _require_accepting(row: Mapping[str, Any]) -> None:
     if row["phase"] == RoundPhase.DRAFT.value:
         raise DomainError(N_("The round is not open yet; open it to register applications"))
     if row["phase"] == RoundPhase.DECIDED.value:
-        raise DomainError(N_("The round has been decided; no application can be added"))
+        raise await _round_changed(DomainError(N_(
+            "The round has been decided; no application can be added")), row, "round.decided")
 
 
 async def _next_references(round_id: int, count: int) -> list[str]:
@@ -375,7 +387,7 @@ async def register_application(principal: Principal, round_id: int,
     """An application received by the authority, registered by an officer: submitted."""
     async with transaction():
         row = await access.round_row(principal, round_id, run=True)
-        _require_accepting(row)
+        await _require_accepting(row)
         zone = (await _authority(row["authority"]))["timezone"]
         data = validate_application(form, zone)
         key = (data.organisation.country, data.organisation.registration_number)
@@ -402,7 +414,7 @@ async def preview_import(principal: Principal, round_id: int, filename: str,
                          data: bytes) -> ImportPreview:
     """Every row checked; nothing is stored (the callers that store lock the round first)."""
     row = await access.round_row(principal, round_id, run=True, lock=False)
-    _require_accepting(row)
+    await _require_accepting(row)
     zone = (await _authority(row["authority"]))["timezone"]
     parsed = parse_rows(read_rows(filename, data), zone, await _known_applicants(round_id))
     return ImportPreview(tuple(parsed), tuple(p for r in parsed for p in r.problems))
@@ -594,6 +606,20 @@ async def _transition(principal: Principal, row: Mapping[str, Any], target: Stat
                               **(note or {})})
 
 
+async def _step(row: Mapping[str, Any], action: Action, *, outcome: State | None = None,
+                reason: str = "") -> State:
+    """:func:`lifecycle.step` from the application's state; refused because of that state,
+    the refusal names who put the application in it, and when."""
+    state = State(row["state"])
+    try:
+        return step(state, action, outcome=outcome, reason=reason)
+    except Refused as refusal:
+        if state in TRANSITIONS[action][0]:  # refused for what it lacks, not its state
+            raise
+        raise await audit.conflict(refusal, "application", row["id"],
+                                   about={"state": state.value}) from None
+
+
 STEP_ACTIONS = (Action.ASK_INFORMATION, Action.COMPLETE, Action.WITHDRAW, Action.CLOSE)
 
 
@@ -609,7 +635,7 @@ async def act(principal: Principal, application_id: int, action: Action | str,
     action = allowed[str(action)]
     async with transaction():
         row, _ = await access.application_row(principal, application_id, run=True)
-        target = step(State(row["state"]), action, reason=reason)
+        target = await _step(row, action, reason=reason)
         extra: dict[str, Any] = {"state_reason": reason.strip()}
         if action is Action.COMPLETE:
             extra["complete_at"] = clock.now()
@@ -626,7 +652,7 @@ async def complete_many(principal: Principal, round_id: int,
         await access.round_row(principal, round_id, run=True)
         rows = await _rows_in_round(round_id, application_ids)
         for row in rows:
-            target = step(State(row["state"]), Action.COMPLETE)
+            target = await _step(row, Action.COMPLETE)
             await _transition(principal, row, target, Action.COMPLETE,
                               {"complete_at": clock.now()})
         return len(rows)
@@ -658,7 +684,7 @@ async def mark_eligibility(principal: Principal, application_id: int,
         failed = [c for c, ok in results.items() if not ok]
         action = Action.MARK_INELIGIBLE if failed else Action.MARK_ELIGIBLE
         reason = "; ".join(failed + ([note.strip()] if note.strip() else []))
-        target = step(State(row["state"]), action, reason=reason)
+        target = await _step(row, action, reason=reason)
         await _transition(principal, row, target, action, {
             "eligibility": json.dumps(results), "state_reason": reason},
             note={"eligibility": results})
@@ -674,7 +700,7 @@ async def mark_eligible_many(principal: Principal, round_id: int,
         round_ = await access.round_row(principal, round_id, run=True)
         criteria = [c for c in round_["eligibility_criteria"].splitlines() if c]
         for row in await _rows_in_round(round_id, application_ids):
-            target = step(State(row["state"]), Action.MARK_ELIGIBLE)
+            target = await _step(row, Action.MARK_ELIGIBLE)
             await _transition(principal, row, target, Action.MARK_ELIGIBLE, {
                 "eligibility": json.dumps(dict.fromkeys(criteria, True)), "state_reason": ""})
         return len(application_ids)
@@ -786,8 +812,9 @@ async def propose_allocation(principal: Principal, round_id: int) -> dict[str, A
         row = await access.round_row(principal, round_id, run=True)
         view = await _view(row)
         if view.phase in (RoundPhase.DRAFT, RoundPhase.DECIDED):
-            raise DomainError(N_("An allocation is proposed for an open or closed round that "
-                                 "has not been decided"))
+            raise await _round_changed(DomainError(N_(
+                "An allocation is proposed for an open or closed round that has not been "
+                "decided")), row, "round.decided")
         candidates = await _candidates(principal, view)
         result = allocate(candidates, view.rules())
         scores = {c.ref: (c.rank, c.score) for c in candidates}
@@ -863,7 +890,8 @@ async def adjust_line(principal: Principal, round_id: int, application_id: int,
         row = await access.round_row(principal, round_id, run=True)
         view = await _view(row)
         if view.phase is RoundPhase.DECIDED:
-            raise DomainError(N_("The round has been decided"))
+            raise await _round_changed(DomainError(N_("The round has been decided")), row,
+                                       "round.decided")
         stored = await AllocationLine.select().where(AllocationLine.round == round_id)
         if not stored:
             raise DomainError(N_("Propose an allocation first"))
@@ -893,7 +921,8 @@ async def decide(principal: Principal, round_id: int) -> dict[str, int]:
         row = await access.round_row(principal, round_id, run=True)
         view = await _view(row)
         if view.phase is RoundPhase.DECIDED:
-            raise DomainError(N_("The round has already been decided"))
+            raise await _round_changed(DomainError(N_("The round has already been decided")),
+                                       row, "round.decided")
         if (view.method is not Method.FIRST_COME and view.phase is RoundPhase.OPEN
                 and clock.now() < view.closes_at):
             raise DomainError(N_("The application window is still open until {moment}"),
@@ -924,8 +953,7 @@ async def decide(principal: Principal, round_id: int) -> dict[str, int]:
         for line in stored:
             application_id = line["application"]
             outcome = State(outcome_of(line["requested"], line["proposed"]).value)
-            target = step(State(states[application_id]["state"]), Action.DECIDE,
-                          outcome=outcome)
+            target = await _step(states[application_id], Action.DECIDE, outcome=outcome)
             counts[target] += 1
             by_target.setdefault((target, line["proposed"]), []).append(application_id)
             for instalment in payment_schedule(line["proposed"], today, view.period_start,
@@ -1084,10 +1112,11 @@ async def set_payment_status(principal: Principal, payment_id: int, status: str)
         if payment is None:
             raise NotFound(N_("Payment {id} does not exist"), id=payment_id)
         if payment["status"] != PAYMENT_STEPS[status]:
-            raise Refused(N_("A payment that is {current} cannot become {status}"),
-                          translated=("current", "status"),
-                          current=PAYMENT_STATUS_LABELS[payment["status"]],
-                          status=PAYMENT_STATUS_LABELS[status])
+            raise await audit.conflict(Refused(
+                N_("A payment that is {current} cannot become {status}"),
+                translated=("current", "status"), current=PAYMENT_STATUS_LABELS[payment["status"]],
+                status=PAYMENT_STATUS_LABELS[status]), "application", application["id"],
+                actions=("payment.approved", "payment.paid"), about={"payment": payment_id})
         now = clock.now()
         column = Payment.approved_at if status == "approved" else Payment.paid_at
         await Payment.update({Payment.status: status, column: now}).where(
@@ -1099,23 +1128,33 @@ async def set_payment_status(principal: Principal, payment_id: int, status: str)
                                   "amount": payment["amount"], "due_on": payment["due_on"]})
         if status == "paid" and State(application["state"]) in (State.GRANTED,
                                                                  State.PARTLY_GRANTED):
-            target = step(State(application["state"]), Action.PAY_ADVANCE)
+            target = await _step(application, Action.PAY_ADVANCE)
             await _transition(principal, application, target, Action.PAY_ADVANCE,
                               note={"payment": payment_id})
 
 
+SETTLEMENT_REASONS_LIMIT = 4000
+
+
 async def settle_application(principal: Principal, application_id: int,
-                             final_amount: Decimal | str) -> dict[str, Decimal]:
+                             final_amount: Decimal | str, reasons: str = "",
+                             ) -> dict[str, Decimal]:
     """The final amount (at most the grant); payments not yet made are dropped, and what is
-    still owed becomes one settlement payment, or the overpayment is to be reclaimed."""
+    still owed becomes one settlement payment, or the overpayment is to be reclaimed.
+    ``reasons``: why the final amount is lower than the grant, one per line, for the
+    settlement decision (Awb 3:46)."""
     problems = ProblemCollector()
     value = final_amount if isinstance(final_amount, Decimal) else read_amount(
         problems, {"final_amount": final_amount}, "final_amount")
+    why = tuple(line.strip() for line in reasons.splitlines() if line.strip())
+    if sum(len(line) for line in why) > SETTLEMENT_REASONS_LIMIT:
+        problems.add("reasons", N_("At most {limit} characters"),
+                     limit=SETTLEMENT_REASONS_LIMIT)
     problems.raise_if_any()
     assert value is not None
     async with transaction():
         row, round_ = await access.application_row(principal, application_id, run=True)
-        target = step(State(row["state"]), Action.SETTLE)
+        target = await _step(row, Action.SETTLE)
         paid = sum((r["amount"] for r in await Payment.select(Payment.amount).where(
             (Payment.application == application_id) & (Payment.status == "paid"))), ZERO)
         result = settle(row["granted"] or ZERO, value, paid)
@@ -1128,9 +1167,10 @@ async def settle_application(principal: Principal, application_id: int,
                           due_on=utc_to_local(now, zone).date(), amount=result.to_pay).save()
         await _transition(principal, row, target, Action.SETTLE, {
             "final_amount": result.final, "reclaim": result.reclaim, "to_pay": result.to_pay,
-            "settled_at": now}, note={"paid": paid, "granted": result.granted})
+            "settled_at": now}, note={"paid": paid, "granted": result.granted,
+                                      "reasons": list(why)})
         await letters.write_settlement(principal.as_actor(), application_id, result.granted,
-                                       result.final, paid)
+                                       result.final, paid, why)
         return {"final": result.final, "paid": paid, "reclaim": result.reclaim,
                 "to_pay": result.to_pay}
 

@@ -33,6 +33,9 @@ class SubsidyRound(Table, tablename="subsidies_round"):
     title = Varchar(length=200)
     regulation_name = Varchar(length=300, default="")
     regulation_reference = Varchar(length=200, default="")
+    # The legal basis the decisions cite: "artikel 4 van de Subsidieregeling dagbesteding 2027".
+    basis_regulation = Varchar(length=300, default="")
+    basis_articles = Varchar(length=100, default="")
     regulation_document = ForeignKey(references=StoredFile, null=True, default=None,
                                      on_delete=OnDelete.restrict)
     service_types = Text(default="")

@@ -20,15 +20,16 @@ from decimal import Decimal
 from typing import Any
 
 from accounts.domain import Principal, Role
+from audit import service as audit
 from authorities.domain import SERVICE_TYPE_LANGUAGES, name_column
-from common.errors import Forbidden, NotFound
+from common.errors import DomainError, Forbidden, NotFound
 from common.i18n import N_
 from common.refs import SubjectRef
 from config import database
 from scoring import service as scoring
 from scoring.envelope import Envelope, EnvelopeFacts, sealed_reason
 from scoring.tables import Evaluation, Subject
-from tenders.machine import TenderFacts
+from tenders.machine import Action, TenderFacts
 from tenders.procedures import PROCEDURE_TYPES, Deadline, Phase
 from tenders.tables import (
     Bid,
@@ -68,6 +69,24 @@ class TenderRef:
     @property
     def key(self) -> str:
         return f"tender:{self.id}"
+
+
+# The events that move a tender from phase to phase (by an officer, or at a deadline).
+PHASE_ACTIONS = tuple(f"tender.{action.value}" for action in Action)
+
+
+async def changed(reason: DomainError, tender: TenderRef, *actions: str,
+                  **about: Any) -> DomainError:
+    """``reason`` naming who changed the tender so, and when (the authority's time): its
+    latest event of ``actions`` whose recorded values include ``about``; see
+    :func:`audit.service.conflict`."""
+    return await audit.conflict(reason, "tender", tender.id, actions=actions,
+                                about=about or None, zone=tender.zone)
+
+
+async def moved(reason: DomainError, tender: TenderRef) -> DomainError:
+    """``reason``, refused in the tender's phase, naming who moved it there, and when."""
+    return await changed(reason, tender, *PHASE_ACTIONS)
 
 
 def not_found(tender_id: int) -> NotFound:

@@ -184,6 +184,8 @@ class OrganisationIn:
     country: str
     registration_number: str
     contact_name: str = ""
+    contact_form_of_address: str = ""  # ms | mr | neutral | "" (not known)
+    contact_surname: str = ""  # after mevrouw / heer; taken from contact_name when empty
     email: str = ""
 
 @dataclass

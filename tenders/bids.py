@@ -93,7 +93,8 @@ async def register_bid(principal: Principal, tender_id: int, lot_id: int,
                             N_("Bids closed at {deadline}; this one came at {received}"),
                             tender.zone)
         if tender.phase is not Phase.TENDERING:
-            raise DomainError(N_("Bids are registered in the tendering phase"))
+            raise await access.moved(DomainError(N_(
+                "Bids are registered in the tendering phase")), tender)
         await get_lot_row(tender_id, lot_id)
         organisation_id = await organisations.register(principal.as_actor(), organisation)
         if PROCEDURE_TYPES[tender.row["procedure"]].selects and not await Candidate.exists(
@@ -125,8 +126,13 @@ async def withdraw_bid(principal: Principal, tender_id: int, bid_id: int, reason
     async with transaction():
         tender = await for_change(principal, tender_id)
         if tender.phase is not Phase.TENDERING:
-            raise DomainError(N_("A bid can be withdrawn until bidding closes"))
-        await _bid(tender_id, bid_id)
+            raise await access.moved(DomainError(N_(
+                "A bid can be withdrawn until bidding closes")), tender)
+        bid = await _bid(tender_id, bid_id)
+        if bid["withdrawn_at"] is not None:
+            raise await access.changed(DomainError(N_(
+                "{name} has already withdrawn this bid"), name=bid["organisation.name"]),
+                tender, "bid.withdrawn", bid=bid_id)
         await Bid.update({Bid.withdrawn_at: clock.now(), Bid.withdrawn_reason: text}).where(
             Bid.id == bid_id)
         await audit.record(principal.as_actor(), "bid.withdrawn", "tender", tender_id,
@@ -286,8 +292,9 @@ async def approve_opening(principal: Principal, tender_id: int) -> bool:
         problems = missing(Action.OPEN_BIDS, facts, now, principal.id)
         if problems and problems[0].message == FOUR_EYES:
             if principal.id in facts.opening_approvals:
-                raise DomainError(N_("You have already approved the opening; a second, "
-                                     "different officer must confirm"))
+                raise await access.changed(DomainError(N_(
+                    "You have already approved the opening; a second, different officer "
+                    "must confirm")), tender, "tender.opening_approved", officer=principal.id)
             await OpeningApproval(tender=tender_id, officer=principal.id,
                                   approved_at=now).save()
             await audit.record(principal.as_actor(), "tender.opening_approved", "tender",
@@ -345,7 +352,8 @@ async def approve_price_opening(principal: Principal, tender_id: int, lot_id: in
     async with transaction():
         tender = await for_change(principal, tender_id)
         if tender.phase is not Phase.EVALUATION:
-            raise DomainError(N_("The prices are opened during the evaluation"))
+            raise await access.moved(DomainError(N_(
+                "The prices are opened during the evaluation")), tender)
         lot = await get_lot_row(tender_id, lot_id)
         if not lot["evaluation_id"]:
             raise DomainError(N_("This lot has no evaluation"))
@@ -379,7 +387,8 @@ async def knock_out(principal: Principal, tender_id: int, bid_id: int, reason: s
     async with transaction():
         tender = await for_change(principal, tender_id)
         if tender.phase is not Phase.EVALUATION:
-            raise DomainError(N_("Bids are knocked out during the evaluation"))
+            raise await access.moved(DomainError(N_(
+                "Bids are knocked out during the evaluation")), tender)
         bid = await _bid(tender_id, bid_id)
         lot = await get_lot_row(tender_id, bid["lot"])
         await scoring.exclude_subject(principal, lot["evaluation_id"], bid_ref(bid_id), text)
@@ -417,7 +426,8 @@ async def choose_award(principal: Principal, tender_id: int, lot_id: int,
     async with transaction():
         tender = await for_change(principal, tender_id)
         if tender.phase is not Phase.EVALUATION:
-            raise DomainError(N_("The award intent is decided at the end of the evaluation"))
+            raise await access.moved(DomainError(N_(
+                "The award intent is decided at the end of the evaluation")), tender)
         lot = await get_lot_row(tender_id, lot_id)
         result = await scoring.ranking(principal, lot["evaluation_id"])
         if result.confirmed_at is None:
@@ -461,7 +471,8 @@ async def record_objection(principal: Principal, tender_id: int, objector: str, 
     async with transaction():
         tender = await for_change(principal, tender_id)
         if tender.phase is not Phase.AWARD_INTENT:
-            raise DomainError(N_("Objections are recorded against an award intent"))
+            raise await access.moved(DomainError(N_(
+                "Objections are recorded against an award intent")), tender)
         if lot_id is not None:
             await get_lot_row(tender_id, lot_id)
         row = Objection(tender=tender_id, lot=lot_id, objector=objector[:300],
@@ -476,13 +487,15 @@ async def resolve_objection(principal: Principal, tender_id: int, objection_id: 
                             resolution: str) -> None:
     text = require_reason(resolution)
     async with transaction():
-        await for_change(principal, tender_id)
+        tender = await for_change(principal, tender_id)
         row = await Objection.select().where((Objection.id == objection_id)
                                              & (Objection.tender == tender_id)).first()
         if row is None:
             raise NotFound(N_("Objection {id} does not exist"), id=objection_id)
         if row["resolved_at"] is not None:
-            raise DomainError(N_("This objection has already been resolved"))
+            raise await access.changed(DomainError(N_(
+                "This objection has already been resolved")), tender, "objection.resolved",
+                objection=objection_id)
         await Objection.update({Objection.resolved_at: clock.now(),
                                 Objection.resolution: text}).where(
             Objection.id == objection_id)
@@ -532,13 +545,15 @@ async def record_contract(principal: Principal, tender_id: int, bid_id: int,
     async with transaction():
         tender = await for_change(principal, tender_id)
         if tender.phase is not Phase.AWARDED:
-            raise DomainError(N_("Contracts are recorded after the definitive award"))
+            raise await access.moved(DomainError(N_(
+                "Contracts are recorded after the definitive award")), tender)
         bid = await _bid(tender_id, bid_id)
         if not bid["winner"]:
             raise DomainError(N_("{name} did not win this lot"), name=bid["organisation.name"])
         if await Contract.exists().where(Contract.bid == bid_id):
-            raise DomainError(N_("The contract with {name} is already recorded"),
-                              name=bid["organisation.name"])
+            raise await access.changed(DomainError(N_(
+                "The contract with {name} is already recorded"), name=bid["organisation.name"]),
+                tender, "contract.recorded", bid=bid_id)
         row = Contract(tender=tender_id, lot=bid["lot"], bid=bid_id,
                        organisation=bid["organisation"], value=value,
                        currency=tender.row["currency"], **dates)

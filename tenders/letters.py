@@ -134,12 +134,15 @@ def _addressee(row: Mapping[str, Any], prefix: str) -> Addressee:
     address = tuple(line.strip() for line in (row[f"{prefix}address"] or "").splitlines()
                     if line.strip())
     return Addressee(row[f"{prefix}name"], row[f"{prefix}contact_name"] or "", address,
-                     row[f"{prefix}email"] or "", row[f"{prefix}registration_number"] or "")
+                     row[f"{prefix}email"] or "", row[f"{prefix}registration_number"] or "",
+                     row[f"{prefix}contact_form_of_address"] or "",
+                     row[f"{prefix}contact_surname"] or "")
 
 
 def _organisation_columns(column: Any) -> list[Any]:
     return [column.name, column.contact_name, column.address, column.email,
-            column.registration_number]
+            column.registration_number, column.contact_form_of_address,
+            column.contact_surname]
 
 
 async def _render(ctx: Context, pairs: Iterable[tuple[str, Letter]],
@@ -153,13 +156,17 @@ async def _render(ctx: Context, pairs: Iterable[tuple[str, Letter]],
 
 async def _record_and_mail(principal: Principal, ctx: Context, object_type: str,
                            object_id: int, generated: list[GeneratedLetter],
-                           emails: Mapping[str, str], moment: datetime) -> list[SentLetter]:
+                           addressees: Mapping[str, Addressee], moment: datetime,
+                           ) -> list[SentLetter]:
     actor = principal.as_actor()
     sent = await letters.record_sent(actor, object_type, object_id, generated, keep=True,
                                      extra={"tender": ctx.tender.id}, sent_at=moment)
+    nobody = Addressee("")
     await mail_letters(actor, object_type, object_id, [
-        LetterMail(s, emails.get(s.ref, ""), s.addressee, ctx.language,
-                   ctx.tender.row["title"], ctx.authority) for s in sent])
+        LetterMail(s, addressees.get(s.ref, nobody).email, s.addressee, ctx.language,
+                   ctx.tender.row["title"], ctx.authority,
+                   addressees.get(s.ref, nobody).worded(ctx.language)["greeting"])
+        for s in sent])
     return sent
 
 
@@ -218,7 +225,7 @@ async def _lot_letters(principal: Principal, ctx: Context, lot: Mapping[str, Any
                           ctx.language)
     generated = await _render(ctx, pairs, (LetterKind.AWARD_INTENT, LetterKind.REJECTION))
     return await _record_and_mail(principal, ctx, "lot", lot["id"], generated,
-                                  {ref: a.email for ref, a in addressees.items()}, moment)
+                                  addressees, moment)
 
 
 async def send_award_decisions(principal: Principal, tender_id: int,
@@ -257,13 +264,15 @@ async def declare_lot_unsuccessful(principal: Principal, tender_id: int, lot_id:
     async with transaction():
         tender = await service.for_change(principal, tender_id)
         if tender.phase is not Phase.EVALUATION:
-            raise DomainError(N_("A lot is declared unsuccessful during the evaluation, "
-                                 "before the award decisions are sent"))
+            raise await access.moved(DomainError(N_(
+                "A lot is declared unsuccessful during the evaluation, before the award "
+                "decisions are sent")), tender)
         lot = await service.get_lot_row(tender_id, lot_id)
         label = f"{lot['number']}. {lot['title']}"
         if lot["unsuccessful_at"] is not None:
-            raise DomainError(N_("Lot {lot} has already been declared unsuccessful"),
-                              lot=label)
+            raise await access.changed(DomainError(N_(
+                "Lot {lot} has already been declared unsuccessful"), lot=label), tender,
+                "lot.declared_unsuccessful", lot=lot_id)
         await Bid.update({Bid.winner: False}).where(Bid.lot == lot_id)
         await Lot.update({Lot.unsuccessful_at: moment, Lot.unsuccessful_reason: text,
                           Lot.intent_at: None, Lot.intent_deviates: False,
@@ -283,7 +292,7 @@ async def declare_lot_unsuccessful(principal: Principal, tender_id: int, lot_id:
                 objection=objection)) for ref, addressee in addressees.items()]
             generated = await _render(ctx, pairs, (LetterKind.LOT_UNSUCCESSFUL,))
             sent = await _record_and_mail(principal, ctx, "lot", lot_id, generated,
-                                          {ref: a.email for ref, a in addressees.items()},
+                                          addressees,
                                           moment)
         await audit.record(principal.as_actor(), "lot.declared_unsuccessful", "tender",
                            tender_id, after={"lot": lot_id, "number": lot["number"],
@@ -330,7 +339,8 @@ async def send_selection_letters(principal: Principal, tender_id: int,
     async with transaction():
         tender = await service.for_change(principal, tender_id)
         if tender.phase not in SELECTION_PHASES:
-            raise DomainError(N_("Selection letters are sent after the preselection"))
+            raise await access.moved(DomainError(N_(
+                "Selection letters are sent after the preselection")), tender)
         rows = await Candidate.select(Candidate.id, Candidate.status, Candidate.reason,
                                       *_organisation_columns(Candidate.organisation)).where(
             Candidate.tender == tender_id).order_by(Candidate.id)
@@ -342,7 +352,9 @@ async def send_selection_letters(principal: Principal, tender_id: int,
                               names=", ".join(pending))
         if any(s.kind is LetterKind.SELECTION
                for s in await letters.sent_letters("tender", tender_id)):
-            raise DomainError(N_("The selection letters have already been sent"))
+            raise await access.changed(DomainError(N_(
+                "The selection letters have already been sent")), tender, "letter.sent",
+                kind=LetterKind.SELECTION.value)
         ctx = await _context(principal, tender)
         failed = await _failed_requirements(tender_id)
         addressees = {procurement.candidate_ref(r["id"]): _addressee(r, "organisation.")
@@ -372,7 +384,7 @@ async def send_selection_letters(principal: Principal, tender_id: int,
                                                      r["reason"])))
         generated = await _render(ctx, pairs, (LetterKind.SELECTION,))
         return await _record_and_mail(principal, ctx, "tender", tender_id, generated,
-                                      {ref: a.email for ref, a in addressees.items()}, moment)
+                                      addressees, moment)
 
 
 def _unranked_outcome(ctx: Context, setting: SelectionSetting, addressee: Addressee,

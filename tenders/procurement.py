@@ -28,7 +28,7 @@ from documents import storage
 from organisations import service as organisations
 from organisations.domain import validate_organisation
 from scoring import service as scoring
-from tenders.access import TenderRef, as_reader, deadlines_of
+from tenders.access import TenderRef, as_reader, changed, deadlines_of, moved
 from tenders.domain import Assessment as AssessmentData
 from tenders.domain import decide_selection, require_in_time, require_reason
 from tenders.machine import Action
@@ -69,8 +69,8 @@ async def register_candidate(principal: Principal, tender_id: int, form: Mapping
                             N_("Requests to participate closed at {deadline}; this one came "
                                "at {received}"), tender.zone)
         if tender.phase is not Phase.PUBLISHED:
-            raise DomainError(N_("Requests to participate are received while the tender is "
-                                 "published"))
+            raise await moved(DomainError(N_(
+                "Requests to participate are received while the tender is published")), tender)
         organisation_id = await organisations.register(principal.as_actor(), organisation)
         if await Candidate.exists().where((Candidate.tender == tender_id)
                                           & (Candidate.organisation == organisation_id)):
@@ -113,7 +113,8 @@ async def add_requirement(principal: Principal, tender_id: int, kind: str, name:
     async with transaction():
         tender = await for_change(principal, tender_id)
         if tender.phase not in (Phase.DRAFT, Phase.PUBLISHED):
-            raise DomainError(N_("Requirements are set before the selection starts"))
+            raise await moved(DomainError(N_(
+                "Requirements are set before the selection starts")), tender)
         row = Requirement(tender=tender_id, kind=kind, name=name[:300])
         await row.save()
         await audit.record(principal.as_actor(), "requirement.added", "tender", tender_id,
@@ -126,9 +127,10 @@ async def requirements(tender_id: int) -> list[dict[str, Any]]:
         Requirement.kind).order_by(Requirement.id)
 
 
-def _selection_open(tender: TenderRef) -> None:
+async def _selection_open(tender: TenderRef) -> None:
     if tender.phase is not Phase.SELECTION:
-        raise DomainError(N_("Candidates are assessed in the selection phase"))
+        raise await moved(DomainError(N_("Candidates are assessed in the selection phase")),
+                          tender)
 
 
 async def assess(principal: Principal, tender_id: int, candidate_id: int,
@@ -136,7 +138,7 @@ async def assess(principal: Principal, tender_id: int, candidate_id: int,
     """Pass/fail with a note for each requirement (``{requirement_id: (passed, note)}``)."""
     async with transaction():
         tender = await for_change(principal, tender_id)
-        _selection_open(tender)
+        await _selection_open(tender)
         await _candidate(tender_id, candidate_id)
         known = {r["id"] for r in await requirements(tender_id)}
         unknown = sorted(set(verdicts) - known)
@@ -170,7 +172,7 @@ async def decide(principal: Principal, tender_id: int, candidate_id: int, admit:
     have been assessed, and a candidate failing one cannot be admitted."""
     async with transaction():
         tender = await for_change(principal, tender_id)
-        _selection_open(tender)
+        await _selection_open(tender)
         candidate = await _candidate(tender_id, candidate_id)
         needed = await requirements(tender_id)
         given = (await assessments(tender_id)).get(candidate_id, {})
@@ -196,7 +198,7 @@ async def start_selection_scoring(principal: Principal, tender_id: int) -> int:
     candidates is limited); the candidates are its subjects. Returns its id."""
     async with transaction():
         tender = await for_change(principal, tender_id)
-        _selection_open(tender)
+        await _selection_open(tender)
         row = tender.row
         if row["max_candidates"] is None:
             raise DomainError(N_("The number of candidates is not limited: no selection "
@@ -226,7 +228,7 @@ async def shortlist_from_ranking(principal: Principal, tender_id: int) -> list[i
     engine. Returns the admitted candidates' ids."""
     async with transaction():
         tender = await for_change(principal, tender_id)
-        _selection_open(tender)
+        await _selection_open(tender)
         evaluation_id = tender.row["selection_evaluation_id"]
         if not evaluation_id:
             raise DomainError(N_("Start the scoring of the selection criteria first"))
@@ -269,9 +271,17 @@ async def complete_selection(principal: Principal, tender_id: int) -> None:
 # --- dialogue ---------------------------------------------------------------------------------
 
 
-def _dialogue_open(tender: TenderRef) -> None:
+async def _left_dialogue(tender: TenderRef, candidate: dict[str, Any]) -> DomainError:
+    """The refusal for a candidate not (or no longer) in the dialogue, naming who decided."""
+    return await changed(DomainError(N_("{name} does not take part in the dialogue"),
+                                      name=candidate["organisation.name"]), tender,
+                         "candidate.decided", "dialogue.candidate_dropped",
+                         candidate=candidate["id"])
+
+
+async def _dialogue_open(tender: TenderRef) -> None:
     if tender.phase is not Phase.DIALOGUE:
-        raise DomainError(N_("The dialogue is not running"))
+        raise await moved(DomainError(N_("The dialogue is not running")), tender)
 
 
 async def add_round(principal: Principal, tender_id: int, topic: str) -> int:
@@ -280,7 +290,7 @@ async def add_round(principal: Principal, tender_id: int, topic: str) -> int:
         raise ValidationFailed([Problem(N_("A topic is required"), {}, "topic")])
     async with transaction():
         tender = await for_change(principal, tender_id)
-        _dialogue_open(tender)
+        await _dialogue_open(tender)
         numbers = await DialogueRound.select(DialogueRound.number).where(
             DialogueRound.tender == tender_id)
         number = max((r["number"] for r in numbers), default=0) + 1
@@ -307,7 +317,7 @@ async def record_session(principal: Principal, tender_id: int, round_id: int,
         candidate_id = 0
     async with transaction():
         tender = await for_change(principal, tender_id)
-        _dialogue_open(tender)
+        await _dialogue_open(tender)
         held_at = None
         try:
             held_at = parse_local_datetime(held_text, tender.zone) if held_text else None
@@ -323,8 +333,7 @@ async def record_session(principal: Principal, tender_id: int, round_id: int,
             raise NotFound(N_("Dialogue round {id} does not exist"), id=round_id)
         candidate = await _candidate(tender_id, candidate_id)
         if candidate["status"] != "admitted":
-            raise DomainError(N_("{name} does not take part in the dialogue"),
-                              name=candidate["organisation.name"])
+            raise await _left_dialogue(tender, candidate)
         file_id = None
         if upload is not None:
             stored = await storage.store(principal.as_actor(), *upload)
@@ -345,11 +354,10 @@ async def drop_candidate(principal: Principal, tender_id: int, candidate_id: int
     text = require_reason(reason)
     async with transaction():
         tender = await for_change(principal, tender_id)
-        _dialogue_open(tender)
+        await _dialogue_open(tender)
         candidate = await _candidate(tender_id, candidate_id)
         if candidate["status"] != "admitted":
-            raise DomainError(N_("{name} does not take part in the dialogue"),
-                              name=candidate["organisation.name"])
+            raise await _left_dialogue(tender, candidate)
         await Candidate.update({Candidate.status: "dropped", Candidate.reason: text,
                                 Candidate.decided_at: clock.now()}).where(
             Candidate.id == candidate_id)
@@ -420,8 +428,8 @@ async def ask(principal: Principal, tender_id: int, asker: str, question: str,
     async with transaction():
         tender = await for_change(principal, tender_id)
         if tender.phase not in QUESTION_PHASES:
-            raise DomainError(N_("Questions are received between publication and the bid "
-                                 "deadline"))
+            raise await moved(DomainError(N_(
+                "Questions are received between publication and the bid deadline")), tender)
         moment = asked_at or clock.now()
         require_in_time(moment, deadlines_of(tender.row).get(Deadline.QUESTIONS),
                         N_("Questions closed at {deadline}; this one came at {received}"),

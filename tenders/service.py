@@ -147,16 +147,16 @@ async def create_tender(principal: Principal, form: Mapping[str, Any]) -> int:
     return int(row.id)
 
 
-def _require_draft(tender: TenderRef, message: str) -> None:
+async def _require_draft(tender: TenderRef, message: str) -> None:
     if tender.phase is not Phase.DRAFT:
-        raise DomainError(message)
+        raise await access.moved(DomainError(message), tender)
 
 
 async def update_tender(principal: Principal, tender_id: int, form: Mapping[str, Any]) -> None:
     data = validate_tender(form)
     async with transaction():
         tender = await for_change(principal, tender_id)
-        _require_draft(tender, N_("The tender's particulars can only be changed in draft; "
+        await _require_draft(tender, N_("The tender's particulars can only be changed in draft; "
                                   "after publication change its documents and deadlines"))
         await _check_service_type(data.service_type_id)
         values = _row_data(data)
@@ -208,7 +208,7 @@ async def set_authorities(principal: Principal, tender_id: int,
                                ) from None
     async with transaction():
         tender = await for_change(principal, tender_id)
-        _require_draft(tender, N_("The authorities can only be changed in draft"))
+        await _require_draft(tender, N_("The authorities can only be changed in draft"))
         if tender.row["lead_authority"] not in parsed:
             raise ValidationFailed([Problem(N_("The lead authority must take part"), {},
                                             "shares")])
@@ -235,7 +235,8 @@ async def add_lot(principal: Principal, tender_id: int, form: Mapping[str, Any])
         tender = await for_change(principal, tender_id)
         if tender.phase not in (Phase.DRAFT, Phase.PUBLISHED, Phase.SELECTION,
                                 Phase.DIALOGUE):
-            raise DomainError(N_("Lots can only be added before bidding starts"))
+            raise await access.moved(DomainError(N_(
+                "Lots can only be added before bidding starts")), tender)
         await _require_free_number(tender_id, data.number)
         row = Lot(tender=tender_id, number=data.number, title=data.title,
                   description=data.description, winners=data.winners,
@@ -273,7 +274,7 @@ async def update_lot(principal: Principal, tender_id: int, lot_id: int,
     data = validate_lot(form)
     async with transaction():
         tender = await for_change(principal, tender_id)
-        _require_draft(tender, N_("A lot can only be changed in draft"))
+        await _require_draft(tender, N_("A lot can only be changed in draft"))
         lot = await get_lot_row(tender_id, lot_id)
         await _require_free_number(tender_id, data.number, except_id=lot_id)
         values = {"number": data.number, "title": data.title, "description": data.description,
@@ -316,7 +317,8 @@ async def upload_document(principal: Principal, tender_id: int, name: str, filen
     async with transaction():
         tender = await for_change(principal, tender_id)
         if tender.phase in FINAL_PHASES:
-            raise DomainError(N_("The documents of a closed tender cannot change"))
+            raise await access.moved(DomainError(N_(
+                "The documents of a closed tender cannot change")), tender)
         stored = await storage.store(principal.as_actor(), filename, content_type, data)
         versions = await TenderDocument.select(TenderDocument.version).where(
             (TenderDocument.tender == tender_id) & (TenderDocument.name == name))
@@ -375,7 +377,8 @@ async def set_deadlines(principal: Principal, tender_id: int, form: Mapping[str,
     async with transaction():
         tender = await for_change(principal, tender_id)
         if tender.phase in FINAL_PHASES:
-            raise DomainError(N_("The deadlines of a closed tender cannot change"))
+            raise await access.moved(DomainError(N_(
+                "The deadlines of a closed tender cannot change")), tender)
         wanted = parse_deadlines(form, tender.zone)
         now = clock.now()
         row = tender.row
@@ -441,8 +444,7 @@ async def transition(principal: Principal, tender_id: int, action: Action,
     tender = await for_change(principal, tender_id)
     facts = await access.facts(tender)
     if target(action, facts) is None:  # not from this phase: someone moved the tender on
-        raise await audit.conflict(DomainError(missing(action, facts, now)[0].message),
-                                   "tender", tender_id)
+        raise await access.moved(DomainError(missing(action, facts, now)[0].message), tender)
     refuse(missing(action, facts, now, principal.id), tender.zone)
     await _move(principal.as_actor(), tender, action, _target(action, facts), now, extra,
                 details)

@@ -6,7 +6,9 @@ route allows sends the same request twice at once, then once more on its own:
 
 - none of the three answers 5xx (a lost race is a refusal, never a crash);
 - when the request repeated on its own is refused with 409 (the change happens once), the two
-  sent at once did not both succeed.
+  sent at once did not both succeed;
+- when one of the two succeeded and the repeat is refused with 409, the refusal names who
+  made the change (the sender, by name) and when (``audit.service.conflict``).
 
 PostgreSQL only: on SQLite every transaction takes the database's write lock when it begins
 (``config.database.transaction``), so two requests never interleave between their checks and
@@ -17,16 +19,19 @@ PostgreSQL's READ COMMITTED transactions. The walk takes about a minute.
 from __future__ import annotations
 
 import asyncio
+import re
 from typing import Any
 
 import pytest
 from litestar import Litestar
 
-from config.database import is_sqlite
+from config.database import is_sqlite, raw
 from tests.authz import collect
 from tests.support.http import sign_in
 
 CHANGING = ("POST", "PUT", "PATCH", "DELETE")
+# The end of a refusal that tells a change: "… (Olga de Vries … op 7 dec 2026, 08:12:36)".
+TOLD_AT = re.compile(r"\d\d:\d\d:\d\d\)$")
 # The demo user that sends a route's requests: the first role of these the route allows.
 SENDERS = (("officer", "officer@tenderdesk.example"),
            ("evaluator", "evaluator@tenderdesk.example"),
@@ -75,8 +80,25 @@ def _routes() -> list[tuple[str, str, str]]:
     return sorted(found, key=lambda r: (any(part in r[1] for part in LAST), r[1], r[0]))
 
 
-async def _send(client: Any, method: str, path: str, body: Any) -> int:
-    return (await client.request(method, path, json=body)).status_code
+async def _send(client: Any, method: str, path: str, body: Any) -> tuple[int, str]:
+    answer = await client.request(method, path, json=body)
+    detail = answer.json().get("detail", "") if answer.status_code == 409 else ""
+    return answer.status_code, str(detail)
+
+
+def _problem(where: str, together: list[tuple[int, str]], alone: tuple[int, str],
+             name: str) -> str | None:
+    """What is wrong with the answers to a route sent twice at once, then once alone."""
+    statuses = [status for status, _ in together]
+    if any(status >= 500 for status in (*statuses, alone[0])):
+        return f"{where}: {statuses} at once, then {alone[0]}"
+    if alone[0] != 409 or not any(200 <= status < 300 for status in statuses):
+        return None
+    if all(200 <= status < 300 for status in statuses):
+        return f"{where}: both succeeded at once ({statuses}) though a repeat is refused (409)"
+    if name not in alone[1] or not TOLD_AT.search(alone[1]):
+        return f"{where}: the repeat's refusal does not name {name} and when: {alone[1]}"
+    return None
 
 
 async def test_no_route_succeeds_twice_at_once_where_a_repeat_is_refused(
@@ -87,10 +109,13 @@ async def test_no_route_succeeds_twice_at_once_where_a_repeat_is_refused(
     from tests.support.demo_ids import demo_ids, fill
 
     passwords = await demo.load()
+    names = {email: (await raw("SELECT name FROM accounts_user WHERE email = {}", email))[0][
+        "name"] for _, email in SENDERS}
     ids = await demo_ids()
     routes = _routes()
     assert len(routes) > 40, "the walk finds the API's changing routes"
     problems: list[str] = []
+    refused_after_a_change: list[str] = []
     clients = {role: (parallel_client_factory(), parallel_client_factory())
                for role, _ in SENDERS}
     try:
@@ -105,14 +130,15 @@ async def test_no_route_succeeds_twice_at_once_where_a_repeat_is_refused(
             together = await asyncio.gather(_send(one, method, path, body),
                                             _send(two, method, path, body))
             alone = await _send(one, method, path, body)
-            where = f"{role} {method} {path}"
-            if any(status >= 500 for status in (*together, alone)):
-                problems.append(f"{where}: {together} at once, then {alone}")
-            elif alone == 409 and all(200 <= status < 300 for status in together):
-                problems.append(f"{where}: both succeeded at once ({together}) though a "
-                                "repeat is refused (409)")
+            email = dict(SENDERS)[role]
+            problem = _problem(f"{role} {method} {path}", together, alone, names[email])
+            if alone[0] == 409 and any(200 <= status < 300 for status, _ in together):
+                refused_after_a_change.append(f"{method} {path}")
+            if problem:
+                problems.append(problem)
     finally:
         for pair in clients.values():
             for client in pair:
                 await client.__aexit__(None, None, None)
     assert not problems, "\n".join(problems)
+    assert len(refused_after_a_change) >= 2, "the walk reaches refusals that name someone"

@@ -89,7 +89,7 @@ def domain_error_handler(request: Request, exc: DomainError) -> Response:
         return Response(
             {
                 "status_code": exc.status_code,
-                "detail": messages[0],
+                "detail": translate_problem(exc.whole),
                 "problems": [
                     {"location": problem.location, "message": translate_message(problem)}
                     for problem in exc.problems

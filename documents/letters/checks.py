@@ -78,7 +78,7 @@ def attributes(cls: type) -> dict[str, Any]:
     for name in properties_of(cls):
         returns = get_type_hints(getattr(cls, name).fget).get("return", Any)
         found[name] = _value_type(returns)
-    return found
+    return found | {name: TEXT for name in getattr(cls, "WORDED", ())}
 
 
 def template_names(kind: LetterKind) -> dict[str, Any]:

@@ -16,10 +16,11 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
-from typing import Any
+from typing import Any, ClassVar
 
 from common.i18n import N_
 from common.jurisdictions import GrantLaw, Remedies, jurisdiction_for
+from documents.letters import salutations
 
 
 class LetterKind(StrEnum):
@@ -80,6 +81,15 @@ class Sender:
             decision_body=row.get("decision_body") or "", iban=row.get("iban") or "")
 
     @property
+    def deciding(self) -> str:
+        """Who decides, as a sentence names them (an objection goes to them, Awb 6:4): "het
+        college van burgemeester en wethouders van Utrecht", else the authority's name."""
+        body = self.decision_body
+        if body.split(" ", 1)[0] in ("Het", "De", "The", "Det", "Den"):
+            return body[:1].lower() + body[1:]
+        return body or self.name
+
+    @property
     def complaints_to(self) -> str:
         """Where a complaint goes: the complaint desk, else the contact."""
         return self.complaint_desk or self.contact
@@ -87,11 +97,30 @@ class Sender:
 
 @dataclass(frozen=True)
 class Addressee:
+    """The organisation written to and its contact person. ``form_of_address`` ("ms", "mr",
+    "neutral" or "": organisations.domain.FormOfAddress) and ``surname`` are neutral; each
+    language words them when the letter is presented (:mod:`documents.letters.salutations`):
+    ``greeting`` ("Geachte mevrouw Jansen,") and ``attention`` ("mevrouw A. Jansen")."""
+
     name: str
     contact_person: str = ""
     address: tuple[str, ...] = ()
     email: str = ""
     registration_number: str = ""
+    form_of_address: str = ""
+    surname: str = ""
+
+    WORDED: ClassVar[tuple[str, ...]] = salutations.WORDED
+
+    @property
+    def greets_by_name(self) -> bool:
+        """The greeting names the contact (English closes such a letter "Yours sincerely")."""
+        if self.form_of_address in ("ms", "mr"):
+            return bool(self.surname)
+        return self.form_of_address == "neutral" and bool(self.contact_person)
+
+    def worded(self, language: str) -> dict[str, str]:
+        return salutations.worded(self, language)
 
 
 @dataclass(frozen=True)
@@ -240,7 +269,9 @@ class GrantDecision(Letter):
     payments: tuple[Payment, ...] = ()
     reporting: str = ""  # what must be reported (activity report, accountant's statement)
     report_due: date | None = None  # by when to apply for the settlement (with the report)
-    legal_basis: str = ""  # the regulation and article the grant rests on
+    # The article(s) and regulation the grant rests on, as cited: "artikel 4 van de
+    # Subsidieregeling dagbesteding 2027" (Awb 3:47: the decision names its legal basis).
+    legal_basis: str = ""
 
     @property
     def partly(self) -> bool:
@@ -259,6 +290,7 @@ class Refusal(Letter):
     minimum_score: Decimal | None = None
     ceiling: Money | None = None
     scores: tuple[CriterionScore, ...] = ()  # per criterion, where the round was ranked (3:46)
+    legal_basis: str = ""  # the article(s) and regulation the refusal rests on
 
     @property
     def ineligible(self) -> bool:
@@ -283,6 +315,7 @@ class SettlementDecision(Letter):
     paid: Money
     payment_due: date | None = None  # when the authority pays, or the organisation repays
     considerations: tuple[str, ...] = field(default_factory=tuple)
+    legal_basis: str = ""  # the article(s) and regulation the settlement rests on
 
     def __post_init__(self) -> None:
         currencies = {self.granted.currency, self.final_amount.currency, self.paid.currency}

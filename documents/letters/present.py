@@ -94,7 +94,10 @@ def properties_of(cls: type) -> list[str]:
 def present_fields(value: Any, language: str) -> dict[str, Any]:
     """The dataclass's fields and public properties, formatted."""
     names = [f.name for f in dataclasses.fields(value)] + properties_of(type(value))
-    return {name: present_value(getattr(value, name), language) for name in names}
+    found = {name: present_value(getattr(value, name), language) for name in names}
+    if hasattr(value, "worded"):  # what each language words itself (the greeting)
+        found |= {name: clean_text(text) for name, text in value.worded(language).items()}
+    return found
 
 
 def context_of(letter: Letter, language: str) -> Mapping[str, Any]:

@@ -21,6 +21,7 @@ from docx.shared import Pt
 
 from common.i18n import N_
 from documents.letters.kinds import Money, Procedure
+from documents.letters.paper import a4, language_tag, set_language
 from documents.letters.present import clean_text, day, money, number
 from web.i18n import translations
 
@@ -116,6 +117,8 @@ class _Writer:
         self.language = language
         self._ = translations(language).gettext
         self.doc: DocxDocument = Document()
+        a4(self.doc)  # not python-docx's US Letter
+        set_language(self.doc, language_tag(language))
         style = self.doc.styles["Normal"]
         style.font.name = "Calibri"
         style.font.size = Pt(10)

@@ -37,11 +37,16 @@ SENDER = Sender(name="Gemeente Utrecht", address=("Postbus 16200", "3500 CE Utre
                 website="https://www.utrecht.example", complaint_desk="klachten@utrecht.example",
                 decision_body="Het college van burgemeester en wethouders van Utrecht",
                 iban="NL91 ABNA 0417 1643 00")
-ADDRESSEE = Addressee(name="Zorggroep De Linde B.V.", contact_person="mw. A. Jansen",
+ADDRESSEE = Addressee(name="Zorggroep De Linde B.V.", contact_person="A. Jansen",
+                      form_of_address="ms", surname="Jansen",
                       address=("Lindelaan 4", "3511 AB Utrecht"), email="info@delinde.example",
                       registration_number="12345678")
 TENDER = Procedure(title="Huishoudelijke ondersteuning 2027", reference="AB-2026-014",
                    lot="Utrecht-Noord", procedure_type="open")
+LEGAL_BASIS = "artikel 4 van de Subsidieregeling Sociale prestatie Utrecht 2027"
+REMEDY = ("Bent u het niet eens met deze beslissing, laat het ons dan uiterlijk op {end} weten "
+          "(klachten@utrecht.example); tot en met die dag kunt u ook een kort geding aanhangig "
+          "maken bij de civiele rechter.")
 ROUND = Procedure(title="Sociale prestatie en dagondersteuning 2027", reference="SUB-2026-03")
 
 
@@ -83,14 +88,14 @@ def sample_letter(kind: LetterKind, day: date | None = None) -> Letter:
         return LotUnsuccessful(
             **common, procedure=TENDER,
             reason="Geen van de inschrijvingen voldoet aan de minimumeisen voor kwaliteit.",
-            objection="Binnen 20 dagen bij de voorzieningenrechter.")
+            objection=REMEDY.format(end="21 december 2026"))
     if kind is LetterKind.SELECTION:
         return SelectionOutcome(
             **common, procedure=TENDER, selected=False, selected_count=5,
             reasons=("De referentieopdracht voldoet niet aan de geschiktheidseis.",),
             scores=(CriterionScore("Ervaring", Decimal(50), Decimal("5"), Decimal("25.00"),
                                    "Eén referentie"),),
-            next_steps=("Geen.",), objection="Binnen 20 dagen bij de voorzieningenrechter.")
+            objection=REMEDY.format(end="21 december 2026"))
     if kind is LetterKind.GRANT:
         return GrantDecision(
             **common, procedure=ROUND, activity="Inloop voor mantelzorgers",
@@ -101,15 +106,15 @@ def sample_letter(kind: LetterKind, day: date | None = None) -> Letter:
             payments=(Payment(date(2027, 1, 15), _eur("34000"), "Voorschot 80%"),
                       Payment(date(2028, 6, 1), _eur("8500"), "Na vaststelling")),
             reporting="Een activiteitenverslag", report_due=date(2028, 4, 1),
-            legal_basis="artikel 4 van de Subsidieregeling Sociale prestatie Utrecht 2027")
+            legal_basis=LEGAL_BASIS)
     if kind is LetterKind.REFUSAL:
         return Refusal(**common, procedure=ROUND, activity="Buurtmaaltijden",
                        requested=_eur("18000"), reason=RefusalReason.CEILING_REACHED,
                        details=("Het plafond was op 3 november 2026 bereikt.",),
                        score=Decimal("62.5"), minimum_score=Decimal("55"),
-                       ceiling=_eur("1400000"))
+                       ceiling=_eur("1400000"), legal_basis=LEGAL_BASIS)
     return SettlementDecision(
         **common, procedure=ROUND, activity="Inloop voor mantelzorgers",
         granted=_eur("42500"), final_amount=_eur("39000"), paid=_eur("42500"),
         payment_due=jurisdiction_for(SENDER.country).payment_last_day(day),
-        considerations=("Minder bijeenkomsten dan gepland.",))
+        considerations=("Minder bijeenkomsten dan gepland.",), legal_basis=LEGAL_BASIS)

@@ -16,14 +16,20 @@ _QUESTIONS = "Spørgsmål til beslutningen kan rettes til {{ sender.complaints_t
 
 TEXT: dict[str, str] = {
     "date": "Dato", "reference": "Vores reference", "subject": "Emne",
-    "attention": "Att.:", "dear": "Kære {{ addressee.name }}",
-    "dear_named": "Kære {{ addressee.contact_person }}",
+    "attention": "Att.:",
     "regards": "Med venlig hilsen", "lot": "delaftale",
     "postal": "Postadresse", "visiting": "Besøgsadresse", "mandate": "efter bemyndigelse",
     "criterion": "Kriterium", "weight": "Vægtning", "score": "Karakter", "points": "Point",
     "own_score": "Jeres karakter", "own_points": "Jeres point",
     "winner_score": "Vinderens karakter", "winner_points": "Vinderens point",
-    "total": "I alt",
+    "total": "I alt", "page": "side", "page_of": "af",
+    "totals": "Samlet antal point: jeres tilbud {{ own_total }} point, tilbuddet fra "
+              "{{ benchmark or winner }} {{ winner_total }} point.",
+    "selection_reasons": "Begrundelse",
+    "refusal_reasons": "Begrundelse for afslaget",
+    "settlement_reasons": "Hvorfor det endelige beløb afviger fra bevillingen",
+    "interim_relief": "En klage har ikke opsættende virkning, medmindre klageinstansen "
+                      "bestemmer det.",
     # award intent: udbudsloven § 171
     "award_subject": "Tildelingsbeslutning –",
     "award_intro": _THANKS_BID + " Vi kan hermed meddele, at vi har besluttet at tildele "

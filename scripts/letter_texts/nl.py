@@ -4,9 +4,9 @@ TAG = "nl-NL"  # the language the text is written in, for spelling in Word
 
 TEXT: dict[str, str] = {
     "date": "Datum", "reference": "Ons kenmerk", "subject": "Onderwerp",
-    "attention": "t.a.v.", "dear": "Geachte heer, mevrouw,",
-    "dear_named": "Geachte {{ addressee.contact_person }},",
+    "attention": "t.a.v.",
     "regards": "Met vriendelijke groet,", "lot": "perceel",
+    "page": "pagina", "page_of": "van",
     "postal": "Postadres", "visiting": "Bezoekadres", "mandate": "namens dezen,",
     "criterion": "Criterium", "weight": "Weging", "score": "Score", "points": "Punten",
     "own_score": "Uw score", "own_points": "Uw punten",
@@ -25,7 +25,8 @@ TEXT: dict[str, str] = {
                         "inschrijvers kunnen binnen de opschortende termijn van "
                         "{{ standstill_days }} kalenderdagen hiertegen opkomen. Deze "
                         "termijn eindigt op {{ standstill_end }}. Daarna ontvangt u de "
-                        "definitieve gunning, tenzij een rechter anders beslist.",
+                        "definitieve gunning, tenzij een rechter anders beslist. Aan dit "
+                        "voornemen kunt u nog geen rechten ontlenen.",
     "next_steps": "Vervolgstappen",
     # rejection
     "rejection_subject": "Gunningsbeslissing",
@@ -39,6 +40,7 @@ TEXT: dict[str, str] = {
                       "behaalde {{ winner_total }} punten.",
     "rejection_unranked": "Uw inschrijving is niet in de rangschikking opgenomen.",
     "reasons": "Redenen van de afwijzing",
+    "selection_reasons": "Motivering",
     "advantages": "Kenmerken en relatieve voordelen van de winnende inschrijving",
     "comparison": "Uw scores en die van de winnende inschrijving per criterium",
     "comparison_several": "Er zijn {{ winner_count }} winnende inschrijvingen. Wij "
@@ -46,6 +48,8 @@ TEXT: dict[str, str] = {
                           "daarvan, die van {{ benchmark }}; de andere winnende "
                           "inschrijvingen scoren gelijk of hoger.",
     "award_others": "Wij zijn eveneens voornemens de opdracht te gunnen aan:",
+    "totals": "Totaalscore: uw inschrijving {{ own_total }} punten, de inschrijving van "
+              "{{ benchmark or winner }} {{ winner_total }} punten.",
     "justification_own": "Motivering van uw score:",
     "justification_winner": "Motivering van de score van {{ benchmark or winner }}:",
     "standstill": "Opschortende termijn",
@@ -83,17 +87,18 @@ TEXT: dict[str, str] = {
                         "{{ lowest_selected_total }} punten.",
     # subsidies
     "grant_subject": "Besluit subsidieverlening",
-    "grant_intro": "Op uw aanvraag voor subsidie uit {{ procedure.title }} (kenmerk "
-                   "{{ procedure.reference }}) voor {{ activity }} hebben wij besloten.",
-    "grant_full": "Wij verlenen u een subsidie van {{ granted }} voor de periode van "
-                  "{{ period_start }} tot en met {{ period_end }}.",
-    "grant_partly": "Wij verlenen u een subsidie van {{ granted }} voor de periode van "
-                    "{{ period_start }} tot en met {{ period_end }}. U vroeg "
+    "grant_intro": "Wij hebben besloten op uw aanvraag om subsidie uit "
+                   "{{ procedure.title }} (kenmerk {{ procedure.reference }}) voor de "
+                   "activiteit ‘{{ activity }}’.",
+    "grant_full": "Wij verlenen u een subsidie van ten hoogste {{ granted }} voor de periode "
+                  "van {{ period_start }} tot en met {{ period_end }}.",
+    "grant_partly": "Wij verlenen u een subsidie van ten hoogste {{ granted }} voor de "
+                    "periode van {{ period_start }} tot en met {{ period_end }}. U vroeg "
                     "{{ requested }}; wij verlenen minder om de volgende redenen:",
     "conditions": "Voorwaarden",
     "payments": "Betaling",
-    "payments_intro": "Wij betalen de subsidie als voorschot ({{ law.advance_rule }}), als "
-                      "volgt:",
+    "payments_intro": "Wij betalen de subsidie als volgt. Wat wij vóór de vaststelling "
+                      "betalen, is een voorschot ({{ law.advance_rule }}).",
     "advance_settled": "De voorschotten worden verrekend met het bedrag waarop wij de "
                        "subsidie vaststellen.",
     "legal_basis": "Wij nemen dit besluit op grond van {{ legal_basis }}.",
@@ -104,41 +109,50 @@ TEXT: dict[str, str] = {
                   "uiterlijk op {{ report_due }} bij ons in te dienen. Daarna stellen wij "
                   "de subsidie vast ({{ law.settlement_rules }}).",
     "awb_objection": "Bent u het niet eens met dit besluit, dan kunt u binnen zes weken "
-                     "na de dag van verzending bezwaar maken (artikel 6:7 Algemene wet "
-                     "bestuursrecht), dus uiterlijk op {{ objection_end }}. Stuur uw "
-                     "ondertekende bezwaarschrift aan {{ sender.name }}, met uw naam en "
-                     "adres, de datum, een omschrijving van het besluit en de redenen "
-                     "van uw bezwaar.",
+                     "na de dag van verzending bezwaar maken ({{ law.objection_rule }}), "
+                     "dus uiterlijk op {{ objection_end }}. Stuur uw ondertekende "
+                     "bezwaarschrift aan {{ sender.deciding }}"
+                     "{% if sender.address %}, {{ sender.address | join(', ') }}{% endif %}. "
+                     "Vermeld daarin uw naam en adres, de datum, ons kenmerk of een "
+                     "omschrijving van het besluit en de redenen van uw bezwaar.",
+    "interim_relief": "Een bezwaarschrift schorst de werking van dit besluit niet. Is er "
+                      "spoed, dan kunt u daarnaast de voorzieningenrechter van de rechtbank "
+                      "vragen een voorlopige voorziening te treffen (artikel 8:81 Algemene "
+                      "wet bestuursrecht).",
     "refusal_subject": "Besluit op uw subsidieaanvraag",
     "refusal_intro": "U vroeg een subsidie van {{ requested }} aan uit "
-                     "{{ procedure.title }} (kenmerk {{ procedure.reference }}) voor "
-                     "{{ activity }}. Wij weigeren deze subsidie.",
+                     "{{ procedure.title }} (kenmerk {{ procedure.reference }}) voor de "
+                     "activiteit ‘{{ activity }}’. Wij weigeren deze subsidie.",
+    "refusal_reasons": "Waarom wij de subsidie weigeren",
     "refusal_ineligible": "Uw aanvraag voldoet niet aan de voorwaarden om voor subsidie "
                           "in aanmerking te komen.",
     "refusal_minimum": "Uw aanvraag behaalde {{ score }} punten; de minimumscore is "
                        "{{ minimum_score }} punten.",
     "refusal_ceiling": "Het subsidieplafond van {{ ceiling }} is bereikt. Aanvragen zijn "
                        "in de vastgestelde volgorde behandeld; voor uw aanvraag is geen "
-                       "budget meer beschikbaar (artikel 4:25 Algemene wet "
-                       "bestuursrecht).",
+                       "budget meer beschikbaar. Een subsidie wordt geweigerd voor zover "
+                       "het subsidieplafond door verstrekking ervan zou worden overschreden "
+                       "(artikel 4:25, tweede lid, Algemene wet bestuursrecht).",
     "considerations": "Toelichting",
     "refusal_scores": "Uw scores per criterium",
     "settlement_subject": "Besluit subsidievaststelling",
-    "settlement_intro": "Wij stellen de subsidie voor {{ activity }} ({{ procedure.title }}"
-                        ", kenmerk {{ procedure.reference }}) vast op {{ final_amount }}. "
-                        "Verleend was {{ granted }}; u ontving al {{ paid }}.",
+    "settlement_intro": "Wij stellen de subsidie voor de activiteit ‘{{ activity }}’ "
+                        "({{ procedure.title }}, kenmerk {{ procedure.reference }}) vast op "
+                        "{{ final_amount }}. Wij verleenden u een subsidie van ten hoogste "
+                        "{{ granted }}; aan voorschotten ontving u {{ paid }}.",
     "settlement_pay": "Wij betalen u het verschil van {{ to_pay }} uiterlijk op "
                       "{{ payment_due }}.",
     "settlement_reclaim": "U heeft {{ to_reclaim }} te veel ontvangen. Wij vorderen dit "
-                          "bedrag terug; betaal het uiterlijk op {{ payment_due }} onder "
-                          "vermelding van ons kenmerk.",
+                          "bedrag terug op grond van {{ law.reclaim_rule }}; betaal het "
+                          "uiterlijk op {{ payment_due }}.",
     "settlement_settled": "U hoeft niets terug te betalen en wij betalen niets meer.",
     "settlement_iban": "Maak het bedrag over naar rekeningnummer {{ sender.iban }} ten "
                        "name van {{ sender.name }}, onder vermelding van kenmerk "
                        "{{ reference }}.",
     "settlement_basis": "Wij stellen de subsidie vast op grond van "
-                        "{{ law.settlement_rules }}. Wat u te veel ontving, vorderen wij "
-                        "terug op grond van {{ law.reclaim_rule }}.",
+                        "{% if legal_basis %}{{ legal_basis }} en {% endif %}"
+                        "{{ law.settlement_rules }}.",
+    "settlement_reasons": "Waarom het vastgestelde bedrag afwijkt van de verlening",
     # the remedies of a tender (the tender's own wording, or the language's text of its law)
     "selection_remedies": "{{ objection }}",
     "unsuccessful_remedies": "{{ objection }}",

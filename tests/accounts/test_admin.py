@@ -56,8 +56,12 @@ async def test_users_api_creates_and_lists(client, make_user, make_authority):
     duplicate = await client.post("/api/v1/users", json={
         "email": "FEMKE@utrecht.nl", "name": "Femke", "role": "finance"})
     assert duplicate.status_code == 422
-    assert duplicate.json()["problems"][0] == {
-        "location": "email", "message": "A user with the email femke@utrecht.nl already exists"}
+    [problem] = duplicate.json()["problems"]
+    assert problem["location"] == "email"
+    # who gave the address to the user who has it, and when (the admin signed in here)
+    assert problem["message"].startswith(
+        "A user with the email femke@utrecht.nl already exists (Admin 1 created user "
+        f"{body['user']['id']} on ")
     listed = await client.get("/api/v1/users", params={"role": "finance"})
     assert [u["email"] for u in listed.json()] == ["femke@utrecht.nl"]
 

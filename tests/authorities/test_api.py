@@ -90,3 +90,23 @@ async def test_service_types_are_managed_by_admins_and_read_by_all(client_factor
         listed = await client.get("/api/v1/service-types")
         assert [t["code"] for t in listed.json()] == ["household_help"]
         assert (await post_form(client, "/admin/service-types", {})).status_code == 403
+
+
+async def test_a_name_taken_meanwhile_names_who_gave_it(client_factory, make_user):
+    """Two admins adding the same authority: the second is told who added it, and when."""
+    first = await make_user("admin", name="Ada Eerste")
+    second = await make_user("admin", language="nl")
+    body = {"name": "Gemeente Tweemaal", "country": "NL", "registration_number": "12345678"}
+    async with client_factory() as one, client_factory() as two:
+        await sign_in(one, first.email)
+        await sign_in(two, second.email)
+        created = await one.post("/api/v1/authorities", json=body)
+        assert created.status_code == 201, created.text
+        refused = await two.post("/api/v1/authorities", json=body)
+    assert refused.status_code == 422
+    [problem] = refused.json()["problems"]
+    assert problem["location"] == "name"
+    assert problem["message"].startswith("Er bestaat al een dienst met de naam Gemeente "
+                                         "Tweemaal (Ada Eerste heeft aanbestedende dienst "
+                                         f"{created.json()['id']} toegevoegd op ")
+    assert await Authority.count().where(Authority.name == "Gemeente Tweemaal") == 1

@@ -127,7 +127,7 @@ def test_a_settlement_reclaiming_money_gives_the_basis_the_iban_and_a_later_paym
     assert "U heeft € 3.500,00 te veel ontvangen." in text
     assert ("Maak het bedrag over naar rekeningnummer NL91 ABNA 0417 1643 00 ten name van "
             "Gemeente Utrecht, onder vermelding van kenmerk 2026/0815.") in text
-    assert ("op grond van artikelen 4:44 tot en met 4:46 Algemene wet bestuursrecht" in text
+    assert ("en artikelen 4:44 tot en met 4:46 Algemene wet bestuursrecht" in text
             and "op grond van artikel 4:57 Algemene wet bestuursrecht" in text)
     # Six weeks from 1 December 2026: Tuesday 12 January 2027 (Awb 4:87).
     assert "uiterlijk op 12 januari 2027" in text
@@ -137,8 +137,8 @@ def test_a_grant_names_its_legal_basis_the_advance_and_how_to_apply_for_settleme
     text = rendered(LetterKind.GRANT, sample_letter(LetterKind.GRANT, date(2026, 12, 1)))
     assert ("Wij nemen dit besluit op grond van artikel 4 van de Subsidieregeling Sociale "
             "prestatie Utrecht 2027.") in text
-    assert ("Wij betalen de subsidie als voorschot (artikel 4:95 Algemene wet "
-            "bestuursrecht), als volgt:") in text
+    assert ("Wat wij vóór de vaststelling betalen, is een voorschot (artikel 4:95 Algemene "
+            "wet bestuursrecht).") in text
     assert ("De voorschotten worden verrekend met het bedrag waarop wij de subsidie "
             "vaststellen.") in text
     assert ("Vraag de vaststelling van de subsidie aan door uw verantwoording uiterlijk op "
@@ -149,10 +149,30 @@ def test_a_grant_names_its_legal_basis_the_advance_and_how_to_apply_for_settleme
     assert "uiterlijk op 12 januari 2027" in text  # six weeks to object (6:7 Awb)
 
 
-def test_the_letter_greets_the_contact_person_by_name_when_known():
+@pytest.mark.parametrize(("form", "surname", "contact", "greeting", "attention"), [
+    ("ms", "Jansen", "A. Jansen", "Geachte mevrouw Jansen,", "t.a.v. mevrouw A. Jansen"),
+    # A particle takes a capital when no initials precede it: "heer De Vries".
+    ("mr", "de Vries", "dhr. J. de Vries", "Geachte heer De Vries,", "t.a.v. de heer J. de Vries"),
+    ("neutral", "", "Alex de Vries", "Geachte Alex de Vries,", "t.a.v. Alex de Vries"),
+    ("", "", "P. Pietersen", "Geachte heer, mevrouw,", "t.a.v. P. Pietersen"),
+    ("ms", "", "A. Jansen", "Geachte heer, mevrouw,", "t.a.v. mevrouw A. Jansen"),
+])
+def test_the_letter_greets_the_contact_person_by_name_when_known(form, surname, contact,
+                                                                   greeting, attention):
     letter = sample_letter(LetterKind.REFUSAL)
+    letter = dataclasses.replace(letter, addressee=dataclasses.replace(
+        letter.addressee, form_of_address=form, surname=surname, contact_person=contact))
     lines = rendered(LetterKind.REFUSAL, letter).splitlines()
-    assert "Geachte mw. A. Jansen," in lines and "Geachte heer, mevrouw," not in lines
-    anonymous = dataclasses.replace(letter, addressee=dataclasses.replace(
-        letter.addressee, contact_person=""))
-    assert "Geachte heer, mevrouw," in rendered(LetterKind.REFUSAL, anonymous).splitlines()
+    assert greeting in lines and attention in lines
+    assert sum(line.startswith("Geachte") for line in lines) == 1
+
+
+def test_an_english_letter_greets_by_name_and_closes_sincerely():
+    letter = sample_letter(LetterKind.GRANT)
+    data, language = default_template(LetterKind.GRANT, "en")
+    lines = docx_text(render(data, context_of(letter, language))).splitlines()
+    assert "Dear Ms Jansen," in lines and "Yours sincerely," in lines
+    nobody = dataclasses.replace(letter, addressee=dataclasses.replace(
+        letter.addressee, form_of_address=""))
+    lines = docx_text(render(data, context_of(nobody, language))).splitlines()
+    assert "Dear Sir or Madam," in lines and "Yours faithfully," in lines

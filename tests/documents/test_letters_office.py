@@ -58,7 +58,7 @@ async def test_a_batch_is_converted_by_several_libreoffice_processes_in_its_orde
     base = sample_letter(LetterKind.GRANT)
     # Letters growing by about a page each: their page counts show the order kept.
     letters = [(f"grant-{n}", dataclasses.replace(
-        base, conditions=tuple(f"Voorwaarde {n}.{i}" for i in range(45 * n))))
+        base, conditions=tuple(f"Voorwaarde {n}.{i}" for i in range(60 * n))))
         for n in range(5)]
     documents = [g.data for g in letters_for(templates, letters, "nl")]
     pdfs = await office.convert_many(documents, ".docx", "pdf")
@@ -66,3 +66,15 @@ async def test_a_batch_is_converted_by_several_libreoffice_processes_in_its_orde
     assert all(pdf.startswith(b"%PDF") for pdf in pdfs)
     assert pages == sorted(pages) and len(set(pages)) == len(pages), pages
     assert office.convert_batch([], ".docx", "pdf") == []
+
+
+@pytest.mark.parametrize("kind", [LetterKind.AWARD_INTENT, LetterKind.SELECTION,
+                                  LetterKind.LOT_UNSUCCESSFUL, LetterKind.REFUSAL,
+                                  LetterKind.SETTLEMENT])
+async def test_a_short_dutch_letter_is_one_page_closing_included(db, kind):
+    # Word's default spacing pushed the closing of these onto a page of its own (issue 18).
+    require_tool(office.available(), "LibreOffice")
+    templates = await templates_for(None, [(kind, "nl")])
+    [letter] = letters_for(templates, [(kind.value, sample_letter(kind))], "nl")
+    pdf = await office.convert(letter.data, ".docx", "pdf")
+    assert _pages(pdf) == 1

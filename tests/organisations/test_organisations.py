@@ -1,4 +1,5 @@
 import asyncio
+import json
 
 import pytest
 
@@ -62,3 +63,66 @@ async def test_one_organisation_registered_twice_at_once_is_one_row(db):
                                service.register(ACTOR, data))
     assert await Organisation.count() == 1
     assert {ids[0], ids[1][0], ids[2]} == {(await Organisation.select().first())["id"]}
+
+
+@pytest.mark.parametrize(("given", "contact", "surname", "expected"), [
+    ("Mevrouw", "A. Jansen", "", ("ms", "Jansen")),
+    ("mw.", "mw. drs. J. van der Berg", "", ("ms", "van der Berg")),
+    ("de heer", "Jan de Vries", "", ("mr", "de Vries")),
+    ("mr", "J. de Vries", "De Vries", ("mr", "De Vries")),
+    ("neutraal", "Alex de Vries", "", ("neutral", "")),
+    ("", "A. Jansen", "", ("", "")),
+])
+def test_the_salutation_as_an_officer_enters_it(given, contact, surname, expected):
+    data = validate_organisation({"name": "Stichting Anna", "country": "NL",
+                                  "registration_number": "41234567", "contact_name": contact,
+                                  "contact_form_of_address": given,
+                                  "contact_surname": surname})
+    assert (data.contact_form_of_address, data.contact_surname) == expected
+
+
+@pytest.mark.parametrize(("form", "location"), [
+    ({"contact_form_of_address": "juffrouw", "contact_name": "A. Jansen"},
+     "contact_form_of_address"),
+    ({"contact_form_of_address": "mevrouw"}, "contact_surname"),  # no name to take it from
+    ({"contact_form_of_address": "neutral"}, "contact_name"),
+    ({"contact_form_of_address": "ms", "contact_surname": "J" * 201}, "contact_surname"),
+])
+def test_a_salutation_that_cannot_be_written_is_refused(form, location):
+    with pytest.raises(ValidationFailed) as caught:
+        validate_organisation({"name": "Stichting Anna", "country": "NL",
+                               "registration_number": "41234567", **form})
+    assert [p.location for p in caught.value.problems] == [location]
+
+
+async def test_the_salutation_is_stored_audited_and_dropped_with_another_contact(db):
+    first = validate_organisation({"name": "Abrona", "country": "NL",
+                                   "registration_number": "41179217",
+                                   "contact_name": "A. Jansen",
+                                   "contact_form_of_address": "mevrouw"})
+    organisation_id = await service.register(ACTOR, first)
+    stored = await service.get_organisation(organisation_id)
+    assert (stored["contact_form_of_address"], stored["contact_surname"]) == ("ms", "Jansen")
+    # Registered again without a salutation but with the same contact: it stays.
+    same = validate_organisation({"name": "Abrona", "country": "NL",
+                                  "registration_number": "41179217",
+                                  "contact_name": "A. Jansen"})
+    await service.register(ACTOR, same)
+    assert (await service.get_organisation(organisation_id))["contact_surname"] == "Jansen"
+    # Another contact person: the salutation was the previous one's, so it goes.
+    other = validate_organisation({"name": "Abrona", "country": "NL",
+                                   "registration_number": "41179217",
+                                   "contact_name": "P. de Boer"})
+    await service.register(ACTOR, other)
+    stored = await service.get_organisation(organisation_id)
+    assert (stored["contact_form_of_address"], stored["contact_surname"]) == ("", "")
+    events = await AuditEvent.select(AuditEvent.action, AuditEvent.before,
+                                     AuditEvent.after).where(
+        AuditEvent.object_type == "organisation").order_by(AuditEvent.seq)
+    assert [e["action"] for e in events] == ["organisation.created", "organisation.updated"]
+    assert json.loads(events[0]["after"])["contact_form_of_address"] == "ms"
+    assert json.loads(events[1]["before"]) == {
+        "contact_name": "A. Jansen", "contact_form_of_address": "ms",
+        "contact_surname": "Jansen"}
+    assert json.loads(events[1]["after"]) == {
+        "contact_name": "P. de Boer", "contact_form_of_address": "", "contact_surname": ""}

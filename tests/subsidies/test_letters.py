@@ -14,7 +14,7 @@ import pytest
 from docx import Document
 
 from audit.tables import AuditEvent
-from common.errors import DomainError, Forbidden, Problem
+from common.errors import DomainError, Forbidden, Problem, ValidationFailed
 from documents.letters import bundle
 from documents.letters import service as letter_service
 from documents.letters.kinds import LetterKind, RefusalReason
@@ -178,14 +178,24 @@ async def test_settlement_decision_reclaims_the_overpaid_advance(setup, fixed_cl
     [advance, _] = await service.payments(s.officer, s.round_id, application_id=first)
     await service.set_payment_status(s.officer, advance.id, "approved")
     await service.set_payment_status(s.officer, advance.id, "paid")
-    await service.settle_application(s.officer, first, "30000")
+    with pytest.raises(ValidationFailed):
+        await service.settle_application(s.officer, first, "30000", "x" * 4001)
+    await service.settle_application(s.officer, first, "30000",
+                                     "Minder bijeenkomsten dan gepland.\n\n"
+                                     "Geen accountantsverklaring voor de huur.")
     [letter] = await letters.application_letters(s.officer, first)
     assert letter.kind is LetterKind.SETTLEMENT
     text = text_of_docx((await letters.read_application_letter(
         s.officer, first, letter.file_id))[1])
     assert f"vast op €{NBSP}30.000,00" in text
-    assert f"Verleend was €{NBSP}40.000,00; u ontving al €{NBSP}32.000,00" in text
+    assert (f"Wij verleenden u een subsidie van ten hoogste €{NBSP}40.000,00; aan voorschotten "
+            f"ontving u €{NBSP}32.000,00") in text
     assert f"U heeft €{NBSP}2.000,00 te veel ontvangen" in text
+    # Why the final amount is lower than the grant, as the officer gave it (Awb 3:46).
+    lines = text.splitlines()
+    reasons = lines.index("Waarom het vastgestelde bedrag afwijkt van de verlening")
+    assert lines[reasons + 1:reasons + 3] == ["Minder bijeenkomsten dan gepland.",
+                                              "Geen accountantsverklaring voor de huur."]
     [event] = await AuditEvent.select(AuditEvent.after).where(
         (AuditEvent.action == "letter.sent") & (AuditEvent.object_type == "application")
         & (AuditEvent.object_id == str(first)))
@@ -258,7 +268,8 @@ def test_a_very_long_hostile_name_appears_literally():
     assert len(name) > 2000
     round_ = {"id": 1, "title": "Ronde {{ 7*7 }}", "regulation_reference": "", "currency": "EUR",
               "regulation_name": "", "period_start": date(2021, 1, 1),
-              "period_end": date(2021, 12, 31), "minimum_score": None, "ceiling": D("1000")}
+              "period_end": date(2021, 12, 31), "minimum_score": None, "ceiling": D("1000"),
+              "basis_regulation": "", "basis_articles": ""}
     writer = letters.RoundWriter(round_, {"name": "Gemeente & Co", "language": "nl",
                                       "timezone": "Europe/Amsterdam",
                                       "country": "NL"})
@@ -266,7 +277,9 @@ def test_a_very_long_hostile_name_appears_literally():
                    "contact_email": "", "requested": D("100"), "granted": D("100"),
                    "state": "granted", "state_reason": "", "organisation.name": name,
                    "organisation.address": "Lindelaan 4\n3511 AB Utrecht",
-                   "organisation.registration_number": "30123451"}
+                   "organisation.registration_number": "30123451",
+                   "organisation.contact_name": name, "organisation.contact_form_of_address": "",
+                   "organisation.contact_surname": ""}
     letter = writer.grant(application, None, [], [])
     data, written_in = default_template(LetterKind.GRANT, "nl")
     template = letter_service.ActiveTemplate(LetterKind.GRANT, "nl", written_in, data, False,
@@ -338,7 +351,8 @@ async def test_the_command_line_writes_a_rounds_letters_into_a_zip(setup, fixed_
 def test_allocation_notes_become_readable_sentences_in_the_letters(problem, sentence):
     round_ = {"id": 1, "title": "Ronde", "regulation_reference": "", "currency": "EUR",
               "regulation_name": "", "period_start": date(2021, 1, 1),
-              "period_end": date(2021, 12, 31), "minimum_score": None, "ceiling": D("1000")}
+              "period_end": date(2021, 12, 31), "minimum_score": None, "ceiling": D("1000"),
+              "basis_regulation": "", "basis_articles": ""}
     writer = letters.RoundWriter(round_, {"name": "Gemeente Utrecht", "language": "nl",
                                           "timezone": "Europe/Amsterdam", "country": "NL"})
     found = writer.reason(problem)

@@ -35,7 +35,8 @@ async def _bid(world: World, tender_id: int, lot_id: int, index: int, name: str,
                email: str = "") -> int:
     return await bids.register_bid(world.officer, tender_id, lot_id, {
         "name": name, "country": "NL", "registration_number": KVK[index], "price": price,
-        "email": email, "contact_name": "mw. A. Jansen", "address": "Lindelaan 4\n3511 AB Utrecht"},
+        "email": email, "contact_name": "mw. A. Jansen", "contact_form_of_address": "mevrouw",
+        "address": "Lindelaan 4\n3511 AB Utrecht"},
         [(f"bid-{index}.pdf", "application/pdf", b"%PDF-1.4 bid")])
 
 
@@ -108,6 +109,10 @@ async def test_award_decisions_write_every_letter_and_start_the_standstill(world
     assert "Rechtsbescherming" in text and "Bezwaar" not in text.splitlines()
     _, data = await storage.read(intent.file_id)
     assert "21 december 2026" in docx_text(data)
+    # The contact as registered with the bid: "mevrouw", surname taken from her name.
+    for letter in (intent, hostile, other):
+        lines = docx_text((await storage.read(letter.file_id))[1]).splitlines()
+        assert "Geachte mevrouw Jansen," in lines and "t.a.v. mevrouw A. Jansen" in lines
 
     events = await AuditEvent.select().where(AuditEvent.action == "letter.sent").order_by(
         AuditEvent.seq)
