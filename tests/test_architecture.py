@@ -29,10 +29,21 @@ def modules(package: str) -> Iterator[tuple[str, Path]]:
             yield ".".join(parts), path
 
 
+def _for_type_checkers(tree: ast.AST) -> set[int]:
+    """The nodes under ``if TYPE_CHECKING:``: imports for annotations only, never run."""
+    return {id(inner) for node in ast.walk(tree) if isinstance(node, ast.If)
+            and "TYPE_CHECKING" in ast.unparse(node.test)
+            for statement in node.body for inner in ast.walk(statement)}
+
+
 def imported(path: Path) -> Iterator[tuple[str, int]]:
     """Every absolute module name ``path`` imports (``from a import b`` also as ``a.b``, which
-    may be a module), with its line."""
-    for node in ast.walk(ast.parse(path.read_text(), str(path))):
+    may be a module), with its line; imports for type checkers only are left out."""
+    tree = ast.parse(path.read_text(), str(path))
+    skipped = _for_type_checkers(tree)
+    for node in ast.walk(tree):
+        if id(node) in skipped:
+            continue
         if isinstance(node, ast.Import):
             yield from ((alias.name, node.lineno) for alias in node.names)
         elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
