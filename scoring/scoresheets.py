@@ -422,8 +422,8 @@ async def consensus_workbook(principal: Principal, evaluation_id: int) -> Downlo
         raise DomainError(N_("Scoring has not started: the criteria are not final yet"))
     async with transaction():
         tree = await access.load_tree(evaluation_id)
-        lines = await service._score_lines(evaluation_id, tree, None)
-        texts = await service._consensus_texts(evaluation_id, None)
+        lines = await service.score_lines(evaluation_id, tree, None)
+        texts = await service.consensus_texts(evaluation_id, None)
     evaluators: dict[int, str] = {}
     for found in lines.values():
         for line in found:
