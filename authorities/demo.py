@@ -40,7 +40,13 @@ DEMO_AUTHORITIES: list[dict[str, str]] = [
      "signatory_name": "Anne Kristensen", "signatory_function": "Puljeadministrator"},
     *({"name": name, "country": "PL", "registration_number": number}
       for name, number in WROCLAW_AREA),
-    {"name": "Botkyrka kommun", "country": "SE", "registration_number": "212000-0043"},
+    # Botkyrka writes its letters in Swedish, signed for the vård- och omsorgsnämnd that
+    # ordered the review of Myndighet and boendestödet (the source document).
+    {"name": "Botkyrka kommun", "country": "SE", "registration_number": "212000-0043",
+     "postal_address": "Botkyrka kommun\n147 85 Tumba",
+     "visiting_address": "Munkhättevägen 45\n147 85 Tumba",
+     "website": "https://www.botkyrka.se", "complaint_desk": "upphandling@botkyrka.example",
+     "decision_body": "Vård- och omsorgsnämnden"},
 ]
 
 

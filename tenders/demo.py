@@ -8,8 +8,10 @@
 - Wrocław Functional Area: respite care and personal assistance, social-services light
   regime, a joint procurement of fifteen municipalities with shares, in PLN; bids sealed. Run by
   the Polish officer, in Polish.
-- Botkyrka: a review of the needs assessment and housing support (SEK), bids opened; one lot
-  being scored, the other's quality scores final. Run by the Swedish officer, in Swedish.
+- Botkyrka: the earlier review of its elderly care, awarded to Ramboll with the Swedish letters
+  sent three days ago (the avtalsspärr of LOU 20 kap. runs); and the review of the needs
+  assessment and housing support (SEK), bids opened; one lot being scored, the other's quality
+  scores final. Run by the Swedish officer, in Swedish.
 - Utrecht, respite care: a draft, its criteria being set.
 
 The procedures are played through the services on a clock set in the past, so every step is
@@ -81,7 +83,20 @@ WROCLAW_SHARES = {
 }
 WROCLAW_NGOS = ["Fundacja Aktywizacja", "Stowarzyszenie Na Rzecz Osób Niepełnosprawnych",
                 "Fundacja Opieki Wytchnieniowej", "Caritas Archidiecezji Wrocławskiej"]
-BOTKYRKA_CONSULTANTS = ["Ensolution AB", "Public Partner AB", "Rådgivarna i Sverige AB"]
+# Ramboll carried out the review (the source document); the others bid against it.
+BOTKYRKA_CONSULTANTS = ["Ramboll Sverige AB", "Ensolution AB", "Public Partner AB",
+                        "Rådgivarna i Sverige AB"]
+# What the evaluators write, and the officer about the winning bid, in the tender's language.
+JUSTIFICATIONS = {"nl": "Concreet, met voorbeelden uit de wijken",
+                  "pl": "Konkretnie, z przykładami z gmin",
+                  "sv": "Konkret, med exempel från förvaltningens verksamhet"}
+ADVANTAGES = {
+    "nl": "De winnende inschrijving scoort het hoogst op het plan van aanpak: vaste begeleiders "
+          "per wijk, een uitgewerkte inzet van vrijwilligers en de kortste reactietijd bij spoed.",
+    "sv": "Det vinnande anbudet har den bästa genomförandeplanen: intervjuer med handläggare, "
+          "utförare och brukare i varje verksamhet, en jämförelse med liknande kommuner och "
+          "rekommendationer som nämnden kan följa upp.",
+}
 
 
 def _regon(seed: int) -> str:
@@ -104,11 +119,13 @@ class Story:
     """Plays a procedure through the services on a clock that moves forward from the past."""
 
     def __init__(self, clock: FixedClock, officer: Principal, second: Principal,
-                 evaluators: list[Principal]) -> None:
+                 evaluators: list[Principal], language: str = "nl") -> None:
         self.clock = clock
         self.officer = officer
         self.second = second
         self.evaluators = evaluators
+        self.justification = JUSTIFICATIONS[language]
+        self.advantages = ADVANTAGES.get(language, ADVANTAGES["nl"])
 
     def at(self, days_ago: float, hour: int = 10) -> datetime:
         now = datetime.now(UTC).replace(minute=0, second=0, microsecond=0)
@@ -136,7 +153,7 @@ class Story:
                                  {s.id: ("none", "") for s in subjects.values()})
             for bid_id, values in marks.items():
                 scores = {ids[name]: (str(max(0, min(10, value + (offset % 2)))),
-                                      "Concrete, with examples from the districts")
+                                      self.justification)
                           for name, value in zip(quality, values, strict=False)}
                 await sheets.save_scores(evaluator, evaluation_id,
                                          subjects[f"bid:{bid_id}"].code, scores)
@@ -154,11 +171,8 @@ class Story:
         lot = await service.get_lot_row(tender_id, lot_id)
         result = await scoring.ranking(self.officer, lot["evaluation_id"])
         best = [SubjectRef.parse(s.ref).id for s in result.subjects if s.winner]
-        await bids.choose_award(
-            self.officer, tender_id, lot_id, best,
-            advantages="De winnende inschrijving scoort het hoogst op het plan van aanpak: "
-                       "vaste begeleiders per wijk, een uitgewerkte inzet van vrijwilligers en "
-                       "de kortste reactietijd bij spoed.")
+        await bids.choose_award(self.officer, tender_id, lot_id, best,
+                                advantages=self.advantages)
 
     async def open_bids(self, tender_id: int) -> None:
         await bids.approve_opening(self.officer, tender_id)
@@ -188,21 +202,23 @@ async def load(authorities: dict[str, int], service_types: dict[str, int],
                      await _principal("evaluator2@tenderdesk.example")]
     polish = await _principal("officer.pl@tenderdesk.example")
     swedish = await _principal("officer.se@tenderdesk.example")
-    loaders = [("UTR-2021-HBH", _household_help, officer, utrecht_panel),
-               ("UTR-2020-DBO", _day_support, officer, utrecht_panel[:1]),
-               ("WROF-2021-OW", _wroclaw, polish, []),
+    loaders = [("UTR-2021-HBH", _household_help, officer, utrecht_panel, "nl"),
+               ("UTR-2020-DBO", _day_support, officer, utrecht_panel[:1], "nl"),
+               ("WROF-2021-OW", _wroclaw, polish, [], "pl"),
+               ("BOT-2018-GA", _botkyrka_elderly_care, swedish,
+                [await _principal("evaluator5@tenderdesk.example")], "sv"),
                ("BOT-2023-GL", _botkyrka, swedish,
-                [await _principal("evaluator5@tenderdesk.example")]),
-               ("UTR-2027-RSP", _draft, officer, [])]
+                [await _principal("evaluator5@tenderdesk.example")], "sv"),
+               ("UTR-2027-RSP", _draft, officer, [], "nl")]
     ids = []
-    for reference, loader, lead, panel in loaders:
+    for reference, loader, lead, panel, language in loaders:
         existing = await Tender.select(Tender.id).where(Tender.reference == reference).first()
         if existing is not None:
             ids.append(existing["id"])
             continue
         progress(f"Demo data: tender {reference} ...")
         with _travel() as clock:
-            story = Story(clock, lead, second, panel)
+            story = Story(clock, lead, second, panel, language)
             ids.append(await loader(story, reference, authorities, service_types))
     return ids
 
@@ -465,6 +481,49 @@ async def _botkyrka(story: Story, reference: str, authorities: dict[str, int],
         await scoring.assign(officer, evaluation_id, evaluator.id)
     return tender_id
 
+
+
+async def _botkyrka_elderly_care(story: Story, reference: str, authorities: dict[str, int],
+                                 service_types: dict[str, int]) -> int:
+    """The review of äldreomsorgen the nämnd bought before (the source document): scored,
+    awarded to Ramboll, the underrättelser om tilldelningsbeslut sent three days ago in Swedish;
+    the avtalsspärr runs (15 days: the consultants have no e-mail address, so the letters go by
+    post)."""
+    zone = "Europe/Stockholm"
+    officer = story.officer
+    story.at(60)
+    tender_id = await service.create_tender(officer, {
+        "title": "Genomlysning av äldreomsorgen", "reference": reference, "procedure": "open",
+        "authority_id": authorities["Botkyrka kommun"],
+        "service_type_id": service_types["household_help"], "cpv_codes": "79419000-4",
+        "currency": "SEK", "estimated_value": "650000.00",
+        "budget_line": "Vht 5 Äldreomsorg",
+        "description": "Extern genomlysning av äldreomsorgens hemtjänst och särskilda boenden, "
+                       "med rekommendationer till vård- och omsorgsnämnden.",
+        "deadline_questions": _local(story.at(40, 12), zone),
+        "deadline_bids": _local(story.at(30, 12), zone)})
+    story.at(60)
+    lot_id = await service.add_lot(officer, tender_id, {"number": "1",
+                                                        "title": "Genomlysning äldreomsorg"})
+    lot = await service.get_lot_row(tender_id, lot_id)
+    await scoring.replace_criteria(officer, lot["evaluation_id"], QUALITY_SV)
+    await service.publish(officer, tender_id)
+    marks: dict[int, tuple[int, int]] = {}
+    for index, name in enumerate(BOTKYRKA_CONSULTANTS):
+        story.at(45 - index)
+        bid_id = await bids.register_bid(officer, tender_id, lot_id, {
+            "name": name, "country": "SE", "registration_number": _orgnr(index + 1),
+            "price": f"{560_000 + index * 40_000}.00"},
+            [("anbud.pdf", "application/pdf", f"%PDF-1.4 Anbud {name}".encode())])
+        marks[bid_id] = (9 - index, 8 - index % 2)
+    story.at(29)
+    await story.open_bids(tender_id)
+    story.at(10)
+    await story.score_lot(tender_id, lot_id, marks, QUALITY_SV)
+    await story.intend_best(tender_id, lot_id)
+    story.at(3)
+    await service.send_award_decisions(officer, tender_id)
+    return tender_id
 
 
 async def _draft(story: Story, reference: str, authorities: dict[str, int],

@@ -407,12 +407,15 @@ def local_text(moment: datetime, zone: str) -> str:
     return f"{local:%Y-%m-%d %H:%M:%S} ({local.tzname()})"
 
 
-def standstill_end(sent_at: datetime, days: int, zone: str, country: str) -> datetime:
+def standstill_end(sent_at: datetime, days: int, zone: str, country: str,
+                   electronic: bool = True) -> datetime:
     """The moment the standstill period ends: at the end of its last day, ``days`` calendar days
     after the day the decisions were sent (local calendar), counted by the calendar of the
-    authority's jurisdiction (in the Netherlands the Algemene termijnenwet's roll-forward)."""
+    authority's jurisdiction (in the Netherlands the Algemene termijnenwet's roll-forward);
+    ``electronic``: whether every decision went out electronically (a longer period otherwise,
+    where the law has one: 15 days in Sweden)."""
     sent_on = utc_to_local(sent_at, zone).date()
-    last = jurisdiction_for(country).standstill_last_day(sent_on, days)
+    last = jurisdiction_for(country).standstill_last_day(sent_on, days, electronic)
     return local_to_utc(last + timedelta(days=1), time(0, 0), zone)
 
 

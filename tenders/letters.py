@@ -98,6 +98,14 @@ class Context:
     language: str
     sender: Sender
     gettext: Callable[[str], str]
+    electronic: bool = True  # every decision goes out by e-mail
+
+    @property
+    def standstill_days(self) -> int:
+        """The standstill period the letters state: the tender's, or the law's longer one when
+        not every decision goes out electronically."""
+        law = jurisdiction_for(self.sender.country)
+        return law.standstill_period(self.tender.standstill_days, self.electronic).amount
 
     def procedure(self, lot: Mapping[str, Any] | None = None) -> Procedure:
         row = self.tender.row
@@ -116,7 +124,8 @@ class Context:
         """The last day to go to court against a decision sent at ``moment`` (the
         jurisdiction's time limit, counted by its calendar)."""
         law = jurisdiction_for(self.sender.country)
-        return law.calendar.last_day(self.local_day(moment), law.remedies.period)
+        remedies = law.remedies_for(self.tender.row["procedure"])
+        return law.calendar.last_day(self.local_day(moment), remedies.period)
 
 
 async def _context(principal: Principal, tender: TenderRef) -> Context:
@@ -215,7 +224,7 @@ async def _lot_letters(principal: Principal, ctx: Context, lot: Mapping[str, Any
         reasons = {ref: (lot["intent_reason"],) for ref in addressees if ref not in winners}
     setting = AwardSetting(
         sender=ctx.sender, procedure=ctx.procedure(lot), date=ctx.local_day(moment),
-        reference=ctx.reference(lot), standstill_days=ctx.tender.standstill_days,
+        reference=ctx.reference(lot), standstill_days=ctx.standstill_days,
         standstill_end=last_day,
         objection=ctx.gettext(OBJECTION).format(end=end_text, contact=ctx.sender.complaints_to),
         next_steps=(ctx.gettext(NEXT_STEPS).format(end=end_text),), reasons=reasons,
@@ -228,14 +237,26 @@ async def _lot_letters(principal: Principal, ctx: Context, lot: Mapping[str, Any
                                   addressees, moment)
 
 
+async def _all_by_email(tender_id: int) -> bool:
+    """Whether every bidder to get an award decision has an e-mail address, so that every
+    decision goes out electronically (the others are sent by post, and where the law makes the
+    standstill longer then, as Sweden's LOU 20 kap. 2 § does, the longer period applies)."""
+    without = await Bid.count().where(
+        (Bid.lot.tender == tender_id) & Bid.withdrawn_at.is_null()
+        & Bid.lot.unsuccessful_at.is_null()
+        & (Bid.organisation.email.is_null() | (Bid.organisation.email == "")))
+    return without == 0
+
+
 async def send_award_decisions(principal: Principal, tender_id: int,
                                sent_at: datetime | None = None) -> AwardDecisions:
     """Start the standstill and send every lot's award decisions at ``sent_at`` (now by
     default), in one transaction: nothing is sent when any lot cannot be written."""
     moment = sent_at or clock.now()
     async with transaction():
-        tender, ends = await service.start_standstill(principal, tender_id, moment)
-        ctx = await _context(principal, tender)
+        electronic = await _all_by_email(tender_id)
+        tender, ends = await service.start_standstill(principal, tender_id, moment, electronic)
+        ctx = dataclasses.replace(await _context(principal, tender), electronic=electronic)
         sent: list[SentLetter] = []
         for lot in await access.lots_of(tender_id):
             if lot["unsuccessful_at"] is None:  # its bidders had their letter already

@@ -141,8 +141,11 @@ class Standstill:
 
     period: Period
     rule: str  # the provision, cited in letters ("artikel 2.127 Aanbestedingswet 2012")
-    # The longer period where the decisions are not sent electronically (None: the same).
+    # The longer period where the decisions are sent other than electronically (None: the same).
     not_electronic: Period | None = None
+
+    def period_for(self, electronic: bool) -> Period:
+        return self.period if electronic or self.not_electronic is None else self.not_electronic
 
 
 @dataclass(frozen=True)
@@ -214,6 +217,13 @@ class Jurisdiction:
     # The minimum periods of each procedure type, by its code ("open", "restricted", ...).
     minimum_periods: Mapping[str, tuple[MinimumPeriod, ...]] = field(default_factory=dict)
     light_regime: LightRegime = EU_LIGHT_REGIME
+    # Remedies of their own for some procedure types ("open_house" under another law).
+    procedure_remedies: Mapping[str, Remedies] = field(default_factory=dict)
+
+    def remedies_for(self, procedure: str) -> Remedies:
+        """Where and within which period a decision in a procedure of type ``procedure`` is
+        challenged."""
+        return self.procedure_remedies.get(procedure, self.remedies)
 
     def minimum_period(self, procedure: str, deadline: str,
                        electronic: bool) -> MinimumPeriod | None:
@@ -223,16 +233,20 @@ class Jurisdiction:
                  if p.deadline == deadline and (electronic or not p.electronic)]
         return min(found, key=lambda p: p.days, default=None)
 
+    def standstill_period(self, days: int | None = None, electronic: bool = True) -> Period:
+        """The standstill period: ``days`` (the authority's own period, counted the same way)
+        or the law's, and at least the law's longer period where the decisions are not all
+        sent electronically."""
+        unit = self.standstill.period.unit
+        period = self.standstill.period if days is None else Period(days, unit)
+        least = period if electronic else self.standstill.period_for(electronic)
+        return max(period, least, key=lambda p: p.days)
+
     def standstill_last_day(self, sent_on: date, days: int | None = None,
                             electronic: bool = True) -> date:
-        """The last day of the standstill period for decisions sent on ``sent_on`` (``days``:
-        the authority's own longer period in days, counted the same way; ``electronic``: the
-        decisions were sent electronically, as tenderdesk sends them)."""
-        legal = self.standstill.period
-        if not electronic and self.standstill.not_electronic is not None:
-            legal = self.standstill.not_electronic
-        period = legal if days is None else Period(days, legal.unit)
-        return self.calendar.last_day(sent_on, period)
+        """The last day of the standstill period for decisions sent on ``sent_on`` (see
+        :meth:`standstill_period`)."""
+        return self.calendar.last_day(sent_on, self.standstill_period(days, electronic))
 
     def objection_last_day(self, sent_on: date) -> date:
         """The last day to object to a grant decision sent on ``sent_on``."""

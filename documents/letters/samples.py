@@ -6,10 +6,12 @@ exercises every placeholder a template is likely to use.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 
 from common.jurisdictions import jurisdiction_for
+from documents.letters import samples_sv
 from documents.letters.kinds import (
     Addressee,
     AwardIntent,
@@ -58,9 +60,24 @@ def _eur(amount: str) -> Money:
     return Money(Decimal(amount), "EUR")
 
 
-def sample_letter(kind: LetterKind, day: date | None = None) -> Letter:
-    """A complete letter of ``kind`` dated ``day`` (default 1 December 2026)."""
+# The sample rewritten by an authority writing in the language, under its country's law.
+LOCAL_SAMPLES: dict[str, Callable[[Letter, LetterKind, date], Letter]] = {
+    "sv": samples_sv.swedish_letter,
+}
+
+
+def sample_letter(kind: LetterKind, day: date | None = None, language: str = "") -> Letter:
+    """A complete letter of ``kind`` dated ``day`` (default 1 December 2026): as an authority
+    writing in ``language`` writes it where the samples have one (Swedish: Botkyrka kommun),
+    else the Dutch one."""
     day = day or date(2026, 12, 1)
+    kind = LetterKind(kind)
+    letter = _dutch(kind, day)
+    local = LOCAL_SAMPLES.get(language)
+    return local(letter, kind, day) if local is not None else letter
+
+
+def _dutch(kind: LetterKind, day: date) -> Letter:
     common = {"sender": SENDER, "addressee": ADDRESSEE, "date": day, "reference": "2026/0815"}
     kind = LetterKind(kind)
     if kind is LetterKind.AWARD_INTENT:

@@ -153,7 +153,7 @@ async def authority_logo(authority_id: int | None) -> bytes | None:
 
 
 def problems_of(data: bytes, kind: LetterKind, language: str) -> list[Problem]:
-    return check_template(data, kind, sample_letter(kind), language)
+    return check_template(data, kind, sample_letter(kind, language=language), language)
 
 
 async def upload_template(actor: Actor, authority_id: int, kind: LetterKind, language: str,
@@ -226,7 +226,8 @@ async def preview(authority_id: int, kind: LetterKind, language: str) -> bytes:
     await _authority(authority_id)
     active = (await templates_for(authority_id, [(kind, language)]))[(kind, language)]
     return await asyncio.to_thread(render, active.data,
-                                   context_of(sample_letter(kind), active.written_in))
+                                   context_of(sample_letter(kind, language=active.written_in),
+                                              active.written_in))
 
 
 # --- sending ----------------------------------------------------------------------------------

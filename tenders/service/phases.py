@@ -108,17 +108,20 @@ async def declare_unsuccessful(principal: Principal, tender_id: int, reason: Any
     deadline_changes.changed(tender.key)
 
 
-async def start_standstill(principal: Principal, tender_id: int, sent_at: datetime
-                           ) -> tuple[TenderRef, datetime]:
+async def start_standstill(principal: Principal, tender_id: int, sent_at: datetime,
+                           electronic: bool = True) -> tuple[TenderRef, datetime]:
     """Record that the award decisions went out at ``sent_at`` and start the standstill, in the
     caller's transaction; returns the tender and the standstill's end. Only
     :func:`tenders.letters.send_award_decisions` calls it: it sends the letters in the same
-    transaction, with the end written in them."""
+    transaction, with the end written in them (``electronic``: whether every decision goes
+    out electronically)."""
     tender = await for_change(principal, tender_id)
-    ends = standstill_end(sent_at, tender.standstill_days, tender.zone, tender.country)
+    ends = standstill_end(sent_at, tender.standstill_days, tender.zone, tender.country,
+                          electronic)
     await transition(principal, tender_id, Action.SEND_AWARD_DECISIONS,
                      extra={"decisions_sent_at": sent_at, "standstill_ends_at": ends},
-                     details={"standstill_days": tender.standstill_days})
+                     details={"standstill_days": tender.standstill_days,
+                              "electronic": electronic})
     return tender, ends
 
 

@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime
 from authorities.tables import Authority
 from documents import storage
 from documents.letters.kinds import LetterKind
+from organisations.tables import Organisation
 from tenders import letters
 from tests.documents.letters_support import docx_text
 from tests.documents.test_letters_danish import foreign_words
@@ -20,6 +21,10 @@ async def test_a_danish_tender_sends_danish_letters_with_the_danish_standstill(w
                             Authority.standstill_days: 10}).where(
         Authority.id == world.authority["id"])
     tender_id, _ = await _ranked(world)
+    # Every bidder has an e-mail address: the decisions all go out electronically (10 days;
+    # 15 when one goes by post).
+    await Organisation.update({Organisation.email: "tilbud@thuishulp.example"}).where(
+        Organisation.name == "Thuishulp West")
     world.clock.set(datetime(2027, 3, 16, 10, 0, tzinfo=UTC))  # Tuesday 16 March 2027
     sent = await letters.send_award_decisions(world.officer, tender_id)
     # 10 days end on langfredag 26 March; Easter runs on to Tuesday 30 March.
