@@ -522,7 +522,7 @@ async def _botkyrka_elderly_care(story: Story, reference: str, authorities: dict
     await story.score_lot(tender_id, lot_id, marks, QUALITY_SV)
     await story.intend_best(tender_id, lot_id)
     story.at(3)
-    await service.send_award_decisions(officer, tender_id)
+    await letters.send_award_decisions(officer, tender_id)
     return tender_id
 
 
