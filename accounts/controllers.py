@@ -13,14 +13,15 @@ from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_201_CREATED
 
 from accounts import service
-from accounts.domain import ROLE_LABELS, UI_LANGUAGES, Role
-from accounts.guards import ADMIN, ANY_ROLE, current_principal
+from accounts.domain import UI_LANGUAGES
 from accounts.sessions import DatabaseSessionStore, rotate_session_id, session_key
 from authorities.service import list_authorities
 from common.errors import ValidationFailed
+from common.identity import ROLE_LABELS, Role
 from web.csrf import bind_to_new_session
 from web.errors import safe_local_path
 from web.forms import field_errors, read_form
+from web.guards import ADMIN, ANY_ROLE, current_principal
 from web.i18n import LANGUAGE_COOKIE, gettext
 
 FormData = URLEncodedBody[dict[str, str]]

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from accounts import service
-from accounts.domain import Principal, Role
 from common.i18n import N_
+from common.identity import Principal, Role
 from web.dashboard import Panel
 
 

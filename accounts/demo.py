@@ -6,8 +6,8 @@ from dataclasses import dataclass
 
 from accounts import service
 from accounts.tables import User
-from audit.domain import Actor
 from authorities.demo import WROCLAW_AREA as WROCLAW_AREA_AUTHORITIES
+from common.identity import Actor
 
 
 @dataclass(frozen=True)

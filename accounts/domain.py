@@ -1,4 +1,4 @@
-"""Roles, the signed-in principal, sign-in throttling, password strength and user validation.
+"""Sign-in throttling, password strength and user validation.
 Pure Python."""
 
 from __future__ import annotations
@@ -8,12 +8,11 @@ import secrets
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from enum import StrEnum
 from typing import Any
 
-from audit.domain import Actor
 from common.errors import ProblemCollector
 from common.i18n import N_
+from common.identity import Role
 
 UI_LANGUAGES: dict[str, str] = {"en": "English", "nl": "Nederlands", "da": "Dansk", "pl": "Polski",
                                 "sv": "Svenska"}
@@ -37,50 +36,6 @@ MAX_PASSWORD_LENGTH = 1000
 MIN_PASSWORD_SCORE = 3
 _STRENGTH_CHECKED_CHARACTERS = 72  # zxcvbn's own limit; longer passwords are checked by prefix
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-
-
-class Role(StrEnum):
-    ADMIN = "admin"
-    OFFICER = "officer"
-    EVALUATOR = "evaluator"
-    FINANCE = "finance"
-
-
-ROLE_LABELS: dict[Role, str] = {
-    Role.ADMIN: N_("Administrator"),
-    Role.OFFICER: N_("Procurement officer"),
-    Role.EVALUATOR: N_("Evaluator"),
-    Role.FINANCE: N_("Finance"),
-}
-
-
-@dataclass(frozen=True)
-class Principal:
-    """The signed-in user as every guard and service sees them."""
-
-    id: int
-    email: str
-    name: str
-    role: Role
-    language: str
-    authority_ids: frozenset[int]
-
-    def has_role(self, *roles: Role) -> bool:
-        return self.role in roles
-
-    @property
-    def is_admin(self) -> bool:
-        return self.role is Role.ADMIN
-
-    def can_see_authority(self, authority_id: int) -> bool:
-        """Officers and finance work for their authorities; administrators see all of them."""
-        return self.is_admin or authority_id in self.authority_ids
-
-    def can_see_any(self, authority_ids: Collection[int]) -> bool:
-        return self.is_admin or bool(self.authority_ids.intersection(authority_ids))
-
-    def as_actor(self) -> Actor:
-        return Actor(self.id, self.email)
 
 
 @dataclass(frozen=True)

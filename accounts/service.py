@@ -10,8 +10,6 @@ from accounts.domain import (
     ACCOUNT_THROTTLE,
     ADDRESS_THROTTLE,
     UI_LANGUAGES,
-    Principal,
-    Role,
     Throttle,
     ThrottlePolicy,
     UserData,
@@ -27,11 +25,12 @@ from accounts.domain import (
 from accounts.passwords import hash_password, verify_password
 from accounts.tables import LoginThrottle, Membership, User, WebSession
 from audit import service as audit
-from audit.domain import Actor, changes
+from audit.domain import changes
 from authorities.tables import Authority
 from common import clock
 from common.errors import DomainError, NotFound, Problem, ProblemCollector, ValidationFailed
 from common.i18n import N_
+from common.identity import Actor, Principal, Role
 from config.database import contains, is_sqlite, lock, lock_name, raw, transaction
 
 USER_COLUMNS = (User.id, User.email, User.name, User.role, User.language, User.active,

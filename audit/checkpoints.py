@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 
+from audit.chain import audit_key, events_after, last_event
 from audit.domain import (
     ChainBreak,
     ChainHead,
@@ -30,7 +31,6 @@ from audit.domain import (
     parse_checkpoint,
     sign_checkpoint,
 )
-from audit.service import audit_key, events_after, last_event
 from common import clock
 from config.database import raw
 from config.settings import get_settings

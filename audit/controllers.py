@@ -10,13 +10,12 @@ from litestar import Controller, Request, get, post
 from litestar.params import FromQuery
 from litestar.response import Template
 
-from accounts import service as accounts
-from accounts.guards import ADMIN
 from audit import service
 from audit.sentences import SYSTEM, told
 from audit.service import EventFilter
 from common.errors import DomainError
 from common.localtime import local_to_utc
+from web.guards import ADMIN
 from web.i18n import gettext
 
 
@@ -51,7 +50,7 @@ def _before(request: Request) -> int | None:
 
 async def with_sentences(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Events told as sentences, for pages (the API keeps the recorded codes)."""
-    names = await accounts.names_by_email({event["actor"] for event in events})
+    names = await service.actor_names({event["actor"] for event in events})
     return told(events, names, gettext(SYSTEM), gettext)
 
 

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from accounts.domain import Principal
 from audit import service
 from audit.controllers import with_sentences
 from audit.service import EventFilter
 from common.i18n import N_
+from common.identity import Principal
 from web.dashboard import Panel
 
 

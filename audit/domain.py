@@ -28,18 +28,6 @@ from typing import Any
 GENESIS_HASH = "0" * 64
 
 
-@dataclass(frozen=True)
-class Actor:
-    """Who caused an event: a user, or the system itself (scheduler, CLI)."""
-
-    id: int | None
-    label: str
-
-    @classmethod
-    def system(cls, label: str = "system") -> Actor:
-        return cls(None, label)
-
-
 def _default(value: Any) -> Any:
     if isinstance(value, Decimal):
         return str(value)

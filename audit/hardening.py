@@ -13,8 +13,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from audit.domain import Actor
 from audit.service import record
+from common.identity import Actor
 from config.database import is_sqlite, raw, transaction
 
 TABLE = "audit_event"

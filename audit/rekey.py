@@ -13,15 +13,10 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from audit.domain import (
-    GENESIS_HASH,
-    Actor,
-    ChainHead,
-    ChainVerifier,
-    event_hash,
-    legacy_event_hash,
-)
-from audit.service import audit_key, events_after, record
+from audit.chain import audit_key, events_after
+from audit.domain import GENESIS_HASH, ChainHead, ChainVerifier, event_hash, legacy_event_hash
+from audit.service import record
+from common.identity import Actor
 from config.database import in_transaction, is_sqlite, raw, update_rows
 
 

@@ -13,40 +13,34 @@ from outside.
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator, Iterable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from audit import checkpoints as kept
+from audit.chain import audit_key, events_after, last_event
 from audit.domain import (
-    GENESIS_HASH,
-    Actor,
     ChainBreak,
     ChainHead,
     ChainVerifier,
     Checkpoint,
     EventData,
-    StoredEvent,
     canonical_json,
     event_hash,
-    key_bytes,
 )
 from audit.sentences import SYSTEM, sentence
 from audit.tables import AuditEvent
 from common import clock
 from common.errors import Conflict, DomainError, Moment, Problem, ValidationFailed
 from common.i18n import N_
+from common.identity import Actor
 from config.database import contains, in_transaction, insert_rows, is_sqlite, raw
 from config.settings import get_settings
 
 EVENT_COLUMNS = (*EventData.__dataclass_fields__, "hash")
-VERIFY_BATCH = 5000
 # pg_advisory_xact_lock key that orders appends to the chain ("tenderdesk audit").
 APPEND_LOCK_KEY = 0x7E4D_A0D1
-
-
-def audit_key() -> bytes:
-    return key_bytes(get_settings().audit_key)
 
 
 @dataclass(frozen=True)
@@ -56,14 +50,6 @@ class NewEvent:
     object_id: Any
     before: Mapping[str, Any] | None = None
     after: Mapping[str, Any] | None = None
-
-
-async def last_event() -> ChainHead:
-    """The newest event's position and hash (seq 0 and the genesis hash for an empty log)."""
-    rows = await raw("SELECT seq, hash FROM audit_event ORDER BY seq DESC LIMIT 1")
-    if not rows:
-        return ChainHead(0, GENESIS_HASH)
-    return ChainHead(int(rows[0]["seq"]), rows[0]["hash"])
 
 
 async def _lock_chain() -> ChainHead:
@@ -116,26 +102,6 @@ async def record(
     await record_many(actor, [NewEvent(action, object_type, object_id, before, after)])
 
 
-def stored_event(row: Mapping[str, Any]) -> StoredEvent:
-    data = EventData(**{name: row[name] for name in EventData.__dataclass_fields__})
-    return StoredEvent(data=data, hash=row["hash"])
-
-
-async def events_after(after: int = 0) -> AsyncIterator[list[StoredEvent]]:
-    """Every event after ``seq`` ``after``, in order, a batch at a time."""
-    while True:
-        rows = (
-            await AuditEvent.select()
-            .where(AuditEvent.seq > after)
-            .order_by(AuditEvent.seq)
-            .limit(VERIFY_BATCH)
-        )
-        if not rows:
-            return
-        yield [stored_event(row) for row in rows]
-        after = rows[-1]["seq"]
-
-
 @dataclass(frozen=True)
 class Verification:
     checked: int
@@ -154,8 +120,6 @@ async def verify(extra_checkpoints: Iterable[Checkpoint] = ()) -> Verification:
     """Check the whole chain under the audit key, against every checkpoint kept in the data dir
     and ``extra_checkpoints`` (exported ones given back). A checkpoint not signed with the audit
     key is itself a break."""
-    from audit import checkpoints as kept
-
     key = audit_key()
     found = kept.read_checkpoints()
     given = list(extra_checkpoints)
@@ -262,7 +226,7 @@ async def change_told(object_type: str, object_id: Any, *, actions: Iterable[str
                                  about=about)
     if latest is None:
         return None
-    told = sentence(latest, await _names({latest["actor"]}), Problem(SYSTEM))
+    told = sentence(latest, await actor_names({latest["actor"]}), Problem(SYSTEM))
     return Problem(N_("{change} on {moment}"), {
         "change": told, "moment": Moment(latest["occurred_at"],
                                          zone or get_settings().timezone)})
@@ -294,11 +258,27 @@ async def taken(problem: Problem, object_type: str, object_id: Any, *,
         problem.location)])
 
 
-async def _names(emails: set[str]) -> dict[str, str]:
-    from accounts.tables import User  # accounts records its changes through this module
+ActorNames = Callable[[set[str]], Awaitable[dict[str, str]]]
 
-    rows = await User.select(User.email, User.name).where(User.email.is_in(sorted(emails)))
-    return {row["email"]: row["name"] for row in rows}
+
+async def _no_names(emails: set[str]) -> dict[str, str]:
+    return {}
+
+
+# People's names for the actors' emails. The users are kept by ``accounts``, which records its
+# changes through this module and so depends on ``audit``; the composition root
+# (``config.app``) plugs its lookup in here, so that ``audit`` never imports ``accounts``.
+_actor_names: ActorNames = _no_names
+
+
+def use_actor_names(lookup: ActorNames) -> None:
+    global _actor_names
+    _actor_names = lookup
+
+
+async def actor_names(emails: set[str]) -> dict[str, str]:
+    """The names of the people with these emails (an email unknown, or the system, has none)."""
+    return await _actor_names(emails) if emails else {}
 
 
 async def object_types() -> list[str]:

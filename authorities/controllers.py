@@ -2,24 +2,26 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from litestar import Controller, Request, get, post, put
-from litestar.datastructures import UploadFile
 from litestar.params import FromPath, JSONBody
 from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_201_CREATED
 
-from accounts.guards import ADMIN, ANY_ROLE, current_principal
 from authorities import service
 from authorities.domain import COUNTRY_DEFAULTS, LETTER_LANGUAGES
 from common.errors import ValidationFailed
+from common.i18n import N_
+from common.identity import Actor
 from common.money import CURRENCIES
 from common.registration import COUNTRIES, REGISTRATION_LABELS
 from web.forms import field_errors, read_form
+from web.guards import ADMIN, ANY_ROLE, current_principal
 from web.i18n import gettext
 
 
@@ -34,16 +36,40 @@ def _choices() -> dict[str, Any]:
     }
 
 
+def authority_form(authority: dict[str, Any] | None, values: dict[str, Any],
+                   errors: dict[str, list[str]], status: int = 200) -> Template:
+    """The authority's form page (its logo's upload too: ``documents.controllers``)."""
+    return Template("authorities/form.html", status_code=status,
+                    context={"authority": authority, "values": values, "errors": errors,
+                             **_choices()})
+
+
+Save = Callable[[Actor, dict[str, Any]], Awaitable[Any]]
+FormAgain = Callable[[dict[str, Any], dict[str, list[str]]], Template]
+
+
+async def _save(request: Request, save: Save, again: FormAgain, done: str, name: str,
+                back: str, updating: bool = False) -> Template | Redirect:
+    """An administrator's form posted: saved, then back to ``back`` with ``done`` (naming the
+    field ``name``); refused, the form ``again`` with its problems. An update's unticked
+    ``active`` box is sent as no value at all: it means inactive."""
+    principal = current_principal(request)
+    assert principal is not None
+    values = await read_form(request)
+    if updating:
+        values.setdefault("active", "")
+    try:
+        await save(principal.as_actor(), values)
+    except ValidationFailed as exc:
+        return again(values, field_errors(exc))
+    flash(request, gettext(done).format(name=values.get(name)), category="success")
+    return Redirect(back, status_code=303)
+
+
 class AuthorityAdminController(Controller):
     path = "/admin/authorities"
     guards = [ADMIN]
     include_in_schema = False
-
-    def _form(self, authority: dict[str, Any] | None, values: dict[str, Any],
-              errors: dict[str, list[str]], status: int = 200) -> Template:
-        return Template("authorities/form.html", status_code=status,
-                        context={"authority": authority, "values": values, "errors": errors,
-                                 **_choices()})
 
     @get("", name="authorities")
     async def authorities(self) -> Template:
@@ -52,63 +78,46 @@ class AuthorityAdminController(Controller):
 
     @get("/new", name="authority_new")
     async def new_authority(self) -> Template:
-        return self._form(None, {"country": "NL", "active": True}, {})
+        return authority_form(None, {"country": "NL", "active": True}, {})
 
     @post("", name="authority_create")
     async def create_authority(self, request: Request) -> Template | Redirect:
-        principal = current_principal(request)
-        assert principal is not None
-        values = await read_form(request)
-        try:
-            created = await service.create_authority(principal.as_actor(), values)
-        except ValidationFailed as exc:
-            return self._form(None, values, field_errors(exc), status=422)
-        flash(request, gettext("{name} has been added.").format(name=created["name"]),
-              category="success")
-        return Redirect("/admin/authorities", status_code=303)
+        return await _save(request, service.create_authority,
+                           lambda values, errors: authority_form(None, values, errors, 422),
+                           N_("{name} has been added."), "name", "/admin/authorities")
 
     @get("/{authority_id:int}", name="authority")
     async def authority(self, authority_id: FromPath[int]) -> Template:
         authority = await service.get_authority(authority_id)
-        return self._form(authority, authority, {})
+        return authority_form(authority, authority, {})
 
     @post("/{authority_id:int}", name="authority_update")
     async def update_authority(self, request: Request,
                                authority_id: FromPath[int]) -> Template | Redirect:
-        principal = current_principal(request)
-        assert principal is not None
         authority = await service.get_authority(authority_id)
-        values = await read_form(request)
-        values.setdefault("active", "")
-        try:
-            await service.update_authority(principal.as_actor(), authority_id, values)
-        except ValidationFailed as exc:
-            return self._form(authority, values, field_errors(exc), status=422)
-        flash(request, gettext("{name} has been saved.").format(name=values.get("name")),
-              category="success")
-        return Redirect("/admin/authorities", status_code=303)
+        return await _save(
+            request, lambda actor, values: service.update_authority(actor, authority_id, values),
+            lambda values, errors: authority_form(authority, values, errors, 422),
+            N_("{name} has been saved."), "name", "/admin/authorities", updating=True)
 
-    @post("/{authority_id:int}/logo", name="authority_logo")
-    async def upload_logo(self, request: Request,
-                          authority_id: FromPath[int]) -> Template | Redirect:
-        principal = current_principal(request)
-        assert principal is not None
-        authority = await service.get_authority(authority_id)
-        upload = (await request.form()).get("logo")
-        data, filename = b"", ""
-        if isinstance(upload, UploadFile):
-            data, filename = await upload.read(), upload.filename or ""
-        try:
-            await service.set_logo(principal.as_actor(), authority_id, filename, data)
-        except ValidationFailed as exc:
-            return self._form(authority, authority, field_errors(exc), status=422)
-        flash(request, gettext("The logo has been saved; letters carry it from now on."),
-              category="success")
-        return Redirect(f"/admin/authorities/{authority_id}", status_code=303)
+
+@dataclass(kw_only=True)
+class LetterSettings:
+    """What the letters need of an authority: letterhead, signature by mandate, where to
+    complain, where to repay."""
+
+    postal_address: str = ""
+    visiting_address: str = ""
+    website: str = ""
+    complaint_desk: str = ""
+    decision_body: str = ""
+    signatory_name: str = ""
+    signatory_function: str = ""
+    iban: str = ""
 
 
 @dataclass
-class AuthorityOut:
+class AuthorityOut(LetterSettings):
     id: int
     name: str
     country: str
@@ -119,14 +128,6 @@ class AuthorityOut:
     standstill_days: int
     active: bool
     created_at: datetime
-    postal_address: str = ""
-    visiting_address: str = ""
-    website: str = ""
-    complaint_desk: str = ""
-    decision_body: str = ""
-    signatory_name: str = ""
-    signatory_function: str = ""
-    iban: str = ""
 
     @classmethod
     def of(cls, row: dict[str, Any]) -> AuthorityOut:
@@ -134,7 +135,7 @@ class AuthorityOut:
 
 
 @dataclass
-class AuthorityIn:
+class AuthorityIn(LetterSettings):
     name: str
     country: str
     registration_number: str
@@ -143,14 +144,6 @@ class AuthorityIn:
     language: str | None = None
     standstill_days: int | None = None
     active: bool = True
-    postal_address: str = ""
-    visiting_address: str = ""
-    website: str = ""
-    complaint_desk: str = ""
-    decision_body: str = ""
-    signatory_name: str = ""
-    signatory_function: str = ""
-    iban: str = ""
 
 
 class AuthorityApiController(Controller):
@@ -203,16 +196,9 @@ class ServiceTypeAdminController(Controller):
 
     @post("", name="service_type_create")
     async def create_service_type(self, request: Request) -> Template | Redirect:
-        principal = current_principal(request)
-        assert principal is not None
-        values = await read_form(request)
-        try:
-            await service.create_service_type(principal.as_actor(), values)
-        except ValidationFailed as exc:
-            return self._form(None, values, field_errors(exc), status=422)
-        flash(request, gettext("{name} has been added.").format(name=values.get("name_en")),
-              category="success")
-        return Redirect("/admin/service-types", status_code=303)
+        return await _save(request, service.create_service_type,
+                           lambda values, errors: self._form(None, values, errors, 422),
+                           N_("{name} has been added."), "name_en", "/admin/service-types")
 
     @get("/{service_type_id:int}", name="service_type")
     async def service_type(self, service_type_id: FromPath[int]) -> Template:
@@ -222,18 +208,12 @@ class ServiceTypeAdminController(Controller):
     @post("/{service_type_id:int}", name="service_type_update")
     async def update_service_type(self, request: Request,
                                   service_type_id: FromPath[int]) -> Template | Redirect:
-        principal = current_principal(request)
-        assert principal is not None
         found = await service.get_service_type(service_type_id)
-        values = await read_form(request)
-        values.setdefault("active", "")
-        try:
-            await service.update_service_type(principal.as_actor(), service_type_id, values)
-        except ValidationFailed as exc:
-            return self._form(found, values, field_errors(exc), status=422)
-        flash(request, gettext("{name} has been saved.").format(name=values.get("name_en")),
-              category="success")
-        return Redirect("/admin/service-types", status_code=303)
+        return await _save(
+            request,
+            lambda actor, values: service.update_service_type(actor, service_type_id, values),
+            lambda values, errors: self._form(found, values, errors, 422),
+            N_("{name} has been saved."), "name_en", "/admin/service-types", updating=True)
 
 
 @dataclass

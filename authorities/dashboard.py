@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from accounts.domain import Principal
 from authorities import service
 from common.i18n import N_
+from common.identity import Principal
 from web.dashboard import Panel
 
 

@@ -6,9 +6,9 @@ Wrocław's they are illustrative, not looked up.
 
 from __future__ import annotations
 
-from audit.domain import Actor
 from authorities import service
 from authorities.tables import Authority, ServiceType
+from common.identity import Actor
 
 WROCLAW_AREA = [
     ("Gmina Wrocław", "931934644"),

@@ -9,12 +9,10 @@ from piccolo.columns import Column
 from piccolo.table import Table
 
 from audit import service as audit
-from audit.domain import Actor, changes
+from audit.domain import changes
 from authorities.domain import (
-    MAX_LOGO_BYTES,
     AuthorityData,
     ServiceTypeData,
-    check_logo,
     localized_name,
     validate_authority,
     validate_service_type,
@@ -23,8 +21,8 @@ from authorities.tables import Authority, ServiceType
 from common import clock
 from common.errors import NotFound, Problem, ValidationFailed
 from common.i18n import N_
+from common.identity import Actor
 from config.database import lock, lock_name, transaction
-from documents import storage
 
 FIELDS = tuple(AuthorityData.__dataclass_fields__)
 
@@ -96,23 +94,6 @@ async def update_authority(actor: Actor, authority_id: int,
             await audit.record(actor, "authority.updated", "authority", authority_id,
                                before=before, after=after)
     return await get_authority(authority_id)
-
-
-async def set_logo(actor: Actor, authority_id: int, filename: str, data: bytes) -> None:
-    """Keep ``data`` as the authority's letterhead logo (PNG or JPEG, size-checked); the
-    letters written from now on carry it."""
-    content_type, extension = check_logo(data)
-    async with transaction():
-        await lock(Authority, authority_id)
-        current = await get_authority(authority_id)
-        stored = await storage.store(actor, f"logo.{extension}", content_type, data,
-                                     max_bytes=MAX_LOGO_BYTES)
-        await Authority.update({Authority.logo_file: stored.id}).where(
-            Authority.id == authority_id)
-        await audit.record(actor, "authority.logo_set", "authority", authority_id,
-                           before={"logo_file": current["logo_file"]},
-                           after={"logo_file": stored.id, "filename": filename,
-                                  "sha256": stored.sha256})
 
 
 async def list_service_types(only_active: bool = False) -> list[dict[str, Any]]:

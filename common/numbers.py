@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal, InvalidOperation
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from babel.numbers import format_decimal, get_decimal_symbol, get_group_symbol
@@ -168,3 +168,11 @@ def input_text(value: Decimal | int | None, locale: str | None = None,
     if value is None:
         return ""
     return plain_text(Decimal(value), locale or format_locale(), decimals)
+
+
+@lru_cache(maxsize=4096)
+def plain(value: Decimal | int | float) -> str:
+    """A number as people write it: 7.5, 10, 0.25 (no trailing zeros, no exponent)."""
+    number = Decimal(value) if not isinstance(value, Decimal) else value
+    text = format(number.normalize(), "f")
+    return "0" if text in ("-0", "") else text

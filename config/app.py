@@ -21,18 +21,20 @@ from litestar.template import TemplateConfig
 
 from accounts import controllers as accounts_controllers
 from accounts import dashboard as accounts_dashboard
-from accounts.domain import Principal, Role
-from accounts.service import load_principal
+from accounts.service import load_principal, names_by_email
 from accounts.sessions import SESSION_COOKIE, DatabaseSessionStore, SessionBackend, SessionConfig
 from audit import controllers as audit_controllers
 from audit import dashboard as audit_dashboard
+from audit import service as audit_service
 from authorities import controllers as authorities_controllers
 from authorities import dashboard as authorities_dashboard
 from common.deadlines import DeadlineSource
 from common.i18n import N_
+from common.identity import Principal, Role
 from config import database
 from config.scheduler import Scheduler
 from config.settings import Settings, get_settings
+from config.shell import ShellController
 from documents import controllers as documents_controllers
 from documents.letters import bundle
 from finance import controllers as finance_controllers
@@ -55,12 +57,13 @@ from subsidies import deadlines as subsidies_deadlines
 from subsidies import finance as subsidies_finance
 from subsidies import jobs as subsidies_jobs
 from tenders import api as tender_api
+from tenders import award_pages as tender_award_pages
 from tenders import bids as tender_bids
 from tenders import controllers as tender_controllers
 from tenders import dashboard as tender_dashboard
 from tenders import deadlines as tender_deadlines
 from tenders import finance as tender_finance
-from web.controllers import ShellController
+from tenders import procurement_pages as tender_procurement_pages
 from web.csrf import CsrfFailed, SessionBoundCSRFMiddleware, csrf_failed_handler
 from web.dashboard import PanelProvider
 from web.deadlines import DeadlinesApiController, DeadlinesController, next_deadlines
@@ -103,6 +106,9 @@ DASHBOARD_PANELS: list[PanelProvider] = [
     audit_dashboard.recent_events,
 ]
 
+# The audit log's pages tell who acted by name; the names are the users' (accounts).
+audit_service.use_actor_names(names_by_email)
+
 ROUTE_HANDLERS: list[Any] = [
     ShellController,
     DeadlinesController,
@@ -115,6 +121,8 @@ ROUTE_HANDLERS: list[Any] = [
     *scoring_api.CONTROLLERS,
     *scoring_scoresheets.CONTROLLERS,
     *tender_controllers.CONTROLLERS,
+    *tender_procurement_pages.CONTROLLERS,
+    *tender_award_pages.CONTROLLERS,
     *tender_api.CONTROLLERS,
     *notifications_controllers.CONTROLLERS,
     *subsidies_controllers.CONTROLLERS,

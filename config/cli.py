@@ -11,10 +11,9 @@ from typing import Any
 import click
 
 import config  # noqa: F401  (sets PICCOLO_CONF before any table is used)
-from accounts.domain import Role
-from audit.domain import Actor
 from common.errors import DomainError
 from common.i18n import N_
+from common.identity import Actor, Role
 
 
 def run(coroutine: Coroutine[Any, Any, Any]) -> Any:

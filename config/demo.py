@@ -13,8 +13,8 @@ from pathlib import Path
 
 from accounts import demo as accounts_demo
 from accounts.tables import User
-from audit.domain import Actor
 from authorities import demo as authorities_demo
+from common.identity import Actor
 from config.settings import get_settings
 from subsidies import demo as subsidies_demo
 from tenders import demo as tenders_demo

@@ -18,17 +18,19 @@ from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_204_NO_CONTENT
 
-from accounts.guards import ADMIN, current_principal
 from authorities import service as authorities
+from authorities.controllers import authority_form
 from common.errors import Problem, ValidationFailed
 from common.i18n import N_
 from documents import office
-from documents.letters import service
+from documents.letters import logo, service
 from documents.letters.bundle import require_pdf
 from documents.letters.kinds import KIND_LABELS, LetterKind
 from documents.letters.render import DOCX_CONTENT_TYPE
 from documents.letters.templates import LETTER_LANGUAGES
 from web.downloads import attachment
+from web.forms import field_errors
+from web.guards import ADMIN, current_principal
 from web.i18n import gettext, translate_message, translate_problem
 
 LANGUAGE_NAMES = {"nl": "Nederlands", "en": "English", "da": "Dansk", "pl": "Polski",
@@ -51,6 +53,32 @@ def _problem_text(problem: Problem) -> str:
     if problem.location in (None, "file", "kind"):
         return translate_message(problem)
     return translate_problem(problem)
+
+
+class AuthorityLogoPages(Controller):
+    """The authority's letterhead logo, uploaded on the authority's page."""
+
+    path = "/admin/authorities"
+    guards = [ADMIN]
+    include_in_schema = False
+
+    @post("/{authority_id:int}/logo", name="authority_logo")
+    async def upload_logo(self, request: Request,
+                          authority_id: FromPath[int]) -> Template | Redirect:
+        principal = current_principal(request)
+        assert principal is not None
+        authority = await authorities.get_authority(authority_id)
+        upload = (await request.form()).get("logo")
+        data, filename = b"", ""
+        if isinstance(upload, UploadFile):
+            data, filename = await upload.read(), upload.filename or ""
+        try:
+            await logo.set_logo(principal.as_actor(), authority_id, filename, data)
+        except ValidationFailed as exc:
+            return authority_form(authority, authority, field_errors(exc), status=422)
+        flash(request, gettext("The logo has been saved; letters carry it from now on."),
+              category="success")
+        return Redirect(f"/admin/authorities/{authority_id}", status_code=303)
 
 
 class LetterTemplatePages(Controller):
@@ -191,4 +219,4 @@ class LetterTemplateApi(Controller):
         await service.reset_template(_actor(request), authority_id, letter_kind, code)
 
 
-CONTROLLERS = [LetterTemplatePages, LetterTemplateApi]
+CONTROLLERS = [LetterTemplatePages, LetterTemplateApi, AuthorityLogoPages]

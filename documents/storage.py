@@ -21,10 +21,10 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import BinaryIO
 
-from audit.domain import Actor
 from common import clock
 from common.errors import DomainError, NotFound
 from common.i18n import N_
+from common.identity import Actor
 from config.database import transaction
 from config.settings import get_settings
 from documents import blobs

@@ -10,12 +10,11 @@ from litestar import Controller, Request, get
 from litestar.params import FromPath, FromQuery
 from litestar.response import Stream, Template
 
-from accounts.domain import Principal, Role
-from accounts.guards import current_principal, requires_role
 from authorities import service as authorities
 from authorities.domain import localized_name
 from common.errors import NotFound, Problem, ValidationFailed
 from common.i18n import N_
+from common.identity import Principal, Role
 from documents.tables_export import csv_chunks, file_chunks, xlsx_file
 from finance import service, sheets
 from finance.domain import (
@@ -30,6 +29,7 @@ from finance.domain import (
 from finance.filters import FORMATS, parse_query, parse_view
 from web.downloads import attachment_stream
 from web.forms import field_errors
+from web.guards import current_principal, requires_role
 from web.i18n import current_language, gettext
 
 READERS = requires_role(Role.ADMIN, Role.OFFICER, Role.FINANCE)

@@ -15,8 +15,8 @@ from typing import Any
 
 import pandas as pd
 
-from accounts.domain import Principal
 from common.i18n import N_
+from common.identity import Principal
 from finance.domain import (
     HUNDRED,
     AwardRow,

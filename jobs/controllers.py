@@ -16,13 +16,13 @@ from litestar.params import FromPath
 from litestar.response import Response, Stream, Template
 from litestar.status_codes import HTTP_202_ACCEPTED
 
-from accounts.domain import Principal
-from accounts.guards import ANY_ROLE, current_principal
+from common.identity import Principal
 from documents import storage
 from jobs import service
 from jobs.domain import STATE_LABELS, JobState
 from jobs.service import JobView
 from web.downloads import attachment_stream
+from web.guards import ANY_ROLE, current_principal
 from web.i18n import gettext
 
 

@@ -26,11 +26,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from accounts.domain import Principal, Role
-from audit.domain import Actor
 from common import clock
 from common.errors import DomainError, NotFound
 from common.i18n import N_
+from common.identity import Actor, Principal, Role
 from common.instance import INSTANCE, is_dead
 from config.database import is_sqlite, raw, transaction
 from jobs.domain import FINISHED, MAX_ATTEMPTS, JobState, Message, percent, retry_delay_seconds

@@ -7,11 +7,11 @@ from litestar.params import FromPath
 from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 
-from accounts.guards import ADMIN, current_principal
 from common import clock
 from notifications import sender, service
 from notifications.compose import compose
 from notifications.domain import STATUS_LABELS, OutgoingMessage, Status
+from web.guards import ADMIN, current_principal
 from web.i18n import gettext
 from web.pagination import paginate
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from accounts.domain import Principal
 from common.i18n import N_
+from common.identity import Principal
 from config.settings import get_settings
 from notifications import service
 from web.dashboard import Panel

@@ -13,11 +13,11 @@ from datetime import datetime
 from typing import Any
 
 from audit import service as audit
-from audit.domain import Actor
 from audit.service import NewEvent
 from common import clock, instance
 from common.errors import DomainError, NotFound
 from common.i18n import N_
+from common.identity import Actor
 from common.instance import INSTANCE
 from config.database import in_transaction, insert_rows, is_sqlite, lock, raw, transaction
 from notifications.domain import (

@@ -7,10 +7,11 @@ from collections.abc import Iterable
 from typing import Any
 
 from audit import service as audit
-from audit.domain import Actor, changes
+from audit.domain import changes
 from common import clock
 from common.errors import NotFound
 from common.i18n import N_
+from common.identity import Actor
 from config.database import contains, lock_name, transaction
 from organisations.domain import OrganisationData
 from organisations.tables import Organisation

@@ -22,10 +22,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from accounts.domain import Principal, Role
 from audit import service as audit
 from common.errors import DomainError, Forbidden, NotFound
 from common.i18n import N_
+from common.identity import Principal, Role
 from common.paths import is_local_path
 from config.database import lock as lock_rows
 from config.database import raw_rows

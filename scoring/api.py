@@ -15,7 +15,6 @@ from litestar import Controller, Request, delete, get, post, put
 from litestar.params import FromPath, FromQuery, JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
-from accounts.guards import ANY_ROLE, OFFICER, current_principal
 from common.errors import Problem
 from scoring import service, sheets
 from scoring.access import EvaluationView
@@ -33,6 +32,7 @@ from scoring.service import (
     SubjectView,
 )
 from scoring.sheets import DeclarationRow, SheetView, SubjectSheet
+from web.guards import ANY_ROLE, OFFICER, current_principal
 from web.i18n import gettext
 
 BASE = "/api/v1/scoring/evaluations/{evaluation_id:int}"

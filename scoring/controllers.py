@@ -14,10 +14,9 @@ from litestar.params import FromPath
 from litestar.plugins.flash import flash
 from litestar.response import Redirect, Response, Template
 
-from accounts.domain import Principal, Role
-from accounts.guards import ANY_ROLE, OFFICER, current_principal, requires_role
 from common.errors import NotFound, Problem, ValidationFailed
 from common.i18n import N_
+from common.identity import Principal, Role
 from common.localtime import utc_to_local
 from scoring import scoresheets, service, sheets
 from scoring.access import EvaluationView, links
@@ -27,6 +26,7 @@ from scoring.domain import PHASE_LABELS
 from scoring.ranking import AGGREGATIONS
 from web.downloads import attachment_stream
 from web.forms import field_errors, read_form, require_confirmation
+from web.guards import ANY_ROLE, OFFICER, current_principal, requires_role
 from web.i18n import gettext, translate_message, translate_problem
 from web.pagination import paginate
 

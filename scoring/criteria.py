@@ -13,12 +13,11 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from enum import StrEnum
-from functools import lru_cache
 from typing import Any
 
 from common.errors import DomainError, Problem, ProblemCollector, ValidationFailed
 from common.i18n import N_
-from common.numbers import parse_number
+from common.numbers import parse_number, plain
 
 MAX_POINTS = Decimal("100000")
 MAX_SCALE = Decimal("1000")
@@ -166,14 +165,6 @@ class Criterion:
             "low": plain(self.low) if self.low is not None else None,
             "high": plain(self.high) if self.high is not None else None,
         }
-
-
-@lru_cache(maxsize=4096)
-def plain(value: Decimal | int | float) -> str:
-    """A number as people write it: 7.5, 10, 0.25 (no trailing zeros, no exponent)."""
-    number = Decimal(value) if not isinstance(value, Decimal) else value
-    text = format(number.normalize(), "f")
-    return "0" if text in ("-0", "") else text
 
 
 @dataclass

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from accounts.domain import Principal, Role
 from common.i18n import N_
+from common.identity import Principal, Role
 from scoring import service
 from scoring.domain import PHASE_LABELS
 from web.dashboard import Panel

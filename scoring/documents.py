@@ -16,9 +16,9 @@ from dataclasses import dataclass
 from pathlib import PurePath
 from typing import Protocol
 
-from accounts.domain import Principal
 from common.errors import NotFound
 from common.i18n import N_
+from common.identity import Principal
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,7 @@ from enum import StrEnum
 from typing import Any
 
 from common.errors import DomainError, Problem, ProblemCollector, ValidationFailed
+from common.fields import flag
 from common.i18n import N_
 from common.money import CURRENCIES, MAX_AMOUNT
 from common.numbers import parse_number
@@ -88,10 +89,6 @@ class Options:
         return asdict(self)
 
 
-def _flag(value: Any) -> bool:
-    return value not in (None, False, "", "false", "0", "off", 0)
-
-
 def _decimal(problems: ProblemCollector, form: Mapping[str, Any], name: str,
              low: Decimal, high: Decimal) -> Decimal | None:
     raw = form.get(name)
@@ -136,7 +133,7 @@ def validate_options(form: Mapping[str, Any], problems: ProblemCollector | None 
     min_quality = _decimal(problems, form, "min_total_quality", Decimal(0), Decimal(100000))
     if own:
         problems.raise_if_any()
-    return Options(_flag(form.get("blind")), _flag(form.get("two_envelope")), aggregation,
+    return Options(flag(form.get("blind")), flag(form.get("two_envelope")), aggregation,
                    spread, winners, total if total is not None else Decimal(100), min_quality)
 
 

@@ -13,13 +13,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from accounts.domain import Role
 from accounts.tables import Membership, User
 from audit import service as audit
-from audit.domain import Actor
 from audit.service import NewEvent
 from common.deadlines import AppliedStep, Deadline
 from common.i18n import N_
+from common.identity import Actor, Role
 from config.database import is_sqlite, transaction
 from config.settings import get_settings
 from notifications import service as outbox

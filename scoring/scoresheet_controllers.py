@@ -17,10 +17,9 @@ from litestar.params import FromPath, JSONBody
 from litestar.plugins.flash import flash
 from litestar.response import Redirect, Response, Template
 
-from accounts.domain import Principal
-from accounts.guards import OFFICER, current_principal
 from common.errors import Problem, ValidationFailed
 from common.i18n import N_
+from common.identity import Principal
 from documents.scoresheet_reader import MAX_BYTES
 from scoring import scoresheets, service, sheets
 from scoring.access import EvaluationView, links
@@ -29,6 +28,7 @@ from scoring.criteria import plain
 from scoring.scoresheets import Download, ImportSummary
 from web.downloads import attachment
 from web.forms import field_errors, read_form
+from web.guards import OFFICER, current_principal
 from web.i18n import gettext, translate_problem
 from web.pagination import paginate
 

@@ -21,13 +21,13 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from accounts.domain import Principal
 from audit import service as audit
 from authorities.tables import Authority
 from common import clock
 from common.deadlines import deadline_changes
 from common.errors import DomainError, Problem, ValidationFailed
 from common.i18n import N_
+from common.identity import Principal
 from common.localtime import parse_local_datetime
 from common.numbers import AMBIGUOUS, parse_number
 from config.database import engine, in_transaction, is_sqlite, transaction
@@ -422,8 +422,8 @@ async def consensus_workbook(principal: Principal, evaluation_id: int) -> Downlo
         raise DomainError(N_("Scoring has not started: the criteria are not final yet"))
     async with transaction():
         tree = await access.load_tree(evaluation_id)
-        lines = await service._score_lines(evaluation_id, tree, None)
-        texts = await service._consensus_texts(evaluation_id, None)
+        lines = await service.score_lines(evaluation_id, tree, None)
+        texts = await service.consensus_texts(evaluation_id, None)
     evaluators: dict[int, str] = {}
     for found in lines.values():
         for line in found:

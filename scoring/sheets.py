@@ -20,12 +20,12 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from accounts.domain import Principal, Role
 from accounts.tables import Membership, User
 from audit import service as audit
 from common import clock
 from common.errors import DomainError, NotFound, Problem, ValidationFailed
 from common.i18n import N_
+from common.identity import Principal, Role
 from config.database import transaction
 from config.settings import get_settings
 from notifications import service as outbox

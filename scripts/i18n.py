@@ -11,18 +11,19 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from web.catalogs import CATALOG_LANGUAGES, PACKAGES, missing, update
+from web.catalogs import CATALOG_LANGUAGES, PACKAGES, missing, translations, update
 
 
 def main() -> int:
     check = "--check" in sys.argv
     gaps = 0
+    known = {language: translations(language) for language in CATALOG_LANGUAGES}
     for package in PACKAGES:
         if not (Path(__file__).resolve().parents[1] / package).is_dir():
             continue
         for language in CATALOG_LANGUAGES:
             untranslated = missing(package, language) if check else []
-            count = len(untranslated) if check else update(package, language)
+            count = len(untranslated) if check else update(package, language, known[language])
             gaps += count
             if count:
                 print(f"{package} [{language}]: {count} untranslated")

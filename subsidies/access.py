@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from accounts.domain import Principal, Role
 from common.errors import Forbidden, NotFound
 from common.i18n import N_
+from common.identity import Principal, Role
 from config import database
 from subsidies.tables import Application, SubsidyRound
 

@@ -26,6 +26,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from decimal import ROUND_DOWN, Decimal
 from enum import StrEnum
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from common.errors import DomainError, Problem, ProblemCollector
@@ -112,18 +113,28 @@ class Line:
         return outcome_of(self.requested, self.granted)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Allocation:
     method: Method
     ceiling: Decimal
     lines: tuple[Line, ...]  # in the order of granting, then those out of the race
     total: Decimal
     rest: Decimal  # ceiling − total
-    rounding_rest: Decimal  # pro rata: the cents left by rounding every share down
-    share: Decimal | None  # pro rata: the fraction of each request granted
     seed: str
-    lottery_day: date | None  # first come: the day the budget ran out, when there was a draw
-    draw: tuple[str, ...]  # first come: the refs of that day in the order drawn
+    rounding_rest: Decimal = ZERO  # pro rata: the cents left by rounding every share down
+    share: Decimal | None = None  # pro rata: the fraction of each request granted
+    lottery_day: date | None = None  # first come: the day the budget ran out, in a draw
+    draw: tuple[str, ...] = ()  # first come: the refs of that day in the order drawn
+
+    @classmethod
+    def of(cls, rules: Rules, granted: Sequence[Line], out: Sequence[Line],
+           **method_details: Any) -> Allocation:
+        """The ``granted`` lines (then those ``out`` of the race) with their total and the
+        rest of the ceiling; ``method_details``: what the method adds (the pro rata share,
+        the lottery's day and draw)."""
+        total = sum((line.granted for line in granted), ZERO)
+        return cls(method=rules.method, ceiling=rules.ceiling, lines=(*granted, *out),
+                   total=total, rest=rules.ceiling - total, seed=rules.seed, **method_details)
 
     def line(self, ref: str) -> Line:
         for line in self.lines:
@@ -204,25 +215,16 @@ def allocate(candidates: Sequence[Candidate], rules: Rules) -> Allocation:
         ordered = sorted(racing, key=lambda c: (c.rank, c.ref))
         positions = [Problem(N_("place {position} in the ranking"), {"position": c.rank})
                      for c in ordered]
-        lines, _ = _fill(ordered, positions, rules, wants)
-        return Allocation(rules.method, rules.ceiling, (*lines, *out), *_totals(lines, rules),
-                          ZERO, None, rules.seed, None, ())
+        return Allocation.of(rules, _fill(ordered, positions, rules, wants), out)
     return _first_come(racing, out, rules, wants)
-
-
-def _totals(lines: Sequence[Line], rules: Rules) -> tuple[Decimal, Decimal]:
-    total = sum((line.granted for line in lines), ZERO)
-    return total, rules.ceiling - total
 
 
 def _fill(ordered: Sequence[Candidate], positions: Sequence[Problem], rules: Rules,
           wants: Mapping[str, tuple[Decimal, tuple[Problem, ...]]],
-          ) -> tuple[list[Line], int | None]:
-    """Grant in order until the budget is used; returns the lines and the index of the first
-    candidate that did not fit in full (None when all did)."""
+          ) -> list[Line]:
+    """Grant in order until the budget is used."""
     budget = rules.ceiling
     stopped = False
-    first_misfit: int | None = None
     lines: list[Line] = []
     for index, (candidate, position) in enumerate(zip(ordered, positions, strict=True)):
         wanted, notes = wants[candidate.ref]
@@ -234,7 +236,6 @@ def _fill(ordered: Sequence[Candidate], positions: Sequence[Problem], rules: Rul
             granted = wanted
             reasons.append(GRANTED if notes else GRANTED_IN_FULL)
         else:
-            first_misfit = index if first_misfit is None else first_misfit
             if rules.remainder is Remainder.GRANT_REMAINDER:
                 granted = budget
                 reasons.append(Problem(N_("granted what was left of the budget: {amount}"),
@@ -248,7 +249,7 @@ def _fill(ordered: Sequence[Candidate], positions: Sequence[Problem], rules: Rul
         budget -= granted
         lines.append(Line(candidate.ref, candidate.requested, granted, index + 1,
                           tuple(reasons)))
-    return lines, first_misfit
+    return lines
 
 
 def lottery_order(refs: Iterable[str], seed: str) -> list[str]:
@@ -296,9 +297,8 @@ def _first_come(racing: list[Candidate], out: list[Line], rules: Rules,
                 positions.append(Problem(N_("complete at {moment}"),
                                          {"moment": shown[candidate.ref]}))
         budget -= wanted
-    lines, _ = _fill(ordered, positions, rules, wants)
-    return Allocation(rules.method, rules.ceiling, (*lines, *out), *_totals(lines, rules),
-                      ZERO, None, rules.seed, lottery_day, draw)
+    return Allocation.of(rules, _fill(ordered, positions, rules, wants), out,
+                         lottery_day=lottery_day, draw=draw)
 
 
 def _cents(amount: Decimal) -> int:
@@ -325,10 +325,10 @@ def _pro_rata(racing: list[Candidate], out: list[Line], rules: Rules,
             lines.append(Line(candidate.ref, candidate.requested, granted, position, (
                 *notes, Problem(N_("pro rata: {percent}% of {amount}, rounded down to the "
                                    "cent"), {"percent": shown, "amount": _money(amount)}))))
-    total, rest = _totals(lines, rules)
-    rounding_rest = rest if asked > rules.ceiling else ZERO
-    return Allocation(rules.method, rules.ceiling, (*lines, *out), total, rest, rounding_rest,
-                      share, rules.seed, None, ())
+    allocation = Allocation.of(rules, lines, out, share=share)
+    if asked <= rules.ceiling:
+        return allocation
+    return replace(allocation, rounding_rest=allocation.rest)
 
 
 # --- the officer's adjustments -------------------------------------------------------------

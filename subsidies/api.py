@@ -16,8 +16,7 @@ from litestar.params import FromPath, FromQuery, JSONBody
 from litestar.response import Response
 from litestar.status_codes import HTTP_201_CREATED, HTTP_202_ACCEPTED, HTTP_204_NO_CONTENT
 
-from accounts.domain import Principal
-from accounts.guards import OFFICER, current_principal
+from common.identity import Principal
 from jobs import service as jobs
 from jobs.controllers import JobOut, accepted
 from scoring import service as scoring
@@ -37,6 +36,7 @@ from subsidies.service import (
     RoundSummary,
     RoundView,
 )
+from web.guards import OFFICER, current_principal
 from web.pagination import page_number
 
 BASE = "/api/v1/subsidies"

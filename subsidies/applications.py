@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
+from common import fields
 from common.errors import DomainError, Problem, ProblemCollector, ValidationFailed
 from common.i18n import N_
 from common.localtime import local_to_utc
@@ -89,15 +90,6 @@ class ApplicationData:
         }
 
 
-def _text(form: Mapping[str, Any], name: str) -> str:
-    value = form.get(name)
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value).strip()
-
-
 def parse_budget_lines(problems: ProblemCollector, text: str, location: str,
                        ) -> tuple[BudgetLine, ...]:
     """Lines "description; amount"."""
@@ -141,7 +133,7 @@ def validate_application(form: Mapping[str, Any], zone: str = "Europe/Amsterdam"
         organisation = validate_organisation({
             "name": form.get("name") or form.get("organisation"),
             "country": form.get("country"),
-            "registration_number": _text(form, "registration_number"),
+            "registration_number": fields.text(form, "registration_number"),
             "iban": form.get("iban"), "address": form.get("address"),
             "contact_name": form.get("contact_name"), "email": form.get("contact_email"),
             "contact_form_of_address": form.get("contact_form_of_address"),
@@ -159,35 +151,36 @@ def validate_application(form: Mapping[str, Any], zone: str = "Europe/Amsterdam"
         problems.add(f"{prefix}requested", N_("The requested amount must be above 0.00"))
     own = read_amount(problems, {f"{prefix}own_contribution": form.get("own_contribution")},
                       f"{prefix}own_contribution", required=False)
-    budget = parse_budget_lines(problems, _text(form, "budget_lines"), f"{prefix}budget_lines")
-    activity_plan = _text(form, "activity_plan")
+    budget = parse_budget_lines(problems, fields.text(form, "budget_lines"),
+                                f"{prefix}budget_lines")
+    activity_plan = fields.text(form, "activity_plan")
     if not activity_plan:
         problems.add(f"{prefix}activity_plan", N_("An activity plan is required"))
-    target_group = _text(form, "target_group")
+    target_group = fields.text(form, "target_group")
     if not target_group:
         problems.add(f"{prefix}target_group", N_("A target group is required"))
     elif len(target_group) > 300:
         problems.add(f"{prefix}target_group", N_("At most {limit} characters"), limit=300)
     participants = 0
-    if _text(form, "expected_participants"):
+    if fields.text(form, "expected_participants"):
         try:
-            participants = int(_text(form, "expected_participants"))
+            participants = int(fields.text(form, "expected_participants"))
             if participants < 0:
                 raise ValueError
         except ValueError:
             problems.add(f"{prefix}expected_participants",
                          N_("{value} is not a number of people"),
-                         value=_text(form, "expected_participants"))
-    title = _text(form, "title")
+                         value=fields.text(form, "expected_participants"))
+    title = fields.text(form, "title")
     if len(title) > 300:
         problems.add(f"{prefix}title", N_("At most {limit} characters"), limit=300)
     submitted_at = _moment(problems, form.get("submitted_at"), f"{prefix}submitted_at", zone)
     problems.raise_if_any()
     assert organisation is not None and requested is not None
     return ApplicationData(
-        organisation, _text(form, "contact_name"), _text(form, "contact_email").lower(),
+        organisation, fields.text(form, "contact_name"), fields.text(form, "contact_email").lower(),
         title, requested, own or Decimal("0.00"), budget, activity_plan, target_group,
-        _text(form, "districts")[:500], participants, submitted_at)
+        fields.text(form, "districts")[:500], participants, submitted_at)
 
 
 # --- reading a portal's export ---------------------------------------------------------------

@@ -16,12 +16,11 @@ from litestar.params import FromPath, FromQuery
 from litestar.plugins.flash import flash
 from litestar.response import Redirect, Response, Stream, Template
 
-from accounts.domain import Principal, Role
-from accounts.guards import OFFICER, current_principal, requires_role
 from audit.controllers import with_sentences
 from authorities.service import list_service_types, service_type_names
 from common.errors import DomainError, NotFound, Problem, ValidationFailed
 from common.i18n import N_
+from common.identity import Principal, Role
 from common.localtime import utc_to_local
 from common.money import CURRENCIES, input_amount
 from common.numbers import input_text
@@ -45,6 +44,7 @@ from subsidies.domain import (
 from subsidies.lifecycle import ACTION_LABELS, STATE_LABELS, Action, State, allowed
 from web.downloads import attachment, attachment_stream
 from web.forms import field_errors, read_form, require_confirmation
+from web.guards import OFFICER, current_principal, requires_role
 from web.i18n import current_language, gettext
 from web.pagination import page_number, paginate
 

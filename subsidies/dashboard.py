@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from accounts.domain import Principal, Role
 from common import clock
 from common.errors import Problem
 from common.i18n import N_
+from common.identity import Principal, Role
 from common.localtime import utc_to_local
 from subsidies import service
 from subsidies.domain import PAYMENT_KIND_LABELS, PAYMENT_STATUS_LABELS, PHASE_LABELS, RoundPhase

@@ -10,11 +10,11 @@ from __future__ import annotations
 from datetime import datetime, time, timedelta
 
 from audit import service as audit
-from audit.domain import Actor
 from audit.service import NewEvent
 from authorities.tables import Authority
 from common.deadlines import AppliedStep, Deadline
 from common.i18n import N_
+from common.identity import Actor
 from common.localtime import local_to_utc
 from config.database import transaction, update_rows
 from subsidies.domain import RoundPhase

@@ -28,10 +28,10 @@ from typing import Any
 
 from stdnum.pl import nip
 
-from accounts.domain import Principal
 from accounts.service import load_principal
 from accounts.tables import User
 from common import clock
+from common.identity import Principal
 from common.localtime import utc_to_local
 from scoring import service as scoring
 from scoring import sheets

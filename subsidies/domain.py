@@ -11,6 +11,7 @@ from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from typing import Any, TypeVar
 
+from common import fields
 from common.errors import DomainError, ProblemCollector
 from common.i18n import N_
 from common.localtime import is_valid_zone, parse_local_datetime
@@ -236,8 +237,8 @@ class LegalBasis:
 
 def read_legal_basis(problems: ProblemCollector, form: Mapping[str, Any]) -> LegalBasis | None:
     """The round's legal basis: the regulation and its article(s), both or neither."""
-    regulation = " ".join(_text(form, "basis_regulation").split())
-    articles = _ARTICLE_WORD.sub("", " ".join(_text(form, "basis_articles").split()))
+    regulation = " ".join(fields.text(form, "basis_regulation").split())
+    articles = _ARTICLE_WORD.sub("", " ".join(fields.text(form, "basis_articles").split()))
     if not regulation and not articles:
         return None
     if not regulation:
@@ -257,8 +258,11 @@ def read_legal_basis(problems: ProblemCollector, form: Mapping[str, Any]) -> Leg
     return LegalBasis(regulation, articles)
 
 
-@dataclass(frozen=True)
-class RoundData:
+@dataclass(frozen=True, kw_only=True)
+class RoundSettings:
+    """What an officer sets for a round: entered as :class:`RoundData`, read back with the
+    round's state as ``subsidies.service.RoundView``."""
+
     title: str
     authority_id: int
     regulation_name: str
@@ -280,8 +284,12 @@ class RoundData:
     instalments: Instalments
     instalment_dates: tuple[date, ...]
     yearly_reports: bool
-    tiers: tuple[Tier, ...]
     budget_line: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class RoundData(RoundSettings):
+    tiers: tuple[Tier, ...]
     legal_basis: LegalBasis | None = None
 
     def settings(self) -> dict[str, Any]:
@@ -310,13 +318,8 @@ class RoundData:
 FIXED_WHEN_OPEN = ("method", "ceiling", "currency", "remainder", "lottery_seed")
 
 
-def _text(form: Mapping[str, Any], name: str) -> str:
-    value = form.get(name)
-    return "" if value is None else str(value).strip()
-
-
 def parse_day(problems: ProblemCollector, form: Mapping[str, Any], name: str) -> date | None:
-    text = _text(form, name)
+    text = fields.text(form, name)
     if not text:
         problems.add(name, N_("A date is required"))
         return None
@@ -332,7 +335,7 @@ def _moment(problems: ProblemCollector, form: Mapping[str, Any], name: str,
     value = form.get(name)
     if isinstance(value, datetime):
         return value
-    text = _text(form, name)
+    text = fields.text(form, name)
     if not text:
         problems.add(name, N_("A date and time is required"))
         return None
@@ -345,7 +348,7 @@ def _moment(problems: ProblemCollector, form: Mapping[str, Any], name: str,
 
 def _choice(problems: ProblemCollector, form: Mapping[str, Any], name: str,
                          kind: type[Choice], default: Choice) -> Choice:
-    text = _text(form, name) or default.value
+    text = fields.text(form, name) or default.value
     try:
         return kind(text)
     except ValueError:
@@ -396,13 +399,13 @@ def validate_round(form: Mapping[str, Any], zone: str = "Europe/Amsterdam",
     """Every setting of a round, each problem with its field; ``service_types``: the codes a
     round may name (None: any)."""
     problems = ProblemCollector()
-    title = _text(form, "title")
+    title = fields.text(form, "title")
     if not title:
         problems.add("title", N_("A title is required"))
     elif len(title) > 200:
         problems.add("title", N_("The title is longer than {limit} characters"), limit=200)
     try:
-        authority_id = int(_text(form, "authority_id"))
+        authority_id = int(fields.text(form, "authority_id"))
     except ValueError:
         problems.add("authority_id", N_("Choose an authority"))
         authority_id = 0
@@ -417,21 +420,21 @@ def validate_round(form: Mapping[str, Any], zone: str = "Europe/Amsterdam",
         problems.add("ceiling", N_("The ceiling must be above 0.00"))
     currency = "EUR"
     try:
-        currency = check_currency(_text(form, "currency"))
+        currency = check_currency(fields.text(form, "currency"))
     except DomainError as exc:
         problems.add("currency", exc.problem.message, **exc.problem.params)
     method = _choice(problems, form, "method", Method, Method.RANKING)
     remainder = _choice(problems, form, "remainder", Remainder, Remainder.GRANT_REMAINDER)
     minimum_score = None
-    if _text(form, "minimum_score"):
+    if fields.text(form, "minimum_score"):
         try:
-            minimum_score = parse_number(_text(form, "minimum_score"))
+            minimum_score = parse_number(fields.text(form, "minimum_score"))
         except DomainError as exc:
             problems.add("minimum_score", exc.problem.message, **exc.problem.params)
         else:
             if minimum_score is not None and minimum_score < 0:
                 problems.add("minimum_score", N_("{value} is not a score of at least 0"),
-                             value=_text(form, "minimum_score"))
+                             value=fields.text(form, "minimum_score"))
                 minimum_score = None
     maximum = read_amount(problems, form, "maximum_per_applicant", required=False)
     if maximum is not None and maximum <= 0:
@@ -441,9 +444,9 @@ def validate_round(form: Mapping[str, Any], zone: str = "Europe/Amsterdam",
     if period_start and period_end and period_end < period_start:
         problems.add("period_end", N_("The grant period must end after it starts"))
     advance_share = ZERO
-    if _text(form, "advance_share"):
+    if fields.text(form, "advance_share"):
         try:
-            share = parse_percentage(_text(form, "advance_share"))
+            share = parse_percentage(fields.text(form, "advance_share"))
         except DomainError as exc:
             problems.add("advance_share", exc.problem.message, **exc.problem.params)
         else:
@@ -471,7 +474,7 @@ def validate_round(form: Mapping[str, Any], zone: str = "Europe/Amsterdam",
                          value=code)
     criteria = tuple(_lines(form.get("eligibility_criteria")))
     tiers = parse_tiers(problems, form)
-    budget_line = _text(form, "budget_line")
+    budget_line = fields.text(form, "budget_line")
     if len(budget_line) > BUDGET_LINE_LIMIT:
         problems.add("budget_line", N_("The budget line is longer than {limit} characters"),
                      limit=BUDGET_LINE_LIMIT)
@@ -479,12 +482,18 @@ def validate_round(form: Mapping[str, Any], zone: str = "Europe/Amsterdam",
     problems.raise_if_any()
     assert opens_at and closes_at and ceiling is not None and period_start and period_end
     return RoundData(
-        title, authority_id, _text(form, "regulation_name"), _text(form, "regulation_reference"),
-        chosen, opens_at, closes_at, ceiling, currency, method, remainder,
-        _text(form, "lottery_seed"), criteria, minimum_score, maximum, period_start, period_end,
-        advance_share, instalments, tuple(sorted(dates)),
-        str(form.get("yearly_reports") or "").lower() in ("on", "true", "1", "yes"), tiers,
-        budget_line, basis)
+        title=title, authority_id=authority_id,
+        regulation_name=fields.text(form, "regulation_name"),
+        regulation_reference=fields.text(form, "regulation_reference"),
+        service_types=chosen, opens_at=opens_at, closes_at=closes_at, ceiling=ceiling,
+        currency=currency, method=method, remainder=remainder,
+        lottery_seed=fields.text(form, "lottery_seed"), eligibility_criteria=criteria,
+        minimum_score=minimum_score, maximum_per_applicant=maximum, period_start=period_start,
+        period_end=period_end, advance_share=advance_share, instalments=instalments,
+        instalment_dates=tuple(sorted(dates)),
+        yearly_reports=str(form.get("yearly_reports") or "").lower() in ("on", "true", "1",
+                                                                          "yes"),
+        tiers=tiers, budget_line=budget_line, legal_basis=basis)
 
 
 def fixed_changes(stored: Mapping[str, Any], wanted: Mapping[str, Any]) -> list[str]:

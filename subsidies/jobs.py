@@ -7,9 +7,9 @@ job) and queues the work; any instance runs it (:data:`HANDLERS`, wired in ``con
 
 from __future__ import annotations
 
-from accounts.domain import Principal
 from common.errors import DomainError, Moment
 from common.i18n import N_
+from common.identity import Principal
 from config.database import transaction
 from config.settings import get_settings
 from documents.letters import bundle

@@ -21,20 +21,19 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from accounts.domain import Principal
 from audit import service as audit
-from audit.domain import Actor
 from authorities.tables import Authority
 from common import clock
 from common.errors import DomainError, Problem
 from common.i18n import N_
+from common.identity import Actor, Principal
 from common.jurisdictions import jurisdiction_for
 from common.localtime import utc_to_local
+from common.refs import SubjectRef
 from config.database import transaction
 from documents import storage
 from documents.letters import bundle, reports
 from documents.letters import service as letter_service
-from documents.letters.from_scoring import report_from_ranking, scores_by_ref
 from documents.letters.kinds import (
     Addressee,
     CriterionScore,
@@ -52,11 +51,13 @@ from documents.letters.kinds import (
     Payment as LetterPayment,
 )
 from documents.letters.present import day, money, number
-from documents.letters.service import GeneratedLetter, LetterMail, SentLetter
+from documents.letters.service import GeneratedLetter, SentLetter
 from documents.letters.templates import letter_language
 from jobs.domain import Message
 from jobs.service import JobContext
+from notifications.letters import LetterMail, mail_letters
 from scoring import service as scoring
+from scoring.letters import report_from_ranking, scores_by_ref
 from subsidies import access
 from subsidies.domain import PAYMENT_KIND_LABELS, REPORT_LABELS, LegalBasis, RoundPhase
 from subsidies.lifecycle import HOLDING_A_GRANT, STATE_LABELS, State
@@ -394,7 +395,7 @@ async def send_decision_letters(principal: Principal, round_id: int,
     async with transaction():
         await check_can_send(principal, round_id)  # locked: perhaps sent by someone meanwhile
         sent = await letter_service.record_sent(actor, ROUND, round_id, generated, keep=True)
-        queued = await letter_service.mail_letters(actor, ROUND, round_id, [
+        queued = await mail_letters(actor, ROUND, round_id, [
             writer.mail(s, by_ref[s.ref]) for s in sent])
         await audit.record(actor, "round.letters_sent", "subsidy_round", round_id, after={
             "grant": sum(1 for s in sent if s.kind is LetterKind.GRANT),
@@ -426,7 +427,7 @@ async def write_settlement(actor: Actor, application_id: int, granted: Decimal,
     [generated] = await asyncio.to_thread(
         _render_all, templates, [(subject_ref(application_id), letter)], writer.language)
     [sent] = await letter_service.record_sent(actor, APPLICATION, application_id, [generated])
-    await letter_service.mail_letters(actor, APPLICATION, application_id,
+    await mail_letters(actor, APPLICATION, application_id,
                                       [writer.mail(sent, row)])
     return sent
 
@@ -449,7 +450,7 @@ class LetterView:
 
 
 def _view(letter: SentLetter) -> LetterView:
-    application_id = (int(letter.ref.split(":")[1])
+    application_id = (SubjectRef.parse(letter.ref).id
                       if letter.ref.startswith("application:") else None)
     return LetterView(letter.file_id, letter.filename, letter.kind, letter.addressee,
                       application_id, letter.sha256, letter.size, letter.sent_at)

@@ -19,11 +19,12 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from accounts.domain import Principal, Role
 from audit import service as audit
 from authorities.domain import SERVICE_TYPE_LANGUAGES, name_column
 from common.errors import DomainError, Forbidden, NotFound
 from common.i18n import N_
+from common.identity import Principal, Role
+from common.refs import SubjectRef
 from config import database
 from scoring import service as scoring
 from scoring.envelope import Envelope, EnvelopeFacts, sealed_reason
@@ -297,7 +298,7 @@ def _facts_of(tender: TenderRef, lots: list[dict[str, Any]],
         max_candidates=row["max_candidates"],
         candidates_in_dialogue=sum(1 for c in candidates if c["status"] == "admitted"),
         bids=len(live),
-        valid_bids=sum(1 for b in in_race if f"bid:{b['id']}" not in knocked_out),
+        valid_bids=sum(1 for b in in_race if bid_ref(b['id']) not in knocked_out),
         opening_approvals=approvals,
         lots_unranked=tuple(lot_names[lot["id"]] for lot in lots
                             if lot["id"] not in confirmed and lot["id"] not in closed),
@@ -335,7 +336,7 @@ async def knocked_out_refs(lots: list[dict[str, Any]]) -> set[str]:
 
 
 def bid_ref(bid_id: int) -> str:
-    return f"bid:{bid_id}"
+    return str(SubjectRef("bid", bid_id))
 
 
 @dataclass(frozen=True)

@@ -17,13 +17,14 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from accounts.domain import Principal
 from audit import service as audit
 from common import clock
 from common.deadlines import deadline_changes
 from common.errors import DomainError, NotFound, Problem, ProblemCollector, ValidationFailed
 from common.i18n import N_
+from common.identity import Principal
 from common.money import parse_amount
+from common.refs import SubjectRef
 from config.database import transaction
 from documents import storage
 from organisations import service as organisations
@@ -231,7 +232,7 @@ class BidDocuments:
         if found is None or not subject.ref.startswith("bid:"):
             raise NotFound(N_("No subject {code} on your sheet"), code=subject.code)
         tender_id, _ = found
-        bid_id = int(subject.ref.split(":")[1])
+        bid_id = SubjectRef.parse(subject.ref).id
         files = await BidFile.select(BidFile.file, BidFile.file.filename, BidFile.file.size
                                      ).where(BidFile.bid == bid_id).order_by(BidFile.id)
         return tender_id, bid_id, files
@@ -438,7 +439,7 @@ async def choose_award(principal: Principal, tender_id: int, lot_id: int,
         choice = choose_winners(ranked, out, [bid_ref(b) for b in bid_ids], expected, reason)
         described = require_advantages(advantages, kind.ranked)
         lot_bids = {r["id"] for r in await Bid.select(Bid.id).where(Bid.lot == lot_id)}
-        winners = [int(ref.split(":")[1]) for ref in choice.winners]
+        winners = [SubjectRef.parse(ref).id for ref in choice.winners]
         if not set(winners) <= lot_bids:
             raise ValidationFailed([Problem(N_("Choose bids on this lot"), {}, "winners")])
         await Bid.update({Bid.winner: False}).where(Bid.lot == lot_id)

@@ -14,32 +14,30 @@ from typing import Any
 
 from litestar import Controller, Request, get, post
 from litestar.datastructures import UploadFile
-from litestar.params import FromPath, FromQuery
+from litestar.params import FromPath
 from litestar.plugins.flash import flash
-from litestar.response import Redirect, Response, Stream, Template
+from litestar.response import Redirect, Response, Template
 
-from accounts.domain import Principal, Role
-from accounts.guards import OFFICER, current_principal, requires_role
 from authorities import service as authorities
 from authorities.domain import localized_name
 from common.errors import DomainError, Problem, ValidationFailed
 from common.i18n import N_
+from common.identity import Principal, Role
 from common.localtime import utc_to_local
 from common.money import input_amount
 from documents.letters import bundle
-from documents.letters.kinds import LetterKind
-from documents.letters.present import day
 from documents.letters.render import DOCX_CONTENT_TYPE
 from documents.storage import FileInfo
 from jobs.controllers import job_path
 from scoring.access import links as scoring_links
 from scoring.domain import PHASE_LABELS as SCORING_PHASES
-from tenders import bids, letters, procurement, service
+from tenders import actions, bids, letters, service
 from tenders.domain import PeriodWarning
 from tenders.machine import ACTION_LABELS, Action
 from tenders.procedures import DEADLINE_LABELS, PHASE_LABELS, PROCEDURE_TYPES, Deadline, Phase
 from web.downloads import attachment, attachment_stream
 from web.forms import field_errors, read_form, require_confirmation
+from web.guards import OFFICER, current_principal, requires_role
 from web.i18n import current_language, gettext, ngettext, translate_message
 from web.pagination import page_number, paginate
 
@@ -309,7 +307,7 @@ class TenderPages(Controller):
         form = await request.form()
         files = await upload(request, "file")
         if not files:
-            raise ValidationFailed([_problem(N_("Choose a file"), "file")])
+            raise ValidationFailed([field_problem(N_("Choose a file"), "file")])
         filename, content_type, data = files[0]
         await service.upload_document(me(request), tender_id, str(form.get("name") or ""),
                                       filename, content_type, data)
@@ -332,31 +330,16 @@ class TenderPages(Controller):
             raise DomainError(N_("Unknown action {action}"), action=action) from None
         require_confirmation(form)
         target = f"/tenders/{tender_id}"
-        if chosen is Action.PUBLISH:
-            warnings = await service.publish(principal, tender_id)
-            for text in warning_texts(warnings):
-                flash(request, text, category="info")
-        elif chosen is Action.COMPLETE_SELECTION:
-            await procurement.complete_selection(principal, tender_id)
-        elif chosen is Action.CLOSE_DIALOGUE:
-            await procurement.close_dialogue(principal, tender_id)
-        elif chosen is Action.OPEN_BIDS:
-            if not await bids.approve_opening(principal, tender_id):
-                return done(request, N_("Your approval is recorded; a second officer must "
-                                        "confirm the opening."), f"{target}/opening")
-        elif chosen is Action.SEND_AWARD_DECISIONS:
-            await service.send_award_decisions(principal, tender_id)
-        elif chosen is Action.AWARD:
-            await service.award(principal, tender_id)
-        elif chosen is Action.CONCLUDE_CONTRACTS:
-            await service.conclude_contracts(principal, tender_id)
-        elif chosen is Action.CANCEL:
-            await service.cancel(principal, tender_id, form.get("reason"))
-        elif chosen is Action.DECLARE_UNSUCCESSFUL:
-            await service.declare_unsuccessful(principal, tender_id, form.get("reason"))
-        else:
+        if chosen not in actions.STEPS:
             raise DomainError(N_("{action} happens by itself at its deadline"),
                               action=gettext(ACTION_LABELS[chosen]))
+        result = await actions.perform(principal, tender_id, chosen, form.get("reason"))
+        if chosen is Action.PUBLISH:
+            for text in warning_texts(result):
+                flash(request, text, category="info")
+        if chosen is Action.OPEN_BIDS and not result:
+            return done(request, N_("Your approval is recorded; a second officer must "
+                                    "confirm the opening."), f"{target}/opening")
         return done(request, ACTION_MESSAGES[chosen], target)
 
     # --- lots -----------------------------------------------------------------------------------
@@ -442,359 +425,10 @@ class TenderPages(Controller):
               category="success")
         return Redirect(f"/tenders/{tender_id}/lots/{lot_id}", status_code=303)
 
-    # --- candidates and selection ---------------------------------------------------------------
 
-    async def _candidates(self, request: Request, tender_id: int, template: str, tab: str,
-                          status: int = 200, **context: Any) -> Template:
-        principal = me(request)
-        return await tender_page(
-            request, tender_id, template, tab, status,
-            candidates=await procurement.candidates(principal, tender_id),
-            requirements=await procurement.requirements(tender_id),
-            assessments=await procurement.assessments(tender_id),
-            status_labels=procurement.CANDIDATE_STATUS,
-            kind_labels=procurement.REQUIREMENT_KINDS, **context)
-
-    @get("/{tender_id:int}/candidates", guards=[READERS], name="tender_candidates")
-    async def candidates(self, request: Request, tender_id: FromPath[int]) -> Template:
-        return await self._candidates(request, tender_id, "tenders/candidates.html",
-                                      "candidates", values={"country": "NL"})
-
-    @post("/{tender_id:int}/candidates", guards=[OFFICER], name="tender_candidate_add")
-    async def add_candidate(self, request: Request, tender_id: FromPath[int]
-                            ) -> Template | Redirect:
-        values = await read_form(request)
-        try:
-            await procurement.register_candidate(me(request), tender_id, values)
-        except ValidationFailed as exc:
-            return await self._candidates(request, tender_id, "tenders/candidates.html",
-                                          "candidates", 422, values=values,
-                                          errors=field_errors(exc))
-        return done(request, N_("The request to participate has been registered."),
-                    f"/tenders/{tender_id}/candidates")
-
-    @post("/{tender_id:int}/requirements", guards=[OFFICER], name="tender_requirement_add")
-    async def add_requirement(self, request: Request, tender_id: FromPath[int]) -> Redirect:
-        form = await read_form(request)
-        await procurement.add_requirement(me(request), tender_id, str(form.get("kind") or ""),
-                                          str(form.get("name") or ""))
-        return done(request, N_("The requirement has been added."),
-                    f"/tenders/{tender_id}/selection")
-
-    @get("/{tender_id:int}/selection", guards=[READERS], name="tender_selection")
-    async def selection(self, request: Request, tender_id: FromPath[int]) -> Template:
-        view = await service.overview(me(request), tender_id)
-        evaluation_id = view.tender["selection_evaluation_id"]
-        return await self._candidates(
-            request, tender_id, "tenders/selection.html", "selection",
-            scoring=scoring_links(evaluation_id) if evaluation_id else None,
-            sent=await letters.sent_letters(me(request), tender_id,
-                                            kind=LetterKind.SELECTION),
-            pdf=bundle.pdf_available())
-
-    @post("/{tender_id:int}/candidates/{candidate_id:int}/assessment", guards=[OFFICER],
-          name="tender_candidate_assess")
-    async def assess(self, request: Request, tender_id: FromPath[int],
-                     candidate_id: FromPath[int]) -> Redirect:
-        form = await read_form(request)
-        verdicts = {}
-        for requirement in await procurement.requirements(tender_id):
-            answer = form.get(f"passed_{requirement['id']}")
-            if answer in ("pass", "fail"):
-                verdicts[requirement["id"]] = (answer == "pass",
-                                               str(form.get(f"note_{requirement['id']}") or ""))
-        await procurement.assess(me(request), tender_id, candidate_id, verdicts)
-        return done(request, N_("The assessment has been saved."),
-                    f"/tenders/{tender_id}/selection")
-
-    @post("/{tender_id:int}/candidates/{candidate_id:int}/decision", guards=[OFFICER],
-          name="tender_candidate_decide")
-    async def decide(self, request: Request, tender_id: FromPath[int],
-                     candidate_id: FromPath[int]) -> Redirect:
-        form = await read_form(request)
-        await procurement.decide(me(request), tender_id, candidate_id,
-                                 form.get("decision") == "admit", str(form.get("reason") or ""))
-        return done(request, N_("The selection decision has been recorded."),
-                    f"/tenders/{tender_id}/selection")
-
-    @post("/{tender_id:int}/selection/scoring", guards=[OFFICER],
-          name="tender_selection_scoring")
-    async def start_scoring(self, request: Request, tender_id: FromPath[int]) -> Redirect:
-        evaluation_id = await procurement.start_selection_scoring(me(request), tender_id)
-        return done(request, N_("Set the selection criteria and evaluators in the scoring "
-                                "pages."), scoring_links(evaluation_id).criteria)
-
-    @post("/{tender_id:int}/selection/shortlist", guards=[OFFICER],
-          name="tender_selection_shortlist")
-    async def shortlist(self, request: Request, tender_id: FromPath[int]) -> Redirect:
-        admitted = await procurement.shortlist_from_ranking(me(request), tender_id)
-        return done(request, N_("{count} candidates are on the shortlist."),
-                    f"/tenders/{tender_id}/selection", count=len(admitted))
-
-    # --- dialogue -------------------------------------------------------------------------------
-
-    @get("/{tender_id:int}/dialogue", guards=[READERS], name="tender_dialogue")
-    async def dialogue(self, request: Request, tender_id: FromPath[int]) -> Template:
-        principal = me(request)
-        candidates = await procurement.candidates(principal, tender_id)
-        return await tender_page(
-            request, tender_id, "tenders/dialogue.html", "dialogue",
-            rounds=await procurement.dialogue(principal, tender_id), candidates=candidates,
-            admitted_choices=[(c["id"], c["organisation.name"]) for c in candidates
-                              if c["status"] == "admitted"],
-            status_labels=procurement.CANDIDATE_STATUS)
-
-    @post("/{tender_id:int}/dialogue/rounds", guards=[OFFICER], name="tender_round_add")
-    async def add_round(self, request: Request, tender_id: FromPath[int]) -> Redirect:
-        form = await read_form(request)
-        await procurement.add_round(me(request), tender_id, str(form.get("topic") or ""))
-        return done(request, N_("The dialogue round has been added."),
-                    f"/tenders/{tender_id}/dialogue")
-
-    @post("/{tender_id:int}/dialogue/rounds/{round_id:int}/sessions", guards=[OFFICER],
-          name="tender_session_add")
-    async def add_session(self, request: Request, tender_id: FromPath[int],
-                          round_id: FromPath[int]) -> Redirect:
-        form = await read_form(request)
-        files = await upload(request, "file")
-        await procurement.record_session(me(request), tender_id, round_id, form,
-                                         files[0] if files else None)
-        return done(request, N_("The session has been recorded."),
-                    f"/tenders/{tender_id}/dialogue")
-
-    @get("/{tender_id:int}/dialogue/sessions/{session_id:int}/file", guards=[READERS],
-         name="tender_session_file")
-    async def session_file(self, request: Request, tender_id: FromPath[int],
-                           session_id: FromPath[int]) -> Response:
-        return download(*await procurement.minutes_file(me(request), tender_id, session_id))
-
-    @post("/{tender_id:int}/candidates/{candidate_id:int}/drop", guards=[OFFICER],
-          name="tender_candidate_drop")
-    async def drop(self, request: Request, tender_id: FromPath[int],
-                   candidate_id: FromPath[int]) -> Redirect:
-        form = await read_form(request)
-        await procurement.drop_candidate(me(request), tender_id, candidate_id,
-                                         str(form.get("reason") or ""))
-        return done(request, N_("The candidate has been dropped from the dialogue."),
-                    f"/tenders/{tender_id}/dialogue")
-
-    # --- questions ------------------------------------------------------------------------------
-
-    @get("/{tender_id:int}/questions", guards=[READERS], name="tender_questions")
-    async def questions(self, request: Request, tender_id: FromPath[int]) -> Template:
-        principal = me(request)
-        return await tender_page(
-            request, tender_id, "tenders/questions.html", "questions",
-            questions=await procurement.questions(principal, tender_id),
-            published=await procurement.nota_van_inlichtingen(principal, tender_id))
-
-    @post("/{tender_id:int}/questions", guards=[OFFICER], name="tender_question_add")
-    async def ask(self, request: Request, tender_id: FromPath[int]) -> Redirect:
-        form = await read_form(request)
-        await procurement.ask(me(request), tender_id, str(form.get("asker") or ""),
-                              str(form.get("question") or ""))
-        return done(request, N_("The question has been recorded."),
-                    f"/tenders/{tender_id}/questions")
-
-    @post("/{tender_id:int}/questions/{question_id:int}/answer", guards=[OFFICER],
-          name="tender_question_answer")
-    async def answer(self, request: Request, tender_id: FromPath[int],
-                     question_id: FromPath[int]) -> Redirect:
-        form = await read_form(request)
-        await procurement.answer(me(request), tender_id, question_id,
-                                 str(form.get("answer") or ""))
-        return done(request, N_("The answer has been published."),
-                    f"/tenders/{tender_id}/questions")
-
-    # --- bids and opening -----------------------------------------------------------------------
-
-    @get("/{tender_id:int}/bids", guards=[READERS], name="tender_bids")
-    async def bids(self, request: Request, tender_id: FromPath[int]) -> Template:
-        principal = me(request)
-        return await tender_page(
-            request, tender_id, "tenders/bids.html", "bids",
-            bids=await bids.bids(principal, tender_id),
-            lot_choices=await _lot_choices(principal, tender_id), values={"country": "NL"})
-
-    @post("/{tender_id:int}/bids", guards=[OFFICER], name="tender_bid_add")
-    async def add_bid(self, request: Request, tender_id: FromPath[int]) -> Template | Redirect:
-        values = await read_form(request)
-        values.pop("files", None)
-        values.pop("price_files", None)
-        files = await upload(request, "files")
-        price_files = await upload(request, "price_files")
-        try:
-            lot_id = int(str(values.get("lot_id") or ""))
-        except ValueError:
-            raise ValidationFailed([_problem(N_("Choose a lot"), "lot_id")]) from None
-        try:
-            await bids.register_bid(me(request), tender_id, lot_id, values, files,
-                                    price_files=price_files)
-        except ValidationFailed as exc:
-            principal = me(request)
-            return await tender_page(
-                request, tender_id, "tenders/bids.html", "bids", 422,
-                bids=await bids.bids(principal, tender_id),
-                lot_choices=await _lot_choices(principal, tender_id), values=values,
-                errors=field_errors(exc))
-        return done(request, N_("The bid has been registered and sealed."),
-                    f"/tenders/{tender_id}/bids")
-
-    @post("/{tender_id:int}/bids/{bid_id:int}/withdraw", guards=[OFFICER],
-          name="tender_bid_withdraw")
-    async def withdraw(self, request: Request, tender_id: FromPath[int], bid_id: FromPath[int]
-                       ) -> Redirect:
-        form = await read_form(request)
-        await bids.withdraw_bid(me(request), tender_id, bid_id, str(form.get("reason") or ""))
-        return done(request, N_("The bid has been withdrawn."), f"/tenders/{tender_id}/bids")
-
-    @get("/{tender_id:int}/bids/{bid_id:int}/files/{file_id:int}", guards=[READERS],
-         name="tender_bid_file")
-    async def bid_file(self, request: Request, tender_id: FromPath[int], bid_id: FromPath[int],
-                       file_id: FromPath[int]) -> Response:
-        return download(*await bids.bid_file(me(request), tender_id, bid_id, file_id))
-
-    @get("/{tender_id:int}/opening", guards=[READERS], name="tender_opening")
-    async def opening(self, request: Request, tender_id: FromPath[int]) -> Template:
-        principal = me(request)
-        return await tender_page(
-            request, tender_id, "tenders/opening.html", "opening",
-            approvals=await bids.opening_approvals(tender_id),
-            bids=await bids.bids(principal, tender_id))
-
-    # --- evaluation, award, contracts -----------------------------------------------------------
-
-    @get("/{tender_id:int}/evaluation", guards=[READERS], name="tender_evaluation")
-    async def evaluation(self, request: Request, tender_id: FromPath[int]) -> Template:
-        principal = me(request)
-        lot_rows = await service.lots(principal, tender_id)
-        results = [await bids.lot_result(principal, tender_id, lot["id"]) for lot in lot_rows]
-        return await tender_page(
-            request, tender_id, "tenders/evaluation.html", "evaluation", results=results,
-            bids=await bids.bids(principal, tender_id), scoring_links=scoring_links)
-
-    @post("/{tender_id:int}/bids/{bid_id:int}/knock-out", guards=[OFFICER],
-          name="tender_bid_knock_out")
-    async def knock_out(self, request: Request, tender_id: FromPath[int],
-                        bid_id: FromPath[int]) -> Redirect:
-        form = await read_form(request)
-        await bids.knock_out(me(request), tender_id, bid_id, str(form.get("reason") or ""))
-        return done(request, N_("The bid is out of the race."),
-                    f"/tenders/{tender_id}/evaluation")
-
-    @get("/{tender_id:int}/award", guards=[READERS], name="tender_award")
-    async def award(self, request: Request, tender_id: FromPath[int]) -> Template:
-        principal = me(request)
-        return await tender_page(
-            request, tender_id, "tenders/award.html", "award",
-            winners=await bids.winners(principal, tender_id),
-            lot_rows=await service.lots(principal, tender_id),
-            lot_choices=await _lot_choices(principal, tender_id),
-            objections=await bids.objections(principal, tender_id),
-            sent=await letters.sent_letters(principal, tender_id),
-            pdf=bundle.pdf_available())
-
-    @post("/{tender_id:int}/objections", guards=[OFFICER], name="tender_objection_add")
-    async def add_objection(self, request: Request, tender_id: FromPath[int]) -> Redirect:
-        form = await read_form(request)
-        lot = str(form.get("lot_id") or "")
-        await bids.record_objection(me(request), tender_id, str(form.get("objector") or ""),
-                                    str(form.get("grounds") or ""),
-                                    int(lot) if lot.isdigit() else None)
-        return done(request, N_("The objection has been recorded; the definitive award is "
-                                "suspended."), f"/tenders/{tender_id}/award")
-
-    @post("/{tender_id:int}/objections/{objection_id:int}/resolve", guards=[OFFICER],
-          name="tender_objection_resolve")
-    async def resolve(self, request: Request, tender_id: FromPath[int],
-                      objection_id: FromPath[int]) -> Redirect:
-        form = await read_form(request)
-        await bids.resolve_objection(me(request), tender_id, objection_id,
-                                     str(form.get("resolution") or ""))
-        return done(request, N_("The objection has been resolved."),
-                    f"/tenders/{tender_id}/award")
-
-    @get("/{tender_id:int}/contracts", guards=[READERS], name="tender_contracts")
-    async def contracts(self, request: Request, tender_id: FromPath[int]) -> Template:
-        return await self._contracts(request, tender_id)
-
-    async def _contracts(self, request: Request, tender_id: int, status: int = 200,
-                         **context: Any) -> Template:
-        principal = me(request)
-        winners = await bids.winners(principal, tender_id)
-        return await tender_page(
-            request, tender_id, "tenders/contracts.html", "contracts", status,
-            contracts=await bids.contracts(principal, tender_id),
-            winner_choices=[(w["id"], f"{w['lot.number']}. {w['lot.title']}: "
-                                      f"{w['organisation.name']}") for w in winners],
-            **context)
-
-    @post("/{tender_id:int}/contracts", guards=[OFFICER], name="tender_contract_add")
-    async def add_contract(self, request: Request, tender_id: FromPath[int]
-                           ) -> Template | Redirect:
-        values = await read_form(request)
-        bid = str(values.get("bid_id") or "")
-        if not bid.isdigit():
-            raise ValidationFailed([_problem(N_("Choose a winner"), "bid_id")])
-        try:
-            await bids.record_contract(me(request), tender_id, int(bid), values)
-        except ValidationFailed as exc:
-            return await self._contracts(request, tender_id, 422, values=values,
-                                         errors=field_errors(exc))
-        return done(request, N_("The contract has been recorded."),
-                    f"/tenders/{tender_id}/contracts")
-
-    # --- letters and reports --------------------------------------------------------------------
-
-    @post("/{tender_id:int}/award/letters", guards=[OFFICER], name="tender_award_letters")
-    async def send_award_letters(self, request: Request, tender_id: FromPath[int]
-                                 ) -> Redirect:
-        require_confirmation(await read_form(request))
-        sent = await letters.send_award_decisions(me(request), tender_id)
-        return done(request, N_("{count} award decisions have been sent; the standstill period "
-                                "runs until the end of {day}."), f"/tenders/{tender_id}/award",
-                    count=len(sent.letters),
-                    day=day(sent.standstill_last_day, current_language()))
-
-    @post("/{tender_id:int}/selection/letters", guards=[OFFICER],
-          name="tender_selection_letters")
-    async def send_selection_letters(self, request: Request, tender_id: FromPath[int]
-                                     ) -> Redirect:
-        require_confirmation(await read_form(request))
-        sent = await letters.send_selection_letters(me(request), tender_id)
-        return done(request, N_("{count} selection letters have been sent."),
-                    f"/tenders/{tender_id}/selection", count=len(sent))
-
-    @get("/{tender_id:int}/letters/{file_id:int}", guards=[READERS], name="tender_letter")
-    async def letter(self, request: Request, tender_id: FromPath[int], file_id: FromPath[int]
-                     ) -> Response:
-        return download(*await letters.letter_file(me(request), tender_id, file_id))
-
-    @get("/{tender_id:int}/letters.zip", guards=[READERS], name="tender_letters_zip")
-    async def letters_zip(self, request: Request, tender_id: FromPath[int],
-                          lot: FromQuery[int | None] = None,
-                          kind: FromQuery[str | None] = None,
-                          pdf: FromQuery[bool] = False) -> Stream:
-        return await zip_download(me(request), tender_id, lot, kind, pdf)
-
-    @get("/{tender_id:int}/lots/{lot_id:int}/report", guards=[READERS],
-         name="tender_lot_report")
-    async def lot_report(self, request: Request, tender_id: FromPath[int],
-                         lot_id: FromPath[int]) -> Response:
-        return docx_download(*await letters.lot_report(me(request), tender_id, lot_id))
-
-    @get("/{tender_id:int}/questions/nota.docx", guards=[READERS], name="tender_nota")
-    async def nota(self, request: Request, tender_id: FromPath[int]) -> Response:
-        return docx_download(*await letters.nota(me(request), tender_id))
-
-
-def _problem(message: str, location: str) -> Problem:
+def field_problem(message: str, location: str) -> Problem:
     return Problem(message, {}, location)
 
-
-async def _lot_choices(principal: Principal, tender_id: int) -> list[tuple[int, str]]:
-    return [(r["id"], f"{r['number']}. {r['title']}")
-            for r in await service.lots(principal, tender_id)]
 
 
 async def _next_lot_number(request: Request, tender_id: int) -> int:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from accounts.domain import Principal, Role
 from common.i18n import N_
+from common.identity import Principal, Role
 from tenders import service
 from tenders.procedures import FINAL_PHASES, PHASE_LABELS, Phase
 from web.dashboard import Panel

@@ -14,9 +14,10 @@ from typing import Any
 
 from accounts.tables import User
 from audit import service as audit
-from audit.domain import Actor
 from common.deadlines import AppliedStep, Deadline
 from common.i18n import N_
+from common.identity import Actor
+from common.refs import SubjectRef
 from config.database import transaction
 from config.settings import get_settings
 from notifications import service as outbox
@@ -57,7 +58,7 @@ class TenderDeadlines:
         step is due by ``due_by`` when given: the sweep reads the due, not the thousands)."""
         query = Tender.select(*COLUMNS).where(Tender.phase.is_in(WAITING))
         if key is not None:
-            query = query.where(Tender.id == int(key.split(":")[1]))
+            query = query.where(Tender.id == SubjectRef.parse(key).id)
         if due_by is not None:
             query = query.where(
                 ((Tender.phase == Phase.PUBLISHED.value) & (Tender.deadline_requests <= due_by))

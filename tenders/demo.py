@@ -34,11 +34,12 @@ from typing import Any
 from stdnum import luhn
 from stdnum.pl import regon
 
-from accounts.domain import Principal
 from accounts.service import load_principal
 from accounts.tables import User
 from common.clock import FixedClock, use_clock
+from common.identity import Principal
 from common.localtime import utc_to_local
+from common.refs import SubjectRef
 from scoring import service as scoring
 from scoring import sheets
 from tenders import bids, letters, procurement, service
@@ -184,7 +185,7 @@ class Story:
     async def intend_best(self, tender_id: int, lot_id: int, advantages: str = "") -> None:
         lot = await service.get_lot_row(tender_id, lot_id)
         result = await scoring.ranking(self.officer, lot["evaluation_id"])
-        best = [int(s.ref.split(":")[1]) for s in result.subjects if s.winner]
+        best = [SubjectRef.parse(s.ref).id for s in result.subjects if s.winner]
         await bids.choose_award(self.officer, tender_id, lot_id, best,
                                 advantages=advantages or self.advantages)
 
@@ -347,7 +348,7 @@ async def _household_help(story: Story, reference: str, authorities: dict[str, i
         await story.score_lot(tender_id, lot_id, bid_ids[lot_id], QUALITY)
         await story.intend_best(tender_id, lot_id)
     story.at(5, 9)
-    await service.send_award_decisions(officer, tender_id)
+    await letters.send_award_decisions(officer, tender_id)
     story.at(2)
     await bids.record_objection(officer, tender_id, HOUSEHOLD_HELP_PROVIDERS[2][0],
                                 "De prijsformule benadeelt lage tarieven.", lots[0])
@@ -393,7 +394,7 @@ async def _day_support(story: Story, reference: str, authorities: dict[str, int]
     await story.score_lot(tender_id, lot_id, marks, criteria)
     await story.intend_best(tender_id, lot_id)
     story.at(330)
-    await service.send_award_decisions(officer, tender_id)
+    await letters.send_award_decisions(officer, tender_id)
     story.at(300)
     await service.award(officer, tender_id)
     story.at(290)
@@ -507,7 +508,7 @@ async def _wroclaw_assistance(story: Story, reference: str, authorities: dict[st
         "Oferta najkorzystniejsza uzyskała najwięcej punktów za koncepcję realizacji usługi: "
         "stały asystent dla każdego uczestnika i dyżur w weekendy."))
     story.at(3, 9)
-    await service.send_award_decisions(officer, tender_id)
+    await letters.send_award_decisions(officer, tender_id)
     return tender_id
 
 
@@ -601,7 +602,7 @@ async def _botkyrka_elderly_care(story: Story, reference: str, authorities: dict
     await story.score_lot(tender_id, lot_id, marks, QUALITY_SV)
     await story.intend_best(tender_id, lot_id)
     story.at(3)
-    await service.send_award_decisions(officer, tender_id)
+    await letters.send_award_decisions(officer, tender_id)
     return tender_id
 
 

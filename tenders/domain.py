@@ -13,13 +13,14 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
+from common import fields
 from common.errors import DomainError, Problem, ProblemCollector, ValidationFailed
 from common.i18n import N_
-from common.jurisdictions import jurisdiction_for
+from common.jurisdictions import LightRegime, jurisdiction_for
 from common.localtime import local_to_utc, parse_local_datetime, utc_to_local
 from common.money import CURRENCIES, read_amount
-from common.numbers import NOT_A_NUMBER, parse_percentage
-from tenders.procedures import PROCEDURE_TYPES, Deadline, ProcedureType
+from common.numbers import NOT_A_NUMBER, parse_percentage, plain
+from tenders.procedures import LIGHT_REGIME, PROCEDURE_TYPES, Deadline, ProcedureType
 
 # The 45 divisions of the Common Procurement Vocabulary (Regulation (EC) 213/2008).
 CPV_DIVISIONS = frozenset({
@@ -85,11 +86,6 @@ def equal_shares(count: int) -> list[Decimal]:
     return [base + (Decimal("0.01") if i < rest else 0) for i in range(count)]
 
 
-def plain(value: Decimal) -> str:
-    text = format(value.normalize(), "f")
-    return text
-
-
 BUDGET_LINE_LIMIT = 100
 
 
@@ -117,17 +113,17 @@ class TenderData:
         return data
 
 
-def _text(form: Mapping[str, Any], name: str) -> str:
-    return str(form.get(name) or "").strip()
-
-
-def _flag(form: Mapping[str, Any], name: str, default: bool = False) -> bool:
-    value = form.get(name, default)
-    return value not in (False, None, "", "0", "false", "off")
+def _title(problems: ProblemCollector, form: Mapping[str, Any]) -> str:
+    title = fields.text(form, "title")
+    if not title:
+        problems.add("title", N_("A title is required"))
+    elif len(title) > 200:
+        problems.add("title", N_("The title is longer than {limit} characters"), limit=200)
+    return title
 
 
 def _date(problems: ProblemCollector, form: Mapping[str, Any], name: str) -> date | None:
-    raw = _text(form, name)
+    raw = fields.text(form, name)
     if not raw:
         return None
     try:
@@ -140,24 +136,20 @@ def _date(problems: ProblemCollector, form: Mapping[str, Any], name: str) -> dat
 def validate_tender(form: Mapping[str, Any]) -> TenderData:
     """Check a tender as entered; every problem names its field."""
     problems = ProblemCollector()
-    title = _text(form, "title")
-    if not title:
-        problems.add("title", N_("A title is required"))
-    elif len(title) > 200:
-        problems.add("title", N_("The title is longer than {limit} characters"), limit=200)
-    reference = _text(form, "reference")
+    title = _title(problems, form)
+    reference = fields.text(form, "reference")
     if not reference:
         problems.add("reference", N_("A reference is required"))
     elif len(reference) > 60:
         problems.add("reference", N_("The reference is longer than {limit} characters"),
                      limit=60)
-    procedure = _text(form, "procedure")
+    procedure = fields.text(form, "procedure")
     if procedure not in PROCEDURE_TYPES:
         problems.add("procedure", N_("Choose a procedure type"))
     service_type_id: int | None = None
-    if _text(form, "service_type_id"):
+    if fields.text(form, "service_type_id"):
         try:
-            service_type_id = int(_text(form, "service_type_id"))
+            service_type_id = int(fields.text(form, "service_type_id"))
         except ValueError:
             problems.add("service_type_id", N_("Choose a service type"))
     cpv: list[str] = []
@@ -168,7 +160,7 @@ def validate_tender(form: Mapping[str, Any]) -> TenderData:
         cpv = parse_cpv_list(str(raw_cpv))
     except DomainError as exc:
         problems.add("cpv_codes", exc.problem.message, **exc.problem.params)
-    currency = _text(form, "currency").upper()
+    currency = fields.text(form, "currency").upper()
     if currency not in CURRENCIES:
         problems.add("currency", N_("Choose one of the currencies {allowed}"),
                      allowed=", ".join(CURRENCIES))
@@ -178,23 +170,17 @@ def validate_tender(form: Mapping[str, Any]) -> TenderData:
     end = _date(problems, form, "contract_end")
     if start and end and end <= start:
         problems.add("contract_end", N_("The contract ends after it starts"))
-    max_candidates: int | None = None
-    if _text(form, "max_candidates"):
-        try:
-            max_candidates = int(_text(form, "max_candidates"))
-            if max_candidates < 1:
-                raise ValueError
-        except ValueError:
-            problems.add("max_candidates", N_("Enter a whole number of at least 1"))
-    budget_line = _text(form, "budget_line")
+    max_candidates = fields.count(problems, form, "max_candidates")
+    budget_line = fields.text(form, "budget_line")
     if len(budget_line) > BUDGET_LINE_LIMIT:
         problems.add("budget_line", N_("The budget line is longer than {limit} characters"),
                      limit=BUDGET_LINE_LIMIT)
     problems.raise_if_any()
-    return TenderData(title, reference, _text(form, "description"), procedure,
+    return TenderData(title, reference, fields.text(form, "description"), procedure,
                       service_type_id, tuple(cpv), currency, estimated, start, end,
-                      _text(form, "extension_options"), max_candidates,
-                      _flag(form, "two_envelope"), _flag(form, "electronic_submission", True),
+                      fields.text(form, "extension_options"), max_candidates,
+                      fields.flag_of(form, "two_envelope"),
+                      fields.flag_of(form, "electronic_submission", True),
                       budget_line)
 
 
@@ -209,29 +195,12 @@ class LotData:
 
 def validate_lot(form: Mapping[str, Any]) -> LotData:
     problems = ProblemCollector()
-    number = 0
-    try:
-        number = int(_text(form, "number"))
-        if number < 1:
-            raise ValueError
-    except ValueError:
-        problems.add("number", N_("Enter a whole number of at least 1"))
-    title = _text(form, "title")
-    if not title:
-        problems.add("title", N_("A title is required"))
-    elif len(title) > 200:
-        problems.add("title", N_("The title is longer than {limit} characters"), limit=200)
-    winners = 1
-    if _text(form, "winners"):
-        try:
-            winners = int(_text(form, "winners"))
-            if winners < 1:
-                raise ValueError
-        except ValueError:
-            problems.add("winners", N_("Enter a whole number of at least 1"))
+    number = fields.count(problems, form, "number", required=True) or 0
+    title = _title(problems, form)
+    winners = fields.count(problems, form, "winners", default=1) or 1
     estimated = read_amount(problems, form, "estimated_value", required=False)
     problems.raise_if_any()
-    return LotData(number, title, _text(form, "description"), winners, estimated)
+    return LotData(number, title, fields.text(form, "description"), winners, estimated)
 
 
 # --- deadlines and periods ------------------------------------------------------------------
@@ -246,7 +215,7 @@ def parse_deadlines(form: Mapping[str, Any], zone: str) -> dict[Deadline, dateti
         name = f"deadline_{deadline.value}"
         if name not in form:
             continue
-        raw = _text(form, name)
+        raw = fields.text(form, name)
         if not raw:
             found[deadline] = None
             continue
@@ -272,6 +241,49 @@ class PeriodWarning:
                           "days ({rule})"),
                        {"days_given": self.days_given, "days_required": self.days_required,
                         "rule": self.rule}, f"deadline_{self.deadline.value}")
+
+
+def light_regime_warnings(procedure: str, value: Decimal | None, currency: str,
+                          regime: LightRegime) -> list[Problem]:
+    """What the light regime for social services asks that an officer must not miss.
+
+    Directive 2014/24/EU art. 74: at or above the threshold of art. 4(d) (EUR 750,000, the
+    country's figure and article in ``regime``) these contracts are awarded under the light
+    regime, which still requires a contract notice or a prior information notice in the EU's
+    Official Journal and a contract award notice (art. 75); below it the directive does not
+    apply. Choosing the light regime is therefore no reason to skip European publication: the
+    warning says so when the estimated value (``value``, the whole contract over all lots)
+    reaches the threshold, and asks for the value when there is none. The threshold is in
+    euros: a value in another currency is not compared (the Commission's equivalents change
+    every two years). A full procedure instead of the light regime is always lawful: no
+    warning.
+    """
+    if procedure != LIGHT_REGIME.code:
+        return []
+    threshold = Decimal(regime.threshold_eur)
+    if value is None:
+        return [Problem(N_("Enter the estimated value: from {threshold} the light regime "
+                           "requires a notice in the EU's Official Journal ({rule})"),
+                        {"threshold": threshold, "rule": regime.rule}, "estimated_value")]
+    if currency == "EUR" and value >= threshold:
+        return [Problem(N_("The estimated value {value} reaches the threshold of {threshold}: "
+                           "the light regime requires a contract notice or a prior "
+                           "information notice in the EU's Official Journal, and a contract "
+                           "award notice ({rule})"),
+                        {"value": value, "threshold": threshold, "rule": regime.rule},
+                        "estimated_value")]
+    return []
+
+
+def contract_value(tender_value: Decimal | None, lot_values: Sequence[Decimal | None]
+                   ) -> Decimal | None:
+    """The estimated value of the whole contract (art. 5: all lots together): the tender's
+    own, else the sum of its lots' when every lot has one."""
+    if tender_value is not None:
+        return tender_value
+    if not lot_values or any(v is None for v in lot_values):
+        return None
+    return sum((v for v in lot_values if v is not None), Decimal(0))
 
 
 def period_days(start: datetime, end: datetime, zone: str) -> int:

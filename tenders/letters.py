@@ -21,26 +21,19 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from accounts.domain import Principal
 from audit import service as audit
 from authorities.tables import Authority
 from common import clock
 from common.deadlines import deadline_changes
 from common.errors import DomainError, NotFound
 from common.i18n import N_
+from common.identity import Principal
 from common.jurisdictions import jurisdiction_for
 from common.localtime import utc_to_local
 from config.database import transaction
 from documents import storage
 from documents.letters import bundle
 from documents.letters import service as letters
-from documents.letters.from_scoring import (
-    AwardSetting,
-    SelectionSetting,
-    award_letters,
-    report_from_ranking,
-    selection_letters,
-)
 from documents.letters.kinds import (
     KIND_LABELS,
     Addressee,
@@ -58,15 +51,23 @@ from documents.letters.reports import (
     clarification_notice,
     evaluation_report,
 )
-from documents.letters.service import GeneratedLetter, LetterMail, SentLetter
+from documents.letters.service import GeneratedLetter, SentLetter
 from documents.letters.templates import letter_language
 from jobs import service as jobs
 from jobs.domain import Message
 from jobs.service import NewJob
+from notifications.letters import LetterMail, mail_letters
 from scoring import service as scoring
+from scoring.letters import (
+    AwardSetting,
+    SelectionSetting,
+    award_letters,
+    report_from_ranking,
+    selection_letters,
+)
 from scoring.results import Ranking
 from tenders import access, procurement, service
-from tenders.access import TenderRef, as_reader
+from tenders.access import TenderRef, as_reader, bid_ref
 from tenders.domain import require_reason, standstill_last_day
 from tenders.machine import Action
 from tenders.procedures import PROCEDURE_TYPES, Phase
@@ -169,7 +170,7 @@ async def _record_and_mail(principal: Principal, ctx: Context, object_type: str,
     sent = await letters.record_sent(actor, object_type, object_id, generated, keep=True,
                                      extra={"tender": ctx.tender.id}, sent_at=moment)
     nobody = Addressee("")
-    await letters.mail_letters(actor, object_type, object_id, [
+    await mail_letters(actor, object_type, object_id, [
         LetterMail(s, addressees.get(s.ref, nobody).email, s.addressee, ctx.language,
                    ctx.tender.row["title"], ctx.authority,
                    addressees.get(s.ref, nobody).worded(ctx.language)["greeting"])
@@ -211,8 +212,8 @@ async def _lot_letters(principal: Principal, ctx: Context, lot: Mapping[str, Any
                           lot=label)
     rows = await Bid.select(Bid.id, Bid.winner, *_organisation_columns(Bid.organisation)
                             ).where((Bid.lot == lot["id"]) & Bid.withdrawn_at.is_null())
-    addressees = {f"bid:{r['id']}": _addressee(r, "organisation.") for r in rows}
-    winners = [f"bid:{r['id']}" for r in rows if r["winner"]]
+    addressees = {bid_ref(r['id']): _addressee(r, "organisation.") for r in rows}
+    winners = [bid_ref(r['id']) for r in rows if r["winner"]]
     if not winners:
         raise DomainError(N_("No award intent yet for {lots}"), lots=label)
     last_day = standstill_last_day(ends, ctx.tender.zone)
@@ -301,7 +302,7 @@ async def declare_lot_unsuccessful(principal: Principal, tender_id: int, lot_id:
         ctx = await _context(principal, tender)
         sent: list[SentLetter] = []
         if rows:
-            addressees = {f"bid:{r['id']}": _addressee(r, "organisation.") for r in rows}
+            addressees = {bid_ref(r['id']): _addressee(r, "organisation.") for r in rows}
             objection = ctx.gettext(SELECTION_OBJECTION).format(
                 contact=ctx.sender.complaints_to,
                 end=day(ctx.remedies_end(moment), ctx.language))
@@ -546,7 +547,7 @@ async def lot_report(principal: Principal, tender_id: int, lot_id: int) -> tuple
     winners = await Bid.select(Bid.id, Bid.organisation.name).where(
         (Bid.lot == lot_id) & Bid.winner.eq(True)).order_by(Bid.id)
     if winners:
-        ranking = with_chosen_winners(ranking, [f"bid:{w['id']}" for w in winners])
+        ranking = with_chosen_winners(ranking, [bid_ref(w['id']) for w in winners])
     tree = await scoring.criteria(principal, lot["evaluation_id"])
     ctx = await _context(principal, tender)
     decision: tuple[str, ...] = ()

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from audit import service as audit
-from audit.domain import Actor
+from common.identity import Actor
 from config.settings import get_settings
 from notifications import service as outbox
 from notifications.compose import compose

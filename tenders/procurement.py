@@ -15,13 +15,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from accounts.domain import Principal
 from audit import service as audit
 from common import clock
 from common.deadlines import deadline_changes
 from common.errors import DomainError, NotFound, Problem, ProblemCollector, ValidationFailed
 from common.i18n import N_
+from common.identity import Principal
 from common.localtime import parse_local_datetime
+from common.refs import SubjectRef
 from config.database import transaction
 from documents import storage
 from organisations import service as organisations
@@ -50,7 +51,7 @@ CANDIDATE_STATUS = {"pending": N_("Awaiting decision"), "admitted": N_("Admitted
 
 
 def candidate_ref(candidate_id: int) -> str:
-    return f"candidate:{candidate_id}"
+    return str(SubjectRef("candidate", candidate_id))
 
 
 # --- candidates -------------------------------------------------------------------------------
@@ -239,7 +240,7 @@ async def shortlist_from_ranking(principal: Principal, tender_id: int) -> list[i
         refused = {r["id"] for r in await Candidate.select(Candidate.id).where(
             (Candidate.tender == tender_id) & (Candidate.status == "rejected"))}
         for subject in result.subjects:
-            candidate_id = int(subject.ref.split(":")[1])
+            candidate_id = SubjectRef.parse(subject.ref).id
             if candidate_id in refused:
                 continue  # not admitted on a requirement: keeps that reason
             if subject.winner:

@@ -12,7 +12,7 @@ import re
 from litestar import Litestar
 from litestar.routes import HTTPRoute
 
-from accounts.domain import Role
+from common.identity import Role
 from tests.authz import collect
 from tests.support.http import csrf_token, sign_in
 

@@ -6,7 +6,9 @@ Used by ``scripts/i18n.py`` (developers) and by the test that fails on untransla
 from __future__ import annotations
 
 import io
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from babel.messages.catalog import Catalog
 from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
@@ -51,14 +53,34 @@ def load(package: str, language: str) -> Catalog:
         return read_po(handle, locale=language)
 
 
-def update(package: str, language: str) -> int:
-    """Merge newly extracted messages into the catalog; returns how many lack a translation."""
+Known = Mapping[tuple[Any, Any], Any]
+
+
+def translations(language: str) -> dict[tuple[Any, Any], Any]:
+    """Every (non-fuzzy) translation into ``language`` in any package's catalog, by message id
+    and context: where a message moves with its code from one package to another, its
+    translation follows it (``update(..., known=translations(language))``, read before any
+    catalog is updated, since updating drops the messages a package no longer uses)."""
+    known: dict[tuple[Any, Any], Any] = {}
+    for package in PACKAGES:
+        for message in load(package, language):
+            if message.id and message.string and not message.fuzzy:
+                known.setdefault((message.id, message.context), message.string)
+    return known
+
+
+def update(package: str, language: str, known: Known | None = None) -> int:
+    """Merge newly extracted messages into the catalog; returns how many lack a translation.
+    A new message takes its translation from ``known`` where that has one."""
     template = extract(package)
     if not len(template):
         return 0
     catalog = load(package, language)
     created = catalog.creation_date
     catalog.update(template, no_fuzzy_matching=True)
+    for message in catalog:
+        if message.id and not message.string and (message.id, message.context) in (known or {}):
+            message.string = (known or {})[(message.id, message.context)]
     catalog.creation_date = created  # no change to the file when no message changed
     path = catalog_path(package, language)
     path.parent.mkdir(parents=True, exist_ok=True)

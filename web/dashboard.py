@@ -10,7 +10,7 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from accounts.domain import Principal
+from common.identity import Principal
 
 
 @dataclass(frozen=True)

@@ -17,13 +17,13 @@ from litestar import Controller, Request, get
 from litestar.params import FromQuery, QueryParameter
 from litestar.response import Template
 
-from accounts.domain import Principal, Role
-from accounts.guards import current_principal, requires_role
 from common import clock
 from common.deadlines import Deadline, DeadlineSource, visible_deadlines
 from common.i18n import N_
+from common.identity import Principal, Role
 from common.localtime import utc_to_local
 from web.dashboard import Panel
+from web.guards import current_principal, requires_role
 from web.i18n import gettext
 
 READERS = requires_role(Role.ADMIN, Role.OFFICER, Role.FINANCE)

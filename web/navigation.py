@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from accounts.domain import Principal, Role
+from common.identity import Principal, Role
 
 
 @dataclass(frozen=True)

@@ -7,8 +7,8 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
 
-from accounts.domain import ROLE_LABELS, Principal
 from common.errors import Problem
+from common.identity import ROLE_LABELS, Principal
 from web import formatting
 from web.i18n import (
     PROJECT_ROOT,

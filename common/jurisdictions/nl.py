@@ -6,6 +6,7 @@ public holidays: Good Friday is not a holiday under the Atw, and 5 May is one ev
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, timedelta
 from functools import cache
 
@@ -22,6 +23,7 @@ from common.jurisdictions import (
     Remedies,
     Standstill,
     Unit,
+    eu,
 )
 
 
@@ -57,38 +59,35 @@ CALENDAR = DaysOffCalendar(atw_holidays)
 # Aanbestedingswet 2012 art. 2.127: at least 20 calendar days from the day after sending.
 STANDSTILL = Standstill(Period(20), "artikel 2.127 Aanbestedingswet 2012")
 
-# Aanbestedingswet 2012 with the directive it implements (the same numbers). The light regime
+# Aanbestedingswet 2012 implements the directive with the same numbers: the EU table's periods
+# (common.jurisdictions.eu), each cited with its national article as well. The light regime
 # (Directive 2014/24/EU art. 74-76, Aw 2.38-2.39) and open house have none: the authority sets
 # reasonable periods.
+RULES: dict[tuple[str, str, bool], str] = {
+    ("open", "bids", False): N_("Directive 2014/24/EU art. 27(1), Aanbestedingswet 2012 "
+                                "art. 2.71: 35 days for bids"),
+    ("open", "bids", True): N_("Directive 2014/24/EU art. 27(4), Aanbestedingswet 2012 "
+                               "art. 2.71: 30 days for bids submitted electronically"),
+    ("restricted", "requests", False): N_("Directive 2014/24/EU art. 28(1), Aanbestedingswet "
+                                          "2012 art. 2.74: 30 days for requests to "
+                                          "participate"),
+    ("restricted", "bids", False): N_("Directive 2014/24/EU art. 28(2), Aanbestedingswet 2012 "
+                                      "art. 2.75: 30 days for bids after the invitation"),
+    ("competitive_dialogue", "requests", False): N_(
+        "Directive 2014/24/EU art. 30(1), Aanbestedingswet 2012 art. 2.80: 30 days for "
+        "requests to participate"),
+    ("negotiation", "requests", False): N_("Directive 2014/24/EU art. 29(1), Aanbestedingswet "
+                                           "2012 art. 2.78: 30 days for requests to "
+                                           "participate"),
+    ("negotiation", "bids", False): N_("Directive 2014/24/EU art. 29(1), Aanbestedingswet "
+                                       "2012 art. 2.78: 30 days for initial bids after the "
+                                       "invitation"),
+}
+
 MINIMUM_PERIODS: dict[str, tuple[MinimumPeriod, ...]] = {
-    "open": (
-        MinimumPeriod("bids", 35, N_("Directive 2014/24/EU art. 27(1), Aanbestedingswet 2012 "
-                                     "art. 2.71: 35 days for bids")),
-        MinimumPeriod("bids", 30, N_("Directive 2014/24/EU art. 27(4), Aanbestedingswet 2012 "
-                                     "art. 2.71: 30 days for bids submitted electronically"),
-                      electronic=True),
-    ),
-    "restricted": (
-        MinimumPeriod("requests", 30, N_("Directive 2014/24/EU art. 28(1), Aanbestedingswet "
-                                         "2012 art. 2.74: 30 days for requests to "
-                                         "participate")),
-        MinimumPeriod("bids", 30, N_("Directive 2014/24/EU art. 28(2), Aanbestedingswet 2012 "
-                                     "art. 2.75: 30 days for bids after the invitation"),
-                      from_invitation=True),
-    ),
-    "competitive_dialogue": (
-        MinimumPeriod("requests", 30, N_("Directive 2014/24/EU art. 30(1), Aanbestedingswet "
-                                         "2012 art. 2.80: 30 days for requests to "
-                                         "participate")),
-    ),
-    "negotiation": (
-        MinimumPeriod("requests", 30, N_("Directive 2014/24/EU art. 29(1), Aanbestedingswet "
-                                         "2012 art. 2.78: 30 days for requests to "
-                                         "participate")),
-        MinimumPeriod("bids", 30, N_("Directive 2014/24/EU art. 29(1), Aanbestedingswet 2012 "
-                                     "art. 2.78: 30 days for initial bids after the "
-                                     "invitation"), from_invitation=True),
-    ),
+    procedure: tuple(replace(period, rule=RULES[procedure, period.deadline, period.electronic])
+                     for period in periods)
+    for procedure, periods in eu.MINIMUM_PERIODS.items()
 }
 
 JURISDICTION = Jurisdiction(

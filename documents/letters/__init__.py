@@ -9,7 +9,8 @@ here reads their tables):
                                                               (LetterKind.AWARD_INTENT, "nl")])
 
 2. Make the letters as data: from a confirmed ranking for a lot
-   (``from_scoring.award_letters(ranking, addressees_by_ref, AwardSetting(...), language)``),
+   (``scoring.letters.award_letters(ranking, addressees_by_ref, AwardSetting(...),
+   language)``, in the scoring context, which owns the ranking),
    or build :mod:`kinds` dataclasses directly (``GrantDecision``, ``Refusal``,
    ``SettlementDecision``, ``SelectionOutcome``) as ``(ref, letter)`` pairs.
 
@@ -26,5 +27,5 @@ here reads their tables):
    ``bundle.pdf_available()``.
 
 The evaluation report and the clarification notice: :mod:`reports` (``evaluation_report``,
-``clarification_notice``), with ``from_scoring.report_from_ranking`` for the report's data.
+``clarification_notice``), with ``scoring.letters.report_from_ranking`` for the report's data.
 """

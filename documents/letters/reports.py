@@ -1,7 +1,7 @@
 """The evaluation report and the clarification notice (Nota van Inlichtingen) as .docx.
 
 Both are built from plain data with python-docx (they have no letterhead to replace): the
-tender or subsidy context, or :mod:`documents.letters.from_scoring`, fills the dataclasses in.
+tender or subsidy context, or :mod:`scoring.letters`, fills the dataclasses in.
 Headings and labels are translated into the document's language from the catalogs; every
 text from the data goes into the document literally.
 """

@@ -22,25 +22,22 @@ from datetime import datetime
 from typing import Any
 
 from audit import service as audit
-from audit.domain import Actor
 from audit.tables import AuditEvent
 from authorities.tables import Authority
 from common import clock
 from common.errors import NotFound, Problem, ValidationFailed
 from common.i18n import N_
+from common.identity import Actor
 from config.database import transaction
 from documents import storage
 from documents.letters.checks import check_template
-from documents.letters.kinds import KIND_LABELS, LetterKind
+from documents.letters.kinds import LetterKind
 from documents.letters.letterhead import with_logo
 from documents.letters.present import context_of
 from documents.letters.render import DOCX_CONTENT_TYPE, MAX_TEMPLATE_BYTES, render
 from documents.letters.samples import sample_letter
 from documents.letters.templates import LETTER_LANGUAGES, default_template
 from documents.tables import LetterTemplate
-from notifications.compose import compose
-from notifications.domain import OutgoingMessage
-from notifications.service import queue_many
 
 
 @dataclass(frozen=True)
@@ -308,43 +305,3 @@ async def sent_letters(object_type: str, object_id: Any) -> list[SentLetter]:
                          & (AuditEvent.action == "letter.sent"))
                   .order_by(AuditEvent.seq))
     return [_sent_letter(json.loads(row["after"])) for row in rows]
-
-
-@dataclass(frozen=True)
-class LetterMail:
-    """Who receives a sent letter by mail, in which language, about which procedure."""
-
-    letter: SentLetter
-    email: str
-    name: str
-    language: str
-    procedure: str  # the tender's or round's title, for the subject line
-    authority: str
-    greeting: str = ""  # as the letter greets the addressee ("Geachte mevrouw Jansen,")
-
-
-async def mail_letters(actor: Actor, object_type: str, object_id: Any,
-                       mails: Iterable[LetterMail]) -> int:
-    """Queue each stored letter to its addressee with the document attached, in the caller's
-    transaction; letters without an email address or a stored file are left to the officer
-    (they are downloaded and posted). Returns how many were queued; a letter is mailed at most
-    once to an address (its hash is the dedupe key)."""
-    messages = [_letter_message(object_type, object_id, mail) for mail in mails
-                if mail.email and mail.letter.file_id is not None]
-    async with transaction():
-        ids, events = await queue_many(messages)
-        await audit.record_many(actor, events)
-    return sum(1 for queued in ids if queued is not None)
-
-
-def _letter_message(object_type: str, object_id: Any, mail: LetterMail) -> OutgoingMessage:
-    subject, body = compose("documents/mail/letter.txt", mail.language, name=mail.name,
-                            greeting=mail.greeting,
-                            kind=KIND_LABELS[mail.letter.kind], procedure=mail.procedure,
-                            authority=mail.authority, filename=mail.letter.filename)
-    return OutgoingMessage(
-        kind="letter", recipient=mail.email, language=mail.language, subject=subject,
-        body=body, recipient_name=mail.name,
-        dedupe_key=f"letter:{mail.letter.sha256}:{mail.email.lower()}",
-        object_type=object_type, object_id=str(object_id),
-        attachment_file_ids=(mail.letter.file_id,))

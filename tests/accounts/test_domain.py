@@ -6,8 +6,6 @@ from accounts.domain import (
     ACCOUNT_THROTTLE,
     ADDRESS_THROTTLE,
     MIN_PASSWORD_SCORE,
-    Principal,
-    Role,
     Throttle,
     ThrottlePolicy,
     check_password_strength,
@@ -16,6 +14,7 @@ from accounts.domain import (
     validate_user,
 )
 from common.errors import ProblemCollector, ValidationFailed
+from common.identity import Principal, Role
 
 NOW = datetime(2026, 11, 23, 10, tzinfo=UTC)
 POLICY = ThrottlePolicy(free_failures=3, base_delay=timedelta(seconds=2),

@@ -6,11 +6,12 @@ from datetime import timedelta
 import pytest
 
 from accounts import service
-from accounts.domain import ACCOUNT_THROTTLE, ADDRESS_THROTTLE, Role
+from accounts.domain import ACCOUNT_THROTTLE, ADDRESS_THROTTLE
 from accounts.tables import LoginThrottle, User, WebSession
 from audit.tables import AuditEvent
 from common import clock
 from common.clock import FixedClock, use_clock
+from common.identity import Role
 from tests.support.fixtures import TEST_PASSWORD
 from tests.support.http import csrf_token, post_form, sign_in, text_of
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from audit import service
-from audit.domain import GENESIS_HASH, Actor
+from audit import chain, service
+from audit.domain import GENESIS_HASH
+from common.identity import Actor
 from config.database import engine, is_sqlite, raw, transaction
 
 ACTOR = Actor(1, "olga@utrecht.nl")
@@ -32,7 +33,7 @@ async def rewrite_chain(hasher, edit=lambda data: data) -> None:
     rows = await raw("SELECT * FROM audit_event ORDER BY seq")
     previous = GENESIS_HASH
     for row in rows:
-        stored = service.stored_event(row)
+        stored = chain.stored_event(row)
         data = replace(edit(stored.data), prev_hash=previous)
         previous = hasher(data)
         await tamper("UPDATE audit_event SET actor = {}, after = {}, prev_hash = {}, hash = {} "

@@ -2,9 +2,9 @@
 
 import pytest
 
-from audit import service
-from audit.domain import Actor
+from audit import chain, service
 from audit.tables import AuditEvent
+from common.identity import Actor
 from config.database import transaction
 from tests.audit.tampering import record_events, tamper
 from tests.support.cli import tenderdesk
@@ -27,7 +27,7 @@ async def test_a_rolled_back_change_leaves_no_event(db):
 
 
 async def test_the_chain_of_many_batches_verifies(db, monkeypatch):
-    monkeypatch.setattr(service, "VERIFY_BATCH", 3)
+    monkeypatch.setattr(chain, "VERIFY_BATCH", 3)
     await record_events(10)
     result = await service.verify()
     assert result.intact and result.checked == 10

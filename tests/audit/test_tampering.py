@@ -8,9 +8,10 @@ from datetime import timedelta
 import pytest
 
 from audit import checkpoints, service
-from audit.domain import Actor, event_hash, legacy_event_hash, parse_checkpoint
+from audit.domain import event_hash, legacy_event_hash, parse_checkpoint
 from audit.tables import AuditEvent
 from common import clock
+from common.identity import Actor
 from config.database import is_sqlite, raw, transaction
 from tests.audit.tampering import record_events, rewrite_chain, tamper
 from tests.support.cli import tenderdesk

@@ -10,7 +10,7 @@ import sys
 import tempfile
 
 import config  # noqa: F401  (PICCOLO_CONF)
-from audit.domain import Actor
+from common.identity import Actor
 from config.database import transaction
 from documents import storage
 

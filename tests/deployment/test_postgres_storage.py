@@ -10,7 +10,7 @@ import subprocess
 import sys
 import time
 
-from audit.domain import Actor
+from common.identity import Actor
 from config.database import raw, transaction
 from documents import blobs, storage
 from documents.tables import StoredFile

@@ -20,11 +20,10 @@ from typing import Any
 
 from openpyxl import load_workbook
 
-from accounts.domain import Principal, Role
 from accounts.tables import Membership, User
-from audit.domain import Actor
 from authorities import service as authorities
 from common import clock
+from common.identity import Actor, Principal, Role
 from documents import scoresheets as workbook
 from scoring import service, sheets
 

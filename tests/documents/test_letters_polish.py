@@ -19,7 +19,6 @@ import pytest
 from docx import Document
 from docx.oxml.ns import qn
 
-from documents.letters.from_scoring import AwardSetting, award_letters, report_from_ranking
 from documents.letters.kinds import Addressee, LetterKind, Procedure
 from documents.letters.present import context_of
 from documents.letters.render import render
@@ -31,8 +30,9 @@ from documents.letters.reports import (
 )
 from documents.letters.samples import SENDER_PL, sample_letter
 from documents.letters.templates import default_template
+from scoring.letters import AwardSetting, award_letters, report_from_ranking
 from tests.documents.letters_support import docx_text, table_rows
-from tests.documents.test_letters_from_scoring import NAMES, ranked  # noqa: F401
+from tests.scoring.test_letters import NAMES, ranked  # noqa: F401
 
 SENT = date(2026, 12, 2)
 KIO = "Adresat odwołania: Prezes Krajowej Izby Odwoławczej (art. 514 ust. 1 Pzp)"

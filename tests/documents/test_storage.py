@@ -4,8 +4,8 @@ from datetime import timedelta
 
 import pytest
 
-from audit.domain import Actor
 from common.errors import DomainError
+from common.identity import Actor
 from config.database import raw, transaction
 from documents import blobs, storage
 from documents.tables import StoredFile

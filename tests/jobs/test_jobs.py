@@ -5,10 +5,10 @@ from datetime import timedelta
 
 import pytest
 
-from accounts.domain import Role
 from common import clock
 from common.errors import DomainError
 from common.i18n import N_
+from common.identity import Role
 from common.instance import HOST
 from config.database import raw, transaction
 from jobs import service

@@ -8,9 +8,9 @@ import signal
 import sys
 import time
 
-from audit.domain import Actor
 from common import clock
 from common.clock import FixedClock, use_clock
+from common.identity import Actor
 from notifications import sender, service
 from notifications.domain import MESSAGE_BUDGET, OutgoingMessage
 from notifications.tables import OutboxMessage

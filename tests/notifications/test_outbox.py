@@ -4,11 +4,11 @@ from datetime import timedelta
 
 import pytest
 
-from audit.domain import Actor
 from audit.tables import AuditEvent
 from common import clock
 from common.clock import FixedClock, use_clock
 from common.errors import ValidationFailed
+from common.identity import Actor
 from config.database import transaction
 from documents import storage
 from notifications import sender, service

@@ -3,9 +3,9 @@ import json
 
 import pytest
 
-from audit.domain import Actor
 from audit.tables import AuditEvent
 from common.errors import ValidationFailed
+from common.identity import Actor
 from organisations import service
 from organisations.domain import format_iban, validate_organisation
 from organisations.tables import Organisation

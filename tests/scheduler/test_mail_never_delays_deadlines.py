@@ -5,9 +5,9 @@ import asyncio
 import time
 from datetime import timedelta
 
-from audit.domain import Actor
 from audit.tables import AuditEvent
 from common import clock
+from common.identity import Actor
 from config import scheduler as scheduler_module
 from config.scheduler import Scheduler
 from config.settings import load_settings

@@ -2,7 +2,7 @@
 
 import asyncio
 
-from audit.domain import Actor
+from common.identity import Actor
 from config import scheduler as scheduler_module
 from config.scheduler import Scheduler, leadership_for
 from config.settings import load_settings

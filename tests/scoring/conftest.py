@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from accounts.domain import Principal
+from common.identity import Principal
 from scoring import service, sheets
 from tests.support.http import sign_in
 

@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 from openpyxl import Workbook
 
-from accounts.domain import Principal
 from common import clock
+from common.identity import Principal
 from scoring import service as scoring
 from scoring import sheets
 from subsidies import service

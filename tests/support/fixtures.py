@@ -10,11 +10,10 @@ from argon2 import PasswordHasher
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
-from accounts.domain import Principal, Role
 from accounts.tables import Membership, User
-from audit.domain import Actor
 from authorities import service as authorities
 from common import clock
+from common.identity import Actor, Principal, Role
 from config.app import create_app
 from config.settings import load_settings
 

@@ -9,10 +9,10 @@ from typing import Any
 
 import pytest
 
-from accounts.domain import Principal
 from audit.tables import AuditEvent
 from authorities import service as authorities
 from common.clock import FixedClock, use_clock
+from common.identity import Principal
 from common.localtime import utc_to_local
 from scoring import service as scoring
 from scoring import sheets

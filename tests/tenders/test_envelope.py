@@ -31,10 +31,10 @@ from itertools import product
 import pytest
 from litestar import Litestar
 
-from accounts.domain import Principal
 from audit.tables import AuditEvent
 from common.clock import FixedClock, use_clock
 from common.errors import DomainError, NotFound
+from common.identity import Principal
 from config.database import is_sqlite
 from documents import storage
 from finance.domain import VIEWS

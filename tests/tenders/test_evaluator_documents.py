@@ -11,10 +11,10 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from accounts.domain import Principal
 from audit.tables import AuditEvent
 from common.clock import FixedClock, use_clock
 from common.errors import DomainError, NotFound
+from common.identity import Principal
 from scoring import service as scoring
 from scoring import sheets
 from tenders import bids, service

@@ -10,7 +10,7 @@ from documents import storage
 from documents.tables import StoredFile
 from notifications.tables import OutboxMessage
 from scoring import service as scoring
-from tenders import bids, service
+from tenders import bids, letters, service
 from tenders.deadlines import DEADLINES
 from tenders.procedures import Phase
 from tenders.tables import Bid, Lot, Tender, TenderAuthority
@@ -237,13 +237,13 @@ async def test_from_evaluation_through_standstill_and_objection_to_contract(worl
         (f"bid:{ids[2]}", Decimal("81.33")), (f"bid:{ids[0]}", Decimal("80.67")),
         (f"bid:{ids[1]}", Decimal("70.00"))]
     with pytest.raises(DomainError, match=r"No award intent yet for 1\. District 1"):
-        await service.send_award_decisions(world.officer, tender_id)
+        await letters.send_award_decisions(world.officer, tender_id)
     with pytest.raises(ValidationFailed, match="deviates from the ranking"):
         await bids.choose_award(world.officer, tender_id, lot_id, [ids[0]])
     with pytest.raises(ValidationFailed, match="relative advantages of the winning bid"):
         await bids.choose_award(world.officer, tender_id, lot_id, [ids[2]], advantages="  ")
     await bids.choose_award(world.officer, tender_id, lot_id, [ids[2]], advantages=ADVANTAGES)
-    ends = await service.send_award_decisions(world.officer, tender_id)
+    ends = (await letters.send_award_decisions(world.officer, tender_id)).standstill_ends_at
     # Sent Sunday 12 April 2026; 20 calendar days end on Saturday 2 May, so the period runs
     # on to the end of Monday 4 May (Algemene termijnenwet).
     assert ends == datetime(2026, 5, 4, 22, 0, tzinfo=UTC)

@@ -7,8 +7,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from accounts.domain import Principal
 from common.clock import FixedClock, use_clock
+from common.identity import Principal
 from tenders.tables import Tender
 from tests.support.http import sign_in
 

@@ -10,9 +10,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from accounts.domain import Principal
 from audit.tables import AuditEvent
 from common.clock import FixedClock, use_clock
+from common.identity import Principal
 from scoring import service as scoring
 from tenders import bids, service
 from tenders.tables import Tender

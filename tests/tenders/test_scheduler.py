@@ -12,7 +12,7 @@ from config.app import DEADLINE_SOURCES
 from config.scheduler import Scheduler
 from config.settings import load_settings
 from notifications.tables import OutboxMessage
-from tenders import bids, service
+from tenders import bids, letters, service
 from tenders.tables import Tender
 from tests.tenders.conftest import ADVANTAGES
 
@@ -51,7 +51,7 @@ async def test_the_end_of_the_standstill_enables_the_definitive_award(world):
     lot_id = await world.score_and_confirm(tender_id, {ids[0]: "9", ids[1]: "5", ids[2]: "8"})
     await bids.choose_award(world.officer, tender_id, lot_id, [ids[2]],
                             advantages=ADVANTAGES)
-    ends = await service.send_award_decisions(world.officer, tender_id)
+    ends = (await letters.send_award_decisions(world.officer, tender_id)).standstill_ends_at
     scheduler = Scheduler(load_settings(), DEADLINE_SOURCES)
 
     world.clock.set(ends - timedelta(seconds=1))

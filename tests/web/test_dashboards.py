@@ -1,7 +1,7 @@
 """Each role's dashboard answers "what needs me now": an officer sees their running tenders and
 the next deadlines; finance sees the next deadlines (payments, decisions) too."""
 
-from accounts.domain import Role
+from common.identity import Role
 from tests.support.http import sign_in, text_of
 
 

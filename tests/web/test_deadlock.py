@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from asyncpg.exceptions import DeadlockDetectedError
 
-from accounts.domain import Role
+from common.identity import Role
 from tenders import service
 from tests.support.http import sign_in
 

@@ -2,7 +2,7 @@
 
 import re
 
-from accounts.domain import Role
+from common.identity import Role
 from tests.support.http import sign_in
 
 

@@ -9,11 +9,11 @@ from litestar.params import URLEncodedBody
 from litestar.response import Redirect, Template
 
 from accounts import service as accounts
-from accounts.domain import ROLE_LABELS
-from accounts.guards import ANY_ROLE, current_principal
+from common.identity import ROLE_LABELS
 from config import database
 from web.dashboard import panels_for
 from web.errors import back_to_referrer, safe_local_path
+from web.guards import ANY_ROLE, current_principal
 from web.i18n import LANGUAGE_COOKIE, UI_LANGUAGES
 
 

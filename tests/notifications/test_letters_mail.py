@@ -7,13 +7,8 @@ import dataclasses
 from documents.letters.bundle import letters_for
 from documents.letters.kinds import LetterKind
 from documents.letters.samples import sample_letter
-from documents.letters.service import (
-    LetterMail,
-    mail_letters,
-    record_sent,
-    sent_letters,
-    templates_for,
-)
+from documents.letters.service import record_sent, sent_letters, templates_for
+from notifications.letters import LetterMail, mail_letters
 from notifications.tables import OutboxAttachment, OutboxMessage
 from tests.support.fixtures import SETUP
 

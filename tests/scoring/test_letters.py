@@ -11,7 +11,13 @@ import pytest
 from common.errors import DomainError, Problem
 from documents import office
 from documents.letters.bundle import letters_for
-from documents.letters.from_scoring import (
+from documents.letters.kinds import Addressee, AwardIntent, LetterKind, Procedure, Rejection
+from documents.letters.present import number
+from documents.letters.reports import evaluation_report
+from documents.letters.samples import SENDER
+from documents.letters.service import templates_for
+from scoring import service, sheets
+from scoring.letters import (
     AwardSetting,
     SelectionSetting,
     award_letters,
@@ -19,12 +25,6 @@ from documents.letters.from_scoring import (
     report_from_ranking,
     selection_letters,
 )
-from documents.letters.kinds import Addressee, AwardIntent, LetterKind, Procedure, Rejection
-from documents.letters.present import number
-from documents.letters.reports import evaluation_report
-from documents.letters.samples import SENDER
-from documents.letters.service import templates_for
-from scoring import service, sheets
 from scoring.results import CriterionResult
 from tests.documents.letters_support import docx_text
 from tests.scoring.conftest import make_scenario

@@ -9,7 +9,7 @@ from litestar.exceptions import NotAuthorizedException, PermissionDeniedExceptio
 from litestar.handlers.base import BaseRouteHandler
 from litestar.types import Guard
 
-from accounts.domain import Principal, Role
+from common.identity import Principal, Role
 
 
 def current_principal(connection: ASGIConnection) -> Principal | None:
