@@ -40,31 +40,42 @@ class LoginController(Controller):
     async def login_page(self, request: Request) -> Template | Redirect:
         if request.session.get("user_id"):
             return Redirect("/")
-        return Template("accounts/login.html",
-                        context={"next": request.query_params.get("next", ""), "error": None,
-                                 "email": ""})
+        return Template(
+            "accounts/login.html",
+            context={"next": request.query_params.get("next", ""), "error": None, "email": ""},
+        )
 
     @post("/login", name="login_submit")
     async def login(self, request: Request, data: FormData) -> Template | Redirect:
         email = data.get("email", "")
-        principal = await service.authenticate(email, data.get("password", ""),
-                                               client_address(request))
+        principal = await service.authenticate(
+            email, data.get("password", ""), client_address(request)
+        )
         target = safe_local_path(data.get("next"))
         if principal is None:
             # One answer for an unknown address, a wrong password and a throttled attempt.
-            error = gettext("The email address or password is not right. After several failed "
-                            "attempts, each further attempt has to wait a little longer.")
-            return Template("accounts/login.html", status_code=400,
-                            context={"next": data.get("next", ""), "error": error,
-                                     "email": email})
+            error = gettext(
+                "The email address or password is not right. After several failed "
+                "attempts, each further attempt has to wait a little longer."
+            )
+            return Template(
+                "accounts/login.html",
+                status_code=400,
+                context={"next": data.get("next", ""), "error": error, "email": email},
+            )
         store: DatabaseSessionStore = request.app.stores.get("sessions")  # type: ignore[assignment]
         await store.delete_expired()
         bind_to_new_session(request.scope, rotate_session_id(request.scope))
         request.set_session({"user_id": principal.id})
         response = Redirect(target, status_code=303)
-        response.set_cookie(LANGUAGE_COOKIE, principal.language, max_age=365 * 24 * 3600,
-                            httponly=True, samesite="lax",
-                            secure=request.app.state.settings.secure_cookies)
+        response.set_cookie(
+            LANGUAGE_COOKIE,
+            principal.language,
+            max_age=365 * 24 * 3600,
+            httponly=True,
+            samesite="lax",
+            secure=request.app.state.settings.secure_cookies,
+        )
         return response
 
     @post("/logout", guards=[ANY_ROLE], name="logout")
@@ -78,15 +89,23 @@ class AccountController(Controller):
     guards = [ANY_ROLE]
     include_in_schema = False
 
-    async def _page(self, request: Request, errors: dict[str, list[str]] | None = None,
-                    status: int = 200) -> Template:
+    async def _page(
+        self, request: Request, errors: dict[str, list[str]] | None = None, status: int = 200
+    ) -> Template:
         principal = current_principal(request)
         assert principal is not None
         authorities = await list_authorities(ids=principal.authority_ids)
         own = (await service.get_user(principal.id))["language"]
-        return Template("accounts/account.html", status_code=status, context={
-            "authorities": authorities, "errors": errors or {},
-            "language_choices": _language_choices(), "own_language": own})
+        return Template(
+            "accounts/account.html",
+            status_code=status,
+            context={
+                "authorities": authorities,
+                "errors": errors or {},
+                "language_choices": _language_choices(),
+                "own_language": own,
+            },
+        )
 
     @get("", name="account")
     async def account(self, request: Request) -> Template:
@@ -108,10 +127,13 @@ class AccountController(Controller):
         principal = current_principal(request)
         assert principal is not None
         try:
-            await service.change_own_password(principal, data.get("current_password", ""),
-                                              data.get("new_password", ""),
-                                              address=client_address(request),
-                                              keep_session=session_key(request))
+            await service.change_own_password(
+                principal,
+                data.get("current_password", ""),
+                data.get("new_password", ""),
+                address=client_address(request),
+                keep_session=session_key(request),
+            )
         except ValidationFailed as exc:
             return await self._page(request, field_errors(exc), status=422)
         flash(request, gettext("Your password has been changed."), category="success")
@@ -131,14 +153,27 @@ class UserAdminController(Controller):
     guards = [ADMIN]
     include_in_schema = False
 
-    async def _form(self, request: Request, user: dict[str, Any] | None, values: dict[str, Any],
-                    errors: dict[str, list[str]], status: int = 200) -> Template:
+    async def _form(
+        self,
+        request: Request,
+        user: dict[str, Any] | None,
+        values: dict[str, Any],
+        errors: dict[str, list[str]],
+        status: int = 200,
+    ) -> Template:
         authorities = await list_authorities()
-        return Template("accounts/user_form.html", status_code=status, context={
-            "user": user, "values": values, "errors": errors, "roles": _role_options(),
-            "languages": _language_choices(),
-            "authorities": [(a["id"], a["name"]) for a in authorities],
-        })
+        return Template(
+            "accounts/user_form.html",
+            status_code=status,
+            context={
+                "user": user,
+                "values": values,
+                "errors": errors,
+                "roles": _role_options(),
+                "languages": _language_choices(),
+                "authorities": [(a["id"], a["name"]) for a in authorities],
+            },
+        )
 
     @get("", name="users")
     async def users(self, request: Request) -> Template:
@@ -146,15 +181,25 @@ class UserAdminController(Controller):
         text = request.query_params.get("q") or None
         users = await service.list_users(role=role, text=text)
         names = {a["id"]: a["name"] for a in await list_authorities()}
-        return Template("accounts/users.html", context={
-            "users": users, "authority_names": names, "roles": _role_options(),
-            "role": role or "", "q": text or "",
-        })
+        return Template(
+            "accounts/users.html",
+            context={
+                "users": users,
+                "authority_names": names,
+                "roles": _role_options(),
+                "role": role or "",
+                "q": text or "",
+            },
+        )
 
     @get("/new", name="user_new")
     async def new_user(self, request: Request) -> Template:
-        return await self._form(request, None, {"role": "evaluator", "language": "",
-                                                "authority_ids": [], "active": True}, {})
+        return await self._form(
+            request,
+            None,
+            {"role": "evaluator", "language": "", "authority_ids": [], "active": True},
+            {},
+        )
 
     @post("", name="user_create")
     async def create_user(self, request: Request) -> Template:
@@ -165,8 +210,10 @@ class UserAdminController(Controller):
             user, password = await service.create_user(principal.as_actor(), values)
         except ValidationFailed as exc:
             return await self._form(request, None, values, field_errors(exc), status=422)
-        return Template("accounts/password_once.html",
-                        context={"user": user, "password": password, "created": True})
+        return Template(
+            "accounts/password_once.html",
+            context={"user": user, "password": password, "created": True},
+        )
 
     @get("/{user_id:int}", name="user")
     async def user(self, request: Request, user_id: FromPath[int]) -> Template:
@@ -191,11 +238,14 @@ class UserAdminController(Controller):
     async def reset_password(self, request: Request, user_id: FromPath[int]) -> Template:
         principal = current_principal(request)
         assert principal is not None
-        password = await service.reset_password(principal.as_actor(), user_id,
-                                                keep_session=session_key(request))
+        password = await service.reset_password(
+            principal.as_actor(), user_id, keep_session=session_key(request)
+        )
         user = await service.get_user(user_id)
-        return Template("accounts/password_once.html",
-                        context={"user": user, "password": password, "created": False})
+        return Template(
+            "accounts/password_once.html",
+            context={"user": user, "password": password, "created": False},
+        )
 
     @post("/{user_id:int}/unlock", name="user_unlock")
     async def unlock(self, request: Request, user_id: FromPath[int]) -> Redirect:
@@ -283,9 +333,20 @@ class MeApiController(Controller):
     async def me(self, request: Request) -> MeOut:
         principal = current_principal(request)
         assert principal is not None
-        return MeOut(principal.id, principal.email, principal.name, principal.role.value,
-                     principal.language, sorted(principal.authority_ids))
+        return MeOut(
+            principal.id,
+            principal.email,
+            principal.name,
+            principal.role.value,
+            principal.language,
+            sorted(principal.authority_ids),
+        )
 
 
-CONTROLLERS = [LoginController, AccountController, UserAdminController, UserApiController,
-               MeApiController]
+CONTROLLERS = [
+    LoginController,
+    AccountController,
+    UserAdminController,
+    UserApiController,
+    MeApiController,
+]

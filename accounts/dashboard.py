@@ -11,5 +11,6 @@ from web.dashboard import Panel
 async def users_by_role(principal: Principal) -> Panel | None:
     if principal.role is not Role.ADMIN:
         return None
-    return Panel(N_("Active users"), "accounts/_panel_users.html",
-                 {"counts": await service.count_by_role()})
+    return Panel(
+        N_("Active users"), "accounts/_panel_users.html", {"counts": await service.count_by_role()}
+    )

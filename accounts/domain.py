@@ -14,8 +14,13 @@ from common.errors import ProblemCollector
 from common.i18n import N_
 from common.identity import Role
 
-UI_LANGUAGES: dict[str, str] = {"en": "English", "nl": "Nederlands", "da": "Dansk", "pl": "Polski",
-                                "sv": "Svenska"}
+UI_LANGUAGES: dict[str, str] = {
+    "en": "English",
+    "nl": "Nederlands",
+    "da": "Dansk",
+    "pl": "Polski",
+    "sv": "Svenska",
+}
 # A user's stored language: one of UI_LANGUAGES, or this to follow their authority's language.
 AUTHORITY_LANGUAGE = ""
 
@@ -29,6 +34,7 @@ def effective_language(own: str, authority_languages: Sequence[str]) -> str:
     if own in UI_LANGUAGES:
         return own
     return next((code for code in authority_languages if code in UI_LANGUAGES), "")
+
 
 MIN_PASSWORD_LENGTH = 12
 MAX_PASSWORD_LENGTH = 1000
@@ -56,12 +62,12 @@ class ThrottlePolicy:
 
 # Per client address: offices behind one address get some slack; one address trying many
 # accounts (or one) is slowed to one attempt per quarter of an hour.
-ADDRESS_THROTTLE = ThrottlePolicy(10, timedelta(seconds=1), timedelta(minutes=15),
-                                  timedelta(hours=1))
+ADDRESS_THROTTLE = ThrottlePolicy(
+    10, timedelta(seconds=1), timedelta(minutes=15), timedelta(hours=1)
+)
 # Per account (or unknown email address alike, so the wait tells nothing about existence):
 # guessing from many addresses is slowed to one attempt per five minutes.
-ACCOUNT_THROTTLE = ThrottlePolicy(5, timedelta(seconds=1), timedelta(minutes=5),
-                                  timedelta(hours=1))
+ACCOUNT_THROTTLE = ThrottlePolicy(5, timedelta(seconds=1), timedelta(minutes=5), timedelta(hours=1))
 
 
 @dataclass(frozen=True)
@@ -78,13 +84,14 @@ class Throttle:
         if now - self.last_failure_at >= policy.forget_after:
             return None
         exponent = min(self.failures - policy.free_failures, 30)
-        delay = min(policy.base_delay * (2 ** exponent), policy.max_delay)
+        delay = min(policy.base_delay * (2**exponent), policy.max_delay)
         until = self.last_failure_at + delay
         return until if now < until else None
 
     def after_failure(self, policy: ThrottlePolicy, now: datetime) -> Throttle:
-        forgotten = (self.last_failure_at is None
-                     or now - self.last_failure_at >= policy.forget_after)
+        forgotten = (
+            self.last_failure_at is None or now - self.last_failure_at >= policy.forget_after
+        )
         return Throttle(1 if forgotten else self.failures + 1, now)
 
 
@@ -101,24 +108,33 @@ def generate_password() -> str:
     return secrets.token_urlsafe(15)
 
 
-def check_password_strength(password: str, problems: ProblemCollector,
-                            location: str = "password",
-                            user_inputs: Collection[str] = ()) -> None:
+def check_password_strength(
+    password: str,
+    problems: ProblemCollector,
+    location: str = "password",
+    user_inputs: Collection[str] = (),
+) -> None:
     """At least 12 characters, and not guessable: no common password, word, name or pattern
     (zxcvbn, with ``user_inputs`` such as the user's email and name as known words)."""
     if len(password) < MIN_PASSWORD_LENGTH:
-        problems.add(location, N_("A password needs at least {count} characters"),
-                     count=MIN_PASSWORD_LENGTH)
+        problems.add(
+            location, N_("A password needs at least {count} characters"), count=MIN_PASSWORD_LENGTH
+        )
         return
     if len(password) > MAX_PASSWORD_LENGTH:
-        problems.add(location, N_("A password has at most {count} characters"),
-                     count=MAX_PASSWORD_LENGTH)
+        problems.add(
+            location, N_("A password has at most {count} characters"), count=MAX_PASSWORD_LENGTH
+        )
         return
     if password_score(password, user_inputs) < MIN_PASSWORD_SCORE:
-        problems.add(location, N_(
-            "This password is too easy to guess: it is a common password, or made of words, "
-            "names, dates, repeats or sequences such as aaaa or 1234. Choose a longer phrase "
-            "of unrelated words, or let a password manager make one"))
+        problems.add(
+            location,
+            N_(
+                "This password is too easy to guess: it is a common password, or made of words, "
+                "names, dates, repeats or sequences such as aaaa or 1234. Choose a longer phrase "
+                "of unrelated words, or let a password manager make one"
+            ),
+        )
 
 
 def password_score(password: str, user_inputs: Collection[str] = ()) -> int:
@@ -148,15 +164,21 @@ class UserData:
     active: bool = True
 
     def audit_view(self) -> dict[str, Any]:
-        return {"email": self.email, "name": self.name, "role": self.role.value,
-                "language": self.language, "authority_ids": sorted(self.authority_ids),
-                "active": self.active}
+        return {
+            "email": self.email,
+            "name": self.name,
+            "role": self.role.value,
+            "language": self.language,
+            "authority_ids": sorted(self.authority_ids),
+            "active": self.active,
+        }
 
 
 def _check_language(language: str, problems: ProblemCollector) -> None:
     if language != AUTHORITY_LANGUAGE and language not in UI_LANGUAGES:
-        problems.add("language", N_("Choose one of the languages {allowed}"),
-                     allowed=", ".join(UI_LANGUAGES))
+        problems.add(
+            "language", N_("Choose one of the languages {allowed}"), allowed=", ".join(UI_LANGUAGES)
+        )
 
 
 def validate_language(value: Any) -> str:
@@ -182,8 +204,11 @@ def validate_user(form: Mapping[str, Any], known_authorities: Collection[int]) -
     role_value = str(form.get("role") or "")
     role = Role(role_value) if role_value in Role.__members__.values() else None
     if role is None:
-        problems.add("role", N_("Choose one of the roles {allowed}"),
-                     allowed=", ".join(r.value for r in Role))
+        problems.add(
+            "role",
+            N_("Choose one of the roles {allowed}"),
+            allowed=", ".join(r.value for r in Role),
+        )
     language = str(form.get("language") or AUTHORITY_LANGUAGE)
     _check_language(language, problems)
     authority_ids: set[int] = set()

@@ -33,8 +33,16 @@ from common.i18n import N_
 from common.identity import Actor, Principal, Role
 from config.database import contains, is_sqlite, lock, lock_name, raw, transaction
 
-USER_COLUMNS = (User.id, User.email, User.name, User.role, User.language, User.active,
-                User.last_login_at, User.created_at)
+USER_COLUMNS = (
+    User.id,
+    User.email,
+    User.name,
+    User.role,
+    User.language,
+    User.active,
+    User.last_login_at,
+    User.created_at,
+)
 
 
 async def _authority_ids_of(user_ids: list[int]) -> dict[int, frozenset[int]]:
@@ -51,22 +59,34 @@ async def _authority_ids_of(user_ids: list[int]) -> dict[int, frozenset[int]]:
 
 async def load_principal(user_id: int) -> Principal | None:
     """The active user behind a session, or None when they were removed or deactivated."""
-    row = await User.select(User.id, User.email, User.name, User.role, User.language).where(
-        (User.id == user_id) & (User.active.eq(True))
-    ).first()
+    row = (
+        await User.select(User.id, User.email, User.name, User.role, User.language)
+        .where((User.id == user_id) & (User.active.eq(True)))
+        .first()
+    )
     if row is None:
         return None
     authority_ids = (await _authority_ids_of([row["id"]]))[row["id"]]
     authority_languages: list[str] = []
     if row["language"] not in UI_LANGUAGES and authority_ids:
-        authority_languages = await Authority.select(Authority.language).where(
-            Authority.id.is_in(sorted(authority_ids))).order_by(Authority.id).output(
-            as_list=True)
-    return Principal(row["id"], row["email"], row["name"], Role(row["role"]),
-                     effective_language(row["language"], authority_languages), authority_ids)
+        authority_languages = (
+            await Authority.select(Authority.language)
+            .where(Authority.id.is_in(sorted(authority_ids)))
+            .order_by(Authority.id)
+            .output(as_list=True)
+        )
+    return Principal(
+        row["id"],
+        row["email"],
+        row["name"],
+        Role(row["role"]),
+        effective_language(row["language"], authority_languages),
+        authority_ids,
+    )
 
 
 # -- throttling -------------------------------------------------------------------------------
+
 
 def _policy(key: str) -> ThrottlePolicy:
     return ADDRESS_THROTTLE if key.startswith("address:") else ACCOUNT_THROTTLE
@@ -81,8 +101,11 @@ async def _throttles(keys: list[str]) -> dict[str, Throttle]:
 
 
 def _waits_until(throttles: Mapping[str, Throttle], now: datetime) -> datetime | None:
-    waits = [until for key, throttle in throttles.items()
-             if (until := throttle.waits_until(_policy(key), now)) is not None]
+    waits = [
+        until
+        for key, throttle in throttles.items()
+        if (until := throttle.waits_until(_policy(key), now)) is not None
+    ]
     return max(waits) if waits else None
 
 
@@ -95,18 +118,24 @@ async def _count_failure(keys: list[str], now: datetime, count: bool = True) -> 
     await LoginThrottle.delete().where(LoginThrottle.last_failure_at < forgotten)
     for key in keys:
         await LoginThrottle.insert(LoginThrottle(key=key, failures=0)).on_conflict(
-            target=LoginThrottle.key, action="DO NOTHING")
+            target=LoginThrottle.key, action="DO NOTHING"
+        )
     lock = "" if is_sqlite() else " FOR UPDATE"
     marks = ", ".join("{}" for _ in keys)
-    query = ('SELECT "key", failures, last_failure_at FROM accounts_login_throttle '  # noqa: S608
-             f'WHERE "key" IN ({marks}){lock}')  # placeholders only
+    query = (
+        'SELECT "key", failures, last_failure_at FROM accounts_login_throttle '  # noqa: S608
+        f'WHERE "key" IN ({marks}){lock}'
+    )  # placeholders only
     rows = await raw(query, *keys)
     for row in rows:
         current = Throttle(row["failures"], row["last_failure_at"])
         after = current.after_failure(_policy(row["key"]), now) if count else current
-        await LoginThrottle.update({LoginThrottle.failures: after.failures,
-                                    LoginThrottle.last_failure_at: after.last_failure_at}).where(
-            LoginThrottle.key == row["key"])
+        await LoginThrottle.update(
+            {
+                LoginThrottle.failures: after.failures,
+                LoginThrottle.last_failure_at: after.last_failure_at,
+            }
+        ).where(LoginThrottle.key == row["key"])
 
 
 async def _forget_failures(key: str) -> None:
@@ -130,8 +159,11 @@ async def authenticate(email: str, password: str, address: str | None) -> Princi
     account = normalise_email(email)
     keys = [address_key(address), account_key(account)]
     now = clock.now()
-    row = await User.select(User.id, User.password_hash, User.active).where(
-        User.email == account).first()
+    row = (
+        await User.select(User.id, User.password_hash, User.active)
+        .where(User.email == account)
+        .first()
+    )
     user = row if row is not None and row["active"] else None
     waits = _waits_until(await _throttles(keys), now)
     password_ok = await verify_password(user["password_hash"] if user else None, password)
@@ -141,15 +173,26 @@ async def authenticate(email: str, password: str, address: str | None) -> Princi
         async with transaction():
             await User.update({User.last_login_at: now}).where(User.id == user["id"])
             await _forget_failures(keys[1])
-            await audit.record(actor, "login.succeeded", "user", user["id"],
-                               after={"address": address})
+            await audit.record(
+                actor, "login.succeeded", "user", user["id"], after={"address": address}
+            )
         return await load_principal(user["id"])
-    reason = ("throttled" if waits is not None
-              else "wrong password" if user is not None else "unknown or inactive account")
+    reason = (
+        "throttled"
+        if waits is not None
+        else "wrong password"
+        if user is not None
+        else "unknown or inactive account"
+    )
     async with transaction():
         await _count_failure(keys, now, count=waits is None)
-        await audit.record(actor, "login.failed", "user", row["id"] if row else account[:100],
-                           after={"reason": reason, "address": address})
+        await audit.record(
+            actor,
+            "login.failed",
+            "user",
+            row["id"] if row else account[:100],
+            after={"reason": reason, "address": address},
+        )
     return None
 
 
@@ -167,20 +210,29 @@ async def _email_taken(email: str, except_id: int | None = None) -> int | None:
 
 
 async def _email_in_use(email: str, user_id: int) -> ValidationFailed:
-    return await audit.taken(Problem(N_("A user with the email {email} already exists"),
-                                     {"email": email}, "email"), "user", user_id,
-                             actions=("user.created", "user.updated"), about={"email": email})
+    return await audit.taken(
+        Problem(N_("A user with the email {email} already exists"), {"email": email}, "email"),
+        "user",
+        user_id,
+        actions=("user.created", "user.updated"),
+        about={"email": email},
+    )
 
 
 async def _set_memberships(user_id: int, authority_ids: frozenset[int]) -> None:
     await Membership.delete().where(Membership.user == user_id)
     if authority_ids:
-        await Membership.insert(*[Membership(user=user_id, authority=authority_id)
-                                  for authority_id in sorted(authority_ids)])
+        await Membership.insert(
+            *[
+                Membership(user=user_id, authority=authority_id)
+                for authority_id in sorted(authority_ids)
+            ]
+        )
 
 
-async def create_user(actor: Actor, form: Mapping[str, Any],
-                      password: str | None = None) -> tuple[dict[str, Any], str]:
+async def create_user(
+    actor: Actor, form: Mapping[str, Any], password: str | None = None
+) -> tuple[dict[str, Any], str]:
     """Create a user; returns the user and the password (generated when none is given)."""
     data = validate_user(form, await _known_authority_ids())
     if password is None:
@@ -194,9 +246,15 @@ async def create_user(actor: Actor, form: Mapping[str, Any],
         await lock_name(f"user-email:{data.email}")
         if holder := await _email_taken(data.email):
             raise await _email_in_use(data.email, holder)
-        user = User(email=data.email, name=data.name, role=data.role.value,
-                    language=data.language, active=data.active, password_hash=password_hash,
-                    created_at=clock.now())
+        user = User(
+            email=data.email,
+            name=data.name,
+            role=data.role.value,
+            language=data.language,
+            active=data.active,
+            password_hash=password_hash,
+            created_at=clock.now(),
+        )
         await user.save()
         await _set_memberships(user.id, data.authority_ids)
         await audit.record(actor, "user.created", "user", user.id, after=data.audit_view())
@@ -213,8 +271,14 @@ async def get_user(user_id: int) -> dict[str, Any]:
 
 
 def _user_view(row: Mapping[str, Any]) -> dict[str, Any]:
-    return UserData(row["email"], row["name"], Role(row["role"]), row["language"],
-                    frozenset(row["authority_ids"]), row["active"]).audit_view()
+    return UserData(
+        row["email"],
+        row["name"],
+        Role(row["role"]),
+        row["language"],
+        frozenset(row["authority_ids"]),
+        row["active"],
+    ).audit_view()
 
 
 async def update_user(actor: Actor, user_id: int, form: Mapping[str, Any]) -> dict[str, Any]:
@@ -229,9 +293,15 @@ async def update_user(actor: Actor, user_id: int, form: Mapping[str, Any]) -> di
             raise await _email_in_use(data.email, holder)
         before, after = changes(_user_view(current), data.audit_view())
         if after:
-            await User.update({User.email: data.email, User.name: data.name,
-                               User.role: data.role.value, User.language: data.language,
-                               User.active: data.active}).where(User.id == user_id)
+            await User.update(
+                {
+                    User.email: data.email,
+                    User.name: data.name,
+                    User.role: data.role.value,
+                    User.language: data.language,
+                    User.active: data.active,
+                }
+            ).where(User.id == user_id)
             await _set_memberships(user_id, data.authority_ids)
             await audit.record(actor, "user.updated", "user", user_id, before=before, after=after)
     return await get_user(user_id)
@@ -257,14 +327,19 @@ async def reset_password(actor: Actor, user_id: int, keep_session: str | None = 
         await User.update({User.password_hash: password_hash}).where(User.id == user_id)
         await _forget_failures(account_key(user["email"]))
         ended = await end_sessions(user_id, keep_session)
-        await audit.record(actor, "user.password_reset", "user", user_id,
-                           after={"sessions_ended": ended})
+        await audit.record(
+            actor, "user.password_reset", "user", user_id, after={"sessions_ended": ended}
+        )
     return password
 
 
-async def change_own_password(principal: Principal, current: str, new: str,
-                              address: str | None = None,
-                              keep_session: str | None = None) -> None:
+async def change_own_password(
+    principal: Principal,
+    current: str,
+    new: str,
+    address: str | None = None,
+    keep_session: str | None = None,
+) -> None:
     """Change one's own password: the current one is checked (throttled like a sign-in, per
     account and address); every other session of the user ends, ``keep_session`` stays."""
     keys = [address_key(address), account_key(principal.email)]
@@ -272,16 +347,23 @@ async def change_own_password(principal: Principal, current: str, new: str,
     problems = ProblemCollector()
     waits = _waits_until(await _throttles(keys), now)
     if waits is not None:
-        problems.add("current_password", N_("Too many wrong passwords: try again in {seconds} "
-                                            "seconds"),
-                     seconds=max(1, int((waits - now).total_seconds()) + 1))
+        problems.add(
+            "current_password",
+            N_("Too many wrong passwords: try again in {seconds} seconds"),
+            seconds=max(1, int((waits - now).total_seconds()) + 1),
+        )
     else:
         row = await User.select(User.password_hash).where(User.id == principal.id).first()
         if row is None or not await verify_password(row["password_hash"], current):
             async with transaction():
                 await _count_failure(keys, now)
-                await audit.record(principal.as_actor(), "user.password_check_failed", "user",
-                                   principal.id, after={"address": address})
+                await audit.record(
+                    principal.as_actor(),
+                    "user.password_check_failed",
+                    "user",
+                    principal.id,
+                    after={"address": address},
+                )
             problems.add("current_password", N_("The current password is not right"))
     check_password_strength(new, problems, "new_password", (principal.email, principal.name))
     problems.raise_if_any()
@@ -290,8 +372,13 @@ async def change_own_password(principal: Principal, current: str, new: str,
         await User.update({User.password_hash: password_hash}).where(User.id == principal.id)
         await _forget_failures(keys[1])
         ended = await end_sessions(principal.id, keep_session)
-        await audit.record(principal.as_actor(), "user.password_changed", "user", principal.id,
-                           after={"sessions_ended": ended})
+        await audit.record(
+            principal.as_actor(),
+            "user.password_changed",
+            "user",
+            principal.id,
+            after={"sessions_ended": ended},
+        )
 
 
 async def unlock(actor: Actor, user_id: int) -> None:
@@ -300,8 +387,13 @@ async def unlock(actor: Actor, user_id: int) -> None:
         await lock(User, user_id)
         current = await get_user(user_id)
         await _forget_failures(account_key(current["email"]))
-        await audit.record(actor, "user.unlocked", "user", user_id,
-                           before={"sign_in_waits_until": current["sign_in_waits_until"]})
+        await audit.record(
+            actor,
+            "user.unlocked",
+            "user",
+            user_id,
+            before={"sign_in_waits_until": current["sign_in_waits_until"]},
+        )
 
 
 async def set_language(principal: Principal, language: str) -> None:
@@ -310,9 +402,14 @@ async def set_language(principal: Principal, language: str) -> None:
     async with transaction():
         before = await User.select(User.language).where(User.id == principal.id).first()
         await User.update({User.language: language}).where(User.id == principal.id)
-        await audit.record(principal.as_actor(), "user.language_changed", "user", principal.id,
-                           before={"language": before["language"] if before else None},
-                           after={"language": language})
+        await audit.record(
+            principal.as_actor(),
+            "user.language_changed",
+            "user",
+            principal.id,
+            before={"language": before["language"] if before else None},
+            after={"language": language},
+        )
 
 
 async def names_by_email(emails: set[str]) -> dict[str, str]:
@@ -336,7 +433,8 @@ async def list_users(role: str | None = None, text: str | None = None) -> list[d
     for row in rows:
         row["authority_ids"] = sorted(memberships[row["id"]])
         row["sign_in_waits_until"] = throttles[account_key(row["email"])].waits_until(
-            ACCOUNT_THROTTLE, now)
+            ACCOUNT_THROTTLE, now
+        )
     return rows
 
 

@@ -62,20 +62,24 @@ def session_key(connection: ASGIConnection) -> str | None:
 
 
 class DatabaseSessionStore(Store):
-    async def set(self, key: str, value: str | bytes,
-                  expires_in: int | timedelta | None = None) -> None:
+    async def set(
+        self, key: str, value: str | bytes, expires_in: int | timedelta | None = None
+    ) -> None:
         data = value.encode() if isinstance(value, str) else value
         expires_at = clock.now() + (_seconds(expires_in) or timedelta(days=1))
-        row = WebSession(key=key, data=data, expires_at=expires_at,
-                         user_id=session_user_id(data))
+        row = WebSession(key=key, data=data, expires_at=expires_at, user_id=session_user_id(data))
         await WebSession.insert(row).on_conflict(
-            target=WebSession.key, action="DO UPDATE",
+            target=WebSession.key,
+            action="DO UPDATE",
             values=[WebSession.data, WebSession.expires_at, WebSession.user_id],
         )
 
     async def get(self, key: str, renew_for: int | timedelta | None = None) -> bytes | None:
-        row = await WebSession.select(WebSession.data, WebSession.expires_at).where(
-            WebSession.key == key).first()
+        row = (
+            await WebSession.select(WebSession.data, WebSession.expires_at)
+            .where(WebSession.key == key)
+            .first()
+        )
         if row is None:
             return None
         now = clock.now()
@@ -85,7 +89,8 @@ class DatabaseSessionStore(Store):
         renew = _seconds(renew_for)
         if renew is not None and row["expires_at"] < now + renew - RENEW_GRANULARITY:
             await WebSession.update({WebSession.expires_at: now + renew}).where(
-                WebSession.key == key)
+                WebSession.key == key
+            )
         return bytes(row["data"])
 
     async def delete(self, key: str) -> None:
@@ -96,7 +101,8 @@ class DatabaseSessionStore(Store):
 
     async def exists(self, key: str) -> bool:
         return await WebSession.exists().where(
-            (WebSession.key == key) & (WebSession.expires_at > clock.now()))
+            (WebSession.key == key) & (WebSession.expires_at > clock.now())
+        )
 
     async def expires_in(self, key: str) -> int | None:
         row = await WebSession.select(WebSession.expires_at).where(WebSession.key == key).first()
@@ -123,8 +129,9 @@ class SessionBackend(ServerSideSessionBackend):
         scope[_LOADED] = self.serialize_data(data, connection.scope) if data else None
         return data
 
-    async def store_in_message(self, scope_session: ScopeSession, message: Message,
-                               connection: ASGIConnection) -> None:
+    async def store_in_message(
+        self, scope_session: ScopeSession, message: Message, connection: ASGIConnection
+    ) -> None:
         scope: Any = connection.scope
         loaded = scope.get(_LOADED)
         empty = scope_session is Empty or not scope_session

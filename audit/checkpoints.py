@@ -65,12 +65,18 @@ def _parse_lines(lines: list[str], key: bytes, first_line: int = 1) -> KeptCheck
         try:
             checkpoint = parse_checkpoint(line)
         except ValueError:
-            return KeptCheckpoints(found, ChainBreak(0, f"line {number} of {FILE_NAME} is not a "
-                                                        "checkpoint"))
+            return KeptCheckpoints(
+                found, ChainBreak(0, f"line {number} of {FILE_NAME} is not a checkpoint")
+            )
         if not checkpoint.is_authentic(key):
-            return KeptCheckpoints(found, ChainBreak(
-                checkpoint.seq, f"its checkpoint (line {number} of {FILE_NAME}) is not signed "
-                                "with the audit key"))
+            return KeptCheckpoints(
+                found,
+                ChainBreak(
+                    checkpoint.seq,
+                    f"its checkpoint (line {number} of {FILE_NAME}) is not signed "
+                    "with the audit key",
+                ),
+            )
         found.append(checkpoint)
     return KeptCheckpoints(found)
 
@@ -157,8 +163,9 @@ async def write_checkpoint(now: datetime | None = None) -> Checkpoint | None:
     latest = kept.latest
     if seq == 0 or (latest is not None and latest.seq >= seq):
         return latest
-    checkpoint = sign_checkpoint(ChainHead(seq, verifier.previous_hash), now or clock.now(),
-                                 audit_key())
+    checkpoint = sign_checkpoint(
+        ChainHead(seq, verifier.previous_hash), now or clock.now(), audit_key()
+    )
     _append(checkpoint_path(), checkpoint)
     return checkpoint
 

@@ -30,8 +30,10 @@ def _day_start(text: str | None, zone: str, shift: int = 0) -> datetime | None:
 
 
 def _filters(request: Request) -> tuple[EventFilter, dict[str, str]]:
-    params = {key: request.query_params.get(key, "").strip()
-              for key in ("actor", "action", "object_type", "object_id", "since", "until")}
+    params = {
+        key: request.query_params.get(key, "").strip()
+        for key in ("actor", "action", "object_type", "object_id", "since", "until")
+    }
     zone = request.app.state.settings.timezone
     return EventFilter(
         actor=params["actor"] or None,
@@ -67,22 +69,32 @@ class AuditController(Controller):
     async def events(self, request: Request) -> Template:
         filters, params = _filters(request)
         page = await service.list_events(filters, before_seq=_before(request))
-        return Template("audit/events.html", context={
-            "page": page, "events": await with_sentences(page.events), "params": params,
-            "object_types": await _object_type_options(),
-            "verification": None,
-        })
+        return Template(
+            "audit/events.html",
+            context={
+                "page": page,
+                "events": await with_sentences(page.events),
+                "params": params,
+                "object_types": await _object_type_options(),
+                "verification": None,
+            },
+        )
 
     @post("/verify", name="audit_verify")
     async def verify(self, request: Request) -> Template:
         filters, params = _filters(request)
         verification = await service.verify()
         page = await service.list_events(filters)
-        return Template("audit/events.html", context={
-            "page": page, "events": await with_sentences(page.events), "params": params,
-            "object_types": await _object_type_options(),
-            "verification": verification,
-        })
+        return Template(
+            "audit/events.html",
+            context={
+                "page": page,
+                "events": await with_sentences(page.events),
+                "params": params,
+                "object_types": await _object_type_options(),
+                "verification": verification,
+            },
+        )
 
 
 @dataclass
@@ -111,16 +123,18 @@ class AuditApiController(Controller):
     tags = ["audit"]
 
     @get("", name="api_audit_events")
-    async def events(self, request: Request, before: FromQuery[int | None] = None,
-                     limit: FromQuery[int] = 100) -> EventPageOut:
+    async def events(
+        self, request: Request, before: FromQuery[int | None] = None, limit: FromQuery[int] = 100
+    ) -> EventPageOut:
         """Events newest first; pass ``next_before`` of a page as ``before`` for the next."""
         if not 1 <= limit <= 1000:
             raise DomainError("limit must be between 1 and 1000")
         filters, _ = _filters(request)
         page = await service.list_events(filters, before_seq=before, limit=limit)
         fields = EventOut.__dataclass_fields__
-        return EventPageOut([EventOut(**{k: row[k] for k in fields}) for row in page.events],
-                            page.next_before)
+        return EventPageOut(
+            [EventOut(**{k: row[k] for k in fields}) for row in page.events], page.next_before
+        )
 
 
 CONTROLLERS: list[Any] = [AuditController, AuditApiController]

@@ -14,5 +14,6 @@ async def recent_events(principal: Principal) -> Panel | None:
     if not principal.is_admin:
         return None
     page = await service.list_events(EventFilter(), limit=8)
-    return Panel(N_("Recent activity"), "audit/_panel.html",
-                 {"events": await with_sentences(page.events)})
+    return Panel(
+        N_("Recent activity"), "audit/_panel.html", {"events": await with_sentences(page.events)}
+    )

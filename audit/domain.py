@@ -46,8 +46,9 @@ def canonical_json(value: Mapping[str, Any] | None) -> str | None:
     """Deterministic JSON (sorted keys, no spaces) so the same data always hashes the same."""
     if value is None:
         return None
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), default=_default,
-                      ensure_ascii=False)
+    return json.dumps(
+        value, sort_keys=True, separators=(",", ":"), default=_default, ensure_ascii=False
+    )
 
 
 def changes(before: Mapping[str, Any], after: Mapping[str, Any]) -> tuple[dict, dict]:
@@ -142,13 +143,18 @@ class Checkpoint:
     mac: str
 
     def to_json(self) -> str:
-        return json.dumps({"seq": self.seq, "hash": self.hash,
-                           "time": timestamp_text(self.made_at), "mac": self.mac},
-                          separators=(",", ":"))
+        return json.dumps(
+            {
+                "seq": self.seq,
+                "hash": self.hash,
+                "time": timestamp_text(self.made_at),
+                "mac": self.mac,
+            },
+            separators=(",", ":"),
+        )
 
     def is_authentic(self, key: str | bytes) -> bool:
-        return hmac.compare_digest(self.mac, checkpoint_mac(self.seq, self.hash, self.made_at,
-                                                            key))
+        return hmac.compare_digest(self.mac, checkpoint_mac(self.seq, self.hash, self.made_at, key))
 
 
 def checkpoint_mac(seq: int, chain_hash: str, made_at: datetime, key: str | bytes) -> str:
@@ -157,8 +163,9 @@ def checkpoint_mac(seq: int, chain_hash: str, made_at: datetime, key: str | byte
 
 
 def sign_checkpoint(head: ChainHead, made_at: datetime, key: str | bytes) -> Checkpoint:
-    return Checkpoint(head.seq, head.hash, made_at,
-                      checkpoint_mac(head.seq, head.hash, made_at, key))
+    return Checkpoint(
+        head.seq, head.hash, made_at, checkpoint_mac(head.seq, head.hash, made_at, key)
+    )
 
 
 def parse_checkpoint(text: str) -> Checkpoint:
@@ -169,8 +176,9 @@ def parse_checkpoint(text: str) -> Checkpoint:
         made_at = datetime.strptime(time, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
     except (ValueError, KeyError, TypeError) as exc:
         raise ValueError("not a checkpoint") from exc
-    if not (isinstance(seq, int) and seq >= 0 and isinstance(chain_hash, str)
-            and isinstance(mac, str)):
+    if not (
+        isinstance(seq, int) and seq >= 0 and isinstance(chain_hash, str) and isinstance(mac, str)
+    ):
         raise ValueError("not a checkpoint")
     return Checkpoint(seq, chain_hash, made_at, mac)
 
@@ -182,9 +190,12 @@ class ChainVerifier:
     must match the event at its position, and none may lie beyond the end of the chain.
     """
 
-    def __init__(self, key: str | bytes | None = None,
-                 checkpoints: Iterable[Checkpoint] = (),
-                 hasher: Callable[[EventData], str] | None = None) -> None:
+    def __init__(
+        self,
+        key: str | bytes | None = None,
+        checkpoints: Iterable[Checkpoint] = (),
+        hasher: Callable[[EventData], str] | None = None,
+    ) -> None:
         if hasher is None:
             if key is None:
                 raise ValueError("give the audit key or a hasher")
@@ -214,12 +225,16 @@ class ChainVerifier:
             if event.prev_hash != self.previous_hash:
                 return ChainBreak(event.seq, "does not link to the event before it")
             if self.hasher(event) != stored.hash:
-                return ChainBreak(event.seq, "was altered (its content no longer matches its "
-                                             "hash under the audit key)")
+                return ChainBreak(
+                    event.seq,
+                    "was altered (its content no longer matches its hash under the audit key)",
+                )
             for checkpoint in self.checkpoints.get(event.seq, ()):
                 if checkpoint.hash != stored.hash:
-                    return ChainBreak(event.seq, "differs from the checkpoint of "
-                                                 f"{timestamp_text(checkpoint.made_at)}")
+                    return ChainBreak(
+                        event.seq,
+                        f"differs from the checkpoint of {timestamp_text(checkpoint.made_at)}",
+                    )
             self.previous_hash = stored.hash
             self.expected_seq += 1
             self.checked += 1
@@ -231,14 +246,18 @@ class ChainVerifier:
         beyond = [seq for seq in self.checkpoints if seq > last_seq]
         if beyond:
             newest = max(self.checkpoints[max(beyond)], key=lambda c: c.made_at)
-            return ChainBreak(last_seq + 1, f"missing (the log ends at #{last_seq}, the "
-                                            f"checkpoint of {timestamp_text(newest.made_at)} "
-                                            f"says #{newest.seq})")
+            return ChainBreak(
+                last_seq + 1,
+                f"missing (the log ends at #{last_seq}, the "
+                f"checkpoint of {timestamp_text(newest.made_at)} "
+                f"says #{newest.seq})",
+            )
         if head is None:
             return None
         if head.seq > last_seq:
-            return ChainBreak(last_seq + 1, f"missing (the log ends at #{last_seq}, "
-                                            f"its head says #{head.seq})")
+            return ChainBreak(
+                last_seq + 1, f"missing (the log ends at #{last_seq}, its head says #{head.seq})"
+            )
         if head.seq < last_seq or head.hash != self.previous_hash:
             return ChainBreak(last_seq, "does not match the chain head")
         return None

@@ -66,25 +66,36 @@ async def privileges(role: str) -> dict[str, bool]:
 async def harden(role: str, actor: Actor | None = None) -> Hardened:
     """Revoke every right but SELECT and INSERT on the audit log from ``role``, on record."""
     if is_sqlite():
-        raise HardeningError("roles and grants exist on PostgreSQL only; on SQLite, keep the "
-                             "data dir readable by the service's own user only")
+        raise HardeningError(
+            "roles and grants exist on PostgreSQL only; on SQLite, keep the "
+            "data dir readable by the service's own user only"
+        )
     quoted_role(role)
     found = await raw("SELECT rolsuper FROM pg_roles WHERE rolname = {}", role)
     if not found:
         raise HardeningError(f"there is no database role {role!r}")
     warnings = []
     if found[0]["rolsuper"]:
-        warnings.append(f"{role} is a superuser: grants do not bind it and it can switch the "
-                        "trigger off. Run the app as an ordinary role.")
+        warnings.append(
+            f"{role} is a superuser: grants do not bind it and it can switch the "
+            "trigger off. Run the app as an ordinary role."
+        )
     owner = await raw("SELECT tableowner FROM pg_tables WHERE tablename = {}", TABLE)
     if owner and owner[0]["tableowner"] == role:
-        warnings.append(f"{role} owns {TABLE}: an owner can grant itself the rights back and "
-                        "switch the trigger off. Run migrations as the owner and the app as "
-                        "another role.")
+        warnings.append(
+            f"{role} owns {TABLE}: an owner can grant itself the rights back and "
+            "switch the trigger off. Run migrations as the owner and the app as "
+            "another role."
+        )
     async with transaction():
         for statement in statements(role, await _sequence()):
             await raw(statement)
         rights = await privileges(role)
-        await record(actor or Actor.system("cli"), "audit.hardened", "audit", "chain",
-                     after={"role": role, "privileges": rights})
+        await record(
+            actor or Actor.system("cli"),
+            "audit.hardened",
+            "audit",
+            "chain",
+            after={"role": role, "privileges": rights},
+        )
     return Hardened(role, rights, warnings)

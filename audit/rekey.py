@@ -22,8 +22,11 @@ from config.database import in_transaction, is_sqlite, raw, update_rows
 
 async def _legacy_head() -> ChainHead | None:
     """The old head row, while its table is still there (the migration drops it after)."""
-    exists = ("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'audit_head'"
-              if is_sqlite() else "SELECT to_regclass('audit_head') AS name")
+    exists = (
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'audit_head'"
+        if is_sqlite()
+        else "SELECT to_regclass('audit_head') AS name"
+    )
     found = await raw(exists)
     if not found or found[0]["name"] is None:
         return None
@@ -62,9 +65,14 @@ async def rekey_legacy_chain(actor: Actor | None = None) -> dict[str, Any] | Non
             updates.append((data.prev_hash, previous, data.seq))
         await update_rows("audit_event", "seq", ("prev_hash", "hash"), updates)
         rekeyed += len(updates)
-    summary = {"events": rekeyed, "legacy_chain": legacy, "legacy_checked": checked,
-               "legacy_head": {"seq": head.seq, "hash": head.hash} if head else None,
-               "scheme": "HMAC-SHA256 with the audit key"}
-    await record(actor or Actor.system("migration"), "audit.rekeyed", "audit", "chain",
-                 after=summary)
+    summary = {
+        "events": rekeyed,
+        "legacy_chain": legacy,
+        "legacy_checked": checked,
+        "legacy_head": {"seq": head.seq, "hash": head.hash} if head else None,
+        "scheme": "HMAC-SHA256 with the audit key",
+    }
+    await record(
+        actor or Actor.system("migration"), "audit.rekeyed", "audit", "chain", after=summary
+    )
     return summary

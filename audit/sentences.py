@@ -51,13 +51,13 @@ SENTENCES: dict[str, str] = {
     "lot.created": N_("{actor} added lot {lot} to tender {object}"),
     "lot.updated": N_("{actor} changed lot {lot} of tender {object}"),
     "lot.award_intent": N_("{actor} chose whom to award lot {lot} of tender {object}"),
-    "lot.declared_unsuccessful": N_("{actor} declared lot {lot} of tender {object} "
-                                    "unsuccessful"),
+    "lot.declared_unsuccessful": N_("{actor} declared lot {lot} of tender {object} unsuccessful"),
     "requirement.added": N_("{actor} added a requirement to tender {object}"),
     "question.received": N_("{actor} recorded a question about tender {object}"),
     "question.answered": N_("{actor} answered a question about tender {object}"),
-    "candidate.registered": N_("{actor} registered {organisation} as a candidate for tender "
-                               "{object}"),
+    "candidate.registered": N_(
+        "{actor} registered {organisation} as a candidate for tender {object}"
+    ),
     "candidate.assessed": N_("{actor} assessed a candidate for tender {object}"),
     "candidate.decided": N_("{actor} decided on a candidate for tender {object}"),
     "dialogue.round_added": N_("{actor} added a dialogue round to tender {object}"),
@@ -70,8 +70,9 @@ SENTENCES: dict[str, str] = {
     "contract.recorded": N_("{actor} recorded a contract of tender {object}"),
     "objection.recorded": N_("{actor} recorded an objection to tender {object}"),
     "objection.resolved": N_("{actor} resolved an objection to tender {object}"),
-    "dialogue.candidate_dropped": N_("{actor} took a candidate out of the dialogue of tender "
-                                     "{object}"),
+    "dialogue.candidate_dropped": N_(
+        "{actor} took a candidate out of the dialogue of tender {object}"
+    ),
     "evaluation.created": N_("{actor} created evaluation {object}"),
     "criteria.replaced": N_("{actor} set the criteria of evaluation {object}"),
     "criteria.frozen": N_("{actor} fixed the criteria of evaluation {object}"),
@@ -80,31 +81,31 @@ SENTENCES: dict[str, str] = {
     "subject.registered": N_("{actor} added a subject to evaluation {object}"),
     "subject.price_set": N_("{actor} set a price in evaluation {object}"),
     "subject.excluded": N_("{actor} excluded a subject from evaluation {object}"),
-    "declaration.no_conflict": N_("{actor} declared no conflict of interest in evaluation "
-                                  "{object}"),
+    "declaration.no_conflict": N_(
+        "{actor} declared no conflict of interest in evaluation {object}"
+    ),
     "score.submitted": N_("{actor} scored in evaluation {object}"),
     "sheet.submitted": N_("{actor} submitted their scores in evaluation {object}"),
     "sheet.reopened": N_("{actor} reopened a sheet of evaluation {object}"),
-    "evaluation.price_opening_approved": N_("{actor} approved opening the prices of "
-                                            "evaluation {object}"),
+    "evaluation.price_opening_approved": N_(
+        "{actor} approved opening the prices of evaluation {object}"
+    ),
     "evaluation.prices_opened": N_("{actor} opened the prices of evaluation {object}"),
-    "evaluation.quality_finalised": N_("{actor} made the quality scores of evaluation {object} "
-                                       "final"),
+    "evaluation.quality_finalised": N_(
+        "{actor} made the quality scores of evaluation {object} final"
+    ),
     "ranking.confirmed": N_("{actor} confirmed the ranking of evaluation {object}"),
     "round.created": N_("{actor} created subsidy round {object}"),
     "round.updated": N_("{actor} changed subsidy round {object}"),
     "round.opened": N_("{actor} opened subsidy round {object}"),
-    "round.applications_imported": N_("{actor} imported applications into subsidy round "
-                                      "{object}"),
+    "round.applications_imported": N_("{actor} imported applications into subsidy round {object}"),
     "round.review_started": N_("{actor} started the review of subsidy round {object}"),
-    "round.allocation_proposed": N_("{actor} proposed the allocation of subsidy round "
-                                    "{object}"),
+    "round.allocation_proposed": N_("{actor} proposed the allocation of subsidy round {object}"),
     "round.decided": N_("{actor} decided subsidy round {object}"),
     "round.letters_sent": N_("{actor} sent the decision letters of subsidy round {object}"),
     "application.registered": N_("{actor} registered application {object}"),
     "application.submit": N_("{actor} submitted application {object}"),
-    "application.ask_information": N_("{actor} asked for information on application "
-                                      "{object}"),
+    "application.ask_information": N_("{actor} asked for information on application {object}"),
     "application.complete": N_("{actor} marked application {object} complete"),
     "application.withdraw": N_("{actor} withdrew application {object}"),
     "application.settle": N_("{actor} settled application {object}"),
@@ -148,25 +149,32 @@ def _after(event: Mapping[str, Any]) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
-def sentence(event: Mapping[str, Any], names: Mapping[str, str], system: str | Problem
-             ) -> Problem:
+def sentence(event: Mapping[str, Any], names: Mapping[str, str], system: str | Problem) -> Problem:
     """The event as a message with its parameters (translate with ``Problem.text``).
 
     ``names`` maps the actors recorded (emails) to people's names; an actor that is no user
     (a deadline, the demo loader) is ``system`` (already translated)."""
     actor = event.get("actor") or ""
-    params: dict[str, Any] = {**_after(event), "object": event.get("object_id"),
-                              "actor": names.get(actor, actor if "@" in actor else system)}
-    for message in (SENTENCES.get(event.get("action", "")),
-                    BY_OBJECT.get(event.get("object_type", "")), ANYTHING):
+    params: dict[str, Any] = {
+        **_after(event),
+        "object": event.get("object_id"),
+        "actor": names.get(actor, actor if "@" in actor else system),
+    }
+    for message in (
+        SENTENCES.get(event.get("action", "")),
+        BY_OBJECT.get(event.get("object_type", "")),
+        ANYTHING,
+    ):
         needed = _PLACEHOLDER.findall(message or "")
         if message and all(params.get(name) not in (None, "") for name in needed):
             return Problem(message, {name: params[name] for name in needed})
     return Problem(ANYTHING, {"actor": params["actor"]})
 
 
-def told(events: list[dict[str, Any]], names: Mapping[str, str], system: str,
-         translate: Any) -> list[dict[str, Any]]:
+def told(
+    events: list[dict[str, Any]], names: Mapping[str, str], system: str, translate: Any
+) -> list[dict[str, Any]]:
     """The events, each with its ``sentence`` in the user's language."""
-    return [{**event, "sentence": sentence(event, names, system).text(translate)}
-            for event in events]
+    return [
+        {**event, "sentence": sentence(event, names, system).text(translate)} for event in events
+    ]

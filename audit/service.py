@@ -125,8 +125,9 @@ async def verify(extra_checkpoints: Iterable[Checkpoint] = ()) -> Verification:
     given = list(extra_checkpoints)
     forged = [cp for cp in given if not cp.is_authentic(key)]
     if found.problem is not None or forged:
-        problem = found.problem or ChainBreak(forged[0].seq, "a checkpoint given is not signed "
-                                                             "with the audit key")
+        problem = found.problem or ChainBreak(
+            forged[0].seq, "a checkpoint given is not signed with the audit key"
+        )
         return Verification(0, problem)
     anchors = [*found.checkpoints, *given]
     verifier = ChainVerifier(key, anchors)
@@ -136,8 +137,13 @@ async def verify(extra_checkpoints: Iterable[Checkpoint] = ()) -> Verification:
             return Verification(verifier.checked, problem, checkpoints=len(anchors))
     problem = verifier.finish()
     anchor = max(anchors, key=lambda cp: (cp.seq, cp.made_at)) if anchors else None
-    return Verification(verifier.checked, problem, anchor,
-                        verifier.checked - (anchor.seq if anchor else 0), len(anchors))
+    return Verification(
+        verifier.checked,
+        problem,
+        anchor,
+        verifier.checked - (anchor.seq if anchor else 0),
+        len(anchors),
+    )
 
 
 @dataclass(frozen=True)
@@ -156,8 +162,9 @@ class EventPage:
     next_before: int | None
 
 
-async def list_events(filters: EventFilter, before_seq: int | None = None,
-                      limit: int = 50) -> EventPage:
+async def list_events(
+    filters: EventFilter, before_seq: int | None = None, limit: int = 50
+) -> EventPage:
     """Newest first, ``limit`` at a time; ``before_seq`` continues after the previous page."""
     query = AuditEvent.select().order_by(AuditEvent.seq, ascending=False).limit(limit + 1)
     if filters.actor:
@@ -198,64 +205,99 @@ def _values(stored: Any) -> dict[str, Any]:
     return found if isinstance(found, dict) else {}
 
 
-async def latest_change(object_type: str, object_id: Any, *, actions: Iterable[str] = (),
-                        actor: str | None = None, about: Mapping[str, Any] | None = None
-                        ) -> dict[str, Any] | None:
+async def latest_change(
+    object_type: str,
+    object_id: Any,
+    *,
+    actions: Iterable[str] = (),
+    actor: str | None = None,
+    about: Mapping[str, Any] | None = None,
+) -> dict[str, Any] | None:
     """The object's newest event of ``actions`` (any action when none are given), by
     ``actor`` when given, whose ``before`` or ``after`` holds the values of ``about``."""
     query = AuditEvent.select(
-        AuditEvent.actor, AuditEvent.action, AuditEvent.object_type, AuditEvent.object_id,
-        AuditEvent.occurred_at, AuditEvent.before, AuditEvent.after).where(
-        (AuditEvent.object_type == object_type) & (AuditEvent.object_id == str(object_id)))
+        AuditEvent.actor,
+        AuditEvent.action,
+        AuditEvent.object_type,
+        AuditEvent.object_id,
+        AuditEvent.occurred_at,
+        AuditEvent.before,
+        AuditEvent.after,
+    ).where((AuditEvent.object_type == object_type) & (AuditEvent.object_id == str(object_id)))
     if actions:
         query = query.where(AuditEvent.action.is_in(list(actions)))
     if actor is not None:
         query = query.where(AuditEvent.actor == actor)
     rows = await query.order_by(AuditEvent.seq, ascending=False).limit(
-        CONFLICT_SCAN if about else 1)
+        CONFLICT_SCAN if about else 1
+    )
     return next((row for row in rows if _about(row, about or {})), None)
 
 
-async def change_told(object_type: str, object_id: Any, *, actions: Iterable[str] = (),
-                      actor: str | None = None, about: Mapping[str, Any] | None = None,
-                      zone: str | None = None) -> Problem | None:
+async def change_told(
+    object_type: str,
+    object_id: Any,
+    *,
+    actions: Iterable[str] = (),
+    actor: str | None = None,
+    about: Mapping[str, Any] | None = None,
+    zone: str | None = None,
+) -> Problem | None:
     """The object's latest change of ``actions`` (see :func:`latest_change`) as a message:
     who did what, and when (wall-clock time in ``zone``, the site's zone by default, written
     in the reader's language); None without such a change."""
-    latest = await latest_change(object_type, object_id, actions=actions, actor=actor,
-                                 about=about)
+    latest = await latest_change(object_type, object_id, actions=actions, actor=actor, about=about)
     if latest is None:
         return None
     told = sentence(latest, await actor_names({latest["actor"]}), Problem(SYSTEM))
-    return Problem(N_("{change} on {moment}"), {
-        "change": told, "moment": Moment(latest["occurred_at"],
-                                         zone or get_settings().timezone)})
+    return Problem(
+        N_("{change} on {moment}"),
+        {"change": told, "moment": Moment(latest["occurred_at"], zone or get_settings().timezone)},
+    )
 
 
-async def conflict(reason: DomainError, object_type: str, object_id: Any, *,
-                   actions: Iterable[str] = (), actor: str | None = None,
-                   about: Mapping[str, Any] | None = None, zone: str | None = None
-                   ) -> DomainError:
+async def conflict(
+    reason: DomainError,
+    object_type: str,
+    object_id: Any,
+    *,
+    actions: Iterable[str] = (),
+    actor: str | None = None,
+    about: Mapping[str, Any] | None = None,
+    zone: str | None = None,
+) -> DomainError:
     """``reason`` (a refusal because the object is no longer in the state the action needs)
     as a :class:`Conflict` that names the change that put it there (:func:`change_told`).
     Raise it where a locked use case finds that someone got there first; without such a
     change ``reason`` is kept as it is."""
-    change = await change_told(object_type, object_id, actions=actions, actor=actor,
-                               about=about, zone=zone)
+    change = await change_told(
+        object_type, object_id, actions=actions, actor=actor, about=about, zone=zone
+    )
     return reason if change is None else Conflict(change, reason.problem)
 
 
-async def taken(problem: Problem, object_type: str, object_id: Any, *,
-                actions: Iterable[str] = (), about: Mapping[str, Any] | None = None
-                ) -> ValidationFailed:
+async def taken(
+    problem: Problem,
+    object_type: str,
+    object_id: Any,
+    *,
+    actions: Iterable[str] = (),
+    about: Mapping[str, Any] | None = None,
+) -> ValidationFailed:
     """Input refused because another object already holds it (an email address, a name):
     ``problem`` followed by who gave the value to that object, and when."""
     change = await change_told(object_type, object_id, actions=actions, about=about)
     if change is None:
         return ValidationFailed([problem])
-    return ValidationFailed([Problem(N_("{problem} ({change})"), {
-        "problem": Problem(problem.message, problem.params), "change": change},
-        problem.location)])
+    return ValidationFailed(
+        [
+            Problem(
+                N_("{problem} ({change})"),
+                {"problem": Problem(problem.message, problem.params), "change": change},
+                problem.location,
+            )
+        ]
+    )
 
 
 ActorNames = Callable[[set[str]], Awaitable[dict[str, str]]]
@@ -282,8 +324,8 @@ async def actor_names(emails: set[str]) -> dict[str, str]:
 
 
 async def object_types() -> list[str]:
-    rows = await AuditEvent.select(AuditEvent.object_type).distinct().order_by(
-        AuditEvent.object_type
+    rows = (
+        await AuditEvent.select(AuditEvent.object_type).distinct().order_by(AuditEvent.object_type)
     )
     return [row["object_type"] for row in rows]
 

@@ -30,26 +30,40 @@ def _choices() -> dict[str, Any]:
         "countries": [(code, gettext(name)) for code, name in COUNTRIES.items()],
         "currencies": [(code, code) for code in CURRENCIES],
         "languages": list(LETTER_LANGUAGES.items()),
-        "registration_labels": {code: gettext(label)
-                                for code, label in REGISTRATION_LABELS.items()},
+        "registration_labels": {
+            code: gettext(label) for code, label in REGISTRATION_LABELS.items()
+        },
         "country_defaults": COUNTRY_DEFAULTS,
     }
 
 
-def authority_form(authority: dict[str, Any] | None, values: dict[str, Any],
-                   errors: dict[str, list[str]], status: int = 200) -> Template:
+def authority_form(
+    authority: dict[str, Any] | None,
+    values: dict[str, Any],
+    errors: dict[str, list[str]],
+    status: int = 200,
+) -> Template:
     """The authority's form page (its logo's upload too: ``documents.controllers``)."""
-    return Template("authorities/form.html", status_code=status,
-                    context={"authority": authority, "values": values, "errors": errors,
-                             **_choices()})
+    return Template(
+        "authorities/form.html",
+        status_code=status,
+        context={"authority": authority, "values": values, "errors": errors, **_choices()},
+    )
 
 
 Save = Callable[[Actor, dict[str, Any]], Awaitable[Any]]
 FormAgain = Callable[[dict[str, Any], dict[str, list[str]]], Template]
 
 
-async def _save(request: Request, save: Save, again: FormAgain, done: str, name: str,
-                back: str, updating: bool = False) -> Template | Redirect:
+async def _save(
+    request: Request,
+    save: Save,
+    again: FormAgain,
+    done: str,
+    name: str,
+    back: str,
+    updating: bool = False,
+) -> Template | Redirect:
     """An administrator's form posted: saved, then back to ``back`` with ``done`` (naming the
     field ``name``); refused, the form ``again`` with its problems. An update's unticked
     ``active`` box is sent as no value at all: it means inactive."""
@@ -73,8 +87,10 @@ class AuthorityAdminController(Controller):
 
     @get("", name="authorities")
     async def authorities(self) -> Template:
-        return Template("authorities/list.html",
-                        context={"authorities": await service.list_authorities(), **_choices()})
+        return Template(
+            "authorities/list.html",
+            context={"authorities": await service.list_authorities(), **_choices()},
+        )
 
     @get("/new", name="authority_new")
     async def new_authority(self) -> Template:
@@ -82,9 +98,14 @@ class AuthorityAdminController(Controller):
 
     @post("", name="authority_create")
     async def create_authority(self, request: Request) -> Template | Redirect:
-        return await _save(request, service.create_authority,
-                           lambda values, errors: authority_form(None, values, errors, 422),
-                           N_("{name} has been added."), "name", "/admin/authorities")
+        return await _save(
+            request,
+            service.create_authority,
+            lambda values, errors: authority_form(None, values, errors, 422),
+            N_("{name} has been added."),
+            "name",
+            "/admin/authorities",
+        )
 
     @get("/{authority_id:int}", name="authority")
     async def authority(self, authority_id: FromPath[int]) -> Template:
@@ -92,13 +113,19 @@ class AuthorityAdminController(Controller):
         return authority_form(authority, authority, {})
 
     @post("/{authority_id:int}", name="authority_update")
-    async def update_authority(self, request: Request,
-                               authority_id: FromPath[int]) -> Template | Redirect:
+    async def update_authority(
+        self, request: Request, authority_id: FromPath[int]
+    ) -> Template | Redirect:
         authority = await service.get_authority(authority_id)
         return await _save(
-            request, lambda actor, values: service.update_authority(actor, authority_id, values),
+            request,
+            lambda actor, values: service.update_authority(actor, authority_id, values),
             lambda values, errors: authority_form(authority, values, errors, 422),
-            N_("{name} has been saved."), "name", "/admin/authorities", updating=True)
+            N_("{name} has been saved."),
+            "name",
+            "/admin/authorities",
+            updating=True,
+        )
 
 
 @dataclass(kw_only=True)
@@ -162,16 +189,17 @@ class AuthorityApiController(Controller):
     async def create_authority(self, request: Request, data: JSONBody[AuthorityIn]) -> AuthorityOut:
         principal = current_principal(request)
         assert principal is not None
-        return AuthorityOut.of(await service.create_authority(principal.as_actor(),
-                                                              data.__dict__))
+        return AuthorityOut.of(await service.create_authority(principal.as_actor(), data.__dict__))
 
     @put("/{authority_id:int}", guards=[ADMIN], name="api_authority_update")
-    async def update_authority(self, request: Request, authority_id: FromPath[int],
-                               data: JSONBody[AuthorityIn]) -> AuthorityOut:
+    async def update_authority(
+        self, request: Request, authority_id: FromPath[int], data: JSONBody[AuthorityIn]
+    ) -> AuthorityOut:
         principal = current_principal(request)
         assert principal is not None
-        return AuthorityOut.of(await service.update_authority(principal.as_actor(),
-                                                              authority_id, data.__dict__))
+        return AuthorityOut.of(
+            await service.update_authority(principal.as_actor(), authority_id, data.__dict__)
+        )
 
 
 class ServiceTypeAdminController(Controller):
@@ -179,16 +207,25 @@ class ServiceTypeAdminController(Controller):
     guards = [ADMIN]
     include_in_schema = False
 
-    def _form(self, service_type: dict[str, Any] | None, values: dict[str, Any],
-              errors: dict[str, list[str]], status: int = 200) -> Template:
-        return Template("authorities/service_type_form.html", status_code=status,
-                        context={"service_type": service_type, "values": values,
-                                 "errors": errors})
+    def _form(
+        self,
+        service_type: dict[str, Any] | None,
+        values: dict[str, Any],
+        errors: dict[str, list[str]],
+        status: int = 200,
+    ) -> Template:
+        return Template(
+            "authorities/service_type_form.html",
+            status_code=status,
+            context={"service_type": service_type, "values": values, "errors": errors},
+        )
 
     @get("", name="service_types")
     async def service_types(self) -> Template:
-        return Template("authorities/service_types.html",
-                        context={"service_types": await service.list_service_types()})
+        return Template(
+            "authorities/service_types.html",
+            context={"service_types": await service.list_service_types()},
+        )
 
     @get("/new", name="service_type_new")
     async def new_service_type(self) -> Template:
@@ -196,9 +233,14 @@ class ServiceTypeAdminController(Controller):
 
     @post("", name="service_type_create")
     async def create_service_type(self, request: Request) -> Template | Redirect:
-        return await _save(request, service.create_service_type,
-                           lambda values, errors: self._form(None, values, errors, 422),
-                           N_("{name} has been added."), "name_en", "/admin/service-types")
+        return await _save(
+            request,
+            service.create_service_type,
+            lambda values, errors: self._form(None, values, errors, 422),
+            N_("{name} has been added."),
+            "name_en",
+            "/admin/service-types",
+        )
 
     @get("/{service_type_id:int}", name="service_type")
     async def service_type(self, service_type_id: FromPath[int]) -> Template:
@@ -206,14 +248,19 @@ class ServiceTypeAdminController(Controller):
         return self._form(found, found, {})
 
     @post("/{service_type_id:int}", name="service_type_update")
-    async def update_service_type(self, request: Request,
-                                  service_type_id: FromPath[int]) -> Template | Redirect:
+    async def update_service_type(
+        self, request: Request, service_type_id: FromPath[int]
+    ) -> Template | Redirect:
         found = await service.get_service_type(service_type_id)
         return await _save(
             request,
             lambda actor, values: service.update_service_type(actor, service_type_id, values),
             lambda values, errors: self._form(found, values, errors, 422),
-            N_("{name} has been saved."), "name_en", "/admin/service-types", updating=True)
+            N_("{name} has been saved."),
+            "name_en",
+            "/admin/service-types",
+            updating=True,
+        )
 
 
 @dataclass
@@ -252,21 +299,29 @@ class ServiceTypeApiController(Controller):
         return [ServiceTypeOut.of(row) for row in await service.list_service_types()]
 
     @post("", guards=[ADMIN], status_code=HTTP_201_CREATED, name="api_service_type_create")
-    async def create_service_type(self, request: Request,
-                                  data: JSONBody[ServiceTypeIn]) -> ServiceTypeOut:
+    async def create_service_type(
+        self, request: Request, data: JSONBody[ServiceTypeIn]
+    ) -> ServiceTypeOut:
         principal = current_principal(request)
         assert principal is not None
-        return ServiceTypeOut.of(await service.create_service_type(principal.as_actor(),
-                                                                   data.__dict__))
+        return ServiceTypeOut.of(
+            await service.create_service_type(principal.as_actor(), data.__dict__)
+        )
 
     @put("/{service_type_id:int}", guards=[ADMIN], name="api_service_type_update")
-    async def update_service_type(self, request: Request, service_type_id: FromPath[int],
-                                  data: JSONBody[ServiceTypeIn]) -> ServiceTypeOut:
+    async def update_service_type(
+        self, request: Request, service_type_id: FromPath[int], data: JSONBody[ServiceTypeIn]
+    ) -> ServiceTypeOut:
         principal = current_principal(request)
         assert principal is not None
-        return ServiceTypeOut.of(await service.update_service_type(
-            principal.as_actor(), service_type_id, data.__dict__))
+        return ServiceTypeOut.of(
+            await service.update_service_type(principal.as_actor(), service_type_id, data.__dict__)
+        )
 
 
-CONTROLLERS = [AuthorityAdminController, AuthorityApiController, ServiceTypeAdminController,
-               ServiceTypeApiController]
+CONTROLLERS = [
+    AuthorityAdminController,
+    AuthorityApiController,
+    ServiceTypeAdminController,
+    ServiceTypeApiController,
+]

@@ -24,6 +24,7 @@ LETTER_LANGUAGES: dict[str, str] = {
     "sv": "Svenska",
 }
 
+
 @dataclass(frozen=True)
 class CountryDefaults:
     currency: str
@@ -35,12 +36,12 @@ class CountryDefaults:
 def _defaults(country: str) -> CountryDefaults:
     """What a new authority of ``country`` starts with: its jurisdiction's defaults."""
     law = jurisdiction_for(country)
-    return CountryDefaults(law.currency, law.timezone, law.language,
-                           law.standstill.period.amount)
+    return CountryDefaults(law.currency, law.timezone, law.language, law.standstill.period.amount)
 
 
 COUNTRY_DEFAULTS: dict[str, CountryDefaults] = {
-    country: _defaults(country) for country in ("NL", "DK", "PL", "SE")}
+    country: _defaults(country) for country in ("NL", "DK", "PL", "SE")
+}
 # The EU minimum (Directive 2007/66/EC) for a country without defaults.
 STANDSTILL_DAYS_EU = eu.STANDSTILL.period.amount
 
@@ -115,13 +116,15 @@ def validate_authority(form: Mapping[str, Any]) -> AuthorityData:
     country = str(form.get("country") or "").strip().upper()
     defaults = COUNTRY_DEFAULTS.get(country)
     if defaults is None:
-        problems.add("country", N_("Choose one of the countries {allowed}"),
-                     allowed=", ".join(COUNTRIES))
+        problems.add(
+            "country", N_("Choose one of the countries {allowed}"), allowed=", ".join(COUNTRIES)
+        )
 
     currency = str(form.get("currency") or (defaults.currency if defaults else "")).upper()
     if currency not in CURRENCIES:
-        problems.add("currency", N_("Choose one of the currencies {allowed}"),
-                     allowed=", ".join(CURRENCIES))
+        problems.add(
+            "currency", N_("Choose one of the currencies {allowed}"), allowed=", ".join(CURRENCIES)
+        )
 
     timezone = str(form.get("timezone") or (defaults.timezone if defaults else "")).strip()
     if not is_valid_zone(timezone):
@@ -129,8 +132,11 @@ def validate_authority(form: Mapping[str, Any]) -> AuthorityData:
 
     language = str(form.get("language") or (defaults.language if defaults else "")).strip()
     if language not in LETTER_LANGUAGES:
-        problems.add("language", N_("Choose one of the languages {allowed}"),
-                     allowed=", ".join(LETTER_LANGUAGES))
+        problems.add(
+            "language",
+            N_("Choose one of the languages {allowed}"),
+            allowed=", ".join(LETTER_LANGUAGES),
+        )
 
     registration = ""
     if defaults is not None:
@@ -150,14 +156,16 @@ def validate_authority(form: Mapping[str, Any]) -> AuthorityData:
             problems.add("standstill_days", N_("Enter a whole number of days"))
         else:
             if not 0 <= standstill <= 90:
-                problems.add("standstill_days", N_("Enter between {low} and {high} days"),
-                             low=0, high=90)
+                problems.add(
+                    "standstill_days", N_("Enter between {low} and {high} days"), low=0, high=90
+                )
 
     active = form.get("active", True) not in (False, "false", "0", "off", "")
     letters = _letter_settings(form, problems)
     problems.raise_if_any()
-    return AuthorityData(name, country, currency, timezone, language, registration, standstill,
-                         active, **letters)
+    return AuthorityData(
+        name, country, currency, timezone, language, registration, standstill, active, **letters
+    )
 
 
 _CODE = re.compile(r"^[a-z][a-z0-9_]{1,39}$")
@@ -201,8 +209,9 @@ def validate_service_type(form: Mapping[str, Any]) -> ServiceTypeData:
     problems = ProblemCollector()
     code = str(form.get("code") or "").strip().lower()
     if not _CODE.match(code):
-        problems.add("code", N_("A code is lower-case letters, digits and _, such as "
-                                "household_help"))
+        problems.add(
+            "code", N_("A code is lower-case letters, digits and _, such as household_help")
+        )
     names = {}
     for language in SERVICE_TYPE_LANGUAGES:
         field = name_column(language)
@@ -226,8 +235,15 @@ def check_logo(data: bytes) -> tuple[str, str]:
     if not data:
         raise ValidationFailed([Problem(N_("Choose a PNG or JPEG image"), {}, "logo")])
     if len(data) > MAX_LOGO_BYTES:
-        raise ValidationFailed([Problem(N_("The logo is larger than {limit} KB"),
-                                        {"limit": MAX_LOGO_BYTES // 1024}, "logo")])
+        raise ValidationFailed(
+            [
+                Problem(
+                    N_("The logo is larger than {limit} KB"),
+                    {"limit": MAX_LOGO_BYTES // 1024},
+                    "logo",
+                )
+            ]
+        )
     for magic, kind in LOGO_TYPES.items():
         if data.startswith(magic):
             return kind

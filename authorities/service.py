@@ -27,8 +27,9 @@ from config.database import lock, lock_name, transaction
 FIELDS = tuple(AuthorityData.__dataclass_fields__)
 
 
-async def list_authorities(only_active: bool = False,
-                           ids: frozenset[int] | None = None) -> list[dict[str, Any]]:
+async def list_authorities(
+    only_active: bool = False, ids: frozenset[int] | None = None
+) -> list[dict[str, Any]]:
     query = Authority.select().order_by(Authority.country).order_by(Authority.name)
     if only_active:
         query = query.where(Authority.active.eq(True))
@@ -46,8 +47,9 @@ async def get_authority(authority_id: int) -> dict[str, Any]:
     return row
 
 
-async def _holder(table: type[Table], column: Column, value: str,
-                  except_id: int | None) -> int | None:
+async def _holder(
+    table: type[Table], column: Column, value: str, except_id: int | None
+) -> int | None:
     """The id of the row (other than ``except_id``) whose ``column`` holds ``value``."""
     query = table.select(table.id).where(column == value)
     if except_id is not None:
@@ -61,10 +63,13 @@ async def _name_taken(name: str, except_id: int | None = None) -> int | None:
 
 
 async def _duplicate_name(name: str, holder: int) -> ValidationFailed:
-    return await audit.taken(Problem(N_("An authority named {name} already exists"),
-                                     {"name": name}, "name"), "authority", holder,
-                             actions=("authority.created", "authority.updated"),
-                             about={"name": name})
+    return await audit.taken(
+        Problem(N_("An authority named {name} already exists"), {"name": name}, "name"),
+        "authority",
+        holder,
+        actions=("authority.created", "authority.updated"),
+        about={"name": name},
+    )
 
 
 async def create_authority(actor: Actor, form: Mapping[str, Any]) -> dict[str, Any]:
@@ -79,8 +84,9 @@ async def create_authority(actor: Actor, form: Mapping[str, Any]) -> dict[str, A
     return await get_authority(row.id)
 
 
-async def update_authority(actor: Actor, authority_id: int,
-                           form: Mapping[str, Any]) -> dict[str, Any]:
+async def update_authority(
+    actor: Actor, authority_id: int, form: Mapping[str, Any]
+) -> dict[str, Any]:
     data = validate_authority(form)
     async with transaction():
         await lock(Authority, authority_id)
@@ -91,8 +97,9 @@ async def update_authority(actor: Actor, authority_id: int,
         before, after = changes({f: current[f] for f in FIELDS}, data.as_dict())
         if after:
             await Authority.update(data.as_dict()).where(Authority.id == authority_id)
-            await audit.record(actor, "authority.updated", "authority", authority_id,
-                               before=before, after=after)
+            await audit.record(
+                actor, "authority.updated", "authority", authority_id, before=before, after=after
+            )
     return await get_authority(authority_id)
 
 
@@ -115,10 +122,13 @@ async def _code_taken(code: str, except_id: int | None = None) -> int | None:
 
 
 async def _duplicate_code(code: str, holder: int) -> ValidationFailed:
-    return await audit.taken(Problem(N_("A service type with the code {code} already exists"),
-                                     {"code": code}, "code"), "service_type", holder,
-                             actions=("service_type.created", "service_type.updated"),
-                             about={"code": code})
+    return await audit.taken(
+        Problem(N_("A service type with the code {code} already exists"), {"code": code}, "code"),
+        "service_type",
+        holder,
+        actions=("service_type.created", "service_type.updated"),
+        about={"code": code},
+    )
 
 
 async def create_service_type(actor: Actor, form: Mapping[str, Any]) -> dict[str, Any]:
@@ -129,13 +139,15 @@ async def create_service_type(actor: Actor, form: Mapping[str, Any]) -> dict[str
             raise await _duplicate_code(data.code, holder)
         row = ServiceType(**data.as_dict())
         await row.save()
-        await audit.record(actor, "service_type.created", "service_type", row.id,
-                           after=data.as_dict())
+        await audit.record(
+            actor, "service_type.created", "service_type", row.id, after=data.as_dict()
+        )
     return await get_service_type(row.id)
 
 
-async def update_service_type(actor: Actor, service_type_id: int,
-                              form: Mapping[str, Any]) -> dict[str, Any]:
+async def update_service_type(
+    actor: Actor, service_type_id: int, form: Mapping[str, Any]
+) -> dict[str, Any]:
     data = validate_service_type(form)
     async with transaction():
         await lock(ServiceType, service_type_id)
@@ -143,12 +155,19 @@ async def update_service_type(actor: Actor, service_type_id: int,
         current = await get_service_type(service_type_id)
         if holder := await _code_taken(data.code, except_id=service_type_id):
             raise await _duplicate_code(data.code, holder)
-        before, after = changes({f: current[f] for f in ServiceTypeData.__dataclass_fields__},
-                                data.as_dict())
+        before, after = changes(
+            {f: current[f] for f in ServiceTypeData.__dataclass_fields__}, data.as_dict()
+        )
         if after:
             await ServiceType.update(data.as_dict()).where(ServiceType.id == service_type_id)
-            await audit.record(actor, "service_type.updated", "service_type", service_type_id,
-                               before=before, after=after)
+            await audit.record(
+                actor,
+                "service_type.updated",
+                "service_type",
+                service_type_id,
+                before=before,
+                after=after,
+            )
     return await get_service_type(service_type_id)
 
 

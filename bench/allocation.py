@@ -51,9 +51,16 @@ def _candidates(count: int):
     from subsidies.allocation import Candidate
 
     start = datetime(2024, 3, 1, 8, 0, tzinfo=UTC)
-    return [Candidate(f"application:{n}", Decimal(5000 + (n * 7919) % 45000), rank=n + 1,
-                      score=Decimal(100 - (n % 50)),
-                      complete_at=start + timedelta(minutes=7 * n)) for n in range(count)]
+    return [
+        Candidate(
+            f"application:{n}",
+            Decimal(5000 + (n * 7919) % 45000),
+            rank=n + 1,
+            score=Decimal(100 - (n % 50)),
+            complete_at=start + timedelta(minutes=7 * n),
+        )
+        for n in range(count)
+    ]
 
 
 def computation(count: int) -> dict[str, float]:
@@ -63,10 +70,14 @@ def computation(count: int) -> dict[str, float]:
     ceiling = Decimal(count) * Decimal(12000)
     timings = {}
     for method in Method:
-        rules = Rules(method, ceiling, maximum=Decimal(40000), minimum_score=Decimal(55)
-                      if method is Method.RANKING else None, seed="bench")
-        best = min(_timed(lambda rules=rules: allocate(candidates, rules))
-                   for _ in range(REPEAT))
+        rules = Rules(
+            method,
+            ceiling,
+            maximum=Decimal(40000),
+            minimum_score=Decimal(55) if method is Method.RANKING else None,
+            seed="bench",
+        )
+        best = min(_timed(lambda rules=rules: allocate(candidates, rules)) for _ in range(REPEAT))
         timings[method.value] = best
     return timings
 
@@ -90,39 +101,80 @@ async def _setup(count: int, method: str):
     from subsidies.tables import Application
 
     actor = Actor.system("bench")
-    authority = await authorities.create_authority(actor, {
-        "name": f"Gemeente Bench {method}", "country": "NL",
-        "registration_number": f"{uuid.uuid4().int % 10**8:08d}"})
-    user = User(email=f"bench-{method}@example.org", name="Bench", role="officer",
-                language="en", password_hash=await hash_password(PASSWORD), active=True,
-                created_at=clock.now())
+    authority = await authorities.create_authority(
+        actor,
+        {
+            "name": f"Gemeente Bench {method}",
+            "country": "NL",
+            "registration_number": f"{uuid.uuid4().int % 10**8:08d}",
+        },
+    )
+    user = User(
+        email=f"bench-{method}@example.org",
+        name="Bench",
+        role="officer",
+        language="en",
+        password_hash=await hash_password(PASSWORD),
+        active=True,
+        created_at=clock.now(),
+    )
     await user.save()
     await Membership(user=user.id, authority=authority["id"]).save()
-    officer = Principal(user.id, user.email, "Bench", Role.OFFICER, "en",
-                        frozenset({authority["id"]}))
-    view = await service.create_round(officer, {
-        "title": f"Bench {method}", "authority_id": authority["id"],
-        "opens_at": "2024-01-01T09:00", "closes_at": "2024-06-01T12:00",
-        "ceiling": str(count * 12000), "currency": "EUR", "method": method,
-        "maximum_per_applicant": "40000", "lottery_seed": "bench",
-        "period_start": "2025-01-01", "period_end": "2025-12-31", "instalments": "yearly"})
+    officer = Principal(
+        user.id, user.email, "Bench", Role.OFFICER, "en", frozenset({authority["id"]})
+    )
+    view = await service.create_round(
+        officer,
+        {
+            "title": f"Bench {method}",
+            "authority_id": authority["id"],
+            "opens_at": "2024-01-01T09:00",
+            "closes_at": "2024-06-01T12:00",
+            "ceiling": str(count * 12000),
+            "currency": "EUR",
+            "method": method,
+            "maximum_per_applicant": "40000",
+            "lottery_seed": "bench",
+            "period_start": "2025-01-01",
+            "period_end": "2025-12-31",
+            "instalments": "yearly",
+        },
+    )
     await service.open_round(officer, view.id)
     now = clock.now()
     organisations = []
     for first in range(0, count, 500):
-        organisations += await Organisation.insert(*[
-            Organisation(name=f"Stichting {method} {n}", country="NL",
-                         registration_number=f"{n:08d}", created_at=now, updated_at=now)
-            for n in range(first, min(count, first + 500))]).returning(Organisation.id)
+        organisations += await Organisation.insert(
+            *[
+                Organisation(
+                    name=f"Stichting {method} {n}",
+                    country="NL",
+                    registration_number=f"{n:08d}",
+                    created_at=now,
+                    updated_at=now,
+                )
+                for n in range(first, min(count, first + 500))
+            ]
+        ).returning(Organisation.id)
     start = datetime(2024, 3, 1, 8, 0, tzinfo=UTC)
-    rows = [Application(round=view.id, organisation=org["id"], reference=f"B-{n:05d}",
-                        requested=Decimal(5000 + (n * 7919) % 45000), state="eligible",
-                        activity_plan="plan", target_group="group",
-                        submitted_at=start, complete_at=start + timedelta(minutes=7 * n),
-                        created_at=now, updated_at=now)
-            for n, org in enumerate(organisations)]
+    rows = [
+        Application(
+            round=view.id,
+            organisation=org["id"],
+            reference=f"B-{n:05d}",
+            requested=Decimal(5000 + (n * 7919) % 45000),
+            state="eligible",
+            activity_plan="plan",
+            target_group="group",
+            submitted_at=start,
+            complete_at=start + timedelta(minutes=7 * n),
+            created_at=now,
+            updated_at=now,
+        )
+        for n, org in enumerate(organisations)
+    ]
     for first in range(0, len(rows), 500):
-        await Application.insert(*rows[first:first + 500])
+        await Application.insert(*rows[first : first + 500])
     return officer, view.id
 
 
@@ -139,8 +191,11 @@ async def database_run(count: int) -> dict[str, object]:
             started = time.perf_counter()
             summary = await service.propose_allocation(officer, round_id)
             timings.append(time.perf_counter() - started)
-        figures[method] = {"best": min(timings), "median": statistics.median(timings),
-                           "total": summary["total"]}
+        figures[method] = {
+            "best": min(timings),
+            "median": statistics.median(timings),
+            "total": summary["total"],
+        }
     figures["page"] = await _page_timings(officer, round_id, count)
     return figures
 
@@ -155,8 +210,9 @@ async def _page_timings(officer, round_id: int, count: int) -> dict[str, float]:
     async with AsyncTestClient(app=create_app()) as client:
         await client.get("/login")
         token = client.cookies["tenderdesk_csrf"]
-        signed = await client.post("/login", data={"email": officer.email,
-                                                   "password": PASSWORD, "_csrf_token": token})
+        signed = await client.post(
+            "/login", data={"email": officer.email, "password": PASSWORD, "_csrf_token": token}
+        )
         assert signed.status_code in (200, 303) and "/logout" in signed.text, "sign-in failed"
         for request in range(PAGE_REQUESTS):
             page = 1 + (request * 37) % pages
@@ -174,9 +230,14 @@ def _child(count: int) -> None:
 
 
 def _run_child(count: int, env: dict[str, str]) -> dict[str, object]:
-    answer = subprocess.run([sys.executable, __file__, "--child", "--applications", str(count)],
-                            env={**os.environ, **env}, capture_output=True, text=True,
-                            check=False, cwd=ROOT)
+    answer = subprocess.run(
+        [sys.executable, __file__, "--child", "--applications", str(count)],
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=ROOT,
+    )
     if answer.returncode != 0:
         raise SystemExit(answer.stderr)
     return json.loads(answer.stdout.strip().splitlines()[-1])
@@ -185,11 +246,15 @@ def _run_child(count: int, env: dict[str, str]) -> dict[str, object]:
 def _report(name: str, figures: dict[str, object]) -> None:
     for method in ("first_come", "pro_rata"):
         row = figures[method]
-        print(f"  {name:<10} allocate use case, {method:<10}: best {row['best']:.3f} s, "
-              f"median {row['median']:.3f} s (total granted {row['total']})")
+        print(
+            f"  {name:<10} allocate use case, {method:<10}: best {row['best']:.3f} s, "
+            f"median {row['median']:.3f} s (total granted {row['total']})"
+        )
     page = figures["page"]
-    print(f"  {name:<10} application list page: p50 {page['p50'] * 1000:.1f} ms, "
-          f"p95 {page['p95'] * 1000:.1f} ms")
+    print(
+        f"  {name:<10} application list page: p50 {page['p50'] * 1000:.1f} ms, "
+        f"p95 {page['p95'] * 1000:.1f} ms"
+    )
 
 
 def main() -> None:
@@ -207,8 +272,11 @@ def main() -> None:
         print(f"  computation alone, {method:<10}: {seconds:.4f} s (best of {REPEAT})")
     # The app opens its connection pool (PostgreSQL) as in production; the setup and the
     # allocate use case run outside the app, on their own connection.
-    base = {"TENDERDESK_SCHEDULER": "0", "TENDERDESK_DB_POOL": "1",
-            "PICCOLO_CONF": "config.piccolo_conf"}
+    base = {
+        "TENDERDESK_SCHEDULER": "0",
+        "TENDERDESK_DB_POOL": "1",
+        "PICCOLO_CONF": "config.piccolo_conf",
+    }
     with tempfile.TemporaryDirectory() as data_dir:
         env = {**base, "TENDERDESK_DATA_DIR": data_dir, "DATABASE_URL": ""}
         _report("SQLite", _run_child(count, env))
@@ -218,8 +286,12 @@ def main() -> None:
         url = with_database(args.postgres, name)
         try:
             with tempfile.TemporaryDirectory() as data_dir:
-                _report("PostgreSQL", _run_child(count, {
-                    **base, "TENDERDESK_DATA_DIR": data_dir, "DATABASE_URL": url}))
+                _report(
+                    "PostgreSQL",
+                    _run_child(
+                        count, {**base, "TENDERDESK_DATA_DIR": data_dir, "DATABASE_URL": url}
+                    ),
+                )
         finally:
             asyncio.run(admin(args.postgres, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 

@@ -49,10 +49,17 @@ TRACE = False
 def parse() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--postgres", default=os.environ.get("BENCH_POSTGRES_URL"))
-    parser.add_argument("--scale", type=float, default=1.0,
-                        help="multiply every size by this (default 1: 10,000 / 1,000 overdue)")
-    parser.add_argument("--trace-memory", action="store_true",
-                        help="trace the sweep's peak of Python memory (slows the sweep down)")
+    parser.add_argument(
+        "--scale",
+        type=float,
+        default=1.0,
+        help="multiply every size by this (default 1: 10,000 / 1,000 overdue)",
+    )
+    parser.add_argument(
+        "--trace-memory",
+        action="store_true",
+        help="trace the sweep's peak of Python memory (slows the sweep down)",
+    )
     parser.add_argument("--run-database", help=argparse.SUPPRESS)
     return parser.parse_args()
 
@@ -71,41 +78,131 @@ async def fill(sizes: dict[str, int], overdue: dict[str, int]) -> None:
     from config.database import raw
 
     actor = Actor.system("bench")
-    authority = await authorities.create_authority(actor, {
-        "name": "Gemeente Utrecht", "country": "NL", "registration_number": "30280353"})
-    officer = User(email="officer@bench.example", name="Officer", role="officer",
-                   password_hash="-", created_at=NOW)
+    authority = await authorities.create_authority(
+        actor, {"name": "Gemeente Utrecht", "country": "NL", "registration_number": "30280353"}
+    )
+    officer = User(
+        email="officer@bench.example",
+        name="Officer",
+        role="officer",
+        password_hash="-",
+        created_at=NOW,
+    )
     await officer.save()
     await Membership(user=officer.id, authority=authority["id"]).save()
-    evaluator = User(email="evaluator@bench.example", name="Evaluator", role="evaluator",
-                     password_hash="-", created_at=NOW)
+    evaluator = User(
+        email="evaluator@bench.example",
+        name="Evaluator",
+        role="evaluator",
+        password_hash="-",
+        created_at=NOW,
+    )
     await evaluator.save()
-    await bulk_insert("tenders_tender",
-                      ["title", "reference", "procedure", "phase", "lead_authority", "currency",
-                       "deadline_bids", "lead_officer", "published_at", "phase_changed_at",
-                       "created_at", "updated_at"],
-                      [(f"Tender {n}", f"T-{n:05d}", "open", "tendering", authority["id"],
-                        "EUR", due(n, overdue["tenders"]), officer.id, NOW - timedelta(days=40),
-                        NOW, NOW, NOW) for n in range(sizes["tenders"])])
-    await raw("INSERT INTO tenders_authority (tender, authority, share) "
-              "SELECT id, {}, 100 FROM tenders_tender", authority["id"])
-    await bulk_insert("subsidies_round",
-                      ["authority", "title", "opens_at", "closes_at", "ceiling", "currency",
-                       "method", "lottery_seed", "period_start", "period_end", "phase",
-                       "created_at"],
-                      [(authority["id"], f"Round {n}", NOW - timedelta(days=30),
-                        due(n, overdue["rounds"]), Decimal(1_000_000), "EUR", "ranking", "b",
-                        date(2027, 1, 1), date(2027, 12, 31), "open", NOW)
-                       for n in range(sizes["rounds"])])
-    await bulk_insert("scoring_evaluation",
-                      ["title", "authority", "currency", "owner_ref", "lottery_seed",
-                       "scores_due_at", "created_at"],
-                      [(f"Evaluation {n}", authority["id"], "EUR", f"bench:{n}", "b",
-                        due(n, overdue["evaluations"]) + timedelta(days=3), NOW)
-                       for n in range(sizes["evaluations"])])
-    await raw("INSERT INTO scoring_assignment (evaluation, evaluator, all_subjects, "
-              "all_criteria, created_at) SELECT id, {}, {}, {}, {} FROM scoring_evaluation",
-              evaluator.id, True, True, NOW)
+    await bulk_insert(
+        "tenders_tender",
+        [
+            "title",
+            "reference",
+            "procedure",
+            "phase",
+            "lead_authority",
+            "currency",
+            "deadline_bids",
+            "lead_officer",
+            "published_at",
+            "phase_changed_at",
+            "created_at",
+            "updated_at",
+        ],
+        [
+            (
+                f"Tender {n}",
+                f"T-{n:05d}",
+                "open",
+                "tendering",
+                authority["id"],
+                "EUR",
+                due(n, overdue["tenders"]),
+                officer.id,
+                NOW - timedelta(days=40),
+                NOW,
+                NOW,
+                NOW,
+            )
+            for n in range(sizes["tenders"])
+        ],
+    )
+    await raw(
+        "INSERT INTO tenders_authority (tender, authority, share) "
+        "SELECT id, {}, 100 FROM tenders_tender",
+        authority["id"],
+    )
+    await bulk_insert(
+        "subsidies_round",
+        [
+            "authority",
+            "title",
+            "opens_at",
+            "closes_at",
+            "ceiling",
+            "currency",
+            "method",
+            "lottery_seed",
+            "period_start",
+            "period_end",
+            "phase",
+            "created_at",
+        ],
+        [
+            (
+                authority["id"],
+                f"Round {n}",
+                NOW - timedelta(days=30),
+                due(n, overdue["rounds"]),
+                Decimal(1_000_000),
+                "EUR",
+                "ranking",
+                "b",
+                date(2027, 1, 1),
+                date(2027, 12, 31),
+                "open",
+                NOW,
+            )
+            for n in range(sizes["rounds"])
+        ],
+    )
+    await bulk_insert(
+        "scoring_evaluation",
+        [
+            "title",
+            "authority",
+            "currency",
+            "owner_ref",
+            "lottery_seed",
+            "scores_due_at",
+            "created_at",
+        ],
+        [
+            (
+                f"Evaluation {n}",
+                authority["id"],
+                "EUR",
+                f"bench:{n}",
+                "b",
+                due(n, overdue["evaluations"]) + timedelta(days=3),
+                NOW,
+            )
+            for n in range(sizes["evaluations"])
+        ],
+    )
+    await raw(
+        "INSERT INTO scoring_assignment (evaluation, evaluator, all_subjects, "
+        "all_criteria, created_at) SELECT id, {}, {}, {}, {} FROM scoring_evaluation",
+        evaluator.id,
+        True,
+        True,
+        NOW,
+    )
 
 
 async def measure() -> dict[str, object]:
@@ -139,14 +236,21 @@ async def measure() -> dict[str, object]:
     finally:
         scheduler.aps.shutdown(wait=False)
         await close_pool()
-    return {"engine": "SQLite" if is_sqlite() else "PostgreSQL", "jobs": jobs,
-            "procedures": sum(sizes.values()), "overdue": sum(overdue.values()),
-            "peak_mib": peak,
-            "startup": startup, "sweep": sweep, "sweep_cpu": sweep_cpu,
-            "applied": len(report.applied),
-            "quiet": quiet, "applied_again": len(again.applied),
-            "late": max(a.late_by_seconds for a in report.applied),
-            "maxrss_mib": max_rss_mib()}
+    return {
+        "engine": "SQLite" if is_sqlite() else "PostgreSQL",
+        "jobs": jobs,
+        "procedures": sum(sizes.values()),
+        "overdue": sum(overdue.values()),
+        "peak_mib": peak,
+        "startup": startup,
+        "sweep": sweep,
+        "sweep_cpu": sweep_cpu,
+        "applied": len(report.applied),
+        "quiet": quiet,
+        "applied_again": len(again.applied),
+        "late": max(a.late_by_seconds for a in report.applied),
+        "maxrss_mib": max_rss_mib(),
+    }
 
 
 def main() -> None:
@@ -157,14 +261,21 @@ def main() -> None:
         if f is None:
             continue
         print(f"{name}: {f['procedures']:,} open procedures, {f['overdue']:,} overdue")
-        print(f"  start-up scheduling: {f['startup']:.2f} s for {f['jobs']:,} pending deadlines "
-              f"(target ≤ 2 s)")
-        print(f"  sweep with the overdue deadlines: {f['sweep']:.2f} s ({f['sweep_cpu']:.2f} s CPU "
-              f"in this process), {f['applied']:,} steps applied, the latest "
-              f"{f['late'] / 3600:.1f} h late (target ≤ 2 s)")
+        print(
+            f"  start-up scheduling: {f['startup']:.2f} s for {f['jobs']:,} pending deadlines "
+            f"(target ≤ 2 s)"
+        )
+        print(
+            f"  sweep with the overdue deadlines: {f['sweep']:.2f} s ({f['sweep_cpu']:.2f} s CPU "
+            f"in this process), {f['applied']:,} steps applied, the latest "
+            f"{f['late'] / 3600:.1f} h late (target ≤ 2 s)"
+        )
         print(f"  the next sweep: {f['quiet']:.2f} s, {f['applied_again']} applied")
-        traced = (f"{f['peak_mib']:.0f} MiB traced peak during the sweep (timed with tracing), "
-                  if f["peak_mib"] is not None else "")
+        traced = (
+            f"{f['peak_mib']:.0f} MiB traced peak during the sweep (timed with tracing), "
+            if f["peak_mib"] is not None
+            else ""
+        )
         print(f"  memory: {traced}max RSS {f['maxrss_mib']:.0f} MiB")
 
 

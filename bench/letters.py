@@ -49,11 +49,18 @@ from documents.letters.templates import default_template  # noqa: E402
 def grant_letters(count: int):
     base = sample_letter(LetterKind.GRANT)
     for number in range(count):
-        addressee = dataclasses.replace(base.addressee, name=f"Stichting Welzijn {number:05d}",
-                                        contact_person=f"dhr. P. Pietersen {number}")
+        addressee = dataclasses.replace(
+            base.addressee,
+            name=f"Stichting Welzijn {number:05d}",
+            contact_person=f"dhr. P. Pietersen {number}",
+        )
         granted = Money(Decimal(20_000 + number * 7) + Decimal("0.50"), "EUR")
-        yield f"application:{number}", dataclasses.replace(
-            base, addressee=addressee, granted=granted, reference=f"2026/{number:05d}")
+        yield (
+            f"application:{number}",
+            dataclasses.replace(
+                base, addressee=addressee, granted=granted, reference=f"2026/{number:05d}"
+            ),
+        )
 
 
 def main() -> None:
@@ -65,15 +72,23 @@ def main() -> None:
     args = parser.parse_args()
 
     data, written_in = default_template(LetterKind.GRANT, "nl")
-    templates = {(LetterKind.GRANT, "nl"): ActiveTemplate(LetterKind.GRANT, "nl", written_in,
-                                                          data, False, "grant.docx")}
+    templates = {
+        (LetterKind.GRANT, "nl"): ActiveTemplate(
+            LetterKind.GRANT, "nl", written_in, data, False, "grant.docx"
+        )
+    }
     with tempfile.TemporaryDirectory(prefix="tenderdesk-bench-") as work:
         target = Path(work) / "letters.zip"
         started = time.perf_counter()
         count = 0
         with target.open("wb") as out:
-            generated = letters_in_parallel(templates, grant_letters(args.letters), "nl",
-                                            workers=args.workers, window=args.window)
+            generated = letters_in_parallel(
+                templates,
+                grant_letters(args.letters),
+                "nl",
+                workers=args.workers,
+                window=args.window,
+            )
             if args.pdf:
                 count = asyncio.run(_write_pdfs(generated, out))
             else:
@@ -99,29 +114,43 @@ def main() -> None:
     cpu = children.ru_utime + children.ru_stime + itself.ru_utime + itself.ru_stime
     own = itself.ru_maxrss / 1024
     workers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    pdf = (f", as PDF: {office.PDF_WORKERS} LibreOffice process(es), batches of "
-           f"{office.PDF_CHUNK}" if args.pdf else "")
-    print(f"letters          {args.letters} grant decisions (nl), {args.workers} worker(s), "
-          f"window {args.window}{pdf}")
-    print(f"total            {elapsed:.2f} s  ({args.letters / elapsed:.1f} letters/s, "
-          f"{elapsed / args.letters * 1000:.1f} ms per letter)  target ≤ "
-          f"{120 if args.pdf else 20} s for 1,000 (extrapolated: "
-          f"{elapsed / args.letters * 1000:.0f} s)")
+    pdf = (
+        f", as PDF: {office.PDF_WORKERS} LibreOffice process(es), batches of {office.PDF_CHUNK}"
+        if args.pdf
+        else ""
+    )
+    print(
+        f"letters          {args.letters} grant decisions (nl), {args.workers} worker(s), "
+        f"window {args.window}{pdf}"
+    )
+    print(
+        f"total            {elapsed:.2f} s  ({args.letters / elapsed:.1f} letters/s, "
+        f"{elapsed / args.letters * 1000:.1f} ms per letter)  target ≤ "
+        f"{120 if args.pdf else 20} s for 1,000 (extrapolated: "
+        f"{elapsed / args.letters * 1000:.0f} s)"
+    )
     # On a shared machine the wall time depends on the others' load; the CPU time does not:
     # spread over the cores it is what an otherwise idle machine would take.
     cores = os.cpu_count() or 1
-    print(f"cpu              {cpu:.1f} s in this process and its children (render workers, "
-          f"LibreOffice): {cpu / args.letters * 1000:.0f} ms per letter, on {cores} idle "
-          f"core(s) ≈ {cpu / args.letters * 1000 / cores:.0f} s per 1,000")
-    print(f"zip              {size / 1024 / 1024:.1f} MB in {count} chunks, read back: "
-          f"{len(names)} letters")
-    print(f"peak memory      main process {own:.0f} MB max RSS, largest worker "
-          f"{workers:.0f} MB max RSS")
+    print(
+        f"cpu              {cpu:.1f} s in this process and its children (render workers, "
+        f"LibreOffice): {cpu / args.letters * 1000:.0f} ms per letter, on {cores} idle "
+        f"core(s) ≈ {cpu / args.letters * 1000 / cores:.0f} s per 1,000"
+    )
+    print(
+        f"zip              {size / 1024 / 1024:.1f} MB in {count} chunks, read back: "
+        f"{len(names)} letters"
+    )
+    print(
+        f"peak memory      main process {own:.0f} MB max RSS, largest worker "
+        f"{workers:.0f} MB max RSS"
+    )
 
 
 async def _write_pdfs(generated, out) -> int:
     """The letters converted to PDF a batch at a time, zipped into ``out``; the chunks
     written."""
+
     async def files():
         async for letter in as_pdfs(generated):
             yield letter.filename, letter.data

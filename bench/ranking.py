@@ -53,18 +53,43 @@ LEAVES = 10  # scored criteria: 8 quality sub-criteria, 1 quality, 1 pass/fail
 SEED = 20261123
 
 CRITERIA = [
-    {"name": "Plan", "kind": "quality", "weight": "60", "children": [
-        {"name": f"Plan {n}", "kind": "quality", "weight": "7.5", "scale_type": "range",
-         "scale_min": "0", "scale_max": "10", "scale_step": "1"} for n in range(1, 9)]},
-    {"name": "Reach", "kind": "quality", "weight": "10", "scale_type": "levels",
-     "levels": "0 = none\n5 = some\n10 = wide", "minimum": "2"},
+    {
+        "name": "Plan",
+        "kind": "quality",
+        "weight": "60",
+        "children": [
+            {
+                "name": f"Plan {n}",
+                "kind": "quality",
+                "weight": "7.5",
+                "scale_type": "range",
+                "scale_min": "0",
+                "scale_max": "10",
+                "scale_step": "1",
+            }
+            for n in range(1, 9)
+        ],
+    },
+    {
+        "name": "Reach",
+        "kind": "quality",
+        "weight": "10",
+        "scale_type": "levels",
+        "levels": "0 = none\n5 = some\n10 = wide",
+        "minimum": "2",
+    },
     {"name": "Registered", "kind": "pass_fail"},
     {"name": "Price", "kind": "price", "weight": "30", "formula": "relative_lowest"},
 ]
 
 
-def synthetic(subjects: int, criterion_ids: list[int], pass_fail_id: int, levels_id: int,
-              subject_ids: np.ndarray | None = None):
+def synthetic(
+    subjects: int,
+    criterion_ids: list[int],
+    pass_fail_id: int,
+    levels_id: int,
+    subject_ids: np.ndarray | None = None,
+):
     """Scores as (subject, criterion, evaluator, value) arrays and prices per subject."""
     rng = np.random.default_rng(SEED)
     ids = subject_ids if subject_ids is not None else np.arange(1, subjects + 1)
@@ -77,8 +102,10 @@ def synthetic(subjects: int, criterion_ids: list[int], pass_fail_id: int, levels
     common = np.repeat(rng.integers(4, 10, size=len(ids) * len(criterion_ids)), EVALUATORS)
     value = np.clip(common + rng.integers(-1, 2, size=count), 0, 10).astype(float)
     levels = criterion == levels_id
-    value[levels] = np.repeat(rng.choice([0.0, 5.0, 10.0], size=levels.sum() // EVALUATORS,
-                                         p=[0.02, 0.48, 0.5]), EVALUATORS)
+    value[levels] = np.repeat(
+        rng.choice([0.0, 5.0, 10.0], size=levels.sum() // EVALUATORS, p=[0.02, 0.48, 0.5]),
+        EVALUATORS,
+    )
     value[criterion == pass_fail_id] = 1.0
     failing = rng.choice(ids, size=max(1, len(ids) // 100), replace=False)
     value[(criterion == pass_fail_id) & np.isin(subject, failing)] = 0.0
@@ -105,32 +132,54 @@ def computation(subjects: int) -> None:
     parsed = parse_tree(CRITERIA)
     ids = {c.id: n for n, c in enumerate(parsed, start=1)}
     from dataclasses import replace
-    tree = validate_tree([replace(c, id=ids[c.id], parent_id=ids.get(c.parent_id))
-                          for c in parsed], Decimal(100))
+
+    tree = validate_tree(
+        [replace(c, id=ids[c.id], parent_id=ids.get(c.parent_id)) for c in parsed], Decimal(100)
+    )
     leaves = [c.id for c in tree.scored()]
     by_name = {c.name: c.id for c in tree.criteria}
     subject, criterion, evaluator, value, prices = synthetic(
-        subjects, leaves, by_name["Registered"], by_name["Reach"])
-    scores = scores_frame(pd.DataFrame({"subject_id": subject, "criterion_id": criterion,
-                                        "evaluator_id": evaluator, "value": value}))
-    frame = subjects_frame(pd.DataFrame({
-        "subject_id": np.arange(1, subjects + 1),
-        "ref": [f"application:{n}" for n in range(1, subjects + 1)], "price": prices}))
-    print(f"computation alone: {subjects:,} subjects × {EVALUATORS} evaluators × "
-          f"{len(leaves)} criteria = {len(scores):,} scores")
+        subjects, leaves, by_name["Registered"], by_name["Reach"]
+    )
+    scores = scores_frame(
+        pd.DataFrame(
+            {
+                "subject_id": subject,
+                "criterion_id": criterion,
+                "evaluator_id": evaluator,
+                "value": value,
+            }
+        )
+    )
+    frame = subjects_frame(
+        pd.DataFrame(
+            {
+                "subject_id": np.arange(1, subjects + 1),
+                "ref": [f"application:{n}" for n in range(1, subjects + 1)],
+                "price": prices,
+            }
+        )
+    )
+    print(
+        f"computation alone: {subjects:,} subjects × {EVALUATORS} evaluators × "
+        f"{len(leaves)} criteria = {len(scores):,} scores"
+    )
     for aggregation in ("mean", "median"):
         options = Options(aggregation=aggregation, spread_limit=40.0, winners=13, seed="bench")
         rank(tree, frame, scores, consensus_frame(), options)  # warm up
         best, median, outcome = timed(
-            lambda options=options: rank(tree, frame, scores, consensus_frame(), options), 7)
+            lambda options=options: rank(tree, frame, scores, consensus_frame(), options), 7
+        )
         tracemalloc.start()
         rank(tree, frame, scores, consensus_frame(), options)
         peak = tracemalloc.get_traced_memory()[1]
         tracemalloc.stop()
         knocked = int(outcome.table["knocked_out"].sum())
-        print(f"  {aggregation:<6} best {best:.3f} s, median {median:.3f} s (target ≤ 0.2 s); "
-              f"traced peak {peak / 2**20:.0f} MiB; {knocked} knocked out, "
-              f"{len(outcome.draws)} lottery draws, {len(outcome.reversals or [])} reversals")
+        print(
+            f"  {aggregation:<6} best {best:.3f} s, median {median:.3f} s (target ≤ 0.2 s); "
+            f"traced peak {peak / 2**20:.0f} MiB; {knocked} knocked out, "
+            f"{len(outcome.draws)} lottery draws, {len(outcome.reversals or [])} reversals"
+        )
 
 
 # --- the use case from a database -----------------------------------------------------------
@@ -149,54 +198,97 @@ async def use_case(subjects: int) -> dict:
     await migrate()
     setup_started = time.perf_counter()
     actor = Actor.system("bench")
-    authority = await authorities.create_authority(actor, {
-        "name": "Gemeente Bench", "country": "NL", "registration_number": "30280353"})
+    authority = await authorities.create_authority(
+        actor, {"name": "Gemeente Bench", "country": "NL", "registration_number": "30280353"}
+    )
     now = clock.now()
     people = []
     for n, role in enumerate([Role.OFFICER] + [Role.EVALUATOR] * EVALUATORS):
-        user = User(email=f"{role.value}{n}@bench.example", name=f"{role.value} {n}",
-                    role=role.value, password_hash="-", created_at=now)
+        user = User(
+            email=f"{role.value}{n}@bench.example",
+            name=f"{role.value} {n}",
+            role=role.value,
+            password_hash="-",
+            created_at=now,
+        )
         await user.save()
-        people.append(Principal(user.id, user.email, user.name, role, "en",
-                                frozenset({authority["id"]})))
+        people.append(
+            Principal(user.id, user.email, user.name, role, "en", frozenset({authority["id"]}))
+        )
     officer, evaluators = people[0], people[1:]
-    evaluation = await service.create_evaluation(officer, {
-        "title": "Bench round", "authority_id": authority["id"], "currency": "EUR",
-        "owner_ref": "round:bench", "winners": "13", "spread_limit": "40",
-        "lottery_seed": "bench"})
+    evaluation = await service.create_evaluation(
+        officer,
+        {
+            "title": "Bench round",
+            "authority_id": authority["id"],
+            "currency": "EUR",
+            "owner_ref": "round:bench",
+            "winners": "13",
+            "spread_limit": "40",
+            "lottery_seed": "bench",
+        },
+    )
     eid = evaluation.id
     tree = await service.replace_criteria(officer, eid, CRITERIA)
-    await service.register_subjects(officer, eid, [
-        {"ref": f"application:{n}", "name": f"Organisation {n}"}
-        for n in range(1, subjects + 1)])
+    await service.register_subjects(
+        officer,
+        eid,
+        [{"ref": f"application:{n}", "name": f"Organisation {n}"} for n in range(1, subjects + 1)],
+    )
     for person in evaluators:
         await service.assign(officer, eid, person.id)
     await service.freeze_criteria(officer, eid)
-    subject_rows = await raw("SELECT id, ref FROM scoring_subject WHERE evaluation = {} "
-                             "ORDER BY id", eid)
+    subject_rows = await raw(
+        "SELECT id, ref FROM scoring_subject WHERE evaluation = {} ORDER BY id", eid
+    )
     subject_ids = np.array([r["id"] for r in subject_rows])
-    sheets = {r["evaluator"]: r["id"] for r in await raw(
-        "SELECT id, evaluator FROM scoring_assignment WHERE evaluation = {}", eid)}
+    sheets = {
+        r["evaluator"]: r["id"]
+        for r in await raw(
+            "SELECT id, evaluator FROM scoring_assignment WHERE evaluation = {}", eid
+        )
+    }
     by_name = {c.name: c.id for c in tree}
-    leaves = [c.id for c in tree if c.kind.value in ("quality", "pass_fail")
-              and c.name not in ("Plan",)]
+    leaves = [
+        c.id for c in tree if c.kind.value in ("quality", "pass_fail") and c.name not in ("Plan",)
+    ]
     subject, criterion, evaluator, value, prices = synthetic(
-        subjects, leaves, by_name["Registered"], by_name["Reach"], subject_ids)
+        subjects, leaves, by_name["Registered"], by_name["Reach"], subject_ids
+    )
     evaluator_ids = [p.id for p in evaluators]
-    await _bulk_insert("scoring_declaration",
-                       ["assignment", "subject", "conflict", "note", "declared_at"],
-                       [(sheets[e], int(s), False, "", now) for e in evaluator_ids
-                        for s in subject_ids])
+    await _bulk_insert(
+        "scoring_declaration",
+        ["assignment", "subject", "conflict", "note", "declared_at"],
+        [(sheets[e], int(s), False, "", now) for e in evaluator_ids for s in subject_ids],
+    )
     await _bulk_insert(
         "scoring_score",
-        ["evaluation", "assignment", "subject", "criterion", "value", "justification",
-         "updated_at"],
-        [(eid, sheets[evaluator_ids[int(e) - 1]], int(s), int(c), Decimal(int(v)),
-          f"Score {int(v)}: the plan is {'clear' if v > 6 else 'thin'} on this point", now)
-         for s, c, e, v in zip(subject, criterion, evaluator, value, strict=True)])
+        [
+            "evaluation",
+            "assignment",
+            "subject",
+            "criterion",
+            "value",
+            "justification",
+            "updated_at",
+        ],
+        [
+            (
+                eid,
+                sheets[evaluator_ids[int(e) - 1]],
+                int(s),
+                int(c),
+                Decimal(int(v)),
+                f"Score {int(v)}: the plan is {'clear' if v > 6 else 'thin'} on this point",
+                now,
+            )
+            for s, c, e, v in zip(subject, criterion, evaluator, value, strict=True)
+        ],
+    )
     await raw("UPDATE scoring_assignment SET submitted_at = {} WHERE evaluation = {}", now, eid)
-    await service.set_prices(officer, eid, {r["ref"]: Decimal(int(p)) for r, p in
-                                            zip(subject_rows, prices, strict=True)})
+    await service.set_prices(
+        officer, eid, {r["ref"]: Decimal(int(p)) for r, p in zip(subject_rows, prices, strict=True)}
+    )
     finalise_started = time.perf_counter()
     await service.finalise_quality(officer, eid)
     finalise = time.perf_counter() - finalise_started
@@ -224,14 +316,20 @@ async def use_case(subjects: int) -> dict:
     result.materialised()  # every subject's breakdown, as the API or a full report needs
     breakdowns = time.perf_counter() - started
     return {
-        "engine": "SQLite" if is_sqlite() else "PostgreSQL", "subjects": subjects,
-        "scores": len(scores), "best": min(times), "median": statistics.median(times),
-        "load_scores": load, "letter": letter, "breakdowns": breakdowns,
-        "finalise": finalise, "setup": setup,
+        "engine": "SQLite" if is_sqlite() else "PostgreSQL",
+        "subjects": subjects,
+        "scores": len(scores),
+        "best": min(times),
+        "median": statistics.median(times),
+        "load_scores": load,
+        "letter": letter,
+        "breakdowns": breakdowns,
+        "finalise": finalise,
+        "setup": setup,
         "traced_mib": traced / 2**20,
         "maxrss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-        "winners": len(result.winners), "knocked_out": sum(s.knocked_out for s in
-                                                           result.subjects),
+        "winners": len(result.winners),
+        "knocked_out": sum(s.knocked_out for s in result.subjects),
     }
 
 
@@ -259,8 +357,11 @@ def run_database(target: str, subjects: int) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--subjects", type=int, default=10_000)
-    parser.add_argument("--postgres", default=os.environ.get("BENCH_POSTGRES_URL"),
-                        help="a PostgreSQL server URL (a fresh database is created there)")
+    parser.add_argument(
+        "--postgres",
+        default=os.environ.get("BENCH_POSTGRES_URL"),
+        help="a PostgreSQL server URL (a fresh database is created there)",
+    )
     parser.add_argument("--run-database", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.run_database:
@@ -270,22 +371,30 @@ def main() -> None:
     targets = ["sqlite"] + ([args.postgres] if args.postgres else [])
     print("whole ranking use case from the database (scoring.service.ranking):")
     for target in targets:
-        done = subprocess.run([sys.executable, __file__, "--run-database", target,
-                               "--subjects", str(args.subjects)], cwd=ROOT,
-                              capture_output=True, text=True, check=False)
+        done = subprocess.run(
+            [sys.executable, __file__, "--run-database", target, "--subjects", str(args.subjects)],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
         if done.returncode != 0:
             print(f"  {target}: failed\n{done.stderr[-3000:]}")
             continue
         f = json.loads(done.stdout.strip().splitlines()[-1])
-        print(f"  {f['engine']:<10} {f['subjects']:,} subjects, {f['scores']:,} scores: "
-              f"best {f['best']:.2f} s, median {f['median']:.2f} s (target ≤ 3 s); "
-              f"of which loading the scores {f['load_scores']:.2f} s; with two subjects "
-              f"explained (a letter) {f['letter']:.2f} s; building all "
-              f"{f['subjects']:,} breakdowns as well {f['breakdowns']:.2f} s")
-        print(f"  {'':<10} traced peak {f['traced_mib']:.0f} MiB, process max RSS "
-              f"{f['maxrss_mib']:.0f} MiB; making quality final {f['finalise']:.2f} s; "
-              f"setting up the data {f['setup']:.0f} s; {f['winners']} winners, "
-              f"{f['knocked_out']} knocked out")
+        print(
+            f"  {f['engine']:<10} {f['subjects']:,} subjects, {f['scores']:,} scores: "
+            f"best {f['best']:.2f} s, median {f['median']:.2f} s (target ≤ 3 s); "
+            f"of which loading the scores {f['load_scores']:.2f} s; with two subjects "
+            f"explained (a letter) {f['letter']:.2f} s; building all "
+            f"{f['subjects']:,} breakdowns as well {f['breakdowns']:.2f} s"
+        )
+        print(
+            f"  {'':<10} traced peak {f['traced_mib']:.0f} MiB, process max RSS "
+            f"{f['maxrss_mib']:.0f} MiB; making quality final {f['finalise']:.2f} s; "
+            f"setting up the data {f['setup']:.0f} s; {f['winners']} winners, "
+            f"{f['knocked_out']} knocked out"
+        )
 
 
 if __name__ == "__main__":

@@ -48,13 +48,31 @@ from bench.support import bulk_insert as _bulk_insert  # noqa: E402
 from bench.support import with_database as _with_database  # noqa: E402
 
 CRITERIA = [
-    {"name": "Plan", "kind": "quality", "weight": "80", "children": [
-        {"name": f"Plan {n}", "kind": "quality", "weight": "10", "scale_type": "range",
-         "scale_min": "0", "scale_max": "10", "scale_step": "1",
-         "description": f"How well the plan covers point {n} of the programme of demands."}
-        for n in range(1, 9)]},
-    {"name": "Reach", "kind": "quality", "weight": "20", "scale_type": "levels",
-     "levels": "0 = none\n5 = some\n10 = wide"},
+    {
+        "name": "Plan",
+        "kind": "quality",
+        "weight": "80",
+        "children": [
+            {
+                "name": f"Plan {n}",
+                "kind": "quality",
+                "weight": "10",
+                "scale_type": "range",
+                "scale_min": "0",
+                "scale_max": "10",
+                "scale_step": "1",
+                "description": f"How well the plan covers point {n} of the programme of demands.",
+            }
+            for n in range(1, 9)
+        ],
+    },
+    {
+        "name": "Reach",
+        "kind": "quality",
+        "weight": "20",
+        "scale_type": "levels",
+        "levels": "0 = none\n5 = some\n10 = wide",
+    },
     {"name": "Registered", "kind": "pass_fail"},
 ]
 REPEAT = 3
@@ -95,34 +113,54 @@ async def use_case(subjects: int) -> dict:
 
     await migrate()
     actor = Actor.system("bench")
-    authority = await authorities.create_authority(actor, {
-        "name": "Gemeente Bench", "country": "NL", "registration_number": "30280353"})
+    authority = await authorities.create_authority(
+        actor, {"name": "Gemeente Bench", "country": "NL", "registration_number": "30280353"}
+    )
     now = clock.now()
     people = []
     for n, role in enumerate([Role.OFFICER, Role.EVALUATOR]):
-        user = User(email=f"{role.value}{n}@bench.example", name=f"{role.value} {n}",
-                    role=role.value, password_hash="-", created_at=now)
+        user = User(
+            email=f"{role.value}{n}@bench.example",
+            name=f"{role.value} {n}",
+            role=role.value,
+            password_hash="-",
+            created_at=now,
+        )
         await user.save()
-        people.append(Principal(user.id, user.email, user.name, role, "en",
-                                frozenset({authority["id"]})))
+        people.append(
+            Principal(user.id, user.email, user.name, role, "en", frozenset({authority["id"]}))
+        )
     officer, evaluator = people
-    evaluation = await service.create_evaluation(officer, {
-        "title": "Bench round", "authority_id": authority["id"], "currency": "EUR",
-        "owner_ref": "round:bench", "lottery_seed": "bench"})
+    evaluation = await service.create_evaluation(
+        officer,
+        {
+            "title": "Bench round",
+            "authority_id": authority["id"],
+            "currency": "EUR",
+            "owner_ref": "round:bench",
+            "lottery_seed": "bench",
+        },
+    )
     eid = evaluation.id
     await service.replace_criteria(officer, eid, CRITERIA)
-    await service.register_subjects(officer, eid, [
-        {"ref": f"application:{n}", "name": f"Organisation {n}"}
-        for n in range(1, subjects + 1)])
+    await service.register_subjects(
+        officer,
+        eid,
+        [{"ref": f"application:{n}", "name": f"Organisation {n}"} for n in range(1, subjects + 1)],
+    )
     await service.assign(officer, eid, evaluator.id)
     await service.freeze_criteria(officer, eid)
-    assignment = (await raw("SELECT id FROM scoring_assignment WHERE evaluation = {}",
-                            eid))[0]["id"]
-    subject_ids = [r["id"] for r in await raw(
-        "SELECT id FROM scoring_subject WHERE evaluation = {}", eid)]
-    await _bulk_insert("scoring_declaration",
-                       ["assignment", "subject", "conflict", "note", "declared_at"],
-                       [(assignment, s, False, "", now) for s in subject_ids])
+    assignment = (await raw("SELECT id FROM scoring_assignment WHERE evaluation = {}", eid))[0][
+        "id"
+    ]
+    subject_ids = [
+        r["id"] for r in await raw("SELECT id FROM scoring_subject WHERE evaluation = {}", eid)
+    ]
+    await _bulk_insert(
+        "scoring_declaration",
+        ["assignment", "subject", "conflict", "note", "declared_at"],
+        [(assignment, s, False, "", now) for s in subject_ids],
+    )
 
     cpu: dict[str, list[tuple[float, float]]] = {"generate": [], "import": []}
 
@@ -170,14 +208,21 @@ async def use_case(subjects: int) -> dict:
     import_peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
     return {
-        "engine": "SQLite" if is_sqlite() else "PostgreSQL", "subjects": subjects,
-        "rows": summary.rows, "file_kib": len(filled) / 1024,
-        "generate_best": min(generation), "generate_median": statistics.median(generation),
-        "import_best": min(imports), "import_median": statistics.median(imports),
-        "import_changed": elapsed_changed, "changed": changed_summary.changed,
-        "generate_peak_mib": generate_peak / 2**20, "import_peak_mib": import_peak / 2**20,
+        "engine": "SQLite" if is_sqlite() else "PostgreSQL",
+        "subjects": subjects,
+        "rows": summary.rows,
+        "file_kib": len(filled) / 1024,
+        "generate_best": min(generation),
+        "generate_median": statistics.median(generation),
+        "import_best": min(imports),
+        "import_median": statistics.median(imports),
+        "import_changed": elapsed_changed,
+        "changed": changed_summary.changed,
+        "generate_peak_mib": generate_peak / 2**20,
+        "import_peak_mib": import_peak / 2**20,
         "maxrss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-        "generate_cpu": best_cpu["generate"], "import_cpu": best_cpu["import"],
+        "generate_cpu": best_cpu["generate"],
+        "import_cpu": best_cpu["import"],
         "load": (load_before, os.getloadavg()[0]),
     }
 
@@ -206,16 +251,42 @@ def run_database(target: str, subjects: int) -> None:
 
 HOSTILE_CLASSES = (  # name prefix → class, first match
     (("zip", "too_large", "not_a_zip", "compression"), "container"),
-    (("macro", "vba", "activex", "ole", "external", "unknown", "comments", "attached"),
-     "parts"),
+    (("macro", "vba", "activex", "ole", "external", "unknown", "comments", "attached"), "parts"),
     (("dtd", "strict", "invalid_xml"), "xml"),
     (("identity",), "identity"),
-    (("many", "wide", "big", "huge_shared", "huge_inline", "rows_added", "sixty", "cell_row",
-      "empty_row", "cell_beyond"), "amplification"),
+    (
+        (
+            "many",
+            "wide",
+            "big",
+            "huge_shared",
+            "huge_inline",
+            "rows_added",
+            "sixty",
+            "cell_row",
+            "empty_row",
+            "cell_beyond",
+        ),
+        "amplification",
+    ),
     (("overflow", "infinite", "huge_number", "megabyte", "number_as", "score_as"), "numbers"),
-    (("hidden", "second_scores", "scores_hidden", "extra_sheet", "sheet_not", "data_sheet",
-      "duplicated", "rows_out", "merged", "cell_of", "cell_without", "row_number"),
-     "what was seen"),
+    (
+        (
+            "hidden",
+            "second_scores",
+            "scores_hidden",
+            "extra_sheet",
+            "sheet_not",
+            "data_sheet",
+            "duplicated",
+            "rows_out",
+            "merged",
+            "cell_of",
+            "cell_without",
+            "row_number",
+        ),
+        "what was seen",
+    ),
     (("dde", "formula", "webservice", "text_and"), "formulas"),
     (("header",), "headers"),
     (("large_valid",), "valid"),
@@ -236,24 +307,32 @@ def hostile(rows: int) -> None:
         found = measure(sorted(corpus.CORPUS.iterdir()) + sorted(Path(folder).iterdir()))
     worst: dict[str, dict] = {}
     for f in found:
-        kind = next((k for prefixes, k in HOSTILE_CLASSES if f["name"].startswith(prefixes)),
-                    "content")
+        kind = next(
+            (k for prefixes, k in HOSTILE_CLASSES if f["name"].startswith(prefixes)), "content"
+        )
         if kind not in worst or f.get("cpu", 99) > worst[kind].get("cpu", 99):
             worst[kind] = f
-    print(f"Hostile files: {len(found)}, each in a subprocess (limits {MEMORY_MB} MB extra, "
-          f"{ABORT_SECONDS} s); "
-          "worst of each class by CPU time:")
+    print(
+        f"Hostile files: {len(found)}, each in a subprocess (limits {MEMORY_MB} MB extra, "
+        f"{ABORT_SECONDS} s); "
+        "worst of each class by CPU time:"
+    )
     for kind, f in sorted(worst.items()):
-        print(f"  {kind:<14} {f['name']:<32} {f['bytes'] / 1024:>7.0f} KiB  {f['outcome']:<8} "
-              f"{f.get('cpu', 0):.2f} s CPU, {f.get('seconds', 0):.2f} s wall, "
-              f"+{f.get('extra_mb', 0):.0f} MB RSS")
+        print(
+            f"  {kind:<14} {f['name']:<32} {f['bytes'] / 1024:>7.0f} KiB  {f['outcome']:<8} "
+            f"{f.get('cpu', 0):.2f} s CPU, {f.get('seconds', 0):.2f} s wall, "
+            f"+{f.get('extra_mb', 0):.0f} MB RSS"
+        )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--subjects", type=int, default=1_000)
-    parser.add_argument("--postgres", default=os.environ.get("BENCH_POSTGRES_URL"),
-                        help="a PostgreSQL server URL (a fresh database is created there)")
+    parser.add_argument(
+        "--postgres",
+        default=os.environ.get("BENCH_POSTGRES_URL"),
+        help="a PostgreSQL server URL (a fresh database is created there)",
+    )
     parser.add_argument("--run-database", help=argparse.SUPPRESS)
     parser.add_argument("--hostile-only", action="store_true")
     args = parser.parse_args()
@@ -265,24 +344,36 @@ def main() -> None:
         return
     targets = ["sqlite"] + ([args.postgres] if args.postgres else [])
     for target in targets:
-        done = subprocess.run([sys.executable, __file__, "--run-database", target,
-                               "--subjects", str(args.subjects)], cwd=ROOT,
-                              capture_output=True, text=True, check=False)
+        done = subprocess.run(
+            [sys.executable, __file__, "--run-database", target, "--subjects", str(args.subjects)],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
         if done.returncode != 0:
             print(f"{target}: failed\n{done.stderr[-3000:]}")
             continue
         f = json.loads(done.stdout.strip().splitlines()[-1])
-        print(f"{f['engine']}: {f['subjects']:,} subjects × 10 criteria = {f['rows']:,} rows "
-              f"(filled file {f['file_kib']:.0f} KiB)")
-        print(f"  generate: best {f['generate_best']:.2f} s ({f['generate_cpu']:.2f} s CPU), "
-              f"median {f['generate_median']:.2f} s (target ≤ 1 s); traced peak "
-              f"{f['generate_peak_mib']:.0f} MiB")
-        print(f"  import:   best {f['import_best']:.2f} s ({f['import_cpu']:.2f} s CPU), median "
-              f"{f['import_median']:.2f} s (target ≤ 2 s); traced peak "
-              f"{f['import_peak_mib']:.0f} MiB; with {f['changed']:,} scores changed "
-              f"{f['import_changed']:.2f} s")
-        print(f"  process max RSS {f['maxrss_mib']:.0f} MiB (target ≤ 300 MB); load average "
-              f"{f['load'][0]:.1f} before, {f['load'][1]:.1f} after")
+        print(
+            f"{f['engine']}: {f['subjects']:,} subjects × 10 criteria = {f['rows']:,} rows "
+            f"(filled file {f['file_kib']:.0f} KiB)"
+        )
+        print(
+            f"  generate: best {f['generate_best']:.2f} s ({f['generate_cpu']:.2f} s CPU), "
+            f"median {f['generate_median']:.2f} s (target ≤ 1 s); traced peak "
+            f"{f['generate_peak_mib']:.0f} MiB"
+        )
+        print(
+            f"  import:   best {f['import_best']:.2f} s ({f['import_cpu']:.2f} s CPU), median "
+            f"{f['import_median']:.2f} s (target ≤ 2 s); traced peak "
+            f"{f['import_peak_mib']:.0f} MiB; with {f['changed']:,} scores changed "
+            f"{f['import_changed']:.2f} s"
+        )
+        print(
+            f"  process max RSS {f['maxrss_mib']:.0f} MiB (target ≤ 300 MB); load average "
+            f"{f['load'][0]:.1f} before, {f['load'][1]:.1f} after"
+        )
     hostile(args.subjects * 10)
 
 

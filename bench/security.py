@@ -36,8 +36,10 @@ async def _time(work, times: int) -> list[float]:
 
 def _line(name: str, spent: list[float]) -> str:
     quartiles = statistics.quantiles(spent, n=4) if len(spent) > 1 else [spent[0]] * 3
-    return (f"  {name:<28} median {statistics.median(spent):7.1f} ms   "
-            f"quartiles {quartiles[0]:.1f}–{quartiles[2]:.1f} ms")
+    return (
+        f"  {name:<28} median {statistics.median(spent):7.1f} ms   "
+        f"quartiles {quartiles[0]:.1f}–{quartiles[2]:.1f} ms"
+    )
 
 
 async def main(logins: int, events: int) -> None:
@@ -49,10 +51,12 @@ async def main(logins: int, events: int) -> None:
     from config.database import migrate, transaction
 
     await migrate()
-    _, password = await accounts.create_user(Actor.system("bench"), {
-        "email": "olga@example.org", "name": "Olga", "role": "officer"})
-    _, _ = await accounts.create_user(Actor.system("bench"), {
-        "email": "wait@example.org", "name": "Wait", "role": "officer"})
+    _, password = await accounts.create_user(
+        Actor.system("bench"), {"email": "olga@example.org", "name": "Olga", "role": "officer"}
+    )
+    _, _ = await accounts.create_user(
+        Actor.system("bench"), {"email": "wait@example.org", "name": "Wait", "role": "officer"}
+    )
     for _ in range(ACCOUNT_THROTTLE.free_failures + 8):  # a wait of minutes
         await accounts.authenticate("wait@example.org", "wrong", "192.0.2.1")
 
@@ -64,17 +68,22 @@ async def main(logins: int, events: int) -> None:
         "right password": ("olga@example.org", password, "198.51.100.4"),
     }
     for name, (email, secret, address) in cases.items():
-        spent = await _time(lambda e=email, s=secret, a=address:
-                            accounts.authenticate(e, s, a), logins)
+        spent = await _time(
+            lambda e=email, s=secret, a=address: accounts.authenticate(e, s, a), logins
+        )
         print(_line(name, spent))
 
     actor = Actor(1, "bench@example.org")
     started = time.perf_counter()
     for start in range(0, events, 100):
         async with transaction():
-            await audit.record_many(actor, [
-                audit.NewEvent("thing.changed", "thing", n, {"n": n}, {"n": n + 1})
-                for n in range(start, min(events, start + 100))])
+            await audit.record_many(
+                actor,
+                [
+                    audit.NewEvent("thing.changed", "thing", n, {"n": n}, {"n": n + 1})
+                    for n in range(start, min(events, start + 100))
+                ],
+            )
     appended = time.perf_counter() - started
     started = time.perf_counter()
     result = await audit.verify()
@@ -85,14 +94,17 @@ async def main(logins: int, events: int) -> None:
     assert result.intact
     print(f"audit chain, {result.checked:,} events:")
     print(f"  append (100 per transaction) {appended:7.2f} s")
-    print(f"  verify (HMAC-SHA256)         {verified:7.2f} s "
-          f"({result.checked / verified:,.0f} events/s)")
+    print(
+        f"  verify (HMAC-SHA256)         {verified:7.2f} s "
+        f"({result.checked / verified:,.0f} events/s)"
+    )
     print(f"  first checkpoint (checks all) {signed:6.2f} s")
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--logins", type=int, default=20)
     parser.add_argument("--events", type=int, default=20_000)
     args = parser.parse_args()

@@ -44,8 +44,13 @@ async def _through(storage_name: str, count: int, size: int, seed: int) -> dict[
         data = (seed + n).to_bytes(8, "big") + block[8:]  # every file different
         digests.append(hashlib.sha256(data).hexdigest())
         async with transaction():
-            ids.append((await storage.store(actor, f"file-{n}.bin", "application/pdf", data,
-                                            max_bytes=size)).id)
+            ids.append(
+                (
+                    await storage.store(
+                        actor, f"file-{n}.bin", "application/pdf", data, max_bytes=size
+                    )
+                ).id
+            )
     writing = time.perf_counter() - started
     started = time.perf_counter()
     for file_id, expected in zip(ids, digests, strict=True):
@@ -56,8 +61,12 @@ async def _through(storage_name: str, count: int, size: int, seed: int) -> dict[
         assert digest.hexdigest() == expected
     reading = time.perf_counter() - started
     mib = count * size / 2**20
-    return {"write_s": writing, "read_s": reading, "write_mib_s": mib / writing,
-            "read_mib_s": mib / reading}
+    return {
+        "write_s": writing,
+        "read_s": reading,
+        "write_mib_s": mib / writing,
+        "read_mib_s": mib / reading,
+    }
 
 
 async def work(count: int, mib: int) -> dict[str, object]:
@@ -70,8 +79,7 @@ async def work(count: int, mib: int) -> dict[str, object]:
         database = await _through("postgres", count, size, 10**9)
     finally:
         await close_pool()
-    return {"files": count, "mib": mib, "local": local, "postgres": database,
-            "rss": max_rss_mib()}
+    return {"files": count, "mib": mib, "local": local, "postgres": database, "rss": max_rss_mib()}
 
 
 def main() -> None:
@@ -87,21 +95,30 @@ def main() -> None:
     import json
     import subprocess
 
-    done = subprocess.run([sys.executable, __file__, *sys.argv[1:], "--run-database",
-                           args.postgres], cwd=ROOT, capture_output=True, text=True, check=False)
+    done = subprocess.run(
+        [sys.executable, __file__, *sys.argv[1:], "--run-database", args.postgres],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     if done.returncode != 0:
         sys.exit(done.stderr[-3000:])
     figures = json.loads(done.stdout.strip().splitlines()[-1])
     total = figures["files"] * figures["mib"]
     for name in ("local", "postgres"):
         f = figures[name]
-        print(f"  {name:<9} {figures['files']} files of {figures['mib']} MiB ({total} MiB): "
-              f"write {f['write_s']:.1f} s ({f['write_mib_s']:.0f} MiB/s), "
-              f"read {f['read_s']:.1f} s ({f['read_mib_s']:.0f} MiB/s)")
+        print(
+            f"  {name:<9} {figures['files']} files of {figures['mib']} MiB ({total} MiB): "
+            f"write {f['write_s']:.1f} s ({f['write_mib_s']:.0f} MiB/s), "
+            f"read {f['read_s']:.1f} s ({f['read_mib_s']:.0f} MiB/s)"
+        )
     local, database = figures["local"], figures["postgres"]
-    print(f"  postgres / local: write {database['write_mib_s'] / local['write_mib_s']:.0%}, "
-          f"read {database['read_mib_s'] / local['read_mib_s']:.0%} (target ≥ 50 %); "
-          f"peak memory {figures['rss']:.0f} MB max RSS")
+    print(
+        f"  postgres / local: write {database['write_mib_s'] / local['write_mib_s']:.0%}, "
+        f"read {database['read_mib_s'] / local['read_mib_s']:.0%} (target ≥ 50 %); "
+        f"peak memory {figures['rss']:.0f} MB max RSS"
+    )
 
 
 if __name__ == "__main__":

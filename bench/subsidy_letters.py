@@ -42,46 +42,89 @@ async def _decided_round(count: int):
     from subsidies.tables import Application
 
     actor = Actor.system("bench")
-    authority = await authorities.create_authority(actor, {
-        "name": "Gemeente Bench", "country": "NL",
-        "registration_number": f"{uuid.uuid4().int % 10**8:08d}"})
-    user = User(email="bench@example.org", name="Bench", role="officer", language="nl",
-                password_hash="-", active=True, created_at=clock.now())
+    authority = await authorities.create_authority(
+        actor,
+        {
+            "name": "Gemeente Bench",
+            "country": "NL",
+            "registration_number": f"{uuid.uuid4().int % 10**8:08d}",
+        },
+    )
+    user = User(
+        email="bench@example.org",
+        name="Bench",
+        role="officer",
+        language="nl",
+        password_hash="-",
+        active=True,
+        created_at=clock.now(),
+    )
     await user.save()
     await Membership(user=user.id, authority=authority["id"]).save()
-    officer = Principal(user.id, user.email, "Bench", Role.OFFICER, "nl",
-                        frozenset({authority["id"]}))
+    officer = Principal(
+        user.id, user.email, "Bench", Role.OFFICER, "nl", frozenset({authority["id"]})
+    )
     next_year = clock.now().year + 1  # reports fall due after the decision, as they must
-    view = await service.create_round(officer, {
-        "title": "Sociale prestatie bench", "authority_id": authority["id"],
-        "regulation_name": "Subsidieregeling Bench", "regulation_reference": "BENCH-1",
-        "opens_at": "2024-01-01T09:00", "closes_at": "2024-06-01T12:00",
-        "ceiling": str(count * 12000), "currency": "EUR", "method": "pro_rata",
-        "lottery_seed": "bench", "period_start": f"{next_year}-01-01",
-        "period_end": f"{next_year}-12-31",
-        "advance_share": "80", "instalments": "yearly",
-        "tiers": "5000;none;0\n50000;activity;3\n-;financial;6"})
+    view = await service.create_round(
+        officer,
+        {
+            "title": "Sociale prestatie bench",
+            "authority_id": authority["id"],
+            "regulation_name": "Subsidieregeling Bench",
+            "regulation_reference": "BENCH-1",
+            "opens_at": "2024-01-01T09:00",
+            "closes_at": "2024-06-01T12:00",
+            "ceiling": str(count * 12000),
+            "currency": "EUR",
+            "method": "pro_rata",
+            "lottery_seed": "bench",
+            "period_start": f"{next_year}-01-01",
+            "period_end": f"{next_year}-12-31",
+            "advance_share": "80",
+            "instalments": "yearly",
+            "tiers": "5000;none;0\n50000;activity;3\n-;financial;6",
+        },
+    )
     await service.open_round(officer, view.id)
     now = clock.now()
     organisations = []
     for first in range(0, count, 500):
-        organisations += await Organisation.insert(*[
-            Organisation(name=f"Stichting Welzijn {n:05d}", country="NL",
-                         registration_number=f"{n:08d}", address=f"Laan {n}\n3511 AB Utrecht",
-                         created_at=now, updated_at=now)
-            for n in range(first, min(count, first + 500))]).returning(Organisation.id)
+        organisations += await Organisation.insert(
+            *[
+                Organisation(
+                    name=f"Stichting Welzijn {n:05d}",
+                    country="NL",
+                    registration_number=f"{n:08d}",
+                    address=f"Laan {n}\n3511 AB Utrecht",
+                    created_at=now,
+                    updated_at=now,
+                )
+                for n in range(first, min(count, first + 500))
+            ]
+        ).returning(Organisation.id)
     start = datetime(2024, 3, 1, 8, 0, tzinfo=UTC)
-    rows = [Application(
-        round=view.id, organisation=org["id"], reference=f"B-{n:05d}",
-        title=f"Activiteiten {n}", contact_name=f"P. Pietersen {n}",
-        contact_email=f"info{n}@example.org" if n % 2 else "",
-        requested=Decimal(5000 + (n * 7919) % 45000),
-        state="ineligible" if n % 10 == 9 else "eligible",
-        state_reason="Activities in Utrecht" if n % 10 == 9 else "",
-        activity_plan="plan", target_group="group", submitted_at=start, complete_at=start,
-        created_at=now, updated_at=now) for n, org in enumerate(organisations)]
+    rows = [
+        Application(
+            round=view.id,
+            organisation=org["id"],
+            reference=f"B-{n:05d}",
+            title=f"Activiteiten {n}",
+            contact_name=f"P. Pietersen {n}",
+            contact_email=f"info{n}@example.org" if n % 2 else "",
+            requested=Decimal(5000 + (n * 7919) % 45000),
+            state="ineligible" if n % 10 == 9 else "eligible",
+            state_reason="Activities in Utrecht" if n % 10 == 9 else "",
+            activity_plan="plan",
+            target_group="group",
+            submitted_at=start,
+            complete_at=start,
+            created_at=now,
+            updated_at=now,
+        )
+        for n, org in enumerate(organisations)
+    ]
     for first in range(0, len(rows), 500):
-        await Application.insert(*rows[first:first + 500])
+        await Application.insert(*rows[first : first + 500])
     await service.propose_allocation(officer, view.id)
     await service.decide(officer, view.id)
     return officer, view.id
@@ -102,9 +145,15 @@ async def work(count: int) -> dict[str, object]:
     from config.settings import get_settings
     from notifications.tables import OutboxMessage
 
-    return {"letters": len(sent), "send": sending, "zip": zipping, "zip_mb": size / 2**20,
-            "mails": await OutboxMessage.count(), "rss": max_rss_mib(),
-            "storage": get_settings().storage}
+    return {
+        "letters": len(sent),
+        "send": sending,
+        "zip": zipping,
+        "zip_mb": size / 2**20,
+        "mails": await OutboxMessage.count(),
+        "rss": max_rss_mib(),
+        "storage": get_settings().storage,
+    }
 
 
 def main() -> None:
@@ -125,12 +174,16 @@ def main() -> None:
     for name, figures in per_database(__file__, sys.argv[1:], args.postgres or None, run):
         if figures is None:
             continue
-        print(f"  {name:<10} send decision letters: {figures['letters']} letters in "
-              f"{figures['send']:.2f} s ({figures['letters'] / figures['send']:.0f}/s), "
-              f"{figures['mails']} mails queued, files in {figures['storage']} storage; "
-              "target ≤ 20 s for 1,000")
-        print(f"  {name:<10} all letters as one zip stream: {figures['zip']:.2f} s, "
-              f"{figures['zip_mb']:.1f} MB; peak memory {figures['rss']:.0f} MB max RSS")
+        print(
+            f"  {name:<10} send decision letters: {figures['letters']} letters in "
+            f"{figures['send']:.2f} s ({figures['letters'] / figures['send']:.0f}/s), "
+            f"{figures['mails']} mails queued, files in {figures['storage']} storage; "
+            "target ≤ 20 s for 1,000"
+        )
+        print(
+            f"  {name:<10} all letters as one zip stream: {figures['zip']:.2f} s, "
+            f"{figures['zip_mb']:.1f} MB; peak memory {figures['rss']:.0f} MB max RSS"
+        )
 
 
 if __name__ == "__main__":

@@ -60,15 +60,15 @@ async def bulk_insert(table: str, columns: Sequence[str], rows: Sequence[tuple])
             placeholders = ", ".join("?" for _ in columns)
             connection.executemany(
                 f'INSERT INTO "{table}" ({", ".join(columns)}) VALUES ({placeholders})',
-                ([a(v) for a, v in zip(adapt, row, strict=True)] for row in rows))
+                ([a(v) for a, v in zip(adapt, row, strict=True)] for row in rows),
+            )
         connection.close()
     else:
         import asyncpg
 
         connection = await asyncpg.connect(engine().config["dsn"])
         try:
-            await connection.copy_records_to_table(table, records=list(rows),
-                                                   columns=list(columns))
+            await connection.copy_records_to_table(table, records=list(rows), columns=list(columns))
         finally:
             await connection.close()
 
@@ -90,6 +90,7 @@ def _run_here(target: str, work: Callable[[], Awaitable[dict[str, Any]]]) -> Non
         os.environ.setdefault("TENDERDESK_SECRET_KEY", f"bench-{uuid.uuid4().hex}")
         os.environ.setdefault("TENDERDESK_AUDIT_KEY", f"bench-{uuid.uuid4().hex}")
     try:
+
         async def migrated() -> dict[str, Any]:
             from config.database import migrate
 
@@ -102,9 +103,12 @@ def _run_here(target: str, work: Callable[[], Awaitable[dict[str, Any]]]) -> Non
             asyncio.run(admin(target, f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'))
 
 
-def per_database(script: str, argv: Sequence[str], postgres: str | None,
-                 work: Callable[[], Awaitable[dict[str, Any]]],
-                 ) -> list[tuple[str, dict[str, Any] | None]]:
+def per_database(
+    script: str,
+    argv: Sequence[str],
+    postgres: str | None,
+    work: Callable[[], Awaitable[dict[str, Any]]],
+) -> list[tuple[str, dict[str, Any] | None]]:
     """Run ``work`` on SQLite and (when given) PostgreSQL, each in a fresh subprocess.
 
     Inside the subprocess (``--run-database TARGET`` in ``argv``) it runs ``work`` and prints
@@ -116,8 +120,13 @@ def per_database(script: str, argv: Sequence[str], postgres: str | None,
         sys.exit(0)
     results: list[tuple[str, dict[str, Any] | None]] = []
     for target in ["sqlite"] + ([postgres] if postgres else []):
-        done = subprocess.run([sys.executable, script, *argv, "--run-database", target],
-                              cwd=ROOT, capture_output=True, text=True, check=False)
+        done = subprocess.run(
+            [sys.executable, script, *argv, "--run-database", target],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
         name = "SQLite" if target == "sqlite" else "PostgreSQL"
         if done.returncode != 0:
             print(f"  {name}: failed\n{done.stderr[-3000:]}")

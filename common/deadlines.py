@@ -39,8 +39,9 @@ class AppliedStep:
         return (self.applied_at - self.due_at).total_seconds()
 
 
-def visible_deadlines(deadlines: list[Deadline], authority_ids: frozenset[int],
-                      sees_all: bool) -> list[Deadline]:
+def visible_deadlines(
+    deadlines: list[Deadline], authority_ids: frozenset[int], sees_all: bool
+) -> list[Deadline]:
     """The deadlines of the given authorities' procedures (all of them for ``sees_all``)."""
     if sees_all:
         return list(deadlines)

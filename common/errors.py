@@ -33,8 +33,12 @@ class Problem:
         template = translate(self.message) if translate else self.message
         if not self.params:
             return template
-        return template.format(**{name: value.text(translate) if isinstance(
-            value, Problem | Moment) else value for name, value in self.params.items()})
+        return template.format(
+            **{
+                name: value.text(translate) if isinstance(value, Problem | Moment) else value
+                for name, value in self.params.items()
+            }
+        )
 
     def render(self, translate: Any = None) -> str:
         """The message preceded by its location (``Scores!E7: ...``) when it has one."""
@@ -52,15 +56,18 @@ class Moment:
 
     def text(self, translate: Any = None) -> str:
         locale = Locale.parse(format_locale())
-        return format_datetime(self.at, moment_pattern(locale), tzinfo=ZoneInfo(self.zone),
-                               locale=locale)
+        return format_datetime(
+            self.at, moment_pattern(locale), tzinfo=ZoneInfo(self.zone), locale=locale
+        )
 
 
 def plain(value: Any) -> Any:
     """A message parameter as JSON-ready data (:func:`revived` turns it back)."""
     if isinstance(value, Problem):
-        return {"problem": value.message,
-                "params": {name: plain(v) for name, v in value.params.items()}}
+        return {
+            "problem": value.message,
+            "params": {name: plain(v) for name, v in value.params.items()},
+        }
     if isinstance(value, Moment):
         return {"moment": value.at.isoformat(), "zone": value.zone}
     return value
@@ -69,8 +76,9 @@ def plain(value: Any) -> Any:
 def revived(value: Any) -> Any:
     """A message parameter stored by :func:`plain`, as it was."""
     if isinstance(value, dict) and "problem" in value:
-        return Problem(value["problem"], {name: revived(v)
-                                          for name, v in value.get("params", {}).items()})
+        return Problem(
+            value["problem"], {name: revived(v) for name, v in value.get("params", {}).items()}
+        )
     if isinstance(value, dict) and "moment" in value:
         return Moment(datetime.fromisoformat(value["moment"]), value["zone"])
     return value
@@ -145,8 +153,9 @@ class Conflict(DomainError):
     def whole(self) -> Problem:
         """The reason, then the change: Your sheet has already been submitted (Eva Jansen
         submitted their scores in evaluation 3 on 7 Dec 2026, 10:15:02)."""
-        return Problem(N_("{problem} ({change})"), {"problem": self._problems[1],
-                                                    "change": self._problems[0]})
+        return Problem(
+            N_("{problem} ({change})"), {"problem": self._problems[1], "change": self._problems[0]}
+        )
 
 
 class ProblemCollector:

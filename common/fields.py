@@ -34,8 +34,13 @@ def flag_of(form: Mapping[str, Any], name: str, default: bool = False) -> bool:
     return flag(form.get(name, default))
 
 
-def count(problems: ProblemCollector, form: Mapping[str, Any], name: str,
-          default: int | None = None, required: bool = False) -> int | None:
+def count(
+    problems: ProblemCollector,
+    form: Mapping[str, Any],
+    name: str,
+    default: int | None = None,
+    required: bool = False,
+) -> int | None:
     """A whole number of at least 1 (a lot's number, how many winners); ``default`` when the
     field is empty and not ``required``, a problem under its name when it is not such a
     number."""

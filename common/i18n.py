@@ -17,7 +17,11 @@ from babel import Locale
 # Locales for formatting and reading numbers: British English gives European day-month order
 # and 24-hour times.
 FORMAT_LOCALES: dict[str, str] = {
-    "en": "en_GB", "nl": "nl_NL", "da": "da_DK", "pl": "pl_PL", "sv": "sv_SE",
+    "en": "en_GB",
+    "nl": "nl_NL",
+    "da": "da_DK",
+    "pl": "pl_PL",
+    "sv": "sv_SE",
 }
 
 _language: ContextVar[str] = ContextVar("tenderdesk_language", default="en")
@@ -48,4 +52,5 @@ def moment_pattern(locale: Locale) -> str:
     """The locale's medium date and short time, joined by its own pattern for the two."""
     joined = str(locale.datetime_formats[DATE_STYLE])
     return joined.replace("{1}", locale.date_formats[DATE_STYLE].pattern).replace(
-        "{0}", locale.time_formats[TIME_STYLE].pattern)
+        "{0}", locale.time_formats[TIME_STYLE].pattern
+    )

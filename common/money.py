@@ -48,8 +48,9 @@ def _currency_marks() -> tuple[tuple[str, frozenset[str]], ...]:
         for locale in FORMAT_LOCALES.values():
             marks.setdefault(get_currency_symbol(code, locale).lower(), set()).add(code)
     marks.setdefault("kr", set()).update({"DKK", "SEK"})
-    return tuple(sorted(((m, frozenset(c)) for m, c in marks.items()),
-                        key=lambda item: -len(item[0])))
+    return tuple(
+        sorted(((m, frozenset(c)) for m, c in marks.items()), key=lambda item: -len(item[0]))
+    )
 
 
 def _strip_currency(text: str) -> tuple[str, frozenset[str] | None]:
@@ -57,14 +58,13 @@ def _strip_currency(text: str) -> tuple[str, frozenset[str] | None]:
     lowered = text.lower()
     for mark, codes in _currency_marks():
         if lowered.startswith(mark):
-            return text[len(mark):], codes
+            return text[len(mark) :], codes
         if lowered.endswith(mark):
-            return text[:-len(mark)], codes
+            return text[: -len(mark)], codes
     return text, None
 
 
-def parse_amount(text: Any, locale: str | None = None, currency: str | None = None
-                 ) -> Decimal:
+def parse_amount(text: Any, locale: str | None = None, currency: str | None = None) -> Decimal:
     """An amount as a user types it, read by :mod:`common.numbers`' rule in the user's language
     (``locale``: a Babel locale; by default the current request's).
 
@@ -87,14 +87,24 @@ def parse_amount(text: Any, locale: str | None = None, currency: str | None = No
     if codes is not None and currency is not None and currency not in codes:
         raise DomainError(N_("{value} is not in {currency}"), value=shown, currency=currency)
     cleaned = re.sub(r"[.,]-{1,2}$", "", cleaned)  # "12,-": whole euros, as Dutch writes them
-    value = read(sign + cleaned, locale, shown=shown,
-                 not_a_number=N_("{value} is not an amount"), decimals_shown=2)
+    value = read(
+        sign + cleaned,
+        locale,
+        shown=shown,
+        not_a_number=N_("{value} is not an amount"),
+        decimals_shown=2,
+    )
     return check_amount(value, shown)
 
 
-def read_amount(problems: ProblemCollector, form: Mapping[str, Any], name: str,
-                required: bool = True, locale: str | None = None,
-                currency: str | None = None) -> Decimal | None:
+def read_amount(
+    problems: ProblemCollector,
+    form: Mapping[str, Any],
+    name: str,
+    required: bool = True,
+    locale: str | None = None,
+    currency: str | None = None,
+) -> Decimal | None:
     """:func:`parse_amount` of a form field, its problem (if any) added under the field's
     name; None when empty (a problem too when ``required``) or refused."""
     raw = form.get(name)

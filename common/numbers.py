@@ -59,8 +59,11 @@ def plain_text(value: Decimal, locale: str, decimals: int | None = None) -> str:
         value = value.quantize(Decimal(1))
     else:
         value = value.normalize()
-    pattern = "0" if decimals == 0 or (decimals is None and value.as_tuple().exponent >= 0) \
+    pattern = (
+        "0"
+        if decimals == 0 or (decimals is None and value.as_tuple().exponent >= 0)
         else "0." + "0" * (decimals if decimals is not None else -value.as_tuple().exponent)
+    )
     return format_decimal(value, format=pattern, locale=locale, decimal_quantization=False)
 
 
@@ -75,8 +78,14 @@ def _grouped(part: str, group: str) -> str | None:
     return "".join(pieces)
 
 
-def read(text: str, locale: str | None = None, *, shown: Any = None,
-         not_a_number: str = NOT_A_NUMBER, decimals_shown: int | None = None) -> Decimal:
+def read(
+    text: str,
+    locale: str | None = None,
+    *,
+    shown: Any = None,
+    not_a_number: str = NOT_A_NUMBER,
+    decimals_shown: int | None = None,
+) -> Decimal:
     """The number in ``text`` (no currency; a leading minus allowed), by the rule above.
 
     Raises :class:`DomainError` with ``not_a_number``, the groups message, or the ambiguity
@@ -88,8 +97,11 @@ def read(text: str, locale: str | None = None, *, shown: Any = None,
     negative = cleaned.startswith(MINUS)
     if negative:
         cleaned = cleaned[1:]
-    if not cleaned or not re.fullmatch(r"[0-9.,]+", cleaned) or not any(
-            c.isdigit() for c in cleaned):
+    if (
+        not cleaned
+        or not re.fullmatch(r"[0-9.,]+", cleaned)
+        or not any(c.isdigit() for c in cleaned)
+    ):
         raise DomainError(not_a_number, value=shown)
     present = [c for c in SEPARATORS if c in cleaned]
     digits: str
@@ -101,8 +113,9 @@ def read(text: str, locale: str | None = None, *, shown: Any = None,
         whole, _, fraction = cleaned.rpartition(point)
         grouped = _grouped(whole, other) if whole else None
         if point in whole or not fraction or other in fraction or grouped is None:
-            raise DomainError(BAD_GROUPS if grouped is None and whole else not_a_number,
-                              value=shown)
+            raise DomainError(
+                BAD_GROUPS if grouped is None and whole else not_a_number, value=shown
+            )
         digits = f"{grouped}.{fraction}"
     else:
         [separator] = present
@@ -120,9 +133,12 @@ def read(text: str, locale: str | None = None, *, shown: Any = None,
                 digits = whole + fraction
             else:
                 as_point = Decimal(f"{whole}.{fraction}")
-                raise DomainError(AMBIGUOUS, value=shown,
-                                  first=plain_text(as_group, locale, decimals_shown),
-                                  second=plain_text(as_point, locale, decimals_shown))
+                raise DomainError(
+                    AMBIGUOUS,
+                    value=shown,
+                    first=plain_text(as_group, locale, decimals_shown),
+                    second=plain_text(as_point, locale, decimals_shown),
+                )
         else:
             digits = f"{whole or '0'}.{fraction}"
     try:
@@ -161,8 +177,9 @@ def parse_percentage(raw: Any, locale: str | None = None) -> Decimal | None:
     return parse_number(raw, locale)
 
 
-def input_text(value: Decimal | int | None, locale: str | None = None,
-               decimals: int | None = None) -> str:
+def input_text(
+    value: Decimal | int | None, locale: str | None = None, decimals: int | None = None
+) -> str:
     """A stored number as a form field shows it for editing: no thousands separators, the
     language's decimal symbol (``1250000,5`` in Dutch), so submitting it again reads it back."""
     if value is None:

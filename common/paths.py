@@ -32,7 +32,8 @@ def _printable_ascii(text: str) -> bool:
 def _harmless(path: str) -> bool:
     """A decoded path: no backslash, nothing invisible, not the start of another host."""
     return not path.startswith("//") and not any(
-        ch == "\\" or unicodedata.category(ch)[0] in "CZ" for ch in path)
+        ch == "\\" or unicodedata.category(ch)[0] in "CZ" for ch in path
+    )
 
 
 def is_local_path(target: object, limit: int = MAX_PATH) -> bool:

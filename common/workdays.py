@@ -20,8 +20,9 @@ def _calendar(country: str, year: int) -> frozenset[date]:
     try:
         return frozenset(holidays.country_holidays(country.upper(), years=year))
     except NotImplementedError as exc:
-        raise DomainError(N_("No public holidays are known for country {country}"),
-                          country=country) from exc
+        raise DomainError(
+            N_("No public holidays are known for country {country}"), country=country
+        ) from exc
 
 
 def is_working_day(day: date, country: str) -> bool:

@@ -82,8 +82,9 @@ NAVIGATION: list[NavItem] = [
     NavItem(N_("Dashboard"), "/", EVERYONE),
     NavItem(N_("Scoring"), "/scoring", EVERYONE),
     NavItem(N_("Tenders"), "/tenders", frozenset({Role.OFFICER, Role.ADMIN, Role.FINANCE})),
-    NavItem(N_("Subsidy rounds"), "/subsidies",
-            frozenset({Role.OFFICER, Role.ADMIN, Role.FINANCE})),
+    NavItem(
+        N_("Subsidy rounds"), "/subsidies", frozenset({Role.OFFICER, Role.ADMIN, Role.FINANCE})
+    ),
     NavItem(N_("Finance"), "/finance", frozenset({Role.ADMIN, Role.OFFICER, Role.FINANCE})),
     NavItem(N_("Deadlines"), "/deadlines", frozenset({Role.ADMIN, Role.OFFICER, Role.FINANCE})),
     NavItem(N_("Authorities"), "/admin/authorities", frozenset({Role.ADMIN})),
@@ -132,8 +133,9 @@ ROUTE_HANDLERS: list[Any] = [
 ]
 
 
-async def retrieve_principal(session: dict[str, Any],
-                             connection: ASGIConnection) -> Principal | None:
+async def retrieve_principal(
+    session: dict[str, Any], connection: ASGIConnection
+) -> Principal | None:
     user_id = session.get("user_id")
     return await load_principal(user_id) if isinstance(user_id, int) else None
 
@@ -226,8 +228,12 @@ def create_app(settings: Settings | None = None) -> Litestar:
         session_backend_config=session_config,
         exclude=["^/login", "^/static/", "^/schema"],
     )
-    csrf = DefineMiddleware(SessionBoundCSRFMiddleware, secret=settings.secret_key,
-                            session_cookie=SESSION_COOKIE, secure=settings.secure_cookies)
+    csrf = DefineMiddleware(
+        SessionBoundCSRFMiddleware,
+        secret=settings.secret_key,
+        session_cookie=SESSION_COOKIE,
+        secure=settings.secure_cookies,
+    )
     static_files = create_static_files_router(
         path="/static",
         directories=[STATIC_DIRECTORY],
@@ -248,8 +254,11 @@ def create_app(settings: Settings | None = None) -> Litestar:
         before_send=[security_headers(https=settings.secure_cookies)],
         template_config=template_config,
         plugins=[HTMXPlugin(), FlashPlugin(config=FlashConfig(template_config=template_config))],
-        exception_handlers={**EXCEPTION_HANDLERS, **out_of_range_handlers(),
-                            CsrfFailed: csrf_failed_handler},
+        exception_handlers={
+            **EXCEPTION_HANDLERS,
+            **out_of_range_handlers(),
+            CsrfFailed: csrf_failed_handler,
+        },
         openapi_config=OpenAPIConfig(
             title="tenderdesk API",
             version="1",
@@ -259,13 +268,18 @@ def create_app(settings: Settings | None = None) -> Litestar:
             # from CDNs, which the Content-Security-Policy does not allow.
             render_plugins=[CompletedJsonRenderPlugin()],
             description="Subsidy rounds, tenders, scoring, letters and finance exports. "
-                        "Sign in through /login; send the value of the tenderdesk_csrf "
-                        "cookie in the x-csrftoken header with every change (the sign-in "
-                        "answer sets a new one, bound to the new session).",
+            "Sign in through /login; send the value of the tenderdesk_csrf "
+            "cookie in the x-csrftoken header with every change (the sign-in "
+            "answer sets a new one, bound to the new session).",
         ),
-        state=State({"settings": settings, "dashboard_panels": DASHBOARD_PANELS,
-                     "deadline_sources": DEADLINE_SOURCES,
-                     "finance_sources": FINANCE_SOURCES,
-                     "subject_documents": SUBJECT_DOCUMENTS}),
+        state=State(
+            {
+                "settings": settings,
+                "dashboard_panels": DASHBOARD_PANELS,
+                "deadline_sources": DEADLINE_SOURCES,
+                "finance_sources": FINANCE_SOURCES,
+                "subject_documents": SUBJECT_DOCUMENTS,
+            }
+        ),
         debug=settings.debug,
     )

@@ -58,8 +58,9 @@ def serve(host: str, port: int, demo: bool) -> None:
     from config import demo as demo_data
     from config.database import migrate as run_migrations
 
-    logging.basicConfig(level=logging.INFO,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
     # Piccolo logs the database's version at every connection check: noise, not news.
     logging.getLogger("piccolo.engine.base").setLevel(logging.WARNING)
     # APScheduler logs every run of every job (the mail job runs every 15 s): only trouble.
@@ -72,8 +73,14 @@ def serve(host: str, port: int, demo: bool) -> None:
             demo_data.print_credentials(credentials, click.echo)
     checkpoint_at_start()
     click.echo(f"Serving tenderdesk at http://{host}:{port}")
-    uvicorn.run("config.app:create_app", factory=True, host=host, port=port,
-                proxy_headers=True, log_level="info")
+    uvicorn.run(
+        "config.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        proxy_headers=True,
+        log_level="info",
+    )
 
 
 def refuse_other_keys() -> None:
@@ -102,19 +109,36 @@ def demo() -> None:
 @click.argument("email")
 @click.option("--role", required=True, type=click.Choice([role.value for role in Role]))
 @click.option("--name", default=None, help="Full name (default: the part before the @).")
-@click.option("--language", default="en", type=click.Choice(["en", "nl", "da", "pl", "sv"]),
-              show_default=True)
-@click.option("--authority", "authorities", multiple=True, type=int,
-              help="Id of an authority the user works for (repeatable).")
+@click.option(
+    "--language", default="en", type=click.Choice(["en", "nl", "da", "pl", "sv"]), show_default=True
+)
+@click.option(
+    "--authority",
+    "authorities",
+    multiple=True,
+    type=int,
+    help="Id of an authority the user works for (repeatable).",
+)
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
-def create_user(email: str, role: str, name: str | None, language: str,
-                authorities: tuple[int, ...], password_stdin: bool) -> None:
+def create_user(
+    email: str,
+    role: str,
+    name: str | None,
+    language: str,
+    authorities: tuple[int, ...],
+    password_stdin: bool,
+) -> None:
     """Create a user. Without --password-stdin a password is generated and printed."""
     from accounts import service
 
     password = sys.stdin.readline().rstrip("\n") if password_stdin else None
-    form = {"email": email, "name": name or email.split("@")[0], "role": role,
-            "language": language, "authority_ids": list(authorities)}
+    form = {
+        "email": email,
+        "name": name or email.split("@")[0],
+        "role": role,
+        "language": language,
+        "authority_ids": list(authorities),
+    }
     try:
         user, generated = run(service.create_user(Actor.system("cli"), form, password))
     except DomainError as exc:
@@ -149,12 +173,25 @@ def storage() -> None:
 
 
 @storage.command("migrate")
-@click.option("--to", "target", required=True, type=click.Choice(["local", "postgres"]),
-              help="The storage to move every file to.")
-@click.option("--from", "source", default=None, type=click.Choice(["local", "postgres"]),
-              help="The storage the files are in (default: TENDERDESK_STORAGE).")
-@click.option("--delete-source", is_flag=True,
-              help="Remove the files from the source, only when every file was verified.")
+@click.option(
+    "--to",
+    "target",
+    required=True,
+    type=click.Choice(["local", "postgres"]),
+    help="The storage to move every file to.",
+)
+@click.option(
+    "--from",
+    "source",
+    default=None,
+    type=click.Choice(["local", "postgres"]),
+    help="The storage the files are in (default: TENDERDESK_STORAGE).",
+)
+@click.option(
+    "--delete-source",
+    is_flag=True,
+    help="Remove the files from the source, only when every file was verified.",
+)
 def storage_migrate(target: str, source: str | None, delete_source: bool) -> None:
     """Copy every file to another storage, each verified by its SHA-256. Safe to interrupt
     and run again. Then set TENDERDESK_STORAGE to the target and restart the instances."""
@@ -167,30 +204,38 @@ def storage_migrate(target: str, source: str | None, delete_source: bool) -> Non
         click.echo(f"error: the files are in {source} already", err=True)
         sys.exit(1)
     try:
-        report = run(blobs.migrate(files.backend(source), files.backend(target),
-                                   delete_source, click.echo))
+        report = run(
+            blobs.migrate(files.backend(source), files.backend(target), delete_source, click.echo)
+        )
     except ValueError as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(1)
     for sha256, why in report.failed:
         click.echo(f"error: {sha256}: {why}", err=True)
-    click.echo(f"{report.verified} files verified in {target} ({report.copied} copied, "
-               f"{report.present} already there), {len(report.failed)} failed.")
+    click.echo(
+        f"{report.verified} files verified in {target} ({report.copied} copied, "
+        f"{report.present} already there), {len(report.failed)} failed."
+    )
     if report.failed:
         if delete_source:
-            click.echo(f"Nothing was deleted from {source}: not every file is verified.",
-                       err=True)
+            click.echo(f"Nothing was deleted from {source}: not every file is verified.", err=True)
         sys.exit(1)
     if delete_source:
         click.echo(f"Deleted {report.deleted} files from {source}.")
     else:
-        click.echo(f"The files stay in {source} too; run again with --delete-source to "
-                   "remove them there.")
+        click.echo(
+            f"The files stay in {source} too; run again with --delete-source to remove them there."
+        )
 
 
 @storage.command("sweep")
-@click.option("--grace-minutes", default=60, show_default=True, type=int,
-              help="Keep unreferenced files younger than this (an upload may be committing).")
+@click.option(
+    "--grace-minutes",
+    default=60,
+    show_default=True,
+    type=int,
+    help="Keep unreferenced files younger than this (an upload may be committing).",
+)
 def storage_sweep(grace_minutes: int) -> None:
     """Remove stored content no file refers to (from uploads whose change was rolled back)."""
     from datetime import timedelta
@@ -225,10 +270,14 @@ def _read_checkpoint_files(paths: tuple[str, ...]) -> list[Any]:
 
 
 @audit.command("verify")
-@click.option("--checkpoint", "checkpoint_files", multiple=True,
-              type=click.Path(exists=True, dir_okay=False),
-              help="An exported checkpoint (tenderdesk audit checkpoint) to hold the chain "
-                   "against, besides those kept in the data dir (repeatable).")
+@click.option(
+    "--checkpoint",
+    "checkpoint_files",
+    multiple=True,
+    type=click.Path(exists=True, dir_okay=False),
+    help="An exported checkpoint (tenderdesk audit checkpoint) to hold the chain "
+    "against, besides those kept in the data dir (repeatable).",
+)
 def audit_verify(checkpoint_files: tuple[str, ...]) -> None:
     """Check the keyed chain and its checkpoints: exit 0 when intact, 1 naming the first
     bad event."""
@@ -241,17 +290,26 @@ def audit_verify(checkpoint_files: tuple[str, ...]) -> None:
         sys.exit(1)
     click.echo(f"Audit chain intact: {result.checked} events checked.")
     if result.anchor is None:
-        click.echo("No checkpoint yet: removing the newest events would not show. "
-                   "Run `tenderdesk audit checkpoint`.")
+        click.echo(
+            "No checkpoint yet: removing the newest events would not show. "
+            "Run `tenderdesk audit checkpoint`."
+        )
     else:
-        click.echo(f"Held against {result.checkpoints} checkpoint(s); the newest is event "
-                   f"#{result.anchor.seq} of {result.anchor.made_at:%Y-%m-%d %H:%M} UTC; "
-                   f"{result.unanchored} event(s) since.")
+        click.echo(
+            f"Held against {result.checkpoints} checkpoint(s); the newest is event "
+            f"#{result.anchor.seq} of {result.anchor.made_at:%Y-%m-%d %H:%M} UTC; "
+            f"{result.unanchored} event(s) since."
+        )
 
 
 @audit.command("checkpoint")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), default=None,
-              help="Also write the checkpoint to this file (to keep it elsewhere).")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, writable=True),
+    default=None,
+    help="Also write the checkpoint to this file (to keep it elsewhere).",
+)
 def audit_checkpoint(output: str | None) -> None:
     """Check the events since the last checkpoint, then sign and keep a checkpoint of the newest
     event in the data dir, and print it (one JSON line) for safekeeping elsewhere."""
@@ -304,7 +362,9 @@ def checkpoint_at_start() -> None:
     except CheckpointRefused as exc:
         logging.getLogger("tenderdesk").error(
             "The audit chain is broken at %s: no checkpoint written. Run `tenderdesk audit "
-            "verify`.", exc.problem)
+            "verify`.",
+            exc.problem,
+        )
 
 
 async def _evaluator(who: str) -> Any:
@@ -313,8 +373,11 @@ async def _evaluator(who: str) -> Any:
     from accounts.tables import User
 
     query = User.select(User.id)
-    row = await (query.where(User.id == int(who)) if who.isdigit()
-                 else query.where(User.email == who.strip().lower())).first()
+    row = await (
+        query.where(User.id == int(who))
+        if who.isdigit()
+        else query.where(User.email == who.strip().lower())
+    ).first()
     principal = await load_principal(row["id"]) if row else None
     if principal is None or principal.role is not Role.EVALUATOR:
         raise DomainError(N_("No active evaluator {who}"), who=who)
@@ -324,8 +387,13 @@ async def _evaluator(who: str) -> Any:
 @main.command("scoresheet")
 @click.argument("evaluation", type=int)
 @click.argument("evaluator")
-@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, writable=True),
-              help="Where to write the .xlsx file.")
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(dir_okay=False, writable=True),
+    help="Where to write the .xlsx file.",
+)
 def scoresheet(evaluation: int, evaluator: str, output: str) -> None:
     """Write EVALUATOR's (email or id) scoresheet of EVALUATION to a file."""
     from pathlib import Path
@@ -358,22 +426,26 @@ def scoresheet_import(evaluation: int, evaluator: str, file: str, submit: bool) 
     data = path.read_bytes()
 
     async def work() -> Any:
-        return await scoresheets.import_scoresheet(await _evaluator(evaluator), evaluation,
-                                                   path.name, data, submit)
+        return await scoresheets.import_scoresheet(
+            await _evaluator(evaluator), evaluation, path.name, data, submit
+        )
 
     try:
         summary = run(work())
     except DomainError as exc:
         fail(exc)
-    click.echo(f"Stored {summary.rows} rows: {summary.added} added, {summary.changed} changed, "
-               f"{summary.removed} removed, {summary.unchanged} unchanged"
-               + ("; submitted." if summary.submitted else "."))
+    click.echo(
+        f"Stored {summary.rows} rows: {summary.added} added, {summary.changed} changed, "
+        f"{summary.removed} removed, {summary.unchanged} unchanged"
+        + ("; submitted." if summary.submitted else ".")
+    )
 
 
 @main.command("export")
 @click.argument("view", type=click.Choice(["awards", "shares", "budget", "payments"]))
-@click.option("--format", "file_format", type=click.Choice(["xlsx", "csv"]), default="xlsx",
-              show_default=True)
+@click.option(
+    "--format", "file_format", type=click.Choice(["xlsx", "csv"]), default="xlsx", show_default=True
+)
 @click.option("--authority", default="", help="Only this authority's awards (its id).")
 @click.option("--from", "period_from", default="", help="Period overlapping from (YYYY-MM-DD).")
 @click.option("--to", "period_to", default="", help="Period overlapping until (YYYY-MM-DD).")
@@ -382,17 +454,33 @@ def scoresheet_import(evaluation: int, evaluator: str, file: str, submit: bool) 
 @click.option("--status", default="", help="Only rows with this status.")
 @click.option("--separator", type=click.Choice([";", ","]), default=";", show_default=True)
 @click.option("--decimal-point", is_flag=True, help="csv: 1234.56 instead of 1234,56.")
-@click.option("--language", default=None, type=click.Choice(["en", "nl", "da", "pl", "sv"]),
-              help="Language of the headers (default: the configured language).")
+@click.option(
+    "--language",
+    default=None,
+    type=click.Choice(["en", "nl", "da", "pl", "sv"]),
+    help="Language of the headers (default: the configured language).",
+)
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False))
-def export(view: str, file_format: str, output: str, separator: str, decimal_point: bool,
-           language: str | None, **filters: str) -> None:
+def export(
+    view: str,
+    file_format: str,
+    output: str,
+    separator: str,
+    decimal_point: bool,
+    language: str | None,
+    **filters: str,
+) -> None:
     """Write a finance export (for scheduled exports): exit 0 when written, 1 on bad filters."""
     from finance.cli import export_sheets, write_file
 
-    params = {"authority": filters["authority"], "from": filters["period_from"],
-              "to": filters["period_to"], "service_type": filters["service_type"],
-              "reference": filters["reference"], "status": filters["status"]}
+    params = {
+        "authority": filters["authority"],
+        "from": filters["period_from"],
+        "to": filters["period_to"],
+        "service_type": filters["service_type"],
+        "reference": filters["reference"],
+        "status": filters["status"],
+    }
     try:
         exported = run(export_sheets(view, params, language))
     except DomainError as error:
@@ -405,8 +493,10 @@ def export(view: str, file_format: str, output: str, separator: str, decimal_poi
 # ``async def f(reference: str, pdf: bool = False) -> list[tuple[str, bytes]] | None`` giving
 # the letters sent for the tender or round with that reference (None: not one of its own).
 # A round is named by its regulation reference or R<id>.
-LETTER_SOURCES: tuple[str, ...] = ("tenders.letters:letters_of_tender",
-                                  "subsidies.letters:letters_of_round")
+LETTER_SOURCES: tuple[str, ...] = (
+    "tenders.letters:letters_of_tender",
+    "subsidies.letters:letters_of_round",
+)
 
 
 async def _sent_letters(reference: str, pdf: bool) -> list[tuple[str, bytes]] | None:
@@ -422,8 +512,13 @@ async def _sent_letters(reference: str, pdf: bool) -> list[tuple[str, bytes]] | 
 
 @main.command("letters")
 @click.argument("reference")
-@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, writable=True),
-              help="Where to write the .zip file.")
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(dir_okay=False, writable=True),
+    help="Where to write the .zip file.",
+)
 @click.option("--pdf", is_flag=True, help="The letters as PDF (needs LibreOffice).")
 def letters(reference: str, output: str, pdf: bool) -> None:
     """Write every letter sent for a tender or round (by REFERENCE) into one zip."""

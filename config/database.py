@@ -139,8 +139,7 @@ async def raw_rows(sql: str, *args: Any) -> Sequence[Sequence[Any]]:
         await connection.close()
 
 
-async def insert_rows(table: str, columns: Sequence[str],
-                      rows: Sequence[Sequence[Any]]) -> None:
+async def insert_rows(table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
     """Insert ``rows`` (values in the order of ``columns``) with one prepared statement run
     for every row, on the current transaction's connection: bulk appends without an ORM
     instance and SQL text per row. ``table`` and ``columns`` are names from code, never input.
@@ -156,12 +155,12 @@ async def insert_rows(table: str, columns: Sequence[str],
         marks = ", ".join("?" for _ in columns)
     else:
         marks = ", ".join(f"${n}" for n in range(1, len(columns) + 1))
-    await current.connection.executemany(
-        f'INSERT INTO "{table}" ({names}) VALUES ({marks})', rows)  # noqa: S608 - names from code
+    await current.connection.executemany(f'INSERT INTO "{table}" ({names}) VALUES ({marks})', rows)  # noqa: S608 - names from code
 
 
-async def update_rows(table: str, key_column: str, columns: Sequence[str],
-                      rows: Sequence[Sequence[Any]]) -> None:
+async def update_rows(
+    table: str, key_column: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]
+) -> None:
     """Set ``columns`` of many rows with one prepared statement, on the current transaction's
     connection: each row holds the new values in the order of ``columns``, then the value of
     ``key_column`` that picks the row. Names come from code, never input."""
@@ -173,11 +172,13 @@ async def update_rows(table: str, key_column: str, columns: Sequence[str],
         raise RuntimeError("update_rows runs inside a transaction")
     sqlite = isinstance(db, SQLiteEngine)
     marks = ["?" if sqlite else f"${n}" for n in range(1, len(columns) + 2)]
-    assignments = ", ".join(f'"{column}" = {mark}' for column, mark in zip(columns, marks,
-                                                                           strict=False))
+    assignments = ", ".join(
+        f'"{column}" = {mark}' for column, mark in zip(columns, marks, strict=False)
+    )
     await current.connection.executemany(
         f'UPDATE "{table}" SET {assignments} WHERE "{key_column}" = {marks[-1]}',  # noqa: S608
-        rows)
+        rows,
+    )
 
 
 async def prepare() -> None:

@@ -25,8 +25,10 @@ def fingerprint(name: str, key: str) -> str:
 
 
 def keys_of(settings: Settings) -> dict[str, str]:
-    return {"TENDERDESK_SECRET_KEY": settings.secret_key,
-            "TENDERDESK_AUDIT_KEY": settings.audit_key}
+    return {
+        "TENDERDESK_SECRET_KEY": settings.secret_key,
+        "TENDERDESK_AUDIT_KEY": settings.audit_key,
+    }
 
 
 @dataclass(frozen=True)
@@ -35,9 +37,11 @@ class KeyMismatch:
     recorded_at: object
 
     def message(self) -> str:
-        return (f"{self.name} differs from the key this database was first started with "
-                f"(recorded {self.recorded_at:%Y-%m-%d %H:%M} UTC). Every instance on the "
-                f"database must use the same {self.name}; start this one with that key.")
+        return (
+            f"{self.name} differs from the key this database was first started with "
+            f"(recorded {self.recorded_at:%Y-%m-%d %H:%M} UTC). Every instance on the "
+            f"database must use the same {self.name}; start this one with that key."
+        )
 
 
 async def check(settings: Settings) -> list[KeyMismatch]:
@@ -47,10 +51,15 @@ async def check(settings: Settings) -> list[KeyMismatch]:
     rows = await KeyFingerprint.select().where(KeyFingerprint.name.is_in(list(wanted)))
     if len(rows) < len(wanted):  # first start: record them (a read otherwise, for /health)
         now = clock.now()
-        await KeyFingerprint.insert(*[
-            KeyFingerprint(name=name, fingerprint=value, recorded_at=now)
-            for name, value in wanted.items()
-        ]).on_conflict(target=KeyFingerprint.name, action="DO NOTHING")
+        await KeyFingerprint.insert(
+            *[
+                KeyFingerprint(name=name, fingerprint=value, recorded_at=now)
+                for name, value in wanted.items()
+            ]
+        ).on_conflict(target=KeyFingerprint.name, action="DO NOTHING")
         rows = await KeyFingerprint.select().where(KeyFingerprint.name.is_in(list(wanted)))
-    return [KeyMismatch(row["name"], row["recorded_at"]) for row in rows
-            if not hmac.compare_digest(row["fingerprint"], wanted[row["name"]])]
+    return [
+        KeyMismatch(row["name"], row["recorded_at"])
+        for row in rows
+        if not hmac.compare_digest(row["fingerprint"], wanted[row["name"]])
+    ]

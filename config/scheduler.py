@@ -89,8 +89,7 @@ class PostgresLeadership(Leadership):
     async def release(self) -> None:
         if self.connection is not None and not self.connection.is_closed():
             with contextlib.suppress(Exception):
-                await self.connection.execute("SELECT pg_advisory_unlock($1)",
-                                              ADVISORY_LOCK_KEY)
+                await self.connection.execute("SELECT pg_advisory_unlock($1)", ADVISORY_LOCK_KEY)
             await self.connection.close()
         self.connection = None
 
@@ -105,8 +104,10 @@ class PostgresLeadership(Leadership):
             held = await connection.fetchval(
                 "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted"
                 " AND pid = pg_backend_pid() AND classid = $1 AND objid = $2 AND objsubid = 1",
-                ADVISORY_LOCK_KEY >> 32, ADVISORY_LOCK_KEY & 0xFFFF_FFFF,
-                timeout=VERIFY_TIMEOUT_SECONDS)
+                ADVISORY_LOCK_KEY >> 32,
+                ADVISORY_LOCK_KEY & 0xFFFF_FFFF,
+                timeout=VERIFY_TIMEOUT_SECONDS,
+            )
         except Exception:  # any failure means the lock cannot be counted on
             log.warning("the scheduler lock's connection does not answer", exc_info=True)
             held = 0
@@ -159,8 +160,12 @@ class SweepReport:
 
 
 class Scheduler:
-    def __init__(self, settings: Settings, sources: Sequence[DeadlineSource],
-                 leadership: Leadership | None = None) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        sources: Sequence[DeadlineSource],
+        leadership: Leadership | None = None,
+    ) -> None:
         self.settings = settings
         self.sources = list(sources)
         self.leadership = leadership or leadership_for(settings)
@@ -204,14 +209,34 @@ class Scheduler:
         self.is_leader = True
         log.info("this process runs the scheduler")
         await self.sweep()
-        self.aps.add_job(self._leading_sweep, "interval", seconds=SWEEP_SECONDS, id="sweep",
-                         replace_existing=True, coalesce=True, max_instances=1)
-        self.aps.add_job(self.sweep_storage, "interval", seconds=STORAGE_SWEEP_SECONDS,
-                         id="storage-sweep", replace_existing=True, coalesce=True,
-                         max_instances=1)
-        self.aps.add_job(self._leading_mail, "interval", seconds=MAIL_SECONDS, id="mail",
-                         replace_existing=True, coalesce=True, max_instances=1,
-                         next_run_time=datetime.now(UTC))
+        self.aps.add_job(
+            self._leading_sweep,
+            "interval",
+            seconds=SWEEP_SECONDS,
+            id="sweep",
+            replace_existing=True,
+            coalesce=True,
+            max_instances=1,
+        )
+        self.aps.add_job(
+            self.sweep_storage,
+            "interval",
+            seconds=STORAGE_SWEEP_SECONDS,
+            id="storage-sweep",
+            replace_existing=True,
+            coalesce=True,
+            max_instances=1,
+        )
+        self.aps.add_job(
+            self._leading_mail,
+            "interval",
+            seconds=MAIL_SECONDS,
+            id="mail",
+            replace_existing=True,
+            coalesce=True,
+            max_instances=1,
+            next_run_time=datetime.now(UTC),
+        )
 
     async def _still_leading(self) -> bool:
         """Whether this process still holds the lock; steps down when it lost it."""
@@ -306,8 +331,15 @@ class Scheduler:
         for job_id, (source, key, run_at) in wanted.items():
             if self.scheduled.get(job_id) == run_at:
                 continue
-            self.aps.add_job(self._tick_one, "date", run_date=run_at, args=[source, key],
-                             id=job_id, replace_existing=True, misfire_grace_time=None)
+            self.aps.add_job(
+                self._tick_one,
+                "date",
+                run_date=run_at,
+                args=[source, key],
+                id=job_id,
+                replace_existing=True,
+                misfire_grace_time=None,
+            )
             self.scheduled[job_id] = run_at
         return pending
 

@@ -90,8 +90,13 @@ class Settings:
 STORAGE_BACKENDS = ("local", "postgres")
 
 
-def _generated_key(data_dir: Path, environ: Mapping[str, str], variable: str,
-                   file_name: str, postgres: bool = False) -> str:
+def _generated_key(
+    data_dir: Path,
+    environ: Mapping[str, str],
+    variable: str,
+    file_name: str,
+    postgres: bool = False,
+) -> str:
     """The key set in ``variable``, or the one generated into the data dir on first run
     (readable by its owner only). With PostgreSQL several instances share the database, so a
     key each instance generated for itself would sign differently: it must come from the
@@ -102,7 +107,8 @@ def _generated_key(data_dir: Path, environ: Mapping[str, str], variable: str,
         raise SettingsError(
             f"{variable} must be set in the environment when DATABASE_URL is PostgreSQL: "
             "every instance on the database signs with the same key (generate one with "
-            "`python -c 'import secrets; print(secrets.token_urlsafe(48))'`)")
+            "`python -c 'import secrets; print(secrets.token_urlsafe(48))'`)"
+        )
     key_file = data_dir / file_name
     if not key_file.exists():
         # Written aside and linked into place, so no process ever reads a half-written key.
@@ -118,8 +124,9 @@ def _generated_key(data_dir: Path, environ: Mapping[str, str], variable: str,
             draft.unlink()
     key = key_file.read_text().strip()
     if not key:
-        raise SettingsError(f"{key_file} is empty: remove it to generate a new key, or set "
-                            f"{variable}")
+        raise SettingsError(
+            f"{key_file} is empty: remove it to generate a new key, or set {variable}"
+        )
     return key
 
 
@@ -175,8 +182,9 @@ def load_settings(environ: Mapping[str, str] = os.environ) -> Settings:
     postgres = database_url.startswith(("postgresql://", "postgres://"))
     storage = (environ.get("TENDERDESK_STORAGE") or ("postgres" if postgres else "local")).lower()
     if storage not in STORAGE_BACKENDS:
-        raise SettingsError(f"TENDERDESK_STORAGE must be one of {', '.join(STORAGE_BACKENDS)}, "
-                            f"not {storage!r}")
+        raise SettingsError(
+            f"TENDERDESK_STORAGE must be one of {', '.join(STORAGE_BACKENDS)}, not {storage!r}"
+        )
     if storage == "postgres" and not postgres:
         raise SettingsError("TENDERDESK_STORAGE=postgres needs DATABASE_URL to be PostgreSQL")
 
@@ -186,8 +194,9 @@ def load_settings(environ: Mapping[str, str] = os.environ) -> Settings:
         timezone=timezone,
         default_language=language,
         public_url=(environ.get("TENDERDESK_PUBLIC_URL") or "http://127.0.0.1:8000").rstrip("/"),
-        secret_key=_generated_key(data_dir, environ, "TENDERDESK_SECRET_KEY", "secret_key",
-                                  postgres),
+        secret_key=_generated_key(
+            data_dir, environ, "TENDERDESK_SECRET_KEY", "secret_key", postgres
+        ),
         storage=storage,
         jobs=_flag(environ, "TENDERDESK_JOBS"),
         session_hours=_int(environ, "TENDERDESK_SESSION_HOURS", 8),
@@ -196,8 +205,7 @@ def load_settings(environ: Mapping[str, str] = os.environ) -> Settings:
         db_pool=_flag(environ, "TENDERDESK_DB_POOL"),
         scheduler=_flag(environ, "TENDERDESK_SCHEDULER"),
         reminder_days=_reminder_days(environ),
-        audit_key=_generated_key(data_dir, environ, "TENDERDESK_AUDIT_KEY", "audit_key",
-                                 postgres),
+        audit_key=_generated_key(data_dir, environ, "TENDERDESK_AUDIT_KEY", "audit_key", postgres),
     )
 
 

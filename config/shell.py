@@ -37,8 +37,14 @@ class ShellController(Controller):
         scheduler = "off" if running is None else "leader" if running.is_leader else "standby"
         principal = await _signed_in(request)
         shown = db if principal is not None and principal.is_admin else {"ok": db["ok"]}
-        return Response({"status": "ok" if db["ok"] else "unavailable", "database": shown,
-                         "scheduler": scheduler}, status_code=200 if db["ok"] else 503)
+        return Response(
+            {
+                "status": "ok" if db["ok"] else "unavailable",
+                "database": shown,
+                "scheduler": scheduler,
+            },
+            status_code=200 if db["ok"] else 503,
+        )
 
     @get("/health/live", exclude_from_auth=True, exclude_from_csrf=True, name="health_live")
     async def live(self) -> dict[str, str]:
@@ -52,8 +58,10 @@ class ShellController(Controller):
         failed, never which database or where (anyone may ask)."""
         checks = await readiness(request.app.state.settings)
         ready = all(value == "ok" for value in checks.values())
-        return Response({"status": "ready" if ready else "not ready", "checks": checks},
-                        status_code=200 if ready else 503)
+        return Response(
+            {"status": "ready" if ready else "not ready", "checks": checks},
+            status_code=200 if ready else 503,
+        )
 
     @post("/language", exclude_from_auth=True, name="language", include_in_schema=False)
     async def switch_language(
@@ -62,17 +70,23 @@ class ShellController(Controller):
         data: URLEncodedBody[dict[str, str]],
     ) -> Redirect:
         language = data.get("language", "")
-        target = safe_local_path(data.get("next")) if data.get("next") else back_to_referrer(
-            request)
+        target = (
+            safe_local_path(data.get("next")) if data.get("next") else back_to_referrer(request)
+        )
         response = Redirect(target, status_code=303)
         if language not in UI_LANGUAGES:
             return response
         principal = await _signed_in(request)
         if principal is not None and principal.language != language:
             await accounts.set_language(principal, language)
-        response.set_cookie(LANGUAGE_COOKIE, language, max_age=365 * 24 * 3600,
-                            httponly=True, samesite="lax",
-                            secure=request.app.state.settings.secure_cookies)
+        response.set_cookie(
+            LANGUAGE_COOKIE,
+            language,
+            max_age=365 * 24 * 3600,
+            httponly=True,
+            samesite="lax",
+            secure=request.app.state.settings.secure_cookies,
+        )
         return response
 
 

@@ -168,8 +168,9 @@ class LocalBackend:
             await asyncio.to_thread(os.replace, path, aside)
         except FileNotFoundError:
             return False
-        modified = datetime.fromtimestamp((await asyncio.to_thread(aside.stat)).st_mtime,
-                                          cutoff.tzinfo)
+        modified = datetime.fromtimestamp(
+            (await asyncio.to_thread(aside.stat)).st_mtime, cutoff.tzinfo
+        )
         if modified < cutoff and not await _referenced(sha256):
             await asyncio.to_thread(aside.unlink)
             return True
@@ -213,7 +214,11 @@ class PostgresBackend:
                 "VALUES ({}, {}, 0, {}, {}) ON CONFLICT (sha256) DO UPDATE "
                 "SET last_used_at = EXCLUDED.last_used_at "
                 "RETURNING id, (xmax = 0) AS inserted, chunks",
-                sha256, size, clock.now(), clock.now())
+                sha256,
+                size,
+                clock.now(),
+                clock.now(),
+            )
             if not row["inserted"]:
                 if row["chunks"] == 0 and size:
                     raise BlobMissing(f"{sha256} is registered without content")
@@ -235,8 +240,10 @@ class PostgresBackend:
     @staticmethod
     async def _insert(blob: int, first_seq: int, data: bytes | bytearray) -> int:
         """Store ``data`` as rows of ROW_BYTES from ``first_seq``; returns the next seq."""
-        rows = [(blob, first_seq + n, bytes(data[start:start + ROW_BYTES]))
-                for n, start in enumerate(range(0, len(data), ROW_BYTES))]
+        rows = [
+            (blob, first_seq + n, bytes(data[start : start + ROW_BYTES]))
+            for n, start in enumerate(range(0, len(data), ROW_BYTES))
+        ]
         await insert_rows("documents_blob_chunk", ("blob", "seq", "data"), rows)
         return first_seq + len(rows)
 
@@ -247,7 +254,9 @@ class PostgresBackend:
         found = await raw_rows(
             "SELECT b.id, b.chunks, c.data FROM documents_blob b LEFT JOIN documents_blob_chunk c "
             "ON c.blob = b.id AND c.seq < {} WHERE b.sha256 = {} ORDER BY c.seq",
-            per_query, sha256)
+            per_query,
+            sha256,
+        )
         if not found:
             raise BlobMissing(sha256)
         blob, chunks = found[0][0], found[0][1]
@@ -259,9 +268,16 @@ class PostgresBackend:
             yield b"".join(rows)
             start += per_query
             if start < chunks:
-                rows = [row[0] for row in await raw_rows(
-                    "SELECT data FROM documents_blob_chunk WHERE blob = {} AND seq >= {} "
-                    "AND seq < {} ORDER BY seq", blob, start, start + per_query)]
+                rows = [
+                    row[0]
+                    for row in await raw_rows(
+                        "SELECT data FROM documents_blob_chunk WHERE blob = {} AND seq >= {} "
+                        "AND seq < {} ORDER BY seq",
+                        blob,
+                        start,
+                        start + per_query,
+                    )
+                ]
 
     async def delete(self, sha256: str) -> None:
         await raw("DELETE FROM documents_blob WHERE sha256 = {}", sha256)
@@ -269,8 +285,11 @@ class PostgresBackend:
     async def listing(self) -> AsyncIterator[tuple[str, datetime]]:
         after = ""
         while True:
-            rows = await raw("SELECT sha256, last_used_at FROM documents_blob WHERE sha256 > {} "
-                             "ORDER BY sha256 LIMIT 1000", after)
+            rows = await raw(
+                "SELECT sha256, last_used_at FROM documents_blob WHERE sha256 > {} "
+                "ORDER BY sha256 LIMIT 1000",
+                after,
+            )
             for row in rows:
                 yield row["sha256"], row["last_used_at"]
             if len(rows) < 1000:
@@ -282,7 +301,10 @@ class PostgresBackend:
         removed = await raw(
             "DELETE FROM documents_blob b WHERE b.sha256 = {} AND b.last_used_at < {} "
             "AND NOT EXISTS (SELECT 1 FROM documents_file f WHERE f.sha256 = b.sha256) "
-            "RETURNING b.id", sha256, cutoff)
+            "RETURNING b.id",
+            sha256,
+            cutoff,
+        )
         return bool(removed)
 
 
@@ -333,8 +355,9 @@ async def verify(backend: Backend, sha256: str) -> bool:
 
 async def referenced_blobs() -> list[tuple[str, int]]:
     """Every content a stored file refers to, with its size, in hash order."""
-    rows = await raw("SELECT sha256, MAX(size) AS size FROM documents_file GROUP BY sha256 "
-                     "ORDER BY sha256")
+    rows = await raw(
+        "SELECT sha256, MAX(size) AS size FROM documents_file GROUP BY sha256 ORDER BY sha256"
+    )
     return [(row["sha256"], row["size"]) for row in rows]
 
 
@@ -350,8 +373,12 @@ class MigrationReport:
         return self.copied + self.present
 
 
-async def migrate(source: Backend, target: Backend, delete_source: bool = False,
-                  echo: Callable[[str], None] = lambda _: None) -> MigrationReport:
+async def migrate(
+    source: Backend,
+    target: Backend,
+    delete_source: bool = False,
+    echo: Callable[[str], None] = lambda _: None,
+) -> MigrationReport:
     """Copy every file stored files refer to from ``source`` to ``target`` and verify each
     by reading it back and hashing it. Safe to interrupt and run again: a blob already whole
     in the target is verified and kept, a broken one written again. With ``delete_source``
@@ -372,8 +399,10 @@ async def migrate(source: Backend, target: Backend, delete_source: bool = False,
         except (BlobMissing, BlobCorrupt) as exc:
             report.failed.append((sha256, f"{type(exc).__name__}: {exc}"))
         if number % 100 == 0 or number == len(wanted):
-            echo(f"{number}/{len(wanted)} checked: {report.copied} copied, "
-                 f"{report.present} already there, {len(report.failed)} failed")
+            echo(
+                f"{number}/{len(wanted)} checked: {report.copied} copied, "
+                f"{report.present} already there, {len(report.failed)} failed"
+            )
     if delete_source and not report.failed:
         for sha256, _ in wanted:
             await source.delete(sha256)

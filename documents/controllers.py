@@ -33,8 +33,13 @@ from web.forms import field_errors
 from web.guards import ADMIN, current_principal
 from web.i18n import gettext, translate_message, translate_problem
 
-LANGUAGE_NAMES = {"nl": "Nederlands", "en": "English", "da": "Dansk", "pl": "Polski",
-                  "sv": "Svenska"}
+LANGUAGE_NAMES = {
+    "nl": "Nederlands",
+    "en": "English",
+    "da": "Dansk",
+    "pl": "Polski",
+    "sv": "Svenska",
+}
 BASE = "/admin/letter-templates"
 
 
@@ -63,8 +68,9 @@ class AuthorityLogoPages(Controller):
     include_in_schema = False
 
     @post("/{authority_id:int}/logo", name="authority_logo")
-    async def upload_logo(self, request: Request,
-                          authority_id: FromPath[int]) -> Template | Redirect:
+    async def upload_logo(
+        self, request: Request, authority_id: FromPath[int]
+    ) -> Template | Redirect:
         principal = current_principal(request)
         assert principal is not None
         authority = await authorities.get_authority(authority_id)
@@ -76,8 +82,11 @@ class AuthorityLogoPages(Controller):
             await logo.set_logo(principal.as_actor(), authority_id, filename, data)
         except ValidationFailed as exc:
             return authority_form(authority, authority, field_errors(exc), status=422)
-        flash(request, gettext("The logo has been saved; letters carry it from now on."),
-              category="success")
+        flash(
+            request,
+            gettext("The logo has been saved; letters carry it from now on."),
+            category="success",
+        )
         return Redirect(f"/admin/authorities/{authority_id}", status_code=303)
 
 
@@ -88,25 +97,34 @@ class LetterTemplatePages(Controller):
 
     @get("", name="letter_templates")
     async def index(self) -> Template:
-        return Template("documents/letter_templates.html", context={
-            "authorities": await authorities.list_authorities()})
+        return Template(
+            "documents/letter_templates.html",
+            context={"authorities": await authorities.list_authorities()},
+        )
 
-    async def _page(self, authority_id: int, problems: list[str] | None = None,
-                    values: dict[str, Any] | None = None, status: int = 200) -> Template:
+    async def _page(
+        self,
+        authority_id: int,
+        problems: list[str] | None = None,
+        values: dict[str, Any] | None = None,
+        status: int = 200,
+    ) -> Template:
         authority = await authorities.get_authority(authority_id)
-        return Template("documents/letter_templates_authority.html", status_code=status,
-                        context={
-                            "authority": authority,
-                            "slots": await service.list_templates(authority_id),
-                            "kinds": [(k.value, gettext(KIND_LABELS[k])) for k in LetterKind],
-                            "kind_labels": {k.value: KIND_LABELS[k] for k in LetterKind},
-                            "languages": [(code, LANGUAGE_NAMES[code])
-                                          for code in LETTER_LANGUAGES],
-                            "language_names": LANGUAGE_NAMES,
-                            "pdf_available": office.available(),
-                            "problems": problems or [],
-                            "values": values or {"language": authority["language"]},
-                        })
+        return Template(
+            "documents/letter_templates_authority.html",
+            status_code=status,
+            context={
+                "authority": authority,
+                "slots": await service.list_templates(authority_id),
+                "kinds": [(k.value, gettext(KIND_LABELS[k])) for k in LetterKind],
+                "kind_labels": {k.value: KIND_LABELS[k] for k in LetterKind},
+                "languages": [(code, LANGUAGE_NAMES[code]) for code in LETTER_LANGUAGES],
+                "language_names": LANGUAGE_NAMES,
+                "pdf_available": office.available(),
+                "problems": problems or [],
+                "values": values or {"language": authority["language"]},
+            },
+        )
 
     @get("/{authority_id:int}", name="letter_templates_authority")
     async def authority(self, authority_id: FromPath[int]) -> Template:
@@ -123,41 +141,59 @@ class LetterTemplatePages(Controller):
             data, filename = await upload.read(), upload.filename or ""
         try:
             if kind not in {k.value for k in LetterKind} or language not in LETTER_LANGUAGES:
-                raise ValidationFailed([Problem(N_("Choose the kind of letter and the "
-                                                   "language"), {}, "kind")])
-            await service.upload_template(_actor(request), authority_id, LetterKind(kind),
-                                          language, filename, data)
+                raise ValidationFailed(
+                    [Problem(N_("Choose the kind of letter and the language"), {}, "kind")]
+                )
+            await service.upload_template(
+                _actor(request), authority_id, LetterKind(kind), language, filename, data
+            )
         except ValidationFailed as exc:
-            return await self._page(authority_id, [_problem_text(p) for p in exc.problems],
-                                    values, status=422)
-        flash(request, gettext("The template has been checked and is now used for this "
-                               "authority's letters."), category="success")
+            return await self._page(
+                authority_id, [_problem_text(p) for p in exc.problems], values, status=422
+            )
+        flash(
+            request,
+            gettext("The template has been checked and is now used for this authority's letters."),
+            category="success",
+        )
         return Redirect(f"{BASE}/{authority_id}", status_code=303)
 
     @get("/{authority_id:int}/{kind:str}/{language:str}", name="letter_template_download")
-    async def download(self, authority_id: FromPath[int], kind: FromPath[str],
-                       language: FromPath[str]) -> Response[bytes]:
+    async def download(
+        self, authority_id: FromPath[int], kind: FromPath[str], language: FromPath[str]
+    ) -> Response[bytes]:
         letter_kind, code = service.parse_slot(kind, language)
         await authorities.get_authority(authority_id)
         active = await service.template_for(authority_id, letter_kind, code)
-        return _attachment(active.data, f"{letter_kind.value}-{active.written_in}.docx",
-                          DOCX_CONTENT_TYPE)
+        return _attachment(
+            active.data, f"{letter_kind.value}-{active.written_in}.docx", DOCX_CONTENT_TYPE
+        )
 
     @get("/{authority_id:int}/{kind:str}/{language:str}/preview", name="letter_template_preview")
-    async def preview(self, authority_id: FromPath[int], kind: FromPath[str],
-                      language: FromPath[str], format: FromQuery[str] = "docx",
-                      ) -> Response[bytes]:
+    async def preview(
+        self,
+        authority_id: FromPath[int],
+        kind: FromPath[str],
+        language: FromPath[str],
+        format: FromQuery[str] = "docx",
+    ) -> Response[bytes]:
         data = await service.preview(authority_id, *service.parse_slot(kind, language))
         name = f"preview-{kind}-{language}"
         if format == "pdf":
             require_pdf()
-            return _attachment(await office.convert(data, ".docx", "pdf"), f"{name}.pdf",
-                              "application/pdf")
+            return _attachment(
+                await office.convert(data, ".docx", "pdf"), f"{name}.pdf", "application/pdf"
+            )
         return _attachment(data, f"{name}.docx", DOCX_CONTENT_TYPE)
 
     @post("/{authority_id:int}/{kind:str}/{language:str}/reset", name="letter_template_reset")
-    async def reset(self, request: Request, authority_id: FromPath[int], kind: FromPath[str],
-                    language: FromPath[str]) -> Redirect:
+    async def reset(
+        self,
+        request: Request,
+        authority_id: FromPath[int],
+        kind: FromPath[str],
+        language: FromPath[str],
+    ) -> Redirect:
         letter_kind, code = service.parse_slot(kind, language)
         if await service.reset_template(_actor(request), authority_id, letter_kind, code):
             flash(request, gettext("The default template is used again."), category="success")
@@ -176,8 +212,15 @@ class TemplateSlotOut:
 
     @classmethod
     def of(cls, slot: service.TemplateSlot) -> TemplateSlotOut:
-        return cls(slot.kind.value, slot.language, slot.custom, slot.written_in, slot.filename,
-                   slot.uploaded_at, slot.uploaded_by)
+        return cls(
+            slot.kind.value,
+            slot.language,
+            slot.custom,
+            slot.written_in,
+            slot.filename,
+            slot.uploaded_at,
+            slot.uploaded_by,
+        )
 
 
 @dataclass
@@ -199,21 +242,40 @@ class LetterTemplateApi(Controller):
         return [TemplateSlotOut.of(s) for s in await service.list_templates(authority_id)]
 
     @put("/{authority_id:int}/{kind:str}/{language:str}", name="api_letter_template_upload")
-    async def upload(self, request: Request, authority_id: FromPath[int], kind: FromPath[str],
-                     language: FromPath[str],
-                     data: MultipartBody[TemplateUpload]) -> TemplateSlotOut:
+    async def upload(
+        self,
+        request: Request,
+        authority_id: FromPath[int],
+        kind: FromPath[str],
+        language: FromPath[str],
+        data: MultipartBody[TemplateUpload],
+    ) -> TemplateSlotOut:
         """Replace the template (multipart field ``data``, a .docx). Refused with 422 and
         every problem with its location when it does not render with sample data."""
         letter_kind, code = service.parse_slot(kind, language)
         upload = data.data
-        slot = await service.upload_template(_actor(request), authority_id, letter_kind, code,
-                                             upload.filename or "", await upload.read())
+        slot = await service.upload_template(
+            _actor(request),
+            authority_id,
+            letter_kind,
+            code,
+            upload.filename or "",
+            await upload.read(),
+        )
         return TemplateSlotOut.of(slot)
 
-    @delete("/{authority_id:int}/{kind:str}/{language:str}", status_code=HTTP_204_NO_CONTENT,
-            name="api_letter_template_reset")
-    async def reset(self, request: Request, authority_id: FromPath[int], kind: FromPath[str],
-                    language: FromPath[str]) -> None:
+    @delete(
+        "/{authority_id:int}/{kind:str}/{language:str}",
+        status_code=HTTP_204_NO_CONTENT,
+        name="api_letter_template_reset",
+    )
+    async def reset(
+        self,
+        request: Request,
+        authority_id: FromPath[int],
+        kind: FromPath[str],
+        language: FromPath[str],
+    ) -> None:
         """Go back to the default template."""
         letter_kind, code = service.parse_slot(kind, language)
         await service.reset_template(_actor(request), authority_id, letter_kind, code)

@@ -49,15 +49,29 @@ def convert_file(source: Path, target_format: str, out_dir: Path) -> Path:
         raise DomainError(N_("PDF is not available: LibreOffice is not installed"))
     with tempfile.TemporaryDirectory(prefix="tenderdesk-soffice-") as profile:
         completed = subprocess.run(  # noqa: S603 - fixed program, our own file paths
-            [program, f"-env:UserInstallation=file://{profile}", "--headless",
-             "--norestore", "--convert-to", target_format, "--outdir", str(out_dir),
-             str(source)],
-            capture_output=True, text=True, timeout=CONVERSION_TIMEOUT_SECONDS, check=False)
+            [
+                program,
+                f"-env:UserInstallation=file://{profile}",
+                "--headless",
+                "--norestore",
+                "--convert-to",
+                target_format,
+                "--outdir",
+                str(out_dir),
+                str(source),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=CONVERSION_TIMEOUT_SECONDS,
+            check=False,
+        )
     produced = out_dir / f"{source.stem}.{target_format.split(':')[0]}"
     if completed.returncode != 0 or not produced.exists():
-        raise DomainError(N_("LibreOffice could not convert {name}: {detail}"),
-                          name=source.name,
-                          detail=(completed.stderr or completed.stdout).strip()[:300] or "-")
+        raise DomainError(
+            N_("LibreOffice could not convert {name}: {detail}"),
+            name=source.name,
+            detail=(completed.stderr or completed.stdout).strip()[:300] or "-",
+        )
     return produced
 
 
@@ -95,45 +109,60 @@ def _convert_share(slot: int, sources: list[Path], target_format: str, out_dir: 
         raise DomainError(N_("PDF is not available: LibreOffice is not installed"))
     with _slots[slot]:
         completed = subprocess.run(  # noqa: S603 - fixed program, our own file paths
-            [program, f"-env:UserInstallation=file://{_profile(slot)}", "--headless",
-             "--norestore", "--convert-to", target_format, "--outdir", str(out_dir),
-             *map(str, sources)],
-            capture_output=True, text=True, check=False,
-            timeout=CONVERSION_TIMEOUT_SECONDS + BATCH_SECONDS_PER_DOCUMENT * len(sources))
+            [
+                program,
+                f"-env:UserInstallation=file://{_profile(slot)}",
+                "--headless",
+                "--norestore",
+                "--convert-to",
+                target_format,
+                "--outdir",
+                str(out_dir),
+                *map(str, sources),
+            ],
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=CONVERSION_TIMEOUT_SECONDS + BATCH_SECONDS_PER_DOCUMENT * len(sources),
+        )
     extension = target_format.split(":")[0]
     missing = [s.name for s in sources if not (out_dir / f"{s.stem}.{extension}").exists()]
     if completed.returncode != 0 or missing:
-        raise DomainError(N_("LibreOffice could not convert {name}: {detail}"),
-                          name=", ".join(missing[:3]) or sources[0].name,
-                          detail=(completed.stderr or completed.stdout).strip()[:300] or "-")
+        raise DomainError(
+            N_("LibreOffice could not convert {name}: {detail}"),
+            name=", ".join(missing[:3]) or sources[0].name,
+            detail=(completed.stderr or completed.stdout).strip()[:300] or "-",
+        )
 
 
-def convert_batch(documents: Sequence[bytes], source_suffix: str, target_format: str,
-                  workers: int = PDF_WORKERS) -> list[bytes]:
+def convert_batch(
+    documents: Sequence[bytes], source_suffix: str, target_format: str, workers: int = PDF_WORKERS
+) -> list[bytes]:
     """Every document converted, in their order: the batch split over ``workers`` soffice
     processes running side by side, one ``--convert-to`` call each."""
     if not documents:
         return []
     workers = max(1, min(workers, PDF_WORKERS, len(documents)))
     with tempfile.TemporaryDirectory(prefix="tenderdesk-batch-") as work:
-        sources = [Path(work) / f"{number:05d}{source_suffix}"
-                   for number in range(len(documents))]
+        sources = [Path(work) / f"{number:05d}{source_suffix}" for number in range(len(documents))]
         for path, data in zip(sources, documents, strict=True):
             path.write_bytes(data)
         out_dir = Path(work) / "out"
         out_dir.mkdir()
         shares = [sources[slot::workers] for slot in range(workers)]
         with ThreadPoolExecutor(max_workers=workers) as pool:
-            for done in [pool.submit(_convert_share, slot, share, target_format, out_dir)
-                         for slot, share in enumerate(shares)]:
+            for done in [
+                pool.submit(_convert_share, slot, share, target_format, out_dir)
+                for slot, share in enumerate(shares)
+            ]:
                 done.result()
         extension = target_format.split(":")[0]
         return [(out_dir / f"{path.stem}.{extension}").read_bytes() for path in sources]
 
 
-async def convert_many(documents: Sequence[bytes], source_suffix: str,
-                       target_format: str) -> list[bytes]:
+async def convert_many(
+    documents: Sequence[bytes], source_suffix: str, target_format: str
+) -> list[bytes]:
     """:func:`convert_batch` in a worker thread, one batch at a time per process."""
     async with _one_at_a_time:
-        return await asyncio.to_thread(convert_batch, list(documents), source_suffix,
-                                       target_format)
+        return await asyncio.to_thread(convert_batch, list(documents), source_suffix, target_format)

@@ -48,8 +48,10 @@ IDENTITY_CHARS = 600 * (CHUNK + 100)  # all three lists together: 9 MB of JSON
 EXTRA_ROWS = 50  # rows added below the last are reported one by one, up to this many
 EXTRA_COLUMNS = 10  # columns inserted by the evaluator are allowed (found by header)
 _M = "{" + guard.MAIN + "}"
-NO_SIGNATURE = N_("The sheet has no signature: it was not made by tenderdesk, or was copied "
-                  "into another workbook; download a new one")
+NO_SIGNATURE = N_(
+    "The sheet has no signature: it was not made by tenderdesk, or was copied "
+    "into another workbook; download a new one"
+)
 CHANGED_IDENTITY = N_("The signature sheet was changed; download a new sheet")
 
 
@@ -111,10 +113,16 @@ def parse_identity(rows: list[tuple[Any, ...]]) -> tuple[Identity, str]:
         return row
 
     first = next(lines)
-    if first and isinstance(first[0], str) and first[0].startswith(FORMAT[:-1]) \
-            and first[0] != FORMAT:
-        raise refused(N_("This sheet was made by an earlier version of tenderdesk; download "
-                         "a new sheet"), IDENTITY_SHEET)
+    if (
+        first
+        and isinstance(first[0], str)
+        and first[0].startswith(FORMAT[:-1])
+        and first[0] != FORMAT
+    ):
+        raise refused(
+            N_("This sheet was made by an earlier version of tenderdesk; download a new sheet"),
+            IDENTITY_SHEET,
+        )
     if not first or first[0] != FORMAT:
         raise ValueError("format")
     kind = str(first[1])
@@ -131,15 +139,27 @@ def parse_identity(rows: list[tuple[Any, ...]]) -> tuple[Identity, str]:
         pieces = [_text(next(lines)[0]) for _ in range(count)]
         if not all(piece.startswith(CHUNK_MARK) for piece in pieces):
             raise ValueError(label)
-        return json.loads("".join(piece[len(CHUNK_MARK):] for piece in pieces))
+        return json.loads("".join(piece[len(CHUNK_MARK) :] for piece in pieces))
 
     criteria = tuple((int(c), str(p)) for c, p in joined("criteria"))
     entries = tuple((int(s), int(c), str(a), str(b)) for s, c, a, b in joined("rows"))
     headers = tuple(str(h) for h in joined("headers"))
-    identity = Identity(kind, evaluation_id, evaluator_id, version, criteria, entries,
-                        _int(columns[1]), _int(columns[2]), headers)
-    if not (1 <= identity.value_column <= len(headers)
-            and 1 <= identity.justification_column <= len(headers) and len(headers) >= 2):
+    identity = Identity(
+        kind,
+        evaluation_id,
+        evaluator_id,
+        version,
+        criteria,
+        entries,
+        _int(columns[1]),
+        _int(columns[2]),
+        headers,
+    )
+    if not (
+        1 <= identity.value_column <= len(headers)
+        and 1 <= identity.justification_column <= len(headers)
+        and len(headers) >= 2
+    ):
         raise ValueError("columns")
     return identity, signature
 
@@ -154,9 +174,14 @@ class _Book(guard.Book):
         """The identity sheet's first three columns, row by row, read with fixed limits; its
         shared strings looked up without keeping the others."""
         sheet = self.sheets[IDENTITY_SHEET]
-        limits = Limits(rows=IDENTITY_ROWS, last_row=IDENTITY_ROWS, columns=3,
-                        elements=IDENTITY_ROWS * 16 + 1_000,
-                        bytes=IDENTITY_ROWS * (CHUNK * 4 + 1_000), text=CHUNK + 100)
+        limits = Limits(
+            rows=IDENTITY_ROWS,
+            last_row=IDENTITY_ROWS,
+            columns=3,
+            elements=IDENTITY_ROWS * 16 + 1_000,
+            bytes=IDENTITY_ROWS * (CHUNK * 4 + 1_000),
+            text=CHUNK + 100,
+        )
         found: list[tuple[int, dict[int, guard.Cell]]] = []
         chars = 0
         for row in self.package.rows(sheet, limits):
@@ -164,8 +189,12 @@ class _Book(guard.Book):
             if chars > IDENTITY_CHARS:
                 raise ValueError("identity too long")
             found.append((row.number, row.cells))
-        wanted = {int(c.value) for _n, cells in found for c in cells.values()
-                  if c.kind == "s" and c.value is not None and c.value.isdigit()}
+        wanted = {
+            int(c.value)
+            for _n, cells in found
+            for c in cells.values()
+            if c.kind == "s" and c.value is not None and c.value.isdigit()
+        }
         strings = dict(self._strings(wanted, IDENTITY_CHARS))
         rows: list[tuple[Any, ...]] = []
         for number, cells in found:
@@ -210,25 +239,34 @@ def read(data: bytes, key: bytes, kind: str = SCORES, filename: str = "upload.xl
 def _read(book: _Book, key: bytes, kind: str) -> Sheet:
     identity = _signed_identity(book, key)
     if identity.kind != kind:
-        raise refused(N_("This is a consensus workbook, not a scoresheet")
-                      if identity.kind != SCORES
-                      else N_("This is an evaluator's scoresheet, not a consensus workbook"))
+        raise refused(
+            N_("This is a consensus workbook, not a scoresheet")
+            if identity.kind != SCORES
+            else N_("This is an evaluator's scoresheet, not a consensus workbook")
+        )
     data_name = SCORES_SHEET if kind == SCORES else CONSENSUS_SHEET
     if data_name not in book.sheets:
         raise refused(N_("The sheet {sheet} is missing"), sheet=data_name)
     if book.sheets[data_name].state != "visible":
-        raise refused(N_("The sheet {sheet} is hidden; show it, or download a new sheet"),
-                      data_name, sheet=data_name)
+        raise refused(
+            N_("The sheet {sheet} is hidden; show it, or download a new sheet"),
+            data_name,
+            sheet=data_name,
+        )
     rows, width = len(identity.rows), len(identity.headers)
     lines = rows + 2 + EXTRA_ROWS + 40 + len(identity.criteria)  # data and instructions
-    book.load_strings(lines * (width + EXTRA_COLUMNS) + 3 * IDENTITY_ROWS,
-                      lines * guard.ROW_BYTES + 2**20)
+    book.load_strings(
+        lines * (width + EXTRA_COLUMNS) + 3 * IDENTITY_ROWS, lines * guard.ROW_BYTES + 2**20
+    )
     book.load_styles()
     _check_other_sheets(book, identity, data_name)
-    limits = Limits(rows=rows + 1 + EXTRA_ROWS, last_row=rows + 1 + EXTRA_ROWS,
-                    columns=width + EXTRA_COLUMNS,
-                    elements=(rows + 2 + EXTRA_ROWS) * (width + EXTRA_COLUMNS) * 4 + 20_000,
-                    bytes=(rows + 2 + EXTRA_ROWS) * guard.ROW_BYTES + 2**20)
+    limits = Limits(
+        rows=rows + 1 + EXTRA_ROWS,
+        last_row=rows + 1 + EXTRA_ROWS,
+        columns=width + EXTRA_COLUMNS,
+        elements=(rows + 2 + EXTRA_ROWS) * (width + EXTRA_COLUMNS) * 4 + 20_000,
+        bytes=(rows + 2 + EXTRA_ROWS) * guard.ROW_BYTES + 2**20,
+    )
     return _rows(identity, book, data_name, limits)
 
 
@@ -238,14 +276,19 @@ def _signed_identity(book: _Book, key: bytes) -> Identity:
     try:
         identity, signature = parse_identity(book.identity_rows())
     except ValidationFailed as exc:
-        raise ValidationFailed([Problem(p.message, p.params, p.location or IDENTITY_SHEET)
-                                for p in exc.problems]) from None
+        raise ValidationFailed(
+            [Problem(p.message, p.params, p.location or IDENTITY_SHEET) for p in exc.problems]
+        ) from None
     except (StopIteration, ValueError, TypeError, IndexError, KeyError, RecursionError):
         raise refused(CHANGED_IDENTITY, IDENTITY_SHEET) from None
     if not hmac.compare_digest(identity.signature(key), signature):
-        raise refused(N_("The signature does not match: the sheet was changed outside the "
-                         "score cells, or was not made by this server; download a new sheet"),
-                      IDENTITY_SHEET)
+        raise refused(
+            N_(
+                "The signature does not match: the sheet was changed outside the "
+                "score cells, or was not made by this server; download a new sheet"
+            ),
+            IDENTITY_SHEET,
+        )
     return identity
 
 
@@ -255,12 +298,19 @@ def _check_other_sheets(book: _Book, identity: Identity, data_name: str) -> None
     they make it unreadable)."""
     others = [s for s in book.sheets.values() if s.name not in (data_name, IDENTITY_SHEET)]
     if len(others) > 1:
-        raise refused(N_("The workbook has a sheet {sheet} that a scoresheet does not have; "
-                         "remove it"), sheet=quoted(others[-1].name))
+        raise refused(
+            N_("The workbook has a sheet {sheet} that a scoresheet does not have; remove it"),
+            sheet=quoted(others[-1].name),
+        )
     lines = 40 + len(identity.criteria)
     for sheet in others:
-        limits = Limits(rows=lines, last_row=lines, columns=2, elements=lines * 12 + 5_000,
-                        bytes=lines * guard.ROW_BYTES + 2**20)
+        limits = Limits(
+            rows=lines,
+            last_row=lines,
+            columns=2,
+            elements=lines * 12 + 5_000,
+            bytes=lines * guard.ROW_BYTES + 2**20,
+        )
         for row in book.package.rows(sheet, limits):
             _refuse_formulas(sheet.name, row)
 
@@ -269,8 +319,11 @@ def _refuse_formulas(sheet: str, row: guard.Row) -> None:
     for cell in row.cells.values():
         if cell.formula is not None:
             where = f"{guard.column_letters(cell.column)}{row.number}"
-            raise refused(N_("the cell {cell} holds a formula; a scoresheet holds no "
-                             "formulas"), f"{sheet}!{where}", cell=where)
+            raise refused(
+                N_("the cell {cell} holds a formula; a scoresheet holds no formulas"),
+                f"{sheet}!{where}",
+                cell=where,
+            )
 
 
 def _blank(value: Any) -> bool:
@@ -291,13 +344,24 @@ def locate(headers: tuple[str, ...], found: dict[int, Any], sheet: str) -> list[
         places = where.get(header.strip(), [])
         cell = f"{sheet}!{guard.column_letters(position)}1"
         if not places:
-            problems.append(Problem(N_("the column {header} is missing or its header was "
-                                       "changed; download a new sheet"),
-                                    {"header": quoted(header)}, cell))
+            problems.append(
+                Problem(
+                    N_(
+                        "the column {header} is missing or its header was "
+                        "changed; download a new sheet"
+                    ),
+                    {"header": quoted(header)},
+                    cell,
+                )
+            )
         elif len(places) > 1 or (columns and places[0] <= columns[-1]):
-            problems.append(Problem(N_("the header {header} is given twice or was moved; "
-                                       "download a new sheet"), {"header": quoted(header)},
-                                    cell))
+            problems.append(
+                Problem(
+                    N_("the header {header} is given twice or was moved; download a new sheet"),
+                    {"header": quoted(header)},
+                    cell,
+                )
+            )
         else:
             columns.append(places[0])
     if problems:
@@ -308,8 +372,11 @@ def locate(headers: tuple[str, ...], found: dict[int, Any], sheet: str) -> list[
 def _rows(identity: Identity, book: _Book, name: str, limits: Limits) -> Sheet:
     rows = book.package.rows(book.sheets[name], limits)
     header = next(rows, None)
-    cells = {} if header is None or header.number != 1 else {
-        column: book.value(cell) for column, cell in header.cells.items()}
+    cells = (
+        {}
+        if header is None or header.number != 1
+        else {column: book.value(cell) for column, cell in header.cells.items()}
+    )
     located = locate(identity.headers, cells, name)
     value_at = located[identity.value_column - 1]
     text_at = located[identity.justification_column - 1]
@@ -322,8 +389,15 @@ def _rows(identity: Identity, book: _Book, name: str, limits: Limits) -> Sheet:
 class _Matcher:
     """Each row read matched with the signed row it must be."""
 
-    def __init__(self, identity: Identity, sheet: str, subject_at: int, criterion_at: int,
-                 value_at: int, text_at: int) -> None:
+    def __init__(
+        self,
+        identity: Identity,
+        sheet: str,
+        subject_at: int,
+        criterion_at: int,
+        value_at: int,
+        text_at: int,
+    ) -> None:
         self.identity, self.sheet = identity, sheet
         self.expected = {(r[2], r[3]): index for index, r in enumerate(identity.rows)}
         self.at = (subject_at, criterion_at, value_at, text_at)
@@ -338,9 +412,13 @@ class _Matcher:
         for column, value in values.items():
             if isinstance(value, Formula) and column not in (value_at, text_at):
                 cell = f"{guard.column_letters(column)}{number}"
-                self.problems.append(Problem(N_("the cell {cell} holds a formula; a "
-                                                "scoresheet holds no formulas"), {"cell": cell},
-                                             f"{self.sheet}!{cell}"))
+                self.problems.append(
+                    Problem(
+                        N_("the cell {cell} holds a formula; a scoresheet holds no formulas"),
+                        {"cell": cell},
+                        f"{self.sheet}!{cell}",
+                    )
+                )
                 self.seen.add(number - 2)  # refused for its formula, not as a row removed
                 return
         if all(_blank(values.get(c)) for c in self.at):
@@ -350,30 +428,49 @@ class _Matcher:
         rows = self.identity.rows
         if 0 <= index < len(rows) and key == rows[index][2:]:
             self.seen.add(index)
-            self.entries.append(Entry(
-                number, rows[index][0], rows[index][1], values.get(value_at),
-                values.get(text_at), f"{self.sheet}!{self.letters[0]}{number}",
-                f"{self.sheet}!{self.letters[1]}{number}", key[0], key[1]))
+            self.entries.append(
+                Entry(
+                    number,
+                    rows[index][0],
+                    rows[index][1],
+                    values.get(value_at),
+                    values.get(text_at),
+                    f"{self.sheet}!{self.letters[0]}{number}",
+                    f"{self.sheet}!{self.letters[1]}{number}",
+                    key[0],
+                    key[1],
+                )
+            )
             return
         home = self.expected.get(key)
         if home is not None:
             self.seen.add(home)
-            self.problems.append(Problem(
-                N_("the row {subject} · {criterion} was moved; it belongs on row {row}"),
-                {"subject": quoted(key[0]), "criterion": quoted(key[1]), "row": home + 2},
-                where))
+            self.problems.append(
+                Problem(
+                    N_("the row {subject} · {criterion} was moved; it belongs on row {row}"),
+                    {"subject": quoted(key[0]), "criterion": quoted(key[1]), "row": home + 2},
+                    where,
+                )
+            )
         else:
-            self.problems.append(Problem(
-                N_("a row was added ({subject} · {criterion}); rows cannot be added"),
-                {"subject": quoted(key[0]) or "-", "criterion": quoted(key[1]) or "-"}, where))
+            self.problems.append(
+                Problem(
+                    N_("a row was added ({subject} · {criterion}); rows cannot be added"),
+                    {"subject": quoted(key[0]) or "-", "criterion": quoted(key[1]) or "-"},
+                    where,
+                )
+            )
 
     def result(self) -> Sheet:
         for index, row in enumerate(self.identity.rows):
             if index not in self.seen:
-                self.problems.append(Problem(
-                    N_("the row for {subject} · {criterion} was removed"),
-                    {"subject": quoted(row[2]), "criterion": quoted(row[3])},
-                    f"{self.sheet}!A{index + 2}"))
+                self.problems.append(
+                    Problem(
+                        N_("the row for {subject} · {criterion} was removed"),
+                        {"subject": quoted(row[2]), "criterion": quoted(row[3])},
+                        f"{self.sheet}!A{index + 2}",
+                    )
+                )
         self.problems.sort(key=lambda p: _row_of(p.location))
         return Sheet(self.identity, self.entries, self.problems)
 

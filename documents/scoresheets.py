@@ -107,11 +107,22 @@ class Identity:
     # found by these (an inserted column moves them)
 
     def payload(self) -> bytes:
-        return json.dumps([FORMAT, self.kind, self.evaluation_id, self.evaluator_id,
-                           self.criteria_version, [list(c) for c in self.criteria],
-                           [list(r) for r in self.rows], self.value_column,
-                           self.justification_column, list(self.headers)],
-                          ensure_ascii=False, separators=(",", ":")).encode()
+        return json.dumps(
+            [
+                FORMAT,
+                self.kind,
+                self.evaluation_id,
+                self.evaluator_id,
+                self.criteria_version,
+                [list(c) for c in self.criteria],
+                [list(r) for r in self.rows],
+                self.value_column,
+                self.justification_column,
+                list(self.headers),
+            ],
+            ensure_ascii=False,
+            separators=(",", ":"),
+        ).encode()
 
     def signature(self, key: bytes) -> str:
         return hmac.new(key, self.payload(), hashlib.sha256).hexdigest()
@@ -150,10 +161,15 @@ def _columns(sheet: ScoreSheet, _: Translate) -> list[tuple[str, int, bool]]:
         score, justification = _(N_("score")), _(N_("justification"))
         for name in sheet.evaluators:
             columns += [(f"{name}: {score}", 12, False), (f"{name}: {justification}", 40, True)]
-        columns += [(_(N_("Mean")), 10, False), (_(N_("Spread")), 10, False),
-                    (_(N_("Flagged")), 10, False)]
-    columns += [(_(N_("Consensus score") if sheet.kind == CONSENSUS else N_("Score")), 12,
-                 False), (_(N_("Justification")), 60, True)]
+        columns += [
+            (_(N_("Mean")), 10, False),
+            (_(N_("Spread")), 10, False),
+            (_(N_("Flagged")), 10, False),
+        ]
+    columns += [
+        (_(N_("Consensus score") if sheet.kind == CONSENSUS else N_("Score")), 12, False),
+        (_(N_("Justification")), 60, True),
+    ]
     return columns
 
 
@@ -164,8 +180,13 @@ def _validation(scale: Scale, _: Translate) -> DataValidation:
         message = _(N_("Choose one of {allowed}")).format(allowed=listed.replace(",", ", "))
     else:
         low, high = format(scale.minimum.normalize(), "f"), format(scale.maximum.normalize(), "f")
-        rule = DataValidation(type="whole" if scale.whole else "decimal", operator="between",
-                              formula1=low, formula2=high, allow_blank=True)
+        rule = DataValidation(
+            type="whole" if scale.whole else "decimal",
+            operator="between",
+            formula1=low,
+            formula2=high,
+            allow_blank=True,
+        )
         message = _(N_("Enter a number from {low} to {high}")).format(low=low, high=high)
     rule.error = message
     rule.errorTitle = _(N_("Not on the scale"))
@@ -198,8 +219,12 @@ def _header(ws: Any, columns: list[tuple[str, int, bool]]) -> None:
 
 def _style_ids(wb: Workbook, ws: Any) -> dict[str, int]:
     """The style index of each kind of data cell, registered with the workbook once."""
-    protos = {"wrap": (_WRAP, None, None), "top": (_TOP, None, None),
-              "open": (_TOP, _UNLOCKED, _OPEN_FILL), "open_wrap": (_WRAP, _UNLOCKED, _OPEN_FILL)}
+    protos = {
+        "wrap": (_WRAP, None, None),
+        "top": (_TOP, None, None),
+        "open": (_TOP, _UNLOCKED, _OPEN_FILL),
+        "open_wrap": (_WRAP, _UNLOCKED, _OPEN_FILL),
+    }
     found = {}
     for name, (alignment, protection, fill) in protos.items():
         cell = WriteOnlyCell(ws, None)
@@ -214,8 +239,7 @@ def _xml_text(value: str) -> str:
     return escape(ILLEGAL_CHARACTERS_RE.sub("", escape_text(value)))
 
 
-def _row_xml(number: int, cells: list[tuple[Any, int]],
-             texts: dict[tuple[str, int], str]) -> str:
+def _row_xml(number: int, cells: list[tuple[Any, int]], texts: dict[tuple[str, int], str]) -> str:
     """One row of sheet XML: strings inline, numbers as written, empty cells styled (so that
     an empty score cell is still unlocked). ``texts`` remembers each styled string's XML
     (labels, descriptions and scales repeat on every subject's rows)."""
@@ -231,8 +255,10 @@ def _row_xml(number: int, cells: list[tuple[Any, int]],
             key = (str(value), style)
             rest = texts.get(key)
             if rest is None:
-                rest = texts[key] = (f' s="{style}" t="inlineStr"><is><t xml:space="preserve">'
-                                     f'{_xml_text(key[0])}</t></is></c>')
+                rest = texts[key] = (
+                    f' s="{style}" t="inlineStr"><is><t xml:space="preserve">'
+                    f"{_xml_text(key[0])}</t></is></c>"
+                )
             parts.append(ref + rest)
     parts.append("</row>")
     return "".join(parts)
@@ -266,15 +292,19 @@ def _ranges(letter: str, numbers: list[int]) -> str:
         if number is not None and number == previous + 1:
             previous = number
             continue
-        parts.append(f"{letter}{start}" if start == previous
-                     else f"{letter}{start}:{letter}{previous}")
+        parts.append(
+            f"{letter}{start}" if start == previous else f"{letter}{start}:{letter}{previous}"
+        )
         if number is not None:
             start = previous = number
     return " ".join(parts)
 
 
-def _data_sheet(wb: Workbook, sheet: ScoreSheet, _: Translate,
-                ) -> tuple[Any, list[str], dict[str, str]]:
+def _data_sheet(
+    wb: Workbook,
+    sheet: ScoreSheet,
+    _: Translate,
+) -> tuple[Any, list[str], dict[str, str]]:
     """The data sheet with its header, settings and validations; the rows are added to the
     saved file by :func:`_with_rows` (openpyxl's cell objects cost too much for 10,000 rows),
     and so are the cells of each validation (openpyxl makes an object of every reference):
@@ -299,8 +329,9 @@ def _data_sheet(wb: Workbook, sheet: ScoreSheet, _: Translate,
     return ws, [escape_text(title) for title, _width, _wrapped in columns], references
 
 
-def _with_rows(data: bytes, part: str, rows: Iterator[str], dimension: str,
-               references: dict[str, str]) -> bytes:
+def _with_rows(
+    data: bytes, part: str, rows: Iterator[str], dimension: str, references: dict[str, str]
+) -> bytes:
     """The saved workbook with the data rows written into ``part``'s sheet data (and its
     dimension, which readers use to size the sheet without reading it twice) and the
     validations' placeholders replaced."""
@@ -313,8 +344,9 @@ def _with_rows(data: bytes, part: str, rows: Iterator[str], dimension: str,
                 head, marker, tail = body.decode("utf-8").partition("</sheetData>")
                 if not marker:
                     raise ValueError(f"{part} has no sheet data")
-                head = head.replace("<sheetViews>", f'<dimension ref="{dimension}"/><sheetViews>',
-                                    1)
+                head = head.replace(
+                    "<sheetViews>", f'<dimension ref="{dimension}"/><sheetViews>', 1
+                )
                 for placeholder, reference in references.items():
                     if placeholder not in tail:
                         raise ValueError(f"{part} has no {placeholder}")
@@ -351,17 +383,27 @@ def _instructions(wb: Workbook, sheet: ScoreSheet, _: Translate) -> None:
         line(_(N_("Scores due")), sheet.due or _(N_("no deadline set")))
         line("")
         steps = [
-            N_("Score every row on the sheet {sheet}: type the score in the yellow Score "
-               "column and explain it in the Justification column. Other cells are locked."),
-            N_("Every score needs a justification (a pass or fail criterion only when it "
-               "fails). Leave a row empty to score it later."),
-            N_("Scores must be on the criterion's scale; whole numbers where the scale has "
-               "no decimals. Do not type formulas, and do not add, remove or move rows."),
-            N_("Save the file as an Excel workbook (.xlsx) and upload it on your scoring page. "
-               "Nothing is stored when a problem is found: every problem is listed with its "
-               "cell, so you can fix them all and upload again."),
-            N_("Uploaded scores are drafts until you submit them; tick \"submit\" when "
-               "uploading to make them final. Only you can upload this sheet."),
+            N_(
+                "Score every row on the sheet {sheet}: type the score in the yellow Score "
+                "column and explain it in the Justification column. Other cells are locked."
+            ),
+            N_(
+                "Every score needs a justification (a pass or fail criterion only when it "
+                "fails). Leave a row empty to score it later."
+            ),
+            N_(
+                "Scores must be on the criterion's scale; whole numbers where the scale has "
+                "no decimals. Do not type formulas, and do not add, remove or move rows."
+            ),
+            N_(
+                "Save the file as an Excel workbook (.xlsx) and upload it on your scoring page. "
+                "Nothing is stored when a problem is found: every problem is listed with its "
+                "cell, so you can fix them all and upload again."
+            ),
+            N_(
+                'Uploaded scores are drafts until you submit them; tick "submit" when '
+                "uploading to make them final. Only you can upload this sheet."
+            ),
         ]
         if sheet.blind:
             steps.append(N_("This evaluation is blind: subjects are shown by their code."))
@@ -371,14 +413,20 @@ def _instructions(wb: Workbook, sheet: ScoreSheet, _: Translate) -> None:
         line(_(N_("Made for")), sheet.person)
         line("")
         steps = [
-            N_("Every evaluator's submitted score and justification is shown side by side "
-               "with the mean, the spread and whether the pair is flagged for the consensus "
-               "meeting."),
-            N_("Type the consensus score and its justification in the yellow columns of the "
-               "sheet {sheet}. A consensus score needs a justification; emptying both "
-               "removes a consensus score."),
-            N_("Upload the workbook on the consensus page. Nothing is stored when a problem "
-               "is found: every problem is listed with its cell."),
+            N_(
+                "Every evaluator's submitted score and justification is shown side by side "
+                "with the mean, the spread and whether the pair is flagged for the consensus "
+                "meeting."
+            ),
+            N_(
+                "Type the consensus score and its justification in the yellow columns of the "
+                "sheet {sheet}. A consensus score needs a justification; emptying both "
+                "removes a consensus score."
+            ),
+            N_(
+                "Upload the workbook on the consensus page. Nothing is stored when a problem "
+                "is found: every problem is listed with its cell."
+            ),
         ]
     for number, step in enumerate(steps, start=1):
         line(f"{number}.", _(step).format(sheet=data))
@@ -400,7 +448,7 @@ CHUNK_MARK = "#"  # before every chunk, so that none can be taken for a formula
 def chunks(value: Any) -> list[str]:
     """A JSON value cut into cell-sized pieces."""
     text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-    return [CHUNK_MARK + text[start:start + CHUNK] for start in range(0, len(text), CHUNK)]
+    return [CHUNK_MARK + text[start : start + CHUNK] for start in range(0, len(text), CHUNK)]
 
 
 def _identity_sheet(wb: Workbook, identity: Identity, key: bytes) -> None:
@@ -413,9 +461,11 @@ def _identity_sheet(wb: Workbook, identity: Identity, key: bytes) -> None:
     ws.append(["criteria_version", identity.criteria_version])
     ws.append(["columns", identity.value_column, identity.justification_column])
     ws.append(["signature", identity.signature(key)])
-    for label, value in (("criteria", [list(c) for c in identity.criteria]),
-                         ("rows", [list(r) for r in identity.rows]),
-                         ("headers", list(identity.headers))):
+    for label, value in (
+        ("criteria", [list(c) for c in identity.criteria]),
+        ("rows", [list(r) for r in identity.rows]),
+        ("headers", list(identity.headers)),
+    ):
         pieces = chunks(value)
         ws.append([label, len(pieces)])
         for piece in pieces:
@@ -430,15 +480,25 @@ def write(sheet: ScoreSheet, key: bytes, translate: Translate) -> bytes:
     value_column, text_column = len(headers) - 1, len(headers)
     styles = _style_ids(wb, ws)
     part = f"xl/worksheets/sheet{wb.worksheets.index(ws) + 1}.xml"  # as openpyxl numbers them
-    identity = Identity(sheet.kind, sheet.evaluation_id, sheet.evaluator_id,
-                        sheet.criteria_version, tuple(sheet.criteria),
-                        tuple((r.subject_id, r.criterion_id, escape_text(r.subject),
-                               escape_text(r.criterion)) for r in sheet.rows),
-                        value_column, text_column, tuple(headers))
+    identity = Identity(
+        sheet.kind,
+        sheet.evaluation_id,
+        sheet.evaluator_id,
+        sheet.criteria_version,
+        tuple(sheet.criteria),
+        tuple(
+            (r.subject_id, r.criterion_id, escape_text(r.subject), escape_text(r.criterion))
+            for r in sheet.rows
+        ),
+        value_column,
+        text_column,
+        tuple(headers),
+    )
     _identity_sheet(wb, identity, key)
     wb.security = WorkbookProtection(lockStructure=True)
     buffer = io.BytesIO()
     wb.save(buffer)
     dimension = f"A1:{get_column_letter(text_column)}{len(sheet.rows) + 1}"
-    return _with_rows(buffer.getvalue(), part, _data_rows(sheet, styles, translate), dimension,
-                      references)
+    return _with_rows(
+        buffer.getvalue(), part, _data_rows(sheet, styles, translate), dimension, references
+    )

@@ -70,8 +70,13 @@ class FileInfo:
 def safe_filename(name: str) -> str:
     """A file name without directories, control characters or leading dots."""
     base = re.split(r"[\\/]", name or "")[-1]
-    cleaned = "".join(ch for ch in unicodedata.normalize("NFC", base)
-                      if unicodedata.category(ch)[0] != "C").strip().lstrip(".")
+    cleaned = (
+        "".join(
+            ch for ch in unicodedata.normalize("NFC", base) if unicodedata.category(ch)[0] != "C"
+        )
+        .strip()
+        .lstrip(".")
+    )
     return cleaned[:200] or "file"
 
 
@@ -95,7 +100,7 @@ async def _chunks(content: Content) -> AsyncIterator[bytes]:
     if isinstance(content, bytes | bytearray | memoryview):
         view = memoryview(content)
         for start in range(0, len(view), blobs.CHUNK_BYTES):
-            yield bytes(view[start:start + blobs.CHUNK_BYTES])
+            yield bytes(view[start : start + blobs.CHUNK_BYTES])
         return
     content.seek(0)
     while chunk := await asyncio.to_thread(content.read, blobs.CHUNK_BYTES):
@@ -111,8 +116,13 @@ def served_type(filename: str, declared: str = "") -> str:
     return SERVED_TYPES.get(extension, OPAQUE)
 
 
-async def store(actor: Actor, filename: str, content_type: str, data: Content,
-                max_bytes: int = DEFAULT_MAX_BYTES) -> FileInfo:
+async def store(
+    actor: Actor,
+    filename: str,
+    content_type: str,
+    data: Content,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+) -> FileInfo:
     """Keep ``data`` (bytes, or a seekable binary file read a chunk at a time); call inside
     the transaction of the change the file belongs to. In the database storage the content is
     written in that transaction; on disk it is written first and swept when the transaction
@@ -124,13 +134,21 @@ async def store(actor: Actor, filename: str, content_type: str, data: Content,
     if not size:
         raise DomainError(N_("The file {name} is empty"), name=safe_filename(filename))
     if size > max_bytes:
-        raise DomainError(N_("The file {name} is larger than {limit} MB"),
-                          name=safe_filename(filename), limit=max_bytes // (1024 * 1024))
+        raise DomainError(
+            N_("The file {name} is larger than {limit} MB"),
+            name=safe_filename(filename),
+            limit=max_bytes // (1024 * 1024),
+        )
     async with transaction():  # the caller's; its own when called outside one
         await backend().put(sha256, size, _chunks(data))
-        row = StoredFile(sha256=sha256, size=size, filename=safe_filename(filename),
-                         content_type=served_type(filename, content_type),
-                         created_at=clock.now(), created_by=actor.label)
+        row = StoredFile(
+            sha256=sha256,
+            size=size,
+            filename=safe_filename(filename),
+            content_type=served_type(filename, content_type),
+            created_at=clock.now(),
+            created_by=actor.label,
+        )
         await row.save()
     return FileInfo(row.id, row.filename, row.content_type, row.size, sha256)
 

@@ -73,6 +73,7 @@ class Sheet:
 
 def _csv_formatter(column: Column, decimal_comma: bool) -> Callable[[Any], Any]:
     """How one column's values other than plain text become CSV fields (None: empty)."""
+
     def plain(value: Any) -> Any:
         if value is None:
             return ""
@@ -82,17 +83,23 @@ def _csv_formatter(column: Column, decimal_comma: bool) -> Callable[[Any], Any]:
         if isinstance(value, datetime | date):
             return value.isoformat()
         return escape_text(str(value))
+
     return plain
 
 
 def _plain_line(line: str, separator: str, separators: int) -> bool:
     """The line needs no quoting: no separator, quote or line break inside a field."""
-    return (line.count(separator) == separators and '"' not in line and "\n" not in line
-            and "\r" not in line)
+    return (
+        line.count(separator) == separators
+        and '"' not in line
+        and "\n" not in line
+        and "\r" not in line
+    )
 
 
-def _write_lines(buffer: io.StringIO, writer: Any, separator: str,
-                 rows: list[tuple[str, ...]]) -> None:
+def _write_lines(
+    buffer: io.StringIO, writer: Any, separator: str, rows: list[tuple[str, ...]]
+) -> None:
     """Rows of text fields as CSV lines: joined as they are where no field needs quoting (the
     csv module takes several times as long), through the csv writer where one does."""
     if not rows:
@@ -111,8 +118,9 @@ def _write_lines(buffer: io.StringIO, writer: Any, separator: str,
             writer.writerow(fields)
 
 
-def csv_chunks(sheet: Sheet, separator: str = ";", decimal_comma: bool = True,
-               bom: bool = True) -> Iterator[bytes]:
+def csv_chunks(
+    sheet: Sheet, separator: str = ";", decimal_comma: bool = True, bom: bool = True
+) -> Iterator[bytes]:
     """The sheet as CSV, a chunk of rows at a time (UTF-8; a BOM so Excel reads it as UTF-8).
 
     Each chunk is formatted column by column: text that needs no escaping (nearly all of it)
@@ -124,8 +132,9 @@ def csv_chunks(sheet: Sheet, separator: str = ";", decimal_comma: bool = True,
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=separator, lineterminator="\r\n")
     writer.writerow([escape_text(column.header) for column in sheet.columns])
-    plan = [(column.key, column.kind, _csv_formatter(column, decimal_comma))
-            for column in sheet.columns]
+    plan = [
+        (column.key, column.kind, _csv_formatter(column, decimal_comma)) for column in sheet.columns
+    ]
     prefix = "\ufeff" if bom else ""
     rows, sent = iter(sheet.rows), False
     while chunk := list(islice(rows, ROWS_PER_CHUNK)):
@@ -134,16 +143,30 @@ def csv_chunks(sheet: Sheet, separator: str = ";", decimal_comma: bool = True,
             for key, kind, plain in plan:
                 values = [row.get(key) for row in chunk]
                 if kind == "date":
-                    columns.append([value.isoformat() if value.__class__ is date
-                                    else plain(value) for value in values])
+                    columns.append(
+                        [
+                            value.isoformat() if value.__class__ is date else plain(value)
+                            for value in values
+                        ]
+                    )
                 elif kind == "money":
-                    columns.append([(f"{value:.2f}".replace(".", ",") if decimal_comma
-                                     else f"{value:.2f}") if value.__class__ is Decimal
-                                    else plain(value) for value in values])
+                    columns.append(
+                        [
+                            (f"{value:.2f}".replace(".", ",") if decimal_comma else f"{value:.2f}")
+                            if value.__class__ is Decimal
+                            else plain(value)
+                            for value in values
+                        ]
+                    )
                 else:
-                    columns.append([value if value.__class__ is str
-                                    and value[:1] not in _TRIGGERS else plain(value)
-                                    for value in values])
+                    columns.append(
+                        [
+                            value
+                            if value.__class__ is str and value[:1] not in _TRIGGERS
+                            else plain(value)
+                            for value in values
+                        ]
+                    )
             _write_lines(buffer, writer, separator, list(zip(*columns, strict=True)))
             data = (prefix + buffer.getvalue()).encode("utf-8")
         yield data
@@ -179,8 +202,9 @@ class _Styles:
     """The workbook's cell formats: plain, bold, and each number format plain and bold."""
 
     def __init__(self) -> None:
-        self.codes = [*dict.fromkeys([*CURRENCY_FORMATS.values(), AMOUNT_FORMAT, DATE_FORMAT,
-                                      PERCENT_FORMAT])]
+        self.codes = [
+            *dict.fromkeys([*CURRENCY_FORMATS.values(), AMOUNT_FORMAT, DATE_FORMAT, PERCENT_FORMAT])
+        ]
         # xf 0 plain, 1 bold; then per code: 2 + 2i plain, 3 + 2i bold
         self.index = {code: 2 + 2 * i for i, code in enumerate(self.codes)}
 
@@ -191,25 +215,33 @@ class _Styles:
         return self.of(CURRENCY_FORMATS.get(str(currency), AMOUNT_FORMAT), bold)
 
     def xml(self) -> str:
-        formats = "".join(f'<numFmt numFmtId="{164 + i}" formatCode={quoteattr(code)}/>'
-                          for i, code in enumerate(self.codes))
-        xfs = ['<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>',
-               '<xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/>']
+        formats = "".join(
+            f'<numFmt numFmtId="{164 + i}" formatCode={quoteattr(code)}/>'
+            for i, code in enumerate(self.codes)
+        )
+        xfs = [
+            '<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>',
+            '<xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/>',
+        ]
         for i in range(len(self.codes)):
             for font, apply_font in ((0, ""), (1, ' applyFont="1"')):
-                xfs.append(f'<xf numFmtId="{164 + i}" fontId="{font}" fillId="0" borderId="0" '
-                           f'xfId="0" applyNumberFormat="1"{apply_font}/>')
+                xfs.append(
+                    f'<xf numFmtId="{164 + i}" fontId="{font}" fillId="0" borderId="0" '
+                    f'xfId="0" applyNumberFormat="1"{apply_font}/>'
+                )
         font = '<sz val="11"/><name val="Calibri"/><family val="2"/>'
-        return (f'{_HEAD}<styleSheet xmlns="{_MAIN}">'
-                f'<numFmts count="{len(self.codes)}">{formats}</numFmts>'
-                f'<fonts count="2"><font>{font}</font><font><b/>{font}</font></fonts>'
-                '<fills count="2"><fill><patternFill patternType="none"/></fill>'
-                '<fill><patternFill patternType="gray125"/></fill></fills>'
-                '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border>'
-                '</borders><cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" '
-                f'borderId="0"/></cellStyleXfs><cellXfs count="{len(xfs)}">{"".join(xfs)}'
-                '</cellXfs><cellStyles count="1"><cellStyle name="Normal" xfId="0" '
-                'builtinId="0"/></cellStyles></styleSheet>')
+        return (
+            f'{_HEAD}<styleSheet xmlns="{_MAIN}">'
+            f'<numFmts count="{len(self.codes)}">{formats}</numFmts>'
+            f'<fonts count="2"><font>{font}</font><font><b/>{font}</font></fonts>'
+            '<fills count="2"><fill><patternFill patternType="none"/></fill>'
+            '<fill><patternFill patternType="gray125"/></fill></fills>'
+            '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border>'
+            '</borders><cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" '
+            f'borderId="0"/></cellStyleXfs><cellXfs count="{len(xfs)}">{"".join(xfs)}'
+            '</cellXfs><cellStyles count="1"><cellStyle name="Normal" xfId="0" '
+            'builtinId="0"/></cellStyles></styleSheet>'
+        )
 
 
 def _cell(ref: str, value: Any, style: int) -> str:
@@ -230,8 +262,11 @@ def _cell(ref: str, value: Any, style: int) -> str:
     if isinstance(value, int | float):
         return f'<c r="{ref}"{s}><v>{value!r}</v></c>'
     if isinstance(value, datetime):  # Excel has no time zones; values are given in UTC
-        serial = (value.toordinal() - _EXCEL_EPOCH
-                  + (value.hour * 3600 + value.minute * 60 + value.second) / 86400)
+        serial = (
+            value.toordinal()
+            - _EXCEL_EPOCH
+            + (value.hour * 3600 + value.minute * 60 + value.second) / 86400
+        )
         return f'<c r="{ref}"{s}><v>{serial!r}</v></c>'
     if isinstance(value, date):
         return f'<c r="{ref}"{s}><v>{value.toordinal() - _EXCEL_EPOCH}</v></c>'
@@ -251,14 +286,16 @@ def _width(characters: int) -> float:
     return int((int(characters * 7 + 0.5) + 5) / 7 * 256) / 256
 
 
-def _add_up(totals: dict[tuple[str, str], Decimal], key: str, values: list[Any],
-            currencies: list[Any]) -> None:
+def _add_up(
+    totals: dict[tuple[str, str], Decimal], key: str, values: list[Any], currencies: list[Any]
+) -> None:
     """Each amount added to its currency's total (never across currencies)."""
     for value, currency in zip(values, currencies, strict=True):
         if value is not None:
             total_key = (key, str(currency))
             totals[total_key] = totals.get(total_key, 0) + (
-                value if value.__class__ is Decimal else Decimal(str(value)))
+                value if value.__class__ is Decimal else Decimal(str(value))
+            )
 
 
 class _SheetWriter:
@@ -269,26 +306,36 @@ class _SheetWriter:
         self.last_row = 1  # the header, the data rows and the totals
 
     def head(self, selected: bool) -> str:
-        cols = "".join(f'<col min="{i}" max="{i}" width="{_width(c.width)}" customWidth="1"/>'
-                       for i, c in enumerate(self.sheet.columns, start=1))
+        cols = "".join(
+            f'<col min="{i}" max="{i}" width="{_width(c.width)}" customWidth="1"/>'
+            for i, c in enumerate(self.sheet.columns, start=1)
+        )
         tab = ' tabSelected="1"' if selected else ""
-        header = "".join(_cell(f"{letter}1", column.header, 1)
-                         for letter, column in zip(self.letters, self.sheet.columns, strict=True))
-        return (f'{_HEAD}<worksheet xmlns="{_MAIN}" xmlns:r="{_RELS}">'
-                f'<dimension ref="A1:{self.letters[-1]}{self.last_row}"/><sheetViews>'
-                f'<sheetView{tab} workbookViewId="0">'
-                '<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>'
-                '<selection pane="bottomLeft" activeCell="A2" sqref="A2"/></sheetView>'
-                f'</sheetViews><sheetFormatPr defaultRowHeight="15"/><cols>{cols}</cols>'
-                f'<sheetData><row r="1">{header}</row>')
+        header = "".join(
+            _cell(f"{letter}1", column.header, 1)
+            for letter, column in zip(self.letters, self.sheet.columns, strict=True)
+        )
+        return (
+            f'{_HEAD}<worksheet xmlns="{_MAIN}" xmlns:r="{_RELS}">'
+            f'<dimension ref="A1:{self.letters[-1]}{self.last_row}"/><sheetViews>'
+            f'<sheetView{tab} workbookViewId="0">'
+            '<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>'
+            '<selection pane="bottomLeft" activeCell="A2" sqref="A2"/></sheetView>'
+            f'</sheetViews><sheetFormatPr defaultRowHeight="15"/><cols>{cols}</cols>'
+            f'<sheetData><row r="1">{header}</row>'
+        )
 
     def rows(self) -> Iterator[str]:
         """The data rows, a chunk at a time, then a total per currency under each money
         column. Each chunk is built column by column: plain text, dates and amounts become
         cells without a function call per cell."""
         styles, sheet = self.styles, self.sheet
-        fixed = {"date": styles.of(DATE_FORMAT), "percent": styles.of(PERCENT_FORMAT),
-                 "number": styles.of(AMOUNT_FORMAT), "text": 0}
+        fixed = {
+            "date": styles.of(DATE_FORMAT),
+            "percent": styles.of(PERCENT_FORMAT),
+            "number": styles.of(AMOUNT_FORMAT),
+            "text": 0,
+        }
         money_style: dict[Any, int] = {}
         totals: dict[tuple[str, str], Decimal] = {}
         rows, first = iter(sheet.rows), 2
@@ -303,27 +350,45 @@ class _SheetWriter:
                         money_style[currency] = styles.money(currency)
                     if sheet.totals:
                         _add_up(totals, column.key, values, currencies)
-                    columns.append([
-                        f'<c r="{letter}{n}" s="{money_style[c]}"><v>{v:f}</v></c>'
-                        if v.__class__ is Decimal else _cell(f"{letter}{n}", v, money_style[c])
-                        for n, v, c in zip(numbers, values, currencies, strict=True)])
+                    columns.append(
+                        [
+                            f'<c r="{letter}{n}" s="{money_style[c]}"><v>{v:f}</v></c>'
+                            if v.__class__ is Decimal
+                            else _cell(f"{letter}{n}", v, money_style[c])
+                            for n, v, c in zip(numbers, values, currencies, strict=True)
+                        ]
+                    )
                 elif column.kind == "date":
                     style = fixed["date"]
-                    columns.append([
-                        f'<c r="{letter}{n}" s="{style}"><v>{v.toordinal() - _EXCEL_EPOCH}</v></c>'
-                        if v.__class__ is date else _cell(f"{letter}{n}", v, style)
-                        for n, v in zip(numbers, values, strict=True)])
+                    columns.append(
+                        [
+                            f'<c r="{letter}{n}" s="{style}">'
+                            f"<v>{v.toordinal() - _EXCEL_EPOCH}</v></c>"
+                            if v.__class__ is date
+                            else _cell(f"{letter}{n}", v, style)
+                            for n, v in zip(numbers, values, strict=True)
+                        ]
+                    )
                 else:
                     style = fixed.get(column.kind, 0)
-                    columns.append([
-                        f'<c r="{letter}{n}" t="inlineStr"><is><t xml:space="preserve">{v}</t>'
-                        '</is></c>'
-                        if v.__class__ is str and style == 0 and v[:1] not in _TRIGGERS
-                        and "&" not in v and "<" not in v and ">" not in v
-                        else _cell(f"{letter}{n}", v, style)
-                        for n, v in zip(numbers, values, strict=True)])
-            yield "".join(f'<row r="{n}">{"".join(cells)}</row>'
-                          for n, cells in zip(numbers, zip(*columns, strict=True), strict=True))
+                    columns.append(
+                        [
+                            f'<c r="{letter}{n}" t="inlineStr"><is><t xml:space="preserve">{v}</t>'
+                            "</is></c>"
+                            if v.__class__ is str
+                            and style == 0
+                            and v[:1] not in _TRIGGERS
+                            and "&" not in v
+                            and "<" not in v
+                            and ">" not in v
+                            else _cell(f"{letter}{n}", v, style)
+                            for n, v in zip(numbers, values, strict=True)
+                        ]
+                    )
+            yield "".join(
+                f'<row r="{n}">{"".join(cells)}</row>'
+                for n, cells in zip(numbers, zip(*columns, strict=True), strict=True)
+            )
             first += len(chunk)
         self.count = number = first - 2
         number += 1
@@ -334,8 +399,9 @@ class _SheetWriter:
 
     def _total(self, number: int, totals: dict[tuple[str, str], Decimal], currency: str) -> str:
         cells = []
-        for index, (column, letter) in enumerate(zip(self.sheet.columns, self.letters,
-                                                     strict=True)):
+        for index, (column, letter) in enumerate(
+            zip(self.sheet.columns, self.letters, strict=True)
+        ):
             value: Any = None
             if index == 0:
                 value = f"{self.sheet.total_label} {currency}"
@@ -343,8 +409,11 @@ class _SheetWriter:
                 value = totals.get((column.key, currency))
             elif column.key in (column.currency_key, "currency"):
                 value = currency
-            style = (self.styles.money(currency, bold=True) if column.kind == "money"
-                     else self.styles.of(None, bold=True))
+            style = (
+                self.styles.money(currency, bold=True)
+                if column.kind == "money"
+                else self.styles.of(None, bold=True)
+            )
             cells.append(_cell(f"{letter}{number}", value, style))
         return "".join(cells)
 
@@ -352,9 +421,11 @@ class _SheetWriter:
         return f"A1:{self.letters[-1]}{self.count + 1}"
 
     def tail(self) -> str:
-        return (f'</sheetData><autoFilter ref="{self.filter_range()}"/>'
-                '<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" '
-                'footer="0.3"/></worksheet>')
+        return (
+            f'</sheetData><autoFilter ref="{self.filter_range()}"/>'
+            '<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" '
+            'footer="0.3"/></worksheet>'
+        )
 
 
 def _title(title: str, taken: set[str]) -> str:
@@ -393,52 +464,79 @@ def _write_xlsx(sheets: Sequence[Sheet], target: Any) -> None:
                 for rows in writer.rows():
                     body.write(_legal(rows).encode("utf-8"))
                 body.seek(0)
-                with archive.open(f"xl/worksheets/sheet{number}.xml", "w",
-                                  force_zip64=True) as part:
+                with archive.open(
+                    f"xl/worksheets/sheet{number}.xml", "w", force_zip64=True
+                ) as part:
                     part.write(writer.head(number == 1).encode("utf-8"))
                     shutil.copyfileobj(body, part, 1024 * 1024)
                     part.write(writer.tail().encode("utf-8"))
             titles.append(title)
             quoted = title.replace("'", "''")
             start, _, end = writer.filter_range().partition(":")
-            filters.append(f"'{quoted}'!${start[0]}$1:${end.rstrip('0123456789')}$"
-                           f"{writer.count + 1}")
+            filters.append(
+                f"'{quoted}'!${start[0]}$1:${end.rstrip('0123456789')}${writer.count + 1}"
+            )
         _package(archive, titles, filters, styles)
 
 
-def _package(archive: zipfile.ZipFile, titles: list[str], filters: list[str],
-             styles: _Styles) -> None:
+def _package(
+    archive: zipfile.ZipFile, titles: list[str], filters: list[str], styles: _Styles
+) -> None:
     """The parts around the sheets: content types, relationships, workbook and styles."""
     sheet_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
-    overrides = "".join(f'<Override PartName="/xl/worksheets/sheet{n}.xml" '
-                        f'ContentType="{sheet_type}"/>' for n in range(1, len(titles) + 1))
-    archive.writestr("[Content_Types].xml", (
-        f'{_HEAD}<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-        '<Default Extension="rels" '
-        'ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
-        '<Default Extension="xml" ContentType="application/xml"/>'
-        '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-'
-        'officedocument.spreadsheetml.sheet.main+xml"/>'
-        '<Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-'
-        f'officedocument.spreadsheetml.styles+xml"/>{overrides}</Types>'))
-    archive.writestr("_rels/.rels", (
-        f'{_HEAD}<Relationships xmlns="{_PACKAGE_RELS}"><Relationship Id="rId1" '
-        f'Type="{_RELS}/officeDocument" Target="xl/workbook.xml"/></Relationships>'))
-    sheets = "".join(f'<sheet name={quoteattr(title)} sheetId="{n}" r:id="rId{n}"/>'
-                     for n, title in enumerate(titles, start=1))
-    names = "".join(f'<definedName name="_xlnm._FilterDatabase" localSheetId="{n}" '
-                    f'hidden="1">{escape(ref)}</definedName>' for n, ref in enumerate(filters))
-    archive.writestr("xl/workbook.xml", (
-        f'{_HEAD}<workbook xmlns="{_MAIN}" xmlns:r="{_RELS}"><bookViews><workbookView/>'
-        f'</bookViews><sheets>{sheets}</sheets><definedNames>{names}</definedNames>'
-        '</workbook>'))
-    relations = "".join(f'<Relationship Id="rId{n}" Type="{_RELS}/worksheet" '
-                        f'Target="worksheets/sheet{n}.xml"/>'
-                        for n in range(1, len(titles) + 1))
-    archive.writestr("xl/_rels/workbook.xml.rels", (
-        f'{_HEAD}<Relationships xmlns="{_PACKAGE_RELS}">{relations}<Relationship '
-        f'Id="rId{len(titles) + 1}" Type="{_RELS}/styles" Target="styles.xml"/>'
-        '</Relationships>'))
+    overrides = "".join(
+        f'<Override PartName="/xl/worksheets/sheet{n}.xml" ContentType="{sheet_type}"/>'
+        for n in range(1, len(titles) + 1)
+    )
+    archive.writestr(
+        "[Content_Types].xml",
+        (
+            f'{_HEAD}<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+            '<Default Extension="rels" '
+            'ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+            '<Default Extension="xml" ContentType="application/xml"/>'
+            '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-'
+            'officedocument.spreadsheetml.sheet.main+xml"/>'
+            '<Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-'
+            f'officedocument.spreadsheetml.styles+xml"/>{overrides}</Types>'
+        ),
+    )
+    archive.writestr(
+        "_rels/.rels",
+        (
+            f'{_HEAD}<Relationships xmlns="{_PACKAGE_RELS}"><Relationship Id="rId1" '
+            f'Type="{_RELS}/officeDocument" Target="xl/workbook.xml"/></Relationships>'
+        ),
+    )
+    sheets = "".join(
+        f'<sheet name={quoteattr(title)} sheetId="{n}" r:id="rId{n}"/>'
+        for n, title in enumerate(titles, start=1)
+    )
+    names = "".join(
+        f'<definedName name="_xlnm._FilterDatabase" localSheetId="{n}" '
+        f'hidden="1">{escape(ref)}</definedName>'
+        for n, ref in enumerate(filters)
+    )
+    archive.writestr(
+        "xl/workbook.xml",
+        (
+            f'{_HEAD}<workbook xmlns="{_MAIN}" xmlns:r="{_RELS}"><bookViews><workbookView/>'
+            f"</bookViews><sheets>{sheets}</sheets><definedNames>{names}</definedNames>"
+            "</workbook>"
+        ),
+    )
+    relations = "".join(
+        f'<Relationship Id="rId{n}" Type="{_RELS}/worksheet" Target="worksheets/sheet{n}.xml"/>'
+        for n in range(1, len(titles) + 1)
+    )
+    archive.writestr(
+        "xl/_rels/workbook.xml.rels",
+        (
+            f'{_HEAD}<Relationships xmlns="{_PACKAGE_RELS}">{relations}<Relationship '
+            f'Id="rId{len(titles) + 1}" Type="{_RELS}/styles" Target="styles.xml"/>'
+            "</Relationships>"
+        ),
+    )
     archive.writestr("xl/styles.xml", styles.xml())
 
 

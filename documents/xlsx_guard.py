@@ -60,7 +60,8 @@ STRICT = "http://purl.oclc.org/ooxml/spreadsheetml/main"
 _M = "{" + MAIN + "}"
 _RELS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 _TAG_ROW, _TAG_C, _TAG_MERGECELL, _TAG_V, _TAG_F, _TAG_IS, _TAG_T, _TAG_R, _TAG_SHEET = (
-    _M + tag for tag in ("row", "c", "mergeCell", "v", "f", "is", "t", "r", "sheet"))
+    _M + tag for tag in ("row", "c", "mergeCell", "v", "f", "is", "t", "r", "sheet")
+)
 REL_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
 
 # What a saved workbook contains (Excel, LibreOffice, openpyxl); anything else is refused.
@@ -71,7 +72,8 @@ ALLOWED_PARTS = re.compile(
     r"|xl/theme/theme\d+\.xml|xl/worksheets/sheet\d+\.xml"
     r"|xl/worksheets/_rels/sheet\d+\.xml\.rels|xl/printerSettings/printerSettings\d+\.bin"
     r"|customXml/item\d+\.xml|customXml/itemProps\d+\.xml|customXml/_rels/item\d+\.xml\.rels",
-    re.IGNORECASE)
+    re.IGNORECASE,
+)
 MACRO_NAMES = re.compile(r"\.(xlsm|xltm|xlam|xlsb)$", re.IGNORECASE)
 MACRO_PARTS = re.compile(r"vbaproject|macrosheets/|xl/activex/|vbadata", re.IGNORECASE)
 MACRO_TYPES = ("macroenabled", "vbaproject", "ms-excel.sheet.macro", "ms-office.activex")
@@ -82,7 +84,7 @@ ALLOWED_EXTERNAL = ("/hyperlink",)  # a link typed into a cell; never fetched
 def quoted(value: Any) -> str:
     """At most :data:`QUOTE` characters of ``value`` for a message."""
     text = "" if value is None else str(value)
-    return text if len(text) <= QUOTE else text[:QUOTE - 1] + "…"
+    return text if len(text) <= QUOTE else text[: QUOTE - 1] + "…"
 
 
 def refused(message: str, location: str = "file", **params: Any) -> ValidationFailed:
@@ -106,8 +108,10 @@ class Budget:
 
     def check(self) -> None:
         if time.monotonic() > self.until:
-            raise refused(N_("Reading the workbook took longer than {seconds} seconds; it is "
-                             "refused"), seconds=int(self.seconds))
+            raise refused(
+                N_("Reading the workbook took longer than {seconds} seconds; it is refused"),
+                seconds=int(self.seconds),
+            )
 
 
 @dataclass(frozen=True)
@@ -199,8 +203,13 @@ def check_container(filename: str, data: bytes) -> None:
     """Refuse what must not be unpacked at all, naming why."""
     name = quoted((filename or "").strip()) or "-"
     if MACRO_NAMES.search(name):
-        raise refused(N_("{name} is a workbook with macros; save it as an Excel workbook "
-                         "(.xlsx) without macros"), name=name)
+        raise refused(
+            N_(
+                "{name} is a workbook with macros; save it as an Excel workbook "
+                "(.xlsx) without macros"
+            ),
+            name=name,
+        )
     if len(data) > MAX_BYTES:
         raise refused(N_("The file is larger than {limit} MB"), limit=MAX_BYTES // 2**20)
     if not data:
@@ -234,56 +243,90 @@ class Package:
             raise refused(N_("{name} is not an Excel workbook (.xlsx)"), name=self.name)
         total = sum(m.file_size for m in members)
         if total > MAX_UNCOMPRESSED:
-            raise refused(N_("The workbook unpacks to more than {limit} MB"),
-                          limit=MAX_UNCOMPRESSED // 2**20)
+            raise refused(
+                N_("The workbook unpacks to more than {limit} MB"), limit=MAX_UNCOMPRESSED // 2**20
+            )
         packed = sum(m.compress_size for m in members) or 1
         if (total > RATIO_FLOOR and total / packed > MAX_RATIO) or any(
-                m.file_size > RATIO_FLOOR and m.file_size > MAX_RATIO * max(m.compress_size, 1)
-                for m in members):
-            raise refused(N_("The workbook is compressed more than {ratio} times; it is "
-                             "refused as a possible zip bomb"), ratio=MAX_RATIO)
+            m.file_size > RATIO_FLOOR and m.file_size > MAX_RATIO * max(m.compress_size, 1)
+            for m in members
+        ):
+            raise refused(
+                N_(
+                    "The workbook is compressed more than {ratio} times; it is "
+                    "refused as a possible zip bomb"
+                ),
+                ratio=MAX_RATIO,
+            )
         for m in members:
             self._check_member(m)
         types = self.read("[Content_Types].xml", 1024 * 1024).decode("utf-8", "replace").lower()
         if any(marker in types for marker in MACRO_TYPES):
-            raise refused(N_("{name} contains macros; save it as an Excel workbook (.xlsx) "
-                             "without macros"), name=self.name)
+            raise refused(
+                N_("{name} contains macros; save it as an Excel workbook (.xlsx) without macros"),
+                name=self.name,
+            )
 
     def _check_member(self, member: zipfile.ZipInfo) -> None:
         part = member.filename
         if MACRO_PARTS.search(part):
-            raise refused(N_("{name} contains macros; save it as an Excel workbook (.xlsx) "
-                             "without macros"), name=self.name)
+            raise refused(
+                N_("{name} contains macros; save it as an Excel workbook (.xlsx) without macros"),
+                name=self.name,
+            )
         if OLE_PARTS.search(part):
-            raise refused(N_("The workbook contains an embedded object ({part}); remove it"),
-                          part=quoted(part))
+            raise refused(
+                N_("The workbook contains an embedded object ({part}); remove it"),
+                part=quoted(part),
+            )
         if "externallink" in part.lower():
-            raise refused(N_("The workbook links to another file ({part}); remove the link"),
-                          part=quoted(part))
+            raise refused(
+                N_("The workbook links to another file ({part}); remove the link"),
+                part=quoted(part),
+            )
         if part.endswith("/"):
             return
         if not ALLOWED_PARTS.fullmatch(part):
-            raise refused(N_("The workbook contains {part}, which a scoresheet or import "
-                             "never holds; save it again as a plain Excel workbook (.xlsx)"),
-                          part=quoted(part))
+            raise refused(
+                N_(
+                    "The workbook contains {part}, which a scoresheet or import "
+                    "never holds; save it again as a plain Excel workbook (.xlsx)"
+                ),
+                part=quoted(part),
+            )
         if member.flag_bits & 0x1:
-            raise refused(N_("The part {part} is encrypted; save the workbook without a "
-                             "password"), part=quoted(part))
+            raise refused(
+                N_("The part {part} is encrypted; save the workbook without a password"),
+                part=quoted(part),
+            )
         if member.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
-            raise refused(N_("The part {part} is compressed in a way Excel does not use; save "
-                             "the workbook again"), part=quoted(part))
+            raise refused(
+                N_(
+                    "The part {part} is compressed in a way Excel does not use; save "
+                    "the workbook again"
+                ),
+                part=quoted(part),
+            )
 
     def _error(self, part: str) -> ValidationFailed:
-        return refused(N_("The part {part} of the workbook is damaged; save it again"),
-                       part=quoted(part))
+        return refused(
+            N_("The part {part} of the workbook is damaged; save it again"), part=quoted(part)
+        )
 
     def open(self, part: str) -> IO[bytes]:
         if part not in self.sizes:
             raise refused(N_("The part {part} is missing from the workbook"), part=quoted(part))
         try:
             return self.archive.open(part)
-        except (zipfile.BadZipFile, NotImplementedError, RuntimeError, ValueError, OSError,
-                zlib.error, EOFError):
+        except (
+            zipfile.BadZipFile,
+            NotImplementedError,
+            RuntimeError,
+            ValueError,
+            OSError,
+            zlib.error,
+            EOFError,
+        ):
             raise self._error(part) from None
 
     def chunks(self, part: str) -> Iterator[bytes]:
@@ -293,8 +336,15 @@ class Package:
                 self.budget.check()
                 try:
                     chunk = source.read(_CHUNK)
-                except (zipfile.BadZipFile, NotImplementedError, RuntimeError, ValueError,
-                        OSError, zlib.error, EOFError):
+                except (
+                    zipfile.BadZipFile,
+                    NotImplementedError,
+                    RuntimeError,
+                    ValueError,
+                    OSError,
+                    zlib.error,
+                    EOFError,
+                ):
                     raise self._error(part) from None
                 if not chunk:
                     return
@@ -303,22 +353,31 @@ class Package:
     def read(self, part: str, limit: int) -> bytes:
         """A small part whole, at most ``limit`` bytes."""
         if self.sizes.get(part, 0) > limit:
-            raise refused(N_("The part {part} is larger than a workbook of this kind holds"),
-                          part=quoted(part))
+            raise refused(
+                N_("The part {part} is larger than a workbook of this kind holds"),
+                part=quoted(part),
+            )
         return b"".join(self.chunks(part))
 
-    def events(self, part: str, max_elements: int, max_bytes: int = SMALL_PART,
-               ) -> Iterator[list[tuple[str, ElementTree.Element]]]:
+    def events(
+        self,
+        part: str,
+        max_elements: int,
+        max_bytes: int = SMALL_PART,
+    ) -> Iterator[list[tuple[str, ElementTree.Element]]]:
         """(event, element) for every start and end of the part's elements, a batch per
         chunk read, after the DTD guard, refusing a part larger than ``max_bytes`` unpacked
         or with more than ``max_elements`` elements."""
         if self.sizes.get(part, 0) > max_bytes:
-            raise refused(N_("The part {part} is larger than a workbook of this kind holds"),
-                          part=quoted(part))
+            raise refused(
+                N_("The part {part} is larger than a workbook of this kind holds"),
+                part=quoted(part),
+            )
         root = self._guard(part)
         if root.startswith("{" + STRICT):
-            raise refused(N_("The workbook is saved as Strict Open XML; save it as an Excel "
-                             "workbook (.xlsx)"))
+            raise refused(
+                N_("The workbook is saved as Strict Open XML; save it as an Excel workbook (.xlsx)")
+            )
         parser = ElementTree.XMLPullParser(events=("start", "end"))
         count = 0
         text = _TextRun(part)
@@ -329,13 +388,17 @@ class Package:
                 batch = list(parser.read_events())
                 count += len(batch) // 2 + 1  # starts and ends: an upper bound of elements
                 if count > max_elements + 1_000:
-                    raise refused(N_("The part {part} holds more than {limit} elements; it "
-                                     "is refused"), part=quoted(part), limit=max_elements)
+                    raise refused(
+                        N_("The part {part} holds more than {limit} elements; it is refused"),
+                        part=quoted(part),
+                        limit=max_elements,
+                    )
                 yield batch  # type: ignore[misc]
             parser.close()
         except ElementTree.ParseError:
-            raise refused(N_("The part {part} of the workbook is not valid XML"),
-                          part=quoted(part)) from None
+            raise refused(
+                N_("The part {part} of the workbook is not valid XML"), part=quoted(part)
+            ) from None
         yield list(parser.read_events())  # type: ignore[misc]
 
     def _guard(self, part: str) -> str:
@@ -351,8 +414,10 @@ class Package:
         except ValidationFailed:
             raise
         except Exception:
-            raise refused(N_("The part {part} of the workbook is not valid XML or declares "
-                             "entities"), part=quoted(part)) from None
+            raise refused(
+                N_("The part {part} of the workbook is not valid XML or declares entities"),
+                part=quoted(part),
+            ) from None
         raise refused(N_("The part {part} of the workbook is empty"), part=quoted(part))
 
     def small(self, part: str, max_elements: int = 10_000) -> ElementTree.Element:
@@ -378,11 +443,16 @@ class Package:
             target, kind = rel.get("Target", ""), rel.get("Type", "")
             if rel.get("TargetMode") == "External":
                 if not kind.endswith(ALLOWED_EXTERNAL):
-                    raise refused(N_("The workbook links to another file ({target}); remove "
-                                     "the link"), target=quoted(target))
+                    raise refused(
+                        N_("The workbook links to another file ({target}); remove the link"),
+                        target=quoted(target),
+                    )
                 continue
-            name = target.lstrip("/") if target.startswith("/") else posixpath.normpath(
-                posixpath.join(folder, target))
+            name = (
+                target.lstrip("/")
+                if target.startswith("/")
+                else posixpath.normpath(posixpath.join(folder, target))
+            )
             found[rel.get("Id", "")] = (kind, name)
         return found
 
@@ -395,13 +465,13 @@ class Package:
         for sheet in book.iter(_TAG_SHEET):
             name = sheet.get("name", "")
             if name.casefold() in seen:
-                raise refused(N_("The workbook has two sheets named {sheet}"),
-                              sheet=quoted(name))
+                raise refused(N_("The workbook has two sheets named {sheet}"), sheet=quoted(name))
             seen.add(name.casefold())
             target = rels.get(sheet.get(REL_ID, ""))
             if target is None or not target[0].endswith("/worksheet"):
-                raise refused(N_("The sheet {sheet} is not a worksheet; remove it"),
-                              sheet=quoted(name))
+                raise refused(
+                    N_("The sheet {sheet} is not a worksheet; remove it"), sheet=quoted(name)
+                )
             found.append(SheetInfo(name, target[1], sheet.get("state", "visible")))
         return found
 
@@ -432,13 +502,20 @@ class _TextRun:
 
     def check(self, chunk: bytes) -> None:
         if b"<![CDATA[" in self.tail + chunk[:16] or b"<![CDATA[" in chunk:
-            raise refused(N_("The part {part} holds a CDATA section, which Excel never "
-                             "writes; save the workbook again"), part=quoted(self.part))
+            raise refused(
+                N_(
+                    "The part {part} holds a CDATA section, which Excel never "
+                    "writes; save the workbook again"
+                ),
+                part=quoted(self.part),
+            )
         last = chunk.rfind(b"<")
         self.run = self.run + len(chunk) if last < 0 else len(chunk) - last - 1
         if self.run > self.LIMIT:
-            raise refused(N_("The part {part} holds a text longer than a cell can; it is "
-                             "refused"), part=quoted(self.part))
+            raise refused(
+                N_("The part {part} holds a text longer than a cell can; it is refused"),
+                part=quoted(self.part),
+            )
         self.tail = chunk[-16:]
 
 
@@ -474,33 +551,49 @@ class Book:
     def close(self) -> None:
         self.package.close()
 
-    def _strings(self, wanted: set[int] | None, max_chars: int, max_count: int = 0,
-                 max_bytes: int = MAX_UNCOMPRESSED) -> Iterator[tuple[int, str]]:
+    def _strings(
+        self,
+        wanted: set[int] | None,
+        max_chars: int,
+        max_count: int = 0,
+        max_bytes: int = MAX_UNCOMPRESSED,
+    ) -> Iterator[tuple[int, str]]:
         """(index, text) of the shared strings, only the ``wanted`` ones when given."""
         if self.strings_part is None:
             return
         index = chars = 0
-        events = self.package.events(self.strings_part, 8 * MAX_TEXT
-                                     + 40 * (max_count or len(wanted or ())) + 100, max_bytes)
+        events = self.package.events(
+            self.strings_part, 8 * MAX_TEXT + 40 * (max_count or len(wanted or ())) + 100, max_bytes
+        )
         for event, element in (pair for batch in events for pair in batch):
             if event != "end" or element.tag != _SI:
                 continue
             if max_count and index >= max_count:
-                raise refused(N_("The workbook holds more than {limit} texts; a workbook of "
-                                 "this kind holds fewer"), limit=max_count)
+                raise refused(
+                    N_(
+                        "The workbook holds more than {limit} texts; a workbook of "
+                        "this kind holds fewer"
+                    ),
+                    limit=max_count,
+                )
             if wanted is None or index in wanted:
                 text = text_of(element)
                 chars += len(text)
                 if len(text) > MAX_TEXT or chars > max_chars:
-                    raise refused(N_("The workbook holds more text than a workbook of its "
-                                     "kind; it is refused"))
+                    raise refused(
+                        N_(
+                            "The workbook holds more text than a workbook of its "
+                            "kind; it is refused"
+                        )
+                    )
                 yield index, text.replace("x005F_", "")
             element.clear()
             index += 1
 
     def load_strings(self, max_count: int, max_bytes: int) -> None:
-        self.strings = [text for _index, text in self._strings(None, MAX_STRING_CHARS,
-                                                               max_count, max_bytes)]
+        self.strings = [
+            text for _index, text in self._strings(None, MAX_STRING_CHARS, max_count, max_bytes)
+        ]
 
     def load_styles(self) -> None:
         """Which cell styles show numbers as dates or durations (a score typed as a date is
@@ -523,8 +616,9 @@ class Book:
                 continue
             counts[tag] = counts.get(tag, 0) + 1
             if counts[tag] > MAX_STYLES:
-                raise refused(N_("The workbook has more than {limit} styles; it is refused"),
-                              limit=MAX_STYLES)
+                raise refused(
+                    N_("The workbook has more than {limit} styles; it is refused"), limit=MAX_STYLES
+                )
             if tag == f"{_M}numFmt":
                 custom[_small_int(element.get("numFmtId"))] = element.get("formatCode", "")[:200]
             elif tag == f"{_M}xf" and in_cells:
@@ -556,8 +650,13 @@ class Book:
         if cell.kind == "s":
             index = _small_int(value)
             if not 0 <= index < len(self.strings):
-                raise refused(N_("the cell {cell} refers to a text the workbook does not "
-                                 "hold; save the workbook again"), cell=quoted(cell.ref))
+                raise refused(
+                    N_(
+                        "the cell {cell} refers to a text the workbook does not "
+                        "hold; save the workbook again"
+                    ),
+                    cell=quoted(cell.ref),
+                )
             return self.strings[index]
         if cell.kind == "b":
             return value.strip() in ("1", "true")
@@ -571,8 +670,7 @@ class Book:
     def _number(self, text: str, style: int) -> Any:
         if len(text) > MAX_NUMBER_TEXT or not NUMBER.fullmatch(text.strip()):
             return text
-        number: int | float = (float(text) if ("." in text or "e" in text.lower())
-                               else int(text))
+        number: int | float = float(text) if ("." in text or "e" in text.lower()) else int(text)
         if isinstance(number, float) and number in (float("inf"), float("-inf")):
             return text
         if style in self.dates:
@@ -582,13 +680,12 @@ class Book:
                 return "#VALUE!"
         return number
 
+
 def _small_int(text: str | None) -> int:
     try:
         return int(text or "0") if len(text or "") < 10 else -1
     except ValueError:
         return -1
-
-
 
 
 class _RowReader:
@@ -616,9 +713,12 @@ class _RowReader:
             if tag == _TAG_C and self.row is not None:
                 self.cells += 1
                 if self.cells > MAX_CELLS_PER_ROW:
-                    raise self._refuse(N_("row {number} holds more than {limit} cells"),
-                                       f"A{self.row.number}", number=self.row.number,
-                                       limit=MAX_CELLS_PER_ROW)
+                    raise self._refuse(
+                        N_("row {number} holds more than {limit} cells"),
+                        f"A{self.row.number}",
+                        number=self.row.number,
+                        limit=MAX_CELLS_PER_ROW,
+                    )
             elif tag == _TAG_ROW:
                 self._start_row(element)
             return None
@@ -634,8 +734,11 @@ class _RowReader:
             self._count(found)
         elif tag == _TAG_MERGECELL:
             ref = element.get("ref", "")
-            raise self._refuse(N_("cells {range} are merged; unmerge them and upload again"),
-                               quoted(ref.split(":")[0]), range=quoted(ref))
+            raise self._refuse(
+                N_("cells {range} are merged; unmerge them and upload again"),
+                quoted(ref.split(":")[0]),
+                range=quoted(ref),
+            )
         elif len(stack) > 2:
             return None
         if stack:
@@ -647,11 +750,17 @@ class _RowReader:
         try:
             number = int(given) if given is not None else self.previous + 1
         except ValueError:
-            raise self._refuse(N_("a row is numbered {number}, which is not a row number"),
-                               f"A{self.previous + 1}", number=quoted(given)) from None
+            raise self._refuse(
+                N_("a row is numbered {number}, which is not a row number"),
+                f"A{self.previous + 1}",
+                number=quoted(given),
+            ) from None
         if number <= self.previous:
-            raise self._refuse(N_("row {number} is written twice or out of order; save the "
-                                  "workbook again"), f"A{number}", number=number)
+            raise self._refuse(
+                N_("row {number} is written twice or out of order; save the workbook again"),
+                f"A{number}",
+                number=number,
+            )
         self.previous = number
         self.column = 0
         self.cells = 0
@@ -664,8 +773,11 @@ class _RowReader:
             return
         self.rows += 1
         if self.rows > self.limits.rows:
-            raise self._refuse(N_("the sheet has more than {limit} rows; rows cannot be "
-                                  "added"), f"A{row.number}", limit=self.limits.rows)
+            raise self._refuse(
+                N_("the sheet has more than {limit} rows; rows cannot be added"),
+                f"A{row.number}",
+                limit=self.limits.rows,
+            )
 
     def _cell(self, element: ElementTree.Element) -> None:
         assert self.row is not None
@@ -675,27 +787,41 @@ class _RowReader:
         else:
             match = _COLUMN.fullmatch(ref)
             if match is None or int(match.group(2)) != self.row.number:
-                raise self._refuse(N_("a cell is named {ref}, which is not a cell of row "
-                                      "{row}"), f"A{self.row.number}", ref=quoted(ref),
-                                   row=self.row.number)
+                raise self._refuse(
+                    N_("a cell is named {ref}, which is not a cell of row {row}"),
+                    f"A{self.row.number}",
+                    ref=quoted(ref),
+                    row=self.row.number,
+                )
             column = column_number(match.group(1))
         if column <= self.column:
-            raise self._refuse(N_("the cell {ref} is written twice or out of order; save the "
-                                  "workbook again"), ref or f"A{self.row.number}",
-                               ref=ref or column_letters(column))
+            raise self._refuse(
+                N_("the cell {ref} is written twice or out of order; save the workbook again"),
+                ref or f"A{self.row.number}",
+                ref=ref or column_letters(column),
+            )
         self.column = column
         cell = self._read_cell(element, column)
         if cell.value is None and cell.inline is None and cell.formula is None:
             return  # an empty cell, only styled
         if column > self.limits.columns:
             where = f"{column_letters(column)}{self.row.number}"
-            raise self._refuse(N_("the cell {cell} is beyond the sheet's last column; columns "
-                                  "beyond it cannot be filled in"), where, cell=where)
+            raise self._refuse(
+                N_(
+                    "the cell {cell} is beyond the sheet's last column; columns "
+                    "beyond it cannot be filled in"
+                ),
+                where,
+                cell=where,
+            )
         if self.row.number > self.limits.last_row:
             where = f"{column_letters(column)}{self.row.number}"
-            raise self._refuse(N_("row {number} is beyond the sheet's last row ({last}); rows "
-                                  "cannot be added"), where, number=self.row.number,
-                               last=self.limits.last_row)
+            raise self._refuse(
+                N_("row {number} is beyond the sheet's last row ({last}); rows cannot be added"),
+                where,
+                number=self.row.number,
+                last=self.limits.last_row,
+            )
         self.row.cells[column] = cell
 
     def _read_cell(self, element: ElementTree.Element, column: int) -> Cell:
@@ -708,19 +834,24 @@ class _RowReader:
                 formula = quoted(child.text)
             elif tag == _TAG_IS:
                 first = child[0] if len(child) == 1 else None
-                inline = (first.text or "") if first is not None and first.tag == _TAG_T \
+                inline = (
+                    (first.text or "")
+                    if first is not None and first.tag == _TAG_T
                     else text_of(child)
+                )
         for text in (value, inline):
             if text is not None and len(text) > self.limits.text:
                 where = f"{column_letters(column)}{self.row.number if self.row else 0}"
-                raise self._refuse(N_("the cell holds more than {limit} characters"), where,
-                                   limit=self.limits.text)
+                raise self._refuse(
+                    N_("the cell holds more than {limit} characters"), where, limit=self.limits.text
+                )
         try:
             style = int(element.get("s") or 0)
         except ValueError:
             style = -1
-        return Cell(column, element.get("r") or "", element.get("t", "n"), value, style,
-                    formula, inline)
+        return Cell(
+            column, element.get("r") or "", element.get("t", "n"), value, style, formula, inline
+        )
 
 
 def text_of(node: ElementTree.Element) -> str:

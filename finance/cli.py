@@ -12,8 +12,7 @@ from finance.filters import parse_query, parse_view
 from web.i18n import language as in_language
 
 
-async def export_sheets(view: str, params: Mapping[str, str],
-                        language: str | None) -> list[Sheet]:
+async def export_sheets(view: str, params: Mapping[str, str], language: str | None) -> list[Sheet]:
     """The export over every authority (the command line is trusted like an administrator)."""
     from config.app import FINANCE_SOURCES
 
@@ -22,13 +21,15 @@ async def export_sheets(view: str, params: Mapping[str, str],
         return await sheets.export_sheets(parse_view(view), FINANCE_SOURCES, query)
 
 
-def write_file(exported: Sequence[Sheet], file_format: str, output: str, separator: str,
-               decimal_comma: bool) -> int:
+def write_file(
+    exported: Sequence[Sheet], file_format: str, output: str, separator: str, decimal_comma: bool
+) -> int:
     """Write xlsx (every sheet) or csv (the first); returns the first sheet's row count."""
     if file_format == "csv":
         with open(output, "wb") as handle:
-            for chunk in csv_chunks(exported[0], separator=separator,
-                                    decimal_comma=decimal_comma and separator == ";"):
+            for chunk in csv_chunks(
+                exported[0], separator=separator, decimal_comma=decimal_comma and separator == ";"
+            ):
                 handle.write(chunk)
     else:
         with xlsx_file(exported) as source, open(output, "wb") as handle:

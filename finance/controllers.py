@@ -35,9 +35,12 @@ from web.i18n import current_language, gettext
 READERS = requires_role(Role.ADMIN, Role.OFFICER, Role.FINANCE)
 PREVIEW_ROWS = 50
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-TOTALLED = {"awards": ("amount",), "shares": ("amount",), "budget": ("ceiling", "committed",
-                                                                   "paid", "remaining"),
-            "payments": ("amount",)}
+TOTALLED = {
+    "awards": ("amount",),
+    "shares": ("amount",),
+    "budget": ("ceiling", "committed", "paid", "remaining"),
+    "payments": ("amount",),
+}
 
 
 def _principal(request: Request) -> Principal:
@@ -52,14 +55,19 @@ def _query(request: Request) -> FinanceQuery:
 
 def _totals(view: View, rows: list[dict[str, Any]]) -> list[tuple[str, str, Any]]:
     """(column key, currency, total) per totalled column and currency."""
-    return [(key, currency, total) for key in TOTALLED[view]
-            for currency, total in totals_by_currency(
-                (row["currency"], row[key]) for row in rows)]
+    return [
+        (key, currency, total)
+        for key in TOTALLED[view]
+        for currency, total in totals_by_currency((row["currency"], row[key]) for row in rows)
+    ]
 
 
 async def _authority_options(principal: Principal) -> list[tuple[int, str]]:
-    return [(a["id"], a["name"]) for a in await authorities.list_authorities()
-            if principal.can_see_authority(a["id"])]
+    return [
+        (a["id"], a["name"])
+        for a in await authorities.list_authorities()
+        if principal.can_see_authority(a["id"])
+    ]
 
 
 class FinanceController(Controller):
@@ -78,39 +86,56 @@ class FinanceController(Controller):
             errors, query = field_errors(exc), service.for_principal(principal, FinanceQuery())
         sources = request.app.state.finance_sources
         unfiltered = await sheets.view_rows(chosen, sources, replace(query, status=""))
-        rows = [r for r in unfiltered
-                if not query.status or r.get("status_code") == query.status]
-        return Template("finance/index.html", status_code=422 if errors else 200, context={
-            "view": chosen, "views": [(v, gettext(sheets.TITLES[v])) for v in VIEWS],
-            "columns": sheets.view_columns(chosen), "rows": rows[:PREVIEW_ROWS],
-            "count": len(rows), "totals": _totals(chosen, rows), "errors": errors,
-            "filters": dict(request.query_params),
-            "authorities": await _authority_options(principal),
-            "service_types": [(t["code"], localized_name(t, current_language()))
-                              for t in await authorities.list_service_types()],
-            "statuses": sorted({(r["status_code"], r["status"]) for r in unfiltered
-                                if r.get("status_code")}),
-            "export_query": request.url.query or "",
-        })
+        rows = [r for r in unfiltered if not query.status or r.get("status_code") == query.status]
+        return Template(
+            "finance/index.html",
+            status_code=422 if errors else 200,
+            context={
+                "view": chosen,
+                "views": [(v, gettext(sheets.TITLES[v])) for v in VIEWS],
+                "columns": sheets.view_columns(chosen),
+                "rows": rows[:PREVIEW_ROWS],
+                "count": len(rows),
+                "totals": _totals(chosen, rows),
+                "errors": errors,
+                "filters": dict(request.query_params),
+                "authorities": await _authority_options(principal),
+                "service_types": [
+                    (t["code"], localized_name(t, current_language()))
+                    for t in await authorities.list_service_types()
+                ],
+                "statuses": sorted(
+                    {(r["status_code"], r["status"]) for r in unfiltered if r.get("status_code")}
+                ),
+                "export_query": request.url.query or "",
+            },
+        )
 
     @get("/export/{filename:str}", name="finance_export")
-    async def export(self, request: Request, filename: FromPath[str],
-                     separator: FromQuery[str] = ";", decimal_comma: FromQuery[bool] = True,
-                     ) -> Stream:
+    async def export(
+        self,
+        request: Request,
+        filename: FromPath[str],
+        separator: FromQuery[str] = ";",
+        decimal_comma: FromQuery[bool] = True,
+    ) -> Stream:
         """``awards.xlsx``, ``payments.csv`` …: the view (xlsx: one sheet per part), streamed."""
         view, _, file_format = filename.partition(".")
         if view not in VIEWS or file_format not in FORMATS:
             raise NotFound(N_("There is no export {name}"), name=filename)
         if separator not in (",", ";"):
-            raise ValidationFailed([Problem(N_("The separator must be , or ;"),
-                                            location="separator")])
+            raise ValidationFailed(
+                [Problem(N_("The separator must be , or ;"), location="separator")]
+            )
         chosen: View = view  # type: ignore[assignment]
-        exported = await sheets.export_sheets(chosen, request.app.state.finance_sources,
-                                              _query(request))
+        exported = await sheets.export_sheets(
+            chosen, request.app.state.finance_sources, _query(request)
+        )
         name = f"{chosen}.{file_format}"
         if file_format == "csv":
-            body: Any = csv_chunks(exported[0], separator=separator,
-                                   decimal_comma=decimal_comma and separator == ";")
+            body: Any = csv_chunks(
+                exported[0], separator=separator, decimal_comma=decimal_comma and separator == ";"
+            )
             media_type = "text/csv; charset=utf-8"
         else:
             body = file_chunks(await asyncio.to_thread(xlsx_file, exported))
@@ -124,22 +149,25 @@ class FinanceApiController(Controller):
     tags = ["finance"]
 
     @get("/awards", name="api_finance_awards")
-    async def awards(self, request: Request, offset: FromQuery[int] = 0,
-                     limit: FromQuery[int] = 1000) -> list[AwardRow]:
+    async def awards(
+        self, request: Request, offset: FromQuery[int] = 0, limit: FromQuery[int] = 1000
+    ) -> list[AwardRow]:
         """Awards (contracts and grants) the caller may see, filtered like the page."""
         rows = await service.awards(request.app.state.finance_sources, _query(request))
         return _window(rows, offset, limit)
 
     @get("/budget", name="api_finance_budget")
-    async def budget(self, request: Request, offset: FromQuery[int] = 0,
-                     limit: FromQuery[int] = 1000) -> list[BudgetRow]:
+    async def budget(
+        self, request: Request, offset: FromQuery[int] = 0, limit: FromQuery[int] = 1000
+    ) -> list[BudgetRow]:
         """Budget use per round and tender: ceiling, committed, paid (remaining follows)."""
         rows = await service.budgets(request.app.state.finance_sources, _query(request))
         return _window(rows, offset, limit)
 
     @get("/payments", name="api_finance_payments")
-    async def payments(self, request: Request, offset: FromQuery[int] = 0,
-                       limit: FromQuery[int] = 1000) -> list[PaymentRow]:
+    async def payments(
+        self, request: Request, offset: FromQuery[int] = 0, limit: FromQuery[int] = 1000
+    ) -> list[PaymentRow]:
         """Scheduled, approved and paid payments, soonest first."""
         rows = await service.payments(request.app.state.finance_sources, _query(request))
         return _window(rows, offset, limit)
@@ -147,7 +175,7 @@ class FinanceApiController(Controller):
 
 def _window(rows: list, offset: int, limit: int) -> list:
     offset, limit = max(offset, 0), min(max(limit, 1), 10_000)
-    return rows[offset:offset + limit]
+    return rows[offset : offset + limit]
 
 
 CONTROLLERS = [FinanceController, FinanceApiController]

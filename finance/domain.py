@@ -34,8 +34,13 @@ class Days(dict):
     dates holds few distinct ones; the driver would parse every one)."""
 
     def __missing__(self, text: str | date | None) -> date | None:
-        day = self[text] = (None if text is None else text if isinstance(text, date)
-                            else date.fromisoformat(str(text)[:10]))
+        day = self[text] = (
+            None
+            if text is None
+            else text
+            if isinstance(text, date)
+            else date.fromisoformat(str(text)[:10])
+        )
         return day
 
 
@@ -130,8 +135,14 @@ class FinanceQuery:
     @property
     def everything(self) -> bool:
         """No filter at all: every row a source gives matches."""
-        return (self.authority_ids is None and not self.period_from and not self.period_to
-                and not self.service_type and not self.reference and not self.status)
+        return (
+            self.authority_ids is None
+            and not self.period_from
+            and not self.period_to
+            and not self.service_type
+            and not self.reference
+            and not self.status
+        )
 
     def overlaps(self, start: date | None, end: date | None) -> bool:
         """A period overlaps the query's range; an open end counts as unbounded."""
@@ -147,19 +158,23 @@ class FinanceQuery:
         return not (self.reference and self.reference.casefold() not in reference.casefold())
 
     def matches_award(self, row: AwardRow) -> bool:
-        return (self._common(row.authority_ids, row.service_type_code, row.reference)
-                and self.overlaps(row.period_start, row.period_end)
-                and (not self.status or row.status == self.status))
+        return (
+            self._common(row.authority_ids, row.service_type_code, row.reference)
+            and self.overlaps(row.period_start, row.period_end)
+            and (not self.status or row.status == self.status)
+        )
 
     def matches_budget(self, row: BudgetRow) -> bool:
-        return (self._common(row.authority_ids or {row.authority_id}, row.service_type_code,
-                             row.reference)
-                and self.overlaps(row.period_start, row.period_end))
+        return self._common(
+            row.authority_ids or {row.authority_id}, row.service_type_code, row.reference
+        ) and self.overlaps(row.period_start, row.period_end)
 
     def matches_payment(self, row: PaymentRow) -> bool:
-        return (self._common({row.authority_id}, row.service_type_code, row.reference)
-                and self.overlaps(row.due_on, row.due_on)
-                and (not self.status or row.status == self.status))
+        return (
+            self._common({row.authority_id}, row.service_type_code, row.reference)
+            and self.overlaps(row.due_on, row.due_on)
+            and (not self.status or row.status == self.status)
+        )
 
 
 class FinanceSource(Protocol):
@@ -201,9 +216,16 @@ def split_by_shares(amount: Decimal, shares: Sequence[Share]) -> list[SharePart]
     cents_left = int((amount - sum(floors, Decimal(0))) / CENT)
     by_remainder = sorted(range(len(shares)), key=lambda i: (-(exact[i] - floors[i]), i))
     extra = {index: CENT for index in by_remainder[:cents_left]}
-    return [SharePart(s.authority_id, s.authority, s.percent,
-                      floors[i] + extra.get(i, Decimal(0)), extra.get(i, Decimal(0)))
-            for i, s in enumerate(shares)]
+    return [
+        SharePart(
+            s.authority_id,
+            s.authority,
+            s.percent,
+            floors[i] + extra.get(i, Decimal(0)),
+            extra.get(i, Decimal(0)),
+        )
+        for i, s in enumerate(shares)
+    ]
 
 
 def totals_by_currency(pairs: Iterable[tuple[str, Decimal | None]]) -> list[tuple[str, Decimal]]:

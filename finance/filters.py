@@ -38,8 +38,11 @@ def parse_query(params: Mapping[str, str]) -> FinanceQuery:
             problems.add("authority", N_("Choose an authority from the list"))
     status = (params.get("status") or "").strip()
     problems.raise_if_any()
-    return FinanceQuery(authority_ids=authority_ids, period_from=dates["from"],
-                        period_to=dates["to"],
-                        service_type=(params.get("service_type") or "").strip(),
-                        reference=(params.get("reference") or "").strip()[:200],
-                        status=status[:40])
+    return FinanceQuery(
+        authority_ids=authority_ids,
+        period_from=dates["from"],
+        period_to=dates["to"],
+        service_type=(params.get("service_type") or "").strip(),
+        reference=(params.get("reference") or "").strip()[:200],
+        status=status[:40],
+    )

@@ -29,14 +29,25 @@ from finance.domain import (
 )
 from web.i18n import gettext as _
 
-KIND_LABELS = {"contract": N_("Contract"), "grant": N_("Grant"), "tender": N_("Tender"),
-               "round": N_("Subsidy round")}
+KIND_LABELS = {
+    "contract": N_("Contract"),
+    "grant": N_("Grant"),
+    "tender": N_("Tender"),
+    "round": N_("Subsidy round"),
+}
 STATUS_LABELS = {
-    "scheduled": N_("Scheduled"), "approved": N_("Approved"), "paid": N_("Paid"),
-    "signed": N_("Signed, not started"), "running": N_("Running"), "ended": N_("Ended"),
-    "granted": N_("Granted"), "partly_granted": N_("Partly granted"),
-    "advance_paid": N_("Advance paid"), "report_due": N_("Report due"),
-    "settled": N_("Settled"), "closed": N_("Closed"),
+    "scheduled": N_("Scheduled"),
+    "approved": N_("Approved"),
+    "paid": N_("Paid"),
+    "signed": N_("Signed, not started"),
+    "running": N_("Running"),
+    "ended": N_("Ended"),
+    "granted": N_("Granted"),
+    "partly_granted": N_("Partly granted"),
+    "advance_paid": N_("Advance paid"),
+    "report_due": N_("Report due"),
+    "settled": N_("Settled"),
+    "closed": N_("Closed"),
 }
 
 
@@ -69,8 +80,12 @@ async def awards(sources: Sequence[FinanceSource], query: FinanceQuery) -> list[
 
 
 async def budgets(sources: Sequence[FinanceSource], query: FinanceQuery) -> list[BudgetRow]:
-    rows = [row for source in sources for row in await source.budgets(query)
-            if query.matches_budget(row)]
+    rows = [
+        row
+        for source in sources
+        for row in await source.budgets(query)
+        if query.matches_budget(row)
+    ]
     return sorted(rows, key=BUDGET_ORDER)
 
 
@@ -90,11 +105,21 @@ def share_lines(rows: Sequence[AwardRow], query: FinanceQuery) -> list[dict[str,
         for part in split_by_shares(row.amount, shares):
             if query.authority_ids is not None and part.authority_id not in query.authority_ids:
                 continue
-            lines.append({"authority": part.authority, "reference": row.reference,
-                          "procedure": row.procedure, "lot": row.lot, "provider": row.provider,
-                          "award_amount": row.amount, "percent": part.percent / HUNDRED,
-                          "amount": part.amount, "rounding": part.rounding,
-                          "currency": row.currency, "budget_line": row.budget_line})
+            lines.append(
+                {
+                    "authority": part.authority,
+                    "reference": row.reference,
+                    "procedure": row.procedure,
+                    "lot": row.lot,
+                    "provider": row.provider,
+                    "award_amount": row.amount,
+                    "percent": part.percent / HUNDRED,
+                    "amount": part.amount,
+                    "rounding": part.rounding,
+                    "currency": row.currency,
+                    "budget_line": row.budget_line,
+                }
+            )
     return lines
 
 
@@ -116,32 +141,66 @@ def _joint(shares: tuple[Share, ...], seen: dict[int, str]) -> str:
 
 def award_dicts(rows: Sequence[AwardRow]) -> list[dict[str, Any]]:
     labels, joint = _Labels(), {id(()): ""}
-    return [{"kind": labels[row.kind], "authority": row.authority,
-             "procedure": row.procedure, "reference": row.reference, "lot": row.lot,
-             "provider": row.provider, "registration_number": row.registration_number,
-             "iban": row.iban, "service_type": row.service_type, "amount": row.amount,
-             "currency": row.currency, "period_start": row.period_start,
-             "period_end": row.period_end, "budget_line": row.budget_line,
-             "status": labels[row.status], "status_code": row.status,
-             "joint": _joint(row.shares, joint)}
-            for row in rows]
+    return [
+        {
+            "kind": labels[row.kind],
+            "authority": row.authority,
+            "procedure": row.procedure,
+            "reference": row.reference,
+            "lot": row.lot,
+            "provider": row.provider,
+            "registration_number": row.registration_number,
+            "iban": row.iban,
+            "service_type": row.service_type,
+            "amount": row.amount,
+            "currency": row.currency,
+            "period_start": row.period_start,
+            "period_end": row.period_end,
+            "budget_line": row.budget_line,
+            "status": labels[row.status],
+            "status_code": row.status,
+            "joint": _joint(row.shares, joint),
+        }
+        for row in rows
+    ]
 
 
 def budget_dicts(rows: Sequence[BudgetRow]) -> list[dict[str, Any]]:
-    return [{"kind": _(KIND_LABELS[row.kind]), "authority": row.authority,
-             "reference": row.reference, "procedure": row.procedure,
-             "service_type": row.service_type, "budget_line": row.budget_line,
-             "ceiling": row.ceiling,
-             "committed": row.committed, "paid": row.paid, "remaining": row.remaining,
-             "currency": row.currency} for row in rows]
+    return [
+        {
+            "kind": _(KIND_LABELS[row.kind]),
+            "authority": row.authority,
+            "reference": row.reference,
+            "procedure": row.procedure,
+            "service_type": row.service_type,
+            "budget_line": row.budget_line,
+            "ceiling": row.ceiling,
+            "committed": row.committed,
+            "paid": row.paid,
+            "remaining": row.remaining,
+            "currency": row.currency,
+        }
+        for row in rows
+    ]
 
 
 def payment_dicts(rows: Sequence[PaymentRow]) -> list[dict[str, Any]]:
     labels = _Labels()
-    return [{"due_on": row.due_on, "authority": row.authority, "budget_line": row.budget_line,
-             "reference": row.reference, "payee": row.payee, "amount": row.amount,
-             "currency": row.currency, "status": labels[row.status],
-             "status_code": row.status, "paid_on": row.paid_on} for row in rows]
+    return [
+        {
+            "due_on": row.due_on,
+            "authority": row.authority,
+            "budget_line": row.budget_line,
+            "reference": row.reference,
+            "payee": row.payee,
+            "amount": row.amount,
+            "currency": row.currency,
+            "status": labels[row.status],
+            "status_code": row.status,
+            "paid_on": row.paid_on,
+        }
+        for row in rows
+    ]
 
 
 def payment_pivot(rows: Sequence[PaymentRow], period: str) -> tuple[list[str], list[dict]]:
@@ -152,24 +211,35 @@ def payment_pivot(rows: Sequence[PaymentRow], period: str) -> tuple[list[str], l
     """
     if not rows:
         return [], []
-    frame = pd.DataFrame({
-        "authority": [r.authority for r in rows],
-        "budget_line": [r.budget_line for r in rows],
-        "currency": [r.currency for r in rows],
-        "status": [r.status for r in rows],
-        "period": [f"{r.due_on:%Y-%m}" if period == "month" else f"{r.due_on:%Y}"
-                   for r in rows],
-        "amount": pd.Series([r.amount for r in rows], dtype=object),
-    })
-    table = frame.pivot_table(index=["authority", "budget_line", "currency", "status"],
-                              columns="period", values="amount", aggfunc="sum",
-                              fill_value=Decimal(0), observed=True)
+    frame = pd.DataFrame(
+        {
+            "authority": [r.authority for r in rows],
+            "budget_line": [r.budget_line for r in rows],
+            "currency": [r.currency for r in rows],
+            "status": [r.status for r in rows],
+            "period": [
+                f"{r.due_on:%Y-%m}" if period == "month" else f"{r.due_on:%Y}" for r in rows
+            ],
+            "amount": pd.Series([r.amount for r in rows], dtype=object),
+        }
+    )
+    table = frame.pivot_table(
+        index=["authority", "budget_line", "currency", "status"],
+        columns="period",
+        values="amount",
+        aggfunc="sum",
+        fill_value=Decimal(0),
+        observed=True,
+    )
     periods = [str(p) for p in table.columns]
     lines = []
     for (authority, budget_line, currency, status), values in table.iterrows():
-        line: dict[str, Any] = {"authority": authority, "budget_line": budget_line,
-                                "currency": currency,
-                                "status": status_label(status)}
+        line: dict[str, Any] = {
+            "authority": authority,
+            "budget_line": budget_line,
+            "currency": currency,
+            "status": status_label(status),
+        }
         line.update({p: Decimal(v) for p, v in zip(periods, values, strict=True)})
         line["total"] = sum((Decimal(v) for v in values), Decimal(0))
         lines.append(line)

@@ -61,22 +61,32 @@ class JobOut:
 
 def job_out(job: JobView) -> JobOut:
     return JobOut(
-        id=job.id, kind=job.kind, title=job.title.as_problem().text(gettext), state=job.state,
-        state_label=gettext(STATE_LABELS[job.state]), done=job.done, total=job.total,
-        percent=job.percent, attempts=job.attempts,
+        id=job.id,
+        kind=job.kind,
+        title=job.title.as_problem().text(gettext),
+        state=job.state,
+        state_label=gettext(STATE_LABELS[job.state]),
+        done=job.done,
+        total=job.total,
+        percent=job.percent,
+        attempts=job.attempts,
         summary=job.summary.as_problem().text(gettext) if job.summary else None,
         error=job.error.as_problem().text(gettext) if job.error else None,
-        result_url=f"{job_path(job.id)}/result" if job.result_file and (
-            job.state is JobState.DONE) else None,
-        status_url=f"/api/v1/jobs/{job.id}", return_url=job.return_url,
-        created_at=job.created_at, started_at=job.started_at, finished_at=job.finished_at)
+        result_url=f"{job_path(job.id)}/result"
+        if job.result_file and (job.state is JobState.DONE)
+        else None,
+        status_url=f"/api/v1/jobs/{job.id}",
+        return_url=job.return_url,
+        created_at=job.created_at,
+        started_at=job.started_at,
+        finished_at=job.finished_at,
+    )
 
 
 def accepted(job: JobView) -> Response[JobOut]:
     """202 Accepted for an API call that queued work: the job, and where to ask after it."""
     found = job_out(job)
-    return Response(found, status_code=HTTP_202_ACCEPTED,
-                    headers={"location": found.status_url})
+    return Response(found, status_code=HTTP_202_ACCEPTED, headers={"location": found.status_url})
 
 
 class JobsController(Controller):

@@ -41,16 +41,23 @@ class Message:
     params: Mapping[str, Any] = field(default_factory=dict)
 
     def to_json(self) -> str:
-        return json.dumps({"message": self.text, "params": {
-            name: plain(value) for name, value in self.params.items()}}, default=str)
+        return json.dumps(
+            {
+                "message": self.text,
+                "params": {name: plain(value) for name, value in self.params.items()},
+            },
+            default=str,
+        )
 
     @classmethod
     def from_json(cls, raw: str | None) -> Message | None:
         if not raw:
             return None
         found = json.loads(raw)
-        return cls(found["message"], {name: revived(value) for name, value in
-                                      (found.get("params") or {}).items()})
+        return cls(
+            found["message"],
+            {name: revived(value) for name, value in (found.get("params") or {}).items()},
+        )
 
     def as_problem(self) -> Problem:
         return Problem(self.text, self.params)

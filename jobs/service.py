@@ -69,12 +69,21 @@ async def queue(principal: Principal, new: NewJob) -> int:
             if existing is not None:
                 return existing["id"]
         now = clock.now()
-        [row] = await Job.insert(Job(
-            kind=new.kind, payload=json.dumps(dict(new.payload), default=str),
-            title=new.title.to_json(), state=JobState.QUEUED.value, active_key=new.key,
-            owner=principal.id, owner_label=principal.as_actor().label,
-            return_url=new.return_url, max_attempts=MAX_ATTEMPTS, run_after=now,
-            created_at=now)).returning(Job.id)
+        [row] = await Job.insert(
+            Job(
+                kind=new.kind,
+                payload=json.dumps(dict(new.payload), default=str),
+                title=new.title.to_json(),
+                state=JobState.QUEUED.value,
+                active_key=new.key,
+                owner=principal.id,
+                owner_label=principal.as_actor().label,
+                return_url=new.return_url,
+                max_attempts=MAX_ATTEMPTS,
+                run_after=now,
+                created_at=now,
+            )
+        ).returning(Job.id)
         return row["id"]
 
 
@@ -125,9 +134,17 @@ class JobContext:
                 "UPDATE jobs_job SET state = {}, active_key = NULL, done = {}, total = {}, "
                 "summary = {}, result_file = {}, finished_at = {}, heartbeat_at = {} "
                 "WHERE id = {} AND claimed_by = {} AND state = {} RETURNING id",
-                JobState.DONE.value, max(self.done, self.total), self.total,
-                summary.to_json() if summary else "", file_id, clock.now(), clock.now(),
-                self.id, self.instance, JobState.RUNNING.value)
+                JobState.DONE.value,
+                max(self.done, self.total),
+                self.total,
+                summary.to_json() if summary else "",
+                file_id,
+                clock.now(),
+                clock.now(),
+                self.id,
+                self.instance,
+                JobState.RUNNING.value,
+            )
             if not hit:
                 raise LostClaim(f"job {self.id} was taken over by another instance")
         self.finished = True
@@ -137,25 +154,42 @@ async def claim(instance: str = INSTANCE) -> dict[str, Any] | None:
     """Take the oldest job that is due, or a running one whose instance stopped beating."""
     now = clock.now()
     stale = now - STALE_AFTER
-    candidates = ("(state = {} AND run_after <= {}) OR (state = {} AND heartbeat_at < {})")
+    candidates = "(state = {} AND run_after <= {}) OR (state = {} AND heartbeat_at < {})"
     args = (JobState.QUEUED.value, now, JobState.RUNNING.value, stale)
-    update = ("UPDATE jobs_job SET state = {}, claimed_by = {}, attempts = attempts + 1, "
-              "started_at = {}, heartbeat_at = {} WHERE id = ")
+    update = (
+        "UPDATE jobs_job SET state = {}, claimed_by = {}, attempts = attempts + 1, "
+        "started_at = {}, heartbeat_at = {} WHERE id = "
+    )
     # A plain read first: an idle queue costs every instance one cheap query a second, no lock.
     if not await raw(f"SELECT id FROM jobs_job WHERE {candidates} LIMIT 1", *args):  # noqa: S608
         return None
     if is_sqlite():
         async with transaction():  # IMMEDIATE: the write lock is ours from here
-            found = await raw(f"SELECT id FROM jobs_job WHERE {candidates} "  # noqa: S608
-                              "ORDER BY id LIMIT 1", *args)
+            found = await raw(
+                f"SELECT id FROM jobs_job WHERE {candidates} "  # noqa: S608
+                "ORDER BY id LIMIT 1",
+                *args,
+            )
             if not found:
                 return None
-            rows = await raw(update + "{} RETURNING *", JobState.RUNNING.value, instance,
-                             now, now, found[0]["id"])
+            rows = await raw(
+                update + "{} RETURNING *",
+                JobState.RUNNING.value,
+                instance,
+                now,
+                now,
+                found[0]["id"],
+            )
     else:
-        rows = await raw(update + f"(SELECT id FROM jobs_job WHERE {candidates} "  # noqa: S608
-                         "ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED) RETURNING *",
-                         JobState.RUNNING.value, instance, now, now, *args)
+        rows = await raw(
+            update + f"(SELECT id FROM jobs_job WHERE {candidates} "  # noqa: S608
+            "ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED) RETURNING *",
+            JobState.RUNNING.value,
+            instance,
+            now,
+            now,
+            *args,
+        )
     return rows[0] if rows else None
 
 
@@ -163,13 +197,15 @@ async def release_dead_claims() -> int:
     """Running jobs whose instance is known to have stopped (:func:`common.instance.is_dead`:
     a process of this host that no longer runs, e.g. killed and restarted) are made stale at
     once, so the next claim takes them without waiting :data:`STALE_AFTER`. Returns how many."""
-    rows = await raw("SELECT id, claimed_by FROM jobs_job WHERE state = {}",
-                     JobState.RUNNING.value)
+    rows = await raw("SELECT id, claimed_by FROM jobs_job WHERE state = {}", JobState.RUNNING.value)
     dead = [row["id"] for row in rows if row["claimed_by"] and is_dead(row["claimed_by"])]
     for job_id in dead:
-        await raw("UPDATE jobs_job SET heartbeat_at = {} WHERE id = {} AND state = {}",
-                  clock.now() - STALE_AFTER - timedelta(seconds=1), job_id,
-                  JobState.RUNNING.value)
+        await raw(
+            "UPDATE jobs_job SET heartbeat_at = {} WHERE id = {} AND state = {}",
+            clock.now() - STALE_AFTER - timedelta(seconds=1),
+            job_id,
+            JobState.RUNNING.value,
+        )
     return len(dead)
 
 
@@ -177,10 +213,16 @@ async def _beat(context: JobContext) -> None:
     while True:
         await asyncio.sleep(HEARTBEAT_SECONDS)
         try:
-            await raw("UPDATE jobs_job SET heartbeat_at = {}, done = {}, total = {} "
-                      "WHERE id = {} AND claimed_by = {} AND state = {}", clock.now(),
-                      context.done, context.total, context.id, context.instance,
-                      JobState.RUNNING.value)
+            await raw(
+                "UPDATE jobs_job SET heartbeat_at = {}, done = {}, total = {} "
+                "WHERE id = {} AND claimed_by = {} AND state = {}",
+                clock.now(),
+                context.done,
+                context.total,
+                context.id,
+                context.instance,
+                JobState.RUNNING.value,
+            )
         except Exception:  # the database is busy or away a moment: beat again next time
             log.warning("heartbeat of job %s failed", context.id, exc_info=True)
 
@@ -188,37 +230,66 @@ async def _beat(context: JobContext) -> None:
 async def _fail(row: Mapping[str, Any], instance: str, error: Message, retry: bool) -> None:
     now = clock.now()
     if retry and row["attempts"] < row["max_attempts"]:
-        await raw("UPDATE jobs_job SET state = {}, run_after = {}, error = {} "
-                  "WHERE id = {} AND claimed_by = {} AND state = {}",
-                  JobState.QUEUED.value,
-                  now + timedelta(seconds=retry_delay_seconds(row["attempts"])),
-                  error.to_json(), row["id"], instance, JobState.RUNNING.value)
+        await raw(
+            "UPDATE jobs_job SET state = {}, run_after = {}, error = {} "
+            "WHERE id = {} AND claimed_by = {} AND state = {}",
+            JobState.QUEUED.value,
+            now + timedelta(seconds=retry_delay_seconds(row["attempts"])),
+            error.to_json(),
+            row["id"],
+            instance,
+            JobState.RUNNING.value,
+        )
         return
-    await raw("UPDATE jobs_job SET state = {}, active_key = NULL, error = {}, finished_at = {} "
-              "WHERE id = {} AND claimed_by = {} AND state = {}", JobState.FAILED.value,
-              error.to_json(), now, row["id"], instance, JobState.RUNNING.value)
+    await raw(
+        "UPDATE jobs_job SET state = {}, active_key = NULL, error = {}, finished_at = {} "
+        "WHERE id = {} AND claimed_by = {} AND state = {}",
+        JobState.FAILED.value,
+        error.to_json(),
+        now,
+        row["id"],
+        instance,
+        JobState.RUNNING.value,
+    )
 
 
 async def _release(row: Mapping[str, Any], instance: str) -> None:
-    await raw("UPDATE jobs_job SET state = {}, run_after = {} "
-              "WHERE id = {} AND claimed_by = {} AND state = {}", JobState.QUEUED.value,
-              clock.now(), row["id"], instance, JobState.RUNNING.value)
+    await raw(
+        "UPDATE jobs_job SET state = {}, run_after = {} "
+        "WHERE id = {} AND claimed_by = {} AND state = {}",
+        JobState.QUEUED.value,
+        clock.now(),
+        row["id"],
+        instance,
+        JobState.RUNNING.value,
+    )
 
 
-async def run(row: Mapping[str, Any], handlers: Mapping[str, Handler],
-              instance: str = INSTANCE) -> None:
+async def run(
+    row: Mapping[str, Any], handlers: Mapping[str, Handler], instance: str = INSTANCE
+) -> None:
     """Run one claimed job to its end: done, failed (a refusal, or too many attempts), or
     queued again after an unexpected error."""
     context = JobContext(row, instance)
     handler = handlers.get(row["kind"])
     if handler is None:
-        await _fail(row, instance, Message(N_("This kind of job ({kind}) is unknown"),
-                                           {"kind": row["kind"]}), retry=False)
+        await _fail(
+            row,
+            instance,
+            Message(N_("This kind of job ({kind}) is unknown"), {"kind": row["kind"]}),
+            retry=False,
+        )
         return
     if row["attempts"] > row["max_attempts"]:
-        await _fail(row, instance, Message(N_("The job stopped {attempts} times without "
-                                              "finishing"), {"attempts": row["max_attempts"]}),
-                    retry=False)
+        await _fail(
+            row,
+            instance,
+            Message(
+                N_("The job stopped {attempts} times without finishing"),
+                {"attempts": row["max_attempts"]},
+            ),
+            retry=False,
+        )
         return
     beating = asyncio.create_task(_beat(context))
     try:
@@ -232,12 +303,17 @@ async def run(row: Mapping[str, Any], handlers: Mapping[str, Handler],
             await asyncio.shield(_release(row, instance))
         raise
     except DomainError as refusal:  # the work is refused as it stands: running it again won't do
-        await _fail(row, instance, Message(refusal.whole.message, refusal.whole.params),
-                    retry=False)
+        await _fail(
+            row, instance, Message(refusal.whole.message, refusal.whole.params), retry=False
+        )
     except Exception as exc:
         log.exception("job %s (%s) failed", context.id, context.kind)
-        await _fail(row, instance, Message(N_("The job failed unexpectedly ({error})"),
-                                           {"error": type(exc).__name__}), retry=True)
+        await _fail(
+            row,
+            instance,
+            Message(N_("The job failed unexpectedly ({error})"), {"error": type(exc).__name__}),
+            retry=True,
+        )
     finally:
         beating.cancel()
         with contextlib.suppress(asyncio.CancelledError):
@@ -283,11 +359,23 @@ class JobView:
 
 def _view(row: Mapping[str, Any]) -> JobView:
     state = JobState(row["state"])
-    return JobView(row["id"], row["kind"], Message.from_json(row["title"]) or Message(""),
-                   state, row["done"], row["total"], percent(row["done"], row["total"], state),
-                   row["attempts"], Message.from_json(row["summary"]),
-                   Message.from_json(row["error"]), row["result_file"], row["return_url"],
-                   row["created_at"], row["started_at"], row["finished_at"])
+    return JobView(
+        row["id"],
+        row["kind"],
+        Message.from_json(row["title"]) or Message(""),
+        state,
+        row["done"],
+        row["total"],
+        percent(row["done"], row["total"], state),
+        row["attempts"],
+        Message.from_json(row["summary"]),
+        Message.from_json(row["error"]),
+        row["result_file"],
+        row["return_url"],
+        row["created_at"],
+        row["started_at"],
+        row["finished_at"],
+    )
 
 
 async def status(principal: Principal, job_id: int) -> JobView:

@@ -17,8 +17,12 @@ POLL_SECONDS = 1.0
 class Worker:
     """Runs queued jobs one at a time (rendering letters already uses every core)."""
 
-    def __init__(self, handlers: Mapping[str, Handler], instance: str = service.INSTANCE,
-                 poll_seconds: float = POLL_SECONDS) -> None:
+    def __init__(
+        self,
+        handlers: Mapping[str, Handler],
+        instance: str = service.INSTANCE,
+        poll_seconds: float = POLL_SECONDS,
+    ) -> None:
         self.handlers = dict(handlers)
         self.instance = instance
         self.poll_seconds = poll_seconds

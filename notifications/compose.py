@@ -28,8 +28,12 @@ def _environment() -> Environment:
         lstrip_blocks=True,
     )
     env.install_gettext_callables(gettext, ngettext, newstyle=True)  # type: ignore[attr-defined]
-    env.filters.update(money=formatting.money, number=formatting.number, day=formatting.day,
-                       moment=formatting.moment)
+    env.filters.update(
+        money=formatting.money,
+        number=formatting.number,
+        day=formatting.day,
+        moment=formatting.moment,
+    )
     return env
 
 

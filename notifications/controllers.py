@@ -29,19 +29,28 @@ class OutboxController(Controller):
         _, total = await service.list_messages(status, 0, 1)
         pages = paginate("/admin/outbox", dict(request.query_params), total)
         messages, _ = await service.list_messages(status, pages.offset, pages.per_page)
-        return Template("notifications/outbox.html", context={
-            "messages": messages, "pages": pages, "status": status or "",
-            "statuses": [(s.value, gettext(STATUS_LABELS[s])) for s in Status],
-            "labels": {s.value: STATUS_LABELS[s] for s in Status},
-            "counts": await service.count_by_status(),
-            "smtp_configured": request.app.state.settings.smtp.configured,
-        })
+        return Template(
+            "notifications/outbox.html",
+            context={
+                "messages": messages,
+                "pages": pages,
+                "status": status or "",
+                "statuses": [(s.value, gettext(STATUS_LABELS[s])) for s in Status],
+                "labels": {s.value: STATUS_LABELS[s] for s in Status},
+                "counts": await service.count_by_status(),
+                "smtp_configured": request.app.state.settings.smtp.configured,
+            },
+        )
 
     @get("/{message_id:int}", name="outbox_message")
     async def message(self, message_id: FromPath[int]) -> Template:
-        return Template("notifications/message.html", context={
-            "message": await service.get_message(message_id),
-            "labels": {s.value: STATUS_LABELS[s] for s in Status}})
+        return Template(
+            "notifications/message.html",
+            context={
+                "message": await service.get_message(message_id),
+                "labels": {s.value: STATUS_LABELS[s] for s in Status},
+            },
+        )
 
     @post("/{message_id:int}/retry", name="outbox_retry")
     async def retry(self, request: Request, message_id: FromPath[int]) -> Redirect:
@@ -57,27 +66,49 @@ class OutboxController(Controller):
         principal = current_principal(request)
         assert principal is not None
         settings = request.app.state.settings
-        subject, body = compose("notifications/mail/test.txt", principal.language,
-                                name=principal.name, sent_at=clock.now(),
-                                zone=settings.timezone)
-        await service.enqueue(principal.as_actor(), OutgoingMessage(
-            kind="test", recipient=principal.email, recipient_name=principal.name,
-            language=principal.language, subject=subject, body=body))
-        flash(request, gettext("A test message to {email} is in the outbox.").format(
-            email=principal.email), category="success")
+        subject, body = compose(
+            "notifications/mail/test.txt",
+            principal.language,
+            name=principal.name,
+            sent_at=clock.now(),
+            zone=settings.timezone,
+        )
+        await service.enqueue(
+            principal.as_actor(),
+            OutgoingMessage(
+                kind="test",
+                recipient=principal.email,
+                recipient_name=principal.name,
+                language=principal.language,
+                subject=subject,
+                body=body,
+            ),
+        )
+        flash(
+            request,
+            gettext("A test message to {email} is in the outbox.").format(email=principal.email),
+            category="success",
+        )
         return Redirect("/admin/outbox", status_code=303)
 
     @post("/send", name="outbox_send")
     async def send_now(self, request: Request) -> Redirect:
         smtp = request.app.state.settings.smtp
         if not smtp.configured:
-            flash(request, gettext("No mail server is configured; messages wait in the outbox."),
-                  category="error")
+            flash(
+                request,
+                gettext("No mail server is configured; messages wait in the outbox."),
+                category="error",
+            )
             return Redirect("/admin/outbox", status_code=303)
         summary = await sender.send_due(smtp)
-        flash(request, gettext("Sent: {sent}. To be tried again: {retrying}. Failed: {failed}."
-                               ).format(sent=summary.sent, retrying=summary.retrying,
-                                        failed=summary.failed), category="success")
+        flash(
+            request,
+            gettext("Sent: {sent}. To be tried again: {retrying}. Failed: {failed}.").format(
+                sent=summary.sent, retrying=summary.retrying, failed=summary.failed
+            ),
+            category="success",
+        )
         return Redirect("/admin/outbox", status_code=303)
 
 

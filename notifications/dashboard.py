@@ -12,6 +12,11 @@ from web.dashboard import Panel
 async def outbox(principal: Principal) -> Panel | None:
     if not principal.is_admin:
         return None
-    return Panel(N_("Mail outbox"), "notifications/_panel.html",
-                 {"counts": await service.count_by_status(),
-                  "smtp_configured": get_settings().smtp.configured})
+    return Panel(
+        N_("Mail outbox"),
+        "notifications/_panel.html",
+        {
+            "counts": await service.count_by_status(),
+            "smtp_configured": get_settings().smtp.configured,
+        },
+    )

@@ -12,8 +12,13 @@ from common.i18n import N_
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 # Waits after the 1st, 2nd, ... failed attempt; after the last one the message is failed.
-RETRY_DELAYS = (timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=15),
-                timedelta(hours=1), timedelta(hours=4))
+RETRY_DELAYS = (
+    timedelta(minutes=1),
+    timedelta(minutes=5),
+    timedelta(minutes=15),
+    timedelta(hours=1),
+    timedelta(hours=4),
+)
 MAX_ATTEMPTS = len(RETRY_DELAYS) + 1
 # A sender claims one message at a time and gives up on it after MESSAGE_BUDGET (every SMTP
 # step has a timeout of its own too), so a claim older than CLAIM_TIMEOUT belongs to a sender
@@ -61,8 +66,9 @@ class OutgoingMessage:
 def check_message(message: OutgoingMessage) -> None:
     problems = ProblemCollector()
     if not _EMAIL.match(message.recipient or ""):
-        problems.add("recipient", N_("{address} is not an email address"),
-                     address=message.recipient or "-")
+        problems.add(
+            "recipient", N_("{address} is not an email address"), address=message.recipient or "-"
+        )
     if not message.subject.strip() or len(message.subject) > 300:
         problems.add("subject", N_("A subject of at most 300 characters is required"))
     if "\n" in message.subject or "\r" in message.subject:

@@ -30,14 +30,18 @@ class LetterMail:
     greeting: str = ""  # as the letter greets the addressee ("Geachte mevrouw Jansen,")
 
 
-async def mail_letters(actor: Actor, object_type: str, object_id: Any,
-                       mails: Iterable[LetterMail]) -> int:
+async def mail_letters(
+    actor: Actor, object_type: str, object_id: Any, mails: Iterable[LetterMail]
+) -> int:
     """Queue each stored letter to its addressee with the document attached, in the caller's
     transaction; letters without an email address or a stored file are left to the officer
     (they are downloaded and posted). Returns how many were queued; a letter is mailed at most
     once to an address (its hash is the dedupe key)."""
-    messages = [_letter_message(object_type, object_id, mail) for mail in mails
-                if mail.email and mail.letter.file_id is not None]
+    messages = [
+        _letter_message(object_type, object_id, mail)
+        for mail in mails
+        if mail.email and mail.letter.file_id is not None
+    ]
     async with transaction():
         ids, events = await queue_many(messages)
         await audit.record_many(actor, events)
@@ -45,13 +49,25 @@ async def mail_letters(actor: Actor, object_type: str, object_id: Any,
 
 
 def _letter_message(object_type: str, object_id: Any, mail: LetterMail) -> OutgoingMessage:
-    subject, body = compose("documents/mail/letter.txt", mail.language, name=mail.name,
-                            greeting=mail.greeting,
-                            kind=KIND_LABELS[mail.letter.kind], procedure=mail.procedure,
-                            authority=mail.authority, filename=mail.letter.filename)
+    subject, body = compose(
+        "documents/mail/letter.txt",
+        mail.language,
+        name=mail.name,
+        greeting=mail.greeting,
+        kind=KIND_LABELS[mail.letter.kind],
+        procedure=mail.procedure,
+        authority=mail.authority,
+        filename=mail.letter.filename,
+    )
     return OutgoingMessage(
-        kind="letter", recipient=mail.email, language=mail.language, subject=subject,
-        body=body, recipient_name=mail.name,
+        kind="letter",
+        recipient=mail.email,
+        language=mail.language,
+        subject=subject,
+        body=body,
+        recipient_name=mail.name,
         dedupe_key=f"letter:{mail.letter.sha256}:{mail.email.lower()}",
-        object_type=object_type, object_id=str(object_id),
-        attachment_file_ids=(mail.letter.file_id,))
+        object_type=object_type,
+        object_id=str(object_id),
+        attachment_file_ids=(mail.letter.file_id,),
+    )

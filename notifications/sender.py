@@ -45,8 +45,12 @@ async def _build(message: service.ClaimedMessage, sender: str) -> EmailMessage:
     for file_id in message.attachment_file_ids:
         info, data = await storage.read(file_id)
         maintype, _, subtype = info.content_type.partition("/")
-        email.add_attachment(data, maintype=maintype or "application",
-                             subtype=subtype or "octet-stream", filename=info.filename)
+        email.add_attachment(
+            data,
+            maintype=maintype or "application",
+            subtype=subtype or "octet-stream",
+            filename=info.filename,
+        )
     return email
 
 
@@ -65,12 +69,14 @@ async def _deliver(smtp: SmtpSettings, email: EmailMessage) -> None:
 
 def _server_unusable(exc: BaseException) -> bool:
     """Whether the server itself failed (unreachable, hung, gone), not this one message."""
-    return isinstance(exc, (TimeoutError, OSError, aiosmtplib.SMTPConnectError,
-                            aiosmtplib.SMTPServerDisconnected))
+    return isinstance(
+        exc, (TimeoutError, OSError, aiosmtplib.SMTPConnectError, aiosmtplib.SMTPServerDisconnected)
+    )
 
 
-async def send_due(smtp: SmtpSettings, limit: int = 50, budget: timedelta = RUN_BUDGET,
-                   sender: str = INSTANCE) -> SendSummary:
+async def send_due(
+    smtp: SmtpSettings, limit: int = 50, budget: timedelta = RUN_BUDGET, sender: str = INSTANCE
+) -> SendSummary:
     """Send the messages whose time has come, one claimed at a time, within ``budget``.
     Without SMTP settings nothing leaves the outbox.
 
@@ -93,8 +99,9 @@ async def send_due(smtp: SmtpSettings, limit: int = 50, budget: timedelta = RUN_
         except (aiosmtplib.SMTPException, OSError, TimeoutError) as exc:
             error = f"{type(exc).__name__}: {exc}"
             log.warning("mail %s to %s not sent: %s", message.id, message.recipient, error)
-            status = await service.mark_failed_attempt(message.id, message.attempts, error,
-                                                       clock.now(), sender)
+            status = await service.mark_failed_attempt(
+                message.id, message.attempts, error, clock.now(), sender
+            )
             if status is Status.FAILED:
                 failed += 1
             else:

@@ -43,21 +43,84 @@ class FormOfAddress(StrEnum):
 
 # What an officer or an import may write for each form (lower case, without dots).
 FORM_OF_ADDRESS_WORDS: dict[str, FormOfAddress] = {
-    **{word: FormOfAddress.MS for word in (
-        "ms", "mrs", "miss", "mevrouw", "mevr", "mw", "f", "female", "v", "vrouw", "fru", "pani")},
-    **{word: FormOfAddress.MR for word in (
-        "mr", "heer", "de heer", "dhr", "m", "male", "man", "hr", "herr", "pan")},
-    **{word: FormOfAddress.NEUTRAL for word in (
-        "neutral", "neutraal", "x", "none", "geen", "name", "naam")},
-    "": FormOfAddress.UNKNOWN, "unknown": FormOfAddress.UNKNOWN,
+    **{
+        word: FormOfAddress.MS
+        for word in (
+            "ms",
+            "mrs",
+            "miss",
+            "mevrouw",
+            "mevr",
+            "mw",
+            "f",
+            "female",
+            "v",
+            "vrouw",
+            "fru",
+            "pani",
+        )
+    },
+    **{
+        word: FormOfAddress.MR
+        for word in ("mr", "heer", "de heer", "dhr", "m", "male", "man", "hr", "herr", "pan")
+    },
+    **{
+        word: FormOfAddress.NEUTRAL
+        for word in ("neutral", "neutraal", "x", "none", "geen", "name", "naam")
+    },
+    "": FormOfAddress.UNKNOWN,
+    "unknown": FormOfAddress.UNKNOWN,
     "onbekend": FormOfAddress.UNKNOWN,
 }
 SURNAME_LIMIT = 200
 # Titles before a name, and the particles a surname may begin with ("de Vries", "van der Berg").
-_TITLES = frozenset({"mw", "mevr", "mevrouw", "dhr", "heer", "mr", "mrs", "ms", "dr",
-                     "drs", "ir", "ing", "prof", "fru", "hr", "pani", "pan"})
-_PARTICLES = frozenset({"van", "de", "der", "den", "ten", "ter", "te", "het", "'t", "in", "op",
-                        "von", "vom", "zu", "la", "le", "du", "da", "di", "del", "dos", "el"})
+_TITLES = frozenset(
+    {
+        "mw",
+        "mevr",
+        "mevrouw",
+        "dhr",
+        "heer",
+        "mr",
+        "mrs",
+        "ms",
+        "dr",
+        "drs",
+        "ir",
+        "ing",
+        "prof",
+        "fru",
+        "hr",
+        "pani",
+        "pan",
+    }
+)
+_PARTICLES = frozenset(
+    {
+        "van",
+        "de",
+        "der",
+        "den",
+        "ten",
+        "ter",
+        "te",
+        "het",
+        "'t",
+        "in",
+        "op",
+        "von",
+        "vom",
+        "zu",
+        "la",
+        "le",
+        "du",
+        "da",
+        "di",
+        "del",
+        "dos",
+        "el",
+    }
+)
 
 
 def read_form_of_address(value: str) -> FormOfAddress | None:
@@ -72,8 +135,8 @@ def without_form_of_address(name: str) -> str:
     words = name.split()
     for size in (2, 1):
         if len(words) > size and FORM_OF_ADDRESS_WORDS.get(
-                " ".join(words[:size]).lower().replace(".", "")) in (FormOfAddress.MS,
-                                                                      FormOfAddress.MR):
+            " ".join(words[:size]).lower().replace(".", "")
+        ) in (FormOfAddress.MS, FormOfAddress.MR):
             return " ".join(words[size:])
     return " ".join(words)
 
@@ -127,15 +190,17 @@ def validate_organisation(form: Mapping[str, Any], prefix: str = "") -> Organisa
     if not name:
         problems.add(f"{prefix}name", N_("A name is required"))
     elif len(name) > 200:
-        problems.add(f"{prefix}name", N_("The name is longer than {limit} characters"),
-                     limit=200)
+        problems.add(f"{prefix}name", N_("The name is longer than {limit} characters"), limit=200)
     country = field("country").upper()
     registration = ""
     try:
         registration = normalise_registration_number(country, field("registration_number"))
     except DomainError as exc:
-        location = "country" if not country or "country" in exc.problem.message else (
-            "registration_number")
+        location = (
+            "country"
+            if not country or "country" in exc.problem.message
+            else ("registration_number")
+        )
         problems.add(f"{prefix}{location}", exc.problem.message, **exc.problem.params)
     iban: str | None = None
     if field("iban"):
@@ -146,34 +211,57 @@ def validate_organisation(form: Mapping[str, Any], prefix: str = "") -> Organisa
     email = field("email").lower()
     if email and not _EMAIL.match(email):
         problems.add(f"{prefix}email", N_("Enter an email address such as name@example.org"))
-    form_of_address, surname = _salutation(problems, prefix, field("contact_name"),
-                                           field("contact_form_of_address"),
-                                           " ".join(field("contact_surname").split()))
+    form_of_address, surname = _salutation(
+        problems,
+        prefix,
+        field("contact_name"),
+        field("contact_form_of_address"),
+        " ".join(field("contact_surname").split()),
+    )
     problems.raise_if_any()
-    return OrganisationData(name, country, registration, iban, field("address"),
-                            field("contact_name"), email, field("phone"), form_of_address,
-                            surname)
+    return OrganisationData(
+        name,
+        country,
+        registration,
+        iban,
+        field("address"),
+        field("contact_name"),
+        email,
+        field("phone"),
+        form_of_address,
+        surname,
+    )
 
 
-def _salutation(problems: ProblemCollector, prefix: str, contact: str, given: str,
-                surname: str) -> tuple[str, str]:
+def _salutation(
+    problems: ProblemCollector, prefix: str, contact: str, given: str, surname: str
+) -> tuple[str, str]:
     """The contact's form of address and surname: the surname taken from the contact's name
     when only the form is given ("mevrouw" with "A. Jansen": "Jansen")."""
     form = read_form_of_address(given)
     if form is None:
-        problems.add(f"{prefix}contact_form_of_address",
-                     N_("{value} is not a form of address: choose ms (mevrouw), mr (heer), "
-                        "neutral or leave it empty"), value=given)
+        problems.add(
+            f"{prefix}contact_form_of_address",
+            N_(
+                "{value} is not a form of address: choose ms (mevrouw), mr (heer), "
+                "neutral or leave it empty"
+            ),
+            value=given,
+        )
         return "", surname
     if len(surname) > SURNAME_LIMIT:
-        problems.add(f"{prefix}contact_surname", N_("At most {limit} characters"),
-                     limit=SURNAME_LIMIT)
+        problems.add(
+            f"{prefix}contact_surname", N_("At most {limit} characters"), limit=SURNAME_LIMIT
+        )
     if form in (FormOfAddress.MS, FormOfAddress.MR):
         surname = surname or surname_of(contact)
         if not surname:
-            problems.add(f"{prefix}contact_surname",
-                         N_("Give the contact's surname for the salutation"))
+            problems.add(
+                f"{prefix}contact_surname", N_("Give the contact's surname for the salutation")
+            )
     if form is FormOfAddress.NEUTRAL and not contact:
-        problems.add(f"{prefix}contact_name",
-                     N_("Give the contact's name: a neutral salutation uses it in full"))
+        problems.add(
+            f"{prefix}contact_name",
+            N_("Give the contact's name: a neutral salutation uses it in full"),
+        )
     return form.value, surname

@@ -24,8 +24,9 @@ REGISTER_BUCKETS = 64
 
 
 async def _lock_registrations(keys: Iterable[tuple[str, str]]) -> None:
-    buckets = {zlib.crc32(f"{country}:{number}".encode()) % REGISTER_BUCKETS
-               for country, number in keys}
+    buckets = {
+        zlib.crc32(f"{country}:{number}".encode()) % REGISTER_BUCKETS for country, number in keys
+    }
     for bucket in sorted(buckets):
         await lock_name(f"organisation-registration:{bucket}")
 
@@ -38,10 +39,14 @@ async def get_organisation(organisation_id: int) -> dict[str, Any]:
 
 
 async def find_by_registration(country: str, registration_number: str) -> dict[str, Any] | None:
-    return await Organisation.select().where(
-        (Organisation.country == country)
-        & (Organisation.registration_number == registration_number)
-    ).first()
+    return (
+        await Organisation.select()
+        .where(
+            (Organisation.country == country)
+            & (Organisation.registration_number == registration_number)
+        )
+        .first()
+    )
 
 
 async def register(actor: Actor, data: OrganisationData) -> int:
@@ -56,8 +61,9 @@ async def register(actor: Actor, data: OrganisationData) -> int:
         if existing is None:
             row = Organisation(**data.as_dict(), created_at=now, updated_at=now)
             await row.save()
-            await audit.record(actor, "organisation.created", "organisation", row.id,
-                               after=data.as_dict())
+            await audit.record(
+                actor, "organisation.created", "organisation", row.id, after=data.as_dict()
+            )
             return row.id
         current = {name: existing[name] for name in FIELDS}
         wanted = {name: value for name, value in data.as_dict().items() if value}
@@ -67,9 +73,16 @@ async def register(actor: Actor, data: OrganisationData) -> int:
         before, after = changes(current, {**current, **wanted})
         if after:
             await Organisation.update({**after, "updated_at": now}).where(
-                Organisation.id == existing["id"])
-            await audit.record(actor, "organisation.updated", "organisation", existing["id"],
-                               before=before, after=after)
+                Organisation.id == existing["id"]
+            )
+            await audit.record(
+                actor,
+                "organisation.updated",
+                "organisation",
+                existing["id"],
+                before=before,
+                after=after,
+            )
         return existing["id"]
 
 
@@ -86,7 +99,7 @@ async def register_many(actor: Actor, organisations: list[OrganisationData]) -> 
         for start in range(0, len(numbers), 500):
             rows = await Organisation.select(
                 Organisation.id, Organisation.country, Organisation.registration_number
-            ).where(Organisation.registration_number.is_in(numbers[start:start + 500]))
+            ).where(Organisation.registration_number.is_in(numbers[start : start + 500]))
             known.update({(r["country"], r["registration_number"]): r["id"] for r in rows})
         now = clock.now()
         new: dict[tuple[str, str], OrganisationData] = {}
@@ -95,23 +108,32 @@ async def register_many(actor: Actor, organisations: list[OrganisationData]) -> 
                 new.setdefault(key, data)
         pending = list(new.items())
         for start in range(0, len(pending), 500):
-            batch = pending[start:start + 500]
+            batch = pending[start : start + 500]
             inserted = await Organisation.insert(
-                *[Organisation(**data.as_dict(), created_at=now, updated_at=now)
-                  for _, data in batch]
+                *[
+                    Organisation(**data.as_dict(), created_at=now, updated_at=now)
+                    for _, data in batch
+                ]
             ).returning(Organisation.id)
             for (key, _), row in zip(batch, inserted, strict=True):
                 known[key] = row["id"]
-        await audit.record_many(actor, [
-            audit.NewEvent("organisation.created", "organisation", known[key], after=data.as_dict())
-            for key, data in pending
-        ])
+        await audit.record_many(
+            actor,
+            [
+                audit.NewEvent(
+                    "organisation.created", "organisation", known[key], after=data.as_dict()
+                )
+                for key, data in pending
+            ],
+        )
         return [known[key] for key in keys]
 
 
 async def search(text: str = "", limit: int = 50) -> list[dict[str, Any]]:
     query = Organisation.select().order_by(Organisation.name).limit(limit)
     if text:
-        query = query.where(contains(Organisation.name, text)
-                            | (Organisation.registration_number == text.replace(" ", "")))
+        query = query.where(
+            contains(Organisation.name, text)
+            | (Organisation.registration_number == text.replace(" ", ""))
+        )
     return await query

@@ -60,8 +60,15 @@ class Links:
 
 def links(evaluation_id: int) -> Links:
     base = f"{BASE_PATH}/{evaluation_id}"
-    return Links(base, f"{base}/criteria", f"{base}/assignments", f"{base}/consensus",
-                 f"{base}/ranking", f"{base}/declarations", f"{base}/sheet")
+    return Links(
+        base,
+        f"{base}/criteria",
+        f"{base}/assignments",
+        f"{base}/consensus",
+        f"{base}/ranking",
+        f"{base}/declarations",
+        f"{base}/sheet",
+    )
 
 
 @dataclass(frozen=True)
@@ -97,8 +104,11 @@ class EvaluationView:
     @property
     def envelope(self) -> EnvelopeFacts:
         """The envelope rule's facts: a subject exists only after its bids were opened."""
-        return EnvelopeFacts(bids_opened=True, two_envelope=self.options.two_envelope,
-                             prices_opened=self.prices_opened_at is not None)
+        return EnvelopeFacts(
+            bids_opened=True,
+            two_envelope=self.options.two_envelope,
+            prices_opened=self.prices_opened_at is not None,
+        )
 
     @property
     def prices_sealed(self) -> bool:
@@ -110,19 +120,40 @@ class EvaluationView:
 
 
 def evaluation_view(row: dict[str, Any]) -> EvaluationView:
-    options = Options(row["blind"], row["two_envelope"], known_aggregation(row["aggregation"]),
-                      row["spread_limit"],
-                      row["winners"], row["total_points"], row["min_total_quality"])
+    options = Options(
+        row["blind"],
+        row["two_envelope"],
+        known_aggregation(row["aggregation"]),
+        row["spread_limit"],
+        row["winners"],
+        row["total_points"],
+        row["min_total_quality"],
+    )
     return EvaluationView(
-        row["id"], row["title"], row["authority"], row["currency"], row["owner_ref"],
-        row["owner_url"] if is_local_path(row["owner_url"]) else "", options,
-        row["lottery_seed"], row["criteria_version"],
-        phase_of(row["criteria_frozen_at"] is not None, row["quality_final_at"] is not None,
-                 row["ranking_confirmed_at"] is not None),
-        row["criteria_frozen_at"], row["quality_final_at"], row["ranking_confirmed_at"],
-        row["created_at"], links(row["id"]), row.get("scores_due_at"),
-        row.get("price_opening_approved_by"), row.get("price_opening_approved_at"),
-        row.get("prices_opened_at"))
+        row["id"],
+        row["title"],
+        row["authority"],
+        row["currency"],
+        row["owner_ref"],
+        row["owner_url"] if is_local_path(row["owner_url"]) else "",
+        options,
+        row["lottery_seed"],
+        row["criteria_version"],
+        phase_of(
+            row["criteria_frozen_at"] is not None,
+            row["quality_final_at"] is not None,
+            row["ranking_confirmed_at"] is not None,
+        ),
+        row["criteria_frozen_at"],
+        row["quality_final_at"],
+        row["ranking_confirmed_at"],
+        row["created_at"],
+        links(row["id"]),
+        row.get("scores_due_at"),
+        row.get("price_opening_approved_by"),
+        row.get("price_opening_approved_at"),
+        row.get("prices_opened_at"),
+    )
 
 
 def _not_found(evaluation_id: int) -> NotFound:
@@ -148,8 +179,7 @@ async def as_reader(principal: Principal, evaluation_id: int) -> dict[str, Any]:
     return row
 
 
-async def as_lead(principal: Principal, evaluation_id: int, *, lock: bool = True
-                  ) -> dict[str, Any]:
+async def as_lead(principal: Principal, evaluation_id: int, *, lock: bool = True) -> dict[str, Any]:
     """The evaluation for one of the officers who lead it. With ``lock`` (the default) its
     row is locked until the caller's transaction ends and read after the lock, so that a
     concurrent change waits and then checks against this one's result
@@ -158,13 +188,18 @@ async def as_lead(principal: Principal, evaluation_id: int, *, lock: bool = True
         await lock_rows(Evaluation, evaluation_id)
     row = await as_reader(principal, evaluation_id)
     if principal.role is not Role.OFFICER:
-        raise Forbidden(N_("Only the procurement officers of the evaluation's authority can "
-                           "change it"))
+        raise Forbidden(
+            N_("Only the procurement officers of the evaluation's authority can change it")
+        )
     return row
 
 
-async def as_evaluator(principal: Principal, evaluation_id: int, *, lock: bool = True,
-                       ) -> tuple[dict[str, Any], dict[str, Any]]:
+async def as_evaluator(
+    principal: Principal,
+    evaluation_id: int,
+    *,
+    lock: bool = True,
+) -> tuple[dict[str, Any], dict[str, Any]]:
     """The evaluation and the principal's own sheet (assignment) in it.
 
     With ``lock`` (the default, for changes) the sheet is locked until the caller's
@@ -186,26 +221,30 @@ async def as_evaluator(principal: Principal, evaluation_id: int, *, lock: bool =
     return row, assignment
 
 
-async def changed(reason: DomainError, evaluation_id: int, *actions: str,
-                  actor: str | None = None, **about: Any) -> DomainError:
+async def changed(
+    reason: DomainError, evaluation_id: int, *actions: str, actor: str | None = None, **about: Any
+) -> DomainError:
     """``reason`` naming who put the evaluation in its state, and when: its latest event of
     ``actions`` (by ``actor``, whose recorded values include ``about``); see
     :func:`audit.service.conflict`."""
-    return await audit.conflict(reason, "evaluation", evaluation_id, actions=actions,
-                                actor=actor, about=about or None)
+    return await audit.conflict(
+        reason, "evaluation", evaluation_id, actions=actions, actor=actor, about=about or None
+    )
 
 
 async def require_open_for_scores(row: dict[str, Any]) -> None:
     if row["criteria_frozen_at"] is None:
-        raise await changed(DomainError(N_(
-            "Scoring has not started: the criteria are not final yet")), row["id"],
-            "criteria.reopened")
+        raise await changed(
+            DomainError(N_("Scoring has not started: the criteria are not final yet")),
+            row["id"],
+            "criteria.reopened",
+        )
     await require_not_final(row, N_("Quality is final; scores can no longer change"))
 
 
-async def require_not_final(row: dict[str, Any],
-                            reason: str = N_("Quality is final; this can no longer change")
-                            ) -> None:
+async def require_not_final(
+    row: dict[str, Any], reason: str = N_("Quality is final; this can no longer change")
+) -> None:
     if row["quality_final_at"] is not None:
         raise await changed(DomainError(reason), row["id"], "evaluation.quality_finalised")
 
@@ -216,30 +255,45 @@ async def require_not_final(row: dict[str, Any],
 def criterion_of(row: dict[str, Any]) -> Criterion:
     scale = None
     if row["levels"]:
-        scale = Scale(levels=tuple(Level(Decimal(item["value"]), item["label"])
-                                   for item in json.loads(row["levels"])))
+        scale = Scale(
+            levels=tuple(
+                Level(Decimal(item["value"]), item["label"]) for item in json.loads(row["levels"])
+            )
+        )
     elif row["scale_max"] is not None:
         scale = Scale(row["scale_min"], row["scale_max"], row["scale_step"])
     return Criterion(
-        id=row["id"], name=row["name"], kind=Kind(row["kind"]), weight=row["weight"],
-        parent_id=row["parent"], position=row["position"], description=row["description"],
-        scale=scale, minimum=row["minimum"],
+        id=row["id"],
+        name=row["name"],
+        kind=Kind(row["kind"]),
+        weight=row["weight"],
+        parent_id=row["parent"],
+        position=row["position"],
+        description=row["description"],
+        scale=scale,
+        minimum=row["minimum"],
         formula=Formula(row["formula"]) if row["formula"] else None,
-        low=row["low"], high=row["high"])
+        low=row["low"],
+        high=row["high"],
+    )
 
 
 def criterion_columns(criterion: Criterion) -> dict[str, Any]:
     scale = criterion.scale
     return {
-        "name": criterion.name, "description": criterion.description,
-        "kind": criterion.kind.value, "weight": criterion.weight,
-        "minimum": criterion.minimum, "position": criterion.position,
+        "name": criterion.name,
+        "description": criterion.description,
+        "kind": criterion.kind.value,
+        "weight": criterion.weight,
+        "minimum": criterion.minimum,
+        "position": criterion.position,
         "scale_min": scale.minimum if scale and not scale.has_levels else None,
         "scale_max": scale.maximum if scale and not scale.has_levels else None,
         "scale_step": scale.step if scale and not scale.has_levels else None,
         "levels": json.dumps(scale.as_dict()["levels"]) if scale and scale.has_levels else "",
         "formula": criterion.formula.value if criterion.formula else "",
-        "low": criterion.low, "high": criterion.high,
+        "low": criterion.low,
+        "high": criterion.high,
     }
 
 
@@ -260,8 +314,9 @@ class Scope:
         return self.subject_ids is None or subject_id in self.subject_ids
 
     def criteria(self, tree: Tree) -> list[Criterion]:
-        return [c for c in tree.scored()
-                if self.criterion_ids is None or c.id in self.criterion_ids]
+        return [
+            c for c in tree.scored() if self.criterion_ids is None or c.id in self.criterion_ids
+        ]
 
 
 async def scopes(assignments: Collection[dict[str, Any]]) -> dict[int, Scope]:
@@ -272,11 +327,16 @@ async def scopes(assignments: Collection[dict[str, Any]]) -> dict[int, Scope]:
         for row in await AssignmentSubject.select().where(AssignmentSubject.assignment.is_in(ids)):
             subjects[row["assignment"]].add(row["subject"])
         for row in await AssignmentCriterion.select().where(
-                AssignmentCriterion.assignment.is_in(ids)):
+            AssignmentCriterion.assignment.is_in(ids)
+        ):
             criteria[row["assignment"]].add(row["criterion"])
-    return {a["id"]: Scope(None if a["all_subjects"] else frozenset(subjects[a["id"]]),
-                           None if a["all_criteria"] else frozenset(criteria[a["id"]]))
-            for a in assignments}
+    return {
+        a["id"]: Scope(
+            None if a["all_subjects"] else frozenset(subjects[a["id"]]),
+            None if a["all_criteria"] else frozenset(criteria[a["id"]]),
+        )
+        for a in assignments
+    }
 
 
 # --- frames for the computation -------------------------------------------------------------
@@ -286,10 +346,21 @@ async def subject_frame(evaluation_id: int) -> pd.DataFrame:
     rows = await raw_rows(
         "SELECT CAST(id AS INTEGER), ref, CAST(price AS DOUBLE PRECISION), "
         "CASE WHEN excluded_at IS NULL THEN 0 ELSE 1 END, excluded_reason "
-        "FROM scoring_subject WHERE evaluation = {} ORDER BY id", evaluation_id)
-    return subjects_frame(_frame(rows, {"subject_id": "int64", "ref": "object",
-                                        "price": "float64", "excluded": "bool",
-                                        "excluded_reason": "object"}))
+        "FROM scoring_subject WHERE evaluation = {} ORDER BY id",
+        evaluation_id,
+    )
+    return subjects_frame(
+        _frame(
+            rows,
+            {
+                "subject_id": "int64",
+                "ref": "object",
+                "price": "float64",
+                "excluded": "bool",
+                "excluded_reason": "object",
+            },
+        )
+    )
 
 
 async def final_scores(evaluation_id: int) -> pd.DataFrame:
@@ -299,7 +370,8 @@ async def final_scores(evaluation_id: int) -> pd.DataFrame:
         "CAST(a.evaluator AS INTEGER), CAST(s.value AS DOUBLE PRECISION) "
         "FROM scoring_score s JOIN scoring_assignment a ON a.id = s.assignment "
         "WHERE s.evaluation = {} AND a.submitted_at IS NOT NULL AND s.value IS NOT NULL",
-        evaluation_id)
+        evaluation_id,
+    )
     return scores_frame(_frame(rows, SCORE_TYPES))
 
 
@@ -307,12 +379,17 @@ async def consensus_scores(evaluation_id: int) -> pd.DataFrame:
     rows = await raw_rows(
         "SELECT CAST(subject AS INTEGER), CAST(criterion AS INTEGER), "
         "CAST(value AS DOUBLE PRECISION) FROM scoring_consensus WHERE evaluation = {}",
-        evaluation_id)
+        evaluation_id,
+    )
     return consensus_frame(_frame(rows, CONSENSUS_TYPES))
 
 
-SCORE_TYPES = {"subject_id": "int64", "criterion_id": "int64", "evaluator_id": "int64",
-               "value": "float64"}
+SCORE_TYPES = {
+    "subject_id": "int64",
+    "criterion_id": "int64",
+    "evaluator_id": "int64",
+    "value": "float64",
+}
 CONSENSUS_TYPES = {"subject_id": "int64", "criterion_id": "int64", "value": "float64"}
 
 
@@ -320,10 +397,16 @@ def _frame(rows: Sequence[Sequence[Any]], types: dict[str, str]) -> pd.DataFrame
     """Rows as a DataFrame built column by column, not row by row (500,000 rows of numbers
     go through one numpy array)."""
     if rows and "object" not in types.values():
-        matrix = np.fromiter(chain.from_iterable(rows), dtype=np.float64,
-                             count=len(rows) * len(types)).reshape(len(rows), len(types))
-        return pd.DataFrame({name: matrix[:, n].astype(kind)
-                             for n, (name, kind) in enumerate(types.items())})
+        matrix = np.fromiter(
+            chain.from_iterable(rows), dtype=np.float64, count=len(rows) * len(types)
+        ).reshape(len(rows), len(types))
+        return pd.DataFrame(
+            {name: matrix[:, n].astype(kind) for n, (name, kind) in enumerate(types.items())}
+        )
     columns = list(zip(*rows, strict=True)) if rows else [() for _ in types]
-    return pd.DataFrame({name: np.asarray(column, dtype=object if kind == "object" else kind)
-                         for (name, kind), column in zip(types.items(), columns, strict=True)})
+    return pd.DataFrame(
+        {
+            name: np.asarray(column, dtype=object if kind == "object" else kind)
+            for (name, kind), column in zip(types.items(), columns, strict=True)
+        }
+    )

@@ -139,16 +139,16 @@ class ScoringApiController(Controller):
     tags = ["scoring"]
 
     @get("/evaluations", guards=[ANY_ROLE], name="api_scoring_evaluations")
-    async def evaluations(self, request: Request,
-                          owner_ref: FromQuery[str | None] = None) -> list[EvaluationView]:
+    async def evaluations(
+        self, request: Request, owner_ref: FromQuery[str | None] = None
+    ) -> list[EvaluationView]:
         """Your authorities' evaluations (evaluators: theirs); ``owner_ref`` filters by owner
         reference prefix, e.g. ``tender:12/``."""
         if owner_ref:
             return await service.evaluations_of(_me(request), owner_ref, prefix=True)
         return await service.list_evaluations(_me(request))
 
-    @post("/evaluations", guards=[OFFICER], status_code=HTTP_201_CREATED,
-          name="api_scoring_create")
+    @post("/evaluations", guards=[OFFICER], status_code=HTTP_201_CREATED, name="api_scoring_create")
     async def create(self, request: Request, data: JSONBody[EvaluationSpec]) -> EvaluationView:
         return await service.create_evaluation(_me(request), data)
 
@@ -156,14 +156,13 @@ class ScoringApiController(Controller):
     async def evaluation(self, request: Request, evaluation_id: FromPath[int]) -> EvaluationView:
         return await service.get_evaluation(_me(request), evaluation_id)
 
-    @put("/evaluations/{evaluation_id:int}/settings", guards=[OFFICER],
-         name="api_scoring_settings")
-    async def settings(self, request: Request, evaluation_id: FromPath[int],
-                       data: JSONBody[SettingsSpec]) -> EvaluationView:
+    @put("/evaluations/{evaluation_id:int}/settings", guards=[OFFICER], name="api_scoring_settings")
+    async def settings(
+        self, request: Request, evaluation_id: FromPath[int], data: JSONBody[SettingsSpec]
+    ) -> EvaluationView:
         return await service.update_settings(_me(request), evaluation_id, data)
 
-    @get("/evaluations/{evaluation_id:int}/status", guards=[READERS],
-         name="api_scoring_status")
+    @get("/evaluations/{evaluation_id:int}/status", guards=[READERS], name="api_scoring_status")
     async def status(self, request: Request, evaluation_id: FromPath[int]) -> EvaluationStatus:
         return localise(await service.status(_me(request), evaluation_id))
 
@@ -182,46 +181,55 @@ class CriteriaApiController(Controller):
         return (await service.criteria(_me(request), evaluation_id)).ordered()
 
     @put("/criteria", guards=[OFFICER], name="api_scoring_criteria_replace")
-    async def replace(self, request: Request, evaluation_id: FromPath[int],
-                      data: JSONBody[list[CriterionIn]]) -> list[Criterion]:
+    async def replace(
+        self, request: Request, evaluation_id: FromPath[int], data: JSONBody[list[CriterionIn]]
+    ) -> list[Criterion]:
         """The whole tree at once; refused (422, every problem with its place) unless the
         weights add up and every criterion is complete."""
-        return await service.replace_criteria(_me(request), evaluation_id,
-                                              [asdict(item) for item in data])
+        return await service.replace_criteria(
+            _me(request), evaluation_id, [asdict(item) for item in data]
+        )
 
     @post("/criteria/freeze", guards=[OFFICER], name="api_scoring_freeze")
     async def freeze(self, request: Request, evaluation_id: FromPath[int]) -> EvaluationView:
         return await service.freeze_criteria(_me(request), evaluation_id)
 
     @post("/criteria/reopen", guards=[OFFICER], name="api_scoring_reopen")
-    async def reopen(self, request: Request, evaluation_id: FromPath[int],
-                     data: JSONBody[ReasonIn]) -> EvaluationView:
+    async def reopen(
+        self, request: Request, evaluation_id: FromPath[int], data: JSONBody[ReasonIn]
+    ) -> EvaluationView:
         return await service.reopen_criteria(_me(request), evaluation_id, data.reason)
 
     @get("/subjects", guards=[READERS], name="api_scoring_subjects")
-    async def subjects(self, request: Request, evaluation_id: FromPath[int]
-                       ) -> list[SubjectView]:
+    async def subjects(self, request: Request, evaluation_id: FromPath[int]) -> list[SubjectView]:
         """Prices read null while sealed (two envelopes: until quality is final and two officers
         have opened them)."""
         return await service.list_subjects(_me(request), evaluation_id)
 
     @put("/subjects", guards=[OFFICER], name="api_scoring_subjects_register")
-    async def register(self, request: Request, evaluation_id: FromPath[int],
-                       data: JSONBody[list[SubjectIn]]) -> list[SubjectView]:
-        return await service.register_subjects(_me(request), evaluation_id,
-                                               [asdict(item) for item in data])
+    async def register(
+        self, request: Request, evaluation_id: FromPath[int], data: JSONBody[list[SubjectIn]]
+    ) -> list[SubjectView]:
+        return await service.register_subjects(
+            _me(request), evaluation_id, [asdict(item) for item in data]
+        )
 
-    @put("/prices", guards=[OFFICER], status_code=HTTP_204_NO_CONTENT,
-         name="api_scoring_prices")
-    async def prices(self, request: Request, evaluation_id: FromPath[int],
-                     data: JSONBody[dict[str, Decimal | None]]) -> None:
+    @put("/prices", guards=[OFFICER], status_code=HTTP_204_NO_CONTENT, name="api_scoring_prices")
+    async def prices(
+        self,
+        request: Request,
+        evaluation_id: FromPath[int],
+        data: JSONBody[dict[str, Decimal | None]],
+    ) -> None:
         """``{"bid:45": 125000.00, ...}``; null removes a price."""
         await service.set_prices(_me(request), evaluation_id, data)
 
-    @post("/exclusions", guards=[OFFICER], status_code=HTTP_204_NO_CONTENT,
-          name="api_scoring_exclude")
-    async def exclude(self, request: Request, evaluation_id: FromPath[int],
-                      data: JSONBody[ExclusionIn]) -> None:
+    @post(
+        "/exclusions", guards=[OFFICER], status_code=HTTP_204_NO_CONTENT, name="api_scoring_exclude"
+    )
+    async def exclude(
+        self, request: Request, evaluation_id: FromPath[int], data: JSONBody[ExclusionIn]
+    ) -> None:
         await service.exclude_subject(_me(request), evaluation_id, data.ref, data.reason)
 
 
@@ -230,27 +238,39 @@ class AssignmentsApiController(Controller):
     tags = ["scoring"]
 
     @get("/assignments", guards=[READERS], name="api_scoring_assignments")
-    async def assignments(self, request: Request, evaluation_id: FromPath[int]
-                          ) -> list[AssignmentView]:
+    async def assignments(
+        self, request: Request, evaluation_id: FromPath[int]
+    ) -> list[AssignmentView]:
         return await service.assignments(_me(request), evaluation_id)
 
     @put("/assignments", guards=[OFFICER], name="api_scoring_assign")
-    async def assign(self, request: Request, evaluation_id: FromPath[int],
-                     data: JSONBody[AssignmentIn]) -> list[AssignmentView]:
-        await service.assign(_me(request), evaluation_id, data.evaluator_id, data.subject_ids,
-                             data.criterion_ids)
+    async def assign(
+        self, request: Request, evaluation_id: FromPath[int], data: JSONBody[AssignmentIn]
+    ) -> list[AssignmentView]:
+        await service.assign(
+            _me(request), evaluation_id, data.evaluator_id, data.subject_ids, data.criterion_ids
+        )
         return await service.assignments(_me(request), evaluation_id)
 
-    @delete("/assignments/{assignment_id:int}", guards=[OFFICER],
-            name="api_scoring_unassign")
-    async def unassign(self, request: Request, evaluation_id: FromPath[int],
-                       assignment_id: FromPath[int]) -> None:
+    @delete("/assignments/{assignment_id:int}", guards=[OFFICER], name="api_scoring_unassign")
+    async def unassign(
+        self, request: Request, evaluation_id: FromPath[int], assignment_id: FromPath[int]
+    ) -> None:
         await service.unassign(_me(request), evaluation_id, assignment_id)
 
-    @post("/assignments/{assignment_id:int}/reopen", guards=[OFFICER],
-          status_code=HTTP_204_NO_CONTENT, name="api_scoring_sheet_reopen")
-    async def reopen(self, request: Request, evaluation_id: FromPath[int],
-                     assignment_id: FromPath[int], data: JSONBody[ReasonIn]) -> None:
+    @post(
+        "/assignments/{assignment_id:int}/reopen",
+        guards=[OFFICER],
+        status_code=HTTP_204_NO_CONTENT,
+        name="api_scoring_sheet_reopen",
+    )
+    async def reopen(
+        self,
+        request: Request,
+        evaluation_id: FromPath[int],
+        assignment_id: FromPath[int],
+        data: JSONBody[ReasonIn],
+    ) -> None:
         await service.reopen_sheet(_me(request), evaluation_id, assignment_id, data.reason)
 
 
@@ -262,15 +282,20 @@ class SheetApiController(Controller):
     guards = [EVALUATOR]
 
     @get("/declarations", name="api_scoring_declarations")
-    async def declarations(self, request: Request, evaluation_id: FromPath[int]
-                           ) -> list[DeclarationRow]:
+    async def declarations(
+        self, request: Request, evaluation_id: FromPath[int]
+    ) -> list[DeclarationRow]:
         return (await sheets.declarations(_me(request), evaluation_id))[1]
 
     @put("/declarations", name="api_scoring_declare")
-    async def declare(self, request: Request, evaluation_id: FromPath[int],
-                      data: JSONBody[list[DeclarationIn]]) -> list[DeclarationRow]:
-        await sheets.declare(_me(request), evaluation_id,
-                             {item.subject_id: (item.answer, item.note) for item in data})
+    async def declare(
+        self, request: Request, evaluation_id: FromPath[int], data: JSONBody[list[DeclarationIn]]
+    ) -> list[DeclarationRow]:
+        await sheets.declare(
+            _me(request),
+            evaluation_id,
+            {item.subject_id: (item.answer, item.note) for item in data},
+        )
         return (await sheets.declarations(_me(request), evaluation_id))[1]
 
     @get("/sheet", name="api_scoring_sheet")
@@ -278,18 +303,27 @@ class SheetApiController(Controller):
         return await sheets.sheet(_me(request), evaluation_id)
 
     @get("/sheet/{code:str}", name="api_scoring_sheet_subject")
-    async def subject(self, request: Request, evaluation_id: FromPath[int],
-                      code: FromPath[str]) -> SubjectSheet:
+    async def subject(
+        self, request: Request, evaluation_id: FromPath[int], code: FromPath[str]
+    ) -> SubjectSheet:
         return await sheets.subject_sheet(_me(request), evaluation_id, code)
 
     @put("/sheet/{code:str}", name="api_scoring_scores")
-    async def scores(self, request: Request, evaluation_id: FromPath[int],
-                     code: FromPath[str], data: JSONBody[list[ScoreIn]]) -> SubjectSheet:
+    async def scores(
+        self,
+        request: Request,
+        evaluation_id: FromPath[int],
+        code: FromPath[str],
+        data: JSONBody[list[ScoreIn]],
+    ) -> SubjectSheet:
         """Draft scores of one subject; checked against the scale, justification optional
         until the sheet is submitted."""
         return await sheets.save_scores(
-            _me(request), evaluation_id, code,
-            {item.criterion_id: (item.value, item.justification) for item in data})
+            _me(request),
+            evaluation_id,
+            code,
+            {item.criterion_id: (item.value, item.justification) for item in data},
+        )
 
     @post("/submit", status_code=HTTP_204_NO_CONTENT, name="api_scoring_submit")
     async def submit(self, request: Request, evaluation_id: FromPath[int]) -> None:
@@ -306,32 +340,56 @@ class ConsensusApiController(Controller):
         return await service.consensus_matrix(_me(request), evaluation_id)
 
     @get("/consensus/{subject_id:int}", guards=[READERS], name="api_scoring_subject_scores")
-    async def subject(self, request: Request, evaluation_id: FromPath[int],
-                      subject_id: FromPath[int]) -> SubjectScores:
+    async def subject(
+        self, request: Request, evaluation_id: FromPath[int], subject_id: FromPath[int]
+    ) -> SubjectScores:
         return await service.subject_scores(_me(request), evaluation_id, subject_id)
 
-    @put("/consensus", guards=[OFFICER], status_code=HTTP_204_NO_CONTENT,
-         name="api_scoring_consensus_record")
-    async def record(self, request: Request, evaluation_id: FromPath[int],
-                     data: JSONBody[ConsensusIn]) -> None:
-        await service.record_consensus(_me(request), evaluation_id, data.subject_id,
-                                       data.criterion_id, data.value, data.justification)
+    @put(
+        "/consensus",
+        guards=[OFFICER],
+        status_code=HTTP_204_NO_CONTENT,
+        name="api_scoring_consensus_record",
+    )
+    async def record(
+        self, request: Request, evaluation_id: FromPath[int], data: JSONBody[ConsensusIn]
+    ) -> None:
+        await service.record_consensus(
+            _me(request),
+            evaluation_id,
+            data.subject_id,
+            data.criterion_id,
+            data.value,
+            data.justification,
+        )
 
-    @delete("/consensus/{subject_id:int}/{criterion_id:int}", guards=[OFFICER],
-            name="api_scoring_consensus_clear")
-    async def clear(self, request: Request, evaluation_id: FromPath[int],
-                    subject_id: FromPath[int], criterion_id: FromPath[int]) -> None:
+    @delete(
+        "/consensus/{subject_id:int}/{criterion_id:int}",
+        guards=[OFFICER],
+        name="api_scoring_consensus_clear",
+    )
+    async def clear(
+        self,
+        request: Request,
+        evaluation_id: FromPath[int],
+        subject_id: FromPath[int],
+        criterion_id: FromPath[int],
+    ) -> None:
         await service.clear_consensus(_me(request), evaluation_id, subject_id, criterion_id)
 
     @post("/quality/finalise", guards=[OFFICER], name="api_scoring_finalise")
-    async def finalise(self, request: Request, evaluation_id: FromPath[int]
-                       ) -> EvaluationStatus:
+    async def finalise(self, request: Request, evaluation_id: FromPath[int]) -> EvaluationStatus:
         return localise(await service.finalise_quality(_me(request), evaluation_id))
 
-    @post("/quality/price-opening", guards=[OFFICER], status_code=HTTP_200_OK,
-          name="api_scoring_price_opening")
-    async def price_opening(self, request: Request, evaluation_id: FromPath[int]
-                            ) -> EvaluationStatus:
+    @post(
+        "/quality/price-opening",
+        guards=[OFFICER],
+        status_code=HTTP_200_OK,
+        name="api_scoring_price_opening",
+    )
+    async def price_opening(
+        self, request: Request, evaluation_id: FromPath[int]
+    ) -> EvaluationStatus:
         """Two envelopes, quality final: one officer's part in opening the sealed prices (four
         eyes). The first call records the approval (``prices_sealed`` stays true); a second,
         different officer's call opens the prices. 409 when it cannot be done now."""
@@ -339,10 +397,14 @@ class ConsensusApiController(Controller):
         return localise(await service.status(_me(request), evaluation_id))
 
     @get("/ranking", guards=[READERS], name="api_scoring_ranking")
-    async def ranking(self, request: Request, evaluation_id: FromPath[int],
-                      explain: FromQuery[list[str] | None] = None,
-                      explain_all: FromQuery[bool] = False,
-                      breakdown: FromQuery[bool] = True) -> RankingOut:
+    async def ranking(
+        self,
+        request: Request,
+        evaluation_id: FromPath[int],
+        explain: FromQuery[list[str] | None] = None,
+        explain_all: FromQuery[bool] = False,
+        breakdown: FromQuery[bool] = True,
+    ) -> RankingOut:
         """The ranking once quality is final (and, with two envelopes, the prices are opened;
         409 before). ``explain`` (repeatable): subject refs to include
         every individual score and justification for; ``explain_all=true``: all subjects;
@@ -353,9 +415,13 @@ class ConsensusApiController(Controller):
 
     @post("/ranking/confirm", guards=[OFFICER], name="api_scoring_ranking_confirm")
     async def confirm(self, request: Request, evaluation_id: FromPath[int]) -> RankingOut:
-        return localise((await service.confirm_ranking(_me(request), evaluation_id))
-                        .materialised())
+        return localise((await service.confirm_ranking(_me(request), evaluation_id)).materialised())
 
 
-CONTROLLERS = [ScoringApiController, CriteriaApiController, AssignmentsApiController,
-               SheetApiController, ConsensusApiController]
+CONTROLLERS = [
+    ScoringApiController,
+    CriteriaApiController,
+    AssignmentsApiController,
+    SheetApiController,
+    ConsensusApiController,
+]

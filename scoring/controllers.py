@@ -42,8 +42,7 @@ def _me(request: Request) -> Principal:
 
 
 def _leads(principal: Principal, evaluation: EvaluationView) -> bool:
-    return principal.role is Role.OFFICER and principal.can_see_authority(
-        evaluation.authority_id)
+    return principal.role is Role.OFFICER and principal.can_see_authority(evaluation.authority_id)
 
 
 def _done(request: Request, message: str, target: str, **params: Any) -> Redirect:
@@ -55,8 +54,9 @@ def _choices() -> dict[str, Any]:
     return {
         "kinds": [(k.value, gettext(label)) for k, label in KIND_LABELS.items()],
         "formulas": [(f.value, gettext(label)) for f, label in FORMULA_LABELS.items()],
-        "aggregations": [(a, gettext({"mean": N_("Mean"), "median": N_("Median")}[a]))
-                         for a in AGGREGATIONS],
+        "aggregations": [
+            (a, gettext({"mean": N_("Mean"), "median": N_("Median")}[a])) for a in AGGREGATIONS
+        ],
         "phase_labels": PHASE_LABELS,
         "kind_labels": KIND_LABELS,
         "formula_labels": FORMULA_LABELS,
@@ -73,14 +73,30 @@ def _scale_text(criterion: Any) -> str:
     if scale.has_levels:
         return ", ".join(f"{plain(lv.value)} = {lv.label}" for lv in scale.levels)
     return gettext("A number from {minimum} to {maximum} in steps of {step}").format(
-        minimum=plain(scale.minimum), maximum=plain(scale.maximum), step=plain(scale.step))
+        minimum=plain(scale.minimum), maximum=plain(scale.maximum), step=plain(scale.step)
+    )
 
 
-def _page(template: str, principal: Principal, evaluation: EvaluationView, tab: str,
-          status: int = 200, **context: Any) -> Template:
-    return Template(template, status_code=status, context={
-        "evaluation": evaluation, "tab": tab, "leads": _leads(principal, evaluation),
-        "scale_text": _scale_text, **_choices(), **context})
+def _page(
+    template: str,
+    principal: Principal,
+    evaluation: EvaluationView,
+    tab: str,
+    status: int = 200,
+    **context: Any,
+) -> Template:
+    return Template(
+        template,
+        status_code=status,
+        context={
+            "evaluation": evaluation,
+            "tab": tab,
+            "leads": _leads(principal, evaluation),
+            "scale_text": _scale_text,
+            **_choices(),
+            **context,
+        },
+    )
 
 
 class EvaluationPages(Controller):
@@ -92,36 +108,50 @@ class EvaluationPages(Controller):
     @get("", guards=[ANY_ROLE], name="scoring")
     async def index(self, request: Request) -> Template:
         principal = _me(request)
-        return Template("scoring/index.html", context={
-            "evaluations": await service.list_evaluations(principal),
-            "evaluator": principal.role is Role.EVALUATOR, **_choices()})
+        return Template(
+            "scoring/index.html",
+            context={
+                "evaluations": await service.list_evaluations(principal),
+                "evaluator": principal.role is Role.EVALUATOR,
+                **_choices(),
+            },
+        )
 
-    async def _overview(self, request: Request, evaluation_id: int,
-                        errors: dict[str, list[str]] | None = None, values: Any = None,
-                        status: int = 200) -> Template:
+    async def _overview(
+        self,
+        request: Request,
+        evaluation_id: int,
+        errors: dict[str, list[str]] | None = None,
+        values: Any = None,
+        status: int = 200,
+    ) -> Template:
         principal = _me(request)
         evaluation = await service.get_evaluation(principal, evaluation_id)
         current = await service.status(principal, evaluation_id)
         zone = await scoresheets.zone_of(evaluation.authority_id)
         due = evaluation.scores_due_at
-        return _page("scoring/overview.html", principal, evaluation, "overview", status,
-                     zone=zone, due_local=utc_to_local(due, zone).strftime("%Y-%m-%dT%H:%M")
-                     if due else "",
-                     status_=current, subjects=await service.list_subjects(principal,
-                                                                           evaluation_id),
-                     notices=await service.notices(principal, evaluation_id),
-                     errors=errors or {}, values=values or {
-                         "title": evaluation.title, **evaluation.options.as_dict()},
-                     blocking=[translate_problem(p) for p in current.blocking])
+        return _page(
+            "scoring/overview.html",
+            principal,
+            evaluation,
+            "overview",
+            status,
+            zone=zone,
+            due_local=utc_to_local(due, zone).strftime("%Y-%m-%dT%H:%M") if due else "",
+            status_=current,
+            subjects=await service.list_subjects(principal, evaluation_id),
+            notices=await service.notices(principal, evaluation_id),
+            errors=errors or {},
+            values=values or {"title": evaluation.title, **evaluation.options.as_dict()},
+            blocking=[translate_problem(p) for p in current.blocking],
+        )
 
     @get("/evaluations/{evaluation_id:int}", guards=[READERS], name="scoring_overview")
     async def overview(self, request: Request, evaluation_id: FromPath[int]) -> Template:
         return await self._overview(request, evaluation_id)
 
-    @post("/evaluations/{evaluation_id:int}/settings", guards=[OFFICER],
-          name="scoring_settings")
-    async def settings(self, request: Request, evaluation_id: FromPath[int]
-                       ) -> Template | Redirect:
+    @post("/evaluations/{evaluation_id:int}/settings", guards=[OFFICER], name="scoring_settings")
+    async def settings(self, request: Request, evaluation_id: FromPath[int]) -> Template | Redirect:
         values = await read_form(request)
         try:
             await service.update_settings(_me(request), evaluation_id, values)
@@ -132,67 +162,108 @@ class EvaluationPages(Controller):
     @post("/evaluations/{evaluation_id:int}/freeze", guards=[OFFICER], name="scoring_freeze")
     async def freeze(self, request: Request, evaluation_id: FromPath[int]) -> Redirect:
         await service.freeze_criteria(_me(request), evaluation_id)
-        return _done(request, N_("The criteria are frozen; scoring is open."),
-                     links(evaluation_id).overview)
+        return _done(
+            request, N_("The criteria are frozen; scoring is open."), links(evaluation_id).overview
+        )
 
     @post("/evaluations/{evaluation_id:int}/reopen", guards=[OFFICER], name="scoring_reopen")
     async def reopen(self, request: Request, evaluation_id: FromPath[int]) -> Redirect:
         form = await read_form(request)
         await service.reopen_criteria(_me(request), evaluation_id, form.get("reason", ""))
-        return _done(request, N_("The criteria are open for changes again."),
-                     links(evaluation_id).criteria)
+        return _done(
+            request, N_("The criteria are open for changes again."), links(evaluation_id).criteria
+        )
 
-    @post("/evaluations/{evaluation_id:int}/finalise", guards=[OFFICER],
-          name="scoring_finalise")
+    @post("/evaluations/{evaluation_id:int}/finalise", guards=[OFFICER], name="scoring_finalise")
     async def finalise(self, request: Request, evaluation_id: FromPath[int]) -> Redirect:
         require_confirmation(await read_form(request))
         await service.finalise_quality(_me(request), evaluation_id)
         return _done(request, N_("Quality is final."), links(evaluation_id).overview)
 
-    @post("/evaluations/{evaluation_id:int}/price-opening", guards=[OFFICER],
-          name="scoring_price_opening")
+    @post(
+        "/evaluations/{evaluation_id:int}/price-opening",
+        guards=[OFFICER],
+        name="scoring_price_opening",
+    )
     async def price_opening(self, request: Request, evaluation_id: FromPath[int]) -> Redirect:
         done = await service.approve_price_opening(_me(request), evaluation_id)
-        return _done(request, N_("The prices are open.") if done.opened else N_(
-            "Your approval is recorded; a second, different officer opens the prices."),
-            links(evaluation_id).overview)
+        return _done(
+            request,
+            N_("The prices are open.")
+            if done.opened
+            else N_("Your approval is recorded; a second, different officer opens the prices."),
+            links(evaluation_id).overview,
+        )
 
     # --- criteria ---------------------------------------------------------------------------
 
-    async def _criteria(self, request: Request, evaluation_id: int,
-                        errors: dict[str, list[str]] | None = None,
-                        values: dict[str, Any] | None = None, status: int = 200) -> Template:
+    async def _criteria(
+        self,
+        request: Request,
+        evaluation_id: int,
+        errors: dict[str, list[str]] | None = None,
+        values: dict[str, Any] | None = None,
+        status: int = 200,
+    ) -> Template:
         principal = _me(request)
         evaluation = await service.get_evaluation(principal, evaluation_id)
         tree = await service.criteria(principal, evaluation_id)
-        return _page("scoring/criteria.html", principal, evaluation, "criteria", status,
-                     tree=tree, rows=tree.ordered(), given_total=points_total(tree),
-                     errors=errors or {},
-                     values=values or {"kind": "quality", "scale_type": "range",
-                                       "scale_min": "0", "scale_max": "10", "scale_step": "1"},
-                     parents=[(c.id, c.name) for c in tree.children.get(None, [])
-                              if c.kind in (Kind.QUALITY, Kind.VALUE)])
+        return _page(
+            "scoring/criteria.html",
+            principal,
+            evaluation,
+            "criteria",
+            status,
+            tree=tree,
+            rows=tree.ordered(),
+            given_total=points_total(tree),
+            errors=errors or {},
+            values=values
+            or {
+                "kind": "quality",
+                "scale_type": "range",
+                "scale_min": "0",
+                "scale_max": "10",
+                "scale_step": "1",
+            },
+            parents=[
+                (c.id, c.name)
+                for c in tree.children.get(None, [])
+                if c.kind in (Kind.QUALITY, Kind.VALUE)
+            ],
+        )
 
     @get("/evaluations/{evaluation_id:int}/criteria", guards=[READERS], name="scoring_criteria")
     async def criteria(self, request: Request, evaluation_id: FromPath[int]) -> Template:
         return await self._criteria(request, evaluation_id)
 
-    @post("/evaluations/{evaluation_id:int}/criteria", guards=[OFFICER],
-          name="scoring_criterion_add")
-    async def add_criterion(self, request: Request, evaluation_id: FromPath[int]
-                            ) -> Template | Redirect:
+    @post(
+        "/evaluations/{evaluation_id:int}/criteria", guards=[OFFICER], name="scoring_criterion_add"
+    )
+    async def add_criterion(
+        self, request: Request, evaluation_id: FromPath[int]
+    ) -> Template | Redirect:
         values = await read_form(request)
         try:
             await service.add_criterion(_me(request), evaluation_id, values)
         except ValidationFailed as exc:
             return await self._criteria(request, evaluation_id, field_errors(exc), values, 422)
-        return _done(request, N_("{name} has been added."), links(evaluation_id).criteria,
-                     name=values.get("name", ""))
+        return _done(
+            request,
+            N_("{name} has been added."),
+            links(evaluation_id).criteria,
+            name=values.get("name", ""),
+        )
 
-    async def _criterion_form(self, request: Request, evaluation_id: int, criterion_id: int,
-                              values: dict[str, Any] | None = None,
-                              errors: dict[str, list[str]] | None = None,
-                              status: int = 200) -> Template:
+    async def _criterion_form(
+        self,
+        request: Request,
+        evaluation_id: int,
+        criterion_id: int,
+        values: dict[str, Any] | None = None,
+        errors: dict[str, list[str]] | None = None,
+        status: int = 200,
+    ) -> Template:
         principal = _me(request)
         evaluation = await service.get_evaluation(principal, evaluation_id)
         tree = await service.criteria(principal, evaluation_id)
@@ -201,150 +272,249 @@ class EvaluationPages(Controller):
             raise NotFound(N_("Criterion {id} does not exist"), id=criterion_id)
         if values is None:
             values = criterion_values(criterion)
-        return _page("scoring/criterion_form.html", principal, evaluation, "criteria", status,
-                     criterion=criterion, values=values, errors=errors or {},
-                     parents=[(c.id, c.name) for c in tree.children.get(None, [])
-                              if c.kind in (Kind.QUALITY, Kind.VALUE) and c.id != criterion_id])
+        return _page(
+            "scoring/criterion_form.html",
+            principal,
+            evaluation,
+            "criteria",
+            status,
+            criterion=criterion,
+            values=values,
+            errors=errors or {},
+            parents=[
+                (c.id, c.name)
+                for c in tree.children.get(None, [])
+                if c.kind in (Kind.QUALITY, Kind.VALUE) and c.id != criterion_id
+            ],
+        )
 
-    @get("/evaluations/{evaluation_id:int}/criteria/{criterion_id:int}", guards=[OFFICER],
-         name="scoring_criterion")
-    async def criterion(self, request: Request, evaluation_id: FromPath[int],
-                        criterion_id: FromPath[int]) -> Template:
+    @get(
+        "/evaluations/{evaluation_id:int}/criteria/{criterion_id:int}",
+        guards=[OFFICER],
+        name="scoring_criterion",
+    )
+    async def criterion(
+        self, request: Request, evaluation_id: FromPath[int], criterion_id: FromPath[int]
+    ) -> Template:
         return await self._criterion_form(request, evaluation_id, criterion_id)
 
-    @post("/evaluations/{evaluation_id:int}/criteria/{criterion_id:int}", guards=[OFFICER],
-          name="scoring_criterion_update")
-    async def update_criterion(self, request: Request, evaluation_id: FromPath[int],
-                               criterion_id: FromPath[int]) -> Template | Redirect:
+    @post(
+        "/evaluations/{evaluation_id:int}/criteria/{criterion_id:int}",
+        guards=[OFFICER],
+        name="scoring_criterion_update",
+    )
+    async def update_criterion(
+        self, request: Request, evaluation_id: FromPath[int], criterion_id: FromPath[int]
+    ) -> Template | Redirect:
         values = await read_form(request)
         try:
             await service.update_criterion(_me(request), evaluation_id, criterion_id, values)
         except ValidationFailed as exc:
-            return await self._criterion_form(request, evaluation_id, criterion_id, values,
-                                              field_errors(exc), 422)
-        return _done(request, N_("{name} has been saved."), links(evaluation_id).criteria,
-                     name=values.get("name", ""))
+            return await self._criterion_form(
+                request, evaluation_id, criterion_id, values, field_errors(exc), 422
+            )
+        return _done(
+            request,
+            N_("{name} has been saved."),
+            links(evaluation_id).criteria,
+            name=values.get("name", ""),
+        )
 
-    @post("/evaluations/{evaluation_id:int}/criteria/{criterion_id:int}/delete",
-          guards=[OFFICER], name="scoring_criterion_delete")
-    async def delete_criterion(self, request: Request, evaluation_id: FromPath[int],
-                               criterion_id: FromPath[int]) -> Redirect:
+    @post(
+        "/evaluations/{evaluation_id:int}/criteria/{criterion_id:int}/delete",
+        guards=[OFFICER],
+        name="scoring_criterion_delete",
+    )
+    async def delete_criterion(
+        self, request: Request, evaluation_id: FromPath[int], criterion_id: FromPath[int]
+    ) -> Redirect:
         await service.delete_criterion(_me(request), evaluation_id, criterion_id)
-        return _done(request, N_("The criterion has been removed."),
-                     links(evaluation_id).criteria)
+        return _done(request, N_("The criterion has been removed."), links(evaluation_id).criteria)
 
     # --- assignments ------------------------------------------------------------------------
 
-    async def _assignments(self, request: Request, evaluation_id: int,
-                           errors: dict[str, list[str]] | None = None,
-                           values: dict[str, Any] | None = None, status: int = 200) -> Template:
+    async def _assignments(
+        self,
+        request: Request,
+        evaluation_id: int,
+        errors: dict[str, list[str]] | None = None,
+        values: dict[str, Any] | None = None,
+        status: int = 200,
+    ) -> Template:
         principal = _me(request)
         evaluation = await service.get_evaluation(principal, evaluation_id)
         subjects = await service.list_subjects(principal, evaluation_id)
         tree = await service.criteria(principal, evaluation_id)
-        return _page("scoring/assignments.html", principal, evaluation, "assignments", status,
-                     assignments=await service.assignments(principal, evaluation_id),
-                     evaluators=[(e["id"], f"{e['name']} ({e['email']})")
-                                 for e in await service.evaluator_choices()],
-                     subjects=subjects, subject_names={s.id: s.name for s in subjects},
-                     criteria=tree.scored(), criterion_names={c.id: c.name
-                                                              for c in tree.criteria},
-                     errors=errors or {}, values=values or {"subject_ids": [],
-                                                            "criterion_ids": []})
+        return _page(
+            "scoring/assignments.html",
+            principal,
+            evaluation,
+            "assignments",
+            status,
+            assignments=await service.assignments(principal, evaluation_id),
+            evaluators=[
+                (e["id"], f"{e['name']} ({e['email']})") for e in await service.evaluator_choices()
+            ],
+            subjects=subjects,
+            subject_names={s.id: s.name for s in subjects},
+            criteria=tree.scored(),
+            criterion_names={c.id: c.name for c in tree.criteria},
+            errors=errors or {},
+            values=values or {"subject_ids": [], "criterion_ids": []},
+        )
 
-    @get("/evaluations/{evaluation_id:int}/assignments", guards=[READERS],
-         name="scoring_assignments")
+    @get(
+        "/evaluations/{evaluation_id:int}/assignments", guards=[READERS], name="scoring_assignments"
+    )
     async def assignments(self, request: Request, evaluation_id: FromPath[int]) -> Template:
         return await self._assignments(request, evaluation_id)
 
-    @post("/evaluations/{evaluation_id:int}/assignments", guards=[OFFICER],
-          name="scoring_assign")
-    async def assign(self, request: Request, evaluation_id: FromPath[int]
-                     ) -> Template | Redirect:
+    @post("/evaluations/{evaluation_id:int}/assignments", guards=[OFFICER], name="scoring_assign")
+    async def assign(self, request: Request, evaluation_id: FromPath[int]) -> Template | Redirect:
         values = await read_form(request, lists=("subject_ids", "criterion_ids"))
         try:
-            evaluator_id = _int(values.get("evaluator_id"), "evaluator_id",
-                                N_("Choose an evaluator"))
-            subject_ids = _ints(values["subject_ids"], "subject_ids") \
-                if values.get("subjects") == "some" else None
-            criterion_ids = _ints(values["criterion_ids"], "criterion_ids") \
-                if values.get("criteria") == "some" else None
-            await service.assign(_me(request), evaluation_id, evaluator_id, subject_ids,
-                                 criterion_ids)
+            evaluator_id = _int(
+                values.get("evaluator_id"), "evaluator_id", N_("Choose an evaluator")
+            )
+            subject_ids = (
+                _ints(values["subject_ids"], "subject_ids")
+                if values.get("subjects") == "some"
+                else None
+            )
+            criterion_ids = (
+                _ints(values["criterion_ids"], "criterion_ids")
+                if values.get("criteria") == "some"
+                else None
+            )
+            await service.assign(
+                _me(request), evaluation_id, evaluator_id, subject_ids, criterion_ids
+            )
         except ValidationFailed as exc:
-            return await self._assignments(request, evaluation_id, field_errors(exc), values,
-                                           422)
-        return _done(request, N_("The assignment has been saved."),
-                     links(evaluation_id).assignments)
+            return await self._assignments(request, evaluation_id, field_errors(exc), values, 422)
+        return _done(
+            request, N_("The assignment has been saved."), links(evaluation_id).assignments
+        )
 
-    @post("/evaluations/{evaluation_id:int}/assignments/{assignment_id:int}/delete",
-          guards=[OFFICER], name="scoring_unassign")
-    async def unassign(self, request: Request, evaluation_id: FromPath[int],
-                       assignment_id: FromPath[int]) -> Redirect:
+    @post(
+        "/evaluations/{evaluation_id:int}/assignments/{assignment_id:int}/delete",
+        guards=[OFFICER],
+        name="scoring_unassign",
+    )
+    async def unassign(
+        self, request: Request, evaluation_id: FromPath[int], assignment_id: FromPath[int]
+    ) -> Redirect:
         await service.unassign(_me(request), evaluation_id, assignment_id)
-        return _done(request, N_("The evaluator has been taken off this evaluation."),
-                     links(evaluation_id).assignments)
+        return _done(
+            request,
+            N_("The evaluator has been taken off this evaluation."),
+            links(evaluation_id).assignments,
+        )
 
-    @post("/evaluations/{evaluation_id:int}/assignments/{assignment_id:int}/reopen",
-          guards=[OFFICER], name="scoring_sheet_reopen")
-    async def reopen_sheet(self, request: Request, evaluation_id: FromPath[int],
-                           assignment_id: FromPath[int]) -> Redirect:
+    @post(
+        "/evaluations/{evaluation_id:int}/assignments/{assignment_id:int}/reopen",
+        guards=[OFFICER],
+        name="scoring_sheet_reopen",
+    )
+    async def reopen_sheet(
+        self, request: Request, evaluation_id: FromPath[int], assignment_id: FromPath[int]
+    ) -> Redirect:
         form = await read_form(request)
-        await service.reopen_sheet(_me(request), evaluation_id, assignment_id,
-                                   form.get("reason", ""))
-        return _done(request, N_("The sheet is open for changes again."),
-                     links(evaluation_id).assignments)
+        await service.reopen_sheet(
+            _me(request), evaluation_id, assignment_id, form.get("reason", "")
+        )
+        return _done(
+            request, N_("The sheet is open for changes again."), links(evaluation_id).assignments
+        )
 
     # --- consensus --------------------------------------------------------------------------
 
-    @get("/evaluations/{evaluation_id:int}/consensus", guards=[READERS],
-         name="scoring_consensus")
+    @get("/evaluations/{evaluation_id:int}/consensus", guards=[READERS], name="scoring_consensus")
     async def consensus(self, request: Request, evaluation_id: FromPath[int]) -> Template:
         principal = _me(request)
         matrix = await service.consensus_matrix(principal, evaluation_id)
         flagged_only = request.query_params.get("flagged") == "1"
-        rows = [r for r in matrix.rows if not flagged_only
-                or any(c.flagged and c.consensus is None for c in r.cells.values())]
+        rows = [
+            r
+            for r in matrix.rows
+            if not flagged_only or any(c.flagged and c.consensus is None for c in r.cells.values())
+        ]
         pages = paginate(request.url.path, dict(request.query_params), len(rows), PER_PAGE)
-        return _page("scoring/consensus.html", principal, matrix.evaluation, "consensus",
-                     matrix=matrix, rows=rows[pages.offset:pages.offset + PER_PAGE],
-                     pages=pages, flagged_only=flagged_only)
+        return _page(
+            "scoring/consensus.html",
+            principal,
+            matrix.evaluation,
+            "consensus",
+            matrix=matrix,
+            rows=rows[pages.offset : pages.offset + PER_PAGE],
+            pages=pages,
+            flagged_only=flagged_only,
+        )
 
-    async def _subject_scores(self, request: Request, evaluation_id: int, subject_id: int,
-                              errors: dict[str, list[str]] | None = None,
-                              values: dict[str, Any] | None = None,
-                              status: int = 200) -> Template:
+    async def _subject_scores(
+        self,
+        request: Request,
+        evaluation_id: int,
+        subject_id: int,
+        errors: dict[str, list[str]] | None = None,
+        values: dict[str, Any] | None = None,
+        status: int = 200,
+    ) -> Template:
         principal = _me(request)
         found = await service.subject_scores(principal, evaluation_id, subject_id)
-        return _page("scoring/consensus_subject.html", principal, found.evaluation,
-                     "consensus", status, subject=found, errors=errors or {},
-                     values=values or {})
+        return _page(
+            "scoring/consensus_subject.html",
+            principal,
+            found.evaluation,
+            "consensus",
+            status,
+            subject=found,
+            errors=errors or {},
+            values=values or {},
+        )
 
-    @get("/evaluations/{evaluation_id:int}/consensus/{subject_id:int}", guards=[READERS],
-         name="scoring_consensus_subject")
-    async def subject_scores(self, request: Request, evaluation_id: FromPath[int],
-                             subject_id: FromPath[int]) -> Template:
+    @get(
+        "/evaluations/{evaluation_id:int}/consensus/{subject_id:int}",
+        guards=[READERS],
+        name="scoring_consensus_subject",
+    )
+    async def subject_scores(
+        self, request: Request, evaluation_id: FromPath[int], subject_id: FromPath[int]
+    ) -> Template:
         return await self._subject_scores(request, evaluation_id, subject_id)
 
-    @post("/evaluations/{evaluation_id:int}/consensus/{subject_id:int}/{criterion_id:int}",
-          guards=[OFFICER], name="scoring_consensus_record")
-    async def record_consensus(self, request: Request, evaluation_id: FromPath[int],
-                               subject_id: FromPath[int], criterion_id: FromPath[int]
-                               ) -> Template | Redirect:
+    @post(
+        "/evaluations/{evaluation_id:int}/consensus/{subject_id:int}/{criterion_id:int}",
+        guards=[OFFICER],
+        name="scoring_consensus_record",
+    )
+    async def record_consensus(
+        self,
+        request: Request,
+        evaluation_id: FromPath[int],
+        subject_id: FromPath[int],
+        criterion_id: FromPath[int],
+    ) -> Template | Redirect:
         values = await read_form(request)
         target = f"{links(evaluation_id).consensus}/{subject_id}"
         if values.get("action") == "clear":
             await service.clear_consensus(_me(request), evaluation_id, subject_id, criterion_id)
             return _done(request, N_("The consensus score has been removed."), target)
         try:
-            await service.record_consensus(_me(request), evaluation_id, subject_id,
-                                           criterion_id, values.get(f"value-{criterion_id}"),
-                                           values.get(f"justification-{criterion_id}"))
+            await service.record_consensus(
+                _me(request),
+                evaluation_id,
+                subject_id,
+                criterion_id,
+                values.get(f"value-{criterion_id}"),
+                values.get(f"justification-{criterion_id}"),
+            )
         except ValidationFailed as exc:
-            errors = {f"{key}-{criterion_id}": messages
-                      for key, messages in field_errors(exc).items()}
-            return await self._subject_scores(request, evaluation_id, subject_id, errors,
-                                              values, 422)
+            errors = {
+                f"{key}-{criterion_id}": messages for key, messages in field_errors(exc).items()
+            }
+            return await self._subject_scores(
+                request, evaluation_id, subject_id, errors, values, 422
+            )
         return _done(request, N_("The consensus score has been recorded."), target)
 
     # --- ranking ----------------------------------------------------------------------------
@@ -359,16 +529,28 @@ class EvaluationPages(Controller):
         subjects = list(result.subjects) if result else []
         pages = paginate(request.url.path, dict(request.query_params), len(subjects), PER_PAGE)
         tree = await service.criteria(principal, evaluation_id)
-        return _page("scoring/ranking.html", principal, evaluation, "ranking", result=result,
-                     rows=subjects[pages.offset:pages.offset + PER_PAGE], pages=pages,
-                     top=tree.children.get(None, []),
-                     subject_ids={s.ref: s.id for s in await service.list_subjects(
-                         principal, evaluation_id)})
+        return _page(
+            "scoring/ranking.html",
+            principal,
+            evaluation,
+            "ranking",
+            result=result,
+            rows=subjects[pages.offset : pages.offset + PER_PAGE],
+            pages=pages,
+            top=tree.children.get(None, []),
+            subject_ids={
+                s.ref: s.id for s in await service.list_subjects(principal, evaluation_id)
+            },
+        )
 
-    @get("/evaluations/{evaluation_id:int}/ranking/{subject_id:int}", guards=[READERS],
-         name="scoring_ranking_subject")
-    async def explanation(self, request: Request, evaluation_id: FromPath[int],
-                          subject_id: FromPath[int]) -> Template:
+    @get(
+        "/evaluations/{evaluation_id:int}/ranking/{subject_id:int}",
+        guards=[READERS],
+        name="scoring_ranking_subject",
+    )
+    async def explanation(
+        self, request: Request, evaluation_id: FromPath[int], subject_id: FromPath[int]
+    ) -> Template:
         principal = _me(request)
         evaluation = await service.get_evaluation(principal, evaluation_id)
         subjects = {s.id: s for s in await service.list_subjects(principal, evaluation_id)}
@@ -376,11 +558,20 @@ class EvaluationPages(Controller):
             raise NotFound(N_("Subject {id} does not exist"), id=subject_id)
         ref = subjects[subject_id].ref
         result = await service.ranking(principal, evaluation_id, explain=[ref])
-        return _page("scoring/ranking_subject.html", principal, evaluation, "ranking",
-                     result=result, subject=result.subject(ref))
+        return _page(
+            "scoring/ranking_subject.html",
+            principal,
+            evaluation,
+            "ranking",
+            result=result,
+            subject=result.subject(ref),
+        )
 
-    @post("/evaluations/{evaluation_id:int}/ranking/confirm", guards=[OFFICER],
-          name="scoring_ranking_confirm")
+    @post(
+        "/evaluations/{evaluation_id:int}/ranking/confirm",
+        guards=[OFFICER],
+        name="scoring_ranking_confirm",
+    )
     async def confirm(self, request: Request, evaluation_id: FromPath[int]) -> Redirect:
         require_confirmation(await read_form(request))
         await service.confirm_ranking(_me(request), evaluation_id)
@@ -391,21 +582,29 @@ def criterion_values(criterion: Any) -> dict[str, Any]:
     """A stored criterion as the values of its form."""
     scale = criterion.scale
     values: dict[str, Any] = {
-        "name": criterion.name, "description": criterion.description,
-        "kind": criterion.kind.value, "weight": plain(criterion.weight),
+        "name": criterion.name,
+        "description": criterion.description,
+        "kind": criterion.kind.value,
+        "weight": plain(criterion.weight),
         "parent_id": criterion.parent_id or "",
         "minimum": plain(criterion.minimum) if criterion.minimum is not None else "",
         "formula": criterion.formula.value if criterion.formula else "",
         "low": plain(criterion.low) if criterion.low is not None else "",
         "high": plain(criterion.high) if criterion.high is not None else "",
         "scale_type": "levels" if scale and scale.has_levels else "range",
-        "scale_min": "", "scale_max": "", "scale_step": "", "levels": "",
+        "scale_min": "",
+        "scale_max": "",
+        "scale_step": "",
+        "levels": "",
     }
     if scale and scale.has_levels:
         values["levels"] = "\n".join(f"{plain(lv.value)} = {lv.label}" for lv in scale.levels)
     elif scale:
-        values |= {"scale_min": plain(scale.minimum), "scale_max": plain(scale.maximum),
-                   "scale_step": plain(scale.step)}
+        values |= {
+            "scale_min": plain(scale.minimum),
+            "scale_max": plain(scale.maximum),
+            "scale_step": plain(scale.step),
+        }
     return values
 
 
@@ -427,22 +626,32 @@ class SheetPages(Controller):
     guards = [EVALUATOR]
     include_in_schema = False
 
-    async def _declarations(self, request: Request, evaluation_id: int,
-                            errors: dict[str, list[str]] | None = None,
-                            values: dict[str, Any] | None = None,
-                            status: int = 200) -> Template:
+    async def _declarations(
+        self,
+        request: Request,
+        evaluation_id: int,
+        errors: dict[str, list[str]] | None = None,
+        values: dict[str, Any] | None = None,
+        status: int = 200,
+    ) -> Template:
         evaluation, rows = await sheets.declarations(_me(request), evaluation_id)
-        return Template("scoring/declarations.html", status_code=status, context={
-            "evaluation": evaluation, "rows": rows, "errors": errors or {},
-            "values": values or {}})
+        return Template(
+            "scoring/declarations.html",
+            status_code=status,
+            context={
+                "evaluation": evaluation,
+                "rows": rows,
+                "errors": errors or {},
+                "values": values or {},
+            },
+        )
 
     @get("/declarations", name="scoring_declarations")
     async def declarations(self, request: Request, evaluation_id: FromPath[int]) -> Template:
         return await self._declarations(request, evaluation_id)
 
     @post("/declarations", name="scoring_declare")
-    async def declare(self, request: Request, evaluation_id: FromPath[int]
-                      ) -> Template | Redirect:
+    async def declare(self, request: Request, evaluation_id: FromPath[int]) -> Template | Redirect:
         values = await read_form(request)
         answers: dict[int, tuple[Any, Any]] = {}
         for key, answer in values.items():
@@ -451,103 +660,152 @@ class SheetPages(Controller):
                 answers[subject_id] = (answer, values.get(f"note-{subject_id}", ""))
         if values.get("all_none"):
             _, rows = await sheets.declarations(_me(request), evaluation_id)
-            answers |= {row.subject_id: ("none", "") for row in rows if not row.answer
-                        and not answers.get(row.subject_id, ("",))[0]}
+            answers |= {
+                row.subject_id: ("none", "")
+                for row in rows
+                if not row.answer and not answers.get(row.subject_id, ("",))[0]
+            }
         try:
             count = await sheets.declare(_me(request), evaluation_id, answers)
         except ValidationFailed as exc:
-            return await self._declarations(request, evaluation_id, field_errors(exc), values,
-                                            422)
-        flash(request, gettext("{count} declarations have been recorded.").format(count=count),
-              category="success")
+            return await self._declarations(request, evaluation_id, field_errors(exc), values, 422)
+        flash(
+            request,
+            gettext("{count} declarations have been recorded.").format(count=count),
+            category="success",
+        )
         return Redirect(links(evaluation_id).sheet, status_code=303)
 
-    async def _sheet(self, request: Request, evaluation_id: int,
-                     problems: list[str] | None = None, status: int = 200) -> Template:
+    async def _sheet(
+        self,
+        request: Request,
+        evaluation_id: int,
+        problems: list[str] | None = None,
+        status: int = 200,
+    ) -> Template:
         view = await sheets.sheet(_me(request), evaluation_id)
-        return Template("scoring/sheet.html", status_code=status, context={
-            "sheet": view, "evaluation": view.evaluation, "problems": problems or [],
-            "zone": await scoresheets.zone_of(view.evaluation.authority_id)})
+        return Template(
+            "scoring/sheet.html",
+            status_code=status,
+            context={
+                "sheet": view,
+                "evaluation": view.evaluation,
+                "problems": problems or [],
+                "zone": await scoresheets.zone_of(view.evaluation.authority_id),
+            },
+        )
 
     @get("/sheet", name="scoring_sheet")
     async def sheet(self, request: Request, evaluation_id: FromPath[int]) -> Template:
         return await self._sheet(request, evaluation_id)
 
     @post("/submit", name="scoring_submit")
-    async def submit(self, request: Request, evaluation_id: FromPath[int]
-                     ) -> Template | Redirect:
+    async def submit(self, request: Request, evaluation_id: FromPath[int]) -> Template | Redirect:
         require_confirmation(await read_form(request))
         try:
             await sheets.submit_sheet(_me(request), evaluation_id)
         except ValidationFailed as exc:
-            return await self._sheet(request, evaluation_id,
-                                     [translate_problem(p) for p in exc.problems], 422)
-        flash(request, gettext("Your scores have been submitted. Thank you."),
-              category="success")
+            return await self._sheet(
+                request, evaluation_id, [translate_problem(p) for p in exc.problems], 422
+            )
+        flash(request, gettext("Your scores have been submitted. Thank you."), category="success")
         return Redirect(links(evaluation_id).sheet, status_code=303)
 
-    async def _subject(self, request: Request, evaluation_id: int, code: str,
-                       errors: dict[str, list[str]] | None = None,
-                       values: dict[str, Any] | None = None, status: int = 200) -> Template:
+    async def _subject(
+        self,
+        request: Request,
+        evaluation_id: int,
+        code: str,
+        errors: dict[str, list[str]] | None = None,
+        values: dict[str, Any] | None = None,
+        status: int = 200,
+    ) -> Template:
         found = await sheets.subject_sheet(_me(request), evaluation_id, code)
         if values is None:
             values = {}
             for entry in found.entries:
-                values[f"value-{entry.criterion.id}"] = plain(entry.value) \
-                    if entry.value is not None else ""
+                values[f"value-{entry.criterion.id}"] = (
+                    plain(entry.value) if entry.value is not None else ""
+                )
                 values[f"justification-{entry.criterion.id}"] = entry.justification
         principal = _me(request)
         subject = await sheets.subject_for_documents(principal, evaluation_id, code)
         files = await documents_of(request.app.state.subject_documents, principal, subject)
-        return Template("scoring/sheet_subject.html", status_code=status, context={
-            "found": found, "evaluation": found.sheet.evaluation, "errors": errors or {},
-            "values": values, "scale_text": _scale_text, "plain": plain,
-            "documents": files})
+        return Template(
+            "scoring/sheet_subject.html",
+            status_code=status,
+            context={
+                "found": found,
+                "evaluation": found.sheet.evaluation,
+                "errors": errors or {},
+                "values": values,
+                "scale_text": _scale_text,
+                "plain": plain,
+                "documents": files,
+            },
+        )
 
     @get("/sheet/{code:str}/documents/{document_id:int}", name="scoring_subject_document")
-    async def document(self, request: Request, evaluation_id: FromPath[int],
-                       code: FromPath[str], document_id: FromPath[int]) -> Response:
+    async def document(
+        self,
+        request: Request,
+        evaluation_id: FromPath[int],
+        code: FromPath[str],
+        document_id: FromPath[int],
+    ) -> Response:
         """One document of a subject on the evaluator's sheet, as its owner serves it (named
         by the subject's code in a blind evaluation); the owner audits every access."""
         principal = _me(request)
         subject = await sheets.subject_for_documents(principal, evaluation_id, code)
-        found = await read_document(request.app.state.subject_documents, principal, subject,
-                                    document_id)
+        found = await read_document(
+            request.app.state.subject_documents, principal, subject, document_id
+        )
         return attachment_stream(found.chunks, found.filename, found.content_type)
 
     @get("/sheet/{code:str}", name="scoring_sheet_subject")
-    async def subject(self, request: Request, evaluation_id: FromPath[int],
-                      code: FromPath[str]) -> Template:
+    async def subject(
+        self, request: Request, evaluation_id: FromPath[int], code: FromPath[str]
+    ) -> Template:
         return await self._subject(request, evaluation_id, code)
 
     @post("/sheet/{code:str}", name="scoring_sheet_save")
-    async def save(self, request: Request, evaluation_id: FromPath[int],
-                   code: FromPath[str]) -> Template | Redirect:
+    async def save(
+        self, request: Request, evaluation_id: FromPath[int], code: FromPath[str]
+    ) -> Template | Redirect:
         values = await read_form(request)
         entries = _entries(values)
         try:
             await sheets.save_scores(_me(request), evaluation_id, code, entries)
         except ValidationFailed as exc:
-            return await self._subject(request, evaluation_id, code, field_errors(exc), values,
-                                       422)
+            return await self._subject(request, evaluation_id, code, field_errors(exc), values, 422)
         flash(request, gettext("Your draft scores have been saved."), category="success")
         return Redirect(f"{links(evaluation_id).sheet}/{code}", status_code=303)
 
     @post("/sheet/{code:str}/{criterion_id:int}", name="scoring_sheet_save_one")
-    async def save_one(self, request: Request, evaluation_id: FromPath[int],
-                       code: FromPath[str], criterion_id: FromPath[int]) -> Template:
+    async def save_one(
+        self,
+        request: Request,
+        evaluation_id: FromPath[int],
+        code: FromPath[str],
+        criterion_id: FromPath[int],
+    ) -> Template:
         """htmx: save one draft score as it is typed; answers with its status line."""
         values = await read_form(request)
-        entry = {criterion_id: (values.get(f"value-{criterion_id}"),
-                                values.get(f"justification-{criterion_id}"))}
+        entry = {
+            criterion_id: (
+                values.get(f"value-{criterion_id}"),
+                values.get(f"justification-{criterion_id}"),
+            )
+        }
         try:
             await sheets.save_scores(_me(request), evaluation_id, code, entry)
         except ValidationFailed as exc:
-            return Template("scoring/_score_status.html", status_code=422, context={
-                "messages": [translate_message(p) for p in exc.problems],
-                "saved": False})
-        return Template("scoring/_score_status.html", context={"messages": [],
-                                                                "saved": True})
+            return Template(
+                "scoring/_score_status.html",
+                status_code=422,
+                context={"messages": [translate_message(p) for p in exc.problems], "saved": False},
+            )
+        return Template("scoring/_score_status.html", context={"messages": [], "saved": True})
 
 
 def _entries(values: dict[str, Any]) -> dict[int, tuple[Any, Any]]:

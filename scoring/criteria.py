@@ -53,12 +53,15 @@ class Formula(StrEnum):
 
 FORMULA_LABELS: dict[Formula, str] = {
     Formula.RELATIVE_LOWEST: N_("Relative to the lowest price: WP × Pmin / P"),
-    Formula.LINEAR_FIXED: N_("Linear between fixed bounds: WP × (Pmax − P) / (Pmax − Pmin), "
-                             "within 0 and WP"),
-    Formula.LINEAR_BIDS: N_("Linear between the lowest and the highest price: "
-                            "WP × (Pmax − P) / (Pmax − Pmin)"),
-    Formula.VALUE_BASED: N_("Value-based: fictitious price = P − Σ quality value; "
-                            "the lowest fictitious price wins"),
+    Formula.LINEAR_FIXED: N_(
+        "Linear between fixed bounds: WP × (Pmax − P) / (Pmax − Pmin), within 0 and WP"
+    ),
+    Formula.LINEAR_BIDS: N_(
+        "Linear between the lowest and the highest price: WP × (Pmax − P) / (Pmax − Pmin)"
+    ),
+    Formula.VALUE_BASED: N_(
+        "Value-based: fictitious price = P − Σ quality value; the lowest fictitious price wins"
+    ),
     Formula.PRICE_PER_QUALITY: N_("Price per quality point: P / Q; the lowest wins"),
 }
 
@@ -106,27 +109,38 @@ class Scale:
         if self.levels:
             if any(level.value == value for level in self.levels):
                 return None
-            return Problem(N_("{value} is not one of the levels {allowed}"),
-                           {"value": plain(value),
-                            "allowed": ", ".join(plain(lv.value) for lv in self.levels)})
+            return Problem(
+                N_("{value} is not one of the levels {allowed}"),
+                {
+                    "value": plain(value),
+                    "allowed": ", ".join(plain(lv.value) for lv in self.levels),
+                },
+            )
         if value < self.minimum:
-            return Problem(N_("{value} is below the minimum {minimum}"),
-                           {"value": plain(value), "minimum": plain(self.minimum)})
+            return Problem(
+                N_("{value} is below the minimum {minimum}"),
+                {"value": plain(value), "minimum": plain(self.minimum)},
+            )
         if value > self.maximum:
-            return Problem(N_("{value} is above the maximum {maximum}"),
-                           {"value": plain(value), "maximum": plain(self.maximum)})
+            return Problem(
+                N_("{value} is above the maximum {maximum}"),
+                {"value": plain(value), "maximum": plain(self.maximum)},
+            )
         if (value - self.minimum) % self.step != 0:
-            return Problem(N_("{value} is not in steps of {step} from {minimum}"),
-                           {"value": plain(value), "step": plain(self.step),
-                            "minimum": plain(self.minimum)})
+            return Problem(
+                N_("{value} is not in steps of {step} from {minimum}"),
+                {"value": plain(value), "step": plain(self.step), "minimum": plain(self.minimum)},
+            )
         return None
 
     def as_dict(self) -> dict[str, Any]:
         if self.levels:
-            return {"levels": [{"value": plain(lv.value), "label": lv.label}
-                               for lv in self.levels]}
-        return {"minimum": plain(self.minimum), "maximum": plain(self.maximum),
-                "step": plain(self.step)}
+            return {"levels": [{"value": plain(lv.value), "label": lv.label} for lv in self.levels]}
+        return {
+            "minimum": plain(self.minimum),
+            "maximum": plain(self.maximum),
+            "step": plain(self.step),
+        }
 
 
 PASS_FAIL_SCALE = Scale(levels=(Level(FAIL, N_("Fail")), Level(PASS, N_("Pass"))))
@@ -156,9 +170,13 @@ class Criterion:
     def as_dict(self) -> dict[str, Any]:
         """A plain view for audit events and the API."""
         return {
-            "id": self.id, "name": self.name, "kind": self.kind.value,
-            "weight": plain(self.weight), "parent_id": self.parent_id,
-            "position": self.position, "description": self.description,
+            "id": self.id,
+            "name": self.name,
+            "kind": self.kind.value,
+            "weight": plain(self.weight),
+            "parent_id": self.parent_id,
+            "position": self.position,
+            "description": self.description,
             "scale": self.scale.as_dict() if self.scale else None,
             "minimum": plain(self.minimum) if self.minimum is not None else None,
             "formula": self.formula.value if self.formula else None,
@@ -219,9 +237,14 @@ class Tree:
 # --- reading what officers type -------------------------------------------------------------
 
 
-def _number(problems: ProblemCollector, form: Mapping[str, Any], name: str,
-            required: bool = False, minimum: Decimal = Decimal(0),
-            maximum: Decimal = MAX_POINTS) -> Decimal | None:
+def _number(
+    problems: ProblemCollector,
+    form: Mapping[str, Any],
+    name: str,
+    required: bool = False,
+    minimum: Decimal = Decimal(0),
+    maximum: Decimal = MAX_POINTS,
+) -> Decimal | None:
     raw = form.get(name)
     try:
         value = parse_number(raw)
@@ -233,11 +256,19 @@ def _number(problems: ProblemCollector, form: Mapping[str, Any], name: str,
             problems.add(name, N_("Enter a number"))
         return None
     if value < minimum:
-        problems.add(name, N_("{value} is below the minimum {minimum}"),
-                     value=plain(value), minimum=plain(minimum))
+        problems.add(
+            name,
+            N_("{value} is below the minimum {minimum}"),
+            value=plain(value),
+            minimum=plain(minimum),
+        )
     elif value > maximum:
-        problems.add(name, N_("{value} is above the maximum {maximum}"),
-                     value=plain(value), maximum=plain(maximum))
+        problems.add(
+            name,
+            N_("{value} is above the maximum {maximum}"),
+            value=plain(value),
+            maximum=plain(maximum),
+        )
     elif value != value.quantize(Decimal("0.01")):
         problems.add(name, N_("{value} has more than two decimals"), value=plain(value))
     return value
@@ -246,8 +277,10 @@ def _number(problems: ProblemCollector, form: Mapping[str, Any], name: str,
 def parse_levels(raw: Any) -> list[tuple[Any, Any]]:
     """Levels as given: a list of {value, label} or lines such as ``6 = sufficient``."""
     if isinstance(raw, list | tuple):
-        return [(item.get("value"), item.get("label")) if isinstance(item, Mapping)
-                else (item, "") for item in raw]
+        return [
+            (item.get("value"), item.get("label")) if isinstance(item, Mapping) else (item, "")
+            for item in raw
+        ]
     pairs = []
     for line in str(raw or "").splitlines():
         if not line.strip():
@@ -272,17 +305,23 @@ def _scale(problems: ProblemCollector, form: Mapping[str, Any]) -> Scale | None:
             except DomainError:
                 value = None
             if value is None or value < 0 or value > MAX_SCALE:
-                problems.add("levels", N_("Level {number}: {value} is not a score from 0 to "
-                                          "{maximum}"),
-                             number=number, value=str(raw_value), maximum=plain(MAX_SCALE))
+                problems.add(
+                    "levels",
+                    N_("Level {number}: {value} is not a score from 0 to {maximum}"),
+                    number=number,
+                    value=str(raw_value),
+                    maximum=plain(MAX_SCALE),
+                )
                 continue
             if not str(label or "").strip():
                 problems.add("levels", N_("Level {number} needs a name"), number=number)
                 continue
             levels.append(Level(value, str(label).strip()[:MAX_NAME]))
         if len(pairs) < 2:
-            problems.add("levels", N_("A scale needs at least two levels, one per line, "
-                                      "such as 6 = sufficient"))
+            problems.add(
+                "levels",
+                N_("A scale needs at least two levels, one per line, such as 6 = sufficient"),
+            )
         elif len(pairs) > MAX_LEVELS:
             problems.add("levels", N_("A scale has at most {limit} levels"), limit=MAX_LEVELS)
         values = [level.value for level in levels]
@@ -299,15 +338,24 @@ def _scale(problems: ProblemCollector, form: Mapping[str, Any]) -> Scale | None:
     if len(problems.problems) > before or low is None or high is None or step is None:
         return None
     if high <= low:
-        problems.add("scale_max", N_("The maximum {maximum} must be above the minimum {minimum}"),
-                     maximum=plain(high), minimum=plain(low))
+        problems.add(
+            "scale_max",
+            N_("The maximum {maximum} must be above the minimum {minimum}"),
+            maximum=plain(high),
+            minimum=plain(low),
+        )
         return None
     if step <= 0:
         problems.add("scale_step", N_("The step must be above 0"))
         return None
     if (high - low) % step != 0:
-        problems.add("scale_step", N_("Steps of {step} from {minimum} do not reach {maximum}"),
-                     step=plain(step), minimum=plain(low), maximum=plain(high))
+        problems.add(
+            "scale_step",
+            N_("Steps of {step} from {minimum} do not reach {maximum}"),
+            step=plain(step),
+            minimum=plain(low),
+            maximum=plain(high),
+        )
         return None
     return Scale(low, high, step)
 
@@ -323,8 +371,11 @@ def parse_criterion(form: Mapping[str, Any], criterion_id: int = -1) -> Criterio
     kind_raw = str(form.get("kind") or "")
     kind = Kind(kind_raw) if kind_raw in Kind.__members__.values() else None
     if kind is None:
-        problems.add("kind", N_("Choose one of the kinds {allowed}"),
-                     allowed=", ".join(k.value for k in Kind))
+        problems.add(
+            "kind",
+            N_("Choose one of the kinds {allowed}"),
+            allowed=", ".join(k.value for k in Kind),
+        )
     weight = _number(problems, form, "weight", required=kind is not Kind.PASS_FAIL)
     parent_raw = form.get("parent_id")
     parent_id: int | None = None
@@ -346,17 +397,31 @@ def parse_criterion(form: Mapping[str, Any], criterion_id: int = -1) -> Criterio
         if formula_raw in Formula.__members__.values():
             formula = Formula(formula_raw)
         else:
-            problems.add("formula", N_("A price criterion needs one of the formulas {allowed}"),
-                         allowed=", ".join(f.value for f in Formula))
+            problems.add(
+                "formula",
+                N_("A price criterion needs one of the formulas {allowed}"),
+                allowed=", ".join(f.value for f in Formula),
+            )
         if formula is Formula.LINEAR_FIXED:
             low = _number(problems, form, "low", required=True, maximum=Decimal("999999999999"))
-            high = _number(problems, form, "high", required=True,
-                           maximum=Decimal("999999999999"))
+            high = _number(problems, form, "high", required=True, maximum=Decimal("999999999999"))
     description = str(form.get("description") or "").strip()[:4000]
     problems.raise_if_any()
     assert kind is not None
-    return Criterion(criterion_id, name, kind, weight if weight is not None else Decimal(0),
-                     parent_id, position, description, scale, minimum, formula, low, high)
+    return Criterion(
+        criterion_id,
+        name,
+        kind,
+        weight if weight is not None else Decimal(0),
+        parent_id,
+        position,
+        description,
+        scale,
+        minimum,
+        formula,
+        low,
+        high,
+    )
 
 
 # --- the whole tree -------------------------------------------------------------------------
@@ -364,14 +429,20 @@ def parse_criterion(form: Mapping[str, Any], criterion_id: int = -1) -> Criterio
 
 def points_total(tree: Tree) -> Decimal:
     """The points the top-level criteria give together (value criteria count in money)."""
-    return sum((c.weight for c in tree.children.get(None, [])
-                if c.kind is Kind.QUALITY
-                or (c.kind is Kind.PRICE and c.formula in POINT_FORMULAS)), Decimal(0))
+    return sum(
+        (
+            c.weight
+            for c in tree.children.get(None, [])
+            if c.kind is Kind.QUALITY or (c.kind is Kind.PRICE and c.formula in POINT_FORMULAS)
+        ),
+        Decimal(0),
+    )
 
 
 def quality_total(tree: Tree) -> Decimal:
-    return sum((c.weight for c in tree.children.get(None, []) if c.kind is Kind.QUALITY),
-               Decimal(0))
+    return sum(
+        (c.weight for c in tree.children.get(None, []) if c.kind is Kind.QUALITY), Decimal(0)
+    )
 
 
 def _check_node(tree: Tree, c: Criterion, add: Any, sums: bool = True) -> None:
@@ -399,13 +470,19 @@ def _check_node(tree: Tree, c: Criterion, add: Any, sums: bool = True) -> None:
         if c.kind is Kind.PRICE:
             add(N_("a price criterion has no minimum score"))
         elif c.minimum > c.weight:
-            add(N_("the minimum {minimum} is above the weight {weight}"),
-                minimum=plain(c.minimum), weight=plain(c.weight))
+            add(
+                N_("the minimum {minimum} is above the weight {weight}"),
+                minimum=plain(c.minimum),
+                weight=plain(c.weight),
+            )
     if sums and not leaf:
         total = sum((child.weight for child in tree.children[c.id]), Decimal(0))
         if total != c.weight:
-            add(N_("its sub-criteria add up to {total}, not to its weight {weight}"),
-                total=plain(total), weight=plain(c.weight))
+            add(
+                N_("its sub-criteria add up to {total}, not to its weight {weight}"),
+                total=plain(total),
+                weight=plain(c.weight),
+            )
     if c.kind is Kind.PRICE:
         _check_price(c, add)
 
@@ -422,12 +499,16 @@ def _check_price(c: Criterion, add: Any) -> None:
         if c.low is None or c.high is None:
             add(N_("a linear formula with fixed bounds needs the lowest and highest price"))
         elif c.high <= c.low:
-            add(N_("the highest price {high} must be above the lowest price {low}"),
-                high=plain(c.high), low=plain(c.low))
+            add(
+                N_("the highest price {high} must be above the lowest price {low}"),
+                high=plain(c.high),
+                low=plain(c.low),
+            )
 
 
-def validate_tree(criteria: Sequence[Criterion], total_points: Decimal,
-                  min_total_quality: Decimal | None = None) -> Tree:
+def validate_tree(
+    criteria: Sequence[Criterion], total_points: Decimal, min_total_quality: Decimal | None = None
+) -> Tree:
     """Check the whole tree before scoring starts; every problem names its criterion."""
     tree = Tree(criteria)
     problems: list[Problem] = []
@@ -435,6 +516,7 @@ def validate_tree(criteria: Sequence[Criterion], total_points: Decimal,
     def at(criterion: Criterion) -> Any:
         def add(message: str, **params: Any) -> None:
             problems.append(Problem(message, params, criterion.name or f"#{criterion.id}"))
+
         return add
 
     if not criteria:
@@ -446,26 +528,39 @@ def validate_tree(criteria: Sequence[Criterion], total_points: Decimal,
         _check_node(tree, c, at(c))
     prices = [c for c in criteria if c.kind is Kind.PRICE]
     if len(prices) > 1:
-        problems.append(Problem(N_("An evaluation has at most one price criterion"), {},
-                                "criteria"))
+        problems.append(
+            Problem(N_("An evaluation has at most one price criterion"), {}, "criteria")
+        )
     formula = prices[0].formula if prices else None
     if any(c.kind is Kind.VALUE for c in criteria) and formula is not Formula.VALUE_BASED:
-        problems.append(Problem(N_("Value criteria need a price criterion with the value-based "
-                                   "formula"), {}, "criteria"))
+        problems.append(
+            Problem(
+                N_("Value criteria need a price criterion with the value-based formula"),
+                {},
+                "criteria",
+            )
+        )
     if formula is Formula.PRICE_PER_QUALITY and quality_total(tree) <= 0:
-        problems.append(Problem(N_("Price per quality point needs quality criteria"), {},
-                                "criteria"))
+        problems.append(
+            Problem(N_("Price per quality point needs quality criteria"), {}, "criteria")
+        )
     given = points_total(tree)
     if given != total_points:
-        problems.append(Problem(N_("The weights add up to {given} points, not to the stated "
-                                   "total of {total}"),
-                                {"given": plain(given), "total": plain(total_points)},
-                                "criteria"))
+        problems.append(
+            Problem(
+                N_("The weights add up to {given} points, not to the stated total of {total}"),
+                {"given": plain(given), "total": plain(total_points)},
+                "criteria",
+            )
+        )
     if min_total_quality is not None and min_total_quality > quality_total(tree):
-        problems.append(Problem(N_("The minimum total quality {minimum} is above the quality "
-                                   "points {total}"),
-                                {"minimum": plain(min_total_quality),
-                                 "total": plain(quality_total(tree))}, "min_total_quality"))
+        problems.append(
+            Problem(
+                N_("The minimum total quality {minimum} is above the quality points {total}"),
+                {"minimum": plain(min_total_quality), "total": plain(quality_total(tree))},
+                "min_total_quality",
+            )
+        )
     if problems:
         raise ValidationFailed(problems)
     return tree
@@ -485,8 +580,9 @@ def check_node_alone(criterion: Criterion, existing: Iterable[Criterion]) -> Non
 
     _check_node(tree, criterion, add, sums=False)
     if any(c.name.strip().lower() == criterion.name.strip().lower() for c in others):
-        problems.append(Problem(N_("A criterion named {name} already exists"),
-                                {"name": criterion.name}, "name"))
+        problems.append(
+            Problem(N_("A criterion named {name} already exists"), {"name": criterion.name}, "name")
+        )
     if criterion.kind is Kind.PRICE and any(c.kind is Kind.PRICE for c in others):
         problems.append(Problem(N_("An evaluation has at most one price criterion"), {}, "kind"))
     if problems:
@@ -527,8 +623,7 @@ def parse_tree(items: Sequence[Mapping[str, Any]]) -> list[Criterion]:
             try:
                 criterion = parse_criterion({**node, "parent_id": None}, node_id)
             except ValidationFailed as exc:
-                problems.extend(replace(p, location=f"{here}.{p.location}")
-                                for p in exc.problems)
+                problems.extend(replace(p, location=f"{here}.{p.location}") for p in exc.problems)
             else:
                 result.append(replace(criterion, parent_id=parent_id, position=index))
             walk(node.get("children") or [], node_id, f"{here}.children")

@@ -49,11 +49,13 @@ class DocumentFile:
 class SubjectDocuments(Protocol):
     def owns(self, owner_ref: str) -> bool: ...
 
-    async def documents(self, principal: Principal, subject: SubjectOnSheet
-                        ) -> list[SubjectDocument]: ...
+    async def documents(
+        self, principal: Principal, subject: SubjectOnSheet
+    ) -> list[SubjectDocument]: ...
 
-    async def read(self, principal: Principal, subject: SubjectOnSheet, document_id: int
-                   ) -> DocumentFile: ...
+    async def read(
+        self, principal: Principal, subject: SubjectOnSheet, document_id: int
+    ) -> DocumentFile: ...
 
 
 def coded_name(code: str, number: int, filename: str) -> str:
@@ -69,15 +71,20 @@ def source_for(sources: Sequence[SubjectDocuments], owner_ref: str) -> SubjectDo
     return next((s for s in sources if s.owns(owner_ref)), None)
 
 
-async def documents_of(sources: Sequence[SubjectDocuments], principal: Principal,
-                       subject: SubjectOnSheet) -> list[SubjectDocument]:
+async def documents_of(
+    sources: Sequence[SubjectDocuments], principal: Principal, subject: SubjectOnSheet
+) -> list[SubjectDocument]:
     """The subject's documents the principal may read now (none when its owner has none)."""
     source = source_for(sources, subject.owner_ref)
     return [] if source is None else await source.documents(principal, subject)
 
 
-async def read_document(sources: Sequence[SubjectDocuments], principal: Principal,
-                        subject: SubjectOnSheet, document_id: int) -> DocumentFile:
+async def read_document(
+    sources: Sequence[SubjectDocuments],
+    principal: Principal,
+    subject: SubjectOnSheet,
+    document_id: int,
+) -> DocumentFile:
     source = source_for(sources, subject.owner_ref)
     if source is None:
         raise NotFound(N_("File {id} does not exist"), id=document_id)

@@ -89,8 +89,9 @@ class Options:
         return asdict(self)
 
 
-def _decimal(problems: ProblemCollector, form: Mapping[str, Any], name: str,
-             low: Decimal, high: Decimal) -> Decimal | None:
+def _decimal(
+    problems: ProblemCollector, form: Mapping[str, Any], name: str, low: Decimal, high: Decimal
+) -> Decimal | None:
     raw = form.get(name)
     try:
         value = parse_number(raw)
@@ -100,15 +101,18 @@ def _decimal(problems: ProblemCollector, form: Mapping[str, Any], name: str,
     if value is None:
         return None
     if not low <= value <= high:
-        problems.add(name, N_("Enter a number from {low} to {high}"), low=plain(low),
-                     high=plain(high))
+        problems.add(
+            name, N_("Enter a number from {low} to {high}"), low=plain(low), high=plain(high)
+        )
     elif value != value.quantize(Decimal("0.01")):
         problems.add(name, N_("{value} has more than two decimals"), value=plain(value))
     return value
 
 
-def validate_options(form: Mapping[str, Any], problems: ProblemCollector | None = None,
-                     ) -> Options:
+def validate_options(
+    form: Mapping[str, Any],
+    problems: ProblemCollector | None = None,
+) -> Options:
     """The options as given; every problem goes into ``problems`` (raised here when the
     caller gave none). An empty collector is falsy, so it is told apart by ``is None``."""
     own = problems is None
@@ -127,14 +131,22 @@ def validate_options(form: Mapping[str, Any], problems: ProblemCollector | None 
             problems.add("winners", N_("Enter a whole number"))
         else:
             if not 1 <= winners <= MAX_WINNERS:
-                problems.add("winners", N_("Enter a number from {low} to {high}"), low=1,
-                             high=MAX_WINNERS)
+                problems.add(
+                    "winners", N_("Enter a number from {low} to {high}"), low=1, high=MAX_WINNERS
+                )
     total = _decimal(problems, form, "total_points", Decimal("0.01"), Decimal(100000))
     min_quality = _decimal(problems, form, "min_total_quality", Decimal(0), Decimal(100000))
     if own:
         problems.raise_if_any()
-    return Options(flag(form.get("blind")), flag(form.get("two_envelope")), aggregation,
-                   spread, winners, total if total is not None else Decimal(100), min_quality)
+    return Options(
+        flag(form.get("blind")),
+        flag(form.get("two_envelope")),
+        aggregation,
+        spread,
+        winners,
+        total if total is not None else Decimal(100),
+        min_quality,
+    )
 
 
 @dataclass(frozen=True)
@@ -160,12 +172,14 @@ def validate_evaluation(form: Mapping[str, Any]) -> EvaluationData:
         problems.add("title", N_("The title is longer than {limit} characters"), limit=MAX_TITLE)
     currency = str(form.get("currency") or "").strip().upper()
     if currency not in CURRENCIES:
-        problems.add("currency", N_("Choose one of the currencies {allowed}"),
-                     allowed=", ".join(CURRENCIES))
+        problems.add(
+            "currency", N_("Choose one of the currencies {allowed}"), allowed=", ".join(CURRENCIES)
+        )
     owner_ref = str(form.get("owner_ref") or "").strip()
     if len(owner_ref) > MAX_REF:
-        problems.add("owner_ref", N_("The reference is longer than {limit} characters"),
-                     limit=MAX_REF)
+        problems.add(
+            "owner_ref", N_("The reference is longer than {limit} characters"), limit=MAX_REF
+        )
     owner_url = str(form.get("owner_url") or "").strip()
     if owner_url and not is_local_path(owner_url, MAX_URL):
         problems.add("owner_url", N_("Give a path on this site, such as /tenders/12"))
@@ -201,19 +215,24 @@ def validate_subjects(items: list[Mapping[str, Any]]) -> list[SubjectData]:
         if not ref:
             problems.add(f"{at}.ref", N_("A reference is required"))
         elif len(ref) > MAX_REF:
-            problems.add(f"{at}.ref", N_("The reference is longer than {limit} characters"),
-                         limit=MAX_REF)
+            problems.add(
+                f"{at}.ref", N_("The reference is longer than {limit} characters"), limit=MAX_REF
+            )
         elif ref in refs:
             problems.add(f"{at}.ref", N_("The reference {ref} is given twice"), ref=ref)
         if not name:
             problems.add(f"{at}.name", N_("A name is required"))
         elif len(name) > MAX_NAME:
-            problems.add(f"{at}.name", N_("The name is longer than {limit} characters"),
-                         limit=MAX_NAME)
+            problems.add(
+                f"{at}.name", N_("The name is longer than {limit} characters"), limit=MAX_NAME
+            )
         if code is not None:
             if len(code) > MAX_CODE or not set(code) <= CODE_CHARACTERS:
-                problems.add(f"{at}.code", N_("A code has at most {limit} letters, digits, "
-                                              "dashes, dots or underscores"), limit=MAX_CODE)
+                problems.add(
+                    f"{at}.code",
+                    N_("A code has at most {limit} letters, digits, dashes, dots or underscores"),
+                    limit=MAX_CODE,
+                )
             elif code.upper() in codes:
                 problems.add(f"{at}.code", N_("The code {code} is given twice"), code=code)
             codes.add(code.upper())
@@ -240,8 +259,9 @@ def validate_price(raw: Any, location: str = "price") -> Decimal | None:
     try:
         value = parse_number(raw)
     except DomainError as exc:
-        raise ValidationFailed([Problem(exc.problem.message, exc.problem.params,
-                                        location)]) from None
+        raise ValidationFailed(
+            [Problem(exc.problem.message, exc.problem.params, location)]
+        ) from None
     if value is None:
         return None
     message = None
@@ -261,8 +281,9 @@ def validate_reason(raw: Any, location: str = "reason") -> str:
     if not reason:
         raise ValidationFailed([Problem(N_("Give a reason"), {}, location)])
     if len(reason) > 2000:
-        raise ValidationFailed([Problem(N_("The reason is longer than {limit} characters"),
-                                        {"limit": 2000}, location)])
+        raise ValidationFailed(
+            [Problem(N_("The reason is longer than {limit} characters"), {"limit": 2000}, location)]
+        )
     return reason
 
 
@@ -276,8 +297,9 @@ class DeclarationData:
     note: str
 
 
-def validate_declaration(subject_id: int, answer: Any, note: Any,
-                         location: str) -> DeclarationData | None:
+def validate_declaration(
+    subject_id: int, answer: Any, note: Any, location: str
+) -> DeclarationData | None:
     """``answer`` is "none" (no conflict), "conflict", or empty (not answered yet)."""
     answer = str(answer or "")
     note = str(note or "").strip()
@@ -288,13 +310,15 @@ def validate_declaration(subject_id: int, answer: Any, note: Any,
     if answer == "conflict" and not note:
         raise ValidationFailed([Problem(N_("Describe the conflict of interest"), {}, location)])
     if len(note) > 2000:
-        raise ValidationFailed([Problem(N_("The note is longer than {limit} characters"),
-                                        {"limit": 2000}, location)])
+        raise ValidationFailed(
+            [Problem(N_("The note is longer than {limit} characters"), {"limit": 2000}, location)]
+        )
     return DeclarationData(subject_id, answer == "conflict", note)
 
 
-def check_score(criterion: Criterion, raw_value: Any, justification: Any,
-                location: str) -> tuple[Decimal | None, str]:
+def check_score(
+    criterion: Criterion, raw_value: Any, justification: Any, location: str
+) -> tuple[Decimal | None, str]:
     """A score as typed, checked against the criterion's scale (None: left empty).
 
     The justification may still be empty in a draft; :func:`sheet_gaps` asks for it at submit.
@@ -303,14 +327,21 @@ def check_score(criterion: Criterion, raw_value: Any, justification: Any,
     assert scale is not None
     text = str(justification or "").strip()
     if len(text) > MAX_JUSTIFICATION:
-        raise ValidationFailed([Problem(N_("The justification is longer than {limit} "
-                                           "characters"), {"limit": MAX_JUSTIFICATION},
-                                        location)])
+        raise ValidationFailed(
+            [
+                Problem(
+                    N_("The justification is longer than {limit} characters"),
+                    {"limit": MAX_JUSTIFICATION},
+                    location,
+                )
+            ]
+        )
     try:
         value = parse_number(raw_value)
     except DomainError as exc:
-        raise ValidationFailed([Problem(exc.problem.message, exc.problem.params,
-                                        location)]) from None
+        raise ValidationFailed(
+            [Problem(exc.problem.message, exc.problem.params, location)]
+        ) from None
     if value is None:
         return None, text
     problem = scale.problem_with(value)
@@ -321,12 +352,16 @@ def check_score(criterion: Criterion, raw_value: Any, justification: Any,
 
 def needs_justification(criterion: Criterion, value: Decimal | None) -> bool:
     """Quality and value scores always; a pass/fail score when it fails."""
-    return criterion.kind in JUSTIFIED_KINDS or (criterion.kind is Kind.PASS_FAIL
-                                                 and value is not None and value < 1)
+    return criterion.kind in JUSTIFIED_KINDS or (
+        criterion.kind is Kind.PASS_FAIL and value is not None and value < 1
+    )
 
 
-def sheet_gaps(subjects: list[tuple[int, str]], criteria: list[Criterion],
-               scores: Mapping[tuple[int, int], tuple[Decimal, str]]) -> list[Problem]:
+def sheet_gaps(
+    subjects: list[tuple[int, str]],
+    criteria: list[Criterion],
+    scores: Mapping[tuple[int, int], tuple[Decimal, str]],
+) -> list[Problem]:
     """What stops a sheet from being submitted, one problem per subject and criterion."""
     problems: list[Problem] = []
     for subject_id, label in subjects:
@@ -340,8 +375,9 @@ def sheet_gaps(subjects: list[tuple[int, str]], criteria: list[Criterion],
     return problems
 
 
-def check_consensus(criterion: Criterion, raw_value: Any, justification: Any) -> tuple[Decimal,
-                                                                                      str]:
+def check_consensus(
+    criterion: Criterion, raw_value: Any, justification: Any
+) -> tuple[Decimal, str]:
     value, text = check_score(criterion, raw_value, justification, "value")
     problems = ProblemCollector()
     if value is None:

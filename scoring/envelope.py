@@ -75,8 +75,14 @@ class PriceOpeningStep(StrEnum):
     OPEN = "open"  # a second, different officer confirms: the prices open
 
 
-def price_opening_step(*, two_envelope: bool, quality_final: bool, prices_opened: bool,
-                       approved_by: int | None, officer_id: int) -> PriceOpeningStep:
+def price_opening_step(
+    *,
+    two_envelope: bool,
+    quality_final: bool,
+    prices_opened: bool,
+    approved_by: int | None,
+    officer_id: int,
+) -> PriceOpeningStep:
     """What ``officer_id`` asking to open the prices does, or the DomainError that refuses it."""
     if not two_envelope:
         raise DomainError(N_("This evaluation has one envelope: its prices open with the bids"))
@@ -87,14 +93,22 @@ def price_opening_step(*, two_envelope: bool, quality_final: bool, prices_opened
     if approved_by is None:
         return PriceOpeningStep.APPROVE
     if approved_by == officer_id:
-        raise DomainError(N_("You have already approved opening the prices; a second, "
-                             "different officer must confirm"))
+        raise DomainError(
+            N_(
+                "You have already approved opening the prices; a second, "
+                "different officer must confirm"
+            )
+        )
     return PriceOpeningStep.OPEN
 
 
-def check_envelope_setting(two_envelope_before: bool, two_envelope_after: bool,
-                           holds_sealed_prices: bool, owner_ref: str = "",
-                           by_owner: bool = False) -> None:
+def check_envelope_setting(
+    two_envelope_before: bool,
+    two_envelope_after: bool,
+    holds_sealed_prices: bool,
+    owner_ref: str = "",
+    by_owner: bool = False,
+) -> None:
     """Whether an evaluation's envelope setting may change: an evaluation owned by a procedure
     (a tender lot) takes it from its owner only, so that both ask this rule with the same
     facts; and prices received sealed stay sealed (one envelope cannot be chosen once they are
@@ -102,8 +116,10 @@ def check_envelope_setting(two_envelope_before: bool, two_envelope_after: bool,
     if two_envelope_before == two_envelope_after:
         return
     if owner_ref and not by_owner:
-        raise DomainError(N_("The envelopes of this evaluation are set by its owner, "
-                             "{owner}"), owner=owner_ref)
+        raise DomainError(
+            N_("The envelopes of this evaluation are set by its owner, {owner}"), owner=owner_ref
+        )
     if two_envelope_before and holds_sealed_prices:
-        raise DomainError(N_("Sealed prices have been received; the evaluation keeps two "
-                             "envelopes"))
+        raise DomainError(
+            N_("Sealed prices have been received; the evaluation keeps two envelopes")
+        )

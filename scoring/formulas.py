@@ -31,8 +31,9 @@ class Bounds:
     high: float | None = None
 
 
-def bounds_for(formula: Formula, prices: pd.Series, low: float | None = None,
-               high: float | None = None) -> Bounds:
+def bounds_for(
+    formula: Formula, prices: pd.Series, low: float | None = None, high: float | None = None
+) -> Bounds:
     if formula is Formula.LINEAR_FIXED:
         return Bounds(low, high)
     if prices.empty:
@@ -44,8 +45,13 @@ def bounds_for(formula: Formula, prices: pd.Series, low: float | None = None,
     return Bounds()
 
 
-def price_points(formula: Formula, weight: float, prices: pd.Series,
-                 low: float | None = None, high: float | None = None) -> tuple[pd.Series, Bounds]:
+def price_points(
+    formula: Formula,
+    weight: float,
+    prices: pd.Series,
+    low: float | None = None,
+    high: float | None = None,
+) -> tuple[pd.Series, Bounds]:
     """Points per subject (same index as ``prices``) and the bounds used. Prices are > 0."""
     bounds = bounds_for(formula, prices, low, high)
     if prices.empty:
@@ -71,5 +77,4 @@ def price_per_quality_point(prices: pd.Series, quality: pd.Series) -> pd.Series:
     """P / Q; infinite where a subject has no quality points."""
     q = quality.reindex(prices.index, fill_value=0.0)
     with np.errstate(divide="ignore"):
-        return pd.Series(np.where(q > 0, prices / q.where(q > 0, 1.0), np.inf),
-                         index=prices.index)
+        return pd.Series(np.where(q > 0, prices / q.where(q > 0, 1.0), np.inf), index=prices.index)

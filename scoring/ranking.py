@@ -53,6 +53,8 @@ def known_aggregation(value: object) -> str:
     """The stored aggregation when it is one the engine knows, else the mean (the default):
     a value stored before the options were validated must not break a page or a ranking."""
     return value if isinstance(value, str) and value in AGGREGATIONS else MEAN
+
+
 # Totals are compared at this many decimals, so that float noise never decides a tie.
 TIE_DECIMALS = 6
 EPSILON = 1e-9
@@ -74,22 +76,38 @@ class Options:
 
 
 def scores_frame(rows: Iterable[Sequence[Any]] | pd.DataFrame = ()) -> pd.DataFrame:
-    frame = rows if isinstance(rows, pd.DataFrame) else pd.DataFrame(list(rows),
-                                                                    columns=SCORE_COLUMNS)
+    frame = (
+        rows if isinstance(rows, pd.DataFrame) else pd.DataFrame(list(rows), columns=SCORE_COLUMNS)
+    )
     if frame.empty:
-        frame = pd.DataFrame({c: pd.Series(dtype="int64") for c in SCORE_COLUMNS[:3]}
-                             | {"value": pd.Series(dtype="float64")})
-    return frame.astype({"subject_id": "int64", "criterion_id": "int64",
-                         "evaluator_id": "int64", "value": "float64"})
+        frame = pd.DataFrame(
+            {c: pd.Series(dtype="int64") for c in SCORE_COLUMNS[:3]}
+            | {"value": pd.Series(dtype="float64")}
+        )
+    return frame.astype(
+        {
+            "subject_id": "int64",
+            "criterion_id": "int64",
+            "evaluator_id": "int64",
+            "value": "float64",
+        }
+    )
 
 
 def consensus_frame(rows: Iterable[Sequence[Any]] | pd.DataFrame = ()) -> pd.DataFrame:
-    frame = rows if isinstance(rows, pd.DataFrame) else pd.DataFrame(list(rows),
-                                                                    columns=CONSENSUS_COLUMNS)
+    frame = (
+        rows
+        if isinstance(rows, pd.DataFrame)
+        else pd.DataFrame(list(rows), columns=CONSENSUS_COLUMNS)
+    )
     if frame.empty:
-        frame = pd.DataFrame({"subject_id": pd.Series(dtype="int64"),
-                              "criterion_id": pd.Series(dtype="int64"),
-                              "value": pd.Series(dtype="float64")})
+        frame = pd.DataFrame(
+            {
+                "subject_id": pd.Series(dtype="int64"),
+                "criterion_id": pd.Series(dtype="int64"),
+                "value": pd.Series(dtype="float64"),
+            }
+        )
     return frame.astype({"subject_id": "int64", "criterion_id": "int64", "value": "float64"})
 
 
@@ -100,11 +118,15 @@ def subjects_frame(rows: Iterable[dict[str, Any]] | pd.DataFrame) -> pd.DataFram
         if column not in frame:
             frame[column] = default
     if frame.empty:
-        frame = pd.DataFrame({"subject_id": pd.Series(dtype="int64"),
-                              "ref": pd.Series(dtype="object"),
-                              "price": pd.Series(dtype="float64"),
-                              "excluded": pd.Series(dtype="bool"),
-                              "excluded_reason": pd.Series(dtype="object")})
+        frame = pd.DataFrame(
+            {
+                "subject_id": pd.Series(dtype="int64"),
+                "ref": pd.Series(dtype="object"),
+                "price": pd.Series(dtype="float64"),
+                "excluded": pd.Series(dtype="bool"),
+                "excluded_reason": pd.Series(dtype="object"),
+            }
+        )
     frame = frame.astype({"subject_id": "int64", "price": "float64", "excluded": "bool"})
     frame["ref"] = frame["ref"].astype(str)
     frame["excluded_reason"] = frame["excluded_reason"].fillna("").astype(str)
@@ -114,19 +136,22 @@ def subjects_frame(rows: Iterable[dict[str, Any]] | pd.DataFrame) -> pd.DataFram
 def _leaf_table(tree: Tree) -> pd.DataFrame:
     leaves = tree.scored()
     scales = [c.effective_scale for c in leaves]
-    return pd.DataFrame({
-        "criterion_id": pd.Series([c.id for c in leaves], dtype="int64"),
-        "kind": [c.kind.value for c in leaves],
-        "weight": pd.Series([float(c.weight) for c in leaves], dtype="float64"),
-        "top": pd.Series([float(s.top) if s else 1.0 for s in scales], dtype="float64"),
-    }).set_index("criterion_id")
+    return pd.DataFrame(
+        {
+            "criterion_id": pd.Series([c.id for c in leaves], dtype="int64"),
+            "kind": [c.kind.value for c in leaves],
+            "weight": pd.Series([float(c.weight) for c in leaves], dtype="float64"),
+            "top": pd.Series([float(s.top) if s else 1.0 for s in scales], dtype="float64"),
+        }
+    ).set_index("criterion_id")
 
 
 # --- aggregation ----------------------------------------------------------------------------
 
 
-def aggregate(tree: Tree, scores: pd.DataFrame, consensus: pd.DataFrame,
-              options: Options) -> pd.DataFrame:
+def aggregate(
+    tree: Tree, scores: pd.DataFrame, consensus: pd.DataFrame, options: Options
+) -> pd.DataFrame:
     """Per subject and scored criterion: the individual scores summed up.
 
     Columns: ``count``, ``aggregate`` (mean or median; for pass/fail the lowest, so one fail
@@ -147,10 +172,14 @@ def aggregate(tree: Tree, scores: pd.DataFrame, consensus: pd.DataFrame,
     stats = grouped.agg(["count", "min", "max", known_aggregation(options.aggregation)])
     stats.columns = ["count", "low", "high", "aggregate"]
     keys = stats.index.to_numpy(dtype=np.int64)
-    stats.index = pd.MultiIndex.from_arrays([keys // width + low_s, keys % width + low_c],
-                                            names=["subject_id", "criterion_id"])
-    given = consensus[consensus["criterion_id"].isin(leaves.index)].set_index(
-        ["subject_id", "criterion_id"])["value"].rename("consensus")
+    stats.index = pd.MultiIndex.from_arrays(
+        [keys // width + low_s, keys % width + low_c], names=["subject_id", "criterion_id"]
+    )
+    given = (
+        consensus[consensus["criterion_id"].isin(leaves.index)]
+        .set_index(["subject_id", "criterion_id"])["value"]
+        .rename("consensus")
+    )
     table = stats.join(given, how="outer")
     table["count"] = table["count"].fillna(0).astype("int64")
     criterion = table.index.get_level_values("criterion_id")
@@ -170,12 +199,14 @@ def aggregate(tree: Tree, scores: pd.DataFrame, consensus: pd.DataFrame,
     return table
 
 
-def missing_pairs(tree: Tree, aggregates: pd.DataFrame,
-                  subject_ids: Iterable[int]) -> list[tuple[int, int]]:
+def missing_pairs(
+    tree: Tree, aggregates: pd.DataFrame, subject_ids: Iterable[int]
+) -> list[tuple[int, int]]:
     """(subject, criterion) pairs without any score or consensus, among ``subject_ids``."""
     leaves = [c.id for c in tree.scored()]
-    expected = pd.MultiIndex.from_product([sorted(subject_ids), leaves],
-                                          names=["subject_id", "criterion_id"])
+    expected = pd.MultiIndex.from_product(
+        [sorted(subject_ids), leaves], names=["subject_id", "criterion_id"]
+    )
     present = aggregates.index[aggregates["value"].notna()]
     return list(expected.difference(present))
 
@@ -219,8 +250,9 @@ def lottery_keys(refs: pd.Series, seed: str) -> pd.Series:
 
     The same seed always gives the same order, whatever order the subjects come in.
     """
-    return refs.map(lambda ref: int.from_bytes(
-        hashlib.sha256(f"{seed}\x1f{ref}".encode()).digest()[:7], "big"))
+    return refs.map(
+        lambda ref: int.from_bytes(hashlib.sha256(f"{seed}\x1f{ref}".encode()).digest()[:7], "big")
+    )
 
 
 def _order(frame: pd.DataFrame, higher_is_better: bool, seed: str) -> tuple[pd.Index, list[Draw]]:
@@ -246,7 +278,10 @@ def _order(frame: pd.DataFrame, higher_is_better: bool, seed: str) -> tuple[pd.I
     group: list[int] = []
     for position in [int(p) for p in order if tied[p]]:
         if group and (total[position], quality[position], value[position]) != (
-                total[group[0]], quality[group[0]], value[group[0]]):
+            total[group[0]],
+            quality[group[0]],
+            value[group[0]],
+        ):
             draws.append(_draw(frame, group, total, quality))
             group = []
         group.append(position)
@@ -255,11 +290,15 @@ def _order(frame: pd.DataFrame, higher_is_better: bool, seed: str) -> tuple[pd.I
     return frame.index[order], draws
 
 
-def _draw(frame: pd.DataFrame, positions: list[int], total: np.ndarray,
-          quality: np.ndarray) -> Draw:
+def _draw(
+    frame: pd.DataFrame, positions: list[int], total: np.ndarray, quality: np.ndarray
+) -> Draw:
     refs = frame["ref"].to_numpy()
-    return Draw(tuple(str(refs[p]) for p in positions), float(total[positions[0]]),
-                float(quality[positions[0]]))
+    return Draw(
+        tuple(str(refs[p]) for p in positions),
+        float(total[positions[0]]),
+        float(quality[positions[0]]),
+    )
 
 
 def _method(tree: Tree) -> tuple[str, bool]:
@@ -271,44 +310,58 @@ def _method(tree: Tree) -> tuple[str, bool]:
     return "price_per_quality", False
 
 
-def _criterion_points(tree: Tree, aggregates: pd.DataFrame,
-                      subject_ids: pd.Index) -> pd.DataFrame:
+def _criterion_points(tree: Tree, aggregates: pd.DataFrame, subject_ids: pd.Index) -> pd.DataFrame:
     """Subjects × criteria: the leaves' points and each parent's sum of its leaves."""
     matrix = aggregates["points"].unstack("criterion_id")
     matrix = matrix.reindex(index=subject_ids, columns=[c.id for c in tree.scored()])
     for criterion in tree.ordered():
         if criterion.kind in (Kind.QUALITY, Kind.VALUE) and not tree.is_leaf(criterion):
             matrix[criterion.id] = matrix[[leaf.id for leaf in tree.leaves_under(criterion)]].sum(
-                axis=1, min_count=1)
+                axis=1, min_count=1
+            )
     return matrix
 
 
-def _knock_outs(tree: Tree, aggregates: pd.DataFrame, points: pd.DataFrame,
-                quality: pd.Series, options: Options) -> dict[int, list[Problem]]:
+def _knock_outs(
+    tree: Tree, aggregates: pd.DataFrame, points: pd.DataFrame, quality: pd.Series, options: Options
+) -> dict[int, list[Problem]]:
     reasons: dict[int, list[Problem]] = {}
     pass_fail = [c.id for c in tree.scored() if c.kind is Kind.PASS_FAIL]
-    values = aggregates["value"].unstack("criterion_id").reindex(
-        index=points.index, columns=pass_fail) if pass_fail else None
+    values = (
+        aggregates["value"].unstack("criterion_id").reindex(index=points.index, columns=pass_fail)
+        if pass_fail
+        else None
+    )
     for criterion in tree.ordered():
         if criterion.kind is Kind.PASS_FAIL and values is not None:
             column = values[criterion.id]
             for subject_id in column.index[column < 1 - EPSILON]:
                 reasons.setdefault(int(subject_id), []).append(
-                    Problem(N_("{criterion}: not passed"), {"criterion": criterion.name}))
+                    Problem(N_("{criterion}: not passed"), {"criterion": criterion.name})
+                )
         elif criterion.minimum is not None and criterion.kind is not Kind.PRICE:
             column = points[criterion.id]
             below = column[column < float(criterion.minimum) - EPSILON]
             for subject_id, value in below.items():
-                reasons.setdefault(int(subject_id), []).append(Problem(
-                    N_("{criterion}: {points} points, below the minimum of {minimum}"),
-                    {"criterion": criterion.name, "points": f"{value:.2f}",
-                     "minimum": plain(criterion.minimum)}))
+                reasons.setdefault(int(subject_id), []).append(
+                    Problem(
+                        N_("{criterion}: {points} points, below the minimum of {minimum}"),
+                        {
+                            "criterion": criterion.name,
+                            "points": f"{value:.2f}",
+                            "minimum": plain(criterion.minimum),
+                        },
+                    )
+                )
     if options.min_total_quality is not None:
         below = quality[quality < options.min_total_quality - EPSILON]
         for subject_id, value in below.items():
-            reasons.setdefault(int(subject_id), []).append(Problem(
-                N_("Quality {points} points, below the minimum total of {minimum}"),
-                {"points": f"{value:.2f}", "minimum": plain(options.min_total_quality)}))
+            reasons.setdefault(int(subject_id), []).append(
+                Problem(
+                    N_("Quality {points} points, below the minimum total of {minimum}"),
+                    {"points": f"{value:.2f}", "minimum": plain(options.min_total_quality)},
+                )
+            )
     return reasons
 
 
@@ -323,9 +376,12 @@ def _totals(tree: Tree, method: str, frame: pd.DataFrame) -> tuple[pd.DataFrame,
     elif method == "points":
         assert price.formula is not None
         points, bounds = price_points(
-            price.formula, float(price.weight), result["price"],
+            price.formula,
+            float(price.weight),
+            result["price"],
             float(price.low) if price.low is not None else None,
-            float(price.high) if price.high is not None else None)
+            float(price.high) if price.high is not None else None,
+        )
         result["price_points"] = points
         result["total"] = result["quality"] + points
     elif method == "value_based":
@@ -335,8 +391,14 @@ def _totals(tree: Tree, method: str, frame: pd.DataFrame) -> tuple[pd.DataFrame,
     return result, bounds
 
 
-def rank(tree: Tree, subjects: pd.DataFrame, scores: pd.DataFrame, consensus: pd.DataFrame,
-         options: Options, check_reversals: bool = True) -> Outcome:
+def rank(
+    tree: Tree,
+    subjects: pd.DataFrame,
+    scores: pd.DataFrame,
+    consensus: pd.DataFrame,
+    options: Options,
+    check_reversals: bool = True,
+) -> Outcome:
     """The ranking of ``subjects``; raises ValidationFailed when scores or prices are missing."""
     aggregates = aggregate(tree, scores, consensus, options)
     active = subjects.index[~subjects["excluded"].to_numpy()]
@@ -344,43 +406,67 @@ def rank(tree: Tree, subjects: pd.DataFrame, scores: pd.DataFrame, consensus: pd
     if missing:
         names = {c.id: c.name for c in tree.criteria}
         refs = subjects["ref"]
-        raise ValidationFailed([
-            Problem(N_("{subject}: no score for {criterion}"),
-                    {"subject": refs[s], "criterion": names[c]}, "scores")
-            for s, c in missing[:20]])
+        raise ValidationFailed(
+            [
+                Problem(
+                    N_("{subject}: no score for {criterion}"),
+                    {"subject": refs[s], "criterion": names[c]},
+                    "scores",
+                )
+                for s, c in missing[:20]
+            ]
+        )
     points = _criterion_points(tree, aggregates, subjects.index)
     kinds = {c.id: c.kind for c in tree.scored()}
     quality_cols = [cid for cid, kind in kinds.items() if kind is Kind.QUALITY]
     value_cols = [cid for cid, kind in kinds.items() if kind is Kind.VALUE]
-    quality = points[quality_cols].sum(axis=1) if quality_cols else pd.Series(
-        0.0, index=subjects.index)
+    quality = (
+        points[quality_cols].sum(axis=1) if quality_cols else pd.Series(0.0, index=subjects.index)
+    )
     value = points[value_cols].sum(axis=1) if value_cols else pd.Series(0.0, index=subjects.index)
     reasons = _knock_outs(tree, aggregates, points.loc[active], quality.loc[active], options)
     method, higher = _method(tree)
-    table = pd.DataFrame({"ref": subjects["ref"], "price": subjects["price"],
-                          "quality": quality, "value": value,
-                          "excluded": subjects["excluded"],
-                          "excluded_reason": subjects.get("excluded_reason", "")})
+    table = pd.DataFrame(
+        {
+            "ref": subjects["ref"],
+            "price": subjects["price"],
+            "quality": quality,
+            "value": value,
+            "excluded": subjects["excluded"],
+            "excluded_reason": subjects.get("excluded_reason", ""),
+        }
+    )
     table["knocked_out"] = table.index.isin(list(reasons))
     valid_mask = ~table["excluded"] & ~table["knocked_out"]
     if method == "price_per_quality":
         for subject_id in table.index[valid_mask & (table["quality"] <= EPSILON)]:
             reasons.setdefault(int(subject_id), []).append(
-                Problem(N_("No quality points, so no price per quality point")))
+                Problem(N_("No quality points, so no price per quality point"))
+            )
         table["knocked_out"] = table.index.isin(list(reasons))
         valid_mask = ~table["excluded"] & ~table["knocked_out"]
     valid = table[valid_mask]
     if tree.price() is not None:
         unpriced = valid.index[valid["price"].isna()]
         if len(unpriced):
-            raise ValidationFailed([Problem(N_("{subject} has no price"),
-                                            {"subject": valid.at[s, "ref"]}, "prices")
-                                    for s in unpriced[:20]])
+            raise ValidationFailed(
+                [
+                    Problem(N_("{subject} has no price"), {"subject": valid.at[s, "ref"]}, "prices")
+                    for s in unpriced[:20]
+                ]
+            )
         nonpositive = valid.index[valid["price"] <= 0]
         if len(nonpositive):
-            raise ValidationFailed([Problem(N_("{subject}: a price must be above 0"),
-                                            {"subject": valid.at[s, "ref"]}, "prices")
-                                    for s in nonpositive[:20]])
+            raise ValidationFailed(
+                [
+                    Problem(
+                        N_("{subject}: a price must be above 0"),
+                        {"subject": valid.at[s, "ref"]},
+                        "prices",
+                    )
+                    for s in nonpositive[:20]
+                ]
+            )
     valid, bounds = _totals(tree, method, valid)
     order, draws = _order(valid, higher, options.seed)
     valid = valid.loc[order]
@@ -397,8 +483,9 @@ def rank(tree: Tree, subjects: pd.DataFrame, scores: pd.DataFrame, consensus: pd
     reversals = None
     if check_reversals and price is not None and price.formula in RELATIVE_FORMULAS:
         reversals = find_reversals(tree, method, valid, winners, higher, options.seed)
-    return Outcome(method, higher, aggregates, points, table, reasons, draws, reversals,
-                   bounds, winners)
+    return Outcome(
+        method, higher, aggregates, points, table, reasons, draws, reversals, bounds, winners
+    )
 
 
 # --- rank reversal --------------------------------------------------------------------------
@@ -418,19 +505,27 @@ def _reversal_candidates(formula: Formula, prices: pd.Series) -> list[int]:
     return list(dict.fromkeys(found))
 
 
-def reversed_pairs(old_order: Sequence[int], new_order: Sequence[int],
-                   watched: set[int]) -> list[tuple[int, int]]:
+def reversed_pairs(
+    old_order: Sequence[int], new_order: Sequence[int], watched: set[int]
+) -> list[tuple[int, int]]:
     """Pairs (a, b) among ``watched`` with a above b before and b above a after."""
     old_pos = {s: i for i, s in enumerate(old_order)}
     new_pos = {s: i for i, s in enumerate(new_order)}
     members = sorted((s for s in watched if s in new_pos and s in old_pos), key=old_pos.get)
-    return [(a, b) for i, a in enumerate(members) for b in members[i + 1:]
-            if new_pos[a] > new_pos[b]]
+    return [
+        (a, b) for i, a in enumerate(members) for b in members[i + 1 :] if new_pos[a] > new_pos[b]
+    ]
 
 
-def find_reversals(tree: Tree, method: str, valid: pd.DataFrame, winners: list[int],
-                   higher: bool, seed: str, candidates: Iterable[int] | None = None,
-                   ) -> list[Reversal]:
+def find_reversals(
+    tree: Tree,
+    method: str,
+    valid: pd.DataFrame,
+    winners: list[int],
+    higher: bool,
+    seed: str,
+    candidates: Iterable[int] | None = None,
+) -> list[Reversal]:
     """For each subject whose leaving out would move the price bounds: the pairs among the
     winners (before or after) whose order would turn round."""
     price = tree.price()
@@ -445,11 +540,13 @@ def find_reversals(tree: Tree, method: str, valid: pd.DataFrame, winners: list[i
         old_order = [s for s in valid.index if s != left_out]
         recomputed, _ = _totals(tree, method, rest)
         new_order, _ = _order(recomputed, higher, seed)
-        watched = {s for s in winners if s != left_out} | set(old_order[:count]) \
-            | set(new_order[:count])
+        watched = (
+            {s for s in winners if s != left_out} | set(old_order[:count]) | set(new_order[:count])
+        )
         pairs = reversed_pairs(old_order, list(new_order), watched)
         if pairs:
             refs = base["ref"]
-            found.append(Reversal(str(refs[left_out]),
-                                  tuple((str(refs[a]), str(refs[b])) for a, b in pairs)))
+            found.append(
+                Reversal(str(refs[left_out]), tuple((str(refs[a]), str(refs[b])) for a, b in pairs))
+            )
     return found

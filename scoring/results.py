@@ -166,10 +166,16 @@ class Ranking(RankingData):
         """Every subject with its breakdown built (or without any), ready to serialise."""
         data = {f.name: getattr(self, f.name) for f in fields(RankingData)}
         subject_fields = [f.name for f in fields(RankedSubjectData)]
-        return RankingOut(**data, subjects=tuple(
-            RankedSubjectOut(**{name: getattr(s, name) for name in subject_fields},
-                             criteria=s.criteria if breakdown else ())
-            for s in self.subjects))
+        return RankingOut(
+            **data,
+            subjects=tuple(
+                RankedSubjectOut(
+                    **{name: getattr(s, name) for name in subject_fields},
+                    criteria=s.criteria if breakdown else (),
+                )
+                for s in self.subjects
+            ),
+        )
 
     def subject(self, ref: str) -> RankedSubject:
         for found in self.subjects:
@@ -181,15 +187,20 @@ class Ranking(RankingData):
         """What confirming the ranking puts on record."""
         return {
             "criteria_version": self.criteria_version,
-            "ranking": [{"ref": s.ref, "rank": s.rank, "total": s.total} for s in self.subjects
-                        if s.rank is not None],
+            "ranking": [
+                {"ref": s.ref, "rank": s.rank, "total": s.total}
+                for s in self.subjects
+                if s.rank is not None
+            ],
             "knocked_out": [s.ref for s in self.subjects if s.knocked_out],
             "excluded": [s.ref for s in self.subjects if s.excluded],
             "winners": list(self.winners),
             "lottery_seed": self.lottery_seed,
             "lottery": [list(draw.refs) for draw in self.lottery],
-            "reversals": [{"left_out": r.left_out, "pairs": [list(p) for p in r.pairs]}
-                          for r in self.reversals],
+            "reversals": [
+                {"left_out": r.left_out, "pairs": [list(p) for p in r.pairs]}
+                for r in self.reversals
+            ],
         }
 
 
@@ -222,14 +233,21 @@ class _Leaf:
         return (c.id, c.name, c.kind.value, c.parent_id, c.weight)
 
 
-def _leaf_result(leaf: _Leaf, head: tuple[int, str, str, int | None, Decimal],
-                 row: tuple[float, float, float, bool, float] | None, method: str,
-                 details: Details, subject_id: int, explained: bool) -> CriterionResult:
+def _leaf_result(
+    leaf: _Leaf,
+    head: tuple[int, str, str, int | None, Decimal],
+    row: tuple[float, float, float, bool, float] | None,
+    method: str,
+    details: Details,
+    subject_id: int,
+    explained: bool,
+) -> CriterionResult:
     key = (subject_id, head[0])
     individual = tuple(details.individual.get(key, ())) if explained else ()
     if row is None:
-        return CriterionResult(*head, None, None, "none", Problem(N_("Not scored")), {},
-                               individual=individual)
+        return CriterionResult(
+            *head, None, None, "none", Problem(N_("Not scored")), {}, individual=individual
+        )
     raw_value, raw_consensus, raw_spread, flagged, raw_points = row
     has_consensus = raw_consensus == raw_consensus  # not NaN
     how = "consensus" if has_consensus else method
@@ -238,29 +256,65 @@ def _leaf_result(leaf: _Leaf, head: tuple[int, str, str, int | None, Decimal],
     justification = details.consensus_justifications.get(key, "") if explained else ""
     if head[2] == Kind.PASS_FAIL.value:
         passed = raw_value >= 1
-        return CriterionResult(*head, None, passed,
-                               "consensus" if has_consensus else "pass_fail",
-                               Problem(N_("Passed") if passed else N_("Not passed")),
-                               {"passed": "yes" if passed else "no"}, value, dec(raw_spread),
-                               flagged, consensus, justification, individual)
+        return CriterionResult(
+            *head,
+            None,
+            passed,
+            "consensus" if has_consensus else "pass_fail",
+            Problem(N_("Passed") if passed else N_("Not passed")),
+            {"passed": "yes" if passed else "no"},
+            value,
+            dec(raw_spread),
+            flagged,
+            consensus,
+            justification,
+            individual,
+        )
     points = dec(raw_points)
-    inputs = {"weight": leaf.weight, "value": plain(value or Decimal(0)), "top": leaf.top,
-              "points": str(points), "method": how}
-    return CriterionResult(*head, points, None, how, Problem(SCORE_EXPLANATIONS[how], inputs),
-                           inputs, value, dec(raw_spread), flagged, consensus, justification,
-                           individual)
+    inputs = {
+        "weight": leaf.weight,
+        "value": plain(value or Decimal(0)),
+        "top": leaf.top,
+        "points": str(points),
+        "method": how,
+    }
+    return CriterionResult(
+        *head,
+        points,
+        None,
+        how,
+        Problem(SCORE_EXPLANATIONS[how], inputs),
+        inputs,
+        value,
+        dec(raw_spread),
+        flagged,
+        consensus,
+        justification,
+        individual,
+    )
 
 
-def _price_result(criterion: Criterion, outcome: Outcome, row: Mapping[str, Any],
-                  valid: bool) -> CriterionResult:
+def _price_result(
+    criterion: Criterion, outcome: Outcome, row: Mapping[str, Any], valid: bool
+) -> CriterionResult:
     assert criterion.formula is not None
     formula = criterion.formula
-    base = (criterion.id, criterion.name, criterion.kind.value, criterion.parent_id,
-            criterion.weight)
+    base = (
+        criterion.id,
+        criterion.name,
+        criterion.kind.value,
+        criterion.parent_id,
+        criterion.weight,
+    )
     if not valid:
-        return CriterionResult(*base, None, None, formula.value,
-                               Problem(N_("Price not considered: the subject was out before "
-                                          "prices were looked at")), {})
+        return CriterionResult(
+            *base,
+            None,
+            None,
+            formula.value,
+            Problem(N_("Price not considered: the subject was out before prices were looked at")),
+            {},
+        )
     price = dec(row["price"])
     inputs: dict[str, str] = {"weight": plain(criterion.weight), "price": str(price)}
     points = dec(row["price_points"])
@@ -268,8 +322,7 @@ def _price_result(criterion: Criterion, outcome: Outcome, row: Mapping[str, Any]
         inputs |= {"value": str(dec(row["value"])), "total": str(dec(row["total"]))}
         message = N_("Fictitious price: price {price} − quality value {value} = {total}")
     elif formula is Formula.PRICE_PER_QUALITY:
-        inputs |= {"quality": str(dec(row["quality"])),
-                   "total": str(dec(row["total"], FOUR))}
+        inputs |= {"quality": str(dec(row["quality"])), "total": str(dec(row["total"], FOUR))}
         message = N_("Price per quality point: price {price} / quality {quality} = {total}")
     else:
         bounds = outcome.bounds
@@ -280,13 +333,18 @@ def _price_result(criterion: Criterion, outcome: Outcome, row: Mapping[str, Any]
         elif low == high:
             message = N_("All prices are equal: {weight} points")
         elif formula is Formula.LINEAR_FIXED:
-            message = N_("{weight} × ({high} − price {price}) / ({high} − {low}) = {points}, "
-                         "kept within 0 and {weight}")
+            message = N_(
+                "{weight} × ({high} − price {price}) / ({high} − {low}) = {points}, "
+                "kept within 0 and {weight}"
+            )
         else:
-            message = N_("{weight} × (highest price {high} − price {price}) / (highest price "
-                         "{high} − lowest price {low}) = {points}")
-    return CriterionResult(*base, points, None, formula.value, Problem(message, dict(inputs)),
-                           inputs)
+            message = N_(
+                "{weight} × (highest price {high} − price {price}) / (highest price "
+                "{high} − lowest price {low}) = {points}"
+            )
+    return CriterionResult(
+        *base, points, None, formula.value, Problem(message, dict(inputs)), inputs
+    )
 
 
 @dataclass
@@ -302,32 +360,52 @@ class _Breakdowns:
 
     def __post_init__(self) -> None:
         self.ordered = self.tree.ordered()
-        self.leaves = {c.id: _Leaf(c, plain(c.weight), plain(c.effective_scale.top))
-                       for c in self.ordered
-                       if self.tree.is_leaf(c) and c.effective_scale is not None}
-        self.parents = [c.id for c in self.ordered
-                        if c.kind is not Kind.PRICE and not self.tree.is_leaf(c)]
+        self.leaves = {
+            c.id: _Leaf(c, plain(c.weight), plain(c.effective_scale.top))
+            for c in self.ordered
+            if self.tree.is_leaf(c) and c.effective_scale is not None
+        }
+        self.parents = [
+            c.id for c in self.ordered if c.kind is not Kind.PRICE and not self.tree.is_leaf(c)
+        ]
         self.heads = {c: leaf.head for c, leaf in self.leaves.items()}
 
     def _pairs(self) -> dict[tuple[int, int], tuple[float, float, float, bool, float]]:
         if self.rows_by_pair is None:
             a = self.outcome.aggregates
-            self.rows_by_pair = dict(zip(
-                zip(a.index.get_level_values(0).tolist(), a.index.get_level_values(1).tolist(),
-                    strict=True),
-                zip(a["value"].tolist(), a["consensus"].tolist(), a["spread"].tolist(),
-                    a["flagged"].tolist(), a["points"].tolist(), strict=True), strict=True))
+            self.rows_by_pair = dict(
+                zip(
+                    zip(
+                        a.index.get_level_values(0).tolist(),
+                        a.index.get_level_values(1).tolist(),
+                        strict=True,
+                    ),
+                    zip(
+                        a["value"].tolist(),
+                        a["consensus"].tolist(),
+                        a["spread"].tolist(),
+                        a["flagged"].tolist(),
+                        a["points"].tolist(),
+                        strict=True,
+                    ),
+                    strict=True,
+                )
+            )
         return self.rows_by_pair
 
     def _sums(self) -> dict[int, dict[int, float]]:
         """Each subject's points per parent criterion (sum of its sub-criteria)."""
         if self.parent_sums is None:
-            self.parent_sums = self.outcome.points.reindex(columns=self.parents).to_dict(
-                "index") if self.parents else {}
+            self.parent_sums = (
+                self.outcome.points.reindex(columns=self.parents).to_dict("index")
+                if self.parents
+                else {}
+            )
         return self.parent_sums
 
-    def build(self, subject_id: int, row: dict[str, Any],
-              explained: bool) -> tuple[CriterionResult, ...]:
+    def build(
+        self, subject_id: int, row: dict[str, Any], explained: bool
+    ) -> tuple[CriterionResult, ...]:
         pairs = self._pairs()
         valid = not row["excluded"] and not row["knocked_out"]
         sums = self._sums().get(subject_id)
@@ -336,59 +414,98 @@ class _Breakdowns:
             if criterion.kind is Kind.PRICE:
                 results.append(_price_result(criterion, self.outcome, row, valid))
             elif criterion.id in self.leaves:
-                results.append(_leaf_result(self.leaves[criterion.id],
-                                            self.heads[criterion.id],
-                                            pairs.get((subject_id, criterion.id)),
-                                            self.aggregation, self.details, subject_id,
-                                            explained))
+                results.append(
+                    _leaf_result(
+                        self.leaves[criterion.id],
+                        self.heads[criterion.id],
+                        pairs.get((subject_id, criterion.id)),
+                        self.aggregation,
+                        self.details,
+                        subject_id,
+                        explained,
+                    )
+                )
             else:
                 total = dec(sums[criterion.id]) if sums is not None else None
-                results.append(CriterionResult(
-                    criterion.id, criterion.name, criterion.kind.value, None, criterion.weight,
-                    total, None, "sum", Problem(N_("Sum of its sub-criteria: {points}"),
-                                                {"points": str(total)}),
-                    {"points": str(total)}))
+                results.append(
+                    CriterionResult(
+                        criterion.id,
+                        criterion.name,
+                        criterion.kind.value,
+                        None,
+                        criterion.weight,
+                        total,
+                        None,
+                        "sum",
+                        Problem(N_("Sum of its sub-criteria: {points}"), {"points": str(total)}),
+                        {"points": str(total)},
+                    )
+                )
         return tuple(results)
 
 
-def build_ranking(*, evaluation_id: int, currency: str, criteria_version: int, seed: str,
-                  tree: Tree, outcome: Outcome, names: Mapping[int, tuple[str, str]],
-                  aggregation: str, explain: Collection[int] | None, details: Details,
-                  confirmed_at: datetime | None = None) -> Ranking:
+def build_ranking(
+    *,
+    evaluation_id: int,
+    currency: str,
+    criteria_version: int,
+    seed: str,
+    tree: Tree,
+    outcome: Outcome,
+    names: Mapping[int, tuple[str, str]],
+    aggregation: str,
+    explain: Collection[int] | None,
+    details: Details,
+    confirmed_at: datetime | None = None,
+) -> Ranking:
     """``names``: subject id → (name, code); ``explain``: subject ids to give every individual
     score and justification (None: all of them)."""
-    builder = _Breakdowns(tree, outcome, "median" if aggregation == MEDIAN else "mean",
-                          details)
+    builder = _Breakdowns(tree, outcome, "median" if aggregation == MEDIAN else "mean", details)
     total_places = FOUR if outcome.method == "price_per_quality" else TWO
     value_based = outcome.method == "value_based"
     subjects: list[RankedSubject] = []
-    for subject_id, row in zip(outcome.table.index.tolist(),
-                               outcome.table.to_dict("records"), strict=True):
+    for subject_id, row in zip(
+        outcome.table.index.tolist(), outcome.table.to_dict("records"), strict=True
+    ):
         explained = explain is None or subject_id in explain
         name, code = names.get(subject_id, (row["ref"], ""))
         rank = row.get("rank")
-        subjects.append(RankedSubject(
-            ref=row["ref"], name=name, code=code,
-            rank=None if rank is None or rank is pd.NA else int(rank),
-            total=dec(row.get("total"), total_places),
-            quality=dec(row["quality"]) or Decimal("0.00"),
-            value=dec(row["value"]) if value_based else None,
-            price=dec(row["price"]), price_points=dec(row.get("price_points")),
-            winner=bool(row["winner"]), knocked_out=bool(row["knocked_out"]),
-            excluded=bool(row["excluded"]), reasons=tuple(outcome.reasons.get(subject_id, ())),
-            excluded_reason=str(row.get("excluded_reason") or "") if row["excluded"] else "",
-            explained=explained,
-            breakdown=partial(builder.build, subject_id, row, explained)))
+        subjects.append(
+            RankedSubject(
+                ref=row["ref"],
+                name=name,
+                code=code,
+                rank=None if rank is None or rank is pd.NA else int(rank),
+                total=dec(row.get("total"), total_places),
+                quality=dec(row["quality"]) or Decimal("0.00"),
+                value=dec(row["value"]) if value_based else None,
+                price=dec(row["price"]),
+                price_points=dec(row.get("price_points")),
+                winner=bool(row["winner"]),
+                knocked_out=bool(row["knocked_out"]),
+                excluded=bool(row["excluded"]),
+                reasons=tuple(outcome.reasons.get(subject_id, ())),
+                excluded_reason=str(row.get("excluded_reason") or "") if row["excluded"] else "",
+                explained=explained,
+                breakdown=partial(builder.build, subject_id, row, explained),
+            )
+        )
     refs = outcome.table["ref"]
     price = tree.price()
     return Ranking(
-        evaluation_id=evaluation_id, currency=currency, method=outcome.method,
+        evaluation_id=evaluation_id,
+        currency=currency,
+        method=outcome.method,
         higher_is_better=outcome.higher_is_better,
         formula=price.formula.value if price and price.formula else None,
-        criteria_version=criteria_version, subjects=tuple(subjects),
-        winners=tuple(str(refs[s]) for s in outcome.winners), lottery_seed=seed,
-        lottery=tuple(LotteryDraw(seed, d.refs, dec(d.total), dec(d.quality))
-                      for d in outcome.draws),
+        criteria_version=criteria_version,
+        subjects=tuple(subjects),
+        winners=tuple(str(refs[s]) for s in outcome.winners),
+        lottery_seed=seed,
+        lottery=tuple(
+            LotteryDraw(seed, d.refs, dec(d.total), dec(d.quality)) for d in outcome.draws
+        ),
         reversal_checked=outcome.reversals is not None,
         reversals=tuple(RankReversal(r.left_out, r.pairs) for r in outcome.reversals or ()),
-        confirmed_at=confirmed_at)
+        confirmed_at=confirmed_at,
+    )

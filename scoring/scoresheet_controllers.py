@@ -51,8 +51,9 @@ async def _upload(request: Request) -> tuple[str, bytes, dict[str, Any]]:
     values = await read_form(request)
     upload = values.pop("file", None)
     if not isinstance(upload, UploadFile) or not upload.filename:
-        raise ValidationFailed([Problem(N_("Choose the filled-in workbook (.xlsx) to upload"),
-                                        {}, "file")])
+        raise ValidationFailed(
+            [Problem(N_("Choose the filled-in workbook (.xlsx) to upload"), {}, "file")]
+        )
     data = await upload.read(MAX_BYTES + 1)
     return upload.filename, data, values
 
@@ -68,13 +69,22 @@ class ScoresheetPages(Controller):
     path = "/scoring/evaluations/{evaluation_id:int}"
     include_in_schema = False
 
-    async def _sheet(self, request: Request, evaluation_id: int, problems: list[str],
-                     more: int) -> Template:
+    async def _sheet(
+        self, request: Request, evaluation_id: int, problems: list[str], more: int
+    ) -> Template:
         view = await sheets.sheet(_me(request), evaluation_id)
-        return Template("scoring/sheet.html", status_code=422, context={
-            "sheet": view, "evaluation": view.evaluation, "problems": [],
-            "upload_problems": problems, "more_problems": more,
-            "zone": await scoresheets.zone_of(view.evaluation.authority_id)})
+        return Template(
+            "scoring/sheet.html",
+            status_code=422,
+            context={
+                "sheet": view,
+                "evaluation": view.evaluation,
+                "problems": [],
+                "upload_problems": problems,
+                "more_problems": more,
+                "zone": await scoresheets.zone_of(view.evaluation.authority_id),
+            },
+        )
 
     @get("/scoresheet", guards=[EVALUATOR], name="scoring_scoresheet")
     async def download(self, request: Request, evaluation_id: FromPath[int]) -> Response[bytes]:
@@ -85,55 +95,82 @@ class ScoresheetPages(Controller):
         try:
             filename, data, values = await _upload(request)
             summary = await scoresheets.import_scoresheet(
-                _me(request), evaluation_id, filename, data,
-                submit=values.get("submit") not in (None, ""))
+                _me(request),
+                evaluation_id,
+                filename,
+                data,
+                submit=values.get("submit") not in (None, ""),
+            )
         except ValidationFailed as exc:
             return await self._sheet(request, evaluation_id, *_problems(exc))
         view = await sheets.sheet(_me(request), evaluation_id)
-        return Template("scoring/scoresheet_result.html", context={
-            "evaluation": view.evaluation, "summary": summary, "back": links(evaluation_id).sheet,
-            "changes": summary.changes[:SHOWN_CHANGES], "evaluator": True, "plain": plain})
+        return Template(
+            "scoring/scoresheet_result.html",
+            context={
+                "evaluation": view.evaluation,
+                "summary": summary,
+                "back": links(evaluation_id).sheet,
+                "changes": summary.changes[:SHOWN_CHANGES],
+                "evaluator": True,
+                "plain": plain,
+            },
+        )
 
     @get("/consensus/workbook", guards=[READERS], name="scoring_consensus_workbook")
-    async def consensus_download(self, request: Request,
-                                 evaluation_id: FromPath[int]) -> Response[bytes]:
+    async def consensus_download(
+        self, request: Request, evaluation_id: FromPath[int]
+    ) -> Response[bytes]:
         return _file(await scoresheets.consensus_workbook(_me(request), evaluation_id))
 
     @post("/consensus/workbook", guards=[OFFICER], name="scoring_consensus_upload")
-    async def consensus_upload(self, request: Request, evaluation_id: FromPath[int]
-                               ) -> Template:
+    async def consensus_upload(self, request: Request, evaluation_id: FromPath[int]) -> Template:
         principal = _me(request)
         try:
             filename, data, _ = await _upload(request)
-            summary = await scoresheets.import_consensus(principal, evaluation_id, filename,
-                                                         data)
+            summary = await scoresheets.import_consensus(principal, evaluation_id, filename, data)
         except ValidationFailed as exc:
             problems, more = _problems(exc)
             matrix = await service.consensus_matrix(principal, evaluation_id)
             pages = paginate(links(evaluation_id).consensus, {}, len(matrix.rows), PER_PAGE)
-            return _page("scoring/consensus.html", principal, matrix.evaluation, "consensus",
-                         422, matrix=matrix, rows=matrix.rows[:PER_PAGE], pages=pages,
-                         flagged_only=False,
-                         upload_problems=problems, more_problems=more)
+            return _page(
+                "scoring/consensus.html",
+                principal,
+                matrix.evaluation,
+                "consensus",
+                422,
+                matrix=matrix,
+                rows=matrix.rows[:PER_PAGE],
+                pages=pages,
+                flagged_only=False,
+                upload_problems=problems,
+                more_problems=more,
+            )
         evaluation = await service.get_evaluation(principal, evaluation_id)
-        return _page("scoring/scoresheet_result.html", principal, evaluation, "consensus",
-                     summary=summary, back=links(evaluation_id).consensus,
-                     changes=summary.changes[:SHOWN_CHANGES], evaluator=False)
+        return _page(
+            "scoring/scoresheet_result.html",
+            principal,
+            evaluation,
+            "consensus",
+            summary=summary,
+            back=links(evaluation_id).consensus,
+            changes=summary.changes[:SHOWN_CHANGES],
+            evaluator=False,
+        )
 
     @post("/scores-due", guards=[OFFICER], name="scoring_scores_due")
     async def scores_due(self, request: Request, evaluation_id: FromPath[int]) -> Redirect:
         values = await read_form(request)
         target = links(evaluation_id).overview
         try:
-            await scoresheets.set_scores_due(_me(request), evaluation_id,
-                                             values.get("scores_due_at") or None)
+            await scoresheets.set_scores_due(
+                _me(request), evaluation_id, values.get("scores_due_at") or None
+            )
         except ValidationFailed as exc:
             for messages in field_errors(exc).values():
                 for message in messages:
                     flash(request, message, category="error")
             return Redirect(target, status_code=303)
-        flash(request, gettext("The deadline for the scores has been saved."),
-              category="success")
+        flash(request, gettext("The deadline for the scores has been saved."), category="success")
         return Redirect(target, status_code=303)
 
 
@@ -159,26 +196,32 @@ class ScoresheetApiController(Controller):
         All or nothing: 422 with every problem and its cell (``Scores!E7``)."""
         filename, data, values = await _upload(request)
         return await scoresheets.import_scoresheet(
-            _me(request), evaluation_id, filename, data,
-            submit=str(values.get("submit") or "").lower() in ("1", "true", "on", "yes"))
+            _me(request),
+            evaluation_id,
+            filename,
+            data,
+            submit=str(values.get("submit") or "").lower() in ("1", "true", "on", "yes"),
+        )
 
     @get("/consensus/workbook", guards=[READERS], name="api_scoring_consensus_workbook")
-    async def consensus_download(self, request: Request,
-                                 evaluation_id: FromPath[int]) -> Response[bytes]:
+    async def consensus_download(
+        self, request: Request, evaluation_id: FromPath[int]
+    ) -> Response[bytes]:
         return _file(await scoresheets.consensus_workbook(_me(request), evaluation_id))
 
     @post("/consensus/workbook", guards=[OFFICER], name="api_scoring_consensus_upload")
-    async def consensus_upload(self, request: Request,
-                               evaluation_id: FromPath[int]) -> ImportSummary:
+    async def consensus_upload(
+        self, request: Request, evaluation_id: FromPath[int]
+    ) -> ImportSummary:
         """Multipart ``file``: consensus scores and justifications; both emptied: cleared."""
         filename, data, _ = await _upload(request)
         return await scoresheets.import_consensus(_me(request), evaluation_id, filename, data)
 
     @put("/scores-due", guards=[OFFICER], name="api_scoring_scores_due")
-    async def scores_due(self, request: Request, evaluation_id: FromPath[int],
-                         data: JSONBody[ScoresDueIn]) -> EvaluationView:
-        return await scoresheets.set_scores_due(_me(request), evaluation_id,
-                                                data.scores_due_at)
+    async def scores_due(
+        self, request: Request, evaluation_id: FromPath[int], data: JSONBody[ScoresDueIn]
+    ) -> EvaluationView:
+        return await scoresheets.set_scores_due(_me(request), evaluation_id, data.scores_due_at)
 
 
 CONTROLLERS = [ScoresheetPages, ScoresheetApiController]

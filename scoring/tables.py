@@ -45,8 +45,9 @@ class Evaluation(Table, tablename="scoring_evaluation"):
     ranking_confirmed_at = Timestamptz(null=True, default=None)
     # Two envelopes: the first officer's approval of the price opening, and the opening itself
     # by a second, different officer (see scoring.envelope).
-    price_opening_approved_by = ForeignKey(references=User, null=True, default=None,
-                                           on_delete=OnDelete.set_null)
+    price_opening_approved_by = ForeignKey(
+        references=User, null=True, default=None, on_delete=OnDelete.set_null
+    )
     price_opening_approved_at = Timestamptz(null=True, default=None)
     prices_opened_at = Timestamptz(null=True, default=None)
     scores_due_at = Timestamptz(null=True, default=None)  # when evaluators' scores are due
@@ -145,15 +146,22 @@ class Notice(Table, tablename="scoring_notice"):
 
     evaluation = ForeignKey(references=Evaluation, on_delete=OnDelete.cascade, index=True)
     kind = Varchar(length=40)
-    subject = ForeignKey(references=Subject, null=True, default=None,
-                         on_delete=OnDelete.cascade)
-    evaluator = ForeignKey(references=User, null=True, default=None,
-                           on_delete=OnDelete.restrict)
+    subject = ForeignKey(references=Subject, null=True, default=None, on_delete=OnDelete.cascade)
+    evaluator = ForeignKey(references=User, null=True, default=None, on_delete=OnDelete.restrict)
     note = Text(default="")
     created_at = Timestamptz()
     sent_at = Timestamptz(null=True, default=None)
 
 
-TABLES = [Evaluation, CriterionRow, Subject, Assignment, AssignmentSubject, AssignmentCriterion,
-          Declaration, Score, Consensus, Notice]
-
+TABLES = [
+    Evaluation,
+    CriterionRow,
+    Subject,
+    Assignment,
+    AssignmentSubject,
+    AssignmentCriterion,
+    Declaration,
+    Score,
+    Consensus,
+    Notice,
+]

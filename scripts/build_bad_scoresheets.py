@@ -36,8 +36,13 @@ async def build() -> dict[str, bytes]:
 
 def main() -> None:
     with tempfile.TemporaryDirectory(prefix="tenderdesk-corpus-") as data_dir:
-        os.environ.update({"TENDERDESK_DATA_DIR": data_dir, "PICCOLO_CONF": "config.piccolo_conf",
-                           "TENDERDESK_DB_POOL": "0"})
+        os.environ.update(
+            {
+                "TENDERDESK_DATA_DIR": data_dir,
+                "PICCOLO_CONF": "config.piccolo_conf",
+                "TENDERDESK_DB_POOL": "0",
+            }
+        )
         os.environ.pop("DATABASE_URL", None)
         from tests.documents.scoresheet_corpus import CORPUS, CORPUS_SECRET
 

@@ -40,8 +40,10 @@ def _load(path: Path) -> ModuleType:
 
 
 # One module per language: scripts/letter_texts/<language>.py with its TEXT and its TAG.
-_WORDING = {path.stem: _load(path) for path in sorted((ROOT / "scripts" / "letter_texts")
-                                                       .glob("[a-z][a-z].py"))}
+_WORDING = {
+    path.stem: _load(path)
+    for path in sorted((ROOT / "scripts" / "letter_texts").glob("[a-z][a-z].py"))
+}
 TEXT: dict[str, dict[str, str]] = {language: m.TEXT for language, m in _WORDING.items()}
 
 
@@ -85,7 +87,7 @@ class Builder:
         self.footer(section.footer.paragraphs[0])
 
     def footer(self, paragraph: Any) -> None:
-        """"Gemeente Utrecht · 2026/0815 · pagina 1 van 2": the page fields Word and
+        """ "Gemeente Utrecht · 2026/0815 · pagina 1 van 2": the page fields Word and
         LibreOffice fill in."""
         paragraph.add_run(f"{{{{ sender.name }}}} · {{{{ reference }}}} · {self.t['page']} ")
         paragraph._p.append(field("PAGE"))
@@ -97,16 +99,18 @@ class Builder:
     def letterhead(self, header: Any) -> None:
         """The authority's name, postal and visiting address and website, right-aligned."""
         t = self.t
-        lines = ["{{ sender.name }}",
-                 "{%p if sender.address %}",
-                 f"{t['postal']}: {{{{ sender.address | join(', ') }}}}",
-                 "{%p endif %}",
-                 "{%p if sender.visiting_address %}",
-                 f"{t['visiting']}: {{{{ sender.visiting_address | join(', ') }}}}",
-                 "{%p endif %}",
-                 "{%p if sender.website %}",
-                 "{{ sender.website }}",
-                 "{%p endif %}"]
+        lines = [
+            "{{ sender.name }}",
+            "{%p if sender.address %}",
+            f"{t['postal']}: {{{{ sender.address | join(', ') }}}}",
+            "{%p endif %}",
+            "{%p if sender.visiting_address %}",
+            f"{t['visiting']}: {{{{ sender.visiting_address | join(', ') }}}}",
+            "{%p endif %}",
+            "{%p if sender.website %}",
+            "{{ sender.website }}",
+            "{%p endif %}",
+        ]
         first = header.paragraphs[0]
         first.text = lines[0]
         first.runs[0].bold = True
@@ -119,8 +123,9 @@ class Builder:
         for paragraph in header.paragraphs:
             paragraph.paragraph_format.space_after = Pt(0)
 
-    def p(self, text: str = "", bold: bool = False, style: str | None = None,
-          tight: bool = False) -> None:
+    def p(
+        self, text: str = "", bold: bool = False, style: str | None = None, tight: bool = False
+    ) -> None:
         """A paragraph; ``tight``: no space after it (lines of an address, a signature)."""
         paragraph = self.doc.add_paragraph(style=style)
         run = paragraph.add_run(text)
@@ -157,16 +162,19 @@ class Builder:
 
     def opening(self, subject_key: str) -> None:
         self.p("{{ addressee.name }}", bold=True, tight=True)
-        self.when("addressee.contact_person",
-                  lambda: self.p(f"{self.t['attention']} {{{{ addressee.attention }}}}",
-                                 tight=True))
+        self.when(
+            "addressee.contact_person",
+            lambda: self.p(f"{self.t['attention']} {{{{ addressee.attention }}}}", tight=True),
+        )
         self.bullets_plain("addressee.address")
         self.p()
         self.p(f"{self.t['date']}: {{{{ date }}}}", tight=True)
         self.p(f"{self.t['reference']}: {{{{ reference }}}}")
-        self.p(f"{self.t['subject']}: {self.t[subject_key]} {{{{ procedure.title }}}}"
-               f"{{% if procedure.lot %}}, {self.t['lot']} {{{{ procedure.lot }}}}{{% endif %}}",
-               bold=True)
+        self.p(
+            f"{self.t['subject']}: {self.t[subject_key]} {{{{ procedure.title }}}}"
+            f"{{% if procedure.lot %}}, {self.t['lot']} {{{{ procedure.lot }}}}{{% endif %}}",
+            bold=True,
+        )
         self.p()
         self.p("{{ addressee.greeting }}")
 
@@ -182,9 +190,10 @@ class Builder:
         start = len(self.doc.paragraphs)
         self.p()
         self.text("regards")
-        self.when("sender.decision_body", lambda: (self.p("{{ sender.decision_body }},",
-                                                          tight=True),
-                                                   self.text("mandate")))
+        self.when(
+            "sender.decision_body",
+            lambda: (self.p("{{ sender.decision_body }},", tight=True), self.text("mandate")),
+        )
         self.p()
         self.p("{{ sender.signatory }}", tight=True)
         self.p("{{ sender.signatory_title }}", tight=True)
@@ -202,18 +211,28 @@ class Builder:
 
     def scores(self, key: str) -> None:
         t = self.t
-        self.when("scores", lambda: (
-            self.heading(key),
-            self.table([t["criterion"], t["weight"], t["score"], t["points"]], "scores",
-                       ["{{ row.criterion }}", "{{ row.weight }}", "{{ row.score }}",
-                        "{{ row.points }}"]),
-            self.p("{%p for row in scores %}"),
-            self.p("{%p if row.justification %}"),
-            self.p("{{ row.criterion }}", bold=True),
-            self.p("{{ row.justification }}"),
-            self.p("{%p endif %}"),
-            self.p("{%p endfor %}"),
-        ))
+        self.when(
+            "scores",
+            lambda: (
+                self.heading(key),
+                self.table(
+                    [t["criterion"], t["weight"], t["score"], t["points"]],
+                    "scores",
+                    [
+                        "{{ row.criterion }}",
+                        "{{ row.weight }}",
+                        "{{ row.score }}",
+                        "{{ row.points }}",
+                    ],
+                ),
+                self.p("{%p for row in scores %}"),
+                self.p("{%p if row.justification %}"),
+                self.p("{{ row.criterion }}", bold=True),
+                self.p("{{ row.justification }}"),
+                self.p("{%p endif %}"),
+                self.p("{%p endfor %}"),
+            ),
+        )
 
     def every_offer(self) -> None:
         """Every offer's points per criterion and in total, and why each rejected offer was:
@@ -221,22 +240,40 @@ class Builder:
         t = self.t
         if "offers_heading" not in t:
             return
-        points = (f"{{% if row.rejected %}}{t['offer_rejected']}{{% else %}}"
-                  "{% for c in row.points %}{{ c.criterion }}: {{ c.points }}"
-                  "{% if not loop.last %}; {% endif %}{% endfor %}{% endif %}")
-        self.when("offers", lambda: (
-            self.heading("offers_heading"),
-            self.table([t["offer_rank"], t["offer_name"], t["offer_seat"], t["offer_points"],
-                        t["offer_total"]], "offers",
-                       ["{{ row.rank or '—' }}", "{{ row.name }}", "{{ row.seat }}", points,
-                        "{{ row.total }}"]),
-            self.p("{%p for row in offers %}"),
-            self.p("{%p if row.rejected %}"),
-            self.p(f"{{{{ row.name }}}}: {t['offer_rejected_reasons']}", bold=True),
-            self.bullets("row.reasons", "reason"),
-            self.p("{%p endif %}"),
-            self.p("{%p endfor %}"),
-        ))
+        points = (
+            f"{{% if row.rejected %}}{t['offer_rejected']}{{% else %}}"
+            "{% for c in row.points %}{{ c.criterion }}: {{ c.points }}"
+            "{% if not loop.last %}; {% endif %}{% endfor %}{% endif %}"
+        )
+        self.when(
+            "offers",
+            lambda: (
+                self.heading("offers_heading"),
+                self.table(
+                    [
+                        t["offer_rank"],
+                        t["offer_name"],
+                        t["offer_seat"],
+                        t["offer_points"],
+                        t["offer_total"],
+                    ],
+                    "offers",
+                    [
+                        "{{ row.rank or '—' }}",
+                        "{{ row.name }}",
+                        "{{ row.seat }}",
+                        points,
+                        "{{ row.total }}",
+                    ],
+                ),
+                self.p("{%p for row in offers %}"),
+                self.p("{%p if row.rejected %}"),
+                self.p(f"{{{{ row.name }}}}: {t['offer_rejected_reasons']}", bold=True),
+                self.bullets("row.reasons", "reason"),
+                self.p("{%p endif %}"),
+                self.p("{%p endfor %}"),
+            ),
+        )
 
 
 def award_intent(b: Builder) -> None:
@@ -271,10 +308,25 @@ def rejection(b: Builder) -> None:
     b.p("{%p if rank %}")
     b.heading("comparison")
     b.when("winner_count > 1", lambda: b.text("comparison_several"))
-    b.table([t["criterion"], t["weight"], t["own_score"], t["own_points"], t["winner_score"],
-             t["winner_points"]], "scores",
-            ["{{ row.criterion }}", "{{ row.weight }}", "{{ row.own_score }}",
-             "{{ row.own_points }}", "{{ row.winner_score }}", "{{ row.winner_points }}"])
+    b.table(
+        [
+            t["criterion"],
+            t["weight"],
+            t["own_score"],
+            t["own_points"],
+            t["winner_score"],
+            t["winner_points"],
+        ],
+        "scores",
+        [
+            "{{ row.criterion }}",
+            "{{ row.weight }}",
+            "{{ row.own_score }}",
+            "{{ row.own_points }}",
+            "{{ row.winner_score }}",
+            "{{ row.winner_points }}",
+        ],
+    )
     b.text("totals")
     b.p("{%p for row in scores %}")
     b.p("{%p if row.own_justification or row.winner_justification %}")
@@ -312,8 +364,7 @@ def selection(b: Builder) -> None:
     b.text("not_selected")
     b.p("{%p endif %}")
     b.when("reasons", lambda: (b.heading("selection_reasons"), b.bullets("reasons")))
-    b.when("not selected and total and lowest_selected_total",
-           lambda: b.text("selection_totals"))
+    b.when("not selected and total and lowest_selected_total", lambda: b.text("selection_totals"))
     b.scores("selection_scores")
     b.when("next_steps", lambda: (b.heading("next_steps"), b.bullets("next_steps")))
     b.when("objection", lambda: (b.heading("remedies"), b.text("selection_remedies")))
@@ -347,11 +398,19 @@ def grant(b: Builder) -> None:
     b.p("{%p endif %}")
     b.when("legal_basis", lambda: b.text("legal_basis"))
     b.when("conditions", lambda: (b.heading("conditions"), b.bullets("conditions")))
-    b.when("payments", lambda: (
-        b.heading("payments"), b.text("payments_intro"),
-        b.table([t["payment_date"], t["payment_amount"], t["payment_description"]],
-                "payments", ["{{ row.due }}", "{{ row.amount }}", "{{ row.description }}"]),
-        b.text("advance_settled")))
+    b.when(
+        "payments",
+        lambda: (
+            b.heading("payments"),
+            b.text("payments_intro"),
+            b.table(
+                [t["payment_date"], t["payment_amount"], t["payment_description"]],
+                "payments",
+                ["{{ row.due }}", "{{ row.amount }}", "{{ row.description }}"],
+            ),
+            b.text("advance_settled"),
+        ),
+    )
     b.when("reporting", lambda: (b.heading("reporting"), b.p("{{ reporting }}")))
     b.when("report_due", lambda: b.text("report_due"))
     awb_objection(b)
@@ -376,8 +435,7 @@ def settlement(b: Builder) -> None:
     b.opening("settlement_subject")
     b.text("settlement_intro")
     b.when("law.settlement_rules", lambda: b.text("settlement_basis"))
-    b.when("considerations", lambda: (b.heading("settlement_reasons"),
-                                      b.bullets("considerations")))
+    b.when("considerations", lambda: (b.heading("settlement_reasons"), b.bullets("considerations")))
     b.heading("payments")
     b.when("outcome == 'pay'", lambda: b.text("settlement_pay"))
     b.when("outcome == 'reclaim'", lambda: b.text("settlement_reclaim"))
@@ -388,8 +446,12 @@ def settlement(b: Builder) -> None:
 
 
 LAYOUTS: dict[str, Callable[[Builder], None]] = {
-    "award_intent": award_intent, "rejection": rejection, "selection": selection,
-    "grant": grant, "refusal": refusal, "settlement": settlement,
+    "award_intent": award_intent,
+    "rejection": rejection,
+    "selection": selection,
+    "grant": grant,
+    "refusal": refusal,
+    "settlement": settlement,
     "lot_unsuccessful": lot_unsuccessful,
 }
 

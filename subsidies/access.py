@@ -26,8 +26,9 @@ def may_run(principal: Principal, authority_id: int) -> bool:
     return principal.role is Role.OFFICER and principal.can_see_authority(authority_id)
 
 
-async def round_row(principal: Principal, round_id: int, *, run: bool = False,
-                    lock: bool | None = None) -> dict[str, Any]:
+async def round_row(
+    principal: Principal, round_id: int, *, run: bool = False, lock: bool | None = None
+) -> dict[str, Any]:
     """The round's row for a reader (or, with ``run``, for one of its officers).
 
     ``lock`` (by default: when ``run``) locks the row until the caller's transaction ends and
@@ -43,13 +44,20 @@ async def round_row(principal: Principal, round_id: int, *, run: bool = False,
     return row
 
 
-async def application_row(principal: Principal, application_id: int, *, run: bool = False,
-                          ) -> tuple[dict[str, Any], dict[str, Any]]:
+async def application_row(
+    principal: Principal,
+    application_id: int,
+    *,
+    run: bool = False,
+) -> tuple[dict[str, Any], dict[str, Any]]:
     """The application's row and its round's row. With ``run`` both are locked (the round
     first, as every change of the round does) and read after the locks."""
     if run:
-        found = await Application.select(Application.round).where(
-            Application.id == application_id).first()
+        found = (
+            await Application.select(Application.round)
+            .where(Application.id == application_id)
+            .first()
+        )
         if found is not None:
             await database.lock(SubsidyRound, found["round"])
             await database.lock(Application, application_id)

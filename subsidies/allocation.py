@@ -127,14 +127,22 @@ class Allocation:
     draw: tuple[str, ...] = ()  # first come: the refs of that day in the order drawn
 
     @classmethod
-    def of(cls, rules: Rules, granted: Sequence[Line], out: Sequence[Line],
-           **method_details: Any) -> Allocation:
+    def of(
+        cls, rules: Rules, granted: Sequence[Line], out: Sequence[Line], **method_details: Any
+    ) -> Allocation:
         """The ``granted`` lines (then those ``out`` of the race) with their total and the
         rest of the ceiling; ``method_details``: what the method adds (the pro rata share,
         the lottery's day and draw)."""
         total = sum((line.granted for line in granted), ZERO)
-        return cls(method=rules.method, ceiling=rules.ceiling, lines=(*granted, *out),
-                   total=total, rest=rules.ceiling - total, seed=rules.seed, **method_details)
+        return cls(
+            method=rules.method,
+            ceiling=rules.ceiling,
+            lines=(*granted, *out),
+            total=total,
+            rest=rules.ceiling - total,
+            seed=rules.seed,
+            **method_details,
+        )
 
     def line(self, ref: str) -> Line:
         for line in self.lines:
@@ -163,8 +171,12 @@ def _money(value: Decimal) -> str:
 
 def _wanted(candidate: Candidate, rules: Rules) -> tuple[Decimal, tuple[Problem, ...]]:
     if rules.maximum is not None and candidate.requested > rules.maximum:
-        return rules.maximum, (Problem(N_("capped at the maximum per applicant {maximum}"),
-                                       {"maximum": _money(rules.maximum)}),)
+        return rules.maximum, (
+            Problem(
+                N_("capped at the maximum per applicant {maximum}"),
+                {"maximum": _money(rules.maximum)},
+            ),
+        )
     return candidate.requested, ()
 
 
@@ -174,8 +186,10 @@ def _below_minimum(candidate: Candidate, rules: Rules) -> Problem | None:
     if candidate.score is None:
         return Problem(N_("no score"))
     if candidate.score < rules.minimum_score:
-        return Problem(N_("score {score} is below the minimum {minimum}"),
-                       {"score": str(candidate.score), "minimum": str(rules.minimum_score)})
+        return Problem(
+            N_("score {score} is below the minimum {minimum}"),
+            {"score": str(candidate.score), "minimum": str(rules.minimum_score)},
+        )
     return None
 
 
@@ -213,15 +227,19 @@ def allocate(candidates: Sequence[Candidate], rules: Rules) -> Allocation:
         return _pro_rata(racing, out, rules, wants)
     if rules.method is Method.RANKING:
         ordered = sorted(racing, key=lambda c: (c.rank, c.ref))
-        positions = [Problem(N_("place {position} in the ranking"), {"position": c.rank})
-                     for c in ordered]
+        positions = [
+            Problem(N_("place {position} in the ranking"), {"position": c.rank}) for c in ordered
+        ]
         return Allocation.of(rules, _fill(ordered, positions, rules, wants), out)
     return _first_come(racing, out, rules, wants)
 
 
-def _fill(ordered: Sequence[Candidate], positions: Sequence[Problem], rules: Rules,
-          wants: Mapping[str, tuple[Decimal, tuple[Problem, ...]]],
-          ) -> list[Line]:
+def _fill(
+    ordered: Sequence[Candidate],
+    positions: Sequence[Problem],
+    rules: Rules,
+    wants: Mapping[str, tuple[Decimal, tuple[Problem, ...]]],
+) -> list[Line]:
     """Grant in order until the budget is used."""
     budget = rules.ceiling
     stopped = False
@@ -238,17 +256,24 @@ def _fill(ordered: Sequence[Candidate], positions: Sequence[Problem], rules: Rul
         else:
             if rules.remainder is Remainder.GRANT_REMAINDER:
                 granted = budget
-                reasons.append(Problem(N_("granted what was left of the budget: {amount}"),
-                                       {"amount": _money(budget)}))
+                reasons.append(
+                    Problem(
+                        N_("granted what was left of the budget: {amount}"),
+                        {"amount": _money(budget)},
+                    )
+                )
             elif rules.remainder is Remainder.SKIP:
-                reasons.append(Problem(N_("does not fit in what is left of the budget: "
-                                          "{amount}"), {"amount": _money(budget)}))
+                reasons.append(
+                    Problem(
+                        N_("does not fit in what is left of the budget: {amount}"),
+                        {"amount": _money(budget)},
+                    )
+                )
             else:
                 stopped = True
                 reasons.append(CEILING_REACHED)
         budget -= granted
-        lines.append(Line(candidate.ref, candidate.requested, granted, index + 1,
-                          tuple(reasons)))
+        lines.append(Line(candidate.ref, candidate.requested, granted, index + 1, tuple(reasons)))
     return lines
 
 
@@ -260,8 +285,12 @@ def lottery_order(refs: Iterable[str], seed: str) -> list[str]:
     return ordered
 
 
-def _first_come(racing: list[Candidate], out: list[Line], rules: Rules,
-                wants: Mapping[str, tuple[Decimal, tuple[Problem, ...]]]) -> Allocation:
+def _first_come(
+    racing: list[Candidate],
+    out: list[Line],
+    rules: Rules,
+    wants: Mapping[str, tuple[Decimal, tuple[Problem, ...]]],
+) -> Allocation:
     by_time = sorted(racing, key=lambda c: (c.complete_at, c.ref))
     zone = ZoneInfo(rules.zone)
     days: dict[date, list[Candidate]] = {}
@@ -287,34 +316,52 @@ def _first_come(racing: list[Candidate], out: list[Line], rules: Rules,
             index = {c.ref: c for c in group}
             for number, ref in enumerate(draw, 1):
                 ordered.append(index[ref])
-                positions.append(Problem(
-                    N_("complete on {day}, the day the budget ran out; drawn {number} of "
-                       "{count} in the lottery"),
-                    {"day": day.isoformat(), "number": number, "count": len(draw)}))
+                positions.append(
+                    Problem(
+                        N_(
+                            "complete on {day}, the day the budget ran out; drawn {number} of "
+                            "{count} in the lottery"
+                        ),
+                        {"day": day.isoformat(), "number": number, "count": len(draw)},
+                    )
+                )
         else:
             for candidate in group:
                 ordered.append(candidate)
-                positions.append(Problem(N_("complete at {moment}"),
-                                         {"moment": shown[candidate.ref]}))
+                positions.append(
+                    Problem(N_("complete at {moment}"), {"moment": shown[candidate.ref]})
+                )
         budget -= wanted
-    return Allocation.of(rules, _fill(ordered, positions, rules, wants), out,
-                         lottery_day=lottery_day, draw=draw)
+    return Allocation.of(
+        rules, _fill(ordered, positions, rules, wants), out, lottery_day=lottery_day, draw=draw
+    )
 
 
 def _cents(amount: Decimal) -> int:
     return int(amount.scaleb(2))
 
 
-def _pro_rata(racing: list[Candidate], out: list[Line], rules: Rules,
-              wants: Mapping[str, tuple[Decimal, tuple[Problem, ...]]]) -> Allocation:
+def _pro_rata(
+    racing: list[Candidate],
+    out: list[Line],
+    rules: Rules,
+    wants: Mapping[str, tuple[Decimal, tuple[Problem, ...]]],
+) -> Allocation:
     wanted = [(c, *wants[c.ref]) for c in sorted(racing, key=lambda c: c.ref)]
     asked = sum((amount for _, amount, _ in wanted), ZERO)
     lines: list[Line] = []
     if asked <= rules.ceiling:
         share = Decimal(1)
         for position, (candidate, amount, notes) in enumerate(wanted, 1):
-            lines.append(Line(candidate.ref, candidate.requested, amount, position,
-                              (*notes, Problem(N_("every request fits; granted in full")))))
+            lines.append(
+                Line(
+                    candidate.ref,
+                    candidate.requested,
+                    amount,
+                    position,
+                    (*notes, Problem(N_("every request fits; granted in full"))),
+                )
+            )
     else:
         share = rules.ceiling / asked
         shown = str((share * 100).quantize(Decimal("0.0001"), rounding=ROUND_DOWN))
@@ -322,9 +369,21 @@ def _pro_rata(racing: list[Candidate], out: list[Line], rules: Rules,
         ceiling_cents, asked_cents = _cents(rules.ceiling), _cents(asked)
         for position, (candidate, amount, notes) in enumerate(wanted, 1):
             granted = Decimal(_cents(amount) * ceiling_cents // asked_cents).scaleb(-2)
-            lines.append(Line(candidate.ref, candidate.requested, granted, position, (
-                *notes, Problem(N_("pro rata: {percent}% of {amount}, rounded down to the "
-                                   "cent"), {"percent": shown, "amount": _money(amount)}))))
+            lines.append(
+                Line(
+                    candidate.ref,
+                    candidate.requested,
+                    granted,
+                    position,
+                    (
+                        *notes,
+                        Problem(
+                            N_("pro rata: {percent}% of {amount}, rounded down to the cent"),
+                            {"percent": shown, "amount": _money(amount)},
+                        ),
+                    ),
+                )
+            )
     allocation = Allocation.of(rules, lines, out, share=share)
     if asked <= rules.ceiling:
         return allocation
@@ -340,8 +399,9 @@ class Adjustment:
     reason: str
 
 
-def adjust(allocation: Allocation, adjustments: Mapping[str, Adjustment],
-           maximum: Decimal | None = None) -> Allocation:
+def adjust(
+    allocation: Allocation, adjustments: Mapping[str, Adjustment], maximum: Decimal | None = None
+) -> Allocation:
     """The allocation with the officer's amounts; each one needs a reason, none may exceed its
     request or the maximum, and the total stays under the ceiling."""
     problems = ProblemCollector()
@@ -355,21 +415,38 @@ def adjust(allocation: Allocation, adjustments: Mapping[str, Adjustment],
         if not change.reason.strip():
             problems.add(ref, N_("Give a reason for the change"))
         if change.amount < 0 or change.amount != change.amount.quantize(CENT):
-            problems.add(ref, N_("{amount} is not an amount of at least 0.00"),
-                         amount=str(change.amount))
+            problems.add(
+                ref, N_("{amount} is not an amount of at least 0.00"), amount=str(change.amount)
+            )
         elif change.amount > line.requested:
-            problems.add(ref, N_("{amount} is more than the {requested} asked"),
-                         amount=_money(change.amount), requested=_money(line.requested))
+            problems.add(
+                ref,
+                N_("{amount} is more than the {requested} asked"),
+                amount=_money(change.amount),
+                requested=_money(line.requested),
+            )
         elif maximum is not None and change.amount > maximum:
-            problems.add(ref, N_("{amount} is more than the maximum per applicant {maximum}"),
-                         amount=_money(change.amount), maximum=_money(maximum))
-        changed[ref] = replace(line, granted=change.amount, reasons=(
-            *line.reasons, Problem(N_("changed by the officer: {reason}"),
-                                   {"reason": change.reason.strip()})))
+            problems.add(
+                ref,
+                N_("{amount} is more than the maximum per applicant {maximum}"),
+                amount=_money(change.amount),
+                maximum=_money(maximum),
+            )
+        changed[ref] = replace(
+            line,
+            granted=change.amount,
+            reasons=(
+                *line.reasons,
+                Problem(N_("changed by the officer: {reason}"), {"reason": change.reason.strip()}),
+            ),
+        )
     problems.raise_if_any()
     new_lines = tuple(changed.get(line.ref, line) for line in allocation.lines)
     total = sum((line.granted for line in new_lines), ZERO)
     if total > allocation.ceiling:
-        raise DomainError(N_("The changes bring the total to {total}, above the ceiling "
-                             "{ceiling}"), total=_money(total), ceiling=_money(allocation.ceiling))
+        raise DomainError(
+            N_("The changes bring the total to {total}, above the ceiling {ceiling}"),
+            total=_money(total),
+            ceiling=_money(allocation.ceiling),
+        )
     return replace(allocation, lines=new_lines, total=total, rest=allocation.ceiling - total)

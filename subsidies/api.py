@@ -89,7 +89,8 @@ class RoundIn:
         values = asdict(self)
         values["instalment_dates"] = ",".join(d.isoformat() for d in self.instalment_dates)
         values["tiers"] = "\n".join(
-            f"{'-' if t.up_to is None else t.up_to};{t.kind};{t.months}" for t in self.tiers)
+            f"{'-' if t.up_to is None else t.up_to};{t.kind};{t.months}" for t in self.tiers
+        )
         values["yearly_reports"] = "on" if self.yearly_reports else ""
         return {k: ("" if v is None else v) for k, v in values.items()}
 
@@ -175,8 +176,9 @@ class RoundsApi(Controller):
     async def rounds(self, request: Request) -> list[RoundSummary]:
         return await service.list_rounds(_me(request))
 
-    @post("/rounds", guards=[OFFICER], status_code=HTTP_201_CREATED,
-          name="api_subsidies_round_create")
+    @post(
+        "/rounds", guards=[OFFICER], status_code=HTTP_201_CREATED, name="api_subsidies_round_create"
+    )
     async def create(self, request: Request, data: JSONBody[RoundIn]) -> RoundView:
         return await service.create_round(_me(request), data.form())
 
@@ -186,8 +188,9 @@ class RoundsApi(Controller):
         return RoundOut(view, await service.budget(round_id, view.ceiling))
 
     @put("/rounds/{round_id:int}", guards=[OFFICER], name="api_subsidies_round_update")
-    async def update(self, request: Request, round_id: FromPath[int],
-                     data: JSONBody[RoundIn]) -> RoundView:
+    async def update(
+        self, request: Request, round_id: FromPath[int], data: JSONBody[RoundIn]
+    ) -> RoundView:
         """Refused (422) for the method, ceiling, currency, remainder policy and seed once the
         round is open."""
         return await service.update_round(_me(request), round_id, data.form())
@@ -196,48 +199,59 @@ class RoundsApi(Controller):
     async def open(self, request: Request, round_id: FromPath[int]) -> RoundView:
         return await service.open_round(_me(request), round_id)
 
-    @post("/rounds/{round_id:int}/review", guards=[OFFICER],
-          name="api_subsidies_round_review")
+    @post("/rounds/{round_id:int}/review", guards=[OFFICER], name="api_subsidies_round_review")
     async def review(self, request: Request, round_id: FromPath[int]) -> ReviewOut:
         """The eligible applications become subjects of the round's evaluation."""
         evaluation_id = await service.start_review(_me(request), round_id)
         return ReviewOut(evaluation_id, scoring.links(evaluation_id))
 
-    @post("/rounds/{round_id:int}/allocation", guards=[OFFICER],
-          name="api_subsidies_round_allocate")
+    @post(
+        "/rounds/{round_id:int}/allocation", guards=[OFFICER], name="api_subsidies_round_allocate"
+    )
     async def allocate(self, request: Request, round_id: FromPath[int]) -> AllocationView:
         await service.propose_allocation(_me(request), round_id)
         return localise(await service.allocation(_me(request), round_id))
 
-    @get("/rounds/{round_id:int}/allocation", guards=[READERS],
-         name="api_subsidies_round_allocation")
+    @get(
+        "/rounds/{round_id:int}/allocation", guards=[READERS], name="api_subsidies_round_allocation"
+    )
     async def allocation(self, request: Request, round_id: FromPath[int]) -> AllocationView:
         return localise(await service.allocation(_me(request), round_id))
 
-    @put("/rounds/{round_id:int}/allocation/{application_id:int}", guards=[OFFICER],
-         name="api_subsidies_round_adjust")
-    async def adjust(self, request: Request, round_id: FromPath[int],
-                     application_id: FromPath[int], data: JSONBody[AdjustIn],
-                     ) -> AllocationView:
-        await service.adjust_line(_me(request), round_id, application_id, data.amount,
-                                  data.reason)
+    @put(
+        "/rounds/{round_id:int}/allocation/{application_id:int}",
+        guards=[OFFICER],
+        name="api_subsidies_round_adjust",
+    )
+    async def adjust(
+        self,
+        request: Request,
+        round_id: FromPath[int],
+        application_id: FromPath[int],
+        data: JSONBody[AdjustIn],
+    ) -> AllocationView:
+        await service.adjust_line(_me(request), round_id, application_id, data.amount, data.reason)
         return localise(await service.allocation(_me(request), round_id))
 
-    @post("/rounds/{round_id:int}/decision", guards=[OFFICER],
-          name="api_subsidies_round_decide")
+    @post("/rounds/{round_id:int}/decision", guards=[OFFICER], name="api_subsidies_round_decide")
     async def decide(self, request: Request, round_id: FromPath[int]) -> dict[str, int]:
         return await service.decide(_me(request), round_id)
 
-    @get("/rounds/{round_id:int}/payments", guards=[READERS],
-         name="api_subsidies_round_payments")
-    async def payments(self, request: Request, round_id: FromPath[int],
-                       status: FromQuery[str] = "") -> list[PaymentView]:
+    @get("/rounds/{round_id:int}/payments", guards=[READERS], name="api_subsidies_round_payments")
+    async def payments(
+        self, request: Request, round_id: FromPath[int], status: FromQuery[str] = ""
+    ) -> list[PaymentView]:
         return await service.payments(_me(request), round_id, status=status)
 
-    @put("/payments/{payment_id:int}", guards=[OFFICER], status_code=HTTP_204_NO_CONTENT,
-         name="api_subsidies_payment")
-    async def payment(self, request: Request, payment_id: FromPath[int],
-                      data: JSONBody[StatusIn]) -> None:
+    @put(
+        "/payments/{payment_id:int}",
+        guards=[OFFICER],
+        status_code=HTTP_204_NO_CONTENT,
+        name="api_subsidies_payment",
+    )
+    async def payment(
+        self, request: Request, payment_id: FromPath[int], data: JSONBody[StatusIn]
+    ) -> None:
         await service.set_payment_status(_me(request), payment_id, data.status)
 
 
@@ -245,61 +259,97 @@ class ApplicationsApi(Controller):
     path = BASE
     tags = ["subsidies"]
 
-    @get("/rounds/{round_id:int}/applications", guards=[READERS],
-         name="api_subsidies_applications")
-    async def applications(self, request: Request, round_id: FromPath[int],
-                           q: FromQuery[str] = "", page: FromQuery[str] = "1",
-                           ) -> ApplicationList:
+    @get("/rounds/{round_id:int}/applications", guards=[READERS], name="api_subsidies_applications")
+    async def applications(
+        self,
+        request: Request,
+        round_id: FromPath[int],
+        q: FromQuery[str] = "",
+        page: FromQuery[str] = "1",
+    ) -> ApplicationList:
         """50 per page; ``state`` filters by state, ``q`` by organisation or reference."""
         state = request.query_params.get("state", "")
         listing = await service.list_applications(
-            _me(request), round_id, state=state if state in {s.value for s in State} else "",
-            text=q, page=page_number(page), limit=PER_PAGE, counts=True)
-        return ApplicationList(listing.items, listing.total, listing.page, PER_PAGE,
-                               dict(listing.counts))
+            _me(request),
+            round_id,
+            state=state if state in {s.value for s in State} else "",
+            text=q,
+            page=page_number(page),
+            limit=PER_PAGE,
+            counts=True,
+        )
+        return ApplicationList(
+            listing.items, listing.total, listing.page, PER_PAGE, dict(listing.counts)
+        )
 
-    @post("/rounds/{round_id:int}/applications", guards=[OFFICER],
-          status_code=HTTP_201_CREATED, name="api_subsidies_application_create")
-    async def register(self, request: Request, round_id: FromPath[int],
-                       data: JSONBody[ApplicationIn]) -> ApplicationView:
+    @post(
+        "/rounds/{round_id:int}/applications",
+        guards=[OFFICER],
+        status_code=HTTP_201_CREATED,
+        name="api_subsidies_application_create",
+    )
+    async def register(
+        self, request: Request, round_id: FromPath[int], data: JSONBody[ApplicationIn]
+    ) -> ApplicationView:
         values = {k: ("" if v is None else v) for k, v in asdict(data).items()}
         values["submitted_at"] = data.submitted_at
         application_id = await service.register_application(_me(request), round_id, values)
         return await service.get_application(_me(request), application_id)
 
-    @get("/applications/{application_id:int}", guards=[READERS],
-         name="api_subsidies_application")
-    async def application(self, request: Request, application_id: FromPath[int],
-                          ) -> ApplicationView:
+    @get("/applications/{application_id:int}", guards=[READERS], name="api_subsidies_application")
+    async def application(
+        self,
+        request: Request,
+        application_id: FromPath[int],
+    ) -> ApplicationView:
         return await service.get_application(_me(request), application_id)
 
-    @get("/applications/{application_id:int}/history", guards=[READERS],
-         name="api_subsidies_application_history")
-    async def history(self, request: Request, application_id: FromPath[int],
-                      ) -> list[dict[str, Any]]:
+    @get(
+        "/applications/{application_id:int}/history",
+        guards=[READERS],
+        name="api_subsidies_application_history",
+    )
+    async def history(
+        self,
+        request: Request,
+        application_id: FromPath[int],
+    ) -> list[dict[str, Any]]:
         return await service.history(_me(request), application_id)
 
-    @post("/applications/{application_id:int}/steps", guards=[OFFICER],
-          name="api_subsidies_application_step")
-    async def step(self, request: Request, application_id: FromPath[int],
-                   data: JSONBody[StepIn]) -> ApplicationView:
+    @post(
+        "/applications/{application_id:int}/steps",
+        guards=[OFFICER],
+        name="api_subsidies_application_step",
+    )
+    async def step(
+        self, request: Request, application_id: FromPath[int], data: JSONBody[StepIn]
+    ) -> ApplicationView:
         """Ask for information (reason), mark complete, withdraw (reason), close."""
         await service.act(_me(request), application_id, data.action, data.reason)
         return await service.get_application(_me(request), application_id)
 
-    @post("/applications/{application_id:int}/eligibility", guards=[OFFICER],
-          name="api_subsidies_application_eligibility")
-    async def eligibility(self, request: Request, application_id: FromPath[int],
-                          data: JSONBody[EligibilityIn]) -> ApplicationView:
+    @post(
+        "/applications/{application_id:int}/eligibility",
+        guards=[OFFICER],
+        name="api_subsidies_application_eligibility",
+    )
+    async def eligibility(
+        self, request: Request, application_id: FromPath[int], data: JSONBody[EligibilityIn]
+    ) -> ApplicationView:
         await service.mark_eligibility(_me(request), application_id, data.passed, data.note)
         return await service.get_application(_me(request), application_id)
 
-    @post("/applications/{application_id:int}/settlement", guards=[OFFICER],
-          name="api_subsidies_application_settle")
-    async def settle(self, request: Request, application_id: FromPath[int],
-                     data: JSONBody[SettlementIn]) -> dict[str, Decimal]:
-        return await service.settle_application(_me(request), application_id,
-                                                data.final_amount, data.reasons)
+    @post(
+        "/applications/{application_id:int}/settlement",
+        guards=[OFFICER],
+        name="api_subsidies_application_settle",
+    )
+    async def settle(
+        self, request: Request, application_id: FromPath[int], data: JSONBody[SettlementIn]
+    ) -> dict[str, Decimal]:
+        return await service.settle_application(
+            _me(request), application_id, data.final_amount, data.reasons
+        )
 
 
 class LettersApi(Controller):
@@ -314,18 +364,26 @@ class LettersApi(Controller):
     async def letters(self, request: Request, round_id: FromPath[int]) -> list[LetterView]:
         return await letters.round_letters(_me(request), round_id)
 
-    @post("/rounds/{round_id:int}/letters", guards=[OFFICER], status_code=HTTP_202_ACCEPTED,
-          name="api_subsidies_round_letters_send")
+    @post(
+        "/rounds/{round_id:int}/letters",
+        guards=[OFFICER],
+        status_code=HTTP_202_ACCEPTED,
+        name="api_subsidies_round_letters_send",
+    )
     async def send(self, request: Request, round_id: FromPath[int]) -> Response[JobOut]:
         """Queue writing, recording and mailing the decision letters of a decided round
         (once): 202 with the job, whose ``status_url`` tells when they are sent."""
         job_id = await subsidy_jobs.queue_decision_letters(_me(request), round_id)
         return accepted(await jobs.status(_me(request), job_id))
 
-    @get("/rounds/{round_id:int}/letters.zip", guards=[READERS],
-         name="api_subsidies_round_letters_zip")
-    async def zip(self, request: Request, round_id: FromPath[int],
-                  pdf: FromQuery[bool] = False) -> Response:
+    @get(
+        "/rounds/{round_id:int}/letters.zip",
+        guards=[READERS],
+        name="api_subsidies_round_letters_zip",
+    )
+    async def zip(
+        self, request: Request, round_id: FromPath[int], pdf: FromQuery[bool] = False
+    ) -> Response:
         """The zip, streamed; with ``pdf=true`` 202 with the job that builds it (its
         ``result_url`` gives the file when it is done)."""
         if pdf:
@@ -333,30 +391,47 @@ class LettersApi(Controller):
             return accepted(await jobs.status(_me(request), job_id))
         return await letters_zip(_me(request), round_id, pdf)
 
-    @get("/rounds/{round_id:int}/letters/{file_id:int}", guards=[READERS],
-         name="api_subsidies_round_letter")
-    async def letter(self, request: Request, round_id: FromPath[int],
-                     file_id: FromPath[int]) -> Response[bytes]:
-        return download(*await _named(letters.read_round_letter(_me(request), round_id,
-                                                                file_id)))
+    @get(
+        "/rounds/{round_id:int}/letters/{file_id:int}",
+        guards=[READERS],
+        name="api_subsidies_round_letter",
+    )
+    async def letter(
+        self, request: Request, round_id: FromPath[int], file_id: FromPath[int]
+    ) -> Response[bytes]:
+        return download(*await _named(letters.read_round_letter(_me(request), round_id, file_id)))
 
-    @get("/rounds/{round_id:int}/evaluation-report.docx", guards=[READERS],
-         name="api_subsidies_round_report")
+    @get(
+        "/rounds/{round_id:int}/evaluation-report.docx",
+        guards=[READERS],
+        name="api_subsidies_round_report",
+    )
     async def report(self, request: Request, round_id: FromPath[int]) -> Response[bytes]:
         return download(*await letters.evaluation_report(_me(request), round_id))
 
-    @get("/applications/{application_id:int}/letters", guards=[READERS],
-         name="api_subsidies_application_letters")
-    async def application_letters(self, request: Request, application_id: FromPath[int],
-                                  ) -> list[LetterView]:
+    @get(
+        "/applications/{application_id:int}/letters",
+        guards=[READERS],
+        name="api_subsidies_application_letters",
+    )
+    async def application_letters(
+        self,
+        request: Request,
+        application_id: FromPath[int],
+    ) -> list[LetterView]:
         return await letters.application_letters(_me(request), application_id)
 
-    @get("/applications/{application_id:int}/letters/{file_id:int}", guards=[READERS],
-         name="api_subsidies_application_letter")
-    async def application_letter(self, request: Request, application_id: FromPath[int],
-                                 file_id: FromPath[int]) -> Response[bytes]:
-        return download(*await _named(letters.read_application_letter(
-            _me(request), application_id, file_id)))
+    @get(
+        "/applications/{application_id:int}/letters/{file_id:int}",
+        guards=[READERS],
+        name="api_subsidies_application_letter",
+    )
+    async def application_letter(
+        self, request: Request, application_id: FromPath[int], file_id: FromPath[int]
+    ) -> Response[bytes]:
+        return download(
+            *await _named(letters.read_application_letter(_me(request), application_id, file_id))
+        )
 
 
 async def _named(reading: Any) -> tuple[str, bytes]:

@@ -51,8 +51,14 @@ COLUMNS: dict[str, str] = {
     "expected_participants": "expected_participants",
     "submitted_at": "submitted_at",
 }
-REQUIRED_COLUMNS = ("organisation", "country", "registration_number", "requested",
-                    "activity_plan", "target_group")
+REQUIRED_COLUMNS = (
+    "organisation",
+    "country",
+    "registration_number",
+    "requested",
+    "activity_plan",
+    "target_group",
+)
 
 
 @dataclass(frozen=True)
@@ -79,19 +85,26 @@ class ApplicationData:
     def columns(self) -> dict[str, Any]:
         """The application's own stored fields (the organisation is stored on its own)."""
         return {
-            "contact_name": self.contact_name, "contact_email": self.contact_email,
-            "title": self.title, "requested": self.requested,
+            "contact_name": self.contact_name,
+            "contact_email": self.contact_email,
+            "title": self.title,
+            "requested": self.requested,
             "own_contribution": self.own_contribution,
-            "budget_lines": json.dumps([{"description": b.description,
-                                         "amount": str(b.amount)} for b in self.budget_lines]),
-            "activity_plan": self.activity_plan, "target_group": self.target_group,
+            "budget_lines": json.dumps(
+                [{"description": b.description, "amount": str(b.amount)} for b in self.budget_lines]
+            ),
+            "activity_plan": self.activity_plan,
+            "target_group": self.target_group,
             "districts": self.districts,
             "expected_participants": self.expected_participants,
         }
 
 
-def parse_budget_lines(problems: ProblemCollector, text: str, location: str,
-                       ) -> tuple[BudgetLine, ...]:
+def parse_budget_lines(
+    problems: ProblemCollector,
+    text: str,
+    location: str,
+) -> tuple[BudgetLine, ...]:
     """Lines "description; amount"."""
     lines: list[BudgetLine] = []
     for number, line in enumerate((t for t in text.splitlines() if t.strip()), 1):
@@ -99,60 +112,82 @@ def parse_budget_lines(problems: ProblemCollector, text: str, location: str,
         inner = ProblemCollector()
         value = read_amount(inner, {"amount": amount}, "amount")
         if not description.strip() or value is None:
-            problems.add(location, N_("Budget line {number} is not \"description; amount\""),
-                         number=number)
+            problems.add(
+                location, N_('Budget line {number} is not "description; amount"'), number=number
+            )
             continue
         lines.append(BudgetLine(description.strip(), value))
     return tuple(lines)
 
 
-def _moment(problems: ProblemCollector, value: Any, location: str, zone: str,
-            ) -> datetime | None:
+def _moment(
+    problems: ProblemCollector,
+    value: Any,
+    location: str,
+    zone: str,
+) -> datetime | None:
     if value in (None, ""):
         return None
     if isinstance(value, datetime):
-        return value.astimezone(UTC) if value.tzinfo else local_to_utc(
-            value.date(), value.time(), zone)
+        return (
+            value.astimezone(UTC)
+            if value.tzinfo
+            else local_to_utc(value.date(), value.time(), zone)
+        )
     try:
         moment = datetime.fromisoformat(str(value).strip())
     except ValueError:
-        problems.add(location, N_("{value} is not a date and time (YYYY-MM-DD HH:MM)"),
-                     value=str(value))
+        problems.add(
+            location, N_("{value} is not a date and time (YYYY-MM-DD HH:MM)"), value=str(value)
+        )
         return None
     if moment.tzinfo is not None:
         return moment.astimezone(UTC)
     return local_to_utc(moment.date(), moment.time(), zone)
 
 
-def validate_application(form: Mapping[str, Any], zone: str = "Europe/Amsterdam",
-                         prefix: str = "") -> ApplicationData:
+def validate_application(
+    form: Mapping[str, Any], zone: str = "Europe/Amsterdam", prefix: str = ""
+) -> ApplicationData:
     """Every problem with its field (``prefix`` + field name)."""
     problems = ProblemCollector()
     organisation: OrganisationData | None = None
     try:
-        organisation = validate_organisation({
-            "name": form.get("name") or form.get("organisation"),
-            "country": form.get("country"),
-            "registration_number": fields.text(form, "registration_number"),
-            "iban": form.get("iban"), "address": form.get("address"),
-            "contact_name": form.get("contact_name"), "email": form.get("contact_email"),
-            "contact_form_of_address": form.get("contact_form_of_address"),
-            "contact_surname": form.get("contact_surname"),
-            "phone": form.get("phone")}, prefix)
+        organisation = validate_organisation(
+            {
+                "name": form.get("name") or form.get("organisation"),
+                "country": form.get("country"),
+                "registration_number": fields.text(form, "registration_number"),
+                "iban": form.get("iban"),
+                "address": form.get("address"),
+                "contact_name": form.get("contact_name"),
+                "email": form.get("contact_email"),
+                "contact_form_of_address": form.get("contact_form_of_address"),
+                "contact_surname": form.get("contact_surname"),
+                "phone": form.get("phone"),
+            },
+            prefix,
+        )
     except ValidationFailed as exc:
         for problem in exc.problems:
             location = problem.location or ""
             if location == f"{prefix}email":
                 location = f"{prefix}contact_email"
             problems.add(location, problem.message, **problem.params)
-    requested = read_amount(problems, {f"{prefix}requested": form.get("requested")},
-                            f"{prefix}requested")
+    requested = read_amount(
+        problems, {f"{prefix}requested": form.get("requested")}, f"{prefix}requested"
+    )
     if requested is not None and requested <= 0:
         problems.add(f"{prefix}requested", N_("The requested amount must be above 0.00"))
-    own = read_amount(problems, {f"{prefix}own_contribution": form.get("own_contribution")},
-                      f"{prefix}own_contribution", required=False)
-    budget = parse_budget_lines(problems, fields.text(form, "budget_lines"),
-                                f"{prefix}budget_lines")
+    own = read_amount(
+        problems,
+        {f"{prefix}own_contribution": form.get("own_contribution")},
+        f"{prefix}own_contribution",
+        required=False,
+    )
+    budget = parse_budget_lines(
+        problems, fields.text(form, "budget_lines"), f"{prefix}budget_lines"
+    )
     activity_plan = fields.text(form, "activity_plan")
     if not activity_plan:
         problems.add(f"{prefix}activity_plan", N_("An activity plan is required"))
@@ -168,9 +203,11 @@ def validate_application(form: Mapping[str, Any], zone: str = "Europe/Amsterdam"
             if participants < 0:
                 raise ValueError
         except ValueError:
-            problems.add(f"{prefix}expected_participants",
-                         N_("{value} is not a number of people"),
-                         value=fields.text(form, "expected_participants"))
+            problems.add(
+                f"{prefix}expected_participants",
+                N_("{value} is not a number of people"),
+                value=fields.text(form, "expected_participants"),
+            )
     title = fields.text(form, "title")
     if len(title) > 300:
         problems.add(f"{prefix}title", N_("At most {limit} characters"), limit=300)
@@ -178,9 +215,19 @@ def validate_application(form: Mapping[str, Any], zone: str = "Europe/Amsterdam"
     problems.raise_if_any()
     assert organisation is not None and requested is not None
     return ApplicationData(
-        organisation, fields.text(form, "contact_name"), fields.text(form, "contact_email").lower(),
-        title, requested, own or Decimal("0.00"), budget, activity_plan, target_group,
-        fields.text(form, "districts")[:500], participants, submitted_at)
+        organisation,
+        fields.text(form, "contact_name"),
+        fields.text(form, "contact_email").lower(),
+        title,
+        requested,
+        own or Decimal("0.00"),
+        budget,
+        activity_plan,
+        target_group,
+        fields.text(form, "districts")[:500],
+        participants,
+        submitted_at,
+    )
 
 
 # --- reading a portal's export ---------------------------------------------------------------
@@ -194,8 +241,9 @@ def check_upload(filename: str, data: bytes) -> str:
     """The kind of file ("xlsx" or "csv"), or a DomainError before anything is parsed."""
     name = (filename or "").lower()
     if len(data) > MAX_UPLOAD_BYTES:
-        raise DomainError(N_("The file is larger than {limit} MB"),
-                          limit=MAX_UPLOAD_BYTES // (1024 * 1024))
+        raise DomainError(
+            N_("The file is larger than {limit} MB"), limit=MAX_UPLOAD_BYTES // (1024 * 1024)
+        )
     if not data:
         raise DomainError(N_("The file is empty"))
     if name.endswith(".csv"):
@@ -203,8 +251,10 @@ def check_upload(filename: str, data: bytes) -> str:
     if name.endswith(".xlsx"):
         xlsx_guard.check_container(filename, data)
         return "xlsx"
-    raise DomainError(N_("Upload an .xlsx or a .csv file; {filename} is neither"),
-                      filename=quoted(filename) or "(no name)")
+    raise DomainError(
+        N_("Upload an .xlsx or a .csv file; {filename} is neither"),
+        filename=quoted(filename) or "(no name)",
+    )
 
 
 def _csv_table(data: bytes) -> list[tuple[int, list[Any]]]:
@@ -224,8 +274,9 @@ def _csv_table(data: bytes) -> list[tuple[int, list[Any]]]:
             _check_record(number, len(values), max((len(v) for v in values), default=0))
             table.append((number, values))
     except csv.Error:
-        raise DomainError(N_("Row {row} of the file cannot be read as CSV"),
-                          row=number + 1) from None
+        raise DomainError(
+            N_("Row {row} of the file cannot be read as CSV"), row=number + 1
+        ) from None
     return table
 
 
@@ -233,11 +284,15 @@ def _check_record(number: int, columns: int, longest: int) -> None:
     if number > MAX_ROWS + 1:
         raise DomainError(N_("The file has more than {limit} rows"), limit=MAX_ROWS)
     if columns > MAX_COLUMNS:
-        raise DomainError(N_("Row {row} has more than {limit} columns"), row=number,
-                          limit=MAX_COLUMNS)
+        raise DomainError(
+            N_("Row {row} has more than {limit} columns"), row=number, limit=MAX_COLUMNS
+        )
     if longest > xlsx_guard.MAX_TEXT:
-        raise DomainError(N_("Row {row} has a value longer than {limit} characters"),
-                          row=number, limit=xlsx_guard.MAX_TEXT)
+        raise DomainError(
+            N_("Row {row} has a value longer than {limit} characters"),
+            row=number,
+            limit=xlsx_guard.MAX_TEXT,
+        )
 
 
 def _xlsx_table(filename: str, data: bytes) -> list[tuple[int, list[Any]]]:
@@ -251,9 +306,12 @@ def _xlsx_table(filename: str, data: bytes) -> list[tuple[int, list[Any]]]:
         book.load_strings((MAX_ROWS + 2) * MAX_COLUMNS, xlsx_guard.MAX_UNCOMPRESSED)
         book.load_styles()
         limits = xlsx_guard.Limits(
-            rows=MAX_ROWS + 2, last_row=1_048_576, columns=MAX_COLUMNS,
+            rows=MAX_ROWS + 2,
+            last_row=1_048_576,
+            columns=MAX_COLUMNS,
             elements=(MAX_ROWS + 2) * MAX_COLUMNS * 4 + 20_000,
-            bytes=xlsx_guard.MAX_UNCOMPRESSED)
+            bytes=xlsx_guard.MAX_UNCOMPRESSED,
+        )
         table: list[tuple[int, list[Any]]] = []
         for count, row in enumerate(book.package.rows(sheet, limits), start=1):
             _check_record(count, 0, 0)
@@ -261,9 +319,15 @@ def _xlsx_table(filename: str, data: bytes) -> list[tuple[int, list[Any]]]:
             for column, cell in row.cells.items():
                 values[column - 1] = book.value(cell)
                 if isinstance(values[column - 1], xlsx_guard.Formula):
-                    raise ValidationFailed([Problem(
-                        N_("the cell holds a formula; import values only"), {},
-                        f"{xlsx_guard.column_letters(column)}{row.number}")])
+                    raise ValidationFailed(
+                        [
+                            Problem(
+                                N_("the cell holds a formula; import values only"),
+                                {},
+                                f"{xlsx_guard.column_letters(column)}{row.number}",
+                            )
+                        ]
+                    )
             table.append((row.number, values))
         return table
     finally:
@@ -279,8 +343,9 @@ def read_rows(filename: str, data: bytes) -> list[tuple[int, dict[str, Any]]]:
     headers = [_header_key(h) for h in table[0][1]]
     missing = [c for c in REQUIRED_COLUMNS if c not in headers]
     if missing:
-        raise ValidationFailed([Problem(N_("The column {column} is missing"), {"column": c},
-                                        c) for c in missing])
+        raise ValidationFailed(
+            [Problem(N_("The column {column} is missing"), {"column": c}, c) for c in missing]
+        )
     rows: list[tuple[int, dict[str, Any]]] = []
     for number, values in table[1:]:
         if all(v in (None, "") for v in values):
@@ -300,8 +365,11 @@ class ParsedRow:
 FIELD_COLUMNS = {field: column for column, field in COLUMNS.items()}
 
 
-def parse_rows(rows: Sequence[tuple[int, Mapping[str, Any]]], zone: str,
-               known: Mapping[tuple[str, str], str] | None = None) -> list[ParsedRow]:
+def parse_rows(
+    rows: Sequence[tuple[int, Mapping[str, Any]]],
+    zone: str,
+    known: Mapping[tuple[str, str], str] | None = None,
+) -> list[ParsedRow]:
     """Validate every row; a problem's location is "Row 7, requested" (the file's column).
 
     ``known``: (country, registration number) → reference of an application already in the
@@ -316,18 +384,28 @@ def parse_rows(rows: Sequence[tuple[int, Mapping[str, Any]]], zone: str,
         try:
             data = validate_application(row, zone)
         except ValidationFailed as exc:
-            problems = [Problem(p.message, p.params, _row_location(number, p.location))
-                        for p in exc.problems]
+            problems = [
+                Problem(p.message, p.params, _row_location(number, p.location))
+                for p in exc.problems
+            ]
         if data is not None:
             key = (data.organisation.country, data.organisation.registration_number)
             if key in known:
-                problems.append(Problem(N_("{name} has already applied in this round ({ref})"),
-                                        {"name": data.organisation.name, "ref": known[key]},
-                                        _row_location(number, "registration_number")))
+                problems.append(
+                    Problem(
+                        N_("{name} has already applied in this round ({ref})"),
+                        {"name": data.organisation.name, "ref": known[key]},
+                        _row_location(number, "registration_number"),
+                    )
+                )
             elif key in seen:
-                problems.append(Problem(N_("{name} appears again; first on row {row}"),
-                                        {"name": data.organisation.name, "row": seen[key]},
-                                        _row_location(number, "registration_number")))
+                problems.append(
+                    Problem(
+                        N_("{name} appears again; first on row {row}"),
+                        {"name": data.organisation.name, "row": seen[key]},
+                        _row_location(number, "registration_number"),
+                    )
+                )
             seen.setdefault(key, number)
         parsed.append(ParsedRow(number, data if not problems else None, tuple(problems)))
     return parsed

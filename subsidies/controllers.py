@@ -74,20 +74,40 @@ def application_path(application_id: int) -> str:
 
 
 def _labels() -> dict[str, Any]:
-    return {"phase_labels": PHASE_LABELS, "method_labels": METHOD_LABELS,
-            "remainder_labels": REMAINDER_LABELS, "state_labels": STATE_LABELS,
-            "action_labels": ACTION_LABELS, "outcome_labels": OUTCOME_LABELS,
-            "payment_kind_labels": {**PAYMENT_KIND_LABELS, "settlement": N_("Settlement")},
-            "payment_status_labels": PAYMENT_STATUS_LABELS, "report_labels": REPORT_LABELS,
-            "instalment_labels": INSTALMENT_LABELS}
+    return {
+        "phase_labels": PHASE_LABELS,
+        "method_labels": METHOD_LABELS,
+        "remainder_labels": REMAINDER_LABELS,
+        "state_labels": STATE_LABELS,
+        "action_labels": ACTION_LABELS,
+        "outcome_labels": OUTCOME_LABELS,
+        "payment_kind_labels": {**PAYMENT_KIND_LABELS, "settlement": N_("Settlement")},
+        "payment_status_labels": PAYMENT_STATUS_LABELS,
+        "report_labels": REPORT_LABELS,
+        "instalment_labels": INSTALMENT_LABELS,
+    }
 
 
-def _round_page(template: str, principal: Principal, view: service.RoundView, tab: str,
-                status: int = 200, **context: Any) -> Template:
-    return Template(template, status_code=status, context={
-        "round": view, "tab": tab, "runs": access.may_run(principal, view.authority_id),
-        "links": scoring.links(view.evaluation_id) if view.evaluation_id else None,
-        **_labels(), **context})
+def _round_page(
+    template: str,
+    principal: Principal,
+    view: service.RoundView,
+    tab: str,
+    status: int = 200,
+    **context: Any,
+) -> Template:
+    return Template(
+        template,
+        status_code=status,
+        context={
+            "round": view,
+            "tab": tab,
+            "runs": access.may_run(principal, view.authority_id),
+            "links": scoring.links(view.evaluation_id) if view.evaluation_id else None,
+            **_labels(),
+            **context,
+        },
+    )
 
 
 def _local_input(moment: Any, zone: str) -> str:
@@ -96,15 +116,18 @@ def _local_input(moment: Any, zone: str) -> str:
 
 def round_values(view: service.RoundView) -> dict[str, Any]:
     return {
-        "title": view.title, "authority_id": view.authority_id,
+        "title": view.title,
+        "authority_id": view.authority_id,
         "regulation_name": view.regulation_name,
         "regulation_reference": view.regulation_reference,
         "service_types": list(view.service_types),
         "opens_at": _local_input(view.opens_at, view.zone),
         "closes_at": _local_input(view.closes_at, view.zone),
         "ceiling": input_amount(view.ceiling),
-        "currency": view.currency, "method": view.method.value,
-        "remainder": view.remainder.value, "lottery_seed": view.lottery_seed,
+        "currency": view.currency,
+        "method": view.method.value,
+        "remainder": view.remainder.value,
+        "lottery_seed": view.lottery_seed,
         "eligibility_criteria": "\n".join(view.eligibility_criteria),
         "minimum_score": input_text(view.minimum_score),
         "maximum_per_applicant": input_amount(view.maximum_per_applicant),
@@ -113,8 +136,10 @@ def round_values(view: service.RoundView) -> dict[str, Any]:
         "advance_share": input_text(view.advance_share),
         "instalments": view.instalments.value,
         "instalment_dates": ", ".join(d.isoformat() for d in view.instalment_dates),
-        "yearly_reports": view.yearly_reports, "tiers": tiers_text(view.tiers),
-        "budget_line": view.budget_line, "basis_regulation": view.basis_regulation,
+        "yearly_reports": view.yearly_reports,
+        "tiers": tiers_text(view.tiers),
+        "budget_line": view.budget_line,
+        "basis_regulation": view.basis_regulation,
         "basis_articles": view.basis_articles,
     }
 
@@ -124,8 +149,7 @@ def _choices() -> dict[str, Any]:
         "currencies": [(c, c) for c in CURRENCIES],
         "methods": [(m.value, gettext(label)) for m, label in METHOD_LABELS.items()],
         "remainders": [(r.value, gettext(label)) for r, label in REMAINDER_LABELS.items()],
-        "instalment_choices": [(i.value, gettext(label))
-                               for i, label in INSTALMENT_LABELS.items()],
+        "instalment_choices": [(i.value, gettext(label)) for i, label in INSTALMENT_LABELS.items()],
     }
 
 
@@ -134,8 +158,10 @@ async def _service_type_options(view: service.RoundView | None) -> list[tuple[st
     names = await service_type_names(current_language())
     active = {t["code"] for t in await list_service_types(only_active=True)}
     kept = set(view.service_types) if view else set()
-    return sorted(((code, name) for code, name in names.items() if code in active | kept),
-                  key=lambda option: option[1].casefold())
+    return sorted(
+        ((code, name) for code, name in names.items() if code in active | kept),
+        key=lambda option: option[1].casefold(),
+    )
 
 
 class RoundPages(Controller):
@@ -145,27 +171,53 @@ class RoundPages(Controller):
     @get("", guards=[READERS], name="subsidies")
     async def index(self, request: Request) -> Template:
         principal = _me(request)
-        return Template("subsidies/index.html", context={
-            "rounds": await service.list_rounds(principal),
-            "can_create": principal.role is Role.OFFICER, **_labels()})
+        return Template(
+            "subsidies/index.html",
+            context={
+                "rounds": await service.list_rounds(principal),
+                "can_create": principal.role is Role.OFFICER,
+                **_labels(),
+            },
+        )
 
-    async def _form(self, request: Request, values: dict[str, Any],
-                    errors: dict[str, list[str]] | None = None, status: int = 200,
-                    view: service.RoundView | None = None) -> Template:
+    async def _form(
+        self,
+        request: Request,
+        values: dict[str, Any],
+        errors: dict[str, list[str]] | None = None,
+        status: int = 200,
+        view: service.RoundView | None = None,
+    ) -> Template:
         principal = _me(request)
-        return Template("subsidies/round_form.html", status_code=status, context={
-            "values": values, "errors": errors or {}, "round": view,
-            "authorities": await service.authority_choices(principal),
-            "service_types": await _service_type_options(view), **_choices()})
+        return Template(
+            "subsidies/round_form.html",
+            status_code=status,
+            context={
+                "values": values,
+                "errors": errors or {},
+                "round": view,
+                "authorities": await service.authority_choices(principal),
+                "service_types": await _service_type_options(view),
+                **_choices(),
+            },
+        )
 
     @get("/rounds/new", guards=[OFFICER], name="subsidies_round_new")
     async def new(self, request: Request) -> Template:
         choices = await service.authority_choices(_me(request))
-        return await self._form(request, {
-            "authority_id": choices[0][0] if choices else "", "currency": "EUR",
-            "method": "ranking", "remainder": "grant_remainder", "advance_share": "80",
-            "service_types": [],
-            "instalments": "yearly", "tiers": "5000;none;0\n50000;activity;3\n-;financial;6"})
+        return await self._form(
+            request,
+            {
+                "authority_id": choices[0][0] if choices else "",
+                "currency": "EUR",
+                "method": "ranking",
+                "remainder": "grant_remainder",
+                "advance_share": "80",
+                "service_types": [],
+                "instalments": "yearly",
+                "tiers": "5000;none;0\n50000;activity;3\n-;financial;6",
+            },
+        )
 
     @post("/rounds", guards=[OFFICER], name="subsidies_round_create")
     async def create(self, request: Request) -> Template | Redirect:
@@ -174,18 +226,28 @@ class RoundPages(Controller):
             view = await service.create_round(_me(request), values)
         except ValidationFailed as exc:
             return await self._form(request, values, field_errors(exc), 422)
-        return _done(request, N_("The round {title} has been created."), round_path(view.id),
-                     title=view.title)
+        return _done(
+            request,
+            N_("The round {title} has been created."),
+            round_path(view.id),
+            title=view.title,
+        )
 
     @get("/rounds/{round_id:int}", guards=[READERS], name="subsidies_round")
     async def show(self, request: Request, round_id: FromPath[int]) -> Template:
         principal = _me(request)
         view = await service.get_round(principal, round_id)
         listing = await service.list_applications(principal, round_id, limit=0, counts=True)
-        return _round_page("subsidies/round.html", principal, view, "overview",
-                           budget=await service.budget(round_id, view.ceiling),
-                           counts=listing.counts, total=listing.total,
-                           service_type_names=await service_type_names(current_language()))
+        return _round_page(
+            "subsidies/round.html",
+            principal,
+            view,
+            "overview",
+            budget=await service.budget(round_id, view.ceiling),
+            counts=listing.counts,
+            total=listing.total,
+            service_type_names=await service_type_names(current_language()),
+        )
 
     @get("/rounds/{round_id:int}/edit", guards=[OFFICER], name="subsidies_round_edit")
     async def edit(self, request: Request, round_id: FromPath[int]) -> Template:
@@ -201,58 +263,87 @@ class RoundPages(Controller):
             await service.update_round(_me(request), round_id, values)
         except ValidationFailed as exc:
             view = await service.get_round(_me(request), round_id)
-            return await self._form(request, {**values, "authority_id": view.authority_id},
-                                    field_errors(exc), 422, view)
+            return await self._form(
+                request, {**values, "authority_id": view.authority_id}, field_errors(exc), 422, view
+            )
         return _done(request, N_("The settings have been saved."), round_path(round_id))
 
     @post("/rounds/{round_id:int}/open", guards=[OFFICER], name="subsidies_round_open")
     async def open(self, request: Request, round_id: FromPath[int]) -> Redirect:
         require_confirmation(await read_form(request))
         await service.open_round(_me(request), round_id)
-        return _done(request, N_("The round is open; its method and ceiling are now fixed."),
-                     round_path(round_id))
+        return _done(
+            request,
+            N_("The round is open; its method and ceiling are now fixed."),
+            round_path(round_id),
+        )
 
     @post("/rounds/{round_id:int}/review", guards=[OFFICER], name="subsidies_round_review")
     async def review(self, request: Request, round_id: FromPath[int]) -> Redirect:
         evaluation_id = await service.start_review(_me(request), round_id)
-        return _done(request, N_("The eligible applications are under review."),
-                     scoring.links(evaluation_id).overview)
+        return _done(
+            request,
+            N_("The eligible applications are under review."),
+            scoring.links(evaluation_id).overview,
+        )
 
-    @post("/rounds/{round_id:int}/allocation", guards=[OFFICER],
-          name="subsidies_round_allocate")
+    @post("/rounds/{round_id:int}/allocation", guards=[OFFICER], name="subsidies_round_allocate")
     async def allocate(self, request: Request, round_id: FromPath[int]) -> Redirect:
         await service.propose_allocation(_me(request), round_id)
-        return _done(request, N_("The allocation has been proposed."),
-                     f"{round_path(round_id)}/allocation")
+        return _done(
+            request, N_("The allocation has been proposed."), f"{round_path(round_id)}/allocation"
+        )
 
-    @get("/rounds/{round_id:int}/allocation", guards=[READERS],
-         name="subsidies_round_allocation")
+    @get("/rounds/{round_id:int}/allocation", guards=[READERS], name="subsidies_round_allocation")
     async def allocation(self, request: Request, round_id: FromPath[int]) -> Template:
         principal = _me(request)
         proposal = await service.allocation(principal, round_id)
-        return _round_page("subsidies/allocation.html", principal, proposal.round,
-                           "allocation", proposal=proposal,
-                           budget=await service.budget(round_id, proposal.round.ceiling))
+        return _round_page(
+            "subsidies/allocation.html",
+            principal,
+            proposal.round,
+            "allocation",
+            proposal=proposal,
+            budget=await service.budget(round_id, proposal.round.ceiling),
+        )
 
-    @post("/rounds/{round_id:int}/allocation/{application_id:int}", guards=[OFFICER],
-          name="subsidies_round_adjust")
-    async def adjust(self, request: Request, round_id: FromPath[int],
-                     application_id: FromPath[int]) -> Redirect:
+    @post(
+        "/rounds/{round_id:int}/allocation/{application_id:int}",
+        guards=[OFFICER],
+        name="subsidies_round_adjust",
+    )
+    async def adjust(
+        self, request: Request, round_id: FromPath[int], application_id: FromPath[int]
+    ) -> Redirect:
         form = await read_form(request)
-        await service.adjust_line(_me(request), round_id, application_id,
-                                  str(form.get("amount") or ""), str(form.get("reason") or ""))
-        return _done(request, N_("The proposed amount has been changed."),
-                     f"{round_path(round_id)}/allocation")
+        await service.adjust_line(
+            _me(request),
+            round_id,
+            application_id,
+            str(form.get("amount") or ""),
+            str(form.get("reason") or ""),
+        )
+        return _done(
+            request,
+            N_("The proposed amount has been changed."),
+            f"{round_path(round_id)}/allocation",
+        )
 
     @post("/rounds/{round_id:int}/decision", guards=[OFFICER], name="subsidies_round_decide")
     async def decide(self, request: Request, round_id: FromPath[int]) -> Redirect:
         require_confirmation(await read_form(request))
         result = await service.decide(_me(request), round_id)
-        return _done(request, N_("Decided: {granted} granted, {partly} partly granted, "
-                                 "{refused} refused. Send the decision letters next."),
-                     round_path(round_id),
-                     granted=result["granted"], partly=result["partly_granted"],
-                     refused=result["refused"])
+        return _done(
+            request,
+            N_(
+                "Decided: {granted} granted, {partly} partly granted, "
+                "{refused} refused. Send the decision letters next."
+            ),
+            round_path(round_id),
+            granted=result["granted"],
+            partly=result["partly_granted"],
+            refused=result["refused"],
+        )
 
     @get("/rounds/{round_id:int}/payments", guards=[READERS], name="subsidies_round_payments")
     async def payments(self, request: Request, round_id: FromPath[int]) -> Template:
@@ -260,43 +351,64 @@ class RoundPages(Controller):
         view = await service.get_round(principal, round_id)
         status = request.query_params.get("status", "")
         status = status if status in PAYMENT_STATUS_LABELS else ""
-        return _round_page("subsidies/payments.html", principal, view, "payments",
-                           payments=await service.payments(principal, round_id, status=status),
-                           status_filter=status,
-                           budget=await service.budget(round_id, view.ceiling))
+        return _round_page(
+            "subsidies/payments.html",
+            principal,
+            view,
+            "payments",
+            payments=await service.payments(principal, round_id, status=status),
+            status_filter=status,
+            budget=await service.budget(round_id, view.ceiling),
+        )
 
     @post("/payments/{payment_id:int}", guards=[OFFICER], name="subsidies_payment")
     async def payment(self, request: Request, payment_id: FromPath[int]) -> Redirect:
         form = await read_form(request)
-        await service.set_payment_status(_me(request), payment_id,
-                                         str(form.get("status") or ""))
+        await service.set_payment_status(_me(request), payment_id, str(form.get("status") or ""))
         target = str(form.get("back") or "")
-        return _done(request, N_("The payment has been updated."),
-                     target if target.startswith(f"{BASE}/") else BASE)
+        return _done(
+            request,
+            N_("The payment has been updated."),
+            target if target.startswith(f"{BASE}/") else BASE,
+        )
 
 
 class ApplicationPages(Controller):
     path = BASE
     include_in_schema = False
 
-    @get("/rounds/{round_id:int}/applications", guards=[READERS],
-         name="subsidies_applications")
+    @get("/rounds/{round_id:int}/applications", guards=[READERS], name="subsidies_applications")
     async def index(self, request: Request, round_id: FromPath[int]) -> Template:
         principal = _me(request)
         view = await service.get_round(principal, round_id)
         query = {k: request.query_params.get(k, "") for k in ("state", "q", "page")}
         state = query["state"] if query["state"] in {s.value for s in State} else ""
         listing = await service.list_applications(
-            principal, round_id, state=state, text=query["q"],
-            page=page_number(query["page"]), limit=PER_PAGE)
+            principal,
+            round_id,
+            state=state,
+            text=query["q"],
+            page=page_number(query["page"]),
+            limit=PER_PAGE,
+        )
         pages = paginate(f"{round_path(round_id)}/applications", query, listing.total, PER_PAGE)
-        return _round_page("subsidies/applications.html", principal, view, "applications",
-                           listing=listing, pages=pages, state=state, q=query["q"],
-                           states=[(s.value, gettext(label))
-                                   for s, label in STATE_LABELS.items()])
+        return _round_page(
+            "subsidies/applications.html",
+            principal,
+            view,
+            "applications",
+            listing=listing,
+            pages=pages,
+            state=state,
+            q=query["q"],
+            states=[(s.value, gettext(label)) for s, label in STATE_LABELS.items()],
+        )
 
-    @post("/rounds/{round_id:int}/applications/bulk", guards=[OFFICER],
-          name="subsidies_applications_bulk")
+    @post(
+        "/rounds/{round_id:int}/applications/bulk",
+        guards=[OFFICER],
+        name="subsidies_applications_bulk",
+    )
     async def bulk(self, request: Request, round_id: FromPath[int]) -> Redirect:
         form = await read_form(request, lists=("ids",))
         ids = [int(i) for i in form["ids"] if str(i).isdigit()]
@@ -308,71 +420,118 @@ class ApplicationPages(Controller):
             message = N_("{count} applications marked complete.")
         return _done(request, message, f"{round_path(round_id)}/applications", count=count)
 
-    async def _form(self, request: Request, round_id: int, values: dict[str, Any],
-                    errors: dict[str, list[str]] | None = None, status: int = 200,
-                    ) -> Template:
+    async def _form(
+        self,
+        request: Request,
+        round_id: int,
+        values: dict[str, Any],
+        errors: dict[str, list[str]] | None = None,
+        status: int = 200,
+    ) -> Template:
         principal = _me(request)
         view = await service.get_round(principal, round_id)
-        return _round_page("subsidies/application_form.html", principal, view,
-                           "applications", status, values=values, errors=errors or {},
-                           countries=[("NL", "NL"), ("DK", "DK"), ("PL", "PL"), ("SE", "SE")])
+        return _round_page(
+            "subsidies/application_form.html",
+            principal,
+            view,
+            "applications",
+            status,
+            values=values,
+            errors=errors or {},
+            countries=[("NL", "NL"), ("DK", "DK"), ("PL", "PL"), ("SE", "SE")],
+        )
 
-    @get("/rounds/{round_id:int}/applications/new", guards=[OFFICER],
-         name="subsidies_application_new")
+    @get(
+        "/rounds/{round_id:int}/applications/new",
+        guards=[OFFICER],
+        name="subsidies_application_new",
+    )
     async def new(self, request: Request, round_id: FromPath[int]) -> Template:
         return await self._form(request, round_id, {"country": "NL"})
 
-    @post("/rounds/{round_id:int}/applications", guards=[OFFICER],
-          name="subsidies_application_create")
+    @post(
+        "/rounds/{round_id:int}/applications", guards=[OFFICER], name="subsidies_application_create"
+    )
     async def create(self, request: Request, round_id: FromPath[int]) -> Template | Redirect:
         values = await read_form(request)
         try:
-            application_id = await service.register_application(_me(request), round_id,
-                                                                values)
+            application_id = await service.register_application(_me(request), round_id, values)
         except ValidationFailed as exc:
             return await self._form(request, round_id, values, field_errors(exc), 422)
-        return _done(request, N_("The application has been registered."),
-                     application_path(application_id))
+        return _done(
+            request, N_("The application has been registered."), application_path(application_id)
+        )
 
-    async def _import_page(self, request: Request, round_id: int, status: int = 200,
-                           **context: Any) -> Template:
+    async def _import_page(
+        self, request: Request, round_id: int, status: int = 200, **context: Any
+    ) -> Template:
         principal = _me(request)
         view = await service.get_round(principal, round_id)
-        return _round_page("subsidies/import.html", principal, view, "applications", status,
-                           **{"preview": None, "file_id": None, "errors": {}, **context})
+        return _round_page(
+            "subsidies/import.html",
+            principal,
+            view,
+            "applications",
+            status,
+            **{"preview": None, "file_id": None, "errors": {}, **context},
+        )
 
     @get("/rounds/{round_id:int}/import", guards=[OFFICER], name="subsidies_import")
     async def import_form(self, request: Request, round_id: FromPath[int]) -> Template:
         return await self._import_page(request, round_id)
 
-    @post("/rounds/{round_id:int}/import", guards=[OFFICER], name="subsidies_import_preview",
-          request_max_body_size=MAX_UPLOAD_BYTES + 64 * 1024)
+    @post(
+        "/rounds/{round_id:int}/import",
+        guards=[OFFICER],
+        name="subsidies_import_preview",
+        request_max_body_size=MAX_UPLOAD_BYTES + 64 * 1024,
+    )
     async def import_preview(self, request: Request, round_id: FromPath[int]) -> Template:
         """The uploaded file checked row by row and kept (content-addressed) for the import."""
         principal = _me(request)
         form = await request.form()
         upload = form.get("file")
         if not isinstance(upload, UploadFile) or not upload.filename:
-            return await self._import_page(request, round_id, 422, errors={
-                "file": [gettext("Choose a spreadsheet or CSV file")]})
+            return await self._import_page(
+                request,
+                round_id,
+                422,
+                errors={"file": [gettext("Choose a spreadsheet or CSV file")]},
+            )
         data = await upload.read()
         try:
-            preview, file_id = await service.upload_import(principal, round_id,
-                                                           upload.filename, data)
+            preview, file_id = await service.upload_import(
+                principal, round_id, upload.filename, data
+            )
         except DomainError as exc:
-            return await self._import_page(request, round_id, 422, errors={
-                "file": [m for messages in field_errors(exc).values() for m in messages]})
-        return await self._import_page(request, round_id, 422 if preview.problems else 200,
-                                       preview=preview, file_id=file_id,
-                                       filename=upload.filename)
+            return await self._import_page(
+                request,
+                round_id,
+                422,
+                errors={"file": [m for messages in field_errors(exc).values() for m in messages]},
+            )
+        return await self._import_page(
+            request,
+            round_id,
+            422 if preview.problems else 200,
+            preview=preview,
+            file_id=file_id,
+            filename=upload.filename,
+        )
 
-    @post("/rounds/{round_id:int}/import/{file_id:int}", guards=[OFFICER],
-          name="subsidies_import_confirm")
-    async def import_confirm(self, request: Request, round_id: FromPath[int],
-                             file_id: FromPath[int]) -> Redirect:
+    @post(
+        "/rounds/{round_id:int}/import/{file_id:int}",
+        guards=[OFFICER],
+        name="subsidies_import_confirm",
+    )
+    async def import_confirm(
+        self, request: Request, round_id: FromPath[int], file_id: FromPath[int]
+    ) -> Redirect:
         """The import runs as a job; its page shows how it went."""
-        return Redirect(job_path(await subsidy_jobs.queue_import(_me(request), round_id,
-                                                                 file_id)), status_code=303)
+        return Redirect(
+            job_path(await subsidy_jobs.queue_import(_me(request), round_id, file_id)),
+            status_code=303,
+        )
 
     @get("/applications/{application_id:int}", guards=[READERS], name="subsidies_application")
     async def show(self, request: Request, application_id: FromPath[int]) -> Template:
@@ -380,22 +539,27 @@ class ApplicationPages(Controller):
         application = await service.get_application(principal, application_id)
         view = await service.get_round(principal, application.round_id)
         return _round_page(
-            "subsidies/application.html", principal, view, "applications",
+            "subsidies/application.html",
+            principal,
+            view,
+            "applications",
             application=application,
             history=await with_sentences(await service.history(principal, application_id)),
-            payments=await service.payments(principal, view.id,
-                                            application_id=application_id),
+            payments=await service.payments(principal, view.id, application_id=application_id),
             reports=await service.reports(principal, application_id),
             files=await service.files(principal, application_id),
             letters=await letters.application_letters(principal, application_id),
             kind_labels=KIND_LABELS,
             steps=[a for a in allowed(application.state) if a in STEP_ACTIONS],
-            can_judge=application.state in (State.COMPLETE, State.ELIGIBLE,
-                                            State.INELIGIBLE),
-            can_settle=Action.SETTLE in allowed(application.state))
+            can_judge=application.state in (State.COMPLETE, State.ELIGIBLE, State.INELIGIBLE),
+            can_settle=Action.SETTLE in allowed(application.state),
+        )
 
-    @post("/applications/{application_id:int}/step", guards=[OFFICER],
-          name="subsidies_application_step")
+    @post(
+        "/applications/{application_id:int}/step",
+        guards=[OFFICER],
+        name="subsidies_application_step",
+    )
     async def step(self, request: Request, application_id: FromPath[int]) -> Redirect:
         form = await read_form(request)
         try:
@@ -403,29 +567,50 @@ class ApplicationPages(Controller):
         except ValueError:
             raise ValidationFailed([Problem(N_("Choose a step"), {}, "action")]) from None
         await service.act(_me(request), application_id, action, str(form.get("reason") or ""))
-        return _done(request, N_("{step}: done."), application_path(application_id),
-                     step=gettext(ACTION_LABELS[action]))
+        return _done(
+            request,
+            N_("{step}: done."),
+            application_path(application_id),
+            step=gettext(ACTION_LABELS[action]),
+        )
 
-    @post("/applications/{application_id:int}/eligibility", guards=[OFFICER],
-          name="subsidies_application_eligibility")
+    @post(
+        "/applications/{application_id:int}/eligibility",
+        guards=[OFFICER],
+        name="subsidies_application_eligibility",
+    )
     async def eligibility(self, request: Request, application_id: FromPath[int]) -> Redirect:
         form = await read_form(request, lists=("passed",))
-        state = await service.mark_eligibility(_me(request), application_id, form["passed"],
-                                               str(form.get("note") or ""))
-        return _done(request, N_("The application is {state}."),
-                     application_path(application_id),
-                     state=gettext(STATE_LABELS[state]).lower())
+        state = await service.mark_eligibility(
+            _me(request), application_id, form["passed"], str(form.get("note") or "")
+        )
+        return _done(
+            request,
+            N_("The application is {state}."),
+            application_path(application_id),
+            state=gettext(STATE_LABELS[state]).lower(),
+        )
 
-    @post("/applications/{application_id:int}/settlement", guards=[OFFICER],
-          name="subsidies_application_settle")
+    @post(
+        "/applications/{application_id:int}/settlement",
+        guards=[OFFICER],
+        name="subsidies_application_settle",
+    )
     async def settle(self, request: Request, application_id: FromPath[int]) -> Redirect:
         form = await read_form(request)
-        result = await service.settle_application(_me(request), application_id,
-                                                  str(form.get("final_amount") or ""),
-                                                  str(form.get("reasons") or ""))
-        return _done(request, N_("Settled: {reclaim} to reclaim, {to_pay} still to pay."),
-                     application_path(application_id), reclaim=_plain(result["reclaim"]),
-                     to_pay=_plain(result["to_pay"]))
+        result = await service.settle_application(
+            _me(request),
+            application_id,
+            str(form.get("final_amount") or ""),
+            str(form.get("reasons") or ""),
+        )
+        return _done(
+            request,
+            N_("Settled: {reclaim} to reclaim, {to_pay} still to pay."),
+            application_path(application_id),
+            reclaim=_plain(result["reclaim"]),
+            to_pay=_plain(result["to_pay"]),
+        )
 
 
 async def _upload(request: Request) -> tuple[str, str, bytes]:
@@ -447,31 +632,41 @@ class FilePages(Controller):
     path = BASE
     include_in_schema = False
 
-    @post("/applications/{application_id:int}/files", guards=[OFFICER],
-          name="subsidies_application_file_add", request_max_body_size=26 * 1024 * 1024)
+    @post(
+        "/applications/{application_id:int}/files",
+        guards=[OFFICER],
+        name="subsidies_application_file_add",
+        request_max_body_size=26 * 1024 * 1024,
+    )
     async def add(self, request: Request, application_id: FromPath[int]) -> Redirect:
         filename, content_type, data = await _upload(request)
         await service.attach_file(_me(request), application_id, filename, content_type, data)
-        return _done(request, N_("{name} has been added."), application_path(application_id),
-                     name=filename)
+        return _done(
+            request, N_("{name} has been added."), application_path(application_id), name=filename
+        )
 
-    @get("/applications/{application_id:int}/files/{file_id:int}", guards=[READERS],
-         name="subsidies_application_file")
-    async def file(self, request: Request, application_id: FromPath[int],
-                   file_id: FromPath[int]) -> Response[bytes]:
+    @get(
+        "/applications/{application_id:int}/files/{file_id:int}",
+        guards=[READERS],
+        name="subsidies_application_file",
+    )
+    async def file(
+        self, request: Request, application_id: FromPath[int], file_id: FromPath[int]
+    ) -> Response[bytes]:
         return _attachment(*await service.read_file(_me(request), application_id, file_id))
 
-    @post("/rounds/{round_id:int}/regulation", guards=[OFFICER],
-          name="subsidies_round_regulation_add", request_max_body_size=26 * 1024 * 1024)
+    @post(
+        "/rounds/{round_id:int}/regulation",
+        guards=[OFFICER],
+        name="subsidies_round_regulation_add",
+        request_max_body_size=26 * 1024 * 1024,
+    )
     async def add_regulation(self, request: Request, round_id: FromPath[int]) -> Redirect:
         filename, content_type, data = await _upload(request)
-        await service.set_regulation_document(_me(request), round_id, filename, content_type,
-                                              data)
-        return _done(request, N_("{name} has been added."), round_path(round_id),
-                     name=filename)
+        await service.set_regulation_document(_me(request), round_id, filename, content_type, data)
+        return _done(request, N_("{name} has been added."), round_path(round_id), name=filename)
 
-    @get("/rounds/{round_id:int}/regulation", guards=[READERS],
-         name="subsidies_round_regulation")
+    @get("/rounds/{round_id:int}/regulation", guards=[READERS], name="subsidies_round_regulation")
     async def regulation(self, request: Request, round_id: FromPath[int]) -> Response[bytes]:
         return _attachment(*await service.regulation_document(_me(request), round_id))
 
@@ -480,8 +675,11 @@ def _plain(amount: Decimal) -> str:
     return f"{amount:,.2f}"
 
 
-def download(filename: str, data: bytes, media_type: str = DOCX_CONTENT_TYPE,
-             ) -> Response[bytes]:
+def download(
+    filename: str,
+    data: bytes,
+    media_type: str = DOCX_CONTENT_TYPE,
+) -> Response[bytes]:
     return attachment(data, filename, media_type)
 
 
@@ -507,24 +705,29 @@ class LetterPages(Controller):
         principal = _me(request)
         view = await service.get_round(principal, round_id)
         listed = await letters.round_letters(principal, round_id)
-        return _round_page("subsidies/letters.html", principal, view, "letters",
-                           letters=listed, kind_labels=KIND_LABELS,
-                           decision_sent=any(x.kind in letters.DECISION_KINDS for x in listed),
-                           sending=await subsidy_jobs.sending(round_id),
-                           pdf=bundle.pdf_available())
+        return _round_page(
+            "subsidies/letters.html",
+            principal,
+            view,
+            "letters",
+            letters=listed,
+            kind_labels=KIND_LABELS,
+            decision_sent=any(x.kind in letters.DECISION_KINDS for x in listed),
+            sending=await subsidy_jobs.sending(round_id),
+            pdf=bundle.pdf_available(),
+        )
 
-    @post("/rounds/{round_id:int}/letters", guards=[OFFICER],
-          name="subsidies_round_letters_send")
+    @post("/rounds/{round_id:int}/letters", guards=[OFFICER], name="subsidies_round_letters_send")
     async def send(self, request: Request, round_id: FromPath[int]) -> Redirect:
         """Sending runs as a job; its page shows the progress and links back here."""
         require_confirmation(await read_form(request))
         job_id = await subsidy_jobs.queue_decision_letters(_me(request), round_id)
         return Redirect(job_path(job_id), status_code=303)
 
-    @get("/rounds/{round_id:int}/letters.zip", guards=[READERS],
-         name="subsidies_round_letters_zip")
-    async def zip(self, request: Request, round_id: FromPath[int],
-                  pdf: FromQuery[bool] = False) -> Response:
+    @get("/rounds/{round_id:int}/letters.zip", guards=[READERS], name="subsidies_round_letters_zip")
+    async def zip(
+        self, request: Request, round_id: FromPath[int], pdf: FromQuery[bool] = False
+    ) -> Response:
         """The zip, streamed; as PDF it is built by a job (the same one while it runs),
         whose page offers the file when it is done."""
         if pdf:
@@ -532,23 +735,33 @@ class LetterPages(Controller):
             return Redirect(job_path(job_id), status_code=303)
         return await letters_zip(_me(request), round_id, pdf)
 
-    @get("/rounds/{round_id:int}/letters/{file_id:int}", guards=[READERS],
-         name="subsidies_round_letter")
-    async def letter(self, request: Request, round_id: FromPath[int],
-                     file_id: FromPath[int]) -> Response[bytes]:
+    @get(
+        "/rounds/{round_id:int}/letters/{file_id:int}",
+        guards=[READERS],
+        name="subsidies_round_letter",
+    )
+    async def letter(
+        self, request: Request, round_id: FromPath[int], file_id: FromPath[int]
+    ) -> Response[bytes]:
         info, data = await letters.read_round_letter(_me(request), round_id, file_id)
         return download(info.filename, data)
 
-    @get("/applications/{application_id:int}/letters/{file_id:int}", guards=[READERS],
-         name="subsidies_application_letter")
-    async def application_letter(self, request: Request, application_id: FromPath[int],
-                                 file_id: FromPath[int]) -> Response[bytes]:
-        info, data = await letters.read_application_letter(_me(request), application_id,
-                                                           file_id)
+    @get(
+        "/applications/{application_id:int}/letters/{file_id:int}",
+        guards=[READERS],
+        name="subsidies_application_letter",
+    )
+    async def application_letter(
+        self, request: Request, application_id: FromPath[int], file_id: FromPath[int]
+    ) -> Response[bytes]:
+        info, data = await letters.read_application_letter(_me(request), application_id, file_id)
         return download(info.filename, data)
 
-    @get("/rounds/{round_id:int}/evaluation-report.docx", guards=[READERS],
-         name="subsidies_round_report")
+    @get(
+        "/rounds/{round_id:int}/evaluation-report.docx",
+        guards=[READERS],
+        name="subsidies_round_report",
+    )
     async def report(self, request: Request, round_id: FromPath[int]) -> Response[bytes]:
         return download(*await letters.evaluation_report(_me(request), round_id))
 

@@ -54,7 +54,8 @@ def _today(zone: str) -> date:
 
 async def _states(round_ids: list[int]) -> dict[int, dict[State, int]]:
     rows = await Application.select(Application.round, Application.state).where(
-        Application.round.is_in(round_ids or [0]))
+        Application.round.is_in(round_ids or [0])
+    )
     found: dict[int, dict[State, int]] = {}
     for row in rows:
         counts = found.setdefault(row["round"], {})
@@ -64,7 +65,8 @@ async def _states(round_ids: list[int]) -> dict[int, dict[State, int]]:
 
 async def _due_counts(round_ids: list[int], zones: dict[int, str]) -> dict[int, int]:
     rows = await Payment.select(Payment.application.round, Payment.due_on).where(
-        Payment.application.round.is_in(round_ids or [0]) & (Payment.status == "scheduled"))
+        Payment.application.round.is_in(round_ids or [0]) & (Payment.status == "scheduled")
+    )
     found: dict[int, int] = {}
     for row in rows:
         round_id = row["application.round"]
@@ -81,14 +83,24 @@ async def officer_rounds(principal: Principal) -> Panel | None:
     ids = [r.id for r in summaries]
     states = await _states(ids)
     due = await _due_counts(ids, {r.id: r.zone for r in summaries})
-    rounds = [RoundWork(r.id, r.title, r.phase, sum(states.get(r.id, {}).values()),
-                        needs_doing(r.phase, states.get(r.id, {}), due.get(r.id, 0),
-                                    r.evaluation_id is not None))
-              for r in sorted(summaries, key=lambda r: PHASE_ORDER.index(r.phase))]
+    rounds = [
+        RoundWork(
+            r.id,
+            r.title,
+            r.phase,
+            sum(states.get(r.id, {}).values()),
+            needs_doing(
+                r.phase, states.get(r.id, {}), due.get(r.id, 0), r.evaluation_id is not None
+            ),
+        )
+        for r in sorted(summaries, key=lambda r: PHASE_ORDER.index(r.phase))
+    ]
     waiting = [r for r in rounds if r.steps or r.phase is not RoundPhase.DECIDED]
-    return Panel(N_("Your subsidy rounds"), "subsidies/_panel_rounds.html",
-                 {"rounds": waiting[:SHOWN], "more": len(waiting) - SHOWN,
-                  "phase_labels": PHASE_LABELS})
+    return Panel(
+        N_("Your subsidy rounds"),
+        "subsidies/_panel_rounds.html",
+        {"rounds": waiting[:SHOWN], "more": len(waiting) - SHOWN, "phase_labels": PHASE_LABELS},
+    )
 
 
 async def payments_due(principal: Principal) -> Panel | None:
@@ -96,16 +108,42 @@ async def payments_due(principal: Principal) -> Panel | None:
     if principal.role is not Role.FINANCE:
         return None
     rounds = {r.round.id: r.round for r in await service.list_rounds(principal)}
-    rows = await Payment.select(
-        Payment.all_columns(), Payment.application.round, Payment.application.reference,
-        Payment.application.organisation.name).where(
-        Payment.application.round.is_in(list(rounds) or [0]) & (Payment.status != "paid")
-    ).order_by(Payment.due_on).order_by(Payment.id).limit(SHOWN + 1)
-    due = [PaymentDue(
-        r["id"], r["application.round"], rounds[r["application.round"]].title, r["application"],
-        r["application.reference"], r["application.organisation.name"], r["kind"], r["status"],
-        r["due_on"], r["amount"], rounds[r["application.round"]].currency,
-        r["due_on"] < _today(rounds[r["application.round"]].zone)) for r in rows]
-    return Panel(N_("Payments due"), "subsidies/_panel_payments.html",
-                 {"payments": due[:SHOWN], "more": len(due) > SHOWN,
-                  "kind_labels": PAYMENT_KIND_LABELS, "status_labels": PAYMENT_STATUS_LABELS})
+    rows = (
+        await Payment.select(
+            Payment.all_columns(),
+            Payment.application.round,
+            Payment.application.reference,
+            Payment.application.organisation.name,
+        )
+        .where(Payment.application.round.is_in(list(rounds) or [0]) & (Payment.status != "paid"))
+        .order_by(Payment.due_on)
+        .order_by(Payment.id)
+        .limit(SHOWN + 1)
+    )
+    due = [
+        PaymentDue(
+            r["id"],
+            r["application.round"],
+            rounds[r["application.round"]].title,
+            r["application"],
+            r["application.reference"],
+            r["application.organisation.name"],
+            r["kind"],
+            r["status"],
+            r["due_on"],
+            r["amount"],
+            rounds[r["application.round"]].currency,
+            r["due_on"] < _today(rounds[r["application.round"]].zone),
+        )
+        for r in rows
+    ]
+    return Panel(
+        N_("Payments due"),
+        "subsidies/_panel_payments.html",
+        {
+            "payments": due[:SHOWN],
+            "more": len(due) > SHOWN,
+            "kind_labels": PAYMENT_KIND_LABELS,
+            "status_labels": PAYMENT_STATUS_LABELS,
+        },
+    )

@@ -56,10 +56,15 @@ REPORT_LABELS = {
     ReportKind.FINANCIAL: N_("Financial report with an accountant's statement"),
 }
 PAYMENT_KIND_LABELS = {"advance": N_("Advance"), "instalment": N_("Instalment")}
-PAYMENT_STATUS_LABELS = {"scheduled": N_("Scheduled"), "approved": N_("Approved"),
-                         "paid": N_("Paid")}
-INSTALMENT_LABELS = {Instalments.YEARLY: N_("One per year of the grant period"),
-                     Instalments.DATES: N_("On the dates given")}
+PAYMENT_STATUS_LABELS = {
+    "scheduled": N_("Scheduled"),
+    "approved": N_("Approved"),
+    "paid": N_("Paid"),
+}
+INSTALMENT_LABELS = {
+    Instalments.YEARLY: N_("One per year of the grant period"),
+    Instalments.DATES: N_("On the dates given"),
+}
 
 
 @dataclass(frozen=True)
@@ -71,18 +76,29 @@ class Tier:
     months: int = 3
 
     def as_dict(self) -> dict[str, Any]:
-        return {"up_to": None if self.up_to is None else str(self.up_to),
-                "kind": self.kind.value, "months": self.months}
+        return {
+            "up_to": None if self.up_to is None else str(self.up_to),
+            "kind": self.kind.value,
+            "months": self.months,
+        }
 
 
-DEFAULT_TIERS = (Tier(Decimal("5000.00"), ReportKind.NONE, 0),
-                 Tier(Decimal("50000.00"), ReportKind.ACTIVITY, 3),
-                 Tier(None, ReportKind.FINANCIAL, 6))
+DEFAULT_TIERS = (
+    Tier(Decimal("5000.00"), ReportKind.NONE, 0),
+    Tier(Decimal("50000.00"), ReportKind.ACTIVITY, 3),
+    Tier(None, ReportKind.FINANCIAL, 6),
+)
 
 
 def tiers_from_json(text: str) -> tuple[Tier, ...]:
-    return tuple(Tier(None if t["up_to"] is None else Decimal(t["up_to"]),
-                      ReportKind(t["kind"]), int(t["months"])) for t in json.loads(text or "[]"))
+    return tuple(
+        Tier(
+            None if t["up_to"] is None else Decimal(t["up_to"]),
+            ReportKind(t["kind"]),
+            int(t["months"]),
+        )
+        for t in json.loads(text or "[]")
+    )
 
 
 def tiers_to_json(tiers: Sequence[Tier]) -> str:
@@ -114,16 +130,24 @@ class ReportDue:
     final: bool  # the settlement report; the others are yearly status reports
 
 
-def reports_due(amount: Decimal, tiers: Sequence[Tier], period_start: date, period_end: date,
-                yearly_reports: bool) -> list[ReportDue]:
+def reports_due(
+    amount: Decimal,
+    tiers: Sequence[Tier],
+    period_start: date,
+    period_end: date,
+    yearly_reports: bool,
+) -> list[ReportDue]:
     """The reports a grant asks for: a status report after each year of a grant period that runs
     over several years (when the round asks for them), and the tier's settlement report."""
     tier = tier_for(amount, tiers)
     due: list[ReportDue] = []
     if yearly_reports:
-        due.extend(ReportDue(ReportKind.ACTIVITY, add_months(date(year, 12, 31), tier.months
-                                                             or 1), final=False)
-                   for year in range(period_start.year, period_end.year))
+        due.extend(
+            ReportDue(
+                ReportKind.ACTIVITY, add_months(date(year, 12, 31), tier.months or 1), final=False
+            )
+            for year in range(period_start.year, period_end.year)
+        )
     if tier.kind is not ReportKind.NONE:
         due.append(ReportDue(tier.kind, add_months(period_end, tier.months), final=True))
     return due
@@ -135,9 +159,15 @@ def require_reports_ahead(due: Sequence[ReportDue], decided_on: date) -> None:
     are changed."""
     past = [d.due_on for d in due if d.due_on < decided_on]
     if past:
-        raise DomainError(N_("A report would fall due on {day}, before the decision on "
-                             "{today}: change the round's grant period or its reporting terms "
-                             "first"), day=min(past).isoformat(), today=decided_on.isoformat())
+        raise DomainError(
+            N_(
+                "A report would fall due on {day}, before the decision on "
+                "{today}: change the round's grant period or its reporting terms "
+                "first"
+            ),
+            day=min(past).isoformat(),
+            today=decided_on.isoformat(),
+        )
 
 
 # --- payments -------------------------------------------------------------------------------
@@ -150,9 +180,15 @@ class Instalment:
     amount: Decimal
 
 
-def payment_schedule(granted: Decimal, decided_on: date, period_start: date, period_end: date,
-                     advance_share: Decimal, instalments: Instalments,
-                     dates: Sequence[date] = ()) -> list[Instalment]:
+def payment_schedule(
+    granted: Decimal,
+    decided_on: date,
+    period_start: date,
+    period_end: date,
+    advance_share: Decimal,
+    instalments: Instalments,
+    dates: Sequence[date] = (),
+) -> list[Instalment]:
     """The advance (a share of the grant, rounded down to the cent, due when decided or when the
     period starts, whichever is later) and the rest in instalments, equal but for the last,
     which takes the cents left by rounding. The amounts add up to the grant exactly."""
@@ -166,8 +202,10 @@ def payment_schedule(granted: Decimal, decided_on: date, period_start: date, per
     if rest <= 0:
         return schedule
     if instalments is Instalments.YEARLY:
-        days = [max(date(year, 1, 1), period_start, decided_on)
-                for year in range(period_start.year, period_end.year + 1)]
+        days = [
+            max(date(year, 1, 1), period_start, decided_on)
+            for year in range(period_start.year, period_end.year + 1)
+        ]
         if advance > 0 and len(days) > 1:
             days = days[1:]  # the advance is the first year's payment
     else:
@@ -197,8 +235,11 @@ def settle(granted: Decimal, final: Decimal, paid: Decimal) -> Settlement:
     if final < 0:
         raise DomainError(N_("The final amount cannot be negative"))
     if final > granted:
-        raise DomainError(N_("The final amount {final} is more than the {granted} granted"),
-                          final=f"{final:,.2f}", granted=f"{granted:,.2f}")
+        raise DomainError(
+            N_("The final amount {final} is more than the {granted} granted"),
+            final=f"{final:,.2f}",
+            granted=f"{granted:,.2f}",
+        )
     if paid < 0:
         raise DomainError(N_("The amount paid cannot be negative"))
     balance = final - paid
@@ -218,7 +259,9 @@ _ARTICLE_WORD = re.compile(r"^(artikel(en)?|art\.?|articles?)\s+", re.IGNORECASE
 # lid" or "4 lid 2": a paragraph of one article).
 _SEVERAL_ARTICLES = re.compile(
     r"\d[\w.:]*\s*(,|;|\ben\b|\band\b|\bt/m\b|\btot en met\b|[-\u2013])\s*\d+[a-z]?"
-    r"(?![\w.]*\s*(e|de|ste)?\s*lid\b)", re.IGNORECASE)
+    r"(?![\w.]*\s*(e|de|ste)?\s*lid\b)",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -244,17 +287,22 @@ def read_legal_basis(problems: ProblemCollector, form: Mapping[str, Any]) -> Leg
     if not regulation:
         problems.add("basis_regulation", N_("Name the regulation the article is in"))
     elif len(regulation) > BASIS_REGULATION_LIMIT:
-        problems.add("basis_regulation", N_("At most {limit} characters"),
-                     limit=BASIS_REGULATION_LIMIT)
+        problems.add(
+            "basis_regulation", N_("At most {limit} characters"), limit=BASIS_REGULATION_LIMIT
+        )
     if not articles:
-        problems.add("basis_articles", N_("Give the article of the regulation the decisions "
-                                          "rest on, such as 4"))
+        problems.add(
+            "basis_articles",
+            N_("Give the article of the regulation the decisions rest on, such as 4"),
+        )
     elif len(articles) > BASIS_ARTICLES_LIMIT:
-        problems.add("basis_articles", N_("At most {limit} characters"),
-                     limit=BASIS_ARTICLES_LIMIT)
+        problems.add("basis_articles", N_("At most {limit} characters"), limit=BASIS_ARTICLES_LIMIT)
     elif not any(c.isdigit() for c in articles):
-        problems.add("basis_articles", N_("{value} names no article number; give it as 4, "
-                                          "4.2 or 4 and 5"), value=articles)
+        problems.add(
+            "basis_articles",
+            N_("{value} names no article number; give it as 4, 4.2 or 4 and 5"),
+            value=articles,
+        )
     return LegalBasis(regulation, articles)
 
 
@@ -295,20 +343,28 @@ class RoundData(RoundSettings):
     def settings(self) -> dict[str, Any]:
         """The stored columns (for the table and for audit events)."""
         return {
-            "title": self.title, "authority": self.authority_id,
+            "title": self.title,
+            "authority": self.authority_id,
             "regulation_name": self.regulation_name,
             "regulation_reference": self.regulation_reference,
-            "service_types": ",".join(self.service_types), "opens_at": self.opens_at,
-            "closes_at": self.closes_at, "ceiling": self.ceiling, "currency": self.currency,
-            "method": self.method.value, "remainder": self.remainder.value,
+            "service_types": ",".join(self.service_types),
+            "opens_at": self.opens_at,
+            "closes_at": self.closes_at,
+            "ceiling": self.ceiling,
+            "currency": self.currency,
+            "method": self.method.value,
+            "remainder": self.remainder.value,
             "lottery_seed": self.lottery_seed,
             "eligibility_criteria": "\n".join(self.eligibility_criteria),
             "minimum_score": self.minimum_score,
             "maximum_per_applicant": self.maximum_per_applicant,
-            "period_start": self.period_start, "period_end": self.period_end,
-            "advance_share": self.advance_share, "instalments": self.instalments.value,
+            "period_start": self.period_start,
+            "period_end": self.period_end,
+            "advance_share": self.advance_share,
+            "instalments": self.instalments.value,
             "instalment_dates": ",".join(d.isoformat() for d in self.instalment_dates),
-            "yearly_reports": self.yearly_reports, "tiers": tiers_to_json(self.tiers),
+            "yearly_reports": self.yearly_reports,
+            "tiers": tiers_to_json(self.tiers),
             "budget_line": self.budget_line,
             "basis_regulation": self.legal_basis.regulation if self.legal_basis else "",
             "basis_articles": self.legal_basis.articles if self.legal_basis else "",
@@ -330,8 +386,9 @@ def parse_day(problems: ProblemCollector, form: Mapping[str, Any], name: str) ->
         return None
 
 
-def _moment(problems: ProblemCollector, form: Mapping[str, Any], name: str,
-            zone: str) -> datetime | None:
+def _moment(
+    problems: ProblemCollector, form: Mapping[str, Any], name: str, zone: str
+) -> datetime | None:
     value = form.get(name)
     if isinstance(value, datetime):
         return value
@@ -346,14 +403,23 @@ def _moment(problems: ProblemCollector, form: Mapping[str, Any], name: str,
         return None
 
 
-def _choice(problems: ProblemCollector, form: Mapping[str, Any], name: str,
-                         kind: type[Choice], default: Choice) -> Choice:
+def _choice(
+    problems: ProblemCollector,
+    form: Mapping[str, Any],
+    name: str,
+    kind: type[Choice],
+    default: Choice,
+) -> Choice:
     text = fields.text(form, name) or default.value
     try:
         return kind(text)
     except ValueError:
-        problems.add(name, N_("{value} is not one of {allowed}"), value=text,
-                     allowed=", ".join(k.value for k in kind))
+        problems.add(
+            name,
+            N_("{value} is not one of {allowed}"),
+            value=text,
+            allowed=", ".join(k.value for k in kind),
+        )
         return default
 
 
@@ -376,11 +442,15 @@ def parse_tiers(problems: ProblemCollector, form: Mapping[str, Any]) -> tuple[Ti
         parts = [p.strip() for p in line.split(";")]
         try:
             up_to = None if parts[0] in ("", "-") else parse_amount(parts[0])
-            tiers.append(Tier(up_to, ReportKind(parts[1]), int(parts[2]) if len(parts) > 2
-                              else 3))
+            tiers.append(Tier(up_to, ReportKind(parts[1]), int(parts[2]) if len(parts) > 2 else 3))
         except (IndexError, ValueError, InvalidOperation, DomainError):
-            problems.add("tiers", N_("Line {number} is not \"up to;kind;months\" with kind "
-                                     "none, activity or financial"), number=number)
+            problems.add(
+                "tiers",
+                N_(
+                    'Line {number} is not "up to;kind;months" with kind none, activity or financial'
+                ),
+                number=number,
+            )
     if tiers and any(t.up_to is None for t in tiers[:-1]):
         problems.add("tiers", N_("Only the last tier may be without an upper bound"))
     bounds = [t.up_to for t in tiers if t.up_to is not None]
@@ -390,12 +460,16 @@ def parse_tiers(problems: ProblemCollector, form: Mapping[str, Any]) -> tuple[Ti
 
 
 def tiers_text(tiers: Sequence[Tier]) -> str:
-    return "\n".join(f"{'-' if t.up_to is None else t.up_to};{t.kind.value};{t.months}"
-                     for t in tiers)
+    return "\n".join(
+        f"{'-' if t.up_to is None else t.up_to};{t.kind.value};{t.months}" for t in tiers
+    )
 
 
-def validate_round(form: Mapping[str, Any], zone: str = "Europe/Amsterdam",
-                   service_types: Collection[str] | None = None) -> RoundData:
+def validate_round(
+    form: Mapping[str, Any],
+    zone: str = "Europe/Amsterdam",
+    service_types: Collection[str] | None = None,
+) -> RoundData:
     """Every setting of a round, each problem with its field; ``service_types``: the codes a
     round may name (None: any)."""
     problems = ProblemCollector()
@@ -433,8 +507,11 @@ def validate_round(form: Mapping[str, Any], zone: str = "Europe/Amsterdam",
             problems.add("minimum_score", exc.problem.message, **exc.problem.params)
         else:
             if minimum_score is not None and minimum_score < 0:
-                problems.add("minimum_score", N_("{value} is not a score of at least 0"),
-                             value=fields.text(form, "minimum_score"))
+                problems.add(
+                    "minimum_score",
+                    N_("{value} is not a score of at least 0"),
+                    value=fields.text(form, "minimum_score"),
+                )
                 minimum_score = None
     maximum = read_amount(problems, form, "maximum_per_applicant", required=False)
     if maximum is not None and maximum <= 0:
@@ -451,8 +528,7 @@ def validate_round(form: Mapping[str, Any], zone: str = "Europe/Amsterdam",
             problems.add("advance_share", exc.problem.message, **exc.problem.params)
         else:
             if share is None or not (0 <= share <= HUNDRED) or share != share.quantize(CENT):
-                problems.add("advance_share",
-                             N_("The advance share is a percentage from 0 to 100"))
+                problems.add("advance_share", N_("The advance share is a percentage from 0 to 100"))
             else:
                 advance_share = share
     instalments = _choice(problems, form, "instalments", Instalments, Instalments.YEARLY)
@@ -461,39 +537,62 @@ def validate_round(form: Mapping[str, Any], zone: str = "Europe/Amsterdam",
         try:
             dates.append(date.fromisoformat(text))
         except ValueError:
-            problems.add("instalment_dates", N_("{value} is not a date (YYYY-MM-DD)"),
-                         value=text)
+            problems.add("instalment_dates", N_("{value} is not a date (YYYY-MM-DD)"), value=text)
     if instalments is Instalments.DATES and not dates:
         problems.add("instalment_dates", N_("Give the dates of the instalments"))
-    chosen = tuple(sorted({s.strip() for s in _lines(
-        form.get("service_types") if isinstance(form.get("service_types"), list | tuple)
-        else str(form.get("service_types") or "").replace(",", "\n"))}))
+    chosen = tuple(
+        sorted(
+            {
+                s.strip()
+                for s in _lines(
+                    form.get("service_types")
+                    if isinstance(form.get("service_types"), list | tuple)
+                    else str(form.get("service_types") or "").replace(",", "\n")
+                )
+            }
+        )
+    )
     for code in chosen:
         if service_types is not None and code not in service_types:
-            problems.add("service_types", N_("{value} is not one of the service types"),
-                         value=code)
+            problems.add("service_types", N_("{value} is not one of the service types"), value=code)
     criteria = tuple(_lines(form.get("eligibility_criteria")))
     tiers = parse_tiers(problems, form)
     budget_line = fields.text(form, "budget_line")
     if len(budget_line) > BUDGET_LINE_LIMIT:
-        problems.add("budget_line", N_("The budget line is longer than {limit} characters"),
-                     limit=BUDGET_LINE_LIMIT)
+        problems.add(
+            "budget_line",
+            N_("The budget line is longer than {limit} characters"),
+            limit=BUDGET_LINE_LIMIT,
+        )
     basis = read_legal_basis(problems, form)
     problems.raise_if_any()
     assert opens_at and closes_at and ceiling is not None and period_start and period_end
     return RoundData(
-        title=title, authority_id=authority_id,
+        title=title,
+        authority_id=authority_id,
         regulation_name=fields.text(form, "regulation_name"),
         regulation_reference=fields.text(form, "regulation_reference"),
-        service_types=chosen, opens_at=opens_at, closes_at=closes_at, ceiling=ceiling,
-        currency=currency, method=method, remainder=remainder,
-        lottery_seed=fields.text(form, "lottery_seed"), eligibility_criteria=criteria,
-        minimum_score=minimum_score, maximum_per_applicant=maximum, period_start=period_start,
-        period_end=period_end, advance_share=advance_share, instalments=instalments,
+        service_types=chosen,
+        opens_at=opens_at,
+        closes_at=closes_at,
+        ceiling=ceiling,
+        currency=currency,
+        method=method,
+        remainder=remainder,
+        lottery_seed=fields.text(form, "lottery_seed"),
+        eligibility_criteria=criteria,
+        minimum_score=minimum_score,
+        maximum_per_applicant=maximum,
+        period_start=period_start,
+        period_end=period_end,
+        advance_share=advance_share,
+        instalments=instalments,
         instalment_dates=tuple(sorted(dates)),
-        yearly_reports=str(form.get("yearly_reports") or "").lower() in ("on", "true", "1",
-                                                                          "yes"),
-        tiers=tiers, budget_line=budget_line, legal_basis=basis)
+        yearly_reports=str(form.get("yearly_reports") or "").lower() in ("on", "true", "1", "yes"),
+        tiers=tiers,
+        budget_line=budget_line,
+        legal_basis=basis,
+    )
 
 
 def fixed_changes(stored: Mapping[str, Any], wanted: Mapping[str, Any]) -> list[str]:

@@ -44,8 +44,10 @@ def _where(query: FinanceQuery, *conditions: tuple[str, list[Any]]) -> tuple[str
         conditions = (*conditions, _in("r.authority", sorted(query.authority_ids)))
     if not conditions:
         return "", []
-    return ("WHERE " + " AND ".join(sql for sql, _ in conditions),
-            [value for _, values in conditions for value in values])
+    return (
+        "WHERE " + " AND ".join(sql for sql, _ in conditions),
+        [value for _, values in conditions for value in values],
+    )
 
 
 def _codes(row: dict[str, Any], key: str) -> str:
@@ -104,45 +106,106 @@ class SubsidyFinance:
         days = Days()
         awards = []
         append = awards.append
-        for (authority_id, authority, title, reference, lot, provider, registration, iban,
-             service_types, final_amount, granted, currency, start, end, budget_line,
-             state) in rows:
+        for (
+            authority_id,
+            authority,
+            title,
+            reference,
+            lot,
+            provider,
+            registration,
+            iban,
+            service_types,
+            final_amount,
+            granted,
+            currency,
+            start,
+            end,
+            budget_line,
+            state,
+        ) in rows:
             codes, names = types(service_types)
-            append(AwardRow(
-                "grant", authority_id, authority, title, reference, lot, provider,
-                registration, iban or "", names,
-                cents(final_amount if final_amount is not None else granted), currency,
-                days[start], days[end], budget_line, state, (), codes))
+            append(
+                AwardRow(
+                    "grant",
+                    authority_id,
+                    authority,
+                    title,
+                    reference,
+                    lot,
+                    provider,
+                    registration,
+                    iban or "",
+                    names,
+                    cents(final_amount if final_amount is not None else granted),
+                    currency,
+                    days[start],
+                    days[end],
+                    budget_line,
+                    state,
+                    (),
+                    codes,
+                )
+            )
         return awards
 
     async def budgets(self, query: FinanceQuery) -> list[BudgetRow]:
-        rounds = [r for r in await _narrowed(SubsidyRound.select(
-            SubsidyRound.id, SubsidyRound.title, SubsidyRound.regulation_reference,
-            SubsidyRound.currency, SubsidyRound.ceiling, SubsidyRound.period_start,
-            SubsidyRound.period_end, SubsidyRound.service_types, SubsidyRound.budget_line,
-            SubsidyRound.authority.id,
-            SubsidyRound.authority.name).order_by(SubsidyRound.id), SubsidyRound.authority, query)
-            if _visible(query, r["authority.id"])]
+        rounds = [
+            r
+            for r in await _narrowed(
+                SubsidyRound.select(
+                    SubsidyRound.id,
+                    SubsidyRound.title,
+                    SubsidyRound.regulation_reference,
+                    SubsidyRound.currency,
+                    SubsidyRound.ceiling,
+                    SubsidyRound.period_start,
+                    SubsidyRound.period_end,
+                    SubsidyRound.service_types,
+                    SubsidyRound.budget_line,
+                    SubsidyRound.authority.id,
+                    SubsidyRound.authority.name,
+                ).order_by(SubsidyRound.id),
+                SubsidyRound.authority,
+                query,
+            )
+            if _visible(query, r["authority.id"])
+        ]
         names = await service_type_names(current_language())
         granted: dict[int, Decimal] = defaultdict(Decimal)
         state, values = _in("state", GRANTED)
         for round_id, amount in await raw_rows(
-                "SELECT CAST(round AS INTEGER), granted FROM subsidies_application "
-                "WHERE {state} AND granted IS NOT NULL".replace("{state}", state), *values):
+            "SELECT CAST(round AS INTEGER), granted FROM subsidies_application "
+            "WHERE {state} AND granted IS NOT NULL".replace("{state}", state),
+            *values,
+        ):
             granted[round_id] += cents(amount)
         paid: dict[int, Decimal] = defaultdict(Decimal)
         for round_id, amount in await raw_rows(
-                "SELECT CAST(ap.round AS INTEGER), p.amount FROM subsidies_payment p "
-                "JOIN subsidies_application ap ON ap.id = p.application "
-                "WHERE p.status = 'paid'"):
+            "SELECT CAST(ap.round AS INTEGER), p.amount FROM subsidies_payment p "
+            "JOIN subsidies_application ap ON ap.id = p.application "
+            "WHERE p.status = 'paid'"
+        ):
             paid[round_id] += cents(amount)
-        return [BudgetRow(
-            kind="round", authority_id=r["authority.id"], authority=r["authority.name"],
-            reference=r["regulation_reference"] or f"R{r['id']}", procedure=r["title"],
-            service_type=_names(_codes(r, "service_types"), names), service_type_code=_codes(
-                r, "service_types"), currency=r["currency"], ceiling=cents(r["ceiling"]),
-            committed=granted[r["id"]], paid=paid[r["id"]], period_start=r["period_start"],
-            period_end=r["period_end"], budget_line=r["budget_line"]) for r in rounds]
+        return [
+            BudgetRow(
+                kind="round",
+                authority_id=r["authority.id"],
+                authority=r["authority.name"],
+                reference=r["regulation_reference"] or f"R{r['id']}",
+                procedure=r["title"],
+                service_type=_names(_codes(r, "service_types"), names),
+                service_type_code=_codes(r, "service_types"),
+                currency=r["currency"],
+                ceiling=cents(r["ceiling"]),
+                committed=granted[r["id"]],
+                paid=paid[r["id"]],
+                period_start=r["period_start"],
+                period_end=r["period_end"],
+                budget_line=r["budget_line"],
+            )
+            for r in rounds
+        ]
 
     async def payments(self, query: FinanceQuery) -> list[PaymentRow]:
         where, values = _where(query)
@@ -151,12 +214,36 @@ class SubsidyFinance:
         days = Days()
         payments = []
         append = payments.append
-        for (authority_id, authority, reference, payee, budget_line, service_types, due_on,
-             amount, currency, status, paid_at) in rows:
+        for (
+            authority_id,
+            authority,
+            reference,
+            payee,
+            budget_line,
+            service_types,
+            due_on,
+            amount,
+            currency,
+            status,
+            paid_at,
+        ) in rows:
             codes, names = types(service_types)
-            append(PaymentRow(
-                authority_id, authority, reference, payee, budget_line, names, days[due_on],
-                cents(amount), currency, status, paid_at.date() if paid_at else None, codes))
+            append(
+                PaymentRow(
+                    authority_id,
+                    authority,
+                    reference,
+                    payee,
+                    budget_line,
+                    names,
+                    days[due_on],
+                    cents(amount),
+                    currency,
+                    status,
+                    paid_at.date() if paid_at else None,
+                    codes,
+                )
+            )
         return payments
 
 

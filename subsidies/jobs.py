@@ -35,16 +35,27 @@ async def queue_decision_letters(principal: Principal, round_id: int) -> int:
     refusal naming them); the job checks again under the same lock."""
     async with transaction():
         row = await letters.check_can_send(principal, round_id)
-        queued = await Job.select(Job.owner, Job.owner_label, Job.created_at).where(
-            Job.active_key == f"{SEND_LETTERS}:{round_id}").first()
+        queued = (
+            await Job.select(Job.owner, Job.owner_label, Job.created_at)
+            .where(Job.active_key == f"{SEND_LETTERS}:{round_id}")
+            .first()
+        )
         if queued is not None and queued["owner"] != principal.id:
-            raise DomainError(N_("{who} is already sending the decision letters of this "
-                                 "round (since {moment})"), who=queued["owner_label"],
-                              moment=Moment(queued["created_at"], get_settings().timezone))
-        return await jobs.queue(principal, NewJob(
-            SEND_LETTERS, {"round_id": round_id},
-            Message(N_("Sending the decision letters of {round}"), {"round": round_code(row)}),
-            return_url=f"{_round_path(round_id)}/letters", key=f"{SEND_LETTERS}:{round_id}"))
+            raise DomainError(
+                N_("{who} is already sending the decision letters of this round (since {moment})"),
+                who=queued["owner_label"],
+                moment=Moment(queued["created_at"], get_settings().timezone),
+            )
+        return await jobs.queue(
+            principal,
+            NewJob(
+                SEND_LETTERS,
+                {"round_id": round_id},
+                Message(N_("Sending the decision letters of {round}"), {"round": round_code(row)}),
+                return_url=f"{_round_path(round_id)}/letters",
+                key=f"{SEND_LETTERS}:{round_id}",
+            ),
+        )
 
 
 async def sending(round_id: int) -> int | None:
@@ -65,31 +76,45 @@ async def queue_pdf_zip(principal: Principal, round_id: int) -> int:
         raise DomainError(N_("No letters have been sent in this round yet"))
     name = await letters.round_zip_name(principal, round_id, pdf=True)
     payload = bundle.pdf_zip_payload(listed, name, principal.as_actor().label)
-    return await jobs.queue(principal, NewJob(
-        bundle.PDF_ZIP, payload, Message(N_("The letters as PDF in one zip: {name}"),
-                                         {"name": name}),
-        return_url=f"{_round_path(round_id)}/letters", key=bundle.pdf_zip_key(payload)))
+    return await jobs.queue(
+        principal,
+        NewJob(
+            bundle.PDF_ZIP,
+            payload,
+            Message(N_("The letters as PDF in one zip: {name}"), {"name": name}),
+            return_url=f"{_round_path(round_id)}/letters",
+            key=bundle.pdf_zip_key(payload),
+        ),
+    )
 
 
 async def queue_import(principal: Principal, round_id: int, file_id: int) -> int:
     """Queue importing the applications of a file kept by ``service.upload_import``."""
     await service.uploaded_import(principal, file_id)
     await service.get_round(principal, round_id)
-    return await jobs.queue(principal, NewJob(
-        IMPORT, {"round_id": round_id, "file_id": file_id},
-        Message(N_("Importing the applications of round {round}"), {"round": round_id}),
-        return_url=f"{_round_path(round_id)}/applications", key=f"{IMPORT}:{file_id}"))
+    return await jobs.queue(
+        principal,
+        NewJob(
+            IMPORT,
+            {"round_id": round_id, "file_id": file_id},
+            Message(N_("Importing the applications of round {round}"), {"round": round_id}),
+            return_url=f"{_round_path(round_id)}/applications",
+            key=f"{IMPORT}:{file_id}",
+        ),
+    )
 
 
 async def import_job(job: JobContext) -> None:
     principal = await job.principal()
     job.progress(0, 1)
     async with transaction():
-        ids = await service.import_uploaded(principal, job.payload["round_id"],
-                                            job.payload["file_id"])
+        ids = await service.import_uploaded(
+            principal, job.payload["round_id"], job.payload["file_id"]
+        )
         job.progress(1)
-        await job.finish(Message(N_("{count} applications have been imported."),
-                                 {"count": len(ids)}))
+        await job.finish(
+            Message(N_("{count} applications have been imported."), {"count": len(ids)})
+        )
 
 
 HANDLERS = {SEND_LETTERS: send_letters_job, IMPORT: import_job}

@@ -33,8 +33,9 @@ class Phrase(Problem):
         params = dict(self.params)
         for name in self.translated:
             value = params[name]
-            params[name] = (", ".join(own(v) for v in value)
-                            if isinstance(value, list | tuple) else own(value))
+            params[name] = (
+                ", ".join(own(v) for v in value) if isinstance(value, list | tuple) else own(value)
+            )
         return own(self.message).format(**params)
 
 
@@ -114,28 +115,40 @@ ACTION_LABELS = {
 }
 
 DECIDED = frozenset({State.GRANTED, State.PARTLY_GRANTED})
-BEFORE_DECISION = frozenset({State.DRAFT, State.SUBMITTED, State.INCOMPLETE, State.COMPLETE,
-                             State.ELIGIBLE, State.UNDER_REVIEW})
+BEFORE_DECISION = frozenset(
+    {
+        State.DRAFT,
+        State.SUBMITTED,
+        State.INCOMPLETE,
+        State.COMPLETE,
+        State.ELIGIBLE,
+        State.UNDER_REVIEW,
+    }
+)
 # States whose grant counts towards the round's allocated amount.
 HOLDING_A_GRANT = frozenset({*DECIDED, State.ADVANCE_PAID, State.REPORT_DUE, State.SETTLED})
 
 TRANSITIONS: dict[Action, tuple[frozenset[State], str]] = {
     Action.SUBMIT: (frozenset({State.DRAFT}), N_("a draft")),
     Action.ASK_INFORMATION: (frozenset({State.SUBMITTED}), N_("submitted")),
-    Action.COMPLETE: (frozenset({State.SUBMITTED, State.INCOMPLETE}),
-                      N_("submitted or waiting for more information")),
-    Action.MARK_ELIGIBLE: (frozenset({State.COMPLETE, State.INELIGIBLE}),
-                           N_("complete")),
+    Action.COMPLETE: (
+        frozenset({State.SUBMITTED, State.INCOMPLETE}),
+        N_("submitted or waiting for more information"),
+    ),
+    Action.MARK_ELIGIBLE: (frozenset({State.COMPLETE, State.INELIGIBLE}), N_("complete")),
     Action.MARK_INELIGIBLE: (frozenset({State.COMPLETE, State.ELIGIBLE}), N_("complete")),
     Action.START_REVIEW: (frozenset({State.ELIGIBLE}), N_("eligible")),
-    Action.DECIDE: (frozenset({State.ELIGIBLE, State.UNDER_REVIEW}),
-                    N_("eligible or under review")),
+    Action.DECIDE: (
+        frozenset({State.ELIGIBLE, State.UNDER_REVIEW}),
+        N_("eligible or under review"),
+    ),
     Action.PAY_ADVANCE: (DECIDED, N_("granted")),
     Action.REPORT_DUE: (frozenset({State.ADVANCE_PAID}), N_("paid an advance")),
-    Action.SETTLE: (frozenset({*DECIDED, State.ADVANCE_PAID, State.REPORT_DUE}),
-                    N_("granted")),
-    Action.CLOSE: (frozenset({State.SETTLED, State.REFUSED, State.INELIGIBLE,
-                              State.WITHDRAWN}), N_("settled, refused, ineligible or withdrawn")),
+    Action.SETTLE: (frozenset({*DECIDED, State.ADVANCE_PAID, State.REPORT_DUE}), N_("granted")),
+    Action.CLOSE: (
+        frozenset({State.SETTLED, State.REFUSED, State.INELIGIBLE, State.WITHDRAWN}),
+        N_("settled, refused, ineligible or withdrawn"),
+    ),
     Action.WITHDRAW: (BEFORE_DECISION, N_("not yet decided")),
 }
 
@@ -163,30 +176,46 @@ REQUIRED_FOR_SUBMISSION = {
 
 def missing_for_submission(application: Mapping[str, Any]) -> list[str]:
     """The message ids of what a submission still lacks."""
-    return [label for key, label in REQUIRED_FOR_SUBMISSION.items()
-            if application.get(key) in (None, "") or (key == "requested"
-                                                      and application[key] <= 0)]
+    return [
+        label
+        for key, label in REQUIRED_FOR_SUBMISSION.items()
+        if application.get(key) in (None, "") or (key == "requested" and application[key] <= 0)
+    ]
 
 
 def allowed(state: State) -> list[Action]:
     return [action for action, (sources, _) in TRANSITIONS.items() if state in sources]
 
 
-def step(state: State, action: Action, *, outcome: State | None = None,
-         application: Mapping[str, Any] | None = None, reason: str = "") -> State:
+def step(
+    state: State,
+    action: Action,
+    *,
+    outcome: State | None = None,
+    application: Mapping[str, Any] | None = None,
+    reason: str = "",
+) -> State:
     """The state after ``action``, or a DomainError saying what is missing."""
     sources, needed = TRANSITIONS[action]
     if state not in sources:
-        raise Refused(N_("{action} needs an application that is {needed}; this one is "
-                         "{state}"), translated=("action", "needed", "state"),
-                      action=ACTION_LABELS[action], needed=needed, state=STATE_LABELS[state])
+        raise Refused(
+            N_("{action} needs an application that is {needed}; this one is {state}"),
+            translated=("action", "needed", "state"),
+            action=ACTION_LABELS[action],
+            needed=needed,
+            state=STATE_LABELS[state],
+        )
     if action is Action.SUBMIT and application is not None:
         missing = missing_for_submission(application)
         if missing:
-            raise Refused(N_("The application cannot be submitted yet; missing: {missing}"),
-                          translated=("missing",), missing=missing)
+            raise Refused(
+                N_("The application cannot be submitted yet; missing: {missing}"),
+                translated=("missing",),
+                missing=missing,
+            )
     if action in (Action.ASK_INFORMATION, Action.MARK_INELIGIBLE, Action.WITHDRAW) and (
-            not reason.strip()):
+        not reason.strip()
+    ):
         raise DomainError(N_("Give a reason"))
     if action is Action.DECIDE:
         if outcome not in (State.GRANTED, State.PARTLY_GRANTED, State.REFUSED):

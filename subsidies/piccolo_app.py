@@ -10,7 +10,10 @@ APP_CONFIG = AppConfig(
     app_name="subsidies",
     migrations_folder_path=os.path.join(CURRENT_DIRECTORY, "piccolo_migrations"),
     table_classes=TABLES,
-    migration_dependencies=["authorities.piccolo_app", "organisations.piccolo_app",
-                            "documents.piccolo_app"],
+    migration_dependencies=[
+        "authorities.piccolo_app",
+        "organisations.piccolo_app",
+        "documents.piccolo_app",
+    ],
     commands=[],
 )

@@ -36,8 +36,9 @@ class SubsidyRound(Table, tablename="subsidies_round"):
     # The legal basis the decisions cite: "artikel 4 van de Subsidieregeling dagbesteding 2027".
     basis_regulation = Varchar(length=300, default="")
     basis_articles = Varchar(length=100, default="")
-    regulation_document = ForeignKey(references=StoredFile, null=True, default=None,
-                                     on_delete=OnDelete.restrict)
+    regulation_document = ForeignKey(
+        references=StoredFile, null=True, default=None, on_delete=OnDelete.restrict
+    )
     service_types = Text(default="")
     budget_line = Varchar(length=100, default="")  # finance's budget line, "6.1.2 Wmo dagbesteding"
     opens_at = Timestamptz()

@@ -20,8 +20,9 @@ WAITING = {
 }
 
 
-def needs_doing(phase: RoundPhase, states: Mapping[State, int], payments_due: int,
-                reviewing: bool) -> list[Problem]:
+def needs_doing(
+    phase: RoundPhase, states: Mapping[State, int], payments_due: int, reviewing: bool
+) -> list[Problem]:
     """The round's next steps for its officers; empty when nothing waits for them."""
     if phase is RoundPhase.DRAFT:
         return [Problem(N_("check the settings and open the round"))]

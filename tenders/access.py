@@ -75,13 +75,15 @@ class TenderRef:
 PHASE_ACTIONS = tuple(f"tender.{action.value}" for action in Action)
 
 
-async def changed(reason: DomainError, tender: TenderRef, *actions: str,
-                  **about: Any) -> DomainError:
+async def changed(
+    reason: DomainError, tender: TenderRef, *actions: str, **about: Any
+) -> DomainError:
     """``reason`` naming who changed the tender so, and when (the authority's time): its
     latest event of ``actions`` whose recorded values include ``about``; see
     :func:`audit.service.conflict`."""
-    return await audit.conflict(reason, "tender", tender.id, actions=actions,
-                                about=about or None, zone=tender.zone)
+    return await audit.conflict(
+        reason, "tender", tender.id, actions=actions, about=about or None, zone=tender.zone
+    )
 
 
 async def moved(reason: DomainError, tender: TenderRef) -> DomainError:
@@ -99,19 +101,24 @@ def may_read(principal: Principal, authority_ids: tuple[int, ...]) -> bool:
 
 def may_change(principal: Principal, authority_ids: tuple[int, ...]) -> bool:
     return principal.role is Role.OFFICER and bool(
-        principal.authority_ids.intersection(authority_ids))
+        principal.authority_ids.intersection(authority_ids)
+    )
 
 
 TENDER_COLUMNS = (
-    Tender.all_columns(), Tender.lead_authority.timezone.as_alias("lead_timezone"),
+    Tender.all_columns(),
+    Tender.lead_authority.timezone.as_alias("lead_timezone"),
     Tender.lead_authority.country.as_alias("lead_country"),
     Tender.lead_authority.standstill_days.as_alias("lead_standstill_days"),
-    *(getattr(Tender.service_type, name_column(language)).as_alias(f"service_type_{language}")
-      for language in SERVICE_TYPE_LANGUAGES),
+    *(
+        getattr(Tender.service_type, name_column(language)).as_alias(f"service_type_{language}")
+        for language in SERVICE_TYPE_LANGUAGES
+    ),
 )
 # A tender's service type's names in every language, as ``service_type.name_<language>``.
-SERVICE_TYPE_NAMES = tuple(getattr(Tender.service_type, name_column(language))
-                           for language in SERVICE_TYPE_LANGUAGES)
+SERVICE_TYPE_NAMES = tuple(
+    getattr(Tender.service_type, name_column(language)) for language in SERVICE_TYPE_LANGUAGES
+)
 
 
 async def load_many(tender_ids: Collection[int]) -> dict[int, TenderRef]:
@@ -121,13 +128,21 @@ async def load_many(tender_ids: Collection[int]) -> dict[int, TenderRef]:
     ids = list(tender_ids)
     rows = await Tender.select(*TENDER_COLUMNS).where(Tender.id.is_in(ids))
     members: dict[int, list[int]] = {}
-    for link in await TenderAuthority.select(TenderAuthority.tender, TenderAuthority.authority
-                                             ).where(TenderAuthority.tender.is_in(ids)):
+    for link in await TenderAuthority.select(
+        TenderAuthority.tender, TenderAuthority.authority
+    ).where(TenderAuthority.tender.is_in(ids)):
         members.setdefault(link["tender"], []).append(link["authority"])
-    return {row["id"]: TenderRef(row, tuple(members.get(row["id"], ())) or
-                                 (row["lead_authority"],), row["lead_timezone"],
-                                 row["lead_country"], row["lead_standstill_days"], False)
-            for row in rows}
+    return {
+        row["id"]: TenderRef(
+            row,
+            tuple(members.get(row["id"], ())) or (row["lead_authority"],),
+            row["lead_timezone"],
+            row["lead_country"],
+            row["lead_standstill_days"],
+            False,
+        )
+        for row in rows
+    }
 
 
 async def load(tender_id: int) -> TenderRef:
@@ -142,8 +157,14 @@ async def as_reader(principal: Principal, tender_id: int) -> TenderRef:
     found = await load(tender_id)
     if not may_read(principal, found.authority_ids):
         raise not_found(tender_id)
-    return TenderRef(found.row, found.authority_ids, found.zone, found.country,
-                     found.standstill_days, may_change(principal, found.authority_ids))
+    return TenderRef(
+        found.row,
+        found.authority_ids,
+        found.zone,
+        found.country,
+        found.standstill_days,
+        may_change(principal, found.authority_ids),
+    )
 
 
 async def as_officer(principal: Principal, tender_id: int, *, lock: bool = True) -> TenderRef:
@@ -154,8 +175,7 @@ async def as_officer(principal: Principal, tender_id: int, *, lock: bool = True)
         await database.lock(Tender, tender_id)
     found = await as_reader(principal, tender_id)
     if not found.can_change:
-        raise Forbidden(N_("Only procurement officers of the tender's authorities can change "
-                           "it"))
+        raise Forbidden(N_("Only procurement officers of the tender's authorities can change it"))
     return found
 
 
@@ -173,8 +193,9 @@ async def lots_of(tender_id: int) -> list[dict[str, Any]]:
 
 
 SELECTING = frozenset({Phase.SELECTION, Phase.DIALOGUE})
-WITH_BIDS = frozenset({Phase.TENDERING, Phase.OPENING, Phase.EVALUATION, Phase.AWARD_INTENT,
-                       Phase.AWARDED})
+WITH_BIDS = frozenset(
+    {Phase.TENDERING, Phase.OPENING, Phase.EVALUATION, Phase.AWARD_INTENT, Phase.AWARDED}
+)
 
 
 async def facts(tender: TenderRef, lots: list[dict[str, Any]] | None = None) -> TenderFacts:
@@ -190,77 +211,117 @@ def _grouped(rows: list[dict[str, Any]], key: str) -> dict[int, list[dict[str, A
     return found
 
 
-async def facts_many(tenders: Sequence[TenderRef],
-                     lots: Mapping[int, list[dict[str, Any]]] | None = None,
-                     ) -> dict[int, TenderFacts]:
+async def facts_many(
+    tenders: Sequence[TenderRef],
+    lots: Mapping[int, list[dict[str, Any]]] | None = None,
+) -> dict[int, TenderFacts]:
     """:func:`facts` of many tenders by id, in a few set-based queries (one per kind of fact
     some tender's phase needs), whatever their number: the deadline sweep reads hundreds."""
+
     def ids_in(phases: frozenset[Phase]) -> list[int]:
         return [t.id for t in tenders if t.phase in phases]
 
     if lots is None:
-        lots = _grouped(await Lot.select().where(Lot.tender.is_in(
-            [t.id for t in tenders] or [0])).order_by(Lot.tender, Lot.number), "tender")
+        lots = _grouped(
+            await Lot.select()
+            .where(Lot.tender.is_in([t.id for t in tenders] or [0]))
+            .order_by(Lot.tender, Lot.number),
+            "tender",
+        )
     every_lot = [lot for tender in tenders for lot in lots.get(tender.id, [])]
     shares: dict[int, list[dict[str, Any]]] = {}
     readiness: dict[int, scoring.Readiness] = {}
     documents: dict[int, int] = {}
     if drafts := ids_in(frozenset({Phase.DRAFT})):
-        shares = _grouped(await TenderAuthority.select(
-            TenderAuthority.tender, TenderAuthority.share).where(
-            TenderAuthority.tender.is_in(drafts)), "tender")
+        shares = _grouped(
+            await TenderAuthority.select(TenderAuthority.tender, TenderAuthority.share).where(
+                TenderAuthority.tender.is_in(drafts)
+            ),
+            "tender",
+        )
         for ranked in (True, False):
             readiness |= await scoring.criteria_readiness(
-                [lot["evaluation_id"] for t in tenders if t.id in drafts
-                 and PROCEDURE_TYPES[t.row["procedure"]].ranked is ranked
-                 for lot in lots.get(t.id, []) if lot["evaluation_id"]], ranked=ranked)
+                [
+                    lot["evaluation_id"]
+                    for t in tenders
+                    if t.id in drafts and PROCEDURE_TYPES[t.row["procedure"]].ranked is ranked
+                    for lot in lots.get(t.id, [])
+                    if lot["evaluation_id"]
+                ],
+                ranked=ranked,
+            )
         for r in await TenderDocument.select(TenderDocument.tender).where(
-                TenderDocument.tender.is_in(drafts)):
+            TenderDocument.tender.is_in(drafts)
+        ):
             documents[r["tender"]] = documents.get(r["tender"], 0) + 1
     candidates: dict[int, list[dict[str, Any]]] = {}
     if selecting := ids_in(SELECTING):
-        candidates = _grouped(await Candidate.select(
-            Candidate.tender, Candidate.status, Candidate.organisation.name).where(
-            Candidate.tender.is_in(selecting)), "tender")
+        candidates = _grouped(
+            await Candidate.select(
+                Candidate.tender, Candidate.status, Candidate.organisation.name
+            ).where(Candidate.tender.is_in(selecting)),
+            "tender",
+        )
     live: dict[int, list[dict[str, Any]]] = {}
     if with_bids := ids_in(WITH_BIDS):
-        live = _grouped(await Bid.select(
-            Bid.tender, Bid.id, Bid.lot, Bid.winner, Bid.organisation.name).where(
-            Bid.tender.is_in(with_bids) & Bid.withdrawn_at.is_null()), "tender")
+        live = _grouped(
+            await Bid.select(Bid.tender, Bid.id, Bid.lot, Bid.winner, Bid.organisation.name).where(
+                Bid.tender.is_in(with_bids) & Bid.withdrawn_at.is_null()
+            ),
+            "tender",
+        )
     approvals: dict[int, list[dict[str, Any]]] = {}
     if opening := ids_in(frozenset({Phase.OPENING})):
-        approvals = _grouped(await OpeningApproval.select(
-            OpeningApproval.tender, OpeningApproval.officer).where(
-            OpeningApproval.tender.is_in(opening)).order_by(OpeningApproval.id), "tender")
+        approvals = _grouped(
+            await OpeningApproval.select(OpeningApproval.tender, OpeningApproval.officer)
+            .where(OpeningApproval.tender.is_in(opening))
+            .order_by(OpeningApproval.id),
+            "tender",
+        )
     evaluating = set(ids_in(frozenset({Phase.EVALUATION})))
     evaluated_lots = [lot for lot in every_lot if lot["tender"] in evaluating]
     knocked_out = await knocked_out_refs(evaluated_lots) if evaluating else set()
     confirmed = await confirmed_lots(evaluated_lots) if evaluating else set()
     contracted: set[int] = set()
     if awarded := ids_in(frozenset({Phase.AWARDED})):
-        contracted = {r["bid"] for r in await Contract.select(Contract.bid).where(
-            Contract.tender.is_in(awarded))}
+        contracted = {
+            r["bid"]
+            for r in await Contract.select(Contract.bid).where(Contract.tender.is_in(awarded))
+        }
     objections: dict[int, int] = {}
     if intent := ids_in(frozenset({Phase.AWARD_INTENT})):
         for r in await Objection.select(Objection.tender).where(
-                Objection.tender.is_in(intent) & Objection.resolved_at.is_null()):
+            Objection.tender.is_in(intent) & Objection.resolved_at.is_null()
+        ):
             objections[r["tender"]] = objections.get(r["tender"], 0) + 1
-    found = {tender.id: _facts_of(tender, lots.get(tender.id, []), shares.get(tender.id),
-                                  candidates.get(tender.id, []), live.get(tender.id, []),
-                                  tuple(r["officer"] for r in approvals.get(tender.id, [])),
-                                  knocked_out, confirmed, contracted,
-                                  objections.get(tender.id, 0))
-             for tender in tenders}
+    found = {
+        tender.id: _facts_of(
+            tender,
+            lots.get(tender.id, []),
+            shares.get(tender.id),
+            candidates.get(tender.id, []),
+            live.get(tender.id, []),
+            tuple(r["officer"] for r in approvals.get(tender.id, [])),
+            knocked_out,
+            confirmed,
+            contracted,
+            objections.get(tender.id, 0),
+        )
+        for tender in tenders
+    }
     for tender_id in drafts:
-        found[tender_id] = _draft_facts(found[tender_id], lots.get(tender_id, []), readiness,
-                                        documents.get(tender_id, 0))
+        found[tender_id] = _draft_facts(
+            found[tender_id], lots.get(tender_id, []), readiness, documents.get(tender_id, 0)
+        )
     return found
 
 
-def _draft_facts(facts: TenderFacts, lots: list[dict[str, Any]],
-                 readiness: Mapping[int, Any], documents: int) -> TenderFacts:
+def _draft_facts(
+    facts: TenderFacts, lots: list[dict[str, Any]], readiness: Mapping[int, Any], documents: int
+) -> TenderFacts:
     """What publishing a draft looks at: each lot's criteria (asked of the scoring engine),
     its estimated value, the tender's documents."""
+
     def name(lot: dict[str, Any]) -> str:
         return f"{lot['number']}. {lot['title']}"
 
@@ -268,16 +329,26 @@ def _draft_facts(facts: TenderFacts, lots: list[dict[str, Any]],
     return replace(
         facts,
         lots_without_criteria=tuple(name(lot) for lot in lots if state[lot["id"]] == "missing"),
-        lots_with_incomplete_criteria=tuple(name(lot) for lot in lots
-                                            if state[lot["id"]] == "incomplete"),
+        lots_with_incomplete_criteria=tuple(
+            name(lot) for lot in lots if state[lot["id"]] == "incomplete"
+        ),
         lots_without_value=tuple(name(lot) for lot in lots if lot["estimated_value"] is None),
-        documents=documents)
+        documents=documents,
+    )
 
 
-def _facts_of(tender: TenderRef, lots: list[dict[str, Any]],
-              shares: list[dict[str, Any]] | None, candidates: list[dict[str, Any]],
-              live: list[dict[str, Any]], approvals: tuple[int, ...], knocked_out: set[str],
-              confirmed: set[int], contracted: set[int], open_objections: int) -> TenderFacts:
+def _facts_of(
+    tender: TenderRef,
+    lots: list[dict[str, Any]],
+    shares: list[dict[str, Any]] | None,
+    candidates: list[dict[str, Any]],
+    live: list[dict[str, Any]],
+    approvals: tuple[int, ...],
+    knocked_out: set[str],
+    confirmed: set[int],
+    contracted: set[int],
+    open_objections: int,
+) -> TenderFacts:
     row = tender.row
     lot_names = {lot["id"]: f"{lot['number']}. {lot['title']}" for lot in lots}
     total = "100"
@@ -287,29 +358,39 @@ def _facts_of(tender: TenderRef, lots: list[dict[str, Any]],
     closed = {lot["id"] for lot in lots if lot.get("unsuccessful_at") is not None}
     in_race = [b for b in live if b["lot"] not in closed]
     return TenderFacts(
-        procedure=row["procedure"], phase=tender.phase, title=row["title"],
-        lots=tuple(lot_names.values()), shares_total=total,
+        procedure=row["procedure"],
+        phase=tender.phase,
+        title=row["title"],
+        lots=tuple(lot_names.values()),
+        shares_total=total,
         cpv_codes=tuple(c for c in row["cpv_codes"].split(",") if c),
         has_service_type=row["service_type"] is not None,
         deadlines=deadlines_of(row),
-        candidates_undecided=tuple(c["organisation.name"] for c in candidates
-                                   if c["status"] == "pending"),
+        candidates_undecided=tuple(
+            c["organisation.name"] for c in candidates if c["status"] == "pending"
+        ),
         candidates_admitted=sum(1 for c in candidates if c["status"] == "admitted"),
         max_candidates=row["max_candidates"],
         candidates_in_dialogue=sum(1 for c in candidates if c["status"] == "admitted"),
         bids=len(live),
-        valid_bids=sum(1 for b in in_race if bid_ref(b['id']) not in knocked_out),
+        valid_bids=sum(1 for b in in_race if bid_ref(b["id"]) not in knocked_out),
         opening_approvals=approvals,
-        lots_unranked=tuple(lot_names[lot["id"]] for lot in lots
-                            if lot["id"] not in confirmed and lot["id"] not in closed),
-        lots_without_winner=tuple(lot_names[lot["id"]] for lot in lots
-                                  if lot["id"] not in winners_by_lot
-                                  and lot["id"] not in closed),
+        lots_unranked=tuple(
+            lot_names[lot["id"]]
+            for lot in lots
+            if lot["id"] not in confirmed and lot["id"] not in closed
+        ),
+        lots_without_winner=tuple(
+            lot_names[lot["id"]]
+            for lot in lots
+            if lot["id"] not in winners_by_lot and lot["id"] not in closed
+        ),
         lots_unsuccessful=tuple(lot_names[lot["id"]] for lot in lots if lot["id"] in closed),
         standstill_ends_at=row["standstill_ends_at"],
         open_objections=open_objections,
-        winners_without_contract=tuple(b["organisation.name"] for b in live
-                                       if b["winner"] and b["id"] not in contracted),
+        winners_without_contract=tuple(
+            b["organisation.name"] for b in live if b["winner"] and b["id"] not in contracted
+        ),
     )
 
 
@@ -318,8 +399,12 @@ async def confirmed_lots(lots: list[dict[str, Any]]) -> set[int]:
     ids = [lot["evaluation_id"] for lot in lots if lot["evaluation_id"]]
     if not ids:
         return set()
-    done = {r["id"] for r in await Evaluation.select(Evaluation.id).where(
-        Evaluation.id.is_in(ids) & Evaluation.ranking_confirmed_at.is_not_null())}
+    done = {
+        r["id"]
+        for r in await Evaluation.select(Evaluation.id).where(
+            Evaluation.id.is_in(ids) & Evaluation.ranking_confirmed_at.is_not_null()
+        )
+    }
     return {lot["id"] for lot in lots if lot["evaluation_id"] in done}
 
 
@@ -328,8 +413,12 @@ async def knocked_out_refs(lots: list[dict[str, Any]]) -> set[str]:
     ids = [lot["evaluation_id"] for lot in lots if lot["evaluation_id"]]
     if not ids:
         return set()
-    return {r["ref"] for r in await Subject.select(Subject.ref).where(
-        Subject.evaluation.is_in(ids) & Subject.excluded_at.is_not_null())}
+    return {
+        r["ref"]
+        for r in await Subject.select(Subject.ref).where(
+            Subject.evaluation.is_in(ids) & Subject.excluded_at.is_not_null()
+        )
+    }
 
 
 # --- what is sealed -----------------------------------------------------------------------------
@@ -348,17 +437,20 @@ class Seals:
     prices_opened_lots: frozenset[int] = frozenset()
 
     def facts(self, lot_id: int, withdrawn: bool) -> EnvelopeFacts:
-        return EnvelopeFacts(bids_opened=self.bids_opened, two_envelope=self.two_envelope,
-                             prices_opened=lot_id in self.prices_opened_lots,
-                             withdrawn=withdrawn)
+        return EnvelopeFacts(
+            bids_opened=self.bids_opened,
+            two_envelope=self.two_envelope,
+            prices_opened=lot_id in self.prices_opened_lots,
+            withdrawn=withdrawn,
+        )
 
-    def reason(self, lot_id: int, withdrawn: bool,
-               envelope: Envelope = Envelope.PRICE) -> str | None:
+    def reason(
+        self, lot_id: int, withdrawn: bool, envelope: Envelope = Envelope.PRICE
+    ) -> str | None:
         """Why that envelope of a bid on ``lot_id`` is sealed, or None when it may be read."""
         return sealed_reason(self.facts(lot_id, withdrawn), envelope)
 
-    def sealed(self, lot_id: int, withdrawn: bool,
-               envelope: Envelope = Envelope.PRICE) -> bool:
+    def sealed(self, lot_id: int, withdrawn: bool, envelope: Envelope = Envelope.PRICE) -> bool:
         return self.reason(lot_id, withdrawn, envelope) is not None
 
 
@@ -371,10 +463,17 @@ async def seals(tender: TenderRef, opened: bool | None = None) -> Seals:
         return Seals(bids_opened, bool(row["two_envelope"]))
     lots = await Lot.select(Lot.id, Lot.evaluation_id).where(Lot.tender == tender.id)
     ids = [lot["evaluation_id"] for lot in lots if lot["evaluation_id"]]
-    opened_evaluations = {r["id"] for r in await Evaluation.select(Evaluation.id).where(
-        Evaluation.id.is_in(ids or [0]) & Evaluation.prices_opened_at.is_not_null())}
-    return Seals(True, True, frozenset(lot["id"] for lot in lots
-                                       if lot["evaluation_id"] in opened_evaluations))
+    opened_evaluations = {
+        r["id"]
+        for r in await Evaluation.select(Evaluation.id).where(
+            Evaluation.id.is_in(ids or [0]) & Evaluation.prices_opened_at.is_not_null()
+        )
+    }
+    return Seals(
+        True,
+        True,
+        frozenset(lot["id"] for lot in lots if lot["evaluation_id"] in opened_evaluations),
+    )
 
 
 @dataclass(frozen=True)
@@ -394,8 +493,9 @@ class BidDocument:
         return self.sealed_reason is not None
 
 
-async def bid_document(principal: Principal, tender_id: int, bid_id: int, file_id: int
-                       ) -> BidDocument:
+async def bid_document(
+    principal: Principal, tender_id: int, bid_id: int, file_id: int
+) -> BidDocument:
     """May this principal read this bid document? The one check for every route that serves a
     bid's file (tender pages, the API, the scoring pages' links for evaluators).
 
@@ -406,21 +506,35 @@ async def bid_document(principal: Principal, tender_id: int, bid_id: int, file_i
     A sealed document is answered with the reason, for the caller to audit and refuse.
     """
     tender = await load(tender_id)
-    bid = await Bid.select(Bid.id, Bid.lot, Bid.withdrawn_at, Bid.lot.evaluation_id).where(
-        (Bid.id == bid_id) & (Bid.tender == tender_id)).first()
+    bid = (
+        await Bid.select(Bid.id, Bid.lot, Bid.withdrawn_at, Bid.lot.evaluation_id)
+        .where((Bid.id == bid_id) & (Bid.tender == tender_id))
+        .first()
+    )
     if not may_read(principal, tender.authority_ids):
         evaluation_id = bid["lot.evaluation_id"] if bid else None
-        if (principal.role is not Role.EVALUATOR or not evaluation_id
-                or not await scoring.can_view_subject(principal, evaluation_id,
-                                                      bid_ref(bid_id))):
+        if (
+            principal.role is not Role.EVALUATOR
+            or not evaluation_id
+            or not await scoring.can_view_subject(principal, evaluation_id, bid_ref(bid_id))
+        ):
             raise not_found(tender_id)
     if bid is None:
         raise NotFound(N_("Bid {id} does not exist"), id=bid_id)
-    found = await BidFile.select(BidFile.envelope).where(
-        (BidFile.bid == bid_id) & (BidFile.file == file_id)).first()
+    found = (
+        await BidFile.select(BidFile.envelope)
+        .where((BidFile.bid == bid_id) & (BidFile.file == file_id))
+        .first()
+    )
     if found is None:
         raise NotFound(N_("File {id} does not exist"), id=file_id)
     envelope = Envelope(found["envelope"])
     state = await seals(tender)
-    return BidDocument(tender, bid_id, bid["lot"], file_id, envelope,
-                       state.reason(bid["lot"], bid["withdrawn_at"] is not None, envelope))
+    return BidDocument(
+        tender,
+        bid_id,
+        bid["lot"],
+        file_id,
+        envelope,
+        state.reason(bid["lot"], bid["withdrawn_at"] is not None, envelope),
+    )

@@ -17,17 +17,19 @@ Step = Callable[[Principal, int, Any], Awaitable[Any]]
 STEPS: dict[Action, Step] = {
     Action.PUBLISH: lambda who, tender_id, _: service.publish(who, tender_id),
     Action.COMPLETE_SELECTION: lambda who, tender_id, _: procurement.complete_selection(
-        who, tender_id),
+        who, tender_id
+    ),
     Action.CLOSE_DIALOGUE: lambda who, tender_id, _: procurement.close_dialogue(who, tender_id),
     Action.OPEN_BIDS: lambda who, tender_id, _: bids.approve_opening(who, tender_id),
     Action.SEND_AWARD_DECISIONS: lambda who, tender_id, _: letters.send_award_decisions(
-        who, tender_id),
+        who, tender_id
+    ),
     Action.AWARD: lambda who, tender_id, _: service.award(who, tender_id),
-    Action.CONCLUDE_CONTRACTS: lambda who, tender_id, _: service.conclude_contracts(
-        who, tender_id),
+    Action.CONCLUDE_CONTRACTS: lambda who, tender_id, _: service.conclude_contracts(who, tender_id),
     Action.CANCEL: lambda who, tender_id, reason: service.cancel(who, tender_id, reason),
     Action.DECLARE_UNSUCCESSFUL: lambda who, tender_id, reason: service.declare_unsuccessful(
-        who, tender_id, reason),
+        who, tender_id, reason
+    ),
 }
 
 

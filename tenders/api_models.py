@@ -22,8 +22,10 @@ class ProblemOut:
     message: str
     location: str | None = None
 
+
 def problem_out(problem: Problem) -> ProblemOut:
     return ProblemOut(translate_message(problem), problem.location)
+
 
 @dataclass
 class ActionOut:
@@ -32,11 +34,13 @@ class ActionOut:
     allowed: bool
     missing: list[ProblemOut]
 
+
 @dataclass
 class ShareOut:
     authority_id: int
     authority: str
     share: Decimal
+
 
 @dataclass
 class LotOut:
@@ -53,12 +57,14 @@ class LotOut:
     unsuccessful_at: datetime | None = None
     unsuccessful_reason: str = ""
 
+
 @dataclass
 class NextStepOut:
     deadline: str
     at: datetime
     does: str
     automatic: bool
+
 
 @dataclass
 class TenderOut:
@@ -94,11 +100,23 @@ class TenderOut:
     phase_changed_at: datetime | None = None
     phase_due_at: datetime | None = None
 
+
 def lot_out(row: dict[str, Any]) -> LotOut:
-    return LotOut(row["id"], row["number"], row["title"], row["description"], row["winners"],
-                  row["estimated_value"], row["evaluation_id"], row["intent_at"],
-                  row["intent_deviates"], row["intent_reason"], row["unsuccessful_at"],
-                  row["unsuccessful_reason"])
+    return LotOut(
+        row["id"],
+        row["number"],
+        row["title"],
+        row["description"],
+        row["winners"],
+        row["estimated_value"],
+        row["evaluation_id"],
+        row["intent_at"],
+        row["intent_deviates"],
+        row["intent_reason"],
+        row["unsuccessful_at"],
+        row["unsuccessful_reason"],
+    )
+
 
 @dataclass
 class TenderIn:
@@ -124,6 +142,7 @@ class TenderIn:
     deadline_questions: str | None = None
     deadline_bids: str | None = None
 
+
 @dataclass
 class TenderItemOut:
     id: int
@@ -135,6 +154,7 @@ class TenderItemOut:
     next_deadline: datetime | None
     updated_at: datetime
 
+
 @dataclass
 class TenderPageOut:
     items: list[TenderItemOut]
@@ -142,9 +162,11 @@ class TenderPageOut:
     offset: int
     limit: int
 
+
 @dataclass
 class ReasonIn:
     reason: str = ""
+
 
 @dataclass
 class DeadlinesIn:
@@ -157,6 +179,7 @@ class DeadlinesIn:
     bids: str | None = None
     reason: str | None = None
 
+
 @dataclass
 class LotIn:
     number: int
@@ -165,6 +188,7 @@ class LotIn:
     winners: int = 1
     estimated_value: Decimal | None = None
 
+
 @dataclass
 class LotResultOut:
     lot: LotOut
@@ -172,11 +196,13 @@ class LotResultOut:
     blocking: list[ProblemOut]
     ranking: RankingOut | None
 
+
 @dataclass
 class AwardIn:
     bid_ids: list[int]
     reason: str = ""
     advantages: str = ""  # characteristics and relative advantages of the winning bid(s)
+
 
 @dataclass
 class OrganisationIn:
@@ -187,6 +213,7 @@ class OrganisationIn:
     contact_form_of_address: str = ""  # ms | mr | neutral | "" (not known)
     contact_surname: str = ""  # after mevrouw / heer; taken from contact_name when empty
     email: str = ""
+
 
 @dataclass
 class CandidateOut:
@@ -199,10 +226,12 @@ class CandidateOut:
     status: str
     reason: str
 
+
 @dataclass
 class DecisionIn:
     admit: bool
     reason: str = ""
+
 
 @dataclass
 class SessionOut:
@@ -213,6 +242,7 @@ class SessionOut:
     minutes: str
     file_id: int | None
 
+
 @dataclass
 class RoundOut:
     id: int
@@ -220,14 +250,17 @@ class RoundOut:
     topic: str
     sessions: list[SessionOut]
 
+
 @dataclass
 class QuestionIn:
     asker: str
     question: str
 
+
 @dataclass
 class AnswerIn:
     answer: str
+
 
 @dataclass
 class QuestionOut:
@@ -239,20 +272,36 @@ class QuestionOut:
     answer: str
     answered_at: datetime | None
 
+
 @dataclass
 class FileIn:
     """One document, its bytes in standard base64 (RFC 4648, padded)."""
 
-    filename: Annotated[str, KwargDefinition(description=(
-        "The document's file name as the bidder sent it"))]
-    content_type: Annotated[str, KwargDefinition(description=(
-        "The document's media type, e.g. application/pdf or "
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))]
-    content_base64: Annotated[str, KwargDefinition(content_encoding="base64", description=(
-        "The document's bytes, base64-encoded"))]
+    filename: Annotated[
+        str, KwargDefinition(description=("The document's file name as the bidder sent it"))
+    ]
+    content_type: Annotated[
+        str,
+        KwargDefinition(
+            description=(
+                "The document's media type, e.g. application/pdf or "
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+            )
+        ),
+    ]
+    content_base64: Annotated[
+        str,
+        KwargDefinition(
+            content_encoding="base64", description=("The document's bytes, base64-encoded")
+        ),
+    ]
 
-MEDIA_TYPE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}"
-                        r"/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}$")
+
+MEDIA_TYPE = re.compile(
+    r"^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}"
+    r"/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}$"
+)
+
 
 @dataclass
 class BidIn(OrganisationIn):
@@ -264,12 +313,14 @@ class BidIn(OrganisationIn):
     files: list[FileIn] = field(default_factory=list)
     price_files: list[FileIn] = field(default_factory=list)
 
+
 @dataclass
 class BidFileOut:
     file_id: int
     filename: str
     size: int
     envelope: str = "quality"  # "quality" or "price"
+
 
 @dataclass
 class BidOut:
@@ -293,13 +344,16 @@ class BidOut:
     sealed_files: int = 0
     withdrawn_reason: str = ""
 
+
 @dataclass
 class PriceOpeningOut:
     opened: bool
 
+
 @dataclass
 class OpeningOut:
     opened: bool
+
 
 @dataclass
 class ObjectionIn:
@@ -307,9 +361,11 @@ class ObjectionIn:
     grounds: str
     lot_id: int | None = None
 
+
 @dataclass
 class ResolutionIn:
     resolution: str
+
 
 @dataclass
 class ObjectionOut:
@@ -321,6 +377,7 @@ class ObjectionOut:
     resolved_at: datetime | None
     resolution: str
 
+
 @dataclass
 class ContractIn:
     bid_id: int
@@ -328,6 +385,7 @@ class ContractIn:
     start: date
     end: date
     signed_on: date
+
 
 @dataclass
 class ContractOut:
@@ -341,6 +399,7 @@ class ContractOut:
     end: date
     signed_on: date
 
+
 BID_REGISTRATION = (
     "Register a bid received before the deadline, with its documents in the same JSON body "
     "(application/json): each file as {filename, content_type, content_base64}, its bytes in "
@@ -348,15 +407,31 @@ BID_REGISTRATION = (
     "`price_files` the price envelope (with two envelopes sealed until the lot's prices are "
     "opened). The request is at most 10 MB. The answer shows the bid sealed; a file that is "
     "not base64 or has no media type is refused (422) with its place, e.g. "
-    "`files[0].content_base64`.")
+    "`files[0].content_base64`."
+)
+
 
 def bid_out(view: bids.BidView) -> BidOut:
-    return BidOut(view.id, view.lot_id, view.lot, view.organisation, view.received_at,
-                  view.sealed, view.price,
-                  [BidFileOut(f["file"], f["file.filename"], f["file.size"], f["envelope"])
-                   for f in view.files],
-                  view.file_count, view.withdrawn, view.winner, view.price_sealed,
-                  view.sealed_files, view.withdrawn_reason)
+    return BidOut(
+        view.id,
+        view.lot_id,
+        view.lot,
+        view.organisation,
+        view.received_at,
+        view.sealed,
+        view.price,
+        [
+            BidFileOut(f["file"], f["file.filename"], f["file.size"], f["envelope"])
+            for f in view.files
+        ],
+        view.file_count,
+        view.withdrawn,
+        view.winner,
+        view.price_sealed,
+        view.sealed_files,
+        view.withdrawn_reason,
+    )
+
 
 @dataclass
 class LetterOut:
@@ -370,10 +445,20 @@ class LetterOut:
     sent_at: datetime
     file_id: int | None
 
+
 def letter_out(letter: letters.TenderLetter) -> LetterOut:
-    return LetterOut(letter.lot_id, letter.lot, letter.kind.value, letter.addressee,
-                     letter.filename, letter.sha256, letter.size, letter.sent_at,
-                     letter.file_id)
+    return LetterOut(
+        letter.lot_id,
+        letter.lot,
+        letter.kind.value,
+        letter.addressee,
+        letter.filename,
+        letter.sha256,
+        letter.size,
+        letter.sent_at,
+        letter.file_id,
+    )
+
 
 @dataclass
 class AwardDecisionsOut:

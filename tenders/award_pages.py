@@ -42,9 +42,14 @@ class AwardPages(Controller):
     async def bids(self, request: Request, tender_id: FromPath[int]) -> Template:
         principal = me(request)
         return await tender_page(
-            request, tender_id, "tenders/bids.html", "bids",
+            request,
+            tender_id,
+            "tenders/bids.html",
+            "bids",
             bids=await bids.bids(principal, tender_id),
-            lot_choices=await lot_choices(principal, tender_id), values={"country": "NL"})
+            lot_choices=await lot_choices(principal, tender_id),
+            values={"country": "NL"},
+        )
 
     @post("/{tender_id:int}/bids", guards=[OFFICER], name="tender_bid_add")
     async def add_bid(self, request: Request, tender_id: FromPath[int]) -> Template | Redirect:
@@ -58,39 +63,61 @@ class AwardPages(Controller):
         except ValueError:
             raise ValidationFailed([field_problem(N_("Choose a lot"), "lot_id")]) from None
         try:
-            await bids.register_bid(me(request), tender_id, lot_id, values, files,
-                                    price_files=price_files)
+            await bids.register_bid(
+                me(request), tender_id, lot_id, values, files, price_files=price_files
+            )
         except ValidationFailed as exc:
             principal = me(request)
             return await tender_page(
-                request, tender_id, "tenders/bids.html", "bids", 422,
+                request,
+                tender_id,
+                "tenders/bids.html",
+                "bids",
+                422,
                 bids=await bids.bids(principal, tender_id),
-                lot_choices=await lot_choices(principal, tender_id), values=values,
-                errors=field_errors(exc))
-        return done(request, N_("The bid has been registered and sealed."),
-                    f"/tenders/{tender_id}/bids")
+                lot_choices=await lot_choices(principal, tender_id),
+                values=values,
+                errors=field_errors(exc),
+            )
+        return done(
+            request, N_("The bid has been registered and sealed."), f"/tenders/{tender_id}/bids"
+        )
 
-    @post("/{tender_id:int}/bids/{bid_id:int}/withdraw", guards=[OFFICER],
-          name="tender_bid_withdraw")
-    async def withdraw(self, request: Request, tender_id: FromPath[int], bid_id: FromPath[int]
-                       ) -> Redirect:
+    @post(
+        "/{tender_id:int}/bids/{bid_id:int}/withdraw", guards=[OFFICER], name="tender_bid_withdraw"
+    )
+    async def withdraw(
+        self, request: Request, tender_id: FromPath[int], bid_id: FromPath[int]
+    ) -> Redirect:
         form = await read_form(request)
         await bids.withdraw_bid(me(request), tender_id, bid_id, str(form.get("reason") or ""))
         return done(request, N_("The bid has been withdrawn."), f"/tenders/{tender_id}/bids")
 
-    @get("/{tender_id:int}/bids/{bid_id:int}/files/{file_id:int}", guards=[READERS],
-         name="tender_bid_file")
-    async def bid_file(self, request: Request, tender_id: FromPath[int], bid_id: FromPath[int],
-                       file_id: FromPath[int]) -> Response:
+    @get(
+        "/{tender_id:int}/bids/{bid_id:int}/files/{file_id:int}",
+        guards=[READERS],
+        name="tender_bid_file",
+    )
+    async def bid_file(
+        self,
+        request: Request,
+        tender_id: FromPath[int],
+        bid_id: FromPath[int],
+        file_id: FromPath[int],
+    ) -> Response:
         return download(*await bids.bid_file(me(request), tender_id, bid_id, file_id))
 
     @get("/{tender_id:int}/opening", guards=[READERS], name="tender_opening")
     async def opening(self, request: Request, tender_id: FromPath[int]) -> Template:
         principal = me(request)
         return await tender_page(
-            request, tender_id, "tenders/opening.html", "opening",
+            request,
+            tender_id,
+            "tenders/opening.html",
+            "opening",
             approvals=await bids.opening_approvals(tender_id),
-            bids=await bids.bids(principal, tender_id))
+            bids=await bids.bids(principal, tender_id),
+        )
 
     # --- evaluation, award, contracts -----------------------------------------------------------
 
@@ -100,68 +127,99 @@ class AwardPages(Controller):
         lot_rows = await service.lots(principal, tender_id)
         results = [await bids.lot_result(principal, tender_id, lot["id"]) for lot in lot_rows]
         return await tender_page(
-            request, tender_id, "tenders/evaluation.html", "evaluation", results=results,
-            bids=await bids.bids(principal, tender_id), scoring_links=scoring_links)
+            request,
+            tender_id,
+            "tenders/evaluation.html",
+            "evaluation",
+            results=results,
+            bids=await bids.bids(principal, tender_id),
+            scoring_links=scoring_links,
+        )
 
-    @post("/{tender_id:int}/bids/{bid_id:int}/knock-out", guards=[OFFICER],
-          name="tender_bid_knock_out")
-    async def knock_out(self, request: Request, tender_id: FromPath[int],
-                        bid_id: FromPath[int]) -> Redirect:
+    @post(
+        "/{tender_id:int}/bids/{bid_id:int}/knock-out",
+        guards=[OFFICER],
+        name="tender_bid_knock_out",
+    )
+    async def knock_out(
+        self, request: Request, tender_id: FromPath[int], bid_id: FromPath[int]
+    ) -> Redirect:
         form = await read_form(request)
         await bids.knock_out(me(request), tender_id, bid_id, str(form.get("reason") or ""))
-        return done(request, N_("The bid is out of the race."),
-                    f"/tenders/{tender_id}/evaluation")
+        return done(request, N_("The bid is out of the race."), f"/tenders/{tender_id}/evaluation")
 
     @get("/{tender_id:int}/award", guards=[READERS], name="tender_award")
     async def award(self, request: Request, tender_id: FromPath[int]) -> Template:
         principal = me(request)
         return await tender_page(
-            request, tender_id, "tenders/award.html", "award",
+            request,
+            tender_id,
+            "tenders/award.html",
+            "award",
             winners=await bids.winners(principal, tender_id),
             lot_rows=await service.lots(principal, tender_id),
             lot_choices=await lot_choices(principal, tender_id),
             objections=await bids.objections(principal, tender_id),
             sent=await letters.sent_letters(principal, tender_id),
-            pdf=bundle.pdf_available())
+            pdf=bundle.pdf_available(),
+        )
 
     @post("/{tender_id:int}/objections", guards=[OFFICER], name="tender_objection_add")
     async def add_objection(self, request: Request, tender_id: FromPath[int]) -> Redirect:
         form = await read_form(request)
         lot = str(form.get("lot_id") or "")
-        await bids.record_objection(me(request), tender_id, str(form.get("objector") or ""),
-                                    str(form.get("grounds") or ""),
-                                    int(lot) if lot.isdigit() else None)
-        return done(request, N_("The objection has been recorded; the definitive award is "
-                                "suspended."), f"/tenders/{tender_id}/award")
+        await bids.record_objection(
+            me(request),
+            tender_id,
+            str(form.get("objector") or ""),
+            str(form.get("grounds") or ""),
+            int(lot) if lot.isdigit() else None,
+        )
+        return done(
+            request,
+            N_("The objection has been recorded; the definitive award is suspended."),
+            f"/tenders/{tender_id}/award",
+        )
 
-    @post("/{tender_id:int}/objections/{objection_id:int}/resolve", guards=[OFFICER],
-          name="tender_objection_resolve")
-    async def resolve(self, request: Request, tender_id: FromPath[int],
-                      objection_id: FromPath[int]) -> Redirect:
+    @post(
+        "/{tender_id:int}/objections/{objection_id:int}/resolve",
+        guards=[OFFICER],
+        name="tender_objection_resolve",
+    )
+    async def resolve(
+        self, request: Request, tender_id: FromPath[int], objection_id: FromPath[int]
+    ) -> Redirect:
         form = await read_form(request)
-        await bids.resolve_objection(me(request), tender_id, objection_id,
-                                     str(form.get("resolution") or ""))
-        return done(request, N_("The objection has been resolved."),
-                    f"/tenders/{tender_id}/award")
+        await bids.resolve_objection(
+            me(request), tender_id, objection_id, str(form.get("resolution") or "")
+        )
+        return done(request, N_("The objection has been resolved."), f"/tenders/{tender_id}/award")
 
     @get("/{tender_id:int}/contracts", guards=[READERS], name="tender_contracts")
     async def contracts(self, request: Request, tender_id: FromPath[int]) -> Template:
         return await self._contracts(request, tender_id)
 
-    async def _contracts(self, request: Request, tender_id: int, status: int = 200,
-                         **context: Any) -> Template:
+    async def _contracts(
+        self, request: Request, tender_id: int, status: int = 200, **context: Any
+    ) -> Template:
         principal = me(request)
         winners = await bids.winners(principal, tender_id)
         return await tender_page(
-            request, tender_id, "tenders/contracts.html", "contracts", status,
+            request,
+            tender_id,
+            "tenders/contracts.html",
+            "contracts",
+            status,
             contracts=await bids.contracts(principal, tender_id),
-            winner_choices=[(w["id"], f"{w['lot.number']}. {w['lot.title']}: "
-                                      f"{w['organisation.name']}") for w in winners],
-            **context)
+            winner_choices=[
+                (w["id"], f"{w['lot.number']}. {w['lot.title']}: {w['organisation.name']}")
+                for w in winners
+            ],
+            **context,
+        )
 
     @post("/{tender_id:int}/contracts", guards=[OFFICER], name="tender_contract_add")
-    async def add_contract(self, request: Request, tender_id: FromPath[int]
-                           ) -> Template | Redirect:
+    async def add_contract(self, request: Request, tender_id: FromPath[int]) -> Template | Redirect:
         values = await read_form(request)
         bid = str(values.get("bid_id") or "")
         if not bid.isdigit():
@@ -169,48 +227,62 @@ class AwardPages(Controller):
         try:
             await bids.record_contract(me(request), tender_id, int(bid), values)
         except ValidationFailed as exc:
-            return await self._contracts(request, tender_id, 422, values=values,
-                                         errors=field_errors(exc))
-        return done(request, N_("The contract has been recorded."),
-                    f"/tenders/{tender_id}/contracts")
+            return await self._contracts(
+                request, tender_id, 422, values=values, errors=field_errors(exc)
+            )
+        return done(
+            request, N_("The contract has been recorded."), f"/tenders/{tender_id}/contracts"
+        )
 
     # --- letters and reports --------------------------------------------------------------------
 
     @post("/{tender_id:int}/award/letters", guards=[OFFICER], name="tender_award_letters")
-    async def send_award_letters(self, request: Request, tender_id: FromPath[int]
-                                 ) -> Redirect:
+    async def send_award_letters(self, request: Request, tender_id: FromPath[int]) -> Redirect:
         require_confirmation(await read_form(request))
         sent = await letters.send_award_decisions(me(request), tender_id)
-        return done(request, N_("{count} award decisions have been sent; the standstill period "
-                                "runs until the end of {day}."), f"/tenders/{tender_id}/award",
-                    count=len(sent.letters),
-                    day=day(sent.standstill_last_day, current_language()))
+        return done(
+            request,
+            N_(
+                "{count} award decisions have been sent; the standstill period "
+                "runs until the end of {day}."
+            ),
+            f"/tenders/{tender_id}/award",
+            count=len(sent.letters),
+            day=day(sent.standstill_last_day, current_language()),
+        )
 
-    @post("/{tender_id:int}/selection/letters", guards=[OFFICER],
-          name="tender_selection_letters")
-    async def send_selection_letters(self, request: Request, tender_id: FromPath[int]
-                                     ) -> Redirect:
+    @post("/{tender_id:int}/selection/letters", guards=[OFFICER], name="tender_selection_letters")
+    async def send_selection_letters(self, request: Request, tender_id: FromPath[int]) -> Redirect:
         require_confirmation(await read_form(request))
         sent = await letters.send_selection_letters(me(request), tender_id)
-        return done(request, N_("{count} selection letters have been sent."),
-                    f"/tenders/{tender_id}/selection", count=len(sent))
+        return done(
+            request,
+            N_("{count} selection letters have been sent."),
+            f"/tenders/{tender_id}/selection",
+            count=len(sent),
+        )
 
     @get("/{tender_id:int}/letters/{file_id:int}", guards=[READERS], name="tender_letter")
-    async def letter(self, request: Request, tender_id: FromPath[int], file_id: FromPath[int]
-                     ) -> Response:
+    async def letter(
+        self, request: Request, tender_id: FromPath[int], file_id: FromPath[int]
+    ) -> Response:
         return download(*await letters.letter_file(me(request), tender_id, file_id))
 
     @get("/{tender_id:int}/letters.zip", guards=[READERS], name="tender_letters_zip")
-    async def letters_zip(self, request: Request, tender_id: FromPath[int],
-                          lot: FromQuery[int | None] = None,
-                          kind: FromQuery[str | None] = None,
-                          pdf: FromQuery[bool] = False) -> Stream:
+    async def letters_zip(
+        self,
+        request: Request,
+        tender_id: FromPath[int],
+        lot: FromQuery[int | None] = None,
+        kind: FromQuery[str | None] = None,
+        pdf: FromQuery[bool] = False,
+    ) -> Stream:
         return await zip_download(me(request), tender_id, lot, kind, pdf)
 
-    @get("/{tender_id:int}/lots/{lot_id:int}/report", guards=[READERS],
-         name="tender_lot_report")
-    async def lot_report(self, request: Request, tender_id: FromPath[int],
-                         lot_id: FromPath[int]) -> Response:
+    @get("/{tender_id:int}/lots/{lot_id:int}/report", guards=[READERS], name="tender_lot_report")
+    async def lot_report(
+        self, request: Request, tender_id: FromPath[int], lot_id: FromPath[int]
+    ) -> Response:
         return docx_download(*await letters.lot_report(me(request), tender_id, lot_id))
 
     @get("/{tender_id:int}/questions/nota.docx", guards=[READERS], name="tender_nota")
@@ -219,8 +291,9 @@ class AwardPages(Controller):
 
 
 async def lot_choices(principal: Principal, tender_id: int) -> list[tuple[int, str]]:
-    return [(r["id"], f"{r['number']}. {r['title']}")
-            for r in await service.lots(principal, tender_id)]
+    return [
+        (r["id"], f"{r['number']}. {r['title']}") for r in await service.lots(principal, tender_id)
+    ]
 
 
 CONTROLLERS = [AwardPages]

@@ -59,10 +59,15 @@ def _price(raw: Any, currency: str | None = None) -> Decimal:
 # --- registering bids -------------------------------------------------------------------------
 
 
-async def register_bid(principal: Principal, tender_id: int, lot_id: int,
-                       form: Mapping[str, Any], files: Sequence[tuple[str, str, bytes]] = (),
-                       received_at: datetime | None = None,
-                       price_files: Sequence[tuple[str, str, bytes]] = ()) -> int:
+async def register_bid(
+    principal: Principal,
+    tender_id: int,
+    lot_id: int,
+    form: Mapping[str, Any],
+    files: Sequence[tuple[str, str, bytes]] = (),
+    received_at: datetime | None = None,
+    price_files: Sequence[tuple[str, str, bytes]] = (),
+) -> int:
     """A bid on a lot as received, before the bid deadline, with its price and files:
     ``files`` (the quality envelope: at least one) and ``price_files`` (the price envelope,
     e.g. a price sheet; with two envelopes they stay sealed until the prices are opened).
@@ -89,35 +94,58 @@ async def register_bid(principal: Principal, tender_id: int, lot_id: int,
         tender = await for_change(principal, tender_id)
         moment = received_at or clock.now()
         if tender.phase in (Phase.TENDERING, Phase.OPENING):  # a late bid is told so
-            require_in_time(moment, tender.row["deadline_bids"],
-                            N_("Bids closed at {deadline}; this one came at {received}"),
-                            tender.zone)
+            require_in_time(
+                moment,
+                tender.row["deadline_bids"],
+                N_("Bids closed at {deadline}; this one came at {received}"),
+                tender.zone,
+            )
         if tender.phase is not Phase.TENDERING:
-            raise await access.moved(DomainError(N_(
-                "Bids are registered in the tendering phase")), tender)
+            raise await access.moved(
+                DomainError(N_("Bids are registered in the tendering phase")), tender
+            )
         await get_lot_row(tender_id, lot_id)
         organisation_id = await organisations.register(principal.as_actor(), organisation)
-        if PROCEDURE_TYPES[tender.row["procedure"]].selects and not await Candidate.exists(
-                ).where((Candidate.tender == tender_id)
-                        & (Candidate.organisation == organisation_id)
-                        & (Candidate.status == "admitted")):
+        if PROCEDURE_TYPES[tender.row["procedure"]].selects and not await Candidate.exists().where(
+            (Candidate.tender == tender_id)
+            & (Candidate.organisation == organisation_id)
+            & (Candidate.status == "admitted")
+        ):
             raise DomainError(N_("{name} was not invited to bid"), name=organisation.name)
-        if await Bid.exists().where((Bid.lot == lot_id) & (Bid.organisation == organisation_id)
-                                    & Bid.withdrawn_at.is_null()):
-            raise DomainError(N_("{name} already has a bid on this lot; withdraw it first"),
-                              name=organisation.name)
-        row = Bid(tender=tender_id, lot=lot_id, organisation=organisation_id,
-                  received_at=moment, price=price, registered_by=principal.as_actor().label)
+        if await Bid.exists().where(
+            (Bid.lot == lot_id) & (Bid.organisation == organisation_id) & Bid.withdrawn_at.is_null()
+        ):
+            raise DomainError(
+                N_("{name} already has a bid on this lot; withdraw it first"),
+                name=organisation.name,
+            )
+        row = Bid(
+            tender=tender_id,
+            lot=lot_id,
+            organisation=organisation_id,
+            received_at=moment,
+            price=price,
+            registered_by=principal.as_actor().label,
+        )
         await row.save()
         for envelope, documents in ((Envelope.QUALITY, files), (Envelope.PRICE, price_files)):
             for filename, content_type, data in documents:
-                stored = await storage.store(principal.as_actor(), filename, content_type,
-                                             data)
+                stored = await storage.store(principal.as_actor(), filename, content_type, data)
                 await BidFile(bid=row.id, file=stored.id, envelope=envelope.value).save()
-        await audit.record(principal.as_actor(), "bid.registered", "tender", tender_id,
-                           after={"bid": row.id, "lot": lot_id,
-                                  "organisation": organisation.name, "received_at": moment,
-                                  "files": len(files), "price_files": len(price_files)})
+        await audit.record(
+            principal.as_actor(),
+            "bid.registered",
+            "tender",
+            tender_id,
+            after={
+                "bid": row.id,
+                "lot": lot_id,
+                "organisation": organisation.name,
+                "received_at": moment,
+                "files": len(files),
+                "price_files": len(price_files),
+            },
+        )
     return int(row.id)
 
 
@@ -126,22 +154,37 @@ async def withdraw_bid(principal: Principal, tender_id: int, bid_id: int, reason
     async with transaction():
         tender = await for_change(principal, tender_id)
         if tender.phase is not Phase.TENDERING:
-            raise await access.moved(DomainError(N_(
-                "A bid can be withdrawn until bidding closes")), tender)
+            raise await access.moved(
+                DomainError(N_("A bid can be withdrawn until bidding closes")), tender
+            )
         bid = await _bid(tender_id, bid_id)
         if bid["withdrawn_at"] is not None:
-            raise await access.changed(DomainError(N_(
-                "{name} has already withdrawn this bid"), name=bid["organisation.name"]),
-                tender, "bid.withdrawn", bid=bid_id)
+            raise await access.changed(
+                DomainError(
+                    N_("{name} has already withdrawn this bid"), name=bid["organisation.name"]
+                ),
+                tender,
+                "bid.withdrawn",
+                bid=bid_id,
+            )
         await Bid.update({Bid.withdrawn_at: clock.now(), Bid.withdrawn_reason: text}).where(
-            Bid.id == bid_id)
-        await audit.record(principal.as_actor(), "bid.withdrawn", "tender", tender_id,
-                           after={"bid": bid_id, "reason": text})
+            Bid.id == bid_id
+        )
+        await audit.record(
+            principal.as_actor(),
+            "bid.withdrawn",
+            "tender",
+            tender_id,
+            after={"bid": bid_id, "reason": text},
+        )
 
 
 async def _bid(tender_id: int, bid_id: int) -> dict[str, Any]:
-    row = await Bid.select(Bid.all_columns(), Bid.organisation.name).where(
-        (Bid.id == bid_id) & (Bid.tender == tender_id)).first()
+    row = (
+        await Bid.select(Bid.all_columns(), Bid.organisation.name)
+        .where((Bid.id == bid_id) & (Bid.tender == tender_id))
+        .first()
+    )
     if row is None:
         raise NotFound(N_("Bid {id} does not exist"), id=bid_id)
     return row
@@ -166,20 +209,24 @@ class BidView:
     sealed_files: int = 0  # files still sealed (all before the opening; price documents)
 
 
-async def bids(principal: Principal, tender_id: int, lot_id: int | None = None
-               ) -> list[BidView]:
+async def bids(principal: Principal, tender_id: int, lot_id: int | None = None) -> list[BidView]:
     """The bids as the principal may see them: what the envelope rule keeps sealed is left
     out (prices, price documents, every file of a withdrawn bid)."""
     tender = await as_reader(principal, tender_id)
     state = await seals(tender)
-    query = Bid.select(Bid.all_columns(), Bid.organisation.name, Bid.lot.number,
-                       Bid.lot.title).where(Bid.tender == tender_id)
+    query = Bid.select(
+        Bid.all_columns(), Bid.organisation.name, Bid.lot.number, Bid.lot.title
+    ).where(Bid.tender == tender_id)
     if lot_id is not None:
         query = query.where(Bid.lot == lot_id)
     rows = await query.order_by(Bid.lot.number).order_by(Bid.received_at)
-    files = await BidFile.select(BidFile.bid, BidFile.file, BidFile.envelope,
-                                 BidFile.file.filename, BidFile.file.size).where(
-        BidFile.bid.is_in([r["id"] for r in rows] or [0])).order_by(BidFile.id)
+    files = (
+        await BidFile.select(
+            BidFile.bid, BidFile.file, BidFile.envelope, BidFile.file.filename, BidFile.file.size
+        )
+        .where(BidFile.bid.is_in([r["id"] for r in rows] or [0]))
+        .order_by(BidFile.id)
+    )
     by_bid: dict[int, list[dict[str, Any]]] = {}
     for f in files:
         by_bid.setdefault(f["bid"], []).append(f)
@@ -187,32 +234,54 @@ async def bids(principal: Principal, tender_id: int, lot_id: int | None = None
     for r in rows:
         withdrawn = r["withdrawn_at"] is not None
         mine = by_bid.get(r["id"], [])
-        readable = tuple(f for f in mine if not state.sealed(r["lot"], withdrawn,
-                                                             Envelope(f["envelope"])))
+        readable = tuple(
+            f for f in mine if not state.sealed(r["lot"], withdrawn, Envelope(f["envelope"]))
+        )
         price_sealed = state.sealed(r["lot"], withdrawn, Envelope.PRICE)
-        views.append(BidView(
-            r["id"], bid_ref(r["id"]), r["lot"], f"{r['lot.number']}. {r['lot.title']}",
-            r["organisation.name"], r["received_at"],
-            state.sealed(r["lot"], withdrawn, Envelope.QUALITY),
-            None if price_sealed else r["price"], readable, len(mine), withdrawn,
-            r["withdrawn_reason"], r["winner"], price_sealed, len(mine) - len(readable)))
+        views.append(
+            BidView(
+                r["id"],
+                bid_ref(r["id"]),
+                r["lot"],
+                f"{r['lot.number']}. {r['lot.title']}",
+                r["organisation.name"],
+                r["received_at"],
+                state.sealed(r["lot"], withdrawn, Envelope.QUALITY),
+                None if price_sealed else r["price"],
+                readable,
+                len(mine),
+                withdrawn,
+                r["withdrawn_reason"],
+                r["winner"],
+                price_sealed,
+                len(mine) - len(readable),
+            )
+        )
     return views
 
 
-async def bid_file(principal: Principal, tender_id: int, bid_id: int, file_id: int,
-                   via: str = "tender") -> tuple[storage.FileInfo, AsyncIterator[bytes]]:
+async def bid_file(
+    principal: Principal, tender_id: int, bid_id: int, file_id: int, via: str = "tender"
+) -> tuple[storage.FileInfo, AsyncIterator[bytes]]:
     """A bid's file, as :func:`tenders.access.bid_document` allows (the one check for every way
     to a bid's files: the tender's pages and API, an evaluator's scoring page). Every attempt is
     audited, refused ones too, with the way it came (``via``)."""
     document = await access.bid_document(principal, tender_id, bid_id, file_id)
     async with transaction():
-        details: dict[str, Any] = {"bid": bid_id, "file": file_id,
-                                   "envelope": document.envelope.value}
+        details: dict[str, Any] = {
+            "bid": bid_id,
+            "file": file_id,
+            "envelope": document.envelope.value,
+        }
         if via != "tender":
             details["via"] = via
-        await audit.record(principal.as_actor(),
-                           "bid.sealed_access_refused" if document.sealed
-                           else "bid.file_downloaded", "tender", tender_id, after=details)
+        await audit.record(
+            principal.as_actor(),
+            "bid.sealed_access_refused" if document.sealed else "bid.file_downloaded",
+            "tender",
+            tender_id,
+            after=details,
+        )
     if document.sealed_reason is not None:
         raise DomainError(document.sealed_reason)
     return await storage.stream(file_id)
@@ -233,42 +302,58 @@ class BidDocuments:
             raise NotFound(N_("No subject {code} on your sheet"), code=subject.code)
         tender_id, _ = found
         bid_id = SubjectRef.parse(subject.ref).id
-        files = await BidFile.select(BidFile.file, BidFile.file.filename, BidFile.file.size
-                                     ).where(BidFile.bid == bid_id).order_by(BidFile.id)
+        files = (
+            await BidFile.select(BidFile.file, BidFile.file.filename, BidFile.file.size)
+            .where(BidFile.bid == bid_id)
+            .order_by(BidFile.id)
+        )
         return tender_id, bid_id, files
 
     @staticmethod
     def _name(subject: SubjectOnSheet, number: int, filename: str) -> str:
         return coded_name(subject.code, number, filename) if subject.names_hidden else filename
 
-    async def documents(self, principal: Principal, subject: SubjectOnSheet
-                        ) -> list[SubjectDocument]:
+    async def documents(
+        self, principal: Principal, subject: SubjectOnSheet
+    ) -> list[SubjectDocument]:
         tender_id, bid_id, files = await self._files(subject)
         listed = []
         for number, f in enumerate(files, start=1):
             document = await access.bid_document(principal, tender_id, bid_id, f["file"])
             if not document.sealed:
-                listed.append(SubjectDocument(f["file"], self._name(
-                    subject, number, f["file.filename"]), f["file.size"]))
+                listed.append(
+                    SubjectDocument(
+                        f["file"], self._name(subject, number, f["file.filename"]), f["file.size"]
+                    )
+                )
         return listed
 
-    async def read(self, principal: Principal, subject: SubjectOnSheet, document_id: int
-                   ) -> DocumentFile:
+    async def read(
+        self, principal: Principal, subject: SubjectOnSheet, document_id: int
+    ) -> DocumentFile:
         tender_id, bid_id, files = await self._files(subject)
-        number = next((n for n, f in enumerate(files, start=1) if f["file"] == document_id),
-                      None)
-        info, chunks = await bid_file(principal, tender_id, bid_id, document_id,
-                                    via=f"scoring:{subject.evaluation_id}:{subject.code}")
+        number = next((n for n, f in enumerate(files, start=1) if f["file"] == document_id), None)
+        info, chunks = await bid_file(
+            principal,
+            tender_id,
+            bid_id,
+            document_id,
+            via=f"scoring:{subject.evaluation_id}:{subject.code}",
+        )
         assert number is not None  # bid_document found the file on this bid
-        return DocumentFile(self._name(subject, number, info.filename), info.content_type,
-                            chunks)
+        return DocumentFile(self._name(subject, number, info.filename), info.content_type, chunks)
 
 
 def _lot_of(owner_ref: str) -> tuple[int, int] | None:
     """``tender:12:lot:34`` as (12, 34)."""
     parts = owner_ref.split(":")
-    if len(parts) == 4 and parts[0] == "tender" and parts[2] == "lot" and parts[1].isdigit() \
-            and parts[3].isdigit():
+    if (
+        len(parts) == 4
+        and parts[0] == "tender"
+        and parts[2] == "lot"
+        and parts[1].isdigit()
+        and parts[3].isdigit()
+    ):
         return int(parts[1]), int(parts[3])
     return None
 
@@ -292,19 +377,36 @@ async def approve_opening(principal: Principal, tender_id: int) -> bool:
         problems = missing(Action.OPEN_BIDS, facts, now, principal.id)
         if problems and problems[0].message == FOUR_EYES:
             if principal.id in facts.opening_approvals:
-                raise await access.changed(DomainError(N_(
-                    "You have already approved the opening; a second, different officer "
-                    "must confirm")), tender, "tender.opening_approved", officer=principal.id)
-            await OpeningApproval(tender=tender_id, officer=principal.id,
-                                  approved_at=now).save()
-            await audit.record(principal.as_actor(), "tender.opening_approved", "tender",
-                               tender_id, after={"officer": principal.id})
+                raise await access.changed(
+                    DomainError(
+                        N_(
+                            "You have already approved the opening; a second, different officer "
+                            "must confirm"
+                        )
+                    ),
+                    tender,
+                    "tender.opening_approved",
+                    officer=principal.id,
+                )
+            await OpeningApproval(tender=tender_id, officer=principal.id, approved_at=now).save()
+            await audit.record(
+                principal.as_actor(),
+                "tender.opening_approved",
+                "tender",
+                tender_id,
+                after={"officer": principal.id},
+            )
             return False
         refuse(problems, tender.zone)
         officers = [*facts.opening_approvals, principal.id]
         await OpeningApproval(tender=tender_id, officer=principal.id, approved_at=now).save()
-        await transition(principal, tender_id, Action.OPEN_BIDS, extra={"opened_at": now},
-                         details={"officers": officers})
+        await transition(
+            principal,
+            tender_id,
+            Action.OPEN_BIDS,
+            extra={"opened_at": now},
+            details={"officers": officers},
+        )
         await _unseal(principal, tender)
     deadline_changes.changed(tender.key)
     return True
@@ -315,33 +417,56 @@ async def _unseal(principal: Principal, tender: TenderRef) -> None:
     as the envelope rule says) and put on record what was opened: the prices only where the
     rule opens them now (one envelope). Withdrawn bids are never opened: listed as withdrawn."""
     tender_id = tender.id
-    rows = await Bid.select(Bid.id, Bid.lot, Bid.price, Bid.organisation.name).where(
-        (Bid.tender == tender_id) & Bid.withdrawn_at.is_null()).order_by(Bid.id)
-    withdrawn = await Bid.select(Bid.id, Bid.lot, Bid.organisation.name).where(
-        (Bid.tender == tender_id) & Bid.withdrawn_at.is_not_null()).order_by(Bid.id)
+    rows = (
+        await Bid.select(Bid.id, Bid.lot, Bid.price, Bid.organisation.name)
+        .where((Bid.tender == tender_id) & Bid.withdrawn_at.is_null())
+        .order_by(Bid.id)
+    )
+    withdrawn = (
+        await Bid.select(Bid.id, Bid.lot, Bid.organisation.name)
+        .where((Bid.tender == tender_id) & Bid.withdrawn_at.is_not_null())
+        .order_by(Bid.id)
+    )
     state = await seals(tender, opened=True)
-    evaluations = {r["id"]: r["evaluation_id"] for r in await Lot.select(
-        Lot.id, Lot.evaluation_id).where(Lot.tender == tender_id)}
+    evaluations = {
+        r["id"]: r["evaluation_id"]
+        for r in await Lot.select(Lot.id, Lot.evaluation_id).where(Lot.tender == tender_id)
+    }
     for lot_id, evaluation_id in evaluations.items():
         lot_bids = [r for r in rows if r["lot"] == lot_id]
         if not evaluation_id or not lot_bids:
             continue
-        await scoring.register_subjects(principal, evaluation_id, [
-            {"ref": bid_ref(r["id"]), "name": r["organisation.name"]} for r in lot_bids])
-        await scoring.set_prices(principal, evaluation_id,
-                                 {bid_ref(r["id"]): str(r["price"]) for r in lot_bids},
-                                 by_owner=True)
+        await scoring.register_subjects(
+            principal,
+            evaluation_id,
+            [{"ref": bid_ref(r["id"]), "name": r["organisation.name"]} for r in lot_bids],
+        )
+        await scoring.set_prices(
+            principal,
+            evaluation_id,
+            {bid_ref(r["id"]): str(r["price"]) for r in lot_bids},
+            by_owner=True,
+        )
     opened = []
     for r in rows:
         entry = {"bid": r["id"], "lot": r["lot"], "organisation": r["organisation.name"]}
         if not state.sealed(r["lot"], False, Envelope.PRICE):
             entry["price"] = r["price"]
         opened.append(entry)
-    await audit.record(principal.as_actor(), "bid.unsealed", "tender", tender_id,
-                       after={"bids": opened, "prices_sealed": state.two_envelope,
-                              "withdrawn": [{"bid": r["id"], "lot": r["lot"],
-                                             "organisation": r["organisation.name"]}
-                                            for r in withdrawn]})
+    await audit.record(
+        principal.as_actor(),
+        "bid.unsealed",
+        "tender",
+        tender_id,
+        after={
+            "bids": opened,
+            "prices_sealed": state.two_envelope,
+            "withdrawn": [
+                {"bid": r["id"], "lot": r["lot"], "organisation": r["organisation.name"]}
+                for r in withdrawn
+            ],
+        },
+    )
 
 
 async def approve_price_opening(principal: Principal, tender_id: int, lot_id: int) -> bool:
@@ -352,30 +477,50 @@ async def approve_price_opening(principal: Principal, tender_id: int, lot_id: in
     async with transaction():
         tender = await for_change(principal, tender_id)
         if tender.phase is not Phase.EVALUATION:
-            raise await access.moved(DomainError(N_(
-                "The prices are opened during the evaluation")), tender)
+            raise await access.moved(
+                DomainError(N_("The prices are opened during the evaluation")), tender
+            )
         lot = await get_lot_row(tender_id, lot_id)
         if not lot["evaluation_id"]:
             raise DomainError(N_("This lot has no evaluation"))
         done = await scoring.approve_price_opening(principal, lot["evaluation_id"])
         if not done.opened:
-            await audit.record(principal.as_actor(), "lot.price_opening_approved", "tender",
-                               tender_id, after={"lot": lot_id, "officer": principal.id})
+            await audit.record(
+                principal.as_actor(),
+                "lot.price_opening_approved",
+                "tender",
+                tender_id,
+                after={"lot": lot_id, "officer": principal.id},
+            )
             return False
-        rows = await Bid.select(Bid.id, Bid.price, Bid.organisation.name).where(
-            (Bid.lot == lot_id) & Bid.withdrawn_at.is_null()).order_by(Bid.id)
-        await audit.record(principal.as_actor(), "lot.prices_opened", "tender", tender_id,
-                           after={"lot": lot_id, "officers": list(done.officers),
-                                  "bids": [{"bid": r["id"], "organisation":
-                                            r["organisation.name"], "price": r["price"]}
-                                           for r in rows]})
+        rows = (
+            await Bid.select(Bid.id, Bid.price, Bid.organisation.name)
+            .where((Bid.lot == lot_id) & Bid.withdrawn_at.is_null())
+            .order_by(Bid.id)
+        )
+        await audit.record(
+            principal.as_actor(),
+            "lot.prices_opened",
+            "tender",
+            tender_id,
+            after={
+                "lot": lot_id,
+                "officers": list(done.officers),
+                "bids": [
+                    {"bid": r["id"], "organisation": r["organisation.name"], "price": r["price"]}
+                    for r in rows
+                ],
+            },
+        )
     return True
 
 
 async def opening_approvals(tender_id: int) -> list[dict[str, Any]]:
-    return await OpeningApproval.select(OpeningApproval.all_columns(),
-                                        OpeningApproval.officer.name).where(
-        OpeningApproval.tender == tender_id).order_by(OpeningApproval.id)
+    return (
+        await OpeningApproval.select(OpeningApproval.all_columns(), OpeningApproval.officer.name)
+        .where(OpeningApproval.tender == tender_id)
+        .order_by(OpeningApproval.id)
+    )
 
 
 # --- evaluation -------------------------------------------------------------------------------
@@ -387,13 +532,19 @@ async def knock_out(principal: Principal, tender_id: int, bid_id: int, reason: s
     async with transaction():
         tender = await for_change(principal, tender_id)
         if tender.phase is not Phase.EVALUATION:
-            raise await access.moved(DomainError(N_(
-                "Bids are knocked out during the evaluation")), tender)
+            raise await access.moved(
+                DomainError(N_("Bids are knocked out during the evaluation")), tender
+            )
         bid = await _bid(tender_id, bid_id)
         lot = await get_lot_row(tender_id, bid["lot"])
         await scoring.exclude_subject(principal, lot["evaluation_id"], bid_ref(bid_id), text)
-        await audit.record(principal.as_actor(), "bid.knocked_out", "tender", tender_id,
-                           after={"bid": bid_id, "reason": text})
+        await audit.record(
+            principal.as_actor(),
+            "bid.knocked_out",
+            "tender",
+            tender_id,
+            after={"bid": bid_id, "reason": text},
+        )
 
 
 @dataclass(frozen=True)
@@ -411,14 +562,28 @@ async def lot_result(principal: Principal, tender_id: int, lot_id: int) -> LotRe
     if not lot["evaluation_id"]:
         return LotResult(lot, None, None, ())
     status = await scoring.status(principal, lot["evaluation_id"])
-    ranking = await scoring.ranking(principal, lot["evaluation_id"]) if (
-        status.quality_final and not status.prices_sealed) else None
-    return LotResult(lot, status, ranking, status.blocking,
-                     await scoring.get_evaluation(principal, lot["evaluation_id"]))
+    ranking = (
+        await scoring.ranking(principal, lot["evaluation_id"])
+        if (status.quality_final and not status.prices_sealed)
+        else None
+    )
+    return LotResult(
+        lot,
+        status,
+        ranking,
+        status.blocking,
+        await scoring.get_evaluation(principal, lot["evaluation_id"]),
+    )
 
 
-async def choose_award(principal: Principal, tender_id: int, lot_id: int,
-                       bid_ids: Sequence[int], reason: str = "", advantages: str = "") -> None:
+async def choose_award(
+    principal: Principal,
+    tender_id: int,
+    lot_id: int,
+    bid_ids: Sequence[int],
+    reason: str = "",
+    advantages: str = "",
+) -> None:
     """The award intent for a lot: winners from the confirmed ranking; picking other than
     the best-ranked needs a reason. An open house admits every bid that passed. A ranked
     procedure needs the officer's description of the characteristics and relative advantages
@@ -426,8 +591,9 @@ async def choose_award(principal: Principal, tender_id: int, lot_id: int,
     async with transaction():
         tender = await for_change(principal, tender_id)
         if tender.phase is not Phase.EVALUATION:
-            raise await access.moved(DomainError(N_(
-                "The award intent is decided at the end of the evaluation")), tender)
+            raise await access.moved(
+                DomainError(N_("The award intent is decided at the end of the evaluation")), tender
+            )
         lot = await get_lot_row(tender_id, lot_id)
         result = await scoring.ranking(principal, lot["evaluation_id"])
         if result.confirmed_at is None:
@@ -444,21 +610,41 @@ async def choose_award(principal: Principal, tender_id: int, lot_id: int,
             raise ValidationFailed([Problem(N_("Choose bids on this lot"), {}, "winners")])
         await Bid.update({Bid.winner: False}).where(Bid.lot == lot_id)
         await Bid.update({Bid.winner: True}).where(Bid.id.is_in(winners))
-        await Lot.update({Lot.intent_at: clock.now(), Lot.intent_deviates: choice.deviates,
-                          Lot.intent_reason: choice.reason,
-                          Lot.intent_advantages: described}).where(Lot.id == lot_id)
-        await audit.record(principal.as_actor(), "lot.award_intent", "tender", tender_id,
-                           after={"lot": lot_id, "winners": list(choice.winners),
-                                  "ranking": ranked, "deviates": choice.deviates,
-                                  "reason": choice.reason, "advantages": described})
+        await Lot.update(
+            {
+                Lot.intent_at: clock.now(),
+                Lot.intent_deviates: choice.deviates,
+                Lot.intent_reason: choice.reason,
+                Lot.intent_advantages: described,
+            }
+        ).where(Lot.id == lot_id)
+        await audit.record(
+            principal.as_actor(),
+            "lot.award_intent",
+            "tender",
+            tender_id,
+            after={
+                "lot": lot_id,
+                "winners": list(choice.winners),
+                "ranking": ranked,
+                "deviates": choice.deviates,
+                "reason": choice.reason,
+                "advantages": described,
+            },
+        )
 
 
 # --- objections -------------------------------------------------------------------------------
 
 
-async def record_objection(principal: Principal, tender_id: int, objector: str, grounds: str,
-                           lot_id: int | None = None, received_at: datetime | None = None
-                           ) -> int:
+async def record_objection(
+    principal: Principal,
+    tender_id: int,
+    objector: str,
+    grounds: str,
+    lot_id: int | None = None,
+    received_at: datetime | None = None,
+) -> int:
     """An objection against the award intent; it suspends the definitive award until it is
     resolved."""
     problems = ProblemCollector()
@@ -471,49 +657,74 @@ async def record_objection(principal: Principal, tender_id: int, objector: str, 
     async with transaction():
         tender = await for_change(principal, tender_id)
         if tender.phase is not Phase.AWARD_INTENT:
-            raise await access.moved(DomainError(N_(
-                "Objections are recorded against an award intent")), tender)
+            raise await access.moved(
+                DomainError(N_("Objections are recorded against an award intent")), tender
+            )
         if lot_id is not None:
             await get_lot_row(tender_id, lot_id)
-        row = Objection(tender=tender_id, lot=lot_id, objector=objector[:300],
-                        received_at=received_at or clock.now(), grounds=grounds)
+        row = Objection(
+            tender=tender_id,
+            lot=lot_id,
+            objector=objector[:300],
+            received_at=received_at or clock.now(),
+            grounds=grounds,
+        )
         await row.save()
-        await audit.record(principal.as_actor(), "objection.recorded", "tender", tender_id,
-                           after={"objection": row.id, "objector": objector, "lot": lot_id})
+        await audit.record(
+            principal.as_actor(),
+            "objection.recorded",
+            "tender",
+            tender_id,
+            after={"objection": row.id, "objector": objector, "lot": lot_id},
+        )
     return int(row.id)
 
 
-async def resolve_objection(principal: Principal, tender_id: int, objection_id: int,
-                            resolution: str) -> None:
+async def resolve_objection(
+    principal: Principal, tender_id: int, objection_id: int, resolution: str
+) -> None:
     text = require_reason(resolution)
     async with transaction():
         tender = await for_change(principal, tender_id)
-        row = await Objection.select().where((Objection.id == objection_id)
-                                             & (Objection.tender == tender_id)).first()
+        row = (
+            await Objection.select()
+            .where((Objection.id == objection_id) & (Objection.tender == tender_id))
+            .first()
+        )
         if row is None:
             raise NotFound(N_("Objection {id} does not exist"), id=objection_id)
         if row["resolved_at"] is not None:
-            raise await access.changed(DomainError(N_(
-                "This objection has already been resolved")), tender, "objection.resolved",
-                objection=objection_id)
-        await Objection.update({Objection.resolved_at: clock.now(),
-                                Objection.resolution: text}).where(
-            Objection.id == objection_id)
-        await audit.record(principal.as_actor(), "objection.resolved", "tender", tender_id,
-                           after={"objection": objection_id, "resolution": text})
+            raise await access.changed(
+                DomainError(N_("This objection has already been resolved")),
+                tender,
+                "objection.resolved",
+                objection=objection_id,
+            )
+        await Objection.update(
+            {Objection.resolved_at: clock.now(), Objection.resolution: text}
+        ).where(Objection.id == objection_id)
+        await audit.record(
+            principal.as_actor(),
+            "objection.resolved",
+            "tender",
+            tender_id,
+            after={"objection": objection_id, "resolution": text},
+        )
 
 
 async def objections(principal: Principal, tender_id: int) -> list[dict[str, Any]]:
     await as_reader(principal, tender_id)
-    return await Objection.select(Objection.all_columns(), Objection.lot.title).where(
-        Objection.tender == tender_id).order_by(Objection.received_at)
+    return (
+        await Objection.select(Objection.all_columns(), Objection.lot.title)
+        .where(Objection.tender == tender_id)
+        .order_by(Objection.received_at)
+    )
 
 
 # --- contracts --------------------------------------------------------------------------------
 
 
-def _contract_dates(form: Mapping[str, Any], problems: ProblemCollector
-                    ) -> dict[str, date | None]:
+def _contract_dates(form: Mapping[str, Any], problems: ProblemCollector) -> dict[str, date | None]:
     found: dict[str, date | None] = {}
     for name in ("start", "end", "signed_on"):
         raw = str(form.get(name) or "").strip()
@@ -531,8 +742,9 @@ def _contract_dates(form: Mapping[str, Any], problems: ProblemCollector
     return found
 
 
-async def record_contract(principal: Principal, tender_id: int, bid_id: int,
-                          form: Mapping[str, Any]) -> int:
+async def record_contract(
+    principal: Principal, tender_id: int, bid_id: int, form: Mapping[str, Any]
+) -> int:
     """A contract with a winner: value, start, end, signed date."""
     problems = ProblemCollector()
     value = None
@@ -545,30 +757,60 @@ async def record_contract(principal: Principal, tender_id: int, bid_id: int,
     async with transaction():
         tender = await for_change(principal, tender_id)
         if tender.phase is not Phase.AWARDED:
-            raise await access.moved(DomainError(N_(
-                "Contracts are recorded after the definitive award")), tender)
+            raise await access.moved(
+                DomainError(N_("Contracts are recorded after the definitive award")), tender
+            )
         bid = await _bid(tender_id, bid_id)
         if not bid["winner"]:
             raise DomainError(N_("{name} did not win this lot"), name=bid["organisation.name"])
         if await Contract.exists().where(Contract.bid == bid_id):
-            raise await access.changed(DomainError(N_(
-                "The contract with {name} is already recorded"), name=bid["organisation.name"]),
-                tender, "contract.recorded", bid=bid_id)
-        row = Contract(tender=tender_id, lot=bid["lot"], bid=bid_id,
-                       organisation=bid["organisation"], value=value,
-                       currency=tender.row["currency"], **dates)
+            raise await access.changed(
+                DomainError(
+                    N_("The contract with {name} is already recorded"),
+                    name=bid["organisation.name"],
+                ),
+                tender,
+                "contract.recorded",
+                bid=bid_id,
+            )
+        row = Contract(
+            tender=tender_id,
+            lot=bid["lot"],
+            bid=bid_id,
+            organisation=bid["organisation"],
+            value=value,
+            currency=tender.row["currency"],
+            **dates,
+        )
         await row.save()
-        await audit.record(principal.as_actor(), "contract.recorded", "tender", tender_id,
-                           after={"contract": row.id, "bid": bid_id, "value": value,
-                                  "currency": tender.row["currency"], **dates})
+        await audit.record(
+            principal.as_actor(),
+            "contract.recorded",
+            "tender",
+            tender_id,
+            after={
+                "contract": row.id,
+                "bid": bid_id,
+                "value": value,
+                "currency": tender.row["currency"],
+                **dates,
+            },
+        )
     return int(row.id)
 
 
 async def contracts(principal: Principal, tender_id: int) -> list[dict[str, Any]]:
     await as_reader(principal, tender_id)
-    return await Contract.select(Contract.all_columns(), Contract.organisation.name,
-                                 Contract.lot.number, Contract.lot.title).where(
-        Contract.tender == tender_id).order_by(Contract.lot.number)
+    return (
+        await Contract.select(
+            Contract.all_columns(),
+            Contract.organisation.name,
+            Contract.lot.number,
+            Contract.lot.title,
+        )
+        .where(Contract.tender == tender_id)
+        .order_by(Contract.lot.number)
+    )
 
 
 async def winners(principal: Principal, tender_id: int) -> list[dict[str, Any]]:
@@ -576,8 +818,23 @@ async def winners(principal: Principal, tender_id: int) -> list[dict[str, Any]]:
     them."""
     tender = await as_reader(principal, tender_id)
     state = await seals(tender)
-    rows = await Bid.select(Bid.id, Bid.lot, Bid.price, Bid.withdrawn_at, Bid.organisation.name,
-                            Bid.lot.number, Bid.lot.title).where(
-        (Bid.tender == tender_id) & Bid.winner.eq(True)).order_by(Bid.lot.number)
-    return [{**r, "price": None if state.sealed(r["lot"], r["withdrawn_at"] is not None)
-             else r["price"]} for r in rows]
+    rows = (
+        await Bid.select(
+            Bid.id,
+            Bid.lot,
+            Bid.price,
+            Bid.withdrawn_at,
+            Bid.organisation.name,
+            Bid.lot.number,
+            Bid.lot.title,
+        )
+        .where((Bid.tender == tender_id) & Bid.winner.eq(True))
+        .order_by(Bid.lot.number)
+    )
+    return [
+        {
+            **r,
+            "price": None if state.sealed(r["lot"], r["withdrawn_at"] is not None) else r["price"],
+        }
+        for r in rows
+    ]

@@ -62,11 +62,13 @@ SELECTION_TABS = frozenset({"candidates", "selection"})
 ACTION_MESSAGES = {
     Action.PUBLISH: N_("The tender has been published."),
     Action.COMPLETE_SELECTION: N_("The selection is complete."),
-    Action.CLOSE_DIALOGUE: N_("The dialogue is closed; the remaining candidates are invited "
-                              "to submit final bids."),
+    Action.CLOSE_DIALOGUE: N_(
+        "The dialogue is closed; the remaining candidates are invited to submit final bids."
+    ),
     Action.OPEN_BIDS: N_("The bids are open."),
-    Action.SEND_AWARD_DECISIONS: N_("The award decisions have been sent to every bidder; the "
-                                    "standstill period runs."),
+    Action.SEND_AWARD_DECISIONS: N_(
+        "The award decisions have been sent to every bidder; the standstill period runs."
+    ),
     Action.AWARD: N_("The tender is awarded definitively."),
     Action.CONCLUDE_CONTRACTS: N_("Contracting is concluded."),
     Action.CANCEL: N_("The tender has been cancelled."),
@@ -97,8 +99,9 @@ def warning_texts(warnings: Sequence[PeriodWarning]) -> list[str]:
     texts = []
     for warning in warnings:
         problem = warning.problem()
-        texts.append(gettext(problem.message).format(
-            **{**problem.params, "rule": gettext(warning.rule)}))
+        texts.append(
+            gettext(problem.message).format(**{**problem.params, "rule": gettext(warning.rule)})
+        )
     return texts
 
 
@@ -109,27 +112,55 @@ def local_value(moment: Any, zone: str) -> str:
 
 def tabs_for(procedure: str) -> list[tuple[str, str, str]]:
     kind = PROCEDURE_TYPES[procedure]
-    return [(key, label, suffix) for key, label, suffix in TABS
-            if (kind.selects or key not in SELECTION_TABS)
-            and (kind.has(Phase.DIALOGUE) or key != "dialogue")]
+    return [
+        (key, label, suffix)
+        for key, label, suffix in TABS
+        if (kind.selects or key not in SELECTION_TABS)
+        and (kind.has(Phase.DIALOGUE) or key != "dialogue")
+    ]
 
 
 def labels() -> dict[str, Any]:
-    return {"phase_labels": PHASE_LABELS, "procedure_types": PROCEDURE_TYPES,
-            "deadline_labels": DEADLINE_LABELS, "action_labels": ACTION_LABELS,
-            "Phase": Phase, "Deadline": Deadline, "scoring_phases": SCORING_PHASES}
+    return {
+        "phase_labels": PHASE_LABELS,
+        "procedure_types": PROCEDURE_TYPES,
+        "deadline_labels": DEADLINE_LABELS,
+        "action_labels": ACTION_LABELS,
+        "Phase": Phase,
+        "Deadline": Deadline,
+        "scoring_phases": SCORING_PHASES,
+    }
 
 
-async def tender_page(request: Request, tender_id: int, template: str, tab: str,
-                      status: int = 200, view: service.Overview | None = None,
-                      **context: Any) -> Template:
+async def tender_page(
+    request: Request,
+    tender_id: int,
+    template: str,
+    tab: str,
+    status: int = 200,
+    view: service.Overview | None = None,
+    **context: Any,
+) -> Template:
     """A page of one tender: its header (title, phase stepper, tabs) and ``context``."""
     principal = me(request)
     view = view or await service.overview(principal, tender_id)
-    return Template(template, status_code=status, context={
-        "view": view, "tender": view.tender, "tab": tab, "base": f"/tenders/{tender_id}",
-        "tabs": tabs_for(view.tender["procedure"]), "leads": view.can_change,
-        "language": current_language(), "errors": {}, "values": {}, **labels(), **context})
+    return Template(
+        template,
+        status_code=status,
+        context={
+            "view": view,
+            "tender": view.tender,
+            "tab": tab,
+            "base": f"/tenders/{tender_id}",
+            "tabs": tabs_for(view.tender["procedure"]),
+            "leads": view.can_change,
+            "language": current_language(),
+            "errors": {},
+            "values": {},
+            **labels(),
+            **context,
+        },
+    )
 
 
 async def upload(request: Request, name: str) -> list[tuple[str, str, bytes]]:
@@ -153,28 +184,31 @@ def docx_download(filename: str, data: bytes) -> Response:
     return attachment(data, filename, DOCX_CONTENT_TYPE)
 
 
-async def zip_download(principal: Principal, tender_id: int, lot: int | None,
-                       kind: str | None, pdf: bool) -> Response:
+async def zip_download(
+    principal: Principal, tender_id: int, lot: int | None, kind: str | None, pdf: bool
+) -> Response:
     """The letters of the tender (one lot, one kind) as one zip, built as it is sent; as PDF
     a job builds it, and its page offers the file."""
     if pdf:
         job_id = await letters.queue_pdf_zip(principal, tender_id, lot, letters.kind_from(kind))
         return Redirect(job_path(job_id), status_code=303)
-    filename, chunks = await letters.zip_of(principal, tender_id, lot, letters.kind_from(kind),
-                                            pdf)
+    filename, chunks = await letters.zip_of(principal, tender_id, lot, letters.kind_from(kind), pdf)
     return attachment_stream(chunks, filename, "application/zip")
 
 
 async def _authority_choices(principal: Principal) -> list[tuple[int, str]]:
     rows = await authorities.list_authorities(
-        only_active=True, ids=None if principal.is_admin else principal.authority_ids)
+        only_active=True, ids=None if principal.is_admin else principal.authority_ids
+    )
     return [(r["id"], r["name"]) for r in rows]
 
 
 async def _service_type_choices() -> list[tuple[int, str]]:
     language = current_language()
-    return [(r["id"], localized_name(r, language))
-            for r in await authorities.list_service_types(only_active=True)]
+    return [
+        (r["id"], localized_name(r, language))
+        for r in await authorities.list_service_types(only_active=True)
+    ]
 
 
 class TenderPages(Controller):
@@ -186,42 +220,69 @@ class TenderPages(Controller):
         principal = me(request)
         query = dict(request.query_params)
         filters = service.Filters(
-            phase=query.get("phase") if query.get("phase") in Phase.__members__.values()
-            else None,
-            authority_id=int(query["authority"]) if query.get("authority", "").isdigit()
-            else None,
+            phase=query.get("phase") if query.get("phase") in Phase.__members__.values() else None,
+            authority_id=int(query["authority"]) if query.get("authority", "").isdigit() else None,
             service_type_id=int(query["service_type"])
-            if query.get("service_type", "").isdigit() else None,
-            text=(query.get("q") or "").strip() or None)
+            if query.get("service_type", "").isdigit()
+            else None,
+            text=(query.get("q") or "").strip() or None,
+        )
         offset = (page_number(query.get("page")) - 1) * PER_PAGE
         items, total = await service.list_tenders(principal, filters, offset, PER_PAGE)
         pages = paginate("/tenders", query, total, PER_PAGE)
         if pages.offset != offset:  # asked beyond the last page: show the last one
-            items, total = await service.list_tenders(principal, filters, pages.offset,
-                                                      PER_PAGE)
-        return Template("tenders/list.html", context={
-            "items": items, "pages": pages, "query": query, "language": current_language(),
-            "authorities": await _authority_choices(principal),
-            "service_types": await _service_type_choices(), **labels()})
+            items, total = await service.list_tenders(principal, filters, pages.offset, PER_PAGE)
+        return Template(
+            "tenders/list.html",
+            context={
+                "items": items,
+                "pages": pages,
+                "query": query,
+                "language": current_language(),
+                "authorities": await _authority_choices(principal),
+                "service_types": await _service_type_choices(),
+                **labels(),
+            },
+        )
 
-    async def _form(self, request: Request, values: dict[str, Any],
-                    errors: dict[str, list[str]] | None = None, status: int = 200,
-                    tender_id: int | None = None) -> Template:
+    async def _form(
+        self,
+        request: Request,
+        values: dict[str, Any],
+        errors: dict[str, list[str]] | None = None,
+        status: int = 200,
+        tender_id: int | None = None,
+    ) -> Template:
         principal = me(request)
-        return Template("tenders/form.html", status_code=status, context={
-            "values": values, "errors": errors or {}, "tender_id": tender_id,
-            "authorities": await _authority_choices(principal),
-            "service_types": await _service_type_choices(),
-            "procedures": [(code, gettext(kind.label)) for code, kind in
-                           PROCEDURE_TYPES.items()], **labels()})
+        return Template(
+            "tenders/form.html",
+            status_code=status,
+            context={
+                "values": values,
+                "errors": errors or {},
+                "tender_id": tender_id,
+                "authorities": await _authority_choices(principal),
+                "service_types": await _service_type_choices(),
+                "procedures": [
+                    (code, gettext(kind.label)) for code, kind in PROCEDURE_TYPES.items()
+                ],
+                **labels(),
+            },
+        )
 
     @get("/new", guards=[OFFICER], name="tender_new")
     async def new(self, request: Request) -> Template:
         principal = me(request)
         first = sorted(principal.authority_ids)[:1]
-        return await self._form(request, {"currency": "EUR", "procedure": "open",
-                                          "electronic_submission": True,
-                                          "authority_id": first[0] if first else ""})
+        return await self._form(
+            request,
+            {
+                "currency": "EUR",
+                "procedure": "open",
+                "electronic_submission": True,
+                "authority_id": first[0] if first else "",
+            },
+        )
 
     @post("", guards=[OFFICER], name="tender_create")
     async def create(self, request: Request) -> Template | Redirect:
@@ -234,19 +295,32 @@ class TenderPages(Controller):
             return await self._form(request, values, field_errors(exc), 409)
         return done(request, N_("The draft tender has been created."), f"/tenders/{tender_id}")
 
-    async def _overview(self, request: Request, tender_id: int, status: int = 200,
-                        errors: dict[str, list[str]] | None = None,
-                        deadline_values: dict[str, str] | None = None) -> Template:
+    async def _overview(
+        self,
+        request: Request,
+        tender_id: int,
+        status: int = 200,
+        errors: dict[str, list[str]] | None = None,
+        deadline_values: dict[str, str] | None = None,
+    ) -> Template:
         view = await service.overview(me(request), tender_id)
         drafting = view.can_change and view.phase is Phase.DRAFT
         return await tender_page(
-            request, tender_id, "tenders/tender.html", "overview", status, view=view,
+            request,
+            tender_id,
+            "tenders/tender.html",
+            "overview",
+            status,
+            view=view,
             documents=await service.documents_of(tender_id),
-            warnings=warning_texts(view.warnings), errors=errors or {},
-            deadline_values=deadline_values or {
-                d.value: local_value(view.deadlines.get(d), view.zone) for d in Deadline},
+            warnings=warning_texts(view.warnings),
+            errors=errors or {},
+            deadline_values=deadline_values
+            or {d.value: local_value(view.deadlines.get(d), view.zone) for d in Deadline},
             all_authorities=await authorities.list_authorities(only_active=True)
-            if drafting else [])
+            if drafting
+            else [],
+        )
 
     @get("/{tender_id:int}", guards=[READERS], name="tender")
     async def overview(self, request: Request, tender_id: FromPath[int]) -> Template:
@@ -256,9 +330,12 @@ class TenderPages(Controller):
     async def edit(self, request: Request, tender_id: FromPath[int]) -> Template:
         view = await service.overview(me(request), tender_id)
         row = view.tender
-        values = {**row, "service_type_id": row["service_type"],
-                  "authority_id": row["lead_authority"],
-                  "estimated_value": input_amount(row["estimated_value"])}
+        values = {
+            **row,
+            "service_type_id": row["service_type"],
+            "authority_id": row["lead_authority"],
+            "estimated_value": input_amount(row["estimated_value"]),
+        }
         return await self._form(request, values, tender_id=tender_id)
 
     @post("/{tender_id:int}/edit", guards=[OFFICER], name="tender_update")
@@ -271,36 +348,57 @@ class TenderPages(Controller):
         return done(request, N_("The tender has been saved."), f"/tenders/{tender_id}")
 
     @post("/{tender_id:int}/deadlines", guards=[OFFICER], name="tender_deadlines")
-    async def deadlines(self, request: Request, tender_id: FromPath[int]
-                        ) -> Template | Redirect:
+    async def deadlines(self, request: Request, tender_id: FromPath[int]) -> Template | Redirect:
         values = await read_form(request)
         try:
             saved = await service.set_deadlines(me(request), tender_id, values)
         except ValidationFailed as exc:
             return await self._overview(
-                request, tender_id, 422, field_errors(exc),
-                {**{d.value: values.get(f"deadline_{d.value}", "") for d in Deadline},
-                 "reason": str(values.get("reason") or "")})
+                request,
+                tender_id,
+                422,
+                field_errors(exc),
+                {
+                    **{d.value: values.get(f"deadline_{d.value}", "") for d in Deadline},
+                    "reason": str(values.get("reason") or ""),
+                },
+            )
         for text in warning_texts(saved.warnings):
             flash(request, text, category="info")
         if saved.told:
-            flash(request, ngettext("{count} candidate has been told by mail.",
-                                    "{count} candidates have been told by mail.",
-                                    len(saved.told)).format(count=len(saved.told)),
-                  category="info")
+            flash(
+                request,
+                ngettext(
+                    "{count} candidate has been told by mail.",
+                    "{count} candidates have been told by mail.",
+                    len(saved.told),
+                ).format(count=len(saved.told)),
+                category="info",
+            )
         if saved.without_address:
-            flash(request, gettext(N_("No email address to tell: {names}.")).format(
-                names=", ".join(saved.without_address)), category="info")
+            flash(
+                request,
+                gettext(N_("No email address to tell: {names}.")).format(
+                    names=", ".join(saved.without_address)
+                ),
+                category="info",
+            )
         return done(request, N_("The deadlines have been saved."), f"/tenders/{tender_id}")
 
     @post("/{tender_id:int}/authorities", guards=[OFFICER], name="tender_authorities")
     async def set_authorities(self, request: Request, tender_id: FromPath[int]) -> Redirect:
         values = await read_form(request)
-        shares = {int(key.removeprefix("share_")): value for key, value in values.items()
-                  if key.startswith("share_") and key[6:].isdigit() and str(value).strip()}
+        shares = {
+            int(key.removeprefix("share_")): value
+            for key, value in values.items()
+            if key.startswith("share_") and key[6:].isdigit() and str(value).strip()
+        }
         await service.set_authorities(me(request), tender_id, shares)
-        return done(request, N_("The authorities and their shares have been saved."),
-                    f"/tenders/{tender_id}")
+        return done(
+            request,
+            N_("The authorities and their shares have been saved."),
+            f"/tenders/{tender_id}",
+        )
 
     @post("/{tender_id:int}/documents", guards=[OFFICER], name="tender_document_upload")
     async def upload_document(self, request: Request, tender_id: FromPath[int]) -> Redirect:
@@ -309,19 +407,21 @@ class TenderPages(Controller):
         if not files:
             raise ValidationFailed([field_problem(N_("Choose a file"), "file")])
         filename, content_type, data = files[0]
-        await service.upload_document(me(request), tender_id, str(form.get("name") or ""),
-                                      filename, content_type, data)
+        await service.upload_document(
+            me(request), tender_id, str(form.get("name") or ""), filename, content_type, data
+        )
         return done(request, N_("The document has been uploaded."), f"/tenders/{tender_id}")
 
-    @get("/{tender_id:int}/documents/{document_id:int}", guards=[READERS],
-         name="tender_document")
-    async def document(self, request: Request, tender_id: FromPath[int],
-                       document_id: FromPath[int]) -> Response:
+    @get("/{tender_id:int}/documents/{document_id:int}", guards=[READERS], name="tender_document")
+    async def document(
+        self, request: Request, tender_id: FromPath[int], document_id: FromPath[int]
+    ) -> Response:
         return download(*await service.document_file(me(request), tender_id, document_id))
 
     @post("/{tender_id:int}/actions/{action:str}", guards=[OFFICER], name="tender_action")
-    async def act(self, request: Request, tender_id: FromPath[int], action: FromPath[str]
-                  ) -> Redirect:
+    async def act(
+        self, request: Request, tender_id: FromPath[int], action: FromPath[str]
+    ) -> Redirect:
         principal = me(request)
         form = await read_form(request)
         try:
@@ -331,24 +431,33 @@ class TenderPages(Controller):
         require_confirmation(form)
         target = f"/tenders/{tender_id}"
         if chosen not in actions.STEPS:
-            raise DomainError(N_("{action} happens by itself at its deadline"),
-                              action=gettext(ACTION_LABELS[chosen]))
+            raise DomainError(
+                N_("{action} happens by itself at its deadline"),
+                action=gettext(ACTION_LABELS[chosen]),
+            )
         result = await actions.perform(principal, tender_id, chosen, form.get("reason"))
         if chosen is Action.PUBLISH:
             for text in warning_texts(result):
                 flash(request, text, category="info")
         if chosen is Action.OPEN_BIDS and not result:
-            return done(request, N_("Your approval is recorded; a second officer must "
-                                    "confirm the opening."), f"{target}/opening")
+            return done(
+                request,
+                N_("Your approval is recorded; a second officer must confirm the opening."),
+                f"{target}/opening",
+            )
         return done(request, ACTION_MESSAGES[chosen], target)
 
     # --- lots -----------------------------------------------------------------------------------
 
     @get("/{tender_id:int}/lots", guards=[READERS], name="tender_lots")
     async def lots(self, request: Request, tender_id: FromPath[int]) -> Template:
-        return await tender_page(request, tender_id, "tenders/lots.html", "lots",
-                                 values={"number": await _next_lot_number(request, tender_id),
-                                         "winners": 1})
+        return await tender_page(
+            request,
+            tender_id,
+            "tenders/lots.html",
+            "lots",
+            values={"number": await _next_lot_number(request, tender_id), "winners": 1},
+        )
 
     @post("/{tender_id:int}/lots", guards=[OFFICER], name="tender_lot_add")
     async def add_lot(self, request: Request, tender_id: FromPath[int]) -> Template | Redirect:
@@ -356,79 +465,127 @@ class TenderPages(Controller):
         try:
             await service.add_lot(me(request), tender_id, values)
         except ValidationFailed as exc:
-            return await tender_page(request, tender_id, "tenders/lots.html", "lots", 422,
-                                     values=values, errors=field_errors(exc))
+            return await tender_page(
+                request,
+                tender_id,
+                "tenders/lots.html",
+                "lots",
+                422,
+                values=values,
+                errors=field_errors(exc),
+            )
         return done(request, N_("The lot has been added."), f"/tenders/{tender_id}/lots")
 
     @get("/{tender_id:int}/lots/{lot_id:int}", guards=[READERS], name="tender_lot")
-    async def lot(self, request: Request, tender_id: FromPath[int], lot_id: FromPath[int]
-                  ) -> Template:
+    async def lot(
+        self, request: Request, tender_id: FromPath[int], lot_id: FromPath[int]
+    ) -> Template:
         principal = me(request)
         result = await bids.lot_result(principal, tender_id, lot_id)
         lot_bids = await bids.bids(principal, tender_id, lot_id)
         return await tender_page(
-            request, tender_id, "tenders/lot.html", "lots", result=result, lot=result.lot,
-            bids=lot_bids, bid_names={b.ref: b.organisation for b in lot_bids},
+            request,
+            tender_id,
+            "tenders/lot.html",
+            "lots",
+            result=result,
+            lot=result.lot,
+            bids=lot_bids,
+            bid_names={b.ref: b.organisation for b in lot_bids},
             winner_refs={b.ref for b in lot_bids if b.winner},
             scoring=scoring_links(result.lot["evaluation_id"])
-            if result.lot["evaluation_id"] else None,
+            if result.lot["evaluation_id"]
+            else None,
             blocking=[translate_message(p) for p in result.blocking],
             sent=await letters.sent_letters(principal, tender_id, lot_id),
             pdf=bundle.pdf_available(),
-            values={**{k: result.lot[k] for k in ("number", "title", "description",
-                                                  "winners")},
-                    "estimated_value": input_amount(result.lot["estimated_value"])})
+            values={
+                **{k: result.lot[k] for k in ("number", "title", "description", "winners")},
+                "estimated_value": input_amount(result.lot["estimated_value"]),
+            },
+        )
 
     @post("/{tender_id:int}/lots/{lot_id:int}", guards=[OFFICER], name="tender_lot_update")
-    async def update_lot(self, request: Request, tender_id: FromPath[int],
-                         lot_id: FromPath[int]) -> Redirect:
+    async def update_lot(
+        self, request: Request, tender_id: FromPath[int], lot_id: FromPath[int]
+    ) -> Redirect:
         await service.update_lot(me(request), tender_id, lot_id, await read_form(request))
-        return done(request, N_("The lot has been saved."),
-                    f"/tenders/{tender_id}/lots/{lot_id}")
+        return done(request, N_("The lot has been saved."), f"/tenders/{tender_id}/lots/{lot_id}")
 
-    @post("/{tender_id:int}/lots/{lot_id:int}/price-opening", guards=[OFFICER],
-          name="tender_lot_price_opening")
-    async def price_opening(self, request: Request, tender_id: FromPath[int],
-                            lot_id: FromPath[int]) -> Redirect:
+    @post(
+        "/{tender_id:int}/lots/{lot_id:int}/price-opening",
+        guards=[OFFICER],
+        name="tender_lot_price_opening",
+    )
+    async def price_opening(
+        self, request: Request, tender_id: FromPath[int], lot_id: FromPath[int]
+    ) -> Redirect:
         opened = await bids.approve_price_opening(me(request), tender_id, lot_id)
-        return done(request, N_("The prices are open.") if opened else N_(
-            "Your approval is recorded; a second, different officer opens the prices."),
-            f"/tenders/{tender_id}/lots/{lot_id}")
+        return done(
+            request,
+            N_("The prices are open.")
+            if opened
+            else N_("Your approval is recorded; a second, different officer opens the prices."),
+            f"/tenders/{tender_id}/lots/{lot_id}",
+        )
 
-    @post("/{tender_id:int}/lots/{lot_id:int}/award", guards=[OFFICER],
-          name="tender_lot_award")
-    async def choose_award(self, request: Request, tender_id: FromPath[int],
-                           lot_id: FromPath[int]) -> Redirect:
+    @post("/{tender_id:int}/lots/{lot_id:int}/award", guards=[OFFICER], name="tender_lot_award")
+    async def choose_award(
+        self, request: Request, tender_id: FromPath[int], lot_id: FromPath[int]
+    ) -> Redirect:
         form = await read_form(request, lists=("winners",))
         chosen = [int(w) for w in form["winners"] if str(w).isdigit()]
-        await bids.choose_award(me(request), tender_id, lot_id, chosen,
-                                str(form.get("reason") or ""),
-                                str(form.get("advantages") or ""))
-        return done(request, N_("The award intent for this lot has been recorded."),
-                    f"/tenders/{tender_id}/lots/{lot_id}")
+        await bids.choose_award(
+            me(request),
+            tender_id,
+            lot_id,
+            chosen,
+            str(form.get("reason") or ""),
+            str(form.get("advantages") or ""),
+        )
+        return done(
+            request,
+            N_("The award intent for this lot has been recorded."),
+            f"/tenders/{tender_id}/lots/{lot_id}",
+        )
 
-    @post("/{tender_id:int}/lots/{lot_id:int}/unsuccessful", guards=[OFFICER],
-          name="tender_lot_unsuccessful")
-    async def declare_lot_unsuccessful(self, request: Request, tender_id: FromPath[int],
-                                       lot_id: FromPath[int]) -> Redirect:
+    @post(
+        "/{tender_id:int}/lots/{lot_id:int}/unsuccessful",
+        guards=[OFFICER],
+        name="tender_lot_unsuccessful",
+    )
+    async def declare_lot_unsuccessful(
+        self, request: Request, tender_id: FromPath[int], lot_id: FromPath[int]
+    ) -> Redirect:
         form = await read_form(request)
         require_confirmation(form)
-        closed = await letters.declare_lot_unsuccessful(me(request), tender_id, lot_id,
-                                                        form.get("reason"))
+        closed = await letters.declare_lot_unsuccessful(
+            me(request), tender_id, lot_id, form.get("reason")
+        )
         if closed.tender_unsuccessful:
-            return done(request, N_("The lot has been declared unsuccessful; every lot now is, "
-                                    "so the tender is unsuccessful."), f"/tenders/{tender_id}")
+            return done(
+                request,
+                N_(
+                    "The lot has been declared unsuccessful; every lot now is, "
+                    "so the tender is unsuccessful."
+                ),
+                f"/tenders/{tender_id}",
+            )
         count = len(closed.letters)
-        flash(request, ngettext("The lot has been declared unsuccessful; {count} bidder has "
-                                "been told.", "The lot has been declared unsuccessful; {count} "
-                                "bidders have been told.", count).format(count=count),
-              category="success")
+        flash(
+            request,
+            ngettext(
+                "The lot has been declared unsuccessful; {count} bidder has been told.",
+                "The lot has been declared unsuccessful; {count} bidders have been told.",
+                count,
+            ).format(count=count),
+            category="success",
+        )
         return Redirect(f"/tenders/{tender_id}/lots/{lot_id}", status_code=303)
 
 
 def field_problem(message: str, location: str) -> Problem:
     return Problem(message, {}, location)
-
 
 
 async def _next_lot_number(request: Request, tender_id: int) -> int:

@@ -14,5 +14,8 @@ async def running_tenders(principal: Principal) -> Panel | None:
         return None
     found, _ = await service.list_tenders(principal, service.Filters(), limit=100)
     running = [t for t in found if Phase(t.phase) not in FINAL_PHASES][:8]
-    return Panel(N_("Your tenders"), "tenders/_panel.html",
-                 {"tenders": running, "phase_labels": PHASE_LABELS})
+    return Panel(
+        N_("Your tenders"),
+        "tenders/_panel.html",
+        {"tenders": running, "phase_labels": PHASE_LABELS},
+    )

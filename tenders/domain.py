@@ -23,11 +23,55 @@ from common.numbers import NOT_A_NUMBER, parse_percentage, plain
 from tenders.procedures import LIGHT_REGIME, PROCEDURE_TYPES, Deadline, ProcedureType
 
 # The 45 divisions of the Common Procurement Vocabulary (Regulation (EC) 213/2008).
-CPV_DIVISIONS = frozenset({
-    "03", "09", "14", "15", "16", "18", "19", "22", "24", "30", "31", "32", "33", "34", "35",
-    "37", "38", "39", "41", "42", "43", "44", "45", "48", "50", "51", "55", "60", "63", "64",
-    "65", "66", "70", "71", "72", "73", "75", "76", "77", "79", "80", "85", "90", "92", "98",
-})
+CPV_DIVISIONS = frozenset(
+    {
+        "03",
+        "09",
+        "14",
+        "15",
+        "16",
+        "18",
+        "19",
+        "22",
+        "24",
+        "30",
+        "31",
+        "32",
+        "33",
+        "34",
+        "35",
+        "37",
+        "38",
+        "39",
+        "41",
+        "42",
+        "43",
+        "44",
+        "45",
+        "48",
+        "50",
+        "51",
+        "55",
+        "60",
+        "63",
+        "64",
+        "65",
+        "66",
+        "70",
+        "71",
+        "72",
+        "73",
+        "75",
+        "76",
+        "77",
+        "79",
+        "80",
+        "85",
+        "90",
+        "92",
+        "98",
+    }
+)
 _CPV = re.compile(r"^(\d{8})-(\d)$")
 HUNDRED = Decimal(100)
 
@@ -37,11 +81,19 @@ def check_cpv(code: str) -> str:
     cleaned = re.sub(r"\s+", "", code or "")
     match = _CPV.match(cleaned)
     if match is None:
-        raise DomainError(N_("{code} is not a CPV code: write eight digits, a hyphen and the "
-                             "check digit, such as 85311000-2"), code=code)
+        raise DomainError(
+            N_(
+                "{code} is not a CPV code: write eight digits, a hyphen and the "
+                "check digit, such as 85311000-2"
+            ),
+            code=code,
+        )
     if cleaned[:2] not in CPV_DIVISIONS:
-        raise DomainError(N_("{code} is not a CPV code: there is no division {division}"),
-                          code=code, division=cleaned[:2])
+        raise DomainError(
+            N_("{code} is not a CPV code: there is no division {division}"),
+            code=code,
+            division=cleaned[:2],
+        )
     return cleaned
 
 
@@ -64,8 +116,7 @@ def parse_share(raw: Any) -> Decimal:
             raise  # ambiguous, or misgrouped: that message says more
         raise DomainError(N_("{value} is not a percentage"), value=raw) from None
     if value is None or value <= 0 or value > HUNDRED:
-        raise DomainError(N_("A share is more than 0% and at most 100%, not {value}"),
-                          value=raw)
+        raise DomainError(N_("A share is more than 0% and at most 100%, not {value}"), value=raw)
     if value != value.quantize(Decimal("0.01")):
         raise DomainError(N_("{value} has more than two decimals"), value=raw)
     return value.quantize(Decimal("0.01"))
@@ -75,8 +126,9 @@ def check_shares(shares: Mapping[int, Decimal]) -> None:
     """The shares of a joint procurement add up to exactly 100%."""
     total = sum(shares.values(), Decimal(0))
     if total != HUNDRED:
-        raise DomainError(N_("The authorities' shares add up to {total}%, not 100%"),
-                          total=plain(total))
+        raise DomainError(
+            N_("The authorities' shares add up to {total}%, not 100%"), total=plain(total)
+        )
 
 
 def equal_shares(count: int) -> list[Decimal]:
@@ -141,8 +193,7 @@ def validate_tender(form: Mapping[str, Any]) -> TenderData:
     if not reference:
         problems.add("reference", N_("A reference is required"))
     elif len(reference) > 60:
-        problems.add("reference", N_("The reference is longer than {limit} characters"),
-                     limit=60)
+        problems.add("reference", N_("The reference is longer than {limit} characters"), limit=60)
     procedure = fields.text(form, "procedure")
     if procedure not in PROCEDURE_TYPES:
         problems.add("procedure", N_("Choose a procedure type"))
@@ -162,10 +213,16 @@ def validate_tender(form: Mapping[str, Any]) -> TenderData:
         problems.add("cpv_codes", exc.problem.message, **exc.problem.params)
     currency = fields.text(form, "currency").upper()
     if currency not in CURRENCIES:
-        problems.add("currency", N_("Choose one of the currencies {allowed}"),
-                     allowed=", ".join(CURRENCIES))
-    estimated = read_amount(problems, form, "estimated_value", required=False,
-                            currency=currency if currency in CURRENCIES else None)
+        problems.add(
+            "currency", N_("Choose one of the currencies {allowed}"), allowed=", ".join(CURRENCIES)
+        )
+    estimated = read_amount(
+        problems,
+        form,
+        "estimated_value",
+        required=False,
+        currency=currency if currency in CURRENCIES else None,
+    )
     start = _date(problems, form, "contract_start")
     end = _date(problems, form, "contract_end")
     if start and end and end <= start:
@@ -173,15 +230,29 @@ def validate_tender(form: Mapping[str, Any]) -> TenderData:
     max_candidates = fields.count(problems, form, "max_candidates")
     budget_line = fields.text(form, "budget_line")
     if len(budget_line) > BUDGET_LINE_LIMIT:
-        problems.add("budget_line", N_("The budget line is longer than {limit} characters"),
-                     limit=BUDGET_LINE_LIMIT)
+        problems.add(
+            "budget_line",
+            N_("The budget line is longer than {limit} characters"),
+            limit=BUDGET_LINE_LIMIT,
+        )
     problems.raise_if_any()
-    return TenderData(title, reference, fields.text(form, "description"), procedure,
-                      service_type_id, tuple(cpv), currency, estimated, start, end,
-                      fields.text(form, "extension_options"), max_candidates,
-                      fields.flag_of(form, "two_envelope"),
-                      fields.flag_of(form, "electronic_submission", True),
-                      budget_line)
+    return TenderData(
+        title,
+        reference,
+        fields.text(form, "description"),
+        procedure,
+        service_type_id,
+        tuple(cpv),
+        currency,
+        estimated,
+        start,
+        end,
+        fields.text(form, "extension_options"),
+        max_candidates,
+        fields.flag_of(form, "two_envelope"),
+        fields.flag_of(form, "electronic_submission", True),
+        budget_line,
+    )
 
 
 @dataclass(frozen=True)
@@ -237,14 +308,16 @@ class PeriodWarning:
     rule: str
 
     def problem(self) -> Problem:
-        return Problem(N_("{days_given} days is shorter than the minimum of {days_required} "
-                          "days ({rule})"),
-                       {"days_given": self.days_given, "days_required": self.days_required,
-                        "rule": self.rule}, f"deadline_{self.deadline.value}")
+        return Problem(
+            N_("{days_given} days is shorter than the minimum of {days_required} days ({rule})"),
+            {"days_given": self.days_given, "days_required": self.days_required, "rule": self.rule},
+            f"deadline_{self.deadline.value}",
+        )
 
 
-def light_regime_warnings(procedure: str, value: Decimal | None, currency: str,
-                          regime: LightRegime) -> list[Problem]:
+def light_regime_warnings(
+    procedure: str, value: Decimal | None, currency: str, regime: LightRegime
+) -> list[Problem]:
     """What the light regime for social services asks that an officer must not miss.
 
     Directive 2014/24/EU art. 74: at or above the threshold of art. 4(d) (EUR 750,000, the
@@ -262,21 +335,35 @@ def light_regime_warnings(procedure: str, value: Decimal | None, currency: str,
         return []
     threshold = Decimal(regime.threshold_eur)
     if value is None:
-        return [Problem(N_("Enter the estimated value: from {threshold} the light regime "
-                           "requires a notice in the EU's Official Journal ({rule})"),
-                        {"threshold": threshold, "rule": regime.rule}, "estimated_value")]
+        return [
+            Problem(
+                N_(
+                    "Enter the estimated value: from {threshold} the light regime "
+                    "requires a notice in the EU's Official Journal ({rule})"
+                ),
+                {"threshold": threshold, "rule": regime.rule},
+                "estimated_value",
+            )
+        ]
     if currency == "EUR" and value >= threshold:
-        return [Problem(N_("The estimated value {value} reaches the threshold of {threshold}: "
-                           "the light regime requires a contract notice or a prior "
-                           "information notice in the EU's Official Journal, and a contract "
-                           "award notice ({rule})"),
-                        {"value": value, "threshold": threshold, "rule": regime.rule},
-                        "estimated_value")]
+        return [
+            Problem(
+                N_(
+                    "The estimated value {value} reaches the threshold of {threshold}: "
+                    "the light regime requires a contract notice or a prior "
+                    "information notice in the EU's Official Journal, and a contract "
+                    "award notice ({rule})"
+                ),
+                {"value": value, "threshold": threshold, "rule": regime.rule},
+                "estimated_value",
+            )
+        ]
     return []
 
 
-def contract_value(tender_value: Decimal | None, lot_values: Sequence[Decimal | None]
-                   ) -> Decimal | None:
+def contract_value(
+    tender_value: Decimal | None, lot_values: Sequence[Decimal | None]
+) -> Decimal | None:
     """The estimated value of the whole contract (art. 5: all lots together): the tender's
     own, else the sum of its lots' when every lot has one."""
     if tender_value is not None:
@@ -291,10 +378,16 @@ def period_days(start: datetime, end: datetime, zone: str) -> int:
     return (utc_to_local(end, zone).date() - utc_to_local(start, zone).date()).days
 
 
-def check_minimum_periods(kind: ProcedureType, deadlines: Mapping[Deadline, datetime],
-                          published_at: datetime, zone: str, electronic: bool,
-                          invited_at: datetime | None = None, *,
-                          country: str) -> list[PeriodWarning]:
+def check_minimum_periods(
+    kind: ProcedureType,
+    deadlines: Mapping[Deadline, datetime],
+    published_at: datetime,
+    zone: str,
+    electronic: bool,
+    invited_at: datetime | None = None,
+    *,
+    country: str,
+) -> list[PeriodWarning]:
     """Warnings for deadlines shorter than the type's minimum periods in ``country`` (the
     lead authority's).
 
@@ -331,13 +424,20 @@ class DeadlineChange:
 MAX_REASON = 2000
 
 
-def check_deadline_changes(kind: ProcedureType, published: bool,
-                           current: Mapping[Deadline, datetime],
-                           wanted: Mapping[Deadline, datetime | None], now: datetime, *,
-                           zone: str, country: str, electronic: bool,
-                           published_at: datetime | None = None,
-                           invited_at: datetime | None = None, reason: str = ""
-                           ) -> list[DeadlineChange]:
+def check_deadline_changes(
+    kind: ProcedureType,
+    published: bool,
+    current: Mapping[Deadline, datetime],
+    wanted: Mapping[Deadline, datetime | None],
+    now: datetime,
+    *,
+    zone: str,
+    country: str,
+    electronic: bool,
+    published_at: datetime | None = None,
+    invited_at: datetime | None = None,
+    reason: str = "",
+) -> list[DeadlineChange]:
     """The deadlines that change, or ValidationFailed naming every field that may not.
 
     In draft any deadline may be set, moved or cleared (to a moment in the future). After
@@ -365,24 +465,36 @@ def check_deadline_changes(kind: ProcedureType, published: bool,
         elif published and change.earlier and moment is not None:
             minimum = kind.minimum(deadline, electronic, country)
             start = invited_at if minimum and minimum.from_invitation else published_at
-            if minimum is not None and start is not None and period_days(
-                    start, moment, zone) < minimum.days:
+            if (
+                minimum is not None
+                and start is not None
+                and period_days(start, moment, zone) < minimum.days
+            ):
                 earliest = utc_to_local(start, zone).date() + timedelta(days=minimum.days)
-                problems.add(location, N_(
-                    "The legal minimum for this procedure is {minimum} days from the "
-                    "invitation to tender: choose {earliest} or later")
-                    if minimum.from_invitation else N_(
-                    "The legal minimum for this procedure is {minimum} days from "
-                    "publication: choose {earliest} or later"),
-                    minimum=minimum.days, earliest=earliest.isoformat())
+                problems.add(
+                    location,
+                    N_(
+                        "The legal minimum for this procedure is {minimum} days from the "
+                        "invitation to tender: choose {earliest} or later"
+                    )
+                    if minimum.from_invitation
+                    else N_(
+                        "The legal minimum for this procedure is {minimum} days from "
+                        "publication: choose {earliest} or later"
+                    ),
+                    minimum=minimum.days,
+                    earliest=earliest.isoformat(),
+                )
     text = (reason or "").strip()
     if published and any(c.earlier for c in found):
         if not text:
-            problems.add("reason", N_("A deadline moves earlier: give the reason, which "
-                                      "candidates are told"))
+            problems.add(
+                "reason", N_("A deadline moves earlier: give the reason, which candidates are told")
+            )
         elif len(text) > MAX_REASON:
-            problems.add("reason", N_("The reason is longer than {limit} characters"),
-                         limit=MAX_REASON)
+            problems.add(
+                "reason", N_("The reason is longer than {limit} characters"), limit=MAX_REASON
+            )
     problems.raise_if_any()
     return found
 
@@ -392,13 +504,15 @@ def received_in_time(received_at: datetime, deadline: datetime) -> bool:
     return received_at < deadline
 
 
-def require_in_time(received_at: datetime, deadline: datetime | None, message: str,
-                    zone: str) -> None:
+def require_in_time(
+    received_at: datetime, deadline: datetime | None, message: str, zone: str
+) -> None:
     if deadline is None:
         raise DomainError(N_("No deadline has been set yet"))
     if not received_in_time(received_at, deadline):
-        raise DomainError(message, deadline=local_text(deadline, zone),
-                          received=local_text(received_at, zone))
+        raise DomainError(
+            message, deadline=local_text(deadline, zone), received=local_text(received_at, zone)
+        )
 
 
 def local_text(moment: datetime, zone: str) -> str:
@@ -407,8 +521,9 @@ def local_text(moment: datetime, zone: str) -> str:
     return f"{local:%Y-%m-%d %H:%M:%S} ({local.tzname()})"
 
 
-def standstill_end(sent_at: datetime, days: int, zone: str, country: str,
-                   electronic: bool = True) -> datetime:
+def standstill_end(
+    sent_at: datetime, days: int, zone: str, country: str, electronic: bool = True
+) -> datetime:
     """The moment the standstill period ends: at the end of its last day, ``days`` calendar days
     after the day the decisions were sent (local calendar), counted by the calendar of the
     authority's jurisdiction (in the Netherlands the Algemene termijnenwet's roll-forward);
@@ -434,12 +549,29 @@ def require_advantages(text: str, ranked: bool) -> str:
     advantages, tidied; required where bids are ranked (the rejections give it)."""
     described = "\n".join(line.strip() for line in (text or "").strip().splitlines())
     if ranked and not described:
-        raise ValidationFailed([Problem(N_(
-            "Describe the characteristics and relative advantages of the winning bid(s): "
-            "every rejection letter gives them"), {}, "advantages")])
+        raise ValidationFailed(
+            [
+                Problem(
+                    N_(
+                        "Describe the characteristics and relative advantages of the winning "
+                        "bid(s): "
+                        "every rejection letter gives them"
+                    ),
+                    {},
+                    "advantages",
+                )
+            ]
+        )
     if len(described) > MAX_ADVANTAGES:
-        raise ValidationFailed([Problem(N_("The text is longer than {limit} characters"),
-                                        {"limit": MAX_ADVANTAGES}, "advantages")])
+        raise ValidationFailed(
+            [
+                Problem(
+                    N_("The text is longer than {limit} characters"),
+                    {"limit": MAX_ADVANTAGES},
+                    "advantages",
+                )
+            ]
+        )
     return described
 
 
@@ -450,8 +582,13 @@ class AwardChoice:
     reason: str
 
 
-def choose_winners(ranked: Sequence[str], knocked_out: Sequence[str], chosen: Sequence[str],
-                   expected: int, reason: str) -> AwardChoice:
+def choose_winners(
+    ranked: Sequence[str],
+    knocked_out: Sequence[str],
+    chosen: Sequence[str],
+    expected: int,
+    reason: str,
+) -> AwardChoice:
     """Winners chosen from a ranking (refs best first). Choosing other than the top
     ``expected`` valid bids is a deviation and needs a reason."""
     problems = ProblemCollector()
@@ -492,14 +629,17 @@ class SelectionDecision:
     failed: tuple[str, ...] = field(default_factory=tuple)
 
 
-def decide_selection(assessments: Sequence[Assessment], admit: bool, reason: str
-                     ) -> SelectionDecision:
+def decide_selection(
+    assessments: Sequence[Assessment], admit: bool, reason: str
+) -> SelectionDecision:
     """A candidate is admitted only when every requirement passes; a rejection needs a reason."""
     failed = tuple(a.requirement for a in assessments if not a.passed)
     reason = (reason or "").strip()
     if admit and failed:
-        raise DomainError(N_("A candidate who fails {requirements} cannot be admitted"),
-                          requirements=", ".join(failed))
+        raise DomainError(
+            N_("A candidate who fails {requirements} cannot be admitted"),
+            requirements=", ".join(failed),
+        )
     if not admit and not reason:
         raise DomainError(N_("Give the reason for not admitting the candidate"))
     return SelectionDecision(admit, reason, failed)

@@ -37,13 +37,17 @@ async def _shares(tender_ids: list[int] | None) -> dict[int, tuple[Share, ...]]:
     if tender_ids == []:
         return {}
     select = TenderAuthority.select(
-        TenderAuthority.tender, TenderAuthority.authority.id, TenderAuthority.authority.name,
-        TenderAuthority.share).order_by(TenderAuthority.id)
+        TenderAuthority.tender,
+        TenderAuthority.authority.id,
+        TenderAuthority.authority.name,
+        TenderAuthority.share,
+    ).order_by(TenderAuthority.id)
     if tender_ids is not None:
         select = select.where(TenderAuthority.tender.is_in(tender_ids))
     for row in await select:
-        shares[row["tender"]].append(Share(row["authority.id"], row["authority.name"],
-                                           Decimal(row["share"])))
+        shares[row["tender"]].append(
+            Share(row["authority.id"], row["authority.name"], Decimal(row["share"]))
+        )
     return {tender: tuple(found) for tender, found in shares.items()}
 
 
@@ -78,8 +82,25 @@ class TenderFinance:
         days = Days()
         awards = []
         append = awards.append
-        for (tender, lead, authority, title, reference, budget_line, code, type_name, number,
-             lot, provider, registration, iban, value, currency, start, end) in rows:
+        for (
+            tender,
+            lead,
+            authority,
+            title,
+            reference,
+            budget_line,
+            code,
+            type_name,
+            number,
+            lot,
+            provider,
+            registration,
+            iban,
+            value,
+            currency,
+            start,
+            end,
+        ) in rows:
             joint = shares.get(tender, ())
             start, end = days[start], days[end]
             seen = visible.get(tender)
@@ -87,37 +108,74 @@ class TenderFinance:
                 seen = visible[tender] = _visible(query, lead, joint)
             if not seen:
                 continue
-            append(AwardRow(
-                "contract", lead, authority, title, reference, f"{number}. {lot}", provider,
-                registration, iban or "", type_name or "", cents(value), currency, start, end,
-                budget_line, contract_status(start, end, today),
-                joint if len(joint) > 1 else (), code or ""))
+            append(
+                AwardRow(
+                    "contract",
+                    lead,
+                    authority,
+                    title,
+                    reference,
+                    f"{number}. {lot}",
+                    provider,
+                    registration,
+                    iban or "",
+                    type_name or "",
+                    cents(value),
+                    currency,
+                    start,
+                    end,
+                    budget_line,
+                    contract_status(start, end, today),
+                    joint if len(joint) > 1 else (),
+                    code or "",
+                )
+            )
         return awards
 
     async def budgets(self, query: FinanceQuery) -> list[BudgetRow]:
         tenders = await Tender.select(
-            Tender.id, Tender.title, Tender.reference, Tender.budget_line, Tender.currency,
+            Tender.id,
+            Tender.title,
+            Tender.reference,
+            Tender.budget_line,
+            Tender.currency,
             Tender.estimated_value,
-            Tender.contract_start, Tender.contract_end, Tender.lead_authority.id,
-            Tender.lead_authority.name, Tender.service_type.code, *SERVICE_TYPE_NAMES).where(
-            Tender.estimated_value.is_not_null())
+            Tender.contract_start,
+            Tender.contract_end,
+            Tender.lead_authority.id,
+            Tender.lead_authority.name,
+            Tender.service_type.code,
+            *SERVICE_TYPE_NAMES,
+        ).where(Tender.estimated_value.is_not_null())
         contracted: dict[int, Decimal] = defaultdict(Decimal)
         for tender, value in await raw_rows(
-                "SELECT CAST(tender AS INTEGER), value FROM tenders_contract"):
+            "SELECT CAST(tender AS INTEGER), value FROM tenders_contract"
+        ):
             contracted[tender] += cents(value)
         shares = await _shares([t["id"] for t in tenders])
-        return [BudgetRow(
-            kind="tender", authority_id=t["lead_authority.id"],
-            authority=t["lead_authority.name"], reference=t["reference"], procedure=t["title"],
-            service_type=_type_name(t, "service_type"),
-            service_type_code=t["service_type.code"] or "", currency=t["currency"],
-            ceiling=cents(t["estimated_value"]), committed=contracted[t["id"]],
-            paid=None, period_start=t["contract_start"], period_end=t["contract_end"],
-            budget_line=t["budget_line"],
-            authority_ids=frozenset({t["lead_authority.id"],
-                                     *(s.authority_id for s in shares.get(t["id"], ()))}))
+        return [
+            BudgetRow(
+                kind="tender",
+                authority_id=t["lead_authority.id"],
+                authority=t["lead_authority.name"],
+                reference=t["reference"],
+                procedure=t["title"],
+                service_type=_type_name(t, "service_type"),
+                service_type_code=t["service_type.code"] or "",
+                currency=t["currency"],
+                ceiling=cents(t["estimated_value"]),
+                committed=contracted[t["id"]],
+                paid=None,
+                period_start=t["contract_start"],
+                period_end=t["contract_end"],
+                budget_line=t["budget_line"],
+                authority_ids=frozenset(
+                    {t["lead_authority.id"], *(s.authority_id for s in shares.get(t["id"], ()))}
+                ),
+            )
             for t in tenders
-            if _visible(query, t["lead_authority.id"], shares.get(t["id"], ()))]
+            if _visible(query, t["lead_authority.id"], shares.get(t["id"], ()))
+        ]
 
     async def payments(self, query: FinanceQuery) -> list[PaymentRow]:
         return []  # contracts are paid against invoices outside tenderdesk

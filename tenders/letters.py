@@ -76,13 +76,18 @@ from web.i18n import translations
 
 SELECTION_PHASES = frozenset({Phase.SELECTION, Phase.DIALOGUE, Phase.TENDERING})
 SELECTED_STATUSES = frozenset({"admitted", "dropped"})  # dropped later, in the dialogue
-OBJECTION = N_("Questions about this decision, or a complaint, can be sent to {contact} until "
-               "{end}.")
-NEXT_STEPS = N_("When the standstill period has ended on {end} without objection, we award the "
-                "contract definitively and contact you about signing it.")
-SELECTION_OBJECTION = N_("If you disagree with this decision, tell us ({contact}) no later "
-                         "than {end}; until that day you may also start summary proceedings "
-                         "(kort geding) before the civil court.")
+OBJECTION = N_(
+    "Questions about this decision, or a complaint, can be sent to {contact} until {end}."
+)
+NEXT_STEPS = N_(
+    "When the standstill period has ended on {end} without objection, we award the "
+    "contract definitively and contact you about signing it."
+)
+SELECTION_OBJECTION = N_(
+    "If you disagree with this decision, tell us ({contact}) no later "
+    "than {end}; until that day you may also start summary proceedings "
+    "(kort geding) before the civil court."
+)
 SELECTION_NEXT = N_("The selected candidates are invited to the next phase of the procedure.")
 
 
@@ -110,8 +115,9 @@ class Context:
     def procedure(self, lot: Mapping[str, Any] | None = None) -> Procedure:
         row = self.tender.row
         kind = self.gettext(PROCEDURE_TYPES[row["procedure"]].label)
-        return Procedure(row["title"], row["reference"],
-                         f"{lot['number']}. {lot['title']}" if lot else "", kind)
+        return Procedure(
+            row["title"], row["reference"], f"{lot['number']}. {lot['title']}" if lot else "", kind
+        )
 
     def reference(self, lot: Mapping[str, Any] | None = None) -> str:
         base = self.tender.row["reference"]
@@ -124,7 +130,8 @@ class Context:
         """The last day to go to court against a decision sent at ``moment`` (the
         jurisdiction's time limit, counted by its calendar)."""
         return jurisdiction_for(self.sender.country).remedies_last_day(
-            self.local_day(moment), self.tender.row["procedure"])
+            self.local_day(moment), self.tender.row["procedure"]
+        )
 
 
 async def _context(principal: Principal, tender: TenderRef) -> Context:
@@ -132,49 +139,89 @@ async def _context(principal: Principal, tender: TenderRef) -> Context:
     assert row is not None
     language = letter_language(row["language"])
     gettext = translations(language).gettext
-    sender = Sender.of_authority(row, signatory=principal.name,
-                                 signatory_title=gettext(N_("Procurement officer")),
-                                 contact=principal.email)
+    sender = Sender.of_authority(
+        row,
+        signatory=principal.name,
+        signatory_title=gettext(N_("Procurement officer")),
+        contact=principal.email,
+    )
     return Context(tender, row["name"], language, sender, gettext)
 
 
 def _addressee(row: Mapping[str, Any], prefix: str) -> Addressee:
-    address = tuple(line.strip() for line in (row[f"{prefix}address"] or "").splitlines()
-                    if line.strip())
-    return Addressee(row[f"{prefix}name"], row[f"{prefix}contact_name"] or "", address,
-                     row[f"{prefix}email"] or "", row[f"{prefix}registration_number"] or "",
-                     row[f"{prefix}contact_form_of_address"] or "",
-                     row[f"{prefix}contact_surname"] or "")
+    address = tuple(
+        line.strip() for line in (row[f"{prefix}address"] or "").splitlines() if line.strip()
+    )
+    return Addressee(
+        row[f"{prefix}name"],
+        row[f"{prefix}contact_name"] or "",
+        address,
+        row[f"{prefix}email"] or "",
+        row[f"{prefix}registration_number"] or "",
+        row[f"{prefix}contact_form_of_address"] or "",
+        row[f"{prefix}contact_surname"] or "",
+    )
 
 
 def _organisation_columns(column: Any) -> list[Any]:
-    return [column.name, column.contact_name, column.address, column.email,
-            column.registration_number, column.contact_form_of_address,
-            column.contact_surname]
+    return [
+        column.name,
+        column.contact_name,
+        column.address,
+        column.email,
+        column.registration_number,
+        column.contact_form_of_address,
+        column.contact_surname,
+    ]
 
 
-async def _render(ctx: Context, pairs: Iterable[tuple[str, Letter]],
-                  kinds: Iterable[LetterKind]) -> list[GeneratedLetter]:
-    templates = await letters.templates_for(ctx.tender.row["lead_authority"],
-                                            [(k, ctx.language) for k in kinds])
+async def _render(
+    ctx: Context, pairs: Iterable[tuple[str, Letter]], kinds: Iterable[LetterKind]
+) -> list[GeneratedLetter]:
+    templates = await letters.templates_for(
+        ctx.tender.row["lead_authority"], [(k, ctx.language) for k in kinds]
+    )
     pairs = list(pairs)
-    return await asyncio.to_thread(lambda: list(bundle.letters_for(templates, pairs,
-                                                                   ctx.language)))
+    return await asyncio.to_thread(lambda: list(bundle.letters_for(templates, pairs, ctx.language)))
 
 
-async def _record_and_mail(principal: Principal, ctx: Context, object_type: str,
-                           object_id: int, generated: list[GeneratedLetter],
-                           addressees: Mapping[str, Addressee], moment: datetime,
-                           ) -> list[SentLetter]:
+async def _record_and_mail(
+    principal: Principal,
+    ctx: Context,
+    object_type: str,
+    object_id: int,
+    generated: list[GeneratedLetter],
+    addressees: Mapping[str, Addressee],
+    moment: datetime,
+) -> list[SentLetter]:
     actor = principal.as_actor()
-    sent = await letters.record_sent(actor, object_type, object_id, generated, keep=True,
-                                     extra={"tender": ctx.tender.id}, sent_at=moment)
+    sent = await letters.record_sent(
+        actor,
+        object_type,
+        object_id,
+        generated,
+        keep=True,
+        extra={"tender": ctx.tender.id},
+        sent_at=moment,
+    )
     nobody = Addressee("")
-    await mail_letters(actor, object_type, object_id, [
-        LetterMail(s, addressees.get(s.ref, nobody).email, s.addressee, ctx.language,
-                   ctx.tender.row["title"], ctx.authority,
-                   addressees.get(s.ref, nobody).worded(ctx.language)["greeting"])
-        for s in sent])
+    await mail_letters(
+        actor,
+        object_type,
+        object_id,
+        [
+            LetterMail(
+                s,
+                addressees.get(s.ref, nobody).email,
+                s.addressee,
+                ctx.language,
+                ctx.tender.row["title"],
+                ctx.authority,
+                addressees.get(s.ref, nobody).worded(ctx.language)["greeting"],
+            )
+            for s in sent
+        ],
+    )
     return sent
 
 
@@ -196,24 +243,29 @@ def with_chosen_winners(ranking: Ranking, refs: Iterable[str]) -> Ranking:
     if set(ranking.winners) == chosen:
         return ranking
     subjects = tuple(dataclasses.replace(s, winner=s.ref in chosen) for s in ranking.subjects)
-    return dataclasses.replace(ranking, winners=tuple(s.ref for s in subjects if s.winner),
-                               subjects=subjects)
+    return dataclasses.replace(
+        ranking, winners=tuple(s.ref for s in subjects if s.winner), subjects=subjects
+    )
 
 
-async def _lot_letters(principal: Principal, ctx: Context, lot: Mapping[str, Any],
-                       moment: datetime, ends: datetime) -> list[SentLetter]:
+async def _lot_letters(
+    principal: Principal, ctx: Context, lot: Mapping[str, Any], moment: datetime, ends: datetime
+) -> list[SentLetter]:
     label = f"{lot['number']}. {lot['title']}"
     if not lot["evaluation_id"]:
-        raise DomainError(N_("Lot {lot} has no confirmed ranking: no letters can be written"),
-                          lot=label)
+        raise DomainError(
+            N_("Lot {lot} has no confirmed ranking: no letters can be written"), lot=label
+        )
     ranking = await scoring.ranking(principal, lot["evaluation_id"], explain=None)
     if ranking.confirmed_at is None:
-        raise DomainError(N_("Lot {lot} has no confirmed ranking: no letters can be written"),
-                          lot=label)
-    rows = await Bid.select(Bid.id, Bid.winner, *_organisation_columns(Bid.organisation)
-                            ).where((Bid.lot == lot["id"]) & Bid.withdrawn_at.is_null())
-    addressees = {bid_ref(r['id']): _addressee(r, "organisation.") for r in rows}
-    winners = [bid_ref(r['id']) for r in rows if r["winner"]]
+        raise DomainError(
+            N_("Lot {lot} has no confirmed ranking: no letters can be written"), lot=label
+        )
+    rows = await Bid.select(Bid.id, Bid.winner, *_organisation_columns(Bid.organisation)).where(
+        (Bid.lot == lot["id"]) & Bid.withdrawn_at.is_null()
+    )
+    addressees = {bid_ref(r["id"]): _addressee(r, "organisation.") for r in rows}
+    winners = [bid_ref(r["id"]) for r in rows if r["winner"]]
     if not winners:
         raise DomainError(N_("No award intent yet for {lots}"), lots=label)
     last_day = standstill_last_day(ends, ctx.tender.zone)
@@ -222,18 +274,21 @@ async def _lot_letters(principal: Principal, ctx: Context, lot: Mapping[str, Any
     if lot["intent_deviates"] and lot["intent_reason"]:
         reasons = {ref: (lot["intent_reason"],) for ref in addressees if ref not in winners}
     setting = AwardSetting(
-        sender=ctx.sender, procedure=ctx.procedure(lot), date=ctx.local_day(moment),
-        reference=ctx.reference(lot), standstill_days=ctx.standstill_days,
+        sender=ctx.sender,
+        procedure=ctx.procedure(lot),
+        date=ctx.local_day(moment),
+        reference=ctx.reference(lot),
+        standstill_days=ctx.standstill_days,
         standstill_end=last_day,
         objection=ctx.gettext(OBJECTION).format(end=end_text, contact=ctx.sender.complaints_to),
-        next_steps=(ctx.gettext(NEXT_STEPS).format(end=end_text),), reasons=reasons,
+        next_steps=(ctx.gettext(NEXT_STEPS).format(end=end_text),),
+        reasons=reasons,
         winner_advantages=(lot["intent_advantages"],) if lot["intent_advantages"] else (),
-        deviates=bool(lot["intent_deviates"]))
-    pairs = award_letters(with_chosen_winners(ranking, winners), addressees, setting,
-                          ctx.language)
+        deviates=bool(lot["intent_deviates"]),
+    )
+    pairs = award_letters(with_chosen_winners(ranking, winners), addressees, setting, ctx.language)
     generated = await _render(ctx, pairs, (LetterKind.AWARD_INTENT, LetterKind.REJECTION))
-    return await _record_and_mail(principal, ctx, "lot", lot["id"], generated,
-                                  addressees, moment)
+    return await _record_and_mail(principal, ctx, "lot", lot["id"], generated, addressees, moment)
 
 
 async def _all_by_email(tender_id: int) -> bool:
@@ -241,14 +296,17 @@ async def _all_by_email(tender_id: int) -> bool:
     decision goes out electronically (the others are sent by post, and where the law makes the
     standstill longer then, as Sweden's LOU 20 kap. 2 § does, the longer period applies)."""
     without = await Bid.count().where(
-        (Bid.lot.tender == tender_id) & Bid.withdrawn_at.is_null()
+        (Bid.lot.tender == tender_id)
+        & Bid.withdrawn_at.is_null()
         & Bid.lot.unsuccessful_at.is_null()
-        & (Bid.organisation.email.is_null() | (Bid.organisation.email == "")))
+        & (Bid.organisation.email.is_null() | (Bid.organisation.email == ""))
+    )
     return without == 0
 
 
-async def send_award_decisions(principal: Principal, tender_id: int,
-                               sent_at: datetime | None = None) -> AwardDecisions:
+async def send_award_decisions(
+    principal: Principal, tender_id: int, sent_at: datetime | None = None
+) -> AwardDecisions:
     """Start the standstill and send every lot's award decisions at ``sent_at`` (now by
     default), in one transaction: nothing is sent when any lot cannot be written."""
     moment = sent_at or clock.now()
@@ -273,8 +331,9 @@ class LotClosed:
     tender_unsuccessful: bool  # every lot is: the tender became unsuccessful with it
 
 
-async def declare_lot_unsuccessful(principal: Principal, tender_id: int, lot_id: int,
-                                   reason: Any, sent_at: datetime | None = None) -> LotClosed:
+async def declare_lot_unsuccessful(
+    principal: Principal, tender_id: int, lot_id: int, reason: Any, sent_at: datetime | None = None
+) -> LotClosed:
     """Declare one lot unsuccessful (no valid bid, or none that can be accepted), with the
     reason, in one transaction: the lot leaves the ranking and the award (the other lots go
     on to their award decisions), each of its bidders gets a letter saying so, and when it was
@@ -284,45 +343,83 @@ async def declare_lot_unsuccessful(principal: Principal, tender_id: int, lot_id:
     async with transaction():
         tender = await service.for_change(principal, tender_id)
         if tender.phase is not Phase.EVALUATION:
-            raise await access.moved(DomainError(N_(
-                "A lot is declared unsuccessful during the evaluation, before the award "
-                "decisions are sent")), tender)
+            raise await access.moved(
+                DomainError(
+                    N_(
+                        "A lot is declared unsuccessful during the evaluation, before the award "
+                        "decisions are sent"
+                    )
+                ),
+                tender,
+            )
         lot = await service.get_lot_row(tender_id, lot_id)
         label = f"{lot['number']}. {lot['title']}"
         if lot["unsuccessful_at"] is not None:
-            raise await access.changed(DomainError(N_(
-                "Lot {lot} has already been declared unsuccessful"), lot=label), tender,
-                "lot.declared_unsuccessful", lot=lot_id)
+            raise await access.changed(
+                DomainError(N_("Lot {lot} has already been declared unsuccessful"), lot=label),
+                tender,
+                "lot.declared_unsuccessful",
+                lot=lot_id,
+            )
         await Bid.update({Bid.winner: False}).where(Bid.lot == lot_id)
-        await Lot.update({Lot.unsuccessful_at: moment, Lot.unsuccessful_reason: text,
-                          Lot.intent_at: None, Lot.intent_deviates: False,
-                          Lot.intent_reason: ""}).where(Lot.id == lot_id)
-        rows = await Bid.select(Bid.id, *_organisation_columns(Bid.organisation)).where(
-            (Bid.lot == lot_id) & Bid.withdrawn_at.is_null()).order_by(Bid.id)
+        await Lot.update(
+            {
+                Lot.unsuccessful_at: moment,
+                Lot.unsuccessful_reason: text,
+                Lot.intent_at: None,
+                Lot.intent_deviates: False,
+                Lot.intent_reason: "",
+            }
+        ).where(Lot.id == lot_id)
+        rows = (
+            await Bid.select(Bid.id, *_organisation_columns(Bid.organisation))
+            .where((Bid.lot == lot_id) & Bid.withdrawn_at.is_null())
+            .order_by(Bid.id)
+        )
         ctx = await _context(principal, tender)
         sent: list[SentLetter] = []
         if rows:
-            addressees = {bid_ref(r['id']): _addressee(r, "organisation.") for r in rows}
+            addressees = {bid_ref(r["id"]): _addressee(r, "organisation.") for r in rows}
             objection = ctx.gettext(SELECTION_OBJECTION).format(
-                contact=ctx.sender.complaints_to,
-                end=day(ctx.remedies_end(moment), ctx.language))
-            pairs = [(ref, LotUnsuccessful(
-                sender=ctx.sender, addressee=addressee, date=ctx.local_day(moment),
-                reference=ctx.reference(lot), procedure=ctx.procedure(lot), reason=text,
-                objection=objection)) for ref, addressee in addressees.items()]
+                contact=ctx.sender.complaints_to, end=day(ctx.remedies_end(moment), ctx.language)
+            )
+            pairs = [
+                (
+                    ref,
+                    LotUnsuccessful(
+                        sender=ctx.sender,
+                        addressee=addressee,
+                        date=ctx.local_day(moment),
+                        reference=ctx.reference(lot),
+                        procedure=ctx.procedure(lot),
+                        reason=text,
+                        objection=objection,
+                    ),
+                )
+                for ref, addressee in addressees.items()
+            ]
             generated = await _render(ctx, pairs, (LetterKind.LOT_UNSUCCESSFUL,))
-            sent = await _record_and_mail(principal, ctx, "lot", lot_id, generated,
-                                          addressees,
-                                          moment)
-        await audit.record(principal.as_actor(), "lot.declared_unsuccessful", "tender",
-                           tender_id, after={"lot": lot_id, "number": lot["number"],
-                                             "reason": text, "letters": len(sent)})
-        still_open = await Lot.count().where((Lot.tender == tender_id)
-                                             & Lot.unsuccessful_at.is_null())
+            sent = await _record_and_mail(
+                principal, ctx, "lot", lot_id, generated, addressees, moment
+            )
+        await audit.record(
+            principal.as_actor(),
+            "lot.declared_unsuccessful",
+            "tender",
+            tender_id,
+            after={"lot": lot_id, "number": lot["number"], "reason": text, "letters": len(sent)},
+        )
+        still_open = await Lot.count().where(
+            (Lot.tender == tender_id) & Lot.unsuccessful_at.is_null()
+        )
         if not still_open:
-            await service.transition(principal, tender_id, Action.DECLARE_UNSUCCESSFUL,
-                                     extra={"closed_reason": text},
-                                     details={"every_lot_unsuccessful": True})
+            await service.transition(
+                principal,
+                tender_id,
+                Action.DECLARE_UNSUCCESSFUL,
+                extra={"closed_reason": text},
+                details={"every_lot_unsuccessful": True},
+            )
     deadline_changes.changed(tender.key)
     return LotClosed(tuple(sent), not still_open)
 
@@ -331,11 +428,16 @@ async def declare_lot_unsuccessful(principal: Principal, tender_id: int, lot_id:
 
 
 async def _failed_requirements(tender_id: int) -> dict[int, list[str]]:
-    rows = await Assessment.select(Assessment.candidate, Assessment.note,
-                                   Assessment.requirement.name).where(
-        Assessment.candidate.is_in(Candidate.select(Candidate.id).where(
-            Candidate.tender == tender_id)) & Assessment.passed.eq(False)).order_by(
-        Assessment.id)
+    rows = (
+        await Assessment.select(Assessment.candidate, Assessment.note, Assessment.requirement.name)
+        .where(
+            Assessment.candidate.is_in(
+                Candidate.select(Candidate.id).where(Candidate.tender == tender_id)
+            )
+            & Assessment.passed.eq(False)
+        )
+        .order_by(Assessment.id)
+    )
     found: dict[int, list[str]] = {}
     for r in rows:
         text = r["requirement.name"] + (f": {r['note']}" if r["note"] else "")
@@ -351,46 +453,65 @@ async def _selection_ranking(principal: Principal, tender: TenderRef) -> Ranking
     return ranking if ranking.confirmed_at is not None else None
 
 
-async def send_selection_letters(principal: Principal, tender_id: int,
-                                 sent_at: datetime | None = None) -> list[SentLetter]:
+async def send_selection_letters(
+    principal: Principal, tender_id: int, sent_at: datetime | None = None
+) -> list[SentLetter]:
     """The outcome of the preselection to every candidate (selected or not, with the reasons),
     recorded under the tender and mailed, once all candidates are decided."""
     moment = sent_at or clock.now()
     async with transaction():
         tender = await service.for_change(principal, tender_id)
         if tender.phase not in SELECTION_PHASES:
-            raise await access.moved(DomainError(N_(
-                "Selection letters are sent after the preselection")), tender)
-        rows = await Candidate.select(Candidate.id, Candidate.status, Candidate.reason,
-                                      *_organisation_columns(Candidate.organisation)).where(
-            Candidate.tender == tender_id).order_by(Candidate.id)
+            raise await access.moved(
+                DomainError(N_("Selection letters are sent after the preselection")), tender
+            )
+        rows = (
+            await Candidate.select(
+                Candidate.id,
+                Candidate.status,
+                Candidate.reason,
+                *_organisation_columns(Candidate.organisation),
+            )
+            .where(Candidate.tender == tender_id)
+            .order_by(Candidate.id)
+        )
         if not rows:
             raise DomainError(N_("There are no candidates to write to"))
         pending = [r["organisation.name"] for r in rows if r["status"] == "pending"]
         if pending:
-            raise DomainError(N_("Decide on every candidate first: {names}"),
-                              names=", ".join(pending))
-        if any(s.kind is LetterKind.SELECTION
-               for s in await letters.sent_letters("tender", tender_id)):
-            raise await access.changed(DomainError(N_(
-                "The selection letters have already been sent")), tender, "letter.sent",
-                kind=LetterKind.SELECTION.value)
+            raise DomainError(
+                N_("Decide on every candidate first: {names}"), names=", ".join(pending)
+            )
+        if any(
+            s.kind is LetterKind.SELECTION for s in await letters.sent_letters("tender", tender_id)
+        ):
+            raise await access.changed(
+                DomainError(N_("The selection letters have already been sent")),
+                tender,
+                "letter.sent",
+                kind=LetterKind.SELECTION.value,
+            )
         ctx = await _context(principal, tender)
         failed = await _failed_requirements(tender_id)
-        addressees = {procurement.candidate_ref(r["id"]): _addressee(r, "organisation.")
-                      for r in rows}
-        selected = frozenset(procurement.candidate_ref(r["id"]) for r in rows
-                             if r["status"] in SELECTED_STATUSES)
-        reasons = {procurement.candidate_ref(r["id"]): tuple(failed.get(r["id"], ()))
-                   for r in rows}
+        addressees = {
+            procurement.candidate_ref(r["id"]): _addressee(r, "organisation.") for r in rows
+        }
+        selected = frozenset(
+            procurement.candidate_ref(r["id"]) for r in rows if r["status"] in SELECTED_STATUSES
+        )
+        reasons = {procurement.candidate_ref(r["id"]): tuple(failed.get(r["id"], ())) for r in rows}
         setting = SelectionSetting(
-            sender=ctx.sender, procedure=ctx.procedure(), date=ctx.local_day(moment),
-            reference=ctx.reference(), selected=selected,
+            sender=ctx.sender,
+            procedure=ctx.procedure(),
+            date=ctx.local_day(moment),
+            reference=ctx.reference(),
+            selected=selected,
             next_steps=(ctx.gettext(SELECTION_NEXT),),
             objection=ctx.gettext(SELECTION_OBJECTION).format(
-                contact=ctx.sender.complaints_to,
-                end=day(ctx.remedies_end(moment), ctx.language)),
-            reasons=reasons)
+                contact=ctx.sender.complaints_to, end=day(ctx.remedies_end(moment), ctx.language)
+            ),
+            reasons=reasons,
+        )
         ranking = await _selection_ranking(principal, tender)
         pairs: list[tuple[str, Letter]] = []
         ranked: set[str] = set()
@@ -400,25 +521,35 @@ async def send_selection_letters(principal: Principal, tender_id: int,
         for r in rows:
             ref = procurement.candidate_ref(r["id"])
             if ref not in ranked:
-                pairs.append((ref, _unranked_outcome(ctx, setting, addressees[ref], ref,
-                                                     r["reason"])))
+                pairs.append(
+                    (ref, _unranked_outcome(ctx, setting, addressees[ref], ref, r["reason"]))
+                )
         generated = await _render(ctx, pairs, (LetterKind.SELECTION,))
-        return await _record_and_mail(principal, ctx, "tender", tender_id, generated,
-                                      addressees, moment)
+        return await _record_and_mail(
+            principal, ctx, "tender", tender_id, generated, addressees, moment
+        )
 
 
-def _unranked_outcome(ctx: Context, setting: SelectionSetting, addressee: Addressee,
-                      ref: str, reason: str) -> SelectionOutcome:
+def _unranked_outcome(
+    ctx: Context, setting: SelectionSetting, addressee: Addressee, ref: str, reason: str
+) -> SelectionOutcome:
     """A candidate decided without a selection ranking (on the requirements alone)."""
     chosen = ref in setting.selected
     reasons: tuple[str, ...] = ()
     if not chosen:
         reasons = setting.reasons.get(ref) or ((reason,) if reason else ())
     return SelectionOutcome(
-        sender=setting.sender, addressee=addressee, date=setting.date,
-        reference=setting.reference, procedure=setting.procedure, selected=chosen,
-        reasons=reasons, selected_count=len(setting.selected),
-        next_steps=setting.next_steps, objection=setting.objection)
+        sender=setting.sender,
+        addressee=addressee,
+        date=setting.date,
+        reference=setting.reference,
+        procedure=setting.procedure,
+        selected=chosen,
+        reasons=reasons,
+        selected_count=len(setting.selected),
+        next_steps=setting.next_steps,
+        objection=setting.objection,
+    )
 
 
 # --- listing and downloading ----------------------------------------------------------------
@@ -454,23 +585,38 @@ async def _sent(tender_id: int, lot_id: int | None = None) -> list[TenderLetter]
     found = []
     if lot_id is None:
         found += [_listed(None, "", s) for s in await letters.sent_letters("tender", tender_id)]
-    lots = await Lot.select(Lot.id, Lot.number, Lot.title).where(
-        Lot.tender == tender_id).order_by(Lot.number)
+    lots = (
+        await Lot.select(Lot.id, Lot.number, Lot.title)
+        .where(Lot.tender == tender_id)
+        .order_by(Lot.number)
+    )
     for lot in lots:
         if lot_id is None or lot["id"] == lot_id:
             label = f"{lot['number']}. {lot['title']}"
-            found += [_listed(lot["id"], label, s)
-                      for s in await letters.sent_letters("lot", lot["id"])]
+            found += [
+                _listed(lot["id"], label, s) for s in await letters.sent_letters("lot", lot["id"])
+            ]
     return found
 
 
 def _listed(lot_id: int | None, lot: str, sent: SentLetter) -> TenderLetter:
-    return TenderLetter(lot_id, lot, sent.filename, sent.kind, KIND_LABELS[sent.kind],
-                        sent.addressee, sent.sha256, sent.size, sent.sent_at, sent.file_id)
+    return TenderLetter(
+        lot_id,
+        lot,
+        sent.filename,
+        sent.kind,
+        KIND_LABELS[sent.kind],
+        sent.addressee,
+        sent.sha256,
+        sent.size,
+        sent.sent_at,
+        sent.file_id,
+    )
 
 
-async def sent_letters(principal: Principal, tender_id: int, lot_id: int | None = None,
-                       kind: LetterKind | None = None) -> list[TenderLetter]:
+async def sent_letters(
+    principal: Principal, tender_id: int, lot_id: int | None = None, kind: LetterKind | None = None
+) -> list[TenderLetter]:
     """The letters sent for the tender (or one lot of it, or of one kind), oldest first."""
     await as_reader(principal, tender_id)
     if lot_id is not None:
@@ -479,22 +625,28 @@ async def sent_letters(principal: Principal, tender_id: int, lot_id: int | None 
     return [letter for letter in found if kind is None or letter.kind is kind]
 
 
-async def letter_file(principal: Principal, tender_id: int, file_id: int
-                      ) -> tuple[storage.FileInfo, bytes]:
+async def letter_file(
+    principal: Principal, tender_id: int, file_id: int
+) -> tuple[storage.FileInfo, bytes]:
     """One stored letter of the tender; a file that is not one of its letters is not found."""
     return await bundle.read_stored(await sent_letters(principal, tender_id), file_id)
 
 
-async def zip_of(principal: Principal, tender_id: int, lot_id: int | None = None,
-                 kind: LetterKind | None = None, pdf: bool = False
-                 ) -> tuple[str, AsyncIterator[bytes]]:
+async def zip_of(
+    principal: Principal,
+    tender_id: int,
+    lot_id: int | None = None,
+    kind: LetterKind | None = None,
+    pdf: bool = False,
+) -> tuple[str, AsyncIterator[bytes]]:
     """The zip's filename and its stream: every letter of the tender, one lot or one kind."""
     name, found = await _zip_contents(principal, tender_id, lot_id, kind, pdf)
     return name, bundle.zip_stream_async(bundle.stored_files(found, pdf))
 
 
-async def _zip_contents(principal: Principal, tender_id: int, lot_id: int | None,
-                        kind: LetterKind | None, pdf: bool) -> tuple[str, list[TenderLetter]]:
+async def _zip_contents(
+    principal: Principal, tender_id: int, lot_id: int | None, kind: LetterKind | None, pdf: bool
+) -> tuple[str, list[TenderLetter]]:
     found = await sent_letters(principal, tender_id, lot_id, kind)
     if not found:
         raise DomainError(N_("No letters have been sent yet"))
@@ -502,30 +654,44 @@ async def _zip_contents(principal: Principal, tender_id: int, lot_id: int | None
         bundle.require_pdf()
     tender = await as_reader(principal, tender_id)
     name = bundle._slug(tender.row["reference"] or f"tender-{tender_id}", 40)
-    suffix = f"-lot-{found[0].lot.split('.')[0]}" if lot_id is not None else (
-        f"-{kind.value}" if kind is not None else "")
+    suffix = (
+        f"-lot-{found[0].lot.split('.')[0]}"
+        if lot_id is not None
+        else (f"-{kind.value}" if kind is not None else "")
+    )
     return f"letters-{name}{suffix}{'-pdf' if pdf else ''}.zip", found
 
 
-async def queue_pdf_zip(principal: Principal, tender_id: int, lot_id: int | None = None,
-                        kind: LetterKind | None = None) -> int:
+async def queue_pdf_zip(
+    principal: Principal, tender_id: int, lot_id: int | None = None, kind: LetterKind | None = None
+) -> int:
     """Queue the zip of the letters as PDF (LibreOffice converts one at a time, which takes
     a while): a job whose file any instance serves when it is done; its id."""
     name, found = await _zip_contents(principal, tender_id, lot_id, kind, pdf=True)
     payload = bundle.pdf_zip_payload(found, name, principal.as_actor().label)
-    return await jobs.queue(principal, NewJob(
-        bundle.PDF_ZIP, payload, Message(N_("The letters as PDF in one zip: {name}"),
-                                         {"name": name}),
-        return_url=f"/tenders/{tender_id}/lots/{lot_id}" if lot_id is not None else
-        f"/tenders/{tender_id}/award", key=bundle.pdf_zip_key(payload)))
+    return await jobs.queue(
+        principal,
+        NewJob(
+            bundle.PDF_ZIP,
+            payload,
+            Message(N_("The letters as PDF in one zip: {name}"), {"name": name}),
+            return_url=f"/tenders/{tender_id}/lots/{lot_id}"
+            if lot_id is not None
+            else f"/tenders/{tender_id}/award",
+            key=bundle.pdf_zip_key(payload),
+        ),
+    )
 
 
-async def letters_of_tender(reference: str, pdf: bool = False
-                            ) -> list[tuple[str, bytes]] | None:
+async def letters_of_tender(reference: str, pdf: bool = False) -> list[tuple[str, bytes]] | None:
     """Every letter sent for the tender with this reference (the newest such tender), as
     (filename, data); None when there is no such tender. For the command line."""
-    row = await Tender.select(Tender.id).where(Tender.reference == reference).order_by(
-        Tender.id, ascending=False).first()
+    row = (
+        await Tender.select(Tender.id)
+        .where(Tender.reference == reference)
+        .order_by(Tender.id, ascending=False)
+        .first()
+    )
     if row is None:
         return None
     return [item async for item in bundle.stored_files(await _sent(row["id"]), pdf)]
@@ -544,23 +710,37 @@ async def lot_report(principal: Principal, tender_id: int, lot_id: int) -> tuple
     if not status.quality_final:
         raise DomainError(N_("The evaluation report is available once quality is final"))
     ranking = await scoring.ranking(principal, lot["evaluation_id"], explain=None)
-    winners = await Bid.select(Bid.id, Bid.organisation.name).where(
-        (Bid.lot == lot_id) & Bid.winner.eq(True)).order_by(Bid.id)
+    winners = (
+        await Bid.select(Bid.id, Bid.organisation.name)
+        .where((Bid.lot == lot_id) & Bid.winner.eq(True))
+        .order_by(Bid.id)
+    )
     if winners:
-        ranking = with_chosen_winners(ranking, [bid_ref(w['id']) for w in winners])
+        ranking = with_chosen_winners(ranking, [bid_ref(w["id"]) for w in winners])
     tree = await scoring.criteria(principal, lot["evaluation_id"])
     ctx = await _context(principal, tender)
     decision: tuple[str, ...] = ()
     if winners:
-        decision = (ctx.gettext(N_("Award intent: {names}")).format(
-            names=", ".join(w["organisation.name"] for w in winners)),)
+        decision = (
+            ctx.gettext(N_("Award intent: {names}")).format(
+                names=", ".join(w["organisation.name"] for w in winners)
+            ),
+        )
         if lot["intent_deviates"]:
-            decision += (ctx.gettext(N_("Deviates from the ranking: {reason}")).format(
-                reason=lot["intent_reason"]),)
-    report = report_from_ranking(ranking, tree, authority=ctx.authority,
-                                 procedure=ctx.procedure(lot),
-                                 on=ctx.local_day(clock.now()), language=ctx.language,
-                                 decision=decision)
+            decision += (
+                ctx.gettext(N_("Deviates from the ranking: {reason}")).format(
+                    reason=lot["intent_reason"]
+                ),
+            )
+    report = report_from_ranking(
+        ranking,
+        tree,
+        authority=ctx.authority,
+        procedure=ctx.procedure(lot),
+        on=ctx.local_day(clock.now()),
+        language=ctx.language,
+        decision=decision,
+    )
     data = await asyncio.to_thread(evaluation_report, report, ctx.language)
     name = bundle._slug(f"{tender.row['reference']}-lot-{lot['number']}", 60)
     return f"evaluation-report-{name}.docx", data
@@ -572,9 +752,12 @@ async def nota(principal: Principal, tender_id: int) -> tuple[str, bytes]:
     published = await procurement.nota_van_inlichtingen(principal, tender_id)
     ctx = await _context(principal, tender)
     notice = ClarificationNotice(
-        authority=ctx.authority, procedure=ctx.procedure(), date=ctx.local_day(clock.now()),
-        sequence=1, items=tuple(Clarification(a.number, a.question, a.answer)
-                                for a in published))
+        authority=ctx.authority,
+        procedure=ctx.procedure(),
+        date=ctx.local_day(clock.now()),
+        sequence=1,
+        items=tuple(Clarification(a.number, a.question, a.answer) for a in published),
+    )
     data = await asyncio.to_thread(clarification_notice, notice, ctx.language)
     name = bundle._slug(tender.row["reference"] or f"tender-{tender_id}", 60)
     return f"clarification-notice-{name}.docx", data

@@ -134,22 +134,24 @@ def target(action: Action, facts: TenderFacts) -> Phase | None:
 # word is translated, not filled in from a label).
 REFUSED: dict[Action, str] = {
     Action.PUBLISH: N_("Only a draft tender can be published"),
-    Action.CLOSE_REQUESTS: N_("Requests to participate can only be closed while the tender is "
-                              "published"),
+    Action.CLOSE_REQUESTS: N_(
+        "Requests to participate can only be closed while the tender is published"
+    ),
     Action.COMPLETE_SELECTION: N_("The selection can only be completed in the selection phase"),
     Action.CLOSE_DIALOGUE: N_("The dialogue can only be closed in the dialogue phase"),
     Action.CLOSE_BIDS: N_("Bidding can only be closed in the tendering phase"),
     Action.OPEN_BIDS: N_("Bids can only be opened in the opening phase"),
-    Action.SEND_AWARD_DECISIONS: N_("Award decisions can only be sent at the end of the "
-                                    "evaluation of a ranked procedure"),
-    Action.AWARD: N_("The definitive award follows the standstill period (or the evaluation "
-                     "of an open house)"),
-    Action.CONCLUDE_CONTRACTS: N_("Contracting can only be concluded after the definitive "
-                                  "award"),
-    Action.CANCEL: N_("A tender that is contracted, cancelled or unsuccessful cannot be "
-                      "cancelled"),
-    Action.DECLARE_UNSUCCESSFUL: N_("A tender can only be declared unsuccessful at the "
-                                    "opening or in the evaluation"),
+    Action.SEND_AWARD_DECISIONS: N_(
+        "Award decisions can only be sent at the end of the evaluation of a ranked procedure"
+    ),
+    Action.AWARD: N_(
+        "The definitive award follows the standstill period (or the evaluation of an open house)"
+    ),
+    Action.CONCLUDE_CONTRACTS: N_("Contracting can only be concluded after the definitive award"),
+    Action.CANCEL: N_("A tender that is contracted, cancelled or unsuccessful cannot be cancelled"),
+    Action.DECLARE_UNSUCCESSFUL: N_(
+        "A tender can only be declared unsuccessful at the opening or in the evaluation"
+    ),
 }
 
 DEADLINE_MISSING: dict[Deadline, str] = {
@@ -164,8 +166,9 @@ DEADLINE_PASSED: dict[Deadline, str] = {
 }
 
 
-def missing(action: Action, facts: TenderFacts, now: datetime,
-            actor_id: int | None = None) -> list[Problem]:
+def missing(
+    action: Action, facts: TenderFacts, now: datetime, actor_id: int | None = None
+) -> list[Problem]:
     """What stops ``action`` now; empty when it is allowed. Messages are ``N_`` ids."""
     if target(action, facts) is None:
         return [Problem(REFUSED[action])]
@@ -183,8 +186,9 @@ def possible(facts: TenderFacts) -> list[Action]:
     return [a for a in Action if a not in AUTOMATIC and target(a, facts) is not None]
 
 
-def require(action: Action, facts: TenderFacts, now: datetime,
-            actor_id: int | None = None) -> Phase:
+def require(
+    action: Action, facts: TenderFacts, now: datetime, actor_id: int | None = None
+) -> Phase:
     """The phase ``action`` leads to, or a DomainError naming the first thing missing."""
     problems = missing(action, facts, now, actor_id)
     if problems:
@@ -212,12 +216,25 @@ def _publish(facts: TenderFacts, now: datetime, actor_id: int | None) -> list[Pr
     for lot in facts.lots_without_criteria:
         problems.append(Problem(N_("Lot {lot} has no award criteria"), {"lot": lot}, "lots"))
     for lot in facts.lots_with_incomplete_criteria:
-        problems.append(Problem(N_("The award criteria of lot {lot} are not complete (the "
-                                   "weights, scales or price formula); its criteria page says "
-                                   "what is missing"), {"lot": lot}, "lots"))
+        problems.append(
+            Problem(
+                N_(
+                    "The award criteria of lot {lot} are not complete (the "
+                    "weights, scales or price formula); its criteria page says "
+                    "what is missing"
+                ),
+                {"lot": lot},
+                "lots",
+            )
+        )
     if facts.shares_total is not None and facts.shares_total != "100":
-        problems.append(Problem(N_("The authorities' shares add up to {total}%, not 100%"),
-                                {"total": facts.shares_total}, "shares"))
+        problems.append(
+            Problem(
+                N_("The authorities' shares add up to {total}%, not 100%"),
+                {"total": facts.shares_total},
+                "shares",
+            )
+        )
     previous: datetime | None = None
     for deadline in facts.type.required_deadlines:
         moment = facts.deadlines.get(deadline)
@@ -225,11 +242,11 @@ def _publish(facts: TenderFacts, now: datetime, actor_id: int | None) -> list[Pr
             problems.append(_deadline_problem(deadline))
             continue
         if moment <= now:
-            problems.append(Problem(DEADLINE_PASSED[deadline], {},
-                                    f"deadline_{deadline.value}"))
+            problems.append(Problem(DEADLINE_PASSED[deadline], {}, f"deadline_{deadline.value}"))
         if previous is not None and deadline is Deadline.BIDS and moment <= previous:
-            problems.append(Problem(N_("Bids must close after the other deadlines"), {},
-                                    "deadline_bids"))
+            problems.append(
+                Problem(N_("Bids must close after the other deadlines"), {}, "deadline_bids")
+            )
         previous = moment if deadline is not Deadline.BIDS else previous
     return problems
 
@@ -240,8 +257,14 @@ def publish_warnings(facts: TenderFacts) -> list[Problem]:
         return []
     warnings: list[Problem] = []
     if facts.documents == 0:
-        warnings.append(Problem(N_("No tender documents have been uploaded: candidates will "
-                                   "find only the particulars")))
+        warnings.append(
+            Problem(
+                N_(
+                    "No tender documents have been uploaded: candidates will "
+                    "find only the particulars"
+                )
+            )
+        )
     for lot in facts.lots_without_value:
         warnings.append(Problem(N_("Lot {lot} has no estimated value"), {"lot": lot}))
     return warnings
@@ -252,24 +275,32 @@ def _future_bids_deadline(facts: TenderFacts, now: datetime) -> list[Problem]:
     if moment is None:
         return [_deadline_problem(Deadline.BIDS)]
     if moment <= now:
-        return [Problem(N_("Set a new deadline for bids: the current one has passed"), {},
-                        "deadline_bids")]
+        return [
+            Problem(
+                N_("Set a new deadline for bids: the current one has passed"), {}, "deadline_bids"
+            )
+        ]
     return []
 
 
-def _complete_selection(facts: TenderFacts, now: datetime, actor_id: int | None
-                        ) -> list[Problem]:
+def _complete_selection(facts: TenderFacts, now: datetime, actor_id: int | None) -> list[Problem]:
     problems: list[Problem] = []
     if facts.candidates_undecided:
-        problems.append(Problem(N_("No selection decision yet for {candidates}"),
-                                {"candidates": ", ".join(facts.candidates_undecided)}))
+        problems.append(
+            Problem(
+                N_("No selection decision yet for {candidates}"),
+                {"candidates": ", ".join(facts.candidates_undecided)},
+            )
+        )
     if facts.candidates_admitted == 0:
         problems.append(Problem(N_("Admit at least one candidate")))
     if facts.max_candidates is not None and facts.candidates_admitted > facts.max_candidates:
-        problems.append(Problem(N_("{admitted} candidates are admitted but the shortlist has "
-                                   "room for {limit}"),
-                                {"admitted": facts.candidates_admitted,
-                                 "limit": facts.max_candidates}))
+        problems.append(
+            Problem(
+                N_("{admitted} candidates are admitted but the shortlist has room for {limit}"),
+                {"admitted": facts.candidates_admitted, "limit": facts.max_candidates},
+            )
+        )
     if facts.type.next_phase(facts.phase) is Phase.TENDERING:
         problems.extend(_future_bids_deadline(facts, now))
     return problems
@@ -302,22 +333,31 @@ def _open_bids(facts: TenderFacts, now: datetime, actor_id: int | None) -> list[
     if actor_id is not None:
         approvals.add(actor_id)
     if len(approvals) < 2:
-        return [Problem(N_("Opening the bids needs two different officers; a second officer "
-                           "must confirm"))]
+        return [
+            Problem(
+                N_("Opening the bids needs two different officers; a second officer must confirm")
+            )
+        ]
     return []
 
 
-def _send_award_decisions(facts: TenderFacts, now: datetime, actor_id: int | None
-                          ) -> list[Problem]:
+def _send_award_decisions(facts: TenderFacts, now: datetime, actor_id: int | None) -> list[Problem]:
     problems: list[Problem] = []
     if facts.lots and len(facts.lots_unsuccessful) == len(facts.lots):
         return [Problem(N_("Every lot is unsuccessful: there is no award to send"))]
     if facts.lots_unranked:
-        problems.append(Problem(N_("The ranking is not confirmed for {lots}"),
-                                {"lots": ", ".join(facts.lots_unranked)}))
+        problems.append(
+            Problem(
+                N_("The ranking is not confirmed for {lots}"),
+                {"lots": ", ".join(facts.lots_unranked)},
+            )
+        )
     if facts.lots_without_winner:
-        problems.append(Problem(N_("No award intent yet for {lots}"),
-                                {"lots": ", ".join(facts.lots_without_winner)}))
+        problems.append(
+            Problem(
+                N_("No award intent yet for {lots}"), {"lots": ", ".join(facts.lots_without_winner)}
+            )
+        )
     return problems
 
 
@@ -328,18 +368,30 @@ def _award(facts: TenderFacts, now: datetime, actor_id: int | None) -> list[Prob
     if facts.standstill_ends_at is None:
         problems.append(Problem(N_("The award decisions have not been sent")))
     elif now < facts.standstill_ends_at:
-        problems.append(Problem(N_("The standstill period runs until {moment}"),
-                                {"moment": facts.standstill_ends_at}))
+        problems.append(
+            Problem(
+                N_("The standstill period runs until {moment}"),
+                {"moment": facts.standstill_ends_at},
+            )
+        )
     if facts.open_objections:
-        problems.append(Problem(N_("{count} objection(s) are open: the definitive award is "
-                                   "suspended"), {"count": facts.open_objections}))
+        problems.append(
+            Problem(
+                N_("{count} objection(s) are open: the definitive award is suspended"),
+                {"count": facts.open_objections},
+            )
+        )
     return problems
 
 
 def _conclude(facts: TenderFacts, now: datetime, actor_id: int | None) -> list[Problem]:
     if facts.winners_without_contract:
-        return [Problem(N_("No contract recorded yet with {winners}"),
-                        {"winners": ", ".join(facts.winners_without_contract)})]
+        return [
+            Problem(
+                N_("No contract recorded yet with {winners}"),
+                {"winners": ", ".join(facts.winners_without_contract)},
+            )
+        ]
     return []
 
 
@@ -371,14 +423,22 @@ def opening_step(facts: TenderFacts, now: datetime, actor_id: int | None) -> Ope
     if moment is None:
         return OpeningStep(reason=_deadline_problem(Deadline.BIDS))
     if now < moment:
-        return OpeningStep(reason=Problem(N_("The bids can be opened after the deadline for "
-                                             "bids, {deadline}"), {"deadline": moment}))
+        return OpeningStep(
+            reason=Problem(
+                N_("The bids can be opened after the deadline for bids, {deadline}"),
+                {"deadline": moment},
+            )
+        )
     if facts.bids == 0:
-        return OpeningStep(reason=Problem(N_("No bids were received: declare the tender "
-                                             "unsuccessful")))
+        return OpeningStep(
+            reason=Problem(N_("No bids were received: declare the tender unsuccessful"))
+        )
     if actor_id is not None and actor_id in facts.opening_approvals:
-        return OpeningStep(reason=Problem(N_("You have approved the opening; a second, "
-                                             "different officer must confirm it")))
+        return OpeningStep(
+            reason=Problem(
+                N_("You have approved the opening; a second, different officer must confirm it")
+            )
+        )
     if facts.opening_approvals:
         return OpeningStep(offer=N_("Confirm the opening"))
     return OpeningStep(offer=N_("Approve the opening"))

@@ -36,31 +36,49 @@ class Told:
 
 async def _recipients(tender_id: int) -> list[dict[str, Any]]:
     """Candidates still in the procedure and bidders, once per organisation, in that order."""
-    columns = ("organisation", "organisation.name", "organisation.email",
-               "organisation.contact_name")
-    candidates = await Candidate.select(
-        Candidate.organisation, Candidate.organisation.name, Candidate.organisation.email,
-        Candidate.organisation.contact_name).where(
-        (Candidate.tender == tender_id) & Candidate.status.is_in(list(STILL_IN))
-    ).order_by(Candidate.id)
-    bidders = await Bid.select(
-        Bid.organisation, Bid.organisation.name, Bid.organisation.email,
-        Bid.organisation.contact_name).where(
-        (Bid.tender == tender_id) & Bid.withdrawn_at.is_null()).order_by(Bid.id)
+    columns = (
+        "organisation",
+        "organisation.name",
+        "organisation.email",
+        "organisation.contact_name",
+    )
+    candidates = (
+        await Candidate.select(
+            Candidate.organisation,
+            Candidate.organisation.name,
+            Candidate.organisation.email,
+            Candidate.organisation.contact_name,
+        )
+        .where((Candidate.tender == tender_id) & Candidate.status.is_in(list(STILL_IN)))
+        .order_by(Candidate.id)
+    )
+    bidders = (
+        await Bid.select(
+            Bid.organisation,
+            Bid.organisation.name,
+            Bid.organisation.email,
+            Bid.organisation.contact_name,
+        )
+        .where((Bid.tender == tender_id) & Bid.withdrawn_at.is_null())
+        .order_by(Bid.id)
+    )
     found: dict[int, dict[str, Any]] = {}
     for row in [*candidates, *bidders]:
         found.setdefault(row["organisation"], {key: row[key] for key in columns})
     return list(found.values())
 
 
-async def tell_deadlines_moved_earlier(actor: Actor, tender: TenderRef, language: str,
-                                       changes: Sequence[DeadlineChange], reason: str) -> Told:
+async def tell_deadlines_moved_earlier(
+    actor: Actor, tender: TenderRef, language: str, changes: Sequence[DeadlineChange], reason: str
+) -> Told:
     """Queue a message to every candidate about ``changes`` (deadlines moved earlier) and
     record who was told ("tender.candidates_told", beside the outbox's "mail.queued")."""
     language = language if language in UI_LANGUAGES else "en"
     row = tender.row
-    moved = [{"label": DEADLINE_LABELS[c.deadline], "before": c.before, "after": c.after}
-             for c in changes]
+    moved = [
+        {"label": DEADLINE_LABELS[c.deadline], "before": c.before, "after": c.after}
+        for c in changes
+    ]
     url = f"{get_settings().public_url}/tenders/{tender.id}"
     messages: list[OutgoingMessage] = []
     told: list[str] = []
@@ -72,24 +90,50 @@ async def tell_deadlines_moved_earlier(actor: Actor, tender: TenderRef, language
             without.append(name)
             continue
         subject, body = compose(
-            "tenders/mail/deadline_moved.txt", language,
-            name=organisation["organisation.contact_name"] or name, title=row["title"],
-            reference=row["reference"], zone=tender.zone, moved=moved, reason=reason,
-            url=url)
-        key = ",".join(f"{c.deadline.value}@{c.after.isoformat()}" for c in changes
-                       if c.after is not None)
-        messages.append(OutgoingMessage(
-            kind="tenders.deadline_moved", recipient=email, recipient_name=name,
-            language=language, subject=subject, body=body,
-            dedupe_key=f"tenders.deadline_moved:{tender.id}:{organisation['organisation']}"
-                       f":{key}",
-            object_type="tender", object_id=str(tender.id)))
+            "tenders/mail/deadline_moved.txt",
+            language,
+            name=organisation["organisation.contact_name"] or name,
+            title=row["title"],
+            reference=row["reference"],
+            zone=tender.zone,
+            moved=moved,
+            reason=reason,
+            url=url,
+        )
+        key = ",".join(
+            f"{c.deadline.value}@{c.after.isoformat()}" for c in changes if c.after is not None
+        )
+        messages.append(
+            OutgoingMessage(
+                kind="tenders.deadline_moved",
+                recipient=email,
+                recipient_name=name,
+                language=language,
+                subject=subject,
+                body=body,
+                dedupe_key=f"tenders.deadline_moved:{tender.id}:{organisation['organisation']}"
+                f":{key}",
+                object_type="tender",
+                object_id=str(tender.id),
+            )
+        )
         told.append(name)
     _, events = await outbox.queue_many(messages)
     await audit.record_many(actor, events)
-    await audit.record(actor, "tender.candidates_told", "tender", tender.id, after={
-        "about": "deadline_moved_earlier",
-        "deadlines": [{"deadline": c.deadline.value, "before": c.before, "after": c.after}
-                      for c in changes],
-        "reason": reason, "told": told, "without_address": without})
+    await audit.record(
+        actor,
+        "tender.candidates_told",
+        "tender",
+        tender.id,
+        after={
+            "about": "deadline_moved_earlier",
+            "deadlines": [
+                {"deadline": c.deadline.value, "before": c.before, "after": c.after}
+                for c in changes
+            ],
+            "reason": reason,
+            "told": told,
+            "without_address": without,
+        },
+    )
     return Told(tuple(told), tuple(without))

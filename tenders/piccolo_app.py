@@ -10,7 +10,11 @@ APP_CONFIG = AppConfig(
     app_name="tenders",
     migrations_folder_path=os.path.join(CURRENT_DIRECTORY, "piccolo_migrations"),
     table_classes=TABLES,
-    migration_dependencies=["accounts.piccolo_app", "authorities.piccolo_app",
-                            "organisations.piccolo_app", "documents.piccolo_app"],
+    migration_dependencies=[
+        "accounts.piccolo_app",
+        "authorities.piccolo_app",
+        "organisations.piccolo_app",
+        "documents.piccolo_app",
+    ],
     commands=[],
 )

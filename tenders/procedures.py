@@ -88,46 +88,65 @@ class ProcedureType:
         needed = [Deadline.REQUESTS] if self.selects else []
         return (*needed, Deadline.QUESTIONS, Deadline.BIDS)
 
-    def minimum(self, deadline: Deadline, electronic: bool,
-                country: str) -> MinimumPeriod | None:
+    def minimum(self, deadline: Deadline, electronic: bool, country: str) -> MinimumPeriod | None:
         """The legal minimum period for ``deadline`` in this type, in ``country`` (the lead
         authority's): its jurisdiction holds the numbers and the provisions they come from."""
         return jurisdiction_for(country).minimum_period(self.code, deadline.value, electronic)
 
 
-OPEN_TAIL = (Phase.TENDERING, Phase.OPENING, Phase.EVALUATION, Phase.AWARD_INTENT,
-             Phase.AWARDED, Phase.CONTRACTED)
+OPEN_TAIL = (
+    Phase.TENDERING,
+    Phase.OPENING,
+    Phase.EVALUATION,
+    Phase.AWARD_INTENT,
+    Phase.AWARDED,
+    Phase.CONTRACTED,
+)
 
 OPEN = ProcedureType(
-    "open", N_("Open procedure"), (Phase.DRAFT, *OPEN_TAIL),
+    "open",
+    N_("Open procedure"),
+    (Phase.DRAFT, *OPEN_TAIL),
 )
 RESTRICTED = ProcedureType(
-    "restricted", N_("Restricted procedure"),
+    "restricted",
+    N_("Restricted procedure"),
     (Phase.DRAFT, Phase.PUBLISHED, Phase.SELECTION, *OPEN_TAIL),
 )
 COMPETITIVE_DIALOGUE = ProcedureType(
-    "competitive_dialogue", N_("Competitive dialogue"),
+    "competitive_dialogue",
+    N_("Competitive dialogue"),
     (Phase.DRAFT, Phase.PUBLISHED, Phase.SELECTION, Phase.DIALOGUE, *OPEN_TAIL),
 )
 NEGOTIATION = ProcedureType(
-    "negotiation", N_("Competitive procedure with negotiation"),
+    "negotiation",
+    N_("Competitive procedure with negotiation"),
     (Phase.DRAFT, Phase.PUBLISHED, Phase.SELECTION, Phase.DIALOGUE, *OPEN_TAIL),
 )
 # Social and other specific services (Directive 2014/24/EU art. 74-76): no fixed minimum periods;
 # the authority sets reasonable ones.
 LIGHT_REGIME = ProcedureType(
-    "light_regime", N_("Social services light regime"), (Phase.DRAFT, *OPEN_TAIL),
+    "light_regime",
+    N_("Social services light regime"),
+    (Phase.DRAFT, *OPEN_TAIL),
 )
 # Open house: every provider meeting the terms is admitted; nobody is ranked, so there is no
 # award intent and no standstill.
 OPEN_HOUSE = ProcedureType(
-    "open_house", N_("Open house"),
-    (Phase.DRAFT, Phase.TENDERING, Phase.OPENING, Phase.EVALUATION, Phase.AWARDED,
-     Phase.CONTRACTED),
+    "open_house",
+    N_("Open house"),
+    (
+        Phase.DRAFT,
+        Phase.TENDERING,
+        Phase.OPENING,
+        Phase.EVALUATION,
+        Phase.AWARDED,
+        Phase.CONTRACTED,
+    ),
     ranked=False,
 )
 
 PROCEDURE_TYPES: dict[str, ProcedureType] = {
-    t.code: t for t in (OPEN, RESTRICTED, COMPETITIVE_DIALOGUE, NEGOTIATION, LIGHT_REGIME,
-                        OPEN_HOUSE)
+    t.code: t
+    for t in (OPEN, RESTRICTED, COMPETITIVE_DIALOGUE, NEGOTIATION, LIGHT_REGIME, OPEN_HOUSE)
 }

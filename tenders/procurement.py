@@ -44,10 +44,16 @@ from tenders.tables import (
     Tender,
 )
 
-REQUIREMENT_KINDS = {"exclusion": N_("Exclusion ground"),
-                     "suitability": N_("Suitability requirement")}
-CANDIDATE_STATUS = {"pending": N_("Awaiting decision"), "admitted": N_("Admitted"),
-                    "rejected": N_("Not admitted"), "dropped": N_("Dropped from the dialogue")}
+REQUIREMENT_KINDS = {
+    "exclusion": N_("Exclusion ground"),
+    "suitability": N_("Suitability requirement"),
+}
+CANDIDATE_STATUS = {
+    "pending": N_("Awaiting decision"),
+    "admitted": N_("Admitted"),
+    "rejected": N_("Not admitted"),
+    "dropped": N_("Dropped from the dialogue"),
+}
 
 
 def candidate_ref(candidate_id: int) -> str:
@@ -57,46 +63,77 @@ def candidate_ref(candidate_id: int) -> str:
 # --- candidates -------------------------------------------------------------------------------
 
 
-async def register_candidate(principal: Principal, tender_id: int, form: Mapping[str, Any],
-                             received_at: datetime | None = None) -> int:
+async def register_candidate(
+    principal: Principal,
+    tender_id: int,
+    form: Mapping[str, Any],
+    received_at: datetime | None = None,
+) -> int:
     """A request to participate, received before the requests deadline."""
     organisation = validate_organisation(form)
     async with transaction():
         tender = await for_change(principal, tender_id)
         moment = received_at or clock.now()
         if tender.phase in (Phase.PUBLISHED, Phase.SELECTION):  # a late request is told so
-            require_in_time(moment, tender.row["deadline_requests"],
-                            N_("Requests to participate closed at {deadline}; this one came "
-                               "at {received}"), tender.zone)
+            require_in_time(
+                moment,
+                tender.row["deadline_requests"],
+                N_("Requests to participate closed at {deadline}; this one came at {received}"),
+                tender.zone,
+            )
         if tender.phase is not Phase.PUBLISHED:
-            raise await moved(DomainError(N_(
-                "Requests to participate are received while the tender is published")), tender)
+            raise await moved(
+                DomainError(
+                    N_("Requests to participate are received while the tender is published")
+                ),
+                tender,
+            )
         organisation_id = await organisations.register(principal.as_actor(), organisation)
-        if await Candidate.exists().where((Candidate.tender == tender_id)
-                                          & (Candidate.organisation == organisation_id)):
-            raise ValidationFailed([Problem(N_("{name} is already a candidate"),
-                                            {"name": organisation.name}, "name")])
+        if await Candidate.exists().where(
+            (Candidate.tender == tender_id) & (Candidate.organisation == organisation_id)
+        ):
+            raise ValidationFailed(
+                [Problem(N_("{name} is already a candidate"), {"name": organisation.name}, "name")]
+            )
         contact = ", ".join(x for x in (organisation.contact_name, organisation.email) if x)
-        row = Candidate(tender=tender_id, organisation=organisation_id, received_at=moment,
-                        contact=contact, status="pending")
+        row = Candidate(
+            tender=tender_id,
+            organisation=organisation_id,
+            received_at=moment,
+            contact=contact,
+            status="pending",
+        )
         await row.save()
-        await audit.record(principal.as_actor(), "candidate.registered", "tender", tender_id,
-                           after={"candidate": row.id, "organisation": organisation.name,
-                                  "received_at": moment})
+        await audit.record(
+            principal.as_actor(),
+            "candidate.registered",
+            "tender",
+            tender_id,
+            after={"candidate": row.id, "organisation": organisation.name, "received_at": moment},
+        )
     return int(row.id)
 
 
 async def candidates(principal: Principal, tender_id: int) -> list[dict[str, Any]]:
     await as_reader(principal, tender_id)
-    return await Candidate.select(
-        Candidate.all_columns(), Candidate.organisation.name, Candidate.organisation.country,
-        Candidate.organisation.registration_number,
-    ).where(Candidate.tender == tender_id).order_by(Candidate.received_at)
+    return (
+        await Candidate.select(
+            Candidate.all_columns(),
+            Candidate.organisation.name,
+            Candidate.organisation.country,
+            Candidate.organisation.registration_number,
+        )
+        .where(Candidate.tender == tender_id)
+        .order_by(Candidate.received_at)
+    )
 
 
 async def _candidate(tender_id: int, candidate_id: int) -> dict[str, Any]:
-    row = await Candidate.select(Candidate.all_columns(), Candidate.organisation.name).where(
-        (Candidate.id == candidate_id) & (Candidate.tender == tender_id)).first()
+    row = (
+        await Candidate.select(Candidate.all_columns(), Candidate.organisation.name)
+        .where((Candidate.id == candidate_id) & (Candidate.tender == tender_id))
+        .first()
+    )
     if row is None:
         raise NotFound(N_("Candidate {id} does not exist"), id=candidate_id)
     return row
@@ -113,28 +150,41 @@ async def add_requirement(principal: Principal, tender_id: int, kind: str, name:
     async with transaction():
         tender = await for_change(principal, tender_id)
         if tender.phase not in (Phase.DRAFT, Phase.PUBLISHED):
-            raise await moved(DomainError(N_(
-                "Requirements are set before the selection starts")), tender)
+            raise await moved(
+                DomainError(N_("Requirements are set before the selection starts")), tender
+            )
         row = Requirement(tender=tender_id, kind=kind, name=name[:300])
         await row.save()
-        await audit.record(principal.as_actor(), "requirement.added", "tender", tender_id,
-                           after={"requirement": row.id, "kind": kind, "name": name})
+        await audit.record(
+            principal.as_actor(),
+            "requirement.added",
+            "tender",
+            tender_id,
+            after={"requirement": row.id, "kind": kind, "name": name},
+        )
     return int(row.id)
 
 
 async def requirements(tender_id: int) -> list[dict[str, Any]]:
-    return await Requirement.select().where(Requirement.tender == tender_id).order_by(
-        Requirement.kind).order_by(Requirement.id)
+    return (
+        await Requirement.select()
+        .where(Requirement.tender == tender_id)
+        .order_by(Requirement.kind)
+        .order_by(Requirement.id)
+    )
 
 
 async def _selection_open(tender: TenderRef) -> None:
     if tender.phase is not Phase.SELECTION:
-        raise await moved(DomainError(N_("Candidates are assessed in the selection phase")),
-                          tender)
+        raise await moved(DomainError(N_("Candidates are assessed in the selection phase")), tender)
 
 
-async def assess(principal: Principal, tender_id: int, candidate_id: int,
-                 verdicts: Mapping[int, tuple[bool, str]]) -> None:
+async def assess(
+    principal: Principal,
+    tender_id: int,
+    candidate_id: int,
+    verdicts: Mapping[int, tuple[bool, str]],
+) -> None:
     """Pass/fail with a note for each requirement (``{requirement_id: (passed, note)}``)."""
     async with transaction():
         tender = await for_change(principal, tender_id)
@@ -144,17 +194,32 @@ async def assess(principal: Principal, tender_id: int, candidate_id: int,
         unknown = sorted(set(verdicts) - known)
         if unknown:
             raise NotFound(N_("Requirement {id} does not exist"), id=unknown[0])
-        await Assessment.delete().where((Assessment.candidate == candidate_id)
-                                        & Assessment.requirement.is_in(list(verdicts) or [0]))
+        await Assessment.delete().where(
+            (Assessment.candidate == candidate_id)
+            & Assessment.requirement.is_in(list(verdicts) or [0])
+        )
         if verdicts:
-            await Assessment.insert(*[
-                Assessment(candidate=candidate_id, requirement=rid, passed=passed,
-                           note=(note or "").strip()) for rid, (passed, note) in
-                verdicts.items()])
-        await audit.record(principal.as_actor(), "candidate.assessed", "tender", tender_id,
-                           after={"candidate": candidate_id, "verdicts": {
-                               str(k): {"passed": v[0], "note": v[1]}
-                               for k, v in verdicts.items()}})
+            await Assessment.insert(
+                *[
+                    Assessment(
+                        candidate=candidate_id,
+                        requirement=rid,
+                        passed=passed,
+                        note=(note or "").strip(),
+                    )
+                    for rid, (passed, note) in verdicts.items()
+                ]
+            )
+        await audit.record(
+            principal.as_actor(),
+            "candidate.assessed",
+            "tender",
+            tender_id,
+            after={
+                "candidate": candidate_id,
+                "verdicts": {str(k): {"passed": v[0], "note": v[1]} for k, v in verdicts.items()},
+            },
+        )
 
 
 async def assessments(tender_id: int) -> dict[int, dict[int, dict[str, Any]]]:
@@ -166,8 +231,9 @@ async def assessments(tender_id: int) -> dict[int, dict[int, dict[str, Any]]]:
     return found
 
 
-async def decide(principal: Principal, tender_id: int, candidate_id: int, admit: bool,
-                 reason: str) -> None:
+async def decide(
+    principal: Principal, tender_id: int, candidate_id: int, admit: bool, reason: str
+) -> None:
     """The selection decision for one candidate, with its reasons; every requirement must
     have been assessed, and a candidate failing one cannot be admitted."""
     async with transaction():
@@ -178,19 +244,29 @@ async def decide(principal: Principal, tender_id: int, candidate_id: int, admit:
         given = (await assessments(tender_id)).get(candidate_id, {})
         unassessed = [r["name"] for r in needed if r["id"] not in given]
         if unassessed:
-            raise DomainError(N_("Assess {requirements} first"),
-                              requirements=", ".join(unassessed))
+            raise DomainError(N_("Assess {requirements} first"), requirements=", ".join(unassessed))
         names = {r["id"]: r["name"] for r in needed}
-        decision = decide_selection([AssessmentData(names[rid], a["passed"], a["note"])
-                                     for rid, a in given.items()], admit, reason)
+        decision = decide_selection(
+            [AssessmentData(names[rid], a["passed"], a["note"]) for rid, a in given.items()],
+            admit,
+            reason,
+        )
         status = "admitted" if decision.admitted else "rejected"
-        await Candidate.update({Candidate.status: status, Candidate.reason: decision.reason,
-                                Candidate.decided_at: clock.now()}).where(
-            Candidate.id == candidate_id)
-        await audit.record(principal.as_actor(), "candidate.decided", "tender", tender_id,
-                           before={"candidate": candidate_id, "status": candidate["status"]},
-                           after={"candidate": candidate_id, "status": status,
-                                  "reason": decision.reason})
+        await Candidate.update(
+            {
+                Candidate.status: status,
+                Candidate.reason: decision.reason,
+                Candidate.decided_at: clock.now(),
+            }
+        ).where(Candidate.id == candidate_id)
+        await audit.record(
+            principal.as_actor(),
+            "candidate.decided",
+            "tender",
+            tender_id,
+            before={"candidate": candidate_id, "status": candidate["status"]},
+            after={"candidate": candidate_id, "status": status, "reason": decision.reason},
+        )
 
 
 async def start_selection_scoring(principal: Principal, tender_id: int) -> int:
@@ -201,24 +277,43 @@ async def start_selection_scoring(principal: Principal, tender_id: int) -> int:
         await _selection_open(tender)
         row = tender.row
         if row["max_candidates"] is None:
-            raise DomainError(N_("The number of candidates is not limited: no selection "
-                                 "criteria are scored"))
+            raise DomainError(
+                N_("The number of candidates is not limited: no selection criteria are scored")
+            )
         if row["selection_evaluation_id"]:
             return int(row["selection_evaluation_id"])
-        evaluation = await scoring.create_evaluation(principal, scoring.EvaluationSpec(
-            title=f"{row['title']}: selection", authority_id=row["lead_authority"],
-            currency=row["currency"], owner_ref=f"tender:{tender_id}:selection",
-            owner_url=f"{tender_url(tender_id)}/selection", winners=row["max_candidates"]))
-        listed = await Candidate.select(Candidate.id, Candidate.organisation.name).where(
-            Candidate.tender == tender_id).order_by(Candidate.id)
+        evaluation = await scoring.create_evaluation(
+            principal,
+            scoring.EvaluationSpec(
+                title=f"{row['title']}: selection",
+                authority_id=row["lead_authority"],
+                currency=row["currency"],
+                owner_ref=f"tender:{tender_id}:selection",
+                owner_url=f"{tender_url(tender_id)}/selection",
+                winners=row["max_candidates"],
+            ),
+        )
+        listed = (
+            await Candidate.select(Candidate.id, Candidate.organisation.name)
+            .where(Candidate.tender == tender_id)
+            .order_by(Candidate.id)
+        )
         if listed:
-            await scoring.register_subjects(principal, evaluation.id, [
-                {"ref": candidate_ref(c["id"]), "name": c["organisation.name"]}
-                for c in listed])
+            await scoring.register_subjects(
+                principal,
+                evaluation.id,
+                [{"ref": candidate_ref(c["id"]), "name": c["organisation.name"]} for c in listed],
+            )
         await Tender.update({Tender.selection_evaluation_id: evaluation.id}).where(
-            Tender.id == tender_id)
-        await audit.record(principal.as_actor(), "selection.scoring_started", "tender",
-                           tender_id, after={"evaluation": evaluation.id})
+            Tender.id == tender_id
+        )
+        await audit.record(
+            principal.as_actor(),
+            "selection.scoring_started",
+            "tender",
+            tender_id,
+            after={"evaluation": evaluation.id},
+        )
     return evaluation.id
 
 
@@ -237,8 +332,12 @@ async def shortlist_from_ranking(principal: Principal, tender_id: int) -> list[i
             raise DomainError(N_("Confirm the selection ranking first"))
         admitted: list[int] = []
         now = clock.now()
-        refused = {r["id"] for r in await Candidate.select(Candidate.id).where(
-            (Candidate.tender == tender_id) & (Candidate.status == "rejected"))}
+        refused = {
+            r["id"]
+            for r in await Candidate.select(Candidate.id).where(
+                (Candidate.tender == tender_id) & (Candidate.status == "rejected")
+            )
+        }
         for subject in result.subjects:
             candidate_id = SubjectRef.parse(subject.ref).id
             if candidate_id in refused:
@@ -249,11 +348,16 @@ async def shortlist_from_ranking(principal: Principal, tender_id: int) -> list[i
             else:
                 status, reason = "rejected", N_("Not shortlisted: rank {rank}")
             text = reason.format(rank=subject.rank if subject.rank is not None else "-")
-            await Candidate.update({Candidate.status: status, Candidate.reason: text,
-                                    Candidate.decided_at: now}).where(
-                (Candidate.id == candidate_id) & (Candidate.tender == tender_id))
-        await audit.record(principal.as_actor(), "selection.shortlisted", "tender", tender_id,
-                           after={"admitted": admitted, "evaluation": evaluation_id})
+            await Candidate.update(
+                {Candidate.status: status, Candidate.reason: text, Candidate.decided_at: now}
+            ).where((Candidate.id == candidate_id) & (Candidate.tender == tender_id))
+        await audit.record(
+            principal.as_actor(),
+            "selection.shortlisted",
+            "tender",
+            tender_id,
+            after={"admitted": admitted, "evaluation": evaluation_id},
+        )
     return admitted
 
 
@@ -263,7 +367,8 @@ async def complete_selection(principal: Principal, tender_id: int) -> None:
         now = clock.now()
         tender = await transition(principal, tender_id, Action.COMPLETE_SELECTION)
         if PROCEDURE_TYPES[tender.row["procedure"]].next_phase(Phase.SELECTION) is (
-                Phase.TENDERING):
+            Phase.TENDERING
+        ):
             await Tender.update({Tender.invited_at: now}).where(Tender.id == tender_id)
     deadline_changes.changed(tender.key)
 
@@ -273,10 +378,15 @@ async def complete_selection(principal: Principal, tender_id: int) -> None:
 
 async def _left_dialogue(tender: TenderRef, candidate: dict[str, Any]) -> DomainError:
     """The refusal for a candidate not (or no longer) in the dialogue, naming who decided."""
-    return await changed(DomainError(N_("{name} does not take part in the dialogue"),
-                                      name=candidate["organisation.name"]), tender,
-                         "candidate.decided", "dialogue.candidate_dropped",
-                         candidate=candidate["id"])
+    return await changed(
+        DomainError(
+            N_("{name} does not take part in the dialogue"), name=candidate["organisation.name"]
+        ),
+        tender,
+        "candidate.decided",
+        "dialogue.candidate_dropped",
+        candidate=candidate["id"],
+    )
 
 
 async def _dialogue_open(tender: TenderRef) -> None:
@@ -292,18 +402,28 @@ async def add_round(principal: Principal, tender_id: int, topic: str) -> int:
         tender = await for_change(principal, tender_id)
         await _dialogue_open(tender)
         numbers = await DialogueRound.select(DialogueRound.number).where(
-            DialogueRound.tender == tender_id)
+            DialogueRound.tender == tender_id
+        )
         number = max((r["number"] for r in numbers), default=0) + 1
         row = DialogueRound(tender=tender_id, number=number, topic=topic[:300])
         await row.save()
-        await audit.record(principal.as_actor(), "dialogue.round_added", "tender", tender_id,
-                           after={"round": number, "topic": topic})
+        await audit.record(
+            principal.as_actor(),
+            "dialogue.round_added",
+            "tender",
+            tender_id,
+            after={"round": number, "topic": topic},
+        )
     return int(row.id)
 
 
-async def record_session(principal: Principal, tender_id: int, round_id: int,
-                         form: Mapping[str, Any], upload: tuple[str, str, bytes] | None = None
-                         ) -> int:
+async def record_session(
+    principal: Principal,
+    tender_id: int,
+    round_id: int,
+    form: Mapping[str, Any],
+    upload: tuple[str, str, bytes] | None = None,
+) -> int:
     """A session with one candidate: when, who attended, minutes as text and a file."""
     problems = ProblemCollector()
     held_text = str(form.get("held_at") or "").strip()
@@ -327,8 +447,11 @@ async def record_session(principal: Principal, tender_id: int, round_id: int,
             problems.add("held_at", N_("Enter when the session was held"))
         problems.raise_if_any()
         assert held_at is not None
-        round_row = await DialogueRound.select().where(
-            (DialogueRound.id == round_id) & (DialogueRound.tender == tender_id)).first()
+        round_row = (
+            await DialogueRound.select()
+            .where((DialogueRound.id == round_id) & (DialogueRound.tender == tender_id))
+            .first()
+        )
         if round_row is None:
             raise NotFound(N_("Dialogue round {id} does not exist"), id=round_id)
         candidate = await _candidate(tender_id, candidate_id)
@@ -338,19 +461,33 @@ async def record_session(principal: Principal, tender_id: int, round_id: int,
         if upload is not None:
             stored = await storage.store(principal.as_actor(), *upload)
             file_id = stored.id
-        row = DialogueSession(round=round_id, candidate=candidate_id, held_at=held_at,
-                              attendees=str(form.get("attendees") or "").strip(),
-                              minutes=minutes, file=file_id)
+        row = DialogueSession(
+            round=round_id,
+            candidate=candidate_id,
+            held_at=held_at,
+            attendees=str(form.get("attendees") or "").strip(),
+            minutes=minutes,
+            file=file_id,
+        )
         await row.save()
-        await audit.record(principal.as_actor(), "dialogue.session_recorded", "tender",
-                           tender_id, after={"round": round_row["number"],
-                                             "candidate": candidate_id, "held_at": held_at,
-                                             "file": file_id})
+        await audit.record(
+            principal.as_actor(),
+            "dialogue.session_recorded",
+            "tender",
+            tender_id,
+            after={
+                "round": round_row["number"],
+                "candidate": candidate_id,
+                "held_at": held_at,
+                "file": file_id,
+            },
+        )
     return int(row.id)
 
 
-async def drop_candidate(principal: Principal, tender_id: int, candidate_id: int,
-                         reason: str) -> None:
+async def drop_candidate(
+    principal: Principal, tender_id: int, candidate_id: int, reason: str
+) -> None:
     text = require_reason(reason)
     async with transaction():
         tender = await for_change(principal, tender_id)
@@ -358,11 +495,16 @@ async def drop_candidate(principal: Principal, tender_id: int, candidate_id: int
         candidate = await _candidate(tender_id, candidate_id)
         if candidate["status"] != "admitted":
             raise await _left_dialogue(tender, candidate)
-        await Candidate.update({Candidate.status: "dropped", Candidate.reason: text,
-                                Candidate.decided_at: clock.now()}).where(
-            Candidate.id == candidate_id)
-        await audit.record(principal.as_actor(), "dialogue.candidate_dropped", "tender",
-                           tender_id, after={"candidate": candidate_id, "reason": text})
+        await Candidate.update(
+            {Candidate.status: "dropped", Candidate.reason: text, Candidate.decided_at: clock.now()}
+        ).where(Candidate.id == candidate_id)
+        await audit.record(
+            principal.as_actor(),
+            "dialogue.candidate_dropped",
+            "tender",
+            tender_id,
+            after={"candidate": candidate_id, "reason": text},
+        )
 
 
 async def close_dialogue(principal: Principal, tender_id: int) -> list[str]:
@@ -370,11 +512,16 @@ async def close_dialogue(principal: Principal, tender_id: int) -> list[str]:
     async with transaction():
         await for_change(principal, tender_id)  # locked before the candidates are read
         remaining = await Candidate.select(Candidate.organisation.name).where(
-            (Candidate.tender == tender_id) & (Candidate.status == "admitted"))
+            (Candidate.tender == tender_id) & (Candidate.status == "admitted")
+        )
         names = [r["organisation.name"] for r in remaining]
-        tender = await transition(principal, tender_id, Action.CLOSE_DIALOGUE,
-                                   extra={"invited_at": clock.now()},
-                                   details={"invited": names})
+        tender = await transition(
+            principal,
+            tender_id,
+            Action.CLOSE_DIALOGUE,
+            extra={"invited_at": clock.now()},
+            details={"invited": names},
+        )
     deadline_changes.changed(tender.key)
     return names
 
@@ -389,22 +536,35 @@ class RoundView:
 
 async def dialogue(principal: Principal, tender_id: int) -> list[RoundView]:
     await as_reader(principal, tender_id)
-    rounds = await DialogueRound.select().where(DialogueRound.tender == tender_id).order_by(
-        DialogueRound.number)
-    sessions = await DialogueSession.select(
-        DialogueSession.all_columns(), DialogueSession.candidate.organisation.name,
-        DialogueSession.file.filename).where(
-        DialogueSession.round.tender == tender_id).order_by(DialogueSession.held_at)
-    return [RoundView(r["id"], r["number"], r["topic"],
-                      [s for s in sessions if s["round"] == r["id"]]) for r in rounds]
+    rounds = (
+        await DialogueRound.select()
+        .where(DialogueRound.tender == tender_id)
+        .order_by(DialogueRound.number)
+    )
+    sessions = (
+        await DialogueSession.select(
+            DialogueSession.all_columns(),
+            DialogueSession.candidate.organisation.name,
+            DialogueSession.file.filename,
+        )
+        .where(DialogueSession.round.tender == tender_id)
+        .order_by(DialogueSession.held_at)
+    )
+    return [
+        RoundView(r["id"], r["number"], r["topic"], [s for s in sessions if s["round"] == r["id"]])
+        for r in rounds
+    ]
 
 
-async def minutes_file(principal: Principal, tender_id: int, session_id: int
-                       ) -> tuple[storage.FileInfo, AsyncIterator[bytes]]:
+async def minutes_file(
+    principal: Principal, tender_id: int, session_id: int
+) -> tuple[storage.FileInfo, AsyncIterator[bytes]]:
     await as_reader(principal, tender_id)
-    row = await DialogueSession.select(DialogueSession.file).where(
-        (DialogueSession.id == session_id)
-        & (DialogueSession.round.tender == tender_id)).first()
+    row = (
+        await DialogueSession.select(DialogueSession.file)
+        .where((DialogueSession.id == session_id) & (DialogueSession.round.tender == tender_id))
+        .first()
+    )
     if row is None or row["file"] is None:
         raise NotFound(N_("Session {id} has no file"), id=session_id)
     return await storage.stream(row["file"])
@@ -415,8 +575,13 @@ async def minutes_file(principal: Principal, tender_id: int, session_id: int
 QUESTION_PHASES = (Phase.PUBLISHED, Phase.SELECTION, Phase.DIALOGUE, Phase.TENDERING)
 
 
-async def ask(principal: Principal, tender_id: int, asker: str, question: str,
-              asked_at: datetime | None = None) -> int:
+async def ask(
+    principal: Principal,
+    tender_id: int,
+    asker: str,
+    question: str,
+    asked_at: datetime | None = None,
+) -> int:
     """A question as received, before the question deadline."""
     problems = ProblemCollector()
     asker, question = (asker or "").strip(), (question or "").strip()
@@ -428,19 +593,30 @@ async def ask(principal: Principal, tender_id: int, asker: str, question: str,
     async with transaction():
         tender = await for_change(principal, tender_id)
         if tender.phase not in QUESTION_PHASES:
-            raise await moved(DomainError(N_(
-                "Questions are received between publication and the bid deadline")), tender)
+            raise await moved(
+                DomainError(N_("Questions are received between publication and the bid deadline")),
+                tender,
+            )
         moment = asked_at or clock.now()
-        require_in_time(moment, deadlines_of(tender.row).get(Deadline.QUESTIONS),
-                        N_("Questions closed at {deadline}; this one came at {received}"),
-                        tender.zone)
+        require_in_time(
+            moment,
+            deadlines_of(tender.row).get(Deadline.QUESTIONS),
+            N_("Questions closed at {deadline}; this one came at {received}"),
+            tender.zone,
+        )
         numbers = await Question.select(Question.number).where(Question.tender == tender_id)
         number = max((r["number"] for r in numbers), default=0) + 1
-        row = Question(tender=tender_id, number=number, asked_at=moment, asker=asker[:300],
-                       question=question)
+        row = Question(
+            tender=tender_id, number=number, asked_at=moment, asker=asker[:300], question=question
+        )
         await row.save()
-        await audit.record(principal.as_actor(), "question.received", "tender", tender_id,
-                           after={"number": number, "asker": asker, "asked_at": moment})
+        await audit.record(
+            principal.as_actor(),
+            "question.received",
+            "tender",
+            tender_id,
+            after={"number": number, "asker": asker, "asked_at": moment},
+        )
     return int(row.id)
 
 
@@ -453,26 +629,32 @@ async def answer(principal: Principal, tender_id: int, question_id: int, text: s
         tender = await for_change(principal, tender_id)
         now = clock.now()
         bids_close = deadlines_of(tender.row).get(Deadline.BIDS)
-        if tender.phase not in QUESTION_PHASES or (bids_close is not None
-                                                   and now >= bids_close):
-            raise DomainError(N_("Bids have closed: a later answer can no longer be "
-                                 "published"))
-        row = await Question.select().where((Question.id == question_id)
-                                            & (Question.tender == tender_id)).first()
+        if tender.phase not in QUESTION_PHASES or (bids_close is not None and now >= bids_close):
+            raise DomainError(N_("Bids have closed: a later answer can no longer be published"))
+        row = (
+            await Question.select()
+            .where((Question.id == question_id) & (Question.tender == tender_id))
+            .first()
+        )
         if row is None:
             raise NotFound(N_("Question {id} does not exist"), id=question_id)
         await Question.update({Question.answer: text, Question.answered_at: now}).where(
-            Question.id == question_id)
-        await audit.record(principal.as_actor(), "question.answered", "tender", tender_id,
-                           before={"number": row["number"], "answer": row["answer"]},
-                           after={"number": row["number"], "answer": text})
+            Question.id == question_id
+        )
+        await audit.record(
+            principal.as_actor(),
+            "question.answered",
+            "tender",
+            tender_id,
+            before={"number": row["number"], "answer": row["answer"]},
+            after={"number": row["number"], "answer": text},
+        )
 
 
 async def questions(principal: Principal, tender_id: int) -> list[dict[str, Any]]:
     """Every question with its asker (for the officers)."""
     await as_reader(principal, tender_id)
-    return await Question.select().where(Question.tender == tender_id).order_by(
-        Question.number)
+    return await Question.select().where(Question.tender == tender_id).order_by(Question.number)
 
 
 @dataclass(frozen=True)
@@ -483,13 +665,16 @@ class PublishedAnswer:
     answered_at: datetime
 
 
-async def nota_van_inlichtingen(principal: Principal, tender_id: int
-                                ) -> list[PublishedAnswer]:
+async def nota_van_inlichtingen(principal: Principal, tender_id: int) -> list[PublishedAnswer]:
     """The answered questions as published to every candidate: without who asked."""
     await as_reader(principal, tender_id)
-    rows = await Question.select(Question.number, Question.question, Question.answer,
-                                 Question.answered_at).where(
-        (Question.tender == tender_id) & Question.answered_at.is_not_null()).order_by(
-        Question.number)
-    return [PublishedAnswer(r["number"], r["question"], r["answer"], r["answered_at"])
-            for r in rows]
+    rows = (
+        await Question.select(
+            Question.number, Question.question, Question.answer, Question.answered_at
+        )
+        .where((Question.tender == tender_id) & Question.answered_at.is_not_null())
+        .order_by(Question.number)
+    )
+    return [
+        PublishedAnswer(r["number"], r["question"], r["answer"], r["answered_at"]) for r in rows
+    ]

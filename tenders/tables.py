@@ -32,8 +32,9 @@ class Tender(Table, tablename="tenders_tender"):
     procedure = Varchar(length=30)
     phase = Varchar(length=20, index=True)
     lead_authority = ForeignKey(references=Authority, on_delete=OnDelete.restrict, index=True)
-    service_type = ForeignKey(references=ServiceType, null=True, default=None,
-                              on_delete=OnDelete.restrict)
+    service_type = ForeignKey(
+        references=ServiceType, null=True, default=None, on_delete=OnDelete.restrict
+    )
     cpv_codes = Varchar(length=300, default="")
     currency = Varchar(length=3)
     estimated_value = Numeric(digits=(14, 2), null=True, default=None)
@@ -44,8 +45,7 @@ class Tender(Table, tablename="tenders_tender"):
     max_candidates = Integer(null=True, default=None)
     two_envelope = Boolean(default=False)
     electronic_submission = Boolean(default=True)
-    lead_officer = ForeignKey(references=User, null=True, default=None,
-                              on_delete=OnDelete.set_null)
+    lead_officer = ForeignKey(references=User, null=True, default=None, on_delete=OnDelete.set_null)
     deadline_requests = Timestamptz(null=True, default=None)
     deadline_questions = Timestamptz(null=True, default=None)
     deadline_bids = Timestamptz(null=True, default=None)
@@ -143,8 +143,7 @@ class DialogueSession(Table, tablename="tenders_dialogue_session"):
     held_at = Timestamptz()
     attendees = Text(default="")
     minutes = Text(default="")
-    file = ForeignKey(references=StoredFile, null=True, default=None,
-                      on_delete=OnDelete.restrict)
+    file = ForeignKey(references=StoredFile, null=True, default=None, on_delete=OnDelete.restrict)
 
 
 class Question(Table, tablename="tenders_question"):
@@ -213,6 +212,20 @@ class Contract(Table, tablename="tenders_contract"):
     signed_on = Date()
 
 
-TABLES = [Tender, TenderAuthority, Lot, TenderDocument, Candidate, Requirement, Assessment,
-          DialogueRound, DialogueSession, Question, Bid, BidFile, OpeningApproval, Objection,
-          Contract]
+TABLES = [
+    Tender,
+    TenderAuthority,
+    Lot,
+    TenderDocument,
+    Candidate,
+    Requirement,
+    Assessment,
+    DialogueRound,
+    DialogueSession,
+    Question,
+    Bid,
+    BidFile,
+    OpeningApproval,
+    Objection,
+    Contract,
+]

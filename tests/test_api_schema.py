@@ -28,8 +28,12 @@ from config.app import create_app
 from config.settings import load_settings
 
 EXAMPLES = 3
-CHECKS = (not_a_server_error, status_code_conformance, content_type_conformance,
-          response_schema_conformance)
+CHECKS = (
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_schema_conformance,
+)
 
 
 @pytest.fixture
@@ -44,9 +48,15 @@ async def demo_passwords(db):
 def _sign_in(app, email: str, password: str) -> dict[str, str]:
     with asgi.get_client(app) as client:
         client.get("/login")
-        answer = client.post("/login", allow_redirects=False, data={
-            "email": email, "password": password,
-            "_csrf_token": client.cookies["tenderdesk_csrf"]})
+        answer = client.post(
+            "/login",
+            allow_redirects=False,
+            data={
+                "email": email,
+                "password": password,
+                "_csrf_token": client.cookies["tenderdesk_csrf"],
+            },
+        )
         assert answer.status_code == 303, f"sign-in as {email}: {answer.status_code}"
         return dict(client.cookies)
 
@@ -66,15 +76,22 @@ def test_the_api_answers_as_its_document_says(demo_passwords):
                 _fuzz(operation, email, cookies, headers, failures)
     finally:
         asgi.shutdown_lifespans()
-    report = [f"{where}: {'; '.join(sorted(found)[:3])}"
-              for where, found in sorted(failures.items())]
+    report = [
+        f"{where}: {'; '.join(sorted(found)[:3])}" for where, found in sorted(failures.items())
+    ]
     assert not report, "\n".join(report)
 
 
 def _fuzz(operation, email, cookies, headers, failures) -> None:
     @given(case=operation.as_strategy())
-    @settings(max_examples=EXAMPLES, deadline=None, derandomize=True, database=None,
-              suppress_health_check=list(HealthCheck), phases=[Phase.explicit, Phase.generate])
+    @settings(
+        max_examples=EXAMPLES,
+        deadline=None,
+        derandomize=True,
+        database=None,
+        suppress_health_check=list(HealthCheck),
+        phases=[Phase.explicit, Phase.generate],
+    )
     def run(case) -> None:
         answer = case.call(headers=headers, cookies=cookies)
         for check in CHECKS:
@@ -83,6 +100,7 @@ def _fuzz(operation, email, cookies, headers, failures) -> None:
             except BaseException as failure:  # schemathesis raises groups of failures
                 first = str(failure).strip().splitlines()[:4]
                 failures[f"{email} {operation.label} {check.__name__}"].add(
-                    f"{answer.status_code} {' / '.join(first)} ({case.as_curl_command()})")
+                    f"{answer.status_code} {' / '.join(first)} ({case.as_curl_command()})"
+                )
 
     run()

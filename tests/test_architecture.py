@@ -16,8 +16,11 @@ FRAMEWORKS = {"litestar", "piccolo"}
 
 
 def packages() -> list[str]:
-    return sorted(path.name for path in ROOT.iterdir()
-                  if (path / "__init__.py").exists() and path.name not in NOT_PACKAGES)
+    return sorted(
+        path.name
+        for path in ROOT.iterdir()
+        if (path / "__init__.py").exists() and path.name not in NOT_PACKAGES
+    )
 
 
 def modules(package: str) -> Iterator[tuple[str, Path]]:
@@ -31,9 +34,13 @@ def modules(package: str) -> Iterator[tuple[str, Path]]:
 
 def _for_type_checkers(tree: ast.AST) -> set[int]:
     """The nodes under ``if TYPE_CHECKING:``: imports for annotations only, never run."""
-    return {id(inner) for node in ast.walk(tree) if isinstance(node, ast.If)
-            and "TYPE_CHECKING" in ast.unparse(node.test)
-            for statement in node.body for inner in ast.walk(statement)}
+    return {
+        id(inner)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test)
+        for statement in node.body
+        for inner in ast.walk(statement)
+    }
 
 
 def imported(path: Path) -> Iterator[tuple[str, int]]:
@@ -122,8 +129,11 @@ def _loop(graph: Graph, start: str, within: set[str]) -> list[str]:
 
 
 def told(graph: Graph, loop: list[str]) -> str:
-    return " -> ".join(loop) + "\n" + "\n".join(
-        f"    {a} -> {b}: {graph[a][b]}" for a, b in pairwise(loop))
+    return (
+        " -> ".join(loop)
+        + "\n"
+        + "\n".join(f"    {a} -> {b}: {graph[a][b]}" for a, b in pairwise(loop))
+    )
 
 
 def test_no_cycle_between_packages() -> None:
@@ -141,10 +151,14 @@ def test_no_cycle_between_the_modules_of_a_package() -> None:
 
 
 def test_domain_modules_use_no_framework() -> None:
-    leaks = [f"{path.relative_to(ROOT)}:{line} imports {module}"
-             for package in packages() for name, path in modules(package)
-             if name.rsplit(".", 1)[-1] == "domain"
-             for module, line in imported(path) if module.split(".")[0] in FRAMEWORKS]
+    leaks = [
+        f"{path.relative_to(ROOT)}:{line} imports {module}"
+        for package in packages()
+        for name, path in modules(package)
+        if name.rsplit(".", 1)[-1] == "domain"
+        for module, line in imported(path)
+        if module.split(".")[0] in FRAMEWORKS
+    ]
     assert not leaks, "\n".join(leaks)
 
 

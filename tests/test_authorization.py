@@ -35,8 +35,11 @@ def registered_routes(app: Litestar) -> set[tuple[str, str]]:
 def concrete_path(template: str) -> str:
     def value(match: re.Match[str]) -> str:
         kind = match.group(2)
-        return {"int": "987654", "path": "no/such/file.css", "uuid":
-                "00000000-0000-0000-0000-000000000000"}.get(kind, "nonexistent")
+        return {
+            "int": "987654",
+            "path": "no/such/file.css",
+            "uuid": "00000000-0000-0000-0000-000000000000",
+        }.get(kind, "nonexistent")
 
     return re.sub(r"\{(\w+):(\w+)\}", value, template)
 
@@ -44,10 +47,10 @@ def concrete_path(template: str) -> str:
 async def call(client, method: str, path: str):
     headers = {"x-csrftoken": await csrf_token(client)}
     if path.startswith("/api/"):
-        return await client.request(method, path, headers=headers,
-                                    json={} if method != "GET" else None)
-    return await client.request(method, path, headers=headers,
-                                data={} if method != "GET" else None)
+        return await client.request(
+            method, path, headers=headers, json={} if method != "GET" else None
+        )
+    return await client.request(method, path, headers=headers, data={} if method != "GET" else None)
 
 
 def test_every_route_is_in_a_table(app: Litestar) -> None:
@@ -66,21 +69,20 @@ async def test_anonymous_callers_are_sent_to_login(app: Litestar, client) -> Non
         response = await call(client, method, path)
         if "anonymous" in roles:
             if response.status_code in (401, 403) or response.status_code >= 500:
-                problems.append(f"{method} {template}: public but answered "
-                                f"{response.status_code}")
+                problems.append(f"{method} {template}: public but answered {response.status_code}")
         elif template.startswith("/api/"):
             if response.status_code != 401:
-                problems.append(f"{method} {template}: expected 401, got "
-                                f"{response.status_code}")
+                problems.append(f"{method} {template}: expected 401, got {response.status_code}")
         elif response.status_code != 303 or not response.headers.get("location", "").startswith(
-                "/login"):
-            problems.append(f"{method} {template}: expected a redirect to /login, got "
-                            f"{response.status_code}")
+            "/login"
+        ):
+            problems.append(
+                f"{method} {template}: expected a redirect to /login, got {response.status_code}"
+            )
     assert not problems, "\n".join(problems)
 
 
-async def test_each_role_gets_exactly_its_routes(app: Litestar, client_factory,
-                                                 make_user) -> None:
+async def test_each_role_gets_exactly_its_routes(app: Litestar, client_factory, make_user) -> None:
     problems = []
     table = collect()
     for role in Role:
@@ -94,34 +96,42 @@ async def test_each_role_gets_exactly_its_routes(app: Litestar, client_factory,
                 status = response.status_code
                 if role.value in roles:
                     if status in (401, 403) or status >= 500:
-                        problems.append(f"{role.value} {method} {template}: allowed but got "
-                                        f"{status}")
+                        problems.append(
+                            f"{role.value} {method} {template}: allowed but got {status}"
+                        )
                 elif status != 403:
-                    problems.append(f"{role.value} {method} {template}: expected 403, got "
-                                    f"{status}")
+                    problems.append(f"{role.value} {method} {template}: expected 403, got {status}")
     assert not problems, "\n".join(problems)
 
 
 # The changes finance may make are to its own session and account only.
-FINANCE_OWN_CHANGES = {("POST", "/logout"), ("POST", "/language"), ("POST", "/login"),
-                       ("POST", "/account/password"), ("POST", "/account/language")}
+FINANCE_OWN_CHANGES = {
+    ("POST", "/logout"),
+    ("POST", "/language"),
+    ("POST", "/login"),
+    ("POST", "/account/password"),
+    ("POST", "/account/language"),
+}
 
 
 async def test_finance_changes_nothing(app: Litestar, client, make_user) -> None:
     """Over every changing route (a table entry alone could be wrong): finance gets 403."""
     finance = await make_user(Role.FINANCE)
     await sign_in(client, finance.email)
-    changing = sorted(key for key in registered_routes(app)
-                      if key[0] != "GET" and key not in FINANCE_OWN_CHANGES)
+    changing = sorted(
+        key for key in registered_routes(app) if key[0] != "GET" and key not in FINANCE_OWN_CHANGES
+    )
     assert changing, "there are changing routes to check"
-    answers = {f"{method} {template}": (await call(client, method,
-                                                   concrete_path(template))).status_code
-               for method, template in changing}
+    answers = {
+        f"{method} {template}": (await call(client, method, concrete_path(template))).status_code
+        for method, template in changing
+    }
     assert {route: status for route, status in answers.items() if status != 403} == {}
 
 
-async def test_every_route_with_real_ids_of_the_demo_data(app: Litestar, client_factory,
-                                                          make_user, make_authority) -> None:
+async def test_every_route_with_real_ids_of_the_demo_data(
+    app: Litestar, client_factory, make_user, make_authority
+) -> None:
     """Every route with ids of real demo objects, for every demo role and for an officer and a
     finance user of another authority (on SQLite and PostgreSQL alike).
 
@@ -141,10 +151,12 @@ async def test_every_route_with_real_ids_of_the_demo_data(app: Litestar, client_
     passwords = await demo.load()
     elsewhere = await make_authority("Gemeente Elders")
     outsiders = {
-        "officer of another authority": await make_user(Role.OFFICER,
-                                                        authorities=[elsewhere["id"]]),
-        "finance of another authority": await make_user(Role.FINANCE,
-                                                        authorities=[elsewhere["id"]]),
+        "officer of another authority": await make_user(
+            Role.OFFICER, authorities=[elsewhere["id"]]
+        ),
+        "finance of another authority": await make_user(
+            Role.FINANCE, authorities=[elsewhere["id"]]
+        ),
     }
     ids = await demo_ids()
     walkers = [
@@ -177,15 +189,20 @@ async def test_every_route_with_real_ids_of_the_demo_data(app: Litestar, client_
                     problems.append(f"{where}: allowed but got 401")
                 elif label in outsiders and is_authority_bound(template):
                     if method == "GET" and status not in (403, 404):
-                        problems.append(f"{where}: another authority's object answered "
-                                        f"{status}, not 403 or 404")
+                        problems.append(
+                            f"{where}: another authority's object answered {status}, not 403 or 404"
+                        )
                     elif method != "GET" and 200 <= status < 300:
-                        problems.append(f"{where}: a change to another authority's object "
-                                        f"answered {status}")
-    recorded = await AuditEvent.select(AuditEvent.actor_id, AuditEvent.action,
-                                       AuditEvent.object_type, AuditEvent.object_id).where(
-        AuditEvent.actor_id.is_in([user.id for user in outsiders.values()]))
-    about_others = [row for row in recorded  # their sign-in and own account aside
-                    if (row["object_type"], row["object_id"]) != ("user", str(row["actor_id"]))]
+                        problems.append(
+                            f"{where}: a change to another authority's object answered {status}"
+                        )
+    recorded = await AuditEvent.select(
+        AuditEvent.actor_id, AuditEvent.action, AuditEvent.object_type, AuditEvent.object_id
+    ).where(AuditEvent.actor_id.is_in([user.id for user in outsiders.values()]))
+    about_others = [
+        row
+        for row in recorded  # their sign-in and own account aside
+        if (row["object_type"], row["object_id"]) != ("user", str(row["actor_id"]))
+    ]
     assert about_others == []
     assert not problems, "\n".join(problems)

@@ -11,6 +11,8 @@ async def test_no_table_change_is_missing_a_migration():
         found = [line for group in statements for line in group.statements]
         if found:
             pending[app_config.app_name] = found
-    assert not pending, ("tables differ from their migrations; run "
-                         "`PICCOLO_CONF=config.piccolo_conf piccolo migrations new APP --auto`: "
-                         f"{pending}")
+    assert not pending, (
+        "tables differ from their migrations; run "
+        "`PICCOLO_CONF=config.piccolo_conf piccolo migrations new APP --auto`: "
+        f"{pending}"
+    )

@@ -33,36 +33,56 @@ CHANGING = ("POST", "PUT", "PATCH", "DELETE")
 # The end of a refusal that tells a change: "… (Olga de Vries … op 7 dec 2026, 08:12)".
 TOLD_AT = re.compile(r"\d\d:\d\d\)$")
 # The demo user that sends a route's requests: the first role of these the route allows.
-SENDERS = (("officer", "officer@tenderdesk.example"),
-           ("evaluator", "evaluator@tenderdesk.example"),
-           ("admin", "admin@tenderdesk.example"))
+SENDERS = (
+    ("officer", "officer@tenderdesk.example"),
+    ("evaluator", "evaluator@tenderdesk.example"),
+    ("admin", "admin@tenderdesk.example"),
+)
 # Bodies that get past the input checks to the state change (others send an empty object).
 BODIES: dict[tuple[str, str], Any] = {
     ("POST", "/api/v1/tenders/{tender_id:int}/actions/{action:str}"): {
-        "reason": "Sent twice at once"},
+        "reason": "Sent twice at once"
+    },
     ("POST", "/api/v1/tenders/{tender_id:int}/questions"): {
-        "asker": "Zorg Plus BV", "question": "May we subcontract?"},
+        "asker": "Zorg Plus BV",
+        "question": "May we subcontract?",
+    },
     ("POST", "/api/v1/tenders/{tender_id:int}/questions/{question_id:int}/answer"): {
-        "answer": "Yes, up to half."},
+        "answer": "Yes, up to half."
+    },
     ("POST", "/api/v1/tenders/{tender_id:int}/objections"): {
-        "objector": "Thuishulp West", "grounds": "The price was weighed wrongly"},
+        "objector": "Thuishulp West",
+        "grounds": "The price was weighed wrongly",
+    },
     ("POST", "/api/v1/tenders/{tender_id:int}/objections/{objection_id:int}/resolve"): {
-        "resolution": "Rejected"},
+        "resolution": "Rejected"
+    },
     ("POST", "/api/v1/tenders/{tender_id:int}/candidates/{candidate_id:int}/decision"): {
-        "admit": True},
+        "admit": True
+    },
     ("POST", "/api/v1/tenders/{tender_id:int}/lots/{lot_id:int}/unsuccessful"): {
-        "reason": "No acceptable bid"},
-    ("POST", "/api/v1/subsidies/applications/{application_id:int}/steps"): {
-        "action": "complete"},
+        "reason": "No acceptable bid"
+    },
+    ("POST", "/api/v1/subsidies/applications/{application_id:int}/steps"): {"action": "complete"},
     ("POST", "/api/v1/subsidies/applications/{application_id:int}/settlement"): {
-        "final_amount": "1000.00"},
+        "final_amount": "1000.00"
+    },
     ("PUT", "/api/v1/subsidies/payments/{payment_id:int}"): {"status": "approved"},
-    ("POST", "/api/v1/users"): {"email": "twice@example.org", "name": "Sent Twice",
-                                "role": "finance"},
-    ("POST", "/api/v1/service-types"): {"code": "sent_twice", "name_en": "Sent twice",
-                                        "name_nl": "Twee keer"},
-    ("POST", "/api/v1/authorities"): {"name": "Gemeente Tweemaal", "country": "NL",
-                                      "registration_number": "12345678"},
+    ("POST", "/api/v1/users"): {
+        "email": "twice@example.org",
+        "name": "Sent Twice",
+        "role": "finance",
+    },
+    ("POST", "/api/v1/service-types"): {
+        "code": "sent_twice",
+        "name_en": "Sent twice",
+        "name_nl": "Twee keer",
+    },
+    ("POST", "/api/v1/authorities"): {
+        "name": "Gemeente Tweemaal",
+        "country": "NL",
+        "registration_number": "12345678",
+    },
 }
 # Routes that end the objects the others work on (the tender cancelled, the round decided)
 # go last, so that the routes before them still find something to change.
@@ -86,8 +106,9 @@ async def _send(client: Any, method: str, path: str, body: Any) -> tuple[int, st
     return answer.status_code, str(detail)
 
 
-def _problem(where: str, together: list[tuple[int, str]], alone: tuple[int, str],
-             name: str) -> str | None:
+def _problem(
+    where: str, together: list[tuple[int, str]], alone: tuple[int, str], name: str
+) -> str | None:
     """What is wrong with the answers to a route sent twice at once, then once alone."""
     statuses = [status for status, _ in together]
     if any(status >= 500 for status in (*statuses, alone[0])):
@@ -102,22 +123,24 @@ def _problem(where: str, together: list[tuple[int, str]], alone: tuple[int, str]
 
 
 async def test_no_route_succeeds_twice_at_once_where_a_repeat_is_refused(
-        app: Litestar, parallel_client_factory) -> None:
+    app: Litestar, parallel_client_factory
+) -> None:
     if is_sqlite():
         pytest.skip("SQLite serialises every transaction from its start (see the docstring)")
     from config import demo
     from tests.support.demo_ids import demo_ids, fill
 
     passwords = await demo.load()
-    names = {email: (await raw("SELECT name FROM accounts_user WHERE email = {}", email))[0][
-        "name"] for _, email in SENDERS}
+    names = {
+        email: (await raw("SELECT name FROM accounts_user WHERE email = {}", email))[0]["name"]
+        for _, email in SENDERS
+    }
     ids = await demo_ids()
     routes = _routes()
     assert len(routes) > 40, "the walk finds the API's changing routes"
     problems: list[str] = []
     refused_after_a_change: list[str] = []
-    clients = {role: (parallel_client_factory(), parallel_client_factory())
-               for role, _ in SENDERS}
+    clients = {role: (parallel_client_factory(), parallel_client_factory()) for role, _ in SENDERS}
     try:
         for role, email in SENDERS:
             for client in clients[role]:
@@ -127,8 +150,9 @@ async def test_no_route_succeeds_twice_at_once_where_a_repeat_is_refused(
             path = fill(template, ids)
             body = BODIES.get((method, template), {})
             one, two = clients[role]
-            together = await asyncio.gather(_send(one, method, path, body),
-                                            _send(two, method, path, body))
+            together = await asyncio.gather(
+                _send(one, method, path, body), _send(two, method, path, body)
+            )
             alone = await _send(one, method, path, body)
             email = dict(SENDERS)[role]
             problem = _problem(f"{role} {method} {path}", together, alone, names[email])

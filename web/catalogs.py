@@ -19,11 +19,26 @@ from web.i18n import PROJECT_ROOT
 CATALOG_LANGUAGES = ("nl", "da", "pl", "sv")
 KEYWORDS = {**DEFAULT_KEYWORDS, "N_": None}
 METHOD_MAP = [("templates/**.html", "jinja2"), ("templates/**.txt", "jinja2"), ("**.py", "python")]
-OPTIONS_MAP = {pattern: {"extensions": "jinja2.ext.i18n"}
-               for pattern in ("templates/**.html", "templates/**.txt")}
-PACKAGES = ("common", "config", "accounts", "authorities", "audit", "web", "organisations",
-            "tenders",
-            "subsidies", "scoring", "documents", "notifications", "jobs", "finance")
+OPTIONS_MAP = {
+    pattern: {"extensions": "jinja2.ext.i18n"}
+    for pattern in ("templates/**.html", "templates/**.txt")
+}
+PACKAGES = (
+    "common",
+    "config",
+    "accounts",
+    "authorities",
+    "audit",
+    "web",
+    "organisations",
+    "tenders",
+    "subsidies",
+    "scoring",
+    "documents",
+    "notifications",
+    "jobs",
+    "finance",
+)
 
 
 def catalog_path(package: str, language: str) -> Path:
@@ -35,13 +50,22 @@ def extract(package: str) -> Catalog:
     catalog = Catalog()
     directory = PROJECT_ROOT / package
     for filename, lineno, message, comments, context in extract_from_dir(
-        str(directory), METHOD_MAP, OPTIONS_MAP, keywords=KEYWORDS,
-        callback=None, strip_comment_tags=True,
+        str(directory),
+        METHOD_MAP,
+        OPTIONS_MAP,
+        keywords=KEYWORDS,
+        callback=None,
+        strip_comment_tags=True,
     ):
         if "piccolo_migrations" in filename or "locales" in filename:
             continue
-        catalog.add(message, None, [(f"{package}/{filename}", lineno)],
-                    auto_comments=comments, context=context)
+        catalog.add(
+            message,
+            None,
+            [(f"{package}/{filename}", lineno)],
+            auto_comments=comments,
+            context=context,
+        )
     return catalog
 
 
@@ -86,8 +110,9 @@ def update(package: str, language: str, known: Known | None = None) -> int:
     path.parent.mkdir(parents=True, exist_ok=True)
     buffer = io.BytesIO()
     # Without line numbers, so that moving code does not touch the catalogs (nor cause merges).
-    write_po(buffer, catalog, ignore_obsolete=True, width=100, sort_output=True,
-             include_lineno=False)
+    write_po(
+        buffer, catalog, ignore_obsolete=True, width=100, sort_output=True, include_lineno=False
+    )
     if not path.exists() or path.read_bytes() != buffer.getvalue():
         path.write_bytes(buffer.getvalue())
     return len(missing(package, language))
@@ -101,8 +126,11 @@ def missing(package: str, language: str) -> list[str]:
         if not message.id:
             continue
         found = catalog.get(message.id, context=message.context)
-        translated = found is not None and not found.fuzzy and (
-            all(found.string) if isinstance(found.string, tuple) else bool(found.string))
+        translated = (
+            found is not None
+            and not found.fuzzy
+            and (all(found.string) if isinstance(found.string, tuple) else bool(found.string))
+        )
         if not translated:
             gaps.append(message.id if isinstance(message.id, str) else message.id[0])
     return gaps

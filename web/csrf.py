@@ -79,8 +79,7 @@ def bind_to_new_session(scope: Scope, session_id: str) -> None:
 class SessionBoundCSRFMiddleware:
     """Double-submit cookie whose token is signed for the session (see the module doc)."""
 
-    def __init__(self, app: ASGIApp, secret: str, session_cookie: str,
-                 secure: bool) -> None:
+    def __init__(self, app: ASGIApp, secret: str, session_cookie: str, secure: bool) -> None:
         self.app = app
         self.secret = secret
         self.session_cookie = session_cookie
@@ -88,29 +87,41 @@ class SessionBoundCSRFMiddleware:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != ScopeType.HTTP or should_bypass_middleware(
-                scope=scope, scopes={ScopeType.HTTP}, exclude_opt_key=EXCLUDE_OPT_KEY,
-                exclude_path_pattern=_STATIC):
+            scope=scope,
+            scopes={ScopeType.HTTP},
+            exclude_opt_key=EXCLUDE_OPT_KEY,
+            exclude_path_pattern=_STATIC,
+        ):
             await self.app(scope, receive, send)
             return
         request: Request[Any, Any, Any] = scope["litestar_app"].request_class(
-            scope=scope, receive=receive)
+            scope=scope, receive=receive
+        )
         session_id = request.cookies.get(self.session_cookie, "")
         cookie_token = request.cookies.get(CSRF_COOKIE)
         state = ScopeState.from_scope(scope)
         if request.method in SAFE_METHODS:
-            token = (cookie_token if token_is_valid(self.secret, cookie_token, session_id)
-                     else new_token(self.secret, session_id))
+            token = (
+                cookie_token
+                if token_is_valid(self.secret, cookie_token, session_id)
+                else new_token(self.secret, session_id)
+            )
             state.csrf_token = token
             await self.app(scope, receive, self._sending(send, scope, cookie_token))
             return
         submitted = request.headers.get(CSRF_HEADER)
         content_type, _ = request.content_type
-        if not submitted and content_type in (RequestEncodingType.URL_ENCODED,
-                                              RequestEncodingType.MULTI_PART):
+        if not submitted and content_type in (
+            RequestEncodingType.URL_ENCODED,
+            RequestEncodingType.MULTI_PART,
+        ):
             submitted = (await request.form()).get(CSRF_FIELD)
-        if not (isinstance(submitted, str) and cookie_token
-                and hmac.compare_digest(submitted, cookie_token)
-                and token_is_valid(self.secret, submitted, session_id)):
+        if not (
+            isinstance(submitted, str)
+            and cookie_token
+            and hmac.compare_digest(submitted, cookie_token)
+            and token_is_valid(self.secret, submitted, session_id)
+        ):
             raise CsrfFailed()
         state.csrf_token = submitted
         await self.app(scope, receive, self._sending(send, scope, cookie_token))
@@ -120,10 +131,17 @@ class SessionBoundCSRFMiddleware:
             if message["type"] == "http.response.start":
                 token = scope.get(_NEW_TOKEN) or ScopeState.from_scope(scope).csrf_token
                 if isinstance(token, str) and token != cookie_token:
-                    cookie = Cookie(key=CSRF_COOKIE, value=token, path="/", httponly=True,
-                                    secure=self.secure, samesite="lax")
+                    cookie = Cookie(
+                        key=CSRF_COOKIE,
+                        value=token,
+                        path="/",
+                        httponly=True,
+                        secure=self.secure,
+                        samesite="lax",
+                    )
                     MutableScopeHeaders.from_message(message).add(
-                        "set-cookie", cookie.to_header(header=""))
+                        "set-cookie", cookie.to_header(header="")
+                    )
             await send(message)
 
         return send_wrapper
@@ -137,16 +155,32 @@ def _use_the_users_language(request: Request) -> None:
 def csrf_failed_handler(request: Request, exc: CsrfFailed) -> Response:
     _use_the_users_language(request)
     title = gettext("This form has expired")
-    message = gettext("The page was open too long, or you signed in or out in another tab. "
-                      "Go back, reload the page and try again.")
+    message = gettext(
+        "The page was open too long, or you signed in or out in another tab. "
+        "Go back, reload the page and try again."
+    )
     if request.url.path.startswith("/api/"):
-        return Response({"status_code": 403, "detail": gettext(
-            "Missing or outdated CSRF token: send the value of the tenderdesk_csrf cookie "
-            "of this session in the x-csrftoken header.")}, status_code=403)
+        return Response(
+            {
+                "status_code": 403,
+                "detail": gettext(
+                    "Missing or outdated CSRF token: send the value of the tenderdesk_csrf cookie "
+                    "of this session in the x-csrftoken header."
+                ),
+            },
+            status_code=403,
+        )
     if request.headers.get("hx-request") == "true":
-        return Template("web/_messages.html", context={"errors": [title, message]},
-                        status_code=403, media_type=MediaType.HTML,
-                        headers={"HX-Retarget": "#messages", "HX-Reswap": "innerHTML"})
-    return Template("web/error.html", context={"status": 403, "title": title,
-                                               "messages": [message]},
-                    status_code=403, media_type=MediaType.HTML)
+        return Template(
+            "web/_messages.html",
+            context={"errors": [title, message]},
+            status_code=403,
+            media_type=MediaType.HTML,
+            headers={"HX-Retarget": "#messages", "HX-Reswap": "innerHTML"},
+        )
+    return Template(
+        "web/error.html",
+        context={"status": 403, "title": title, "messages": [message]},
+        status_code=403,
+        media_type=MediaType.HTML,
+    )

@@ -41,8 +41,9 @@ class UpcomingDeadline:
     overdue: bool
 
 
-async def upcoming_for(principal: Principal, sources: list[DeadlineSource], now: datetime,
-                       horizon_days: int) -> list[Deadline]:
+async def upcoming_for(
+    principal: Principal, sources: list[DeadlineSource], now: datetime, horizon_days: int
+) -> list[Deadline]:
     """Every source's next steps within the horizon that ``principal`` may see, soonest first."""
     until = now + timedelta(days=horizon_days)
     found: list[Deadline] = []
@@ -67,18 +68,27 @@ class DeadlinesController(Controller):
         assert principal is not None
         now = clock.now()
         horizon = _horizon(days)
-        deadlines = await upcoming_for(principal, request.app.state.deadline_sources, now,
-                                       horizon)
-        return Template(template_name="web/deadlines.html", context={
-            "days": _by_local_day(deadlines, now), "horizon": horizon, "horizons": HORIZONS,
-            "count": len(deadlines)})
+        deadlines = await upcoming_for(principal, request.app.state.deadline_sources, now, horizon)
+        return Template(
+            template_name="web/deadlines.html",
+            context={
+                "days": _by_local_day(deadlines, now),
+                "horizon": horizon,
+                "horizons": HORIZONS,
+                "count": len(deadlines),
+            },
+        )
 
 
 def _by_local_day(deadlines: list[Deadline], now: datetime) -> list[tuple[date, list[Any]]]:
-    rows = [UpcomingDeadline(d.key, d.step, d.subject, d.url, d.due_at, d.zone,
-                             d.due_at <= now) for d in deadlines]
-    return [(day, list(items)) for day, items in
-            groupby(rows, key=lambda r: utc_to_local(r.due_at, r.zone).date())]
+    rows = [
+        UpcomingDeadline(d.key, d.step, d.subject, d.url, d.due_at, d.zone, d.due_at <= now)
+        for d in deadlines
+    ]
+    return [
+        (day, list(items))
+        for day, items in groupby(rows, key=lambda r: utc_to_local(r.due_at, r.zone).date())
+    ]
 
 
 @dataclass(frozen=True)
@@ -100,17 +110,28 @@ class DeadlinesApiController(Controller):
 
     @get("/", name="api-deadlines")
     async def list_deadlines(
-            self, request: Request,
-            days: Annotated[int, QueryParameter(ge=1, le=365)] = 90,
+        self,
+        request: Request,
+        days: Annotated[int, QueryParameter(ge=1, le=365)] = 90,
     ) -> list[DeadlineOut]:
         """The next automatic step of each open procedure within ``days``, soonest first."""
         principal = current_principal(request)
         assert principal is not None
         now = clock.now()
         deadlines = await upcoming_for(principal, request.app.state.deadline_sources, now, days)
-        return [DeadlineOut(d.key, gettext(d.step), d.subject, d.url, d.due_at,
-                            utc_to_local(d.due_at, d.zone).isoformat(), d.zone, d.due_at <= now)
-                for d in deadlines]
+        return [
+            DeadlineOut(
+                d.key,
+                gettext(d.step),
+                d.subject,
+                d.url,
+                d.due_at,
+                utc_to_local(d.due_at, d.zone).isoformat(),
+                d.zone,
+                d.due_at <= now,
+            )
+            for d in deadlines
+        ]
 
 
 def next_deadlines(sources: list[DeadlineSource]) -> Callable[[Principal], Awaitable[Panel | None]]:

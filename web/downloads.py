@@ -20,24 +20,30 @@ def content_disposition(filename: str) -> str:
     plain = "".join(ch if ch.isprintable() and ch not in '"\\' else "_" for ch in plain)
     if plain == filename:
         return f'attachment; filename="{filename}"'
-    return (f'attachment; filename="{plain or "download"}"; '
-            f"filename*=UTF-8''{quote(filename, safe='')}")
+    return (
+        f'attachment; filename="{plain or "download"}"; '
+        f"filename*=UTF-8''{quote(filename, safe='')}"
+    )
 
 
 def attachment_headers(filename: str, no_store: bool = False) -> dict[str, str]:
-    headers = {"content-disposition": content_disposition(filename),
-               "x-content-type-options": "nosniff"}
+    headers = {
+        "content-disposition": content_disposition(filename),
+        "x-content-type-options": "nosniff",
+    }
     if no_store:  # drafts and templates: never from a shared cache
         headers["cache-control"] = "no-store"
     return headers
 
 
-def attachment(data: bytes, filename: str, media_type: str, no_store: bool = False
-               ) -> Response[bytes]:
+def attachment(
+    data: bytes, filename: str, media_type: str, no_store: bool = False
+) -> Response[bytes]:
     return Response(data, media_type=media_type, headers=attachment_headers(filename, no_store))
 
 
-def attachment_stream(chunks: Iterable[bytes] | AsyncIterable[bytes], filename: str,
-                      media_type: str) -> Stream:
+def attachment_stream(
+    chunks: Iterable[bytes] | AsyncIterable[bytes], filename: str, media_type: str
+) -> Stream:
     """A file sent as it is built (a zip of letters, a large export)."""
     return Stream(chunks, media_type=media_type, headers=attachment_headers(filename))

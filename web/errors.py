@@ -115,16 +115,20 @@ def deadlock_handler(request: Request, exc: Exception) -> Response:
     was done, and trying again works. A refusal (409), not a crash. Use cases avoid it by
     taking their locks first (CONTRIBUTING.md, "Concurrent changes")."""
     log.warning("Deadlock on %s %s: rolled back", request.method, request.url.path)
-    return domain_error_handler(request, DomainError(N_(
-        "Someone else changed this at the same moment, so nothing was done; try again")))
+    return domain_error_handler(
+        request,
+        DomainError(
+            N_("Someone else changed this at the same moment, so nothing was done; try again")
+        ),
+    )
 
 
 def not_authorized_handler(request: Request, exc: NotAuthorizedException) -> Response:
     if is_api(request):
-        return Response({"status_code": 401, "detail": gettext("Sign in first")},
-                        status_code=401)
-    target = "/login?next=" + quote(request.url.path + (f"?{request.url.query}"
-                                                        if request.url.query else ""))
+        return Response({"status_code": 401, "detail": gettext("Sign in first")}, status_code=401)
+    target = "/login?next=" + quote(
+        request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    )
     if is_htmx(request):
         return Response(b"", status_code=401, headers={"HX-Redirect": target})
     return Redirect(target, status_code=303)
@@ -160,13 +164,15 @@ def internal_error_handler(request: Request, exc: Exception) -> Response:
     log.exception("Unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
     message = gettext("Something went wrong on our side. The error has been logged.")
     if is_api(request):
-        return Response({"status_code": 500, "detail": message},
-                        status_code=HTTP_500_INTERNAL_SERVER_ERROR)
+        return Response(
+            {"status_code": 500, "detail": message}, status_code=HTTP_500_INTERNAL_SERVER_ERROR
+        )
     return _error_page(500, gettext("Something went wrong"), [message])
 
 
-def in_users_language(handler: Callable[[Request, Any], Response]
-                      ) -> Callable[[Request, Any], Response]:
+def in_users_language(
+    handler: Callable[[Request, Any], Response],
+) -> Callable[[Request, Any], Response]:
     """The handler, answering in the user's language: an error can come before the app's
     ``before_request`` chose it (a guard refused, or no route matched)."""
 

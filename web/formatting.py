@@ -48,8 +48,6 @@ def percent(value: Decimal | float | None, language: str | None = None) -> str:
     return format_percent(value, locale=format_locale(language), decimal_quantization=False)
 
 
-
-
 def day(value: date | datetime | str | None, language: str | None = None) -> str:
     """A day (or an ISO day, as kept in JSON) in the reader's one format for days."""
     if value is None or value == "":
@@ -59,15 +57,18 @@ def day(value: date | datetime | str | None, language: str | None = None) -> str
     return format_date(value, DATE_STYLE, locale=format_locale(language))
 
 
-def moment(value: datetime | None, zone: str = "Europe/Amsterdam",
-           language: str | None = None) -> str:
+def moment(
+    value: datetime | None, zone: str = "Europe/Amsterdam", language: str | None = None
+) -> str:
     """A UTC moment shown as wall-clock time in ``zone``, in the reader's one moment format."""
     if value is None:
         return ""
-    return format_datetime(value, moment_pattern(format_locale(language)), tzinfo=ZoneInfo(zone),
-                           locale=format_locale(language))
-
-
+    return format_datetime(
+        value,
+        moment_pattern(format_locale(language)),
+        tzinfo=ZoneInfo(zone),
+        locale=format_locale(language),
+    )
 
 
 # A message parameter written as an ISO day ("2026-03-01") or a local wall-clock moment
@@ -80,8 +81,9 @@ def readable(value: Any, zone: str, language: str | None = None) -> Any:
     """A message parameter as the reader reads it: days and moments in the one format."""
     if isinstance(value, datetime):
         if value.tzinfo is None:  # already wall-clock time
-            return format_datetime(value, moment_pattern(format_locale(language)),
-                                   locale=format_locale(language))
+            return format_datetime(
+                value, moment_pattern(format_locale(language)), locale=format_locale(language)
+            )
         return moment(value, zone, language)
     if isinstance(value, date):
         return day(value, language)
@@ -97,6 +99,7 @@ def readable_problem(problem: Problem, zone: str) -> Problem:
     in UTC)."""
     if not problem.params:
         return problem
-    params: Mapping[str, Any] = {name: readable(value, zone)
-                                 for name, value in problem.params.items()}
+    params: Mapping[str, Any] = {
+        name: readable(value, zone) for name, value in problem.params.items()
+    }
     return replace(problem, params=params)

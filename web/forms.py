@@ -48,5 +48,6 @@ def require_confirmation(form: Mapping[str, Any]) -> None:
     browser asks for it (``required``), and without JavaScript or with a hand-made request
     nothing happens and the page says why."""
     if not confirmed(form):
-        raise DomainError(N_("Nothing was done: tick the box to confirm this step; it cannot "
-                             "be undone"))
+        raise DomainError(
+            N_("Nothing was done: tick the box to confirm this step; it cannot be undone")
+        )

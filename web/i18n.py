@@ -46,8 +46,13 @@ __all__ = [
     "translations",
 ]
 
-UI_LANGUAGES: dict[str, str] = {"en": "English", "nl": "Nederlands", "da": "Dansk", "pl": "Polski",
-                                "sv": "Svenska"}
+UI_LANGUAGES: dict[str, str] = {
+    "en": "English",
+    "nl": "Nederlands",
+    "da": "Dansk",
+    "pl": "Polski",
+    "sv": "Svenska",
+}
 # The language chosen with the switch, or the signed-in user's (set at sign-in): pages that
 # answer before the session is read (no route matched: 404, 405) still speak it.
 LANGUAGE_COOKIE = "tenderdesk_language"
@@ -115,8 +120,9 @@ def request_language(request: Any) -> str:
     chosen = request.cookies.get(LANGUAGE_COOKIE)
     if chosen in UI_LANGUAGES:
         return chosen
-    return negotiate(request.headers.get("accept-language"),
-                     request.app.state.settings.default_language)
+    return negotiate(
+        request.headers.get("accept-language"), request.app.state.settings.default_language
+    )
 
 
 def negotiate(accept_language: str | None, default: str) -> str:

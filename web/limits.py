@@ -28,26 +28,37 @@ from litestar.types import ASGIApp, Receive, Scope, Send
 
 from web.i18n import gettext
 
-INT_MIN, INT_MAX = -(2 ** 31), 2 ** 31 - 1
+INT_MIN, INT_MAX = -(2**31), 2**31 - 1
 NON_NEGATIVE = frozenset({"offset", "limit", "page", "per_page", "days", "before"})
 _INTEGER = re.compile(r"^\s*[+-]?\d+\s*$")
 
 
-def _int_query_parameters(handler: BaseRouteHandler,
-                          path_names: Collection[str] = ()) -> list[str]:
+def _int_query_parameters(handler: BaseRouteHandler, path_names: Collection[str] = ()) -> list[str]:
     """The query-string name of each ``int`` query parameter (a few per handler: cheap)."""
     found = []
     for name, field in handler.parsed_fn_signature.parameters.items():
-        if name in path_names or name in ("request", "scope", "data", "state", "headers",
-                                          "cookies", "query", "body", "socket"):
+        if name in path_names or name in (
+            "request",
+            "scope",
+            "data",
+            "state",
+            "headers",
+            "cookies",
+            "query",
+            "body",
+            "socket",
+        ):
             continue
         kwarg = field.kwarg_definition
         if kwarg is not None and not isinstance(kwarg, ParameterKwarg):
             continue  # a body or a dependency
         if isinstance(kwarg, ParameterKwarg) and (kwarg.header or kwarg.cookie):
             continue
-        types = [inner.annotation for inner in field.inner_types] if field.is_union else [
-            field.annotation]
+        types = (
+            [inner.annotation for inner in field.inner_types]
+            if field.is_union
+            else [field.annotation]
+        )
         if int in types and bool not in types:
             alias = kwarg.query if isinstance(kwarg, ParameterKwarg) and kwarg.query else name
             found.append(alias)
@@ -62,7 +73,8 @@ def _query_problem(alias: str, raw: str) -> str | None:
     if low <= value <= INT_MAX:
         return None
     return gettext("The parameter {name} must be a whole number from {low} to {high}.").format(
-        name=alias, low=low, high=INT_MAX)
+        name=alias, low=low, high=INT_MAX
+    )
 
 
 class IntegerBoundsMiddleware:
@@ -101,8 +113,9 @@ def out_of_range_handler(request: Request, exc: Exception) -> Response[Any]:
 
     if not _out_of_range(exc):
         return internal_error_handler(request, exc)
-    return http_exception_handler(request, ValidationException(
-        detail=gettext("A number in this request is out of range.")))
+    return http_exception_handler(
+        request, ValidationException(detail=gettext("A number in this request is out of range."))
+    )
 
 
 def out_of_range_handlers() -> dict[type[Exception], Any]:

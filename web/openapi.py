@@ -47,9 +47,16 @@ ERROR_SCHEMA: dict[str, Any] = {
     "properties": {
         "status_code": {"type": "integer"},
         "detail": {},
-        "problems": {"type": "array", "items": {
-            "type": "object", "properties": {"location": {"type": ["string", "null"]},
-                                             "message": {"type": "string"}}}},
+        "problems": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "location": {"type": ["string", "null"]},
+                    "message": {"type": "string"},
+                },
+            },
+        },
         "extra": {},
     },
 }
@@ -64,8 +71,9 @@ def complete(document: dict[str, Any]) -> dict[str, Any]:
     completed[_DONE] = True
     schemas = completed.setdefault("components", {}).setdefault("schemas", {})
     schemas[ERROR_SCHEMA_NAME] = ERROR_SCHEMA
-    error_content = {"application/json": {
-        "schema": {"$ref": f"#/components/schemas/{ERROR_SCHEMA_NAME}"}}}
+    error_content = {
+        "application/json": {"schema": {"$ref": f"#/components/schemas/{ERROR_SCHEMA_NAME}"}}
+    }
     for path, item in completed.get("paths", {}).items():
         if not path.startswith("/api/"):
             continue
@@ -74,8 +82,7 @@ def complete(document: dict[str, Any]) -> dict[str, Any]:
                 continue
             responses = operation["responses"]
             for status, description in ERROR_STATUSES.items():
-                responses.setdefault(status, {"description": description,
-                                              "content": error_content})
+                responses.setdefault(status, {"description": description, "content": error_content})
             if method == "get":
                 _file_answer(path, responses)
     return completed
@@ -85,8 +92,9 @@ def _file_answer(path: str, responses: dict[str, Any]) -> None:
     for pattern, media_types in FILE_ANSWERS:
         if pattern.search(path):
             ok = responses.setdefault("200", {"description": "The file"})
-            ok["content"] = {media: {"schema": {"type": "string", "format": "binary"}}
-                             for media in media_types}
+            ok["content"] = {
+                media: {"schema": {"type": "string", "format": "binary"}} for media in media_types
+            }
             return
 
 

@@ -42,8 +42,9 @@ class Pagination:
 
     def window(self, size: int = 2) -> list[int | None]:
         """Page numbers to link, with None where a run is left out (1 … 4 5 6 … 20)."""
-        shown = sorted({1, self.pages, *range(max(1, self.page - size),
-                                              min(self.pages, self.page + size) + 1)})
+        shown = sorted(
+            {1, self.pages, *range(max(1, self.page - size), min(self.pages, self.page + size) + 1)}
+        )
         result: list[int | None] = []
         for number in shown:
             if result and number - (result[-1] or 0) > 1:
@@ -56,8 +57,9 @@ def page_number(raw: str | None) -> int:
     return int(raw) if raw and raw.isdigit() and int(raw) > 0 else 1
 
 
-def paginate(path: str, query: Mapping[str, str], total: int,
-             per_page: int = DEFAULT_PER_PAGE) -> Pagination:
+def paginate(
+    path: str, query: Mapping[str, str], total: int, per_page: int = DEFAULT_PER_PAGE
+) -> Pagination:
     """The pagination of ``total`` items for a request to ``path`` with ``query``."""
     requested = page_number(query.get("page"))
     pages = max(1, ceil(total / per_page))

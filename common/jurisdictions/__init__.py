@@ -61,8 +61,7 @@ class Period:
 class Calendar(Protocol):
     """How a country counts a statutory period forward to its last day."""
 
-    def is_working_day(self, day: date) -> bool:
-        ...
+    def is_working_day(self, day: date) -> bool: ...
 
     def last_day(self, start: date, period: Period) -> date:
         """The last day of ``period`` counted from the day after ``start``."""
@@ -107,8 +106,9 @@ class DaysOffCalendar:
     period ending on a day off runs on to the next working day, and a period of at least three
     days (two, under the Regulation) holds at least two working days."""
 
-    def __init__(self, days_off: Callable[[int], frozenset[date]],
-                 two_working_days_from: int = 3) -> None:
+    def __init__(
+        self, days_off: Callable[[int], frozenset[date]], two_working_days_from: int = 3
+    ) -> None:
         self.days_off = days_off
         self.two_working_days_from = two_working_days_from
 
@@ -126,8 +126,9 @@ class DaysOffCalendar:
 
     def _working_days(self, start: date, end: date) -> int:
         """Working days after ``start`` up to and including ``end``."""
-        return sum(self.is_working_day(start + timedelta(days=n))
-                   for n in range(1, (end - start).days + 1))
+        return sum(
+            self.is_working_day(start + timedelta(days=n)) for n in range(1, (end - start).days + 1)
+        )
 
 
 @cache
@@ -156,8 +157,14 @@ def _rule_for(cases: tuple[Case, ...], days: int, default: str) -> str:
 
 
 def _case(cases: tuple[Case, ...], above_thresholds: bool, electronic: bool) -> Period | None:
-    return next((c.period for c in cases
-                 if (c.above_thresholds, c.electronic) == (above_thresholds, electronic)), None)
+    return next(
+        (
+            c.period
+            for c in cases
+            if (c.above_thresholds, c.electronic) == (above_thresholds, electronic)
+        ),
+        None,
+    )
 
 
 @dataclass(frozen=True)
@@ -270,12 +277,16 @@ class Jurisdiction:
         challenged."""
         return self.procedure_remedies.get(procedure, self.remedies)
 
-    def minimum_period(self, procedure: str, deadline: str,
-                       electronic: bool) -> MinimumPeriod | None:
+    def minimum_period(
+        self, procedure: str, deadline: str, electronic: bool
+    ) -> MinimumPeriod | None:
         """The minimum period for ``deadline`` in a procedure of type ``procedure``: with
         electronic submission its shorter electronic minimum where the law has one."""
-        found = [p for p in self.minimum_periods.get(procedure, ())
-                 if p.deadline == deadline and (electronic or not p.electronic)]
+        found = [
+            p
+            for p in self.minimum_periods.get(procedure, ())
+            if p.deadline == deadline and (electronic or not p.electronic)
+        ]
         return min(found, key=lambda p: p.days, default=None)
 
     def standstill_period(self, days: int | None = None, electronic: bool = True) -> Period:
@@ -287,8 +298,14 @@ class Jurisdiction:
         least = period if electronic else self.standstill.period_for(electronic)
         return max(period, least, key=lambda p: p.days)
 
-    def standstill_last_day(self, sent_on: date, days: int | None = None,
-                            electronic: bool = True, *, above_thresholds: bool = True) -> date:
+    def standstill_last_day(
+        self,
+        sent_on: date,
+        days: int | None = None,
+        electronic: bool = True,
+        *,
+        above_thresholds: bool = True,
+    ) -> date:
         """The last day of the standstill period for decisions sent on ``sent_on``: the law's
         case for the contract's value (``above_thresholds``, the EU thresholds) and the means
         of sending where it has such cases and the authority sets no period of its own, else
@@ -298,8 +315,14 @@ class Jurisdiction:
             return self.calendar.last_day(sent_on, case)
         return self.calendar.last_day(sent_on, self.standstill_period(days, electronic))
 
-    def remedies_last_day(self, sent_on: date, procedure: str = "", *,
-                          above_thresholds: bool = True, electronic: bool = True) -> date:
+    def remedies_last_day(
+        self,
+        sent_on: date,
+        procedure: str = "",
+        *,
+        above_thresholds: bool = True,
+        electronic: bool = True,
+    ) -> date:
         """The last day to seek review of a decision sent on ``sent_on`` in a procedure of
         type ``procedure``."""
         remedies = self.remedies_for(procedure)

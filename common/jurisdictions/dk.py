@@ -58,9 +58,17 @@ def danish_days_off(year: int) -> frozenset[date]:
     """The helligdage of ``year`` and the days public offices close (see the module)."""
     sunday = easter(year)
     easter_based = {-3, -2, 0, 1, 39, 49, 50} | ({26} if year < 2024 else set())
-    return frozenset({date(year, 1, 1), date(year, 6, 5), date(year, 12, 24),
-                      date(year, 12, 25), date(year, 12, 26), date(year, 12, 31),
-                      *(sunday + timedelta(days=n) for n in easter_based)})
+    return frozenset(
+        {
+            date(year, 1, 1),
+            date(year, 6, 5),
+            date(year, 12, 24),
+            date(year, 12, 25),
+            date(year, 12, 26),
+            date(year, 12, 31),
+            *(sunday + timedelta(days=n) for n in easter_based),
+        }
+    )
 
 
 # Regulation 1182/71 art. 3(5): two working days in any period of two days or more.
@@ -68,50 +76,99 @@ CALENDAR = DaysOffCalendar(danish_days_off, two_working_days_from=2)
 
 # Klagenævnsloven § 3, stk. 2: 10 calendar days when the decision is sent electronically, 15
 # when it is sent otherwise (by post).
-STANDSTILL = Standstill(Period(10), f"{KLAGENAEVNSLOVEN} § 3, stk. 2",
-                        not_electronic=Period(15))
+STANDSTILL = Standstill(Period(10), f"{KLAGENAEVNSLOVEN} § 3, stk. 2", not_electronic=Period(15))
 
 # Udbudsloven with the directive article it implements (the same numbers). The light regime
 # (udbudsloven §§ 186-192) has none: the authority sets reasonable periods (§ 189).
 MINIMUM_PERIODS: dict[str, tuple[MinimumPeriod, ...]] = {
     "open": (
-        MinimumPeriod("bids", 35, N_("Directive 2014/24/EU art. 27(1), udbudsloven § 57: 35 "
-                                     "days for bids")),
-        MinimumPeriod("bids", 30, N_("Directive 2014/24/EU art. 27(4), udbudsloven § 57: 30 "
-                                     "days for bids submitted electronically"), electronic=True),
+        MinimumPeriod(
+            "bids", 35, N_("Directive 2014/24/EU art. 27(1), udbudsloven § 57: 35 days for bids")
+        ),
+        MinimumPeriod(
+            "bids",
+            30,
+            N_(
+                "Directive 2014/24/EU art. 27(4), udbudsloven § 57: 30 "
+                "days for bids submitted electronically"
+            ),
+            electronic=True,
+        ),
     ),
     "restricted": (
-        MinimumPeriod("requests", 30, N_("Directive 2014/24/EU art. 28(1), udbudsloven § 59, "
-                                         "stk. 2: 30 days for requests to participate")),
-        MinimumPeriod("bids", 30, N_("Directive 2014/24/EU art. 28(2), udbudsloven § 60, stk. "
-                                     "2: 30 days for bids after the invitation"),
-                      from_invitation=True),
-        MinimumPeriod("bids", 25, N_("Directive 2014/24/EU art. 28(5), udbudsloven § 60, stk. "
-                                     "4: 25 days for bids submitted electronically"),
-                      from_invitation=True, electronic=True),
+        MinimumPeriod(
+            "requests",
+            30,
+            N_(
+                "Directive 2014/24/EU art. 28(1), udbudsloven § 59, "
+                "stk. 2: 30 days for requests to participate"
+            ),
+        ),
+        MinimumPeriod(
+            "bids",
+            30,
+            N_(
+                "Directive 2014/24/EU art. 28(2), udbudsloven § 60, stk. "
+                "2: 30 days for bids after the invitation"
+            ),
+            from_invitation=True,
+        ),
+        MinimumPeriod(
+            "bids",
+            25,
+            N_(
+                "Directive 2014/24/EU art. 28(5), udbudsloven § 60, stk. "
+                "4: 25 days for bids submitted electronically"
+            ),
+            from_invitation=True,
+            electronic=True,
+        ),
     ),
     "competitive_dialogue": (
-        MinimumPeriod("requests", 30, N_("Directive 2014/24/EU art. 30(1), udbudsloven "
-                                         "(konkurrencepræget dialog): 30 days for requests to "
-                                         "participate")),
+        MinimumPeriod(
+            "requests",
+            30,
+            N_(
+                "Directive 2014/24/EU art. 30(1), udbudsloven "
+                "(konkurrencepræget dialog): 30 days for requests to "
+                "participate"
+            ),
+        ),
     ),
     "negotiation": (
-        MinimumPeriod("requests", 30, N_("Directive 2014/24/EU art. 29(1), udbudsloven (udbud "
-                                         "med forhandling): 30 days for requests to "
-                                         "participate")),
-        MinimumPeriod("bids", 30, N_("Directive 2014/24/EU art. 29(1), udbudsloven (udbud med "
-                                     "forhandling): 30 days for initial bids after the "
-                                     "invitation"), from_invitation=True),
+        MinimumPeriod(
+            "requests",
+            30,
+            N_(
+                "Directive 2014/24/EU art. 29(1), udbudsloven (udbud "
+                "med forhandling): 30 days for requests to "
+                "participate"
+            ),
+        ),
+        MinimumPeriod(
+            "bids",
+            30,
+            N_(
+                "Directive 2014/24/EU art. 29(1), udbudsloven (udbud med "
+                "forhandling): 30 days for initial bids after the "
+                "invitation"
+            ),
+            from_invitation=True,
+        ),
     ),
 }
 
 JURISDICTION = Jurisdiction(
-    country="DK", language="da", currency="DKK", timezone="Europe/Copenhagen",
+    country="DK",
+    language="da",
+    currency="DKK",
+    timezone="Europe/Copenhagen",
     calendar=CALENDAR,
     standstill=STANDSTILL,
     # A complaint within the standstill suspends the contract's conclusion (§ 12, stk. 2).
-    remedies=Remedies("Klagenævnet for Udbud", STANDSTILL.period,
-                      f"{KLAGENAEVNSLOVEN} §§ 6, 7 og 12"),
+    remedies=Remedies(
+        "Klagenævnet for Udbud", STANDSTILL.period, f"{KLAGENAEVNSLOVEN} §§ 6, 7 og 12"
+    ),
     grant_law=GrantLaw(
         objection=Period(0),  # no administrative appeal, so no period to count
         objection_rule="forvaltningslovens § 25",
@@ -127,4 +184,3 @@ JURISDICTION = Jurisdiction(
     minimum_periods=MINIMUM_PERIODS,
     light_regime=LightRegime(750_000, "udbudsloven §§ 186-192"),
 )
-

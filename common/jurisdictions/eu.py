@@ -31,37 +31,70 @@ STANDSTILL = Standstill(Period(10), "Directive 2007/66/EC, art. 2a")
 MINIMUM_PERIODS: dict[str, tuple[MinimumPeriod, ...]] = {
     "open": (
         MinimumPeriod("bids", 35, N_("Directive 2014/24/EU art. 27(1): 35 days for bids")),
-        MinimumPeriod("bids", 30, N_("Directive 2014/24/EU art. 27(4): 30 days for bids "
-                                     "submitted electronically"), electronic=True),
+        MinimumPeriod(
+            "bids",
+            30,
+            N_("Directive 2014/24/EU art. 27(4): 30 days for bids submitted electronically"),
+            electronic=True,
+        ),
     ),
     "restricted": (
-        MinimumPeriod("requests", 30, N_("Directive 2014/24/EU art. 28(1): 30 days for "
-                                         "requests to participate")),
-        MinimumPeriod("bids", 30, N_("Directive 2014/24/EU art. 28(2): 30 days for bids after "
-                                     "the invitation"), from_invitation=True),
+        MinimumPeriod(
+            "requests",
+            30,
+            N_("Directive 2014/24/EU art. 28(1): 30 days for requests to participate"),
+        ),
+        MinimumPeriod(
+            "bids",
+            30,
+            N_("Directive 2014/24/EU art. 28(2): 30 days for bids after the invitation"),
+            from_invitation=True,
+        ),
     ),
     "competitive_dialogue": (
-        MinimumPeriod("requests", 30, N_("Directive 2014/24/EU art. 30(1): 30 days for "
-                                         "requests to participate")),
+        MinimumPeriod(
+            "requests",
+            30,
+            N_("Directive 2014/24/EU art. 30(1): 30 days for requests to participate"),
+        ),
     ),
     "negotiation": (
-        MinimumPeriod("requests", 30, N_("Directive 2014/24/EU art. 29(1): 30 days for "
-                                         "requests to participate")),
-        MinimumPeriod("bids", 30, N_("Directive 2014/24/EU art. 29(1): 30 days for initial "
-                                     "bids after the invitation"), from_invitation=True),
+        MinimumPeriod(
+            "requests",
+            30,
+            N_("Directive 2014/24/EU art. 29(1): 30 days for requests to participate"),
+        ),
+        MinimumPeriod(
+            "bids",
+            30,
+            N_("Directive 2014/24/EU art. 29(1): 30 days for initial bids after the invitation"),
+            from_invitation=True,
+        ),
     ),
 }
+
 
 def for_country(country: str) -> Jurisdiction:
     language, currency, zone = _DEFAULTS.get(country, ("en", "EUR", "Europe/Brussels"))
     return Jurisdiction(
-        country=country, language=language, currency=currency, timezone=zone,
+        country=country,
+        language=language,
+        currency=currency,
+        timezone=zone,
         calendar=HolidaysCalendar(country),
         standstill=STANDSTILL,
-        remedies=Remedies("the competent review body", STANDSTILL.period,
-                          "Directive 89/665/EEC, art. 2c"),
-        grant_law=GrantLaw(objection=Period(6, Unit.WEEKS), objection_rule="",
-                           advance_rule="", settlement_rules="", reclaim_rule="",
-                           reasons_rule="", payment=Period(6, Unit.WEEKS), payment_rule=""),
+        remedies=Remedies(
+            "the competent review body", STANDSTILL.period, "Directive 89/665/EEC, art. 2c"
+        ),
+        grant_law=GrantLaw(
+            objection=Period(6, Unit.WEEKS),
+            objection_rule="",
+            advance_rule="",
+            settlement_rules="",
+            reclaim_rule="",
+            reasons_rule="",
+            payment=Period(6, Unit.WEEKS),
+            payment_rule="",
+        ),
         minimum_periods=MINIMUM_PERIODS,
     )

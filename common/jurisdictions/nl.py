@@ -39,16 +39,18 @@ def atw_holidays(year: int) -> frozenset[date]:
     kings_day = date(year, 4, 27)
     if kings_day.weekday() == 6:
         kings_day = date(year, 4, 26)
-    return frozenset({
-        date(year, 1, 1),
-        sunday + timedelta(days=1),  # tweede paasdag
-        sunday + timedelta(days=39),  # Hemelvaartsdag
-        sunday + timedelta(days=50),  # tweede pinksterdag
-        kings_day,
-        date(year, 5, 5),
-        date(year, 12, 25),
-        date(year, 12, 26),
-    })
+    return frozenset(
+        {
+            date(year, 1, 1),
+            sunday + timedelta(days=1),  # tweede paasdag
+            sunday + timedelta(days=39),  # Hemelvaartsdag
+            sunday + timedelta(days=50),  # tweede pinksterdag
+            kings_day,
+            date(year, 5, 5),
+            date(year, 12, 25),
+            date(year, 12, 26),
+        }
+    )
 
 
 # Periods under the Algemene termijnenwet. Art. 1: a statutory period ending on a Saturday,
@@ -64,39 +66,59 @@ STANDSTILL = Standstill(Period(20), "artikel 2.127 Aanbestedingswet 2012")
 # (Directive 2014/24/EU art. 74-76, Aw 2.38-2.39) and open house have none: the authority sets
 # reasonable periods.
 RULES: dict[tuple[str, str, bool], str] = {
-    ("open", "bids", False): N_("Directive 2014/24/EU art. 27(1), Aanbestedingswet 2012 "
-                                "art. 2.71: 35 days for bids"),
-    ("open", "bids", True): N_("Directive 2014/24/EU art. 27(4), Aanbestedingswet 2012 "
-                               "art. 2.71: 30 days for bids submitted electronically"),
-    ("restricted", "requests", False): N_("Directive 2014/24/EU art. 28(1), Aanbestedingswet "
-                                          "2012 art. 2.74: 30 days for requests to "
-                                          "participate"),
-    ("restricted", "bids", False): N_("Directive 2014/24/EU art. 28(2), Aanbestedingswet 2012 "
-                                      "art. 2.75: 30 days for bids after the invitation"),
+    ("open", "bids", False): N_(
+        "Directive 2014/24/EU art. 27(1), Aanbestedingswet 2012 art. 2.71: 35 days for bids"
+    ),
+    ("open", "bids", True): N_(
+        "Directive 2014/24/EU art. 27(4), Aanbestedingswet 2012 "
+        "art. 2.71: 30 days for bids submitted electronically"
+    ),
+    ("restricted", "requests", False): N_(
+        "Directive 2014/24/EU art. 28(1), Aanbestedingswet "
+        "2012 art. 2.74: 30 days for requests to "
+        "participate"
+    ),
+    ("restricted", "bids", False): N_(
+        "Directive 2014/24/EU art. 28(2), Aanbestedingswet 2012 "
+        "art. 2.75: 30 days for bids after the invitation"
+    ),
     ("competitive_dialogue", "requests", False): N_(
         "Directive 2014/24/EU art. 30(1), Aanbestedingswet 2012 art. 2.80: 30 days for "
-        "requests to participate"),
-    ("negotiation", "requests", False): N_("Directive 2014/24/EU art. 29(1), Aanbestedingswet "
-                                           "2012 art. 2.78: 30 days for requests to "
-                                           "participate"),
-    ("negotiation", "bids", False): N_("Directive 2014/24/EU art. 29(1), Aanbestedingswet "
-                                       "2012 art. 2.78: 30 days for initial bids after the "
-                                       "invitation"),
+        "requests to participate"
+    ),
+    ("negotiation", "requests", False): N_(
+        "Directive 2014/24/EU art. 29(1), Aanbestedingswet "
+        "2012 art. 2.78: 30 days for requests to "
+        "participate"
+    ),
+    ("negotiation", "bids", False): N_(
+        "Directive 2014/24/EU art. 29(1), Aanbestedingswet "
+        "2012 art. 2.78: 30 days for initial bids after the "
+        "invitation"
+    ),
 }
 
 MINIMUM_PERIODS: dict[str, tuple[MinimumPeriod, ...]] = {
-    procedure: tuple(replace(period, rule=RULES[procedure, period.deadline, period.electronic])
-                     for period in periods)
+    procedure: tuple(
+        replace(period, rule=RULES[procedure, period.deadline, period.electronic])
+        for period in periods
+    )
     for procedure, periods in eu.MINIMUM_PERIODS.items()
 }
 
 JURISDICTION = Jurisdiction(
-    country="NL", language="nl", currency="EUR", timezone="Europe/Amsterdam",
+    country="NL",
+    language="nl",
+    currency="EUR",
+    timezone="Europe/Amsterdam",
     calendar=CALENDAR,
     standstill=STANDSTILL,
     # Aanbestedingswet 2012 art. 2.127(2): a kort geding within the standstill period.
-    remedies=Remedies("de voorzieningenrechter van de rechtbank", STANDSTILL.period,
-                      "artikel 2.127 Aanbestedingswet 2012"),
+    remedies=Remedies(
+        "de voorzieningenrechter van de rechtbank",
+        STANDSTILL.period,
+        "artikel 2.127 Aanbestedingswet 2012",
+    ),
     grant_law=GrantLaw(
         objection=Period(6, Unit.WEEKS),
         objection_rule="artikelen 6:7 en 6:8 Algemene wet bestuursrecht",

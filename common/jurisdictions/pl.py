@@ -62,9 +62,17 @@ def days_off(year: int) -> frozenset[date]:
     """
     sunday = easter(year)
     found = {
-        date(year, 1, 1), sunday, sunday + timedelta(days=1), date(year, 5, 1),
-        date(year, 5, 3), sunday + timedelta(days=49), sunday + timedelta(days=60),
-        date(year, 8, 15), date(year, 11, 1), date(year, 11, 11), date(year, 12, 25),
+        date(year, 1, 1),
+        sunday,
+        sunday + timedelta(days=1),
+        date(year, 5, 1),
+        date(year, 5, 3),
+        sunday + timedelta(days=49),
+        sunday + timedelta(days=60),
+        date(year, 8, 15),
+        date(year, 11, 1),
+        date(year, 11, 11),
+        date(year, 12, 25),
         date(year, 12, 26),
     }
     if year >= 2011:
@@ -97,49 +105,94 @@ class KodeksCywilnyCalendar:
 
 CALENDAR = KodeksCywilnyCalendar()
 
-STANDSTILL = Standstill(Period(10), f"art. 264 ust. 1 {PZP}", not_electronic=Period(15), cases=(
-    Case(True, True, Period(10), f"art. 264 ust. 1 {PZP}"),
-    Case(True, False, Period(15), f"art. 264 ust. 1 {PZP}"),
-    Case(False, True, Period(5), f"art. 308 ust. 2 {PZP}"),
-    Case(False, False, Period(10), f"art. 308 ust. 2 {PZP}"),
-))
+STANDSTILL = Standstill(
+    Period(10),
+    f"art. 264 ust. 1 {PZP}",
+    not_electronic=Period(15),
+    cases=(
+        Case(True, True, Period(10), f"art. 264 ust. 1 {PZP}"),
+        Case(True, False, Period(15), f"art. 264 ust. 1 {PZP}"),
+        Case(False, True, Period(5), f"art. 308 ust. 2 {PZP}"),
+        Case(False, False, Period(10), f"art. 308 ust. 2 {PZP}"),
+    ),
+)
 
-REMEDIES = Remedies("Prezes Krajowej Izby Odwoławczej", Period(10),
-                    f"art. 515 ust. 1 pkt 1 lit. a {PZP}", cases=(
-    Case(True, True, Period(10), f"art. 515 ust. 1 pkt 1 lit. a {PZP}"),
-    Case(True, False, Period(15), f"art. 515 ust. 1 pkt 1 lit. b {PZP}"),
-    Case(False, True, Period(5), f"art. 515 ust. 1 pkt 2 lit. a {PZP}"),
-    Case(False, False, Period(10), f"art. 515 ust. 1 pkt 2 lit. b {PZP}"),
-))
+REMEDIES = Remedies(
+    "Prezes Krajowej Izby Odwoławczej",
+    Period(10),
+    f"art. 515 ust. 1 pkt 1 lit. a {PZP}",
+    cases=(
+        Case(True, True, Period(10), f"art. 515 ust. 1 pkt 1 lit. a {PZP}"),
+        Case(True, False, Period(15), f"art. 515 ust. 1 pkt 1 lit. b {PZP}"),
+        Case(False, True, Period(5), f"art. 515 ust. 1 pkt 2 lit. a {PZP}"),
+        Case(False, False, Period(10), f"art. 515 ust. 1 pkt 2 lit. b {PZP}"),
+    ),
+)
 
 # Pzp with the directive it implements. The light regime (Pzp art. 359-362) and open house have
 # none: the authority sets periods that leave time to prepare an offer.
 MINIMUM_PERIODS: dict[str, tuple[MinimumPeriod, ...]] = {
     "open": (
-        MinimumPeriod("bids", 35, N_("Directive 2014/24/EU art. 27(1), Pzp art. 138(1): 35 days "
-                                     "for bids")),
+        MinimumPeriod(
+            "bids", 35, N_("Directive 2014/24/EU art. 27(1), Pzp art. 138(1): 35 days for bids")
+        ),
     ),
     "restricted": (
-        MinimumPeriod("requests", 30, N_("Directive 2014/24/EU art. 28(1), Pzp art. 144(1): 30 "
-                                         "days for requests to participate")),
-        MinimumPeriod("bids", 30, N_("Directive 2014/24/EU art. 28(2), Pzp art. 151(1): 30 days "
-                                     "for bids after the invitation"), from_invitation=True),
-        MinimumPeriod("bids", 25, N_("Directive 2014/24/EU art. 28(5), Pzp art. 151(4): 25 days "
-                                     "for bids submitted electronically after the invitation"),
-                      from_invitation=True, electronic=True),
+        MinimumPeriod(
+            "requests",
+            30,
+            N_(
+                "Directive 2014/24/EU art. 28(1), Pzp art. 144(1): 30 "
+                "days for requests to participate"
+            ),
+        ),
+        MinimumPeriod(
+            "bids",
+            30,
+            N_(
+                "Directive 2014/24/EU art. 28(2), Pzp art. 151(1): 30 days "
+                "for bids after the invitation"
+            ),
+            from_invitation=True,
+        ),
+        MinimumPeriod(
+            "bids",
+            25,
+            N_(
+                "Directive 2014/24/EU art. 28(5), Pzp art. 151(4): 25 days "
+                "for bids submitted electronically after the invitation"
+            ),
+            from_invitation=True,
+            electronic=True,
+        ),
     ),
     "competitive_dialogue": (
-        MinimumPeriod("requests", 30, N_("Directive 2014/24/EU art. 30(1), Pzp art. 169 with "
-                                         "art. 144(1): 30 days for requests to participate")),
+        MinimumPeriod(
+            "requests",
+            30,
+            N_(
+                "Directive 2014/24/EU art. 30(1), Pzp art. 169 with "
+                "art. 144(1): 30 days for requests to participate"
+            ),
+        ),
     ),
     "negotiation": (
-        MinimumPeriod("requests", 30, N_("Directive 2014/24/EU art. 29(1), Pzp art. 153 with "
-                                         "art. 144(1): 30 days for requests to participate")),
+        MinimumPeriod(
+            "requests",
+            30,
+            N_(
+                "Directive 2014/24/EU art. 29(1), Pzp art. 153 with "
+                "art. 144(1): 30 days for requests to participate"
+            ),
+        ),
     ),
 }
 
 JURISDICTION = Jurisdiction(
-    country="PL", language="pl", currency="PLN", timezone="Europe/Warsaw",
+    country="PL",
+    language="pl",
+    currency="PLN",
+    timezone="Europe/Warsaw",
     calendar=CALENDAR,
     standstill=STANDSTILL,
     remedies=REMEDIES,
@@ -154,8 +207,7 @@ JURISDICTION = Jurisdiction(
         payment=Period(15),
         payment_rule=f"art. 251 ust. 2 {UFP}",
         appeal=False,
-        supervision="wojewoda (art. 85 i 86 ustawy z dnia 8 marca 1990 r. o samorządzie "
-                    "gminnym)",
+        supervision="wojewoda (art. 85 i 86 ustawy z dnia 8 marca 1990 r. o samorządzie gminnym)",
         contract_rule=f"art. 16 ust. 1 {UDPP}",
     ),
     minimum_periods=MINIMUM_PERIODS,

@@ -44,19 +44,23 @@ def allmanna_helgdagar(year: int) -> frozenset[date]:
     jul. Sundays are helgdagar too; those among them are counted as Sundays anyway.
     """
     sunday = easter(year)
-    return frozenset({
-        date(year, 1, 1), date(year, 1, 6),
-        sunday - timedelta(days=2),  # långfredagen
-        sunday,  # påskdagen
-        sunday + timedelta(days=1),  # annandag påsk
-        date(year, 5, 1),
-        sunday + timedelta(days=39),  # Kristi himmelsfärds dag
-        sunday + timedelta(days=49),  # pingstdagen
-        date(year, 6, 6),
-        _saturday_between(date(year, 6, 20)),  # midsommardagen
-        _saturday_between(date(year, 10, 31)),  # alla helgons dag
-        date(year, 12, 25), date(year, 12, 26),
-    })
+    return frozenset(
+        {
+            date(year, 1, 1),
+            date(year, 1, 6),
+            sunday - timedelta(days=2),  # långfredagen
+            sunday,  # påskdagen
+            sunday + timedelta(days=1),  # annandag påsk
+            date(year, 5, 1),
+            sunday + timedelta(days=39),  # Kristi himmelsfärds dag
+            sunday + timedelta(days=49),  # pingstdagen
+            date(year, 6, 6),
+            _saturday_between(date(year, 6, 20)),  # midsommardagen
+            _saturday_between(date(year, 10, 31)),  # alla helgons dag
+            date(year, 12, 25),
+            date(year, 12, 26),
+        }
+    )
 
 
 @cache
@@ -109,36 +113,74 @@ REMEDIES = Remedies("förvaltningsrätten", STANDSTILL.period, f"20 kap. 4-6 §�
 # LOV 10 kap. 1 §: a supplier applies for rättelse at the förvaltningsrätt within three weeks
 # from the authority's notice of its decision on the application (9 kap. 2 §). LOV has no
 # avtalsspärr.
-OPEN_HOUSE_REMEDIES = Remedies("förvaltningsrätten", Period(3, Unit.WEEKS),
-                               "10 kap. 1 § lagen (2008:962) om valfrihetssystem")
+OPEN_HOUSE_REMEDIES = Remedies(
+    "förvaltningsrätten", Period(3, Unit.WEEKS), "10 kap. 1 § lagen (2008:962) om valfrihetssystem"
+)
 
 # LOU 11 kap. with the directive it implements (the same numbers). The light regime (19 kap.)
 # and open house (LOV) have none: the authority sets reasonable periods (11 kap. 1 §).
 MINIMUM_PERIODS: dict[str, tuple[MinimumPeriod, ...]] = {
     "open": (
-        MinimumPeriod("bids", 35, N_("Directive 2014/24/EU art. 27(1), LOU 11 kap. 2 §: 35 "
-                                     "days for bids")),
-        MinimumPeriod("bids", 30, N_("Directive 2014/24/EU art. 27(4), LOU 11 kap. 5 §: 30 "
-                                     "days for bids submitted electronically"),
-                      electronic=True),
+        MinimumPeriod(
+            "bids", 35, N_("Directive 2014/24/EU art. 27(1), LOU 11 kap. 2 §: 35 days for bids")
+        ),
+        MinimumPeriod(
+            "bids",
+            30,
+            N_(
+                "Directive 2014/24/EU art. 27(4), LOU 11 kap. 5 §: 30 "
+                "days for bids submitted electronically"
+            ),
+            electronic=True,
+        ),
     ),
     "restricted": (
-        MinimumPeriod("requests", 30, N_("Directive 2014/24/EU art. 28(1), LOU 11 kap. 6 §: "
-                                         "30 days for requests to participate")),
-        MinimumPeriod("bids", 30, N_("Directive 2014/24/EU art. 28(2), LOU 11 kap. 8 §: 30 "
-                                     "days for bids after the invitation"),
-                      from_invitation=True),
+        MinimumPeriod(
+            "requests",
+            30,
+            N_(
+                "Directive 2014/24/EU art. 28(1), LOU 11 kap. 6 §: "
+                "30 days for requests to participate"
+            ),
+        ),
+        MinimumPeriod(
+            "bids",
+            30,
+            N_(
+                "Directive 2014/24/EU art. 28(2), LOU 11 kap. 8 §: 30 "
+                "days for bids after the invitation"
+            ),
+            from_invitation=True,
+        ),
     ),
     "competitive_dialogue": (
-        MinimumPeriod("requests", 30, N_("Directive 2014/24/EU art. 30(1), LOU 11 kap. 6 §: "
-                                         "30 days for requests to participate")),
+        MinimumPeriod(
+            "requests",
+            30,
+            N_(
+                "Directive 2014/24/EU art. 30(1), LOU 11 kap. 6 §: "
+                "30 days for requests to participate"
+            ),
+        ),
     ),
     "negotiation": (
-        MinimumPeriod("requests", 30, N_("Directive 2014/24/EU art. 29(1), LOU 11 kap. 6 §: "
-                                         "30 days for requests to participate")),
-        MinimumPeriod("bids", 30, N_("Directive 2014/24/EU art. 29(1), LOU 11 kap. 8 §: 30 "
-                                     "days for initial bids after the invitation"),
-                      from_invitation=True),
+        MinimumPeriod(
+            "requests",
+            30,
+            N_(
+                "Directive 2014/24/EU art. 29(1), LOU 11 kap. 6 §: "
+                "30 days for requests to participate"
+            ),
+        ),
+        MinimumPeriod(
+            "bids",
+            30,
+            N_(
+                "Directive 2014/24/EU art. 29(1), LOU 11 kap. 8 §: 30 "
+                "days for initial bids after the invitation"
+            ),
+            from_invitation=True,
+        ),
     ),
 }
 
@@ -153,17 +195,22 @@ MINIMUM_PERIODS: dict[str, tuple[MinimumPeriod, ...]] = {
 GRANT_LAW = GrantLaw(
     objection=Period(3, Unit.WEEKS),
     objection_rule="13 kap. 5 § kommunallagen (2017:725)",
-    advance_rule="", settlement_rules="", reclaim_rule="",
+    advance_rule="",
+    settlement_rules="",
+    reclaim_rule="",
     reasons_rule="32 § förvaltningslagen (2017:900)",
     payment=Period(30),
     payment_rule="4 § räntelagen (1975:635)",
     appeal=False,
     supervision="förvaltningsrätten, genom laglighetsprövning enligt 13 kap. kommunallagen "
-                "(2017:725)",
+    "(2017:725)",
 )
 
 JURISDICTION = Jurisdiction(
-    country="SE", language="sv", currency="SEK", timezone="Europe/Stockholm",
+    country="SE",
+    language="sv",
+    currency="SEK",
+    timezone="Europe/Stockholm",
     calendar=CALENDAR,
     standstill=STANDSTILL,
     remedies=REMEDIES,

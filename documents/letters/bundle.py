@@ -33,13 +33,15 @@ Templates = Mapping[tuple[LetterKind, str], ActiveTemplate]
 
 
 # Letters NFKD does not take apart (Danish, Polish, Swedish, German names).
-_LATIN = str.maketrans({"Æ": "AE", "æ": "ae", "Ø": "O", "ø": "o", "Ł": "L", "ł": "l",
-                        "ß": "ss", "Đ": "D", "đ": "d"})
+_LATIN = str.maketrans(
+    {"Æ": "AE", "æ": "ae", "Ø": "O", "ø": "o", "Ł": "L", "ł": "l", "ß": "ss", "Đ": "D", "đ": "d"}
+)
 
 
 def _slug(text: str, limit: int = 60) -> str:
-    ascii_text = unicodedata.normalize("NFKD", text.translate(_LATIN)).encode(
-        "ascii", "ignore").decode()
+    ascii_text = (
+        unicodedata.normalize("NFKD", text.translate(_LATIN)).encode("ascii", "ignore").decode()
+    )
     slug = re.sub(r"[^A-Za-z0-9]+", "-", ascii_text).strip("-").lower()
     return slug[:limit].strip("-") or "letter"
 
@@ -47,8 +49,11 @@ def _slug(text: str, limit: int = 60) -> str:
 def letter_filename(letter: Letter, ref: str = "") -> str:
     """``award-intent-zorggroep-de-linde-b-v-2026-0815.docx``: kind, addressee, reference
     (a file name people read: hyphens, no code such as ``award_intent``)."""
-    parts = [_slug(kind_of(letter).value), _slug(letter.addressee.name),
-             _slug(ref or letter.reference, 30)]
+    parts = [
+        _slug(kind_of(letter).value),
+        _slug(letter.addressee.name),
+        _slug(ref or letter.reference, 30),
+    ]
     return "-".join(p for p in parts if p) + ".docx"
 
 
@@ -57,10 +62,17 @@ def render_letter(template: ActiveTemplate, letter: Letter) -> bytes:
     return render(template.data, context_of(letter, template.written_in))
 
 
-def _generated(template: ActiveTemplate, letter: Letter, ref: str, data: bytes,
-               filename: str | None) -> GeneratedLetter:
-    return GeneratedLetter(filename or letter_filename(letter, ref), kind_of(letter),
-                           template.written_in, letter.addressee.name, ref, data)
+def _generated(
+    template: ActiveTemplate, letter: Letter, ref: str, data: bytes, filename: str | None
+) -> GeneratedLetter:
+    return GeneratedLetter(
+        filename or letter_filename(letter, ref),
+        kind_of(letter),
+        template.written_in,
+        letter.addressee.name,
+        ref,
+        data,
+    )
 
 
 def _template(templates: Templates, letter: Letter, language: str) -> ActiveTemplate:
@@ -70,8 +82,9 @@ def _template(templates: Templates, letter: Letter, language: str) -> ActiveTemp
     return templates[key]
 
 
-def letters_for(templates: Templates, letters: Iterable[tuple[str, Letter]],
-                language: str) -> Iterator[GeneratedLetter]:
+def letters_for(
+    templates: Templates, letters: Iterable[tuple[str, Letter]], language: str
+) -> Iterator[GeneratedLetter]:
     """Render ``letters`` ((ref, letter) pairs) one after the other, in this process."""
     for ref, letter in letters:
         template = _template(templates, letter, language)
@@ -82,8 +95,7 @@ _worker_templates: dict[tuple[LetterKind, str], tuple[bytes, str]] = {}
 PARENT_POLL_SECONDS = 0.25
 
 
-def _start_worker(templates: dict[tuple[LetterKind, str], tuple[bytes, str]],
-                  parent: int) -> None:
+def _start_worker(templates: dict[tuple[LetterKind, str], tuple[bytes, str]], parent: int) -> None:
     """Each process of the pool gets the templates once, not with every letter, and dies
     with the process that started it (see :func:`_die_with_parent`)."""
     _worker_templates.update(templates)
@@ -116,9 +128,13 @@ def _render_in_worker(job: tuple[tuple[LetterKind, str], Letter]) -> bytes:
     return render(data, context_of(letter, written_in))
 
 
-def letters_in_parallel(templates: Templates, letters: Iterable[tuple[str, Letter]],
-                        language: str, workers: int | None = None,
-                        window: int = 32) -> Iterator[GeneratedLetter]:
+def letters_in_parallel(
+    templates: Templates,
+    letters: Iterable[tuple[str, Letter]],
+    language: str,
+    workers: int | None = None,
+    window: int = 32,
+) -> Iterator[GeneratedLetter]:
     """Like :func:`letters_for`, rendered by a pool of processes (one per core), in order.
 
     At most ``window`` letters are in flight, so a round of ten thousand never sits in memory
@@ -129,8 +145,9 @@ def letters_in_parallel(templates: Templates, letters: Iterable[tuple[str, Lette
         return
     shipped = {key: (t.data, t.written_in) for key, t in templates.items()}
     pending: deque[tuple[str, Letter, ActiveTemplate, Future[bytes]]] = deque()
-    with ProcessPoolExecutor(max_workers=workers, initializer=_start_worker,
-                             initargs=(shipped, os.getpid())) as pool:
+    with ProcessPoolExecutor(
+        max_workers=workers, initializer=_start_worker, initargs=(shipped, os.getpid())
+    ) as pool:
         for ref, letter in letters:
             template = _template(templates, letter, language)
             job = ((kind_of(letter), language), letter)
@@ -180,8 +197,11 @@ class ZipBuilder:
 
     def add(self, name: str, data: bytes) -> bytes:
         unique = _unique(name, self._seen)
-        method = zipfile.ZIP_STORED if unique.endswith((".docx", ".pdf", ".zip")) else (
-            zipfile.ZIP_DEFLATED)
+        method = (
+            zipfile.ZIP_STORED
+            if unique.endswith((".docx", ".pdf", ".zip"))
+            else (zipfile.ZIP_DEFLATED)
+        )
         self._archive.writestr(unique, data, compress_type=method)
         return self._sink.take()
 
@@ -234,8 +254,14 @@ async def as_pdfs(letters: Iterable[GeneratedLetter]) -> AsyncIterator[Generated
     for chunk in _chunks(letters):
         pdfs = await office.convert_many([letter.data for letter in chunk], ".docx", "pdf")
         for letter, pdf in zip(chunk, pdfs, strict=True):
-            yield GeneratedLetter(letter.filename.removesuffix(".docx") + ".pdf", letter.kind,
-                                  letter.language, letter.addressee, letter.ref, pdf)
+            yield GeneratedLetter(
+                letter.filename.removesuffix(".docx") + ".pdf",
+                letter.kind,
+                letter.language,
+                letter.addressee,
+                letter.ref,
+                pdf,
+            )
 
 
 def _chunks(items: Iterable[T], size: int = office.PDF_CHUNK) -> Iterator[list[T]]:
@@ -259,25 +285,29 @@ class StoredLetter(Protocol):
     def filename(self) -> str: ...
 
 
-async def stored_files(letters: Iterable[StoredLetter], pdf: bool = False
-                       ) -> AsyncIterator[tuple[str, bytes]]:
+async def stored_files(
+    letters: Iterable[StoredLetter], pdf: bool = False
+) -> AsyncIterator[tuple[str, bytes]]:
     """Each kept letter read when the zip needs it, as (filename, data); as PDF with ``pdf``
     (converted a chunk at a time)."""
     if pdf:
         require_pdf()
     kept = [letter for letter in letters if letter.file_id is not None]
     for chunk in _chunks(kept, office.PDF_CHUNK if pdf else 1):
-        read = [(await storage.read(letter.file_id))[1] for letter in chunk
-                if letter.file_id is not None]
+        read = [
+            (await storage.read(letter.file_id))[1]
+            for letter in chunk
+            if letter.file_id is not None
+        ]
         if pdf:
             read = await office.convert_many(read, ".docx", "pdf")
         for letter, data in zip(chunk, read, strict=True):
-            yield (letter.filename.removesuffix(".docx") + ".pdf" if pdf else letter.filename,
-                   data)
+            yield (letter.filename.removesuffix(".docx") + ".pdf" if pdf else letter.filename, data)
 
 
-async def read_stored(letters: Iterable[StoredLetter], file_id: int
-                      ) -> tuple[storage.FileInfo, bytes]:
+async def read_stored(
+    letters: Iterable[StoredLetter], file_id: int
+) -> tuple[storage.FileInfo, bytes]:
     """One kept letter among ``letters``; a file that is not one of them is not found."""
     if not any(letter.file_id == file_id for letter in letters):
         raise NotFound(N_("Letter {id} does not exist"), id=file_id)
@@ -299,13 +329,16 @@ class JobLike(Protocol):
     async def finish(self, summary: Any = None, file_id: int | None = None) -> None: ...
 
 
-def pdf_zip_payload(letters: Iterable[StoredLetter], zip_name: str, actor: str
-                    ) -> dict[str, Any]:
+def pdf_zip_payload(letters: Iterable[StoredLetter], zip_name: str, actor: str) -> dict[str, Any]:
     """What a :data:`PDF_ZIP` job needs: the kept letters (checked for access by the caller
     when queueing), the zip's name and who asked."""
-    return {"files": [[letter.file_id, letter.filename] for letter in letters
-                      if letter.file_id is not None],
-            "name": zip_name, "actor": actor}
+    return {
+        "files": [
+            [letter.file_id, letter.filename] for letter in letters if letter.file_id is not None
+        ],
+        "name": zip_name,
+        "actor": actor,
+    }
 
 
 def pdf_zip_key(payload: Mapping[str, Any]) -> str:
@@ -340,6 +373,11 @@ async def pdf_zip_job(job: JobLike) -> None:
             job.progress(done)
         spooled.write(builder.finish())
         async with transaction():
-            stored = await storage.store(Actor.system(job.payload["actor"]), job.payload["name"],
-                                         "application/zip", spooled, max_bytes=2**40)
+            stored = await storage.store(
+                Actor.system(job.payload["actor"]),
+                job.payload["name"],
+                "application/zip",
+                spooled,
+                max_bytes=2**40,
+            )
             await job.finish(file_id=stored.id)

@@ -199,15 +199,20 @@ def _where(part: Part, line: int) -> str:
 
 
 def unknown_placeholder(part: Part, line: int, name: str) -> Problem:
-    return Problem(N_("Unknown placeholder {name} in “{text}”"),
-                   {"name": name, "text": part.line_text(line)}, _where(part, line))
+    return Problem(
+        N_("Unknown placeholder {name} in “{text}”"),
+        {"name": name, "text": part.line_text(line)},
+        _where(part, line),
+    )
 
 
 def _syntax_problem(part: Part, error: TemplateError) -> Problem:
     line = getattr(error, "lineno", None) or 1
-    return Problem(N_("Template error “{error}” in “{text}”"),
-                   {"error": error.message or str(error), "text": part.line_text(line)},
-                   _where(part, line))
+    return Problem(
+        N_("Template error “{error}” in “{text}”"),
+        {"error": error.message or str(error), "text": part.line_text(line)},
+        _where(part, line),
+    )
 
 
 def _template_line(error: BaseException) -> int | None:
@@ -242,33 +247,40 @@ def _static_problems(template_parts: list[Part], kind: LetterKind) -> Iterator[P
 
 def _container_problem(data: bytes) -> Problem | None:
     if len(data) > MAX_TEMPLATE_BYTES:
-        return Problem(N_("The template is larger than {limit} MB"),
-                       {"limit": MAX_TEMPLATE_BYTES // (1024 * 1024)}, "file")
+        return Problem(
+            N_("The template is larger than {limit} MB"),
+            {"limit": MAX_TEMPLATE_BYTES // (1024 * 1024)},
+            "file",
+        )
     if not zipfile.is_zipfile(io.BytesIO(data)):
         return Problem(N_("The file is not a Word document (.docx)"), {}, "file")
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             names = set(archive.namelist())
         if unpacked_size(data) > MAX_UNPACKED_BYTES:
-            return Problem(N_("The template unpacks to more than {limit} MB"),
-                           {"limit": MAX_UNPACKED_BYTES // (1024 * 1024)}, "file")
+            return Problem(
+                N_("The template unpacks to more than {limit} MB"),
+                {"limit": MAX_UNPACKED_BYTES // (1024 * 1024)},
+                "file",
+            )
     except zipfile.BadZipFile:
         return Problem(N_("The file is not a Word document (.docx)"), {}, "file")
     if "word/document.xml" not in names:
         return Problem(N_("The file is not a Word document (.docx)"), {}, "file")
     if any(name.lower().endswith("vbaproject.bin") for name in names):
-        return Problem(N_("The template contains macros; save it as a .docx document"), {},
-                       "file")
+        return Problem(N_("The template contains macros; save it as a .docx document"), {}, "file")
     return None
 
 
 def _unreadable(error: BaseException) -> Problem:
-    return Problem(N_("The template does not produce a readable document: {error}"),
-                   {"error": str(error)[:200]}, "file")
+    return Problem(
+        N_("The template does not produce a readable document: {error}"),
+        {"error": str(error)[:200]},
+        "file",
+    )
 
 
-def check_template(data: bytes, kind: LetterKind, sample: Letter,
-                   language: str) -> list[Problem]:
+def check_template(data: bytes, kind: LetterKind, sample: Letter, language: str) -> list[Problem]:
     """Every problem of the template ``data`` for letters of ``kind`` (empty: it is usable).
 
     Rendering with ``sample`` (a letter of that kind) is the last step, so that errors only
@@ -293,9 +305,13 @@ def check_template(data: bytes, kind: LetterKind, sample: Letter,
         if line is None:
             return [_unreadable(error)]
         part = by_name.get(current_part(template), template_parts[0])
-        return [Problem(N_("Template error “{error}” in “{text}”"),
-                        {"error": str(error)[:200], "text": part.line_text(line)},
-                        _where(part, line))]
+        return [
+            Problem(
+                N_("Template error “{error}” in “{text}”"),
+                {"error": str(error)[:200], "text": part.line_text(line)},
+                _where(part, line),
+            )
+        ]
     try:
         Document(io.BytesIO(rendered))
     except Exception as error:

@@ -66,19 +66,26 @@ class Sender:
         """The sender as an authority's settings describe it (a row of the authorities'
         table, as a mapping); ``given`` fills what the authority leaves empty (the officer
         who signs, the contact)."""
+
         def lines(text: str | None) -> tuple[str, ...]:
             return tuple(line.strip() for line in (text or "").splitlines() if line.strip())
 
         signatory = row.get("signatory_name") or ""
         return cls(
-            name=row["name"], address=lines(row.get("postal_address")),
+            name=row["name"],
+            address=lines(row.get("postal_address")),
             signatory=signatory or given.get("signatory", ""),
-            signatory_title=(row.get("signatory_function") or "") if signatory
+            signatory_title=(row.get("signatory_function") or "")
+            if signatory
             else given.get("signatory_title", ""),
-            contact=given.get("contact", ""), country=row["country"],
+            contact=given.get("contact", ""),
+            country=row["country"],
             visiting_address=lines(row.get("visiting_address")),
-            website=row.get("website") or "", complaint_desk=row.get("complaint_desk") or "",
-            decision_body=row.get("decision_body") or "", iban=row.get("iban") or "")
+            website=row.get("website") or "",
+            complaint_desk=row.get("complaint_desk") or "",
+            decision_body=row.get("decision_body") or "",
+            iban=row.get("iban") or "",
+        )
 
     @property
     def deciding(self) -> str:
@@ -390,7 +397,7 @@ class SettlementDecision(Letter):
 
     @property
     def outcome(self) -> str:
-        """"pay", "reclaim" or "settled": what the letter announces."""
+        """ "pay", "reclaim" or "settled": what the letter announces."""
         if self.balance.amount > 0:
             return "pay"
         return "reclaim" if self.balance.amount < 0 else "settled"

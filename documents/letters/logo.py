@@ -21,11 +21,15 @@ async def set_logo(actor: Actor, authority_id: int, filename: str, data: bytes) 
     async with transaction():
         await lock(Authority, authority_id)
         current = await authorities.get_authority(authority_id)
-        stored = await storage.store(actor, f"logo.{extension}", content_type, data,
-                                     max_bytes=MAX_LOGO_BYTES)
-        await Authority.update({Authority.logo_file: stored.id}).where(
-            Authority.id == authority_id)
-        await audit.record(actor, "authority.logo_set", "authority", authority_id,
-                           before={"logo_file": current["logo_file"]},
-                           after={"logo_file": stored.id, "filename": filename,
-                                  "sha256": stored.sha256})
+        stored = await storage.store(
+            actor, f"logo.{extension}", content_type, data, max_bytes=MAX_LOGO_BYTES
+        )
+        await Authority.update({Authority.logo_file: stored.id}).where(Authority.id == authority_id)
+        await audit.record(
+            actor,
+            "authority.logo_set",
+            "authority",
+            authority_id,
+            before={"logo_file": current["logo_file"]},
+            after={"logo_file": stored.id, "filename": filename, "sha256": stored.sha256},
+        )

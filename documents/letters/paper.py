@@ -32,5 +32,5 @@ def set_language(document: Document, tag: str) -> None:
 
 
 def language_tag(language: str) -> str:
-    """"nl" → "nl-NL", "en" → "en-GB": the document language of a letter's language."""
+    """ "nl" → "nl-NL", "en" → "en-GB": the document language of a letter's language."""
     return locale_of(language).replace("_", "-")

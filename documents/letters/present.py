@@ -56,8 +56,9 @@ def number(value: Decimal | int, language: str) -> str:
         return format_decimal(value, locale=locale_of(language))
     exponent = value.as_tuple().exponent
     places = -exponent if isinstance(exponent, int) and exponent < 0 else 0
-    return format_decimal(value, format=_pattern(places), locale=locale_of(language),
-                          decimal_quantization=False)
+    return format_decimal(
+        value, format=_pattern(places), locale=locale_of(language), decimal_quantization=False
+    )
 
 
 def present_value(value: Any, language: str) -> Any:
@@ -87,8 +88,11 @@ def present_value(value: Any, language: str) -> Any:
 
 
 def properties_of(cls: type) -> list[str]:
-    return [name for name in dir(cls) if not name.startswith("_")
-            and isinstance(getattr(cls, name, None), property)]
+    return [
+        name
+        for name in dir(cls)
+        if not name.startswith("_") and isinstance(getattr(cls, name, None), property)
+    ]
 
 
 def present_fields(value: Any, language: str) -> dict[str, Any]:

@@ -28,7 +28,7 @@ from lxml import etree
 
 MAX_TEMPLATE_BYTES = 5 * 1024 * 1024
 MAX_UNPACKED_BYTES = 60 * 1024 * 1024
-DOCX_CONTENT_TYPE = ("application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 _PARAGRAPH = re.compile(r"<w:p([ >])")
 _TAG = re.compile(r"<[^>]+>")
 
@@ -41,8 +41,7 @@ class LetterEnvironment(ImmutableSandboxedEnvironment):
     def _compiled(self, source: str) -> Template:
         return super().from_string(source)
 
-    def from_string(self, source: Any, globals: Any = None,
-                    template_class: Any = None) -> Template:
+    def from_string(self, source: Any, globals: Any = None, template_class: Any = None) -> Template:
         if isinstance(source, str) and globals is None and template_class is None:
             return self._compiled(source)
         return super().from_string(source, globals, template_class)
@@ -82,8 +81,9 @@ class Part:
     def line_text(self, line: int, limit: int = 80) -> str:
         """The author's text of the paragraph on ``line``."""
         number = self.paragraph(line)
-        text = (self.paragraphs[number - 1].strip() if 1 <= number <= len(self.paragraphs)
-                else "") or self._line(line)
+        text = (
+            self.paragraphs[number - 1].strip() if 1 <= number <= len(self.paragraphs) else ""
+        ) or self._line(line)
         return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
@@ -96,21 +96,29 @@ def _part_name(partname: str) -> str:
 
 
 def _texts(element: Any) -> tuple[str, ...]:
-    return tuple("".join(t.text or "" for t in paragraph.iter(qn("w:t")))
-                 for paragraph in element.iter(qn("w:p")))
+    return tuple(
+        "".join(t.text or "" for t in paragraph.iter(qn("w:t")))
+        for paragraph in element.iter(qn("w:p"))
+    )
 
 
 def parts(template: DocxTemplate) -> Iterator[Part]:
     """The body, headers and footers as docxtpl sees them before rendering."""
     template.init_docx()
     body = template.docx.element.body
-    yield Part("document", _PARAGRAPH.sub(r"\n<w:p\1", template.patch_xml(template.get_xml())),
-               _texts(body))
+    yield Part(
+        "document",
+        _PARAGRAPH.sub(r"\n<w:p\1", template.patch_xml(template.get_xml())),
+        _texts(body),
+    )
     for uri in (RT.HEADER, RT.FOOTER):
         for _, part in template.get_headers_footers(uri):
             xml = template.patch_xml(template.get_part_xml(part))
-            yield Part(_part_name(str(part.partname)), _PARAGRAPH.sub(r"\n<w:p\1", xml),
-                       _texts(parse_xml(part.blob)))
+            yield Part(
+                _part_name(str(part.partname)),
+                _PARAGRAPH.sub(r"\n<w:p\1", xml),
+                _texts(parse_xml(part.blob)),
+            )
 
 
 def unpacked_size(data: bytes) -> int:
@@ -167,8 +175,14 @@ def _prepared(data: bytes) -> _Prepared | None:
             headers_footers.append((str(part.partname).lstrip("/"), part, source))
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         entries = tuple((info, archive.read(info)) for info in archive.infolist())
-    return _Prepared(helper, helper.patch_xml(helper.get_xml()), helper.docx.element,
-                     tuple(headers_footers), entries, threading.Lock())
+    return _Prepared(
+        helper,
+        helper.patch_xml(helper.get_xml()),
+        helper.docx.element,
+        tuple(headers_footers),
+        entries,
+        threading.Lock(),
+    )
 
 
 def _fill(prepared: _Prepared, context: Mapping[str, Any]) -> bytes:
@@ -183,8 +197,9 @@ def _fill(prepared: _Prepared, context: Mapping[str, Any]) -> bytes:
     replaced = {"word/document.xml": etree.tostring(root, encoding="UTF-8", standalone=True)}
     for name, part, source in prepared.headers_footers:
         xml = helper.render_xml_part(source, part, context, env)
-        replaced[name] = etree.tostring(parse_xml(xml.encode("utf-8")), encoding="UTF-8",
-                                        standalone=True)
+        replaced[name] = etree.tostring(
+            parse_xml(xml.encode("utf-8")), encoding="UTF-8", standalone=True
+        )
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for info, content in prepared.entries:

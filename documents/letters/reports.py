@@ -171,19 +171,35 @@ def _subject_scores(w: _Writer, subject: ReportSubject) -> None:
     w.heading(N_("Scores of {name}"), level=2, name=subject.name)
     rows: list[list[str]] = []
     for cell in subject.cells:
-        rows.append([cell.criterion, w.t(N_("Result")), w.num(cell.value), w.num(cell.points),
-                     cell.explanation])
+        rows.append(
+            [
+                cell.criterion,
+                w.t(N_("Result")),
+                w.num(cell.value),
+                w.num(cell.points),
+                cell.explanation,
+            ]
+        )
         for score in cell.individual:
             value = w.num(score.value) + (f" ({score.label})" if score.label else "")
             rows.append(["", score.evaluator, value, w.num(score.points), score.justification])
         if cell.consensus is not None:
-            rows.append(["", w.t(N_("Consensus")), w.num(cell.consensus), "",
-                         cell.consensus_justification])
+            rows.append(
+                ["", w.t(N_("Consensus")), w.num(cell.consensus), "", cell.consensus_justification]
+            )
         if cell.flagged:
-            rows.append(["", w.t(N_("Spread")), w.num(cell.spread), "",
-                         w.t(N_("The spread is above the limit; discussed in consensus"))])
-    w.table([N_("Criterion"), N_("Evaluator"), N_("Score"), N_("Points"),
-             N_("Justification")], rows)
+            rows.append(
+                [
+                    "",
+                    w.t(N_("Spread")),
+                    w.num(cell.spread),
+                    "",
+                    w.t(N_("The spread is above the limit; discussed in consensus")),
+                ]
+            )
+    w.table(
+        [N_("Criterion"), N_("Evaluator"), N_("Score"), N_("Points"), N_("Justification")], rows
+    )
 
 
 def _ranking(w: _Writer, report: EvaluationReport) -> None:
@@ -192,11 +208,29 @@ def _ranking(w: _Writer, report: EvaluationReport) -> None:
     for s in report.subjects:
         if s.rank is None:
             continue
-        rows.append([str(s.rank), s.name, w.num(s.quality),
-                     money(s.price, w.language) if s.price else "", w.num(s.price_points),
-                     w.num(s.total), w.t(N_("Winner")) if s.winner else ""])
-    w.table([N_("Rank"), N_("Name"), N_("Quality"), N_("Price"), N_("Price points"),
-             N_("Total"), N_("Decision")], rows)
+        rows.append(
+            [
+                str(s.rank),
+                s.name,
+                w.num(s.quality),
+                money(s.price, w.language) if s.price else "",
+                w.num(s.price_points),
+                w.num(s.total),
+                w.t(N_("Winner")) if s.winner else "",
+            ]
+        )
+    w.table(
+        [
+            N_("Rank"),
+            N_("Name"),
+            N_("Quality"),
+            N_("Price"),
+            N_("Price points"),
+            N_("Total"),
+            N_("Decision"),
+        ],
+        rows,
+    )
     if report.lottery:
         w.heading(N_("Lottery among tied subjects"), level=2)
         w.bullets(report.lottery)
@@ -216,8 +250,14 @@ def _knock_outs(w: _Writer, report: EvaluationReport) -> None:
 def _reversals(w: _Writer, report: EvaluationReport) -> None:
     w.heading(N_("Rank reversal"))
     if not report.reversal_checked:
-        w.p(w.t(N_("No relative price formula is used: the ranking of two subjects cannot "
-                   "change when another one comes or goes.")))
+        w.p(
+            w.t(
+                N_(
+                    "No relative price formula is used: the ranking of two subjects cannot "
+                    "change when another one comes or goes."
+                )
+            )
+        )
     elif not report.reversals:
         w.p(w.t(N_("Checked: leaving out any one subject changes the order of no others.")))
     else:
@@ -233,13 +273,30 @@ def evaluation_report(report: EvaluationReport, language: str) -> bytes:
     if report.procedure.procedure_type:
         w.p(w.t(N_("Procedure: {kind}"), kind=report.procedure.procedure_type))
     w.p(w.t(N_("Ranking method: {method}"), method=report.method))
-    w.p(w.t(N_("Individual scores are combined by the {aggregation}, unless a consensus "
-               "score was set."), aggregation=report.aggregation))
+    w.p(
+        w.t(
+            N_(
+                "Individual scores are combined by the {aggregation}, unless a consensus "
+                "score was set."
+            ),
+            aggregation=report.aggregation,
+        )
+    )
     w.bullets(report.notes)
     w.heading(N_("Criteria and weights"))
-    w.table([N_("Criterion"), N_("Kind"), N_("Weight"), N_("Scale"), N_("Minimum")],
-            [[("    " * c.level) + c.name, c.kind, w.num(c.weight), c.scale or c.formula,
-              w.num(c.minimum)] for c in report.criteria])
+    w.table(
+        [N_("Criterion"), N_("Kind"), N_("Weight"), N_("Scale"), N_("Minimum")],
+        [
+            [
+                ("    " * c.level) + c.name,
+                c.kind,
+                w.num(c.weight),
+                c.scale or c.formula,
+                w.num(c.minimum),
+            ]
+            for c in report.criteria
+        ],
+    )
     formulas = [f"{c.name}: {c.formula}" for c in report.criteria if c.formula]
     if formulas:
         w.heading(N_("Formulas"), level=2)
@@ -260,20 +317,31 @@ def evaluation_report(report: EvaluationReport, language: str) -> bytes:
 def clarification_notice(notice: ClarificationNotice, language: str) -> bytes:
     """The Nota van Inlichtingen as a .docx: numbered questions and answers, no askers."""
     w = _Writer(language)
-    _title(w, w.t(N_("Clarification notice {number}"), number=notice.sequence),
-           notice.authority, notice.procedure, notice.date)
+    _title(
+        w,
+        w.t(N_("Clarification notice {number}"), number=notice.sequence),
+        notice.authority,
+        notice.procedure,
+        notice.date,
+    )
     if notice.introduction:
         w.p(notice.introduction)
-    w.p(w.t(N_("This notice forms part of the tender documents. Where it differs from them, "
-               "this notice prevails.")))
+    w.p(
+        w.t(
+            N_(
+                "This notice forms part of the tender documents. Where it differs from them, "
+                "this notice prevails."
+            )
+        )
+    )
     if notice.changes:
         w.heading(N_("Changes to the tender documents"))
         w.bullets(notice.changes)
     w.heading(N_("Questions and answers"))
     if not notice.items:
         w.p(w.t(N_("No questions were asked.")))
-    w.table([N_("No."), N_("Section"), N_("Question"), N_("Answer")],
-            [[str(item.number), item.section, item.question, item.answer]
-             for item in notice.items])
+    w.table(
+        [N_("No."), N_("Section"), N_("Question"), N_("Answer")],
+        [[str(item.number), item.section, item.question, item.answer] for item in notice.items],
+    )
     return w.bytes()
-

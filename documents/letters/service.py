@@ -74,14 +74,16 @@ def parse_slot(kind: Any, language: Any) -> tuple[LetterKind, str]:
     except ValueError:
         raise NotFound(N_("There is no kind of letter {kind}"), kind=str(kind)[:40]) from None
     if language not in LETTER_LANGUAGES:
-        raise NotFound(N_("Letters are not written in {language}"),
-                       language=str(language)[:10])
+        raise NotFound(N_("Letters are not written in {language}"), language=str(language)[:10])
     return letter_kind, str(language)
 
 
 async def _authority(authority_id: int) -> dict[str, Any]:
-    row = await Authority.select(Authority.id, Authority.name, Authority.language).where(
-        Authority.id == authority_id).first()
+    row = (
+        await Authority.select(Authority.id, Authority.name, Authority.language)
+        .where(Authority.id == authority_id)
+        .first()
+    )
     if row is None:
         raise NotFound(N_("Authority {id} does not exist"), id=authority_id)
     return row
@@ -89,8 +91,11 @@ async def _authority(authority_id: int) -> dict[str, Any]:
 
 async def _custom_rows(authority_id: int) -> dict[tuple[str, str], dict[str, Any]]:
     rows = await LetterTemplate.select(
-        LetterTemplate.kind, LetterTemplate.language, LetterTemplate.uploaded_at,
-        LetterTemplate.uploaded_by, LetterTemplate.file,
+        LetterTemplate.kind,
+        LetterTemplate.language,
+        LetterTemplate.uploaded_at,
+        LetterTemplate.uploaded_by,
+        LetterTemplate.file,
         LetterTemplate.file.filename.as_alias("filename"),
     ).where(LetterTemplate.authority == authority_id)
     return {(r["kind"], r["language"]): r for r in rows}
@@ -105,22 +110,34 @@ async def list_templates(authority_id: int) -> list[TemplateSlot]:
         for language in LETTER_LANGUAGES:
             row = custom.get((kind.value, language))
             if row is not None:
-                slots.append(TemplateSlot(kind, language, True, language, row["filename"],
-                                          row["uploaded_at"], row["uploaded_by"]))
+                slots.append(
+                    TemplateSlot(
+                        kind,
+                        language,
+                        True,
+                        language,
+                        row["filename"],
+                        row["uploaded_at"],
+                        row["uploaded_by"],
+                    )
+                )
             else:
                 _, written_in = default_template(kind, language)
-                slots.append(TemplateSlot(kind, language, False, written_in,
-                                          f"{kind.value}.docx", None, ""))
+                slots.append(
+                    TemplateSlot(kind, language, False, written_in, f"{kind.value}.docx", None, "")
+                )
     return slots
 
 
-async def template_for(authority_id: int | None, kind: LetterKind,
-                       language: str) -> ActiveTemplate:
+async def template_for(authority_id: int | None, kind: LetterKind, language: str) -> ActiveTemplate:
     """The template letters of ``kind`` in ``language`` use for the authority."""
     kind = LetterKind(kind)
     if authority_id is not None:
-        row = await LetterTemplate.select(LetterTemplate.file).where(
-            LetterTemplate.slot == slot_key(authority_id, kind, language)).first()
+        row = (
+            await LetterTemplate.select(LetterTemplate.file)
+            .where(LetterTemplate.slot == slot_key(authority_id, kind, language))
+            .first()
+        )
         if row is not None:
             info, data = await storage.read(row["file"])
             return ActiveTemplate(kind, language, language, data, True, info.filename)
@@ -128,25 +145,28 @@ async def template_for(authority_id: int | None, kind: LetterKind,
     return ActiveTemplate(kind, language, written_in, data, False, f"{kind.value}.docx")
 
 
-async def templates_for(authority_id: int | None,
-                        needed: Iterable[tuple[LetterKind, str]]
-                        ) -> dict[tuple[LetterKind, str], ActiveTemplate]:
+async def templates_for(
+    authority_id: int | None, needed: Iterable[tuple[LetterKind, str]]
+) -> dict[tuple[LetterKind, str], ActiveTemplate]:
     """The templates for several (kind, language) pairs, read once before rendering, with
     the authority's logo in their letterhead when it has uploaded one."""
-    found = {(LetterKind(kind), language): await template_for(authority_id, kind, language)
-             for kind, language in set(needed)}
+    found = {
+        (LetterKind(kind), language): await template_for(authority_id, kind, language)
+        for kind, language in set(needed)
+    }
     logo = await authority_logo(authority_id)
     if logo is None:
         return found
-    return {key: dataclasses.replace(t, data=await asyncio.to_thread(with_logo, t.data, logo))
-            for key, t in found.items()}
+    return {
+        key: dataclasses.replace(t, data=await asyncio.to_thread(with_logo, t.data, logo))
+        for key, t in found.items()
+    }
 
 
 async def authority_logo(authority_id: int | None) -> bytes | None:
     if authority_id is None:
         return None
-    row = await Authority.select(Authority.logo_file).where(
-        Authority.id == authority_id).first()
+    row = await Authority.select(Authority.logo_file).where(Authority.id == authority_id).first()
     if row is None or row["logo_file"] is None:
         return None
     return (await storage.read(row["logo_file"]))[1]
@@ -156,66 +176,120 @@ def problems_of(data: bytes, kind: LetterKind, language: str) -> list[Problem]:
     return check_template(data, kind, sample_letter(kind, language=language), language)
 
 
-async def upload_template(actor: Actor, authority_id: int, kind: LetterKind, language: str,
-                          filename: str, data: bytes) -> TemplateSlot:
+async def upload_template(
+    actor: Actor, authority_id: int, kind: LetterKind, language: str, filename: str, data: bytes
+) -> TemplateSlot:
     """Check ``data`` by rendering it with sample data, then make it the authority's
     template; refused with every problem (and nothing stored) when it does not render."""
     kind, language = parse_slot(kind, language)
     if not data:
         raise ValidationFailed([Problem(N_("Choose a .docx file"), {}, "file")])
     if len(data) > MAX_TEMPLATE_BYTES:
-        raise ValidationFailed([Problem(N_("The template is larger than {limit} MB"),
-                                        {"limit": MAX_TEMPLATE_BYTES // (1024 * 1024)},
-                                        "file")])
+        raise ValidationFailed(
+            [
+                Problem(
+                    N_("The template is larger than {limit} MB"),
+                    {"limit": MAX_TEMPLATE_BYTES // (1024 * 1024)},
+                    "file",
+                )
+            ]
+        )
     problems = await asyncio.to_thread(problems_of, data, kind, language)
     if problems:
         raise ValidationFailed(problems)
     slot = slot_key(authority_id, kind, language)
     async with transaction():
         await _authority(authority_id)
-        current = await LetterTemplate.select(
-            LetterTemplate.id, LetterTemplate.file.sha256.as_alias("sha256"),
-            LetterTemplate.file.filename.as_alias("filename"),
-        ).where(LetterTemplate.slot == slot).first()
-        stored = await storage.store(actor, filename or f"{kind.value}.docx", DOCX_CONTENT_TYPE,
-                                     data, max_bytes=MAX_TEMPLATE_BYTES)
+        current = (
+            await LetterTemplate.select(
+                LetterTemplate.id,
+                LetterTemplate.file.sha256.as_alias("sha256"),
+                LetterTemplate.file.filename.as_alias("filename"),
+            )
+            .where(LetterTemplate.slot == slot)
+            .first()
+        )
+        stored = await storage.store(
+            actor,
+            filename or f"{kind.value}.docx",
+            DOCX_CONTENT_TYPE,
+            data,
+            max_bytes=MAX_TEMPLATE_BYTES,
+        )
         now = clock.now()
         if current is None:
-            await LetterTemplate.insert(LetterTemplate(
-                slot=slot, authority=authority_id, kind=kind.value, language=language,
-                file=stored.id, uploaded_at=now, uploaded_by=actor.label))
+            await LetterTemplate.insert(
+                LetterTemplate(
+                    slot=slot,
+                    authority=authority_id,
+                    kind=kind.value,
+                    language=language,
+                    file=stored.id,
+                    uploaded_at=now,
+                    uploaded_by=actor.label,
+                )
+            )
         else:
-            await LetterTemplate.update({
-                LetterTemplate.file: stored.id, LetterTemplate.uploaded_at: now,
-                LetterTemplate.uploaded_by: actor.label,
-            }).where(LetterTemplate.id == current["id"])
+            await LetterTemplate.update(
+                {
+                    LetterTemplate.file: stored.id,
+                    LetterTemplate.uploaded_at: now,
+                    LetterTemplate.uploaded_by: actor.label,
+                }
+            ).where(LetterTemplate.id == current["id"])
         await audit.record(
-            actor, "letter_template.uploaded", "authority", authority_id,
-            before=current and {"kind": kind.value, "language": language,
-                                "filename": current["filename"], "sha256": current["sha256"]},
-            after={"kind": kind.value, "language": language, "filename": stored.filename,
-                   "sha256": stored.sha256, "size": stored.size})
+            actor,
+            "letter_template.uploaded",
+            "authority",
+            authority_id,
+            before=current
+            and {
+                "kind": kind.value,
+                "language": language,
+                "filename": current["filename"],
+                "sha256": current["sha256"],
+            },
+            after={
+                "kind": kind.value,
+                "language": language,
+                "filename": stored.filename,
+                "sha256": stored.sha256,
+                "size": stored.size,
+            },
+        )
     return TemplateSlot(kind, language, True, language, stored.filename, now, actor.label)
 
 
-async def reset_template(actor: Actor, authority_id: int, kind: LetterKind,
-                         language: str) -> bool:
+async def reset_template(actor: Actor, authority_id: int, kind: LetterKind, language: str) -> bool:
     """Go back to the default template; False when the authority had none of its own."""
     kind, language = parse_slot(kind, language)
     async with transaction():
         await _authority(authority_id)
         slot = slot_key(authority_id, kind, language)
-        current = await LetterTemplate.select(
-            LetterTemplate.id, LetterTemplate.file.sha256.as_alias("sha256"),
-            LetterTemplate.file.filename.as_alias("filename"),
-        ).where(LetterTemplate.slot == slot).first()
+        current = (
+            await LetterTemplate.select(
+                LetterTemplate.id,
+                LetterTemplate.file.sha256.as_alias("sha256"),
+                LetterTemplate.file.filename.as_alias("filename"),
+            )
+            .where(LetterTemplate.slot == slot)
+            .first()
+        )
         if current is None:
             return False
         await LetterTemplate.delete().where(LetterTemplate.id == current["id"])
-        await audit.record(actor, "letter_template.reset", "authority", authority_id,
-                           before={"kind": kind.value, "language": language,
-                                   "filename": current["filename"],
-                                   "sha256": current["sha256"]})
+        await audit.record(
+            actor,
+            "letter_template.reset",
+            "authority",
+            authority_id,
+            before={
+                "kind": kind.value,
+                "language": language,
+                "filename": current["filename"],
+                "sha256": current["sha256"],
+            },
+        )
     return True
 
 
@@ -225,9 +299,11 @@ async def preview(authority_id: int, kind: LetterKind, language: str) -> bytes:
     kind, language = parse_slot(kind, language)
     await _authority(authority_id)
     active = (await templates_for(authority_id, [(kind, language)]))[(kind, language)]
-    return await asyncio.to_thread(render, active.data,
-                                   context_of(sample_letter(kind, language=active.written_in),
-                                              active.written_in))
+    return await asyncio.to_thread(
+        render,
+        active.data,
+        context_of(sample_letter(kind, language=active.written_in), active.written_in),
+    )
 
 
 # --- sending ----------------------------------------------------------------------------------
@@ -261,10 +337,15 @@ class SentLetter:
     file_id: int | None
 
 
-async def record_sent(actor: Actor, object_type: str, object_id: Any,
-                      letters: Iterable[GeneratedLetter], keep: bool = True,
-                      extra: Mapping[str, Any] | None = None,
-                      sent_at: datetime | None = None) -> list[SentLetter]:
+async def record_sent(
+    actor: Actor,
+    object_type: str,
+    object_id: Any,
+    letters: Iterable[GeneratedLetter],
+    keep: bool = True,
+    extra: Mapping[str, Any] | None = None,
+    sent_at: datetime | None = None,
+) -> list[SentLetter]:
     """Record each letter as sent (date, addressee, hash) in the audit log, under the tender
     lot or round it belongs to; ``keep`` also stores the files. ``sent_at`` (now by default)
     is the moment the caller's standstill or objection period runs from. Runs in the caller's
@@ -276,32 +357,65 @@ async def record_sent(actor: Actor, object_type: str, object_id: Any,
         for letter in letters:
             file_id = None
             if keep:
-                file_id = (await storage.store(actor, letter.filename, DOCX_CONTENT_TYPE,
-                                               letter.data)).id
-            record = SentLetter(letter.filename, letter.kind, letter.addressee, letter.ref,
-                                letter.sha256, len(letter.data), now, file_id)
+                file_id = (
+                    await storage.store(actor, letter.filename, DOCX_CONTENT_TYPE, letter.data)
+                ).id
+            record = SentLetter(
+                letter.filename,
+                letter.kind,
+                letter.addressee,
+                letter.ref,
+                letter.sha256,
+                len(letter.data),
+                now,
+                file_id,
+            )
             sent.append(record)
-            events.append(audit.NewEvent("letter.sent", object_type, object_id, after={
-                "kind": letter.kind.value, "language": letter.language,
-                "addressee": letter.addressee, "ref": letter.ref, "filename": letter.filename,
-                "sha256": record.sha256, "size": record.size, "file_id": file_id,
-                "sent_at": now, **(extra or {})}))
+            events.append(
+                audit.NewEvent(
+                    "letter.sent",
+                    object_type,
+                    object_id,
+                    after={
+                        "kind": letter.kind.value,
+                        "language": letter.language,
+                        "addressee": letter.addressee,
+                        "ref": letter.ref,
+                        "filename": letter.filename,
+                        "sha256": record.sha256,
+                        "size": record.size,
+                        "file_id": file_id,
+                        "sent_at": now,
+                        **(extra or {}),
+                    },
+                )
+            )
         await audit.record_many(actor, events)
     return sent
 
 
-
 def _sent_letter(after: Mapping[str, Any]) -> SentLetter:
-    return SentLetter(after["filename"], LetterKind(after["kind"]), after["addressee"],
-                      after["ref"], after["sha256"], after["size"],
-                      datetime.fromisoformat(after["sent_at"]), after.get("file_id"))
+    return SentLetter(
+        after["filename"],
+        LetterKind(after["kind"]),
+        after["addressee"],
+        after["ref"],
+        after["sha256"],
+        after["size"],
+        datetime.fromisoformat(after["sent_at"]),
+        after.get("file_id"),
+    )
 
 
 async def sent_letters(object_type: str, object_id: Any) -> list[SentLetter]:
     """The letters recorded as sent under one lot, tender or round, oldest first."""
-    rows = await (AuditEvent.select(AuditEvent.after)
-                  .where((AuditEvent.object_type == object_type)
-                         & (AuditEvent.object_id == str(object_id))
-                         & (AuditEvent.action == "letter.sent"))
-                  .order_by(AuditEvent.seq))
+    rows = await (
+        AuditEvent.select(AuditEvent.after)
+        .where(
+            (AuditEvent.object_type == object_type)
+            & (AuditEvent.object_id == str(object_id))
+            & (AuditEvent.action == "letter.sent")
+        )
+        .order_by(AuditEvent.seq)
+    )
     return [_sent_letter(json.loads(row["after"])) for row in rows]

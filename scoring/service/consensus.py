@@ -74,28 +74,51 @@ class Matrix:
 def rank_options(row: dict[str, Any]) -> RankOptions:
     limit = row["spread_limit"]
     minimum = row["min_total_quality"]
-    return RankOptions(known_aggregation(row["aggregation"]),
-                       float(limit) if limit is not None else None,
-                       row["winners"], row["lottery_seed"],
-                       float(minimum) if minimum is not None else None)
+    return RankOptions(
+        known_aggregation(row["aggregation"]),
+        float(limit) if limit is not None else None,
+        row["winners"],
+        row["lottery_seed"],
+        float(minimum) if minimum is not None else None,
+    )
 
 
 def _cells(aggregates: pd.DataFrame) -> dict[tuple[int, int], Cell]:
     cells = {}
-    columns = ["count", "aggregate", "low", "high", "spread", "flagged", "consensus", "value",
-               "points"]
-    for key, values in zip(aggregates.index, aggregates[columns].itertuples(index=False),
-                           strict=True):
+    columns = [
+        "count",
+        "aggregate",
+        "low",
+        "high",
+        "spread",
+        "flagged",
+        "consensus",
+        "value",
+        "points",
+    ]
+    for key, values in zip(
+        aggregates.index, aggregates[columns].itertuples(index=False), strict=True
+    ):
         count, agg, low, high, spread, flagged, consensus, value, points = values
-        cells[key] = Cell(int(count), dec(agg), dec(low), dec(high), dec(spread),
-                          bool(flagged), dec(consensus), dec(value), dec(points))
+        cells[key] = Cell(
+            int(count),
+            dec(agg),
+            dec(low),
+            dec(high),
+            dec(spread),
+            bool(flagged),
+            dec(consensus),
+            dec(value),
+            dec(points),
+        )
     return cells
 
 
 def open_flags(aggregates: pd.DataFrame, active: Collection[int]) -> pd.DataFrame:
     subjects = aggregates.index.get_level_values("subject_id")
-    return aggregates[aggregates["flagged"] & aggregates["consensus"].isna()
-                      & subjects.isin(list(active))]
+    return aggregates[
+        aggregates["flagged"] & aggregates["consensus"].isna() & subjects.isin(list(active))
+    ]
 
 
 async def consensus_matrix(principal: Principal, evaluation_id: int) -> Matrix:
@@ -110,15 +133,25 @@ async def consensus_matrix(principal: Principal, evaluation_id: int) -> Matrix:
     aggregates = aggregate(tree, scores, consensus, rank_options(row))
     active = [s["id"] for s in subjects if s["excluded_at"] is None]
     cells = _cells(aggregates)
-    rows = [MatrixRow(s["id"], s["code"] if view.names_hidden else s["name"], s["code"],
-                      s["excluded_at"] is not None,
-                      {c.id: cells[(s["id"], c.id)] for c in tree.scored()
-                       if (s["id"], c.id) in cells})
-            for s in subjects]
+    rows = [
+        MatrixRow(
+            s["id"],
+            s["code"] if view.names_hidden else s["name"],
+            s["code"],
+            s["excluded_at"] is not None,
+            {c.id: cells[(s["id"], c.id)] for c in tree.scored() if (s["id"], c.id) in cells},
+        )
+        for s in subjects
+    ]
     if view.names_hidden:
         rows.sort(key=lambda r: r.code)
-    return Matrix(view, tree.scored(), rows, len(open_flags(aggregates, active)),
-                  len(missing_pairs(tree, aggregates, active)))
+    return Matrix(
+        view,
+        tree.scored(),
+        rows,
+        len(open_flags(aggregates, active)),
+        len(missing_pairs(tree, aggregates, active)),
+    )
 
 
 @dataclass(frozen=True)
@@ -139,14 +172,16 @@ class SubjectScores:
     criteria: list[CriterionScores]
 
 
-async def score_lines(evaluation_id: int, tree: Tree,
-                       subject_ids: Collection[int] | None) -> dict[tuple[int, int],
-                                                                    list[ScoreLine]]:
+async def score_lines(
+    evaluation_id: int, tree: Tree, subject_ids: Collection[int] | None
+) -> dict[tuple[int, int], list[ScoreLine]]:
     """Final individual scores with the evaluator's name and justification."""
-    query = ("SELECT s.subject, s.criterion, a.evaluator, u.name, s.value, s.justification "
-             "FROM scoring_score s JOIN scoring_assignment a ON a.id = s.assignment "
-             "JOIN accounts_user u ON u.id = a.evaluator WHERE s.evaluation = {} "
-             "AND a.submitted_at IS NOT NULL AND s.value IS NOT NULL")
+    query = (
+        "SELECT s.subject, s.criterion, a.evaluator, u.name, s.value, s.justification "
+        "FROM scoring_score s JOIN scoring_assignment a ON a.id = s.assignment "
+        "JOIN accounts_user u ON u.id = a.evaluator WHERE s.evaluation = {} "
+        "AND a.submitted_at IS NOT NULL AND s.value IS NOT NULL"
+    )
     args: list[Any] = [evaluation_id]
     if subject_ids is not None:
         if not subject_ids:
@@ -161,17 +196,25 @@ async def score_lines(evaluation_id: int, tree: Tree,
             continue
         scale = criterion.effective_scale
         value = Decimal(r["value"])
-        lines.setdefault((r["subject"], r["criterion"]), []).append(ScoreLine(
-            r["evaluator"], r["name"], value, scale.label_of(value),
-            dec(float(criterion.weight * value / scale.top)) or Decimal(0), r["justification"]))
+        lines.setdefault((r["subject"], r["criterion"]), []).append(
+            ScoreLine(
+                r["evaluator"],
+                r["name"],
+                value,
+                scale.label_of(value),
+                dec(float(criterion.weight * value / scale.top)) or Decimal(0),
+                r["justification"],
+            )
+        )
     return lines
 
 
-async def consensus_texts(evaluation_id: int,
-                           subject_ids: Collection[int] | None) -> dict[tuple[int, int], str]:
-    query = Consensus.select(Consensus.subject, Consensus.criterion,
-                             Consensus.justification).where(
-        Consensus.evaluation == evaluation_id)
+async def consensus_texts(
+    evaluation_id: int, subject_ids: Collection[int] | None
+) -> dict[tuple[int, int], str]:
+    query = Consensus.select(Consensus.subject, Consensus.criterion, Consensus.justification).where(
+        Consensus.evaluation == evaluation_id
+    )
     if subject_ids is not None:
         if not subject_ids:
             return {}
@@ -179,13 +222,17 @@ async def consensus_texts(evaluation_id: int,
     return {(r["subject"], r["criterion"]): r["justification"] for r in await query}
 
 
-async def subject_scores(principal: Principal, evaluation_id: int,
-                         subject_id: int) -> SubjectScores:
+async def subject_scores(
+    principal: Principal, evaluation_id: int, subject_id: int
+) -> SubjectScores:
     """Every final individual score of one subject with its justification, and consensus."""
     async with transaction():
         row = await as_reader(principal, evaluation_id)
-        subject = await Subject.select().where((Subject.id == subject_id)
-                                               & (Subject.evaluation == evaluation_id)).first()
+        subject = (
+            await Subject.select()
+            .where((Subject.id == subject_id) & (Subject.evaluation == evaluation_id))
+            .first()
+        )
         if subject is None:
             raise NotFound(N_("Subject {id} does not exist"), id=subject_id)
         tree = await load_tree(evaluation_id)
@@ -195,21 +242,35 @@ async def subject_scores(principal: Principal, evaluation_id: int,
         texts = await consensus_texts(evaluation_id, [subject_id])
     view = evaluation_view(row)
     mine = scores[scores["subject_id"] == subject_id]
-    cells = _cells(aggregate(tree, mine, consensus[consensus["subject_id"] == subject_id],
-                             rank_options(row)))
+    cells = _cells(
+        aggregate(tree, mine, consensus[consensus["subject_id"] == subject_id], rank_options(row))
+    )
     return SubjectScores(
-        view, subject_id, subject["code"] if view.names_hidden else subject["name"],
-        subject["code"], subject["excluded_at"] is not None,
-        [CriterionScores(c, cells.get((subject_id, c.id)),
-                         tuple(lines.get((subject_id, c.id), ())),
-                         texts.get((subject_id, c.id), ""))
-         for c in tree.scored()])
+        view,
+        subject_id,
+        subject["code"] if view.names_hidden else subject["name"],
+        subject["code"],
+        subject["excluded_at"] is not None,
+        [
+            CriterionScores(
+                c,
+                cells.get((subject_id, c.id)),
+                tuple(lines.get((subject_id, c.id), ())),
+                texts.get((subject_id, c.id), ""),
+            )
+            for c in tree.scored()
+        ],
+    )
 
 
-async def _scored_pair(evaluation_id: int, subject_id: int,
-                       criterion_id: int) -> tuple[dict[str, Any], Criterion]:
-    subject = await Subject.select().where((Subject.id == subject_id)
-                                           & (Subject.evaluation == evaluation_id)).first()
+async def _scored_pair(
+    evaluation_id: int, subject_id: int, criterion_id: int
+) -> tuple[dict[str, Any], Criterion]:
+    subject = (
+        await Subject.select()
+        .where((Subject.id == subject_id) & (Subject.evaluation == evaluation_id))
+        .first()
+    )
     if subject is None:
         raise NotFound(N_("Subject {id} does not exist"), id=subject_id)
     tree = await load_tree(evaluation_id)
@@ -219,39 +280,80 @@ async def _scored_pair(evaluation_id: int, subject_id: int,
     return subject, criterion
 
 
-async def record_consensus(principal: Principal, evaluation_id: int, subject_id: int,
-                           criterion_id: int, value: Any, justification: Any) -> None:
+async def record_consensus(
+    principal: Principal,
+    evaluation_id: int,
+    subject_id: int,
+    criterion_id: int,
+    value: Any,
+    justification: Any,
+) -> None:
     async with transaction():
         row = await as_lead(principal, evaluation_id)
         await access.require_open_for_scores(row)
         subject, criterion = await _scored_pair(evaluation_id, subject_id, criterion_id)
         number, text = check_consensus(criterion, value, justification)
-        current = await Consensus.select(Consensus.value, Consensus.justification).where(
-            (Consensus.subject == subject_id) & (Consensus.criterion == criterion_id)).first()
-        await Consensus.insert(Consensus(
-            evaluation=evaluation_id, subject=subject_id, criterion=criterion_id, value=number,
-            justification=text, decided_by=principal.id, decided_at=clock.now(),
-        )).on_conflict(target=(Consensus.subject, Consensus.criterion), action="DO UPDATE",
-                       values=[Consensus.value, Consensus.justification, Consensus.decided_by,
-                               Consensus.decided_at])
-        await audit.record(principal.as_actor(), "consensus.recorded", "evaluation",
-                           evaluation_id, before=current and {"ref": subject["ref"], **current},
-                           after={"ref": subject["ref"], "criterion": criterion.name,
-                                  "value": number, "justification": text})
+        current = (
+            await Consensus.select(Consensus.value, Consensus.justification)
+            .where((Consensus.subject == subject_id) & (Consensus.criterion == criterion_id))
+            .first()
+        )
+        await Consensus.insert(
+            Consensus(
+                evaluation=evaluation_id,
+                subject=subject_id,
+                criterion=criterion_id,
+                value=number,
+                justification=text,
+                decided_by=principal.id,
+                decided_at=clock.now(),
+            )
+        ).on_conflict(
+            target=(Consensus.subject, Consensus.criterion),
+            action="DO UPDATE",
+            values=[
+                Consensus.value,
+                Consensus.justification,
+                Consensus.decided_by,
+                Consensus.decided_at,
+            ],
+        )
+        await audit.record(
+            principal.as_actor(),
+            "consensus.recorded",
+            "evaluation",
+            evaluation_id,
+            before=current and {"ref": subject["ref"], **current},
+            after={
+                "ref": subject["ref"],
+                "criterion": criterion.name,
+                "value": number,
+                "justification": text,
+            },
+        )
 
 
-async def clear_consensus(principal: Principal, evaluation_id: int, subject_id: int,
-                          criterion_id: int) -> None:
+async def clear_consensus(
+    principal: Principal, evaluation_id: int, subject_id: int, criterion_id: int
+) -> None:
     async with transaction():
         row = await as_lead(principal, evaluation_id)
         await access.require_open_for_scores(row)
         subject, criterion = await _scored_pair(evaluation_id, subject_id, criterion_id)
-        current = await Consensus.select(Consensus.value, Consensus.justification).where(
-            (Consensus.subject == subject_id) & (Consensus.criterion == criterion_id)).first()
+        current = (
+            await Consensus.select(Consensus.value, Consensus.justification)
+            .where((Consensus.subject == subject_id) & (Consensus.criterion == criterion_id))
+            .first()
+        )
         if current is None:
             return
-        await Consensus.delete().where((Consensus.subject == subject_id)
-                                       & (Consensus.criterion == criterion_id))
-        await audit.record(principal.as_actor(), "consensus.cleared", "evaluation",
-                           evaluation_id, before={"ref": subject["ref"],
-                                                  "criterion": criterion.name, **current})
+        await Consensus.delete().where(
+            (Consensus.subject == subject_id) & (Consensus.criterion == criterion_id)
+        )
+        await audit.record(
+            principal.as_actor(),
+            "consensus.cleared",
+            "evaluation",
+            evaluation_id,
+            before={"ref": subject["ref"], "criterion": criterion.name, **current},
+        )

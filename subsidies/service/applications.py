@@ -47,8 +47,11 @@ async def _require_accepting(row: Mapping[str, Any]) -> None:
     if row["phase"] == RoundPhase.DRAFT.value:
         raise DomainError(N_("The round is not open yet; open it to register applications"))
     if row["phase"] == RoundPhase.DECIDED.value:
-        raise await round_changed(DomainError(N_(
-            "The round has been decided; no application can be added")), row, "round.decided")
+        raise await round_changed(
+            DomainError(N_("The round has been decided; no application can be added")),
+            row,
+            "round.decided",
+        )
 
 
 async def _next_references(round_id: int, count: int) -> list[str]:
@@ -56,53 +59,81 @@ async def _next_references(round_id: int, count: int) -> list[str]:
     return [f"R{round_id}-{existing + n:04d}" for n in range(1, count + 1)]
 
 
-async def _store_applications(principal: Principal, row: Mapping[str, Any],
-                              items: Sequence[ApplicationData]) -> list[int]:
+async def _store_applications(
+    principal: Principal, row: Mapping[str, Any], items: Sequence[ApplicationData]
+) -> list[int]:
     actor = principal.as_actor()
     organisation_ids = await organisations.register_many(actor, [i.organisation for i in items])
     now = clock.now()
     references = await _next_references(row["id"], len(items))
     new_rows = []
-    for item, organisation_id, reference in zip(items, organisation_ids, references,
-                                                strict=True):
+    for item, organisation_id, reference in zip(items, organisation_ids, references, strict=True):
         submitted_at = item.submitted_at or now
-        new_rows.append(Application(
-            round=row["id"], organisation=organisation_id, reference=reference,
-            **item.columns(), state=State.SUBMITTED.value, submitted_at=submitted_at,
-            late_by_seconds=_late_by(row, submitted_at), created_at=now, updated_at=now))
+        new_rows.append(
+            Application(
+                round=row["id"],
+                organisation=organisation_id,
+                reference=reference,
+                **item.columns(),
+                state=State.SUBMITTED.value,
+                submitted_at=submitted_at,
+                late_by_seconds=_late_by(row, submitted_at),
+                created_at=now,
+                updated_at=now,
+            )
+        )
     ids: list[int] = []
     for start in range(0, len(new_rows), BATCH):
-        inserted = await Application.insert(*new_rows[start:start + BATCH]).returning(
-            Application.id)
+        inserted = await Application.insert(*new_rows[start : start + BATCH]).returning(
+            Application.id
+        )
         ids.extend(r["id"] for r in inserted)
     events = []
     for application_id, item, application in zip(ids, items, new_rows, strict=True):
-        events.append(audit.NewEvent("application.registered", "application", application_id,
-                                     after={"round": row["id"],
-                                            "reference": application.reference,
-                                            "organisation": item.organisation.name,
-                                            "requested": item.requested,
-                                            "submitted_at": application.submitted_at}))
+        events.append(
+            audit.NewEvent(
+                "application.registered",
+                "application",
+                application_id,
+                after={
+                    "round": row["id"],
+                    "reference": application.reference,
+                    "organisation": item.organisation.name,
+                    "requested": item.requested,
+                    "submitted_at": application.submitted_at,
+                },
+            )
+        )
         if application.late_by_seconds:
-            events.append(audit.NewEvent("application.late", "application", application_id,
-                                         after={"closes_at": row["closes_at"],
-                                                "submitted_at": application.submitted_at,
-                                                "late_by_seconds": application.late_by_seconds}))
+            events.append(
+                audit.NewEvent(
+                    "application.late",
+                    "application",
+                    application_id,
+                    after={
+                        "closes_at": row["closes_at"],
+                        "submitted_at": application.submitted_at,
+                        "late_by_seconds": application.late_by_seconds,
+                    },
+                )
+            )
     await audit.record_many(actor, events)
     return ids
 
 
 async def _known_applicants(round_id: int) -> dict[tuple[str, str], str]:
     rows = await Application.select(
-        Application.reference, Application.organisation.country,
-        Application.organisation.registration_number).where(
-        (Application.round == round_id) & (Application.state != State.WITHDRAWN.value))
-    return {(r["organisation.country"], r["organisation.registration_number"]): r["reference"]
-            for r in rows}
+        Application.reference,
+        Application.organisation.country,
+        Application.organisation.registration_number,
+    ).where((Application.round == round_id) & (Application.state != State.WITHDRAWN.value))
+    return {
+        (r["organisation.country"], r["organisation.registration_number"]): r["reference"]
+        for r in rows
+    }
 
 
-async def register_application(principal: Principal, round_id: int,
-                               form: Mapping[str, Any]) -> int:
+async def register_application(principal: Principal, round_id: int, form: Mapping[str, Any]) -> int:
     """An application received by the authority, registered by an officer: submitted."""
     async with transaction():
         row = await access.round_row(principal, round_id, run=True)
@@ -112,9 +143,15 @@ async def register_application(principal: Principal, round_id: int,
         key = (data.organisation.country, data.organisation.registration_number)
         known = await _known_applicants(round_id)
         if key in known:
-            raise ValidationFailed([Problem(
-                N_("{name} has already applied in this round ({ref})"),
-                {"name": data.organisation.name, "ref": known[key]}, "registration_number")])
+            raise ValidationFailed(
+                [
+                    Problem(
+                        N_("{name} has already applied in this round ({ref})"),
+                        {"name": data.organisation.name, "ref": known[key]},
+                        "registration_number",
+                    )
+                ]
+            )
         [application_id] = await _store_applications(principal, row, [data])
         return application_id
 
@@ -129,8 +166,9 @@ class ImportPreview:
         return sum(1 for r in self.rows if r.data is not None)
 
 
-async def preview_import(principal: Principal, round_id: int, filename: str,
-                         data: bytes) -> ImportPreview:
+async def preview_import(
+    principal: Principal, round_id: int, filename: str, data: bytes
+) -> ImportPreview:
     """Every row checked; nothing is stored (the callers that store lock the round first)."""
     row = await access.round_row(principal, round_id, run=True, lock=False)
     await _require_accepting(row)
@@ -139,8 +177,9 @@ async def preview_import(principal: Principal, round_id: int, filename: str,
     return ImportPreview(tuple(parsed), tuple(p for r in parsed for p in r.problems))
 
 
-async def import_applications(principal: Principal, round_id: int, filename: str,
-                              data: bytes) -> list[int]:
+async def import_applications(
+    principal: Principal, round_id: int, filename: str, data: bytes
+) -> list[int]:
     """Every row stored, or (when any row is bad) none: the refusal names each bad row."""
     async with transaction():
         await access.round_row(principal, round_id, run=True)
@@ -150,19 +189,25 @@ async def import_applications(principal: Principal, round_id: int, filename: str
         if not preview.rows:
             raise DomainError(N_("The file has no applications"))
         row = await round_by_id(round_id)
-        ids = await _store_applications(principal, row, [r.data for r in preview.rows
-                                                         if r.data is not None])
-        await audit.record(principal.as_actor(), "round.applications_imported",
-                           "subsidy_round", round_id,
-                           after={"file": filename, "applications": len(ids)})
+        ids = await _store_applications(
+            principal, row, [r.data for r in preview.rows if r.data is not None]
+        )
+        await audit.record(
+            principal.as_actor(),
+            "round.applications_imported",
+            "subsidy_round",
+            round_id,
+            after={"file": filename, "applications": len(ids)},
+        )
         return ids
 
 
 IMPORT_TYPE = f"{storage.APP_TYPE_PREFIX}subsidy-import"
 
 
-async def upload_import(principal: Principal, round_id: int, filename: str,
-                        data: bytes) -> tuple[ImportPreview, int | None]:
+async def upload_import(
+    principal: Principal, round_id: int, filename: str, data: bytes
+) -> tuple[ImportPreview, int | None]:
     """The preview of an upload; a file without problems is kept for the import (its id)."""
     async with transaction():
         await access.round_row(principal, round_id, run=True)
@@ -170,17 +215,24 @@ async def upload_import(principal: Principal, round_id: int, filename: str,
         if preview.problems or not preview.rows:
             return preview, None
         info = await storage.store(principal.as_actor(), filename, IMPORT_TYPE, data)
-        await audit.record(principal.as_actor(), "round.import_uploaded", "subsidy_round",
-                           round_id, after={"file": info.id, "filename": info.filename,
-                                            "rows": len(preview.rows)})
+        await audit.record(
+            principal.as_actor(),
+            "round.import_uploaded",
+            "subsidy_round",
+            round_id,
+            after={"file": info.id, "filename": info.filename, "rows": len(preview.rows)},
+        )
         return preview, info.id
 
 
 async def uploaded_import(principal: Principal, file_id: int) -> None:
     """Not found unless ``file_id`` is a file kept by :func:`upload_import` for this user."""
     row = await StoredFile.select().where(StoredFile.id == file_id).first()
-    if row is None or row["content_type"] != IMPORT_TYPE or (
-            row["created_by"] != principal.as_actor().label):
+    if (
+        row is None
+        or row["content_type"] != IMPORT_TYPE
+        or (row["created_by"] != principal.as_actor().label)
+    ):
         raise NotFound(N_("The uploaded file is no longer there; upload it again"))
 
 
@@ -225,20 +277,45 @@ class ApplicationView:
     settled_at: datetime | None
 
 
-def _application_view(row: Mapping[str, Any], organisation: Mapping[str, Any],
-                      ) -> ApplicationView:
+def _application_view(
+    row: Mapping[str, Any],
+    organisation: Mapping[str, Any],
+) -> ApplicationView:
     return ApplicationView(
-        row["id"], row["round"], row["reference"], organisation["id"], organisation["name"],
-        organisation["country"], organisation["registration_number"], organisation["iban"],
-        row["contact_name"], row["contact_email"], row["title"], row["requested"],
+        row["id"],
+        row["round"],
+        row["reference"],
+        organisation["id"],
+        organisation["name"],
+        organisation["country"],
+        organisation["registration_number"],
+        organisation["iban"],
+        row["contact_name"],
+        row["contact_email"],
+        row["title"],
+        row["requested"],
         row["own_contribution"],
-        tuple((b["description"], Decimal(b["amount"])) for b in json.loads(
-            row["budget_lines"] or "[]")),
-        row["activity_plan"], row["target_group"], row["districts"],
-        row["expected_participants"], State(row["state"]), row["state_reason"],
-        row["submitted_at"], row["late_by_seconds"], row["complete_at"],
-        json.loads(row["eligibility"] or "{}"), row["granted"], row["decided_at"],
-        row["final_amount"], row["reclaim"], row["to_pay"], row["settled_at"])
+        tuple(
+            (b["description"], Decimal(b["amount"]))
+            for b in json.loads(row["budget_lines"] or "[]")
+        ),
+        row["activity_plan"],
+        row["target_group"],
+        row["districts"],
+        row["expected_participants"],
+        State(row["state"]),
+        row["state_reason"],
+        row["submitted_at"],
+        row["late_by_seconds"],
+        row["complete_at"],
+        json.loads(row["eligibility"] or "{}"),
+        row["granted"],
+        row["decided_at"],
+        row["final_amount"],
+        row["reclaim"],
+        row["to_pay"],
+        row["settled_at"],
+    )
 
 
 async def get_application(principal: Principal, application_id: int) -> ApplicationView:
@@ -268,9 +345,16 @@ class ApplicationPage:
     page: int
 
 
-async def list_applications(principal: Principal, round_id: int, *, state: str = "",
-                            text: str = "", page: int = 1, limit: int = 50,
-                            counts: bool = False) -> ApplicationPage:
+async def list_applications(
+    principal: Principal,
+    round_id: int,
+    *,
+    state: str = "",
+    text: str = "",
+    page: int = 1,
+    limit: int = 50,
+    counts: bool = False,
+) -> ApplicationPage:
     """One page (the last one when ``page`` is past the end); ``counts``: per state too."""
     await access.round_row(principal, round_id)
     where = Application.round == round_id
@@ -278,27 +362,70 @@ async def list_applications(principal: Principal, round_id: int, *, state: str =
         where &= Application.state == state
     if text:
         where &= contains(Application.organisation.name, text) | (
-            Application.reference == text.strip())
+            Application.reference == text.strip()
+        )
     total = await Application.count().where(where)
     page = max(1, min(page, -(-total // limit) if limit else 1))
     offset = (page - 1) * limit
-    rows = [] if not limit else await Application.select(
-        Application.id, Application.reference, Application.organisation.name,
-        Application.requested, Application.state, Application.submitted_at,
-        Application.late_by_seconds, Application.complete_at, Application.granted,
-    ).where(where).order_by(Application.reference).offset(offset).limit(limit)
+    rows = (
+        []
+        if not limit
+        else await Application.select(
+            Application.id,
+            Application.reference,
+            Application.organisation.name,
+            Application.requested,
+            Application.state,
+            Application.submitted_at,
+            Application.late_by_seconds,
+            Application.complete_at,
+            Application.granted,
+        )
+        .where(where)
+        .order_by(Application.reference)
+        .offset(offset)
+        .limit(limit)
+    )
     proposed = {}
     if rows:
-        proposed = {r["application"]: r["proposed"] for r in await AllocationLine.select(
-            AllocationLine.application, AllocationLine.proposed).where(
-            AllocationLine.application.is_in([r["id"] for r in rows]))}
-    per_state = {} if not counts else {r["state"]: r["count"] for r in await raw(
-        "SELECT state, COUNT(*) AS count FROM subsidies_application WHERE round = {} "
-        "GROUP BY state", round_id)}
-    return ApplicationPage([ListedApplication(
-        r["id"], r["reference"], r["organisation.name"], r["requested"], State(r["state"]),
-        r["submitted_at"], bool(r["late_by_seconds"]), r["complete_at"], proposed.get(r["id"]),
-        r["granted"]) for r in rows], total, per_state, page)
+        proposed = {
+            r["application"]: r["proposed"]
+            for r in await AllocationLine.select(
+                AllocationLine.application, AllocationLine.proposed
+            ).where(AllocationLine.application.is_in([r["id"] for r in rows]))
+        }
+    per_state = (
+        {}
+        if not counts
+        else {
+            r["state"]: r["count"]
+            for r in await raw(
+                "SELECT state, COUNT(*) AS count FROM subsidies_application WHERE round = {} "
+                "GROUP BY state",
+                round_id,
+            )
+        }
+    )
+    return ApplicationPage(
+        [
+            ListedApplication(
+                r["id"],
+                r["reference"],
+                r["organisation.name"],
+                r["requested"],
+                State(r["state"]),
+                r["submitted_at"],
+                bool(r["late_by_seconds"]),
+                r["complete_at"],
+                proposed.get(r["id"]),
+                r["granted"],
+            )
+            for r in rows
+        ],
+        total,
+        per_state,
+        page,
+    )
 
 
 async def history(principal: Principal, application_id: int) -> list[dict[str, Any]]:

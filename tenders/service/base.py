@@ -15,12 +15,26 @@ from tenders.procedures import Phase
 
 TICKER = Actor.system("deadline")
 # Phases in which the periods still run (afterwards a warning about them helps nobody).
-OPEN_FOR_BIDS = frozenset({Phase.DRAFT, Phase.PUBLISHED, Phase.SELECTION, Phase.DIALOGUE,
-                           Phase.TENDERING})
-TENDER_FIELDS = ("title", "reference", "description", "procedure", "service_type",
-                 "cpv_codes", "currency", "estimated_value", "contract_start", "contract_end",
-                 "extension_options", "max_candidates", "two_envelope", "electronic_submission",
-                 "budget_line")
+OPEN_FOR_BIDS = frozenset(
+    {Phase.DRAFT, Phase.PUBLISHED, Phase.SELECTION, Phase.DIALOGUE, Phase.TENDERING}
+)
+TENDER_FIELDS = (
+    "title",
+    "reference",
+    "description",
+    "procedure",
+    "service_type",
+    "cpv_codes",
+    "currency",
+    "estimated_value",
+    "contract_start",
+    "contract_end",
+    "extension_options",
+    "max_candidates",
+    "two_envelope",
+    "electronic_submission",
+    "budget_line",
+)
 
 
 def tender_url(tender_id: int) -> str:
@@ -34,8 +48,10 @@ def lot_ref(tender_id: int, lot_id: int) -> str:
 def localise(problem: Problem, zone: str) -> Problem:
     """Moments in a problem's parameters as the authority's wall-clock time (naive: a page
     writes them in the reader's one format for moments)."""
-    params = {k: utc_to_local(v, zone).replace(tzinfo=None) if isinstance(v, datetime) else v
-              for k, v in problem.params.items()}
+    params = {
+        k: utc_to_local(v, zone).replace(tzinfo=None) if isinstance(v, datetime) else v
+        for k, v in problem.params.items()
+    }
     return Problem(problem.message, params, problem.location)
 
 
@@ -54,5 +70,6 @@ def row_data(data: Any) -> dict[str, Any]:
 
 async def check_service_type(service_type_id: int | None) -> None:
     if service_type_id is not None and not await ServiceType.exists().where(
-            ServiceType.id == service_type_id):
+        ServiceType.id == service_type_id
+    ):
         raise ValidationFailed([Problem(N_("Choose a service type"), {}, "service_type_id")])

@@ -66,47 +66,83 @@ class TenderListItem:
     updated_at: datetime
 
 
-async def list_tenders(principal: Principal, filters: Filters, offset: int = 0,
-                       limit: int = 25) -> tuple[list[TenderListItem], int]:
+async def list_tenders(
+    principal: Principal, filters: Filters, offset: int = 0, limit: int = 25
+) -> tuple[list[TenderListItem], int]:
     if principal.role not in access.READER_ROLES:
         return [], 0
     query = Tender.select(
-        Tender.id, Tender.reference, Tender.title, Tender.procedure, Tender.phase,
-        Tender.deadline_requests, Tender.deadline_bids, Tender.updated_at,
-        Tender.lead_authority.name, Tender.lead_authority.timezone,
-        *access.SERVICE_TYPE_NAMES)
+        Tender.id,
+        Tender.reference,
+        Tender.title,
+        Tender.procedure,
+        Tender.phase,
+        Tender.deadline_requests,
+        Tender.deadline_bids,
+        Tender.updated_at,
+        Tender.lead_authority.name,
+        Tender.lead_authority.timezone,
+        *access.SERVICE_TYPE_NAMES,
+    )
     count = Tender.count()
     conditions = []
     if not principal.is_admin:
         visible = TenderAuthority.select(TenderAuthority.tender).where(
-            TenderAuthority.authority.is_in(sorted(principal.authority_ids) or [0]))
+            TenderAuthority.authority.is_in(sorted(principal.authority_ids) or [0])
+        )
         conditions.append(Tender.id.is_in(visible))
     if filters.phase:
         conditions.append(Tender.phase == filters.phase)
     if filters.authority_id:
-        conditions.append(Tender.id.is_in(TenderAuthority.select(TenderAuthority.tender).where(
-            TenderAuthority.authority == filters.authority_id)))
+        conditions.append(
+            Tender.id.is_in(
+                TenderAuthority.select(TenderAuthority.tender).where(
+                    TenderAuthority.authority == filters.authority_id
+                )
+            )
+        )
     if filters.service_type_id:
         conditions.append(Tender.service_type == filters.service_type_id)
     if filters.text:
-        conditions.append(contains(Tender.title, filters.text)
-                          | contains(Tender.reference, filters.text))
+        conditions.append(
+            contains(Tender.title, filters.text) | contains(Tender.reference, filters.text)
+        )
     for condition in conditions:
         query = query.where(condition)
         count = count.where(condition)
     total = await count
-    rows = await query.order_by(Tender.updated_at, ascending=False).order_by(
-        Tender.id, ascending=False).offset(offset).limit(limit)
+    rows = (
+        await query.order_by(Tender.updated_at, ascending=False)
+        .order_by(Tender.id, ascending=False)
+        .offset(offset)
+        .limit(limit)
+    )
     items = []
     for r in rows:
         phase = Phase(r["phase"])
-        nxt = r["deadline_requests"] if phase is Phase.PUBLISHED else (
-            r["deadline_bids"] if phase is Phase.TENDERING else None)
-        service = {language: localized_name(r, language, "service_type.")
-                   for language in SERVICE_TYPE_LANGUAGES}
-        items.append(TenderListItem(r["id"], r["reference"], r["title"], r["procedure"],
-                                    r["phase"], r["lead_authority.name"], service, nxt,
-                                    r["lead_authority.timezone"], r["updated_at"]))
+        nxt = (
+            r["deadline_requests"]
+            if phase is Phase.PUBLISHED
+            else (r["deadline_bids"] if phase is Phase.TENDERING else None)
+        )
+        service = {
+            language: localized_name(r, language, "service_type.")
+            for language in SERVICE_TYPE_LANGUAGES
+        }
+        items.append(
+            TenderListItem(
+                r["id"],
+                r["reference"],
+                r["title"],
+                r["procedure"],
+                r["phase"],
+                r["lead_authority.name"],
+                service,
+                nxt,
+                r["lead_authority.timezone"],
+                r["updated_at"],
+            )
+        )
     return items, total
 
 
@@ -159,13 +195,22 @@ def next_step(facts: TenderFacts, row: Mapping[str, Any], now: datetime) -> Next
         action, moment = automatic
         return NextStep(DEADLINE_LABELS[AUTOMATIC[action]], moment, ACTION_LABELS[action], True)
     if facts.phase is Phase.AWARD_INTENT and row["standstill_ends_at"] is not None:
-        return NextStep(N_("End of the standstill period"), row["standstill_ends_at"],
-                        N_("The definitive award becomes possible"), False)
+        return NextStep(
+            N_("End of the standstill period"),
+            row["standstill_ends_at"],
+            N_("The definitive award becomes possible"),
+            False,
+        )
     questions = facts.deadlines.get(Deadline.QUESTIONS)
     if facts.phase in (Phase.PUBLISHED, Phase.SELECTION, Phase.DIALOGUE, Phase.TENDERING) and (
-            questions is not None and questions > now):
-        return NextStep(DEADLINE_LABELS[Deadline.QUESTIONS], questions,
-                        N_("Questions received later are refused"), False)
+        questions is not None and questions > now
+    ):
+        return NextStep(
+            DEADLINE_LABELS[Deadline.QUESTIONS],
+            questions,
+            N_("Questions received later are refused"),
+            False,
+        )
     return None
 
 
@@ -174,27 +219,68 @@ async def overview(principal: Principal, tender_id: int) -> Overview:
     lot_rows = await access.lots_of(tender_id)
     facts = await access.facts(tender, lot_rows)
     now = clock.now()
-    authorities = await TenderAuthority.select(
-        TenderAuthority.authority, TenderAuthority.share, TenderAuthority.authority.name,
-        TenderAuthority.authority.country).where(TenderAuthority.tender == tender_id).order_by(
-        TenderAuthority.share, ascending=False)
-    actions = [ActionView(a, ACTION_LABELS[a], tuple(
-        localise(p, tender.zone) for p in missing(a, facts, now, principal.id)))
-        for a in possible(facts)] if tender.can_change else []
+    authorities = (
+        await TenderAuthority.select(
+            TenderAuthority.authority,
+            TenderAuthority.share,
+            TenderAuthority.authority.name,
+            TenderAuthority.authority.country,
+        )
+        .where(TenderAuthority.tender == tender_id)
+        .order_by(TenderAuthority.share, ascending=False)
+    )
+    actions = (
+        [
+            ActionView(
+                a,
+                ACTION_LABELS[a],
+                tuple(localise(p, tender.zone) for p in missing(a, facts, now, principal.id)),
+            )
+            for a in possible(facts)
+        ]
+        if tender.can_change
+        else []
+    )
     kind = PROCEDURE_TYPES[tender.row["procedure"]]
-    warnings = [] if tender.phase not in OPEN_FOR_BIDS else check_minimum_periods(
-        kind, facts.deadlines, tender.row["published_at"] or now, tender.zone,
-        tender.row["electronic_submission"], tender.row["invited_at"], country=tender.country)
+    warnings = (
+        []
+        if tender.phase not in OPEN_FOR_BIDS
+        else check_minimum_periods(
+            kind,
+            facts.deadlines,
+            tender.row["published_at"] or now,
+            tender.zone,
+            tender.row["electronic_submission"],
+            tender.row["invited_at"],
+            country=tender.country,
+        )
+    )
     opening = opening_step(facts, now, principal.id) if tender.can_change else OpeningStep()
     if opening.reason is not None:
         opening = OpeningStep(reason=localise(opening.reason, tender.zone))
-    return Overview(tender.row, tender.zone, tender.country, tender.standstill_days,
-                    tender.can_change, authorities, lot_rows, kind.phases, tender.phase,
-                    actions, next_step(facts, tender.row, now), warnings, facts,
-                    facts.deadlines, opening,
-                    publish_warnings(facts) if tender.can_change else [],
-                    light_regime_warnings(
-                        tender.row["procedure"],
-                        contract_value(tender.row["estimated_value"],
-                                       [lot["estimated_value"] for lot in lot_rows]),
-                        tender.row["currency"], jurisdiction_for(tender.country).light_regime))
+    return Overview(
+        tender.row,
+        tender.zone,
+        tender.country,
+        tender.standstill_days,
+        tender.can_change,
+        authorities,
+        lot_rows,
+        kind.phases,
+        tender.phase,
+        actions,
+        next_step(facts, tender.row, now),
+        warnings,
+        facts,
+        facts.deadlines,
+        opening,
+        publish_warnings(facts) if tender.can_change else [],
+        light_regime_warnings(
+            tender.row["procedure"],
+            contract_value(
+                tender.row["estimated_value"], [lot["estimated_value"] for lot in lot_rows]
+            ),
+            tender.row["currency"],
+            jurisdiction_for(tender.country).light_regime,
+        ),
+    )

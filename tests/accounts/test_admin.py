@@ -1,6 +1,5 @@
 """Administrators manage users through pages and the API; every change is audited."""
 
-
 from accounts.tables import Membership, User
 from audit.tables import AuditEvent
 from common import clock
@@ -8,22 +7,29 @@ from common.clock import FixedClock, use_clock
 from tests.support.http import post_form, sign_in, text_of
 
 
-async def test_admin_creates_a_user_and_sees_the_password_once(client, make_user,
-                                                               make_authority):
+async def test_admin_creates_a_user_and_sees_the_password_once(client, make_user, make_authority):
     admin = await make_user("admin")
     utrecht = await make_authority("Gemeente Utrecht")
     await sign_in(client, admin.email)
-    refused = await post_form(client, "/admin/users", {"email": "nope", "name": "",
-                                                       "role": "officer"})
+    refused = await post_form(
+        client, "/admin/users", {"email": "nope", "name": "", "role": "officer"}
+    )
     assert refused.status_code == 422
     text = text_of(refused.text)
     assert "There are 2 problems" in text
     assert "Enter an email address" in text and "A name is required" in text
     assert await User.count() == 1
 
-    response = await client.post("/admin/users", data={
-        "email": "Evert@Utrecht.nl", "name": "Evert Jansen", "role": "evaluator",
-        "language": "nl", "authority_ids": [str(utrecht["id"])]})
+    response = await client.post(
+        "/admin/users",
+        data={
+            "email": "Evert@Utrecht.nl",
+            "name": "Evert Jansen",
+            "role": "evaluator",
+            "language": "nl",
+            "authority_ids": [str(utrecht["id"])],
+        },
+    )
     assert response.status_code == 200
     assert "It is shown only now" in text_of(response.text)
     user = await User.select().where(User.email == "evert@utrecht.nl").first()
@@ -36,9 +42,17 @@ async def test_admin_creates_a_user_and_sees_the_password_once(client, make_user
 async def test_admin_cannot_demote_themselves(client, make_user):
     admin = await make_user("admin", email="ada@example.org")
     await sign_in(client, admin.email)
-    response = await post_form(client, f"/admin/users/{admin.id}", {
-        "email": admin.email, "name": admin.name, "role": "officer", "language": "en",
-        "active": "on"})
+    response = await post_form(
+        client,
+        f"/admin/users/{admin.id}",
+        {
+            "email": admin.email,
+            "name": admin.name,
+            "role": "officer",
+            "language": "en",
+            "active": "on",
+        },
+    )
     assert response.status_code == 303
     follow = await client.get(response.headers["location"])
     assert "You cannot take away your own administrator role" in text_of(follow.text)
@@ -48,20 +62,23 @@ async def test_admin_cannot_demote_themselves(client, make_user):
 async def test_users_api_creates_and_lists(client, make_user, make_authority):
     admin = await make_user("admin")
     await sign_in(client, admin.email)
-    created = await client.post("/api/v1/users", json={
-        "email": "femke@utrecht.nl", "name": "Femke", "role": "finance"})
+    created = await client.post(
+        "/api/v1/users", json={"email": "femke@utrecht.nl", "name": "Femke", "role": "finance"}
+    )
     assert created.status_code == 201
     body = created.json()
     assert body["user"]["role"] == "finance" and len(body["password"]) >= 16
-    duplicate = await client.post("/api/v1/users", json={
-        "email": "FEMKE@utrecht.nl", "name": "Femke", "role": "finance"})
+    duplicate = await client.post(
+        "/api/v1/users", json={"email": "FEMKE@utrecht.nl", "name": "Femke", "role": "finance"}
+    )
     assert duplicate.status_code == 422
     [problem] = duplicate.json()["problems"]
     assert problem["location"] == "email"
     # who gave the address to the user who has it, and when (the admin signed in here)
     assert problem["message"].startswith(
         "A user with the email femke@utrecht.nl already exists (Admin 1 created user "
-        f"{body['user']['id']} on ")
+        f"{body['user']['id']} on "
+    )
     listed = await client.get("/api/v1/users", params={"role": "finance"})
     assert [u["email"] for u in listed.json()] == ["femke@utrecht.nl"]
 

@@ -17,8 +17,12 @@ from common.errors import ProblemCollector, ValidationFailed
 from common.identity import Principal, Role
 
 NOW = datetime(2026, 11, 23, 10, tzinfo=UTC)
-POLICY = ThrottlePolicy(free_failures=3, base_delay=timedelta(seconds=2),
-                        max_delay=timedelta(seconds=60), forget_after=timedelta(hours=1))
+POLICY = ThrottlePolicy(
+    free_failures=3,
+    base_delay=timedelta(seconds=2),
+    max_delay=timedelta(seconds=60),
+    forget_after=timedelta(hours=1),
+)
 
 
 def failures(count: int, at: datetime = NOW) -> Throttle:
@@ -53,19 +57,30 @@ def test_the_policies_slow_accounts_sooner_than_shared_addresses():
     assert ACCOUNT_THROTTLE.max_delay <= ADDRESS_THROTTLE.max_delay
 
 
-@pytest.mark.parametrize("password", ["aaaaaaaaaaaa", "password1234", "123456789012",
-                                      "qwertyuiopas", "Welkom012345", "tenderdesk2026!",
-                                      "olga.devries1"])
+@pytest.mark.parametrize(
+    "password",
+    [
+        "aaaaaaaaaaaa",
+        "password1234",
+        "123456789012",
+        "qwertyuiopas",
+        "Welkom012345",
+        "tenderdesk2026!",
+        "olga.devries1",
+    ],
+)
 def test_guessable_passwords_are_refused_with_a_clear_message(password):
     problems = ProblemCollector()
-    check_password_strength(password, problems, "new_password",
-                            user_inputs=("olga.devries@utrecht.nl", "Olga de Vries"))
+    check_password_strength(
+        password, problems, "new_password", user_inputs=("olga.devries@utrecht.nl", "Olga de Vries")
+    )
     assert [p.location for p in problems.problems] == ["new_password"]
     assert "too easy to guess" in problems.problems[0].message
 
 
-@pytest.mark.parametrize("password", ["correct horse battery staple", "a much longer one",
-                                      "Kade 7 fietsbel groen wolk"])
+@pytest.mark.parametrize(
+    "password", ["correct horse battery staple", "a much longer one", "Kade 7 fietsbel groen wolk"]
+)
 def test_passphrases_pass(password):
     problems = ProblemCollector()
     check_password_strength(password, problems)
@@ -93,16 +108,32 @@ def test_principal_sees_its_own_authorities_and_admins_see_all():
 
 def test_user_validation_reports_every_problem_with_its_field():
     with pytest.raises(ValidationFailed) as caught:
-        validate_user({"email": "not-an-email", "name": " ", "role": "king", "language": "fr",
-                       "authority_ids": ["x", "99"]}, known_authorities={1})
+        validate_user(
+            {
+                "email": "not-an-email",
+                "name": " ",
+                "role": "king",
+                "language": "fr",
+                "authority_ids": ["x", "99"],
+            },
+            known_authorities={1},
+        )
     fields = sorted({problem.location for problem in caught.value.problems})
     assert fields == ["authority_ids", "email", "language", "name", "role"]
     assert len(caught.value.for_location("authority_ids")) == 2
 
 
 def test_user_validation_normalises():
-    data = validate_user({"email": " Olga@Utrecht.NL ", "name": "Olga", "role": "officer",
-                          "language": "nl", "authority_ids": ["1", "1"]}, known_authorities={1})
+    data = validate_user(
+        {
+            "email": " Olga@Utrecht.NL ",
+            "name": "Olga",
+            "role": "officer",
+            "language": "nl",
+            "authority_ids": ["1", "1"],
+        },
+        known_authorities={1},
+    )
     assert data.email == "olga@utrecht.nl"
     assert data.authority_ids == frozenset({1})
     assert data.role is Role.OFFICER

@@ -16,10 +16,13 @@ def test_the_own_choice_wins_then_the_first_authority_language():
     assert effective_language("xx", []) == ""
 
 
-@pytest.mark.parametrize(("country", "language", "words"), [
-    ("DK", "da", "Din konto"), ("PL", "pl", "Twoje konto"), ("SE", "sv", "Ditt konto")])
+@pytest.mark.parametrize(
+    ("country", "language", "words"),
+    [("DK", "da", "Din konto"), ("PL", "pl", "Twoje konto"), ("SE", "sv", "Ditt konto")],
+)
 async def test_a_user_without_a_choice_sees_the_authority_language(
-        client, make_user, make_authority, country, language, words):
+    client, make_user, make_authority, country, language, words
+):
     authority = await make_authority(country=country, language=language)
     user = await make_user("officer", authorities=[authority["id"]], language="")
     await sign_in(client, user.email)
@@ -27,8 +30,7 @@ async def test_a_user_without_a_choice_sees_the_authority_language(
     assert words in text_of(page.text)
 
 
-async def test_a_user_chooses_their_own_language_and_can_go_back(client, make_user,
-                                                                  make_authority):
+async def test_a_user_chooses_their_own_language_and_can_go_back(client, make_user, make_authority):
     authority = await make_authority(country="DK", language="da")
     user = await make_user("officer", authorities=[authority["id"]], language="")
     await sign_in(client, user.email)

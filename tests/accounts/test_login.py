@@ -18,8 +18,9 @@ from tests.support.http import csrf_token, post_form, sign_in, text_of
 
 async def test_signing_in_lands_on_the_dashboard(client, make_user):
     officer = await make_user(Role.OFFICER, name="Olga de Vries")
-    response = await post_form(client, "/login", {"email": officer.email.upper(),
-                                                  "password": TEST_PASSWORD, "next": "/"})
+    response = await post_form(
+        client, "/login", {"email": officer.email.upper(), "password": TEST_PASSWORD, "next": "/"}
+    )
     assert response.status_code == 303 and response.headers["location"] == "/"
     dashboard = await client.get("/")
     assert dashboard.status_code == 200
@@ -29,9 +30,11 @@ async def test_signing_in_lands_on_the_dashboard(client, make_user):
 
 async def test_next_may_only_point_inside_the_site(client, make_user):
     officer = await make_user()
-    response = await post_form(client, "/login", {"email": officer.email,
-                                                  "password": TEST_PASSWORD,
-                                                  "next": "//evil.example/phish"})
+    response = await post_form(
+        client,
+        "/login",
+        {"email": officer.email, "password": TEST_PASSWORD, "next": "//evil.example/phish"},
+    )
     assert response.headers["location"] == "/"
 
 
@@ -63,8 +66,7 @@ def argon2_checks(monkeypatch):
     return seen
 
 
-async def test_unknown_wrong_inactive_and_throttled_answer_alike(client, make_user,
-                                                                argon2_checks):
+async def test_unknown_wrong_inactive_and_throttled_answer_alike(client, make_user, argon2_checks):
     """Same status, same page (but for the address typed back), and one Argon2 verification in
     every branch (timing itself is not asserted: see bench/ for figures)."""
     officer = await make_user(email="olga@example.org")
@@ -97,24 +99,27 @@ async def test_failures_slow_an_account_down_but_never_lock_it(client, make_user
     officer = await make_user()
     with use_clock(FixedClock(clock.now())) as travel:
         for _ in range(ACCOUNT_THROTTLE.free_failures):
-            wrong = await post_form(client, "/login", {"email": officer.email,
-                                                       "password": "wrong"})
+            wrong = await post_form(client, "/login", {"email": officer.email, "password": "wrong"})
             assert wrong.status_code == 400
         waits = await service.sign_in_waits_until(officer.email)
         assert waits == clock.now() + ACCOUNT_THROTTLE.base_delay
-        refused = await post_form(client, "/login", {"email": officer.email,
-                                                     "password": TEST_PASSWORD})
+        refused = await post_form(
+            client, "/login", {"email": officer.email, "password": TEST_PASSWORD}
+        )
         assert refused.status_code == 400, "the right password waits its turn too"
         # ... and an attempt made while waiting does not make the wait longer.
         assert await service.sign_in_waits_until(officer.email) == waits
         travel.advance(ACCOUNT_THROTTLE.base_delay)
-        after = await post_form(client, "/login", {"email": officer.email,
-                                                   "password": TEST_PASSWORD})
+        after = await post_form(
+            client, "/login", {"email": officer.email, "password": TEST_PASSWORD}
+        )
         assert after.status_code == 303
-    assert await LoginThrottle.count().where(
-        LoginThrottle.key == f"account:{officer.email}") == 0
-    failed = await AuditEvent.select(AuditEvent.after).where(
-        AuditEvent.action == "login.failed").order_by(AuditEvent.seq)
+    assert await LoginThrottle.count().where(LoginThrottle.key == f"account:{officer.email}") == 0
+    failed = (
+        await AuditEvent.select(AuditEvent.after)
+        .where(AuditEvent.action == "login.failed")
+        .order_by(AuditEvent.seq)
+    )
     reasons = [json.loads(row["after"])["reason"] for row in failed]
     assert reasons == ["wrong password"] * ACCOUNT_THROTTLE.free_failures + ["throttled"]
 
@@ -147,19 +152,21 @@ async def test_one_address_trying_many_accounts_is_slowed(make_user, db):
 async def test_a_post_without_csrf_token_is_refused(client, make_user):
     officer = await make_user()
     await csrf_token(client)
-    response = await client.post("/login", data={"email": officer.email,
-                                                 "password": TEST_PASSWORD})
+    response = await client.post("/login", data={"email": officer.email, "password": TEST_PASSWORD})
     assert response.status_code == 403
     assert (await client.get("/")).status_code == 303  # not signed in
 
     await sign_in(client, officer.email)
     del client.headers["x-csrftoken"]
-    refused = await client.post("/account/password", data={"current_password": TEST_PASSWORD,
-                                                           "new_password": "x" * 20})
+    refused = await client.post(
+        "/account/password", data={"current_password": TEST_PASSWORD, "new_password": "x" * 20}
+    )
     assert refused.status_code == 403
-    forged = await client.post("/account/password", headers={"x-csrftoken": "forged"},
-                               data={"current_password": TEST_PASSWORD,
-                                     "new_password": "x" * 20})
+    forged = await client.post(
+        "/account/password",
+        headers={"x-csrftoken": "forged"},
+        data={"current_password": TEST_PASSWORD, "new_password": "x" * 20},
+    )
     assert forged.status_code == 403
 
 
@@ -167,10 +174,14 @@ async def test_session_cookie_is_httponly_samesite_and_renewed_at_login(client, 
     officer = await make_user()
     client.cookies.set("tenderdesk_session", "planted-by-an-attacker")
     await csrf_token(client)
-    response = await post_form(client, "/login", {"email": officer.email,
-                                                  "password": TEST_PASSWORD})
-    cookie = next(value for name, value in response.headers.multi_items()
-                  if name == "set-cookie" and value.startswith("tenderdesk_session="))
+    response = await post_form(
+        client, "/login", {"email": officer.email, "password": TEST_PASSWORD}
+    )
+    cookie = next(
+        value
+        for name, value in response.headers.multi_items()
+        if name == "set-cookie" and value.startswith("tenderdesk_session=")
+    )
     assert "HttpOnly" in cookie and "samesite=lax" in cookie.lower()
     assert "secure" not in cookie.lower()  # served over http here; https turns it on
     session_id = cookie.split(";")[0].split("=", 1)[1]
@@ -205,21 +216,24 @@ async def test_a_deactivated_user_loses_access_at_once(client, make_user):
 async def test_changing_ones_own_password(client, client_factory, make_user):
     officer = await make_user()
     await sign_in(client, officer.email)
-    short = await post_form(client, "/account/password", {"current_password": "wrong",
-                                                          "new_password": "short"})
+    short = await post_form(
+        client, "/account/password", {"current_password": "wrong", "new_password": "short"}
+    )
     assert short.status_code == 422
     text = text_of(short.text)
     assert "The current password is not right" in text
     assert "A password needs at least 12 characters" in text
-    done = await post_form(client, "/account/password", {"current_password": TEST_PASSWORD,
-                                                         "new_password": "a much longer one"})
+    done = await post_form(
+        client,
+        "/account/password",
+        {"current_password": TEST_PASSWORD, "new_password": "a much longer one"},
+    )
     assert done.status_code == 303
     async with client_factory() as other:
         await sign_in(other, officer.email, "a much longer one")
 
 
-async def test_changing_ones_password_ends_every_other_session(client, client_factory,
-                                                               make_user):
+async def test_changing_ones_password_ends_every_other_session(client, client_factory, make_user):
     officer = await make_user()
     other_user = await make_user()
     await sign_in(client, officer.email)
@@ -227,19 +241,24 @@ async def test_changing_ones_password_ends_every_other_session(client, client_fa
         await sign_in(laptop, officer.email)
         await sign_in(colleague, other_user.email)
         assert await WebSession.count().where(WebSession.user_id == officer.id) == 2
-        done = await post_form(client, "/account/password", {
-            "current_password": TEST_PASSWORD, "new_password": "a much longer one"})
+        done = await post_form(
+            client,
+            "/account/password",
+            {"current_password": TEST_PASSWORD, "new_password": "a much longer one"},
+        )
         assert done.status_code == 303
         assert (await client.get("/account")).status_code == 200, "this session stays"
         assert (await laptop.get("/account")).status_code == 303, "the other one ended"
         assert (await colleague.get("/account")).status_code == 200
-    event = await AuditEvent.select(AuditEvent.after).where(
-        AuditEvent.action == "user.password_changed").first()
+    event = (
+        await AuditEvent.select(AuditEvent.after)
+        .where(AuditEvent.action == "user.password_changed")
+        .first()
+    )
     assert json.loads(event["after"]) == {"sessions_ended": 1}
 
 
-async def test_a_password_reset_ends_every_session_of_the_user(client, client_factory,
-                                                               make_user):
+async def test_a_password_reset_ends_every_session_of_the_user(client, client_factory, make_user):
     admin = await make_user(Role.ADMIN)
     officer = await make_user()
     await sign_in(client, admin.email)
@@ -261,20 +280,29 @@ async def test_the_current_password_check_is_throttled(client, make_user, argon2
     await sign_in(client, officer.email)
     with use_clock(FixedClock(clock.now())) as travel:
         for _ in range(ACCOUNT_THROTTLE.free_failures):
-            wrong = await post_form(client, "/account/password", {
-                "current_password": "guess", "new_password": "a much longer one"})
+            wrong = await post_form(
+                client,
+                "/account/password",
+                {"current_password": "guess", "new_password": "a much longer one"},
+            )
             assert "The current password is not right" in text_of(wrong.text)
         argon2_checks.clear()
-        waiting = await post_form(client, "/account/password", {
-            "current_password": TEST_PASSWORD, "new_password": "a much longer one"})
+        waiting = await post_form(
+            client,
+            "/account/password",
+            {"current_password": TEST_PASSWORD, "new_password": "a much longer one"},
+        )
         assert waiting.status_code == 422
         assert "Too many wrong passwords: try again in 2 seconds" in text_of(waiting.text)
         assert argon2_checks == [], "no guess is checked while waiting"
         # The same count slows sign-in for the account (they guess the same password).
         assert await service.sign_in_waits_until(officer.email) is not None
         travel.advance(ACCOUNT_THROTTLE.base_delay)
-        done = await post_form(client, "/account/password", {
-            "current_password": TEST_PASSWORD, "new_password": "a much longer one"})
+        done = await post_form(
+            client,
+            "/account/password",
+            {"current_password": TEST_PASSWORD, "new_password": "a much longer one"},
+        )
         assert done.status_code == 303
     assert await service.sign_in_waits_until(officer.email) is None
 
@@ -283,24 +311,34 @@ async def test_guessable_new_passwords_are_refused(client, client_factory, make_
     officer = await make_user()
     await sign_in(client, officer.email)
     for guessable in ("aaaaaaaaaaaa", "password1234"):
-        refused = await post_form(client, "/account/password", {
-            "current_password": TEST_PASSWORD, "new_password": guessable})
+        refused = await post_form(
+            client,
+            "/account/password",
+            {"current_password": TEST_PASSWORD, "new_password": guessable},
+        )
         assert refused.status_code == 422
         assert "This password is too easy to guess" in text_of(refused.text)
     admin = await make_user(Role.ADMIN)
     async with client_factory() as admins:
         await sign_in(admins, admin.email)
-        api = await admins.post("/api/v1/users", json={
-            "email": "new@example.org", "name": "New", "role": "officer",
-            "password": "password1234"})
+        api = await admins.post(
+            "/api/v1/users",
+            json={
+                "email": "new@example.org",
+                "name": "New",
+                "role": "officer",
+                "password": "password1234",
+            },
+        )
     assert api.status_code == 422
     assert "too easy to guess" in api.json()["problems"][0]["message"]
     assert not await User.exists().where(User.email == "new@example.org")
 
 
 async def test_an_overlong_address_gets_the_usual_answer(client, db):
-    response = await post_form(client, "/login", {"email": "x" * 5000 + "@example.org",
-                                                  "password": "whatever"})
+    response = await post_form(
+        client, "/login", {"email": "x" * 5000 + "@example.org", "password": "whatever"}
+    )
     assert response.status_code == 400 and WRONG in text_of(response.text)
 
 

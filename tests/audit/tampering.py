@@ -15,8 +15,14 @@ ACTOR = Actor(1, "olga@utrecht.nl")
 async def record_events(count: int, start: int = 0) -> None:
     for number in range(start, start + count):
         async with transaction():
-            await service.record(ACTOR, "thing.changed", "thing", number,
-                                 before={"n": number}, after={"n": number + 1})
+            await service.record(
+                ACTOR,
+                "thing.changed",
+                "thing",
+                number,
+                before={"n": number},
+                after={"n": number + 1},
+            )
 
 
 async def tamper(sql: str, *args) -> None:
@@ -36,5 +42,12 @@ async def rewrite_chain(hasher, edit=lambda data: data) -> None:
         stored = chain.stored_event(row)
         data = replace(edit(stored.data), prev_hash=previous)
         previous = hasher(data)
-        await tamper("UPDATE audit_event SET actor = {}, after = {}, prev_hash = {}, hash = {} "
-                     "WHERE seq = {}", data.actor, data.after, data.prev_hash, previous, data.seq)
+        await tamper(
+            "UPDATE audit_event SET actor = {}, after = {}, prev_hash = {}, hash = {} "
+            "WHERE seq = {}",
+            data.actor,
+            data.after,
+            data.prev_hash,
+            previous,
+            data.seq,
+        )

@@ -30,9 +30,11 @@ async def _refused(sql: str) -> str:
 
 async def test_the_trigger_refuses_update_delete_and_truncate(postgres):
     await record_events(3)
-    for sql in ("UPDATE audit_event SET actor = 'mallory' WHERE seq = 2",
-                "DELETE FROM audit_event WHERE seq = 3",
-                "TRUNCATE audit_event"):
+    for sql in (
+        "UPDATE audit_event SET actor = 'mallory' WHERE seq = 2",
+        "DELETE FROM audit_event WHERE seq = 3",
+        "TRUNCATE audit_event",
+    ):
         assert "append-only" in await _refused(sql)
     assert (await service.verify()).checked == 3 and (await service.verify()).intact
 
@@ -43,8 +45,13 @@ async def test_harden_leaves_the_role_select_and_insert_only(postgres):
     try:
         await raw(f'GRANT ALL ON audit_event TO "{role}"')
         report = await harden(role)
-        assert report.privileges == {"SELECT": True, "INSERT": True, "UPDATE": False,
-                                     "DELETE": False, "TRUNCATE": False}
+        assert report.privileges == {
+            "SELECT": True,
+            "INSERT": True,
+            "UPDATE": False,
+            "DELETE": False,
+            "TRUNCATE": False,
+        }
         assert report.warnings == []
         # As that role: appending works, changing does not (denied before any trigger runs).
         async with transaction():

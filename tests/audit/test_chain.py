@@ -28,9 +28,18 @@ MOMENT = datetime(2026, 1, 1, 12, 0, tzinfo=UTC)
 def chain(length: int, hasher=lambda data: event_hash(data, KEY)) -> list[StoredEvent]:
     events, previous = [], GENESIS_HASH
     for seq in range(1, length + 1):
-        data = EventData(seq, datetime(2026, 1, 1, 12, 0, seq, 123456, tzinfo=UTC), 7, "a@b.nl",
-                         "thing.changed", "thing", str(seq), None, canonical_json({"n": seq}),
-                         previous)
+        data = EventData(
+            seq,
+            datetime(2026, 1, 1, 12, 0, seq, 123456, tzinfo=UTC),
+            7,
+            "a@b.nl",
+            "thing.changed",
+            "thing",
+            str(seq),
+            None,
+            canonical_json({"n": seq}),
+            previous,
+        )
         previous = hasher(data)
         events.append(StoredEvent(data, previous))
     return events

@@ -36,12 +36,16 @@ async def test_the_chain_of_many_batches_verifies(db, monkeypatch):
 
 async def test_one_change_appends_several_events_in_order(db):
     async with transaction():
-        await service.record_many(ACTOR, [service.NewEvent("a.done", "thing", 1),
-                                          service.NewEvent("b.done", "thing", 2)])
+        await service.record_many(
+            ACTOR, [service.NewEvent("a.done", "thing", 1), service.NewEvent("b.done", "thing", 2)]
+        )
     await record_events(1)
     rows = await AuditEvent.select(AuditEvent.seq, AuditEvent.action).order_by(AuditEvent.seq)
-    assert [(r["seq"], r["action"]) for r in rows] == [(1, "a.done"), (2, "b.done"),
-                                                        (3, "thing.changed")]
+    assert [(r["seq"], r["action"]) for r in rows] == [
+        (1, "a.done"),
+        (2, "b.done"),
+        (3, "thing.changed"),
+    ]
     assert (await service.verify()).intact
 
 

@@ -57,8 +57,9 @@ async def test_an_edit_with_every_hash_recomputed_in_plain_sha256_shows(db):
     await checkpoints.write_checkpoint()
 
     def edit(data):
-        return data if data.seq != 2 else type(data)(**{**data.__dict__,
-                                                          "actor": "someone.else@b.nl"})
+        return (
+            data if data.seq != 2 else type(data)(**{**data.__dict__, "actor": "someone.else@b.nl"})
+        )
 
     await rewrite_chain(legacy_event_hash, edit)
     result = tenderdesk("audit", "verify")
@@ -89,7 +90,8 @@ async def test_an_older_copy_of_the_log_put_back_shows(db):
 
 
 async def test_an_exported_checkpoint_shows_a_rollback_of_the_database_and_the_data_dir(
-        db, tmp_path):
+    db, tmp_path
+):
     await record_events(5)
     exported = tmp_path / "anchor.json"
     assert tenderdesk("audit", "checkpoint", "-o", str(exported)).returncode == 0
@@ -105,8 +107,7 @@ async def test_a_forged_or_rolled_back_checkpoint_line_shows(db):
     await checkpoints.write_checkpoint()
     line = json.loads(kept_lines()[0])
     head_2 = (await raw("SELECT hash FROM audit_event WHERE seq = 2"))[0]["hash"]
-    checkpoints.checkpoint_path().write_text(
-        json.dumps({**line, "seq": 2, "hash": head_2}) + "\n")
+    checkpoints.checkpoint_path().write_text(json.dumps({**line, "seq": 2, "hash": head_2}) + "\n")
     result = tenderdesk("audit", "verify")
     assert result.returncode == 1 and "not signed with the audit key" in result.stderr
     checkpoints.checkpoint_path().write_text("rubbish\n")
@@ -215,28 +216,68 @@ def test_upgrading_an_installation_rekeys_its_chain(tmp_path):
     env = {**os.environ, "TENDERDESK_DATA_DIR": str(tmp_path)}
     env.pop("DATABASE_URL", None)
     before = subprocess.run(
-        [sys.executable, "-m", "piccolo.main", "migrations", "forwards", "audit",
-         "2026-11-23T15:20:02:677586"], cwd=ROOT, env=env, capture_output=True, text=True,
-        timeout=120)
+        [
+            sys.executable,
+            "-m",
+            "piccolo.main",
+            "migrations",
+            "forwards",
+            "audit",
+            "2026-11-23T15:20:02:677586",
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert before.returncode == 0, before.stdout + before.stderr
     database = sqlite3.connect(tmp_path / "tenderdesk.sqlite3")
     previous = GENESIS_HASH
     for seq in (1, 2, 3):
-        data = EventData(seq, datetime(2026, 11, 1, 9, seq, tzinfo=UTC), None, "system",
-                         "thing.changed", "thing", str(seq), None, f'{{"n":{seq}}}', previous)
+        data = EventData(
+            seq,
+            datetime(2026, 11, 1, 9, seq, tzinfo=UTC),
+            None,
+            "system",
+            "thing.changed",
+            "thing",
+            str(seq),
+            None,
+            f'{{"n":{seq}}}',
+            previous,
+        )
         previous = legacy_event_hash(data)
         database.execute(
             "INSERT INTO audit_event (seq, occurred_at, actor_id, actor, action, object_type, "
             "object_id, before, after, prev_hash, hash) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-            (seq, data.occurred_at.isoformat(), None, data.actor, data.action, "thing",
-             str(seq), None, data.after, data.prev_hash, previous))
+            (
+                seq,
+                data.occurred_at.isoformat(),
+                None,
+                data.actor,
+                data.action,
+                "thing",
+                str(seq),
+                None,
+                data.after,
+                data.prev_hash,
+                previous,
+            ),
+        )
     database.execute("INSERT INTO audit_head (id, seq, hash) VALUES (1, 3, ?)", (previous,))
     database.commit()
     database.close()
 
     def run(*args: str):
-        return subprocess.run([sys.executable, "-m", "config", *args], cwd=ROOT, env=env,
-                              capture_output=True, text=True, timeout=300)
+        return subprocess.run(
+            [sys.executable, "-m", "config", *args],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
 
     migrated = run("migrate")
     assert migrated.returncode == 0, migrated.stdout + migrated.stderr
@@ -245,7 +286,8 @@ def test_upgrading_an_installation_rekeys_its_chain(tmp_path):
     assert "intact: 4 events checked" in verified.stdout
     database = sqlite3.connect(tmp_path / "tenderdesk.sqlite3")
     action, after = database.execute(
-        "SELECT action, after FROM audit_event WHERE seq = 4").fetchone()
+        "SELECT action, after FROM audit_event WHERE seq = 4"
+    ).fetchone()
     tables = {row[0] for row in database.execute("SELECT name FROM sqlite_master")}
     database.close()
     assert action == "audit.rekeyed" and json.loads(after)["legacy_chain"] == "intact"

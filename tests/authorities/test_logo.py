@@ -19,24 +19,36 @@ from tests.support.http import csrf_token, sign_in, text_of
 
 def png(width: int = 4, height: int = 2) -> bytes:
     def chunk(kind: bytes, data: bytes) -> bytes:
-        return (struct.pack(">I", len(data)) + kind + data
-                + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF))
+        return (
+            struct.pack(">I", len(data))
+            + kind
+            + data
+            + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+        )
+
     rows = b"".join(b"\x00" + b"\xff\x00\x00" * width for _ in range(height))
-    return (b"\x89PNG\r\n\x1a\n"
-            + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
-            + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b""))
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
+        + chunk(b"IDAT", zlib.compress(rows))
+        + chunk(b"IEND", b"")
+    )
 
 
 async def upload(client, authority_id: int, name: str, data: bytes, kind: str):
     token = await csrf_token(client)
-    return await client.post(f"/admin/authorities/{authority_id}/logo",
-                             data={"_csrf_token": token}, files={"logo": (name, data, kind)})
+    return await client.post(
+        f"/admin/authorities/{authority_id}/logo",
+        data={"_csrf_token": token},
+        files={"logo": (name, data, kind)},
+    )
 
 
 def header_images(data: bytes) -> list[bytes]:
     header = Document(io.BytesIO(data)).sections[0].header
-    return [rel.target_part.blob for rel in header.part.rels.values()
-            if rel.reltype.endswith("/image")]
+    return [
+        rel.target_part.blob for rel in header.part.rels.values() if rel.reltype.endswith("/image")
+    ]
 
 
 async def test_the_admin_uploads_a_logo_and_letters_carry_it(client, make_user, make_authority):
@@ -50,8 +62,7 @@ async def test_the_admin_uploads_a_logo_and_letters_carry_it(client, make_user, 
     fake = await upload(client, authority["id"], "logo.png", b"GIF89a....", "image/png")
     assert fake.status_code == 422
     assert "The logo must be a PNG or JPEG image" in text_of(fake.text)
-    big = await upload(client, authority["id"], "logo.png", png() + b"\0" * 600_000,
-                       "image/png")
+    big = await upload(client, authority["id"], "logo.png", png() + b"\0" * 600_000, "image/png")
     assert big.status_code == 422 and "larger than 512 KB" in text_of(big.text)
     assert (await Authority.select(Authority.logo_file).first())["logo_file"] is None
 
@@ -66,8 +77,7 @@ async def test_the_admin_uploads_a_logo_and_letters_carry_it(client, make_user, 
     # The letterhead of a letter written for the authority now holds the image, above the
     # authority's name.
     templates = await templates_for(authority["id"], [(LetterKind.REJECTION, "nl")])
-    [letter] = list(letters_for(templates, [("bid:1", sample_letter(LetterKind.REJECTION))],
-                                "nl"))
+    [letter] = list(letters_for(templates, [("bid:1", sample_letter(LetterKind.REJECTION))], "nl"))
     assert header_images(letter.data) == [logo]
     header = [p.text for p in Document(io.BytesIO(letter.data)).sections[0].header.paragraphs]
     assert header[:2] == ["", "Gemeente Utrecht"]
@@ -77,6 +87,5 @@ async def test_the_admin_uploads_a_logo_and_letters_carry_it(client, make_user, 
     # Another authority's letters have no logo.
     other = await make_authority("Gemeente Zeist")
     templates = await templates_for(other["id"], [(LetterKind.REJECTION, "nl")])
-    [plain] = list(letters_for(templates, [("bid:1", sample_letter(LetterKind.REJECTION))],
-                               "nl"))
+    [plain] = list(letters_for(templates, [("bid:1", sample_letter(LetterKind.REJECTION))], "nl"))
     assert header_images(plain.data) == []

@@ -35,23 +35,34 @@ from tests.support.crawl import (
 )
 from tests.support.http import sign_in
 
-pytestmark = [pytest.mark.browser,
-              pytest.mark.skipif(os.environ.get("DATABASE_URL", "").startswith("postgres"),
-                                 reason="renders pages; once, on SQLite, is enough")]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(
+        os.environ.get("DATABASE_URL", "").startswith("postgres"),
+        reason="renders pages; once, on SQLite, is enough",
+    ),
+]
 
 # One demo user per role, and the evaluator of the evaluation still being scored, in English
 # and Dutch; each country's officer and another role in its language (the Danish and Polish
 # demo evaluators are assigned nothing, so finance and the administrator instead).
-USERS = {"admin": "admin@tenderdesk.example", "officer": "officer@tenderdesk.example",
-         "evaluator": "evaluator@tenderdesk.example", "finance": "finance@tenderdesk.example",
-         "evaluator scoring": "evaluator5@tenderdesk.example"}
+USERS = {
+    "admin": "admin@tenderdesk.example",
+    "officer": "officer@tenderdesk.example",
+    "evaluator": "evaluator@tenderdesk.example",
+    "finance": "finance@tenderdesk.example",
+    "evaluator scoring": "evaluator5@tenderdesk.example",
+}
 COUNTRY_USERS = {
-    "da": {"officer dk": "officer.dk@tenderdesk.example",
-           "finance dk": "finance@tenderdesk.example"},
-    "pl": {"officer pl": "officer.pl@tenderdesk.example",
-           "admin pl": "admin@tenderdesk.example"},
-    "sv": {"officer se": "officer.se@tenderdesk.example",
-           "evaluator se": "evaluator5@tenderdesk.example"},
+    "da": {
+        "officer dk": "officer.dk@tenderdesk.example",
+        "finance dk": "finance@tenderdesk.example",
+    },
+    "pl": {"officer pl": "officer.pl@tenderdesk.example", "admin pl": "admin@tenderdesk.example"},
+    "sv": {
+        "officer se": "officer.se@tenderdesk.example",
+        "evaluator se": "evaluator5@tenderdesk.example",
+    },
 }
 # Demo data that happens to read like a message (a criterion named "Price").
 DATA = frozenset({"Price", "Plan of approach", "Cooperation with the district teams"})
@@ -73,8 +84,11 @@ STICKING_OUT = """() => {
 def walks() -> list[tuple[str, str, str]]:
     """(role, email, language) for every crawl."""
     walks = [(role, email, language) for role, email in USERS.items() for language in ("en", "nl")]
-    return walks + [(role, email, language) for language, users in COUNTRY_USERS.items()
-                    for role, email in users.items()]
+    return walks + [
+        (role, email, language)
+        for language, users in COUNTRY_USERS.items()
+        for role, email in users.items()
+    ]
 
 
 @pytest.fixture
@@ -93,8 +107,7 @@ async def crawl_as(app, email: str, password: str, language: str) -> dict[str, t
 
         async def fetch(url: str) -> tuple[int, str, str]:
             response = await client.get(url)
-            return (response.status_code, response.headers.get("content-type", ""),
-                    response.text)
+            return (response.status_code, response.headers.get("content-type", ""), response.text)
 
         return await crawl(fetch)
 
@@ -105,17 +118,20 @@ def page_problems(where: str, language: str, status: int, body: str) -> list[str
         return [f"{where}: {status}"]
     shown = read_page(body)
     texts = shown.texts
-    problems = [f"{where}: internal text {text!r}"
-                for text in internal_text(texts, DATA | shown.codes)]
+    problems = [
+        f"{where}: internal text {text!r}" for text in internal_text(texts, DATA | shown.codes)
+    ]
     problems += [f"{where}: raw day or time {text!r}" for text in raw_moments(texts, shown.codes)]
     if language != "en":
-        problems += [f"{where}: untranslated {text!r}"
-                     for text in untranslated(texts, language, DATA)]
+        problems += [
+            f"{where}: untranslated {text!r}" for text in untranslated(texts, language, DATA)
+        ]
     return problems
 
 
-async def browser_problems(browser, live_server, role: str, language: str, email: str,
-                           password: str, urls: list[str]) -> list[str]:
+async def browser_problems(
+    browser, live_server, role: str, language: str, email: str, password: str, urls: list[str]
+) -> list[str]:
     """Each page in Chromium: axe on the Dutch ones (the markup is the same in every language),
     and in every language no wider than a phone (the words are not)."""
     await User.update({User.language: language}).where(User.email == email)
@@ -134,8 +150,10 @@ async def browser_problems(browser, live_server, role: str, language: str, email
             await page.set_viewport_size({"width": PHONE, "height": 800})
         width = await page.evaluate("document.documentElement.scrollWidth")
         if width > PHONE:
-            problems.append(f"{role} [{language}] {url}: {width} px wide at {PHONE} px: "
-                            + ", ".join(await page.evaluate(STICKING_OUT)))
+            problems.append(
+                f"{role} [{language}] {url}: {width} px wide at {PHONE} px: "
+                + ", ".join(await page.evaluate(STICKING_OUT))
+            )
         if language == "nl":
             await page.set_viewport_size({"width": 1280, "height": 900})
     await context.close()
@@ -163,10 +181,15 @@ async def test_every_page_for_every_role_in_every_language(demo, live_server, br
     for (role, language), shapes in to_check.items():
         email = USERS.get(role) or COUNTRY_USERS[language][role]
         walked = time.monotonic()
-        problems += await browser_problems(browser, live_server, role, language, email,
-                                           demo[email], list(shapes.values()))
-        print(f"\n{role} [{language}] in Chromium: {len(shapes)} pages, "
-              f"{time.monotonic() - walked:.0f} s")
-    print(f"\ncrawl {crawled - started:.0f} s, browser {time.monotonic() - crawled:.0f} s, "
-          f"{sum(len(s) for s in to_check.values())} pages in Chromium")
+        problems += await browser_problems(
+            browser, live_server, role, language, email, demo[email], list(shapes.values())
+        )
+        print(
+            f"\n{role} [{language}] in Chromium: {len(shapes)} pages, "
+            f"{time.monotonic() - walked:.0f} s"
+        )
+    print(
+        f"\ncrawl {crawled - started:.0f} s, browser {time.monotonic() - crawled:.0f} s, "
+        f"{sum(len(s) for s in to_check.values())} pages in Chromium"
+    )
     assert not problems, f"{len(problems)} browser problem(s):\n" + "\n".join(problems)

@@ -28,8 +28,7 @@ async def accessible(page, name: str) -> None:
     assert not violations, f"{name}: " + "\n".join(violations)
 
 
-async def test_admin_replaces_a_letter_template(db, live_server, page, make_user,
-                                                make_authority):
+async def test_admin_replaces_a_letter_template(db, live_server, page, make_user, make_authority):
     authority = await make_authority("Gemeente Utrecht")
     admin = await make_user("admin")
     await sign_in_page(page, live_server, admin.email, TEST_PASSWORD)
@@ -41,25 +40,42 @@ async def test_admin_replaces_a_letter_template(db, live_server, page, make_user
     await accessible(page, "documents-letter-templates")
 
     await page.select_option("#f-kind", "grant")
-    await page.set_input_files("#f-file", files=[{
-        "name": "beschikking.docx", "mimeType": DOCX,
-        "buffer": template("Geachte {{ adressee.name }},", "Bedrag: {{ granted }}")}])
+    await page.set_input_files(
+        "#f-file",
+        files=[
+            {
+                "name": "beschikking.docx",
+                "mimeType": DOCX,
+                "buffer": template("Geachte {{ adressee.name }},", "Bedrag: {{ granted }}"),
+            }
+        ],
+    )
     await page.get_by_role("button", name="Check and use").click()
     await page.wait_for_load_state("networkidle")
     problems = page.locator("#problems")
     assert "The template was not stored" in await problems.inner_text()
-    assert ("document ¶1: Unknown placeholder adressee in “Geachte {{ adressee.name }},”"
-            in await problems.inner_text())
+    assert (
+        "document ¶1: Unknown placeholder adressee in “Geachte {{ adressee.name }},”"
+        in await problems.inner_text()
+    )
     await accessible(page, "documents-letter-template-refused")
 
     await page.select_option("#f-kind", "grant")
-    await page.set_input_files("#f-file", files=[{
-        "name": "beschikking.docx", "mimeType": DOCX,
-        "buffer": template("Geachte {{ addressee.name }},", "Bedrag: {{ granted }}")}])
+    await page.set_input_files(
+        "#f-file",
+        files=[
+            {
+                "name": "beschikking.docx",
+                "mimeType": DOCX,
+                "buffer": template("Geachte {{ addressee.name }},", "Bedrag: {{ granted }}"),
+            }
+        ],
+    )
     await page.get_by_role("button", name="Check and use").click()
     await page.wait_for_load_state("networkidle")
-    assert "is now used for this authority's letters" in await page.locator(
-        "#messages").inner_text()
+    assert (
+        "is now used for this authority's letters" in await page.locator("#messages").inner_text()
+    )
     row = page.locator("tr", has_text="Subsidy grant decision").filter(has_text="Nederlands")
     assert "Own template: beschikking.docx" in await row.inner_text()
     async with page.expect_download() as download:

@@ -29,9 +29,14 @@ async def test_each_demo_role_lands_on_its_dashboard(db, live_server, page):
         pre_heading = await page.locator(".utrecht-pre-heading").inner_text()
         assert heading == "Dashboard"
         # Demo users other than the admin read Dutch; the role label is in their language.
-        assert pre_heading in (role_label, {"Procurement officer": "Inkoper",
-                                            "Evaluator": "Beoordelaar",
-                                            "Finance": "Financiën"}.get(role_label))
+        assert pre_heading in (
+            role_label,
+            {
+                "Procurement officer": "Inkoper",
+                "Evaluator": "Beoordelaar",
+                "Finance": "Financiën",
+            }.get(role_label),
+        )
         await screenshot(page, f"dashboard-{email.split('@')[0]}")
         violations = await serious_accessibility_violations(page)
         assert not violations, f"{email}: " + "\n".join(violations)
@@ -50,8 +55,9 @@ async def test_switching_language_on_the_login_page_and_after(db, live_server, p
     assert await page.locator("h1").inner_text() == "Inloggen"
     assert await page.get_attribute("html", "lang") == "nl"
 
-    await sign_in_page(page, live_server, "admin@tenderdesk.example",
-                       credentials["admin@tenderdesk.example"])
+    await sign_in_page(
+        page, live_server, "admin@tenderdesk.example", credentials["admin@tenderdesk.example"]
+    )
     assert await page.locator("nav[aria-label] a[aria-current=page]").inner_text() == "Dashboard"
     await page.click("button[name=language][value=nl]")
     assert "Welkom" in await page.locator("main").inner_text()

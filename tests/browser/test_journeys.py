@@ -23,9 +23,18 @@ from tests.support.browser import screenshot, serious_accessibility_violations, 
 from tests.support.fixtures import SETUP, TEST_PASSWORD
 
 pytestmark = pytest.mark.browser
-TREE = [{"name": "Plan van aanpak", "kind": "quality", "weight": "60", "scale_type": "range",
-         "scale_min": "0", "scale_max": "10", "scale_step": "1"},
-        {"name": "Prijs", "kind": "price", "weight": "40", "formula": "relative_lowest"}]
+TREE = [
+    {
+        "name": "Plan van aanpak",
+        "kind": "quality",
+        "weight": "60",
+        "scale_type": "range",
+        "scale_min": "0",
+        "scale_max": "10",
+        "scale_step": "1",
+    },
+    {"name": "Prijs", "kind": "price", "weight": "40", "formula": "relative_lowest"},
+]
 
 
 def local(days: int) -> str:
@@ -53,16 +62,24 @@ async def accessible(page, name: str) -> None:
 
 
 async def test_dutch_officer_from_nothing_to_award_decisions_with_an_unsuccessful_lot(
-        db, live_server, page, browser, make_user, make_authority):
+    db, live_server, page, browser, make_user, make_authority
+):
     authority = await make_authority("Gemeente Utrecht", registration_number="30280353")
-    officer = await make_user("officer", authorities=[authority["id"]], name="Olga de Vries",
-                              language="nl")
-    second = await make_user("officer", authorities=[authority["id"]], name="Sanne Visser",
-                             language="nl")
+    officer = await make_user(
+        "officer", authorities=[authority["id"]], name="Olga de Vries", language="nl"
+    )
+    second = await make_user(
+        "officer", authorities=[authority["id"]], name="Sanne Visser", language="nl"
+    )
     evaluator = await make_user("evaluator", name="Eva Beoordelaar", language="nl")
-    await authorities.create_service_type(SETUP, {
-        "code": "household_help", "name_en": "Household help",
-        "name_nl": "Hulp bij het huishouden"})
+    await authorities.create_service_type(
+        SETUP,
+        {
+            "code": "household_help",
+            "name_en": "Household help",
+            "name_nl": "Hulp bij het huishouden",
+        },
+    )
 
     # A new tender, the amounts typed the Dutch way.
     await sign_in_page(page, live_server, officer.email, TEST_PASSWORD)
@@ -82,16 +99,17 @@ async def test_dutch_officer_from_nothing_to_award_decisions_with_an_unsuccessfu
     await page.fill("#f-deadline_questions", local(20))
     await page.fill("#f-deadline_bids", local(40))
     await submit(page, "form[action$='/deadlines']")
-    for number, title, value in (("1", "Noordwest", "400.000,50"),
-                                 ("2", "Binnenstad", "1250000,5")):
+    for number, title, value in (
+        ("1", "Noordwest", "400.000,50"),
+        ("2", "Binnenstad", "1250000,5"),
+    ):
         await page.goto(f"{base}/lots")
         await page.fill("#f-number", number)
         await page.fill("#f-title", title)
         await page.fill("#f-estimated_value", value)
         await submit(page, "form[action$='/lots']")
     lots = await Lot.select().where(Lot.tender == tender_id).order_by(Lot.number)
-    assert [lot["estimated_value"] for lot in lots] == [Decimal("400000.50"),
-                                                       Decimal("1250000.50")]
+    assert [lot["estimated_value"] for lot in lots] == [Decimal("400000.50"), Decimal("1250000.50")]
     # Publishing is refused while the lots have no award criteria, each lot named.
     await page.goto(base)
     assert "Perceel 1. Noordwest heeft geen gunningscriteria" in await page.content()
@@ -99,24 +117,44 @@ async def test_dutch_officer_from_nothing_to_award_decisions_with_an_unsuccessfu
     for lot in lots:
         await scoring.replace_criteria(officer, lot["evaluation_id"], TREE)
     await page.goto(base)
-    assert "Er zijn geen aanbestedingsstukken" in await page.locator(
-        "#publish-warnings").inner_text()
+    assert (
+        "Er zijn geen aanbestedingsstukken" in await page.locator("#publish-warnings").inner_text()
+    )
     await accessible(page, "journey-1-draft-nl")
     await submit(page, "form[action$='/actions/publish']")
     assert "gepubliceerd" in await messages(page)
 
     # Bids: three on lot 1, one on lot 2 (knocked out later). Then the deadline passes.
-    ids = [await bids.register_bid(officer, tender_id, lots[0]["id"], {
-        "name": name, "country": "NL", "registration_number": kvk, "price": price},
-        [(f"inschrijving-{index}.pdf", "application/pdf", f"%PDF-1.4 {name}".encode())])
-        for index, (name, kvk, price) in enumerate((
-            ("Zorg Plus BV", "30280353", "150.000,00"), ("Thuishulp West", "41216593",
-                                                         "100.000,00")))]
-    lone = await bids.register_bid(officer, tender_id, lots[1]["id"], {
-        "name": "Samen Sterk", "country": "NL", "registration_number": "27124701",
-        "price": "90000"}, [("inschrijving-binnenstad.pdf", "application/pdf", b"%PDF-1.4 x")])
-    await Tender.update({Tender.deadline_bids: datetime.now(UTC) - timedelta(seconds=1)}
-                        ).where(Tender.id == tender_id)
+    ids = [
+        await bids.register_bid(
+            officer,
+            tender_id,
+            lots[0]["id"],
+            {"name": name, "country": "NL", "registration_number": kvk, "price": price},
+            [(f"inschrijving-{index}.pdf", "application/pdf", f"%PDF-1.4 {name}".encode())],
+        )
+        for index, (name, kvk, price) in enumerate(
+            (
+                ("Zorg Plus BV", "30280353", "150.000,00"),
+                ("Thuishulp West", "41216593", "100.000,00"),
+            )
+        )
+    ]
+    lone = await bids.register_bid(
+        officer,
+        tender_id,
+        lots[1]["id"],
+        {
+            "name": "Samen Sterk",
+            "country": "NL",
+            "registration_number": "27124701",
+            "price": "90000",
+        },
+        [("inschrijving-binnenstad.pdf", "application/pdf", b"%PDF-1.4 x")],
+    )
+    await Tender.update({Tender.deadline_bids: datetime.now(UTC) - timedelta(seconds=1)}).where(
+        Tender.id == tender_id
+    )
     assert await DEADLINES.tick(datetime.now(UTC))
 
     # The opening: approve, then a second officer confirms; each sees only what they may do.
@@ -124,10 +162,13 @@ async def test_dutch_officer_from_nothing_to_award_decisions_with_an_unsuccessfu
     await submit(page, "form[action$='/actions/open_bids']")
     await page.goto(f"{base}/opening")
     assert await page.locator("form[action$='/actions/open_bids']").count() == 0
-    assert "een tweede, andere inkoper moet haar bevestigen" in await page.locator(
-        "#opening-not-now").inner_text()
-    other = await (await browser.new_context(viewport={"width": 1280, "height": 900},
-                                             locale="nl-NL")).new_page()
+    assert (
+        "een tweede, andere inkoper moet haar bevestigen"
+        in await page.locator("#opening-not-now").inner_text()
+    )
+    other = await (
+        await browser.new_context(viewport={"width": 1280, "height": 900}, locale="nl-NL")
+    ).new_page()
     await sign_in_page(other, live_server, second.email, TEST_PASSWORD)
     await other.goto(f"{base}/opening")
     await submit(other, "form[action$='/actions/open_bids']")
@@ -150,13 +191,14 @@ async def test_dutch_officer_from_nothing_to_award_decisions_with_an_unsuccessfu
     assert (await scoring.get_evaluation(officer, evaluation_id)).frozen
     await scoring.assign(officer, evaluation_id, evaluator.id)
     subjects = {s.ref: s for s in await scoring.list_subjects(officer, evaluation_id)}
-    await sheets.declare(evaluator, evaluation_id, {s.id: ("none", "")
-                                                   for s in subjects.values()})
+    await sheets.declare(evaluator, evaluation_id, {s.id: ("none", "") for s in subjects.values()})
 
     # The evaluator opens a bid's document from their scoring page.
-    reader = await (await browser.new_context(viewport={"width": 1280, "height": 900},
-                                              locale="nl-NL", accept_downloads=True)
-                    ).new_page()
+    reader = await (
+        await browser.new_context(
+            viewport={"width": 1280, "height": 900}, locale="nl-NL", accept_downloads=True
+        )
+    ).new_page()
     await sign_in_page(reader, live_server, evaluator.email, TEST_PASSWORD)
     code = subjects[f"bid:{ids[0]}"].code
     await reader.goto(f"{live_server.url}/scoring/evaluations/{evaluation_id}/sheet/{code}")
@@ -171,21 +213,30 @@ async def test_dutch_officer_from_nothing_to_award_decisions_with_an_unsuccessfu
     assert await AuditEvent.count().where(AuditEvent.action == "bid.file_downloaded") == 1
 
     # Scores, quality final, ranking, award intent; the decisions go out from the award page.
-    [plan] = [c for c in (await scoring.criteria(officer, evaluation_id)).criteria
-              if c.kind.value == "quality"]
+    [plan] = [
+        c
+        for c in (await scoring.criteria(officer, evaluation_id)).criteria
+        if c.kind.value == "quality"
+    ]
     for ref, mark in ((f"bid:{ids[0]}", "9"), (f"bid:{ids[1]}", "6")):
-        await sheets.save_scores(evaluator, evaluation_id, subjects[ref].code,
-                                 {plan.id: (mark, "Overtuigend")})
+        await sheets.save_scores(
+            evaluator, evaluation_id, subjects[ref].code, {plan.id: (mark, "Overtuigend")}
+        )
     await sheets.submit_sheet(evaluator, evaluation_id)
     await scoring.finalise_quality(officer, evaluation_id)
     ranking = await scoring.confirm_ranking(officer, evaluation_id)
-    await bids.choose_award(officer, tender_id, lots[0]["id"],
-                            [int(ranking.winners[0].split(":")[1])],
-                            advantages="Het beste plan van aanpak voor de wijk.")
+    await bids.choose_award(
+        officer,
+        tender_id,
+        lots[0]["id"],
+        [int(ranking.winners[0].split(":")[1])],
+        advantages="Het beste plan van aanpak voor de wijk.",
+    )
     await page.goto(f"{base}/award")
     await accessible(page, "journey-4-award-nl")
     await submit(page, "form[action$='/award/letters']")
     assert "gunningsbeslissingen zijn verzonden" in await messages(page)
     assert (await Tender.select(Tender.phase).where(Tender.id == tender_id).first())[
-        "phase"] == "award_intent"
+        "phase"
+    ] == "award_intent"
     assert not await Bid.exists().where((Bid.lot == lots[1]["id"]) & Bid.winner.eq(True))

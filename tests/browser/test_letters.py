@@ -22,8 +22,9 @@ async def submit(page, selector: str) -> None:
     await page.wait_for_load_state("networkidle")
 
 
-async def test_officer_sends_letters_and_downloads_them_as_pdf(db, live_server, page, make_user,
-                                                                make_authority):
+async def test_officer_sends_letters_and_downloads_them_as_pdf(
+    db, live_server, page, make_user, make_authority
+):
     require_tool(office.available(), "LibreOffice")
     authority = await make_authority("Gemeente Utrecht")
     officer = await make_user("officer", authorities=[authority["id"]])

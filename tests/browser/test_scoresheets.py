@@ -20,8 +20,9 @@ async def accessible(page, name: str) -> None:
     assert not violations, f"{name}: " + "\n".join(violations)
 
 
-async def test_evaluator_round_trip_through_excel(db, live_server, page, make_user,
-                                                  make_authority, tmp_path):
+async def test_evaluator_round_trip_through_excel(
+    db, live_server, page, make_user, make_authority, tmp_path
+):
     s = await make_scenario(make_user, make_authority)
     evaluator = s.evaluators[0]
     await s.declare_all(evaluator)
@@ -33,15 +34,16 @@ async def test_evaluator_round_trip_through_excel(db, live_server, page, make_us
     await page.fill("#f-scores_due_at", "2026-12-01T17:00")
     await page.click("text=Save the deadline")
     await page.wait_for_load_state("networkidle")
-    assert "The deadline for the scores has been saved." in await page.locator(
-        "#messages").inner_text()
+    assert (
+        "The deadline for the scores has been saved."
+        in await page.locator("#messages").inner_text()
+    )
     await accessible(page, "scoresheets-overview")
     await page.context.clear_cookies()
 
     await sign_in_page(page, live_server, evaluator.email, TEST_PASSWORD)
     await page.goto(f"{base}/sheet")
-    assert "Scores are due on Tuesday, 1 December 2026" in await page.locator(
-        "main").inner_text()
+    assert "Scores are due on Tuesday, 1 December 2026" in await page.locator("main").inner_text()
     async with page.expect_download() as waiting:
         await page.click("text=Download my scoresheet (.xlsx)")
     download = await waiting.value
@@ -49,9 +51,17 @@ async def test_evaluator_round_trip_through_excel(db, live_server, page, make_us
     await download.save_as(str(blank))
     assert len(rows_of(blank.read_bytes())) == 9
 
-    values = {2: (8, "Clear method"), 3: (11, "Strong team"), 4: (1, ""),
-              5: (6, None), 6: (6.5, "Adequate"), 7: (1, ""),
-              8: (4, "Vague"), 9: (5, "Small team"), 10: (0, "No certificate")}
+    values = {
+        2: (8, "Clear method"),
+        3: (11, "Strong team"),
+        4: (1, ""),
+        5: (6, None),
+        6: (6.5, "Adequate"),
+        7: (1, ""),
+        8: (4, "Vague"),
+        9: (5, "Small team"),
+        10: (0, "No certificate"),
+    }
     wrong = tmp_path / "wrong.xlsx"
     wrong.write_bytes(fill(blank.read_bytes(), values))
     await page.set_input_files("#f-file", str(wrong))
@@ -64,8 +74,9 @@ async def test_evaluator_round_trip_through_excel(db, live_server, page, make_us
     await accessible(page, "scoresheets-upload-problems")
 
     right = tmp_path / "right.xlsx"
-    right.write_bytes(fill(blank.read_bytes(), {**values, 3: (9.5, "Strong team"),
-                                                5: (6, "Sufficient method")}))
+    right.write_bytes(
+        fill(blank.read_bytes(), {**values, 3: (9.5, "Strong team"), 5: (6, "Sufficient method")})
+    )
     await page.set_input_files("#f-file", str(right))
     await page.check("#f-submit")
     await page.click("text=Upload the workbook")
@@ -95,5 +106,9 @@ async def test_evaluator_round_trip_through_excel(db, live_server, page, make_us
     workbook = tmp_path / "consensus.xlsx"
     await (await waiting.value).save_as(str(workbook))
     rows = rows_of(workbook.read_bytes(), "Consensus")
-    assert rows[1][:4] == ("Zorg Plus BV", "Plan of approach › Team",
-                           "A number from 0 to 10 in steps of 0.5", 9.5)
+    assert rows[1][:4] == (
+        "Zorg Plus BV",
+        "Plan of approach › Team",
+        "A number from 0 to 10 in steps of 0.5",
+        9.5,
+    )

@@ -23,16 +23,25 @@ async def accessible(page, name: str) -> None:
 
 
 async def test_evaluator_scores_and_officer_sees_consensus_and_ranking(
-        db, live_server, page, make_user, make_authority):
+    db, live_server, page, make_user, make_authority
+):
     s = await make_scenario(make_user, make_authority, spread_limit="30")
     browser_evaluator, colleague = s.evaluators
     await s.declare_all(colleague)
     for ref in ("bid:1", "bid:2", "bid:3"):
-        await s.score(colleague, ref, {"Method": "2" if ref == "bid:2" else "8", "Team": "7",
-                                       "Certified": "1"}, justification="Colleague's view")
+        await s.score(
+            colleague,
+            ref,
+            {"Method": "2" if ref == "bid:2" else "8", "Team": "7", "Certified": "1"},
+            justification="Colleague's view",
+        )
     await sheets.submit_sheet(colleague, s.evaluation_id)
-    await service.set_prices(s.officer, s.evaluation_id,
-                             {"bid:1": "95000", "bid:2": "80000", "bid:3": "120000"}, by_owner=True)
+    await service.set_prices(
+        s.officer,
+        s.evaluation_id,
+        {"bid:1": "95000", "bid:2": "80000", "bid:3": "120000"},
+        by_owner=True,
+    )
     criteria = await s.criteria()
     base = f"{live_server.url}/scoring/evaluations/{s.evaluation_id}"
 
@@ -86,8 +95,7 @@ async def test_evaluator_scores_and_officer_sees_consensus_and_ranking(
         await page.check(f"#value-{certified}-2")
         await page.click("text=Save my scores")
         await page.wait_for_load_state("networkidle")
-        assert "Your draft scores have been saved." in await page.locator(
-            "#messages").inner_text()
+        assert "Your draft scores have been saved." in await page.locator("#messages").inner_text()
         await page.click("text=Back to your subjects")
     await page.check("#f-confirm-submit")
     await page.click("button:has-text('Submit my scores')")
@@ -109,8 +117,7 @@ async def test_evaluator_scores_and_officer_sees_consensus_and_ranking(
     await page.fill(f"#f-justification-{method}", "Agreed: the method is moderate")
     await page.click("text=Record the consensus score")
     await page.wait_for_load_state("networkidle")
-    assert "The consensus score has been recorded." in await page.locator(
-        "#messages").inner_text()
+    assert "The consensus score has been recorded." in await page.locator("#messages").inner_text()
     await accessible(page, "scoring-consensus-subject")
     await page.goto(base)
     await page.check("#f-confirm-finalise")
@@ -121,8 +128,7 @@ async def test_evaluator_scores_and_officer_sees_consensus_and_ranking(
     table = await page.locator("table").inner_text()
     # Zorg Plus: 25 × 8/10 + 15 × 7.25/10 = 30.88 + 60 × 80,000 / 95,000 = 50.53 → 81.40
     # Thuishulp West: 25 × 4/10 (consensus) + 15 × 6.5/10 = 19.75 + 60.00 → 79.75
-    assert table.index("Zorg Plus BV") < table.index("Thuishulp West") < table.index(
-        "Samen Sterk")
+    assert table.index("Zorg Plus BV") < table.index("Thuishulp West") < table.index("Samen Sterk")
     assert "81.40" in table and "79.75" in table and "winner" in table
     await accessible(page, "scoring-ranking")
     await page.get_by_role("link", name="Zorg Plus BV").click()

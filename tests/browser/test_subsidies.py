@@ -30,22 +30,39 @@ async def submit(page, selector: str) -> None:
 
 
 async def score_everything(officer, evaluator, evaluation_id: int, marks: dict[str, str]):
-    await scoring.replace_criteria(officer, evaluation_id, [
-        {"name": "Reach", "kind": "quality", "weight": "100", "scale_type": "range",
-         "scale_min": "0", "scale_max": "10", "scale_step": "1"}])
+    await scoring.replace_criteria(
+        officer,
+        evaluation_id,
+        [
+            {
+                "name": "Reach",
+                "kind": "quality",
+                "weight": "100",
+                "scale_type": "range",
+                "scale_min": "0",
+                "scale_max": "10",
+                "scale_step": "1",
+            }
+        ],
+    )
     await scoring.assign(officer, evaluation_id, evaluator.id)
     await scoring.freeze_criteria(officer, evaluation_id)
     subjects = await scoring.list_subjects(officer, evaluation_id)
     await sheets.declare(evaluator, evaluation_id, {s.id: ("none", "") for s in subjects})
     [criterion] = (await scoring.criteria(officer, evaluation_id)).criteria
     for subject in subjects:
-        await sheets.save_scores(evaluator, evaluation_id, subject.code, {
-            criterion.id: (marks[subject.name], "Clear plan")})
+        await sheets.save_scores(
+            evaluator,
+            evaluation_id,
+            subject.code,
+            {criterion.id: (marks[subject.name], "Clear plan")},
+        )
     await sheets.submit_sheet(evaluator, evaluation_id)
 
 
-async def test_officer_runs_a_round_from_settings_to_decision(db, live_server, page, make_user,
-                                                              make_authority, tmp_path: Path):
+async def test_officer_runs_a_round_from_settings_to_decision(
+    db, live_server, page, make_user, make_authority, tmp_path: Path
+):
     authority = await make_authority("Gemeente Utrecht")
     officer = await make_user("officer", authorities=[authority["id"]])
     evaluator = await make_user("evaluator")
@@ -74,11 +91,16 @@ async def test_officer_runs_a_round_from_settings_to_decision(db, live_server, p
 
     # Import: a file with a bad row is refused as a whole, with the row and column named.
     bad = tmp_path / "portal-bad.xlsx"
-    bad.write_bytes(xlsx([row(*APPLICANTS[0], **{"Submitted at": "2026-09-15 10:00"}),
-                          row("Buurtteam", "123", "NL00BANK0000000000", "40000")]))
+    bad.write_bytes(
+        xlsx(
+            [
+                row(*APPLICANTS[0], **{"Submitted at": "2026-09-15 10:00"}),
+                row("Buurtteam", "123", "NL00BANK0000000000", "40000"),
+            ]
+        )
+    )
     good = tmp_path / "portal.xlsx"
-    good.write_bytes(xlsx([row(*a, **{"Submitted at": "2026-09-15 10:00"})
-                           for a in APPLICANTS]))
+    good.write_bytes(xlsx([row(*a, **{"Submitted at": "2026-09-15 10:00"}) for a in APPLICANTS]))
     await page.click("text=Import applications")
     await page.set_input_files("#f-file", str(bad))
     await submit(page, "text=Check the file")
@@ -123,8 +145,12 @@ async def test_officer_runs_a_round_from_settings_to_decision(db, live_server, p
     await submit(page, "text=Review the eligible applications")
     assert "/scoring/evaluations/" in page.url
     evaluation_id = int(re.search(r"/scoring/evaluations/(\d+)", page.url).group(1))
-    await score_everything(officer, evaluator, evaluation_id, {
-        APPLICANTS[0][0]: "9", APPLICANTS[1][0]: "8", APPLICANTS[2][0]: "7"})
+    await score_everything(
+        officer,
+        evaluator,
+        evaluation_id,
+        {APPLICANTS[0][0]: "9", APPLICANTS[1][0]: "8", APPLICANTS[2][0]: "7"},
+    )
     await page.reload()
     await page.check("#f-confirm-finalise")  # an irreversible step: confirmed
     await submit(page, "button:has-text('Make quality final')")
@@ -135,18 +161,25 @@ async def test_officer_runs_a_round_from_settings_to_decision(db, live_server, p
     table = await page.locator("table").inner_text()
     assert "place 3 in the ranking; granted what was left of the budget: 25,000.00" in table
     await accessible(page, "subsidies-allocation")
-    third = (await Application.select(Application.id).where(
-        Application.organisation.name == APPLICANTS[2][0]).first())["id"]
+    third = (
+        await Application.select(Application.id)
+        .where(Application.organisation.name == APPLICANTS[2][0])
+        .first()
+    )["id"]
     await page.click(f"text=Change {APPLICANTS[2][0]}")
     await page.fill(f"#f-amount-{third}", "20000")
     await page.fill(f"#f-reason-{third}", "Activities in two districts only")
     await submit(page, f"form[action$='/allocation/{third}'] button")
-    assert "changed by the officer: Activities in two districts only" in await page.locator(
-        "table").inner_text()
+    assert (
+        "changed by the officer: Activities in two districts only"
+        in await page.locator("table").inner_text()
+    )
     await page.check("#f-confirm-decide")  # an irreversible step: confirmed
     await submit(page, "button:has-text('Decide on every application as shown')")
-    assert "Decided: 2 granted, 1 partly granted, 0 refused." in await page.locator(
-        "#messages").inner_text()
+    assert (
+        "Decided: 2 granted, 1 partly granted, 0 refused."
+        in await page.locator("#messages").inner_text()
+    )
     budget = await page.locator(".budget").inner_text()
     assert "95,000.00" in budget
     await accessible(page, "subsidies-round")

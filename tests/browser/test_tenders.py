@@ -34,7 +34,8 @@ async def accessible(page, name: str) -> None:
 async def deadline_passes(tender_id: int, column: str) -> None:
     """The deadline lies a second behind us; the scheduler's sweep applies what is due."""
     await Tender.update({column: datetime.now(UTC) - timedelta(seconds=1)}).where(
-        Tender.id == tender_id)
+        Tender.id == tender_id
+    )
     assert await DEADLINES.tick(datetime.now(UTC))
 
 
@@ -52,14 +53,20 @@ async def submit(page, form: str) -> None:
 
 
 async def test_officer_runs_a_restricted_tender_to_the_award_intent(
-        db, live_server, page, browser, make_user, make_authority):
+    db, live_server, page, browser, make_user, make_authority
+):
     authority = await make_authority("Gemeente Utrecht", registration_number="30280353")
     officer = await make_user("officer", authorities=[authority["id"]], name="Olga de Vries")
     second = await make_user("officer", authorities=[authority["id"]], name="Sanne Visser")
     evaluator = await make_user("evaluator", authorities=[authority["id"]])
-    await authorities.create_service_type(SETUP, {
-        "code": "household_help", "name_en": "Household help",
-        "name_nl": "Hulp bij het huishouden"})
+    await authorities.create_service_type(
+        SETUP,
+        {
+            "code": "household_help",
+            "name_en": "Household help",
+            "name_nl": "Hulp bij het huishouden",
+        },
+    )
 
     # Draft: the officer fills in the particulars and deadlines as local times.
     await sign_in_page(page, live_server, officer.email, TEST_PASSWORD)
@@ -91,10 +98,22 @@ async def test_officer_runs_a_restricted_tender_to_the_award_intent(
     await page.fill("#f-name", "Quality mark HKZ")
     await submit(page, "form[action$='/requirements']")
     lot = await Lot.select().where(Lot.tender == tender_id).first()
-    await scoring.replace_criteria(officer, lot["evaluation_id"], [
-        {"name": "Plan", "kind": "quality", "weight": "60", "scale_type": "range",
-         "scale_min": "0", "scale_max": "10", "scale_step": "1"},
-        {"name": "Price", "kind": "price", "weight": "40", "formula": "relative_lowest"}])
+    await scoring.replace_criteria(
+        officer,
+        lot["evaluation_id"],
+        [
+            {
+                "name": "Plan",
+                "kind": "quality",
+                "weight": "60",
+                "scale_type": "range",
+                "scale_min": "0",
+                "scale_max": "10",
+                "scale_step": "1",
+            },
+            {"name": "Price", "kind": "price", "weight": "40", "formula": "relative_lowest"},
+        ],
+    )
     await page.goto(base)
     assert await phase_shown(page) == "current:\n1. Draft" or "Draft" in await phase_shown(page)
     await accessible(page, "tender-1-draft")
@@ -135,9 +154,16 @@ async def test_officer_runs_a_restricted_tender_to_the_award_intent(
         await page.fill("#f-name", name)
         await page.fill("#f-registration_number", kvk)
         await page.fill("#f-price", ("120000.00", "95000.00")[index])
-        await page.set_input_files("#f-files", files=[{
-            "name": f"bid-{index}.pdf", "mimeType": "application/pdf",
-            "buffer": b"%PDF-1.4 bid " + name.encode()}])
+        await page.set_input_files(
+            "#f-files",
+            files=[
+                {
+                    "name": f"bid-{index}.pdf",
+                    "mimeType": "application/pdf",
+                    "buffer": b"%PDF-1.4 bid " + name.encode(),
+                }
+            ],
+        )
         await submit(page, "form[action$='/bids']")
         assert "registered and sealed" in await page.locator("#messages").inner_text()
     table = await page.locator("table").inner_text()
@@ -151,8 +177,9 @@ async def test_officer_runs_a_restricted_tender_to_the_award_intent(
     await submit(page, "form[action$='/actions/open_bids']")
     assert "a second officer must confirm" in await page.locator("#messages").inner_text()
     await accessible(page, "tender-6-opening")
-    other = await (await browser.new_context(viewport={"width": 1280, "height": 900},
-                                             locale="en-GB")).new_page()
+    other = await (
+        await browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
+    ).new_page()
     await sign_in_page(other, live_server, second.email, TEST_PASSWORD)
     await other.goto(f"{base}/opening")
     await submit(other, "form[action$='/actions/open_bids']")
@@ -166,12 +193,14 @@ async def test_officer_runs_a_restricted_tender_to_the_award_intent(
     await scoring.assign(officer, evaluation_id, evaluator.id)
     subjects = await scoring.list_subjects(officer, evaluation_id)
     await sheets.declare(evaluator, evaluation_id, {s.id: ("none", "") for s in subjects})
-    [plan] = [c for c in (await scoring.criteria(officer, evaluation_id)).criteria
-              if c.name == "Plan"]
+    [plan] = [
+        c for c in (await scoring.criteria(officer, evaluation_id)).criteria if c.name == "Plan"
+    ]
     for subject in subjects:
         mark = "9" if subject.name == "Zorg Plus BV" else "6"
-        await sheets.save_scores(evaluator, evaluation_id, subject.code,
-                                 {plan.id: (mark, "A convincing plan")})
+        await sheets.save_scores(
+            evaluator, evaluation_id, subject.code, {plan.id: (mark, "A convincing plan")}
+        )
     await sheets.submit_sheet(evaluator, evaluation_id)
     await scoring.finalise_quality(officer, evaluation_id)
     await scoring.confirm_ranking(officer, evaluation_id)
@@ -184,8 +213,10 @@ async def test_officer_runs_a_restricted_tender_to_the_award_intent(
     ranking = await page.locator("table").first.inner_text()
     assert ranking.index("Zorg Plus BV") < ranking.index("Thuishulp West")
     award_form = f"form[action$='/lots/{lot['id']}/award']"
-    await page.fill(f"{award_form} textarea[name='advantages']",
-                    "Zorg Plus BV offers the best plan of approach at a lower price.")
+    await page.fill(
+        f"{award_form} textarea[name='advantages']",
+        "Zorg Plus BV offers the best plan of approach at a lower price.",
+    )
     await submit(page, award_form)
     assert "award intent for this lot" in await page.locator("#messages").inner_text()
     await page.goto(f"{base}/award")
@@ -198,6 +229,9 @@ async def test_officer_runs_a_restricted_tender_to_the_award_intent(
     assert "Award intent" in await phase_shown(page)
     assert "End of the standstill period" in await page.locator("#next-step + p").inner_text()
     await accessible(page, "tender-8-award-intent")
-    row = await Tender.select(Tender.phase, Tender.standstill_ends_at).where(
-        Tender.id == tender_id).first()
+    row = (
+        await Tender.select(Tender.phase, Tender.standstill_ends_at)
+        .where(Tender.id == tender_id)
+        .first()
+    )
     assert row["phase"] == "award_intent" and row["standstill_ends_at"] is not None

@@ -9,10 +9,15 @@ from common.errors import Conflict, DomainError, Moment, Problem
 from jobs.domain import Message
 from web.i18n import gettext, language
 
-CANCELLED = Problem("{change} on {moment}", {
-    "change": Problem("{actor} cancelled tender {object}", {"actor": "Anna Inkoper",
-                                                            "object": 3}),
-    "moment": Moment(datetime(2026, 3, 2, 9, 0, tzinfo=UTC), "Europe/Amsterdam")})
+CANCELLED = Problem(
+    "{change} on {moment}",
+    {
+        "change": Problem(
+            "{actor} cancelled tender {object}", {"actor": "Anna Inkoper", "object": 3}
+        ),
+        "moment": Moment(datetime(2026, 3, 2, 9, 0, tzinfo=UTC), "Europe/Amsterdam"),
+    },
+)
 REFUSED = Conflict(CANCELLED, Problem("Your sheet has already been submitted"))
 
 
@@ -22,10 +27,14 @@ def _in(code: str, problem: Problem) -> str:
 
 
 def test_the_change_is_told_in_the_readers_language_and_local_time() -> None:
-    assert _in("en", REFUSED.whole) == ("Your sheet has already been submitted (Anna Inkoper "
-                                        "cancelled tender 3 on 2 Mar 2026, 10:00)")
-    assert _in("nl", REFUSED.whole) == ("Uw scoreformulier is al ingediend (Anna Inkoper heeft "
-                                        "aanbesteding 3 ingetrokken op 2 mrt 2026, 10:00)")
+    assert _in("en", REFUSED.whole) == (
+        "Your sheet has already been submitted (Anna Inkoper "
+        "cancelled tender 3 on 2 Mar 2026, 10:00)"
+    )
+    assert _in("nl", REFUSED.whole) == (
+        "Uw scoreformulier is al ingediend (Anna Inkoper heeft "
+        "aanbesteding 3 ingetrokken op 2 mrt 2026, 10:00)"
+    )
     assert _in("sv", CANCELLED).endswith("den 2 mars 2026 10:00")
     summer = Moment(datetime(2026, 7, 1, 9, 0, tzinfo=UTC), "Europe/Amsterdam")
     assert summer.text().endswith("11:00")  # daylight saving time

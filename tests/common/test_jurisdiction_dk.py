@@ -53,10 +53,20 @@ def test_the_standstill_electronic_and_otherwise(sent, electronic, other):
 
 def test_the_holidays_of_2027():
     assert danish_days_off(2027) == {
-        date(2027, 1, 1), date(2027, 3, 25), date(2027, 3, 26), date(2027, 3, 28),
-        date(2027, 3, 29), date(2027, 5, 6), date(2027, 5, 16), date(2027, 5, 17),
-        date(2027, 6, 5), date(2027, 12, 24), date(2027, 12, 25), date(2027, 12, 26),
-        date(2027, 12, 31)}
+        date(2027, 1, 1),
+        date(2027, 3, 25),
+        date(2027, 3, 26),
+        date(2027, 3, 28),
+        date(2027, 3, 29),
+        date(2027, 5, 6),
+        date(2027, 5, 16),
+        date(2027, 5, 17),
+        date(2027, 6, 5),
+        date(2027, 12, 24),
+        date(2027, 12, 25),
+        date(2027, 12, 26),
+        date(2027, 12, 31),
+    }
     assert date(2023, 5, 5) in danish_days_off(2023)  # store bededag, its last year
 
 

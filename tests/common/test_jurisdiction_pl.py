@@ -60,8 +60,9 @@ STANDSTILL = [
 
 
 @pytest.mark.parametrize(("sent", "above", "electronic", "last"), STANDSTILL)
-def test_the_standstill_and_the_odwolanie_end_on_the_hand_checked_day(sent, above, electronic,
-                                                                      last):
+def test_the_standstill_and_the_odwolanie_end_on_the_hand_checked_day(
+    sent, above, electronic, last
+):
     assert PL.standstill_last_day(sent, above_thresholds=above, electronic=electronic) == last
     assert PL.remedies_last_day(sent, above_thresholds=above, electronic=electronic) == last
 
@@ -75,11 +76,14 @@ def test_the_authoritys_own_number_of_days_counts_by_the_same_calendar():
     assert PL.standstill_last_day(date(2026, 12, 1), days=5) == date(2026, 12, 7)
 
 
-@pytest.mark.parametrize(("days", "standstill", "remedies"), [
-    (10, "art. 264 ust. 1", "art. 515 ust. 1 pkt 1 lit. a"),
-    (15, "art. 264 ust. 1", "art. 515 ust. 1 pkt 1 lit. b"),
-    (5, "art. 308 ust. 2", "art. 515 ust. 1 pkt 2 lit. a"),
-])
+@pytest.mark.parametrize(
+    ("days", "standstill", "remedies"),
+    [
+        (10, "art. 264 ust. 1", "art. 515 ust. 1 pkt 1 lit. a"),
+        (15, "art. 264 ust. 1", "art. 515 ust. 1 pkt 1 lit. b"),
+        (5, "art. 308 ust. 2", "art. 515 ust. 1 pkt 2 lit. a"),
+    ],
+)
 def test_the_provision_cited_follows_the_number_of_days(days, standstill, remedies):
     assert PL.standstill.rule_for(days).startswith(standstill)
     assert PL.remedies.rule_for(days).startswith(remedies)
@@ -91,9 +95,19 @@ def test_the_days_off_agree_with_the_holidays_package(year):
     assert days_off(year) == set(holidays.country_holidays("PL", years=year))
 
 
-@pytest.mark.parametrize("day", [date(2026, 4, 6), date(2026, 6, 4), date(2026, 5, 3),
-                                 date(2026, 11, 11), date(2025, 12, 24), date(2026, 1, 6),
-                                 date(2026, 12, 12), date(2026, 12, 13)])
+@pytest.mark.parametrize(
+    "day",
+    [
+        date(2026, 4, 6),
+        date(2026, 6, 4),
+        date(2026, 5, 3),
+        date(2026, 11, 11),
+        date(2025, 12, 24),
+        date(2026, 1, 6),
+        date(2026, 12, 12),
+        date(2026, 12, 13),
+    ],
+)
 def test_holidays_saturdays_and_sundays_are_not_working_days(day):
     assert not CALENDAR.is_working_day(day)
 

@@ -38,32 +38,41 @@ def test_the_allmanna_helgdagar_of_2026():
     assert allmanna_helgdagar(2026) == HOLIDAYS_2026
 
 
-@pytest.mark.parametrize(("year", "midsommarafton"), [
-    (2026, date(2026, 6, 19)), (2027, date(2027, 6, 25)), (2028, date(2028, 6, 23))])
+@pytest.mark.parametrize(
+    ("year", "midsommarafton"),
+    [(2026, date(2026, 6, 19)), (2027, date(2027, 6, 25)), (2028, date(2028, 6, 23))],
+)
 def test_the_eves_the_1930_act_adds(year, midsommarafton):
     eves = non_working_days(year) - allmanna_helgdagar(year)
     assert eves == {midsommarafton, date(year, 12, 24), date(year, 12, 31)}
     assert midsommarafton.weekday() == 4
 
 
-@pytest.mark.parametrize("day", [
-    date(2027, 3, 26),  # långfredagen: not a working day in Sweden (it is in the Netherlands)
-    date(2027, 3, 29),  # annandag påsk
-    date(2027, 5, 6),  # Kristi himmelsfärds dag
-    date(2028, 6, 6),  # nationaldagen on a Tuesday
-    date(2027, 6, 25),  # midsommarafton
-    date(2026, 12, 24), date(2026, 12, 31),  # julafton, nyårsafton (Thursdays)
-    date(2027, 1, 6),  # trettondedag jul
-])
+@pytest.mark.parametrize(
+    "day",
+    [
+        date(2027, 3, 26),  # långfredagen: not a working day in Sweden (it is in the Netherlands)
+        date(2027, 3, 29),  # annandag påsk
+        date(2027, 5, 6),  # Kristi himmelsfärds dag
+        date(2028, 6, 6),  # nationaldagen on a Tuesday
+        date(2027, 6, 25),  # midsommarafton
+        date(2026, 12, 24),
+        date(2026, 12, 31),  # julafton, nyårsafton (Thursdays)
+        date(2027, 1, 6),  # trettondedag jul
+    ],
+)
 def test_holidays_and_eves_are_not_working_days(day):
     assert day.weekday() < 5 and not CALENDAR.is_working_day(day)
 
 
-@pytest.mark.parametrize("day", [
-    date(2025, 6, 9),  # annandag pingst: no longer a holiday since 2005
-    date(2026, 5, 15),  # the Friday after Kristi himmelsfärd (a "klämdag", still a weekday)
-    date(2026, 4, 30),  # valborgsmässoafton: not in the act
-])
+@pytest.mark.parametrize(
+    "day",
+    [
+        date(2025, 6, 9),  # annandag pingst: no longer a holiday since 2005
+        date(2026, 5, 15),  # the Friday after Kristi himmelsfärd (a "klämdag", still a weekday)
+        date(2026, 4, 30),  # valborgsmässoafton: not in the act
+    ],
+)
 def test_days_the_act_does_not_name_are_working_days(day):
     assert CALENDAR.is_working_day(day)
 
@@ -126,8 +135,7 @@ AVTALSSPARR = [
 
 
 @pytest.mark.parametrize(("sent_on", "electronic", "otherwise"), AVTALSSPARR)
-def test_the_avtalsspärr_is_10_days_electronically_and_15_otherwise(sent_on, electronic,
-                                                                      otherwise):
+def test_the_avtalsspärr_is_10_days_electronically_and_15_otherwise(sent_on, electronic, otherwise):
     assert SE.standstill_last_day(sent_on) == electronic
     assert SE.standstill_last_day(sent_on, electronic=False) == otherwise
     # An authority's own longer avtalsspärr is kept; a shorter one never beats the 15 days.
@@ -137,7 +145,11 @@ def test_the_avtalsspärr_is_10_days_electronically_and_15_otherwise(sent_on, el
 
 def test_the_swedish_jurisdiction_and_its_articles():
     assert (SE.country, SE.language, SE.currency, SE.timezone) == (
-        "SE", "sv", "SEK", "Europe/Stockholm")
+        "SE",
+        "sv",
+        "SEK",
+        "Europe/Stockholm",
+    )
     assert SE.standstill.period == Period(10) and SE.standstill.not_electronic == Period(15)
     assert SE.standstill.rule == "20 kap. 1 och 2 §§ lagen (2016:1145) om offentlig upphandling"
     assert SE.remedies.body == "förvaltningsrätten" and "20 kap. 4-6 §§" in SE.remedies.rule
@@ -176,5 +188,9 @@ def test_other_countries_keep_their_remedies_and_standstill():
 
 def test_a_new_swedish_authority_starts_with_the_swedish_defaults():
     defaults = COUNTRY_DEFAULTS["SE"]
-    assert (defaults.currency, defaults.timezone, defaults.language,
-            defaults.standstill_days) == ("SEK", "Europe/Stockholm", "sv", 10)
+    assert (defaults.currency, defaults.timezone, defaults.language, defaults.standstill_days) == (
+        "SEK",
+        "Europe/Stockholm",
+        "sv",
+        10,
+    )

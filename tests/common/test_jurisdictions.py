@@ -24,16 +24,30 @@ EASTER_BASED = {
     2029: (date(2029, 4, 2), date(2029, 5, 10), date(2029, 5, 21)),
     2030: (date(2030, 4, 22), date(2030, 5, 30), date(2030, 6, 10)),
 }
-GOOD_FRIDAYS = [date(2025, 4, 18), date(2026, 4, 3), date(2027, 3, 26), date(2028, 4, 14),
-                date(2029, 3, 30), date(2030, 4, 19)]
+GOOD_FRIDAYS = [
+    date(2025, 4, 18),
+    date(2026, 4, 3),
+    date(2027, 3, 26),
+    date(2028, 4, 14),
+    date(2029, 3, 30),
+    date(2030, 4, 19),
+]
 
 
 @pytest.mark.parametrize("year", range(2025, 2031))
 def test_the_atw_holidays_of_each_year(year):
     monday, ascension, whit_monday = EASTER_BASED[year]
     kings_day = date(2025, 4, 26) if year == 2025 else date(year, 4, 27)  # 27 Apr 2025: Sunday
-    assert atw_holidays(year) == {date(year, 1, 1), monday, ascension, whit_monday, kings_day,
-                                  date(year, 5, 5), date(year, 12, 25), date(year, 12, 26)}
+    assert atw_holidays(year) == {
+        date(year, 1, 1),
+        monday,
+        ascension,
+        whit_monday,
+        kings_day,
+        date(year, 5, 5),
+        date(year, 12, 25),
+        date(year, 12, 26),
+    }
 
 
 @pytest.mark.parametrize("day", GOOD_FRIDAYS)
@@ -41,8 +55,17 @@ def test_good_friday_is_a_working_day(day):
     assert day.weekday() == 4 and CALENDAR.is_working_day(day)
 
 
-@pytest.mark.parametrize("day", [date(2026, 5, 5), date(2027, 5, 5), date(2029, 5, 5),
-                                 date(2026, 4, 27), date(2025, 4, 26), date(2027, 5, 6)])
+@pytest.mark.parametrize(
+    "day",
+    [
+        date(2026, 5, 5),
+        date(2027, 5, 5),
+        date(2029, 5, 5),
+        date(2026, 4, 27),
+        date(2025, 4, 26),
+        date(2027, 5, 6),
+    ],
+)
 def test_holidays_are_not_working_days(day):
     assert not CALENDAR.is_working_day(day)
 

@@ -28,9 +28,14 @@ def test_parse_amount_in_the_users_language(text, locale, expected):
 
 @pytest.mark.parametrize(
     ("text", "message"),
-    [("", "An amount is required"), ("-5", "is negative"), ("1,234", "is ambiguous"),
-     ("1,2345", "more than two decimals"),
-     ("abc", "is not an amount"), ("1000000000000", "above the maximum")],
+    [
+        ("", "An amount is required"),
+        ("-5", "is negative"),
+        ("1,234", "is ambiguous"),
+        ("1,2345", "more than two decimals"),
+        ("abc", "is not an amount"),
+        ("1000000000000", "above the maximum"),
+    ],
 )
 def test_parse_amount_refuses_with_a_reason(text, message):
     with pytest.raises(DomainError, match=message):
@@ -39,7 +44,8 @@ def test_parse_amount_refuses_with_a_reason(text, message):
 
 def test_money_never_adds_two_currencies():
     assert Money(Decimal("1.10"), "EUR") + Money(Decimal("2.20"), "EUR") == Money(
-        Decimal("3.30"), "EUR")
+        Decimal("3.30"), "EUR"
+    )
     with pytest.raises(DomainError, match="Cannot combine amounts in EUR and DKK"):
         Money(Decimal("1"), "EUR") + Money(Decimal("1"), "DKK")
 

@@ -9,9 +9,9 @@ from common.registration import normalise_registration_number
     [
         ("NL", "3028 0353", "30280353"),
         ("DK", "29 18 95 87", "29189587"),
-        ("PL", "931934644", "931934644"),       # REGON, 9 digits
-        ("PL", "896-100-55-77", None),          # NIP with a bad check digit
-        ("PL", "5260250274", "5260250274"),     # NIP
+        ("PL", "931934644", "931934644"),  # REGON, 9 digits
+        ("PL", "896-100-55-77", None),  # NIP with a bad check digit
+        ("PL", "5260250274", "5260250274"),  # NIP
         ("SE", "2120000043", "212000-0043"),
         ("se", "212000-0043", "212000-0043"),
     ],

@@ -16,14 +16,17 @@ def test_weekends_are_not_working_days():
     assert not is_working_day(date(2026, 11, 22), "NL")  # Sunday
 
 
-@pytest.mark.parametrize(("day", "country"), [
-    (date(2026, 4, 27), "NL"),   # Koningsdag
-    (date(2026, 5, 14), "DK"),   # Kristi himmelfartsdag
-    (date(2026, 5, 3), "PL"),    # Święto Konstytucji 3 Maja (a Sunday anyway)
-    (date(2026, 11, 11), "PL"),  # Narodowe Święto Niepodległości
-    (date(2026, 6, 6), "SE"),    # Sveriges nationaldag (a Saturday anyway)
-    (date(2026, 12, 25), "SE"),
-])
+@pytest.mark.parametrize(
+    ("day", "country"),
+    [
+        (date(2026, 4, 27), "NL"),  # Koningsdag
+        (date(2026, 5, 14), "DK"),  # Kristi himmelfartsdag
+        (date(2026, 5, 3), "PL"),  # Święto Konstytucji 3 Maja (a Sunday anyway)
+        (date(2026, 11, 11), "PL"),  # Narodowe Święto Niepodległości
+        (date(2026, 6, 6), "SE"),  # Sveriges nationaldag (a Saturday anyway)
+        (date(2026, 12, 25), "SE"),
+    ],
+)
 def test_national_holidays_are_not_working_days(day, country):
     assert not is_working_day(day, country)
 
@@ -54,8 +57,11 @@ def test_an_unknown_country_is_named():
     assert caught.value.problem.params == {"country": "XX"}
 
 
-@given(st.dates(min_value=date(2020, 1, 1), max_value=date(2035, 12, 31)),
-       st.integers(min_value=1, max_value=40), st.sampled_from(["NL", "DK", "PL", "SE"]))
+@given(
+    st.dates(min_value=date(2020, 1, 1), max_value=date(2035, 12, 31)),
+    st.integers(min_value=1, max_value=40),
+    st.sampled_from(["NL", "DK", "PL", "SE"]),
+)
 def test_counting_back_gives_the_period(start, days, country):
     end = add_working_days(start, days, country)
     assert is_working_day(end, country)

@@ -8,8 +8,9 @@ from tests.support.cli import tenderdesk
 
 
 async def test_create_user_prints_a_generated_password(db):
-    result = tenderdesk("create-user", "Olga@Utrecht.nl", "--role", "officer",
-                        "--name", "Olga de Vries")
+    result = tenderdesk(
+        "create-user", "Olga@Utrecht.nl", "--role", "officer", "--name", "Olga de Vries"
+    )
     assert result.returncode == 0, result.stderr
     assert "Created olga@utrecht.nl (officer)." in result.stdout
     assert "Password: " in result.stdout
@@ -18,15 +19,28 @@ async def test_create_user_prints_a_generated_password(db):
 
 
 async def test_create_user_reads_the_password_from_stdin_and_refuses_bad_input(db):
-    ok = tenderdesk("create-user", "eva@utrecht.nl", "--role", "evaluator",
-                    "--password-stdin", stdin="a long enough password\n")
+    ok = tenderdesk(
+        "create-user",
+        "eva@utrecht.nl",
+        "--role",
+        "evaluator",
+        "--password-stdin",
+        stdin="a long enough password\n",
+    )
     assert ok.returncode == 0 and "Password:" not in ok.stdout
-    short = tenderdesk("create-user", "x@utrecht.nl", "--role", "evaluator",
-                       "--password-stdin", stdin="short\n")
+    short = tenderdesk(
+        "create-user", "x@utrecht.nl", "--role", "evaluator", "--password-stdin", stdin="short\n"
+    )
     assert short.returncode == 1
     assert "A password needs at least 12 characters" in short.stderr
-    guessable = tenderdesk("create-user", "z@utrecht.nl", "--role", "evaluator",
-                           "--password-stdin", stdin="aaaaaaaaaaaa\n")
+    guessable = tenderdesk(
+        "create-user",
+        "z@utrecht.nl",
+        "--role",
+        "evaluator",
+        "--password-stdin",
+        stdin="aaaaaaaaaaaa\n",
+    )
     assert guessable.returncode == 1 and "too easy to guess" in guessable.stderr
     again = tenderdesk("create-user", "EVA@utrecht.nl", "--role", "evaluator")
     assert again.returncode == 1 and "already exists" in again.stderr
@@ -46,8 +60,8 @@ async def test_demo_is_idempotent_and_prints_the_same_credentials(db):
     second = tenderdesk("demo")
     assert second.returncode == 0
     assert "Demo data: tender" not in second.stdout  # nothing left to build
-    credentials = first.stdout[first.stdout.index("Demo users"):]
-    assert second.stdout[second.stdout.index("Demo users"):] == credentials
+    credentials = first.stdout[first.stdout.index("Demo users") :]
+    assert second.stdout[second.stdout.index("Demo users") :] == credentials
     assert await Authority.count() == authorities
     assert await User.count() == len(DEMO_USERS)
     assert credentials_file().exists()

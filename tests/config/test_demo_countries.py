@@ -17,18 +17,34 @@ from tests.support.http import sign_in, text_of
 
 COUNTRIES = [
     # officer, their language's words, what they find and in which list
-    ("officer.dk@tenderdesk.example", "da", ["Tilskudsrunder", "Log ud"], "/subsidies",
-     "Pulje til forsøg med selvvisitering i ældreplejen"),
-    ("officer.pl@tenderdesk.example", "pl", ["Postępowania", "Wyloguj się"], "/tenders",
-     "Opieka wytchnieniowa i asystentura we Wrocławskim Obszarze Funkcjonalnym"),
-    ("officer.se@tenderdesk.example", "sv", ["Upphandlingar", "Logga ut"], "/tenders",
-     "Genomlysning av myndighetsutövning och boendestöd"),
+    (
+        "officer.dk@tenderdesk.example",
+        "da",
+        ["Tilskudsrunder", "Log ud"],
+        "/subsidies",
+        "Pulje til forsøg med selvvisitering i ældreplejen",
+    ),
+    (
+        "officer.pl@tenderdesk.example",
+        "pl",
+        ["Postępowania", "Wyloguj się"],
+        "/tenders",
+        "Opieka wytchnieniowa i asystentura we Wrocławskim Obszarze Funkcjonalnym",
+    ),
+    (
+        "officer.se@tenderdesk.example",
+        "sv",
+        ["Upphandlingar", "Logga ut"],
+        "/tenders",
+        "Genomlysning av myndighetsutövning och boendestöd",
+    ),
 ]
 
 
 @pytest.mark.parametrize(("email", "language", "words", "path", "title"), COUNTRIES)
 async def test_each_country_has_an_officer_working_in_its_language(
-        client, db, email, language, words, path, title):
+    client, db, email, language, words, path, title
+):
     passwords = await demo.load()
     user = await User.select(User.language).where(User.email == email).first()
     assert user["language"] == language
@@ -45,7 +61,10 @@ async def test_botkyrka_sent_its_underrattelser_in_swedish_under_lou(db):
     await demo.load()
     authority = await Authority.select().where(Authority.name == "Botkyrka kommun").first()
     assert (authority["language"], authority["currency"], authority["standstill_days"]) == (
-        "sv", "SEK", 10)
+        "sv",
+        "SEK",
+        10,
+    )
     tender = await Tender.select().where(Tender.reference == "BOT-2018-GA").first()
     lot = await Lot.select(Lot.id).where(Lot.tender == tender["id"]).first()
     sent = await letters.sent_letters("lot", lot["id"])

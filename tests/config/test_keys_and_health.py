@@ -26,7 +26,8 @@ async def test_first_start_records_fingerprints_and_a_different_key_is_named(db)
     [mismatch] = await keys.check(other)
     assert mismatch.name == "TENDERDESK_AUDIT_KEY"
     assert "TENDERDESK_AUDIT_KEY differs from the key this database was first started with" in (
-        mismatch.message())
+        mismatch.message()
+    )
     assert {r["name"]: r["fingerprint"] for r in await KeyFingerprint.select()} == rows
 
 
@@ -36,12 +37,17 @@ async def test_serve_refuses_to_start_with_another_secret_key(db):
     port = str(_free_port())
     refused = await asyncio.to_thread(
         subprocess.run,
-        [sys.executable, "-m", "config", "serve", "--port", port], cwd=ROOT,
-        capture_output=True, text=True, timeout=120,
-        env={**os.environ, "TENDERDESK_SECRET_KEY": "not the key the database knows"})
+        [sys.executable, "-m", "config", "serve", "--port", port],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "TENDERDESK_SECRET_KEY": "not the key the database knows"},
+    )
     assert refused.returncode == 1
     assert "TENDERDESK_SECRET_KEY differs from the key this database was first started" in (
-        refused.stderr)
+        refused.stderr
+    )
     assert "Serving tenderdesk" not in refused.stdout
 
 
@@ -50,8 +56,10 @@ async def test_live_and_ready_say_nothing_about_the_database(client):
     assert live.status_code == 200 and live.json() == {"status": "alive"}
     ready = await client.get("/health/ready")
     assert ready.status_code == 200
-    assert ready.json() == {"status": "ready",
-                            "checks": {"database": "ok", "migrations": "ok", "keys": "ok"}}
+    assert ready.json() == {
+        "status": "ready",
+        "checks": {"database": "ok", "migrations": "ok", "keys": "ok"},
+    }
     for body in (live.text, ready.text):
         assert "sqlite" not in body.lower() and "postgres" not in body.lower()
 
@@ -61,15 +69,22 @@ async def test_not_ready_with_another_key_or_a_migration_missing(client, app):
     app.state.settings = dataclasses.replace(app.state.settings, secret_key="changed")
     ready = await client.get("/health/ready")
     assert ready.status_code == 503
-    assert ready.json() == {"status": "not ready",
-                            "checks": {"database": "ok", "migrations": "ok", "keys": "mismatch"}}
+    assert ready.json() == {
+        "status": "not ready",
+        "checks": {"database": "ok", "migrations": "ok", "keys": "mismatch"},
+    }
     assert (await client.get("/health/live")).status_code == 200
 
-    [newest] = await raw('SELECT id, app_name, name, ran_on FROM "migration" '
-                         "ORDER BY id DESC LIMIT 1")
+    [newest] = await raw(
+        'SELECT id, app_name, name, ran_on FROM "migration" ORDER BY id DESC LIMIT 1'
+    )
     await raw('DELETE FROM "migration" WHERE id = {}', newest["id"])
     try:
         assert (await client.get("/health/ready")).json()["checks"]["migrations"] == "pending"
     finally:
-        await raw('INSERT INTO "migration" (name, app_name, ran_on) VALUES ({}, {}, {})',
-                  newest["name"], newest["app_name"], newest["ran_on"])
+        await raw(
+            'INSERT INTO "migration" (name, app_name, ran_on) VALUES ({}, {}, {})',
+            newest["name"],
+            newest["app_name"],
+            newest["ran_on"],
+        )

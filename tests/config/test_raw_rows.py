@@ -7,8 +7,10 @@ from config.database import raw_rows, transaction
 async def test_rows_come_as_tuples_with_their_values(make_authority):
     await make_authority("Gemeente Utrecht")
     await make_authority("Gemeente Zeist")
-    query = ("SELECT name, CAST(standstill_days AS INTEGER) FROM authorities_authority "
-             "WHERE name LIKE {} ORDER BY name")
+    query = (
+        "SELECT name, CAST(standstill_days AS INTEGER) FROM authorities_authority "
+        "WHERE name LIKE {} ORDER BY name"
+    )
     outside = await raw_rows(query, "Gemeente%")
     assert [tuple(row) for row in outside] == [("Gemeente Utrecht", 20), ("Gemeente Zeist", 20)]
     async with transaction():

@@ -29,8 +29,13 @@ async def through(size_mib: int) -> tuple[str, str, int]:
             digest.update(piece)
             handle.write(piece)
         async with transaction():
-            info = await storage.store(ACTOR, "large.bin", "application/octet-stream", handle,
-                                       max_bytes=size_mib * 1024 * 1024)
+            info = await storage.store(
+                ACTOR,
+                "large.bin",
+                "application/octet-stream",
+                handle,
+                max_bytes=size_mib * 1024 * 1024,
+            )
     back = hashlib.sha256()
     found, chunks = await storage.stream(info.id)
     async for chunk in chunks:
@@ -42,9 +47,18 @@ async def main(size_mib: int) -> None:
     await through(3)  # everything imported and warmed up: the baseline
     baseline = peak_mib()
     written, read, size = await through(size_mib)
-    print(json.dumps({"baseline_mib": baseline, "growth_mib": peak_mib() - baseline,
-                      "written": written, "read": read, "size": size,
-                      "storage": storage.backend().name}))
+    print(
+        json.dumps(
+            {
+                "baseline_mib": baseline,
+                "growth_mib": peak_mib() - baseline,
+                "written": written,
+                "read": read,
+                "size": size,
+                "storage": storage.backend().name,
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

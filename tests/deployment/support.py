@@ -17,7 +17,8 @@ from tests.support.browser import ROOT, _free_port
 needs_postgres = pytest.mark.skipif(
     not get_settings().is_postgres,
     reason="several instances share one database only on PostgreSQL (runs in CI's "
-           "PostgreSQL run); on SQLite files and keys live in the one data dir")
+    "PostgreSQL run); on SQLite files and keys live in the one data dir",
+)
 
 
 class Instance:
@@ -30,10 +31,17 @@ class Instance:
         self.log = data_dir / "serve.log"
         with self.log.open("wb") as log:
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "config", "serve", "--port",
-                 self.url.rsplit(":", 1)[1]], cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
-                env={**os.environ, "TENDERDESK_DATA_DIR": str(data_dir),
-                     "TENDERDESK_DB_POOL": "1", **env})
+                [sys.executable, "-m", "config", "serve", "--port", self.url.rsplit(":", 1)[1]],
+                cwd=ROOT,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                env={
+                    **os.environ,
+                    "TENDERDESK_DATA_DIR": str(data_dir),
+                    "TENDERDESK_DB_POOL": "1",
+                    **env,
+                },
+            )
 
     def wait_ready(self, seconds: float = 120) -> None:
         ends = time.monotonic() + seconds

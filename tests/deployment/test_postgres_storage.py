@@ -22,8 +22,15 @@ ACTOR = Actor.system("storage test")
 
 
 def _run(*args, env=None, **kwargs):
-    return subprocess.run([sys.executable, *args], cwd=ROOT, capture_output=True, text=True,
-                          timeout=600, env={**os.environ, **(env or {})}, **kwargs)
+    return subprocess.run(
+        [sys.executable, *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env={**os.environ, **(env or {})},
+        **kwargs,
+    )
 
 
 async def test_a_50_mb_file_goes_in_and_out_with_bounded_memory(db):
@@ -71,8 +78,9 @@ async def test_migrate_to_the_data_dir_and_back_interrupted_and_resumed(db, tmp_
     for path, _ in copied:
         assert hashlib.sha256(path.read_bytes()).hexdigest() == path.name
 
-    done = await asyncio.to_thread(_run, "-m", "config", "storage", "migrate", "--to", "local",
-                                   env=env)
+    done = await asyncio.to_thread(
+        _run, "-m", "config", "storage", "migrate", "--to", "local", env=env
+    )
     assert done.returncode == 0, done.stderr
     assert "120 files verified in local" in done.stdout and "already there" in done.stdout
     assert await _all_verified(local, stored)
@@ -81,16 +89,18 @@ async def test_migrate_to_the_data_dir_and_back_interrupted_and_resumed(db, tmp_
     # Deleting the source waits until every file is verified: break one in the target first.
     victim = local.path(next(iter(stored.values())))
     victim.write_bytes(b"broken")
-    cleared = await asyncio.to_thread(_run, "-m", "config", "storage", "migrate", "--to",
-                                      "local", "--delete-source", env=env)
+    cleared = await asyncio.to_thread(
+        _run, "-m", "config", "storage", "migrate", "--to", "local", "--delete-source", env=env
+    )
     assert cleared.returncode == 0, cleared.stderr  # the broken copy was written again
     assert "Deleted 120 files from postgres" in cleared.stdout
     assert await _blob_count() == 0
     assert await _all_verified(local, stored)
 
     # And back into the database, with the data dir as the source.
-    back = await asyncio.to_thread(_run, "-m", "config", "storage", "migrate", "--from",
-                                   "local", "--to", "postgres", env=env)
+    back = await asyncio.to_thread(
+        _run, "-m", "config", "storage", "migrate", "--from", "local", "--to", "postgres", env=env
+    )
     assert back.returncode == 0, back.stderr
     assert await _all_verified(storage.backend(), stored)
     for file_id, sha in stored.items():
@@ -99,9 +109,13 @@ async def test_migrate_to_the_data_dir_and_back_interrupted_and_resumed(db, tmp_
 
 
 def _kill_part_way(local, env) -> None:
-    process = subprocess.Popen([sys.executable, "-m", "config", "storage", "migrate", "--to",
-                                "local"], cwd=ROOT, env={**os.environ, **env},
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "config", "storage", "migrate", "--to", "local"],
+        cwd=ROOT,
+        env={**os.environ, **env},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     ends = time.monotonic() + 120
     while len(local._scan()) < 20 and process.poll() is None and time.monotonic() < ends:
         time.sleep(0.05)
@@ -122,8 +136,9 @@ async def test_delete_source_is_refused_while_a_file_is_missing(db, tmp_path):
     lost = next(iter(stored.values()))
     await raw("DELETE FROM documents_blob WHERE sha256 = {}", lost)
     env = {"TENDERDESK_DATA_DIR": str(tmp_path / "var")}
-    refused = await asyncio.to_thread(_run, "-m", "config", "storage", "migrate", "--to",
-                                      "local", "--delete-source", env=env)
+    refused = await asyncio.to_thread(
+        _run, "-m", "config", "storage", "migrate", "--to", "local", "--delete-source", env=env
+    )
     assert refused.returncode == 1
     assert f"error: {lost}: BlobMissing" in refused.stderr
     assert "Nothing was deleted from postgres" in refused.stderr

@@ -59,8 +59,10 @@ class User:
 
     async def sign_in(self, instance: Instance, email: str) -> None:
         await self.http.get(f"{instance.url}/login")
-        signed = await self.http.post(f"{instance.url}/login", data={
-            "email": email, "password": TEST_PASSWORD, "_csrf_token": self.token})
+        signed = await self.http.post(
+            f"{instance.url}/login",
+            data={"email": email, "password": TEST_PASSWORD, "_csrf_token": self.token},
+        )
         assert signed.status_code == 303, signed.text[:300]
 
     @property
@@ -68,8 +70,7 @@ class User:
         return self.http.cookies["tenderdesk_csrf"]
 
     async def post(self, url: str, data=None, **kwargs):
-        return await self.http.post(url, data={**(data or {}), "_csrf_token": self.token},
-                                    **kwargs)
+        return await self.http.post(url, data={**(data or {}), "_csrf_token": self.token}, **kwargs)
 
 
 async def until(condition, seconds: float = 120, what: str = "") -> None:
@@ -88,10 +89,17 @@ async def test_a_bid_document_uploaded_through_one_downloads_through_the_other(p
     document = b"%PDF-1.4 plan van aanpak " + os.urandom(300_000)
     officer = User()
     await officer.sign_in(a, world.officer.email)
-    sent = await officer.post(f"{a.url}/tenders/{tender_id}/bids", {
-        "lot_id": str(lot_id), "name": "Zorg Plus BV", "country": "NL",
-        "registration_number": "30280353", "price": "100000"},
-        files={"files": ("plan-van-aanpak.pdf", document, "application/pdf")})
+    sent = await officer.post(
+        f"{a.url}/tenders/{tender_id}/bids",
+        {
+            "lot_id": str(lot_id),
+            "name": "Zorg Plus BV",
+            "country": "NL",
+            "registration_number": "30280353",
+            "price": "100000",
+        },
+        files={"files": ("plan-van-aanpak.pdf", document, "application/pdf")},
+    )
     assert sent.status_code == 303, sent.text[:500]
     [row] = await bids.BidFile.select()
     # The deadline passes (on the test's clock) and two officers open the bids.
@@ -110,7 +118,8 @@ async def test_a_bid_document_uploaded_through_one_downloads_through_the_other(p
 
 
 async def test_a_scoresheet_generated_by_one_imports_through_the_other(
-        pair, make_user, make_authority):
+    pair, make_user, make_authority
+):
     a, b = pair
     scenario = await make_scenario(make_user, make_authority)
     evaluator = scenario.evaluators[0]
@@ -122,8 +131,9 @@ async def test_a_scoresheet_generated_by_one_imports_through_the_other(
     assert sheet.status_code == 200 and sheet.headers["content-type"].startswith(XLSX)
     assert len(rows_of(sheet.content)) == 9
     filled = fill(sheet.content, {2: (8, "Clear"), 3: (9.5, "Very good"), 4: (1, "")})
-    stored = await user.post(f"{b.url}{base}/scoresheet",
-                             files={"file": ("scores.xlsx", filled, XLSX)})
+    stored = await user.post(
+        f"{b.url}{base}/scoresheet", files={"file": ("scores.xlsx", filled, XLSX)}
+    )
     # Signed by A with the shared key, so B accepts it as its own.
     assert stored.status_code == 200, stored.text[-1500:]
     assert "Your scores have been stored as drafts." in stored.text
@@ -131,7 +141,8 @@ async def test_a_scoresheet_generated_by_one_imports_through_the_other(
 
 
 async def test_letters_sent_by_one_zip_through_the_other_and_the_job_ran_on_the_other(
-        pair, make_user, make_authority):
+    pair, make_user, make_authority
+):
     a, b = pair
     with clock.use_clock(clock.FixedClock(SEPTEMBER)) as moment:
         authority = await make_authority("Gemeente Utrecht")
@@ -165,8 +176,7 @@ async def test_letters_sent_by_one_zip_through_the_other_and_the_job_ran_on_the_
     archive = await user.http.get(f"{a.url}{base}/letters.zip")
     assert archive.status_code == 200
     with zipfile.ZipFile(io.BytesIO(archive.content)) as opened:
-        found = {name: hashlib.sha256(opened.read(name)).hexdigest()
-                 for name in opened.namelist()}
+        found = {name: hashlib.sha256(opened.read(name)).hexdigest() for name in opened.namelist()}
     assert sorted(found.values()) == sorted(x["sha256"] for x in listed)
 
 
@@ -180,18 +190,32 @@ def test_an_instance_with_another_key_is_refused_at_start(pair, tmp_path):
     port = str(_free_port())
     for name in ("TENDERDESK_AUDIT_KEY", "TENDERDESK_SECRET_KEY"):
         refused = subprocess.run(
-            [sys.executable, "-m", "config", "serve", "--port", port], cwd=ROOT,
-            capture_output=True, text=True, timeout=120,
-            env={**os.environ, "TENDERDESK_DATA_DIR": str(tmp_path / "third"),
-                 name: "a key of its own"})
+            [sys.executable, "-m", "config", "serve", "--port", port],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            env={
+                **os.environ,
+                "TENDERDESK_DATA_DIR": str(tmp_path / "third"),
+                name: "a key of its own",
+            },
+        )
         assert refused.returncode == 1
         assert f"error: {name} differs from the key this database was first started" in (
-            refused.stderr)
+            refused.stderr
+        )
     missing = subprocess.run(
-        [sys.executable, "-m", "config", "serve", "--port", port], cwd=ROOT,
-        capture_output=True, text=True, timeout=120,
-        env={**{k: v for k, v in os.environ.items() if k != "TENDERDESK_AUDIT_KEY"},
-             "TENDERDESK_DATA_DIR": str(tmp_path / "fourth")})
+        [sys.executable, "-m", "config", "serve", "--port", port],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={
+            **{k: v for k, v in os.environ.items() if k != "TENDERDESK_AUDIT_KEY"},
+            "TENDERDESK_DATA_DIR": str(tmp_path / "fourth"),
+        },
+    )
     assert missing.returncode == 1
     assert "TENDERDESK_AUDIT_KEY must be set in the environment" in missing.stderr
     assert settings.is_postgres

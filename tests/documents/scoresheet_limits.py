@@ -52,8 +52,17 @@ def _child(path: Path, write: int) -> None:
         outcome = "refused"
     seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
     extra = max(0, _status("VmHWM") - before) / 1024
-    os.write(write, json.dumps({"outcome": outcome, "seconds": round(seconds, 3),
-                                "cpu": round(cpu, 3), "extra_mb": round(extra, 1)}).encode())
+    os.write(
+        write,
+        json.dumps(
+            {
+                "outcome": outcome,
+                "seconds": round(seconds, 3),
+                "cpu": round(cpu, 3),
+                "extra_mb": round(extra, 1),
+            }
+        ).encode(),
+    )
     os._exit(0)
 
 
@@ -81,7 +90,8 @@ def measure(path: Path) -> dict[str, object]:
     else:
         code = os.waitstatus_to_exitcode(status)
         found["outcome"] = {3: "out of memory", 4: "crashed"}.get(
-            code, f"killed by signal {-code}" if code < 0 else f"exit {code}")
+            code, f"killed by signal {-code}" if code < 0 else f"exit {code}"
+        )
     return found
 
 

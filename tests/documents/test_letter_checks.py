@@ -33,8 +33,9 @@ def docx(*paragraphs: str, header: str = "", table: list[str] | None = None) -> 
 
 
 def problems(data: bytes, kind: LetterKind = LetterKind.GRANT) -> list[tuple[str, str]]:
-    return [(p.location or "", p.text()) for p in
-            check_template(data, kind, sample_letter(kind), "nl")]
+    return [
+        (p.location or "", p.text()) for p in check_template(data, kind, sample_letter(kind), "nl")
+    ]
 
 
 @pytest.mark.parametrize("language", LETTER_LANGUAGES)
@@ -45,9 +46,14 @@ def test_every_default_template_passes_its_own_check(kind, language):
 
 
 def test_a_good_custom_template_passes_and_renders():
-    data = docx("Gemeente Letterhead", "Beste {{ addressee.name }},",
-                "{%p for p in payments %}", "{{ p.due }}: {{ p.amount }}", "{%p endfor %}",
-                header="{{ sender.name }}")
+    data = docx(
+        "Gemeente Letterhead",
+        "Beste {{ addressee.name }},",
+        "{%p for p in payments %}",
+        "{{ p.due }}: {{ p.amount }}",
+        "{%p endfor %}",
+        header="{{ sender.name }}",
+    )
     assert problems(data) == []
     text = docx_text(render(data, context_of(sample_letter(LetterKind.GRANT), "nl")))
     assert "Beste Zorggroep De Linde B.V.," in text
@@ -55,9 +61,16 @@ def test_a_good_custom_template_passes_and_renders():
 
 
 def test_unknown_placeholders_are_reported_with_their_paragraph():
-    data = docx("Letterhead", "Dear {{ adressee.name }},", "Amount: {{ granted.amount }}",
-                "{%p for p in payments %}", "{{ p.date }}", "{%p endfor %}",
-                "{{ winner }}", header="{{ sender.nmae }}")
+    data = docx(
+        "Letterhead",
+        "Dear {{ adressee.name }},",
+        "Amount: {{ granted.amount }}",
+        "{%p for p in payments %}",
+        "{{ p.date }}",
+        "{%p endfor %}",
+        "{{ winner }}",
+        header="{{ sender.nmae }}",
+    )
     assert problems(data) == [
         ("document ¶2", "Unknown placeholder adressee in “Dear {{ adressee.name }},”"),
         # an amount is given formatted, as text: it has no parts
@@ -93,38 +106,58 @@ def test_an_unknown_filter_is_reported_where_it_is_used():
     assert location == "document ¶2" and "shout" in text
 
 
-@pytest.mark.parametrize(("source", "message"), [
-    ("{{ addressee.__class__.__mro__ }}", "Unknown placeholder addressee.__class__"),
-    ("{{ addressee.name.__class__ }}", "access to attribute '__class__' of 'str' object is "
-                                       "unsafe"),
-    ("{{ conditions.append('x') }}", "access to attribute 'append' of 'list' object is "
-                                     "unsafe"),
-    ("{{ range(10**9) | list }}", "Range too big"),
-])
+@pytest.mark.parametrize(
+    ("source", "message"),
+    [
+        ("{{ addressee.__class__.__mro__ }}", "Unknown placeholder addressee.__class__"),
+        (
+            "{{ addressee.name.__class__ }}",
+            "access to attribute '__class__' of 'str' object is unsafe",
+        ),
+        ("{{ conditions.append('x') }}", "access to attribute 'append' of 'list' object is unsafe"),
+        ("{{ range(10**9) | list }}", "Range too big"),
+    ],
+)
 def test_the_sandbox_refuses_reaching_python(source, message):
     [(location, text)] = problems(docx("Hello", source))
     assert location == "document ¶2" and message in text
 
 
 def test_errors_only_the_sample_data_reveals_name_their_paragraph():
-    data = docx("One", "Two", "{%p for x in payments %}", "{{ x.due }}", "{%p endfor %}",
-                "{{ 1 / (payments | length - 2) }}")
+    data = docx(
+        "One",
+        "Two",
+        "{%p for x in payments %}",
+        "{{ x.due }}",
+        "{%p endfor %}",
+        "{{ 1 / (payments | length - 2) }}",
+    )
     [(location, text)] = problems(data)
     assert location == "document ¶6" and "division by zero" in text
 
 
 def test_the_names_a_template_can_use_are_the_letters_fields():
     names = template_names(LetterKind.REJECTION)
-    assert {"winner", "scores", "standstill_end", "objection_end", "sender", "addressee",
-            "language"} <= set(names)
+    assert {
+        "winner",
+        "scores",
+        "standstill_end",
+        "objection_end",
+        "sender",
+        "addressee",
+        "language",
+    } <= set(names)
     assert "granted" not in names
 
 
-@pytest.mark.parametrize(("data", "message"), [
-    (b"", "not a Word document"),
-    (b"%PDF-1.4 not a docx", "not a Word document"),
-    (b"PK\x05\x06" + b"\0" * 18, "not a Word document"),
-])
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"", "not a Word document"),
+        (b"%PDF-1.4 not a docx", "not a Word document"),
+        (b"PK\x05\x06" + b"\0" * 18, "not a Word document"),
+    ],
+)
 def test_files_that_are_not_word_documents_are_refused(data, message):
     [(location, text)] = problems(data)
     assert location == "file" and message in text

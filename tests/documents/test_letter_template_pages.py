@@ -46,9 +46,11 @@ async def admin_client(client, make_user, make_authority):
 
 async def upload(client, authority_id: int, data: bytes, kind="grant", language="nl"):
     token = await csrf_token(client)
-    return await client.post(f"/admin/letter-templates/{authority_id}",
-                             data={"kind": kind, "language": language, "_csrf_token": token},
-                             files={"file": ("brief.docx", data, DOCX)})
+    return await client.post(
+        f"/admin/letter-templates/{authority_id}",
+        data={"kind": kind, "language": language, "_csrf_token": token},
+        files={"file": ("brief.docx", data, DOCX)},
+    )
 
 
 async def test_an_admin_replaces_a_template_and_letters_use_it(admin_client):
@@ -78,8 +80,7 @@ async def test_an_admin_replaces_a_template_and_letters_use_it(admin_client):
     assert "Own template: brief.docx" in listing
 
 
-async def test_a_broken_template_is_refused_with_its_locations_and_nothing_is_stored(
-        admin_client):
+async def test_a_broken_template_is_refused_with_its_locations_and_nothing_is_stored(admin_client):
     client, authority = admin_client
     files_before = await StoredFile.count()
     response = await upload(client, authority["id"], letterhead(*BROKEN))
@@ -89,8 +90,7 @@ async def test_a_broken_template_is_refused_with_its_locations_and_nothing_is_st
     assert "document ¶2: Template error" in text and "“We grant {{ granted }.”" in text
     assert await LetterTemplate.count() == 0
     assert await StoredFile.count() == files_before
-    assert await AuditEvent.count().where(
-        AuditEvent.action == "letter_template.uploaded") == 0
+    assert await AuditEvent.count().where(AuditEvent.action == "letter_template.uploaded") == 0
 
 
 async def test_an_unknown_placeholder_is_refused_with_its_paragraph(admin_client):
@@ -98,8 +98,9 @@ async def test_an_unknown_placeholder_is_refused_with_its_paragraph(admin_client
     data = letterhead("Dear {{ adressee.name }},", "{{ sender.name }}")
     response = await upload(client, authority["id"], data, kind="rejection", language="en")
     assert response.status_code == 422
-    assert ("document ¶1: Unknown placeholder adressee in “Dear {{ adressee.name }},”"
-            in text_of(response.text))
+    assert "document ¶1: Unknown placeholder adressee in “Dear {{ adressee.name }},”" in text_of(
+        response.text
+    )
 
 
 async def test_a_file_that_is_not_a_template_is_refused(admin_client):
@@ -120,8 +121,7 @@ async def test_the_upload_needs_a_kind_and_a_language(admin_client):
 async def test_resetting_goes_back_to_the_default_and_is_audited(admin_client):
     client, authority = admin_client
     await upload(client, authority["id"], letterhead(*GOOD))
-    response = await post_form(client, f"/admin/letter-templates/{authority['id']}/grant/nl/"
-                                       "reset")
+    response = await post_form(client, f"/admin/letter-templates/{authority['id']}/grant/nl/reset")
     assert response.status_code == 303
     active = await service.template_for(authority["id"], LetterKind.GRANT, "nl")
     assert not active.custom and active.data == default_template(LetterKind.GRANT, "nl")[0]
@@ -152,8 +152,9 @@ async def test_the_pdf_state_is_shown(admin_client, monkeypatch):
     page = text_of((await client.get(f"/admin/letter-templates/{authority['id']}")).text)
     assert "PDF is unavailable: LibreOffice is not installed on this server." in page
     assert "PDF unavailable" in page
-    response = await client.get(f"/admin/letter-templates/{authority['id']}/grant/nl/preview"
-                                "?format=pdf")
+    response = await client.get(
+        f"/admin/letter-templates/{authority['id']}/grant/nl/preview?format=pdf"
+    )
     assert response.status_code == 409
     assert "PDF is not available: LibreOffice is not installed" in text_of(response.text)
 
@@ -165,15 +166,20 @@ async def test_the_api_lists_replaces_refuses_and_resets(admin_client):
     assert len(slots) == len(LetterKind) * 5
     danish = next(s for s in slots if s["kind"] == "grant" and s["language"] == "da")
     assert danish == {**danish, "custom": False, "written_in": "da"}  # shipped in Danish
-    refused = await client.put(f"{url}/grant/da", files={"data": ("x.docx",
-                                                                   letterhead(*BROKEN), DOCX)})
+    refused = await client.put(
+        f"{url}/grant/da", files={"data": ("x.docx", letterhead(*BROKEN), DOCX)}
+    )
     assert refused.status_code == 422
     # a part that does not parse is reported for that; its names are checked once it does
     assert refused.json()["problems"] == [
-        {"location": "document ¶2",
-         "message": "Template error “unexpected '}'” in “We grant {{ granted }.”"}]
-    stored = await client.put(f"{url}/grant/da", files={"data": ("dk.docx", letterhead(*GOOD),
-                                                                 DOCX)})
+        {
+            "location": "document ¶2",
+            "message": "Template error “unexpected '}'” in “We grant {{ granted }.”",
+        }
+    ]
+    stored = await client.put(
+        f"{url}/grant/da", files={"data": ("dk.docx", letterhead(*GOOD), DOCX)}
+    )
     assert stored.status_code == 200
     assert stored.json()["custom"] and stored.json()["written_in"] == "da"
     active = await service.template_for(authority["id"], LetterKind.GRANT, "da")
@@ -185,5 +191,4 @@ async def test_the_api_lists_replaces_refuses_and_resets(admin_client):
 async def test_the_service_refuses_an_empty_upload(db, make_authority):
     authority = await make_authority()
     with pytest.raises(ValidationFailed, match=r"Choose a \.docx file"):
-        await service.upload_template(SETUP, authority["id"], LetterKind.GRANT, "nl", "a.docx",
-                                      b"")
+        await service.upload_template(SETUP, authority["id"], LetterKind.GRANT, "nl", "a.docx", b"")

@@ -88,14 +88,16 @@ async def test_letters_are_recorded_as_sent_with_addressee_and_hash(db):
     sent = await record_sent(SETUP, "round", 7, generated, extra={"round": "SUB-2026-03"})
     assert [s.addressee for s in sent] == ["Stichting 0", "Stichting 1"]
     assert sent[0].sha256 == hashlib.sha256(generated[0].data).hexdigest()
-    events = await AuditEvent.select().where(AuditEvent.action == "letter.sent").order_by(
-        AuditEvent.seq)
+    events = (
+        await AuditEvent.select().where(AuditEvent.action == "letter.sent").order_by(AuditEvent.seq)
+    )
     assert [(e["object_type"], e["object_id"]) for e in events] == [("round", "7")] * 2
     after = json.loads(events[0]["after"])
     assert after["addressee"] == "Stichting 0" and after["sha256"] == sent[0].sha256
     assert after["ref"] == "application:0" and after["kind"] == "grant"
     assert after["round"] == "SUB-2026-03" and after["sent_at"].startswith(
-        sent[0].sent_at.date().isoformat())
+        sent[0].sent_at.date().isoformat()
+    )
     _, kept = await storage.read(sent[1].file_id)
     assert kept == generated[1].data
 
@@ -110,10 +112,16 @@ async def test_sending_without_keeping_stores_no_files(db):
 
 def test_a_clarification_notice_lists_questions_and_answers_without_askers():
     notice = ClarificationNotice(
-        authority="Gemeente Utrecht", procedure=TENDER, date=date(2026, 10, 5), sequence=2,
-        items=(Clarification(1, "Is {{ 7*7 }} & <w:t> allowed?", "Yes.", "§ 3.2"),
-               Clarification(2, "May we bid on two lots?", "No, one lot per bidder.")),
-        changes=("The closing date moves to 1 November 2026 12:00.",))
+        authority="Gemeente Utrecht",
+        procedure=TENDER,
+        date=date(2026, 10, 5),
+        sequence=2,
+        items=(
+            Clarification(1, "Is {{ 7*7 }} & <w:t> allowed?", "Yes.", "§ 3.2"),
+            Clarification(2, "May we bid on two lots?", "No, one lot per bidder."),
+        ),
+        changes=("The closing date moves to 1 November 2026 12:00.",),
+    )
     data = clarification_notice(notice, "nl")
     text = docx_text(data)
     assert "Nota van Inlichtingen 2" in text and "5 oktober 2026" in text
@@ -122,7 +130,8 @@ def test_a_clarification_notice_lists_questions_and_answers_without_askers():
     assert table_rows(data, 0) == [
         ["Nr.", "Onderdeel", "Vraag", "Antwoord"],
         ["1", "§ 3.2", "Is {{ 7*7 }} & <w:t> allowed?", "Yes."],
-        ["2", "", "May we bid on two lots?", "No, one lot per bidder."]]
+        ["2", "", "May we bid on two lots?", "No, one lot per bidder."],
+    ]
 
 
 def test_a_clarification_notice_without_questions_says_so():
@@ -140,14 +149,31 @@ def test_addressee_names_make_safe_file_names():
 
 def test_the_evaluation_report_states_lotteries_reversals_and_exclusions():
     subject = ReportSubject(
-        name="Samen Sterk", rank=None, total=None, quality=Decimal("20.00"), price=None,
-        price_points=None, winner=False, knocked_out=False, excluded=True,
-        reasons=("Late submission",), cells=(ReportCell("Method", None, None, "Not scored"),))
+        name="Samen Sterk",
+        rank=None,
+        total=None,
+        quality=Decimal("20.00"),
+        price=None,
+        price_points=None,
+        winner=False,
+        knocked_out=False,
+        excluded=True,
+        reasons=("Late submission",),
+        cells=(ReportCell("Method", None, None, "Not scored"),),
+    )
     report = EvaluationReport(
-        authority="Gemeente Utrecht", procedure=TENDER, date=date(2026, 12, 1),
-        method="highest total of points", aggregation="median", criteria=(), evaluators=(),
-        subjects=(subject,), lottery=("Tied on 80 points: A, B",), reversal_checked=True,
-        reversals=("Without C: B would rank above A",))
+        authority="Gemeente Utrecht",
+        procedure=TENDER,
+        date=date(2026, 12, 1),
+        method="highest total of points",
+        aggregation="median",
+        criteria=(),
+        evaluators=(),
+        subjects=(subject,),
+        lottery=("Tied on 80 points: A, B",),
+        reversal_checked=True,
+        reversals=("Without C: B would rank above A",),
+    )
     text = docx_text(evaluation_report(report, "en"))
     assert "Samen Sterk: Excluded" in text and "Late submission" in text
     assert "Lottery among tied subjects" in text and "Tied on 80 points: A, B" in text

@@ -43,17 +43,30 @@ from documents.letters.samples import sample_letter
 from documents.letters.templates import default_template
 from tests.documents.letters_support import docx_text
 
-SENDER = Sender(name="Vesthimmerlands Kommune", address=("Vestre Boulevard 7", "9600 Aars"),
-                signatory="Mette Sørensen", signatory_title="Udbudskonsulent",
-                contact="udbud@vesthimmerland.example", country="DK",
-                website="https://vesthimmerland.example",
-                complaint_desk="klage@vesthimmerland.example",
-                decision_body="Sundhedsudvalget i Vesthimmerlands Kommune",
-                iban="DK50 0040 0440 1162 43")
-ADDRESSEE = Addressee(name="Himmerlands Hjemmepleje ApS", contact_person="Lene Kristensen",
-                      address=("Torvet 3", "9640 Farsø"), registration_number="29189587")
-TENDER = Procedure(title="Praktisk hjælp i hjemmet 2027", reference="VHK-2027-04",
-                   lot="Løgstør", procedure_type="offentligt udbud")
+SENDER = Sender(
+    name="Vesthimmerlands Kommune",
+    address=("Vestre Boulevard 7", "9600 Aars"),
+    signatory="Mette Sørensen",
+    signatory_title="Udbudskonsulent",
+    contact="udbud@vesthimmerland.example",
+    country="DK",
+    website="https://vesthimmerland.example",
+    complaint_desk="klage@vesthimmerland.example",
+    decision_body="Sundhedsudvalget i Vesthimmerlands Kommune",
+    iban="DK50 0040 0440 1162 43",
+)
+ADDRESSEE = Addressee(
+    name="Himmerlands Hjemmepleje ApS",
+    contact_person="Lene Kristensen",
+    address=("Torvet 3", "9640 Farsø"),
+    registration_number="29189587",
+)
+TENDER = Procedure(
+    title="Praktisk hjælp i hjemmet 2027",
+    reference="VHK-2027-04",
+    lot="Løgstør",
+    procedure_type="offentligt udbud",
+)
 POOL = Procedure(title="Pulje til forsøg med selvvisitation", reference="SVP-2022-11")
 SENT = date(2027, 3, 16)  # + 10 days = langfredag 26 Mar 2027 -> Tue 30 Mar
 STANDSTILL_END = "30. marts 2027"
@@ -64,48 +77,92 @@ def _dkk(amount: str) -> Money:
     return Money(Decimal(amount), "DKK")
 
 
-SCORES = (CriterionScore("Kvalitet", Decimal(60), Decimal("8.5"), Decimal("51.00"),
-                         "Konkret plan for samarbejdet med visitationen"),
-          CriterionScore("Pris", Decimal(40), None, Decimal("35.67")))
+SCORES = (
+    CriterionScore(
+        "Kvalitet",
+        Decimal(60),
+        Decimal("8.5"),
+        Decimal("51.00"),
+        "Konkret plan for samarbejdet med visitationen",
+    ),
+    CriterionScore("Pris", Decimal(40), None, Decimal("35.67")),
+)
 DANISH: dict[LetterKind, dict] = {
-    LetterKind.AWARD_INTENT: {"procedure": TENDER, "scores": SCORES, "standstill_days": 10,
-                              "next_steps": ("Vi kontakter jer om kontraktunderskrivelse.",)},
+    LetterKind.AWARD_INTENT: {
+        "procedure": TENDER,
+        "scores": SCORES,
+        "standstill_days": 10,
+        "next_steps": ("Vi kontakter jer om kontraktunderskrivelse.",),
+    },
     LetterKind.REJECTION: {
-        "procedure": TENDER, "winner": "Aars Omsorg A/S", "standstill_days": 10,
+        "procedure": TENDER,
+        "winner": "Aars Omsorg A/S",
+        "standstill_days": 10,
         "reasons": ("Jeres tilbud opnår færre point for kvalitet og pris.",),
         "winner_advantages": ("En gennemarbejdet plan for fælles hjemmebesøg.",),
-        "scores": (CriterionComparison("Kvalitet", Decimal(60), Decimal("7"), Decimal("42.00"),
-                                       "Tilstrækkelig, men ikke konkret", Decimal("8.5"),
-                                       Decimal("51.00"), "Meget konkret"),),
-        "objection": "Spørgsmål kan rettes til klage@vesthimmerland.example."},
+        "scores": (
+            CriterionComparison(
+                "Kvalitet",
+                Decimal(60),
+                Decimal("7"),
+                Decimal("42.00"),
+                "Tilstrækkelig, men ikke konkret",
+                Decimal("8.5"),
+                Decimal("51.00"),
+                "Meget konkret",
+            ),
+        ),
+        "objection": "Spørgsmål kan rettes til klage@vesthimmerland.example.",
+    },
     LetterKind.LOT_UNSUCCESSFUL: {
-        "procedure": TENDER, "objection": "Spørgsmål: klage@vesthimmerland.example",
-        "reason": "Ingen af tilbuddene opfylder mindstekravene til kvalitet."},
+        "procedure": TENDER,
+        "objection": "Spørgsmål: klage@vesthimmerland.example",
+        "reason": "Ingen af tilbuddene opfylder mindstekravene til kvalitet.",
+    },
     LetterKind.SELECTION: {
-        "procedure": TENDER, "reasons": ("Referencen opfylder ikke kravet til erfaring.",),
-        "scores": (CriterionScore("Erfaring", Decimal(50), Decimal("5"), Decimal("25.00"),
-                                  "Én reference"),),
-        "next_steps": ("Ingen.",), "objection": "Spørgsmål: klage@vesthimmerland.example"},
+        "procedure": TENDER,
+        "reasons": ("Referencen opfylder ikke kravet til erfaring.",),
+        "scores": (
+            CriterionScore("Erfaring", Decimal(50), Decimal("5"), Decimal("25.00"), "Én reference"),
+        ),
+        "next_steps": ("Ingen.",),
+        "objection": "Spørgsmål: klage@vesthimmerland.example",
+    },
     LetterKind.GRANT: {
-        "procedure": POOL, "activity": "Borger før opgave", "requested": _dkk("1500000"),
-        "granted": _dkk("1400000"), "period_start": date(2022, 11, 1),
+        "procedure": POOL,
+        "activity": "Borger før opgave",
+        "requested": _dkk("1500000"),
+        "granted": _dkk("1400000"),
+        "period_start": date(2022, 11, 1),
         "period_end": date(2025, 12, 31),
         "reasons_partly": ("Puljens ramme tillader ikke mere.",),
         "conditions": ("I oplyser straks om ændringer i projektet.",),
-        "payments": (Payment(date(2022, 12, 1), _dkk("500000"), "Første rate"),
-                     Payment(date(2023, 12, 1), _dkk("900000"), "Anden rate")),
-        "reporting": "Statusrapport og revideret regnskab", "report_due": date(2026, 3, 31),
-        "legal_basis": "puljens vejledning, afsnit 4"},
+        "payments": (
+            Payment(date(2022, 12, 1), _dkk("500000"), "Første rate"),
+            Payment(date(2023, 12, 1), _dkk("900000"), "Anden rate"),
+        ),
+        "reporting": "Statusrapport og revideret regnskab",
+        "report_due": date(2026, 3, 31),
+        "legal_basis": "puljens vejledning, afsnit 4",
+    },
     LetterKind.REFUSAL: {
-        "procedure": POOL, "activity": "Borgerstyret rehabilitering",
-        "requested": _dkk("980000"), "ceiling": _dkk("1400000"),
+        "procedure": POOL,
+        "activity": "Borgerstyret rehabilitering",
+        "requested": _dkk("980000"),
+        "ceiling": _dkk("1400000"),
         "details": ("Rammen var opbrugt den 3. november 2022.",),
-        "scores": (CriterionScore("Borgerinddragelse", Decimal(100), Decimal("6"),
-                                  Decimal("60.00")),)},
+        "scores": (
+            CriterionScore("Borgerinddragelse", Decimal(100), Decimal("6"), Decimal("60.00")),
+        ),
+    },
     LetterKind.SETTLEMENT: {
-        "procedure": POOL, "activity": "Borger før opgave", "granted": _dkk("1400000"),
-        "final_amount": _dkk("1350000"), "paid": _dkk("1400000"),
-        "considerations": ("Færre fælles hjemmebesøg end planlagt.",)},
+        "procedure": POOL,
+        "activity": "Borger før opgave",
+        "granted": _dkk("1400000"),
+        "final_amount": _dkk("1350000"),
+        "paid": _dkk("1400000"),
+        "considerations": ("Færre fælles hjemmebesøg end planlagt.",),
+    },
 }
 
 
@@ -130,11 +187,47 @@ def rendered(letter: Letter, kind: LetterKind) -> tuple[str, str]:
 
 # Words of English (and of Dutch procurement law) that have no place in a Danish letter ("to"
 # and "score" are Danish words as well).
-FOREIGN = {"the", "and", "of", "you", "your", "we", "our", "is", "are", "with", "within",
-           "days", "decision", "award", "bid", "grant", "subsidy", "objection", "court",
-           "dear", "yours", "faithfully", "subject", "date", "lot", "points", "total",
-           "weight", "criterion", "summary", "proceedings", "appeal", "kort", "geding",
-           "voorzieningenrechter", "bezwaar", "awb", "aanbestedingswet", "gemeente"}
+FOREIGN = {
+    "the",
+    "and",
+    "of",
+    "you",
+    "your",
+    "we",
+    "our",
+    "is",
+    "are",
+    "with",
+    "within",
+    "days",
+    "decision",
+    "award",
+    "bid",
+    "grant",
+    "subsidy",
+    "objection",
+    "court",
+    "dear",
+    "yours",
+    "faithfully",
+    "subject",
+    "date",
+    "lot",
+    "points",
+    "total",
+    "weight",
+    "criterion",
+    "summary",
+    "proceedings",
+    "appeal",
+    "kort",
+    "geding",
+    "voorzieningenrechter",
+    "bezwaar",
+    "awb",
+    "aanbestedingswet",
+    "gemeente",
+}
 
 
 def foreign_words(text: str) -> set[str]:
@@ -148,23 +241,33 @@ def test_every_danish_letter_is_danish_throughout(kind):
     assert "{{" not in text and "{%" not in text
     assert "Med venlig hilsen" in body and "Kære Lene Kristensen" in body
     assert "Sundhedsudvalget i Vesthimmerlands Kommune,\nefter bemyndigelse" in body
-    document = Document(io.BytesIO(render(default_template(kind, "da")[0],
-                                          context_of(danish_letter(kind), "da"))))
-    lang = document.styles.element.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(
-        qn("w:rPr")).find(qn("w:lang"))
+    document = Document(
+        io.BytesIO(render(default_template(kind, "da")[0], context_of(danish_letter(kind), "da")))
+    )
+    lang = (
+        document.styles.element.find(qn("w:docDefaults"))
+        .find(qn("w:rPrDefault"))
+        .find(qn("w:rPr"))
+        .find(qn("w:lang"))
+    )
     assert lang.get(qn("w:val")) == "da-DK"
 
 
 def test_the_award_intent_cites_section_171_and_the_danish_standstill_end():
     _, body = rendered(danish_letter(LetterKind.AWARD_INTENT), LetterKind.AWARD_INTENT)
     assert "vi har besluttet at tildele jer kontrakten (udbudslovens § 171)" in body
-    assert ("standstill-perioden på 10 kalenderdage regnet fra dagen efter afsendelsen af "
-            "denne underretning er udløbet (lov om Klagenævnet for Udbud § 3, stk. 2). "
-            f"Standstill-perioden udløber den {STANDSTILL_END}.") in body
+    assert (
+        "standstill-perioden på 10 kalenderdage regnet fra dagen efter afsendelsen af "
+        "denne underretning er udløbet (lov om Klagenævnet for Udbud § 3, stk. 2). "
+        f"Standstill-perioden udløber den {STANDSTILL_END}."
+    ) in body
     assert "Klagenævnet for Udbud inden for standstill-perioden" in body
     assert "86,67 point" in body and "51,00" in docx_text(
-        render(default_template(LetterKind.AWARD_INTENT, "da")[0],
-               context_of(danish_letter(LetterKind.AWARD_INTENT), "da")))
+        render(
+            default_template(LetterKind.AWARD_INTENT, "da")[0],
+            context_of(danish_letter(LetterKind.AWARD_INTENT), "da"),
+        )
+    )
 
 
 def test_the_rejection_gives_reasons_advantages_and_the_klagevejledning():
@@ -173,9 +276,11 @@ def test_the_rejection_gives_reasons_advantages_and_the_klagevejledning():
     assert "Det vindende tilbuds egenskaber og relative fordele" in body
     assert "En gennemarbejdet plan for fælles hjemmebesøg." in body
     assert f"Standstill-perioden udløber den {STANDSTILL_END}." in body
-    assert ("I kan klage over tildelingsbeslutningen til Klagenævnet for Udbud (lov om "
-            "Klagenævnet for Udbud §§ 6, 7 og 12). Indgiver I klagen senest den "
-            f"{STANDSTILL_END}") in body
+    assert (
+        "I kan klage over tildelingsbeslutningen til Klagenævnet for Udbud (lov om "
+        "Klagenævnet for Udbud §§ 6, 7 og 12). Indgiver I klagen senest den "
+        f"{STANDSTILL_END}"
+    ) in body
     assert "§ 7, stk. 2, nr. 1" in body and "Klagevejledning" in body.splitlines()
     assert "73,30 point" in body and "86,67 point" in body
 
@@ -184,9 +289,11 @@ def test_the_selection_outcome_names_the_20_days_to_complain_when_not_selected()
     letter = danish_letter(LetterKind.SELECTION)
     _, body = rendered(letter, LetterKind.SELECTION)
     assert "I ikke er blevet prækvalificeret (udbudslovens § 171)" in body
-    assert ("skal være indgivet til Klagenævnet for Udbud inden 20 kalenderdage regnet fra "
-            "dagen efter afsendelsen af denne underretning (lov om Klagenævnet for Udbud § 7, "
-            "stk. 1)") in body
+    assert (
+        "skal være indgivet til Klagenævnet for Udbud inden 20 kalenderdage regnet fra "
+        "dagen efter afsendelsen af denne underretning (lov om Klagenævnet for Udbud § 7, "
+        "stk. 1)"
+    ) in body
     _, selected = rendered(dataclasses.replace(letter, selected=True), LetterKind.SELECTION)
     assert "20 kalenderdage" not in selected
     assert "Spørgsmål til beslutningen kan rettes til klage@vesthimmerland.example." in selected
@@ -201,10 +308,12 @@ def test_a_lot_not_awarded_goes_to_klagenaevnet():
 
 def test_the_grant_in_danish_kroner_with_reasons_and_no_administrative_appeal():
     _, body = rendered(danish_letter(LetterKind.GRANT), LetterKind.GRANT)
-    assert ("Vi giver jer tilsagn om et tilskud på 1.400.000,00 kr. for perioden "
-            "1. november 2022 til og med 31. december 2025. I søgte om 1.500.000,00 kr.; vi "
-            "imødekommer ansøgningen delvist med følgende begrundelse (forvaltningslovens §§ "
-            "22-24):") in body
+    assert (
+        "Vi giver jer tilsagn om et tilskud på 1.400.000,00 kr. for perioden "
+        "1. november 2022 til og med 31. december 2025. I søgte om 1.500.000,00 kr.; vi "
+        "imødekommer ansøgningen delvist med følgende begrundelse (forvaltningslovens §§ "
+        "22-24):"
+    ) in body
     assert "Afgørelsen kan ikke påklages til en anden administrativ myndighed" in body
     assert "ingen klagevejledning efter forvaltningslovens § 25" in body
     assert "Ankestyrelsen (kommunestyrelseslovens §§ 47-48 a)" in body
@@ -227,27 +336,46 @@ def test_the_settlement_reclaims_in_kroner_by_a_danish_working_day():
     _, body = rendered(letter, LetterKind.SETTLEMENT)
     assert "I har modtaget 50.000,00 kr. for meget." in body
     assert "senest den 28. december 2026" in body
-    assert ("Beløbet indbetales på konto DK50 0040 0440 1162 43 tilhørende Vesthimmerlands "
-            "Kommune med angivelse af reference 2027/0412.") in body
+    assert (
+        "Beløbet indbetales på konto DK50 0040 0440 1162 43 tilhørende Vesthimmerlands "
+        "Kommune med angivelse af reference 2027/0412."
+    ) in body
 
 
 def test_the_clarification_notice_and_the_evaluation_report_in_danish():
     notice = ClarificationNotice(
-        authority="Vesthimmerlands Kommune", procedure=TENDER, date=date(2026, 12, 11),
-        sequence=1, items=(Clarification(1, "Må vi byde på to delaftaler?", "Nej."),),
-        changes=("Tilbudsfristen flyttes til 15. januar 2027.",))
+        authority="Vesthimmerlands Kommune",
+        procedure=TENDER,
+        date=date(2026, 12, 11),
+        sequence=1,
+        items=(Clarification(1, "Må vi byde på to delaftaler?", "Nej."),),
+        changes=("Tilbudsfristen flyttes til 15. januar 2027.",),
+    )
     text = docx_text(clarification_notice(notice, "da"))
     assert "11. december 2026" in text and foreign_words(text) == set()
     subject = ReportSubject(
-        name="Aars Omsorg A/S", rank=1, total=Decimal("86.67"), quality=Decimal("51.00"),
-        price=_dkk("1400000"), price_points=Decimal("35.67"), winner=True, knocked_out=False,
-        excluded=False, reasons=(), cells=(ReportCell("Kvalitet", Decimal("8.5"),
-                                                      Decimal("51.00"), "8,5 × 6"),))
+        name="Aars Omsorg A/S",
+        rank=1,
+        total=Decimal("86.67"),
+        quality=Decimal("51.00"),
+        price=_dkk("1400000"),
+        price_points=Decimal("35.67"),
+        winner=True,
+        knocked_out=False,
+        excluded=False,
+        reasons=(),
+        cells=(ReportCell("Kvalitet", Decimal("8.5"), Decimal("51.00"), "8,5 × 6"),),
+    )
     report = EvaluationReport(
-        authority="Vesthimmerlands Kommune", procedure=TENDER, date=date(2026, 12, 11),
-        method="Bedste forhold mellem pris og kvalitet", aggregation="gennemsnit",
+        authority="Vesthimmerlands Kommune",
+        procedure=TENDER,
+        date=date(2026, 12, 11),
+        method="Bedste forhold mellem pris og kvalitet",
+        aggregation="gennemsnit",
         criteria=(ReportCriterion("Kvalitet", "Kvalitet", Decimal(60)),),
-        evaluators=("Bedømmer A",), subjects=(subject,))
+        evaluators=("Bedømmer A",),
+        subjects=(subject,),
+    )
     text = docx_text(evaluation_report(report, "da"))
     assert "1.400.000,00 kr." in text and "11. december 2026" in text
     assert foreign_words(text) == set()

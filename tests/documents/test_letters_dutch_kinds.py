@@ -33,10 +33,13 @@ OBJECTION = (
     "bezwaar maken (artikelen 6:7 en 6:8 Algemene wet bestuursrecht), dus uiterlijk op "
     "12 januari 2027. Stuur uw ondertekende bezwaarschrift aan het college van burgemeester en "
     "wethouders van Utrecht, Postbus 16200, 3500 CE Utrecht. Vermeld daarin uw naam en adres, "
-    "de datum, ons kenmerk of een omschrijving van het besluit en de redenen van uw bezwaar.")
-INTERIM = ("Een bezwaarschrift schorst de werking van dit besluit niet. Is er spoed, dan kunt "
-           "u daarnaast de voorzieningenrechter van de rechtbank vragen een voorlopige "
-           "voorziening te treffen (artikel 8:81 Algemene wet bestuursrecht).")
+    "de datum, ons kenmerk of een omschrijving van het besluit en de redenen van uw bezwaar."
+)
+INTERIM = (
+    "Een bezwaarschrift schorst de werking van dit besluit niet. Is er spoed, dan kunt "
+    "u daarnaast de voorzieningenrechter van de rechtbank vragen een voorlopige "
+    "voorziening te treffen (artikel 8:81 Algemene wet bestuursrecht)."
+)
 BASIS = "artikel 4 van de Subsidieregeling Sociale prestatie Utrecht 2027"
 
 
@@ -48,8 +51,12 @@ def lines_of(kind: LetterKind, letter=None) -> list[str]:
 
 def opening(lines: list[str]) -> None:
     """The address block and the greeting every letter shares."""
-    assert lines[:4] == ["Zorggroep De Linde B.V.", "t.a.v. mevrouw A. Jansen", "Lindelaan 4",
-                         "3511 AB Utrecht"]
+    assert lines[:4] == [
+        "Zorggroep De Linde B.V.",
+        "t.a.v. mevrouw A. Jansen",
+        "Lindelaan 4",
+        "3511 AB Utrecht",
+    ]
     assert "Geachte mevrouw Jansen," in lines and "Geachte heer, mevrouw," not in lines
 
 
@@ -65,8 +72,10 @@ def test_rejection():
     lines = lines_of(LetterKind.REJECTION)
     opening(lines)
     # The totals say whose is whose, not "73,30 / 86,67".
-    assert ("Totaalscore: uw inschrijving 73,30 punten, de inschrijving van Thuiszorg Midden "
-            "B.V. 86,67 punten.") in lines
+    assert (
+        "Totaalscore: uw inschrijving 73,30 punten, de inschrijving van Thuiszorg Midden "
+        "B.V. 86,67 punten."
+    ) in lines
     assert not any(" / " in line and line.startswith("Totaal") for line in lines)
     # No empty justification lines for a computed criterion (price): "Motivering …: —".
     assert "Motivering van uw score: —" not in lines
@@ -101,8 +110,10 @@ def test_grant():
     assert "voor de activiteit ‘Inloop voor mantelzorgers’" in text
     assert f"Wij nemen dit besluit op grond van {BASIS}." in lines
     # Only what is paid before the settlement is a voorschot (4:95), not the whole schedule.
-    assert ("Wij betalen de subsidie als volgt. Wat wij vóór de vaststelling betalen, is een "
-            "voorschot (artikel 4:95 Algemene wet bestuursrecht).") in lines
+    assert (
+        "Wij betalen de subsidie als volgt. Wat wij vóór de vaststelling betalen, is een "
+        "voorschot (artikel 4:95 Algemene wet bestuursrecht)."
+    ) in lines
     assert "als voorschot (artikel 4:95 Algemene wet bestuursrecht), als volgt:" not in text
     # The objection goes to the bestuursorgaan that decided (6:4), at its postal address.
     assert OBJECTION in lines and INTERIM in lines
@@ -123,17 +134,22 @@ def test_settlement():
     lines = lines_of(LetterKind.SETTLEMENT)
     opening(lines)
     text = "\n".join(lines)
-    assert ("Wij verleenden u een subsidie van ten hoogste € 42.500,00; aan voorschotten ontving "
-            "u € 42.500,00.") in text
-    assert (f"Wij stellen de subsidie vast op grond van {BASIS} en artikelen 4:44 tot en met "
-            "4:46 Algemene wet bestuursrecht.") in lines
+    assert (
+        "Wij verleenden u een subsidie van ten hoogste € 42.500,00; aan voorschotten ontving "
+        "u € 42.500,00."
+    ) in text
+    assert (
+        f"Wij stellen de subsidie vast op grond van {BASIS} en artikelen 4:44 tot en met "
+        "4:46 Algemene wet bestuursrecht."
+    ) in lines
     # Why the amount is lower comes before what is to be repaid.
     reasons = lines.index("Waarom het vastgestelde bedrag afwijkt van de verlening")
     reclaim = next(i for i, line in enumerate(lines) if "te veel ontvangen" in line)
     assert lines[reasons + 1] == "Minder bijeenkomsten dan gepland." and reasons < reclaim
-    assert ("U heeft € 3.500,00 te veel ontvangen. Wij vorderen dit bedrag terug op grond van "
-            "artikel 4:57 Algemene wet bestuursrecht; betaal het uiterlijk op 12 januari 2027."
-            ) in lines
+    assert (
+        "U heeft € 3.500,00 te veel ontvangen. Wij vorderen dit bedrag terug op grond van "
+        "artikel 4:57 Algemene wet bestuursrecht; betaal het uiterlijk op 12 januari 2027."
+    ) in lines
     assert OBJECTION in lines and INTERIM in lines
 
 
@@ -141,8 +157,9 @@ def test_settlement():
 def test_a_letter_that_pays_says_nothing_of_reclaiming(kind):
     letter = sample_letter(kind, DAY)
     if kind is LetterKind.SETTLEMENT:
-        letter = dataclasses.replace(letter, paid=letter.granted.__class__(
-            letter.final_amount.amount - 1000, "EUR"))
+        letter = dataclasses.replace(
+            letter, paid=letter.granted.__class__(letter.final_amount.amount - 1000, "EUR")
+        )
         assert letter.outcome == "pay"
     text = "\n".join(lines_of(kind, letter))
     assert "vorderen wij" not in text and "te veel ontvangen" not in text
@@ -151,8 +168,7 @@ def test_a_letter_that_pays_says_nothing_of_reclaiming(kind):
 @pytest.mark.parametrize("kind", list(LetterKind))
 def test_the_closing_stays_with_the_letter_and_pages_are_numbered(kind):
     data, language = default_template(kind, "nl")
-    document = Document(io.BytesIO(render(data, context_of(sample_letter(kind, DAY),
-                                                           language))))
+    document = Document(io.BytesIO(render(data, context_of(sample_letter(kind, DAY), language))))
     body = document.paragraphs
     regards = next(i for i, p in enumerate(body) if p.text == "Met vriendelijke groet,")
     signatory = next(i for i, p in enumerate(body) if p.text == "J. de Vries")
@@ -168,13 +184,26 @@ def test_the_closing_stays_with_the_letter_and_pages_are_numbered(kind):
 @pytest.mark.parametrize("build", ["report", "notice"])
 def test_the_evaluation_report_and_the_clarification_notice_are_a4_and_dutch(build):
     if build == "report":
-        data = evaluation_report(EvaluationReport(
-            "Gemeente Utrecht", TENDER, DAY, "beste prijs-kwaliteitverhouding", "gemiddelde",
-            (), (), ()), "nl")
+        data = evaluation_report(
+            EvaluationReport(
+                "Gemeente Utrecht",
+                TENDER,
+                DAY,
+                "beste prijs-kwaliteitverhouding",
+                "gemiddelde",
+                (),
+                (),
+                (),
+            ),
+            "nl",
+        )
     else:
-        data = clarification_notice(ClarificationNotice(
-            "Gemeente Utrecht", TENDER, DAY, 1, (Clarification(1, "Vraag?", "Antwoord."),)),
-            "nl")
+        data = clarification_notice(
+            ClarificationNotice(
+                "Gemeente Utrecht", TENDER, DAY, 1, (Clarification(1, "Vraag?", "Antwoord."),)
+            ),
+            "nl",
+        )
     document = Document(io.BytesIO(data))
     section = document.sections[0]
     assert (round(section.page_width.mm), round(section.page_height.mm)) == (210, 297)

@@ -26,15 +26,19 @@ async def test_every_kind_of_letter_converts_to_pdf_into_one_zip(db, language):
     require_tool(office.available(), "LibreOffice")
     templates = await templates_for(None, [(kind, language) for kind in LetterKind])
     letters = [(kind.value, sample_letter(kind)) for kind in LetterKind]
-    pdfs = (((pdf.filename, pdf.data)) async for pdf in as_pdfs(
-        letters_for(templates, letters, language)))
+    pdfs = (
+        ((pdf.filename, pdf.data))
+        async for pdf in as_pdfs(letters_for(templates, letters, language))
+    )
     chunks = [chunk async for chunk in zip_stream_async(pdfs)]
     with zipfile.ZipFile(io.BytesIO(b"".join(chunks))) as archive:
         names = archive.namelist()
         # file names people read: the kind with hyphens (award-intent-...), no code
         assert len(names) == len(LetterKind)
-        assert all(name.startswith(kind.value.replace("_", "-") + "-")
-                   for name, kind in zip(names, LetterKind, strict=True))
+        assert all(
+            name.startswith(kind.value.replace("_", "-") + "-")
+            for name, kind in zip(names, LetterKind, strict=True)
+        )
         for name in names:
             data = archive.read(name)
             assert name.endswith(".pdf") and data.startswith(b"%PDF") and len(data) > 5000
@@ -42,8 +46,9 @@ async def test_every_kind_of_letter_converts_to_pdf_into_one_zip(db, language):
 
 async def test_the_clarification_notice_converts_to_pdf():
     require_tool(office.available(), "LibreOffice")
-    notice = ClarificationNotice("Gemeente Utrecht", TENDER, date(2026, 10, 5), 1,
-                                 (Clarification(1, "Q & <A>?", "Yes."),))
+    notice = ClarificationNotice(
+        "Gemeente Utrecht", TENDER, date(2026, 10, 5), 1, (Clarification(1, "Q & <A>?", "Yes."),)
+    )
     pdf = await office.convert(clarification_notice(notice, "nl"), ".docx", "pdf")
     assert pdf.startswith(b"%PDF")
 
@@ -57,9 +62,15 @@ async def test_a_batch_is_converted_by_several_libreoffice_processes_in_its_orde
     templates = await templates_for(None, [(LetterKind.GRANT, "nl")])
     base = sample_letter(LetterKind.GRANT)
     # Letters growing by about a page each: their page counts show the order kept.
-    letters = [(f"grant-{n}", dataclasses.replace(
-        base, conditions=tuple(f"Voorwaarde {n}.{i}" for i in range(60 * n))))
-        for n in range(5)]
+    letters = [
+        (
+            f"grant-{n}",
+            dataclasses.replace(
+                base, conditions=tuple(f"Voorwaarde {n}.{i}" for i in range(60 * n))
+            ),
+        )
+        for n in range(5)
+    ]
     documents = [g.data for g in letters_for(templates, letters, "nl")]
     pdfs = await office.convert_many(documents, ".docx", "pdf")
     pages = [_pages(pdf) for pdf in pdfs]
@@ -68,9 +79,16 @@ async def test_a_batch_is_converted_by_several_libreoffice_processes_in_its_orde
     assert office.convert_batch([], ".docx", "pdf") == []
 
 
-@pytest.mark.parametrize("kind", [LetterKind.AWARD_INTENT, LetterKind.SELECTION,
-                                  LetterKind.LOT_UNSUCCESSFUL, LetterKind.REFUSAL,
-                                  LetterKind.SETTLEMENT])
+@pytest.mark.parametrize(
+    "kind",
+    [
+        LetterKind.AWARD_INTENT,
+        LetterKind.SELECTION,
+        LetterKind.LOT_UNSUCCESSFUL,
+        LetterKind.REFUSAL,
+        LetterKind.SETTLEMENT,
+    ],
+)
 async def test_a_short_dutch_letter_is_one_page_closing_included(db, kind):
     # Word's default spacing pushed the closing of these onto a page of its own (issue 18).
     require_tool(office.available(), "LibreOffice")

@@ -48,10 +48,13 @@ def test_every_kind_names_sender_addressee_reference_and_date(kind, language):
     assert "{{" not in text and "{%" not in text
 
 
-@pytest.mark.parametrize(("language", "standstill", "both"), [
-    ("nl", "21 december 2026", "Kwaliteit | 60 | 7 | 42,00 | 8,5 | 51,00"),
-    ("en", "21 December 2026", "Kwaliteit | 60 | 7 | 42.00 | 8.5 | 51.00"),
-])
+@pytest.mark.parametrize(
+    ("language", "standstill", "both"),
+    [
+        ("nl", "21 december 2026", "Kwaliteit | 60 | 7 | 42,00 | 8,5 | 51,00"),
+        ("en", "21 December 2026", "Kwaliteit | 60 | 7 | 42.00 | 8.5 | 51.00"),
+    ],
+)
 def test_a_rejection_says_what_article_2_130_requires(language, standstill, both):
     text = rendered(sample_letter(LetterKind.REJECTION), language)
     assert "Thuiszorg Midden B.V." in text  # the winner
@@ -66,8 +69,7 @@ def test_a_rejection_says_what_article_2_130_requires(language, standstill, both
 
 
 def test_a_rejection_of_a_knocked_out_bid_has_no_rank():
-    letter = dataclasses.replace(sample_letter(LetterKind.REJECTION), rank=None,
-                                 own_total=None)
+    letter = dataclasses.replace(sample_letter(LetterKind.REJECTION), rank=None, own_total=None)
     text = rendered(letter, "en")
     assert "Your bid was not included in the ranking." in text
     assert "ranked" not in text.replace("not included in the ranking", "")
@@ -81,10 +83,13 @@ def test_an_award_intent_gives_the_rank_scores_and_standstill():
     assert "21 december 2026" in text and "20 kalenderdagen" in text
 
 
-@pytest.mark.parametrize(("selected", "expected"), [
-    (True, "you have been selected for the next phase. In total 5 candidates"),
-    (False, "you have not been selected for the next phase"),
-])
+@pytest.mark.parametrize(
+    ("selected", "expected"),
+    [
+        (True, "you have been selected for the next phase. In total 5 candidates"),
+        (False, "you have not been selected for the next phase"),
+    ],
+)
 def test_a_selection_outcome_says_selected_or_not(selected, expected):
     letter = dataclasses.replace(sample_letter(LetterKind.SELECTION), selected=selected)
     text = rendered(letter, "en")
@@ -99,8 +104,10 @@ def test_a_grant_decision_partly_granted():
     assert "1 januari 2027 tot en met 31 december 2027" in text
     assert "Het subsidieplafond laat niet meer toe." in text
     assert "U meldt wijzigingen in de activiteit direct." in text
-    assert table_rows(data)[1:] == [["15 januari 2027", "€ 34.000,00", "Voorschot 80%"],
-                                    ["1 juni 2028", "€ 8.500,00", "Na vaststelling"]]
+    assert table_rows(data)[1:] == [
+        ["15 januari 2027", "€ 34.000,00", "Voorschot 80%"],
+        ["1 juni 2028", "€ 8.500,00", "Na vaststelling"],
+    ]
     assert "Een activiteitenverslag" in text and "uiterlijk op 1 april 2028" in text
     assert "zes weken" in text and "uiterlijk op 12 januari 2027" in text  # 1 Dec + 6 weeks
 
@@ -130,15 +137,20 @@ def test_a_refusal_gives_its_reason_and_no_other(reason):
     assert "We refuse this subsidy" in text and "12 January 2027" in text
 
 
-@pytest.mark.parametrize(("final", "paid", "expected"), [
-    ("39000", "42500", "U heeft € 3.500,00 te veel ontvangen"),
-    ("42500", "34000", "Wij betalen u het verschil van € 8.500,00 uiterlijk op 12 januari"),
-    ("42500", "42500", "U hoeft niets terug te betalen"),
-])
+@pytest.mark.parametrize(
+    ("final", "paid", "expected"),
+    [
+        ("39000", "42500", "U heeft € 3.500,00 te veel ontvangen"),
+        ("42500", "34000", "Wij betalen u het verschil van € 8.500,00 uiterlijk op 12 januari"),
+        ("42500", "42500", "U hoeft niets terug te betalen"),
+    ],
+)
 def test_a_settlement_pays_reclaims_or_closes(final, paid, expected):
-    letter = dataclasses.replace(sample_letter(LetterKind.SETTLEMENT),
-                                 final_amount=Money(Decimal(final), "EUR"),
-                                 paid=Money(Decimal(paid), "EUR"))
+    letter = dataclasses.replace(
+        sample_letter(LetterKind.SETTLEMENT),
+        final_amount=Money(Decimal(final), "EUR"),
+        paid=Money(Decimal(paid), "EUR"),
+    )
     text = rendered(letter, "nl")
     assert expected in text
     assert f"vast op {money(letter.final_amount, 'nl')}".replace("\xa0", " ") in text
@@ -156,13 +168,12 @@ def test_a_settlement_is_in_one_currency():
 @given(final=st.decimals(0, 10**7, places=2), paid=st.decimals(0, 10**7, places=2))
 @settings(max_examples=200)
 def test_a_settlement_balance_is_either_to_pay_or_to_reclaim(final, paid):
-    letter = SettlementDecision(**{**_settlement_fields(),
-                                   "final_amount": Money(final, "EUR"),
-                                   "paid": Money(paid, "EUR")})
+    letter = SettlementDecision(
+        **{**_settlement_fields(), "final_amount": Money(final, "EUR"), "paid": Money(paid, "EUR")}
+    )
     assert letter.to_pay.amount - letter.to_reclaim.amount == final - paid
     assert min(letter.to_pay.amount, letter.to_reclaim.amount) == 0
-    assert letter.outcome == ("pay" if final > paid else "reclaim" if final < paid
-                              else "settled")
+    assert letter.outcome == ("pay" if final > paid else "reclaim" if final < paid else "settled")
 
 
 def _settlement_fields() -> dict:
@@ -192,8 +203,15 @@ def test_babel_formats_in_the_letters_language():
     assert number(Decimal("60"), "nl") == "60" and number(12345, "nl") == "12.345"
 
 
-HOSTILE = ["{{ 7*7 }}", "{% for x in y %}", "<w:t>broken</w:t>", "A & B <c> \"d\" 'e'",
-           "{%p endif %}", "x" * 20_000, "line\x0bwith\x00control"]
+HOSTILE = [
+    "{{ 7*7 }}",
+    "{% for x in y %}",
+    "<w:t>broken</w:t>",
+    "A & B <c> \"d\" 'e'",
+    "{%p endif %}",
+    "x" * 20_000,
+    "line\x0bwith\x00control",
+]
 
 
 @pytest.mark.parametrize("language", ["nl", "en"])
@@ -201,14 +219,19 @@ HOSTILE = ["{{ 7*7 }}", "{% for x in y %}", "<w:t>broken</w:t>", "A & B <c> \"d\
 def test_hostile_text_appears_literally_and_breaks_nothing(kind, language):
     letter = sample_letter(kind)
     hostile = " | ".join(HOSTILE[:5])
-    changes = {"addressee": dataclasses.replace(letter.addressee, name=hostile,
-                                                contact_person=HOSTILE[5]),
-               "reference": HOSTILE[2]}
+    changes = {
+        "addressee": dataclasses.replace(letter.addressee, name=hostile, contact_person=HOSTILE[5]),
+        "reference": HOSTILE[2],
+    }
     if kind is LetterKind.REJECTION:
-        row = dataclasses.replace(letter.scores[0], own_justification=hostile,
-                                  winner_justification=HOSTILE[6])
-        changes |= {"winner": HOSTILE[0], "reasons": tuple(HOSTILE[:5]),
-                    "scores": (row, *letter.scores[1:])}
+        row = dataclasses.replace(
+            letter.scores[0], own_justification=hostile, winner_justification=HOSTILE[6]
+        )
+        changes |= {
+            "winner": HOSTILE[0],
+            "reasons": tuple(HOSTILE[:5]),
+            "scores": (row, *letter.scores[1:]),
+        }
     text = rendered(dataclasses.replace(letter, **changes), language)
     assert hostile in text
     assert HOSTILE[5] in text
@@ -250,16 +273,22 @@ def parts_of(data: bytes) -> dict[str, bytes]:
         return {name: archive.read(name) for name in archive.namelist()}
 
 
-@given(name=st.text(st.characters(blacklist_categories=("Cs", "Cc", "Zl", "Zp"),
-                                  blacklist_characters="\xa0\u202f"), min_size=1, max_size=80),
-       reason=st.text(st.characters(blacklist_categories=("Cs", "Cc", "Zl", "Zp")),
-                      max_size=200))
+@given(
+    name=st.text(
+        st.characters(
+            blacklist_categories=("Cs", "Cc", "Zl", "Zp"), blacklist_characters="\xa0\u202f"
+        ),
+        min_size=1,
+        max_size=80,
+    ),
+    reason=st.text(st.characters(blacklist_categories=("Cs", "Cc", "Zl", "Zp")), max_size=200),
+)
 @settings(max_examples=40, deadline=None)
 def test_any_text_appears_literally(name, reason):
     letter = sample_letter(LetterKind.REFUSAL)
-    letter = dataclasses.replace(letter, addressee=dataclasses.replace(letter.addressee,
-                                                                       name=name),
-                                 details=(reason,))
+    letter = dataclasses.replace(
+        letter, addressee=dataclasses.replace(letter.addressee, name=name), details=(reason,)
+    )
     text = rendered(letter, "en")
     assert name.replace("\xa0", " ") in text
     assert reason.replace("\xa0", " ").replace("\u202f", " ") in text

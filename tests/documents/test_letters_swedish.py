@@ -34,17 +34,50 @@ from documents.letters.templates import default_template
 from tests.documents.letters_support import docx_text
 
 LOU = "lagen (2016:1145) om offentlig upphandling (LOU)"
-REVIEW = ("kan ansöka om överprövning hos förvaltningsrätten i den domkrets där Botkyrka "
-          "kommun har sin hemvist (20 kap. 4–6 §§ LOU)")
-LAGLIGHET = ("laglighet prövad av förvaltningsrätten, genom laglighetsprövning enligt 13 kap. "
-             "kommunallagen (2017:725)")
+REVIEW = (
+    "kan ansöka om överprövning hos förvaltningsrätten i den domkrets där Botkyrka "
+    "kommun har sin hemvist (20 kap. 4–6 §§ LOU)"
+)
+LAGLIGHET = (
+    "laglighet prövad av förvaltningsrätten, genom laglighetsprövning enligt 13 kap. "
+    "kommunallagen (2017:725)"
+)
 # Words of the English templates and catalogs that no Swedish letter may contain.
-ENGLISH = {"the", "and", "of", "your", "our", "we", "bid", "award", "standstill", "decision",
-           "contract", "regards", "dear", "subject", "lot", "score", "points", "total",
-           "reference", "objection", "grant", "subsidy", "court", "days", "until", "date"}
+ENGLISH = {
+    "the",
+    "and",
+    "of",
+    "your",
+    "our",
+    "we",
+    "bid",
+    "award",
+    "standstill",
+    "decision",
+    "contract",
+    "regards",
+    "dear",
+    "subject",
+    "lot",
+    "score",
+    "points",
+    "total",
+    "reference",
+    "objection",
+    "grant",
+    "subsidy",
+    "court",
+    "days",
+    "until",
+    "date",
+}
 
-TENDER_KINDS = [LetterKind.AWARD_INTENT, LetterKind.REJECTION, LetterKind.SELECTION,
-                LetterKind.LOT_UNSUCCESSFUL]
+TENDER_KINDS = [
+    LetterKind.AWARD_INTENT,
+    LetterKind.REJECTION,
+    LetterKind.SELECTION,
+    LetterKind.LOT_UNSUCCESSFUL,
+]
 GRANT_KINDS = [LetterKind.GRANT, LetterKind.REFUSAL, LetterKind.SETTLEMENT]
 
 
@@ -62,8 +95,12 @@ def rendered(kind: LetterKind, letter=None) -> str:
 def test_every_kind_has_a_swedish_template_marked_sv_se(kind):
     data, language = default_template(kind, "sv")
     document = Document(io.BytesIO(data))
-    lang = document.styles.element.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(
-        qn("w:rPr")).find(qn("w:lang"))
+    lang = (
+        document.styles.element.find(qn("w:docDefaults"))
+        .find(qn("w:rPrDefault"))
+        .find(qn("w:rPr"))
+        .find(qn("w:lang"))
+    )
     assert language == "sv" and lang.get(qn("w:val")) == "sv-SE"
 
 
@@ -89,17 +126,17 @@ def test_the_underrattelse_om_tilldelningsbeslut_cites_lou_and_the_avtalssparr(k
 
 
 def test_the_rejection_gives_the_reasons_the_scores_and_how_to_apply_for_overprovning():
-    text = rendered(LetterKind.REJECTION, sv_letter(LetterKind.REJECTION,
-                                                         date(2026, 12, 1)))
+    text = rendered(LetterKind.REJECTION, sv_letter(LetterKind.REJECTION, date(2026, 12, 1)))
     assert "vi har beslutat att tilldela kontraktet till Ramboll Sverige AB" in text
     assert "Skälen för beslutet\nErt anbud fick lägre poäng för genomförandeplanen." in text
     assert "Det vinnande anbudets egenskaper och relativa fördelar" in text
     assert "Genomförandeplan | 40 | 6 | 24,00 | 8 | 32,00" in text
-    assert ("Totalt: ert anbud 71,50 poäng, anbudet från Ramboll Sverige AB 86,00 "
-            "poäng.") in text
+    assert ("Totalt: ert anbud 71,50 poäng, anbudet från Ramboll Sverige AB 86,00 poäng.") in text
     assert REVIEW in text
-    assert ("Ansökan ska ha kommit in till förvaltningsrätten senast 11 december 2026, den "
-            "sista dagen av avtalsspärren") in text
+    assert (
+        "Ansökan ska ha kommit in till förvaltningsrätten senast 11 december 2026, den "
+        "sista dagen av avtalsspärren"
+    ) in text
     assert "förlängd avtalsspärr" in text
 
 
@@ -123,18 +160,22 @@ def test_grant_decisions_give_reasons_and_the_laglighetsprovning(kind):
     text = rendered(kind)
     assert "kan inte överklagas genom förvaltningsbesvär" in text
     assert LAGLIGHET in text
-    assert ("Överklagandet ska enligt 13 kap. 5 § kommunallagen (2017:725) ha kommit in till "
-            "förvaltningsrätten inom tre veckor från den dag då det tillkännagavs på kommunens "
-            "anslagstavla att protokollet över beslutet har justerats.") in text
+    assert (
+        "Överklagandet ska enligt 13 kap. 5 § kommunallagen (2017:725) ha kommit in till "
+        "förvaltningsrätten inom tre veckor från den dag då det tillkännagavs på kommunens "
+        "anslagstavla att protokollet över beslutet har justerats."
+    ) in text
     assert "13 kap. 8 § kommunallagen" in text
     assert "Hur beslutet kan överklagas" in text.splitlines()
 
 
 def test_a_partial_grant_states_its_reasons_under_forvaltningslagen_32_and_amounts_in_kronor():
     text = rendered(LetterKind.GRANT)
-    assert ("Ni beviljas ett bidrag på 1 400 000,00 kr för perioden 1 januari 2027 till och "
-            "med 31 december 2027. Ni ansökte om 1 500 000,00 kr. Ett beslut ska enligt 32 § "
-            "förvaltningslagen (2017:900) motiveras") in text
+    assert (
+        "Ni beviljas ett bidrag på 1 400 000,00 kr för perioden 1 januari 2027 till och "
+        "med 31 december 2027. Ni ansökte om 1 500 000,00 kr. Ett beslut ska enligt 32 § "
+        "förvaltningslagen (2017:900) motiveras"
+    ) in text
     assert "15 januari 2027 | 1 120 000,00 kr | Förskott 80 procent" in text
     assert "SEK" not in text and "1,400,000" not in text and "1.400.000" not in text
 
@@ -157,8 +198,7 @@ def test_a_settlement_reclaims_by_a_day_counted_by_the_swedish_calendar():
 
 
 def test_swedish_amounts_are_babels_sv_format_only():
-    assert money(Money(Decimal("1400000"), "SEK"), "sv").replace("\xa0", " ") == (
-        "1 400 000,00 kr")
+    assert money(Money(Decimal("1400000"), "SEK"), "sv").replace("\xa0", " ") == ("1 400 000,00 kr")
 
 
 @pytest.mark.parametrize("kind", list(LetterKind))
@@ -169,35 +209,61 @@ def test_the_letterhead_and_signature_by_delegation(kind):
     assert header[:2] == ["Botkyrka kommun", "Postadress: Botkyrka kommun, 147 85 Tumba"]
     body = [p.text for p in document.paragraphs]
     regards = body.index("Med vänlig hälsning")
-    assert body[regards + 1:regards + 5] == ["Vård- och omsorgsnämnden,", "enligt delegation",
-                                             "", "Sara Johansson"]
+    assert body[regards + 1 : regards + 5] == [
+        "Vård- och omsorgsnämnden,",
+        "enligt delegation",
+        "",
+        "Sara Johansson",
+    ]
     assert "Hej Karin Berg!" in body
 
 
 def test_the_greeting_without_a_contact_person():
     letter = sv_letter(LetterKind.REFUSAL)
-    anonymous = dataclasses.replace(letter, addressee=dataclasses.replace(
-        letter.addressee, contact_person=""))
+    anonymous = dataclasses.replace(
+        letter, addressee=dataclasses.replace(letter.addressee, contact_person="")
+    )
     assert "Hej!" in rendered(LetterKind.REFUSAL, anonymous).splitlines()
 
 
 def test_the_evaluation_report_and_the_clarification_notice_in_swedish():
     cell = ReportCell("Genomförandeplan", Decimal("8"), Decimal("32.00"), "8 av 10 × 40")
-    subject = ReportSubject("Ramboll Sverige AB", 1, Decimal("86.00"), Decimal("32.00"),
-                            Money(Decimal("780000"), "SEK"), Decimal("30.00"), True, False,
-                            False, (), (cell,))
+    subject = ReportSubject(
+        "Ramboll Sverige AB",
+        1,
+        Decimal("86.00"),
+        Decimal("32.00"),
+        Money(Decimal("780000"), "SEK"),
+        Decimal("30.00"),
+        True,
+        False,
+        False,
+        (),
+        (cell,),
+    )
     report = EvaluationReport(
-        "Botkyrka kommun", TENDER, date(2026, 12, 1), "högsta totala poäng", "medianen",
+        "Botkyrka kommun",
+        TENDER,
+        date(2026, 12, 1),
+        "högsta totala poäng",
+        "medianen",
         (ReportCriterion("Genomförandeplan", "Kvalitet", Decimal(40), scale="0–10"),),
-        ("Lars Lindqvist",), (subject,), decision=("Kontraktet tilldelas Ramboll.",))
+        ("Lars Lindqvist",),
+        (subject,),
+        decision=("Kontraktet tilldelas Ramboll.",),
+    )
     text = docx_text(evaluation_report(report, "sv"))
     assert "Utvärderingsrapport" in text and "Upphandlande myndighet: Botkyrka kommun" in text
     assert "Datum: 1 december 2026" in text
     assert "1 | Ramboll Sverige AB | 32,00 | 780 000,00 kr | 30,00 | 86,00 | Vinnare" in text
     assert "Kriterium | Bedömare | Bedömning | Poäng | Motivering" in text
     notice = ClarificationNotice(
-        "Botkyrka kommun", TENDER, date(2026, 10, 5), 2,
-        (Clarification(1, "Får vi lämna anbud på båda delområdena?", "Ja.", "3.2"),))
+        "Botkyrka kommun",
+        TENDER,
+        date(2026, 10, 5),
+        2,
+        (Clarification(1, "Får vi lämna anbud på båda delområdena?", "Ja.", "3.2"),),
+    )
     text = docx_text(clarification_notice(notice, "sv"))
     assert "Datum: 5 oktober 2026" in text and "Frågor och svar" in text
     assert "Nr | Avsnitt | Fråga | Svar" in text
@@ -209,8 +275,9 @@ def test_the_avtalssparr_in_the_letters_is_the_jurisdictions():
     letter = sv_letter(LetterKind.REJECTION, date(2027, 3, 16))
     # Ten days from Tuesday 16 March 2027 end on långfredagen; annandag påsk follows the
     # weekend: Tuesday 30 March.
-    assert letter.standstill_end == SWEDEN.standstill_last_day(date(2027, 3, 16)) == date(
-        2027, 3, 30)
+    assert (
+        letter.standstill_end == SWEDEN.standstill_last_day(date(2027, 3, 16)) == date(2027, 3, 30)
+    )
     assert "30 mars 2027" in rendered(LetterKind.REJECTION, letter)
 
 

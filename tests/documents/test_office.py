@@ -15,8 +15,11 @@ pytestmark = pytest.mark.office
 
 def generated_sheet() -> bytes:
     rows = [{"provider": "=cmd|' /C calc'!A0", "amount": Decimal("1234.50"), "currency": "EUR"}]
-    columns = [Column("provider", "Provider"), Column("amount", "Amount", "money"),
-               Column("currency", "Currency")]
+    columns = [
+        Column("provider", "Provider"),
+        Column("amount", "Amount", "money"),
+        Column("currency", "Currency"),
+    ]
     return xlsx_file([Sheet("Awards", columns, rows, totals=True)]).read()
 
 

@@ -34,8 +34,9 @@ async def test_empty_and_oversized_files_are_refused(db):
         with pytest.raises(DomainError, match="is empty"):
             await storage.store(ACTOR, "a.pdf", "application/pdf", b"")
         with pytest.raises(DomainError, match="larger than 1 MB"):
-            await storage.store(ACTOR, "b.pdf", "application/pdf", b"x" * (1024 * 1024 + 1),
-                                max_bytes=1024 * 1024)
+            await storage.store(
+                ACTOR, "b.pdf", "application/pdf", b"x" * (1024 * 1024 + 1), max_bytes=1024 * 1024
+            )
 
 
 async def _committed_then_rolled_back(data: bytes) -> str:
@@ -80,7 +81,8 @@ async def test_a_rolled_back_upload_leaves_nothing_for_long(db):
     assert removed == 0 if backend.transactional else removed >= 1
     assert not await backend.exists(orphan) and await backend.exists(kept)
     assert (await storage.read((await StoredFile.select(StoredFile.id).first())["id"]))[1] == (
-        b"kept")
+        b"kept"
+    )
 
 
 async def test_reusing_content_keeps_it_from_a_sweep(db):
@@ -120,19 +122,29 @@ async def test_a_blob_whose_bytes_do_not_match_its_hash_is_refused(db):
     assert not await storage.backend().exists("0" * 64)
 
 
-@pytest.mark.parametrize(("filename", "declared", "served"), [
-    ("plan.pdf", "text/html", "application/pdf"),
-    ("PLAN.PDF", "application/pdf", "application/pdf"),
-    ("begroting.xlsx", "application/octet-stream",
-     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-    ("offerte.html", "text/html", "application/octet-stream"),
-    ("logo.svg", "image/svg+xml", "application/octet-stream"),
-    ("zonder-extensie", "application/pdf", "application/octet-stream"),
-    ("aanvragen.csv", "application/x-tenderdesk-subsidy-import",
-     "application/x-tenderdesk-subsidy-import"),  # the app's own mark of a kept import
-])
+@pytest.mark.parametrize(
+    ("filename", "declared", "served"),
+    [
+        ("plan.pdf", "text/html", "application/pdf"),
+        ("PLAN.PDF", "application/pdf", "application/pdf"),
+        (
+            "begroting.xlsx",
+            "application/octet-stream",
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        ),
+        ("offerte.html", "text/html", "application/octet-stream"),
+        ("logo.svg", "image/svg+xml", "application/octet-stream"),
+        ("zonder-extensie", "application/pdf", "application/octet-stream"),
+        (
+            "aanvragen.csv",
+            "application/x-tenderdesk-subsidy-import",
+            "application/x-tenderdesk-subsidy-import",
+        ),  # the app's own mark of a kept import
+    ],
+)
 async def test_a_file_is_served_with_the_type_of_its_extension_not_the_declared_one(
-        db, filename, declared, served):
+    db, filename, declared, served
+):
     """An uploader cannot make a stored "document" come back as a page or script of this site."""
     info = await storage.store(ACTOR, filename, declared, b"<script>alert(1)</script>")
     assert info.content_type == served

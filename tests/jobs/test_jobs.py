@@ -19,8 +19,13 @@ from tests.support.http import sign_in
 
 
 def new(key=None, kind="test.work", **payload):
-    return NewJob(kind, payload, Message(N_("Importing the applications of round {round}"),
-                                         {"round": 7}), "/subsidies", key)
+    return NewJob(
+        kind,
+        payload,
+        Message(N_("Importing the applications of round {round}"), {"round": 7}),
+        "/subsidies",
+        key,
+    )
 
 
 async def test_queued_once_claimed_oldest_first_and_shown_to_its_owner_only(make_user):
@@ -52,8 +57,7 @@ async def test_a_handler_finishes_in_its_own_transaction_with_progress(make_user
             job.progress(n, job.payload["rows"])
         async with transaction():
             await raw("UPDATE jobs_job SET return_url = {} WHERE id = {}", "/done", job.id)
-            await job.finish(Message(N_("{count} applications have been imported."),
-                                     {"count": 3}))
+            await job.finish(Message(N_("{count} applications have been imported."), {"count": 3}))
         seen.append(job.attempt)
 
     assert await service.run_next({"test.work": work}, "instance-a") == job_id
@@ -91,19 +95,16 @@ async def test_a_refusal_fails_at_once_an_error_is_retried_then_fails(make_user)
         await service.run_next(handlers, "a")
     view = await service.status(owner, broken)
     assert view.state is JobState.FAILED and view.attempts == 3
-    assert await Job.select(Job.active_key).where(Job.id == broken).first() == {
-        "active_key": None}
+    assert await Job.select(Job.active_key).where(Job.id == broken).first() == {"active_key": None}
 
 
-async def test_a_job_whose_instance_died_is_taken_over_and_the_old_claim_commits_nothing(
-        make_user):
+async def test_a_job_whose_instance_died_is_taken_over_and_the_old_claim_commits_nothing(make_user):
     owner = await make_user(Role.OFFICER)
     job_id = await service.queue(owner, new("once"))
     row = await service.claim("instance-died")
     dead = service.JobContext(row, "instance-died")
     assert await service.claim("instance-b") is None  # it beats: still running there
-    await Job.update({Job.heartbeat_at: clock.now() - timedelta(minutes=5)}).where(
-        Job.id == job_id)
+    await Job.update({Job.heartbeat_at: clock.now() - timedelta(minutes=5)}).where(Job.id == job_id)
 
     async def work(job):
         async with transaction():

@@ -28,21 +28,37 @@ asyncio.run(send_due(smtp))
 
 
 async def queue(count: int) -> list[int]:
-    return [await service.enqueue(ACTOR, OutgoingMessage(
-        kind="notice", recipient=f"olga{n}@utrecht.nl", language="nl", subject=f"Bericht {n}",
-        body="Tekst.\n")) for n in range(count)]
+    return [
+        await service.enqueue(
+            ACTOR,
+            OutgoingMessage(
+                kind="notice",
+                recipient=f"olga{n}@utrecht.nl",
+                language="nl",
+                subject=f"Bericht {n}",
+                body="Tekst.\n",
+            ),
+        )
+        for n in range(count)
+    ]
 
 
 async def statuses() -> dict[int, tuple[str, str]]:
-    return {m["id"]: (m["status"], m["claimed_by"]) for m in await OutboxMessage.select(
-        OutboxMessage.id, OutboxMessage.status, OutboxMessage.claimed_by)}
+    return {
+        m["id"]: (m["status"], m["claimed_by"])
+        for m in await OutboxMessage.select(
+            OutboxMessage.id, OutboxMessage.status, OutboxMessage.claimed_by
+        )
+    }
 
 
 async def test_a_sender_killed_mid_send_leaves_one_claim_which_a_restart_releases_at_once(
-        db, hung_smtp_server):
+    db, hung_smtp_server
+):
     ids = await queue(5)
     process = await asyncio.create_subprocess_exec(
-        sys.executable, "-c", SENDER, str(hung_smtp_server.settings.port), cwd=ROOT)
+        sys.executable, "-c", SENDER, str(hung_smtp_server.settings.port), cwd=ROOT
+    )
     try:
         ends = time.monotonic() + 30
         while not any(status == "sending" for status, _ in (await statuses()).values()):
@@ -65,8 +81,9 @@ async def test_a_sender_killed_mid_send_leaves_one_claim_which_a_restart_release
 
 async def test_a_live_senders_claim_is_kept(db):
     [message_id] = await queue(1)
-    assert (await service.claim_next(clock.now(), f"{os.uname().nodename}:1:init")).id == \
-        message_id  # pid 1 runs
+    assert (
+        await service.claim_next(clock.now(), f"{os.uname().nodename}:1:init")
+    ).id == message_id  # pid 1 runs
     assert await service.release_dead_claims(clock.now()) == 0
     assert (await statuses())[message_id][0] == "sending"
 

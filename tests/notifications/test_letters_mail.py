@@ -15,9 +15,13 @@ from tests.support.fixtures import SETUP
 
 async def _sent_grants(names: list[str]):
     letter = sample_letter(LetterKind.GRANT)
-    pairs = [(f"application:{n}", dataclasses.replace(
-        letter, addressee=dataclasses.replace(letter.addressee, name=name)))
-        for n, name in enumerate(names)]
+    pairs = [
+        (
+            f"application:{n}",
+            dataclasses.replace(letter, addressee=dataclasses.replace(letter.addressee, name=name)),
+        )
+        for n, name in enumerate(names)
+    ]
     templates = await templates_for(None, [(LetterKind.GRANT, "nl")])
     return await record_sent(SETUP, "round", 3, letters_for(templates, pairs, "nl"))
 
@@ -34,10 +38,17 @@ async def test_sent_letters_are_listed_per_object_oldest_first(db):
 
 async def test_letters_are_mailed_once_with_the_document_attached(db):
     first, second = await _sent_grants(["Stichting Anna", "Vereniging Bram"])
-    mails = [LetterMail(first, "anna@example.nl", "Stichting Anna", "nl", "Dagbesteding 2027",
-                        "Gemeente Utrecht"),
-             LetterMail(second, "", "Vereniging Bram", "nl", "Dagbesteding 2027",
-                        "Gemeente Utrecht")]
+    mails = [
+        LetterMail(
+            first,
+            "anna@example.nl",
+            "Stichting Anna",
+            "nl",
+            "Dagbesteding 2027",
+            "Gemeente Utrecht",
+        ),
+        LetterMail(second, "", "Vereniging Bram", "nl", "Dagbesteding 2027", "Gemeente Utrecht"),
+    ]
     assert await mail_letters(SETUP, "round", 3, mails) == 1
     assert await mail_letters(SETUP, "round", 3, mails) == 0  # never twice
     [message] = await OutboxMessage.select()

@@ -22,17 +22,25 @@ ACTOR = Actor(None, "test")
 
 
 def letter(**overrides) -> OutgoingMessage:
-    values = {"kind": "letter", "recipient": "info@alamal.nl", "recipient_name": "Al Amal",
-              "language": "nl", "subject": "Gunningsbeslissing perceel 2",
-              "body": "Geachte heer, mevrouw,\n\nBijgaand ons besluit.\n"}
+    values = {
+        "kind": "letter",
+        "recipient": "info@alamal.nl",
+        "recipient_name": "Al Amal",
+        "language": "nl",
+        "subject": "Gunningsbeslissing perceel 2",
+        "body": "Geachte heer, mevrouw,\n\nBijgaand ons besluit.\n",
+    }
     return OutgoingMessage(**{**values, **overrides})
 
 
 async def test_a_message_is_delivered_with_its_attachment(db, smtp_server):
     async with transaction():
-        document = await storage.store(ACTOR, "gunningsbeslissing.docx",
-                                       "application/vnd.openxmlformats-officedocument."
-                                       "wordprocessingml.document", b"PK\x03\x04 docx bytes")
+        document = await storage.store(
+            ACTOR,
+            "gunningsbeslissing.docx",
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+            b"PK\x03\x04 docx bytes",
+        )
     message_id = await service.enqueue(ACTOR, letter(attachment_file_ids=(document.id,)))
     summary = await sender.send_due(smtp_server.settings)
     assert (summary.sent, summary.retrying, summary.failed) == (1, 0, 0)
@@ -94,12 +102,14 @@ async def test_a_claim_is_exclusive_until_it_times_out(db):
         assert (await service.claim_next(travel.now(), "a:1:x")).id == message_id
         assert await service.claim_next(travel.now(), "b:2:y") is None
         travel.advance(CLAIM_TIMEOUT + timedelta(seconds=1))
-        assert (await service.claim_next(travel.now(), "b:2:y")).id == message_id, \
+        assert (await service.claim_next(travel.now(), "b:2:y")).id == message_id, (
             "a dead sender's claim expires"
+        )
         await service.mark_sent(message_id, travel.now(), "a:1:x")
         row = await OutboxMessage.select().where(OutboxMessage.id == message_id).first()
-        assert (row["status"], row["claimed_by"]) == ("sending", "b:2:y"), \
+        assert (row["status"], row["claimed_by"]) == ("sending", "b:2:y"), (
             "a sender that lost its claim changes nothing"
+        )
         await service.mark_sent(message_id, travel.now(), "b:2:y")
         row = await OutboxMessage.select().where(OutboxMessage.id == message_id).first()
         assert (row["status"], row["attempts"]) == ("sent", 1)
@@ -114,10 +124,16 @@ async def test_a_bad_address_is_refused_and_nothing_is_queued(db):
 
 def test_messages_are_written_in_the_readers_language():
     moment = clock.now()
-    subject_nl, body_nl = compose("notifications/mail/test.txt", "nl", name="Olga",
-                                  sent_at=moment, zone="Europe/Amsterdam")
-    subject_en, body_en = compose("notifications/mail/test.txt", "en", name="Olga & co",
-                                  sent_at=moment, zone="Europe/Amsterdam")
+    subject_nl, body_nl = compose(
+        "notifications/mail/test.txt", "nl", name="Olga", sent_at=moment, zone="Europe/Amsterdam"
+    )
+    subject_en, body_en = compose(
+        "notifications/mail/test.txt",
+        "en",
+        name="Olga & co",
+        sent_at=moment,
+        zone="Europe/Amsterdam",
+    )
     assert subject_nl == "tenderdesk: testbericht" and body_nl.startswith("Hallo Olga,")
     assert subject_en == "tenderdesk: test message"
     assert "Olga & co" in body_en, "plain text mail is not HTML-escaped"

@@ -15,37 +15,68 @@ ACTOR = Actor(None, "test")
 
 def test_validation_names_each_bad_field_with_a_prefix():
     with pytest.raises(ValidationFailed) as caught:
-        validate_organisation({"name": "", "country": "NL", "registration_number": "123",
-                               "iban": "NL91ABNA0417164301", "email": "x"}, prefix="applicant_")
+        validate_organisation(
+            {
+                "name": "",
+                "country": "NL",
+                "registration_number": "123",
+                "iban": "NL91ABNA0417164301",
+                "email": "x",
+            },
+            prefix="applicant_",
+        )
     assert {p.location for p in caught.value.problems} == {
-        "applicant_name", "applicant_registration_number", "applicant_iban", "applicant_email"}
+        "applicant_name",
+        "applicant_registration_number",
+        "applicant_iban",
+        "applicant_email",
+    }
 
 
 def test_valid_organisation_is_normalised():
-    data = validate_organisation({"name": "Stichting Al Amal", "country": "nl",
-                                  "registration_number": "4123 4567",
-                                  "iban": "nl91 abna 0417 1643 00", "email": "Info@AlAmal.NL"})
+    data = validate_organisation(
+        {
+            "name": "Stichting Al Amal",
+            "country": "nl",
+            "registration_number": "4123 4567",
+            "iban": "nl91 abna 0417 1643 00",
+            "email": "Info@AlAmal.NL",
+        }
+    )
     assert (data.country, data.registration_number, data.iban, data.email) == (
-        "NL", "41234567", "NL91ABNA0417164300", "info@alamal.nl")
+        "NL",
+        "41234567",
+        "NL91ABNA0417164300",
+        "info@alamal.nl",
+    )
     assert format_iban(data.iban) == "NL91 ABNA 0417 1643 00"
 
 
 async def test_register_finds_the_same_organisation_again_and_updates_it(db):
-    first = validate_organisation({"name": "Abrona", "country": "NL",
-                                   "registration_number": "41179217"})
+    first = validate_organisation(
+        {"name": "Abrona", "country": "NL", "registration_number": "41179217"}
+    )
     organisation_id = await service.register(ACTOR, first)
-    again = validate_organisation({"name": "Abrona", "country": "NL",
-                                   "registration_number": "41179217",
-                                   "iban": "NL91ABNA0417164300"})
+    again = validate_organisation(
+        {
+            "name": "Abrona",
+            "country": "NL",
+            "registration_number": "41179217",
+            "iban": "NL91ABNA0417164300",
+        }
+    )
     assert await service.register(ACTOR, again) == organisation_id
     assert (await service.get_organisation(organisation_id))["iban"] == "NL91ABNA0417164300"
     assert await AuditEvent.count().where(AuditEvent.object_type == "organisation") == 2
 
 
 async def test_register_many_inserts_each_new_organisation_once(db):
-    rows = [validate_organisation({"name": f"Org {n % 3}", "country": "NL",
-                                   "registration_number": f"{41000000 + n % 3}"})
-            for n in range(7)]
+    rows = [
+        validate_organisation(
+            {"name": f"Org {n % 3}", "country": "NL", "registration_number": f"{41000000 + n % 3}"}
+        )
+        for n in range(7)
+    ]
     ids = await service.register_many(ACTOR, rows)
     assert len(ids) == 7 and len(set(ids)) == 3
     assert ids[0] == ids[3] == ids[6]
@@ -56,73 +87,113 @@ async def test_register_many_inserts_each_new_organisation_once(db):
 async def test_one_organisation_registered_twice_at_once_is_one_row(db):
     """Two bids (or an import and a bid) of a new organisation at the same moment: on
     PostgreSQL both used to find it missing and create it twice."""
-    data = validate_organisation({"name": "Zorg Plus BV", "country": "NL",
-                                  "registration_number": "30280353"})
-    ids = await asyncio.gather(service.register(ACTOR, data),
-                               service.register_many(ACTOR, [data]),
-                               service.register(ACTOR, data))
+    data = validate_organisation(
+        {"name": "Zorg Plus BV", "country": "NL", "registration_number": "30280353"}
+    )
+    ids = await asyncio.gather(
+        service.register(ACTOR, data),
+        service.register_many(ACTOR, [data]),
+        service.register(ACTOR, data),
+    )
     assert await Organisation.count() == 1
     assert {ids[0], ids[1][0], ids[2]} == {(await Organisation.select().first())["id"]}
 
 
-@pytest.mark.parametrize(("given", "contact", "surname", "expected"), [
-    ("Mevrouw", "A. Jansen", "", ("ms", "Jansen")),
-    ("mw.", "mw. drs. J. van der Berg", "", ("ms", "van der Berg")),
-    ("de heer", "Jan de Vries", "", ("mr", "de Vries")),
-    ("mr", "J. de Vries", "De Vries", ("mr", "De Vries")),
-    ("neutraal", "Alex de Vries", "", ("neutral", "")),
-    ("", "A. Jansen", "", ("", "")),
-])
+@pytest.mark.parametrize(
+    ("given", "contact", "surname", "expected"),
+    [
+        ("Mevrouw", "A. Jansen", "", ("ms", "Jansen")),
+        ("mw.", "mw. drs. J. van der Berg", "", ("ms", "van der Berg")),
+        ("de heer", "Jan de Vries", "", ("mr", "de Vries")),
+        ("mr", "J. de Vries", "De Vries", ("mr", "De Vries")),
+        ("neutraal", "Alex de Vries", "", ("neutral", "")),
+        ("", "A. Jansen", "", ("", "")),
+    ],
+)
 def test_the_salutation_as_an_officer_enters_it(given, contact, surname, expected):
-    data = validate_organisation({"name": "Stichting Anna", "country": "NL",
-                                  "registration_number": "41234567", "contact_name": contact,
-                                  "contact_form_of_address": given,
-                                  "contact_surname": surname})
+    data = validate_organisation(
+        {
+            "name": "Stichting Anna",
+            "country": "NL",
+            "registration_number": "41234567",
+            "contact_name": contact,
+            "contact_form_of_address": given,
+            "contact_surname": surname,
+        }
+    )
     assert (data.contact_form_of_address, data.contact_surname) == expected
 
 
-@pytest.mark.parametrize(("form", "location"), [
-    ({"contact_form_of_address": "juffrouw", "contact_name": "A. Jansen"},
-     "contact_form_of_address"),
-    ({"contact_form_of_address": "mevrouw"}, "contact_surname"),  # no name to take it from
-    ({"contact_form_of_address": "neutral"}, "contact_name"),
-    ({"contact_form_of_address": "ms", "contact_surname": "J" * 201}, "contact_surname"),
-])
+@pytest.mark.parametrize(
+    ("form", "location"),
+    [
+        (
+            {"contact_form_of_address": "juffrouw", "contact_name": "A. Jansen"},
+            "contact_form_of_address",
+        ),
+        ({"contact_form_of_address": "mevrouw"}, "contact_surname"),  # no name to take it from
+        ({"contact_form_of_address": "neutral"}, "contact_name"),
+        ({"contact_form_of_address": "ms", "contact_surname": "J" * 201}, "contact_surname"),
+    ],
+)
 def test_a_salutation_that_cannot_be_written_is_refused(form, location):
     with pytest.raises(ValidationFailed) as caught:
-        validate_organisation({"name": "Stichting Anna", "country": "NL",
-                               "registration_number": "41234567", **form})
+        validate_organisation(
+            {"name": "Stichting Anna", "country": "NL", "registration_number": "41234567", **form}
+        )
     assert [p.location for p in caught.value.problems] == [location]
 
 
 async def test_the_salutation_is_stored_audited_and_dropped_with_another_contact(db):
-    first = validate_organisation({"name": "Abrona", "country": "NL",
-                                   "registration_number": "41179217",
-                                   "contact_name": "A. Jansen",
-                                   "contact_form_of_address": "mevrouw"})
+    first = validate_organisation(
+        {
+            "name": "Abrona",
+            "country": "NL",
+            "registration_number": "41179217",
+            "contact_name": "A. Jansen",
+            "contact_form_of_address": "mevrouw",
+        }
+    )
     organisation_id = await service.register(ACTOR, first)
     stored = await service.get_organisation(organisation_id)
     assert (stored["contact_form_of_address"], stored["contact_surname"]) == ("ms", "Jansen")
     # Registered again without a salutation but with the same contact: it stays.
-    same = validate_organisation({"name": "Abrona", "country": "NL",
-                                  "registration_number": "41179217",
-                                  "contact_name": "A. Jansen"})
+    same = validate_organisation(
+        {
+            "name": "Abrona",
+            "country": "NL",
+            "registration_number": "41179217",
+            "contact_name": "A. Jansen",
+        }
+    )
     await service.register(ACTOR, same)
     assert (await service.get_organisation(organisation_id))["contact_surname"] == "Jansen"
     # Another contact person: the salutation was the previous one's, so it goes.
-    other = validate_organisation({"name": "Abrona", "country": "NL",
-                                   "registration_number": "41179217",
-                                   "contact_name": "P. de Boer"})
+    other = validate_organisation(
+        {
+            "name": "Abrona",
+            "country": "NL",
+            "registration_number": "41179217",
+            "contact_name": "P. de Boer",
+        }
+    )
     await service.register(ACTOR, other)
     stored = await service.get_organisation(organisation_id)
     assert (stored["contact_form_of_address"], stored["contact_surname"]) == ("", "")
-    events = await AuditEvent.select(AuditEvent.action, AuditEvent.before,
-                                     AuditEvent.after).where(
-        AuditEvent.object_type == "organisation").order_by(AuditEvent.seq)
+    events = (
+        await AuditEvent.select(AuditEvent.action, AuditEvent.before, AuditEvent.after)
+        .where(AuditEvent.object_type == "organisation")
+        .order_by(AuditEvent.seq)
+    )
     assert [e["action"] for e in events] == ["organisation.created", "organisation.updated"]
     assert json.loads(events[0]["after"])["contact_form_of_address"] == "ms"
     assert json.loads(events[1]["before"]) == {
-        "contact_name": "A. Jansen", "contact_form_of_address": "ms",
-        "contact_surname": "Jansen"}
+        "contact_name": "A. Jansen",
+        "contact_form_of_address": "ms",
+        "contact_surname": "Jansen",
+    }
     assert json.loads(events[1]["after"]) == {
-        "contact_name": "P. de Boer", "contact_form_of_address": "", "contact_surname": ""}
+        "contact_name": "P. de Boer",
+        "contact_form_of_address": "",
+        "contact_surname": "",
+    }

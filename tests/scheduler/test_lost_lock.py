@@ -44,7 +44,8 @@ async def until(condition, tries: int = 200) -> bool:
 
 @pytest.mark.skipif(is_sqlite(), reason="a PostgreSQL advisory lock's connection")
 async def test_a_leader_whose_lock_connection_drops_steps_down_and_the_other_takes_over(
-        db, monkeypatch):
+    db, monkeypatch
+):
     monkeypatch.setattr(scheduler_module, "LEADERSHIP_RETRY_SECONDS", 0.05)
     settings = load_settings()
     sources = CountingSource(), CountingSource()
@@ -70,18 +71,19 @@ async def test_a_leader_whose_lock_connection_drops_steps_down_and_the_other_tak
         await two.stop()
 
 
-async def test_two_leaders_ticking_at_once_apply_each_scoring_step_once(
-        make_user, make_authority):
+async def test_two_leaders_ticking_at_once_apply_each_scoring_step_once(make_user, make_authority):
     scenario = await evaluation(make_user, make_authority)
     await Evaluation.update({Evaluation.scores_due_at: clock.now() - timedelta(minutes=1)}).where(
-        Evaluation.id == scenario.evaluation_id)
+        Evaluation.id == scenario.evaluation_id
+    )
     source = ScoringReminders(reminder_days=0)
     now = clock.now()
     results = await asyncio.gather(source.tick(now), source.tick(now), source.tick(now))
 
     assert sum(len(applied) for applied in results) == 2, "each step applied by one of them"
-    notices = await Notice.select(Notice.kind).where(
-        Notice.evaluation == scenario.evaluation_id)
+    notices = await Notice.select(Notice.kind).where(Notice.evaluation == scenario.evaluation_id)
     assert sorted(n["kind"] for n in notices) == ["reminders_sent", "scores_due_told"]
-    assert await OutboxMessage.count().where(
-        OutboxMessage.recipient == scenario.evaluators[0].email) == 1
+    assert (
+        await OutboxMessage.count().where(OutboxMessage.recipient == scenario.evaluators[0].email)
+        == 1
+    )

@@ -20,25 +20,36 @@ from tests.scheduler.test_on_time import evaluation
 
 
 async def test_deadlines_are_applied_on_time_while_mail_waits_for_a_hung_server(
-        make_user, make_authority, hung_smtp_server, monkeypatch):
+    make_user, make_authority, hung_smtp_server, monkeypatch
+):
     monkeypatch.setattr(scheduler_module, "LEADERSHIP_RETRY_SECONDS", 0.05)
     scenario = await evaluation(make_user, make_authority)
     for number in range(4):
-        await outbox.enqueue(Actor(None, "test"), OutgoingMessage(
-            kind="notice", recipient=f"olga{number}@utrecht.nl", language="nl",
-            subject="Termijn verstreken", body="De inschrijvingstermijn is verstreken.\n"))
+        await outbox.enqueue(
+            Actor(None, "test"),
+            OutgoingMessage(
+                kind="notice",
+                recipient=f"olga{number}@utrecht.nl",
+                language="nl",
+                subject="Termijn verstreken",
+                body="De inschrijvingstermijn is verstreken.\n",
+            ),
+        )
     due_at = clock.now() + timedelta(seconds=3)
     await Evaluation.update({Evaluation.scores_due_at: due_at}).where(
-        Evaluation.id == scenario.evaluation_id)
+        Evaluation.id == scenario.evaluation_id
+    )
     settings = load_settings()
     settings = type(settings)(**{**settings.__dict__, "smtp": hung_smtp_server.settings})
     scheduler = Scheduler(settings, [ScoringReminders(reminder_days=0)])
     await scheduler.start()
     try:
+
         async def told() -> list[dict]:
             return await AuditEvent.select(AuditEvent.action, AuditEvent.after).where(
                 (AuditEvent.object_type == "evaluation")
-                & (AuditEvent.action == "evaluation.scores_due_told"))
+                & (AuditEvent.action == "evaluation.scores_due_told")
+            )
 
         ends = time.monotonic() + 12  # the hung server holds a message 15 s per SMTP step
         while not await told():
@@ -47,10 +58,15 @@ async def test_deadlines_are_applied_on_time_while_mail_waits_for_a_hung_server(
         [event] = await told()
         assert "applied_late_by_seconds" not in event["after"]
         assert clock.now() - due_at < timedelta(seconds=10)
-        statuses = sorted(m["status"] for m in await OutboxMessage.select(
-            OutboxMessage.status).where(OutboxMessage.kind == "notice"))
-        assert "sent" not in statuses and statuses.count("sending") <= 1, \
+        statuses = sorted(
+            m["status"]
+            for m in await OutboxMessage.select(OutboxMessage.status).where(
+                OutboxMessage.kind == "notice"
+            )
+        )
+        assert "sent" not in statuses and statuses.count("sending") <= 1, (
             "the mail waits, at most the message being tried is claimed"
+        )
         assert hung_smtp_server.mailbox.received == []
     finally:
         await scheduler.stop()

@@ -52,9 +52,16 @@ async def test_a_survivor_takes_over_when_the_leader_stops(db, monkeypatch):
 async def test_the_mail_job_sends_the_mail_that_is_due(db, smtp_server):
     settings = load_settings()
     settings = type(settings)(**{**settings.__dict__, "smtp": smtp_server.settings})
-    await outbox.enqueue(Actor(None, "test"), OutgoingMessage(
-        kind="notice", recipient="olga@utrecht.nl", language="nl", subject="Termijn verstreken",
-        body="De inschrijvingstermijn is verstreken.\n"))
+    await outbox.enqueue(
+        Actor(None, "test"),
+        OutgoingMessage(
+            kind="notice",
+            recipient="olga@utrecht.nl",
+            language="nl",
+            subject="Termijn verstreken",
+            body="De inschrijvingstermijn is verstreken.\n",
+        ),
+    )
     assert await Scheduler(settings, []).send_mail() == 1
     assert (await OutboxMessage.select(OutboxMessage.status).first())["status"] == "sent"
     assert smtp_server.mailbox.received[0]["Subject"] == "Termijn verstreken"

@@ -28,9 +28,16 @@ class Instance:
         self.url = f"http://127.0.0.1:{_free_port()}"
         self.process = subprocess.Popen(
             [sys.executable, "-m", "config", "serve", "--port", self.url.rsplit(":", 1)[1]],
-            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-            env={**os.environ, "TENDERDESK_SCHEDULER": "1", "TENDERDESK_REMINDER_DAYS": "0",
-                 "TENDERDESK_DB_POOL": "1"})
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            env={
+                **os.environ,
+                "TENDERDESK_SCHEDULER": "1",
+                "TENDERDESK_REMINDER_DAYS": "0",
+                "TENDERDESK_DB_POOL": "1",
+            },
+        )
 
     def scheduler(self) -> str | None:
         try:
@@ -54,19 +61,25 @@ async def until(condition, seconds: float = 90.0, what: str = "") -> None:
 
 
 async def applied(evaluation_id: int) -> list[str]:
-    return [e["action"] for e in await AuditEvent.select(AuditEvent.action).where(
-        (AuditEvent.object_type == "evaluation") & (AuditEvent.object_id == str(evaluation_id))
-        & AuditEvent.action.is_in(["evaluation.reminders_sent",
-                                   "evaluation.scores_due_told"]))]
+    return [
+        e["action"]
+        for e in await AuditEvent.select(AuditEvent.action).where(
+            (AuditEvent.object_type == "evaluation")
+            & (AuditEvent.object_id == str(evaluation_id))
+            & AuditEvent.action.is_in(["evaluation.reminders_sent", "evaluation.scores_due_told"])
+        )
+    ]
 
 
 async def due_in(evaluation_id: int, seconds: int) -> None:
-    await Evaluation.update({Evaluation.scores_due_at: clock.now() + timedelta(
-        seconds=seconds)}).where(Evaluation.id == evaluation_id)
+    await Evaluation.update(
+        {Evaluation.scores_due_at: clock.now() + timedelta(seconds=seconds)}
+    ).where(Evaluation.id == evaluation_id)
 
 
 async def test_one_leader_applies_each_deadline_once_and_a_survivor_takes_over(
-        make_user, make_authority):
+    make_user, make_authority
+):
     first = await evaluation(make_user, make_authority)
     second = await evaluation(make_user, make_authority)
     # Deadlines are read when a process becomes leader and at each minute's sweep; changes made
@@ -75,6 +88,7 @@ async def test_one_leader_applies_each_deadline_once_and_a_survivor_takes_over(
     await due_in(second.evaluation_id, 3600)
     instances = [Instance(), Instance()]
     try:
+
         async def roles() -> bool:
             return sorted(str(i.scheduler()) for i in instances) == ["leader", "standby"]
 
@@ -86,9 +100,12 @@ async def test_one_leader_applies_each_deadline_once_and_a_survivor_takes_over(
         await until(first_done, what="the first deadline")
         await asyncio.sleep(3)  # time for a second, wrong application to show
         assert sorted(await applied(first.evaluation_id)) == [
-            "evaluation.reminders_sent", "evaluation.scores_due_told"]
+            "evaluation.reminders_sent",
+            "evaluation.scores_due_told",
+        ]
         [reminder] = await OutboxMessage.select().where(
-            OutboxMessage.recipient == first.evaluators[0].email)
+            OutboxMessage.recipient == first.evaluators[0].email
+        )
         assert reminder["kind"] == "scoring.reminder"
 
         leader = next(i for i in instances if i.scheduler() == "leader")
@@ -106,7 +123,9 @@ async def test_one_leader_applies_each_deadline_once_and_a_survivor_takes_over(
 
         await until(second_done, what="the second deadline after the take-over")
         assert sorted(await applied(second.evaluation_id)) == [
-            "evaluation.reminders_sent", "evaluation.scores_due_told"]
+            "evaluation.reminders_sent",
+            "evaluation.scores_due_told",
+        ]
         assert len(await applied(first.evaluation_id)) == 2
     finally:
         for instance in instances:
@@ -115,11 +134,13 @@ async def test_one_leader_applies_each_deadline_once_and_a_survivor_takes_over(
 
 @pytest.mark.skipif(is_sqlite(), reason="a PostgreSQL advisory lock's connection")
 async def test_a_leader_whose_lock_connection_is_terminated_reports_standby_and_the_other_leads(
-        make_user, make_authority):
+    make_user, make_authority
+):
     scenario = await evaluation(make_user, make_authority)
     await due_in(scenario.evaluation_id, 3600)
     instances = [Instance(), Instance()]
     try:
+
         async def roles() -> bool:
             return sorted(str(i.scheduler()) for i in instances) == ["leader", "standby"]
 
@@ -127,8 +148,9 @@ async def test_a_leader_whose_lock_connection_is_terminated_reports_standby_and_
         leader = next(i for i in instances if i.scheduler() == "leader")
         other = next(i for i in instances if i is not leader)
         [holder] = await raw(
-            "SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted"
-            " AND objid = {}", ADVISORY_LOCK_KEY & 0xFFFF_FFFF)
+            "SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted AND objid = {}",
+            ADVISORY_LOCK_KEY & 0xFFFF_FFFF,
+        )
         await raw("SELECT pg_terminate_backend({})", holder["pid"])
 
         async def swapped() -> bool:
@@ -136,13 +158,21 @@ async def test_a_leader_whose_lock_connection_is_terminated_reports_standby_and_
 
         await until(swapped, seconds=60, what="the old leader to step down, the other to lead")
         await due_in(scenario.evaluation_id, 1)
-        await until(lambda: _applied_twice_or_more(scenario.evaluation_id),
-                    what="the deadline, applied by the new leader")
+        await until(
+            lambda: _applied_twice_or_more(scenario.evaluation_id),
+            what="the deadline, applied by the new leader",
+        )
         await asyncio.sleep(3)  # time for a second, wrong application to show
         assert sorted(await applied(scenario.evaluation_id)) == [
-            "evaluation.reminders_sent", "evaluation.scores_due_told"]
-        assert await OutboxMessage.count().where(
-            OutboxMessage.recipient == scenario.evaluators[0].email) == 1
+            "evaluation.reminders_sent",
+            "evaluation.scores_due_told",
+        ]
+        assert (
+            await OutboxMessage.count().where(
+                OutboxMessage.recipient == scenario.evaluators[0].email
+            )
+            == 1
+        )
     finally:
         for instance in instances:
             instance.stop()

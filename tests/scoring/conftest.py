@@ -14,15 +14,35 @@ from scoring import service, sheets
 from tests.support.http import sign_in
 
 QUALITY_TREE = [
-    {"name": "Plan of approach", "kind": "quality", "weight": "40",
-     "scale_type": "range", "scale_min": "0", "scale_max": "10", "scale_step": "1",
-     "children": [
-         {"name": "Method", "kind": "quality", "weight": "25", "scale_type": "levels",
-          "levels": "0 = insufficient\n2 = poor\n4 = moderate\n6 = sufficient\n8 = good\n"
-                    "10 = excellent"},
-         {"name": "Team", "kind": "quality", "weight": "15", "scale_type": "range",
-          "scale_min": "0", "scale_max": "10", "scale_step": "0.5", "minimum": "6"},
-     ]},
+    {
+        "name": "Plan of approach",
+        "kind": "quality",
+        "weight": "40",
+        "scale_type": "range",
+        "scale_min": "0",
+        "scale_max": "10",
+        "scale_step": "1",
+        "children": [
+            {
+                "name": "Method",
+                "kind": "quality",
+                "weight": "25",
+                "scale_type": "levels",
+                "levels": "0 = insufficient\n2 = poor\n4 = moderate\n6 = sufficient\n8 = good\n"
+                "10 = excellent",
+            },
+            {
+                "name": "Team",
+                "kind": "quality",
+                "weight": "15",
+                "scale_type": "range",
+                "scale_min": "0",
+                "scale_max": "10",
+                "scale_step": "0.5",
+                "minimum": "6",
+            },
+        ],
+    },
     {"name": "Certified", "kind": "pass_fail"},
     {"name": "Price", "kind": "price", "weight": "60", "formula": "relative_lowest"},
 ]
@@ -40,44 +60,74 @@ class Scenario:
         return {c.name: c.id for c in tree.criteria}
 
     async def subject_ids(self) -> dict[str, int]:
-        return {s.ref: s.id for s in await service.list_subjects(self.officer,
-                                                                 self.evaluation_id)}
+        return {s.ref: s.id for s in await service.list_subjects(self.officer, self.evaluation_id)}
 
     async def codes(self) -> dict[str, str]:
-        return {s.ref: s.code for s in await service.list_subjects(self.officer,
-                                                                   self.evaluation_id)}
+        return {
+            s.ref: s.code for s in await service.list_subjects(self.officer, self.evaluation_id)
+        }
 
-    async def declare_all(self, evaluator: Principal, conflicts: dict[str, str] | None = None,
-                          ) -> None:
+    async def declare_all(
+        self,
+        evaluator: Principal,
+        conflicts: dict[str, str] | None = None,
+    ) -> None:
         ids = await self.subject_ids()
         conflicts = conflicts or {}
-        await sheets.declare(evaluator, self.evaluation_id, {
-            sid: (("conflict", conflicts[ref]) if ref in conflicts else ("none", ""))
-            for ref, sid in ids.items()})
+        await sheets.declare(
+            evaluator,
+            self.evaluation_id,
+            {
+                sid: (("conflict", conflicts[ref]) if ref in conflicts else ("none", ""))
+                for ref, sid in ids.items()
+            },
+        )
 
-    async def score(self, evaluator: Principal, ref: str, values: dict[str, Any],
-                    justification: str = "Well argued") -> None:
+    async def score(
+        self,
+        evaluator: Principal,
+        ref: str,
+        values: dict[str, Any],
+        justification: str = "Well argued",
+    ) -> None:
         ids = await self.criteria()
         codes = await self.codes()
-        await sheets.save_scores(evaluator, self.evaluation_id, codes[ref], {
-            ids[name]: (value, justification) for name, value in values.items()})
+        await sheets.save_scores(
+            evaluator,
+            self.evaluation_id,
+            codes[ref],
+            {ids[name]: (value, justification) for name, value in values.items()},
+        )
 
 
-async def make_scenario(make_user, make_authority, *, tree=QUALITY_TREE,
-                        subjects=(("bid:1", "Zorg Plus BV"), ("bid:2", "Thuishulp West"),
-                                  ("bid:3", "Samen Sterk")),
-                        evaluators: int = 2, freeze: bool = True, **options: Any) -> Scenario:
+async def make_scenario(
+    make_user,
+    make_authority,
+    *,
+    tree=QUALITY_TREE,
+    subjects=(("bid:1", "Zorg Plus BV"), ("bid:2", "Thuishulp West"), ("bid:3", "Samen Sterk")),
+    evaluators: int = 2,
+    freeze: bool = True,
+    **options: Any,
+) -> Scenario:
     authority = await make_authority("Gemeente Utrecht")
     officer = await make_user("officer", authorities=[authority["id"]])
     people = [await make_user("evaluator") for _ in range(evaluators)]
-    spec = {"title": "Household help, lot 1", "authority_id": authority["id"],
-            "currency": "EUR", "owner_ref": "tender:12/lot:1",
-            "owner_url": "/tenders/12/lots/1", "lottery_seed": "seed-1",
-            "total_points": "100", **options}
+    spec = {
+        "title": "Household help, lot 1",
+        "authority_id": authority["id"],
+        "currency": "EUR",
+        "owner_ref": "tender:12/lot:1",
+        "owner_url": "/tenders/12/lots/1",
+        "lottery_seed": "seed-1",
+        "total_points": "100",
+        **options,
+    }
     evaluation = await service.create_evaluation(officer, spec)
     await service.replace_criteria(officer, evaluation.id, tree)
-    await service.register_subjects(officer, evaluation.id,
-                                    [{"ref": ref, "name": name} for ref, name in subjects])
+    await service.register_subjects(
+        officer, evaluation.id, [{"ref": ref, "name": name} for ref, name in subjects]
+    )
     for person in people:
         await service.assign(officer, evaluation.id, person.id)
     if freeze:
@@ -101,6 +151,7 @@ def price(value: str) -> Decimal:
 async def login(client_factory):
     """``await login(principal)``: a client of the app signed in as that user."""
     async with AsyncExitStack() as stack:
+
         async def sign(principal: Principal):
             client = await stack.enter_async_context(client_factory())
             await sign_in(client, principal.email)

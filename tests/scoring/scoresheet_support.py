@@ -15,8 +15,12 @@ from documents import office
 from scoring.tables import Assignment, Score
 
 
-def fill(data: bytes, values: dict[int, tuple[Any, Any]], sheet: str = "Scores",
-         columns: tuple[str, str] = ("E", "F")) -> bytes:
+def fill(
+    data: bytes,
+    values: dict[int, tuple[Any, Any]],
+    sheet: str = "Scores",
+    columns: tuple[str, str] = ("E", "F"),
+) -> bytes:
     """Type ``{row: (score, justification)}`` into the sheet and save it as Excel would."""
     wb = load_workbook(io.BytesIO(data))
     ws = wb[sheet]
@@ -49,11 +53,18 @@ async def stored_scores(evaluator, scenario) -> dict[tuple[str, str], tuple[Deci
     """The evaluator's stored scores by (subject ref, criterion name)."""
     refs = {sid: ref for ref, sid in (await scenario.subject_ids()).items()}
     names = {cid: name for name, cid in (await scenario.criteria()).items()}
-    assignment = await Assignment.select(Assignment.id).where(
-        (Assignment.evaluation == scenario.evaluation_id)
-        & (Assignment.evaluator == evaluator.id)).first()
-    return {(refs[r["subject"]], names[r["criterion"]]): (r["value"], r["justification"])
-            for r in await Score.select().where(Score.assignment == assignment["id"])}
+    assignment = (
+        await Assignment.select(Assignment.id)
+        .where(
+            (Assignment.evaluation == scenario.evaluation_id)
+            & (Assignment.evaluator == evaluator.id)
+        )
+        .first()
+    )
+    return {
+        (refs[r["subject"]], names[r["criterion"]]): (r["value"], r["justification"])
+        for r in await Score.select().where(Score.assignment == assignment["id"])
+    }
 
 
 MACRO = Path(__file__).resolve().parent / "libreoffice_edit.xba"
@@ -68,13 +79,19 @@ def libreoffice_edit(data: bytes, insert_column: bool) -> bytes:
     with tempfile.TemporaryDirectory(prefix="tenderdesk-lo-macro-") as folder:
         root = Path(folder)
         profile = f"-env:UserInstallation=file://{root / 'profile'}"
-        subprocess.run([program, profile, "--headless", "--terminate_after_init"],
-                       check=True, timeout=120, capture_output=True)
+        subprocess.run(
+            [program, profile, "--headless", "--terminate_after_init"],
+            check=True,
+            timeout=120,
+            capture_output=True,
+        )
         (root / "profile/user/basic/Standard/Module1.xba").write_bytes(MACRO.read_bytes())
         source, target = root / "in.xlsx", root / "out.xlsx"
         source.write_bytes(data)
-        call = (f'macro:///Standard.Module1.Edit("{source}","{target}",'
-                f'"{1 if insert_column else 0}")')
-        subprocess.run([program, profile, "--headless", call], check=True, timeout=120,
-                       capture_output=True)
+        call = (
+            f'macro:///Standard.Module1.Edit("{source}","{target}","{1 if insert_column else 0}")'
+        )
+        subprocess.run(
+            [program, profile, "--headless", call], check=True, timeout=120, capture_output=True
+        )
         return target.read_bytes()

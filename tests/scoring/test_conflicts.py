@@ -44,10 +44,12 @@ async def test_a_submitted_sheet_names_its_submission(scored) -> None:
     first = s.evaluators[0]
     told = f"({first.name} submitted their scores in evaluation {s.evaluation_id} {ON_THE_DAY}"
     refused = await _refusal(s.score(first, "bid:1", {"Method": "10"}))
-    assert refused == ("Your sheet has been submitted; ask the lead officer to reopen it to "
-                       f"change a score {told}")
+    assert refused == (
+        f"Your sheet has been submitted; ask the lead officer to reopen it to change a score {told}"
+    )
     assert await _refusal(sheets.submit_sheet(first, s.evaluation_id)) == (
-        f"Your sheet has already been submitted {told}")
+        f"Your sheet has already been submitted {told}"
+    )
 
 
 async def test_reopening_a_reopened_sheet_names_who_reopened_it(scored, make_user) -> None:
@@ -55,10 +57,13 @@ async def test_reopening_a_reopened_sheet_names_who_reopened_it(scored, make_use
     other = await make_user("officer", authorities=[s.authority_id], name="Lea Tweede")
     [sheet] = await Assignment.select().where(Assignment.evaluator == s.evaluators[0].id)
     await service.reopen_sheet(other, s.evaluation_id, sheet["id"], "Wrong document")
-    refused = await _refusal(service.reopen_sheet(s.officer, s.evaluation_id, sheet["id"],
-                                                  "Wrong document"))
-    assert refused == ("This sheet has not been submitted (Lea Tweede reopened a sheet of "
-                       f"evaluation {s.evaluation_id} {ON_THE_DAY}")
+    refused = await _refusal(
+        service.reopen_sheet(s.officer, s.evaluation_id, sheet["id"], "Wrong document")
+    )
+    assert refused == (
+        "This sheet has not been submitted (Lea Tweede reopened a sheet of "
+        f"evaluation {s.evaluation_id} {ON_THE_DAY}"
+    )
 
 
 async def test_final_quality_names_who_made_it_final(scored, make_user) -> None:
@@ -68,11 +73,14 @@ async def test_final_quality_names_who_made_it_final(scored, make_user) -> None:
     await score_all(s, second)
     await sheets.submit_sheet(second, s.evaluation_id)
     await service.finalise_quality(s.officer, s.evaluation_id)
-    told = (f"({s.officer.name} made the quality scores of evaluation {s.evaluation_id} "
-            f"final {ON_THE_DAY}")
+    told = (
+        f"({s.officer.name} made the quality scores of evaluation {s.evaluation_id} "
+        f"final {ON_THE_DAY}"
+    )
     assert await _refusal(service.finalise_quality(s.officer, s.evaluation_id)) == (
-        f"Quality is already final {told}")
+        f"Quality is already final {told}"
+    )
     [sheet] = await Assignment.select().where(Assignment.evaluator == second.id)
-    assert await _refusal(service.reopen_sheet(s.officer, s.evaluation_id, sheet["id"],
-                                               "Too late")) == (
-        f"Quality is final; this can no longer change {told}")
+    assert await _refusal(
+        service.reopen_sheet(s.officer, s.evaluation_id, sheet["id"], "Too late")
+    ) == (f"Quality is final; this can no longer change {told}")

@@ -20,8 +20,7 @@ async def test_the_service_refuses_nothing_declared(db, make_user, make_authorit
     assert await Declaration.count() == 0
 
 
-async def test_the_page_says_nothing_was_declared_in_dutch(db, make_user, make_authority,
-                                                          login):
+async def test_the_page_says_nothing_was_declared_in_dutch(db, make_user, make_authority, login):
     s = await make_scenario(make_user, make_authority, evaluators=0)
     evaluator = await make_user("evaluator", language="nl")
     from scoring import service

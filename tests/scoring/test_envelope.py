@@ -31,11 +31,14 @@ def expected(facts: EnvelopeFacts, envelope: Envelope) -> str | None:
     return None if facts.prices_opened else PRICES_SEALED
 
 
-@pytest.mark.parametrize(("opened", "two", "prices", "withdrawn", "envelope"), list(product(
-    (False, True), (False, True), (False, True), (False, True), list(Envelope))))
+@pytest.mark.parametrize(
+    ("opened", "two", "prices", "withdrawn", "envelope"),
+    list(product((False, True), (False, True), (False, True), (False, True), list(Envelope))),
+)
 def test_every_combination_of_facts(opened, two, prices, withdrawn, envelope):
-    facts = EnvelopeFacts(bids_opened=opened, two_envelope=two, prices_opened=prices,
-                          withdrawn=withdrawn)
+    facts = EnvelopeFacts(
+        bids_opened=opened, two_envelope=two, prices_opened=prices, withdrawn=withdrawn
+    )
     assert sealed_reason(facts, envelope) == expected(facts, envelope)
     assert is_sealed(facts, envelope) is (expected(facts, envelope) is not None)
 
@@ -43,16 +46,21 @@ def test_every_combination_of_facts(opened, two, prices, withdrawn, envelope):
 def test_the_price_of_a_two_envelope_bid_opens_only_with_the_price_opening():
     at_opening = EnvelopeFacts(bids_opened=True, two_envelope=True)
     assert price_sealed(at_opening) and not is_sealed(at_opening, Envelope.QUALITY)
-    assert not price_sealed(EnvelopeFacts(bids_opened=True, two_envelope=True,
-                                          prices_opened=True))
+    assert not price_sealed(EnvelopeFacts(bids_opened=True, two_envelope=True, prices_opened=True))
     assert not price_sealed(EnvelopeFacts(bids_opened=True, two_envelope=False))
-    assert price_sealed(EnvelopeFacts(bids_opened=True, two_envelope=True, prices_opened=True,
-                                      withdrawn=True))
+    assert price_sealed(
+        EnvelopeFacts(bids_opened=True, two_envelope=True, prices_opened=True, withdrawn=True)
+    )
 
 
 def step(**facts):
-    base = {"two_envelope": True, "quality_final": True, "prices_opened": False,
-            "approved_by": None, "officer_id": 7}
+    base = {
+        "two_envelope": True,
+        "quality_final": True,
+        "prices_opened": False,
+        "approved_by": None,
+        "officer_id": 7,
+    }
     return price_opening_step(**{**base, **facts})
 
 

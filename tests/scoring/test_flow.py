@@ -37,14 +37,23 @@ async def test_from_declarations_to_a_confirmed_ranking(scenario):
 
     ids = await s.subject_ids()
     criteria = await s.criteria()
-    await service.record_consensus(s.officer, s.evaluation_id, ids["bid:3"], criteria["Method"],
-                                   "8", "Agreed in the meeting: strong method, thin on risks")
+    await service.record_consensus(
+        s.officer,
+        s.evaluation_id,
+        ids["bid:3"],
+        criteria["Method"],
+        "8",
+        "Agreed in the meeting: strong method, thin on risks",
+    )
     with pytest.raises(DomainError, match="ranking can be computed once quality is final"):
         await service.ranking(s.officer, s.evaluation_id)
     await service.finalise_quality(s.officer, s.evaluation_id)
-    await service.set_prices(s.officer, s.evaluation_id,
-                             {"bid:1": "150000", "bid:2": "100000", "bid:3": "120000"},
-                             by_owner=True)
+    await service.set_prices(
+        s.officer,
+        s.evaluation_id,
+        {"bid:1": "150000", "bid:2": "100000", "bid:3": "120000"},
+        by_owner=True,
+    )
 
     result = await service.ranking(s.officer, s.evaluation_id, explain=["bid:3"])
     # Quality: Method 25 × mean/10, Team 15 × mean/10; price 60 × 100000 / P.
@@ -52,8 +61,10 @@ async def test_from_declarations_to_a_confirmed_ranking(scenario):
     # bid:2: 25×0.6 + 15×0.8 = 27.0; price 60.00 → 87.00
     # bid:3: 25×0.8 (consensus) + 15×0.6 = 29.0; price 50.00 → 79.00
     assert [(x.ref, x.rank, x.total) for x in result.subjects] == [
-        ("bid:2", 1, Decimal("87.00")), ("bid:3", 2, Decimal("79.00")),
-        ("bid:1", 3, Decimal("70.50"))]
+        ("bid:2", 1, Decimal("87.00")),
+        ("bid:3", 2, Decimal("79.00")),
+        ("bid:1", 3, Decimal("70.50")),
+    ]
     assert result.winners == ("bid:2",)
     bid3 = result.subject("bid:3")
     method = bid3.criterion("Method")
@@ -63,8 +74,13 @@ async def test_from_declarations_to_a_confirmed_ranking(scenario):
     assert sorted(line.value for line in method.individual) == [Decimal("4"), Decimal("10")]
     assert bid3.criterion("Plan of approach").points == Decimal("29.00")
     price = bid3.criterion("Price")
-    assert price.inputs == {"weight": "60", "price": "120000.00", "points": "50.00",
-                            "low": "100000.00", "high": "None"}
+    assert price.inputs == {
+        "weight": "60",
+        "price": "120000.00",
+        "points": "50.00",
+        "low": "100000.00",
+        "high": "None",
+    }
     assert price.explanation.text() == "60 × lowest price 100000.00 / price 120000.00 = 50.00"
     assert not result.subject("bid:1").explained
     assert result.reversal_checked and result.reversals == ()
@@ -84,8 +100,9 @@ async def test_a_conflict_removes_the_evaluator_and_tells_the_lead_officer(scena
     ids = await s.subject_ids()
     await sheets.declare(first, s.evaluation_id, {ids["bid:1"]: ("none", "")})
     await s.score(first, "bid:1", {"Method": "8"})
-    await sheets.declare(first, s.evaluation_id,
-                         {ids["bid:1"]: ("conflict", "My sister works there")})
+    await sheets.declare(
+        first, s.evaluation_id, {ids["bid:1"]: ("conflict", "My sister works there")}
+    )
     assert await Score.count().where(Score.subject == ids["bid:1"]) == 0
     codes = await s.codes()
     with pytest.raises(NotFound):
@@ -118,7 +135,8 @@ async def test_scores_are_held_to_the_scale_and_nothing_is_half_saved(scenario):
     criteria = await s.criteria()
     assert messages == [
         f"value-{criteria['Method']}: 5 is not one of the levels 0, 2, 4, 6, 8, 10",
-        f"value-{criteria['Team']}: 11 is above the maximum 10"]
+        f"value-{criteria['Team']}: 11 is above the maximum 10",
+    ]
     assert await Score.count() == 0
     await s.score(first, "bid:1", {"Method": "6", "Team": "7,5"}, justification="")
     with pytest.raises(ValidationFailed) as gaps:
@@ -146,15 +164,21 @@ async def test_evaluators_see_only_their_own_sheet(scenario, make_user):
 
 
 async def test_sealed_prices_stay_sealed_until_two_officers_open_them_after_quality(
-        make_user, make_authority):
+    make_user, make_authority
+):
     s = await make_scenario(make_user, make_authority, two_envelope=True, evaluators=1)
     second = await make_user("officer", authorities=[s.authority_id])
-    await service.set_prices(s.officer, s.evaluation_id, {
-        "bid:1": "98765.43", "bid:2": "90000", "bid:3": "110000"}, by_owner=True)
+    await service.set_prices(
+        s.officer,
+        s.evaluation_id,
+        {"bid:1": "98765.43", "bid:2": "90000", "bid:3": "110000"},
+        by_owner=True,
+    )
 
     async def bid_1() -> service.SubjectView:
-        [found] = [x for x in await service.list_subjects(s.officer, s.evaluation_id)
-                   if x.ref == "bid:1"]
+        [found] = [
+            x for x in await service.list_subjects(s.officer, s.evaluation_id) if x.ref == "bid:1"
+        ]
         return found
 
     shown = await bid_1()
@@ -183,7 +207,8 @@ async def test_sealed_prices_stay_sealed_until_two_officers_open_them_after_qual
     # Quality final opens nothing: the prices wait for two different officers.
     assert status.prices_sealed and (await bid_1()).price is None
     assert [p.message for p in status.blocking] == [
-        "The prices are sealed: two different officers open them"]
+        "The prices are sealed: two different officers open them"
+    ]
     with pytest.raises(DomainError, match="once two officers have opened"):
         await service.ranking(s.officer, s.evaluation_id)
     with pytest.raises(DomainError, match="once two officers have opened"):
@@ -227,10 +252,22 @@ async def test_reopening_the_criteria_keeps_the_old_scores_in_the_audit_log(scen
     [event] = await events("criteria.reopened")
     assert '"justification":"Good team"' in event["before"] and '"version":2' in event["after"]
     criteria = await s.criteria()
-    await service.update_criterion(s.officer, s.evaluation_id, criteria["Team"], {
-        "name": "Team", "kind": "quality", "weight": "15", "parent_id": criteria[
-            "Plan of approach"], "scale_type": "range", "scale_min": "0", "scale_max": "10",
-        "scale_step": "1", "minimum": "6"})
+    await service.update_criterion(
+        s.officer,
+        s.evaluation_id,
+        criteria["Team"],
+        {
+            "name": "Team",
+            "kind": "quality",
+            "weight": "15",
+            "parent_id": criteria["Plan of approach"],
+            "scale_type": "range",
+            "scale_min": "0",
+            "scale_max": "10",
+            "scale_step": "1",
+            "minimum": "6",
+        },
+    )
     view = await service.freeze_criteria(s.officer, s.evaluation_id)
     assert view.criteria_version == 2 and view.frozen
     # 7.5 is off the new scale: dropped (and on record); 8 for Method still stands.
@@ -240,19 +277,23 @@ async def test_reopening_the_criteria_keeps_the_old_scores_in_the_audit_log(scen
     assert '"value":"7.50"' in frozen["after"] or '"value":"7.5"' in frozen["after"]
 
 
-async def test_consensus_is_recorded_with_a_justification_by_lead_officers_only(scenario,
-                                                                               make_user):
+async def test_consensus_is_recorded_with_a_justification_by_lead_officers_only(
+    scenario, make_user
+):
     s = scenario
     ids = await s.subject_ids()
     criteria = await s.criteria()
     with pytest.raises(ValidationFailed) as refused:
-        await service.record_consensus(s.officer, s.evaluation_id, ids["bid:1"],
-                                       criteria["Method"], "", "")
+        await service.record_consensus(
+            s.officer, s.evaluation_id, ids["bid:1"], criteria["Method"], "", ""
+        )
     assert {p.location for p in refused.value.problems} == {"value", "justification"}
     admin = await make_user("admin")
     with pytest.raises(Exception, match="Only the procurement officers"):
-        await service.record_consensus(admin, s.evaluation_id, ids["bid:1"],
-                                       criteria["Method"], "8", "ok")
-    await service.record_consensus(s.officer, s.evaluation_id, ids["bid:1"],
-                                   criteria["Method"], "8", "Agreed")
+        await service.record_consensus(
+            admin, s.evaluation_id, ids["bid:1"], criteria["Method"], "8", "ok"
+        )
+    await service.record_consensus(
+        s.officer, s.evaluation_id, ids["bid:1"], criteria["Method"], "8", "Agreed"
+    )
     assert await Consensus.count() == 1

@@ -37,8 +37,9 @@ def test_relative_to_lowest():
 def test_linear_between_fixed_bounds_is_clipped():
     # Pmin 80, Pmax 160: 40 × (160 − 100) / 80 = 30; 40 × (160 − 120) / 80 = 20;
     # 170 is above Pmax: 0, not −5; 60 is below Pmin: 40, not 50.
-    points, bounds = price_points(Formula.LINEAR_FIXED, 40, prices(100, 120, 170, 60),
-                                  low=80, high=160)
+    points, bounds = price_points(
+        Formula.LINEAR_FIXED, 40, prices(100, 120, 170, 60), low=80, high=160
+    )
     assert points.tolist() == [30.0, 20.0, 0.0, 40.0]
     assert (bounds.low, bounds.high) == (80, 160)
 
@@ -60,8 +61,9 @@ def test_value_based_fictitious_deduction():
 
 def test_price_per_quality_point():
     # 100,000 / 50 = 2,000; 90,000 / 40 = 2,250; no quality points: no ratio.
-    result = price_per_quality_point(prices(100000, 90000, 80000),
-                                     pd.Series({1: 50.0, 2: 40.0, 3: 0.0}))
+    result = price_per_quality_point(
+        prices(100000, 90000, 80000), pd.Series({1: 50.0, 2: 40.0, 3: 0.0})
+    )
     assert result.tolist()[:2] == [2000.0, 2250.0] and result[3] == float("inf")
 
 
@@ -69,28 +71,42 @@ def test_price_per_quality_point():
 
 
 def quality_and_price(formula=Formula.RELATIVE_LOWEST, quality=60, price_weight=40, **price):
-    weight = D(price_weight) if formula in (Formula.RELATIVE_LOWEST, Formula.LINEAR_FIXED,
-                                            Formula.LINEAR_BIDS) else D(0)
-    criteria = [Criterion(1, "Quality", Kind.QUALITY, D(quality),
-                          scale=Scale(D(0), D(quality), D(1))),
-                Criterion(2, "Price", Kind.PRICE, weight, formula=formula, **price)]
+    weight = (
+        D(price_weight)
+        if formula in (Formula.RELATIVE_LOWEST, Formula.LINEAR_FIXED, Formula.LINEAR_BIDS)
+        else D(0)
+    )
+    criteria = [
+        Criterion(1, "Quality", Kind.QUALITY, D(quality), scale=Scale(D(0), D(quality), D(1))),
+        Criterion(2, "Price", Kind.PRICE, weight, formula=formula, **price),
+    ]
     total = D(quality) + weight
     return validate_tree(criteria, total)
 
 
 def run(tree, bids, options=None, scores=None, consensus=()):
     """bids: {ref: (quality score, price)}; one evaluator scores criterion 1."""
-    subjects = subjects_frame([{"subject_id": i, "ref": ref, "price": price}
-                               for i, (ref, (_, price)) in enumerate(bids.items(), start=1)])
+    subjects = subjects_frame(
+        [
+            {"subject_id": i, "ref": ref, "price": price}
+            for i, (ref, (_, price)) in enumerate(bids.items(), start=1)
+        ]
+    )
     if scores is None:
         scores = [(i, 1, 100, q) for i, (q, _) in enumerate(bids.values(), start=1)]
-    return rank(tree, subjects, scores_frame(scores), consensus_frame(consensus),
-                options or Options(seed="s"))
+    return rank(
+        tree,
+        subjects,
+        scores_frame(scores),
+        consensus_frame(consensus),
+        options or Options(seed="s"),
+    )
 
 
 def totals(outcome):
-    return {row.ref: round(row.total, 2) for row in outcome.table.itertuples()
-            if not pd.isna(row.total)}
+    return {
+        row.ref: round(row.total, 2) for row in outcome.table.itertuples() if not pd.isna(row.total)
+    }
 
 
 def test_the_designs_rank_reversal_example():
@@ -121,8 +137,9 @@ def test_linear_between_bids_reports_the_highest_bid_too():
     # bounds 100–200: A 60 + 40 × 50/100 = 80, B 45 + 40 = 85, C 50 + 0 = 50: B wins.
     # Without C (the highest) the bounds are 100–150: A 60 + 0 = 60, B 85: no reversal.
     # Without B (the lowest) A and C are compared, B is not a winner: nothing to report.
-    outcome = run(tree, {"A": (60, 150), "B": (45, 100), "C": (50, 200)},
-                  Options(winners=2, seed="s"))
+    outcome = run(
+        tree, {"A": (60, 150), "B": (45, 100), "C": (50, 200)}, Options(winners=2, seed="s")
+    )
     assert totals(outcome) == {"A": 80.0, "B": 85.0, "C": 50.0}
     # Two winners B, A; leaving out C: A 60, B 85 → same order. Leaving out B: the bounds
     # become 150–200, A 60 + 40 = 100, C 50: A still above C. No reversal.
@@ -162,18 +179,31 @@ def test_price_per_quality_point_ranks_lowest_first():
 
 def test_knock_outs_come_before_the_price_bounds():
     criteria = [
-        Criterion(1, "Quality", Kind.QUALITY, D(60), scale=Scale(D(0), D(60), D(1)),
-                  minimum=D(30)),
+        Criterion(1, "Quality", Kind.QUALITY, D(60), scale=Scale(D(0), D(60), D(1)), minimum=D(30)),
         Criterion(2, "Licensed", Kind.PASS_FAIL, D(0)),
         Criterion(3, "Price", Kind.PRICE, D(40), formula=Formula.RELATIVE_LOWEST),
     ]
     tree = validate_tree(criteria, D(100))
-    subjects = subjects_frame([{"subject_id": 1, "ref": "A", "price": 150},
-                               {"subject_id": 2, "ref": "B", "price": 100},
-                               {"subject_id": 3, "ref": "C", "price": 50},
-                               {"subject_id": 4, "ref": "D", "price": 40}])
-    scores = scores_frame([(1, 1, 9, 60), (2, 1, 9, 50), (3, 1, 9, 10), (4, 1, 9, 55),
-                           (1, 2, 9, 1), (2, 2, 9, 1), (3, 2, 9, 1), (4, 2, 9, 0)])
+    subjects = subjects_frame(
+        [
+            {"subject_id": 1, "ref": "A", "price": 150},
+            {"subject_id": 2, "ref": "B", "price": 100},
+            {"subject_id": 3, "ref": "C", "price": 50},
+            {"subject_id": 4, "ref": "D", "price": 40},
+        ]
+    )
+    scores = scores_frame(
+        [
+            (1, 1, 9, 60),
+            (2, 1, 9, 50),
+            (3, 1, 9, 10),
+            (4, 1, 9, 55),
+            (1, 2, 9, 1),
+            (2, 2, 9, 1),
+            (3, 2, 9, 1),
+            (4, 2, 9, 0),
+        ]
+    )
     outcome = rank(tree, subjects, scores, consensus_frame(), Options(seed="s"))
     # C is below the minimum, D failed the licence: B's €100 is the lowest price that counts.
     assert totals(outcome) == {"A": round(60 + 40 * 100 / 150, 2), "B": 90.0}
@@ -184,8 +214,7 @@ def test_knock_outs_come_before_the_price_bounds():
 
 def test_minimum_total_quality():
     tree = quality_and_price()
-    outcome = run(tree, {"A": (60, 150), "B": (20, 100)},
-                  Options(min_total_quality=25, seed="s"))
+    outcome = run(tree, {"A": (60, 150), "B": (20, 100)}, Options(min_total_quality=25, seed="s"))
     assert outcome.reasons[2][0].render() == "Quality 20.00 points, below the minimum total of 25"
     assert totals(outcome) == {"A": 100.0}  # the lowest counting price is now A's own
 
@@ -199,8 +228,7 @@ def test_ties_go_to_higher_quality_then_to_the_seeded_lottery():
     bids = {"A": (50, 100), "B": (50, 100), "C": (50, 100)}
     first = run(tree, bids, Options(seed="2026-03-01 drawn by notary"))
     again = run(tree, bids, Options(seed="2026-03-01 drawn by notary"))
-    other = [run(tree, bids, Options(seed=f"seed {n}")).table["ref"].tolist()
-             for n in range(8)]
+    other = [run(tree, bids, Options(seed=f"seed {n}")).table["ref"].tolist() for n in range(8)]
     [draw] = first.draws
     assert draw.refs == tuple(first.table["ref"]) and draw.total == 90.0
     assert again.table["ref"].tolist() == first.table["ref"].tolist()
@@ -209,8 +237,7 @@ def test_ties_go_to_higher_quality_then_to_the_seeded_lottery():
 
 def test_several_winners():
     tree = quality_and_price()
-    outcome = run(tree, {f"S{n}": (n * 5, 100) for n in range(1, 13)}, Options(winners=4,
-                                                                               seed="s"))
+    outcome = run(tree, {f"S{n}": (n * 5, 100) for n in range(1, 13)}, Options(winners=4, seed="s"))
     winners = outcome.table[outcome.table["winner"]]["ref"].tolist()
     assert winners == ["S12", "S11", "S10", "S9"]
 
@@ -230,16 +257,28 @@ def test_mean_median_spread_flag_and_consensus():
     criteria = [
         Criterion(1, "Plan", Kind.QUALITY, D(30), scale=TEN),
         Criterion(2, "Safe", Kind.PASS_FAIL, D(0)),
-        Criterion(3, "Team", Kind.QUALITY, D(70),
-                  scale=Scale(levels=(Level(D(0), "poor"), Level(D(5), "fair"),
-                                      Level(D(10), "good")))),
+        Criterion(
+            3,
+            "Team",
+            Kind.QUALITY,
+            D(70),
+            scale=Scale(levels=(Level(D(0), "poor"), Level(D(5), "fair"), Level(D(10), "good"))),
+        ),
     ]
     tree = validate_tree(criteria, D(100))
-    scores = scores_frame([
-        (1, 1, 7, 2), (1, 1, 8, 9), (1, 1, 9, 10),  # mean 7, median 9, spread 8 = 80 %
-        (1, 2, 7, 1), (1, 2, 8, 0), (1, 2, 9, 1),  # disagreement on pass/fail: fails, flagged
-        (1, 3, 7, 5), (1, 3, 8, 5), (1, 3, 9, 10),  # mean 6.67, spread 5 = 50 %
-    ])
+    scores = scores_frame(
+        [
+            (1, 1, 7, 2),
+            (1, 1, 8, 9),
+            (1, 1, 9, 10),  # mean 7, median 9, spread 8 = 80 %
+            (1, 2, 7, 1),
+            (1, 2, 8, 0),
+            (1, 2, 9, 1),  # disagreement on pass/fail: fails, flagged
+            (1, 3, 7, 5),
+            (1, 3, 8, 5),
+            (1, 3, 9, 10),  # mean 6.67, spread 5 = 50 %
+        ]
+    )
     consensus = consensus_frame([(1, 3, 10)])
     mean = aggregate(tree, scores, consensus, Options(spread_limit=50))
     plan, safe, team = (mean.loc[(1, c)] for c in (1, 2, 3))

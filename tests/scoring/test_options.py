@@ -9,8 +9,12 @@ from scoring.domain import validate_options
 from scoring.tables import Evaluation
 from tests.scoring.conftest import make_scenario
 
-BAD = [({"aggregation": "mode"}, "aggregation"), ({"winners": "0"}, "winners"),
-       ({"total_points": "-5"}, "total_points"), ({"spread_limit": "150"}, "spread_limit")]
+BAD = [
+    ({"aggregation": "mode"}, "aggregation"),
+    ({"winners": "0"}, "winners"),
+    ({"total_points": "-5"}, "total_points"),
+    ({"spread_limit": "150"}, "spread_limit"),
+]
 
 
 @pytest.mark.parametrize(("option", "field"), BAD)
@@ -23,25 +27,29 @@ def test_validate_options_fills_the_callers_empty_collector(option, field):
 
 
 @pytest.mark.parametrize(("option", "field"), BAD)
-async def test_create_evaluation_refuses_invalid_options(db, make_user, make_authority,
-                                                         option, field):
+async def test_create_evaluation_refuses_invalid_options(
+    db, make_user, make_authority, option, field
+):
     authority = await make_authority("Gemeente Utrecht")
     officer = await make_user("officer", authorities=[authority["id"]])
     with pytest.raises(ValidationFailed) as refused:
-        await service.create_evaluation(officer, {
-            "title": "Day support", "authority_id": authority["id"], "currency": "EUR",
-            **option})
+        await service.create_evaluation(
+            officer,
+            {"title": "Day support", "authority_id": authority["id"], "currency": "EUR", **option},
+        )
     assert [p.location for p in refused.value.problems] == [field]
     assert await Evaluation.count() == 0
 
 
 @pytest.mark.parametrize(("option", "field"), BAD)
-async def test_update_settings_refuses_invalid_options(db, make_user, make_authority,
-                                                       option, field):
+async def test_update_settings_refuses_invalid_options(
+    db, make_user, make_authority, option, field
+):
     s = await make_scenario(make_user, make_authority, freeze=False)
     with pytest.raises(ValidationFailed) as refused:
-        await service.update_settings(s.officer, s.evaluation_id,
-                                      {"title": "Day support", **option})
+        await service.update_settings(
+            s.officer, s.evaluation_id, {"title": "Day support", **option}
+        )
     assert [p.location for p in refused.value.problems] == [field]
     row = await Evaluation.select().where(Evaluation.id == s.evaluation_id).first()
     assert (row["aggregation"], row["winners"], row["spread_limit"]) == ("mean", 1, None)
@@ -52,7 +60,8 @@ async def test_a_stored_unknown_aggregation_breaks_nothing(db, make_user, make_a
     finalising quality and the ranking work, combining by the mean."""
     s = await make_scenario(make_user, make_authority)
     await Evaluation.update({Evaluation.aggregation: "mode"}).where(
-        Evaluation.id == s.evaluation_id)
+        Evaluation.id == s.evaluation_id
+    )
     for evaluator in s.evaluators:
         await s.declare_all(evaluator)
         for ref in ("bid:1", "bid:2", "bid:3"):
@@ -64,8 +73,11 @@ async def test_a_stored_unknown_aggregation_breaks_nothing(db, make_user, make_a
     assert matrix.evaluation.options.aggregation == "mean"
     final = await service.finalise_quality(s.officer, s.evaluation_id)
     assert final.quality_final
-    await service.set_prices(s.officer, s.evaluation_id,
-                             {"bid:1": "150000", "bid:2": "100000", "bid:3": "120000"},
-                             by_owner=True)
+    await service.set_prices(
+        s.officer,
+        s.evaluation_id,
+        {"bid:1": "150000", "bid:2": "100000", "bid:3": "120000"},
+        by_owner=True,
+    )
     ranking = await service.ranking(s.officer, s.evaluation_id)
     assert ranking.winners == ("bid:2",)

@@ -27,11 +27,16 @@ def make_tree(formula: Formula):
     criteria = [
         Criterion(1, "Quality", Kind.QUALITY, D(50)),
         Criterion(2, "Plan", Kind.QUALITY, D(30), parent_id=1, scale=LEVELS),
-        Criterion(3, "Team", Kind.QUALITY, D(20), parent_id=1,
-                  scale=Scale(D(0), D(5), D("0.5"))),
-        Criterion(4, "Price", Kind.PRICE, D(50) if points else D(0), formula=formula,
-                  low=D(1000) if formula is Formula.LINEAR_FIXED else None,
-                  high=D(5000) if formula is Formula.LINEAR_FIXED else None),
+        Criterion(3, "Team", Kind.QUALITY, D(20), parent_id=1, scale=Scale(D(0), D(5), D("0.5"))),
+        Criterion(
+            4,
+            "Price",
+            Kind.PRICE,
+            D(50) if points else D(0),
+            formula=formula,
+            low=D(1000) if formula is Formula.LINEAR_FIXED else None,
+            high=D(5000) if formula is Formula.LINEAR_FIXED else None,
+        ),
     ]
     if formula is Formula.VALUE_BASED:
         criteria.append(Criterion(5, "Added value", Kind.VALUE, D(800), scale=LEVELS))
@@ -60,8 +65,7 @@ def ranked(formula, subjects, seed="seed", winners=2, order=None):
     if order is not None:
         subject_frame = subject_frame.iloc[order]
         scores = scores.sample(frac=1, random_state=len(order))
-    return rank(tree, subject_frame, scores, consensus_frame(), Options(winners=winners,
-                                                                         seed=seed))
+    return rank(tree, subject_frame, scores, consensus_frame(), Options(winners=winners, seed=seed))
 
 
 @settings(max_examples=60, deadline=None)
@@ -73,13 +77,18 @@ def test_each_criterion_gives_between_zero_and_its_weight(formula, subjects):
         if criterion.id not in outcome.points:
             continue
         column = outcome.points[criterion.id].dropna()
-        assert (column >= -1e-9).all() and (column <= float(criterion.weight) + 1e-9).all(), \
-            (criterion.name, column.tolist())
+        assert (column >= -1e-9).all() and (column <= float(criterion.weight) + 1e-9).all(), (
+            criterion.name,
+            column.tolist(),
+        )
 
 
 @settings(max_examples=60, deadline=None)
-@given(st.sampled_from(ALL_FORMULAS), st.lists(subject_strategy, min_size=1, max_size=8),
-       st.randoms(use_true_random=False))
+@given(
+    st.sampled_from(ALL_FORMULAS),
+    st.lists(subject_strategy, min_size=1, max_size=8),
+    st.randoms(use_true_random=False),
+)
 def test_the_ranking_does_not_depend_on_the_input_order(formula, subjects, random):
     order = list(range(len(subjects)))
     random.shuffle(order)
@@ -91,21 +100,29 @@ def test_the_ranking_does_not_depend_on_the_input_order(formula, subjects, rando
 
 
 @settings(max_examples=60, deadline=None)
-@given(st.sampled_from(NOT_RELATIVE), st.lists(subject_strategy, min_size=1, max_size=7),
-       subject_strategy)
+@given(
+    st.sampled_from(NOT_RELATIVE),
+    st.lists(subject_strategy, min_size=1, max_size=7),
+    subject_strategy,
+)
 def test_adding_a_bid_never_changes_the_others_under_a_formula_that_is_not_relative(
-        formula, subjects, newcomer):
+    formula, subjects, newcomer
+):
     before = ranked(formula, subjects)
     after = ranked(formula, [*subjects, newcomer])
     common = before.table.index.sort_values()
-    pd.testing.assert_series_equal(before.table.loc[common, "total"],
-                                   after.table.loc[common, "total"])
+    pd.testing.assert_series_equal(
+        before.table.loc[common, "total"], after.table.loc[common, "total"]
+    )
     pd.testing.assert_frame_equal(before.points.loc[common], after.points.loc[common])
 
 
 @settings(max_examples=40, deadline=None)
-@given(st.integers(min_value=2, max_value=9), st.text(min_size=0, max_size=20),
-       st.randoms(use_true_random=False))
+@given(
+    st.integers(min_value=2, max_value=9),
+    st.text(min_size=0, max_size=20),
+    st.randoms(use_true_random=False),
+)
 def test_the_lottery_gives_the_same_result_for_the_same_seed(count, seed, random):
     tied = [(6, 3.0, 4, 2000)] * count  # every subject equal in everything
     order = list(range(count))
@@ -118,16 +135,21 @@ def test_the_lottery_gives_the_same_result_for_the_same_seed(count, seed, random
 
 
 @settings(max_examples=60, deadline=None)
-@given(st.sampled_from([Formula.RELATIVE_LOWEST, Formula.LINEAR_BIDS]),
-       st.lists(subject_strategy, min_size=2, max_size=7), st.integers(1, 3))
-def test_the_reversal_report_finds_what_leaving_out_each_subject_would_do(formula, subjects,
-                                                                          winners):
+@given(
+    st.sampled_from([Formula.RELATIVE_LOWEST, Formula.LINEAR_BIDS]),
+    st.lists(subject_strategy, min_size=2, max_size=7),
+    st.integers(1, 3),
+)
+def test_the_reversal_report_finds_what_leaving_out_each_subject_would_do(
+    formula, subjects, winners
+):
     """Checking only the subjects that hold a price bound finds every reversal that
     leaving out any subject at all would cause."""
     outcome = ranked(formula, subjects, winners=winners)
     tree = make_tree(formula)
     valid = outcome.table[outcome.table["rank"].notna()]
     method = outcome.method
-    everyone = find_reversals(tree, method, valid, outcome.winners, True, "seed",
-                              candidates=list(valid.index))
+    everyone = find_reversals(
+        tree, method, valid, outcome.winners, True, "seed", candidates=list(valid.index)
+    )
     assert outcome.reversals == everyone

@@ -25,8 +25,8 @@ REFS = ("bid:1", "bid:2", "bid:3")
 
 async def _audited(evaluation_id: int) -> dict[tuple[str, str], Decimal]:
     rows = await AuditEvent.select(AuditEvent.after).where(
-        (AuditEvent.action == "score.submitted")
-        & (AuditEvent.object_id == str(evaluation_id)))
+        (AuditEvent.action == "score.submitted") & (AuditEvent.object_id == str(evaluation_id))
+    )
     found = {}
     for row in rows:
         after = json.loads(row["after"])
@@ -35,7 +35,8 @@ async def _audited(evaluation_id: int) -> dict[tuple[str, str], Decimal]:
 
 
 async def test_submit_racing_draft_saves_keeps_the_audited_scores(
-        scenario, parallel_client_factory) -> None:
+    scenario, parallel_client_factory
+) -> None:
     evaluator = scenario.evaluators[0]
     await scenario.declare_all(evaluator)
     for ref in REFS:
@@ -47,26 +48,37 @@ async def test_submit_racing_draft_saves_keeps_the_audited_scores(
         await sign_in(saver, evaluator.email)
 
         def save(ref: str, mark: str):
-            return saver.put(f"{base}/sheet/{codes[ref]}", json=[
-                {"criterion_id": criteria["Method"], "value": mark,
-                 "justification": "Second thoughts"}])
+            return saver.put(
+                f"{base}/sheet/{codes[ref]}",
+                json=[
+                    {
+                        "criterion_id": criteria["Method"],
+                        "value": mark,
+                        "justification": "Second thoughts",
+                    }
+                ],
+            )
 
-        answers = await asyncio.gather(save("bid:1", "2"), submitter.post(f"{base}/submit"),
-                                       save("bid:2", "4"), save("bid:3", "6"))
+        answers = await asyncio.gather(
+            save("bid:1", "2"),
+            submitter.post(f"{base}/submit"),
+            save("bid:2", "4"),
+            save("bid:3", "6"),
+        )
         statuses = [a.status_code for a in answers]
         assert statuses[1] == 204, answers[1].text
         saves = statuses[:1] + statuses[2:]
         assert all(status in (200, 409) for status in saves), [a.text for a in answers]
         late = await save("bid:1", "10")
         assert late.status_code == 409
-    stored = {key: value for key, (value, _) in
-              (await stored_scores(evaluator, scenario)).items()}
+    stored = {key: value for key, (value, _) in (await stored_scores(evaluator, scenario)).items()}
     assert stored == await _audited(scenario.evaluation_id)
     assert stored[("bid:1", "Method")] != Decimal(10)
 
 
-async def test_the_same_sheet_uploaded_five_times_at_once(scenario,
-                                                          parallel_client_factory) -> None:
+async def test_the_same_sheet_uploaded_five_times_at_once(
+    scenario, parallel_client_factory
+) -> None:
     evaluator = scenario.evaluators[0]
     await scenario.declare_all(evaluator)
     api = f"/api/v1/scoring/evaluations/{scenario.evaluation_id}/scoresheet"
@@ -76,12 +88,14 @@ async def test_the_same_sheet_uploaded_five_times_at_once(scenario,
             await client.__aenter__()
             await sign_in(client, evaluator.email)
         blank = (await clients[0].get(api)).content
-        values = {row: (8 if row % 3 == 2 else (7 if row % 3 == 0 else 0), "Because")
-                  for row in range(2, 11)}
+        values = {
+            row: (8 if row % 3 == 2 else (7 if row % 3 == 0 else 0), "Because")
+            for row in range(2, 11)
+        }
         data = fill(blank, values)
-        answers = await asyncio.gather(*[
-            client.post(api, files={"file": ("scores.xlsx", data, XLSX)})
-            for client in clients])
+        answers = await asyncio.gather(
+            *[client.post(api, files={"file": ("scores.xlsx", data, XLSX)}) for client in clients]
+        )
     finally:
         for client in clients:
             await client.__aexit__(None, None, None)

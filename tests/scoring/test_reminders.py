@@ -29,21 +29,24 @@ async def mail_to(address: str) -> list[dict]:
     return await OutboxMessage.select().where(OutboxMessage.recipient == address)
 
 
-async def test_a_reminder_goes_out_once_per_evaluator_who_has_not_submitted(make_user,
-                                                                           make_authority):
+async def test_a_reminder_goes_out_once_per_evaluator_who_has_not_submitted(
+    make_user, make_authority
+):
     scenario = await make_scenario(make_user, make_authority, evaluators=2)
     done, late = scenario.evaluators
     await scenario.declare_all(done)
     for ref in ("bid:1", "bid:2", "bid:3"):
         await scenario.score(done, ref, {"Method": "8", "Team": "7", "Certified": "1"})
     await sheets.submit_sheet(done, scenario.evaluation_id)
-    await scoresheets.set_scores_due(scenario.officer, scenario.evaluation_id,
-                                     "2026-03-30T17:00")
+    await scoresheets.set_scores_due(scenario.officer, scenario.evaluation_id, "2026-03-30T17:00")
     source = ScoringReminders(reminder_days=3)
 
     [upcoming] = await source.upcoming(DUE - timedelta(days=10))
     assert (upcoming.key, upcoming.step, upcoming.due_at) == (
-        f"evaluation:{scenario.evaluation_id}", REMIND, DUE - timedelta(days=3))
+        f"evaluation:{scenario.evaluation_id}",
+        REMIND,
+        DUE - timedelta(days=3),
+    )
     assert upcoming.authority_ids == (scenario.authority_id,)
 
     assert await source.tick(DUE - timedelta(days=3, seconds=1)) == []
@@ -62,15 +65,17 @@ async def test_a_reminder_goes_out_once_per_evaluator_who_has_not_submitted(make
     assert told.step == TELL_LEAD and told.late_by_seconds == 7200
     [notice] = await mail_to(scenario.officer.email)
     assert late.name in notice["body"] and done.name not in notice["body"]
-    event = await AuditEvent.select().where(
-        AuditEvent.action == "evaluation.scores_due_told").first()
+    event = (
+        await AuditEvent.select().where(AuditEvent.action == "evaluation.scores_due_told").first()
+    )
     assert json.loads(event["after"])["applied_late_by_seconds"] == 7200
     assert await source.upcoming(DUE + timedelta(hours=3)) == []
     assert await source.tick(DUE + timedelta(days=1)) == []
 
 
 async def test_moving_the_due_date_reminds_again_and_a_finished_evaluation_is_quiet(
-        make_user, make_authority):
+    make_user, make_authority
+):
     scenario = await make_scenario(make_user, make_authority, evaluators=1)
     [evaluator] = scenario.evaluators
     await scoresheets.set_scores_due(scenario.officer, scenario.evaluation_id, DUE)
@@ -94,11 +99,11 @@ def test_a_reminder_is_stale_only_once_the_scores_are_past_due():
 
 
 async def test_after_downtime_a_passed_reminder_is_replaced_by_the_overdue_notice(
-        make_user, make_authority):
+    make_user, make_authority
+):
     scenario = await make_scenario(make_user, make_authority, evaluators=1)
     [evaluator] = scenario.evaluators
-    await scoresheets.set_scores_due(scenario.officer, scenario.evaluation_id,
-                                     "2026-03-30T17:00")
+    await scoresheets.set_scores_due(scenario.officer, scenario.evaluation_id, "2026-03-30T17:00")
     source = ScoringReminders(reminder_days=3)
     back_up = DUE + timedelta(days=2)  # down from before the reminder until after the due date
     applied = await source.tick(back_up)
@@ -107,12 +112,13 @@ async def test_after_downtime_a_passed_reminder_is_replaced_by_the_overdue_notic
 
     [mail] = await mail_to(evaluator.email)
     assert mail["kind"] == "scoring.overdue"
-    assert mail["dedupe_key"].startswith(f"scoring.reminder:{scenario.evaluation_id}:"), \
+    assert mail["dedupe_key"].startswith(f"scoring.reminder:{scenario.evaluation_id}:"), (
         "the reminder's key: one or the other, never both"
+    )
     assert "Overdue: your scores for Household help, lot 1 were due" in mail["subject"]
     assert "are due" not in mail["subject"] and "are due" not in mail["body"]
     assert len(await mail_to(scenario.officer.email)) == 1, "the lead officer is told"
-    event = await AuditEvent.select().where(
-        AuditEvent.action == "evaluation.reminders_sent").first()
+    event = (
+        await AuditEvent.select().where(AuditEvent.action == "evaluation.reminders_sent").first()
+    )
     assert json.loads(event["after"])["overdue"] is True
-

@@ -28,14 +28,22 @@ async def test_a_sheet_filled_and_saved_by_libreoffice_imports(scenario):
     await scenario.declare_all(evaluator)
     await scenario.score(evaluator, "bid:3", {"Team": "4"}, justification="=B2 is not a formula")
     data = (await scoresheets.scoresheet(evaluator, scenario.evaluation_id)).data
-    filled = fill(data, {2: (8, "Clear method"), 3: (7.5, "Ervaren team; ‘quotes’ & <tags>"),
-                         4: (1, ""), 5: (0, "- a dash, then text"),
-                         6: (10, "Line one\nline two")})
+    filled = fill(
+        data,
+        {
+            2: (8, "Clear method"),
+            3: (7.5, "Ervaren team; ‘quotes’ & <tags>"),
+            4: (1, ""),
+            5: (0, "- a dash, then text"),
+            6: (10, "Line one\nline two"),
+        },
+    )
     resaved = await office.convert(filled, ".xlsx", "xlsx")
     assert resaved != filled
     assert rows_of(resaved) == rows_of(filled)
-    summary = await scoresheets.import_scoresheet(evaluator, scenario.evaluation_id,
-                                                  "libreoffice.xlsx", resaved)
+    summary = await scoresheets.import_scoresheet(
+        evaluator, scenario.evaluation_id, "libreoffice.xlsx", resaved
+    )
     assert (summary.added, summary.changed, summary.removed) == (5, 0, 0)
     scores = await stored_scores(evaluator, scenario)
     assert scores == {
@@ -55,10 +63,8 @@ async def test_a_sheet_saved_by_libreoffice_keeps_its_problems_located(scenario)
     data = (await scoresheets.scoresheet(evaluator, scenario.evaluation_id)).data
     resaved = await office.convert(fill(data, {6: (11, "Too much")}), ".xlsx", "xlsx")
     with pytest.raises(ValidationFailed) as refused:
-        await scoresheets.import_scoresheet(evaluator, scenario.evaluation_id, "lo.xlsx",
-                                            resaved)
-    assert [p.render() for p in refused.value.problems] == [
-        "Scores!E6: 11 is above the maximum 10"]
+        await scoresheets.import_scoresheet(evaluator, scenario.evaluation_id, "lo.xlsx", resaved)
+    assert [p.render() for p in refused.value.problems] == ["Scores!E6: 11 is above the maximum 10"]
 
 
 @pytest.mark.parametrize("insert_column", [False, True])
@@ -70,12 +76,14 @@ async def test_cells_typed_by_libreoffice_itself_round_trip(scenario, insert_col
     await scenario.declare_all(evaluator)
     data = (await scoresheets.scoresheet(evaluator, scenario.evaluation_id)).data
     edited = await asyncio.to_thread(libreoffice_edit, data, insert_column)
-    summary = await scoresheets.import_scoresheet(evaluator, scenario.evaluation_id,
-                                                  "macro.xlsx", edited)
+    summary = await scoresheets.import_scoresheet(
+        evaluator, scenario.evaluation_id, "macro.xlsx", edited
+    )
     assert (summary.added, summary.changed, summary.removed) == (2, 0, 0)
     assert await stored_scores(evaluator, scenario) == {
         ("bid:1", "Method"): (Decimal("8"), "Clear method"),
-        ("bid:1", "Team"): (Decimal("7.5"), "Good team, & more")}
+        ("bid:1", "Team"): (Decimal("7.5"), "Good team, & more"),
+    }
 
 
 async def test_the_generated_sheet_converts_to_pdf(scenario):
@@ -96,8 +104,9 @@ async def test_a_consensus_workbook_saved_by_libreoffice_imports(make_user, make
             await s.score(evaluator, ref, {"Method": method, "Team": "7", "Certified": "1"})
         await sheets.submit_sheet(evaluator, s.evaluation_id)
     data = (await scoresheets.consensus_workbook(s.officer, s.evaluation_id)).data
-    filled = fill(data, {2: (6, "Agreed"), 5: (4, "Moderate")}, sheet="Consensus",
-                  columns=("K", "L"))
+    filled = fill(
+        data, {2: (6, "Agreed"), 5: (4, "Moderate")}, sheet="Consensus", columns=("K", "L")
+    )
     resaved = await office.convert(filled, ".xlsx", "xlsx")
     summary = await scoresheets.import_consensus(s.officer, s.evaluation_id, "c.xlsx", resaved)
     assert summary.added == 2

@@ -18,11 +18,11 @@ from tests.support.http import csrf_token, post_form, text_of
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-async def upload(client, url: str, data: bytes, filename: str = "scores.xlsx",
-                 **fields: str):
+async def upload(client, url: str, data: bytes, filename: str = "scores.xlsx", **fields: str):
     token = await csrf_token(client)
-    return await client.post(url, data={"_csrf_token": token, **fields},
-                             files={"file": (filename, data, XLSX)})
+    return await client.post(
+        url, data={"_csrf_token": token, **fields}, files={"file": (filename, data, XLSX)}
+    )
 
 
 async def test_evaluator_downloads_uploads_with_problems_then_stores(scenario, login):
@@ -55,8 +55,10 @@ async def test_evaluator_downloads_uploads_with_problems_then_stores(scenario, l
     text = text_of(stored.text)
     assert "Your scores have been stored as drafts." in text
     assert "Scores!E3 Zorg Plus BV Plan of approach › Team – 9.5 changed" in text
-    assert (await stored_scores(evaluator, scenario))[("bid:1", "Team")] == (Decimal("9.5"),
-                                                                              "Very good")
+    assert (await stored_scores(evaluator, scenario))[("bid:1", "Team")] == (
+        Decimal("9.5"),
+        "Very good",
+    )
     sheet_page = text_of((await client.get(f"{base}/sheet")).text)
     assert "3 of 3 criteria" in sheet_page
 
@@ -65,8 +67,9 @@ async def test_an_upload_without_a_file_is_refused(scenario, login):
     evaluator = scenario.evaluators[0]
     await scenario.declare_all(evaluator)
     client = await login(evaluator)
-    response = await post_form(client, f"/scoring/evaluations/{scenario.evaluation_id}"
-                               "/scoresheet", {"submit": "on"})
+    response = await post_form(
+        client, f"/scoring/evaluations/{scenario.evaluation_id}/scoresheet", {"submit": "on"}
+    )
     assert response.status_code == 422
     assert "Choose the filled-in workbook (.xlsx) to upload" in text_of(response.text)
 
@@ -77,15 +80,16 @@ async def test_the_api_takes_a_sheet_and_submits_it(scenario, login):
     client = await login(evaluator)
     api = f"/api/v1/scoring/evaluations/{scenario.evaluation_id}/scoresheet"
     data = (await client.get(api)).content
-    values = {row: (8 if row % 3 == 2 else (7 if row % 3 == 0 else 0), "Because")
-              for row in range(2, 11)}
-    refused = await client.post(api, files={"file": ("s.xlsx", fill(data, {2: (3, "x")}),
-                                                     XLSX)})
+    values = {
+        row: (8 if row % 3 == 2 else (7 if row % 3 == 0 else 0), "Because") for row in range(2, 11)
+    }
+    refused = await client.post(api, files={"file": ("s.xlsx", fill(data, {2: (3, "x")}), XLSX)})
     assert refused.status_code == 422
     body = refused.json()
     assert "Scores!E2" in str(body) and "3 is not one of the levels" in str(body)
-    response = await client.post(api, data={"submit": "true"},
-                                 files={"file": ("s.xlsx", fill(data, values), XLSX)})
+    response = await client.post(
+        api, data={"submit": "true"}, files={"file": ("s.xlsx", fill(data, values), XLSX)}
+    )
     assert response.status_code == 201, response.text
     summary = response.json()
     assert summary["added"] == 9 and summary["submitted"] is True
@@ -97,8 +101,12 @@ async def test_consensus_workbook_round_trip(make_user, make_authority, login):
     for evaluator, method in zip(s.evaluators, ("8", "2"), strict=True):
         await s.declare_all(evaluator)
         for ref in ("bid:1", "bid:2", "bid:3"):
-            await s.score(evaluator, ref, {"Method": method, "Team": "7", "Certified": "1"},
-                          justification=f"View {method}")
+            await s.score(
+                evaluator,
+                ref,
+                {"Method": method, "Team": "7", "Certified": "1"},
+                justification=f"View {method}",
+            )
         await sheets.submit_sheet(evaluator, s.evaluation_id)
     officer = await login(s.officer)
     base = f"/scoring/evaluations/{s.evaluation_id}/consensus"
@@ -128,9 +136,11 @@ async def test_consensus_workbook_round_trip(make_user, make_authority, login):
     # The workbook made now carries the consensus; emptying both cells clears it.
     again = (await officer.get(f"{base}/workbook")).content
     assert rows_of(again, "Consensus")[0][10:12] == (6, "Agreed: sufficient")
-    cleared = await upload(officer, f"{base}/workbook",
-                           fill(again, {2: (None, None)}, sheet="Consensus",
-                                columns=("K", "L")))
+    cleared = await upload(
+        officer,
+        f"{base}/workbook",
+        fill(again, {2: (None, None)}, sheet="Consensus", columns=("K", "L")),
+    )
     assert cleared.status_code == 200
     assert await Consensus.count() == 0
 
@@ -138,8 +148,7 @@ async def test_consensus_workbook_round_trip(make_user, make_authority, login):
 async def test_officer_sets_the_deadline_in_local_time(scenario, login):
     officer = await login(scenario.officer)
     base = f"/scoring/evaluations/{scenario.evaluation_id}"
-    response = await post_form(officer, f"{base}/scores-due",
-                                {"scores_due_at": "2026-12-01T17:00"})
+    response = await post_form(officer, f"{base}/scores-due", {"scores_due_at": "2026-12-01T17:00"})
     assert response.status_code == 303
     row = await Evaluation.select(Evaluation.scores_due_at).first()
     assert row["scores_due_at"] == datetime(2026, 12, 1, 16, 0, tzinfo=UTC)
@@ -149,12 +158,13 @@ async def test_officer_sets_the_deadline_in_local_time(scenario, login):
     refused = await post_form(officer, f"{base}/scores-due", {"scores_due_at": "soon"})
     assert refused.status_code == 303
     assert "soon is not a date and time" in text_of((await officer.get(base)).text)
-    api = await officer.put(f"/api/v1/scoring/evaluations/{scenario.evaluation_id}/scores-due",
-                            json={"scores_due_at": None})
+    api = await officer.put(
+        f"/api/v1/scoring/evaluations/{scenario.evaluation_id}/scores-due",
+        json={"scores_due_at": None},
+    )
     assert api.status_code == 200 and api.json()["scores_due_at"] is None
     evaluator = scenario.evaluators[0]
-    await scoresheets.set_scores_due(scenario.officer, scenario.evaluation_id,
-                                     "2026-12-01T17:00")
+    await scoresheets.set_scores_due(scenario.officer, scenario.evaluation_id, "2026-12-01T17:00")
     await scenario.declare_all(evaluator)
     page = text_of((await (await login(evaluator)).get(f"{base}/sheet")).text)
     assert "Scores are due on Tuesday, 1 December 2026" in page

@@ -18,9 +18,22 @@ from scoring import service as scoring
 from scoring import sheets
 from subsidies import service
 
-HEADERS = ["Organisation", "Country", "Registration number", "IBAN", "Contact name",
-           "Contact email", "Title", "Requested", "Own contribution", "Activity plan",
-           "Target group", "Districts", "Expected participants", "Submitted at"]
+HEADERS = [
+    "Organisation",
+    "Country",
+    "Registration number",
+    "IBAN",
+    "Contact name",
+    "Contact email",
+    "Title",
+    "Requested",
+    "Own contribution",
+    "Activity plan",
+    "Target group",
+    "Districts",
+    "Expected participants",
+    "Submitted at",
+]
 
 # Real check digits: IBANs from stdnum's examples, KvK numbers of eight digits.
 APPLICANTS = [
@@ -32,12 +45,23 @@ APPLICANTS = [
 
 
 def row(name: str, number: str, iban: str, requested: str, **extra: Any) -> list[Any]:
-    values = {"Organisation": name, "Country": "NL", "Registration number": number,
-              "IBAN": iban, "Contact name": "A. de Vries", "Contact email": "info@example.org",
-              "Title": f"Activiteiten {name}", "Requested": requested,
-              "Own contribution": "1000", "Activity plan": "Wekelijkse ontmoetingen",
-              "Target group": "Mantelzorgers", "Districts": "Overvecht",
-              "Expected participants": "40", "Submitted at": "2020-09-15 10:00", **extra}
+    values = {
+        "Organisation": name,
+        "Country": "NL",
+        "Registration number": number,
+        "IBAN": iban,
+        "Contact name": "A. de Vries",
+        "Contact email": "info@example.org",
+        "Title": f"Activiteiten {name}",
+        "Requested": requested,
+        "Own contribution": "1000",
+        "Activity plan": "Wekelijkse ontmoetingen",
+        "Target group": "Mantelzorgers",
+        "Districts": "Overvecht",
+        "Expected participants": "40",
+        "Submitted at": "2020-09-15 10:00",
+        **extra,
+    }
     return [values[h] for h in HEADERS]
 
 
@@ -61,14 +85,25 @@ def csv_bytes(rows: Sequence[Sequence[Any]], headers: Sequence[str] = HEADERS) -
 
 
 def round_form(authority_id: int, **extra: Any) -> dict[str, Any]:
-    return {"title": "Sociale Prestatie en Dagondersteuning 2021",
-            "authority_id": str(authority_id), "regulation_name": "Subsidieregeling Utrecht",
-            "regulation_reference": "SPD-2021", "opens_at": "2020-09-01T09:00",
-            "closes_at": "2020-10-01T12:00", "ceiling": "100000", "currency": "EUR",
-            "method": "ranking", "remainder": "grant_remainder", "lottery_seed": "seed-2021",
-            "eligibility_criteria": "Registered in the Netherlands\nActivities in Utrecht",
-            "period_start": "2021-01-01", "period_end": "2021-12-31", "advance_share": "80",
-            "instalments": "yearly", **extra}
+    return {
+        "title": "Sociale Prestatie en Dagondersteuning 2021",
+        "authority_id": str(authority_id),
+        "regulation_name": "Subsidieregeling Utrecht",
+        "regulation_reference": "SPD-2021",
+        "opens_at": "2020-09-01T09:00",
+        "closes_at": "2020-10-01T12:00",
+        "ceiling": "100000",
+        "currency": "EUR",
+        "method": "ranking",
+        "remainder": "grant_remainder",
+        "lottery_seed": "seed-2021",
+        "eligibility_criteria": "Registered in the Netherlands\nActivities in Utrecht",
+        "period_start": "2021-01-01",
+        "period_end": "2021-12-31",
+        "advance_share": "80",
+        "instalments": "yearly",
+        **extra,
+    }
 
 
 @dataclass
@@ -102,8 +137,9 @@ async def setup(make_user, make_authority, fixed_clock) -> Setup:
 
 async def imported(s: Setup, applicants=APPLICANTS) -> dict[str, int]:
     """The applicants imported, complete and eligible: ids by organisation name."""
-    ids = await service.import_applications(s.officer, s.round_id, "portal.xlsx",
-                                            xlsx([row(*a) for a in applicants]))
+    ids = await service.import_applications(
+        s.officer, s.round_id, "portal.xlsx", xlsx([row(*a) for a in applicants])
+    )
     await service.complete_many(s.officer, s.round_id, ids)
     await service.mark_eligible_many(s.officer, s.round_id, ids)
     return dict(zip([a[0] for a in applicants], ids, strict=True))
@@ -112,19 +148,35 @@ async def imported(s: Setup, applicants=APPLICANTS) -> dict[str, int]:
 async def review(s: Setup, marks: dict[int, str]) -> int:
     """Start the review and score every application on one criterion (0–10), final."""
     evaluation_id = await service.start_review(s.officer, s.round_id)
-    await scoring.replace_criteria(s.officer, evaluation_id, [
-        {"name": "Quality of the plan", "kind": "quality", "weight": "100",
-         "scale_type": "range", "scale_min": "0", "scale_max": "10", "scale_step": "1"}])
+    await scoring.replace_criteria(
+        s.officer,
+        evaluation_id,
+        [
+            {
+                "name": "Quality of the plan",
+                "kind": "quality",
+                "weight": "100",
+                "scale_type": "range",
+                "scale_min": "0",
+                "scale_max": "10",
+                "scale_step": "1",
+            }
+        ],
+    )
     await scoring.assign(s.officer, evaluation_id, s.evaluator.id)
     await scoring.freeze_criteria(s.officer, evaluation_id)
     subjects = {x.ref: x for x in await scoring.list_subjects(s.officer, evaluation_id)}
-    await sheets.declare(s.evaluator, evaluation_id, {
-        x.id: ("none", "") for x in subjects.values()})
+    await sheets.declare(
+        s.evaluator, evaluation_id, {x.id: ("none", "") for x in subjects.values()}
+    )
     [criterion] = (await scoring.criteria(s.officer, evaluation_id)).criteria
     for application_id, mark in marks.items():
-        await sheets.save_scores(s.evaluator, evaluation_id,
-                                 subjects[f"application:{application_id}"].code,
-                                 {criterion.id: (mark, "Clear plan")})
+        await sheets.save_scores(
+            s.evaluator,
+            evaluation_id,
+            subjects[f"application:{application_id}"].code,
+            {criterion.id: (mark, "Clear plan")},
+        )
     await sheets.submit_sheet(s.evaluator, evaluation_id)
     await scoring.finalise_quality(s.officer, evaluation_id)
     return evaluation_id

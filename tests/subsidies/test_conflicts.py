@@ -29,42 +29,64 @@ async def _twice(client_factory, first, second, method: str, url: str, body: dic
     return refused.json()
 
 
-async def test_an_applications_state_names_who_put_it_there(setup, make_user,
-                                                           client_factory) -> None:
+async def test_an_applications_state_names_who_put_it_there(
+    setup, make_user, client_factory
+) -> None:
     s = setup
     other = await make_user("officer", authorities=[s.authority_id], name="Bea Tweede")
     [application_id, *_] = (await imported(s)).values()
     url = f"/api/v1/subsidies/applications/{application_id}/steps"
-    body = await _twice(client_factory, other, s.officer, "POST", url,
-                        {"action": "withdraw", "reason": "Applied twice"})
+    body = await _twice(
+        client_factory,
+        other,
+        s.officer,
+        "POST",
+        url,
+        {"action": "withdraw", "reason": "Applied twice"},
+    )
     assert body["detail"].startswith("Withdraw needs an application that is"), body
-    assert body["detail"].endswith(f"(Bea Tweede withdrew application {application_id} on "
-                                   "20 Sept 2020, 14:00)"), body
+    assert body["detail"].endswith(
+        f"(Bea Tweede withdrew application {application_id} on 20 Sept 2020, 14:00)"
+    ), body
 
 
-async def test_a_payments_status_names_who_set_it(setup, fixed_clock, make_user,
-                                                  client_factory) -> None:
+async def test_a_payments_status_names_who_set_it(
+    setup, fixed_clock, make_user, client_factory
+) -> None:
     s = setup
     names = await decided_round(s, fixed_clock)
     first = names["{{ 7*7 }} Stichting Buurt"]
     [advance, _] = await service.payments(s.officer, s.round_id, application_id=first)
     other = await make_user("officer", authorities=[s.authority_id], name="Bea Tweede")
-    body = await _twice(client_factory, other, s.officer, "PUT",
-                        f"/api/v1/subsidies/payments/{advance.id}", {"status": "approved"})
+    body = await _twice(
+        client_factory,
+        other,
+        s.officer,
+        "PUT",
+        f"/api/v1/subsidies/payments/{advance.id}",
+        {"status": "approved"},
+    )
     assert body["detail"].startswith("A payment that is Approved cannot become Approved")
     assert body["detail"].endswith(
-        f"(Bea Tweede approved a payment on application {first} {IN_NOVEMBER}")
+        f"(Bea Tweede approved a payment on application {first} {IN_NOVEMBER}"
+    )
 
 
-async def test_a_settlement_names_who_settled(setup, fixed_clock, make_user,
-                                              client_factory) -> None:
+async def test_a_settlement_names_who_settled(
+    setup, fixed_clock, make_user, client_factory
+) -> None:
     s = setup
     names = await decided_round(s, fixed_clock)
     first = names["{{ 7*7 }} Stichting Buurt"]
     other = await make_user("officer", authorities=[s.authority_id], name="Bea Tweede")
-    body = await _twice(client_factory, other, s.officer, "POST",
-                        f"/api/v1/subsidies/applications/{first}/settlement",
-                        {"final_amount": "30000.00"})
+    body = await _twice(
+        client_factory,
+        other,
+        s.officer,
+        "POST",
+        f"/api/v1/subsidies/applications/{first}/settlement",
+        {"final_amount": "30000.00"},
+    )
     assert body["detail"].endswith(f"(Bea Tweede settled application {first} {IN_NOVEMBER}")
     assert body["problems"][1]["message"].startswith("Settle needs an application that is")
 
@@ -77,4 +99,5 @@ async def test_a_decided_round_names_who_decided_it(setup, fixed_clock, make_use
         await service.decide(other, s.round_id)
     assert str(refused.value) == (
         f"The round has already been decided ({s.officer.name} decided subsidy round "
-        f"{s.round_id} {IN_NOVEMBER}")
+        f"{s.round_id} {IN_NOVEMBER}"
+    )

@@ -28,10 +28,12 @@ async def test_the_window_closes_once_and_late_is_recorded(setup):
     assert (await SubsidyRound.select(SubsidyRound.phase).first())["phase"] == "closed"
     [event] = await AuditEvent.select().where(AuditEvent.action == "round.window_closed")
     assert '"late_by_seconds":420' in event["after"] and event["actor"] == "scheduler"
-    row = await SubsidyRound.select(SubsidyRound.window_closed_at,
-                                    SubsidyRound.window_close_due_at).first()
-    assert (row["window_close_due_at"], row["window_closed_at"]) == (CLOSES, ran_at), \
+    row = await SubsidyRound.select(
+        SubsidyRound.window_closed_at, SubsidyRound.window_close_due_at
+    ).first()
+    assert (row["window_close_due_at"], row["window_closed_at"]) == (CLOSES, ran_at), (
         "the moment it was due beside the moment it was applied"
+    )
 
 
 async def test_the_round_page_shows_when_the_window_was_due_to_close(setup, client_factory):

@@ -28,10 +28,14 @@ D = Decimal
 
 def test_the_happy_path_through_the_life_cycle():
     state = State.DRAFT
-    full = {"organisation_id": 1, "requested": D("100"), "activity_plan": "x",
-            "target_group": "y"}
-    for action in (Action.SUBMIT, Action.ASK_INFORMATION, Action.COMPLETE,
-                   Action.MARK_ELIGIBLE, Action.START_REVIEW):
+    full = {"organisation_id": 1, "requested": D("100"), "activity_plan": "x", "target_group": "y"}
+    for action in (
+        Action.SUBMIT,
+        Action.ASK_INFORMATION,
+        Action.COMPLETE,
+        Action.MARK_ELIGIBLE,
+        Action.START_REVIEW,
+    ):
         state = step(state, action, application=full, reason="why")
     state = step(state, Action.DECIDE, outcome=State.PARTLY_GRANTED)
     for action in (Action.PAY_ADVANCE, Action.REPORT_DUE, Action.SETTLE, Action.CLOSE):
@@ -43,15 +47,21 @@ def test_forbidden_steps_say_what_is_missing():
     with pytest.raises(DomainError) as refused:
         step(State.SUBMITTED, Action.MARK_ELIGIBLE)
     assert str(refused.value) == (
-        "Mark eligible needs an application that is complete; this one is Submitted")
+        "Mark eligible needs an application that is complete; this one is Submitted"
+    )
     with pytest.raises(DomainError) as missing:
         step(State.DRAFT, Action.SUBMIT, application={"requested": D(0), "target_group": "x"})
-    assert str(missing.value) == ("The application cannot be submitted yet; missing: the "
-                                  "applicant organisation, the requested amount, the activity "
-                                  "plan")
-    dutch = {"The application cannot be submitted yet; missing: {missing}":
-             "Nog niet in te dienen; ontbreekt: {missing}",
-             "the applicant organisation": "de aanvrager"}
+    assert str(missing.value) == (
+        "The application cannot be submitted yet; missing: the "
+        "applicant organisation, the requested amount, the activity "
+        "plan"
+    )
+    dutch = {
+        "The application cannot be submitted yet; missing: {missing}": (
+            "Nog niet in te dienen; ontbreekt: {missing}"
+        ),
+        "the applicant organisation": "de aanvrager",
+    }
     translated = missing.value.problem.text(lambda text: dutch.get(text, text))
     assert translated.startswith("Nog niet in te dienen; ontbreekt: de aanvrager, the requested")
     with pytest.raises(DomainError, match="Give a reason"):
@@ -69,32 +79,64 @@ def test_every_state_but_closed_has_a_way_on():
 
 def test_yearly_instalments_for_a_grant_over_several_years():
     # Vesthimmerland: DKK 1,400,000 for 2022-11-01 to 2025-12-31, no advance, yearly.
-    schedule = payment_schedule(D("1400000.00"), date(2022, 10, 1), date(2022, 11, 1),
-                                date(2025, 12, 31), D("0"), Instalments.YEARLY)
+    schedule = payment_schedule(
+        D("1400000.00"),
+        date(2022, 10, 1),
+        date(2022, 11, 1),
+        date(2025, 12, 31),
+        D("0"),
+        Instalments.YEARLY,
+    )
     assert [(i.kind, i.due_on, i.amount) for i in schedule] == [
         ("instalment", date(2022, 11, 1), D("350000.00")),
         ("instalment", date(2023, 1, 1), D("350000.00")),
         ("instalment", date(2024, 1, 1), D("350000.00")),
-        ("instalment", date(2025, 1, 1), D("350000.00"))]
+        ("instalment", date(2025, 1, 1), D("350000.00")),
+    ]
 
 
 def test_an_advance_and_instalments_on_dates_add_up_to_the_grant():
-    schedule = payment_schedule(D("10000.01"), date(2021, 2, 15), date(2021, 1, 1),
-                                date(2021, 12, 31), D("80"), Instalments.DATES,
-                                [date(2021, 12, 1), date(2021, 7, 1)])
+    schedule = payment_schedule(
+        D("10000.01"),
+        date(2021, 2, 15),
+        date(2021, 1, 1),
+        date(2021, 12, 31),
+        D("80"),
+        Instalments.DATES,
+        [date(2021, 12, 1), date(2021, 7, 1)],
+    )
     assert [(i.kind, i.due_on, i.amount) for i in schedule] == [
         ("advance", date(2021, 2, 15), D("8000.00")),
         ("instalment", date(2021, 7, 1), D("1000.00")),
-        ("instalment", date(2021, 12, 1), D("1000.01"))]
-    assert payment_schedule(D("0"), date(2021, 1, 1), date(2021, 1, 1), date(2021, 12, 31),
-                            D("80"), Instalments.YEARLY) == []
+        ("instalment", date(2021, 12, 1), D("1000.01")),
+    ]
+    assert (
+        payment_schedule(
+            D("0"),
+            date(2021, 1, 1),
+            date(2021, 1, 1),
+            date(2021, 12, 31),
+            D("80"),
+            Instalments.YEARLY,
+        )
+        == []
+    )
 
 
-@given(st.decimals(D("0.01"), D("9999999"), places=2), st.decimals(D(0), D(100), places=2),
-       st.integers(0, 5))
+@given(
+    st.decimals(D("0.01"), D("9999999"), places=2),
+    st.decimals(D(0), D(100), places=2),
+    st.integers(0, 5),
+)
 def test_a_schedule_always_adds_up(granted, share, years):
-    schedule = payment_schedule(granted, date(2022, 1, 1), date(2022, 3, 1),
-                                date(2022 + years, 6, 30), share, Instalments.YEARLY)
+    schedule = payment_schedule(
+        granted,
+        date(2022, 1, 1),
+        date(2022, 3, 1),
+        date(2022 + years, 6, 30),
+        share,
+        Instalments.YEARLY,
+    )
     assert sum(i.amount for i in schedule) == granted
     assert all(i.amount >= 0 for i in schedule)
 
@@ -103,15 +145,16 @@ def test_reporting_tiers_by_amount():
     assert tier_for(D("5000.00"), DEFAULT_TIERS).kind is ReportKind.NONE
     assert tier_for(D("5000.01"), DEFAULT_TIERS).kind is ReportKind.ACTIVITY
     assert tier_for(D("50000.01"), DEFAULT_TIERS).kind is ReportKind.FINANCIAL
-    assert reports_due(D("4000"), DEFAULT_TIERS, date(2021, 1, 1), date(2021, 12, 31),
-                       False) == []
-    [final] = reports_due(D("20000"), DEFAULT_TIERS, date(2021, 1, 1), date(2021, 12, 31),
-                          False)
+    assert reports_due(D("4000"), DEFAULT_TIERS, date(2021, 1, 1), date(2021, 12, 31), False) == []
+    [final] = reports_due(D("20000"), DEFAULT_TIERS, date(2021, 1, 1), date(2021, 12, 31), False)
     assert final.kind is ReportKind.ACTIVITY and final.due_on == date(2022, 3, 31)
     dues = reports_due(D("1400000"), DEFAULT_TIERS, date(2022, 11, 1), date(2025, 12, 31), True)
     assert [(r.due_on, r.final) for r in dues] == [
-        (date(2023, 6, 30), False), (date(2024, 6, 30), False), (date(2025, 6, 30), False),
-        (date(2026, 6, 30), True)]
+        (date(2023, 6, 30), False),
+        (date(2024, 6, 30), False),
+        (date(2025, 6, 30), False),
+        (date(2026, 6, 30), True),
+    ]
 
 
 def test_settlement_reclaims_an_overpaid_advance():
@@ -125,8 +168,11 @@ def test_settlement_reclaims_an_overpaid_advance():
         settle(granted=D("20000.00"), final=D("-1"), paid=D("0"))
 
 
-@given(st.decimals(D(0), D("1e6"), places=2), st.decimals(D(0), D("1e6"), places=2),
-       st.decimals(D(0), D("1e6"), places=2))
+@given(
+    st.decimals(D(0), D("1e6"), places=2),
+    st.decimals(D(0), D("1e6"), places=2),
+    st.decimals(D(0), D("1e6"), places=2),
+)
 def test_settlement_is_never_negative(granted, final, paid):
     if final > granted:
         return
@@ -135,10 +181,19 @@ def test_settlement_is_never_negative(granted, final, paid):
     assert result.paid - result.reclaim + result.to_pay == result.final
 
 
-ROUND = {"title": "Sociale Prestatie 2021", "authority_id": "1", "opens_at": "2020-09-01T09:00",
-         "closes_at": "2020-10-01T12:00", "ceiling": "1250000", "currency": "EUR",
-         "method": "ranking", "period_start": "2021-01-01", "period_end": "2021-12-31",
-         "advance_share": "80", "instalments": "yearly"}
+ROUND = {
+    "title": "Sociale Prestatie 2021",
+    "authority_id": "1",
+    "opens_at": "2020-09-01T09:00",
+    "closes_at": "2020-10-01T12:00",
+    "ceiling": "1250000",
+    "currency": "EUR",
+    "method": "ranking",
+    "period_start": "2021-01-01",
+    "period_end": "2021-12-31",
+    "advance_share": "80",
+    "instalments": "yearly",
+}
 
 
 def test_round_settings_are_read_and_fixed_ones_are_named():
@@ -151,18 +206,38 @@ def test_round_settings_are_read_and_fixed_ones_are_named():
 
 def test_bad_round_settings_name_every_field():
     with pytest.raises(ValidationFailed) as refused:
-        validate_round({**ROUND, "title": "", "closes_at": "2020-08-01T09:00",
-                        "ceiling": "-5", "currency": "XYZ", "method": "dice",
-                        "period_end": "2020-01-01", "advance_share": "120",
-                        "instalments": "dates", "tiers": "5000;none;0\nabc"})
+        validate_round(
+            {
+                **ROUND,
+                "title": "",
+                "closes_at": "2020-08-01T09:00",
+                "ceiling": "-5",
+                "currency": "XYZ",
+                "method": "dice",
+                "period_end": "2020-01-01",
+                "advance_share": "120",
+                "instalments": "dates",
+                "tiers": "5000;none;0\nabc",
+            }
+        )
     assert sorted({p.location for p in refused.value.problems}) == [
-        "advance_share", "ceiling", "closes_at", "currency", "instalment_dates", "method",
-        "period_end", "tiers", "title"]
+        "advance_share",
+        "ceiling",
+        "closes_at",
+        "currency",
+        "instalment_dates",
+        "method",
+        "period_end",
+        "tiers",
+        "title",
+    ]
 
 
 def test_a_grant_asking_for_a_report_before_its_decision_is_refused():
     due = [ReportDue(ReportKind.ACTIVITY, date(2026, 3, 31), final=True)]
     require_reports_ahead(due, date(2026, 3, 31))  # on the day itself: fine
-    with pytest.raises(DomainError, match="A report would fall due on 2026-03-31, before the "
-                                          "decision on 2026-12-06"):
+    with pytest.raises(
+        DomainError,
+        match="A report would fall due on 2026-03-31, before the decision on 2026-12-06",
+    ):
         require_reports_ahead(due, date(2026, 12, 6))

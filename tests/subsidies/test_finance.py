@@ -27,12 +27,18 @@ async def test_grants_budgets_and_payments_for_finance(setup, fixed_clock):
     assert sorted((a.provider, a.amount, a.status) for a in awards) == [
         ("Buurtteam Overvecht", D("35000.00"), "granted"),
         ("Stichting Mantelzorg Utrecht", D("40000.00"), "advance_paid"),
-        ("Vrijwilligers Centrale Zuid", D("25000.00"), "partly_granted")]
+        ("Vrijwilligers Centrale Zuid", D("25000.00"), "partly_granted"),
+    ]
     assert {a.iban for a in awards if a.provider == "Stichting Mantelzorg Utrecht"} == {
-        "NL91ABNA0417164300"}
+        "NL91ABNA0417164300"
+    }
     [budget] = await SOURCE.budgets(mine)
     assert (budget.ceiling, budget.committed, budget.paid, budget.remaining) == (
-        D("100000.00"), D("100000.00"), D("32000.00"), D("0.00"))
+        D("100000.00"),
+        D("100000.00"),
+        D("32000.00"),
+        D("0.00"),
+    )
     payments = await SOURCE.payments(mine)
     assert len(payments) == 6 and sum(p.amount for p in payments) == D("100000.00")
     assert [p.status for p in payments if p.paid_on] == ["paid"]

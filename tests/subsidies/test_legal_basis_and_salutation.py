@@ -42,22 +42,37 @@ def test_the_legal_basis_is_both_or_neither_within_limits():
     assert set(problems_of({"basis_regulation": "Subsidieregeling X"})) == {"basis_articles"}
     assert set(problems_of({"basis_articles": "4"})) == {"basis_regulation"}
     assert set(problems_of({"basis_regulation": "R" * 301, "basis_articles": "4"})) == {
-        "basis_regulation"}
+        "basis_regulation"
+    }
     assert set(problems_of({"basis_regulation": "R", "basis_articles": "4" * 101})) == {
-        "basis_articles"}
+        "basis_articles"
+    }
     assert problems_of({"basis_regulation": "R", "basis_articles": "tweede lid"}) == {
-        "basis_articles": "{value} names no article number; give it as 4, 4.2 or 4 and 5"}
+        "basis_articles": "{value} names no article number; give it as 4, 4.2 or 4 and 5"
+    }
     # The letter writes "artikel" itself: an officer's own "Artikel 4" is not doubled.
     problems = ProblemCollector()
-    assert read_legal_basis(problems, {"basis_regulation": " Regeling  X ",
-                                       "basis_articles": "Artikel 4"}) == LegalBasis(
-        "Regeling X", "4")
+    assert read_legal_basis(
+        problems, {"basis_regulation": " Regeling  X ", "basis_articles": "Artikel 4"}
+    ) == LegalBasis("Regeling X", "4")
 
 
-@pytest.mark.parametrize(("articles", "several"), [
-    ("4", False), ("4, tweede lid", False), ("4 lid 2", False), ("4, 2e lid", False),
-    ("4:25", False), ("12a", False), ("4 en 5", True), ("4, 5 en 7", True), ("4-6", True),
-    ("3.1 tot en met 3.4", True), ("2.3.1, 2.3.2", True)])
+@pytest.mark.parametrize(
+    ("articles", "several"),
+    [
+        ("4", False),
+        ("4, tweede lid", False),
+        ("4 lid 2", False),
+        ("4, 2e lid", False),
+        ("4:25", False),
+        ("12a", False),
+        ("4 en 5", True),
+        ("4, 5 en 7", True),
+        ("4-6", True),
+        ("3.1 tot en met 3.4", True),
+        ("2.3.1, 2.3.2", True),
+    ],
+)
 def test_one_article_or_several(articles, several):
     assert LegalBasis("Regeling", articles).several is several
 
@@ -65,19 +80,26 @@ def test_one_article_or_several(articles, several):
 async def test_the_round_stores_and_audits_its_legal_basis(setup):
     s = setup
     with pytest.raises(ValidationFailed) as refused:
-        await service.update_round(s.officer, s.round_id, round_form(
-            s.authority_id, basis_regulation="Subsidieregeling dagbesteding 2027"))
+        await service.update_round(
+            s.officer,
+            s.round_id,
+            round_form(s.authority_id, basis_regulation="Subsidieregeling dagbesteding 2027"),
+        )
     assert [p.location for p in refused.value.problems] == ["basis_articles"]
-    view = await service.update_round(s.officer, s.round_id, round_form(s.authority_id,
-                                                                         **BASIS))
+    view = await service.update_round(s.officer, s.round_id, round_form(s.authority_id, **BASIS))
     assert (view.basis_regulation, view.basis_articles) == (
-        "Subsidieregeling dagbesteding 2027", "4 en 5")
-    stored = await SubsidyRound.select(SubsidyRound.basis_regulation,
-                                       SubsidyRound.basis_articles).where(
-        SubsidyRound.id == s.round_id).first()
+        "Subsidieregeling dagbesteding 2027",
+        "4 en 5",
+    )
+    stored = (
+        await SubsidyRound.select(SubsidyRound.basis_regulation, SubsidyRound.basis_articles)
+        .where(SubsidyRound.id == s.round_id)
+        .first()
+    )
     assert stored == BASIS
     [event] = await AuditEvent.select(AuditEvent.before, AuditEvent.after).where(
-        AuditEvent.action == "round.updated")
+        AuditEvent.action == "round.updated"
+    )
     assert json.loads(event["after"]) == BASIS
     assert json.loads(event["before"]) == {"basis_regulation": "", "basis_articles": ""}
 
@@ -104,13 +126,21 @@ async def test_the_legal_basis_through_the_api_and_the_settings_page(setup, clie
         assert "article 4 en 5 of the Subsidieregeling dagbesteding 2027" in shown.text
 
 
-API_ROUND = {"title": "Sociale Prestatie en Dagondersteuning 2021",
-             "opens_at": "2020-09-01T07:00:00Z", "closes_at": "2020-10-01T10:00:00Z",
-             "ceiling": "100000", "currency": "EUR", "method": "ranking",
-             "remainder": "grant_remainder", "lottery_seed": "seed-2021",
-             "period_start": "2021-01-01", "period_end": "2021-12-31",
-             "advance_share": "80", "regulation_name": "Subsidieregeling Utrecht",
-             "regulation_reference": "SPD-2021"}
+API_ROUND = {
+    "title": "Sociale Prestatie en Dagondersteuning 2021",
+    "opens_at": "2020-09-01T07:00:00Z",
+    "closes_at": "2020-10-01T10:00:00Z",
+    "ceiling": "100000",
+    "currency": "EUR",
+    "method": "ranking",
+    "remainder": "grant_remainder",
+    "lottery_seed": "seed-2021",
+    "period_start": "2021-01-01",
+    "period_end": "2021-12-31",
+    "advance_share": "80",
+    "regulation_name": "Subsidieregeling Utrecht",
+    "regulation_reference": "SPD-2021",
+}
 
 SALUTATION_HEADERS = [*HEADERS, "Contact form of address", "Contact surname"]
 
@@ -118,21 +148,28 @@ SALUTATION_HEADERS = [*HEADERS, "Contact form of address", "Contact surname"]
 async def test_letters_cite_the_basis_and_greet_the_contact_as_imported(setup, fixed_clock):
     s = setup
     await service.update_round(s.officer, s.round_id, round_form(s.authority_id, **BASIS))
-    rows = [[*row(*APPLICANTS[0]), "Mevrouw", ""],  # surname from "A. de Vries"
-            [*row(*APPLICANTS[1], **{"Contact name": "Sam Bakker"}), "neutraal", ""],
-            [*row(*APPLICANTS[2]), "", ""]]
+    rows = [
+        [*row(*APPLICANTS[0]), "Mevrouw", ""],  # surname from "A. de Vries"
+        [*row(*APPLICANTS[1], **{"Contact name": "Sam Bakker"}), "neutraal", ""],
+        [*row(*APPLICANTS[2]), "", ""],
+    ]
     refused = xlsx([[*row(*APPLICANTS[3]), "mejuffrouw", ""]], SALUTATION_HEADERS)
     with pytest.raises(ValidationFailed) as caught:
         await service.import_applications(s.officer, s.round_id, "portal.xlsx", refused)
     assert [p.location for p in caught.value.problems] == ["Row 2, contact_form_of_address"]
-    ids = await service.import_applications(s.officer, s.round_id, "portal.xlsx",
-                                            xlsx(rows, SALUTATION_HEADERS))
-    stored = await Organisation.select(Organisation.contact_form_of_address,
-                                       Organisation.contact_surname).order_by(Organisation.id)
-    assert [tuple(r.values()) for r in stored] == [("ms", "de Vries"), ("neutral", ""),
-                                                   ("", "")]
-    created = [json.loads(e["after"]) for e in await AuditEvent.select(AuditEvent.after).where(
-        AuditEvent.action == "organisation.created").order_by(AuditEvent.seq)]
+    ids = await service.import_applications(
+        s.officer, s.round_id, "portal.xlsx", xlsx(rows, SALUTATION_HEADERS)
+    )
+    stored = await Organisation.select(
+        Organisation.contact_form_of_address, Organisation.contact_surname
+    ).order_by(Organisation.id)
+    assert [tuple(r.values()) for r in stored] == [("ms", "de Vries"), ("neutral", ""), ("", "")]
+    created = [
+        json.loads(e["after"])
+        for e in await AuditEvent.select(AuditEvent.after)
+        .where(AuditEvent.action == "organisation.created")
+        .order_by(AuditEvent.seq)
+    ]
     assert created[0]["contact_form_of_address"] == "ms"
     assert created[0]["contact_surname"] == "de Vries"
     await service.complete_many(s.officer, s.round_id, ids)
@@ -141,31 +178,39 @@ async def test_letters_cite_the_basis_and_greet_the_contact_as_imported(setup, f
     await service.propose_allocation(s.officer, s.round_id)
     fixed_clock.set(NOVEMBER)
     await service.decide(s.officer, s.round_id)
-    sent = {x.addressee: x for x in await letters.send_decision_letters(s.officer,
-                                                                         s.round_id)}
-    texts = {name: docx_text((await read(x.file_id))[1]).splitlines()
-             for name, x in sent.items()}
+    sent = {x.addressee: x for x in await letters.send_decision_letters(s.officer, s.round_id)}
+    texts = {name: docx_text((await read(x.file_id))[1]).splitlines() for name, x in sent.items()}
     first, second, third = (texts[a[0]] for a in APPLICANTS[:3])
     assert "Geachte mevrouw De Vries," in first and "t.a.v. mevrouw A. de Vries" in first
     assert "Geachte Sam Bakker," in second
     assert "Geachte heer, mevrouw," in third
     for lines in (first, second):
-        assert ("Wij nemen dit besluit op grond van artikelen 4 en 5 van de Subsidieregeling "
-                "dagbesteding 2027.") in lines
+        assert (
+            "Wij nemen dit besluit op grond van artikelen 4 en 5 van de Subsidieregeling "
+            "dagbesteding 2027."
+        ) in lines
     # The mail that carries the letter greets the same way.
-    mails = await OutboxMessage.select(OutboxMessage.body).where(
-        OutboxMessage.kind == "letter")
+    mails = await OutboxMessage.select(OutboxMessage.body).where(OutboxMessage.kind == "letter")
     assert sorted(m["body"].splitlines()[0] for m in mails) == [
-        "Geachte Sam Bakker,", "Geachte heer, mevrouw,", "Geachte mevrouw De Vries,"]
+        "Geachte Sam Bakker,",
+        "Geachte heer, mevrouw,",
+        "Geachte mevrouw De Vries,",
+    ]
 
 
 def test_a_contact_other_than_the_organisations_is_not_greeted_by_its_salutation():
     # The organisation's salutation is that of P. Jansen; this application's contact is
     # A. de Vries: no "Geachte mevrouw Jansen," to her.
-    row_ = {"organisation.name": "X", "organisation.address": "", "contact_name": "A. de Vries",
-            "contact_email": "", "organisation.registration_number": "1",
-            "organisation.contact_name": "P. Jansen",
-            "organisation.contact_form_of_address": "ms", "organisation.contact_surname": "Jansen"}
+    row_ = {
+        "organisation.name": "X",
+        "organisation.address": "",
+        "contact_name": "A. de Vries",
+        "contact_email": "",
+        "organisation.registration_number": "1",
+        "organisation.contact_name": "P. Jansen",
+        "organisation.contact_form_of_address": "ms",
+        "organisation.contact_surname": "Jansen",
+    }
     addressee = letters.addressee_of(row_)
     assert (addressee.form_of_address, addressee.surname) == ("", "")
     assert addressee.worded("nl")["greeting"] == "Geachte heer, mevrouw,"
@@ -173,4 +218,5 @@ def test_a_contact_other_than_the_organisations_is_not_greeted_by_its_salutation
     assert same.worded("nl")["greeting"] == "Geachte mevrouw Jansen,"
     # No contact on the application: the organisation's contact, greeted as stored.
     assert letters.addressee_of({**row_, "contact_name": ""}).worded("en")["greeting"] == (
-        "Dear Ms Jansen,")
+        "Dear Ms Jansen,"
+    )

@@ -30,7 +30,8 @@ def zipped(data: bytes) -> dict[str, bytes]:
 
 
 async def test_officers_send_and_readers_download_through_the_pages(
-        setup, fixed_clock, client_factory, make_user, make_authority, monkeypatch):
+    setup, fixed_clock, client_factory, make_user, make_authority, monkeypatch
+):
     s = setup
     names = await decided_round(s, fixed_clock)
     finance = await make_user("finance", authorities=[s.authority_id])
@@ -42,15 +43,17 @@ async def test_officers_send_and_readers_download_through_the_pages(
         other = await _login(client_factory, stack, stranger)
         before = text_of((await officer.get(f"{base}/letters")).text)
         assert "Send the decision letters" in before and "No letters have been sent" in before
-        assert "Send the decision letters" not in text_of((await reader.get(
-            f"{base}/letters")).text)
+        assert "Send the decision letters" not in text_of(
+            (await reader.get(f"{base}/letters")).text
+        )
         assert (await post_form(reader, f"{base}/letters")).status_code == 403
         assert (await other.get(f"{base}/letters")).status_code == 404
 
         unconfirmed = await post_form(officer, f"{base}/letters")
         assert unconfirmed.status_code == 303
-        assert "Nothing was done" in text_of((await officer.get(
-            unconfirmed.headers["location"])).text)
+        assert "Nothing was done" in text_of(
+            (await officer.get(unconfirmed.headers["location"])).text
+        )
         sent = await post_form(officer, f"{base}/letters", {"confirm": "yes"})
         # Sending runs as a job: the officer follows it on its page, which links back.
         assert sent.status_code == 303 and sent.headers["location"].startswith("/jobs/")
@@ -91,17 +94,17 @@ async def test_officers_send_and_readers_download_through_the_pages(
         # The application page lists its own letter, downloadable there only.
         first = names["{{ 7*7 }} Stichting Buurt"]
         application = (await reader.get(f"/subsidies/applications/{first}")).text
-        [own] = re.findall(rf'href="/subsidies/applications/{first}/letters/(\d+)"',
-                           application)
-        assert (await reader.get(f"/subsidies/applications/{first}/letters/{own}")
-                ).status_code == 200
+        [own] = re.findall(rf'href="/subsidies/applications/{first}/letters/(\d+)"', application)
+        assert (
+            await reader.get(f"/subsidies/applications/{first}/letters/{own}")
+        ).status_code == 200
         others = [f for f in file_ids if f != own]
-        assert (await reader.get(f"/subsidies/applications/{first}/letters/{others[0]}")
-                ).status_code == 404
+        assert (
+            await reader.get(f"/subsidies/applications/{first}/letters/{others[0]}")
+        ).status_code == 404
 
         report = await reader.get(f"{base}/evaluation-report.docx")
-        assert report.status_code == 200 and "Quality of the plan" in text_of_docx(
-            report.content)
+        assert report.status_code == 200 and "Quality of the plan" in text_of_docx(report.content)
 
         monkeypatch.setattr(office, "available", lambda: False)
         assert "PDF is unavailable" in text_of((await reader.get(f"{base}/letters")).text)
@@ -140,7 +143,8 @@ async def test_letters_through_the_api(setup, fixed_clock, client_factory, make_
         assert hashlib.sha256(one.content).hexdigest() == first["sha256"]
         app = f"/api/v1/subsidies/applications/{first['application_id']}"
         assert [x["file_id"] for x in (await reader.get(f"{app}/letters")).json()] == [
-            first["file_id"]]
+            first["file_id"]
+        ]
         assert (await reader.get(f"{app}/letters/{first['file_id']}")).content == one.content
         files = zipped((await reader.get(f"{base}/letters.zip")).content)
         assert sorted(files) == sorted(x["filename"] for x in listed)
@@ -148,13 +152,16 @@ async def test_letters_through_the_api(setup, fixed_clock, client_factory, make_
         assert report.status_code == 200 and "Clear plan" in text_of_docx(report.content)
 
 
-async def test_the_letters_as_pdf_in_a_zip(client_factory, make_user, make_authority,
-                                           fixed_clock):
+async def test_the_letters_as_pdf_in_a_zip(client_factory, make_user, make_authority, fixed_clock):
     require_tool(bundle.pdf_available(), "LibreOffice")
     authority = await make_authority("Gemeente Utrecht")
     officer = await make_user("officer", authorities=[authority["id"]])
-    created = await service.create_round(officer, round_form(
-        authority["id"], method="pro_rata", ceiling="10000", closes_at="2020-09-16T12:00"))
+    created = await service.create_round(
+        officer,
+        round_form(
+            authority["id"], method="pro_rata", ceiling="10000", closes_at="2020-09-16T12:00"
+        ),
+    )
     await service.open_round(officer, created.id)
     s = type("S", (), {"officer": officer, "round_id": created.id})
     await imported(s, [("Stichting & Zonen", "30000001", "", "5000")])

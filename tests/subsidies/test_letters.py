@@ -47,14 +47,19 @@ def text_of_docx(data: bytes) -> str:
 async def decided_round(s, fixed_clock) -> dict[str, int]:
     """Four applicants scored 9, 8, 7, 6 under a ceiling of 100,000 (granted, granted, partly
     granted, refused: ceiling reached), one more ineligible; the fourth has no email."""
-    ids = await service.import_applications(s.officer, s.round_id, "portal.xlsx", xlsx(
-        [row(*a) for a in HOSTILE[:3]]
-        + [row(*HOSTILE[3], **{"Contact email": "", "Contact name": ""})]))
+    ids = await service.import_applications(
+        s.officer,
+        s.round_id,
+        "portal.xlsx",
+        xlsx(
+            [row(*a) for a in HOSTILE[:3]]
+            + [row(*HOSTILE[3], **{"Contact email": "", "Contact name": ""})]
+        ),
+    )
     await service.complete_many(s.officer, s.round_id, ids)
     await service.mark_eligible_many(s.officer, s.round_id, ids)
     names = dict(zip([a[0] for a in HOSTILE], ids, strict=True))
-    [late] = (await imported(s, [("Stichting Buiten Utrecht", "30123455", "", "5000")])
-              ).values()
+    [late] = (await imported(s, [("Stichting Buiten Utrecht", "30123455", "", "5000")])).values()
     await service.mark_eligibility(s.officer, late, ["Registered in the Netherlands"])
     names["Stichting Buiten Utrecht"] = late
     await review(s, {ids[0]: "9", ids[1]: "8", ids[2]: "7", ids[3]: "6"})
@@ -80,9 +85,12 @@ async def test_decision_letters_state_the_decision(setup, fixed_clock):
     names = await decided_round(s, fixed_clock)
     sent = await letters.send_decision_letters(s.officer, s.round_id)
     assert sorted((x.addressee, x.kind.value) for x in sent) == [
-        ("<w:t> & Partners Zorg", "grant"), ("Stichting Buiten Utrecht", "refusal"),
-        ("Stichting Zonder Mail", "refusal"), ("Vrijwilligers Centrale Zuid", "grant"),
-        ("{{ 7*7 }} Stichting Buurt", "grant")]
+        ("<w:t> & Partners Zorg", "grant"),
+        ("Stichting Buiten Utrecht", "refusal"),
+        ("Stichting Zonder Mail", "refusal"),
+        ("Vrijwilligers Centrale Zuid", "grant"),
+        ("{{ 7*7 }} Stichting Buurt", "grant"),
+    ]
 
     grant = text_of_docx(await data_of(by_name(sent, "{{ 7*7 }} Stichting Buurt")))
     assert "{{ 7*7 }} Stichting Buurt" in grant and "49" not in grant
@@ -101,12 +109,15 @@ async def test_decision_letters_state_the_decision(setup, fixed_clock):
     partly = text_of_docx(await data_of(by_name(sent, "Vrijwilligers Centrale Zuid")))
     assert f"€{NBSP}25.000,00" in partly and f"U vroeg €{NBSP}30.000,00" in partly
     # Why less: the allocation's reasons as sentences, amounts written the Dutch way.
-    assert (f"Toen uw aanvraag aan de beurt was, was er nog €{NBSP}25.000,00 van het budget "
-            "over; dat bedrag verlenen wij.") in partly
+    assert (
+        f"Toen uw aanvraag aan de beurt was, was er nog €{NBSP}25.000,00 van het budget "
+        "over; dat bedrag verlenen wij."
+    ) in partly
     assert "in de rangschikking;" not in partly and "verleend:" not in partly
 
     assert by_name(sent, "Stichting Zonder Mail").filename == (
-        f"refusal-stichting-zonder-mail-r{s.round_id}-0004.docx")  # the application's reference
+        f"refusal-stichting-zonder-mail-r{s.round_id}-0004.docx"
+    )  # the application's reference
     ceiling = text_of_docx(await data_of(by_name(sent, "Stichting Zonder Mail")))
     assert f"Het subsidieplafond van €{NBSP}100.000,00 is bereikt" in ceiling
     assert "Wij weigeren deze subsidie" in ceiling
@@ -122,8 +133,10 @@ async def test_decision_letters_state_the_decision(setup, fixed_clock):
 
     # Each letter recorded as sent under the round, with the stored file's hash.
     events = await AuditEvent.select(AuditEvent.after).where(
-        (AuditEvent.action == "letter.sent") & (AuditEvent.object_type == "round")
-        & (AuditEvent.object_id == str(s.round_id)))
+        (AuditEvent.action == "letter.sent")
+        & (AuditEvent.object_type == "round")
+        & (AuditEvent.object_id == str(s.round_id))
+    )
     assert len(events) == 5
     for event in events:
         after = json.loads(event["after"])
@@ -145,8 +158,9 @@ async def test_decision_letters_state_the_decision(setup, fixed_clock):
     assert names
 
 
-async def test_only_officers_send_and_readers_download_a_zip(setup, fixed_clock, make_user,
-                                                            monkeypatch):
+async def test_only_officers_send_and_readers_download_a_zip(
+    setup, fixed_clock, make_user, monkeypatch
+):
     s = setup
     await decided_round(s, fixed_clock)
     finance = await make_user("finance", authorities=[s.authority_id])
@@ -180,25 +194,35 @@ async def test_settlement_decision_reclaims_the_overpaid_advance(setup, fixed_cl
     await service.set_payment_status(s.officer, advance.id, "paid")
     with pytest.raises(ValidationFailed):
         await service.settle_application(s.officer, first, "30000", "x" * 4001)
-    await service.settle_application(s.officer, first, "30000",
-                                     "Minder bijeenkomsten dan gepland.\n\n"
-                                     "Geen accountantsverklaring voor de huur.")
+    await service.settle_application(
+        s.officer,
+        first,
+        "30000",
+        "Minder bijeenkomsten dan gepland.\n\nGeen accountantsverklaring voor de huur.",
+    )
     [letter] = await letters.application_letters(s.officer, first)
     assert letter.kind is LetterKind.SETTLEMENT
-    text = text_of_docx((await letters.read_application_letter(
-        s.officer, first, letter.file_id))[1])
+    text = text_of_docx(
+        (await letters.read_application_letter(s.officer, first, letter.file_id))[1]
+    )
     assert f"vast op €{NBSP}30.000,00" in text
-    assert (f"Wij verleenden u een subsidie van ten hoogste €{NBSP}40.000,00; aan voorschotten "
-            f"ontving u €{NBSP}32.000,00") in text
+    assert (
+        f"Wij verleenden u een subsidie van ten hoogste €{NBSP}40.000,00; aan voorschotten "
+        f"ontving u €{NBSP}32.000,00"
+    ) in text
     assert f"U heeft €{NBSP}2.000,00 te veel ontvangen" in text
     # Why the final amount is lower than the grant, as the officer gave it (Awb 3:46).
     lines = text.splitlines()
     reasons = lines.index("Waarom het vastgestelde bedrag afwijkt van de verlening")
-    assert lines[reasons + 1:reasons + 3] == ["Minder bijeenkomsten dan gepland.",
-                                              "Geen accountantsverklaring voor de huur."]
+    assert lines[reasons + 1 : reasons + 3] == [
+        "Minder bijeenkomsten dan gepland.",
+        "Geen accountantsverklaring voor de huur.",
+    ]
     [event] = await AuditEvent.select(AuditEvent.after).where(
-        (AuditEvent.action == "letter.sent") & (AuditEvent.object_type == "application")
-        & (AuditEvent.object_id == str(first)))
+        (AuditEvent.action == "letter.sent")
+        & (AuditEvent.object_type == "application")
+        & (AuditEvent.object_id == str(first))
+    )
     assert json.loads(event["after"])["sha256"] == letter.sha256
     assert await OutboxMessage.count().where(OutboxMessage.object_type == "application") == 1
 
@@ -242,62 +266,96 @@ async def test_evaluation_report_has_scores_and_decision(setup, fixed_clock):
     assert "{{ 7*7 }} Stichting Buurt" in text
     assert f"verleend, €{NBSP}40.000,00" in text
     assert "Stichting Zonder Mail: geweigerd" in text
-    unscored = await SubsidyRound.select(SubsidyRound.id).where(
-        SubsidyRound.id == s.round_id).first()
+    unscored = (
+        await SubsidyRound.select(SubsidyRound.id).where(SubsidyRound.id == s.round_id).first()
+    )
     await SubsidyRound.update({SubsidyRound.evaluation_id: None}).where(
-        SubsidyRound.id == unscored["id"])
+        SubsidyRound.id == unscored["id"]
+    )
     with pytest.raises(DomainError, match="not scored"):
         await letters.evaluation_report(s.officer, s.round_id)
 
 
 def test_refusal_reasons_from_the_allocation():
-    assert letters.refusal_reason([Problem("place {position} in the ranking", {"position": 4}),
-                                   Problem("ceiling reached")]) is RefusalReason.CEILING_REACHED
-    assert letters.refusal_reason([Problem("score {score} is below the minimum {minimum}",
-                                           {"score": "4", "minimum": "5"})]) is (
-        RefusalReason.BELOW_MINIMUM)
+    assert (
+        letters.refusal_reason(
+            [
+                Problem("place {position} in the ranking", {"position": 4}),
+                Problem("ceiling reached"),
+            ]
+        )
+        is RefusalReason.CEILING_REACHED
+    )
+    assert letters.refusal_reason(
+        [Problem("score {score} is below the minimum {minimum}", {"score": "4", "minimum": "5"})]
+    ) is (RefusalReason.BELOW_MINIMUM)
     assert letters.refusal_reason([Problem("not ranked")]) is RefusalReason.BELOW_MINIMUM
     assert letters.refusal_reason([Problem("not complete")]) is RefusalReason.INELIGIBLE
-    assert letters.refusal_reason([Problem("does not fit in what is left of the budget: "
-                                           "{amount}", {"amount": "5.00"})]) is (
-        RefusalReason.CEILING_REACHED)
+    assert letters.refusal_reason(
+        [Problem("does not fit in what is left of the budget: {amount}", {"amount": "5.00"})]
+    ) is (RefusalReason.CEILING_REACHED)
 
 
 def test_a_very_long_hostile_name_appears_literally():
     name = "{% for x in y %}<w:t>&amp;" + "Zorg & Welzijn " * 134
     assert len(name) > 2000
-    round_ = {"id": 1, "title": "Ronde {{ 7*7 }}", "regulation_reference": "", "currency": "EUR",
-              "regulation_name": "", "period_start": date(2021, 1, 1),
-              "period_end": date(2021, 12, 31), "minimum_score": None, "ceiling": D("1000"),
-              "basis_regulation": "", "basis_articles": ""}
-    writer = letters.RoundWriter(round_, {"name": "Gemeente & Co", "language": "nl",
-                                      "timezone": "Europe/Amsterdam",
-                                      "country": "NL"})
-    application = {"id": 7, "reference": "R1-0007", "title": "", "contact_name": name,
-                   "contact_email": "", "requested": D("100"), "granted": D("100"),
-                   "state": "granted", "state_reason": "", "organisation.name": name,
-                   "organisation.address": "Lindelaan 4\n3511 AB Utrecht",
-                   "organisation.registration_number": "30123451",
-                   "organisation.contact_name": name, "organisation.contact_form_of_address": "",
-                   "organisation.contact_surname": ""}
+    round_ = {
+        "id": 1,
+        "title": "Ronde {{ 7*7 }}",
+        "regulation_reference": "",
+        "currency": "EUR",
+        "regulation_name": "",
+        "period_start": date(2021, 1, 1),
+        "period_end": date(2021, 12, 31),
+        "minimum_score": None,
+        "ceiling": D("1000"),
+        "basis_regulation": "",
+        "basis_articles": "",
+    }
+    writer = letters.RoundWriter(
+        round_,
+        {
+            "name": "Gemeente & Co",
+            "language": "nl",
+            "timezone": "Europe/Amsterdam",
+            "country": "NL",
+        },
+    )
+    application = {
+        "id": 7,
+        "reference": "R1-0007",
+        "title": "",
+        "contact_name": name,
+        "contact_email": "",
+        "requested": D("100"),
+        "granted": D("100"),
+        "state": "granted",
+        "state_reason": "",
+        "organisation.name": name,
+        "organisation.address": "Lindelaan 4\n3511 AB Utrecht",
+        "organisation.registration_number": "30123451",
+        "organisation.contact_name": name,
+        "organisation.contact_form_of_address": "",
+        "organisation.contact_surname": "",
+    }
     letter = writer.grant(application, None, [], [])
     data, written_in = default_template(LetterKind.GRANT, "nl")
-    template = letter_service.ActiveTemplate(LetterKind.GRANT, "nl", written_in, data, False,
-                                             "grant.docx")
-    [generated] = bundle.letters_for({(LetterKind.GRANT, "nl"): template},
-                                     [("application:7", letter)], "nl")
+    template = letter_service.ActiveTemplate(
+        LetterKind.GRANT, "nl", written_in, data, False, "grant.docx"
+    )
+    [generated] = bundle.letters_for(
+        {(LetterKind.GRANT, "nl"): template}, [("application:7", letter)], "nl"
+    )
     text = text_of_docx(generated.data)
     assert name in text and "Ronde {{ 7*7 }}" in text and "Gemeente & Co" in text
     assert "Er is geen verantwoording nodig" in text
 
 
-async def test_a_refusal_below_the_minimum_score_says_so(make_user, make_authority,
-                                                         fixed_clock):
+async def test_a_refusal_below_the_minimum_score_says_so(make_user, make_authority, fixed_clock):
     authority = await make_authority("Gemeente Utrecht")
     officer = await make_user("officer", authorities=[authority["id"]])
     evaluator = await make_user("evaluator")
-    created = await service.create_round(officer, round_form(authority["id"],
-                                                             minimum_score="75"))
+    created = await service.create_round(officer, round_form(authority["id"], minimum_score="75"))
     await service.open_round(officer, created.id)
     s = Setup(officer, evaluator, authority["id"], created.id)
     ids = await imported(s, HOSTILE[2:])
@@ -309,8 +367,11 @@ async def test_a_refusal_below_the_minimum_score_says_so(make_user, make_authori
     refusal = by_name(sent, "Stichting Zonder Mail")
     assert refusal.kind is LetterKind.REFUSAL
     text = text_of_docx(await data_of(refusal))
-    assert re.search(r"Uw aanvraag behaalde 70(,00)? punten; de minimumscore is 75(,00)? "
-                     r"punten", text), text
+    assert re.search(
+        r"Uw aanvraag behaalde 70(,00)? punten; de minimumscore is 75(,00)? "
+        r"punten",
+        text,
+    ), text
     assert "subsidieplafond" not in text
 
 
@@ -328,32 +389,67 @@ async def test_the_command_line_writes_a_rounds_letters_into_a_zip(setup, fixed_
     assert archive.read(first.filename) == (await read(first.file_id))[1]
 
 
-@pytest.mark.parametrize(("problem", "sentence"), [
-    (Problem("place {position} in the ranking", {"position": 32}),
-     "Uw aanvraag staat op plaats 32 in de rangschikking van de aanvragen naar hun score; "
-     "het budget wordt in die volgorde verdeeld."),
-    (Problem("complete at {moment}", {"moment": "2022-02-03 10:05:00"}),
-     "Uw aanvraag was volledig op 3 februari 2022 om 10:05; aanvragen worden behandeld in de "
-     "volgorde waarin zij volledig waren."),
-    (Problem("complete on {day}, the day the budget ran out; drawn {number} of {count} in the "
-             "lottery", {"day": "2022-02-03", "number": 2, "count": 5}),
-     "Uw aanvraag was volledig op 3 februari 2022, de dag waarop het budget opraakte. De "
-     "volgorde van de aanvragen die op die dag volledig waren, is door loting bepaald: uw "
-     "aanvraag werd als 2 van 5 getrokken."),
-    (Problem("granted what was left of the budget: {amount}", {"amount": "12,500.00"}),
-     "Toen uw aanvraag aan de beurt was, was er nog € 12.500,00 van het budget over; dat "
-     "bedrag verlenen wij."),
-    (Problem("score {score} is below the minimum {minimum}", {"score": "48.5", "minimum": "55"}),
-     "Uw aanvraag behaalde 48,5 punten; voor subsidie is ten minste 55 punten nodig."),
-    (Problem("granted"), None),
-    (Problem("granted in full"), None),
-])
+@pytest.mark.parametrize(
+    ("problem", "sentence"),
+    [
+        (
+            Problem("place {position} in the ranking", {"position": 32}),
+            "Uw aanvraag staat op plaats 32 in de rangschikking van de aanvragen naar hun score; "
+            "het budget wordt in die volgorde verdeeld.",
+        ),
+        (
+            Problem("complete at {moment}", {"moment": "2022-02-03 10:05:00"}),
+            "Uw aanvraag was volledig op 3 februari 2022 om 10:05; aanvragen worden behandeld in "
+            "de "
+            "volgorde waarin zij volledig waren.",
+        ),
+        (
+            Problem(
+                "complete on {day}, the day the budget ran out; drawn {number} of {count} in the "
+                "lottery",
+                {"day": "2022-02-03", "number": 2, "count": 5},
+            ),
+            "Uw aanvraag was volledig op 3 februari 2022, de dag waarop het budget opraakte. De "
+            "volgorde van de aanvragen die op die dag volledig waren, is door loting bepaald: uw "
+            "aanvraag werd als 2 van 5 getrokken.",
+        ),
+        (
+            Problem("granted what was left of the budget: {amount}", {"amount": "12,500.00"}),
+            "Toen uw aanvraag aan de beurt was, was er nog € 12.500,00 van het budget over; dat "
+            "bedrag verlenen wij.",
+        ),
+        (
+            Problem(
+                "score {score} is below the minimum {minimum}", {"score": "48.5", "minimum": "55"}
+            ),
+            "Uw aanvraag behaalde 48,5 punten; voor subsidie is ten minste 55 punten nodig.",
+        ),
+        (Problem("granted"), None),
+        (Problem("granted in full"), None),
+    ],
+)
 def test_allocation_notes_become_readable_sentences_in_the_letters(problem, sentence):
-    round_ = {"id": 1, "title": "Ronde", "regulation_reference": "", "currency": "EUR",
-              "regulation_name": "", "period_start": date(2021, 1, 1),
-              "period_end": date(2021, 12, 31), "minimum_score": None, "ceiling": D("1000"),
-              "basis_regulation": "", "basis_articles": ""}
-    writer = letters.RoundWriter(round_, {"name": "Gemeente Utrecht", "language": "nl",
-                                          "timezone": "Europe/Amsterdam", "country": "NL"})
+    round_ = {
+        "id": 1,
+        "title": "Ronde",
+        "regulation_reference": "",
+        "currency": "EUR",
+        "regulation_name": "",
+        "period_start": date(2021, 1, 1),
+        "period_end": date(2021, 12, 31),
+        "minimum_score": None,
+        "ceiling": D("1000"),
+        "basis_regulation": "",
+        "basis_articles": "",
+    }
+    writer = letters.RoundWriter(
+        round_,
+        {
+            "name": "Gemeente Utrecht",
+            "language": "nl",
+            "timezone": "Europe/Amsterdam",
+            "country": "NL",
+        },
+    )
     found = writer.reason(problem)
     assert (found.replace("\xa0", " ") if found else found) == sentence

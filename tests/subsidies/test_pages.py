@@ -17,12 +17,14 @@ async def _login(client_factory, stack, principal):
 
 
 async def upload(client, url: str, filename: str, data: bytes):
-    return await client.post(url, files={"file": (filename, data)},
-                             headers={"x-csrftoken": await csrf_token(client)})
+    return await client.post(
+        url, files={"file": (filename, data)}, headers={"x-csrftoken": await csrf_token(client)}
+    )
 
 
-async def test_an_officer_runs_a_pro_rata_round_through_the_pages(client_factory, make_user,
-                                                                  make_authority, fixed_clock):
+async def test_an_officer_runs_a_pro_rata_round_through_the_pages(
+    client_factory, make_user, make_authority, fixed_clock
+):
     authority = await make_authority("Gemeente Utrecht")
     officer = await make_user("officer", authorities=[authority["id"]])
     finance = await make_user("finance", authorities=[authority["id"]])
@@ -32,17 +34,30 @@ async def test_an_officer_runs_a_pro_rata_round_through_the_pages(client_factory
         new = (await client.get("/subsidies/rounds/new")).text
         assert "New subsidy round" in text_of(new)
         assert '<label class="utrecht-form-label" for="f-budget_line"' in new
-        refused = await post_form(client, "/subsidies/rounds", round_form(
-            authority["id"], title="", ceiling="abc", method="pro_rata", budget_line="6" * 101))
+        refused = await post_form(
+            client,
+            "/subsidies/rounds",
+            round_form(
+                authority["id"], title="", ceiling="abc", method="pro_rata", budget_line="6" * 101
+            ),
+        )
         assert refused.status_code == 422
         assert "A title is required" in text_of(refused.text)
         assert "The budget line is longer than 100 characters" in text_of(refused.text)
         assert "abc is not an amount" in text_of(refused.text)
         assert await SubsidyRound.count() == 0
         # The window has closed by the time of the test's clock (20 September).
-        created = await post_form(client, "/subsidies/rounds", round_form(
-            authority["id"], method="pro_rata", ceiling="10000", closes_at="2020-09-16T12:00",
-            budget_line="6.1.2 Wmo dagbesteding"))
+        created = await post_form(
+            client,
+            "/subsidies/rounds",
+            round_form(
+                authority["id"],
+                method="pro_rata",
+                ceiling="10000",
+                closes_at="2020-09-16T12:00",
+                budget_line="6.1.2 Wmo dagbesteding",
+            ),
+        )
         assert created.status_code == 303
         base = created.headers["location"]
         round_id = int(base.rsplit("/", 1)[1])
@@ -51,20 +66,27 @@ async def test_an_officer_runs_a_pro_rata_round_through_the_pages(client_factory
         assert "Ceiling € 10,000.00" in page or "Ceiling €10,000.00" in page
         assert "Pro rata" in page and "Budget line 6.1.2 Wmo dagbesteding" in page
 
-        bad = await upload(client, f"{base}/import", "portal.xlsx", xlsx([
-            row(*APPLICANTS[0]), row("Buurtteam", "123", "", "x")]))
+        bad = await upload(
+            client,
+            f"{base}/import",
+            "portal.xlsx",
+            xlsx([row(*APPLICANTS[0]), row("Buurtteam", "123", "", "x")]),
+        )
         assert bad.status_code == 422
         text = text_of(bad.text)
         assert "nothing has been imported" in text
         assert "Row 3, registration_number: 123 is not a valid KvK number" in text
         assert "Row 3, requested: x is not an amount" in text
         assert await Application.count() == 0
-        good = await upload(client, f"{base}/import", "portal.xlsx", xlsx(
-            [row(*a) for a in APPLICANTS]))
+        good = await upload(
+            client, f"{base}/import", "portal.xlsx", xlsx([row(*a) for a in APPLICANTS])
+        )
         assert good.status_code == 200 and "4 applications are ready to import" in text_of(
-            good.text)
-        file_id = re.search(rf'action="/subsidies/rounds/{round_id}/import/(\d+)"',
-                            good.text).group(1)
+            good.text
+        )
+        file_id = re.search(
+            rf'action="/subsidies/rounds/{round_id}/import/(\d+)"', good.text
+        ).group(1)
         stranger = await _login(client_factory, stack, other)
         assert (await post_form(stranger, f"{base}/import/{file_id}")).status_code == 404
         done = await post_form(client, f"{base}/import/{file_id}")
@@ -81,11 +103,13 @@ async def test_an_officer_runs_a_pro_rata_round_through_the_pages(client_factory
         ids = re.findall(r'name="ids" value="(\d+)"', listing)
         assert len(ids) == 4 and "Stichting Mantelzorg Utrecht" in text_of(listing)
         await post_form(client, f"{base}/applications/bulk", {"ids": ids, "action": "complete"})
-        await post_form(client, f"{base}/applications/bulk", {"ids": ids[:3],
-                                                              "action": "eligible"})
+        await post_form(client, f"{base}/applications/bulk", {"ids": ids[:3], "action": "eligible"})
         last = f"/subsidies/applications/{ids[3]}"
-        await post_form(client, f"{last}/eligibility",
-                        {"passed": ["Registered in the Netherlands"], "note": "Outside Utrecht"})
+        await post_form(
+            client,
+            f"{last}/eligibility",
+            {"passed": ["Registered in the Netherlands"], "note": "Outside Utrecht"},
+        )
         filtered = text_of((await client.get(f"{base}/applications?state=ineligible")).text)
         assert "1 application" in filtered and "Stichting Dagbesteding Leidsche Rijn" in filtered
         page = text_of((await client.get(last)).text)
@@ -93,15 +117,22 @@ async def test_an_officer_runs_a_pro_rata_round_through_the_pages(client_factory
         assert "application.mark_ineligible" in page
 
         # A refused step comes back as a message on the page it came from.
-        refused_step = await post_form(client, f"{last}/step", {"action": "complete"},
-                                       headers={"referer": f"http://testserver.local{last}"})
+        refused_step = await post_form(
+            client,
+            f"{last}/step",
+            {"action": "complete"},
+            headers={"referer": f"http://testserver.local{last}"},
+        )
         assert refused_step.status_code == 303
 
         await post_form(client, f"{base}/allocation")
         allocation = text_of((await client.get(f"{base}/allocation")).text)
         assert "pro rata: 9.5238% of 40,000.00, rounded down to the cent" in allocation
-        adjusted = await post_form(client, f"{base}/allocation/{ids[0]}",
-                                   {"amount": "3000", "reason": "Fewer participants"})
+        adjusted = await post_form(
+            client,
+            f"{base}/allocation/{ids[0]}",
+            {"amount": "3000", "reason": "Fewer participants"},
+        )
         assert adjusted.status_code == 303
         allocation = text_of((await client.get(f"{base}/allocation")).text)
         assert "changed by the officer: Fewer participants" in allocation
@@ -111,10 +142,16 @@ async def test_an_officer_runs_a_pro_rata_round_through_the_pages(client_factory
         assert (await SubsidyRound.select(SubsidyRound.phase).first())["phase"] == "decided"
         payments = (await client.get(f"{base}/payments")).text
         payment_id = re.search(r'action="/subsidies/payments/(\d+)"', payments).group(1)
-        await post_form(client, f"/subsidies/payments/{payment_id}",
-                        {"status": "approved", "back": f"{base}/payments"})
-        await post_form(client, f"/subsidies/payments/{payment_id}",
-                        {"status": "paid", "back": f"{base}/payments"})
+        await post_form(
+            client,
+            f"/subsidies/payments/{payment_id}",
+            {"status": "approved", "back": f"{base}/payments"},
+        )
+        await post_form(
+            client,
+            f"/subsidies/payments/{payment_id}",
+            {"status": "paid", "back": f"{base}/payments"},
+        )
         assert "Paid" in text_of((await client.get(f"{base}/payments?status=paid")).text)
         overview = text_of((await client.get("/subsidies")).text)
         assert "Sociale Prestatie en Dagondersteuning 2021" in overview
@@ -136,18 +173,21 @@ async def test_the_round_form_in_dutch(client_factory, make_user, make_authority
         client = await _login(client_factory, stack, officer)
         page = text_of((await client.get("/subsidies/rounds/new")).text)
         assert "Nieuwe subsidieronde" in page and "Subsidieplafond" in page
-        refused = await post_form(client, "/subsidies/rounds", round_form(
-            authority["id"], ceiling="-1"))
+        refused = await post_form(
+            client, "/subsidies/rounds", round_form(authority["id"], ceiling="-1")
+        )
         assert "-1 is negatief" in text_of(refused.text)
 
 
-async def test_files_are_uploaded_and_served_to_readers_only(client_factory, make_user,
-                                                            make_authority, setup):
+async def test_files_are_uploaded_and_served_to_readers_only(
+    client_factory, make_user, make_authority, setup
+):
     s = setup
     from subsidies import service
 
     [application_id] = await service.import_applications(
-        s.officer, s.round_id, "p.xlsx", xlsx([row(*APPLICANTS[0])]))
+        s.officer, s.round_id, "p.xlsx", xlsx([row(*APPLICANTS[0])])
+    )
     async with AsyncExitStack() as stack:
         client = await _login(client_factory, stack, s.officer)
         path = f"/subsidies/applications/{application_id}"
@@ -166,7 +206,8 @@ async def test_files_are_uploaded_and_served_to_readers_only(client_factory, mak
         assert served.status_code == 200 and served.content == b"opis"
         assert served.headers["content-disposition"] == (
             'attachment; filename="Opis _odz_ z.txt"; '
-            "filename*=UTF-8''Opis%20%22%C5%82%C3%B3d%C5%BA%22%20%C5%BC.txt")
+            "filename*=UTF-8''Opis%20%22%C5%82%C3%B3d%C5%BA%22%20%C5%BC.txt"
+        )
         other = await make_user("officer", authorities=[(await make_authority("Zeist"))["id"]])
         stranger = await _login(client_factory, stack, other)
         assert (await stranger.get(href)).status_code == 404
@@ -181,25 +222,36 @@ async def test_dutch_amounts_on_the_round_form(client_factory, make_user, make_a
     officer = await make_user("officer", authorities=[authority["id"]], language="nl")
     async with AsyncExitStack() as stack:
         client = await _login(client_factory, stack, officer)
-        created = await post_form(client, "/subsidies/rounds", round_form(
-            authority["id"], ceiling="1.000,00", maximum_per_applicant="€ 250,50",
-            minimum_score="5,5", advance_share="12,5"))
+        created = await post_form(
+            client,
+            "/subsidies/rounds",
+            round_form(
+                authority["id"],
+                ceiling="1.000,00",
+                maximum_per_applicant="€ 250,50",
+                minimum_score="5,5",
+                advance_share="12,5",
+            ),
+        )
         assert created.status_code == 303, text_of(created.text)
         row = await SubsidyRound.select().first()
         assert row["ceiling"] == Decimal("1000.00")
         assert row["maximum_per_applicant"] == Decimal("250.50")
         assert row["minimum_score"] == Decimal("5.5") and row["advance_share"] == Decimal("12.5")
-        for typed, stored in (("€ 12.500.000,00", "12500000.00"),
-                              ("12500000,5", "12500000.50")):
-            changed = await post_form(client, f"/subsidies/rounds/{row['id']}", round_form(
-                authority["id"], ceiling=typed))
+        for typed, stored in (("€ 12.500.000,00", "12500000.00"), ("12500000,5", "12500000.50")):
+            changed = await post_form(
+                client, f"/subsidies/rounds/{row['id']}", round_form(authority["id"], ceiling=typed)
+            )
             assert changed.status_code == 303, text_of(changed.text)
             again = await SubsidyRound.select(SubsidyRound.ceiling).first()
             assert again["ceiling"] == Decimal(stored)
-        refused = await post_form(client, f"/subsidies/rounds/{row['id']}", round_form(
-            authority["id"], ceiling="1,000"))
+        refused = await post_form(
+            client, f"/subsidies/rounds/{row['id']}", round_form(authority["id"], ceiling="1,000")
+        )
         assert refused.status_code == 422
-        assert ("1,000 is dubbelzinnig: het kan 1000,00 of 1,00 zijn; typ een van beide"
-                in text_of(refused.text))
+        assert "1,000 is dubbelzinnig: het kan 1000,00 of 1,00 zijn; typ een van beide" in text_of(
+            refused.text
+        )
         assert (await SubsidyRound.select(SubsidyRound.ceiling).first())["ceiling"] == Decimal(
-            "12500000.50")
+            "12500000.50"
+        )

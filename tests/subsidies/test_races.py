@@ -25,7 +25,8 @@ async def _count(action: str) -> int:
 
 
 async def test_sending_twice_at_once_through_the_api_sends_once(
-        setup, fixed_clock, make_user, parallel_client_factory) -> None:
+    setup, fixed_clock, make_user, parallel_client_factory
+) -> None:
     s = setup
     await decided_round(s, fixed_clock)
     other = await make_user("officer", authorities=[s.authority_id])
@@ -49,15 +50,18 @@ async def test_two_jobs_sending_at_once_record_one_set(setup, fixed_clock, make_
     s = setup
     await decided_round(s, fixed_clock)
     other = await make_user("officer", authorities=[s.authority_id])
-    results = await asyncio.gather(letters.send_decision_letters(s.officer, s.round_id),
-                                   letters.send_decision_letters(other, s.round_id),
-                                   return_exceptions=True)
+    results = await asyncio.gather(
+        letters.send_decision_letters(s.officer, s.round_id),
+        letters.send_decision_letters(other, s.round_id),
+        return_exceptions=True,
+    )
     [sent] = [r for r in results if isinstance(r, list)]
     [refused] = [r for r in results if isinstance(r, BaseException)]
     assert len(sent) == LETTERS
     assert isinstance(refused, DomainError), refused
     sender = s.officer if results[0] is sent else other
     assert f"{sender.name} sent the decision letters of subsidy round {s.round_id} on " in str(
-        refused)
+        refused
+    )
     assert await _count("round.letters_sent") == 1
     assert await _count("letter.sent") == LETTERS

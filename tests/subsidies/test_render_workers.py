@@ -37,9 +37,17 @@ main()
 
 def start_server(port: int) -> subprocess.Popen:
     return subprocess.Popen(
-        [sys.executable, "-c", SERVER, str(port)], cwd=ROOT, stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL, env={**os.environ, "TENDERDESK_JOBS": "1",
-                                        "TENDERDESK_SCHEDULER": "0", "TENDERDESK_DB_POOL": "1"})
+        [sys.executable, "-c", SERVER, str(port)],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env={
+            **os.environ,
+            "TENDERDESK_JOBS": "1",
+            "TENDERDESK_SCHEDULER": "0",
+            "TENDERDESK_DB_POOL": "1",
+        },
+    )
 
 
 def children(pid: int) -> set[int]:
@@ -77,7 +85,8 @@ def answers(port: int) -> bool:
 
 
 async def test_render_workers_die_with_a_killed_server_which_restarts_on_its_port(
-        setup, fixed_clock):
+    setup, fixed_clock
+):
     await decided_round(setup, fixed_clock)
     await subsidy_jobs.queue_decision_letters(setup.officer, setup.round_id)
     port = _free_port()

@@ -10,11 +10,12 @@ from tests.support.http import post_form, sign_in, text_of
 
 
 async def _types() -> None:
-    for code, en, nl in (("day_support", "Day support", "Dagondersteuning"),
-                         ("respite_care", "Respite care", "Respijtzorg"),
-                         ("housing_support", "Housing support", "Woonbegeleiding")):
-        await authorities.create_service_type(SETUP, {"code": code, "name_en": en,
-                                                      "name_nl": nl})
+    for code, en, nl in (
+        ("day_support", "Day support", "Dagondersteuning"),
+        ("respite_care", "Respite care", "Respijtzorg"),
+        ("housing_support", "Housing support", "Woonbegeleiding"),
+    ):
+        await authorities.create_service_type(SETUP, {"code": code, "name_en": en, "name_nl": nl})
 
 
 async def test_service_types_are_chosen_by_name_and_checked(client, make_user, make_authority):
@@ -26,21 +27,25 @@ async def test_service_types_are_chosen_by_name_and_checked(client, make_user, m
     new = (await client.get("/subsidies/rounds/new")).text
     assert '<legend class="utrecht-form-fieldset__legend' in new
     for code, name in (("day_support", "Day support"), ("respite_care", "Respite care")):
-        assert (f'type="checkbox" id="f-service_types-{code}"\n             '
-                f'name="service_types" value="{code}"') in new
+        assert (
+            f'type="checkbox" id="f-service_types-{code}"\n             '
+            f'name="service_types" value="{code}"'
+        ) in new
         assert f'for="f-service_types-{code}">{name}</label>' in new
     assert "day_support" not in read_page(new).texts
 
     form = round_form(authority["id"])
-    refused = await post_form(client, "/subsidies/rounds", {
-        **form, "service_types": ["day_support", "flying_care"]})
+    refused = await post_form(
+        client, "/subsidies/rounds", {**form, "service_types": ["day_support", "flying_care"]}
+    )
     assert refused.status_code == 422
     assert "flying_care is not one of the service types" in text_of(refused.text)
     assert 'value="day_support" checked' in refused.text  # the choice is kept
     assert await SubsidyRound.count() == 0
 
-    created = await post_form(client, "/subsidies/rounds", {
-        **form, "service_types": ["respite_care", "day_support"]})
+    created = await post_form(
+        client, "/subsidies/rounds", {**form, "service_types": ["respite_care", "day_support"]}
+    )
     assert created.status_code == 303
     stored = await SubsidyRound.select().first()
     assert stored["service_types"] == "day_support,respite_care"
@@ -48,8 +53,10 @@ async def test_service_types_are_chosen_by_name_and_checked(client, make_user, m
     edit = (await client.get(f"/subsidies/rounds/{stored['id']}/edit")).text
     assert 'value="day_support" checked' in edit and 'value="respite_care" checked' in edit
     assert 'value="housing_support" checked' not in edit
-    saved = await post_form(client, f"/subsidies/rounds/{stored['id']}", {
-        **form, "service_types": ["housing_support"]})
+    saved = await post_form(
+        client, f"/subsidies/rounds/{stored['id']}", {**form, "service_types": ["housing_support"]}
+    )
     assert saved.status_code == 303
     assert (await SubsidyRound.select(SubsidyRound.service_types).first())[
-        "service_types"] == "housing_support"
+        "service_types"
+    ] == "housing_support"

@@ -51,8 +51,9 @@ class LiveServer:
 
     def demo(self) -> dict[str, str]:
         """Load the demo data through the CLI; returns the demo users' passwords by email."""
-        subprocess.run([sys.executable, "-m", "config", "demo"], cwd=ROOT, check=True,
-                       capture_output=True)
+        subprocess.run(
+            [sys.executable, "-m", "config", "demo"], cwd=ROOT, check=True, capture_output=True
+        )
         data_dir = Path(os.environ["TENDERDESK_DATA_DIR"])
         return json.loads((data_dir / "demo-credentials.json").read_text())
 
@@ -62,7 +63,9 @@ def live_server() -> Iterator[LiveServer]:
     port = _free_port()
     process = subprocess.Popen(
         [sys.executable, "-m", "config", "serve", "--port", str(port)],
-        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.STDOUT,
         env={**os.environ, "TENDERDESK_DB_POOL": "1"},
     )
     url = f"http://127.0.0.1:{port}"
@@ -102,12 +105,15 @@ async def browser() -> AsyncIterator[object]:
 async def page(browser) -> AsyncIterator[object]:
     """A tab; every console error it logs (a script or style the Content-Security-Policy
     refused is one) is kept in ``tab.console_errors`` for :func:`console_errors`."""
-    context = await browser.new_context(viewport={"width": 1280, "height": 900},
-                                        locale="en-GB")
+    context = await browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
     tab = await context.new_page()
     tab.console_errors = []
-    tab.on("console", lambda message: tab.console_errors.append(message.text)
-           if message.type == "error" else None)
+    tab.on(
+        "console",
+        lambda message: (
+            tab.console_errors.append(message.text) if message.type == "error" else None
+        ),
+    )
     tab.on("pageerror", lambda error: tab.console_errors.append(str(error)))
     yield tab
     await context.close()
@@ -115,9 +121,11 @@ async def page(browser) -> AsyncIterator[object]:
 
 def console_errors(page) -> list[str]:
     """Console errors logged so far, but for answers a test provoked on purpose (4xx)."""
-    return [text for text in page.console_errors
-            if not text.startswith("Failed to load resource: the server responded with a "
-                                   "status of 4")]
+    return [
+        text
+        for text in page.console_errors
+        if not text.startswith("Failed to load resource: the server responded with a status of 4")
+    ]
 
 
 async def sign_in_page(page, server: LiveServer, email: str, password: str) -> None:

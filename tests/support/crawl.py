@@ -29,14 +29,17 @@ VOID = {"br", "img", "input", "meta", "link", "hr", "col", "source", "wbr"}
 HIDDEN_TAGS = {"script", "style", "template", "title", "head", "noscript", "option"}
 
 INTERNAL_REFERENCE = re.compile(
-    r"\b(?:tender|lot|bid|round|application|evaluation|subject|payment):\d+\b")
+    r"\b(?:tender|lot|bid|round|application|evaluation|subject|payment):\d+\b"
+)
 RAW_CODE = re.compile(r"\b[a-z]+(?:_[a-z]+)+\b")
 # Days and moments a page shows in a machine's format rather than the reader's one: an ISO day
 # or timestamp (2026-03-01, 2026-03-01T10:05, 2026-03-01 10:05:00) or a time with seconds
 # (10:05:00, Danish 10.05.00).
-RAW_MOMENT = re.compile(r"\b\d{4}-\d{2}-\d{2}(?:\b|T)"
-                        r"|\b(?:[01]?\d|2[0-3]):[0-5]\d:[0-5]\d\b"
-                        r"|\b(?:[01]\d|2[0-3])\.[0-5]\d\.[0-5]\d\b")  # Danish: 10.05.00
+RAW_MOMENT = re.compile(
+    r"\b\d{4}-\d{2}-\d{2}(?:\b|T)"
+    r"|\b(?:[01]?\d|2[0-3]):[0-5]\d:[0-5]\d\b"
+    r"|\b(?:[01]\d|2[0-3])\.[0-5]\d\.[0-5]\d\b"
+)  # Danish: 10.05.00
 
 
 @dataclass
@@ -75,8 +78,9 @@ class _Reader(HTMLParser):
             self.page.links.append(attributes["href"])
         elif tag == "form":
             method = attributes.get("method", "get").lower()
-            self._form = {"action": attributes.get("action", ""), "fields": []} \
-                if method == "get" else None
+            self._form = (
+                {"action": attributes.get("action", ""), "fields": []} if method == "get" else None
+            )
         elif tag == "input" and self._form is not None and attributes.get("name"):
             kind = attributes.get("type", "text")
             if kind in ("checkbox", "radio") and "checked" not in attributes:
@@ -85,13 +89,23 @@ class _Reader(HTMLParser):
                 self._form["fields"].append((attributes["name"], attributes.get("value", "")))
         elif tag == "select" and self._form is not None:
             self._select = attributes.get("name")
-        elif tag == "option" and self._form is not None and self._select and (
+        elif (
+            tag == "option"
+            and self._form is not None
+            and self._select
+            and (
                 "selected" in attributes
-                or not any(name == self._select for name, _ in self._form["fields"])):
+                or not any(name == self._select for name, _ in self._form["fields"])
+            )
+        ):
             self._form["fields"] = [f for f in self._form["fields"] if f[0] != self._select]
             self._form["fields"].append((self._select, attributes.get("value", "")))
-        if tag == "input" and attributes.get("type") in ("submit", "button") \
-                and attributes.get("value") and not self._hidden:
+        if (
+            tag == "input"
+            and attributes.get("type") in ("submit", "button")
+            and attributes.get("value")
+            and not self._hidden
+        ):
             self.page.texts.append(attributes["value"])
 
     def handle_endtag(self, tag: str) -> None:
@@ -109,8 +123,9 @@ class _Reader(HTMLParser):
                 break
         if tag == "form" and self._form is not None:
             query = urlencode(self._form["fields"])
-            self.page.links.append(f"{self._form['action']}?{query}" if query
-                                   else self._form["action"])
+            self.page.links.append(
+                f"{self._form['action']}?{query}" if query else self._form["action"]
+            )
             self._form = None
         elif tag == "select":
             self._select = None
@@ -200,13 +215,13 @@ def translated_messages(language: str) -> tuple[frozenset[str], re.Pattern[str]]
                     continue
                 pieces = re.split(r"%\(\w+\)[sd]|\{\w+\}|%[sd]", text)
                 if sum(len(piece) for piece in pieces) >= 12:
-                    patterns.append(re.compile(
-                        ".+?".join(re.escape(piece) for piece in pieces)))
+                    patterns.append(re.compile(".+?".join(re.escape(piece) for piece in pieces)))
     return frozenset(plain), re.compile("|".join(f"(?:{p.pattern})" for p in patterns))
 
 
-def untranslated(texts: Iterable[str], language: str,
-                 allowed: frozenset[str] = frozenset()) -> list[str]:
+def untranslated(
+    texts: Iterable[str], language: str, allowed: frozenset[str] = frozenset()
+) -> list[str]:
     """Texts shown verbatim as an English message that ``language`` translates."""
     plain, pattern = translated_messages(language)
     found = []
@@ -220,8 +235,11 @@ def untranslated(texts: Iterable[str], language: str,
 
 def internal_text(texts: Iterable[str], allowed: frozenset[str] = frozenset()) -> list[str]:
     """Internal references (``bid:38``) and raw codes (``day_support``) in visible text."""
-    return [text for text in texts
-            if text not in allowed and (INTERNAL_REFERENCE.search(text) or RAW_CODE.search(text))]
+    return [
+        text
+        for text in texts
+        if text not in allowed and (INTERNAL_REFERENCE.search(text) or RAW_CODE.search(text))
+    ]
 
 
 def raw_moments(texts: Iterable[str], allowed: frozenset[str] = frozenset()) -> list[str]:
@@ -229,5 +247,14 @@ def raw_moments(texts: Iterable[str], allowed: frozenset[str] = frozenset()) -> 
     return [text for text in texts if text not in allowed and RAW_MOMENT.search(text)]
 
 
-__all__ = ["PACKAGES", "Page", "crawl", "followable", "internal_text", "raw_moments", "read_page",
-           "shape", "untranslated"]
+__all__ = [
+    "PACKAGES",
+    "Page",
+    "crawl",
+    "followable",
+    "internal_text",
+    "raw_moments",
+    "read_page",
+    "shape",
+    "untranslated",
+]

@@ -35,13 +35,20 @@ MakeAuthority = Callable[..., Awaitable[dict]]
 def make_authority(db: None) -> MakeAuthority:
     counter = iter(range(1, 10_000))
 
-    async def make(name: str | None = None, country: str = "NL",
-                   registration_number: str | None = None, **extra: object) -> dict:
+    async def make(
+        name: str | None = None,
+        country: str = "NL",
+        registration_number: str | None = None,
+        **extra: object,
+    ) -> dict:
         number = next(counter)
-        defaults = {"NL": f"{number:08d}", "DK": "29189587", "PL": "931934644",
-                    "SE": "212000-0043"}
-        form = {"name": name or f"Gemeente Test {number}", "country": country,
-                "registration_number": registration_number or defaults[country], **extra}
+        defaults = {"NL": f"{number:08d}", "DK": "29189587", "PL": "931934644", "SE": "212000-0043"}
+        form = {
+            "name": name or f"Gemeente Test {number}",
+            "country": country,
+            "registration_number": registration_number or defaults[country],
+            **extra,
+        }
         return await authorities.create_authority(SETUP, form)
 
     return make
@@ -52,19 +59,28 @@ def make_user(db: None, password_hash: str) -> MakeUser:
     """Insert a user with TEST_PASSWORD; returns the principal as the app would see them."""
     counter = iter(range(1, 10_000))
 
-    async def make(role: Role | str = Role.OFFICER, email: str | None = None,
-                   authorities: Iterable[int] = (), name: str | None = None,
-                   language: str = "en") -> Principal:
+    async def make(
+        role: Role | str = Role.OFFICER,
+        email: str | None = None,
+        authorities: Iterable[int] = (),
+        name: str | None = None,
+        language: str = "en",
+    ) -> Principal:
         role = Role(role)
         number = next(counter)
         email = email or f"{role.value}{number}@example.org"
-        user = User(email=email, name=name or f"{role.value.title()} {number}", role=role.value,
-                    language=language, password_hash=password_hash, created_at=clock.now())
+        user = User(
+            email=email,
+            name=name or f"{role.value.title()} {number}",
+            role=role.value,
+            language=language,
+            password_hash=password_hash,
+            created_at=clock.now(),
+        )
         await user.save()
         authority_ids = frozenset(authorities)
         if authority_ids:
-            await Membership.insert(*[Membership(user=user.id, authority=a)
-                                      for a in authority_ids])
+            await Membership.insert(*[Membership(user=user.id, authority=a) for a in authority_ids])
         return Principal(user.id, email, user.name, role, language, authority_ids)
 
     return make
@@ -106,7 +122,8 @@ def parallel_client_factory(app: Litestar) -> Callable[[], httpx.AsyncClient]:
     requests never overlap; these call the app in the test's own event loop. The app's
     lifespan does not run: on PostgreSQL each transaction takes its own connection, as it
     would from the pool of a server."""
-    return lambda: httpx.AsyncClient(transport=httpx.ASGITransport(app=app),
-                                     base_url="http://testserver.local",
-                                     follow_redirects=False)
-
+    return lambda: httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app),
+        base_url="http://testserver.local",
+        follow_redirects=False,
+    )

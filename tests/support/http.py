@@ -25,15 +25,17 @@ async def sign_in(client: AsyncTestClient, email: str, password: str = TEST_PASS
     client.headers.pop("x-csrftoken", None)
     await client.get("/login")
     token = client.cookies[CSRF_COOKIE]
-    response = await client.post("/login", data={"email": email, "password": password,
-                                                 "_csrf_token": token})
+    response = await client.post(
+        "/login", data={"email": email, "password": password, "_csrf_token": token}
+    )
     assert response.status_code == 303, f"sign-in as {email} failed: {response.status_code}"
     # The sign-in hands out a token bound to the new session.
     client.headers["x-csrftoken"] = client.cookies[CSRF_COOKIE]
 
 
-async def post_form(client: AsyncTestClient, url: str, data: dict[str, Any] | None = None,
-                    **kwargs: Any):
+async def post_form(
+    client: AsyncTestClient, url: str, data: dict[str, Any] | None = None, **kwargs: Any
+):
     """POST a form as the browser does: the CSRF token in the form fields."""
     token = await csrf_token(client)
     return await client.post(url, data={**(data or {}), "_csrf_token": token}, **kwargs)

@@ -43,8 +43,14 @@ class SmtpServer:
 
 
 def smtp_settings(port: int) -> SmtpSettings:
-    return SmtpSettings(host="127.0.0.1", port=port, username=None, password=None,
-                        sender="tenderdesk@utrecht.example", security="none")
+    return SmtpSettings(
+        host="127.0.0.1",
+        port=port,
+        username=None,
+        password=None,
+        sender="tenderdesk@utrecht.example",
+        security="none",
+    )
 
 
 @pytest.fixture

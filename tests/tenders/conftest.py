@@ -22,14 +22,29 @@ from tests.support.fixtures import SETUP
 START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)  # Monday 2 March 2026, 10:00 in Amsterdam
 ZONE = "Europe/Amsterdam"
 # The officer's description of the winning bid at the award intent (Aanbestedingswet 2.130).
-ADVANTAGES = ("Het winnende plan zet vaste begeleiders per wijk in en heeft de kortste "
-              "reactietijd bij spoed.")
+ADVANTAGES = (
+    "Het winnende plan zet vaste begeleiders per wijk in en heeft de kortste reactietijd bij spoed."
+)
 KVK = ["30280353", "41216593", "27124701", "33302047", "17096575", "24302856", "56297866"]
-NAMES = ["Zorg Plus BV", "Thuishulp West", "Samen Sterk", "Huishoudhulp Utrecht",
-         "Axion Continu", "Careyn", "Tzorg"]
+NAMES = [
+    "Zorg Plus BV",
+    "Thuishulp West",
+    "Samen Sterk",
+    "Huishoudhulp Utrecht",
+    "Axion Continu",
+    "Careyn",
+    "Tzorg",
+]
 TREE = [
-    {"name": "Quality plan", "kind": "quality", "weight": "60", "scale_type": "range",
-     "scale_min": "0", "scale_max": "10", "scale_step": "1"},
+    {
+        "name": "Quality plan",
+        "kind": "quality",
+        "weight": "60",
+        "scale_type": "range",
+        "scale_min": "0",
+        "scale_max": "10",
+        "scale_step": "1",
+    },
     {"name": "Price", "kind": "price", "weight": "40", "formula": "relative_lowest"},
 ]
 
@@ -53,19 +68,28 @@ class World:
 
     def form(self, **extra: Any) -> dict[str, Any]:
         days = 40
-        return {"title": "Hulp bij het huishouden 2022", "reference": "UTR-HH-2022",
-                "procedure": "open", "service_type_id": str(self.service_type_id),
-                "cpv_codes": "98513310-8, 85312000-9", "currency": "EUR",
-                "estimated_value": "48000000.00", "authority_id": str(self.authority["id"]),
-                "deadline_questions": local(self.clock.now() + timedelta(days=days - 10)),
-                "deadline_bids": local(self.clock.now() + timedelta(days=days)),
-                **extra}
+        return {
+            "title": "Hulp bij het huishouden 2022",
+            "reference": "UTR-HH-2022",
+            "procedure": "open",
+            "service_type_id": str(self.service_type_id),
+            "cpv_codes": "98513310-8, 85312000-9",
+            "currency": "EUR",
+            "estimated_value": "48000000.00",
+            "authority_id": str(self.authority["id"]),
+            "deadline_questions": local(self.clock.now() + timedelta(days=days - 10)),
+            "deadline_bids": local(self.clock.now() + timedelta(days=days)),
+            **extra,
+        }
 
     async def tender(self, lots: int = 1, winners: int = 1, **extra: Any) -> int:
         tender_id = await service.create_tender(self.officer, self.form(**extra))
         for number in range(1, lots + 1):
-            lot_id = await service.add_lot(self.officer, tender_id, {
-                "number": str(number), "title": f"District {number}", "winners": str(winners)})
+            lot_id = await service.add_lot(
+                self.officer,
+                tender_id,
+                {"number": str(number), "title": f"District {number}", "winners": str(winners)},
+            )
             lot = await service.get_lot_row(tender_id, lot_id)
             await scoring.replace_criteria(self.officer, lot["evaluation_id"], TREE)
         return tender_id
@@ -77,13 +101,22 @@ class World:
         self.clock.advance(delta)
 
     async def bid(self, tender_id: int, lot_id: int, index: int, price: str = "100000") -> int:
-        return await bids.register_bid(self.officer, tender_id, lot_id, {
-            "name": NAMES[index], "country": "NL", "registration_number": KVK[index],
-            "price": price}, [(f"bid-{index}.pdf", "application/pdf", b"%PDF-1.4 bid " +
-                               NAMES[index].encode())])
+        return await bids.register_bid(
+            self.officer,
+            tender_id,
+            lot_id,
+            {
+                "name": NAMES[index],
+                "country": "NL",
+                "registration_number": KVK[index],
+                "price": price,
+            },
+            [(f"bid-{index}.pdf", "application/pdf", b"%PDF-1.4 bid " + NAMES[index].encode())],
+        )
 
-    async def to_evaluation(self, tender_id: int, prices: dict[int, str] | None = None
-                            ) -> list[int]:
+    async def to_evaluation(
+        self, tender_id: int, prices: dict[int, str] | None = None
+    ) -> list[int]:
         """Publish, receive bids on the first lot, close, open with two officers."""
         await service.publish(self.officer, tender_id)
         [lot_id, *_] = await self.lot_ids(tender_id)
@@ -112,14 +145,19 @@ class World:
         await scoring.freeze_criteria(self.officer, evaluation_id)
         await scoring.assign(self.officer, evaluation_id, self.evaluator.id)
         subjects = {s.ref: s for s in await scoring.list_subjects(self.officer, evaluation_id)}
-        await sheets.declare(self.evaluator, evaluation_id,
-                             {s.id: ("none", "") for s in subjects.values()})
-        criteria = {c.name: c.id for c in (await scoring.criteria(self.officer,
-                                                                  evaluation_id)).criteria}
+        await sheets.declare(
+            self.evaluator, evaluation_id, {s.id: ("none", "") for s in subjects.values()}
+        )
+        criteria = {
+            c.name: c.id for c in (await scoring.criteria(self.officer, evaluation_id)).criteria
+        }
         for bid_id, mark in marks.items():
-            await sheets.save_scores(self.evaluator, evaluation_id,
-                                     subjects[f"bid:{bid_id}"].code,
-                                     {criteria["Quality plan"]: (mark, "Clear plan")})
+            await sheets.save_scores(
+                self.evaluator,
+                evaluation_id,
+                subjects[f"bid:{bid_id}"].code,
+                {criteria["Quality plan"]: (mark, "Clear plan")},
+            )
         await sheets.submit_sheet(self.evaluator, evaluation_id)
         await scoring.finalise_quality(self.officer, evaluation_id)
         return evaluation_id
@@ -135,9 +173,14 @@ def fixed_clock() -> Iterator[FixedClock]:
 async def world(make_user, make_authority, fixed_clock) -> World:
     authority = await make_authority("Gemeente Utrecht", registration_number="30280353")
     other = await make_authority("Gemeente Zeist")
-    service_type = await authorities.create_service_type(SETUP, {
-        "code": "household_help", "name_en": "Household help",
-        "name_nl": "Hulp bij het huishouden"})
+    service_type = await authorities.create_service_type(
+        SETUP,
+        {
+            "code": "household_help",
+            "name_en": "Household help",
+            "name_nl": "Hulp bij het huishouden",
+        },
+    )
     return World(
         fixed_clock,
         await make_user("officer", authorities=[authority["id"]], name="Anna Inkoper"),
@@ -146,7 +189,9 @@ async def world(make_user, make_authority, fixed_clock) -> World:
         await make_user("admin"),
         await make_user("finance", authorities=[authority["id"]]),
         await make_user("officer", authorities=[other["id"]]),
-        authority, service_type["id"])
+        authority,
+        service_type["id"],
+    )
 
 
 async def events(action: str) -> list[dict]:

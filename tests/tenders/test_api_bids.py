@@ -16,16 +16,31 @@ PRICES = b"PK\x03\x04 price sheet of Zorg Plus"
 
 
 def encoded(filename: str, content_type: str, data: bytes) -> dict:
-    return {"filename": filename, "content_type": content_type,
-            "content_base64": base64.b64encode(data).decode()}
+    return {
+        "filename": filename,
+        "content_type": content_type,
+        "content_base64": base64.b64encode(data).decode(),
+    }
 
 
 def body(lot_id: int, **extra) -> dict:
-    return {"name": NAMES[0], "country": "NL", "registration_number": KVK[0],
-            "email": "offertes@zorgplus.example", "lot_id": lot_id, "price": "123456.78",
-            "files": [encoded("plan.pdf", "application/pdf", PLAN)],
-            "price_files": [encoded("prijsblad.xlsx", "application/vnd.openxmlformats-"
-                                    "officedocument.spreadsheetml.sheet", PRICES)], **extra}
+    return {
+        "name": NAMES[0],
+        "country": "NL",
+        "registration_number": KVK[0],
+        "email": "offertes@zorgplus.example",
+        "lot_id": lot_id,
+        "price": "123456.78",
+        "files": [encoded("plan.pdf", "application/pdf", PLAN)],
+        "price_files": [
+            encoded(
+                "prijsblad.xlsx",
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                PRICES,
+            )
+        ],
+        **extra,
+    }
 
 
 async def test_the_api_registers_a_bid_with_its_files(world, client):
@@ -38,17 +53,30 @@ async def test_the_api_registers_a_bid_with_its_files(world, client):
 
     # Refusals name the file and the field; nothing is stored.
     for broken, location, message in (
-            ({"files": []}, "files", "Attach the bid's documents"),
-            ({"files": [{**encoded("plan.pdf", "application/pdf", PLAN),
-                         "content_base64": "not base64!"}]},
-             "files[0].content_base64", "The file plan.pdf is not base64"),
-            ({"price_files": [encoded("p.xlsx", "text html", PRICES)]},
-             "price_files[0].content_type",
-             "text html is not a media type such as application/pdf")):
+        ({"files": []}, "files", "Attach the bid's documents"),
+        (
+            {
+                "files": [
+                    {
+                        **encoded("plan.pdf", "application/pdf", PLAN),
+                        "content_base64": "not base64!",
+                    }
+                ]
+            },
+            "files[0].content_base64",
+            "The file plan.pdf is not base64",
+        ),
+        (
+            {"price_files": [encoded("p.xlsx", "text html", PRICES)]},
+            "price_files[0].content_type",
+            "text html is not a media type such as application/pdf",
+        ),
+    ):
         refused = await client.post(url, json=body(lot_id, **broken))
         assert refused.status_code == 422, refused.text
         assert [(p["location"], p["message"]) for p in refused.json()["problems"]] == [
-            (location, message)]
+            (location, message)
+        ]
     assert await Bid.count() == 0 and await StoredFile.count() == 0
 
     created = await client.post(url, json=body(lot_id))
@@ -56,8 +84,9 @@ async def test_the_api_registers_a_bid_with_its_files(world, client):
     bid = created.json()
     assert bid["sealed"] and bid["price_sealed"] and bid["price"] is None
     assert bid["files"] == [] and bid["file_count"] == 2 and bid["sealed_files"] == 2
-    stored = {r["envelope"]: r["file"] for r in await BidFile.select().where(
-        BidFile.bid == bid["id"])}
+    stored = {
+        r["envelope"]: r["file"] for r in await BidFile.select().where(BidFile.bid == bid["id"])
+    }
     info, data = await storage.read(stored["quality"])
     assert (info.filename, info.content_type, data) == ("plan.pdf", "application/pdf", PLAN)
     info, data = await storage.read(stored["price"])
@@ -75,5 +104,4 @@ async def test_the_schema_documents_the_json_body_and_the_base64_files(client, d
     components = schema["components"]["schemas"]
     file_in = components["FileIn"]["properties"]
     assert file_in["content_base64"]["contentEncoding"] == "base64"
-    assert set(components["BidIn"]["properties"]) >= {"files", "price_files", "price",
-                                                      "lot_id"}
+    assert set(components["BidIn"]["properties"]) >= {"files", "price_files", "price", "lot_id"}

@@ -19,8 +19,7 @@ async def test_the_polish_tender_sends_its_notice_in_polish_with_every_offer(cli
     passwords = await demo.load()
     tender = await Tender.select().where(Tender.reference == "WROF-2022-AO").first()
     assert tender["phase"] == "award_intent" and tender["currency"] == "PLN"
-    user = await User.select(User.id).where(
-        User.email == "officer.pl@tenderdesk.example").first()
+    user = await User.select(User.id).where(User.email == "officer.pl@tenderdesk.example").first()
     officer = await load_principal(user["id"])
     sent = await letters.sent_letters(officer, tender["id"])
     assert sorted(s.kind for s in sent) == [LetterKind.AWARD_INTENT, *[LetterKind.REJECTION] * 3]
@@ -36,12 +35,15 @@ async def test_the_polish_tender_sends_its_notice_in_polish_with_every_offer(cli
         # Every offer with its points, the rejected one with its reasons (art. 253(1)).
         assert "Fundacja „Razem dla Samodzielności”" in text
         assert "Spółdzielnia Socjalna „Pomocna Dłoń”" in text
-        assert ("Centrum Usług Opiekuńczych Sp. z o.o.: oferta odrzucona – uzasadnienie "
-                "faktyczne i prawne (art. 253 ust. 1 pkt 2 Pzp):\nOferta odrzucona na podstawie "
-                "art. 226 ust. 1 pkt 5 Pzp") in text
+        assert (
+            "Centrum Usług Opiekuńczych Sp. z o.o.: oferta odrzucona – uzasadnienie "
+            "faktyczne i prawne (art. 253 ust. 1 pkt 2 Pzp):\nOferta odrzucona na podstawie "
+            "art. 226 ust. 1 pkt 5 Pzp"
+        ) in text
         assert "Concrete" not in text and "kort geding" not in text
         assert "standstill" not in text
-    await sign_in(client, "officer.pl@tenderdesk.example",
-                  passwords["officer.pl@tenderdesk.example"])
+    await sign_in(
+        client, "officer.pl@tenderdesk.example", passwords["officer.pl@tenderdesk.example"]
+    )
     page = text_of((await client.get(f"/tenders/{tender['id']}")).text)
     assert "Asystencja osobista osób z niepełnosprawnościami" in page

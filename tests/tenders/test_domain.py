@@ -47,8 +47,13 @@ def test_shares_add_up_to_exactly_one_hundred():
     with pytest.raises(DomainError, match=r"add up to 99\.99%, not 100%"):
         check_shares({1: Decimal("33.33"), 2: Decimal("33.33"), 3: Decimal("33.33")})
     assert parse_share("6,67") == Decimal("6.67")
-    for bad, message in (("0", "more than 0%"), ("100.5", "at most 100%"), ("x", "not a"),
-                         ("1.2345", "more than two decimals"), ("1.234", "ambiguous")):
+    for bad, message in (
+        ("0", "more than 0%"),
+        ("100.5", "at most 100%"),
+        ("x", "not a"),
+        ("1.2345", "more than two decimals"),
+        ("1.234", "ambiguous"),
+    ):
         with pytest.raises(DomainError, match=message):
             parse_share(bad)
 
@@ -62,10 +67,19 @@ def test_equal_shares_always_add_up(count):
 
 def test_a_tender_as_entered_names_every_problem():
     with pytest.raises(ValidationFailed) as refused:
-        validate_tender({"title": "", "reference": "", "procedure": "auction",
-                         "cpv_codes": "123", "currency": "USD", "estimated_value": "-5",
-                         "contract_start": "2027-01-01", "contract_end": "2026-01-01",
-                         "max_candidates": "0"})
+        validate_tender(
+            {
+                "title": "",
+                "reference": "",
+                "procedure": "auction",
+                "cpv_codes": "123",
+                "currency": "USD",
+                "estimated_value": "-5",
+                "contract_start": "2027-01-01",
+                "contract_end": "2026-01-01",
+                "max_candidates": "0",
+            }
+        )
     assert [p.render() for p in refused.value.problems] == [
         "title: A title is required",
         "reference: A reference is required",
@@ -77,10 +91,17 @@ def test_a_tender_as_entered_names_every_problem():
         "contract_end: The contract ends after it starts",
         "max_candidates: Enter a whole number of at least 1",
     ]
-    data = validate_tender({"title": "Hulp bij het huishouden", "reference": "UTR-2021-HH",
-                            "procedure": "competitive_dialogue", "cpv_codes": "98513310-8",
-                            "currency": "eur", "estimated_value": "48000000.00",
-                            "max_candidates": "5"})
+    data = validate_tender(
+        {
+            "title": "Hulp bij het huishouden",
+            "reference": "UTR-2021-HH",
+            "procedure": "competitive_dialogue",
+            "cpv_codes": "98513310-8",
+            "currency": "eur",
+            "estimated_value": "48000000.00",
+            "max_candidates": "5",
+        }
+    )
     assert data.cpv_codes == ("98513310-8",) and data.currency == "EUR"
     assert data.estimated_value == Decimal("48000000.00") and data.electronic_submission
 
@@ -102,10 +123,13 @@ def test_deadlines_are_local_wall_clock_times_across_daylight_saving():
     assert parse_deadlines({"deadline_bids": "2026-10-24T12:00"}, AMS)[Deadline.BIDS].hour == 10
     assert parse_deadlines({"deadline_bids": "2026-10-26T12:00"}, AMS)[Deadline.BIDS].hour == 11
     # Warsaw and Stockholm follow the same rule; an empty field clears a deadline.
-    found = parse_deadlines({"deadline_requests": "", "deadline_questions": "2026-07-01T09:30"},
-                            "Europe/Warsaw")
-    assert found == {Deadline.REQUESTS: None,
-                     Deadline.QUESTIONS: datetime(2026, 7, 1, 7, 30, tzinfo=UTC)}
+    found = parse_deadlines(
+        {"deadline_requests": "", "deadline_questions": "2026-07-01T09:30"}, "Europe/Warsaw"
+    )
+    assert found == {
+        Deadline.REQUESTS: None,
+        Deadline.QUESTIONS: datetime(2026, 7, 1, 7, 30, tzinfo=UTC),
+    }
     with pytest.raises(ValidationFailed) as refused:
         parse_deadlines({"deadline_bids": "1 March"}, AMS)
     assert refused.value.problems[0].render() == "deadline_bids: 1 March is not a date and time"
@@ -117,39 +141,74 @@ def test_a_bid_one_second_late_is_refused():
     assert not received_in_time(deadline, deadline)
     assert not received_in_time(deadline + timedelta(seconds=1), deadline)
     with pytest.raises(DomainError) as refused:
-        require_in_time(deadline + timedelta(seconds=1), deadline,
-                        "Bids closed at {deadline}; this one came at {received}", AMS)
-    assert str(refused.value) == ("Bids closed at 2026-03-30 12:00:00 (CEST); this one came at "
-                                  "2026-03-30 12:00:01 (CEST)")
+        require_in_time(
+            deadline + timedelta(seconds=1),
+            deadline,
+            "Bids closed at {deadline}; this one came at {received}",
+            AMS,
+        )
+    assert str(refused.value) == (
+        "Bids closed at 2026-03-30 12:00:00 (CEST); this one came at 2026-03-30 12:00:01 (CEST)"
+    )
 
 
 def test_minimum_periods_are_warned_about_with_their_rule():
     published = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
     bids = published + timedelta(days=31)
     open_kind = PROCEDURE_TYPES["open"]
-    [warning] = check_minimum_periods(open_kind, {Deadline.BIDS: bids}, published, AMS,
-                                      electronic=False, country="NL")
+    [warning] = check_minimum_periods(
+        open_kind, {Deadline.BIDS: bids}, published, AMS, electronic=False, country="NL"
+    )
     assert (warning.days_given, warning.days_required) == (31, 35)
     assert "art. 27(1)" in warning.rule
-    assert warning.problem().render().startswith(
-        "deadline_bids: 31 days is shorter than the minimum of 35 days (Directive")
-    assert check_minimum_periods(open_kind, {Deadline.BIDS: bids}, published, AMS,
-                                 electronic=True, country="NL") == []
+    assert (
+        warning.problem()
+        .render()
+        .startswith("deadline_bids: 31 days is shorter than the minimum of 35 days (Directive")
+    )
+    assert (
+        check_minimum_periods(
+            open_kind, {Deadline.BIDS: bids}, published, AMS, electronic=True, country="NL"
+        )
+        == []
+    )
     dialogue = PROCEDURE_TYPES["competitive_dialogue"]
-    [warning] = check_minimum_periods(dialogue, {Deadline.REQUESTS: published
-                                                 + timedelta(days=20)}, published, AMS, True,
-                                      country="NL")
+    [warning] = check_minimum_periods(
+        dialogue,
+        {Deadline.REQUESTS: published + timedelta(days=20)},
+        published,
+        AMS,
+        True,
+        country="NL",
+    )
     assert "art. 30(1)" in warning.rule and warning.deadline is Deadline.REQUESTS
     restricted = PROCEDURE_TYPES["restricted"]
-    late_invite = {Deadline.REQUESTS: published + timedelta(days=30),
-                   Deadline.BIDS: published + timedelta(days=50)}
-    assert check_minimum_periods(restricted, late_invite, published, AMS, True,
-                                 country="NL") == []
-    [warning] = check_minimum_periods(restricted, late_invite, published, AMS, True,
-                                      invited_at=published + timedelta(days=31), country="NL")
+    late_invite = {
+        Deadline.REQUESTS: published + timedelta(days=30),
+        Deadline.BIDS: published + timedelta(days=50),
+    }
+    assert check_minimum_periods(restricted, late_invite, published, AMS, True, country="NL") == []
+    [warning] = check_minimum_periods(
+        restricted,
+        late_invite,
+        published,
+        AMS,
+        True,
+        invited_at=published + timedelta(days=31),
+        country="NL",
+    )
     assert warning.days_given == 19 and "art. 28(2)" in warning.rule
-    assert check_minimum_periods(PROCEDURE_TYPES["light_regime"], {Deadline.BIDS: bids},
-                                 published, AMS, True, country="NL") == []
+    assert (
+        check_minimum_periods(
+            PROCEDURE_TYPES["light_regime"],
+            {Deadline.BIDS: bids},
+            published,
+            AMS,
+            True,
+            country="NL",
+        )
+        == []
+    )
 
 
 def test_the_minimum_periods_are_the_lead_authoritys_countrys():
@@ -159,14 +218,17 @@ def test_the_minimum_periods_are_the_lead_authoritys_countrys():
     bids = {Deadline.BIDS: published + timedelta(days=31)}
     open_kind = PROCEDURE_TYPES["open"]
     [dutch] = check_minimum_periods(open_kind, bids, published, AMS, False, country="NL")
-    assert dutch.rule == ("Directive 2014/24/EU art. 27(1), Aanbestedingswet 2012 art. 2.71: "
-                          "35 days for bids")
-    [danish] = check_minimum_periods(open_kind, bids, published, "Europe/Copenhagen", False,
-                                     country="DK")
+    assert dutch.rule == (
+        "Directive 2014/24/EU art. 27(1), Aanbestedingswet 2012 art. 2.71: 35 days for bids"
+    )
+    [danish] = check_minimum_periods(
+        open_kind, bids, published, "Europe/Copenhagen", False, country="DK"
+    )
     assert danish.days_required == 35
     assert danish.rule == "Directive 2014/24/EU art. 27(1), udbudsloven § 57: 35 days for bids"
-    [finnish] = check_minimum_periods(open_kind, bids, published, "Europe/Helsinki", False,
-                                      country="FI")
+    [finnish] = check_minimum_periods(
+        open_kind, bids, published, "Europe/Helsinki", False, country="FI"
+    )
     assert finnish.rule == "Directive 2014/24/EU art. 27(1): 35 days for bids"
 
 
@@ -201,13 +263,16 @@ def test_winners_come_from_the_ranking_and_a_deviation_needs_a_reason():
     with pytest.raises(ValidationFailed) as refused:
         choose_winners(ranked, ["bid:1"], ["bid:3", "bid:4"], 2, " ")
     assert [p.render() for p in refused.value.problems] == [
-        "reason: The choice deviates from the ranking; give the reason"]
+        "reason: The choice deviates from the ranking; give the reason"
+    ]
     deviation = choose_winners(ranked, ["bid:1"], ["bid:4"], 1, "bid:3 withdrew")
     assert deviation.deviates and deviation.reason == "bid:3 withdrew"
     with pytest.raises(ValidationFailed) as refused:
         choose_winners(ranked, ["bid:1"], ["bid:1", "bid:9"], 1, "because")
     assert [p.render() for p in refused.value.problems] == [
-        "winners: bid:1 was knocked out and cannot win", "winners: bid:9 is not in the ranking"]
+        "winners: bid:1 was knocked out and cannot win",
+        "winners: bid:9 is not in the ranking",
+    ]
     with pytest.raises(ValidationFailed, match="Choose at least one winner"):
         choose_winners(ranked, [], [], 1, "")
 

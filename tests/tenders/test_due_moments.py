@@ -10,16 +10,18 @@ from tests.support.http import sign_in, text_of
 from web.formatting import moment
 
 
-async def test_a_phase_change_caught_up_after_downtime_shows_when_it_was_due(
-        world, client_factory):
+async def test_a_phase_change_caught_up_after_downtime_shows_when_it_was_due(world, client_factory):
     tender_id = await world.tender()
     await service.publish(world.officer, tender_id)
     [upcoming] = await DEADLINES.upcoming(world.clock.now())
     world.travel(timedelta(days=40, hours=2))  # the service was down across the deadline
     await DEADLINES.tick(world.clock.now())
 
-    row = await Tender.select(Tender.phase, Tender.phase_changed_at, Tender.phase_due_at).where(
-        Tender.id == tender_id).first()
+    row = (
+        await Tender.select(Tender.phase, Tender.phase_changed_at, Tender.phase_due_at)
+        .where(Tender.id == tender_id)
+        .first()
+    )
     assert row["phase"] == "opening"
     assert row["phase_changed_at"] == world.clock.now(), "when it was applied"
     assert row["phase_due_at"] == upcoming.due_at, "when it was due"

@@ -74,8 +74,7 @@ def readable(response) -> str:
     if data[:2] == b"PK":
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             for name in archive.namelist():
-                text += name + re.sub(r"<[^>]+>", "", archive.read(name).decode(
-                    "utf-8", "replace"))
+                text += name + re.sub(r"<[^>]+>", "", archive.read(name).decode("utf-8", "replace"))
     else:
         text += data.decode("utf-8", "replace")
     return text
@@ -85,8 +84,11 @@ def leaks(text: str, sealed: set[str]) -> list[str]:
     """The sealed prices and secret texts found in ``text``."""
     flat = SEPARATORS.sub("", text)
     found = [f"price {key}" for key in sorted(sealed) if DIGITS[key] in flat]
-    secret = SECRET_TEXT if sealed >= {"A", "B", "C", "W"} else (
-        "PRICE-SECRET-C", "prijsblad-geheim-c", "WITHDRAWN-SECRET", "plan-withdrawn")
+    secret = (
+        SECRET_TEXT
+        if sealed >= {"A", "B", "C", "W"}
+        else ("PRICE-SECRET-C", "prijsblad-geheim-c", "WITHDRAWN-SECRET", "plan-withdrawn")
+    )
     return found + [text_ for text_ in secret if text_ in text]
 
 
@@ -105,14 +107,29 @@ class Tender:
 async def register(world, tender_id: int, lot_id: int, key: str, index: int) -> int:
     slug = key.lower()
     quality = [(f"plan-{slug}.pdf", "application/pdf", f"%PDF-1.4 quality plan {key}".encode())]
-    price_files = [(f"prijsblad-geheim-{slug}.pdf", "application/pdf",
-                    PRICE_DOCUMENT.replace(b"SECRET", f"SECRET-{key}".encode()))]
+    price_files = [
+        (
+            f"prijsblad-geheim-{slug}.pdf",
+            "application/pdf",
+            PRICE_DOCUMENT.replace(b"SECRET", f"SECRET-{key}".encode()),
+        )
+    ]
     if key == "W":
         quality = [("plan-withdrawn.pdf", "application/pdf", b"%PDF-1.4 WITHDRAWN-SECRET")]
-    return await bids.register_bid(world.officer, tender_id, lot_id, {
-        "name": NAMES[index], "country": "NL", "registration_number": KVK[index],
-        "email": f"bids{index}@example.org", "price": PRICES[key]}, quality,
-        price_files=price_files)
+    return await bids.register_bid(
+        world.officer,
+        tender_id,
+        lot_id,
+        {
+            "name": NAMES[index],
+            "country": "NL",
+            "registration_number": KVK[index],
+            "email": f"bids{index}@example.org",
+            "price": PRICES[key],
+        },
+        quality,
+        price_files=price_files,
+    )
 
 
 async def two_envelopes(world) -> Tender:
@@ -122,8 +139,9 @@ async def two_envelopes(world) -> Tender:
     await service.publish(world.officer, tender_id)
     lots = await world.lot_ids(tender_id)
     keys = {"A": (lots[0], 0), "B": (lots[0], 1), "W": (lots[0], 2), "C": (lots[1], 3)}
-    ids = {key: await register(world, tender_id, lot, key, index)
-           for key, (lot, index) in keys.items()}
+    ids = {
+        key: await register(world, tender_id, lot, key, index) for key, (lot, index) in keys.items()
+    }
     await bids.withdraw_bid(world.officer, tender_id, ids["W"], "The bidder withdrew it")
     world.clock.set(datetime.now(UTC).replace(microsecond=0))
     await bids.approve_opening(world.officer, tender_id)
@@ -138,15 +156,20 @@ async def two_envelopes(world) -> Tender:
         subjects = await scoring.list_subjects(world.officer, evaluation_id)
         found.subjects[evaluation_id] = [s.id for s in subjects]
         found.codes[evaluation_id] = [s.code for s in subjects]
-        found.criteria[evaluation_id] = [c.id for c in (await scoring.criteria(
-            world.officer, evaluation_id)).criteria]
+        found.criteria[evaluation_id] = [
+            c.id for c in (await scoring.criteria(world.officer, evaluation_id)).criteria
+        ]
     return found
 
 
 def values_for(tender: Tender, extra: dict[str, list]) -> dict[str, list]:
-    return {"tender_id": [tender.id], "lot_id": tender.lots,
-            "evaluation_id": tender.evaluations, "filename": [
-                f"{view}.{form}" for view in VIEWS for form in FORMATS], **extra}
+    return {
+        "tender_id": [tender.id],
+        "lot_id": tender.lots,
+        "evaluation_id": tender.evaluations,
+        "filename": [f"{view}.{form}" for view in VIEWS for form in FORMATS],
+        **extra,
+    }
 
 
 # Routes whose ids this tender does not have, and why they cannot show its prices.
@@ -157,8 +180,9 @@ NOT_THIS_TENDER = {
     "none while prices are sealed (listed and zipped through the other routes)",
     "/api/v1/tenders/{tender_id:int}/letters/{file_id:int}": "as above",
     "/admin/letter-templates/{authority_id:int}/{kind:str}/{language:str}": "templates",
-    "/admin/letter-templates/{authority_id:int}/{kind:str}/{language:str}/preview":
-        "templates, with made-up data",
+    "/admin/letter-templates/{authority_id:int}/{kind:str}/{language:str}/preview": (
+        "templates, with made-up data"
+    ),
     "/jobs/{job_id:int}": "a job's state, for the user who queued it (no job here)",
     "/api/v1/jobs/{job_id:int}": "as above",
     "/jobs/{job_id:int}/result": "a job's file: letters as PDF, which need a confirmed "
@@ -171,14 +195,16 @@ def urls(app: Litestar, tender: Tender, extra: dict[str, list]) -> list[str]:
     together), and a few query variants of lists and exports."""
     values = values_for(tender, extra)
     pairs = {
-        ("bid_id", "file_id"): [(tender.bid[k], f) for k, v in tender.files.items()
-                                for f in v.values()],
-        ("evaluation_id", "subject_id"): [(e, s) for e in tender.evaluations
-                                          for s in tender.subjects[e]],
-        ("evaluation_id", "code"): [(e, c) for e in tender.evaluations
-                                    for c in tender.codes[e]],
-        ("evaluation_id", "criterion_id"): [(e, c) for e in tender.evaluations
-                                            for c in tender.criteria[e]],
+        ("bid_id", "file_id"): [
+            (tender.bid[k], f) for k, v in tender.files.items() for f in v.values()
+        ],
+        ("evaluation_id", "subject_id"): [
+            (e, s) for e in tender.evaluations for s in tender.subjects[e]
+        ],
+        ("evaluation_id", "code"): [(e, c) for e in tender.evaluations for c in tender.codes[e]],
+        ("evaluation_id", "criterion_id"): [
+            (e, c) for e in tender.evaluations for c in tender.criteria[e]
+        ],
     }
     found: list[str] = []
     skipped: list[str] = []
@@ -197,21 +223,27 @@ def urls(app: Litestar, tender: Tender, extra: dict[str, list]) -> list[str]:
         for combo in combos:
             for chosen in product(*(values[n] for n in names)):
                 filled = {**combo, **dict(zip(names, chosen, strict=True))}
-                found.append(re.sub(r"\{(\w+):\w+\}",
-                                    lambda m, f=filled: str(f[m.group(1)]), template))
+                found.append(
+                    re.sub(r"\{(\w+):\w+\}", lambda m, f=filled: str(f[m.group(1)]), template)
+                )
     assert sorted(skipped) == sorted(NOT_THIS_TENDER), "a new route: add its ids here"
     ref = f"tender:{tender.id}"
     return [
-        *found, f"/tenders?q={NAMES[0][:4]}", "/finance?view=awards", "/finance?view=budget",
-        "/finance?view=shares", f"/api/v1/scoring/evaluations?owner_ref={ref}",
-        *(f"/api/v1/scoring/evaluations/{e}/ranking?explain_all=true"
-          for e in tender.evaluations),
-        "/api/v1/audit/events?limit=500"]
+        *found,
+        f"/tenders?q={NAMES[0][:4]}",
+        "/finance?view=awards",
+        "/finance?view=budget",
+        "/finance?view=shares",
+        f"/api/v1/scoring/evaluations?owner_ref={ref}",
+        *(f"/api/v1/scoring/evaluations/{e}/ranking?explain_all=true" for e in tender.evaluations),
+        "/api/v1/audit/events?limit=500",
+    ]
 
 
 @pytest.fixture
 async def login(client_factory):
     async with AsyncExitStack() as stack:
+
         async def sign(principal: Principal):
             client = await stack.enter_async_context(client_factory())
             await sign_in(client, principal.email)
@@ -220,8 +252,9 @@ async def login(client_factory):
         yield sign
 
 
-async def crawl(login, people: dict[str, Principal], paths: list[str], sealed: set[str]
-                ) -> dict[tuple[str, str], int]:
+async def crawl(
+    login, people: dict[str, Principal], paths: list[str], sealed: set[str]
+) -> dict[tuple[str, str], int]:
     """GET every path as every person; fails on a 5xx or anything sealed in an answer."""
     statuses: dict[tuple[str, str], int] = {}
     problems: list[str] = []
@@ -232,8 +265,7 @@ async def crawl(login, people: dict[str, Principal], paths: list[str], sealed: s
             statuses[(label, path)] = response.status_code
             if response.status_code >= 500:
                 problems.append(f"{label} {path}: {response.status_code}")
-            problems += [f"{label} {path}: {leak}"
-                         for leak in leaks(readable(response), sealed)]
+            problems += [f"{label} {path}: {leak}" for leak in leaks(readable(response), sealed)]
     assert not problems, "\n".join(problems)
     return statuses
 
@@ -242,41 +274,54 @@ async def stored_leaks(sealed: set[str]) -> list[str]:
     """Sealed prices in the audit log (before/after of every event) or in queued mail."""
     found = []
     for row in await AuditEvent.select(AuditEvent.action, AuditEvent.before, AuditEvent.after):
-        found += [f"audit {row['action']}: {leak}" for leak in leaks(
-            f"{row['before']} {row['after']}", sealed)]
+        found += [
+            f"audit {row['action']}: {leak}"
+            for leak in leaks(f"{row['before']} {row['after']}", sealed)
+        ]
     for row in await OutboxMessage.select(OutboxMessage.subject, OutboxMessage.body):
         found += [f"mail: {leak}" for leak in leaks(f"{row['subject']} {row['body']}", sealed)]
     return found
 
 
-async def test_no_read_path_shows_a_sealed_price_to_anyone(app, world, login, make_user,
-                                                           make_authority):
+async def test_no_read_path_shows_a_sealed_price_to_anyone(
+    app, world, login, make_user, make_authority
+):
     tender = await two_envelopes(world)
     other = await make_authority("Gemeente Houten")
     people = {  # (the second officer reads as the first: same role, same authority)
-        "officer": world.officer, "admin": world.admin, "finance": world.finance,
-        "evaluator": world.evaluator, "officer of another authority": world.stranger,
+        "officer": world.officer,
+        "admin": world.admin,
+        "finance": world.finance,
+        "evaluator": world.evaluator,
+        "officer of another authority": world.stranger,
         "finance of another authority": await make_user("finance", authorities=[other["id"]]),
     }
-    crawled = people if is_sqlite() else {
-        k: people[k] for k in ("officer", "finance of another authority")}
+    crawled = (
+        people
+        if is_sqlite()
+        else {k: people[k] for k in ("officer", "finance of another authority")}
+    )
     # The evaluator works on both lots; lot 1's quality is scored and final.
     lot_1 = tender.lots[0]
     evaluation_2 = tender.evaluations[1]
     await scoring.freeze_criteria(world.officer, evaluation_2)
     await scoring.assign(world.officer, evaluation_2, world.evaluator.id)
-    await sheets.declare(world.evaluator, evaluation_2,
-                         {s: ("none", "") for s in tender.subjects[evaluation_2]})
+    await sheets.declare(
+        world.evaluator, evaluation_2, {s: ("none", "") for s in tender.subjects[evaluation_2]}
+    )
     await world.score_quality(tender.id, lot_1, {tender.bid["A"]: "8", tender.bid["B"]: "6"})
     assert not await bids.approve_price_opening(world.officer, tender.id, lot_1)
 
     everything = {"A", "B", "C", "W"}
     assert await stored_leaks(everything) == []
-    extra = {"message_id": [m["id"] for m in await OutboxMessage.select(OutboxMessage.id)],
-             "authority_id": [world.authority["id"]], "user_id": [world.officer.id],
-             "service_type_id": [world.service_type_id],
-             # the evaluator's own route to a bid's documents (a price file too: refused)
-             "document_id": [f for files in tender.files.values() for f in files.values()]}
+    extra = {
+        "message_id": [m["id"] for m in await OutboxMessage.select(OutboxMessage.id)],
+        "authority_id": [world.authority["id"]],
+        "user_id": [world.officer.id],
+        "service_type_id": [world.service_type_id],
+        # the evaluator's own route to a bid's documents (a price file too: refused)
+        "document_id": [f for files in tender.files.values() for f in files.values()],
+    }
     paths = urls(app, tender, extra)
     statuses = await crawl(login, crawled, paths, everything)
     # The crawl reached the pages and downloads that would show a price (not only refusals).
@@ -284,15 +329,21 @@ async def test_no_read_path_shows_a_sealed_price_to_anyone(app, world, login, ma
     quality_a = f"{base}/bids/{tender.bid['A']}/files/{tender.files['A']['quality']}"
     price_a = f"{base}/bids/{tender.bid['A']}/files/{tender.files['A']['price']}"
     for label in {"officer", "admin", "finance"} & set(crawled):
-        for path in (f"{base}/bids", f"{base}/lots/{lot_1}", f"{api}/bids", quality_a,
-                     f"{base}/evaluation", f"{base}/award", "/finance/export/awards.xlsx"):
+        for path in (
+            f"{base}/bids",
+            f"{base}/lots/{lot_1}",
+            f"{api}/bids",
+            quality_a,
+            f"{base}/evaluation",
+            f"{base}/award",
+            "/finance/export/awards.xlsx",
+        ):
             assert statuses[(label, path)] == 200, (label, path)
         assert statuses[(label, price_a)] == 409
         assert statuses[(label, f"{base}/lots/{lot_1}/report")] in (303, 409)
     if "admin" in crawled:
         assert statuses[("admin", "/api/v1/audit/events?limit=500")] == 200
-    for label in {"officer of another authority", "finance of another authority"} & set(
-            crawled):
+    for label in {"officer of another authority", "finance of another authority"} & set(crawled):
         assert statuses[(label, f"{api}/bids")] == 404
         assert statuses[(label, quality_a)] == 404
     evaluator_sheet = f"/scoring/evaluations/{tender.evaluations[0]}/sheet"
@@ -302,23 +353,26 @@ async def test_no_read_path_shows_a_sealed_price_to_anyone(app, world, login, ma
 
     # The evaluator reads a quality document through the one access check; a price document
     # is refused with the rule's reason, the withdrawn bid is not theirs to know of.
-    document = await access.bid_document(world.evaluator, tender.id, tender.bid["A"],
-                                         tender.files["A"]["quality"])
+    document = await access.bid_document(
+        world.evaluator, tender.id, tender.bid["A"], tender.files["A"]["quality"]
+    )
     assert not document.sealed
-    _, chunks = await bids.bid_file(world.evaluator, tender.id, tender.bid["A"],
-                                    tender.files["A"]["quality"])
+    _, chunks = await bids.bid_file(
+        world.evaluator, tender.id, tender.bid["A"], tender.files["A"]["quality"]
+    )
     assert await storage.collect(chunks) == b"%PDF-1.4 quality plan A"
     with pytest.raises(DomainError) as refused:
-        await bids.bid_file(world.evaluator, tender.id, tender.bid["A"],
-                            tender.files["A"]["price"])
+        await bids.bid_file(world.evaluator, tender.id, tender.bid["A"], tender.files["A"]["price"])
     assert refused.value.problem.message == PRICES_SEALED
     with pytest.raises(NotFound):
-        await bids.bid_file(world.evaluator, tender.id, tender.bid["W"],
-                            tender.files["W"]["quality"])
+        await bids.bid_file(
+            world.evaluator, tender.id, tender.bid["W"], tender.files["W"]["quality"]
+        )
     stranger = await make_user("evaluator")
     with pytest.raises(NotFound):
-        await access.bid_document(stranger, tender.id, tender.bid["A"],
-                                  tender.files["A"]["quality"])
+        await access.bid_document(
+            stranger, tender.id, tender.bid["A"], tender.files["A"]["quality"]
+        )
 
     # A second, different officer opens lot 1's prices on the lot page.
     second = await login(world.second)
@@ -331,11 +385,15 @@ async def test_no_read_path_shows_a_sealed_price_to_anyone(app, world, login, ma
     withdrawn = listed[tender.bid["W"]]
     assert withdrawn["withdrawn"] and withdrawn["sealed"] and withdrawn["price"] is None
     assert withdrawn["files"] == [] and withdrawn["sealed_files"] == withdrawn["file_count"] == 2
-    refused = await second.get(f"/api/v1/tenders/{tender.id}/bids/{tender.bid['W']}/files/"
-                               f"{tender.files['W']['quality']}")
+    refused = await second.get(
+        f"/api/v1/tenders/{tender.id}/bids/{tender.bid['W']}/files/{tender.files['W']['quality']}"
+    )
     assert refused.status_code == 409 and refused.json()["detail"] == WITHDRAWN
-    for page in (f"{base}/bids", f"{base}/lots/{lot_1}",
-                 f"/api/v1/scoring/evaluations/{tender.evaluations[0]}/ranking"):
+    for page in (
+        f"{base}/bids",
+        f"{base}/lots/{lot_1}",
+        f"/api/v1/scoring/evaluations/{tender.evaluations[0]}/ranking",
+    ):
         shown = SEPARATORS.sub("", (await second.get(page)).text)
         assert DIGITS["A"] in shown and DIGITS["B"] in shown, page
     download = await second.get(price_a)
@@ -381,13 +439,16 @@ async def test_a_withdrawn_bid_is_never_opened_scored_or_read(world):
     assert len(refusals) == 3 and all(f'"bid":{gone}' in e["after"] for e in refusals)
     # Not scored: the engine never hears of it; the opening lists it as withdrawn, unpriced.
     lot = await service.get_lot_row(tender_id, lot_id)
-    assert [s.ref for s in await scoring.list_subjects(world.officer, lot["evaluation_id"])
-            ] == [f"bid:{live}"]
+    assert [s.ref for s in await scoring.list_subjects(world.officer, lot["evaluation_id"])] == [
+        f"bid:{live}"
+    ]
     [unsealed] = await events("bid.unsealed")
     assert "111111.11" in unsealed["after"] and "222222" not in unsealed["after"]
     assert f'"withdrawn":[{{"bid":{gone}' in unsealed["after"]
-    assert not any("222222" in f"{e['before']} {e['after']}" for e in
-                   await AuditEvent.select(AuditEvent.before, AuditEvent.after))
+    assert not any(
+        "222222" in f"{e['before']} {e['after']}"
+        for e in await AuditEvent.select(AuditEvent.before, AuditEvent.after)
+    )
 
 
 async def test_nobody_overwrites_a_bid_price_through_the_evaluation(world, login):
@@ -397,15 +458,20 @@ async def test_nobody_overwrites_a_bid_price_through_the_evaluation(world, login
     tender = await two_envelopes(world)
     evaluation_id = tender.evaluations[0]
     ref = f"bid:{tender.bid['A']}"
-    before = {r["ref"]: r["price"] for r in await Subject.select().where(
-        Subject.evaluation == evaluation_id)}
+    before = {
+        r["ref"]: r["price"]
+        for r in await Subject.select().where(Subject.evaluation == evaluation_id)
+    }
     recorded = len(await events("subject.price_set"))
     client = await login(world.officer)
-    refused = await client.put(f"/api/v1/scoring/evaluations/{evaluation_id}/prices",
-                               json={ref: "1"})
+    refused = await client.put(
+        f"/api/v1/scoring/evaluations/{evaluation_id}/prices", json={ref: "1"}
+    )
     assert refused.status_code == 409, refused.text
     assert "prices of the bids" in refused.text
-    after = {r["ref"]: r["price"] for r in await Subject.select().where(
-        Subject.evaluation == evaluation_id)}
+    after = {
+        r["ref"]: r["price"]
+        for r in await Subject.select().where(Subject.evaluation == evaluation_id)
+    }
     assert after == before and after[ref] == Decimal(PRICES["A"])
     assert len(await events("subject.price_set")) == recorded

@@ -73,18 +73,22 @@ async def test_publishing_names_what_is_missing_and_warns_about_short_periods(wo
     assert str(refused.value) == "Add at least one lot"
     assert await phase(tender_id) == "draft"
     lot_id = await service.add_lot(world.officer, tender_id, {"number": "1", "title": "Stad"})
-    second = await service.add_lot(world.officer, tender_id, {"number": "2", "title": "Wijk",
-                                                             "estimated_value": "1.000,00"})
+    second = await service.add_lot(
+        world.officer, tender_id, {"number": "2", "title": "Wijk", "estimated_value": "1.000,00"}
+    )
     # Lots without criteria make the tender unusable later: refused, each lot named.
     facts = (await service.overview(world.officer, tender_id)).facts
     from tenders.machine import Action, missing
 
     assert [p.text() for p in missing(Action.PUBLISH, facts, world.clock.now())][:2] == [
-        "Lot 1. Stad has no award criteria", "Lot 2. Wijk has no award criteria"]
+        "Lot 1. Stad has no award criteria",
+        "Lot 2. Wijk has no award criteria",
+    ]
     with pytest.raises(DomainError, match=r"Lot 1\. Stad has no award criteria"):
         await service.publish(world.officer, tender_id)
-    evaluations = [(await service.get_lot_row(tender_id, i))["evaluation_id"]
-                   for i in (lot_id, second)]
+    evaluations = [
+        (await service.get_lot_row(tender_id, i))["evaluation_id"] for i in (lot_id, second)
+    ]
     await scoring.replace_criteria(world.officer, evaluations[0], TREE)
     await scoring.add_criterion(world.officer, evaluations[1], TREE[0])  # 60 of 100 points
     with pytest.raises(DomainError, match=r"The award criteria of lot 2\. Wijk are not complete"):
@@ -96,13 +100,18 @@ async def test_publishing_names_what_is_missing_and_warns_about_short_periods(wo
     warned = (await service.overview(world.officer, tender_id)).publish_warnings
     assert [p.text() for p in warned] == [
         "No tender documents have been uploaded: candidates will find only the particulars",
-        "Lot 1. Stad has no estimated value"]
-    await service.set_deadlines(world.officer, tender_id, {
-        "deadline_bids": local(world.clock.now() + timedelta(days=20))})
+        "Lot 1. Stad has no estimated value",
+    ]
+    await service.set_deadlines(
+        world.officer, tender_id, {"deadline_bids": local(world.clock.now() + timedelta(days=20))}
+    )
     with pytest.raises(DomainError, match="Bids must close after the other deadlines"):
         await service.publish(world.officer, tender_id)
-    await service.set_deadlines(world.officer, tender_id, {
-        "deadline_questions": local(world.clock.now() + timedelta(days=10))})
+    await service.set_deadlines(
+        world.officer,
+        tender_id,
+        {"deadline_questions": local(world.clock.now() + timedelta(days=10))},
+    )
     warnings = await service.publish(world.officer, tender_id)
     assert [(w.days_given, w.days_required) for w in warnings] == [(20, 30)]
     assert await phase(tender_id) == "tendering"
@@ -119,7 +128,8 @@ async def test_joint_procurement_shares_add_up_to_one_hundred(world, make_author
     with pytest.raises(ValidationFailed) as refused:
         await service.set_authorities(world.officer, tender_id, {lead: "60", other["id"]: "30"})
     assert refused.value.problems[0].render() == (
-        "shares: The authorities' shares add up to 90%, not 100%")
+        "shares: The authorities' shares add up to 90%, not 100%"
+    )
     with pytest.raises(ValidationFailed, match="lead authority must take part"):
         await service.set_authorities(world.officer, tender_id, {other["id"]: "100"})
     await service.set_authorities(world.officer, tender_id, {lead: "60.5", other["id"]: "39.5"})
@@ -129,17 +139,17 @@ async def test_joint_procurement_shares_add_up_to_one_hundred(world, make_author
 
 async def test_documents_keep_their_old_versions(world):
     tender_id = await world.tender()
-    first = await service.upload_document(world.officer, tender_id, "Bestek", "bestek.pdf",
-                                          "application/pdf", b"version one")
-    second = await service.upload_document(world.officer, tender_id, "Bestek", "bestek2.pdf",
-                                           "application/pdf", b"version two")
+    first = await service.upload_document(
+        world.officer, tender_id, "Bestek", "bestek.pdf", "application/pdf", b"version one"
+    )
+    second = await service.upload_document(
+        world.officer, tender_id, "Bestek", "bestek2.pdf", "application/pdf", b"version two"
+    )
     docs = await service.documents(world.officer, tender_id)
     assert [(d["name"], d["version"]) for d in docs] == [("Bestek", 2), ("Bestek", 1)]
-    data = await storage.collect((await service.document_file(world.finance, tender_id,
-                                                              first))[1])
+    data = await storage.collect((await service.document_file(world.finance, tender_id, first))[1])
     assert data == b"version one"
-    data = await storage.collect((await service.document_file(world.officer, tender_id,
-                                                              second))[1])
+    data = await storage.collect((await service.document_file(world.officer, tender_id, second))[1])
     assert data == b"version two"
 
 
@@ -154,8 +164,9 @@ async def test_a_bid_one_second_late_is_refused_and_nothing_is_stored(world):
     files_before = await StoredFile.count()
     with pytest.raises(DomainError) as refused:
         await world.bid(tender_id, lot_id, 1)
-    assert str(refused.value) == ("Bids closed at 2026-04-11 11:00:00 (CEST); this one came "
-                                  "at 2026-04-11 11:00:01 (CEST)")
+    assert str(refused.value) == (
+        "Bids closed at 2026-04-11 11:00:00 (CEST); this one came at 2026-04-11 11:00:01 (CEST)"
+    )
     assert [r["id"] for r in await Bid.select(Bid.id)] == [on_time]
     assert await StoredFile.count() == files_before
 
@@ -175,7 +186,11 @@ async def test_sealed_bids_are_unreadable_for_every_role_until_two_officers_open
         await bids.bid_file(world.stranger, tender_id, bid_id, file_row["file"])
     refused = await events("bid.sealed_access_refused")
     assert len(refused) == 4 and {e["actor_id"] for e in refused} == {
-        world.officer.id, world.second.id, world.admin.id, world.finance.id}
+        world.officer.id,
+        world.second.id,
+        world.admin.id,
+        world.finance.id,
+    }
     # Neither the price nor the file name is in the audit log before the opening.
     [registered] = await events("bid.registered")
     assert "123456" not in registered["after"] and "bid-0.pdf" not in registered["after"]
@@ -193,8 +208,9 @@ async def test_sealed_bids_are_unreadable_for_every_role_until_two_officers_open
     assert await bids.approve_opening(world.second, tender_id) is True
     [view] = await bids.bids(world.admin, tender_id)
     assert not view.sealed and view.price == Decimal("123456.78")
-    data = await storage.collect((await bids.bid_file(world.admin, tender_id, bid_id,
-                                                      file_row["file"]))[1])
+    data = await storage.collect(
+        (await bids.bid_file(world.admin, tender_id, bid_id, file_row["file"]))[1]
+    )
     assert data.startswith(b"%PDF-1.4 bid")
     assert len(await events("bid.file_downloaded")) == 1
     [opened] = await events("tender.open_bids")
@@ -215,8 +231,7 @@ async def test_due_transitions_are_applied_once_and_late_ones_say_by_how_much(wo
     [applied] = await DEADLINES.tick(world.clock.now())
     assert applied.step == "close_bids" and applied.late_by_seconds == 7200
     assert await DEADLINES.tick(world.clock.now()) == []
-    assert await service.apply_due(world.officer.as_actor(), tender_id,
-                                   world.clock.now()) == []
+    assert await service.apply_due(world.officer.as_actor(), tender_id, world.clock.now()) == []
     assert await phase(tender_id) == "opening"
     [closed] = await events("tender.close_bids")
     assert '"late_by_seconds":7200' in closed["after"]
@@ -234,8 +249,10 @@ async def test_from_evaluation_through_standstill_and_objection_to_contract(worl
     result = await bids.lot_result(world.officer, tender_id, lot_id)
     # Quality 60 × mark/10; price 40 × 100000 / P.
     assert [(s.ref, s.total) for s in result.ranking.subjects] == [
-        (f"bid:{ids[2]}", Decimal("81.33")), (f"bid:{ids[0]}", Decimal("80.67")),
-        (f"bid:{ids[1]}", Decimal("70.00"))]
+        (f"bid:{ids[2]}", Decimal("81.33")),
+        (f"bid:{ids[0]}", Decimal("80.67")),
+        (f"bid:{ids[1]}", Decimal("70.00")),
+    ]
     with pytest.raises(DomainError, match=r"No award intent yet for 1\. District 1"):
         await letters.send_award_decisions(world.officer, tender_id)
     with pytest.raises(ValidationFailed, match="deviates from the ranking"):
@@ -250,8 +267,9 @@ async def test_from_evaluation_through_standstill_and_objection_to_contract(worl
     row = await Tender.select().where(Tender.id == tender_id).first()
     assert row["phase"] == "award_intent" and row["standstill_ends_at"] == ends
     assert row["decisions_sent_at"] == world.clock.now()
-    objection = await bids.record_objection(world.officer, tender_id, "Zorg Plus BV",
-                                            "The price formula was applied wrongly", lot_id)
+    objection = await bids.record_objection(
+        world.officer, tender_id, "Zorg Plus BV", "The price formula was applied wrongly", lot_id
+    )
     world.clock.set(ends)
     with pytest.raises(DomainError, match="objection"):
         await service.award(world.officer, tender_id)
@@ -263,12 +281,23 @@ async def test_from_evaluation_through_standstill_and_objection_to_contract(worl
     with pytest.raises(DomainError, match="No contract recorded yet with Samen Sterk"):
         await service.conclude_contracts(world.officer, tender_id)
     with pytest.raises(DomainError, match="did not win"):
-        await bids.record_contract(world.officer, tender_id, ids[0], {
-            "value": "120000", "start": "2027-01-01", "end": "2029-12-31",
-            "signed_on": "2026-06-01"})
-    await bids.record_contract(world.officer, tender_id, ids[2], {
-        "value": "120000", "start": "2027-01-01", "end": "2029-12-31",
-        "signed_on": "2026-06-01"})
+        await bids.record_contract(
+            world.officer,
+            tender_id,
+            ids[0],
+            {
+                "value": "120000",
+                "start": "2027-01-01",
+                "end": "2029-12-31",
+                "signed_on": "2026-06-01",
+            },
+        )
+    await bids.record_contract(
+        world.officer,
+        tender_id,
+        ids[2],
+        {"value": "120000", "start": "2027-01-01", "end": "2029-12-31", "signed_on": "2026-06-01"},
+    )
     await service.conclude_contracts(world.officer, tender_id)
     assert await phase(tender_id) == "contracted"
     [contract] = await bids.contracts(world.finance, tender_id)
@@ -303,14 +332,24 @@ async def test_changing_the_draft_keeps_the_options_the_lead_officer_chose(world
     blind scoring, aggregation, spread limit and thresholds stay as the lead officer set them."""
     tender_id = await world.tender(lots=1)
     [lot] = await Lot.select().where(Lot.tender == tender_id)
-    chosen = {"title": "Beoordeling", "blind": "on", "aggregation": "median",
-              "spread_limit": "20", "total_points": "100", "min_total_quality": "30",
-              "winners": "1"}
+    chosen = {
+        "title": "Beoordeling",
+        "blind": "on",
+        "aggregation": "median",
+        "spread_limit": "20",
+        "total_points": "100",
+        "min_total_quality": "30",
+        "winners": "1",
+    }
     await scoring.update_settings(world.officer, lot["evaluation_id"], chosen)
-    await service.update_tender(world.officer, tender_id, world.form(
-        title="Hulp bij het huishouden 2023", two_envelope="on"))
-    await service.update_lot(world.officer, tender_id, lot["id"], {
-        "number": "1", "title": "Noord", "winners": "2"})
+    await service.update_tender(
+        world.officer,
+        tender_id,
+        world.form(title="Hulp bij het huishouden 2023", two_envelope="on"),
+    )
+    await service.update_lot(
+        world.officer, tender_id, lot["id"], {"number": "1", "title": "Noord", "winners": "2"}
+    )
     options = (await scoring.get_evaluation(world.officer, lot["evaluation_id"])).options
     assert options.blind and options.aggregation == "median"
     assert options.spread_limit == Decimal(20) and options.min_total_quality == Decimal(30)
@@ -320,9 +359,11 @@ async def test_changing_the_draft_keeps_the_options_the_lead_officer_chose(world
 async def test_an_open_house_lot_admits_every_bid_after_its_lot_changes(world):
     tender_id = await world.tender(lots=1, procedure="open_house")
     [lot] = await Lot.select().where(Lot.tender == tender_id)
-    await service.update_lot(world.officer, tender_id, lot["id"], {
-        "number": "1", "title": "Noord", "winners": "1"})
-    await service.update_tender(world.officer, tender_id, world.form(
-        procedure="open_house", title="Open house 2023"))
+    await service.update_lot(
+        world.officer, tender_id, lot["id"], {"number": "1", "title": "Noord", "winners": "1"}
+    )
+    await service.update_tender(
+        world.officer, tender_id, world.form(procedure="open_house", title="Open house 2023")
+    )
     view = await scoring.get_evaluation(world.officer, lot["evaluation_id"])
     assert view.options.winners == 10_000 and view.title == "Open house 2023: Noord"

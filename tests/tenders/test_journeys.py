@@ -23,6 +23,7 @@ def fixed_clock() -> Iterator[FixedClock]:
 @pytest.fixture
 async def login(client_factory):
     async with AsyncExitStack() as stack:
+
         async def sign(principal: Principal):
             client = await stack.enter_async_context(client_factory())
             await sign_in(client, principal.email)
@@ -61,8 +62,7 @@ async def test_the_opening_page_offers_only_what_is_possible_now(world, login):
     page = (await first.get(url)).text
     assert "/actions/open_bids" not in page
     assert "The bids can be opened after the deadline for bids" in text_of(page)
-    refused = await post_form(first, f"/tenders/{tender_id}/actions/open_bids",
-                              {"confirm": "yes"})
+    refused = await post_form(first, f"/tenders/{tender_id}/actions/open_bids", {"confirm": "yes"})
     assert refused.status_code == 303  # refused, not approved
     assert await bids.opening_approvals(tender_id) == []
 
@@ -70,8 +70,7 @@ async def test_the_opening_page_offers_only_what_is_possible_now(world, login):
     first = await login(world.officer)
     page = (await first.get(url)).text
     assert "/actions/open_bids" in page and "Approve the opening" in text_of(page)
-    approved = await post_form(first, f"/tenders/{tender_id}/actions/open_bids",
-                               {"confirm": "yes"})
+    approved = await post_form(first, f"/tenders/{tender_id}/actions/open_bids", {"confirm": "yes"})
     assert approved.status_code == 303
     page = (await first.get(url)).text
     assert "/actions/open_bids" not in page

@@ -31,13 +31,25 @@ from tests.tenders.test_procurement import candidate, published_dialogue
 HOSTILE = "{{ 7*7 }} <w:t>Zorg & Co</w:t> {% for x in y %}"
 
 
-async def _bid(world: World, tender_id: int, lot_id: int, index: int, name: str, price: str,
-               email: str = "") -> int:
-    return await bids.register_bid(world.officer, tender_id, lot_id, {
-        "name": name, "country": "NL", "registration_number": KVK[index], "price": price,
-        "email": email, "contact_name": "mw. A. Jansen", "contact_form_of_address": "mevrouw",
-        "address": "Lindelaan 4\n3511 AB Utrecht"},
-        [(f"bid-{index}.pdf", "application/pdf", b"%PDF-1.4 bid")])
+async def _bid(
+    world: World, tender_id: int, lot_id: int, index: int, name: str, price: str, email: str = ""
+) -> int:
+    return await bids.register_bid(
+        world.officer,
+        tender_id,
+        lot_id,
+        {
+            "name": name,
+            "country": "NL",
+            "registration_number": KVK[index],
+            "price": price,
+            "email": email,
+            "contact_name": "mw. A. Jansen",
+            "contact_form_of_address": "mevrouw",
+            "address": "Lindelaan 4\n3511 AB Utrecht",
+        },
+        [(f"bid-{index}.pdf", "application/pdf", b"%PDF-1.4 bid")],
+    )
 
 
 async def _ranked(world: World) -> tuple[int, int]:
@@ -46,26 +58,34 @@ async def _ranked(world: World) -> tuple[int, int]:
     tender_id = await world.tender()
     await service.publish(world.officer, tender_id)
     [lot_id] = await world.lot_ids(tender_id)
-    ids = [await _bid(world, tender_id, lot_id, 0, HOSTILE, "150000", "hostile@example.nl"),
-           await _bid(world, tender_id, lot_id, 1, "Thuishulp West", "100000"),
-           await _bid(world, tender_id, lot_id, 2, "Samen Sterk", "120000",
-                      "info@samensterk.example")]
+    ids = [
+        await _bid(world, tender_id, lot_id, 0, HOSTILE, "150000", "hostile@example.nl"),
+        await _bid(world, tender_id, lot_id, 1, "Thuishulp West", "100000"),
+        await _bid(world, tender_id, lot_id, 2, "Samen Sterk", "120000", "info@samensterk.example"),
+    ]
     world.travel(timedelta(days=41))
     await bids.approve_opening(world.officer, tender_id)
     assert await bids.approve_opening(world.second, tender_id)
     await world.score_and_confirm(tender_id, {ids[0]: "9", ids[1]: "5", ids[2]: "8"})
-    await bids.choose_award(world.officer, tender_id, lot_id, [ids[2]],
-                            advantages=ADVANTAGES)
+    await bids.choose_award(world.officer, tender_id, lot_id, [ids[2]], advantages=ADVANTAGES)
     return tender_id, lot_id
 
 
 async def test_a_rejection_after_deviating_from_the_ranking_states_the_reason(world):
     tender_id, lot_id = await _ranked(world)
-    hostile_bid = await Bid.select(Bid.id).where(
-        (Bid.lot == lot_id) & (Bid.organisation.name == HOSTILE)).first()
-    await bids.choose_award(world.officer, tender_id, lot_id, [hostile_bid["id"]],
-                            reason="Samen Sterk cannot start before 1 April",
-                            advantages=ADVANTAGES)
+    hostile_bid = (
+        await Bid.select(Bid.id)
+        .where((Bid.lot == lot_id) & (Bid.organisation.name == HOSTILE))
+        .first()
+    )
+    await bids.choose_award(
+        world.officer,
+        tender_id,
+        lot_id,
+        [hostile_bid["id"]],
+        reason="Samen Sterk cannot start before 1 April",
+        advantages=ADVANTAGES,
+    )
     sent = await letters.send_award_decisions(world.officer, tender_id)
     [best] = [x for x in sent.letters if x.addressee == "Samen Sterk"]
     assert best.kind is LetterKind.REJECTION
@@ -114,8 +134,9 @@ async def test_award_decisions_write_every_letter_and_start_the_standstill(world
         lines = docx_text((await storage.read(letter.file_id))[1]).splitlines()
         assert "Geachte mevrouw Jansen," in lines and "t.a.v. mevrouw A. Jansen" in lines
 
-    events = await AuditEvent.select().where(AuditEvent.action == "letter.sent").order_by(
-        AuditEvent.seq)
+    events = (
+        await AuditEvent.select().where(AuditEvent.action == "letter.sent").order_by(AuditEvent.seq)
+    )
     assert len(events) == 3
     for event, letter in zip(events, sent.letters, strict=True):
         after = json.loads(event["after"])
@@ -123,8 +144,10 @@ async def test_award_decisions_write_every_letter_and_start_the_standstill(world
         assert after["sha256"] == letter.sha256 and after["tender"] == tender_id
     messages = await OutboxMessage.select().order_by(OutboxMessage.recipient)
     letters_mailed = [m for m in messages if m["kind"] == "letter"]
-    assert [m["recipient"] for m in letters_mailed] == ["hostile@example.nl",
-                                                         "info@samensterk.example"]
+    assert [m["recipient"] for m in letters_mailed] == [
+        "hostile@example.nl",
+        "info@samensterk.example",
+    ]
     attachments = {a["file"] for a in await OutboxAttachment.select()}
     assert attachments == {hostile.file_id, intent.file_id}
 
@@ -135,7 +158,8 @@ async def test_award_decisions_write_every_letter_and_start_the_standstill(world
     assert sorted(archive.namelist()) == sorted(x.filename for x in sent.letters)
     assert name.endswith(".zip")
     assert await letters.letters_of_tender("UTR-HH-2022") == [
-        (x.filename, (await storage.read(x.file_id))[1]) for x in sent.letters]
+        (x.filename, (await storage.read(x.file_id))[1]) for x in sent.letters
+    ]
     assert await letters.letters_of_tender("NO-SUCH") is None
 
 
@@ -170,8 +194,9 @@ async def test_the_evaluation_report_and_the_clarification_notice(world):
 
     other = await world.tender(reference="NVI-1")
     await service.publish(world.officer, other)
-    first = await procurement.ask(world.officer, other, "Geheime Vrager BV",
-                                  "Mag de prijs <w:t> & {{ 7*7 }} bevatten?")
+    first = await procurement.ask(
+        world.officer, other, "Geheime Vrager BV", "Mag de prijs <w:t> & {{ 7*7 }} bevatten?"
+    )
     await procurement.ask(world.officer, other, "Tweede Vrager", "Onbeantwoord?")
     await procurement.answer(world.officer, other, first, "Ja & nee.")
     _, data = await letters.nota(world.finance, other)
@@ -184,15 +209,20 @@ async def _preselection(world: World) -> tuple[int, list[int]]:
     """A competitive dialogue in its selection phase with three candidates assessed; the
     third fails the certificate."""
     tender_id = await published_dialogue(world)
-    ids = [await procurement.register_candidate(world.officer, tender_id, candidate(i))
-           for i in range(3)]
+    ids = [
+        await procurement.register_candidate(world.officer, tender_id, candidate(i))
+        for i in range(3)
+    ]
     world.travel(timedelta(days=30))
     await DEADLINES.tick(world.clock.now())
     requirements = await procurement.requirements(tender_id)
     for index, candidate_id in enumerate(ids):
-        await procurement.assess(world.officer, tender_id, candidate_id, {
-            r["id"]: (index != 2 or r["kind"] == "exclusion", "not shown")
-            for r in requirements})
+        await procurement.assess(
+            world.officer,
+            tender_id,
+            candidate_id,
+            {r["id"]: (index != 2 or r["kind"] == "exclusion", "not shown") for r in requirements},
+        )
     return tender_id, ids
 
 
@@ -215,17 +245,19 @@ async def test_selection_letters_go_to_every_candidate_once(world):
     assert "HKZ certificate" not in chosen
     assert refused != chosen
     assert await OutboxMessage.count().where(OutboxMessage.kind == "letter") == 3
-    assert [e["object_type"] for e in await AuditEvent.select().where(
-        AuditEvent.action == "letter.sent")] == ["tender"] * 3
+    assert [
+        e["object_type"]
+        for e in await AuditEvent.select().where(AuditEvent.action == "letter.sent")
+    ] == ["tender"] * 3
     with pytest.raises(DomainError, match="already been sent"):
         await letters.send_selection_letters(world.officer, tender_id)
-    assert [x.addressee for x in await letters.sent_letters(world.admin, tender_id)
-            ] == NAMES[:3]
+    assert [x.addressee for x in await letters.sent_letters(world.admin, tender_id)] == NAMES[:3]
 
 
 @pytest.fixture
 async def login(client_factory):
     async with AsyncExitStack() as stack:
+
         async def sign(principal):
             client = await stack.enter_async_context(client_factory())
             await sign_in(client, principal.email)
@@ -235,7 +267,8 @@ async def login(client_factory):
 
 
 async def test_the_officer_sends_the_decisions_from_the_award_page_and_readers_download(
-        world, login):
+    world, login
+):
     tender_id, lot_id = await _ranked(world)
     world.clock.set(datetime.now(UTC))
     officer, finance = await login(world.officer), await login(world.finance)
@@ -246,11 +279,13 @@ async def test_the_officer_sends_the_decisions_from_the_award_page_and_readers_d
     refused = await post_form(finance, f"{base}/award/letters")
     assert refused.status_code == 403
     assert await Tender.select(Tender.phase).where(Tender.id == tender_id).first() == {
-        "phase": "evaluation"}
+        "phase": "evaluation"
+    }
     unconfirmed = await post_form(officer, f"{base}/award/letters")
     assert unconfirmed.status_code == 303
     assert await Tender.select(Tender.phase).where(Tender.id == tender_id).first() == {
-        "phase": "evaluation"}
+        "phase": "evaluation"
+    }
     sent = await post_form(officer, f"{base}/award/letters", {"confirm": "yes"})
     assert sent.status_code == 303 and sent.headers["location"] == f"{base}/award"
     page = text_of((await officer.get(f"{base}/award")).text)
@@ -277,8 +312,9 @@ async def test_the_officer_sends_the_decisions_from_the_award_page_and_readers_d
 
     api = await finance.get(f"/api/v1/tenders/{tender_id}/letters")
     assert [x["sha256"] for x in api.json()] == [x.sha256 for x in listed]
-    assert (await finance.get(f"/api/v1/tenders/{tender_id}/letters",
-                              params={"kind": "nonsense"})).status_code == 404
+    assert (
+        await finance.get(f"/api/v1/tenders/{tender_id}/letters", params={"kind": "nonsense"})
+    ).status_code == 404
 
 
 async def test_the_api_sends_the_decisions_and_refuses_twice(world, login):
@@ -305,8 +341,9 @@ async def test_the_command_line_writes_a_tenders_letters_into_a_zip(world, tmp_p
     assert "Wrote" in result.stdout and "(3 letters)" in result.stdout
     archive = zipfile.ZipFile(output)
     assert archive.namelist() == [x.filename for x in sent.letters]
-    assert archive.read(sent.letters[0].filename) == (
-        await storage.read(sent.letters[0].file_id))[1]
+    assert (
+        archive.read(sent.letters[0].filename) == (await storage.read(sent.letters[0].file_id))[1]
+    )
     missing = tenderdesk("letters", "NO-SUCH-REF", "-o", str(tmp_path / "none.zip"))
     assert missing.returncode == 1 and "NO-SUCH-REF" in missing.stderr
     assert not (tmp_path / "none.zip").exists()
@@ -324,8 +361,7 @@ async def test_the_letters_of_a_lot_as_pdfs_in_one_zip(world, monkeypatch):
     name, stream = await letters.zip_of(world.finance, tender_id, lot_id, pdf=True)
     archive = zipfile.ZipFile(io.BytesIO(b"".join([c async for c in stream])))
     assert name.endswith("-pdf.zip")
-    assert archive.namelist() == [x.filename.removesuffix(".docx") + ".pdf"
-                                  for x in sent.letters]
+    assert archive.namelist() == [x.filename.removesuffix(".docx") + ".pdf" for x in sent.letters]
     assert all(archive.read(n).startswith(b"%PDF") for n in archive.namelist())
 
 
@@ -346,8 +382,9 @@ async def test_a_pdf_zip_through_the_pages_and_the_api_is_built_by_a_job(world, 
     archive = await finance.get(done["result_url"])
     assert archive.status_code == 200 and "-pdf.zip" in archive.headers["content-disposition"]
     with zipfile.ZipFile(io.BytesIO(archive.content)) as opened:
-        assert opened.namelist() == [x.filename.removesuffix(".docx") + ".pdf"
-                                     for x in sent.letters]
+        assert opened.namelist() == [
+            x.filename.removesuffix(".docx") + ".pdf" for x in sent.letters
+        ]
         assert all(opened.read(n).startswith(b"%PDF") for n in opened.namelist())
     # Someone else's job and its file are not theirs to see.
     other = await login(world.officer)
@@ -358,8 +395,9 @@ async def test_the_phase_action_sends_the_letters_too(world, login):
     tender_id, lot_id = await _ranked(world)
     world.clock.set(datetime.now(UTC))
     officer = await login(world.officer)
-    answer = await post_form(officer, f"/tenders/{tender_id}/actions/send_award_decisions",
-                             {"confirm": "yes"})
+    answer = await post_form(
+        officer, f"/tenders/{tender_id}/actions/send_award_decisions", {"confirm": "yes"}
+    )
     assert answer.status_code == 303
     row = await Tender.select().where(Tender.id == tender_id).first()
     sent = await letters.sent_letters(world.officer, tender_id, lot_id)

@@ -16,21 +16,27 @@ from tests.tenders.test_letters import _ranked
 
 
 async def test_a_danish_tender_sends_danish_letters_with_the_danish_standstill(world):
-    await Authority.update({Authority.country: "DK", Authority.language: "da",
-                            Authority.timezone: "Europe/Copenhagen",
-                            Authority.standstill_days: 10}).where(
-        Authority.id == world.authority["id"])
+    await Authority.update(
+        {
+            Authority.country: "DK",
+            Authority.language: "da",
+            Authority.timezone: "Europe/Copenhagen",
+            Authority.standstill_days: 10,
+        }
+    ).where(Authority.id == world.authority["id"])
     tender_id, _ = await _ranked(world)
     # Every bidder has an e-mail address: the decisions all go out electronically (10 days;
     # 15 when one goes by post).
     await Organisation.update({Organisation.email: "tilbud@thuishulp.example"}).where(
-        Organisation.name == "Thuishulp West")
+        Organisation.name == "Thuishulp West"
+    )
     world.clock.set(datetime(2027, 3, 16, 10, 0, tzinfo=UTC))  # Tuesday 16 March 2027
     sent = await letters.send_award_decisions(world.officer, tender_id)
     # 10 days end on langfredag 26 March; Easter runs on to Tuesday 30 March.
     assert sent.standstill_last_day == date(2027, 3, 30)
-    texts = {s.addressee: (s.kind, docx_text((await storage.read(s.file_id))[1]))
-             for s in sent.letters}
+    texts = {
+        s.addressee: (s.kind, docx_text((await storage.read(s.file_id))[1])) for s in sent.letters
+    }
     kind, award = texts["Samen Sterk"]
     assert kind is LetterKind.AWARD_INTENT
     assert "vi har besluttet at tildele jer kontrakten (udbudslovens § 171)" in award

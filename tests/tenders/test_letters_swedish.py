@@ -18,11 +18,15 @@ from tests.tenders.test_letters import _ranked
 
 
 async def _swedish(world: World) -> None:
-    await Authority.update({Authority.country: "SE", Authority.language: "sv",
-                            Authority.timezone: "Europe/Stockholm",
-                            Authority.registration_number: "212000-0043",
-                            Authority.standstill_days: 10}).where(
-        Authority.id == world.authority["id"])
+    await Authority.update(
+        {
+            Authority.country: "SE",
+            Authority.language: "sv",
+            Authority.timezone: "Europe/Stockholm",
+            Authority.registration_number: "212000-0043",
+            Authority.standstill_days: 10,
+        }
+    ).where(Authority.id == world.authority["id"])
 
 
 async def _decisions(world: World, everyone_by_email: bool):
@@ -30,10 +34,12 @@ async def _decisions(world: World, everyone_by_email: bool):
     tender_id, _ = await _ranked(world)  # Thuishulp West has no e-mail address
     if everyone_by_email:
         await Organisation.update({Organisation.email: "anbud@thuishulp.example"}).where(
-            Organisation.name == "Thuishulp West")
+            Organisation.name == "Thuishulp West"
+        )
     # Sent Tuesday 1 December 2026 at 11:00 in Stockholm.
-    return await letters.send_award_decisions(world.officer, tender_id,
-                                              datetime(2026, 12, 1, 10, 0, tzinfo=UTC))
+    return await letters.send_award_decisions(
+        world.officer, tender_id, datetime(2026, 12, 1, 10, 0, tzinfo=UTC)
+    )
 
 
 async def _text(sent, kind: LetterKind) -> str:
@@ -64,6 +70,7 @@ async def test_one_by_post_the_avtalssparr_is_fifteen_days_for_everyone(world):
 async def test_a_dutch_authority_keeps_its_twenty_days_whoever_lacks_an_email(world):
     tender_id, _ = await _ranked(world)
     assert await Bid.count().where(Bid.organisation.email == "") >= 1
-    sent = await letters.send_award_decisions(world.officer, tender_id,
-                                              datetime(2026, 12, 1, 10, 0, tzinfo=UTC))
+    sent = await letters.send_award_decisions(
+        world.officer, tender_id, datetime(2026, 12, 1, 10, 0, tzinfo=UTC)
+    )
     assert sent.standstill_last_day == date(2026, 12, 21)  # 1 Dec + 20 = Mon 21 Dec

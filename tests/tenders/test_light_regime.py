@@ -13,8 +13,11 @@ NL = jurisdiction_for("NL").light_regime
 def test_at_or_above_the_threshold_the_light_regime_asks_for_eu_publication():
     [at] = light_regime_warnings("light_regime", Decimal(750_000), "EUR", NL)
     assert at.location == "estimated_value"
-    assert at.params == {"value": Decimal(750_000), "threshold": Decimal(750_000),
-                         "rule": "artikelen 2.38 en 2.39 Aanbestedingswet 2012"}
+    assert at.params == {
+        "value": Decimal(750_000),
+        "threshold": Decimal(750_000),
+        "rule": "artikelen 2.38 en 2.39 Aanbestedingswet 2012",
+    }
     assert "Official Journal" in at.message and "award notice" in at.message
     assert light_regime_warnings("light_regime", Decimal("749999.99"), "EUR", NL) == []
 
@@ -22,16 +25,22 @@ def test_at_or_above_the_threshold_the_light_regime_asks_for_eu_publication():
 def test_without_a_value_the_light_regime_asks_for_one():
     [missing] = light_regime_warnings("light_regime", None, "EUR", EU_LIGHT_REGIME)
     assert missing.message.startswith("Enter the estimated value")
-    assert missing.params == {"threshold": Decimal(750_000),
-                              "rule": "Directive 2014/24/EU art. 4(d) and 74-76"}
+    assert missing.params == {
+        "threshold": Decimal(750_000),
+        "rule": "Directive 2014/24/EU art. 4(d) and 74-76",
+    }
 
 
 def test_other_procedures_and_other_currencies_are_not_warned():
     assert light_regime_warnings("open", Decimal(5_000_000), "EUR", NL) == []
     assert light_regime_warnings("open", None, "EUR", NL) == []
     # The threshold is in euros; the Commission's equivalents in DKK, PLN, SEK are not here.
-    assert light_regime_warnings("light_regime", Decimal(50_000_000), "DKK",
-                                 jurisdiction_for("DK").light_regime) == []
+    assert (
+        light_regime_warnings(
+            "light_regime", Decimal(50_000_000), "DKK", jurisdiction_for("DK").light_regime
+        )
+        == []
+    )
 
 
 def test_the_contract_value_is_the_tenders_own_else_all_lots_together():
@@ -41,14 +50,16 @@ def test_the_contract_value_is_the_tenders_own_else_all_lots_together():
     assert contract_value(None, []) is None
 
 
-async def test_the_tender_page_warns_of_eu_publication_under_the_light_regime(world,
-                                                                               client_factory):
-    above = await world.tender(procedure="light_regime", estimated_value="800000",
-                               reference="UTR-WMO-1")
-    below = await world.tender(procedure="light_regime", estimated_value="120000",
-                               reference="UTR-WMO-2")
-    full = await world.tender(procedure="open", estimated_value="800000",
-                              reference="UTR-WMO-3")
+async def test_the_tender_page_warns_of_eu_publication_under_the_light_regime(
+    world, client_factory
+):
+    above = await world.tender(
+        procedure="light_regime", estimated_value="800000", reference="UTR-WMO-1"
+    )
+    below = await world.tender(
+        procedure="light_regime", estimated_value="120000", reference="UTR-WMO-2"
+    )
+    full = await world.tender(procedure="open", estimated_value="800000", reference="UTR-WMO-3")
     async with client_factory() as client:
         await sign_in(client, world.officer.email)
         page = await client.get(f"/tenders/{above}")

@@ -27,8 +27,10 @@ async def two_lots_in_evaluation(world: World) -> tuple[int, int, int, list[int]
     tender_id = await world.tender(lots=2)
     await service.publish(world.officer, tender_id)
     first, second = await world.lot_ids(tender_id)
-    ids = [await world.bid(tender_id, first, i, p)
-           for i, p in ((0, "150000"), (1, "100000"), (2, "120000"))]
+    ids = [
+        await world.bid(tender_id, first, i, p)
+        for i, p in ((0, "150000"), (1, "100000"), (2, "120000"))
+    ]
     lone = await world.bid(tender_id, second, 3, "90000")
     world.travel(timedelta(days=41))
     await bids.approve_opening(world.officer, tender_id)
@@ -45,7 +47,8 @@ async def test_a_lot_without_valid_bids_is_closed_and_the_rest_is_awarded(world)
         await letters.declare_lot_unsuccessful(world.officer, tender_id, second, "  ")
 
     closed = await letters.declare_lot_unsuccessful(
-        world.officer, tender_id, second, "The only bid misses the certificate of good conduct")
+        world.officer, tender_id, second, "The only bid misses the certificate of good conduct"
+    )
     assert not closed.tender_unsuccessful
     [letter] = closed.letters
     assert letter.kind is LetterKind.LOT_UNSUCCESSFUL and letter.addressee == "Huishoudhulp Utrecht"
@@ -65,8 +68,9 @@ async def test_a_lot_without_valid_bids_is_closed_and_the_rest_is_awarded(world)
     await world.score_and_confirm(tender_id, {ids[0]: "9", ids[1]: "5", ids[2]: "8"})
     lot1 = await service.get_lot_row(tender_id, first)
     best = (await scoring.ranking(world.officer, lot1["evaluation_id"])).winners
-    await bids.choose_award(world.officer, tender_id, first, [int(best[0].split(":")[1])],
-                            advantages=ADVANTAGES)
+    await bids.choose_award(
+        world.officer, tender_id, first, [int(best[0].split(":")[1])], advantages=ADVANTAGES
+    )
     sent = await letters.send_award_decisions(world.officer, tender_id)
     assert {x.kind for x in sent.letters} == {LetterKind.AWARD_INTENT, LetterKind.REJECTION}
     assert lone not in {b["id"] for b in await Bid.select(Bid.id).where(Bid.winner.eq(True))}
@@ -78,9 +82,17 @@ async def test_a_lot_without_valid_bids_is_closed_and_the_rest_is_awarded(world)
     world.travel(timedelta(days=30))
     await service.award(world.officer, tender_id)
     winner = next(b for b in await bids.winners(world.officer, tender_id))
-    await bids.record_contract(world.officer, tender_id, winner["id"], {
-        "value": "400.000,00", "start": "2027-01-01", "end": "2028-12-31",
-        "signed_on": "2026-05-01"})
+    await bids.record_contract(
+        world.officer,
+        tender_id,
+        winner["id"],
+        {
+            "value": "400.000,00",
+            "start": "2027-01-01",
+            "end": "2028-12-31",
+            "signed_on": "2026-05-01",
+        },
+    )
     awards = await TenderFinance().awards(FinanceQuery())
     assert [a.lot for a in awards] == ["1. District 1"]
 
@@ -90,8 +102,9 @@ async def test_the_tender_is_unsuccessful_only_when_every_lot_is(world):
     await letters.declare_lot_unsuccessful(world.officer, tender_id, second, "No valid bid")
     overview = await service.overview(world.officer, tender_id)
     assert overview.phase.value == "evaluation"
-    closed = await letters.declare_lot_unsuccessful(world.officer, tender_id, first,
-                                                    "Every bid is above the budget")
+    closed = await letters.declare_lot_unsuccessful(
+        world.officer, tender_id, first, "Every bid is above the budget"
+    )
     assert closed.tender_unsuccessful and len(closed.letters) == 3
     row = await Tender.select().where(Tender.id == tender_id).first()
     assert row["phase"] == "unsuccessful"
@@ -104,7 +117,8 @@ async def test_only_in_the_evaluation(world):
     with pytest.raises(DomainError, match="during the evaluation"):
         await letters.declare_lot_unsuccessful(world.officer, tender_id, lot_id, "No bids")
     assert (await Lot.select(Lot.unsuccessful_at).where(Lot.id == lot_id).first())[
-        "unsuccessful_at"] is None
+        "unsuccessful_at"
+    ] is None
     # the scoring engine knows nothing of it: the lot's evaluation is untouched
     lot = await service.get_lot_row(tender_id, lot_id)
     assert (await scoring.status(world.officer, lot["evaluation_id"])).subjects == 0
@@ -117,6 +131,7 @@ async def login(client_factory):
     from tests.support.http import sign_in
 
     async with AsyncExitStack() as stack:
+
         async def sign(principal):
             client = await stack.enter_async_context(client_factory())
             await sign_in(client, principal.email)
@@ -136,24 +151,33 @@ async def test_the_page_needs_the_confirmation_and_the_api_declares_too(world, l
     url = f"/tenders/{tender_id}/lots/{second}"
     page = text_of((await officer.get(url)).text)
     assert "Declare this lot unsuccessful" in page
-    unconfirmed = await post_form(officer, f"{url}/unsuccessful", {"reason": "No valid bid"},
-                                  headers={"referer": url})
+    unconfirmed = await post_form(
+        officer, f"{url}/unsuccessful", {"reason": "No valid bid"}, headers={"referer": url}
+    )
     assert unconfirmed.status_code == 303
-    assert "Nothing was done" in text_of((await officer.get(
-        unconfirmed.headers["location"])).text)
+    assert "Nothing was done" in text_of((await officer.get(unconfirmed.headers["location"])).text)
     assert (await Lot.select(Lot.unsuccessful_at).where(Lot.id == second).first())[
-        "unsuccessful_at"] is None
-    done = await post_form(officer, f"{url}/unsuccessful",
-                           {"reason": "No valid bid", "confirm": "yes"})
+        "unsuccessful_at"
+    ] is None
+    done = await post_form(
+        officer, f"{url}/unsuccessful", {"reason": "No valid bid", "confirm": "yes"}
+    )
     assert done.status_code == 303
     page = text_of((await officer.get(url)).text)
     assert "1 bidder has been told" in page and "No valid bid" in page
     assert "Declare this lot unsuccessful" not in page
     finance = await login(world.finance)
-    assert (await post_form(finance, f"/tenders/{tender_id}/lots/{first}/unsuccessful",
-                            {"reason": "x", "confirm": "yes"})).status_code == 403
-    api = await officer.post(f"/api/v1/tenders/{tender_id}/lots/{first}/unsuccessful",
-                             json={"reason": "Every bid above the budget"})
+    assert (
+        await post_form(
+            finance,
+            f"/tenders/{tender_id}/lots/{first}/unsuccessful",
+            {"reason": "x", "confirm": "yes"},
+        )
+    ).status_code == 403
+    api = await officer.post(
+        f"/api/v1/tenders/{tender_id}/lots/{first}/unsuccessful",
+        json={"reason": "Every bid above the budget"},
+    )
     assert api.status_code == 200, api.text
     assert api.json()["unsuccessful_reason"] == "Every bid above the budget"
     tender = (await officer.get(f"/api/v1/tenders/{tender_id}")).json()

@@ -19,8 +19,7 @@ from tenders.tables import Tender
 from tests.support.http import post_form, sign_in, text_of
 from tests.tenders.conftest import TREE, local
 
-PAGES = ("", "/lots", "/bids", "/opening", "/evaluation", "/award", "/contracts",
-         "/questions")
+PAGES = ("", "/lots", "/bids", "/opening", "/evaluation", "/award", "/contracts", "/questions")
 
 
 @pytest.fixture
@@ -33,6 +32,7 @@ def fixed_clock() -> Iterator[FixedClock]:
 @pytest.fixture
 async def login(client_factory):
     async with AsyncExitStack() as stack:
+
         async def sign(principal: Principal):
             client = await stack.enter_async_context(client_factory())
             await sign_in(client, principal.email)
@@ -57,16 +57,19 @@ async def test_the_officer_creates_a_tender_through_the_pages(world, login):
     form = await officer.get("/tenders/new")
     assert form.status_code == 200 and "New tender" in text_of(form.text)
     assert '<label class="utrecht-form-label" for="f-budget_line"' in form.text
-    refused = await post_form(officer, "/tenders", {**world.form(), "title": "",
-                                                    "cpv_codes": "12345678-1",
-                                                    "budget_line": "6" * 101})
+    refused = await post_form(
+        officer,
+        "/tenders",
+        {**world.form(), "title": "", "cpv_codes": "12345678-1", "budget_line": "6" * 101},
+    )
     assert refused.status_code == 422
     text = text_of(refused.text)
     assert "A title is required" in text and "there is no division 12" in text
     assert "The budget line is longer than 100 characters" in text
     assert await Tender.count() == 0
-    created = await post_form(officer, "/tenders", {**world.form(),
-                                                    "budget_line": "6.1.3 Wmo hulp"})
+    created = await post_form(
+        officer, "/tenders", {**world.form(), "budget_line": "6.1.3 Wmo hulp"}
+    )
     assert created.status_code == 303
     page = await officer.get(created.headers["location"])
     text = text_of(page.text)
@@ -79,27 +82,36 @@ async def test_the_officer_creates_a_tender_through_the_pages(world, login):
     assert row["electronic_submission"] is False  # the box was not ticked
     assert row["budget_line"] == "6.1.3 Wmo hulp"
     # Publishing without a lot: refused, with the message at the top of the tender page.
-    response = await post_form(officer, f"/tenders/{tender_id}/actions/publish",
-                               {"confirm": "yes"}, headers={"referer": f"/tenders/{tender_id}"})
+    response = await post_form(
+        officer,
+        f"/tenders/{tender_id}/actions/publish",
+        {"confirm": "yes"},
+        headers={"referer": f"/tenders/{tender_id}"},
+    )
     assert response.status_code == 303
     page = await officer.get(response.headers["location"])
     assert "Add at least one lot" in text_of(page.text.split('id="messages"')[1][:600])
-    added = await post_form(officer, f"/tenders/{tender_id}/lots",
-                            {"number": "1", "title": "Noordoost", "winners": "1"})
+    added = await post_form(
+        officer, f"/tenders/{tender_id}/lots", {"number": "1", "title": "Noordoost", "winners": "1"}
+    )
     assert added.status_code == 303
     page = text_of((await officer.get(f"/tenders/{tender_id}")).text)
     assert "Publish: Lot 1. Noordoost has no award criteria" in page
     [lot] = await service.lots(world.officer, tender_id)
     await scoring.replace_criteria(world.officer, lot["evaluation_id"], TREE)
     # Without the confirmation box ticked nothing happens, and the page says why.
-    unconfirmed = await post_form(officer, f"/tenders/{tender_id}/actions/publish",
-                                  headers={"referer": f"/tenders/{tender_id}"})
+    unconfirmed = await post_form(
+        officer,
+        f"/tenders/{tender_id}/actions/publish",
+        headers={"referer": f"/tenders/{tender_id}"},
+    )
     assert unconfirmed.status_code == 303
     page = text_of((await officer.get(unconfirmed.headers["location"])).text)
     assert "Nothing was done: tick the box to confirm this step" in page
     assert (await Tender.select(Tender.phase).first())["phase"] == "draft"
-    published = await post_form(officer, f"/tenders/{tender_id}/actions/publish",
-                                {"confirm": "yes"})
+    published = await post_form(
+        officer, f"/tenders/{tender_id}/actions/publish", {"confirm": "yes"}
+    )
     assert published.status_code == 303
     page = text_of((await officer.get(f"/tenders/{tender_id}")).text)
     assert "current: Tendering" in page and "Then, automatically: Close bidding." in page
@@ -141,13 +153,11 @@ async def test_sealed_bids_stay_sealed_on_pages_api_and_downloads(world, login):
         api_file = await client.get(f"/api/v1{file_url}")
         assert api_file.status_code == 409
         assert api_file.json()["detail"] == "Bids are sealed until the opening"
-    refusals = await AuditEvent.count().where(
-        AuditEvent.action == "bid.sealed_access_refused")
+    refusals = await AuditEvent.count().where(AuditEvent.action == "bid.sealed_access_refused")
     assert refusals == 6
     # One officer alone cannot open; the second one can, after the deadline.
     first = await login(world.officer)
-    response = await post_form(first, f"/tenders/{tender_id}/actions/open_bids",
-                               {"confirm": "yes"})
+    response = await post_form(first, f"/tenders/{tender_id}/actions/open_bids", {"confirm": "yes"})
     assert response.headers["location"] == f"/tenders/{tender_id}/opening"
     again = await first.post(f"/api/v1/tenders/{tender_id}/opening")
     assert again.status_code == 409 and "second, different officer" in again.json()["detail"]
@@ -164,12 +174,18 @@ async def test_the_api_runs_a_tender_and_answers_refusals_with_409(world, login)
     world.clock.set(datetime.now(UTC))
     client = await login(world.officer)
     now = datetime.now(UTC)
-    body = {"title": "Dagbegeleiding ouderen", "reference": "UTR-DB-2020",
-            "procedure": "open", "authority_id": world.authority["id"], "currency": "EUR",
-            "service_type_id": world.service_type_id, "cpv_codes": ["85312100-0"],
-            "budget_line": "6.1.2 Wmo dagbesteding",
-            "deadline_questions": local(now + timedelta(days=20)),
-            "deadline_bids": local(now + timedelta(days=36))}
+    body = {
+        "title": "Dagbegeleiding ouderen",
+        "reference": "UTR-DB-2020",
+        "procedure": "open",
+        "authority_id": world.authority["id"],
+        "currency": "EUR",
+        "service_type_id": world.service_type_id,
+        "cpv_codes": ["85312100-0"],
+        "budget_line": "6.1.2 Wmo dagbesteding",
+        "deadline_questions": local(now + timedelta(days=20)),
+        "deadline_bids": local(now + timedelta(days=36)),
+    }
     created = await client.post("/api/v1/tenders", json=body)
     assert created.status_code == 201, created.text
     tender = created.json()
@@ -180,22 +196,30 @@ async def test_the_api_runs_a_tender_and_answers_refusals_with_409(world, login)
     assert publish["missing"][0]["message"] == "Add at least one lot"
     refused = await client.post(f"/api/v1/tenders/{tender['id']}/actions/publish")
     assert refused.status_code == 409 and refused.json()["detail"] == "Add at least one lot"
-    lot = await client.post(f"/api/v1/tenders/{tender['id']}/lots",
-                            json={"number": 1, "title": "Stad", "winners": 13})
+    lot = await client.post(
+        f"/api/v1/tenders/{tender['id']}/lots", json={"number": 1, "title": "Stad", "winners": 13}
+    )
     assert lot.status_code == 201 and lot.json()["winners"] == 13
     await scoring.replace_criteria(world.officer, lot.json()["evaluation_id"], TREE)
     published = await client.post(f"/api/v1/tenders/{tender['id']}/actions/publish")
     assert published.status_code == 200 and published.json()["phase"] == "tendering"
     assert published.json()["next_step"]["does"] == "Close bidding"
-    bad = await client.post(f"/api/v1/tenders/{tender['id']}/bids", json={
-        "name": "Zorg Plus", "country": "NL", "registration_number": "123", "lot_id":
-            lot.json()["id"], "price": "10.00", "files": []})
+    bad = await client.post(
+        f"/api/v1/tenders/{tender['id']}/bids",
+        json={
+            "name": "Zorg Plus",
+            "country": "NL",
+            "registration_number": "123",
+            "lot_id": lot.json()["id"],
+            "price": "10.00",
+            "files": [],
+        },
+    )
     assert bad.status_code == 422
     assert {p["location"] for p in bad.json()["problems"]} == {"registration_number", "files"}
     listing = await client.get("/api/v1/tenders?phase=tendering")
     assert listing.json()["total"] == 1
-    dutch = await client.get(f"/api/v1/tenders/{tender['id']}",
-                             headers={"accept-language": "nl"})
+    dutch = await client.get(f"/api/v1/tenders/{tender['id']}", headers={"accept-language": "nl"})
     assert dutch.status_code == 200
 
 

@@ -17,29 +17,38 @@ from tests.tenders.conftest import KVK, NAMES, TREE, events, local
 
 def dialogue_form(world, **extra):
     now = world.clock.now()
-    return world.form(procedure="competitive_dialogue", max_candidates="5",
-                      deadline_requests=local(now + timedelta(days=30)),
-                      deadline_questions=local(now + timedelta(days=60)),
-                      deadline_bids=local(now + timedelta(days=90)), **extra)
+    return world.form(
+        procedure="competitive_dialogue",
+        max_candidates="5",
+        deadline_requests=local(now + timedelta(days=30)),
+        deadline_questions=local(now + timedelta(days=60)),
+        deadline_bids=local(now + timedelta(days=90)),
+        **extra,
+    )
 
 
 async def published_dialogue(world) -> int:
     tender_id = await service.create_tender(world.officer, dialogue_form(world))
-    lot_id = await service.add_lot(world.officer, tender_id, {"number": "1",
-                                                             "title": "Noordwest"})
-    await scoring.replace_criteria(world.officer, (await service.get_lot_row(
-        tender_id, lot_id))["evaluation_id"], TREE)
-    await procurement.add_requirement(world.officer, tender_id, "exclusion",
-                                      "No ground for exclusion (UEA part III)")
-    await procurement.add_requirement(world.officer, tender_id, "suitability",
-                                      "HKZ certificate")
+    lot_id = await service.add_lot(world.officer, tender_id, {"number": "1", "title": "Noordwest"})
+    await scoring.replace_criteria(
+        world.officer, (await service.get_lot_row(tender_id, lot_id))["evaluation_id"], TREE
+    )
+    await procurement.add_requirement(
+        world.officer, tender_id, "exclusion", "No ground for exclusion (UEA part III)"
+    )
+    await procurement.add_requirement(world.officer, tender_id, "suitability", "HKZ certificate")
     assert await service.publish(world.officer, tender_id) == []
     return tender_id
 
 
 def candidate(index: int) -> dict:
-    return {"name": NAMES[index], "country": "NL", "registration_number": KVK[index],
-            "contact_name": "Contact", "email": f"info{index}@example.nl"}
+    return {
+        "name": NAMES[index],
+        "country": "NL",
+        "registration_number": KVK[index],
+        "contact_name": "Contact",
+        "email": f"info{index}@example.nl",
+    }
 
 
 async def test_requests_to_participate_before_the_deadline_only(world):
@@ -48,10 +57,12 @@ async def test_requests_to_participate_before_the_deadline_only(world):
     with pytest.raises(ValidationFailed, match="already a candidate"):
         await procurement.register_candidate(world.officer, tender_id, candidate(0))
     with pytest.raises(ValidationFailed) as refused:
-        await procurement.register_candidate(world.officer, tender_id, {
-            "name": "Bad", "country": "NL", "registration_number": "12"})
+        await procurement.register_candidate(
+            world.officer, tender_id, {"name": "Bad", "country": "NL", "registration_number": "12"}
+        )
     assert refused.value.problems[0].render() == (
-        "registration_number: 12 is not a valid KvK number")
+        "registration_number: 12 is not a valid KvK number"
+    )
     world.travel(timedelta(days=30))
     with pytest.raises(DomainError, match="Requests to participate closed at"):
         await procurement.register_candidate(world.officer, tender_id, candidate(1))
@@ -61,37 +72,61 @@ async def test_requests_to_participate_before_the_deadline_only(world):
 
 async def test_selection_with_scored_criteria_then_dialogue_then_final_bids(world):
     tender_id = await published_dialogue(world)
-    ids = [await procurement.register_candidate(world.officer, tender_id, candidate(i))
-           for i in range(7)]
+    ids = [
+        await procurement.register_candidate(world.officer, tender_id, candidate(i))
+        for i in range(7)
+    ]
     world.travel(timedelta(days=30))
     await DEADLINES.tick(world.clock.now())
     assert (await Tender.select(Tender.phase).first())["phase"] == "selection"
     requirements = await procurement.requirements(tender_id)
     # Everyone passes the exclusion ground; Tzorg (6) lacks the certificate.
     for index, candidate_id in enumerate(ids):
-        await procurement.assess(world.officer, tender_id, candidate_id, {
-            r["id"]: (index != 6 or r["kind"] == "exclusion", "checked")
-            for r in requirements})
+        await procurement.assess(
+            world.officer,
+            tender_id,
+            candidate_id,
+            {r["id"]: (index != 6 or r["kind"] == "exclusion", "checked") for r in requirements},
+        )
     with pytest.raises(DomainError, match="fails HKZ certificate cannot be admitted"):
         await procurement.decide(world.officer, tender_id, ids[6], True, "")
     await procurement.decide(world.officer, tender_id, ids[6], False, "No HKZ certificate")
     # Six remain for five places: the selection criteria are scored in the engine.
     evaluation_id = await procurement.start_selection_scoring(world.officer, tender_id)
-    await scoring.exclude_subject(world.officer, evaluation_id, f"candidate:{ids[6]}",
-                                  "Not admitted: no HKZ certificate")
-    await scoring.replace_criteria(world.officer, evaluation_id, [
-        {"name": "Experience", "kind": "quality", "weight": "100", "scale_type": "range",
-         "scale_min": "0", "scale_max": "10", "scale_step": "1"}])
+    await scoring.exclude_subject(
+        world.officer, evaluation_id, f"candidate:{ids[6]}", "Not admitted: no HKZ certificate"
+    )
+    await scoring.replace_criteria(
+        world.officer,
+        evaluation_id,
+        [
+            {
+                "name": "Experience",
+                "kind": "quality",
+                "weight": "100",
+                "scale_type": "range",
+                "scale_min": "0",
+                "scale_max": "10",
+                "scale_step": "1",
+            }
+        ],
+    )
     await scoring.freeze_criteria(world.officer, evaluation_id)
     await scoring.assign(world.officer, evaluation_id, world.evaluator.id)
     subjects = {s.ref: s for s in await scoring.list_subjects(world.officer, evaluation_id)}
-    await sheets.declare(world.evaluator, evaluation_id,
-                         {s.id: ("none", "") for s in subjects.values() if not s.excluded})
+    await sheets.declare(
+        world.evaluator,
+        evaluation_id,
+        {s.id: ("none", "") for s in subjects.values() if not s.excluded},
+    )
     [criterion] = (await scoring.criteria(world.officer, evaluation_id)).criteria
     for index, candidate_id in enumerate(ids[:6]):
-        await sheets.save_scores(world.evaluator, evaluation_id,
-                                 subjects[f"candidate:{candidate_id}"].code,
-                                 {criterion.id: (str(9 - index), "Relevant references")})
+        await sheets.save_scores(
+            world.evaluator,
+            evaluation_id,
+            subjects[f"candidate:{candidate_id}"].code,
+            {criterion.id: (str(9 - index), "Relevant references")},
+        )
     await sheets.submit_sheet(world.evaluator, evaluation_id)
     await scoring.finalise_quality(world.officer, evaluation_id)
     with pytest.raises(DomainError, match="Confirm the selection ranking first"):
@@ -101,24 +136,40 @@ async def test_selection_with_scored_criteria_then_dialogue_then_final_bids(worl
     assert admitted == ids[:5]
     rows = {r["id"]: r for r in await procurement.candidates(world.officer, tender_id)}
     assert rows[ids[5]]["status"] == "rejected" and rows[ids[5]]["reason"] == (
-        "Not shortlisted: rank 6")
+        "Not shortlisted: rank 6"
+    )
     assert rows[ids[6]]["reason"] == "No HKZ certificate"
     await procurement.complete_selection(world.officer, tender_id)
     assert (await Tender.select(Tender.phase).first())["phase"] == "dialogue"
 
     round_id = await procurement.add_round(world.officer, tender_id, "Client journey")
     with pytest.raises(ValidationFailed) as refused:
-        await procurement.record_session(world.officer, tender_id, round_id, {
-            "candidate_id": str(ids[0]), "held_at": "", "minutes": ""})
+        await procurement.record_session(
+            world.officer,
+            tender_id,
+            round_id,
+            {"candidate_id": str(ids[0]), "held_at": "", "minutes": ""},
+        )
     assert [p.location for p in refused.value.problems] == ["minutes", "held_at"]
     await procurement.record_session(
-        world.officer, tender_id, round_id,
-        {"candidate_id": str(ids[0]), "held_at": "2026-04-14T10:00",
-         "attendees": "A. Inkoper, J. de Vries", "minutes": "Discussed the district teams"},
-        upload=("minutes.pdf", "application/pdf", b"%PDF minutes"))
+        world.officer,
+        tender_id,
+        round_id,
+        {
+            "candidate_id": str(ids[0]),
+            "held_at": "2026-04-14T10:00",
+            "attendees": "A. Inkoper, J. de Vries",
+            "minutes": "Discussed the district teams",
+        },
+        upload=("minutes.pdf", "application/pdf", b"%PDF minutes"),
+    )
     with pytest.raises(DomainError, match="Tzorg does not take part in the dialogue"):
-        await procurement.record_session(world.officer, tender_id, round_id, {
-            "candidate_id": str(ids[6]), "held_at": "2026-04-14T10:00", "minutes": "x"})
+        await procurement.record_session(
+            world.officer,
+            tender_id,
+            round_id,
+            {"candidate_id": str(ids[6]), "held_at": "2026-04-14T10:00", "minutes": "x"},
+        )
     [view] = await procurement.dialogue(world.finance, tender_id)
     [session] = view.sessions
     assert session["candidate.organisation.name"] == NAMES[0]
@@ -139,8 +190,9 @@ async def test_selection_with_scored_criteria_then_dialogue_then_final_bids(worl
 
 async def test_questions_are_published_without_the_asker_and_late_ones_refused(world):
     tender_id = await published_dialogue(world)
-    first = await procurement.ask(world.officer, tender_id, "Zorg Plus BV",
-                                  "May we bid on two districts?")
+    first = await procurement.ask(
+        world.officer, tender_id, "Zorg Plus BV", "May we bid on two districts?"
+    )
     await procurement.ask(world.officer, tender_id, "Careyn", "Is TUPE applicable?")
     with pytest.raises(ValidationFailed) as refused:
         await procurement.ask(world.officer, tender_id, "", "")

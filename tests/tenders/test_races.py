@@ -23,14 +23,17 @@ ROUNDS = 4  # a race lost once in a while would pass a single try
 
 async def _final_events(tender_id: int) -> list[str]:
     rows = await AuditEvent.select(AuditEvent.action).where(
-        (AuditEvent.object_type == "tender") & (AuditEvent.object_id == str(tender_id))
-        & AuditEvent.action.is_in(["tender.cancel", "tender.declare_unsuccessful"]))
+        (AuditEvent.object_type == "tender")
+        & (AuditEvent.object_id == str(tender_id))
+        & AuditEvent.action.is_in(["tender.cancel", "tender.declare_unsuccessful"])
+    )
     return [r["action"] for r in rows]
 
 
 @pytest.mark.parametrize("second_action", ["cancel", "declare_unsuccessful"])
-async def test_two_final_phase_changes_at_once_one_wins(world, parallel_client_factory,
-                                                        second_action: str) -> None:
+async def test_two_final_phase_changes_at_once_one_wins(
+    world, parallel_client_factory, second_action: str
+) -> None:
     """Both actions are open to both officers (bids closed, none received); the one who
     comes second is told who changed the tender, and one final phase change is recorded."""
     tenders = []
@@ -49,7 +52,8 @@ async def test_two_final_phase_changes_at_once_one_wins(world, parallel_client_f
             base = f"/api/v1/tenders/{tender_id}/actions"
             answers = await asyncio.gather(
                 anna.post(f"{base}/cancel", json={"reason": "Budget withdrawn"}),
-                bart.post(f"{base}/{second_action}", json={"reason": "No bids received"}))
+                bart.post(f"{base}/{second_action}", json={"reason": "No bids received"}),
+            )
             outcomes.append((answers, await _final_events(tender_id)))
     for answers, recorded in outcomes:
         assert sorted(a.status_code for a in answers) == [200, 409], [a.text for a in answers]
@@ -57,6 +61,7 @@ async def test_two_final_phase_changes_at_once_one_wins(world, parallel_client_f
         [loser] = [a for a in answers if a.status_code == 409]
         winner = world.second if answers[0] is loser else world.officer
         assert f"{winner.name} cancelled tender" in loser.json()["detail"] or (
-            f"{winner.name} declared tender" in loser.json()["detail"])
+            f"{winner.name} declared tender" in loser.json()["detail"]
+        )
     phases = {r["phase"] for r in await Tender.select(Tender.phase)}
     assert phases <= {"cancelled", "unsuccessful"}

@@ -22,16 +22,18 @@ async def phase(tender_id: int) -> str:
 
 
 async def closings(tender_id: int) -> int:
-    return await AuditEvent.count().where((AuditEvent.action == "tender.close_bids")
-                                          & (AuditEvent.object_id == str(tender_id)))
+    return await AuditEvent.count().where(
+        (AuditEvent.action == "tender.close_bids") & (AuditEvent.object_id == str(tender_id))
+    )
 
 
 async def test_the_bid_deadline_closes_bidding_exactly_once(world):
     tender_id = await world.tender()
     await service.publish(world.officer, tender_id)
     scheduler = Scheduler(load_settings(), DEADLINE_SOURCES)
-    deadline = (await Tender.select(Tender.deadline_bids).where(
-        Tender.id == tender_id).first())["deadline_bids"]
+    deadline = (await Tender.select(Tender.deadline_bids).where(Tender.id == tender_id).first())[
+        "deadline_bids"
+    ]
 
     world.clock.set(deadline - timedelta(seconds=1))
     assert (await scheduler.sweep()).applied == []
@@ -49,8 +51,7 @@ async def test_the_end_of_the_standstill_enables_the_definitive_award(world):
     tender_id = await world.tender()
     ids = await world.to_evaluation(tender_id)
     lot_id = await world.score_and_confirm(tender_id, {ids[0]: "9", ids[1]: "5", ids[2]: "8"})
-    await bids.choose_award(world.officer, tender_id, lot_id, [ids[2]],
-                            advantages=ADVANTAGES)
+    await bids.choose_award(world.officer, tender_id, lot_id, [ids[2]], advantages=ADVANTAGES)
     ends = (await letters.send_award_decisions(world.officer, tender_id)).standstill_ends_at
     scheduler = Scheduler(load_settings(), DEADLINE_SOURCES)
 

@@ -33,31 +33,39 @@ def due_at(index: int) -> datetime:
 
 
 async def make_tender(world, label: str, index: int, kind: str, moment: datetime) -> int:
-    form = {"title": f"Tender {index}", "reference": f"{label}-{index}",
-            "deadline_questions": local(START + timedelta(days=20))}
+    form = {
+        "title": f"Tender {index}",
+        "reference": f"{label}-{index}",
+        "deadline_questions": local(START + timedelta(days=20)),
+    }
     if kind == "restricted":
-        form |= {"procedure": "restricted", "max_candidates": "5",
-                 "deadline_requests": local(moment),
-                 "deadline_bids": local(moment + timedelta(days=30))}
+        form |= {
+            "procedure": "restricted",
+            "max_candidates": "5",
+            "deadline_requests": local(moment),
+            "deadline_bids": local(moment + timedelta(days=30)),
+        }
     else:
         form |= {"deadline_bids": local(moment)}
     tender_id = await service.create_tender(world.officer, world.form(**form))
-    lot_id = await service.add_lot(world.officer, tender_id, {"number": "1",
-                                                             "title": "District"})
-    await scoring.replace_criteria(world.officer, (await service.get_lot_row(
-        tender_id, lot_id))["evaluation_id"], TREE)
+    lot_id = await service.add_lot(world.officer, tender_id, {"number": "1", "title": "District"})
+    await scoring.replace_criteria(
+        world.officer, (await service.get_lot_row(tender_id, lot_id))["evaluation_id"], TREE
+    )
     await service.publish(world.officer, tender_id)
     if kind == "standstill":  # a shortcut: the award decisions went out, the period ends
-        await Tender.update({Tender.phase: "award_intent", Tender.standstill_ends_at: moment}
-                            ).where(Tender.id == tender_id)
+        await Tender.update(
+            {Tender.phase: "award_intent", Tender.standstill_ends_at: moment}
+        ).where(Tender.id == tender_id)
     return tender_id
 
 
 async def make_set(world, label: str) -> list[int]:
     ids = [await make_tender(world, label, i, kind, due_at(i)) for i, kind in enumerate(KINDS)]
     for extra in range(2):  # not due yet at the sweep
-        ids.append(await make_tender(world, label, len(KINDS) + extra, "open",
-                                     DUE + timedelta(days=20)))
+        ids.append(
+            await make_tender(world, label, len(KINDS) + extra, "open", DUE + timedelta(days=20))
+        )
     return ids
 
 
@@ -66,20 +74,28 @@ async def events_after(seq: int, tender_ids: list[int]) -> list[tuple]:
     its kind (its id differs between the sets)."""
     place = {str(tender_id): n for n, tender_id in enumerate(tender_ids)}
     rows = await AuditEvent.select().where(AuditEvent.seq > seq).order_by(AuditEvent.seq)
-    return [(r["action"], r["object_type"],
-             place[r["object_id"]] if r["object_type"] == "tender" else "-",
-             r["before"], r["after"]) for r in rows]
+    return [
+        (
+            r["action"],
+            r["object_type"],
+            place[r["object_id"]] if r["object_type"] == "tender" else "-",
+            r["before"],
+            r["after"],
+        )
+        for r in rows
+    ]
 
 
 async def last_seq() -> int:
-    row = await AuditEvent.select(AuditEvent.seq).order_by(AuditEvent.seq,
-                                                           ascending=False).first()
+    row = await AuditEvent.select(AuditEvent.seq).order_by(AuditEvent.seq, ascending=False).first()
     return row["seq"] if row else 0
 
 
 async def phases(tender_ids: list[int]) -> list[str]:
-    rows = {r["id"]: r["phase"] for r in await Tender.select(Tender.id, Tender.phase).where(
-        Tender.id.is_in(tender_ids))}
+    rows = {
+        r["id"]: r["phase"]
+        for r in await Tender.select(Tender.id, Tender.phase).where(Tender.id.is_in(tender_ids))
+    }
     return [rows[i] for i in tender_ids]
 
 
@@ -103,21 +119,28 @@ async def test_one_sweep_applies_many_tenders_once_in_order_as_one_by_one(world,
 
     moving = [n for n in order if KINDS[n] != "standstill"]
     assert [a.key for a in report.applied] == [f"tender:{swept[n]}" for n in moving], (
-        "each due step once, in deadline order; the first set has nothing left")
+        "each due step once, in deadline order; the first set has nothing left"
+    )
     assert [a.step for a in report.applied] == [
-        "close_bids" if KINDS[n] == "open" else "close_requests" for n in moving]
-    assert all(a.due_at == due_at(n) and a.late_by_seconds >= 3600
-               for a, n in zip(report.applied, moving, strict=True))
+        "close_bids" if KINDS[n] == "open" else "close_requests" for n in moving
+    ]
+    assert all(
+        a.due_at == due_at(n) and a.late_by_seconds >= 3600
+        for a, n in zip(report.applied, moving, strict=True)
+    )
     assert [(e[0], e[2]) for e in expected if e[1] == "tender"] == [
-        (f"tender.{a.step}", n) for a, n in zip(report.applied, moving, strict=True)]
-    assert all(json.loads(e[4])["late_by_seconds"] >= 3600 for e in expected
-               if e[1] == "tender"), "audited as late, with the delay"
+        (f"tender.{a.step}", n) for a, n in zip(report.applied, moving, strict=True)
+    ]
+    assert all(json.loads(e[4])["late_by_seconds"] >= 3600 for e in expected if e[1] == "tender"), (
+        "audited as late, with the delay"
+    )
 
     want = {"open": "opening", "restricted": "selection", "standstill": "award_intent"}
     for ids in (one_by_one, swept):
         assert await phases(ids) == [want[k] for k in KINDS] + ["tendering", "tendering"]
     mails = await OutboxMessage.select(OutboxMessage.subject, OutboxMessage.object_id).where(
-        OutboxMessage.kind == "tenders.deadline")
+        OutboxMessage.kind == "tenders.deadline"
+    )
     assert len(mails) == 2 * len(KINDS), "the lead officer is told once per step and standstill"
     assert {m["object_id"] for m in mails} == {str(i) for i in one_by_one[:30] + swept[:30]}
 
@@ -134,10 +157,13 @@ async def test_two_sweeps_at_once_apply_each_step_once(world):
     now = DUE + timedelta(days=1)
     world.clock.set(now)
     start = await last_seq()
-    first, second = await asyncio.gather(service.apply_due_many(service.TICKER, ids, now),
-                                         service.apply_due_many(service.TICKER, ids, now))
+    first, second = await asyncio.gather(
+        service.apply_due_many(service.TICKER, ids, now),
+        service.apply_due_many(service.TICKER, ids, now),
+    )
     assert sorted(m.tender.id for m in first + second) == ids
     assert await phases(ids) == ["opening"] * 6
     assert [e[:3] for e in await events_after(start, ids)] == [
-        ("tender.close_bids", "tender", n) for n in range(6)]
+        ("tender.close_bids", "tender", n) for n in range(6)
+    ]
     assert await service.apply_due(service.TICKER, ids[0], now) == []

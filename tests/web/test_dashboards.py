@@ -5,8 +5,9 @@ from common.identity import Role
 from tests.support.http import sign_in, text_of
 
 
-async def test_officer_and_finance_see_their_tenders_and_deadlines(client, make_user,
-                                                                  make_authority):
+async def test_officer_and_finance_see_their_tenders_and_deadlines(
+    client, make_user, make_authority
+):
     authority = await make_authority()
     await make_user(Role.OFFICER, email="olga@example.org", authorities=[authority["id"]])
     await sign_in(client, "olga@example.org")

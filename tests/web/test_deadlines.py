@@ -29,25 +29,50 @@ class ListedDeadlines:
         return []
 
 
-def deadline(key: str, due_at: datetime, subject: str, authority_id: int,
-             zone: str = "Europe/Amsterdam") -> Deadline:
-    return Deadline(key=key, due_at=due_at, step="Bids close", subject=subject,
-                    url=f"/tenders/{key}", zone=zone, authority_ids=(authority_id,))
+def deadline(
+    key: str, due_at: datetime, subject: str, authority_id: int, zone: str = "Europe/Amsterdam"
+) -> Deadline:
+    return Deadline(
+        key=key,
+        due_at=due_at,
+        step="Bids close",
+        subject=subject,
+        url=f"/tenders/{key}",
+        zone=zone,
+        authority_ids=(authority_id,),
+    )
 
 
-async def test_officers_see_their_authorities_deadlines_in_local_time(app, client, make_user,
-                                                                      make_authority):
-    utrecht, wroclaw = await make_authority("Gemeente Utrecht"), await make_authority(
-        "Gmina Wrocław", country="PL")
-    app.state.deadline_sources = [ListedDeadlines([
-        # 12:00 in Amsterdam on Sunday 29 March 2026, after the clocks went forward: 10:00 UTC
-        deadline("1", datetime(2026, 3, 29, 10, 0, tzinfo=UTC), "Hulp bij het huishouden",
-                 utrecht["id"]),
-        deadline("2", datetime(2026, 3, 30, 10, 0, tzinfo=UTC), "Opieka wytchnieniowa",
-                 wroclaw["id"], zone="Europe/Warsaw"),
-        deadline("3", NOW - timedelta(minutes=5), "Dagbesteding ouderen", utrecht["id"]),
-        deadline("4", NOW + timedelta(days=200), "Far away", utrecht["id"]),
-    ])]
+async def test_officers_see_their_authorities_deadlines_in_local_time(
+    app, client, make_user, make_authority
+):
+    utrecht, wroclaw = (
+        await make_authority("Gemeente Utrecht"),
+        await make_authority("Gmina Wrocław", country="PL"),
+    )
+    app.state.deadline_sources = [
+        ListedDeadlines(
+            [
+                # 12:00 in Amsterdam on Sunday 29 March 2026, after the clocks went forward:
+                # 10:00 UTC
+                deadline(
+                    "1",
+                    datetime(2026, 3, 29, 10, 0, tzinfo=UTC),
+                    "Hulp bij het huishouden",
+                    utrecht["id"],
+                ),
+                deadline(
+                    "2",
+                    datetime(2026, 3, 30, 10, 0, tzinfo=UTC),
+                    "Opieka wytchnieniowa",
+                    wroclaw["id"],
+                    zone="Europe/Warsaw",
+                ),
+                deadline("3", NOW - timedelta(minutes=5), "Dagbesteding ouderen", utrecht["id"]),
+                deadline("4", NOW + timedelta(days=200), "Far away", utrecht["id"]),
+            ]
+        )
+    ]
     officer = await make_user("officer", authorities=[utrecht["id"]])
     await sign_in(client, officer.email)
     with use_clock(FixedClock(NOW)):
@@ -65,16 +90,25 @@ async def test_officers_see_their_authorities_deadlines_in_local_time(app, clien
 
 
 async def test_administrators_see_every_authority_finance_only_their_own(
-        app, client_factory, make_user, make_authority):
+    app, client_factory, make_user, make_authority
+):
     utrecht, wroclaw = await make_authority(), await make_authority(country="PL")
-    app.state.deadline_sources = [ListedDeadlines([
-        deadline("1", NOW + timedelta(days=1), "Utrecht", utrecht["id"]),
-        deadline("2", NOW + timedelta(days=2), "Wrocław", wroclaw["id"], zone="Europe/Warsaw"),
-    ])]
-    for user, expected in ((await make_user("admin"), ["1", "2"]),
-                           (await make_user("finance", authorities=[utrecht["id"]]), ["1"]),
-                           (await make_user("finance", authorities=[wroclaw["id"]]), ["2"]),
-                           (await make_user("finance"), [])):
+    app.state.deadline_sources = [
+        ListedDeadlines(
+            [
+                deadline("1", NOW + timedelta(days=1), "Utrecht", utrecht["id"]),
+                deadline(
+                    "2", NOW + timedelta(days=2), "Wrocław", wroclaw["id"], zone="Europe/Warsaw"
+                ),
+            ]
+        )
+    ]
+    for user, expected in (
+        (await make_user("admin"), ["1", "2"]),
+        (await make_user("finance", authorities=[utrecht["id"]]), ["1"]),
+        (await make_user("finance", authorities=[wroclaw["id"]]), ["2"]),
+        (await make_user("finance"), []),
+    ):
         async with client_factory() as client:
             await sign_in(client, user.email)
             with use_clock(FixedClock(NOW)):
@@ -91,33 +125,50 @@ async def test_an_empty_period_says_so(app, client, make_user):
     assert "No automatic steps in this period." in text_of((await client.get("/deadlines")).text)
 
 
-async def test_real_tenders_finance_and_another_authoritys_officer(client_factory, make_user,
-                                                                   make_authority):
+async def test_real_tenders_finance_and_another_authoritys_officer(
+    client_factory, make_user, make_authority
+):
     """With the application's own deadline sources: a finance user of Utrecht and an officer
     of Zeist each see only their authority's tender, on the page and through the API."""
-    service_type = await authorities.create_service_type(SETUP, {
-        "code": "day_support", "name_en": "Day support", "name_nl": "Dagbesteding"})
-    utrecht, zeist = await make_authority("Gemeente Utrecht"), await make_authority(
-        "Gemeente Zeist")
+    service_type = await authorities.create_service_type(
+        SETUP, {"code": "day_support", "name_en": "Day support", "name_nl": "Dagbesteding"}
+    )
+    utrecht, zeist = (
+        await make_authority("Gemeente Utrecht"),
+        await make_authority("Gemeente Zeist"),
+    )
     now = datetime.now(UTC)
     titles = {}
-    for authority, title in ((utrecht, "Hulp bij het huishouden Utrecht"),
-                             (zeist, "Dagbesteding Zeist")):
+    for authority, title in (
+        (utrecht, "Hulp bij het huishouden Utrecht"),
+        (zeist, "Dagbesteding Zeist"),
+    ):
         officer = await make_user("officer", authorities=[authority["id"]])
-        tender_id = await tenders.create_tender(officer, {
-            "title": title, "reference": f"REF-{authority['id']}", "procedure": "open",
-            "currency": "EUR", "authority_id": str(authority["id"]),
-            "service_type_id": str(service_type["id"]), "cpv_codes": "85312000-9",
-            "deadline_questions": (now + timedelta(days=30)).strftime("%Y-%m-%dT%H:%M"),
-            "deadline_bids": (now + timedelta(days=40)).strftime("%Y-%m-%dT%H:%M")})
+        tender_id = await tenders.create_tender(
+            officer,
+            {
+                "title": title,
+                "reference": f"REF-{authority['id']}",
+                "procedure": "open",
+                "currency": "EUR",
+                "authority_id": str(authority["id"]),
+                "service_type_id": str(service_type["id"]),
+                "cpv_codes": "85312000-9",
+                "deadline_questions": (now + timedelta(days=30)).strftime("%Y-%m-%dT%H:%M"),
+                "deadline_bids": (now + timedelta(days=40)).strftime("%Y-%m-%dT%H:%M"),
+            },
+        )
         lot_id = await tenders.add_lot(officer, tender_id, {"number": "1", "title": "Stad"})
-        await scoring.replace_criteria(officer, (await tenders.get_lot_row(
-            tender_id, lot_id))["evaluation_id"], TREE)
+        await scoring.replace_criteria(
+            officer, (await tenders.get_lot_row(tender_id, lot_id))["evaluation_id"], TREE
+        )
         await tenders.publish(officer, tender_id)
         titles[authority["id"]] = (f"tender:{tender_id}", title)
-    cases = ((await make_user("finance", authorities=[utrecht["id"]]), [utrecht["id"]]),
-             (await make_user("officer", authorities=[zeist["id"]]), [zeist["id"]]),
-             (await make_user("admin"), [utrecht["id"], zeist["id"]]))
+    cases = (
+        (await make_user("finance", authorities=[utrecht["id"]]), [utrecht["id"]]),
+        (await make_user("officer", authorities=[zeist["id"]]), [zeist["id"]]),
+        (await make_user("admin"), [utrecht["id"], zeist["id"]]),
+    )
     for user, seen in cases:
         async with client_factory() as client:
             await sign_in(client, user.email)

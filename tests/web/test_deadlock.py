@@ -9,8 +9,9 @@ from tenders import service
 from tests.support.http import sign_in
 
 
-async def test_a_rolled_back_deadlock_answers_409_with_a_message(client, make_user,
-                                                                 monkeypatch) -> None:
+async def test_a_rolled_back_deadlock_answers_409_with_a_message(
+    client, make_user, monkeypatch
+) -> None:
     async def deadlocked(*args, **kwargs):
         raise DeadlockDetectedError("deadlock detected")
 

@@ -19,13 +19,21 @@ def _saved_as(header: str) -> str:
     return re.fullmatch(r'attachment; filename="([^"]*)"', header).group(1)
 
 
-@pytest.mark.parametrize("name", [
-    "awards.csv", "Opis przedmiotu zamówienia – łódź.pdf", 'Bestek "Zorg" 2027.docx',
-    "Udbud ÆØÅ æøå.xlsx", "back\\slash.txt", "ĄĘŚŻŹĆŃŁ.txt"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "awards.csv",
+        "Opis przedmiotu zamówienia – łódź.pdf",
+        'Bestek "Zorg" 2027.docx',
+        "Udbud ÆØÅ æøå.xlsx",
+        "back\\slash.txt",
+        "ĄĘŚŻŹĆŃŁ.txt",
+    ],
+)
 def test_every_name_is_latin_1_safe_and_saved_as_itself(name):
     header = content_disposition(name)
     header.encode("latin-1")  # what the server can send
-    assert header.startswith("attachment; filename=\"")
+    assert header.startswith('attachment; filename="')
     assert _saved_as(header) == name
 
 

@@ -19,8 +19,9 @@ async def test_error_pages_are_in_the_users_language(client, make_user):
     forbidden = await client.get("/admin/users")
     assert forbidden.status_code == 403
     assert lang_of(forbidden.text) == "nl" and "Geen toegang" in forbidden.text
-    not_allowed = await client.request("DELETE", "/tenders", headers={
-        "x-csrftoken": client.cookies["tenderdesk_csrf"]})
+    not_allowed = await client.request(
+        "DELETE", "/tenders", headers={"x-csrftoken": client.cookies["tenderdesk_csrf"]}
+    )
     assert not_allowed.status_code == 405
     assert lang_of(not_allowed.text) == "nl" and "Hier niet toegestaan" in not_allowed.text
 

@@ -15,10 +15,17 @@ async def admin_client(client, make_user):
     return client
 
 
-@pytest.mark.parametrize("query", [
-    {"offset": HUGE}, {"offset": "-1"}, {"limit": "-5"}, {"limit": str(2 ** 63)},
-    {"authority": HUGE}, {"service_type": str(2 ** 31)},
-])
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"offset": HUGE},
+        {"offset": "-1"},
+        {"limit": "-5"},
+        {"limit": str(2**63)},
+        {"authority": HUGE},
+        {"service_type": str(2**31)},
+    ],
+)
 async def test_query_numbers_out_of_range_are_refused_by_name(admin_client, query):
     response = await admin_client.get("/api/v1/tenders", params=query)
     assert response.status_code == 400
@@ -27,21 +34,30 @@ async def test_query_numbers_out_of_range_are_refused_by_name(admin_client, quer
 
 
 async def test_numbers_in_range_still_work(admin_client):
-    response = await admin_client.get("/api/v1/tenders", params={"offset": "0", "limit": "5",
-                                                                 "authority": "-3"})
+    response = await admin_client.get(
+        "/api/v1/tenders", params={"offset": "0", "limit": "5", "authority": "-3"}
+    )
     assert response.status_code == 200
 
 
-@pytest.mark.parametrize("path", [
-    f"/api/v1/tenders/{HUGE}", f"/tenders/{HUGE}", f"/api/v1/authorities/{2 ** 31}",
-    f"/admin/users/{2 ** 63}", "/api/v1/tenders/-1", f"/subsidies/rounds/{HUGE}",
-])
+@pytest.mark.parametrize(
+    "path",
+    [
+        f"/api/v1/tenders/{HUGE}",
+        f"/tenders/{HUGE}",
+        f"/api/v1/authorities/{2**31}",
+        f"/admin/users/{2**63}",
+        "/api/v1/tenders/-1",
+        f"/subsidies/rounds/{HUGE}",
+    ],
+)
 async def test_ids_out_of_range_are_not_found(admin_client, path):
     assert (await admin_client.get(path)).status_code == 404
 
 
-@pytest.mark.parametrize("path", ["/api/v1/finance/awards", "/api/v1/finance/payments",
-                                  "/api/v1/audit/events"])
+@pytest.mark.parametrize(
+    "path", ["/api/v1/finance/awards", "/api/v1/finance/payments", "/api/v1/audit/events"]
+)
 async def test_every_api_with_a_limit_refuses_a_negative_one(admin_client, path):
     response = await admin_client.get(path, params={"limit": "-1"})
     assert response.status_code == 400

@@ -51,8 +51,9 @@ async def test_every_kind_of_answer_carries_the_headers(client, make_user):
 
 
 async def test_hsts_when_the_public_url_is_https(db):
-    settings = load_settings({**__import__("os").environ,
-                              "TENDERDESK_PUBLIC_URL": "https://tenderdesk.utrecht.nl"})
+    settings = load_settings(
+        {**__import__("os").environ, "TENDERDESK_PUBLIC_URL": "https://tenderdesk.utrecht.nl"}
+    )
     async with no_redirects(AsyncTestClient(app=create_app(settings))) as client:
         response = await client.get("/login")
         error = await client.get("/no/such/page")
@@ -67,8 +68,14 @@ def test_templates_have_no_inline_script_handler_or_style():
     problems = []
     for path in sorted(ROOT.glob("*/templates/**/*.html")):
         text = re.sub(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", "", path.read_text(), flags=re.S)
-        for pattern in (r"<script(?![^>]*\bsrc=)[^>]*>", r"\son[a-z]+\s*=", r"\sstyle\s*=",
-                        r"<style", r"javascript:", r"hx-on"):
+        for pattern in (
+            r"<script(?![^>]*\bsrc=)[^>]*>",
+            r"\son[a-z]+\s*=",
+            r"\sstyle\s*=",
+            r"<style",
+            r"javascript:",
+            r"hx-on",
+        ):
             for match in re.finditer(pattern, text, flags=re.I):
                 problems.append(f"{path.relative_to(ROOT)}: {match.group(0)}")
     assert problems == []
@@ -76,8 +83,7 @@ def test_templates_have_no_inline_script_handler_or_style():
     assert '"includeIndicatorStyles": false' in base and '"allowEval": false' in base
 
 
-async def test_a_token_of_another_session_is_refused_as_an_expired_form(client_factory,
-                                                                        make_user):
+async def test_a_token_of_another_session_is_refused_as_an_expired_form(client_factory, make_user):
     olga = await make_user("officer", language="nl")
     mallory = await make_user("officer")
     async with client_factory() as victim, client_factory() as attacker:
@@ -88,8 +94,10 @@ async def test_a_token_of_another_session_is_refused_as_an_expired_form(client_f
         domain = next(c.domain for c in victim.cookies.jar if c.name == CSRF_COOKIE)
         victim.cookies.set(CSRF_COOKIE, planted, domain=domain)
         del victim.headers["x-csrftoken"]
-        refused = await victim.post("/account/password", data={
-            "_csrf_token": planted, "current_password": "x", "new_password": "y" * 20})
+        refused = await victim.post(
+            "/account/password",
+            data={"_csrf_token": planted, "current_password": "x", "new_password": "y" * 20},
+        )
         assert refused.status_code == 403
         text = text_of(refused.text)
         assert "Dit formulier is verlopen" in text
@@ -109,8 +117,9 @@ async def test_the_token_from_before_sign_in_ends_with_it(client, make_user):
     await sign_in(client, officer.email)
     after = client.cookies[CSRF_COOKIE]
     assert after != before
-    stale = await client.post("/logout", headers={"x-csrftoken": before},
-                              data={"_csrf_token": before})
+    stale = await client.post(
+        "/logout", headers={"x-csrftoken": before}, data={"_csrf_token": before}
+    )
     assert stale.status_code == 403 and "This form has expired" in text_of(stale.text)
     assert (await client.post("/logout", headers={"x-csrftoken": after})).status_code == 303
 
@@ -125,5 +134,4 @@ async def test_health_names_the_engine_to_the_administrator_only(client, make_us
     admin = await make_user("admin")
     await post_form(client, "/logout")
     await sign_in(client, admin.email)
-    assert (await client.get("/health")).json()["database"]["engine"] in ("sqlite",
-                                                                          "postgresql")
+    assert (await client.get("/health")).json()["database"]["engine"] in ("sqlite", "postgresql")

@@ -41,9 +41,14 @@ def worded(addressee: Addressee, language: str) -> dict[str, str]:
     return {name: getattr(module, name)(addressee) for name in WORDED}
 
 
-def greeting_in(addressee: Addressee, dear: str, titles: Mapping[FormOfAddress, str],
-                nobody: str, surname: Callable[[str], str] = str) -> str:
-    """"{dear} {title} {surname},", by the name in full when neutral, else ``nobody``: what
+def greeting_in(
+    addressee: Addressee,
+    dear: str,
+    titles: Mapping[FormOfAddress, str],
+    nobody: str,
+    surname: Callable[[str], str] = str,
+) -> str:
+    """ "{dear} {title} {surname},", by the name in full when neutral, else ``nobody``: what
     most languages' ``greeting`` is, given their words."""
     form = FormOfAddress(addressee.form_of_address)
     if form in titles and addressee.surname:
@@ -54,7 +59,7 @@ def greeting_in(addressee: Addressee, dear: str, titles: Mapping[FormOfAddress, 
 
 
 def attention_in(addressee: Addressee, titles: Mapping[FormOfAddress, str]) -> str:
-    """"{title} {name as written}" ("mevrouw A. Jansen"), or the name as written."""
+    """ "{title} {name as written}" ("mevrouw A. Jansen"), or the name as written."""
     name = without_form_of_address(addressee.contact_person)
     form = FormOfAddress(addressee.form_of_address)
     if not name or form not in titles:

@@ -18,9 +18,13 @@ def _capital(surname: str) -> str:
 
 
 def greeting(addressee: Addressee) -> str:
-    return greeting_in(addressee, "Geachte", {FormOfAddress.MS: "mevrouw",
-                                              FormOfAddress.MR: "heer"},
-                       "Geachte heer, mevrouw,", _capital)
+    return greeting_in(
+        addressee,
+        "Geachte",
+        {FormOfAddress.MS: "mevrouw", FormOfAddress.MR: "heer"},
+        "Geachte heer, mevrouw,",
+        _capital,
+    )
 
 
 def attention(addressee: Addressee) -> str:

@@ -17,8 +17,11 @@ GREETINGS = {FormOfAddress.MS: "Szanowna Pani,", FormOfAddress.MR: "Szanowny Pan
 
 def greeting(addressee: Addressee) -> str:
     form = FormOfAddress(addressee.form_of_address)
-    return GREETINGS.get(form, "Szanowni Państwo,") if addressee.contact_person or \
-        addressee.surname else "Szanowni Państwo,"
+    return (
+        GREETINGS.get(form, "Szanowni Państwo,")
+        if addressee.contact_person or addressee.surname
+        else "Szanowni Państwo,"
+    )
 
 
 def attention(addressee: Addressee) -> str:
