@@ -65,7 +65,8 @@ BODIES: dict[tuple[str, str], Any] = {
     },
     ("POST", "/api/v1/subsidies/applications/{application_id:int}/steps"): {"action": "complete"},
     ("POST", "/api/v1/subsidies/applications/{application_id:int}/settlement"): {
-        "final_amount": "1000.00"
+        "final_amount": "1000.00",
+        "reasons": "Fewer meetings than planned",
     },
     ("PUT", "/api/v1/subsidies/payments/{payment_id:int}"): {"status": "approved"},
     ("POST", "/api/v1/users"): {

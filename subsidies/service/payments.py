@@ -180,6 +180,19 @@ async def settle_application(
             ZERO,
         )
         result = settle(row["granted"] or ZERO, value, paid)
+        if result.final < result.granted and not why:
+            raise ValidationFailed(
+                [
+                    Problem(
+                        N_(
+                            "Give the reasons why the final amount is lower than the grant: "
+                            "the settlement decision must state them"
+                        ),
+                        {},
+                        "reasons",
+                    )
+                ]
+            )
         await Payment.delete().where(
             (Payment.application == application_id) & (Payment.status != "paid")
         )

@@ -85,7 +85,7 @@ async def test_a_settlement_names_who_settled(
         s.officer,
         "POST",
         f"/api/v1/subsidies/applications/{first}/settlement",
-        {"final_amount": "30000.00"},
+        {"final_amount": "30000.00", "reasons": "Fewer meetings than planned"},
     )
     assert body["detail"].endswith(f"(Bea Tweede settled application {first} {IN_NOVEMBER}")
     assert body["problems"][1]["message"].startswith("Settle needs an application that is")

@@ -276,7 +276,13 @@ async def test_ranking_allocation_decision_payments_and_settlement(setup, fixed_
     # Activities cost less: final 30,000 after an advance of 32,000 → reclaim 2,000.
     with pytest.raises(DomainError, match=r"more than the 40,000\.00 granted"):
         await service.settle_application(s.officer, ids[names[0]], "40000.01")
-    settled = await service.settle_application(s.officer, ids[names[0]], "30000")
+    # Less than the grant: only with the reasons the decision must give.
+    with pytest.raises(ValidationFailed) as refused:
+        await service.settle_application(s.officer, ids[names[0]], "30000", " \n ")
+    assert [p.location for p in refused.value.problems] == ["reasons"]
+    settled = await service.settle_application(
+        s.officer, ids[names[0]], "30000", "Fewer meetings than planned"
+    )
     assert settled == {
         "final": D("30000.00"),
         "paid": D("32000.00"),

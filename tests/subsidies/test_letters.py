@@ -251,7 +251,7 @@ async def test_a_failing_letter_undoes_the_settlement(setup, fixed_clock, monkey
 
     monkeypatch.setattr(bundle, "letters_for", broken)
     with pytest.raises(RuntimeError):
-        await service.settle_application(s.officer, application_id, "20000")
+        await service.settle_application(s.officer, application_id, "20000", "Fewer meetings")
     view = await service.get_application(s.officer, application_id)
     assert view.state.value == "partly_granted" and view.final_amount is None
 
