@@ -90,12 +90,11 @@ def _timed(function) -> float:
 
 async def _setup(count: int, method: str):
     """An authority, an officer and an open round of ``count`` eligible applications."""
-    from accounts.domain import Principal, Role
     from accounts.passwords import hash_password
     from accounts.tables import Membership, User
-    from audit.domain import Actor
     from authorities import service as authorities
     from common import clock
+    from common.identity import Actor, Principal, Role
     from organisations.tables import Organisation
     from subsidies import service
     from subsidies.tables import Application

@@ -73,8 +73,8 @@ def due(n: int, overdue: int) -> datetime:
 
 async def fill(sizes: dict[str, int], overdue: dict[str, int]) -> None:
     from accounts.tables import Membership, User
-    from audit.domain import Actor
     from authorities import service as authorities
+    from common.identity import Actor
     from config.database import raw
 
     actor = Actor.system("bench")

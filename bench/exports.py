@@ -48,8 +48,8 @@ def parse() -> argparse.Namespace:
 
 
 async def fill(awards: int) -> None:
-    from audit.domain import Actor
     from authorities import service as authorities
+    from common.identity import Actor
     from config.database import raw
     from subsidies.tables import SubsidyRound
     from tenders.tables import Lot, Tender, TenderAuthority

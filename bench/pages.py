@@ -62,8 +62,8 @@ async def fill(tenders: int) -> dict[str, int]:
     from argon2 import PasswordHasher
 
     from accounts.tables import Membership, User
-    from audit.domain import Actor
     from authorities import service as authorities
+    from common.identity import Actor
     from config.database import migrate, raw
 
     await migrate()

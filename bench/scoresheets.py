@@ -102,11 +102,10 @@ def fill(data: bytes, change_every: int = 1) -> bytes:
 
 
 async def use_case(subjects: int) -> dict:
-    from accounts.domain import Principal, Role
     from accounts.tables import User
-    from audit.domain import Actor
     from authorities import service as authorities
     from common import clock
+    from common.identity import Actor, Principal, Role
     from config.database import is_sqlite, migrate, raw
     from scoring import scoresheets, service
     from scoring.tables import Score

@@ -47,7 +47,7 @@ async def main(logins: int, events: int) -> None:
     from accounts.domain import ACCOUNT_THROTTLE
     from audit import checkpoints
     from audit import service as audit
-    from audit.domain import Actor
+    from common.identity import Actor
     from config.database import migrate, transaction
 
     await migrate()

@@ -28,7 +28,7 @@ from bench.support import _run_here, max_rss_mib  # noqa: E402
 
 
 async def _through(storage_name: str, count: int, size: int, seed: int) -> dict[str, float]:
-    from audit.domain import Actor
+    from common.identity import Actor
     from config.database import transaction
     from config.settings import get_settings
     from documents import storage

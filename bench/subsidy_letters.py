@@ -32,11 +32,10 @@ from bench.support import max_rss_mib, per_database  # noqa: E402
 
 
 async def _decided_round(count: int):
-    from accounts.domain import Principal, Role
     from accounts.tables import Membership, User
-    from audit.domain import Actor
     from authorities import service as authorities
     from common import clock
+    from common.identity import Actor, Principal, Role
     from organisations.tables import Organisation
     from subsidies import service
     from subsidies.tables import Application

@@ -355,7 +355,7 @@ async def pdf_zip_job(job: JobLike) -> None:
     the zip in the shared storage as the job's file: any instance serves the download."""
     import tempfile
 
-    from audit.domain import Actor
+    from common.identity import Actor
     from config.database import transaction
 
     require_pdf()

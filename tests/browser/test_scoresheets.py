@@ -43,7 +43,7 @@ async def test_evaluator_round_trip_through_excel(
 
     await sign_in_page(page, live_server, evaluator.email, TEST_PASSWORD)
     await page.goto(f"{base}/sheet")
-    assert "Scores are due on Tuesday, 1 December 2026" in await page.locator("main").inner_text()
+    assert "Scores are due on 1 Dec 2026, 17:00" in await page.locator("main").inner_text()
     async with page.expect_download() as waiting:
         await page.click("text=Download my scoresheet (.xlsx)")
     download = await waiting.value

@@ -167,4 +167,4 @@ async def test_officer_sets_the_deadline_in_local_time(scenario, login):
     await scoresheets.set_scores_due(scenario.officer, scenario.evaluation_id, "2026-12-01T17:00")
     await scenario.declare_all(evaluator)
     page = text_of((await (await login(evaluator)).get(f"{base}/sheet")).text)
-    assert "Scores are due on Tuesday, 1 December 2026" in page
+    assert "Scores are due on 1 Dec 2026, 17:00" in page
