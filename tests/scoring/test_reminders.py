@@ -55,7 +55,7 @@ async def test_a_reminder_goes_out_once_per_evaluator_who_has_not_submitted(
     assert await source.tick(DUE - timedelta(days=2)) == [], "applied once"
     [reminder] = await mail_to(late.email)
     assert "Reminder: your scores for Household help, lot 1 are due" in reminder["subject"]
-    assert "30/03/2026, 17:00" in reminder["subject"]
+    assert "30 Mar 2026, 17:00" in reminder["subject"]
     assert await mail_to(done.email) == [], "who submitted is not reminded"
 
     [next_step] = await source.upcoming(DUE - timedelta(days=2))

@@ -179,7 +179,7 @@ async def test_the_instructions_are_in_the_evaluators_language_with_the_deadline
         str(c) for row in wb["Instructies"].iter_rows(values_only=True) for c in row if c
     )
     assert "Scores uiterlijk" in text
-    assert "1 december 2026" in text and "17:00" in text
+    assert "1 dec 2026, 17:00" in text
     assert "Een getal van 0 tot en met 10 in stappen van 0.5" in text
     header = [c.value for c in wb["Scores"][1]]
     assert header == ["Inzending", "Criterium", "Beschrijving", "Schaal", "Score", "Onderbouwing"]
