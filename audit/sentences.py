@@ -47,6 +47,8 @@ SENTENCES: dict[str, str] = {
     "tender.award": N_("{actor} awarded tender {object}"),
     "tender.conclude_contracts": N_("{actor} concluded the contracts of tender {object}"),
     "tender.cancel": N_("{actor} cancelled tender {object}"),
+    "tender.open_data_withheld": N_("{actor} withheld tender {object} from open data"),
+    "tender.open_data_published": N_("{actor} published tender {object} in open data again"),
     "tender.declare_unsuccessful": N_("{actor} declared tender {object} unsuccessful"),
     "lot.created": N_("{actor} added lot {lot} to tender {object}"),
     "lot.updated": N_("{actor} changed lot {lot} of tender {object}"),

@@ -44,6 +44,7 @@ from jobs.service import Handler
 from jobs.worker import Worker
 from notifications import controllers as notifications_controllers
 from notifications import dashboard as notifications_dashboard
+from opendata import controllers as opendata_controllers
 from scoring import api as scoring_api
 from scoring import controllers as scoring_controllers
 from scoring import dashboard as scoring_dashboard
@@ -130,6 +131,7 @@ ROUTE_HANDLERS: list[Any] = [
     *subsidies_api.CONTROLLERS,
     *documents_controllers.CONTROLLERS,
     *jobs_controllers.CONTROLLERS,
+    *opendata_controllers.CONTROLLERS,
 ]
 
 

@@ -247,6 +247,27 @@ def storage_sweep(grace_minutes: int) -> None:
 
 
 @main.group()
+def export() -> None:
+    """Open data as files: ``export ocds`` (and further formats beside it)."""
+
+
+@export.command("ocds")
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(dir_okay=False, writable=True),
+    help="Where to write the OCDS release package (.json).",
+)
+def export_ocds(output: str) -> None:
+    """Write every published tender's OCDS releases (one release package) to a file."""
+    from opendata.ocds.export import export_to_file
+
+    count = run(export_to_file(output))
+    click.echo(f"Wrote {output} ({count} releases).")
+
+
+@main.group()
 def audit() -> None:
     """The audit log."""
 

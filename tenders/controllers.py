@@ -447,6 +447,18 @@ class TenderPages(Controller):
             )
         return done(request, ACTION_MESSAGES[chosen], target)
 
+    @post("/{tender_id:int}/open-data", guards=[OFFICER], name="tender_open_data")
+    async def open_data(self, request: Request, tender_id: FromPath[int]) -> Redirect:
+        """Mark the tender "not published" in open data (with a reason), or lift the mark."""
+        form = await read_form(request)
+        if form.get("published"):
+            await service.publish_in_open_data(me(request), tender_id)
+            message = N_("The tender is published in open data again.")
+        else:
+            await service.withhold_from_open_data(me(request), tender_id, form.get("reason"))
+            message = N_("The tender is marked as not published in open data.")
+        return done(request, message, f"/tenders/{tender_id}")
+
     # --- lots -----------------------------------------------------------------------------------
 
     @get("/{tender_id:int}/lots", guards=[READERS], name="tender_lots")

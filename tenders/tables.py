@@ -63,6 +63,10 @@ class Tender(Table, tablename="tenders_tender"):
     phase_due_at = Timestamptz(null=True, default=None)
     created_at = Timestamptz()
     updated_at = Timestamptz(index=True)
+    # Marked "not published" in open data by an officer, with the reason (audited): the
+    # open-data endpoints and exports leave the tender out while this is set.
+    open_data_withheld_at = Timestamptz(null=True, default=None)
+    open_data_withheld_reason = Text(default="")
 
 
 class TenderAuthority(Table, tablename="tenders_authority"):

@@ -27,6 +27,10 @@ from tenders.service.editing import (
     update_tender,
     upload_document,
 )
+from tenders.service.open_data import (
+    publish_in_open_data,
+    withhold_from_open_data,
+)
 from tenders.service.periods import (
     set_deadlines,
 )
@@ -73,6 +77,7 @@ __all__ = [
     "move_due",
     "overview",
     "publish",
+    "publish_in_open_data",
     "refuse",
     "set_authorities",
     "set_deadlines",
@@ -82,4 +87,5 @@ __all__ = [
     "update_lot",
     "update_tender",
     "upload_document",
+    "withhold_from_open_data",
 ]

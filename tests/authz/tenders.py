@@ -48,6 +48,7 @@ ROUTES = {
     ("GET", "/tenders/new"): OFFICER,
     ("GET", T): READERS,
     ("POST", f"{T}/actions/{{action:str}}"): OFFICER,
+    ("POST", f"{T}/open-data"): OFFICER,
     ("POST", f"{T}/authorities"): OFFICER,
     ("GET", f"{T}/award"): READERS,
     ("POST", f"{T}/award/letters"): OFFICER,
