@@ -247,27 +247,6 @@ def storage_sweep(grace_minutes: int) -> None:
 
 
 @main.group()
-def export() -> None:
-    """Open data as files: ``export ocds`` (and further formats beside it)."""
-
-
-@export.command("ocds")
-@click.option(
-    "-o",
-    "--output",
-    required=True,
-    type=click.Path(dir_okay=False, writable=True),
-    help="Where to write the OCDS release package (.json).",
-)
-def export_ocds(output: str) -> None:
-    """Write every published tender's OCDS releases (one release package) to a file."""
-    from opendata.ocds.export import export_to_file
-
-    count = run(export_to_file(output))
-    click.echo(f"Wrote {output} ({count} releases).")
-
-
-@main.group()
 def audit() -> None:
     """The audit log."""
 
@@ -462,8 +441,17 @@ def scoresheet_import(evaluation: int, evaluator: str, file: str, submit: bool) 
     )
 
 
+# Open-data exports beside the finance views: format -> "module:function", an
+# ``async def f(path: str) -> int`` that writes the file and says how many items it holds.
+OPEN_DATA_EXPORTS: dict[str, str] = {
+    "ocds": "opendata.ocds.export:export_to_file",
+}
+
+
 @main.command("export")
-@click.argument("view", type=click.Choice(["awards", "shares", "budget", "payments"]))
+@click.argument(
+    "view", type=click.Choice(["awards", "shares", "budget", "payments", *OPEN_DATA_EXPORTS])
+)
 @click.option(
     "--format", "file_format", type=click.Choice(["xlsx", "csv"]), default="xlsx", show_default=True
 )
@@ -491,7 +479,11 @@ def export(
     language: str | None,
     **filters: str,
 ) -> None:
-    """Write a finance export (for scheduled exports): exit 0 when written, 1 on bad filters."""
+    """Write a finance export (for scheduled exports): exit 0 when written, 1 on bad filters.
+    Or open data: ``ocds`` (every published tender's OCDS releases, one release package)."""
+    if view in OPEN_DATA_EXPORTS:
+        _export_open_data(view, output)
+        return
     from finance.cli import export_sheets, write_file
 
     params = {
@@ -508,6 +500,14 @@ def export(
         fail(error)
     count = write_file(exported, file_format, output, separator, not decimal_point)
     click.echo(f"Wrote {output} ({count} rows).")
+
+
+def _export_open_data(view: str, output: str) -> None:
+    from importlib import import_module
+
+    module, function = OPEN_DATA_EXPORTS[view].split(":")
+    count = run(getattr(import_module(module), function)(output))
+    click.echo(f"Wrote {output} ({count} items).")
 
 
 # Where ``tenderdesk letters`` looks up a reference, in order: each is "module:function", an
