@@ -108,10 +108,10 @@ class OpenDataController(Controller):
         )
         return _json(head, "releases", found.releases)
 
-    @get("/ocds/records/{name:str}", name="open_data_ocds_record", **PUBLIC)
-    async def record(self, request: Request, name: FromPath[str]) -> Response[dict]:
-        the_ocid = name.removesuffix(".json")
-        found = await service.tender_releases(the_ocid) if name.endswith(".json") else []
+    @get("/ocds/records/{record:str}", name="open_data_ocds_record", **PUBLIC)
+    async def record(self, request: Request, record: FromPath[str]) -> Response[dict]:
+        the_ocid = record.removesuffix(".json")
+        found = await service.tender_releases(the_ocid) if record.endswith(".json") else []
         if not found:
             raise NotFound(N_("No published tender has this ocid"))
         settings = request.app.state.settings
@@ -119,7 +119,7 @@ class OpenDataController(Controller):
             service.publication(settings),
             the_ocid,
             found,
-            f"{settings.public_url}/open-data/ocds/records/{name}",
+            f"{settings.public_url}/open-data/ocds/records/{record}",
             clock.now(),
         )
         return Response(package, media_type=JSON)

@@ -5,5 +5,5 @@ from tests.authz import PUBLIC
 ROUTES = {
     ("GET", "/open-data"): PUBLIC,
     ("GET", "/open-data/ocds/releases.json"): PUBLIC,
-    ("GET", "/open-data/ocds/records/{name:str}"): PUBLIC,
+    ("GET", "/open-data/ocds/records/{record:str}"): PUBLIC,
 }

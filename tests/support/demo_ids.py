@@ -7,6 +7,7 @@ import re
 from typing import Any
 
 from config.database import raw
+from config.settings import get_settings
 
 _PARAM = re.compile(r"\{(\w+):(\w+)\}")
 
@@ -73,6 +74,14 @@ async def demo_ids() -> dict[str, dict[str, Any]]:
         "file_path": "css/app.css",
         "action": "cancel",
         "payment_id": payment[0]["payment"],
+        # an OCDS record of a published tender (/open-data/ocds/records/{record}.json)
+        "record": "{}-{}.json".format(
+            get_settings().ocid_prefix,
+            await _one(
+                "SELECT reference FROM tenders_tender WHERE published_at IS NOT NULL "
+                "ORDER BY id LIMIT 1"
+            ),
+        ),
     }
     return {
         "tender": {
