@@ -19,7 +19,7 @@ candidates, askers of questions, contact details, and the names of natural perso
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -102,169 +102,6 @@ def party_id(body: Body) -> str:
     return f"{identifier['scheme']}-{identifier['id']}"
 
 
-def releases(history: TenderHistory, options: Options) -> list[dict[str, Any]]:
-    """One release per event from publication on, oldest first; none for a tender that was
-    never published."""
-    events = _public_events(history.events)
-    return [_release(history, options, events, index) for index in range(len(events))]
-
-
-def _public_events(events: tuple[Event, ...]) -> list[Event]:
-    ordered = sorted(events, key=lambda e: e.seq)
-    start = next((i for i, e in enumerate(ordered) if e.kind is EventKind.PUBLISHED), None)
-    return [] if start is None else ordered[start:]
-
-
-@dataclass(frozen=True)
-class _Known:
-    """What the public knew right after one event."""
-
-    at: datetime
-    published_at: datetime
-    events: list[Event]  # up to and including the event
-
-    def seen(self, kind: EventKind) -> Event | None:
-        return next((e for e in reversed(self.events) if e.kind is kind), None)
-
-    def values(self, kind: EventKind, key: str) -> set[Any]:
-        return {e.data.get(key) for e in self.events if e.kind is kind}
-
-
-def _release(
-    history: TenderHistory, options: Options, events: list[Event], index: int
-) -> dict[str, Any]:
-    event = events[index]
-    known = _Known(event.at, events[0].at, events[: index + 1])
-    the_ocid = ocid(options.prefix, history.reference)
-    lead = history.buyers[0]
-    release: dict[str, Any] = {
-        "ocid": the_ocid,
-        "id": f"{the_ocid}-{event.seq}",
-        "date": moment(event.at),
-        "tag": TAGS[event.kind],
-        "initiationType": "tender",
-        "language": history.language,
-        "buyer": {"id": party_id(lead), "name": lead.name},
-        "parties": _parties(history, options, known),
-        "tender": _tender(history, known, _deadlines_at(history, events, event.seq)),
-    }
-    if history.estimated_value is not None:
-        release["planning"] = {
-            "budget": {"amount": amount(history.estimated_value, history.currency)}
-        }
-    awards = _awards(history, options, known)
-    if awards:
-        release["awards"] = awards
-    contracts = _contracts(history, known)
-    if contracts:
-        release["contracts"] = contracts
-    return release
-
-
-def _deadlines_at(
-    history: TenderHistory, events: list[Event], seq: int
-) -> dict[str, datetime | None]:
-    """The deadlines as they stood after event ``seq``: the current ones with every later
-    change undone (its recorded ``before`` values)."""
-    deadlines = dict(history.deadlines)
-    for event in reversed(events):
-        if event.seq <= seq:
-            break
-        if event.kind is EventKind.DEADLINES_CHANGED:
-            for key, value in (event.data.get("before") or {}).items():
-                deadlines[key] = _when(value)
-    return deadlines
-
-
-def _when(value: Any) -> datetime | None:
-    if value is None or isinstance(value, datetime):
-        return value
-    return datetime.fromisoformat(str(value))
-
-
-def _status(history: TenderHistory, known: _Known) -> str:
-    if known.seen(EventKind.CANCELLED):
-        return "cancelled"
-    if known.seen(EventKind.UNSUCCESSFUL):
-        return "unsuccessful"
-    return "complete" if known.seen(EventKind.AWARDED) else "active"
-
-
-def _tender(
-    history: TenderHistory, known: _Known, deadlines: Mapping[str, datetime | None]
-) -> dict[str, Any]:
-    lead = history.buyers[0]
-    kind = PROCEDURE_TYPES.get(history.procedure)
-    status = _status(history, known)
-    tender: dict[str, Any] = {
-        "id": history.reference,
-        "title": history.title,
-        "status": status,
-        "datePublished": moment(known.published_at),
-        "procuringEntity": {"id": party_id(lead), "name": lead.name},
-        "procurementMethod": PROCUREMENT_METHODS.get(history.procedure, "open"),
-        "procurementMethodDetails": kind.label if kind else history.procedure,
-        "mainProcurementCategory": main_category(history.cpv_codes),
-        "items": list(_items(history)),
-        "lots": [_lot(history, lot, status, known) for lot in history.lots],
-        "hasEnquiries": bool(known.values(EventKind.CLARIFIED, "number")),
-    }
-    if history.description:
-        tender["description"] = history.description
-    if kind is not None and kind.ranked:
-        tender["awardCriteria"] = "ratedCriteria"
-    if history.estimated_value is not None:
-        tender["value"] = amount(history.estimated_value, history.currency)
-    tender.update(_periods(history, known, deadlines))
-    documents = _documents(history, known)
-    if documents:
-        tender["documents"] = documents
-    amendments = [
-        {
-            "id": str(e.seq),
-            "date": moment(e.at),
-            "rationale": str(e.data.get("reason") or ""),
-            "description": "Deadlines changed",
-        }
-        for e in known.events
-        if e.kind is EventKind.DEADLINES_CHANGED
-    ]
-    if amendments:
-        tender["amendments"] = amendments
-    return tender
-
-
-def _periods(
-    history: TenderHistory, known: _Known, deadlines: Mapping[str, datetime | None]
-) -> dict[str, Any]:
-    start = moment(known.published_at)
-    periods: dict[str, Any] = {}
-    if deadlines.get("deadline_bids"):
-        periods["tenderPeriod"] = {
-            "startDate": start,
-            "endDate": moment(deadlines["deadline_bids"]),
-        }
-    if deadlines.get("deadline_questions"):
-        periods["enquiryPeriod"] = {
-            "startDate": start,
-            "endDate": moment(deadlines["deadline_questions"]),
-        }
-    if deadlines.get("deadline_requests"):
-        periods["expressionOfInterestDeadline"] = moment(deadlines["deadline_requests"])
-    if history.contract_start and history.contract_end:
-        periods["contractPeriod"] = {
-            "startDate": moment(history.contract_start),
-            "endDate": moment(history.contract_end),
-        }
-    intent = known.seen(EventKind.AWARD_INTENT)
-    if intent and history.standstill_ends_at:
-        periods["standstillPeriod"] = {
-            "startDate": moment(intent.at),
-            "endDate": moment(history.standstill_ends_at),
-        }
-    return periods
-
-
 def main_category(cpv_codes: tuple[str, ...]) -> str:
     """CPV divisions: 45 works, below 45 and 48 supplies (goods), the rest services."""
     division = cpv_codes[0][:2] if cpv_codes and cpv_codes[0][:2].isdigit() else "85"
@@ -277,57 +114,6 @@ def lot_id(number: int) -> str:
     return f"lot-{number}"
 
 
-def _items(history: TenderHistory) -> Iterator[dict[str, Any]]:
-    for lot in history.lots or ():
-        for index, code in enumerate(history.cpv_codes, start=1):
-            yield {
-                "id": f"{lot.number}-{index}",
-                "description": lot.title,
-                "classification": {"scheme": "CPV", "id": code.split("-")[0]},
-                "relatedLot": lot_id(lot.number),
-            }
-
-
-def _lot(history: TenderHistory, lot: Any, status: str, known: _Known) -> dict[str, Any]:
-    failed = lot.id in known.values(EventKind.LOT_UNSUCCESSFUL, "lot")
-    found: dict[str, Any] = {
-        "id": lot_id(lot.number),
-        "title": lot.title,
-        "status": "unsuccessful" if failed else status,
-    }
-    if lot.description:
-        found["description"] = lot.description
-    if lot.estimated_value is not None:
-        found["value"] = amount(lot.estimated_value, history.currency)
-    return found
-
-
-def _documents(history: TenderHistory, known: _Known) -> list[dict[str, Any]]:
-    documents = [
-        {
-            "id": f"document-{d.id}",
-            "documentType": "biddingDocuments",
-            "title": d.name if d.version == 1 else f"{d.name} (v{d.version})",
-            "datePublished": moment(max(d.uploaded_at, known.published_at)),
-        }
-        for d in history.documents
-        if d.uploaded_at <= known.at
-    ]
-    answered = known.values(EventKind.CLARIFIED, "number")
-    documents += [
-        {
-            "id": f"clarification-{c.number}",
-            "documentType": "clarifications",
-            "title": c.question,
-            "description": c.answer,
-            "datePublished": moment(c.answered_at),
-        }
-        for c in history.clarifications
-        if c.number in answered
-    ]
-    return documents
-
-
 def _supplier(body: Body, options: Options) -> dict[str, Any] | None:
     """The supplier as the public may see it: a natural person left out or pseudonymised."""
     if not body.natural_person:
@@ -338,65 +124,312 @@ def _supplier(body: Body, options: Options) -> dict[str, Any] | None:
     return None
 
 
-def _winners(history: TenderHistory, known: _Known) -> list[Winner]:
-    if not known.seen(EventKind.AWARD_INTENT) and not known.seen(EventKind.AWARDED):
+def releases(history: TenderHistory, options: Options) -> list[dict[str, Any]]:
+    """One release per event from publication on, oldest first; none for a tender that was
+    never published. What does not change between events is built once and shared by the
+    releases (they are read, serialised, never changed)."""
+    events = _public_events(history.events)
+    if not events:
         return []
-    failed = known.values(EventKind.LOT_UNSUCCESSFUL, "lot")
-    return [w for w in history.winners if w.lot_id not in failed]
+    fixed = _Fixed(history, options, events[0].at)
+    deadlines = _deadlines_after(history, events)
+    progress = _Progress()
+    found = []
+    for event, moments in zip(events, deadlines, strict=True):
+        progress.apply(event)
+        found.append(fixed.release(event, progress, moments))
+    return found
 
 
-def _awards(history: TenderHistory, options: Options, known: _Known) -> list[dict[str, Any]]:
-    final = known.seen(EventKind.AWARDED)
-    intent = known.seen(EventKind.AWARD_INTENT)
-    lots = {lot.id: lot_id(lot.number) for lot in history.lots}
-    awards = []
-    for winner in _winners(history, known):
-        award: dict[str, Any] = {
-            "id": f"award-{winner.bid_id}",
-            "status": "active" if final else "pending",
-            "date": moment((intent or final).at),  # type: ignore[union-attr]
-            "relatedLots": [lots[winner.lot_id]] if winner.lot_id in lots else [],
+def _public_events(events: tuple[Event, ...]) -> list[Event]:
+    ordered = sorted(events, key=lambda e: e.seq)
+    start = next((i for i, e in enumerate(ordered) if e.kind is EventKind.PUBLISHED), None)
+    return [] if start is None else ordered[start:]
+
+
+def _deadlines_after(history: TenderHistory, events: list[Event]) -> list[dict[str, Any]]:
+    """The deadlines (as OCDS moments) right after each event: the current ones, with each
+    later change undone (its recorded ``before`` values), walking back from the last event."""
+    current = {k: moment(v) for k, v in history.deadlines.items() if v is not None}
+    found: list[dict[str, Any]] = []
+    for event in reversed(events):
+        found.append(current)
+        if event.kind is EventKind.DEADLINES_CHANGED:
+            current = dict(current)
+            for key, value in (event.data.get("before") or {}).items():
+                when = _when(value)
+                if when is None:
+                    current.pop(key, None)
+                else:
+                    current[key] = moment(when)
+    return found[::-1]
+
+
+def _when(value: Any) -> datetime | None:
+    if value is None or isinstance(value, datetime):
+        return value
+    return datetime.fromisoformat(str(value))
+
+
+class _Progress:
+    """What the public knows so far, event by event."""
+
+    def __init__(self) -> None:
+        self.at: datetime | None = None
+        self.intent: Event | None = None
+        self.final: Event | None = None
+        self.ended: str | None = None  # "cancelled" or "unsuccessful"
+        self.failed_lots: set[Any] = set()
+        self.answered: set[Any] = set()
+        self.contracts: set[Any] = set()
+        self.amendments: list[dict[str, Any]] = []
+
+    def apply(self, event: Event) -> None:
+        self.at = event.at
+        kind = event.kind
+        if kind is EventKind.AWARD_INTENT:
+            self.intent = event
+        elif kind is EventKind.AWARDED:
+            self.final = event
+        elif kind is EventKind.CANCELLED:
+            self.ended = "cancelled"
+        elif kind is EventKind.UNSUCCESSFUL:
+            self.ended = "unsuccessful"
+        elif kind is EventKind.LOT_UNSUCCESSFUL:
+            self.failed_lots.add(event.data.get("lot"))
+        elif kind is EventKind.CLARIFIED:
+            self.answered.add(event.data.get("number"))
+        elif kind is EventKind.CONTRACT:
+            self.contracts.add(event.data.get("contract"))
+        elif kind is EventKind.DEADLINES_CHANGED:
+            self.amendments = [
+                *self.amendments,
+                {
+                    "id": str(event.seq),
+                    "date": moment(event.at),
+                    "rationale": str(event.data.get("reason") or ""),
+                    "description": "Deadlines changed",
+                },
+            ]
+
+    @property
+    def status(self) -> str:
+        return self.ended or ("complete" if self.final else "active")
+
+
+class _Fixed:
+    """The parts of a tender's releases that do not change from event to event."""
+
+    def __init__(self, history: TenderHistory, options: Options, published_at: datetime) -> None:
+        self.history = history
+        self.options = options
+        self.ocid = ocid(options.prefix, history.reference)
+        self.published = moment(published_at)
+        lead = history.buyers[0]
+        self.buyer = {"id": party_id(lead), "name": lead.name}
+        self.buyers = [
+            {
+                "id": party_id(body),
+                "name": body.name,
+                "identifier": org_id(body),
+                "roles": ["buyer", "procuringEntity"] if index == 0 else ["buyer"],
+            }
+            for index, body in enumerate(history.buyers)
+        ]
+        self.planning = (
+            {"budget": {"amount": amount(history.estimated_value, history.currency)}}
+            if history.estimated_value is not None
+            else None
+        )
+        self.head = self._head()
+        self.lots = [(lot.id, self._lot(lot)) for lot in history.lots]
+        self.documents = [
+            (
+                d.uploaded_at,
+                {
+                    "id": f"document-{d.id}",
+                    "documentType": "biddingDocuments",
+                    "title": d.name if d.version == 1 else f"{d.name} (v{d.version})",
+                    "datePublished": moment(max(d.uploaded_at, published_at)),
+                },
+            )
+            for d in history.documents
+        ]
+        self.clarifications = [
+            (
+                c.number,
+                {
+                    "id": f"clarification-{c.number}",
+                    "documentType": "clarifications",
+                    "title": c.question,
+                    "description": c.answer,
+                    "datePublished": moment(c.answered_at),
+                },
+            )
+            for c in history.clarifications
+        ]
+        self.contracts = [
+            (
+                c.id,
+                {
+                    "id": f"contract-{c.id}",
+                    "awardID": f"award-{c.bid_id}",
+                    "status": "active",
+                    "dateSigned": moment(c.signed_on),
+                    "period": {"startDate": moment(c.start), "endDate": moment(c.end)},
+                    "value": amount(c.value, c.currency),
+                },
+            )
+            for c in history.contracts
+        ]
+        self.contract_period = (
+            {
+                "startDate": moment(history.contract_start),
+                "endDate": moment(history.contract_end),
+            }
+            if history.contract_start and history.contract_end
+            else None
+        )
+        lots = {lot.id: lot_id(lot.number) for lot in history.lots}
+        self.winners = [
+            (w, lots.get(w.lot_id), _supplier(w.supplier, options)) for w in history.winners
+        ]
+
+    def _head(self) -> dict[str, Any]:
+        history = self.history
+        kind = PROCEDURE_TYPES.get(history.procedure)
+        head: dict[str, Any] = {
+            "id": history.reference,
+            "title": history.title,
+            "datePublished": self.published,
+            "procuringEntity": self.buyer,
+            "procurementMethod": PROCUREMENT_METHODS.get(history.procedure, "open"),
+            "procurementMethodDetails": kind.label if kind else history.procedure,
+            "mainProcurementCategory": main_category(history.cpv_codes),
+            "items": [
+                {
+                    "id": f"{lot.number}-{index}",
+                    "description": lot.title,
+                    "classification": {"scheme": "CPV", "id": code.split("-")[0]},
+                    "relatedLot": lot_id(lot.number),
+                }
+                for lot in history.lots
+                for index, code in enumerate(history.cpv_codes, start=1)
+            ],
         }
-        supplier = _supplier(winner.supplier, options)
-        if supplier:
-            award["suppliers"] = [supplier]
-        if final and winner.price is not None:  # a price is public from the definitive award
-            award["value"] = amount(winner.price, history.currency)
-        awards.append(award)
-    return awards
+        if history.description:
+            head["description"] = history.description
+        if kind is not None and kind.ranked:
+            head["awardCriteria"] = "ratedCriteria"
+        if history.estimated_value is not None:
+            head["value"] = amount(history.estimated_value, history.currency)
+        return head
 
+    def _lot(self, lot: Any) -> dict[str, Any]:
+        found: dict[str, Any] = {"id": lot_id(lot.number), "title": lot.title}
+        if lot.description:
+            found["description"] = lot.description
+        if lot.estimated_value is not None:
+            found["value"] = amount(lot.estimated_value, self.history.currency)
+        return found
 
-def _contracts(history: TenderHistory, known: _Known) -> list[dict[str, Any]]:
-    recorded = known.values(EventKind.CONTRACT, "contract")
-    return [
-        {
-            "id": f"contract-{c.id}",
-            "awardID": f"award-{c.bid_id}",
-            "status": "active",
-            "dateSigned": moment(c.signed_on),
-            "period": {"startDate": moment(c.start), "endDate": moment(c.end)},
-            "value": amount(c.value, c.currency),
+    def release(
+        self, event: Event, progress: _Progress, deadlines: dict[str, str]
+    ) -> dict[str, Any]:
+        winners = self._winners(progress)
+        release: dict[str, Any] = {
+            "ocid": self.ocid,
+            "id": f"{self.ocid}-{event.seq}",
+            "date": moment(event.at),
+            "tag": TAGS[event.kind],
+            "initiationType": "tender",
+            "language": self.history.language,
+            "buyer": self.buyer,
+            "parties": self._parties(winners),
+            "tender": self._tender(event, progress, deadlines),
         }
-        for c in history.contracts
-        if c.id in recorded
-    ]
+        if self.planning:
+            release["planning"] = self.planning
+        awards = self._awards(progress, winners)
+        if awards:
+            release["awards"] = awards
+        contracts = [c for key, c in self.contracts if key in progress.contracts]
+        if contracts:
+            release["contracts"] = contracts
+        return release
 
-
-def _parties(history: TenderHistory, options: Options, known: _Known) -> list[dict[str, Any]]:
-    parties: dict[str, dict[str, Any]] = {}
-    for index, body in enumerate(history.buyers):
-        parties[party_id(body)] = {
-            "id": party_id(body),
-            "name": body.name,
-            "identifier": org_id(body),
-            "roles": ["buyer", "procuringEntity"] if index == 0 else ["buyer"],
+    def _tender(
+        self, event: Event, progress: _Progress, deadlines: dict[str, str]
+    ) -> dict[str, Any]:
+        status = progress.status
+        tender = {
+            **self.head,
+            "status": status,
+            "lots": [
+                {**lot, "status": "unsuccessful" if key in progress.failed_lots else status}
+                for key, lot in self.lots
+            ],
+            "hasEnquiries": bool(progress.answered),
         }
-    for winner in _winners(history, known):
-        supplier = _supplier(winner.supplier, options)
-        if supplier is None or supplier["id"] in parties:
-            continue
-        party = {**supplier, "roles": ["supplier"]}
-        if not winner.supplier.natural_person:
-            party["identifier"] = org_id(winner.supplier)
-        parties[supplier["id"]] = party
-    return list(parties.values())
+        if "deadline_bids" in deadlines:
+            tender["tenderPeriod"] = {
+                "startDate": self.published,
+                "endDate": deadlines["deadline_bids"],
+            }
+        if "deadline_questions" in deadlines:
+            tender["enquiryPeriod"] = {
+                "startDate": self.published,
+                "endDate": deadlines["deadline_questions"],
+            }
+        if "deadline_requests" in deadlines:
+            tender["expressionOfInterestDeadline"] = deadlines["deadline_requests"]
+        if self.contract_period:
+            tender["contractPeriod"] = self.contract_period
+        if progress.intent and self.history.standstill_ends_at:
+            tender["standstillPeriod"] = {
+                "startDate": moment(progress.intent.at),
+                "endDate": moment(self.history.standstill_ends_at),
+            }
+        documents = [d for at, d in self.documents if at <= event.at]
+        documents += [c for number, c in self.clarifications if number in progress.answered]
+        if documents:
+            tender["documents"] = documents
+        if progress.amendments:
+            tender["amendments"] = progress.amendments
+        return tender
+
+    def _winners(self, progress: _Progress) -> list[tuple[Winner, str | None, Any]]:
+        if not progress.intent and not progress.final:
+            return []
+        return [w for w in self.winners if w[0].lot_id not in progress.failed_lots]
+
+    def _awards(self, progress: _Progress, winners: list) -> list[dict[str, Any]]:
+        final = progress.final
+        decided = progress.intent or final
+        awards = []
+        for winner, lot, supplier in winners:
+            award: dict[str, Any] = {
+                "id": f"award-{winner.bid_id}",
+                "status": "active" if final else "pending",
+                "date": moment(decided.at),  # type: ignore[union-attr]
+                "relatedLots": [lot] if lot else [],
+            }
+            if supplier:
+                award["suppliers"] = [supplier]
+            if final and winner.price is not None:  # a price is public from the definitive award
+                award["value"] = amount(winner.price, self.history.currency)
+            awards.append(award)
+        return awards
+
+    def _parties(self, winners: list) -> list[dict[str, Any]]:
+        parties = list(self.buyers)
+        seen = {p["id"] for p in parties}
+        for winner, _, supplier in winners:
+            if supplier is None or supplier["id"] in seen:
+                continue
+            seen.add(supplier["id"])
+            party = {**supplier, "roles": ["supplier"]}
+            if not winner.supplier.natural_person:
+                party["identifier"] = org_id(winner.supplier)
+            parties.append(party)
+        return parties

@@ -19,7 +19,7 @@ def _compact(value: object) -> bytes:
 async def export_releases(target: BinaryIO) -> int:
     """Write the release package of all releases to ``target``; returns how many."""
     settings = get_settings()
-    every = service.all_releases(await service.histories(), settings)
+    every = service.serialised(await service.histories(), settings)
     head = packages.release_package(
         service.publication(settings),
         [],
@@ -29,8 +29,8 @@ async def export_releases(target: BinaryIO) -> int:
     text = _compact(head)
     before, _, after = text.partition(b'"releases":[]')
     target.write(before + b'"releases":[')
-    for index, release in enumerate(every):
-        target.write((b"," if index else b"") + _compact(release))
+    for index, (_, release) in enumerate(every):
+        target.write((b"," if index else b"") + release)
     target.write(b"]" + after)
     return len(every)
 

@@ -272,12 +272,32 @@ async def _head() -> tuple[int, str]:
     return (row["seq"], row["hash"]) if row else (0, "")
 
 
+def _order(release: dict[str, Any]) -> tuple[datetime, int]:
+    """Releases go by date, then by their event's place in the audit log."""
+    return datetime.fromisoformat(release["date"]), int(release["id"].rsplit("-", 1)[1])
+
+
 def all_releases(found: Iterable[TenderHistory], settings: Settings | None = None) -> list[dict]:
-    """Every release of the given tenders, by date (then by their event's place in the log)."""
+    """Every release of the given tenders, in order."""
     chosen = options(settings)
     every = [release for history in found for release in releases(history, chosen)]
-    every.sort(key=lambda r: (r["date"], int(r["id"].rsplit("-", 1)[1])))
+    every.sort(key=_order)
     return every
+
+
+def serialised(
+    found: Iterable[TenderHistory], settings: Settings | None = None
+) -> list[tuple[tuple[datetime, int], bytes]]:
+    """Every release in order, as compact JSON, each serialised as soon as it is built (one
+    tender's releases at a time in memory, not all of them)."""
+    chosen = options(settings)
+    rows = [
+        (_order(release), json.dumps(release, ensure_ascii=False, separators=(",", ":")).encode())
+        for history in found
+        for release in releases(history, chosen)
+    ]
+    rows.sort(key=lambda row: row[0])
+    return rows
 
 
 async def kept() -> Kept:
@@ -291,12 +311,8 @@ async def kept() -> Kept:
         found = _kept.get(settings.database_url)
         if found is not None and found.head == head:
             return found
-        every = all_releases(await histories(), settings)
-        built = Kept(
-            head,
-            [(datetime.fromisoformat(r["date"]), int(r["id"].rsplit("-", 1)[1])) for r in every],
-            [json.dumps(r, ensure_ascii=False, separators=(",", ":")).encode() for r in every],
-        )
+        rows = serialised(await histories(), settings)
+        built = Kept(head, [key for key, _ in rows], [text for _, text in rows])
         _kept[settings.database_url] = built
         return built
 
@@ -331,4 +347,12 @@ async def tender_releases(the_ocid: str) -> list[dict[str, Any]]:
     return [r for h in found for r in releases(h, chosen) if r["ocid"] == the_ocid]
 
 
-__all__ = ["all_releases", "histories", "kept", "ocid", "page", "tender_releases"]
+__all__ = [
+    "all_releases",
+    "histories",
+    "kept",
+    "ocid",
+    "page",
+    "serialised",
+    "tender_releases",
+]
