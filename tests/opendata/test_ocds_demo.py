@@ -12,9 +12,10 @@ from opendata.ocds import packages, service
 from opendata.ocds.export import export_releases
 from tenders.tables import Bid, Tender
 from tests.opendata.validation import RELEASE, RELEASE_PACKAGE, codelist_problems, problems
+from tests.support.cli import tenderdesk
 
 
-async def test_the_demo_data_publishes_valid_ocds(client, db) -> None:
+async def test_the_demo_data_publishes_valid_ocds(client, db, tmp_path) -> None:
     await demo.load()
     histories = await service.histories()
     published = await Tender.select(Tender.reference).where(Tender.published_at.is_not_null())
@@ -36,6 +37,12 @@ async def test_the_demo_data_publishes_valid_ocds(client, db) -> None:
     exported = json.loads(buffer.getvalue())
     assert problems(RELEASE_PACKAGE, exported) == []
     assert exported["releases"] == json.loads(json.dumps(every))
+    # The command line writes the same package.
+    target = tmp_path / "ocds.json"
+    done = tenderdesk("export", "ocds", "-o", str(target))
+    assert done.returncode == 0, done.stderr
+    assert f"({len(every)} items)" in done.stdout
+    assert json.loads(target.read_text())["releases"] == exported["releases"]
 
     # Each tender's record package: its releases and the compiled release, valid too.
     for history in histories:
