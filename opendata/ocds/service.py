@@ -13,6 +13,7 @@ import asyncio
 import hashlib
 import hmac
 import json
+import weakref
 from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -260,7 +261,17 @@ class Kept:
 
 
 _kept: dict[str, Kept] = {}
-_building = asyncio.Lock()
+_building: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _lock() -> asyncio.Lock:
+    """One rebuild at a time per event loop (a lock belongs to the loop it first waits in)."""
+    loop = asyncio.get_running_loop()
+    if loop not in _building:
+        _building[loop] = asyncio.Lock()
+    return _building[loop]
 
 
 async def _head() -> tuple[int, str]:
@@ -307,7 +318,7 @@ async def kept() -> Kept:
     found = _kept.get(settings.database_url)
     if found is not None and found.head == head:
         return found
-    async with _building:
+    async with _lock():
         found = _kept.get(settings.database_url)
         if found is not None and found.head == head:
             return found
