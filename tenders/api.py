@@ -50,6 +50,7 @@ from tenders.api_models import (
     NextStepOut,
     ObjectionIn,
     ObjectionOut,
+    OpenDataIn,
     OpeningOut,
     OrganisationIn,
     PriceOpeningOut,
@@ -127,6 +128,8 @@ async def tender_out(request: Request, tender_id: int) -> TenderOut:
         budget_line=row["budget_line"],
         phase_changed_at=row["phase_changed_at"],
         phase_due_at=row["phase_due_at"],
+        open_data_withheld_at=row["open_data_withheld_at"],
+        open_data_withheld_reason=row["open_data_withheld_reason"],
     )
 
 
@@ -335,6 +338,18 @@ class TenderApi(Controller):
         self, request: Request, tender_id: FromPath[int], data: JSONBody[dict[int, Decimal]]
     ) -> TenderOut:
         await service.set_authorities(me(request), tender_id, data)
+        return await tender_out(request, tender_id)
+
+    @post(f"{BASE}/open-data", guards=[OFFICER], status_code=HTTP_200_OK)
+    async def open_data(
+        self, request: Request, tender_id: FromPath[int], data: JSONBody[OpenDataIn]
+    ) -> TenderOut:
+        """Withhold the tender from open data (``published: false``, with a reason; audited)
+        or publish it there again (``published: true``)."""
+        if data.published:
+            await service.publish_in_open_data(me(request), tender_id)
+        else:
+            await service.withhold_from_open_data(me(request), tender_id, data.reason)
         return await tender_out(request, tender_id)
 
     @get(f"{BASE}/lots", guards=[READERS])

@@ -99,6 +99,9 @@ class TenderOut:
     # deadline-driven (earlier than phase_changed_at when caught up after downtime).
     phase_changed_at: datetime | None = None
     phase_due_at: datetime | None = None
+    # Marked "not published" in open data (with the reason): left out of the OCDS endpoints.
+    open_data_withheld_at: datetime | None = None
+    open_data_withheld_reason: str = ""
 
 
 def lot_out(row: dict[str, Any]) -> LotOut:
@@ -161,6 +164,15 @@ class TenderPageOut:
     total: int
     offset: int
     limit: int
+
+
+@dataclass
+class OpenDataIn:
+    """``published: false`` withholds the tender from open data (a reason is required);
+    ``published: true`` publishes it there again."""
+
+    published: bool
+    reason: str = ""
 
 
 @dataclass

@@ -19,6 +19,8 @@ async def withhold_from_open_data(principal: Principal, tender_id: int, reason: 
     text = require_reason(reason)
     async with transaction():
         tender = await for_change(principal, tender_id)
+        if tender.row["open_data_withheld_at"] and tender.row["open_data_withheld_reason"] == text:
+            return  # already withheld for this reason: nothing changes, nothing to record
         now = clock.now()
         await Tender.update(
             {Tender.open_data_withheld_at: now, Tender.open_data_withheld_reason: text}

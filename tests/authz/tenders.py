@@ -49,6 +49,7 @@ ROUTES = {
     ("GET", T): READERS,
     ("POST", f"{T}/actions/{{action:str}}"): OFFICER,
     ("POST", f"{T}/open-data"): OFFICER,
+    ("POST", f"{A}/open-data"): OFFICER,
     ("POST", f"{T}/authorities"): OFFICER,
     ("GET", f"{T}/award"): READERS,
     ("POST", f"{T}/award/letters"): OFFICER,
