@@ -2,9 +2,9 @@
 
 Releases are derived (see ``opendata.ocds.build`` for why). All of them, serialised once, are
 kept in memory per database and rebuilt when the audit chain has moved on: every change that
-could alter a release is audited, so the chain's head (``seq`` and ``hash`` of its last event)
-says whether the kept releases are still the tender's history. A page of releases is then a
-slice of bytes; a record is built fresh for its one tender.
+could alter a release is audited (on a tender, an organisation or an authority), so the last
+such event (its ``seq`` and ``hash``) says whether the kept releases are still the history.
+A page of releases is then a slice of bytes; a record is built fresh for its one tender.
 """
 
 from __future__ import annotations
@@ -274,9 +274,18 @@ def _lock() -> asyncio.Lock:
     return _building[loop]
 
 
+# The audit events that can change a release: a tender's (its events, its particulars, the
+# open-data mark) and a change to an authority or organisation (names, registration numbers).
+# Sign-ins, scores, mail and the rest leave the kept releases as they are.
+RELEVANT_OBJECTS = ("tender", "organisation", "authority")
+
+
 async def _head() -> tuple[int, str]:
+    """The last relevant event (found walking the log back from its end: recent ones are
+    many, so the walk is short)."""
     row = (
         await AuditEvent.select(AuditEvent.seq, AuditEvent.hash)
+        .where(AuditEvent.object_type.is_in(list(RELEVANT_OBJECTS)))
         .order_by(AuditEvent.seq, ascending=False)
         .first()
     )
