@@ -104,13 +104,16 @@ class Context:
     sender: Sender
     gettext: Callable[[str], str]
     electronic: bool = True  # every decision goes out by e-mail
+    above_thresholds: bool = True  # the contract reaches the EU threshold for its kind
 
     @property
     def standstill_days(self) -> int:
-        """The standstill period the letters state: the tender's, or the law's longer one when
-        not every decision goes out electronically."""
+        """The standstill period the letters state: the tender's, or the law's for the case
+        where longer (not every decision sent electronically; the contract's value)."""
         law = jurisdiction_for(self.sender.country)
-        return law.standstill_period(self.tender.standstill_days, self.electronic).amount
+        return law.standstill_period(
+            self.tender.standstill_days, self.electronic, self.above_thresholds
+        ).amount
 
     def procedure(self, lot: Mapping[str, Any] | None = None) -> Procedure:
         row = self.tender.row
@@ -130,7 +133,10 @@ class Context:
         """The last day to go to court against a decision sent at ``moment`` (the
         jurisdiction's time limit, counted by its calendar)."""
         return jurisdiction_for(self.sender.country).remedies_last_day(
-            self.local_day(moment), self.tender.row["procedure"]
+            self.local_day(moment),
+            self.tender.row["procedure"],
+            above_thresholds=self.above_thresholds,
+            electronic=self.electronic,
         )
 
 
@@ -145,7 +151,8 @@ async def _context(principal: Principal, tender: TenderRef) -> Context:
         signatory_title=gettext(N_("Procurement officer")),
         contact=principal.email,
     )
-    return Context(tender, row["name"], language, sender, gettext)
+    above = await service.reaches_thresholds(tender)
+    return Context(tender, row["name"], language, sender, gettext, above_thresholds=above)
 
 
 def _addressee(row: Mapping[str, Any], prefix: str) -> Addressee:
@@ -285,6 +292,8 @@ async def _lot_letters(
         reasons=reasons,
         winner_advantages=(lot["intent_advantages"],) if lot["intent_advantages"] else (),
         deviates=bool(lot["intent_deviates"]),
+        electronic=ctx.electronic,
+        above_thresholds=ctx.above_thresholds,
     )
     pairs = award_letters(with_chosen_winners(ranking, winners), addressees, setting, ctx.language)
     generated = await _render(ctx, pairs, (LetterKind.AWARD_INTENT, LetterKind.REJECTION))

@@ -48,6 +48,7 @@ from common.jurisdictions import (
     Period,
     Remedies,
     Standstill,
+    cases,
 )
 
 KLAGENAEVNSLOVEN = "lov om Klagenævnet for Udbud"
@@ -76,7 +77,7 @@ CALENDAR = DaysOffCalendar(danish_days_off, two_working_days_from=2)
 
 # Klagenævnsloven § 3, stk. 2: 10 calendar days when the decision is sent electronically, 15
 # when it is sent otherwise (by post).
-STANDSTILL = Standstill(Period(10), f"{KLAGENAEVNSLOVEN} § 3, stk. 2", not_electronic=Period(15))
+STANDSTILL = Standstill(cases(f"{KLAGENAEVNSLOVEN} § 3, stk. 2", 10, 15))
 
 # Udbudsloven with the directive article it implements (the same numbers). The light regime
 # (udbudsloven §§ 186-192) has none: the authority sets reasonable periods (§ 189).
@@ -166,9 +167,7 @@ JURISDICTION = Jurisdiction(
     calendar=CALENDAR,
     standstill=STANDSTILL,
     # A complaint within the standstill suspends the contract's conclusion (§ 12, stk. 2).
-    remedies=Remedies(
-        "Klagenævnet for Udbud", STANDSTILL.period, f"{KLAGENAEVNSLOVEN} §§ 6, 7 og 12"
-    ),
+    remedies=Remedies("Klagenævnet for Udbud", cases(f"{KLAGENAEVNSLOVEN} §§ 6, 7 og 12", 10, 15)),
     grant_law=GrantLaw(
         objection=Period(0),  # no administrative appeal, so no period to count
         objection_rule="forvaltningslovens § 25",

@@ -16,6 +16,7 @@ from common.jurisdictions import (
     Period,
     Remedies,
     Standstill,
+    cases,
     Unit,
 )
 
@@ -25,7 +26,7 @@ _DEFAULTS: dict[str, tuple[str, str, str]] = {
     "SE": ("sv", "SEK", "Europe/Stockholm"),
 }
 
-STANDSTILL = Standstill(Period(10), "Directive 2007/66/EC, art. 2a")
+STANDSTILL = Standstill(cases("Directive 2007/66/EC, art. 2a", 10, 15))
 
 # Directive 2014/24/EU's minimum periods, without a national law's articles.
 MINIMUM_PERIODS: dict[str, tuple[MinimumPeriod, ...]] = {
@@ -83,9 +84,7 @@ def for_country(country: str) -> Jurisdiction:
         timezone=zone,
         calendar=HolidaysCalendar(country),
         standstill=STANDSTILL,
-        remedies=Remedies(
-            "the competent review body", STANDSTILL.period, "Directive 89/665/EEC, art. 2c"
-        ),
+        remedies=Remedies("the competent review body", cases("Directive 89/665/EEC, art. 2c", 10)),
         grant_law=GrantLaw(
             objection=Period(6, Unit.WEEKS),
             objection_rule="",

@@ -23,6 +23,7 @@ from common.jurisdictions import (
     Remedies,
     Standstill,
     Unit,
+    cases,
     eu,
 )
 
@@ -59,7 +60,7 @@ def atw_holidays(year: int) -> frozenset[date]:
 CALENDAR = DaysOffCalendar(atw_holidays)
 
 # Aanbestedingswet 2012 art. 2.127: at least 20 calendar days from the day after sending.
-STANDSTILL = Standstill(Period(20), "artikel 2.127 Aanbestedingswet 2012")
+STANDSTILL = Standstill(cases("artikel 2.127 Aanbestedingswet 2012", 20))
 
 # Aanbestedingswet 2012 implements the directive with the same numbers: the EU table's periods
 # (common.jurisdictions.eu), each cited with its national article as well. The light regime
@@ -114,11 +115,7 @@ JURISDICTION = Jurisdiction(
     calendar=CALENDAR,
     standstill=STANDSTILL,
     # Aanbestedingswet 2012 art. 2.127(2): a kort geding within the standstill period.
-    remedies=Remedies(
-        "de voorzieningenrechter van de rechtbank",
-        STANDSTILL.period,
-        "artikel 2.127 Aanbestedingswet 2012",
-    ),
+    remedies=Remedies("de voorzieningenrechter van de rechtbank", STANDSTILL.cases),
     grant_law=GrantLaw(
         objection=Period(6, Unit.WEEKS),
         objection_rule="artikelen 6:7 en 6:8 Algemene wet bestuursrecht",

@@ -16,6 +16,7 @@ from dateutil.easter import easter
 
 from common.i18n import N_
 from common.jurisdictions import (
+    Case,
     GrantLaw,
     Jurisdiction,
     LightRegime,
@@ -24,6 +25,7 @@ from common.jurisdictions import (
     Remedies,
     Standstill,
     Unit,
+    cases,
 )
 
 LOU = "lagen (2016:1145) om offentlig upphandling"
@@ -99,22 +101,23 @@ class SwedishCalendar:
 
 CALENDAR = SwedishCalendar()
 
-# LOU 20 kap. 1-2 §§: after the underrättelse om tilldelningsbeslut (12 kap. 12 §) the contract
+# LOU 20 kap. 1 §: after the underrättelse om tilldelningsbeslut (12 kap. 12 §) the contract
 # may not be concluded during the avtalsspärr: 10 days from the sending when sent
 # electronically, 15 days otherwise.
-STANDSTILL = Standstill(Period(10), f"20 kap. 1 och 2 §§ {LOU}", not_electronic=Period(15))
+STANDSTILL = Standstill(cases(f"20 kap. 1 § {LOU}", 10, 15))
 
 # LOU 20 kap. 4-6 §§: a supplier who has suffered or may suffer damage (4 §) applies for
 # överprövning at the förvaltningsrätt where the authority has its seat (5 §), which orders the
 # procurement corrected or done again (6 §). An application is no longer tried once the
 # contract is concluded (the same chapter), so it is made within the avtalsspärr.
-REMEDIES = Remedies("förvaltningsrätten", STANDSTILL.period, f"20 kap. 4-6 §§ {LOU}")
+REMEDIES = Remedies("förvaltningsrätten", cases(f"20 kap. 4-6 §§ {LOU}", 10, 15))
 
 # LOV 10 kap. 1 §: a supplier applies for rättelse at the förvaltningsrätt within three weeks
 # from the authority's notice of its decision on the application (9 kap. 2 §). LOV has no
 # avtalsspärr.
 OPEN_HOUSE_REMEDIES = Remedies(
-    "förvaltningsrätten", Period(3, Unit.WEEKS), "10 kap. 1 § lagen (2008:962) om valfrihetssystem"
+    "förvaltningsrätten",
+    (Case(Period(3, Unit.WEEKS), "10 kap. 1 § lagen (2008:962) om valfrihetssystem"),),
 )
 
 # LOU 11 kap. with the directive it implements (the same numbers). The light regime (19 kap.)

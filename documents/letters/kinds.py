@@ -241,18 +241,32 @@ class Letter:
 
 class _StandstillLetter:
     """An award decision: its standstill of ``standstill_days`` and the provisions on it and
-    on the review that the law ties to it (in Poland art. 264(1) or 308(2), by the days)."""
+    on the review, from the jurisdiction's table for the letter's case (``electronic``,
+    ``above_thresholds``: in Poland art. 264(1) or 308(2))."""
 
     sender: Sender
+    date: date
     standstill_days: int
+    electronic: bool
+    above_thresholds: bool
 
     @property
     def standstill_rule(self) -> str:
-        return jurisdiction_for(self.sender.country).standstill.rule_for(self.standstill_days)
+        law = jurisdiction_for(self.sender.country)
+        return law.standstill.rule_for(self.electronic, self.above_thresholds)
 
     @property
     def remedies_rule(self) -> str:
-        return jurisdiction_for(self.sender.country).remedies.rule_for(self.standstill_days)
+        law = jurisdiction_for(self.sender.country)
+        return law.remedies.rule_for(self.electronic, self.above_thresholds)
+
+    @property
+    def remedies_end(self) -> date:
+        """The last day to seek review: the law's time limit for the case, which may end
+        before a standstill the authority keeps longer."""
+        return jurisdiction_for(self.sender.country).remedies_last_day(
+            self.date, above_thresholds=self.above_thresholds, electronic=self.electronic
+        )
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -264,6 +278,8 @@ class AwardIntent(_StandstillLetter, Letter):
     scores: tuple[CriterionScore, ...] = ()
     standstill_days: int
     standstill_end: date
+    electronic: bool = True
+    above_thresholds: bool = True
     next_steps: tuple[str, ...] = ()
     other_winners: tuple[str, ...] = ()  # the lot's other winners, when it has several
     # Every offer's points where the law has the notice give them (Jurisdiction.
@@ -285,6 +301,8 @@ class Rejection(_StandstillLetter, Letter):
     scores: tuple[CriterionComparison, ...]
     standstill_days: int
     standstill_end: date
+    electronic: bool = True
+    above_thresholds: bool = True
     objection: str  # how to object: the court, the complaints desk, the contact
     winner_count: int = 1
     # The winning bid the scores are compared with: with several winners the lowest-ranked.

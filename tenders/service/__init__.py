@@ -41,6 +41,7 @@ from tenders.service.phases import (
     for_change,
     move_due,
     publish,
+    reaches_thresholds,
     start_standstill,
     transition,
 )
@@ -76,6 +77,7 @@ __all__ = [
     "refuse",
     "set_authorities",
     "set_deadlines",
+    "reaches_thresholds",
     "start_standstill",
     "tender_url",
     "transition",

@@ -136,7 +136,7 @@ EXPECTED = {
     LetterKind.SETTLEMENT: [
         "w kwocie 114 500,00 zł",
         "Kwota 5 500,00 zł podlega zwrotowi.",
-        "do dnia 17 grudnia 2026 (art. 251 ust. 2 ustawy z dnia 27 sierpnia 2009 r. o finansach "
+        "do dnia 17 grudnia 2026 (art. 251 ust. 3 ustawy z dnia 27 sierpnia 2009 r. o finansach "
         "publicznych)",
         "PL61 1090 1014 0000 0712 1981 2874",
         "nie jest decyzją administracyjną: nie przysługuje od niego odwołanie",
@@ -208,17 +208,6 @@ def test_the_notice_gives_every_offers_points_per_criterion_and_in_total(kind):
         "i prawne (art. 253 ust. 1 pkt 2 Pzp):"
     ) in text
     assert "art. 226 ust. 1 pkt 5 Pzp" in text
-
-
-def test_a_standstill_below_the_thresholds_cites_article_308():
-    letter = dataclasses.replace(
-        sample_letter(LetterKind.REJECTION, SENT, "pl"),
-        standstill_days=5,
-        standstill_end=date(2026, 12, 7),
-    )
-    text = text_of(LetterKind.REJECTION, letter)
-    assert "Zgodnie z art. 308 ust. 2 " + PZP in text and "nie krótszym niż 5 dni" in text
-    assert "art. 515 ust. 1 pkt 2 lit. a" in text and "7 grudnia 2026" in text
 
 
 def test_a_polish_letter_greets_without_guessing_a_gender():
@@ -336,3 +325,35 @@ def test_a_polish_letter_greets_by_title_not_by_surname(form, surname, greeting,
     )
     lines = text_of(LetterKind.GRANT, dataclasses.replace(letter, addressee=addressee)).splitlines()
     assert greeting in lines and f"Do rąk: {attention}" in lines
+
+
+def test_below_the_eu_thresholds_the_notice_cites_art_308_and_the_five_day_odwolanie():
+    """A contract below the EU thresholds: 5 days (art. 308 ust. 2) from Wednesday 2 December
+    2026 end on Monday 7 December; the odwołanie's 5 days (art. 515 ust. 1 pkt 2 lit. a) too."""
+    letter = dataclasses.replace(
+        sample_letter(LetterKind.REJECTION, SENT, "pl"),
+        standstill_days=5,
+        standstill_end=date(2026, 12, 7),
+        above_thresholds=False,
+    )
+    text = text_of(LetterKind.REJECTION, letter)
+    assert "Zgodnie z art. 308 ust. 2 " + PZP in text
+    assert "nie krótszym niż 5 dni" in text
+    assert "Termin ten upływa w dniu 7 grudnia 2026." in text
+    assert "art. 515 ust. 1 pkt 2 lit. a " + PZP + ", tj. najpóźniej w dniu 7 grudnia 2026" in text
+    assert "art. 264" not in text
+
+
+def test_a_longer_standstill_of_the_authoritys_own_does_not_extend_the_odwolanie():
+    """The authority keeps 14 days (to Wednesday 16 December); the odwołanie below the
+    thresholds still ends on Monday 7 December (art. 515 ust. 1 pkt 2 lit. a)."""
+    letter = dataclasses.replace(
+        sample_letter(LetterKind.AWARD_INTENT, SENT, "pl"),
+        standstill_days=14,
+        standstill_end=date(2026, 12, 16),
+        above_thresholds=False,
+    )
+    text = text_of(LetterKind.AWARD_INTENT, letter)
+    assert "Termin ten upływa w dniu 16 grudnia 2026." in text
+    assert "tj. najpóźniej w dniu 7 grudnia 2026." in text
+    assert "najpóźniej w dniu 16 grudnia 2026" not in text

@@ -120,7 +120,7 @@ def test_the_underrattelse_om_tilldelningsbeslut_cites_lou_and_the_avtalssparr(k
     assert letter.standstill_end == date(2026, 12, 28)
     text = rendered(kind, letter)
     assert f"enligt 12 kap. 12 § {LOU}" in text
-    assert "avtalsspärren enligt 20 kap. 1 och 2 §§ LOU" in text
+    assert "avtalsspärren enligt 20 kap. 1 § LOU" in text
     assert "28 december 2026" in text and "24 december 2026" not in text
     assert "Datum: 14 december 2026" in text
 
