@@ -16,8 +16,8 @@ from common.jurisdictions import (
     Period,
     Remedies,
     Standstill,
-    cases,
     Unit,
+    cases,
 )
 
 # Defaults for the countries whose modules are still to be written: (language, currency, zone).

@@ -16,8 +16,8 @@ from config.database import transaction, update_rows
 from tenders import access
 from tenders.access import TenderRef, as_officer
 from tenders.domain import (
-    above_thresholds,
     PeriodWarning,
+    above_thresholds,
     check_minimum_periods,
     require_reason,
     standstill_end,
