@@ -446,6 +446,28 @@ def settlement(b: Builder) -> None:
     b.closing()
 
 
+def admission(b: Builder) -> None:
+    """An open house's decision on an application: approved or not, why, and where to seek
+    review (LOV 10 kap. 1 § in Sweden; elsewhere where to turn, with no statutory limit)."""
+    b.opening("admission_subject")
+    b.text("admission_intro")
+    b.p("{%p if admitted %}")
+    b.text("admission_approved")
+    b.p("{%p else %}")
+    b.text("admission_refused")
+    b.heading("reasons")
+    b.bullets("reasons")
+    b.p("{%p endif %}")
+    b.heading("remedies")
+    b.p("{%p if has_review %}")
+    b.text("admission_review")
+    b.keep_last_with_next()  # the branch that renders is the one before the closing
+    b.p("{%p else %}")
+    b.text("admission_questions")
+    b.p("{%p endif %}")
+    b.closing()
+
+
 LAYOUTS: dict[str, Callable[[Builder], None]] = {
     "award_intent": award_intent,
     "rejection": rejection,
@@ -454,6 +476,7 @@ LAYOUTS: dict[str, Callable[[Builder], None]] = {
     "refusal": refusal,
     "settlement": settlement,
     "lot_unsuccessful": lot_unsuccessful,
+    "admission": admission,
 }
 
 

@@ -22,6 +22,8 @@ from common.i18n import N_
 from common.jurisdictions import GrantLaw, Remedies, jurisdiction_for
 from documents.letters import salutations
 
+OPEN_HOUSE = "open_house"  # the procedure type whose applications these letters decide
+
 
 class LetterKind(StrEnum):
     AWARD_INTENT = "award_intent"
@@ -31,6 +33,7 @@ class LetterKind(StrEnum):
     REFUSAL = "refusal"
     SETTLEMENT = "settlement"
     LOT_UNSUCCESSFUL = "lot_unsuccessful"
+    ADMISSION = "admission"
 
 
 class RefusalReason(StrEnum):
@@ -334,6 +337,32 @@ class SelectionOutcome(Letter):
 
 
 @dataclass(frozen=True, kw_only=True)
+class AdmissionDecision(Letter):
+    """To a provider who applied to an open house (in Sweden a valfrihetssystem under LOV):
+    whether its application is approved, why not, and how to seek review of the decision
+    where the jurisdiction has remedies of its own for open house."""
+
+    admitted: bool
+    reasons: tuple[str, ...] = ()
+
+    @property
+    def review(self) -> Remedies:
+        """Where the decision on the application is reviewed (LOV 10 kap. 1 § in Sweden)."""
+        return jurisdiction_for(self.sender.country).remedies_for(OPEN_HOUSE)
+
+    @property
+    def has_review(self) -> bool:
+        """Whether the jurisdiction has remedies of its own for open house; elsewhere the
+        letter names where to turn without a statutory time limit."""
+        return OPEN_HOUSE in jurisdiction_for(self.sender.country).procedure_remedies
+
+    @property
+    def review_end(self) -> date:
+        """The last day to apply for review, from the day after the letter's date."""
+        return jurisdiction_for(self.sender.country).remedies_last_day(self.date, OPEN_HOUSE)
+
+
+@dataclass(frozen=True, kw_only=True)
 class GrantDecision(Letter):
     """A subsidy granted, wholly or in part."""
 
@@ -429,6 +458,7 @@ KIND_CLASSES: dict[LetterKind, type[Letter]] = {
     LetterKind.REFUSAL: Refusal,
     LetterKind.SETTLEMENT: SettlementDecision,
     LetterKind.LOT_UNSUCCESSFUL: LotUnsuccessful,
+    LetterKind.ADMISSION: AdmissionDecision,
 }
 
 
@@ -447,4 +477,5 @@ KIND_LABELS: dict[LetterKind, str] = {
     LetterKind.REFUSAL: N_("Subsidy refusal"),
     LetterKind.SETTLEMENT: N_("Settlement decision"),
     LetterKind.LOT_UNSUCCESSFUL: N_("Lot not awarded (unsuccessful)"),
+    LetterKind.ADMISSION: N_("Open house: admission decision"),
 }

@@ -14,6 +14,7 @@ from decimal import Decimal
 from common.jurisdictions import jurisdiction_for
 from documents.letters import samples_sv
 from documents.letters.kinds import (
+    AdmissionDecision,
     Addressee,
     AwardIntent,
     CriterionComparison,
@@ -69,6 +70,9 @@ REMEDY = (
     "maken bij de civiele rechter."
 )
 ROUND = Procedure(title="Sociale prestatie en dagondersteuning 2027", reference="SUB-2026-03")
+OPEN_HOUSE = Procedure(
+    title="Dagbesteding open house 2027", reference="AB-2026-021", procedure_type="open house"
+)
 
 
 def _standstill_end(sent_on: date) -> date:
@@ -202,6 +206,13 @@ def _dutch(kind: LetterKind, day: date) -> Letter:
             minimum_score=Decimal("55"),
             ceiling=_eur("1400000"),
             legal_basis=LEGAL_BASIS,
+        )
+    if kind is LetterKind.ADMISSION:
+        return AdmissionDecision(
+            **common,
+            procedure=OPEN_HOUSE,
+            admitted=False,
+            reasons=("De gevraagde verklaring omtrent het gedrag ontbreekt.",),
         )
     return SettlementDecision(
         **common,
@@ -351,6 +362,10 @@ def _tender_pl(letter: Letter) -> Letter:
             "reason": "Wszystkie oferty złożone w tej części podlegały odrzuceniu "
             "(art. 255 pkt 2 Pzp).",
             "objection": OBJECTION_PL,
+        }
+    if isinstance(letter, AdmissionDecision):
+        changes |= {
+            "reasons": ("Wykonawca nie przedłożył wymaganego wpisu do rejestru.",),
         }
     if isinstance(letter, SelectionOutcome):
         changes |= {

@@ -51,6 +51,9 @@ TENDER = Procedure(
     procedure_type="öppet",
 )
 ROUND = Procedure(title="Föreningsbidrag för social verksamhet 2027", reference="VON/2026:42")
+CHOICE = Procedure(
+    title="Hemtjänst i Botkyrka", reference="VON/2026:57", procedure_type="valfrihetssystem"
+)
 
 
 def sek(amount: str) -> Money:
@@ -125,6 +128,10 @@ def _fields(kind: LetterKind, day: date) -> dict[str, object]:
             ),
             "next_steps": ("Inga.",),
             "objection": questions,
+        },
+        LetterKind.ADMISSION: {
+            "procedure": CHOICE,
+            "reasons": ("Ansökan saknar det begärda tillståndet från IVO.",),
         },
         LetterKind.GRANT: {
             "procedure": ROUND,

@@ -199,4 +199,15 @@ TEXT: dict[str, str] = {
     "({{ law.contract_rule }}) og er ikke en afgørelse: den kan ikke påklages. Er I "
     "uenige, skriv til {{ sender.name }} senest den {{ objection_end }}; tvister om "
     "aftalen afgøres af domstolene.",
+    # open house: afgørelse om optagelse
+    "admission_subject": "Afgørelse om jeres ansøgning om optagelse –",
+    "admission_intro": "I har søgt om at blive optaget som leverandør i "
+    "{{ procedure.title }} (reference {{ procedure.reference }}).",
+    "admission_approved": "Vi imødekommer ansøgningen: I optages som leverandør på de "
+    "offentliggjorte vilkår.",
+    "admission_refused": "Vi giver afslag på ansøgningen: den opfylder ikke de "
+    "offentliggjorte vilkår.",
+    "admission_review": "I kan senest den {{ review_end }} indbringe afgørelsen for "
+    "{{ review.body }} ({{ review.rule }}).",
+    "admission_questions": _QUESTIONS,
 }

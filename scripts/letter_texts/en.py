@@ -174,4 +174,15 @@ TEXT: dict[str, str] = {
     "({{ law.contract_rule }}) and is not an administrative decision: no objection or "
     "appeal lies against it. If you disagree, write to {{ sender.name }} by "
     "{{ objection_end }}; disputes under the agreement go to the civil courts.",
+    # open house: the decision on an application to be admitted
+    "admission_subject": "Decision on your application to",
+    "admission_intro": "You applied to be admitted as a provider in {{ procedure.title }} "
+    "(reference {{ procedure.reference }}).",
+    "admission_approved": "We approve your application: you are admitted as a provider on "
+    "the published terms.",
+    "admission_refused": "We refuse your application: it does not meet the published terms.",
+    "admission_review": "You may apply to {{ review.body }} for review of this decision "
+    "({{ review.rule }}) no later than {{ review_end }}.",
+    "admission_questions": "Questions about this decision, or a complaint, can be sent to "
+    "{{ sender.complaints_to or sender.name }}.",
 }

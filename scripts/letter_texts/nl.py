@@ -189,4 +189,16 @@ TEXT: dict[str, str] = {
     "({{ law.contract_rule }}) en is geen besluit: bezwaar en beroep staan er niet tegen "
     "open. Bent u het er niet mee eens, schrijf dan uiterlijk op {{ objection_end }} aan "
     "{{ sender.name }}; geschillen over de overeenkomst beslist de burgerlijke rechter.",
+    # open house: de beslissing op een verzoek tot toelating
+    "admission_subject": "Beslissing op uw verzoek tot toelating tot",
+    "admission_intro": "U hebt verzocht om als aanbieder te worden toegelaten tot "
+    "{{ procedure.title }} (kenmerk {{ procedure.reference }}).",
+    "admission_approved": "Wij willigen uw verzoek in: u wordt op de gepubliceerde "
+    "voorwaarden als aanbieder toegelaten.",
+    "admission_refused": "Wij wijzen uw verzoek af: het voldoet niet aan de gepubliceerde "
+    "voorwaarden.",
+    "admission_review": "U kunt uiterlijk op {{ review_end }} om toetsing van deze "
+    "beslissing vragen bij {{ review.body }} ({{ review.rule }}).",
+    "admission_questions": "Met vragen over deze beslissing of een klacht kunt u terecht bij "
+    "{{ sender.complaints_to or sender.name }}.",
 }

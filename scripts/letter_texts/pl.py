@@ -245,4 +245,15 @@ TEXT: dict[str, str] = {
     "prosimy zgłosić do dnia {{ objection_end }}, kierując pismo do: "
     "{{ sender.name }}. Spory wynikające z umowy rozstrzyga sąd "
     "powszechny.",
+    # open house: rozstrzygnięcie o dopuszczeniu
+    "admission_subject": "Rozstrzygnięcie w sprawie wniosku o dopuszczenie do",
+    "admission_intro": "Złożyli Państwo wniosek o dopuszczenie jako wykonawca do "
+    "{{ procedure.title }} (znak sprawy {{ procedure.reference }}).",
+    "admission_approved": "Uwzględniamy Państwa wniosek: zostają Państwo dopuszczeni jako "
+    "wykonawca na ogłoszonych warunkach.",
+    "admission_refused": "Nie uwzględniamy Państwa wniosku: nie spełnia on ogłoszonych warunków.",
+    "admission_review": "Od rozstrzygnięcia mogą Państwo wnieść środek do: "
+    "{{ review.body }} ({{ review.rule }}), najpóźniej w dniu {{ review_end }}.",
+    "admission_questions": "Pytania i skargi dotyczące rozstrzygnięcia prosimy kierować do: "
+    "{{ sender.complaints_to or sender.name }}.",
 }

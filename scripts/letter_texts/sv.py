@@ -211,4 +211,19 @@ TEXT: dict[str, str] = {
     "({{ law.contract_rule }}) och är inte ett förvaltningsbeslut: det kan inte "
     "överklagas. Om ni inte håller med, skriv till {{ sender.name }} senast "
     "{{ objection_end }}; tvister om avtalet prövas av allmän domstol.",
+    # valfrihetssystem (LOV): beslut om godkännande eller avslag av en ansökan
+    "admission_subject": "Beslut om er ansökan om att bli godkänd som leverantör i",
+    "admission_intro": "Ni har ansökt om att bli godkänd som leverantör i "
+    "valfrihetssystemet {{ procedure.title }} (diarienummer {{ procedure.reference }}). "
+    "Härmed underrättas ni om vårt beslut (9 kap. lagen (2008:962) om valfrihetssystem, "
+    "LOV).",
+    "admission_approved": "Vi godkänner er ansökan. Ni godkänns som leverantör på de villkor "
+    "som har annonserats, och vi kommer att teckna kontrakt med er.",
+    "admission_refused": "Vi avslår er ansökan. Ansökan uppfyller inte de krav som har "
+    "annonserats.",
+    "admission_review": "En leverantör som anser att vi har brutit mot LOV och att detta har "
+    "medfört skada kan ansöka om rättelse hos {{ review.body }} ({{ review.rule }}). "
+    "Ansökan ska ha kommit in till förvaltningsrätten inom tre veckor från den dag då "
+    "denna underrättelse lämnades, det vill säga senast {{ review_end }}.",
+    "admission_questions": _QUESTIONS,
 }

@@ -128,6 +128,10 @@ DANISH: dict[LetterKind, dict] = {
         "next_steps": ("Ingen.",),
         "objection": "Spørgsmål: klage@vesthimmerland.example",
     },
+    LetterKind.ADMISSION: {
+        "procedure": TENDER,
+        "reasons": ("Den krævede autorisation mangler.",),
+    },
     LetterKind.GRANT: {
         "procedure": POOL,
         "activity": "Borger før opgave",
@@ -379,3 +383,13 @@ def test_the_clarification_notice_and_the_evaluation_report_in_danish():
     text = docx_text(evaluation_report(report, "da"))
     assert "1.400.000,00 kr." in text and "11. december 2026" in text
     assert foreign_words(text) == set()
+
+
+def test_an_open_house_decision_names_where_to_turn_without_a_time_limit():
+    """Danish law has no remedies of its own for an open house: the letter says where to
+    turn, and invents no period."""
+    _, body = rendered(danish_letter(LetterKind.ADMISSION), LetterKind.ADMISSION)
+    assert "Vi giver afslag på ansøgningen" in body
+    assert "Den krævede autorisation mangler." in body
+    assert "Spørgsmål til beslutningen kan rettes til klage@vesthimmerland.example." in body
+    assert "senest den" not in body

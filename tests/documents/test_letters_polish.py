@@ -113,6 +113,12 @@ EXPECTED = {
         KIO,
         "tj. najpóźniej w dniu 14 grudnia 2026.",
     ],
+    LetterKind.ADMISSION: [
+        "Nie uwzględniamy Państwa wniosku: nie spełnia on ogłoszonych warunków.",
+        "Wykonawca nie przedłożył wymaganego wpisu do rejestru.",
+        "Pytania i skargi dotyczące rozstrzygnięcia prosimy kierować do: "
+        "zamowienia@mops.wroclaw.example.",
+    ],
     LetterKind.GRANT: [
         "Przyznajemy dotację w wysokości 120 000,00 zł",
         "Wnioskowali Państwo o 150 000,00 zł.",

@@ -287,3 +287,22 @@ def test_the_swedish_templates_pass_the_upload_check_with_the_swedish_sample(kin
     assert problems_of(data, kind, "sv") == []
     assert sample_letter(kind, language="sv").sender.name == "Botkyrka kommun"
     assert sample_letter(kind, language="nl").sender.name == "Gemeente Utrecht"
+
+
+def test_a_lov_admission_decision_gives_the_three_weeks_for_rattelse():
+    """Decided Thursday 3 December 2026: three weeks end on julafton, which with juldagen and
+    the weekend runs to Monday 28 December 2026 (LOV 10 kap. 1 §, lagen (1930:173))."""
+    letter = sv_letter(LetterKind.ADMISSION, date(2026, 12, 3))
+    assert letter.review_end == date(2026, 12, 28)
+    text = rendered(LetterKind.ADMISSION, letter)
+    assert "Vi avslår er ansökan." in text
+    assert "Ansökan saknar det begärda tillståndet från IVO." in text
+    assert "9 kap. lagen (2008:962) om valfrihetssystem" in text
+    assert "rättelse hos förvaltningsrätten (10 kap. 1 § lagen (2008:962) om valfrihetssystem)" in (
+        text
+    )
+    assert "senast 28 december 2026" in text and "24 december" not in text
+    approved = rendered(
+        LetterKind.ADMISSION, dataclasses.replace(letter, admitted=True, reasons=())
+    )
+    assert "Vi godkänner er ansökan." in approved and "Skälen för beslutet" not in approved
