@@ -14,8 +14,8 @@ from decimal import Decimal
 from common.jurisdictions import jurisdiction_for
 from documents.letters import samples_sv
 from documents.letters.kinds import (
-    AdmissionDecision,
     Addressee,
+    AdmissionDecision,
     AwardIntent,
     CriterionComparison,
     CriterionPoints,
