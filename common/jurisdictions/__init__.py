@@ -102,13 +102,14 @@ class HolidaysCalendar:
 
 
 class DaysOffCalendar:
-    """Weekends and a country's own days off (``days_off(year)``), counted as the Netherlands'
-    Algemene termijnenwet (art. 1-2) and the EU's Regulation 1182/71 (art. 3(4)-(5)) both do: a
-    period ending on a day off runs on to the next working day, and a period of at least three
-    days (two, under the Regulation) holds at least two working days."""
+    """Weekends and a country's own days off (``days_off(year)``): a period ending on a day
+    off runs on to the next working day (everywhere), and where the law says so a period of
+    at least ``two_working_days_from`` days holds at least two working days (the Netherlands'
+    Algemene termijnenwet art. 2: three days; the EU's Regulation 1182/71 art. 3(5): two; None
+    where the law has no such rule: Poland's Kodeks cywilny, Sweden's lagen (1930:173))."""
 
     def __init__(
-        self, days_off: Callable[[int], frozenset[date]], two_working_days_from: int = 3
+        self, days_off: Callable[[int], frozenset[date]], two_working_days_from: int | None = 3
     ) -> None:
         self.days_off = days_off
         self.two_working_days_from = two_working_days_from
@@ -120,7 +121,7 @@ class DaysOffCalendar:
         if period.unit is Unit.WORKING_DAYS:
             return _add_working_days(self, start, period.amount)
         end = _next_working_day(self, start + timedelta(days=period.days))
-        if period.days >= self.two_working_days_from:
+        if self.two_working_days_from is not None and period.days >= self.two_working_days_from:
             while self._working_days(start, end) < 2:
                 end = _next_working_day(self, end + timedelta(days=1))
         return end

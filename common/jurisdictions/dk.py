@@ -44,11 +44,11 @@ from common.jurisdictions import (
     GrantLaw,
     Jurisdiction,
     LightRegime,
-    MinimumPeriod,
     Period,
     Remedies,
     Standstill,
     cases,
+    eu,
 )
 
 KLAGENAEVNSLOVEN = "lov om Klagenævnet for Udbud"
@@ -81,83 +81,44 @@ STANDSTILL = Standstill(cases(f"{KLAGENAEVNSLOVEN} § 3, stk. 2", 10, 15))
 
 # Udbudsloven with the directive article it implements (the same numbers). The light regime
 # (udbudsloven §§ 186-192) has none: the authority sets reasonable periods (§ 189).
-MINIMUM_PERIODS: dict[str, tuple[MinimumPeriod, ...]] = {
-    "open": (
-        MinimumPeriod(
-            "bids", 35, N_("Directive 2014/24/EU art. 27(1), udbudsloven § 57: 35 days for bids")
-        ),
-        MinimumPeriod(
-            "bids",
-            30,
-            N_(
-                "Directive 2014/24/EU art. 27(4), udbudsloven § 57: 30 "
-                "days for bids submitted electronically"
-            ),
-            electronic=True,
-        ),
+RULES: dict[tuple[str, str, bool], str] = {
+    ("open", "bids", False): N_(
+        "Directive 2014/24/EU art. 27(1), udbudsloven § 57: 35 days for bids"
     ),
-    "restricted": (
-        MinimumPeriod(
-            "requests",
-            30,
-            N_(
-                "Directive 2014/24/EU art. 28(1), udbudsloven § 59, "
-                "stk. 2: 30 days for requests to participate"
-            ),
-        ),
-        MinimumPeriod(
-            "bids",
-            30,
-            N_(
-                "Directive 2014/24/EU art. 28(2), udbudsloven § 60, stk. "
-                "2: 30 days for bids after the invitation"
-            ),
-            from_invitation=True,
-        ),
-        MinimumPeriod(
-            "bids",
-            25,
-            N_(
-                "Directive 2014/24/EU art. 28(5), udbudsloven § 60, stk. "
-                "4: 25 days for bids submitted electronically"
-            ),
-            from_invitation=True,
-            electronic=True,
-        ),
+    ("open", "bids", True): N_(
+        "Directive 2014/24/EU art. 27(4), udbudsloven § 57: 30 days for bids submitted "
+        "electronically"
     ),
-    "competitive_dialogue": (
-        MinimumPeriod(
-            "requests",
-            30,
-            N_(
-                "Directive 2014/24/EU art. 30(1), udbudsloven "
-                "(konkurrencepræget dialog): 30 days for requests to "
-                "participate"
-            ),
-        ),
+    ("restricted", "requests", False): N_(
+        "Directive 2014/24/EU art. 28(1), udbudsloven § 59, stk. 2: 30 days for requests to "
+        "participate"
     ),
-    "negotiation": (
-        MinimumPeriod(
-            "requests",
-            30,
-            N_(
-                "Directive 2014/24/EU art. 29(1), udbudsloven (udbud "
-                "med forhandling): 30 days for requests to "
-                "participate"
-            ),
-        ),
-        MinimumPeriod(
-            "bids",
-            30,
-            N_(
-                "Directive 2014/24/EU art. 29(1), udbudsloven (udbud med "
-                "forhandling): 30 days for initial bids after the "
-                "invitation"
-            ),
-            from_invitation=True,
-        ),
+    ("restricted", "bids", False): N_(
+        "Directive 2014/24/EU art. 28(2), udbudsloven § 60, stk. 2: 30 days for bids after the "
+        "invitation"
+    ),
+    ("competitive_dialogue", "requests", False): N_(
+        "Directive 2014/24/EU art. 30(1), udbudsloven (konkurrencepræget dialog): 30 days for "
+        "requests to participate"
+    ),
+    ("negotiation", "requests", False): N_(
+        "Directive 2014/24/EU art. 29(1), udbudsloven (udbud med forhandling): 30 days for "
+        "requests to participate"
+    ),
+    ("negotiation", "bids", False): N_(
+        "Directive 2014/24/EU art. 29(1), udbudsloven (udbud med forhandling): 30 days for "
+        "initial bids after the invitation"
     ),
 }
+MINIMUM_PERIODS = eu.national(
+    RULES,
+    eu.restricted_electronic(
+        N_(
+            "Directive 2014/24/EU art. 28(5), udbudsloven § 60, stk. 4: 25 days for bids "
+            "submitted electronically"
+        )
+    ),
+)
 
 JURISDICTION = Jurisdiction(
     country="DK",

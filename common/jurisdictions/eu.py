@@ -7,6 +7,9 @@ of its own (see :mod:`common.jurisdictions`).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import replace
+
 from common.i18n import N_
 from common.jurisdictions import (
     GrantLaw,
@@ -73,6 +76,32 @@ MINIMUM_PERIODS: dict[str, tuple[MinimumPeriod, ...]] = {
         ),
     ),
 }
+
+
+def national(
+    rules: Mapping[tuple[str, str, bool], str], extra: Mapping[str, tuple[MinimumPeriod, ...]] = {}
+) -> dict[str, tuple[MinimumPeriod, ...]]:
+    """The directive's minimum periods a national law keeps: those ``rules`` names by
+    (procedure, deadline, electronic), each cited with its national article, and ``extra``
+    periods of the national law's own (by procedure)."""
+    found: dict[str, tuple[MinimumPeriod, ...]] = {}
+    for procedure, periods in MINIMUM_PERIODS.items():
+        kept = tuple(
+            replace(period, rule=rules[key])
+            for period in periods
+            if (key := (procedure, period.deadline, period.electronic)) in rules
+        )
+        if kept or procedure in extra:
+            found[procedure] = kept + extra.get(procedure, ())
+    return found
+
+
+def restricted_electronic(rule: str) -> dict[str, tuple[MinimumPeriod, ...]]:
+    """Directive 2014/24/EU art. 28(5): in a restricted procedure, bids submitted electronically
+    after the invitation have 25 days (``rule``: the national article), for :func:`national`'s
+    ``extra``."""
+    period = MinimumPeriod("bids", 25, rule, from_invitation=True, electronic=True)
+    return {"restricted": (period,)}
 
 
 def for_country(country: str) -> Jurisdiction:

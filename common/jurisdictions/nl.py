@@ -6,7 +6,6 @@ public holidays: Good Friday is not a holiday under the Atw, and 5 May is one ev
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import date, timedelta
 from functools import cache
 
@@ -18,7 +17,6 @@ from common.jurisdictions import (
     GrantLaw,
     Jurisdiction,
     LightRegime,
-    MinimumPeriod,
     Period,
     Remedies,
     Standstill,
@@ -99,13 +97,7 @@ RULES: dict[tuple[str, str, bool], str] = {
     ),
 }
 
-MINIMUM_PERIODS: dict[str, tuple[MinimumPeriod, ...]] = {
-    procedure: tuple(
-        replace(period, rule=RULES[procedure, period.deadline, period.electronic])
-        for period in periods
-    )
-    for procedure, periods in eu.MINIMUM_PERIODS.items()
-}
+MINIMUM_PERIODS = eu.national(RULES)
 
 JURISDICTION = Jurisdiction(
     country="NL",

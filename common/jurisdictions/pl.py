@@ -36,16 +36,16 @@ from dateutil.easter import easter
 from common.i18n import N_
 from common.jurisdictions import (
     Case,
+    DaysOffCalendar,
     GrantLaw,
     Jurisdiction,
     LightRegime,
-    MinimumPeriod,
     Period,
     Remedies,
     Standstill,
     Thresholds,
-    Unit,
     cases,
+    eu,
 )
 
 PZP = "ustawy z dnia 11 września 2019 r. – Prawo zamówień publicznych"
@@ -84,28 +84,10 @@ def days_off(year: int) -> frozenset[date]:
     return frozenset(found)
 
 
-class KodeksCywilnyCalendar:
-    """Periods under the Kodeks cywilny: a period of days ends on its last day (art. 111), of
-    weeks on the day of the same name (art. 112); one ending on a Saturday or a day off work
-    runs to the next day that is neither (art. 115)."""
-
-    def is_working_day(self, day: date) -> bool:
-        return day.weekday() < 5 and day not in days_off(day.year)
-
-    def last_day(self, start: date, period: Period) -> date:
-        if period.unit is Unit.WORKING_DAYS:
-            day, counted = start, 0
-            while counted < period.amount:
-                day += timedelta(days=1)
-                counted += self.is_working_day(day)
-            return day
-        end = start + timedelta(days=period.days)
-        while not self.is_working_day(end):  # art. 115
-            end += timedelta(days=1)
-        return end
-
-
-CALENDAR = KodeksCywilnyCalendar()
+# Periods under the Kodeks cywilny: a period of days ends on its last day (art. 111), of weeks on
+# the day of the same name (art. 112); one ending on a Saturday or a day off work runs to the
+# next day that is neither (art. 115). No minimum of working days.
+CALENDAR = DaysOffCalendar(days_off, two_working_days_from=None)
 
 # Pzp art. 264 ust. 1 (at or above the EU thresholds) and art. 308 ust. 2 (below them): the
 # contract is signed no sooner than 10 (5) days after the notice was sent electronically, 15
@@ -144,62 +126,34 @@ THRESHOLDS = Thresholds(
 
 # Pzp with the directive it implements. The light regime (Pzp art. 359-362) and open house have
 # none: the authority sets periods that leave time to prepare an offer.
-MINIMUM_PERIODS: dict[str, tuple[MinimumPeriod, ...]] = {
-    "open": (
-        MinimumPeriod(
-            "bids", 35, N_("Directive 2014/24/EU art. 27(1), Pzp art. 138(1): 35 days for bids")
-        ),
+RULES: dict[tuple[str, str, bool], str] = {
+    ("open", "bids", False): N_(
+        "Directive 2014/24/EU art. 27(1), Pzp art. 138(1): 35 days for bids"
     ),
-    "restricted": (
-        MinimumPeriod(
-            "requests",
-            30,
-            N_(
-                "Directive 2014/24/EU art. 28(1), Pzp art. 144(1): 30 "
-                "days for requests to participate"
-            ),
-        ),
-        MinimumPeriod(
-            "bids",
-            30,
-            N_(
-                "Directive 2014/24/EU art. 28(2), Pzp art. 151(1): 30 days "
-                "for bids after the invitation"
-            ),
-            from_invitation=True,
-        ),
-        MinimumPeriod(
-            "bids",
-            25,
-            N_(
-                "Directive 2014/24/EU art. 28(5), Pzp art. 151(4): 25 days "
-                "for bids submitted electronically after the invitation"
-            ),
-            from_invitation=True,
-            electronic=True,
-        ),
+    ("restricted", "requests", False): N_(
+        "Directive 2014/24/EU art. 28(1), Pzp art. 144(1): 30 days for requests to participate"
     ),
-    "competitive_dialogue": (
-        MinimumPeriod(
-            "requests",
-            30,
-            N_(
-                "Directive 2014/24/EU art. 30(1), Pzp art. 169 with "
-                "art. 144(1): 30 days for requests to participate"
-            ),
-        ),
+    ("restricted", "bids", False): N_(
+        "Directive 2014/24/EU art. 28(2), Pzp art. 151(1): 30 days for bids after the invitation"
     ),
-    "negotiation": (
-        MinimumPeriod(
-            "requests",
-            30,
-            N_(
-                "Directive 2014/24/EU art. 29(1), Pzp art. 153 with "
-                "art. 144(1): 30 days for requests to participate"
-            ),
-        ),
+    ("competitive_dialogue", "requests", False): N_(
+        "Directive 2014/24/EU art. 30(1), Pzp art. 169 with art. 144(1): 30 days for requests "
+        "to participate"
+    ),
+    ("negotiation", "requests", False): N_(
+        "Directive 2014/24/EU art. 29(1), Pzp art. 153 with art. 144(1): 30 days for requests "
+        "to participate"
     ),
 }
+MINIMUM_PERIODS = eu.national(
+    RULES,
+    eu.restricted_electronic(
+        N_(
+            "Directive 2014/24/EU art. 28(5), Pzp art. 151(4): 25 days for bids "
+            "submitted electronically after the invitation"
+        )
+    ),
+)
 
 JURISDICTION = Jurisdiction(
     country="PL",
