@@ -11,13 +11,10 @@ weekend to Monday 4 January; fifteen days end on Thursday 17 December.
 from __future__ import annotations
 
 import dataclasses
-import io
 import re
 from datetime import date
 
 import pytest
-from docx import Document
-from docx.oxml.ns import qn
 
 from documents.letters.kinds import Addressee, LetterKind, Procedure
 from documents.letters.present import context_of
@@ -31,7 +28,7 @@ from documents.letters.reports import (
 from documents.letters.samples import SENDER_PL, sample_letter
 from documents.letters.templates import default_template
 from scoring.letters import AwardSetting, award_letters, report_from_ranking
-from tests.documents.letters_support import docx_text, table_rows
+from tests.documents.letters_support import document_language, docx_text, table_rows
 from tests.scoring.test_letters import NAMES, ranked  # noqa: F401
 
 SENT = date(2026, 12, 2)
@@ -171,14 +168,7 @@ def test_no_english_word_and_no_dutch_law_in_a_polish_letter(kind):
 
 @pytest.mark.parametrize("kind", list(LetterKind))
 def test_every_polish_letter_is_marked_polish(kind):
-    document = Document(io.BytesIO(rendered(kind)))
-    lang = (
-        document.styles.element.find(qn("w:docDefaults"))
-        .find(qn("w:rPrDefault"))
-        .find(qn("w:rPr"))
-        .find(qn("w:lang"))
-    )
-    assert lang.get(qn("w:val")) == "pl-PL"
+    assert document_language(rendered(kind)) == "pl-PL"
 
 
 @pytest.mark.parametrize("kind", [LetterKind.AWARD_INTENT, LetterKind.REJECTION])
