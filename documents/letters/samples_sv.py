@@ -6,7 +6,6 @@ tests read back: Swedish names, amounts in kronor, the avtalsspärr of the Swedi
 
 from __future__ import annotations
 
-import dataclasses
 from datetime import date
 from decimal import Decimal
 
@@ -15,13 +14,13 @@ from documents.letters.kinds import (
     Addressee,
     CriterionComparison,
     CriterionScore,
-    Letter,
     LetterKind,
     Money,
     Payment,
     Procedure,
     Sender,
 )
+from documents.letters.samples_local import local_sample
 
 SWEDEN = jurisdiction_for("SE")
 SENDER = Sender(
@@ -166,9 +165,5 @@ def _fields(kind: LetterKind, day: date) -> dict[str, object]:
     }[kind]
 
 
-def swedish_letter(base: Letter, kind: LetterKind, day: date) -> Letter:
-    """``base`` (the sample letter of ``kind`` dated ``day``) as Botkyrka kommun writes it in
-    Swedish."""
-    return dataclasses.replace(
-        base, sender=SENDER, addressee=ADDRESSEE, reference="VON/2026:815", **_fields(kind, day)
-    )
+# ``base`` (the sample letter of a kind, dated a day) as Botkyrka kommun writes it in Swedish.
+swedish_letter = local_sample(SENDER, ADDRESSEE, "VON/2026:815", _fields)

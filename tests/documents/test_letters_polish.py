@@ -25,7 +25,8 @@ from documents.letters.reports import (
     clarification_notice,
     evaluation_report,
 )
-from documents.letters.samples import SENDER_PL, sample_letter
+from documents.letters.samples import sample_letter
+from documents.letters.samples_pl import SENDER as SENDER_PL
 from documents.letters.templates import default_template
 from scoring.letters import AwardSetting, award_letters, report_from_ranking
 from tests.documents.letters_support import document_language, docx_text, table_rows
