@@ -336,6 +336,7 @@ class SelectionSetting:
     next_steps: tuple[str, ...] = ()
     objection: str = ""
     reasons: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # extra, per ref
+    above_thresholds: bool = True  # the contract's value against the EU thresholds
 
 
 def _selection_reasons(subject: RankedSubjectData, language: str) -> list[str]:
@@ -389,6 +390,7 @@ def selection_letters(
                 lowest_selected_total=lowest,
                 next_steps=setting.next_steps,
                 objection=setting.objection,
+                above_thresholds=setting.above_thresholds,
             ),
         )
 

@@ -262,6 +262,7 @@ async def declare_lot_unsuccessful(
                         procedure=ctx.procedure(lot),
                         reason=text,
                         objection=objection,
+                        above_thresholds=ctx.above_thresholds,
                     ),
                 )
                 for ref, addressee in addressees.items()
@@ -379,6 +380,7 @@ async def send_selection_letters(
                 contact=ctx.sender.complaints_to, end=day(ctx.remedies_end(moment), ctx.language)
             ),
             reasons=reasons,
+            above_thresholds=ctx.above_thresholds,
         )
         ranking = await _selection_ranking(principal, tender)
         pairs: list[tuple[str, Letter]] = []
@@ -417,6 +419,7 @@ def _unranked_outcome(
         selected_count=len(setting.selected),
         next_steps=setting.next_steps,
         objection=setting.objection,
+        above_thresholds=setting.above_thresholds,
     )
 
 

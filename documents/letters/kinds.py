@@ -207,6 +207,10 @@ class Letter:
     date: date
     reference: str
     procedure: Procedure
+    # The case a tender's periods depend on: every decision sent electronically, the contract
+    # at or above the EU thresholds (Poland: 5 days to appeal below them, not 10).
+    electronic: bool = True
+    above_thresholds: bool = True
 
     @property
     def objection_end(self) -> date:
@@ -232,24 +236,25 @@ class Letter:
 
     @property
     def remedies_rule(self) -> str:
-        """The provision on the time limit for review."""
-        return jurisdiction_for(self.sender.country).remedies.rule
+        """The provision on the time limit for review, for the letter's case."""
+        law = jurisdiction_for(self.sender.country)
+        return law.remedies.rule_for(self.electronic, self.above_thresholds)
 
     @property
     def remedies_end(self) -> date:
-        """The last day to seek review of a decision sent on the letter's date (the usual
-        case: electronically, at or above the EU thresholds)."""
-        return jurisdiction_for(self.sender.country).remedies_last_day(self.date)
+        """The last day to seek review of a decision sent on the letter's date: the law's
+        time limit for the case, which may end before a standstill the authority keeps
+        longer."""
+        return jurisdiction_for(self.sender.country).remedies_last_day(
+            self.date, above_thresholds=self.above_thresholds, electronic=self.electronic
+        )
 
 
 class _StandstillLetter:
-    """An award decision: its standstill of ``standstill_days`` and the provisions on it and
-    on the review, from the jurisdiction's table for the letter's case (``electronic``,
-    ``above_thresholds``: in Poland art. 264(1) or 308(2))."""
+    """An award decision: the provision on its standstill, from the jurisdiction's table for
+    the letter's case (in Poland art. 264(1) or 308(2))."""
 
     sender: Sender
-    date: date
-    standstill_days: int
     electronic: bool
     above_thresholds: bool
 
@@ -257,19 +262,6 @@ class _StandstillLetter:
     def standstill_rule(self) -> str:
         law = jurisdiction_for(self.sender.country)
         return law.standstill.rule_for(self.electronic, self.above_thresholds)
-
-    @property
-    def remedies_rule(self) -> str:
-        law = jurisdiction_for(self.sender.country)
-        return law.remedies.rule_for(self.electronic, self.above_thresholds)
-
-    @property
-    def remedies_end(self) -> date:
-        """The last day to seek review: the law's time limit for the case, which may end
-        before a standstill the authority keeps longer."""
-        return jurisdiction_for(self.sender.country).remedies_last_day(
-            self.date, above_thresholds=self.above_thresholds, electronic=self.electronic
-        )
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -281,8 +273,6 @@ class AwardIntent(_StandstillLetter, Letter):
     scores: tuple[CriterionScore, ...] = ()
     standstill_days: int
     standstill_end: date
-    electronic: bool = True
-    above_thresholds: bool = True
     next_steps: tuple[str, ...] = ()
     other_winners: tuple[str, ...] = ()  # the lot's other winners, when it has several
     # Every offer's points where the law has the notice give them (Jurisdiction.
@@ -304,8 +294,6 @@ class Rejection(_StandstillLetter, Letter):
     scores: tuple[CriterionComparison, ...]
     standstill_days: int
     standstill_end: date
-    electronic: bool = True
-    above_thresholds: bool = True
     objection: str  # how to object: the court, the complaints desk, the contact
     winner_count: int = 1
     # The winning bid the scores are compared with: with several winners the lowest-ranked.

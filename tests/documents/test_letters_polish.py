@@ -354,3 +354,12 @@ def test_a_longer_standstill_of_the_authoritys_own_does_not_extend_the_odwolanie
     assert "Termin ten upływa w dniu 16 grudnia 2026." in text
     assert "tj. najpóźniej w dniu 7 grudnia 2026." in text
     assert "najpóźniej w dniu 16 grudnia 2026" not in text
+
+
+@pytest.mark.parametrize("kind", [LetterKind.LOT_UNSUCCESSFUL, LetterKind.SELECTION])
+def test_below_the_thresholds_other_notices_give_the_five_day_odwolanie_too(kind):
+    """Cancelling a part, or the preselection, below the EU thresholds: 5 days from Wednesday
+    2 December 2026 to Monday 7 December (art. 515 ust. 1 pkt 2 lit. a)."""
+    letter = dataclasses.replace(sample_letter(kind, SENT, "pl"), above_thresholds=False)
+    text = text_of(kind, letter)
+    assert f"art. 515 ust. 1 pkt 2 lit. a {PZP}, tj. najpóźniej w dniu 7 grudnia 2026" in text
