@@ -19,6 +19,7 @@ ROUTES = {
     ("GET", f"{R}/allocation"): READERS,
     ("POST", f"{R}/allocation/{{application_id:int}}"): OFFICER,
     ("POST", f"{R}/decision"): OFFICER,
+    ("POST", f"{R}/open-data"): OFFICER,
     ("GET", f"{R}/payments"): READERS,
     ("POST", "/subsidies/payments/{payment_id:int}"): OFFICER,
     ("GET", f"{R}/applications"): READERS,
