@@ -16,6 +16,8 @@
 | TENDERDESK_DB_POOL        | on (PostgreSQL connection pool; 0 turns it off) |
 | TENDERDESK_SCHEDULER      | on (deadlines, reminders, mail; 0 turns it off) |
 | TENDERDESK_DEBUG          | off                                       |
+| TENDERDESK_OPEN_DATA_NATURAL_PERSONS | omit (or pseudonymise): sole traders in open data |
+| TENDERDESK_360GIVING_PREFIX | 360G-tenderdesk (the 360Giving publisher prefix of grant ids) |
 """
 
 from __future__ import annotations
@@ -69,6 +71,9 @@ class Settings:
     audit_key: str = field(default="", repr=False)
     storage: str = "local"  # where files live: "local" (the data dir) or "postgres"
     jobs: bool = True  # this instance claims and runs queued jobs
+    # Open data: what to do with natural persons (sole traders): "omit" or "pseudonymise".
+    open_data_natural_persons: str = "omit"
+    giving_prefix: str = "360G-tenderdesk"  # 360Giving grant ids: <prefix>-<application id>
 
     @property
     def is_postgres(self) -> bool:
@@ -88,6 +93,7 @@ class Settings:
 
 
 STORAGE_BACKENDS = ("local", "postgres")
+NATURAL_PERSONS = ("omit", "pseudonymise")
 
 
 def _generated_key(
@@ -206,7 +212,18 @@ def load_settings(environ: Mapping[str, str] = os.environ) -> Settings:
         scheduler=_flag(environ, "TENDERDESK_SCHEDULER"),
         reminder_days=_reminder_days(environ),
         audit_key=_generated_key(data_dir, environ, "TENDERDESK_AUDIT_KEY", "audit_key", postgres),
+        open_data_natural_persons=_natural_persons(environ),
+        giving_prefix=(environ.get("TENDERDESK_360GIVING_PREFIX") or "360G-tenderdesk").strip(),
     )
+
+
+def _natural_persons(environ: Mapping[str, str]) -> str:
+    value = (environ.get("TENDERDESK_OPEN_DATA_NATURAL_PERSONS") or "omit").strip().lower()
+    if value not in NATURAL_PERSONS:
+        raise SettingsError(
+            "TENDERDESK_OPEN_DATA_NATURAL_PERSONS must be one of " + ", ".join(NATURAL_PERSONS)
+        )
+    return value
 
 
 def _reminder_days(environ: Mapping[str, str]) -> int:
