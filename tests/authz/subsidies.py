@@ -50,6 +50,7 @@ ROUTES |= {
     ("GET", f"{AR}/allocation"): READERS,
     ("PUT", f"{AR}/allocation/{{application_id:int}}"): OFFICER,
     ("POST", f"{AR}/decision"): OFFICER,
+    ("POST", f"{AR}/open-data"): OFFICER,
     ("GET", f"{AR}/payments"): READERS,
     ("PUT", f"{API}/payments/{{payment_id:int}}"): OFFICER,
     ("GET", f"{AR}/applications"): READERS,

@@ -16,7 +16,7 @@ from subsidies import service
 from subsidies.tables import Application, SubsidyRound
 from tests.opendata.giving_schema import problems
 from tests.subsidies.conftest import NOVEMBER, SEPTEMBER, imported, round_form, row, xlsx
-from tests.support.http import post_form, sign_in
+from tests.support.http import csrf_token, post_form, sign_in
 
 URL = "/open-data/360giving/grants.json"
 APPLICANTS = [
@@ -149,3 +149,22 @@ async def test_only_the_rounds_officers_keep_it_out(decided, make_user, make_aut
         await service.set_open_data(decided[0], round_id, withheld=True, reason="")
     assert refused.value.problems[0].location == "reason"
     assert await AuditEvent.count().where(AuditEvent.action.like("round.%open_data")) == 0
+
+
+async def test_the_api_keeps_a_round_out_too(decided, client, client_factory):
+    officer, round_id, _, _ = decided
+    url = f"/api/v1/subsidies/rounds/{round_id}/open-data"
+    async with client_factory() as staff:
+        await sign_in(staff, officer.email)
+        headers = {"x-csrftoken": await csrf_token(staff)}
+        refused = await staff.post(url, json={"withheld": True}, headers=headers)
+        assert refused.status_code == 422
+        assert refused.json()["problems"][0]["location"] == "reason"
+        done = await staff.post(url, json={"withheld": True, "reason": "Shelter"}, headers=headers)
+        assert done.status_code == 201, done.text
+        assert done.json()["open_data_withheld"] is True
+        assert done.json()["open_data_reason"] == "Shelter"
+    assert await _grants(client) == []
+    anonymous = await client.post(url, json={"withheld": False})
+    assert anonymous.status_code == 401
+    assert await _grants(client) == []
