@@ -122,7 +122,7 @@ async def fill(grants: int) -> None:
     for n in range(grants + grants // 10 + 100):
         round_id, country = rounds[n % ROUNDS] if n < grants + grants // 10 else rounds[-1]
         refused = grants <= n < grants + grants // 10
-        organisation = by_country[country][n % len(by_country[country])]
+        organisation = by_country[country][n // ROUNDS % len(by_country[country])]
         rows.append(
             (
                 round_id,

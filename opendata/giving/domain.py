@@ -182,44 +182,72 @@ def _recipient(row: GrantRow, options: Options) -> dict[str, Any] | None:
     return {"recipientOrganization": [organisation]}
 
 
-def grant(row: GrantRow, options: Options) -> dict[str, Any] | None:
-    """The 360Giving grant of one granted application (None: left out, see
-    :func:`_recipient`)."""
-    recipient = _recipient(row, options)
-    if recipient is None:
-        return None
-    title = row.title or row.reference
+def _programme(row: GrantRow, options: Options) -> dict[str, Any]:
+    """What every grant of the round shares: currency, planned dates, funder, programme."""
     funder = {
         "id": _registered(row.authority_country, row.authority_registration)
         or f"{options.prefix}-FUNDER-{row.authority_id}",
         "name": row.authority_name,
     }
-    found: dict[str, Any] = {
-        "id": f"{options.prefix}-{row.application_id}",
-        "title": title[:140],
-        "description": row.activity_plan or title,
+    return {
         "currency": row.currency,
-        "amountAppliedFor": amount(row.requested),
-        "amountAwarded": amount(row.awarded),
-        "awardDate": utc_iso(row.decided_at),
         "plannedDates": [
             {"startDate": row.period_start.isoformat(), "endDate": row.period_end.isoformat()}
         ],
-        **recipient,
         "fundingOrganization": [funder],
         "grantProgramme": [{"code": f"round-{row.round_id}", "title": row.round_title}],
-        "fromOpenCall": "Yes",
     }
-    if row.modified is not None:
-        found["dateModified"] = utc_iso(row.modified)
-    return found
+
+
+class GrantBuilder:
+    """Builds grants, working out what a round's grants share, and each recipient, once (an
+    export of 25,000 grants has a few dozen rounds and a few thousand organisations)."""
+
+    def __init__(self, options: Options) -> None:
+        self.options = options
+        self._rounds: dict[int, dict[str, Any]] = {}
+        self._recipients: dict[int, dict[str, Any] | None] = {}
+
+    def grant(self, row: GrantRow) -> dict[str, Any] | None:
+        """The 360Giving grant of one granted application (None: left out, see
+        :func:`_recipient`)."""
+        if row.organisation_id not in self._recipients:
+            self._recipients[row.organisation_id] = _recipient(row, self.options)
+        recipient = self._recipients[row.organisation_id]
+        if recipient is None:
+            return None
+        shared = self._rounds.get(row.round_id)
+        if shared is None:
+            shared = self._rounds[row.round_id] = _programme(row, self.options)
+        title = row.title or row.reference
+        found: dict[str, Any] = {
+            "id": f"{self.options.prefix}-{row.application_id}",
+            "title": title[:140],
+            "description": row.activity_plan or title,
+            "amountAppliedFor": amount(row.requested),
+            "amountAwarded": amount(row.awarded),
+            "awardDate": utc_iso(row.decided_at),
+            **recipient,
+            **shared,
+            "fromOpenCall": "Yes",
+        }
+        if row.modified is not None:
+            found["dateModified"] = utc_iso(row.modified)
+        return found
+
+    def grants(self, rows: Iterable[GrantRow]) -> Iterator[dict[str, Any]]:
+        for row in rows:
+            found = self.grant(row)
+            if found is not None:
+                yield found
+
+
+def grant(row: GrantRow, options: Options) -> dict[str, Any] | None:
+    return GrantBuilder(options).grant(row)
 
 
 def grants(rows: Iterable[GrantRow], options: Options) -> Iterator[dict[str, Any]]:
-    for row in rows:
-        found = grant(row, options)
-        if found is not None:
-            yield found
+    return GrantBuilder(options).grants(rows)
 
 
 def package_header(

@@ -21,6 +21,7 @@ from common import clock
 from config.database import raw_rows
 from config.settings import Settings, get_settings
 from opendata.giving.domain import (
+    GrantBuilder,
     GrantRow,
     NaturalPersons,
     Options,
@@ -169,14 +170,16 @@ async def package_chunks(
     thousands of grants never sits in memory whole); ``counted`` is told each batch's number of
     grants."""
     now = clock.now()
-    written = options()
+    builder = GrantBuilder(options())
     opening = json.dumps(header(now=now), ensure_ascii=False)[:-1]
     yield (opening + ', "grants": [').encode()
     first = True
     async for rows in all_grant_rows(batch):
-        parts = [json.dumps(found, ensure_ascii=False) for found in grants(rows, written)]
-        counted(len(parts))
-        if parts:
-            yield (("" if first else ", ") + ", ".join(parts)).encode()
+        found = list(builder.grants(rows))
+        counted(len(found))
+        if found:
+            # One dumps for the batch, its brackets cut off: the grants joined by ", ".
+            text = json.dumps(found, ensure_ascii=False)[1:-1]
+            yield (text if first else ", " + text).encode()
             first = False
     yield b"]}"
