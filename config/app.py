@@ -131,9 +131,9 @@ ROUTE_HANDLERS: list[Any] = [
     *subsidies_controllers.CONTROLLERS,
     *subsidies_api.CONTROLLERS,
     *subsidies_publication.CONTROLLERS,
+    *giving_controllers.CONTROLLERS,
     *documents_controllers.CONTROLLERS,
     *jobs_controllers.CONTROLLERS,
-    *giving_controllers.CONTROLLERS,
 ]
 
 

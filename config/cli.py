@@ -441,76 +441,73 @@ def scoresheet_import(evaluation: int, evaluator: str, file: str, submit: bool) 
     )
 
 
-@main.group("export")
-def export() -> None:
-    """Write an export: a finance view (awards, shares, budget, payments) or open data."""
+# Open-data exports beside the finance views: format -> "module:function", an
+# ``async def f(path: str) -> int`` that writes the file and says how many items it holds.
+OPEN_DATA_EXPORTS: dict[str, str] = {
+    "360giving": "opendata.giving.cli:write_package",
+}
 
 
-def _finance_export(view: str) -> Any:
-    @click.option(
-        "--format",
-        "file_format",
-        type=click.Choice(["xlsx", "csv"]),
-        default="xlsx",
-        show_default=True,
-    )
-    @click.option("--authority", default="", help="Only this authority's awards (its id).")
-    @click.option("--from", "period_from", default="", help="Period overlapping from (YYYY-MM-DD).")
-    @click.option("--to", "period_to", default="", help="Period overlapping until (YYYY-MM-DD).")
-    @click.option("--service-type", default="", help="Only this service type.")
-    @click.option("--reference", default="", help="Tender or round reference, or part of it.")
-    @click.option("--status", default="", help="Only rows with this status.")
-    @click.option("--separator", type=click.Choice([";", ","]), default=";", show_default=True)
-    @click.option("--decimal-point", is_flag=True, help="csv: 1234.56 instead of 1234,56.")
-    @click.option(
-        "--language",
-        default=None,
-        type=click.Choice(["en", "nl", "da", "pl", "sv"]),
-        help="Language of the headers (default: the configured language).",
-    )
-    @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False))
-    def finance_view(
-        file_format: str,
-        output: str,
-        separator: str,
-        decimal_point: bool,
-        language: str | None,
-        **filters: str,
-    ) -> None:
-        """Write a finance export (for scheduled exports): exit 0 when written, 1 on bad
-        filters."""
-        from finance.cli import export_sheets, write_file
-
-        params = {
-            "authority": filters["authority"],
-            "from": filters["period_from"],
-            "to": filters["period_to"],
-            "service_type": filters["service_type"],
-            "reference": filters["reference"],
-            "status": filters["status"],
-        }
-        try:
-            exported = run(export_sheets(view, params, language))
-        except DomainError as error:
-            fail(error)
-        count = write_file(exported, file_format, output, separator, not decimal_point)
-        click.echo(f"Wrote {output} ({count} rows).")
-
-    return export.command(view)(finance_view)
-
-
-for _view in ("awards", "shares", "budget", "payments"):
-    _finance_export(_view)
-
-
-@export.command("360giving")
+@main.command("export")
+@click.argument(
+    "view", type=click.Choice(["awards", "shares", "budget", "payments", *OPEN_DATA_EXPORTS])
+)
+@click.option(
+    "--format", "file_format", type=click.Choice(["xlsx", "csv"]), default="xlsx", show_default=True
+)
+@click.option("--authority", default="", help="Only this authority's awards (its id).")
+@click.option("--from", "period_from", default="", help="Period overlapping from (YYYY-MM-DD).")
+@click.option("--to", "period_to", default="", help="Period overlapping until (YYYY-MM-DD).")
+@click.option("--service-type", default="", help="Only this service type.")
+@click.option("--reference", default="", help="Tender or round reference, or part of it.")
+@click.option("--status", default="", help="Only rows with this status.")
+@click.option("--separator", type=click.Choice([";", ","]), default=";", show_default=True)
+@click.option("--decimal-point", is_flag=True, help="csv: 1234.56 instead of 1234,56.")
+@click.option(
+    "--language",
+    default=None,
+    type=click.Choice(["en", "nl", "da", "pl", "sv"]),
+    help="Language of the headers (default: the configured language).",
+)
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False))
-def export_360giving(output: str) -> None:
-    """Write every published grant as one 360Giving package (JSON)."""
-    from opendata.giving.cli import write_package
+def export(
+    view: str,
+    file_format: str,
+    output: str,
+    separator: str,
+    decimal_point: bool,
+    language: str | None,
+    **filters: str,
+) -> None:
+    """Write a finance export (for scheduled exports): exit 0 when written, 1 on bad filters.
+    Or open data: ``360giving`` (every published grant, one 360Giving package)."""
+    if view in OPEN_DATA_EXPORTS:
+        _export_open_data(view, output)
+        return
+    from finance.cli import export_sheets, write_file
 
-    count = run(write_package(output))
-    click.echo(f"Wrote {output} ({count} grants).")
+    params = {
+        "authority": filters["authority"],
+        "from": filters["period_from"],
+        "to": filters["period_to"],
+        "service_type": filters["service_type"],
+        "reference": filters["reference"],
+        "status": filters["status"],
+    }
+    try:
+        exported = run(export_sheets(view, params, language))
+    except DomainError as error:
+        fail(error)
+    count = write_file(exported, file_format, output, separator, not decimal_point)
+    click.echo(f"Wrote {output} ({count} rows).")
+
+
+def _export_open_data(view: str, output: str) -> None:
+    from importlib import import_module
+
+    module, function = OPEN_DATA_EXPORTS[view].split(":")
+    count = run(getattr(import_module(module), function)(output))
+    click.echo(f"Wrote {output} ({count} items).")
 
 
 # Where ``tenderdesk letters`` looks up a reference, in order: each is "module:function", an

@@ -3,8 +3,8 @@
 One grant per granted (or partly granted) application of a decided round that is not withheld
 from open data. What goes in:
 
-- ``id``: ``<prefix>-<application id>``, the prefix a 360Giving publisher prefix (a setting;
-  the test default is :data:`DEFAULT_PREFIX`).
+- ``id``: ``<prefix>-<application id>``, the prefix a 360Giving publisher prefix
+  (:data:`DEFAULT_PREFIX` until a publisher registers its own with 360Giving).
 - ``recipientOrganization``: the organisation with its org-id (org-id.guide) built from the
   registration number the project keeps (:func:`org_id`):
 

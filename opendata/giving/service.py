@@ -21,6 +21,7 @@ from common import clock
 from config.database import raw_rows
 from config.settings import Settings, get_settings
 from opendata.giving.domain import (
+    DEFAULT_PREFIX,
     GrantBuilder,
     GrantRow,
     NaturalPersons,
@@ -128,7 +129,7 @@ async def all_grant_rows(batch: int = BATCH) -> AsyncIterator[list[GrantRow]]:
 def options(settings: Settings | None = None) -> Options:
     settings = settings or get_settings()
     return Options(
-        prefix=settings.giving_prefix,
+        prefix=DEFAULT_PREFIX,
         natural_persons=NaturalPersons(settings.open_data_natural_persons),
         # A key of its own for pseudonyms, derived from the secret key (never the key itself).
         pseudonym_key=hashlib.sha256(
@@ -141,9 +142,8 @@ def header(settings: Settings | None = None, now: datetime | None = None) -> dic
     settings = settings or get_settings()
     return package_header(
         issued=now or clock.now(),
-        publisher="tenderdesk",
-        # The licence is the open-data page's setting (opendata, the OCDS half), when set.
-        license_url=getattr(settings, "open_data_licence", ""),
+        publisher=settings.open_data_publisher,
+        license_url=settings.open_data_licence,
         access_url=settings.public_url + PATH,
     )
 

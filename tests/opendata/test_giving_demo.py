@@ -35,7 +35,7 @@ async def test_demo_packages_validate(client, tmp_path):
     exported = tmp_path / "grants.json"
     result = tenderdesk("export", "360giving", "-o", str(exported))
     assert result.returncode == 0, result.stderr
-    assert f"({len(grants)} grants)" in result.stdout
+    assert f"({len(grants)} items)" in result.stdout
     written = json.loads(exported.read_text(encoding="utf-8"))
     assert problems(written) == []
     assert written["grants"] == grants
