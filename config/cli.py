@@ -445,6 +445,7 @@ def scoresheet_import(evaluation: int, evaluator: str, file: str, submit: bool) 
 # ``async def f(path: str) -> int`` that writes the file and says how many items it holds.
 OPEN_DATA_EXPORTS: dict[str, str] = {
     "ocds": "opendata.ocds.export:export_to_file",
+    "360giving": "opendata.giving.cli:write_package",
 }
 
 
@@ -480,7 +481,8 @@ def export(
     **filters: str,
 ) -> None:
     """Write a finance export (for scheduled exports): exit 0 when written, 1 on bad filters.
-    Or open data: ``ocds`` (every published tender's OCDS releases, one release package)."""
+    Or open data: ``ocds`` (every published tender's OCDS releases, one release package),
+    ``360giving`` (every published grant, one 360Giving package)."""
     if view in OPEN_DATA_EXPORTS:
         _export_open_data(view, output)
         return

@@ -344,12 +344,12 @@ class TenderApi(Controller):
     async def open_data(
         self, request: Request, tender_id: FromPath[int], data: JSONBody[OpenDataIn]
     ) -> TenderOut:
-        """Withhold the tender from open data (``published: false``, with a reason; audited)
-        or publish it there again (``published: true``)."""
-        if data.published:
-            await service.publish_in_open_data(me(request), tender_id)
-        else:
+        """Keep the tender out of open data (``withheld: true``, with a reason; audited) or
+        publish it there again (``withheld: false``)."""
+        if data.withheld:
             await service.withhold_from_open_data(me(request), tender_id, data.reason)
+        else:
+            await service.publish_in_open_data(me(request), tender_id)
         return await tender_out(request, tender_id)
 
     @get(f"{BASE}/lots", guards=[READERS])

@@ -168,10 +168,10 @@ class TenderPageOut:
 
 @dataclass
 class OpenDataIn:
-    """``published: false`` withholds the tender from open data (a reason is required);
-    ``published: true`` publishes it there again."""
+    """``withheld: true`` keeps the tender out of open data (a reason is required);
+    ``withheld: false`` publishes it there again (as for a subsidy round)."""
 
-    published: bool
+    withheld: bool
     reason: str = ""
 
 

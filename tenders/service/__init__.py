@@ -45,6 +45,7 @@ from tenders.service.phases import (
     for_change,
     move_due,
     publish,
+    reaches_thresholds,
     start_standstill,
     transition,
 )
@@ -78,6 +79,7 @@ __all__ = [
     "overview",
     "publish",
     "publish_in_open_data",
+    "reaches_thresholds",
     "refuse",
     "set_authorities",
     "set_deadlines",

@@ -55,10 +55,10 @@ async def test_a_driven_tender_publishes_each_step_and_never_a_sealed_price(worl
     await sign_in(client, world.officer.email)
     headers = {"x-csrftoken": await csrf_token(client)}
     url = f"/api/v1/tenders/{tender_id}/open-data"
-    refused = await client.post(url, json={"published": False}, headers=headers)
+    refused = await client.post(url, json={"withheld": True}, headers=headers)
     assert refused.status_code in (409, 422)
     withheld = await client.post(
-        url, json={"published": False, "reason": "Safety of clients"}, headers=headers
+        url, json={"withheld": True, "reason": "Safety of clients"}, headers=headers
     )
     assert withheld.status_code == 200, withheld.text
     assert withheld.json()["open_data_withheld_reason"] == "Safety of clients"
@@ -66,7 +66,7 @@ async def test_a_driven_tender_publishes_each_step_and_never_a_sealed_price(worl
     assert all(
         r["tender"]["id"] != "UTR-HH-2022" for r in service.all_releases(await service.histories())
     )
-    again = await client.post(url, json={"published": True}, headers=headers)
+    again = await client.post(url, json={"withheld": False}, headers=headers)
     assert again.status_code == 200 and again.json()["open_data_withheld_at"] is None
     assert [r["id"] for r in await _releases("UTR-HH-2022")] == [r["id"] for r in found]
 
