@@ -58,5 +58,5 @@ def test_a_pseudonym_is_stable_and_does_not_give_the_person_away(tmp_path) -> No
     person = Body(7, "Anna Svensson", "SE", "8501011234", natural_person=True)
     first = options(settings).pseudonym(person)
     assert first == options(settings).pseudonym(person)
-    assert first.startswith("person-") and first[-1:] != "7" and "Anna" not in first
+    assert first.startswith("person-") and "Anna" not in first and "8501011234" not in first
     assert first != options(settings).pseudonym(Body(8, "Bo", "SE", "8501011235", True))
