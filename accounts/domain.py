@@ -154,6 +154,11 @@ def normalise_email(email: str) -> str:
     return (email or "").strip().lower()
 
 
+def is_email(email: str) -> bool:
+    """Looks like an email address (and fits its column)."""
+    return len(email) <= 254 and bool(_EMAIL.match(email))
+
+
 @dataclass(frozen=True)
 class UserData:
     email: str

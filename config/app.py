@@ -44,6 +44,8 @@ from jobs.service import Handler
 from jobs.worker import Worker
 from notifications import controllers as notifications_controllers
 from notifications import dashboard as notifications_dashboard
+from portal import controllers as portal_controllers
+from portal.guards import PortalSignInRequired, portal_sign_in_handler
 from scoring import api as scoring_api
 from scoring import controllers as scoring_controllers
 from scoring import dashboard as scoring_dashboard
@@ -130,6 +132,7 @@ ROUTE_HANDLERS: list[Any] = [
     *subsidies_api.CONTROLLERS,
     *documents_controllers.CONTROLLERS,
     *jobs_controllers.CONTROLLERS,
+    *portal_controllers.CONTROLLERS,
 ]
 
 
@@ -226,7 +229,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
     session_auth = SessionAuth[Principal, SessionBackend](
         retrieve_user_handler=retrieve_principal,
         session_backend_config=session_config,
-        exclude=["^/login", "^/static/", "^/schema"],
+        # The portal's pages check its own sessions (portal.guards): a portal session names no
+        # back-office user, so every other route refuses it.
+        exclude=["^/login", "^/static/", "^/schema", "^/portal(/|$)"],
     )
     csrf = DefineMiddleware(
         SessionBoundCSRFMiddleware,
@@ -258,6 +263,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             **EXCEPTION_HANDLERS,
             **out_of_range_handlers(),
             CsrfFailed: csrf_failed_handler,
+            PortalSignInRequired: portal_sign_in_handler,
         },
         openapi_config=OpenAPIConfig(
             title="tenderdesk API",

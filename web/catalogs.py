@@ -38,6 +38,7 @@ PACKAGES = (
     "notifications",
     "jobs",
     "finance",
+    "portal",
 )
 
 
