@@ -45,6 +45,7 @@ from jobs.worker import Worker
 from notifications import controllers as notifications_controllers
 from notifications import dashboard as notifications_dashboard
 from portal import controllers as portal_controllers
+from portal import pages as portal_pages
 from portal.guards import PortalSignInRequired, portal_sign_in_handler
 from scoring import api as scoring_api
 from scoring import controllers as scoring_controllers
@@ -132,7 +133,8 @@ ROUTE_HANDLERS: list[Any] = [
     *subsidies_api.CONTROLLERS,
     *documents_controllers.CONTROLLERS,
     *jobs_controllers.CONTROLLERS,
-    *portal_controllers.CONTROLLERS,
+    *portal_controllers.ACCOUNT_CONTROLLERS,
+    *portal_pages.CONTROLLERS,
 ]
 
 

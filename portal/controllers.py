@@ -309,4 +309,4 @@ class OrganisationAccessController(Controller):
         return Redirect(f"/organisations/{organisation_id}", status_code=303)
 
 
-CONTROLLERS = [PortalAccountController, OrganisationAccessController]
+ACCOUNT_CONTROLLERS = [PortalAccountController, OrganisationAccessController]
