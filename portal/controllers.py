@@ -20,6 +20,7 @@ from common.registration import COUNTRIES, REGISTRATION_LABELS
 from organisations import service as organisations
 from portal.domain import ORG_ROLE_LABELS, STATUS_LABELS, OrgRole
 from portal.guards import (
+    NOT_BACK_OFFICE,
     PORTAL,
     PORTAL_MEMBER,
     PORTAL_SESSION_KEY,
@@ -72,13 +73,13 @@ class PortalAccountController(Controller):
     async def home(self, request: Request) -> Template:
         return await page(request, "portal/home.html")
 
-    @get("/register", name="portal_register")
+    @get("/register", guards=[NOT_BACK_OFFICE], name="portal_register")
     async def register_page(self, request: Request) -> Template:
         return await page(
             request, "portal/register.html", **_register_context({"country": "NL"}, {})
         )
 
-    @post("/register", name="portal_register_submit")
+    @post("/register", guards=[NOT_BACK_OFFICE], name="portal_register_submit")
     async def register(self, request: Request, data: FormData) -> Template:
         values = {k: v for k, v in data.items() if k not in ("password", "_csrf_token")}
         try:
@@ -89,7 +90,7 @@ class PortalAccountController(Controller):
             )
         return await page(request, "portal/check_mail.html", email=values.get("email", ""))
 
-    @get("/verify/{token:str}", name="portal_verify")
+    @get("/verify/{token:str}", guards=[NOT_BACK_OFFICE], name="portal_verify")
     async def verify(self, request: Request, token: FromPath[str]) -> Template | Redirect:
         try:
             await service.verify_email(token)
@@ -98,7 +99,7 @@ class PortalAccountController(Controller):
         # No flash: it would start a session before sign-in (and its CSRF token with it).
         return Redirect("/portal/login?welcome=verified", status_code=303)
 
-    @get("/login", name="portal_login")
+    @get("/login", guards=[NOT_BACK_OFFICE], name="portal_login")
     async def login_page(
         self,
         request: Request,
@@ -113,7 +114,7 @@ class PortalAccountController(Controller):
             request, "portal/login.html", next=next, error=None, email="", notice=notice
         )
 
-    @post("/login", name="portal_login_submit")
+    @post("/login", guards=[NOT_BACK_OFFICE], name="portal_login_submit")
     async def login(self, request: Request, data: FormData) -> Template | Redirect:
         email = data.get("email", "")
         try:
@@ -189,7 +190,7 @@ class PortalAccountController(Controller):
         flash(request, _decided_message(approve), category="success")
         return Redirect("/portal/organisation", status_code=303)
 
-    @get("/invitations/{token:str}", name="portal_invitation")
+    @get("/invitations/{token:str}", guards=[NOT_BACK_OFFICE], name="portal_invitation")
     async def invitation(self, request: Request, token: FromPath[str]) -> Template:
         try:
             invitation = await service.read_invitation(token)
@@ -204,7 +205,7 @@ class PortalAccountController(Controller):
             name="",
         )
 
-    @post("/invitations/{token:str}", name="portal_invitation_accept")
+    @post("/invitations/{token:str}", guards=[NOT_BACK_OFFICE], name="portal_invitation_accept")
     async def accept(
         self, request: Request, token: FromPath[str], data: FormData
     ) -> Template | Redirect:

@@ -71,6 +71,15 @@ async def PORTAL_MEMBER(
         raise PermissionDeniedException()
 
 
+def NOT_BACK_OFFICE(  # noqa: N802
+    connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler
+) -> None:
+    """Registering and signing in to the portal: not from a back-office session (an officer
+    account is never a supplier account)."""
+    if isinstance(_session(connection).get("user_id"), int):
+        raise PermissionDeniedException()
+
+
 def portal_sign_in_handler(request: Request, exc: PortalSignInRequired) -> Response:
     target = "/portal/login?next=" + quote(
         request.url.path + (f"?{request.url.query}" if request.url.query else "")
