@@ -71,9 +71,7 @@ async def PORTAL_MEMBER(
         raise PermissionDeniedException()
 
 
-def NOT_BACK_OFFICE(  # noqa: N802
-    connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler
-) -> None:
+def NOT_BACK_OFFICE(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
     """Registering and signing in to the portal: not from a back-office session (an officer
     account is never a supplier account)."""
     if isinstance(_session(connection).get("user_id"), int):
