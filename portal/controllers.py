@@ -10,9 +10,8 @@ from litestar.params import FromPath, FromQuery, URLEncodedBody
 from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 
-from accounts.controllers import client_address
+from accounts.controllers import begin_session, client_address, set_language_cookie
 from accounts.domain import UI_LANGUAGES
-from accounts.sessions import DatabaseSessionStore, rotate_session_id
 from common.errors import DomainError, NotFound, ValidationFailed
 from common.i18n import N_
 from common.identity import Role
@@ -28,11 +27,10 @@ from portal.guards import (
     signed_in_portal_user,
 )
 from portal.service import accounts as service
-from web.csrf import bind_to_new_session
 from web.errors import safe_local_path
 from web.forms import field_errors
 from web.guards import current_principal, requires_role
-from web.i18n import LANGUAGE_COOKIE, gettext, request_language
+from web.i18n import gettext, request_language
 
 FormData = URLEncodedBody[dict[str, str]]
 OFFICER_OR_ADMIN = requires_role(Role.OFFICER, Role.ADMIN)
@@ -138,21 +136,11 @@ class PortalAccountController(Controller):
                 email=email,
                 notice=None,
             )
-        store: DatabaseSessionStore = request.app.stores.get("sessions")  # type: ignore[assignment]
-        await store.delete_expired()
-        bind_to_new_session(request.scope, rotate_session_id(request.scope))
-        request.set_session({PORTAL_SESSION_KEY: user.id})
+        await begin_session(request, {PORTAL_SESSION_KEY: user.id})
         target = safe_local_path(data.get("next"))
         response = Redirect(target if target.startswith("/portal") else "/portal", status_code=303)
         if user.language in UI_LANGUAGES:
-            response.set_cookie(
-                LANGUAGE_COOKIE,
-                user.language,
-                max_age=365 * 24 * 3600,
-                httponly=True,
-                samesite="lax",
-                secure=request.app.state.settings.secure_cookies,
-            )
+            set_language_cookie(request, response, user.language)
         return response
 
     @post("/logout", guards=[PORTAL], name="portal_logout")
