@@ -97,9 +97,10 @@ async def register(form: Mapping[str, Any], password: str, language: str = "") -
     """Register a person; the answer is the same whether or not the address is known.
 
     A new address gets an account (not yet usable) and a mail with a signed link that proves
-    the address. An address that already has a portal account, or is a back-office user's
-    (an officer account is never a supplier account), gets a mail that says so instead, and
-    nothing is created.
+    the address; registering again before the address is proven (the link expired, the mail
+    was lost) replaces what was entered and sends a new link. An address with a proven portal
+    account, or a back-office user's (an officer account is never a supplier account), gets a
+    mail that says so instead, and nothing is changed.
     """
     data = validate_registration(form, password)
     password_hash = await hash_password(password)
@@ -107,7 +108,8 @@ async def register(form: Mapping[str, Any], password: str, language: str = "") -
     async with transaction():
         await lock_name(f"portal-email:{data.email}")
         events: list[audit.NewEvent] = []
-        if await _back_office_user(data.email) or await _portal_account(data.email):
+        existing = await _portal_account(data.email)
+        if await _back_office_user(data.email) or (existing and existing["verified_at"]):
             events += await _mail(
                 "portal_taken",
                 data.email,
@@ -121,26 +123,30 @@ async def register(form: Mapping[str, Any], password: str, language: str = "") -
             )
             await audit.record_many(_actor(data.email), events)
             return
-        account = PortalAccount(
-            email=data.email,
-            name=data.name,
-            password_hash=password_hash,
-            language=language,
-            requested_country=data.country,
-            requested_registration_number=data.registration_number,
-            requested_organisation_name=data.organisation_name,
-            created_at=now,
-        )
-        await account.save()
+        entered = {
+            "name": data.name,
+            "password_hash": password_hash,
+            "language": language,
+            "requested_country": data.country,
+            "requested_registration_number": data.registration_number,
+            "requested_organisation_name": data.organisation_name,
+        }
+        if existing is None:
+            account = PortalAccount(email=data.email, created_at=now, **entered)
+            await account.save()
+            account_id = account.id
+        else:
+            account_id = existing["id"]
+            await PortalAccount.update(entered).where(PortalAccount.id == account_id)
         token = sign_link(
             get_settings().secret_key,
             LinkPurpose.VERIFY,
-            {"a": account.id, "e": data.email},
+            {"a": account_id, "e": data.email},
             now,
             VERIFY_LINK_LIFETIME,
         )
         events.append(
-            audit.NewEvent("portal.registered", "portal_account", account.id, after=_view(data))
+            audit.NewEvent("portal.registered", "portal_account", account_id, after=_view(data))
         )
         events += await _mail(
             "portal_verify",

@@ -124,6 +124,13 @@ async def test_expired_and_tampered_links_are_refused(client) -> None:
         "verified_at"
     ] is None
     assert await PortalMembership.count() == 0
+    # Registering again sends a new link, which works.
+    await register(client, "late@example.org", KVK)
+    fresh = link_in((await last_mail("late@example.org"))["body"])
+    assert fresh != link
+    assert (await client.get(fresh)).status_code == 303
+    assert await PortalAccount.count() == 1
+    assert await PortalMembership.count() == 1
 
 
 async def test_organisation_is_found_by_registration_number_never_duplicated(
@@ -143,7 +150,7 @@ async def test_organisation_is_found_by_registration_number_never_duplicated(
 async def test_known_address_gets_a_mail_not_a_second_account(client, make_user) -> None:
     officer = await make_user("officer", email="officer@gemeente.example")
     await register(client, officer.email, KVK)
-    await register(client, "twice@example.org", KVK)
+    await register_and_verify(client, "twice@example.org", KVK)
     await register(client, "twice@example.org", KVK)
     assert await PortalAccount.count() == 1  # only twice@ (the officer's address is refused)
     assert (await last_mail(officer.email))["kind"] == "portal_taken"
