@@ -51,12 +51,13 @@ async def load(progress: Callable[[str], None] = _quiet) -> dict[str, str]:
     progress("Demo data: authorities and users ...")
     authorities = await authorities_demo.load(DEMO_ACTOR)
     service_types = await authorities_demo.load_service_types(DEMO_ACTOR)
-    passwords = await accounts_demo.load(DEMO_ACTOR, authorities, _read_credentials())
-    _write_credentials(passwords)
+    known = _read_credentials()
+    passwords = await accounts_demo.load(DEMO_ACTOR, authorities, known)
+    _write_credentials({**known, **passwords})
     progress("Demo data: subsidy rounds ...")
     await subsidies_demo.load(authorities)
     await tenders_demo.load(authorities, service_types, progress)
-    passwords = {**passwords, **await portal_demo.load(DEMO_ACTOR, _read_credentials())}
+    passwords = {**passwords, **await portal_demo.load(DEMO_ACTOR, known)}
     _write_credentials(passwords)
     progress("Demo data: ready.")
     return passwords
