@@ -207,9 +207,11 @@ async def verify_email(token: str) -> int:
             account=account_id, organisation=organisation_id, requested_at=now
         )
         await membership.save()
+        mails = await _tell_members(organisation_id, row)
         await audit.record_many(
             actor,
             [
+                *mails,
                 audit.NewEvent("portal.email_verified", "portal_account", account_id),
                 audit.NewEvent(
                     "portal.membership_requested",
@@ -220,6 +222,33 @@ async def verify_email(token: str) -> int:
             ],
         )
     return account_id
+
+
+async def _tell_members(organisation_id: int, asking: Mapping[str, Any]) -> list[Any]:
+    """A mail to each active member of the organisation: someone asks to join."""
+    members = await PortalMembership.select(
+        PortalMembership.account.email.as_alias("email"),
+        PortalMembership.account.name.as_alias("name"),
+        PortalMembership.account.language.as_alias("language"),
+        PortalMembership.organisation.name.as_alias("organisation"),
+    ).where(
+        (PortalMembership.organisation == organisation_id)
+        & (PortalMembership.status == MembershipStatus.ACTIVE.value)
+    )
+    events: list[Any] = []
+    for member in members:
+        events += await _mail(
+            "portal_request",
+            member["email"],
+            member["name"],
+            member["language"],
+            "portal/mail/request.txt",
+            person=asking["name"],
+            address=asking["email"],
+            organisation=member["organisation"],
+            link=f"{get_settings().public_url.rstrip('/')}/portal/organisation",
+        )
+    return events
 
 
 # -- signing in -------------------------------------------------------------------------------

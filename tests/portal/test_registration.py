@@ -197,6 +197,11 @@ async def test_first_member_approved_by_officer_then_member_approves_next(
         )
         assert done.status_code == 303
         assert (await membership_of("bert@org.example"))["status"] == "active"
+        # Someone new asks: the approved members are told by mail.
+        async with client_factory() as cleo:
+            await register_and_verify(cleo, "cleo@org.example", KVK, "Zorg Plus BV")
+        told = await last_mail("anna@org.example", "portal_request")
+        assert "cleo@org.example" in told["body"] and "/portal/organisation" in told["body"]
         # Decided once: a second decision is refused.
         again = await post_form(
             anna, f"/portal/organisation/members/{bert_request['id']}/refuse", {}
