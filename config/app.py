@@ -47,6 +47,7 @@ from notifications import dashboard as notifications_dashboard
 from scoring import api as scoring_api
 from scoring import controllers as scoring_controllers
 from scoring import dashboard as scoring_dashboard
+from scoring import evaluator_pages as scoring_evaluator_pages
 from scoring import scoresheet_controllers as scoring_scoresheets
 from scoring.documents import SubjectDocuments
 from scoring.reminders import ScoringReminders
@@ -120,6 +121,7 @@ ROUTE_HANDLERS: list[Any] = [
     *audit_controllers.CONTROLLERS,
     *scoring_controllers.CONTROLLERS,
     *scoring_api.CONTROLLERS,
+    *scoring_evaluator_pages.CONTROLLERS,
     *scoring_scoresheets.CONTROLLERS,
     *tender_controllers.CONTROLLERS,
     *tender_procurement_pages.CONTROLLERS,

@@ -82,7 +82,7 @@ class ScoresheetPages(Controller):
                 "problems": [],
                 "upload_problems": problems,
                 "more_problems": more,
-                "zone": await scoresheets.zone_of(view.evaluation.authority_id),
+                "zone": await service.zone_of(view.evaluation.authority_id),
             },
         )
 
@@ -162,7 +162,7 @@ class ScoresheetPages(Controller):
         values = await read_form(request)
         target = links(evaluation_id).overview
         try:
-            await scoresheets.set_scores_due(
+            await service.set_scores_due(
                 _me(request), evaluation_id, values.get("scores_due_at") or None
             )
         except ValidationFailed as exc:
@@ -221,7 +221,7 @@ class ScoresheetApiController(Controller):
     async def scores_due(
         self, request: Request, evaluation_id: FromPath[int], data: JSONBody[ScoresDueIn]
     ) -> EvaluationView:
-        return await scoresheets.set_scores_due(_me(request), evaluation_id, data.scores_due_at)
+        return await service.set_scores_due(_me(request), evaluation_id, data.scores_due_at)
 
 
 CONTROLLERS = [ScoresheetPages, ScoresheetApiController]
