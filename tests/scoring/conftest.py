@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from contextlib import AsyncExitStack
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -11,7 +10,6 @@ import pytest
 
 from common.identity import Principal
 from scoring import service, sheets
-from tests.support.http import sign_in
 
 QUALITY_TREE = [
     {
@@ -145,16 +143,3 @@ FULL_MARKS = {"Method": "8", "Team": "7", "Certified": "1"}
 
 def price(value: str) -> Decimal:
     return Decimal(value)
-
-
-@pytest.fixture
-async def login(client_factory):
-    """``await login(principal)``: a client of the app signed in as that user."""
-    async with AsyncExitStack() as stack:
-
-        async def sign(principal: Principal):
-            client = await stack.enter_async_context(client_factory())
-            await sign_in(client, principal.email)
-            return client
-
-        yield sign

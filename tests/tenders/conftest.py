@@ -163,6 +163,19 @@ class World:
         return evaluation_id
 
 
+def clock_days_ago(days: int) -> Any:
+    """A ``fixed_clock`` fixture for a module whose tests start ``days`` ago (their tender's
+    deadlines have passed by now): ``fixed_clock = clock_days_ago(60)``."""
+
+    @pytest.fixture
+    def fixed_clock() -> Iterator[FixedClock]:
+        past = datetime.now(UTC).replace(microsecond=0) - timedelta(days=days)
+        with use_clock(FixedClock(past)) as clock:
+            yield clock  # type: ignore[misc]
+
+    return fixed_clock
+
+
 @pytest.fixture
 def fixed_clock() -> Iterator[FixedClock]:
     with use_clock(FixedClock(START)) as clock:

@@ -6,7 +6,6 @@ from __future__ import annotations
 import io
 import json
 import zipfile
-from contextlib import AsyncExitStack
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -23,7 +22,7 @@ from tenders.tables import Bid, Tender
 from tests.documents.letters_support import docx_text
 from tests.support.browser import require_tool
 from tests.support.cli import tenderdesk
-from tests.support.http import post_form, sign_in, text_of
+from tests.support.http import post_form, text_of
 from tests.support.jobs import run_jobs
 from tests.tenders.conftest import ADVANTAGES, KVK, NAMES, World
 from tests.tenders.test_procurement import candidate, published_dialogue
@@ -252,18 +251,6 @@ async def test_selection_letters_go_to_every_candidate_once(world):
     with pytest.raises(DomainError, match="already been sent"):
         await letters.send_selection_letters(world.officer, tender_id)
     assert [x.addressee for x in await letters.sent_letters(world.admin, tender_id)] == NAMES[:3]
-
-
-@pytest.fixture
-async def login(client_factory):
-    async with AsyncExitStack() as stack:
-
-        async def sign(principal):
-            client = await stack.enter_async_context(client_factory())
-            await sign_in(client, principal.email)
-            return client
-
-        yield sign
 
 
 async def test_the_officer_sends_the_decisions_from_the_award_page_and_readers_download(
