@@ -40,7 +40,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.support import admin, with_database  # noqa: E402
+from bench.support import admin, insert_organisations, with_database  # noqa: E402
 
 REPEAT = 5
 PASSWORD = "bench password 1234"
@@ -95,7 +95,6 @@ async def _setup(count: int, method: str):
     from authorities import service as authorities
     from common import clock
     from common.identity import Actor, Principal, Role
-    from organisations.tables import Organisation
     from subsidies import service
     from subsidies.tables import Application
 
@@ -141,20 +140,7 @@ async def _setup(count: int, method: str):
     )
     await service.open_round(officer, view.id)
     now = clock.now()
-    organisations = []
-    for first in range(0, count, 500):
-        organisations += await Organisation.insert(
-            *[
-                Organisation(
-                    name=f"Stichting {method} {n}",
-                    country="NL",
-                    registration_number=f"{n:08d}",
-                    created_at=now,
-                    updated_at=now,
-                )
-                for n in range(first, min(count, first + 500))
-            ]
-        ).returning(Organisation.id)
+    organisations = await insert_organisations(count, f"Stichting {method} {{n}}")
     start = datetime(2024, 3, 1, 8, 0, tzinfo=UTC)
     rows = [
         Application(

@@ -65,6 +65,7 @@ async def fill(tenders: int) -> dict[str, int]:
     from authorities import service as authorities
     from common.identity import Actor
     from config.database import migrate, raw
+    from scoring.scoresheets import SCORE_COLUMNS
 
     await migrate()
     rng = random.Random(SEED)
@@ -385,15 +386,7 @@ async def fill(tenders: int) -> dict[str, int]:
     for start in range(0, len(scores), 50_000):
         await _bulk_insert(
             "scoring_score",
-            [
-                "evaluation",
-                "assignment",
-                "subject",
-                "criterion",
-                "value",
-                "justification",
-                "updated_at",
-            ],
+            SCORE_COLUMNS,
             scores[start : start + 50_000],
         )
     # Statistics for the planner, as autovacuum (PostgreSQL) or a nightly ANALYZE would keep.

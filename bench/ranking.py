@@ -24,17 +24,14 @@ Each database runs in its own subprocess (the engine is chosen once per process)
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
 import os
 import resource
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 import tracemalloc
-import uuid
 from decimal import Decimal
 from pathlib import Path
 
@@ -44,9 +41,8 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.support import admin as _admin  # noqa: E402
 from bench.support import bulk_insert as _bulk_insert  # noqa: E402
-from bench.support import with_database as _with_database  # noqa: E402
+from bench.support import run_here  # noqa: E402
 
 EVALUATORS = 5
 LEAVES = 10  # scored criteria: 8 quality sub-criteria, 1 quality, 1 pass/fail
@@ -193,6 +189,7 @@ async def use_case(subjects: int) -> dict:
     from config.database import is_sqlite, migrate, raw
     from scoring import service
     from scoring.access import final_scores
+    from scoring.scoresheets import SCORE_COLUMNS
 
     await migrate()
     setup_started = time.perf_counter()
@@ -262,15 +259,7 @@ async def use_case(subjects: int) -> dict:
     )
     await _bulk_insert(
         "scoring_score",
-        [
-            "evaluation",
-            "assignment",
-            "subject",
-            "criterion",
-            "value",
-            "justification",
-            "updated_at",
-        ],
+        SCORE_COLUMNS,
         [
             (
                 eid,
@@ -332,27 +321,6 @@ async def use_case(subjects: int) -> dict:
     }
 
 
-def run_database(target: str, subjects: int) -> None:
-    """In a subprocess: point the app at a fresh database, fill it, time the use case."""
-    data_dir = tempfile.mkdtemp(prefix="tenderdesk-bench-")
-    os.environ["TENDERDESK_DATA_DIR"] = data_dir
-    os.environ["PICCOLO_CONF"] = "config.piccolo_conf"
-    os.environ["TENDERDESK_DB_POOL"] = "0"
-    database = None
-    if target == "sqlite":
-        os.environ.pop("DATABASE_URL", None)
-    else:
-        database = f"tenderdesk_bench_{uuid.uuid4().hex[:10]}"
-        asyncio.run(_admin(target, f'CREATE DATABASE "{database}"'))
-        os.environ["DATABASE_URL"] = _with_database(target, database)
-    try:
-        figures = asyncio.run(use_case(subjects))
-        print(json.dumps(figures))
-    finally:
-        if database:
-            asyncio.run(_admin(target, f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'))
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--subjects", type=int, default=10_000)
@@ -364,7 +332,7 @@ def main() -> None:
     parser.add_argument("--run-database", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.run_database:
-        run_database(args.run_database, args.subjects)
+        run_here(args.run_database, lambda: use_case(args.subjects))
         return
     computation(args.subjects)
     targets = ["sqlite"] + ([args.postgres] if args.postgres else [])

@@ -26,7 +26,6 @@ Prints, per database (each in its own subprocess, on a fresh database):
 from __future__ import annotations
 
 import argparse
-import asyncio
 import io
 import json
 import os
@@ -37,15 +36,14 @@ import sys
 import tempfile
 import time
 import tracemalloc
-import uuid
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.support import admin as _admin  # noqa: E402
+
 from bench.support import bulk_insert as _bulk_insert  # noqa: E402
-from bench.support import with_database as _with_database  # noqa: E402
+from bench.support import run_here  # noqa: E402
 
 CRITERIA = [
     {
@@ -226,28 +224,6 @@ async def use_case(subjects: int) -> dict:
     }
 
 
-def run_database(target: str, subjects: int) -> None:
-    """In a subprocess: point the app at a fresh database, fill it, time the use cases."""
-    data_dir = tempfile.mkdtemp(prefix="tenderdesk-bench-")
-    os.environ["TENDERDESK_DATA_DIR"] = data_dir
-    os.environ["PICCOLO_CONF"] = "config.piccolo_conf"
-    os.environ["TENDERDESK_DB_POOL"] = "0"
-    for key in ("TENDERDESK_SECRET_KEY", "TENDERDESK_AUDIT_KEY"):  # PostgreSQL asks for them
-        os.environ.setdefault(key, f"bench-{uuid.uuid4().hex}")
-    database = None
-    if target == "sqlite":
-        os.environ.pop("DATABASE_URL", None)
-    else:
-        database = f"tenderdesk_bench_{uuid.uuid4().hex[:10]}"
-        asyncio.run(_admin(target, f'CREATE DATABASE "{database}"'))
-        os.environ["DATABASE_URL"] = _with_database(target, database)
-    try:
-        print(json.dumps(asyncio.run(use_case(subjects))))
-    finally:
-        if database:
-            asyncio.run(_admin(target, f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'))
-
-
 HOSTILE_CLASSES = (  # name prefix → class, first match
     (("zip", "too_large", "not_a_zip", "compression"), "container"),
     (("macro", "vba", "activex", "ole", "external", "unknown", "comments", "attached"), "parts"),
@@ -336,7 +312,7 @@ def main() -> None:
     parser.add_argument("--hostile-only", action="store_true")
     args = parser.parse_args()
     if args.run_database:
-        run_database(args.run_database, args.subjects)
+        run_here(args.run_database, lambda: use_case(args.subjects))
         return
     if args.hostile_only:
         hostile(args.subjects * 10)

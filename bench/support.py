@@ -73,7 +73,32 @@ async def bulk_insert(table: str, columns: Sequence[str], rows: Sequence[tuple])
             await connection.close()
 
 
-def _run_here(target: str, work: Callable[[], Awaitable[dict[str, Any]]]) -> None:
+async def insert_organisations(count: int, name: str, address: str = "") -> list[dict[str, Any]]:
+    """``count`` organisations (``name`` and ``address`` formatted with ``n``), 500 an insert;
+    their ids in order."""
+    from common import clock
+    from organisations.tables import Organisation
+
+    now = clock.now()
+    found: list[dict[str, Any]] = []
+    for first in range(0, count, 500):
+        found += await Organisation.insert(
+            *[
+                Organisation(
+                    name=name.format(n=n),
+                    country="NL",
+                    registration_number=f"{n:08d}",
+                    created_at=now,
+                    updated_at=now,
+                    **({"address": address.format(n=n)} if address else {}),
+                )
+                for n in range(first, min(count, first + 500))
+            ]
+        ).returning(Organisation.id)
+    return found
+
+
+def run_here(target: str, work: Callable[[], Awaitable[dict[str, Any]]]) -> None:
     os.environ["TENDERDESK_DATA_DIR"] = tempfile.mkdtemp(prefix="tenderdesk-bench-")
     os.environ["PICCOLO_CONF"] = "config.piccolo_conf"
     os.environ["TENDERDESK_DB_POOL"] = "0"
@@ -116,7 +141,7 @@ def per_database(
     printing the error).
     """
     if "--run-database" in argv:
-        _run_here(argv[argv.index("--run-database") + 1], work)
+        run_here(argv[argv.index("--run-database") + 1], work)
         sys.exit(0)
     results: list[tuple[str, dict[str, Any] | None]] = []
     for target in ["sqlite"] + ([postgres] if postgres else []):
