@@ -12,7 +12,6 @@ from typing import Any
 
 from litestar import Controller, Request, get, post
 from litestar.params import FromPath
-from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 
 from common.errors import NotFound, Problem, ValidationFailed
@@ -24,8 +23,8 @@ from scoring.access import EvaluationView, links
 from scoring.criteria import FORMULA_LABELS, KIND_LABELS, Kind, plain, points_total
 from scoring.domain import PHASE_LABELS
 from scoring.ranking import AGGREGATIONS
-from web.forms import field_errors, read_form, require_confirmation
-from web.guards import ANY_ROLE, OFFICER, current_principal, requires_role
+from web.forms import done, field_errors, read_form, require_confirmation
+from web.guards import ANY_ROLE, OFFICER, me, requires_role
 from web.i18n import gettext, translate_problem
 from web.pagination import paginate
 
@@ -34,19 +33,8 @@ EVALUATOR = requires_role(Role.EVALUATOR)
 PER_PAGE = 50
 
 
-def _me(request: Request) -> Principal:
-    principal = current_principal(request)
-    assert principal is not None
-    return principal
-
-
 def _leads(principal: Principal, evaluation: EvaluationView) -> bool:
     return principal.role is Role.OFFICER and principal.can_see_authority(evaluation.authority_id)
-
-
-def _done(request: Request, message: str, target: str, **params: Any) -> Redirect:
-    flash(request, gettext(message).format(**params), category="success")
-    return Redirect(target, status_code=303)
 
 
 def _choices() -> dict[str, Any]:
@@ -106,7 +94,7 @@ class EvaluationPages(Controller):
 
     @get("", guards=[ANY_ROLE], name="scoring")
     async def index(self, request: Request) -> Template:
-        principal = _me(request)
+        principal = me(request)
         return Template(
             "scoring/index.html",
             context={
@@ -124,7 +112,7 @@ class EvaluationPages(Controller):
         values: Any = None,
         status: int = 200,
     ) -> Template:
-        principal = _me(request)
+        principal = me(request)
         evaluation = await service.get_evaluation(principal, evaluation_id)
         current = await service.status(principal, evaluation_id)
         zone = await service.zone_of(evaluation.authority_id)
@@ -153,31 +141,31 @@ class EvaluationPages(Controller):
     async def settings(self, request: Request, evaluation_id: FromPath[int]) -> Template | Redirect:
         values = await read_form(request)
         try:
-            await service.update_settings(_me(request), evaluation_id, values)
+            await service.update_settings(me(request), evaluation_id, values)
         except ValidationFailed as exc:
             return await self._overview(request, evaluation_id, field_errors(exc), values, 422)
-        return _done(request, N_("The settings have been saved."), links(evaluation_id).overview)
+        return done(request, N_("The settings have been saved."), links(evaluation_id).overview)
 
     @post("/evaluations/{evaluation_id:int}/freeze", guards=[OFFICER], name="scoring_freeze")
     async def freeze(self, request: Request, evaluation_id: FromPath[int]) -> Redirect:
-        await service.freeze_criteria(_me(request), evaluation_id)
-        return _done(
+        await service.freeze_criteria(me(request), evaluation_id)
+        return done(
             request, N_("The criteria are frozen; scoring is open."), links(evaluation_id).overview
         )
 
     @post("/evaluations/{evaluation_id:int}/reopen", guards=[OFFICER], name="scoring_reopen")
     async def reopen(self, request: Request, evaluation_id: FromPath[int]) -> Redirect:
         form = await read_form(request)
-        await service.reopen_criteria(_me(request), evaluation_id, form.get("reason", ""))
-        return _done(
+        await service.reopen_criteria(me(request), evaluation_id, form.get("reason", ""))
+        return done(
             request, N_("The criteria are open for changes again."), links(evaluation_id).criteria
         )
 
     @post("/evaluations/{evaluation_id:int}/finalise", guards=[OFFICER], name="scoring_finalise")
     async def finalise(self, request: Request, evaluation_id: FromPath[int]) -> Redirect:
         require_confirmation(await read_form(request))
-        await service.finalise_quality(_me(request), evaluation_id)
-        return _done(request, N_("Quality is final."), links(evaluation_id).overview)
+        await service.finalise_quality(me(request), evaluation_id)
+        return done(request, N_("Quality is final."), links(evaluation_id).overview)
 
     @post(
         "/evaluations/{evaluation_id:int}/price-opening",
@@ -185,11 +173,11 @@ class EvaluationPages(Controller):
         name="scoring_price_opening",
     )
     async def price_opening(self, request: Request, evaluation_id: FromPath[int]) -> Redirect:
-        done = await service.approve_price_opening(_me(request), evaluation_id)
-        return _done(
+        opening = await service.approve_price_opening(me(request), evaluation_id)
+        return done(
             request,
             N_("The prices are open.")
-            if done.opened
+            if opening.opened
             else N_("Your approval is recorded; a second, different officer opens the prices."),
             links(evaluation_id).overview,
         )
@@ -204,7 +192,7 @@ class EvaluationPages(Controller):
         values: dict[str, Any] | None = None,
         status: int = 200,
     ) -> Template:
-        principal = _me(request)
+        principal = me(request)
         evaluation = await service.get_evaluation(principal, evaluation_id)
         tree = await service.criteria(principal, evaluation_id)
         return _page(
@@ -244,10 +232,10 @@ class EvaluationPages(Controller):
     ) -> Template | Redirect:
         values = await read_form(request)
         try:
-            await service.add_criterion(_me(request), evaluation_id, values)
+            await service.add_criterion(me(request), evaluation_id, values)
         except ValidationFailed as exc:
             return await self._criteria(request, evaluation_id, field_errors(exc), values, 422)
-        return _done(
+        return done(
             request,
             N_("{name} has been added."),
             links(evaluation_id).criteria,
@@ -263,7 +251,7 @@ class EvaluationPages(Controller):
         errors: dict[str, list[str]] | None = None,
         status: int = 200,
     ) -> Template:
-        principal = _me(request)
+        principal = me(request)
         evaluation = await service.get_evaluation(principal, evaluation_id)
         tree = await service.criteria(principal, evaluation_id)
         criterion = tree.by_id.get(criterion_id)
@@ -307,12 +295,12 @@ class EvaluationPages(Controller):
     ) -> Template | Redirect:
         values = await read_form(request)
         try:
-            await service.update_criterion(_me(request), evaluation_id, criterion_id, values)
+            await service.update_criterion(me(request), evaluation_id, criterion_id, values)
         except ValidationFailed as exc:
             return await self._criterion_form(
                 request, evaluation_id, criterion_id, values, field_errors(exc), 422
             )
-        return _done(
+        return done(
             request,
             N_("{name} has been saved."),
             links(evaluation_id).criteria,
@@ -327,8 +315,8 @@ class EvaluationPages(Controller):
     async def delete_criterion(
         self, request: Request, evaluation_id: FromPath[int], criterion_id: FromPath[int]
     ) -> Redirect:
-        await service.delete_criterion(_me(request), evaluation_id, criterion_id)
-        return _done(request, N_("The criterion has been removed."), links(evaluation_id).criteria)
+        await service.delete_criterion(me(request), evaluation_id, criterion_id)
+        return done(request, N_("The criterion has been removed."), links(evaluation_id).criteria)
 
     # --- assignments ------------------------------------------------------------------------
 
@@ -340,7 +328,7 @@ class EvaluationPages(Controller):
         values: dict[str, Any] | None = None,
         status: int = 200,
     ) -> Template:
-        principal = _me(request)
+        principal = me(request)
         evaluation = await service.get_evaluation(principal, evaluation_id)
         subjects = await service.list_subjects(principal, evaluation_id)
         tree = await service.criteria(principal, evaluation_id)
@@ -386,13 +374,11 @@ class EvaluationPages(Controller):
                 else None
             )
             await service.assign(
-                _me(request), evaluation_id, evaluator_id, subject_ids, criterion_ids
+                me(request), evaluation_id, evaluator_id, subject_ids, criterion_ids
             )
         except ValidationFailed as exc:
             return await self._assignments(request, evaluation_id, field_errors(exc), values, 422)
-        return _done(
-            request, N_("The assignment has been saved."), links(evaluation_id).assignments
-        )
+        return done(request, N_("The assignment has been saved."), links(evaluation_id).assignments)
 
     @post(
         "/evaluations/{evaluation_id:int}/assignments/{assignment_id:int}/delete",
@@ -402,8 +388,8 @@ class EvaluationPages(Controller):
     async def unassign(
         self, request: Request, evaluation_id: FromPath[int], assignment_id: FromPath[int]
     ) -> Redirect:
-        await service.unassign(_me(request), evaluation_id, assignment_id)
-        return _done(
+        await service.unassign(me(request), evaluation_id, assignment_id)
+        return done(
             request,
             N_("The evaluator has been taken off this evaluation."),
             links(evaluation_id).assignments,
@@ -419,9 +405,9 @@ class EvaluationPages(Controller):
     ) -> Redirect:
         form = await read_form(request)
         await service.reopen_sheet(
-            _me(request), evaluation_id, assignment_id, form.get("reason", "")
+            me(request), evaluation_id, assignment_id, form.get("reason", "")
         )
-        return _done(
+        return done(
             request, N_("The sheet is open for changes again."), links(evaluation_id).assignments
         )
 
@@ -429,7 +415,7 @@ class EvaluationPages(Controller):
 
     @get("/evaluations/{evaluation_id:int}/consensus", guards=[READERS], name="scoring_consensus")
     async def consensus(self, request: Request, evaluation_id: FromPath[int]) -> Template:
-        principal = _me(request)
+        principal = me(request)
         matrix = await service.consensus_matrix(principal, evaluation_id)
         flagged_only = request.query_params.get("flagged") == "1"
         rows = [
@@ -458,7 +444,7 @@ class EvaluationPages(Controller):
         values: dict[str, Any] | None = None,
         status: int = 200,
     ) -> Template:
-        principal = _me(request)
+        principal = me(request)
         found = await service.subject_scores(principal, evaluation_id, subject_id)
         return _page(
             "scoring/consensus_subject.html",
@@ -496,11 +482,11 @@ class EvaluationPages(Controller):
         values = await read_form(request)
         target = f"{links(evaluation_id).consensus}/{subject_id}"
         if values.get("action") == "clear":
-            await service.clear_consensus(_me(request), evaluation_id, subject_id, criterion_id)
-            return _done(request, N_("The consensus score has been removed."), target)
+            await service.clear_consensus(me(request), evaluation_id, subject_id, criterion_id)
+            return done(request, N_("The consensus score has been removed."), target)
         try:
             await service.record_consensus(
-                _me(request),
+                me(request),
                 evaluation_id,
                 subject_id,
                 criterion_id,
@@ -514,13 +500,13 @@ class EvaluationPages(Controller):
             return await self._subject_scores(
                 request, evaluation_id, subject_id, errors, values, 422
             )
-        return _done(request, N_("The consensus score has been recorded."), target)
+        return done(request, N_("The consensus score has been recorded."), target)
 
     # --- ranking ----------------------------------------------------------------------------
 
     @get("/evaluations/{evaluation_id:int}/ranking", guards=[READERS], name="scoring_ranking")
     async def ranking(self, request: Request, evaluation_id: FromPath[int]) -> Template:
-        principal = _me(request)
+        principal = me(request)
         evaluation = await service.get_evaluation(principal, evaluation_id)
         result = None
         if evaluation.quality_final:
@@ -550,7 +536,7 @@ class EvaluationPages(Controller):
     async def explanation(
         self, request: Request, evaluation_id: FromPath[int], subject_id: FromPath[int]
     ) -> Template:
-        principal = _me(request)
+        principal = me(request)
         evaluation = await service.get_evaluation(principal, evaluation_id)
         subjects = {s.id: s for s in await service.list_subjects(principal, evaluation_id)}
         if subject_id not in subjects:
@@ -573,8 +559,8 @@ class EvaluationPages(Controller):
     )
     async def confirm(self, request: Request, evaluation_id: FromPath[int]) -> Redirect:
         require_confirmation(await read_form(request))
-        await service.confirm_ranking(_me(request), evaluation_id)
-        return _done(request, N_("The ranking has been confirmed."), links(evaluation_id).ranking)
+        await service.confirm_ranking(me(request), evaluation_id)
+        return done(request, N_("The ranking has been confirmed."), links(evaluation_id).ranking)
 
 
 def criterion_values(criterion: Any) -> dict[str, Any]:

@@ -15,11 +15,12 @@ from litestar.response import Redirect, Response, Template
 from common.errors import ValidationFailed
 from scoring import service, sheets
 from scoring.access import links
-from scoring.controllers import EVALUATOR, _me, _scale_text
+from scoring.controllers import EVALUATOR, _scale_text
 from scoring.criteria import plain
 from scoring.documents import documents_of, read_document
 from web.downloads import attachment_stream
 from web.forms import field_errors, read_form, require_confirmation
+from web.guards import me
 from web.i18n import gettext, translate_message, translate_problem
 
 
@@ -38,7 +39,7 @@ class SheetPages(Controller):
         values: dict[str, Any] | None = None,
         status: int = 200,
     ) -> Template:
-        evaluation, rows = await sheets.declarations(_me(request), evaluation_id)
+        evaluation, rows = await sheets.declarations(me(request), evaluation_id)
         return Template(
             "scoring/declarations.html",
             status_code=status,
@@ -63,14 +64,14 @@ class SheetPages(Controller):
                 subject_id = int(key[7:])
                 answers[subject_id] = (answer, values.get(f"note-{subject_id}", ""))
         if values.get("all_none"):
-            _, rows = await sheets.declarations(_me(request), evaluation_id)
+            _, rows = await sheets.declarations(me(request), evaluation_id)
             answers |= {
                 row.subject_id: ("none", "")
                 for row in rows
                 if not row.answer and not answers.get(row.subject_id, ("",))[0]
             }
         try:
-            count = await sheets.declare(_me(request), evaluation_id, answers)
+            count = await sheets.declare(me(request), evaluation_id, answers)
         except ValidationFailed as exc:
             return await self._declarations(request, evaluation_id, field_errors(exc), values, 422)
         flash(
@@ -87,7 +88,7 @@ class SheetPages(Controller):
         problems: list[str] | None = None,
         status: int = 200,
     ) -> Template:
-        view = await sheets.sheet(_me(request), evaluation_id)
+        view = await sheets.sheet(me(request), evaluation_id)
         return Template(
             "scoring/sheet.html",
             status_code=status,
@@ -107,7 +108,7 @@ class SheetPages(Controller):
     async def submit(self, request: Request, evaluation_id: FromPath[int]) -> Template | Redirect:
         require_confirmation(await read_form(request))
         try:
-            await sheets.submit_sheet(_me(request), evaluation_id)
+            await sheets.submit_sheet(me(request), evaluation_id)
         except ValidationFailed as exc:
             return await self._sheet(
                 request, evaluation_id, [translate_problem(p) for p in exc.problems], 422
@@ -124,7 +125,7 @@ class SheetPages(Controller):
         values: dict[str, Any] | None = None,
         status: int = 200,
     ) -> Template:
-        found = await sheets.subject_sheet(_me(request), evaluation_id, code)
+        found = await sheets.subject_sheet(me(request), evaluation_id, code)
         if values is None:
             values = {}
             for entry in found.entries:
@@ -132,7 +133,7 @@ class SheetPages(Controller):
                     plain(entry.value) if entry.value is not None else ""
                 )
                 values[f"justification-{entry.criterion.id}"] = entry.justification
-        principal = _me(request)
+        principal = me(request)
         subject = await sheets.subject_for_documents(principal, evaluation_id, code)
         files = await documents_of(request.app.state.subject_documents, principal, subject)
         return Template(
@@ -159,7 +160,7 @@ class SheetPages(Controller):
     ) -> Response:
         """One document of a subject on the evaluator's sheet, as its owner serves it (named
         by the subject's code in a blind evaluation); the owner audits every access."""
-        principal = _me(request)
+        principal = me(request)
         subject = await sheets.subject_for_documents(principal, evaluation_id, code)
         found = await read_document(
             request.app.state.subject_documents, principal, subject, document_id
@@ -179,7 +180,7 @@ class SheetPages(Controller):
         values = await read_form(request)
         entries = _entries(values)
         try:
-            await sheets.save_scores(_me(request), evaluation_id, code, entries)
+            await sheets.save_scores(me(request), evaluation_id, code, entries)
         except ValidationFailed as exc:
             return await self._subject(request, evaluation_id, code, field_errors(exc), values, 422)
         flash(request, gettext("Your draft scores have been saved."), category="success")
@@ -202,7 +203,7 @@ class SheetPages(Controller):
             )
         }
         try:
-            await sheets.save_scores(_me(request), evaluation_id, code, entry)
+            await sheets.save_scores(me(request), evaluation_id, code, entry)
         except ValidationFailed as exc:
             return Template(
                 "scoring/_score_status.html",

@@ -82,6 +82,11 @@ class ImportSummary:
 # --- plain data for the workbook ------------------------------------------------------------
 
 
+def _refused(message: str, **params: Any) -> ValidationFailed:
+    """A refusal of the whole file (not of one of its cells)."""
+    return ValidationFailed([Problem(message, params, "file")])
+
+
 def _key() -> bytes:
     return workbook.signing_key(get_settings().secret_key)
 
@@ -226,25 +231,11 @@ async def import_scoresheet(
         view, ctx = found.view, found.ctx
         await access.require_open_for_scores(ctx.row)
         if identity.evaluation_id != evaluation_id:
-            raise ValidationFailed(
-                [
-                    Problem(
-                        N_("This sheet belongs to another evaluation ({id})"),
-                        {"id": identity.evaluation_id},
-                        "file",
-                    )
-                ]
+            raise _refused(
+                N_("This sheet belongs to another evaluation ({id})"), id=identity.evaluation_id
             )
         if identity.evaluator_id != principal.id:
-            raise ValidationFailed(
-                [
-                    Problem(
-                        N_("This sheet belongs to another evaluator; download your own sheet"),
-                        {},
-                        "file",
-                    )
-                ]
-            )
+            raise _refused(N_("This sheet belongs to another evaluator; download your own sheet"))
         problems: list[Problem] = []
         if ctx.assignment["submitted_at"] is not None:
             problems.append(
@@ -507,14 +498,8 @@ async def import_consensus(
         row = await access.as_lead(principal, evaluation_id)
         await access.require_open_for_scores(row)
         if identity.evaluation_id != evaluation_id:
-            raise ValidationFailed(
-                [
-                    Problem(
-                        N_("This workbook belongs to another evaluation ({id})"),
-                        {"id": identity.evaluation_id},
-                        "file",
-                    )
-                ]
+            raise _refused(
+                N_("This workbook belongs to another evaluation ({id})"), id=identity.evaluation_id
             )
         tree = await access.load_tree(evaluation_id)
         problems = version_problems(

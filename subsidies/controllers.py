@@ -13,7 +13,6 @@ from typing import Any
 from litestar import Controller, Request, get, post
 from litestar.datastructures import UploadFile
 from litestar.params import FromPath, FromQuery
-from litestar.plugins.flash import flash
 from litestar.response import Redirect, Response, Stream, Template
 
 from audit.controllers import with_sentences
@@ -43,8 +42,8 @@ from subsidies.domain import (
 )
 from subsidies.lifecycle import ACTION_LABELS, STATE_LABELS, Action, State, allowed
 from web.downloads import attachment, attachment_stream
-from web.forms import field_errors, read_form, require_confirmation
-from web.guards import OFFICER, current_principal, requires_role
+from web.forms import done, field_errors, read_form, require_confirmation
+from web.guards import OFFICER, me, requires_role
 from web.i18n import current_language, gettext
 from web.pagination import page_number, paginate
 
@@ -52,17 +51,6 @@ READERS = requires_role(Role.OFFICER, Role.ADMIN, Role.FINANCE)
 PER_PAGE = 50
 BASE = "/subsidies"
 STEP_ACTIONS = (Action.ASK_INFORMATION, Action.COMPLETE, Action.WITHDRAW, Action.CLOSE)
-
-
-def _me(request: Request) -> Principal:
-    principal = current_principal(request)
-    assert principal is not None
-    return principal
-
-
-def _done(request: Request, message: str, target: str, **params: Any) -> Redirect:
-    flash(request, gettext(message).format(**params), category="success")
-    return Redirect(target, status_code=303)
 
 
 def round_path(round_id: int) -> str:
@@ -170,7 +158,7 @@ class RoundPages(Controller):
 
     @get("", guards=[READERS], name="subsidies")
     async def index(self, request: Request) -> Template:
-        principal = _me(request)
+        principal = me(request)
         return Template(
             "subsidies/index.html",
             context={
@@ -188,7 +176,7 @@ class RoundPages(Controller):
         status: int = 200,
         view: service.RoundView | None = None,
     ) -> Template:
-        principal = _me(request)
+        principal = me(request)
         return Template(
             "subsidies/round_form.html",
             status_code=status,
@@ -204,7 +192,7 @@ class RoundPages(Controller):
 
     @get("/rounds/new", guards=[OFFICER], name="subsidies_round_new")
     async def new(self, request: Request) -> Template:
-        choices = await service.authority_choices(_me(request))
+        choices = await service.authority_choices(me(request))
         return await self._form(
             request,
             {
@@ -223,10 +211,10 @@ class RoundPages(Controller):
     async def create(self, request: Request) -> Template | Redirect:
         values = await read_form(request, lists=("service_types",))
         try:
-            view = await service.create_round(_me(request), values)
+            view = await service.create_round(me(request), values)
         except ValidationFailed as exc:
             return await self._form(request, values, field_errors(exc), 422)
-        return _done(
+        return done(
             request,
             N_("The round {title} has been created."),
             round_path(view.id),
@@ -235,7 +223,7 @@ class RoundPages(Controller):
 
     @get("/rounds/{round_id:int}", guards=[READERS], name="subsidies_round")
     async def show(self, request: Request, round_id: FromPath[int]) -> Template:
-        principal = _me(request)
+        principal = me(request)
         view = await service.get_round(principal, round_id)
         listing = await service.list_applications(principal, round_id, limit=0, counts=True)
         return _round_page(
@@ -251,8 +239,8 @@ class RoundPages(Controller):
 
     @get("/rounds/{round_id:int}/edit", guards=[OFFICER], name="subsidies_round_edit")
     async def edit(self, request: Request, round_id: FromPath[int]) -> Template:
-        view = await service.get_round(_me(request), round_id)
-        if not access.may_run(_me(request), view.authority_id):
+        view = await service.get_round(me(request), round_id)
+        if not access.may_run(me(request), view.authority_id):
             raise NotFound(N_("Subsidy round {id} does not exist"), id=round_id)
         return await self._form(request, round_values(view), view=view)
 
@@ -260,19 +248,19 @@ class RoundPages(Controller):
     async def update(self, request: Request, round_id: FromPath[int]) -> Template | Redirect:
         values = await read_form(request, lists=("service_types",))
         try:
-            await service.update_round(_me(request), round_id, values)
+            await service.update_round(me(request), round_id, values)
         except ValidationFailed as exc:
-            view = await service.get_round(_me(request), round_id)
+            view = await service.get_round(me(request), round_id)
             return await self._form(
                 request, {**values, "authority_id": view.authority_id}, field_errors(exc), 422, view
             )
-        return _done(request, N_("The settings have been saved."), round_path(round_id))
+        return done(request, N_("The settings have been saved."), round_path(round_id))
 
     @post("/rounds/{round_id:int}/open", guards=[OFFICER], name="subsidies_round_open")
     async def open(self, request: Request, round_id: FromPath[int]) -> Redirect:
         require_confirmation(await read_form(request))
-        await service.open_round(_me(request), round_id)
-        return _done(
+        await service.open_round(me(request), round_id)
+        return done(
             request,
             N_("The round is open; its method and ceiling are now fixed."),
             round_path(round_id),
@@ -280,8 +268,8 @@ class RoundPages(Controller):
 
     @post("/rounds/{round_id:int}/review", guards=[OFFICER], name="subsidies_round_review")
     async def review(self, request: Request, round_id: FromPath[int]) -> Redirect:
-        evaluation_id = await service.start_review(_me(request), round_id)
-        return _done(
+        evaluation_id = await service.start_review(me(request), round_id)
+        return done(
             request,
             N_("The eligible applications are under review."),
             scoring.links(evaluation_id).overview,
@@ -289,14 +277,14 @@ class RoundPages(Controller):
 
     @post("/rounds/{round_id:int}/allocation", guards=[OFFICER], name="subsidies_round_allocate")
     async def allocate(self, request: Request, round_id: FromPath[int]) -> Redirect:
-        await service.propose_allocation(_me(request), round_id)
-        return _done(
+        await service.propose_allocation(me(request), round_id)
+        return done(
             request, N_("The allocation has been proposed."), f"{round_path(round_id)}/allocation"
         )
 
     @get("/rounds/{round_id:int}/allocation", guards=[READERS], name="subsidies_round_allocation")
     async def allocation(self, request: Request, round_id: FromPath[int]) -> Template:
-        principal = _me(request)
+        principal = me(request)
         proposal = await service.allocation(principal, round_id)
         return _round_page(
             "subsidies/allocation.html",
@@ -317,13 +305,13 @@ class RoundPages(Controller):
     ) -> Redirect:
         form = await read_form(request)
         await service.adjust_line(
-            _me(request),
+            me(request),
             round_id,
             application_id,
             str(form.get("amount") or ""),
             str(form.get("reason") or ""),
         )
-        return _done(
+        return done(
             request,
             N_("The proposed amount has been changed."),
             f"{round_path(round_id)}/allocation",
@@ -332,8 +320,8 @@ class RoundPages(Controller):
     @post("/rounds/{round_id:int}/decision", guards=[OFFICER], name="subsidies_round_decide")
     async def decide(self, request: Request, round_id: FromPath[int]) -> Redirect:
         require_confirmation(await read_form(request))
-        result = await service.decide(_me(request), round_id)
-        return _done(
+        result = await service.decide(me(request), round_id)
+        return done(
             request,
             N_(
                 "Decided: {granted} granted, {partly} partly granted, "
@@ -347,7 +335,7 @@ class RoundPages(Controller):
 
     @get("/rounds/{round_id:int}/payments", guards=[READERS], name="subsidies_round_payments")
     async def payments(self, request: Request, round_id: FromPath[int]) -> Template:
-        principal = _me(request)
+        principal = me(request)
         view = await service.get_round(principal, round_id)
         status = request.query_params.get("status", "")
         status = status if status in PAYMENT_STATUS_LABELS else ""
@@ -364,9 +352,9 @@ class RoundPages(Controller):
     @post("/payments/{payment_id:int}", guards=[OFFICER], name="subsidies_payment")
     async def payment(self, request: Request, payment_id: FromPath[int]) -> Redirect:
         form = await read_form(request)
-        await service.set_payment_status(_me(request), payment_id, str(form.get("status") or ""))
+        await service.set_payment_status(me(request), payment_id, str(form.get("status") or ""))
         target = str(form.get("back") or "")
-        return _done(
+        return done(
             request,
             N_("The payment has been updated."),
             target if target.startswith(f"{BASE}/") else BASE,
@@ -379,7 +367,7 @@ class ApplicationPages(Controller):
 
     @get("/rounds/{round_id:int}/applications", guards=[READERS], name="subsidies_applications")
     async def index(self, request: Request, round_id: FromPath[int]) -> Template:
-        principal = _me(request)
+        principal = me(request)
         view = await service.get_round(principal, round_id)
         query = {k: request.query_params.get(k, "") for k in ("state", "q", "page")}
         state = query["state"] if query["state"] in {s.value for s in State} else ""
@@ -413,12 +401,12 @@ class ApplicationPages(Controller):
         form = await read_form(request, lists=("ids",))
         ids = [int(i) for i in form["ids"] if str(i).isdigit()]
         if form.get("action") == "eligible":
-            count = await service.mark_eligible_many(_me(request), round_id, ids)
+            count = await service.mark_eligible_many(me(request), round_id, ids)
             message = N_("{count} applications marked eligible.")
         else:
-            count = await service.complete_many(_me(request), round_id, ids)
+            count = await service.complete_many(me(request), round_id, ids)
             message = N_("{count} applications marked complete.")
-        return _done(request, message, f"{round_path(round_id)}/applications", count=count)
+        return done(request, message, f"{round_path(round_id)}/applications", count=count)
 
     async def _form(
         self,
@@ -428,7 +416,7 @@ class ApplicationPages(Controller):
         errors: dict[str, list[str]] | None = None,
         status: int = 200,
     ) -> Template:
-        principal = _me(request)
+        principal = me(request)
         view = await service.get_round(principal, round_id)
         return _round_page(
             "subsidies/application_form.html",
@@ -455,17 +443,17 @@ class ApplicationPages(Controller):
     async def create(self, request: Request, round_id: FromPath[int]) -> Template | Redirect:
         values = await read_form(request)
         try:
-            application_id = await service.register_application(_me(request), round_id, values)
+            application_id = await service.register_application(me(request), round_id, values)
         except ValidationFailed as exc:
             return await self._form(request, round_id, values, field_errors(exc), 422)
-        return _done(
+        return done(
             request, N_("The application has been registered."), application_path(application_id)
         )
 
     async def _import_page(
         self, request: Request, round_id: int, status: int = 200, **context: Any
     ) -> Template:
-        principal = _me(request)
+        principal = me(request)
         view = await service.get_round(principal, round_id)
         return _round_page(
             "subsidies/import.html",
@@ -488,7 +476,7 @@ class ApplicationPages(Controller):
     )
     async def import_preview(self, request: Request, round_id: FromPath[int]) -> Template:
         """The uploaded file checked row by row and kept (content-addressed) for the import."""
-        principal = _me(request)
+        principal = me(request)
         form = await request.form()
         upload = form.get("file")
         if not isinstance(upload, UploadFile) or not upload.filename:
@@ -529,13 +517,13 @@ class ApplicationPages(Controller):
     ) -> Redirect:
         """The import runs as a job; its page shows how it went."""
         return Redirect(
-            job_path(await subsidy_jobs.queue_import(_me(request), round_id, file_id)),
+            job_path(await subsidy_jobs.queue_import(me(request), round_id, file_id)),
             status_code=303,
         )
 
     @get("/applications/{application_id:int}", guards=[READERS], name="subsidies_application")
     async def show(self, request: Request, application_id: FromPath[int]) -> Template:
-        principal = _me(request)
+        principal = me(request)
         application = await service.get_application(principal, application_id)
         view = await service.get_round(principal, application.round_id)
         return _round_page(
@@ -566,8 +554,8 @@ class ApplicationPages(Controller):
             action = Action(str(form.get("action") or ""))
         except ValueError:
             raise ValidationFailed([Problem(N_("Choose a step"), {}, "action")]) from None
-        await service.act(_me(request), application_id, action, str(form.get("reason") or ""))
-        return _done(
+        await service.act(me(request), application_id, action, str(form.get("reason") or ""))
+        return done(
             request,
             N_("{step}: done."),
             application_path(application_id),
@@ -582,9 +570,9 @@ class ApplicationPages(Controller):
     async def eligibility(self, request: Request, application_id: FromPath[int]) -> Redirect:
         form = await read_form(request, lists=("passed",))
         state = await service.mark_eligibility(
-            _me(request), application_id, form["passed"], str(form.get("note") or "")
+            me(request), application_id, form["passed"], str(form.get("note") or "")
         )
-        return _done(
+        return done(
             request,
             N_("The application is {state}."),
             application_path(application_id),
@@ -599,12 +587,12 @@ class ApplicationPages(Controller):
     async def settle(self, request: Request, application_id: FromPath[int]) -> Redirect:
         form = await read_form(request)
         result = await service.settle_application(
-            _me(request),
+            me(request),
             application_id,
             str(form.get("final_amount") or ""),
             str(form.get("reasons") or ""),
         )
-        return _done(
+        return done(
             request,
             N_("Settled: {reclaim} to reclaim, {to_pay} still to pay."),
             application_path(application_id),
@@ -640,8 +628,8 @@ class FilePages(Controller):
     )
     async def add(self, request: Request, application_id: FromPath[int]) -> Redirect:
         filename, content_type, data = await _upload(request)
-        await service.attach_file(_me(request), application_id, filename, content_type, data)
-        return _done(
+        await service.attach_file(me(request), application_id, filename, content_type, data)
+        return done(
             request, N_("{name} has been added."), application_path(application_id), name=filename
         )
 
@@ -653,7 +641,7 @@ class FilePages(Controller):
     async def file(
         self, request: Request, application_id: FromPath[int], file_id: FromPath[int]
     ) -> Response[bytes]:
-        return _attachment(*await service.read_file(_me(request), application_id, file_id))
+        return _attachment(*await service.read_file(me(request), application_id, file_id))
 
     @post(
         "/rounds/{round_id:int}/regulation",
@@ -663,12 +651,12 @@ class FilePages(Controller):
     )
     async def add_regulation(self, request: Request, round_id: FromPath[int]) -> Redirect:
         filename, content_type, data = await _upload(request)
-        await service.set_regulation_document(_me(request), round_id, filename, content_type, data)
-        return _done(request, N_("{name} has been added."), round_path(round_id), name=filename)
+        await service.set_regulation_document(me(request), round_id, filename, content_type, data)
+        return done(request, N_("{name} has been added."), round_path(round_id), name=filename)
 
     @get("/rounds/{round_id:int}/regulation", guards=[READERS], name="subsidies_round_regulation")
     async def regulation(self, request: Request, round_id: FromPath[int]) -> Response[bytes]:
-        return _attachment(*await service.regulation_document(_me(request), round_id))
+        return _attachment(*await service.regulation_document(me(request), round_id))
 
 
 def _plain(amount: Decimal) -> str:
@@ -702,7 +690,7 @@ class LetterPages(Controller):
 
     @get("/rounds/{round_id:int}/letters", guards=[READERS], name="subsidies_round_letters")
     async def index(self, request: Request, round_id: FromPath[int]) -> Template:
-        principal = _me(request)
+        principal = me(request)
         view = await service.get_round(principal, round_id)
         listed = await letters.round_letters(principal, round_id)
         return _round_page(
@@ -721,7 +709,7 @@ class LetterPages(Controller):
     async def send(self, request: Request, round_id: FromPath[int]) -> Redirect:
         """Sending runs as a job; its page shows the progress and links back here."""
         require_confirmation(await read_form(request))
-        job_id = await subsidy_jobs.queue_decision_letters(_me(request), round_id)
+        job_id = await subsidy_jobs.queue_decision_letters(me(request), round_id)
         return Redirect(job_path(job_id), status_code=303)
 
     @get("/rounds/{round_id:int}/letters.zip", guards=[READERS], name="subsidies_round_letters_zip")
@@ -731,9 +719,9 @@ class LetterPages(Controller):
         """The zip, streamed; as PDF it is built by a job (the same one while it runs),
         whose page offers the file when it is done."""
         if pdf:
-            job_id = await subsidy_jobs.queue_pdf_zip(_me(request), round_id)
+            job_id = await subsidy_jobs.queue_pdf_zip(me(request), round_id)
             return Redirect(job_path(job_id), status_code=303)
-        return await letters_zip(_me(request), round_id, pdf)
+        return await letters_zip(me(request), round_id, pdf)
 
     @get(
         "/rounds/{round_id:int}/letters/{file_id:int}",
@@ -743,7 +731,7 @@ class LetterPages(Controller):
     async def letter(
         self, request: Request, round_id: FromPath[int], file_id: FromPath[int]
     ) -> Response[bytes]:
-        info, data = await letters.read_round_letter(_me(request), round_id, file_id)
+        info, data = await letters.read_round_letter(me(request), round_id, file_id)
         return download(info.filename, data)
 
     @get(
@@ -754,7 +742,7 @@ class LetterPages(Controller):
     async def application_letter(
         self, request: Request, application_id: FromPath[int], file_id: FromPath[int]
     ) -> Response[bytes]:
-        info, data = await letters.read_application_letter(_me(request), application_id, file_id)
+        info, data = await letters.read_application_letter(me(request), application_id, file_id)
         return download(info.filename, data)
 
     @get(
@@ -763,7 +751,7 @@ class LetterPages(Controller):
         name="subsidies_round_report",
     )
     async def report(self, request: Request, round_id: FromPath[int]) -> Response[bytes]:
-        return download(*await letters.evaluation_report(_me(request), round_id))
+        return download(*await letters.evaluation_report(me(request), round_id))
 
 
 CONTROLLERS = [RoundPages, ApplicationPages, FilePages, LetterPages]

@@ -43,6 +43,17 @@ from documents.xlsx_guard.limits import (
 )
 from documents.xlsx_guard.rows import _RowReader
 
+# What reading a member may raise on a damaged, encrypted or unsupported zip.
+ZIP_ERRORS = (
+    zipfile.BadZipFile,
+    NotImplementedError,
+    RuntimeError,
+    ValueError,
+    OSError,
+    zlib.error,
+    EOFError,
+)
+
 
 class _PrologDone(Exception):
     pass
@@ -183,15 +194,7 @@ class Package:
             raise refused(N_("The part {part} is missing from the workbook"), part=quoted(part))
         try:
             return self.archive.open(part)
-        except (
-            zipfile.BadZipFile,
-            NotImplementedError,
-            RuntimeError,
-            ValueError,
-            OSError,
-            zlib.error,
-            EOFError,
-        ):
+        except ZIP_ERRORS:
             raise self._error(part) from None
 
     def chunks(self, part: str) -> Iterator[bytes]:
@@ -201,15 +204,7 @@ class Package:
                 self.budget.check()
                 try:
                     chunk = source.read(_CHUNK)
-                except (
-                    zipfile.BadZipFile,
-                    NotImplementedError,
-                    RuntimeError,
-                    ValueError,
-                    OSError,
-                    zlib.error,
-                    EOFError,
-                ):
+                except ZIP_ERRORS:
                     raise self._error(part) from None
                 if not chunk:
                     return
