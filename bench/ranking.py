@@ -24,15 +24,14 @@ Each database runs in its own subprocess (the engine is chosen once per process)
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import resource
 import statistics
-import subprocess
 import sys
 import time
 import tracemalloc
 from decimal import Decimal
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -42,7 +41,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.support import bulk_insert as _bulk_insert  # noqa: E402
-from bench.support import run_here  # noqa: E402
+from bench.support import per_database  # noqa: E402
 
 EVALUATORS = 5
 LEAVES = 10  # scored criteria: 8 quality sub-criteria, 1 quality, 1 pass/fail
@@ -331,24 +330,13 @@ def main() -> None:
     )
     parser.add_argument("--run-database", help=argparse.SUPPRESS)
     args = parser.parse_args()
-    if args.run_database:
-        run_here(args.run_database, lambda: use_case(args.subjects))
-        return
-    computation(args.subjects)
-    targets = ["sqlite"] + ([args.postgres] if args.postgres else [])
-    print("whole ranking use case from the database (scoring.service.ranking):")
-    for target in targets:
-        done = subprocess.run(
-            [sys.executable, __file__, "--run-database", target, "--subjects", str(args.subjects)],
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        if done.returncode != 0:
-            print(f"  {target}: failed\n{done.stderr[-3000:]}")
+    if not args.run_database:  # in the parent: the computation alone first
+        computation(args.subjects)
+        print("whole ranking use case from the database (scoring.service.ranking):")
+    work = partial(use_case, args.subjects)
+    for _, f in per_database(__file__, sys.argv[1:], args.postgres, work):
+        if f is None:
             continue
-        f = json.loads(done.stdout.strip().splitlines()[-1])
         print(
             f"  {f['engine']:<10} {f['subjects']:,} subjects, {f['scores']:,} scores: "
             f"best {f['best']:.2f} s, median {f['median']:.2f} s (target ≤ 3 s); "

@@ -27,15 +27,14 @@ from __future__ import annotations
 
 import argparse
 import io
-import json
 import os
 import resource
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 import tracemalloc
+from functools import partial
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -43,7 +42,7 @@ sys.path.insert(0, str(ROOT))
 
 
 from bench.support import bulk_insert as _bulk_insert  # noqa: E402
-from bench.support import run_here  # noqa: E402
+from bench.support import per_database  # noqa: E402
 
 CRITERIA = [
     {
@@ -311,25 +310,13 @@ def main() -> None:
     parser.add_argument("--run-database", help=argparse.SUPPRESS)
     parser.add_argument("--hostile-only", action="store_true")
     args = parser.parse_args()
-    if args.run_database:
-        run_here(args.run_database, lambda: use_case(args.subjects))
-        return
-    if args.hostile_only:
+    if args.hostile_only and not args.run_database:
         hostile(args.subjects * 10)
         return
-    targets = ["sqlite"] + ([args.postgres] if args.postgres else [])
-    for target in targets:
-        done = subprocess.run(
-            [sys.executable, __file__, "--run-database", target, "--subjects", str(args.subjects)],
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        if done.returncode != 0:
-            print(f"{target}: failed\n{done.stderr[-3000:]}")
+    work = partial(use_case, args.subjects)
+    for _, f in per_database(__file__, sys.argv[1:], args.postgres, work):
+        if f is None:
             continue
-        f = json.loads(done.stdout.strip().splitlines()[-1])
         print(
             f"{f['engine']}: {f['subjects']:,} subjects × 10 criteria = {f['rows']:,} rows "
             f"(filled file {f['file_kib']:.0f} KiB)"

@@ -73,6 +73,28 @@ async def bulk_insert(table: str, columns: Sequence[str], rows: Sequence[tuple])
             await connection.close()
 
 
+async def bench_officer(authority_id: int, email: str, language: str, password_hash: str) -> Any:
+    """An officer of the authority, as a signed-in ``Principal``."""
+    from accounts.tables import Membership, User
+    from common import clock
+    from common.identity import Principal, Role
+
+    user = User(
+        email=email,
+        name="Bench",
+        role="officer",
+        language=language,
+        password_hash=password_hash,
+        active=True,
+        created_at=clock.now(),
+    )
+    await user.save()
+    await Membership(user=user.id, authority=authority_id).save()
+    return Principal(
+        user.id, user.email, "Bench", Role.OFFICER, language, frozenset({authority_id})
+    )
+
+
 async def insert_organisations(count: int, name: str, address: str = "") -> list[dict[str, Any]]:
     """``count`` organisations (``name`` and ``address`` formatted with ``n``), 500 an insert;
     their ids in order."""
