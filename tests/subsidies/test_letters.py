@@ -296,12 +296,11 @@ def test_refusal_reasons_from_the_allocation():
     ) is (RefusalReason.CEILING_REACHED)
 
 
-def test_a_very_long_hostile_name_appears_literally():
-    name = "{% for x in y %}<w:t>&amp;" + "Zorg & Welzijn " * 134
-    assert len(name) > 2000
+def _writer(title: str, authority: str) -> letters.RoundWriter:
+    """The letters of a plain 2021 round titled ``title`` of ``authority``, in Dutch."""
     round_ = {
         "id": 1,
-        "title": "Ronde {{ 7*7 }}",
+        "title": title,
         "regulation_reference": "",
         "currency": "EUR",
         "regulation_name": "",
@@ -312,15 +311,19 @@ def test_a_very_long_hostile_name_appears_literally():
         "basis_regulation": "",
         "basis_articles": "",
     }
-    writer = letters.RoundWriter(
-        round_,
-        {
-            "name": "Gemeente & Co",
-            "language": "nl",
-            "timezone": "Europe/Amsterdam",
-            "country": "NL",
-        },
-    )
+    authority_row = {
+        "name": authority,
+        "language": "nl",
+        "timezone": "Europe/Amsterdam",
+        "country": "NL",
+    }
+    return letters.RoundWriter(round_, authority_row)
+
+
+def test_a_very_long_hostile_name_appears_literally():
+    name = "{% for x in y %}<w:t>&amp;" + "Zorg & Welzijn " * 134
+    assert len(name) > 2000
+    writer = _writer("Ronde {{ 7*7 }}", "Gemeente & Co")
     application = {
         "id": 7,
         "reference": "R1-0007",
@@ -429,27 +432,6 @@ async def test_the_command_line_writes_a_rounds_letters_into_a_zip(setup, fixed_
     ],
 )
 def test_allocation_notes_become_readable_sentences_in_the_letters(problem, sentence):
-    round_ = {
-        "id": 1,
-        "title": "Ronde",
-        "regulation_reference": "",
-        "currency": "EUR",
-        "regulation_name": "",
-        "period_start": date(2021, 1, 1),
-        "period_end": date(2021, 12, 31),
-        "minimum_score": None,
-        "ceiling": D("1000"),
-        "basis_regulation": "",
-        "basis_articles": "",
-    }
-    writer = letters.RoundWriter(
-        round_,
-        {
-            "name": "Gemeente Utrecht",
-            "language": "nl",
-            "timezone": "Europe/Amsterdam",
-            "country": "NL",
-        },
-    )
+    writer = _writer("Ronde", "Gemeente Utrecht")
     found = writer.reason(problem)
     assert (found.replace("\xa0", " ") if found else found) == sentence

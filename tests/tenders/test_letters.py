@@ -17,7 +17,6 @@ from documents.letters import bundle
 from documents.letters.kinds import LetterKind
 from notifications.tables import OutboxAttachment, OutboxMessage
 from tenders import bids, letters, procurement, service
-from tenders.deadlines import DEADLINES
 from tenders.tables import Bid, Tender
 from tests.documents.letters_support import docx_text
 from tests.support.browser import require_tool
@@ -25,7 +24,7 @@ from tests.support.cli import tenderdesk
 from tests.support.http import post_form, text_of
 from tests.support.jobs import run_jobs
 from tests.tenders.conftest import ADVANTAGES, KVK, NAMES, World
-from tests.tenders.test_procurement import candidate, published_dialogue
+from tests.tenders.test_procurement import requests_closed
 
 HOSTILE = "{{ 7*7 }} <w:t>Zorg & Co</w:t> {% for x in y %}"
 
@@ -207,13 +206,7 @@ async def test_the_evaluation_report_and_the_clarification_notice(world):
 async def _preselection(world: World) -> tuple[int, list[int]]:
     """A competitive dialogue in its selection phase with three candidates assessed; the
     third fails the certificate."""
-    tender_id = await published_dialogue(world)
-    ids = [
-        await procurement.register_candidate(world.officer, tender_id, candidate(i))
-        for i in range(3)
-    ]
-    world.travel(timedelta(days=30))
-    await DEADLINES.tick(world.clock.now())
+    tender_id, ids = await requests_closed(world, 3)
     requirements = await procurement.requirements(tender_id)
     for index, candidate_id in enumerate(ids):
         await procurement.assess(
