@@ -40,8 +40,8 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.support import bench_people, per_database  # noqa: E402
 from bench.support import bulk_insert as _bulk_insert  # noqa: E402
-from bench.support import per_database  # noqa: E402
 
 EVALUATORS = 5
 LEAVES = 10  # scored criteria: 8 quality sub-criteria, 1 quality, 1 pass/fail
@@ -181,10 +181,9 @@ def computation(subjects: int) -> None:
 
 
 async def use_case(subjects: int) -> dict:
-    from accounts.tables import User
     from authorities import service as authorities
     from common import clock
-    from common.identity import Actor, Principal, Role
+    from common.identity import Actor, Role
     from config.database import is_sqlite, migrate, raw
     from scoring import service
     from scoring.access import final_scores
@@ -197,19 +196,7 @@ async def use_case(subjects: int) -> dict:
         actor, {"name": "Gemeente Bench", "country": "NL", "registration_number": "30280353"}
     )
     now = clock.now()
-    people = []
-    for n, role in enumerate([Role.OFFICER] + [Role.EVALUATOR] * EVALUATORS):
-        user = User(
-            email=f"{role.value}{n}@bench.example",
-            name=f"{role.value} {n}",
-            role=role.value,
-            password_hash="-",
-            created_at=now,
-        )
-        await user.save()
-        people.append(
-            Principal(user.id, user.email, user.name, role, "en", frozenset({authority["id"]}))
-        )
+    people = await bench_people(authority["id"], [Role.OFFICER] + [Role.EVALUATOR] * EVALUATORS)
     officer, evaluators = people[0], people[1:]
     evaluation = await service.create_evaluation(
         officer,

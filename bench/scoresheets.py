@@ -41,8 +41,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 
+from bench.support import bench_people, per_database  # noqa: E402
 from bench.support import bulk_insert as _bulk_insert  # noqa: E402
-from bench.support import per_database  # noqa: E402
 
 CRITERIA = [
     {
@@ -99,10 +99,9 @@ def fill(data: bytes, change_every: int = 1) -> bytes:
 
 
 async def use_case(subjects: int) -> dict:
-    from accounts.tables import User
     from authorities import service as authorities
     from common import clock
-    from common.identity import Actor, Principal, Role
+    from common.identity import Actor, Role
     from config.database import is_sqlite, migrate, raw
     from scoring import scoresheets, service
     from scoring.tables import Score
@@ -113,19 +112,7 @@ async def use_case(subjects: int) -> dict:
         actor, {"name": "Gemeente Bench", "country": "NL", "registration_number": "30280353"}
     )
     now = clock.now()
-    people = []
-    for n, role in enumerate([Role.OFFICER, Role.EVALUATOR]):
-        user = User(
-            email=f"{role.value}{n}@bench.example",
-            name=f"{role.value} {n}",
-            role=role.value,
-            password_hash="-",
-            created_at=now,
-        )
-        await user.save()
-        people.append(
-            Principal(user.id, user.email, user.name, role, "en", frozenset({authority["id"]}))
-        )
+    people = await bench_people(authority["id"], [Role.OFFICER, Role.EVALUATOR])
     officer, evaluator = people
     evaluation = await service.create_evaluation(
         officer,

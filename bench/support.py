@@ -95,6 +95,30 @@ async def bench_officer(authority_id: int, email: str, language: str, password_h
     )
 
 
+async def bench_people(authority_id: int, roles: list[Any]) -> list[Any]:
+    """A user of each role (``role0@bench.example``, ...), in English, as ``Principal``s of the
+    authority (no membership row: the principal names the authority)."""
+    from accounts.tables import User
+    from common import clock
+    from common.identity import Principal
+
+    now = clock.now()
+    people = []
+    for n, role in enumerate(roles):
+        user = User(
+            email=f"{role.value}{n}@bench.example",
+            name=f"{role.value} {n}",
+            role=role.value,
+            password_hash="-",
+            created_at=now,
+        )
+        await user.save()
+        people.append(
+            Principal(user.id, user.email, user.name, role, "en", frozenset({authority_id}))
+        )
+    return people
+
+
 async def insert_organisations(count: int, name: str, address: str = "") -> list[dict[str, Any]]:
     """``count`` organisations (``name`` and ``address`` formatted with ``n``), 500 an insert;
     their ids in order."""

@@ -78,6 +78,21 @@ class ImportSummary:
     submitted: bool
     changes: list[Change]
 
+    @classmethod
+    def of(
+        cls,
+        evaluation_id: int,
+        rows: int,
+        added: int,
+        changed: int,
+        removed: int,
+        submitted: bool,
+        changes: list[Change],
+    ) -> ImportSummary:
+        """The summary; the rows neither added, changed nor removed are unchanged."""
+        unchanged = rows - added - changed - removed
+        return cls(evaluation_id, rows, added, changed, removed, unchanged, submitted, changes)
+
 
 # --- plain data for the workbook ------------------------------------------------------------
 
@@ -379,16 +394,7 @@ async def _store_drafts(
     for start in range(0, len(delete), BATCH):
         await Score.delete().where(Score.id.is_in(delete[start : start + BATCH]))
     await _insert_many("scoring_score", SCORE_COLUMNS, insert)
-    return ImportSummary(
-        evaluation_id,
-        len(checked),
-        added,
-        changed,
-        removed,
-        len(checked) - added - changed - removed,
-        submit,
-        changes,
-    )
+    return ImportSummary.of(evaluation_id, len(checked), added, changed, removed, submit, changes)
 
 
 SCORE_COLUMNS = (
@@ -647,13 +653,4 @@ async def _store_consensus(
         )
     )
     await audit.record_many(principal.as_actor(), events)
-    return ImportSummary(
-        evaluation_id,
-        len(checked),
-        added,
-        changed,
-        removed,
-        len(checked) - added - changed - removed,
-        False,
-        changes,
-    )
+    return ImportSummary.of(evaluation_id, len(checked), added, changed, removed, False, changes)

@@ -24,7 +24,7 @@ from tests.support.cli import tenderdesk
 from tests.support.http import post_form, text_of
 from tests.support.jobs import run_jobs
 from tests.tenders.conftest import ADVANTAGES, KVK, NAMES, World
-from tests.tenders.test_procurement import requests_closed
+from tests.tenders.test_procurement import assess_all, requests_closed
 
 HOSTILE = "{{ 7*7 }} <w:t>Zorg & Co</w:t> {% for x in y %}"
 
@@ -207,14 +207,7 @@ async def _preselection(world: World) -> tuple[int, list[int]]:
     """A competitive dialogue in its selection phase with three candidates assessed; the
     third fails the certificate."""
     tender_id, ids = await requests_closed(world, 3)
-    requirements = await procurement.requirements(tender_id)
-    for index, candidate_id in enumerate(ids):
-        await procurement.assess(
-            world.officer,
-            tender_id,
-            candidate_id,
-            {r["id"]: (index != 2 or r["kind"] == "exclusion", "not shown") for r in requirements},
-        )
+    await assess_all(world, tender_id, ids, failing=2, note="not shown")
     return tender_id, ids
 
 

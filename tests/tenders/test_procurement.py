@@ -65,6 +65,19 @@ async def requests_closed(world, candidates: int) -> tuple[int, list[int]]:
     return tender_id, ids
 
 
+async def assess_all(world, tender_id: int, ids: list[int], failing: int, note: str) -> None:
+    """Every candidate meets every requirement, but candidate ``failing`` only the exclusion
+    ground."""
+    requirements = await procurement.requirements(tender_id)
+    for index, candidate_id in enumerate(ids):
+        await procurement.assess(
+            world.officer,
+            tender_id,
+            candidate_id,
+            {r["id"]: (index != failing or r["kind"] == "exclusion", note) for r in requirements},
+        )
+
+
 async def test_requests_to_participate_before_the_deadline_only(world):
     tender_id = await published_dialogue(world)
     await procurement.register_candidate(world.officer, tender_id, candidate(0))
@@ -87,15 +100,8 @@ async def test_requests_to_participate_before_the_deadline_only(world):
 async def test_selection_with_scored_criteria_then_dialogue_then_final_bids(world):
     tender_id, ids = await requests_closed(world, 7)
     assert (await Tender.select(Tender.phase).first())["phase"] == "selection"
-    requirements = await procurement.requirements(tender_id)
     # Everyone passes the exclusion ground; Tzorg (6) lacks the certificate.
-    for index, candidate_id in enumerate(ids):
-        await procurement.assess(
-            world.officer,
-            tender_id,
-            candidate_id,
-            {r["id"]: (index != 6 or r["kind"] == "exclusion", "checked") for r in requirements},
-        )
+    await assess_all(world, tender_id, ids, failing=6, note="checked")
     with pytest.raises(DomainError, match="fails HKZ certificate cannot be admitted"):
         await procurement.decide(world.officer, tender_id, ids[6], True, "")
     await procurement.decide(world.officer, tender_id, ids[6], False, "No HKZ certificate")
