@@ -52,6 +52,7 @@ from scoring import scoresheet_controllers as scoring_scoresheets
 from scoring.documents import SubjectDocuments
 from scoring.reminders import ScoringReminders
 from subsidies import api as subsidies_api
+from subsidies import application_pages as subsidies_application_pages
 from subsidies import controllers as subsidies_controllers
 from subsidies import dashboard as subsidies_dashboard
 from subsidies import deadlines as subsidies_deadlines
@@ -129,6 +130,7 @@ ROUTE_HANDLERS: list[Any] = [
     *tender_api.CONTROLLERS,
     *notifications_controllers.CONTROLLERS,
     *subsidies_controllers.CONTROLLERS,
+    *subsidies_application_pages.CONTROLLERS,
     *subsidies_api.CONTROLLERS,
     *documents_controllers.CONTROLLERS,
     *jobs_controllers.CONTROLLERS,
