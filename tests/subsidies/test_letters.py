@@ -21,7 +21,7 @@ from documents.letters.kinds import LetterKind, RefusalReason
 from documents.letters.templates import default_template
 from documents.storage import read
 from notifications.tables import OutboxAttachment, OutboxMessage
-from subsidies import letters, service
+from subsidies import letter_data, letters, service
 from subsidies.tables import SubsidyRound
 from tests.subsidies.conftest import NOVEMBER, Setup, imported, review, round_form, row, xlsx
 from tests.support.cli import tenderdesk
@@ -278,7 +278,7 @@ async def test_evaluation_report_has_scores_and_decision(setup, fixed_clock):
 
 def test_refusal_reasons_from_the_allocation():
     assert (
-        letters.refusal_reason(
+        letter_data.refusal_reason(
             [
                 Problem("place {position} in the ranking", {"position": 4}),
                 Problem("ceiling reached"),
@@ -286,17 +286,17 @@ def test_refusal_reasons_from_the_allocation():
         )
         is RefusalReason.CEILING_REACHED
     )
-    assert letters.refusal_reason(
+    assert letter_data.refusal_reason(
         [Problem("score {score} is below the minimum {minimum}", {"score": "4", "minimum": "5"})]
     ) is (RefusalReason.BELOW_MINIMUM)
-    assert letters.refusal_reason([Problem("not ranked")]) is RefusalReason.BELOW_MINIMUM
-    assert letters.refusal_reason([Problem("not complete")]) is RefusalReason.INELIGIBLE
-    assert letters.refusal_reason(
+    assert letter_data.refusal_reason([Problem("not ranked")]) is RefusalReason.BELOW_MINIMUM
+    assert letter_data.refusal_reason([Problem("not complete")]) is RefusalReason.INELIGIBLE
+    assert letter_data.refusal_reason(
         [Problem("does not fit in what is left of the budget: {amount}", {"amount": "5.00"})]
     ) is (RefusalReason.CEILING_REACHED)
 
 
-def _writer(title: str, authority: str) -> letters.RoundWriter:
+def _writer(title: str, authority: str) -> letter_data.RoundWriter:
     """The letters of a plain 2021 round titled ``title`` of ``authority``, in Dutch."""
     round_ = {
         "id": 1,
@@ -317,7 +317,7 @@ def _writer(title: str, authority: str) -> letters.RoundWriter:
         "timezone": "Europe/Amsterdam",
         "country": "NL",
     }
-    return letters.RoundWriter(round_, authority_row)
+    return letter_data.RoundWriter(round_, authority_row)
 
 
 def test_a_very_long_hostile_name_appears_literally():
