@@ -260,8 +260,11 @@ async def use_case(subjects: int) -> dict:
         ],
     )
     await raw("UPDATE scoring_assignment SET submitted_at = {} WHERE evaluation = {}", now, eid)
-    await service.set_prices(
-        officer, eid, {r["ref"]: Decimal(int(p)) for r, p in zip(subject_rows, prices, strict=True)}
+    await service.set_prices(  # as the owner (a tender) hands its bids' prices over
+        officer,
+        eid,
+        {r["ref"]: Decimal(int(p)) for r, p in zip(subject_rows, prices, strict=True)},
+        by_owner=True,
     )
     finalise_started = time.perf_counter()
     await service.finalise_quality(officer, eid)
