@@ -36,7 +36,7 @@ class CountryDefaults:
 def _defaults(country: str) -> CountryDefaults:
     """What a new authority of ``country`` starts with: its jurisdiction's defaults."""
     law = jurisdiction_for(country)
-    return CountryDefaults(law.currency, law.timezone, law.language, law.standstill.period.amount)
+    return CountryDefaults(law.currency, law.timezone, law.language, law.standstill.shortest.amount)
 
 
 COUNTRY_DEFAULTS: dict[str, CountryDefaults] = {

@@ -68,6 +68,10 @@ class AwardSetting:
     reasons: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # extra, per ref
     # The authority awards to other bids than the highest-ranked (its reason is in ``reasons``).
     deviates: bool = False
+    # The case the law's periods depend on: every decision sent electronically, the contract
+    # at or above the EU thresholds (Poland).
+    electronic: bool = True
+    above_thresholds: bool = True
 
 
 def plain(value: Decimal) -> Decimal:
@@ -266,6 +270,8 @@ def award_letters(
         "procedure": setting.procedure,
         "standstill_days": setting.standstill_days,
         "standstill_end": setting.standstill_end,
+        "electronic": setting.electronic,
+        "above_thresholds": setting.above_thresholds,
         "offers": every_offer(ranking, addressees, language) if every else (),
     }
     for subject in ranking.subjects:
@@ -330,6 +336,7 @@ class SelectionSetting:
     next_steps: tuple[str, ...] = ()
     objection: str = ""
     reasons: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # extra, per ref
+    above_thresholds: bool = True  # the contract's value against the EU thresholds
 
 
 def _selection_reasons(subject: RankedSubjectData, language: str) -> list[str]:
@@ -383,6 +390,7 @@ def selection_letters(
                 lowest_selected_total=lowest,
                 next_steps=setting.next_steps,
                 objection=setting.objection,
+                above_thresholds=setting.above_thresholds,
             ),
         )
 

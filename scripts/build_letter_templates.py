@@ -236,10 +236,9 @@ class Builder:
 
     def every_offer(self) -> None:
         """Every offer's points per criterion and in total, and why each rejected offer was:
-        in the languages whose letters give them (their text has ``offers_heading``)."""
+        where the jurisdiction's notice gives them (``offers`` is filled where
+        ``Jurisdiction.every_offers_scores`` is set, empty elsewhere)."""
         t = self.t
-        if "offers_heading" not in t:
-            return
         points = (
             f"{{% if row.rejected %}}{t['offer_rejected']}{{% else %}}"
             "{% for c in row.points %}{{ c.criterion }}: {{ c.points }}"
@@ -286,9 +285,8 @@ def award_intent(b: Builder) -> None:
     b.heading("standstill")
     b.text("award_standstill")
     b.when("next_steps", lambda: (b.heading("next_steps"), b.bullets("next_steps")))
-    if "award_remedies" in b.t:
-        b.heading("remedies")
-        b.text("award_remedies")
+    b.keep_last_with_next()  # the closing follows it where the remedies are not told
+    b.when("remedies.told_to_winner", lambda: (b.heading("remedies"), b.text("award_remedies")))
     b.closing()
 
 
@@ -371,18 +369,21 @@ def selection(b: Builder) -> None:
     b.closing()
 
 
-def awb_objection(b: Builder, no_appeal: str = "no_appeal") -> None:
+def awb_objection(b: Builder, under_agreement: bool = False) -> None:
     """How to object to or appeal a grant decision, or, where the jurisdiction has no
-    administrative appeal (``law.appeal`` false), that there is none and what remains: the
-    ``no_appeal`` text where the language has one of that name (a settlement under an
-    agreement), else its general one."""
+    administrative appeal (``law.appeal`` false), that there is none and what remains; for a
+    settlement (``under_agreement``) where the grant is an agreement (``law.contract_rule``),
+    that the settlement is no decision at all."""
     b.heading("objection")
     b.p("{%p if law.appeal %}")
     b.text("awb_objection")
     b.text("interim_relief")
     b.keep_last_with_next()  # the branch that renders is the one before the closing
+    if under_agreement:
+        b.p("{%p elif law.contract_rule %}")
+        b.text("settlement_no_appeal")
     b.p("{%p else %}")
-    b.text(no_appeal if no_appeal in b.t else "no_appeal")
+    b.text("no_appeal")
     b.p("{%p endif %}")
 
 
@@ -441,7 +442,29 @@ def settlement(b: Builder) -> None:
     b.when("outcome == 'reclaim'", lambda: b.text("settlement_reclaim"))
     b.when("outcome == 'reclaim' and sender.iban", lambda: b.text("settlement_iban"))
     b.when("outcome == 'settled'", lambda: b.text("settlement_settled"))
-    awb_objection(b, "settlement_no_appeal")
+    awb_objection(b, under_agreement=True)
+    b.closing()
+
+
+def admission(b: Builder) -> None:
+    """An open house's decision on an application: approved or not, why, and where to seek
+    review (LOV 10 kap. 1 § in Sweden; elsewhere where to turn, with no statutory limit)."""
+    b.opening("admission_subject")
+    b.text("admission_intro")
+    b.p("{%p if admitted %}")
+    b.text("admission_approved")
+    b.p("{%p else %}")
+    b.text("admission_refused")
+    b.heading("reasons")
+    b.bullets("reasons")
+    b.p("{%p endif %}")
+    b.heading("remedies")
+    b.p("{%p if has_review %}")
+    b.text("admission_review")
+    b.keep_last_with_next()  # the branch that renders is the one before the closing
+    b.p("{%p else %}")
+    b.text("admission_questions")
+    b.p("{%p endif %}")
     b.closing()
 
 
@@ -453,6 +476,7 @@ LAYOUTS: dict[str, Callable[[Builder], None]] = {
     "refusal": refusal,
     "settlement": settlement,
     "lot_unsuccessful": lot_unsuccessful,
+    "admission": admission,
 }
 
 

@@ -8,7 +8,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from common.identity import Principal
-from tenders import bids, letters, procurement, service
+from tenders import admissions, bids, letters, procurement, service
 from tenders.machine import Action
 
 Step = Callable[[Principal, int, Any], Awaitable[Any]]
@@ -24,7 +24,7 @@ STEPS: dict[Action, Step] = {
     Action.SEND_AWARD_DECISIONS: lambda who, tender_id, _: letters.send_award_decisions(
         who, tender_id
     ),
-    Action.AWARD: lambda who, tender_id, _: service.award(who, tender_id),
+    Action.AWARD: lambda who, tender_id, _: admissions.award(who, tender_id),
     Action.CONCLUDE_CONTRACTS: lambda who, tender_id, _: service.conclude_contracts(who, tender_id),
     Action.CANCEL: lambda who, tender_id, reason: service.cancel(who, tender_id, reason),
     Action.DECLARE_UNSUCCESSFUL: lambda who, tender_id, reason: service.declare_unsuccessful(

@@ -521,16 +521,44 @@ def local_text(moment: datetime, zone: str) -> str:
     return f"{local:%Y-%m-%d %H:%M:%S} ({local.tzname()})"
 
 
+def contract_kind(procedure: str, cpv_codes: str) -> str:
+    """Which EU threshold a contract is held against: "social_services" under the light
+    regime, "works" when its main CPV code (the first) is in division 45 (construction
+    work), else "supplies_services"."""
+    if procedure == LIGHT_REGIME.code:
+        return "social_services"
+    main = next((code.strip() for code in cpv_codes.split(",") if code.strip()), "")
+    return "works" if main.startswith("45") else "supplies_services"
+
+
+def above_thresholds(
+    country: str, row: Mapping[str, Any], lot_values: Sequence[Decimal | None]
+) -> bool:
+    """Whether the tender (a row with its procedure, CPV codes, currency and estimated value)
+    reaches the EU threshold for its kind of contract, its lots together (art. 5), where the
+    jurisdiction's standstill and remedies depend on it (Poland: Pzp art. 264 or 308)."""
+    value = contract_value(row["estimated_value"], lot_values)
+    kind = contract_kind(row["procedure"], row["cpv_codes"] or "")
+    return jurisdiction_for(country).above_thresholds(value, row["currency"], kind)
+
+
 def standstill_end(
-    sent_at: datetime, days: int, zone: str, country: str, electronic: bool = True
+    sent_at: datetime,
+    days: int,
+    zone: str,
+    country: str,
+    electronic: bool = True,
+    above_thresholds: bool = True,
 ) -> datetime:
     """The moment the standstill period ends: at the end of its last day, ``days`` calendar days
-    after the day the decisions were sent (local calendar), counted by the calendar of the
-    authority's jurisdiction (in the Netherlands the Algemene termijnenwet's roll-forward);
-    ``electronic``: whether every decision went out electronically (a longer period otherwise,
-    where the law has one: 15 days in Sweden)."""
+    after the day the decisions were sent (local calendar), or the law's period for the case
+    where longer (``electronic``: whether every decision went out electronically, 15 days
+    otherwise in Sweden; ``above_thresholds``: the contract's value against the EU thresholds,
+    5 days below them in Poland), counted by the calendar of the authority's jurisdiction (in
+    the Netherlands the Algemene termijnenwet's roll-forward)."""
     sent_on = utc_to_local(sent_at, zone).date()
-    last = jurisdiction_for(country).standstill_last_day(sent_on, days, electronic)
+    law = jurisdiction_for(country)
+    last = law.standstill_last_day(sent_on, days, electronic, above_thresholds=above_thresholds)
     return local_to_utc(last + timedelta(days=1), time(0, 0), zone)
 
 

@@ -16,20 +16,17 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-from collections.abc import AsyncIterator, Callable, Iterable, Mapping
+from collections.abc import AsyncIterator, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
 from audit import service as audit
-from authorities.tables import Authority
 from common import clock
 from common.deadlines import deadline_changes
 from common.errors import DomainError, NotFound
 from common.i18n import N_
 from common.identity import Principal
-from common.jurisdictions import jurisdiction_for
-from common.localtime import utc_to_local
 from config.database import transaction
 from documents import storage
 from documents.letters import bundle
@@ -40,9 +37,7 @@ from documents.letters.kinds import (
     Letter,
     LetterKind,
     LotUnsuccessful,
-    Procedure,
     SelectionOutcome,
-    Sender,
 )
 from documents.letters.present import day
 from documents.letters.reports import (
@@ -51,12 +46,10 @@ from documents.letters.reports import (
     clarification_notice,
     evaluation_report,
 )
-from documents.letters.service import GeneratedLetter, SentLetter
-from documents.letters.templates import letter_language
+from documents.letters.service import SentLetter
 from jobs import service as jobs
 from jobs.domain import Message
 from jobs.service import NewJob
-from notifications.letters import LetterMail, mail_letters
 from scoring import service as scoring
 from scoring.letters import (
     AwardSetting,
@@ -69,10 +62,17 @@ from scoring.results import Ranking
 from tenders import access, procurement, service
 from tenders.access import TenderRef, as_reader, bid_ref
 from tenders.domain import require_reason, standstill_last_day
+from tenders.letter_context import (
+    Context,
+    addressee_of,
+    letter_context,
+    organisation_columns,
+    record_and_mail,
+    render_letters,
+)
 from tenders.machine import Action
-from tenders.procedures import PROCEDURE_TYPES, Phase
+from tenders.procedures import Phase
 from tenders.tables import Assessment, Bid, Candidate, Lot, Tender
-from web.i18n import translations
 
 SELECTION_PHASES = frozenset({Phase.SELECTION, Phase.DIALOGUE, Phase.TENDERING})
 SELECTED_STATUSES = frozenset({"admitted", "dropped"})  # dropped later, in the dialogue
@@ -89,140 +89,6 @@ SELECTION_OBJECTION = N_(
     "(kort geding) before the civil court."
 )
 SELECTION_NEXT = N_("The selected candidates are invited to the next phase of the procedure.")
-
-
-# --- what every letter of a tender shares -----------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Context:
-    """The tender's sender, language and procedure as its letters name them."""
-
-    tender: TenderRef
-    authority: str
-    language: str
-    sender: Sender
-    gettext: Callable[[str], str]
-    electronic: bool = True  # every decision goes out by e-mail
-
-    @property
-    def standstill_days(self) -> int:
-        """The standstill period the letters state: the tender's, or the law's longer one when
-        not every decision goes out electronically."""
-        law = jurisdiction_for(self.sender.country)
-        return law.standstill_period(self.tender.standstill_days, self.electronic).amount
-
-    def procedure(self, lot: Mapping[str, Any] | None = None) -> Procedure:
-        row = self.tender.row
-        kind = self.gettext(PROCEDURE_TYPES[row["procedure"]].label)
-        return Procedure(
-            row["title"], row["reference"], f"{lot['number']}. {lot['title']}" if lot else "", kind
-        )
-
-    def reference(self, lot: Mapping[str, Any] | None = None) -> str:
-        base = self.tender.row["reference"]
-        return f"{base}/{lot['number']}" if lot else base
-
-    def local_day(self, moment: datetime) -> date:
-        return utc_to_local(moment, self.tender.zone).date()
-
-    def remedies_end(self, moment: datetime) -> date:
-        """The last day to go to court against a decision sent at ``moment`` (the
-        jurisdiction's time limit, counted by its calendar)."""
-        return jurisdiction_for(self.sender.country).remedies_last_day(
-            self.local_day(moment), self.tender.row["procedure"]
-        )
-
-
-async def _context(principal: Principal, tender: TenderRef) -> Context:
-    row = await Authority.select().where(Authority.id == tender.row["lead_authority"]).first()
-    assert row is not None
-    language = letter_language(row["language"])
-    gettext = translations(language).gettext
-    sender = Sender.of_authority(
-        row,
-        signatory=principal.name,
-        signatory_title=gettext(N_("Procurement officer")),
-        contact=principal.email,
-    )
-    return Context(tender, row["name"], language, sender, gettext)
-
-
-def _addressee(row: Mapping[str, Any], prefix: str) -> Addressee:
-    address = tuple(
-        line.strip() for line in (row[f"{prefix}address"] or "").splitlines() if line.strip()
-    )
-    return Addressee(
-        row[f"{prefix}name"],
-        row[f"{prefix}contact_name"] or "",
-        address,
-        row[f"{prefix}email"] or "",
-        row[f"{prefix}registration_number"] or "",
-        row[f"{prefix}contact_form_of_address"] or "",
-        row[f"{prefix}contact_surname"] or "",
-    )
-
-
-def _organisation_columns(column: Any) -> list[Any]:
-    return [
-        column.name,
-        column.contact_name,
-        column.address,
-        column.email,
-        column.registration_number,
-        column.contact_form_of_address,
-        column.contact_surname,
-    ]
-
-
-async def _render(
-    ctx: Context, pairs: Iterable[tuple[str, Letter]], kinds: Iterable[LetterKind]
-) -> list[GeneratedLetter]:
-    templates = await letters.templates_for(
-        ctx.tender.row["lead_authority"], [(k, ctx.language) for k in kinds]
-    )
-    pairs = list(pairs)
-    return await asyncio.to_thread(lambda: list(bundle.letters_for(templates, pairs, ctx.language)))
-
-
-async def _record_and_mail(
-    principal: Principal,
-    ctx: Context,
-    object_type: str,
-    object_id: int,
-    generated: list[GeneratedLetter],
-    addressees: Mapping[str, Addressee],
-    moment: datetime,
-) -> list[SentLetter]:
-    actor = principal.as_actor()
-    sent = await letters.record_sent(
-        actor,
-        object_type,
-        object_id,
-        generated,
-        keep=True,
-        extra={"tender": ctx.tender.id},
-        sent_at=moment,
-    )
-    nobody = Addressee("")
-    await mail_letters(
-        actor,
-        object_type,
-        object_id,
-        [
-            LetterMail(
-                s,
-                addressees.get(s.ref, nobody).email,
-                s.addressee,
-                ctx.language,
-                ctx.tender.row["title"],
-                ctx.authority,
-                addressees.get(s.ref, nobody).worded(ctx.language)["greeting"],
-            )
-            for s in sent
-        ],
-    )
-    return sent
 
 
 # --- award decisions ----------------------------------------------------------------------------
@@ -261,10 +127,10 @@ async def _lot_letters(
         raise DomainError(
             N_("Lot {lot} has no confirmed ranking: no letters can be written"), lot=label
         )
-    rows = await Bid.select(Bid.id, Bid.winner, *_organisation_columns(Bid.organisation)).where(
+    rows = await Bid.select(Bid.id, Bid.winner, *organisation_columns(Bid.organisation)).where(
         (Bid.lot == lot["id"]) & Bid.withdrawn_at.is_null()
     )
-    addressees = {bid_ref(r["id"]): _addressee(r, "organisation.") for r in rows}
+    addressees = {bid_ref(r["id"]): addressee_of(r, "organisation.") for r in rows}
     winners = [bid_ref(r["id"]) for r in rows if r["winner"]]
     if not winners:
         raise DomainError(N_("No award intent yet for {lots}"), lots=label)
@@ -285,10 +151,12 @@ async def _lot_letters(
         reasons=reasons,
         winner_advantages=(lot["intent_advantages"],) if lot["intent_advantages"] else (),
         deviates=bool(lot["intent_deviates"]),
+        electronic=ctx.electronic,
+        above_thresholds=ctx.above_thresholds,
     )
     pairs = award_letters(with_chosen_winners(ranking, winners), addressees, setting, ctx.language)
-    generated = await _render(ctx, pairs, (LetterKind.AWARD_INTENT, LetterKind.REJECTION))
-    return await _record_and_mail(principal, ctx, "lot", lot["id"], generated, addressees, moment)
+    generated = await render_letters(ctx, pairs, (LetterKind.AWARD_INTENT, LetterKind.REJECTION))
+    return await record_and_mail(principal, ctx, "lot", lot["id"], generated, addressees, moment)
 
 
 async def _all_by_email(tender_id: int) -> bool:
@@ -313,7 +181,7 @@ async def send_award_decisions(
     async with transaction():
         electronic = await _all_by_email(tender_id)
         tender, ends = await service.start_standstill(principal, tender_id, moment, electronic)
-        ctx = dataclasses.replace(await _context(principal, tender), electronic=electronic)
+        ctx = dataclasses.replace(await letter_context(principal, tender), electronic=electronic)
         sent: list[SentLetter] = []
         for lot in await access.lots_of(tender_id):
             if lot["unsuccessful_at"] is None:  # its bidders had their letter already
@@ -372,14 +240,14 @@ async def declare_lot_unsuccessful(
             }
         ).where(Lot.id == lot_id)
         rows = (
-            await Bid.select(Bid.id, *_organisation_columns(Bid.organisation))
+            await Bid.select(Bid.id, *organisation_columns(Bid.organisation))
             .where((Bid.lot == lot_id) & Bid.withdrawn_at.is_null())
             .order_by(Bid.id)
         )
-        ctx = await _context(principal, tender)
+        ctx = await letter_context(principal, tender)
         sent: list[SentLetter] = []
         if rows:
-            addressees = {bid_ref(r["id"]): _addressee(r, "organisation.") for r in rows}
+            addressees = {bid_ref(r["id"]): addressee_of(r, "organisation.") for r in rows}
             objection = ctx.gettext(SELECTION_OBJECTION).format(
                 contact=ctx.sender.complaints_to, end=day(ctx.remedies_end(moment), ctx.language)
             )
@@ -394,12 +262,13 @@ async def declare_lot_unsuccessful(
                         procedure=ctx.procedure(lot),
                         reason=text,
                         objection=objection,
+                        above_thresholds=ctx.above_thresholds,
                     ),
                 )
                 for ref, addressee in addressees.items()
             ]
-            generated = await _render(ctx, pairs, (LetterKind.LOT_UNSUCCESSFUL,))
-            sent = await _record_and_mail(
+            generated = await render_letters(ctx, pairs, (LetterKind.LOT_UNSUCCESSFUL,))
+            sent = await record_and_mail(
                 principal, ctx, "lot", lot_id, generated, addressees, moment
             )
         await audit.record(
@@ -470,7 +339,7 @@ async def send_selection_letters(
                 Candidate.id,
                 Candidate.status,
                 Candidate.reason,
-                *_organisation_columns(Candidate.organisation),
+                *organisation_columns(Candidate.organisation),
             )
             .where(Candidate.tender == tender_id)
             .order_by(Candidate.id)
@@ -491,10 +360,10 @@ async def send_selection_letters(
                 "letter.sent",
                 kind=LetterKind.SELECTION.value,
             )
-        ctx = await _context(principal, tender)
+        ctx = await letter_context(principal, tender)
         failed = await _failed_requirements(tender_id)
         addressees = {
-            procurement.candidate_ref(r["id"]): _addressee(r, "organisation.") for r in rows
+            procurement.candidate_ref(r["id"]): addressee_of(r, "organisation.") for r in rows
         }
         selected = frozenset(
             procurement.candidate_ref(r["id"]) for r in rows if r["status"] in SELECTED_STATUSES
@@ -511,6 +380,7 @@ async def send_selection_letters(
                 contact=ctx.sender.complaints_to, end=day(ctx.remedies_end(moment), ctx.language)
             ),
             reasons=reasons,
+            above_thresholds=ctx.above_thresholds,
         )
         ranking = await _selection_ranking(principal, tender)
         pairs: list[tuple[str, Letter]] = []
@@ -524,8 +394,8 @@ async def send_selection_letters(
                 pairs.append(
                     (ref, _unranked_outcome(ctx, setting, addressees[ref], ref, r["reason"]))
                 )
-        generated = await _render(ctx, pairs, (LetterKind.SELECTION,))
-        return await _record_and_mail(
+        generated = await render_letters(ctx, pairs, (LetterKind.SELECTION,))
+        return await record_and_mail(
             principal, ctx, "tender", tender_id, generated, addressees, moment
         )
 
@@ -549,6 +419,7 @@ def _unranked_outcome(
         selected_count=len(setting.selected),
         next_steps=setting.next_steps,
         objection=setting.objection,
+        above_thresholds=setting.above_thresholds,
     )
 
 
@@ -718,7 +589,7 @@ async def lot_report(principal: Principal, tender_id: int, lot_id: int) -> tuple
     if winners:
         ranking = with_chosen_winners(ranking, [bid_ref(w["id"]) for w in winners])
     tree = await scoring.criteria(principal, lot["evaluation_id"])
-    ctx = await _context(principal, tender)
+    ctx = await letter_context(principal, tender)
     decision: tuple[str, ...] = ()
     if winners:
         decision = (
@@ -750,7 +621,7 @@ async def nota(principal: Principal, tender_id: int) -> tuple[str, bytes]:
     """The clarification notice (.docx): every published answer, without who asked."""
     tender = await as_reader(principal, tender_id)
     published = await procurement.nota_van_inlichtingen(principal, tender_id)
-    ctx = await _context(principal, tender)
+    ctx = await letter_context(principal, tender)
     notice = ClarificationNotice(
         authority=ctx.authority,
         procedure=ctx.procedure(),

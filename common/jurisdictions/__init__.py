@@ -28,6 +28,7 @@ import importlib.util
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from decimal import Decimal
 from enum import StrEnum
 from functools import cache
 from typing import Protocol
@@ -101,13 +102,14 @@ class HolidaysCalendar:
 
 
 class DaysOffCalendar:
-    """Weekends and a country's own days off (``days_off(year)``), counted as the Netherlands'
-    Algemene termijnenwet (art. 1-2) and the EU's Regulation 1182/71 (art. 3(4)-(5)) both do: a
-    period ending on a day off runs on to the next working day, and a period of at least three
-    days (two, under the Regulation) holds at least two working days."""
+    """Weekends and a country's own days off (``days_off(year)``): a period ending on a day
+    off runs on to the next working day (everywhere), and where the law says so a period of
+    at least ``two_working_days_from`` days holds at least two working days (the Netherlands'
+    Algemene termijnenwet art. 2: three days; the EU's Regulation 1182/71 art. 3(5): two; None
+    where the law has no such rule: Poland's Kodeks cywilny, Sweden's lagen (1930:173))."""
 
     def __init__(
-        self, days_off: Callable[[int], frozenset[date]], two_working_days_from: int = 3
+        self, days_off: Callable[[int], frozenset[date]], two_working_days_from: int | None = 3
     ) -> None:
         self.days_off = days_off
         self.two_working_days_from = two_working_days_from
@@ -119,7 +121,7 @@ class DaysOffCalendar:
         if period.unit is Unit.WORKING_DAYS:
             return _add_working_days(self, start, period.amount)
         end = _next_working_day(self, start + timedelta(days=period.days))
-        if period.days >= self.two_working_days_from:
+        if self.two_working_days_from is not None and period.days >= self.two_working_days_from:
             while self._working_days(start, end) < 2:
                 end = _next_working_day(self, end + timedelta(days=1))
         return end
@@ -138,67 +140,114 @@ def _holidays(country: str, year: int) -> frozenset[date]:
 
 @dataclass(frozen=True)
 class Case:
-    """A period that depends on the contract's value and on how the decision was sent: the
-    law's period and provision for a contract ``above_thresholds`` (at or above the EU
-    thresholds) or not, sent ``electronically`` or otherwise (Directive 2007/66/EC art. 2a(2):
-    a longer standstill when not sent electronically)."""
+    """One row of a period's table: the law's period and provision for a contract
+    ``above_thresholds`` (at or above the EU thresholds) or not, whose decisions are sent
+    ``electronically`` or otherwise (Directive 2007/66/EC art. 2a(2): a longer standstill when
+    not sent electronically)."""
 
-    above_thresholds: bool
-    electronic: bool
     period: Period
     rule: str
+    electronic: bool = True
+    above_thresholds: bool = True
 
 
-def _rule_for(cases: tuple[Case, ...], days: int, default: str) -> str:
-    """The provision of the case whose period is ``days`` long (electronic sending and the
-    higher value first: they are the usual case), else ``default``."""
-    ordered = sorted(cases, key=lambda c: (not c.electronic, not c.above_thresholds))
-    return next((c.rule for c in ordered if c.period.days == days), default)
+def cases(
+    rule: str, electronic: int, otherwise: int | None = None, *, above_thresholds: bool = True
+) -> tuple[Case, ...]:
+    """The rows of one provision: ``electronic`` days when sent electronically and
+    ``otherwise`` days when not (None: the same period either way)."""
+    found = (Case(Period(electronic), rule, True, above_thresholds),)
+    if otherwise is not None:
+        found += (Case(Period(otherwise), rule, False, above_thresholds),)
+    return found
 
 
-def _case(cases: tuple[Case, ...], above_thresholds: bool, electronic: bool) -> Period | None:
-    return next(
-        (
-            c.period
-            for c in cases
-            if (c.above_thresholds, c.electronic) == (above_thresholds, electronic)
-        ),
-        None,
-    )
+class _Table:
+    """A period set by one table of :class:`Case` rows (the first is the usual case:
+    electronic, at or above the thresholds). A case the table has no row for takes the row
+    with the same means of sending, else the first."""
+
+    cases: tuple[Case, ...]
+
+    def case(self, electronic: bool = True, above_thresholds: bool = True) -> Case:
+        wanted = (electronic, above_thresholds)
+        exact = [c for c in self.cases if (c.electronic, c.above_thresholds) == wanted]
+        sent = [c for c in self.cases if c.electronic == electronic]
+        return (exact or sent or [self.cases[0]])[0]
+
+    @property
+    def period(self) -> Period:
+        """The usual case's period."""
+        return self.cases[0].period
+
+    @property
+    def rule(self) -> str:
+        """The usual case's provision, as letters cite it."""
+        return self.cases[0].rule
+
+    def period_for(self, electronic: bool = True, above_thresholds: bool = True) -> Period:
+        return self.case(electronic, above_thresholds).period
+
+    def rule_for(self, electronic: bool = True, above_thresholds: bool = True) -> str:
+        return self.case(electronic, above_thresholds).rule
 
 
 @dataclass(frozen=True)
-class Standstill:
-    """The period after the award decisions are sent before the contract may be signed."""
+class Standstill(_Table):
+    """The period after the award decisions are sent before the contract may be signed: one
+    table per jurisdiction, by the means of sending and (Poland) the contract's value."""
 
-    period: Period
-    rule: str  # the provision, cited in letters ("artikel 2.127 Aanbestedingswet 2012")
-    # The longer period where the decisions are sent other than electronically (None: the same).
-    not_electronic: Period | None = None
-    # Where the law sets other periods by the contract's value too (Poland: below the EU
-    # thresholds); ``period`` and ``rule`` are the usual case (electronic, at or above them).
-    cases: tuple[Case, ...] = ()
+    cases: tuple[Case, ...]
 
-    def rule_for(self, days: int) -> str:
-        """The provision of a standstill of ``days`` (the authority's period)."""
-        return _rule_for(self.cases, days, self.rule)
+    def __post_init__(self) -> None:
+        if not self.cases:
+            raise ValueError("a standstill has at least one case")
 
-    def period_for(self, electronic: bool) -> Period:
-        return self.period if electronic or self.not_electronic is None else self.not_electronic
+    @property
+    def shortest(self) -> Period:
+        """The shortest period the law allows in any case (an authority's default)."""
+        return min((c.period for c in self.cases), key=lambda p: p.days)
 
 
 @dataclass(frozen=True)
-class Remedies:
-    """Where a bidder turns against an award decision, and within which period."""
+class Remedies(_Table):
+    """Where a bidder turns against an award decision, and within which period (the table
+    as for the standstill: the time limit by the means of sending and the value)."""
 
     body: str  # "de voorzieningenrechter van de rechtbank"
-    period: Period  # the time limit (the standstill period where the law ties them)
-    rule: str
-    cases: tuple[Case, ...] = ()  # as for the standstill
+    cases: tuple[Case, ...]
+    # Whether the notice to the winner instructs on the remedies too (Poland: one notice to
+    # every bidder, which anyone with an interest may challenge).
+    told_to_winner: bool = False
 
-    def rule_for(self, days: int) -> str:
-        """The provision of a time limit of ``days``."""
-        return _rule_for(self.cases, days, self.rule)
+    def __post_init__(self) -> None:
+        if not self.cases:
+            raise ValueError("remedies have at least one case")
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """The EU thresholds (Directive 2014/24/EU art. 4, as revised every two years by the
+    Commission) for a sub-central contracting authority, in ``currency`` as the country
+    publishes them: works, supplies and services, social and other specific services."""
+
+    currency: str
+    works: int
+    supplies_services: int
+    social_services: int
+    rule: str  # where the figures come from
+
+    def reached(self, value: Decimal | None, currency: str, kind: str) -> bool:
+        """Whether a contract of ``kind`` ("works", "social_services", else supplies and
+        services) worth ``value`` is at or above its threshold. An unknown value, or one in
+        another currency, counts as at or above (the usual case: the full procedure's
+        periods)."""
+        if value is None or currency != self.currency:
+            return True
+        limit = {"works": self.works, "social_services": self.social_services}.get(
+            kind, self.supplies_services
+        )
+        return value >= limit
 
 
 @dataclass(frozen=True)
@@ -271,6 +320,8 @@ class Jurisdiction:
     # per criterion and in total (Pzp art. 253(1)(1) in Poland); empty where it gives the
     # addressee's and the winner's only.
     every_offers_scores: str = ""
+    # The EU thresholds in the national currency, where periods depend on them (Poland).
+    thresholds: Thresholds | None = None
 
     def remedies_for(self, procedure: str) -> Remedies:
         """Where and within which period a decision in a procedure of type ``procedure`` is
@@ -289,14 +340,15 @@ class Jurisdiction:
         ]
         return min(found, key=lambda p: p.days, default=None)
 
-    def standstill_period(self, days: int | None = None, electronic: bool = True) -> Period:
-        """The standstill period: ``days`` (the authority's own period, counted the same way)
-        or the law's, and at least the law's longer period where the decisions are not all
-        sent electronically."""
-        unit = self.standstill.period.unit
-        period = self.standstill.period if days is None else Period(days, unit)
-        least = period if electronic else self.standstill.period_for(electronic)
-        return max(period, least, key=lambda p: p.days)
+    def standstill_period(
+        self, days: int | None = None, electronic: bool = True, above_thresholds: bool = True
+    ) -> Period:
+        """The standstill period: the law's for the case (the means of sending, the contract's
+        value against the EU thresholds), or ``days`` (the authority's own period, counted the
+        same way) where that is longer."""
+        law = self.standstill.period_for(electronic, above_thresholds)
+        own = law if days is None else Period(days, law.unit)
+        return max(own, law, key=lambda p: p.days)
 
     def standstill_last_day(
         self,
@@ -306,14 +358,10 @@ class Jurisdiction:
         *,
         above_thresholds: bool = True,
     ) -> date:
-        """The last day of the standstill period for decisions sent on ``sent_on``: the law's
-        case for the contract's value (``above_thresholds``, the EU thresholds) and the means
-        of sending where it has such cases and the authority sets no period of its own, else
-        :meth:`standstill_period`."""
-        case = _case(self.standstill.cases, above_thresholds, electronic)
-        if days is None and case is not None:
-            return self.calendar.last_day(sent_on, case)
-        return self.calendar.last_day(sent_on, self.standstill_period(days, electronic))
+        """The last day of the standstill period (:meth:`standstill_period`) for decisions
+        sent on ``sent_on``."""
+        period = self.standstill_period(days, electronic, above_thresholds)
+        return self.calendar.last_day(sent_on, period)
 
     def remedies_last_day(
         self,
@@ -324,10 +372,15 @@ class Jurisdiction:
         electronic: bool = True,
     ) -> date:
         """The last day to seek review of a decision sent on ``sent_on`` in a procedure of
-        type ``procedure``."""
-        remedies = self.remedies_for(procedure)
-        case = _case(remedies.cases, above_thresholds, electronic)
-        return self.calendar.last_day(sent_on, case or remedies.period)
+        type ``procedure``: the law's time limit for the case, whatever standstill the
+        authority keeps."""
+        period = self.remedies_for(procedure).period_for(electronic, above_thresholds)
+        return self.calendar.last_day(sent_on, period)
+
+    def above_thresholds(self, value: Decimal | None, currency: str, kind: str) -> bool:
+        """Whether a contract of ``kind`` worth ``value`` reaches the EU thresholds, where the
+        jurisdiction's periods depend on it (elsewhere every contract counts as above)."""
+        return self.thresholds is None or self.thresholds.reached(value, currency, kind)
 
     def objection_last_day(self, sent_on: date) -> date:
         """The last day to object to a grant decision sent on ``sent_on``."""

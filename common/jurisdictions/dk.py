@@ -44,10 +44,11 @@ from common.jurisdictions import (
     GrantLaw,
     Jurisdiction,
     LightRegime,
-    MinimumPeriod,
     Period,
     Remedies,
     Standstill,
+    cases,
+    eu,
 )
 
 KLAGENAEVNSLOVEN = "lov om Klagenævnet for Udbud"
@@ -76,87 +77,48 @@ CALENDAR = DaysOffCalendar(danish_days_off, two_working_days_from=2)
 
 # Klagenævnsloven § 3, stk. 2: 10 calendar days when the decision is sent electronically, 15
 # when it is sent otherwise (by post).
-STANDSTILL = Standstill(Period(10), f"{KLAGENAEVNSLOVEN} § 3, stk. 2", not_electronic=Period(15))
+STANDSTILL = Standstill(cases(f"{KLAGENAEVNSLOVEN} § 3, stk. 2", 10, 15))
 
 # Udbudsloven with the directive article it implements (the same numbers). The light regime
 # (udbudsloven §§ 186-192) has none: the authority sets reasonable periods (§ 189).
-MINIMUM_PERIODS: dict[str, tuple[MinimumPeriod, ...]] = {
-    "open": (
-        MinimumPeriod(
-            "bids", 35, N_("Directive 2014/24/EU art. 27(1), udbudsloven § 57: 35 days for bids")
-        ),
-        MinimumPeriod(
-            "bids",
-            30,
-            N_(
-                "Directive 2014/24/EU art. 27(4), udbudsloven § 57: 30 "
-                "days for bids submitted electronically"
-            ),
-            electronic=True,
-        ),
+RULES: dict[tuple[str, str, bool], str] = {
+    ("open", "bids", False): N_(
+        "Directive 2014/24/EU art. 27(1), udbudsloven § 57: 35 days for bids"
     ),
-    "restricted": (
-        MinimumPeriod(
-            "requests",
-            30,
-            N_(
-                "Directive 2014/24/EU art. 28(1), udbudsloven § 59, "
-                "stk. 2: 30 days for requests to participate"
-            ),
-        ),
-        MinimumPeriod(
-            "bids",
-            30,
-            N_(
-                "Directive 2014/24/EU art. 28(2), udbudsloven § 60, stk. "
-                "2: 30 days for bids after the invitation"
-            ),
-            from_invitation=True,
-        ),
-        MinimumPeriod(
-            "bids",
-            25,
-            N_(
-                "Directive 2014/24/EU art. 28(5), udbudsloven § 60, stk. "
-                "4: 25 days for bids submitted electronically"
-            ),
-            from_invitation=True,
-            electronic=True,
-        ),
+    ("open", "bids", True): N_(
+        "Directive 2014/24/EU art. 27(4), udbudsloven § 57: 30 days for bids submitted "
+        "electronically"
     ),
-    "competitive_dialogue": (
-        MinimumPeriod(
-            "requests",
-            30,
-            N_(
-                "Directive 2014/24/EU art. 30(1), udbudsloven "
-                "(konkurrencepræget dialog): 30 days for requests to "
-                "participate"
-            ),
-        ),
+    ("restricted", "requests", False): N_(
+        "Directive 2014/24/EU art. 28(1), udbudsloven § 59, stk. 2: 30 days for requests to "
+        "participate"
     ),
-    "negotiation": (
-        MinimumPeriod(
-            "requests",
-            30,
-            N_(
-                "Directive 2014/24/EU art. 29(1), udbudsloven (udbud "
-                "med forhandling): 30 days for requests to "
-                "participate"
-            ),
-        ),
-        MinimumPeriod(
-            "bids",
-            30,
-            N_(
-                "Directive 2014/24/EU art. 29(1), udbudsloven (udbud med "
-                "forhandling): 30 days for initial bids after the "
-                "invitation"
-            ),
-            from_invitation=True,
-        ),
+    ("restricted", "bids", False): N_(
+        "Directive 2014/24/EU art. 28(2), udbudsloven § 60, stk. 2: 30 days for bids after the "
+        "invitation"
+    ),
+    ("competitive_dialogue", "requests", False): N_(
+        "Directive 2014/24/EU art. 30(1), udbudsloven (konkurrencepræget dialog): 30 days for "
+        "requests to participate"
+    ),
+    ("negotiation", "requests", False): N_(
+        "Directive 2014/24/EU art. 29(1), udbudsloven (udbud med forhandling): 30 days for "
+        "requests to participate"
+    ),
+    ("negotiation", "bids", False): N_(
+        "Directive 2014/24/EU art. 29(1), udbudsloven (udbud med forhandling): 30 days for "
+        "initial bids after the invitation"
     ),
 }
+MINIMUM_PERIODS = eu.national(
+    RULES,
+    eu.restricted_electronic(
+        N_(
+            "Directive 2014/24/EU art. 28(5), udbudsloven § 60, stk. 4: 25 days for bids "
+            "submitted electronically"
+        )
+    ),
+)
 
 JURISDICTION = Jurisdiction(
     country="DK",
@@ -166,9 +128,7 @@ JURISDICTION = Jurisdiction(
     calendar=CALENDAR,
     standstill=STANDSTILL,
     # A complaint within the standstill suspends the contract's conclusion (§ 12, stk. 2).
-    remedies=Remedies(
-        "Klagenævnet for Udbud", STANDSTILL.period, f"{KLAGENAEVNSLOVEN} §§ 6, 7 og 12"
-    ),
+    remedies=Remedies("Klagenævnet for Udbud", cases(f"{KLAGENAEVNSLOVEN} §§ 6, 7 og 12", 10, 15)),
     grant_law=GrantLaw(
         objection=Period(0),  # no administrative appeal, so no period to count
         objection_rule="forvaltningslovens § 25",

@@ -7,6 +7,9 @@ of its own (see :mod:`common.jurisdictions`).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import replace
+
 from common.i18n import N_
 from common.jurisdictions import (
     GrantLaw,
@@ -17,6 +20,7 @@ from common.jurisdictions import (
     Remedies,
     Standstill,
     Unit,
+    cases,
 )
 
 # Defaults for the countries whose modules are still to be written: (language, currency, zone).
@@ -25,7 +29,7 @@ _DEFAULTS: dict[str, tuple[str, str, str]] = {
     "SE": ("sv", "SEK", "Europe/Stockholm"),
 }
 
-STANDSTILL = Standstill(Period(10), "Directive 2007/66/EC, art. 2a")
+STANDSTILL = Standstill(cases("Directive 2007/66/EC, art. 2a", 10, 15))
 
 # Directive 2014/24/EU's minimum periods, without a national law's articles.
 MINIMUM_PERIODS: dict[str, tuple[MinimumPeriod, ...]] = {
@@ -74,6 +78,32 @@ MINIMUM_PERIODS: dict[str, tuple[MinimumPeriod, ...]] = {
 }
 
 
+def national(
+    rules: Mapping[tuple[str, str, bool], str], extra: Mapping[str, tuple[MinimumPeriod, ...]] = {}
+) -> dict[str, tuple[MinimumPeriod, ...]]:
+    """The directive's minimum periods a national law keeps: those ``rules`` names by
+    (procedure, deadline, electronic), each cited with its national article, and ``extra``
+    periods of the national law's own (by procedure)."""
+    found: dict[str, tuple[MinimumPeriod, ...]] = {}
+    for procedure, periods in MINIMUM_PERIODS.items():
+        kept = tuple(
+            replace(period, rule=rules[key])
+            for period in periods
+            if (key := (procedure, period.deadline, period.electronic)) in rules
+        )
+        if kept or procedure in extra:
+            found[procedure] = kept + extra.get(procedure, ())
+    return found
+
+
+def restricted_electronic(rule: str) -> dict[str, tuple[MinimumPeriod, ...]]:
+    """Directive 2014/24/EU art. 28(5): in a restricted procedure, bids submitted electronically
+    after the invitation have 25 days (``rule``: the national article), for :func:`national`'s
+    ``extra``."""
+    period = MinimumPeriod("bids", 25, rule, from_invitation=True, electronic=True)
+    return {"restricted": (period,)}
+
+
 def for_country(country: str) -> Jurisdiction:
     language, currency, zone = _DEFAULTS.get(country, ("en", "EUR", "Europe/Brussels"))
     return Jurisdiction(
@@ -83,9 +113,7 @@ def for_country(country: str) -> Jurisdiction:
         timezone=zone,
         calendar=HolidaysCalendar(country),
         standstill=STANDSTILL,
-        remedies=Remedies(
-            "the competent review body", STANDSTILL.period, "Directive 89/665/EEC, art. 2c"
-        ),
+        remedies=Remedies("the competent review body", cases("Directive 89/665/EEC, art. 2c", 10)),
         grant_law=GrantLaw(
             objection=Period(6, Unit.WEEKS),
             objection_rule="",

@@ -6,7 +6,6 @@ public holidays: Good Friday is not a holiday under the Atw, and 5 May is one ev
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import date, timedelta
 from functools import cache
 
@@ -18,11 +17,11 @@ from common.jurisdictions import (
     GrantLaw,
     Jurisdiction,
     LightRegime,
-    MinimumPeriod,
     Period,
     Remedies,
     Standstill,
     Unit,
+    cases,
     eu,
 )
 
@@ -59,7 +58,7 @@ def atw_holidays(year: int) -> frozenset[date]:
 CALENDAR = DaysOffCalendar(atw_holidays)
 
 # Aanbestedingswet 2012 art. 2.127: at least 20 calendar days from the day after sending.
-STANDSTILL = Standstill(Period(20), "artikel 2.127 Aanbestedingswet 2012")
+STANDSTILL = Standstill(cases("artikel 2.127 Aanbestedingswet 2012", 20))
 
 # Aanbestedingswet 2012 implements the directive with the same numbers: the EU table's periods
 # (common.jurisdictions.eu), each cited with its national article as well. The light regime
@@ -98,13 +97,7 @@ RULES: dict[tuple[str, str, bool], str] = {
     ),
 }
 
-MINIMUM_PERIODS: dict[str, tuple[MinimumPeriod, ...]] = {
-    procedure: tuple(
-        replace(period, rule=RULES[procedure, period.deadline, period.electronic])
-        for period in periods
-    )
-    for procedure, periods in eu.MINIMUM_PERIODS.items()
-}
+MINIMUM_PERIODS = eu.national(RULES)
 
 JURISDICTION = Jurisdiction(
     country="NL",
@@ -114,11 +107,7 @@ JURISDICTION = Jurisdiction(
     calendar=CALENDAR,
     standstill=STANDSTILL,
     # Aanbestedingswet 2012 art. 2.127(2): a kort geding within the standstill period.
-    remedies=Remedies(
-        "de voorzieningenrechter van de rechtbank",
-        STANDSTILL.period,
-        "artikel 2.127 Aanbestedingswet 2012",
-    ),
+    remedies=Remedies("de voorzieningenrechter van de rechtbank", STANDSTILL.cases),
     grant_law=GrantLaw(
         objection=Period(6, Unit.WEEKS),
         objection_rule="artikelen 6:7 en 6:8 Algemene wet bestuursrecht",

@@ -22,7 +22,7 @@ Grants to NGOs. The open call for proposals (otwarty konkurs ofert, u.d.p.p. art
 against it (art. 15(2j)); anyone may ask for the reasons why an offer was chosen or turned down
 within 30 days of the results (art. 15(2g)); the grant itself is an agreement (umowa, art. 16(1))
 with its payment terms, its use and its settlement (u.f.p. art. 250); what is unused is repaid
-within 15 days of the end the agreement sets (u.f.p. art. 251(2)), what was misused or paid in
+within 15 days of the end the agreement sets (u.f.p. art. 251(3)), what was misused or paid in
 excess under art. 252.
 """
 
@@ -36,14 +36,16 @@ from dateutil.easter import easter
 from common.i18n import N_
 from common.jurisdictions import (
     Case,
+    DaysOffCalendar,
     GrantLaw,
     Jurisdiction,
     LightRegime,
-    MinimumPeriod,
     Period,
     Remedies,
     Standstill,
-    Unit,
+    Thresholds,
+    cases,
+    eu,
 )
 
 PZP = "ustawy z dnia 11 września 2019 r. – Prawo zamówień publicznych"
@@ -82,111 +84,76 @@ def days_off(year: int) -> frozenset[date]:
     return frozenset(found)
 
 
-class KodeksCywilnyCalendar:
-    """Periods under the Kodeks cywilny: a period of days ends on its last day (art. 111), of
-    weeks on the day of the same name (art. 112); one ending on a Saturday or a day off work
-    runs to the next day that is neither (art. 115)."""
+# Periods under the Kodeks cywilny: a period of days ends on its last day (art. 111), of weeks on
+# the day of the same name (art. 112); one ending on a Saturday or a day off work runs to the
+# next day that is neither (art. 115). No minimum of working days.
+CALENDAR = DaysOffCalendar(days_off, two_working_days_from=None)
 
-    def is_working_day(self, day: date) -> bool:
-        return day.weekday() < 5 and day not in days_off(day.year)
-
-    def last_day(self, start: date, period: Period) -> date:
-        if period.unit is Unit.WORKING_DAYS:
-            day, counted = start, 0
-            while counted < period.amount:
-                day += timedelta(days=1)
-                counted += self.is_working_day(day)
-            return day
-        end = start + timedelta(days=period.days)
-        while not self.is_working_day(end):  # art. 115
-            end += timedelta(days=1)
-        return end
-
-
-CALENDAR = KodeksCywilnyCalendar()
-
+# Pzp art. 264 ust. 1 (at or above the EU thresholds) and art. 308 ust. 2 (below them): the
+# contract is signed no sooner than 10 (5) days after the notice was sent electronically, 15
+# (10) days when sent otherwise.
 STANDSTILL = Standstill(
-    Period(10),
-    f"art. 264 ust. 1 {PZP}",
-    not_electronic=Period(15),
-    cases=(
-        Case(True, True, Period(10), f"art. 264 ust. 1 {PZP}"),
-        Case(True, False, Period(15), f"art. 264 ust. 1 {PZP}"),
-        Case(False, True, Period(5), f"art. 308 ust. 2 {PZP}"),
-        Case(False, False, Period(10), f"art. 308 ust. 2 {PZP}"),
-    ),
+    cases(f"art. 264 ust. 1 {PZP}", 10, 15)
+    + cases(f"art. 308 ust. 2 {PZP}", 5, 10, above_thresholds=False)
 )
 
+# Pzp art. 515 ust. 1: the odwołanie against an act notified to the bidder, within the same
+# numbers of days, each case in its own point and letter. The notice of the choice goes to every
+# bidder, the winner included, and anyone with an interest may challenge it (art. 505).
 REMEDIES = Remedies(
     "Prezes Krajowej Izby Odwoławczej",
-    Period(10),
-    f"art. 515 ust. 1 pkt 1 lit. a {PZP}",
-    cases=(
-        Case(True, True, Period(10), f"art. 515 ust. 1 pkt 1 lit. a {PZP}"),
-        Case(True, False, Period(15), f"art. 515 ust. 1 pkt 1 lit. b {PZP}"),
-        Case(False, True, Period(5), f"art. 515 ust. 1 pkt 2 lit. a {PZP}"),
-        Case(False, False, Period(10), f"art. 515 ust. 1 pkt 2 lit. b {PZP}"),
+    tuple(
+        Case(Period(days), f"art. 515 ust. 1 pkt {point} lit. {letter} {PZP}", electronic, above)
+        for days, point, letter, electronic, above in (
+            (10, 1, "a", True, True),
+            (15, 1, "b", False, True),
+            (5, 2, "a", True, False),
+            (10, 2, "b", False, False),
+        )
     ),
+    told_to_winner=True,
+)
+
+# The EU thresholds in złoty for 2024-2025 (Commission Delegated Regulation (EU) 2023/2495,
+# at the rate of 4.6371 zł the Pzp's art. 3 announcement uses) for a sub-central authority.
+THRESHOLDS = Thresholds(
+    "PLN",
+    works=25_680_260,
+    supplies_services=1_024_799,
+    social_services=3_477_825,
+    rule="art. 3 Pzp; obwieszczenie Prezesa Urzędu Zamówień Publicznych (2024-2025)",
 )
 
 # Pzp with the directive it implements. The light regime (Pzp art. 359-362) and open house have
 # none: the authority sets periods that leave time to prepare an offer.
-MINIMUM_PERIODS: dict[str, tuple[MinimumPeriod, ...]] = {
-    "open": (
-        MinimumPeriod(
-            "bids", 35, N_("Directive 2014/24/EU art. 27(1), Pzp art. 138(1): 35 days for bids")
-        ),
+RULES: dict[tuple[str, str, bool], str] = {
+    ("open", "bids", False): N_(
+        "Directive 2014/24/EU art. 27(1), Pzp art. 138(1): 35 days for bids"
     ),
-    "restricted": (
-        MinimumPeriod(
-            "requests",
-            30,
-            N_(
-                "Directive 2014/24/EU art. 28(1), Pzp art. 144(1): 30 "
-                "days for requests to participate"
-            ),
-        ),
-        MinimumPeriod(
-            "bids",
-            30,
-            N_(
-                "Directive 2014/24/EU art. 28(2), Pzp art. 151(1): 30 days "
-                "for bids after the invitation"
-            ),
-            from_invitation=True,
-        ),
-        MinimumPeriod(
-            "bids",
-            25,
-            N_(
-                "Directive 2014/24/EU art. 28(5), Pzp art. 151(4): 25 days "
-                "for bids submitted electronically after the invitation"
-            ),
-            from_invitation=True,
-            electronic=True,
-        ),
+    ("restricted", "requests", False): N_(
+        "Directive 2014/24/EU art. 28(1), Pzp art. 144(1): 30 days for requests to participate"
     ),
-    "competitive_dialogue": (
-        MinimumPeriod(
-            "requests",
-            30,
-            N_(
-                "Directive 2014/24/EU art. 30(1), Pzp art. 169 with "
-                "art. 144(1): 30 days for requests to participate"
-            ),
-        ),
+    ("restricted", "bids", False): N_(
+        "Directive 2014/24/EU art. 28(2), Pzp art. 151(1): 30 days for bids after the invitation"
     ),
-    "negotiation": (
-        MinimumPeriod(
-            "requests",
-            30,
-            N_(
-                "Directive 2014/24/EU art. 29(1), Pzp art. 153 with "
-                "art. 144(1): 30 days for requests to participate"
-            ),
-        ),
+    ("competitive_dialogue", "requests", False): N_(
+        "Directive 2014/24/EU art. 30(1), Pzp art. 169 with art. 144(1): 30 days for requests "
+        "to participate"
+    ),
+    ("negotiation", "requests", False): N_(
+        "Directive 2014/24/EU art. 29(1), Pzp art. 153 with art. 144(1): 30 days for requests "
+        "to participate"
     ),
 }
+MINIMUM_PERIODS = eu.national(
+    RULES,
+    eu.restricted_electronic(
+        N_(
+            "Directive 2014/24/EU art. 28(5), Pzp art. 151(4): 25 days for bids "
+            "submitted electronically after the invitation"
+        )
+    ),
+)
 
 JURISDICTION = Jurisdiction(
     country="PL",
@@ -205,7 +172,7 @@ JURISDICTION = Jurisdiction(
         reclaim_rule=f"art. 251 i 252 {UFP}",
         reasons_rule=f"art. 15 ust. 2g {UDPP}",
         payment=Period(15),
-        payment_rule=f"art. 251 ust. 2 {UFP}",
+        payment_rule=f"art. 251 ust. 3 {UFP}",
         appeal=False,
         supervision="wojewoda (art. 85 i 86 ustawy z dnia 8 marca 1990 r. o samorządzie gminnym)",
         contract_rule=f"art. 16 ust. 1 {UDPP}",
@@ -213,4 +180,5 @@ JURISDICTION = Jurisdiction(
     minimum_periods=MINIMUM_PERIODS,
     light_regime=LightRegime(750_000, f"art. 359–362 {PZP}"),
     every_offers_scores=f"art. 253 ust. 1 pkt 1 {PZP}",
+    thresholds=THRESHOLDS,
 )

@@ -16,14 +16,17 @@ from dateutil.easter import easter
 
 from common.i18n import N_
 from common.jurisdictions import (
+    Case,
+    DaysOffCalendar,
     GrantLaw,
     Jurisdiction,
     LightRegime,
-    MinimumPeriod,
     Period,
     Remedies,
     Standstill,
     Unit,
+    cases,
+    eu,
 )
 
 LOU = "lagen (2016:1145) om offentlig upphandling"
@@ -67,122 +70,65 @@ def allmanna_helgdagar(year: int) -> frozenset[date]:
 def non_working_days(year: int) -> frozenset[date]:
     """The days of ``year`` on which a statutory period cannot end (1930:173, 2 §): the
     allmänna helgdagar, midsommarafton (the Friday 19-25 June), julafton and nyårsafton
-    (Saturdays and Sundays are left to :meth:`SwedishCalendar.is_working_day`)."""
+    (Saturdays and Sundays are left to the calendar)."""
     midsommarafton = _saturday_between(date(year, 6, 20)) - timedelta(days=1)
     return allmanna_helgdagar(year) | {midsommarafton, date(year, 12, 24), date(year, 12, 31)}
 
 
-class SwedishCalendar:
-    """Periods under lagen (1930:173) om beräkning av lagstadgad tid.
+# Periods under lagen (1930:173) om beräkning av lagstadgad tid, 2 §: where an act is to be done
+# within a period and its last day falls on a Saturday, Sunday or another allmän helgdag,
+# midsommarafton, julafton or nyårsafton, the act may be done on the next weekday. A period in
+# days starts the day after the event (the sending of the underrättelse): ten days from Tuesday
+# 1 December end on Friday 11 December. No minimum of working days.
+CALENDAR = DaysOffCalendar(non_working_days, two_working_days_from=None)
 
-    2 §: where an act is to be done within a period and its last day falls on a Saturday,
-    Sunday or another allmän helgdag, midsommarafton, julafton or nyårsafton, the act may be
-    done on the next weekday. A period counted in days starts the day after the event (the
-    sending of the underrättelse): ten days from Tuesday 1 December end on Friday 11 December.
-    """
-
-    def is_working_day(self, day: date) -> bool:
-        return day.weekday() < 5 and day not in non_working_days(day.year)
-
-    def last_day(self, start: date, period: Period) -> date:
-        if period.unit is Unit.WORKING_DAYS:
-            day, counted = start, 0
-            while counted < period.amount:
-                day += timedelta(days=1)
-                counted += self.is_working_day(day)
-            return day
-        end = start + timedelta(days=period.days)
-        while not self.is_working_day(end):
-            end += timedelta(days=1)
-        return end
-
-
-CALENDAR = SwedishCalendar()
-
-# LOU 20 kap. 1-2 §§: after the underrättelse om tilldelningsbeslut (12 kap. 12 §) the contract
+# LOU 20 kap. 1 §: after the underrättelse om tilldelningsbeslut (12 kap. 12 §) the contract
 # may not be concluded during the avtalsspärr: 10 days from the sending when sent
 # electronically, 15 days otherwise.
-STANDSTILL = Standstill(Period(10), f"20 kap. 1 och 2 §§ {LOU}", not_electronic=Period(15))
+STANDSTILL = Standstill(cases(f"20 kap. 1 § {LOU}", 10, 15))
 
 # LOU 20 kap. 4-6 §§: a supplier who has suffered or may suffer damage (4 §) applies for
 # överprövning at the förvaltningsrätt where the authority has its seat (5 §), which orders the
 # procurement corrected or done again (6 §). An application is no longer tried once the
 # contract is concluded (the same chapter), so it is made within the avtalsspärr.
-REMEDIES = Remedies("förvaltningsrätten", STANDSTILL.period, f"20 kap. 4-6 §§ {LOU}")
+REMEDIES = Remedies("förvaltningsrätten", cases(f"20 kap. 4-6 §§ {LOU}", 10, 15))
 
 # LOV 10 kap. 1 §: a supplier applies for rättelse at the förvaltningsrätt within three weeks
 # from the authority's notice of its decision on the application (9 kap. 2 §). LOV has no
 # avtalsspärr.
 OPEN_HOUSE_REMEDIES = Remedies(
-    "förvaltningsrätten", Period(3, Unit.WEEKS), "10 kap. 1 § lagen (2008:962) om valfrihetssystem"
+    "förvaltningsrätten",
+    (Case(Period(3, Unit.WEEKS), "10 kap. 1 § lagen (2008:962) om valfrihetssystem"),),
 )
 
 # LOU 11 kap. with the directive it implements (the same numbers). The light regime (19 kap.)
 # and open house (LOV) have none: the authority sets reasonable periods (11 kap. 1 §).
-MINIMUM_PERIODS: dict[str, tuple[MinimumPeriod, ...]] = {
-    "open": (
-        MinimumPeriod(
-            "bids", 35, N_("Directive 2014/24/EU art. 27(1), LOU 11 kap. 2 §: 35 days for bids")
-        ),
-        MinimumPeriod(
-            "bids",
-            30,
-            N_(
-                "Directive 2014/24/EU art. 27(4), LOU 11 kap. 5 §: 30 "
-                "days for bids submitted electronically"
-            ),
-            electronic=True,
-        ),
+RULES: dict[tuple[str, str, bool], str] = {
+    ("open", "bids", False): N_(
+        "Directive 2014/24/EU art. 27(1), LOU 11 kap. 2 §: 35 days for bids"
     ),
-    "restricted": (
-        MinimumPeriod(
-            "requests",
-            30,
-            N_(
-                "Directive 2014/24/EU art. 28(1), LOU 11 kap. 6 §: "
-                "30 days for requests to participate"
-            ),
-        ),
-        MinimumPeriod(
-            "bids",
-            30,
-            N_(
-                "Directive 2014/24/EU art. 28(2), LOU 11 kap. 8 §: 30 "
-                "days for bids after the invitation"
-            ),
-            from_invitation=True,
-        ),
+    ("open", "bids", True): N_(
+        "Directive 2014/24/EU art. 27(4), LOU 11 kap. 5 §: 30 days for bids submitted "
+        "electronically"
     ),
-    "competitive_dialogue": (
-        MinimumPeriod(
-            "requests",
-            30,
-            N_(
-                "Directive 2014/24/EU art. 30(1), LOU 11 kap. 6 §: "
-                "30 days for requests to participate"
-            ),
-        ),
+    ("restricted", "requests", False): N_(
+        "Directive 2014/24/EU art. 28(1), LOU 11 kap. 6 §: 30 days for requests to participate"
     ),
-    "negotiation": (
-        MinimumPeriod(
-            "requests",
-            30,
-            N_(
-                "Directive 2014/24/EU art. 29(1), LOU 11 kap. 6 §: "
-                "30 days for requests to participate"
-            ),
-        ),
-        MinimumPeriod(
-            "bids",
-            30,
-            N_(
-                "Directive 2014/24/EU art. 29(1), LOU 11 kap. 8 §: 30 "
-                "days for initial bids after the invitation"
-            ),
-            from_invitation=True,
-        ),
+    ("restricted", "bids", False): N_(
+        "Directive 2014/24/EU art. 28(2), LOU 11 kap. 8 §: 30 days for bids after the invitation"
+    ),
+    ("competitive_dialogue", "requests", False): N_(
+        "Directive 2014/24/EU art. 30(1), LOU 11 kap. 6 §: 30 days for requests to participate"
+    ),
+    ("negotiation", "requests", False): N_(
+        "Directive 2014/24/EU art. 29(1), LOU 11 kap. 6 §: 30 days for requests to participate"
+    ),
+    ("negotiation", "bids", False): N_(
+        "Directive 2014/24/EU art. 29(1), LOU 11 kap. 8 §: 30 days for initial bids after the "
+        "invitation"
     ),
 }
+MINIMUM_PERIODS = eu.national(RULES)
 
 # A municipality's föreningsbidrag is not appealed by förvaltningsbesvär (``appeal`` false):
 # any member of the municipality may have it tried by laglighetsprövning at the

@@ -22,6 +22,8 @@ from common.i18n import N_
 from common.jurisdictions import GrantLaw, Remedies, jurisdiction_for
 from documents.letters import salutations
 
+OPEN_HOUSE = "open_house"  # the procedure type whose applications these letters decide
+
 
 class LetterKind(StrEnum):
     AWARD_INTENT = "award_intent"
@@ -31,6 +33,7 @@ class LetterKind(StrEnum):
     REFUSAL = "refusal"
     SETTLEMENT = "settlement"
     LOT_UNSUCCESSFUL = "lot_unsuccessful"
+    ADMISSION = "admission"
 
 
 class RefusalReason(StrEnum):
@@ -204,6 +207,10 @@ class Letter:
     date: date
     reference: str
     procedure: Procedure
+    # The case a tender's periods depend on: every decision sent electronically, the contract
+    # at or above the EU thresholds (Poland: 5 days to appeal below them, not 10).
+    electronic: bool = True
+    above_thresholds: bool = True
 
     @property
     def objection_end(self) -> date:
@@ -229,30 +236,32 @@ class Letter:
 
     @property
     def remedies_rule(self) -> str:
-        """The provision on the time limit for review."""
-        return jurisdiction_for(self.sender.country).remedies.rule
+        """The provision on the time limit for review, for the letter's case."""
+        law = jurisdiction_for(self.sender.country)
+        return law.remedies.rule_for(self.electronic, self.above_thresholds)
 
     @property
     def remedies_end(self) -> date:
-        """The last day to seek review of a decision sent on the letter's date (the usual
-        case: electronically, at or above the EU thresholds)."""
-        return jurisdiction_for(self.sender.country).remedies_last_day(self.date)
+        """The last day to seek review of a decision sent on the letter's date: the law's
+        time limit for the case, which may end before a standstill the authority keeps
+        longer."""
+        return jurisdiction_for(self.sender.country).remedies_last_day(
+            self.date, above_thresholds=self.above_thresholds, electronic=self.electronic
+        )
 
 
 class _StandstillLetter:
-    """An award decision: its standstill of ``standstill_days`` and the provisions on it and
-    on the review that the law ties to it (in Poland art. 264(1) or 308(2), by the days)."""
+    """An award decision: the provision on its standstill, from the jurisdiction's table for
+    the letter's case (in Poland art. 264(1) or 308(2))."""
 
     sender: Sender
-    standstill_days: int
+    electronic: bool
+    above_thresholds: bool
 
     @property
     def standstill_rule(self) -> str:
-        return jurisdiction_for(self.sender.country).standstill.rule_for(self.standstill_days)
-
-    @property
-    def remedies_rule(self) -> str:
-        return jurisdiction_for(self.sender.country).remedies.rule_for(self.standstill_days)
+        law = jurisdiction_for(self.sender.country)
+        return law.standstill.rule_for(self.electronic, self.above_thresholds)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -313,6 +322,32 @@ class SelectionOutcome(Letter):
     lowest_selected_total: Decimal | None = None  # the score of the lowest selected candidate
     next_steps: tuple[str, ...] = ()
     objection: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class AdmissionDecision(Letter):
+    """To a provider who applied to an open house (in Sweden a valfrihetssystem under LOV):
+    whether its application is approved, why not, and how to seek review of the decision
+    where the jurisdiction has remedies of its own for open house."""
+
+    admitted: bool
+    reasons: tuple[str, ...] = ()
+
+    @property
+    def review(self) -> Remedies:
+        """Where the decision on the application is reviewed (LOV 10 kap. 1 § in Sweden)."""
+        return jurisdiction_for(self.sender.country).remedies_for(OPEN_HOUSE)
+
+    @property
+    def has_review(self) -> bool:
+        """Whether the jurisdiction has remedies of its own for open house; elsewhere the
+        letter names where to turn without a statutory time limit."""
+        return OPEN_HOUSE in jurisdiction_for(self.sender.country).procedure_remedies
+
+    @property
+    def review_end(self) -> date:
+        """The last day to apply for review, from the day after the letter's date."""
+        return jurisdiction_for(self.sender.country).remedies_last_day(self.date, OPEN_HOUSE)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -411,6 +446,7 @@ KIND_CLASSES: dict[LetterKind, type[Letter]] = {
     LetterKind.REFUSAL: Refusal,
     LetterKind.SETTLEMENT: SettlementDecision,
     LetterKind.LOT_UNSUCCESSFUL: LotUnsuccessful,
+    LetterKind.ADMISSION: AdmissionDecision,
 }
 
 
@@ -429,4 +465,5 @@ KIND_LABELS: dict[LetterKind, str] = {
     LetterKind.REFUSAL: N_("Subsidy refusal"),
     LetterKind.SETTLEMENT: N_("Settlement decision"),
     LetterKind.LOT_UNSUCCESSFUL: N_("Lot not awarded (unsuccessful)"),
+    LetterKind.ADMISSION: N_("Open house: admission decision"),
 }

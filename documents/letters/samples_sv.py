@@ -6,7 +6,6 @@ tests read back: Swedish names, amounts in kronor, the avtalsspärr of the Swedi
 
 from __future__ import annotations
 
-import dataclasses
 from datetime import date
 from decimal import Decimal
 
@@ -15,13 +14,13 @@ from documents.letters.kinds import (
     Addressee,
     CriterionComparison,
     CriterionScore,
-    Letter,
     LetterKind,
     Money,
     Payment,
     Procedure,
     Sender,
 )
+from documents.letters.samples_local import local_sample
 
 SWEDEN = jurisdiction_for("SE")
 SENDER = Sender(
@@ -51,6 +50,9 @@ TENDER = Procedure(
     procedure_type="öppet",
 )
 ROUND = Procedure(title="Föreningsbidrag för social verksamhet 2027", reference="VON/2026:42")
+CHOICE = Procedure(
+    title="Hemtjänst i Botkyrka", reference="VON/2026:57", procedure_type="valfrihetssystem"
+)
 
 
 def sek(amount: str) -> Money:
@@ -126,6 +128,10 @@ def _fields(kind: LetterKind, day: date) -> dict[str, object]:
             "next_steps": ("Inga.",),
             "objection": questions,
         },
+        LetterKind.ADMISSION: {
+            "procedure": CHOICE,
+            "reasons": ("Ansökan saknar det begärda tillståndet från IVO.",),
+        },
         LetterKind.GRANT: {
             "procedure": ROUND,
             "activity": "Mötesplats för anhörigvårdare",
@@ -159,9 +165,5 @@ def _fields(kind: LetterKind, day: date) -> dict[str, object]:
     }[kind]
 
 
-def swedish_letter(base: Letter, kind: LetterKind, day: date) -> Letter:
-    """``base`` (the sample letter of ``kind`` dated ``day``) as Botkyrka kommun writes it in
-    Swedish."""
-    return dataclasses.replace(
-        base, sender=SENDER, addressee=ADDRESSEE, reference="VON/2026:815", **_fields(kind, day)
-    )
+# ``base`` (the sample letter of a kind, dated a day) as Botkyrka kommun writes it in Swedish.
+swedish_letter = local_sample(SENDER, ADDRESSEE, "VON/2026:815", _fields)

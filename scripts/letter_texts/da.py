@@ -183,4 +183,31 @@ TEXT: dict[str, str] = {
     "{{ sender.name }} med angivelse af reference {{ reference }}.",
     "settlement_basis": "Opgørelsen sker efter {{ law.settlement_rules }}. "
     "Tilbagebetalingen sker efter {{ law.reclaim_rule }}.",
+    # Dele, som en jurisdiktion slår til (Jurisdiction.every_offers_scores,
+    # Remedies.told_to_winner, GrantLaw.contract_rule): findes på alle sprog.
+    "offers_heading": "Point for alle tilbud",
+    "offer_rank": "Placering",
+    "offer_name": "Tilbudsgiver",
+    "offer_seat": "Hjemsted",
+    "offer_points": "Point pr. kriterium",
+    "offer_total": "I alt",
+    "offer_rejected": "tilbud afvist",
+    "offer_rejected_reasons": "tilbud afvist, med de faktiske og retlige grunde:",
+    "award_remedies": "En tilbudsgiver, der er uenig i beslutningen, kan klage til "
+    "{{ remedies.body }} ({{ remedies_rule }}) senest den {{ remedies_end }}.",
+    "settlement_no_appeal": "Opgørelsen sker i henhold til aftalen "
+    "({{ law.contract_rule }}) og er ikke en afgørelse: den kan ikke påklages. Er I "
+    "uenige, skriv til {{ sender.name }} senest den {{ objection_end }}; tvister om "
+    "aftalen afgøres af domstolene.",
+    # open house: afgørelse om optagelse
+    "admission_subject": "Afgørelse om jeres ansøgning om optagelse –",
+    "admission_intro": "I har søgt om at blive optaget som leverandør i "
+    "{{ procedure.title }} (reference {{ procedure.reference }}).",
+    "admission_approved": "Vi imødekommer ansøgningen: I optages som leverandør på de "
+    "offentliggjorte vilkår.",
+    "admission_refused": "Vi giver afslag på ansøgningen: den opfylder ikke de "
+    "offentliggjorte vilkår.",
+    "admission_review": "I kan senest den {{ review_end }} indbringe afgørelsen for "
+    "{{ review.body }} ({{ review.rule }}).",
+    "admission_questions": _QUESTIONS,
 }

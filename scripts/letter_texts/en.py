@@ -158,4 +158,31 @@ TEXT: dict[str, str] = {
     "({{ law.objection_rule }}). The lawfulness of the authority's decisions is "
     "supervised by {{ law.supervision }}, which is not an appeal body. You may "
     "bring the decision before the courts.",
+    # Layout parts a jurisdiction switches on (Jurisdiction.every_offers_scores,
+    # Remedies.told_to_winner, GrantLaw.contract_rule): present in every language.
+    "offers_heading": "Points of every offer",
+    "offer_rank": "Rank",
+    "offer_name": "Bidder",
+    "offer_seat": "Seat",
+    "offer_points": "Points per criterion",
+    "offer_total": "Total",
+    "offer_rejected": "offer rejected",
+    "offer_rejected_reasons": "offer rejected, the reasons in fact and in law:",
+    "award_remedies": "A bidder who disagrees with this decision may turn to "
+    "{{ remedies.body }} ({{ remedies_rule }}) no later than {{ remedies_end }}.",
+    "settlement_no_appeal": "This settlement follows from the agreement "
+    "({{ law.contract_rule }}) and is not an administrative decision: no objection or "
+    "appeal lies against it. If you disagree, write to {{ sender.name }} by "
+    "{{ objection_end }}; disputes under the agreement go to the civil courts.",
+    # open house: the decision on an application to be admitted
+    "admission_subject": "Decision on your application to",
+    "admission_intro": "You applied to be admitted as a provider in {{ procedure.title }} "
+    "(reference {{ procedure.reference }}).",
+    "admission_approved": "We approve your application: you are admitted as a provider on "
+    "the published terms.",
+    "admission_refused": "We refuse your application: it does not meet the published terms.",
+    "admission_review": "You may apply to {{ review.body }} for review of this decision "
+    "({{ review.rule }}) no later than {{ review_end }}.",
+    "admission_questions": "Questions about this decision, or a complaint, can be sent to "
+    "{{ sender.complaints_to or sender.name }}.",
 }

@@ -171,4 +171,34 @@ TEXT: dict[str, str] = {
     "({{ law.objection_rule }}). Toezicht op de rechtmatigheid houdt "
     "{{ law.supervision }}; dat is geen beroepsinstantie. U kunt het besluit "
     "aan de rechter voorleggen.",
+    # Onderdelen die een jurisdictie aanzet (Jurisdiction.every_offers_scores,
+    # Remedies.told_to_winner, GrantLaw.contract_rule): in elke taal aanwezig.
+    "offers_heading": "Punten van alle inschrijvingen",
+    "offer_rank": "Plaats",
+    "offer_name": "Inschrijver",
+    "offer_seat": "Vestigingsplaats",
+    "offer_points": "Punten per criterium",
+    "offer_total": "Totaal",
+    "offer_rejected": "inschrijving terzijde gelegd",
+    "offer_rejected_reasons": "inschrijving terzijde gelegd, met de feitelijke en juridische "
+    "redenen:",
+    "award_remedies": "Een inschrijver die het niet eens is met deze beslissing, kan zich "
+    "uiterlijk op {{ remedies_end }} wenden tot {{ remedies.body }} "
+    "({{ remedies_rule }}).",
+    "settlement_no_appeal": "Deze vaststelling volgt uit de overeenkomst "
+    "({{ law.contract_rule }}) en is geen besluit: bezwaar en beroep staan er niet tegen "
+    "open. Bent u het er niet mee eens, schrijf dan uiterlijk op {{ objection_end }} aan "
+    "{{ sender.name }}; geschillen over de overeenkomst beslist de burgerlijke rechter.",
+    # open house: de beslissing op een verzoek tot toelating
+    "admission_subject": "Beslissing op uw verzoek tot toelating tot",
+    "admission_intro": "U hebt verzocht om als aanbieder te worden toegelaten tot "
+    "{{ procedure.title }} (kenmerk {{ procedure.reference }}).",
+    "admission_approved": "Wij willigen uw verzoek in: u wordt op de gepubliceerde "
+    "voorwaarden als aanbieder toegelaten.",
+    "admission_refused": "Wij wijzen uw verzoek af: het voldoet niet aan de gepubliceerde "
+    "voorwaarden.",
+    "admission_review": "U kunt uiterlijk op {{ review_end }} om toetsing van deze "
+    "beslissing vragen bij {{ review.body }} ({{ review.rule }}).",
+    "admission_questions": "Met vragen over deze beslissing of een klacht kunt u terecht bij "
+    "{{ sender.complaints_to or sender.name }}.",
 }

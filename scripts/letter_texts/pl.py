@@ -11,10 +11,13 @@ administrative decision; no appeal lies (art. 15(2j)); the reasons may be asked 
 days (art. 15(2g)); the grant is settled and repaid under the agreement and the public finance
 act (u.f.p. art. 250-252).
 
-The keys beyond the Dutch ones make the layouts differ where Polish law does:
-``offers_heading`` (and the ``offer_*`` labels) adds the table of every offer, ``award_remedies``
-the instruction on the odwołanie to the winner's notice too,
-and ``settlement_no_appeal`` the settlement's own instruction where no appeal lies.
+The layouts differ where Polish law does through the jurisdiction, not these keys (every
+language has them): the table of every offer (``offers_heading``, the ``offer_*`` labels) where
+``Jurisdiction.every_offers_scores`` fills ``offers``, the instruction on the odwołanie in the
+winner's notice too (``award_remedies``) where ``Remedies.told_to_winner``, and the settlement's
+own instruction (``settlement_no_appeal``) where the grant is an agreement
+(``GrantLaw.contract_rule``). The odwołanie's last day is ``remedies_end``: the law's time limit
+(art. 515), which a longer standstill of the authority's own does not extend.
 """
 
 TAG = "pl-PL"  # the language the text is written in, for spelling in Word
@@ -75,7 +78,7 @@ TEXT: dict[str, str] = {
     "award_scores": "Punktacja Państwa oferty w poszczególnych kryteriach oceny ofert",
     "award_standstill": _STANDSTILL,
     "award_remedies": _ODWOLANIE + "Odwołanie wnosi się w terminie określonym w "
-    "{{ remedies_rule }}, tj. najpóźniej w dniu {{ standstill_end }}.",
+    "{{ remedies_rule }}, tj. najpóźniej w dniu {{ remedies_end }}.",
     "next_steps": "Dalsze czynności",
     "offers_heading": "Punktacja wszystkich złożonych ofert (art. 253 ust. 1 pkt 1 Pzp)",
     "offer_rank": "Miejsce",
@@ -118,7 +121,7 @@ TEXT: dict[str, str] = {
     "objection": "Pouczenie",
     "remedies": "Pouczenie o środkach ochrony prawnej",
     "rejection_objection": _ODWOLANIE + "Odwołanie wnosi się w terminie określonym w "
-    "{{ remedies_rule }}, tj. najpóźniej w dniu {{ standstill_end }}. "
+    "{{ remedies_rule }}, tj. najpóźniej w dniu {{ remedies_end }}. "
     "Odwołujący przekazuje zamawiającemu odwołanie albo jego kopię "
     "przed upływem tego terminu w taki sposób, aby zamawiający mógł "
     "zapoznać się z jego treścią (art. 514 ust. 2 Pzp).",
@@ -242,4 +245,15 @@ TEXT: dict[str, str] = {
     "prosimy zgłosić do dnia {{ objection_end }}, kierując pismo do: "
     "{{ sender.name }}. Spory wynikające z umowy rozstrzyga sąd "
     "powszechny.",
+    # open house: rozstrzygnięcie o dopuszczeniu
+    "admission_subject": "Rozstrzygnięcie w sprawie wniosku o dopuszczenie do",
+    "admission_intro": "Złożyli Państwo wniosek o dopuszczenie jako wykonawca do "
+    "{{ procedure.title }} (znak sprawy {{ procedure.reference }}).",
+    "admission_approved": "Uwzględniamy Państwa wniosek: zostają Państwo dopuszczeni jako "
+    "wykonawca na ogłoszonych warunkach.",
+    "admission_refused": "Nie uwzględniamy Państwa wniosku: nie spełnia on ogłoszonych warunków.",
+    "admission_review": "Od rozstrzygnięcia mogą Państwo wnieść środek do: "
+    "{{ review.body }} ({{ review.rule }}), najpóźniej w dniu {{ review_end }}.",
+    "admission_questions": "Pytania i skargi dotyczące rozstrzygnięcia prosimy kierować do: "
+    "{{ sender.complaints_to or sender.name }}.",
 }

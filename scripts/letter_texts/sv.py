@@ -1,7 +1,7 @@
 """The Swedish wording of the default letters, written for Swedish law.
 
 Tenders: lagen (2016:1145) om offentlig upphandling (LOU): the underrättelse om
-tilldelningsbeslut with the reasons and the avtalsspärr (12 kap. 12 §, 20 kap. 1-2 §§),
+tilldelningsbeslut with the reasons and the avtalsspärr (12 kap. 12 §, 20 kap. 1 §),
 överprövning at the förvaltningsrätt (20 kap. 4-6 §§). Grants (föreningsbidrag): reasons under
 förvaltningslagen (2017:900) 32 §; no förvaltningsbesvär, but laglighetsprövning under
 kommunallagen (2017:725) 13 kap. The articles of the authority's jurisdiction are read from
@@ -51,7 +51,7 @@ TEXT: dict[str, str] = {
     "award_rank": "Ert anbud har rangordnats som nummer {{ rank }} med totalt {{ total }} poäng.",
     "award_scores": "Era poäng per kriterium",
     "award_standstill": "Tilldelningsbeslutet innebär ännu inte att avtal har slutits. Avtal "
-    "får inte ingås under avtalsspärren enligt 20 kap. 1 och 2 §§ LOU, "
+    "får inte ingås under avtalsspärren enligt 20 kap. 1 § LOU, "
     "som gäller i {{ standstill_days }} dagar från den dag då denna "
     "underrättelse skickades och löper till och med "
     "{{ standstill_end }}. Om en annan leverantör ansöker om "
@@ -82,8 +82,8 @@ TEXT: dict[str, str] = {
     "justification_own": "Motivering av er bedömning:",
     "justification_winner": "Motivering av bedömningen av {{ benchmark or winner }}:",
     "standstill": "Avtalsspärr",
-    "rejection_standstill": "Avtal får inte ingås under avtalsspärren enligt 20 kap. 1 och "
-    "2 §§ LOU: {{ standstill_days }} dagar från den dag då denna "
+    "rejection_standstill": "Avtal får inte ingås under avtalsspärren enligt 20 kap. 1 § "
+    "LOU: {{ standstill_days }} dagar från den dag då denna "
     "underrättelse skickades (10 dagar när underrättelserna skickas "
     "med elektroniska medel, annars 15). Avtalsspärren löper till och "
     "med {{ standstill_end }}.",
@@ -195,4 +195,35 @@ TEXT: dict[str, str] = {
     "settlement_basis": "Vi fastställer bidraget enligt {{ law.settlement_rules }} och "
     "kräver tillbaka det som har betalats ut för mycket enligt "
     "{{ law.reclaim_rule }}.",
+    # Delar som en jurisdiktion slår på (Jurisdiction.every_offers_scores,
+    # Remedies.told_to_winner, GrantLaw.contract_rule): finns på alla språk.
+    "offers_heading": "Poäng för samtliga anbud",
+    "offer_rank": "Placering",
+    "offer_name": "Anbudsgivare",
+    "offer_seat": "Säte",
+    "offer_points": "Poäng per kriterium",
+    "offer_total": "Totalt",
+    "offer_rejected": "anbudet förkastat",
+    "offer_rejected_reasons": "anbudet förkastat, med de faktiska och rättsliga skälen:",
+    "award_remedies": "En leverantör som anser att beslutet är felaktigt kan vända sig till "
+    "{{ remedies.body }} ({{ remedies_rule }}) senast {{ remedies_end }}.",
+    "settlement_no_appeal": "Det slutliga bidraget fastställs enligt avtalet "
+    "({{ law.contract_rule }}) och är inte ett förvaltningsbeslut: det kan inte "
+    "överklagas. Om ni inte håller med, skriv till {{ sender.name }} senast "
+    "{{ objection_end }}; tvister om avtalet prövas av allmän domstol.",
+    # valfrihetssystem (LOV): beslut om godkännande eller avslag av en ansökan
+    "admission_subject": "Beslut om er ansökan om att bli godkänd som leverantör i",
+    "admission_intro": "Ni har ansökt om att bli godkänd som leverantör i "
+    "valfrihetssystemet {{ procedure.title }} (diarienummer {{ procedure.reference }}). "
+    "Härmed underrättas ni om vårt beslut (9 kap. lagen (2008:962) om valfrihetssystem, "
+    "LOV).",
+    "admission_approved": "Vi godkänner er ansökan. Ni godkänns som leverantör på de villkor "
+    "som har annonserats, och vi kommer att teckna kontrakt med er.",
+    "admission_refused": "Vi avslår er ansökan. Ansökan uppfyller inte de krav som har "
+    "annonserats.",
+    "admission_review": "En leverantör som anser att vi har brutit mot LOV och att detta har "
+    "medfört skada kan ansöka om rättelse hos {{ review.body }} ({{ review.rule }}). "
+    "Ansökan ska ha kommit in till förvaltningsrätten inom tre veckor från den dag då "
+    "denna underrättelse lämnades, det vill säga senast {{ review_end }}.",
+    "admission_questions": _QUESTIONS,
 }

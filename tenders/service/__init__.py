@@ -41,6 +41,7 @@ from tenders.service.phases import (
     for_change,
     move_due,
     publish,
+    reaches_thresholds,
     start_standstill,
     transition,
 )
@@ -73,6 +74,7 @@ __all__ = [
     "move_due",
     "overview",
     "publish",
+    "reaches_thresholds",
     "refuse",
     "set_authorities",
     "set_deadlines",

@@ -17,6 +17,7 @@ from tenders import access
 from tenders.access import TenderRef, as_officer
 from tenders.domain import (
     PeriodWarning,
+    above_thresholds,
     check_minimum_periods,
     require_reason,
     standstill_end,
@@ -153,15 +154,29 @@ async def start_standstill(
     transaction, with the end written in them (``electronic``: whether every decision goes
     out electronically)."""
     tender = await for_change(principal, tender_id)
-    ends = standstill_end(sent_at, tender.standstill_days, tender.zone, tender.country, electronic)
+    above = await reaches_thresholds(tender)
+    ends = standstill_end(
+        sent_at, tender.standstill_days, tender.zone, tender.country, electronic, above
+    )
     await transition(
         principal,
         tender_id,
         Action.SEND_AWARD_DECISIONS,
         extra={"decisions_sent_at": sent_at, "standstill_ends_at": ends},
-        details={"standstill_days": tender.standstill_days, "electronic": electronic},
+        details={
+            "standstill_days": tender.standstill_days,
+            "electronic": electronic,
+            "above_thresholds": above,
+        },
     )
     return tender, ends
+
+
+async def reaches_thresholds(tender: TenderRef) -> bool:
+    """Whether the tender reaches the EU threshold for its kind of contract (its estimated
+    value, else its lots' together), which in Poland sets the standstill and review periods."""
+    lots = await access.lots_of(tender.id)
+    return above_thresholds(tender.country, tender.row, [lot["estimated_value"] for lot in lots])
 
 
 async def award(principal: Principal, tender_id: int) -> None:

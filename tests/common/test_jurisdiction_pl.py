@@ -7,6 +7,7 @@ Every date in these tables was checked by hand against a calendar (Easter Sunday
 """
 
 from datetime import date
+from decimal import Decimal
 
 import holidays
 import pytest
@@ -73,21 +74,54 @@ def test_sent_otherwise_the_standstill_is_fifteen_days():
 
 def test_the_authoritys_own_number_of_days_counts_by_the_same_calendar():
     assert PL.standstill_last_day(date(2025, 12, 14), days=10) == date(2025, 12, 29)
-    assert PL.standstill_last_day(date(2026, 12, 1), days=5) == date(2026, 12, 7)
+    # Its own period never shortens the law's for the case: 5 days above the thresholds are 10.
+    assert PL.standstill_last_day(date(2026, 12, 1), days=5) == date(2026, 12, 11)
+    below = PL.standstill_last_day(date(2026, 12, 1), days=5, above_thresholds=False)
+    assert below == date(2026, 12, 7)
+    # A longer period of its own does not extend the odwołanie's time limit (art. 515).
+    assert PL.standstill_last_day(date(2026, 12, 1), days=14, above_thresholds=False) == date(
+        2026, 12, 15
+    )
+    assert PL.remedies_last_day(date(2026, 12, 1), above_thresholds=False) == date(2026, 12, 7)
 
 
 @pytest.mark.parametrize(
-    ("days", "standstill", "remedies"),
+    ("electronic", "above", "standstill", "remedies"),
     [
-        (10, "art. 264 ust. 1", "art. 515 ust. 1 pkt 1 lit. a"),
-        (15, "art. 264 ust. 1", "art. 515 ust. 1 pkt 1 lit. b"),
-        (5, "art. 308 ust. 2", "art. 515 ust. 1 pkt 2 lit. a"),
+        (True, True, "art. 264 ust. 1", "art. 515 ust. 1 pkt 1 lit. a"),
+        (False, True, "art. 264 ust. 1", "art. 515 ust. 1 pkt 1 lit. b"),
+        (True, False, "art. 308 ust. 2", "art. 515 ust. 1 pkt 2 lit. a"),
+        (False, False, "art. 308 ust. 2", "art. 515 ust. 1 pkt 2 lit. b"),
     ],
 )
-def test_the_provision_cited_follows_the_number_of_days(days, standstill, remedies):
-    assert PL.standstill.rule_for(days).startswith(standstill)
-    assert PL.remedies.rule_for(days).startswith(remedies)
-    assert "Prawo zamówień publicznych" in PL.standstill.rule_for(days)
+def test_the_provision_cited_follows_the_case(electronic, above, standstill, remedies):
+    assert PL.standstill.rule_for(electronic, above).startswith(standstill)
+    assert PL.remedies.rule_for(electronic, above).startswith(remedies)
+    assert "Prawo zamówień publicznych" in PL.standstill.rule_for(electronic, above)
+
+
+@pytest.mark.parametrize(
+    ("value", "currency", "kind", "above"),
+    [
+        # Supplies and services of a gmina (sub-central): 1 024 799 zł.
+        (Decimal("1024799"), "PLN", "supplies_services", True),
+        (Decimal("1024798.99"), "PLN", "supplies_services", False),
+        # Social services (light regime, art. 359): 3 477 825 zł.
+        (Decimal("3000000"), "PLN", "social_services", False),
+        (Decimal("3477825"), "PLN", "social_services", True),
+        # Works: 25 680 260 zł.
+        (Decimal("20000000"), "PLN", "works", False),
+        # Unknown value, or in another currency: the usual case, above.
+        (None, "PLN", "supplies_services", True),
+        (Decimal("1000"), "EUR", "supplies_services", True),
+    ],
+)
+def test_the_contracts_value_against_the_eu_threshold_for_its_kind(value, currency, kind, above):
+    assert PL.above_thresholds(value, currency, kind) is above
+
+
+def test_elsewhere_every_contract_counts_as_above_the_thresholds():
+    assert jurisdiction_for("NL").above_thresholds(Decimal(1), "EUR", "works") is True
 
 
 @pytest.mark.parametrize("year", range(2024, 2031))
@@ -120,7 +154,7 @@ def test_the_grant_law_gives_no_appeal_and_an_agreement_not_a_decision():
     # 30 days to ask for the reasons: 25 Nov 2026 + 30 = Friday 25 Dec -> Monday 28 Dec.
     assert PL.objection_last_day(date(2026, 11, 25)) == date(2026, 12, 28)
     assert PL.objection_last_day(date(2026, 12, 1)) == date(2026, 12, 31)
-    # Unused money is repaid within 15 days (u.f.p. art. 251(2)).
+    # Unused money is repaid within 15 days (u.f.p. art. 251(3)).
     assert PL.payment_last_day(date(2026, 12, 1)) == date(2026, 12, 16)
 
 

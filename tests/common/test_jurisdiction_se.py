@@ -1,5 +1,5 @@
 """The Swedish jurisdiction: the calendar of lagen (1930:173) om beräkning av lagstadgad tid,
-the avtalsspärr of LOU 20 kap. 1-2 §§, överprövning, LOV and the föreningsbidrag.
+the avtalsspärr of LOU 20 kap. 1 §, överprövning, LOV and the föreningsbidrag.
 
 Every date in these tables was checked by hand against a calendar (Easter Sunday: 20 Apr 2025,
 5 Apr 2026, 28 Mar 2027, 16 Apr 2028) and the acts: a period ending on a Saturday, Sunday,
@@ -122,7 +122,7 @@ def test_periods_under_the_1930_act(start, period, last):
     assert CALENDAR.last_day(start, period) == last
 
 
-# (sent on, last day sent electronically, last day sent otherwise): LOU 20 kap. 1-2 §§.
+# (sent on, last day sent electronically, last day sent otherwise): LOU 20 kap. 1 §.
 AVTALSSPARR = [
     (date(2026, 12, 1), date(2026, 12, 11), date(2026, 12, 16)),
     # Wed 9 Dec: +10 = Sat 19 Dec -> Mon 21 Dec; +15 = julafton -> Mon 28 Dec.
@@ -150,8 +150,8 @@ def test_the_swedish_jurisdiction_and_its_articles():
         "SEK",
         "Europe/Stockholm",
     )
-    assert SE.standstill.period == Period(10) and SE.standstill.not_electronic == Period(15)
-    assert SE.standstill.rule == "20 kap. 1 och 2 §§ lagen (2016:1145) om offentlig upphandling"
+    assert SE.standstill.period == Period(10) and SE.standstill.period_for(False) == Period(15)
+    assert SE.standstill.rule == "20 kap. 1 § lagen (2016:1145) om offentlig upphandling"
     assert SE.remedies.body == "förvaltningsrätten" and "20 kap. 4-6 §§" in SE.remedies.rule
     assert SE.remedies.period == Period(10)  # överprövning within the avtalsspärr
     lov = SE.remedies_for("open_house")

@@ -13,7 +13,6 @@ from decimal import Decimal
 
 import pytest
 from docx import Document
-from docx.oxml.ns import qn
 
 from common.jurisdictions import jurisdiction_for
 from documents.letters.kinds import (
@@ -32,16 +31,14 @@ from documents.letters.render import render
 from documents.letters.reports import (
     Clarification,
     ClarificationNotice,
-    EvaluationReport,
     ReportCell,
     ReportCriterion,
-    ReportSubject,
     clarification_notice,
     evaluation_report,
 )
 from documents.letters.samples import sample_letter
 from documents.letters.templates import default_template
-from tests.documents.letters_support import docx_text
+from tests.documents.letters_support import document_language, docx_text, winner_report
 
 SENDER = Sender(
     name="Vesthimmerlands Kommune",
@@ -127,6 +124,10 @@ DANISH: dict[LetterKind, dict] = {
         ),
         "next_steps": ("Ingen.",),
         "objection": "Spørgsmål: klage@vesthimmerland.example",
+    },
+    LetterKind.ADMISSION: {
+        "procedure": TENDER,
+        "reasons": ("Den krævede autorisation mangler.",),
     },
     LetterKind.GRANT: {
         "procedure": POOL,
@@ -241,16 +242,8 @@ def test_every_danish_letter_is_danish_throughout(kind):
     assert "{{" not in text and "{%" not in text
     assert "Med venlig hilsen" in body and "Kære Lene Kristensen" in body
     assert "Sundhedsudvalget i Vesthimmerlands Kommune,\nefter bemyndigelse" in body
-    document = Document(
-        io.BytesIO(render(default_template(kind, "da")[0], context_of(danish_letter(kind), "da")))
-    )
-    lang = (
-        document.styles.element.find(qn("w:docDefaults"))
-        .find(qn("w:rPrDefault"))
-        .find(qn("w:rPr"))
-        .find(qn("w:lang"))
-    )
-    assert lang.get(qn("w:val")) == "da-DK"
+    data = render(default_template(kind, "da")[0], context_of(danish_letter(kind), "da"))
+    assert document_language(data) == "da-DK"
 
 
 def test_the_award_intent_cites_section_171_and_the_danish_standstill_end():
@@ -353,29 +346,26 @@ def test_the_clarification_notice_and_the_evaluation_report_in_danish():
     )
     text = docx_text(clarification_notice(notice, "da"))
     assert "11. december 2026" in text and foreign_words(text) == set()
-    subject = ReportSubject(
-        name="Aars Omsorg A/S",
-        rank=1,
-        total=Decimal("86.67"),
-        quality=Decimal("51.00"),
-        price=_dkk("1400000"),
-        price_points=Decimal("35.67"),
-        winner=True,
-        knocked_out=False,
-        excluded=False,
-        reasons=(),
-        cells=(ReportCell("Kvalitet", Decimal("8.5"), Decimal("51.00"), "8,5 × 6"),),
-    )
-    report = EvaluationReport(
-        authority="Vesthimmerlands Kommune",
-        procedure=TENDER,
-        date=date(2026, 12, 11),
-        method="Bedste forhold mellem pris og kvalitet",
-        aggregation="gennemsnit",
-        criteria=(ReportCriterion("Kvalitet", "Kvalitet", Decimal(60)),),
-        evaluators=("Bedømmer A",),
-        subjects=(subject,),
+    report = winner_report(
+        "Vesthimmerlands Kommune",
+        TENDER,
+        date(2026, 12, 11),
+        "Aars Omsorg A/S",
+        _dkk("1400000"),
+        ReportCriterion("Kvalitet", "Kvalitet", Decimal(60)),
+        ReportCell("Kvalitet", Decimal("8.5"), Decimal("51.00"), "8,5 × 6"),
+        ("Bedste forhold mellem pris og kvalitet", "gennemsnit", "Bedømmer A"),
     )
     text = docx_text(evaluation_report(report, "da"))
     assert "1.400.000,00 kr." in text and "11. december 2026" in text
     assert foreign_words(text) == set()
+
+
+def test_an_open_house_decision_names_where_to_turn_without_a_time_limit():
+    """Danish law has no remedies of its own for an open house: the letter says where to
+    turn, and invents no period."""
+    _, body = rendered(danish_letter(LetterKind.ADMISSION), LetterKind.ADMISSION)
+    assert "Vi giver afslag på ansøgningen" in body
+    assert "Den krævede autorisation mangler." in body
+    assert "Spørgsmål til beslutningen kan rettes til klage@vesthimmerland.example." in body
+    assert "senest den" not in body

@@ -11,13 +11,10 @@ weekend to Monday 4 January; fifteen days end on Thursday 17 December.
 from __future__ import annotations
 
 import dataclasses
-import io
 import re
 from datetime import date
 
 import pytest
-from docx import Document
-from docx.oxml.ns import qn
 
 from documents.letters.kinds import Addressee, LetterKind, Procedure
 from documents.letters.present import context_of
@@ -28,10 +25,11 @@ from documents.letters.reports import (
     clarification_notice,
     evaluation_report,
 )
-from documents.letters.samples import SENDER_PL, sample_letter
+from documents.letters.samples import sample_letter
+from documents.letters.samples_pl import SENDER as SENDER_PL
 from documents.letters.templates import default_template
 from scoring.letters import AwardSetting, award_letters, report_from_ranking
-from tests.documents.letters_support import docx_text, table_rows
+from tests.documents.letters_support import document_language, docx_text, table_rows
 from tests.scoring.test_letters import NAMES, ranked  # noqa: F401
 
 SENT = date(2026, 12, 2)
@@ -113,6 +111,12 @@ EXPECTED = {
         KIO,
         "tj. najpóźniej w dniu 14 grudnia 2026.",
     ],
+    LetterKind.ADMISSION: [
+        "Nie uwzględniamy Państwa wniosku: nie spełnia on ogłoszonych warunków.",
+        "Wykonawca nie przedłożył wymaganego wpisu do rejestru.",
+        "Pytania i skargi dotyczące rozstrzygnięcia prosimy kierować do: "
+        "zamowienia@mops.wroclaw.example.",
+    ],
     LetterKind.GRANT: [
         "Przyznajemy dotację w wysokości 120 000,00 zł",
         "Wnioskowali Państwo o 150 000,00 zł.",
@@ -136,7 +140,7 @@ EXPECTED = {
     LetterKind.SETTLEMENT: [
         "w kwocie 114 500,00 zł",
         "Kwota 5 500,00 zł podlega zwrotowi.",
-        "do dnia 17 grudnia 2026 (art. 251 ust. 2 ustawy z dnia 27 sierpnia 2009 r. o finansach "
+        "do dnia 17 grudnia 2026 (art. 251 ust. 3 ustawy z dnia 27 sierpnia 2009 r. o finansach "
         "publicznych)",
         "PL61 1090 1014 0000 0712 1981 2874",
         "nie jest decyzją administracyjną: nie przysługuje od niego odwołanie",
@@ -165,14 +169,7 @@ def test_no_english_word_and_no_dutch_law_in_a_polish_letter(kind):
 
 @pytest.mark.parametrize("kind", list(LetterKind))
 def test_every_polish_letter_is_marked_polish(kind):
-    document = Document(io.BytesIO(rendered(kind)))
-    lang = (
-        document.styles.element.find(qn("w:docDefaults"))
-        .find(qn("w:rPrDefault"))
-        .find(qn("w:rPr"))
-        .find(qn("w:lang"))
-    )
-    assert lang.get(qn("w:val")) == "pl-PL"
+    assert document_language(rendered(kind)) == "pl-PL"
 
 
 @pytest.mark.parametrize("kind", [LetterKind.AWARD_INTENT, LetterKind.REJECTION])
@@ -208,17 +205,6 @@ def test_the_notice_gives_every_offers_points_per_criterion_and_in_total(kind):
         "i prawne (art. 253 ust. 1 pkt 2 Pzp):"
     ) in text
     assert "art. 226 ust. 1 pkt 5 Pzp" in text
-
-
-def test_a_standstill_below_the_thresholds_cites_article_308():
-    letter = dataclasses.replace(
-        sample_letter(LetterKind.REJECTION, SENT, "pl"),
-        standstill_days=5,
-        standstill_end=date(2026, 12, 7),
-    )
-    text = text_of(LetterKind.REJECTION, letter)
-    assert "Zgodnie z art. 308 ust. 2 " + PZP in text and "nie krótszym niż 5 dni" in text
-    assert "art. 515 ust. 1 pkt 2 lit. a" in text and "7 grudnia 2026" in text
 
 
 def test_a_polish_letter_greets_without_guessing_a_gender():
@@ -336,3 +322,44 @@ def test_a_polish_letter_greets_by_title_not_by_surname(form, surname, greeting,
     )
     lines = text_of(LetterKind.GRANT, dataclasses.replace(letter, addressee=addressee)).splitlines()
     assert greeting in lines and f"Do rąk: {attention}" in lines
+
+
+def test_below_the_eu_thresholds_the_notice_cites_art_308_and_the_five_day_odwolanie():
+    """A contract below the EU thresholds: 5 days (art. 308 ust. 2) from Wednesday 2 December
+    2026 end on Monday 7 December; the odwołanie's 5 days (art. 515 ust. 1 pkt 2 lit. a) too."""
+    letter = dataclasses.replace(
+        sample_letter(LetterKind.REJECTION, SENT, "pl"),
+        standstill_days=5,
+        standstill_end=date(2026, 12, 7),
+        above_thresholds=False,
+    )
+    text = text_of(LetterKind.REJECTION, letter)
+    assert "Zgodnie z art. 308 ust. 2 " + PZP in text
+    assert "nie krótszym niż 5 dni" in text
+    assert "Termin ten upływa w dniu 7 grudnia 2026." in text
+    assert "art. 515 ust. 1 pkt 2 lit. a " + PZP + ", tj. najpóźniej w dniu 7 grudnia 2026" in text
+    assert "art. 264" not in text
+
+
+def test_a_longer_standstill_of_the_authoritys_own_does_not_extend_the_odwolanie():
+    """The authority keeps 14 days (to Wednesday 16 December); the odwołanie below the
+    thresholds still ends on Monday 7 December (art. 515 ust. 1 pkt 2 lit. a)."""
+    letter = dataclasses.replace(
+        sample_letter(LetterKind.AWARD_INTENT, SENT, "pl"),
+        standstill_days=14,
+        standstill_end=date(2026, 12, 16),
+        above_thresholds=False,
+    )
+    text = text_of(LetterKind.AWARD_INTENT, letter)
+    assert "Termin ten upływa w dniu 16 grudnia 2026." in text
+    assert "tj. najpóźniej w dniu 7 grudnia 2026." in text
+    assert "najpóźniej w dniu 16 grudnia 2026" not in text
+
+
+@pytest.mark.parametrize("kind", [LetterKind.LOT_UNSUCCESSFUL, LetterKind.SELECTION])
+def test_below_the_thresholds_other_notices_give_the_five_day_odwolanie_too(kind):
+    """Cancelling a part, or the preselection, below the EU thresholds: 5 days from Wednesday
+    2 December 2026 to Monday 7 December (art. 515 ust. 1 pkt 2 lit. a)."""
+    letter = dataclasses.replace(sample_letter(kind, SENT, "pl"), above_thresholds=False)
+    text = text_of(kind, letter)
+    assert f"art. 515 ust. 1 pkt 2 lit. a {PZP}, tj. najpóźniej w dniu 7 grudnia 2026" in text

@@ -12,7 +12,6 @@ from decimal import Decimal
 
 import pytest
 from docx import Document
-from docx.oxml.ns import qn
 
 from documents.letters.kinds import LetterKind, Money
 from documents.letters.present import context_of, money
@@ -20,10 +19,8 @@ from documents.letters.render import render
 from documents.letters.reports import (
     Clarification,
     ClarificationNotice,
-    EvaluationReport,
     ReportCell,
     ReportCriterion,
-    ReportSubject,
     clarification_notice,
     evaluation_report,
 )
@@ -31,7 +28,7 @@ from documents.letters.samples import sample_letter
 from documents.letters.samples_sv import SWEDEN, TENDER
 from documents.letters.service import problems_of
 from documents.letters.templates import default_template
-from tests.documents.letters_support import docx_text
+from tests.documents.letters_support import document_language, docx_text, winner_report
 
 LOU = "lagen (2016:1145) om offentlig upphandling (LOU)"
 REVIEW = (
@@ -94,14 +91,7 @@ def rendered(kind: LetterKind, letter=None) -> str:
 @pytest.mark.parametrize("kind", list(LetterKind))
 def test_every_kind_has_a_swedish_template_marked_sv_se(kind):
     data, language = default_template(kind, "sv")
-    document = Document(io.BytesIO(data))
-    lang = (
-        document.styles.element.find(qn("w:docDefaults"))
-        .find(qn("w:rPrDefault"))
-        .find(qn("w:rPr"))
-        .find(qn("w:lang"))
-    )
-    assert language == "sv" and lang.get(qn("w:val")) == "sv-SE"
+    assert language == "sv" and document_language(data) == "sv-SE"
 
 
 @pytest.mark.parametrize("kind", list(LetterKind))
@@ -120,7 +110,7 @@ def test_the_underrattelse_om_tilldelningsbeslut_cites_lou_and_the_avtalssparr(k
     assert letter.standstill_end == date(2026, 12, 28)
     text = rendered(kind, letter)
     assert f"enligt 12 kap. 12 § {LOU}" in text
-    assert "avtalsspärren enligt 20 kap. 1 och 2 §§ LOU" in text
+    assert "avtalsspärren enligt 20 kap. 1 § LOU" in text
     assert "28 december 2026" in text and "24 december 2026" not in text
     assert "Datum: 14 december 2026" in text
 
@@ -227,29 +217,15 @@ def test_the_greeting_without_a_contact_person():
 
 
 def test_the_evaluation_report_and_the_clarification_notice_in_swedish():
-    cell = ReportCell("Genomförandeplan", Decimal("8"), Decimal("32.00"), "8 av 10 × 40")
-    subject = ReportSubject(
-        "Ramboll Sverige AB",
-        1,
-        Decimal("86.00"),
-        Decimal("32.00"),
-        Money(Decimal("780000"), "SEK"),
-        Decimal("30.00"),
-        True,
-        False,
-        False,
-        (),
-        (cell,),
-    )
-    report = EvaluationReport(
+    report = winner_report(
         "Botkyrka kommun",
         TENDER,
         date(2026, 12, 1),
-        "högsta totala poäng",
-        "medianen",
-        (ReportCriterion("Genomförandeplan", "Kvalitet", Decimal(40), scale="0–10"),),
-        ("Lars Lindqvist",),
-        (subject,),
+        "Ramboll Sverige AB",
+        Money(Decimal("780000"), "SEK"),
+        ReportCriterion("Genomförandeplan", "Kvalitet", Decimal(40), scale="0–10"),
+        ReportCell("Genomförandeplan", Decimal("8"), Decimal("32.00"), "8 av 10 × 40"),
+        ("högsta totala poäng", "medianen", "Lars Lindqvist"),
         decision=("Kontraktet tilldelas Ramboll.",),
     )
     text = docx_text(evaluation_report(report, "sv"))
@@ -287,3 +263,22 @@ def test_the_swedish_templates_pass_the_upload_check_with_the_swedish_sample(kin
     assert problems_of(data, kind, "sv") == []
     assert sample_letter(kind, language="sv").sender.name == "Botkyrka kommun"
     assert sample_letter(kind, language="nl").sender.name == "Gemeente Utrecht"
+
+
+def test_a_lov_admission_decision_gives_the_three_weeks_for_rattelse():
+    """Decided Thursday 3 December 2026: three weeks end on julafton, which with juldagen and
+    the weekend runs to Monday 28 December 2026 (LOV 10 kap. 1 §, lagen (1930:173))."""
+    letter = sv_letter(LetterKind.ADMISSION, date(2026, 12, 3))
+    assert letter.review_end == date(2026, 12, 28)
+    text = rendered(LetterKind.ADMISSION, letter)
+    assert "Vi avslår er ansökan." in text
+    assert "Ansökan saknar det begärda tillståndet från IVO." in text
+    assert "9 kap. lagen (2008:962) om valfrihetssystem" in text
+    assert "rättelse hos förvaltningsrätten (10 kap. 1 § lagen (2008:962) om valfrihetssystem)" in (
+        text
+    )
+    assert "senast 28 december 2026" in text and "24 december" not in text
+    approved = rendered(
+        LetterKind.ADMISSION, dataclasses.replace(letter, admitted=True, reasons=())
+    )
+    assert "Vi godkänner er ansökan." in approved and "Skälen för beslutet" not in approved

@@ -1,5 +1,5 @@
 """A Swedish authority's award decisions: the underrättelser in Swedish and the avtalsspärr of
-LOU 20 kap. 1-2 §§, ten days when every underrättelse goes out by e-mail, fifteen otherwise,
+LOU 20 kap. 1 §, ten days when every underrättelse goes out by e-mail, fifteen otherwise,
 counted by lagen (1930:173)."""
 
 from __future__ import annotations
@@ -51,7 +51,7 @@ async def test_all_by_email_the_avtalssparr_is_ten_days(world):
     sent = await _decisions(world, everyone_by_email=True)
     assert sent.standstill_last_day == date(2026, 12, 11)
     text = await _text(sent, LetterKind.REJECTION)
-    assert "avtalsspärren enligt 20 kap. 1 och 2 §§ LOU: 10 dagar" in text
+    assert "avtalsspärren enligt 20 kap. 1 § LOU: 10 dagar" in text
     assert "Avtalsspärren löper till och med 11 december 2026." in text
     assert "enligt 12 kap. 12 § lagen (2016:1145) om offentlig upphandling (LOU)" in text
     assert "ansöka om överprövning hos förvaltningsrätten" in text
