@@ -245,9 +245,9 @@ class RoundsApi(Controller):
         """Keep the round's grants out of the open data (a reason is required) or publish them
         again; audited."""
         await service.set_open_data(
-            _me(request), round_id, withheld=data.withheld, reason=data.reason
+            me(request), round_id, withheld=data.withheld, reason=data.reason
         )
-        return await service.get_round(_me(request), round_id)
+        return await service.get_round(me(request), round_id)
 
     @get("/rounds/{round_id:int}/payments", guards=[READERS], name="api_subsidies_round_payments")
     async def payments(
