@@ -11,16 +11,9 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from common.errors import ProblemCollector
-from common.i18n import N_
+from common.i18n import N_, UI_LANGUAGES
 from common.identity import Role
 
-UI_LANGUAGES: dict[str, str] = {
-    "en": "English",
-    "nl": "Nederlands",
-    "da": "Dansk",
-    "pl": "Polski",
-    "sv": "Svenska",
-}
 # A user's stored language: one of UI_LANGUAGES, or this to follow their authority's language.
 AUTHORITY_LANGUAGE = ""
 

@@ -51,10 +51,12 @@ from portal.guards import PortalSignInRequired, portal_sign_in_handler
 from scoring import api as scoring_api
 from scoring import controllers as scoring_controllers
 from scoring import dashboard as scoring_dashboard
+from scoring import evaluator_pages as scoring_evaluator_pages
 from scoring import scoresheet_controllers as scoring_scoresheets
 from scoring.documents import SubjectDocuments
 from scoring.reminders import ScoringReminders
 from subsidies import api as subsidies_api
+from subsidies import application_pages as subsidies_application_pages
 from subsidies import controllers as subsidies_controllers
 from subsidies import dashboard as subsidies_dashboard
 from subsidies import deadlines as subsidies_deadlines
@@ -125,6 +127,7 @@ ROUTE_HANDLERS: list[Any] = [
     *audit_controllers.CONTROLLERS,
     *scoring_controllers.CONTROLLERS,
     *scoring_api.CONTROLLERS,
+    *scoring_evaluator_pages.CONTROLLERS,
     *scoring_scoresheets.CONTROLLERS,
     *tender_controllers.CONTROLLERS,
     *tender_procurement_pages.CONTROLLERS,
@@ -132,6 +135,7 @@ ROUTE_HANDLERS: list[Any] = [
     *tender_api.CONTROLLERS,
     *notifications_controllers.CONTROLLERS,
     *subsidies_controllers.CONTROLLERS,
+    *subsidies_application_pages.CONTROLLERS,
     *subsidies_api.CONTROLLERS,
     *subsidies_publication.CONTROLLERS,
     *giving_controllers.CONTROLLERS,

@@ -32,6 +32,27 @@ from web.guards import OFFICER
 from web.i18n import current_language
 
 
+async def _bids_page(
+    request: Request,
+    tender_id: int,
+    values: dict[str, Any],
+    errors: dict[str, list[str]] | None = None,
+) -> Template:
+    """The bids and the form to register one (again with the refused values and errors)."""
+    principal = me(request)
+    return await tender_page(
+        request,
+        tender_id,
+        "tenders/bids.html",
+        "bids",
+        422 if errors else 200,
+        bids=await bids.bids(principal, tender_id),
+        lot_choices=await lot_choices(principal, tender_id),
+        values=values,
+        errors=errors or {},
+    )
+
+
 class AwardPages(Controller):
     path = "/tenders"
     include_in_schema = False
@@ -40,16 +61,7 @@ class AwardPages(Controller):
 
     @get("/{tender_id:int}/bids", guards=[READERS], name="tender_bids")
     async def bids(self, request: Request, tender_id: FromPath[int]) -> Template:
-        principal = me(request)
-        return await tender_page(
-            request,
-            tender_id,
-            "tenders/bids.html",
-            "bids",
-            bids=await bids.bids(principal, tender_id),
-            lot_choices=await lot_choices(principal, tender_id),
-            values={"country": "NL"},
-        )
+        return await _bids_page(request, tender_id, {"country": "NL"})
 
     @post("/{tender_id:int}/bids", guards=[OFFICER], name="tender_bid_add")
     async def add_bid(self, request: Request, tender_id: FromPath[int]) -> Template | Redirect:
@@ -67,18 +79,7 @@ class AwardPages(Controller):
                 me(request), tender_id, lot_id, values, files, price_files=price_files
             )
         except ValidationFailed as exc:
-            principal = me(request)
-            return await tender_page(
-                request,
-                tender_id,
-                "tenders/bids.html",
-                "bids",
-                422,
-                bids=await bids.bids(principal, tender_id),
-                lot_choices=await lot_choices(principal, tender_id),
-                values=values,
-                errors=field_errors(exc),
-            )
+            return await _bids_page(request, tender_id, values, field_errors(exc))
         return done(
             request, N_("The bid has been registered and sealed."), f"/tenders/{tender_id}/bids"
         )

@@ -36,8 +36,8 @@ from tenders.domain import PeriodWarning
 from tenders.machine import ACTION_LABELS, Action
 from tenders.procedures import DEADLINE_LABELS, PHASE_LABELS, PROCEDURE_TYPES, Deadline, Phase
 from web.downloads import attachment, attachment_stream
-from web.forms import field_errors, read_form, require_confirmation
-from web.guards import OFFICER, current_principal, requires_role
+from web.forms import done, field_errors, read_form, require_confirmation
+from web.guards import OFFICER, me, requires_role
 from web.i18n import current_language, gettext, ngettext, translate_message
 from web.pagination import page_number, paginate
 
@@ -74,17 +74,6 @@ ACTION_MESSAGES = {
     Action.CANCEL: N_("The tender has been cancelled."),
     Action.DECLARE_UNSUCCESSFUL: N_("The tender has been declared unsuccessful."),
 }
-
-
-def me(request: Request) -> Principal:
-    principal = current_principal(request)
-    assert principal is not None
-    return principal
-
-
-def done(request: Request, message: str, target: str, **params: Any) -> Redirect:
-    flash(request, gettext(message).format(**params), category="success")
-    return Redirect(target, status_code=303)
 
 
 def with_flags(values: dict[str, Any]) -> dict[str, Any]:

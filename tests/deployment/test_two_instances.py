@@ -180,6 +180,18 @@ async def test_letters_sent_by_one_zip_through_the_other_and_the_job_ran_on_the_
     assert sorted(found.values()) == sorted(x["sha256"] for x in listed)
 
 
+def _serve(port: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """``tenderdesk serve`` started with ``env``, until it stops (it is expected to refuse)."""
+    return subprocess.run(
+        [sys.executable, "-m", "config", "serve", "--port", port],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+    )
+
+
 def test_an_instance_with_another_key_is_refused_at_start(pair, tmp_path):
     """A runs with the run's keys (recorded by the database); a third instance with another
     audit key does not start, and says which key differs."""
@@ -189,29 +201,15 @@ def test_an_instance_with_another_key_is_refused_at_start(pair, tmp_path):
     assert httpx.get(f"{a.url}/health/ready", timeout=5).status_code == 200
     port = str(_free_port())
     for name in ("TENDERDESK_AUDIT_KEY", "TENDERDESK_SECRET_KEY"):
-        refused = subprocess.run(
-            [sys.executable, "-m", "config", "serve", "--port", port],
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            timeout=120,
-            env={
-                **os.environ,
-                "TENDERDESK_DATA_DIR": str(tmp_path / "third"),
-                name: "a key of its own",
-            },
-        )
+        own_key = {"TENDERDESK_DATA_DIR": str(tmp_path / "third"), name: "a key of its own"}
+        refused = _serve(port, {**os.environ, **own_key})
         assert refused.returncode == 1
         assert f"error: {name} differs from the key this database was first started" in (
             refused.stderr
         )
-    missing = subprocess.run(
-        [sys.executable, "-m", "config", "serve", "--port", port],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env={
+    missing = _serve(
+        port,
+        {
             **{k: v for k, v in os.environ.items() if k != "TENDERDESK_AUDIT_KEY"},
             "TENDERDESK_DATA_DIR": str(tmp_path / "fourth"),
         },

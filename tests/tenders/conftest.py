@@ -17,6 +17,7 @@ from common.localtime import utc_to_local
 from scoring import service as scoring
 from scoring import sheets
 from tenders import bids, procurement, service
+from tests.support.criteria import price, quality
 from tests.support.fixtures import SETUP
 
 START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)  # Monday 2 March 2026, 10:00 in Amsterdam
@@ -35,18 +36,7 @@ NAMES = [
     "Careyn",
     "Tzorg",
 ]
-TREE = [
-    {
-        "name": "Quality plan",
-        "kind": "quality",
-        "weight": "60",
-        "scale_type": "range",
-        "scale_min": "0",
-        "scale_max": "10",
-        "scale_step": "1",
-    },
-    {"name": "Price", "kind": "price", "weight": "40", "formula": "relative_lowest"},
-]
+TREE = [quality("Quality plan", "60"), price("40")]
 
 
 def local(moment: datetime) -> str:
@@ -161,6 +151,19 @@ class World:
         await sheets.submit_sheet(self.evaluator, evaluation_id)
         await scoring.finalise_quality(self.officer, evaluation_id)
         return evaluation_id
+
+
+def clock_days_ago(days: int) -> Any:
+    """A ``fixed_clock`` fixture for a module whose tests start ``days`` ago (their tender's
+    deadlines have passed by now): ``fixed_clock = clock_days_ago(60)``."""
+
+    @pytest.fixture
+    def fixed_clock() -> Iterator[FixedClock]:
+        past = datetime.now(UTC).replace(microsecond=0) - timedelta(days=days)
+        with use_clock(FixedClock(past)) as clock:
+            yield clock  # type: ignore[misc]
+
+    return fixed_clock
 
 
 @pytest.fixture

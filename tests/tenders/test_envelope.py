@@ -22,7 +22,6 @@ import io
 import re
 import zipfile
 from collections.abc import Iterator
-from contextlib import AsyncExitStack
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
@@ -46,7 +45,7 @@ from scoring.envelope import PRICES_SEALED, WITHDRAWN
 from scoring.tables import Subject
 from tenders import access, bids, service
 from tenders.tables import BidFile
-from tests.support.http import post_form, sign_in
+from tests.support.http import post_form
 from tests.tenders.conftest import KVK, NAMES, events
 from tests.test_authorization import registered_routes
 
@@ -238,18 +237,6 @@ def urls(app: Litestar, tender: Tender, extra: dict[str, list]) -> list[str]:
         *(f"/api/v1/scoring/evaluations/{e}/ranking?explain_all=true" for e in tender.evaluations),
         "/api/v1/audit/events?limit=500",
     ]
-
-
-@pytest.fixture
-async def login(client_factory):
-    async with AsyncExitStack() as stack:
-
-        async def sign(principal: Principal):
-            client = await stack.enter_async_context(client_factory())
-            await sign_in(client, principal.email)
-            return client
-
-        yield sign
 
 
 async def crawl(

@@ -5,40 +5,20 @@ code in a blind evaluation; every access audited; one access check in tenders.""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from contextlib import AsyncExitStack
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from audit.tables import AuditEvent
-from common.clock import FixedClock, use_clock
 from common.errors import DomainError, NotFound
-from common.identity import Principal
 from scoring import service as scoring
 from scoring import sheets
 from tenders import bids, service
 from tenders.tables import BidFile
-from tests.support.http import sign_in, text_of
+from tests.support.http import text_of
+from tests.tenders.conftest import clock_days_ago
 
-
-@pytest.fixture
-def fixed_clock() -> Iterator[FixedClock]:
-    past = datetime.now(UTC).replace(microsecond=0) - timedelta(days=60)
-    with use_clock(FixedClock(past)) as clock:
-        yield clock  # type: ignore[misc]
-
-
-@pytest.fixture
-async def login(client_factory):
-    async with AsyncExitStack() as stack:
-
-        async def sign(principal: Principal):
-            client = await stack.enter_async_context(client_factory())
-            await sign_in(client, principal.email)
-            return client
-
-        yield sign
+fixed_clock = clock_days_ago(60)  # published in the past: its deadlines have passed
 
 
 async def opened_blind_lot(world, make_user):

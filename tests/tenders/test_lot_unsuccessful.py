@@ -124,22 +124,6 @@ async def test_only_in_the_evaluation(world):
     assert (await scoring.status(world.officer, lot["evaluation_id"])).subjects == 0
 
 
-@pytest.fixture
-async def login(client_factory):
-    from contextlib import AsyncExitStack
-
-    from tests.support.http import sign_in
-
-    async with AsyncExitStack() as stack:
-
-        async def sign(principal):
-            client = await stack.enter_async_context(client_factory())
-            await sign_in(client, principal.email)
-            return client
-
-        yield sign
-
-
 async def test_the_page_needs_the_confirmation_and_the_api_declares_too(world, login):
     from datetime import UTC, datetime
 
