@@ -17,6 +17,7 @@ import base64
 import hashlib
 import hmac
 import json
+import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -154,7 +155,13 @@ def sign_link(
     secret: str, purpose: LinkPurpose, data: Mapping[str, Any], now: datetime, lifetime: timedelta
 ) -> str:
     """A token for a link: the data, its purpose and expiry, signed with the secret key."""
-    body = {**data, "p": purpose.value, "x": int((now + lifetime).timestamp())}
+    # A random nonce makes every link new, even two signed in the same second for the same data.
+    body = {
+        **data,
+        "p": purpose.value,
+        "x": int((now + lifetime).timestamp()),
+        "n": secrets.token_urlsafe(6),
+    }
     payload = _b64(json.dumps(body, sort_keys=True, separators=(",", ":")).encode())
     return f"{payload}.{_mac(secret, payload)}"
 
