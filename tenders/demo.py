@@ -42,7 +42,7 @@ from common.localtime import utc_to_local
 from common.refs import SubjectRef
 from scoring import service as scoring
 from scoring import sheets
-from tenders import bids, letters, procurement, service
+from tenders import bids, contracting, letters, openings, procurement, service
 from tenders.tables import Tender
 
 QUALITY = [
@@ -245,8 +245,8 @@ class Story:
         if not confirm:
             return evaluation_id
         if (await scoring.get_evaluation(self.officer, evaluation_id)).options.two_envelope:
-            await bids.approve_price_opening(self.officer, tender_id, lot_id)  # four eyes
-            await bids.approve_price_opening(self.second, tender_id, lot_id)
+            await openings.approve_price_opening(self.officer, tender_id, lot_id)  # four eyes
+            await openings.approve_price_opening(self.second, tender_id, lot_id)
         await scoring.confirm_ranking(self.officer, evaluation_id)
         return evaluation_id
 
@@ -259,8 +259,8 @@ class Story:
         )
 
     async def open_bids(self, tender_id: int) -> None:
-        await bids.approve_opening(self.officer, tender_id)
-        await bids.approve_opening(self.second, tender_id)
+        await openings.approve_opening(self.officer, tender_id)
+        await openings.approve_opening(self.second, tender_id)
 
 
 async def _principal(email: str) -> Principal:
@@ -535,7 +535,7 @@ async def _household_help(
     story.at(5, 9)
     await letters.send_award_decisions(officer, tender_id)
     story.at(2)
-    await bids.record_objection(
+    await contracting.record_objection(
         officer,
         tender_id,
         HOUSEHOLD_HELP_PROVIDERS[2][0],
@@ -610,7 +610,7 @@ async def _day_support(
     await service.award(officer, tender_id)
     story.at(290)
     for winner in await bids.winners(officer, tender_id):
-        await bids.record_contract(
+        await contracting.record_contract(
             officer,
             tender_id,
             winner["id"],
