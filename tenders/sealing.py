@@ -50,9 +50,7 @@ WRONG_KEY = N_(
     "The bids of this tender were sealed under another sealing key (TENDERDESK_SEALING_KEY); "
     "they stay sealed until the service runs with the key they were sealed under"
 )
-DAMAGED = N_(
-    "Sealed material of this tender cannot be decrypted ({what}): it was changed or damaged"
-)
+DAMAGED = N_("Sealed material of this tender cannot be decrypted: it was changed or damaged")
 
 
 class SealBroken(DomainError):
@@ -95,11 +93,11 @@ def _b64(data: bytes) -> str:
     return base64.b64encode(data).decode()
 
 
-def _unb64(text: str, what: str) -> bytes:
+def _unb64(text: str) -> bytes:
     try:
         return base64.b64decode(text.encode(), validate=True)
     except ValueError:
-        raise SealBroken(DAMAGED, what=what) from None
+        raise SealBroken(DAMAGED) from None
 
 
 def tender_context(tender_id: int) -> str:
@@ -128,14 +126,14 @@ def unwrap(master: MasterKey, wrapped: str, fingerprint: str, tender_id: int) ->
     the one it was wrapped with (told by ``fingerprint``) or the wrapped key was changed."""
     if not hmac.compare_digest(master.fingerprint, fingerprint):
         raise SealBroken(WRONG_KEY)
-    sealed = _unb64(wrapped, "tender key")
+    sealed = _unb64(wrapped)
     if len(sealed) != 1 + NONCE_BYTES + KEY_BYTES + TAG_BYTES or sealed[:1] != VERSION:
-        raise SealBroken(DAMAGED, what="tender key")
+        raise SealBroken(DAMAGED)
     nonce, body = sealed[1 : 1 + NONCE_BYTES], sealed[1 + NONCE_BYTES :]
     try:
         return AESGCM(master.key).decrypt(nonce, body, b"key:" + _ctx(tender_id))
     except InvalidTag:
-        raise SealBroken(DAMAGED, what="tender key") from None
+        raise SealBroken(DAMAGED) from None
 
 
 def _shared(private: X25519PrivateKey, peer: bytes, ephemeral: bytes, recipient: bytes) -> bytes:
@@ -145,7 +143,7 @@ def _shared(private: X25519PrivateKey, peer: bytes, ephemeral: bytes, recipient:
 
 def seal_bytes(public_key: str, plaintext: bytes, context: str) -> bytes:
     """``plaintext`` sealed for the tender whose public key (base64) is given."""
-    recipient = _unb64(public_key, "tender key")
+    recipient = _unb64(public_key)
     ephemeral = X25519PrivateKey.generate()
     ephemeral_raw = _raw_public(ephemeral.public_key())
     key = _shared(ephemeral, recipient, ephemeral_raw, recipient)
@@ -154,25 +152,25 @@ def seal_bytes(public_key: str, plaintext: bytes, context: str) -> bytes:
     return VERSION + ephemeral_raw + nonce + body
 
 
-def open_bytes(data_key: bytes, sealed: bytes, context: str, what: str = "file") -> bytes:
+def open_bytes(data_key: bytes, sealed: bytes, context: str) -> bytes:
     head = 1 + KEY_BYTES + NONCE_BYTES
     if len(sealed) < head + TAG_BYTES or sealed[:1] != VERSION:
-        raise SealBroken(DAMAGED, what=what)
+        raise SealBroken(DAMAGED)
     ephemeral_raw, nonce = sealed[1 : 1 + KEY_BYTES], sealed[1 + KEY_BYTES : head]
     private = X25519PrivateKey.from_private_bytes(data_key)
     key = _shared(private, ephemeral_raw, ephemeral_raw, _raw_public(private.public_key()))
     try:
         return AESGCM(key).decrypt(nonce, sealed[head:], context.encode())
     except InvalidTag:
-        raise SealBroken(DAMAGED, what=what) from None
+        raise SealBroken(DAMAGED) from None
 
 
 def seal_text(public_key: str, text: str, context: str) -> str:
     return _b64(seal_bytes(public_key, text.encode(), context))
 
 
-def open_text(data_key: bytes, sealed: str, context: str, what: str) -> str:
-    return open_bytes(data_key, _unb64(sealed, what), context, what).decode()
+def open_text(data_key: bytes, sealed: str, context: str) -> str:
+    return open_bytes(data_key, _unb64(sealed), context).decode()
 
 
 def seal_price(public_key: str, price: Decimal, context: str) -> str:
@@ -180,11 +178,11 @@ def seal_price(public_key: str, price: Decimal, context: str) -> str:
 
 
 def open_price(data_key: bytes, sealed: str, context: str) -> Decimal:
-    text = open_text(data_key, sealed, context, "price")
+    text = open_text(data_key, sealed, context)
     try:
         return Decimal(text)
     except InvalidOperation:
-        raise SealBroken(DAMAGED, what="price") from None
+        raise SealBroken(DAMAGED) from None
 
 
 def seal_name(public_key: str, filename: str, content_type: str, context: str) -> str:
@@ -194,6 +192,6 @@ def seal_name(public_key: str, filename: str, content_type: str, context: str) -
 
 def open_name(data_key: bytes, sealed: str, context: str) -> tuple[str, str]:
     """(filename, content_type) of a sealed file."""
-    text = open_text(data_key, sealed, context + ":name", "file name")
+    text = open_text(data_key, sealed, context + ":name")
     content_type, _, filename = text.partition("\n")
     return filename, content_type
