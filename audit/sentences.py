@@ -103,6 +103,10 @@ SENTENCES: dict[str, str] = {
     "round.allocation_proposed": N_("{actor} proposed the allocation of subsidy round {object}"),
     "round.decided": N_("{actor} decided subsidy round {object}"),
     "round.letters_sent": N_("{actor} sent the decision letters of subsidy round {object}"),
+    "round.withheld_from_open_data": N_("{actor} kept subsidy round {object} out of the open data"),
+    "round.published_as_open_data": N_(
+        "{actor} published subsidy round {object} in the open data again"
+    ),
     "application.registered": N_("{actor} registered application {object}"),
     "application.submit": N_("{actor} submitted application {object}"),
     "application.ask_information": N_("{actor} asked for information on application {object}"),

@@ -44,6 +44,7 @@ from jobs.service import Handler
 from jobs.worker import Worker
 from notifications import controllers as notifications_controllers
 from notifications import dashboard as notifications_dashboard
+from opendata.giving import controllers as giving_controllers
 from scoring import api as scoring_api
 from scoring import controllers as scoring_controllers
 from scoring import dashboard as scoring_dashboard
@@ -56,6 +57,7 @@ from subsidies import dashboard as subsidies_dashboard
 from subsidies import deadlines as subsidies_deadlines
 from subsidies import finance as subsidies_finance
 from subsidies import jobs as subsidies_jobs
+from subsidies import publication_pages as subsidies_publication
 from tenders import api as tender_api
 from tenders import award_pages as tender_award_pages
 from tenders import bids as tender_bids
@@ -128,6 +130,8 @@ ROUTE_HANDLERS: list[Any] = [
     *notifications_controllers.CONTROLLERS,
     *subsidies_controllers.CONTROLLERS,
     *subsidies_api.CONTROLLERS,
+    *subsidies_publication.CONTROLLERS,
+    *giving_controllers.CONTROLLERS,
     *documents_controllers.CONTROLLERS,
     *jobs_controllers.CONTROLLERS,
 ]

@@ -458,8 +458,17 @@ def scoresheet_import(evaluation: int, evaluator: str, file: str, submit: bool) 
     )
 
 
+# Open-data exports beside the finance views: format -> "module:function", an
+# ``async def f(path: str) -> int`` that writes the file and says how many items it holds.
+OPEN_DATA_EXPORTS: dict[str, str] = {
+    "360giving": "opendata.giving.cli:write_package",
+}
+
+
 @main.command("export")
-@click.argument("view", type=click.Choice(["awards", "shares", "budget", "payments"]))
+@click.argument(
+    "view", type=click.Choice(["awards", "shares", "budget", "payments", *OPEN_DATA_EXPORTS])
+)
 @click.option(
     "--format", "file_format", type=click.Choice(["xlsx", "csv"]), default="xlsx", show_default=True
 )
@@ -487,7 +496,11 @@ def export(
     language: str | None,
     **filters: str,
 ) -> None:
-    """Write a finance export (for scheduled exports): exit 0 when written, 1 on bad filters."""
+    """Write a finance export (for scheduled exports): exit 0 when written, 1 on bad filters.
+    Or open data: ``360giving`` (every published grant, one 360Giving package)."""
+    if view in OPEN_DATA_EXPORTS:
+        _export_open_data(view, output)
+        return
     from finance.cli import export_sheets, write_file
 
     params = {
@@ -504,6 +517,14 @@ def export(
         fail(error)
     count = write_file(exported, file_format, output, separator, not decimal_point)
     click.echo(f"Wrote {output} ({count} rows).")
+
+
+def _export_open_data(view: str, output: str) -> None:
+    from importlib import import_module
+
+    module, function = OPEN_DATA_EXPORTS[view].split(":")
+    count = run(getattr(import_module(module), function)(output))
+    click.echo(f"Wrote {output} ({count} items).")
 
 
 # Where ``tenderdesk letters`` looks up a reference, in order: each is "module:function", an

@@ -16,11 +16,18 @@
 | TENDERDESK_DB_POOL        | on (PostgreSQL connection pool; 0 turns it off) |
 | TENDERDESK_SCHEDULER      | on (deadlines, reminders, mail; 0 turns it off) |
 | TENDERDESK_DEBUG          | off                                       |
+| TENDERDESK_OCID_PREFIX    | ocds-tdesk0 (for tests and development only: register |
+|                           | your own prefix with the Open Contracting Partnership) |
+| TENDERDESK_OPEN_DATA_LICENCE | https://creativecommons.org/publicdomain/zero/1.0/ (CC0) |
+| TENDERDESK_OPEN_DATA_PUBLISHER | tenderdesk (the publisher named in open-data packages) |
+| TENDERDESK_OPEN_DATA_NATURAL_PERSONS | omit (natural persons, such as sole traders, left |
+|                           | out of open data) or pseudonymise                      |
 """
 
 from __future__ import annotations
 
 import os
+import re
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -73,6 +80,14 @@ class Settings:
     sealing_key: str = field(default="", repr=False)
     storage: str = "local"  # where files live: "local" (the data dir) or "postgres"
     jobs: bool = True  # this instance claims and runs queued jobs
+    # Open data (OCDS, 360Giving): the ocid prefix ("ocds-" and six characters, from the Open
+    # Contracting Partnership; the default is for tests and development only), the licence the
+    # data is published under, the publisher's name, and what happens to natural persons
+    # (sole traders): "omit" or "pseudonymise".
+    ocid_prefix: str = "ocds-tdesk0"
+    open_data_licence: str = "https://creativecommons.org/publicdomain/zero/1.0/"
+    open_data_publisher: str = "tenderdesk"
+    open_data_natural_persons: str = "omit"
 
     @property
     def is_postgres(self) -> bool:
@@ -92,6 +107,8 @@ class Settings:
 
 
 STORAGE_BACKENDS = ("local", "postgres")
+NATURAL_PERSON_POLICIES = ("omit", "pseudonymise")
+OCID_PREFIX = re.compile(r"ocds-[a-z0-9]{6}")
 
 
 def _generated_key(
@@ -213,7 +230,30 @@ def load_settings(environ: Mapping[str, str] = os.environ) -> Settings:
         sealing_key=_generated_key(
             data_dir, environ, "TENDERDESK_SEALING_KEY", "sealing_key", postgres
         ),
+        **_open_data(environ),
     )
+
+
+def _open_data(environ: Mapping[str, str]) -> dict[str, str]:
+    prefix = environ.get("TENDERDESK_OCID_PREFIX") or "ocds-tdesk0"
+    if not OCID_PREFIX.fullmatch(prefix):
+        raise SettingsError(
+            "TENDERDESK_OCID_PREFIX must be 'ocds-' and six lower-case letters or digits, "
+            f"not {prefix!r}"
+        )
+    persons = (environ.get("TENDERDESK_OPEN_DATA_NATURAL_PERSONS") or "omit").lower()
+    if persons not in NATURAL_PERSON_POLICIES:
+        raise SettingsError(
+            "TENDERDESK_OPEN_DATA_NATURAL_PERSONS must be one of "
+            f"{', '.join(NATURAL_PERSON_POLICIES)}"
+        )
+    return {
+        "ocid_prefix": prefix,
+        "open_data_licence": environ.get("TENDERDESK_OPEN_DATA_LICENCE")
+        or "https://creativecommons.org/publicdomain/zero/1.0/",
+        "open_data_publisher": environ.get("TENDERDESK_OPEN_DATA_PUBLISHER") or "tenderdesk",
+        "open_data_natural_persons": persons,
+    }
 
 
 def _reminder_days(environ: Mapping[str, str]) -> int:

@@ -163,6 +163,12 @@ class SettlementIn:
 
 
 @dataclass
+class OpenDataIn:
+    withheld: bool  # true: keep the round's grants out of the open data (360Giving)
+    reason: str = ""  # required when withheld
+
+
+@dataclass
 class ReviewOut:
     evaluation_id: int
     links: Links
@@ -236,6 +242,19 @@ class RoundsApi(Controller):
     @post("/rounds/{round_id:int}/decision", guards=[OFFICER], name="api_subsidies_round_decide")
     async def decide(self, request: Request, round_id: FromPath[int]) -> dict[str, int]:
         return await service.decide(_me(request), round_id)
+
+    @post(
+        "/rounds/{round_id:int}/open-data", guards=[OFFICER], name="api_subsidies_round_open_data"
+    )
+    async def open_data(
+        self, request: Request, round_id: FromPath[int], data: JSONBody[OpenDataIn]
+    ) -> RoundView:
+        """Keep the round's grants out of the open data (a reason is required) or publish them
+        again; audited."""
+        await service.set_open_data(
+            _me(request), round_id, withheld=data.withheld, reason=data.reason
+        )
+        return await service.get_round(_me(request), round_id)
 
     @get("/rounds/{round_id:int}/payments", guards=[READERS], name="api_subsidies_round_payments")
     async def payments(

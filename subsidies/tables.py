@@ -68,6 +68,9 @@ class SubsidyRound(Table, tablename="subsidies_round"):
     allocation = Text(default="")  # the proposal's figures (JSON): method, seed, draw, rests
     decided_at = Timestamptz(null=True, default=None)
     created_at = Timestamptz()
+    # An officer may keep a round out of the open data (360Giving), with the reason why.
+    open_data_withheld = Boolean(default=False)
+    open_data_reason = Text(default="")
 
 
 class Application(Table, tablename="subsidies_application"):

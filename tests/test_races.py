@@ -40,6 +40,10 @@ SENDERS = (
 )
 # Bodies that get past the input checks to the state change (others send an empty object).
 BODIES: dict[tuple[str, str], Any] = {
+    ("POST", "/api/v1/subsidies/rounds/{round_id:int}/open-data"): {
+        "withheld": True,
+        "reason": "Sent twice at once",
+    },
     ("POST", "/api/v1/tenders/{tender_id:int}/actions/{action:str}"): {
         "reason": "Sent twice at once"
     },

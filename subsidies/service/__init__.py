@@ -45,6 +45,7 @@ from subsidies.service.payments import (
     set_payment_status,
     settle_application,
 )
+from subsidies.service.publication import set_open_data
 from subsidies.service.review import (
     act,
     complete_many,
@@ -100,6 +101,7 @@ __all__ = [
     "register_application",
     "regulation_document",
     "reports",
+    "set_open_data",
     "set_payment_status",
     "set_regulation_document",
     "settle_application",

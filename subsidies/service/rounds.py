@@ -99,6 +99,8 @@ class RoundView(RoundSettings):
     window_close_due_at: datetime | None = None  # when it was due to close
     basis_regulation: str = ""  # the legal basis its decisions cite: the regulation
     basis_articles: str = ""  # and its article(s)
+    open_data_withheld: bool = False  # kept out of the open data (opendata.giving)
+    open_data_reason: str = ""  # why
 
     @property
     def fixed(self) -> bool:
@@ -160,6 +162,8 @@ def _round_view(row: Mapping[str, Any], authority: Mapping[str, Any]) -> RoundVi
         window_close_due_at=row["window_close_due_at"],
         basis_regulation=row["basis_regulation"],
         basis_articles=row["basis_articles"],
+        open_data_withheld=row["open_data_withheld"],
+        open_data_reason=row["open_data_reason"],
     )
 
 
