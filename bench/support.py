@@ -160,6 +160,7 @@ def run_here(target: str, work: Callable[[], Awaitable[dict[str, Any]]]) -> None
         # Instances on PostgreSQL take their keys from the environment.
         os.environ.setdefault("TENDERDESK_SECRET_KEY", f"bench-{uuid.uuid4().hex}")
         os.environ.setdefault("TENDERDESK_AUDIT_KEY", f"bench-{uuid.uuid4().hex}")
+        os.environ.setdefault("TENDERDESK_SEALING_KEY", f"bench-{uuid.uuid4().hex}")
     try:
 
         async def migrated() -> dict[str, Any]:

@@ -15,7 +15,7 @@ from common.identity import Principal
 from documents.letters import bundle
 from documents.letters.present import day
 from scoring.access import links as scoring_links
-from tenders import bids, letters, service
+from tenders import bids, contracting, letters, openings, service
 from tenders.controllers import (
     READERS,
     docx_download,
@@ -116,7 +116,7 @@ class AwardPages(Controller):
             tender_id,
             "tenders/opening.html",
             "opening",
-            approvals=await bids.opening_approvals(tender_id),
+            approvals=await openings.opening_approvals(tender_id),
             bids=await bids.bids(principal, tender_id),
         )
 
@@ -160,7 +160,7 @@ class AwardPages(Controller):
             winners=await bids.winners(principal, tender_id),
             lot_rows=await service.lots(principal, tender_id),
             lot_choices=await lot_choices(principal, tender_id),
-            objections=await bids.objections(principal, tender_id),
+            objections=await contracting.objections(principal, tender_id),
             sent=await letters.sent_letters(principal, tender_id),
             pdf=bundle.pdf_available(),
         )
@@ -169,7 +169,7 @@ class AwardPages(Controller):
     async def add_objection(self, request: Request, tender_id: FromPath[int]) -> Redirect:
         form = await read_form(request)
         lot = str(form.get("lot_id") or "")
-        await bids.record_objection(
+        await contracting.record_objection(
             me(request),
             tender_id,
             str(form.get("objector") or ""),
@@ -191,7 +191,7 @@ class AwardPages(Controller):
         self, request: Request, tender_id: FromPath[int], objection_id: FromPath[int]
     ) -> Redirect:
         form = await read_form(request)
-        await bids.resolve_objection(
+        await contracting.resolve_objection(
             me(request), tender_id, objection_id, str(form.get("resolution") or "")
         )
         return done(request, N_("The objection has been resolved."), f"/tenders/{tender_id}/award")
@@ -211,7 +211,7 @@ class AwardPages(Controller):
             "tenders/contracts.html",
             "contracts",
             status,
-            contracts=await bids.contracts(principal, tender_id),
+            contracts=await contracting.contracts(principal, tender_id),
             winner_choices=[
                 (w["id"], f"{w['lot.number']}. {w['lot.title']}: {w['organisation.name']}")
                 for w in winners
@@ -226,7 +226,7 @@ class AwardPages(Controller):
         if not bid.isdigit():
             raise ValidationFailed([field_problem(N_("Choose a winner"), "bid_id")])
         try:
-            await bids.record_contract(me(request), tender_id, int(bid), values)
+            await contracting.record_contract(me(request), tender_id, int(bid), values)
         except ValidationFailed as exc:
             return await self._contracts(
                 request, tender_id, 422, values=values, errors=field_errors(exc)

@@ -31,7 +31,7 @@ from documents.storage import FileInfo
 from jobs.controllers import job_path
 from scoring.access import links as scoring_links
 from scoring.domain import PHASE_LABELS as SCORING_PHASES
-from tenders import actions, bids, letters, service
+from tenders import actions, bids, letters, openings, service
 from tenders.domain import PeriodWarning
 from tenders.machine import ACTION_LABELS, Action
 from tenders.procedures import DEADLINE_LABELS, PHASE_LABELS, PROCEDURE_TYPES, Deadline, Phase
@@ -509,7 +509,7 @@ class TenderPages(Controller):
     async def price_opening(
         self, request: Request, tender_id: FromPath[int], lot_id: FromPath[int]
     ) -> Redirect:
-        opened = await bids.approve_price_opening(me(request), tender_id, lot_id)
+        opened = await openings.approve_price_opening(me(request), tender_id, lot_id)
         return done(
             request,
             N_("The prices are open.")

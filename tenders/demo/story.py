@@ -16,7 +16,7 @@ from common.localtime import utc_to_local
 from common.refs import SubjectRef
 from scoring import service as scoring
 from scoring import sheets
-from tenders import bids, service
+from tenders import bids, openings, service
 
 # The criteria every demo tender scores on (a Dutch officer's wording).
 QUALITY = [
@@ -185,8 +185,8 @@ class Story:
         if not confirm:
             return evaluation_id
         if (await scoring.get_evaluation(self.officer, evaluation_id)).options.two_envelope:
-            await bids.approve_price_opening(self.officer, tender_id, lot_id)  # four eyes
-            await bids.approve_price_opening(self.second, tender_id, lot_id)
+            await openings.approve_price_opening(self.officer, tender_id, lot_id)  # four eyes
+            await openings.approve_price_opening(self.second, tender_id, lot_id)
         await scoring.confirm_ranking(self.officer, evaluation_id)
         return evaluation_id
 
@@ -199,8 +199,8 @@ class Story:
         )
 
     async def open_bids(self, tender_id: int) -> None:
-        await bids.approve_opening(self.officer, tender_id)
-        await bids.approve_opening(self.second, tender_id)
+        await openings.approve_opening(self.officer, tender_id)
+        await openings.approve_opening(self.second, tender_id)
 
 
 async def principal(email: str) -> Principal:

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from common.identity import Principal
 from common.localtime import utc_to_local
-from tenders import bids, letters, procurement, service
+from tenders import bids, contracting, letters, procurement, service
 from tenders.demo.story import QUALITY, Story, form_time
 
 HOUSEHOLD_HELP_PROVIDERS = [
@@ -174,7 +174,7 @@ async def household_help(
     story.at(5, 9)
     await letters.send_award_decisions(officer, tender_id)
     story.at(2)
-    await bids.record_objection(
+    await contracting.record_objection(
         officer,
         tender_id,
         HOUSEHOLD_HELP_PROVIDERS[2][0],
@@ -300,7 +300,7 @@ async def day_support(
     await service.award(officer, tender_id)
     story.at(290)
     for winner in await bids.winners(officer, tender_id):
-        await bids.record_contract(
+        await contracting.record_contract(
             officer,
             tender_id,
             winner["id"],

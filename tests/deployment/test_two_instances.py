@@ -24,7 +24,7 @@ from config.settings import get_settings
 from jobs.tables import Job
 from scoring.tables import Score
 from subsidies import service as subsidies
-from tenders import bids
+from tenders import bids, openings
 from tenders import service as tenders
 from tests.deployment.support import Instance, needs_postgres
 from tests.scoring.conftest import make_scenario
@@ -104,8 +104,8 @@ async def test_a_bid_document_uploaded_through_one_downloads_through_the_other(p
     [row] = await bids.BidFile.select()
     # The deadline passes (on the test's clock) and two officers open the bids.
     world.travel(timedelta(days=41))
-    await bids.approve_opening(world.officer, tender_id)
-    assert await bids.approve_opening(world.second, tender_id)
+    await openings.approve_opening(world.officer, tender_id)
+    assert await openings.approve_opening(world.second, tender_id)
 
     url = f"/tenders/{tender_id}/bids/{row['bid']}/files/{row['file']}"
     downloaded = await officer.http.get(f"{b.url}{url}")
@@ -200,7 +200,7 @@ def test_an_instance_with_another_key_is_refused_at_start(pair, tmp_path):
     # (Other tests empty every table; ready records A's keys again, as its start did.)
     assert httpx.get(f"{a.url}/health/ready", timeout=5).status_code == 200
     port = str(_free_port())
-    for name in ("TENDERDESK_AUDIT_KEY", "TENDERDESK_SECRET_KEY"):
+    for name in ("TENDERDESK_AUDIT_KEY", "TENDERDESK_SECRET_KEY", "TENDERDESK_SEALING_KEY"):
         own_key = {"TENDERDESK_DATA_DIR": str(tmp_path / "third"), name: "a key of its own"}
         refused = _serve(port, {**os.environ, **own_key})
         assert refused.returncode == 1

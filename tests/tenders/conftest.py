@@ -16,7 +16,7 @@ from common.identity import Principal
 from common.localtime import utc_to_local
 from scoring import service as scoring
 from scoring import sheets
-from tenders import bids, procurement, service
+from tenders import bids, openings, procurement, service
 from tests.support.criteria import price, quality
 from tests.support.fixtures import SETUP
 
@@ -113,8 +113,8 @@ class World:
         prices = prices or {0: "150000", 1: "100000", 2: "120000"}
         ids = [await self.bid(tender_id, lot_id, i, p) for i, p in prices.items()]
         self.travel(timedelta(days=41))
-        await bids.approve_opening(self.officer, tender_id)
-        assert await bids.approve_opening(self.second, tender_id)
+        await openings.approve_opening(self.officer, tender_id)
+        assert await openings.approve_opening(self.second, tender_id)
         return ids
 
     async def score_and_confirm(self, tender_id: int, marks: dict[int, str]) -> int:
@@ -123,8 +123,8 @@ class World:
         [lot_id, *_] = await self.lot_ids(tender_id)
         evaluation_id = await self.score_quality(tender_id, lot_id, marks)
         if (await scoring.get_evaluation(self.officer, evaluation_id)).options.two_envelope:
-            assert not await bids.approve_price_opening(self.officer, tender_id, lot_id)
-            assert await bids.approve_price_opening(self.second, tender_id, lot_id)
+            assert not await openings.approve_price_opening(self.officer, tender_id, lot_id)
+            assert await openings.approve_price_opening(self.second, tender_id, lot_id)
         await scoring.confirm_ranking(self.officer, evaluation_id)
         return lot_id
 

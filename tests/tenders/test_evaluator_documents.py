@@ -13,7 +13,7 @@ from audit.tables import AuditEvent
 from common.errors import DomainError, NotFound
 from scoring import service as scoring
 from scoring import sheets
-from tenders import bids, service
+from tenders import bids, openings, service
 from tenders.tables import BidFile
 from tests.support.http import text_of
 from tests.tenders.conftest import clock_days_ago
@@ -32,8 +32,8 @@ async def opened_blind_lot(world, make_user):
     second = await world.bid(tender_id, lot_id, 1, "100000")
     await scoring.freeze_criteria(world.officer, evaluation_id)
     world.travel(timedelta(days=41))
-    await bids.approve_opening(world.officer, tender_id)
-    assert await bids.approve_opening(world.second, tender_id)
+    await openings.approve_opening(world.officer, tender_id)
+    assert await openings.approve_opening(world.second, tender_id)
     await scoring.assign(world.officer, evaluation_id, world.evaluator.id)
     subjects = {s.ref: s for s in await scoring.list_subjects(world.officer, evaluation_id)}
     await sheets.declare(

@@ -25,7 +25,7 @@ async def test_the_opening_page_offers_only_what_is_possible_now(world, login):
     """Before the deadline: no button, a sentence saying when. After it: "Approve" for the
     first officer; then that officer reads why not, and a second one gets "Confirm"."""
 
-    from tenders import bids, service
+    from tenders import openings, service
     from tests.support.http import post_form, text_of
 
     tender_id = await world.tender()
@@ -40,7 +40,7 @@ async def test_the_opening_page_offers_only_what_is_possible_now(world, login):
     assert "The bids can be opened after the deadline for bids" in text_of(page)
     refused = await post_form(first, f"/tenders/{tender_id}/actions/open_bids", {"confirm": "yes"})
     assert refused.status_code == 303  # refused, not approved
-    assert await bids.opening_approvals(tender_id) == []
+    assert await openings.opening_approvals(tender_id) == []
 
     world.clock.set(datetime.now(UTC))  # the deadline has passed (a new sign-in: a month on)
     first = await login(world.officer)

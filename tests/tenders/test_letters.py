@@ -16,7 +16,7 @@ from documents import storage
 from documents.letters import bundle
 from documents.letters.kinds import LetterKind
 from notifications.tables import OutboxAttachment, OutboxMessage
-from tenders import bids, letters, procurement, service
+from tenders import bids, letters, openings, procurement, service
 from tenders.tables import Bid, Tender
 from tests.documents.letters_support import docx_text
 from tests.support.browser import require_tool
@@ -62,8 +62,8 @@ async def _ranked(world: World) -> tuple[int, int]:
         await _bid(world, tender_id, lot_id, 2, "Samen Sterk", "120000", "info@samensterk.example"),
     ]
     world.travel(timedelta(days=41))
-    await bids.approve_opening(world.officer, tender_id)
-    assert await bids.approve_opening(world.second, tender_id)
+    await openings.approve_opening(world.officer, tender_id)
+    assert await openings.approve_opening(world.second, tender_id)
     await world.score_and_confirm(tender_id, {ids[0]: "9", ids[1]: "5", ids[2]: "8"})
     await bids.choose_award(world.officer, tender_id, lot_id, [ids[2]], advantages=ADVANTAGES)
     return tender_id, lot_id

@@ -9,7 +9,7 @@ from documents import storage
 from organisations.tables import Organisation
 from scoring import service as scoring
 from scoring import sheets
-from tenders import bids, procurement, service
+from tenders import openings, procurement, service
 from tenders.deadlines import DEADLINES
 from tenders.tables import Candidate, Question, Tender
 from tests.support.criteria import quality
@@ -220,6 +220,6 @@ async def test_opening_without_bids_asks_to_declare_unsuccessful(world):
     await service.publish(world.officer, tender_id)
     world.travel(timedelta(days=41))
     with pytest.raises(DomainError, match="No bids were received"):
-        await bids.approve_opening(world.officer, tender_id)
+        await openings.approve_opening(world.officer, tender_id)
     await service.declare_unsuccessful(world.officer, tender_id, "No bids received")
     assert (await Tender.select(Tender.phase).first())["phase"] == "unsuccessful"
