@@ -44,7 +44,7 @@ from scoring import sheets
 from scoring.envelope import PRICES_SEALED, WITHDRAWN
 from scoring.tables import Subject
 from tenders import access, bids, openings, service
-from tenders.tables import BidFile
+from tenders.tables import Bid, BidFile
 from tests.support.http import post_form
 from tests.tenders.conftest import KVK, NAMES, events
 from tests.test_authorization import registered_routes
@@ -186,6 +186,10 @@ NOT_THIS_TENDER = {
     "/api/v1/jobs/{job_id:int}": "as above",
     "/jobs/{job_id:int}/result": "a job's file: letters as PDF, which need a confirmed "
     "ranking (see the letters above)",
+    "/portal/inbox/letters/{file_id:int}": "a portal member's own letters (back-office users "
+    "are refused; no letter exists while prices are sealed)",
+    "/portal/invitations/{token:str}": "a signed invitation link: no tender data",
+    "/portal/verify/{token:str}": "a signed address confirmation link: no tender data",
 }
 
 
@@ -306,6 +310,10 @@ async def test_no_read_path_shows_a_sealed_price_to_anyone(
         "authority_id": [world.authority["id"]],
         "user_id": [world.officer.id],
         "service_type_id": [world.service_type_id],
+        # the bidders' organisations: their pages show the organisation, never a price
+        "organisation_id": [
+            row["organisation"] for row in await Bid.select(Bid.organisation).distinct()
+        ],
         # the evaluator's own route to a bid's documents (a price file too: refused)
         "document_id": [f for files in tender.files.values() for f in files.values()],
     }
