@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from litestar import Controller, Request, get, post
+from litestar import Controller, Request, Response, get, post
 from litestar.params import FromPath, FromQuery, JSONBody, URLEncodedBody
 from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
@@ -31,6 +31,26 @@ def client_address(request: Request) -> str | None:
     """The client's address (behind a proxy, uvicorn takes it from X-Forwarded-For when the
     proxy is trusted: --forwarded-allow-ips)."""
     return request.client.host if request.client else None
+
+
+async def begin_session(request: Request, data: dict[str, Any]) -> None:
+    """At sign-in (here and in the portal): a new session id (an id planted before is
+    worthless), a CSRF token bound to it, and the session's data."""
+    store: DatabaseSessionStore = request.app.stores.get("sessions")  # type: ignore[assignment]
+    await store.delete_expired()
+    bind_to_new_session(request.scope, rotate_session_id(request.scope))
+    request.set_session(data)
+
+
+def set_language_cookie(request: Request, response: Response, language: str) -> None:
+    response.set_cookie(
+        LANGUAGE_COOKIE,
+        language,
+        max_age=365 * 24 * 3600,
+        httponly=True,
+        samesite="lax",
+        secure=request.app.state.settings.secure_cookies,
+    )
 
 
 class LoginController(Controller):
@@ -63,19 +83,9 @@ class LoginController(Controller):
                 status_code=400,
                 context={"next": data.get("next", ""), "error": error, "email": email},
             )
-        store: DatabaseSessionStore = request.app.stores.get("sessions")  # type: ignore[assignment]
-        await store.delete_expired()
-        bind_to_new_session(request.scope, rotate_session_id(request.scope))
-        request.set_session({"user_id": principal.id})
+        await begin_session(request, {"user_id": principal.id})
         response = Redirect(target, status_code=303)
-        response.set_cookie(
-            LANGUAGE_COOKIE,
-            principal.language,
-            max_age=365 * 24 * 3600,
-            httponly=True,
-            samesite="lax",
-            secure=request.app.state.settings.secure_cookies,
-        )
+        set_language_cookie(request, response, principal.language)
         return response
 
     @post("/logout", guards=[ANY_ROLE], name="logout")

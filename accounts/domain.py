@@ -11,16 +11,9 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from common.errors import ProblemCollector
-from common.i18n import N_
+from common.i18n import N_, UI_LANGUAGES
 from common.identity import Role
 
-UI_LANGUAGES: dict[str, str] = {
-    "en": "English",
-    "nl": "Nederlands",
-    "da": "Dansk",
-    "pl": "Polski",
-    "sv": "Svenska",
-}
 # A user's stored language: one of UI_LANGUAGES, or this to follow their authority's language.
 AUTHORITY_LANGUAGE = ""
 
@@ -152,6 +145,11 @@ def password_score(password: str, user_inputs: Collection[str] = ()) -> int:
 
 def normalise_email(email: str) -> str:
     return (email or "").strip().lower()
+
+
+def is_email(email: str) -> bool:
+    """Looks like an email address (and fits its column)."""
+    return len(email) <= 254 and bool(_EMAIL.match(email))
 
 
 @dataclass(frozen=True)

@@ -142,6 +142,21 @@ async def _forget_failures(key: str) -> None:
     await LoginThrottle.delete().where(LoginThrottle.key == key)
 
 
+async def throttle_waits_until(keys: list[str], now: datetime) -> datetime | None:
+    """Until when password checks under these throttle keys are refused (another sign-in area,
+    the portal, throttles its accounts and the client addresses with the same policies)."""
+    return _waits_until(await _throttles(keys), now)
+
+
+async def count_password_failure(keys: list[str], now: datetime, count: bool = True) -> None:
+    """A failed password check counted against each key (in the caller's transaction)."""
+    await _count_failure(keys, now, count)
+
+
+async def forget_password_failures(key: str) -> None:
+    await _forget_failures(key)
+
+
 async def sign_in_waits_until(email: str, now: datetime | None = None) -> datetime | None:
     """Until when sign-in attempts for this account are refused (for the administrator)."""
     key = account_key(email)

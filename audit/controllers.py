@@ -60,6 +60,19 @@ async def _object_type_options() -> list[tuple[str, str]]:
     return [(name, name) for name in await service.object_types()]
 
 
+async def _events_page(page: Any, params: dict[str, Any], verification: Any) -> Template:
+    return Template(
+        "audit/events.html",
+        context={
+            "page": page,
+            "events": await with_sentences(page.events),
+            "params": params,
+            "object_types": await _object_type_options(),
+            "verification": verification,
+        },
+    )
+
+
 class AuditController(Controller):
     path = "/admin/audit"
     guards = [ADMIN]
@@ -69,32 +82,13 @@ class AuditController(Controller):
     async def events(self, request: Request) -> Template:
         filters, params = _filters(request)
         page = await service.list_events(filters, before_seq=_before(request))
-        return Template(
-            "audit/events.html",
-            context={
-                "page": page,
-                "events": await with_sentences(page.events),
-                "params": params,
-                "object_types": await _object_type_options(),
-                "verification": None,
-            },
-        )
+        return await _events_page(page, params, None)
 
     @post("/verify", name="audit_verify")
     async def verify(self, request: Request) -> Template:
         filters, params = _filters(request)
         verification = await service.verify()
-        page = await service.list_events(filters)
-        return Template(
-            "audit/events.html",
-            context={
-                "page": page,
-                "events": await with_sentences(page.events),
-                "params": params,
-                "object_types": await _object_type_options(),
-                "verification": verification,
-            },
-        )
+        return await _events_page(await service.list_events(filters), params, verification)
 
 
 @dataclass

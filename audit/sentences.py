@@ -126,6 +126,17 @@ SENTENCES: dict[str, str] = {
     "letter.sent": N_("{actor} sent a letter to {addressee}"),
     "mail.queued": N_("A message to {recipient} was put in the outbox"),
     "mail.retried": N_("{actor} put message {object} back in the outbox"),
+    "portal.registered": N_("{actor} registered for the portal"),
+    "portal.registration_refused": N_("A portal registration for a known address was refused"),
+    "portal.email_verified": N_("{actor} confirmed their email address for the portal"),
+    "portal.membership_requested": N_("{actor} asked to act for organisation {object}"),
+    "portal.membership_approved": N_("{actor} approved a portal account of organisation {object}"),
+    "portal.membership_refused": N_("{actor} refused a portal account of organisation {object}"),
+    "portal.invited": N_("{actor} invited {email} to act for organisation {object}"),
+    "portal.invitation_accepted": N_("{actor} accepted an invitation to the portal"),
+    "portal.login_succeeded": N_("{actor} signed in to the portal"),
+    "portal.login_failed": N_("A sign-in to the portal failed"),
+    "portal.letter_downloaded": N_("{actor} downloaded a letter from the portal inbox"),
 }
 
 # By the kind of object changed, for actions without a sentence of their own.

@@ -40,7 +40,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.support import admin, with_database  # noqa: E402
+from bench.support import admin, bench_officer, insert_organisations, with_database  # noqa: E402
 
 REPEAT = 5
 PASSWORD = "bench password 1234"
@@ -91,11 +91,9 @@ def _timed(function) -> float:
 async def _setup(count: int, method: str):
     """An authority, an officer and an open round of ``count`` eligible applications."""
     from accounts.passwords import hash_password
-    from accounts.tables import Membership, User
     from authorities import service as authorities
     from common import clock
-    from common.identity import Actor, Principal, Role
-    from organisations.tables import Organisation
+    from common.identity import Actor
     from subsidies import service
     from subsidies.tables import Application
 
@@ -108,19 +106,8 @@ async def _setup(count: int, method: str):
             "registration_number": f"{uuid.uuid4().int % 10**8:08d}",
         },
     )
-    user = User(
-        email=f"bench-{method}@example.org",
-        name="Bench",
-        role="officer",
-        language="en",
-        password_hash=await hash_password(PASSWORD),
-        active=True,
-        created_at=clock.now(),
-    )
-    await user.save()
-    await Membership(user=user.id, authority=authority["id"]).save()
-    officer = Principal(
-        user.id, user.email, "Bench", Role.OFFICER, "en", frozenset({authority["id"]})
+    officer = await bench_officer(
+        authority["id"], f"bench-{method}@example.org", "en", await hash_password(PASSWORD)
     )
     view = await service.create_round(
         officer,
@@ -141,20 +128,7 @@ async def _setup(count: int, method: str):
     )
     await service.open_round(officer, view.id)
     now = clock.now()
-    organisations = []
-    for first in range(0, count, 500):
-        organisations += await Organisation.insert(
-            *[
-                Organisation(
-                    name=f"Stichting {method} {n}",
-                    country="NL",
-                    registration_number=f"{n:08d}",
-                    created_at=now,
-                    updated_at=now,
-                )
-                for n in range(first, min(count, first + 500))
-            ]
-        ).returning(Organisation.id)
+    organisations = await insert_organisations(count, f"Stichting {method} {{n}}")
     start = datetime(2024, 3, 1, 8, 0, tzinfo=UTC)
     rows = [
         Application(

@@ -65,6 +65,7 @@ async def fill(tenders: int) -> dict[str, int]:
     from authorities import service as authorities
     from common.identity import Actor
     from config.database import migrate, raw
+    from scoring.scoresheets import SCORE_COLUMNS
 
     await migrate()
     rng = random.Random(SEED)
@@ -250,34 +251,11 @@ async def fill(tenders: int) -> dict[str, int]:
     )
     lot_ids = [r["id"] for r in await raw("SELECT id FROM tenders_lot ORDER BY id")]
     criteria = []
+    scale = (Decimal(0), Decimal(10), Decimal(1))  # quality: 0 to 10 in whole points
     for e in evaluation_ids:
         criteria += [
-            (
-                e,
-                0,
-                "Plan of approach",
-                "",
-                "quality",
-                Decimal(35),
-                Decimal(0),
-                Decimal(10),
-                Decimal(1),
-                "",
-                "",
-            ),
-            (
-                e,
-                1,
-                "Cooperation",
-                "",
-                "quality",
-                Decimal(35),
-                Decimal(0),
-                Decimal(10),
-                Decimal(1),
-                "",
-                "",
-            ),
+            (e, 0, "Plan of approach", "", "quality", Decimal(35), *scale, "", ""),
+            (e, 1, "Cooperation", "", "quality", Decimal(35), *scale, "", ""),
             (e, 2, "Price", "", "price", Decimal(30), None, None, None, "", "relative_lowest"),
         ]
     quality_criteria = [c for c in criteria if c[4] == "quality"]
@@ -385,15 +363,7 @@ async def fill(tenders: int) -> dict[str, int]:
     for start in range(0, len(scores), 50_000):
         await _bulk_insert(
             "scoring_score",
-            [
-                "evaluation",
-                "assignment",
-                "subject",
-                "criterion",
-                "value",
-                "justification",
-                "updated_at",
-            ],
+            SCORE_COLUMNS,
             scores[start : start + 50_000],
         )
     # Statistics for the planner, as autovacuum (PostgreSQL) or a nightly ANALYZE would keep.

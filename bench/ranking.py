@@ -24,18 +24,14 @@ Each database runs in its own subprocess (the engine is chosen once per process)
 from __future__ import annotations
 
 import argparse
-import asyncio
-import json
 import os
 import resource
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
 import tracemalloc
-import uuid
 from decimal import Decimal
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -44,9 +40,8 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.support import admin as _admin  # noqa: E402
+from bench.support import bench_people, per_database  # noqa: E402
 from bench.support import bulk_insert as _bulk_insert  # noqa: E402
-from bench.support import with_database as _with_database  # noqa: E402
 
 EVALUATORS = 5
 LEAVES = 10  # scored criteria: 8 quality sub-criteria, 1 quality, 1 pass/fail
@@ -186,13 +181,13 @@ def computation(subjects: int) -> None:
 
 
 async def use_case(subjects: int) -> dict:
-    from accounts.tables import User
     from authorities import service as authorities
     from common import clock
-    from common.identity import Actor, Principal, Role
+    from common.identity import Actor, Role
     from config.database import is_sqlite, migrate, raw
     from scoring import service
     from scoring.access import final_scores
+    from scoring.scoresheets import SCORE_COLUMNS
 
     await migrate()
     setup_started = time.perf_counter()
@@ -201,19 +196,7 @@ async def use_case(subjects: int) -> dict:
         actor, {"name": "Gemeente Bench", "country": "NL", "registration_number": "30280353"}
     )
     now = clock.now()
-    people = []
-    for n, role in enumerate([Role.OFFICER] + [Role.EVALUATOR] * EVALUATORS):
-        user = User(
-            email=f"{role.value}{n}@bench.example",
-            name=f"{role.value} {n}",
-            role=role.value,
-            password_hash="-",
-            created_at=now,
-        )
-        await user.save()
-        people.append(
-            Principal(user.id, user.email, user.name, role, "en", frozenset({authority["id"]}))
-        )
+    people = await bench_people(authority["id"], [Role.OFFICER] + [Role.EVALUATOR] * EVALUATORS)
     officer, evaluators = people[0], people[1:]
     evaluation = await service.create_evaluation(
         officer,
@@ -262,15 +245,7 @@ async def use_case(subjects: int) -> dict:
     )
     await _bulk_insert(
         "scoring_score",
-        [
-            "evaluation",
-            "assignment",
-            "subject",
-            "criterion",
-            "value",
-            "justification",
-            "updated_at",
-        ],
+        SCORE_COLUMNS,
         [
             (
                 eid,
@@ -285,8 +260,11 @@ async def use_case(subjects: int) -> dict:
         ],
     )
     await raw("UPDATE scoring_assignment SET submitted_at = {} WHERE evaluation = {}", now, eid)
-    await service.set_prices(
-        officer, eid, {r["ref"]: Decimal(int(p)) for r, p in zip(subject_rows, prices, strict=True)}
+    await service.set_prices(  # as the owner (a tender) hands its bids' prices over
+        officer,
+        eid,
+        {r["ref"]: Decimal(int(p)) for r, p in zip(subject_rows, prices, strict=True)},
+        by_owner=True,
     )
     finalise_started = time.perf_counter()
     await service.finalise_quality(officer, eid)
@@ -332,27 +310,6 @@ async def use_case(subjects: int) -> dict:
     }
 
 
-def run_database(target: str, subjects: int) -> None:
-    """In a subprocess: point the app at a fresh database, fill it, time the use case."""
-    data_dir = tempfile.mkdtemp(prefix="tenderdesk-bench-")
-    os.environ["TENDERDESK_DATA_DIR"] = data_dir
-    os.environ["PICCOLO_CONF"] = "config.piccolo_conf"
-    os.environ["TENDERDESK_DB_POOL"] = "0"
-    database = None
-    if target == "sqlite":
-        os.environ.pop("DATABASE_URL", None)
-    else:
-        database = f"tenderdesk_bench_{uuid.uuid4().hex[:10]}"
-        asyncio.run(_admin(target, f'CREATE DATABASE "{database}"'))
-        os.environ["DATABASE_URL"] = _with_database(target, database)
-    try:
-        figures = asyncio.run(use_case(subjects))
-        print(json.dumps(figures))
-    finally:
-        if database:
-            asyncio.run(_admin(target, f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'))
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--subjects", type=int, default=10_000)
@@ -363,24 +320,13 @@ def main() -> None:
     )
     parser.add_argument("--run-database", help=argparse.SUPPRESS)
     args = parser.parse_args()
-    if args.run_database:
-        run_database(args.run_database, args.subjects)
-        return
-    computation(args.subjects)
-    targets = ["sqlite"] + ([args.postgres] if args.postgres else [])
-    print("whole ranking use case from the database (scoring.service.ranking):")
-    for target in targets:
-        done = subprocess.run(
-            [sys.executable, __file__, "--run-database", target, "--subjects", str(args.subjects)],
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        if done.returncode != 0:
-            print(f"  {target}: failed\n{done.stderr[-3000:]}")
+    if not args.run_database:  # in the parent: the computation alone first
+        computation(args.subjects)
+        print("whole ranking use case from the database (scoring.service.ranking):")
+    work = partial(use_case, args.subjects)
+    for _, f in per_database(__file__, sys.argv[1:], args.postgres, work):
+        if f is None:
             continue
-        f = json.loads(done.stdout.strip().splitlines()[-1])
         print(
             f"  {f['engine']:<10} {f['subjects']:,} subjects, {f['scores']:,} scores: "
             f"best {f['best']:.2f} s, median {f['median']:.2f} s (target ≤ 3 s); "

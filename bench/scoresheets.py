@@ -26,26 +26,23 @@ Prints, per database (each in its own subprocess, on a fresh database):
 from __future__ import annotations
 
 import argparse
-import asyncio
 import io
-import json
 import os
 import resource
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 import tracemalloc
-import uuid
+from functools import partial
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.support import admin as _admin  # noqa: E402
+
+from bench.support import bench_people, per_database  # noqa: E402
 from bench.support import bulk_insert as _bulk_insert  # noqa: E402
-from bench.support import with_database as _with_database  # noqa: E402
 
 CRITERIA = [
     {
@@ -102,10 +99,9 @@ def fill(data: bytes, change_every: int = 1) -> bytes:
 
 
 async def use_case(subjects: int) -> dict:
-    from accounts.tables import User
     from authorities import service as authorities
     from common import clock
-    from common.identity import Actor, Principal, Role
+    from common.identity import Actor, Role
     from config.database import is_sqlite, migrate, raw
     from scoring import scoresheets, service
     from scoring.tables import Score
@@ -116,19 +112,7 @@ async def use_case(subjects: int) -> dict:
         actor, {"name": "Gemeente Bench", "country": "NL", "registration_number": "30280353"}
     )
     now = clock.now()
-    people = []
-    for n, role in enumerate([Role.OFFICER, Role.EVALUATOR]):
-        user = User(
-            email=f"{role.value}{n}@bench.example",
-            name=f"{role.value} {n}",
-            role=role.value,
-            password_hash="-",
-            created_at=now,
-        )
-        await user.save()
-        people.append(
-            Principal(user.id, user.email, user.name, role, "en", frozenset({authority["id"]}))
-        )
+    people = await bench_people(authority["id"], [Role.OFFICER, Role.EVALUATOR])
     officer, evaluator = people
     evaluation = await service.create_evaluation(
         officer,
@@ -226,28 +210,6 @@ async def use_case(subjects: int) -> dict:
     }
 
 
-def run_database(target: str, subjects: int) -> None:
-    """In a subprocess: point the app at a fresh database, fill it, time the use cases."""
-    data_dir = tempfile.mkdtemp(prefix="tenderdesk-bench-")
-    os.environ["TENDERDESK_DATA_DIR"] = data_dir
-    os.environ["PICCOLO_CONF"] = "config.piccolo_conf"
-    os.environ["TENDERDESK_DB_POOL"] = "0"
-    for key in ("TENDERDESK_SECRET_KEY", "TENDERDESK_AUDIT_KEY"):  # PostgreSQL asks for them
-        os.environ.setdefault(key, f"bench-{uuid.uuid4().hex}")
-    database = None
-    if target == "sqlite":
-        os.environ.pop("DATABASE_URL", None)
-    else:
-        database = f"tenderdesk_bench_{uuid.uuid4().hex[:10]}"
-        asyncio.run(_admin(target, f'CREATE DATABASE "{database}"'))
-        os.environ["DATABASE_URL"] = _with_database(target, database)
-    try:
-        print(json.dumps(asyncio.run(use_case(subjects))))
-    finally:
-        if database:
-            asyncio.run(_admin(target, f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'))
-
-
 HOSTILE_CLASSES = (  # name prefix → class, first match
     (("zip", "too_large", "not_a_zip", "compression"), "container"),
     (("macro", "vba", "activex", "ole", "external", "unknown", "comments", "attached"), "parts"),
@@ -335,25 +297,13 @@ def main() -> None:
     parser.add_argument("--run-database", help=argparse.SUPPRESS)
     parser.add_argument("--hostile-only", action="store_true")
     args = parser.parse_args()
-    if args.run_database:
-        run_database(args.run_database, args.subjects)
-        return
-    if args.hostile_only:
+    if args.hostile_only and not args.run_database:
         hostile(args.subjects * 10)
         return
-    targets = ["sqlite"] + ([args.postgres] if args.postgres else [])
-    for target in targets:
-        done = subprocess.run(
-            [sys.executable, __file__, "--run-database", target, "--subjects", str(args.subjects)],
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        if done.returncode != 0:
-            print(f"{target}: failed\n{done.stderr[-3000:]}")
+    work = partial(use_case, args.subjects)
+    for _, f in per_database(__file__, sys.argv[1:], args.postgres, work):
+        if f is None:
             continue
-        f = json.loads(done.stdout.strip().splitlines()[-1])
         print(
             f"{f['engine']}: {f['subjects']:,} subjects × 10 criteria = {f['rows']:,} rows "
             f"(filled file {f['file_kib']:.0f} KiB)"

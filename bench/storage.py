@@ -24,7 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.support import _run_here, max_rss_mib  # noqa: E402
+from bench.support import max_rss_mib, run_here  # noqa: E402
 
 
 async def _through(storage_name: str, count: int, size: int, seed: int) -> dict[str, float]:
@@ -90,7 +90,7 @@ def main() -> None:
     parser.add_argument("--run-database", default="")
     args = parser.parse_args()
     if args.run_database:
-        _run_here(args.run_database, lambda: work(args.files, args.mib))
+        run_here(args.run_database, lambda: work(args.files, args.mib))
         return
     import json
     import subprocess

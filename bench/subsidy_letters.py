@@ -28,15 +28,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.support import max_rss_mib, per_database  # noqa: E402
+from bench.support import bench_officer, insert_organisations, max_rss_mib, per_database  # noqa: E402
 
 
 async def _decided_round(count: int):
-    from accounts.tables import Membership, User
     from authorities import service as authorities
     from common import clock
-    from common.identity import Actor, Principal, Role
-    from organisations.tables import Organisation
+    from common.identity import Actor
     from subsidies import service
     from subsidies.tables import Application
 
@@ -49,20 +47,7 @@ async def _decided_round(count: int):
             "registration_number": f"{uuid.uuid4().int % 10**8:08d}",
         },
     )
-    user = User(
-        email="bench@example.org",
-        name="Bench",
-        role="officer",
-        language="nl",
-        password_hash="-",
-        active=True,
-        created_at=clock.now(),
-    )
-    await user.save()
-    await Membership(user=user.id, authority=authority["id"]).save()
-    officer = Principal(
-        user.id, user.email, "Bench", Role.OFFICER, "nl", frozenset({authority["id"]})
-    )
+    officer = await bench_officer(authority["id"], "bench@example.org", "nl", "-")
     next_year = clock.now().year + 1  # reports fall due after the decision, as they must
     view = await service.create_round(
         officer,
@@ -86,21 +71,9 @@ async def _decided_round(count: int):
     )
     await service.open_round(officer, view.id)
     now = clock.now()
-    organisations = []
-    for first in range(0, count, 500):
-        organisations += await Organisation.insert(
-            *[
-                Organisation(
-                    name=f"Stichting Welzijn {n:05d}",
-                    country="NL",
-                    registration_number=f"{n:08d}",
-                    address=f"Laan {n}\n3511 AB Utrecht",
-                    created_at=now,
-                    updated_at=now,
-                )
-                for n in range(first, min(count, first + 500))
-            ]
-        ).returning(Organisation.id)
+    organisations = await insert_organisations(
+        count, "Stichting Welzijn {n:05d}", address="Laan {n}\n3511 AB Utrecht"
+    )
     start = datetime(2024, 3, 1, 8, 0, tzinfo=UTC)
     rows = [
         Application(

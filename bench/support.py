@@ -73,7 +73,78 @@ async def bulk_insert(table: str, columns: Sequence[str], rows: Sequence[tuple])
             await connection.close()
 
 
-def _run_here(target: str, work: Callable[[], Awaitable[dict[str, Any]]]) -> None:
+async def bench_officer(authority_id: int, email: str, language: str, password_hash: str) -> Any:
+    """An officer of the authority, as a signed-in ``Principal``."""
+    from accounts.tables import Membership, User
+    from common import clock
+    from common.identity import Principal, Role
+
+    user = User(
+        email=email,
+        name="Bench",
+        role="officer",
+        language=language,
+        password_hash=password_hash,
+        active=True,
+        created_at=clock.now(),
+    )
+    await user.save()
+    await Membership(user=user.id, authority=authority_id).save()
+    return Principal(
+        user.id, user.email, "Bench", Role.OFFICER, language, frozenset({authority_id})
+    )
+
+
+async def bench_people(authority_id: int, roles: list[Any]) -> list[Any]:
+    """A user of each role (``role0@bench.example``, ...), in English, as ``Principal``s of the
+    authority (no membership row: the principal names the authority)."""
+    from accounts.tables import User
+    from common import clock
+    from common.identity import Principal
+
+    now = clock.now()
+    people = []
+    for n, role in enumerate(roles):
+        user = User(
+            email=f"{role.value}{n}@bench.example",
+            name=f"{role.value} {n}",
+            role=role.value,
+            password_hash="-",
+            created_at=now,
+        )
+        await user.save()
+        people.append(
+            Principal(user.id, user.email, user.name, role, "en", frozenset({authority_id}))
+        )
+    return people
+
+
+async def insert_organisations(count: int, name: str, address: str = "") -> list[dict[str, Any]]:
+    """``count`` organisations (``name`` and ``address`` formatted with ``n``), 500 an insert;
+    their ids in order."""
+    from common import clock
+    from organisations.tables import Organisation
+
+    now = clock.now()
+    found: list[dict[str, Any]] = []
+    for first in range(0, count, 500):
+        found += await Organisation.insert(
+            *[
+                Organisation(
+                    name=name.format(n=n),
+                    country="NL",
+                    registration_number=f"{n:08d}",
+                    created_at=now,
+                    updated_at=now,
+                    **({"address": address.format(n=n)} if address else {}),
+                )
+                for n in range(first, min(count, first + 500))
+            ]
+        ).returning(Organisation.id)
+    return found
+
+
+def run_here(target: str, work: Callable[[], Awaitable[dict[str, Any]]]) -> None:
     os.environ["TENDERDESK_DATA_DIR"] = tempfile.mkdtemp(prefix="tenderdesk-bench-")
     os.environ["PICCOLO_CONF"] = "config.piccolo_conf"
     os.environ["TENDERDESK_DB_POOL"] = "0"
@@ -89,6 +160,7 @@ def _run_here(target: str, work: Callable[[], Awaitable[dict[str, Any]]]) -> Non
         # Instances on PostgreSQL take their keys from the environment.
         os.environ.setdefault("TENDERDESK_SECRET_KEY", f"bench-{uuid.uuid4().hex}")
         os.environ.setdefault("TENDERDESK_AUDIT_KEY", f"bench-{uuid.uuid4().hex}")
+        os.environ.setdefault("TENDERDESK_SEALING_KEY", f"bench-{uuid.uuid4().hex}")
     try:
 
         async def migrated() -> dict[str, Any]:
@@ -116,7 +188,7 @@ def per_database(
     printing the error).
     """
     if "--run-database" in argv:
-        _run_here(argv[argv.index("--run-database") + 1], work)
+        run_here(argv[argv.index("--run-database") + 1], work)
         sys.exit(0)
     results: list[tuple[str, dict[str, Any] | None]] = []
     for target in ["sqlite"] + ([postgres] if postgres else []):

@@ -14,6 +14,15 @@ from functools import cache
 
 from babel import Locale
 
+# The interface languages, each by its own name.
+UI_LANGUAGES: dict[str, str] = {
+    "en": "English",
+    "nl": "Nederlands",
+    "da": "Dansk",
+    "pl": "Polski",
+    "sv": "Svenska",
+}
+
 # Locales for formatting and reading numbers: British English gives European day-month order
 # and 24-hour times.
 FORMAT_LOCALES: dict[str, str] = {

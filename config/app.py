@@ -46,13 +46,18 @@ from notifications import controllers as notifications_controllers
 from notifications import dashboard as notifications_dashboard
 from opendata import controllers as opendata_controllers
 from opendata.giving import controllers as giving_controllers
+from portal import controllers as portal_controllers
+from portal import pages as portal_pages
+from portal.guards import PortalSignInRequired, portal_sign_in_handler
 from scoring import api as scoring_api
 from scoring import controllers as scoring_controllers
 from scoring import dashboard as scoring_dashboard
+from scoring import evaluator_pages as scoring_evaluator_pages
 from scoring import scoresheet_controllers as scoring_scoresheets
 from scoring.documents import SubjectDocuments
 from scoring.reminders import ScoringReminders
 from subsidies import api as subsidies_api
+from subsidies import application_pages as subsidies_application_pages
 from subsidies import controllers as subsidies_controllers
 from subsidies import dashboard as subsidies_dashboard
 from subsidies import deadlines as subsidies_deadlines
@@ -123,6 +128,7 @@ ROUTE_HANDLERS: list[Any] = [
     *audit_controllers.CONTROLLERS,
     *scoring_controllers.CONTROLLERS,
     *scoring_api.CONTROLLERS,
+    *scoring_evaluator_pages.CONTROLLERS,
     *scoring_scoresheets.CONTROLLERS,
     *tender_controllers.CONTROLLERS,
     *tender_procurement_pages.CONTROLLERS,
@@ -130,12 +136,15 @@ ROUTE_HANDLERS: list[Any] = [
     *tender_api.CONTROLLERS,
     *notifications_controllers.CONTROLLERS,
     *subsidies_controllers.CONTROLLERS,
+    *subsidies_application_pages.CONTROLLERS,
     *subsidies_api.CONTROLLERS,
     *subsidies_publication.CONTROLLERS,
     *giving_controllers.CONTROLLERS,
     *documents_controllers.CONTROLLERS,
     *jobs_controllers.CONTROLLERS,
     *opendata_controllers.CONTROLLERS,
+    *portal_controllers.ACCOUNT_CONTROLLERS,
+    *portal_pages.CONTROLLERS,
 ]
 
 
@@ -232,7 +241,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
     session_auth = SessionAuth[Principal, SessionBackend](
         retrieve_user_handler=retrieve_principal,
         session_backend_config=session_config,
-        exclude=["^/login", "^/static/", "^/schema"],
+        # The portal's pages check its own sessions (portal.guards): a portal session names no
+        # back-office user, so every other route refuses it.
+        exclude=["^/login", "^/static/", "^/schema", "^/portal(/|$)"],
     )
     csrf = DefineMiddleware(
         SessionBoundCSRFMiddleware,
@@ -264,6 +275,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             **EXCEPTION_HANDLERS,
             **out_of_range_handlers(),
             CsrfFailed: csrf_failed_handler,
+            PortalSignInRequired: portal_sign_in_handler,
         },
         openapi_config=OpenAPIConfig(
             title="tenderdesk API",

@@ -246,6 +246,23 @@ def storage_sweep(grace_minutes: int) -> None:
     click.echo(f"Removed {removed} unreferenced files.")
 
 
+@main.command("seal-existing")
+def seal_existing() -> None:
+    """Seal (encrypt) the prices and files of bids registered before bids were sealed, of the
+    tenders whose bids are not opened yet; then remove the plain copies no file refers to."""
+    from documents import storage as files
+    from tenders import vault
+
+    async def seal() -> tuple[dict[str, int], int]:
+        return await vault.seal_existing(Actor.system("seal-existing")), await files.sweep()
+
+    counts, removed = run(seal())
+    click.echo(
+        f"Sealed {counts['prices']} prices and {counts['files']} files of "
+        f"{counts['tenders']} tenders; removed {removed} plain copies."
+    )
+
+
 @main.group()
 def audit() -> None:
     """The audit log."""

@@ -16,6 +16,7 @@ from accounts.tables import User
 from authorities import demo as authorities_demo
 from common.identity import Actor
 from config.settings import get_settings
+from portal import demo as portal_demo
 from subsidies import demo as subsidies_demo
 from tenders import demo as tenders_demo
 
@@ -50,11 +51,14 @@ async def load(progress: Callable[[str], None] = _quiet) -> dict[str, str]:
     progress("Demo data: authorities and users ...")
     authorities = await authorities_demo.load(DEMO_ACTOR)
     service_types = await authorities_demo.load_service_types(DEMO_ACTOR)
-    passwords = await accounts_demo.load(DEMO_ACTOR, authorities, _read_credentials())
-    _write_credentials(passwords)
+    known = _read_credentials()
+    passwords = await accounts_demo.load(DEMO_ACTOR, authorities, known)
+    _write_credentials({**known, **passwords})
     progress("Demo data: subsidy rounds ...")
     await subsidies_demo.load(authorities)
     await tenders_demo.load(authorities, service_types, progress)
+    passwords = {**passwords, **await portal_demo.load(DEMO_ACTOR, known)}
+    _write_credentials(passwords)
     progress("Demo data: ready.")
     return passwords
 
@@ -68,6 +72,7 @@ async def load_if_empty(progress: Callable[[str], None] = _quiet) -> dict[str, s
 
 def print_credentials(passwords: dict[str, str], echo: Callable[[str], None]) -> None:
     roles = {user.email: user.role for user in accounts_demo.DEMO_USERS}
-    echo("Demo users (sign in at /login):")
+    echo("Demo users (sign in at /login; the supplier at /portal/login):")
     for email, password in passwords.items():
-        echo(f"  {roles.get(email, ''):<10} {email:<34} {password}")
+        role = roles.get(email, "supplier" if email == portal_demo.DEMO_SUPPLIER else "")
+        echo(f"  {role:<10} {email:<34} {password}")

@@ -1,10 +1,11 @@
 """The keys every instance on one database must share, checked against the database.
 
 Each key (``TENDERDESK_SECRET_KEY``: sessions, CSRF, signed scoresheets;
-``TENDERDESK_AUDIT_KEY``: the audit chain) is known to the database only by its fingerprint,
-an HMAC of a fixed label under the key. The first instance to start records the fingerprints;
-an instance whose key differs is refused with a message naming the key, instead of signing
-scoresheets or the audit chain differently from its neighbours.
+``TENDERDESK_AUDIT_KEY``: the audit chain; ``TENDERDESK_SEALING_KEY``: sealed bids) is known
+to the database only by its fingerprint, an HMAC of a fixed label under the key. The first
+instance to start records the fingerprints; an instance whose key differs is refused with a
+message naming the key, instead of signing scoresheets or the audit chain differently from its
+neighbours (or failing to open the bids sealed under the other sealing key).
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ def keys_of(settings: Settings) -> dict[str, str]:
     return {
         "TENDERDESK_SECRET_KEY": settings.secret_key,
         "TENDERDESK_AUDIT_KEY": settings.audit_key,
+        "TENDERDESK_SEALING_KEY": settings.sealing_key,
     }
 
 

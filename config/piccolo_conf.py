@@ -20,5 +20,6 @@ APP_REGISTRY = AppRegistry(
         "scoring.piccolo_app",
         "subsidies.piccolo_app",
         "tenders.piccolo_app",
+        "portal.piccolo_app",
     ]
 )

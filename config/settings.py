@@ -74,6 +74,10 @@ class Settings:
     # Keys the audit chain (HMAC) and its checkpoints: kept out of the database, so that whoever
     # can write the database cannot rewrite the log and recompute its hashes.
     audit_key: str = field(default="", repr=False)
+    # Wraps each tender's data key, with which sealed bids (prices, files) are encrypted: kept
+    # out of the database, so that whoever reads the database cannot open a bid before the
+    # opening (tenders.sealing).
+    sealing_key: str = field(default="", repr=False)
     storage: str = "local"  # where files live: "local" (the data dir) or "postgres"
     jobs: bool = True  # this instance claims and runs queued jobs
     # Open data (OCDS, 360Giving): the ocid prefix ("ocds-" and six characters, from the Open
@@ -223,6 +227,9 @@ def load_settings(environ: Mapping[str, str] = os.environ) -> Settings:
         scheduler=_flag(environ, "TENDERDESK_SCHEDULER"),
         reminder_days=_reminder_days(environ),
         audit_key=_generated_key(data_dir, environ, "TENDERDESK_AUDIT_KEY", "audit_key", postgres),
+        sealing_key=_generated_key(
+            data_dir, environ, "TENDERDESK_SEALING_KEY", "sealing_key", postgres
+        ),
         **_open_data(environ),
     )
 

@@ -42,6 +42,23 @@ def available() -> bool:
     return soffice() is not None
 
 
+def _command(
+    program: str, profile: Path, target_format: str, out_dir: Path, sources: list[Path]
+) -> list[str]:
+    """soffice converting ``sources`` into ``out_dir``, headless, with its own ``profile``."""
+    return [
+        program,
+        f"-env:UserInstallation=file://{profile}",
+        "--headless",
+        "--norestore",
+        "--convert-to",
+        target_format,
+        "--outdir",
+        str(out_dir),
+        *map(str, sources),
+    ]
+
+
 def convert_file(source: Path, target_format: str, out_dir: Path) -> Path:
     """Convert ``source`` (e.g. to "pdf" or "xlsx") into ``out_dir``; returns the new file."""
     program = soffice()
@@ -49,17 +66,7 @@ def convert_file(source: Path, target_format: str, out_dir: Path) -> Path:
         raise DomainError(N_("PDF is not available: LibreOffice is not installed"))
     with tempfile.TemporaryDirectory(prefix="tenderdesk-soffice-") as profile:
         completed = subprocess.run(  # noqa: S603 - fixed program, our own file paths
-            [
-                program,
-                f"-env:UserInstallation=file://{profile}",
-                "--headless",
-                "--norestore",
-                "--convert-to",
-                target_format,
-                "--outdir",
-                str(out_dir),
-                str(source),
-            ],
+            _command(program, Path(profile), target_format, out_dir, [source]),
             capture_output=True,
             text=True,
             timeout=CONVERSION_TIMEOUT_SECONDS,
@@ -109,17 +116,7 @@ def _convert_share(slot: int, sources: list[Path], target_format: str, out_dir: 
         raise DomainError(N_("PDF is not available: LibreOffice is not installed"))
     with _slots[slot]:
         completed = subprocess.run(  # noqa: S603 - fixed program, our own file paths
-            [
-                program,
-                f"-env:UserInstallation=file://{_profile(slot)}",
-                "--headless",
-                "--norestore",
-                "--convert-to",
-                target_format,
-                "--outdir",
-                str(out_dir),
-                *map(str, sources),
-            ],
+            _command(program, _profile(slot), target_format, out_dir, sources),
             capture_output=True,
             text=True,
             check=False,

@@ -107,6 +107,38 @@ async def _chunks(content: Content) -> AsyncIterator[bytes]:
         yield chunk
 
 
+def check_size(filename: str, size: int, max_bytes: int = DEFAULT_MAX_BYTES) -> None:
+    """Refuse an empty file and one over ``max_bytes`` (also for content kept in another form,
+    such as a sealed bid file, whose stored size differs)."""
+    if not size:
+        raise DomainError(N_("The file {name} is empty"), name=safe_filename(filename))
+    if size > max_bytes:
+        raise DomainError(
+            N_("The file {name} is larger than {limit} MB"),
+            name=safe_filename(filename),
+            limit=max_bytes // (1024 * 1024),
+        )
+
+
+async def replace(file_id: int, filename: str, content_type: str, data: bytes) -> FileInfo:
+    """Give a stored file other content, name and type under the same id (a sealed bid file
+    opened: its id stays the one its bid refers to). The old content goes with the next sweep
+    when nothing else refers to it. Inside the caller's transaction."""
+    sha256 = hashlib.sha256(data).hexdigest()
+    name, served = safe_filename(filename), served_type(filename, content_type)
+    async with transaction():
+        await backend().put(sha256, len(data), _chunks(data))
+        await StoredFile.update(
+            {
+                StoredFile.sha256: sha256,
+                StoredFile.size: len(data),
+                StoredFile.filename: name,
+                StoredFile.content_type: served,
+            }
+        ).where(StoredFile.id == file_id)
+    return FileInfo(file_id, name, served, len(data), sha256)
+
+
 def served_type(filename: str, declared: str = "") -> str:
     """The content type a file is kept and served with: by its extension (see SERVED_TYPES),
     or the app's own mark (APP_TYPE_PREFIX)."""
@@ -131,14 +163,7 @@ async def store(
         sha256, size = hashlib.sha256(data).hexdigest(), len(data)
     else:
         sha256, size = await asyncio.to_thread(_hash_file, data)
-    if not size:
-        raise DomainError(N_("The file {name} is empty"), name=safe_filename(filename))
-    if size > max_bytes:
-        raise DomainError(
-            N_("The file {name} is larger than {limit} MB"),
-            name=safe_filename(filename),
-            limit=max_bytes // (1024 * 1024),
-        )
+    check_size(filename, size, max_bytes)
     async with transaction():  # the caller's; its own when called outside one
         await backend().put(sha256, size, _chunks(data))
         row = StoredFile(

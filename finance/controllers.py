@@ -29,7 +29,7 @@ from finance.domain import (
 from finance.filters import FORMATS, parse_query, parse_view
 from web.downloads import attachment_stream
 from web.forms import field_errors
-from web.guards import current_principal, requires_role
+from web.guards import me, requires_role
 from web.i18n import current_language, gettext
 
 READERS = requires_role(Role.ADMIN, Role.OFFICER, Role.FINANCE)
@@ -43,14 +43,8 @@ TOTALLED = {
 }
 
 
-def _principal(request: Request) -> Principal:
-    principal = current_principal(request)
-    assert principal is not None
-    return principal
-
-
 def _query(request: Request) -> FinanceQuery:
-    return service.for_principal(_principal(request), parse_query(request.query_params))
+    return service.for_principal(me(request), parse_query(request.query_params))
 
 
 def _totals(view: View, rows: list[dict[str, Any]]) -> list[tuple[str, str, Any]]:
@@ -78,7 +72,7 @@ class FinanceController(Controller):
     @get("", name="finance")
     async def page(self, request: Request, view: FromQuery[str | None] = None) -> Template:
         chosen = parse_view(view)
-        principal = _principal(request)
+        principal = me(request)
         errors: dict[str, list[str]] = {}
         try:
             query = _query(request)

@@ -16,20 +16,13 @@ from litestar.params import FromPath
 from litestar.response import Response, Stream, Template
 from litestar.status_codes import HTTP_202_ACCEPTED
 
-from common.identity import Principal
 from documents import storage
 from jobs import service
 from jobs.domain import STATE_LABELS, JobState
 from jobs.service import JobView
 from web.downloads import attachment_stream
-from web.guards import ANY_ROLE, current_principal
+from web.guards import ANY_ROLE, me
 from web.i18n import gettext
-
-
-def _me(request: Request) -> Principal:
-    principal = current_principal(request)
-    assert principal is not None
-    return principal
 
 
 def job_path(job_id: int) -> str:
@@ -96,13 +89,13 @@ class JobsController(Controller):
 
     @get("/{job_id:int}", name="job")
     async def job(self, request: Request, job_id: FromPath[int]) -> Template:
-        found = job_out(await service.status(_me(request), job_id))
+        found = job_out(await service.status(me(request), job_id))
         template = "jobs/_status.html" if request.headers.get("hx-request") else "jobs/job.html"
         return Template(template, context={"job": found})
 
     @get("/{job_id:int}/result", name="job_result")
     async def result(self, request: Request, job_id: FromPath[int]) -> Stream:
-        info, chunks = await storage.stream(await service.result_file(_me(request), job_id))
+        info, chunks = await storage.stream(await service.result_file(me(request), job_id))
         return attachment_stream(chunks, info.filename, info.content_type)
 
 
@@ -116,7 +109,7 @@ class JobsApi(Controller):
 
     @get("/{job_id:int}", name="api_job")
     async def job(self, request: Request, job_id: FromPath[int]) -> JobOut:
-        return job_out(await service.status(_me(request), job_id))
+        return job_out(await service.status(me(request), job_id))
 
 
 CONTROLLERS = [JobsController, JobsApi]

@@ -32,7 +32,7 @@ from scoring.service import (
     SubjectView,
 )
 from scoring.sheets import DeclarationRow, SheetView, SubjectSheet
-from web.guards import ANY_ROLE, OFFICER, current_principal
+from web.guards import ANY_ROLE, OFFICER, me
 from web.i18n import gettext
 
 BASE = "/api/v1/scoring/evaluations/{evaluation_id:int}"
@@ -128,12 +128,6 @@ class ConsensusIn:
     justification: str
 
 
-def _me(request: Request) -> Any:
-    principal = current_principal(request)
-    assert principal is not None
-    return principal
-
-
 class ScoringApiController(Controller):
     path = "/api/v1/scoring"
     tags = ["scoring"]
@@ -145,31 +139,31 @@ class ScoringApiController(Controller):
         """Your authorities' evaluations (evaluators: theirs); ``owner_ref`` filters by owner
         reference prefix, e.g. ``tender:12/``."""
         if owner_ref:
-            return await service.evaluations_of(_me(request), owner_ref, prefix=True)
-        return await service.list_evaluations(_me(request))
+            return await service.evaluations_of(me(request), owner_ref, prefix=True)
+        return await service.list_evaluations(me(request))
 
     @post("/evaluations", guards=[OFFICER], status_code=HTTP_201_CREATED, name="api_scoring_create")
     async def create(self, request: Request, data: JSONBody[EvaluationSpec]) -> EvaluationView:
-        return await service.create_evaluation(_me(request), data)
+        return await service.create_evaluation(me(request), data)
 
     @get("/evaluations/{evaluation_id:int}", guards=[ANY_ROLE], name="api_scoring_evaluation")
     async def evaluation(self, request: Request, evaluation_id: FromPath[int]) -> EvaluationView:
-        return await service.get_evaluation(_me(request), evaluation_id)
+        return await service.get_evaluation(me(request), evaluation_id)
 
     @put("/evaluations/{evaluation_id:int}/settings", guards=[OFFICER], name="api_scoring_settings")
     async def settings(
         self, request: Request, evaluation_id: FromPath[int], data: JSONBody[SettingsSpec]
     ) -> EvaluationView:
-        return await service.update_settings(_me(request), evaluation_id, data)
+        return await service.update_settings(me(request), evaluation_id, data)
 
     @get("/evaluations/{evaluation_id:int}/status", guards=[READERS], name="api_scoring_status")
     async def status(self, request: Request, evaluation_id: FromPath[int]) -> EvaluationStatus:
-        return localise(await service.status(_me(request), evaluation_id))
+        return localise(await service.status(me(request), evaluation_id))
 
     @get("/notices", guards=[ANY_ROLE], name="api_scoring_notices")
     async def notices(self, request: Request) -> list[NoticeView]:
         """Conflicts of interest declared in your authorities' evaluations (officers)."""
-        return await service.notices(_me(request), limit=200)
+        return await service.notices(me(request), limit=200)
 
 
 class CriteriaApiController(Controller):
@@ -178,7 +172,7 @@ class CriteriaApiController(Controller):
 
     @get("/criteria", guards=[READERS], name="api_scoring_criteria")
     async def criteria(self, request: Request, evaluation_id: FromPath[int]) -> list[Criterion]:
-        return (await service.criteria(_me(request), evaluation_id)).ordered()
+        return (await service.criteria(me(request), evaluation_id)).ordered()
 
     @put("/criteria", guards=[OFFICER], name="api_scoring_criteria_replace")
     async def replace(
@@ -187,31 +181,31 @@ class CriteriaApiController(Controller):
         """The whole tree at once; refused (422, every problem with its place) unless the
         weights add up and every criterion is complete."""
         return await service.replace_criteria(
-            _me(request), evaluation_id, [asdict(item) for item in data]
+            me(request), evaluation_id, [asdict(item) for item in data]
         )
 
     @post("/criteria/freeze", guards=[OFFICER], name="api_scoring_freeze")
     async def freeze(self, request: Request, evaluation_id: FromPath[int]) -> EvaluationView:
-        return await service.freeze_criteria(_me(request), evaluation_id)
+        return await service.freeze_criteria(me(request), evaluation_id)
 
     @post("/criteria/reopen", guards=[OFFICER], name="api_scoring_reopen")
     async def reopen(
         self, request: Request, evaluation_id: FromPath[int], data: JSONBody[ReasonIn]
     ) -> EvaluationView:
-        return await service.reopen_criteria(_me(request), evaluation_id, data.reason)
+        return await service.reopen_criteria(me(request), evaluation_id, data.reason)
 
     @get("/subjects", guards=[READERS], name="api_scoring_subjects")
     async def subjects(self, request: Request, evaluation_id: FromPath[int]) -> list[SubjectView]:
         """Prices read null while sealed (two envelopes: until quality is final and two officers
         have opened them)."""
-        return await service.list_subjects(_me(request), evaluation_id)
+        return await service.list_subjects(me(request), evaluation_id)
 
     @put("/subjects", guards=[OFFICER], name="api_scoring_subjects_register")
     async def register(
         self, request: Request, evaluation_id: FromPath[int], data: JSONBody[list[SubjectIn]]
     ) -> list[SubjectView]:
         return await service.register_subjects(
-            _me(request), evaluation_id, [asdict(item) for item in data]
+            me(request), evaluation_id, [asdict(item) for item in data]
         )
 
     @put("/prices", guards=[OFFICER], status_code=HTTP_204_NO_CONTENT, name="api_scoring_prices")
@@ -222,7 +216,7 @@ class CriteriaApiController(Controller):
         data: JSONBody[dict[str, Decimal | None]],
     ) -> None:
         """``{"bid:45": 125000.00, ...}``; null removes a price."""
-        await service.set_prices(_me(request), evaluation_id, data)
+        await service.set_prices(me(request), evaluation_id, data)
 
     @post(
         "/exclusions", guards=[OFFICER], status_code=HTTP_204_NO_CONTENT, name="api_scoring_exclude"
@@ -230,7 +224,7 @@ class CriteriaApiController(Controller):
     async def exclude(
         self, request: Request, evaluation_id: FromPath[int], data: JSONBody[ExclusionIn]
     ) -> None:
-        await service.exclude_subject(_me(request), evaluation_id, data.ref, data.reason)
+        await service.exclude_subject(me(request), evaluation_id, data.ref, data.reason)
 
 
 class AssignmentsApiController(Controller):
@@ -241,22 +235,22 @@ class AssignmentsApiController(Controller):
     async def assignments(
         self, request: Request, evaluation_id: FromPath[int]
     ) -> list[AssignmentView]:
-        return await service.assignments(_me(request), evaluation_id)
+        return await service.assignments(me(request), evaluation_id)
 
     @put("/assignments", guards=[OFFICER], name="api_scoring_assign")
     async def assign(
         self, request: Request, evaluation_id: FromPath[int], data: JSONBody[AssignmentIn]
     ) -> list[AssignmentView]:
         await service.assign(
-            _me(request), evaluation_id, data.evaluator_id, data.subject_ids, data.criterion_ids
+            me(request), evaluation_id, data.evaluator_id, data.subject_ids, data.criterion_ids
         )
-        return await service.assignments(_me(request), evaluation_id)
+        return await service.assignments(me(request), evaluation_id)
 
     @delete("/assignments/{assignment_id:int}", guards=[OFFICER], name="api_scoring_unassign")
     async def unassign(
         self, request: Request, evaluation_id: FromPath[int], assignment_id: FromPath[int]
     ) -> None:
-        await service.unassign(_me(request), evaluation_id, assignment_id)
+        await service.unassign(me(request), evaluation_id, assignment_id)
 
     @post(
         "/assignments/{assignment_id:int}/reopen",
@@ -271,7 +265,7 @@ class AssignmentsApiController(Controller):
         assignment_id: FromPath[int],
         data: JSONBody[ReasonIn],
     ) -> None:
-        await service.reopen_sheet(_me(request), evaluation_id, assignment_id, data.reason)
+        await service.reopen_sheet(me(request), evaluation_id, assignment_id, data.reason)
 
 
 class SheetApiController(Controller):
@@ -285,28 +279,28 @@ class SheetApiController(Controller):
     async def declarations(
         self, request: Request, evaluation_id: FromPath[int]
     ) -> list[DeclarationRow]:
-        return (await sheets.declarations(_me(request), evaluation_id))[1]
+        return (await sheets.declarations(me(request), evaluation_id))[1]
 
     @put("/declarations", name="api_scoring_declare")
     async def declare(
         self, request: Request, evaluation_id: FromPath[int], data: JSONBody[list[DeclarationIn]]
     ) -> list[DeclarationRow]:
         await sheets.declare(
-            _me(request),
+            me(request),
             evaluation_id,
             {item.subject_id: (item.answer, item.note) for item in data},
         )
-        return (await sheets.declarations(_me(request), evaluation_id))[1]
+        return (await sheets.declarations(me(request), evaluation_id))[1]
 
     @get("/sheet", name="api_scoring_sheet")
     async def sheet(self, request: Request, evaluation_id: FromPath[int]) -> SheetView:
-        return await sheets.sheet(_me(request), evaluation_id)
+        return await sheets.sheet(me(request), evaluation_id)
 
     @get("/sheet/{code:str}", name="api_scoring_sheet_subject")
     async def subject(
         self, request: Request, evaluation_id: FromPath[int], code: FromPath[str]
     ) -> SubjectSheet:
-        return await sheets.subject_sheet(_me(request), evaluation_id, code)
+        return await sheets.subject_sheet(me(request), evaluation_id, code)
 
     @put("/sheet/{code:str}", name="api_scoring_scores")
     async def scores(
@@ -319,7 +313,7 @@ class SheetApiController(Controller):
         """Draft scores of one subject; checked against the scale, justification optional
         until the sheet is submitted."""
         return await sheets.save_scores(
-            _me(request),
+            me(request),
             evaluation_id,
             code,
             {item.criterion_id: (item.value, item.justification) for item in data},
@@ -327,7 +321,7 @@ class SheetApiController(Controller):
 
     @post("/submit", status_code=HTTP_204_NO_CONTENT, name="api_scoring_submit")
     async def submit(self, request: Request, evaluation_id: FromPath[int]) -> None:
-        await sheets.submit_sheet(_me(request), evaluation_id)
+        await sheets.submit_sheet(me(request), evaluation_id)
 
 
 class ConsensusApiController(Controller):
@@ -337,13 +331,13 @@ class ConsensusApiController(Controller):
     @get("/consensus", guards=[READERS], name="api_scoring_consensus")
     async def matrix(self, request: Request, evaluation_id: FromPath[int]) -> Matrix:
         """Subjects × criteria: individual final scores summed up, spread, flags, consensus."""
-        return await service.consensus_matrix(_me(request), evaluation_id)
+        return await service.consensus_matrix(me(request), evaluation_id)
 
     @get("/consensus/{subject_id:int}", guards=[READERS], name="api_scoring_subject_scores")
     async def subject(
         self, request: Request, evaluation_id: FromPath[int], subject_id: FromPath[int]
     ) -> SubjectScores:
-        return await service.subject_scores(_me(request), evaluation_id, subject_id)
+        return await service.subject_scores(me(request), evaluation_id, subject_id)
 
     @put(
         "/consensus",
@@ -355,7 +349,7 @@ class ConsensusApiController(Controller):
         self, request: Request, evaluation_id: FromPath[int], data: JSONBody[ConsensusIn]
     ) -> None:
         await service.record_consensus(
-            _me(request),
+            me(request),
             evaluation_id,
             data.subject_id,
             data.criterion_id,
@@ -375,11 +369,11 @@ class ConsensusApiController(Controller):
         subject_id: FromPath[int],
         criterion_id: FromPath[int],
     ) -> None:
-        await service.clear_consensus(_me(request), evaluation_id, subject_id, criterion_id)
+        await service.clear_consensus(me(request), evaluation_id, subject_id, criterion_id)
 
     @post("/quality/finalise", guards=[OFFICER], name="api_scoring_finalise")
     async def finalise(self, request: Request, evaluation_id: FromPath[int]) -> EvaluationStatus:
-        return localise(await service.finalise_quality(_me(request), evaluation_id))
+        return localise(await service.finalise_quality(me(request), evaluation_id))
 
     @post(
         "/quality/price-opening",
@@ -393,8 +387,8 @@ class ConsensusApiController(Controller):
         """Two envelopes, quality final: one officer's part in opening the sealed prices (four
         eyes). The first call records the approval (``prices_sealed`` stays true); a second,
         different officer's call opens the prices. 409 when it cannot be done now."""
-        await service.approve_price_opening(_me(request), evaluation_id)
-        return localise(await service.status(_me(request), evaluation_id))
+        await service.approve_price_opening(me(request), evaluation_id)
+        return localise(await service.status(me(request), evaluation_id))
 
     @get("/ranking", guards=[READERS], name="api_scoring_ranking")
     async def ranking(
@@ -410,12 +404,12 @@ class ConsensusApiController(Controller):
         every individual score and justification for; ``explain_all=true``: all subjects;
         ``breakdown=false``: leave out the per-criterion results (large rounds)."""
         wanted = None if explain_all else (explain or [])
-        found = await service.ranking(_me(request), evaluation_id, explain=wanted)
+        found = await service.ranking(me(request), evaluation_id, explain=wanted)
         return localise(found.materialised(breakdown))
 
     @post("/ranking/confirm", guards=[OFFICER], name="api_scoring_ranking_confirm")
     async def confirm(self, request: Request, evaluation_id: FromPath[int]) -> RankingOut:
-        return localise((await service.confirm_ranking(_me(request), evaluation_id)).materialised())
+        return localise((await service.confirm_ranking(me(request), evaluation_id)).materialised())
 
 
 CONTROLLERS = [

@@ -1,8 +1,9 @@
-"""Scoring pages: criteria, assignments, declarations, the evaluator's sheet, consensus, ranking.
+"""Scoring pages of an evaluation: overview, criteria, assignments, consensus, ranking.
 
-Officers of the evaluation's authority change things; administrators and finance read; the
-evaluator pages show only the signed-in evaluator's own sheet. Every form works without
-JavaScript; on the sheet, htmx saves each score as a draft while the evaluator types.
+Officers of the evaluation's authority change things; administrators and finance read. The
+evaluator's own pages (declarations, the sheet in the browser) are
+:mod:`scoring.evaluator_pages`, the Excel scoresheets :mod:`scoring.scoresheet_controllers`.
+Every form works without JavaScript.
 """
 
 from __future__ import annotations
@@ -11,23 +12,20 @@ from typing import Any
 
 from litestar import Controller, Request, get, post
 from litestar.params import FromPath
-from litestar.plugins.flash import flash
-from litestar.response import Redirect, Response, Template
+from litestar.response import Redirect, Template
 
 from common.errors import NotFound, Problem, ValidationFailed
 from common.i18n import N_
 from common.identity import Principal, Role
 from common.localtime import utc_to_local
-from scoring import scoresheets, service, sheets
+from scoring import service
 from scoring.access import EvaluationView, links
 from scoring.criteria import FORMULA_LABELS, KIND_LABELS, Kind, plain, points_total
-from scoring.documents import documents_of, read_document
 from scoring.domain import PHASE_LABELS
 from scoring.ranking import AGGREGATIONS
-from web.downloads import attachment_stream
-from web.forms import field_errors, read_form, require_confirmation
-from web.guards import ANY_ROLE, OFFICER, current_principal, requires_role
-from web.i18n import gettext, translate_message, translate_problem
+from web.forms import done, field_errors, read_form, require_confirmation
+from web.guards import ANY_ROLE, OFFICER, me, requires_role
+from web.i18n import gettext, translate_problem
 from web.pagination import paginate
 
 READERS = requires_role(Role.OFFICER, Role.ADMIN, Role.FINANCE)
@@ -35,19 +33,8 @@ EVALUATOR = requires_role(Role.EVALUATOR)
 PER_PAGE = 50
 
 
-def _me(request: Request) -> Principal:
-    principal = current_principal(request)
-    assert principal is not None
-    return principal
-
-
 def _leads(principal: Principal, evaluation: EvaluationView) -> bool:
     return principal.role is Role.OFFICER and principal.can_see_authority(evaluation.authority_id)
-
-
-def _done(request: Request, message: str, target: str, **params: Any) -> Redirect:
-    flash(request, gettext(message).format(**params), category="success")
-    return Redirect(target, status_code=303)
 
 
 def _choices() -> dict[str, Any]:
@@ -107,7 +94,7 @@ class EvaluationPages(Controller):
 
     @get("", guards=[ANY_ROLE], name="scoring")
     async def index(self, request: Request) -> Template:
-        principal = _me(request)
+        principal = me(request)
         return Template(
             "scoring/index.html",
             context={
@@ -125,10 +112,10 @@ class EvaluationPages(Controller):
         values: Any = None,
         status: int = 200,
     ) -> Template:
-        principal = _me(request)
+        principal = me(request)
         evaluation = await service.get_evaluation(principal, evaluation_id)
         current = await service.status(principal, evaluation_id)
-        zone = await scoresheets.zone_of(evaluation.authority_id)
+        zone = await service.zone_of(evaluation.authority_id)
         due = evaluation.scores_due_at
         return _page(
             "scoring/overview.html",
@@ -154,31 +141,31 @@ class EvaluationPages(Controller):
     async def settings(self, request: Request, evaluation_id: FromPath[int]) -> Template | Redirect:
         values = await read_form(request)
         try:
-            await service.update_settings(_me(request), evaluation_id, values)
+            await service.update_settings(me(request), evaluation_id, values)
         except ValidationFailed as exc:
             return await self._overview(request, evaluation_id, field_errors(exc), values, 422)
-        return _done(request, N_("The settings have been saved."), links(evaluation_id).overview)
+        return done(request, N_("The settings have been saved."), links(evaluation_id).overview)
 
     @post("/evaluations/{evaluation_id:int}/freeze", guards=[OFFICER], name="scoring_freeze")
     async def freeze(self, request: Request, evaluation_id: FromPath[int]) -> Redirect:
-        await service.freeze_criteria(_me(request), evaluation_id)
-        return _done(
+        await service.freeze_criteria(me(request), evaluation_id)
+        return done(
             request, N_("The criteria are frozen; scoring is open."), links(evaluation_id).overview
         )
 
     @post("/evaluations/{evaluation_id:int}/reopen", guards=[OFFICER], name="scoring_reopen")
     async def reopen(self, request: Request, evaluation_id: FromPath[int]) -> Redirect:
         form = await read_form(request)
-        await service.reopen_criteria(_me(request), evaluation_id, form.get("reason", ""))
-        return _done(
+        await service.reopen_criteria(me(request), evaluation_id, form.get("reason", ""))
+        return done(
             request, N_("The criteria are open for changes again."), links(evaluation_id).criteria
         )
 
     @post("/evaluations/{evaluation_id:int}/finalise", guards=[OFFICER], name="scoring_finalise")
     async def finalise(self, request: Request, evaluation_id: FromPath[int]) -> Redirect:
         require_confirmation(await read_form(request))
-        await service.finalise_quality(_me(request), evaluation_id)
-        return _done(request, N_("Quality is final."), links(evaluation_id).overview)
+        await service.finalise_quality(me(request), evaluation_id)
+        return done(request, N_("Quality is final."), links(evaluation_id).overview)
 
     @post(
         "/evaluations/{evaluation_id:int}/price-opening",
@@ -186,11 +173,11 @@ class EvaluationPages(Controller):
         name="scoring_price_opening",
     )
     async def price_opening(self, request: Request, evaluation_id: FromPath[int]) -> Redirect:
-        done = await service.approve_price_opening(_me(request), evaluation_id)
-        return _done(
+        opening = await service.approve_price_opening(me(request), evaluation_id)
+        return done(
             request,
             N_("The prices are open.")
-            if done.opened
+            if opening.opened
             else N_("Your approval is recorded; a second, different officer opens the prices."),
             links(evaluation_id).overview,
         )
@@ -205,7 +192,7 @@ class EvaluationPages(Controller):
         values: dict[str, Any] | None = None,
         status: int = 200,
     ) -> Template:
-        principal = _me(request)
+        principal = me(request)
         evaluation = await service.get_evaluation(principal, evaluation_id)
         tree = await service.criteria(principal, evaluation_id)
         return _page(
@@ -245,10 +232,10 @@ class EvaluationPages(Controller):
     ) -> Template | Redirect:
         values = await read_form(request)
         try:
-            await service.add_criterion(_me(request), evaluation_id, values)
+            await service.add_criterion(me(request), evaluation_id, values)
         except ValidationFailed as exc:
             return await self._criteria(request, evaluation_id, field_errors(exc), values, 422)
-        return _done(
+        return done(
             request,
             N_("{name} has been added."),
             links(evaluation_id).criteria,
@@ -264,7 +251,7 @@ class EvaluationPages(Controller):
         errors: dict[str, list[str]] | None = None,
         status: int = 200,
     ) -> Template:
-        principal = _me(request)
+        principal = me(request)
         evaluation = await service.get_evaluation(principal, evaluation_id)
         tree = await service.criteria(principal, evaluation_id)
         criterion = tree.by_id.get(criterion_id)
@@ -308,12 +295,12 @@ class EvaluationPages(Controller):
     ) -> Template | Redirect:
         values = await read_form(request)
         try:
-            await service.update_criterion(_me(request), evaluation_id, criterion_id, values)
+            await service.update_criterion(me(request), evaluation_id, criterion_id, values)
         except ValidationFailed as exc:
             return await self._criterion_form(
                 request, evaluation_id, criterion_id, values, field_errors(exc), 422
             )
-        return _done(
+        return done(
             request,
             N_("{name} has been saved."),
             links(evaluation_id).criteria,
@@ -328,8 +315,8 @@ class EvaluationPages(Controller):
     async def delete_criterion(
         self, request: Request, evaluation_id: FromPath[int], criterion_id: FromPath[int]
     ) -> Redirect:
-        await service.delete_criterion(_me(request), evaluation_id, criterion_id)
-        return _done(request, N_("The criterion has been removed."), links(evaluation_id).criteria)
+        await service.delete_criterion(me(request), evaluation_id, criterion_id)
+        return done(request, N_("The criterion has been removed."), links(evaluation_id).criteria)
 
     # --- assignments ------------------------------------------------------------------------
 
@@ -341,7 +328,7 @@ class EvaluationPages(Controller):
         values: dict[str, Any] | None = None,
         status: int = 200,
     ) -> Template:
-        principal = _me(request)
+        principal = me(request)
         evaluation = await service.get_evaluation(principal, evaluation_id)
         subjects = await service.list_subjects(principal, evaluation_id)
         tree = await service.criteria(principal, evaluation_id)
@@ -387,13 +374,11 @@ class EvaluationPages(Controller):
                 else None
             )
             await service.assign(
-                _me(request), evaluation_id, evaluator_id, subject_ids, criterion_ids
+                me(request), evaluation_id, evaluator_id, subject_ids, criterion_ids
             )
         except ValidationFailed as exc:
             return await self._assignments(request, evaluation_id, field_errors(exc), values, 422)
-        return _done(
-            request, N_("The assignment has been saved."), links(evaluation_id).assignments
-        )
+        return done(request, N_("The assignment has been saved."), links(evaluation_id).assignments)
 
     @post(
         "/evaluations/{evaluation_id:int}/assignments/{assignment_id:int}/delete",
@@ -403,8 +388,8 @@ class EvaluationPages(Controller):
     async def unassign(
         self, request: Request, evaluation_id: FromPath[int], assignment_id: FromPath[int]
     ) -> Redirect:
-        await service.unassign(_me(request), evaluation_id, assignment_id)
-        return _done(
+        await service.unassign(me(request), evaluation_id, assignment_id)
+        return done(
             request,
             N_("The evaluator has been taken off this evaluation."),
             links(evaluation_id).assignments,
@@ -420,9 +405,9 @@ class EvaluationPages(Controller):
     ) -> Redirect:
         form = await read_form(request)
         await service.reopen_sheet(
-            _me(request), evaluation_id, assignment_id, form.get("reason", "")
+            me(request), evaluation_id, assignment_id, form.get("reason", "")
         )
-        return _done(
+        return done(
             request, N_("The sheet is open for changes again."), links(evaluation_id).assignments
         )
 
@@ -430,7 +415,7 @@ class EvaluationPages(Controller):
 
     @get("/evaluations/{evaluation_id:int}/consensus", guards=[READERS], name="scoring_consensus")
     async def consensus(self, request: Request, evaluation_id: FromPath[int]) -> Template:
-        principal = _me(request)
+        principal = me(request)
         matrix = await service.consensus_matrix(principal, evaluation_id)
         flagged_only = request.query_params.get("flagged") == "1"
         rows = [
@@ -459,7 +444,7 @@ class EvaluationPages(Controller):
         values: dict[str, Any] | None = None,
         status: int = 200,
     ) -> Template:
-        principal = _me(request)
+        principal = me(request)
         found = await service.subject_scores(principal, evaluation_id, subject_id)
         return _page(
             "scoring/consensus_subject.html",
@@ -497,11 +482,11 @@ class EvaluationPages(Controller):
         values = await read_form(request)
         target = f"{links(evaluation_id).consensus}/{subject_id}"
         if values.get("action") == "clear":
-            await service.clear_consensus(_me(request), evaluation_id, subject_id, criterion_id)
-            return _done(request, N_("The consensus score has been removed."), target)
+            await service.clear_consensus(me(request), evaluation_id, subject_id, criterion_id)
+            return done(request, N_("The consensus score has been removed."), target)
         try:
             await service.record_consensus(
-                _me(request),
+                me(request),
                 evaluation_id,
                 subject_id,
                 criterion_id,
@@ -515,13 +500,13 @@ class EvaluationPages(Controller):
             return await self._subject_scores(
                 request, evaluation_id, subject_id, errors, values, 422
             )
-        return _done(request, N_("The consensus score has been recorded."), target)
+        return done(request, N_("The consensus score has been recorded."), target)
 
     # --- ranking ----------------------------------------------------------------------------
 
     @get("/evaluations/{evaluation_id:int}/ranking", guards=[READERS], name="scoring_ranking")
     async def ranking(self, request: Request, evaluation_id: FromPath[int]) -> Template:
-        principal = _me(request)
+        principal = me(request)
         evaluation = await service.get_evaluation(principal, evaluation_id)
         result = None
         if evaluation.quality_final:
@@ -551,7 +536,7 @@ class EvaluationPages(Controller):
     async def explanation(
         self, request: Request, evaluation_id: FromPath[int], subject_id: FromPath[int]
     ) -> Template:
-        principal = _me(request)
+        principal = me(request)
         evaluation = await service.get_evaluation(principal, evaluation_id)
         subjects = {s.id: s for s in await service.list_subjects(principal, evaluation_id)}
         if subject_id not in subjects:
@@ -574,8 +559,8 @@ class EvaluationPages(Controller):
     )
     async def confirm(self, request: Request, evaluation_id: FromPath[int]) -> Redirect:
         require_confirmation(await read_form(request))
-        await service.confirm_ranking(_me(request), evaluation_id)
-        return _done(request, N_("The ranking has been confirmed."), links(evaluation_id).ranking)
+        await service.confirm_ranking(me(request), evaluation_id)
+        return done(request, N_("The ranking has been confirmed."), links(evaluation_id).ranking)
 
 
 def criterion_values(criterion: Any) -> dict[str, Any]:
@@ -619,202 +604,4 @@ def _ints(raw: list[Any], location: str) -> list[int]:
     return [_int(item, location, N_("Choose from the list")) for item in raw]
 
 
-class SheetPages(Controller):
-    """The signed-in evaluator's declarations and scores."""
-
-    path = "/scoring/evaluations/{evaluation_id:int}"
-    guards = [EVALUATOR]
-    include_in_schema = False
-
-    async def _declarations(
-        self,
-        request: Request,
-        evaluation_id: int,
-        errors: dict[str, list[str]] | None = None,
-        values: dict[str, Any] | None = None,
-        status: int = 200,
-    ) -> Template:
-        evaluation, rows = await sheets.declarations(_me(request), evaluation_id)
-        return Template(
-            "scoring/declarations.html",
-            status_code=status,
-            context={
-                "evaluation": evaluation,
-                "rows": rows,
-                "errors": errors or {},
-                "values": values or {},
-            },
-        )
-
-    @get("/declarations", name="scoring_declarations")
-    async def declarations(self, request: Request, evaluation_id: FromPath[int]) -> Template:
-        return await self._declarations(request, evaluation_id)
-
-    @post("/declarations", name="scoring_declare")
-    async def declare(self, request: Request, evaluation_id: FromPath[int]) -> Template | Redirect:
-        values = await read_form(request)
-        answers: dict[int, tuple[Any, Any]] = {}
-        for key, answer in values.items():
-            if key.startswith("answer-") and key[7:].isdigit():
-                subject_id = int(key[7:])
-                answers[subject_id] = (answer, values.get(f"note-{subject_id}", ""))
-        if values.get("all_none"):
-            _, rows = await sheets.declarations(_me(request), evaluation_id)
-            answers |= {
-                row.subject_id: ("none", "")
-                for row in rows
-                if not row.answer and not answers.get(row.subject_id, ("",))[0]
-            }
-        try:
-            count = await sheets.declare(_me(request), evaluation_id, answers)
-        except ValidationFailed as exc:
-            return await self._declarations(request, evaluation_id, field_errors(exc), values, 422)
-        flash(
-            request,
-            gettext("{count} declarations have been recorded.").format(count=count),
-            category="success",
-        )
-        return Redirect(links(evaluation_id).sheet, status_code=303)
-
-    async def _sheet(
-        self,
-        request: Request,
-        evaluation_id: int,
-        problems: list[str] | None = None,
-        status: int = 200,
-    ) -> Template:
-        view = await sheets.sheet(_me(request), evaluation_id)
-        return Template(
-            "scoring/sheet.html",
-            status_code=status,
-            context={
-                "sheet": view,
-                "evaluation": view.evaluation,
-                "problems": problems or [],
-                "zone": await scoresheets.zone_of(view.evaluation.authority_id),
-            },
-        )
-
-    @get("/sheet", name="scoring_sheet")
-    async def sheet(self, request: Request, evaluation_id: FromPath[int]) -> Template:
-        return await self._sheet(request, evaluation_id)
-
-    @post("/submit", name="scoring_submit")
-    async def submit(self, request: Request, evaluation_id: FromPath[int]) -> Template | Redirect:
-        require_confirmation(await read_form(request))
-        try:
-            await sheets.submit_sheet(_me(request), evaluation_id)
-        except ValidationFailed as exc:
-            return await self._sheet(
-                request, evaluation_id, [translate_problem(p) for p in exc.problems], 422
-            )
-        flash(request, gettext("Your scores have been submitted. Thank you."), category="success")
-        return Redirect(links(evaluation_id).sheet, status_code=303)
-
-    async def _subject(
-        self,
-        request: Request,
-        evaluation_id: int,
-        code: str,
-        errors: dict[str, list[str]] | None = None,
-        values: dict[str, Any] | None = None,
-        status: int = 200,
-    ) -> Template:
-        found = await sheets.subject_sheet(_me(request), evaluation_id, code)
-        if values is None:
-            values = {}
-            for entry in found.entries:
-                values[f"value-{entry.criterion.id}"] = (
-                    plain(entry.value) if entry.value is not None else ""
-                )
-                values[f"justification-{entry.criterion.id}"] = entry.justification
-        principal = _me(request)
-        subject = await sheets.subject_for_documents(principal, evaluation_id, code)
-        files = await documents_of(request.app.state.subject_documents, principal, subject)
-        return Template(
-            "scoring/sheet_subject.html",
-            status_code=status,
-            context={
-                "found": found,
-                "evaluation": found.sheet.evaluation,
-                "errors": errors or {},
-                "values": values,
-                "scale_text": _scale_text,
-                "plain": plain,
-                "documents": files,
-            },
-        )
-
-    @get("/sheet/{code:str}/documents/{document_id:int}", name="scoring_subject_document")
-    async def document(
-        self,
-        request: Request,
-        evaluation_id: FromPath[int],
-        code: FromPath[str],
-        document_id: FromPath[int],
-    ) -> Response:
-        """One document of a subject on the evaluator's sheet, as its owner serves it (named
-        by the subject's code in a blind evaluation); the owner audits every access."""
-        principal = _me(request)
-        subject = await sheets.subject_for_documents(principal, evaluation_id, code)
-        found = await read_document(
-            request.app.state.subject_documents, principal, subject, document_id
-        )
-        return attachment_stream(found.chunks, found.filename, found.content_type)
-
-    @get("/sheet/{code:str}", name="scoring_sheet_subject")
-    async def subject(
-        self, request: Request, evaluation_id: FromPath[int], code: FromPath[str]
-    ) -> Template:
-        return await self._subject(request, evaluation_id, code)
-
-    @post("/sheet/{code:str}", name="scoring_sheet_save")
-    async def save(
-        self, request: Request, evaluation_id: FromPath[int], code: FromPath[str]
-    ) -> Template | Redirect:
-        values = await read_form(request)
-        entries = _entries(values)
-        try:
-            await sheets.save_scores(_me(request), evaluation_id, code, entries)
-        except ValidationFailed as exc:
-            return await self._subject(request, evaluation_id, code, field_errors(exc), values, 422)
-        flash(request, gettext("Your draft scores have been saved."), category="success")
-        return Redirect(f"{links(evaluation_id).sheet}/{code}", status_code=303)
-
-    @post("/sheet/{code:str}/{criterion_id:int}", name="scoring_sheet_save_one")
-    async def save_one(
-        self,
-        request: Request,
-        evaluation_id: FromPath[int],
-        code: FromPath[str],
-        criterion_id: FromPath[int],
-    ) -> Template:
-        """htmx: save one draft score as it is typed; answers with its status line."""
-        values = await read_form(request)
-        entry = {
-            criterion_id: (
-                values.get(f"value-{criterion_id}"),
-                values.get(f"justification-{criterion_id}"),
-            )
-        }
-        try:
-            await sheets.save_scores(_me(request), evaluation_id, code, entry)
-        except ValidationFailed as exc:
-            return Template(
-                "scoring/_score_status.html",
-                status_code=422,
-                context={"messages": [translate_message(p) for p in exc.problems], "saved": False},
-            )
-        return Template("scoring/_score_status.html", context={"messages": [], "saved": True})
-
-
-def _entries(values: dict[str, Any]) -> dict[int, tuple[Any, Any]]:
-    entries: dict[int, tuple[Any, Any]] = {}
-    for key in values:
-        if key.startswith("value-") and key[6:].isdigit():
-            criterion_id = int(key[6:])
-            entries[criterion_id] = (values[key], values.get(f"justification-{criterion_id}"))
-    return entries
-
-
-CONTROLLERS = [EvaluationPages, SheetPages]
+CONTROLLERS = [EvaluationPages]

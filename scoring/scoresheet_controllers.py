@@ -19,7 +19,6 @@ from litestar.response import Redirect, Response, Template
 
 from common.errors import Problem, ValidationFailed
 from common.i18n import N_
-from common.identity import Principal
 from documents.scoresheet_reader import MAX_BYTES
 from scoring import scoresheets, service, sheets
 from scoring.access import EvaluationView, links
@@ -28,18 +27,12 @@ from scoring.criteria import plain
 from scoring.scoresheets import Download, ImportSummary
 from web.downloads import attachment
 from web.forms import field_errors, read_form
-from web.guards import OFFICER, current_principal
+from web.guards import OFFICER, me
 from web.i18n import gettext, translate_problem
 from web.pagination import paginate
 
 SHOWN_PROBLEMS = 300
 SHOWN_CHANGES = 500
-
-
-def _me(request: Request) -> Principal:
-    principal = current_principal(request)
-    assert principal is not None
-    return principal
 
 
 def _file(download: Download) -> Response[bytes]:
@@ -72,7 +65,7 @@ class ScoresheetPages(Controller):
     async def _sheet(
         self, request: Request, evaluation_id: int, problems: list[str], more: int
     ) -> Template:
-        view = await sheets.sheet(_me(request), evaluation_id)
+        view = await sheets.sheet(me(request), evaluation_id)
         return Template(
             "scoring/sheet.html",
             status_code=422,
@@ -82,20 +75,20 @@ class ScoresheetPages(Controller):
                 "problems": [],
                 "upload_problems": problems,
                 "more_problems": more,
-                "zone": await scoresheets.zone_of(view.evaluation.authority_id),
+                "zone": await service.zone_of(view.evaluation.authority_id),
             },
         )
 
     @get("/scoresheet", guards=[EVALUATOR], name="scoring_scoresheet")
     async def download(self, request: Request, evaluation_id: FromPath[int]) -> Response[bytes]:
-        return _file(await scoresheets.scoresheet(_me(request), evaluation_id))
+        return _file(await scoresheets.scoresheet(me(request), evaluation_id))
 
     @post("/scoresheet", guards=[EVALUATOR], name="scoring_scoresheet_upload")
     async def upload(self, request: Request, evaluation_id: FromPath[int]) -> Template:
         try:
             filename, data, values = await _upload(request)
             summary = await scoresheets.import_scoresheet(
-                _me(request),
+                me(request),
                 evaluation_id,
                 filename,
                 data,
@@ -103,7 +96,7 @@ class ScoresheetPages(Controller):
             )
         except ValidationFailed as exc:
             return await self._sheet(request, evaluation_id, *_problems(exc))
-        view = await sheets.sheet(_me(request), evaluation_id)
+        view = await sheets.sheet(me(request), evaluation_id)
         return Template(
             "scoring/scoresheet_result.html",
             context={
@@ -120,11 +113,11 @@ class ScoresheetPages(Controller):
     async def consensus_download(
         self, request: Request, evaluation_id: FromPath[int]
     ) -> Response[bytes]:
-        return _file(await scoresheets.consensus_workbook(_me(request), evaluation_id))
+        return _file(await scoresheets.consensus_workbook(me(request), evaluation_id))
 
     @post("/consensus/workbook", guards=[OFFICER], name="scoring_consensus_upload")
     async def consensus_upload(self, request: Request, evaluation_id: FromPath[int]) -> Template:
-        principal = _me(request)
+        principal = me(request)
         try:
             filename, data, _ = await _upload(request)
             summary = await scoresheets.import_consensus(principal, evaluation_id, filename, data)
@@ -162,8 +155,8 @@ class ScoresheetPages(Controller):
         values = await read_form(request)
         target = links(evaluation_id).overview
         try:
-            await scoresheets.set_scores_due(
-                _me(request), evaluation_id, values.get("scores_due_at") or None
+            await service.set_scores_due(
+                me(request), evaluation_id, values.get("scores_due_at") or None
             )
         except ValidationFailed as exc:
             for messages in field_errors(exc).values():
@@ -188,7 +181,7 @@ class ScoresheetApiController(Controller):
     @get("/scoresheet", guards=[EVALUATOR], name="api_scoring_scoresheet")
     async def download(self, request: Request, evaluation_id: FromPath[int]) -> Response[bytes]:
         """Your scoresheet (.xlsx), signed, with your drafts filled in."""
-        return _file(await scoresheets.scoresheet(_me(request), evaluation_id))
+        return _file(await scoresheets.scoresheet(me(request), evaluation_id))
 
     @post("/scoresheet", guards=[EVALUATOR], name="api_scoring_scoresheet_upload")
     async def upload(self, request: Request, evaluation_id: FromPath[int]) -> ImportSummary:
@@ -196,7 +189,7 @@ class ScoresheetApiController(Controller):
         All or nothing: 422 with every problem and its cell (``Scores!E7``)."""
         filename, data, values = await _upload(request)
         return await scoresheets.import_scoresheet(
-            _me(request),
+            me(request),
             evaluation_id,
             filename,
             data,
@@ -207,7 +200,7 @@ class ScoresheetApiController(Controller):
     async def consensus_download(
         self, request: Request, evaluation_id: FromPath[int]
     ) -> Response[bytes]:
-        return _file(await scoresheets.consensus_workbook(_me(request), evaluation_id))
+        return _file(await scoresheets.consensus_workbook(me(request), evaluation_id))
 
     @post("/consensus/workbook", guards=[OFFICER], name="api_scoring_consensus_upload")
     async def consensus_upload(
@@ -215,13 +208,13 @@ class ScoresheetApiController(Controller):
     ) -> ImportSummary:
         """Multipart ``file``: consensus scores and justifications; both emptied: cleared."""
         filename, data, _ = await _upload(request)
-        return await scoresheets.import_consensus(_me(request), evaluation_id, filename, data)
+        return await scoresheets.import_consensus(me(request), evaluation_id, filename, data)
 
     @put("/scores-due", guards=[OFFICER], name="api_scoring_scores_due")
     async def scores_due(
         self, request: Request, evaluation_id: FromPath[int], data: JSONBody[ScoresDueIn]
     ) -> EvaluationView:
-        return await scoresheets.set_scores_due(_me(request), evaluation_id, data.scores_due_at)
+        return await service.set_scores_due(me(request), evaluation_id, data.scores_due_at)
 
 
 CONTROLLERS = [ScoresheetPages, ScoresheetApiController]

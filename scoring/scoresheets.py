@@ -1,5 +1,5 @@
 """Excel scoresheets: the evaluator's sheet and the lead officer's consensus workbook, down and
-back up, and the deadline the sheets show.
+back up.
 
 - :func:`scoresheet` writes the evaluator's own sheet (their cleared subjects × their criteria,
   drafts filled in) in their language, signed (:mod:`documents.scoresheets`).
@@ -7,8 +7,8 @@ back up, and the deadline the sheets show.
   plain .xlsx of sane size; after parsing every problem is listed with its cell; otherwise the
   scores are stored as drafts (or submitted) in one transaction, with a summary of changes.
 - :func:`consensus_workbook` / :func:`import_consensus`: the same for the consensus meeting.
-- :func:`set_scores_due`: the officer's deadline for the scores (entered in the authority's
-  local time, stored in UTC).
+The checks of a returned sheet's cells are :mod:`scoring.sheet_checks`; the deadline the sheets
+show is set by ``scoring.service.set_scores_due``.
 """
 
 from __future__ import annotations
@@ -17,36 +17,35 @@ import asyncio
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
 from audit import service as audit
-from authorities.tables import Authority
 from common import clock
-from common.deadlines import deadline_changes
 from common.errors import DomainError, Problem, ValidationFailed
 from common.i18n import N_
 from common.identity import Principal
-from common.localtime import parse_local_datetime
-from common.numbers import AMBIGUOUS, parse_number
 from config.database import engine, in_transaction, is_sqlite, transaction
 from config.settings import get_settings
 from documents import scoresheet_reader, storage
 from documents import scoresheets as workbook
-from documents.scoresheet_reader import Formula
-from documents.tables_export import FORMULA_TRIGGERS
-from documents.xlsx_guard import capped, quoted
+from documents.xlsx_guard import capped
 from scoring import access, service, sheets
 from scoring.access import EvaluationView, evaluation_view
 from scoring.criteria import Criterion, Kind, Tree, plain
-from scoring.domain import check_score, needs_justification
-from scoring.tables import Consensus, Evaluation, Score
+from scoring.service.scores_due import zone_of
+from scoring.sheet_checks import (
+    check_value,
+    criteria_problems,
+    criterion_label,
+    fingerprint,
+    version_problems,
+)
+from scoring.tables import Consensus, Score
 from web.formatting import moment
 from web.i18n import language, translations
 
 BATCH = 500
-MAX_SCORE = Decimal(10) ** 12  # beyond every scale; larger numbers never reach the arithmetic
 
 
 @dataclass(frozen=True)
@@ -79,8 +78,28 @@ class ImportSummary:
     submitted: bool
     changes: list[Change]
 
+    @classmethod
+    def of(
+        cls,
+        evaluation_id: int,
+        rows: int,
+        added: int,
+        changed: int,
+        removed: int,
+        submitted: bool,
+        changes: list[Change],
+    ) -> ImportSummary:
+        """The summary; the rows neither added, changed nor removed are unchanged."""
+        unchanged = rows - added - changed - removed
+        return cls(evaluation_id, rows, added, changed, removed, unchanged, submitted, changes)
+
 
 # --- plain data for the workbook ------------------------------------------------------------
+
+
+def _refused(message: str, **params: Any) -> ValidationFailed:
+    """A refusal of the whole file (not of one of its cells)."""
+    return ValidationFailed([Problem(message, params, "file")])
 
 
 def _key() -> bytes:
@@ -114,21 +133,6 @@ def _scale(criterion: Criterion, _: Callable[[str], str]) -> workbook.Scale:
     )
 
 
-def _criterion_label(tree: Tree, criterion: Criterion) -> str:
-    parent = tree.by_id.get(criterion.parent_id) if criterion.parent_id else None
-    return f"{parent.name} › {criterion.name}" if parent else criterion.name
-
-
-def _fingerprint(tree: Tree, criterion: Criterion) -> str:
-    scale = criterion.effective_scale
-    return workbook.fingerprint(
-        _criterion_label(tree, criterion),
-        criterion.kind.value,
-        scale.as_dict() if scale else None,
-        criterion.description,
-    )
-
-
 def _labels(view: EvaluationView, subjects: Sequence[dict[str, Any]]) -> dict[int, str]:
     """Each subject's label on the sheet: its code when blind, else its name (with the code
     when two subjects share a name, so that every row can be told apart)."""
@@ -139,11 +143,6 @@ def _labels(view: EvaluationView, subjects: Sequence[dict[str, Any]]) -> dict[in
         s["id"]: s["name"] if names[s["name"]] == 1 else f"{s['name']} ({s['code']})"
         for s in subjects
     }
-
-
-async def zone_of(authority_id: int) -> str:
-    row = await Authority.select(Authority.timezone).where(Authority.id == authority_id).first()
-    return row["timezone"] if row else get_settings().timezone
 
 
 def _filename(prefix: str, view: EvaluationView) -> str:
@@ -196,7 +195,7 @@ async def scoresheet(principal: Principal, evaluation_id: int) -> Download:
         zone = await zone_of(found.view.authority_id)
     translate = translations(principal.language).gettext
     scales = {c.id: _scale(c, translate) for c in found.criteria}
-    labels = {c.id: _criterion_label(found.tree, c) for c in found.criteria}
+    labels = {c.id: criterion_label(found.tree, c) for c in found.criteria}
     rows = []
     for subject in found.subjects:
         for c in found.criteria:
@@ -225,161 +224,13 @@ async def scoresheet(principal: Principal, evaluation_id: int) -> Download:
         evaluation_id,
         principal.id,
         found.view.criteria_version,
-        tuple((c.id, _fingerprint(found.tree, c)) for c in found.criteria),
+        tuple((c.id, fingerprint(found.tree, c)) for c in found.criteria),
         rows,
         due,
         found.view.names_hidden,
     )
     data = await asyncio.to_thread(workbook.write, sheet, _key(), translate)
     return Download(_filename("scoresheet", found.view), data)
-
-
-def _criteria_problems(
-    identity_criteria: Sequence[tuple[int, str]],
-    tree: Tree,
-    current: Sequence[Criterion],
-    location: str,
-) -> tuple[list[Problem], set[int]]:
-    """Which criteria changed, went or came since the sheet was made (and the ids of those
-    whose rows cannot be read any more)."""
-    problems = []
-    now = {c.id: _fingerprint(tree, c) for c in current}
-    stale = {c for c, print_ in identity_criteria if now.get(c) != print_}
-    for criterion_id, print_ in identity_criteria:
-        if criterion_id not in now:
-            name = tree.by_id[criterion_id].name if criterion_id in tree.by_id else None
-            problems.append(
-                Problem(
-                    N_("the criterion {name} is no longer on your sheet; download a new sheet")
-                    if name
-                    else N_("a criterion on this sheet was removed; download a new sheet"),
-                    {"name": name} if name else {},
-                    location,
-                )
-            )
-        elif now[criterion_id] != print_:
-            problems.append(
-                Problem(
-                    N_(
-                        "the criterion {name} changed since this sheet was "
-                        "made; download a new sheet"
-                    ),
-                    {"name": tree.by_id[criterion_id].name},
-                    location,
-                )
-            )
-    given = {c for c, _ in identity_criteria}
-    problems += [
-        Problem(
-            N_("the criterion {name} was added since this sheet was made; download a new sheet"),
-            {"name": c.name},
-            location,
-        )
-        for c in current
-        if c.id not in given
-    ]
-    return problems, stale
-
-
-def _version_problems(signed: int, current: int, location: str) -> list[Problem]:
-    """A sheet made before the criteria were reopened is refused, even where no criterion it
-    shows changed: its rows were scored against criteria that were open to change."""
-    if signed == current:
-        return []
-    return [
-        Problem(
-            N_(
-                "the criteria were reopened since this sheet was made (version "
-                "{signed}, now {current}); download a new sheet"
-            ),
-            {"signed": signed, "current": current},
-            location,
-        )
-    ]
-
-
-def _check_value(
-    criterion: Criterion, entry: scoresheet_reader.Entry, whole: bool
-) -> tuple[list[Problem], Decimal | None, str]:
-    """The problems of one row's score and justification cells, and their values."""
-    raw, text = entry.value, entry.justification
-    if isinstance(raw, Formula):
-        return (
-            [Problem(N_("a formula is not a score; type the number"), {}, entry.value_cell)],
-            None,
-            "",
-        )
-    if (raw is not None and not isinstance(raw, int | float | str)) or isinstance(raw, bool):
-        return (
-            [Problem(N_("{value} is not a number"), {"value": quoted(raw)}, entry.value_cell)],
-            None,
-            "",
-        )
-    if isinstance(text, Formula):
-        return (
-            [
-                Problem(
-                    N_("a formula is not a justification; type the text"),
-                    {},
-                    entry.justification_cell,
-                )
-            ],
-            None,
-            "",
-        )
-    justification = "" if text is None else str(text)
-    if justification[:1] == "'" and justification[1:2] in FORMULA_TRIGGERS:
-        justification = justification[1:]  # as escaped when written
-    try:
-        number = parse_number(raw)
-    except DomainError as exc:
-        if exc.problem.message == AMBIGUOUS:
-            return (
-                [
-                    Problem(
-                        exc.problem.message,
-                        {k: quoted(v) for k, v in exc.problem.params.items()},
-                        entry.value_cell,
-                    )
-                ],
-                None,
-                "",
-            )
-        return (
-            [
-                Problem(
-                    N_("{value} is text, not a number"), {"value": quoted(raw)}, entry.value_cell
-                )
-            ],
-            None,
-            "",
-        )
-    if number is not None and not -MAX_SCORE < number < MAX_SCORE:
-        return (
-            [Problem(N_("{value} is not on the scale"), {"value": quoted(raw)}, entry.value_cell)],
-            None,
-            "",
-        )
-    if number is not None and whole and number != number.to_integral_value():
-        return (
-            [
-                Problem(
-                    N_("{value} has decimals; this scale has whole numbers only"),
-                    {"value": quoted(plain(number))},
-                    entry.value_cell,
-                )
-            ],
-            None,
-            "",
-        )
-    try:
-        value, justification = check_score(criterion, number, justification, entry.value_cell)
-    except ValidationFailed as exc:
-        return list(exc.problems), None, ""
-    problems = []
-    if value is not None and needs_justification(criterion, value) and not justification:
-        problems.append(Problem(N_("justification is required"), {}, entry.justification_cell))
-    return problems, value, justification
 
 
 async def import_scoresheet(
@@ -395,25 +246,11 @@ async def import_scoresheet(
         view, ctx = found.view, found.ctx
         await access.require_open_for_scores(ctx.row)
         if identity.evaluation_id != evaluation_id:
-            raise ValidationFailed(
-                [
-                    Problem(
-                        N_("This sheet belongs to another evaluation ({id})"),
-                        {"id": identity.evaluation_id},
-                        "file",
-                    )
-                ]
+            raise _refused(
+                N_("This sheet belongs to another evaluation ({id})"), id=identity.evaluation_id
             )
         if identity.evaluator_id != principal.id:
-            raise ValidationFailed(
-                [
-                    Problem(
-                        N_("This sheet belongs to another evaluator; download your own sheet"),
-                        {},
-                        "file",
-                    )
-                ]
-            )
+            raise _refused(N_("This sheet belongs to another evaluator; download your own sheet"))
         problems: list[Problem] = []
         if ctx.assignment["submitted_at"] is not None:
             problems.append(
@@ -426,10 +263,10 @@ async def import_scoresheet(
                     workbook.SCORES_SHEET,
                 )
             )
-        problems += _version_problems(
+        problems += version_problems(
             identity.criteria_version, view.criteria_version, workbook.SCORES_SHEET
         )
-        changed, stale = _criteria_problems(
+        changed, stale = criteria_problems(
             identity.criteria, found.tree, found.criteria, workbook.SCORES_SHEET
         )
         problems += changed
@@ -463,7 +300,7 @@ async def import_scoresheet(
             criterion = criteria.get(entry.criterion_id)
             if criterion is None or criterion.id in stale:
                 continue
-            found_problems, value, text = _check_value(criterion, entry, whole[entry.criterion_id])
+            found_problems, value, text = check_value(criterion, entry, whole[entry.criterion_id])
             problems += found_problems
             if submit and not found_problems and value is None:
                 problems.append(Problem(N_("a score is required to submit"), {}, entry.value_cell))
@@ -499,6 +336,20 @@ async def import_scoresheet(
         if submit:
             await sheets.submit_sheet(principal, evaluation_id)
         return summary
+
+
+def _change(
+    entry: scoresheet_reader.Entry, old: dict[str, Any] | None, value: Decimal | None, text: str
+) -> Change:
+    """What a row of the sheet changed: the score (from, to) and whether the text did."""
+    return Change(
+        entry.value_cell,
+        entry.subject,
+        entry.criterion,
+        old["value"] if old else None,
+        value,
+        (old["justification"] if old else "") != text,
+    )
 
 
 async def _store_drafts(
@@ -539,29 +390,11 @@ async def _store_drafts(
             insert.append(
                 (evaluation_id, assignment_id, subject_id, criterion_id, value, text, now)
             )
-        changes.append(
-            Change(
-                entry.value_cell,
-                entry.subject,
-                entry.criterion,
-                old["value"] if old else None,
-                value,
-                (old["justification"] if old else "") != text,
-            )
-        )
+        changes.append(_change(entry, old, value, text))
     for start in range(0, len(delete), BATCH):
         await Score.delete().where(Score.id.is_in(delete[start : start + BATCH]))
     await _insert_many("scoring_score", SCORE_COLUMNS, insert)
-    return ImportSummary(
-        evaluation_id,
-        len(checked),
-        added,
-        changed,
-        removed,
-        len(checked) - added - changed - removed,
-        submit,
-        changes,
-    )
+    return ImportSummary.of(evaluation_id, len(checked), added, changed, removed, submit, changes)
 
 
 SCORE_COLUMNS = (
@@ -632,7 +465,7 @@ async def consensus_workbook(principal: Principal, evaluation_id: int) -> Downlo
                     r.subject_id,
                     c.id,
                     labels[r.subject_id],
-                    _criterion_label(tree, c),
+                    criterion_label(tree, c),
                     c.description,
                     _scale(c, translate),
                     cell.consensus if cell else None,
@@ -649,7 +482,7 @@ async def consensus_workbook(principal: Principal, evaluation_id: int) -> Downlo
         evaluation_id,
         0,
         view.criteria_version,
-        tuple((c.id, _fingerprint(tree, c)) for c in matrix.criteria),
+        tuple((c.id, fingerprint(tree, c)) for c in matrix.criteria),
         rows,
         blind=view.names_hidden,
         kind=workbook.CONSENSUS,
@@ -671,20 +504,14 @@ async def import_consensus(
         row = await access.as_lead(principal, evaluation_id)
         await access.require_open_for_scores(row)
         if identity.evaluation_id != evaluation_id:
-            raise ValidationFailed(
-                [
-                    Problem(
-                        N_("This workbook belongs to another evaluation ({id})"),
-                        {"id": identity.evaluation_id},
-                        "file",
-                    )
-                ]
+            raise _refused(
+                N_("This workbook belongs to another evaluation ({id})"), id=identity.evaluation_id
             )
         tree = await access.load_tree(evaluation_id)
-        problems = _version_problems(
+        problems = version_problems(
             identity.criteria_version, row["criteria_version"], workbook.CONSENSUS_SHEET
         )
-        changed, stale = _criteria_problems(
+        changed, stale = criteria_problems(
             identity.criteria, tree, tree.scored(), workbook.CONSENSUS_SHEET
         )
         problems += changed
@@ -705,7 +532,7 @@ async def import_consensus(
                     )
                 )
                 continue
-            found, value, text = _check_value(criterion, entry, _scale(criterion, str).whole)
+            found, value, text = check_value(criterion, entry, _scale(criterion, str).whole)
             if not found and value is None and text:
                 found = [Problem(N_("Enter the consensus score"), {}, entry.value_cell)]
             if not found and value is not None and not text:
@@ -798,16 +625,7 @@ async def _store_consensus(
                     },
                 )
             )
-        changes.append(
-            Change(
-                entry.value_cell,
-                entry.subject,
-                entry.criterion,
-                old["value"] if old else None,
-                value,
-                (old["justification"] if old else "") != text,
-            )
-        )
+        changes.append(_change(entry, old, value, text))
     for start in range(0, len(delete), BATCH):
         await Consensus.delete().where(Consensus.id.is_in(delete[start : start + BATCH]))
     for start in range(0, len(insert), BATCH):
@@ -835,56 +653,4 @@ async def _store_consensus(
         )
     )
     await audit.record_many(principal.as_actor(), events)
-    return ImportSummary(
-        evaluation_id,
-        len(checked),
-        added,
-        changed,
-        removed,
-        len(checked) - added - changed - removed,
-        False,
-        changes,
-    )
-
-
-# --- the deadline ---------------------------------------------------------------------------
-
-
-async def set_scores_due(
-    principal: Principal, evaluation_id: int, local: str | datetime | None
-) -> EvaluationView:
-    """Set (or with None or "", remove) when the scores are due. A text such as
-    ``2026-12-01T17:00`` is wall-clock time in the authority's zone; stored in UTC."""
-    async with transaction():
-        row = await access.as_lead(principal, evaluation_id)
-        await access.require_not_final(row)
-        due: datetime | None = None
-        if isinstance(local, datetime):
-            if local.tzinfo is None:
-                raise ValidationFailed(
-                    [Problem(N_("Give the time with its zone"), {}, "scores_due_at")]
-                )
-            due = local
-        elif local not in (None, ""):
-            try:
-                due = parse_local_datetime(str(local), await zone_of(row["authority"]))
-            except DomainError as exc:
-                raise ValidationFailed(
-                    [Problem(exc.problem.message, exc.problem.params, "scores_due_at")]
-                ) from None
-        if due is not None:
-            due = due.astimezone(clock.now().tzinfo).replace(second=0, microsecond=0)
-        if row["scores_due_at"] != due:
-            await Evaluation.update({Evaluation.scores_due_at: due}).where(
-                Evaluation.id == evaluation_id
-            )
-            await audit.record(
-                principal.as_actor(),
-                "evaluation.scores_due_set",
-                "evaluation",
-                evaluation_id,
-                before={"scores_due_at": row["scores_due_at"]},
-                after={"scores_due_at": due},
-            )
-            deadline_changes.changed(f"evaluation:{evaluation_id}")
-    return evaluation_view(await access.evaluation_row(evaluation_id))
+    return ImportSummary.of(evaluation_id, len(checked), added, changed, removed, False, changes)

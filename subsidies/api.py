@@ -16,7 +16,6 @@ from litestar.params import FromPath, FromQuery, JSONBody
 from litestar.response import Response
 from litestar.status_codes import HTTP_201_CREATED, HTTP_202_ACCEPTED, HTTP_204_NO_CONTENT
 
-from common.identity import Principal
 from jobs import service as jobs
 from jobs.controllers import JobOut, accepted
 from scoring import service as scoring
@@ -36,16 +35,10 @@ from subsidies.service import (
     RoundSummary,
     RoundView,
 )
-from web.guards import OFFICER, current_principal
+from web.guards import OFFICER, me
 from web.pagination import page_number
 
 BASE = "/api/v1/subsidies"
-
-
-def _me(request: Request) -> Principal:
-    principal = current_principal(request)
-    assert principal is not None
-    return principal
 
 
 @dataclass
@@ -180,17 +173,17 @@ class RoundsApi(Controller):
 
     @get("/rounds", guards=[READERS], name="api_subsidies_rounds")
     async def rounds(self, request: Request) -> list[RoundSummary]:
-        return await service.list_rounds(_me(request))
+        return await service.list_rounds(me(request))
 
     @post(
         "/rounds", guards=[OFFICER], status_code=HTTP_201_CREATED, name="api_subsidies_round_create"
     )
     async def create(self, request: Request, data: JSONBody[RoundIn]) -> RoundView:
-        return await service.create_round(_me(request), data.form())
+        return await service.create_round(me(request), data.form())
 
     @get("/rounds/{round_id:int}", guards=[READERS], name="api_subsidies_round")
     async def round(self, request: Request, round_id: FromPath[int]) -> RoundOut:
-        view = await service.get_round(_me(request), round_id)
+        view = await service.get_round(me(request), round_id)
         return RoundOut(view, await service.budget(round_id, view.ceiling))
 
     @put("/rounds/{round_id:int}", guards=[OFFICER], name="api_subsidies_round_update")
@@ -199,30 +192,30 @@ class RoundsApi(Controller):
     ) -> RoundView:
         """Refused (422) for the method, ceiling, currency, remainder policy and seed once the
         round is open."""
-        return await service.update_round(_me(request), round_id, data.form())
+        return await service.update_round(me(request), round_id, data.form())
 
     @post("/rounds/{round_id:int}/open", guards=[OFFICER], name="api_subsidies_round_open")
     async def open(self, request: Request, round_id: FromPath[int]) -> RoundView:
-        return await service.open_round(_me(request), round_id)
+        return await service.open_round(me(request), round_id)
 
     @post("/rounds/{round_id:int}/review", guards=[OFFICER], name="api_subsidies_round_review")
     async def review(self, request: Request, round_id: FromPath[int]) -> ReviewOut:
         """The eligible applications become subjects of the round's evaluation."""
-        evaluation_id = await service.start_review(_me(request), round_id)
+        evaluation_id = await service.start_review(me(request), round_id)
         return ReviewOut(evaluation_id, scoring.links(evaluation_id))
 
     @post(
         "/rounds/{round_id:int}/allocation", guards=[OFFICER], name="api_subsidies_round_allocate"
     )
     async def allocate(self, request: Request, round_id: FromPath[int]) -> AllocationView:
-        await service.propose_allocation(_me(request), round_id)
-        return localise(await service.allocation(_me(request), round_id))
+        await service.propose_allocation(me(request), round_id)
+        return localise(await service.allocation(me(request), round_id))
 
     @get(
         "/rounds/{round_id:int}/allocation", guards=[READERS], name="api_subsidies_round_allocation"
     )
     async def allocation(self, request: Request, round_id: FromPath[int]) -> AllocationView:
-        return localise(await service.allocation(_me(request), round_id))
+        return localise(await service.allocation(me(request), round_id))
 
     @put(
         "/rounds/{round_id:int}/allocation/{application_id:int}",
@@ -236,12 +229,12 @@ class RoundsApi(Controller):
         application_id: FromPath[int],
         data: JSONBody[AdjustIn],
     ) -> AllocationView:
-        await service.adjust_line(_me(request), round_id, application_id, data.amount, data.reason)
-        return localise(await service.allocation(_me(request), round_id))
+        await service.adjust_line(me(request), round_id, application_id, data.amount, data.reason)
+        return localise(await service.allocation(me(request), round_id))
 
     @post("/rounds/{round_id:int}/decision", guards=[OFFICER], name="api_subsidies_round_decide")
     async def decide(self, request: Request, round_id: FromPath[int]) -> dict[str, int]:
-        return await service.decide(_me(request), round_id)
+        return await service.decide(me(request), round_id)
 
     @post(
         "/rounds/{round_id:int}/open-data", guards=[OFFICER], name="api_subsidies_round_open_data"
@@ -252,15 +245,15 @@ class RoundsApi(Controller):
         """Keep the round's grants out of the open data (a reason is required) or publish them
         again; audited."""
         await service.set_open_data(
-            _me(request), round_id, withheld=data.withheld, reason=data.reason
+            me(request), round_id, withheld=data.withheld, reason=data.reason
         )
-        return await service.get_round(_me(request), round_id)
+        return await service.get_round(me(request), round_id)
 
     @get("/rounds/{round_id:int}/payments", guards=[READERS], name="api_subsidies_round_payments")
     async def payments(
         self, request: Request, round_id: FromPath[int], status: FromQuery[str] = ""
     ) -> list[PaymentView]:
-        return await service.payments(_me(request), round_id, status=status)
+        return await service.payments(me(request), round_id, status=status)
 
     @put(
         "/payments/{payment_id:int}",
@@ -271,7 +264,7 @@ class RoundsApi(Controller):
     async def payment(
         self, request: Request, payment_id: FromPath[int], data: JSONBody[StatusIn]
     ) -> None:
-        await service.set_payment_status(_me(request), payment_id, data.status)
+        await service.set_payment_status(me(request), payment_id, data.status)
 
 
 class ApplicationsApi(Controller):
@@ -289,7 +282,7 @@ class ApplicationsApi(Controller):
         """50 per page; ``state`` filters by state, ``q`` by organisation or reference."""
         state = request.query_params.get("state", "")
         listing = await service.list_applications(
-            _me(request),
+            me(request),
             round_id,
             state=state if state in {s.value for s in State} else "",
             text=q,
@@ -312,8 +305,8 @@ class ApplicationsApi(Controller):
     ) -> ApplicationView:
         values = {k: ("" if v is None else v) for k, v in asdict(data).items()}
         values["submitted_at"] = data.submitted_at
-        application_id = await service.register_application(_me(request), round_id, values)
-        return await service.get_application(_me(request), application_id)
+        application_id = await service.register_application(me(request), round_id, values)
+        return await service.get_application(me(request), application_id)
 
     @get("/applications/{application_id:int}", guards=[READERS], name="api_subsidies_application")
     async def application(
@@ -321,7 +314,7 @@ class ApplicationsApi(Controller):
         request: Request,
         application_id: FromPath[int],
     ) -> ApplicationView:
-        return await service.get_application(_me(request), application_id)
+        return await service.get_application(me(request), application_id)
 
     @get(
         "/applications/{application_id:int}/history",
@@ -333,7 +326,7 @@ class ApplicationsApi(Controller):
         request: Request,
         application_id: FromPath[int],
     ) -> list[dict[str, Any]]:
-        return await service.history(_me(request), application_id)
+        return await service.history(me(request), application_id)
 
     @post(
         "/applications/{application_id:int}/steps",
@@ -344,8 +337,8 @@ class ApplicationsApi(Controller):
         self, request: Request, application_id: FromPath[int], data: JSONBody[StepIn]
     ) -> ApplicationView:
         """Ask for information (reason), mark complete, withdraw (reason), close."""
-        await service.act(_me(request), application_id, data.action, data.reason)
-        return await service.get_application(_me(request), application_id)
+        await service.act(me(request), application_id, data.action, data.reason)
+        return await service.get_application(me(request), application_id)
 
     @post(
         "/applications/{application_id:int}/eligibility",
@@ -355,8 +348,8 @@ class ApplicationsApi(Controller):
     async def eligibility(
         self, request: Request, application_id: FromPath[int], data: JSONBody[EligibilityIn]
     ) -> ApplicationView:
-        await service.mark_eligibility(_me(request), application_id, data.passed, data.note)
-        return await service.get_application(_me(request), application_id)
+        await service.mark_eligibility(me(request), application_id, data.passed, data.note)
+        return await service.get_application(me(request), application_id)
 
     @post(
         "/applications/{application_id:int}/settlement",
@@ -367,7 +360,7 @@ class ApplicationsApi(Controller):
         self, request: Request, application_id: FromPath[int], data: JSONBody[SettlementIn]
     ) -> dict[str, Decimal]:
         return await service.settle_application(
-            _me(request), application_id, data.final_amount, data.reasons
+            me(request), application_id, data.final_amount, data.reasons
         )
 
 
@@ -381,7 +374,7 @@ class LettersApi(Controller):
 
     @get("/rounds/{round_id:int}/letters", guards=[READERS], name="api_subsidies_round_letters")
     async def letters(self, request: Request, round_id: FromPath[int]) -> list[LetterView]:
-        return await letters.round_letters(_me(request), round_id)
+        return await letters.round_letters(me(request), round_id)
 
     @post(
         "/rounds/{round_id:int}/letters",
@@ -392,8 +385,8 @@ class LettersApi(Controller):
     async def send(self, request: Request, round_id: FromPath[int]) -> Response[JobOut]:
         """Queue writing, recording and mailing the decision letters of a decided round
         (once): 202 with the job, whose ``status_url`` tells when they are sent."""
-        job_id = await subsidy_jobs.queue_decision_letters(_me(request), round_id)
-        return accepted(await jobs.status(_me(request), job_id))
+        job_id = await subsidy_jobs.queue_decision_letters(me(request), round_id)
+        return accepted(await jobs.status(me(request), job_id))
 
     @get(
         "/rounds/{round_id:int}/letters.zip",
@@ -406,9 +399,9 @@ class LettersApi(Controller):
         """The zip, streamed; with ``pdf=true`` 202 with the job that builds it (its
         ``result_url`` gives the file when it is done)."""
         if pdf:
-            job_id = await subsidy_jobs.queue_pdf_zip(_me(request), round_id)
-            return accepted(await jobs.status(_me(request), job_id))
-        return await letters_zip(_me(request), round_id, pdf)
+            job_id = await subsidy_jobs.queue_pdf_zip(me(request), round_id)
+            return accepted(await jobs.status(me(request), job_id))
+        return await letters_zip(me(request), round_id, pdf)
 
     @get(
         "/rounds/{round_id:int}/letters/{file_id:int}",
@@ -418,7 +411,7 @@ class LettersApi(Controller):
     async def letter(
         self, request: Request, round_id: FromPath[int], file_id: FromPath[int]
     ) -> Response[bytes]:
-        return download(*await _named(letters.read_round_letter(_me(request), round_id, file_id)))
+        return download(*await _named(letters.read_round_letter(me(request), round_id, file_id)))
 
     @get(
         "/rounds/{round_id:int}/evaluation-report.docx",
@@ -426,7 +419,7 @@ class LettersApi(Controller):
         name="api_subsidies_round_report",
     )
     async def report(self, request: Request, round_id: FromPath[int]) -> Response[bytes]:
-        return download(*await letters.evaluation_report(_me(request), round_id))
+        return download(*await letters.evaluation_report(me(request), round_id))
 
     @get(
         "/applications/{application_id:int}/letters",
@@ -438,7 +431,7 @@ class LettersApi(Controller):
         request: Request,
         application_id: FromPath[int],
     ) -> list[LetterView]:
-        return await letters.application_letters(_me(request), application_id)
+        return await letters.application_letters(me(request), application_id)
 
     @get(
         "/applications/{application_id:int}/letters/{file_id:int}",
@@ -449,7 +442,7 @@ class LettersApi(Controller):
         self, request: Request, application_id: FromPath[int], file_id: FromPath[int]
     ) -> Response[bytes]:
         return download(
-            *await _named(letters.read_application_letter(_me(request), application_id, file_id))
+            *await _named(letters.read_application_letter(me(request), application_id, file_id))
         )
 
 

@@ -1,4 +1,5 @@
-"""Subsidy round pages: rounds, applications, import, review, allocation, decision, payments.
+"""Subsidy round pages: rounds, review, allocation, decision, payments, files, letters (the
+applications of a round: :mod:`subsidies.application_pages`).
 
 Officers of the round's authority change things; finance staff and administrators read. Every
 form works without JavaScript.
@@ -13,10 +14,8 @@ from typing import Any
 from litestar import Controller, Request, get, post
 from litestar.datastructures import UploadFile
 from litestar.params import FromPath, FromQuery
-from litestar.plugins.flash import flash
 from litestar.response import Redirect, Response, Stream, Template
 
-from audit.controllers import with_sentences
 from authorities.service import list_service_types, service_type_names
 from common.errors import DomainError, NotFound, Problem, ValidationFailed
 from common.i18n import N_
@@ -32,7 +31,6 @@ from scoring import service as scoring
 from subsidies import access, letters, service
 from subsidies import jobs as subsidy_jobs
 from subsidies.allocation import METHOD_LABELS, OUTCOME_LABELS, REMAINDER_LABELS
-from subsidies.applications import MAX_UPLOAD_BYTES
 from subsidies.domain import (
     INSTALMENT_LABELS,
     PAYMENT_KIND_LABELS,
@@ -41,28 +39,16 @@ from subsidies.domain import (
     REPORT_LABELS,
     tiers_text,
 )
-from subsidies.lifecycle import ACTION_LABELS, STATE_LABELS, Action, State, allowed
+from subsidies.lifecycle import ACTION_LABELS, STATE_LABELS, Action
 from web.downloads import attachment, attachment_stream
-from web.forms import field_errors, read_form, require_confirmation
-from web.guards import OFFICER, current_principal, requires_role
+from web.forms import done, field_errors, read_form, require_confirmation
+from web.guards import OFFICER, me, requires_role
 from web.i18n import current_language, gettext
-from web.pagination import page_number, paginate
 
 READERS = requires_role(Role.OFFICER, Role.ADMIN, Role.FINANCE)
 PER_PAGE = 50
 BASE = "/subsidies"
 STEP_ACTIONS = (Action.ASK_INFORMATION, Action.COMPLETE, Action.WITHDRAW, Action.CLOSE)
-
-
-def _me(request: Request) -> Principal:
-    principal = current_principal(request)
-    assert principal is not None
-    return principal
-
-
-def _done(request: Request, message: str, target: str, **params: Any) -> Redirect:
-    flash(request, gettext(message).format(**params), category="success")
-    return Redirect(target, status_code=303)
 
 
 def round_path(round_id: int) -> str:
@@ -170,7 +156,7 @@ class RoundPages(Controller):
 
     @get("", guards=[READERS], name="subsidies")
     async def index(self, request: Request) -> Template:
-        principal = _me(request)
+        principal = me(request)
         return Template(
             "subsidies/index.html",
             context={
@@ -188,7 +174,7 @@ class RoundPages(Controller):
         status: int = 200,
         view: service.RoundView | None = None,
     ) -> Template:
-        principal = _me(request)
+        principal = me(request)
         return Template(
             "subsidies/round_form.html",
             status_code=status,
@@ -204,7 +190,7 @@ class RoundPages(Controller):
 
     @get("/rounds/new", guards=[OFFICER], name="subsidies_round_new")
     async def new(self, request: Request) -> Template:
-        choices = await service.authority_choices(_me(request))
+        choices = await service.authority_choices(me(request))
         return await self._form(
             request,
             {
@@ -223,10 +209,10 @@ class RoundPages(Controller):
     async def create(self, request: Request) -> Template | Redirect:
         values = await read_form(request, lists=("service_types",))
         try:
-            view = await service.create_round(_me(request), values)
+            view = await service.create_round(me(request), values)
         except ValidationFailed as exc:
             return await self._form(request, values, field_errors(exc), 422)
-        return _done(
+        return done(
             request,
             N_("The round {title} has been created."),
             round_path(view.id),
@@ -235,7 +221,7 @@ class RoundPages(Controller):
 
     @get("/rounds/{round_id:int}", guards=[READERS], name="subsidies_round")
     async def show(self, request: Request, round_id: FromPath[int]) -> Template:
-        principal = _me(request)
+        principal = me(request)
         view = await service.get_round(principal, round_id)
         listing = await service.list_applications(principal, round_id, limit=0, counts=True)
         return _round_page(
@@ -251,8 +237,8 @@ class RoundPages(Controller):
 
     @get("/rounds/{round_id:int}/edit", guards=[OFFICER], name="subsidies_round_edit")
     async def edit(self, request: Request, round_id: FromPath[int]) -> Template:
-        view = await service.get_round(_me(request), round_id)
-        if not access.may_run(_me(request), view.authority_id):
+        view = await service.get_round(me(request), round_id)
+        if not access.may_run(me(request), view.authority_id):
             raise NotFound(N_("Subsidy round {id} does not exist"), id=round_id)
         return await self._form(request, round_values(view), view=view)
 
@@ -260,19 +246,19 @@ class RoundPages(Controller):
     async def update(self, request: Request, round_id: FromPath[int]) -> Template | Redirect:
         values = await read_form(request, lists=("service_types",))
         try:
-            await service.update_round(_me(request), round_id, values)
+            await service.update_round(me(request), round_id, values)
         except ValidationFailed as exc:
-            view = await service.get_round(_me(request), round_id)
+            view = await service.get_round(me(request), round_id)
             return await self._form(
                 request, {**values, "authority_id": view.authority_id}, field_errors(exc), 422, view
             )
-        return _done(request, N_("The settings have been saved."), round_path(round_id))
+        return done(request, N_("The settings have been saved."), round_path(round_id))
 
     @post("/rounds/{round_id:int}/open", guards=[OFFICER], name="subsidies_round_open")
     async def open(self, request: Request, round_id: FromPath[int]) -> Redirect:
         require_confirmation(await read_form(request))
-        await service.open_round(_me(request), round_id)
-        return _done(
+        await service.open_round(me(request), round_id)
+        return done(
             request,
             N_("The round is open; its method and ceiling are now fixed."),
             round_path(round_id),
@@ -280,8 +266,8 @@ class RoundPages(Controller):
 
     @post("/rounds/{round_id:int}/review", guards=[OFFICER], name="subsidies_round_review")
     async def review(self, request: Request, round_id: FromPath[int]) -> Redirect:
-        evaluation_id = await service.start_review(_me(request), round_id)
-        return _done(
+        evaluation_id = await service.start_review(me(request), round_id)
+        return done(
             request,
             N_("The eligible applications are under review."),
             scoring.links(evaluation_id).overview,
@@ -289,14 +275,14 @@ class RoundPages(Controller):
 
     @post("/rounds/{round_id:int}/allocation", guards=[OFFICER], name="subsidies_round_allocate")
     async def allocate(self, request: Request, round_id: FromPath[int]) -> Redirect:
-        await service.propose_allocation(_me(request), round_id)
-        return _done(
+        await service.propose_allocation(me(request), round_id)
+        return done(
             request, N_("The allocation has been proposed."), f"{round_path(round_id)}/allocation"
         )
 
     @get("/rounds/{round_id:int}/allocation", guards=[READERS], name="subsidies_round_allocation")
     async def allocation(self, request: Request, round_id: FromPath[int]) -> Template:
-        principal = _me(request)
+        principal = me(request)
         proposal = await service.allocation(principal, round_id)
         return _round_page(
             "subsidies/allocation.html",
@@ -317,13 +303,13 @@ class RoundPages(Controller):
     ) -> Redirect:
         form = await read_form(request)
         await service.adjust_line(
-            _me(request),
+            me(request),
             round_id,
             application_id,
             str(form.get("amount") or ""),
             str(form.get("reason") or ""),
         )
-        return _done(
+        return done(
             request,
             N_("The proposed amount has been changed."),
             f"{round_path(round_id)}/allocation",
@@ -332,8 +318,8 @@ class RoundPages(Controller):
     @post("/rounds/{round_id:int}/decision", guards=[OFFICER], name="subsidies_round_decide")
     async def decide(self, request: Request, round_id: FromPath[int]) -> Redirect:
         require_confirmation(await read_form(request))
-        result = await service.decide(_me(request), round_id)
-        return _done(
+        result = await service.decide(me(request), round_id)
+        return done(
             request,
             N_(
                 "Decided: {granted} granted, {partly} partly granted, "
@@ -347,7 +333,7 @@ class RoundPages(Controller):
 
     @get("/rounds/{round_id:int}/payments", guards=[READERS], name="subsidies_round_payments")
     async def payments(self, request: Request, round_id: FromPath[int]) -> Template:
-        principal = _me(request)
+        principal = me(request)
         view = await service.get_round(principal, round_id)
         status = request.query_params.get("status", "")
         status = status if status in PAYMENT_STATUS_LABELS else ""
@@ -364,252 +350,12 @@ class RoundPages(Controller):
     @post("/payments/{payment_id:int}", guards=[OFFICER], name="subsidies_payment")
     async def payment(self, request: Request, payment_id: FromPath[int]) -> Redirect:
         form = await read_form(request)
-        await service.set_payment_status(_me(request), payment_id, str(form.get("status") or ""))
+        await service.set_payment_status(me(request), payment_id, str(form.get("status") or ""))
         target = str(form.get("back") or "")
-        return _done(
+        return done(
             request,
             N_("The payment has been updated."),
             target if target.startswith(f"{BASE}/") else BASE,
-        )
-
-
-class ApplicationPages(Controller):
-    path = BASE
-    include_in_schema = False
-
-    @get("/rounds/{round_id:int}/applications", guards=[READERS], name="subsidies_applications")
-    async def index(self, request: Request, round_id: FromPath[int]) -> Template:
-        principal = _me(request)
-        view = await service.get_round(principal, round_id)
-        query = {k: request.query_params.get(k, "") for k in ("state", "q", "page")}
-        state = query["state"] if query["state"] in {s.value for s in State} else ""
-        listing = await service.list_applications(
-            principal,
-            round_id,
-            state=state,
-            text=query["q"],
-            page=page_number(query["page"]),
-            limit=PER_PAGE,
-        )
-        pages = paginate(f"{round_path(round_id)}/applications", query, listing.total, PER_PAGE)
-        return _round_page(
-            "subsidies/applications.html",
-            principal,
-            view,
-            "applications",
-            listing=listing,
-            pages=pages,
-            state=state,
-            q=query["q"],
-            states=[(s.value, gettext(label)) for s, label in STATE_LABELS.items()],
-        )
-
-    @post(
-        "/rounds/{round_id:int}/applications/bulk",
-        guards=[OFFICER],
-        name="subsidies_applications_bulk",
-    )
-    async def bulk(self, request: Request, round_id: FromPath[int]) -> Redirect:
-        form = await read_form(request, lists=("ids",))
-        ids = [int(i) for i in form["ids"] if str(i).isdigit()]
-        if form.get("action") == "eligible":
-            count = await service.mark_eligible_many(_me(request), round_id, ids)
-            message = N_("{count} applications marked eligible.")
-        else:
-            count = await service.complete_many(_me(request), round_id, ids)
-            message = N_("{count} applications marked complete.")
-        return _done(request, message, f"{round_path(round_id)}/applications", count=count)
-
-    async def _form(
-        self,
-        request: Request,
-        round_id: int,
-        values: dict[str, Any],
-        errors: dict[str, list[str]] | None = None,
-        status: int = 200,
-    ) -> Template:
-        principal = _me(request)
-        view = await service.get_round(principal, round_id)
-        return _round_page(
-            "subsidies/application_form.html",
-            principal,
-            view,
-            "applications",
-            status,
-            values=values,
-            errors=errors or {},
-            countries=[("NL", "NL"), ("DK", "DK"), ("PL", "PL"), ("SE", "SE")],
-        )
-
-    @get(
-        "/rounds/{round_id:int}/applications/new",
-        guards=[OFFICER],
-        name="subsidies_application_new",
-    )
-    async def new(self, request: Request, round_id: FromPath[int]) -> Template:
-        return await self._form(request, round_id, {"country": "NL"})
-
-    @post(
-        "/rounds/{round_id:int}/applications", guards=[OFFICER], name="subsidies_application_create"
-    )
-    async def create(self, request: Request, round_id: FromPath[int]) -> Template | Redirect:
-        values = await read_form(request)
-        try:
-            application_id = await service.register_application(_me(request), round_id, values)
-        except ValidationFailed as exc:
-            return await self._form(request, round_id, values, field_errors(exc), 422)
-        return _done(
-            request, N_("The application has been registered."), application_path(application_id)
-        )
-
-    async def _import_page(
-        self, request: Request, round_id: int, status: int = 200, **context: Any
-    ) -> Template:
-        principal = _me(request)
-        view = await service.get_round(principal, round_id)
-        return _round_page(
-            "subsidies/import.html",
-            principal,
-            view,
-            "applications",
-            status,
-            **{"preview": None, "file_id": None, "errors": {}, **context},
-        )
-
-    @get("/rounds/{round_id:int}/import", guards=[OFFICER], name="subsidies_import")
-    async def import_form(self, request: Request, round_id: FromPath[int]) -> Template:
-        return await self._import_page(request, round_id)
-
-    @post(
-        "/rounds/{round_id:int}/import",
-        guards=[OFFICER],
-        name="subsidies_import_preview",
-        request_max_body_size=MAX_UPLOAD_BYTES + 64 * 1024,
-    )
-    async def import_preview(self, request: Request, round_id: FromPath[int]) -> Template:
-        """The uploaded file checked row by row and kept (content-addressed) for the import."""
-        principal = _me(request)
-        form = await request.form()
-        upload = form.get("file")
-        if not isinstance(upload, UploadFile) or not upload.filename:
-            return await self._import_page(
-                request,
-                round_id,
-                422,
-                errors={"file": [gettext("Choose a spreadsheet or CSV file")]},
-            )
-        data = await upload.read()
-        try:
-            preview, file_id = await service.upload_import(
-                principal, round_id, upload.filename, data
-            )
-        except DomainError as exc:
-            return await self._import_page(
-                request,
-                round_id,
-                422,
-                errors={"file": [m for messages in field_errors(exc).values() for m in messages]},
-            )
-        return await self._import_page(
-            request,
-            round_id,
-            422 if preview.problems else 200,
-            preview=preview,
-            file_id=file_id,
-            filename=upload.filename,
-        )
-
-    @post(
-        "/rounds/{round_id:int}/import/{file_id:int}",
-        guards=[OFFICER],
-        name="subsidies_import_confirm",
-    )
-    async def import_confirm(
-        self, request: Request, round_id: FromPath[int], file_id: FromPath[int]
-    ) -> Redirect:
-        """The import runs as a job; its page shows how it went."""
-        return Redirect(
-            job_path(await subsidy_jobs.queue_import(_me(request), round_id, file_id)),
-            status_code=303,
-        )
-
-    @get("/applications/{application_id:int}", guards=[READERS], name="subsidies_application")
-    async def show(self, request: Request, application_id: FromPath[int]) -> Template:
-        principal = _me(request)
-        application = await service.get_application(principal, application_id)
-        view = await service.get_round(principal, application.round_id)
-        return _round_page(
-            "subsidies/application.html",
-            principal,
-            view,
-            "applications",
-            application=application,
-            history=await with_sentences(await service.history(principal, application_id)),
-            payments=await service.payments(principal, view.id, application_id=application_id),
-            reports=await service.reports(principal, application_id),
-            files=await service.files(principal, application_id),
-            letters=await letters.application_letters(principal, application_id),
-            kind_labels=KIND_LABELS,
-            steps=[a for a in allowed(application.state) if a in STEP_ACTIONS],
-            can_judge=application.state in (State.COMPLETE, State.ELIGIBLE, State.INELIGIBLE),
-            can_settle=Action.SETTLE in allowed(application.state),
-        )
-
-    @post(
-        "/applications/{application_id:int}/step",
-        guards=[OFFICER],
-        name="subsidies_application_step",
-    )
-    async def step(self, request: Request, application_id: FromPath[int]) -> Redirect:
-        form = await read_form(request)
-        try:
-            action = Action(str(form.get("action") or ""))
-        except ValueError:
-            raise ValidationFailed([Problem(N_("Choose a step"), {}, "action")]) from None
-        await service.act(_me(request), application_id, action, str(form.get("reason") or ""))
-        return _done(
-            request,
-            N_("{step}: done."),
-            application_path(application_id),
-            step=gettext(ACTION_LABELS[action]),
-        )
-
-    @post(
-        "/applications/{application_id:int}/eligibility",
-        guards=[OFFICER],
-        name="subsidies_application_eligibility",
-    )
-    async def eligibility(self, request: Request, application_id: FromPath[int]) -> Redirect:
-        form = await read_form(request, lists=("passed",))
-        state = await service.mark_eligibility(
-            _me(request), application_id, form["passed"], str(form.get("note") or "")
-        )
-        return _done(
-            request,
-            N_("The application is {state}."),
-            application_path(application_id),
-            state=gettext(STATE_LABELS[state]).lower(),
-        )
-
-    @post(
-        "/applications/{application_id:int}/settlement",
-        guards=[OFFICER],
-        name="subsidies_application_settle",
-    )
-    async def settle(self, request: Request, application_id: FromPath[int]) -> Redirect:
-        form = await read_form(request)
-        result = await service.settle_application(
-            _me(request),
-            application_id,
-            str(form.get("final_amount") or ""),
-            str(form.get("reasons") or ""),
-        )
-        return _done(
-            request,
-            N_("Settled: {reclaim} to reclaim, {to_pay} still to pay."),
-            application_path(application_id),
-            reclaim=_plain(result["reclaim"]),
-            to_pay=_plain(result["to_pay"]),
         )
 
 
@@ -640,8 +386,8 @@ class FilePages(Controller):
     )
     async def add(self, request: Request, application_id: FromPath[int]) -> Redirect:
         filename, content_type, data = await _upload(request)
-        await service.attach_file(_me(request), application_id, filename, content_type, data)
-        return _done(
+        await service.attach_file(me(request), application_id, filename, content_type, data)
+        return done(
             request, N_("{name} has been added."), application_path(application_id), name=filename
         )
 
@@ -653,7 +399,7 @@ class FilePages(Controller):
     async def file(
         self, request: Request, application_id: FromPath[int], file_id: FromPath[int]
     ) -> Response[bytes]:
-        return _attachment(*await service.read_file(_me(request), application_id, file_id))
+        return _attachment(*await service.read_file(me(request), application_id, file_id))
 
     @post(
         "/rounds/{round_id:int}/regulation",
@@ -663,12 +409,12 @@ class FilePages(Controller):
     )
     async def add_regulation(self, request: Request, round_id: FromPath[int]) -> Redirect:
         filename, content_type, data = await _upload(request)
-        await service.set_regulation_document(_me(request), round_id, filename, content_type, data)
-        return _done(request, N_("{name} has been added."), round_path(round_id), name=filename)
+        await service.set_regulation_document(me(request), round_id, filename, content_type, data)
+        return done(request, N_("{name} has been added."), round_path(round_id), name=filename)
 
     @get("/rounds/{round_id:int}/regulation", guards=[READERS], name="subsidies_round_regulation")
     async def regulation(self, request: Request, round_id: FromPath[int]) -> Response[bytes]:
-        return _attachment(*await service.regulation_document(_me(request), round_id))
+        return _attachment(*await service.regulation_document(me(request), round_id))
 
 
 def _plain(amount: Decimal) -> str:
@@ -702,7 +448,7 @@ class LetterPages(Controller):
 
     @get("/rounds/{round_id:int}/letters", guards=[READERS], name="subsidies_round_letters")
     async def index(self, request: Request, round_id: FromPath[int]) -> Template:
-        principal = _me(request)
+        principal = me(request)
         view = await service.get_round(principal, round_id)
         listed = await letters.round_letters(principal, round_id)
         return _round_page(
@@ -721,7 +467,7 @@ class LetterPages(Controller):
     async def send(self, request: Request, round_id: FromPath[int]) -> Redirect:
         """Sending runs as a job; its page shows the progress and links back here."""
         require_confirmation(await read_form(request))
-        job_id = await subsidy_jobs.queue_decision_letters(_me(request), round_id)
+        job_id = await subsidy_jobs.queue_decision_letters(me(request), round_id)
         return Redirect(job_path(job_id), status_code=303)
 
     @get("/rounds/{round_id:int}/letters.zip", guards=[READERS], name="subsidies_round_letters_zip")
@@ -731,9 +477,9 @@ class LetterPages(Controller):
         """The zip, streamed; as PDF it is built by a job (the same one while it runs),
         whose page offers the file when it is done."""
         if pdf:
-            job_id = await subsidy_jobs.queue_pdf_zip(_me(request), round_id)
+            job_id = await subsidy_jobs.queue_pdf_zip(me(request), round_id)
             return Redirect(job_path(job_id), status_code=303)
-        return await letters_zip(_me(request), round_id, pdf)
+        return await letters_zip(me(request), round_id, pdf)
 
     @get(
         "/rounds/{round_id:int}/letters/{file_id:int}",
@@ -743,7 +489,7 @@ class LetterPages(Controller):
     async def letter(
         self, request: Request, round_id: FromPath[int], file_id: FromPath[int]
     ) -> Response[bytes]:
-        info, data = await letters.read_round_letter(_me(request), round_id, file_id)
+        info, data = await letters.read_round_letter(me(request), round_id, file_id)
         return download(info.filename, data)
 
     @get(
@@ -754,7 +500,7 @@ class LetterPages(Controller):
     async def application_letter(
         self, request: Request, application_id: FromPath[int], file_id: FromPath[int]
     ) -> Response[bytes]:
-        info, data = await letters.read_application_letter(_me(request), application_id, file_id)
+        info, data = await letters.read_application_letter(me(request), application_id, file_id)
         return download(info.filename, data)
 
     @get(
@@ -763,7 +509,7 @@ class LetterPages(Controller):
         name="subsidies_round_report",
     )
     async def report(self, request: Request, round_id: FromPath[int]) -> Response[bytes]:
-        return download(*await letters.evaluation_report(_me(request), round_id))
+        return download(*await letters.evaluation_report(me(request), round_id))
 
 
-CONTROLLERS = [RoundPages, ApplicationPages, FilePages, LetterPages]
+CONTROLLERS = [RoundPages, FilePages, LetterPages]

@@ -163,6 +163,20 @@ async def _exists(title: str) -> bool:
     return await SubsidyRound.exists().where(SubsidyRound.title == title)
 
 
+async def _opened_round(officer: Principal, fields: dict[str, Any]) -> Any:
+    """The round created and opened; None when one of its title is there already."""
+    if await _exists(fields["title"]):
+        return None
+    view = await service.create_round(officer, fields)
+    await service.open_round(officer, view.id)
+    return view
+
+
+async def _paid(officer: Principal, payment_id: int) -> None:
+    await service.set_payment_status(officer, payment_id, "approved")
+    await service.set_payment_status(officer, payment_id, "paid")
+
+
 async def load(authorities: dict[str, int]) -> None:
     officer = await _principal(OFFICER)
     evaluator = await _principal(EVALUATOR)
@@ -233,9 +247,7 @@ def _kvk(number: int) -> str:
 
 async def _utrecht(officer: Principal, evaluator: Principal, authority_id: int) -> None:
     title = "Sociale Prestatie en Dagondersteuning 2021"
-    if await _exists(title):
-        return
-    view = await service.create_round(
+    view = await _opened_round(
         officer,
         {
             "title": title,
@@ -264,7 +276,8 @@ async def _utrecht(officer: Principal, evaluator: Principal, authority_id: int) 
             "instalments": "yearly",
         },
     )
-    await service.open_round(officer, view.id)
+    if view is None:
+        return
     rows = []
     for number, name in enumerate(UTRECHT_ORGANISATIONS):
         requested = 22000 + (number * 7331) % 38000
@@ -320,15 +333,12 @@ async def _utrecht(officer: Principal, evaluator: Principal, authority_id: int) 
         await service.decide(officer, view.id)
     for payment in await service.payments(officer, view.id):
         if payment.kind == "advance":
-            await service.set_payment_status(officer, payment.id, "approved")
-            await service.set_payment_status(officer, payment.id, "paid")
+            await _paid(officer, payment.id)
 
 
 async def _danish_pool(officer: Principal, authority_id: int) -> None:
     title = "Pulje til forsøg med selvvisitering i ældreplejen"
-    if await _exists(title):
-        return
-    view = await service.create_round(
+    view = await _opened_round(
         officer,
         {
             "title": title,
@@ -351,7 +361,8 @@ async def _danish_pool(officer: Principal, authority_id: int) -> None:
             "tiers": "-;financial;4",
         },
     )
-    await service.open_round(officer, view.id)
+    if view is None:
+        return
     rows = [
         [
             name,
@@ -381,15 +392,12 @@ async def _danish_pool(officer: Principal, authority_id: int) -> None:
         await letters.send_decision_letters(officer, view.id)
     vesthimmerland = ids[0]
     first = (await service.payments(officer, view.id, application_id=vesthimmerland))[0]
-    await service.set_payment_status(officer, first.id, "approved")
-    await service.set_payment_status(officer, first.id, "paid")
+    await _paid(officer, first.id)
 
 
 async def _first_come(officer: Principal, authority_id: int) -> None:
     title = "Initiatieven mantelzorgondersteuning 2022 (op volgorde van binnenkomst)"
-    if await _exists(title):
-        return
-    view = await service.create_round(
+    view = await _opened_round(
         officer,
         {
             "title": title,
@@ -412,7 +420,8 @@ async def _first_come(officer: Principal, authority_id: int) -> None:
             "instalments": "yearly",
         },
     )
-    await service.open_round(officer, view.id)
+    if view is None:
+        return
     names = UTRECHT_ORGANISATIONS[6:20]
     rows = [
         [
@@ -521,27 +530,25 @@ async def _current(officer: Principal, authority_id: int) -> None:
             },
         )
     opened = f"Respijt en logeeropvang {year}"
-    if not await _exists(opened):
-        view = await service.create_round(
-            officer,
-            {
-                **_current_round(opened, -14, 21, ceiling="250000", service_types=["respite_care"]),
-                "authority_id": authority_id,
-            },
-        )
-        await service.open_round(officer, view.id)
+    view = await _opened_round(
+        officer,
+        {
+            **_current_round(opened, -14, 21, ceiling="250000", service_types=["respite_care"]),
+            "authority_id": authority_id,
+        },
+    )
+    if view is not None:
         ids = await _applications(officer, view.id, UTRECHT_ORGANISATIONS[20:26], -12)
         await service.complete_many(officer, view.id, ids[:2])
     closed = f"Zomeractiviteiten ouderen {year}"
-    if not await _exists(closed):
-        view = await service.create_round(
-            officer,
-            {
-                **_current_round(closed, -45, -7, ceiling="180000", service_types=["day_support"]),
-                "authority_id": authority_id,
-            },
-        )
-        await service.open_round(officer, view.id)
+    view = await _opened_round(
+        officer,
+        {
+            **_current_round(closed, -45, -7, ceiling="180000", service_types=["day_support"]),
+            "authority_id": authority_id,
+        },
+    )
+    if view is not None:
         ids = await _applications(officer, view.id, UTRECHT_ORGANISATIONS[26:34], -40)
         await service.complete_many(officer, view.id, ids[:5])
         await service.mark_eligible_many(officer, view.id, ids[:3])
@@ -582,9 +589,7 @@ def _nip(number: int) -> str:
 
 async def _wroclaw_call(officer: Principal, evaluator: Principal, authority_id: int) -> None:
     title = "Otwarty konkurs ofert: opieka wytchnieniowa 2023"
-    if await _exists(title):
-        return
-    view = await service.create_round(
+    view = await _opened_round(
         officer,
         {
             "title": title,
@@ -613,7 +618,8 @@ async def _wroclaw_call(officer: Principal, evaluator: Principal, authority_id: 
             "instalments": "yearly",
         },
     )
-    await service.open_round(officer, view.id)
+    if view is None:
+        return
     rows = [
         [
             name,

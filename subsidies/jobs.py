@@ -18,7 +18,7 @@ from jobs.domain import Message
 from jobs.service import JobContext, NewJob
 from jobs.tables import Job
 from subsidies import letters, service
-from subsidies.letters import round_code
+from subsidies.letter_data import round_code
 
 SEND_LETTERS = "subsidies.send_letters"
 IMPORT = "subsidies.import_applications"

@@ -8,7 +8,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from common.identity import Principal
-from tenders import admissions, bids, letters, procurement, service
+from tenders import admissions, letters, openings, procurement, service
 from tenders.machine import Action
 
 Step = Callable[[Principal, int, Any], Awaitable[Any]]
@@ -20,7 +20,7 @@ STEPS: dict[Action, Step] = {
         who, tender_id
     ),
     Action.CLOSE_DIALOGUE: lambda who, tender_id, _: procurement.close_dialogue(who, tender_id),
-    Action.OPEN_BIDS: lambda who, tender_id, _: bids.approve_opening(who, tender_id),
+    Action.OPEN_BIDS: lambda who, tender_id, _: openings.approve_opening(who, tender_id),
     Action.SEND_AWARD_DECISIONS: lambda who, tender_id, _: letters.send_award_decisions(
         who, tender_id
     ),

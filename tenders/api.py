@@ -27,7 +27,7 @@ from common.errors import Problem, ValidationFailed
 from common.i18n import N_
 from jobs import service as jobs
 from jobs.controllers import accepted
-from tenders import actions, bids, letters, procurement, service
+from tenders import actions, bids, contracting, letters, openings, procurement, service
 from tenders.api_models import (
     BID_REGISTRATION,
     MEDIA_TYPE,
@@ -210,7 +210,7 @@ async def _objections(request: Request, tender_id: int) -> list[ObjectionOut]:
             o["resolved_at"],
             o["resolution"],
         )
-        for o in await bids.objections(me(request), tender_id)
+        for o in await contracting.objections(me(request), tender_id)
     ]
 
 
@@ -227,7 +227,7 @@ async def _contracts(request: Request, tender_id: int) -> list[ContractOut]:
             c["end"],
             c["signed_on"],
         )
-        for c in await bids.contracts(me(request), tender_id)
+        for c in await contracting.contracts(me(request), tender_id)
     ]
 
 
@@ -382,7 +382,7 @@ class TenderApi(Controller):
         """Two envelopes, the lot's quality final: one officer's part in opening its sealed
         prices (four eyes). ``opened`` is false after the first officer, true after a second,
         different one."""
-        return PriceOpeningOut(await bids.approve_price_opening(me(request), tender_id, lot_id))
+        return PriceOpeningOut(await openings.approve_price_opening(me(request), tender_id, lot_id))
 
     @post(f"{BASE}/lots/{{lot_id:int}}/award", guards=[OFFICER], status_code=HTTP_200_OK)
     async def award(
@@ -516,7 +516,7 @@ class TenderApi(Controller):
 
     @post(f"{BASE}/opening", guards=[OFFICER], status_code=HTTP_200_OK)
     async def opening(self, request: Request, tender_id: FromPath[int]) -> OpeningOut:
-        return OpeningOut(await bids.approve_opening(me(request), tender_id))
+        return OpeningOut(await openings.approve_opening(me(request), tender_id))
 
     @get(f"{BASE}/objections", guards=[READERS])
     async def objections(self, request: Request, tender_id: FromPath[int]) -> list[ObjectionOut]:
@@ -526,7 +526,7 @@ class TenderApi(Controller):
     async def add_objection(
         self, request: Request, tender_id: FromPath[int], data: JSONBody[ObjectionIn]
     ) -> list[ObjectionOut]:
-        await bids.record_objection(
+        await contracting.record_objection(
             me(request), tender_id, data.objector, data.grounds, data.lot_id
         )
         return await _objections(request, tender_id)
@@ -541,7 +541,7 @@ class TenderApi(Controller):
         objection_id: FromPath[int],
         data: JSONBody[ResolutionIn],
     ) -> list[ObjectionOut]:
-        await bids.resolve_objection(me(request), tender_id, objection_id, data.resolution)
+        await contracting.resolve_objection(me(request), tender_id, objection_id, data.resolution)
         return await _objections(request, tender_id)
 
     @get(f"{BASE}/contracts", guards=[READERS])
@@ -552,7 +552,7 @@ class TenderApi(Controller):
     async def add_contract(
         self, request: Request, tender_id: FromPath[int], data: JSONBody[ContractIn]
     ) -> list[ContractOut]:
-        await bids.record_contract(
+        await contracting.record_contract(
             me(request),
             tender_id,
             data.bid_id,

@@ -15,7 +15,7 @@ from common.identity import Principal
 from documents.letters import bundle
 from documents.letters.present import day
 from scoring.access import links as scoring_links
-from tenders import bids, letters, service
+from tenders import bids, contracting, letters, openings, service
 from tenders.controllers import (
     READERS,
     docx_download,
@@ -32,6 +32,27 @@ from web.guards import OFFICER
 from web.i18n import current_language
 
 
+async def _bids_page(
+    request: Request,
+    tender_id: int,
+    values: dict[str, Any],
+    errors: dict[str, list[str]] | None = None,
+) -> Template:
+    """The bids and the form to register one (again with the refused values and errors)."""
+    principal = me(request)
+    return await tender_page(
+        request,
+        tender_id,
+        "tenders/bids.html",
+        "bids",
+        422 if errors else 200,
+        bids=await bids.bids(principal, tender_id),
+        lot_choices=await lot_choices(principal, tender_id),
+        values=values,
+        errors=errors or {},
+    )
+
+
 class AwardPages(Controller):
     path = "/tenders"
     include_in_schema = False
@@ -40,16 +61,7 @@ class AwardPages(Controller):
 
     @get("/{tender_id:int}/bids", guards=[READERS], name="tender_bids")
     async def bids(self, request: Request, tender_id: FromPath[int]) -> Template:
-        principal = me(request)
-        return await tender_page(
-            request,
-            tender_id,
-            "tenders/bids.html",
-            "bids",
-            bids=await bids.bids(principal, tender_id),
-            lot_choices=await lot_choices(principal, tender_id),
-            values={"country": "NL"},
-        )
+        return await _bids_page(request, tender_id, {"country": "NL"})
 
     @post("/{tender_id:int}/bids", guards=[OFFICER], name="tender_bid_add")
     async def add_bid(self, request: Request, tender_id: FromPath[int]) -> Template | Redirect:
@@ -67,18 +79,7 @@ class AwardPages(Controller):
                 me(request), tender_id, lot_id, values, files, price_files=price_files
             )
         except ValidationFailed as exc:
-            principal = me(request)
-            return await tender_page(
-                request,
-                tender_id,
-                "tenders/bids.html",
-                "bids",
-                422,
-                bids=await bids.bids(principal, tender_id),
-                lot_choices=await lot_choices(principal, tender_id),
-                values=values,
-                errors=field_errors(exc),
-            )
+            return await _bids_page(request, tender_id, values, field_errors(exc))
         return done(
             request, N_("The bid has been registered and sealed."), f"/tenders/{tender_id}/bids"
         )
@@ -115,7 +116,7 @@ class AwardPages(Controller):
             tender_id,
             "tenders/opening.html",
             "opening",
-            approvals=await bids.opening_approvals(tender_id),
+            approvals=await openings.opening_approvals(tender_id),
             bids=await bids.bids(principal, tender_id),
         )
 
@@ -159,7 +160,7 @@ class AwardPages(Controller):
             winners=await bids.winners(principal, tender_id),
             lot_rows=await service.lots(principal, tender_id),
             lot_choices=await lot_choices(principal, tender_id),
-            objections=await bids.objections(principal, tender_id),
+            objections=await contracting.objections(principal, tender_id),
             sent=await letters.sent_letters(principal, tender_id),
             pdf=bundle.pdf_available(),
         )
@@ -168,7 +169,7 @@ class AwardPages(Controller):
     async def add_objection(self, request: Request, tender_id: FromPath[int]) -> Redirect:
         form = await read_form(request)
         lot = str(form.get("lot_id") or "")
-        await bids.record_objection(
+        await contracting.record_objection(
             me(request),
             tender_id,
             str(form.get("objector") or ""),
@@ -190,7 +191,7 @@ class AwardPages(Controller):
         self, request: Request, tender_id: FromPath[int], objection_id: FromPath[int]
     ) -> Redirect:
         form = await read_form(request)
-        await bids.resolve_objection(
+        await contracting.resolve_objection(
             me(request), tender_id, objection_id, str(form.get("resolution") or "")
         )
         return done(request, N_("The objection has been resolved."), f"/tenders/{tender_id}/award")
@@ -210,7 +211,7 @@ class AwardPages(Controller):
             "tenders/contracts.html",
             "contracts",
             status,
-            contracts=await bids.contracts(principal, tender_id),
+            contracts=await contracting.contracts(principal, tender_id),
             winner_choices=[
                 (w["id"], f"{w['lot.number']}. {w['lot.title']}: {w['organisation.name']}")
                 for w in winners
@@ -225,7 +226,7 @@ class AwardPages(Controller):
         if not bid.isdigit():
             raise ValidationFailed([field_problem(N_("Choose a winner"), "bid_id")])
         try:
-            await bids.record_contract(me(request), tender_id, int(bid), values)
+            await contracting.record_contract(me(request), tender_id, int(bid), values)
         except ValidationFailed as exc:
             return await self._contracts(
                 request, tender_id, 422, values=values, errors=field_errors(exc)

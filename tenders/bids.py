@@ -13,13 +13,12 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
 from audit import service as audit
 from common import clock
-from common.deadlines import deadline_changes
 from common.errors import DomainError, NotFound, Problem, ProblemCollector, ValidationFailed
 from common.i18n import N_
 from common.identity import Principal
@@ -33,24 +32,20 @@ from scoring import service as scoring
 from scoring.documents import DocumentFile, SubjectDocument, SubjectOnSheet, coded_name
 from scoring.envelope import Envelope
 from scoring.results import Ranking
-from tenders import access
-from tenders.access import TenderRef, as_reader, bid_ref, seals
+from tenders import access, vault
+from tenders.access import as_reader, bid_ref, seals
 from tenders.domain import choose_winners, require_advantages, require_in_time, require_reason
-from tenders.machine import Action, missing
 from tenders.procedures import PROCEDURE_TYPES, Phase
-from tenders.service import for_change, get_lot_row, refuse, transition
+from tenders.service import for_change, get_lot_row
 from tenders.tables import (
     Bid,
     BidFile,
     Candidate,
-    Contract,
     Lot,
-    Objection,
-    OpeningApproval,
 )
 
 
-def _price(raw: Any, currency: str | None = None) -> Decimal:
+def parse_price(raw: Any, currency: str | None = None) -> Decimal:
     if raw is None or not str(raw).strip():
         raise DomainError(N_("A price is required"))
     return parse_amount(raw, currency=currency)
@@ -71,6 +66,8 @@ async def register_bid(
     """A bid on a lot as received, before the bid deadline, with its price and files:
     ``files`` (the quality envelope: at least one) and ``price_files`` (the price envelope,
     e.g. a price sheet; with two envelopes they stay sealed until the prices are opened).
+    Price and files are stored encrypted (:mod:`tenders.vault`) until their opening. An
+    officer registering a bid received on paper gives the reason (``paper_reason``).
 
     In a procedure with preselection only admitted candidates bid. Neither the price nor the
     files' names go into the audit log: it is readable before the opening.
@@ -83,7 +80,7 @@ async def register_bid(
         problems.problems.extend(exc.problems)
     price = None
     try:
-        price = _price(form.get("price"))
+        price = parse_price(form.get("price"))
     except DomainError as exc:
         problems.add("price", exc.problem.message, **exc.problem.params)
     if not files:
@@ -124,14 +121,16 @@ async def register_bid(
             lot=lot_id,
             organisation=organisation_id,
             received_at=moment,
-            price=price,
             registered_by=principal.as_actor().label,
+            paper_reason=str(form.get("paper_reason") or "").strip(),
         )
         await row.save()
-        for envelope, documents in ((Envelope.QUALITY, files), (Envelope.PRICE, price_files)):
-            for filename, content_type, data in documents:
-                stored = await storage.store(principal.as_actor(), filename, content_type, data)
-                await BidFile(bid=row.id, file=stored.id, envelope=envelope.value).save()
+        parts = [
+            vault.SealedPart(envelope, *document)
+            for envelope, documents in ((Envelope.QUALITY, files), (Envelope.PRICE, price_files))
+            for document in documents
+        ]
+        await vault.seal_bid(principal.as_actor(), tender_id, row.id, price, parts)
         await audit.record(
             principal.as_actor(),
             "bid.registered",
@@ -157,7 +156,7 @@ async def withdraw_bid(principal: Principal, tender_id: int, bid_id: int, reason
             raise await access.moved(
                 DomainError(N_("A bid can be withdrawn until bidding closes")), tender
             )
-        bid = await _bid(tender_id, bid_id)
+        bid = await bid_row(tender_id, bid_id)
         if bid["withdrawn_at"] is not None:
             raise await access.changed(
                 DomainError(
@@ -179,7 +178,7 @@ async def withdraw_bid(principal: Principal, tender_id: int, bid_id: int, reason
         )
 
 
-async def _bid(tender_id: int, bid_id: int) -> dict[str, Any]:
+async def bid_row(tender_id: int, bid_id: int) -> dict[str, Any]:
     row = (
         await Bid.select(Bid.all_columns(), Bid.organisation.name)
         .where((Bid.id == bid_id) & (Bid.tender == tender_id))
@@ -361,168 +360,6 @@ def _lot_of(owner_ref: str) -> tuple[int, int] | None:
 BID_DOCUMENTS = BidDocuments()
 
 
-# --- opening (four eyes) ----------------------------------------------------------------------
-
-FOUR_EYES = N_("Opening the bids needs two different officers; a second officer must confirm")
-
-
-async def approve_opening(principal: Principal, tender_id: int) -> bool:
-    """One officer's part in opening the bids. The first records their approval; a second,
-    different officer opens: the bids are unsealed and handed to each lot's evaluation.
-    Returns True once opened."""
-    now = clock.now()
-    async with transaction():
-        tender = await for_change(principal, tender_id)  # bids close first if due
-        facts = await access.facts(tender)
-        problems = missing(Action.OPEN_BIDS, facts, now, principal.id)
-        if problems and problems[0].message == FOUR_EYES:
-            if principal.id in facts.opening_approvals:
-                raise await access.changed(
-                    DomainError(
-                        N_(
-                            "You have already approved the opening; a second, different officer "
-                            "must confirm"
-                        )
-                    ),
-                    tender,
-                    "tender.opening_approved",
-                    officer=principal.id,
-                )
-            await OpeningApproval(tender=tender_id, officer=principal.id, approved_at=now).save()
-            await audit.record(
-                principal.as_actor(),
-                "tender.opening_approved",
-                "tender",
-                tender_id,
-                after={"officer": principal.id},
-            )
-            return False
-        refuse(problems, tender.zone)
-        officers = [*facts.opening_approvals, principal.id]
-        await OpeningApproval(tender=tender_id, officer=principal.id, approved_at=now).save()
-        await transition(
-            principal,
-            tender_id,
-            Action.OPEN_BIDS,
-            extra={"opened_at": now},
-            details={"officers": officers},
-        )
-        await _unseal(principal, tender)
-    deadline_changes.changed(tender.key)
-    return True
-
-
-async def _unseal(principal: Principal, tender: TenderRef) -> None:
-    """Hand every live bid with its price to its lot's evaluation (which keeps a price sealed
-    as the envelope rule says) and put on record what was opened: the prices only where the
-    rule opens them now (one envelope). Withdrawn bids are never opened: listed as withdrawn."""
-    tender_id = tender.id
-    rows = (
-        await Bid.select(Bid.id, Bid.lot, Bid.price, Bid.organisation.name)
-        .where((Bid.tender == tender_id) & Bid.withdrawn_at.is_null())
-        .order_by(Bid.id)
-    )
-    withdrawn = (
-        await Bid.select(Bid.id, Bid.lot, Bid.organisation.name)
-        .where((Bid.tender == tender_id) & Bid.withdrawn_at.is_not_null())
-        .order_by(Bid.id)
-    )
-    state = await seals(tender, opened=True)
-    evaluations = {
-        r["id"]: r["evaluation_id"]
-        for r in await Lot.select(Lot.id, Lot.evaluation_id).where(Lot.tender == tender_id)
-    }
-    for lot_id, evaluation_id in evaluations.items():
-        lot_bids = [r for r in rows if r["lot"] == lot_id]
-        if not evaluation_id or not lot_bids:
-            continue
-        await scoring.register_subjects(
-            principal,
-            evaluation_id,
-            [{"ref": bid_ref(r["id"]), "name": r["organisation.name"]} for r in lot_bids],
-        )
-        await scoring.set_prices(
-            principal,
-            evaluation_id,
-            {bid_ref(r["id"]): str(r["price"]) for r in lot_bids},
-            by_owner=True,
-        )
-    opened = []
-    for r in rows:
-        entry = {"bid": r["id"], "lot": r["lot"], "organisation": r["organisation.name"]}
-        if not state.sealed(r["lot"], False, Envelope.PRICE):
-            entry["price"] = r["price"]
-        opened.append(entry)
-    await audit.record(
-        principal.as_actor(),
-        "bid.unsealed",
-        "tender",
-        tender_id,
-        after={
-            "bids": opened,
-            "prices_sealed": state.two_envelope,
-            "withdrawn": [
-                {"bid": r["id"], "lot": r["lot"], "organisation": r["organisation.name"]}
-                for r in withdrawn
-            ],
-        },
-    )
-
-
-async def approve_price_opening(principal: Principal, tender_id: int, lot_id: int) -> bool:
-    """Two envelopes: one officer's part in opening the sealed prices of a lot once its quality
-    is final (the engine's four-eyes step, :func:`scoring.service.approve_price_opening`). The
-    second, different officer opens them: the lot's prices and price documents become readable
-    and go on the tender's record ("lot.prices_opened"). Returns True once opened."""
-    async with transaction():
-        tender = await for_change(principal, tender_id)
-        if tender.phase is not Phase.EVALUATION:
-            raise await access.moved(
-                DomainError(N_("The prices are opened during the evaluation")), tender
-            )
-        lot = await get_lot_row(tender_id, lot_id)
-        if not lot["evaluation_id"]:
-            raise DomainError(N_("This lot has no evaluation"))
-        done = await scoring.approve_price_opening(principal, lot["evaluation_id"])
-        if not done.opened:
-            await audit.record(
-                principal.as_actor(),
-                "lot.price_opening_approved",
-                "tender",
-                tender_id,
-                after={"lot": lot_id, "officer": principal.id},
-            )
-            return False
-        rows = (
-            await Bid.select(Bid.id, Bid.price, Bid.organisation.name)
-            .where((Bid.lot == lot_id) & Bid.withdrawn_at.is_null())
-            .order_by(Bid.id)
-        )
-        await audit.record(
-            principal.as_actor(),
-            "lot.prices_opened",
-            "tender",
-            tender_id,
-            after={
-                "lot": lot_id,
-                "officers": list(done.officers),
-                "bids": [
-                    {"bid": r["id"], "organisation": r["organisation.name"], "price": r["price"]}
-                    for r in rows
-                ],
-            },
-        )
-    return True
-
-
-async def opening_approvals(tender_id: int) -> list[dict[str, Any]]:
-    return (
-        await OpeningApproval.select(OpeningApproval.all_columns(), OpeningApproval.officer.name)
-        .where(OpeningApproval.tender == tender_id)
-        .order_by(OpeningApproval.id)
-    )
-
-
 # --- evaluation -------------------------------------------------------------------------------
 
 
@@ -535,7 +372,7 @@ async def knock_out(principal: Principal, tender_id: int, bid_id: int, reason: s
             raise await access.moved(
                 DomainError(N_("Bids are knocked out during the evaluation")), tender
             )
-        bid = await _bid(tender_id, bid_id)
+        bid = await bid_row(tender_id, bid_id)
         lot = await get_lot_row(tender_id, bid["lot"])
         await scoring.exclude_subject(principal, lot["evaluation_id"], bid_ref(bid_id), text)
         await audit.record(
@@ -632,185 +469,6 @@ async def choose_award(
                 "advantages": described,
             },
         )
-
-
-# --- objections -------------------------------------------------------------------------------
-
-
-async def record_objection(
-    principal: Principal,
-    tender_id: int,
-    objector: str,
-    grounds: str,
-    lot_id: int | None = None,
-    received_at: datetime | None = None,
-) -> int:
-    """An objection against the award intent; it suspends the definitive award until it is
-    resolved."""
-    problems = ProblemCollector()
-    objector, grounds = (objector or "").strip(), (grounds or "").strip()
-    if not objector:
-        problems.add("objector", N_("Say who objects"))
-    if not grounds:
-        problems.add("grounds", N_("Give the grounds of the objection"))
-    problems.raise_if_any()
-    async with transaction():
-        tender = await for_change(principal, tender_id)
-        if tender.phase is not Phase.AWARD_INTENT:
-            raise await access.moved(
-                DomainError(N_("Objections are recorded against an award intent")), tender
-            )
-        if lot_id is not None:
-            await get_lot_row(tender_id, lot_id)
-        row = Objection(
-            tender=tender_id,
-            lot=lot_id,
-            objector=objector[:300],
-            received_at=received_at or clock.now(),
-            grounds=grounds,
-        )
-        await row.save()
-        await audit.record(
-            principal.as_actor(),
-            "objection.recorded",
-            "tender",
-            tender_id,
-            after={"objection": row.id, "objector": objector, "lot": lot_id},
-        )
-    return int(row.id)
-
-
-async def resolve_objection(
-    principal: Principal, tender_id: int, objection_id: int, resolution: str
-) -> None:
-    text = require_reason(resolution)
-    async with transaction():
-        tender = await for_change(principal, tender_id)
-        row = (
-            await Objection.select()
-            .where((Objection.id == objection_id) & (Objection.tender == tender_id))
-            .first()
-        )
-        if row is None:
-            raise NotFound(N_("Objection {id} does not exist"), id=objection_id)
-        if row["resolved_at"] is not None:
-            raise await access.changed(
-                DomainError(N_("This objection has already been resolved")),
-                tender,
-                "objection.resolved",
-                objection=objection_id,
-            )
-        await Objection.update(
-            {Objection.resolved_at: clock.now(), Objection.resolution: text}
-        ).where(Objection.id == objection_id)
-        await audit.record(
-            principal.as_actor(),
-            "objection.resolved",
-            "tender",
-            tender_id,
-            after={"objection": objection_id, "resolution": text},
-        )
-
-
-async def objections(principal: Principal, tender_id: int) -> list[dict[str, Any]]:
-    await as_reader(principal, tender_id)
-    return (
-        await Objection.select(Objection.all_columns(), Objection.lot.title)
-        .where(Objection.tender == tender_id)
-        .order_by(Objection.received_at)
-    )
-
-
-# --- contracts --------------------------------------------------------------------------------
-
-
-def _contract_dates(form: Mapping[str, Any], problems: ProblemCollector) -> dict[str, date | None]:
-    found: dict[str, date | None] = {}
-    for name in ("start", "end", "signed_on"):
-        raw = str(form.get(name) or "").strip()
-        found[name] = None
-        if not raw:
-            problems.add(name, N_("A date is required"))
-            continue
-        try:
-            found[name] = date.fromisoformat(raw)
-        except ValueError:
-            problems.add(name, N_("{value} is not a date"), value=raw)
-    start, end = found["start"], found["end"]
-    if start and end and end <= start:
-        problems.add("end", N_("The contract ends after it starts"))
-    return found
-
-
-async def record_contract(
-    principal: Principal, tender_id: int, bid_id: int, form: Mapping[str, Any]
-) -> int:
-    """A contract with a winner: value, start, end, signed date."""
-    problems = ProblemCollector()
-    value = None
-    try:
-        value = _price(form.get("value"))
-    except DomainError as exc:
-        problems.add("value", exc.problem.message, **exc.problem.params)
-    dates = _contract_dates(form, problems)
-    problems.raise_if_any()
-    async with transaction():
-        tender = await for_change(principal, tender_id)
-        if tender.phase is not Phase.AWARDED:
-            raise await access.moved(
-                DomainError(N_("Contracts are recorded after the definitive award")), tender
-            )
-        bid = await _bid(tender_id, bid_id)
-        if not bid["winner"]:
-            raise DomainError(N_("{name} did not win this lot"), name=bid["organisation.name"])
-        if await Contract.exists().where(Contract.bid == bid_id):
-            raise await access.changed(
-                DomainError(
-                    N_("The contract with {name} is already recorded"),
-                    name=bid["organisation.name"],
-                ),
-                tender,
-                "contract.recorded",
-                bid=bid_id,
-            )
-        row = Contract(
-            tender=tender_id,
-            lot=bid["lot"],
-            bid=bid_id,
-            organisation=bid["organisation"],
-            value=value,
-            currency=tender.row["currency"],
-            **dates,
-        )
-        await row.save()
-        await audit.record(
-            principal.as_actor(),
-            "contract.recorded",
-            "tender",
-            tender_id,
-            after={
-                "contract": row.id,
-                "bid": bid_id,
-                "value": value,
-                "currency": tender.row["currency"],
-                **dates,
-            },
-        )
-    return int(row.id)
-
-
-async def contracts(principal: Principal, tender_id: int) -> list[dict[str, Any]]:
-    await as_reader(principal, tender_id)
-    return (
-        await Contract.select(
-            Contract.all_columns(),
-            Contract.organisation.name,
-            Contract.lot.number,
-            Contract.lot.title,
-        )
-        .where(Contract.tender == tender_id)
-        .order_by(Contract.lot.number)
-    )
 
 
 async def winners(principal: Principal, tender_id: int) -> list[dict[str, Any]]:

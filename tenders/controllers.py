@@ -31,13 +31,13 @@ from documents.storage import FileInfo
 from jobs.controllers import job_path
 from scoring.access import links as scoring_links
 from scoring.domain import PHASE_LABELS as SCORING_PHASES
-from tenders import actions, bids, letters, service
+from tenders import actions, bids, letters, openings, service
 from tenders.domain import PeriodWarning
 from tenders.machine import ACTION_LABELS, Action
 from tenders.procedures import DEADLINE_LABELS, PHASE_LABELS, PROCEDURE_TYPES, Deadline, Phase
 from web.downloads import attachment, attachment_stream
-from web.forms import field_errors, read_form, require_confirmation
-from web.guards import OFFICER, current_principal, requires_role
+from web.forms import done, field_errors, read_form, require_confirmation
+from web.guards import OFFICER, me, requires_role
 from web.i18n import current_language, gettext, ngettext, translate_message
 from web.pagination import page_number, paginate
 
@@ -74,17 +74,6 @@ ACTION_MESSAGES = {
     Action.CANCEL: N_("The tender has been cancelled."),
     Action.DECLARE_UNSUCCESSFUL: N_("The tender has been declared unsuccessful."),
 }
-
-
-def me(request: Request) -> Principal:
-    principal = current_principal(request)
-    assert principal is not None
-    return principal
-
-
-def done(request: Request, message: str, target: str, **params: Any) -> Redirect:
-    flash(request, gettext(message).format(**params), category="success")
-    return Redirect(target, status_code=303)
 
 
 def with_flags(values: dict[str, Any]) -> dict[str, Any]:
@@ -532,7 +521,7 @@ class TenderPages(Controller):
     async def price_opening(
         self, request: Request, tender_id: FromPath[int], lot_id: FromPath[int]
     ) -> Redirect:
-        opened = await bids.approve_price_opening(me(request), tender_id, lot_id)
+        opened = await openings.approve_price_opening(me(request), tender_id, lot_id)
         return done(
             request,
             N_("The prices are open.")

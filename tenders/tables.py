@@ -162,16 +162,35 @@ class Question(Table, tablename="tenders_question"):
     answered_at = Timestamptz(null=True, default=None)
 
 
+class TenderKey(Table, tablename="tenders_key"):
+    """A tender's key pair for sealing its bids (tenders.sealing): the public key seals; the
+    private key (the data key) is kept only wrapped by the master key that lives outside the
+    database, and ``fingerprint`` names that master key."""
+
+    tender = ForeignKey(references=Tender, on_delete=OnDelete.cascade, unique=True)
+    public_key = Varchar(length=64)
+    wrapped = Text()
+    fingerprint = Varchar(length=64)
+    created_at = Timestamptz()
+
+
 class Bid(Table, tablename="tenders_bid"):
     """A bid on one lot. Price and files are sealed until the opening; with two envelopes the
-    price (and the price documents) until the prices are opened (see scoring.envelope)."""
+    price (and the price documents) until the prices are opened (see scoring.envelope).
+
+    Sealed means encrypted at rest (tenders.sealing): until its envelope is opened the price is
+    only in ``sealed_price`` (``price`` is empty); the opening decrypts it into ``price``.
+    ``paper_reason``: an officer registered a bid received on paper, and why (empty for a
+    bid the supplier submitted)."""
 
     tender = ForeignKey(references=Tender, on_delete=OnDelete.cascade, index=True)
     lot = ForeignKey(references=Lot, on_delete=OnDelete.cascade, index=True)
     organisation = ForeignKey(references=Organisation, on_delete=OnDelete.restrict)
     received_at = Timestamptz()
     price = Numeric(digits=(14, 2), null=True, default=None)
+    sealed_price = Text(default="")
     registered_by = Varchar(length=255)
+    paper_reason = Text(default="")
     withdrawn_at = Timestamptz(null=True, default=None)
     withdrawn_reason = Text(default="")
     winner = Boolean(default=False)
@@ -179,11 +198,16 @@ class Bid(Table, tablename="tenders_bid"):
 
 class BidFile(Table, tablename="tenders_bid_file"):
     """A document of a bid, in its envelope: "quality" (opened at the bid opening) or "price"
-    (with two envelopes: opened with the prices; see scoring.envelope)."""
+    (with two envelopes: opened with the prices; see scoring.envelope).
+
+    While sealed, ``file`` holds the encrypted content under the name "sealed" and
+    ``sealed_name`` the encrypted name and type; the opening replaces it by the decrypted file
+    and empties ``sealed_name``."""
 
     bid = ForeignKey(references=Bid, on_delete=OnDelete.cascade, index=True)
     file = ForeignKey(references=StoredFile, on_delete=OnDelete.restrict)
     envelope = Varchar(length=10, default="quality")
+    sealed_name = Text(default="")
 
 
 class OpeningApproval(Table, tablename="tenders_opening_approval"):
@@ -227,6 +251,7 @@ TABLES = [
     DialogueRound,
     DialogueSession,
     Question,
+    TenderKey,
     Bid,
     BidFile,
     OpeningApproval,

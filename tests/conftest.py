@@ -22,6 +22,7 @@ os.environ["TENDERDESK_DATA_DIR"] = _DATA_DIR
 os.environ["PICCOLO_CONF"] = "config.piccolo_conf"
 os.environ.pop("TENDERDESK_SECRET_KEY", None)
 os.environ.pop("TENDERDESK_AUDIT_KEY", None)
+os.environ.pop("TENDERDESK_SEALING_KEY", None)
 os.environ.pop("TENDERDESK_STORAGE", None)
 os.environ.pop("TENDERDESK_SMTP_HOST", None)
 # The in-process test client runs the app in its own event loop; a pool opened there could not
@@ -59,6 +60,7 @@ if _SERVER_URL.startswith(("postgres://", "postgresql://")):
     # share the database); a run has its own.
     os.environ["TENDERDESK_SECRET_KEY"] = f"test-secret-{uuid.uuid4().hex}"
     os.environ["TENDERDESK_AUDIT_KEY"] = f"test-audit-{uuid.uuid4().hex}"
+    os.environ["TENDERDESK_SEALING_KEY"] = f"test-sealing-{uuid.uuid4().hex}"
 else:
     os.environ.pop("DATABASE_URL", None)
 

@@ -53,6 +53,11 @@ async def call(client, method: str, path: str):
     return await client.request(method, path, headers=headers, data={} if method != "GET" else None)
 
 
+def sign_in_page(template: str) -> str:
+    """Where an anonymous caller is sent: the portal has its own sign-in."""
+    return "/portal/login" if template.startswith("/portal") else "/login"
+
+
 def test_every_route_is_in_a_table(app: Litestar) -> None:
     table = collect()
     routes = registered_routes(app)
@@ -74,10 +79,11 @@ async def test_anonymous_callers_are_sent_to_login(app: Litestar, client) -> Non
             if response.status_code != 401:
                 problems.append(f"{method} {template}: expected 401, got {response.status_code}")
         elif response.status_code != 303 or not response.headers.get("location", "").startswith(
-            "/login"
+            sign_in_page(template)
         ):
             problems.append(
-                f"{method} {template}: expected a redirect to /login, got {response.status_code}"
+                f"{method} {template}: expected a redirect to {sign_in_page(template)}, "
+                f"got {response.status_code}"
             )
     assert not problems, "\n".join(problems)
 

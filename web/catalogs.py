@@ -39,6 +39,7 @@ PACKAGES = (
     "jobs",
     "finance",
     "opendata",
+    "portal",
 )
 
 

@@ -6,10 +6,12 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from litestar import Request
+from litestar.plugins.flash import flash
+from litestar.response import Redirect
 
 from common.errors import DomainError
 from common.i18n import N_
-from web.i18n import translate_message
+from web.i18n import gettext, translate_message
 
 
 async def read_form(request: Request, lists: Iterable[str] = ()) -> dict[str, Any]:
@@ -51,3 +53,9 @@ def require_confirmation(form: Mapping[str, Any]) -> None:
         raise DomainError(
             N_("Nothing was done: tick the box to confirm this step; it cannot be undone")
         )
+
+
+def done(request: Request, message: str, target: str, **params: Any) -> Redirect:
+    """After a change: ``message`` (translated, then filled in) flashed, and a 303 to ``target``."""
+    flash(request, gettext(message).format(**params), category="success")
+    return Redirect(target, status_code=303)

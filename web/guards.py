@@ -17,6 +17,13 @@ def current_principal(connection: ASGIConnection) -> Principal | None:
     return user if isinstance(user, Principal) else None
 
 
+def me(connection: ASGIConnection) -> Principal:
+    """The signed-in principal, on a route whose guard lets only signed-in users through."""
+    principal = current_principal(connection)
+    assert principal is not None
+    return principal
+
+
 def requires_role(*roles: Role) -> Guard:
     """A guard that lets only users with one of ``roles`` through (403 otherwise)."""
     allowed = frozenset(roles)

@@ -21,6 +21,7 @@ from babel.support import NullTranslations, Translations
 from common.errors import Problem
 from common.i18n import (  # the request language lives in common, read by its parsers
     FORMAT_LOCALES,
+    UI_LANGUAGES,
     _language,
     current_language,
     format_locale,
@@ -46,13 +47,6 @@ __all__ = [
     "translations",
 ]
 
-UI_LANGUAGES: dict[str, str] = {
-    "en": "English",
-    "nl": "Nederlands",
-    "da": "Dansk",
-    "pl": "Polski",
-    "sv": "Svenska",
-}
 # The language chosen with the switch, or the signed-in user's (set at sign-in): pages that
 # answer before the session is read (no route matched: 404, 405) still speak it.
 LANGUAGE_COOKIE = "tenderdesk_language"

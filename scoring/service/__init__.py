@@ -116,6 +116,7 @@ from scoring.service.outcome import (
     ranking,
     status,
 )
+from scoring.service.scores_due import set_scores_due, zone_of
 
 __all__ = [
     "AssignmentView",
@@ -162,9 +163,11 @@ __all__ = [
     "replace_criteria",
     "score_lines",
     "set_prices",
+    "set_scores_due",
     "status",
     "subject_scores",
     "unassign",
     "update_criterion",
     "update_settings",
+    "zone_of",
 ]

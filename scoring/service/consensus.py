@@ -222,19 +222,25 @@ async def consensus_texts(
     return {(r["subject"], r["criterion"]): r["justification"] for r in await query}
 
 
+async def _subject(evaluation_id: int, subject_id: int) -> dict[str, Any]:
+    """The evaluation's subject (NotFound when it is not one of its subjects)."""
+    subject = (
+        await Subject.select()
+        .where((Subject.id == subject_id) & (Subject.evaluation == evaluation_id))
+        .first()
+    )
+    if subject is None:
+        raise NotFound(N_("Subject {id} does not exist"), id=subject_id)
+    return subject
+
+
 async def subject_scores(
     principal: Principal, evaluation_id: int, subject_id: int
 ) -> SubjectScores:
     """Every final individual score of one subject with its justification, and consensus."""
     async with transaction():
         row = await as_reader(principal, evaluation_id)
-        subject = (
-            await Subject.select()
-            .where((Subject.id == subject_id) & (Subject.evaluation == evaluation_id))
-            .first()
-        )
-        if subject is None:
-            raise NotFound(N_("Subject {id} does not exist"), id=subject_id)
+        subject = await _subject(evaluation_id, subject_id)
         tree = await load_tree(evaluation_id)
         scores = await access.final_scores(evaluation_id)
         consensus = await access.consensus_scores(evaluation_id)
@@ -266,13 +272,7 @@ async def subject_scores(
 async def _scored_pair(
     evaluation_id: int, subject_id: int, criterion_id: int
 ) -> tuple[dict[str, Any], Criterion]:
-    subject = (
-        await Subject.select()
-        .where((Subject.id == subject_id) & (Subject.evaluation == evaluation_id))
-        .first()
-    )
-    if subject is None:
-        raise NotFound(N_("Subject {id} does not exist"), id=subject_id)
+    subject = await _subject(evaluation_id, subject_id)
     tree = await load_tree(evaluation_id)
     criterion = next((c for c in tree.scored() if c.id == criterion_id), None)
     if criterion is None:

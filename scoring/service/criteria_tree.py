@@ -85,15 +85,23 @@ async def add_criterion(
     return (await load_tree(evaluation_id)).by_id[row.id]
 
 
+async def _editable(
+    principal: Principal, evaluation_id: int, criterion_id: int
+) -> tuple[Tree, Criterion]:
+    """The tree and one of its criteria, for a change by the lead while criteria may change."""
+    await _require_editable(await as_lead(principal, evaluation_id))
+    tree = await load_tree(evaluation_id)
+    current = tree.by_id.get(criterion_id)
+    if current is None:
+        raise NotFound(N_("Criterion {id} does not exist"), id=criterion_id)
+    return tree, current
+
+
 async def update_criterion(
     principal: Principal, evaluation_id: int, criterion_id: int, form: Mapping[str, Any]
 ) -> Criterion:
     async with transaction():
-        await _require_editable(await as_lead(principal, evaluation_id))
-        tree = await load_tree(evaluation_id)
-        current = tree.by_id.get(criterion_id)
-        if current is None:
-            raise NotFound(N_("Criterion {id} does not exist"), id=criterion_id)
+        tree, current = await _editable(principal, evaluation_id, criterion_id)
         criterion = parse_criterion({**form, "position": current.position}, criterion_id)
         if criterion.parent_id == criterion_id:
             raise ValidationFailed(
@@ -128,11 +136,7 @@ async def update_criterion(
 
 async def delete_criterion(principal: Principal, evaluation_id: int, criterion_id: int) -> None:
     async with transaction():
-        await _require_editable(await as_lead(principal, evaluation_id))
-        tree = await load_tree(evaluation_id)
-        current = tree.by_id.get(criterion_id)
-        if current is None:
-            raise NotFound(N_("Criterion {id} does not exist"), id=criterion_id)
+        tree, current = await _editable(principal, evaluation_id, criterion_id)
         removed = [current, *tree.children.get(criterion_id, [])]
         await CriterionRow.delete().where(CriterionRow.id.is_in([c.id for c in removed]))
         await audit.record(

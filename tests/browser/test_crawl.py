@@ -193,3 +193,68 @@ async def test_every_page_for_every_role_in_every_language(demo, live_server, br
         f"{sum(len(s) for s in to_check.values())} pages in Chromium"
     )
     assert not problems, f"{len(problems)} browser problem(s):\n" + "\n".join(problems)
+
+
+async def test_the_portal_for_the_demo_supplier_in_every_language(demo, live_server, browser):
+    """The supplier's portal (its pages and the public tender pages reached from them), the
+    same checks in each language; in Chromium axe on the Dutch pages, every page at phone
+    width."""
+    from portal.demo import DEMO_SUPPLIER
+    from portal.tables import PortalAccount
+    from tests.portal.support import portal_sign_in
+
+    app = create_app(load_settings())
+    password = demo[DEMO_SUPPLIER]
+    problems: list[str] = []
+    shapes: dict[str, str] = {}
+    for language in ("en", "nl", "da", "pl", "sv"):
+        await PortalAccount.update({PortalAccount.language: language}).where(
+            PortalAccount.email == DEMO_SUPPLIER
+        )
+        async with AsyncTestClient(app=app) as client:
+            client.follow_redirects = False
+            await portal_sign_in(client, DEMO_SUPPLIER, password)
+            client.follow_redirects = True
+
+            async def fetch(url: str, client=client) -> tuple[int, str, str]:
+                response = await client.get(url)
+                return (
+                    response.status_code,
+                    response.headers.get("content-type", ""),
+                    response.text,
+                )
+
+            pages = await crawl(fetch, start="/portal")
+        if not any(url.startswith("/portal/inbox") for url in pages):
+            problems.append(f"supplier [{language}] reached only {list(pages)}")
+        for url, (status, body) in pages.items():
+            if not url.startswith("/portal"):
+                problems.append(f"supplier [{language}] left the portal for {url}")
+            problems += page_problems(f"supplier [{language}] {url}", language, status, body)
+            shapes.setdefault(shape(url), url)
+    assert not problems, "\n".join(sorted(set(problems)))
+
+    await PortalAccount.update({PortalAccount.language: "nl"}).where(
+        PortalAccount.email == DEMO_SUPPLIER
+    )
+    context = await browser.new_context(viewport={"width": 1280, "height": 900})
+    page = await context.new_page()
+    await page.goto(f"{live_server.url}/portal/login")
+    await page.fill("#f-email", DEMO_SUPPLIER)
+    await page.fill("#f-password", password)
+    await page.press("#f-password", "Enter")
+    await page.wait_for_url(f"{live_server.url}/portal")
+    for url in shapes.values():
+        await page.set_viewport_size({"width": 1280, "height": 900})
+        await page.goto(f"{live_server.url}{url}")
+        for violation in await serious_accessibility_violations(page):
+            problems.append(f"supplier [nl] {url}: {violation}")
+        await page.set_viewport_size({"width": PHONE, "height": 800})
+        width = await page.evaluate("document.documentElement.scrollWidth")
+        if width > PHONE:
+            problems.append(
+                f"supplier {url}: {width} px wide at {PHONE} px: "
+                + ", ".join(await page.evaluate(STICKING_OUT))
+            )
+    await context.close()
+    assert not problems, "\n".join(problems)

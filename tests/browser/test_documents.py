@@ -28,6 +28,23 @@ async def accessible(page, name: str) -> None:
     assert not violations, f"{name}: " + "\n".join(violations)
 
 
+async def upload_grant_template(page, greeting: str) -> None:
+    """Upload beschikking.docx (``greeting``, then the amount) as the grant letter's template."""
+    await page.select_option("#f-kind", "grant")
+    await page.set_input_files(
+        "#f-file",
+        files=[
+            {
+                "name": "beschikking.docx",
+                "mimeType": DOCX,
+                "buffer": template(greeting, "Bedrag: {{ granted }}"),
+            }
+        ],
+    )
+    await page.get_by_role("button", name="Check and use").click()
+    await page.wait_for_load_state("networkidle")
+
+
 async def test_admin_replaces_a_letter_template(db, live_server, page, make_user, make_authority):
     authority = await make_authority("Gemeente Utrecht")
     admin = await make_user("admin")
@@ -39,19 +56,7 @@ async def test_admin_replaces_a_letter_template(db, live_server, page, make_user
     assert authority["language"] == "nl"
     await accessible(page, "documents-letter-templates")
 
-    await page.select_option("#f-kind", "grant")
-    await page.set_input_files(
-        "#f-file",
-        files=[
-            {
-                "name": "beschikking.docx",
-                "mimeType": DOCX,
-                "buffer": template("Geachte {{ adressee.name }},", "Bedrag: {{ granted }}"),
-            }
-        ],
-    )
-    await page.get_by_role("button", name="Check and use").click()
-    await page.wait_for_load_state("networkidle")
+    await upload_grant_template(page, "Geachte {{ adressee.name }},")
     problems = page.locator("#problems")
     assert "The template was not stored" in await problems.inner_text()
     assert (
@@ -60,19 +65,7 @@ async def test_admin_replaces_a_letter_template(db, live_server, page, make_user
     )
     await accessible(page, "documents-letter-template-refused")
 
-    await page.select_option("#f-kind", "grant")
-    await page.set_input_files(
-        "#f-file",
-        files=[
-            {
-                "name": "beschikking.docx",
-                "mimeType": DOCX,
-                "buffer": template("Geachte {{ addressee.name }},", "Bedrag: {{ granted }}"),
-            }
-        ],
-    )
-    await page.get_by_role("button", name="Check and use").click()
-    await page.wait_for_load_state("networkidle")
+    await upload_grant_template(page, "Geachte {{ addressee.name }},")
     assert (
         "is now used for this authority's letters" in await page.locator("#messages").inner_text()
     )

@@ -20,21 +20,11 @@ from tenders import bids
 from tenders.deadlines import DEADLINES
 from tenders.tables import Bid, Lot, Tender
 from tests.support.browser import screenshot, serious_accessibility_violations, sign_in_page
+from tests.support.criteria import price, quality
 from tests.support.fixtures import SETUP, TEST_PASSWORD
 
 pytestmark = pytest.mark.browser
-TREE = [
-    {
-        "name": "Plan van aanpak",
-        "kind": "quality",
-        "weight": "60",
-        "scale_type": "range",
-        "scale_min": "0",
-        "scale_max": "10",
-        "scale_step": "1",
-    },
-    {"name": "Prijs", "kind": "price", "weight": "40", "formula": "relative_lowest"},
-]
+TREE = [quality("Plan van aanpak", "60"), price("40", "Prijs")]
 
 
 def local(days: int) -> str:

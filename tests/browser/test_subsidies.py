@@ -12,6 +12,7 @@ from scoring import sheets
 from subsidies.tables import Application, Payment, SubsidyRound
 from tests.subsidies.conftest import APPLICANTS, row, xlsx
 from tests.support.browser import screenshot, serious_accessibility_violations, sign_in_page
+from tests.support.criteria import quality
 from tests.support.fixtures import TEST_PASSWORD
 from tests.support.jobs import run_jobs
 
@@ -33,17 +34,7 @@ async def score_everything(officer, evaluator, evaluation_id: int, marks: dict[s
     await scoring.replace_criteria(
         officer,
         evaluation_id,
-        [
-            {
-                "name": "Reach",
-                "kind": "quality",
-                "weight": "100",
-                "scale_type": "range",
-                "scale_min": "0",
-                "scale_max": "10",
-                "scale_step": "1",
-            }
-        ],
+        [quality("Reach", "100")],
     )
     await scoring.assign(officer, evaluation_id, evaluator.id)
     await scoring.freeze_criteria(officer, evaluation_id)

@@ -14,6 +14,7 @@ from scoring import sheets
 from tenders.deadlines import DEADLINES
 from tenders.tables import Lot, Tender
 from tests.support.browser import screenshot, serious_accessibility_violations, sign_in_page
+from tests.support.criteria import price, quality
 from tests.support.fixtures import SETUP, TEST_PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -101,18 +102,7 @@ async def test_officer_runs_a_restricted_tender_to_the_award_intent(
     await scoring.replace_criteria(
         officer,
         lot["evaluation_id"],
-        [
-            {
-                "name": "Plan",
-                "kind": "quality",
-                "weight": "60",
-                "scale_type": "range",
-                "scale_min": "0",
-                "scale_max": "10",
-                "scale_step": "1",
-            },
-            {"name": "Price", "kind": "price", "weight": "40", "formula": "relative_lowest"},
-        ],
+        [quality("Plan", "60"), price("40")],
     )
     await page.goto(base)
     assert await phase_shown(page) == "current:\n1. Draft" or "Draft" in await phase_shown(page)

@@ -17,7 +17,11 @@ async def test_first_start_records_fingerprints_and_a_different_key_is_named(db)
     settings = load_settings()
     assert await keys.check(settings) == []
     rows = {r["name"]: r["fingerprint"] for r in await KeyFingerprint.select()}
-    assert set(rows) == {"TENDERDESK_SECRET_KEY", "TENDERDESK_AUDIT_KEY"}
+    assert set(rows) == {
+        "TENDERDESK_SECRET_KEY",
+        "TENDERDESK_AUDIT_KEY",
+        "TENDERDESK_SEALING_KEY",
+    }
     # The fingerprint is an HMAC under the key, never the key itself.
     assert settings.secret_key not in rows.values() and len(rows["TENDERDESK_SECRET_KEY"]) == 64
     assert await keys.check(settings) == []  # the same keys again

@@ -19,7 +19,11 @@ def test_defaults_and_a_generated_secret(tmp_path):
     assert load_settings({"TENDERDESK_DATA_DIR": str(tmp_path)}).secret_key == settings.secret_key
 
 
-POSTGRES_KEYS = {"TENDERDESK_SECRET_KEY": "s" * 48, "TENDERDESK_AUDIT_KEY": "a" * 48}
+POSTGRES_KEYS = {
+    "TENDERDESK_SECRET_KEY": "s" * 48,
+    "TENDERDESK_AUDIT_KEY": "a" * 48,
+    "TENDERDESK_SEALING_KEY": "b" * 48,
+}
 
 
 def test_postgres_and_https(tmp_path):

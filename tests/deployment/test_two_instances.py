@@ -24,7 +24,7 @@ from config.settings import get_settings
 from jobs.tables import Job
 from scoring.tables import Score
 from subsidies import service as subsidies
-from tenders import bids
+from tenders import bids, openings
 from tenders import service as tenders
 from tests.deployment.support import Instance, needs_postgres
 from tests.scoring.conftest import make_scenario
@@ -104,8 +104,8 @@ async def test_a_bid_document_uploaded_through_one_downloads_through_the_other(p
     [row] = await bids.BidFile.select()
     # The deadline passes (on the test's clock) and two officers open the bids.
     world.travel(timedelta(days=41))
-    await bids.approve_opening(world.officer, tender_id)
-    assert await bids.approve_opening(world.second, tender_id)
+    await openings.approve_opening(world.officer, tender_id)
+    assert await openings.approve_opening(world.second, tender_id)
 
     url = f"/tenders/{tender_id}/bids/{row['bid']}/files/{row['file']}"
     downloaded = await officer.http.get(f"{b.url}{url}")
@@ -180,6 +180,18 @@ async def test_letters_sent_by_one_zip_through_the_other_and_the_job_ran_on_the_
     assert sorted(found.values()) == sorted(x["sha256"] for x in listed)
 
 
+def _serve(port: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """``tenderdesk serve`` started with ``env``, until it stops (it is expected to refuse)."""
+    return subprocess.run(
+        [sys.executable, "-m", "config", "serve", "--port", port],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+    )
+
+
 def test_an_instance_with_another_key_is_refused_at_start(pair, tmp_path):
     """A runs with the run's keys (recorded by the database); a third instance with another
     audit key does not start, and says which key differs."""
@@ -188,30 +200,16 @@ def test_an_instance_with_another_key_is_refused_at_start(pair, tmp_path):
     # (Other tests empty every table; ready records A's keys again, as its start did.)
     assert httpx.get(f"{a.url}/health/ready", timeout=5).status_code == 200
     port = str(_free_port())
-    for name in ("TENDERDESK_AUDIT_KEY", "TENDERDESK_SECRET_KEY"):
-        refused = subprocess.run(
-            [sys.executable, "-m", "config", "serve", "--port", port],
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            timeout=120,
-            env={
-                **os.environ,
-                "TENDERDESK_DATA_DIR": str(tmp_path / "third"),
-                name: "a key of its own",
-            },
-        )
+    for name in ("TENDERDESK_AUDIT_KEY", "TENDERDESK_SECRET_KEY", "TENDERDESK_SEALING_KEY"):
+        own_key = {"TENDERDESK_DATA_DIR": str(tmp_path / "third"), name: "a key of its own"}
+        refused = _serve(port, {**os.environ, **own_key})
         assert refused.returncode == 1
         assert f"error: {name} differs from the key this database was first started" in (
             refused.stderr
         )
-    missing = subprocess.run(
-        [sys.executable, "-m", "config", "serve", "--port", port],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env={
+    missing = _serve(
+        port,
+        {
             **{k: v for k, v in os.environ.items() if k != "TENDERDESK_AUDIT_KEY"},
             "TENDERDESK_DATA_DIR": str(tmp_path / "fourth"),
         },

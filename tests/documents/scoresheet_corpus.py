@@ -26,6 +26,7 @@ from common import clock
 from common.identity import Actor, Principal, Role
 from documents import scoresheets as workbook
 from scoring import service, sheets
+from tests.support.criteria import levelled, price, quality
 
 CORPUS = Path(__file__).resolve().parent / "bad_scoresheets"
 CORPUS_SECRET = "bad-scoresheet-corpus-secret"
@@ -36,37 +37,11 @@ TREE = [
         "name": "Plan of approach",
         "kind": "quality",
         "weight": "40",
-        "children": [
-            {
-                "name": "Method",
-                "kind": "quality",
-                "weight": "25",
-                "scale_type": "levels",
-                "levels": "0 = insufficient\n2 = poor\n4 = moderate\n6 = sufficient\n8 = good\n"
-                "10 = excellent",
-            },
-            {
-                "name": "Team",
-                "kind": "quality",
-                "weight": "15",
-                "scale_type": "range",
-                "scale_min": "0",
-                "scale_max": "10",
-                "scale_step": "1",
-            },
-        ],
+        "children": [levelled("Method", "25"), quality("Team", "15")],
     },
-    {
-        "name": "Staffing",
-        "kind": "quality",
-        "weight": "20",
-        "scale_type": "range",
-        "scale_min": "0",
-        "scale_max": "10",
-        "scale_step": "0.5",
-    },
+    quality("Staffing", "20", scale_step="0.5"),
     {"name": "Certified", "kind": "pass_fail"},
-    {"name": "Price", "kind": "price", "weight": "40", "formula": "relative_lowest"},
+    price("40"),
 ]
 # Rows of an evaluator's sheet: subject s (0-2) × criterion c (0-3) on row 2 + 4s + c.
 CRITERIA = ("Method", "Team", "Staffing", "Certified")

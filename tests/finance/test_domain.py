@@ -41,24 +41,28 @@ def test_the_cents_left_over_go_to_the_largest_remainders():
     assert [p.rounding for p in parts] == [D("0.01"), D("0"), D("0")]
 
 
+# The fifteen municipalities' shares of a joint procurement (percent; they add up to 100).
+WROCLAW_PERCENTS = [
+    "38.50",
+    "6.20",
+    "5.90",
+    "5.60",
+    "5.30",
+    "5.00",
+    "4.70",
+    "4.40",
+    "4.10",
+    "3.80",
+    "3.50",
+    "3.40",
+    "3.30",
+    "3.20",
+    "3.10",
+]
+
+
 def test_fifteen_municipalities_of_the_wroclaw_functional_area():
-    percents = [
-        "38.50",
-        "6.20",
-        "5.90",
-        "5.60",
-        "5.30",
-        "5.00",
-        "4.70",
-        "4.40",
-        "4.10",
-        "3.80",
-        "3.50",
-        "3.40",
-        "3.30",
-        "3.20",
-        "3.10",
-    ]
+    percents = WROCLAW_PERCENTS
     assert sum(D(p) for p in percents) == 100
     parts = split_by_shares(D("2345678.91"), shares(*percents))
     assert sum(p.amount for p in parts) == D("2345678.91")

@@ -14,27 +14,12 @@ from subsidies.finance import SOURCE as SUBSIDIES
 from subsidies.tables import Application, Payment, SubsidyRound
 from tenders.finance import SOURCE as TENDERS
 from tenders.tables import Bid, Contract, Lot, Tender, TenderAuthority
+from tests.finance.test_domain import WROCLAW_PERCENTS
 from tests.support.http import sign_in
 
 D = Decimal
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
-PERCENTS = [
-    "38.50",
-    "6.20",
-    "5.90",
-    "5.60",
-    "5.30",
-    "5.00",
-    "4.70",
-    "4.40",
-    "4.10",
-    "3.80",
-    "3.50",
-    "3.40",
-    "3.30",
-    "3.20",
-    "3.10",
-]
+PERCENTS = WROCLAW_PERCENTS
 
 
 async def organisation(name: str, number: str, country: str = "PL", iban: str | None = None):

@@ -8,7 +8,7 @@ from audit.tables import AuditEvent
 from common.clock import FixedClock, use_clock
 from config.scheduler import Scheduler
 from config.settings import load_settings
-from scoring import scoresheets
+from scoring import service
 from scoring.reminders import REMIND, TELL_LEAD, ScoringReminders
 from tests.scoring.conftest import make_scenario
 
@@ -29,8 +29,8 @@ async def test_noon_on_the_last_sundays_of_march_and_october_is_noon_local(
 ):
     spring = await evaluation(make_user, make_authority)
     autumn = await evaluation(make_user, make_authority)
-    await scoresheets.set_scores_due(spring.officer, spring.evaluation_id, "2026-03-29T12:00")
-    await scoresheets.set_scores_due(autumn.officer, autumn.evaluation_id, "2026-10-25T12:00")
+    await service.set_scores_due(spring.officer, spring.evaluation_id, "2026-03-29T12:00")
+    await service.set_scores_due(autumn.officer, autumn.evaluation_id, "2026-10-25T12:00")
     scheduler = Scheduler(load_settings(), [ScoringReminders(reminder_days=0)])
     scheduler.aps.start(paused=True)
     runs = {}
@@ -71,8 +71,8 @@ async def test_deadlines_missed_while_down_are_applied_at_start_up_once_in_order
 ):
     first = await evaluation(make_user, make_authority)
     second = await evaluation(make_user, make_authority)
-    await scoresheets.set_scores_due(second.officer, second.evaluation_id, "2026-03-02T09:00")
-    await scoresheets.set_scores_due(first.officer, first.evaluation_id, "2026-03-01T09:00")
+    await service.set_scores_due(second.officer, second.evaluation_id, "2026-03-02T09:00")
+    await service.set_scores_due(first.officer, first.evaluation_id, "2026-03-01T09:00")
     back_up = datetime(2026, 3, 5, 8, 0, tzinfo=UTC)
     scheduler = Scheduler(load_settings(), [ScoringReminders(reminder_days=2)])
     with use_clock(FixedClock(back_up)):

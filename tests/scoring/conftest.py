@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from contextlib import AsyncExitStack
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -11,40 +10,19 @@ import pytest
 
 from common.identity import Principal
 from scoring import service, sheets
-from tests.support.http import sign_in
+from tests.support.criteria import levelled, price, quality
 
 QUALITY_TREE = [
-    {
-        "name": "Plan of approach",
-        "kind": "quality",
-        "weight": "40",
-        "scale_type": "range",
-        "scale_min": "0",
-        "scale_max": "10",
-        "scale_step": "1",
-        "children": [
-            {
-                "name": "Method",
-                "kind": "quality",
-                "weight": "25",
-                "scale_type": "levels",
-                "levels": "0 = insufficient\n2 = poor\n4 = moderate\n6 = sufficient\n8 = good\n"
-                "10 = excellent",
-            },
-            {
-                "name": "Team",
-                "kind": "quality",
-                "weight": "15",
-                "scale_type": "range",
-                "scale_min": "0",
-                "scale_max": "10",
-                "scale_step": "0.5",
-                "minimum": "6",
-            },
+    quality(
+        "Plan of approach",
+        "40",
+        children=[
+            levelled("Method", "25"),
+            quality("Team", "15", scale_step="0.5", minimum="6"),
         ],
-    },
+    ),
     {"name": "Certified", "kind": "pass_fail"},
-    {"name": "Price", "kind": "price", "weight": "60", "formula": "relative_lowest"},
+    price("60"),
 ]
 
 
@@ -54,6 +32,16 @@ class Scenario:
     evaluators: list[Principal]
     evaluation_id: int
     authority_id: int
+
+    async def finalise_and_price(self) -> None:
+        """Quality final, and the bids priced 150,000 / 100,000 / 120,000 by their owner."""
+        await service.finalise_quality(self.officer, self.evaluation_id)
+        await service.set_prices(
+            self.officer,
+            self.evaluation_id,
+            {"bid:1": "150000", "bid:2": "100000", "bid:3": "120000"},
+            by_owner=True,
+        )
 
     async def criteria(self) -> dict[str, int]:
         tree = await service.criteria(self.officer, self.evaluation_id)
@@ -145,16 +133,3 @@ FULL_MARKS = {"Method": "8", "Team": "7", "Certified": "1"}
 
 def price(value: str) -> Decimal:
     return Decimal(value)
-
-
-@pytest.fixture
-async def login(client_factory):
-    """``await login(principal)``: a client of the app signed in as that user."""
-    async with AsyncExitStack() as stack:
-
-        async def sign(principal: Principal):
-            client = await stack.enter_async_context(client_factory())
-            await sign_in(client, principal.email)
-            return client
-
-        yield sign

@@ -129,43 +129,26 @@ def test_price_criteria_need_a_formula_and_sound_bounds():
     ]
 
 
+def plan(**scale: str) -> dict[str, str]:
+    """The quality criterion "Plan" (weight 10) with ``scale``'s fields."""
+    return {"name": "Plan", "kind": "quality", "weight": "10", **scale}
+
+
 def test_scales_must_be_well_formed():
     assert problems(
         parse_criterion,
-        {
-            "name": "Plan",
-            "kind": "quality",
-            "weight": "10",
-            "scale_type": "range",
-            "scale_min": "0",
-            "scale_max": "10",
-            "scale_step": "3",
-        },
+        plan(scale_type="range", scale_min="0", scale_max="10", scale_step="3"),
     ) == ["scale_step: Steps of 3 from 0 do not reach 10"]
     assert problems(
         parse_criterion,
-        {
-            "name": "Plan",
-            "kind": "quality",
-            "weight": "10",
-            "scale_type": "levels",
-            "levels": "6 = sufficient\nsix = good\n6 = fine",
-        },
+        plan(scale_type="levels", levels="6 = sufficient\nsix = good\n6 = fine"),
     ) == [
         "levels: Level 2: six is not a score from 0 to 1000",
         "levels: Two levels have the same score",
     ]
     assert problems(
         parse_criterion,
-        {
-            "name": "Plan",
-            "kind": "quality",
-            "weight": "10",
-            "scale_type": "range",
-            "scale_min": "5",
-            "scale_max": "5",
-            "scale_step": "1",
-        },
+        plan(scale_type="range", scale_min="5", scale_max="5", scale_step="1"),
     ) == ["scale_max: The maximum 5 must be above the minimum 5"]
 
 

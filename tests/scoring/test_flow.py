@@ -47,13 +47,7 @@ async def test_from_declarations_to_a_confirmed_ranking(scenario):
     )
     with pytest.raises(DomainError, match="ranking can be computed once quality is final"):
         await service.ranking(s.officer, s.evaluation_id)
-    await service.finalise_quality(s.officer, s.evaluation_id)
-    await service.set_prices(
-        s.officer,
-        s.evaluation_id,
-        {"bid:1": "150000", "bid:2": "100000", "bid:3": "120000"},
-        by_owner=True,
-    )
+    await s.finalise_and_price()
 
     result = await service.ranking(s.officer, s.evaluation_id, explain=["bid:3"])
     # Quality: Method 25 × mean/10, Team 15 × mean/10; price 60 × 100000 / P.

@@ -56,13 +56,7 @@ async def scored_ranking(make_user, make_authority):
     await service.record_consensus(
         s.officer, s.evaluation_id, ids["bid:3"], criteria["Method"], "8", "Agreed: strong method"
     )
-    await service.finalise_quality(s.officer, s.evaluation_id)
-    await service.set_prices(
-        s.officer,
-        s.evaluation_id,
-        {"bid:1": "150000", "bid:2": "100000", "bid:3": "120000"},
-        by_owner=True,
-    )
+    await s.finalise_and_price()
     ranking = await service.ranking(s.officer, s.evaluation_id, explain=None)
     tree = await service.criteria(s.officer, s.evaluation_id)
     return s, ranking, tree
@@ -170,6 +164,19 @@ def test_price_explanations_are_written_in_the_letters_notation():
     )
 
 
+def utrecht_report(ranking, tree, language: str, **options):
+    """The scenario's evaluation report, as Utrecht writes it on 1 December 2026."""
+    return report_from_ranking(
+        ranking,
+        tree,
+        authority="Gemeente Utrecht",
+        procedure=SETTING.procedure,
+        on=date(2026, 12, 1),
+        language=language,
+        **options,
+    )
+
+
 async def test_without_a_winner_no_letters_can_be_written(ranked):
     _, ranking, _ = ranked
     with pytest.raises(DomainError, match="no winner"):
@@ -178,15 +185,7 @@ async def test_without_a_winner_no_letters_can_be_written(ranked):
 
 async def test_the_evaluation_report_has_every_score_and_justification(ranked):
     _, ranking, tree = ranked
-    report = report_from_ranking(
-        ranking,
-        tree,
-        authority="Gemeente Utrecht",
-        procedure=SETTING.procedure,
-        on=date(2026, 12, 1),
-        language="en",
-        decision=("Award to Thuishulp West",),
-    )
+    report = utrecht_report(ranking, tree, "en", decision=("Award to Thuishulp West",))
     text = docx_text(evaluation_report(report, "en"))
     for heading in (
         "Evaluation report",
@@ -216,15 +215,7 @@ async def test_the_evaluation_report_has_every_score_and_justification(ranked):
 
 async def test_the_report_can_name_evaluators_by_code_and_is_translated(ranked):
     _, ranking, tree = ranked
-    report = report_from_ranking(
-        ranking,
-        tree,
-        authority="Gemeente Utrecht",
-        procedure=SETTING.procedure,
-        on=date(2026, 12, 1),
-        language="nl",
-        evaluator_codes=True,
-    )
+    report = utrecht_report(ranking, tree, "nl", evaluator_codes=True)
     assert report.evaluators == ("E1", "E2")
     text = docx_text(evaluation_report(report, "nl"))
     assert "Beoordelingsrapport" in text and "Beoordelaars" in text
@@ -238,14 +229,7 @@ async def test_the_report_can_name_evaluators_by_code_and_is_translated(ranked):
 async def test_the_evaluation_report_converts_to_pdf(ranked):
     require_tool(office.available(), "LibreOffice")
     _, ranking, tree = ranked
-    report = report_from_ranking(
-        ranking,
-        tree,
-        authority="Gemeente Utrecht",
-        procedure=SETTING.procedure,
-        on=date(2026, 12, 1),
-        language="nl",
-    )
+    report = utrecht_report(ranking, tree, "nl")
     pdf = await office.convert(evaluation_report(report, "nl"), ".docx", "pdf")
     assert pdf.startswith(b"%PDF")
 
@@ -284,14 +268,7 @@ async def test_a_knocked_out_bid_is_told_which_minimum_it_missed(make_user, make
     text = docx_text(generated.data)
     assert "Your bid was not included in the ranking." in text
     assert rejection.reasons[0] in text and "Thuishulp West" in text
-    report = report_from_ranking(
-        ranking,
-        tree,
-        authority="Gemeente Utrecht",
-        procedure=SETTING.procedure,
-        on=date(2026, 12, 1),
-        language="en",
-    )
+    report = utrecht_report(ranking, tree, "en")
     report_text = docx_text(evaluation_report(report, "en"))
     assert "Zorg Plus BV: Knocked out" in report_text
     assert (
@@ -387,12 +364,5 @@ async def test_an_excluded_bid_is_told_the_recorded_reason_and_gets_no_empty_sco
     assert "Uw inschrijving is niet in de rangschikking opgenomen." in lines
     text = "\n".join(lines)
     assert "Totaal" not in text and "punten tegen 0" not in text
-    report = report_from_ranking(
-        ranking,
-        tree,
-        authority="Gemeente Utrecht",
-        procedure=SETTING.procedure,
-        on=date(2026, 12, 1),
-        language="nl",
-    )
+    report = utrecht_report(ranking, tree, "nl")
     assert reason in docx_text(evaluation_report(report, "nl"))

@@ -8,6 +8,17 @@ from scoring.tables import CriterionRow, Declaration, Score
 from tests.scoring.conftest import make_scenario
 from tests.support.http import post_form, text_of
 
+# A criterion as the API takes it: numbers as JSON numbers.
+REACH = {
+    "name": "Reach",
+    "kind": "quality",
+    "weight": 60,
+    "scale_type": "range",
+    "scale_min": 0,
+    "scale_max": 10,
+    "scale_step": 1,
+}
+
 
 async def test_officer_pages_show_the_evaluation(login, make_user, make_authority):
     s = await make_scenario(make_user, make_authority, spread_limit="30")
@@ -306,17 +317,7 @@ async def test_the_whole_use_case_through_the_api(login, make_user, make_authori
     assert evaluation["links"]["ranking"] == f"/scoring/evaluations/{evaluation['id']}/ranking"
     bad = await officer.put(
         f"{api}/criteria",
-        json=[
-            {
-                "name": "Reach",
-                "kind": "quality",
-                "weight": 60,
-                "scale_type": "range",
-                "scale_min": 0,
-                "scale_max": 10,
-                "scale_step": 1,
-            }
-        ],
+        json=[REACH],
     )
     assert bad.status_code == 422
     assert bad.json()["problems"] == [
@@ -328,15 +329,7 @@ async def test_the_whole_use_case_through_the_api(login, make_user, make_authori
     good = await officer.put(
         f"{api}/criteria",
         json=[
-            {
-                "name": "Reach",
-                "kind": "quality",
-                "weight": 60,
-                "scale_type": "range",
-                "scale_min": 0,
-                "scale_max": 10,
-                "scale_step": 1,
-            },
+            REACH,
             {
                 "name": "Quality of plan",
                 "kind": "quality",

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from audit.tables import AuditEvent
 from common.clock import FixedClock, use_clock
 from notifications.tables import OutboxMessage
-from scoring import reminders, scoresheets, sheets
+from scoring import reminders, service, sheets
 from scoring.reminders import REMIND, TELL_LEAD, ScoringDeadline, ScoringReminders, due_steps
 from tests.scoring.conftest import make_scenario
 
@@ -38,7 +38,7 @@ async def test_a_reminder_goes_out_once_per_evaluator_who_has_not_submitted(
     for ref in ("bid:1", "bid:2", "bid:3"):
         await scenario.score(done, ref, {"Method": "8", "Team": "7", "Certified": "1"})
     await sheets.submit_sheet(done, scenario.evaluation_id)
-    await scoresheets.set_scores_due(scenario.officer, scenario.evaluation_id, "2026-03-30T17:00")
+    await service.set_scores_due(scenario.officer, scenario.evaluation_id, "2026-03-30T17:00")
     source = ScoringReminders(reminder_days=3)
 
     [upcoming] = await source.upcoming(DUE - timedelta(days=10))
@@ -78,12 +78,12 @@ async def test_moving_the_due_date_reminds_again_and_a_finished_evaluation_is_qu
 ):
     scenario = await make_scenario(make_user, make_authority, evaluators=1)
     [evaluator] = scenario.evaluators
-    await scoresheets.set_scores_due(scenario.officer, scenario.evaluation_id, DUE)
+    await service.set_scores_due(scenario.officer, scenario.evaluation_id, DUE)
     source = ScoringReminders(reminder_days=3)
     with use_clock(FixedClock(DUE - timedelta(days=3))):
         await source.tick(DUE - timedelta(days=3))
         later = DUE + timedelta(days=7)
-        await scoresheets.set_scores_due(scenario.officer, scenario.evaluation_id, later)
+        await service.set_scores_due(scenario.officer, scenario.evaluation_id, later)
     [upcoming] = await source.upcoming(DUE)
     assert upcoming.due_at == later - timedelta(days=3) and upcoming.step == REMIND
     await source.tick(later - timedelta(days=3))
@@ -103,7 +103,7 @@ async def test_after_downtime_a_passed_reminder_is_replaced_by_the_overdue_notic
 ):
     scenario = await make_scenario(make_user, make_authority, evaluators=1)
     [evaluator] = scenario.evaluators
-    await scoresheets.set_scores_due(scenario.officer, scenario.evaluation_id, "2026-03-30T17:00")
+    await service.set_scores_due(scenario.officer, scenario.evaluation_id, "2026-03-30T17:00")
     source = ScoringReminders(reminder_days=3)
     back_up = DUE + timedelta(days=2)  # down from before the reminder until after the due date
     applied = await source.tick(back_up)

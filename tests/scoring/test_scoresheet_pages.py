@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from openpyxl import load_workbook
 
-from scoring import scoresheets, sheets
+from scoring import service, sheets
 from scoring.tables import Consensus, Evaluation, Score
 from tests.scoring.conftest import make_scenario
 from tests.scoring.scoresheet_support import fill, rows_of, stored_scores
@@ -164,7 +164,7 @@ async def test_officer_sets_the_deadline_in_local_time(scenario, login):
     )
     assert api.status_code == 200 and api.json()["scores_due_at"] is None
     evaluator = scenario.evaluators[0]
-    await scoresheets.set_scores_due(scenario.officer, scenario.evaluation_id, "2026-12-01T17:00")
+    await service.set_scores_due(scenario.officer, scenario.evaluation_id, "2026-12-01T17:00")
     await scenario.declare_all(evaluator)
     page = text_of((await (await login(evaluator)).get(f"{base}/sheet")).text)
     assert "Scores are due on 1 Dec 2026, 17:00" in page

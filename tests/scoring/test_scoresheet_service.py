@@ -167,7 +167,7 @@ async def test_the_instructions_are_in_the_evaluators_language_with_the_deadline
     make_user, make_authority
 ):
     s = await make_scenario(make_user, make_authority)
-    await scoresheets.set_scores_due(s.officer, s.evaluation_id, "2026-12-01T17:00")
+    await service.set_scores_due(s.officer, s.evaluation_id, "2026-12-01T17:00")
     evaluator = s.evaluators[0]
     dutch = type(evaluator)(
         evaluator.id, evaluator.email, evaluator.name, evaluator.role, "nl", evaluator.authority_ids
@@ -186,11 +186,11 @@ async def test_the_instructions_are_in_the_evaluators_language_with_the_deadline
 
 
 async def test_scores_due_is_entered_in_local_time_and_stored_in_utc(scenario):
-    view = await scoresheets.set_scores_due(
+    view = await service.set_scores_due(
         scenario.officer, scenario.evaluation_id, "2026-07-01T12:00"
     )
     assert view.scores_due_at == datetime(2026, 7, 1, 10, 0, tzinfo=UTC)  # summer time
-    view = await scoresheets.set_scores_due(
+    view = await service.set_scores_due(
         scenario.officer, scenario.evaluation_id, "2026-12-01T12:00"
     )
     assert view.scores_due_at == datetime(2026, 12, 1, 11, 0, tzinfo=UTC)
@@ -200,13 +200,13 @@ async def test_scores_due_is_entered_in_local_time_and_stored_in_utc(scenario):
         .order_by(AuditEvent.id)
     )
     assert len(events) == 2
-    view = await scoresheets.set_scores_due(scenario.officer, scenario.evaluation_id, "")
+    view = await service.set_scores_due(scenario.officer, scenario.evaluation_id, "")
     assert view.scores_due_at is None
     with pytest.raises(ValidationFailed) as refused:
-        await scoresheets.set_scores_due(scenario.officer, scenario.evaluation_id, "tomorrow")
+        await service.set_scores_due(scenario.officer, scenario.evaluation_id, "tomorrow")
     assert refused.value.problems[0].location == "scores_due_at"
     with pytest.raises(DomainError):
-        await scoresheets.set_scores_due(
+        await service.set_scores_due(
             scenario.evaluators[0], scenario.evaluation_id, "2026-12-01T12:00"
         )
 

@@ -17,23 +17,10 @@ from common.identity import Principal
 from scoring import service as scoring
 from scoring import sheets
 from subsidies import service
+from subsidies.demo import HEADERS as DEMO_HEADERS
 
-HEADERS = [
-    "Organisation",
-    "Country",
-    "Registration number",
-    "IBAN",
-    "Contact name",
-    "Contact email",
-    "Title",
-    "Requested",
-    "Own contribution",
-    "Activity plan",
-    "Target group",
-    "Districts",
-    "Expected participants",
-    "Submitted at",
-]
+# The import template's columns, the form of address (optional) left out.
+HEADERS = DEMO_HEADERS[:-1]
 
 # Real check digits: IBANs from stdnum's examples, KvK numbers of eight digits.
 APPLICANTS = [
@@ -180,3 +167,15 @@ async def review(s: Setup, marks: dict[int, str]) -> int:
     await sheets.submit_sheet(s.evaluator, evaluation_id)
     await scoring.finalise_quality(s.officer, evaluation_id)
     return evaluation_id
+
+
+async def decided_and_advance_paid(s: Setup, ids: dict[str, int], fixed_clock: Any) -> int:
+    """The proposal decided in November and the first applicant's advance paid; its id."""
+    await service.propose_allocation(s.officer, s.round_id)
+    fixed_clock.set(NOVEMBER)
+    await service.decide(s.officer, s.round_id)
+    first = ids["Stichting Mantelzorg Utrecht"]
+    [advance, _] = await service.payments(s.officer, s.round_id, application_id=first)
+    await service.set_payment_status(s.officer, advance.id, "approved")
+    await service.set_payment_status(s.officer, advance.id, "paid")
+    return first

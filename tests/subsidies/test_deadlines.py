@@ -4,10 +4,9 @@ from datetime import UTC, datetime, timedelta
 
 from audit.tables import AuditEvent
 from config.app import DEADLINE_SOURCES
-from subsidies import service
 from subsidies.deadlines import SOURCE
 from subsidies.tables import Application, Report, SubsidyRound
-from tests.subsidies.conftest import NOVEMBER, imported, review
+from tests.subsidies.conftest import decided_and_advance_paid, imported, review
 from tests.support.http import sign_in, text_of
 from web.formatting import moment
 
@@ -51,13 +50,7 @@ async def test_a_final_report_falls_due_after_the_advance(setup, fixed_clock):
     s = setup
     ids = await imported(s)
     await review(s, dict.fromkeys(ids.values(), "8"))
-    await service.propose_allocation(s.officer, s.round_id)
-    fixed_clock.set(NOVEMBER)
-    await service.decide(s.officer, s.round_id)
-    first = ids["Stichting Mantelzorg Utrecht"]
-    [advance, _] = await service.payments(s.officer, s.round_id, application_id=first)
-    await service.set_payment_status(s.officer, advance.id, "approved")
-    await service.set_payment_status(s.officer, advance.id, "paid")
+    first = await decided_and_advance_paid(s, ids, fixed_clock)
     report = await Report.select().where(Report.application == first).first()
     moment = datetime(2022, 3, 31, 0, 0, tzinfo=UTC)  # 02:00 local: due since midnight
     applied = await SOURCE.tick(moment, f"subsidy-report:{report['id']}")

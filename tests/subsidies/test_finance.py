@@ -3,9 +3,8 @@
 from decimal import Decimal
 
 from finance.domain import FinanceQuery
-from subsidies import service
 from subsidies.finance import SOURCE
-from tests.subsidies.conftest import NOVEMBER, imported, review
+from tests.subsidies.conftest import decided_and_advance_paid, imported, review
 
 D = Decimal
 
@@ -14,13 +13,7 @@ async def test_grants_budgets_and_payments_for_finance(setup, fixed_clock):
     s = setup
     ids = await imported(s)
     await review(s, dict(zip(ids.values(), ("9", "8", "7", "6"), strict=True)))
-    await service.propose_allocation(s.officer, s.round_id)
-    fixed_clock.set(NOVEMBER)
-    await service.decide(s.officer, s.round_id)
-    first = ids["Stichting Mantelzorg Utrecht"]
-    [advance, _] = await service.payments(s.officer, s.round_id, application_id=first)
-    await service.set_payment_status(s.officer, advance.id, "approved")
-    await service.set_payment_status(s.officer, advance.id, "paid")
+    await decided_and_advance_paid(s, ids, fixed_clock)
 
     mine = FinanceQuery(authority_ids=frozenset({s.authority_id}))
     awards = await SOURCE.awards(mine)

@@ -13,7 +13,7 @@ from common.errors import ProblemCollector, ValidationFailed
 from documents.storage import read
 from notifications.tables import OutboxMessage
 from organisations.tables import Organisation
-from subsidies import letters, service
+from subsidies import letter_data, letters, service
 from subsidies.domain import LegalBasis, read_legal_basis
 from subsidies.tables import SubsidyRound
 from tests.documents.letters_support import docx_text
@@ -211,12 +211,12 @@ def test_a_contact_other_than_the_organisations_is_not_greeted_by_its_salutation
         "organisation.contact_form_of_address": "ms",
         "organisation.contact_surname": "Jansen",
     }
-    addressee = letters.addressee_of(row_)
+    addressee = letter_data.addressee_of(row_)
     assert (addressee.form_of_address, addressee.surname) == ("", "")
     assert addressee.worded("nl")["greeting"] == "Geachte heer, mevrouw,"
-    same = letters.addressee_of({**row_, "contact_name": "p.  jansen"})
+    same = letter_data.addressee_of({**row_, "contact_name": "p.  jansen"})
     assert same.worded("nl")["greeting"] == "Geachte mevrouw Jansen,"
     # No contact on the application: the organisation's contact, greeted as stored.
-    assert letters.addressee_of({**row_, "contact_name": ""}).worded("en")["greeting"] == (
+    assert letter_data.addressee_of({**row_, "contact_name": ""}).worded("en")["greeting"] == (
         "Dear Ms Jansen,"
     )

@@ -21,7 +21,7 @@ from documents.letters.kinds import LetterKind, RefusalReason
 from documents.letters.templates import default_template
 from documents.storage import read
 from notifications.tables import OutboxAttachment, OutboxMessage
-from subsidies import letters, service
+from subsidies import letter_data, letters, service
 from subsidies.tables import SubsidyRound
 from tests.subsidies.conftest import NOVEMBER, Setup, imported, review, round_form, row, xlsx
 from tests.support.cli import tenderdesk
@@ -278,7 +278,7 @@ async def test_evaluation_report_has_scores_and_decision(setup, fixed_clock):
 
 def test_refusal_reasons_from_the_allocation():
     assert (
-        letters.refusal_reason(
+        letter_data.refusal_reason(
             [
                 Problem("place {position} in the ranking", {"position": 4}),
                 Problem("ceiling reached"),
@@ -286,22 +286,21 @@ def test_refusal_reasons_from_the_allocation():
         )
         is RefusalReason.CEILING_REACHED
     )
-    assert letters.refusal_reason(
+    assert letter_data.refusal_reason(
         [Problem("score {score} is below the minimum {minimum}", {"score": "4", "minimum": "5"})]
     ) is (RefusalReason.BELOW_MINIMUM)
-    assert letters.refusal_reason([Problem("not ranked")]) is RefusalReason.BELOW_MINIMUM
-    assert letters.refusal_reason([Problem("not complete")]) is RefusalReason.INELIGIBLE
-    assert letters.refusal_reason(
+    assert letter_data.refusal_reason([Problem("not ranked")]) is RefusalReason.BELOW_MINIMUM
+    assert letter_data.refusal_reason([Problem("not complete")]) is RefusalReason.INELIGIBLE
+    assert letter_data.refusal_reason(
         [Problem("does not fit in what is left of the budget: {amount}", {"amount": "5.00"})]
     ) is (RefusalReason.CEILING_REACHED)
 
 
-def test_a_very_long_hostile_name_appears_literally():
-    name = "{% for x in y %}<w:t>&amp;" + "Zorg & Welzijn " * 134
-    assert len(name) > 2000
+def _writer(title: str, authority: str) -> letter_data.RoundWriter:
+    """The letters of a plain 2021 round titled ``title`` of ``authority``, in Dutch."""
     round_ = {
         "id": 1,
-        "title": "Ronde {{ 7*7 }}",
+        "title": title,
         "regulation_reference": "",
         "currency": "EUR",
         "regulation_name": "",
@@ -312,15 +311,19 @@ def test_a_very_long_hostile_name_appears_literally():
         "basis_regulation": "",
         "basis_articles": "",
     }
-    writer = letters.RoundWriter(
-        round_,
-        {
-            "name": "Gemeente & Co",
-            "language": "nl",
-            "timezone": "Europe/Amsterdam",
-            "country": "NL",
-        },
-    )
+    authority_row = {
+        "name": authority,
+        "language": "nl",
+        "timezone": "Europe/Amsterdam",
+        "country": "NL",
+    }
+    return letter_data.RoundWriter(round_, authority_row)
+
+
+def test_a_very_long_hostile_name_appears_literally():
+    name = "{% for x in y %}<w:t>&amp;" + "Zorg & Welzijn " * 134
+    assert len(name) > 2000
+    writer = _writer("Ronde {{ 7*7 }}", "Gemeente & Co")
     application = {
         "id": 7,
         "reference": "R1-0007",
@@ -429,27 +432,6 @@ async def test_the_command_line_writes_a_rounds_letters_into_a_zip(setup, fixed_
     ],
 )
 def test_allocation_notes_become_readable_sentences_in_the_letters(problem, sentence):
-    round_ = {
-        "id": 1,
-        "title": "Ronde",
-        "regulation_reference": "",
-        "currency": "EUR",
-        "regulation_name": "",
-        "period_start": date(2021, 1, 1),
-        "period_end": date(2021, 12, 31),
-        "minimum_score": None,
-        "ceiling": D("1000"),
-        "basis_regulation": "",
-        "basis_articles": "",
-    }
-    writer = letters.RoundWriter(
-        round_,
-        {
-            "name": "Gemeente Utrecht",
-            "language": "nl",
-            "timezone": "Europe/Amsterdam",
-            "country": "NL",
-        },
-    )
+    writer = _writer("Ronde", "Gemeente Utrecht")
     found = writer.reason(problem)
     assert (found.replace("\xa0", " ") if found else found) == sentence

@@ -82,6 +82,10 @@ async def demo_ids() -> dict[str, dict[str, Any]]:
                 "ORDER BY id LIMIT 1"
             ),
         ),
+        "organisation_id": await _one("SELECT id FROM organisations_organisation ORDER BY id"),
+        "membership_id": await _one("SELECT id FROM portal_membership ORDER BY id") or 1,
+        "token": "not-a-signed-link",
+        "decision": "approve",
     }
     return {
         "tender": {
@@ -133,6 +137,10 @@ async def demo_ids() -> dict[str, dict[str, Any]]:
 
 
 def binding_for(template: str, ids: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    if template.startswith("/portal/tenders"):
+        return ids["tender"]
+    if template.startswith("/portal/inbox"):
+        return ids["tender_letter"]
     if "{evaluation_id" in template:
         return ids["scoring"]
     if template.startswith(("/tenders", "/api/v1/tenders")):
@@ -164,4 +172,6 @@ AUTHORITY_BOUND = ("tender_id", "round_id", "application_id", "evaluation_id", "
 
 
 def is_authority_bound(template: str) -> bool:
+    if template.startswith("/portal/"):
+        return False  # the portal's tender pages are public
     return any(f"{{{name}:" in template for name in AUTHORITY_BOUND)

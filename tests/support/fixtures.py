@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
+from contextlib import AsyncExitStack
 
 import httpx
 import pytest
@@ -112,6 +113,23 @@ async def client(app: Litestar) -> AsyncIterator[AsyncTestClient]:
 def client_factory(app: Litestar) -> Callable[[], AsyncTestClient]:
     """More clients of the same app, e.g. one signed in per role."""
     return lambda: no_redirects(AsyncTestClient(app=app))
+
+
+@pytest.fixture
+async def login(
+    client_factory: Callable[[], AsyncTestClient],
+) -> AsyncIterator[Callable[[Principal], Awaitable[AsyncTestClient]]]:
+    """``await login(principal)``: a client of the app signed in as that user (one each)."""
+    from tests.support.http import sign_in  # http needs this module's password
+
+    async with AsyncExitStack() as stack:
+
+        async def sign(principal: Principal) -> AsyncTestClient:
+            client = await stack.enter_async_context(client_factory())
+            await sign_in(client, principal.email)
+            return client
+
+        yield sign
 
 
 @pytest.fixture

@@ -16,7 +16,8 @@ from common.identity import Principal
 from common.localtime import utc_to_local
 from scoring import service as scoring
 from scoring import sheets
-from tenders import bids, procurement, service
+from tenders import bids, openings, procurement, service
+from tests.support.criteria import price, quality
 from tests.support.fixtures import SETUP
 
 START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)  # Monday 2 March 2026, 10:00 in Amsterdam
@@ -35,18 +36,7 @@ NAMES = [
     "Careyn",
     "Tzorg",
 ]
-TREE = [
-    {
-        "name": "Quality plan",
-        "kind": "quality",
-        "weight": "60",
-        "scale_type": "range",
-        "scale_min": "0",
-        "scale_max": "10",
-        "scale_step": "1",
-    },
-    {"name": "Price", "kind": "price", "weight": "40", "formula": "relative_lowest"},
-]
+TREE = [quality("Quality plan", "60"), price("40")]
 
 
 def local(moment: datetime) -> str:
@@ -123,8 +113,8 @@ class World:
         prices = prices or {0: "150000", 1: "100000", 2: "120000"}
         ids = [await self.bid(tender_id, lot_id, i, p) for i, p in prices.items()]
         self.travel(timedelta(days=41))
-        await bids.approve_opening(self.officer, tender_id)
-        assert await bids.approve_opening(self.second, tender_id)
+        await openings.approve_opening(self.officer, tender_id)
+        assert await openings.approve_opening(self.second, tender_id)
         return ids
 
     async def score_and_confirm(self, tender_id: int, marks: dict[int, str]) -> int:
@@ -133,8 +123,8 @@ class World:
         [lot_id, *_] = await self.lot_ids(tender_id)
         evaluation_id = await self.score_quality(tender_id, lot_id, marks)
         if (await scoring.get_evaluation(self.officer, evaluation_id)).options.two_envelope:
-            assert not await bids.approve_price_opening(self.officer, tender_id, lot_id)
-            assert await bids.approve_price_opening(self.second, tender_id, lot_id)
+            assert not await openings.approve_price_opening(self.officer, tender_id, lot_id)
+            assert await openings.approve_price_opening(self.second, tender_id, lot_id)
         await scoring.confirm_ranking(self.officer, evaluation_id)
         return lot_id
 
@@ -161,6 +151,19 @@ class World:
         await sheets.submit_sheet(self.evaluator, evaluation_id)
         await scoring.finalise_quality(self.officer, evaluation_id)
         return evaluation_id
+
+
+def clock_days_ago(days: int) -> Any:
+    """A ``fixed_clock`` fixture for a module whose tests start ``days`` ago (their tender's
+    deadlines have passed by now): ``fixed_clock = clock_days_ago(60)``."""
+
+    @pytest.fixture
+    def fixed_clock() -> Iterator[FixedClock]:
+        past = datetime.now(UTC).replace(microsecond=0) - timedelta(days=days)
+        with use_clock(FixedClock(past)) as clock:
+            yield clock  # type: ignore[misc]
+
+    return fixed_clock
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime, timedelta
 from documents import storage
 from documents.letters.kinds import LetterKind
 from scoring import service as scoring
-from tenders import admissions, bids
+from tenders import admissions, bids, openings
 from tenders.tables import Bid, Tender
 from tests.documents.letters_support import docx_text
 from tests.tenders.conftest import World
@@ -24,8 +24,8 @@ async def _open_house(world: World) -> tuple[int, list[int]]:
     [lot_id] = await world.lot_ids(tender_id)
     evaluation_id = await world.score_quality(tender_id, lot_id, dict.fromkeys(ids, "7"))
     if (await scoring.get_evaluation(world.officer, evaluation_id)).options.two_envelope:
-        assert not await bids.approve_price_opening(world.officer, tender_id, lot_id)
-        assert await bids.approve_price_opening(world.second, tender_id, lot_id)
+        assert not await openings.approve_price_opening(world.officer, tender_id, lot_id)
+        assert await openings.approve_price_opening(world.second, tender_id, lot_id)
     await scoring.exclude_subject(
         world.officer, evaluation_id, f"bid:{ids[2]}", "Tillstånd från IVO saknas."
     )

@@ -11,7 +11,7 @@ from datetime import timedelta
 import pytest
 
 from common.errors import DomainError
-from tenders import bids, service
+from tenders import bids, openings, service
 from tests.support.http import sign_in
 
 
@@ -53,9 +53,9 @@ async def test_approving_the_opening_twice_names_the_first_approval(world) -> No
     [lot_id] = await world.lot_ids(tender_id)
     await world.bid(tender_id, lot_id, 0)
     world.travel(timedelta(days=41))  # 12 April, 11:00 in Amsterdam (summer time)
-    assert not await bids.approve_opening(world.officer, tender_id)
+    assert not await openings.approve_opening(world.officer, tender_id)
     world.travel(timedelta(minutes=5))
-    refused = await _refusal(bids.approve_opening(world.officer, tender_id))
+    refused = await _refusal(openings.approve_opening(world.officer, tender_id))
     assert refused == (
         "You have already approved the opening; a second, different officer must confirm "
         f"(Anna Inkoper approved opening the bids of tender {tender_id} on 12 Apr 2026, "

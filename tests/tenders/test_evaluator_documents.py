@@ -5,40 +5,20 @@ code in a blind evaluation; every access audited; one access check in tenders.""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from contextlib import AsyncExitStack
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from audit.tables import AuditEvent
-from common.clock import FixedClock, use_clock
 from common.errors import DomainError, NotFound
-from common.identity import Principal
 from scoring import service as scoring
 from scoring import sheets
-from tenders import bids, service
+from tenders import bids, openings, service
 from tenders.tables import BidFile
-from tests.support.http import sign_in, text_of
+from tests.support.http import text_of
+from tests.tenders.conftest import clock_days_ago
 
-
-@pytest.fixture
-def fixed_clock() -> Iterator[FixedClock]:
-    past = datetime.now(UTC).replace(microsecond=0) - timedelta(days=60)
-    with use_clock(FixedClock(past)) as clock:
-        yield clock  # type: ignore[misc]
-
-
-@pytest.fixture
-async def login(client_factory):
-    async with AsyncExitStack() as stack:
-
-        async def sign(principal: Principal):
-            client = await stack.enter_async_context(client_factory())
-            await sign_in(client, principal.email)
-            return client
-
-        yield sign
+fixed_clock = clock_days_ago(60)  # published in the past: its deadlines have passed
 
 
 async def opened_blind_lot(world, make_user):
@@ -52,8 +32,8 @@ async def opened_blind_lot(world, make_user):
     second = await world.bid(tender_id, lot_id, 1, "100000")
     await scoring.freeze_criteria(world.officer, evaluation_id)
     world.travel(timedelta(days=41))
-    await bids.approve_opening(world.officer, tender_id)
-    assert await bids.approve_opening(world.second, tender_id)
+    await openings.approve_opening(world.officer, tender_id)
+    assert await openings.approve_opening(world.second, tender_id)
     await scoring.assign(world.officer, evaluation_id, world.evaluator.id)
     subjects = {s.ref: s for s in await scoring.list_subjects(world.officer, evaluation_id)}
     await sheets.declare(

@@ -10,7 +10,7 @@ from documents import storage
 from documents.tables import StoredFile
 from notifications.tables import OutboxMessage
 from scoring import service as scoring
-from tenders import bids, letters, service
+from tenders import bids, contracting, letters, openings, service
 from tenders.deadlines import DEADLINES
 from tenders.procedures import Phase
 from tenders.tables import Bid, Lot, Tender, TenderAuthority
@@ -196,16 +196,16 @@ async def test_sealed_bids_are_unreadable_for_every_role_until_two_officers_open
     assert "123456" not in registered["after"] and "bid-0.pdf" not in registered["after"]
     # Not before the deadline, not by one officer alone.
     with pytest.raises(DomainError, match="Bids can only be opened in the opening phase"):
-        await bids.approve_opening(world.officer, tender_id)
+        await openings.approve_opening(world.officer, tender_id)
     world.travel(timedelta(days=41))
-    assert await bids.approve_opening(world.officer, tender_id) is False
+    assert await openings.approve_opening(world.officer, tender_id) is False
     with pytest.raises(DomainError, match="a second, different officer must confirm"):
-        await bids.approve_opening(world.officer, tender_id)
+        await openings.approve_opening(world.officer, tender_id)
     with pytest.raises(Forbidden):
-        await bids.approve_opening(world.admin, tender_id)
+        await openings.approve_opening(world.admin, tender_id)
     [view] = await bids.bids(world.admin, tender_id)
     assert view.sealed and await phase(tender_id) == "opening"
-    assert await bids.approve_opening(world.second, tender_id) is True
+    assert await openings.approve_opening(world.second, tender_id) is True
     [view] = await bids.bids(world.admin, tender_id)
     assert not view.sealed and view.price == Decimal("123456.78")
     data = await storage.collect(
@@ -267,7 +267,7 @@ async def test_from_evaluation_through_standstill_and_objection_to_contract(worl
     row = await Tender.select().where(Tender.id == tender_id).first()
     assert row["phase"] == "award_intent" and row["standstill_ends_at"] == ends
     assert row["decisions_sent_at"] == world.clock.now()
-    objection = await bids.record_objection(
+    objection = await contracting.record_objection(
         world.officer, tender_id, "Zorg Plus BV", "The price formula was applied wrongly", lot_id
     )
     world.clock.set(ends)
@@ -276,12 +276,12 @@ async def test_from_evaluation_through_standstill_and_objection_to_contract(worl
     await DEADLINES.tick(world.clock.now())
     [told] = await OutboxMessage.select().where(OutboxMessage.subject.like("Standstill%"))
     assert "1 objection(s) are still open" in told["body"]
-    await bids.resolve_objection(world.officer, tender_id, objection, "Rejected: formula ok")
+    await contracting.resolve_objection(world.officer, tender_id, objection, "Rejected: formula ok")
     await service.award(world.officer, tender_id)
     with pytest.raises(DomainError, match="No contract recorded yet with Samen Sterk"):
         await service.conclude_contracts(world.officer, tender_id)
     with pytest.raises(DomainError, match="did not win"):
-        await bids.record_contract(
+        await contracting.record_contract(
             world.officer,
             tender_id,
             ids[0],
@@ -292,7 +292,7 @@ async def test_from_evaluation_through_standstill_and_objection_to_contract(worl
                 "signed_on": "2026-06-01",
             },
         )
-    await bids.record_contract(
+    await contracting.record_contract(
         world.officer,
         tender_id,
         ids[2],
@@ -300,7 +300,7 @@ async def test_from_evaluation_through_standstill_and_objection_to_contract(worl
     )
     await service.conclude_contracts(world.officer, tender_id)
     assert await phase(tender_id) == "contracted"
-    [contract] = await bids.contracts(world.finance, tender_id)
+    [contract] = await contracting.contracts(world.finance, tender_id)
     assert contract["value"] == Decimal("120000.00") and contract["currency"] == "EUR"
 
 

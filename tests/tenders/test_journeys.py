@@ -1,35 +1,12 @@
 """Journeys of issue 14 through the tender pages and API: what a state refuses is not offered,
 unknown actions are refused, lots without (valid) bids are closed on their own."""
 
-from collections.abc import Iterator
-from contextlib import AsyncExitStack
 from datetime import UTC, datetime, timedelta
 
-import pytest
-
-from common.clock import FixedClock, use_clock
-from common.identity import Principal
 from tenders.tables import Tender
-from tests.support.http import sign_in
+from tests.tenders.conftest import clock_days_ago
 
-
-@pytest.fixture
-def fixed_clock() -> Iterator[FixedClock]:
-    past = datetime.now(UTC).replace(microsecond=0) - timedelta(days=60)
-    with use_clock(FixedClock(past)) as clock:
-        yield clock  # type: ignore[misc]
-
-
-@pytest.fixture
-async def login(client_factory):
-    async with AsyncExitStack() as stack:
-
-        async def sign(principal: Principal):
-            client = await stack.enter_async_context(client_factory())
-            await sign_in(client, principal.email)
-            return client
-
-        yield sign
+fixed_clock = clock_days_ago(60)  # published in the past: its deadlines have passed
 
 
 async def test_an_unknown_action_is_refused_naming_the_allowed_ones(world, login):
@@ -47,9 +24,8 @@ async def test_an_unknown_action_is_refused_naming_the_allowed_ones(world, login
 async def test_the_opening_page_offers_only_what_is_possible_now(world, login):
     """Before the deadline: no button, a sentence saying when. After it: "Approve" for the
     first officer; then that officer reads why not, and a second one gets "Confirm"."""
-    from datetime import UTC, datetime
 
-    from tenders import bids, service
+    from tenders import openings, service
     from tests.support.http import post_form, text_of
 
     tender_id = await world.tender()
@@ -64,7 +40,7 @@ async def test_the_opening_page_offers_only_what_is_possible_now(world, login):
     assert "The bids can be opened after the deadline for bids" in text_of(page)
     refused = await post_form(first, f"/tenders/{tender_id}/actions/open_bids", {"confirm": "yes"})
     assert refused.status_code == 303  # refused, not approved
-    assert await bids.opening_approvals(tender_id) == []
+    assert await openings.opening_approvals(tender_id) == []
 
     world.clock.set(datetime.now(UTC))  # the deadline has passed (a new sign-in: a month on)
     first = await login(world.officer)

@@ -6,7 +6,6 @@ from __future__ import annotations
 import io
 import json
 import zipfile
-from contextlib import AsyncExitStack
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -17,16 +16,15 @@ from documents import storage
 from documents.letters import bundle
 from documents.letters.kinds import LetterKind
 from notifications.tables import OutboxAttachment, OutboxMessage
-from tenders import bids, letters, procurement, service
-from tenders.deadlines import DEADLINES
+from tenders import bids, letters, openings, procurement, service
 from tenders.tables import Bid, Tender
 from tests.documents.letters_support import docx_text
 from tests.support.browser import require_tool
 from tests.support.cli import tenderdesk
-from tests.support.http import post_form, sign_in, text_of
+from tests.support.http import post_form, text_of
 from tests.support.jobs import run_jobs
 from tests.tenders.conftest import ADVANTAGES, KVK, NAMES, World
-from tests.tenders.test_procurement import candidate, published_dialogue
+from tests.tenders.test_procurement import assess_all, requests_closed
 
 HOSTILE = "{{ 7*7 }} <w:t>Zorg & Co</w:t> {% for x in y %}"
 
@@ -64,8 +62,8 @@ async def _ranked(world: World) -> tuple[int, int]:
         await _bid(world, tender_id, lot_id, 2, "Samen Sterk", "120000", "info@samensterk.example"),
     ]
     world.travel(timedelta(days=41))
-    await bids.approve_opening(world.officer, tender_id)
-    assert await bids.approve_opening(world.second, tender_id)
+    await openings.approve_opening(world.officer, tender_id)
+    assert await openings.approve_opening(world.second, tender_id)
     await world.score_and_confirm(tender_id, {ids[0]: "9", ids[1]: "5", ids[2]: "8"})
     await bids.choose_award(world.officer, tender_id, lot_id, [ids[2]], advantages=ADVANTAGES)
     return tender_id, lot_id
@@ -208,21 +206,8 @@ async def test_the_evaluation_report_and_the_clarification_notice(world):
 async def _preselection(world: World) -> tuple[int, list[int]]:
     """A competitive dialogue in its selection phase with three candidates assessed; the
     third fails the certificate."""
-    tender_id = await published_dialogue(world)
-    ids = [
-        await procurement.register_candidate(world.officer, tender_id, candidate(i))
-        for i in range(3)
-    ]
-    world.travel(timedelta(days=30))
-    await DEADLINES.tick(world.clock.now())
-    requirements = await procurement.requirements(tender_id)
-    for index, candidate_id in enumerate(ids):
-        await procurement.assess(
-            world.officer,
-            tender_id,
-            candidate_id,
-            {r["id"]: (index != 2 or r["kind"] == "exclusion", "not shown") for r in requirements},
-        )
+    tender_id, ids = await requests_closed(world, 3)
+    await assess_all(world, tender_id, ids, failing=2, note="not shown")
     return tender_id, ids
 
 
@@ -252,18 +237,6 @@ async def test_selection_letters_go_to_every_candidate_once(world):
     with pytest.raises(DomainError, match="already been sent"):
         await letters.send_selection_letters(world.officer, tender_id)
     assert [x.addressee for x in await letters.sent_letters(world.admin, tender_id)] == NAMES[:3]
-
-
-@pytest.fixture
-async def login(client_factory):
-    async with AsyncExitStack() as stack:
-
-        async def sign(principal):
-            client = await stack.enter_async_context(client_factory())
-            await sign_in(client, principal.email)
-            return client
-
-        yield sign
 
 
 async def test_the_officer_sends_the_decisions_from_the_award_page_and_readers_download(

@@ -15,7 +15,7 @@ from documents import storage
 from documents.letters.kinds import LetterKind
 from finance.domain import FinanceQuery
 from scoring import service as scoring
-from tenders import bids, letters, service
+from tenders import bids, contracting, letters, openings, service
 from tenders.finance import TenderFinance
 from tenders.tables import Bid, Lot, Tender
 from tests.documents.letters_support import docx_text
@@ -33,8 +33,8 @@ async def two_lots_in_evaluation(world: World) -> tuple[int, int, int, list[int]
     ]
     lone = await world.bid(tender_id, second, 3, "90000")
     world.travel(timedelta(days=41))
-    await bids.approve_opening(world.officer, tender_id)
-    assert await bids.approve_opening(world.second, tender_id)
+    await openings.approve_opening(world.officer, tender_id)
+    assert await openings.approve_opening(world.second, tender_id)
     await bids.knock_out(world.officer, tender_id, lone, "No certificate of good conduct")
     return tender_id, first, second, ids, lone
 
@@ -82,7 +82,7 @@ async def test_a_lot_without_valid_bids_is_closed_and_the_rest_is_awarded(world)
     world.travel(timedelta(days=30))
     await service.award(world.officer, tender_id)
     winner = next(b for b in await bids.winners(world.officer, tender_id))
-    await bids.record_contract(
+    await contracting.record_contract(
         world.officer,
         tender_id,
         winner["id"],
@@ -122,22 +122,6 @@ async def test_only_in_the_evaluation(world):
     # the scoring engine knows nothing of it: the lot's evaluation is untouched
     lot = await service.get_lot_row(tender_id, lot_id)
     assert (await scoring.status(world.officer, lot["evaluation_id"])).subjects == 0
-
-
-@pytest.fixture
-async def login(client_factory):
-    from contextlib import AsyncExitStack
-
-    from tests.support.http import sign_in
-
-    async with AsyncExitStack() as stack:
-
-        async def sign(principal):
-            client = await stack.enter_async_context(client_factory())
-            await sign_in(client, principal.email)
-            return client
-
-        yield sign
 
 
 async def test_the_page_needs_the_confirmation_and_the_api_declares_too(world, login):

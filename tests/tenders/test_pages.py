@@ -4,41 +4,19 @@ The app runs on the real clock, so these tenders are set up 60 days in the past:
 deadline (40 days after publication) has passed when the pages are used.
 """
 
-from collections.abc import Iterator
-from contextlib import AsyncExitStack
 from datetime import UTC, datetime, timedelta
 
-import pytest
-
 from audit.tables import AuditEvent
-from common.clock import FixedClock, use_clock
-from common.identity import Principal
 from scoring import service as scoring
 from tenders import bids, service
 from tenders.tables import Tender
-from tests.support.http import post_form, sign_in, text_of
-from tests.tenders.conftest import TREE, local
+from tests.support.http import post_form, text_of
+from tests.tenders.conftest import TREE, clock_days_ago, local
 
 PAGES = ("", "/lots", "/bids", "/opening", "/evaluation", "/award", "/contracts", "/questions")
 
 
-@pytest.fixture
-def fixed_clock() -> Iterator[FixedClock]:
-    past = datetime.now(UTC).replace(microsecond=0) - timedelta(days=60)
-    with use_clock(FixedClock(past)) as clock:
-        yield clock  # type: ignore[misc]
-
-
-@pytest.fixture
-async def login(client_factory):
-    async with AsyncExitStack() as stack:
-
-        async def sign(principal: Principal):
-            client = await stack.enter_async_context(client_factory())
-            await sign_in(client, principal.email)
-            return client
-
-        yield sign
+fixed_clock = clock_days_ago(60)  # published in the past: its deadlines have passed
 
 
 async def sealed_tender(world) -> tuple[int, int, int]:

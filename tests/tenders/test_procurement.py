@@ -9,9 +9,10 @@ from documents import storage
 from organisations.tables import Organisation
 from scoring import service as scoring
 from scoring import sheets
-from tenders import bids, procurement, service
+from tenders import openings, procurement, service
 from tenders.deadlines import DEADLINES
 from tenders.tables import Candidate, Question, Tender
+from tests.support.criteria import quality
 from tests.tenders.conftest import KVK, NAMES, TREE, events, local
 
 
@@ -51,6 +52,32 @@ def candidate(index: int) -> dict:
     }
 
 
+async def requests_closed(world, candidates: int) -> tuple[int, list[int]]:
+    """A published dialogue with ``candidates`` requests to participate, its request
+    deadline passed (30 days on) and applied: the tender and the candidates' ids."""
+    tender_id = await published_dialogue(world)
+    ids = [
+        await procurement.register_candidate(world.officer, tender_id, candidate(i))
+        for i in range(candidates)
+    ]
+    world.travel(timedelta(days=30))
+    await DEADLINES.tick(world.clock.now())
+    return tender_id, ids
+
+
+async def assess_all(world, tender_id: int, ids: list[int], failing: int, note: str) -> None:
+    """Every candidate meets every requirement, but candidate ``failing`` only the exclusion
+    ground."""
+    requirements = await procurement.requirements(tender_id)
+    for index, candidate_id in enumerate(ids):
+        await procurement.assess(
+            world.officer,
+            tender_id,
+            candidate_id,
+            {r["id"]: (index != failing or r["kind"] == "exclusion", note) for r in requirements},
+        )
+
+
 async def test_requests_to_participate_before_the_deadline_only(world):
     tender_id = await published_dialogue(world)
     await procurement.register_candidate(world.officer, tender_id, candidate(0))
@@ -71,23 +98,10 @@ async def test_requests_to_participate_before_the_deadline_only(world):
 
 
 async def test_selection_with_scored_criteria_then_dialogue_then_final_bids(world):
-    tender_id = await published_dialogue(world)
-    ids = [
-        await procurement.register_candidate(world.officer, tender_id, candidate(i))
-        for i in range(7)
-    ]
-    world.travel(timedelta(days=30))
-    await DEADLINES.tick(world.clock.now())
+    tender_id, ids = await requests_closed(world, 7)
     assert (await Tender.select(Tender.phase).first())["phase"] == "selection"
-    requirements = await procurement.requirements(tender_id)
     # Everyone passes the exclusion ground; Tzorg (6) lacks the certificate.
-    for index, candidate_id in enumerate(ids):
-        await procurement.assess(
-            world.officer,
-            tender_id,
-            candidate_id,
-            {r["id"]: (index != 6 or r["kind"] == "exclusion", "checked") for r in requirements},
-        )
+    await assess_all(world, tender_id, ids, failing=6, note="checked")
     with pytest.raises(DomainError, match="fails HKZ certificate cannot be admitted"):
         await procurement.decide(world.officer, tender_id, ids[6], True, "")
     await procurement.decide(world.officer, tender_id, ids[6], False, "No HKZ certificate")
@@ -99,17 +113,7 @@ async def test_selection_with_scored_criteria_then_dialogue_then_final_bids(worl
     await scoring.replace_criteria(
         world.officer,
         evaluation_id,
-        [
-            {
-                "name": "Experience",
-                "kind": "quality",
-                "weight": "100",
-                "scale_type": "range",
-                "scale_min": "0",
-                "scale_max": "10",
-                "scale_step": "1",
-            }
-        ],
+        [quality("Experience", "100")],
     )
     await scoring.freeze_criteria(world.officer, evaluation_id)
     await scoring.assign(world.officer, evaluation_id, world.evaluator.id)
@@ -216,6 +220,6 @@ async def test_opening_without_bids_asks_to_declare_unsuccessful(world):
     await service.publish(world.officer, tender_id)
     world.travel(timedelta(days=41))
     with pytest.raises(DomainError, match="No bids were received"):
-        await bids.approve_opening(world.officer, tender_id)
+        await openings.approve_opening(world.officer, tender_id)
     await service.declare_unsuccessful(world.officer, tender_id, "No bids received")
     assert (await Tender.select(Tender.phase).first())["phase"] == "unsuccessful"

@@ -1,0 +1,1 @@
+"""The supplier and applicant portal: accounts of organisations, public tender pages, inbox."""

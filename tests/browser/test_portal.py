@@ -1,0 +1,108 @@
+"""A supplier in Chromium: registers, confirms the address, signs in, is approved and reads its
+rejection letter in the portal's inbox. Keyboard only for the forms (fields found by their
+labels, sent with Enter); axe-core on each page on the way."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from documents.letters.kinds import LetterKind
+from documents.letters.service import GeneratedLetter, record_sent
+from organisations.tables import Organisation
+from portal.service import accounts as portal_accounts
+from portal.tables import PortalMembership
+from tenders import service
+from tests.portal.support import PORTAL_PASSWORD, last_mail, link_in
+from tests.support.browser import console_errors, screenshot, serious_accessibility_violations
+from tests.tenders.conftest import KVK, World, fixed_clock, world  # noqa: F401 - fixtures
+
+pytestmark = pytest.mark.browser
+
+EMAIL = "inschrijver@zorgplus.example"
+
+
+async def no_violations(page, where: str) -> None:
+    violations = await serious_accessibility_violations(page)
+    assert not violations, f"{where}: " + "\n".join(violations)
+
+
+async def test_a_supplier_registers_and_reads_its_letter(db, live_server, page, world: World):  # noqa: F811
+    tender_id = await world.tender(lots=1)
+    await service.publish(world.officer, tender_id)
+    [lot_id] = await world.lot_ids(tender_id)
+    bid_id = await world.bid(tender_id, lot_id, 0)
+    world.travel(timedelta(minutes=1))
+    [letter] = await record_sent(
+        world.officer.as_actor(),
+        "lot",
+        lot_id,
+        [
+            GeneratedLetter(
+                "afwijzing-zorg-plus.docx",
+                LetterKind.REJECTION,
+                "nl",
+                "Zorg Plus BV",
+                f"bid:{bid_id}",
+                b"PK\x03\x04 rejection",
+            )
+        ],
+    )
+
+    await page.goto(f"{live_server.url}/portal/tenders")
+    assert await page.locator("h1").inner_text() == "Published tenders"
+    await no_violations(page, "tenders")
+    await page.get_by_role("link", name="Register").click()
+    await no_violations(page, "register")
+    await page.get_by_label("Your name").fill("Inge Inschrijver")
+    await page.get_by_label("Email address").fill(EMAIL)
+    await page.get_by_label("Password").fill(PORTAL_PASSWORD)
+    await page.get_by_label("Name of the organisation").fill("Zorg Plus BV")
+    await page.get_by_label("Country of registration").select_option("NL")
+    field = page.get_by_label("Registration number")
+    await field.fill(KVK[0])
+    await field.press("Enter")
+    await page.wait_for_selector("h1:has-text('Check your mail')")
+
+    link = link_in((await last_mail(EMAIL, "portal_verify"))["body"])
+    await page.goto(f"{live_server.url}{link}")
+    assert "/portal/login" in page.url
+    await no_violations(page, "login")
+    await page.get_by_label("Email address").fill(EMAIL)
+    password = page.get_by_label("Password")
+    await password.fill(PORTAL_PASSWORD)
+    await password.press("Enter")
+    await page.wait_for_selector("h1:has-text('My account')")
+    assert "waiting for approval" in await page.locator("main").inner_text()
+    await no_violations(page, "home")
+
+    # The organisation registered by the officer's bid is the one the supplier joined.
+    organisation = (
+        await Organisation.select(Organisation.id)
+        .where(Organisation.registration_number == KVK[0])
+        .first()
+    )
+    [membership] = await PortalMembership.select(PortalMembership.id, PortalMembership.organisation)
+    assert membership["organisation"] == organisation["id"]
+    await portal_accounts.decide_as_officer(
+        world.officer, organisation["id"], membership["id"], True, "signatory"
+    )
+
+    await page.get_by_role("link", name="Inbox").click()
+    await page.wait_for_selector("h1:has-text('Inbox')")
+    inbox = await page.locator("main").inner_text()
+    assert "Rejection (award decision)" in inbox
+    assert "Hulp bij het huishouden 2022" in inbox
+    await no_violations(page, "inbox")
+    await screenshot(page, "portal-inbox")
+    async with page.expect_download() as download_info:
+        await page.get_by_role("link", name="Download afwijzing-zorg-plus.docx").click()
+    download = await download_info.value
+    assert download.suggested_filename == "afwijzing-zorg-plus.docx"
+    saved = Path(await download.path())
+    assert await asyncio.to_thread(saved.read_bytes) == b"PK\x03\x04 rejection"
+    assert letter.file_id is not None
+    assert console_errors(page) == []

@@ -1,0 +1,145 @@
+"""Portal and back office never mix, and one organisation never sees another's.
+
+- Every portal route, walked by a member of organisation A with the ids of organisation B's
+  objects (its letter, its membership): nothing of B is shown, served or changed.
+- Every back-office route of the app's route table, walked with a portal session (restored
+  before each request, since a refusal ends it): 401, 403 or a redirect to /login, never a
+  page or data.
+- A back-office session is refused on every portal route that needs a portal account.
+"""
+
+from __future__ import annotations
+
+from litestar import Litestar
+
+from accounts.sessions import SESSION_COOKIE, DatabaseSessionStore
+from accounts.tables import WebSession
+from organisations.tables import Organisation
+from portal.tables import PortalMembership
+from tests.authz import collect
+from tests.portal.conftest import Scene
+from tests.portal.support import portal_sign_in
+from tests.support.http import CSRF_COOKIE, csrf_token, sign_in, text_of
+from tests.test_authorization import call, concrete_path, registered_routes
+
+
+def portal_routes() -> list[tuple[str, str]]:
+    return sorted(key for key, roles in collect().items() if "portal" in roles)
+
+
+def with_ids(template: str, ids: dict[str, int]) -> str:
+    path = template
+    for name, value in ids.items():
+        path = path.replace(f"{{{name}:int}}", str(value))
+    return path.replace("{decision:str}", "approve").replace("{token:str}", "x.y")
+
+
+async def b_secrets(scene: Scene) -> list[str]:
+    name = (
+        await Organisation.select(Organisation.name)
+        .where(Organisation.id == scene.organisations["b"])
+        .first()
+    )["name"]
+    return [name, scene.emails["b"], "gunningsvoornemen-thuishulp-west.docx"]
+
+
+async def test_a_member_walks_every_portal_route_and_sees_nothing_of_another(
+    scene: Scene, client_factory
+) -> None:
+    secrets = await b_secrets(scene)
+    others = {
+        "membership_id": scene.memberships["b"],
+        "file_id": scene.letters["b"],
+        "tender_id": scene.tender_id,
+        "document_id": scene.document_id,
+    }
+    before = await PortalMembership.select().order_by(PortalMembership.id)
+    problems = []
+    async with client_factory() as anna:
+        await portal_sign_in(anna, scene.emails["a"])
+        for method, template in portal_routes():
+            if (method, template) == ("POST", "/portal/logout"):
+                continue
+            path = with_ids(template, others)
+            response = await call(anna, method, path)
+            shown = [s for s in secrets if s in text_of(response.text)]
+            if shown:
+                problems.append(f"{method} {path}: shows {shown}")
+            if response.status_code >= 500 or response.status_code == 401:
+                problems.append(f"{method} {path}: {response.status_code}")
+            if template.startswith("/portal/inbox/letters") and response.status_code != 404:
+                problems.append(
+                    f"{method} {path}: another's letter answered {response.status_code}"
+                )
+        # Her own letter and pages do answer (the walk is not refused for everything).
+        assert (await anna.get(f"/portal/inbox/letters/{scene.letters['a']}")).status_code == 200
+        assert (await anna.get("/portal/organisation")).status_code == 200
+    assert not problems, "\n".join(problems)
+    assert await PortalMembership.select().order_by(PortalMembership.id) == before
+
+
+async def test_a_portal_session_is_refused_on_every_back_office_route(
+    app: Litestar, scene: Scene, client_factory
+) -> None:
+    table = collect()
+    back_office = sorted(
+        (method, template)
+        for method, template in registered_routes(app)
+        if not template.startswith("/portal")
+        and "anonymous" not in table.get((method, template), frozenset())
+    )
+    assert len(back_office) > 100  # the whole table, not a sample
+    store = DatabaseSessionStore()
+    problems = []
+    async with client_factory() as anna:
+        await portal_sign_in(anna, scene.emails["a"])
+        key = anna.cookies[SESSION_COOKIE]
+        token = anna.cookies[CSRF_COOKIE]
+        data = (await WebSession.select(WebSession.data).where(WebSession.key == key).first())[
+            "data"
+        ]
+
+        async def restore() -> None:
+            # A refusal ends the session (and the client drops its cookie): restore both.
+            await store.set(key, data, 3600)
+            anna.cookies.clear()
+            anna.cookies.set(SESSION_COOKIE, key)
+            anna.cookies.set(CSRF_COOKIE, token)
+            anna.headers["x-csrftoken"] = token
+
+        for method, template in back_office:
+            await restore()
+            response = await call(anna, method, concrete_path(template))
+            status = response.status_code
+            location = response.headers.get("location", "")
+            refused = status in (401, 403) or (status == 303 and location.startswith("/login"))
+            if not refused:
+                problems.append(f"{method} {template}: {status} {location}")
+        # The restored session is the portal session: the portal still knows her.
+        await restore()
+        assert (await anna.get("/portal/inbox")).status_code == 200
+    assert not problems, "\n".join(problems)
+
+
+async def test_a_back_office_session_is_refused_in_the_portal(scene: Scene, client_factory) -> None:
+    async with client_factory() as officer:
+        await sign_in(officer, scene.world.officer.email)
+        for method, template in portal_routes():
+            path = with_ids(
+                template,
+                {"membership_id": scene.memberships["a"], "file_id": scene.letters["a"]},
+            )
+            response = await call(officer, method, path)
+            assert response.status_code == 403, (method, path, response.status_code)
+        # Nor may it sign in to the portal on top of its session.
+        response = await officer.post(
+            "/portal/login",
+            data={
+                "email": scene.emails["a"],
+                "password": "x",
+                "_csrf_token": await csrf_token(officer),
+            },
+        )
+        assert response.status_code == 403
+        # The public tender pages are open to everyone, the officer too.
+        assert (await officer.get(f"/portal/tenders/{scene.tender_id}")).status_code == 200
