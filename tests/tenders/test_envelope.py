@@ -35,16 +35,19 @@ from common.clock import FixedClock, use_clock
 from common.errors import DomainError, NotFound
 from common.identity import Principal
 from config.database import is_sqlite
+from config.settings import get_settings
 from documents import storage
 from finance.domain import VIEWS
 from finance.filters import FORMATS
 from notifications.tables import OutboxMessage
+from opendata.ocds.build import ocid
 from scoring import service as scoring
 from scoring import sheets
 from scoring.envelope import PRICES_SEALED, WITHDRAWN
 from scoring.tables import Subject
 from tenders import access, bids, openings, service
 from tenders.tables import Bid, BidFile
+from tenders.tables import Tender as TenderRow
 from tests.support.http import post_form
 from tests.tenders.conftest import KVK, NAMES, events
 from tests.test_authorization import registered_routes
@@ -310,6 +313,13 @@ async def test_no_read_path_shows_a_sealed_price_to_anyone(
         "authority_id": [world.authority["id"]],
         "user_id": [world.officer.id],
         "service_type_id": [world.service_type_id],
+        # the tender's public OCDS record: published, so it must show no sealed price
+        "record": [
+            ocid(get_settings().ocid_prefix, tender_row["reference"]) + ".json"
+            for tender_row in await TenderRow.select(TenderRow.reference).where(
+                TenderRow.id == tender.id
+            )
+        ],
         # the bidders' organisations: their pages show the organisation, never a price
         "organisation_id": [
             row["organisation"] for row in await Bid.select(Bid.organisation).distinct()
@@ -335,6 +345,7 @@ async def test_no_read_path_shows_a_sealed_price_to_anyone(
         ):
             assert statuses[(label, path)] == 200, (label, path)
         assert statuses[(label, price_a)] == 409
+        assert statuses[(label, f"/open-data/ocds/records/{extra['record'][0]}")] == 200
         assert statuses[(label, f"{base}/lots/{lot_1}/report")] in (303, 409)
     if "admin" in crawled:
         assert statuses[("admin", "/api/v1/audit/events?limit=500")] == 200
