@@ -159,6 +159,29 @@ def surname_of(name: str) -> str:
     return words[-1]
 
 
+def is_personal_number(country: str, registration_number: str) -> bool:
+    """Whether a registration number is a person's: only Sweden tells by the number (a sole
+    trader, enskild firma, registers under the owner's personnummer, whose month digits are
+    01-12; an organisationsnummer has 20 or more there). Elsewhere the numbers of sole traders
+    (eenmanszaak, enkeltmandsvirksomhed, jednoosobowa działalność) look like any other: the
+    organisation says so itself (``OrganisationData.natural_person``)."""
+    digits = "".join(ch for ch in registration_number if ch.isdigit())
+    if country.upper() != "SE" or len(digits) not in (10, 12):
+        return False
+    return 1 <= int(digits[-8:-6]) <= 12
+
+
+# What a form, an import or the API may write for "yes" in the natural-person field.
+_YES = frozenset({"1", "true", "yes", "on", "y", "ja", "j", "tak", "t", "x"})
+
+
+def read_yes(value: Any) -> bool:
+    """A checkbox or a spreadsheet cell as a yes/no ("on", "ja", "tak", "1", True)."""
+    if isinstance(value, bool):
+        return value
+    return str(value or "").strip().lower() in _YES
+
+
 @dataclass(frozen=True)
 class OrganisationData:
     name: str
@@ -171,6 +194,13 @@ class OrganisationData:
     phone: str = ""
     contact_form_of_address: str = ""  # a FormOfAddress
     contact_surname: str = ""  # the contact's surname as used after mevrouw / heer
+    # A sole trader: the organisation's name is a person's (open data leaves it out or
+    # pseudonymises it). A Swedish personnummer as registration number always makes it one.
+    natural_person: bool = False
+
+    def __post_init__(self) -> None:
+        if not self.natural_person and is_personal_number(self.country, self.registration_number):
+            object.__setattr__(self, "natural_person", True)
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -230,6 +260,7 @@ def validate_organisation(form: Mapping[str, Any], prefix: str = "") -> Organisa
         field("phone"),
         form_of_address,
         surname,
+        read_yes(form.get("natural_person")),
     )
 
 

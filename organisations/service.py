@@ -13,7 +13,7 @@ from common.errors import NotFound
 from common.i18n import N_
 from common.identity import Actor
 from config.database import contains, lock_name, transaction
-from organisations.domain import OrganisationData
+from organisations.domain import OrganisationData, is_personal_number
 from organisations.tables import Organisation
 
 FIELDS = tuple(OrganisationData.__dataclass_fields__)
@@ -53,6 +53,8 @@ async def register(actor: Actor, data: OrganisationData) -> int:
     """The id of the organisation with this registration number, created or brought up to date.
 
     Details given now (name, IBAN, contact) replace the stored ones; empty ones keep them.
+    So does ``natural_person``: a form that says "sole trader" marks it, one that does not
+    leaves the mark as it is (:func:`set_natural_person` takes it off).
     """
     async with transaction():
         await _lock_registrations([(data.country, data.registration_number)])
@@ -84,6 +86,28 @@ async def register(actor: Actor, data: OrganisationData) -> int:
                 after=after,
             )
         return existing["id"]
+
+
+async def set_natural_person(actor: Actor, organisation_id: int, value: bool) -> bool:
+    """Mark the organisation as a natural person (a sole trader) or not, audited; whether it
+    changed. A Swedish personnummer stays a natural person whatever is asked."""
+    async with transaction():
+        row = await get_organisation(organisation_id)
+        value = value or is_personal_number(row["country"], row["registration_number"])
+        if bool(row["natural_person"]) == value:
+            return False
+        await Organisation.update(
+            {Organisation.natural_person: value, Organisation.updated_at: clock.now()}
+        ).where(Organisation.id == organisation_id)
+        await audit.record(
+            actor,
+            "organisation.updated",
+            "organisation",
+            organisation_id,
+            before={"natural_person": bool(row["natural_person"])},
+            after={"natural_person": value},
+        )
+        return True
 
 
 async def register_many(actor: Actor, organisations: list[OrganisationData]) -> list[int]:

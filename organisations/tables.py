@@ -1,4 +1,4 @@
-from piccolo.columns import Text, Timestamptz, Varchar
+from piccolo.columns import Boolean, Text, Timestamptz, Varchar
 from piccolo.table import Table
 
 
@@ -17,5 +17,8 @@ class Organisation(Table, tablename="organisations_organisation"):
     contact_surname = Varchar(length=200, default="")
     email = Varchar(length=254, default="")
     phone = Varchar(length=40, default="")
+    # A sole trader (eenmanszaak, enkeltmandsvirksomhed, jednoosobowa działalność, enskild
+    # firma): its name is a person's, which open data leaves out or pseudonymises.
+    natural_person = Boolean(default=False)
     created_at = Timestamptz()
     updated_at = Timestamptz()

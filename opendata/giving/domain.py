@@ -23,10 +23,10 @@ from open data. What goes in:
   the lists for those are used. A number that fits none of these (or is empty) falls back to
   the publisher's own identifier: ``<prefix>-ORG-<country>-<number or internal id>``, as the
   360Giving identifier guidance allows for organisations without a registered number.
-- Natural persons. A Swedish sole trader (enskild firma) is registered under the owner's
-  personnummer: its third digit is a month (0 or 1), where a legal person's organisationsnummer
-  has 2 or more (:func:`is_natural_person`). The other countries' numbers do not tell a sole
-  trader apart. Per the setting ``open_data_natural_persons``: ``omit`` leaves such grants out,
+- Natural persons: organisations marked as sole traders (``Organisation.natural_person``:
+  eenmanszaak, enkeltmandsvirksomhed, jednoosobowa działalność, enskild firma), and always a
+  Swedish one registered under the owner's personnummer, whose month digits tell it apart
+  (:func:`organisations.domain.is_personal_number`; other countries' numbers do not). Per the setting ``open_data_natural_persons``: ``omit`` leaves such grants out,
   ``pseudonymise`` publishes them to a ``recipientIndividual`` named "Individual recipient"
   whose id is a keyed hash of the registration number (stable, not reversible without the key).
 - ``fundingOrganization``: the authority, with its org-id by the same rule (its registration
@@ -50,6 +50,8 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from enum import StrEnum
 from typing import Any
+
+from organisations.domain import is_personal_number
 
 SCHEMA_VERSION = "1.4"
 DEFAULT_PREFIX = "360G-tenderdesk"
@@ -97,11 +99,12 @@ def org_id(country: str, number: str, *, prefix: str = DEFAULT_PREFIX, fallback:
     return f"{prefix}-ORG-{country.upper() or 'XX'}-{own}"
 
 
-def is_natural_person(country: str, number: str) -> bool:
-    """Whether the registration number is a person's: a Swedish personnummer used as the
-    organisationsnummer of a sole trader (third digit 0 or 1: a month)."""
-    digits = _digits(number)
-    return country.upper() == "SE" and len(digits) == 10 and digits[2] in "01"
+def is_natural_person(row: GrantRow) -> bool:
+    """Whether the recipient is a person: marked a sole trader, or registered under a Swedish
+    personnummer (which always is one)."""
+    return row.organisation_natural_person or is_personal_number(
+        row.organisation_country, row.organisation_registration
+    )
 
 
 def utc_iso(moment: datetime) -> str:
@@ -142,6 +145,7 @@ class GrantRow:
     organisation_country: str
     organisation_registration: str
     modified: datetime | None = None  # the application's last change (dateModified)
+    organisation_natural_person: bool = False  # a sole trader (``Organisation.natural_person``)
 
 
 @dataclass(frozen=True)
@@ -165,7 +169,7 @@ def pseudonym(row: GrantRow, options: Options) -> str:
 def _recipient(row: GrantRow, options: Options) -> dict[str, Any] | None:
     """The recipient fields of the grant; None: the grant is left out (a natural person under
     ``omit``)."""
-    if is_natural_person(row.organisation_country, row.organisation_registration):
+    if is_natural_person(row):
         if options.natural_persons is NaturalPersons.OMIT:
             return None
         return {"recipientIndividual": {"id": pseudonym(row, options), "name": INDIVIDUAL_NAME}}

@@ -41,7 +41,7 @@ SELECT ap.id, ap.reference, ap.title, ap.activity_plan, CAST(ap.requested AS TEX
        CAST(ap.granted AS TEXT), r.currency, COALESCE(ap.decided_at, r.decided_at),
        r.id, r.title, CAST(r.period_start AS TEXT), CAST(r.period_end AS TEXT),
        a.id, a.name, a.country, a.registration_number,
-       o.id, o.name, o.country, o.registration_number, ap.updated_at
+       o.id, o.name, o.country, o.registration_number, ap.updated_at, o.natural_person
 FROM subsidies_application ap
 JOIN subsidies_round r ON r.id = ap.round
 JOIN authorities_authority a ON a.id = r.authority
@@ -81,6 +81,7 @@ def _row(values: Sequence[Any]) -> GrantRow:
         country,
         number,
         modified,
+        natural_person,
     ) = values
     return GrantRow(
         application_id=application_id,
@@ -104,6 +105,7 @@ def _row(values: Sequence[Any]) -> GrantRow:
         organisation_country=country,
         organisation_registration=number or "",
         modified=_moment(modified) if modified is not None else None,
+        organisation_natural_person=bool(natural_person),
     )
 
 

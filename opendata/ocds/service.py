@@ -36,6 +36,7 @@ from opendata.ocds.model import (
     Winner,
 )
 from opendata.ocds.packages import Publication
+from organisations.domain import is_personal_number
 from tenders.tables import Bid, Contract, Lot, Question, Tender, TenderAuthority, TenderDocument
 
 DEADLINE_COLUMNS = ("deadline_requests", "deadline_questions", "deadline_bids")
@@ -59,18 +60,6 @@ def publication(settings: Settings | None = None) -> Publication:
     )
 
 
-def looks_like_a_person(country: str, registration_number: str) -> bool:
-    """Whether a registration number is a person's: only Sweden tells by the number (a sole
-    trader registers under the personnummer, whose month digits are 01-12; an
-    organisationsnummer has 20 or more there). Elsewhere the register numbers of sole traders
-    look like any other, and the organisation is taken as a legal person."""
-    digits = "".join(ch for ch in registration_number if ch.isdigit())
-    if country.upper() != "SE" or len(digits) not in (10, 12):
-        return False
-    month = int(digits[-8:-6])
-    return 1 <= month <= 12
-
-
 def _body(row: dict[str, Any], prefix: str = "") -> Body:
     country = row[f"{prefix}country"]
     number = row[f"{prefix}registration_number"] or ""
@@ -79,7 +68,8 @@ def _body(row: dict[str, Any], prefix: str = "") -> Body:
         row[f"{prefix}name"],
         country,
         number,
-        natural_person=looks_like_a_person(country, number),
+        natural_person=bool(row.get(f"{prefix}natural_person"))
+        or is_personal_number(country, number),
     )
 
 
@@ -158,6 +148,7 @@ async def _gather(ids: Sequence[int] | None) -> Iterable[tuple[str, list[dict[st
             Bid.organisation.name.as_alias("org_name"),
             Bid.organisation.country.as_alias("org_country"),
             Bid.organisation.registration_number.as_alias("org_registration_number"),
+            Bid.organisation.natural_person.as_alias("org_natural_person"),
         ).where((Bid.winner == True) & Bid.withdrawn_at.is_null()),  # noqa: E712
         Bid.tender,
         ids,

@@ -3,6 +3,7 @@ the package they make validated against the 360Giving schema."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta, timezone
 from decimal import Decimal
@@ -72,10 +73,34 @@ def test_a_number_that_fits_no_list_gets_the_publishers_own_identifier() -> None
     assert org_id("NL", "", prefix="360G-x", fallback="11") == "360G-x-ORG-NL-11"
 
 
-def test_a_swedish_personnummer_is_a_natural_person() -> None:
-    assert is_natural_person("SE", "811218-9876")  # month 12: a person (enskild firma)
-    assert not is_natural_person("SE", "556036-0793")  # third digit 6: a legal person
-    assert not is_natural_person("NL", "01123451")
+def test_a_swedish_personnummer_or_the_mark_makes_a_natural_person() -> None:
+    def row(country: str, number: str, marked: bool = False) -> GrantRow:
+        return replace(
+            ROW,
+            organisation_country=country,
+            organisation_registration=number,
+            organisation_natural_person=marked,
+        )
+
+    assert is_natural_person(row("SE", "811218-9876"))  # month 12: a person (enskild firma)
+    assert not is_natural_person(row("SE", "556036-0793"))  # third digit 6: a legal person
+    assert not is_natural_person(row("NL", "01123451"))
+    assert is_natural_person(row("NL", "01123451", marked=True))  # an eenmanszaak
+
+
+def test_a_dutch_sole_trader_with_a_kvk_number_is_omitted_or_pseudonymised() -> None:
+    sole = replace(
+        ROW,
+        organisation_name="Jan de Vries Schilderwerken",
+        organisation_country="NL",
+        organisation_registration="01123451",
+        organisation_natural_person=True,
+    )
+    assert grant(sole, Options(natural_persons=NaturalPersons.OMIT)) is None
+    found = grant(sole, PSEUDONYMS)
+    assert found is not None and "recipientOrganization" not in found
+    assert "Jan de Vries" not in json.dumps(found) and "01123451" not in json.dumps(found)
+    assert found["recipientIndividual"]["name"] == "Individual recipient"
 
 
 def test_amounts_are_json_numbers() -> None:

@@ -12,6 +12,7 @@ import pytest
 from audit.tables import AuditEvent
 from common import clock
 from common.errors import NotFound, ValidationFailed
+from organisations import service as organisations
 from subsidies import service
 from subsidies.tables import Application, SubsidyRound
 from tests.opendata.giving_schema import problems
@@ -168,3 +169,16 @@ async def test_the_api_keeps_a_round_out_too(decided, client, client_factory):
     anonymous = await client.post(url, json={"withheld": False})
     assert anonymous.status_code == 401
     assert await _grants(client) == []
+
+
+async def test_a_dutch_sole_trader_is_left_out_by_default(decided, client):
+    officer, _, ids, _ = decided
+    row = await Application.select(Application.organisation).where(
+        Application.id == ids["Buurtteam Overvecht"]
+    ).first()
+    await organisations.set_natural_person(officer.as_actor(), row["organisation"], True)
+    found = await _grants(client)
+    assert {g["id"] for g in found} == {
+        f"360G-tenderdesk-{i}" for name, i in ids.items() if name != "Buurtteam Overvecht"
+    }
+    assert "30123452" not in json.dumps(found)

@@ -8,7 +8,8 @@ import pytest
 from config.settings import SettingsError, load_settings
 from opendata.ocds.build import main_category, org_id
 from opendata.ocds.model import Body
-from opendata.ocds.service import looks_like_a_person, options
+from opendata.ocds.service import options
+from organisations.domain import is_personal_number as looks_like_a_person
 
 
 def test_the_open_data_settings_have_documented_defaults_and_refuse_bad_values(tmp_path):

@@ -197,3 +197,63 @@ async def test_the_salutation_is_stored_audited_and_dropped_with_another_contact
         "contact_form_of_address": "",
         "contact_surname": "",
     }
+
+
+def test_a_sole_trader_is_a_natural_person_by_its_mark_or_a_swedish_personnummer():
+    dutch = validate_organisation(
+        {
+            "name": "Jan de Vries Schilderwerken",
+            "country": "NL",
+            "registration_number": "41179217",
+            "natural_person": "on",
+        }
+    )
+    assert dutch.natural_person
+    plain = {"name": "Abrona", "country": "NL", "registration_number": "41179217"}
+    assert not validate_organisation(plain).natural_person
+    swedish = validate_organisation(
+        {"name": "Anna Svensson", "country": "SE", "registration_number": "811218-9876"}
+    )
+    assert swedish.natural_person  # enskild firma under a personnummer, whatever is ticked
+
+
+async def test_the_natural_person_mark_is_stored_and_audited_when_changed(db):
+    data = validate_organisation(
+        {"name": "Jan de Vries", "country": "NL", "registration_number": "41179217"}
+    )
+    organisation_id = await service.register(ACTOR, data)
+    assert not (await service.get_organisation(organisation_id))["natural_person"]
+    marked = validate_organisation(
+        {
+            "name": "Jan de Vries",
+            "country": "NL",
+            "registration_number": "41179217",
+            "natural_person": "ja",
+        }
+    )
+    await service.register(ACTOR, marked)  # a form that says "sole trader" marks it
+    assert (await service.get_organisation(organisation_id))["natural_person"]
+    await service.register(ACTOR, data)  # one that does not say so leaves the mark
+    assert (await service.get_organisation(organisation_id))["natural_person"]
+    assert await service.set_natural_person(ACTOR, organisation_id, False)
+    assert not await service.set_natural_person(ACTOR, organisation_id, False)  # unchanged
+    assert not (await service.get_organisation(organisation_id))["natural_person"]
+    events = (
+        await AuditEvent.select(AuditEvent.action, AuditEvent.before, AuditEvent.after)
+        .where(AuditEvent.object_type == "organisation")
+        .order_by(AuditEvent.seq)
+    )
+    assert [e["action"] for e in events] == ["organisation.created"] + ["organisation.updated"] * 2
+    assert json.loads(events[0]["after"])["natural_person"] is False
+    assert json.loads(events[1]["after"]) == {"natural_person": True}
+    assert json.loads(events[2]["before"]) == {"natural_person": True}
+    assert json.loads(events[2]["after"]) == {"natural_person": False}
+
+
+async def test_a_swedish_personnummer_stays_a_natural_person(db):
+    data = validate_organisation(
+        {"name": "Anna Svensson", "country": "SE", "registration_number": "811218-9876"}
+    )
+    organisation_id = await service.register(ACTOR, data)
+    assert (await service.get_organisation(organisation_id))["natural_person"]
+    assert not await service.set_natural_person(ACTOR, organisation_id, False)
