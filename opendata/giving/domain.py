@@ -26,7 +26,8 @@ from open data. What goes in:
 - Natural persons: organisations marked as sole traders (``Organisation.natural_person``:
   eenmanszaak, enkeltmandsvirksomhed, jednoosobowa działalność, enskild firma), and always a
   Swedish one registered under the owner's personnummer, whose month digits tell it apart
-  (:func:`organisations.domain.is_personal_number`; other countries' numbers do not). Per the setting ``open_data_natural_persons``: ``omit`` leaves such grants out,
+  (:func:`organisations.domain.is_personal_number`; other countries' numbers do not).
+  Per the setting ``open_data_natural_persons``: ``omit`` leaves such grants out,
   ``pseudonymise`` publishes them to a ``recipientIndividual`` named "Individual recipient"
   whose id is a keyed hash of the registration number (stable, not reversible without the key).
 - ``fundingOrganization``: the authority, with its org-id by the same rule (its registration

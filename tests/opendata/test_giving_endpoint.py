@@ -173,9 +173,11 @@ async def test_the_api_keeps_a_round_out_too(decided, client, client_factory):
 
 async def test_a_dutch_sole_trader_is_left_out_by_default(decided, client):
     officer, _, ids, _ = decided
-    row = await Application.select(Application.organisation).where(
-        Application.id == ids["Buurtteam Overvecht"]
-    ).first()
+    row = (
+        await Application.select(Application.organisation)
+        .where(Application.id == ids["Buurtteam Overvecht"])
+        .first()
+    )
     await organisations.set_natural_person(officer.as_actor(), row["organisation"], True)
     found = await _grants(client)
     assert {g["id"] for g in found} == {
