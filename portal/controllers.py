@@ -17,6 +17,7 @@ from common.i18n import N_
 from common.identity import Role
 from common.registration import COUNTRIES, REGISTRATION_LABELS
 from organisations import service as organisations
+from organisations.domain import read_yes
 from portal.domain import ORG_ROLE_LABELS, STATUS_LABELS, OrgRole
 from portal.guards import (
     NOT_BACK_OFFICE,
@@ -274,6 +275,19 @@ class OrganisationAccessController(Controller):
         except ValidationFailed as exc:
             return await self._page(organisation_id, dict(data), field_errors(exc), 422)
         flash(request, gettext("The invitation has been sent."), category="success")
+        return Redirect(f"/organisations/{organisation_id}", status_code=303)
+
+    @post("/{organisation_id:int}/natural-person", name="organisation_natural_person")
+    async def natural_person(
+        self, request: Request, organisation_id: FromPath[int], data: FormData
+    ) -> Redirect:
+        """Mark the organisation as a sole trader (a natural person) or not: open data then
+        leaves its name out or pseudonymises it."""
+        principal = current_principal(request)
+        assert principal is not None
+        wanted = read_yes(data.get("natural_person"))
+        await organisations.set_natural_person(principal.as_actor(), organisation_id, wanted)
+        flash(request, gettext("The organisation has been saved."), category="success")
         return Redirect(f"/organisations/{organisation_id}", status_code=303)
 
     @post(

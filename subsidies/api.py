@@ -107,6 +107,7 @@ class ApplicationIn:
     contact_name: str = ""
     contact_form_of_address: str = ""  # ms | mr | neutral | "" (not known)
     contact_surname: str = ""  # after mevrouw / heer; taken from contact_name when empty
+    natural_person: bool = False  # a sole trader: open data leaves its name out
     contact_email: str = ""
     phone: str = ""
     title: str = ""

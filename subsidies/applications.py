@@ -40,6 +40,8 @@ COLUMNS: dict[str, str] = {
     "contact_name": "contact_name",
     "contact_form_of_address": "contact_form_of_address",
     "contact_surname": "contact_surname",
+    "natural_person": "natural_person",
+    "sole_trader": "natural_person",
     "contact_email": "contact_email",
     "phone": "phone",
     "title": "title",
@@ -165,6 +167,7 @@ def validate_application(
                 "contact_form_of_address": form.get("contact_form_of_address"),
                 "contact_surname": form.get("contact_surname"),
                 "phone": form.get("phone"),
+                "natural_person": form.get("natural_person"),
             },
             prefix,
         )

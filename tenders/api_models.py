@@ -225,6 +225,7 @@ class OrganisationIn:
     contact_form_of_address: str = ""  # ms | mr | neutral | "" (not known)
     contact_surname: str = ""  # after mevrouw / heer; taken from contact_name when empty
     email: str = ""
+    natural_person: bool = False  # a sole trader: open data leaves its name out
 
 
 @dataclass

@@ -31,6 +31,7 @@ ROUTES = {
     ("GET", "/organisations"): OFFICER_OR_ADMIN,
     ("GET", "/organisations/{organisation_id:int}"): OFFICER_OR_ADMIN,
     ("POST", "/organisations/{organisation_id:int}/invite"): OFFICER_OR_ADMIN,
+    ("POST", "/organisations/{organisation_id:int}/natural-person"): OFFICER_OR_ADMIN,
     (
         "POST",
         "/organisations/{organisation_id:int}/members/{membership_id:int}/{decision:str}",

@@ -9,6 +9,7 @@ from common.identity import Actor
 from organisations import service
 from organisations.domain import format_iban, validate_organisation
 from organisations.tables import Organisation
+from tests.support.http import post_form, sign_in
 
 ACTOR = Actor(None, "test")
 
@@ -257,3 +258,23 @@ async def test_a_swedish_personnummer_stays_a_natural_person(db):
     organisation_id = await service.register(ACTOR, data)
     assert (await service.get_organisation(organisation_id))["natural_person"]
     assert not await service.set_natural_person(ACTOR, organisation_id, False)
+
+
+async def test_an_officer_marks_a_sole_trader_on_the_organisation_page(client, make_user):
+    officer = await make_user("officer")
+    data = validate_organisation(
+        {"name": "Jan de Vries", "country": "NL", "registration_number": "41179217"}
+    )
+    organisation_id = await service.register(ACTOR, data)
+    await sign_in(client, officer.email)
+    page = await client.get(f"/organisations/{organisation_id}")
+    box = 'name="natural_person" value="on" checked'
+    assert 'name="natural_person"' in page.text and box not in page.text
+    url = f"/organisations/{organisation_id}/natural-person"
+    marked = await post_form(client, url, {"natural_person": "on"})
+    assert marked.status_code == 303
+    assert (await service.get_organisation(organisation_id))["natural_person"]
+    assert box in (await client.get(f"/organisations/{organisation_id}")).text
+    unmarked = await post_form(client, url, {})
+    assert unmarked.status_code == 303
+    assert not (await service.get_organisation(organisation_id))["natural_person"]
