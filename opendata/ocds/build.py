@@ -180,6 +180,7 @@ class _Progress:
         self.final: Event | None = None
         self.ended: str | None = None  # "cancelled" or "unsuccessful"
         self.failed_lots: set[Any] = set()
+        self.withdrawn_lots: set[Any] = set()  # failed after their award decision was known
         self.answered: set[Any] = set()
         self.contracts: set[Any] = set()
         self.amendments: list[dict[str, Any]] = []
@@ -197,6 +198,8 @@ class _Progress:
             self.ended = "unsuccessful"
         elif kind is EventKind.LOT_UNSUCCESSFUL:
             self.failed_lots.add(event.data.get("lot"))
+            if self.intent or self.final:
+                self.withdrawn_lots.add(event.data.get("lot"))
         elif kind is EventKind.CLARIFIED:
             self.answered.add(event.data.get("number"))
         elif kind is EventKind.CONTRACT:
@@ -290,6 +293,7 @@ class _Fixed:
             if history.contract_start and history.contract_end
             else None
         )
+        self.contracted = [(c.bid_id, c.id) for c in history.contracts]
         lots = {lot.id: lot_id(lot.number) for lot in history.lots}
         self.winners = [
             (w, lots.get(w.lot_id), _supplier(w.supplier, options)) for w in history.winners
@@ -401,22 +405,28 @@ class _Fixed:
     def _winners(self, progress: _Progress) -> list[tuple[Winner, str | None, Any]]:
         if not progress.intent and not progress.final:
             return []
-        return [w for w in self.winners if w[0].lot_id not in progress.failed_lots]
+        return [
+            w
+            for w in self.winners
+            if w[0].lot_id not in progress.failed_lots or w[0].lot_id in progress.withdrawn_lots
+        ]
 
     def _awards(self, progress: _Progress, winners: list) -> list[dict[str, Any]]:
         final = progress.final
         decided = progress.intent or final
         awards = []
+        contracted = {bid for bid, key in self.contracted if key in progress.contracts}
         for winner, lot, supplier in winners:
             award: dict[str, Any] = {
                 "id": f"award-{winner.bid_id}",
-                "status": "active" if final else "pending",
+                "status": _award_status(progress, winner, contracted),
                 "date": moment(decided.at),  # type: ignore[union-attr]
                 "relatedLots": [lot] if lot else [],
             }
             if supplier:
                 award["suppliers"] = [supplier]
-            if final and winner.price is not None:  # a price is public from the definitive award
+            withdrawn = winner.lot_id in progress.withdrawn_lots  # its bid did not win after all
+            if final and winner.price is not None and not withdrawn:  # public from the award
                 award["value"] = amount(winner.price, self.history.currency)
             awards.append(award)
         return awards
@@ -433,3 +443,17 @@ class _Fixed:
                 party["identifier"] = org_id(winner.supplier)
             parties.append(party)
         return parties
+
+
+def _award_status(progress: _Progress, winner: Winner, contracted: set[int]) -> str:
+    """``cancelled`` once the award cannot stand: its lot declared unsuccessful after the
+    award decision, or the tender cancelled or declared unsuccessful before its contract (the
+    earlier pending or active award is then overwritten by id in the compiled record);
+    otherwise ``active`` from the definitive award, ``pending`` before it. (The tenders app
+    declares a lot unsuccessful only before the award decisions, and then clears its winners;
+    the first case is for histories that carry the winner on, as the model allows.)"""
+    if winner.lot_id in progress.withdrawn_lots:
+        return "cancelled"
+    if progress.ended and winner.bid_id not in contracted:
+        return "cancelled"
+    return "active" if progress.final else "pending"

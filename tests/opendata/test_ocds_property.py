@@ -51,6 +51,7 @@ class Simulated:
     deadline: datetime = START + timedelta(days=40)
     initial_deadline: datetime = START + timedelta(days=40)
     failed_lots: set[int] = field(default_factory=set)
+    withdrawn_lots: set[int] = field(default_factory=set)  # failed after the award decisions
     winners: list[Winner] = field(default_factory=list)
     contracts: list[ContractFacts] = field(default_factory=list)
     clarifications: list[Clarification] = field(default_factory=list)
@@ -81,8 +82,11 @@ def _step(tender: Simulated, choice: int) -> None:
         ends.append("cancel")
     if phase in (Phase.OPENING, Phase.EVALUATION):
         ends += ["unsuccessful", "cancel"]
-        if len(tender.failed_lots) < tender.lots - 1:
-            within.append("lot_unsuccessful")
+    open_lots = len(tender.failed_lots) < tender.lots - 1
+    if open_lots and phase in (Phase.OPENING, Phase.EVALUATION, Phase.AWARD_INTENT):
+        within.append("lot_unsuccessful")  # in the award intent: the decision withdrawn
+    if phase in (Phase.AWARD_INTENT, Phase.AWARDED):
+        ends.append("cancel")  # the award decisions (or the award) then cancelled
     if 30 <= choice < 38 and within:
         step = within[choice % len(within)]
     elif choice in (38, 39) and ends:
@@ -114,6 +118,8 @@ def _step(tender: Simulated, choice: int) -> None:
     elif step == "lot_unsuccessful":
         lot = max(set(range(1, tender.lots + 1)) - tender.failed_lots)
         tender.failed_lots.add(lot)
+        if tender.intent_at is not None:
+            tender.withdrawn_lots.add(lot)
         tender.record(EventKind.LOT_UNSUCCESSFUL, lot=lot)
     else:
         _advance(tender)
@@ -254,11 +260,17 @@ def _check_awards(tender: Simulated, record: dict, persons: str) -> None:
     for key, winner in expected.items():
         award = awards[key]
         assert award["relatedLots"] == [f"lot-{winner.lot_id}"]
-        if tender.award_seq is not None:
-            assert award["status"] == "active"
+        withdrawn = winner.lot_id in tender.withdrawn_lots
+        if withdrawn or tender.phase in (Phase.CANCELLED, Phase.UNSUCCESSFUL):
+            # The earlier pending (or active) award is overwritten: it cannot stand.
+            assert award["status"] == "cancelled"
+            event("an award cancelled" + (" (lot withdrawn)" if withdrawn else ""))
+        else:
+            assert award["status"] == ("active" if tender.award_seq is not None else "pending")
+        if tender.award_seq is not None and not withdrawn:
             assert award["value"]["amount"] == float(winner.price)
         else:
-            assert award["status"] == "pending" and "value" not in award
+            assert "value" not in award
         supplier = winner.supplier
         if not supplier.natural_person:
             assert award["suppliers"][0]["name"] == supplier.name
