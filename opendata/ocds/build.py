@@ -62,11 +62,19 @@ NATURAL_PERSON_POLICIES = (OMIT, PSEUDONYMISE)
 class Options:
     """``prefix``: the publisher's ocid prefix (``ocds-`` and six characters).
     ``pseudonym``: a stable, non-reversible label for a natural person (used when
-    ``natural_persons`` is ``pseudonymise``)."""
+    ``natural_persons`` is ``pseudonymise``). ``base_url``: where the service is reached (the
+    ``public_url`` setting); a tender document's ``url`` is its public download there (the
+    supplier portal serves every document of a published tender without login)."""
 
     prefix: str
     natural_persons: str = OMIT
     pseudonym: Callable[[Body], str] = lambda body: f"person-{body.id}"
+    base_url: str = ""
+
+
+def document_url(base_url: str, tender_id: int, document_id: int) -> str:
+    """The portal's public download of a tender document (``portal_tender_document``)."""
+    return f"{base_url.rstrip('/')}/portal/tenders/{tender_id}/documents/{document_id}"
 
 
 def ocid(prefix: str, reference: str) -> str:
@@ -249,12 +257,7 @@ class _Fixed:
         self.documents = [
             (
                 d.uploaded_at,
-                {
-                    "id": f"document-{d.id}",
-                    "documentType": "biddingDocuments",
-                    "title": d.name if d.version == 1 else f"{d.name} (v{d.version})",
-                    "datePublished": moment(max(d.uploaded_at, published_at)),
-                },
+                self._document(d, published_at),
             )
             for d in history.documents
         ]
@@ -298,6 +301,17 @@ class _Fixed:
         self.winners = [
             (w, lots.get(w.lot_id), _supplier(w.supplier, options)) for w in history.winners
         ]
+
+    def _document(self, d: Any, published_at: datetime) -> dict[str, Any]:
+        found = {
+            "id": f"document-{d.id}",
+            "documentType": "biddingDocuments",
+            "title": d.name if d.version == 1 else f"{d.name} (v{d.version})",
+            "datePublished": moment(max(d.uploaded_at, published_at)),
+        }
+        if self.options.base_url:
+            found["url"] = document_url(self.options.base_url, self.history.id, d.id)
+        return found
 
     def _head(self) -> dict[str, Any]:
         history = self.history

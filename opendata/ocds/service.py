@@ -50,7 +50,9 @@ def options(settings: Settings | None = None) -> Options:
         digest = hmac.new(key, f"ocds-person:{body.id}".encode(), hashlib.sha256).hexdigest()
         return f"person-{digest[:16]}"
 
-    return Options(settings.ocid_prefix, settings.open_data_natural_persons, pseudonym)
+    return Options(
+        settings.ocid_prefix, settings.open_data_natural_persons, pseudonym, settings.public_url
+    )
 
 
 def publication(settings: Settings | None = None) -> Publication:
