@@ -1,10 +1,14 @@
 """Loading tenders' public facts and history, and serving their OCDS releases.
 
 Releases are derived (see ``opendata.ocds.build`` for why). All of them, serialised once, are
-kept in memory per database and rebuilt when the audit chain has moved on: every change that
-could alter a release is audited (on a tender, an organisation or an authority), so the last
-such event (its ``seq`` and ``hash``) says whether the kept releases are still the history.
-A page of releases is then a slice of bytes; a record is built fresh for its one tender.
+kept in memory per database and brought up to date when the audit chain has moved on: every
+change that could alter a release is audited (on a tender, an organisation or an authority),
+so the last such event (its ``seq`` and ``hash``) says whether the kept releases are still the
+history. When only tenders' events came since, only those tenders' releases are built again;
+an event on an organisation or authority (a name, a registration number, the sole-trader mark
+shared by many tenders), a chain that no longer holds the kept head (a database emptied), or
+very many events since rebuild them all. A page of releases is then a slice of bytes; a record
+is built fresh for its one tender.
 """
 
 from __future__ import annotations
@@ -244,13 +248,18 @@ def _history(
 # --- all releases, kept while the audit chain stands still ------------------------------------
 
 
+Row = tuple[tuple[datetime, int], bytes]  # a release's (date, seq) and its JSON
+
+
 @dataclass(frozen=True)
 class Kept:
-    """Every release, oldest first, each serialised once."""
+    """Every release, oldest first, each serialised once; and the same rows by tender, to
+    replace one tender's after its event."""
 
     head: tuple[int, str]  # the audit chain's last (seq, hash) when built
     dates: list[tuple[datetime, int]]  # (date, seq) of each release, for ``since``
     releases: list[bytes]
+    tenders: dict[int, list[Row]]
 
 
 _kept: dict[str, Kept] = {}
@@ -298,23 +307,59 @@ def all_releases(found: Iterable[TenderHistory], settings: Settings | None = Non
     return every
 
 
-def serialised(
-    found: Iterable[TenderHistory], settings: Settings | None = None
-) -> list[tuple[tuple[datetime, int], bytes]]:
+def serialised(found: Iterable[TenderHistory], settings: Settings | None = None) -> list[Row]:
     """Every release in order, as compact JSON, each serialised as soon as it is built (one
     tender's releases at a time in memory, not all of them)."""
     chosen = options(settings)
-    rows = [
-        (_order(release), json.dumps(release, ensure_ascii=False, separators=(",", ":")).encode())
-        for history in found
-        for release in releases(history, chosen)
-    ]
+    rows = [row for history in found for row in _rows(history, chosen)]
     rows.sort(key=lambda row: row[0])
     return rows
 
 
+def _rows(history: TenderHistory, chosen: Options) -> list[Row]:
+    """One tender's releases, each as compact JSON with its place in the order."""
+    return [
+        (_order(release), json.dumps(release, ensure_ascii=False, separators=(",", ":")).encode())
+        for release in releases(history, chosen)
+    ]
+
+
+def _by_tender(found: Iterable[TenderHistory], settings: Settings) -> dict[int, list[Row]]:
+    chosen = options(settings)
+    return {history.id: _rows(history, chosen) for history in found}
+
+
+# More relevant events than this since the kept head: rebuilding everything is as quick.
+INCREMENTAL_LIMIT = 500
+
+
+async def _changed_tenders(found: Kept, head: tuple[int, str]) -> set[int] | None:
+    """The tenders whose events came after the kept head; None when all must be rebuilt."""
+    since = found.head[0]
+    if head[0] < since:
+        return None
+    if since and not await AuditEvent.exists().where(
+        (AuditEvent.seq == since) & (AuditEvent.hash == found.head[1])
+    ):
+        return None  # the chain was replaced (a database emptied and filled again)
+    rows = (
+        await AuditEvent.select(AuditEvent.object_type, AuditEvent.object_id)
+        .where(
+            (AuditEvent.seq > since)
+            & (AuditEvent.seq <= head[0])
+            & AuditEvent.object_type.is_in(list(RELEVANT_OBJECTS))
+        )
+        .limit(INCREMENTAL_LIMIT + 1)
+    )
+    if len(rows) > INCREMENTAL_LIMIT:
+        return None
+    if any(r["object_type"] != "tender" or not str(r["object_id"]).isdigit() for r in rows):
+        return None
+    return {int(r["object_id"]) for r in rows}
+
+
 async def kept() -> Kept:
-    """The kept releases, rebuilt first when the audit chain has moved on."""
+    """The kept releases, brought up to date first when the audit chain has moved on."""
     settings = get_settings()
     head = await _head()
     found = _kept.get(settings.database_url)
@@ -324,8 +369,14 @@ async def kept() -> Kept:
         found = _kept.get(settings.database_url)
         if found is not None and found.head == head:
             return found
-        rows = serialised(await histories(), settings)
-        built = Kept(head, [key for key, _ in rows], [text for _, text in rows])
+        changed = await _changed_tenders(found, head) if found is not None else None
+        if found is None or changed is None:
+            tenders = _by_tender(await histories(), settings)
+        else:  # withheld or no longer published: gone from ``histories``, so dropped here
+            tenders = {k: v for k, v in found.tenders.items() if k not in changed}
+            tenders.update(_by_tender(await histories(sorted(changed)), settings))
+        rows = sorted((row for one in tenders.values() for row in one), key=lambda row: row[0])
+        built = Kept(head, [key for key, _ in rows], [text for _, text in rows], tenders)
         _kept[settings.database_url] = built
         return built
 
