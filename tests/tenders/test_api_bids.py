@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 
 from documents import storage
 from documents.tables import StoredFile
+from organisations.tables import Organisation
 from tenders import service
 from tenders.tables import Bid, BidFile
 from tests.support.http import sign_in
@@ -106,3 +107,21 @@ async def test_the_schema_documents_the_json_body_and_the_base64_files(client, d
     file_in = components["FileIn"]["properties"]
     assert file_in["content_base64"]["contentEncoding"] == "base64"
     assert set(components["BidIn"]["properties"]) >= {"files", "price_files", "price", "lot_id"}
+
+
+async def test_the_api_registers_a_sole_trader_as_a_natural_person(world, client):
+    world.clock.set(datetime.now(UTC).replace(microsecond=0))
+    tender_id = await world.tender()
+    await service.publish(world.officer, tender_id)
+    [lot_id] = await world.lot_ids(tender_id)
+    await sign_in(client, world.officer.email)
+    created = await client.post(
+        f"/api/v1/tenders/{tender_id}/bids", json=body(lot_id, natural_person=True)
+    )
+    assert created.status_code == 201, created.text
+    organisation = (
+        await Organisation.select(Organisation.natural_person)
+        .where(Organisation.registration_number == KVK[0])
+        .first()
+    )
+    assert organisation["natural_person"] is True
