@@ -15,6 +15,7 @@ from tests.portal.conftest import Scene
 from tests.portal.support import last_mail, link_in, portal_sign_in, register
 from tests.support.http import csrf_token, post_form, sign_in, text_of
 from tests.tenders.conftest import KVK
+from web.i18n import LANGUAGE_COOKIE
 
 ASKED = "Telt een ISO 9001-certificaat van een onderaannemer mee?"
 
@@ -180,3 +181,12 @@ async def test_bad_input_names_the_problem_and_writes_nothing(
     assert response.headers["location"].startswith("/portal/login")
     assert await _questions(tender_id) == []
     assert await AuditEvent.count().where(AuditEvent.action == "question.received") == before
+
+
+async def test_the_question_form_is_translated(scene: Scene, client_factory) -> None:
+    tender_id = await _second_tender(scene)
+    async with client_factory() as anna:
+        await portal_sign_in(anna, scene.emails["a"])
+        anna.cookies.set(LANGUAGE_COOKIE, "nl")
+        text = text_of((await anna.get(f"/portal/tenders/{tender_id}")).text)
+    assert "Een vraag stellen" in text and "Vraag versturen" in text
