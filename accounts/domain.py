@@ -188,17 +188,30 @@ def validate_language(value: Any) -> str:
     return language
 
 
-def validate_user(form: Mapping[str, Any], known_authorities: Collection[int]) -> UserData:
-    """Check a user as an administrator enters them; every problem with its field."""
-    problems = ProblemCollector()
+def entered_email(form: Mapping[str, Any], problems: ProblemCollector) -> str:
+    """The email address as entered, normalised; a problem on ``email`` if it is none."""
     email = normalise_email(str(form.get("email") or ""))
-    if not _EMAIL.match(email):
+    if not is_email(email):
         problems.add("email", N_("Enter an email address such as name@example.org"))
+    return email
+
+
+def entered_person(form: Mapping[str, Any], problems: ProblemCollector) -> tuple[str, str]:
+    """A person's email address and name as entered (a user, a portal registrant); each
+    problem with its field."""
+    email = entered_email(form, problems)
     name = str(form.get("name") or "").strip()
     if not name:
         problems.add("name", N_("A name is required"))
     elif len(name) > 200:
         problems.add("name", N_("The name is longer than {limit} characters"), limit=200)
+    return email, name
+
+
+def validate_user(form: Mapping[str, Any], known_authorities: Collection[int]) -> UserData:
+    """Check a user as an administrator enters them; every problem with its field."""
+    problems = ProblemCollector()
+    email, name = entered_person(form, problems)
     role_value = str(form.get("role") or "")
     role = Role(role_value) if role_value in Role.__members__.values() else None
     if role is None:

@@ -24,7 +24,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from accounts.domain import check_password_strength, is_email, normalise_email
+from accounts.domain import check_password_strength, entered_email, entered_person
 from common.errors import DomainError, ProblemCollector
 from common.i18n import N_
 from common.registration import check_country, normalise_registration_number
@@ -85,14 +85,7 @@ class Registration:
 def validate_registration(form: Mapping[str, Any], password: str) -> Registration:
     """Every problem with its field; the password by the back office's rules."""
     problems = ProblemCollector()
-    email = normalise_email(str(form.get("email") or ""))
-    if not is_email(email):
-        problems.add("email", N_("Enter an email address such as name@example.org"))
-    name = str(form.get("name") or "").strip()
-    if not name:
-        problems.add("name", N_("A name is required"))
-    elif len(name) > 200:
-        problems.add("name", N_("The name is longer than {limit} characters"), limit=200)
+    email, name = entered_person(form, problems)
     organisation_name = " ".join(str(form.get("organisation_name") or "").split())
     if not organisation_name:
         problems.add("organisation_name", N_("The organisation's name is required"))
@@ -114,9 +107,7 @@ def validate_registration(form: Mapping[str, Any], password: str) -> Registratio
 
 def validate_invitation(form: Mapping[str, Any]) -> tuple[str, OrgRole]:
     problems = ProblemCollector()
-    email = normalise_email(str(form.get("email") or ""))
-    if not is_email(email):
-        problems.add("email", N_("Enter an email address such as name@example.org"))
+    email = entered_email(form, problems)
     role = OrgRole.MEMBER
     try:
         role = parse_role(form.get("role"))
