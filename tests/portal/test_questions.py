@@ -4,6 +4,7 @@ else, refused with a clear message (and nothing written) when they cannot be rec
 
 from __future__ import annotations
 
+import asyncio
 import json
 from datetime import timedelta
 
@@ -190,3 +191,21 @@ async def test_the_question_form_is_translated(scene: Scene, client_factory) -> 
         anna.cookies.set(LANGUAGE_COOKIE, "nl")
         text = text_of((await anna.get(f"/portal/tenders/{tender_id}")).text)
     assert "Een vraag stellen" in text and "Vraag versturen" in text
+
+
+async def test_two_organisations_asking_at_once_get_numbers_of_their_own(
+    scene: Scene, parallel_client_factory
+) -> None:
+    """The tender's row lock numbers questions one after the other (a race on PostgreSQL)."""
+    tenders = [await _second_tender(scene) for _ in range(3)]  # one lucky round proves little
+    async with parallel_client_factory() as anna, parallel_client_factory() as carl:
+        await portal_sign_in(anna, scene.emails["a"])
+        await portal_sign_in(carl, scene.emails["b"])
+        for tender_id in tenders:
+            answers = await asyncio.gather(
+                _ask(anna, tender_id, "Vraag van A"), _ask(carl, tender_id, "Vraag van B")
+            )
+            assert [a.status_code for a in answers] == [303, 303]
+            rows = await _questions(tender_id)
+            assert [q["number"] for q in rows] == [1, 2]
+            assert {q["organisation"] for q in rows} == set(scene.organisations.values())
