@@ -2,17 +2,26 @@
 
 from __future__ import annotations
 
-from litestar import Controller, Request, Response, get
-from litestar.params import FromPath
-from litestar.response import Template
+from typing import Any
 
+from litestar import Controller, Request, Response, get, post
+from litestar.params import FromPath, URLEncodedBody
+from litestar.plugins.flash import flash
+from litestar.response import Redirect, Template
+
+from common import clock
+from common.errors import DomainError, NotFound
 from documents import storage
 from portal.controllers import page
-from portal.guards import PORTAL_MEMBER, portal_user
+from portal.guards import PORTAL, PORTAL_MEMBER, portal_user, signed_in_portal_user
 from portal.service import inbox as inbox_service
+from portal.service import questions as question_service
 from portal.service import tenders as tender_service
 from tenders.procedures import PHASE_LABELS
+from tenders.questions import MAX_QUESTION, QUESTION_PHASES
 from web.downloads import attachment_stream
+from web.forms import field_errors
+from web.i18n import gettext
 from web.pagination import page_number, paginate
 
 PER_PAGE = 25
@@ -51,16 +60,52 @@ class PublicTenderController(Controller):
 
     @get("/{tender_id:int}", name="portal_tender")
     async def tender(self, request: Request, tender_id: FromPath[int]) -> Template:
-        return await page(
-            request,
-            "portal/tender.html",
-            tender=await tender_service.public_tender(tender_id),
-            phase_labels=_phase_labels(),
-        )
+        return await _tender_page(request, tender_id)
+
+    @post("/{tender_id:int}/questions", guards=[PORTAL], name="portal_tender_ask")
+    async def ask(
+        self, request: Request, tender_id: FromPath[int], data: URLEncodedBody[dict[str, str]]
+    ) -> Template | Redirect:
+        question = data.get("question", "")
+        try:
+            await question_service.ask(portal_user(request), tender_id, question)
+        except NotFound:
+            raise
+        except DomainError as exc:
+            status = 403 if not portal_user(request).active_member else 422
+            return await _tender_page(
+                request, tender_id, status, errors=field_errors(exc), question=question
+            )
+        flash(request, gettext("Your question has been received."), category="success")
+        return Redirect(f"/portal/tenders/{tender_id}#questions", status_code=303)
 
     @get("/{tender_id:int}/documents/{document_id:int}", name="portal_tender_document")
     async def document(self, tender_id: FromPath[int], document_id: FromPath[int]) -> Response:
         return await _download(await tender_service.public_document_file(tender_id, document_id))
+
+
+async def _tender_page(
+    request: Request, tender_id: int, status: int = 200, **form: Any
+) -> Template:
+    """A published tender's public page; a member of an organisation also finds its own
+    questions there and, while questions are received, the form to ask one."""
+    tender = await tender_service.public_tender(tender_id)
+    user = await signed_in_portal_user(request)
+    deadline = tender["deadline_questions"]
+    return await page(
+        request,
+        "portal/tender.html",
+        status,
+        tender=tender,
+        phase_labels=_phase_labels(),
+        own_questions=await question_service.own_questions(user, tender_id),
+        asking_open=tender["phase"] in QUESTION_PHASES
+        and deadline is not None
+        and clock.now() < deadline,
+        max_question=MAX_QUESTION,
+        errors=form.get("errors", {}),
+        question=form.get("question", ""),
+    )
 
 
 class InboxController(Controller):

@@ -33,6 +33,7 @@ from tenders.domain import Assessment as AssessmentData
 from tenders.domain import decide_selection, require_in_time, require_reason
 from tenders.machine import Action
 from tenders.procedures import PROCEDURE_TYPES, Deadline, Phase
+from tenders.questions import QUESTION_PHASES, clean_question, receive
 from tenders.service import for_change, tender_url, transition
 from tenders.tables import (
     Assessment,
@@ -572,8 +573,6 @@ async def minutes_file(
 
 # --- clarification questions (Nota van Inlichtingen) ------------------------------------------
 
-QUESTION_PHASES = (Phase.PUBLISHED, Phase.SELECTION, Phase.DIALOGUE, Phase.TENDERING)
-
 
 async def ask(
     principal: Principal,
@@ -582,13 +581,12 @@ async def ask(
     question: str,
     asked_at: datetime | None = None,
 ) -> int:
-    """A question as received, before the question deadline."""
+    """A question as received, before the question deadline (tenders.questions.receive)."""
     problems = ProblemCollector()
-    asker, question = (asker or "").strip(), (question or "").strip()
+    asker = (asker or "").strip()
     if not asker:
         problems.add("asker", N_("Say who asked"))
-    if not question:
-        problems.add("question", N_("The question is empty"))
+    question = clean_question(question, problems)
     problems.raise_if_any()
     async with transaction():
         tender = await for_change(principal, tender_id)
@@ -597,27 +595,7 @@ async def ask(
                 DomainError(N_("Questions are received between publication and the bid deadline")),
                 tender,
             )
-        moment = asked_at or clock.now()
-        require_in_time(
-            moment,
-            deadlines_of(tender.row).get(Deadline.QUESTIONS),
-            N_("Questions closed at {deadline}; this one came at {received}"),
-            tender.zone,
-        )
-        numbers = await Question.select(Question.number).where(Question.tender == tender_id)
-        number = max((r["number"] for r in numbers), default=0) + 1
-        row = Question(
-            tender=tender_id, number=number, asked_at=moment, asker=asker[:300], question=question
-        )
-        await row.save()
-        await audit.record(
-            principal.as_actor(),
-            "question.received",
-            "tender",
-            tender_id,
-            after={"number": number, "asker": asker, "asked_at": moment},
-        )
-    return int(row.id)
+        return await receive(principal.as_actor(), tender, asker, question, asked_at or clock.now())
 
 
 async def answer(principal: Principal, tender_id: int, question_id: int, text: str) -> None:

@@ -160,6 +160,10 @@ class Question(Table, tablename="tenders_question"):
     question = Text()
     answer = Text(default="")
     answered_at = Timestamptz(null=True, default=None)
+    # Asked by a supplier through the portal: its organisation (never published).
+    organisation = ForeignKey(
+        references=Organisation, on_delete=OnDelete.restrict, null=True, default=None, index=True
+    )
 
 
 class TenderKey(Table, tablename="tenders_key"):

@@ -24,6 +24,7 @@ from config.database import transaction
 from documents.letters.kinds import KIND_LABELS, LetterKind
 from portal.domain import PortalUser
 from subsidies.tables import Application
+from tenders.questions import tenders_asked_about
 from tenders.tables import Bid, Candidate, Question
 
 CLARIFICATION = N_("Clarification notice")
@@ -107,12 +108,14 @@ async def _letters(addressees: dict[str, _Addressee]) -> list[InboxItem]:
 
 
 async def _notices(organisation_id: int) -> list[InboxItem]:
-    """The answered clarification questions of the tenders the organisation takes part in."""
+    """The answered clarification questions of the tenders the organisation takes part in or
+    asked a question on."""
     bidding = await Bid.select(Bid.tender).where(Bid.organisation == organisation_id)
     asking = await Candidate.select(Candidate.tender).where(
         Candidate.organisation == organisation_id
     )
-    tender_ids = sorted({row["tender"] for row in [*bidding, *asking]})
+    asked = await tenders_asked_about(organisation_id)
+    tender_ids = sorted({row["tender"] for row in [*bidding, *asking]} | set(asked))
     if not tender_ids:
         return []
     rows = await Question.select(
@@ -135,7 +138,7 @@ async def _notices(organisation_id: int) -> list[InboxItem]:
     ]
 
 
-def _organisation_of(user: PortalUser) -> int:
+def organisation_of(user: PortalUser) -> int:
     if not user.active_member or user.organisation_id is None:
         raise Forbidden(N_("Only an approved member of the organisation can do this"))
     return user.organisation_id
@@ -143,7 +146,7 @@ def _organisation_of(user: PortalUser) -> int:
 
 async def inbox(user: PortalUser) -> list[InboxItem]:
     """Every letter and notice addressed to the user's organisation, newest first."""
-    organisation_id = _organisation_of(user)
+    organisation_id = organisation_of(user)
     items = [*await _letters(await _addressees(organisation_id)), *await _notices(organisation_id)]
     return sorted(items, key=lambda item: item.sent_at, reverse=True)
 
@@ -151,7 +154,7 @@ async def inbox(user: PortalUser) -> list[InboxItem]:
 async def letter_for_download(user: PortalUser, file_id: int) -> dict[str, Any]:
     """A letter of the user's organisation, its download recorded; NotFound for any other
     file (another organisation's letter, a bid document, a template: all alike)."""
-    organisation_id = _organisation_of(user)
+    organisation_id = organisation_of(user)
     letters = await _letters(await _addressees(organisation_id))
     letter = next((item for item in letters if item.file_id == file_id), None)
     if letter is None:

@@ -26,6 +26,7 @@ ROUTES = {
     ("GET", "/portal/tenders"): PUBLIC,
     ("GET", "/portal/tenders/{tender_id:int}"): PUBLIC,
     ("GET", "/portal/tenders/{tender_id:int}/documents/{document_id:int}"): PUBLIC,
+    ("POST", "/portal/tenders/{tender_id:int}/questions"): PORTAL,
     ("GET", "/portal/inbox"): PORTAL,
     ("GET", "/portal/inbox/letters/{file_id:int}"): PORTAL,
     ("GET", "/organisations"): OFFICER_OR_ADMIN,

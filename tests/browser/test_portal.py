@@ -1,11 +1,11 @@
-"""A supplier in Chromium: registers, confirms the address, signs in, is approved and reads its
-rejection letter in the portal's inbox. Keyboard only for the forms (fields found by their
-labels, sent with Enter); axe-core on each page on the way."""
+"""A supplier in Chromium: registers, confirms the address, signs in, is approved, reads its
+rejection letter in the portal's inbox and asks a clarification question. Keyboard only for
+the forms (fields found by their labels, sent with Enter); axe-core on each page on the way."""
 
 from __future__ import annotations
 
 import asyncio
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -16,9 +16,10 @@ from organisations.tables import Organisation
 from portal.service import accounts as portal_accounts
 from portal.tables import PortalMembership
 from tenders import service
+from tenders.tables import Question
 from tests.portal.support import PORTAL_PASSWORD, last_mail, link_in
 from tests.support.browser import console_errors, screenshot, serious_accessibility_violations
-from tests.tenders.conftest import KVK, World, fixed_clock, world  # noqa: F401 - fixtures
+from tests.tenders.conftest import KVK, World, fixed_clock, local, world  # noqa: F401 - fixtures
 
 pytestmark = pytest.mark.browser
 
@@ -105,4 +106,26 @@ async def test_a_supplier_registers_and_reads_its_letter(db, live_server, page, 
     saved = Path(await download.path())
     assert await asyncio.to_thread(saved.read_bytes) == b"PK\x03\x04 rejection"
     assert letter.file_id is not None
+
+    # A clarification question, by keyboard: the field by its label, Tab to the button, Enter.
+    # The live server runs on the real clock: a tender whose question deadline is still ahead.
+    ahead = datetime.now(UTC)
+    asking_id = await world.tender(
+        lots=1,
+        reference="UTR-VRAAG",
+        deadline_questions=local(ahead + timedelta(days=30)),
+        deadline_bids=local(ahead + timedelta(days=40)),
+    )
+    await service.publish(world.officer, asking_id)
+    await page.goto(f"{live_server.url}/portal/tenders/{asking_id}")
+    question = page.get_by_label("Your question")
+    await question.fill("Mag een combinatie inschrijven?")
+    await question.press("Tab")
+    await page.keyboard.press("Enter")
+    await page.wait_for_selector("text=Your question has been received.")
+    main = await page.locator("main").inner_text()
+    assert "Mag een combinatie inschrijven?" in main and "Awaiting an answer" in main
+    await no_violations(page, "tender with a question")
+    [asked] = await Question.select(Question.organisation).where(Question.tender == asking_id)
+    assert asked["organisation"] == organisation["id"]
     assert console_errors(page) == []

@@ -1,7 +1,8 @@
 """Portal and back office never mix, and one organisation never sees another's.
 
 - Every portal route, walked by a member of organisation A with the ids of organisation B's
-  objects (its letter, its membership): nothing of B is shown, served or changed.
+  objects (its letter, its membership) and on the tender B bids on (asking a question there
+  with an empty form): nothing of B is shown, served or changed.
 - Every back-office route of the app's route table, walked with a portal session (restored
   before each request, since a refusal ends it): 401, 403 or a redirect to /login, never a
   page or data.
@@ -127,7 +128,11 @@ async def test_a_back_office_session_is_refused_in_the_portal(scene: Scene, clie
         for method, template in portal_routes():
             path = with_ids(
                 template,
-                {"membership_id": scene.memberships["a"], "file_id": scene.letters["a"]},
+                {
+                    "membership_id": scene.memberships["a"],
+                    "file_id": scene.letters["a"],
+                    "tender_id": scene.tender_id,
+                },
             )
             response = await call(officer, method, path)
             assert response.status_code == 403, (method, path, response.status_code)
