@@ -444,7 +444,9 @@ class TenderPages(Controller):
             await service.publish_in_open_data(me(request), tender_id)
             message = N_("The tender is published in open data again.")
         else:
-            await service.withhold_from_open_data(me(request), tender_id, form.get("reason"))
+            # Not "reason": the deadline form on the same page has a field of that name.
+            reason = form.get("withhold_reason")
+            await service.withhold_from_open_data(me(request), tender_id, reason)
             message = N_("The tender is marked as not published in open data.")
         return done(request, message, f"/tenders/{tender_id}")
 

@@ -54,13 +54,17 @@ async def test_open_data_is_public_paged_and_leaves_out_withheld_tenders(
     page = await client.get(f"/tenders/{tender['id']}")
     assert "Mark as not published in open data" in text_of(page.text)
 
-    refused = await post_form(client, f"/tenders/{tender['id']}/open-data", {"reason": " "})
+    refused = await post_form(
+        client, f"/tenders/{tender['id']}/open-data", {"withhold_reason": " "}
+    )
     assert refused.status_code in (303, 409, 422)
     row = await Tender.select(Tender.open_data_withheld_at).where(Tender.id == tender["id"])
     assert row[0]["open_data_withheld_at"] is None
 
     reason = "Publishing the suppliers of this service endangers its clients"
-    done = await post_form(client, f"/tenders/{tender['id']}/open-data", {"reason": reason})
+    done = await post_form(
+        client, f"/tenders/{tender['id']}/open-data", {"withhold_reason": reason}
+    )
     assert done.status_code == 303
     row = await Tender.select().where(Tender.id == tender["id"]).first()
     assert row["open_data_withheld_reason"] == reason and row["open_data_withheld_at"]
