@@ -30,6 +30,7 @@ from tests.support.crawl import (
     internal_text,
     raw_moments,
     read_page,
+    run_together,
     shape,
     untranslated,
 )
@@ -122,6 +123,7 @@ def page_problems(where: str, language: str, status: int, body: str) -> list[str
         f"{where}: internal text {text!r}" for text in internal_text(texts, DATA | shown.codes)
     ]
     problems += [f"{where}: raw day or time {text!r}" for text in raw_moments(texts, shown.codes)]
+    problems += [f"{where}: sentences run together {text!r}" for text in run_together(texts)]
     if language != "en":
         problems += [
             f"{where}: untranslated {text!r}" for text in untranslated(texts, language, DATA)

@@ -242,6 +242,16 @@ def internal_text(texts: Iterable[str], allowed: frozenset[str] = frozenset()) -
     ]
 
 
+# Two sentences without a space between them ("left out.An authority"): a template whose block
+# tag swallowed the line break between two messages.
+RUN_TOGETHER = re.compile(r"[a-zà-ÿ]{2}[.!?][A-ZÀ-Þ][a-zà-ÿ]")
+
+
+def run_together(texts: Iterable[str], allowed: frozenset[str] = frozenset()) -> list[str]:
+    """Texts in which one sentence runs into the next without a space."""
+    return [text for text in texts if text not in allowed and RUN_TOGETHER.search(text)]
+
+
 def raw_moments(texts: Iterable[str], allowed: frozenset[str] = frozenset()) -> list[str]:
     """Texts that show a day or a time as a machine writes it (ISO, or with seconds)."""
     return [text for text in texts if text not in allowed and RAW_MOMENT.search(text)]
@@ -255,6 +265,7 @@ __all__ = [
     "internal_text",
     "raw_moments",
     "read_page",
+    "run_together",
     "shape",
     "untranslated",
 ]
