@@ -10,14 +10,13 @@ from pathlib import Path
 
 import pytest
 
-from documents.letters.kinds import LetterKind
-from documents.letters.service import GeneratedLetter, record_sent
+from documents.letters.service import record_sent
 from organisations.tables import Organisation
 from portal.service import accounts as portal_accounts
 from portal.tables import PortalMembership
 from tenders import service
 from tenders.tables import Question
-from tests.portal.support import PORTAL_PASSWORD, last_mail, link_in
+from tests.portal.support import PORTAL_PASSWORD, last_mail, link_in, rejection_to_zorg_plus
 from tests.support.browser import console_errors, screenshot, serious_accessibility_violations
 from tests.tenders.conftest import KVK, World, fixed_clock, local, world  # noqa: F401 - fixtures
 
@@ -41,16 +40,7 @@ async def test_a_supplier_registers_and_reads_its_letter(db, live_server, page, 
         world.officer.as_actor(),
         "lot",
         lot_id,
-        [
-            GeneratedLetter(
-                "afwijzing-zorg-plus.docx",
-                LetterKind.REJECTION,
-                "nl",
-                "Zorg Plus BV",
-                f"bid:{bid_id}",
-                b"PK\x03\x04 rejection",
-            )
-        ],
+        [rejection_to_zorg_plus(bid_id, b"PK\x03\x04 rejection")],
     )
 
     await page.goto(f"{live_server.url}/portal/tenders")

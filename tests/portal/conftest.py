@@ -13,7 +13,7 @@ from organisations.tables import Organisation
 from portal.service import accounts as portal_accounts
 from portal.tables import PortalAccount, PortalMembership
 from tenders import procurement, service
-from tests.portal.support import register_and_verify
+from tests.portal.support import register_and_verify, rejection_to_zorg_plus
 from tests.tenders.conftest import KVK, World, fixed_clock, world  # noqa: F401 - fixtures
 
 DOCX = b"PK\x03\x04 a letter"
@@ -58,14 +58,7 @@ async def scene(world: World, client_factory) -> Scene:  # noqa: F811 - the fixt
         "lot",
         lot_id,
         [
-            GeneratedLetter(
-                "afwijzing-zorg-plus.docx",
-                LetterKind.REJECTION,
-                "nl",
-                "Zorg Plus BV",
-                f"bid:{bids['a']}",
-                DOCX + b" for A",
-            ),
+            rejection_to_zorg_plus(bids["a"], DOCX + b" for A"),
             GeneratedLetter(
                 "gunningsvoornemen-thuishulp-west.docx",
                 LetterKind.AWARD_INTENT,

@@ -7,6 +7,8 @@ from typing import Any
 
 from litestar.testing import AsyncTestClient
 
+from documents.letters.kinds import LetterKind
+from documents.letters.service import GeneratedLetter
 from notifications.tables import OutboxMessage
 from tests.support.http import CSRF_COOKIE, post_form
 
@@ -66,3 +68,15 @@ async def portal_sign_in(client: AsyncTestClient, email: str, password: str = PO
     assert response.status_code == 303, f"portal sign-in as {email}: {response.status_code}"
     client.headers["x-csrftoken"] = client.cookies[CSRF_COOKIE]
     return response
+
+
+def rejection_to_zorg_plus(bid_id: int, content: bytes) -> GeneratedLetter:
+    """A Dutch rejection letter to the bidder Zorg Plus BV (bid ``bid_id``)."""
+    return GeneratedLetter(
+        "afwijzing-zorg-plus.docx",
+        LetterKind.REJECTION,
+        "nl",
+        "Zorg Plus BV",
+        f"bid:{bid_id}",
+        content,
+    )

@@ -20,6 +20,12 @@ from tenders import bids, openings, procurement, service
 from tests.support.criteria import price, quality
 from tests.support.fixtures import SETUP
 
+
+def bidder(index: int) -> dict[str, str]:
+    """The name, country and KVK number of the demo bidder ``index``, for a bid's form."""
+    return {"name": NAMES[index], "country": "NL", "registration_number": KVK[index]}
+
+
 START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)  # Monday 2 March 2026, 10:00 in Amsterdam
 ZONE = "Europe/Amsterdam"
 # The officer's description of the winning bid at the award intent (Aanbestedingswet 2.130).
@@ -96,9 +102,7 @@ class World:
             tender_id,
             lot_id,
             {
-                "name": NAMES[index],
-                "country": "NL",
-                "registration_number": KVK[index],
+                **bidder(index),
                 "price": price,
             },
             [(f"bid-{index}.pdf", "application/pdf", b"%PDF-1.4 bid " + NAMES[index].encode())],

@@ -10,7 +10,7 @@ from organisations.tables import Organisation
 from tenders import service
 from tenders.tables import Bid, BidFile
 from tests.support.http import sign_in
-from tests.tenders.conftest import KVK, NAMES
+from tests.tenders.conftest import KVK, bidder
 
 PLAN = b"%PDF-1.4 quality plan of Zorg Plus"
 PRICES = b"PK\x03\x04 price sheet of Zorg Plus"
@@ -26,9 +26,7 @@ def encoded(filename: str, content_type: str, data: bytes) -> dict:
 
 def body(lot_id: int, **extra) -> dict:
     return {
-        "name": NAMES[0],
-        "country": "NL",
-        "registration_number": KVK[0],
+        **bidder(0),
         "email": "offertes@zorgplus.example",
         "lot_id": lot_id,
         "price": "123456.78",

@@ -14,7 +14,7 @@ from tenders.domain import DeadlineChange, check_deadline_changes
 from tenders.procedures import PROCEDURE_TYPES, Deadline
 from tenders.tables import Tender
 from tests.support.http import post_form, sign_in, text_of
-from tests.tenders.conftest import KVK, NAMES, TREE, events, local
+from tests.tenders.conftest import NAMES, TREE, bidder, events, local
 
 AMS = "Europe/Amsterdam"
 PUBLISHED = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)  # 10:00 in Amsterdam
@@ -168,9 +168,7 @@ async def published_with_bidders(world) -> int:
             tender_id,
             lot_id,
             {
-                "name": NAMES[index],
-                "country": "NL",
-                "registration_number": KVK[index],
+                **bidder(index),
                 "email": email,
                 "contact_name": "Fatima" if index == 0 else "",
                 "price": "100",
@@ -254,9 +252,7 @@ async def test_restricted_candidates_still_in_the_procedure_are_told(world):
             world.officer,
             tender_id,
             {
-                "name": NAMES[index],
-                "country": "NL",
-                "registration_number": KVK[index],
+                **bidder(index),
                 "email": f"contact{index}@example.org",
             },
         )

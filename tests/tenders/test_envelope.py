@@ -49,7 +49,7 @@ from tenders import access, bids, openings, service
 from tenders.tables import Bid, BidFile
 from tenders.tables import Tender as TenderRow
 from tests.support.http import post_form
-from tests.tenders.conftest import KVK, NAMES, events
+from tests.tenders.conftest import NAMES, bidder, events
 from tests.test_authorization import registered_routes
 
 
@@ -123,9 +123,7 @@ async def register(world, tender_id: int, lot_id: int, key: str, index: int) -> 
         tender_id,
         lot_id,
         {
-            "name": NAMES[index],
-            "country": "NL",
-            "registration_number": KVK[index],
+            **bidder(index),
             "email": f"bids{index}@example.org",
             "price": PRICES[key],
         },

@@ -13,7 +13,7 @@ from tenders import openings, procurement, service
 from tenders.deadlines import DEADLINES
 from tenders.tables import Candidate, Question, Tender
 from tests.support.criteria import quality
-from tests.tenders.conftest import KVK, NAMES, TREE, events, local
+from tests.tenders.conftest import NAMES, TREE, bidder, events, local
 
 
 def dialogue_form(world, **extra):
@@ -44,9 +44,7 @@ async def published_dialogue(world) -> int:
 
 def candidate(index: int) -> dict:
     return {
-        "name": NAMES[index],
-        "country": "NL",
-        "registration_number": KVK[index],
+        **bidder(index),
         "contact_name": "Contact",
         "email": f"info{index}@example.nl",
     }

@@ -22,7 +22,7 @@ from tenders import bids, openings, service, vault
 from tenders.sealing import DAMAGED, WRONG_KEY, SealBroken
 from tenders.tables import Bid, BidFile
 from tests.support.http import sign_in
-from tests.tenders.conftest import KVK, NAMES
+from tests.tenders.conftest import bidder
 from tests.tenders.conftest import events as all_events
 
 QUALITY = b"%PDF-1.4 QUALITYMARKER our plan for the districts"
@@ -56,9 +56,7 @@ async def _bid(world, tender_id: int, lot_id: int, index: int, price: str) -> in
         tender_id,
         lot_id,
         {
-            "name": NAMES[index],
-            "country": "NL",
-            "registration_number": KVK[index],
+            **bidder(index),
             "price": price,
             "paper_reason": "Received on paper at the front desk",
         },
