@@ -62,6 +62,24 @@ SENTENCES: dict[str, str] = {
     ),
     "candidate.assessed": N_("{actor} assessed a candidate for tender {object}"),
     "candidate.decided": N_("{actor} decided on a candidate for tender {object}"),
+    "candidate.requested": N_(
+        "{actor} requested to participate in tender {object} for {organisation}"
+    ),
+    "candidate.request_replaced": N_(
+        "{actor} replaced the request of {organisation} to participate in tender {object}"
+    ),
+    "candidate.request_withdrawn": N_(
+        "{actor} withdrew a request to participate in tender {object}"
+    ),
+    "candidate.requests_opened": N_(
+        "{actor} opened the requests to participate in tender {object}"
+    ),
+    "candidate.file_downloaded": N_(
+        "{actor} opened a document of a request to participate in tender {object}"
+    ),
+    "candidate.sealed_access_refused": N_(
+        "{actor} was refused a sealed document of a request to participate in tender {object}"
+    ),
     "dialogue.round_added": N_("{actor} added a dialogue round to tender {object}"),
     "dialogue.session_recorded": N_("{actor} recorded a dialogue session of tender {object}"),
     "bid.registered": N_("{actor} registered a bid for tender {object}"),

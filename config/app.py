@@ -48,6 +48,7 @@ from opendata import controllers as opendata_controllers
 from opendata.giving import controllers as giving_controllers
 from portal import controllers as portal_controllers
 from portal import pages as portal_pages
+from portal import participation as portal_participation
 from portal.guards import PortalSignInRequired, portal_sign_in_handler
 from scoring import api as scoring_api
 from scoring import controllers as scoring_controllers
@@ -71,6 +72,7 @@ from tenders import controllers as tender_controllers
 from tenders import dashboard as tender_dashboard
 from tenders import deadlines as tender_deadlines
 from tenders import finance as tender_finance
+from tenders import participation_pages as tender_participation_pages
 from tenders import procurement_pages as tender_procurement_pages
 from web.csrf import CsrfFailed, SessionBoundCSRFMiddleware, csrf_failed_handler
 from web.dashboard import PanelProvider
@@ -145,6 +147,8 @@ ROUTE_HANDLERS: list[Any] = [
     *opendata_controllers.CONTROLLERS,
     *portal_controllers.ACCOUNT_CONTROLLERS,
     *portal_pages.CONTROLLERS,
+    *portal_participation.CONTROLLERS,
+    *tender_participation_pages.CONTROLLERS,
 ]
 
 

@@ -15,9 +15,11 @@ from documents import storage
 from portal.controllers import page
 from portal.guards import PORTAL, PORTAL_MEMBER, portal_user, signed_in_portal_user
 from portal.service import inbox as inbox_service
+from portal.service import participation as participation_service
 from portal.service import questions as question_service
 from portal.service import tenders as tender_service
-from tenders.procedures import PHASE_LABELS
+from tenders.procedures import PHASE_LABELS, PROCEDURE_TYPES
+from tenders.procurement import CANDIDATE_STATUS
 from tenders.questions import MAX_QUESTION, QUESTION_PHASES
 from web.downloads import attachment_stream
 from web.forms import field_errors
@@ -103,6 +105,9 @@ async def _tender_page(
         and deadline is not None
         and clock.now() < deadline,
         max_question=MAX_QUESTION,
+        selects=PROCEDURE_TYPES[tender["procedure"]].selects,
+        participation=await participation_service.own_request(user, tender_id),
+        candidate_status=CANDIDATE_STATUS,
         errors=form.get("errors", {}),
         question=form.get("question", ""),
     )

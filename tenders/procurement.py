@@ -75,27 +75,9 @@ async def register_candidate(
     async with transaction():
         tender = await for_change(principal, tender_id)
         moment = received_at or clock.now()
-        if tender.phase in (Phase.PUBLISHED, Phase.SELECTION):  # a late request is told so
-            require_in_time(
-                moment,
-                tender.row["deadline_requests"],
-                N_("Requests to participate closed at {deadline}; this one came at {received}"),
-                tender.zone,
-            )
-        if tender.phase is not Phase.PUBLISHED:
-            raise await moved(
-                DomainError(
-                    N_("Requests to participate are received while the tender is published")
-                ),
-                tender,
-            )
+        await require_requests_open(tender, moment)
         organisation_id = await organisations.register(principal.as_actor(), organisation)
-        if await Candidate.exists().where(
-            (Candidate.tender == tender_id) & (Candidate.organisation == organisation_id)
-        ):
-            raise ValidationFailed(
-                [Problem(N_("{name} is already a candidate"), {"name": organisation.name}, "name")]
-            )
+        await require_new_candidate(tender_id, organisation_id, organisation.name)
         contact = ", ".join(x for x in (organisation.contact_name, organisation.email) if x)
         row = Candidate(
             tender=tender_id,
@@ -113,6 +95,34 @@ async def register_candidate(
             after={"candidate": row.id, "organisation": organisation.name, "received_at": moment},
         )
     return int(row.id)
+
+
+async def require_requests_open(
+    tender: TenderRef,
+    moment: datetime,
+    late: str = N_("Requests to participate closed at {deadline}; this one came at {received}"),
+) -> None:
+    """Requests to participate are received (replaced, withdrawn) while the tender is published,
+    before the requests deadline, not at it; one that comes later is told the deadline and its
+    moment (``late``). The tender is locked by the caller, its due deadline step applied."""
+    if tender.phase in (Phase.PUBLISHED, Phase.SELECTION):  # a late request is told so
+        require_in_time(moment, tender.row["deadline_requests"], late, tender.zone)
+    if tender.phase is not Phase.PUBLISHED:
+        raise await moved(
+            DomainError(N_("Requests to participate are received while the tender is published")),
+            tender,
+        )
+
+
+async def require_new_candidate(tender_id: int, organisation_id: int, name: str) -> None:
+    """One request to participate per organisation and tender (the tender locked by the
+    caller, so that two requests at once come one after the other)."""
+    if await Candidate.exists().where(
+        (Candidate.tender == tender_id) & (Candidate.organisation == organisation_id)
+    ):
+        raise ValidationFailed(
+            [Problem(N_("{name} is already a candidate"), {"name": name}, "name")]
+        )
 
 
 async def candidates(principal: Principal, tender_id: int) -> list[dict[str, Any]]:

@@ -14,7 +14,7 @@ from common.i18n import N_
 from documents.letters import bundle
 from documents.letters.kinds import LetterKind
 from scoring.access import links as scoring_links
-from tenders import letters, procurement, service
+from tenders import letters, participation, procurement, service
 from tenders.controllers import (
     READERS,
     done,
@@ -54,6 +54,8 @@ class ProcurementPages(Controller):
             assessments=await procurement.assessments(tender_id),
             status_labels=procurement.CANDIDATE_STATUS,
             kind_labels=procurement.REQUIREMENT_KINDS,
+            portal_requests=await participation.portal_requests(principal, tender_id),
+            file_labels=participation.FILE_KINDS,
             **context,
         )
 

@@ -120,6 +120,36 @@ class Candidate(Table, tablename="tenders_candidate"):
     decided_at = Timestamptz(null=True, default=None)
 
 
+class CandidateRequest(Table, tablename="tenders_candidate_request"):
+    """A request to participate that the candidate submitted itself, through the portal (an
+    officer-registered candidate has none): the portal account (by id and as the audit names
+    it, ``portal:<email>``; tenders do not know the portal's tables), when it came first, how
+    often it was replaced, and when an officer opened its sealed files (None: still sealed)."""
+
+    candidate = ForeignKey(references=Candidate, on_delete=OnDelete.cascade, unique=True)
+    account_id = Integer()
+    submitted_by = Varchar(length=255)
+    first_received_at = Timestamptz()
+    version = Integer(default=1)
+    opened_at = Timestamptz(null=True, default=None)
+
+
+class CandidateFile(Table, tablename="tenders_candidate_file"):
+    """A file of a request to participate: "document" or "espd" (the UEA/ESPD). Sealed like a
+    bid file (tenders.vault) until the requests are opened: ``file`` holds the encrypted content
+    named "sealed" and ``sealed_name`` the encrypted name and type; the opening replaces them by
+    the plain file and empties ``sealed_name``. ``sha256`` and ``size`` are those of the content
+    as received (the receipt)."""
+
+    candidate = ForeignKey(references=Candidate, on_delete=OnDelete.cascade, index=True)
+    file = ForeignKey(references=StoredFile, on_delete=OnDelete.restrict)
+    kind = Varchar(length=10, default="document")
+    sealed_name = Text(default="")
+    sha256 = Varchar(length=64)
+    size = Integer()
+    received_at = Timestamptz()
+
+
 class Requirement(Table, tablename="tenders_requirement"):
     """An exclusion ground or a suitability requirement, assessed pass/fail per candidate."""
 
@@ -133,6 +163,16 @@ class Assessment(Table, tablename="tenders_assessment"):
     requirement = ForeignKey(references=Requirement, on_delete=OnDelete.cascade)
     passed = Boolean()
     note = Text(default="")
+
+
+class Declaration(Table, tablename="tenders_declaration"):
+    """What a candidate declared of a requirement in its request to participate (through the
+    portal): that it meets it or not; the officer assesses it beside the declaration."""
+
+    candidate = ForeignKey(references=Candidate, on_delete=OnDelete.cascade, index=True)
+    requirement = ForeignKey(references=Requirement, on_delete=OnDelete.cascade)
+    met = Boolean()
+    declared_at = Timestamptz()
 
 
 class DialogueRound(Table, tablename="tenders_dialogue_round"):
@@ -250,8 +290,11 @@ TABLES = [
     Lot,
     TenderDocument,
     Candidate,
+    CandidateRequest,
+    CandidateFile,
     Requirement,
     Assessment,
+    Declaration,
     DialogueRound,
     DialogueSession,
     Question,

@@ -18,7 +18,9 @@ from accounts.tables import WebSession
 from organisations.tables import Organisation
 from portal.tables import PortalMembership
 from tests.authz import collect
+from tenders.tables import Candidate, CandidateFile
 from tests.portal.conftest import Scene
+from tests.portal.test_participation import requested_by_b
 from tests.portal.support import portal_sign_in
 from tests.support.http import CSRF_COOKIE, csrf_token, sign_in, text_of
 from tests.test_authorization import call, concrete_path, registered_routes
@@ -148,3 +150,43 @@ async def test_a_back_office_session_is_refused_in_the_portal(scene: Scene, clie
         assert response.status_code == 403
         # The public tender pages are open to everyone, the officer too.
         assert (await officer.get(f"/portal/tenders/{scene.tender_id}")).status_code == 200
+
+
+async def test_a_member_walks_every_portal_route_on_a_tender_another_requested(
+    scene: Scene, client_factory
+) -> None:
+    """Organisation B requested to participate in a restricted procedure: A, walking every
+    portal route with that tender (and B's candidacy and file ids), sees nothing of B's
+    request (its name, its receipt's digests) and changes nothing of it."""
+    tender_id, receipt = await requested_by_b(scene)
+    candidate = {"candidate_id": receipt.candidate_id}
+    files = await CandidateFile.select().order_by(CandidateFile.id)
+    secrets = [*await b_secrets(scene), *(f.sha256 for f in receipt.files)]
+    others = {
+        "membership_id": scene.memberships["b"],
+        "file_id": files[0]["file"],
+        "tender_id": tender_id,
+        "document_id": scene.document_id,
+        **candidate,
+    }
+    before = await Candidate.select().order_by(Candidate.id)
+    problems = []
+    async with client_factory() as anna:
+        await portal_sign_in(anna, scene.emails["a"])
+        for method, template in portal_routes():
+            if (method, template) == ("POST", "/portal/logout"):
+                continue
+            path = with_ids(template, others)
+            response = await call(anna, method, path)
+            shown = [s for s in secrets if s in text_of(response.text)]
+            if shown:
+                problems.append(f"{method} {path}: shows {shown}")
+            if response.status_code >= 500 or response.status_code == 401:
+                problems.append(f"{method} {path}: {response.status_code}")
+        # Her own request page answers, without B's request in it.
+        page = await anna.get(f"/portal/tenders/{tender_id}/participation")
+        assert page.status_code == 200
+        assert "Your organisation has not requested to participate." in text_of(page.text)
+    assert not problems, "\n".join(problems)
+    assert await Candidate.select().order_by(Candidate.id) == before
+    assert await CandidateFile.select().order_by(CandidateFile.id) == files
