@@ -17,11 +17,11 @@ from accounts.sessions import SESSION_COOKIE, DatabaseSessionStore
 from accounts.tables import WebSession
 from organisations.tables import Organisation
 from portal.tables import PortalMembership
-from tests.authz import collect
 from tenders.tables import Candidate, CandidateFile
+from tests.authz import collect
 from tests.portal.conftest import Scene
-from tests.portal.test_participation import requested_by_b
 from tests.portal.support import portal_sign_in
+from tests.portal.test_participation import requested_by_b
 from tests.support.http import CSRF_COOKIE, csrf_token, sign_in, text_of
 from tests.test_authorization import call, concrete_path, registered_routes
 

@@ -23,8 +23,8 @@ from tenders.participation import DOCUMENT, ESPD, RequestFile
 from tenders.tables import Candidate, CandidateFile, CandidateRequest, Declaration
 from tests.portal.conftest import Scene
 from tests.portal.support import portal_sign_in
-from tests.tenders.conftest import bidder
 from tests.support.http import CSRF_COOKIE, text_of
+from tests.tenders.conftest import bidder
 
 # 29 March 2026: Amsterdam moves from CET to CEST at 02:00; 12:00 local is 10:00 UTC.
 DEADLINE_LOCAL = "2026-03-29T12:00"
