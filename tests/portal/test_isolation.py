@@ -46,6 +46,25 @@ async def b_secrets(scene: Scene) -> list[str]:
     return [name, scene.emails["b"], "gunningsvoornemen-thuishulp-west.docx"]
 
 
+async def walk(client, others: dict[str, int], secrets: list[str]) -> list[str]:
+    """Every portal route (but signing out) called with ``others``' ids: what showed a
+    secret, failed (5xx), forgot the session (401), or served another's letter."""
+    problems = []
+    for method, template in portal_routes():
+        if (method, template) == ("POST", "/portal/logout"):
+            continue
+        path = with_ids(template, others)
+        response = await call(client, method, path)
+        shown = [s for s in secrets if s in text_of(response.text)]
+        if shown:
+            problems.append(f"{method} {path}: shows {shown}")
+        if response.status_code >= 500 or response.status_code == 401:
+            problems.append(f"{method} {path}: {response.status_code}")
+        if template.startswith("/portal/inbox/letters") and response.status_code != 404:
+            problems.append(f"{method} {path}: another's letter answered {response.status_code}")
+    return problems
+
+
 async def test_a_member_walks_every_portal_route_and_sees_nothing_of_another(
     scene: Scene, client_factory
 ) -> None:
@@ -57,23 +76,9 @@ async def test_a_member_walks_every_portal_route_and_sees_nothing_of_another(
         "document_id": scene.document_id,
     }
     before = await PortalMembership.select().order_by(PortalMembership.id)
-    problems = []
     async with client_factory() as anna:
         await portal_sign_in(anna, scene.emails["a"])
-        for method, template in portal_routes():
-            if (method, template) == ("POST", "/portal/logout"):
-                continue
-            path = with_ids(template, others)
-            response = await call(anna, method, path)
-            shown = [s for s in secrets if s in text_of(response.text)]
-            if shown:
-                problems.append(f"{method} {path}: shows {shown}")
-            if response.status_code >= 500 or response.status_code == 401:
-                problems.append(f"{method} {path}: {response.status_code}")
-            if template.startswith("/portal/inbox/letters") and response.status_code != 404:
-                problems.append(
-                    f"{method} {path}: another's letter answered {response.status_code}"
-                )
+        problems = await walk(anna, others, secrets)
         # Her own letter and pages do answer (the walk is not refused for everything).
         assert (await anna.get(f"/portal/inbox/letters/{scene.letters['a']}")).status_code == 200
         assert (await anna.get("/portal/organisation")).status_code == 200
@@ -170,19 +175,9 @@ async def test_a_member_walks_every_portal_route_on_a_tender_another_requested(
         **candidate,
     }
     before = await Candidate.select().order_by(Candidate.id)
-    problems = []
     async with client_factory() as anna:
         await portal_sign_in(anna, scene.emails["a"])
-        for method, template in portal_routes():
-            if (method, template) == ("POST", "/portal/logout"):
-                continue
-            path = with_ids(template, others)
-            response = await call(anna, method, path)
-            shown = [s for s in secrets if s in text_of(response.text)]
-            if shown:
-                problems.append(f"{method} {path}: shows {shown}")
-            if response.status_code >= 500 or response.status_code == 401:
-                problems.append(f"{method} {path}: {response.status_code}")
+        problems = await walk(anna, others, secrets)
         # Her own request page answers, without B's request in it.
         page = await anna.get(f"/portal/tenders/{tender_id}/participation")
         assert page.status_code == 200

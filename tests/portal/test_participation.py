@@ -18,7 +18,7 @@ from documents.tables import StoredFile
 from portal.service import participation as portal_participation
 from portal.service.accounts import load_portal_user
 from portal.tables import PortalAccount
-from tenders import participation, procurement, service
+from tenders import letters, participation, procurement, service
 from tenders.participation import DOCUMENT, ESPD, RequestFile
 from tenders.tables import Candidate, CandidateFile, CandidateRequest, Declaration
 from tests.portal.conftest import Scene
@@ -383,13 +383,18 @@ async def test_the_supplier_sees_its_admission_and_a_late_request_is_refused(
         officer, tender_id, receipt.candidate_id, {rid: (True, "") for rid in requirements}
     )
     await procurement.decide(officer, tender_id, receipt.candidate_id, True, "")
+    [sent] = await letters.send_selection_letters(officer, tender_id)
     async with client_factory() as anna:
         await portal_sign_in(anna, scene.emails["a"])
         tender_page = text_of((await anna.get(f"/portal/tenders/{tender_id}")).text)
+        inbox = (await anna.get("/portal/inbox")).text
+        letter = await anna.get(f"/portal/inbox/letters/{sent.file_id}")
         late = await anna.post(
             f"/portal/tenders/{tender_id}/participation", data={"replace": "1"}, files=_upload()
         )
     assert "Your request to participate Status Admitted" in tender_page
+    assert f"/portal/inbox/letters/{sent.file_id}" in inbox  # the selection letter
+    assert letter.status_code == 200
     assert late.status_code == 409
     assert "closed at 2026-03-29 12:00:00 (CEST); this one came at 2026-03-29 13:00:00" in (
         text_of(late.text)
