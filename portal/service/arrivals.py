@@ -19,7 +19,6 @@ from dataclasses import dataclass
 
 from audit import service as audit
 from common.arrivals import CLARIFICATION, DEADLINE_MOVED, Arrival
-from common.i18n import N_
 from common.identity import Actor
 from common.refs import SubjectRef
 from config.settings import get_settings
@@ -28,16 +27,14 @@ from notifications import service as outbox
 from notifications.compose import compose
 from notifications.domain import OutgoingMessage
 from portal.domain import MembershipStatus
+from portal.service import inbox
 from portal.tables import PortalMembership
 from subsidies.tables import Application
 from tenders.tables import Bid, Candidate, Question, Tender
 from web.i18n import UI_LANGUAGES
 
 MAIL_KIND = "portal_inbox"
-NOTICE_LABELS = {
-    CLARIFICATION: N_("Clarification notice"),
-    DEADLINE_MOVED: N_("Deadline moved"),
-}
+NOTICE_LABELS = {CLARIFICATION: inbox.CLARIFICATION, DEADLINE_MOVED: inbox.DEADLINE_MOVED}
 
 
 @dataclass(frozen=True)
@@ -53,9 +50,7 @@ class _Told:
 
 def anchor_of(arrival: Arrival) -> str:
     """The id of the arrival's item on the inbox page ("" when it has none of its own)."""
-    if arrival.file_id is not None:
-        return f"letter-{arrival.file_id}"
-    return ""
+    return inbox.letter_anchor(arrival.file_id) if arrival.file_id is not None else ""
 
 
 async def _letter(arrival: Arrival) -> _Told | None:

@@ -55,7 +55,11 @@ class InboxItem:
     @property
     def anchor(self) -> str:
         """The item's id on the inbox page (the members' mails link to a letter's)."""
-        return f"letter-{self.file_id}" if self.file_id is not None else ""
+        return letter_anchor(self.file_id) if self.file_id is not None else ""
+
+
+def letter_anchor(file_id: int) -> str:
+    return f"letter-{file_id}"
 
 
 @dataclass(frozen=True)
