@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from audit import service as audit
 from common.arrivals import CLARIFICATION, DEADLINE_MOVED, Arrival
@@ -53,31 +54,52 @@ def anchor_of(arrival: Arrival) -> str:
     return inbox.letter_anchor(arrival.file_id) if arrival.file_id is not None else ""
 
 
-async def _letter(arrival: Arrival) -> _Told | None:
+# The references letters are addressed by -> their table and the procedure's title.
+ADDRESSEES: dict[str, tuple[Any, Any]] = {
+    "bid": (Bid, Bid.tender.title),
+    "candidate": (Candidate, Candidate.tender.title),
+    "application": (Application, Application.round.title),
+}
+
+
+async def _addressed(refs: set[SubjectRef]) -> dict[SubjectRef, tuple[int, str]]:
+    """Each reference's organisation and procedure title: a query per kind and 500 refs."""
+    by_kind: dict[str, list[int]] = {}
+    for ref in refs:
+        by_kind.setdefault(ref.kind, []).append(ref.id)
+    found: dict[SubjectRef, tuple[int, str]] = {}
+    for kind, ids in by_kind.items():
+        if kind not in ADDRESSEES:
+            continue
+        table, title = ADDRESSEES[kind]
+        ids.sort()
+        for start in range(0, len(ids), 500):
+            for row in await table.select(
+                table.id, table.organisation, title.as_alias("title")
+            ).where(table.id.is_in(ids[start : start + 500])):
+                if row["organisation"] is not None:
+                    found[SubjectRef(kind, row["id"])] = (row["organisation"], row["title"])
+    return found
+
+
+def _ref(arrival: Arrival) -> SubjectRef | None:
     try:
-        ref = SubjectRef.parse(arrival.ref)
-        kind = LetterKind(arrival.kind)
+        LetterKind(arrival.kind)
+        return SubjectRef.parse(arrival.ref)
     except ValueError:
         return None
-    if ref.kind == "bid":
-        row = await Bid.select(Bid.organisation, Bid.tender.title.as_alias("title")).where(
-            Bid.id == ref.id
-        )
-    elif ref.kind == "candidate":
-        row = await Candidate.select(
-            Candidate.organisation, Candidate.tender.title.as_alias("title")
-        ).where(Candidate.id == ref.id)
-    elif ref.kind == "application":
-        row = await Application.select(
-            Application.organisation, Application.round.title.as_alias("title")
-        ).where(Application.id == ref.id)
-    else:
-        return None
-    if not row or row[0]["organisation"] is None:
-        return None
-    return _Told(
-        arrival, KIND_LABELS[kind], row[0]["title"], (row[0]["organisation"],), anchor_of(arrival)
-    )
+
+
+async def _letters(arrivals: Sequence[Arrival]) -> list[_Told]:
+    refs = {arrival: ref for arrival in arrivals if (ref := _ref(arrival)) is not None}
+    addressed = await _addressed(set(refs.values()))
+    told = []
+    for arrival, ref in refs.items():
+        if ref in addressed:
+            organisation, title = addressed[ref]
+            label = KIND_LABELS[LetterKind(arrival.kind)]
+            told.append(_Told(arrival, label, title, (organisation,), anchor_of(arrival)))
+    return told
 
 
 async def organisations_of_tender(tender_id: int) -> set[int]:
@@ -133,20 +155,20 @@ def dedupe_key(arrival: Arrival, account_id: int) -> str:
 
 async def tell_members(actor: Actor, arrivals: Sequence[Arrival]) -> None:
     """Queue a mail to every active member of each organisation an arrival concerns."""
-    told = [
-        found
-        for arrival in arrivals
-        if (found := await (_letter(arrival) if arrival.ref else _notice(arrival))) is not None
-    ]
+    told = await _letters([arrival for arrival in arrivals if arrival.ref])
+    for arrival in arrivals:
+        if not arrival.ref and (notice := await _notice(arrival)) is not None:
+            told.append(notice)
     members = await _members({o for t in told for o in t.organisation_ids})
     if not members:
         return
     inbox = f"{get_settings().public_url.rstrip('/')}/portal/inbox"
     messages = []
+    by_organisation: dict[int, list[dict]] = {}
+    for member in members:
+        by_organisation.setdefault(member["organisation"], []).append(member)
     for item in told:
-        for member in members:
-            if member["organisation"] not in item.organisation_ids:
-                continue
+        for member in (m for o in item.organisation_ids for m in by_organisation.get(o, [])):
             language = member["language"] if member["language"] in UI_LANGUAGES else "en"
             subject, body = compose(
                 "portal/mail/arrived.txt",
