@@ -26,6 +26,7 @@ class Arrival:
     ref: str = ""  # a letter's addressee
     tender_id: int | None = None  # a notice's tender
     file_id: int | None = None  # a letter's stored file
+    number: int | None = None  # a clarification answer's question number
 
 
 CLARIFICATION = "clarification"  # an answer published (or amended) in the clarification notice

@@ -150,7 +150,8 @@ async def announce_answer(actor: Actor, tender_id: int, number: int, answer: str
     the same text once). Called inside the transaction that saves it."""
     digest = hashlib.sha256(answer.encode()).hexdigest()[:16]
     key = f"clarification:{tender_id}:{number}:{digest}"
-    await arrivals.announce(actor, [Arrival(CLARIFICATION, key, tender_id=tender_id)])
+    notice = Arrival(CLARIFICATION, key, tender_id=tender_id, number=number)
+    await arrivals.announce(actor, [notice])
 
 
 async def announce_deadlines(

@@ -51,7 +51,11 @@ class _Told:
 
 def anchor_of(arrival: Arrival) -> str:
     """The id of the arrival's item on the inbox page ("" when it has none of its own)."""
-    return inbox.letter_anchor(arrival.file_id) if arrival.file_id is not None else ""
+    if arrival.file_id is not None:
+        return inbox.letter_anchor(arrival.file_id)
+    if arrival.kind == CLARIFICATION and arrival.tender_id and arrival.number is not None:
+        return inbox.answer_anchor(arrival.tender_id, arrival.number)
+    return ""
 
 
 # The references letters are addressed by -> their table and the procedure's title.

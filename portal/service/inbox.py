@@ -49,17 +49,26 @@ class InboxItem:
     file_id: int | None = None  # a letter's file; None for a notice
     tender_id: int | None = None  # a notice's tender (its public page)
     text: str = ""  # a notice's question and answer
+    number: int | None = None  # a clarification answer's question number
     deadlines: tuple[tuple[str, datetime | None], ...] = ()  # a deadline notice: label, moment
     unread: bool = False  # a letter the signed-in account has not downloaded
 
     @property
     def anchor(self) -> str:
-        """The item's id on the inbox page (the members' mails link to a letter's)."""
-        return letter_anchor(self.file_id) if self.file_id is not None else ""
+        """The item's id on the inbox page (the members' mails link to it)."""
+        if self.file_id is not None:
+            return letter_anchor(self.file_id)
+        if self.tender_id is not None and self.number is not None:
+            return answer_anchor(self.tender_id, self.number)
+        return ""
 
 
 def letter_anchor(file_id: int) -> str:
     return f"letter-{file_id}"
+
+
+def answer_anchor(tender_id: int, number: int) -> str:
+    return f"answer-{tender_id}-{number}"
 
 
 @dataclass(frozen=True)
@@ -200,6 +209,7 @@ async def _notices(organisation_id: int, addressees: dict[str, _Addressee]) -> l
             row["title"],
             tender_id=row["tender"],
             text=f"{row['number']}. {row['question']}\n{row['answer']}",
+            number=row["number"],
         )
         for row in rows
     ]

@@ -146,6 +146,12 @@ async def test_an_answer_in_the_clarification_notice_is_mailed_to_the_tenders_me
     mails = await inbox_mails()
     assert sorted(m["recipient"] for m in mails) == sorted(scene.emails.values())
     assert all("cao VVT" not in m["body"] for m in mails)  # the notice itself is not mailed
+    [number] = await Question.select(Question.number).where(Question.id == question_id)
+    anchor = f"answer-{tender_id}-{number['number']}"
+    assert all(f"/portal/inbox#{anchor}" in m["body"] for m in mails)
+    async with client_factory() as anna:
+        await portal_sign_in(anna, scene.emails["a"])
+        assert f'id="{anchor}"' in (await anna.get("/portal/inbox")).text
     # The same answer saved again: no new mail; an amended answer: told again.
     await procurement.answer(officer, tender_id, question_id, "Ja, de cao VVT geldt.")
     assert len(await inbox_mails()) == 2
