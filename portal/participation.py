@@ -17,7 +17,7 @@ from portal.controllers import page
 from portal.guards import PORTAL_MEMBER, portal_user
 from portal.service import participation as service
 from portal.service import tenders as tender_service
-from tenders.participation import DOCUMENT, ESPD, FILE_KINDS, RequestFile
+from tenders.participation import DOCUMENT, ESPD, FILE_KINDS, NO_REQUESTS, RequestFile
 from tenders.procedures import PHASE_LABELS, PROCEDURE_TYPES, Phase
 from tenders.procurement import CANDIDATE_STATUS, REQUIREMENT_KINDS, requirements
 from web.forms import field_errors
@@ -44,7 +44,7 @@ async def _files(request: Request) -> tuple[list[RequestFile], list[int], bool]:
 async def _page(request: Request, tender_id: int, status: int = 200, **form: Any) -> Template:
     tender = await tender_service.public_tender(tender_id)
     if not PROCEDURE_TYPES[tender["procedure"]].selects:
-        raise NotFound(gettext("This procedure has no requests to participate: bid directly"))
+        raise NotFound(NO_REQUESTS)
     deadline = tender["deadline_requests"]
     found = await requirements(tender_id)
     return await page(

@@ -51,6 +51,7 @@ DOCUMENT = "document"
 ESPD = "espd"
 FILE_KINDS = {DOCUMENT: N_("Document"), ESPD: N_("UEA/ESPD")}
 MAX_FILES = 20
+NO_REQUESTS = N_("This procedure has no requests to participate: bid directly")
 WITHDRAW_LATE = N_(
     "Requests to participate could be withdrawn until {deadline}; this came at {received}"
 )
@@ -137,7 +138,7 @@ async def _for_request(tender_id: int) -> TenderRef:
     if tender.row["published_at"] is None:
         raise NotFound(N_("Tender {id} does not exist"), id=tender_id)
     if not PROCEDURE_TYPES[tender.row["procedure"]].selects:
-        raise DomainError(N_("This procedure has no requests to participate: bid directly"))
+        raise DomainError(NO_REQUESTS)
     return tender
 
 
