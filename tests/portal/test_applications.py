@@ -4,6 +4,7 @@ the first-come moment, accepting a grant, the report and the settlement request.
 
 from __future__ import annotations
 
+import asyncio
 import json
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal as D
@@ -254,3 +255,18 @@ async def test_the_settlement_request_is_kept_for_the_officer(subsidy_round: Rou
         s.officer, application_id, "38500", "Minder bijeenkomsten"
     )
     assert result["final"] == D("38500.00")
+
+
+async def test_two_submissions_at_once_submit_once(subsidy_round: Round):
+    """Two submissions of one draft at the same moment (a double click, two colleagues): the
+    application's row is locked before its state is checked, so the second waits and is
+    refused, naming the first (on PostgreSQL both would otherwise find the draft)."""
+    s = subsidy_round
+    draft = await applying.start(s.a, s.round_id)
+    results = await asyncio.gather(
+        *(applying.submit(s.a, draft, complete_form()) for _ in range(2)),
+        return_exceptions=True,
+    )
+    [refused] = [r for r in results if isinstance(r, BaseException)]
+    assert isinstance(refused, Conflict) and "can no longer be changed" in str(refused)
+    assert (await _actions(draft)).count("application.submit") == 1
