@@ -6,6 +6,7 @@ row is added or removed by a button that saves the draft)."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Any
 
@@ -27,6 +28,7 @@ from subsidies.applicant import FILE_EXTENSIONS, FILE_PURPOSE_LABELS, MAX_FILE_B
 from subsidies.domain import PAYMENT_KIND_LABELS, PAYMENT_STATUS_LABELS, REPORT_LABELS
 from subsidies.lifecycle import STATE_LABELS
 from subsidies.service import applicant as service
+from subsidies.service.applicant import Applicant
 from web.downloads import attachment_stream
 from web.forms import done, field_errors, read_form
 
@@ -117,6 +119,22 @@ async def _upload(request: Request) -> tuple[dict[str, Any], str, str, bytes]:
         raise ValidationFailed([Problem(N_("Choose a file"), {}, "file")])
     fields = {k: form.get(k) for k in form if k not in ("file", "_csrf_token")}
     return fields, upload.filename, upload.content_type or "", await upload.read()
+
+
+Send = Callable[[Applicant, dict[str, Any], str, str, bytes], Awaitable[None]]
+
+
+async def _receive(
+    request: Request, application_id: int, message: str, send: Send
+) -> Template | Redirect:
+    """An uploaded file (and the form's other fields) handed to ``send``; the page again
+    with the problems (422), or the message and back to the application."""
+    try:
+        fields, filename, content_type, data = await _upload(request)
+        await send(applicant_of(portal_user(request)), fields, filename, content_type, data)
+    except ValidationFailed as exc:
+        return await _application_page(request, application_id, 422, errors=field_errors(exc))
+    return done(request, message, application_path(application_id), name=filename)
 
 
 class ApplicantPages(Controller):
@@ -210,16 +228,10 @@ class ApplicantPages(Controller):
         request_max_body_size=UPLOAD_LIMIT,
     )
     async def attach(self, request: Request, application_id: FromPath[int]) -> Template | Redirect:
-        try:
-            _, filename, content_type, data = await _upload(request)
-            await service.attach(
-                applicant_of(portal_user(request)), application_id, filename, content_type, data
-            )
-        except ValidationFailed as exc:
-            return await _application_page(request, application_id, 422, errors=field_errors(exc))
-        return done(
-            request, N_("{name} has been added."), application_path(application_id), name=filename
-        )
+        async def send(applicant: Applicant, _: dict, name: str, kind: str, data: bytes) -> None:
+            await service.attach(applicant, application_id, name, kind, data)
+
+        return await _receive(request, application_id, N_("{name} has been added."), send)
 
     @get("/applications/{application_id:int}/files/{file_id:int}", name="portal_application_file")
     async def file(
@@ -243,19 +255,10 @@ class ApplicantPages(Controller):
     async def report(
         self, request: Request, application_id: FromPath[int], report_id: FromPath[int]
     ) -> Template | Redirect:
-        try:
-            _, filename, content_type, data = await _upload(request)
-            await service.send_report(
-                applicant_of(portal_user(request)),
-                application_id,
-                report_id,
-                filename,
-                content_type,
-                data,
-            )
-        except ValidationFailed as exc:
-            return await _application_page(request, application_id, 422, errors=field_errors(exc))
-        return done(request, N_("The report has been received."), application_path(application_id))
+        async def send(applicant: Applicant, _: dict, name: str, kind: str, data: bytes) -> None:
+            await service.send_report(applicant, application_id, report_id, name, kind, data)
+
+        return await _receive(request, application_id, N_("The report has been received."), send)
 
     @post(
         "/applications/{application_id:int}/settlement",
@@ -265,23 +268,14 @@ class ApplicantPages(Controller):
     async def settlement(
         self, request: Request, application_id: FromPath[int]
     ) -> Template | Redirect:
-        try:
-            fields, filename, content_type, data = await _upload(request)
-            await service.request_settlement(
-                applicant_of(portal_user(request)),
-                application_id,
-                str(fields.get("amount") or ""),
-                filename,
-                content_type,
-                data,
-            )
-        except ValidationFailed as exc:
-            return await _application_page(request, application_id, 422, errors=field_errors(exc))
-        return done(
-            request,
-            N_("Your settlement request has been received."),
-            application_path(application_id),
-        )
+        async def send(
+            applicant: Applicant, fields: dict, name: str, kind: str, data: bytes
+        ) -> None:
+            amount = str(fields.get("amount") or "")
+            await service.request_settlement(applicant, application_id, amount, name, kind, data)
+
+        message = N_("Your settlement request has been received.")
+        return await _receive(request, application_id, message, send)
 
 
 CONTROLLERS = [ApplicantPages]

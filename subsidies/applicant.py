@@ -33,7 +33,7 @@ from common.errors import DomainError, Moment, ProblemCollector
 from common.i18n import N_
 from common.localtime import utc_to_local
 from common.money import read_amount
-from subsidies.applications import BudgetLine
+from subsidies.applications import BudgetLine, budget_json
 from subsidies.lifecycle import missing_for_submission
 
 ZERO = Decimal("0.00")
@@ -80,9 +80,7 @@ class ApplicantForm:
             "contact_email": self.contact_email,
             "requested": self.requested if self.requested is not None else ZERO,
             "own_contribution": self.own_contribution,
-            "budget_lines": json.dumps(
-                [{"description": b.description, "amount": str(b.amount)} for b in self.budget_lines]
-            ),
+            "budget_lines": budget_json(self.budget_lines),
             "activity_plan": self.activity_plan,
             "target_group": self.target_group,
             "districts": self.districts,

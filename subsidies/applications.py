@@ -69,6 +69,11 @@ class BudgetLine:
     amount: Decimal
 
 
+def budget_json(lines: Sequence[BudgetLine]) -> str:
+    """Budget lines as an application stores them."""
+    return json.dumps([{"description": b.description, "amount": str(b.amount)} for b in lines])
+
+
 @dataclass(frozen=True)
 class ApplicationData:
     organisation: OrganisationData
@@ -92,9 +97,7 @@ class ApplicationData:
             "title": self.title,
             "requested": self.requested,
             "own_contribution": self.own_contribution,
-            "budget_lines": json.dumps(
-                [{"description": b.description, "amount": str(b.amount)} for b in self.budget_lines]
-            ),
+            "budget_lines": budget_json(self.budget_lines),
             "activity_plan": self.activity_plan,
             "target_group": self.target_group,
             "districts": self.districts,
