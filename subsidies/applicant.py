@@ -33,7 +33,7 @@ from common.errors import DomainError, Moment, ProblemCollector
 from common.i18n import N_
 from common.localtime import utc_to_local
 from common.money import read_amount
-from subsidies.applications import BudgetLine, budget_json
+from subsidies.applications import BudgetLine, budget_json, read_participants
 from subsidies.lifecycle import missing_for_submission
 
 ZERO = Decimal("0.00")
@@ -160,19 +160,7 @@ def read_applicant_form(
     own = read_amount(problems, form, "own_contribution", required=False)
     if own is not None and own < 0:
         problems.add("own_contribution", N_("The own contribution cannot be below 0.00"))
-    participants = 0
-    if fields.text(form, "expected_participants"):
-        try:
-            participants = int(fields.text(form, "expected_participants"))
-            if participants < 0:
-                raise ValueError
-        except ValueError:
-            problems.add(
-                "expected_participants",
-                N_("{value} is not a number of people"),
-                value=fields.text(form, "expected_participants")[:20],
-            )
-            participants = 0
+    participants = read_participants(problems, form, "expected_participants")
     lines = read_budget_rows(problems, form.get("budget_description"), form.get("budget_amount"))
     chosen = set(_as_list(form.get("declarations")))
     declared = tuple(c for c in criteria if c in chosen)
