@@ -247,6 +247,19 @@ def _check_complete(
         )
 
 
+def complete_since(application: Mapping[str, Any], now: datetime) -> datetime:
+    """The moment an application counts as complete (first come, first served goes by it):
+    made in the portal and complete as submitted (no information asked), the moment of
+    receipt, to the microsecond; otherwise the moment the officer finds it complete."""
+    if (
+        application.get("submitted_by")
+        and application.get("state") == "submitted"
+        and application.get("submitted_at") is not None
+    ):
+        return application["submitted_at"]
+    return now
+
+
 @dataclass(frozen=True)
 class Window:
     opens_at: datetime

@@ -138,7 +138,7 @@ async def test_the_close_is_wall_clock_time_across_the_change_of_summer_time(
     assert "12:00:00" in refused.value.problem.text()
 
 
-async def test_first_come_rounds_keep_the_moment_to_the_microsecond(
+async def test_first_come_rounds_go_by_the_moment_of_receipt_to_the_microsecond(
     subsidy_round: Round, september
 ):
     s = subsidy_round
@@ -157,6 +157,20 @@ async def test_first_come_rounds_keep_the_moment_to_the_microsecond(
         .order_by(Application.submitted_at)
     )
     assert [(r["id"], r["submitted_at"]) for r in rows] == [
+        (first, moment),
+        (second, moment + timedelta(microseconds=1)),
+    ]
+    # The officer finds them complete later, the second first: each is complete from its
+    # moment of receipt, so the first come is still first in the allocation's order.
+    september.set(moment + timedelta(days=2))
+    await service.act(s.officer, second, "complete")
+    await service.complete_many(s.officer, round_id, [first])
+    rows = (
+        await Application.select(Application.id, Application.complete_at)
+        .where(Application.round == round_id)
+        .order_by(Application.complete_at)
+    )
+    assert [(r["id"], r["complete_at"]) for r in rows] == [
         (first, moment),
         (second, moment + timedelta(microseconds=1)),
     ]
