@@ -5,7 +5,10 @@ tests/portal/test_applications.py, through the service, where the requests reall
 
 from __future__ import annotations
 
-from subsidies.tables import Application, ApplicationFile
+from datetime import timedelta
+
+from common.localtime import utc_to_local
+from subsidies.tables import Application, ApplicationFile, SubsidyRound
 from tests.portal.conftest import Scene
 from tests.portal.subsidy import (  # noqa: F401 - fixtures
     PDF,
@@ -130,3 +133,32 @@ async def test_another_organisations_draft_is_not_found(
         assert SECRET_TITLE not in (await anna.get("/portal/applications")).text
     row = await _row(portal_rounds.b_draft)
     assert row["state"] == "draft" and row["title"] == SECRET_TITLE
+
+
+async def test_a_late_submission_is_refused_with_both_moments(
+    scene: Scene, portal_rounds: PortalRounds, client_factory
+) -> None:
+    async with client_factory() as anna:
+        await portal_sign_in(anna, scene.emails["a"])
+        application_id = await _start(anna, portal_rounds.open_round)
+        url = f"/portal/applications/{application_id}"
+        await anna.get(url)
+        [round_] = await SubsidyRound.select().where(SubsidyRound.id == portal_rounds.open_round)
+        scene.world.clock.set(round_["closes_at"] + timedelta(seconds=1))
+        await portal_sign_in(anna, scene.emails["a"])  # the session of 20 days ago has expired
+        await anna.get(url)
+        response = await post_form(
+            anna,
+            url,
+            {**complete_form(), "action": "submit"},
+            headers={"referer": str(anna.base_url).rstrip("/") + url},
+        )
+        assert response.status_code == 303
+        assert response.headers["location"] == url  # back to the page, with the message
+        shown = text_of((await anna.get(url)).text)
+        closes = utc_to_local(round_["closes_at"], "Europe/Amsterdam")
+        assert f"The round closed at {closes:%H:%M:%S}" in shown
+        assert f"arrived at {closes + timedelta(seconds=1):%H:%M:%S}.000000" in shown
+        assert "1 seconds too late" in shown
+        assert "The round does not take submissions now" in shown
+    assert (await _row(application_id))["state"] == "draft"
