@@ -8,12 +8,14 @@ from __future__ import annotations
 from datetime import timedelta
 
 from common.localtime import utc_to_local
-from subsidies.tables import Application, ApplicationFile, SubsidyRound
+from subsidies.service import applicant as applying
+from subsidies.tables import Application, ApplicationFile, Report, SubsidyRound
 from tests.portal.conftest import Scene
 from tests.portal.subsidy import (  # noqa: F401 - fixtures
     PDF,
     SECRET_TITLE,
     PortalRounds,
+    applicant,
     complete_form,
     portal_rounds_fixture,
 )
@@ -162,3 +164,26 @@ async def test_a_late_submission_is_refused_with_both_moments(
         assert "1 seconds too late" in shown
         assert "The round does not take submissions now" in shown
     assert (await _row(application_id))["state"] == "draft"
+
+
+async def test_the_officer_sees_what_the_applicant_sent(
+    scene: Scene, portal_rounds: PortalRounds, client_factory
+) -> None:
+    """The report and the settlement request sent in the portal, on the officer's page of
+    the application: the report received with its file, the request with its amount."""
+    b = applicant(scene.organisations["b"], scene.emails["b"])
+    granted = portal_rounds.b_granted
+    await applying.send_report(b, granted, portal_rounds.b_report, "verslag-b.pdf", "", PDF)
+    await applying.request_settlement(b, granted, "39000", "afrekening-b.pdf", "", PDF)
+    async with client_factory() as officer:
+        await sign_in(officer, scene.world.officer.email)
+        page = await officer.get(f"/subsidies/applications/{granted}")
+        shown = text_of(page.text)
+        assert "verslag-b.pdf (Report" in shown and "afrekening-b.pdf (Settlement request" in shown
+        assert "Settlement requested €39,000.00" in shown
+        assert "Activity report: due" in shown and "; received" in shown
+        report_file = (
+            await Report.select(Report.file).where(Report.id == portal_rounds.b_report).first()
+        )["file"]
+        served = await officer.get(f"/subsidies/applications/{granted}/files/{report_file}")
+        assert served.status_code == 200 and served.content == PDF
