@@ -46,6 +46,7 @@ from notifications import controllers as notifications_controllers
 from notifications import dashboard as notifications_dashboard
 from opendata import controllers as opendata_controllers
 from opendata.giving import controllers as giving_controllers
+from portal import bids as portal_bids
 from portal import controllers as portal_controllers
 from portal import pages as portal_pages
 from portal.guards import PortalSignInRequired, portal_sign_in_handler
@@ -145,6 +146,7 @@ ROUTE_HANDLERS: list[Any] = [
     *opendata_controllers.CONTROLLERS,
     *portal_controllers.ACCOUNT_CONTROLLERS,
     *portal_pages.CONTROLLERS,
+    *portal_bids.CONTROLLERS,
 ]
 
 
