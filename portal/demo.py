@@ -44,25 +44,49 @@ async def load(actor: Actor, known: dict[str, str]) -> dict[str, str]:
     if organisation_id is None:
         return {}
     password = known.get(DEMO_SUPPLIER) or generate_password()
-    now = clock.now()
     async with transaction():
-        account = PortalAccount(
-            email=DEMO_SUPPLIER,
-            name="Sam Leverancier",
-            password_hash=await hash_password(password),
+        await add_member(
+            DEMO_SUPPLIER,
+            "Sam Leverancier",
+            await hash_password(password),
+            organisation_id,
+            actor,
+            role=OrgRole.SIGNATORY,
             language="nl",
-            verified_at=now,
-            created_at=now,
         )
-        await account.save()
-        await PortalMembership(
-            account=account.id,
-            organisation=organisation_id,
-            role=OrgRole.SIGNATORY.value,
-            status=MembershipStatus.ACTIVE.value,
-            invited=True,
-            requested_at=now,
-            decided_at=now,
-            decided_by=actor.label,
-        ).save()
     return {DEMO_SUPPLIER: password}
+
+
+async def add_member(
+    email: str,
+    name: str,
+    password_hash: str,
+    organisation_id: int,
+    actor: Actor,
+    role: OrgRole = OrgRole.MEMBER,
+    language: str = "",
+    status: MembershipStatus = MembershipStatus.ACTIVE,
+) -> int:
+    """A verified portal account, invited into ``organisation_id`` (approved unless
+    ``status`` says otherwise), for the demo, tests and benchmarks: its id."""
+    now = clock.now()
+    account = PortalAccount(
+        email=email,
+        name=name,
+        password_hash=password_hash,
+        language=language,
+        verified_at=now,
+        created_at=now,
+    )
+    await account.save()
+    await PortalMembership(
+        account=account.id,
+        organisation=organisation_id,
+        role=role.value,
+        status=status.value,
+        invited=True,
+        requested_at=now,
+        decided_at=now,
+        decided_by=actor.label,
+    ).save()
+    return int(account.id)

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from common import clock
 from common.identity import Actor
 from organisations import service as organisations
 from organisations.domain import validate_organisation
-from portal.domain import PortalUser
+from portal.demo import add_member
+from portal.domain import MembershipStatus, PortalUser
 from portal.service.accounts import load_portal_user
-from portal.tables import PortalAccount, PortalMembership
 from tests.tenders.conftest import bidder
 
 SETUP = Actor.system("test")
@@ -19,24 +18,15 @@ PRICE_SHEET = b"PK PRICEMARKER price sheet"
 async def member(index: int, status: str = "active") -> PortalUser:
     """An approved (``status``) portal member of the demo bidder ``index``."""
     organisation_id = await organisations.register(SETUP, validate_organisation(bidder(index)))
-    now = clock.now()
-    account = PortalAccount(
-        email=f"person{index}@bidder{index}.example",
-        name=f"Person {index}",
-        password_hash="-",
-        verified_at=now,
-        created_at=now,
+    account_id = await add_member(
+        f"person{index}@bidder{index}.example",
+        f"Person {index}",
+        "-",
+        organisation_id,
+        SETUP,
+        status=MembershipStatus(status),
     )
-    await account.save()
-    await PortalMembership(
-        account=account.id,
-        organisation=organisation_id,
-        role="member",
-        status=status,
-        requested_at=now,
-        decided_at=now,
-    ).save()
-    user = await load_portal_user(account.id)
+    user = await load_portal_user(account_id)
     assert user is not None
     return user
 

@@ -140,33 +140,19 @@ async def test_officers_see_who_submitted_what_and_paper_bids_with_their_reason(
         assert "Person anna <anna@zorgplus.example>, through the portal" in page
         assert "paper" in page and "777" not in page and "plan.pdf" not in page
         # The officer's form asks why a bid on an electronic tender is registered by hand.
-        refused = await post_form(
-            officer,
-            f"/tenders/{scene.tender_id}/bids",
-            {
-                "lot_id": str(scene.lot_id),
-                "name": "Samen Sterk",
-                "country": "NL",
-                "registration_number": "27124701",
-                "price": "100",
-            },
-            files=upload(),
-        )
+        paper = {
+            "lot_id": str(scene.lot_id),
+            "name": "Samen Sterk",
+            "country": "NL",
+            "registration_number": "27124701",
+            "price": "100",
+        }
+        url = f"/tenders/{scene.tender_id}/bids"
+        refused = await post_form(officer, url, paper, files=upload())
         assert refused.status_code == 422
         assert "say why this one is registered by hand" in text_of(refused.text)
-        registered = await post_form(
-            officer,
-            f"/tenders/{scene.tender_id}/bids",
-            {
-                "lot_id": str(scene.lot_id),
-                "name": "Samen Sterk",
-                "country": "NL",
-                "registration_number": "27124701",
-                "price": "100",
-                "paper_reason": "Sent by post, stamped 1 March",
-            },
-            files=upload(),
-        )
+        reason = {"paper_reason": "Sent by post, stamped 1 March"}
+        registered = await post_form(officer, url, {**paper, **reason}, files=upload())
         assert registered.status_code == 303
         page = text_of((await officer.get(f"/tenders/{scene.tender_id}/bids")).text)
         assert "Sent by post, stamped 1 March" in page

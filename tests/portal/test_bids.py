@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -23,7 +23,7 @@ from portal.service import bids as portal_bids
 from tenders import bids, openings, procurement, service
 from tenders.tables import Bid, BidFile
 from tests.portal.bidding import PRICE_SHEET, QUALITY, member, plan, price_sheet
-from tests.tenders.conftest import World, bidder
+from tests.tenders.conftest import DST_DEADLINES, World, bidder
 from tests.tenders.test_sealing_flow import database_text, stored_bytes
 
 MARKERS = ("987654", "QUALITYMARKER", "PRICEMARKER", "plan-geheim", "prijzen-geheim")
@@ -128,15 +128,7 @@ async def test_sealed_in_the_database_until_the_four_eyes_opening(world):
     assert (await storage.read(files[1]["file"]))[1] == PRICE_SHEET
 
 
-@pytest.mark.parametrize(
-    ("deadline", "questions", "deadline_utc", "shown"),
-    [
-        # Spring forward: 02:00 CET becomes 03:00 CEST; the last second is 01:59:59 CET.
-        ("2026-03-29T03:00", "2026-03-20T12:00", datetime(2026, 3, 29, 1, 0, tzinfo=UTC), "CEST"),
-        # Fall back: 03:00 CEST becomes 02:00 CET; the last second is the second 02:59:59.
-        ("2026-10-25T03:00", "2026-10-01T12:00", datetime(2026, 10, 25, 2, 0, tzinfo=UTC), "CET"),
-    ],
-)
+@pytest.mark.parametrize(("deadline", "questions", "deadline_utc", "shown"), DST_DEADLINES)
 async def test_the_last_second_counts_and_the_next_is_refused_with_both_moments(
     world, deadline, questions, deadline_utc, shown
 ):
