@@ -39,7 +39,9 @@ from tenders.service import get_lot_row
 from tenders.tables import Bid, BidFile, Candidate, Tender
 
 LATE = N_("Bids closed at {deadline}; this one came at {received}")
-REPLACED = "replaced by bid {bid}"  # the withdrawn bid's reason on record, not shown as text
+# The reasons on record of a bid the bidder replaced or withdrew in the portal.
+REPLACED = "replaced by bid {bid}"
+WITHDRAWN = "withdrawn by the bidder"
 # The kinds of document a bid may carry (by the file name's extension), as the file store
 # knows how to serve them back.
 BID_FILE_TYPES = tuple(sorted(storage.SERVED_TYPES))
@@ -90,6 +92,12 @@ def check_documents(
             problems.add(field, exc.problem.message, **exc.problem.params)
 
 
+async def _lock_bids_of(lot_id: int, organisation_id: int) -> None:
+    """One organisation's bids on one lot change one at a time (a submit, a replacement, a
+    withdrawal): taken after the tender's lock, before any other."""
+    await database.lock_name(f"tenders-bid:{lot_id}:{organisation_id}")
+
+
 def _takes_bids(tender: TenderRef, moment: datetime) -> None:
     """Refused unless ``tender`` takes a bid received at ``moment``: before the bid deadline
     (a late one is told the deadline and its moment), in the tendering phase, or closed by
@@ -123,7 +131,7 @@ async def receive(
             raise
         raise await access.moved(exc, tender) from None
     await get_lot_row(tender.id, lot_id)
-    await database.lock_name(f"tenders-bid:{lot_id}:{bidder.organisation_id}")
+    await _lock_bids_of(lot_id, bidder.organisation_id)
     if PROCEDURE_TYPES[tender.row["procedure"]].selects and not await Candidate.exists().where(
         (Candidate.tender == tender.id)
         & (Candidate.organisation == bidder.organisation_id)
@@ -154,7 +162,7 @@ async def receive(
     if replaced:
         await Bid.update(
             {Bid.withdrawn_at: moment, Bid.withdrawn_reason: REPLACED.format(bid=row.id)}
-        ).where(Bid.id.is_in(replaced))
+        ).where(Bid.id.is_in(replaced) & Bid.withdrawn_at.is_null())
     parts = [
         vault.SealedPart(envelope, *document)
         for envelope, documents in ((Envelope.QUALITY, files), (Envelope.PRICE, price_files))
@@ -259,7 +267,7 @@ async def withdraw(actor: Actor, tender_id: int, bid_id: int, organisation_id: i
         await database.lock(Tender, tender_id, share=True)
         tender = await _published(tender_id)
         bid = await _own_bid(tender_id, bid_id, organisation_id)
-        await database.lock(Bid, bid_id)
+        await _lock_bids_of(bid["lot"], organisation_id)
         if tender.phase in (Phase.TENDERING, Phase.OPENING):
             require_in_time(
                 moment,
@@ -270,9 +278,7 @@ async def withdraw(actor: Actor, tender_id: int, bid_id: int, organisation_id: i
         if tender.phase is not Phase.TENDERING:
             raise DomainError(N_("A bid can be withdrawn until bidding closes"))
         withdrawn = (
-            await Bid.update(
-                {Bid.withdrawn_at: moment, Bid.withdrawn_reason: "withdrawn by the bidder"}
-            )
+            await Bid.update({Bid.withdrawn_at: moment, Bid.withdrawn_reason: WITHDRAWN})
             .where((Bid.id == bid_id) & Bid.withdrawn_at.is_null())
             .returning(Bid.id)
         )
@@ -345,7 +351,7 @@ async def _receipts(tender: TenderRef, rows: Sequence[Mapping[str, Any]]) -> lis
             r["submitted_by"] or r["registered_by"],
             tuple(by_bid.get(r["id"], ())),
             r["withdrawn_at"],
-            r["withdrawn_reason"].startswith("replaced by bid"),
+            r["withdrawn_reason"].startswith(REPLACED.split("{")[0]),
             open_now and r["withdrawn_at"] is None,
         )
         for r in rows

@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import json
 from datetime import timedelta
 
 import pytest
 
+from audit.tables import AuditEvent
 from config.database import is_sqlite
 from tenders.tables import Bid
 from tests.portal.conftest import Scene
@@ -183,4 +185,24 @@ async def test_two_submits_of_one_organisation_on_one_lot_at_once_leave_one_live
             )
             assert [a.status_code for a in answers] == [303, 303], [a.text for a in answers]
             assert len(await live(scene, "a")) == 1
-    assert await Bid.count().where(Bid.organisation == scene.organisations["a"]) == 1 + 2 * ROUNDS
+        # A withdrawal and a new bid at once: one after the other, whichever first.
+        for round_ in range(ROUNDS):
+            [current] = await live(scene, "a")
+            answers = await asyncio.gather(
+                one.post(f"{base}/bids/{current}/withdraw"),
+                two.post(
+                    f"{base}/bids",
+                    data={"lot_id": str(scene.lot_id), "price": f"9{round_}"},
+                    files=upload(),
+                ),
+            )
+            assert [a.status_code for a in answers] == [303, 303], [a.text for a in answers]
+            assert len(await live(scene, "a")) <= 1
+    assert await Bid.count().where(Bid.organisation == scene.organisations["a"]) == 1 + 3 * ROUNDS
+    # Every bid that ended was ended once, on record.
+    ended = await Bid.select(Bid.id).where(
+        (Bid.organisation == scene.organisations["a"]) & Bid.withdrawn_at.is_not_null()
+    )
+    events = await AuditEvent.select(AuditEvent.after).where(AuditEvent.action == "bid.withdrawn")
+    withdrawn = [json.loads(e["after"])["bid"] for e in events]
+    assert sorted(withdrawn) == sorted(r["id"] for r in ended)
