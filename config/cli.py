@@ -65,6 +65,7 @@ def serve(host: str, port: int, demo: bool) -> None:
     logging.getLogger("piccolo.engine.base").setLevel(logging.WARNING)
     # APScheduler logs every run of every job (the mail job runs every 15 s): only trouble.
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    use_served_address(host, port)
     run(run_migrations())
     refuse_other_keys()
     if demo:
@@ -81,6 +82,22 @@ def serve(host: str, port: int, demo: bool) -> None:
         proxy_headers=True,
         log_level="info",
     )
+
+
+def use_served_address(host: str, port: int) -> None:
+    """Without TENDERDESK_PUBLIC_URL, links in mails and open data point where this server
+    listens (``serve --port 8011`` must not announce :8000); a wildcard host as 127.0.0.1."""
+    import os
+
+    from config.settings import get_settings
+
+    if os.environ.get("TENDERDESK_PUBLIC_URL"):
+        return
+    shown = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host  # noqa: S104 (a comparison)
+    if ":" in shown:
+        shown = f"[{shown}]"
+    os.environ["TENDERDESK_PUBLIC_URL"] = f"http://{shown}:{port}"
+    get_settings.cache_clear()
 
 
 def refuse_other_keys() -> None:

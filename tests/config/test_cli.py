@@ -65,3 +65,23 @@ async def test_demo_is_idempotent_and_prints_the_same_credentials(db):
     assert await Authority.count() == authorities
     assert await User.count() == len(DEMO_USERS)
     assert credentials_file().exists()
+
+
+def test_serve_announces_the_address_it_listens_on_unless_a_public_url_is_set(monkeypatch):
+    from config.cli import use_served_address
+    from config.settings import get_settings
+
+    monkeypatch.delenv("TENDERDESK_PUBLIC_URL", raising=False)
+    use_served_address("127.0.0.1", 8011)
+    assert get_settings().public_url == "http://127.0.0.1:8011"
+    use_served_address("0.0.0.0", 8012)  # the first answer stands: the variable is now set
+    assert get_settings().public_url == "http://127.0.0.1:8011"
+    monkeypatch.delenv("TENDERDESK_PUBLIC_URL")
+    use_served_address("0.0.0.0", 8012)
+    assert get_settings().public_url == "http://127.0.0.1:8012"
+    monkeypatch.setenv("TENDERDESK_PUBLIC_URL", "https://tenderdesk.utrecht.nl")
+    get_settings.cache_clear()
+    use_served_address("127.0.0.1", 8013)
+    assert get_settings().public_url == "https://tenderdesk.utrecht.nl"
+    monkeypatch.delenv("TENDERDESK_PUBLIC_URL")
+    get_settings.cache_clear()
