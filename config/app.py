@@ -28,6 +28,7 @@ from audit import dashboard as audit_dashboard
 from audit import service as audit_service
 from authorities import controllers as authorities_controllers
 from authorities import dashboard as authorities_dashboard
+from common import arrivals
 from common.deadlines import DeadlineSource
 from common.i18n import N_
 from common.identity import Principal, Role
@@ -50,6 +51,7 @@ from portal import bids as portal_bids
 from portal import controllers as portal_controllers
 from portal import pages as portal_pages
 from portal.guards import PortalSignInRequired, portal_sign_in_handler
+from portal.service import arrivals as portal_arrivals
 from scoring import api as scoring_api
 from scoring import controllers as scoring_controllers
 from scoring import dashboard as scoring_dashboard
@@ -118,6 +120,8 @@ DASHBOARD_PANELS: list[PanelProvider] = [
 
 # The audit log's pages tell who acted by name; the names are the users' (accounts).
 audit_service.use_actor_names(names_by_email)
+# Letters sent and notices published are mailed to the addressed organisations' portal members.
+arrivals.listen(portal_arrivals.tell_members)
 
 ROUTE_HANDLERS: list[Any] = [
     ShellController,

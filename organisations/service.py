@@ -49,6 +49,26 @@ async def find_by_registration(country: str, registration_number: str) -> dict[s
     )
 
 
+async def _create(actor: Actor, data: OrganisationData) -> int:
+    now = clock.now()
+    row = Organisation(**data.as_dict(), created_at=now, updated_at=now)
+    await row.save()
+    await audit.record(actor, "organisation.created", "organisation", row.id, after=data.as_dict())
+    return row.id
+
+
+async def find_or_create(actor: Actor, data: OrganisationData) -> int:
+    """The id of the organisation with this registration number, left as it is (a portal
+    registrant neither renames one nor marks it a sole trader), or of a new one made of
+    ``data``; one transaction, so that a registration meanwhile is found, not changed."""
+    async with transaction():
+        await _lock_registrations([(data.country, data.registration_number)])
+        existing = await find_by_registration(data.country, data.registration_number)
+        if existing is not None:
+            return int(existing["id"])
+        return await _create(actor, data)
+
+
 async def register(actor: Actor, data: OrganisationData) -> int:
     """The id of the organisation with this registration number, created or brought up to date.
 
@@ -61,12 +81,7 @@ async def register(actor: Actor, data: OrganisationData) -> int:
         existing = await find_by_registration(data.country, data.registration_number)
         now = clock.now()
         if existing is None:
-            row = Organisation(**data.as_dict(), created_at=now, updated_at=now)
-            await row.save()
-            await audit.record(
-                actor, "organisation.created", "organisation", row.id, after=data.as_dict()
-            )
-            return row.id
+            return await _create(actor, data)
         current = {name: existing[name] for name in FIELDS}
         wanted = {name: value for name, value in data.as_dict().items() if value}
         if wanted.get("contact_name", current["contact_name"]) != current["contact_name"]:

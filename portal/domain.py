@@ -28,6 +28,7 @@ from accounts.domain import check_password_strength, entered_email, entered_pers
 from common.errors import DomainError, ProblemCollector
 from common.i18n import N_
 from common.registration import check_country, normalise_registration_number
+from organisations.domain import read_yes
 
 VERIFY_LINK_LIFETIME = timedelta(hours=48)
 INVITE_LINK_LIFETIME = timedelta(days=7)
@@ -80,6 +81,7 @@ class Registration:
     country: str
     registration_number: str
     organisation_name: str
+    natural_person: bool = False  # a sole trader: marks the organisation only if it is new
 
 
 def validate_registration(form: Mapping[str, Any], password: str) -> Registration:
@@ -102,7 +104,9 @@ def validate_registration(form: Mapping[str, Any], password: str) -> Registratio
         problems.add(field, exc.problem.message, **exc.problem.params)
     check_password_strength(password, problems, user_inputs=(email, name))
     problems.raise_if_any()
-    return Registration(email, name, country, number, organisation_name)
+    return Registration(
+        email, name, country, number, organisation_name, read_yes(form.get("natural_person"))
+    )
 
 
 def validate_invitation(form: Mapping[str, Any]) -> tuple[str, OrgRole]:

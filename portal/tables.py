@@ -21,6 +21,7 @@ class PortalAccount(Table, tablename="portal_account"):
     requested_country = Varchar(length=2, default="")
     requested_registration_number = Varchar(length=20, default="")
     requested_organisation_name = Varchar(length=200, default="")
+    requested_natural_person = Boolean(default=False)  # a sole trader (a new organisation only)
     last_login_at = Timestamptz(null=True, default=None)
     created_at = Timestamptz()
 

@@ -1,4 +1,6 @@
-"""Telling a tender's candidates that a deadline moved earlier, through the mail outbox.
+"""Telling a tender's candidates that a deadline moved earlier, through the mail outbox; and
+announcing the tender's notices (an answer published, a deadline moved) to ``common.arrivals``
+(the portal tells the members of the organisations taking part).
 
 Who is told: every organisation that asked to participate and is still in the procedure
 (pending or admitted) and every organisation with a bid that was not withdrawn, once each, at
@@ -9,11 +11,15 @@ application has it (English otherwise); called inside the transaction of the cha
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import hashlib
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from audit import service as audit
+from common import arrivals
+from common.arrivals import CLARIFICATION, DEADLINE_MOVED, Arrival
 from common.identity import Actor
 from config.settings import get_settings
 from notifications import service as outbox
@@ -137,3 +143,25 @@ async def tell_deadlines_moved_earlier(
         },
     )
     return Told(tuple(told), tuple(without))
+
+
+async def announce_answer(actor: Actor, tender_id: int, number: int, answer: str) -> None:
+    """An answer published in the clarification notice (or amended: a new text is told again,
+    the same text once). Called inside the transaction that saves it."""
+    digest = hashlib.sha256(answer.encode()).hexdigest()[:16]
+    key = f"clarification:{tender_id}:{number}:{digest}"
+    notice = Arrival(CLARIFICATION, key, tender_id=tender_id, number=number)
+    await arrivals.announce(actor, [notice])
+
+
+async def announce_deadlines(
+    actor: Actor, tender_id: int, moved: Mapping[str, datetime | None]
+) -> None:
+    """Deadlines of a published tender moved (``moved``: column -> its new moment). Called
+    inside the transaction that saves them."""
+    key = ",".join(
+        f"{name}@{value.isoformat() if value else '-'}" for name, value in sorted(moved.items())
+    )
+    await arrivals.announce(
+        actor, [Arrival(DEADLINE_MOVED, f"deadlines:{tender_id}:{key}", tender_id=tender_id)]
+    )

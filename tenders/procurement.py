@@ -28,6 +28,7 @@ from documents import storage
 from organisations import service as organisations
 from organisations.domain import validate_organisation
 from scoring import service as scoring
+from tenders import notices
 from tenders.access import TenderRef, as_reader, changed, deadlines_of, moved
 from tenders.domain import Assessment as AssessmentData
 from tenders.domain import decide_selection, require_in_time, require_reason
@@ -627,6 +628,7 @@ async def answer(principal: Principal, tender_id: int, question_id: int, text: s
             before={"number": row["number"], "answer": row["answer"]},
             after={"number": row["number"], "answer": text},
         )
+        await notices.announce_answer(principal.as_actor(), tender_id, row["number"], text)
 
 
 async def questions(principal: Principal, tender_id: int) -> list[dict[str, Any]]:

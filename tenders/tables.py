@@ -113,7 +113,8 @@ class Candidate(Table, tablename="tenders_candidate"):
     """An organisation that asked to participate (preselection)."""
 
     tender = ForeignKey(references=Tender, on_delete=OnDelete.cascade, index=True)
-    organisation = ForeignKey(references=Organisation, on_delete=OnDelete.restrict)
+    # indexed: the portal reads an organisation's candidacies (its inbox, its pages)
+    organisation = ForeignKey(references=Organisation, on_delete=OnDelete.restrict, index=True)
     received_at = Timestamptz()
     contact = Varchar(length=300, default="")
     status = Varchar(length=20, default="pending")  # pending, admitted, rejected, dropped
@@ -195,7 +196,8 @@ class Bid(Table, tablename="tenders_bid"):
 
     tender = ForeignKey(references=Tender, on_delete=OnDelete.cascade, index=True)
     lot = ForeignKey(references=Lot, on_delete=OnDelete.cascade, index=True)
-    organisation = ForeignKey(references=Organisation, on_delete=OnDelete.restrict)
+    # indexed: the portal reads an organisation's bids (its inbox, its pages)
+    organisation = ForeignKey(references=Organisation, on_delete=OnDelete.restrict, index=True)
     received_at = Timestamptz()
     price = Numeric(digits=(14, 2), null=True, default=None)
     sealed_price = Text(default="")

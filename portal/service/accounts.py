@@ -130,6 +130,7 @@ async def register(form: Mapping[str, Any], password: str, language: str = "") -
             "requested_country": data.country,
             "requested_registration_number": data.registration_number,
             "requested_organisation_name": data.organisation_name,
+            "requested_natural_person": data.natural_person,
         }
         if existing is None:
             account = PortalAccount(email=data.email, created_at=now, **entered)
@@ -167,16 +168,23 @@ def _view(data: Registration) -> dict[str, Any]:
         "country": data.country,
         "registration_number": data.registration_number,
         "organisation_name": data.organisation_name,
+        "natural_person": data.natural_person,
     }
 
 
-async def _organisation_for(actor: Actor, country: str, number: str, name: str) -> int:
-    """The registry's organisation with this number (never renamed by a registrant), or a new
-    one (organisations.service.register finds one registered meanwhile instead)."""
-    existing = await organisations.find_by_registration(country, number)
-    if existing is not None:
-        return int(existing["id"])
-    return await organisations.register(actor, OrganisationData(name, country, number))
+async def _organisation_for(actor: Actor, account: Mapping[str, Any]) -> int:
+    """The registry's organisation with the number asked for (never renamed, never marked a
+    sole trader by a registrant: an officer does that), or a new one, a sole trader if the
+    registrant said so."""
+    return await organisations.find_or_create(
+        actor,
+        OrganisationData(
+            account["requested_organisation_name"],
+            account["requested_country"],
+            account["requested_registration_number"],
+            natural_person=bool(account["requested_natural_person"]),
+        ),
+    )
 
 
 async def verify_email(token: str) -> int:
@@ -197,12 +205,7 @@ async def verify_email(token: str) -> int:
         await PortalAccount.update({PortalAccount.verified_at: now}).where(
             PortalAccount.id == account_id
         )
-        organisation_id = await _organisation_for(
-            actor,
-            row["requested_country"],
-            row["requested_registration_number"],
-            row["requested_organisation_name"],
-        )
+        organisation_id = await _organisation_for(actor, row)
         membership = PortalMembership(
             account=account_id, organisation=organisation_id, requested_at=now
         )

@@ -85,6 +85,8 @@ async def set_deadlines(
                 before={k: row[k] for k in update},
                 after=after,
             )
+            if tender.phase is not Phase.DRAFT:
+                await notices.announce_deadlines(principal.as_actor(), tender_id, update)
             if earlier:
                 language = (
                     await Authority.select(Authority.language)
