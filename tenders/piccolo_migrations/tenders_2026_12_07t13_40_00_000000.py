@@ -4,7 +4,7 @@ from piccolo.columns.column_types import Integer
 from piccolo.columns.column_types import Varchar
 from piccolo.columns.indexes import IndexMethod
 
-ID = "2026-12-07T12:43:49:127528"
+ID = "2026-12-07T13:40:00:000000"
 VERSION = "1.38.0"
 DESCRIPTION = "A bid names the portal account that submitted it; a bid file keeps the SHA-256 and size of its content as received (the receipt)"
 
