@@ -48,6 +48,7 @@ from notifications import dashboard as notifications_dashboard
 from opendata import controllers as opendata_controllers
 from opendata.giving import controllers as giving_controllers
 from portal import applications as portal_applications
+from portal import bids as portal_bids
 from portal import controllers as portal_controllers
 from portal import pages as portal_pages
 from portal.guards import PortalSignInRequired, portal_sign_in_handler
@@ -151,6 +152,7 @@ ROUTE_HANDLERS: list[Any] = [
     *portal_controllers.ACCOUNT_CONTROLLERS,
     *portal_pages.CONTROLLERS,
     *portal_applications.CONTROLLERS,
+    *portal_bids.CONTROLLERS,
 ]
 
 

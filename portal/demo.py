@@ -79,27 +79,16 @@ async def _organisation_with_a_grant() -> tuple[int, int] | None:
 async def _account(
     actor: Actor, email: str, name: str, organisation_id: int, password: str
 ) -> None:
-    now = clock.now()
     async with transaction():
-        account = PortalAccount(
-            email=email,
-            name=name,
-            password_hash=await hash_password(password),
+        await add_member(
+            email,
+            name,
+            await hash_password(password),
+            organisation_id,
+            actor,
+            role=OrgRole.SIGNATORY,
             language="nl",
-            verified_at=now,
-            created_at=now,
         )
-        await account.save()
-        await PortalMembership(
-            account=account.id,
-            organisation=organisation_id,
-            role=OrgRole.SIGNATORY.value,
-            status=MembershipStatus.ACTIVE.value,
-            invited=True,
-            requested_at=now,
-            decided_at=now,
-            decided_by=actor.label,
-        ).save()
 
 
 async def _supplier(actor: Actor, known: dict[str, str]) -> dict[str, str]:
@@ -150,3 +139,38 @@ async def _applicant(actor: Actor, known: dict[str, str]) -> dict[str, str]:
 async def load(actor: Actor, known: dict[str, str]) -> dict[str, str]:
     """The demo supplier and applicant (once); their passwords by email, as the demo users'."""
     return {**await _supplier(actor, known), **await _applicant(actor, known)}
+
+
+async def add_member(
+    email: str,
+    name: str,
+    password_hash: str,
+    organisation_id: int,
+    actor: Actor,
+    role: OrgRole = OrgRole.MEMBER,
+    language: str = "",
+    status: MembershipStatus = MembershipStatus.ACTIVE,
+) -> int:
+    """A verified portal account, invited into ``organisation_id`` (approved unless
+    ``status`` says otherwise), for the demo, tests and benchmarks: its id."""
+    now = clock.now()
+    account = PortalAccount(
+        email=email,
+        name=name,
+        password_hash=password_hash,
+        language=language,
+        verified_at=now,
+        created_at=now,
+    )
+    await account.save()
+    await PortalMembership(
+        account=account.id,
+        organisation=organisation_id,
+        role=role.value,
+        status=status.value,
+        invited=True,
+        requested_at=now,
+        decided_at=now,
+        decided_by=actor.label,
+    ).save()
+    return int(account.id)
