@@ -7,7 +7,7 @@ from __future__ import annotations
 from common.identity import Actor
 from common.refs import SubjectRef
 from portal.domain import PortalUser
-from portal.service.inbox import InboxItem, _addressees, _letters, organisation_of
+from portal.service.inbox import InboxItem, letters_about, organisation_of
 from subsidies.service.applicant import Applicant
 
 
@@ -21,10 +21,6 @@ def applicant_of(user: PortalUser) -> Applicant:
 async def letters_of(user: PortalUser, application_id: int) -> list[InboxItem]:
     """The letters sent about one of the organisation's applications (the decision, the
     settlement), as the inbox lists and serves them."""
-    ref = str(SubjectRef("application", application_id))
-    addressees = {
-        key: value
-        for key, value in (await _addressees(organisation_of(user))).items()
-        if key == ref
-    }
-    return sorted(await _letters(addressees), key=lambda item: item.sent_at)
+    return await letters_about(
+        organisation_of(user), str(SubjectRef("application", application_id))
+    )
