@@ -1,8 +1,9 @@
-"""A supplier in Chromium: signs in to the portal, asks a clarification question, submits a bid
-on two lots and reads each receipt (the moment and the SHA-256 of its file), finds them again
-from the tender's page; the officers (through the services) open the bids, award the first lot
-to another bidder and send the award decisions; the supplier finds its rejection letter in the
-portal's inbox. axe-core on each portal page on the way."""
+"""A supplier in Chromium: registers in the portal (the verification mail's link), is
+approved, asks a clarification question, submits a bid on two lots and reads each receipt (the
+moment and the SHA-256 of its file), finds them again from the tender's page; the officers
+(through the services) open the bids, award the first lot to another bidder and send the award
+decisions; the supplier finds its rejection letter in the portal's inbox. axe-core on each
+portal page on the way."""
 
 from __future__ import annotations
 
@@ -19,9 +20,9 @@ from portal.tables import PortalMembership
 from scoring import service as scoring
 from tenders import bids, letters, openings, service
 from tenders.tables import Bid, Question
+from tests.browser.portal_steps import no_violations, register_in_browser
 from tests.documents.letters_support import docx_text
-from tests.portal.support import PORTAL_PASSWORD, register_and_verify
-from tests.support.browser import console_errors, screenshot, serious_accessibility_violations
+from tests.support.browser import console_errors, screenshot
 from tests.tenders.conftest import ADVANTAGES, KVK, World, fixed_clock, local, world  # noqa: F401
 
 pytestmark = pytest.mark.browser
@@ -30,17 +31,11 @@ EMAIL = "inschrijver@zorgplus.example"
 PLANS = {1: b"%PDF-1.4 plan district 1 " * 40, 2: b"%PDF-1.4 plan district 2 " * 40}
 
 
-async def no_violations(page, where: str) -> None:
-    violations = await serious_accessibility_violations(page)
-    assert not violations, f"{where}: " + "\n".join(violations)
-
-
 async def test_a_supplier_bids_on_two_lots_and_reads_its_rejection_in_the_inbox(
     db,
     live_server,
     page,
     world: World,  # noqa: F811
-    client_factory,
 ):
     # The live server runs on the real clock: a tender whose deadlines are ahead of it.
     now = datetime.now(UTC).replace(microsecond=0)
@@ -52,8 +47,10 @@ async def test_a_supplier_bids_on_two_lots_and_reads_its_rejection_in_the_inbox(
     )
     await service.publish(world.officer, tender_id)
     lot_1, lot_2 = await world.lot_ids(tender_id)
-    async with client_factory() as client:
-        await register_and_verify(client, EMAIL, KVK[0], "Zorg Plus BV")
+    await register_in_browser(
+        page, live_server.url, EMAIL, KVK[0], "Zorg Plus BV", "Inge Inschrijver"
+    )
+    assert "waiting for approval" in await page.locator("main").inner_text()
     organisation = (
         await Organisation.select(Organisation.id)
         .where(Organisation.registration_number == KVK[0])
@@ -63,13 +60,6 @@ async def test_a_supplier_bids_on_two_lots_and_reads_its_rejection_in_the_inbox(
     await portal_accounts.decide_as_officer(
         world.officer, organisation["id"], membership["id"], True, "member"
     )
-
-    await page.goto(f"{live_server.url}/portal/login")
-    await page.get_by_label("Email address").fill(EMAIL)
-    password = page.get_by_label("Password")
-    await password.fill(PORTAL_PASSWORD)
-    await password.press("Enter")
-    await page.wait_for_selector("h1:has-text('My account')")
 
     # A clarification question on the tender's page.
     await page.goto(f"{live_server.url}/portal/tenders/{tender_id}")
