@@ -139,6 +139,17 @@ SENTENCES: dict[str, str] = {
     "application.start_review": N_("Application {object} went into review"),
     "application.decide": N_("{actor} decided on application {object}"),
     "application.pay_advance": N_("An advance on application {object} was paid"),
+    "application.file_added": N_("{actor} added a file to application {object}"),
+    "application.drafted": N_("{actor} started application {object} in the portal"),
+    "application.draft_saved": N_("{actor} saved the draft of application {object}"),
+    "application.submission_refused": N_(
+        "{actor} tried to submit application {object} after the round closed"
+    ),
+    "application.accepted": N_("{actor} accepted the grant of application {object}"),
+    "application.settlement_requested": N_(
+        "{actor} requested the settlement of application {object}"
+    ),
+    "report.received": N_("{actor} sent a report on application {object}"),
     "payment.approved": N_("{actor} approved a payment on application {object}"),
     "payment.paid": N_("{actor} recorded a payment on application {object} as paid"),
     "letter.sent": N_("{actor} sent a letter to {addressee}"),

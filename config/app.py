@@ -47,6 +47,8 @@ from notifications import controllers as notifications_controllers
 from notifications import dashboard as notifications_dashboard
 from opendata import controllers as opendata_controllers
 from opendata.giving import controllers as giving_controllers
+from portal import applications as portal_applications
+from portal import bids as portal_bids
 from portal import controllers as portal_controllers
 from portal import pages as portal_pages
 from portal import participation as portal_participation
@@ -151,6 +153,8 @@ ROUTE_HANDLERS: list[Any] = [
     *opendata_controllers.CONTROLLERS,
     *portal_controllers.ACCOUNT_CONTROLLERS,
     *portal_pages.CONTROLLERS,
+    *portal_applications.CONTROLLERS,
+    *portal_bids.CONTROLLERS,
     *portal_participation.CONTROLLERS,
     *tender_participation_pages.CONTROLLERS,
 ]

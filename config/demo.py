@@ -72,7 +72,11 @@ async def load_if_empty(progress: Callable[[str], None] = _quiet) -> dict[str, s
 
 def print_credentials(passwords: dict[str, str], echo: Callable[[str], None]) -> None:
     roles = {user.email: user.role for user in accounts_demo.DEMO_USERS}
-    echo("Demo users (sign in at /login; the supplier at /portal/login):")
+    echo("Demo users (sign in at /login; the supplier and the applicant at /portal/login):")
     for email, password in passwords.items():
-        role = roles.get(email, "supplier" if email == portal_demo.DEMO_SUPPLIER else "")
+        portal_roles = {
+            portal_demo.DEMO_SUPPLIER: "supplier",
+            portal_demo.DEMO_APPLICANT: "applicant",
+        }
+        role = roles.get(email, portal_roles.get(email, ""))
         echo(f"  {role:<10} {email:<34} {password}")

@@ -1,4 +1,6 @@
-"""A demo supplier: a portal account acting for an organisation that received letters."""
+"""A demo supplier (a portal account acting for an organisation that received letters) and a
+demo applicant (acting for an organisation with a grant, that applies again in an open
+round: its draft is there)."""
 
 from __future__ import annotations
 
@@ -13,9 +15,15 @@ from common.refs import SubjectRef
 from config.database import transaction
 from portal.domain import MembershipStatus, OrgRole
 from portal.tables import PortalAccount, PortalMembership
+from subsidies.domain import RoundPhase
+from subsidies.lifecycle import HOLDING_A_GRANT
+from subsidies.service import applicant as applying
+from subsidies.service.applicant import Applicant
+from subsidies.tables import Application, SubsidyRound
 from tenders.tables import Bid
 
 DEMO_SUPPLIER = "supplier@tenderdesk.example"
+DEMO_APPLICANT = "applicant@tenderdesk.example"
 
 
 async def _organisation_with_letters() -> int | None:
@@ -36,33 +44,133 @@ async def _organisation_with_letters() -> int | None:
     return None
 
 
-async def load(actor: Actor, known: dict[str, str]) -> dict[str, str]:
-    """The demo supplier (once); returns its password by email, as the demo users'."""
+async def _organisation_with_a_grant() -> tuple[int, int] | None:
+    """An organisation holding a grant (the first by id) that has not applied in an open
+    round yet, and that open round."""
+    open_rounds = await (
+        SubsidyRound.select(SubsidyRound.id)
+        .where(
+            (SubsidyRound.phase == RoundPhase.OPEN.value)
+            & (SubsidyRound.opens_at <= clock.now())
+            & (SubsidyRound.closes_at > clock.now())
+        )
+        .order_by(SubsidyRound.id)
+    )
+    if not open_rounds:
+        return None
+    round_id = open_rounds[0]["id"]
+    applying = {
+        r["organisation"]
+        for r in await Application.select(Application.organisation).where(
+            Application.round == round_id
+        )
+    }
+    granted = await (
+        Application.select(Application.organisation)
+        .where(Application.state.is_in([s.value for s in HOLDING_A_GRANT]))
+        .order_by(Application.id)
+    )
+    for row in granted:
+        if row["organisation"] not in applying:
+            return int(row["organisation"]), int(round_id)
+    return None
+
+
+async def _account(
+    actor: Actor, email: str, name: str, organisation_id: int, password: str
+) -> None:
+    async with transaction():
+        await add_member(
+            email,
+            name,
+            await hash_password(password),
+            organisation_id,
+            actor,
+            role=OrgRole.SIGNATORY,
+            language="nl",
+        )
+
+
+async def _supplier(actor: Actor, known: dict[str, str]) -> dict[str, str]:
     if await PortalAccount.exists().where(PortalAccount.email == DEMO_SUPPLIER):
         return {DEMO_SUPPLIER: known[DEMO_SUPPLIER]} if DEMO_SUPPLIER in known else {}
     organisation_id = await _organisation_with_letters()
     if organisation_id is None:
         return {}
     password = known.get(DEMO_SUPPLIER) or generate_password()
-    now = clock.now()
-    async with transaction():
-        account = PortalAccount(
-            email=DEMO_SUPPLIER,
-            name="Sam Leverancier",
-            password_hash=await hash_password(password),
-            language="nl",
-            verified_at=now,
-            created_at=now,
-        )
-        await account.save()
-        await PortalMembership(
-            account=account.id,
-            organisation=organisation_id,
-            role=OrgRole.SIGNATORY.value,
-            status=MembershipStatus.ACTIVE.value,
-            invited=True,
-            requested_at=now,
-            decided_at=now,
-            decided_by=actor.label,
-        ).save()
+    await _account(actor, DEMO_SUPPLIER, "Sam Leverancier", organisation_id, password)
     return {DEMO_SUPPLIER: password}
+
+
+async def _applicant(actor: Actor, known: dict[str, str]) -> dict[str, str]:
+    """The demo applicant, and its organisation's draft in the open round."""
+    if await PortalAccount.exists().where(PortalAccount.email == DEMO_APPLICANT):
+        return {DEMO_APPLICANT: known[DEMO_APPLICANT]} if DEMO_APPLICANT in known else {}
+    found = await _organisation_with_a_grant()
+    if found is None:
+        return {}
+    organisation_id, round_id = found
+    password = known.get(DEMO_APPLICANT) or generate_password()
+    await _account(actor, DEMO_APPLICANT, "Ada Aanvrager", organisation_id, password)
+    applicant = Applicant(
+        organisation_id, Actor(None, f"portal:{DEMO_APPLICANT}"), "Ada Aanvrager", DEMO_APPLICANT
+    )
+    draft = await applying.start(applicant, round_id)
+    await applying.save_draft(
+        applicant,
+        draft,
+        {
+            "title": "Logeerweekenden voor mantelzorgers",
+            "contact_name": "Ada Aanvrager",
+            "contact_email": DEMO_APPLICANT,
+            "requested": "12000",
+            "own_contribution": "1500",
+            "activity_plan": "Zes logeerweekenden per jaar, zodat mantelzorgers even rust nemen.",
+            "target_group": "Mantelzorgers van ouderen met dementie",
+            "districts": "Zuidwest, Kanaleneiland",
+            "expected_participants": "30",
+            "budget_description": ["Logeeradres en verzorging", "Vrijwilligers en vervoer"],
+            "budget_amount": ["10500", "3000"],
+        },
+    )
+    return {DEMO_APPLICANT: password}
+
+
+async def load(actor: Actor, known: dict[str, str]) -> dict[str, str]:
+    """The demo supplier and applicant (once); their passwords by email, as the demo users'."""
+    return {**await _supplier(actor, known), **await _applicant(actor, known)}
+
+
+async def add_member(
+    email: str,
+    name: str,
+    password_hash: str,
+    organisation_id: int,
+    actor: Actor,
+    role: OrgRole = OrgRole.MEMBER,
+    language: str = "",
+    status: MembershipStatus = MembershipStatus.ACTIVE,
+) -> int:
+    """A verified portal account, invited into ``organisation_id`` (approved unless
+    ``status`` says otherwise), for the demo, tests and benchmarks: its id."""
+    now = clock.now()
+    account = PortalAccount(
+        email=email,
+        name=name,
+        password_hash=password_hash,
+        language=language,
+        verified_at=now,
+        created_at=now,
+    )
+    await account.save()
+    await PortalMembership(
+        account=account.id,
+        organisation=organisation_id,
+        role=role.value,
+        status=status.value,
+        invited=True,
+        requested_at=now,
+        decided_at=now,
+        decided_by=actor.label,
+    ).save()
+    return int(account.id)

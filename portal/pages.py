@@ -14,6 +14,7 @@ from common.errors import DomainError, NotFound
 from documents import storage
 from portal.controllers import page
 from portal.guards import PORTAL, PORTAL_MEMBER, portal_user, signed_in_portal_user
+from portal.service import bids as bid_service
 from portal.service import inbox as inbox_service
 from portal.service import participation as participation_service
 from portal.service import questions as question_service
@@ -101,6 +102,7 @@ async def _tender_page(
         tender=tender,
         phase_labels=_phase_labels(),
         own_questions=await question_service.own_questions(user, tender_id),
+        own_bids=await bid_service.own_bids(user, tender_id),
         asking_open=tender["phase"] in QUESTION_PHASES
         and deadline is not None
         and clock.now() < deadline,

@@ -13,6 +13,7 @@ from common.errors import Forbidden, NotFound
 from common.i18n import N_
 from common.identity import Principal, Role
 from config import database
+from subsidies.lifecycle import State
 from subsidies.tables import Application, SubsidyRound
 
 READER_ROLES = frozenset({Role.OFFICER, Role.ADMIN, Role.FINANCE})
@@ -62,7 +63,8 @@ async def application_row(
             await database.lock(SubsidyRound, found["round"])
             await database.lock(Application, application_id)
     row = await Application.select().where(Application.id == application_id).first()
-    if row is None:
+    # A draft made in the portal is its organisation's alone until it is submitted.
+    if row is None or row["state"] == State.DRAFT.value:
         raise NotFound(N_("Application {id} does not exist"), id=application_id)
     try:
         round_ = await round_row(principal, row["round"], run=run, lock=False)

@@ -77,6 +77,7 @@ class RoundIn:
     instalment_dates: list[date] = field(default_factory=list)
     yearly_reports: bool = False
     tiers: list[TierIn] = field(default_factory=list)
+    acceptance_required: bool = False  # the applicant accepts the grant in the portal
 
     def form(self) -> dict[str, Any]:
         values = asdict(self)
@@ -85,6 +86,7 @@ class RoundIn:
             f"{'-' if t.up_to is None else t.up_to};{t.kind};{t.months}" for t in self.tiers
         )
         values["yearly_reports"] = "on" if self.yearly_reports else ""
+        values["acceptance_required"] = "on" if self.acceptance_required else ""
         return {k: ("" if v is None else v) for k, v in values.items()}
 
 

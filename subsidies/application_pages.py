@@ -21,6 +21,7 @@ from documents.letters.kinds import KIND_LABELS
 from jobs.controllers import job_path
 from subsidies import jobs as subsidy_jobs
 from subsidies import letters, service
+from subsidies.applicant import FILE_PURPOSE_LABELS
 from subsidies.applications import MAX_UPLOAD_BYTES
 from subsidies.controllers import (
     BASE,
@@ -216,6 +217,7 @@ class ApplicationPages(Controller):
             files=await service.files(principal, application_id),
             letters=await letters.application_letters(principal, application_id),
             kind_labels=KIND_LABELS,
+            purpose_labels=FILE_PURPOSE_LABELS,
             steps=[a for a in allowed(application.state) if a in STEP_ACTIONS],
             can_judge=application.state in (State.COMPLETE, State.ELIGIBLE, State.INELIGIBLE),
             can_settle=Action.SETTLE in allowed(application.state),

@@ -69,6 +69,11 @@ class BudgetLine:
     amount: Decimal
 
 
+def budget_json(lines: Sequence[BudgetLine]) -> str:
+    """Budget lines as an application stores them."""
+    return json.dumps([{"description": b.description, "amount": str(b.amount)} for b in lines])
+
+
 @dataclass(frozen=True)
 class ApplicationData:
     organisation: OrganisationData
@@ -92,9 +97,7 @@ class ApplicationData:
             "title": self.title,
             "requested": self.requested,
             "own_contribution": self.own_contribution,
-            "budget_lines": json.dumps(
-                [{"description": b.description, "amount": str(b.amount)} for b in self.budget_lines]
-            ),
+            "budget_lines": budget_json(self.budget_lines),
             "activity_plan": self.activity_plan,
             "target_group": self.target_group,
             "districts": self.districts,
@@ -148,6 +151,21 @@ def _moment(
     return local_to_utc(moment.date(), moment.time(), zone)
 
 
+def read_participants(problems: ProblemCollector, form: Mapping[str, Any], location: str) -> int:
+    """The expected number of participants (0 when not given); a problem at ``location``."""
+    text = fields.text(form, "expected_participants")
+    if not text:
+        return 0
+    try:
+        participants = int(text)
+        if participants < 0:
+            raise ValueError
+    except ValueError:
+        problems.add(location, N_("{value} is not a number of people"), value=text[:20])
+        return 0
+    return participants
+
+
 def validate_application(
     form: Mapping[str, Any], zone: str = "Europe/Amsterdam", prefix: str = ""
 ) -> ApplicationData:
@@ -199,18 +217,7 @@ def validate_application(
         problems.add(f"{prefix}target_group", N_("A target group is required"))
     elif len(target_group) > 300:
         problems.add(f"{prefix}target_group", N_("At most {limit} characters"), limit=300)
-    participants = 0
-    if fields.text(form, "expected_participants"):
-        try:
-            participants = int(fields.text(form, "expected_participants"))
-            if participants < 0:
-                raise ValueError
-        except ValueError:
-            problems.add(
-                f"{prefix}expected_participants",
-                N_("{value} is not a number of people"),
-                value=fields.text(form, "expected_participants"),
-            )
+    participants = read_participants(problems, form, f"{prefix}expected_participants")
     title = fields.text(form, "title")
     if len(title) > 300:
         problems.add(f"{prefix}title", N_("At most {limit} characters"), limit=300)

@@ -123,6 +123,7 @@ def round_values(view: service.RoundView) -> dict[str, Any]:
         "instalments": view.instalments.value,
         "instalment_dates": ", ".join(d.isoformat() for d in view.instalment_dates),
         "yearly_reports": view.yearly_reports,
+        "acceptance_required": view.acceptance_required,
         "tiers": tiers_text(view.tiers),
         "budget_line": view.budget_line,
         "basis_regulation": view.basis_regulation,

@@ -54,7 +54,7 @@ def _today(zone: str) -> date:
 
 async def _states(round_ids: list[int]) -> dict[int, dict[State, int]]:
     rows = await Application.select(Application.round, Application.state).where(
-        Application.round.is_in(round_ids or [0])
+        Application.round.is_in(round_ids or [0]) & (Application.state != State.DRAFT.value)
     )
     found: dict[int, dict[State, int]] = {}
     for row in rows:

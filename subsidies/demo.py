@@ -533,7 +533,14 @@ async def _current(officer: Principal, authority_id: int) -> None:
     view = await _opened_round(
         officer,
         {
-            **_current_round(opened, -14, 21, ceiling="250000", service_types=["respite_care"]),
+            **_current_round(
+                opened,
+                -14,
+                21,
+                ceiling="250000",
+                service_types=["respite_care"],
+                acceptance_required="on",  # grants accepted by the applicants in the portal
+            ),
             "authority_id": authority_id,
         },
     )

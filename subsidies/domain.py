@@ -333,6 +333,7 @@ class RoundSettings:
     instalment_dates: tuple[date, ...]
     yearly_reports: bool
     budget_line: str = ""
+    acceptance_required: bool = False  # the applicant accepts a grant (in the portal)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -366,6 +367,7 @@ class RoundData(RoundSettings):
             "yearly_reports": self.yearly_reports,
             "tiers": tiers_to_json(self.tiers),
             "budget_line": self.budget_line,
+            "acceptance_required": self.acceptance_required,
             "basis_regulation": self.legal_basis.regulation if self.legal_basis else "",
             "basis_articles": self.legal_basis.articles if self.legal_basis else "",
         }
@@ -591,6 +593,8 @@ def validate_round(
         yearly_reports=str(form.get("yearly_reports") or "").lower() in ("on", "true", "1", "yes"),
         tiers=tiers,
         budget_line=budget_line,
+        acceptance_required=str(form.get("acceptance_required") or "").lower()
+        in ("on", "true", "1", "yes"),
         legal_basis=basis,
     )
 

@@ -71,6 +71,8 @@ class SubsidyRound(Table, tablename="subsidies_round"):
     # An officer may keep a round out of the open data (360Giving), with the reason why.
     open_data_withheld = Boolean(default=False)
     open_data_reason = Text(default="")
+    # The applicant accepts a grant before it is paid (the portal records who and when).
+    acceptance_required = Boolean(default=False)
 
 
 class Application(Table, tablename="subsidies_application"):
@@ -101,6 +103,14 @@ class Application(Table, tablename="subsidies_application"):
     settled_at = Timestamptz(null=True, default=None)
     created_at = Timestamptz()
     updated_at = Timestamptz()
+    # Made in the portal by the applicant itself: who (``portal:<email>``; empty when an
+    # officer registered or imported it). ``submitted_at`` is then the server's moment.
+    submitted_by = Varchar(length=254, default="")
+    accepted_at = Timestamptz(null=True, default=None)  # the grant accepted by the applicant
+    accepted_by = Varchar(length=254, default="")
+    # The applicant's settlement request: when, the amount it asks to be set, the file.
+    settlement_requested_at = Timestamptz(null=True, default=None)
+    settlement_requested = Numeric(digits=MONEY, null=True, default=None)
 
 
 class AllocationLine(Table, tablename="subsidies_allocation_line"):
@@ -121,6 +131,10 @@ class ApplicationFile(Table, tablename="subsidies_application_file"):
     application = ForeignKey(references=Application, on_delete=OnDelete.cascade, index=True)
     file = ForeignKey(references=StoredFile, on_delete=OnDelete.restrict)
     created_at = Timestamptz()
+    # attachment (sent with the application), report (a report's file), settlement (the
+    # settlement request's file): subsidies.applicant.FilePurpose
+    purpose = Varchar(length=20, default="attachment")
+    added_by = Varchar(length=254, default="")
 
 
 class Payment(Table, tablename="subsidies_payment"):
@@ -140,6 +154,8 @@ class Report(Table, tablename="subsidies_report"):
     final = Boolean(default=True)
     received_at = Timestamptz(null=True, default=None)
     noticed_at = Timestamptz(null=True, default=None)  # the tick that marked it due
+    # The report as uploaded by the applicant in the portal (None: received otherwise).
+    file = ForeignKey(references=StoredFile, null=True, default=None, on_delete=OnDelete.restrict)
 
 
 TABLES = [SubsidyRound, Application, AllocationLine, ApplicationFile, Payment, Report]

@@ -76,7 +76,13 @@ class AwardPages(Controller):
             raise ValidationFailed([field_problem(N_("Choose a lot"), "lot_id")]) from None
         try:
             await bids.register_bid(
-                me(request), tender_id, lot_id, values, files, price_files=price_files
+                me(request),
+                tender_id,
+                lot_id,
+                values,
+                files,
+                price_files=price_files,
+                reason_required=True,
             )
         except ValidationFailed as exc:
             return await _bids_page(request, tender_id, values, field_errors(exc))

@@ -22,7 +22,6 @@ from common import clock
 from common.errors import DomainError, NotFound, Problem, ProblemCollector, ValidationFailed
 from common.i18n import N_
 from common.identity import Principal
-from common.money import parse_amount
 from common.refs import SubjectRef
 from config.database import transaction
 from documents import storage
@@ -32,26 +31,19 @@ from scoring import service as scoring
 from scoring.documents import DocumentFile, SubjectDocument, SubjectOnSheet, coded_name
 from scoring.envelope import Envelope
 from scoring.results import Ranking
-from tenders import access, vault
+from tenders import access, submissions
 from tenders.access import as_reader, bid_ref, seals
 from tenders.domain import choose_winners, require_advantages, require_in_time, require_reason
 from tenders.procedures import PROCEDURE_TYPES, Phase
 from tenders.service import for_change, get_lot_row
-from tenders.tables import (
-    Bid,
-    BidFile,
-    Candidate,
-    Lot,
-)
-
-
-def parse_price(raw: Any, currency: str | None = None) -> Decimal:
-    if raw is None or not str(raw).strip():
-        raise DomainError(N_("A price is required"))
-    return parse_amount(raw, currency=currency)
-
+from tenders.submissions import parse_price
+from tenders.tables import Bid, BidFile, Lot
 
 # --- registering bids -------------------------------------------------------------------------
+
+PAPER_REASON_MISSING = N_(
+    "Bids on this tender are submitted electronically: say why this one is registered by hand"
+)
 
 
 async def register_bid(
@@ -62,15 +54,16 @@ async def register_bid(
     files: Sequence[tuple[str, str, bytes]] = (),
     received_at: datetime | None = None,
     price_files: Sequence[tuple[str, str, bytes]] = (),
+    reason_required: bool = False,
 ) -> int:
     """A bid on a lot as received, before the bid deadline, with its price and files:
     ``files`` (the quality envelope: at least one) and ``price_files`` (the price envelope,
     e.g. a price sheet; with two envelopes they stay sealed until the prices are opened).
     Price and files are stored encrypted (:mod:`tenders.vault`) until their opening. An
-    officer registering a bid received on paper gives the reason (``paper_reason``).
+    officer registering a bid received on paper gives the reason (``paper_reason``);
+    ``reason_required`` (the officer's form): on a tender with electronic submission it must.
 
-    In a procedure with preselection only admitted candidates bid. Neither the price nor the
-    files' names go into the audit log: it is readable before the opening.
+    The rules are those of a bid the supplier submits itself (:func:`submissions.receive`).
     """
     problems = ProblemCollector()
     organisation = None
@@ -87,65 +80,28 @@ async def register_bid(
         problems.add("files", N_("Attach the bid's documents"))
     problems.raise_if_any()
     assert organisation is not None and price is not None
+    reason = str(form.get("paper_reason") or "").strip()
     async with transaction():
         tender = await for_change(principal, tender_id)
+        if reason_required and tender.row["electronic_submission"] and not reason:
+            raise ValidationFailed([Problem(PAPER_REASON_MISSING, {}, "paper_reason")])
         moment = received_at or clock.now()
         if tender.phase in (Phase.TENDERING, Phase.OPENING):  # a late bid is told so
-            require_in_time(
-                moment,
-                tender.row["deadline_bids"],
-                N_("Bids closed at {deadline}; this one came at {received}"),
-                tender.zone,
-            )
-        if tender.phase is not Phase.TENDERING:
-            raise await access.moved(
-                DomainError(N_("Bids are registered in the tendering phase")), tender
-            )
-        await get_lot_row(tender_id, lot_id)
+            require_in_time(moment, tender.row["deadline_bids"], submissions.LATE, tender.zone)
         organisation_id = await organisations.register(principal.as_actor(), organisation)
-        if PROCEDURE_TYPES[tender.row["procedure"]].selects and not await Candidate.exists().where(
-            (Candidate.tender == tender_id)
-            & (Candidate.organisation == organisation_id)
-            & (Candidate.status == "admitted")
-        ):
-            raise DomainError(N_("{name} was not invited to bid"), name=organisation.name)
-        if await Bid.exists().where(
-            (Bid.lot == lot_id) & (Bid.organisation == organisation_id) & Bid.withdrawn_at.is_null()
-        ):
-            raise DomainError(
-                N_("{name} already has a bid on this lot; withdraw it first"),
-                name=organisation.name,
-            )
-        row = Bid(
-            tender=tender_id,
-            lot=lot_id,
-            organisation=organisation_id,
-            received_at=moment,
-            registered_by=principal.as_actor().label,
-            paper_reason=str(form.get("paper_reason") or "").strip(),
-        )
-        await row.save()
-        parts = [
-            vault.SealedPart(envelope, *document)
-            for envelope, documents in ((Envelope.QUALITY, files), (Envelope.PRICE, price_files))
-            for document in documents
-        ]
-        await vault.seal_bid(principal.as_actor(), tender_id, row.id, price, parts)
-        await audit.record(
+        return await submissions.receive(
             principal.as_actor(),
-            "bid.registered",
-            "tender",
-            tender_id,
-            after={
-                "bid": row.id,
-                "lot": lot_id,
-                "organisation": organisation.name,
-                "received_at": moment,
-                "files": len(files),
-                "price_files": len(price_files),
-            },
+            tender,
+            lot_id,
+            submissions.Bidder(
+                organisation_id, organisation.name, principal.as_actor().label, reason
+            ),
+            price,
+            files,
+            price_files,
+            moment,
+            replace=False,
         )
-    return int(row.id)
 
 
 async def withdraw_bid(principal: Principal, tender_id: int, bid_id: int, reason: str) -> None:
@@ -206,6 +162,9 @@ class BidView:
     winner: bool
     price_sealed: bool = True
     sealed_files: int = 0  # files still sealed (all before the opening; price documents)
+    submitted_by: str = ""  # the portal account that submitted it ("" : an officer did)
+    paper_reason: str = ""  # an officer registered it, and why
+    registered_by: str = ""
 
 
 async def bids(principal: Principal, tender_id: int, lot_id: int | None = None) -> list[BidView]:
@@ -254,6 +213,9 @@ async def bids(principal: Principal, tender_id: int, lot_id: int | None = None) 
                 r["winner"],
                 price_sealed,
                 len(mine) - len(readable),
+                r["submitted_by"],
+                r["paper_reason"],
+                r["registered_by"],
             )
         )
     return views

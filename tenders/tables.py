@@ -7,6 +7,7 @@ another context and knows its owners only by ``owner_ref``.
 from decimal import Decimal
 
 from piccolo.columns import (
+    BigInt,
     Boolean,
     Date,
     ForeignKey,
@@ -226,7 +227,12 @@ class Bid(Table, tablename="tenders_bid"):
     Sealed means encrypted at rest (tenders.sealing): until its envelope is opened the price is
     only in ``sealed_price`` (``price`` is empty); the opening decrypts it into ``price``.
     ``paper_reason``: an officer registered a bid received on paper, and why (empty for a
-    bid the supplier submitted)."""
+    bid the supplier submitted).
+
+    ``submitted_by_account``: the portal account (``portal.tables.PortalAccount``) that
+    submitted the bid for its organisation, None for a bid an officer registered; an id and
+    ``submitted_by`` (its name and email as they were) rather than a foreign key, since the
+    portal builds on tenders and not the other way round."""
 
     tender = ForeignKey(references=Tender, on_delete=OnDelete.cascade, index=True)
     lot = ForeignKey(references=Lot, on_delete=OnDelete.cascade, index=True)
@@ -237,6 +243,8 @@ class Bid(Table, tablename="tenders_bid"):
     sealed_price = Text(default="")
     registered_by = Varchar(length=255)
     paper_reason = Text(default="")
+    submitted_by_account = Integer(null=True, default=None, index=True)
+    submitted_by = Varchar(length=255, default="")
     withdrawn_at = Timestamptz(null=True, default=None)
     withdrawn_reason = Text(default="")
     winner = Boolean(default=False)
@@ -248,12 +256,17 @@ class BidFile(Table, tablename="tenders_bid_file"):
 
     While sealed, ``file`` holds the encrypted content under the name "sealed" and
     ``sealed_name`` the encrypted name and type; the opening replaces it by the decrypted file
-    and empties ``sealed_name``."""
+    and empties ``sealed_name``.
+
+    ``sha256`` and ``size``: of the content as received (before sealing), for the bidder's
+    receipt; not secret (empty for files registered before receipts existed)."""
 
     bid = ForeignKey(references=Bid, on_delete=OnDelete.cascade, index=True)
     file = ForeignKey(references=StoredFile, on_delete=OnDelete.restrict)
     envelope = Varchar(length=10, default="quality")
     sealed_name = Text(default="")
+    sha256 = Varchar(length=64, default="")
+    size = BigInt(default=0)
 
 
 class OpeningApproval(Table, tablename="tenders_opening_approval"):

@@ -15,6 +15,7 @@ Callers run these inside their use case's transaction and put what was decrypted
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -112,6 +113,8 @@ async def seal_file(actor: Actor, tender_id: int, bid_id: int, part: SealedPart)
         bid=bid_id,
         file=stored.id,
         envelope=part.envelope.value,
+        sha256=hashlib.sha256(part.data).hexdigest(),  # the receipt's, of the content received
+        size=len(part.data),
         sealed_name=sealing.seal_name(
             key, storage.safe_filename(part.filename), part.content_type, context
         ),

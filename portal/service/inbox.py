@@ -140,6 +140,15 @@ async def _letters(addressees: dict[str, _Addressee]) -> list[InboxItem]:
     return items
 
 
+async def letters_about(organisation_id: int, ref: str) -> list[InboxItem]:
+    """The letters sent to the organisation about one of its bids, candidacies or
+    applications (``ref``, e.g. ``application:12``), oldest first."""
+    addressees = {
+        key: value for key, value in (await _addressees(organisation_id)).items() if key == ref
+    }
+    return sorted(await _letters(addressees), key=lambda item: item.sent_at)
+
+
 def _moved(after: dict[str, Any]) -> tuple[tuple[str, datetime | None], ...]:
     moved = []
     for deadline in Deadline:

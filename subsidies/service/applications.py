@@ -126,7 +126,10 @@ async def _known_applicants(round_id: int) -> dict[tuple[str, str], str]:
         Application.reference,
         Application.organisation.country,
         Application.organisation.registration_number,
-    ).where((Application.round == round_id) & (Application.state != State.WITHDRAWN.value))
+    ).where(
+        (Application.round == round_id)
+        & Application.state.not_in([State.WITHDRAWN.value, State.DRAFT.value])
+    )
     return {
         (r["organisation.country"], r["organisation.registration_number"]): r["reference"]
         for r in rows
@@ -275,6 +278,17 @@ class ApplicationView:
     reclaim: Decimal | None
     to_pay: Decimal | None
     settled_at: datetime | None
+    # Made in the portal: by whom (portal:<email>; "" when registered by an officer), the
+    # grant accepted (when, by whom), the settlement requested (when, for how much).
+    submitted_by: str = ""
+    accepted_at: datetime | None = None
+    accepted_by: str = ""
+    settlement_requested_at: datetime | None = None
+    settlement_requested: Decimal | None = None
+
+    @property
+    def via_portal(self) -> bool:
+        return bool(self.submitted_by)
 
 
 def _application_view(
@@ -315,6 +329,11 @@ def _application_view(
         row["reclaim"],
         row["to_pay"],
         row["settled_at"],
+        row["submitted_by"],
+        row["accepted_at"],
+        row["accepted_by"],
+        row["settlement_requested_at"],
+        row["settlement_requested"],
     )
 
 
@@ -335,6 +354,7 @@ class ListedApplication:
     complete_at: datetime | None
     proposed: Decimal | None
     granted: Decimal | None
+    submitted_by: str = ""  # made in the portal by this account (portal:<email>)
 
 
 @dataclass(frozen=True)
@@ -357,7 +377,8 @@ async def list_applications(
 ) -> ApplicationPage:
     """One page (the last one when ``page`` is past the end); ``counts``: per state too."""
     await access.round_row(principal, round_id)
-    where = Application.round == round_id
+    # A draft made in the portal is its organisation's until it is submitted.
+    where = (Application.round == round_id) & (Application.state != State.DRAFT.value)
     if state:
         where &= Application.state == state
     if text:
@@ -380,6 +401,7 @@ async def list_applications(
             Application.late_by_seconds,
             Application.complete_at,
             Application.granted,
+            Application.submitted_by,
         )
         .where(where)
         .order_by(Application.reference)
@@ -401,8 +423,9 @@ async def list_applications(
             r["state"]: r["count"]
             for r in await raw(
                 "SELECT state, COUNT(*) AS count FROM subsidies_application WHERE round = {} "
-                "GROUP BY state",
+                "AND state <> {} GROUP BY state",
                 round_id,
+                State.DRAFT.value,
             )
         }
     )
@@ -419,6 +442,7 @@ async def list_applications(
                 r["complete_at"],
                 proposed.get(r["id"]),
                 r["granted"],
+                r["submitted_by"],
             )
             for r in rows
         ],

@@ -26,6 +26,8 @@ class FileView:
     filename: str
     size: int
     created_at: datetime
+    purpose: str = "attachment"  # subsidies.applicant.FilePurpose
+    added_by: str = ""  # portal:<email> when the applicant sent it in the portal
 
 
 async def attach_file(
@@ -56,11 +58,23 @@ async def files(principal: Principal, application_id: int) -> list[FileView]:
             ApplicationFile.file.filename,
             ApplicationFile.file.size,
             ApplicationFile.created_at,
+            ApplicationFile.purpose,
+            ApplicationFile.added_by,
         )
         .where(ApplicationFile.application == application_id)
         .order_by(ApplicationFile.id)
     )
-    return [FileView(r["file"], r["file.filename"], r["file.size"], r["created_at"]) for r in rows]
+    return [
+        FileView(
+            r["file"],
+            r["file.filename"],
+            r["file.size"],
+            r["created_at"],
+            r["purpose"],
+            r["added_by"],
+        )
+        for r in rows
+    ]
 
 
 async def read_file(

@@ -236,9 +236,13 @@ class ReportView:
     due_on: date
     final: bool
     received_at: datetime | None
+    file: int | None = None  # sent by the applicant in the portal
 
 
 async def reports(principal: Principal, application_id: int) -> list[ReportView]:
     await access.application_row(principal, application_id)
     rows = await Report.select().where(Report.application == application_id).order_by(Report.due_on)
-    return [ReportView(r["id"], r["kind"], r["due_on"], r["final"], r["received_at"]) for r in rows]
+    return [
+        ReportView(r["id"], r["kind"], r["due_on"], r["final"], r["received_at"], r["file"])
+        for r in rows
+    ]

@@ -15,6 +15,7 @@ from common.identity import Principal
 from config.database import transaction
 from scoring import service as scoring
 from subsidies import access
+from subsidies.applicant import complete_since
 from subsidies.lifecycle import TRANSITIONS, Action, Refused, State, step
 from subsidies.service.rounds import BATCH, owner_ref, round_url, subject_ref, view_of
 from subsidies.tables import (
@@ -90,7 +91,7 @@ async def act(
         target = await checked_step(row, action, reason=reason)
         extra: dict[str, Any] = {"state_reason": reason.strip()}
         if action is Action.COMPLETE:
-            extra["complete_at"] = clock.now()
+            extra["complete_at"] = complete_since(row, clock.now())
         await change_state(principal, row, target, action, extra)
         if action is Action.WITHDRAW:
             await AllocationLine.delete().where(AllocationLine.application == application_id)
@@ -98,14 +99,19 @@ async def act(
 
 
 async def complete_many(principal: Principal, round_id: int, application_ids: Sequence[int]) -> int:
-    """Mark several submitted applications complete at once (the moment is now)."""
+    """Mark several submitted applications complete at once (the moment is now, or the
+    moment of receipt of one made in the portal: :func:`subsidies.applicant.complete_since`)."""
     async with transaction():
         await access.round_row(principal, round_id, run=True)
         rows = await _rows_in_round(round_id, application_ids)
         for row in rows:
             target = await checked_step(row, Action.COMPLETE)
             await change_state(
-                principal, row, target, Action.COMPLETE, {"complete_at": clock.now()}
+                principal,
+                row,
+                target,
+                Action.COMPLETE,
+                {"complete_at": complete_since(row, clock.now())},
             )
         return len(rows)
 

@@ -158,6 +158,7 @@ def _round_view(row: Mapping[str, Any], authority: Mapping[str, Any]) -> RoundVi
         created_at=row["created_at"],
         regulation_document=row["regulation_document"],
         budget_line=row["budget_line"],
+        acceptance_required=row["acceptance_required"],
         window_closed_at=row["window_closed_at"],
         window_close_due_at=row["window_close_due_at"],
         basis_regulation=row["basis_regulation"],
@@ -347,7 +348,9 @@ async def list_rounds(principal: Principal) -> list[RoundSummary]:
     counts = {
         r["round"]: r["count"]
         for r in await raw(
-            "SELECT round, COUNT(*) AS count FROM subsidies_application GROUP BY round"
+            "SELECT round, COUNT(*) AS count FROM subsidies_application WHERE state <> {} "
+            "GROUP BY round",
+            State.DRAFT.value,
         )
     }
     return [

@@ -16,18 +16,14 @@ from portal.service import accounts as portal_accounts
 from portal.tables import PortalMembership
 from tenders import service
 from tenders.tables import Question
-from tests.portal.support import PORTAL_PASSWORD, last_mail, link_in, rejection_to_zorg_plus
-from tests.support.browser import console_errors, screenshot, serious_accessibility_violations
+from tests.browser.portal_steps import no_violations, register_in_browser
+from tests.portal.support import rejection_to_zorg_plus
+from tests.support.browser import console_errors, screenshot
 from tests.tenders.conftest import KVK, World, fixed_clock, local, world  # noqa: F401 - fixtures
 
 pytestmark = pytest.mark.browser
 
 EMAIL = "inschrijver@zorgplus.example"
-
-
-async def no_violations(page, where: str) -> None:
-    violations = await serious_accessibility_violations(page)
-    assert not violations, f"{where}: " + "\n".join(violations)
 
 
 async def test_a_supplier_registers_and_reads_its_letter(db, live_server, page, world: World):  # noqa: F811
@@ -43,30 +39,9 @@ async def test_a_supplier_registers_and_reads_its_letter(db, live_server, page, 
         [rejection_to_zorg_plus(bid_id, b"PK\x03\x04 rejection")],
     )
 
-    await page.goto(f"{live_server.url}/portal/tenders")
-    assert await page.locator("h1").inner_text() == "Published tenders"
-    await no_violations(page, "tenders")
-    await page.get_by_role("link", name="Register").click()
-    await no_violations(page, "register")
-    await page.get_by_label("Your name").fill("Inge Inschrijver")
-    await page.get_by_label("Email address").fill(EMAIL)
-    await page.get_by_label("Password").fill(PORTAL_PASSWORD)
-    await page.get_by_label("Name of the organisation").fill("Zorg Plus BV")
-    await page.get_by_label("Country of registration").select_option("NL")
-    field = page.get_by_label("Registration number")
-    await field.fill(KVK[0])
-    await field.press("Enter")
-    await page.wait_for_selector("h1:has-text('Check your mail')")
-
-    link = link_in((await last_mail(EMAIL, "portal_verify"))["body"])
-    await page.goto(f"{live_server.url}{link}")
-    assert "/portal/login" in page.url
-    await no_violations(page, "login")
-    await page.get_by_label("Email address").fill(EMAIL)
-    password = page.get_by_label("Password")
-    await password.fill(PORTAL_PASSWORD)
-    await password.press("Enter")
-    await page.wait_for_selector("h1:has-text('My account')")
+    await register_in_browser(
+        page, live_server.url, EMAIL, KVK[0], "Zorg Plus BV", "Inge Inschrijver"
+    )
     assert "waiting for approval" in await page.locator("main").inner_text()
     await no_violations(page, "home")
 

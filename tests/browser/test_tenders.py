@@ -144,6 +144,7 @@ async def test_officer_runs_a_restricted_tender_to_the_award_intent(
         await page.fill("#f-name", name)
         await page.fill("#f-registration_number", kvk)
         await page.fill("#f-price", ("120000.00", "95000.00")[index])
+        await page.fill("#f-paper_reason", "Received on paper at the front desk")
         await page.set_input_files(
             "#f-files",
             files=[

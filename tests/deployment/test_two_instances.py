@@ -97,6 +97,7 @@ async def test_a_bid_document_uploaded_through_one_downloads_through_the_other(p
             "country": "NL",
             "registration_number": "30280353",
             "price": "100000",
+            "paper_reason": "Delivered on a USB stick at the front desk",
         },
         files={"files": ("plan-van-aanpak.pdf", document, "application/pdf")},
     )

@@ -60,3 +60,26 @@ async def test_service_types_are_chosen_by_name_and_checked(client, make_user, m
     assert (await SubsidyRound.select(SubsidyRound.service_types).first())[
         "service_types"
     ] == "housing_support"
+
+
+async def test_whether_applicants_accept_the_grant_is_a_round_setting(
+    client, make_user, make_authority
+):
+    """An officer asks (or stops asking) applicants to accept the grant in the portal; the
+    round's page says which, the edit form shows it checked, and each change is stored."""
+    authority = await make_authority("Gemeente Utrecht")
+    officer = await make_user("officer", authorities=[authority["id"]])
+    await sign_in(client, officer.email)
+    form = round_form(authority["id"])
+    created = await post_form(client, "/subsidies/rounds", {**form, "acceptance_required": "on"})
+    assert created.status_code == 303
+    stored = await SubsidyRound.select().first()
+    assert stored["acceptance_required"] is True
+    page = text_of((await client.get(f"/subsidies/rounds/{stored['id']}")).text)
+    assert "The applicant accepts the grant in the portal" in page
+    edit = (await client.get(f"/subsidies/rounds/{stored['id']}/edit")).text
+    assert 'name="acceptance_required" value="on" checked' in " ".join(edit.split())
+    saved = await post_form(client, f"/subsidies/rounds/{stored['id']}", form)
+    assert saved.status_code == 303
+    assert (await SubsidyRound.select().first())["acceptance_required"] is False
+    assert "Not asked" in text_of((await client.get(f"/subsidies/rounds/{stored['id']}")).text)

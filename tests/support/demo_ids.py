@@ -115,6 +115,7 @@ async def demo_ids() -> dict[str, dict[str, Any]]:
             "round_id": a["round"],
             "application_id": a["application"],
             "file_id": a["file"] or b["file"],
+            "report_id": await _one("SELECT id FROM subsidies_report ORDER BY id LIMIT 1") or 1,
         },
         "scoring": {
             **common,

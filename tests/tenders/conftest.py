@@ -43,6 +43,14 @@ NAMES = [
     "Tzorg",
 ]
 TREE = [quality("Quality plan", "60"), price("40")]
+# Bid deadlines at 03:00 in Amsterdam on the days the clocks change (deadline_bids and
+# deadline_questions as typed, the deadline in UTC, the zone's abbreviation at the deadline).
+DST_DEADLINES = [
+    # Spring forward: 02:00 CET becomes 03:00 CEST; the last second is 01:59:59 CET.
+    ("2026-03-29T03:00", "2026-03-20T12:00", datetime(2026, 3, 29, 1, 0, tzinfo=UTC), "CEST"),
+    # Fall back: 03:00 CEST becomes 02:00 CET; the last second is the second 02:59:59.
+    ("2026-10-25T03:00", "2026-10-01T12:00", datetime(2026, 10, 25, 2, 0, tzinfo=UTC), "CET"),
+]
 
 
 def local(moment: datetime) -> str:

@@ -190,6 +190,8 @@ NOT_THIS_TENDER = {
     "/portal/inbox/letters/{file_id:int}": "a portal member's own letters (back-office users "
     "are refused; no letter exists while prices are sealed)",
     "/portal/invitations/{token:str}": "a signed invitation link: no tender data",
+    "/portal/tenders/{tender_id:int}/bids/{bid_id:int}": "a portal member's receipt of its "
+    "organisation's bid (back-office users are refused; a receipt shows no price)",
     "/portal/verify/{token:str}": "a signed address confirmation link: no tender data",
 }
 

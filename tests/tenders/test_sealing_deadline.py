@@ -4,7 +4,7 @@ zone (Europe/Amsterdam)."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -12,17 +12,10 @@ import pytest
 from common.errors import DomainError
 from tenders import service
 from tenders.tables import Bid
+from tests.tenders.conftest import DST_DEADLINES
 
 
-@pytest.mark.parametrize(
-    ("deadline", "questions", "deadline_utc", "shown"),
-    [
-        # Spring forward: 02:00 CET becomes 03:00 CEST; the last second is 01:59:59 CET.
-        ("2026-03-29T03:00", "2026-03-20T12:00", datetime(2026, 3, 29, 1, 0, tzinfo=UTC), "CEST"),
-        # Fall back: 03:00 CEST becomes 02:00 CET; the last second is the second 02:59:59.
-        ("2026-10-25T03:00", "2026-10-01T12:00", datetime(2026, 10, 25, 2, 0, tzinfo=UTC), "CET"),
-    ],
-)
+@pytest.mark.parametrize(("deadline", "questions", "deadline_utc", "shown"), DST_DEADLINES)
 async def test_the_last_second_counts_and_the_next_is_refused(
     world, deadline, questions, deadline_utc, shown
 ):
