@@ -52,7 +52,7 @@ class StoredFile(Table, tablename="documents_file", schema=None):
     )
 
 
-ID = "2026-12-07T12:42:26:464450"
+ID = "2026-12-07T13:55:00:000000"
 VERSION = "1.38.0"
 DESCRIPTION = "Requests to participate submitted through the portal: their files (sealed) and declarations"
 
