@@ -88,22 +88,37 @@ async def portal_bid(scene: Scene, key: str) -> int:
     )
 
 
-async def walk(client, others: dict[str, int], secrets: list[str]) -> list[str]:
-    """Every portal route (but signing out) called with ``others``' ids: what showed a
-    secret, failed (5xx), forgot the session (401), or served another's letter."""
+Walk = list[tuple[str, str, dict[str, int]]]
+
+
+def every_route(others: dict[str, int]) -> Walk:
+    return [(method, template, others) for method, template in portal_routes()]
+
+
+async def walk(client, walks: Walk, secrets: list[str]) -> list[str]:
+    """Each portal route (but signing out) called with another's ids: what showed a secret,
+    failed (5xx), forgot the session (401), or did not answer 404 on another's letter, bid or
+    application."""
     problems = []
-    for method, template in portal_routes():
+    for method, template, ids in walks:
         if (method, template) == ("POST", "/portal/logout"):
             continue
-        path = with_ids(template, others)
+        path = with_ids(template, ids)
         response = await call(client, method, path)
         shown = [s for s in secrets if s in text_of(response.text)]
         if shown:
             problems.append(f"{method} {path}: shows {shown}")
         if response.status_code >= 500 or response.status_code == 401:
             problems.append(f"{method} {path}: {response.status_code}")
-        if template.startswith("/portal/inbox/letters") and response.status_code != 404:
-            problems.append(f"{method} {path}: another's letter answered {response.status_code}")
+        for marker, what in (
+            ("/portal/inbox/letters", "letter"),
+            ("{application_id:int}", "application"),
+            ("{bid_id:int}", "bid"),
+        ):
+            if marker in template and response.status_code != 404:
+                problems.append(
+                    f"{method} {path}: another's {what} answered {response.status_code}"
+                )
     return problems
 
 
@@ -122,10 +137,9 @@ async def test_a_member_walks_every_portal_route_and_sees_nothing_of_another(
     before = await PortalMembership.select().order_by(PortalMembership.id)
     subsidies_before = await subsidy_rows()
     bids_before = await Bid.select().order_by(Bid.id)
-    problems = []
     async with client_factory() as anna:
         await portal_sign_in(anna, scene.emails["a"])
-        walks = [(m, t, others | subsidy_ids(portal_rounds)) for m, t in portal_routes()]
+        walks = every_route(others | subsidy_ids(portal_rounds))
         walks += [  # B's draft too, and B's application's own file
             (m, t, others | subsidy_ids(portal_rounds, draft=True))
             for m, t in portal_routes()
@@ -138,26 +152,7 @@ async def test_a_member_walks_every_portal_route_and_sees_nothing_of_another(
                 others | subsidy_ids(portal_rounds) | {"file_id": portal_rounds.b_file},
             )
         )
-        for method, template, ids in walks:
-            if (method, template) == ("POST", "/portal/logout"):
-                continue
-            path = with_ids(template, ids)
-            response = await call(anna, method, path)
-            shown = [s for s in secrets if s in text_of(response.text)]
-            if shown:
-                problems.append(f"{method} {path}: shows {shown}")
-            if response.status_code >= 500 or response.status_code == 401:
-                problems.append(f"{method} {path}: {response.status_code}")
-            if template.startswith("/portal/inbox/letters") and response.status_code != 404:
-                problems.append(
-                    f"{method} {path}: another's letter answered {response.status_code}"
-                )
-            if "{application_id:int}" in template and response.status_code != 404:
-                problems.append(
-                    f"{method} {path}: another's application answered {response.status_code}"
-                )
-            if "{bid_id:int}" in template and response.status_code != 404:
-                problems.append(f"{method} {path}: another's bid answered {response.status_code}")
+        problems = await walk(anna, walks, secrets)
         # Her own letter and pages do answer (the walk is not refused for everything).
         assert (await anna.get(f"/portal/inbox/letters/{scene.letters['a']}")).status_code == 200
         assert (await anna.get("/portal/organisation")).status_code == 200
@@ -274,7 +269,7 @@ async def test_a_member_walks_every_portal_route_on_a_tender_another_requested(
     before = await Candidate.select().order_by(Candidate.id)
     async with client_factory() as anna:
         await portal_sign_in(anna, scene.emails["a"])
-        problems = await walk(anna, others, secrets)
+        problems = await walk(anna, every_route(others), secrets)
         # Her own request page answers, without B's request in it.
         page = await anna.get(f"/portal/tenders/{tender_id}/participation")
         assert page.status_code == 200
