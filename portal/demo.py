@@ -13,8 +13,9 @@ from common import clock
 from common.identity import Actor
 from common.refs import SubjectRef
 from config.database import transaction
-from portal.domain import MembershipStatus, OrgRole
-from portal.tables import PortalAccount, PortalMembership
+from portal.domain import OrgRole
+from portal.service.accounts import add_member
+from portal.tables import PortalAccount
 from subsidies.domain import RoundPhase
 from subsidies.lifecycle import HOLDING_A_GRANT
 from subsidies.service import applicant as applying
@@ -85,7 +86,7 @@ async def _account(
             name,
             await hash_password(password),
             organisation_id,
-            actor,
+            actor.label,
             role=OrgRole.SIGNATORY,
             language="nl",
         )
@@ -139,38 +140,3 @@ async def _applicant(actor: Actor, known: dict[str, str]) -> dict[str, str]:
 async def load(actor: Actor, known: dict[str, str]) -> dict[str, str]:
     """The demo supplier and applicant (once); their passwords by email, as the demo users'."""
     return {**await _supplier(actor, known), **await _applicant(actor, known)}
-
-
-async def add_member(
-    email: str,
-    name: str,
-    password_hash: str,
-    organisation_id: int,
-    actor: Actor,
-    role: OrgRole = OrgRole.MEMBER,
-    language: str = "",
-    status: MembershipStatus = MembershipStatus.ACTIVE,
-) -> int:
-    """A verified portal account, invited into ``organisation_id`` (approved unless
-    ``status`` says otherwise), for the demo, tests and benchmarks: its id."""
-    now = clock.now()
-    account = PortalAccount(
-        email=email,
-        name=name,
-        password_hash=password_hash,
-        language=language,
-        verified_at=now,
-        created_at=now,
-    )
-    await account.save()
-    await PortalMembership(
-        account=account.id,
-        organisation=organisation_id,
-        role=role.value,
-        status=status.value,
-        invited=True,
-        requested_at=now,
-        decided_at=now,
-        decided_by=actor.label,
-    ).save()
-    return int(account.id)

@@ -514,37 +514,25 @@ async def accept_invitation(token: str, name: str, password: str, language: str 
         await lock_name(f"portal-email:{email}")
         if await _back_office_user(email) or await _portal_account(email):
             raise DomainError(N_("This invitation has been used already; sign in instead."))
-        now = clock.now()
-        account = PortalAccount(
-            email=email,
-            name=name,
-            password_hash=password_hash,
+        account_id, membership_id = await add_member(
+            email,
+            name,
+            password_hash,
+            invitation["organisation_id"],
+            "invitation",
+            role=invitation["role"],
             language=language,
-            verified_at=now,
-            created_at=now,
         )
-        await account.save()
-        membership = PortalMembership(
-            account=account.id,
-            organisation=invitation["organisation_id"],
-            role=invitation["role"].value,
-            status=MembershipStatus.ACTIVE.value,
-            invited=True,
-            requested_at=now,
-            decided_at=now,
-            decided_by="invitation",
-        )
-        await membership.save()
         await audit.record_many(
             _actor(email),
             [
-                audit.NewEvent("portal.invitation_accepted", "portal_account", account.id),
+                audit.NewEvent("portal.invitation_accepted", "portal_account", account_id),
                 audit.NewEvent(
                     "portal.membership_approved",
                     "organisation",
                     invitation["organisation_id"],
                     after={
-                        "membership": membership.id,
+                        "membership": membership_id,
                         "status": "active",
                         "role": invitation["role"].value,
                         "invited": True,
@@ -552,4 +540,41 @@ async def accept_invitation(token: str, name: str, password: str, language: str 
                 ),
             ],
         )
-    return account.id
+    return account_id
+
+
+async def add_member(
+    email: str,
+    name: str,
+    password_hash: str,
+    organisation_id: int,
+    decided_by: str,
+    role: OrgRole = OrgRole.MEMBER,
+    language: str = "",
+    status: MembershipStatus = MembershipStatus.ACTIVE,
+) -> tuple[int, int]:
+    """A verified portal account, invited into ``organisation_id`` (approved unless ``status``
+    says otherwise): its id and its membership's. Within the caller's transaction, unaudited
+    (the caller records what happened: an invitation accepted; the demo; a test's scene)."""
+    now = clock.now()
+    account = PortalAccount(
+        email=email,
+        name=name,
+        password_hash=password_hash,
+        language=language,
+        verified_at=now,
+        created_at=now,
+    )
+    await account.save()
+    membership = PortalMembership(
+        account=account.id,
+        organisation=organisation_id,
+        role=role.value,
+        status=status.value,
+        invited=True,
+        requested_at=now,
+        decided_at=now,
+        decided_by=decided_by,
+    )
+    await membership.save()
+    return int(account.id), int(membership.id)

@@ -5,9 +5,8 @@ from __future__ import annotations
 from common.identity import Actor
 from organisations import service as organisations
 from organisations.domain import validate_organisation
-from portal.demo import add_member
 from portal.domain import MembershipStatus, PortalUser
-from portal.service.accounts import load_portal_user
+from portal.service.accounts import add_member, load_portal_user
 from tests.tenders.conftest import bidder
 
 SETUP = Actor.system("test")
@@ -18,12 +17,12 @@ PRICE_SHEET = b"PK PRICEMARKER price sheet"
 async def member(index: int, status: str = "active") -> PortalUser:
     """An approved (``status``) portal member of the demo bidder ``index``."""
     organisation_id = await organisations.register(SETUP, validate_organisation(bidder(index)))
-    account_id = await add_member(
+    account_id, _ = await add_member(
         f"person{index}@bidder{index}.example",
         f"Person {index}",
         "-",
         organisation_id,
-        SETUP,
+        SETUP.label,
         status=MembershipStatus(status),
     )
     user = await load_portal_user(account_id)
