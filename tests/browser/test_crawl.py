@@ -197,25 +197,24 @@ async def test_every_page_for_every_role_in_every_language(demo, live_server, br
     assert not problems, f"{len(problems)} browser problem(s):\n" + "\n".join(problems)
 
 
-async def test_the_portal_for_the_demo_supplier_in_every_language(demo, live_server, browser):
-    """The supplier's portal (its pages and the public tender pages reached from them), the
-    same checks in each language; in Chromium axe on the Dutch pages, every page at phone
-    width."""
-    from portal.demo import DEMO_SUPPLIER
+LANGUAGES = ("en", "nl", "da", "pl", "sv")
+
+
+async def portal_crawl(email: str, password: str, start: str) -> dict[str, dict]:
+    """The pages a demo portal account reaches from ``start``, in each language (its own
+    language set to each in turn): {language: {url: (status, body)}}."""
     from portal.tables import PortalAccount
     from tests.portal.support import portal_sign_in
 
     app = create_app(load_settings())
-    password = demo[DEMO_SUPPLIER]
-    problems: list[str] = []
-    shapes: dict[str, str] = {}
-    for language in ("en", "nl", "da", "pl", "sv"):
+    reached = {}
+    for language in LANGUAGES:
         await PortalAccount.update({PortalAccount.language: language}).where(
-            PortalAccount.email == DEMO_SUPPLIER
+            PortalAccount.email == email
         )
         async with AsyncTestClient(app=app) as client:
             client.follow_redirects = False
-            await portal_sign_in(client, DEMO_SUPPLIER, password)
+            await portal_sign_in(client, email, password)
             client.follow_redirects = True
 
             async def fetch(url: str, client=client) -> tuple[int, str, str]:
@@ -226,7 +225,49 @@ async def test_the_portal_for_the_demo_supplier_in_every_language(demo, live_ser
                     response.text,
                 )
 
-            pages = await crawl(fetch, start="/portal")
+            reached[language] = await crawl(fetch, start=start)
+    await PortalAccount.update({PortalAccount.language: "nl"}).where(PortalAccount.email == email)
+    return reached
+
+
+async def portal_in_chromium(
+    browser, live_server, email: str, password: str, urls, who: str
+) -> list[str]:
+    """Signed in as a (Dutch) portal account: axe on each page, and none wider than a phone."""
+    problems = []
+    context = await browser.new_context(viewport={"width": 1280, "height": 900})
+    page = await context.new_page()
+    await page.goto(f"{live_server.url}/portal/login")
+    await page.fill("#f-email", email)
+    await page.fill("#f-password", password)
+    await page.press("#f-password", "Enter")
+    await page.wait_for_url(f"{live_server.url}/portal")
+    for url in urls:
+        await page.set_viewport_size({"width": 1280, "height": 900})
+        await page.goto(f"{live_server.url}{url}")
+        for violation in await serious_accessibility_violations(page):
+            problems.append(f"{who} [nl] {url}: {violation}")
+        await page.set_viewport_size({"width": PHONE, "height": 800})
+        width = await page.evaluate("document.documentElement.scrollWidth")
+        if width > PHONE:
+            problems.append(
+                f"{who} {url}: {width} px wide at {PHONE} px: "
+                + ", ".join(await page.evaluate(STICKING_OUT))
+            )
+    await context.close()
+    return problems
+
+
+async def test_the_portal_for_the_demo_supplier_in_every_language(demo, live_server, browser):
+    """The supplier's portal (its pages and the public tender pages reached from them), the
+    same checks in each language; in Chromium axe on the Dutch pages, every page at phone
+    width."""
+    from portal.demo import DEMO_SUPPLIER
+
+    password = demo[DEMO_SUPPLIER]
+    problems: list[str] = []
+    shapes: dict[str, str] = {}
+    for language, pages in (await portal_crawl(DEMO_SUPPLIER, password, "/portal")).items():
         if not any(url.startswith("/portal/inbox") for url in pages):
             problems.append(f"supplier [{language}] reached only {list(pages)}")
         for url, (status, body) in pages.items():
@@ -235,28 +276,7 @@ async def test_the_portal_for_the_demo_supplier_in_every_language(demo, live_ser
             problems += page_problems(f"supplier [{language}] {url}", language, status, body)
             shapes.setdefault(shape(url), url)
     assert not problems, "\n".join(sorted(set(problems)))
-
-    await PortalAccount.update({PortalAccount.language: "nl"}).where(
-        PortalAccount.email == DEMO_SUPPLIER
+    problems = await portal_in_chromium(
+        browser, live_server, DEMO_SUPPLIER, password, shapes.values(), "supplier"
     )
-    context = await browser.new_context(viewport={"width": 1280, "height": 900})
-    page = await context.new_page()
-    await page.goto(f"{live_server.url}/portal/login")
-    await page.fill("#f-email", DEMO_SUPPLIER)
-    await page.fill("#f-password", password)
-    await page.press("#f-password", "Enter")
-    await page.wait_for_url(f"{live_server.url}/portal")
-    for url in shapes.values():
-        await page.set_viewport_size({"width": 1280, "height": 900})
-        await page.goto(f"{live_server.url}{url}")
-        for violation in await serious_accessibility_violations(page):
-            problems.append(f"supplier [nl] {url}: {violation}")
-        await page.set_viewport_size({"width": PHONE, "height": 800})
-        width = await page.evaluate("document.documentElement.scrollWidth")
-        if width > PHONE:
-            problems.append(
-                f"supplier {url}: {width} px wide at {PHONE} px: "
-                + ", ".join(await page.evaluate(STICKING_OUT))
-            )
-    await context.close()
     assert not problems, "\n".join(problems)

@@ -10,7 +10,6 @@ import os
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from litestar.testing import AsyncTestClient
 
 from organisations.tables import Organisation
 from portal.demo import DEMO_APPLICANT
@@ -18,11 +17,10 @@ from portal.service import accounts as portal_accounts
 from portal.tables import PortalAccount, PortalMembership
 from subsidies import letters, service
 from subsidies.tables import Application, Report
-from tests.browser.test_crawl import PHONE, STICKING_OUT, demo, page_problems  # noqa: F401
+from tests.browser.test_crawl import demo, page_problems, portal_crawl, portal_in_chromium  # noqa: F401
 from tests.portal.subsidy import CRITERIA, open_round, window
-from tests.portal.support import PORTAL_PASSWORD, portal_sign_in, register_and_verify
+from tests.portal.support import PORTAL_PASSWORD, register_and_verify
 from tests.support.browser import console_errors, screenshot, serious_accessibility_violations
-from tests.support.crawl import crawl
 from tests.tenders.conftest import KVK, World, fixed_clock, world  # noqa: F401 - fixtures
 
 pytestmark = pytest.mark.browser
@@ -161,63 +159,21 @@ async def test_an_applicant_applies_is_granted_accepts_and_reports(
 async def test_the_demo_applicants_pages_in_every_language(demo, live_server, browser):  # noqa: F811
     """The demo applicant's portal (its grant, its draft form, the rounds), as the supplier's
     is crawled: the same checks in each language; axe on the Dutch pages, phone width."""
-    from config.app import create_app
-    from config.settings import load_settings
-
-    app = create_app(load_settings())
     password = demo[DEMO_APPLICANT]
     problems: list[str] = []
-    shapes: dict[str, str] = {}
-    for language in ("en", "nl", "da", "pl", "sv"):
-        await PortalAccount.update({PortalAccount.language: language}).where(
-            PortalAccount.email == DEMO_APPLICANT
-        )
-        async with AsyncTestClient(app=app) as client:
-            client.follow_redirects = False
-            await portal_sign_in(client, DEMO_APPLICANT, password)
-            client.follow_redirects = True
-
-            async def fetch(url: str, client=client) -> tuple[int, str, str]:
-                response = await client.get(url)
-                return (
-                    response.status_code,
-                    response.headers.get("content-type", ""),
-                    response.text,
-                )
-
-            pages = await crawl(fetch, start="/portal/applications")
+    urls: list[str] = []
+    for language, pages in (
+        await portal_crawl(DEMO_APPLICANT, password, "/portal/applications")
+    ).items():
         own = [url for url in pages if url.startswith("/portal/applications/")]
         if len(own) < 2:  # the grant and the draft
             problems.append(f"applicant [{language}] reached only {list(pages)}")
         for url, (status, body) in pages.items():
             problems += page_problems(f"applicant [{language}] {url}", language, status, body)
-            if url.startswith("/portal"):
-                shapes.setdefault(url, url)
+            if url.startswith(("/portal/applications", "/portal/rounds")) and url not in urls:
+                urls.append(url)
     assert not problems, "\n".join(sorted(set(problems)))
-
-    await PortalAccount.update({PortalAccount.language: "nl"}).where(
-        PortalAccount.email == DEMO_APPLICANT
+    problems = await portal_in_chromium(
+        browser, live_server, DEMO_APPLICANT, password, urls, "applicant"
     )
-    context = await browser.new_context(viewport={"width": 1280, "height": 900})
-    page = await context.new_page()
-    await page.goto(f"{live_server.url}/portal/login")
-    await page.fill("#f-email", DEMO_APPLICANT)
-    await page.fill("#f-password", password)
-    await page.press("#f-password", "Enter")
-    await page.wait_for_url(f"{live_server.url}/portal")
-    for url in shapes.values():
-        if not url.startswith(("/portal/applications", "/portal/rounds")):
-            continue
-        await page.set_viewport_size({"width": 1280, "height": 900})
-        await page.goto(f"{live_server.url}{url}")
-        for violation in await serious_accessibility_violations(page):
-            problems.append(f"applicant [nl] {url}: {violation}")
-        await page.set_viewport_size({"width": PHONE, "height": 800})
-        width = await page.evaluate("document.documentElement.scrollWidth")
-        if width > PHONE:
-            problems.append(
-                f"applicant {url}: {width} px wide at {PHONE} px: "
-                + ", ".join(await page.evaluate(STICKING_OUT))
-            )
-    await context.close()
     assert not problems, "\n".join(problems)
