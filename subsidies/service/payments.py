@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from audit import service as audit
 from common import clock
-from common.errors import NotFound, Problem, ProblemCollector, ValidationFailed
+from common.errors import DomainError, NotFound, Problem, ProblemCollector, ValidationFailed
 from common.i18n import N_
 from common.identity import Principal
 from common.localtime import utc_to_local
@@ -95,7 +95,7 @@ async def set_payment_status(principal: Principal, payment_id: int, status: str)
         if payment is None:
             raise NotFound(N_("Payment {id} does not exist"), id=payment_id)
         try:
-            application, _ = await access.application_row(
+            application, round_ = await access.application_row(
                 principal, payment["application"], run=True
             )
         except NotFound:
@@ -116,6 +116,14 @@ async def set_payment_status(principal: Principal, payment_id: int, status: str)
                 application["id"],
                 actions=("payment.approved", "payment.paid"),
                 about={"payment": payment_id},
+            )
+        if round_["acceptance_required"] and application["accepted_at"] is None:
+            raise DomainError(
+                N_(
+                    "The round asks the applicant to accept the grant before it is paid;"
+                    " {reference} has not been accepted yet"
+                ),
+                reference=application["reference"],
             )
         now = clock.now()
         column = Payment.approved_at if status == "approved" else Payment.paid_at

@@ -16,7 +16,7 @@ from common.errors import Conflict, DomainError, NotFound, ValidationFailed
 from subsidies import service
 from subsidies.applicant import TooLate
 from subsidies.service import applicant as applying
-from subsidies.tables import Application, ApplicationFile
+from subsidies.tables import Application, ApplicationFile, Payment
 from tests.portal.subsidy import (  # noqa: F401 - fixtures
     CLOSES,
     Round,
@@ -215,6 +215,30 @@ async def test_the_grant_is_accepted_once_and_only_when_granted(subsidy_round: R
     with pytest.raises(Conflict, match="already been accepted"):
         await applying.accept_grant(s.a, application_id)
     assert (await _actions(application_id)).count("application.accepted") == 1
+
+
+async def test_a_grant_the_round_asks_to_accept_is_not_paid_before_it_is_accepted(
+    subsidy_round: Round, september
+):
+    s = subsidy_round
+    application_id = await applying.start(s.a, s.round_id)
+    await applying.attach(s.a, application_id, "plan.pdf", "application/pdf", PDF)
+    await applying.submit(s.a, application_id, complete_form())
+    await granted(s.officer, s.round_id, application_id, september)
+    [first, *_] = (
+        await Payment.select().where(Payment.application == application_id).order_by(Payment.due_on)
+    )
+    with pytest.raises(DomainError, match="accept the grant before it is paid"):
+        await service.set_payment_status(s.officer, first["id"], "approved")
+    assert (await Payment.select().where(Payment.id == first["id"]).first())["status"] == (
+        "scheduled"
+    )
+    assert "payment.approved" not in await _actions(application_id)
+    await applying.accept_grant(s.a, application_id)
+    await service.set_payment_status(s.officer, first["id"], "approved")
+    assert (await Payment.select().where(Payment.id == first["id"]).first())["status"] == (
+        "approved"
+    )
 
 
 async def test_a_round_that_does_not_ask_for_acceptance_refuses_it(subsidy_round: Round, september):
