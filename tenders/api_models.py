@@ -325,6 +325,7 @@ class BidIn(OrganisationIn):
     price: Decimal | None = None
     files: list[FileIn] = field(default_factory=list)
     price_files: list[FileIn] = field(default_factory=list)
+    paper_reason: str = ""  # why it was received otherwise than through the portal
 
 
 @dataclass
@@ -356,6 +357,9 @@ class BidOut:
     price_sealed: bool = True
     sealed_files: int = 0
     withdrawn_reason: str = ""
+    submitted_by: str = ""  # the portal account that submitted it; "" when an officer did
+    registered_by: str = ""  # the officer who registered it (a bid received otherwise)
+    paper_reason: str = ""  # and why it was not submitted through the portal
 
 
 @dataclass
@@ -443,6 +447,9 @@ def bid_out(view: bids.BidView) -> BidOut:
         view.price_sealed,
         view.sealed_files,
         view.withdrawn_reason,
+        view.submitted_by,
+        "" if view.submitted_by else view.registered_by,
+        view.paper_reason,
     )
 
 

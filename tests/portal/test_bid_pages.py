@@ -158,6 +158,12 @@ async def test_officers_see_who_submitted_what_and_paper_bids_with_their_reason(
         assert registered.status_code == 303
         page = text_of((await officer.get(f"/tenders/{scene.tender_id}/bids")).text)
         assert "Sent by post, stamped 1 March" in page
+        # The API says the same of each bid.
+        listed = (await officer.get(f"/api/v1/tenders/{scene.tender_id}/bids")).json()
+        live = [b for b in listed if not b["withdrawn"]]
+        by_whom = {(b["submitted_by"] != "", b["paper_reason"]) for b in live}
+        assert (True, "") in by_whom and (False, "Sent by post, stamped 1 March") in by_whom
+        assert not any("777" in str(b["price"]) for b in listed)
 
 
 ROUNDS = 4

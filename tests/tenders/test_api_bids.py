@@ -78,10 +78,13 @@ async def test_the_api_registers_a_bid_with_its_files(world, client):
         ]
     assert await Bid.count() == 0 and await StoredFile.count() == 0
 
-    created = await client.post(url, json=body(lot_id))
+    created = await client.post(url, json={**body(lot_id), "paper_reason": "Per post ontvangen"})
     assert created.status_code == 201, created.text
     bid = created.json()
     assert bid["sealed"] and bid["price_sealed"] and bid["price"] is None
+    # Marked as registered by the officer, with the reason, not as submitted in the portal.
+    assert bid["paper_reason"] == "Per post ontvangen" and bid["submitted_by"] == ""
+    assert bid["registered_by"] == world.officer.as_actor().label
     assert bid["files"] == [] and bid["file_count"] == 2 and bid["sealed_files"] == 2
     stored = {
         r["envelope"]: r["file"] for r in await BidFile.select().where(BidFile.bid == bid["id"])
