@@ -50,6 +50,7 @@ async def test_a_member_bids_and_reads_the_receipt_again_from_the_tender(
         assert sent.headers["location"] == f"{base}/bids/{bid_id}"
         receipt = text_of((await anna.get(sent.headers["location"])).text)
         assert "Your bid has been received and sealed." in receipt
+        assert f"Receipt of bid {bid_id}" in receipt and "bid:" not in receipt
         assert hashlib.sha256(PLAN).hexdigest() in receipt
         assert "2026-03-02 10:01:00 (CET) · 2026-03-02 09:01:00 UTC" in receipt
         # The officer-entered bid of Zorg Plus on the lot was replaced by this one.
@@ -58,7 +59,7 @@ async def test_a_member_bids_and_reads_the_receipt_again_from_the_tender(
         page = (await anna.get(base)).text
         assert f'href="{base}/bids/{bid_id}"' in page
         assert f'href="{base}/bids/{scene.bids["a"]}"' in page  # the replaced one, marked so
-        assert "replaced" in text_of(page)
+        assert "replaced" in text_of(page) and "bid:" not in text_of(page)
         # Withdrawn from its receipt: no live bid left.
         gone = await anna.post(f"{base}/bids/{bid_id}/withdraw")
         assert gone.status_code == 303
